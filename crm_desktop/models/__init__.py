@@ -1,0 +1,1 @@
+"""SQLAlchemy entities and the domain rules on them. No Qt widgets here."""

@@ -1,0 +1,242 @@
+"""The CRM's records: one SQLAlchemy class per table of the local store.
+
+Money is held in integer fen/cents (`*_cents`) so sums are exact on SQLite and PostgreSQL alike.
+Children point at their customer so a whole customer can enter or leave a device in one piece.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm_desktop.models.base import Base, Tracked, utcnow
+
+LIVE = text("deleted_at IS NULL")
+
+
+def live_index(name: str, *columns: str) -> Index:
+    """A partial index over live rows, ending in `id`: list queries sort on it, no table scan."""
+    return Index(name, *columns, "id", sqlite_where=LIVE, postgresql_where=LIVE)
+
+
+class User(Tracked, Base):
+    __tablename__ = "users"
+
+    login: Mapped[str] = mapped_column(String(63), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16), default="rep")
+    manager_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Customer(Tracked, Base):
+    __tablename__ = "customers"
+
+    name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str | None] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16), default="company")
+    grade: Mapped[str | None] = mapped_column(String(1))
+    industry: Mapped[str | None] = mapped_column(String(100))
+    source: Mapped[str | None] = mapped_column(String(100))
+    address: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    phone2: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    website: Mapped[str | None] = mapped_column(String(300))
+    notes: Mapped[str | None] = mapped_column(Text)
+    owner_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    last_followup_at: Mapped[datetime | None] = mapped_column(DateTime)
+    next_followup_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Derived, local only: lower-cased names, phone digits, email and identifiers in one string
+    # so one indexed-free scan finds a customer by anything the user knows about it.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        live_index("ix_customers_live_name", "name"),
+        live_index("ix_customers_live_grade", "grade"),
+        live_index("ix_customers_live_industry", "industry"),
+        live_index("ix_customers_live_owner", "owner_id"),
+        live_index("ix_customers_live_phone", "phone"),
+        live_index("ix_customers_live_email", "email"),
+        live_index("ix_customers_live_last_followup", "last_followup_at"),
+        live_index("ix_customers_live_next_followup", "next_followup_at"),
+        live_index("ix_customers_live_created", "created_at"),
+        live_index("ix_customers_live_updated", "updated_at"),
+    )
+
+
+class CustomerIdentifier(Tracked, Base):
+    """Any typed number a customer is known by: tax number, ID card, policy, licence plate..."""
+
+    __tablename__ = "customer_identifiers"
+
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(String(100))
+    # Upper-case, no spaces or dashes: "粤B 12345" and "粤b12345" are the same plate.
+    value_key: Mapped[str] = mapped_column(String(100), index=True)
+
+
+class Contact(Tracked, Base):
+    __tablename__ = "contacts"
+
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    mobile: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    messaging_id: Mapped[str | None] = mapped_column(String(100))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        live_index("ix_contacts_live_customer", "customer_id"),
+        live_index("ix_contacts_live_name", "name"),
+    )
+
+
+class Product(Tracked, Base):
+    __tablename__ = "products"
+
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str | None] = mapped_column(String(32))
+    list_price_cents: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Opportunity(Tracked, Base):
+    __tablename__ = "opportunities"
+
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
+    contact_id: Mapped[str | None] = mapped_column(ForeignKey("contacts.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    stage: Mapped[str] = mapped_column(String(16), default="lead")
+    amount_cents: Mapped[int] = mapped_column(Integer, default=0)
+    expected_close: Mapped[date | None] = mapped_column(Date)
+    probability: Mapped[int] = mapped_column(Integer, default=10)
+    owner_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    close_reason: Mapped[str | None] = mapped_column(String(300))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        live_index("ix_opportunities_live_customer", "customer_id"),
+        live_index("ix_opportunities_live_title", "title"),
+        live_index("ix_opportunities_live_stage", "stage"),
+        live_index("ix_opportunities_live_amount", "amount_cents"),
+        live_index("ix_opportunities_live_close", "expected_close"),
+        live_index("ix_opportunities_live_owner", "owner_id"),
+    )
+
+
+class OpportunityLine(Tracked, Base):
+    """A product on an opportunity, with the quantity and the price agreed for it."""
+
+    __tablename__ = "opportunity_lines"
+
+    opportunity_id: Mapped[str] = mapped_column(ForeignKey("opportunities.id"), index=True)
+    # Denormalised so a customer's whole subtree can be selected without joins when syncing.
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id"))
+    quantity: Mapped[float] = mapped_column(Float, default=1.0)
+    unit_price_cents: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Task(Tracked, Base):
+    __tablename__ = "tasks"
+
+    title: Mapped[str] = mapped_column(String(200))
+    due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    assignee_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    priority: Mapped[str] = mapped_column(String(8), default="normal")
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime)
+    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id"))
+    opportunity_id: Mapped[str | None] = mapped_column(ForeignKey("opportunities.id"))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        live_index("ix_tasks_live_due", "due_at"),
+        live_index("ix_tasks_live_title", "title"),
+        live_index("ix_tasks_live_priority", "priority"),
+        live_index("ix_tasks_live_done", "done"),
+        live_index("ix_tasks_live_assignee", "assignee_id"),
+        live_index("ix_tasks_live_customer", "customer_id"),
+    )
+
+
+class FollowUp(Tracked, Base):
+    """One contact with a customer: what was said, what was promised, and what happens next."""
+
+    __tablename__ = "followups"
+
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
+    contact_id: Mapped[str | None] = mapped_column(ForeignKey("contacts.id"))
+    kind: Mapped[str] = mapped_column(String(16), default="call")
+    happened_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    text: Mapped[str] = mapped_column(Text, default="")
+    promise: Mapped[str | None] = mapped_column(Text)
+    next_step: Mapped[str | None] = mapped_column(Text)
+    next_step_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (
+        live_index("ix_followups_live_customer_time", "customer_id", "happened_at"),
+        live_index("ix_followups_live_time", "happened_at"),
+    )
+
+
+class OutboxEntry(Base):
+    """A local change waiting to be pushed, written in the same transaction as the change itself.
+
+    `changes` holds the new value of each changed field; `base` holds the value it replaced, so the
+    server can tell a field someone else changed meanwhile (a conflict) from one nobody touched.
+    """
+
+    __tablename__ = "outbox"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(32))
+    row_id: Mapped[str] = mapped_column(String(36), index=True)
+    op: Mapped[str] = mapped_column(String(8))  # insert | update | delete | restore
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    base: Mapped[dict] = mapped_column(JSON, default=dict)
+    made_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    made_by: Mapped[str | None] = mapped_column(String(36))
+
+
+class LocalSetting(Base):
+    """Small per-profile facts the store itself needs (current user, default phone region...)."""
+
+    __tablename__ = "local_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+# Tables whose rows sync, by the entity name used in the outbox, exports and the command line.
+ENTITIES: dict[str, type[Tracked]] = {
+    "users": User,
+    "customers": Customer,
+    "customer_identifiers": CustomerIdentifier,
+    "contacts": Contact,
+    "products": Product,
+    "opportunities": Opportunity,
+    "opportunity_lines": OpportunityLine,
+    "tasks": Task,
+    "followups": FollowUp,
+}

@@ -1,0 +1,162 @@
+"""What each editable field is: its label, its kind, and whether it is required.
+
+One table serves the forms, the column headers, the import/export columns and the validation
+messages, so a field is named the same everywhere. Labels are marked for translation here and
+translated where they are shown (context "Fields").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from crm_desktop.models import choices
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    PHONE = "phone"
+    EMAIL = "email"
+    CHOICE = "choice"
+    MONEY = "money"  # stored in integer cents
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOL = "bool"
+    DATE = "date"
+    DATETIME = "datetime"
+    REF = "ref"  # id of another record
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    max_length: int = 200
+    choices: tuple[str, ...] = ()
+    ref: str | None = None  # entity a REF points at
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def display_label(self) -> str:
+        return QCoreApplication.translate("Fields", self.label)
+
+
+def _codes(enum: type[StrEnum]) -> tuple[str, ...]:
+    return tuple(member.value for member in enum)
+
+
+F = Field
+T = QT_TRANSLATE_NOOP
+
+FIELDS: dict[str, tuple[Field, ...]] = {
+    "users": (
+        F("login", T("Fields", "Login"), required=True, max_length=63),
+        F("name", T("Fields", "Name"), required=True),
+        F("role", T("Fields", "Role"), Kind.CHOICE, required=True, choices=_codes(choices.Role)),
+        F("manager_id", T("Fields", "Manager"), Kind.REF, ref="users"),
+        F("active", T("Fields", "Active"), Kind.BOOL),
+    ),
+    "customers": (
+        F("name", T("Fields", "Name"), required=True),
+        F("short_name", T("Fields", "Short name"), max_length=100),
+        F("kind", T("Fields", "Kind"), Kind.CHOICE, choices=_codes(choices.CustomerKind)),
+        F("grade", T("Fields", "Grade"), Kind.CHOICE, choices=_codes(choices.Grade)),
+        F("industry", T("Fields", "Industry"), max_length=100),
+        F("source", T("Fields", "Source"), max_length=100),
+        F("phone", T("Fields", "Phone"), Kind.PHONE),
+        F("phone2", T("Fields", "Other phone"), Kind.PHONE),
+        F("email", T("Fields", "Email"), Kind.EMAIL, max_length=254),
+        F("website", T("Fields", "Website"), max_length=300),
+        F("address", T("Fields", "Address"), max_length=300),
+        F("owner_id", T("Fields", "Owner"), Kind.REF, ref="users"),
+        F("next_followup_at", T("Fields", "Next follow-up"), Kind.DATETIME),
+        F("notes", T("Fields", "Notes"), Kind.LONG_TEXT),
+    ),
+    "customer_identifiers": (
+        F("customer_id", T("Fields", "Customer"), Kind.REF, required=True, ref="customers"),
+        F(
+            "kind",
+            T("Fields", "Kind"),
+            Kind.CHOICE,
+            required=True,
+            choices=_codes(choices.IdentifierKind),
+        ),
+        F("value", T("Fields", "Number"), required=True, max_length=100),
+    ),
+    "contacts": (
+        F("customer_id", T("Fields", "Customer"), Kind.REF, required=True, ref="customers"),
+        F("name", T("Fields", "Name"), required=True),
+        F("title", T("Fields", "Job title"), max_length=100),
+        F("phone", T("Fields", "Phone"), Kind.PHONE),
+        F("mobile", T("Fields", "Mobile"), Kind.PHONE),
+        F("email", T("Fields", "Email"), Kind.EMAIL, max_length=254),
+        F("messaging_id", T("Fields", "WeChat / messaging ID"), max_length=100),
+        F("notes", T("Fields", "Notes"), Kind.LONG_TEXT),
+    ),
+    "products": (
+        F("code", T("Fields", "Code"), required=True, max_length=64),
+        F("name", T("Fields", "Name"), required=True),
+        F("unit", T("Fields", "Unit"), max_length=32),
+        F("list_price_cents", T("Fields", "List price"), Kind.MONEY, minimum=0),
+        F("active", T("Fields", "Active"), Kind.BOOL),
+    ),
+    "opportunities": (
+        F("title", T("Fields", "Title"), required=True),
+        F("customer_id", T("Fields", "Customer"), Kind.REF, required=True, ref="customers"),
+        F("contact_id", T("Fields", "Contact"), Kind.REF, ref="contacts"),
+        F("stage", T("Fields", "Stage"), Kind.CHOICE, required=True, choices=_codes(choices.Stage)),
+        F("amount_cents", T("Fields", "Amount"), Kind.MONEY, minimum=0),
+        F("expected_close", T("Fields", "Expected close"), Kind.DATE),
+        F("probability", T("Fields", "Probability %"), Kind.INTEGER, minimum=0, maximum=100),
+        F("owner_id", T("Fields", "Owner"), Kind.REF, ref="users"),
+        F("close_reason", T("Fields", "Won/lost reason"), max_length=300),
+        F("notes", T("Fields", "Notes"), Kind.LONG_TEXT),
+    ),
+    "opportunity_lines": (
+        F(
+            "opportunity_id",
+            T("Fields", "Opportunity"),
+            Kind.REF,
+            required=True,
+            ref="opportunities",
+        ),
+        F("product_id", T("Fields", "Product"), Kind.REF, required=True, ref="products"),
+        F("quantity", T("Fields", "Quantity"), Kind.NUMBER, minimum=0),
+        F("unit_price_cents", T("Fields", "Unit price"), Kind.MONEY, minimum=0),
+    ),
+    "tasks": (
+        F("title", T("Fields", "Title"), required=True),
+        F("due_at", T("Fields", "Due"), Kind.DATETIME),
+        F("priority", T("Fields", "Priority"), Kind.CHOICE, choices=_codes(choices.Priority)),
+        F("assignee_id", T("Fields", "Assigned to"), Kind.REF, ref="users"),
+        F("customer_id", T("Fields", "Customer"), Kind.REF, ref="customers"),
+        F("opportunity_id", T("Fields", "Opportunity"), Kind.REF, ref="opportunities"),
+        F("done", T("Fields", "Done"), Kind.BOOL),
+        F("notes", T("Fields", "Notes"), Kind.LONG_TEXT),
+    ),
+    "followups": (
+        F("customer_id", T("Fields", "Customer"), Kind.REF, required=True, ref="customers"),
+        F("contact_id", T("Fields", "Contact"), Kind.REF, ref="contacts"),
+        F(
+            "kind",
+            T("Fields", "Kind"),
+            Kind.CHOICE,
+            required=True,
+            choices=_codes(choices.FollowUpKind),
+        ),
+        F("happened_at", T("Fields", "When"), Kind.DATETIME),
+        F("text", T("Fields", "What was said"), Kind.LONG_TEXT, required=True),
+        F("promise", T("Fields", "What was promised"), Kind.LONG_TEXT),
+        F("next_step", T("Fields", "Next step"), Kind.LONG_TEXT),
+        F("next_step_at", T("Fields", "Next step date"), Kind.DATETIME),
+    ),
+}
+
+FIELDS_BY_NAME: dict[str, dict[str, Field]] = {
+    entity: {field.name: field for field in fields} for entity, fields in FIELDS.items()
+}

@@ -1,0 +1,51 @@
+"""What a customer can be found by: one lower-cased string per customer, and the query side."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from crm_desktop.models.phones import phone_query_digits, phone_search_keys
+
+SEPARATOR = "\x1f"  # never typed, so a query can't match across two fields
+_KEY_NOISE = re.compile(r"[\s\-_./·]+")
+
+
+def identifier_key(value: str) -> str:
+    """ "粤B 12345", "粤b-12345" and "粤B12345" are one licence plate; same for policy numbers."""
+    return _KEY_NOISE.sub("", value).upper()
+
+
+def customer_search_text(
+    texts: Iterable[str | None],
+    phones: Iterable[str | None],
+    identifiers: Iterable[str],
+) -> str:
+    """Names, emails and the like (`texts`), E.164 phones, and identifier values in one string."""
+    parts: list[str] = [t.strip().lower() for t in texts if t and t.strip()]
+    for phone in phones:
+        parts.extend(phone_search_keys(phone))
+    parts.extend(identifier_key(value).lower() for value in identifiers if value)
+    return SEPARATOR.join(parts)
+
+
+def query_terms(query: str) -> list[set[str]]:
+    """Each term a customer must match, as the set of spellings any one of which counts.
+
+    A query that reads as a phone number is one term of its digits, whatever its spaces and
+    dashes; otherwise each word is a term (all must match), tried as typed and as an identifier.
+    """
+    query = query.strip()
+    if not query:
+        return []
+    digits = phone_query_digits(query)
+    if digits is not None:
+        return [{digits, query.lower()}]
+    terms = []
+    for word in query.split():
+        variants = {word.lower()}
+        key = identifier_key(word).lower()
+        if key:
+            variants.add(key)
+        terms.append(variants)
+    return terms

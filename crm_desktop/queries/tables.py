@@ -1,0 +1,217 @@
+"""The lists the window shows: which columns, how each sorts, and how a search filters.
+
+Sorting and searching happen in SQL. `list_ids` returns only ids in order (cheap even for
+100,000 rows thanks to the partial `live_index`es); `fetch_rows` then reads one page of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+from sqlalchemy import ColumnElement, Select, and_, func, inspect, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from crm_desktop.models.entities import Contact, Customer, Opportunity, Task, User
+from crm_desktop.models.fields import Kind
+from crm_desktop.models.search_keys import query_terms
+
+T = QT_TRANSLATE_NOOP
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # marked for translation, context "Columns"
+    expr: Any  # SQL expression giving the raw value
+    kind: Kind = Kind.TEXT
+    visible: bool = True  # shown until the user chooses otherwise
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    entity: str
+    model: Any
+    columns: tuple[Column, ...]
+    joins: tuple[tuple[Any, Any], ...] = ()  # (target, on-clause) outer joins for display columns
+    default_sort: str = "name"
+
+    def column(self, key: str) -> Column:
+        for column in self.columns:
+            if column.key == key:
+                return column
+        raise KeyError(key)
+
+    def column_keys(self) -> list[str]:
+        return [column.key for column in self.columns]
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    search: str = ""
+    sort: str | None = None
+    descending: bool = False
+    # Equality filters on column keys, e.g. (("grade", "A"),); None matches NULL.
+    filters: tuple[tuple[str, Any], ...] = field(default_factory=tuple)
+
+
+Owner = aliased(User, name="owner")
+Assignee = aliased(User, name="assignee")
+TaskCustomer = aliased(Customer, name="task_customer")
+OpportunityCustomer = aliased(Customer, name="opportunity_customer")
+ContactCustomer = aliased(Customer, name="contact_customer")
+
+CUSTOMERS = TableSpec(
+    "customers",
+    Customer,
+    (
+        Column("name", T("Columns", "Name"), Customer.name),
+        Column("short_name", T("Columns", "Short name"), Customer.short_name, visible=False),
+        Column("grade", T("Columns", "Grade"), Customer.grade, Kind.CHOICE),
+        Column("phone", T("Columns", "Phone"), Customer.phone, Kind.PHONE),
+        Column("email", T("Columns", "Email"), Customer.email),
+        Column("industry", T("Columns", "Industry"), Customer.industry),
+        Column("address", T("Columns", "Address"), Customer.address, visible=False),
+        Column("owner", T("Columns", "Owner"), Owner.name),
+        Column(
+            "last_followup_at",
+            T("Columns", "Last follow-up"),
+            Customer.last_followup_at,
+            Kind.DATETIME,
+        ),
+        Column(
+            "next_followup_at",
+            T("Columns", "Next follow-up"),
+            Customer.next_followup_at,
+            Kind.DATETIME,
+        ),
+        Column("created_at", T("Columns", "Created"), Customer.created_at, Kind.DATETIME, False),
+    ),
+    joins=((Owner, Owner.id == Customer.owner_id),),
+)
+
+CONTACTS = TableSpec(
+    "contacts",
+    Contact,
+    (
+        Column("name", T("Columns", "Name"), Contact.name),
+        Column("customer", T("Columns", "Customer"), ContactCustomer.name),
+        Column("title", T("Columns", "Job title"), Contact.title),
+        Column("mobile", T("Columns", "Mobile"), Contact.mobile, Kind.PHONE),
+        Column("phone", T("Columns", "Phone"), Contact.phone, Kind.PHONE),
+        Column("email", T("Columns", "Email"), Contact.email),
+    ),
+    joins=((ContactCustomer, ContactCustomer.id == Contact.customer_id),),
+)
+
+OPPORTUNITIES = TableSpec(
+    "opportunities",
+    Opportunity,
+    (
+        Column("title", T("Columns", "Title"), Opportunity.title),
+        Column("customer", T("Columns", "Customer"), OpportunityCustomer.name),
+        Column("stage", T("Columns", "Stage"), Opportunity.stage, Kind.CHOICE),
+        Column("amount_cents", T("Columns", "Amount"), Opportunity.amount_cents, Kind.MONEY),
+        Column(
+            "expected_close", T("Columns", "Expected close"), Opportunity.expected_close, Kind.DATE
+        ),
+        Column("probability", T("Columns", "Probability %"), Opportunity.probability, Kind.INTEGER),
+        Column("owner", T("Columns", "Owner"), Owner.name),
+    ),
+    joins=(
+        (OpportunityCustomer, OpportunityCustomer.id == Opportunity.customer_id),
+        (Owner, Owner.id == Opportunity.owner_id),
+    ),
+    default_sort="expected_close",
+)
+
+TASKS = TableSpec(
+    "tasks",
+    Task,
+    (
+        Column("title", T("Columns", "Title"), Task.title),
+        Column("due_at", T("Columns", "Due"), Task.due_at, Kind.DATETIME),
+        Column("priority", T("Columns", "Priority"), Task.priority, Kind.CHOICE),
+        Column("done", T("Columns", "Done"), Task.done, Kind.BOOL),
+        Column("customer", T("Columns", "Customer"), TaskCustomer.name),
+        Column("assignee", T("Columns", "Assigned to"), Assignee.name),
+    ),
+    joins=(
+        (TaskCustomer, TaskCustomer.id == Task.customer_id),
+        (Assignee, Assignee.id == Task.assignee_id),
+    ),
+    default_sort="due_at",
+)
+
+TABLES: dict[str, TableSpec] = {
+    spec.entity: spec for spec in (CUSTOMERS, CONTACTS, OPPORTUNITIES, TASKS)
+}
+
+
+# Contacts, opportunities and tasks are also found by what finds their customer.
+SEARCH_VIA = {
+    "contacts": ContactCustomer,
+    "opportunities": OpportunityCustomer,
+    "tasks": TaskCustomer,
+}
+
+
+def _search_condition(spec: TableSpec, search: str) -> ColumnElement[bool] | None:
+    terms = query_terms(search)
+    if not terms:
+        return None
+    if spec.entity == "customers":
+        haystack: Any = Customer.search_text
+    else:
+        # Other lists are searched by their own title/name and their customer's search text.
+        customer = SEARCH_VIA[spec.entity]
+        own = spec.column("name" if spec.entity == "contacts" else "title").expr
+        haystack = func.lower(own) + "\x1f" + func.coalesce(customer.search_text, "")
+    return and_(
+        *(or_(*(func.instr(haystack, variant) > 0 for variant in sorted(t))) for t in terms)
+    )
+
+
+def _joined(spec: TableSpec, statement: Select, used: Sequence[Any] | None = None) -> Select:
+    """Add the spec's outer joins; with `used`, only those that these expressions read from."""
+    for target, on in spec.joins:
+        selectable = inspect(target).selectable
+        if used is None or any(getattr(expr, "table", None) is selectable for expr in used):
+            statement = statement.outerjoin(target, on)
+    return statement
+
+
+def list_ids(session: Session, spec: TableSpec, query: ListQuery) -> list[str]:
+    """Ids of every live row matching the query, in display order."""
+    model = spec.model
+    statement = select(model.id).where(model.deleted_at.is_(None))
+    sort = spec.column(query.sort or spec.default_sort).expr
+    used = [sort]
+    condition = _search_condition(spec, query.search)
+    if condition is not None:
+        statement = statement.where(condition)
+        used.extend(alias.search_text for alias in SEARCH_VIA.values())
+    for key, value in query.filters:
+        expr = spec.column(key).expr if key in spec.column_keys() else getattr(model, key)
+        statement = statement.where(expr.is_(None) if value is None else expr == value)
+        used.append(expr)
+    statement = _joined(spec, statement, used)
+    if query.descending:
+        statement = statement.order_by(sort.desc(), model.id.desc())
+    else:
+        statement = statement.order_by(sort, model.id)
+    return list(session.scalars(statement))
+
+
+def fetch_rows(session: Session, spec: TableSpec, ids: Sequence[str]) -> dict[str, tuple]:
+    """Raw values of the given rows (in spec column order), by id. Missing ids are left out."""
+    if not ids:
+        return {}
+    model = spec.model
+    statement = select(model.id, *(column.expr for column in spec.columns)).where(
+        model.id.in_(list(ids))
+    )
+    statement = _joined(spec, statement)
+    return {row[0]: tuple(row[1:]) for row in session.execute(statement)}

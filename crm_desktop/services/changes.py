@@ -1,0 +1,50 @@
+"""What a write changed, so each screen refreshes only what it shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ChangeSet:
+    created: dict[str, set[str]] = field(default_factory=dict)
+    updated: dict[str, set[str]] = field(default_factory=dict)
+    deleted: dict[str, set[str]] = field(default_factory=dict)
+    # The id of the record the call was about (the new customer of a create, say).
+    primary_id: str | None = None
+    # Set by deletes: what to hand back to `restore` to undo them.
+    undo: UndoToken | None = None
+
+    def add(self, kind: str, entity: str, row_id: str) -> None:
+        getattr(self, kind).setdefault(entity, set()).add(row_id)
+
+    def merge(self, other: ChangeSet) -> None:
+        for kind in ("created", "updated", "deleted"):
+            mine = getattr(self, kind)
+            for entity, ids in getattr(other, kind).items():
+                mine.setdefault(entity, set()).update(ids)
+
+    def entities(self) -> set[str]:
+        return set(self.created) | set(self.updated) | set(self.deleted)
+
+    def touches(self, entity: str) -> bool:
+        return entity in self.entities()
+
+    def ids(self, entity: str) -> set[str]:
+        return (
+            self.created.get(entity, set())
+            | self.updated.get(entity, set())
+            | self.deleted.get(entity, set())
+        )
+
+    def is_empty(self) -> bool:
+        return not self.entities()
+
+
+@dataclass(frozen=True)
+class UndoToken:
+    """A soft delete, identified by its entity, the ids the user chose and the stamp it set."""
+
+    entity: str
+    ids: tuple[str, ...]
+    deleted_at: str  # ISO text of the exact stamp shared by every row the delete touched

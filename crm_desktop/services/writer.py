@@ -1,0 +1,398 @@
+"""Every change to the local store: validated, written with its outbox entry in one transaction,
+and reported back as a ChangeSet.
+
+`Writer` is what the window and the command line call; `UnitOfWork` is one open transaction, for
+callers (like an import) that must make many changes all-or-nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from crm_desktop.models.base import AUDIT_COLUMNS, new_id, utcnow
+from crm_desktop.models.choices import CLOSED_STAGES
+from crm_desktop.models.entities import (
+    ENTITIES,
+    Contact,
+    Customer,
+    CustomerIdentifier,
+    FollowUp,
+    Opportunity,
+    OpportunityLine,
+    OutboxEntry,
+    Task,
+)
+from crm_desktop.models.phones import DEFAULT_REGION
+from crm_desktop.models.rules import clean_values
+from crm_desktop.models.search_keys import customer_search_text, identifier_key
+from crm_desktop.models.validation import InvalidInput
+from crm_desktop.services.changes import ChangeSet, UndoToken
+from crm_desktop.storage.store import Store
+
+NOT_FOUND = QT_TRANSLATE_NOOP("Validation", "No {entity} with id {id} exists (it may be deleted).")
+
+# Children that leave and come back with their customer.
+CUSTOMER_CHILDREN = (
+    "customer_identifiers",
+    "contacts",
+    "opportunities",
+    "opportunity_lines",
+    "tasks",
+    "followups",
+)
+# Customer fields that feed its search text.
+SEARCHED_FIELDS = frozenset({"name", "short_name", "email", "phone", "phone2"})
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _row_values(row: Any) -> dict[str, Any]:
+    return {c.key: getattr(row, c.key) for c in row.__table__.columns}
+
+
+class UnitOfWork:
+    """One open write transaction on behalf of one user."""
+
+    def __init__(self, session: Session, user_id: str | None, region: str) -> None:
+        self.session = session
+        self.user_id = user_id
+        self.region = region
+        self.changes = ChangeSet()
+        self._stale_search: set[str] = set()
+        self._stale_followups: set[str] = set()
+
+    # -- public operations -------------------------------------------------------------------
+
+    def create(self, entity: str, values: dict[str, Any], row_id: str | None = None) -> str:
+        values = dict(values)
+        identifiers = values.pop("identifiers", None) if entity == "customers" else None
+        cleaned = clean_values(entity, values, self.region, creating=True)
+        self._apply_defaults(entity, cleaned)
+        self._check_refs(entity, cleaned)
+        now = utcnow()
+        model = ENTITIES[entity]
+        row = model(id=row_id or new_id(), **cleaned)
+        row.created_at = row.updated_at = now
+        row.created_by = row.updated_by = self.user_id
+        self._derive(entity, row, cleaned, previous={})
+        self.session.add(row)
+        self.session.flush()
+        payload = {k: v for k, v in _row_values(row).items() if k not in AUDIT_COLUMNS}
+        payload.pop("search_text", None)
+        self._outbox(entity, row.id, "insert", payload, {})
+        self.changes.add("created", entity, row.id)
+        if identifiers is not None:
+            self.set_identifiers(row.id, identifiers)
+        self._touch_parents(entity, row)
+        return row.id
+
+    def update(self, entity: str, row_id: str, values: dict[str, Any]) -> bool:
+        """Change only the given fields. Returns False when nothing actually differed."""
+        values = dict(values)
+        identifiers = values.pop("identifiers", None) if entity == "customers" else None
+        row = self._live(entity, row_id)
+        cleaned = clean_values(entity, values, self.region, creating=False)
+        self._check_refs(entity, cleaned)
+        previous = {k: getattr(row, k) for k in cleaned}
+        changed = {k: v for k, v in cleaned.items() if previous[k] != v}
+        self._derive(entity, row, changed, previous)
+        changed_any = bool(changed)
+        if changed:
+            for key, value in changed.items():
+                setattr(row, key, value)
+            extra = self._derived_changes(entity, row, changed)
+            changed.update(extra)
+            row.updated_at = utcnow()
+            row.updated_by = self.user_id
+            base = {k: previous.get(k) for k in changed}
+            self._outbox(entity, row_id, "update", changed, base)
+            self.changes.add("updated", entity, row_id)
+            self._touch_parents(entity, row)
+        if identifiers is not None and self.set_identifiers(row_id, identifiers):
+            changed_any = True
+        return changed_any
+
+    def delete(self, entity: str, ids: Iterable[str]) -> UndoToken:
+        """Soft-delete rows (a customer takes its contacts, opportunities... with it)."""
+        ids = tuple(dict.fromkeys(ids))
+        stamp = utcnow()
+        for row_id in ids:
+            self._live(entity, row_id)
+        self._set_deleted(entity, ENTITIES[entity].id.in_(ids), stamp, "delete")
+        if entity == "customers":
+            for child in CUSTOMER_CHILDREN:
+                model = ENTITIES[child]
+                self._set_deleted(child, model.customer_id.in_(ids), stamp, "delete")
+        return UndoToken(entity, ids, stamp.isoformat())
+
+    def restore(self, token: UndoToken) -> None:
+        """Undo a delete: bring back exactly the rows it removed, and nothing deleted before it."""
+        stamp = datetime.fromisoformat(token.deleted_at)
+        model = ENTITIES[token.entity]
+        self._set_deleted(token.entity, model.id.in_(token.ids), None, "restore", was=stamp)
+        if token.entity == "customers":
+            for child in CUSTOMER_CHILDREN:
+                child_model = ENTITIES[child]
+                self._set_deleted(
+                    child, child_model.customer_id.in_(token.ids), None, "restore", was=stamp
+                )
+
+    def set_identifiers(self, customer_id: str, wanted: Iterable[Any]) -> bool:
+        """Make a customer's identifiers exactly `wanted` ((kind, value) pairs or dicts)."""
+        pairs: list[tuple[str, str]] = []
+        for item in wanted:
+            kind, value = (item["kind"], item["value"]) if isinstance(item, dict) else item
+            if value is None or not str(value).strip():
+                continue
+            pairs.append((str(kind), str(value).strip()))
+        current = self.session.scalars(
+            select(CustomerIdentifier).where(
+                CustomerIdentifier.customer_id == customer_id,
+                CustomerIdentifier.deleted_at.is_(None),
+            )
+        ).all()
+        have = {(row.kind, row.value): row for row in current}
+        changed = False
+        for pair in pairs:
+            if pair not in have:
+                self.create(
+                    "customer_identifiers",
+                    {"customer_id": customer_id, "kind": pair[0], "value": pair[1]},
+                )
+                changed = True
+        gone = [row.id for key, row in have.items() if key not in set(pairs)]
+        if gone:
+            self.delete("customer_identifiers", gone)
+            changed = True
+        if changed:
+            self._stale_search.add(customer_id)
+        return changed
+
+    def finish(self) -> ChangeSet:
+        """Recompute what derives from this transaction's changes; called before commit."""
+        for customer_id in self._stale_followups:
+            self._refresh_followup_dates(customer_id)
+        for customer_id in self._stale_search:
+            refresh_search_text(self.session, customer_id)
+        self.session.flush()
+        return self.changes
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _live(self, entity: str, row_id: str) -> Any:
+        row = self.session.get(ENTITIES[entity], row_id)
+        if row is None or row.deleted_at is not None:
+            raise InvalidInput("id", NOT_FOUND, entity=entity, id=row_id)
+        return row
+
+    def _check_refs(self, entity: str, cleaned: dict[str, Any]) -> None:
+        from crm_desktop.models.fields import FIELDS_BY_NAME, Kind
+
+        for name, value in cleaned.items():
+            field = FIELDS_BY_NAME[entity][name]
+            if field.kind is Kind.REF and value is not None:
+                assert field.ref is not None
+                target = self.session.get(ENTITIES[field.ref], value)
+                if target is None or target.deleted_at is not None:
+                    raise InvalidInput(name, NOT_FOUND, entity=field.ref, id=value)
+
+    def _apply_defaults(self, entity: str, cleaned: dict[str, Any]) -> None:
+        mine = {"customers": "owner_id", "opportunities": "owner_id", "tasks": "assignee_id"}
+        key = mine.get(entity)
+        if key and cleaned.get(key) is None:
+            cleaned[key] = self.user_id
+        if entity == "followups" and cleaned.get("happened_at") is None:
+            cleaned["happened_at"] = utcnow()
+        if entity == "opportunity_lines":
+            opportunity = self.session.get(Opportunity, cleaned["opportunity_id"])
+            if opportunity is not None:
+                cleaned["customer_id"] = opportunity.customer_id
+        for key, value in list(cleaned.items()):
+            if value is None:
+                del cleaned[key]  # leave column defaults in force
+
+    def _derive(self, entity: str, row: Any, changed: dict[str, Any], previous: dict) -> None:
+        if entity == "customers" and SEARCHED_FIELDS & changed.keys():
+            self._stale_search.add(row.id)
+        if entity == "contacts":
+            self._stale_search.add(row.customer_id)
+        if entity == "followups":
+            self._stale_followups.add(row.customer_id)
+        if entity == "customer_identifiers":
+            row.value_key = identifier_key(changed.get("value", row.value) or "")
+            self._stale_search.add(row.customer_id)
+
+    def _derived_changes(self, entity: str, row: Any, changed: dict[str, Any]) -> dict[str, Any]:
+        """Fields set as a consequence of others (close time of a won deal, done time of a task)."""
+        extra: dict[str, Any] = {}
+        if entity == "opportunities" and "stage" in changed:
+            closed = changed["stage"] in CLOSED_STAGES
+            extra["closed_at"] = utcnow() if closed else None
+        if entity == "tasks" and "done" in changed:
+            extra["done_at"] = utcnow() if changed["done"] else None
+        for key, value in extra.items():
+            setattr(row, key, value)
+        return extra
+
+    def _touch_parents(self, entity: str, row: Any) -> None:
+        if entity == "customer_identifiers":
+            self.changes.add("updated", "customers", row.customer_id)
+        if entity in ("contacts", "followups", "opportunities"):
+            self.changes.add("updated", "customers", row.customer_id)
+
+    def _set_deleted(
+        self,
+        entity: str,
+        where: Any,
+        stamp: datetime | None,
+        op: str,
+        was: datetime | None = None,
+    ) -> None:
+        model = ENTITIES[entity]
+        state = model.deleted_at.is_(None) if was is None else model.deleted_at == was
+        rows = self.session.execute(
+            select(model.id, *self._parent_columns(model)).where(where, state)
+        ).all()
+        if not rows:
+            return
+        now = utcnow()
+        ids = [r[0] for r in rows]
+        self.session.execute(
+            update(model)
+            .where(model.id.in_(ids))
+            .values(deleted_at=stamp, updated_at=now, updated_by=self.user_id)
+            .execution_options(synchronize_session="fetch")
+        )
+        kind = "deleted" if op == "delete" else "created"
+        for row in rows:
+            self._outbox(entity, row[0], op, {}, {})
+            self.changes.add(kind, entity, row[0])
+            if len(row) > 1 and row[1] is not None:
+                if entity in ("contacts", "customer_identifiers"):
+                    self._stale_search.add(row[1])
+                if entity == "followups":
+                    self._stale_followups.add(row[1])
+                if entity != "customers":
+                    self.changes.add("updated", "customers", row[1])
+
+    @staticmethod
+    def _parent_columns(model: Any) -> tuple:
+        column = getattr(model, "customer_id", None)
+        return (column,) if column is not None else ()
+
+    def _refresh_followup_dates(self, customer_id: str) -> None:
+        customer = self.session.get(Customer, customer_id)
+        if customer is None or customer.deleted_at is not None:
+            return
+        latest = self.session.execute(
+            select(FollowUp.happened_at, FollowUp.next_step_at)
+            .where(FollowUp.customer_id == customer_id, FollowUp.deleted_at.is_(None))
+            .order_by(FollowUp.happened_at.desc())
+            .limit(1)
+        ).first()
+        last = latest[0] if latest else None
+        upcoming = latest[1] if latest and latest[1] else customer.next_followup_at
+        wanted = {"last_followup_at": last, "next_followup_at": upcoming}
+        changed = {k: v for k, v in wanted.items() if getattr(customer, k) != v}
+        if changed:
+            base = {k: getattr(customer, k) for k in changed}
+            for key, value in changed.items():
+                setattr(customer, key, value)
+            self._outbox("customers", customer_id, "update", changed, base)
+            self.changes.add("updated", "customers", customer_id)
+
+    def _outbox(self, entity: str, row_id: str, op: str, changes: dict, base: dict) -> None:
+        self.session.add(
+            OutboxEntry(
+                entity=entity,
+                row_id=row_id,
+                op=op,
+                changes={k: _json_value(v) for k, v in changes.items()},
+                base={k: _json_value(v) for k, v in base.items()},
+                made_at=utcnow(),
+                made_by=self.user_id,
+            )
+        )
+
+
+def refresh_search_text(session: Session, customer_id: str) -> None:
+    """Rebuild one customer's search text from its fields, identifiers and contacts."""
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        return
+    identifiers = session.scalars(
+        select(CustomerIdentifier.value).where(
+            CustomerIdentifier.customer_id == customer_id, CustomerIdentifier.deleted_at.is_(None)
+        )
+    ).all()
+    contacts = session.execute(
+        select(Contact.name, Contact.email, Contact.phone, Contact.mobile).where(
+            Contact.customer_id == customer_id, Contact.deleted_at.is_(None)
+        )
+    ).all()
+    customer.search_text = customer_search_text(
+        [customer.name, customer.short_name, customer.email]
+        + [c.name for c in contacts]
+        + [c.email for c in contacts],
+        [customer.phone, customer.phone2]
+        + [c.phone for c in contacts]
+        + [c.mobile for c in contacts],
+        identifiers,
+    )
+
+
+class Writer:
+    """The service the window and the command line call. Each call is one transaction."""
+
+    def __init__(self, store: Store, user_id: str | None, region: str = DEFAULT_REGION) -> None:
+        self.store = store
+        self.user_id = user_id
+        self.region = region
+
+    @contextmanager
+    def transaction(self) -> Iterator[UnitOfWork]:
+        with self.store.write() as session:
+            unit = UnitOfWork(session, self.user_id, self.region)
+            yield unit
+            unit.finish()
+
+    def create(self, entity: str, values: dict[str, Any]) -> ChangeSet:
+        with self.transaction() as unit:
+            unit.changes.primary_id = unit.create(entity, values)
+        return unit.changes
+
+    def update(self, entity: str, row_id: str, values: dict[str, Any]) -> ChangeSet:
+        with self.transaction() as unit:
+            unit.update(entity, row_id, values)
+            unit.changes.primary_id = row_id
+        return unit.changes
+
+    def delete(self, entity: str, ids: Iterable[str]) -> ChangeSet:
+        with self.transaction() as unit:
+            unit.changes.undo = unit.delete(entity, ids)
+        return unit.changes
+
+    def restore(self, token: UndoToken) -> ChangeSet:
+        with self.transaction() as unit:
+            unit.restore(token)
+        return unit.changes
+
+    def pending_changes(self) -> int:
+        """Number of changes waiting in the outbox."""
+        with self.store.read() as session:
+            return session.scalar(select(func.count()).select_from(OutboxEntry)) or 0
+
+
+__all__ = ["CUSTOMER_CHILDREN", "ChangeSet", "UndoToken", "UnitOfWork", "Writer"]
+_ = (Opportunity, OpportunityLine, Task)  # re-exported entity names used by callers' typing

@@ -1,0 +1,17 @@
+"""Alembic environment for the local store. Run through crm_desktop.storage.store, not the CLI."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from crm_desktop.models import entities  # noqa: F401  (registers every table on Base.metadata)
+from crm_desktop.models.base import Base
+
+connection = context.config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=True,  # SQLite can't ALTER most things; batch mode rebuilds the table
+)
+with context.begin_transaction():
+    context.run_migrations()

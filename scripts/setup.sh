@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Shared set-up for ./run and ./test: a project virtualenv with everything installed.
+# Sourced, not executed. Re-running is cheap: pip runs again only when pyproject.toml changes.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+PYTHON_BIN="${PYTHON:-python3}"
+
+if ! "$PYTHON_BIN" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    echo "Python 3.11 or newer is needed; found: $("$PYTHON_BIN" --version 2>&1)" >&2
+    exit 1
+fi
+
+if [ ! -x "$VENV/bin/python" ]; then
+    echo "Creating the virtual environment in .venv ..."
+    "$PYTHON_BIN" -m venv "$VENV"
+fi
+
+stamp="$VENV/.installed-$(sha1sum "$ROOT/pyproject.toml" | cut -c1-12)"
+if [ ! -f "$stamp" ]; then
+    echo "Installing crm-desktop and its dependencies ..."
+    "$VENV/bin/python" -m pip install --quiet --upgrade pip
+    "$VENV/bin/python" -m pip install --quiet -e "$ROOT[test]"
+    rm -f "$VENV"/.installed-*
+    touch "$stamp"
+fi
+
+# Compiled translations are build output: rebuild them when a .ts source is newer.
+for ts in "$ROOT"/resources/translations/*.ts; do
+    [ -e "$ts" ] || continue
+    qm="${ts%.ts}.qm"
+    if [ ! -f "$qm" ] || [ "$ts" -nt "$qm" ]; then
+        "$VENV/bin/pyside6-lrelease" -silent "$ts" -qm "$qm"
+    fi
+done
+
+# A font that has Chinese glyphs. Desktops ship one; a bare Linux box may not.
+install_debian_packages() {
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        if ! apt-get install -y -qq "$@" >/dev/null 2>&1; then
+            apt-get update -qq >/dev/null 2>&1 || true
+            apt-get install -y -qq "$@" >/dev/null 2>&1 || return 1
+        fi
+    else
+        return 1
+    fi
+}
+if command -v fc-list >/dev/null && ! fc-list :lang=zh | grep -q .; then
+    install_debian_packages fonts-wqy-microhei \
+        || echo "Note: no Chinese font found; install one (e.g. fonts-noto-cjk) to see Chinese text." >&2
+fi

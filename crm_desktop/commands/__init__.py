@@ -1,0 +1,1 @@
+"""Sub-commands of `crm-desktop`. Each module has `add_parser(subparsers)` and `run(args)`."""

@@ -1,0 +1,70 @@
+"""A profile: one folder holding one user's local store, settings and logs."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from sqlalchemy import select
+
+from crm_desktop.models.entities import User
+from crm_desktop.models.phones import DEFAULT_REGION
+from crm_desktop.services.writer import Writer
+from crm_desktop.storage.store import Store
+
+APP_NAME = "crm-desktop"
+USER_KEY = "current_user_id"
+REGION_KEY = "phone_region"
+LANGUAGE_KEY = "language"
+
+
+def default_profile_dir() -> Path:
+    """`CRM_DESKTOP_PROFILE` if set, else the OS's per-user data folder."""
+    override = os.environ.get("CRM_DESKTOP_PROFILE")
+    if override:
+        return Path(override)
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "profiles" / "default"
+
+
+@dataclass
+class Profile:
+    store: Store
+    user_id: str
+    region: str
+
+    @property
+    def directory(self) -> Path:
+        return self.store.profile_dir
+
+    def writer(self) -> Writer:
+        return Writer(self.store, self.user_id, self.region)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_profile(directory: Path | None = None) -> Profile:
+    """Open a profile, creating its folder, store and local user on first use."""
+    store = Store.open(directory or default_profile_dir())
+    user_id = store.setting(USER_KEY)
+    if user_id is None:
+        user_id = _create_local_user(store)
+    region = store.setting(REGION_KEY, DEFAULT_REGION) or DEFAULT_REGION
+    return Profile(store, user_id, region)
+
+
+def _create_local_user(store: Store) -> str:
+    """Until a profile connects to a server, the person at the keyboard is its one admin user."""
+    login = getpass.getuser() or "me"
+    with store.write() as session:
+        existing = session.scalar(select(User.id).where(User.login == login))
+    if existing:
+        store.set_setting(USER_KEY, existing)
+        return existing
+    changes = Writer(store, None).create("users", {"login": login, "name": login, "role": "admin"})
+    assert changes.primary_id is not None
+    store.set_setting(USER_KEY, changes.primary_id)
+    return changes.primary_id

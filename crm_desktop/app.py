@@ -1,0 +1,104 @@
+"""The application shell: translations, fonts, logging, and the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from crm_desktop.profile import LANGUAGE_KEY, Profile, open_profile
+from crm_desktop.views.main_window import MainWindow
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "resources" / "translations"
+# Families with Chinese glyphs, best first, for systems whose default font has none.
+CJK_FAMILIES = (
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Droid Sans Fallback",
+)
+
+
+def language_for(profile: Profile) -> str:
+    """The profile's chosen language, or the system's when it chose none."""
+    chosen = profile.store.setting(LANGUAGE_KEY, "system") or "system"
+    if chosen != "system":
+        return chosen
+    return "zh_CN" if QLocale.system().name().startswith("zh") else "en"
+
+
+def install_translators(app: QApplication, language: str) -> list[QTranslator]:
+    """Load our .qm and Qt's own (for standard buttons) for the language; English needs none."""
+    translators = []
+    if language == "en":
+        return translators
+    ours = QTranslator(app)
+    if ours.load(f"crm_desktop_{language}", str(TRANSLATIONS)):
+        app.installTranslator(ours)
+        translators.append(ours)
+    qt_own = QTranslator(app)
+    qt_path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if qt_own.load(f"qtbase_{language}", qt_path):
+        app.installTranslator(qt_own)
+        translators.append(qt_own)
+    QLocale.setDefault(QLocale(language))
+    return translators
+
+
+def ensure_cjk_font(app: QApplication) -> None:
+    """Chinese text must never show as boxes: fall back to a family that has the glyphs."""
+    families = set(QFontDatabase.families())
+    for family in CJK_FAMILIES:
+        if family in families:
+            font = app.font()
+            font.setFamilies([font.family(), family])
+            app.setFont(font)
+            return
+    chinese = QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
+    if chinese:
+        font = QFont(app.font())
+        font.setFamilies([font.family(), chinese[0]])
+        app.setFont(font)
+
+
+def setup_logging(profile_dir: Path) -> Path:
+    log_path = Path(profile_dir) / "crm-desktop.log"
+    handler = RotatingFileHandler(log_path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    if not any(isinstance(h, RotatingFileHandler) for h in root.handlers):
+        root.addHandler(handler)
+    else:
+        handler.close()
+    root.setLevel(logging.INFO)
+    return log_path
+
+
+def build_main_window(profile_dir: Path | None = None) -> MainWindow:
+    """The main window on a profile (created on first use). A QApplication must exist."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication), "create the QApplication first"
+    profile = open_profile(profile_dir)
+    if not getattr(app, "_crm_translators", None):
+        app._crm_translators = install_translators(app, language_for(profile))  # type: ignore[attr-defined]
+        ensure_cjk_font(app)
+    setup_logging(profile.directory)
+    window = MainWindow(profile)
+    window.destroyed.connect(profile.close)
+    return window
+
+
+def run_gui(profile_dir: Path | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("CRM Desktop")
+    window = build_main_window(profile_dir)
+    window.show()
+    return app.exec()

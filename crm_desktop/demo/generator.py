@@ -1,0 +1,544 @@
+"""Realistic sample records, made fast: rows are plain dicts from a seeded `random.Random`, written
+with bulk Core inserts in one transaction rather than one ORM object (and outbox entry) per row.
+
+Demo data is local sample data and writes NO outbox entries, so it never syncs to a server.
+Derived columns (a customer's `search_text`, `last_followup_at`, `next_followup_at` and each
+identifier's `value_key`) are computed with the same functions the writer uses, so the demo rows
+are indistinguishable from rows typed in by hand.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.orm import Session
+
+from crm_desktop.demo import words
+from crm_desktop.models.choices import (
+    CLOSED_STAGES,
+    CustomerKind,
+    FollowUpKind,
+    Grade,
+    IdentifierKind,
+    Priority,
+    Role,
+    Stage,
+)
+from crm_desktop.models.entities import ENTITIES, Product, User
+from crm_desktop.models.search_keys import customer_search_text, identifier_key
+from crm_desktop.profile import Profile
+
+# Rows per bulk insert: big enough that SQLite's executemany dominates, small enough to keep
+# memory flat for 100,000 customers.
+CUSTOMERS_PER_BATCH = 5000
+
+# Extra sales reps the demo adds so ownership is spread like in a real team: (login, name).
+DEMO_REPS = (
+    ("demo.zhangwei", "张伟"),
+    ("demo.lina", "李娜"),
+    ("demo.chenjie", "陈杰"),
+    ("demo.emily", "Emily Carter"),
+)
+
+MOBILE_PREFIXES = (
+    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152",
+    "155", "156", "157", "158", "159", "166", "177", "180", "181", "182", "185", "186",
+    "187", "188", "189", "198", "199",
+)  # fmt: skip
+
+STAGE_PROBABILITY = {
+    Stage.LEAD: 10,
+    Stage.QUALIFIED: 25,
+    Stage.PROPOSAL: 50,
+    Stage.NEGOTIATION: 75,
+    Stage.WON: 100,
+    Stage.LOST: 0,
+}
+STAGES = tuple(Stage)
+
+_ID_CARD_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CARD_CHECK = "10X98765432"
+_CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I or O on Chinese plates
+
+
+@dataclass
+class DemoCounts:
+    """How many rows of each table the demo added."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def add(self, table: str, count: int) -> None:
+        self.rows[table] = self.rows.get(table, 0) + count
+
+    def summary(self) -> str:
+        order = ("customers", "contacts", "opportunities", "tasks", "followups", "products")
+        parts = [f"{self.rows.get(name, 0):,} {name}" for name in order]
+        return "Added demo data: " + ", ".join(parts) + "."
+
+
+def make_demo(
+    profile: Profile, customers: int, seed: int = 1, today: date | None = None
+) -> DemoCounts:
+    """Add `customers` customers with their contacts, deals, tasks and follow-ups to a profile.
+
+    The same seed gives the same records; dates are relative to `today` (UTC by default) so
+    overdue tasks and upcoming follow-ups stay meaningful whenever the demo is made.
+    """
+    today = today or datetime.now(UTC).date()
+    counts = DemoCounts()
+    with profile.store.write() as session:
+        owners = _ensure_reps(session, profile.user_id, today, counts)
+        products = _ensure_products(session, profile.user_id, today, counts)
+        maker = _RowMaker(random.Random(seed), today, owners, products)
+        for batch in maker.batches(customers):
+            for table_name, rows in batch.items():
+                if rows:
+                    session.execute(insert(_table(table_name)), rows)
+                    counts.add(table_name, len(rows))
+    return counts
+
+
+def _table(entity: str) -> Table:
+    table = ENTITIES[entity].__table__
+    assert isinstance(table, Table)
+    return table
+
+
+def _audit(row_id: str, at: datetime, by: str) -> dict[str, Any]:
+    return {
+        "id": row_id,
+        "created_at": at,
+        "created_by": by,
+        "updated_at": at,
+        "updated_by": by,
+        "deleted_at": None,
+    }
+
+
+def _ensure_reps(session: Session, user_id: str, today: date, counts: DemoCounts) -> list[str]:
+    """The profile's own user plus the demo reps (added once, reused on a second run)."""
+    logins = [login for login, _ in DEMO_REPS]
+    existing = dict(session.execute(select(User.login, User.id).where(User.login.in_(logins))).tuples().all())
+    # Rep ids come from their login, not the seed, so a rerun with another seed finds them.
+    stamp = datetime.combine(today, time()) - timedelta(days=1200)
+    new_rows = [
+        {
+            **_audit(str(uuid.uuid5(uuid.NAMESPACE_DNS, login)), stamp, user_id),
+            "login": login,
+            "name": name,
+            "role": Role.REP.value,
+            "manager_id": user_id,
+            "active": True,
+        }
+        for login, name in DEMO_REPS
+        if login not in existing
+    ]
+    if new_rows:
+        session.execute(insert(_table("users")), new_rows)
+        counts.add("users", len(new_rows))
+    ids = dict(session.execute(select(User.login, User.id).where(User.login.in_(logins))).tuples().all())
+    return [user_id, *(ids[login] for login in logins)]
+
+
+def _ensure_products(
+    session: Session, user_id: str, today: date, counts: DemoCounts
+) -> list[tuple[str, int]]:
+    """The demo price list as (product id, list price in fen)."""
+    codes = [code for code, *_ in words.PRODUCTS]
+    existing = set(session.scalars(select(Product.code).where(Product.code.in_(codes))))
+    stamp = datetime.combine(today, time()) - timedelta(days=1100)
+    new_rows = [
+        {
+            **_audit(
+                str(uuid.uuid5(uuid.NAMESPACE_URL, f"crm-demo-product:{code}")), stamp, user_id
+            ),
+            "code": code,
+            "name": name,
+            "unit": unit,
+            "list_price_cents": price * 100,
+            "active": True,
+        }
+        for code, name, unit, price in words.PRODUCTS
+        if code not in existing
+    ]
+    if new_rows:
+        session.execute(insert(_table("products")), new_rows)
+        counts.add("products", len(new_rows))
+    rows = session.execute(
+        select(Product.id, Product.list_price_cents).where(Product.code.in_(codes))
+    ).all()
+    return sorted((row[0], row[1]) for row in rows)
+
+
+class _RowMaker:
+    """Makes one customer's whole subtree at a time, as rows ready for a bulk insert."""
+
+    def __init__(
+        self,
+        rng: random.Random,
+        today: date,
+        owners: list[str],
+        products: list[tuple[str, int]],
+    ) -> None:
+        self.rng = rng
+        self.now = datetime.combine(today, time(hour=9))
+        self.owners = owners
+        self.products = products
+        self.rows: dict[str, list[dict[str, Any]]] = {}
+
+    def batches(self, customers: int) -> Iterator[dict[str, list[dict[str, Any]]]]:
+        for start in range(0, customers, CUSTOMERS_PER_BATCH):
+            # Parents first: the tables are inserted in this order, and foreign keys are on.
+            self.rows = {name: [] for name in _INSERT_ORDER}
+            for _ in range(min(CUSTOMERS_PER_BATCH, customers - start)):
+                self._customer()
+            yield self.rows
+
+    # -- small random helpers ----------------------------------------------------------------
+
+    def _id(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def _chance(self, probability: float) -> bool:
+        return self.rng.random() < probability
+
+    def _mobile(self) -> str:
+        return f"+86{self.rng.choice(MOBILE_PREFIXES)}{self.rng.randrange(10**8):08d}"
+
+    def _landline(self, area_code: str) -> str:
+        # Subscriber numbers starting 5-7 are valid in every demo city (8xx can be special).
+        return f"+86{area_code}{self.rng.randint(5, 7)}{self.rng.randrange(10**7):07d}"
+
+    def _minutes_ago(self, low_days: float, high_days: float) -> datetime:
+        minutes = int(self.rng.uniform(low_days, high_days) * 1440)
+        return self.now - timedelta(minutes=minutes)
+
+    # -- one customer ------------------------------------------------------------------------
+
+    def _customer(self) -> None:
+        rng = self.rng
+        customer_id = self._id()
+        owner = rng.choice(self.owners)
+        created = self._minutes_ago(30, 1095)
+        city = rng.choice(words.CITIES)
+        chinese = self._chance(0.8)
+        company = self._chance(0.75)
+        if company:
+            name, short_name, domain, industry = self._company_name(chinese, city)
+            email = f"{rng.choice(('info', 'sales', 'service', 'hr'))}@{domain}"
+            phone = self._landline(city[3]) if self._chance(0.5) else self._mobile()
+            website = f"www.{domain}" if self._chance(0.4) else None
+        else:
+            name, latin = self._person_name(chinese)
+            short_name, industry = None, None
+            email = (
+                f"{latin}{rng.randrange(1, 1000)}@{rng.choice(('qq.com', '163.com', 'gmail.com'))}"
+            )
+            phone = self._mobile()
+            website = None
+        email = email if self._chance(0.75) else None
+        grade_roll = rng.random()
+        grade = Grade.A if grade_roll < 0.05 else Grade.B if grade_roll < 0.20 else Grade.C
+        identifiers = self._identifiers(customer_id, company, city, created, owner)
+        contacts = self._contacts(customer_id, name if not company else None, city, created, owner)
+        self._opportunities(customer_id, name, short_name, contacts, created, owner)
+        self._tasks(customer_id, name, created, owner)
+        last_followup, next_followup = self._followups(customer_id, contacts, created, owner)
+        phone2 = self._mobile() if self._chance(0.25) else None
+        search_text = customer_search_text(
+            [name, short_name, email]
+            + [contact["name"] for contact in contacts]
+            + [contact["email"] for contact in contacts],
+            [phone, phone2]
+            + [contact["phone"] for contact in contacts]
+            + [contact["mobile"] for contact in contacts],
+            [row["value"] for row in identifiers],
+        )
+        self.rows["customers"].append(
+            {
+                **_audit(customer_id, created, owner),
+                "name": name,
+                "short_name": short_name,
+                "kind": (CustomerKind.COMPANY if company else CustomerKind.PERSON).value,
+                "grade": grade.value,
+                "industry": industry,
+                "source": rng.choice(words.SOURCES),
+                "address": self._address(chinese, city),
+                "phone": phone,
+                "phone2": phone2,
+                "email": email,
+                "website": website,
+                "notes": rng.choice(words.NOTES) if self._chance(0.2) else None,
+                "owner_id": owner,
+                "last_followup_at": last_followup,
+                "next_followup_at": next_followup,
+                "search_text": search_text,
+            }
+        )
+
+    def _company_name(self, chinese: bool, city: tuple) -> tuple[str, str, str, str]:
+        """(name, short name, email domain, industry), e.g. 深圳市华强电子有限公司."""
+        rng = self.rng
+        brand, pinyin = rng.choice(words.BRANDS)
+        trade, industry, english_trade = rng.choice(words.TRADES)
+        if chinese:
+            name = f"{city[1]}{brand}{trade}{rng.choice(words.COMPANY_FORMS)}"
+            return name, f"{brand}{trade}", f"{pinyin}{rng.randrange(100)}.com.cn", industry
+        english = rng.choice(words.ENGLISH_BRANDS)
+        name = f"{english} {english_trade} {rng.choice(words.ENGLISH_FORMS)}"
+        domain = f"{english.lower().replace(' ', '')}{rng.randrange(100)}.com"
+        return name, english, domain, industry
+
+    def _person_name(self, chinese: bool) -> tuple[str, str]:
+        """(name, latin letters for an email address), e.g. 张伟 / zhangwei."""
+        rng = self.rng
+        if chinese:
+            surname, surname_pinyin = rng.choice(words.SURNAMES)
+            given, given_pinyin = rng.choice(words.GIVEN_NAMES)
+            return surname + given, surname_pinyin + given_pinyin
+        first, last = rng.choice(words.FIRST_NAMES), rng.choice(words.LAST_NAMES)
+        return f"{first} {last}", f"{first}.{last}".lower()
+
+    def _address(self, chinese: bool, city: tuple) -> str | None:
+        rng = self.rng
+        if not self._chance(0.85):
+            return None
+        if not chinese:
+            return rng.choice(words.ENGLISH_ADDRESSES).format(n=rng.randrange(1, 999))
+        province, city_name, _, _, districts, _ = city
+        return (
+            f"{province}{city_name}{rng.choice(districts)}{rng.choice(words.ROADS)}"
+            f"{rng.randrange(1, 3000)}号"
+        )
+
+    def _identifiers(
+        self, customer_id: str, company: bool, city: tuple, created: datetime, owner: str
+    ) -> list[dict[str, Any]]:
+        rng = self.rng
+        if not self._chance(0.35):
+            return []
+        city_code = words.CITY_ID_CODES[words.CITIES.index(city)]
+        makers: list[tuple[IdentifierKind, Callable[[], str]]] = [
+            (
+                IdentifierKind.TAX_NUMBER if company else IdentifierKind.ID_CARD,
+                (lambda: self._credit_code(city_code))
+                if company
+                else lambda: self._id_card(city_code),
+            ),
+            (IdentifierKind.LICENCE_PLATE, lambda: self._plate(city[5])),
+            (
+                IdentifierKind.POLICY_NUMBER,
+                lambda: f"PDAA{rng.randrange(2019, 2026)}{city_code}{rng.randrange(10**6):06d}",
+            ),
+            (IdentifierKind.MEMBER_NUMBER, lambda: f"VIP{rng.randrange(10**8):08d}"),
+        ]
+        chosen = [makers[0], *rng.sample(makers[1:], rng.randrange(0, 3))]
+        rows = []
+        for kind, make in chosen:
+            value = make()
+            rows.append(
+                {
+                    **_audit(self._id(), created, owner),
+                    "customer_id": customer_id,
+                    "kind": kind.value,
+                    "value": value,
+                    "value_key": identifier_key(value),
+                }
+            )
+        self.rows["customer_identifiers"].extend(rows)
+        return rows
+
+    def _credit_code(self, city_code: str) -> str:
+        """An 18-character unified social credit code with a correct check character."""
+        body = "91" + city_code + "".join(self.rng.choices(_CREDIT_CODE_CHARS, k=9))
+        total = sum(
+            _CREDIT_CODE_CHARS.index(char) * weight
+            for char, weight in zip(body, _CREDIT_CODE_WEIGHTS, strict=True)
+        )
+        return body + _CREDIT_CODE_CHARS[(31 - total % 31) % 31]
+
+    def _id_card(self, city_code: str) -> str:
+        """An 18-digit resident ID number with a correct check digit."""
+        born = date(1960, 1, 1) + timedelta(days=self.rng.randrange(365 * 45))
+        body = f"{city_code}{born:%Y%m%d}{self.rng.randrange(1000):03d}"
+        total = sum(
+            int(digit) * weight for digit, weight in zip(body, _ID_CARD_WEIGHTS, strict=True)
+        )
+        return body + _ID_CARD_CHECK[total % 11]
+
+    def _plate(self, prefix: str) -> str:
+        rng = self.rng
+        tail = [str(rng.randrange(10)) for _ in range(5)]
+        if self._chance(0.4):
+            tail[rng.randrange(5)] = rng.choice(_PLATE_LETTERS)
+        return prefix + "".join(tail)
+
+    def _contacts(
+        self,
+        customer_id: str,
+        person_name: str | None,
+        city: tuple,
+        created: datetime,
+        owner: str,
+    ) -> list[dict[str, Any]]:
+        rng = self.rng
+        rows = []
+        for index in range(1 if self._chance(0.55) else 2):
+            chinese = self._chance(0.85)
+            name, latin = self._person_name(chinese)
+            if person_name is not None and index == 0:
+                name = person_name  # a private customer is usually their own first contact
+            rows.append(
+                {
+                    **_audit(self._id(), created, owner),
+                    "customer_id": customer_id,
+                    "name": name,
+                    "title": rng.choice(words.JOB_TITLES) if person_name is None else None,
+                    "phone": self._landline(city[3]) if self._chance(0.2) else None,
+                    "mobile": self._mobile() if self._chance(0.9) else None,
+                    "email": f"{latin}@{rng.choice(('qq.com', '163.com', 'outlook.com'))}"
+                    if self._chance(0.6)
+                    else None,
+                    "messaging_id": f"wxid_{rng.getrandbits(40):010x}"
+                    if self._chance(0.4)
+                    else None,
+                    "notes": None,
+                }
+            )
+        # The writer reads a customer's contacts in id order when it builds the search text.
+        rows.sort(key=lambda row: row["id"])
+        self.rows["contacts"].extend(rows)
+        return rows
+
+    def _opportunities(
+        self,
+        customer_id: str,
+        name: str,
+        short_name: str | None,
+        contacts: list[dict[str, Any]],
+        created: datetime,
+        owner: str,
+    ) -> None:
+        rng = self.rng
+        count = rng.choices((0, 1, 2), weights=(55, 35, 10))[0]
+        for _ in range(count):
+            opportunity_id = self._id()
+            stage = rng.choice(STAGES)
+            opened = created + timedelta(minutes=rng.randrange(0, 20 * 1440))
+            amount = 0
+            for product_id, price in rng.sample(self.products, rng.randint(1, 3)):
+                quantity = float(rng.choice((1, 1, 2, 3, 5, 10)))
+                unit_price = (
+                    price if self._chance(0.6) else price * rng.choice((80, 85, 90, 95)) // 100
+                )
+                amount += int(quantity * unit_price)
+                self.rows["opportunity_lines"].append(
+                    {
+                        **_audit(self._id(), opened, owner),
+                        "opportunity_id": opportunity_id,
+                        "customer_id": customer_id,
+                        "product_id": product_id,
+                        "quantity": quantity,
+                        "unit_price_cents": unit_price,
+                    }
+                )
+            closed = stage in CLOSED_STAGES
+            closed_at = (
+                min(opened + timedelta(days=rng.randrange(5, 90)), self.now) if closed else None
+            )
+            reasons = words.WON_REASONS if stage is Stage.WON else words.LOST_REASONS
+            self.rows["opportunities"].append(
+                {
+                    **_audit(opportunity_id, opened, owner),
+                    "customer_id": customer_id,
+                    "contact_id": rng.choice(contacts)["id"],
+                    "title": rng.choice(words.OPPORTUNITY_TITLES).format(brand=short_name or name),
+                    "stage": stage.value,
+                    "amount_cents": amount,
+                    "expected_close": (
+                        closed_at or self.now + timedelta(days=rng.randrange(7, 120))
+                    ).date(),
+                    "probability": STAGE_PROBABILITY[stage],
+                    "owner_id": owner,
+                    "close_reason": rng.choice(reasons) if closed else None,
+                    "closed_at": closed_at,
+                    "notes": None,
+                }
+            )
+
+    def _tasks(self, customer_id: str, name: str, created: datetime, owner: str) -> None:
+        rng = self.rng
+        count = rng.choices((0, 1, 2), weights=(60, 30, 10))[0]
+        for _ in range(count):
+            # From a month overdue to a month ahead; roughly half of the past ones are done.
+            due = self.now + timedelta(hours=rng.randrange(-30 * 24, 30 * 24))
+            done = due < self.now and self._chance(0.55)
+            self.rows["tasks"].append(
+                {
+                    **_audit(self._id(), min(created, due), owner),
+                    "title": rng.choice(words.TASK_TITLES).format(name=name),
+                    "due_at": due,
+                    "assignee_id": owner,
+                    "priority": rng.choices(tuple(Priority), weights=(2, 6, 2))[0].value,
+                    "done": done,
+                    "done_at": due - timedelta(hours=rng.randrange(1, 48)) if done else None,
+                    "customer_id": customer_id,
+                    "opportunity_id": None,
+                    "notes": None,
+                }
+            )
+
+    def _followups(
+        self,
+        customer_id: str,
+        contacts: list[dict[str, Any]],
+        created: datetime,
+        owner: str,
+    ) -> tuple[datetime | None, datetime | None]:
+        """Add the customer's follow-ups; returns (last follow-up, next follow-up) as the
+        writer derives them: the latest one's time and, if it has one, its next-step date."""
+        rng = self.rng
+        count = rng.choices((0, 1, 2, 3, 4), weights=(20, 25, 25, 18, 12))[0]
+        span = max(int((self.now - created).total_seconds() // 60), count + 1)
+        offsets = sorted(rng.sample(range(1, span), count))
+        last: dict[str, Any] | None = None
+        for offset in offsets:
+            happened = created + timedelta(minutes=offset)
+            next_step = rng.choice(words.NEXT_STEPS) if self._chance(0.5) else None
+            row = {
+                **_audit(self._id(), happened, owner),
+                "customer_id": customer_id,
+                "contact_id": rng.choice(contacts)["id"],
+                "kind": rng.choice(tuple(FollowUpKind)).value,
+                "happened_at": happened,
+                "text": rng.choice(words.FOLLOWUP_TEXTS),
+                "promise": rng.choice(words.PROMISES) if self._chance(0.3) else None,
+                "next_step": next_step,
+                "next_step_at": happened + timedelta(days=rng.randrange(1, 21))
+                if next_step
+                else None,
+            }
+            self.rows["followups"].append(row)
+            last = row
+        if last is None:
+            return None, None
+        return last["happened_at"], last["next_step_at"]
+
+
+_INSERT_ORDER = (
+    "customers",
+    "customer_identifiers",
+    "contacts",
+    "opportunities",
+    "opportunity_lines",
+    "tasks",
+    "followups",
+)

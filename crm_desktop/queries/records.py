@@ -1,0 +1,153 @@
+"""Reads for forms and the customer page: one record whole, its children, lookups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from crm_desktop.models.entities import (
+    ENTITIES,
+    Contact,
+    Customer,
+    CustomerIdentifier,
+    FollowUp,
+    Opportunity,
+    Task,
+    User,
+)
+from crm_desktop.models.fields import FIELDS
+from crm_desktop.models.phones import phone_query_digits
+
+
+@dataclass
+class CustomerDetail:
+    customer: dict[str, Any]
+    owner_name: str | None
+    identifiers: list[dict[str, Any]] = field(default_factory=list)
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    opportunities: list[dict[str, Any]] = field(default_factory=list)
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    followups: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _as_dict(row: Any) -> dict[str, Any]:
+    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
+
+
+def record_values(session: Session, entity: str, row_id: str) -> dict[str, Any] | None:
+    """The editable fields of one live record (what a form shows), or None if it's gone."""
+    row = session.get(ENTITIES[entity], row_id)
+    if row is None or row.deleted_at is not None:
+        return None
+    values = {f.name: getattr(row, f.name) for f in FIELDS[entity]}
+    if entity == "customers":
+        values["identifiers"] = [
+            (i.kind, i.value)
+            for i in session.scalars(
+                select(CustomerIdentifier)
+                .where(
+                    CustomerIdentifier.customer_id == row_id,
+                    CustomerIdentifier.deleted_at.is_(None),
+                )
+                .order_by(CustomerIdentifier.created_at)
+            )
+        ]
+    return values
+
+
+def _live_children(session: Session, model: Any, customer_id: str, *order: Any) -> list[dict]:
+    statement = (
+        select(model)
+        .where(model.customer_id == customer_id, model.deleted_at.is_(None))
+        .order_by(*order)
+    )
+    return [_as_dict(row) for row in session.scalars(statement)]
+
+
+def customer_detail(session: Session, customer_id: str) -> CustomerDetail | None:
+    """Everything the customer page shows, read in one transaction so it is consistent."""
+    customer = session.get(Customer, customer_id)
+    if customer is None or customer.deleted_at is not None:
+        return None
+    owner = session.get(User, customer.owner_id) if customer.owner_id else None
+    return CustomerDetail(
+        customer=_as_dict(customer),
+        owner_name=owner.name if owner else None,
+        identifiers=_live_children(
+            session, CustomerIdentifier, customer_id, CustomerIdentifier.created_at
+        ),
+        contacts=_live_children(session, Contact, customer_id, Contact.name),
+        opportunities=_live_children(
+            session, Opportunity, customer_id, Opportunity.expected_close.desc()
+        ),
+        tasks=_live_children(session, Task, customer_id, Task.done, Task.due_at),
+        followups=_live_children(session, FollowUp, customer_id, FollowUp.happened_at.desc()),
+    )
+
+
+@dataclass(frozen=True)
+class Match:
+    id: str
+    name: str
+    phone: str | None
+
+
+def possible_duplicates(
+    session: Session, name: str, phone: str | None, exclude_id: str | None = None, limit: int = 5
+) -> list[Match]:
+    """Live customers a new record may duplicate: same phone digits, or a name containing or
+    contained in the typed one (at least two characters, so one letter doesn't match all)."""
+    conditions = []
+    name = name.strip().lower()
+    if len(name) >= 2:
+        conditions.append(func.instr(Customer.search_text, name) > 0)
+    digits = phone_query_digits(phone or "")
+    if digits and len(digits) >= 7:
+        conditions.append(func.instr(Customer.search_text, digits[-11:]) > 0)
+    if not conditions:
+        return []
+    statement = select(Customer.id, Customer.name, Customer.phone).where(
+        Customer.deleted_at.is_(None), or_(*conditions)
+    )
+    if exclude_id:
+        statement = statement.where(Customer.id != exclude_id)
+    statement = statement.order_by(func.length(Customer.name)).limit(limit)
+    return [Match(*row) for row in session.execute(statement)]
+
+
+def choices_for(session: Session, entity: str, customer_id: str | None = None) -> list[tuple]:
+    """(id, label) pairs for a reference field: users, or a customer's contacts/opportunities."""
+    if entity == "users":
+        statement = select(User.id, User.name).where(User.deleted_at.is_(None)).order_by(User.name)
+    elif entity == "contacts":
+        statement = (
+            select(Contact.id, Contact.name)
+            .where(Contact.customer_id == customer_id, Contact.deleted_at.is_(None))
+            .order_by(Contact.name)
+        )
+    elif entity == "opportunities":
+        statement = (
+            select(Opportunity.id, Opportunity.title)
+            .where(Opportunity.customer_id == customer_id, Opportunity.deleted_at.is_(None))
+            .order_by(Opportunity.title)
+        )
+    else:
+        raise ValueError(entity)
+    return [tuple(row) for row in session.execute(statement)]
+
+
+def find_customers(session: Session, text: str, limit: int = 20) -> list[Match]:
+    """Customers for a picker, by the same rules as the search box."""
+    from crm_desktop.queries.tables import TABLES, ListQuery, list_ids
+
+    ids = list_ids(session, TABLES["customers"], ListQuery(search=text))[:limit]
+    if not ids:
+        return []
+    rows = session.execute(
+        select(Customer.id, Customer.name, Customer.phone).where(Customer.id.in_(ids))
+    ).all()
+    by_id = {row[0]: Match(*row) for row in rows}
+    return [by_id[i] for i in ids if i in by_id]

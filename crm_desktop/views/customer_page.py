@@ -1,0 +1,248 @@
+"""One customer on one page: details, ID numbers, contacts, opportunities, tasks and the
+follow-up timeline, with buttons for what a rep does next."""
+
+from __future__ import annotations
+
+import html
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crm_desktop.models.fields import FIELDS_BY_NAME, Kind
+from crm_desktop.queries.reader import Reader
+from crm_desktop.queries.records import CustomerDetail
+from crm_desktop.services.changes import ChangeSet
+from crm_desktop.services.writer import Writer
+from crm_desktop.views.display import choice_label, format_value
+from crm_desktop.views.record_form import RecordForm
+from crm_desktop.views.runner import Runner
+
+# Columns of the small lists on the page: (entity, field names shown).
+LISTS = {
+    "contacts": ("name", "title", "mobile", "phone", "email"),
+    "opportunities": ("title", "stage", "amount_cents", "expected_close", "probability"),
+    "tasks": ("title", "due_at", "priority", "done"),
+}
+DETAIL_FIELDS = (
+    "short_name",
+    "kind",
+    "grade",
+    "industry",
+    "source",
+    "phone",
+    "phone2",
+    "email",
+    "website",
+    "address",
+    "next_followup_at",
+    "notes",
+)
+
+
+class CustomerPage(QWidget):
+    """Shown in its own window; refreshes itself when a write touches this customer."""
+
+    closed = Signal(str)
+
+    def __init__(
+        self,
+        customer_id: str,
+        runner: Runner,
+        reader: Reader,
+        writer: Writer,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.customer_id = customer_id
+        self._runner = runner
+        self._reader = reader
+        self._writer = writer
+        self.detail: CustomerDetail | None = None
+        self.setObjectName("customerPage")
+        self.setWindowTitle(self.tr("Customer"))
+        self.resize(980, 720)
+
+        self.title = QLabel()
+        self.title.setObjectName("customerTitle")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("customerSubtitle")
+
+        actions = QHBoxLayout()
+        for name, text, handler in (
+            ("editCustomer", self.tr("Edit"), self.edit),
+            ("addFollowUp", self.tr("Log a follow-up"), partial(self.add, "followups")),
+            ("addContact", self.tr("Add contact"), partial(self.add, "contacts")),
+            ("addOpportunity", self.tr("Add opportunity"), partial(self.add, "opportunities")),
+            ("addTask", self.tr("Add task"), partial(self.add, "tasks")),
+        ):
+            button = QPushButton(text)
+            button.setObjectName(name)
+            button.clicked.connect(handler)
+            actions.addWidget(button)
+        actions.addStretch(1)
+
+        self.details = QFormLayout()
+        details_box = QGroupBox(self.tr("Details"))
+        details_box.setLayout(self.details)
+
+        self.lists: dict[str, QTableWidget] = {}
+        left = QVBoxLayout()
+        left.addWidget(details_box)
+        for entity, fields in LISTS.items():
+            table = QTableWidget(0, len(fields))
+            table.setObjectName(f"page_{entity}")
+            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            table.verticalHeader().hide()
+            table.horizontalHeader().setStretchLastSection(True)
+            table.setHorizontalHeaderLabels(
+                [FIELDS_BY_NAME[entity][f].display_label() for f in fields]
+            )
+            table.doubleClicked.connect(partial(self._edit_child, entity))
+            box = QGroupBox(self._list_title(entity))
+            QVBoxLayout(box).addWidget(table)
+            left.addWidget(box)
+            self.lists[entity] = table
+        left_widget = QWidget()
+        left_widget.setLayout(left)
+
+        self.timeline = QTextBrowser()
+        self.timeline.setObjectName("followUpTimeline")
+        self.timeline.setAccessibleName(self.tr("Follow-up timeline"))
+        timeline_box = QGroupBox(self.tr("Follow-ups"))
+        QVBoxLayout(timeline_box).addWidget(self.timeline)
+
+        splitter = QSplitter()
+        splitter.addWidget(left_widget)
+        splitter.addWidget(timeline_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+        layout.addLayout(actions)
+        layout.addWidget(splitter, 1)
+
+        runner.changed.connect(self._changes)
+        self.reload()
+
+    @staticmethod
+    def _list_title(entity: str) -> str:
+        titles = {
+            "contacts": QCoreApplication.translate("CustomerPage", "Contacts"),
+            "opportunities": QCoreApplication.translate("CustomerPage", "Opportunities"),
+            "tasks": QCoreApplication.translate("CustomerPage", "Tasks"),
+        }
+        return titles[entity]
+
+    def reload(self) -> None:
+        self._runner.submit(partial(self._reader.customer_detail, self.customer_id), self._show)
+
+    def _changes(self, changes: ChangeSet) -> None:
+        if self.customer_id in changes.ids("customers"):
+            self.reload()
+
+    def _show(self, detail: CustomerDetail | None) -> None:
+        self.detail = detail
+        if detail is None:
+            self.title.setText(self.tr("This customer was deleted."))
+            return
+        customer = detail.customer
+        self.setWindowTitle(customer["name"])
+        self.title.setText(customer["name"])
+        grade = choice_label(customer["grade"]) if customer["grade"] else self.tr("not graded")
+        owner = detail.owner_name or self.tr("public pool")
+        self.subtitle.setText(
+            self.tr("Grade: %1 · Owner: %2").replace("%1", grade).replace("%2", owner)
+        )
+        while self.details.rowCount():
+            self.details.removeRow(0)
+        fields = FIELDS_BY_NAME["customers"]
+        for name in DETAIL_FIELDS:
+            value = format_value(fields[name].kind, customer.get(name))
+            if value:
+                label = QLabel(value)
+                label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                label.setWordWrap(True)
+                self.details.addRow(fields[name].display_label(), label)
+        for identifier in detail.identifiers:
+            self.details.addRow(choice_label(identifier["kind"]), QLabel(identifier["value"]))
+        self._fill(self.lists["contacts"], "contacts", detail.contacts)
+        self._fill(self.lists["opportunities"], "opportunities", detail.opportunities)
+        self._fill(self.lists["tasks"], "tasks", detail.tasks)
+        self.timeline.setHtml(self._timeline_html(detail))
+
+    def _fill(self, table: QTableWidget, entity: str, rows: list[dict[str, Any]]) -> None:
+        fields = FIELDS_BY_NAME[entity]
+        table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, name in enumerate(LISTS[entity]):
+                item = QTableWidgetItem(format_value(fields[name].kind, row.get(name)))
+                item.setData(Qt.ItemDataRole.UserRole, row["id"])
+                table.setItem(r, c, item)
+        table.resizeColumnsToContents()
+
+    def _timeline_html(self, detail: CustomerDetail) -> str:
+        if not detail.followups:
+            return f"<p>{html.escape(self.tr('No follow-ups yet.'))}</p>"
+        fields = FIELDS_BY_NAME["followups"]
+        parts = []
+        for item in detail.followups:
+            when = format_value(Kind.DATETIME, item["happened_at"])
+            head = f"<b>{html.escape(when)}</b> · {html.escape(choice_label(item['kind']))}"
+            lines = [head, html.escape(item["text"] or "").replace("\n", "<br>")]
+            for name in ("promise", "next_step"):
+                if item.get(name):
+                    label = html.escape(fields[name].display_label())
+                    lines.append(f"<i>{label}:</i> {html.escape(item[name])}")
+            if item.get("next_step_at"):
+                label = html.escape(fields["next_step_at"].display_label())
+                lines.append(f"<i>{label}:</i> {format_value(Kind.DATETIME, item['next_step_at'])}")
+            parts.append("<p>" + "<br>".join(lines) + "</p>")
+        return "<hr>".join(parts)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def _open_form(self, entity: str, row_id: str | None) -> RecordForm:
+        preset = {} if entity == "customers" else {"customer_id": self.customer_id}
+        form = RecordForm(
+            entity, self._runner, self._reader, self._writer, row_id, preset, parent=self
+        )
+        form.setModal(True)
+        form.show()
+        return form
+
+    def edit(self) -> RecordForm:
+        return self._open_form("customers", self.customer_id)
+
+    def add(self, entity: str) -> RecordForm:
+        return self._open_form(entity, None)
+
+    def _edit_child(self, entity: str, index: Any) -> None:
+        item = self.lists[entity].item(index.row(), 0)
+        if item is not None:
+            self._open_form(entity, item.data(Qt.ItemDataRole.UserRole))
+
+    def closeEvent(self, event: Any) -> None:  # Qt override
+        self.closed.emit(self.customer_id)
+        super().closeEvent(event)

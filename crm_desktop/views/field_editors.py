@@ -1,0 +1,197 @@
+"""One editor widget per field kind, with a plain-words error line beside it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crm_desktop.models.fields import Field, Kind
+from crm_desktop.models.phones import display_phone, normalize_phone
+from crm_desktop.models.validation import InvalidInput
+from crm_desktop.views.display import choice_label, local_datetime
+
+# An optional date shows blank at this value (the picker has no "no date" state of its own).
+NO_DATE = QDate(1900, 1, 1)
+
+
+class FieldEditor(QWidget):
+    """A labelled field: the input widget, and an error line shown only when something's wrong."""
+
+    edited = Signal()
+
+    def __init__(self, field: Field, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.field = field
+        self.input = self._make_input()
+        self.input.setObjectName(f"field_{field.name}")
+        self.input.setAccessibleName(field.display_label())
+        self.error = QLabel()
+        self.error.setObjectName(f"error_{field.name}")
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.input, 1)
+        if field.kind in (Kind.DATE, Kind.DATETIME) and not field.required:
+            clear = QToolButton()
+            clear.setText("✕")
+            clear.setToolTip(self.tr("Clear the date"))
+            clear.setAccessibleName(self.tr("Clear the date"))
+            clear.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            clear.clicked.connect(lambda: self.set_value(None))
+            row.addWidget(clear)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        self.setFocusProxy(self.input)
+
+    def _make_input(self) -> QWidget:
+        kind = self.field.kind
+        if kind is Kind.LONG_TEXT:
+            widget: QWidget = QPlainTextEdit()
+            widget.setTabChangesFocus(True)
+            widget.setFixedHeight(64)
+            widget.textChanged.connect(self.edited)
+        elif kind in (Kind.CHOICE, Kind.REF):
+            widget = QComboBox()
+            if kind is Kind.CHOICE:
+                if not self.field.required:
+                    widget.addItem("", None)
+                for code in self.field.choices:
+                    widget.addItem(choice_label(code), code)
+            widget.currentIndexChanged.connect(self.edited)
+        elif kind is Kind.MONEY or kind is Kind.NUMBER:
+            widget = QDoubleSpinBox()
+            widget.setRange(self.field.minimum or 0, 1e12)
+            widget.setDecimals(2)
+            widget.setGroupSeparatorShown(True)
+            if kind is Kind.MONEY:
+                widget.setPrefix("¥ ")
+            widget.valueChanged.connect(self.edited)
+        elif kind is Kind.INTEGER:
+            widget = QSpinBox()
+            widget.setRange(int(self.field.minimum or 0), int(self.field.maximum or 2**31 - 1))
+            widget.valueChanged.connect(self.edited)
+        elif kind is Kind.BOOL:
+            widget = QCheckBox()
+            widget.toggled.connect(self.edited)
+        elif kind is Kind.DATE:
+            widget = QDateEdit()
+            widget.setCalendarPopup(True)
+            widget.setDisplayFormat("yyyy-MM-dd")
+            widget.setMinimumDate(NO_DATE)
+            widget.setSpecialValueText(" ")
+            widget.setDate(NO_DATE)
+            widget.dateChanged.connect(self.edited)
+        elif kind is Kind.DATETIME:
+            widget = QDateTimeEdit()
+            widget.setCalendarPopup(True)
+            widget.setDisplayFormat("yyyy-MM-dd HH:mm")
+            widget.setMinimumDate(NO_DATE)
+            widget.setSpecialValueText(" ")
+            widget.setDateTime(QDateTime(NO_DATE, QTime(0, 0)))
+            widget.dateTimeChanged.connect(self.edited)
+        else:
+            widget = QLineEdit()
+            widget.setMaxLength(self.field.max_length)
+            widget.textChanged.connect(self.edited)
+            if kind is Kind.PHONE:
+                widget.setPlaceholderText("138 0013 8000")
+                widget.editingFinished.connect(self.check_phone)
+        return widget
+
+    def set_choices(self, options: list[tuple[str, str]], allow_blank: bool = True) -> None:
+        """Fill a reference field's list with (id, label) pairs, keeping the current value."""
+        combo = self.input
+        assert isinstance(combo, QComboBox)
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        if allow_blank:
+            combo.addItem("", None)
+        for value, label in options:
+            combo.addItem(label, value)
+        combo.blockSignals(False)
+        self.set_value(current)
+
+    def value(self) -> Any:
+        widget, kind = self.input, self.field.kind
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText()
+        if isinstance(widget, QComboBox):
+            return widget.currentData()
+        if isinstance(widget, QDoubleSpinBox):
+            amount = widget.value()
+            return round(amount * 100) if kind is Kind.MONEY else amount
+        if isinstance(widget, QSpinBox):
+            return widget.value()
+        if isinstance(widget, QCheckBox):
+            return widget.isChecked()
+        if isinstance(widget, QDateTimeEdit) and kind is Kind.DATE:
+            picked = widget.date()
+            return None if picked == NO_DATE else date(picked.year(), picked.month(), picked.day())
+        if isinstance(widget, QDateTimeEdit):
+            picked = widget.dateTime()
+            if picked.date() == NO_DATE:
+                return None
+            # The user picks local time; the store keeps UTC.
+            return picked.toUTC().toPython().replace(tzinfo=None)
+        assert isinstance(widget, QLineEdit)
+        return widget.text()
+
+    def set_value(self, value: Any) -> None:
+        widget, kind = self.input, self.field.kind
+        if isinstance(widget, QPlainTextEdit):
+            widget.setPlainText(value or "")
+        elif isinstance(widget, QComboBox):
+            position = widget.findData(value)
+            widget.setCurrentIndex(max(position, 0))
+        elif isinstance(widget, QDoubleSpinBox):
+            widget.setValue((value or 0) / 100 if kind is Kind.MONEY else (value or 0))
+        elif isinstance(widget, QSpinBox):
+            widget.setValue(int(value or 0))
+        elif isinstance(widget, QCheckBox):
+            widget.setChecked(bool(value))
+        elif isinstance(widget, QDateTimeEdit) and kind is Kind.DATE:
+            widget.setDate(QDate(value) if value else NO_DATE)
+        elif isinstance(widget, QDateTimeEdit):
+            if isinstance(value, datetime):
+                widget.setDateTime(QDateTime(local_datetime(value)))
+            else:
+                widget.setDateTime(QDateTime(NO_DATE, QTime(0, 0)))
+        elif isinstance(widget, QLineEdit):
+            text = display_phone(value) if kind is Kind.PHONE and value else (value or "")
+            widget.setText(str(text))
+
+    def show_error(self, message: str | None) -> None:
+        self.error.setText(message or "")
+        self.error.setVisible(bool(message))
+
+    def check_phone(self) -> None:
+        """Say at once, beside the field, when a typed phone number can't be a number."""
+        try:
+            normalize_phone(self.value(), field=self.field.name)
+        except InvalidInput as error:
+            self.show_error(error.text())
+        else:
+            self.show_error(None)

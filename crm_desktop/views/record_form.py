@@ -1,0 +1,325 @@
+"""Create and edit a record in a dialog built from the entity's field list.
+
+Keyboard-first: fields in reading order, Enter saves, "Save and new" keeps the dialog open for the
+next record. Saving runs on the storage thread; a refusal comes back as a plain sentence beside
+the field it is about, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crm_desktop.models.choices import IdentifierKind
+from crm_desktop.models.fields import FIELDS, Kind
+from crm_desktop.models.validation import InvalidInput
+from crm_desktop.queries.reader import Reader
+from crm_desktop.services.changes import ChangeSet
+from crm_desktop.services.writer import Writer
+from crm_desktop.views.display import choice_label
+from crm_desktop.views.field_editors import FieldEditor
+from crm_desktop.views.runner import Runner, describe_error
+
+# Window titles, marked for translation here (context "RecordForm") and translated on use.
+T = QT_TRANSLATE_NOOP
+NEW_TITLE = {
+    "customers": T("RecordForm", "New customer"),
+    "contacts": T("RecordForm", "New contact"),
+    "opportunities": T("RecordForm", "New opportunity"),
+    "tasks": T("RecordForm", "New task"),
+    "followups": T("RecordForm", "New follow-up"),
+    "products": T("RecordForm", "New product"),
+}
+EDIT_TITLE = {
+    "customers": T("RecordForm", "Edit customer"),
+    "contacts": T("RecordForm", "Edit contact"),
+    "opportunities": T("RecordForm", "Edit opportunity"),
+    "tasks": T("RecordForm", "Edit task"),
+    "followups": T("RecordForm", "Edit follow-up"),
+    "products": T("RecordForm", "Edit product"),
+}
+
+
+class IdentifierTable(QTableWidget):
+    """The numbers a customer is known by: a kind chosen from a list, and the value typed."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, 2, parent)
+        self.setObjectName("identifiersTable")
+        self.setAccessibleName(self.tr("Identifiers"))
+        self.setHorizontalHeaderLabels([self.tr("Kind"), self.tr("Number")])
+        self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.verticalHeader().hide()
+        self.setFixedHeight(110)
+
+    def add_row(self, kind: str = IdentifierKind.TAX_NUMBER.value, value: str = "") -> None:
+        from PySide6.QtWidgets import QTableWidgetItem
+
+        row = self.rowCount()
+        self.insertRow(row)
+        combo = QComboBox()
+        for code in IdentifierKind:
+            combo.addItem(choice_label(code.value), code.value)
+        combo.setCurrentIndex(max(combo.findData(kind), 0))
+        self.setCellWidget(row, 0, combo)
+        self.setItem(row, 1, QTableWidgetItem(value))
+
+    def set_pairs(self, pairs: list[tuple[str, str]]) -> None:
+        self.setRowCount(0)
+        for kind, value in pairs:
+            self.add_row(kind, value)
+
+    def pairs(self) -> list[tuple[str, str]]:
+        result = []
+        for row in range(self.rowCount()):
+            combo = self.cellWidget(row, 0)
+            item = self.item(row, 1)
+            value = item.text().strip() if item else ""
+            if value and isinstance(combo, QComboBox):
+                result.append((combo.currentData(), value))
+        return result
+
+
+class RecordForm(QDialog):
+    """The form of one entity. `saved` carries the ChangeSet of each successful save."""
+
+    saved = Signal(object)
+
+    def __init__(
+        self,
+        entity: str,
+        runner: Runner,
+        reader: Reader,
+        writer: Writer,
+        row_id: str | None = None,
+        preset: dict[str, Any] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.entity = entity
+        self.row_id = row_id
+        self._runner = runner
+        self._reader = reader
+        self._writer = writer
+        self._preset = dict(preset or {})
+        self._save_and_new = False
+        self.setObjectName(f"{entity}Form")
+        title = EDIT_TITLE[entity] if row_id else NEW_TITLE[entity]
+        self.setWindowTitle(QCoreApplication.translate("RecordForm", title))
+
+        self.editors: dict[str, FieldEditor] = {}
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for field in FIELDS[entity]:
+            if field.kind is Kind.REF and field.name in self._preset and field.ref == "customers":
+                continue  # opened from a customer's page: that customer is given
+            if field.kind is Kind.REF and field.ref == "customers":
+                continue  # forms for other records are opened from the customer they belong to
+            editor = FieldEditor(field)
+            label = field.display_label() + (" *" if field.required else "")
+            form.addRow(label, editor)
+            self.editors[field.name] = editor
+        self.identifiers: IdentifierTable | None = None
+        if entity == "customers":
+            self.identifiers = IdentifierTable()
+            add = QPushButton(self.tr("Add a number"))
+            add.setObjectName("addIdentifier")
+            add.clicked.connect(lambda: self.identifiers and self.identifiers.add_row())
+            box = QVBoxLayout()
+            box.addWidget(self.identifiers)
+            box.addWidget(add, 0, Qt.AlignmentFlag.AlignLeft)
+            form.addRow(self.tr("ID numbers"), box)
+
+        self.duplicates = QLabel()
+        self.duplicates.setObjectName("possibleDuplicates")
+        self.duplicates.setWordWrap(True)
+        self.duplicates.setStyleSheet("color: #8a5300;")
+        self.duplicates.hide()
+        self.message = QLabel()
+        self.message.setObjectName("formMessage")
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.setWordWrap(True)
+        self.message.hide()
+
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton(
+            self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.save_button.setObjectName("saveButton")
+        self.save_button.setDefault(True)
+        self.save_new_button = buttons.addButton(
+            self.tr("Save and new"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.save_new_button.setObjectName("saveAndNewButton")
+        self.save_new_button.setVisible(row_id is None)
+        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setText(self.tr("Cancel"))
+        self.save_button.clicked.connect(partial(self.save, False))
+        self.save_new_button.clicked.connect(partial(self.save, True))
+        cancel.clicked.connect(self.reject)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=partial(self.save, False))
+
+        inner = QWidget()
+        inner.setLayout(form)
+        scroll = QScrollArea()
+        scroll.setWidget(inner)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.duplicates)
+        layout.addWidget(self.message)
+        bottom = QHBoxLayout()
+        bottom.addWidget(buttons)
+        layout.addLayout(bottom)
+        self.resize(560, 640 if entity == "customers" else 480)
+
+        self._duplicate_timer = QTimer(self, singleShot=True, interval=250)
+        self._duplicate_timer.timeout.connect(self._look_for_duplicates)
+        if entity == "customers":
+            for name in ("name", "phone"):
+                self.editors[name].edited.connect(self._duplicate_timer.start)
+        self._load_choices()
+        if row_id:
+            self._set_busy(True)
+            runner.submit(partial(reader.record, entity, row_id), self._loaded)
+        else:
+            self._fill_defaults()
+        first = next(iter(self.editors.values()), None)
+        if first is not None:
+            first.setFocus()
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def _load_choices(self) -> None:
+        customer_id = self._preset.get("customer_id")
+        for editor in self.editors.values():
+            field = editor.field
+            if field.kind is not Kind.REF or field.ref == "customers":
+                continue
+            if field.ref in ("contacts", "opportunities") and not customer_id:
+                continue
+            job = partial(self._reader.choices, field.ref, customer_id)
+            self._runner.submit(job, partial(self._choices_arrived, editor))
+
+    def _choices_arrived(self, editor: FieldEditor, options: list[tuple[str, str]]) -> None:
+        editor.set_choices(options, allow_blank=not editor.field.required)
+
+    def _fill_defaults(self) -> None:
+        for name, value in self._preset.items():
+            if name in self.editors:
+                self.editors[name].set_value(value)
+
+    def _loaded(self, values: dict[str, Any] | None) -> None:
+        self._set_busy(False)
+        if values is None:
+            self._show_message(self.tr("This record no longer exists; it may have been deleted."))
+            self.save_button.setEnabled(False)
+            return
+        for name, editor in self.editors.items():
+            editor.set_value(values.get(name))
+        if self.identifiers is not None:
+            self.identifiers.set_pairs(values.get("identifiers", []))
+
+    # -- saving ------------------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        values = {name: editor.value() for name, editor in self.editors.items()}
+        for name, value in self._preset.items():
+            if name not in self.editors:
+                values[name] = value
+        if self.identifiers is not None:
+            values["identifiers"] = self.identifiers.pairs()
+        return values
+
+    def save(self, and_new: bool = False) -> None:
+        if not self.save_button.isEnabled():
+            return
+        self._save_and_new = and_new
+        for editor in self.editors.values():
+            editor.show_error(None)
+        self._show_message(None)
+        values = self.values()
+        if self.row_id:
+            work = partial(self._writer.update, self.entity, self.row_id, values)
+        else:
+            work = partial(self._writer.create, self.entity, values)
+        self._set_busy(True)
+        self._runner.write(work, self._saved, self._refused)
+
+    def _saved(self, changes: ChangeSet) -> None:
+        self._set_busy(False)
+        self.saved.emit(changes)
+        if self._save_and_new:
+            for editor in self.editors.values():
+                editor.set_value(None)
+            if self.identifiers is not None:
+                self.identifiers.set_pairs([])
+            self._fill_defaults()
+            self.duplicates.hide()
+            next(iter(self.editors.values())).setFocus()
+            self._show_message(None)
+        else:
+            self.accept()
+
+    def _refused(self, error: BaseException) -> None:
+        self._set_busy(False)
+        if isinstance(error, InvalidInput) and error.field in self.editors:
+            editor = self.editors[error.field]
+            editor.show_error(error.text())
+            editor.setFocus()
+        else:
+            self._show_message(describe_error(error))
+
+    def _set_busy(self, busy: bool) -> None:
+        self.save_button.setEnabled(not busy)
+        self.save_new_button.setEnabled(not busy)
+
+    def _show_message(self, text: str | None) -> None:
+        self.message.setText(text or "")
+        self.message.setVisible(bool(text))
+
+    # -- duplicates --------------------------------------------------------------------------
+
+    def _look_for_duplicates(self) -> None:
+        name = self.editors["name"].value() or ""
+        phone = self.editors["phone"].value() or ""
+        job = partial(self._reader.possible_duplicates, name, phone, self.row_id)
+        self._runner.submit(job, self._duplicates_arrived)
+
+    def _duplicates_arrived(self, matches: list) -> None:
+        if not matches:
+            self.duplicates.hide()
+            return
+        from crm_desktop.models.phones import display_phone
+
+        names = "; ".join(
+            f"{m.name} ({display_phone(m.phone)})" if m.phone else m.name for m in matches
+        )
+        self.duplicates.setText(self.tr("May already exist: %1").replace("%1", names))
+        self.duplicates.show()
+
+    def keyPressEvent(self, event: Any) -> None:
+        # Enter saves from any single-line field; the default button would too, but only when
+        # focus isn't in a widget (like a combo box) that swallows Enter.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            self.save(False)
+            return
+        super().keyPressEvent(event)

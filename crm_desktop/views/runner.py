@@ -1,0 +1,115 @@
+"""Running storage work off the GUI thread, and bringing the results back to it.
+
+All storage work goes through one worker thread, in submission order (Anki serialises its
+collection the same way): reads never see half a write, and SQLite is never written from two
+threads at once. Results and errors come back as a queued signal, so callbacks run on the GUI
+thread and may touch widgets.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from crm_desktop.models.validation import InvalidInput
+from crm_desktop.services.changes import ChangeSet
+from crm_desktop.storage.errors import StoreError, classify
+
+log = logging.getLogger(__name__)
+
+Callback = Callable[[Any], None]
+KNOWN_ERRORS = (InvalidInput, StoreError)
+
+
+class Runner(QObject):
+    """Submits callables to the storage thread; `changed` announces what every write changed."""
+
+    changed = Signal(object)  # ChangeSet
+    failed = Signal(str)  # a plain sentence for the status bar, for errors nobody handled
+    busy_changed = Signal(bool)
+    _finished = Signal(int, object, object)
+
+    def __init__(self, store_path: str = "", parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storage")
+        self._callbacks: dict[int, tuple[Callback | None, Callback | None]] = {}
+        self._ids = itertools.count(1)
+        self._store_path = store_path
+        self._finished.connect(self._deliver)
+
+    def submit(
+        self,
+        work: Callable[[], Any],
+        on_done: Callback | None = None,
+        on_error: Callback | None = None,
+    ) -> int:
+        """Run `work()` on the storage thread; `on_done(result)` or `on_error(exc)` on this one."""
+        job = next(self._ids)
+        self._callbacks[job] = (on_done, on_error)
+        if len(self._callbacks) == 1:
+            self.busy_changed.emit(True)
+        self._executor.submit(self._run, job, work)
+        return job
+
+    def write(
+        self,
+        work: Callable[[], ChangeSet],
+        on_done: Callback | None = None,
+        on_error: Callback | None = None,
+    ) -> int:
+        """Like submit, for a service call returning a ChangeSet that every view should see."""
+
+        def done(changes: ChangeSet) -> None:
+            if on_done is not None:
+                on_done(changes)
+            if not changes.is_empty():
+                self.changed.emit(changes)
+
+        return self.submit(work, done, on_error)
+
+    def pending(self) -> int:
+        return len(self._callbacks)
+
+    def shutdown(self) -> None:
+        """Finish queued work (a write in flight completes; nothing is cut off mid-transaction)."""
+        self._executor.shutdown(wait=True)
+
+    def _run(self, job: int, work: Callable[[], Any]) -> None:
+        try:
+            result = work()
+        except Exception as error:  # every failure must reach the GUI thread
+            known = error if isinstance(error, KNOWN_ERRORS) else classify(error, self._store_path)
+            if known is None:
+                log.error("storage job failed:\n%s", traceback.format_exc())
+            self._finished.emit(job, None, known or error)
+            return
+        self._finished.emit(job, result, None)
+
+    def _deliver(self, job: int, result: Any, error: BaseException | None) -> None:
+        on_done, on_error = self._callbacks.pop(job, (None, None))
+        if not self._callbacks:
+            self.busy_changed.emit(False)
+        if error is None:
+            if on_done is not None:
+                on_done(result)
+        elif on_error is not None:
+            on_error(error)
+        else:
+            self.failed.emit(describe_error(error))
+
+
+def describe_error(error: BaseException) -> str:
+    """One plain sentence for any error: known ones say what to do, bugs point at the log."""
+    if isinstance(error, KNOWN_ERRORS):
+        return error.text()
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate(
+        "Runner", "Something went wrong and was not saved; details are in the log file."
+    )

@@ -1,0 +1,211 @@
+"""A table model over a list query: it holds the ids in order and a cache of the rows it has read.
+
+It never touches the database itself. Asking for the ids (after a sort, a search or a change)
+and reading a page of rows are jobs for the storage thread; until a page arrives its cells are
+blank, and `dataChanged` fills them in. Sorting and searching are done by the query, in SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from crm_desktop.models.phones import DEFAULT_REGION
+from crm_desktop.queries.tables import ListQuery, TableSpec
+from crm_desktop.services.changes import ChangeSet
+from crm_desktop.views.display import format_value
+from crm_desktop.views.runner import Runner
+
+IdRole = Qt.ItemDataRole.UserRole + 1
+RawValueRole = Qt.ItemDataRole.UserRole + 2
+
+PAGE_SIZE = 200
+Index = QModelIndex | QPersistentModelIndex
+
+# Entities whose changes can alter what a table shows (names of customers, owners...).
+SHOWN_FROM = {
+    "customers": {"customers", "users"},
+    "contacts": {"contacts", "customers"},
+    "opportunities": {"opportunities", "customers", "users"},
+    "tasks": {"tasks", "customers", "users"},
+}
+
+ListIds = Callable[[ListQuery], list[str]]
+FetchRows = Callable[[list[str]], dict[str, tuple]]
+
+
+class RecordTableModel(QAbstractTableModel):
+    """Rows of one TableSpec. `list_ids` and `fetch_rows` run on the runner's storage thread."""
+
+    loaded = Signal()  # the id list for the current query has arrived
+
+    def __init__(
+        self,
+        spec: TableSpec,
+        runner: Runner,
+        list_ids: ListIds,
+        fetch_rows: FetchRows,
+        region: str = DEFAULT_REGION,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self._runner = runner
+        self._list_ids = list_ids
+        self._fetch_rows = fetch_rows
+        self._region = region
+        self.query = ListQuery(sort=spec.default_sort)
+        self._ids: list[str] = []
+        self._rows_by_id: dict[str, int] = {}
+        self._cache: dict[str, tuple] = {}
+        self._pages_requested: set[int] = set()
+        self._generation = 0
+        runner.changed.connect(self.apply_changes)
+
+    # -- queries -----------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Ask for the ids of the current query again; older answers on the way are ignored."""
+        self._generation += 1
+        generation = self._generation
+        self._runner.submit(
+            partial(self._list_ids, self.query), partial(self._ids_arrived, generation)
+        )
+
+    def set_search(self, text: str) -> None:
+        if text != self.query.search:
+            self.query = replace(self.query, search=text)
+            self.reload()
+
+    def set_filters(self, filters: tuple[tuple[str, Any], ...]) -> None:
+        self.query = replace(self.query, filters=filters)
+        self.reload()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.spec.columns):
+            return
+        key = self.spec.columns[column].key
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (key, descending) != (self.query.sort, self.query.descending):
+            self.query = replace(self.query, sort=key, descending=descending)
+            self.reload()
+
+    def sort_column(self) -> int:
+        return self.spec.column_keys().index(self.query.sort or self.spec.default_sort)
+
+    def is_loading(self) -> bool:
+        return self._runner.pending() > 0
+
+    def _ids_arrived(self, generation: int, ids: list[str]) -> None:
+        if generation != self._generation:
+            return
+        self.beginResetModel()
+        self._ids = ids
+        self._rows_by_id = {row_id: row for row, row_id in enumerate(ids)}
+        self._pages_requested.clear()
+        # Rows already read stay valid: the cache is keyed by id, not by position.
+        self.endResetModel()
+        self.loaded.emit()
+
+    def _request_page(self, row: int) -> None:
+        page = row // PAGE_SIZE
+        if page in self._pages_requested:
+            return
+        self._pages_requested.add(page)
+        ids = [
+            i for i in self._ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE] if i not in self._cache
+        ]
+        if ids:
+            generation = self._generation
+            self._runner.submit(
+                partial(self._fetch_rows, ids), partial(self._rows_arrived, generation, ids)
+            )
+
+    def _rows_arrived(self, generation: int, asked: list[str], rows: dict[str, tuple]) -> None:
+        self._cache.update(rows)
+        if generation != self._generation:
+            return
+        positions = [self._rows_by_id[i] for i in asked if i in self._rows_by_id]
+        if positions:
+            last = self.columnCount() - 1
+            self.dataChanged.emit(self.index(min(positions), 0), self.index(max(positions), last))
+
+    # -- changes from writes -----------------------------------------------------------------
+
+    def apply_changes(self, changes: ChangeSet) -> None:
+        """Refresh only what a write touched: changed rows in place, the id list if rows came
+        or went."""
+        relevant = SHOWN_FROM[self.spec.entity] & changes.entities()
+        if not relevant:
+            return
+        own = self.spec.entity
+        if changes.created.get(own) or changes.deleted.get(own) or relevant - {own}:
+            # Rows appear, vanish, or show another record's name: ask for the ids again and
+            # forget cached rows so every visible row is read fresh.
+            self._cache.clear()
+            self.reload()
+            return
+        updated = [i for i in changes.updated.get(own, ()) if i in self._rows_by_id]
+        for row_id in updated:
+            self._cache.pop(row_id, None)
+        for row in sorted({self._rows_by_id[i] for i in updated}):
+            self._pages_requested.discard(row // PAGE_SIZE)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+    # -- QAbstractTableModel -----------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.spec.columns)
+
+    def row_id(self, row: int) -> str | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, row_id: str) -> int | None:
+        return self._rows_by_id.get(row_id)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._ids):
+            return None
+        row_id = self._ids[index.row()]
+        if role == IdRole:
+            return row_id
+        if role not in (Qt.ItemDataRole.DisplayRole, RawValueRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        values = self._cache.get(row_id)
+        if values is None:
+            self._request_page(index.row())
+            return None
+        value = values[index.column()]
+        if role == RawValueRole:
+            return value
+        return format_value(self.spec.columns[index.column()].kind, value, self._region)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.spec.columns):
+            return QCoreApplication.translate("Columns", self.spec.columns[section].header)
+        if orientation == Qt.Orientation.Vertical:
+            return section + 1
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

@@ -1,0 +1,29 @@
+"""The throwaway server itself: reachable over TCP, and only with the right password."""
+
+from __future__ import annotations
+
+import os
+
+import psycopg
+import pytest
+
+
+def test_server_answers_as_superuser(pg_server) -> None:
+    with pg_server.connect() as connection:
+        version = connection.execute("SHOW server_version_num").fetchone()[0]
+        is_super = connection.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        assert is_super.fetchone()[0] is True
+    assert int(version) >= 130000  # xid8, pg_current_xact_id and gen_random_uuid need 13+
+
+
+def test_passwords_are_checked(pg_server, pg_cleanup) -> None:
+    pg_server.create_role("harness_probe", "right-password")
+    with psycopg.connect(pg_server.dsn("harness_probe", "right-password")) as connection:
+        assert connection.execute("SELECT current_user").fetchone()[0] == "harness_probe"
+    with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+        psycopg.connect(pg_server.dsn("harness_probe", "wrong-password")).close()
+
+
+def test_server_process_is_not_root(pg_server) -> None:
+    data_owner = os.stat(pg_server.data_dir).st_uid
+    assert data_owner != 0 or os.geteuid() != 0

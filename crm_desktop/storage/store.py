@@ -14,6 +14,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,6 +31,13 @@ def _alembic_config(connection) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     return config
+
+
+def _known_revision(scripts: ScriptDirectory, revision: str) -> bool:
+    try:
+        return scripts.get_revision(revision) is not None
+    except CommandError:
+        return False  # a revision this program doesn't have: a newer program made the store
 
 
 def _configure_connection(dbapi_connection: sqlite3.Connection, _record) -> None:
@@ -110,7 +118,7 @@ class Store:
         """Bring the schema to `target`. Returns the backup taken first, if there was data."""
         current = self.revision()
         scripts = ScriptDirectory.from_config(_alembic_config(None))
-        if current is not None and scripts.get_revision(current) is None:
+        if current is not None and not _known_revision(scripts, current):
             raise StoreError(NEWER_STORE, path=str(self.path))
         wanted = scripts.get_current_head() if target == "head" else target
         if current == wanted:

@@ -63,6 +63,9 @@ class MainWindow(QMainWindow):
             str(Path(profile.directory) / "ui.ini"), QSettings.Format.IniFormat
         )
         self._undo: UndoToken | None = None
+        # Building and restoring the headers emits the same signals a user's drag does; saving
+        # then would overwrite the stored layout before it is read.
+        self._layout_restored = False
         self.pages: dict[str, CustomerPage] = {}
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("Customers — CRM"))
@@ -341,6 +344,8 @@ class MainWindow(QMainWindow):
         self._layout_timer.start()
 
     def _save_layout(self) -> None:
+        if not self._layout_restored:
+            return
         for entity, view in self.views.items():
             self.settings.setValue(self._settings_key(entity), view.horizontalHeader().saveState())
         self.settings.setValue(f"{self.profile.user_id}/window/geometry", self.saveGeometry())
@@ -359,6 +364,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
+        self._layout_restored = True
 
     def closeEvent(self, event: Any) -> None:  # Qt override
         self._save_layout()

@@ -1,0 +1,79 @@
+"""List queries: search by anything a user knows about a customer, sorting in SQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from crm_desktop.profile import Profile
+from crm_desktop.queries.tables import TABLES, ListQuery, list_ids
+
+CUSTOMERS = TABLES["customers"]
+
+
+@pytest.fixture
+def three(profile: Profile) -> dict[str, str]:
+    writer = profile.writer()
+    ids = {}
+    for key, values in {
+        "huawei": {
+            "name": "华为技术有限公司",
+            "phone": "13800138000",
+            "identifiers": [("licence_plate", "粤B 12345")],
+        },
+        "northwind": {"name": "Northwind Trading", "email": "sales@northwind.example"},
+        "landline": {"name": "深圳华强电子", "phone": "0755-8888 1234", "grade": "A"},
+    }.items():
+        ids[key] = writer.create("customers", values).primary_id
+    writer.create(
+        "contacts",
+        {"customer_id": ids["northwind"], "name": "Emily Carter", "mobile": "13912345678"},
+    )
+    return ids
+
+
+def search(profile: Profile, text: str) -> list[str]:
+    with profile.store.read() as session:
+        return list_ids(session, CUSTOMERS, ListQuery(search=text))
+
+
+@pytest.mark.parametrize("typed", ["138-0013-8000", "+86 138 0013 8000", "13800138000", "8000"])
+def test_phone_in_any_format(profile: Profile, three: dict, typed: str) -> None:
+    assert search(profile, typed) == [three["huawei"]]
+
+
+@pytest.mark.parametrize(
+    ("typed", "who"),
+    [
+        ("华为", "huawei"),
+        ("NORTHWIND", "northwind"),
+        ("northwind.example", "northwind"),
+        ("粤b12345", "huawei"),
+        ("粤B-12345", "huawei"),
+        ("emily", "northwind"),  # a contact's name finds the customer
+        ("139 1234 5678", "northwind"),  # and a contact's mobile
+        ("0755 8888 1234", "landline"),
+    ],
+)
+def test_name_email_identifier_contact(profile: Profile, three: dict, typed: str, who: str) -> None:
+    assert search(profile, typed) == [three[who]]
+
+
+def test_words_must_all_match(profile: Profile, three: dict) -> None:
+    assert search(profile, "华强 深圳") == [three["landline"]]
+    assert search(profile, "华强 northwind") == []
+
+
+def test_sort_and_filter_run_in_sql(profile: Profile, three: dict) -> None:
+    with profile.store.read() as session:
+        ascending = list_ids(session, CUSTOMERS, ListQuery(sort="name"))
+        descending = list_ids(session, CUSTOMERS, ListQuery(sort="name", descending=True))
+        graded = list_ids(session, CUSTOMERS, ListQuery(filters=(("grade", "A"),)))
+    # Binary order: Latin first, then CJK by code point (华 U+534E before 深 U+6DF1).
+    assert ascending == [three["northwind"], three["huawei"], three["landline"]]
+    assert descending == list(reversed(ascending))
+    assert graded == [three["landline"]]
+
+
+def test_deleted_customers_are_not_listed(profile: Profile, three: dict) -> None:
+    profile.writer().delete("customers", [three["huawei"]])
+    assert search(profile, "华为") == []

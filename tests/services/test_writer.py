@@ -1,0 +1,121 @@
+"""The write service: validation, outbox entries in the same transaction, soft delete and undo."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from crm_desktop.models.entities import Contact, Customer, FollowUp, OutboxEntry
+from crm_desktop.models.validation import InvalidInput
+from crm_desktop.profile import Profile
+
+
+def outbox(profile: Profile) -> list[OutboxEntry]:
+    with profile.store.read() as session:
+        return list(session.scalars(select(OutboxEntry).order_by(OutboxEntry.seq)))
+
+
+def test_create_normalises_and_writes_outbox_entry(profile: Profile) -> None:
+    changes = profile.writer().create(
+        "customers", {"name": " 华为技术有限公司 ", "phone": "138-0013-8000", "email": "A@B.CN"}
+    )
+    with profile.store.read() as session:
+        customer = session.get(Customer, changes.primary_id)
+    assert customer is not None
+    assert (customer.name, customer.phone, customer.email) == (
+        "华为技术有限公司",
+        "+8613800138000",
+        "a@b.cn",
+    )
+    assert customer.owner_id == profile.user_id
+    entries = [e for e in outbox(profile) if e.entity == "customers"]
+    assert [(e.op, e.row_id) for e in entries] == [("insert", customer.id)]
+    assert entries[0].changes["phone"] == "+8613800138000"
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "words"),
+    [
+        ({"name": ""}, "name", "Name is required."),
+        ({"name": "X", "phone": "12"}, "phone", "“12” is not a phone number."),
+        ({"name": "X", "email": "nobody-at-example"}, "email", "is not an email address"),
+        ({"name": "X", "grade": "Z"}, "grade", "Grade cannot be “Z”"),
+    ],
+)
+def test_bad_input_is_refused_with_a_sentence_and_changes_nothing(
+    profile: Profile, values: dict, field: str, words: str
+) -> None:
+    before = len(outbox(profile))
+    with pytest.raises(InvalidInput) as caught:
+        profile.writer().create("customers", values)
+    assert caught.value.field == field
+    assert words in caught.value.text()
+    with profile.store.read() as session:
+        assert session.scalar(select(func.count()).select_from(Customer)) == 0
+    assert len(outbox(profile)) == before
+
+
+def test_update_records_only_changed_fields_with_their_base(profile: Profile) -> None:
+    writer = profile.writer()
+    customer_id = writer.create("customers", {"name": "Acme", "industry": "Steel"}).primary_id
+    assert customer_id
+    changes = writer.update("customers", customer_id, {"name": "Acme", "industry": "Glass"})
+    assert changes.updated == {"customers": {customer_id}}
+    last = outbox(profile)[-1]
+    assert (last.op, last.changes, last.base) == (
+        "update",
+        {"industry": "Glass"},
+        {"industry": "Steel"},
+    )
+    nothing = writer.update("customers", customer_id, {"industry": "Glass"})
+    assert nothing.is_empty()
+
+
+def test_delete_takes_children_and_undo_brings_back_exactly_them(profile: Profile) -> None:
+    writer = profile.writer()
+    customer_id = writer.create("customers", {"name": "Acme"}).primary_id
+    kept = writer.create("contacts", {"customer_id": customer_id, "name": "Li Lei"}).primary_id
+    earlier = writer.create("contacts", {"customer_id": customer_id, "name": "Han Mei"}).primary_id
+    writer.delete(
+        "contacts", [earlier]
+    )  # deleted before: undoing the customer's delete keeps it gone
+    deleted = writer.delete("customers", [customer_id])
+    assert deleted.undo is not None
+    with profile.store.read() as session:
+        assert session.get(Contact, kept).deleted_at is not None
+    writer.restore(deleted.undo)
+    with profile.store.read() as session:
+        assert session.get(Customer, customer_id).deleted_at is None
+        assert session.get(Contact, kept).deleted_at is None
+        assert session.get(Contact, earlier).deleted_at is not None
+
+
+def test_followup_sets_customers_last_and_next_followup(profile: Profile) -> None:
+    writer = profile.writer()
+    customer_id = writer.create("customers", {"name": "Acme"}).primary_id
+    writer.create(
+        "followups",
+        {
+            "customer_id": customer_id,
+            "kind": "visit",
+            "text": "Met the buyer",
+            "promise": "Send a quote",
+            "happened_at": "2026-11-20 09:30",
+            "next_step_at": "2026-11-27 10:00",
+        },
+    )
+    with profile.store.read() as session:
+        customer = session.get(Customer, customer_id)
+        assert str(customer.last_followup_at) == "2026-11-20 09:30:00"
+        assert str(customer.next_followup_at) == "2026-11-27 10:00:00"
+        assert session.scalar(select(func.count()).select_from(FollowUp)) == 1
+
+
+def test_a_failed_call_inside_a_transaction_leaves_nothing(profile: Profile) -> None:
+    writer = profile.writer()
+    with pytest.raises(InvalidInput), writer.transaction() as unit:
+        unit.create("customers", {"name": "First, fine"})
+        unit.create("customers", {"name": "Second", "phone": "not a phone"})
+    with profile.store.read() as session:
+        assert session.scalar(select(func.count()).select_from(Customer)) == 0
+    assert [e for e in outbox(profile) if e.entity == "customers"] == []

@@ -1,0 +1,81 @@
+"""The local store: WAL, migrations from the first revision with data, backups, newer stores."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+
+from crm_desktop.storage.errors import StoreError
+from crm_desktop.storage.store import STORE_FILE, Store, _alembic_config
+
+
+def revisions_oldest_first() -> list[str]:
+    scripts = ScriptDirectory.from_config(_alembic_config(None))
+    return [r.revision for r in reversed(list(scripts.walk_revisions()))]
+
+
+def test_new_store_is_wal_and_at_head(tmp_path: Path) -> None:
+    store = Store.open(tmp_path)
+    try:
+        assert store.revision() == store.head()
+        with store.read() as session:
+            assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    finally:
+        store.close()
+
+
+def test_upgrade_from_first_revision_keeps_data(tmp_path: Path) -> None:
+    first = revisions_oldest_first()[0]
+    store = Store(tmp_path)
+    store.migrate(first)
+    with store.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO customers (id, name, kind, search_text, created_at, updated_at)"
+                " VALUES ('c1', '老客户', 'company', '老客户', '2024-01-01', '2024-01-01')"
+            )
+        )
+    store.close()
+
+    upgraded = Store.open(tmp_path)
+    try:
+        assert upgraded.revision() == upgraded.head()
+        with upgraded.read() as session:
+            names = session.execute(text("SELECT name FROM customers WHERE id = 'c1'")).scalars()
+            assert list(names) == ["老客户"]
+        if first != upgraded.head():
+            assert list((tmp_path / "backups").glob("*.sqlite3")), "an upgrade backs up first"
+    finally:
+        upgraded.close()
+
+
+def test_backup_is_a_complete_readable_copy(tmp_path: Path) -> None:
+    store = Store.open(tmp_path)
+    try:
+        store.set_setting("marker", "kept")
+        backup = store.backup("manual")
+    finally:
+        store.close()
+    with sqlite3.connect(backup) as copy:
+        value = copy.execute("SELECT value FROM local_settings WHERE key='marker'").fetchone()
+    copy.close()
+    assert value == ("kept",)
+
+
+def test_store_from_a_newer_program_is_refused_untouched(tmp_path: Path) -> None:
+    Store.open(tmp_path).close()
+    with sqlite3.connect(tmp_path / STORE_FILE) as raw:
+        raw.execute("UPDATE alembic_version SET version_num = 'from_the_future'")
+    raw.close()
+    with pytest.raises(StoreError, match="newer version"):
+        Store.open(tmp_path)
+    with sqlite3.connect(tmp_path / STORE_FILE) as raw:
+        assert raw.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            "from_the_future",
+        )
+    raw.close()

@@ -1,0 +1,24 @@
+"""A real main window on a fresh profile, driven offscreen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from crm_desktop.app import build_main_window
+from crm_desktop.views.main_window import MainWindow
+from tests.views.helpers import wait_idle
+
+
+@pytest.fixture
+def window(qtbot: QtBot, profile_dir: Path) -> Iterator[MainWindow]:
+    main = build_main_window(profile_dir)
+    qtbot.addWidget(main)
+    main.show()
+    wait_idle(qtbot, main)
+    yield main
+    main.close()
+    main.profile.close()

@@ -1,0 +1,200 @@
+"""The real window, driven as a clerk would: type, press keys, click, confirm."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QMessageBox, QTableView
+from pytestqt.qtbot import QtBot
+
+from crm_desktop.views.main_window import MainWindow
+from crm_desktop.views.record_form import RecordForm
+from tests.views.helpers import cell, rows_loaded, wait_idle
+
+
+def fill(qtbot: QtBot, form: RecordForm, field: str, text: str) -> None:
+    editor = form.editors[field].input
+    assert isinstance(editor, QLineEdit)
+    editor.clear()
+    if text.isascii():
+        qtbot.keyClicks(editor, text)
+    else:
+        # QTest can only type ASCII keys; Chinese arrives through the input method instead.
+        editor.insert(text)
+
+
+def create_customer(qtbot: QtBot, main: MainWindow, name: str, phone: str = "") -> None:
+    form = main.new_customer()
+    fill(qtbot, form, "name", name)
+    if phone:
+        fill(qtbot, form, "phone", phone)
+    with qtbot.waitSignal(form.saved, timeout=5000):
+        qtbot.keyClick(form.editors["name"].input, Qt.Key.Key_Return)
+    wait_idle(qtbot, main)
+
+
+def test_testing_surface(window: MainWindow) -> None:
+    for name in ("customersTable", "opportunitiesTable", "tasksTable", "contactsTable"):
+        table = window.findChild(QTableView, name)
+        assert table is not None and table.accessibleName()
+    search = window.findChild(QLineEdit, "globalSearch")
+    assert search is not None and search.accessibleName()
+
+
+def test_create_edit_find_sort_delete_undo(qtbot: QtBot, window: MainWindow) -> None:
+    model = window.models["customers"]
+    create_customer(qtbot, window, "华为技术有限公司", "138-0013-8000")
+    create_customer(qtbot, window, "Acme Steel", "+86 139 1234 5678")
+    assert model.rowCount() == 2
+    rows_loaded(qtbot, window, model)
+    assert cell(model, 0, "name") == "Acme Steel"
+    assert cell(model, 1, "phone") == "138 0013 8000"
+
+    # Edit through the form opened on the customer's id.
+    huawei = model.row_id(1)
+    assert huawei
+    form = RecordForm("customers", window.runner, window.reader, window.writer, huawei)
+    qtbot.addWidget(form)
+    wait_idle(qtbot, window)
+    assert form.editors["name"].value() == "华为技术有限公司"
+    fill(qtbot, form, "name", "华为技术")
+    with qtbot.waitSignal(form.saved, timeout=5000):
+        form.save()
+    wait_idle(qtbot, window)
+    rows_loaded(qtbot, window, model)
+    assert cell(model, 1, "name") == "华为技术"
+
+    # Find it by the phone typed another way.
+    qtbot.keyClicks(window.search, "+86 138 0013 8000")
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=5000)
+    assert model.row_id(0) == huawei
+    window.search.clear()
+    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=5000)
+
+    # Sort by clicking the Name header: descending puts 华为 first.
+    view = window.views["customers"]
+    header = view.horizontalHeader()
+    name_column = model.spec.column_keys().index("name")
+    header.setSortIndicator(name_column, Qt.SortOrder.DescendingOrder)
+    wait_idle(qtbot, window)
+    assert model.row_id(0) == huawei
+
+    # Delete with confirmation, then undo.
+    view.selectRow(0)
+    qtbot.waitUntil(lambda: window.selected_ids() == [huawei])
+    answers = iter([QMessageBox.StandardButton.Yes])
+    original = QMessageBox.question
+    QMessageBox.question = lambda *args, **kwargs: next(answers)  # type: ignore[method-assign]
+    try:
+        window.delete_action.trigger()
+    finally:
+        QMessageBox.question = original  # type: ignore[method-assign]
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=5000)
+    assert huawei not in [model.row_id(0)]
+    assert window.undo_action.isEnabled()
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=5000)
+    assert huawei in {model.row_id(0), model.row_id(1)}
+
+
+def test_declining_the_confirmation_deletes_nothing(qtbot: QtBot, window: MainWindow) -> None:
+    create_customer(qtbot, window, "Keep Me Ltd")
+    window.views["customers"].selectRow(0)
+    original = QMessageBox.question
+    QMessageBox.question = lambda *a, **k: QMessageBox.StandardButton.No  # type: ignore[method-assign]
+    try:
+        window.delete_action.trigger()
+    finally:
+        QMessageBox.question = original  # type: ignore[method-assign]
+    wait_idle(qtbot, window)
+    assert window.models["customers"].rowCount() == 1
+    assert not window.undo_action.isEnabled()
+
+
+def test_bad_input_shows_beside_the_field_and_saves_nothing(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    form = window.new_customer()
+    fill(qtbot, form, "name", "Bad Phone Co")
+    fill(qtbot, form, "phone", "12")
+    form.save()
+    qtbot.waitUntil(lambda: form.editors["phone"].error.isVisible(), timeout=5000)
+    assert "is not a phone number" in form.editors["phone"].error.text()
+    assert form.isVisible()
+
+    fill(qtbot, form, "name", "")
+    fill(qtbot, form, "phone", "")
+    form.save()
+    qtbot.waitUntil(lambda: form.editors["name"].error.isVisible(), timeout=5000)
+    assert form.editors["name"].error.text() == "Name is required."
+    wait_idle(qtbot, window)
+    assert window.models["customers"].rowCount() == 0
+
+
+def test_save_and_new_keeps_the_form_open(qtbot: QtBot, window: MainWindow) -> None:
+    form = window.new_customer()
+    fill(qtbot, form, "name", "First Ltd")
+    with qtbot.waitSignal(form.saved, timeout=5000):
+        form.save_new_button.click()
+    assert form.isVisible()
+    assert form.editors["name"].value() == ""
+    fill(qtbot, form, "name", "Second Ltd")
+    with qtbot.waitSignal(form.saved, timeout=5000):
+        form.save_new_button.click()
+    wait_idle(qtbot, window)
+    assert window.models["customers"].rowCount() == 2
+
+
+def test_possible_duplicates_shown_while_typing(qtbot: QtBot, window: MainWindow) -> None:
+    create_customer(qtbot, window, "深圳市华强电子有限公司", "13800138000")
+    form = window.new_customer()
+    fill(qtbot, form, "name", "华强电子")
+    qtbot.waitUntil(lambda: form.duplicates.isVisible(), timeout=5000)
+    assert "深圳市华强电子有限公司" in form.duplicates.text()
+
+
+def test_customer_page_shows_followups_and_contacts(qtbot: QtBot, window: MainWindow) -> None:
+    create_customer(qtbot, window, "Acme")
+    customer_id = window.models["customers"].row_id(0)
+    assert customer_id
+    window.writer.create("contacts", {"customer_id": customer_id, "name": "Emily Carter"})
+    window.writer.create(
+        "followups",
+        {
+            "customer_id": customer_id,
+            "kind": "call",
+            "text": "Asked for prices",
+            "promise": "Quote",
+        },
+    )
+    page = window.open_customer(customer_id)
+    qtbot.waitUntil(lambda: page.detail is not None, timeout=5000)
+    assert page.title.text() == "Acme"
+    assert page.lists["contacts"].item(0, 0).text() == "Emily Carter"
+    assert "Asked for prices" in page.timeline.toPlainText()
+
+    form = page.add("followups")
+    form.editors["text"].input.setPlainText("Sent the quote")
+    with qtbot.waitSignal(form.saved, timeout=5000):
+        form.save()
+    qtbot.waitUntil(lambda: "Sent the quote" in page.timeline.toPlainText(), timeout=5000)
+    page.close()
+
+
+def test_column_layout_persists_per_user(qtbot: QtBot, window: MainWindow, profile_dir) -> None:
+    view = window.views["customers"]
+    view.setColumnHidden(window.models["customers"].spec.column_keys().index("email"), True)
+    view.setColumnWidth(0, 333)
+    window.close()
+    window.profile.close()
+    from crm_desktop.app import build_main_window
+
+    again = build_main_window(profile_dir)
+    qtbot.addWidget(again)
+    try:
+        email = again.models["customers"].spec.column_keys().index("email")
+        assert again.views["customers"].isColumnHidden(email)
+        assert again.views["customers"].columnWidth(0) == 333
+    finally:
+        again.close()
+        wait_idle(qtbot, again)
+        again.profile.close()

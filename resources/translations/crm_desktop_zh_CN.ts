@@ -1,0 +1,973 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>Choices</name>
+    <message>
+        <location filename="../../crm_desktop/views/display.py" line="+17"/>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Manager</source>
+        <translation>经理</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sales rep</source>
+        <translation>销售代表</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Clerk</source>
+        <translation>文员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Company</source>
+        <translation>企业</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Person</source>
+        <translation>个人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A (top 5%)</source>
+        <translation>A（前 5%）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>B (next 15%)</source>
+        <translation>B（其后 15%）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>C</source>
+        <translation>C</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tax number</source>
+        <translation>税号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ID card number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Policy number</source>
+        <translation>保单号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Licence plate</source>
+        <translation>车牌号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Member number</source>
+        <translation>会员号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lead</source>
+        <translation>初步接洽</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Qualified</source>
+        <translation>需求确认</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Proposal</source>
+        <translation>方案报价</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Negotiation</source>
+        <translation>商务谈判</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Won</source>
+        <translation>赢单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lost</source>
+        <translation>输单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Normal</source>
+        <translation>普通</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>High</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phone call</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Visit</source>
+        <translation>拜访</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Email</source>
+        <translation>邮件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+</context>
+<context>
+    <name>Columns</name>
+    <message>
+        <location filename="../../crm_desktop/queries/tables.py" line="+70"/>
+        <location line="+29"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location line="-28"/>
+        <source>Short name</source>
+        <translation>简称</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Grade</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+30"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location line="-29"/>
+        <location line="+30"/>
+        <source>Email</source>
+        <translation>邮箱</translation>
+    </message>
+    <message>
+        <location line="-29"/>
+        <source>Industry</source>
+        <translation>行业</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+44"/>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location line="-41"/>
+        <source>Last follow-up</source>
+        <translation>最近跟进</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Next follow-up</source>
+        <translation>下次跟进</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+14"/>
+        <location line="+24"/>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <location line="-37"/>
+        <source>Job title</source>
+        <translation>职务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mobile</source>
+        <translation>手机</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location line="+21"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location line="-19"/>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Expected close</source>
+        <translation>预计成交日期</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Probability %</source>
+        <translation>成交概率(%)</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Due</source>
+        <translation>截止时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Assigned to</source>
+        <translation>执行人</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerPage</name>
+    <message>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+77"/>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Log a follow-up</source>
+        <translation>写跟进</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add contact</source>
+        <translation>添加联系人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add opportunity</source>
+        <translation>添加商机</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add task</source>
+        <translation>添加任务</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Details</source>
+        <translation>基本信息</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Follow-up timeline</source>
+        <translation>跟进记录时间线</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Follow-ups</source>
+        <translation>跟进记录</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Contacts</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Opportunities</source>
+        <translation>商机</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tasks</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>This customer was deleted.</source>
+        <translation>该客户已被删除。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>not graded</source>
+        <translation>未分级</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>public pool</source>
+        <translation>公海</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Grade: %1 · Owner: %2</source>
+        <translation>等级：%1 · 负责人：%2</translation>
+    </message>
+    <message>
+        <location filename="extra_sources.py" line="+12"/>
+        <source>No follow-ups yet.</source>
+        <translation>暂无跟进记录。</translation>
+    </message>
+</context>
+<context>
+    <name>FieldEditor</name>
+    <message>
+        <location filename="../../crm_desktop/views/field_editors.py" line="+59"/>
+        <location line="+1"/>
+        <source>Clear the date</source>
+        <translation>清除日期</translation>
+    </message>
+</context>
+<context>
+    <name>Fields</name>
+    <message>
+        <location filename="../../crm_desktop/models/fields.py" line="+58"/>
+        <source>Login</source>
+        <translation>登录名</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+6"/>
+        <location line="+28"/>
+        <location line="+10"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location line="-43"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Manager</source>
+        <translation>上级</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+44"/>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <location line="-40"/>
+        <source>Short name</source>
+        <translation>简称</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+17"/>
+        <location line="+63"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location line="-79"/>
+        <source>Grade</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Industry</source>
+        <translation>行业</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+24"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location line="-23"/>
+        <source>Other phone</source>
+        <translation>备用电话</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+24"/>
+        <source>Email</source>
+        <translation>邮箱</translation>
+    </message>
+    <message>
+        <location line="-23"/>
+        <source>Website</source>
+        <translation>网址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+40"/>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location line="-39"/>
+        <source>Next follow-up</source>
+        <translation>下次跟进</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+21"/>
+        <location line="+19"/>
+        <location line="+22"/>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location line="-59"/>
+        <location line="+11"/>
+        <location line="+18"/>
+        <location line="+27"/>
+        <location line="+6"/>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <location line="-54"/>
+        <source>Number</source>
+        <translation>号码</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Job title</source>
+        <translation>职务</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Mobile</source>
+        <translation>手机</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>WeChat / messaging ID</source>
+        <translation>微信号 / 聊天账号</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Code</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>List price</source>
+        <translation>标准价</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+24"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location line="-22"/>
+        <location line="+33"/>
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location line="-32"/>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expected close</source>
+        <translation>预计成交日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Probability %</source>
+        <translation>成交概率(%)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Won/lost reason</source>
+        <translation>赢单/输单原因</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+15"/>
+        <source>Opportunity</source>
+        <translation>商机</translation>
+    </message>
+    <message>
+        <location line="-10"/>
+        <source>Product</source>
+        <translation>产品</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unit price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Due</source>
+        <translation>截止时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Assigned to</source>
+        <translation>执行人</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>What was said</source>
+        <translation>沟通内容</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>What was promised</source>
+        <translation>承诺事项</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next step</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next step date</source>
+        <translation>下一步日期</translation>
+    </message>
+</context>
+<context>
+    <name>IdentifierTable</name>
+    <message>
+        <location filename="../../crm_desktop/views/record_form.py" line="+66"/>
+        <source>Identifiers</source>
+        <translation>证件号码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Number</source>
+        <translation>号码</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../crm_desktop/views/main_window.py" line="+47"/>
+        <source>Customers</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contacts</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Opportunities</source>
+        <translation>商机</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tasks</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Customers — CRM</source>
+        <translation>客户 — CRM</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Find a customer by name, phone, email or any ID number…</source>
+        <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
+    </message>
+    <message>
+        <location line="+78"/>
+        <source>Main</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+55"/>
+        <source>New customer</source>
+        <translation>新建客户</translation>
+    </message>
+    <message>
+        <location line="-51"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+116"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location line="-112"/>
+        <source>Undo delete</source>
+        <translation>撤销删除</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Settings</source>
+        <translation>设置(&amp;S)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+123"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location line="-121"/>
+        <source>Same as the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>New task</source>
+        <translation>新建任务</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n record(s)</source>
+        <translation>
+            <numerusform>共 %n 条记录</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+60"/>
+        <source>Delete %n record(s)? You can undo this right after.</source>
+        <translation>
+            <numerusform>确定删除这 %n 条记录吗？删除后可以马上撤销。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+17"/>
+        <source>Deleted %n record(s).</source>
+        <translation>
+            <numerusform>已删除 %n 条记录。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Restored.</source>
+        <translation>已恢复。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The new language is used from the next start of the program.</source>
+        <translation>新的语言将在下次启动程序时生效。</translation>
+    </message>
+</context>
+<context>
+    <name>RecordForm</name>
+    <message>
+        <location filename="../../crm_desktop/views/record_form.py" line="-24"/>
+        <source>New customer</source>
+        <translation>新建客户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New contact</source>
+        <translation>新建联系人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New opportunity</source>
+        <translation>新建商机</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New task</source>
+        <translation>新建任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New follow-up</source>
+        <translation>新建跟进记录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New product</source>
+        <translation>新建产品</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Edit customer</source>
+        <translation>编辑客户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit contact</source>
+        <translation>编辑联系人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit opportunity</source>
+        <translation>编辑商机</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit task</source>
+        <translation>编辑任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit follow-up</source>
+        <translation>编辑跟进记录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit product</source>
+        <translation>编辑产品</translation>
+    </message>
+    <message>
+        <location line="+86"/>
+        <source>Add a number</source>
+        <translation>添加号码</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>ID numbers</source>
+        <translation>证件号码</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Save and new</source>
+        <translation>保存并新建</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+60"/>
+        <source>This record no longer exists; it may have been deleted.</source>
+        <translation>该记录已不存在，可能已被删除。</translation>
+    </message>
+    <message>
+        <location line="+83"/>
+        <source>May already exist: %1</source>
+        <translation>可能已存在：%1</translation>
+    </message>
+</context>
+<context>
+    <name>Runner</name>
+    <message>
+        <location filename="../../crm_desktop/views/runner.py" line="+113"/>
+        <source>Something went wrong and was not saved; details are in the log file.</source>
+        <translation>出错了，内容没有保存；详细信息已记录在日志文件中。</translation>
+    </message>
+</context>
+<context>
+    <name>StoreError</name>
+    <message>
+        <location filename="../../crm_desktop/storage/errors.py" line="+23"/>
+        <source>The disk is full; free some space and try again.</source>
+        <translation>磁盘已满，请清理出一些空间后重试。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The data file is busy in another program; close it and try again.</source>
+        <translation>数据文件正被其他程序占用，请关闭该程序后重试。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The data file {path} is damaged; restore it from a backup in {backups}.</source>
+        <translation>数据文件 {path} 已损坏，请用 {backups} 中的备份恢复。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The data file {path} cannot be written to.</source>
+        <translation>无法写入数据文件 {path}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The data in {path} was made by a newer version of this program; please upgrade it.</source>
+        <translation>{path} 中的数据来自本程序的更新版本，请先升级本程序。</translation>
+    </message>
+</context>
+<context>
+    <name>Validation</name>
+    <message>
+        <location filename="../../crm_desktop/models/phones.py" line="+30"/>
+        <source>“{value}” is not a phone number.</source>
+        <translation>“{value}”不是有效的电话号码。</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/models/rules.py" line="+20"/>
+        <source>{field} is required.</source>
+        <translation>请填写{field}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field} is longer than {limit} characters.</source>
+        <translation>{field}不能超过 {limit} 个字符。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>“{value}” is not an email address.</source>
+        <translation>“{value}”不是有效的邮箱地址。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field} cannot be “{value}”; use one of: {allowed}.</source>
+        <translation>{field}不能是“{value}”，请从以下选项中选择：{allowed}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field} must be a number, not “{value}”.</source>
+        <translation>{field}必须是数字，不能是“{value}”。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field} must be between {low} and {high}.</source>
+        <translation>{field}必须在 {low} 到 {high} 之间。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field} cannot be less than {low}.</source>
+        <translation>{field}不能小于 {low}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field} must be a date like 2024-03-31, not “{value}”.</source>
+        <translation>{field}必须是日期（如 2024-03-31），不能是“{value}”。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field} must be yes or no, not “{value}”.</source>
+        <translation>{field}只能填“是”或“否”，不能是“{value}”。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>There is no field called “{value}”.</source>
+        <translation>没有名为“{value}”的字段。</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/services/writer.py" line="+39"/>
+        <source>No {entity} with id {id} exists (it may be deleted).</source>
+        <translation>找不到 ID 为 {id} 的{entity}（可能已被删除）。</translation>
+    </message>
+</context>
+</TS>

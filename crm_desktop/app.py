@@ -101,4 +101,9 @@ def run_gui(profile_dir: Path | None = None) -> int:
     app.setApplicationName("CRM Desktop")
     window = build_main_window(profile_dir)
     window.show()
-    return app.exec()
+    code = app.exec()
+    window.deleteLater()
+    app.processEvents()
+    # Tear Qt down before Python's own finalisation frees objects Qt still points at.
+    app.shutdown()
+    return code

@@ -1,0 +1,128 @@
+"""How fast the window is on a big profile, beside a raw SQLite baseline on the same store.
+
+    .venv/bin/python bench/bench_window.py [--customers 100000] [--profile DIR]
+
+Builds (once) a demo profile, then in this one process measures: the main window until its
+customers table shows filled rows; each keystroke of search-as-you-type; a column sort; peak
+memory. The baseline is a plain `SELECT ... ORDER BY name LIMIT 200` with the sqlite3 module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from crm_desktop.cli import main as cli_main
+from crm_desktop.storage.store import STORE_FILE
+
+
+def wait_until(app: QApplication, done, timeout: float = 30.0) -> float:
+    start = time.perf_counter()
+    while not done():
+        app.processEvents()
+        if time.perf_counter() - start > timeout:
+            raise TimeoutError("the window did not finish in time")
+        time.sleep(0.0005)
+    return time.perf_counter() - start
+
+
+def raw_baseline(store: Path, runs: int = 5) -> float:
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        connection = sqlite3.connect(store)
+        connection.execute(
+            "SELECT id, name, grade, phone, email, industry FROM customers"
+            " WHERE deleted_at IS NULL ORDER BY name LIMIT 200"
+        ).fetchall()
+        connection.close()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--profile", type=Path)
+    args = parser.parse_args()
+    profile = args.profile or Path(tempfile.gettempdir()) / f"crm-bench-{args.customers}"
+    if not (profile / STORE_FILE).exists():
+        started = time.perf_counter()
+        code = cli_main(["demo", "--customers", str(args.customers), "--profile", str(profile)])
+        if code:
+            return code
+        print(f"demo data, {args.customers} customers: {time.perf_counter() - started:.1f} s")
+
+    baseline = raw_baseline(profile / STORE_FILE)
+    app = QApplication(sys.argv)
+    from crm_desktop.app import build_main_window
+
+    started = time.perf_counter()
+    window = build_main_window(profile)
+    window.show()
+    model = window.models["customers"]
+    view = window.views["customers"]
+
+    def first_rows_shown() -> bool:
+        return model.rowCount() > 0 and model.data(model.index(0, 0)) is not None
+
+    # The view asks for the first page itself when it paints.
+    wait_until(app, first_rows_shown)
+    opened = time.perf_counter() - started
+    rows = model.rowCount()
+
+    def settled() -> bool:
+        return window.runner.pending() == 0 and (model.rowCount() == 0 or first_rows_shown())
+
+    keystrokes = []
+    for query in ("华", "华强", "华强电", "1", "13", "138", "1380", "13800", "Nor", "North"):
+        model.set_search(query)
+        keystrokes.append((query, wait_until(app, settled), model.rowCount()))
+    model.set_search("")
+    wait_until(app, settled)
+
+    sorts = []
+    header = view.horizontalHeader()
+    for key in ("phone", "grade", "industry", "owner", "next_followup_at", "name"):
+        column = model.spec.column_keys().index(key)
+        for order in (Qt.SortOrder.DescendingOrder, Qt.SortOrder.AscendingOrder):
+            start = time.perf_counter()
+            header.setSortIndicator(column, order)
+            wait_until(app, settled)
+            sorts.append((key, order.name, time.perf_counter() - start))
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+
+    print(f"rows in the customers table: {rows}")
+    print(f"baseline, raw SELECT ... ORDER BY name LIMIT 200: {baseline * 1000:.1f} ms")
+    print(f"main window until filled customers table:        {opened * 1000:.0f} ms")
+    for query, seconds, count in keystrokes:
+        print(f"  search keystroke {query!r:10} -> {count:6} rows: {seconds * 1000:6.1f} ms")
+    worst_key = max(seconds for _, seconds, _ in keystrokes)
+    print(f"search-as-you-type, worst keystroke:             {worst_key * 1000:.1f} ms")
+    for key, order, seconds in sorts:
+        print(f"  sort by {key:18} {order:16}: {seconds * 1000:6.1f} ms")
+    worst_sort = max(seconds for *_, seconds in sorts)
+    print(f"column sort, worst:                              {worst_sort * 1000:.1f} ms")
+    print(f"peak memory (max RSS):                           {peak_mb:.0f} MB")
+    app.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

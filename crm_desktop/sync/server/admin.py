@@ -1,0 +1,138 @@
+"""CRM users are PostgreSQL login roles: adding one creates the role, makes it a member of the
+group role holding the table privileges, and writes its `users` row, in one transaction.
+
+Role names and passwords go into DDL, which takes no bind parameters: they are passed only as
+psycopg.sql.Identifier / Literal, and the password is sent already SCRAM-hashed so it never
+appears in clear in the server's statement log.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+
+import psycopg
+from psycopg import sql
+
+from crm_desktop.models.choices import Role
+from crm_desktop.sync.server.errors import ServerAdminError
+from crm_desktop.sync.server.schema import GROUP_ROLE, connect
+
+# Lower case only: PostgreSQL folds unquoted names, so "Alice" typed in psql would be "alice".
+LOGIN_PATTERN = re.compile(r"[a-z_][a-z0-9_.-]{0,62}")
+# Who may lead a team: a rep's or clerk's manager must be one of these.
+MANAGER_ROLES = (Role.MANAGER, Role.ADMIN)
+
+
+def check_login(login: str) -> None:
+    if not LOGIN_PATTERN.fullmatch(login) or login.startswith("pg_"):
+        raise ServerAdminError(
+            f"“{login}” can't be a user name; use up to 63 lower-case letters, digits, "
+            "'_', '.' or '-', starting with a letter."
+        )
+
+
+def check_role(role: str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        choices = ", ".join(member.value for member in Role)
+        raise ServerAdminError(f"“{role}” is not a role; choose one of {choices}.") from None
+
+
+def add_user(
+    dsn: str,
+    login: str,
+    role: str,
+    password: str,
+    *,
+    manager: str | None = None,
+    name: str | None = None,
+) -> str:
+    """Create the user `login`; returns the new users.id. Run by the deployment admin role."""
+    check_login(login)
+    crm_role = check_role(role)
+    if not password:
+        raise ServerAdminError("The password is empty; give the user a password.")
+    with connect(dsn) as connection:
+        try:
+            with connection.transaction():
+                user_id = _add_user(connection, login, crm_role, password, manager, name)
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise ServerAdminError(
+                "The role in the connection string may not add users (it needs CREATEROLE "
+                f"and must own the CRM tables): {error.diag.message_primary}"
+            ) from None
+        except psycopg.errors.UndefinedTable:
+            raise ServerAdminError(
+                "The database has no CRM schema yet; run server init first."
+            ) from None
+    return user_id
+
+
+def _add_user(
+    connection: psycopg.Connection,
+    login: str,
+    role: Role,
+    password: str,
+    manager: str | None,
+    name: str | None,
+) -> str:
+    taken = connection.execute(
+        "SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = %(login)s)"
+        " OR EXISTS (SELECT FROM users WHERE login = %(login)s)",
+        {"login": login},
+    ).fetchone()
+    if taken and taken[0]:
+        raise ServerAdminError(f"A user or database role named “{login}” already exists.")
+    manager_id = _manager_id(connection, manager) if manager else None
+
+    verifier = connection.pgconn.encrypt_password(
+        password.encode(), login.encode(), b"scram-sha-256"
+    ).decode()
+    connection.execute(
+        sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+            sql.Identifier(login), sql.Literal(verifier)
+        )
+    )
+    connection.execute(
+        sql.SQL("GRANT {} TO {}").format(sql.Identifier(GROUP_ROLE), sql.Identifier(login))
+    )
+    user_id = str(uuid.uuid4())
+    now = datetime.now().astimezone()
+    connection.execute(
+        "INSERT INTO users (id, login, name, role, manager_id, created_at, updated_at)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        (user_id, login, name or login, role.value, manager_id, now, now),
+    )
+    return user_id
+
+
+def _manager_id(connection: psycopg.Connection, manager: str) -> str:
+    row = connection.execute(
+        "SELECT id, role FROM users WHERE login = %s AND deleted_at IS NULL", (manager,)
+    ).fetchone()
+    if row is None:
+        raise ServerAdminError(f"There is no user named “{manager}” to be the manager.")
+    if row[1] not in MANAGER_ROLES:
+        raise ServerAdminError(f"“{manager}” is a {row[1]}, not a manager.")
+    return str(row[0])
+
+
+def assign_clerk(dsn: str, clerk: str, rep: str, valid_until: datetime) -> None:
+    """Let `clerk` work on `rep`'s customers until `valid_until` (replacing an earlier date)."""
+    with connect(dsn) as connection, connection.transaction():
+        ids = {}
+        for login, wanted in ((clerk, Role.CLERK), (rep, Role.REP)):
+            row = connection.execute(
+                "SELECT id, role FROM users WHERE login = %s AND deleted_at IS NULL", (login,)
+            ).fetchone()
+            if row is None or row[1] != wanted:
+                raise ServerAdminError(f"There is no {wanted.value} named “{login}”.")
+            ids[wanted] = row[0]
+        connection.execute(
+            "INSERT INTO clerk_assignments (clerk_id, rep_id, valid_until) VALUES (%s, %s, %s)"
+            " ON CONFLICT (clerk_id, rep_id) DO UPDATE SET valid_until = EXCLUDED.valid_until",
+            (ids[Role.CLERK], ids[Role.REP], valid_until),
+        )

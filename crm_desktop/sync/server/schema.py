@@ -1,0 +1,136 @@
+"""Creating and upgrading the server schema with alembic, over one psycopg connection.
+
+Works without superuser (managed PostgreSQL) and behind pgbouncer in transaction-pooling mode:
+the whole upgrade is one transaction, its lock is a transaction-level advisory lock, and nothing
+sets session state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.pool import NullPool
+
+from crm_desktop.sync.server.errors import ServerAdminError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+# NOLOGIN role holding the table privileges; every CRM user's login role is a member.
+GROUP_ROLE = "crm_users"
+# Serialises two `server init` runs on one database (held until commit; pgbouncer-safe).
+MIGRATION_LOCK_KEY = 0x63726D5F696E6974  # "crm_init"
+
+
+@dataclass(frozen=True)
+class InitResult:
+    previous: str | None
+    current: str
+
+    @property
+    def changed(self) -> bool:
+        return self.previous != self.current
+
+
+def connect(dsn: str, **kwargs: object) -> psycopg.Connection:
+    """Open a connection; a refused or failed login becomes one plain sentence.
+
+    `dsn` is a libpq URL or key=value string; a password may also come from PGPASSWORD or
+    ~/.pgpass. The DSN is never repeated in messages, as it may hold a password.
+    """
+    try:
+        return psycopg.connect(dsn, **kwargs)
+    except psycopg.OperationalError as error:
+        reason = str(error).strip().splitlines()[-1] if str(error).strip() else "no reason given"
+        raise ServerAdminError(f"Could not connect to the server: {reason}") from None
+    except psycopg.ProgrammingError as error:  # a malformed connection string
+        raise ServerAdminError(f"The connection string is not valid: {error}") from None
+
+
+def make_engine(dsn: str) -> Engine:
+    """A SQLAlchemy engine over our own psycopg connections (any libpq DSN form works);
+    no pool, so nothing stays open after a command."""
+    return create_engine("postgresql+psycopg://", creator=lambda: connect(dsn), poolclass=NullPool)
+
+
+def _alembic_config(connection: Connection | None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(dsn: str) -> str | None:
+    engine = make_engine(dsn)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+
+
+def init_server(dsn: str, target: str = "head") -> InitResult:
+    """Create the schema, or upgrade it to `target`; at the target already, change nothing."""
+    scripts = ScriptDirectory.from_config(_alembic_config(None))
+    engine = make_engine(dsn)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+            )
+            _check_server(connection)
+            previous = MigrationContext.configure(connection).get_current_revision()
+            if previous is not None and scripts.get_revision(previous) is None:
+                raise ServerAdminError(
+                    "The server schema was made by a newer version of this program; "
+                    "please upgrade it before running server init."
+                )
+            _ensure_group_role(connection)
+            command.upgrade(_alembic_config(connection), target)
+            current = MigrationContext.configure(connection).get_current_revision()
+    except psycopg.errors.InsufficientPrivilege as error:
+        raise ServerAdminError(
+            "The role in the connection string lacks a right server init needs "
+            f"(it must own the database and have CREATEROLE): {error.diag.message_primary}"
+        ) from None
+    except Exception as error:
+        # SQLAlchemy wraps driver errors; unwrap the privilege case, keep the rest as bugs.
+        original = getattr(error, "orig", None)
+        if isinstance(original, psycopg.errors.InsufficientPrivilege):
+            raise ServerAdminError(
+                "The role in the connection string lacks a right server init needs "
+                f"(it must own the database and have CREATEROLE): {original.diag.message_primary}"
+            ) from None
+        raise
+    finally:
+        engine.dispose()
+    assert current is not None
+    return InitResult(previous, current)
+
+
+def _check_server(connection: Connection) -> None:
+    version = int(connection.execute(text("SHOW server_version_num")).scalar_one())
+    if version < 130000:
+        # xid8, pg_current_xact_id() and a core gen_random_uuid() arrived in PostgreSQL 13.
+        raise ServerAdminError("The server runs a PostgreSQL older than 13; please upgrade it.")
+
+
+def _ensure_group_role(connection: Connection) -> None:
+    # Also done by the first migration; repeated here for a database restored onto a new
+    # cluster (pg_dump does not carry roles).
+    exists = connection.execute(
+        text("SELECT 1 FROM pg_roles WHERE rolname = :name"), {"name": GROUP_ROLE}
+    ).first()
+    if not exists:
+        connection.exec_driver_sql(f"CREATE ROLE {GROUP_ROLE} NOLOGIN")

@@ -1,0 +1,110 @@
+"""`crm-desktop server`: set up the shared PostgreSQL server and add its users.
+
+    crm-desktop server init --dsn DSN
+    crm-desktop server add-user NAME --role admin|manager|rep|clerk [--manager NAME]
+                                [--name "Display Name"] --dsn DSN
+
+DSN is a libpq URL or key=value string for the deployment admin role (not a superuser is
+needed); its password may come from PGPASSWORD or ~/.pgpass instead. DSNs are never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import TextIO
+
+from crm_desktop.cli import UserError
+from crm_desktop.models.choices import Role
+from crm_desktop.sync.server.admin import add_user, check_login, check_role
+from crm_desktop.sync.server.errors import ServerAdminError
+from crm_desktop.sync.server.schema import init_server
+
+DSN_HELP = (
+    "libpq URL or connection string of the admin role, e.g. "
+    "'postgresql://crm_admin@db.example.com/crm?sslmode=verify-full' "
+    "(default: the PG* environment variables)"
+)
+
+
+def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        name,
+        help="set up the shared PostgreSQL server and add its users",
+        description="Create or upgrade the CRM schema on the shared PostgreSQL server, "
+        "and add users (each one a PostgreSQL login role).",
+    )
+    actions = parser.add_subparsers(dest="server_action", metavar="ACTION", required=True)
+
+    init = actions.add_parser(
+        "init",
+        help="create or upgrade the schema (safe to run again)",
+        description="Create the CRM tables, change log and access rules, or upgrade them. "
+        "Running it again on an up-to-date server changes nothing.",
+    )
+    init.add_argument("--dsn", default="", help=DSN_HELP)
+
+    user = actions.add_parser(
+        "add-user",
+        help="add a user (a PostgreSQL login role)",
+        description="Create a login role for a CRM user and give it its CRM role. The password "
+        "is read from standard input when it is not a terminal, otherwise asked twice.",
+    )
+    user.add_argument("login", metavar="NAME", help="login name (lower case)")
+    user.add_argument(
+        "--role",
+        required=True,
+        help="one of " + ", ".join(member.value for member in Role),
+    )
+    user.add_argument("--manager", metavar="NAME", help="login of the user's manager")
+    user.add_argument("--name", help="display name (default: the login name)")
+    user.add_argument("--dsn", default="", help=DSN_HELP)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        if args.server_action == "init":
+            return run_init(args.dsn)
+        return run_add_user(args.login, args.role, args.dsn, args.manager, args.name)
+    except ServerAdminError as error:
+        raise UserError(str(error)) from None
+
+
+def run_init(dsn: str) -> int:
+    result = init_server(dsn)
+    if result.changed:
+        was = result.previous or "empty"
+        print(f"Server schema upgraded from {was} to revision {result.current}.")
+    else:
+        print(f"Server schema already at revision {result.current}; nothing to do.")
+    return 0
+
+
+def run_add_user(
+    login: str,
+    role: str,
+    dsn: str,
+    manager: str | None = None,
+    name: str | None = None,
+    stdin: TextIO | None = None,
+) -> int:
+    # Check what we can before asking for a password the user would then type for nothing.
+    check_login(login)
+    check_role(role)
+    password = read_password(login, stdin or sys.stdin)
+    add_user(dsn, login, role, password, manager=manager, name=name)
+    print(f"Added {role} “{login}”.")
+    return 0
+
+
+def read_password(login: str, stdin: TextIO) -> str:
+    """From a pipe, the first line; at a terminal, asked twice without echo."""
+    if not stdin.isatty():
+        return stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(f"Password for {login}: ")
+    second = getpass.getpass("Again: ")
+    if first != second:
+        raise UserError("The two passwords differ; nothing was changed.")
+    return first

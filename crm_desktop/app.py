@@ -36,10 +36,8 @@ def language_for(profile: Profile) -> str:
 
 
 def install_translators(app: QApplication, language: str) -> list[QTranslator]:
-    """Load our .qm and Qt's own (for standard buttons) for the language; English needs none."""
+    """Load our .qm (English has one too, for plural forms) and Qt's own for standard buttons."""
     translators = []
-    if language == "en":
-        return translators
     ours = QTranslator(app)
     if ours.load(f"crm_desktop_{language}", str(TRANSLATIONS)):
         app.installTranslator(ours)

@@ -16,6 +16,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from crm_desktop.sync.server.errors import ServerAdminError
@@ -99,18 +100,14 @@ def init_server(dsn: str, target: str = "head") -> InitResult:
             _ensure_group_role(connection)
             command.upgrade(_alembic_config(connection), target)
             current = MigrationContext.configure(connection).get_current_revision()
-    except psycopg.errors.InsufficientPrivilege as error:
-        raise ServerAdminError(
-            "The role in the connection string lacks a right server init needs "
-            f"(it must own the database and have CREATEROLE): {error.diag.message_primary}"
-        ) from None
-    except Exception as error:
-        # SQLAlchemy wraps driver errors; unwrap the privilege case, keep the rest as bugs.
-        original = getattr(error, "orig", None)
-        if isinstance(original, psycopg.errors.InsufficientPrivilege):
+    except DBAPIError as error:
+        # SQLAlchemy wraps the driver's error; a missing right is the admin's to fix, the rest
+        # are bugs and keep their traceback.
+        if isinstance(error.orig, psycopg.errors.InsufficientPrivilege):
             raise ServerAdminError(
                 "The role in the connection string lacks a right server init needs "
-                f"(it must own the database and have CREATEROLE): {original.diag.message_primary}"
+                "(it must own the database and have CREATEROLE): "
+                f"{error.orig.diag.message_primary}"
             ) from None
         raise
     finally:

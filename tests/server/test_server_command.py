@@ -1,0 +1,123 @@
+"""`crm-desktop server init` and `server add-user`, through the real command line."""
+
+from __future__ import annotations
+
+import io
+
+import psycopg
+import pytest
+from conftest import CRM_ADMIN
+
+from crm_desktop import cli
+
+
+@pytest.fixture
+def crm(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    """Run `crm-desktop ...`; returns (exit code, stdout, stderr). Password lines go to stdin."""
+    monkeypatch.setitem(cli.COMMANDS, "server", "server")
+
+    def run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        code = cli.main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def test_init_twice_succeeds(crm, pg_cleanup) -> None:
+    pg_cleanup.create_role("crm_cli_owner", "cli-owner-pw", "LOGIN CREATEROLE")
+    pg_cleanup.create_database("crm_cli", owner="crm_cli_owner")
+    dsn = pg_cleanup.dsn("crm_cli_owner", "cli-owner-pw", "crm_cli")
+    code, out, err = crm("server", "init", "--dsn", dsn)
+    assert (code, err) == (0, "")
+    assert "upgraded from empty" in out
+    code, out, err = crm("server", "init", "--dsn", dsn)
+    assert (code, err) == (0, "")
+    assert "nothing to do" in out
+    assert "cli-owner-pw" not in out
+
+
+def test_add_user_creates_a_login_role_with_his_password(crm, crm_db) -> None:
+    code, out, err = crm(
+        "server", "add-user", "mia", "--role", "manager", "--name", "Mia Chen",
+        "--dsn", crm_db.admin_dsn, stdin="Mia's pw 1\n",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    assert out == "Added manager “mia”.\n"
+    code, _, err = crm(
+        "server", "add-user", "rob", "--role", "rep", "--manager", "mia",
+        "--dsn", crm_db.admin_dsn, stdin="rob-pw\n",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+
+    dsn = crm_db.server.dsn("rob", "rob-pw", crm_db.name)
+    with psycopg.connect(dsn) as connection:
+        row = connection.execute(
+            "SELECT u.role, m.login, crm_current_user_id() = u.id"
+            " FROM users u JOIN users m ON m.id = u.manager_id WHERE u.login = current_user"
+        ).fetchone()
+    assert row == ("rep", "mia", True)
+    with crm_db.server.connect(crm_db.name) as connection:
+        stored = connection.execute(
+            "SELECT rolpassword, pg_has_role(oid, 'crm_users', 'MEMBER'), rolcreaterole"
+            " FROM pg_authid WHERE rolname = 'mia'"
+        ).fetchone()
+        name = connection.execute("SELECT name FROM users WHERE login = 'mia'").fetchone()[0]
+    assert stored[0].startswith("SCRAM-SHA-256$")  # sent hashed, never in clear
+    assert stored[1:] == (True, False)
+    assert name == "Mia Chen"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["zed", "--role", "boss"], "“boss” is not a role; choose one of admin, manager"),
+        (["Robert'); DROP TABLE users;--", "--role", "rep"], "can't be a user name"),
+        (["zed", "--role", "rep", "--manager", "nobody"], "There is no user named “nobody”"),
+        (["zed", "--role", "rep", "--manager", "rob"], "“rob” is a rep, not a manager."),
+        (["rob", "--role", "clerk"], "A user or database role named “rob” already exists."),
+        ([CRM_ADMIN, "--role", "admin"], f"named “{CRM_ADMIN}” already exists."),
+    ],
+)
+def test_add_user_mistakes_are_one_sentence(crm, crm_db, argv, message) -> None:
+    crm_db.add_user("rob", "rep")
+    code, out, err = crm("server", "add-user", *argv, "--dsn", crm_db.admin_dsn, stdin="pw\n")
+    assert code == 1
+    assert out == ""
+    assert message in err
+    assert err.count("\n") == 1  # one line, no traceback
+    with crm_db.connect_admin() as connection:
+        assert connection.execute("SELECT count(*) FROM users").fetchone()[0] == 1
+
+
+def test_an_empty_password_is_refused(crm, crm_db) -> None:
+    code, _, err = crm("server", "add-user", "zed", "--role", "rep", "--dsn", crm_db.admin_dsn)
+    assert code == 1
+    assert "password is empty" in err
+
+
+def test_a_rep_cannot_add_users(crm, crm_db) -> None:
+    crm_db.add_user("rob", "rep", password="rob-pw")
+    dsn = crm_db.server.dsn("rob", "rob-pw", crm_db.name)
+    code, _, err = crm("server", "add-user", "zed", "--role", "rep", "--dsn", dsn, stdin="pw\n")
+    assert code == 1
+    assert "may not add users" in err
+    assert "rob-pw" not in err
+
+
+def test_a_bad_password_in_the_dsn_is_not_echoed(crm, crm_db) -> None:
+    dsn = crm_db.server.dsn(CRM_ADMIN, "Wr0ng-Secret", crm_db.name)
+    code, _, err = crm("server", "init", "--dsn", dsn)
+    assert code == 1
+    assert "Could not connect to the server" in err
+    assert "Wr0ng-Secret" not in err
+
+
+def test_init_by_a_role_without_rights_is_one_sentence(crm, crm_db) -> None:
+    crm_db.server.create_role("crm_nobody", "nobody-pw")
+    dsn = crm_db.server.dsn("crm_nobody", "nobody-pw", "postgres")
+    code, _, err = crm("server", "init", "--dsn", dsn)
+    assert code == 1
+    assert "lacks a right server init needs" in err
+    assert err.count("\n") == 1

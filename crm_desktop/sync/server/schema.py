@@ -44,6 +44,9 @@ def connect(dsn: str, **kwargs: object) -> psycopg.Connection:
     `dsn` is a libpq URL or key=value string; a password may also come from PGPASSWORD or
     ~/.pgpass. The DSN is never repeated in messages, as it may hold a password.
     """
+    # No server-side prepared statements: under pgbouncer's transaction pooling the next
+    # transaction may run on another server connection that never saw them.
+    kwargs.setdefault("prepare_threshold", None)
     try:
         return psycopg.connect(dsn, **kwargs)
     except psycopg.OperationalError as error:

@@ -327,6 +327,7 @@ class CrmDatabase:
     server: PostgresServer
     name: str
     passwords: dict[str, str] = field(default_factory=dict)
+    admin_login: str = CRM_ADMIN
 
     @property
     def admin_dsn(self) -> str:

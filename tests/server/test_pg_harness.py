@@ -27,3 +27,13 @@ def test_passwords_are_checked(pg_server, pg_cleanup) -> None:
 def test_server_process_is_not_root(pg_server) -> None:
     data_owner = os.stat(pg_server.data_dir).st_uid
     assert data_owner != 0 or os.geteuid() != 0
+
+
+def test_missing_binaries_fail_loudly_instead_of_skipping(pg_server, monkeypatch) -> None:
+    # The harness module's globals, reached through its own class: two conftest.py files share
+    # the module name "conftest", so importing it by name may give the other one.
+    harness = type(pg_server).start.__globals__
+    monkeypatch.setattr(harness["glob"], "glob", lambda pattern: [])
+    monkeypatch.setattr(harness["shutil"], "which", lambda name: None)
+    with pytest.raises(pytest.fail.Exception, match="initdb, pg_ctl"):
+        harness["find_postgres_bin"]()

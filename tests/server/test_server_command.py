@@ -6,7 +6,6 @@ import io
 
 import psycopg
 import pytest
-from conftest import CRM_ADMIN
 
 from crm_desktop import cli
 
@@ -77,7 +76,7 @@ def test_add_user_creates_a_login_role_with_his_password(crm, crm_db) -> None:
         (["zed", "--role", "rep", "--manager", "nobody"], "There is no user named “nobody”"),
         (["zed", "--role", "rep", "--manager", "rob"], "“rob” is a rep, not a manager."),
         (["rob", "--role", "clerk"], "A user or database role named “rob” already exists."),
-        ([CRM_ADMIN, "--role", "admin"], f"named “{CRM_ADMIN}” already exists."),
+        (["postgres", "--role", "admin"], "named “postgres” already exists."),
     ],
 )
 def test_add_user_mistakes_are_one_sentence(crm, crm_db, argv, message) -> None:
@@ -107,7 +106,7 @@ def test_a_rep_cannot_add_users(crm, crm_db) -> None:
 
 
 def test_a_bad_password_in_the_dsn_is_not_echoed(crm, crm_db) -> None:
-    dsn = crm_db.server.dsn(CRM_ADMIN, "Wr0ng-Secret", crm_db.name)
+    dsn = crm_db.server.dsn(crm_db.admin_login, "Wr0ng-Secret", crm_db.name)
     code, _, err = crm("server", "init", "--dsn", dsn)
     assert code == 1
     assert "Could not connect to the server" in err
@@ -121,3 +120,18 @@ def test_init_by_a_role_without_rights_is_one_sentence(crm, crm_db) -> None:
     assert code == 1
     assert "lacks a right server init needs" in err
     assert err.count("\n") == 1
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_at_a_terminal_the_password_is_asked_twice(monkeypatch) -> None:
+    from crm_desktop.commands.server import read_password
+
+    answers = iter(["first", "first", "one", "two"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
+    assert read_password("rob", FakeTerminal()) == "first"
+    with pytest.raises(cli.UserError, match="differ"):
+        read_password("rob", FakeTerminal())

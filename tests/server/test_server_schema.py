@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from conftest import CRM_ADMIN
 
 from crm_desktop.models.entities import ENTITIES
 from crm_desktop.sync.server.errors import ServerAdminError
@@ -65,7 +64,7 @@ def test_init_runs_as_a_non_superuser_who_owns_the_database(pg_cleanup) -> None:
 
 
 def test_wrong_password_is_one_sentence(crm_db) -> None:
-    dsn = crm_db.server.dsn(CRM_ADMIN, "not-the-password", crm_db.name)
+    dsn = crm_db.server.dsn(crm_db.admin_login, "not-the-password", crm_db.name)
     with pytest.raises(ServerAdminError, match=r"^Could not connect to the server") as caught:
         init_server(dsn)
     assert "not-the-password" not in str(caught.value)

@@ -19,6 +19,7 @@ COMMANDS = {
     "demo": "demo",
     "export": "export",
     "import": "import_",
+    "server": "server",
 }
 
 

@@ -64,6 +64,8 @@ class FieldEditor(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.error)
         self.setFocusProxy(self.input)
+        # A reference's options arrive from the storage thread after its value may be set.
+        self._awaited_choice: Any = None
 
     def _make_input(self) -> QWidget:
         kind = self.field.kind
@@ -132,7 +134,7 @@ class FieldEditor(QWidget):
         for value, label in options:
             combo.addItem(label, value)
         combo.blockSignals(False)
-        self.set_value(current)
+        self.set_value(current if current is not None else self._awaited_choice)
 
     def value(self) -> Any:
         widget, kind = self.input, self.field.kind
@@ -165,6 +167,7 @@ class FieldEditor(QWidget):
             widget.setPlainText(value or "")
         elif isinstance(widget, QComboBox):
             position = widget.findData(value)
+            self._awaited_choice = value if position < 0 else None
             widget.setCurrentIndex(max(position, 0))
         elif isinstance(widget, QDoubleSpinBox):
             widget.setValue((value or 0) / 100 if kind is Kind.MONEY else (value or 0))

@@ -238,7 +238,11 @@ class MainWindow(QMainWindow):
 
     def new_customer(self) -> RecordForm:
         entity = "tasks" if self.current_entity() == "tasks" else "customers"
-        form = RecordForm(entity, self.runner, self.reader, self.writer, parent=self)
+        mine = {"customers": "owner_id", "tasks": "assignee_id"}[entity]
+        preset = {mine: self.profile.user_id}
+        if entity == "customers":
+            preset["kind"] = "company"
+        form = RecordForm(entity, self.runner, self.reader, self.writer, preset=preset, parent=self)
         form.setModal(True)
         form.show()
         return form

@@ -198,3 +198,10 @@ def test_column_layout_persists_per_user(qtbot: QtBot, window: MainWindow, profi
         again.close()
         wait_idle(qtbot, again)
         again.profile.close()
+
+
+def test_new_customer_form_starts_with_sensible_defaults(qtbot: QtBot, window: MainWindow) -> None:
+    form = window.new_customer()
+    wait_idle(qtbot, window)
+    assert form.editors["kind"].value() == "company"
+    assert form.editors["owner_id"].value() == window.profile.user_id

@@ -1,11 +1,51 @@
-"""Placeholder until the command is written."""
+"""`crm-desktop export`: live records of one kind to CSV (stdout or a file) or an .xlsx file."""
+
+from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+from crm_desktop.cli import UserError
+from crm_desktop.profile import open_profile
+from crm_desktop.transfer import TRANSFER_ENTITIES, export_csv, export_csv_file, export_xlsx
 
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
-    return subparsers.add_parser(name)
+    parser = subparsers.add_parser(
+        name,
+        help="write customers, contacts, opportunities, tasks or follow-ups to a file",
+        description="Export live records as UTF-8 CSV (with a BOM, for Excel) or .xlsx. "
+        "The first column is the id, so the file can be edited and imported with --update.",
+    )
+    parser.add_argument("--entity", required=True, choices=TRANSFER_ENTITIES)
+    parser.add_argument(
+        "--format", choices=("csv", "xlsx"), help="default: from --out's extension, else csv"
+    )
+    parser.add_argument("--out", type=Path, metavar="FILE", help="default: standard output")
+    return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    return 1
+    file_format = args.format or (
+        "xlsx" if args.out is not None and args.out.suffix.lower() == ".xlsx" else "csv"
+    )
+    if file_format == "xlsx" and args.out is None:
+        raise UserError("An Excel export needs a file: add --out FILE.xlsx.")
+    if args.out is not None and not args.out.parent.is_dir():
+        raise UserError(f"The folder {args.out.parent} does not exist.")
+    profile = open_profile(args.profile)
+    try:
+        if args.out is None:
+            count = export_csv(profile.store, args.entity, sys.stdout)
+        elif file_format == "xlsx":
+            count = export_xlsx(profile.store, args.entity, args.out)
+        else:
+            count = export_csv_file(profile.store, args.entity, args.out)
+    except OSError as error:
+        raise UserError(f"Could not write {args.out}: {error.strerror}.") from None
+    finally:
+        profile.close()
+    if args.out is not None:
+        print(f"Exported {count} {args.entity} to {args.out}.")
+    return 0

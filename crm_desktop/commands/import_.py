@@ -1,11 +1,52 @@
-"""Placeholder until the command is written."""
+"""`crm-desktop import FILE`: add records from a CSV or .xlsx file, or update them with --update.
+
+The whole file is one transaction: if any row is refused, the reasons are listed (with their
+line numbers) and nothing at all is imported.
+"""
+
+from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+from crm_desktop.cli import UserError
+from crm_desktop.profile import open_profile
+from crm_desktop.transfer import TRANSFER_ENTITIES, ImportFailed, TransferError, import_file
 
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
-    return subparsers.add_parser(name)
+    parser = subparsers.add_parser(
+        name,
+        help="add or update records from a CSV or .xlsx file",
+        description="Rows without an id are added. With --update, rows with an id change "
+        "only the columns the file has. Any bad row stops the import; nothing is half-imported.",
+    )
+    parser.add_argument("file", type=Path, metavar="FILE", help="a .csv (UTF-8) or .xlsx file")
+    parser.add_argument("--entity", required=True, choices=TRANSFER_ENTITIES)
+    parser.add_argument(
+        "--update", action="store_true", help="let rows with an id change existing records"
+    )
+    return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    return 1
+    profile = open_profile(args.profile)
+    try:
+        summary = import_file(profile.writer(), args.entity, args.file, update=args.update)
+    except TransferError as error:
+        raise UserError(str(error)) from None
+    except ImportFailed as failure:
+        for problem in failure.problems:
+            print(problem, file=sys.stderr)
+        if failure.more:
+            print(
+                "Checking stopped there; the rest of the file may have problems too.",
+                file=sys.stderr,
+            )
+        print("crm-desktop: Nothing was imported; fix these rows and try again.", file=sys.stderr)
+        return 1
+    finally:
+        profile.close()
+    print(summary.text())
+    return 0

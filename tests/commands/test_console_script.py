@@ -1,0 +1,35 @@
+"""The installed `crm-desktop` script: plain sentences and exit codes, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = Path(sys.executable).with_name("crm-desktop")
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [str(SCRIPT), *args], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+
+
+def test_demo_export_and_a_refused_import(profile_dir: Path, tmp_path: Path) -> None:
+    profile = ["--profile", str(profile_dir)]
+    demo = run(*profile, "demo", "--customers", "30", "--seed", "5")
+    assert demo.returncode == 0, demo.stderr
+    assert demo.stdout.startswith("Added demo data: 30 customers,")
+    exported = run(*profile, "export", "--entity", "contacts")
+    assert exported.returncode == 0
+    assert exported.stdout.splitlines()[0].startswith("id,customer_id,customer,name,")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,grade\nA公司,A\nB公司,Q\n", encoding="utf-8")
+    refused = run(*profile, "import", str(bad), "--entity", "customers")
+    assert refused.returncode == 1
+    assert "line 3: Grade cannot be “Q”" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    again = run(*profile, "export", "--entity", "customers")
+    assert len(again.stdout.splitlines()) == 31  # header + the demo's 30: nothing imported

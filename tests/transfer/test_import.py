@@ -1,0 +1,205 @@
+"""Imports: all or nothing, line numbers for bad rows, --update touches only the given columns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from crm_desktop.models.entities import Customer, CustomerIdentifier, Opportunity, OutboxEntry
+from crm_desktop.profile import Profile
+from tests.transfer.conftest import Cli
+
+
+def snapshot(profile: Profile) -> list[tuple]:
+    with profile.store.read() as session:
+        customers = session.execute(select(Customer).order_by(Customer.id)).scalars().all()
+        outbox = session.scalar(select(func.count()).select_from(OutboxEntry))
+        return [(c.id, c.name, c.phone, c.email, c.updated_at) for c in customers] + [outbox]
+
+
+def customer_by_name(profile: Profile, name: str) -> Customer:
+    with profile.store.read() as session:
+        customer = session.scalars(select(Customer).where(Customer.name == name)).one()
+        session.expunge(customer)
+        return customer
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_update_changes_only_the_columns_in_the_file(
+    seeded: Profile, cli: Cli, tmp_path: Path
+) -> None:
+    before = customer_by_name(seeded, "深圳市华强电子有限公司")
+    untouched = customer_by_name(seeded, "Northwind Trading Ltd")
+    exported = tmp_path / "all.csv"
+    assert cli("export", "--entity", "customers", "--out", str(exported))[0] == 0
+    # The unedited export goes back in without changing anything.
+    code, stdout, stderr = cli("import", str(exported), "--entity", "customers", "--update")
+    assert (code, stderr) == (0, "")
+    assert stdout.strip() == "Imported 0 new customers, updated 0."
+    edited = write(tmp_path / "edit.csv", f"id,phone,grade\n{before.id},13700001111,B\n")
+    code, stdout, _ = cli("import", str(edited), "--entity", "customers", "--update")
+    assert (code, stdout.strip()) == (0, "Imported 0 new customers, updated 1.")
+    after = customer_by_name(seeded, "深圳市华强电子有限公司")
+    assert (after.phone, after.grade) == ("+8613700001111", "B")
+    assert (after.name, after.email, after.owner_id) == (before.name, before.email, before.owner_id)
+    assert "13700001111" in after.search_text and "8888" not in after.search_text
+    assert customer_by_name(seeded, "Northwind Trading Ltd").updated_at == untouched.updated_at
+
+
+def test_identifiers_and_owner_login_are_read_back(
+    seeded: Profile, cli: Cli, tmp_path: Path
+) -> None:
+    customer = customer_by_name(seeded, "Northwind Trading Ltd")
+    file = write(
+        tmp_path / "ids.csv",
+        f"id,owner,identifiers\n{customer.id},lina,licence_plate:粤b 54321; member_number:VIP1\n",
+    )
+    code, _, stderr = cli("import", str(file), "--entity", "customers", "--update")
+    assert (code, stderr) == (0, "")
+    with seeded.store.read() as session:
+        pairs = set(
+            session.execute(
+                select(CustomerIdentifier.kind, CustomerIdentifier.value_key).where(
+                    CustomerIdentifier.customer_id == customer.id
+                )
+            ).all()
+        )
+        owner_login = session.execute(
+            select(Customer.owner_id).where(Customer.id == customer.id)
+        ).scalar()
+    assert pairs == {("licence_plate", "粤B54321"), ("member_number", "VIP1")}
+    assert owner_login != customer.owner_id
+
+
+def test_new_rows_without_id(seeded: Profile, cli: Cli, tmp_path: Path) -> None:
+    file = write(
+        tmp_path / "new.csv",
+        "name,phone,owner,grade\n"
+        "杭州远航物流有限公司,0571 5555 1234,lina,C\n"
+        '"Pacific Foods, Inc.",+852 2345 6789,,\n',
+    )
+    code, stdout, _ = cli("import", str(file), "--entity", "customers")
+    assert (code, stdout.strip()) == (0, "Imported 2 new customers, updated 0.")
+    pacific = customer_by_name(seeded, "Pacific Foods, Inc.")
+    assert pacific.phone == "+85223456789"
+    assert pacific.owner_id == seeded.user_id  # a blank owner means "me", as in the form
+
+
+def test_money_columns_take_yuan(seeded: Profile, cli: Cli, tmp_path: Path) -> None:
+    customer = customer_by_name(seeded, "Northwind Trading Ltd")
+    file = write(
+        tmp_path / "deals.csv",
+        f'title,customer_id,stage,amount\n续约,{customer.id},lead,"1,250.5"\n',
+    )
+    assert cli("import", str(file), "--entity", "opportunities")[0] == 0
+    with seeded.store.read() as session:
+        amount = session.scalar(select(Opportunity.amount_cents).where(Opportunity.title == "续约"))
+    assert amount == 125050
+
+
+def test_one_bad_phone_imports_nothing_and_names_its_line(
+    seeded: Profile, cli: Cli, tmp_path: Path
+) -> None:
+    before = snapshot(seeded)
+    file = write(
+        tmp_path / "bad.csv",
+        "name,phone\n甲公司,13800000001\n乙公司,13800000002\n丙公司,13800000003\n丁公司,12\n",
+    )
+    code, stdout, stderr = cli("import", str(file), "--entity", "customers")
+    assert code == 1
+    assert stdout == ""
+    assert "line 5: “12” is not a phone number." in stderr.splitlines()
+    assert "Nothing was imported" in stderr
+    assert snapshot(seeded) == before
+
+
+def test_every_bad_row_is_listed(seeded: Profile, cli: Cli, tmp_path: Path) -> None:
+    file = write(tmp_path / "bad.csv", "name,email,grade\n,a@b.cn,A\nX,not-mail,A\nY,,Z\n")
+    code, _, stderr = cli("import", str(file), "--entity", "customers")
+    assert code == 1
+    assert [line.split(":")[0] for line in stderr.splitlines()[:3]] == [
+        "line 2",
+        "line 3",
+        "line 4",
+    ]
+
+
+def test_row_with_id_needs_update(seeded: Profile, cli: Cli, tmp_path: Path) -> None:
+    customer = customer_by_name(seeded, "Northwind Trading Ltd")
+    file = write(tmp_path / "x.csv", f"id,name\n{customer.id},Renamed\n")
+    code, _, stderr = cli("import", str(file), "--entity", "customers")
+    assert code == 1
+    assert "line 2: it has an id" in stderr and "--update" in stderr
+    assert customer_by_name(seeded, "Northwind Trading Ltd").id == customer.id
+
+
+def test_gbk_file_is_refused_with_the_encoding_sentence(
+    seeded: Profile, cli: Cli, tmp_path: Path
+) -> None:
+    before = snapshot(seeded)
+    file = write(tmp_path / "gbk.csv", "name,phone\n广州市明珠贸易有限公司,020 5555 1234\n", "gbk")
+    code, _, stderr = cli("import", str(file), "--entity", "customers")
+    assert code == 1
+    assert stderr == (
+        "crm-desktop: The file is not UTF-8 text (it looks like GBK/GB18030); "
+        "save it as UTF-8 and try again.\n"
+    )
+    assert snapshot(seeded) == before
+
+
+def test_bom_is_accepted(seeded: Profile, cli: Cli, tmp_path: Path) -> None:
+    file = write(tmp_path / "bom.csv", "name\n新客户\n", "utf-8-sig")
+    assert cli("import", str(file), "--entity", "customers")[0] == 0
+    assert customer_by_name(seeded, "新客户").name == "新客户"
+
+
+def test_malformed_csv_names_the_line(seeded: Profile, cli: Cli, tmp_path: Path) -> None:
+    before = snapshot(seeded)
+    unclosed = write(tmp_path / "quote.csv", 'name,phone\nA公司,13800000001\n"B公司,13800000002\n')
+    code, _, stderr = cli("import", str(unclosed), "--entity", "customers")
+    assert (code, stderr) == (1, "crm-desktop: Line 3: a quoted value is never closed.\n")
+    ragged = write(tmp_path / "ragged.csv", "name,phone\nA公司,13800000001\nB公司,1,2\n")
+    code, _, stderr = cli("import", str(ragged), "--entity", "customers")
+    assert code == 1
+    assert stderr == "crm-desktop: Line 3 has 3 values but the header has 2 columns.\n"
+    assert snapshot(seeded) == before
+
+
+def test_unknown_column_is_named(seeded: Profile, cli: Cli, tmp_path: Path) -> None:
+    file = write(tmp_path / "x.csv", "name,fax\nA公司,123\n")
+    code, _, stderr = cli("import", str(file), "--entity", "customers")
+    assert code == 1
+    assert stderr.startswith("crm-desktop: The file has a column “fax” that customers do not have")
+    assert stderr.count("\n") == 1
+
+
+def test_xlsx_round_trip(seeded: Profile, cli: Cli, tmp_path: Path) -> None:
+    file = tmp_path / "customers.xlsx"
+    assert cli("export", "--entity", "customers", "--out", str(file))[0] == 0
+    workbook = load_workbook(file)
+    try:
+        sheet = workbook.active
+        header = [cell.value for cell in sheet[1]]
+        for row in sheet.iter_rows(min_row=2):
+            if row[header.index("name")].value == "Northwind Trading Ltd":
+                row[header.index("email")].value = "Sales@Northwind.example"
+        workbook.save(file)
+    finally:
+        workbook.close()
+    code, stdout, stderr = cli("import", str(file), "--entity", "customers", "--update")
+    assert (code, stderr, stdout.strip()) == (0, "", "Imported 0 new customers, updated 1.")
+    assert customer_by_name(seeded, "Northwind Trading Ltd").email == "sales@northwind.example"
+
+
+def test_opportunities_round_trip_unchanged(seeded: Profile, cli: Cli, tmp_path: Path) -> None:
+    file = tmp_path / "deals.xlsx"
+    assert cli("export", "--entity", "opportunities", "--out", str(file))[0] == 0
+    code, stdout, stderr = cli("import", str(file), "--entity", "opportunities", "--update")
+    assert stderr == ""
+    assert (code, stdout.strip()) == (0, "Imported 0 new opportunities, updated 0.")

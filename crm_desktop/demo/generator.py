@@ -40,6 +40,7 @@ from crm_desktop.models.choices import (
 from crm_desktop.models.entities import ENTITIES, Product, User
 from crm_desktop.models.search_keys import customer_search_text, identifier_key
 from crm_desktop.profile import Profile
+from crm_desktop.services import search_index
 
 # Rows per bulk insert: big enough that SQLite's executemany dominates, small enough to keep
 # memory flat for 100,000 customers.
@@ -144,6 +145,7 @@ def make_demo(
             )
             for index in range(batches)
         ]
+        searchable: list[tuple[str, str]] = []
         with _bulk_load(session, enabled=customers >= BULK_LOAD_FROM):
             for batch in _made(plans, workers):
                 connection = session.connection()
@@ -151,6 +153,11 @@ def make_demo(
                     if rows:
                         connection.exec_driver_sql(_INSERT_SQL[table_name], rows)
                         counts.add(table_name, len(rows))
+                searchable.extend(
+                    (row[_CUSTOMER_ID], row[_SEARCH_TEXT]) for row in batch["customers"]
+                )
+        # One sorted load of the full-text index for all new customers (see search_index).
+        search_index.add_customers(session, searchable)
     return counts
 
 
@@ -711,3 +718,5 @@ _INSERT_ORDER = (
 _DIALECT = sqlite.dialect()
 _INSERT_SQL = {name: str(insert(_table(name)).compile(dialect=_DIALECT)) for name in _INSERT_ORDER}
 _PROCESSORS = {name: _bind_processors(_table(name)) for name in _INSERT_ORDER}
+_CUSTOMER_ID = [key for key, _ in _PROCESSORS["customers"]].index("id")
+_SEARCH_TEXT = [key for key, _ in _PROCESSORS["customers"]].index("search_text")

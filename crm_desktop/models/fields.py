@@ -157,6 +157,24 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     ),
 }
 
+# What a record of each entity is called in sentences ("No customer with id ... exists").
+ENTITY_LABELS: dict[str, str] = {
+    "users": T("Entities", "user"),
+    "customers": T("Entities", "customer"),
+    "customer_identifiers": T("Entities", "ID number"),
+    "contacts": T("Entities", "contact"),
+    "products": T("Entities", "product"),
+    "opportunities": T("Entities", "opportunity"),
+    "opportunity_lines": T("Entities", "opportunity line"),
+    "tasks": T("Entities", "task"),
+    "followups": T("Entities", "follow-up"),
+}
+
+
+def entity_label(entity: str) -> str:
+    return QCoreApplication.translate("Entities", ENTITY_LABELS.get(entity, entity))
+
+
 FIELDS_BY_NAME: dict[str, dict[str, Field]] = {
     entity: {field.name: field for field in fields} for entity, fields in FIELDS.items()
 }

@@ -29,10 +29,12 @@ from crm_desktop.models.entities import (
     OutboxEntry,
     Task,
 )
+from crm_desktop.models.fields import entity_label
 from crm_desktop.models.phones import DEFAULT_REGION
 from crm_desktop.models.rules import clean_values
 from crm_desktop.models.search_keys import customer_search_text, identifier_key
 from crm_desktop.models.validation import InvalidInput
+from crm_desktop.services import search_index
 from crm_desktop.services.changes import ChangeSet, UndoToken
 from crm_desktop.storage.store import Store
 
@@ -183,9 +185,9 @@ class UnitOfWork:
         """Recompute what derives from this transaction's changes; called before commit."""
         for customer_id in self._stale_followups:
             self._refresh_followup_dates(customer_id)
-        for customer_id in self._stale_search:
-            refresh_search_text(self.session, customer_id)
+        indexed = [refresh_search_text(self.session, c) for c in sorted(self._stale_search)]
         self.session.flush()
+        search_index.index_customers(self.session, [pair for pair in indexed if pair])
         return self.changes
 
     # -- internals ---------------------------------------------------------------------------
@@ -193,7 +195,7 @@ class UnitOfWork:
     def _live(self, entity: str, row_id: str) -> Any:
         row = self.session.get(ENTITIES[entity], row_id)
         if row is None or row.deleted_at is not None:
-            raise InvalidInput("id", NOT_FOUND, entity=entity, id=row_id)
+            raise InvalidInput("id", NOT_FOUND, entity=entity_label(entity), id=row_id)
         return row
 
     def _check_refs(self, entity: str, cleaned: dict[str, Any]) -> None:
@@ -205,7 +207,7 @@ class UnitOfWork:
                 assert field.ref is not None
                 target = self.session.get(ENTITIES[field.ref], value)
                 if target is None or target.deleted_at is not None:
-                    raise InvalidInput(name, NOT_FOUND, entity=field.ref, id=value)
+                    raise InvalidInput(name, NOT_FOUND, entity=entity_label(field.ref), id=value)
 
     def _apply_defaults(self, entity: str, cleaned: dict[str, Any]) -> None:
         mine = {"customers": "owner_id", "opportunities": "owner_id", "tasks": "assignee_id"}
@@ -326,11 +328,14 @@ class UnitOfWork:
         )
 
 
-def refresh_search_text(session: Session, customer_id: str) -> None:
-    """Rebuild one customer's search text from its fields, identifiers and contacts."""
+def refresh_search_text(session: Session, customer_id: str) -> tuple[str, str] | None:
+    """Rebuild one customer's search text from its fields, identifiers and contacts.
+
+    Returns (id, new search text) for the full-text index, or None if there's no such customer.
+    """
     customer = session.get(Customer, customer_id)
     if customer is None:
-        return
+        return None
     identifiers = session.scalars(
         select(CustomerIdentifier.value).where(
             CustomerIdentifier.customer_id == customer_id, CustomerIdentifier.deleted_at.is_(None)
@@ -350,6 +355,7 @@ def refresh_search_text(session: Session, customer_id: str) -> None:
         + [c.mobile for c in contacts],
         identifiers,
     )
+    return customer.id, customer.search_text
 
 
 class Writer:

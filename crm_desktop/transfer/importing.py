@@ -13,6 +13,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from sqlalchemy import select
 
 from crm_desktop.models.entities import User
+from crm_desktop.models.fields import entity_label
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.services.writer import Writer
 from crm_desktop.transfer.cells import parse_identifiers
@@ -22,7 +23,8 @@ from crm_desktop.transfer.reading import FileTable, read_table
 
 T = QT_TRANSLATE_NOOP
 UNKNOWN_COLUMN = T(
-    "Transfer", "The file has a column “{column}” that {entity} do not have; use: {allowed}."
+    "Transfer",
+    "The file has a column “{column}” that a {entity} record does not have; use: {allowed}.",
 )
 BLANK_COLUMN = T("Transfer", "Column {number} of the header has no name.")
 REPEATED_COLUMN = T("Transfer", "The column “{column}” appears twice in the header.")
@@ -47,8 +49,8 @@ class ImportSummary:
 
     def text(self) -> str:
         return QCoreApplication.translate(
-            "Transfer", "Imported {created} new {entity}, updated {updated}."
-        ).format(created=self.created, entity=self.entity, updated=self.updated)
+            "Transfer", "Imported {created} new {entity} records, updated {updated}."
+        ).format(created=self.created, entity=entity_label(self.entity), updated=self.updated)
 
 
 class _RowProblem(Exception):
@@ -73,7 +75,9 @@ def _checked_columns(entity: str, table: FileTable) -> list[TransferColumn]:
             raise TransferError(BLANK_COLUMN, number=number)
         if name not in known:
             allowed = ", ".join(known)
-            raise TransferError(UNKNOWN_COLUMN, column=name, entity=entity, allowed=allowed)
+            raise TransferError(
+                UNKNOWN_COLUMN, column=name, entity=entity_label(entity), allowed=allowed
+            )
         if name in seen:
             raise TransferError(REPEATED_COLUMN, column=name)
         seen.add(name)

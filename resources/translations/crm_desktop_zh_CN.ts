@@ -152,7 +152,7 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+70"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+85"/>
         <location line="+29"/>
         <source>Name</source>
         <translation>名称</translation>
@@ -363,6 +363,54 @@
     </message>
 </context>
 <context>
+    <name>Entities</name>
+    <message>
+        <location filename="../../crm_desktop/models/fields.py" line="+162"/>
+        <source>user</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ID number</source>
+        <translation>证件号码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>product</source>
+        <translation>产品</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>opportunity</source>
+        <translation>商机</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>opportunity line</source>
+        <translation>商机明细</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>follow-up</source>
+        <translation>跟进记录</translation>
+    </message>
+</context>
+<context>
     <name>FieldEditor</name>
     <message>
         <location filename="../../crm_desktop/views/field_editors.py" line="+59"/>
@@ -374,7 +422,7 @@
 <context>
     <name>Fields</name>
     <message>
-        <location filename="../../crm_desktop/models/fields.py" line="+58"/>
+        <location filename="../../crm_desktop/models/fields.py" line="-112"/>
         <source>Login</source>
         <translation>登录名</translation>
     </message>
@@ -696,12 +744,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+116"/>
+        <location line="+120"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location line="-112"/>
+        <location line="-116"/>
         <source>Undo delete</source>
         <translation>撤销删除</translation>
     </message>
@@ -727,12 +775,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+123"/>
+        <location line="+127"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location line="-121"/>
+        <location line="-125"/>
         <source>Same as the system</source>
         <translation>跟随系统</translation>
     </message>
@@ -749,7 +797,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+60"/>
+        <location line="+64"/>
         <source>Delete %n record(s)? You can undo this right after.</source>
         <translation>
             <numerusform>确定删除这 %n 条记录吗？删除后可以马上撤销。</numerusform>
@@ -908,6 +956,89 @@
     </message>
 </context>
 <context>
+    <name>Transfer</name>
+    <message>
+        <location filename="../../crm_desktop/transfer/cells.py" line="+16"/>
+        <source>“{value}” is not an identifier; write kind:number, for example licence_plate:粤B12345.</source>
+        <translation>“{value}”不是有效的证件号码；请写成 类型:号码，例如 licence_plate:粤B12345。</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/transfer/importing.py" line="+25"/>
+        <source>The file has a column “{column}” that a {entity} record does not have; use: {allowed}.</source>
+        <translation>文件中有“{column}”列，但{entity}记录没有这一项；可用的列：{allowed}。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Column {number} of the header has no name.</source>
+        <translation>表头第 {number} 列没有列名。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The column “{column}” appears twice in the header.</source>
+        <translation>表头中“{column}”列出现了两次。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>it has an id, so it changes an existing record: add --update to allow that, or empty the id to add a new one.</source>
+        <translation>这一行有 id，会修改已有记录：如需修改请加上 --update，如要新增请清空 id。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>there is no user with the login “{login}”.</source>
+        <translation>没有登录名为“{login}”的用户。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{place} {line}: {reason}</source>
+        <translation>{place} {line}：{reason}</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Imported {created} new {entity} records, updated {updated}.</source>
+        <translation>已导入 {created} 条新的{entity}记录，更新 {updated} 条。</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/transfer/reading.py" line="+20"/>
+        <source>There is no file {path}.</source>
+        <translation>文件 {path} 不存在。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The file {path} is empty; its first line must name the columns.</source>
+        <translation>文件 {path} 是空的；第一行必须是列名。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The file is not UTF-8 text (it looks like GBK/GB18030); save it as UTF-8 and try again.</source>
+        <translation>文件不是 UTF-8 编码（看起来是 GBK/GB18030）；请另存为 UTF-8 后再试。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The file is not UTF-8 text; save it as UTF-8 and try again.</source>
+        <translation>文件不是 UTF-8 编码；请另存为 UTF-8 后再试。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Line {line}: a quoted value is never closed.</source>
+        <translation>第 {line} 行：有一个引号没有闭合。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Line {line} is not valid CSV ({reason}).</source>
+        <translation>第 {line} 行不是有效的 CSV（{reason}）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{place} {line} has {count} values but the header has {width} columns.</source>
+        <translation>{place} {line} 有 {count} 个值，但表头有 {width} 列。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The file {path} is not an Excel .xlsx workbook.</source>
+        <translation>文件 {path} 不是 Excel .xlsx 工作簿。</translation>
+    </message>
+</context>
+<context>
     <name>Validation</name>
     <message>
         <location filename="../../crm_desktop/models/phones.py" line="+30"/>
@@ -965,7 +1096,7 @@
         <translation>没有名为“{value}”的字段。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+39"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+41"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation>找不到 ID 为 {id} 的{entity}（可能已被删除）。</translation>
     </message>

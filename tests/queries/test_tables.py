@@ -77,3 +77,29 @@ def test_sort_and_filter_run_in_sql(profile: Profile, three: dict) -> None:
 def test_deleted_customers_are_not_listed(profile: Profile, three: dict) -> None:
     profile.writer().delete("customers", [three["huawei"]])
     assert search(profile, "华为") == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "who"),
+    [
+        ("华强", "landline"),  # two Chinese characters in the middle of a name
+        ("强", "landline"),  # one Chinese character
+        ("em", "northwind"),  # two letters: the start of a word ("Emily")
+        ("粤b", "huawei"),  # Chinese and a letter: trigram of the plate
+    ],
+)
+def test_short_searches(profile: Profile, three: dict, typed: str, who: str) -> None:
+    assert search(profile, typed) == [three[who]]
+
+
+def test_single_latin_letter_does_not_filter(profile: Profile, three: dict) -> None:
+    assert len(search(profile, "n")) == 3
+
+
+def test_search_index_follows_edits_and_contacts(profile: Profile, three: dict) -> None:
+    writer = profile.writer()
+    writer.update("customers", three["huawei"], {"name": "荣耀终端有限公司"})
+    assert search(profile, "华为") == []
+    assert search(profile, "荣耀") == [three["huawei"]]
+    writer.create("contacts", {"customer_id": three["huawei"], "name": "Zhao Min"})
+    assert search(profile, "zhao") == [three["huawei"]]

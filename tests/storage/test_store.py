@@ -9,6 +9,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
+from crm_desktop.queries.tables import TABLES, ListQuery, list_ids
 from crm_desktop.storage.errors import StoreError
 from crm_desktop.storage.store import STORE_FILE, Store, _alembic_config
 
@@ -48,6 +49,9 @@ def test_upgrade_from_first_revision_keeps_data(tmp_path: Path) -> None:
         with upgraded.read() as session:
             names = session.execute(text("SELECT name FROM customers WHERE id = 'c1'")).scalars()
             assert list(names) == ["老客户"]
+            # Revisions after the first index what was there: the old customer can be found.
+            found = list_ids(session, TABLES["customers"], ListQuery(search="老客户"))
+            assert found == ["c1"]
         if first != upgraded.head():
             assert list((tmp_path / "backups").glob("*.sqlite3")), "an upgrade backs up first"
     finally:

@@ -41,10 +41,10 @@ def test_update_changes_only_the_columns_in_the_file(
     # The unedited export goes back in without changing anything.
     code, stdout, stderr = cli("import", str(exported), "--entity", "customers", "--update")
     assert (code, stderr) == (0, "")
-    assert stdout.strip() == "Imported 0 new customers, updated 0."
+    assert stdout.strip() == "Imported 0 new customer records, updated 0."
     edited = write(tmp_path / "edit.csv", f"id,phone,grade\n{before.id},13700001111,B\n")
     code, stdout, _ = cli("import", str(edited), "--entity", "customers", "--update")
-    assert (code, stdout.strip()) == (0, "Imported 0 new customers, updated 1.")
+    assert (code, stdout.strip()) == (0, "Imported 0 new customer records, updated 1.")
     after = customer_by_name(seeded, "深圳市华强电子有限公司")
     assert (after.phone, after.grade) == ("+8613700001111", "B")
     assert (after.name, after.email, after.owner_id) == (before.name, before.email, before.owner_id)
@@ -85,7 +85,7 @@ def test_new_rows_without_id(seeded: Profile, cli: Cli, tmp_path: Path) -> None:
         '"Pacific Foods, Inc.",+852 2345 6789,,\n',
     )
     code, stdout, _ = cli("import", str(file), "--entity", "customers")
-    assert (code, stdout.strip()) == (0, "Imported 2 new customers, updated 0.")
+    assert (code, stdout.strip()) == (0, "Imported 2 new customer records, updated 0.")
     pacific = customer_by_name(seeded, "Pacific Foods, Inc.")
     assert pacific.phone == "+85223456789"
     assert pacific.owner_id == seeded.user_id  # a blank owner means "me", as in the form
@@ -175,7 +175,9 @@ def test_unknown_column_is_named(seeded: Profile, cli: Cli, tmp_path: Path) -> N
     file = write(tmp_path / "x.csv", "name,fax\nA公司,123\n")
     code, _, stderr = cli("import", str(file), "--entity", "customers")
     assert code == 1
-    assert stderr.startswith("crm-desktop: The file has a column “fax” that customers do not have")
+    assert stderr.startswith(
+        "crm-desktop: The file has a column “fax” that a customer record does not have"
+    )
     assert stderr.count("\n") == 1
 
 
@@ -193,7 +195,7 @@ def test_xlsx_round_trip(seeded: Profile, cli: Cli, tmp_path: Path) -> None:
     finally:
         workbook.close()
     code, stdout, stderr = cli("import", str(file), "--entity", "customers", "--update")
-    assert (code, stderr, stdout.strip()) == (0, "", "Imported 0 new customers, updated 1.")
+    assert (code, stderr, stdout.strip()) == (0, "", "Imported 0 new customer records, updated 1.")
     assert customer_by_name(seeded, "Northwind Trading Ltd").email == "sales@northwind.example"
 
 
@@ -202,4 +204,4 @@ def test_opportunities_round_trip_unchanged(seeded: Profile, cli: Cli, tmp_path:
     assert cli("export", "--entity", "opportunities", "--out", str(file))[0] == 0
     code, stdout, stderr = cli("import", str(file), "--entity", "opportunities", "--update")
     assert stderr == ""
-    assert (code, stdout.strip()) == (0, "Imported 0 new opportunities, updated 0.")
+    assert (code, stdout.strip()) == (0, "Imported 0 new opportunity records, updated 0.")

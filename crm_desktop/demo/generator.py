@@ -84,15 +84,14 @@ _PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I or O on Chinese plates
 def demo_phone_keys(e164: str | None) -> list[str]:
     """`phone_search_keys` of a number this module made, without phonenumbers' parsing.
 
-    A mobile (+86 and 11 digits starting with 1) is found by its E.164 digits, which contain its
-    national form; a landline also by its national form with the trunk 0. tests/demo checks this
-    against phone_search_keys for every number a demo makes.
+    Every demo number is +86: a mobile's national form is its 11 digits, a landline's has the
+    trunk 0 in front. tests/demo checks this against phone_search_keys for every number made.
     """
     if not e164:
         return []
     digits = e164[1:]
     if len(digits) == 13 and digits[2] == "1":
-        return [digits]
+        return [digits, digits[2:]]
     return [digits, "0" + digits[2:]]
 
 

@@ -47,7 +47,8 @@ def display_phone(e164: str | None, region: str = DEFAULT_REGION) -> str:
 
 
 def phone_search_keys(e164: str | None) -> list[str]:
-    """Digit strings a user might type for this number: with and without country code/trunk 0."""
+    """Digit strings a user might type for this number: with the country code, and in the
+    national form (trunk 0 included), so the start of either finds it ("86...", "138...")."""
     if not e164:
         return []
     keys = [_NOT_DIGITS.sub("", e164)]
@@ -55,11 +56,10 @@ def phone_search_keys(e164: str | None) -> list[str]:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return keys
-    national = _NOT_DIGITS.sub(
-        "", phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-    )
-    if national and national not in keys[0]:
-        keys.append(national)
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    national_digits = _NOT_DIGITS.sub("", national)
+    if national_digits and national_digits != keys[0]:
+        keys.append(national_digits)
     return keys
 
 

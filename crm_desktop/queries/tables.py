@@ -43,6 +43,9 @@ class Column:
     expr: Any  # SQL expression giving the raw value
     kind: Kind = Kind.TEXT
     visible: bool = True  # shown until the user chooses otherwise
+    # For a user's name shown through a reference (owner, assignee): the referencing column.
+    # Sorting by it then walks users in name order and each one's rows by index (see list_ids).
+    via: Any = None
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ OPPORTUNITIES = TableSpec(
             "expected_close", T("Columns", "Expected close"), Opportunity.expected_close, Kind.DATE
         ),
         Column("probability", T("Columns", "Probability %"), Opportunity.probability, Kind.INTEGER),
-        Column("owner", T("Columns", "Owner"), Owner.name),
+        Column("owner", T("Columns", "Owner"), Owner.name, via=Opportunity.owner_id),
     ),
     joins=(
         (OpportunityCustomer, OpportunityCustomer.id == Opportunity.customer_id),
@@ -151,7 +154,7 @@ TASKS = TableSpec(
         Column("priority", T("Columns", "Priority"), Task.priority, Kind.CHOICE),
         Column("done", T("Columns", "Done"), Task.done, Kind.BOOL),
         Column("customer", T("Columns", "Customer"), TaskCustomer.name),
-        Column("assignee", T("Columns", "Assigned to"), Assignee.name),
+        Column("assignee", T("Columns", "Assigned to"), Assignee.name, via=Task.assignee_id),
     ),
     joins=(
         (TaskCustomer, TaskCustomer.id == Task.customer_id),
@@ -207,6 +210,16 @@ def matching_customers(variants: set[str]) -> Any | None:
     return parts[0] if len(parts) == 1 else union(*parts)
 
 
+def effective_search(search: str) -> tuple[tuple[str, ...], ...]:
+    """The part of a search that filters anything: typing "n" then "no" changes the result,
+    typing "" then "n" doesn't (a lone Latin letter isn't searched)."""
+    return tuple(
+        tuple(sorted(variants))
+        for variants in query_terms(search)
+        if matching_customers(variants) is not None
+    )
+
+
 def _search_condition(spec: TableSpec, search: str) -> ColumnElement[bool] | None:
     conditions = []
     for variants in query_terms(search):
@@ -240,7 +253,8 @@ def list_ids(session: Session, spec: TableSpec, query: ListQuery) -> list[str]:
     """Ids of every live row matching the query, in display order."""
     model = spec.model
     statement = select(model.id).where(model.deleted_at.is_(None))
-    sort = spec.column(query.sort or spec.default_sort).expr
+    sort_column = spec.column(query.sort or spec.default_sort)
+    sort = sort_column.expr
     used = [sort]
     condition = _search_condition(spec, query.search)
     if condition is not None:
@@ -249,12 +263,39 @@ def list_ids(session: Session, spec: TableSpec, query: ListQuery) -> list[str]:
         expr = spec.column(key).expr if key in spec.column_keys() else getattr(model, key)
         statement = statement.where(expr.is_(None) if value is None else expr == value)
         used.append(expr)
+    if sort_column.via is not None and condition is None and len(used) == 1:
+        return _ids_by_user_name(session, model, statement, sort_column.via, query.descending)
     statement = _joined(spec, statement, used)
     if query.descending:
         statement = statement.order_by(sort.desc(), model.id.desc())
     else:
         statement = statement.order_by(sort, model.id)
     return fetch_column(session, statement)
+
+
+def _ids_by_user_name(
+    session: Session, model: Any, statement: Select, via: Any, descending: bool
+) -> list[str]:
+    """All rows sorted by the name of the user `via` points at, without sorting them.
+
+    Joining users and sorting 100,000 rows by name takes half a second; there are few users,
+    so reading them in name order and each one's rows along the (via, id) index takes a quarter
+    of that. Rows without a user (the public pool) come first ascending and last descending,
+    where SQL puts NULLs.
+    """
+    order = (model.id.desc(),) if descending else (model.id,)
+    users = select(User.id).order_by(
+        *((User.name.desc(), User.id.desc()) if descending else (User.name, User.id))
+    )
+    # A reference to a user this device doesn't hold sorts with the empty ones, as in a join.
+    groups = [statement.where(or_(via.is_(None), via.not_in(select(User.id))))]
+    groups += [statement.where(via == user_id) for user_id in session.scalars(users)]
+    if descending:
+        groups.append(groups.pop(0))
+    ids: list[str] = []
+    for group in groups:
+        ids.extend(fetch_column(session, group.order_by(*order)))
+    return ids
 
 
 def fetch_column(session: Session, statement: Select) -> list[Any]:

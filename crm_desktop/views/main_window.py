@@ -117,8 +117,8 @@ class MainWindow(QMainWindow):
         self.runner.failed.connect(lambda text: self.statusBar().showMessage(text, 10000))
 
         self._restore_layout()
-        for model in self.models.values():
-            model.reload()
+        # Only the table on show is queried now; the others on their first showing.
+        self.models[self.current_entity()].reload()
         self.search.setFocus()
 
     # -- construction ------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 )
 
 from crm_desktop.models.phones import DEFAULT_REGION
-from crm_desktop.queries.tables import ListQuery, TableSpec
+from crm_desktop.queries.tables import ListQuery, TableSpec, effective_search
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.views.display import format_value
 from crm_desktop.views.runner import Runner
@@ -71,12 +71,14 @@ class RecordTableModel(QAbstractTableModel):
         self._cache: dict[str, tuple] = {}
         self._pages_requested: set[int] = set()
         self._generation = 0
+        self.started = False  # a table nobody has looked at yet isn't queried at all
         runner.changed.connect(self.apply_changes)
 
     # -- queries -----------------------------------------------------------------------------
 
     def reload(self) -> None:
         """Ask for the ids of the current query again; older answers on the way are ignored."""
+        self.started = True
         self._generation += 1
         generation = self._generation
         self._runner.submit(
@@ -84,8 +86,9 @@ class RecordTableModel(QAbstractTableModel):
         )
 
     def set_search(self, text: str) -> None:
-        if text != self.query.search:
-            self.query = replace(self.query, search=text)
+        changed = effective_search(text) != effective_search(self.query.search)
+        self.query = replace(self.query, search=text)
+        if changed or not self.started:
             self.reload()
 
     def set_filters(self, filters: tuple[tuple[str, Any], ...]) -> None:
@@ -99,7 +102,8 @@ class RecordTableModel(QAbstractTableModel):
         descending = order == Qt.SortOrder.DescendingOrder
         if (key, descending) != (self.query.sort, self.query.descending):
             self.query = replace(self.query, sort=key, descending=descending)
-            self.reload()
+            if self.started:
+                self.reload()
 
     def sort_column(self) -> int:
         return self.spec.column_keys().index(self.query.sort or self.spec.default_sort)
@@ -147,7 +151,7 @@ class RecordTableModel(QAbstractTableModel):
         """Refresh only what a write touched: changed rows in place, the id list if rows came
         or went."""
         relevant = SHOWN_FROM[self.spec.entity] & changes.entities()
-        if not relevant:
+        if not relevant or not self.started:
             return
         own = self.spec.entity
         if changes.created.get(own) or changes.deleted.get(own) or relevant - {own}:

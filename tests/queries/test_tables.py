@@ -103,3 +103,39 @@ def test_search_index_follows_edits_and_contacts(profile: Profile, three: dict) 
     assert search(profile, "荣耀") == [three["huawei"]]
     writer.create("contacts", {"customer_id": three["huawei"], "name": "Zhao Min"})
     assert search(profile, "zhao") == [three["huawei"]]
+
+
+def test_two_digits_find_mobiles_by_their_start(profile: Profile, three: dict) -> None:
+    # 138... is Huawei's own phone, 139... the mobile of Northwind's contact; 0755 isn't a match.
+    assert set(search(profile, "13")) == {three["huawei"], three["northwind"]}
+
+
+def test_effective_search_ignores_what_filters_nothing() -> None:
+    from crm_desktop.queries.tables import effective_search
+
+    assert effective_search("") == effective_search("n") == ()
+    assert effective_search("no") != effective_search("n")
+    assert effective_search(" 华强 ") == effective_search("华强")
+
+
+def test_sort_by_owner_name_matches_a_plain_join(profile: Profile) -> None:
+    writer = profile.writer()
+    zhang = writer.create("users", {"login": "zhang", "name": "Zhang Wei", "role": "rep"})
+    adams = writer.create("users", {"login": "adams", "name": "Adams", "role": "rep"})
+    owners = [zhang.primary_id, adams.primary_id, None, profile.user_id, zhang.primary_id]
+    for number, owner in enumerate(owners):
+        created = writer.create("customers", {"name": f"C{number}", "owner_id": owner})
+        if owner is None:  # the writer makes the current user owner of a new customer
+            writer.update("customers", created.primary_id, {"owner_id": None})
+    from sqlalchemy import select as sql_select
+
+    from crm_desktop.models.entities import Customer, User
+
+    with profile.store.read() as session:
+        for descending in (False, True):
+            fast = list_ids(session, CUSTOMERS, ListQuery(sort="owner", descending=descending))
+            name = User.name.desc() if descending else User.name
+            ident = Customer.id.desc() if descending else Customer.id
+            joined = sql_select(Customer.id).outerjoin(User, User.id == Customer.owner_id)
+            plain = list(session.scalars(joined.order_by(name, ident)))
+            assert fast == plain

@@ -1,0 +1,60 @@
+"""The storage thread bridge: every job's result comes back on the GUI thread, in order."""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+from PySide6.QtCore import QObject, Signal
+from pytestqt.qtbot import QtBot
+
+from crm_desktop.services.changes import ChangeSet
+from crm_desktop.views.runner import Runner
+
+
+class Emitter(QObject):
+    fired = Signal(object)
+
+
+def test_signal_emission_keeps_reference_counts(qapp) -> None:
+    """PySide6 6.12.0 dropped a reference to the emit() result each call until Python aborted."""
+    emitter = Emitter()
+    emitter.fired.connect(lambda _value: None)
+    before = sys.getrefcount(True), sys.getrefcount(None)
+    for _ in range(2000):
+        emitter.fired.emit(None)
+    assert (sys.getrefcount(True), sys.getrefcount(None)) == before
+
+
+def test_results_arrive_on_the_gui_thread_in_submission_order(qtbot: QtBot) -> None:
+    runner = Runner()
+    arrived: list[tuple[int, bool]] = []
+    gui = threading.get_ident()
+    for number in range(3000):
+        runner.submit(
+            lambda n=number: n, lambda n: arrived.append((n, threading.get_ident() == gui))
+        )
+    qtbot.waitUntil(lambda: len(arrived) == 3000, timeout=20000)
+    assert arrived == [(n, True) for n in range(3000)]
+    runner.shutdown()
+
+
+def test_errors_go_to_the_error_callback_and_writes_announce_changes(qtbot: QtBot) -> None:
+    runner = Runner()
+    errors: list[BaseException] = []
+
+    def broken() -> None:
+        raise ValueError("boom")
+
+    with qtbot.waitSignal(runner.failed, timeout=5000) as unhandled:
+        runner.submit(broken)
+    assert "Something went wrong" in unhandled.args[0]
+    runner.submit(broken, on_error=errors.append)
+    changes = ChangeSet()
+    changes.add("created", "customers", "c1")
+    with qtbot.waitSignal(runner.changed, timeout=5000) as announced:
+        runner.write(lambda: changes)
+    qtbot.waitUntil(lambda: len(errors) == 1)
+    assert isinstance(errors[0], ValueError)
+    assert announced.args[0] is changes
+    runner.shutdown()

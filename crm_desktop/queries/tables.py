@@ -92,7 +92,7 @@ CUSTOMERS = TableSpec(
         Column("email", T("Columns", "Email"), Customer.email),
         Column("industry", T("Columns", "Industry"), Customer.industry),
         Column("address", T("Columns", "Address"), Customer.address, visible=False),
-        Column("owner", T("Columns", "Owner"), Owner.name),
+        Column("owner", T("Columns", "Owner"), Owner.name, via=Customer.owner_id),
         Column(
             "last_followup_at",
             T("Columns", "Last follow-up"),
@@ -287,14 +287,14 @@ def _ids_by_user_name(
     users = select(User.id).order_by(
         *((User.name.desc(), User.id.desc()) if descending else (User.name, User.id))
     )
-    # A reference to a user this device doesn't hold sorts with the empty ones, as in a join.
-    groups = [statement.where(or_(via.is_(None), via.not_in(select(User.id))))]
-    groups += [statement.where(via == user_id) for user_id in session.scalars(users)]
+    # Every reference points at a user this store holds (foreign keys are enforced), so no
+    # row is left out by walking the users.
+    without_user = fetch_column(session, statement.where(via.is_(None)).order_by(*order))
+    ids: list[str] = [] if descending else without_user
+    for user_id in session.scalars(users):
+        ids.extend(fetch_column(session, statement.where(via == user_id).order_by(*order)))
     if descending:
-        groups.append(groups.pop(0))
-    ids: list[str] = []
-    for group in groups:
-        ids.extend(fetch_column(session, group.order_by(*order)))
+        ids.extend(without_user)
     return ids
 
 

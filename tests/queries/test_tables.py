@@ -139,3 +139,12 @@ def test_sort_by_owner_name_matches_a_plain_join(profile: Profile) -> None:
             joined = sql_select(Customer.id).outerjoin(User, User.id == Customer.owner_id)
             plain = list(session.scalars(joined.order_by(name, ident)))
             assert fast == plain
+
+
+def test_user_name_columns_say_which_reference_they_follow() -> None:
+    # Without `via` the owner sort silently falls back to the slow join (same order, 4x time).
+    from crm_desktop.models.entities import Customer, Opportunity, Task
+
+    assert TABLES["customers"].column("owner").via is Customer.owner_id
+    assert TABLES["opportunities"].column("owner").via is Opportunity.owner_id
+    assert TABLES["tasks"].column("assignee").via is Task.assignee_id

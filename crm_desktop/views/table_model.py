@@ -82,8 +82,15 @@ class RecordTableModel(QAbstractTableModel):
         self._generation += 1
         generation = self._generation
         self._runner.submit(
-            partial(self._list_ids, self.query), partial(self._ids_arrived, generation)
+            partial(self._ids_unless_stale, generation, self.query),
+            partial(self._ids_arrived, generation),
         )
+
+    def _ids_unless_stale(self, generation: int, query: ListQuery) -> list[str] | None:
+        """On the storage thread: skip a query the user has already typed past."""
+        if generation != self._generation:
+            return None
+        return self._list_ids(query)
 
     def set_search(self, text: str) -> None:
         changed = effective_search(text) != effective_search(self.query.search)
@@ -111,8 +118,8 @@ class RecordTableModel(QAbstractTableModel):
     def is_loading(self) -> bool:
         return self._runner.pending() > 0
 
-    def _ids_arrived(self, generation: int, ids: list[str]) -> None:
-        if generation != self._generation:
+    def _ids_arrived(self, generation: int, ids: list[str] | None) -> None:
+        if generation != self._generation or ids is None:
             return
         self.beginResetModel()
         self._ids = ids

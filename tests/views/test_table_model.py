@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from pytestqt.qtbot import QtBot
 
 from crm_desktop.views.main_window import MainWindow
@@ -35,3 +37,25 @@ def test_edit_refreshes_only_that_row(qtbot: QtBot, window: MainWindow) -> None:
     assert resets == []
     assert model.data(model.index(1, model.spec.column_keys().index("grade")), RawValueRole) == "A"
     assert cell(model, 1, "name") == "B"
+
+
+def test_queries_typed_past_are_skipped(qtbot: QtBot, window: MainWindow) -> None:
+    for name in ("Alpha Ltd", "Beta Ltd", "Gamma Co"):
+        window.writer.create("customers", {"name": name})
+    model = window.models["customers"]
+    asked: list[str] = []
+    real = model._list_ids
+
+    def spying(query):
+        asked.append(query.search)
+        return real(query)
+
+    model._list_ids = spying
+    gate = threading.Event()
+    window.runner.submit(gate.wait)  # hold the storage thread while the user types
+    for typed in ("Al", "Alp", "Alph", "Gam"):
+        model.set_search(typed)
+    gate.set()
+    wait_idle(qtbot, window)
+    assert asked == ["Gam"]
+    assert model.rowCount() == 1

@@ -14,6 +14,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from crm_desktop.profile import Profile, open_profile
 from crm_desktop.storage.store import STORE_FILE
 
+# The throwaway PostgreSQL server (started only when a test asks for it).
+pytest_plugins = ["tests.postgres"]
+
 
 @pytest.fixture(scope="session")
 def template_profile_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.storage.errors import StoreError
+from crm_desktop.sync.errors import SyncError
 
 # Sub-command name -> module in crm_desktop.commands.
 COMMANDS = {
@@ -20,6 +21,9 @@ COMMANDS = {
     "export": "export",
     "import": "import_",
     "server": "server",
+    "connect": "connect",
+    "sync": "sync_",
+    "conflicts": "conflicts",
 }
 
 
@@ -49,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_gui(args.profile)
         return int(args.run(args) or 0)
-    except (UserError, InvalidInput, StoreError) as error:
+    except (UserError, InvalidInput, StoreError, SyncError) as error:
         print(f"crm-desktop: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

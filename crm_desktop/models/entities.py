@@ -219,6 +219,30 @@ class OutboxEntry(Base):
     made_by: Mapped[str | None] = mapped_column(String(36))
 
 
+class Conflict(Base):
+    """A value that lost at the server, kept so nobody's typing is ever silently dropped.
+
+    kind: `same_field` (someone else changed the field first; `kept_value` is theirs),
+    `edited_deleted` (the record was deleted while this edit was offline), `refused` (the server
+    would not take the change; `reason` says why, `field` is empty).
+    """
+
+    __tablename__ = "conflicts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(32))
+    row_id: Mapped[str] = mapped_column(String(36), index=True)
+    field: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    kept_value: Mapped[object | None] = mapped_column(JSON)
+    lost_value: Mapped[object | None] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)
+    made_at: Mapped[datetime | None] = mapped_column(DateTime)
+    made_by: Mapped[str | None] = mapped_column(String(36))
+    detected_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 class LocalSetting(Base):
     """Small per-profile facts the store itself needs (current user, default phone region...)."""
 

@@ -1,0 +1,74 @@
+"""Values between the local store, the outbox's JSON and the server.
+
+Locally times are naive UTC and ids are text; on the server times are timestamptz and ids uuid.
+`canonical` gives one comparable form of any of them, so "has this field changed since the
+device last saw it" compares like with like.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Date, DateTime
+
+from crm_desktop.models.entities import ENTITIES
+
+# Columns that exist only on the device (derived there, never sent).
+LOCAL_ONLY = {"customers": {"search_text"}}
+
+
+def synced_columns(entity: str) -> list[str]:
+    """The columns a row of `entity` has on both sides, id first."""
+    table = ENTITIES[entity].__table__
+    skip = LOCAL_ONLY.get(entity, set()) | {"id"}
+    return ["id", *(column.key for column in table.columns if column.key not in skip)]
+
+
+def _column_type(entity: str, column: str) -> Any:
+    return ENTITIES[entity].__table__.columns[column].type
+
+
+def canonical(value: Any) -> Any:
+    """A JSON-able form in which equal values from either side compare equal."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def from_json(entity: str, column: str, value: Any) -> Any:
+    """An outbox JSON value back in its local Python type."""
+    if value is None:
+        return None
+    column_type = _column_type(entity, column)
+    if isinstance(column_type, DateTime) and isinstance(value, str):
+        return datetime.fromisoformat(value)
+    if isinstance(column_type, Date) and isinstance(value, str):
+        return date.fromisoformat(value)
+    return value
+
+
+def to_server(value: Any) -> Any:
+    """A local value as a server parameter: naive UTC times become aware."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def from_server(value: Any) -> Any:
+    """A server value in its local form: aware times to naive UTC, uuids to text."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value

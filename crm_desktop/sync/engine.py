@@ -1,0 +1,129 @@
+"""One sync round: connect, check the server's schema, push the outbox, then pull."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import psycopg
+from alembic.script import ScriptDirectory
+from sqlalchemy import update
+
+from crm_desktop.models.base import utcnow
+from crm_desktop.models.entities import ENTITIES, LocalSetting, OutboxEntry, User
+from crm_desktop.profile import USER_KEY, Profile
+from crm_desktop.sync import link as links
+from crm_desktop.sync.errors import SyncError, SyncProblem
+from crm_desktop.sync.pull import PullReport, pull
+from crm_desktop.sync.push import PushReport, push
+from crm_desktop.sync.server import schema as server_schema
+
+LAST_SYNC_KEY = "sync_last_success"
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class SyncReport:
+    pushed: PushReport = field(default_factory=PushReport)
+    pulled: PullReport = field(default_factory=PullReport)
+    finished_at: datetime | None = None
+
+
+@dataclass
+class CrashPoints:
+    """Test hooks: called right before a local commit, where a real crash would hurt most."""
+
+    after_push_sent: Callable[[], None] | None = None
+    after_pull_read: Callable[[], None] | None = None
+
+
+def known_server_revisions() -> set[str]:
+    config = server_schema._alembic_config(None)
+    return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+
+
+def check_server(connection: psycopg.Connection) -> str:
+    """The server's schema must be one this program knows; returns the user's id there."""
+    with connection.transaction():
+        try:
+            revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        except psycopg.errors.UndefinedTable:
+            raise SyncError(SyncProblem.SERVER, "the database has no CRM schema") from None
+        if revision is None or revision[0] not in known_server_revisions():
+            raise SyncError(SyncProblem.UPGRADE)
+        user = connection.execute("SELECT crm_current_user_id()::text").fetchone()
+    if user is None or user[0] is None:
+        raise SyncError(SyncProblem.AUTH)
+    return user[0]
+
+
+def sync_once(
+    profile: Profile,
+    progress: Progress | None = None,
+    password: str | None = None,
+    crash: CrashPoints | None = None,
+) -> SyncReport:
+    """Push then pull. Raises SyncError; whatever happens, nothing local is lost."""
+    link = links.link_of(profile.store)
+    if link is None:
+        raise SyncError(SyncProblem.NOT_CONNECTED)
+    crash = crash or CrashPoints()
+    connection = links.open_connection(link, password)
+    try:
+        server_user = check_server(connection)
+        adopt_server_user(profile, server_user, link.login)
+        device = links.device_id(profile.store)
+        report = SyncReport()
+        report.pushed = push(profile.store, connection, device, progress, crash.after_push_sent)
+        report.pulled = pull(
+            profile.store, connection, report.pushed.refetch, progress, crash.after_pull_read
+        )
+    except psycopg.OperationalError as error:
+        raise links.classify_connect_error(error) from None
+    except psycopg.Error as error:
+        raise SyncError(SyncProblem.SERVER, error.diag.message_primary or str(error)) from error
+    finally:
+        connection.close()
+    report.finished_at = utcnow()
+    profile.store.set_setting(LAST_SYNC_KEY, report.finished_at.isoformat())
+    return report
+
+
+def adopt_server_user(profile: Profile, server_user: str, login: str) -> None:
+    """From the first sync on, the person at the keyboard is the server's user of that login.
+
+    Records made before connecting were made by the profile's local user: they are handed to
+    the server user (rows and unsent outbox entries alike), so they push as his.
+    """
+    local_user = profile.user_id
+    if local_user == server_user:
+        return
+    with profile.store.write() as session:
+        local = session.get(User, local_user)
+        if local is not None:
+            local.login = f"{local.login}~local~{local_user[:8]}"  # frees the login
+            local.active = False
+        # Stands in for the server's row until the pull brings the real one.
+        session.merge(User(id=server_user, login=login, name=login, role="rep"))
+        session.flush()
+        for model in ENTITIES.values():
+            table = model.__table__
+            for column in ("owner_id", "assignee_id", "created_by", "updated_by"):
+                if column in table.columns:
+                    session.execute(
+                        update(table)
+                        .where(table.columns[column] == local_user)
+                        .values({column: server_user})
+                    )
+        for entry in session.query(OutboxEntry):
+            changed = {k: (server_user if v == local_user else v) for k, v in entry.changes.items()}
+            if changed != entry.changes:
+                entry.changes = changed
+            if entry.made_by == local_user:
+                entry.made_by = server_user
+        session.query(OutboxEntry).filter(
+            OutboxEntry.entity == "users", OutboxEntry.row_id == local_user
+        ).delete()
+        session.merge(LocalSetting(key=USER_KEY, value=server_user))
+    profile.user_id = server_user

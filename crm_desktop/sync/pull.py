@@ -1,0 +1,388 @@
+"""Pull: bring the server's changes since the last pull, and nothing the user may not see.
+
+The cursor is a PostgreSQL snapshot (`pg_current_snapshot()`), taken in the same REPEATABLE READ
+transaction that reads the change log. A change belongs to this pull when its transaction is
+visible now but was not visible in the previous cursor: a transaction that took its sequence
+number early and committed late is still picked up, because visibility is decided by the
+transaction, not by the order of sequence numbers.
+
+Scope: a changed row the user may no longer see (handed to another rep, returned to the pool
+when he can't see it) is removed from the device with everything hanging off it; a customer that
+comes into view arrives whole, children included, however old their last change is.
+
+A full resync (first sync, a truncated table, a database restored from a backup, a log trimmed
+past the cursor) replaces the device's copy, keeping its outbox: changes not yet pushed stay.
+Rows received and the new cursor are written in one local transaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from sqlalchemy import select
+
+from crm_desktop.models.entities import Customer, OutboxEntry
+from crm_desktop.models.search_keys import customer_search_text
+from crm_desktop.services import search_index
+from crm_desktop.storage.store import Store
+from crm_desktop.sync.codec import from_json, from_server, synced_columns
+
+CURSOR_KEY = "sync_cursor"
+EPOCH_KEY = "sync_epoch"
+# Parents before children, so every reference points at a row that is already there.
+ORDER = (
+    "users",
+    "products",
+    "customers",
+    "customer_identifiers",
+    "contacts",
+    "opportunities",
+    "opportunity_lines",
+    "tasks",
+    "followups",
+)
+# Tables whose rows hang off a customer and leave or arrive with it.
+CUSTOMER_CHILDREN = (
+    "customer_identifiers",
+    "contacts",
+    "opportunities",
+    "opportunity_lines",
+    "tasks",
+    "followups",
+)
+FETCH_BATCH = 5000
+# Past this many changed customers one pass over all of them beats a long IN (...) list.
+REFRESH_ALL_FROM = 20_000
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class PullReport:
+    full: bool = False
+    received: int = 0
+    removed: int = 0
+
+
+@dataclass
+class _Delta:
+    full: bool
+    snapshot: str
+    epoch: str
+    rows: dict[str, list[tuple]]  # entity -> rows in synced_columns order, local types
+    missing: dict[str, set[str]]  # entity -> ids asked for that the server no longer shows
+
+
+def pull(
+    store: Store,
+    connection: psycopg.Connection,
+    refetch: Iterable[tuple[str, str]] = (),
+    progress: Progress | None = None,
+    before_local_commit: Callable[[], None] | None = None,
+) -> PullReport:
+    delta = _read_server(store, connection, set(refetch), progress)
+    report = PullReport(full=delta.full)
+    report.received = sum(len(rows) for rows in delta.rows.values())
+    report.removed = _apply_locally(store, delta, before_local_commit)
+    return report
+
+
+# -- reading the server ------------------------------------------------------------------------
+
+
+def _read_server(
+    store: Store,
+    connection: psycopg.Connection,
+    refetch: set[tuple[str, str]],
+    progress: Progress | None,
+) -> _Delta:
+    cursor, seen_epoch = store.setting(CURSOR_KEY), store.setting(EPOCH_KEY)
+    with connection.transaction():
+        # The snapshot and every read below see one consistent state of the server.
+        connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        snapshot, epoch, trimmed_past, restored = connection.execute(
+            """
+            SELECT pg_current_snapshot()::text, epoch::text,
+                   %(cursor)s::pg_snapshot IS NOT NULL
+                       AND pg_snapshot_xmin(%(cursor)s::pg_snapshot) < log_floor,
+                   %(cursor)s::pg_snapshot IS NOT NULL
+                       AND pg_snapshot_xmax(%(cursor)s::pg_snapshot)
+                           > pg_snapshot_xmax(pg_current_snapshot())
+            FROM sync_meta
+            """,
+            {"cursor": cursor},
+        ).fetchone()
+        full = cursor is None or epoch != seen_epoch or trimmed_past or restored
+        wanted: dict[str, set[str]] = defaultdict(set)
+        if not full:
+            changes = connection.execute(
+                """
+                SELECT entity, row_id::text, op FROM sync_changes
+                WHERE txid >= pg_snapshot_xmin(%(cursor)s::pg_snapshot)
+                  AND NOT pg_visible_in_snapshot(txid, %(cursor)s::pg_snapshot)
+                ORDER BY seq
+                """,
+                {"cursor": cursor},
+            ).fetchall()
+            full = any(op == "truncate" for _, _, op in changes)
+            for entity, row_id, _op in changes:
+                if row_id is not None and entity in ORDER:
+                    wanted[entity].add(row_id)
+            for entity, row_id in refetch:
+                wanted[entity].add(row_id)
+        if full:
+            rows = {entity: _fetch(connection, entity, None, progress) for entity in ORDER}
+            return _Delta(True, snapshot, epoch, rows, {})
+        rows, missing = {}, {}
+        for entity in ORDER:
+            ids = wanted.get(entity)
+            if ids:
+                rows[entity] = _fetch(connection, entity, ("id", sorted(ids)), progress)
+                got = {row[0] for row in rows[entity]}
+                missing[entity] = ids - got
+        _add_arriving_children(store, connection, rows, progress)
+    return _Delta(False, snapshot, epoch, rows, missing)
+
+
+def _fetch(
+    connection: psycopg.Connection,
+    entity: str,
+    where: tuple[str, list[str]] | None,
+    progress: Progress | None,
+) -> list[tuple]:
+    columns = synced_columns(entity)
+    statement = sql.SQL("SELECT {} FROM {}").format(
+        sql.SQL(", ").join(map(sql.Identifier, columns)), sql.Identifier(entity)
+    )
+    parameters: tuple = ()
+    if where is not None:
+        statement += sql.SQL(" WHERE {} = ANY(%s::uuid[])").format(sql.Identifier(where[0]))
+        parameters = (where[1],)
+    rows: list[tuple] = []
+    with connection.cursor(binary=True) as cursor:
+        cursor.execute(statement, parameters)
+        while batch := cursor.fetchmany(FETCH_BATCH):
+            rows.extend(tuple(from_server(value) for value in row) for row in batch)
+            if progress is not None:
+                progress(f"pull:{entity}", len(rows), 0)
+    return rows
+
+
+def _add_arriving_children(
+    store: Store,
+    connection: psycopg.Connection,
+    rows: dict[str, list[tuple]],
+    progress: Progress | None,
+) -> None:
+    """A customer new to this device comes with its children, whenever they last changed."""
+    incoming = [row[0] for row in rows.get("customers", [])]
+    if not incoming:
+        return
+    with store.read() as session:
+        present = set(session.scalars(select(Customer.id).where(Customer.id.in_(incoming))))
+    arriving = sorted(set(incoming) - present)
+    if not arriving:
+        return
+    for entity in CUSTOMER_CHILDREN:
+        extra = _fetch(connection, entity, ("customer_id", arriving), progress)
+        known = {row[0] for row in rows.get(entity, [])}
+        rows.setdefault(entity, []).extend(row for row in extra if row[0] not in known)
+
+
+# -- writing the device ------------------------------------------------------------------------
+
+
+def _apply_locally(
+    store: Store, delta: _Delta, before_local_commit: Callable[[], None] | None
+) -> int:
+    removed = 0
+    with store.write() as session:
+        driver = session.connection().connection.driver_connection
+        # References are checked at commit: a pulled batch may name rows later in the batch.
+        driver.execute("PRAGMA defer_foreign_keys = ON")
+        pending = _pending_outbox(session)
+        if delta.full:
+            removed += _remove_all_but(driver, delta.rows, pending)
+        else:
+            removed += _remove_missing(driver, delta.missing)
+        touched_customers: set[str] = set()
+        for entity in ORDER:
+            rows = delta.rows.get(entity)
+            if rows:
+                _upsert(driver, entity, rows)
+                touched_customers |= _customers_of(entity, rows)
+        _reapply_pending(driver, pending)
+        _refresh_search(session, driver, None if delta.full else touched_customers)
+        driver.execute(
+            "INSERT INTO local_settings (key, value) VALUES (?, ?), (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (CURSOR_KEY, delta.snapshot, EPOCH_KEY, delta.epoch),
+        )
+        if before_local_commit is not None:
+            before_local_commit()
+    return removed
+
+
+def _pending_outbox(session: Any) -> list[OutboxEntry]:
+    return list(session.scalars(select(OutboxEntry).order_by(OutboxEntry.seq)))
+
+
+def _upsert(driver: Any, entity: str, rows: list[tuple]) -> None:
+    columns = synced_columns(entity)
+    names = ", ".join(columns)
+    marks = ", ".join("?" * len(columns))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+    if entity == "customers":
+        # search_text is derived locally; it is filled in by _refresh_search.
+        statement = (
+            f"INSERT INTO customers ({names}, search_text) VALUES ({marks}, '') "
+            f"ON CONFLICT (id) DO UPDATE SET {updates}"
+        )
+    else:
+        statement = (
+            f"INSERT INTO {entity} ({names}) VALUES ({marks}) "
+            f"ON CONFLICT (id) DO UPDATE SET {updates}"
+        )
+    driver.executemany(statement, [tuple(_to_sqlite(v) for v in row) for row in rows])
+
+
+def _to_sqlite(value: Any) -> Any:
+    """What SQLAlchemy's SQLite types store: times as 'YYYY-MM-DD HH:MM:SS.ffffff'."""
+    from datetime import date, datetime
+
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _customers_of(entity: str, rows: list[tuple]) -> set[str]:
+    columns = synced_columns(entity)
+    if entity == "customers":
+        return {row[0] for row in rows}
+    if entity in ("contacts", "customer_identifiers"):
+        position = columns.index("customer_id")
+        return {row[position] for row in rows}
+    return set()
+
+
+def _remove_missing(driver: Any, missing: dict[str, set[str]]) -> int:
+    """Rows the server no longer shows us leave the device; a customer takes its children."""
+    removed = 0
+    customers = sorted(missing.get("customers", ()))
+    for entity in reversed(ORDER):
+        ids = sorted(missing.get(entity, ()))
+        if ids:
+            removed += _delete_where(driver, entity, "id", ids)
+        if customers and entity in CUSTOMER_CHILDREN:
+            removed += _delete_where(driver, entity, "customer_id", customers)
+    if customers:
+        keys = [(search_index.index_key(customer_id),) for customer_id in customers]
+        for table in (search_index.TRIGRAM_TABLE, search_index.GRAM_TABLE):
+            driver.executemany(f"DELETE FROM {table} WHERE rowid = ?", keys)
+    return removed
+
+
+def _delete_where(driver: Any, table: str, column: str, values: list[str]) -> int:
+    removed = 0
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        removed += driver.execute(
+            f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk
+        ).rowcount
+    return removed
+
+
+def _remove_all_but(driver: Any, rows: dict[str, list[tuple]], pending: list[OutboxEntry]) -> int:
+    """Full resync: drop every local row the server didn't send, except unpushed new ones."""
+    removed = 0
+    unpushed = {(e.entity, e.row_id) for e in pending if e.op == "insert"}
+    driver.execute("CREATE TEMP TABLE IF NOT EXISTS sync_keep (entity TEXT, id TEXT)")
+    driver.execute("DELETE FROM sync_keep")
+    for entity in ORDER:
+        keep = [(entity, row[0]) for row in rows.get(entity, [])]
+        keep += [key for key in unpushed if key[0] == entity]
+        driver.executemany("INSERT INTO sync_keep VALUES (?, ?)", keep)
+    driver.execute("CREATE INDEX IF NOT EXISTS temp.ix_sync_keep ON sync_keep (entity, id)")
+    for entity in reversed(ORDER):
+        removed += driver.execute(
+            f"DELETE FROM {entity} WHERE NOT EXISTS "
+            "(SELECT 1 FROM sync_keep k WHERE k.entity = ? AND k.id = " + entity + ".id)",
+            (entity,),
+        ).rowcount
+    driver.execute("DELETE FROM sync_keep")
+    return removed
+
+
+def _reapply_pending(driver: Any, pending: list[OutboxEntry]) -> None:
+    """Local edits not yet pushed stay on top of what was pulled until they are pushed."""
+    for entry in pending:
+        if entry.op == "update" and entry.changes:
+            names = [name for name in entry.changes if name in synced_columns(entry.entity)]
+            if not names:
+                continue
+            values = [_to_sqlite(from_json(entry.entity, n, entry.changes[n])) for n in names]
+            assignments = ", ".join(f"{name} = ?" for name in names)
+            driver.execute(
+                f"UPDATE {entry.entity} SET {assignments} WHERE id = ?", [*values, entry.row_id]
+            )
+        elif entry.op in ("delete", "restore"):
+            stamp = _to_sqlite(entry.made_at) if entry.op == "delete" else None
+            driver.execute(
+                f"UPDATE {entry.entity} SET deleted_at = ? WHERE id = ?", (stamp, entry.row_id)
+            )
+
+
+def _refresh_search(session: Any, driver: Any, customers: set[str] | None) -> None:
+    """Search text and full-text index for the given customers (None: all of them)."""
+    if customers is not None and not customers:
+        return
+    if customers is not None and len(customers) > REFRESH_ALL_FROM:
+        customers = None
+    where, parameters = "", []
+    if customers is not None:
+        ids = sorted(customers)
+        where = f" WHERE {{}} IN ({', '.join('?' * len(ids))})"
+        parameters = ids
+    own = driver.execute(
+        "SELECT id, name, short_name, email, phone, phone2 FROM customers" + where.format("id"),
+        parameters,
+    ).fetchall()
+    contacts: dict[str, list[tuple]] = defaultdict(list)
+    for row in driver.execute(
+        "SELECT customer_id, name, email, phone, mobile FROM contacts"
+        + (where.format("customer_id") + " AND" if where else " WHERE")
+        + " deleted_at IS NULL",
+        parameters,
+    ):
+        contacts[row[0]].append(row[1:])
+    identifiers: dict[str, list[str]] = defaultdict(list)
+    for row in driver.execute(
+        "SELECT customer_id, value FROM customer_identifiers"
+        + (where.format("customer_id") + " AND" if where else " WHERE")
+        + " deleted_at IS NULL",
+        parameters,
+    ):
+        identifiers[row[0]].append(row[1])
+    pairs = []
+    for customer_id, name, short_name, email, phone, phone2 in own:
+        people = contacts.get(customer_id, [])
+        text = customer_search_text(
+            [name, short_name, email] + [p[0] for p in people] + [p[1] for p in people],
+            [phone, phone2] + [p[2] for p in people] + [p[3] for p in people],
+            identifiers.get(customer_id, []),
+        )
+        pairs.append((customer_id, text))
+    driver.executemany(
+        "UPDATE customers SET search_text = ? WHERE id = ?", [(t, i) for i, t in pairs]
+    )
+    if customers is None:
+        search_index.rebuild(session)
+    else:
+        search_index.index_customers(session, pairs)

@@ -1,0 +1,257 @@
+"""Push: send the outbox to the server, change by change, exactly once.
+
+Each outbox entry is applied in its own savepoint and its result is written to `sync_pushes`
+under (device, seq) in the same server transaction. A retry after a dropped connection, a lost
+acknowledgement or a killed process finds the receipt and takes the result from it instead of
+applying the change again. An entry leaves the outbox only with its result, in one local
+transaction that also records any conflict the result reports.
+
+Conflict rule, field by field: a field someone else changed since this device last saw it keeps
+the server's value (the change that reached the server first wins); the value typed here is kept
+as a conflict record. Fields nobody else touched are applied. An edit of a record deleted
+meanwhile is not applied (delete wins; the record can be restored, with every value it had) and
+is kept as conflicts. A change the server refuses (not yours any more, invalid) is kept too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
+from sqlalchemy import delete, select
+
+from crm_desktop.models.base import utcnow
+from crm_desktop.models.entities import ENTITIES, Conflict, OutboxEntry
+from crm_desktop.storage.store import Store
+from crm_desktop.sync.codec import canonical, from_json, synced_columns, to_server
+
+BATCH = 500
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class PushReport:
+    applied: int = 0
+    conflicts: int = 0
+    refused: int = 0
+    # Rows whose server version differs from ours after the push: the pull must fetch them.
+    refetch: set[tuple[str, str]] = field(default_factory=set)
+
+
+def push(
+    store: Store,
+    connection: psycopg.Connection,
+    device: str,
+    progress: Progress | None = None,
+    before_local_commit: Callable[[], None] | None = None,
+) -> PushReport:
+    """Push every outbox entry. `before_local_commit` is a test hook (a crash point)."""
+    report = PushReport()
+    with store.read() as session:
+        total = session.query(OutboxEntry).count()
+    done = 0
+    while True:
+        with store.read() as session:
+            entries = list(
+                session.scalars(select(OutboxEntry).order_by(OutboxEntry.seq).limit(BATCH))
+            )
+        if not entries:
+            return report
+        results = _send(connection, device, entries)
+        with store.write() as session:
+            for entry in entries:
+                _record(session, entry, results[entry.seq], report)
+            session.execute(
+                delete(OutboxEntry).where(OutboxEntry.seq.in_([e.seq for e in entries]))
+            )
+            if before_local_commit is not None:
+                before_local_commit()
+        done += len(entries)
+        if progress is not None:
+            progress("push", done, max(total, done))
+
+
+def _send(
+    connection: psycopg.Connection, device: str, entries: list[OutboxEntry]
+) -> dict[int, dict[str, Any]]:
+    """Apply the entries the server has no receipt for; return every entry's result."""
+    with connection.transaction():
+        receipts = dict(
+            connection.execute(
+                "SELECT seq, result FROM sync_pushes WHERE device_id = %s AND seq = ANY(%s)",
+                (device, [e.seq for e in entries]),
+            ).fetchall()
+        )
+        for entry in entries:
+            if entry.seq in receipts:
+                continue
+            try:
+                with connection.transaction():
+                    result = _apply(connection, entry)
+            except psycopg.errors.QueryCanceled:
+                raise
+            except (
+                psycopg.errors.DataError,
+                psycopg.errors.IntegrityError,
+                psycopg.errors.InsufficientPrivilege,
+            ) as error:
+                result = {"status": "refused", "reason": error.diag.message_primary or str(error)}
+            connection.execute(
+                "INSERT INTO sync_pushes (device_id, seq, result) VALUES (%s, %s, %s)",
+                (device, entry.seq, Jsonb(result)),
+            )
+            receipts[entry.seq] = result
+    return receipts
+
+
+def _apply(connection: psycopg.Connection, entry: OutboxEntry) -> dict[str, Any]:
+    if entry.entity not in ENTITIES:  # only tables the CRM knows are ever named in SQL
+        return {"status": "refused", "reason": f"unknown record type {entry.entity}"}
+    table = sql.Identifier(entry.entity)
+    columns = set(synced_columns(entry.entity))
+    made_at = to_server(entry.made_at)
+    if entry.op == "insert":
+        values = {
+            k: to_server(from_json(entry.entity, k, v))
+            for k, v in entry.changes.items()
+            if k in columns
+        }
+        values.update(
+            id=entry.row_id,
+            created_at=made_at,
+            created_by=entry.made_by,
+            updated_at=made_at,
+            updated_by=entry.made_by,
+        )
+        names = list(values)
+        statement = sql.SQL("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT (id) DO NOTHING").format(
+            table,
+            sql.SQL(", ").join(map(sql.Identifier, names)),
+            sql.SQL(", ").join(sql.Placeholder() * len(names)),
+        )
+        connection.execute(statement, [values[n] for n in names])
+        return {"status": "applied"}
+    if entry.op in ("delete", "restore"):
+        deleted_at = made_at if entry.op == "delete" else None
+        state = "deleted_at IS NULL" if entry.op == "delete" else "deleted_at IS NOT NULL"
+        cursor = connection.execute(
+            sql.SQL(
+                "UPDATE {} SET deleted_at = %s, updated_at = %s, updated_by = %s "
+                "WHERE id = %s AND " + state
+            ).format(table),
+            (deleted_at, made_at, entry.made_by, entry.row_id),
+        )
+        if cursor.rowcount == 0 and not _visible(connection, table, entry.row_id):
+            return {"status": "refused", "reason": "not visible"}
+        return {"status": "applied"}
+    return _apply_update(connection, table, entry, columns, made_at)
+
+
+def _visible(connection: psycopg.Connection, table: sql.Identifier, row_id: str) -> bool:
+    found = connection.execute(
+        sql.SQL("SELECT 1 FROM {} WHERE id = %s").format(table), (row_id,)
+    ).fetchone()
+    return found is not None
+
+
+def _apply_update(
+    connection: psycopg.Connection,
+    table: sql.Identifier,
+    entry: OutboxEntry,
+    columns: set[str],
+    made_at: datetime,
+) -> dict[str, Any]:
+    fields = [k for k in entry.changes if k in columns]
+    if not fields:
+        return {"status": "applied"}
+    row = connection.execute(
+        sql.SQL("SELECT deleted_at, {} FROM {} WHERE id = %s FOR UPDATE").format(
+            sql.SQL(", ").join(map(sql.Identifier, fields)), table
+        ),
+        (entry.row_id,),
+    ).fetchone()
+    if row is None:
+        return {"status": "refused", "reason": "not visible"}
+    current = dict(zip(fields, row[1:], strict=True))
+    if row[0] is not None:
+        lost = [
+            {"field": f, "kept": canonical(current[f]), "lost": entry.changes[f]}
+            for f in fields
+            if canonical(current[f]) != canonical(from_json(entry.entity, f, entry.changes[f]))
+        ]
+        return {"status": "edited_deleted", "conflicts": lost}
+    apply: dict[str, Any] = {}
+    conflicts = []
+    for name in fields:
+        mine = canonical(from_json(entry.entity, name, entry.changes[name]))
+        theirs = canonical(current[name])
+        base = canonical(from_json(entry.entity, name, entry.base.get(name)))
+        if theirs == mine:
+            continue
+        if theirs == base:
+            apply[name] = to_server(from_json(entry.entity, name, entry.changes[name]))
+        else:
+            conflicts.append({"field": name, "kept": theirs, "lost": entry.changes[name]})
+    if apply:
+        apply.update(updated_at=made_at, updated_by=entry.made_by)
+        connection.execute(
+            sql.SQL("UPDATE {} SET {} WHERE id = %s").format(
+                table,
+                sql.SQL(", ").join(
+                    sql.SQL("{} = %s").format(sql.Identifier(name)) for name in apply
+                ),
+            ),
+            [*apply.values(), entry.row_id],
+        )
+    return {"status": "applied", "conflicts": conflicts} if conflicts else {"status": "applied"}
+
+
+def _record(session: Any, entry: OutboxEntry, result: dict[str, Any], report: PushReport) -> None:
+    """Keep what the server did not take, where the user can see it."""
+    status = result.get("status")
+    conflicts = result.get("conflicts", [])
+    if status == "refused":
+        report.refused += 1
+        report.refetch.add((entry.entity, entry.row_id))
+        session.add(
+            Conflict(
+                entity=entry.entity,
+                row_id=entry.row_id,
+                field=None,
+                kind="refused",
+                kept_value=None,
+                lost_value={"op": entry.op, "changes": entry.changes},
+                reason=result.get("reason"),
+                made_at=entry.made_at,
+                made_by=entry.made_by,
+                detected_at=utcnow(),
+            )
+        )
+        return
+    if conflicts:
+        report.refetch.add((entry.entity, entry.row_id))
+    else:
+        report.applied += 1
+    kind = "edited_deleted" if status == "edited_deleted" else "same_field"
+    for item in conflicts:
+        report.conflicts += 1
+        session.add(
+            Conflict(
+                entity=entry.entity,
+                row_id=entry.row_id,
+                field=item["field"],
+                kind=kind,
+                kept_value=item["kept"],
+                lost_value=item["lost"],
+                made_at=entry.made_at,
+                made_by=entry.made_by,
+                detected_at=utcnow(),
+            )
+        )
+    if status == "edited_deleted":
+        report.refetch.add((entry.entity, entry.row_id))

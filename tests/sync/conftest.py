@@ -10,6 +10,7 @@ import pytest
 from psycopg.conninfo import make_conninfo
 
 from crm_desktop.profile import Profile, open_profile
+from crm_desktop.services.writer import Writer
 from crm_desktop.sync import link
 from crm_desktop.sync.engine import SyncReport, sync_once
 from tests.postgres import CrmDatabase
@@ -27,7 +28,7 @@ class Device:
         return sync_once(self.profile, password=self.password, **kwargs)
 
     @property
-    def writer(self):  # noqa: ANN201
+    def writer(self) -> Writer:
         return self.profile.writer()
 
 

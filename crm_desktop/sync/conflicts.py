@@ -45,7 +45,7 @@ class ConflictView:
 
 def open_conflicts(store: Store) -> list[ConflictView]:
     with store.read() as session:
-        logins = dict(session.execute(select(User.id, User.login)).tuples())
+        logins = dict(session.execute(select(User.id, User.login)).all())
         rows = session.scalars(
             select(Conflict).where(Conflict.resolved_at.is_(None)).order_by(Conflict.id)
         )

@@ -23,14 +23,17 @@ from typing import Any
 import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, update
 
 from crm_desktop.models.base import utcnow
-from crm_desktop.models.entities import ENTITIES, Conflict, OutboxEntry
+from crm_desktop.models.entities import ENTITIES, Conflict, LocalSetting, OutboxEntry
 from crm_desktop.storage.store import Store
 from crm_desktop.sync.codec import canonical, from_json, synced_columns, to_server
+from crm_desktop.sync.errors import SyncError, SyncProblem
 
 BATCH = 500
+# The highest outbox seq whose result was recorded (and the entry removed) on this device.
+PUSHED_THROUGH_KEY = "sync_pushed_through"
 Progress = Callable[[str, int, int], None]
 
 
@@ -52,6 +55,7 @@ def push(
 ) -> PushReport:
     """Push every outbox entry. `before_local_commit` is a test hook (a crash point)."""
     report = PushReport()
+    _renumber_reused(store)
     with store.read() as session:
         total = session.query(OutboxEntry).count()
     done = 0
@@ -60,15 +64,18 @@ def push(
             entries = list(
                 session.scalars(select(OutboxEntry).order_by(OutboxEntry.seq).limit(BATCH))
             )
+            stamps = _delete_stamps(session, entries)
         if not entries:
             return report
-        results = _send(connection, device, entries)
+        results = _send(connection, device, entries, stamps)
         with store.write() as session:
             for entry in entries:
                 _record(session, entry, results[entry.seq], report)
             session.execute(
                 delete(OutboxEntry).where(OutboxEntry.seq.in_([e.seq for e in entries]))
             )
+            through = max(_pushed_through(session), max(e.seq for e in entries))
+            session.merge(LocalSetting(key=PUSHED_THROUGH_KEY, value=str(through)))
             if before_local_commit is not None:
                 before_local_commit()
         done += len(entries)
@@ -76,8 +83,63 @@ def push(
             progress("push", done, max(total, done))
 
 
+def _pushed_through(session: Any) -> int:
+    stored = session.get(LocalSetting, PUSHED_THROUGH_KEY)
+    return int(stored.value) if stored is not None else 0
+
+
+def _renumber_reused(store: Store) -> None:
+    """Move entries whose seq was already used by a pushed entry above every used number.
+
+    The outbox's seq is a plain SQLite rowid: once the outbox has been emptied, numbering
+    starts again at 1. Receipts are keyed by (device, seq), so a reused number would be
+    answered with an old change's receipt and the new change silently never applied. Entries
+    at or below the last pushed seq were necessarily written after it was pushed (an entry is
+    renumbered before it is first sent), so moving them cannot separate a sent entry from its
+    receipt.
+    """
+    with store.write() as session:
+        through = _pushed_through(session)
+        low, high = session.execute(
+            select(func.min(OutboxEntry.seq), func.max(OutboxEntry.seq))
+        ).one()
+        if low is None or low > through:
+            return
+        shift = max(through, high)
+        session.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.seq <= through)
+            .values(seq=OutboxEntry.seq + shift)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _delete_stamps(session: Any, entries: list[OutboxEntry]) -> dict[int, datetime]:
+    """The deleted_at each delete gives its row: the one the device wrote, not a new one.
+
+    Undo finds the rows a delete removed by their exact deleted_at; were the server to stamp
+    the row with the entry's made_at instead (a few microseconds later), the pull would bring
+    that stamp back and the device's undo would no longer find the row.
+    """
+    stamps: dict[int, datetime] = {}
+    for entry in entries:
+        if entry.op != "delete" or entry.entity not in ENTITIES:
+            continue
+        row = session.get(ENTITIES[entry.entity], entry.row_id)
+        stamp = row.deleted_at if row is not None else None
+        stamps[entry.seq] = stamp if stamp is not None else entry.made_at
+    return stamps
+
+
+def _entry_key(entry: OutboxEntry) -> str:
+    return f"{entry.entity}:{entry.row_id}:{entry.op}"
+
+
 def _send(
-    connection: psycopg.Connection, device: str, entries: list[OutboxEntry]
+    connection: psycopg.Connection,
+    device: str,
+    entries: list[OutboxEntry],
+    stamps: dict[int, datetime] | None = None,
 ) -> dict[int, dict[str, Any]]:
     """Apply the entries the server has no receipt for; return every entry's result."""
     with connection.transaction():
@@ -89,10 +151,17 @@ def _send(
         )
         for entry in entries:
             if entry.seq in receipts:
+                # A receipt for another change under this number would drop this one unseen.
+                key = receipts[entry.seq].get("entry")
+                if key is not None and key != _entry_key(entry):
+                    raise SyncError(
+                        SyncProblem.SERVER,
+                        f"push receipt {entry.seq} belongs to another change ({key})",
+                    )
                 continue
             try:
                 with connection.transaction():
-                    result = _apply(connection, entry)
+                    result = _apply(connection, entry, (stamps or {}).get(entry.seq))
             except psycopg.errors.QueryCanceled:
                 raise
             except (
@@ -101,6 +170,7 @@ def _send(
                 psycopg.errors.InsufficientPrivilege,
             ) as error:
                 result = {"status": "refused", "reason": error.diag.message_primary or str(error)}
+            result["entry"] = _entry_key(entry)
             connection.execute(
                 "INSERT INTO sync_pushes (device_id, seq, result) VALUES (%s, %s, %s)",
                 (device, entry.seq, Jsonb(result)),
@@ -109,7 +179,9 @@ def _send(
     return receipts
 
 
-def _apply(connection: psycopg.Connection, entry: OutboxEntry) -> dict[str, Any]:
+def _apply(
+    connection: psycopg.Connection, entry: OutboxEntry, stamp: datetime | None = None
+) -> dict[str, Any]:
     if entry.entity not in ENTITIES:  # only tables the CRM knows are ever named in SQL
         return {"status": "refused", "reason": f"unknown record type {entry.entity}"}
     table = sql.Identifier(entry.entity)
@@ -137,7 +209,7 @@ def _apply(connection: psycopg.Connection, entry: OutboxEntry) -> dict[str, Any]
         connection.execute(statement, [values[n] for n in names])
         return {"status": "applied"}
     if entry.op in ("delete", "restore"):
-        deleted_at = made_at if entry.op == "delete" else None
+        deleted_at = to_server(stamp or entry.made_at) if entry.op == "delete" else None
         state = "deleted_at IS NULL" if entry.op == "delete" else "deleted_at IS NOT NULL"
         cursor = connection.execute(
             sql.SQL(

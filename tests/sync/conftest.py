@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from psycopg.conninfo import make_conninfo
+from psycopg.rows import dict_row
+from sqlalchemy import func, select
 
+from crm_desktop.models.entities import ENTITIES, Conflict, OutboxEntry
 from crm_desktop.profile import Profile, open_profile
 from crm_desktop.services.writer import Writer
 from crm_desktop.sync import link
@@ -31,12 +35,38 @@ class Device:
     def writer(self) -> Writer:
         return self.profile.writer()
 
+    @property
+    def directory(self) -> Path:
+        return self.profile.directory
 
+    def row(self, entity: str, row_id: str) -> Any:
+        with self.profile.store.read() as session:
+            return session.get(ENTITIES[entity], row_id)
+
+    def ids(self, entity: str) -> set[str]:
+        model = ENTITIES[entity]
+        with self.profile.store.read() as session:
+            return set(session.scalars(select(model.id)))
+
+    def outbox(self) -> int:
+        with self.profile.store.read() as session:
+            return session.scalar(select(func.count()).select_from(OutboxEntry)) or 0
+
+    def conflicts(self) -> list[Conflict]:
+        with self.profile.store.read() as session:
+            return list(
+                session.scalars(
+                    select(Conflict).where(Conflict.resolved_at.is_(None)).order_by(Conflict.id)
+                )
+            )
+
+
+@dataclass
 class Fleet:
-    def __init__(self, db: CrmDatabase, base: Path) -> None:
-        self.db = db
-        self.base = base
-        self.devices: list[Device] = []
+    db: CrmDatabase
+    base: Path
+    devices: list[Device] = field(default_factory=list)
+    user_ids: dict[str, str] = field(default_factory=dict)
 
     @property
     def server(self) -> str:
@@ -52,6 +82,19 @@ class Fleet:
         self.devices.append(made)
         return made
 
+    def admin(self, statement: str, parameters: Any = None) -> list[tuple]:
+        """Plain SQL as the table owner (the deployment admin), committed at once."""
+        with self.db.connect_admin() as connection:
+            cursor = connection.execute(statement, parameters)
+            return cursor.fetchall() if cursor.description else []
+
+    def server_row(self, entity: str, row_id: str, login: str | None = None) -> dict | None:
+        """One row as the server holds it (as the admin, or as `login` under his rights)."""
+        connect = self.db.connect_admin if login is None else lambda: self.db.connect_as(login)
+        with connect() as connection:
+            cursor = connection.cursor(row_factory=dict_row)
+            return cursor.execute(f"SELECT * FROM {entity} WHERE id = %s", (row_id,)).fetchone()
+
     def close(self) -> None:
         for device in self.devices:
             device.profile.close()
@@ -59,10 +102,10 @@ class Fleet:
 
 @pytest.fixture
 def fleet(crm_db: CrmDatabase, tmp_path: Path) -> Iterator[Fleet]:
-    crm_db.add_user("ada", "admin")
-    crm_db.add_user("mia", "manager")
-    crm_db.add_user("rob", "rep", manager="mia")
-    crm_db.add_user("rae", "rep")
     made = Fleet(crm_db, tmp_path)
+    made.user_ids["ada"] = crm_db.add_user("ada", "admin")
+    made.user_ids["mia"] = crm_db.add_user("mia", "manager")
+    made.user_ids["rob"] = crm_db.add_user("rob", "rep", manager="mia")
+    made.user_ids["rae"] = crm_db.add_user("rae", "rep")
     yield made
     made.close()

@@ -1,0 +1,167 @@
+"""Concurrent edits: the first change to reach the server wins a field, the loser is kept."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from crm_desktop import cli
+from crm_desktop.models import base as model_base
+from crm_desktop.services import writer as writer_module
+from crm_desktop.sync import conflicts as sync_conflicts
+from tests.sync.conftest import Device, Fleet
+
+
+def two_robs(fleet: Fleet) -> tuple[Device, Device, str]:
+    laptop, desktop = fleet.device("rob"), fleet.device("rob")
+    customer_id = laptop.writer.create(
+        "customers", {"name": "Acme", "industry": "Paper"}
+    ).primary_id
+    laptop.sync()
+    desktop.sync()
+    return laptop, desktop, customer_id
+
+
+def conflicts_json(directory: Path, capsys: pytest.CaptureFixture[str]) -> list[dict]:
+    capsys.readouterr()
+    assert cli.main(["conflicts", "--json", "--profile", str(directory)]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_same_field_first_to_the_server_wins_and_the_loser_is_kept(
+    fleet: Fleet, capsys: pytest.CaptureFixture[str]
+) -> None:
+    laptop, desktop, customer_id = two_robs(fleet)
+    laptop.writer.update("customers", customer_id, {"industry": "Steel"})
+    desktop.writer.update("customers", customer_id, {"industry": "Glass"})
+    desktop.sync()  # reaches the server first
+    report = laptop.sync()
+    assert report.pushed.conflicts == 1
+    desktop.sync()
+    for device in (laptop, desktop):
+        assert device.row("customers", customer_id).industry == "Glass"
+        assert device.outbox() == 0
+    assert fleet.server_row("customers", customer_id)["industry"] == "Glass"
+
+    assert desktop.conflicts() == []
+    [conflict] = laptop.conflicts()
+    assert (conflict.kind, conflict.field) == ("same_field", "industry")
+    assert (conflict.kept_value, conflict.lost_value) == ("Glass", "Steel")
+
+    listed = conflicts_json(laptop.directory, capsys)
+    assert len(listed) == 1
+    item = listed[0]
+    assert {"entity", "id", "field", "kept", "lost", "when", "who"} <= item.keys()
+    assert (item["entity"], item["id"], item["field"]) == ("customers", customer_id, "industry")
+    assert (item["kept"], item["lost"], item["who"]) == ("Glass", "Steel", "rob")
+    assert item["when"]
+
+    # Putting the losing value back is a new edit that the next syncs spread everywhere.
+    sync_conflicts.reapply(laptop.profile.store, laptop.writer, conflict.id)
+    assert laptop.conflicts() == []
+    laptop.sync()
+    desktop.sync()
+    for device in (laptop, desktop):
+        assert device.row("customers", customer_id).industry == "Steel"
+    assert fleet.server_row("customers", customer_id)["industry"] == "Steel"
+    assert conflicts_json(laptop.directory, capsys) == []
+
+
+def test_a_clock_days_fast_does_not_win(fleet: Fleet, monkeypatch: pytest.MonkeyPatch) -> None:
+    laptop, desktop, customer_id = two_robs(fleet)
+    honest = model_base.utcnow
+    laptop.writer.update("customers", customer_id, {"phone": "13800000001"})
+    laptop.sync()  # the honest edit reaches the server first
+
+    # The desktop's clock runs three days ahead: its edit looks newer, and must still lose.
+    monkeypatch.setattr(writer_module, "utcnow", lambda: honest() + timedelta(days=3))
+    desktop.writer.update("customers", customer_id, {"phone": "13800000002"})
+    monkeypatch.undo()
+    desktop.sync()
+    laptop.sync()
+    for device in (laptop, desktop):
+        assert device.row("customers", customer_id).phone == "+8613800000001"
+    [conflict] = desktop.conflicts()
+    assert (conflict.kept_value, conflict.lost_value) == ("+8613800000001", "+8613800000002")
+    assert conflict.made_at > honest() + timedelta(days=2)
+
+
+def test_different_fields_and_then_a_third_edit_still_reach_the_server(fleet: Fleet) -> None:
+    """Edits made after the outbox was emptied once are pushed too (not mistaken for old ones)."""
+    laptop, desktop, customer_id = two_robs(fleet)
+    for number, industry in enumerate(["Steel", "Glass", "Wood", "Stone"]):
+        laptop.writer.update("customers", customer_id, {"industry": industry})
+        laptop.sync()
+        assert fleet.server_row("customers", customer_id)["industry"] == industry, number
+    desktop.sync()
+    assert desktop.row("customers", customer_id).industry == "Stone"
+
+
+def test_edit_reaching_the_server_after_a_delete_is_kept_and_restorable(fleet: Fleet) -> None:
+    laptop, desktop, customer_id = two_robs(fleet)
+    contact_id = laptop.writer.create(
+        "contacts", {"customer_id": customer_id, "name": "Zhang"}
+    ).primary_id
+    laptop.sync()
+    desktop.sync()
+    undo = laptop.writer.delete("customers", [customer_id]).undo
+    desktop.writer.update("customers", customer_id, {"industry": "Steel", "phone": "13900000000"})
+    laptop.sync()  # the delete reaches the server first
+    report = desktop.sync()
+    assert report.pushed.conflicts == 2
+
+    # Delete wins on every device; the edit is kept as conflicts.
+    laptop.sync()
+    for device in (laptop, desktop):
+        assert device.row("customers", customer_id).deleted_at is not None
+        assert device.row("contacts", contact_id).deleted_at is not None
+    assert fleet.server_row("customers", customer_id)["deleted_at"] is not None
+    kept = {c.field: (c.kind, c.kept_value, c.lost_value) for c in desktop.conflicts()}
+    assert kept == {
+        "industry": ("edited_deleted", "Paper", "Steel"),
+        "phone": ("edited_deleted", None, "+8613900000000"),
+    }
+
+    # Restoring brings the record back with its children; re-applying the conflicts brings the
+    # edit back, and both spread.
+    assert undo is not None
+    laptop.writer.restore(undo)
+    laptop.sync()
+    desktop.sync()
+    assert desktop.row("customers", customer_id).deleted_at is None
+    assert desktop.row("contacts", contact_id).deleted_at is None
+    for conflict in desktop.conflicts():
+        sync_conflicts.reapply(desktop.profile.store, desktop.writer, conflict.id)
+    desktop.sync()
+    laptop.sync()
+    for device in (laptop, desktop):
+        row = device.row("customers", customer_id)
+        assert (row.deleted_at, row.industry, row.phone) == (None, "Steel", "+8613900000000")
+        assert device.row("contacts", contact_id).deleted_at is None
+
+
+def test_delete_reaching_the_server_after_an_edit_wins_and_restore_keeps_the_edit(
+    fleet: Fleet,
+) -> None:
+    laptop, desktop, customer_id = two_robs(fleet)
+    desktop.writer.update("customers", customer_id, {"industry": "Steel"})
+    undo = laptop.writer.delete("customers", [customer_id]).undo
+    desktop.sync()  # the edit reaches the server first
+    laptop.sync()
+    desktop.sync()
+    for device in (laptop, desktop):
+        row = device.row("customers", customer_id)
+        assert row.deleted_at is not None
+        assert row.industry == "Steel"  # the edit is in the deleted record, not dropped
+    assert fleet.server_row("customers", customer_id)["deleted_at"] is not None
+
+    assert undo is not None
+    laptop.writer.restore(undo)
+    laptop.sync()
+    desktop.sync()
+    for device in (laptop, desktop):
+        row = device.row("customers", customer_id)
+        assert (row.deleted_at, row.industry) == (None, "Steel")

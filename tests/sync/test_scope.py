@@ -1,0 +1,161 @@
+"""A customer leaving a user's view leaves his device whole; one entering arrives whole, however
+old its children's last change; what the server refuses is kept with the reason."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from crm_desktop.sync import conflicts as sync_conflicts
+from tests.sync.conftest import Device, Fleet
+
+CHILDREN = ("contacts", "opportunities", "followups", "tasks")
+
+
+def customer_with_children(rob: Device) -> tuple[str, dict[str, str]]:
+    writer = rob.writer
+    customer_id = writer.create("customers", {"name": "Acme", "industry": "Paper"}).primary_id
+    contact = writer.create("contacts", {"customer_id": customer_id, "name": "Zhang"})
+    made = {
+        "contacts": contact.primary_id,
+        "opportunities": writer.create(
+            "opportunities", {"customer_id": customer_id, "title": "Paper deal", "stage": "lead"}
+        ).primary_id,
+        "followups": writer.create(
+            "followups", {"customer_id": customer_id, "kind": "call", "text": "called"}
+        ).primary_id,
+        "tasks": writer.create(
+            "tasks", {"customer_id": customer_id, "title": "Send the quote"}
+        ).primary_id,
+    }
+    return customer_id, made
+
+
+def holds(device: Device, customer_id: str, children: dict[str, str]) -> bool:
+    """True when the device has the customer and every child; False when it has none of them."""
+    present = [customer_id in device.ids("customers")]
+    present += [row_id in device.ids(entity) for entity, row_id in children.items()]
+    assert all(present) or not any(present), present
+    return all(present)
+
+
+def test_reassigned_customer_leaves_whole_and_arrives_whole(fleet: Fleet) -> None:
+    rob, rae, mia = fleet.device("rob"), fleet.device("rae"), fleet.device("mia")
+    customer_id, children = customer_with_children(rob)
+    rob.sync()
+    mia.sync()
+    rae.sync()  # rae's cursor is now past every change of the customer's children
+    assert holds(mia, customer_id, children) and not holds(rae, customer_id, children)
+
+    fleet.admin(
+        "UPDATE customers SET owner_id = %s WHERE id = %s", (fleet.user_ids["rae"], customer_id)
+    )
+    rob.sync()
+    mia.sync()
+    rae.sync()
+    assert not holds(rob, customer_id, children)
+    assert not holds(mia, customer_id, children)  # rae is not in mia's team
+    assert holds(rae, customer_id, children)
+    assert rae.row("customers", customer_id).owner_id == fleet.user_ids["rae"]
+    # Search on the receiving device knows the customer by its contact.
+    assert "zhang" in rae.row("customers", customer_id).search_text
+
+    # And back: it returns to rob's and mia's devices whole, and leaves rae's.
+    fleet.admin(
+        "UPDATE customers SET owner_id = %s WHERE id = %s", (fleet.user_ids["rob"], customer_id)
+    )
+    for device in (rob, mia, rae):
+        device.sync()
+    assert holds(rob, customer_id, children) and holds(mia, customer_id, children)
+    assert not holds(rae, customer_id, children)
+
+
+def test_customer_returned_to_the_pool_reaches_the_other_reps(fleet: Fleet) -> None:
+    rob, rae = fleet.device("rob"), fleet.device("rae")
+    customer_id, children = customer_with_children(rob)
+    rob.sync()
+    rae.sync()
+    fleet.admin("UPDATE customers SET owner_id = NULL WHERE id = %s", (customer_id,))
+    rob.sync()
+    rae.sync()
+    assert holds(rob, customer_id, children)  # reps see the pool
+    assert holds(rae, customer_id, children)
+    # rae claims it: it leaves rob's device.
+    rae.writer.update("customers", customer_id, {"owner_id": fleet.user_ids["rae"]})
+    rae.sync()
+    rob.sync()
+    assert not holds(rob, customer_id, children)
+    assert fleet.server_row("customers", customer_id)["owner_id"] is not None
+
+
+def test_unsynced_edit_to_a_customer_moved_to_the_pool_is_still_pushed(fleet: Fleet) -> None:
+    rob, rae = fleet.device("rob"), fleet.device("rae")
+    customer_id, children = customer_with_children(rob)
+    rob.sync()
+    rob.writer.update("customers", customer_id, {"industry": "Steel"})
+    fleet.admin("UPDATE customers SET owner_id = NULL WHERE id = %s", (customer_id,))
+    report = rob.sync()
+    assert (report.pushed.refused, report.pushed.conflicts) == (0, 0)
+    rae.sync()
+    assert rae.row("customers", customer_id).industry == "Steel"
+    assert rae.row("customers", customer_id).owner_id is None
+    assert holds(rae, customer_id, children)
+
+
+def test_unsynced_edit_to_a_customer_moved_away_is_kept_as_refused(fleet: Fleet) -> None:
+    rob, rae = fleet.device("rob"), fleet.device("rae")
+    customer_id, children = customer_with_children(rob)
+    rob.sync()
+    rob.writer.update("customers", customer_id, {"industry": "Steel"})
+    late_contact = rob.writer.create(
+        "contacts", {"customer_id": customer_id, "name": "Li"}
+    ).primary_id
+    fleet.admin(
+        "UPDATE customers SET owner_id = %s WHERE id = %s", (fleet.user_ids["rae"], customer_id)
+    )
+    report = rob.sync()
+    assert report.pushed.refused == 2
+    assert rob.outbox() == 0
+    # The customer left rob's device, his typing did not.
+    assert not holds(rob, customer_id, children)
+    assert late_contact not in rob.ids("contacts")
+    refused = {c.row_id: c for c in rob.conflicts()}
+    assert set(refused) == {customer_id, late_contact}
+    for conflict in refused.values():
+        assert conflict.kind == "refused"
+        assert conflict.reason
+    assert refused[customer_id].lost_value == {"op": "update", "changes": {"industry": "Steel"}}
+    assert refused[late_contact].lost_value["changes"]["name"] == "Li"
+    listed = sync_conflicts.open_conflicts(rob.profile.store)
+    assert {c.row_id for c in listed} == {customer_id, late_contact}
+
+    rae.sync()
+    assert rae.row("customers", customer_id).industry == "Paper"
+    assert late_contact not in rae.ids("contacts")
+    assert fleet.server_row("contacts", late_contact) is None
+
+
+def test_a_rep_cannot_push_into_another_reps_customer(fleet: Fleet) -> None:
+    """Even a tampered outbox naming rae's customer is refused by the server, and kept."""
+    rob, rae = fleet.device("rob"), fleet.device("rae")
+    theirs = rae.writer.create("customers", {"name": "Rae's"}).primary_id
+    rae.sync()
+    mine = rob.writer.create("customers", {"name": "Rob's"}).primary_id
+    rob.sync()
+    # rob's device believes (wrongly) that rae's customer is one of his and edits it.
+    with rob.profile.store.write() as session:
+        session.execute(
+            text(
+                "INSERT INTO customers (id, name, kind, search_text, created_at, updated_at) "
+                "SELECT :id, 'Rae''s', 'company', '', created_at, updated_at "
+                "FROM customers WHERE id = :mine"
+            ),
+            {"id": theirs, "mine": mine},
+        )
+    rob.writer.update("customers", theirs, {"industry": "Hacked"})
+    rob.writer.delete("customers", [theirs])
+    report = rob.sync()
+    assert report.pushed.refused == 2
+    assert {c.kind for c in rob.conflicts()} == {"refused"}
+    assert theirs not in rob.ids("customers")
+    server = fleet.server_row("customers", theirs)
+    assert server["industry"] is None and server["deleted_at"] is None

@@ -40,7 +40,7 @@ class Profile:
         return self.store.profile_dir
 
     def writer(self) -> Writer:
-        return Writer(self.store, self.user_id, self.region)
+        return Writer(self.store, lambda: self.user_id, self.region)
 
     def close(self) -> None:
         self.store.close()

@@ -7,8 +7,7 @@ import getpass
 import sys
 
 from crm_desktop.profile import open_profile
-from crm_desktop.sync import link as links
-from crm_desktop.sync.engine import check_server
+from crm_desktop.sync.connecting import connect_profile
 
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
@@ -31,22 +30,14 @@ def read_password() -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    link = links.ServerLink(args.server, args.user)
     password = read_password() or None
-    connection = links.open_connection(link, password)
-    try:
-        check_server(connection)
-    finally:
-        connection.close()
     profile = open_profile(args.profile)
     try:
-        profile.store.set_setting(links.SERVER_KEY, args.server)
-        profile.store.set_setting(links.LOGIN_KEY, args.user)
-        saved = password is not None and links.save_password(link, password)
+        connected = connect_profile(profile.store, args.server, args.user, password)
     finally:
         profile.close()
     print(f"Connected as {args.user}. Run `crm-desktop sync` to bring the data.")
-    if password is not None and not saved:
+    if password is not None and not connected.password_saved:
         print(
             "No system keyring here: the password was not saved. Set PGPASSWORD or put it in "
             "~/.pgpass (libpq's own password file) for later syncs.",

@@ -14,6 +14,12 @@ class ChangeSet:
     primary_id: str | None = None
     # Set by deletes: what to hand back to `restore` to undo them.
     undo: UndoToken | None = None
+    # Entities changed in ways not itemised (a sync): every view of them should requery.
+    reload: set[str] = field(default_factory=set)
+
+    @classmethod
+    def everything(cls, entities: set[str]) -> ChangeSet:
+        return cls(reload=set(entities))
 
     def add(self, kind: str, entity: str, row_id: str) -> None:
         getattr(self, kind).setdefault(entity, set()).add(row_id)
@@ -25,7 +31,7 @@ class ChangeSet:
                 mine.setdefault(entity, set()).update(ids)
 
     def entities(self) -> set[str]:
-        return set(self.created) | set(self.updated) | set(self.deleted)
+        return set(self.created) | set(self.updated) | set(self.deleted) | self.reload
 
     def touches(self, entity: str) -> bool:
         return entity in self.entities()

@@ -7,7 +7,7 @@ callers (like an import) that must make many changes all-or-nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
@@ -361,10 +361,21 @@ def refresh_search_text(session: Session, customer_id: str) -> tuple[str, str] |
 class Writer:
     """The service the window and the command line call. Each call is one transaction."""
 
-    def __init__(self, store: Store, user_id: str | None, region: str = DEFAULT_REGION) -> None:
+    def __init__(
+        self,
+        store: Store,
+        user_id: str | Callable[[], str | None] | None,
+        region: str = DEFAULT_REGION,
+    ) -> None:
         self.store = store
-        self.user_id = user_id
+        # A callable follows the profile: the first sync replaces the local user by the
+        # server's, and a window's writer must write as him from then on.
+        self._user = user_id
         self.region = region
+
+    @property
+    def user_id(self) -> str | None:
+        return self._user() if callable(self._user) else self._user
 
     @contextmanager
     def transaction(self) -> Iterator[UnitOfWork]:

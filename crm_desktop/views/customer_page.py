@@ -159,7 +159,7 @@ class CustomerPage(QWidget):
         self._runner.submit(partial(self._reader.customer_detail, self.customer_id), self._show)
 
     def _changes(self, changes: ChangeSet) -> None:
-        if self.customer_id in changes.ids("customers"):
+        if self.customer_id in changes.ids("customers") or "customers" in changes.reload:
             self.reload()
 
     def _show(self, detail: CustomerDetail | None) -> None:

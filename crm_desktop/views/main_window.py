@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QPushButton,
     QTableView,
     QTabWidget,
     QToolBar,
@@ -27,9 +28,15 @@ from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
 from crm_desktop.queries.tables import TABLES
 from crm_desktop.services.changes import ChangeSet, UndoToken
+from crm_desktop.sync.conflicts import open_conflicts
+from crm_desktop.sync.errors import SyncError, SyncProblem
+from crm_desktop.views.conflicts_view import ConflictsView
+from crm_desktop.views.connect_dialog import ConnectDialog
 from crm_desktop.views.customer_page import CustomerPage
+from crm_desktop.views.display import local_datetime
 from crm_desktop.views.record_form import RecordForm
-from crm_desktop.views.runner import Runner
+from crm_desktop.views.runner import Runner, describe_error
+from crm_desktop.views.sync_controller import SyncController, is_offline
 from crm_desktop.views.table_model import RecordTableModel
 
 # Tab order and object names (tests and accessibility tools find the tables by these).
@@ -115,6 +122,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.undo_button)
         self.statusBar().addPermanentWidget(self.count_label)
         self.runner.failed.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self._build_sync()
 
         self._restore_layout()
         # Only the table on show is queried now; the others on their first showing.
@@ -310,6 +318,124 @@ class MainWindow(QMainWindow):
                 lambda _changes: self.statusBar().showMessage(self.tr("Restored."), 5000),
             )
 
+    # -- sync --------------------------------------------------------------------------------
+
+    def _build_sync(self) -> None:
+        self.sync = SyncController(self.profile, self.runner, self)
+        self.sync_status = QLabel()
+        self.sync_status.setObjectName("syncStatus")
+        self.sync_status.setAccessibleName(self.tr("Sync status"))
+        self.sync_button = QPushButton(self.tr("Sync now"))
+        self.sync_button.setObjectName("syncButton")
+        self.sync_button.setAccessibleName(self.tr("Sync now"))
+        self.sync_button.clicked.connect(self.sync_now)
+        self.statusBar().insertPermanentWidget(0, self.sync_status)
+        self.statusBar().insertPermanentWidget(1, self.sync_button)
+        self.conflicts_action = QAction(self.tr("Conflicts"), self)
+        self.conflicts_action.setObjectName("conflictsAction")
+        self.conflicts_action.triggered.connect(self.show_conflicts)
+        connect_action = QAction(self.tr("Connect to a server…"), self)
+        connect_action.setObjectName("connectAction")
+        connect_action.triggered.connect(self.show_connect)
+        menu = self.menuBar().addMenu(self.tr("S&erver"))
+        menu.addAction(connect_action)
+        menu.addAction(self.conflicts_action)
+        self._pending = 0
+        self._conflict_count = 0
+        self._sync_error: BaseException | None = None
+        self._sync_stage = ""
+        self.sync.started.connect(self._sync_started)
+        self.sync.progressed.connect(self._sync_progressed)
+        self.sync.finished.connect(self._sync_finished)
+        self.sync.failed.connect(self._sync_failed)
+        self.runner.changed.connect(lambda _changes: self._count_pending())
+        self._count_pending()
+        self.sync.start()
+
+    def sync_now(self) -> None:
+        if not self.sync.connected():
+            self.show_connect()
+            return
+        self.sync.sync_now()
+
+    def _count_pending(self) -> None:
+        def counts() -> tuple[int, int]:
+            return self.writer.pending_changes(), len(open_conflicts(self.profile.store))
+
+        self.runner.submit(counts, self._counted)
+
+    def _counted(self, counts: tuple[int, int]) -> None:
+        self._pending, self._conflict_count = counts
+        label = self.tr("Conflicts")
+        if self._conflict_count:
+            label += f" ({self._conflict_count})"
+        self.conflicts_action.setText(label)
+        self._show_sync_status()
+
+    def _sync_started(self) -> None:
+        self._sync_stage = self.tr("Syncing…")
+        self.sync_button.setEnabled(False)
+        self._show_sync_status()
+
+    def _sync_progressed(self, stage: str, done: int, total: int) -> None:
+        if stage == "push":
+            self._sync_stage = self.tr("Sending changes… %1 of %2").replace("%1", str(done))
+            self._sync_stage = self._sync_stage.replace("%2", str(total))
+        else:
+            self._sync_stage = self.tr("Receiving… %1 records").replace("%1", str(done))
+        self._show_sync_status()
+
+    def _sync_finished(self, _report: object) -> None:
+        self._sync_error = None
+        self._sync_stage = ""
+        self.sync_button.setEnabled(True)
+        self._count_pending()
+
+    def _sync_failed(self, error: BaseException) -> None:
+        self._sync_error = error
+        self._sync_stage = ""
+        self.sync_button.setEnabled(True)
+        if isinstance(error, SyncError) and error.problem is SyncProblem.AUTH:
+            self.show_connect()
+        self._count_pending()
+
+    def _show_sync_status(self) -> None:
+        if not self.sync.connected():
+            text = self.tr("Working on this computer only (not connected to a server)")
+        elif self._sync_stage:
+            text = self._sync_stage
+        else:
+            parts = []
+            error = self._sync_error
+            if error is None:
+                parts.append(self.tr("Online"))
+            elif is_offline(error):
+                parts.append(self.tr("Offline"))
+            else:
+                parts.append(describe_error(error))
+            last = self.sync.last_success()
+            if last is not None:
+                when = local_datetime(last).strftime("%m-%d %H:%M")
+                parts.append(self.tr("last synced %1").replace("%1", when))
+            parts.append(self.tr("%n change(s) waiting", "", self._pending))
+            if self._conflict_count:
+                parts.append(self.tr("%n conflict(s)", "", self._conflict_count))
+            text = " · ".join(parts)
+        self.sync_status.setText(text)
+
+    def show_conflicts(self) -> ConflictsView:
+        view = ConflictsView(self.profile.store, self.writer, self.runner, self)
+        view.resolved.connect(self._count_pending)
+        view.show()
+        return view
+
+    def show_connect(self) -> ConnectDialog:
+        dialog = ConnectDialog(self.profile.store, self.runner, self)
+        dialog.connected.connect(lambda _result: (self._show_sync_status(), self.sync.start()))
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
+
     # -- settings ----------------------------------------------------------------------------
 
     def set_language(self, code: str) -> None:
@@ -372,6 +498,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: Any) -> None:  # Qt override
         self._save_layout()
+        self.sync.shutdown()
         for page in list(self.pages.values()):
             page.close()
         self.runner.shutdown()

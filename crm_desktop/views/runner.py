@@ -20,11 +20,12 @@ from PySide6.QtCore import QObject, Signal
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.storage.errors import StoreError, classify
+from crm_desktop.sync.errors import SyncError
 
 log = logging.getLogger(__name__)
 
 Callback = Callable[[Any], None]
-KNOWN_ERRORS = (InvalidInput, StoreError)
+KNOWN_ERRORS = (InvalidInput, StoreError, SyncError)
 
 
 class Runner(QObject):

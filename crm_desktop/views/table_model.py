@@ -161,7 +161,12 @@ class RecordTableModel(QAbstractTableModel):
         if not relevant or not self.started:
             return
         own = self.spec.entity
-        if changes.created.get(own) or changes.deleted.get(own) or relevant - {own}:
+        if (
+            changes.created.get(own)
+            or changes.deleted.get(own)
+            or own in changes.reload
+            or relevant - {own}
+        ):
             # Rows appear, vanish, or show another record's name: ask for the ids again and
             # forget cached rows so every visible row is read fresh.
             self._cache.clear()

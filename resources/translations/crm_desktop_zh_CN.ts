@@ -152,7 +152,7 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+85"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+88"/>
         <location line="+29"/>
         <source>Name</source>
         <translation>名称</translation>
@@ -272,6 +272,110 @@
         <location line="+2"/>
         <source>Assigned to</source>
         <translation>执行人</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsView</name>
+    <message>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="+30"/>
+        <source>The server did not accept your change to a {what}: {reason}</source>
+        <translation>服务器没有接受你对{what}的修改：{reason}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The {what} was deleted meanwhile; your {field} “{lost}” was not saved.</source>
+        <translation>这条{what}在此期间已被删除；你填写的{field}“{lost}”没有保存。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{field} of a {what} was changed by someone else first: “{kept}” was kept, your “{lost}” was not.</source>
+        <translation>{what}的{field}已先被别人修改：保留了“{kept}”，你的“{lost}”没有采用。</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>When the same thing was changed in two places, the change that reached the server first was kept. Nothing was thrown away: your values are listed here.</source>
+        <translation>同一内容在两处被修改时，先到达服务器的修改会被保留。没有任何内容被丢弃：你的值都列在这里。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>What happened</source>
+        <translation>发生了什么</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Use my value</source>
+        <translation>用我的值</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Keep as it is</source>
+        <translation>保持现状</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No conflicts.</source>
+        <translation>没有冲突。</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectDialog</name>
+    <message>
+        <location filename="../../crm_desktop/views/connect_dialog.py" line="+30"/>
+        <source>Connect to the server</source>
+        <translation>连接服务器</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <location line="+6"/>
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <location line="+6"/>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <location line="+6"/>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Connect</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Fill in the server address and your user name.</source>
+        <translation>请填写服务器地址和你的用户名。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
     </message>
 </context>
 <context>
@@ -692,7 +796,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+47"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+54"/>
         <source>Customers</source>
         <translation>客户</translation>
     </message>
@@ -727,7 +831,7 @@
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+79"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
@@ -775,12 +879,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+127"/>
+        <location line="+245"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location line="-125"/>
+        <location line="-243"/>
         <source>Same as the system</source>
         <translation>跟随系统</translation>
     </message>
@@ -816,7 +920,83 @@
         <translation>已恢复。</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+9"/>
+        <source>Sync status</source>
+        <translation>同步状态</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+2"/>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+35"/>
+        <source>Conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location line="-32"/>
+        <source>Connect to a server…</source>
+        <translation>连接服务器…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>S&amp;erver</source>
+        <translation>服务器(&amp;E)</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Syncing…</source>
+        <translation>正在同步…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Sending changes… %1 of %2</source>
+        <translation>正在发送修改… 第 %1 条，共 %2 条</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Receiving… %1 records</source>
+        <translation>正在接收… %1 条记录</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Working on this computer only (not connected to a server)</source>
+        <translation>仅在本机工作（未连接服务器）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>last synced %1</source>
+        <translation>上次同步 %1</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n change(s) waiting</source>
+        <translation>
+            <numerusform>%n 条修改待发送</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n conflict(s)</source>
+        <translation>
+            <numerusform>%n 个冲突</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+26"/>
         <source>The new language is used from the next start of the program.</source>
         <translation>新的语言将在下次启动程序时生效。</translation>
     </message>
@@ -922,7 +1102,7 @@
 <context>
     <name>Runner</name>
     <message>
-        <location filename="../../crm_desktop/views/runner.py" line="+113"/>
+        <location filename="../../crm_desktop/views/runner.py" line="+114"/>
         <source>Something went wrong and was not saved; details are in the log file.</source>
         <translation>出错了，内容没有保存；详细信息已记录在日志文件中。</translation>
     </message>
@@ -953,6 +1133,39 @@
         <location line="+1"/>
         <source>The data in {path} was made by a newer version of this program; please upgrade it.</source>
         <translation>{path} 中的数据来自本程序的更新版本，请先升级本程序。</translation>
+    </message>
+</context>
+<context>
+    <name>SyncError</name>
+    <message>
+        <location filename="../../crm_desktop/sync/errors.py" line="+20"/>
+        <source>This profile is not connected to a server; use Connect first.</source>
+        <translation>此配置尚未连接服务器；请先点“连接”。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The server cannot be reached; your changes are kept and sent later.</source>
+        <translation>无法连接服务器；你的修改已保存，稍后会自动发送。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The server did not accept the user name or password.</source>
+        <translation>服务器不接受这个用户名或密码。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The server&apos;s security certificate is not trusted; ask your administrator.</source>
+        <translation>服务器的安全证书不受信任；请联系管理员。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The server was upgraded; please upgrade this program. Your changes are kept.</source>
+        <translation>服务器已升级；请升级本程序。你的修改已保留。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The server reported a problem: {detail}</source>
+        <translation>服务器报告了一个问题：{detail}</translation>
     </message>
 </context>
 <context>

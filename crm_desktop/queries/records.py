@@ -151,3 +151,17 @@ def find_customers(session: Session, text: str, limit: int = 20) -> list[Match]:
     ).all()
     by_id = {row[0]: Match(*row) for row in rows}
     return [by_id[i] for i in ids if i in by_id]
+
+
+def record_names(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """What a user calls each (entity, id): a customer's name, an opportunity's title..."""
+    names: dict[tuple[str, str], str] = {}
+    for entity, row_id in keys:
+        model = ENTITIES.get(entity)
+        label_column = getattr(model, "name", None) or getattr(model, "title", None)
+        if label_column is None:
+            continue
+        value = session.scalar(select(label_column).where(model.id == row_id))
+        if value:
+            names[(entity, row_id)] = value
+    return names

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from crm_desktop.models.fields import FIELDS_BY_NAME, entity_label
+from crm_desktop.queries.records import record_names
 from crm_desktop.services.writer import Writer
 from crm_desktop.storage.store import Store
 from crm_desktop.sync.codec import from_json
@@ -40,9 +41,9 @@ LOST_TO_OTHER = QT_TRANSLATE_NOOP(
 )
 
 
-def describe(conflict: ConflictView) -> str:
-    """One sentence a rep understands."""
-    what = entity_label(conflict.entity)
+def describe(conflict: ConflictView, name: str | None = None) -> str:
+    """One sentence a rep understands; `name` is what the record is called, if known."""
+    what = entity_label(conflict.entity) + (f" “{name}”" if name else "")
     if conflict.kind == "refused":
         return QCoreApplication.translate("ConflictsView", REFUSED).format(
             what=what, reason=conflict.reason or ""
@@ -108,13 +109,22 @@ class ConflictsView(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        self._runner.submit(partial(open_conflicts, self._store), self._show)
+        self._runner.submit(self._read, self._show)
 
-    def _show(self, conflicts: list[ConflictView]) -> None:
+    def _read(self) -> tuple[list[ConflictView], dict[tuple[str, str], str]]:
+        conflicts = open_conflicts(self._store)
+        with self._store.read() as session:
+            names = record_names(session, [(c.entity, c.row_id) for c in conflicts])
+        return conflicts, names
+
+    def _show(self, found: tuple[list[ConflictView], dict[tuple[str, str], str]]) -> None:
+        conflicts, names = found
         self.conflicts = conflicts
         self.table.setRowCount(len(conflicts))
         for row, conflict in enumerate(conflicts):
-            text = QTableWidgetItem(describe(conflict))
+            text = QTableWidgetItem(
+                describe(conflict, names.get((conflict.entity, conflict.row_id)))
+            )
             text.setData(Qt.ItemDataRole.UserRole, conflict.id)
             self.table.setItem(row, 0, text)
             when = local_datetime(conflict.when).strftime("%Y-%m-%d %H:%M") if conflict.when else ""

@@ -3,6 +3,7 @@
     crm-desktop server init --dsn DSN
     crm-desktop server add-user NAME --role admin|manager|rep|clerk [--manager NAME]
                                 [--name "Display Name"] --dsn DSN
+    crm-desktop server trim-log [--older-than-days 90] --dsn DSN
 
 DSN is a libpq URL or key=value string for the deployment admin role (not a superuser is
 needed); its password may come from PGPASSWORD or ~/.pgpass instead. DSNs are never printed.
@@ -17,7 +18,12 @@ from typing import TextIO
 
 from crm_desktop.cli import UserError
 from crm_desktop.models.choices import Role
-from crm_desktop.sync.server.admin import add_user, check_login, check_role
+from crm_desktop.sync.server.admin import (
+    add_user,
+    check_login,
+    check_role,
+    trim_change_log,
+)
 from crm_desktop.sync.server.errors import ServerAdminError
 from crm_desktop.sync.server.schema import init_server
 
@@ -60,6 +66,15 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
     user.add_argument("--manager", metavar="NAME", help="login of the user's manager")
     user.add_argument("--name", help="display name (default: the login name)")
     user.add_argument("--dsn", default="", help=DSN_HELP)
+
+    trim = actions.add_parser(
+        "trim-log",
+        help="delete old entries of the change log",
+        description="Delete change-log entries older than the given number of days. A device "
+        "that has not synced since then downloads everything again at its next sync.",
+    )
+    trim.add_argument("--older-than-days", type=int, default=90, metavar="DAYS")
+    trim.add_argument("--dsn", default="", help=DSN_HELP)
     return parser
 
 
@@ -67,6 +82,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.server_action == "init":
             return run_init(args.dsn)
+        if args.server_action == "trim-log":
+            count = trim_change_log(args.dsn, args.older_than_days)
+            print(f"Deleted {count} change-log entries older than {args.older_than_days} days.")
+            return 0
         return run_add_user(args.login, args.role, args.dsn, args.manager, args.name)
     except ServerAdminError as error:
         raise UserError(str(error)) from None

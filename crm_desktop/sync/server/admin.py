@@ -136,3 +136,33 @@ def assign_clerk(dsn: str, clerk: str, rep: str, valid_until: datetime) -> None:
             " ON CONFLICT (clerk_id, rep_id) DO UPDATE SET valid_until = EXCLUDED.valid_until",
             (ids[Role.CLERK], ids[Role.REP], valid_until),
         )
+
+
+def trim_change_log(dsn: str, older_than_days: int) -> int:
+    """Delete change-log rows older than the given age; returns how many.
+
+    Devices whose cursor is older than what was deleted notice it (sync_meta.log_floor) and
+    download everything again instead of missing changes.
+    """
+    if older_than_days < 1:
+        raise ServerAdminError("Keep at least one day of changes: use --older-than-days 1 or more.")
+    with connect(dsn) as connection, connection.transaction():
+        row = connection.execute(
+            """
+            WITH gone AS (
+                DELETE FROM sync_changes
+                WHERE changed_at < now() - make_interval(days => %s)
+                RETURNING txid
+            )
+            SELECT count(*), max(txid)::text FROM gone
+            """,
+            (older_than_days,),
+        ).fetchone()
+        count, newest = row
+        if count:
+            # Any cursor from before the newest deleted transaction may have missed something.
+            floor = str(int(newest) + 1)
+            connection.execute(
+                "UPDATE sync_meta SET log_floor = greatest(log_floor, %s::text::xid8)", (floor,)
+            )
+    return int(count)

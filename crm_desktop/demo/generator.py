@@ -37,7 +37,7 @@ from crm_desktop.models.choices import (
     Role,
     Stage,
 )
-from crm_desktop.models.entities import ENTITIES, Product, User
+from crm_desktop.models.entities import CUSTOMER_CHILDREN, ENTITIES, Product, User
 from crm_desktop.models.search_keys import customer_search_text, identifier_key
 from crm_desktop.profile import Profile
 from crm_desktop.services import search_index
@@ -704,15 +704,7 @@ class _RowMaker:
         return last["happened_at"], last["next_step_at"]
 
 
-_INSERT_ORDER = (
-    "customers",
-    "customer_identifiers",
-    "contacts",
-    "opportunities",
-    "opportunity_lines",
-    "tasks",
-    "followups",
-)
+_INSERT_ORDER = ("customers", *CUSTOMER_CHILDREN)
 
 _DIALECT = sqlite.dialect()
 _INSERT_SQL = {name: str(insert(_table(name)).compile(dialect=_DIALECT)) for name in _INSERT_ORDER}

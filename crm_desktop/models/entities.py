@@ -252,7 +252,19 @@ class LocalSetting(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-# Tables whose rows sync, by the entity name used in the outbox, exports and the command line.
+# Tables whose rows hang off a customer: they leave a device, come back from undo, and arrive
+# on another rep's device together with it.
+CUSTOMER_CHILDREN = (
+    "customer_identifiers",
+    "contacts",
+    "opportunities",
+    "opportunity_lines",
+    "tasks",
+    "followups",
+)
+
+# Tables whose rows sync, by the entity name used in the outbox, exports and the command line;
+# parents before children, the order in which rows can be inserted.
 ENTITIES: dict[str, type[Tracked]] = {
     "users": User,
     "customers": Customer,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from crm_desktop.models.base import AUDIT_COLUMNS, new_id, utcnow
 from crm_desktop.models.choices import CLOSED_STAGES
 from crm_desktop.models.entities import (
+    CUSTOMER_CHILDREN,
     ENTITIES,
     Contact,
     Customer,
@@ -40,15 +41,6 @@ from crm_desktop.storage.store import Store
 
 NOT_FOUND = QT_TRANSLATE_NOOP("Validation", "No {entity} with id {id} exists (it may be deleted).")
 
-# Children that leave and come back with their customer.
-CUSTOMER_CHILDREN = (
-    "customer_identifiers",
-    "contacts",
-    "opportunities",
-    "opportunity_lines",
-    "tasks",
-    "followups",
-)
 # Customer fields that feed its search text.
 SEARCHED_FIELDS = frozenset({"name", "short_name", "email", "phone", "phone2"})
 

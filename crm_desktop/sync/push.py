@@ -143,6 +143,11 @@ def _send(
 ) -> dict[int, dict[str, Any]]:
     """Apply the entries the server has no receipt for; return every entry's result."""
     with connection.transaction():
+        # The schema defers foreign keys to commit; a violation there would fail the whole
+        # batch on every retry (a stuck queue). Checked per statement, it fails in the entry's
+        # own savepoint and that one entry is refused. The outbox is in the order the changes
+        # were made, so parents always come before the rows that point at them.
+        connection.execute("SET CONSTRAINTS ALL IMMEDIATE")
         receipts = dict(
             connection.execute(
                 "SELECT seq, result FROM sync_pushes WHERE device_id = %s AND seq = ANY(%s)",

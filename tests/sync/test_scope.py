@@ -159,3 +159,22 @@ def test_a_rep_cannot_push_into_another_reps_customer(fleet: Fleet) -> None:
     assert theirs not in rob.ids("customers")
     server = fleet.server_row("customers", theirs)
     assert server["industry"] is None and server["deleted_at"] is None
+
+
+def test_a_change_the_database_rejects_at_commit_does_not_block_the_queue(fleet: Fleet) -> None:
+    """The admin's device adds a contact to a customer hard-deleted on the server meanwhile:
+    that one change is refused, the rest of the outbox still goes through."""
+    ada = fleet.device("ada")
+    doomed = ada.writer.create("customers", {"name": "Doomed"}).primary_id
+    ada.sync()
+    fleet.admin("DELETE FROM customers WHERE id = %s", (doomed,))
+    orphan = ada.writer.create("contacts", {"customer_id": doomed, "name": "Orphan"}).primary_id
+    fine = ada.writer.create("customers", {"name": "Fine"}).primary_id
+    report = ada.sync()
+    assert report.pushed.refused == 1
+    assert ada.outbox() == 0
+    assert fleet.server_row("customers", fine)["name"] == "Fine"
+    [conflict] = ada.conflicts()
+    assert (conflict.kind, conflict.row_id) == ("refused", orphan)
+    assert conflict.reason
+    assert doomed not in ada.ids("customers") and orphan not in ada.ids("contacts")

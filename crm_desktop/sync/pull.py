@@ -205,6 +205,7 @@ def _apply_locally(
         # References are checked at commit: a pulled batch may name rows later in the batch.
         driver.execute("PRAGMA defer_foreign_keys = ON")
         pending = _pending_outbox(session)
+        stamps = _deleted_stamps(driver, pending)
         if delta.full:
             removed += _remove_all_but(driver, delta.rows, pending)
         else:
@@ -215,7 +216,7 @@ def _apply_locally(
             if rows:
                 _upsert(driver, entity, rows)
                 touched_customers |= _customers_of(entity, rows)
-        _reapply_pending(driver, pending)
+        _reapply_pending(driver, pending, stamps)
         _refresh_search(session, driver, None if delta.full else touched_customers)
         driver.execute(
             "INSERT INTO local_settings (key, value) VALUES (?, ?), (?, ?) "
@@ -320,7 +321,26 @@ def _remove_all_but(driver: Any, rows: dict[str, list[tuple]], pending: list[Out
     return removed
 
 
-def _reapply_pending(driver: Any, pending: list[OutboxEntry]) -> None:
+def _deleted_stamps(driver: Any, pending: list[OutboxEntry]) -> dict[tuple[str, str], Any]:
+    """The device's own deleted_at of rows with an unpushed delete, as stored.
+
+    Undo finds the rows a delete removed by that exact value, so it must survive the pull
+    (the entry's made_at is a few microseconds later and would make undo find nothing).
+    """
+    stamps: dict[tuple[str, str], Any] = {}
+    for entry in pending:
+        if entry.op == "delete" and entry.entity in ORDER:
+            found = driver.execute(
+                f"SELECT deleted_at FROM {entry.entity} WHERE id = ?", (entry.row_id,)
+            ).fetchone()
+            if found is not None and found[0] is not None:
+                stamps[(entry.entity, entry.row_id)] = found[0]
+    return stamps
+
+
+def _reapply_pending(
+    driver: Any, pending: list[OutboxEntry], stamps: dict[tuple[str, str], Any]
+) -> None:
     """Local edits not yet pushed stay on top of what was pulled until they are pushed."""
     for entry in pending:
         if entry.op == "update" and entry.changes:
@@ -333,7 +353,9 @@ def _reapply_pending(driver: Any, pending: list[OutboxEntry]) -> None:
                 f"UPDATE {entry.entity} SET {assignments} WHERE id = ?", [*values, entry.row_id]
             )
         elif entry.op in ("delete", "restore"):
-            stamp = _to_sqlite(entry.made_at) if entry.op == "delete" else None
+            stamp = None
+            if entry.op == "delete":
+                stamp = stamps.get((entry.entity, entry.row_id), _to_sqlite(entry.made_at))
             driver.execute(
                 f"UPDATE {entry.entity} SET deleted_at = ? WHERE id = ?", (stamp, entry.row_id)
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from crm_desktop.models.entities import ENTITIES, Conflict, OutboxEntry
 from crm_desktop.profile import Profile, open_profile
 from crm_desktop.services.writer import Writer
-from crm_desktop.sync import link
+from crm_desktop.sync import engine, link
 from crm_desktop.sync.engine import SyncReport, sync_once
 from tests.postgres import CrmDatabase
 
@@ -98,6 +98,20 @@ class Fleet:
     def close(self) -> None:
         for device in self.devices:
             device.profile.close()
+
+
+def typing_during_the_sync(
+    monkeypatch: pytest.MonkeyPatch, type_something: Callable[[], None]
+) -> None:
+    """The user keeps working while the sync runs: a change lands between push and pull."""
+    real_push = engine.push
+
+    def push_then_type(*args: object, **kwargs: object) -> object:
+        report = real_push(*args, **kwargs)
+        type_something()
+        return report
+
+    monkeypatch.setattr(engine, "push", push_then_type)
 
 
 @pytest.fixture

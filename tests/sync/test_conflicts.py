@@ -12,7 +12,7 @@ from crm_desktop import cli
 from crm_desktop.models import base as model_base
 from crm_desktop.services import writer as writer_module
 from crm_desktop.sync import conflicts as sync_conflicts
-from tests.sync.conftest import Device, Fleet
+from tests.sync.conftest import Device, Fleet, typing_during_the_sync
 
 
 def two_robs(fleet: Fleet) -> tuple[Device, Device, str]:
@@ -160,6 +160,31 @@ def test_delete_reaching_the_server_after_an_edit_wins_and_restore_keeps_the_edi
 
     assert undo is not None
     laptop.writer.restore(undo)
+    laptop.sync()
+    desktop.sync()
+    for device in (laptop, desktop):
+        row = device.row("customers", customer_id)
+        assert (row.deleted_at, row.industry) == (None, "Steel")
+
+
+def test_a_delete_made_while_a_sync_runs_can_still_be_undone(
+    fleet: Fleet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    laptop, desktop, customer_id = two_robs(fleet)
+    desktop.writer.update("customers", customer_id, {"industry": "Steel"})
+    desktop.sync()
+    undo = []
+
+    def delete() -> None:
+        undo.append(laptop.writer.delete("customers", [customer_id]).undo)
+
+    typing_during_the_sync(monkeypatch, delete)
+    laptop.sync()  # pulls the desktop's edit on top of the unpushed delete
+    monkeypatch.undo()
+    row = laptop.row("customers", customer_id)
+    assert (row.industry, row.deleted_at is not None) == ("Steel", True)
+    laptop.writer.restore(undo[0])
+    assert laptop.row("customers", customer_id).deleted_at is None
     laptop.sync()
     desktop.sync()
     for device in (laptop, desktop):

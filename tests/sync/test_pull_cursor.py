@@ -3,15 +3,12 @@ trimmed logs, and a server newer than this program."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import psycopg
 import pytest
 
-from crm_desktop.sync import engine
 from crm_desktop.sync.errors import SyncError, SyncProblem
 from crm_desktop.sync.pull import CURSOR_KEY
-from tests.sync.conftest import Device, Fleet
+from tests.sync.conftest import Device, Fleet, typing_during_the_sync
 
 
 def test_a_late_commit_is_not_skipped(fleet: Fleet) -> None:
@@ -44,20 +41,6 @@ def test_plain_sql_changes_arrive(fleet: Fleet) -> None:
     report = rob.sync()
     assert not report.pulled.full
     assert rob.row("customers", customer_id).industry == "Mining"
-
-
-def typing_during_the_sync(
-    monkeypatch: pytest.MonkeyPatch, type_something: Callable[[], None]
-) -> None:
-    """The user keeps working while the sync runs: a change lands between push and pull."""
-    real_push = engine.push
-
-    def push_then_type(*args: object, **kwargs: object) -> object:
-        report = real_push(*args, **kwargs)
-        type_something()
-        return report
-
-    monkeypatch.setattr(engine, "push", push_then_type)
 
 
 def test_truncate_forces_a_full_resync_that_keeps_the_outbox(

@@ -29,7 +29,6 @@ from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import ENTITIES, Conflict, LocalSetting, OutboxEntry
 from crm_desktop.storage.store import Store
 from crm_desktop.sync.codec import canonical, from_json, synced_columns, to_server
-from crm_desktop.sync.errors import SyncError, SyncProblem
 
 BATCH = 500
 # The highest outbox seq whose result was recorded (and the entry removed) on this device.
@@ -67,7 +66,11 @@ def push(
             stamps = _delete_stamps(session, entries)
         if not entries:
             return report
-        results = _send(connection, device, entries, stamps)
+        try:
+            results = _send(connection, device, entries, stamps)
+        except _SeqTaken as taken:
+            _move_above(store, taken.first, taken.highest)
+            continue
         with store.write() as session:
             for entry in entries:
                 _record(session, entry, results[entry.seq], report)
@@ -81,6 +84,33 @@ def push(
         done += len(entries)
         if progress is not None:
             progress("push", done, max(total, done))
+
+
+class _SeqTaken(Exception):
+    """The server holds a receipt for another change under one of these seqs."""
+
+    def __init__(self, first: int, highest: int) -> None:
+        super().__init__(first, highest)
+        self.first = first
+        self.highest = highest
+
+
+def _move_above(store: Store, first: int, highest: int) -> None:
+    """Renumber entries from `first` on above every seq used here or on the server, in order.
+
+    This happens when the profile was restored from an older copy of itself: the device id is
+    the same, but the numbers it hands out again were already used for changes since pushed.
+    """
+    with store.write() as session:
+        local_high = session.scalar(select(func.max(OutboxEntry.seq))) or 0
+        shift = max(highest, local_high, _pushed_through(session))
+        session.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.seq >= first)
+            .values(seq=OutboxEntry.seq + shift)
+            .execution_options(synchronize_session=False)
+        )
+        session.merge(LocalSetting(key=PUSHED_THROUGH_KEY, value=str(shift)))
 
 
 def _pushed_through(session: Any) -> int:
@@ -159,10 +189,10 @@ def _send(
                 # A receipt for another change under this number would drop this one unseen.
                 key = receipts[entry.seq].get("entry")
                 if key is not None and key != _entry_key(entry):
-                    raise SyncError(
-                        SyncProblem.SERVER,
-                        f"push receipt {entry.seq} belongs to another change ({key})",
-                    )
+                    highest = connection.execute(
+                        "SELECT max(seq) FROM sync_pushes WHERE device_id = %s", (device,)
+                    ).fetchone()
+                    raise _SeqTaken(entry.seq, highest[0] if highest else entry.seq)
                 continue
             try:
                 with connection.transaction():

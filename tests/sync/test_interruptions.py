@@ -4,14 +4,18 @@ restarted) loses nothing locally and applies nothing twice on the server."""
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 import textwrap
+from contextlib import closing
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from crm_desktop.storage.store import STORE_FILE
 from crm_desktop.sync import push as push_module
 from crm_desktop.sync.engine import CrashPoints
 from crm_desktop.sync.errors import SyncError, SyncProblem
@@ -199,3 +203,32 @@ def test_server_restarted_between_push_and_pull(fleet: Fleet, pg_server: Postgre
     assert laptop.row("customers", customer_id).industry == "Steel"
     assert laptop.outbox() == 0
     assert laptop.conflicts() == []
+
+
+def test_a_profile_restored_from_an_older_copy_still_pushes_its_new_work(fleet: Fleet) -> None:
+    """Its outbox numbers start again where the copy left off, below numbers already pushed:
+    the new changes must not be taken for the old ones the server has receipts for."""
+    device = fleet.device("rob", name="laptop")
+    device.sync()
+    backup = fleet.base / "backup.sqlite3"
+    with (
+        closing(sqlite3.connect(device.profile.store.path)) as source,
+        closing(sqlite3.connect(backup)) as copy,
+    ):
+        source.backup(copy)
+    first = device.writer.create("customers", {"name": "Before"}).primary_id
+    device.writer.update("customers", first, {"industry": "Paper"})
+    device.sync()
+    device.profile.close()
+    for leftover in device.directory.glob(f"{STORE_FILE}*"):
+        leftover.unlink()
+    shutil.copyfile(backup, device.directory / STORE_FILE)
+
+    restored = fleet.device("rob", name="laptop")
+    second = restored.writer.create("customers", {"name": "After"}).primary_id
+    restored.writer.update("customers", second, {"industry": "Steel"})
+    restored.sync()
+    assert restored.outbox() == 0
+    assert fleet.server_row("customers", second)["industry"] == "Steel"
+    assert fleet.server_row("customers", first)["industry"] == "Paper"
+    assert restored.row("customers", first).name == "Before"

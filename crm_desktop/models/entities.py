@@ -218,6 +218,10 @@ class OutboxEntry(Base):
     made_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     made_by: Mapped[str | None] = mapped_column(String(36))
 
+    # AUTOINCREMENT: SQLite never hands out a seq again, even after the outbox was emptied.
+    # Push receipts are keyed by (device, seq); a reused seq would find an old receipt.
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
 
 class Conflict(Base):
     """A value that lost at the server, kept so nobody's typing is ever silently dropped.

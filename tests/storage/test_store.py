@@ -83,3 +83,21 @@ def test_store_from_a_newer_program_is_refused_untouched(tmp_path: Path) -> None
             "from_the_future",
         )
     raw.close()
+
+
+def test_outbox_numbers_are_never_reused(tmp_path: Path) -> None:
+    from crm_desktop.profile import open_profile
+
+    profile = open_profile(tmp_path)
+    try:
+        writer = profile.writer()
+        writer.create("customers", {"name": "First"})
+        with profile.store.write() as session:
+            first = session.execute(text("SELECT max(seq) FROM outbox")).scalar()
+            session.execute(text("DELETE FROM outbox"))  # as a sync does once pushed
+        writer.create("customers", {"name": "Second"})
+        with profile.store.read() as session:
+            second = session.execute(text("SELECT min(seq) FROM outbox")).scalar()
+        assert second > first
+    finally:
+        profile.close()

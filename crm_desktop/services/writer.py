@@ -26,9 +26,7 @@ from crm_desktop.models.entities import (
     CustomerIdentifier,
     FollowUp,
     Opportunity,
-    OpportunityLine,
     OutboxEntry,
-    Task,
 )
 from crm_desktop.models.fields import entity_label
 from crm_desktop.models.phones import DEFAULT_REGION
@@ -403,5 +401,4 @@ class Writer:
             return session.scalar(select(func.count()).select_from(OutboxEntry)) or 0
 
 
-__all__ = ["CUSTOMER_CHILDREN", "ChangeSet", "UndoToken", "UnitOfWork", "Writer"]
-_ = (Opportunity, OpportunityLine, Task)  # re-exported entity names used by callers' typing
+__all__ = ["ChangeSet", "UndoToken", "UnitOfWork", "Writer"]

@@ -26,7 +26,7 @@ import psycopg
 from psycopg import sql
 from sqlalchemy import select
 
-from crm_desktop.models.entities import Customer, OutboxEntry
+from crm_desktop.models.entities import CUSTOMER_CHILDREN, ENTITIES, Customer, OutboxEntry
 from crm_desktop.models.search_keys import customer_search_text
 from crm_desktop.services import search_index
 from crm_desktop.storage.store import Store
@@ -35,26 +35,7 @@ from crm_desktop.sync.codec import from_json, from_server, synced_columns
 CURSOR_KEY = "sync_cursor"
 EPOCH_KEY = "sync_epoch"
 # Parents before children, so every reference points at a row that is already there.
-ORDER = (
-    "users",
-    "products",
-    "customers",
-    "customer_identifiers",
-    "contacts",
-    "opportunities",
-    "opportunity_lines",
-    "tasks",
-    "followups",
-)
-# Tables whose rows hang off a customer and leave or arrive with it.
-CUSTOMER_CHILDREN = (
-    "customer_identifiers",
-    "contacts",
-    "opportunities",
-    "opportunity_lines",
-    "tasks",
-    "followups",
-)
+ORDER = tuple(ENTITIES)
 FETCH_BATCH = 5000
 # Past this many changed customers one pass over all of them beats a long IN (...) list.
 REFRESH_ALL_FROM = 20_000

@@ -16,7 +16,6 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from operator import itemgetter
@@ -41,6 +40,7 @@ from crm_desktop.models.entities import CUSTOMER_CHILDREN, ENTITIES, Product, Us
 from crm_desktop.models.search_keys import customer_search_text, identifier_key
 from crm_desktop.profile import Profile
 from crm_desktop.services import search_index
+from crm_desktop.storage.bulk import bulk_load
 
 # Rows per bulk insert: big enough that SQLite's executemany dominates, small enough to keep
 # memory flat for 100,000 customers.
@@ -48,7 +48,6 @@ CUSTOMERS_PER_BATCH = 5000
 # Below these sizes worker processes and index rebuilds cost more than they save.
 PARALLEL_FROM_BATCHES = 4
 BULK_LOAD_FROM = 20_000
-BULK_LOAD_CACHE_KIB = 512 * 1024
 
 # Extra sales reps the demo adds so ownership is spread like in a real team: (login, name).
 DEMO_REPS = (
@@ -145,7 +144,7 @@ def make_demo(
             for index in range(batches)
         ]
         searchable: list[tuple[str, str]] = []
-        with _bulk_load(session, enabled=customers >= BULK_LOAD_FROM):
+        with bulk_load(session, _INSERT_ORDER, enabled=customers >= BULK_LOAD_FROM):
             for batch in _made(plans, workers):
                 connection = session.connection()
                 for table_name, rows in batch.items():
@@ -221,38 +220,6 @@ def _made(plans: list[_BatchPlan], workers: int) -> Iterator[Batch]:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
-
-
-@contextmanager
-def _bulk_load(session: Session, *, enabled: bool) -> Iterator[None]:
-    """Tune SQLite for one big load: a large page cache, and the demo tables' secondary indexes
-    dropped for the load and recreated afterwards.
-
-    With the default 2 MB cache, random-UUID key inserts spill pages to the WAL and read them
-    back; one sort per index at the end is several times faster than updating eleven indexes of
-    customers row by row. The exact SQL SQLite holds is replayed, so the schema is unchanged, and
-    it all happens inside the caller's transaction: a failed demo leaves the indexes as they were.
-    """
-    if not enabled:
-        yield
-        return
-    connection = session.connection()
-    cache_size = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_LOAD_CACHE_KIB}")
-    names = ", ".join(f"'{name}'" for name in _INSERT_ORDER)
-    indexes = connection.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master "
-        f"WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({names})"
-    ).all()
-    try:
-        for name, _ in indexes:
-            connection.exec_driver_sql(f'DROP INDEX "{name}"')
-        yield
-        for _, sql in indexes:
-            connection.exec_driver_sql(sql)
-    finally:
-        # The pooled connection outlives the demo; give it back its normal cache.
-        connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache_size)}")
 
 
 def _table(entity: str) -> Table:

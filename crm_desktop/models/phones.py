@@ -51,6 +51,11 @@ def phone_search_keys(e164: str | None) -> list[str]:
     national form (trunk 0 included), so the start of either finds it ("86...", "138...")."""
     if not e164:
         return []
+    if len(e164) == 14 and e164.startswith("+861") and e164[1:].isdigit():
+        # A mainland mobile (+86 1xx xxxx xxxx): its national form is its last 11 digits.
+        # Most numbers are these, and phonenumbers' parsing costs ~60 µs a number, which is
+        # most of a first sync's search-text work at 100,000 customers.
+        return [e164[1:], e164[3:]]
     keys = [_NOT_DIGITS.sub("", e164)]
     try:
         number = phonenumbers.parse(e164, None)

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, DateTime
+from sqlalchemy import Date, DateTime, String, Text
 
 from crm_desktop.models.entities import ENTITIES
 
@@ -58,17 +58,34 @@ def from_json(entity: str, column: str, value: Any) -> Any:
     return value
 
 
+def server_select_list(entity: str) -> list[str]:
+    """SQL expressions that make the server return each synced column already in the form the
+    local store keeps it (ids as text, times as SQLite's UTC text), so rows need no conversion
+    in Python: for 100,000 rows that conversion cost more than reading them."""
+    expressions = []
+    for name in synced_columns(entity):
+        column_type = _column_type(entity, name)
+        quoted = '"' + name + '"'
+        if isinstance(column_type, DateTime):
+            expressions.append(f"to_char({quoted} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')")
+        elif isinstance(column_type, Date | String | Text):
+            expressions.append(f"{quoted}::text")
+        else:
+            expressions.append(quoted)
+    return expressions
+
+
+def to_sqlite(value: Any) -> Any:
+    """A local Python value as SQLAlchemy's SQLite types store it."""
+    if isinstance(value, datetime):
+        return value.isoformat(" ", "microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
 def to_server(value: Any) -> Any:
     """A local value as a server parameter: naive UTC times become aware."""
     if isinstance(value, datetime) and value.tzinfo is None:
         return value.replace(tzinfo=UTC)
-    return value
-
-
-def from_server(value: Any) -> Any:
-    """A server value in its local form: aware times to naive UTC, uuids to text."""
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(UTC).replace(tzinfo=None)
-    if isinstance(value, uuid.UUID):
-        return str(value)
     return value

@@ -29,14 +29,22 @@ from sqlalchemy import select
 from crm_desktop.models.entities import CUSTOMER_CHILDREN, ENTITIES, Customer, OutboxEntry
 from crm_desktop.models.search_keys import customer_search_text
 from crm_desktop.services import search_index
+from crm_desktop.storage.bulk import bulk_load
 from crm_desktop.storage.store import Store
-from crm_desktop.sync.codec import from_json, from_server, synced_columns
+from crm_desktop.sync.codec import (
+    from_json,
+    server_select_list,
+    synced_columns,
+    to_sqlite,
+)
 
 CURSOR_KEY = "sync_cursor"
 EPOCH_KEY = "sync_epoch"
 # Parents before children, so every reference points at a row that is already there.
 ORDER = tuple(ENTITIES)
 FETCH_BATCH = 5000
+# From this many rows a pull is written like a bulk load (see storage/bulk.py).
+BULK_LOAD_FROM = 20_000
 # Past this many changed customers one pass over all of them beats a long IN (...) list.
 REFRESH_ALL_FROM = 20_000
 Progress = Callable[[str, int, int], None]
@@ -135,19 +143,20 @@ def _fetch(
     where: tuple[str, list[str]] | None,
     progress: Progress | None,
 ) -> list[tuple]:
-    columns = synced_columns(entity)
+    # The expressions come from our own column list (no user input); the table is quoted.
     statement = sql.SQL("SELECT {} FROM {}").format(
-        sql.SQL(", ").join(map(sql.Identifier, columns)), sql.Identifier(entity)
+        sql.SQL(", ").join(sql.SQL(e) for e in server_select_list(entity)),
+        sql.Identifier(entity),
     )
     parameters: tuple = ()
     if where is not None:
         statement += sql.SQL(" WHERE {} = ANY(%s::uuid[])").format(sql.Identifier(where[0]))
         parameters = (where[1],)
     rows: list[tuple] = []
-    with connection.cursor(binary=True) as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(statement, parameters)
         while batch := cursor.fetchmany(FETCH_BATCH):
-            rows.extend(tuple(from_server(value) for value in row) for row in batch)
+            rows.extend(batch)
             if progress is not None:
                 progress(f"pull:{entity}", len(rows), 0)
     return rows
@@ -192,11 +201,13 @@ def _apply_locally(
         else:
             removed += _remove_missing(driver, delta.missing)
         touched_customers: set[str] = set()
-        for entity in ORDER:
-            rows = delta.rows.get(entity)
-            if rows:
-                _upsert(driver, entity, rows)
-                touched_customers |= _customers_of(entity, rows)
+        received = sum(len(rows) for rows in delta.rows.values())
+        with bulk_load(session, ORDER, enabled=received >= BULK_LOAD_FROM):
+            for entity in ORDER:
+                rows = delta.rows.get(entity)
+                if rows:
+                    _upsert(driver, entity, rows)
+                    touched_customers |= _customers_of(entity, rows)
         _reapply_pending(driver, pending, stamps)
         _refresh_search(session, driver, None if delta.full else touched_customers)
         driver.execute(
@@ -229,18 +240,7 @@ def _upsert(driver: Any, entity: str, rows: list[tuple]) -> None:
             f"INSERT INTO {entity} ({names}) VALUES ({marks}) "
             f"ON CONFLICT (id) DO UPDATE SET {updates}"
         )
-    driver.executemany(statement, [tuple(_to_sqlite(v) for v in row) for row in rows])
-
-
-def _to_sqlite(value: Any) -> Any:
-    """What SQLAlchemy's SQLite types store: times as 'YYYY-MM-DD HH:MM:SS.ffffff'."""
-    from datetime import date, datetime
-
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+    driver.executemany(statement, rows)
 
 
 def _customers_of(entity: str, rows: list[tuple]) -> set[str]:
@@ -328,7 +328,7 @@ def _reapply_pending(
             names = [name for name in entry.changes if name in synced_columns(entry.entity)]
             if not names:
                 continue
-            values = [_to_sqlite(from_json(entry.entity, n, entry.changes[n])) for n in names]
+            values = [to_sqlite(from_json(entry.entity, n, entry.changes[n])) for n in names]
             assignments = ", ".join(f"{name} = ?" for name in names)
             driver.execute(
                 f"UPDATE {entry.entity} SET {assignments} WHERE id = ?", [*values, entry.row_id]
@@ -336,7 +336,7 @@ def _reapply_pending(
         elif entry.op in ("delete", "restore"):
             stamp = None
             if entry.op == "delete":
-                stamp = stamps.get((entry.entity, entry.row_id), _to_sqlite(entry.made_at))
+                stamp = stamps.get((entry.entity, entry.row_id), to_sqlite(entry.made_at))
             driver.execute(
                 f"UPDATE {entry.entity} SET deleted_at = ? WHERE id = ?", (stamp, entry.row_id)
             )

@@ -64,3 +64,18 @@ def test_identifier_keys_and_query_terms() -> None:
     assert identifier_key("粤b 123-45") == "粤B12345"
     assert query_terms("+86 138 0013 8000") == [{"8613800138000", "+86 138 0013 8000"}]
     assert query_terms("华强  深圳") == [{"华强"}, {"深圳"}]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["13800138000", "+86 199 1234 5678", "010-1234 5678", "400 810 8888", "+1 650 253 0000"],
+)
+def test_mobile_fast_path_gives_what_phonenumbers_gives(typed: str) -> None:
+    import phonenumbers
+
+    e164 = normalize_phone(typed)
+    number = phonenumbers.parse(e164, None)
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    digits = "".join(ch for ch in national if ch.isdigit())
+    expected = [e164[1:]] + ([digits] if digits != e164[1:] else [])
+    assert phone_search_keys(e164) == expected

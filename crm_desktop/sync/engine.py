@@ -77,7 +77,12 @@ def sync_once(
         report = SyncReport()
         report.pushed = push(profile.store, connection, device, progress, crash.after_push_sent)
         report.pulled = pull(
-            profile.store, connection, report.pushed.refetch, progress, crash.after_pull_read
+            profile.store,
+            connection,
+            report.pushed.refetch,
+            progress,
+            crash.after_pull_read,
+            report.pushed.transactions,
         )
     except psycopg.OperationalError as error:
         raise links.classify_connect_error(error) from None

@@ -72,8 +72,10 @@ def pull(
     refetch: Iterable[tuple[str, str]] = (),
     progress: Progress | None = None,
     before_local_commit: Callable[[], None] | None = None,
+    own_transactions: Iterable[str] = (),
 ) -> PullReport:
-    delta = _read_server(store, connection, set(refetch), progress)
+    """`own_transactions`: this device's push transactions, whose changes it has already."""
+    delta = _read_server(store, connection, set(refetch), progress, sorted(own_transactions))
     report = PullReport(full=delta.full)
     report.received = sum(len(rows) for rows in delta.rows.values())
     report.removed = _apply_locally(store, delta, before_local_commit)
@@ -88,6 +90,7 @@ def _read_server(
     connection: psycopg.Connection,
     refetch: set[tuple[str, str]],
     progress: Progress | None,
+    own_transactions: list[str] | None = None,
 ) -> _Delta:
     cursor, seen_epoch = store.setting(CURSOR_KEY), store.setting(EPOCH_KEY)
     with connection.transaction():
@@ -113,9 +116,10 @@ def _read_server(
                 SELECT entity, row_id::text, op FROM sync_changes
                 WHERE txid >= pg_snapshot_xmin(%(cursor)s::pg_snapshot)
                   AND NOT pg_visible_in_snapshot(txid, %(cursor)s::pg_snapshot)
+                  AND NOT txid = ANY(%(own)s::xid8[])
                 ORDER BY seq
                 """,
-                {"cursor": cursor},
+                {"cursor": cursor, "own": own_transactions or []},
             ).fetchall()
             full = any(op == "truncate" for _, _, op in changes)
             for entity, row_id, _op in changes:

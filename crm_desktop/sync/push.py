@@ -43,6 +43,9 @@ class PushReport:
     refused: int = 0
     # Rows whose server version differs from ours after the push: the pull must fetch them.
     refetch: set[tuple[str, str]] = field(default_factory=set)
+    # Server transactions of this push: their changes are ours already, so the pull that
+    # follows need not bring them back (rows listed in `refetch` are fetched regardless).
+    transactions: set[str] = field(default_factory=set)
 
 
 def push(
@@ -67,7 +70,7 @@ def push(
         if not entries:
             return report
         try:
-            results = _send(connection, device, entries, stamps)
+            results = _send(connection, device, entries, stamps, report.transactions)
         except _SeqTaken as taken:
             _move_above(store, taken.first, taken.highest)
             continue
@@ -170,6 +173,7 @@ def _send(
     device: str,
     entries: list[OutboxEntry],
     stamps: dict[int, datetime] | None = None,
+    transactions: set[str] | None = None,
 ) -> dict[int, dict[str, Any]]:
     """Apply the entries the server has no receipt for; return every entry's result."""
     with connection.transaction():
@@ -178,6 +182,8 @@ def _send(
         # own savepoint and that one entry is refused. The outbox is in the order the changes
         # were made, so parents always come before the rows that point at them.
         connection.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        if transactions is not None:
+            transactions.add(connection.execute("SELECT pg_current_xact_id()::text").fetchone()[0])
         receipts = dict(
             connection.execute(
                 "SELECT seq, result FROM sync_pushes WHERE device_id = %s AND seq = ANY(%s)",

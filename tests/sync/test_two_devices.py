@@ -69,3 +69,15 @@ def test_a_second_sync_with_nothing_to_do_moves_nothing(fleet: Fleet) -> None:
     assert again.pushed.applied == 0
     assert again.pulled.received == 0
     assert not again.pulled.full
+
+
+def test_own_pushed_changes_do_not_come_back(fleet: Fleet) -> None:
+    laptop, desktop = fleet.device("rob"), fleet.device("rob")
+    customer_id = laptop.writer.create("customers", {"name": "Acme"}).primary_id
+    laptop.sync()
+    desktop.sync()
+    laptop.writer.update("customers", customer_id, {"industry": "Steel"})
+    report = laptop.sync()
+    assert report.pushed.applied == 1
+    assert report.pulled.received == 0  # the laptop has its own change already
+    assert desktop.sync().pulled.received == 1  # everyone else gets it

@@ -29,6 +29,24 @@ def customer_search_text(
     return SEPARATOR.join(parts)
 
 
+def search_text_of(
+    name: str | None,
+    short_name: str | None,
+    email: str | None,
+    phones: Iterable[str | None],
+    contacts: Iterable[tuple[str | None, str | None, str | None, str | None]],
+    identifiers: Iterable[str],
+) -> str:
+    """A customer's search text from its own fields, its contacts' (name, email, phone,
+    mobile) and its identifier values: the one composition every writer of it uses."""
+    people = list(contacts)
+    return customer_search_text(
+        [name, short_name, email] + [p[0] for p in people] + [p[1] for p in people],
+        [*phones] + [p[2] for p in people] + [p[3] for p in people],
+        identifiers,
+    )
+
+
 def query_terms(query: str) -> list[set[str]]:
     """Each term a customer must match, as the set of spellings any one of which counts.
 

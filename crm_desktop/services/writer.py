@@ -31,7 +31,7 @@ from crm_desktop.models.entities import (
 from crm_desktop.models.fields import entity_label
 from crm_desktop.models.phones import DEFAULT_REGION
 from crm_desktop.models.rules import clean_values
-from crm_desktop.models.search_keys import customer_search_text, identifier_key
+from crm_desktop.models.search_keys import identifier_key, search_text_of
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.services import search_index
 from crm_desktop.services.changes import ChangeSet, UndoToken
@@ -336,13 +336,12 @@ def refresh_search_text(session: Session, customer_id: str) -> tuple[str, str] |
             Contact.customer_id == customer_id, Contact.deleted_at.is_(None)
         )
     ).all()
-    customer.search_text = customer_search_text(
-        [customer.name, customer.short_name, customer.email]
-        + [c.name for c in contacts]
-        + [c.email for c in contacts],
-        [customer.phone, customer.phone2]
-        + [c.phone for c in contacts]
-        + [c.mobile for c in contacts],
+    customer.search_text = search_text_of(
+        customer.name,
+        customer.short_name,
+        customer.email,
+        [customer.phone, customer.phone2],
+        [tuple(c) for c in contacts],
         identifiers,
     )
     return customer.id, customer.search_text

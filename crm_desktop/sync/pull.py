@@ -27,7 +27,7 @@ from psycopg import sql
 from sqlalchemy import select
 
 from crm_desktop.models.entities import CUSTOMER_CHILDREN, ENTITIES, Customer, OutboxEntry
-from crm_desktop.models.search_keys import customer_search_text
+from crm_desktop.models.search_keys import search_text_of
 from crm_desktop.services import search_index
 from crm_desktop.storage.bulk import bulk_load
 from crm_desktop.storage.store import Store
@@ -379,10 +379,12 @@ def _refresh_search(session: Any, driver: Any, customers: set[str] | None) -> No
         identifiers[row[0]].append(row[1])
     pairs = []
     for customer_id, name, short_name, email, phone, phone2 in own:
-        people = contacts.get(customer_id, [])
-        text = customer_search_text(
-            [name, short_name, email] + [p[0] for p in people] + [p[1] for p in people],
-            [phone, phone2] + [p[2] for p in people] + [p[3] for p in people],
+        text = search_text_of(
+            name,
+            short_name,
+            email,
+            [phone, phone2],
+            contacts.get(customer_id, []),
             identifiers.get(customer_id, []),
         )
         pairs.append((customer_id, text))

@@ -40,6 +40,10 @@ from crm_desktop.sync.codec import (
 
 CURSOR_KEY = "sync_cursor"
 EPOCH_KEY = "sync_epoch"
+# What the user may see, as the server puts it: his role and whose customers he sees. A
+# change (a clerk's assignment ending, a rep joining a manager's team, a new role) has no row
+# in the change log, and may even come from the passing of time, so the pull compares it.
+SCOPE_KEY = "sync_scope"
 # Parents before children, so every reference points at a row that is already there.
 ORDER = tuple(ENTITIES)
 FETCH_BATCH = 5000
@@ -64,6 +68,7 @@ class _Delta:
     epoch: str
     rows: dict[str, list[tuple]]  # entity -> rows in synced_columns order, local types
     missing: dict[str, set[str]]  # entity -> ids asked for that the server no longer shows
+    scope: str = ""
 
 
 def pull(
@@ -93,12 +98,15 @@ def _read_server(
     own_transactions: list[str] | None = None,
 ) -> _Delta:
     cursor, seen_epoch = store.setting(CURSOR_KEY), store.setting(EPOCH_KEY)
+    seen_scope = store.setting(SCOPE_KEY)
     with connection.transaction():
         # The snapshot and every read below see one consistent state of the server.
         connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        snapshot, epoch, trimmed_past, restored = connection.execute(
+        snapshot, epoch, scope, trimmed_past, restored = connection.execute(
             """
             SELECT pg_current_snapshot()::text, epoch::text,
+                   coalesce(crm_current_role(), '') || ' '
+                       || coalesce(crm_visible_owner_ids()::text, ''),
                    %(cursor)s::pg_snapshot IS NOT NULL
                        AND pg_snapshot_xmin(%(cursor)s::pg_snapshot) < log_floor,
                    %(cursor)s::pg_snapshot IS NOT NULL
@@ -108,7 +116,9 @@ def _read_server(
             """,
             {"cursor": cursor},
         ).fetchone()
-        full = cursor is None or epoch != seen_epoch or trimmed_past or restored
+        full = (
+            cursor is None or epoch != seen_epoch or scope != seen_scope or trimmed_past or restored
+        )
         wanted: dict[str, set[str]] = defaultdict(set)
         if not full:
             changes = connection.execute(
@@ -129,7 +139,7 @@ def _read_server(
                 wanted[entity].add(row_id)
         if full:
             rows = {entity: _fetch(connection, entity, None, progress) for entity in ORDER}
-            return _Delta(True, snapshot, epoch, rows, {})
+            return _Delta(True, snapshot, epoch, rows, {}, scope)
         rows, missing = {}, {}
         for entity in ORDER:
             ids = wanted.get(entity)
@@ -138,7 +148,7 @@ def _read_server(
                 got = {row[0] for row in rows[entity]}
                 missing[entity] = ids - got
         _add_arriving_children(store, connection, rows, progress)
-    return _Delta(False, snapshot, epoch, rows, missing)
+    return _Delta(False, snapshot, epoch, rows, missing, scope)
 
 
 def _fetch(
@@ -215,9 +225,9 @@ def _apply_locally(
         _reapply_pending(driver, pending, stamps)
         _refresh_search(session, driver, None if delta.full else touched_customers)
         driver.execute(
-            "INSERT INTO local_settings (key, value) VALUES (?, ?), (?, ?) "
+            "INSERT INTO local_settings (key, value) VALUES (?, ?), (?, ?), (?, ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (CURSOR_KEY, delta.snapshot, EPOCH_KEY, delta.epoch),
+            (CURSOR_KEY, delta.snapshot, EPOCH_KEY, delta.epoch, SCOPE_KEY, delta.scope),
         )
         if before_local_commit is not None:
             before_local_commit()

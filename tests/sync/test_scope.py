@@ -178,3 +178,38 @@ def test_a_change_the_database_rejects_at_commit_does_not_block_the_queue(fleet:
     assert (conflict.kind, conflict.row_id) == ("refused", orphan)
     assert conflict.reason
     assert doomed not in ada.ids("customers") and orphan not in ada.ids("contacts")
+
+
+def test_a_team_change_rescopes_the_managers_device(fleet: Fleet) -> None:
+    """No row of rae's customers changes when she joins mia's team; mia's device must notice."""
+    rae, mia = fleet.device("rae"), fleet.device("mia")
+    customer_id, children = customer_with_children(rae)
+    rae.sync()
+    mia.sync()
+    assert not holds(mia, customer_id, children)
+
+    fleet.admin("UPDATE users SET manager_id = %s WHERE login = 'rae'", (fleet.user_ids["mia"],))
+    assert mia.sync().pulled.full
+    assert holds(mia, customer_id, children)
+
+    fleet.admin("UPDATE users SET manager_id = NULL WHERE login = 'rae'")
+    mia.sync()
+    assert not holds(mia, customer_id, children)
+
+
+def test_a_clerks_assignment_running_out_takes_the_customers_away(fleet: Fleet) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from crm_desktop.sync.server.admin import assign_clerk
+
+    fleet.db.add_user("cal", "clerk")
+    rob, cal = fleet.device("rob"), fleet.device("cal")
+    customer_id, children = customer_with_children(rob)
+    rob.sync()
+    assign_clerk(fleet.db.admin_dsn, "cal", "rob", datetime.now(UTC) + timedelta(days=1))
+    cal.sync()
+    assert holds(cal, customer_id, children)
+    # The grace period ends: nothing in the change log says so, only the clock.
+    fleet.admin("UPDATE clerk_assignments SET valid_until = now() - interval '1 minute'")
+    cal.sync()
+    assert not holds(cal, customer_id, children)

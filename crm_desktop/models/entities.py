@@ -227,8 +227,10 @@ class Conflict(Base):
     """A value that lost at the server, kept so nobody's typing is ever silently dropped.
 
     kind: `same_field` (someone else changed the field first; `kept_value` is theirs),
-    `edited_deleted` (the record was deleted while this edit was offline), `refused` (the server
-    would not take the change; `reason` says why, `field` is empty).
+    `edited_deleted` (the record was deleted while this edit was offline), `deleted_over_edit`
+    (this device's delete removed a record someone else had changed meanwhile; `reason` names
+    him; his values stay in the deleted record), `refused` (the server would not take the
+    change; `reason` says why, `field` is empty).
     """
 
     __tablename__ = "conflicts"

@@ -63,6 +63,10 @@ class UnitOfWork:
         self.changes = ChangeSet()
         self._stale_search: set[str] = set()
         self._stale_followups: set[str] = set()
+        # One time for the whole transaction: a row's updated_at and its outbox entry's made_at
+        # are then equal, and the server (which stamps rows with made_at) agrees with the device
+        # on when each row last changed.
+        self.now = utcnow()
 
     # -- public operations -------------------------------------------------------------------
 
@@ -72,7 +76,7 @@ class UnitOfWork:
         cleaned = clean_values(entity, values, self.region, creating=True)
         self._apply_defaults(entity, cleaned)
         self._check_refs(entity, cleaned)
-        now = utcnow()
+        now = self.now
         model = ENTITIES[entity]
         row = model(id=row_id or new_id(), **cleaned)
         row.created_at = row.updated_at = now
@@ -105,7 +109,7 @@ class UnitOfWork:
                 setattr(row, key, value)
             extra = self._derived_changes(entity, row, changed)
             changed.update(extra)
-            row.updated_at = utcnow()
+            row.updated_at = self.now
             row.updated_by = self.user_id
             base = {k: previous.get(k) for k in changed}
             self._outbox(entity, row_id, "update", changed, base)
@@ -118,7 +122,7 @@ class UnitOfWork:
     def delete(self, entity: str, ids: Iterable[str]) -> UndoToken:
         """Soft-delete rows (a customer takes its contacts, opportunities... with it)."""
         ids = tuple(dict.fromkeys(ids))
-        stamp = utcnow()
+        stamp = self.now
         for row_id in ids:
             self._live(entity, row_id)
         self._set_deleted(entity, ENTITIES[entity].id.in_(ids), stamp, "delete")
@@ -205,7 +209,7 @@ class UnitOfWork:
         if key and cleaned.get(key) is None:
             cleaned[key] = self.user_id
         if entity == "followups" and cleaned.get("happened_at") is None:
-            cleaned["happened_at"] = utcnow()
+            cleaned["happened_at"] = self.now
         if entity == "opportunity_lines":
             opportunity = self.session.get(Opportunity, cleaned["opportunity_id"])
             if opportunity is not None:
@@ -230,9 +234,9 @@ class UnitOfWork:
         extra: dict[str, Any] = {}
         if entity == "opportunities" and "stage" in changed:
             closed = changed["stage"] in CLOSED_STAGES
-            extra["closed_at"] = utcnow() if closed else None
+            extra["closed_at"] = self.now if closed else None
         if entity == "tasks" and "done" in changed:
-            extra["done_at"] = utcnow() if changed["done"] else None
+            extra["done_at"] = self.now if changed["done"] else None
         for key, value in extra.items():
             setattr(row, key, value)
         return extra
@@ -254,11 +258,11 @@ class UnitOfWork:
         model = ENTITIES[entity]
         state = model.deleted_at.is_(None) if was is None else model.deleted_at == was
         rows = self.session.execute(
-            select(model.id, *self._parent_columns(model)).where(where, state)
+            select(model.id, model.updated_at, *self._parent_columns(model)).where(where, state)
         ).all()
         if not rows:
             return
-        now = utcnow()
+        now = self.now
         ids = [r[0] for r in rows]
         self.session.execute(
             update(model)
@@ -267,16 +271,19 @@ class UnitOfWork:
             .execution_options(synchronize_session="fetch")
         )
         kind = "deleted" if op == "delete" else "created"
-        for row in rows:
-            self._outbox(entity, row[0], op, {}, {})
-            self.changes.add(kind, entity, row[0])
-            if len(row) > 1 and row[1] is not None:
+        for row_id, last_changed, *parent in rows:
+            # The base of a delete is when the row last changed as this device saw it: the
+            # server can then tell a delete that overrides someone else's later edit.
+            self._outbox(entity, row_id, op, {}, {"updated_at": last_changed})
+            self.changes.add(kind, entity, row_id)
+            customer_id = parent[0] if parent else None
+            if customer_id is not None:
                 if entity in ("contacts", "customer_identifiers"):
-                    self._stale_search.add(row[1])
+                    self._stale_search.add(customer_id)
                 if entity == "followups":
-                    self._stale_followups.add(row[1])
+                    self._stale_followups.add(customer_id)
                 if entity != "customers":
-                    self.changes.add("updated", "customers", row[1])
+                    self.changes.add("updated", "customers", customer_id)
 
     @staticmethod
     def _parent_columns(model: Any) -> tuple:
@@ -301,6 +308,8 @@ class UnitOfWork:
             base = {k: getattr(customer, k) for k in changed}
             for key, value in changed.items():
                 setattr(customer, key, value)
+            customer.updated_at = self.now
+            customer.updated_by = self.user_id
             self._outbox("customers", customer_id, "update", changed, base)
             self.changes.add("updated", "customers", customer_id)
 
@@ -312,7 +321,7 @@ class UnitOfWork:
                 op=op,
                 changes={k: _json_value(v) for k, v in changes.items()},
                 base={k: _json_value(v) for k, v in base.items()},
-                made_at=utcnow(),
+                made_at=self.now,
                 made_by=self.user_id,
             )
         )

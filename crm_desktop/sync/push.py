@@ -252,6 +252,7 @@ def _apply(
     if entry.op in ("delete", "restore"):
         deleted_at = to_server(stamp or entry.made_at) if entry.op == "delete" else None
         state = "deleted_at IS NULL" if entry.op == "delete" else "deleted_at IS NOT NULL"
+        overridden = _edited_since(connection, table, entry) if entry.op == "delete" else None
         cursor = connection.execute(
             sql.SQL(
                 "UPDATE {} SET deleted_at = %s, updated_at = %s, updated_by = %s "
@@ -261,8 +262,32 @@ def _apply(
         )
         if cursor.rowcount == 0 and not _visible(connection, table, entry.row_id):
             return {"status": "refused", "reason": "not visible"}
+        if overridden is not None:
+            # Delete wins, but the other person's edit is worth a word: it survives in the
+            # (soft-)deleted row and comes back if the record is restored.
+            return {"status": "applied", "deleted_over_edit": overridden}
         return {"status": "applied"}
     return _apply_update(connection, table, entry, columns, made_at)
+
+
+def _edited_since(
+    connection: psycopg.Connection, table: sql.Identifier, entry: OutboxEntry
+) -> str | None:
+    """Who changed the row after this device last saw it, if anyone did (else None)."""
+    seen = entry.base.get("updated_at")
+    if seen is None:
+        return None
+    row = connection.execute(
+        sql.SQL(
+            "SELECT t.updated_at, coalesce(u.login, t.updated_by::text, '') FROM {} t "
+            "LEFT JOIN users u ON u.id = t.updated_by "
+            "WHERE t.id = %s AND t.deleted_at IS NULL FOR UPDATE OF t"
+        ).format(table),
+        (entry.row_id,),
+    ).fetchone()
+    if row is None or canonical(row[0]) == canonical(from_json(entry.entity, "updated_at", seen)):
+        return None
+    return row[1]
 
 
 def _visible(connection: psycopg.Connection, table: sql.Identifier, row_id: str) -> bool:
@@ -368,3 +393,19 @@ def _record(session: Any, entry: OutboxEntry, result: dict[str, Any], report: Pu
         )
     if status == "edited_deleted":
         report.refetch.add((entry.entity, entry.row_id))
+    if "deleted_over_edit" in result:
+        report.conflicts += 1
+        session.add(
+            Conflict(
+                entity=entry.entity,
+                row_id=entry.row_id,
+                field=None,
+                kind="deleted_over_edit",
+                kept_value=None,
+                lost_value=None,
+                reason=result["deleted_over_edit"],  # who had changed it
+                made_at=entry.made_at,
+                made_by=entry.made_by,
+                detected_at=utcnow(),
+            )
+        )

@@ -34,6 +34,10 @@ REFUSED = QT_TRANSLATE_NOOP(
 EDITED_DELETED = QT_TRANSLATE_NOOP(
     "ConflictsView", "The {what} was deleted meanwhile; your {field} “{lost}” was not saved."
 )
+DELETED_OVER_EDIT = QT_TRANSLATE_NOOP(
+    "ConflictsView",
+    "You deleted the {what} after {who} had changed it; restore it to bring back their changes.",
+)
 LOST_TO_OTHER = QT_TRANSLATE_NOOP(
     "ConflictsView",
     "{field} of a {what} was changed by someone else first: “{kept}” was kept, "
@@ -47,6 +51,10 @@ def describe(conflict: ConflictView, name: str | None = None) -> str:
     if conflict.kind == "refused":
         return QCoreApplication.translate("ConflictsView", REFUSED).format(
             what=what, reason=conflict.reason or ""
+        )
+    if conflict.kind == "deleted_over_edit":
+        return QCoreApplication.translate("ConflictsView", DELETED_OVER_EDIT).format(
+            what=what, who=conflict.reason or "?"
         )
     field = FIELDS_BY_NAME.get(conflict.entity, {}).get(conflict.field or "")
     label = field.display_label() if field else (conflict.field or "")

@@ -277,7 +277,7 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../crm_desktop/views/conflicts_view.py" line="+30"/>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="+31"/>
         <source>The server did not accept your change to a {what}: {reason}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -288,11 +288,16 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>You deleted the {what} after {who} had changed it; restore it to bring back their changes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>{field} of a {what} was changed by someone else first: “{kept}” was kept, your “{lost}” was not.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+48"/>
         <source>Conflicts</source>
         <translation type="unfinished"></translation>
     </message>
@@ -317,7 +322,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+37"/>
         <source>Use my value</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1314,7 +1319,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+41"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+40"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation type="unfinished"></translation>
     </message>

@@ -277,7 +277,7 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../crm_desktop/views/conflicts_view.py" line="+30"/>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="+31"/>
         <source>The server did not accept your change to a {what}: {reason}</source>
         <translation>服务器没有接受你对{what}的修改：{reason}</translation>
     </message>
@@ -288,11 +288,16 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>You deleted the {what} after {who} had changed it; restore it to bring back their changes.</source>
+        <translation>你删除这条{what}之前，{who} 已修改过它；恢复它即可找回这些修改。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>{field} of a {what} was changed by someone else first: “{kept}” was kept, your “{lost}” was not.</source>
         <translation>{what}的{field}已先被别人修改：保留了“{kept}”，你的“{lost}”没有采用。</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+48"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
@@ -317,7 +322,7 @@
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+37"/>
         <source>Use my value</source>
         <translation>用我的值</translation>
     </message>
@@ -1309,7 +1314,7 @@
         <translation>没有名为“{value}”的字段。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+41"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+40"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation>找不到 ID 为 {id} 的{entity}（可能已被删除）。</translation>
     </message>

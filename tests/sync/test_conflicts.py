@@ -157,6 +157,9 @@ def test_delete_reaching_the_server_after_an_edit_wins_and_restore_keeps_the_edi
         assert row.deleted_at is not None
         assert row.industry == "Steel"  # the edit is in the deleted record, not dropped
     assert fleet.server_row("customers", customer_id)["deleted_at"] is not None
+    # The deleting device is told that it deleted someone's newer edit.
+    told = [c for c in laptop.conflicts() if c.kind == "deleted_over_edit"]
+    assert [(c.row_id, c.reason) for c in told] == [(customer_id, "rob")]
 
     assert undo is not None
     laptop.writer.restore(undo)
@@ -190,3 +193,12 @@ def test_a_delete_made_while_a_sync_runs_can_still_be_undone(
     for device in (laptop, desktop):
         row = device.row("customers", customer_id)
         assert (row.deleted_at, row.industry) == (None, "Steel")
+
+
+def test_deleting_what_nobody_else_changed_records_no_conflict(fleet: Fleet) -> None:
+    laptop, _desktop, customer_id = two_robs(fleet)
+    laptop.writer.update("customers", customer_id, {"industry": "Steel"})
+    laptop.sync()
+    laptop.writer.delete("customers", [customer_id])
+    laptop.sync()
+    assert laptop.conflicts() == []

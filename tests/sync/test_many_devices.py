@@ -142,4 +142,4 @@ def test_random_offline_work_converges_to_what_the_server_shows(fleet: Fleet, se
         assert held["customers"], device.login  # nobody ends with an empty device by accident
     # Whatever lost at the server is kept on the device that typed it, never dropped.
     kinds = {c.kind for device in devices for c in device.conflicts()}
-    assert kinds <= {"same_field", "edited_deleted", "refused"}
+    assert kinds <= {"same_field", "edited_deleted", "deleted_over_edit", "refused"}

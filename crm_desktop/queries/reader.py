@@ -41,7 +41,3 @@ class Reader:
     def choices(self, entity: str, customer_id: str | None = None) -> list[tuple]:
         with self.store.read() as session:
             return records.choices_for(session, entity, customer_id)
-
-    def find_customers(self, text: str) -> list[records.Match]:
-        with self.store.read() as session:
-            return records.find_customers(session, text)

@@ -139,20 +139,6 @@ def choices_for(session: Session, entity: str, customer_id: str | None = None) -
     return [tuple(row) for row in session.execute(statement)]
 
 
-def find_customers(session: Session, text: str, limit: int = 20) -> list[Match]:
-    """Customers for a picker, by the same rules as the search box."""
-    from crm_desktop.queries.tables import TABLES, ListQuery, list_ids
-
-    ids = list_ids(session, TABLES["customers"], ListQuery(search=text))[:limit]
-    if not ids:
-        return []
-    rows = session.execute(
-        select(Customer.id, Customer.name, Customer.phone).where(Customer.id.in_(ids))
-    ).all()
-    by_id = {row[0]: Match(*row) for row in rows}
-    return [by_id[i] for i in ids if i in by_id]
-
-
 def record_names(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """What a user calls each (entity, id): a customer's name, an opportunity's title..."""
     names: dict[tuple[str, str], str] = {}

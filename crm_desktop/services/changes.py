@@ -24,17 +24,8 @@ class ChangeSet:
     def add(self, kind: str, entity: str, row_id: str) -> None:
         getattr(self, kind).setdefault(entity, set()).add(row_id)
 
-    def merge(self, other: ChangeSet) -> None:
-        for kind in ("created", "updated", "deleted"):
-            mine = getattr(self, kind)
-            for entity, ids in getattr(other, kind).items():
-                mine.setdefault(entity, set()).update(ids)
-
     def entities(self) -> set[str]:
         return set(self.created) | set(self.updated) | set(self.deleted) | self.reload
-
-    def touches(self, entity: str) -> bool:
-        return entity in self.entities()
 
     def ids(self, entity: str) -> set[str]:
         return (

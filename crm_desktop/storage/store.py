@@ -3,7 +3,6 @@ and writers."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -142,10 +141,6 @@ class Store:
         finally:
             source.close()
         return target
-
-    def copy_to(self, target: Path) -> None:
-        """Plain file copy of a closed store; used to clone a template store in tests/bench."""
-        shutil.copyfile(self.path, target)
 
     # -- local settings ----------------------------------------------------------------------
 

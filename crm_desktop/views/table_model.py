@@ -98,10 +98,6 @@ class RecordTableModel(QAbstractTableModel):
         if changed or not self.started:
             self.reload()
 
-    def set_filters(self, filters: tuple[tuple[str, Any], ...]) -> None:
-        self.query = replace(self.query, filters=filters)
-        self.reload()
-
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.spec.columns):
             return
@@ -114,9 +110,6 @@ class RecordTableModel(QAbstractTableModel):
 
     def sort_column(self) -> int:
         return self.spec.column_keys().index(self.query.sort or self.spec.default_sort)
-
-    def is_loading(self) -> bool:
-        return self._runner.pending() > 0
 
     def _ids_arrived(self, generation: int, ids: list[str] | None) -> None:
         if generation != self._generation or ids is None:
@@ -189,9 +182,6 @@ class RecordTableModel(QAbstractTableModel):
 
     def row_id(self, row: int) -> str | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
-
-    def row_of(self, row_id: str) -> int | None:
-        return self._rows_by_id.get(row_id)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._ids):

@@ -32,6 +32,7 @@ from crm_desktop.models.entities import Contact, Customer, Opportunity, Task, Us
 from crm_desktop.models.fields import Kind
 from crm_desktop.models.search_keys import query_terms
 from crm_desktop.services import search_index
+from crm_desktop.storage.store import sqlite_connection
 
 T = QT_TRANSLATE_NOOP
 
@@ -304,11 +305,10 @@ def fetch_column(session: Session, statement: Select) -> list[Any]:
     For 100,000 ids SQLAlchemy's per-row result processing costs more than the query itself;
     ids are plain text, so nothing is lost by skipping it.
     """
-    connection = session.connection()
-    compiled = statement.compile(dialect=connection.dialect)
+    compiled = statement.compile(dialect=session.get_bind().dialect)
     parameters = compiled.construct_params()
     positional = tuple(parameters[name] for name in compiled.positiontup or ())
-    cursor = connection.connection.driver_connection.execute(str(compiled), positional)
+    cursor = sqlite_connection(session).execute(str(compiled), positional)
     try:
         return [row[0] for row in cursor]
     finally:

@@ -23,6 +23,8 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
+from crm_desktop.storage.store import sqlite_connection
+
 TRIGRAM_TABLE = "customer_trigrams"
 GRAM_TABLE = "customer_grams"
 
@@ -67,7 +69,7 @@ def index_customers(session: Executor, pairs: list[tuple[str, str]]) -> None:
     keys = [(index_key(customer_id),) for customer_id, _ in pairs]
     if not keys:
         return
-    driver = _driver_connection(session)
+    driver = sqlite_connection(session)
     for table in (TRIGRAM_TABLE, GRAM_TABLE):
         driver.executemany(f"DELETE FROM {table} WHERE rowid = ?", keys)
     _insert(driver, pairs)
@@ -76,12 +78,12 @@ def index_customers(session: Executor, pairs: list[tuple[str, str]]) -> None:
 def add_customers(session: Executor, pairs: list[tuple[str, str]]) -> None:
     """Index customers that are new to the index (a bulk load): no old entries to remove."""
     if pairs:
-        _insert(_driver_connection(session), pairs)
+        _insert(sqlite_connection(session), pairs)
 
 
 def rebuild(session: Executor) -> None:
     """Index every customer from scratch."""
-    driver = _driver_connection(session)
+    driver = sqlite_connection(session)
     for table in (TRIGRAM_TABLE, GRAM_TABLE):
         driver.execute(f"DELETE FROM {table}")
     rows = session.execute(text("SELECT id, search_text FROM customers")).all()
@@ -98,13 +100,3 @@ def _insert(driver: Any, pairs: list[tuple[str, str]]) -> None:
         f"INSERT INTO {GRAM_TABLE}(rowid, customer_id, grams) VALUES (?, ?, ?)",
         [(key, customer_id, short_grams(text_)) for key, customer_id, text_ in rows],
     )
-
-
-def _driver_connection(session: Executor) -> Any:
-    """The sqlite3 connection under a Session or Connection, inside its open transaction.
-
-    Bulk writes go straight to the driver: for 100,000 rows SQLAlchemy's per-row parameter
-    handling costs more than FTS5's own work.
-    """
-    connection = session.connection() if isinstance(session, Session) else session
-    return connection.connection.driver_connection

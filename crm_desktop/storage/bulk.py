@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+from crm_desktop.storage.store import sql_connection
+
 BULK_LOAD_CACHE_KIB = 512 * 1024
 
 
@@ -28,7 +30,7 @@ def bulk_load(
     if not enabled:
         yield
         return
-    connection = session.connection() if isinstance(session, Session) else session
+    connection = sql_connection(session)
     cache_size = connection.exec_driver_sql("PRAGMA cache_size").scalar()
     connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_LOAD_CACHE_KIB}")
     wanted = list(tables)

@@ -30,7 +30,7 @@ from crm_desktop.models.entities import CUSTOMER_CHILDREN, ENTITIES, Customer, O
 from crm_desktop.models.search_keys import search_text_of
 from crm_desktop.services import search_index
 from crm_desktop.storage.bulk import bulk_load
-from crm_desktop.storage.store import Store
+from crm_desktop.storage.store import Store, sqlite_connection
 from crm_desktop.sync.codec import (
     from_json,
     server_select_list,
@@ -205,7 +205,7 @@ def _apply_locally(
 ) -> int:
     removed = 0
     with store.write() as session:
-        driver = session.connection().connection.driver_connection
+        driver = sqlite_connection(session)
         # References are checked at commit: a pulled batch may name rows later in the batch.
         driver.execute("PRAGMA defer_foreign_keys = ON")
         pending = _pending_outbox(session)

@@ -349,6 +349,19 @@ def _apply_update(
     return {"status": "applied", "conflicts": conflicts} if conflicts else {"status": "applied"}
 
 
+def _conflict(entry: OutboxEntry, kind: str, **values: Any) -> Conflict:
+    """A conflict record about one outbox entry's change."""
+    return Conflict(
+        entity=entry.entity,
+        row_id=entry.row_id,
+        kind=kind,
+        made_at=entry.made_at,
+        made_by=entry.made_by,
+        detected_at=utcnow(),
+        **values,
+    )
+
+
 def _record(session: Any, entry: OutboxEntry, result: dict[str, Any], report: PushReport) -> None:
     """Keep what the server did not take, where the user can see it."""
     status = result.get("status")
@@ -356,20 +369,8 @@ def _record(session: Any, entry: OutboxEntry, result: dict[str, Any], report: Pu
     if status == "refused":
         report.refused += 1
         report.refetch.add((entry.entity, entry.row_id))
-        session.add(
-            Conflict(
-                entity=entry.entity,
-                row_id=entry.row_id,
-                field=None,
-                kind="refused",
-                kept_value=None,
-                lost_value={"op": entry.op, "changes": entry.changes},
-                reason=result.get("reason"),
-                made_at=entry.made_at,
-                made_by=entry.made_by,
-                detected_at=utcnow(),
-            )
-        )
+        lost = {"op": entry.op, "changes": entry.changes}
+        session.add(_conflict(entry, "refused", lost_value=lost, reason=result.get("reason")))
         return
     if conflicts:
         report.refetch.add((entry.entity, entry.row_id))
@@ -379,33 +380,13 @@ def _record(session: Any, entry: OutboxEntry, result: dict[str, Any], report: Pu
     for item in conflicts:
         report.conflicts += 1
         session.add(
-            Conflict(
-                entity=entry.entity,
-                row_id=entry.row_id,
-                field=item["field"],
-                kind=kind,
-                kept_value=item["kept"],
-                lost_value=item["lost"],
-                made_at=entry.made_at,
-                made_by=entry.made_by,
-                detected_at=utcnow(),
+            _conflict(
+                entry, kind, field=item["field"], kept_value=item["kept"], lost_value=item["lost"]
             )
         )
     if status == "edited_deleted":
         report.refetch.add((entry.entity, entry.row_id))
     if "deleted_over_edit" in result:
         report.conflicts += 1
-        session.add(
-            Conflict(
-                entity=entry.entity,
-                row_id=entry.row_id,
-                field=None,
-                kind="deleted_over_edit",
-                kept_value=None,
-                lost_value=None,
-                reason=result["deleted_over_edit"],  # who had changed it
-                made_at=entry.made_at,
-                made_by=entry.made_by,
-                detected_at=utcnow(),
-            )
-        )
+        # `reason` names who had changed the record.
+        session.add(_conflict(entry, "deleted_over_edit", reason=result["deleted_over_edit"]))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import Conflict, User
@@ -41,6 +41,12 @@ class ConflictView:
             "when": self.when.isoformat() if self.when else None,
             "who": self.who,
         }
+
+
+def count_open_conflicts(store: Store) -> int:
+    with store.read() as session:
+        unresolved = select(func.count()).where(Conflict.resolved_at.is_(None))
+        return session.scalar(unresolved.select_from(Conflict)) or 0
 
 
 def open_conflicts(store: Store) -> list[ConflictView]:

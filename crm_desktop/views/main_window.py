@@ -28,7 +28,7 @@ from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
 from crm_desktop.queries.tables import TABLES
 from crm_desktop.services.changes import ChangeSet, UndoToken
-from crm_desktop.sync.conflicts import open_conflicts
+from crm_desktop.sync.conflicts import count_open_conflicts
 from crm_desktop.sync.errors import SyncError, SyncProblem
 from crm_desktop.views.conflicts_view import ConflictsView
 from crm_desktop.views.connect_dialog import ConnectDialog
@@ -360,7 +360,7 @@ class MainWindow(QMainWindow):
 
     def _count_pending(self) -> None:
         def counts() -> tuple[int, int]:
-            return self.writer.pending_changes(), len(open_conflicts(self.profile.store))
+            return self.writer.pending_changes(), count_open_conflicts(self.profile.store)
 
         self.runner.submit(counts, self._counted)
 

@@ -98,6 +98,9 @@ def test_conflicts_view_lists_and_reapplies(qtbot: QtBot, connected_window: Main
                 lost_value="Glass",
             )
         )
+    window._count_pending()
+    qtbot.waitUntil(lambda: "1 conflict" in window.sync_status.text(), timeout=5000)
+    assert window.conflicts_action.text() == "Conflicts (1)"
     view = window.show_conflicts()
     qtbot.addWidget(view)
     qtbot.waitUntil(lambda: view.table.rowCount() == 1, timeout=5000)
@@ -105,6 +108,7 @@ def test_conflicts_view_lists_and_reapplies(qtbot: QtBot, connected_window: Main
     assert "“Steel” was kept" in sentence and "“Glass”" in sentence
     view.use_mine(view.conflicts[0].id)
     qtbot.waitUntil(lambda: view.table.rowCount() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: "conflict" not in window.sync_status.text(), timeout=5000)
     from crm_desktop.models.entities import Customer
 
     with window.profile.store.read() as session:

@@ -37,7 +37,7 @@ from crm_desktop.models.choices import (
     Stage,
 )
 from crm_desktop.models.entities import CUSTOMER_CHILDREN, ENTITIES, Product, User
-from crm_desktop.models.search_keys import customer_search_text, identifier_key
+from crm_desktop.models.search_keys import customer_search_text, identifier_key, search_key
 from crm_desktop.profile import Profile
 from crm_desktop.services import search_index
 from crm_desktop.storage.bulk import bulk_load
@@ -417,6 +417,7 @@ class _RowMaker:
                 "last_followup_at": last_followup,
                 "next_followup_at": next_followup,
                 "search_text": search_text,
+                "search_key": search_key(customer_id),
             }
         )
 

@@ -21,9 +21,11 @@ from sqlalchemy import (
     Text,
     text,
 )
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_desktop.models.base import Base, Tracked, utcnow
+from crm_desktop.models.search_keys import search_key
 
 LIVE = text("deleted_at IS NULL")
 
@@ -31,6 +33,15 @@ LIVE = text("deleted_at IS NULL")
 def live_index(name: str, *columns: str) -> Index:
     """A partial index over live rows, ending in `id`: list queries sort on it, no table scan."""
     return Index(name, *columns, "id", sqlite_where=LIVE, postgresql_where=LIVE)
+
+
+def customer_list_index(name: str, column: str) -> Index:
+    """A live index for sorting the customers list that also carries each row's search key.
+
+    A search walks the list in sort order and keeps the rows whose key the full-text index
+    returned; with the key in the index that walk never reads the table (see queries/tables.py).
+    """
+    return Index(name, column, "id", "search_key", sqlite_where=LIVE)
 
 
 class User(Tracked, Base):
@@ -41,6 +52,10 @@ class User(Tracked, Base):
     role: Mapped[str] = mapped_column(String(16), default="rep")
     manager_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+def _search_key_of_new_row(context: DefaultExecutionContext) -> int:
+    return search_key(context.get_current_parameters()["id"])
 
 
 class Customer(Tracked, Base):
@@ -64,18 +79,22 @@ class Customer(Tracked, Base):
     # Derived, local only: lower-cased names, phone digits, email and identifiers in one string
     # so one indexed-free scan finds a customer by anything the user knows about it.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # Derived, local only: the customer's rowid in the full-text indexes,
+    # models/search_keys.search_key(id). Every insert path sets it.
+    search_key: Mapped[int | None] = mapped_column(Integer, default=_search_key_of_new_row)
 
     __table_args__ = (
-        live_index("ix_customers_live_name", "name"),
-        live_index("ix_customers_live_grade", "grade"),
-        live_index("ix_customers_live_industry", "industry"),
-        live_index("ix_customers_live_owner", "owner_id"),
-        live_index("ix_customers_live_phone", "phone"),
-        live_index("ix_customers_live_email", "email"),
-        live_index("ix_customers_live_last_followup", "last_followup_at"),
-        live_index("ix_customers_live_next_followup", "next_followup_at"),
-        live_index("ix_customers_live_created", "created_at"),
-        live_index("ix_customers_live_updated", "updated_at"),
+        customer_list_index("ix_customers_live_name", "name"),
+        customer_list_index("ix_customers_live_grade", "grade"),
+        customer_list_index("ix_customers_live_industry", "industry"),
+        customer_list_index("ix_customers_live_owner", "owner_id"),
+        customer_list_index("ix_customers_live_phone", "phone"),
+        customer_list_index("ix_customers_live_email", "email"),
+        customer_list_index("ix_customers_live_last_followup", "last_followup_at"),
+        customer_list_index("ix_customers_live_next_followup", "next_followup_at"),
+        customer_list_index("ix_customers_live_created", "created_at"),
+        customer_list_index("ix_customers_live_updated", "updated_at"),
+        Index("ix_customers_search_key", "search_key"),
     )
 
 
@@ -268,6 +287,12 @@ CUSTOMER_CHILDREN = (
     "tasks",
     "followups",
 )
+
+# Columns derived on each device from the rest of its store: never sent to the server, never in
+# the outbox.
+LOCAL_ONLY_COLUMNS: dict[str, frozenset[str]] = {
+    "customers": frozenset({"search_text", "search_key"}),
+}
 
 # Tables whose rows sync, by the entity name used in the outbox, exports and the command line;
 # parents before children, the order in which rows can be inserted.

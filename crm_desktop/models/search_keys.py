@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 
@@ -9,6 +10,14 @@ from crm_desktop.models.phones import phone_query_digits, phone_search_keys
 
 SEPARATOR = "\x1f"  # never typed, so a query can't match across two fields
 _KEY_NOISE = re.compile(r"[\s\-_./·]+")
+
+
+def search_key(customer_id: str) -> int:
+    """A stable positive 63-bit integer for a customer id: its rowid in the full-text indexes
+    (FTS5 rows need integer ids) and its `customers.search_key`. Never change it: stored
+    indexes are keyed by it."""
+    digest = hashlib.blake2b(customer_id.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
 
 
 def identifier_key(value: str) -> str:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from crm_desktop.queries import records, tables
 from crm_desktop.queries.tables import ListQuery, TableSpec
-from crm_desktop.storage.store import Store
+from crm_desktop.storage.store import Store, cancel_when
+
+
+def _never() -> bool:
+    return False
 
 
 class Reader:
@@ -16,9 +20,16 @@ class Reader:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def ids(self, spec: TableSpec, query: ListQuery) -> list[str]:
-        with self.store.read() as session:
-            return tables.list_ids(session, spec, query)
+    def ids(
+        self,
+        spec: TableSpec,
+        query: ListQuery,
+        limit: int | None = None,
+        stop: Callable[[], bool] = _never,
+    ) -> list[str]:
+        """The query's ids (the first `limit` of them); raises Cancelled once `stop()` is true."""
+        with self.store.read() as session, cancel_when(session, stop):
+            return tables.list_ids(session, spec, query, limit)
 
     def rows(self, spec: TableSpec, ids: Sequence[str]) -> dict[str, tuple]:
         with self.store.read() as session:

@@ -1,7 +1,9 @@
 """Full-text indexes over customers' search text, so search-as-you-type needs no table scan.
 
 Two SQLite FTS5 tables, both keyed by a 63-bit hash of the customer id (FTS5 rows need integer
-ids, and a plain rowid of `customers` may change when SQLite vacuums a table keyed by text):
+ids, and a plain rowid of `customers` may change when SQLite vacuums a table keyed by text). The
+same hash is stored in `customers.search_key`, so a search joins its hits to customers on an
+integer index without reading the ids the FTS tables also hold:
 
 - `customer_trigrams` (trigram tokenizer) finds any substring of three characters or more:
   "华强电", "0013", "northw".
@@ -16,13 +18,13 @@ change; `rebuild` fills them from scratch (migrations, demo data).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Any
 
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
+from crm_desktop.models.search_keys import search_key
 from crm_desktop.storage.store import sqlite_connection
 
 TRIGRAM_TABLE = "customer_trigrams"
@@ -43,12 +45,6 @@ _WORD = re.compile(r"[^\W_]+")
 Executor = Session | Connection
 
 
-def index_key(customer_id: str) -> int:
-    """A stable positive 63-bit integer for a customer id (the FTS rows' rowid)."""
-    digest = hashlib.blake2b(customer_id.encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") >> 1
-
-
 def short_grams(search_text: str) -> str:
     """The words of the short-search index for one search text, space-separated."""
     grams: set[str] = set()
@@ -66,13 +62,18 @@ def is_short_searchable(term: str) -> bool:
 
 def index_customers(session: Executor, pairs: list[tuple[str, str]]) -> None:
     """(Re)index these customers' (id, search_text)."""
-    keys = [(index_key(customer_id),) for customer_id, _ in pairs]
-    if not keys:
+    if not pairs:
         return
     driver = sqlite_connection(session)
+    forget_customers(driver, [customer_id for customer_id, _ in pairs])
+    _insert(driver, pairs)
+
+
+def forget_customers(driver: Any, customer_ids: list[str]) -> None:
+    """Take these customers out of the index (given the raw sqlite3 connection)."""
+    keys = [(search_key(customer_id),) for customer_id in customer_ids]
     for table in (TRIGRAM_TABLE, GRAM_TABLE):
         driver.executemany(f"DELETE FROM {table} WHERE rowid = ?", keys)
-    _insert(driver, pairs)
 
 
 def add_customers(session: Executor, pairs: list[tuple[str, str]]) -> None:
@@ -92,7 +93,7 @@ def rebuild(session: Executor) -> None:
 
 def _insert(driver: Any, pairs: list[tuple[str, str]]) -> None:
     # FTS5 appends rows several times faster in rowid order than scattered.
-    rows = sorted((index_key(customer_id), customer_id, text_) for customer_id, text_ in pairs)
+    rows = sorted((search_key(customer_id), customer_id, text_) for customer_id, text_ in pairs)
     driver.executemany(
         f"INSERT INTO {TRIGRAM_TABLE}(rowid, customer_id, search_text) VALUES (?, ?, ?)", rows
     )

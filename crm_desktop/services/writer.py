@@ -21,6 +21,7 @@ from crm_desktop.models.choices import CLOSED_STAGES
 from crm_desktop.models.entities import (
     CUSTOMER_CHILDREN,
     ENTITIES,
+    LOCAL_ONLY_COLUMNS,
     Contact,
     Customer,
     CustomerIdentifier,
@@ -84,8 +85,12 @@ class UnitOfWork:
         self._derive(entity, row, cleaned, previous={})
         self.session.add(row)
         self.session.flush()
-        payload = {k: v for k, v in _row_values(row).items() if k not in AUDIT_COLUMNS}
-        payload.pop("search_text", None)
+        local_only = LOCAL_ONLY_COLUMNS.get(entity, frozenset())
+        payload = {
+            k: v
+            for k, v in _row_values(row).items()
+            if k not in AUDIT_COLUMNS and k not in local_only
+        }
         self._outbox(entity, row.id, "insert", payload, {})
         self.changes.add("created", entity, row.id)
         if identifiers is not None:

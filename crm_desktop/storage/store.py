@@ -4,7 +4,7 @@ and writers."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.models.entities import LocalSetting
@@ -76,6 +77,32 @@ def sqlite_connection(executor: Session | Connection) -> sqlite3.Connection:
     processing costs more than SQLite's own work.
     """
     return sql_connection(executor).connection.driver_connection
+
+
+class Cancelled(Exception):
+    """A read given up part-way because nobody wants its answer any more."""
+
+
+@contextmanager
+def cancel_when(
+    executor: Session | Connection, stop: Callable[[], bool], every: int = 10_000
+) -> Iterator[None]:
+    """Abandon the statements run in this block as soon as `stop()` is true, raising Cancelled.
+
+    SQLite asks `stop` every `every` virtual-machine steps (a fraction of a millisecond), so a
+    list query for a search the user has already typed past ends at once instead of holding up
+    the next one. For reads only: an interrupted write would roll back.
+    """
+    driver = sqlite_connection(executor)
+    driver.set_progress_handler(lambda: int(stop()), every)
+    try:
+        yield
+    except (sqlite3.OperationalError, OperationalError) as error:
+        if stop() and "interrupted" in str(error):
+            raise Cancelled from error
+        raise
+    finally:
+        driver.set_progress_handler(None, 0)
 
 
 class Store:

@@ -14,16 +14,13 @@ from typing import Any
 
 from sqlalchemy import Date, DateTime, String, Text
 
-from crm_desktop.models.entities import ENTITIES
-
-# Columns that exist only on the device (derived there, never sent).
-LOCAL_ONLY = {"customers": {"search_text"}}
+from crm_desktop.models.entities import ENTITIES, LOCAL_ONLY_COLUMNS
 
 
 def synced_columns(entity: str) -> list[str]:
     """The columns a row of `entity` has on both sides, id first."""
     table = ENTITIES[entity].__table__
-    skip = LOCAL_ONLY.get(entity, set()) | {"id"}
+    skip = LOCAL_ONLY_COLUMNS.get(entity, frozenset()) | {"id"}
     return ["id", *(column.key for column in table.columns if column.key not in skip)]
 
 

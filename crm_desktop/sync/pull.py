@@ -27,7 +27,7 @@ from psycopg import sql
 from sqlalchemy import select
 
 from crm_desktop.models.entities import CUSTOMER_CHILDREN, ENTITIES, Customer, OutboxEntry
-from crm_desktop.models.search_keys import search_text_of
+from crm_desktop.models.search_keys import search_key, search_text_of
 from crm_desktop.services import search_index
 from crm_desktop.storage.bulk import bulk_load
 from crm_desktop.storage.store import Store, sqlite_connection
@@ -244,11 +244,12 @@ def _upsert(driver: Any, entity: str, rows: list[tuple]) -> None:
     marks = ", ".join("?" * len(columns))
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
     if entity == "customers":
-        # search_text is derived locally; it is filled in by _refresh_search.
+        # Derived locally: search_text is filled in by _refresh_search, search_key from the id.
         statement = (
-            f"INSERT INTO customers ({names}, search_text) VALUES ({marks}, '') "
+            f"INSERT INTO customers ({names}, search_text, search_key) VALUES ({marks}, '', ?) "
             f"ON CONFLICT (id) DO UPDATE SET {updates}"
         )
+        rows = [(*row, search_key(row[0])) for row in rows]
     else:
         statement = (
             f"INSERT INTO {entity} ({names}) VALUES ({marks}) "
@@ -277,10 +278,7 @@ def _remove_missing(driver: Any, missing: dict[str, set[str]]) -> int:
             removed += _delete_where(driver, entity, "id", ids)
         if customers and entity in CUSTOMER_CHILDREN:
             removed += _delete_where(driver, entity, "customer_id", customers)
-    if customers:
-        keys = [(search_index.index_key(customer_id),) for customer_id in customers]
-        for table in (search_index.TRIGRAM_TABLE, search_index.GRAM_TABLE):
-            driver.executemany(f"DELETE FROM {table} WHERE rowid = ?", keys)
+    search_index.forget_customers(driver, customers)
     return removed
 
 

@@ -46,7 +46,7 @@ TABS = (
     ("opportunities", "opportunitiesTable"),
     ("tasks", "tasksTable"),
 )
-SEARCH_DELAY_MS = 120  # typing pauses shorter than this don't start a query
+SEARCH_DELAY_MS = 30  # keys typed closer together than this start one query
 
 
 def tab_title(entity: str) -> str:
@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
             self.models[entity] = model
             self.views[entity] = view
             self.tabs.addTab(view, tab_title(entity))
+            model.shown.connect(self._update_count)
             model.loaded.connect(self._update_count)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
@@ -225,7 +226,10 @@ class MainWindow(QMainWindow):
 
     def _update_count(self) -> None:
         model = self.models[self.current_entity()]
-        self.count_label.setText(self.tr("%n record(s)", "", model.rowCount()))
+        if model.started and not model.complete:
+            self.count_label.setText(self.tr("Counting…"))
+        else:
+            self.count_label.setText(self.tr("%n record(s)", "", model.rowCount()))
 
     def _search_entered(self) -> None:
         self._search_timer.stop()

@@ -42,6 +42,7 @@ class Runner(QObject):
         self._callbacks: dict[int, tuple[Callback | None, Callback | None]] = {}
         self._ids = itertools.count(1)
         self._store_path = store_path
+        self._closed = False
         self._finished.connect(self._deliver)
 
     def submit(
@@ -50,8 +51,15 @@ class Runner(QObject):
         on_done: Callback | None = None,
         on_error: Callback | None = None,
     ) -> int:
-        """Run `work()` on the storage thread; `on_done(result)` or `on_error(exc)` on this one."""
+        """Run `work()` on the storage thread; `on_done(result)` or `on_error(exc)` on this one.
+
+        After shutdown (the window has closed) work is dropped: a late timer's lookup has
+        nobody to show its answer to.
+        """
         job = next(self._ids)
+        if self._closed:
+            log.debug("storage closed; job %d dropped", job)
+            return job
         self._callbacks[job] = (on_done, on_error)
         if len(self._callbacks) == 1:
             self.busy_changed.emit(True)
@@ -79,6 +87,7 @@ class Runner(QObject):
 
     def shutdown(self) -> None:
         """Finish queued work (a write in flight completes; nothing is cut off mid-transaction)."""
+        self._closed = True
         self._executor.shutdown(wait=True)
 
     def _run(self, job: int, work: Callable[[], Any]) -> None:

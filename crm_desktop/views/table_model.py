@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 from crm_desktop.models.phones import DEFAULT_REGION
 from crm_desktop.queries.tables import ListQuery, TableSpec, effective_search
 from crm_desktop.services.changes import ChangeSet
+from crm_desktop.storage.store import Cancelled
 from crm_desktop.views.display import format_value
 from crm_desktop.views.runner import Runner
 
@@ -41,14 +42,16 @@ SHOWN_FROM = {
     "tasks": {"tasks", "customers", "users"},
 }
 
-ListIds = Callable[[ListQuery], list[str]]
+# (query, at most this many or None for all, stop) -> ids; raises Cancelled once stop() is true.
+ListIds = Callable[[ListQuery, int | None, Callable[[], bool]], list[str]]
 FetchRows = Callable[[list[str]], dict[str, tuple]]
 
 
 class RecordTableModel(QAbstractTableModel):
     """Rows of one TableSpec. `list_ids` and `fetch_rows` run on the runner's storage thread."""
 
-    loaded = Signal()  # the id list for the current query has arrived
+    shown = Signal()  # the first screen of the current query is showing
+    loaded = Signal()  # ... and now every id of it has arrived (`complete`)
 
     def __init__(
         self,
@@ -71,26 +74,96 @@ class RecordTableModel(QAbstractTableModel):
         self._cache: dict[str, tuple] = {}
         self._pages_requested: set[int] = set()
         self._generation = 0
+        self.complete = False
         self.started = False  # a table nobody has looked at yet isn't queried at all
         runner.changed.connect(self.apply_changes)
 
     # -- queries -----------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Ask for the ids of the current query again; older answers on the way are ignored."""
+        """Ask for the ids of the current query again; older answers on the way are ignored.
+
+        The first screen comes first: its ids and their rows in one trip to the storage thread,
+        shown at once; when it is full, the rest of the ids follow in a second job and are
+        appended below. A broad search ("13": half of all customers) so shows its first rows
+        in a few milliseconds however long the whole list takes.
+        """
         self.started = True
         self._generation += 1
         generation = self._generation
         self._runner.submit(
-            partial(self._ids_unless_stale, generation, self.query),
-            partial(self._ids_arrived, generation),
+            partial(self._first_screen, generation, self.query),
+            partial(self._first_screen_arrived, generation, self.query),
         )
 
-    def _ids_unless_stale(self, generation: int, query: ListQuery) -> list[str] | None:
-        """On the storage thread: skip a query the user has already typed past."""
-        if generation != self._generation:
+    def _stale(self, generation: int) -> bool:
+        # Read on the storage thread too: a plain int, safe to compare there.
+        return generation != self._generation
+
+    def _first_screen(
+        self, generation: int, query: ListQuery
+    ) -> tuple[list[str], dict[str, tuple]] | None:
+        """On the storage thread: the first page of ids and their rows, unless typed past."""
+        ids = self._ids_unless_stale(generation, query, PAGE_SIZE)
+        return None if ids is None else (ids, self._fetch_rows(ids))
+
+    def _ids_unless_stale(
+        self, generation: int, query: ListQuery, limit: int | None = None
+    ) -> list[str] | None:
+        """On the storage thread: the query's ids, or None once the user has typed past it
+        (before it starts, or part-way through)."""
+        if self._stale(generation):
             return None
-        return self._list_ids(query)
+        try:
+            return self._list_ids(query, limit, partial(self._stale, generation))
+        except Cancelled:
+            return None
+
+    def _first_screen_arrived(
+        self,
+        generation: int,
+        query: ListQuery,
+        result: tuple[list[str], dict[str, tuple]] | None,
+    ) -> None:
+        if self._stale(generation) or result is None:
+            return
+        ids, rows = result
+        self._cache.update(rows)
+        self._show(ids)
+        self.shown.emit()
+        if len(ids) < PAGE_SIZE:
+            self.complete = True
+            self.loaded.emit()
+            return
+        self._runner.submit(
+            partial(self._ids_unless_stale, generation, query),
+            partial(self._rest_arrived, generation),
+        )
+
+    def _rest_arrived(self, generation: int, ids: list[str] | None) -> None:
+        if self._stale(generation) or ids is None:
+            return
+        shown = len(self._ids)
+        if ids[:shown] == self._ids:
+            # The usual case: the screen stays as it is and the scroll bar grows.
+            if len(ids) > shown:
+                self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
+                self._ids = ids
+                self._rows_by_id.update((ids[row], row) for row in range(shown, len(ids)))
+                self.endInsertRows()
+        else:
+            self._show(ids)
+        self.complete = True
+        self.loaded.emit()
+
+    def _show(self, ids: list[str]) -> None:
+        self.beginResetModel()
+        self._ids = ids
+        self._rows_by_id = {row_id: row for row, row_id in enumerate(ids)}
+        self._pages_requested.clear()
+        # Rows already read stay valid: the cache is keyed by id, not by position.
+        self.complete = False
+        self.endResetModel()
 
     def set_search(self, text: str) -> None:
         changed = effective_search(text) != effective_search(self.query.search)
@@ -110,17 +183,6 @@ class RecordTableModel(QAbstractTableModel):
 
     def sort_column(self) -> int:
         return self.spec.column_keys().index(self.query.sort or self.spec.default_sort)
-
-    def _ids_arrived(self, generation: int, ids: list[str] | None) -> None:
-        if generation != self._generation or ids is None:
-            return
-        self.beginResetModel()
-        self._ids = ids
-        self._rows_by_id = {row_id: row for row, row_id in enumerate(ids)}
-        self._pages_requested.clear()
-        # Rows already read stay valid: the cache is keyed by id, not by position.
-        self.endResetModel()
-        self.loaded.emit()
 
     def _request_page(self, row: int) -> None:
         page = row // PAGE_SIZE

@@ -152,7 +152,7 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+88"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+93"/>
         <location line="+29"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
@@ -836,7 +836,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+80"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
@@ -853,12 +853,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+120"/>
+        <location line="+123"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-116"/>
+        <location line="-119"/>
         <source>Undo delete</source>
         <translation type="unfinished"></translation>
     </message>
@@ -884,12 +884,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+245"/>
+        <location line="+248"/>
         <source>Language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-243"/>
+        <location line="-246"/>
         <source>Same as the system</source>
         <translation type="unfinished"></translation>
     </message>
@@ -898,8 +898,13 @@
         <source>New task</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location line="+5"/>
+        <source>Counting…</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message numerus="yes">
-        <location line="+4"/>
+        <location line="+2"/>
         <source>%n record(s)</source>
         <translation>
             <numerusform>%n record</numerusform>
@@ -1112,7 +1117,7 @@
 <context>
     <name>Runner</name>
     <message>
-        <location filename="../../crm_desktop/views/runner.py" line="+114"/>
+        <location filename="../../crm_desktop/views/runner.py" line="+123"/>
         <source>Something went wrong and was not saved; details are in the log file.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1319,7 +1324,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+40"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+41"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation type="unfinished"></translation>
     </message>

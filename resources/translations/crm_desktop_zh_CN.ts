@@ -152,7 +152,7 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+88"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+93"/>
         <location line="+29"/>
         <source>Name</source>
         <translation>名称</translation>
@@ -836,7 +836,7 @@
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+80"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
@@ -853,12 +853,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+120"/>
+        <location line="+123"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location line="-116"/>
+        <location line="-119"/>
         <source>Undo delete</source>
         <translation>撤销删除</translation>
     </message>
@@ -884,12 +884,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+245"/>
+        <location line="+248"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location line="-243"/>
+        <location line="-246"/>
         <source>Same as the system</source>
         <translation>跟随系统</translation>
     </message>
@@ -898,8 +898,13 @@
         <source>New task</source>
         <translation>新建任务</translation>
     </message>
+    <message>
+        <location line="+5"/>
+        <source>Counting…</source>
+        <translation>正在计数…</translation>
+    </message>
     <message numerus="yes">
-        <location line="+4"/>
+        <location line="+2"/>
         <source>%n record(s)</source>
         <translation>
             <numerusform>共 %n 条记录</numerusform>
@@ -1107,7 +1112,7 @@
 <context>
     <name>Runner</name>
     <message>
-        <location filename="../../crm_desktop/views/runner.py" line="+114"/>
+        <location filename="../../crm_desktop/views/runner.py" line="+123"/>
         <source>Something went wrong and was not saved; details are in the log file.</source>
         <translation>出错了，内容没有保存；详细信息已记录在日志文件中。</translation>
     </message>
@@ -1314,7 +1319,7 @@
         <translation>没有名为“{value}”的字段。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+40"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+41"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation>找不到 ID 为 {id} 的{entity}（可能已被删除）。</translation>
     </message>

@@ -148,3 +148,52 @@ def test_user_name_columns_say_which_reference_they_follow() -> None:
     assert TABLES["customers"].column("owner").via is Customer.owner_id
     assert TABLES["opportunities"].column("owner").via is Opportunity.owner_id
     assert TABLES["tasks"].column("assignee").via is Task.assignee_id
+
+
+@pytest.fixture
+def many(profile: Profile) -> Profile:
+    """Enough customers that a first screen is a strict prefix: 60, half of them with a 138
+    mobile, under three owners."""
+    from crm_desktop.demo.generator import make_demo
+
+    make_demo(profile, 60, workers=0)
+    return profile
+
+
+@pytest.mark.parametrize("search", ["", "13", "有限", "公司 13"])
+@pytest.mark.parametrize("sort", ["name", "phone", "owner", "grade"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_a_limited_list_is_the_start_of_the_whole_list(
+    many: Profile, search: str, sort: str, descending: bool
+) -> None:
+    query = ListQuery(search=search, sort=sort, descending=descending)
+    with many.store.read() as session:
+        whole = list_ids(session, CUSTOMERS, query)
+        assert len(whole) > 3
+        for limit in (1, 3, len(whole) + 5):
+            assert list_ids(session, CUSTOMERS, query, limit) == whole[:limit]
+
+
+def test_a_read_is_cancelled_when_its_answer_is_no_longer_wanted(many: Profile) -> None:
+    from crm_desktop.storage.store import Cancelled, cancel_when
+
+    query = ListQuery(search="13")
+    with many.store.read() as session:
+        whole = list_ids(session, CUSTOMERS, query)
+        with pytest.raises(Cancelled), cancel_when(session, lambda: True, every=1):
+            list_ids(session, CUSTOMERS, query)
+        with cancel_when(session, lambda: False, every=1):
+            assert list_ids(session, CUSTOMERS, query) == whole
+        # The handler is gone with the block: the session reads normally again.
+        assert list_ids(session, CUSTOMERS, query) == whole
+
+
+def test_every_customer_carries_its_search_key(many: Profile, three: dict) -> None:
+    from sqlalchemy import text
+
+    from crm_desktop.models.search_keys import search_key
+
+    with many.store.read() as session:
+        rows = session.execute(text("SELECT id, search_key FROM customers")).all()
+    assert len(rows) == 63  # the demo's and the writer's
+    assert all(key == search_key(customer_id) for customer_id, key in rows)

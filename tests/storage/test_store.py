@@ -9,6 +9,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
+from crm_desktop.models.search_keys import search_key
 from crm_desktop.queries.tables import TABLES, ListQuery, list_ids
 from crm_desktop.storage.errors import StoreError
 from crm_desktop.storage.store import STORE_FILE, Store, _alembic_config
@@ -52,6 +53,8 @@ def test_upgrade_from_first_revision_keeps_data(tmp_path: Path) -> None:
             # Revisions after the first index what was there: the old customer can be found.
             found = list_ids(session, TABLES["customers"], ListQuery(search="老客户"))
             assert found == ["c1"]
+            key = session.execute(text("SELECT search_key FROM customers WHERE id = 'c1'"))
+            assert key.scalar() == search_key("c1")
         if first != upgraded.head():
             assert list((tmp_path / "backups").glob("*.sqlite3")), "an upgrade backs up first"
     finally:
@@ -101,3 +104,26 @@ def test_outbox_numbers_are_never_reused(tmp_path: Path) -> None:
         assert second > first
     finally:
         profile.close()
+
+
+def test_migrations_build_the_schema_the_models_declare(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from crm_desktop.models.base import Base
+    from crm_desktop.services import search_index
+
+    store = Store.open(tmp_path)
+    try:
+        with store.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    finally:
+        store.close()
+    # The full-text tables are made by SQL of their own (services/search_index.py).
+    fts = (search_index.TRIGRAM_TABLE, search_index.GRAM_TABLE)
+    unexpected = [
+        difference
+        for difference in differences
+        if not (difference[0] == "remove_table" and difference[1].name.startswith(fts))
+    ]
+    assert unexpected == []

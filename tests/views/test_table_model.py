@@ -46,9 +46,9 @@ def test_queries_typed_past_are_skipped(qtbot: QtBot, window: MainWindow) -> Non
     asked: list[str] = []
     real = model._list_ids
 
-    def spying(query):
+    def spying(query, limit, stop):
         asked.append(query.search)
-        return real(query)
+        return real(query, limit, stop)
 
     model._list_ids = spying
     gate = threading.Event()
@@ -59,3 +59,35 @@ def test_queries_typed_past_are_skipped(qtbot: QtBot, window: MainWindow) -> Non
     wait_idle(qtbot, window)
     assert asked == ["Gam"]
     assert model.rowCount() == 1
+
+
+def test_first_screen_shows_at_once_and_the_rest_is_appended(
+    qtbot: QtBot, qtmodeltester, window: MainWindow
+) -> None:
+    from crm_desktop.demo.generator import make_demo
+    from crm_desktop.views.table_model import PAGE_SIZE
+
+    make_demo(window.profile, PAGE_SIZE + 50, workers=0)
+    model = window.models["customers"]
+    qtmodeltester.check(model)  # and it keeps checking every signal below
+    events: list[tuple[str, int]] = []
+    model.modelReset.connect(lambda: events.append(("reset", model.rowCount())))
+    model.rowsInserted.connect(lambda _parent, first, last: events.append(("insert", last)))
+    model.shown.connect(lambda: events.append(("shown", model.rowCount())))
+
+    def first_row_readable() -> None:
+        # The first screen's rows came with its ids: readable without another trip.
+        events.append(("first row", model.data(model.index(0, 0)) is not None))
+
+    model.shown.connect(first_row_readable)
+    with qtbot.waitSignal(model.loaded, timeout=10000):
+        model.reload()
+    wait_idle(qtbot, window)
+    assert events == [
+        ("reset", PAGE_SIZE),
+        ("shown", PAGE_SIZE),
+        ("first row", True),
+        ("insert", PAGE_SIZE + 49),
+    ]
+    assert model.complete
+    assert model.rowCount() == PAGE_SIZE + 50

@@ -9,10 +9,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from crm_desktop.profile import LANGUAGE_KEY, Profile, open_profile
+from crm_desktop.profile import LANGUAGE_KEY, default_profile_dir, open_profile
+from crm_desktop.storage.store import Store
 from crm_desktop.views.main_window import MainWindow
+from crm_desktop.views.runner import describe_error
+from crm_desktop.views.upgrade_window import upgrade_with_progress
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "resources" / "translations"
 # Families with Chinese glyphs, best first, for systems whose default font has none.
@@ -27,12 +30,19 @@ CJK_FAMILIES = (
 )
 
 
-def language_for(profile: Profile) -> str:
-    """The profile's chosen language, or the system's when it chose none."""
-    chosen = profile.store.setting(LANGUAGE_KEY, "system") or "system"
-    if chosen != "system":
+def language_for(store: Store) -> str:
+    """The profile's chosen language, or the system's when it chose none (or is new)."""
+    chosen = store.setting(LANGUAGE_KEY, "system") if store.revision() is not None else None
+    if chosen and chosen != "system":
         return chosen
     return "zh_CN" if QLocale.system().name().startswith("zh") else "en"
+
+
+def prepare_application(app: QApplication, store: Store) -> None:
+    """Translations and fonts, once per process, before any window is made."""
+    if not getattr(app, "_crm_translators", None):
+        app._crm_translators = install_translators(app, language_for(store))  # type: ignore[attr-defined]
+        ensure_cjk_font(app)
 
 
 def install_translators(app: QApplication, language: str) -> list[QTranslator]:
@@ -85,9 +95,7 @@ def build_main_window(profile_dir: Path | None = None) -> MainWindow:
     app = QApplication.instance()
     assert isinstance(app, QApplication), "create the QApplication first"
     profile = open_profile(profile_dir)
-    if not getattr(app, "_crm_translators", None):
-        app._crm_translators = install_translators(app, language_for(profile))  # type: ignore[attr-defined]
-        ensure_cjk_font(app)
+    prepare_application(app, profile.store)
     setup_logging(profile.directory)
     window = MainWindow(profile)
     window.destroyed.connect(profile.close)
@@ -97,7 +105,19 @@ def build_main_window(profile_dir: Path | None = None) -> MainWindow:
 def run_gui(profile_dir: Path | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("CRM Desktop")
-    window = build_main_window(profile_dir)
+    directory = profile_dir or default_profile_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    setup_logging(directory)
+    store = Store(directory)
+    try:
+        prepare_application(app, store)
+        error = upgrade_with_progress(store) if store.needs_upgrade() else None
+    finally:
+        store.close()
+    if error is not None:
+        QMessageBox.critical(None, app.applicationName(), describe_error(error))
+        return 1
+    window = build_main_window(directory)
     window.show()
     code = app.exec()
     window.deleteLater()

@@ -154,6 +154,11 @@ class Store:
         assert head is not None
         return head
 
+    def needs_upgrade(self) -> bool:
+        """Whether this store holds data from another version (the migration may be long)."""
+        current = self.revision()
+        return current is not None and current != self.head()
+
     def migrate(self, target: str = "head") -> Path | None:
         """Bring the schema to `target`. Returns the backup taken first, if there was data."""
         current = self.revision()

@@ -1267,6 +1267,25 @@
     </message>
 </context>
 <context>
+    <name>UpgradeWindow</name>
+    <message>
+        <location filename="../../crm_desktop/views/upgrade_window.py" line="+21"/>
+        <source>CRM Desktop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Updating your data for this version of CRM Desktop.
+A backup copy is made first. On a large database this can take a minute; please leave the program open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Updating data</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Validation</name>
     <message>
         <location filename="../../crm_desktop/models/phones.py" line="+30"/>

@@ -1262,6 +1262,26 @@
     </message>
 </context>
 <context>
+    <name>UpgradeWindow</name>
+    <message>
+        <location filename="../../crm_desktop/views/upgrade_window.py" line="+21"/>
+        <source>CRM Desktop</source>
+        <translation>CRM 客户管理</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Updating your data for this version of CRM Desktop.
+A backup copy is made first. On a large database this can take a minute; please leave the program open.</source>
+        <translation>正在为新版本更新您的数据。
+会先做一份备份。数据较多时可能需要一分钟左右，请不要关闭程序。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Updating data</source>
+        <translation>正在更新数据</translation>
+    </message>
+</context>
+<context>
     <name>Validation</name>
     <message>
         <location filename="../../crm_desktop/models/phones.py" line="+30"/>

@@ -30,18 +30,23 @@ from crm_desktop.models.search_keys import search_key
 LIVE = text("deleted_at IS NULL")
 
 
-def live_index(name: str, *columns: str) -> Index:
-    """A partial index over live rows, ending in `id`: list queries sort on it, no table scan."""
-    return Index(name, *columns, "id", sqlite_where=LIVE, postgresql_where=LIVE)
+def live_index(name: str, *columns: str, carry: tuple[str, ...] = ()) -> Index:
+    """A partial index over live rows, ending in `id`: list queries sort on it, no table scan.
+
+    `carry` adds columns a search checks on every row it walks (see queries/tables.py), so the
+    walk reads only the index.
+    """
+    return Index(name, *columns, "id", *carry, sqlite_where=LIVE, postgresql_where=LIVE)
+
+
+# What a search checks on each opportunity or task (its customer, its title), carried by their
+# list indexes.
+FOUND_BY = ("customer_id", "title")
 
 
 def customer_list_index(name: str, column: str) -> Index:
-    """A live index for sorting the customers list that also carries each row's search key.
-
-    A search walks the list in sort order and keeps the rows whose key the full-text index
-    returned; with the key in the index that walk never reads the table (see queries/tables.py).
-    """
-    return Index(name, column, "id", "search_key", sqlite_where=LIVE)
+    """A live index for sorting the customers list, carrying each row's full-text search key."""
+    return live_index(name, column, carry=("search_key",))
 
 
 class User(Tracked, Base):
@@ -94,7 +99,8 @@ class Customer(Tracked, Base):
         customer_list_index("ix_customers_live_next_followup", "next_followup_at"),
         customer_list_index("ix_customers_live_created", "created_at"),
         customer_list_index("ix_customers_live_updated", "updated_at"),
-        Index("ix_customers_search_key", "search_key"),
+        # Customers matching a search, for the other lists: read from the index alone.
+        Index("ix_customers_search_key", "search_key", "id"),
     )
 
 
@@ -124,7 +130,7 @@ class Contact(Tracked, Base):
 
     __table_args__ = (
         live_index("ix_contacts_live_customer", "customer_id"),
-        live_index("ix_contacts_live_name", "name"),
+        live_index("ix_contacts_live_name", "name", carry=("customer_id",)),
     )
 
 
@@ -155,11 +161,11 @@ class Opportunity(Tracked, Base):
 
     __table_args__ = (
         live_index("ix_opportunities_live_customer", "customer_id"),
-        live_index("ix_opportunities_live_title", "title"),
-        live_index("ix_opportunities_live_stage", "stage"),
-        live_index("ix_opportunities_live_amount", "amount_cents"),
-        live_index("ix_opportunities_live_close", "expected_close"),
-        live_index("ix_opportunities_live_owner", "owner_id"),
+        live_index("ix_opportunities_live_title", "title", carry=("customer_id",)),
+        live_index("ix_opportunities_live_stage", "stage", carry=FOUND_BY),
+        live_index("ix_opportunities_live_amount", "amount_cents", carry=FOUND_BY),
+        live_index("ix_opportunities_live_close", "expected_close", carry=FOUND_BY),
+        live_index("ix_opportunities_live_owner", "owner_id", carry=FOUND_BY),
     )
 
 
@@ -190,11 +196,11 @@ class Task(Tracked, Base):
     notes: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
-        live_index("ix_tasks_live_due", "due_at"),
-        live_index("ix_tasks_live_title", "title"),
-        live_index("ix_tasks_live_priority", "priority"),
-        live_index("ix_tasks_live_done", "done"),
-        live_index("ix_tasks_live_assignee", "assignee_id"),
+        live_index("ix_tasks_live_due", "due_at", carry=FOUND_BY),
+        live_index("ix_tasks_live_title", "title", carry=("customer_id",)),
+        live_index("ix_tasks_live_priority", "priority", carry=FOUND_BY),
+        live_index("ix_tasks_live_done", "done", carry=FOUND_BY),
+        live_index("ix_tasks_live_assignee", "assignee_id", carry=FOUND_BY),
         live_index("ix_tasks_live_customer", "customer_id"),
     )
 

@@ -17,7 +17,6 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
-    func,
     inspect,
     or_,
     select,
@@ -235,12 +234,13 @@ def _search_condition(spec: TableSpec, search: str) -> ColumnElement[bool] | Non
             conditions.append(_unindexed(Customer.search_key).in_(keys))
             continue
         customers = select(Customer.id).where(Customer.search_key.in_(keys))
-        # Other lists: the record's own name/title, or its customer, matches.
-        own = func.lower(spec.column("name" if spec.entity == "contacts" else "title").expr)
+        # Other lists: the record's own name/title, or its customer, matches. Variants are
+        # lower-case and SQLite's LIKE ignores ASCII case (as far as its lower() goes).
+        own = spec.column("name" if spec.entity == "contacts" else "title").expr
         conditions.append(
             or_(
                 spec.model.customer_id.in_(customers),
-                *(func.instr(own, variant) > 0 for variant in sorted(variants)),
+                *(own.contains(variant, autoescape=True) for variant in sorted(variants)),
             )
         )
     return and_(*conditions) if conditions else None

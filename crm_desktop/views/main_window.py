@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -501,6 +502,17 @@ class MainWindow(QMainWindow):
         self._layout_restored = True
 
     def closeEvent(self, event: Any) -> None:  # Qt override
+        forms = [form for form in self.findChildren(RecordForm) if form.isVisible()]
+        unsaved = [form for form in forms if form.has_unsaved_changes()]
+        if unsaved:
+            # Typed input is never thrown away unasked: the window stays until it is saved
+            # or the user says to discard it.
+            event.ignore()
+            unsaved[0].raise_()
+            unsaved[0].ask_to_discard()
+            return
+        for form in forms:
+            form.done(QDialog.DialogCode.Rejected)
         self._save_layout()
         self.sync.shutdown()
         for page in list(self.pages.values()):

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QTableWidget,
@@ -197,6 +198,7 @@ class RecordForm(QDialog):
             for name in ("name", "phone"):
                 self.editors[name].edited.connect(self._duplicate_timer.start)
         self._load_choices()
+        self._baseline = self.values()  # what the form held before the user typed
         if row_id:
             self._set_busy(True)
             runner.submit(partial(reader.record, entity, row_id), self._loaded)
@@ -220,12 +222,46 @@ class RecordForm(QDialog):
             self._runner.submit(job, partial(self._choices_arrived, editor))
 
     def _choices_arrived(self, editor: FieldEditor, options: list[tuple[str, str]]) -> None:
+        clean = not self.has_unsaved_changes()
         editor.set_choices(options, allow_blank=not editor.field.required)
+        if clean:
+            self._baseline = self.values()
+
+    def has_unsaved_changes(self) -> bool:
+        return self.values() != self._baseline
+
+    def reject(self) -> None:  # Qt override: Esc, Cancel and the close button all come here
+        if self.has_unsaved_changes():
+            self.ask_to_discard()
+            return
+        super().reject()
+
+    def ask_to_discard(self) -> QMessageBox:
+        """Ask (without blocking) before throwing away what the user typed."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.windowTitle(),
+            self.tr("Close without saving? What you typed in this form will be lost."),
+            parent=self,
+        )
+        box.setObjectName("discardQuestion")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        discard = box.addButton(
+            self.tr("Close without saving"), QMessageBox.ButtonRole.DestructiveRole
+        )
+        keep = box.addButton(self.tr("Keep editing"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.buttonClicked.connect(
+            lambda button: self.done(QDialog.DialogCode.Rejected) if button is discard else None
+        )
+        box.open()
+        return box
 
     def _fill_defaults(self) -> None:
         for name, value in self._preset.items():
             if name in self.editors:
                 self.editors[name].set_value(value)
+        self._baseline = self.values()
 
     def _loaded(self, values: dict[str, Any] | None) -> None:
         self._set_busy(False)
@@ -237,6 +273,7 @@ class RecordForm(QDialog):
             editor.set_value(values.get(name))
         if self.identifiers is not None:
             self.identifiers.set_pairs(values.get("identifiers", []))
+        self._baseline = self.values()
 
     # -- saving ------------------------------------------------------------------------------
 
@@ -277,6 +314,7 @@ class RecordForm(QDialog):
             next(iter(self.editors.values())).setFocus()
             self._show_message(None)
         else:
+            self._baseline = self.values()
             self.accept()
 
     def _refused(self, error: BaseException) -> None:

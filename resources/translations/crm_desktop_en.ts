@@ -783,7 +783,7 @@
 <context>
     <name>IdentifierTable</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="+66"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="+67"/>
         <source>Identifiers</source>
         <translation type="unfinished"></translation>
     </message>
@@ -801,7 +801,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+54"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+55"/>
         <source>Customers</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1104,12 +1104,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+70"/>
+        <source>Close without saving? What you typed in this form will be lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Close without saving</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Keep editing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>This record no longer exists; it may have been deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+85"/>
         <source>May already exist: %1</source>
         <translation type="unfinished"></translation>
     </message>

@@ -783,7 +783,7 @@
 <context>
     <name>IdentifierTable</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="+66"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="+67"/>
         <source>Identifiers</source>
         <translation>证件号码</translation>
     </message>
@@ -801,7 +801,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+54"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+55"/>
         <source>Customers</source>
         <translation>客户</translation>
     </message>
@@ -1099,12 +1099,27 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+70"/>
+        <source>Close without saving? What you typed in this form will be lost.</source>
+        <translation>不保存就关闭？您在此表单中输入的内容将会丢失。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Close without saving</source>
+        <translation>不保存，关闭</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Keep editing</source>
+        <translation>继续编辑</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>This record no longer exists; it may have been deleted.</source>
         <translation>该记录已不存在，可能已被删除。</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+85"/>
         <source>May already exist: %1</source>
         <translation>可能已存在：%1</translation>
     </message>

@@ -164,12 +164,19 @@ def many(profile: Profile) -> Profile:
 @pytest.mark.parametrize("sort", ["name", "phone", "owner", "grade"])
 @pytest.mark.parametrize("descending", [False, True])
 def test_a_limited_list_is_the_start_of_the_whole_list(
-    many: Profile, search: str, sort: str, descending: bool
+    many: Profile, search: str, sort: str, descending: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from crm_desktop.queries import tables
+
     query = ListQuery(search=search, sort=sort, descending=descending)
     with many.store.read() as session:
         whole = list_ids(session, CUSTOMERS, query)
         assert len(whole) > 3
+        for limit in (1, 3, len(whole) + 5):
+            assert list_ids(session, CUSTOMERS, query, limit) == whole[:limit]
+        # Searches with many hits walk the list in order instead: the same rows, same order.
+        monkeypatch.setattr(tables, "FEW_HITS", 1)
+        assert list_ids(session, CUSTOMERS, query) == whole
         for limit in (1, 3, len(whole) + 5):
             assert list_ids(session, CUSTOMERS, query, limit) == whole[:limit]
 

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from crm_desktop.app import build_main_window
 from crm_desktop.views.main_window import MainWindow
+from crm_desktop.views.record_form import RecordForm
 from tests.views.helpers import wait_idle
 
 
@@ -20,5 +21,7 @@ def window(qtbot: QtBot, profile_dir: Path) -> Iterator[MainWindow]:
     main.show()
     wait_idle(qtbot, main)
     yield main
+    for form in main.findChildren(RecordForm):
+        form.done(0)  # a test may leave typed input behind; closing would ask about it
     main.close()
     main.profile.close()

@@ -205,3 +205,34 @@ def test_new_customer_form_starts_with_sensible_defaults(qtbot: QtBot, window: M
     wait_idle(qtbot, window)
     assert form.editors["kind"].value() == "company"
     assert form.editors["owner_id"].value() == window.profile.user_id
+
+
+def open_question(form: RecordForm) -> QMessageBox:
+    shown = [q for q in form.findChildren(QMessageBox, "discardQuestion") if q.isVisible()]
+    assert len(shown) == 1
+    return shown[0]
+
+
+def test_closing_a_form_with_typed_input_asks_first(qtbot: QtBot, window: MainWindow) -> None:
+    untouched = window.new_customer()
+    untouched.reject()  # nothing typed: closes without a question
+    assert not untouched.isVisible()
+
+    form = window.new_customer()
+    form.editors["name"].input.setText("半途而废有限公司")
+    form.reject()
+    question = open_question(form)
+    keep = next(b for b in question.buttons() if b.text() == "Keep editing")
+    keep.click()
+    assert form.isVisible()
+    assert form.editors["name"].value() == "半途而废有限公司"
+
+    # Closing the main window asks too, and stays open until the user decides.
+    window.close()
+    assert window.isVisible()
+    question = open_question(form)
+    discard = next(b for b in question.buttons() if b.text() == "Close without saving")
+    discard.click()
+    assert not form.isVisible()
+    window.close()
+    assert not window.isVisible()

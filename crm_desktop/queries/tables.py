@@ -253,7 +253,7 @@ def _search_condition(session: Session, spec: TableSpec, search: str) -> ColumnE
 
 
 # Up to this many hits, sorting them beats walking the whole list in order.
-FEW_HITS = 2000
+FEW_HITS = 500
 
 
 def _matches_many(session: Session, keys: Any) -> bool:

@@ -13,6 +13,7 @@ from enum import StrEnum
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from crm_desktop.models import choices
+from crm_desktop.models.limits import MAX_MONEY_CENTS, MAX_PROBABILITY, MAX_QUANTITY
 
 
 class Kind(StrEnum):
@@ -39,7 +40,7 @@ class Field:
     max_length: int = 200
     choices: tuple[str, ...] = ()
     ref: str | None = None  # entity a REF points at
-    minimum: float | None = None
+    minimum: float | None = None  # money in yuan, though it is stored in fen
     maximum: float | None = None
 
     def display_label(self) -> str:
@@ -52,6 +53,8 @@ def _codes(enum: type[StrEnum]) -> tuple[str, ...]:
 
 F = Field
 T = QT_TRANSLATE_NOOP
+# A money field's bounds are in yuan, as typed and as messages show them; it stores fen.
+_MAX_YUAN = MAX_MONEY_CENTS // 100
 
 FIELDS: dict[str, tuple[Field, ...]] = {
     "users": (
@@ -102,7 +105,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         F("code", T("Fields", "Code"), required=True, max_length=64),
         F("name", T("Fields", "Name"), required=True),
         F("unit", T("Fields", "Unit"), max_length=32),
-        F("list_price_cents", T("Fields", "List price"), Kind.MONEY, minimum=0),
+        F("list_price_cents", T("Fields", "List price"), Kind.MONEY, minimum=0, maximum=_MAX_YUAN),
         F("active", T("Fields", "Active"), Kind.BOOL),
     ),
     "opportunities": (
@@ -110,9 +113,15 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         F("customer_id", T("Fields", "Customer"), Kind.REF, required=True, ref="customers"),
         F("contact_id", T("Fields", "Contact"), Kind.REF, ref="contacts"),
         F("stage", T("Fields", "Stage"), Kind.CHOICE, required=True, choices=_codes(choices.Stage)),
-        F("amount_cents", T("Fields", "Amount"), Kind.MONEY, minimum=0),
+        F("amount_cents", T("Fields", "Amount"), Kind.MONEY, minimum=0, maximum=_MAX_YUAN),
         F("expected_close", T("Fields", "Expected close"), Kind.DATE),
-        F("probability", T("Fields", "Probability %"), Kind.INTEGER, minimum=0, maximum=100),
+        F(
+            "probability",
+            T("Fields", "Probability %"),
+            Kind.INTEGER,
+            minimum=0,
+            maximum=MAX_PROBABILITY,
+        ),
         F("owner_id", T("Fields", "Owner"), Kind.REF, ref="users"),
         F("close_reason", T("Fields", "Won/lost reason"), max_length=300),
         F("notes", T("Fields", "Notes"), Kind.LONG_TEXT),
@@ -126,8 +135,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
             ref="opportunities",
         ),
         F("product_id", T("Fields", "Product"), Kind.REF, required=True, ref="products"),
-        F("quantity", T("Fields", "Quantity"), Kind.NUMBER, minimum=0),
-        F("unit_price_cents", T("Fields", "Unit price"), Kind.MONEY, minimum=0),
+        F("quantity", T("Fields", "Quantity"), Kind.NUMBER, minimum=0, maximum=MAX_QUANTITY),
+        F("unit_price_cents", T("Fields", "Unit price"), Kind.MONEY, minimum=0, maximum=_MAX_YUAN),
     ),
     "tasks": (
         F("title", T("Fields", "Title"), required=True),

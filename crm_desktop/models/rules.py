@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DecimalException, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
@@ -16,6 +16,12 @@ from crm_desktop.models.validation import InvalidInput
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _TRUE = {"1", "true", "yes", "y", "是", "x", "✓"}
 _FALSE = {"0", "false", "no", "n", "否", ""}
+# Control characters (Unicode category Cc: C0, DEL, C1). The server cannot store NUL at all, and
+# the others are invisible in a form or a cell: a value holding one is a paste or export accident.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Long text keeps its tabs and line breaks (checked after carriage returns become "\n").
+_CONTROL_IN_LONG_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CARRIAGE_RETURN = re.compile(r"\r\n?")
 
 REQUIRED = QT_TRANSLATE_NOOP("Validation", "{field} is required.")
 TOO_LONG = QT_TRANSLATE_NOOP("Validation", "{field} is longer than {limit} characters.")
@@ -27,6 +33,9 @@ TOO_SMALL = QT_TRANSLATE_NOOP("Validation", "{field} cannot be less than {low}."
 BAD_DATE = QT_TRANSLATE_NOOP("Validation", "{field} must be a date like 2024-03-31, not “{value}”.")
 BAD_BOOL = QT_TRANSLATE_NOOP("Validation", "{field} must be yes or no, not “{value}”.")
 UNKNOWN_FIELD = QT_TRANSLATE_NOOP("Validation", "There is no field called “{value}”.")
+CONTROL_CHARACTER = QT_TRANSLATE_NOOP(
+    "Validation", "{field} contains a control character ({code}); remove it."
+)
 
 
 def _fail(field: Field, message: str, **params: Any) -> InvalidInput:
@@ -37,26 +46,52 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _checked_text(field: Field, text: str) -> str:
+    """The text, long text's carriage returns made line feeds; InvalidInput for a control one."""
+    if field.kind is Kind.LONG_TEXT:
+        text = _CARRIAGE_RETURN.sub("\n", text)
+        found = _CONTROL_IN_LONG_TEXT.search(text)
+    else:
+        found = _CONTROL.search(text)
+    if found:
+        raise _fail(field, CONTROL_CHARACTER, code=f"U+{ord(found.group()):04X}")
+    return text
+
+
+def _number(value: Any, field: Field, *, currency: bool = False) -> Decimal:
+    """A finite Decimal from typed text ("1,234.5", with `currency` also "¥99"), an int, a float
+    or a Decimal, or InvalidInput naming the field. Exact, so no size can overflow here."""
+    if isinstance(value, bool):  # an int to Python, never a number a user meant
+        raise _fail(field, BAD_NUMBER, value=value)
+    if isinstance(value, float):
+        value = repr(value)  # the float as written (0.1), not its binary expansion
+    if isinstance(value, int | Decimal):
+        number = Decimal(value)
+    else:
+        text = _text(value).replace(",", "")
+        if currency:
+            text = text.replace("¥", "").replace("￥", "").strip()
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise _fail(field, BAD_NUMBER, value=_text(value)) from None
+    if not number.is_finite():
+        raise _fail(field, BAD_NUMBER, value=_text(value))
+    return number
+
+
 def parse_money(value: Any, field: Field) -> int:
-    """Yuan as typed ("1,234.50", "¥99"), a Decimal or a float → integer fen.
+    """Yuan as typed ("1,234.50", "¥99"), a Decimal or a float → integer fen, within range.
 
     Plain ints never get here: in the service layer an int money value already is fen.
     """
-    if isinstance(value, bool):
-        raise _fail(field, BAD_NUMBER, value=value)
-    if isinstance(value, Decimal):
-        amount = Decimal(value)
-    elif isinstance(value, float):
-        amount = Decimal(repr(value))
-    else:
-        cleaned = _text(value).replace(",", "").replace("¥", "").replace("￥", "").strip()
-        try:
-            amount = Decimal(cleaned)
-        except InvalidOperation:
-            raise _fail(field, BAD_NUMBER, value=_text(value)) from None
-    if not amount.is_finite():
-        raise _fail(field, BAD_NUMBER, value=_text(value))
-    return int((amount * 100).quantize(Decimal(1)))
+    yuan = _number(value, field, currency=True)
+    # Checked before scaling: 1e30 yuan in fen has more digits than the decimal context keeps.
+    _check_range(field, yuan)
+    try:
+        return int((yuan * 100).quantize(Decimal(1)))
+    except DecimalException:  # only a money field without a maximum can get here
+        raise _fail(field, BAD_NUMBER, value=_text(value)) from None
 
 
 def _parse_datetime(value: Any, field: Field) -> datetime:
@@ -85,6 +120,9 @@ def clean_value(field: Field, value: Any, region: str) -> Any:
         if field.required:
             raise _fail(field, REQUIRED)
         return False if field.kind is Kind.BOOL else None
+    if isinstance(value, str):
+        # Before anything trims it: a control character is refused wherever it stands.
+        value = _checked_text(field, value)
     kind = field.kind
     if kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.REF):
         text = _text(value)
@@ -104,21 +142,17 @@ def clean_value(field: Field, value: Any, region: str) -> Any:
             raise _fail(field, BAD_CHOICE, value=text, allowed=", ".join(field.choices))
         return text
     if kind is Kind.MONEY:
-        cents = value if isinstance(value, int) and not isinstance(value, bool) else None
-        cents = cents if cents is not None else parse_money(value, field)
-        _check_range(field, cents / 100)
-        return cents
+        if isinstance(value, int) and not isinstance(value, bool):
+            _check_range(field, Decimal(value).scaleb(-2))  # already fen, from the service layer
+            return value
+        return parse_money(value, field)
     if kind in (Kind.INTEGER, Kind.NUMBER):
-        try:
-            number = (
-                float(_text(value).replace(",", "")) if isinstance(value, str) else float(value)
-            )
-        except (TypeError, ValueError):
-            raise _fail(field, BAD_NUMBER, value=_text(value)) from None
-        if kind is Kind.INTEGER and not number.is_integer():
+        number = _number(value, field)
+        if kind is Kind.INTEGER and number != number.to_integral_value():
             raise _fail(field, BAD_NUMBER, value=_text(value))
+        # Before int(): the bound keeps 1e999999999 from becoming a billion-digit integer.
         _check_range(field, number)
-        return int(number) if kind is Kind.INTEGER else number
+        return int(number) if kind is Kind.INTEGER else float(number)
     if kind is Kind.BOOL:
         if isinstance(value, bool):
             return value
@@ -135,7 +169,7 @@ def clean_value(field: Field, value: Any, region: str) -> Any:
     raise AssertionError(f"unhandled field kind {kind}")
 
 
-def _check_range(field: Field, number: float) -> None:
+def _check_range(field: Field, number: Decimal) -> None:
     low, high = field.minimum, field.maximum
     if low is not None and high is not None and not low <= number <= high:
         raise _fail(field, OUT_OF_RANGE, low=_plain(low), high=_plain(high))
@@ -144,7 +178,8 @@ def _check_range(field: Field, number: float) -> None:
 
 
 def _plain(number: float) -> str:
-    return str(int(number)) if float(number).is_integer() else str(number)
+    """A bound as a sentence shows it: 1,000,000,000,000 rather than 1e+12."""
+    return f"{int(number):,}" if float(number).is_integer() else f"{number:,}"
 
 
 def clean_values(

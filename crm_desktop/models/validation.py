@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from PySide6.QtCore import QCoreApplication
+
+
+def printable(value: object) -> object:
+    """A value safe to repeat in a one-line message: control characters (a terminal escape, a
+    line break) shown as their code, U+001B, instead of acting on the screen."""
+    if not isinstance(value, str):
+        return value
+    return "".join(f"U+{ord(c):04X}" if unicodedata.category(c) == "Cc" else c for c in value)
 
 
 class InvalidInput(ValueError):
@@ -20,4 +30,4 @@ class InvalidInput(ValueError):
 
     def text(self) -> str:
         template = QCoreApplication.translate("Validation", self.message)
-        return template.format(**self.params)
+        return template.format(**{k: printable(v) for k, v in self.params.items()})

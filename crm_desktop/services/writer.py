@@ -29,9 +29,9 @@ from crm_desktop.models.entities import (
     Opportunity,
     OutboxEntry,
 )
-from crm_desktop.models.fields import entity_label
+from crm_desktop.models.fields import FIELDS_BY_NAME, Kind, entity_label
 from crm_desktop.models.phones import DEFAULT_REGION
-from crm_desktop.models.rules import clean_values
+from crm_desktop.models.rules import clean_value, clean_values
 from crm_desktop.models.search_keys import identifier_key, search_text_of
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.services import search_index
@@ -40,6 +40,7 @@ from crm_desktop.storage.store import Store
 
 NOT_FOUND = QT_TRANSLATE_NOOP("Validation", "No {entity} with id {id} exists (it may be deleted).")
 
+_IDENTIFIER_VALUE = FIELDS_BY_NAME["customer_identifiers"]["value"]
 # Customer fields that feed its search text.
 SEARCHED_FIELDS = frozenset({"name", "short_name", "email", "phone", "phone2"})
 
@@ -156,7 +157,10 @@ class UnitOfWork:
             kind, value = (item["kind"], item["value"]) if isinstance(item, dict) else item
             if value is None or not str(value).strip():
                 continue
-            pairs.append((str(kind), str(value).strip()))
+            # Cleaned before comparing with the stored pairs, and untrimmed: a control character
+            # at either end is refused as it is in any other field, not quietly cut off.
+            cleaned = clean_value(_IDENTIFIER_VALUE, value, self.region)
+            pairs.append((str(kind), cleaned))
         current = self.session.scalars(
             select(CustomerIdentifier).where(
                 CustomerIdentifier.customer_id == customer_id,
@@ -198,8 +202,6 @@ class UnitOfWork:
         return row
 
     def _check_refs(self, entity: str, cleaned: dict[str, Any]) -> None:
-        from crm_desktop.models.fields import FIELDS_BY_NAME, Kind
-
         for name, value in cleaned.items():
             field = FIELDS_BY_NAME[entity][name]
             if field.kind is Kind.REF and value is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+from crm_desktop.models.validation import printable
+
 
 class TransferError(Exception):
     """A file the user can fix; the message is untranslated English (context "Transfer")."""
@@ -14,7 +16,8 @@ class TransferError(Exception):
         super().__init__(self.text())
 
     def text(self) -> str:
-        return QCoreApplication.translate("Transfer", self.message).format(**self.params)
+        params = {key: printable(value) for key, value in self.params.items()}
+        return QCoreApplication.translate("Transfer", self.message).format(**params)
 
 
 class ImportFailed(Exception):

@@ -84,7 +84,7 @@ class FieldEditor(QWidget):
             widget.currentIndexChanged.connect(self.edited)
         elif kind is Kind.MONEY or kind is Kind.NUMBER:
             widget = QDoubleSpinBox()
-            widget.setRange(self.field.minimum or 0, 1e12)
+            widget.setRange(self.field.minimum or 0, self.field.maximum or 1e12)
             widget.setDecimals(2)
             widget.setGroupSeparatorShown(True)
             if kind is Kind.MONEY:

@@ -1,4 +1,4 @@
-"""Turning typed text into stored values: phones, money, dates, choices."""
+"""Turning typed text into stored values: phones, money, dates, choices; refusing bad input."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from crm_desktop.models.fields import FIELDS_BY_NAME
+from crm_desktop.models.fields import FIELDS_BY_NAME, Kind
+from crm_desktop.models.limits import MAX_MONEY_CENTS, MAX_PROBABILITY, MAX_QUANTITY
 from crm_desktop.models.phones import display_phone, normalize_phone, phone_search_keys
 from crm_desktop.models.rules import clean_value, clean_values
 from crm_desktop.models.search_keys import identifier_key, query_terms
@@ -79,3 +80,157 @@ def test_mobile_fast_path_gives_what_phonenumbers_gives(typed: str) -> None:
     digits = "".join(ch for ch in national if ch.isdigit())
     expected = [e164[1:]] + ([digits] if digits != e164[1:] else [])
     assert phone_search_keys(e164) == expected
+
+
+# -- control characters ----------------------------------------------------------------------
+
+
+def refused(label: str, code: str) -> str:
+    return f"{label} contains a control character (U+{code}); remove it."
+
+
+@pytest.mark.parametrize(
+    ("entity", "name", "typed", "sentence"),
+    [
+        ("customers", "name", "华强\x00电子", refused("Name", "0000")),
+        ("customers", "name", "Acme\tLtd", refused("Name", "0009")),
+        ("customers", "name", "Acme Ltd\n", refused("Name", "000A")),
+        ("customers", "name", "Acme\x7f", refused("Name", "007F")),
+        ("customers", "name", "Acme\x85", refused("Name", "0085")),
+        ("customers", "name", "\x9fAcme", refused("Name", "009F")),
+        ("contacts", "name", "张\x1b伟", refused("Name", "001B")),
+        ("customer_identifiers", "value", "粤B\x0012345", refused("Number", "0000")),
+        ("customers", "email", "a\x00@b.cn", refused("Email", "0000")),
+        ("customers", "phone", "138\x000013", refused("Phone", "0000")),
+        ("customers", "grade", "A\r", refused("Grade", "000D")),
+    ],
+)
+def test_control_characters_in_single_line_fields_are_refused(
+    entity: str, name: str, typed: str, sentence: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        clean_values(entity, {name: typed}, "CN", creating=False)
+    assert caught.value.field == name
+    assert caught.value.text() == sentence
+
+
+def test_long_text_keeps_tabs_and_line_breaks_and_normalises_carriage_returns() -> None:
+    notes = FIELDS_BY_NAME["customers"]["notes"]
+    assert (
+        clean_value(notes, "1.\tcall back\n2.\tsend quote", "CN") == "1.\tcall back\n2.\tsend quote"
+    )
+    assert clean_value(notes, "Windows\r\nold Mac\rUnix\n", "CN") == "Windows\nold Mac\nUnix"
+    promise = FIELDS_BY_NAME["followups"]["promise"]
+    assert clean_value(promise, "a\r\n\r\nb", "CN") == "a\n\nb"
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("a\x00b", "0000"), ("a\x0bb", "000B"), ("a\x0cb", "000C"), ("a\x80b", "0080")],
+)
+def test_long_text_refuses_other_control_characters(typed: str, code: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        clean_value(FIELDS_BY_NAME["followups"]["text"], typed, "CN")
+    assert caught.value.text() == refused("What was said", code)
+
+
+def test_no_break_space_is_not_a_control_character() -> None:
+    # U+00A0 is category Zs, right after the C1 block: the check must stop at U+009F.
+    assert clean_value(FIELDS_BY_NAME["customers"]["name"], "华强\xa0电子", "CN") == "华强\xa0电子"
+
+
+# -- numbers and their bounds ----------------------------------------------------------------
+
+AMOUNT = FIELDS_BY_NAME["opportunities"]["amount_cents"]
+AMOUNT_RANGE = "Amount must be between 0 and 1,000,000,000,000."
+
+
+@pytest.mark.parametrize(
+    ("typed", "sentence"),
+    [
+        ("1e30", AMOUNT_RANGE),
+        ("99999999999999999999", AMOUNT_RANGE),
+        ("1e400", AMOUNT_RANGE),
+        ("1e999999999", AMOUNT_RANGE),
+        ("-1e999999999", AMOUNT_RANGE),
+        ("1000000000000.01", AMOUNT_RANGE),
+        (1e30, AMOUNT_RANGE),
+        ("inf", "Amount must be a number, not “inf”."),
+        ("nan", "Amount must be a number, not “nan”."),
+        ("-Infinity", "Amount must be a number, not “-Infinity”."),
+        (float("nan"), "Amount must be a number, not “nan”."),
+        ("--5", "Amount must be a number, not “--5”."),
+        ("12abc", "Amount must be a number, not “12abc”."),
+    ],
+)
+def test_bad_or_huge_money_is_one_sentence(typed: object, sentence: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        clean_values("opportunities", {"amount_cents": typed}, "CN", creating=False)
+    assert caught.value.field == "amount_cents"
+    assert caught.value.text() == sentence
+
+
+def test_money_up_to_the_limit_is_accepted() -> None:
+    assert clean_value(AMOUNT, "1,000,000,000,000", "CN") == MAX_MONEY_CENTS
+    assert clean_value(AMOUNT, "¥999999999999.99", "CN") == MAX_MONEY_CENTS - 1
+    # From the service layer an int is already fen, and is held to the same bound.
+    assert clean_value(AMOUNT, MAX_MONEY_CENTS, "CN") == MAX_MONEY_CENTS
+    with pytest.raises(InvalidInput, match="between 0 and 1,000,000,000,000"):
+        clean_value(AMOUNT, MAX_MONEY_CENTS + 1, "CN")
+    with pytest.raises(InvalidInput, match="between 0 and 1,000,000,000,000"):
+        clean_value(AMOUNT, 10**400, "CN")
+
+
+QUANTITY_RANGE = "Quantity must be between 0 and 1,000,000,000."
+PROBABILITY_RANGE = "Probability % must be between 0 and 100."
+
+
+@pytest.mark.parametrize(
+    ("entity", "name", "typed", "sentence"),
+    [
+        ("opportunity_lines", "quantity", "1e30", QUANTITY_RANGE),
+        ("opportunity_lines", "quantity", "1e400", QUANTITY_RANGE),
+        ("opportunity_lines", "quantity", 10**400, QUANTITY_RANGE),
+        ("opportunity_lines", "quantity", "nan", "Quantity must be a number, not “nan”."),
+        ("opportunity_lines", "quantity", "inf", "Quantity must be a number, not “inf”."),
+        ("opportunity_lines", "quantity", "12abc", "Quantity must be a number, not “12abc”."),
+        ("opportunities", "probability", "1e999999999", PROBABILITY_RANGE),
+        ("opportunities", "probability", "99999999999999999999", PROBABILITY_RANGE),
+        ("opportunities", "probability", "nan", "Probability % must be a number, not “nan”."),
+        ("opportunities", "probability", "--5", "Probability % must be a number, not “--5”."),
+        ("opportunities", "probability", "50.5", "Probability % must be a number, not “50.5”."),
+    ],
+)
+def test_bad_or_huge_numbers_are_one_sentence(
+    entity: str, name: str, typed: object, sentence: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        clean_values(entity, {name: typed}, "CN", creating=False)
+    assert caught.value.field == name
+    assert caught.value.text() == sentence
+
+
+def test_numbers_up_to_their_limits_are_accepted() -> None:
+    quantity = FIELDS_BY_NAME["opportunity_lines"]["quantity"]
+    assert clean_value(quantity, "1,000,000,000", "CN") == MAX_QUANTITY
+    assert clean_value(quantity, "0.1", "CN") == 0.1
+    probability = FIELDS_BY_NAME["opportunities"]["probability"]
+    assert clean_value(probability, "1e2", "CN") == MAX_PROBABILITY
+
+
+def test_every_number_field_has_both_bounds() -> None:
+    # The bound is what keeps a huge value from ever reaching int() or the server.
+    every = [field for fields in FIELDS_BY_NAME.values() for field in fields.values()]
+    numeric = [f for f in every if f.kind in (Kind.MONEY, Kind.INTEGER, Kind.NUMBER)]
+    assert {"amount_cents", "quantity", "probability"} <= {f.name for f in numeric}
+    for field in numeric:
+        assert None not in (field.minimum, field.maximum), field.name
+        if field.kind is Kind.MONEY:
+            assert field.maximum == MAX_MONEY_CENTS / 100, field.name
+
+
+def test_a_message_never_carries_a_control_character() -> None:
+    from crm_desktop.models.validation import InvalidInput
+
+    error = InvalidInput("x", "“{value}” is bad.", value="a\x1b[2Jb")
+    assert error.text() == "“aU+001B[2Jb” is bad."

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from crm_desktop.models.entities import Contact, Customer, FollowUp, OutboxEntry
+from crm_desktop.models.entities import (
+    Contact,
+    Customer,
+    CustomerIdentifier,
+    FollowUp,
+    Opportunity,
+    OutboxEntry,
+)
+from crm_desktop.models.limits import MAX_MONEY_CENTS
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.profile import Profile
 
@@ -40,6 +48,15 @@ def test_create_normalises_and_writes_outbox_entry(profile: Profile) -> None:
         ({"name": "X", "phone": "12"}, "phone", "“12” is not a phone number."),
         ({"name": "X", "email": "nobody-at-example"}, "email", "is not an email address"),
         ({"name": "X", "grade": "Z"}, "grade", "Grade cannot be “Z”"),
+        ({"name": "华强\x00电子"}, "name", "Name contains a control character (U+0000)"),
+        ({"name": "Acme\nLtd"}, "name", "Name contains a control character (U+000A)"),
+        ({"name": "X", "notes": "ok\x00"}, "notes", "Notes contains a control character (U+0000)"),
+        # Identifiers are written by a second create inside the same transaction: it rolls back too.
+        (
+            {"name": "X", "identifiers": [("tax_number", "9144\x000300")]},
+            "value",
+            "Number contains a control character (U+0000); remove it.",
+        ),
     ],
 )
 def test_bad_input_is_refused_with_a_sentence_and_changes_nothing(
@@ -119,3 +136,53 @@ def test_a_failed_call_inside_a_transaction_leaves_nothing(profile: Profile) -> 
     with profile.store.read() as session:
         assert session.scalar(select(func.count()).select_from(Customer)) == 0
     assert [e for e in outbox(profile) if e.entity == "customers"] == []
+
+
+def test_control_characters_are_refused_in_contacts_updates_and_identifier_edges(
+    profile: Profile,
+) -> None:
+    writer = profile.writer()
+    customer_id = writer.create(
+        "customers", {"name": "Acme", "identifiers": [("tax_number", "91440300")]}
+    ).primary_id
+    before = len(outbox(profile))
+    with pytest.raises(InvalidInput, match=r"^Name contains a control character \(U\+0000\)"):
+        writer.create("contacts", {"customer_id": customer_id, "name": "张\x00伟"})
+    with pytest.raises(InvalidInput, match=r"^Name contains a control character \(U\+0009\)"):
+        writer.update("customers", customer_id, {"name": "Acme\tLtd"})
+    # Trailing, where trimming could hide it: refused all the same, the old number kept.
+    with pytest.raises(InvalidInput) as caught:
+        writer.update("customers", customer_id, {"identifiers": [("tax_number", "91440301\n")]})
+    assert (caught.value.field, caught.value.params["code"]) == ("value", "U+000A")
+    with profile.store.read() as session:
+        assert session.get(Customer, customer_id).name == "Acme"
+        assert session.scalars(select(CustomerIdentifier.value)).all() == ["91440300"]
+        assert session.scalar(select(func.count()).select_from(Contact)) == 0
+    assert len(outbox(profile)) == before
+
+
+def test_notes_keep_tabs_and_line_breaks_with_carriage_returns_normalised(
+    profile: Profile,
+) -> None:
+    writer = profile.writer()
+    typed = "Called:\tno answer\r\nEmailed\rwill call back\n"
+    customer_id = writer.create("customers", {"name": "Acme", "notes": typed}).primary_id
+    stored = "Called:\tno answer\nEmailed\nwill call back"
+    with profile.store.read() as session:
+        assert session.get(Customer, customer_id).notes == stored
+    assert outbox(profile)[-1].changes["notes"] == stored  # the server gets what the device has
+
+
+def test_money_is_held_to_its_limit(profile: Profile) -> None:
+    writer = profile.writer()
+    customer_id = writer.create("customers", {"name": "Acme"}).primary_id
+    deal = {"customer_id": customer_id, "title": "Big", "stage": "lead"}
+    biggest = writer.create("opportunities", {**deal, "amount_cents": MAX_MONEY_CENTS})
+    with profile.store.read() as session:
+        assert session.get(Opportunity, biggest.primary_id).amount_cents == MAX_MONEY_CENTS
+    for too_big in (MAX_MONEY_CENTS + 1, "1000000000000.01", "1e30", "99999999999999999999"):
+        with pytest.raises(InvalidInput) as caught:
+            writer.create("opportunities", {**deal, "amount_cents": too_big})
+        assert caught.value.text() == "Amount must be between 0 and 1,000,000,000,000."
+    with profile.store.read() as session:
+        assert session.scalar(select(func.count()).select_from(Opportunity)) == 1

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from crm_desktop.models.entities import Customer, CustomerIdentifier, Opportunity, OutboxEntry
+from crm_desktop.models.limits import MAX_MONEY_CENTS
 from crm_desktop.profile import Profile
+from tests.commands.test_console_script import run as run_script
 from tests.transfer.conftest import Cli
 
 
@@ -205,3 +208,109 @@ def test_opportunities_round_trip_unchanged(seeded: Profile, cli: Cli, tmp_path:
     code, stdout, stderr = cli("import", str(file), "--entity", "opportunities", "--update")
     assert stderr == ""
     assert (code, stdout.strip()) == (0, "Imported 0 new opportunity records, updated 0.")
+
+
+def refused_whole(seeded: Profile, cli: Cli, file: Path, entity: str) -> list[str]:
+    """Import a file that must be refused; returns its problem lines after checking nothing
+    changed (no customer, no outbox entry: every write has one) and no exception escaped."""
+    before = snapshot(seeded)
+    code, stdout, stderr = cli("import", str(file), "--entity", entity)
+    assert (code, stdout) == (1, "")
+    *problems, last = stderr.splitlines()
+    assert last == "crm-desktop: Nothing was imported; fix these rows and try again."
+    assert snapshot(seeded) == before
+    return problems
+
+
+def control(label: str, code: str) -> str:
+    return f"{label} contains a control character (U+{code}); remove it."
+
+
+@pytest.mark.parametrize(
+    ("entity", "text", "problem"),
+    [
+        ("customers", "name\n甲公司\n乙\x00公司\n", control("Name", "0000")),
+        ("customers", 'name\n甲公司\n"乙公司\n"\n', control("Name", "000A")),
+        ("customers", "name,notes\n甲公司,\n乙公司,note\x00\n", control("Notes", "0000")),
+        (
+            "customers",
+            "name,identifiers\n甲公司,\n乙公司,tax_number:9144\x000300\n",
+            control("Number", "0000"),
+        ),
+        ("contacts", "customer_id,name\n{id},张三\n{id},李\x1b娜\n", control("Name", "001B")),
+    ],
+)
+def test_a_control_character_refuses_the_whole_file_naming_line_and_field(
+    seeded: Profile, cli: Cli, tmp_path: Path, entity: str, text: str, problem: str
+) -> None:
+    customer_id = customer_by_name(seeded, "Northwind Trading Ltd").id
+    file = write(tmp_path / "bad.csv", text.format(id=customer_id))
+    assert refused_whole(seeded, cli, file, entity) == [f"line 3: {problem}"]
+
+
+def test_notes_keep_tabs_and_line_breaks_through_an_import(
+    seeded: Profile, cli: Cli, tmp_path: Path
+) -> None:
+    file = write(tmp_path / "notes.csv", 'name,notes\n乙公司,"Called:\tno answer\r\nEmailed\r"\n')
+    code, _, stderr = cli("import", str(file), "--entity", "customers")
+    assert (code, stderr) == (0, "")
+    assert customer_by_name(seeded, "乙公司").notes == "Called:\tno answer\nEmailed"
+
+
+@pytest.mark.parametrize(
+    ("amount", "problem"),
+    [
+        ("1e30", "Amount must be between 0 and 1,000,000,000,000."),
+        ("99999999999999999999", "Amount must be between 0 and 1,000,000,000,000."),
+        ("1e400", "Amount must be between 0 and 1,000,000,000,000."),
+        ("1000000000000.01", "Amount must be between 0 and 1,000,000,000,000."),
+        ("nan", "Amount must be a number, not “nan”."),
+        ("12abc", "Amount must be a number, not “12abc”."),
+    ],
+)
+def test_a_huge_or_bad_amount_refuses_the_whole_file(
+    seeded: Profile, cli: Cli, tmp_path: Path, amount: str, problem: str
+) -> None:
+    customer = customer_by_name(seeded, "Northwind Trading Ltd")
+    rows = f"续约,{customer.id},lead,100\n扩容,{customer.id},lead,{amount}\n"
+    file = write(tmp_path / "deals.csv", "title,customer_id,stage,amount\n" + rows)
+    assert refused_whole(seeded, cli, file, "opportunities") == [f"line 3: {problem}"]
+
+
+def test_the_largest_amount_is_imported(seeded: Profile, cli: Cli, tmp_path: Path) -> None:
+    customer = customer_by_name(seeded, "Northwind Trading Ltd")
+    file = write(
+        tmp_path / "deal.csv",
+        f'title,customer_id,stage,amount\n巨单,{customer.id},lead,"1,000,000,000,000.00"\n',
+    )
+    assert cli("import", str(file), "--entity", "opportunities")[0] == 0
+    with seeded.store.read() as session:
+        amount = session.scalar(select(Opportunity.amount_cents).where(Opportunity.title == "巨单"))
+    assert amount == MAX_MONEY_CENTS
+
+
+def test_the_installed_command_refuses_bad_input_without_a_traceback(
+    seeded: Profile, tmp_path: Path
+) -> None:
+    customer = customer_by_name(seeded, "Northwind Trading Ltd")
+    before = snapshot(seeded)
+    profile = ["--profile", str(seeded.directory)]
+    names = write(tmp_path / "names.csv", "name\n甲公司\n乙\x00公司\n")
+    deals = write(
+        tmp_path / "deals.csv", f"title,customer_id,stage,amount\n续约,{customer.id},lead,1e30\n"
+    )
+    for file, entity, problem in [
+        (names, "customers", f"line 3: {control('Name', '0000')}"),
+        (deals, "opportunities", "line 2: Amount must be between 0 and 1,000,000,000,000."),
+    ]:
+        refused = run_script(*profile, "import", str(file), "--entity", entity)
+        assert refused.returncode == 1
+        assert refused.stderr.splitlines()[0] == problem
+        assert "Traceback" not in refused.stderr
+    assert snapshot(seeded) == before
+
+
+def test_a_file_problem_never_repeats_a_control_character() -> None:
+    from crm_desktop.transfer.errors import TransferError
+
+    assert TransferError("No “{value}”.", value="line\nbreak").text() == "No “lineU+000Abreak”."

@@ -560,8 +560,8 @@ def sync_together(devices: list[Device]) -> Round:
 
 
 def random_edits(device: Device, rng: random.Random, maker: Maker, count: int) -> dict[str, int]:
-    """Edits to the device's own live customers (its rep's and the pool's): names, phones,
-    industries, deletes, releasing to the pool and claiming from it."""
+    """Edits to the device's own live customers (its rep's and the pool's, which an edit
+    claims): names, phones, industries, deletes, releasing to the pool and claiming from it."""
     connection = sqlite3.connect(f"file:{device.store_path}?mode=ro", uri=True)
     try:
         live = connection.execute(
@@ -578,18 +578,25 @@ def random_edits(device: Device, rng: random.Random, maker: Maker, count: int) -
         position = rng.randrange(len(live))
         row_id, owner = live[position]
         roll = rng.random()
+        # The server takes no change to a pool customer that does not claim it: a rep's edit
+        # of one claims it in the same change, as the window does.
+        claim = {"owner_id": me} if owner is None and roll < 0.85 else {}
+        if claim:
+            live[position] = (row_id, me)
         try:
             if roll < 0.35:
                 kind = "name"
-                writer.update("customers", row_id, {"name": maker.company()[0]})
+                writer.update("customers", row_id, {"name": maker.company()[0], **claim})
             elif roll < 0.6:
                 kind = "phone"
-                writer.update("customers", row_id, {"phone": maker.mobile()})
+                writer.update("customers", row_id, {"phone": maker.mobile(), **claim})
             elif roll < 0.8:
                 kind = "industry"
-                writer.update("customers", row_id, {"industry": maker.company()[2]})
+                writer.update("customers", row_id, {"industry": maker.company()[2], **claim})
             elif roll < 0.85:
                 kind = "delete"
+                if claim:
+                    writer.update("customers", row_id, claim)
                 writer.delete("customers", [row_id])
                 live.pop(position)
             elif owner == me:

@@ -359,5 +359,9 @@ class CrmDatabase:
 @pytest.fixture
 def crm_db(pg_cleanup: PostgresServer, crm_template: str) -> CrmDatabase:
     """A fresh CRM database per test; the roles and databases it made are dropped after."""
+    from crm_desktop.sync.server.schema import SECURE_DATABASE
+
     name = pg_cleanup.create_database(unique_name("crm_test"), crm_template, owner=CRM_ADMIN)
+    # A copy does not inherit the template's database privileges: secure it as init would.
+    pg_cleanup.execute(SECURE_DATABASE, name)
     return CrmDatabase(pg_cleanup, name)

@@ -35,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
         what = f"{c.entity} {c.row_id}" + (f" field {c.field}" if c.field else "")
         if c.kind == "refused":
             print(f"{what}: the server refused the change ({c.reason}); kept here: {c.lost}")
+        elif c.kind == "unreachable":
+            print(f"{what}: {c.reason}")
         else:
             print(f"{what}: kept {c.kept!r}, yours was {c.lost!r} ({c.who}, {c.when})")
     return 0

@@ -4,6 +4,7 @@
     crm-desktop server add-user NAME --role admin|manager|rep|clerk [--manager NAME]
                                 [--name "Display Name"] --dsn DSN
     crm-desktop server trim-log [--older-than-days 90] --dsn DSN
+    crm-desktop server deactivate-user NAME --dsn DSN     (activate-user NAME undoes it)
 
 DSN is a libpq URL or key=value string for the deployment admin role (not a superuser is
 needed); its password may come from PGPASSWORD or ~/.pgpass instead. DSNs are never printed.
@@ -22,6 +23,7 @@ from crm_desktop.sync.server.admin import (
     add_user,
     check_login,
     check_role,
+    set_active,
     trim_change_log,
 )
 from crm_desktop.sync.server.errors import ServerAdminError
@@ -75,6 +77,14 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
     )
     trim.add_argument("--older-than-days", type=int, default=90, metavar="DAYS")
     trim.add_argument("--dsn", default="", help=DSN_HELP)
+
+    for action, what in (
+        ("deactivate-user", "disable a user: he can no longer log in; his records stay"),
+        ("activate-user", "enable a deactivated user again"),
+    ):
+        toggle = actions.add_parser(action, help=what, description=what[0].upper() + what[1:] + ".")
+        toggle.add_argument("login", metavar="NAME", help="login name")
+        toggle.add_argument("--dsn", default="", help=DSN_HELP)
     return parser
 
 
@@ -85,6 +95,11 @@ def run(args: argparse.Namespace) -> int:
         if args.server_action == "trim-log":
             count = trim_change_log(args.dsn, args.older_than_days)
             print(f"Deleted {count} change-log entries older than {args.older_than_days} days.")
+            return 0
+        if args.server_action in ("deactivate-user", "activate-user"):
+            active = args.server_action == "activate-user"
+            set_active(args.dsn, args.login, active)
+            print(f"“{args.login}” can {'now' if active else 'no longer'} log in.")
             return 0
         return run_add_user(args.login, args.role, args.dsn, args.manager, args.name)
     except ServerAdminError as error:

@@ -255,7 +255,9 @@ class Conflict(Base):
     `edited_deleted` (the record was deleted while this edit was offline), `deleted_over_edit`
     (this device's delete removed a record someone else had changed meanwhile; `reason` names
     him; his values stay in the deleted record), `refused` (the server would not take the
-    change; `reason` says why, `field` is empty).
+    change; `reason` says why, `field` is empty), `unreachable` (a row from the server points
+    at a record this user may not see: the link was left out, or the row left off this device;
+    `lost_value` says which, `reason` in words; see sync/references.py).
     """
 
     __tablename__ = "conflicts"

@@ -12,7 +12,8 @@ comes into view arrives whole, children included, however old their last change 
 
 A full resync (first sync, a truncated table, a database restored from a backup, a log trimmed
 past the cursor) replaces the device's copy, keeping its outbox: changes not yet pushed stay.
-Rows received and the new cursor are written in one local transaction.
+Rows received and the new cursor are written in one local transaction. A received row pointing
+at something the user may not see never stops it (sync/references.py).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from crm_desktop.models.search_keys import search_key, search_text_of
 from crm_desktop.services import search_index
 from crm_desktop.storage.bulk import bulk_load
 from crm_desktop.storage.store import Store, sqlite_connection
+from crm_desktop.sync import references
 from crm_desktop.sync.codec import (
     from_json,
     server_select_list,
@@ -223,6 +225,9 @@ def _apply_locally(
                     _upsert(driver, entity, rows)
                     touched_customers |= _customers_of(entity, rows)
         _reapply_pending(driver, pending, stamps)
+        received_ids = {entity: {row[0] for row in rows} for entity, rows in delta.rows.items()}
+        whole = delta.full or removed > 0
+        references.settle(driver, ORDER, None if whole else received_ids)
         _refresh_search(session, driver, None if delta.full else touched_customers)
         driver.execute(
             "INSERT INTO local_settings (key, value) VALUES (?, ?), (?, ?), (?, ?) "

@@ -11,6 +11,10 @@ the server's value (the change that reached the server first wins); the value ty
 as a conflict record. Fields nobody else touched are applied. An edit of a record deleted
 meanwhile is not applied (delete wins; the record can be restored, with every value it had) and
 is kept as conflicts. A change the server refuses (not yours any more, invalid) is kept too.
+
+Who changed a row and when is the server's to say: it stamps `updated_at`/`updated_by` itself.
+Each result carries the stamp, and the device adopts it for the row (and for the base of later
+changes to the row), so "has someone changed this since I saw it" keeps comparing like with like.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from sqlalchemy import delete, func, select, update
 
-from crm_desktop.models.base import utcnow
+from crm_desktop.models.base import AUDIT_COLUMNS, utcnow
 from crm_desktop.models.entities import ENTITIES, Conflict, LocalSetting, OutboxEntry
 from crm_desktop.storage.store import Store
 from crm_desktop.sync.codec import canonical, from_json, synced_columns, to_server
@@ -184,12 +188,17 @@ def _send(
         connection.execute("SET CONSTRAINTS ALL IMMEDIATE")
         if transactions is not None:
             transactions.add(connection.execute("SELECT pg_current_xact_id()::text").fetchone()[0])
+        # Only this user's receipts are visible (row-level security): another user's under
+        # the same device id and seq neither answers for this change nor blocks it.
         receipts = dict(
             connection.execute(
                 "SELECT seq, result FROM sync_pushes WHERE device_id = %s AND seq = ANY(%s)",
                 (device, [e.seq for e in entries]),
             ).fetchall()
         )
+        # Rows this batch already changed: (entity, id) -> (the device's time of that change,
+        # the server's stamp for it), so a later entry's base can be read in server time.
+        stamped: dict[tuple[str, str], tuple[Any, Any]] = {}
         for entry in entries:
             if entry.seq in receipts:
                 # A receipt for another change under this number would drop this one unseen.
@@ -202,7 +211,7 @@ def _send(
                 continue
             try:
                 with connection.transaction():
-                    result = _apply(connection, entry, (stamps or {}).get(entry.seq))
+                    result = _apply(connection, entry, (stamps or {}).get(entry.seq), stamped)
             except psycopg.errors.QueryCanceled:
                 raise
             except (
@@ -212,6 +221,11 @@ def _send(
             ) as error:
                 result = {"status": "refused", "reason": error.diag.message_primary or str(error)}
             result["entry"] = _entry_key(entry)
+            if "updated_at" in result:
+                stamped[(entry.entity, entry.row_id)] = (
+                    canonical(entry.made_at),
+                    result["updated_at"],
+                )
             connection.execute(
                 "INSERT INTO sync_pushes (device_id, seq, result) VALUES (%s, %s, %s)",
                 (device, entry.seq, Jsonb(result)),
@@ -221,62 +235,83 @@ def _send(
 
 
 def _apply(
-    connection: psycopg.Connection, entry: OutboxEntry, stamp: datetime | None = None
+    connection: psycopg.Connection,
+    entry: OutboxEntry,
+    stamp: datetime | None = None,
+    stamped: dict[tuple[str, str], tuple[Any, Any]] | None = None,
 ) -> dict[str, Any]:
     if entry.entity not in ENTITIES:  # only tables the CRM knows are ever named in SQL
         return {"status": "refused", "reason": f"unknown record type {entry.entity}"}
     table = sql.Identifier(entry.entity)
-    columns = set(synced_columns(entry.entity))
-    made_at = to_server(entry.made_at)
+    columns = set(synced_columns(entry.entity)) - AUDIT_COLUMNS
     if entry.op == "insert":
         values = {
             k: to_server(from_json(entry.entity, k, v))
             for k, v in entry.changes.items()
             if k in columns
         }
-        values.update(
-            id=entry.row_id,
-            created_at=made_at,
-            created_by=entry.made_by,
-            updated_at=made_at,
-            updated_by=entry.made_by,
-        )
+        values["id"] = entry.row_id
         names = list(values)
-        statement = sql.SQL("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT (id) DO NOTHING").format(
+        statement = sql.SQL(
+            "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT (id) DO NOTHING RETURNING updated_at"
+        ).format(
             table,
             sql.SQL(", ").join(map(sql.Identifier, names)),
             sql.SQL(", ").join(sql.Placeholder() * len(names)),
         )
-        connection.execute(statement, [values[n] for n in names])
-        return {"status": "applied"}
+        return _stamped({"status": "applied"}, connection.execute(statement, list(values.values())))
     if entry.op in ("delete", "restore"):
         deleted_at = to_server(stamp or entry.made_at) if entry.op == "delete" else None
         state = "deleted_at IS NULL" if entry.op == "delete" else "deleted_at IS NOT NULL"
-        overridden = _edited_since(connection, table, entry) if entry.op == "delete" else None
+        overridden = None
+        if entry.op == "delete":
+            overridden = _edited_since(connection, table, entry, stamped or {})
         cursor = connection.execute(
             sql.SQL(
-                "UPDATE {} SET deleted_at = %s, updated_at = %s, updated_by = %s "
-                "WHERE id = %s AND " + state
+                "UPDATE {} SET deleted_at = %s WHERE id = %s AND " + state + " RETURNING updated_at"
             ).format(table),
-            (deleted_at, made_at, entry.made_by, entry.row_id),
+            (deleted_at, entry.row_id),
         )
-        if cursor.rowcount == 0 and not _visible(connection, table, entry.row_id):
-            return {"status": "refused", "reason": "not visible"}
+        if cursor.rowcount == 0:
+            found = connection.execute(
+                sql.SQL("SELECT deleted_at IS NOT NULL FROM {} WHERE id = %s").format(table),
+                (entry.row_id,),
+            ).fetchone()
+            if found is None:
+                return {"status": "refused", "reason": "not visible"}
+            if found[0] != (entry.op == "delete"):
+                # Seen but not writable (a pool customer's record, say): the policy skipped it.
+                return {"status": "refused", "reason": "you may not change this record"}
         if overridden is not None:
             # Delete wins, but the other person's edit is worth a word: it survives in the
             # (soft-)deleted row and comes back if the record is restored.
-            return {"status": "applied", "deleted_over_edit": overridden}
-        return {"status": "applied"}
-    return _apply_update(connection, table, entry, columns, made_at)
+            return _stamped({"status": "applied", "deleted_over_edit": overridden}, cursor)
+        return _stamped({"status": "applied"}, cursor)
+    return _apply_update(connection, table, entry, columns)
+
+
+def _stamped(result: dict[str, Any], cursor: psycopg.Cursor) -> dict[str, Any]:
+    """The result with the server's updated_at of the row the statement wrote, if it wrote one."""
+    row = cursor.fetchone() if cursor.description is not None else None
+    if row is not None:
+        result["updated_at"] = canonical(row[0])
+    return result
 
 
 def _edited_since(
-    connection: psycopg.Connection, table: sql.Identifier, entry: OutboxEntry
+    connection: psycopg.Connection,
+    table: sql.Identifier,
+    entry: OutboxEntry,
+    stamped: dict[tuple[str, str], tuple[Any, Any]],
 ) -> str | None:
     """Who changed the row after this device last saw it, if anyone did (else None)."""
     seen = entry.base.get("updated_at")
     if seen is None:
         return None
+    seen = canonical(from_json(entry.entity, "updated_at", seen))
+    device_time, server_time = stamped.get((entry.entity, entry.row_id), (None, None))
+    if seen == device_time:  # seen when this same batch changed it: the server's stamp
+        seen = server_time
     row = connection.execute(
         sql.SQL(
             "SELECT t.updated_at, coalesce(u.login, t.updated_by::text, '') FROM {} t "
@@ -285,16 +320,9 @@ def _edited_since(
         ).format(table),
         (entry.row_id,),
     ).fetchone()
-    if row is None or canonical(row[0]) == canonical(from_json(entry.entity, "updated_at", seen)):
+    if row is None or canonical(row[0]) == seen:
         return None
     return row[1]
-
-
-def _visible(connection: psycopg.Connection, table: sql.Identifier, row_id: str) -> bool:
-    found = connection.execute(
-        sql.SQL("SELECT 1 FROM {} WHERE id = %s").format(table), (row_id,)
-    ).fetchone()
-    return found is not None
 
 
 def _apply_update(
@@ -302,7 +330,6 @@ def _apply_update(
     table: sql.Identifier,
     entry: OutboxEntry,
     columns: set[str],
-    made_at: datetime,
 ) -> dict[str, Any]:
     fields = [k for k in entry.changes if k in columns]
     if not fields:
@@ -335,10 +362,12 @@ def _apply_update(
             apply[name] = to_server(from_json(entry.entity, name, entry.changes[name]))
         else:
             conflicts.append({"field": name, "kept": theirs, "lost": entry.changes[name]})
+    result: dict[str, Any] = {"status": "applied"}
+    if conflicts:
+        result["conflicts"] = conflicts
     if apply:
-        apply.update(updated_at=made_at, updated_by=entry.made_by)
-        connection.execute(
-            sql.SQL("UPDATE {} SET {} WHERE id = %s").format(
+        cursor = connection.execute(
+            sql.SQL("UPDATE {} SET {} WHERE id = %s RETURNING updated_at").format(
                 table,
                 sql.SQL(", ").join(
                     sql.SQL("{} = %s").format(sql.Identifier(name)) for name in apply
@@ -346,7 +375,8 @@ def _apply_update(
             ),
             [*apply.values(), entry.row_id],
         )
-    return {"status": "applied", "conflicts": conflicts} if conflicts else {"status": "applied"}
+        _stamped(result, cursor)
+    return result
 
 
 def _conflict(entry: OutboxEntry, kind: str, **values: Any) -> Conflict:
@@ -362,9 +392,41 @@ def _conflict(entry: OutboxEntry, kind: str, **values: Any) -> Conflict:
     )
 
 
+def _adopt_server_stamp(session: Any, entry: OutboxEntry, stamp: str) -> None:
+    """The row's updated_at becomes the server's, unless the row has changed here since; the
+    base of later changes to the row that saw this change's time now holds the server's."""
+    model = ENTITIES[entry.entity]
+    server_time = from_json(entry.entity, "updated_at", stamp)
+    values = {"updated_at": server_time}
+    if entry.op == "insert":
+        values["created_at"] = server_time
+    session.execute(
+        update(model)
+        .where(model.id == entry.row_id, model.updated_at == entry.made_at)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    device_time = canonical(entry.made_at)
+    later = session.scalars(
+        select(OutboxEntry).where(
+            OutboxEntry.entity == entry.entity,
+            OutboxEntry.row_id == entry.row_id,
+            OutboxEntry.seq > entry.seq,
+        )
+    )
+    for other in later:
+        seen = other.base.get("updated_at")
+        if seen is not None and canonical(from_json(other.entity, "updated_at", seen)) == (
+            device_time
+        ):
+            other.base = {**other.base, "updated_at": stamp}
+
+
 def _record(session: Any, entry: OutboxEntry, result: dict[str, Any], report: PushReport) -> None:
     """Keep what the server did not take, where the user can see it."""
     status = result.get("status")
+    if result.get("updated_at") is not None and entry.entity in ENTITIES:
+        _adopt_server_stamp(session, entry, result["updated_at"])
     conflicts = result.get("conflicts", [])
     if status == "refused":
         report.refused += 1

@@ -44,6 +44,17 @@ LOST_TO_OTHER = QT_TRANSLATE_NOOP(
     "your “{lost}” was not.",
 )
 
+UNREACHABLE_LINK = QT_TRANSLATE_NOOP(
+    "ConflictsView",
+    "The {what} points at a record you cannot see ({target}); that link was left out on this "
+    "computer (the server keeps it).",
+)
+UNREACHABLE_ROW = QT_TRANSLATE_NOOP(
+    "ConflictsView",
+    "The {what} belongs to a record you cannot see ({target}); it was left off this computer "
+    "(the server keeps it).",
+)
+
 
 def describe(conflict: ConflictView, name: str | None = None) -> str:
     """One sentence a rep understands; `name` is what the record is called, if known."""
@@ -51,6 +62,12 @@ def describe(conflict: ConflictView, name: str | None = None) -> str:
     if conflict.kind == "refused":
         return QCoreApplication.translate("ConflictsView", REFUSED).format(
             what=what, reason=conflict.reason or ""
+        )
+    if conflict.kind == "unreachable":
+        lost = conflict.lost if isinstance(conflict.lost, dict) else {}
+        template = UNREACHABLE_LINK if lost.get("cleared") else UNREACHABLE_ROW
+        return QCoreApplication.translate("ConflictsView", template).format(
+            what=what, target=entity_label(str(lost.get("target", "")))
         )
     if conflict.kind == "deleted_over_edit":
         return QCoreApplication.translate("ConflictsView", DELETED_OVER_EDIT).format(

@@ -41,11 +41,13 @@ def test_rep_cannot_touch_another_reps_customer(world) -> None:
             "UPDATE customers SET name = 'mine now' WHERE id = %s", (theirs,)
         )
         assert updated.rowcount == 0
-        assert connection.execute("DELETE FROM customers WHERE id = %s", (theirs,)).rowcount == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            connection.execute("DELETE FROM customers WHERE id = %s", (theirs,))
         contact = world.contacts["rae"]
         updated = connection.execute("UPDATE contacts SET name = 'x' WHERE id = %s", (contact,))
         assert updated.rowcount == 0
-        assert connection.execute("DELETE FROM contacts WHERE id = %s", (contact,)).rowcount == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            connection.execute("DELETE FROM contacts WHERE id = %s", (contact,))
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match=RLS_VIOLATION):
             connection.execute(
                 "INSERT INTO contacts (customer_id, name) VALUES (%s, 'sneaky')", (theirs,)

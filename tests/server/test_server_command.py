@@ -77,6 +77,9 @@ def test_add_user_creates_a_login_role_with_his_password(crm, crm_db) -> None:
         (["zed", "--role", "rep", "--manager", "rob"], "“rob” is a rep, not a manager."),
         (["rob", "--role", "clerk"], "A user or database role named “rob” already exists."),
         (["postgres", "--role", "admin"], "named “postgres” already exists."),
+        (["public", "--role", "rep"], "“public” can't be a user name"),
+        (["crm_users", "--role", "rep"], "“crm_users” can't be a user name"),
+        (["current_user", "--role", "rep"], "can't be a user name"),
     ],
 )
 def test_add_user_mistakes_are_one_sentence(crm, crm_db, argv, message) -> None:
@@ -88,6 +91,26 @@ def test_add_user_mistakes_are_one_sentence(crm, crm_db, argv, message) -> None:
     assert err.count("\n") == 1  # one line, no traceback
     with crm_db.connect_admin() as connection:
         assert connection.execute("SELECT count(*) FROM users").fetchone()[0] == 1
+
+
+def test_a_deactivated_user_cannot_log_in_until_activated(crm, crm_db) -> None:
+    crm_db.add_user("rob", "rep")
+    code, out, _ = crm("server", "deactivate-user", "rob", "--dsn", crm_db.admin_dsn)
+    assert (code, out) == (0, "“rob” can no longer log in.\n")
+    with pytest.raises(psycopg.OperationalError):
+        crm_db.connect_as("rob").close()
+    with crm_db.connect_admin() as connection:
+        assert not connection.execute("SELECT active FROM users WHERE login = 'rob'").fetchone()[0]
+    code, _, _ = crm("server", "activate-user", "rob", "--dsn", crm_db.admin_dsn)
+    assert code == 0
+    with crm_db.connect_as("rob") as connection:
+        assert connection.execute("SELECT crm_current_user_id()").fetchone()[0] is not None
+
+
+def test_deactivating_nobody_is_one_sentence(crm, crm_db) -> None:
+    code, _, err = crm("server", "deactivate-user", "ghost", "--dsn", crm_db.admin_dsn)
+    assert code == 1
+    assert err == "crm-desktop: There is no user named “ghost”.\n"
 
 
 def test_an_empty_password_is_refused(crm, crm_db) -> None:

@@ -87,17 +87,24 @@ def test_customer_returned_to_the_pool_reaches_the_other_reps(fleet: Fleet) -> N
     assert fleet.server_row("customers", customer_id)["owner_id"] is not None
 
 
-def test_unsynced_edit_to_a_customer_moved_to_the_pool_is_still_pushed(fleet: Fleet) -> None:
+def test_unsynced_edit_to_a_customer_moved_to_the_pool_is_kept_as_refused(fleet: Fleet) -> None:
+    """A pool customer is claimed before it is changed: an edit made before the customer went
+    to the pool reaches nobody else, and stays on rob's device as a refused change."""
     rob, rae = fleet.device("rob"), fleet.device("rae")
     customer_id, children = customer_with_children(rob)
     rob.sync()
     rob.writer.update("customers", customer_id, {"industry": "Steel"})
     fleet.admin("UPDATE customers SET owner_id = NULL WHERE id = %s", (customer_id,))
     report = rob.sync()
-    assert (report.pushed.refused, report.pushed.conflicts) == (0, 0)
+    assert report.pushed.refused == 1
+    [refused] = rob.conflicts()
+    assert (refused.kind, refused.row_id) == ("refused", customer_id)
+    assert "pool" in refused.reason
+    assert refused.lost_value["changes"] == {"industry": "Steel"}
+    assert fleet.server_row("customers", customer_id)["industry"] != "Steel"
     rae.sync()
-    assert rae.row("customers", customer_id).industry == "Steel"
     assert rae.row("customers", customer_id).owner_id is None
+    assert rae.row("customers", customer_id).industry != "Steel"
     assert holds(rae, customer_id, children)
 
 

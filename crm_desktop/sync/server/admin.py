@@ -21,12 +21,17 @@ from crm_desktop.sync.server.schema import GROUP_ROLE, connect
 
 # Lower case only: PostgreSQL folds unquoted names, so "Alice" typed in psql would be "alice".
 LOGIN_PATTERN = re.compile(r"[a-z_][a-z0-9_.-]{0,62}")
+# Names PostgreSQL gives a meaning of their own in role commands (GRANT ... TO public), and
+# our group role: none of them can be a person.
+RESERVED_LOGINS = frozenset(
+    {"public", "none", "current_user", "current_role", "session_user", "user", GROUP_ROLE}
+)
 # Who may lead a team: a rep's or clerk's manager must be one of these.
 MANAGER_ROLES = (Role.MANAGER, Role.ADMIN)
 
 
 def check_login(login: str) -> None:
-    if not LOGIN_PATTERN.fullmatch(login) or login.startswith("pg_"):
+    if not LOGIN_PATTERN.fullmatch(login) or login.startswith("pg_") or login in RESERVED_LOGINS:
         raise ServerAdminError(
             f"“{login}” can't be a user name; use up to 63 lower-case letters, digits, "
             "'_', '.' or '-', starting with a letter."
@@ -118,6 +123,18 @@ def _manager_id(connection: psycopg.Connection, manager: str) -> str:
     if row[1] not in MANAGER_ROLES:
         raise ServerAdminError(f"“{manager}” is a {row[1]}, not a manager.")
     return str(row[0])
+
+
+def set_active(dsn: str, login: str, active: bool) -> None:
+    """Deactivate or reactivate a user. The server's trigger disables or enables his login in
+    the same transaction; his records stay, owned by him, until they are handed over."""
+    with connect(dsn) as connection, connection.transaction():
+        found = connection.execute(
+            "UPDATE users SET active = %s WHERE login = %s AND deleted_at IS NULL RETURNING id",
+            (active, login),
+        ).fetchone()
+        if found is None:
+            raise ServerAdminError(f"There is no user named “{login}”.")
 
 
 def assign_clerk(dsn: str, clerk: str, rep: str, valid_until: datetime) -> None:

@@ -26,6 +26,16 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 GROUP_ROLE = "crm_users"
 # Serialises two `server init` runs on one database (held until commit; pgbouncer-safe).
 MIGRATION_LOCK_KEY = 0x63726D5F696E6974  # "crm_init"
+# CRM roles may not create temporary tables (nor the types, casts and functions that could go
+# with them). A database's own privileges are not carried by pg_dump or by CREATE DATABASE ...
+# TEMPLATE, so every `server init` applies this again (migration 0003 did it first).
+SECURE_DATABASE = """
+DO $$
+BEGIN
+    EXECUTE 'REVOKE TEMPORARY ON DATABASE ' || quote_ident(current_database()) || ' FROM PUBLIC';
+END
+$$
+"""
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,7 @@ def init_server(dsn: str, target: str = "head") -> InitResult:
             _ensure_group_role(connection)
             command.upgrade(_alembic_config(connection), target)
             current = MigrationContext.configure(connection).get_current_revision()
+            connection.exec_driver_sql(SECURE_DATABASE)
     except DBAPIError as error:
         # SQLAlchemy wraps the driver's error; a missing right is the admin's to fix, the rest
         # are bugs and keep their traceback.

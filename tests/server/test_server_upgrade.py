@@ -1,0 +1,98 @@
+"""Upgrading a server that already holds rows breaking the new rules: each is repaired, and the
+value it had is kept in server_repairs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
+
+from crm_desktop.sync.server.admin import add_user
+from crm_desktop.sync.server.schema import head_revision, init_server
+from tests.postgres import CRM_ADMIN, CRM_ADMIN_PASSWORD, PostgresServer, unique_name
+
+
+@pytest.fixture
+def old_server(pg_cleanup: PostgresServer, crm_template: str) -> str:
+    """A CRM database at revision 0002, the schema before the hardening (made by the same
+    deployment admin the template was)."""
+    name = pg_cleanup.create_database(unique_name("crm_old"), owner=CRM_ADMIN)
+    dsn = pg_cleanup.dsn(CRM_ADMIN, CRM_ADMIN_PASSWORD, name)
+    init_server(dsn, target="0002")
+    return dsn
+
+
+def test_bad_rows_are_repaired_and_their_values_kept(old_server: str) -> None:
+    rob = add_user(old_server, "rob_u", "rep", "pw-rob")
+    rae = add_user(old_server, "rae_u", "rep", "pw-rae")
+    cal = add_user(old_server, "cal_u", "clerk", "pw-cal")
+    with psycopg.connect(old_server, autocommit=True) as connection:
+        mine = connection.execute(
+            "INSERT INTO customers (name, owner_id, grade, kind) VALUES"
+            " ('Bell' || chr(7) || ' Ltd', %s, 'Z', 'alien') RETURNING id",
+            (rob,),
+        ).fetchone()[0]
+        theirs = connection.execute(
+            "INSERT INTO customers (name, owner_id) VALUES ('Other', %s) RETURNING id", (rae,)
+        ).fetchone()[0]
+        their_contact = connection.execute(
+            "INSERT INTO contacts (customer_id, name) VALUES (%s, 'Li') RETURNING id", (theirs,)
+        ).fetchone()[0]
+        opportunity = connection.execute(
+            "INSERT INTO opportunities (customer_id, contact_id, title, stage, probability,"
+            " amount_cents) VALUES (%s, %s, 'Deal', 'hacked', 1000, -5) RETURNING id",
+            (mine, their_contact),
+        ).fetchone()[0]
+        connection.execute(
+            "INSERT INTO clerk_assignments (clerk_id, rep_id, valid_until)"
+            " VALUES (%s, %s, 'infinity')",
+            (cal, rob),
+        )
+        connection.execute("UPDATE users SET active = false WHERE login = 'rae_u'")
+
+    result = init_server(old_server)
+
+    assert (result.previous, result.current) == ("0002", head_revision())
+    with psycopg.connect(old_server, autocommit=True) as connection:
+        customer = connection.execute(
+            "SELECT name, grade, kind FROM customers WHERE id = %s", (mine,)
+        ).fetchone()
+        assert customer == ("Bell  Ltd", None, "company")
+        deal = connection.execute(
+            "SELECT contact_id, stage, probability, amount_cents FROM opportunities"
+            " WHERE id = %s",
+            (opportunity,),
+        ).fetchone()
+        assert deal == (None, "lead", 100, 0)
+        until = connection.execute("SELECT valid_until FROM clerk_assignments").fetchone()[0]
+        assert until <= datetime.now(UTC)
+        repairs = {
+            (table, column): (old, new)
+            for table, column, old, new in connection.execute(
+                "SELECT table_name, column_name, old_value, new_value FROM server_repairs"
+            )
+        }
+        can_login = connection.execute(
+            "SELECT rolcanlogin FROM pg_roles WHERE rolname = 'rae_u'"
+        ).fetchone()[0]
+    assert repairs[("customers", "name")] == ("Bell\x07 Ltd", "Bell  Ltd")
+    assert repairs[("customers", "grade")] == ("Z", None)
+    assert repairs[("customers", "kind")] == ("alien", "company")
+    assert repairs[("opportunities", "contact_id")] == (str(their_contact), None)
+    assert repairs[("opportunities", "stage")] == ("hacked", "lead")
+    assert repairs[("opportunities", "probability")] == ("1000", "100")
+    assert repairs[("opportunities", "amount_cents")] == ("-5", "0")
+    assert repairs[("clerk_assignments", "valid_until")][0] == "infinity"
+    assert can_login is False  # deactivated before the upgrade: his login is disabled by it
+
+
+def test_an_upgraded_server_enforces_the_rules(old_server: str) -> None:
+    init_server(old_server)
+    with psycopg.connect(old_server, autocommit=True) as connection:
+        with pytest.raises(psycopg.errors.CheckViolation):
+            connection.execute("INSERT INTO customers (name, grade) VALUES ('x', 'Z')")
+        rights = connection.execute(
+            "SELECT has_database_privilege('crm_users', current_database(), 'TEMPORARY')"
+        ).fetchone()[0]
+    assert rights is False

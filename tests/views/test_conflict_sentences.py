@@ -1,0 +1,23 @@
+"""Each kind of conflict reads as one plain sentence naming the record and what happened."""
+
+from __future__ import annotations
+
+from crm_desktop.sync.conflicts import ConflictView
+from crm_desktop.views.conflicts_view import describe
+
+
+def unreachable(entity: str, cleared: bool, target: str) -> ConflictView:
+    lost = {"column": "contact_id", "target": target, "points_at": "c-1", "cleared": cleared}
+    return ConflictView(1, entity, "row-1", None, "unreachable", None, lost, "", None, None)
+
+
+def test_a_link_left_out_names_the_record_and_what_it_pointed_at(qapp) -> None:
+    text = describe(unreachable("opportunities", True, "contacts"), "Pumps")
+    assert text.startswith("The opportunity “Pumps” points at a record you cannot see (contact)")
+    assert "link was left out" in text
+
+
+def test_a_row_left_off_says_so(qapp) -> None:
+    text = describe(unreachable("opportunity_lines", False, "opportunities"))
+    assert text.startswith("The opportunity line belongs to a record you cannot see (opportunity)")
+    assert "left off this computer" in text

@@ -7,7 +7,9 @@ import getpass
 import sys
 
 from crm_desktop.profile import open_profile
+from crm_desktop.sync import link as links
 from crm_desktop.sync.connecting import connect_profile
+from crm_desktop.sync.errors import SyncError
 
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
@@ -16,28 +18,53 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
         help="link this profile to the shared server",
         description="Check the server and the user's password, then remember both: the address "
         "in the profile, the password in the system keyring (never in a file). The password is "
-        "read from standard input, or asked for.",
+        "read from standard input, or asked for; one inside the address is moved to the keyring. "
+        "Another computer is reached only over TLS.",
     )
     parser.add_argument("--server", required=True, help="postgresql://HOST:PORT/DB")
     parser.add_argument("--user", required=True, help="your user name on the server")
+    tls = parser.add_mutually_exclusive_group()
+    tls.add_argument(
+        "--ca",
+        metavar="FILE",
+        help="the CA certificate that signed the server's: verify the server with it "
+        "(sslmode=verify-full)",
+    )
+    tls.add_argument(
+        "--no-tls",
+        action="store_true",
+        help="connect without encryption (only on a network you trust)",
+    )
     return parser
 
 
-def read_password() -> str:
+def read_password(ask: bool = True) -> str:
     if not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\n")
-    return getpass.getpass("Password: ")
+    return getpass.getpass("Password: ") if ask else ""
+
+
+def _has_password(server: str) -> bool:
+    try:
+        return links.parse_address(server)[1] is not None
+    except SyncError:
+        return False  # connect_profile says what is wrong with the address
 
 
 def run(args: argparse.Namespace) -> int:
-    password = read_password() or None
+    # A password in the address is used unless another is typed; no need to ask for one.
+    password = read_password(ask=not _has_password(args.server)) or None
     profile = open_profile(args.profile)
     try:
-        connected = connect_profile(profile.store, args.server, args.user, password)
+        connected = connect_profile(
+            profile.store, args.server, args.user, password, ca=args.ca, no_tls=args.no_tls
+        )
     finally:
         profile.close()
     print(f"Connected as {args.user}. Run `crm-desktop sync` to bring the data.")
-    if password is not None and not connected.password_saved:
+    if args.no_tls:
+        print("The connection is not encrypted: use it only on a network you trust.")
+    if connected.had_password and not connected.password_saved:
         print(
             "No system keyring here: the password was not saved. Set PGPASSWORD or put it in "
             "~/.pgpass (libpq's own password file) for later syncs.",

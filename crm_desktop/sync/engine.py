@@ -65,11 +65,12 @@ def sync_once(
     crash: CrashPoints | None = None,
 ) -> SyncReport:
     """Push then pull. Raises SyncError; whatever happens, nothing local is lost."""
+    dropped = links.move_stored_password(profile.store)  # a profile made by an older version
     link = links.link_of(profile.store)
     if link is None:
         raise SyncError(SyncProblem.NOT_CONNECTED)
     crash = crash or CrashPoints()
-    connection = links.open_connection(link, password)
+    connection = links.open_connection(link, password if password is not None else dropped)
     try:
         server_user = check_server(connection)
         adopt_server_user(profile, server_user, link.login)

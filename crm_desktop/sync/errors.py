@@ -12,6 +12,9 @@ class SyncProblem(StrEnum):
     OFFLINE = "offline"  # server unreachable: keep working, try later
     AUTH = "auth"  # wrong or missing password: ask again
     CERTIFICATE = "certificate"  # TLS certificate not trusted
+    NO_TLS = "no_tls"  # TLS required, but the server offers none
+    CA_FILE = "ca_file"  # the CA certificate file given cannot be read
+    ADDRESS = "address"  # the server address cannot be parsed
     UPGRADE = "upgrade"  # the server's schema is newer than this program
     SERVER = "server"  # anything else the server said
 
@@ -29,6 +32,19 @@ MESSAGES = {
     SyncProblem.CERTIFICATE: QT_TRANSLATE_NOOP(
         "SyncError",
         "The server's security certificate is not trusted; ask your administrator.",
+    ),
+    SyncProblem.NO_TLS: QT_TRANSLATE_NOOP(
+        "SyncError",
+        "The server does not offer an encrypted connection; ask your administrator to turn TLS "
+        "on, or connect without encryption (--no-tls) if this network is trusted.",
+    ),
+    SyncProblem.CA_FILE: QT_TRANSLATE_NOOP(
+        "SyncError", "The CA certificate file {detail} cannot be read."
+    ),
+    # No detail: libpq's parse error quotes the address, which may hold a password.
+    SyncProblem.ADDRESS: QT_TRANSLATE_NOOP(
+        "SyncError",
+        "The server address is not valid; write it as postgresql://HOST:PORT/DATABASE.",
     ),
     SyncProblem.UPGRADE: QT_TRANSLATE_NOOP(
         "SyncError",

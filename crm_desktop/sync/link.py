@@ -1,21 +1,29 @@
 """Which server a profile syncs with, as whom, and how the password is found.
 
 The password lives in the OS keyring, never in a file. Where no keyring exists (a headless
-Linux box), libpq's own PGPASSWORD or ~/.pgpass is used instead.
+Linux box), libpq's own PGPASSWORD or ~/.pgpass is used instead. The stored address holds
+neither a password nor a user name (the login is kept apart), but does hold the TLS settings
+chosen at connect (see tls.py), so every sync is encrypted and verified the same way.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 
 import keyring
+import keyring.backend
+import keyring.core
 import keyring.errors
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from crm_desktop.storage.store import Store
+from crm_desktop.sync import tls
 from crm_desktop.sync.errors import SyncError, SyncProblem
+
+log = logging.getLogger(__name__)
 
 KEYRING_SERVICE = "crm-desktop"
 SERVER_KEY = "sync_server"
@@ -44,10 +52,62 @@ class ServerLink:
             params["password"] = password
         return make_conninfo(**params)
 
+    @property
+    def unencrypted(self) -> bool:
+        """Another computer reached without TLS (connected with --no-tls)."""
+        return tls.is_unencrypted(self._params())
+
+    @property
+    def ca_file(self) -> str:
+        """The CA file the server's certificate is verified with; "" for none."""
+        root = self._params().get("sslrootcert", "")
+        return "" if root == "system" else str(root)
+
+    def _params(self) -> dict[str, str]:
+        try:
+            return conninfo_to_dict(self.server)
+        except psycopg.ProgrammingError:
+            return {}
+
+
+def parse_address(server: str) -> tuple[dict[str, str], str | None]:
+    """The address's libpq parameters without user or password, and the password it held.
+
+    Takes the URL form (`postgresql://user:pw@host/db`, `?password=`) and key=value strings.
+    """
+    try:
+        params = conninfo_to_dict(server)
+    except psycopg.ProgrammingError:
+        raise SyncError(SyncProblem.ADDRESS) from None
+    password = params.pop("password", None) or None
+    params.pop("user", None)  # the login is kept on its own (--user)
+    return {key: str(value) for key, value in params.items()}, password
+
+
+def address(params: dict[str, str]) -> str:
+    return make_conninfo(**params)
+
 
 def keyring_available() -> bool:
+    """A keyring that keeps passwords safe: the OS's own, or one the user chose himself.
+
+    keyring ranks the OS keyrings at 1 and above; below are fallbacks such as keyrings.alt's
+    files (plain text, or one that asks for its password on the terminal), used only when named
+    in PYTHON_KEYRING_BACKEND or keyringrc.cfg, never because they happen to be installed.
+    """
     backend = keyring.get_keyring()
-    return getattr(backend, "priority", 0) > 0 and "fail" not in type(backend).__module__
+    priority = getattr(backend, "priority", 0)
+    if priority <= 0 or "fail" in type(backend).__module__:
+        return False
+    return priority >= 1 or _chosen_by_user(backend)
+
+
+def _chosen_by_user(backend: keyring.backend.KeyringBackend) -> bool:
+    try:
+        chosen = keyring.core.load_env() or keyring.core.load_config()
+    except Exception:  # a broken keyring configuration: treat it as no choice
+        return False
+    return chosen is not None and type(chosen) is type(backend)
 
 
 def save_password(link: ServerLink, password: str) -> bool:
@@ -71,8 +131,46 @@ def stored_password(link: ServerLink) -> str | None:
 
 
 def link_of(store: Store) -> ServerLink | None:
+    """The profile's server, never with a password (an old profile's is left out here; the next
+    sync moves it, see move_stored_password)."""
     server, login = store.setting(SERVER_KEY), store.setting(LOGIN_KEY)
-    return ServerLink(server, login) if server and login else None
+    if not (server and login):
+        return None
+    try:
+        params, _password = parse_address(server)
+    except SyncError:  # unreadable: libpq will say so when it connects
+        return ServerLink(server, login)
+    if "sslmode" not in params:
+        # Linked by an older version, which left libpq's `prefer`: that falls back to plain
+        # text without a word. Another computer is reached with TLS only, as at connect.
+        params = tls.with_tls(params)
+    return ServerLink(address(params), login)
+
+
+def move_stored_password(store: Store) -> str | None:
+    """Older versions stored the address as typed, password included: move that password into
+    the keyring (where there is one) and store the address without it or a user name.
+
+    Returns the password only where no keyring could take it, for this one sync to use.
+    """
+    server, login = store.setting(SERVER_KEY), store.setting(LOGIN_KEY)
+    if not (server and login):
+        return None
+    try:
+        raw = conninfo_to_dict(server)
+    except psycopg.ProgrammingError:
+        return None
+    if "password" not in raw and "user" not in raw:
+        return None
+    params, password = parse_address(server)
+    link = ServerLink(address(params), login)
+    dropped = None
+    # A password already in the keyring is the one the old version used: it overrode this one.
+    if password and stored_password(link) is None and not save_password(link, password):
+        log.warning("the stored server address held a password; there is no keyring to keep it")
+        dropped = password
+    store.set_setting(SERVER_KEY, link.server)
+    return dropped
 
 
 def device_id(store: Store) -> str:
@@ -96,7 +194,10 @@ def open_connection(link: ServerLink, password: str | None = None) -> psycopg.Co
 
 
 def classify_connect_error(error: psycopg.Error) -> SyncError:
+    # libpq says these in words only: a failed connection has no SQLSTATE to sort by.
     text = str(error).lower()
+    if "does not support ssl" in text:  # "server does not support SSL, but SSL was required"
+        return SyncError(SyncProblem.NO_TLS)
     if "password" in text or "authentication" in text or ("role" in text and "exist" in text):
         return SyncError(SyncProblem.AUTH)
     if "certificate" in text or ("ssl" in text and "verify" in text):

@@ -1,4 +1,5 @@
-"""Connect a profile to the shared server: address, user name, password; errors in plain words."""
+"""Connect a profile to the shared server: address, user name, password, how it is encrypted;
+errors in plain words."""
 
 from __future__ import annotations
 
@@ -6,11 +7,15 @@ from functools import partial
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -38,16 +43,39 @@ class ConnectDialog(QDialog):
         self.password = QLineEdit()
         self.password.setObjectName("serverPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        # Verifying the server's certificate: kept from the current link, so reconnecting
+        # after a wrong password keeps checking it.
+        self.ca_file = QLineEdit(current.ca_file if current else "")
+        self.ca_file.setObjectName("serverCaFile")
+        self.ca_file.setPlaceholderText(self.tr("Optional"))
+        self.ca_browse = QPushButton(self.tr("Browse…"))
+        self.ca_browse.setObjectName("serverCaBrowse")
+        self.ca_browse.clicked.connect(self._choose_ca)
+        ca_row = QHBoxLayout()
+        ca_row.setContentsMargins(0, 0, 0, 0)
+        ca_row.addWidget(self.ca_file)
+        ca_row.addWidget(self.ca_browse)
+        # Off at every opening: no encryption only when asked for, each time.
+        self.no_tls = QCheckBox(self.tr("Connect without encryption"))
+        self.no_tls.setObjectName("serverNoTls")
+        self.no_tls.setToolTip(
+            self.tr("Only on a network you trust: the password and the data travel in clear.")
+        )
+        self.no_tls.toggled.connect(self._no_tls_toggled)
         for widget, name in (
             (self.server, self.tr("Server address")),
             (self.user, self.tr("User name")),
             (self.password, self.tr("Password")),
+            (self.ca_file, self.tr("CA certificate file")),
+            (self.no_tls, self.tr("Connect without encryption")),
         ):
             widget.setAccessibleName(name)
         form = QFormLayout()
         form.addRow(self.tr("Server address"), self.server)
         form.addRow(self.tr("User name"), self.user)
         form.addRow(self.tr("Password"), self.password)
+        form.addRow(self.tr("CA certificate file"), ca_row)
+        form.addRow("", self.no_tls)
         self.message = QLabel()
         self.message.setObjectName("connectMessage")
         self.message.setWordWrap(True)
@@ -66,7 +94,21 @@ class ConnectDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.resize(480, 220)
+        self.resize(520, 260)
+
+    def _choose_ca(self) -> None:
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self,
+            self.tr("CA certificate file"),
+            self.ca_file.text(),
+            self.tr("Certificates (*.pem *.crt *.cer);;All files (*)"),
+        )
+        if chosen:
+            self.ca_file.setText(chosen)
+
+    def _no_tls_toggled(self, checked: bool) -> None:
+        self.ca_file.setEnabled(not checked)
+        self.ca_browse.setEnabled(not checked)
 
     def try_connect(self) -> None:
         server, user = self.server.text().strip(), self.user.text().strip()
@@ -75,7 +117,17 @@ class ConnectDialog(QDialog):
             return
         self.connect_button.setEnabled(False)
         self.message.setText(self.tr("Connecting…"))
-        work = partial(connect_profile, self._store, server, user, self.password.text() or None)
+        no_tls = self.no_tls.isChecked()
+        ca = None if no_tls else self.ca_file.text().strip() or None
+        work = partial(
+            connect_profile,
+            self._store,
+            server,
+            user,
+            self.password.text() or None,
+            ca=ca,
+            no_tls=no_tls,
+        )
         self._runner.submit(work, self._done, self._failed)
 
     def _done(self, result: Connected) -> None:

@@ -405,6 +405,7 @@ class MainWindow(QMainWindow):
         self._count_pending()
 
     def _show_sync_status(self) -> None:
+        unencrypted = self.sync.connected() and self.sync.unencrypted()
         if not self.sync.connected():
             text = self.tr("Working on this computer only (not connected to a server)")
         elif self._sync_stage:
@@ -418,6 +419,8 @@ class MainWindow(QMainWindow):
                 parts.append(self.tr("Offline"))
             else:
                 parts.append(describe_error(error))
+            if unencrypted:
+                parts.append(self.tr("not encrypted"))
             last = self.sync.last_success()
             if last is not None:
                 when = local_datetime(last).strftime("%m-%d %H:%M")
@@ -427,6 +430,10 @@ class MainWindow(QMainWindow):
                 parts.append(self.tr("%n conflict(s)", "", self._conflict_count))
             text = " · ".join(parts)
         self.sync_status.setText(text)
+        warning = self.tr(
+            "The connection to the server is not encrypted: use it only on a trusted network."
+        )
+        self.sync_status.setToolTip(warning if unencrypted else "")
 
     def show_conflicts(self) -> ConflictsView:
         view = ConflictsView(self.profile.store, self.writer, self.runner, self)

@@ -48,6 +48,11 @@ class SyncController(QObject):
     def connected(self) -> bool:
         return links.link_of(self.profile.store) is not None
 
+    def unencrypted(self) -> bool:
+        """Linked to another computer without TLS (the user chose no encryption)."""
+        link = links.link_of(self.profile.store)
+        return link is not None and link.unencrypted
+
     def last_success(self) -> datetime | None:
         stamp = self.profile.store.setting(LAST_SYNC_KEY)
         return datetime.fromisoformat(stamp) if stamp else None

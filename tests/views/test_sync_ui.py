@@ -13,9 +13,17 @@ from crm_desktop.app import build_main_window
 from crm_desktop.models.entities import Conflict
 from crm_desktop.profile import open_profile
 from crm_desktop.sync import link
+from crm_desktop.sync.errors import MESSAGES, SyncProblem
+from crm_desktop.views.connect_dialog import ConnectDialog
 from crm_desktop.views.main_window import MainWindow
 from tests.postgres import CrmDatabase
+from tests.sync import tls_server
+from tests.sync.tls_server import TlsCluster, plain_remote_url
 from tests.views.helpers import wait_idle
+
+tls_cluster = tls_server.tls_cluster
+tls_crm_db = tls_server.tls_crm_db
+file_keyring = tls_server.file_keyring
 
 
 def server_address(db: CrmDatabase) -> str:
@@ -135,3 +143,67 @@ def test_not_connected_profile_offers_connect_and_explains_bad_password(
     assert link.link_of(window.profile.store) is not None
     qtbot.waitUntil(lambda: not window.sync.running, timeout=20000)
     wait_idle(qtbot, window)
+
+
+def open_connect_dialog(window: MainWindow, db: CrmDatabase, server: str) -> ConnectDialog:
+    db.add_user("rob", "rep")
+    dialog = window.show_connect()
+    dialog.server.setText(server)
+    dialog.user.setText("rob")
+    dialog.password.setText(db.passwords["rob"])
+    return dialog
+
+
+def test_connect_without_encryption_only_when_ticked_and_the_status_says_so(
+    qtbot: QtBot, file_keyring: object, window: MainWindow, crm_db: CrmDatabase
+) -> None:
+    # A server without TLS, named as another computer.
+    dialog = open_connect_dialog(window, crm_db, plain_remote_url(crm_db))
+    assert not dialog.no_tls.isChecked()
+    dialog.try_connect()
+    expected = MESSAGES[SyncProblem.NO_TLS]
+    qtbot.waitUntil(lambda: dialog.message.text() == expected, timeout=15000)
+    assert link.link_of(window.profile.store) is None
+
+    dialog.ca_file.setText("/ignored/when/not/encrypting.pem")
+    dialog.no_tls.setChecked(True)
+    assert not dialog.ca_file.isEnabled()
+    with qtbot.waitSignals([dialog.connected, window.sync.finished], timeout=20000):
+        dialog.try_connect()
+    wait_idle(qtbot, window)
+    found = link.link_of(window.profile.store)
+    assert found is not None and found.unencrypted and found.ca_file == ""
+    qtbot.waitUntil(lambda: window.sync_status.text().startswith("Online"), timeout=10000)
+    assert "not encrypted" in window.sync_status.text()
+    assert "not encrypted" in window.sync_status.toolTip()
+
+
+def test_the_ca_file_field_verifies_the_server(
+    qtbot: QtBot,
+    file_keyring: object,
+    window: MainWindow,
+    tls_cluster: TlsCluster,
+    tls_crm_db: CrmDatabase,
+) -> None:
+    dialog = open_connect_dialog(window, tls_crm_db, tls_cluster.remote_url(tls_crm_db.name))
+    dialog.ca_file.setText(str(tls_cluster.wrong_ca))
+    dialog.try_connect()
+    expected = MESSAGES[SyncProblem.CERTIFICATE]
+    qtbot.waitUntil(lambda: dialog.message.text() == expected, timeout=15000)
+    assert link.link_of(window.profile.store) is None
+
+    dialog.ca_file.setText(str(tls_cluster.good_ca))
+    with qtbot.waitSignals([dialog.connected, window.sync.finished], timeout=20000):
+        dialog.try_connect()
+    wait_idle(qtbot, window)
+    found = link.link_of(window.profile.store)
+    assert found is not None and found.ca_file == str(tls_cluster.good_ca)
+    assert "sslmode=verify-full" in found.server
+    qtbot.waitUntil(lambda: window.sync_status.text().startswith("Online"), timeout=10000)
+    assert "not encrypted" not in window.sync_status.text()
+    assert window.sync_status.toolTip() == ""
+    # Opened again (after a wrong password, say), the dialog keeps verifying with that file.
+    again = window.show_connect()
+    assert again.ca_file.text() == str(tls_cluster.good_ca)
+    assert not again.no_tls.isChecked()
+    again.reject()

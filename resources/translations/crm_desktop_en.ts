@@ -297,7 +297,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+6"/>
+        <source>The {what} points at a record you cannot see ({target}); that link was left out on this computer (the server keeps it).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The {what} belongs to a record you cannot see ({target}); it was left off this computer (the server keeps it).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+54"/>
         <source>Conflicts</source>
         <translation type="unfinished"></translation>
     </message>
@@ -340,36 +350,69 @@
 <context>
     <name>ConnectDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/connect_dialog.py" line="+30"/>
+        <location filename="../../crm_desktop/views/connect_dialog.py" line="+35"/>
         <source>Connect to the server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
-        <location line="+6"/>
+        <location line="+15"/>
+        <source>Optional</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+11"/>
+        <source>Connect without encryption</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-8"/>
+        <source>Only on a network you trust: the password and the data travel in clear.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+8"/>
         <source>Server address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-5"/>
-        <location line="+6"/>
+        <location line="-7"/>
+        <location line="+8"/>
         <source>User name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-5"/>
-        <location line="+6"/>
+        <location line="-7"/>
+        <location line="+8"/>
         <source>Password</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-7"/>
+        <location line="+8"/>
+        <location line="+25"/>
+        <source>CA certificate file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-17"/>
         <source>Connect</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -474,7 +517,7 @@
 <context>
     <name>Entities</name>
     <message>
-        <location filename="../../crm_desktop/models/fields.py" line="+162"/>
+        <location filename="../../crm_desktop/models/fields.py" line="+171"/>
         <source>user</source>
         <translation type="unfinished"></translation>
     </message>
@@ -531,7 +574,7 @@
 <context>
     <name>Fields</name>
     <message>
-        <location filename="../../crm_desktop/models/fields.py" line="-112"/>
+        <location filename="../../crm_desktop/models/fields.py" line="-118"/>
         <source>Login</source>
         <translation type="unfinished"></translation>
     </message>
@@ -567,12 +610,12 @@
     <message>
         <location line="+1"/>
         <location line="+17"/>
-        <location line="+63"/>
+        <location line="+69"/>
         <source>Kind</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="-85"/>
         <source>Grade</source>
         <translation type="unfinished"></translation>
     </message>
@@ -615,34 +658,34 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+40"/>
+        <location line="+46"/>
         <source>Owner</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-39"/>
+        <location line="-45"/>
         <source>Next follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+21"/>
-        <location line="+19"/>
+        <location line="+25"/>
         <location line="+22"/>
         <source>Notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-59"/>
+        <location line="-65"/>
         <location line="+11"/>
         <location line="+18"/>
-        <location line="+27"/>
+        <location line="+33"/>
         <location line="+6"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-54"/>
+        <location line="-60"/>
         <source>Number</source>
         <translation type="unfinished"></translation>
     </message>
@@ -678,18 +721,18 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+24"/>
+        <location line="+30"/>
         <source>Title</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-22"/>
-        <location line="+33"/>
+        <location line="-28"/>
+        <location line="+39"/>
         <source>Contact</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-32"/>
+        <location line="-38"/>
         <source>Stage</source>
         <translation type="unfinished"></translation>
     </message>
@@ -704,12 +747,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Probability %</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>Won/lost reason</source>
         <translation type="unfinished"></translation>
     </message>
@@ -884,12 +927,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+248"/>
+        <location line="+255"/>
         <source>Language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-246"/>
+        <location line="-253"/>
         <source>Same as the system</source>
         <translation type="unfinished"></translation>
     </message>
@@ -975,7 +1018,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>Working on this computer only (not connected to a server)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -990,7 +1033,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
+        <source>not encrypted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>last synced %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1009,6 +1057,11 @@
             <numerusform>%n conflict</numerusform>
             <numerusform>%n conflicts</numerusform>
         </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The connection to the server is not encrypted: use it only on a trusted network.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+26"/>
@@ -1168,7 +1221,7 @@
 <context>
     <name>SyncError</name>
     <message>
-        <location filename="../../crm_desktop/sync/errors.py" line="+20"/>
+        <location filename="../../crm_desktop/sync/errors.py" line="+23"/>
         <source>This profile is not connected to a server; use Connect first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1185,6 +1238,21 @@
     <message>
         <location line="+3"/>
         <source>The server&apos;s security certificate is not trusted; ask your administrator.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The server does not offer an encrypted connection; ask your administrator to turn TLS on, or connect without encryption (--no-tls) if this network is trusted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The CA certificate file {detail} cannot be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The server address is not valid; write it as postgresql://HOST:PORT/DATABASE.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1308,7 +1376,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/models/rules.py" line="+20"/>
+        <location filename="../../crm_desktop/models/rules.py" line="+26"/>
         <source>{field} is required.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1355,6 +1423,11 @@ A backup copy is made first. On a large database this can take a minute; please 
     <message>
         <location line="+1"/>
         <source>There is no field called “{value}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field} contains a control character ({code}); remove it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -297,7 +297,17 @@
         <translation>{what}的{field}已先被别人修改：保留了“{kept}”，你的“{lost}”没有采用。</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+6"/>
+        <source>The {what} points at a record you cannot see ({target}); that link was left out on this computer (the server keeps it).</source>
+        <translation>该{what}指向一条您无权查看的记录（{target}）；本机上已省略这个关联（服务器上仍保留）。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The {what} belongs to a record you cannot see ({target}); it was left off this computer (the server keeps it).</source>
+        <translation>该{what}属于一条您无权查看的记录（{target}）；本机上未保存它（服务器上仍保留）。</translation>
+    </message>
+    <message>
+        <location line="+54"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
@@ -340,30 +350,58 @@
 <context>
     <name>ConnectDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/connect_dialog.py" line="+30"/>
+        <location filename="../../crm_desktop/views/connect_dialog.py" line="+35"/>
         <source>Connect to the server</source>
         <translation>连接服务器</translation>
     </message>
     <message>
-        <location line="+12"/>
-        <location line="+6"/>
+        <location line="+15"/>
+        <source>Optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+11"/>
+        <source>Connect without encryption</source>
+        <translation>不加密连接</translation>
+    </message>
+    <message>
+        <location line="-8"/>
+        <source>Only on a network you trust: the password and the data travel in clear.</source>
+        <translation>仅限可信网络：密码和数据将以明文传输。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+8"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location line="-5"/>
-        <location line="+6"/>
+        <location line="-7"/>
+        <location line="+8"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location line="-5"/>
-        <location line="+6"/>
+        <location line="-7"/>
+        <location line="+8"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-7"/>
+        <location line="+8"/>
+        <location line="+25"/>
+        <source>CA certificate file</source>
+        <translation>CA 证书文件</translation>
+    </message>
+    <message>
+        <location line="-17"/>
         <source>Connect</source>
         <translation>连接</translation>
     </message>
@@ -371,6 +409,11 @@
         <location line="+5"/>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
         <location line="+12"/>
@@ -474,7 +517,7 @@
 <context>
     <name>Entities</name>
     <message>
-        <location filename="../../crm_desktop/models/fields.py" line="+162"/>
+        <location filename="../../crm_desktop/models/fields.py" line="+171"/>
         <source>user</source>
         <translation>用户</translation>
     </message>
@@ -531,7 +574,7 @@
 <context>
     <name>Fields</name>
     <message>
-        <location filename="../../crm_desktop/models/fields.py" line="-112"/>
+        <location filename="../../crm_desktop/models/fields.py" line="-118"/>
         <source>Login</source>
         <translation>登录名</translation>
     </message>
@@ -567,12 +610,12 @@
     <message>
         <location line="+1"/>
         <location line="+17"/>
-        <location line="+63"/>
+        <location line="+69"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="-85"/>
         <source>Grade</source>
         <translation>等级</translation>
     </message>
@@ -615,34 +658,34 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+40"/>
+        <location line="+46"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location line="-39"/>
+        <location line="-45"/>
         <source>Next follow-up</source>
         <translation>下次跟进</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+21"/>
-        <location line="+19"/>
+        <location line="+25"/>
         <location line="+22"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location line="-59"/>
+        <location line="-65"/>
         <location line="+11"/>
         <location line="+18"/>
-        <location line="+27"/>
+        <location line="+33"/>
         <location line="+6"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location line="-54"/>
+        <location line="-60"/>
         <source>Number</source>
         <translation>号码</translation>
     </message>
@@ -678,18 +721,18 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+24"/>
+        <location line="+30"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location line="-22"/>
-        <location line="+33"/>
+        <location line="-28"/>
+        <location line="+39"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location line="-32"/>
+        <location line="-38"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
@@ -704,12 +747,12 @@
         <translation>预计成交日期</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Probability %</source>
         <translation>成交概率(%)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>Won/lost reason</source>
         <translation>赢单/输单原因</translation>
     </message>
@@ -884,12 +927,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+248"/>
+        <location line="+255"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location line="-246"/>
+        <location line="-253"/>
         <source>Same as the system</source>
         <translation>跟随系统</translation>
     </message>
@@ -972,7 +1015,7 @@
         <translation>正在接收… %1 条记录</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>Working on this computer only (not connected to a server)</source>
         <translation>仅在本机工作（未连接服务器）</translation>
     </message>
@@ -987,7 +1030,12 @@
         <translation>离线</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
+        <source>not encrypted</source>
+        <translation>未加密</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>last synced %1</source>
         <translation>上次同步 %1</translation>
     </message>
@@ -1004,6 +1052,11 @@
         <translation>
             <numerusform>%n 个冲突</numerusform>
         </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The connection to the server is not encrypted: use it only on a trusted network.</source>
+        <translation>与服务器的连接未加密：请仅在可信网络中使用。</translation>
     </message>
     <message>
         <location line="+26"/>
@@ -1163,7 +1216,7 @@
 <context>
     <name>SyncError</name>
     <message>
-        <location filename="../../crm_desktop/sync/errors.py" line="+20"/>
+        <location filename="../../crm_desktop/sync/errors.py" line="+23"/>
         <source>This profile is not connected to a server; use Connect first.</source>
         <translation>此配置尚未连接服务器；请先点“连接”。</translation>
     </message>
@@ -1181,6 +1234,21 @@
         <location line="+3"/>
         <source>The server&apos;s security certificate is not trusted; ask your administrator.</source>
         <translation>服务器的安全证书不受信任；请联系管理员。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The server does not offer an encrypted connection; ask your administrator to turn TLS on, or connect without encryption (--no-tls) if this network is trusted.</source>
+        <translation>服务器不提供加密连接；请让管理员开启 TLS，或者在可信的网络中不加密连接（--no-tls）。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The CA certificate file {detail} cannot be read.</source>
+        <translation>无法读取 CA 证书文件 {detail}。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The server address is not valid; write it as postgresql://HOST:PORT/DATABASE.</source>
+        <translation>服务器地址无效；请写成 postgresql://主机:端口/数据库 的形式。</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1304,7 +1372,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>“{value}”不是有效的电话号码。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/models/rules.py" line="+20"/>
+        <location filename="../../crm_desktop/models/rules.py" line="+26"/>
         <source>{field} is required.</source>
         <translation>请填写{field}。</translation>
     </message>
@@ -1352,6 +1420,11 @@ A backup copy is made first. On a large database this can take a minute; please 
         <location line="+1"/>
         <source>There is no field called “{value}”.</source>
         <translation>没有名为“{value}”的字段。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field} contains a control character ({code}); remove it.</source>
+        <translation>{field}含有控制字符（{code}），请删除。</translation>
     </message>
     <message>
         <location filename="../../crm_desktop/services/writer.py" line="+41"/>

@@ -10,3 +10,4 @@ from __future__ import annotations
 MAX_MONEY_CENTS = 10**14  # one trillion yuan, in fen: money is stored as integer fen
 MAX_QUANTITY = 10**9
 MAX_PROBABILITY = 100  # a percentage
+MAX_LONG_TEXT = 100_000  # characters in a note: pages of text, not a way to fill the server's disk

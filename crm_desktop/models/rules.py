@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from crm_desktop.models.fields import FIELDS_BY_NAME, Field, Kind
+from crm_desktop.models.limits import MAX_LONG_TEXT
 from crm_desktop.models.phones import normalize_phone
 from crm_desktop.models.validation import InvalidInput
 
@@ -128,6 +129,8 @@ def clean_value(field: Field, value: Any, region: str) -> Any:
         text = _text(value)
         if kind is Kind.TEXT and len(text) > field.max_length:
             raise _fail(field, TOO_LONG, limit=field.max_length)
+        if kind is Kind.LONG_TEXT and len(text) > MAX_LONG_TEXT:
+            raise _fail(field, TOO_LONG, limit=f"{MAX_LONG_TEXT:,}")
         return text
     if kind is Kind.PHONE:
         return normalize_phone(_text(value), region, field=field.name)

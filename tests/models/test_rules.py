@@ -234,3 +234,12 @@ def test_a_message_never_carries_a_control_character() -> None:
 
     error = InvalidInput("x", "“{value}” is bad.", value="a\x1b[2Jb")
     assert error.text() == "“aU+001B[2Jb” is bad."
+
+
+def test_a_note_has_a_length_limit() -> None:
+    from crm_desktop.models.limits import MAX_LONG_TEXT
+    from crm_desktop.models.rules import clean_values
+
+    assert clean_values("customers", {"notes": "x" * MAX_LONG_TEXT}, "CN", creating=False)
+    with pytest.raises(InvalidInput, match="Notes is longer than 100,000 characters"):
+        clean_values("customers", {"notes": "x" * (MAX_LONG_TEXT + 1)}, "CN", creating=False)

@@ -49,6 +49,11 @@ def test_bad_rows_are_repaired_and_their_values_kept(old_server: str) -> None:
             " VALUES (%s, %s, 'infinity')",
             (cal, rob),
         )
+        followup = connection.execute(
+            "INSERT INTO followups (customer_id, happened_at, next_step_at)"
+            " VALUES (%s, 'infinity', '-infinity') RETURNING id",
+            (mine,),
+        ).fetchone()[0]
         connection.execute("UPDATE users SET active = false WHERE login = 'rae_u'")
 
     result = init_server(old_server)
@@ -60,11 +65,14 @@ def test_bad_rows_are_repaired_and_their_values_kept(old_server: str) -> None:
         ).fetchone()
         assert customer == ("Bell  Ltd", None, "company")
         deal = connection.execute(
-            "SELECT contact_id, stage, probability, amount_cents FROM opportunities"
-            " WHERE id = %s",
+            "SELECT contact_id, stage, probability, amount_cents FROM opportunities WHERE id = %s",
             (opportunity,),
         ).fetchone()
         assert deal == (None, "lead", 100, 0)
+        times = connection.execute(
+            "SELECT happened_at <= now(), next_step_at FROM followups WHERE id = %s", (followup,)
+        ).fetchone()
+        assert times == (True, None)  # a time no device can hold: now, or none
         until = connection.execute("SELECT valid_until FROM clerk_assignments").fetchone()[0]
         assert until <= datetime.now(UTC)
         repairs = {
@@ -93,6 +101,7 @@ def test_an_upgraded_server_enforces_the_rules(old_server: str) -> None:
         with pytest.raises(psycopg.errors.CheckViolation):
             connection.execute("INSERT INTO customers (name, grade) VALUES ('x', 'Z')")
         rights = connection.execute(
-            "SELECT has_database_privilege('crm_users', current_database(), 'TEMPORARY')"
-        ).fetchone()[0]
-    assert rights is False
+            "SELECT has_database_privilege('crm_users', current_database(), 'TEMPORARY'),"
+            " has_database_privilege('public', current_database(), 'CONNECT')"
+        ).fetchone()
+    assert rights == (False, False)

@@ -104,6 +104,13 @@ def _add_user(
     connection.execute(
         sql.SQL("GRANT {} TO {}").format(sql.Identifier(GROUP_ROLE), sql.Identifier(login))
     )
+    # Only this database's users may connect to it (server init revokes it from PUBLIC).
+    database = connection.execute("SELECT current_database()").fetchone()[0]
+    connection.execute(
+        sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
+            sql.Identifier(database), sql.Identifier(login)
+        )
+    )
     user_id = str(uuid.uuid4())
     now = datetime.now().astimezone()
     connection.execute(

@@ -27,12 +27,20 @@ GROUP_ROLE = "crm_users"
 # Serialises two `server init` runs on one database (held until commit; pgbouncer-safe).
 MIGRATION_LOCK_KEY = 0x63726D5F696E6974  # "crm_init"
 # CRM roles may not create temporary tables (nor the types, casts and functions that could go
-# with them). A database's own privileges are not carried by pg_dump or by CREATE DATABASE ...
-# TEMPLATE, so every `server init` applies this again (migration 0003 did it first).
+# with them), and only this database's users may connect to it: login roles are shared by every
+# database on the server. A database's own privileges are not carried by pg_dump or by CREATE
+# DATABASE ... TEMPLATE, so every `server init` applies this again (migration 0003 did it first).
 SECURE_DATABASE = """
 DO $$
+DECLARE
+    login text;
 BEGIN
-    EXECUTE 'REVOKE TEMPORARY ON DATABASE ' || quote_ident(current_database()) || ' FROM PUBLIC';
+    EXECUTE 'REVOKE CONNECT, TEMPORARY ON DATABASE ' || quote_ident(current_database())
+        || ' FROM PUBLIC';
+    FOR login IN SELECT u.login FROM public.users u JOIN pg_roles r ON r.rolname = u.login LOOP
+        EXECUTE 'GRANT CONNECT ON DATABASE ' || quote_ident(current_database())
+            || ' TO ' || quote_ident(login);
+    END LOOP;
 END
 $$
 """

@@ -9,7 +9,10 @@ all (docs/security.md is the threat model):
 
 - No function that runs as the owner can be called, or attached to a table, by a CRM role:
   EXECUTE is revoked from PUBLIC on every function, granted back only on the invoker-rights
-  helpers the policies call; the two owner-rights trigger functions check what they fire on.
+  helpers the policies call; the owner-rights trigger functions check what they fire on.
+- Who asks is the login (session_user), and nobody after SET ROLE; a deactivated user's open
+  session reads nothing at all; only this database's users may connect to it (CONNECT is
+  granted per user, not to PUBLIC), so a CRM user of another database on the server may not.
   CRM roles cannot create temporary objects (so no table, type, cast or function of their own).
 - References stay within one customer: a contact, opportunity or line another row points at
   belongs to that row's customer (composite foreign keys), so no device receives a row pointing
@@ -61,8 +64,10 @@ MAX_MONEY_CENTS = 10**14  # one trillion yuan, in fen (models/limits.py)
 MAX_QUANTITY = 10**9
 # C0 controls, DEL and C1 controls: nothing a person types into a one-line field.
 ONE_LINE_CONTROLS = r"[\u0001-\u001f\u007f-\u009f]"
-# Long text keeps tab (U+0009) and newline (U+000A).
-LONG_TEXT_CONTROLS = r"[\u0001-\u0008\u000b-\u001f\u007f-\u009f]"
+# Long text keeps tab, newline and carriage return (other systems write Windows line ends; the
+# devices turn them into newlines).
+LONG_TEXT_CONTROLS = r"[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]"
+MAX_LONG_TEXT = 100_000  # characters (models/limits.py)
 
 # (table, column, allowed values, value an existing bad row is repaired to)
 CODED = [
@@ -118,6 +123,25 @@ LONG_TEXT = {
     "followups": ("text", "promise", "next_step"),
 }
 
+# Every time a device must be able to hold: no infinity, no year past 9999 (a Python datetime
+# and the pull's text form both end there). (table, column, NOT NULL)
+TIMES = [
+    *[
+        (table, column, column != "deleted_at")
+        for table in SYNCED_TABLES
+        for column in ("created_at", "updated_at", "deleted_at")
+    ],
+    ("customers", "last_followup_at", False),
+    ("customers", "next_followup_at", False),
+    ("opportunities", "expected_close", False),
+    ("opportunities", "closed_at", False),
+    ("tasks", "due_at", False),
+    ("tasks", "done_at", False),
+    ("followups", "happened_at", True),
+    ("followups", "next_step_at", False),
+]
+EARLIEST, LATEST = "1900-01-01", "9999-12-31"
+
 REPAIRS_TABLE = """
 CREATE TABLE server_repairs (
     id bigserial PRIMARY KEY,
@@ -162,6 +186,17 @@ def _checks() -> None:
         if column != "quantity":  # integers have no NaN
             fixed = f"CASE WHEN {column} < {low} THEN {low} ELSE {high} END"
         _constrain(table, f"ck_{table}_{column}", check, f"NOT ({check})", column, fixed)
+    for table, column, required in TIMES:
+        check = f"{column} BETWEEN '{EARLIEST}' AND '{LATEST}'"
+        fixed = f"CASE WHEN {column} < '{EARLIEST}' THEN '{EARLIEST}' ELSE now() END"
+        if not required:
+            fixed = "NULL"
+        _constrain(table, f"ck_{table}_{column}_range", check, f"NOT ({check})", column, fixed)
+    for table, names in LONG_TEXT.items():
+        for column in names:
+            check = f"char_length({column}) <= {MAX_LONG_TEXT}"
+            fixed = f"left({column}, {MAX_LONG_TEXT})"
+            _constrain(table, f"ck_{table}_{column}_length", check, f"NOT ({check})", column, fixed)
     for columns, pattern, kind in (
         (ONE_LINE_TEXT, ONE_LINE_CONTROLS, "text"),
         (LONG_TEXT, LONG_TEXT_CONTROLS, "long_text"),
@@ -289,7 +324,7 @@ $$;
 
 -- Deactivating (or soft-deleting) a user disables his login; reactivating enables it. Runs as
 -- the owner because only the owner may alter roles; fires only on public.users, and only
--- for login roles that are CRM users.
+-- for login roles that are CRM users of this database.
 CREATE FUNCTION crm_sync_login() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
@@ -304,6 +339,8 @@ BEGIN
     IF enabled IS DISTINCT FROM (OLD.active AND OLD.deleted_at IS NULL)
        AND EXISTS (SELECT FROM pg_roles r WHERE r.rolname = NEW.login AND NOT r.rolsuper)
        AND pg_has_role(NEW.login, '{GROUP_ROLE}', 'MEMBER')
+       -- a user of this database, not one of another CRM database on the same server
+       AND has_database_privilege(NEW.login, current_database(), 'CONNECT')
        AND NOT pg_has_role(NEW.login, (SELECT relowner FROM pg_class WHERE oid = TG_RELID),
                            'MEMBER') THEN
         EXECUTE format('ALTER ROLE %I %s', NEW.login,
@@ -312,6 +349,68 @@ BEGIN
     RETURN NULL;
 END
 $$;
+"""
+
+# Who is asking is the login (session_user), and only while he has not switched to another role:
+# every CRM user may SET ROLE crm_users, and a users row of that name (an admin's slip) must not
+# make him anybody. Policies call these with the caller's rights.
+IDENTITY = """
+CREATE OR REPLACE FUNCTION crm_current_user_id() RETURNS uuid
+LANGUAGE sql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
+    SELECT id FROM public.users
+    WHERE login = session_user AND current_user = session_user AND active AND deleted_at IS NULL
+$$;
+
+CREATE OR REPLACE FUNCTION crm_current_role() RETURNS text
+LANGUAGE sql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
+    SELECT CASE
+        WHEN pg_has_role((SELECT relowner FROM pg_class WHERE oid = 'public.users'::regclass),
+                         'MEMBER') THEN 'admin'
+        ELSE (SELECT role FROM public.users
+              WHERE login = session_user AND current_user = session_user
+                AND active AND deleted_at IS NULL)
+    END
+$$;
+
+CREATE OR REPLACE FUNCTION crm_visible_owner_ids() RETURNS uuid[]
+LANGUAGE sql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
+    SELECT CASE me.role
+        WHEN 'rep' THEN ARRAY[me.id]
+        WHEN 'manager' THEN ARRAY[me.id]
+            || ARRAY(SELECT u.id FROM public.users u WHERE u.manager_id = me.id)
+        WHEN 'clerk' THEN ARRAY(
+            SELECT a.rep_id FROM public.clerk_assignments a
+            WHERE a.clerk_id = me.id AND a.valid_until > now())
+        ELSE '{}'::uuid[]
+    END
+    FROM public.users me
+    WHERE me.login = session_user AND current_user = session_user
+      AND me.active AND me.deleted_at IS NULL
+$$;
+"""
+
+# What every user may read (users, products, the log's common entries) is read only while his
+# login works: deactivation disables it (crm_sync_login), so a deactivated user's session that is
+# still open reads nothing. pg_roles is readable by everyone; no function of ours is needed.
+SIGNED_IN = (
+    "coalesce((SELECT r.rolcanlogin FROM pg_catalog.pg_roles r WHERE r.rolname = session_user),"
+    " false)"
+)
+READ_POLICIES = f"""
+DROP POLICY users_select ON users;
+CREATE POLICY users_select ON users FOR SELECT USING ({SIGNED_IN});
+DROP POLICY products_select ON products;
+CREATE POLICY products_select ON products FOR SELECT USING ({SIGNED_IN});
+ALTER POLICY sync_changes_select ON sync_changes USING ({SIGNED_IN} AND (
+        (SELECT crm_is_admin())
+        OR entity IN ('users', 'products')
+        OR row_id IS NULL
+        OR customer_id IN (SELECT id FROM customers)
+        OR owner_id = ANY (CAST((SELECT crm_visible_owner_ids()) AS uuid[]))
+        OR previous_owner_id = ANY (CAST((SELECT crm_visible_owner_ids()) AS uuid[]))
+        OR (entity = 'customers' AND (SELECT crm_sees_pool()) AND (
+            (op = 'delete' AND owner_id IS NULL)
+            OR (previous_owner_id IS NULL AND 'owner_id' = ANY (changed_fields))))));
 """
 
 # Invoker-rights trigger functions: they decide nothing a CRM role could not see for himself.
@@ -325,6 +424,16 @@ DECLARE
     fixed text;
     AUDIT CONSTANT text[] := ARRAY['created_at', 'created_by', 'updated_at', 'updated_by'];
 BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        -- For the owner too: the change log names a row by id and customer, so a row moved
+        -- under either would stay behind on the devices that had it.
+        FOREACH fixed IN ARRAY array_prepend('id', TG_ARGV) LOOP
+            IF to_jsonb(NEW) -> fixed IS DISTINCT FROM to_jsonb(OLD) -> fixed THEN
+                RAISE EXCEPTION '% of a % cannot change', fixed, TG_TABLE_NAME
+                    USING ERRCODE = 'insufficient_privilege';
+            END IF;
+        END LOOP;
+    END IF;
     IF pg_has_role((SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER') THEN
         IF TG_OP = 'UPDATE' AND NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at
            AND NEW IS DISTINCT FROM OLD THEN
@@ -336,12 +445,6 @@ BEGIN
         NEW.created_at := now();
         NEW.created_by := public.crm_current_user_id();
     ELSE
-        FOREACH fixed IN ARRAY array_prepend('id', TG_ARGV) LOOP
-            IF to_jsonb(NEW) -> fixed IS DISTINCT FROM to_jsonb(OLD) -> fixed THEN
-                RAISE EXCEPTION '% of a % cannot change', fixed, TG_TABLE_NAME
-                    USING ERRCODE = 'insufficient_privilege';
-            END IF;
-        END LOOP;
         NEW.created_at := OLD.created_at;
         NEW.created_by := OLD.created_by;
         IF to_jsonb(NEW) - AUDIT = to_jsonb(OLD) - AUDIT THEN
@@ -361,12 +464,17 @@ END
 $$;
 
 -- A customer in the public pool is claimed before anything else is done to it (by anyone but
--- an administrator): editing or deleting it in the pool would change other reps' data.
-CREATE FUNCTION crm_guard_pool() RETURNS trigger
+-- an administrator): editing or deleting it in the pool would change other reps' data. A clerk
+-- enters data for his reps; handing their customers around is not his to do.
+CREATE FUNCTION crm_guard_customer() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
     IF OLD.owner_id IS NULL AND NEW.owner_id IS NULL AND NOT public.crm_is_admin() THEN
         RAISE EXCEPTION 'a customer in the public pool must be claimed before it is changed'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NEW.owner_id IS DISTINCT FROM OLD.owner_id AND public.crm_current_role() = 'clerk' THEN
+        RAISE EXCEPTION 'a clerk cannot hand a customer to someone else'
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     RETURN NEW;
@@ -478,8 +586,8 @@ CREATE TRIGGER crm_stamp_row BEFORE INSERT OR UPDATE ON {table}
 """)
     op.execute("""
 DROP FUNCTION crm_touch_updated_at();
-CREATE TRIGGER crm_guard_pool BEFORE UPDATE ON customers
-    FOR EACH ROW EXECUTE FUNCTION crm_guard_pool();
+CREATE TRIGGER crm_guard_customer BEFORE UPDATE ON customers
+    FOR EACH ROW EXECUTE FUNCTION crm_guard_customer();
 CREATE TRIGGER crm_sync_login AFTER UPDATE OF active, deleted_at ON users
     FOR EACH ROW EXECUTE FUNCTION crm_sync_login();
 CREATE TRIGGER crm_check_clerk_assignment BEFORE INSERT OR UPDATE ON clerk_assignments
@@ -552,12 +660,20 @@ REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 """)
     for function in POLICY_HELPERS:
         op.execute(f"GRANT EXECUTE ON FUNCTION {function} TO {GROUP_ROLE}")
-    # Database-level: no temporary tables, types or functions of a CRM role's own. Not carried
-    # by pg_dump or CREATE DATABASE ... TEMPLATE, so `server init` repeats it on every run.
+    # Database-level: no temporary tables, types or functions of a CRM role's own, and only
+    # this database's users may connect (roles are shared by every database on the server).
+    # Not carried by pg_dump or CREATE DATABASE ... TEMPLATE: `server init` repeats it each run.
     op.execute("""
 DO $$
+DECLARE
+    login text;
 BEGIN
-    EXECUTE 'REVOKE TEMPORARY ON DATABASE ' || quote_ident(current_database()) || ' FROM PUBLIC';
+    EXECUTE 'REVOKE CONNECT, TEMPORARY ON DATABASE ' || quote_ident(current_database())
+        || ' FROM PUBLIC';
+    FOR login IN SELECT u.login FROM public.users u JOIN pg_roles r ON r.rolname = u.login LOOP
+        EXECUTE 'GRANT CONNECT ON DATABASE ' || quote_ident(current_database())
+            || ' TO ' || quote_ident(login);
+    END LOOP;
 END
 $$;
 """)
@@ -572,9 +688,11 @@ def upgrade() -> None:
     _same_customer_references()
     _clerk_assignments()
     op.execute(CAPTURE)
+    op.execute(IDENTITY)
     op.execute(GUARDS)
     _triggers()
     _write_policies()
+    op.execute(READ_POLICIES)
     _push_receipts()
     _disable_inactive_logins()
     _privileges()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 import keyring
 import keyring.backend
@@ -86,6 +87,24 @@ def parse_address(server: str) -> tuple[dict[str, str], str | None]:
 
 def address(params: dict[str, str]) -> str:
     return make_conninfo(**params)
+
+
+def as_url(server: str) -> str:
+    """The stored address the way people write it, postgresql://HOST:PORT/DB?sslmode=..., for
+    showing; it reads back as the same parameters. A socket path or an unreadable address is
+    shown as stored."""
+    try:
+        params = {key: str(value) for key, value in conninfo_to_dict(server).items()}
+    except psycopg.ProgrammingError:
+        return server
+    host = params.pop("host", "")
+    if host.startswith("/") or "," in host:
+        return server
+    port = params.pop("port", "")
+    dbname = params.pop("dbname", "")
+    where = (f"[{host}]" if ":" in host else quote(host)) + (f":{port}" if port else "")
+    query = f"?{urlencode(params)}" if params else ""
+    return f"postgresql://{where}/{quote(dbname)}{query}"
 
 
 def keyring_available() -> bool:

@@ -35,7 +35,7 @@ class ConnectDialog(QDialog):
         self.setWindowTitle(self.tr("Connect to the server"))
         self._store, self._runner = store, runner
         current = links.link_of(store)
-        self.server = QLineEdit(current.server if current else "")
+        self.server = QLineEdit(links.as_url(current.server) if current else "")
         self.server.setObjectName("serverAddress")
         self.server.setPlaceholderText("postgresql://crm.example.com:5432/crm")
         self.user = QLineEdit(current.login if current else "")

@@ -229,3 +229,22 @@ def test_an_old_profile_to_another_computer_gets_tls_too(tmp_path) -> None:
         assert "sslmode" not in link.link_of(profile.store).server
     finally:
         profile.close()
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "host=crm.example.com port=5432 dbname=crm sslmode=verify-full sslrootcert=/etc/ca.pem",
+        "host=127.0.0.1 port=6543 dbname='sales db'",
+        "host=::1 dbname=crm",
+        "host=crm.test hostaddr=127.0.0.1 port=5432 dbname=crm sslmode=require",
+    ],
+)
+def test_a_stored_address_is_shown_as_a_url_that_reads_back_the_same(stored: str) -> None:
+    from psycopg.conninfo import conninfo_to_dict
+
+    from crm_desktop.sync.link import as_url
+
+    shown = as_url(stored)
+    assert shown.startswith("postgresql://")
+    assert conninfo_to_dict(shown) == conninfo_to_dict(stored)

@@ -31,8 +31,8 @@ from sqlalchemy import delete, func, select, update
 
 from crm_desktop.models.base import AUDIT_COLUMNS, utcnow
 from crm_desktop.models.entities import ENTITIES, Conflict, LocalSetting, OutboxEntry
-from crm_desktop.storage.store import Store
-from crm_desktop.sync.codec import canonical, from_json, synced_columns, to_server
+from crm_desktop.storage.store import Store, sqlite_connection
+from crm_desktop.sync.codec import canonical, from_json, synced_columns, to_server, to_sqlite
 
 BATCH = 500
 # The highest outbox seq whose result was recorded (and the entry removed) on this device.
@@ -81,6 +81,7 @@ def push(
         with store.write() as session:
             for entry in entries:
                 _record(session, entry, results[entry.seq], report)
+            _adopt_server_stamps(session, entries, results)
             session.execute(
                 delete(OutboxEntry).where(OutboxEntry.seq.in_([e.seq for e in entries]))
             )
@@ -199,6 +200,7 @@ def _send(
         # Rows this batch already changed: (entity, id) -> (the device's time of that change,
         # the server's stamp for it), so a later entry's base can be read in server time.
         stamped: dict[tuple[str, str], tuple[Any, Any]] = {}
+        written: list[tuple[str, int, Jsonb]] = []
         for entry in entries:
             if entry.seq in receipts:
                 # A receipt for another change under this number would drop this one unseen.
@@ -226,11 +228,14 @@ def _send(
                     canonical(entry.made_at),
                     result["updated_at"],
                 )
-            connection.execute(
-                "INSERT INTO sync_pushes (device_id, seq, result) VALUES (%s, %s, %s)",
-                (device, entry.seq, Jsonb(result)),
-            )
+            written.append((device, entry.seq, Jsonb(result)))
             receipts[entry.seq] = result
+        # In the same transaction as the changes they answer for, in one round trip.
+        if written:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO sync_pushes (device_id, seq, result) VALUES (%s, %s, %s)", written
+                )
     return receipts
 
 
@@ -392,41 +397,60 @@ def _conflict(entry: OutboxEntry, kind: str, **values: Any) -> Conflict:
     )
 
 
-def _adopt_server_stamp(session: Any, entry: OutboxEntry, stamp: str) -> None:
-    """The row's updated_at becomes the server's, unless the row has changed here since; the
-    base of later changes to the row that saw this change's time now holds the server's."""
-    model = ENTITIES[entry.entity]
-    server_time = from_json(entry.entity, "updated_at", stamp)
-    values = {"updated_at": server_time}
-    if entry.op == "insert":
-        values["created_at"] = server_time
-    session.execute(
-        update(model)
-        .where(model.id == entry.row_id, model.updated_at == entry.made_at)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    device_time = canonical(entry.made_at)
+def _adopt_server_stamps(
+    session: Any, entries: list[OutboxEntry], results: dict[int, dict[str, Any]]
+) -> None:
+    """Each written row's updated_at becomes the server's, unless the row has changed here
+    since; the base of a later change to the row that saw this change's time now holds the
+    server's. One statement per table for the whole batch."""
+    stamped = [
+        (entry, results[entry.seq]["updated_at"])
+        for entry in entries
+        if results[entry.seq].get("updated_at") is not None and entry.entity in ENTITIES
+    ]
+    if not stamped:
+        return
+    driver = sqlite_connection(session)
+    for entity in {entry.entity for entry, _ in stamped}:
+        # Names come from ENTITIES; values are bound.
+        driver.executemany(
+            f"UPDATE {entity} SET updated_at = ?,"
+            " created_at = CASE WHEN ? THEN ? ELSE created_at END"
+            " WHERE id = ? AND updated_at = ?",
+            [
+                (
+                    to_sqlite(server := from_json(entity, "updated_at", stamp)),
+                    entry.op == "insert",
+                    to_sqlite(server),
+                    entry.row_id,
+                    to_sqlite(entry.made_at),
+                )
+                for entry, stamp in stamped
+                if entry.entity == entity
+            ],
+        )
+    server_times = {
+        (entry.entity, entry.row_id, canonical(entry.made_at)): stamp for entry, stamp in stamped
+    }
+    batch = [entry.seq for entry in entries]
     later = session.scalars(
         select(OutboxEntry).where(
-            OutboxEntry.entity == entry.entity,
-            OutboxEntry.row_id == entry.row_id,
-            OutboxEntry.seq > entry.seq,
+            OutboxEntry.row_id.in_({entry.row_id for entry, _ in stamped}),
+            OutboxEntry.seq.not_in(batch),
         )
     )
     for other in later:
         seen = other.base.get("updated_at")
-        if seen is not None and canonical(from_json(other.entity, "updated_at", seen)) == (
-            device_time
-        ):
-            other.base = {**other.base, "updated_at": stamp}
+        if seen is None:
+            continue
+        key = (other.entity, other.row_id, canonical(from_json(other.entity, "updated_at", seen)))
+        if key in server_times:
+            other.base = {**other.base, "updated_at": server_times[key]}
 
 
 def _record(session: Any, entry: OutboxEntry, result: dict[str, Any], report: PushReport) -> None:
     """Keep what the server did not take, where the user can see it."""
     status = result.get("status")
-    if result.get("updated_at") is not None and entry.entity in ENTITIES:
-        _adopt_server_stamp(session, entry, result["updated_at"])
     conflicts = result.get("conflicts", [])
     if status == "refused":
         report.refused += 1

@@ -24,30 +24,14 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from crm_desktop.models.entities import CUSTOMER_CHILDREN, ENTITIES
 from tests.postgres import CRM_ADMIN, CrmDatabase, PostgresServer, unique_name
 
 LOGINS = ("ada", "mia", "rob", "rae", "cal")
 CUSTOMER_KEYS = ("rob", "rae", "mia", "pool")
-SYNCED_TABLES = (
-    "users",
-    "customers",
-    "customer_identifiers",
-    "contacts",
-    "products",
-    "opportunities",
-    "opportunity_lines",
-    "tasks",
-    "followups",
-)
-# Tables hanging off one customer; rows keyed like World.customers.
-CHILD_TABLES = (
-    "customer_identifiers",
-    "contacts",
-    "opportunities",
-    "opportunity_lines",
-    "tasks",
-    "followups",
-)
+# Every table a device syncs, and those hanging off one customer: the program's own lists.
+SYNCED_TABLES = tuple(ENTITIES)
+CHILD_TABLES = CUSTOMER_CHILDREN
 RLS_VIOLATION = "row-level security"
 
 # What "the data as it was" means: every row of every table in public, plus the catalog objects

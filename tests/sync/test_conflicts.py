@@ -12,6 +12,7 @@ from crm_desktop import cli
 from crm_desktop.models import base as model_base
 from crm_desktop.services import writer as writer_module
 from crm_desktop.sync import conflicts as sync_conflicts
+from crm_desktop.sync import push as push_module
 from tests.sync.conftest import Device, Fleet, typing_during_the_sync
 
 
@@ -202,3 +203,25 @@ def test_deleting_what_nobody_else_changed_records_no_conflict(fleet: Fleet) -> 
     laptop.writer.delete("customers", [customer_id])
     laptop.sync()
     assert laptop.conflicts() == []
+
+
+@pytest.mark.parametrize("batch", [1, 500], ids=["apart", "one batch"])
+def test_an_edit_then_a_delete_pushed_together_is_no_conflict(
+    fleet: Fleet, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """The server stamps the edit with its own time; the delete queued behind it saw the
+    device's time. Whether both go in one batch or the delete in the next, the device reads
+    its own base in server time and finds nobody else changed the record."""
+    laptop, desktop, customer_id = two_robs(fleet)
+    monkeypatch.setattr(push_module, "BATCH", batch)
+    laptop.writer.update("customers", customer_id, {"industry": "Steel"})
+    laptop.writer.delete("customers", [customer_id])
+    report = laptop.sync()
+    assert report.pushed.applied == 2
+    assert laptop.conflicts() == []
+    desktop.sync()
+    assert desktop.row("customers", customer_id).deleted_at is not None
+    server = fleet.server_row("customers", customer_id)
+    assert laptop.row("customers", customer_id).updated_at == server["updated_at"].replace(
+        tzinfo=None
+    )

@@ -422,13 +422,18 @@ CREATE FUNCTION crm_stamp_row() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
     fixed text;
+    new_row jsonb;
+    old_row jsonb;
+    me uuid;
     AUDIT CONSTANT text[] := ARRAY['created_at', 'created_by', 'updated_at', 'updated_by'];
 BEGIN
     IF TG_OP = 'UPDATE' THEN
+        new_row := to_jsonb(NEW);
+        old_row := to_jsonb(OLD);
         -- For the owner too: the change log names a row by id and customer, so a row moved
         -- under either would stay behind on the devices that had it.
         FOREACH fixed IN ARRAY array_prepend('id', TG_ARGV) LOOP
-            IF to_jsonb(NEW) -> fixed IS DISTINCT FROM to_jsonb(OLD) -> fixed THEN
+            IF new_row -> fixed IS DISTINCT FROM old_row -> fixed THEN
                 RAISE EXCEPTION '% of a % cannot change', fixed, TG_TABLE_NAME
                     USING ERRCODE = 'insufficient_privilege';
             END IF;
@@ -441,20 +446,19 @@ BEGIN
         END IF;
         RETURN NEW;
     END IF;
+    IF TG_OP = 'UPDATE' AND new_row - AUDIT = old_row - AUDIT THEN
+        RETURN OLD;  -- nothing changed but the audit columns: nothing to stamp or sync
+    END IF;
+    me := public.crm_current_user_id();
     IF TG_OP = 'INSERT' THEN
         NEW.created_at := now();
-        NEW.created_by := public.crm_current_user_id();
+        NEW.created_by := me;
     ELSE
         NEW.created_at := OLD.created_at;
         NEW.created_by := OLD.created_by;
-        IF to_jsonb(NEW) - AUDIT = to_jsonb(OLD) - AUDIT THEN
-            NEW.updated_at := OLD.updated_at;  -- nothing changed: nothing to stamp or sync
-            NEW.updated_by := OLD.updated_by;
-            RETURN NEW;
-        END IF;
     END IF;
     NEW.updated_at := now();
-    NEW.updated_by := public.crm_current_user_id();
+    NEW.updated_by := me;
     -- A delete dated in the future would hide a row from a date that has not come yet.
     IF NEW.deleted_at > now() THEN
         NEW.deleted_at := now();
@@ -469,13 +473,17 @@ $$;
 CREATE FUNCTION crm_guard_customer() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
-    IF OLD.owner_id IS NULL AND NEW.owner_id IS NULL AND NOT public.crm_is_admin() THEN
-        RAISE EXCEPTION 'a customer in the public pool must be claimed before it is changed'
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    IF NEW.owner_id IS DISTINCT FROM OLD.owner_id AND public.crm_current_role() = 'clerk' THEN
-        RAISE EXCEPTION 'a clerk cannot hand a customer to someone else'
-            USING ERRCODE = 'insufficient_privilege';
+    -- Nested, so the role is looked up only for the changes it decides.
+    IF OLD.owner_id IS NULL AND NEW.owner_id IS NULL THEN
+        IF NOT public.crm_is_admin() THEN
+            RAISE EXCEPTION 'a customer in the public pool must be claimed before it is changed'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    ELSIF NEW.owner_id IS DISTINCT FROM OLD.owner_id THEN
+        IF public.crm_current_role() = 'clerk' THEN
+            RAISE EXCEPTION 'a clerk cannot hand a customer to someone else'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
     END IF;
     RETURN NEW;
 END

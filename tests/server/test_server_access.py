@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 import psycopg
@@ -153,7 +152,7 @@ def test_users_cannot_write_the_change_log(world) -> None:
         connection.execute("DELETE FROM sync_changes")
 
 
-def test_a_reps_count_stays_fast_with_thousands_of_rows(world) -> None:
+def test_a_reps_counts_among_thousands_of_rows(world) -> None:
     owners = [world.users["rob"], world.users["rae"], world.users["mia"], None]
     with world.db.connect_admin() as connection:
         connection.execute(
@@ -167,11 +166,13 @@ def test_a_reps_count_stays_fast_with_thousands_of_rows(world) -> None:
         )
         connection.execute("ANALYZE")
     with world.db.connect_as("rob") as connection:
-        started = time.perf_counter()
         customers = connection.execute("SELECT count(*) FROM customers").fetchone()[0]
         contacts = connection.execute("SELECT count(*) FROM contacts").fetchone()[0]
-        elapsed = time.perf_counter() - started
+        plan = "\n".join(
+            row[0] for row in connection.execute("EXPLAIN SELECT count(*) FROM contacts")
+        )
     assert customers == 2 + 2000  # his and the pool's, of 4000 + 4
     assert contacts == 2 + 2 * customers
-    # Per-row helper calls would take seconds here; one evaluation per statement takes ms.
-    assert elapsed < 1.0, f"a rep's counts took {elapsed:.2f}s"
+    # The helpers run once per statement (an InitPlan), not once per row: their speed is
+    # measured in bench/, here only that the plan is of that shape.
+    assert "InitPlan" in plan

@@ -9,6 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
+# Dates are parsed there, and their sentences (BAD_DATE, YEAR_FIRST) are written there.
+from crm_desktop.models.dates import TypedDateError, parse_typed_datetime
 from crm_desktop.models.fields import FIELDS_BY_NAME, Field, Kind
 from crm_desktop.models.limits import MAX_LONG_TEXT
 from crm_desktop.models.phones import normalize_phone
@@ -31,7 +33,6 @@ BAD_CHOICE = QT_TRANSLATE_NOOP("Validation", "{field} cannot be “{value}”; u
 BAD_NUMBER = QT_TRANSLATE_NOOP("Validation", "{field} must be a number, not “{value}”.")
 OUT_OF_RANGE = QT_TRANSLATE_NOOP("Validation", "{field} must be between {low} and {high}.")
 TOO_SMALL = QT_TRANSLATE_NOOP("Validation", "{field} cannot be less than {low}.")
-BAD_DATE = QT_TRANSLATE_NOOP("Validation", "{field} must be a date like 2024-03-31, not “{value}”.")
 BAD_BOOL = QT_TRANSLATE_NOOP("Validation", "{field} must be yes or no, not “{value}”.")
 UNKNOWN_FIELD = QT_TRANSLATE_NOOP("Validation", "There is no field called “{value}”.")
 CONTROL_CHARACTER = QT_TRANSLATE_NOOP(
@@ -101,9 +102,9 @@ def _parse_datetime(value: Any, field: Field) -> datetime:
     if isinstance(value, date):
         return datetime.combine(value, time())
     try:
-        return datetime.fromisoformat(_text(value).replace("/", "-"))
-    except ValueError:
-        raise _fail(field, BAD_DATE, value=_text(value)) from None
+        return parse_typed_datetime(_text(value))
+    except TypedDateError as error:
+        raise _fail(field, error.message, value=error.value) from None
 
 
 def _parse_date(value: Any, field: Field) -> date:

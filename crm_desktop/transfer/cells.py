@@ -1,4 +1,5 @@
-"""Stored values as file cells and back: yuan for fen, ISO dates, yes/no, identifier lists."""
+"""Stored values as file cells and back: yuan for fen, ISO dates, yes/no, identifier lists, and
+text a spreadsheet would run as a formula kept as text."""
 
 from __future__ import annotations
 
@@ -21,6 +22,24 @@ BAD_IDENTIFIER = QT_TRANSLATE_NOOP(
 
 # Kinds whose stored value is not already what a cell shows (others are text or plain numbers).
 CONVERTED_KINDS = frozenset({Kind.MONEY, Kind.BOOL, Kind.DATE, Kind.DATETIME})
+# Kinds a sheet shows as numbers; every other cell is text and may need guarding as a formula.
+NUMBER_KINDS = frozenset({Kind.MONEY, Kind.INTEGER, Kind.NUMBER})
+
+# Spreadsheet formula injection (OWASP "CSV injection"): Excel, WPS and LibreOffice run a CSV cell
+# starting with one of these as a formula, so a customer named =HYPERLINK("http://x") becomes a
+# live link, and a stored phone +8613800138000 turns into the number 8.61E+12. Such a CSV cell gets
+# the usual defence, a leading apostrophe: the sheet keeps it as text, so a phone keeps its plus
+# and every digit ('+8613800138000; some sheets show the apostrophe, the price of a cell that
+# cannot run), and the import takes the mark off again. Values that already start with
+# apostrophes before such a character get one more, so the import restores every value exactly.
+FORMULA_STARTS = frozenset("=+-@\t\r")
+TEXT_MARK = "'"
+_MARK_OR_FORMULA = FORMULA_STARTS | {TEXT_MARK}
+
+
+def _formula_like(text: str) -> bool:
+    """Starts, after any apostrophes, with a character that makes a formula."""
+    return text.lstrip(TEXT_MARK)[:1] in FORMULA_STARTS
 
 
 def cell_text(kind: Kind, value: Any) -> str:
@@ -36,6 +55,32 @@ def cell_text(kind: Kind, value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def csv_text(text: str) -> str:
+    """A text cell as written to CSV: marked with an apostrophe when a sheet would run it."""
+    if text[:1] in _MARK_OR_FORMULA and _formula_like(text):
+        return TEXT_MARK + text
+    return text
+
+
+def csv_cell(kind: Kind, value: Any) -> Any:
+    """A stored value as a CSV cell: `cell_text`, and text guarded against running as a formula.
+    Numbers (a negative one included) are left alone: no formula is made of digits alone."""
+    if value is None:
+        return ""
+    if kind in NUMBER_KINDS:
+        return cell_text(kind, value) if kind is Kind.MONEY else value
+    return csv_text(cell_text(kind, value))
+
+
+def unmarked_csv_text(text: str) -> str:
+    """A CSV cell as the import reads it: the apostrophe `csv_text` added taken off again.
+
+    Only before a formula character: an apostrophe a person meant ('90s stock) stays."""
+    if text[:1] == TEXT_MARK and _formula_like(text[1:]):
+        return text[1:]
+    return text
 
 
 def sheet_value(kind: Kind, value: Any) -> Any:

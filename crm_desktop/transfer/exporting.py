@@ -15,8 +15,15 @@ from sqlalchemy import null, select
 from sqlalchemy.orm import Session
 
 from crm_desktop.models.entities import ENTITIES, CustomerIdentifier
+from crm_desktop.models.fields import Kind
 from crm_desktop.storage.store import Store
-from crm_desktop.transfer.cells import CONVERTED_KINDS, cell_text, identifiers_text, sheet_value
+from crm_desktop.transfer.cells import (
+    CONVERTED_KINDS,
+    NUMBER_KINDS,
+    csv_cell,
+    identifiers_text,
+    sheet_value,
+)
 from crm_desktop.transfer.columns import IDENTIFIERS, TransferColumn, transfer_columns
 
 BATCH_SIZE = 2000
@@ -69,13 +76,14 @@ def _add_identifiers(session: Session, rows: list[list[Any]], id_at: int, put_at
 
 
 def _converted(
-    columns: tuple[TransferColumn, ...], batches: Iterator[list[list[Any]]], convert: Any
+    columns: tuple[TransferColumn, ...],
+    batches: Iterator[list[list[Any]]],
+    convert: Any,
+    kinds: frozenset[Kind],
 ) -> Iterator[list[list[Any]]]:
-    """Batches with `convert(kind, value)` applied to the columns whose kind needs it."""
+    """Batches with `convert(kind, value)` applied to the columns whose kind is in `kinds`."""
     targets = [
-        (position, column.kind)
-        for position, column in enumerate(columns)
-        if column.kind in CONVERTED_KINDS
+        (position, column.kind) for position, column in enumerate(columns) if column.kind in kinds
     ]
     for rows in batches:
         for row in rows:
@@ -95,7 +103,8 @@ def export_csv(store: Store, entity: str, stream: TextIO) -> int:
     writer.writerow([column.name for column in columns])
     count = 0
     with store.read() as session:
-        for rows in _converted(columns, _batches(session, entity), cell_text):
+        # Every column: csv_cell also guards text cells against running as formulas.
+        for rows in _converted(columns, _batches(session, entity), csv_cell, frozenset(Kind)):
             # csv writes None as an empty cell and str()s numbers itself.
             writer.writerows(rows)
             count += len(rows)
@@ -110,16 +119,33 @@ def export_csv_file(store: Store, entity: str, path: Path) -> int:
 
 def export_xlsx(store: Store, entity: str, path: Path) -> int:
     """Write an .xlsx workbook with one sheet named after the entity; returns the row count."""
-    from openpyxl import Workbook  # imported here: it is slow to load and only needed here
+    # Imported here: openpyxl is slow to load and only needed here.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES
 
     columns = _columns(entity)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(entity)
     sheet.append([column.name for column in columns])
+    # A text cell in a workbook is shown as text, whatever it starts with (+86..., -5, @sum), so
+    # unlike CSV it needs no mark. Only openpyxl itself guesses: a str starting with "=" becomes a
+    # formula and "#N/A" an error value, so those are written as explicit string cells.
+    texts = [position for position, column in enumerate(columns) if column.kind not in NUMBER_KINDS]
+
+    def as_text(value: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value)
+        cell.data_type = "s"
+        return cell
+
     count = 0
     with store.read() as session:
-        for rows in _converted(columns, _batches(session, entity), sheet_value):
+        for rows in _converted(columns, _batches(session, entity), sheet_value, CONVERTED_KINDS):
             for row in rows:
+                for position in texts:
+                    value = row[position]
+                    if value and value[0] in "=#" and (value[0] == "=" or value in ERROR_CODES):
+                        row[position] = as_text(value)
                 sheet.append(row)
             count += len(rows)
     workbook.save(path)

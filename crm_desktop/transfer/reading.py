@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
-from crm_desktop.transfer.cells import text_of_sheet_cell
+from crm_desktop.transfer.cells import text_of_sheet_cell, unmarked_csv_text
 from crm_desktop.transfer.errors import TransferError
 
 T = QT_TRANSLATE_NOOP
@@ -71,7 +71,9 @@ def _read_csv(path: Path) -> FileTable | None:
             if "unexpected end of data" in str(error):
                 raise TransferError(UNCLOSED_QUOTE, line=start) from None
             raise TransferError(BAD_CSV, line=reader.line_num, reason=error) from None
-        records.append((start, record))
+        # The apostrophe an export puts before a would-be formula (see cells.csv_text) comes off;
+        # a sheet's cells need none, so what it holds is read as it is.
+        records.append((start, [unmarked_csv_text(cell) for cell in record]))
     return _table(records, "line", pad=False)
 
 

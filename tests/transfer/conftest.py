@@ -52,3 +52,23 @@ def cli(profile_dir: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
         return code, captured.out, captured.err
 
     return run
+
+
+# Text a spreadsheet would run as a formula, and text that only looks close to it.
+FORMULA_LIKE = {
+    '=HYPERLINK("http://x")': "=1+1",
+    "+1 2": "+86 is China",
+    "-5": "-",
+    "@sum": "@SUM(A1)",
+    "'=already marked": "''+two marks",
+    "'90s stock": "it's fine",
+}
+
+
+@pytest.fixture
+def formula_like(seeded: Profile) -> Profile:
+    """The seeded profile plus customers whose names and notes start like formulas."""
+    with seeded.writer().transaction() as unit:
+        for name, notes in FORMULA_LIKE.items():
+            unit.create("customers", {"name": name, "notes": notes, "phone": "+86 138 0013 8000"})
+    return seeded

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import zipfile
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from crm_desktop.profile import Profile
-from tests.transfer.conftest import Cli
+from crm_desktop.transfer.cells import csv_text, unmarked_csv_text
+from tests.transfer.conftest import FORMULA_LIKE, Cli
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -26,7 +29,7 @@ def test_customers_csv_has_a_bom_and_readable_columns(
     assert out.read_bytes().startswith(b"\xef\xbb\xbfid,name,phone,email,address,industry,grade")
     rows = {row["name"]: row for row in read_csv(out)}
     huaqiang = rows["深圳市华强电子有限公司"]
-    assert huaqiang["phone"] == "+8675588881234"
+    assert huaqiang["phone"] == "'+8675588881234"  # marked as text: see the formula tests
     assert huaqiang["owner"] == huaqiang["owner"].strip() and huaqiang["owner"]
     assert huaqiang["identifiers"] == "licence_plate:粤B12345; tax_number:91440300ABC"
     assert "owner_id" not in huaqiang
@@ -72,3 +75,67 @@ def test_xlsx_needs_a_file(seeded: Profile, cli: Cli) -> None:
     code, _, stderr = cli("export", "--entity", "customers", "--format", "xlsx")
     assert code == 1
     assert stderr.strip() == "crm-desktop: An Excel export needs a file: add --out FILE.xlsx."
+
+
+def test_csv_cells_a_sheet_would_run_are_marked_as_text(
+    formula_like: Profile, cli: Cli, tmp_path: Path
+) -> None:
+    out = tmp_path / "customers.csv"
+    assert cli("export", "--entity", "customers", "--out", str(out))[0] == 0
+    rows = read_csv(out)
+    cells = {(row["name"], row["notes"]) for row in rows}
+    assert cells >= {
+        ('\'=HYPERLINK("http://x")', "'=1+1"),
+        ("'+1 2", "'+86 is China"),
+        ("'-5", "'-"),
+        ("'@sum", "'@SUM(A1)"),
+        ("''=already marked", "'''+two marks"),  # one more mark, so the import restores it
+        ("'90s stock", "it's fine"),  # no formula: left as it is
+    }
+    # A stored phone keeps its plus and every digit instead of becoming 8.61E+12.
+    phones = {row["phone"] for row in rows if unmarked_csv_text(row["name"]) in FORMULA_LIKE}
+    assert phones == {"'+8613800138000"}
+
+
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+86", "'+86"),
+        ("-5", "'-5"),
+        ("@sum", "'@sum"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("'=x", "''=x"),
+        ("'x", "'x"),
+        ("'", "'"),
+        ("", ""),
+        ("a=b", "a=b"),
+    ],
+)
+def test_the_text_mark_comes_off_exactly_as_it_went_on(text: str, cell: str) -> None:
+    assert csv_text(text) == cell
+    assert unmarked_csv_text(cell) == text
+
+
+def test_xlsx_text_that_looks_like_a_formula_is_a_text_cell(
+    formula_like: Profile, cli: Cli, tmp_path: Path
+) -> None:
+    out = tmp_path / "customers.xlsx"
+    assert cli("export", "--entity", "customers", "--out", str(out))[0] == 0
+    with zipfile.ZipFile(out) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml  # no formula anywhere
+    workbook = load_workbook(out)
+    try:
+        header, *rows = list(workbook.active.iter_rows())
+    finally:
+        workbook.close()
+    names = [cell.value for cell in header]
+    by_name = {row[names.index("name")].value: row for row in rows}
+    link = by_name['=HYPERLINK("http://x")']
+    assert (link[names.index("notes")].value, link[names.index("notes")].data_type) == ("=1+1", "s")
+    # A workbook shows a text cell as text, so a phone needs no mark there.
+    phone = by_name["+1 2"][names.index("phone")]
+    assert (phone.value, phone.data_type) == ("+8613800138000", "s")
+    assert by_name["-5"][names.index("name")].data_type == "s"

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from crm_desktop.models.entities import Customer, CustomerIdentifier, Opportunity, OutboxEntry
+from crm_desktop.models.entities import (
+    Customer,
+    CustomerIdentifier,
+    Opportunity,
+    OutboxEntry,
+    Task,
+)
 from crm_desktop.models.limits import MAX_MONEY_CENTS
 from crm_desktop.profile import Profile
 from tests.commands.test_console_script import run as run_script
-from tests.transfer.conftest import Cli
+from tests.transfer.conftest import FORMULA_LIKE, Cli
 
 
 def snapshot(profile: Profile) -> list[tuple]:
@@ -210,6 +217,43 @@ def test_opportunities_round_trip_unchanged(seeded: Profile, cli: Cli, tmp_path:
     assert (code, stdout.strip()) == (0, "Imported 0 new opportunity records, updated 0.")
 
 
+def customers_as_stored(profile: Profile) -> list[tuple]:
+    with profile.store.read() as session:
+        return session.execute(
+            select(
+                Customer.id, Customer.name, Customer.notes, Customer.phone, Customer.updated_at
+            ).order_by(Customer.id)
+        ).all()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_text_that_looks_like_a_formula_comes_back_unchanged(
+    formula_like: Profile, cli: Cli, tmp_path: Path, suffix: str
+) -> None:
+    before = customers_as_stored(formula_like)
+    file = tmp_path / f"customers{suffix}"
+    assert cli("export", "--entity", "customers", "--out", str(file))[0] == 0
+    code, stdout, stderr = cli("import", str(file), "--entity", "customers", "--update")
+    assert (code, stderr, stdout.strip()) == (0, "", "Imported 0 new customer records, updated 0.")
+    assert customers_as_stored(formula_like) == before
+    stored = {name: notes for _, name, notes, _, _ in before}
+    assert {name: stored[name] for name in FORMULA_LIKE} == FORMULA_LIKE
+
+
+def test_a_cell_marked_as_text_is_read_without_its_mark(
+    seeded: Profile, cli: Cli, tmp_path: Path
+) -> None:
+    file = write(
+        tmp_path / "new.csv",
+        "name,phone,notes\n'=SUM(A1),'+86 138 0013 8000,'90s stock\n'-5,,''@x\n",
+    )
+    code, _, stderr = cli("import", str(file), "--entity", "customers")
+    assert (code, stderr) == (0, "")
+    marked = customer_by_name(seeded, "=SUM(A1)")
+    assert (marked.phone, marked.notes) == ("+8613800138000", "'90s stock")
+    assert customer_by_name(seeded, "-5").notes == "'@x"
+
+
 def refused_whole(seeded: Profile, cli: Cli, file: Path, entity: str) -> list[str]:
     """Import a file that must be refused; returns its problem lines after checking nothing
     changed (no customer, no outbox entry: every write has one) and no exception escaped."""
@@ -314,3 +358,44 @@ def test_a_file_problem_never_repeats_a_control_character() -> None:
     from crm_desktop.transfer.errors import TransferError
 
     assert TransferError("No “{value}”.", value="line\nbreak").text() == "No “lineU+000Abreak”."
+
+
+def table_file(path: Path, rows: list[list[str]]) -> Path:
+    """A CSV or, by its suffix, an .xlsx file holding the rows as text cells."""
+    if path.suffix == ".csv":
+        return write(path, "".join(",".join(row) + "\n" for row in rows))
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_dates_are_read_year_first_as_people_type_them(
+    seeded: Profile, cli: Cli, tmp_path: Path, suffix: str
+) -> None:
+    typed = ["2026-01-05 09:30", "2026/1/5 9:30", "2026.1.5 9:30", "2026年1月5日 9:30"]
+    rows = [["title", "due_at"]] + [[f"task {n}", text] for n, text in enumerate(typed)]
+    file = table_file(tmp_path / f"tasks{suffix}", rows)
+    code, _, stderr = cli("import", str(file), "--entity", "tasks")
+    assert (code, stderr) == (0, "")
+    with seeded.store.read() as session:
+        due = session.scalars(select(Task.due_at).where(Task.title.like("task %"))).all()
+    assert due == [datetime(2026, 1, 5, 9, 30)] * len(typed)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_day_before_the_year_refuses_the_file_rather_than_guess(
+    seeded: Profile, cli: Cli, tmp_path: Path, suffix: str
+) -> None:
+    rows = [["title", "due_at"], ["ok", "2026/1/5"], ["guess", "05/01/2026"], ["bad", "2026-02-30"]]
+    file = table_file(tmp_path / f"tasks{suffix}", rows)
+    place = "line" if suffix == ".csv" else "row"
+    assert refused_whole(seeded, cli, file, "tasks") == [
+        f"{place} 3: Due must start with the year, like 2026-01-05; "
+        "“05/01/2026” could mean two different days.",
+        f"{place} 4: Due must be a date like 2024-03-31, not “2026-02-30”.",
+    ]

@@ -302,10 +302,12 @@ def list_ids(
             session, model, statement, sort_column.via, query.descending, limit
         )
     statement = _joined(spec, statement, used)
+    # Empty values last either way. SQLite (3.30+) serves ASC NULLS LAST from the ascending
+    # sort index too: it walks the non-NULL part of the index, then the NULL part.
     if query.descending:
-        statement = statement.order_by(sort.desc(), model.id.desc())
+        statement = statement.order_by(sort.desc().nulls_last(), model.id.desc())
     else:
-        statement = statement.order_by(sort, model.id)
+        statement = statement.order_by(sort.asc().nulls_last(), model.id)
     if limit is not None:
         statement = statement.limit(limit)
     return fetch_column(session, statement)
@@ -323,8 +325,8 @@ def _ids_by_user_name(
 
     Joining users and sorting 100,000 rows by name takes half a second; there are few users,
     so reading them in name order and each one's rows along the (via, id) index takes a quarter
-    of that. Rows without a user (the public pool) come first ascending and last descending,
-    where SQL puts NULLs.
+    of that. Rows without a user (the public pool) come last either way, like every empty
+    value.
     """
     order = (model.id.desc(),) if descending else (model.id,)
     users = select(User.id).order_by(
@@ -334,14 +336,13 @@ def _ids_by_user_name(
     # row is left out by walking the users.
     if limit is not None:
         statement = statement.limit(limit)
-    without_user = fetch_column(session, statement.where(via.is_(None)).order_by(*order))
-    ids: list[str] = [] if descending else without_user
+    ids: list[str] = []
     for user_id in session.scalars(users):
         if limit is not None and len(ids) >= limit:
             break
         ids.extend(fetch_column(session, statement.where(via == user_id).order_by(*order)))
-    if descending:
-        ids.extend(without_user)
+    if limit is None or len(ids) < limit:
+        ids.extend(fetch_column(session, statement.where(via.is_(None)).order_by(*order)))
     return ids if limit is None else ids[:limit]
 
 

@@ -64,7 +64,10 @@ class FieldEditor(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.error)
         self.setFocusProxy(self.input)
-        # A reference's options arrive from the storage thread after its value may be set.
+        # A list's value that none of its options holds: a reference whose options arrive from
+        # the storage thread after its value is set, or one the list cannot offer (a deleted
+        # contact). It stays the field's value until the user picks another option, so a list
+        # that cannot be filled never turns into a NULL on save.
         self._awaited_choice: Any = None
 
     def _make_input(self) -> QWidget:
@@ -81,7 +84,10 @@ class FieldEditor(QWidget):
                     widget.addItem("", None)
                 for code in self.field.choices:
                     widget.addItem(choice_label(code), code)
-            widget.currentIndexChanged.connect(self.edited)
+            widget.currentIndexChanged.connect(self._choice_picked)
+            # Picking the option already showing (the blank one, under a value it cannot
+            # show) changes no index, but is a choice all the same.
+            widget.activated.connect(self._choice_picked)
         elif kind is Kind.MONEY or kind is Kind.NUMBER:
             widget = QDoubleSpinBox()
             widget.setRange(self.field.minimum or 0, self.field.maximum or 1e12)
@@ -122,11 +128,15 @@ class FieldEditor(QWidget):
                 widget.editingFinished.connect(self.check_phone)
         return widget
 
+    def _choice_picked(self) -> None:
+        self._awaited_choice = None
+        self.edited.emit()
+
     def set_choices(self, options: list[tuple[str, str]], allow_blank: bool = True) -> None:
         """Fill a reference field's list with (id, label) pairs, keeping the current value."""
         combo = self.input
         assert isinstance(combo, QComboBox)
-        current = combo.currentData()
+        current = self.value()
         combo.blockSignals(True)
         combo.clear()
         if allow_blank:
@@ -134,13 +144,15 @@ class FieldEditor(QWidget):
         for value, label in options:
             combo.addItem(label, value)
         combo.blockSignals(False)
-        self.set_value(current if current is not None else self._awaited_choice)
+        self.set_value(current)
 
     def value(self) -> Any:
         widget, kind = self.input, self.field.kind
         if isinstance(widget, QPlainTextEdit):
             return widget.toPlainText()
         if isinstance(widget, QComboBox):
+            if self._awaited_choice is not None:
+                return self._awaited_choice
             return widget.currentData()
         if isinstance(widget, QDoubleSpinBox):
             amount = widget.value()
@@ -167,8 +179,8 @@ class FieldEditor(QWidget):
             widget.setPlainText(value or "")
         elif isinstance(widget, QComboBox):
             position = widget.findData(value)
+            widget.setCurrentIndex(max(position, 0))  # clears what was awaited (_choice_picked)
             self._awaited_choice = value if position < 0 else None
-            widget.setCurrentIndex(max(position, 0))
         elif isinstance(widget, QDoubleSpinBox):
             widget.setValue((value or 0) / 100 if kind is Kind.MONEY else (value or 0))
         elif isinstance(widget, QSpinBox):

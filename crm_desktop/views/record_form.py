@@ -58,6 +58,10 @@ EDIT_TITLE = {
 }
 
 
+# Reference lists that hold one customer's records only.
+CUSTOMER_LISTS = ("contacts", "opportunities")
+
+
 class IdentifierTable(QTableWidget):
     """The numbers a customer is known by: a kind chosen from a list, and the value typed."""
 
@@ -121,6 +125,7 @@ class RecordForm(QDialog):
         self._writer = writer
         self._preset = dict(preset or {})
         self._save_and_new = False
+        self._choices_customer: str | None = None  # whose contacts/opportunities the lists hold
         self.setObjectName(f"{entity}Form")
         title = EDIT_TITLE[entity] if row_id else NEW_TITLE[entity]
         self.setWindowTitle(QCoreApplication.translate("RecordForm", title))
@@ -211,15 +216,27 @@ class RecordForm(QDialog):
     # -- loading -----------------------------------------------------------------------------
 
     def _load_choices(self) -> None:
-        customer_id = self._preset.get("customer_id")
         for editor in self.editors.values():
             field = editor.field
-            if field.kind is not Kind.REF or field.ref == "customers":
-                continue
-            if field.ref in ("contacts", "opportunities") and not customer_id:
-                continue
-            job = partial(self._reader.choices, field.ref, customer_id)
-            self._runner.submit(job, partial(self._choices_arrived, editor))
+            if field.kind is Kind.REF and field.ref not in ("customers", *CUSTOMER_LISTS):
+                job = partial(self._reader.choices, field.ref, None)
+                self._runner.submit(job, partial(self._choices_arrived, editor))
+        self._load_customer_choices(self._preset.get("customer_id"))
+
+    def _load_customer_choices(self, customer_id: str | None) -> None:
+        """Fill the lists of one customer's records (contact, opportunity) for that customer.
+
+        Opened from the customer's page the customer is given; opened from a tab it is known
+        once the record has loaded.
+        """
+        if not customer_id or customer_id == self._choices_customer:
+            return
+        self._choices_customer = customer_id
+        for editor in self.editors.values():
+            field = editor.field
+            if field.kind is Kind.REF and field.ref in CUSTOMER_LISTS:
+                job = partial(self._reader.choices, field.ref, customer_id)
+                self._runner.submit(job, partial(self._choices_arrived, editor))
 
     def _choices_arrived(self, editor: FieldEditor, options: list[tuple[str, str]]) -> None:
         clean = not self.has_unsaved_changes()
@@ -274,6 +291,7 @@ class RecordForm(QDialog):
         if self.identifiers is not None:
             self.identifiers.set_pairs(values.get("identifiers", []))
         self._baseline = self.values()
+        self._load_customer_choices(values.get("customer_id"))
 
     # -- saving ------------------------------------------------------------------------------
 
@@ -295,6 +313,9 @@ class RecordForm(QDialog):
         self._show_message(None)
         values = self.values()
         if self.row_id:
+            # Only what the user changed: a field shown differently from how it is stored (a
+            # list still loading, a value it cannot show) is then never written back.
+            values = {k: v for k, v in values.items() if self._baseline.get(k, v) != v}
             work = partial(self._writer.update, self.entity, self.row_id, values)
         else:
             work = partial(self._writer.create, self.entity, values)

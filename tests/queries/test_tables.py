@@ -134,7 +134,8 @@ def test_sort_by_owner_name_matches_a_plain_join(profile: Profile) -> None:
     with profile.store.read() as session:
         for descending in (False, True):
             fast = list_ids(session, CUSTOMERS, ListQuery(sort="owner", descending=descending))
-            name = User.name.desc() if descending else User.name
+            # The public pool (no owner) comes last either way, like every empty value.
+            name = (User.name.desc() if descending else User.name.asc()).nulls_last()
             ident = Customer.id.desc() if descending else Customer.id
             joined = sql_select(Customer.id).outerjoin(User, User.id == Customer.owner_id)
             plain = list(session.scalars(joined.order_by(name, ident)))

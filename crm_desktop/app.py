@@ -82,10 +82,13 @@ def setup_logging(profile_dir: Path) -> Path:
     handler = RotatingFileHandler(log_path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
-    if not any(isinstance(h, RotatingFileHandler) for h in root.handlers):
+    existing = [h for h in root.handlers if isinstance(h, RotatingFileHandler)]
+    if not existing:
         root.addHandler(handler)
     else:
         handler.close()
+        # One log per process: the file already written to is where the details are.
+        log_path = Path(existing[0].baseFilename)
     root.setLevel(logging.INFO)
     return log_path
 

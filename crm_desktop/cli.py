@@ -1,19 +1,28 @@
 """`crm-desktop`: the window by default, and sub-commands for work without one.
 
-User mistakes end with one plain sentence on stderr and a non-zero exit code, never a traceback.
+Every failure ends with one plain sentence on stderr and a non-zero exit code, never a
+traceback: a known one (user mistake, disk full, locked or damaged data file, server down,
+wrong password) says what to do, the same sentence the window shows; a bug is logged with its
+traceback to the profile's log file and the sentence says where that file is.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from crm_desktop.commands.errors import UserError
 from crm_desktop.models.validation import InvalidInput
-from crm_desktop.storage.errors import StoreError
+from crm_desktop.storage.errors import StoreError, classify
 from crm_desktop.sync.errors import SyncError
+
+__all__ = ["COMMANDS", "UserError", "main"]
+
+log = logging.getLogger(__name__)
 
 # Sub-command name -> module in crm_desktop.commands.
 COMMANDS = {
@@ -25,10 +34,6 @@ COMMANDS = {
     "sync": "sync_",
     "conflicts": "conflicts",
 }
-
-
-class UserError(Exception):
-    """A mistake the user can fix; the message is one plain sentence."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,6 +50,40 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _profile_dir(args: argparse.Namespace) -> Path:
+    from crm_desktop.profile import default_profile_dir
+
+    return args.profile or default_profile_dir()
+
+
+def _known(error: Exception, directory: Path) -> Exception | None:
+    """The error as one the user can act on, or None for a bug."""
+    if isinstance(error, (UserError, InvalidInput, StoreError, SyncError)):
+        return error
+    from crm_desktop.storage.store import BACKUP_DIR, STORE_FILE
+
+    return classify(error, str(directory / STORE_FILE), str(directory / BACKUP_DIR))
+
+
+def _report_bug(directory: Path) -> str:
+    """Log the traceback being handled to the profile's log file; the sentence for the user."""
+    from PySide6.QtCore import QCoreApplication
+
+    try:
+        from crm_desktop.app import setup_logging
+
+        directory.mkdir(parents=True, exist_ok=True)
+        log_path = setup_logging(directory)
+        log.exception("command failed")
+    except Exception:  # no log file to be had (folder unwritable...): say so, no traceback
+        return QCoreApplication.translate(
+            "Runner", "Something went wrong and the log file could not be written."
+        )
+    return QCoreApplication.translate(
+        "Runner", "Something went wrong and was not saved; details are in the log file {path}."
+    ).format(path=log_path)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -53,11 +92,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_gui(args.profile)
         return int(args.run(args) or 0)
-    except (UserError, InvalidInput, StoreError, SyncError) as error:
-        print(f"crm-desktop: {error}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        directory = _profile_dir(args)
+        known = _known(error, directory)
+        sentence = str(known) if known is not None else _report_bug(directory)
+        print(f"crm-desktop: {sentence}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from crm_desktop.cli import UserError
+from crm_desktop.commands.errors import UserError
 from crm_desktop.demo import make_demo
 from crm_desktop.profile import open_profile
 

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from crm_desktop.cli import UserError
+from crm_desktop.commands.errors import UserError
 from crm_desktop.profile import open_profile
 from crm_desktop.transfer import TRANSFER_ENTITIES, ImportFailed, TransferError, import_file
 

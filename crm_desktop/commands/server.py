@@ -17,7 +17,7 @@ import getpass
 import sys
 from typing import TextIO
 
-from crm_desktop.cli import UserError
+from crm_desktop.commands.errors import UserError
 from crm_desktop.models.choices import Role
 from crm_desktop.sync.server.admin import (
     add_user,

@@ -34,18 +34,41 @@ NEWER_STORE = QT_TRANSLATE_NOOP(
 )
 
 
-def classify(error: BaseException, path: str, backups: str = "") -> StoreError | None:
-    """Map a raw SQLite error to a StoreError, or None if it is a bug to be logged."""
+# SQLite's primary result codes (the low byte of an extended code such as SQLITE_BUSY_SNAPSHOT).
+# Sorted by code, never by message text: the text is English today and may change tomorrow.
+_KNOWN_CODES = {
+    sqlite3.SQLITE_FULL: "full",
+    sqlite3.SQLITE_BUSY: "locked",
+    sqlite3.SQLITE_LOCKED: "locked",
+    sqlite3.SQLITE_CORRUPT: "corrupt",
+    sqlite3.SQLITE_NOTADB: "corrupt",
+    sqlite3.SQLITE_READONLY: "read_only",
+    sqlite3.SQLITE_CANTOPEN: "read_only",  # the folder cannot be written (or the file opened)
+    sqlite3.SQLITE_PERM: "read_only",
+}
+
+
+def sqlite_code(error: BaseException) -> int | None:
+    """The primary SQLite result code of a raw or SQLAlchemy-wrapped error, if it has one."""
     original = error.orig if isinstance(error, DBAPIError) else error
     if not isinstance(original, sqlite3.Error):
         return None
-    text = str(original).lower()
-    if "disk is full" in text or "database or disk is full" in text:
+    code = getattr(original, "sqlite_errorcode", None)  # Python 3.11+
+    return None if code is None else code & 0xFF
+
+
+def classify(error: BaseException, path: str, backups: str = "") -> StoreError | None:
+    """Map a raw SQLite error to a StoreError, or None if it is a bug to be logged."""
+    if isinstance(error, StoreError):
+        return error
+    code = sqlite_code(error)
+    kind = None if code is None else _KNOWN_CODES.get(code)
+    if kind == "full":
         return StoreError(DISK_FULL)
-    if "locked" in text or "busy" in text:
+    if kind == "locked":
         return StoreError(LOCKED)
-    if "malformed" in text or "not a database" in text or "corrupt" in text:
+    if kind == "corrupt":
         return StoreError(CORRUPT, path=path, backups=backups)
-    if "readonly" in text or "read-only" in text:
+    if kind == "read_only":
         return StoreError(READ_ONLY, path=path)
     return None

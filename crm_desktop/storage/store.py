@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.models.entities import LocalSetting
-from crm_desktop.storage.errors import NEWER_STORE, StoreError
+from crm_desktop.storage.errors import NEWER_STORE, StoreError, sqlite_code
 
 STORE_FILE = "crm.sqlite3"
 BACKUP_DIR = "backups"
@@ -98,7 +98,7 @@ def cancel_when(
     try:
         yield
     except (sqlite3.OperationalError, OperationalError) as error:
-        if stop() and "interrupted" in str(error):
+        if stop() and sqlite_code(error) == sqlite3.SQLITE_INTERRUPT:
             raise Cancelled from error
         raise
     finally:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from crm_desktop.storage.store import Store
@@ -17,6 +17,8 @@ class Connected:
     login: str
     password_saved: bool  # False: no keyring here, libpq's PGPASSWORD / .pgpass is used
     had_password: bool = False  # typed, or found in the address
+    # The password when no keyring took it: for this session's syncs, held in memory only.
+    session_password: str | None = field(default=None, repr=False)
 
 
 def connect_profile(
@@ -50,7 +52,7 @@ def connect_profile(
     store.set_setting(links.SERVER_KEY, link.server)
     store.set_setting(links.LOGIN_KEY, login)
     saved = password is not None and links.save_password(link, password)
-    return Connected(login, saved, password is not None)
+    return Connected(login, saved, password is not None, None if saved else password)
 
 
 def _readable_ca(ca: str) -> str:

@@ -212,8 +212,29 @@ def open_connection(link: ServerLink, password: str | None = None) -> psycopg.Co
         raise classify_connect_error(error) from None
 
 
+# SQLSTATE classes a failed connection can carry when the server answered. Class 28 is
+# invalid_authorization_specification (28000: no such role, no pg_hba entry) and
+# invalid_password (28P01).
+_AUTH_SQLSTATE_CLASS = "28"
+_OFFLINE_SQLSTATE_CLASSES = ("08", "57", "53")  # connection lost, shutting down, out of room
+
+
 def classify_connect_error(error: psycopg.Error) -> SyncError:
-    # libpq says these in words only: a failed connection has no SQLSTATE to sort by.
+    """Sort a failed connection by its SQLSTATE first: the server's words are in its own
+    language (lc_messages: a Chinese server answers in Chinese), its codes are not."""
+    code = error.sqlstate or ""
+    if code.startswith(_AUTH_SQLSTATE_CLASS):
+        return SyncError(SyncProblem.AUTH)
+    if code.startswith(_OFFLINE_SQLSTATE_CLASSES):
+        return SyncError(SyncProblem.OFFLINE)
+    if code:  # the server answered, with a refusal of its own (out of memory, a lock...)
+        return SyncError(SyncProblem.SERVER, error.diag.message_primary or str(error))
+    # Fallback on libpq's own words, only for what has no code: libpq's client-side failures
+    # (no TLS offered, certificate not verified, refused, timed out, "no password supplied")
+    # are never given an SQLSTATE, and psycopg (3.3) leaves `sqlstate` None for every error
+    # raised while connecting, the server's FATAL 28P01 included: libpq keeps that code in a
+    # result it does not hand out. These client-side messages are libpq's, in English unless
+    # libpq itself was built with translations and the client's locale asks for them.
     text = str(error).lower()
     if "does not support ssl" in text:  # "server does not support SSL, but SSL was required"
         return SyncError(SyncProblem.NO_TLS)

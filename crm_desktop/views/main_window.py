@@ -30,6 +30,7 @@ from crm_desktop.queries.reader import Reader
 from crm_desktop.queries.tables import TABLES
 from crm_desktop.services.changes import ChangeSet, UndoToken
 from crm_desktop.sync.conflicts import count_open_conflicts
+from crm_desktop.sync.connecting import Connected
 from crm_desktop.sync.errors import SyncError, SyncProblem
 from crm_desktop.views.conflicts_view import ConflictsView
 from crm_desktop.views.connect_dialog import ConnectDialog
@@ -138,6 +139,9 @@ class MainWindow(QMainWindow):
         view.setObjectName(object_name)
         view.setAccessibleName(tab_title(model.spec.entity))
         view.setModel(model)
+        # The indicator first: switching sorting on sorts by it, and the header's own default
+        # (column 0) would replace the list's intended order.
+        view.horizontalHeader().setSortIndicator(model.sort_column(), Qt.SortOrder.AscendingOrder)
         view.setSortingEnabled(True)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setAlternatingRowColors(True)
@@ -157,7 +161,6 @@ class MainWindow(QMainWindow):
         for column, spec_column in enumerate(model.spec.columns):
             view.setColumnHidden(column, not spec_column.visible)
             view.setColumnWidth(column, 160)
-        header.setSortIndicator(model.sort_column(), Qt.SortOrder.AscendingOrder)
         view.doubleClicked.connect(partial(self._open_row, model.spec.entity))
         return view
 
@@ -441,9 +444,15 @@ class MainWindow(QMainWindow):
         view.show()
         return view
 
+    def _connected(self, result: Connected) -> None:
+        # A new connection replaces the session's password (None where a keyring keeps it).
+        self.sync.password = result.session_password
+        self._show_sync_status()
+        self.sync.start()
+
     def show_connect(self) -> ConnectDialog:
         dialog = ConnectDialog(self.profile.store, self.runner, self)
-        dialog.connected.connect(lambda _result: (self._show_sync_status(), self.sync.start()))
+        dialog.connected.connect(self._connected)
         dialog.setModal(True)
         dialog.show()
         return dialog

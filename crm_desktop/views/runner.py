@@ -13,6 +13,7 @@ import logging
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -20,6 +21,7 @@ from PySide6.QtCore import QObject, Signal
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.storage.errors import StoreError, classify
+from crm_desktop.storage.store import BACKUP_DIR
 from crm_desktop.sync.errors import SyncError
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,8 @@ class Runner(QObject):
         self._callbacks: dict[int, tuple[Callback | None, Callback | None]] = {}
         self._ids = itertools.count(1)
         self._store_path = store_path
+        # Where a corrupt store's sentence sends the user: the backups beside the store.
+        self._backups = str(Path(store_path).parent / BACKUP_DIR)
         self._closed = False
         self._finished.connect(self._deliver)
 
@@ -94,7 +98,11 @@ class Runner(QObject):
         try:
             result = work()
         except Exception as error:  # every failure must reach the GUI thread
-            known = error if isinstance(error, KNOWN_ERRORS) else classify(error, self._store_path)
+            known = (
+                error
+                if isinstance(error, KNOWN_ERRORS)
+                else classify(error, self._store_path, self._backups)
+            )
             if known is None:
                 log.error("storage job failed:\n%s", traceback.format_exc())
             self._finished.emit(job, None, known or error)
@@ -118,8 +126,15 @@ def describe_error(error: BaseException) -> str:
     """One plain sentence for any error: known ones say what to do, bugs point at the log."""
     if isinstance(error, KNOWN_ERRORS):
         return error.text()
+    from logging.handlers import RotatingFileHandler
+
     from PySide6.QtCore import QCoreApplication
 
+    files = [h for h in logging.getLogger().handlers if isinstance(h, RotatingFileHandler)]
+    if not files:
+        return QCoreApplication.translate(
+            "Runner", "Something went wrong and was not saved; details are in the log file."
+        )
     return QCoreApplication.translate(
-        "Runner", "Something went wrong and was not saved; details are in the log file."
-    )
+        "Runner", "Something went wrong and was not saved; details are in the log file {path}."
+    ).format(path=files[0].baseFilename)

@@ -38,7 +38,9 @@ class SyncController(QObject):
         self._runner = runner
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync")
         self.running = False
-        self.password: str | None = None  # typed in this session when there's no keyring
+        # Typed in the Connect dialog where no keyring could keep it: used by every sync of
+        # this session, never written anywhere.
+        self.password: str | None = None
         self.timer = QTimer(self, interval=SYNC_EVERY_MS)
         self.timer.timeout.connect(self.sync_now)
         self._finished_internal.connect(self._done)

@@ -350,7 +350,7 @@
 <context>
     <name>ConnectDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/connect_dialog.py" line="+35"/>
+        <location filename="../../crm_desktop/views/connect_dialog.py" line="+36"/>
         <source>Connect to the server</source>
         <translation type="unfinished"></translation>
     </message>
@@ -429,7 +429,7 @@
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+77"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+80"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -489,12 +489,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+32"/>
         <source>This customer was deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+10"/>
         <source>not graded</source>
         <translation type="unfinished"></translation>
     </message>
@@ -826,7 +826,7 @@
 <context>
     <name>IdentifierTable</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="+67"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="+71"/>
         <source>Identifiers</source>
         <translation type="unfinished"></translation>
     </message>
@@ -879,7 +879,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+82"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1072,7 +1072,7 @@
 <context>
     <name>RecordForm</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="-24"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="-28"/>
         <source>New customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1132,7 +1132,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+91"/>
         <source>Add a number</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1157,7 +1157,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+82"/>
         <source>Close without saving? What you typed in this form will be lost.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1177,7 +1177,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+89"/>
         <source>May already exist: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1185,8 +1185,19 @@
 <context>
     <name>Runner</name>
     <message>
-        <location filename="../../crm_desktop/views/runner.py" line="+123"/>
+        <location filename="../../crm_desktop/views/runner.py" line="+135"/>
         <source>Something went wrong and was not saved; details are in the log file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/cli.py" line="+79"/>
+        <source>Something went wrong and the log file could not be written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location filename="../../crm_desktop/views/runner.py" line="+3"/>
+        <source>Something went wrong and was not saved; details are in the log file {path}.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1269,7 +1280,7 @@
 <context>
     <name>Transfer</name>
     <message>
-        <location filename="../../crm_desktop/transfer/cells.py" line="+16"/>
+        <location filename="../../crm_desktop/transfer/cells.py" line="+17"/>
         <source>“{value}” is not an identifier; write kind:number, for example licence_plate:粤B12345.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1376,7 +1387,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/models/rules.py" line="+26"/>
+        <location filename="../../crm_desktop/models/rules.py" line="+29"/>
         <source>{field} is required.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1411,12 +1422,17 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location filename="../../crm_desktop/models/dates.py" line="+17"/>
         <source>{field} must be a date like 2024-03-31, not “{value}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>{field} must start with the year, like 2026-01-05; “{value}” could mean two different days.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/models/rules.py" line="+1"/>
         <source>{field} must be yes or no, not “{value}”.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -350,7 +350,7 @@
 <context>
     <name>ConnectDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/connect_dialog.py" line="+35"/>
+        <location filename="../../crm_desktop/views/connect_dialog.py" line="+36"/>
         <source>Connect to the server</source>
         <translation>连接服务器</translation>
     </message>
@@ -429,7 +429,7 @@
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+77"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+80"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
@@ -489,12 +489,12 @@
         <translation>任务</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+32"/>
         <source>This customer was deleted.</source>
         <translation>该客户已被删除。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+10"/>
         <source>not graded</source>
         <translation>未分级</translation>
     </message>
@@ -826,7 +826,7 @@
 <context>
     <name>IdentifierTable</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="+67"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="+71"/>
         <source>Identifiers</source>
         <translation>证件号码</translation>
     </message>
@@ -879,7 +879,7 @@
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+82"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
@@ -1067,7 +1067,7 @@
 <context>
     <name>RecordForm</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="-24"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="-28"/>
         <source>New customer</source>
         <translation>新建客户</translation>
     </message>
@@ -1127,7 +1127,7 @@
         <translation>编辑产品</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+91"/>
         <source>Add a number</source>
         <translation>添加号码</translation>
     </message>
@@ -1152,7 +1152,7 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+82"/>
         <source>Close without saving? What you typed in this form will be lost.</source>
         <translation>不保存就关闭？您在此表单中输入的内容将会丢失。</translation>
     </message>
@@ -1172,7 +1172,7 @@
         <translation>该记录已不存在，可能已被删除。</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+89"/>
         <source>May already exist: %1</source>
         <translation>可能已存在：%1</translation>
     </message>
@@ -1180,9 +1180,20 @@
 <context>
     <name>Runner</name>
     <message>
-        <location filename="../../crm_desktop/views/runner.py" line="+123"/>
+        <location filename="../../crm_desktop/views/runner.py" line="+135"/>
         <source>Something went wrong and was not saved; details are in the log file.</source>
         <translation>出错了，内容没有保存；详细信息已记录在日志文件中。</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/cli.py" line="+79"/>
+        <source>Something went wrong and the log file could not be written.</source>
+        <translation>出了点问题，而且无法写入日志文件。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location filename="../../crm_desktop/views/runner.py" line="+3"/>
+        <source>Something went wrong and was not saved; details are in the log file {path}.</source>
+        <translation>出了点问题，内容未保存；详细信息见日志文件 {path}。</translation>
     </message>
 </context>
 <context>
@@ -1264,7 +1275,7 @@
 <context>
     <name>Transfer</name>
     <message>
-        <location filename="../../crm_desktop/transfer/cells.py" line="+16"/>
+        <location filename="../../crm_desktop/transfer/cells.py" line="+17"/>
         <source>“{value}” is not an identifier; write kind:number, for example licence_plate:粤B12345.</source>
         <translation>“{value}”不是有效的证件号码；请写成 类型:号码，例如 licence_plate:粤B12345。</translation>
     </message>
@@ -1372,7 +1383,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>“{value}”不是有效的电话号码。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/models/rules.py" line="+26"/>
+        <location filename="../../crm_desktop/models/rules.py" line="+29"/>
         <source>{field} is required.</source>
         <translation>请填写{field}。</translation>
     </message>
@@ -1407,12 +1418,17 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>{field}不能小于 {low}。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location filename="../../crm_desktop/models/dates.py" line="+17"/>
         <source>{field} must be a date like 2024-03-31, not “{value}”.</source>
         <translation>{field}必须是日期（如 2024-03-31），不能是“{value}”。</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>{field} must start with the year, like 2026-01-05; “{value}” could mean two different days.</source>
+        <translation>{field}须以年份开头，例如 2026-01-05；“{value}”可能指两个不同的日子。</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/models/rules.py" line="+1"/>
         <source>{field} must be yes or no, not “{value}”.</source>
         <translation>{field}只能填“是”或“否”，不能是“{value}”。</translation>
     </message>

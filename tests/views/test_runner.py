@@ -58,3 +58,25 @@ def test_errors_go_to_the_error_callback_and_writes_announce_changes(qtbot: QtBo
     assert isinstance(errors[0], ValueError)
     assert announced.args[0] is changes
     runner.shutdown()
+
+
+def test_a_corrupt_store_names_its_backups_folder(qtbot, tmp_path) -> None:
+    import sqlite3
+
+    from crm_desktop.storage.errors import StoreError
+    from crm_desktop.views.runner import Runner
+
+    store = tmp_path / "crm.sqlite3"
+    store.write_bytes(b"this is not a database" * 100)
+    runner = Runner(str(store))
+    failures: list[BaseException] = []
+
+    def read() -> None:
+        with sqlite3.connect(store) as connection:
+            connection.execute("SELECT * FROM sqlite_master").fetchall()
+
+    runner.submit(read, lambda _r: None, failures.append)
+    qtbot.waitUntil(lambda: bool(failures))
+    runner.shutdown()
+    assert isinstance(failures[0], StoreError)
+    assert str(tmp_path / "backups") in str(failures[0])

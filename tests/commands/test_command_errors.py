@@ -1,0 +1,91 @@
+"""The real `crm-desktop` script on a damaged, a busy and an unreachable setup: the window's
+plain sentences, a non-zero exit code and never a traceback; a bug points at the log file."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+from pathlib import Path
+
+from crm_desktop.profile import open_profile
+from crm_desktop.storage.errors import CORRUPT, LOCKED
+from crm_desktop.storage.store import STORE_FILE
+from crm_desktop.sync import link
+from crm_desktop.sync.errors import MESSAGES, SyncProblem
+from tests.commands.test_console_script import run
+
+
+def assert_one_sentence(result, expected: str) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == f"crm-desktop: {expected}"
+
+
+def test_a_damaged_data_file(tmp_path: Path) -> None:
+    directory = tmp_path / "profile"
+    directory.mkdir()
+    (directory / STORE_FILE).write_bytes(b"\x00garbage, not SQLite\xff" * 4096)
+    result = run("--profile", str(directory), "export", "--entity", "customers")
+    expected = CORRUPT.format(path=directory / STORE_FILE, backups=directory / "backups")
+    assert_one_sentence(result, expected)
+
+
+def test_a_data_file_held_by_another_program(profile_dir: Path) -> None:
+    holder = sqlite3.connect(profile_dir / STORE_FILE, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another program writing; the command waits, then says so
+    try:
+        result = run("--profile", str(profile_dir), "demo", "--customers", "1")
+    finally:
+        holder.rollback()
+        holder.close()
+    assert_one_sentence(result, LOCKED)
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # nobody listens once the probe is closed
+
+
+def test_sync_with_the_server_down(profile_dir: Path) -> None:
+    profile = open_profile(profile_dir)
+    try:
+        address = f"host=127.0.0.1 port={closed_port()} dbname=crm"
+        profile.store.set_setting(link.SERVER_KEY, address)
+        profile.store.set_setting(link.LOGIN_KEY, "rae")
+    finally:
+        profile.close()
+    result = run("--profile", str(profile_dir), "sync")
+    assert_one_sentence(result, MESSAGES[SyncProblem.OFFLINE])
+
+
+def test_a_bug_is_logged_and_the_sentence_says_where(tmp_path: Path) -> None:
+    directory = tmp_path / "profile"
+    directory.mkdir()
+    # A SQLite file of another program's making: migrating it fails in a way nobody planned.
+    other = sqlite3.connect(directory / STORE_FILE)
+    other.execute("CREATE TABLE local_settings (something_else INTEGER)")
+    other.commit()
+    other.close()
+    result = run("--profile", str(directory), "export", "--entity", "customers")
+    log_file = directory / "crm-desktop.log"
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Something went wrong" in result.stderr
+    assert str(log_file) in result.stderr
+    assert "Traceback" in log_file.read_text(encoding="utf-8")
+
+
+def test_the_commands_do_not_import_the_program_that_runs_them() -> None:
+    import subprocess
+    import sys
+
+    from crm_desktop.cli import COMMANDS
+
+    modules = ", ".join(f"crm_desktop.commands.{name}" for name in COMMANDS.values())
+    check = f"import sys, {modules}; print('crm_desktop.cli' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.strip() == "False"

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
-    QDateTimeEdit,
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
@@ -22,13 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crm_desktop.models.dates import TypedDateError
 from crm_desktop.models.fields import Field, Kind
 from crm_desktop.models.phones import display_phone, normalize_phone
 from crm_desktop.models.validation import InvalidInput
+from crm_desktop.views.date_edit import DateEdit
 from crm_desktop.views.display import choice_label, local_datetime
-
-# An optional date shows blank at this value (the picker has no "no date" state of its own).
-NO_DATE = QDate(1900, 1, 1)
 
 
 class FieldEditor(QWidget):
@@ -103,22 +100,11 @@ class FieldEditor(QWidget):
         elif kind is Kind.BOOL:
             widget = QCheckBox()
             widget.toggled.connect(self.edited)
-        elif kind is Kind.DATE:
-            widget = QDateEdit()
-            widget.setCalendarPopup(True)
-            widget.setDisplayFormat("yyyy-MM-dd")
-            widget.setMinimumDate(NO_DATE)
-            widget.setSpecialValueText(" ")
-            widget.setDate(NO_DATE)
-            widget.dateChanged.connect(self.edited)
-        elif kind is Kind.DATETIME:
-            widget = QDateTimeEdit()
-            widget.setCalendarPopup(True)
-            widget.setDisplayFormat("yyyy-MM-dd HH:mm")
-            widget.setMinimumDate(NO_DATE)
-            widget.setSpecialValueText(" ")
-            widget.setDateTime(QDateTime(NO_DATE, QTime(0, 0)))
-            widget.dateTimeChanged.connect(self.edited)
+        elif kind in (Kind.DATE, Kind.DATETIME):
+            widget = DateEdit(with_time=kind is Kind.DATETIME)
+            widget.line_edit.setAccessibleName(self.field.display_label())
+            widget.edited.connect(self.edited)
+            widget.checked.connect(self._date_checked)
         else:
             widget = QLineEdit()
             widget.setMaxLength(self.field.max_length)
@@ -161,15 +147,14 @@ class FieldEditor(QWidget):
             return widget.value()
         if isinstance(widget, QCheckBox):
             return widget.isChecked()
-        if isinstance(widget, QDateTimeEdit) and kind is Kind.DATE:
-            picked = widget.date()
-            return None if picked == NO_DATE else date(picked.year(), picked.month(), picked.day())
-        if isinstance(widget, QDateTimeEdit):
-            picked = widget.dateTime()
-            if picked.date() == NO_DATE:
-                return None
-            # The user picks local time; the store keeps UTC.
-            return picked.toUTC().toPython().replace(tzinfo=None)
+        if isinstance(widget, DateEdit):
+            picked = widget.value()
+            if isinstance(picked, datetime) and kind is Kind.DATETIME:
+                # The user reads and types local time; the store keeps UTC.
+                return picked.astimezone(UTC).replace(tzinfo=None)
+            # A date, None for no date, or text that is not a date: saving refuses that with
+            # its sentence rather than storing no date.
+            return picked
         assert isinstance(widget, QLineEdit)
         return widget.text()
 
@@ -187,13 +172,10 @@ class FieldEditor(QWidget):
             widget.setValue(int(value or 0))
         elif isinstance(widget, QCheckBox):
             widget.setChecked(bool(value))
-        elif isinstance(widget, QDateTimeEdit) and kind is Kind.DATE:
-            widget.setDate(QDate(value) if value else NO_DATE)
-        elif isinstance(widget, QDateTimeEdit):
-            if isinstance(value, datetime):
-                widget.setDateTime(QDateTime(local_datetime(value)))
-            else:
-                widget.setDateTime(QDateTime(NO_DATE, QTime(0, 0)))
+        elif isinstance(widget, DateEdit):
+            if isinstance(value, datetime) and kind is Kind.DATETIME:
+                value = local_datetime(value)  # stored as UTC, shown as the user's clock
+            widget.setValue(value if isinstance(value, date | str) else None)
         elif isinstance(widget, QLineEdit):
             text = display_phone(value) if kind is Kind.PHONE and value else (value or "")
             widget.setText(str(text))
@@ -201,6 +183,18 @@ class FieldEditor(QWidget):
     def show_error(self, message: str | None) -> None:
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
+
+    def _date_checked(self, problem: TypedDateError | None) -> None:
+        """Say at once, beside the field, when typed text is not a date."""
+        if problem is None:
+            self.show_error(None)
+        else:
+            label = self.field.display_label()
+            self.show_error(
+                InvalidInput(
+                    self.field.name, problem.message, field=label, value=problem.value
+                ).text()
+            )
 
     def check_phone(self) -> None:
         """Say at once, beside the field, when a typed phone number can't be a number."""

@@ -1,4 +1,7 @@
-"""Phone numbers: parsed, checked and stored in one form (E.164) so any spelling finds them."""
+"""Phone numbers: parsed, checked and stored in one form (E.164) so any spelling finds them.
+
+An extension is kept after the number the RFC 3966 way: `+8675588881234;ext=5`.
+"""
 
 from __future__ import annotations
 
@@ -12,25 +15,58 @@ from crm_desktop.models.validation import InvalidInput
 DEFAULT_REGION = "CN"
 _NOT_DIGITS = re.compile(r"\D+")
 _PHONE_LIKE = re.compile(r"^\+?[\d\s\-().]+$")
+# How an extension is written in Chinese ("转5", "分机5"); phonenumbers reads "ext 5" and "x5"
+# itself but not these, so they are spelled its way first.
+_CHINESE_EXTENSION = re.compile(r"\s*(?:转|轉|分机|分機)\s*(?=\d)")
+EXTENSION_MARK = ";ext="
+# The phone columns (here and on the server) are varchar(32).
+MAX_STORED = 32
+
+NOT_A_PHONE = QT_TRANSLATE_NOOP("Validation", "“{value}” is not a phone number.")
+NOT_VALID = QT_TRANSLATE_NOOP("Validation", "{field}: “{value}” is not a valid phone number.")
+BAD_MOBILE = QT_TRANSLATE_NOOP(
+    "Validation", "{field}: “{value}” has {count} digits; a mobile number in China has 11."
+)
+
+
+def _label(field: str) -> str:
+    """The label of a phone field known by its name alone (every entity labels it alike)."""
+    from crm_desktop.models.fields import FIELDS, Kind
+
+    for fields in FIELDS.values():
+        for known in fields:
+            if known.name == field and known.kind is Kind.PHONE:
+                return known.display_label()
+    return field
 
 
 def normalize_phone(
-    raw: str | None, region: str = DEFAULT_REGION, field: str = "phone"
+    raw: str | None, region: str = DEFAULT_REGION, field: str = "phone", label: str | None = None
 ) -> str | None:
-    """Return the number as E.164 (`+8613800138000`), None for blank, or raise InvalidInput."""
+    """Return the number as E.164 (`+8613800138000`, with an extension
+    `+8675588881234;ext=5`), None for blank, or raise InvalidInput naming the field."""
     if raw is None or not raw.strip():
         return None
+    typed = raw.strip()
     try:
-        number = phonenumbers.parse(raw.strip(), region)
+        number = phonenumbers.parse(_CHINESE_EXTENSION.sub(" ext ", typed), region)
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_possible_number(number):
-        raise InvalidInput(
-            field,
-            QT_TRANSLATE_NOOP("Validation", "“{value}” is not a phone number."),
-            value=raw.strip(),
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        raise InvalidInput(field, NOT_A_PHONE, value=typed)
+    if not phonenumbers.is_valid_number(number):
+        # Possible is only a length check: a mainland mobile of 10 or 12 digits passes it.
+        national = phonenumbers.national_significant_number(number)
+        name = label or _label(field)
+        if number.country_code == 86 and national.startswith("1") and len(national) != 11:
+            raise InvalidInput(field, BAD_MOBILE, field=name, value=typed, count=len(national))
+        raise InvalidInput(field, NOT_VALID, field=name, value=typed)
+    stored = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if number.extension:
+        stored += EXTENSION_MARK + number.extension
+    if len(stored) > MAX_STORED:
+        raise InvalidInput(field, NOT_A_PHONE, value=typed)
+    return stored
 
 
 def display_phone(e164: str | None, region: str = DEFAULT_REGION) -> str:
@@ -51,6 +87,8 @@ def phone_search_keys(e164: str | None) -> list[str]:
     national form (trunk 0 included), so the start of either finds it ("86...", "138...")."""
     if not e164:
         return []
+    # The extension is no part of the number anyone searches by.
+    e164 = e164.split(EXTENSION_MARK, 1)[0]
     if len(e164) == 14 and e164.startswith("+861") and e164[1:].isdigit():
         # A mainland mobile (+86 1xx xxxx xxxx): its national form is its last 11 digits.
         # Most numbers are these, and phonenumbers' parsing costs ~60 µs a number, which is

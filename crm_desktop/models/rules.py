@@ -134,7 +134,7 @@ def clean_value(field: Field, value: Any, region: str) -> Any:
             raise _fail(field, TOO_LONG, limit=f"{MAX_LONG_TEXT:,}")
         return text
     if kind is Kind.PHONE:
-        return normalize_phone(_text(value), region, field=field.name)
+        return normalize_phone(_text(value), region, field=field.name, label=field.display_label())
     if kind is Kind.EMAIL:
         text = _text(value).lower()
         if not _EMAIL.match(text) or len(text) > field.max_length:
@@ -186,19 +186,44 @@ def _plain(number: float) -> str:
     return f"{int(number):,}" if float(number).is_integer() else f"{number:,}"
 
 
-def clean_values(
-    entity: str, values: dict[str, Any], region: str, *, creating: bool
-) -> dict[str, Any]:
-    """Every given field cleaned; when creating, missing required fields are refused too."""
+def _cleaned(
+    entity: str, values: dict[str, Any], region: str, creating: bool
+) -> tuple[dict[str, Any], dict[str, InvalidInput]]:
+    """The given fields cleaned, and the problem of each field that could not be, in the order
+    the fields were given (then missing required ones, when creating)."""
     fields = FIELDS_BY_NAME[entity]
     cleaned: dict[str, Any] = {}
+    found: dict[str, InvalidInput] = {}
     for name, value in values.items():
         field = fields.get(name)
         if field is None:
-            raise InvalidInput(name, UNKNOWN_FIELD, value=name)
-        cleaned[name] = clean_value(field, value, region)
+            found[name] = InvalidInput(name, UNKNOWN_FIELD, value=name)
+            continue
+        try:
+            cleaned[name] = clean_value(field, value, region)
+        except InvalidInput as error:
+            found[name] = error
     if creating:
         for field in fields.values():
-            if field.required and field.name not in cleaned:
-                raise _fail(field, REQUIRED)
+            if field.required and field.name not in values:
+                found[field.name] = _fail(field, REQUIRED)
+    return cleaned, found
+
+
+def clean_values(
+    entity: str, values: dict[str, Any], region: str, *, creating: bool
+) -> dict[str, Any]:
+    """Every given field cleaned; when creating, missing required fields are refused too.
+    Raises the first problem only: `problems` gives all of them."""
+    cleaned, found = _cleaned(entity, values, region, creating)
+    if found:
+        raise next(iter(found.values()))
     return cleaned
+
+
+def problems(
+    entity: str, values: dict[str, Any], region: str, *, creating: bool
+) -> dict[str, InvalidInput]:
+    """Every problem `clean_values` would find in these values, by field name: a form marks
+    them all at once. Pure and fast (no store), so it may run on the GUI thread."""
+    return _cleaned(entity, values, region, creating)[1]

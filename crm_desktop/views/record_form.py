@@ -1,8 +1,9 @@
 """Create and edit a record in a dialog built from the entity's field list.
 
 Keyboard-first: fields in reading order, Enter saves, "Save and new" keeps the dialog open for the
-next record. Saving runs on the storage thread; a refusal comes back as a plain sentence beside
-the field it is about, and nothing is written.
+next record. Saving checks every field first and marks each bad one at once, with a plain
+sentence beside it (gone as soon as that field is fixed); only then does the write run on the
+storage thread, where a refusal comes back the same way, and nothing is written.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from crm_desktop.models.choices import IdentifierKind
-from crm_desktop.models.fields import FIELDS, Kind
+from crm_desktop.models.fields import FIELDS, FIELDS_BY_NAME, Kind
+from crm_desktop.models.rules import problems
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.queries.reader import Reader
 from crm_desktop.services.changes import ChangeSet
@@ -142,6 +144,7 @@ class RecordForm(QDialog):
             label = field.display_label() + (" *" if field.required else "")
             form.addRow(label, editor)
             self.editors[field.name] = editor
+            editor.edited.connect(partial(self._recheck, field.name))
         self.identifiers: IdentifierTable | None = None
         if entity == "customers":
             self.identifiers = IdentifierTable()
@@ -308,14 +311,15 @@ class RecordForm(QDialog):
         if not self.save_button.isEnabled():
             return
         self._save_and_new = and_new
-        for editor in self.editors.values():
-            editor.show_error(None)
         self._show_message(None)
         values = self.values()
         if self.row_id:
             # Only what the user changed: a field shown differently from how it is stored (a
             # list still loading, a value it cannot show) is then never written back.
             values = {k: v for k, v in values.items() if self._baseline.get(k, v) != v}
+        if self._mark_problems(values):
+            return
+        if self.row_id:
             work = partial(self._writer.update, self.entity, self.row_id, values)
         else:
             work = partial(self._writer.create, self.entity, values)
@@ -327,6 +331,7 @@ class RecordForm(QDialog):
         self.saved.emit(changes)
         if self._save_and_new:
             for editor in self.editors.values():
+                editor.show_error(None)
                 editor.set_value(None)
             if self.identifiers is not None:
                 self.identifiers.set_pairs([])
@@ -346,6 +351,40 @@ class RecordForm(QDialog):
             editor.setFocus()
         else:
             self._show_message(describe_error(error))
+
+    # -- checking ----------------------------------------------------------------------------
+
+    def _problems(self, values: dict[str, Any], creating: bool) -> dict[str, InvalidInput]:
+        """What the writer would refuse in these values, every field at once. The same rules
+        the writer runs (it still refuses the first one itself): pure, no store, so here."""
+        fields = FIELDS_BY_NAME[self.entity]
+        own = {k: v for k, v in values.items() if k in fields}  # not the identifiers table
+        return problems(self.entity, own, self._writer.region, creating=creating)
+
+    def _mark_problems(self, values: dict[str, Any]) -> bool:
+        """Show every problem beside its field (the first one focused); True if any."""
+        found = self._problems(values, creating=self.row_id is None)
+        first = None
+        for name, editor in self.editors.items():
+            error = found.get(name)
+            editor.show_error(error.text() if error else None)
+            if error is not None and first is None:
+                first = editor
+        others = [error for name, error in found.items() if name not in self.editors]
+        if others:
+            self._show_message(others[0].text())
+        if first is not None:
+            first.setFocus()
+        return bool(found)
+
+    def _recheck(self, name: str) -> None:
+        """A field showing a message, edited: the message goes as soon as the field is right,
+        and follows what is typed until then. Fields without one are left alone while typed."""
+        editor = self.editors[name]
+        if not editor.error.text():
+            return
+        found = self._problems({name: editor.value()}, creating=False).get(name)
+        editor.show_error(found.text() if found else None)
 
     def _set_busy(self, busy: bool) -> None:
         self.save_button.setEnabled(not busy)

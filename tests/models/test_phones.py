@@ -1,0 +1,94 @@
+"""Phone numbers: a mainland mobile has 11 digits, landlines need their area code, and an
+extension is kept with the number (and the number without it still finds it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crm_desktop.models.phones import display_phone, normalize_phone, phone_search_keys
+from crm_desktop.models.rules import clean_values, problems
+from crm_desktop.models.search_keys import customer_search_text, query_terms
+from crm_desktop.models.validation import InvalidInput
+
+
+@pytest.mark.parametrize(
+    "typed", ["1380013800", "138 0013 800", "138001380001", "+86 138 0013 80001"]
+)
+def test_mainland_mobiles_of_10_or_12_digits_are_refused(typed: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        clean_values("customers", {"phone": typed}, "CN", creating=False)
+    assert caught.value.field == "phone"
+    digits = sum(ch.isdigit() for ch in typed) - (2 if typed.startswith("+86") else 0)
+    assert caught.value.text() == (
+        f"Phone: “{typed}” has {digits} digits; a mobile number in China has 11."
+    )
+
+
+def test_the_refusal_names_the_field_it_is_about() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        clean_values("contacts", {"mobile": "1391234567"}, "CN", creating=False)
+    assert caught.value.field == "mobile"
+    assert caught.value.text().startswith("Mobile: “1391234567” has 10 digits")
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("13800138000", "+8613800138000"),
+        ("139 1234 5678", "+8613912345678"),
+        ("+86 199-1234-5678", "+8619912345678"),
+        ("010-8888 6666", "+861088886666"),
+        ("0755-8888 1234", "+8675588881234"),
+        ("(021) 6888 8888", "+862168888888"),
+    ],
+)
+def test_eleven_digit_mobiles_and_landlines_with_area_code_are_accepted(
+    typed: str, stored: str
+) -> None:
+    assert normalize_phone(typed) == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "shown"),
+    [
+        ("0755-8888 1234 转5", "+8675588881234;ext=5", "0755 8888 1234 ext. 5"),
+        ("0755-8888 1234转5", "+8675588881234;ext=5", "0755 8888 1234 ext. 5"),
+        ("0755-8888 1234 分机 5", "+8675588881234;ext=5", "0755 8888 1234 ext. 5"),
+        ("+86 10 8888 6666 ext 12", "+861088886666;ext=12", "010 8888 6666 ext. 12"),
+        ("010 8888 6666 x5", "+861088886666;ext=5", "010 8888 6666 ext. 5"),
+    ],
+)
+def test_an_extension_is_kept(typed: str, stored: str, shown: str) -> None:
+    assert normalize_phone(typed) == stored
+    assert display_phone(stored) == shown
+    # What the form shows is read back as the same number.
+    assert normalize_phone(display_phone(stored)) == stored
+
+
+def test_a_number_with_an_extension_is_found_by_its_main_number() -> None:
+    stored = normalize_phone("0755-8888 1234 转5")
+    assert phone_search_keys(stored) == phone_search_keys("+8675588881234")
+    text = customer_search_text(["华强电子"], [stored], [])
+    for query in ("0755 8888 1234", "+86 755 8888 1234", "75588881234"):
+        (term,) = query_terms(query)
+        assert any(spelling in text for spelling in term), query
+
+
+def test_problems_gives_every_bad_field_and_clean_values_the_first() -> None:
+    values = {"name": "", "phone": "1380013800", "email": "nobody-at-example", "grade": "A"}
+    found = problems("customers", values, "CN", creating=True)
+    assert list(found) == ["name", "phone", "email"]
+    assert found["name"].text() == "Name is required."
+    assert found["email"].text() == "“nobody-at-example” is not an email address."
+    with pytest.raises(InvalidInput) as caught:
+        clean_values("customers", values, "CN", creating=True)
+    assert caught.value.field == "name"
+
+
+def test_problems_when_creating_names_missing_required_fields_and_unknown_ones() -> None:
+    found = problems("customers", {"colour": "red"}, "CN", creating=True)
+    assert set(found) == {"colour", "name"}
+    assert (
+        problems("customers", {"name": "Acme", "phone": "13800138000"}, "CN", creating=True) == {}
+    )
+    assert problems("customers", {"phone": "13800138000"}, "CN", creating=False) == {}

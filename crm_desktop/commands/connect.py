@@ -21,7 +21,13 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
         "read from standard input, or asked for; one inside the address is moved to the keyring. "
         "Another computer is reached only over TLS.",
     )
-    parser.add_argument("--server", required=True, help="postgresql://HOST:PORT/DB")
+    parser.add_argument(
+        "--server",
+        required=True,
+        metavar="ADDRESS",
+        help="HOST, HOST:PORT, [IPv6]:PORT, each with an optional /DB (database crm when none "
+        "is named), or a postgresql://HOST:PORT/DB URL or libpq key=value string",
+    )
     parser.add_argument("--user", required=True, help="your user name on the server")
     tls = parser.add_mutually_exclusive_group()
     tls.add_argument(

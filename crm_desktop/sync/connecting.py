@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg
+
 from crm_desktop.storage.store import Store
 from crm_desktop.sync import link as links
 from crm_desktop.sync import tls
@@ -31,6 +33,10 @@ def connect_profile(
 ) -> Connected:
     """Raises SyncError (wrong password, unreachable, bad certificate...) and changes nothing.
 
+    `server` is a postgresql:// URL, a key=value string or a plain HOST[:PORT][/DATABASE]
+    (database `crm` when none is named; see links.parse_address). A server that cannot be
+    reached is UNREACHABLE here, not OFFLINE: there is no link yet to send changes over.
+
     A password inside `server` is used when none was typed (a typed one wins) and goes to the
     keyring like a typed one; the address is stored without it. `ca` (a CA certificate file)
     makes the link verify the server's certificate and name; `no_tls` turns encryption off.
@@ -44,15 +50,35 @@ def connect_profile(
         # Stored absolute, so a later sync from another working directory checks the same file.
         params["sslrootcert"] = str(Path(params["sslrootcert"]).expanduser().absolute())
     link = links.ServerLink(links.address(tls.with_tls(params, ca, no_tls)), login)
-    connection = links.open_connection(link, password)
     try:
-        check_server(connection)
-    finally:
-        connection.close()
+        connection = _open(link, password)
+        try:
+            check_server(connection)
+        except psycopg.OperationalError as error:  # the connection was lost while checking
+            raise links.classify_connect_error(error) from None
+        finally:
+            connection.close()
+    except SyncError as error:
+        raise _first_connect(error) from None
     store.set_setting(links.SERVER_KEY, link.server)
     store.set_setting(links.LOGIN_KEY, login)
     saved = password is not None and links.save_password(link, password)
     return Connected(login, saved, password is not None, None if saved else password)
+
+
+def _open(link: links.ServerLink, password: str | None) -> psycopg.Connection:
+    try:
+        return links.open_connection(link, password)
+    except psycopg.ProgrammingError:  # psycopg's own reading of an option parse_address let by
+        raise SyncError(SyncProblem.ADDRESS) from None
+
+
+def _first_connect(error: SyncError) -> SyncError:
+    """OFFLINE promises that changes are sent later, which holds for a linked profile; here
+    nothing was linked, so say what to check instead."""
+    if error.problem is SyncProblem.OFFLINE:
+        return SyncError(SyncProblem.UNREACHABLE)
+    return error
 
 
 def _readable_ca(ca: str) -> str:

@@ -10,6 +10,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 class SyncProblem(StrEnum):
     NOT_CONNECTED = "not_connected"  # the profile has no server yet
     OFFLINE = "offline"  # server unreachable: keep working, try later
+    # Connecting (no link made yet): no server answered there, so nothing is "sent later".
+    UNREACHABLE = "unreachable"
     AUTH = "auth"  # wrong or missing password: ask again
     CERTIFICATE = "certificate"  # TLS certificate not trusted
     NO_TLS = "no_tls"  # TLS required, but the server offers none
@@ -25,6 +27,10 @@ MESSAGES = {
     ),
     SyncProblem.OFFLINE: QT_TRANSLATE_NOOP(
         "SyncError", "The server cannot be reached; your changes are kept and sent later."
+    ),
+    SyncProblem.UNREACHABLE: QT_TRANSLATE_NOOP(
+        "SyncError",
+        "The server cannot be reached; check the address and that the server is running.",
     ),
     SyncProblem.AUTH: QT_TRANSLATE_NOOP(
         "SyncError", "The server did not accept the user name or password."
@@ -44,7 +50,8 @@ MESSAGES = {
     # No detail: libpq's parse error quotes the address, which may hold a password.
     SyncProblem.ADDRESS: QT_TRANSLATE_NOOP(
         "SyncError",
-        "The server address is not valid; write it as postgresql://HOST:PORT/DATABASE.",
+        "The server address is not valid; write it as HOST, HOST:PORT/DATABASE or "
+        "postgresql://HOST:PORT/DATABASE.",
     ),
     SyncProblem.UPGRADE: QT_TRANSLATE_NOOP(
         "SyncError",

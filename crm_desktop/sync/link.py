@@ -8,7 +8,9 @@ chosen at connect (see tls.py), so every sync is encrypted and verified the same
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import re
 import uuid
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
@@ -71,18 +73,89 @@ class ServerLink:
             return {}
 
 
+DEFAULT_DATABASE = "crm"  # a plain address (no postgresql://, no key=value) without a database
+_URL_SCHEMES = ("postgresql://", "postgres://")  # libpq's own test for a URL
+_KEY_VALUE = re.compile(r"\s*\w+\s*=")  # `host=...`; a plain address may hold `?sslmode=` later
+# Options libpq (or psycopg, for connect_timeout) reads as whole numbers; a word there fails
+# only when connecting, and psycopg's own check raises ProgrammingError, not a connect error.
+_INTEGER_OPTIONS = (
+    "connect_timeout",
+    "keepalives",
+    "keepalives_idle",
+    "keepalives_interval",
+    "keepalives_count",
+    "tcp_user_timeout",
+)
+
+
 def parse_address(server: str) -> tuple[dict[str, str], str | None]:
     """The address's libpq parameters without user or password, and the password it held.
 
-    Takes the URL form (`postgresql://user:pw@host/db`, `?password=`) and key=value strings.
+    Takes the URL form (`postgresql://user:pw@host/db`, `?password=`), key=value strings, and a
+    plain address as people write one: `HOST`, `HOST:PORT`, `[IPv6]:PORT`, with `/DATABASE`
+    after it or else DEFAULT_DATABASE. Raises SyncError(ADDRESS) for anything libpq would
+    refuse or misread (a port that is not a number, an empty `host=`, an unknown sslmode...).
     """
+    text = server.strip()
+    plain = not text.lower().startswith(_URL_SCHEMES) and not _KEY_VALUE.match(text)
     try:
-        params = conninfo_to_dict(server)
+        params = conninfo_to_dict(_plain_as_url(text) if plain else text)
     except psycopg.ProgrammingError:
         raise SyncError(SyncProblem.ADDRESS) from None
     password = params.pop("password", None) or None
     params.pop("user", None)  # the login is kept on its own (--user)
-    return {key: str(value) for key, value in params.items()}, password
+    found = {key: str(value) for key, value in params.items()}
+    if plain:
+        found.setdefault("dbname", DEFAULT_DATABASE)
+    if not _valid(found):
+        raise SyncError(SyncProblem.ADDRESS)
+    return found, password
+
+
+def _plain_as_url(text: str) -> str:
+    """`HOST[:PORT][/DATABASE]` read the way libpq reads the same after postgresql://."""
+    if not text or any(character.isspace() for character in text):
+        raise SyncError(SyncProblem.ADDRESS)
+    try:
+        if ipaddress.ip_address(text).version == 6:  # `::1` alone: its colons are no port
+            text = f"[{text}]"
+    except ValueError:
+        pass
+    return f"postgresql://{text}"
+
+
+def _valid(params: dict[str, str]) -> bool:
+    # Written but empty: libpq would quietly fall back to this computer's socket.
+    if any(params.get(key) == "" for key in ("host", "hostaddr", "port", "dbname")):
+        return False
+    if params.get("host", "").startswith("["):  # `host=[::1]`: brackets belong to URLs only
+        return False
+    ports = params.get("port", "").split(",") if "port" in params else []
+    if not all(_valid_port(port, len(ports) > 1) for port in ports):
+        return False
+    for hostaddr in params.get("hostaddr", "").split(",") if "hostaddr" in params else []:
+        try:
+            ipaddress.ip_address(hostaddr.strip())
+        except ValueError:
+            return False
+    if "sslmode" in params and params["sslmode"] not in tls.SSLMODES:
+        return False
+    return all(_is_integer(params[key]) for key in _INTEGER_OPTIONS if key in params)
+
+
+def _valid_port(port: str, one_of_many: bool) -> bool:
+    port = port.strip()
+    if not port:  # in a list of hosts, an empty port is that host's default
+        return one_of_many
+    return port.isascii() and port.isdigit() and 0 < int(port) < 65536
+
+
+def _is_integer(value: str) -> bool:
+    try:
+        int(value.strip())
+    except ValueError:
+        return False
+    return True
 
 
 def address(params: dict[str, str]) -> str:

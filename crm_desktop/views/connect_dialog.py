@@ -37,7 +37,14 @@ class ConnectDialog(QDialog):
         current = links.link_of(store)
         self.server = QLineEdit(links.as_url(current.server) if current else "")
         self.server.setObjectName("serverAddress")
-        self.server.setPlaceholderText("postgresql://crm.example.com:5432/crm")
+        self.server.setPlaceholderText("crm.example.com:5432/crm")
+        self.server.setToolTip(
+            self.tr(
+                "The server's name or address, with its port and database if they are not the "
+                "usual ones: crm.example.com, crm.example.com:5433/crm, [::1]:5432. Without a "
+                "database, crm is used. A postgresql:// address works too."
+            )
+        )
         self.user = QLineEdit(current.login if current else "")
         self.user.setObjectName("serverUser")
         self.password = QLineEdit()

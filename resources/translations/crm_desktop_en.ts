@@ -350,12 +350,17 @@
 <context>
     <name>ConnectDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/connect_dialog.py" line="+36"/>
+        <location filename="../../crm_desktop/views/connect_dialog.py" line="+35"/>
         <source>Connect to the server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+8"/>
+        <source>The server&apos;s name or address, with its port and database if they are not the usual ones: crm.example.com, crm.example.com:5433/crm, [::1]:5432. Without a database, crm is used. A postgresql:// address works too.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Optional</source>
         <translation type="unfinished"></translation>
     </message>
@@ -515,6 +520,45 @@
     </message>
 </context>
 <context>
+    <name>DateEdit</name>
+    <message>
+        <location filename="../../crm_desktop/views/date_edit.py" line="+89"/>
+        <source>No date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Type a date year first, like 2026-01-05 or 2026年1月5日</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Type a date year first, with a time if you like: 2026-01-05 09:30</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+1"/>
+        <source>Pick a date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tomorrow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next week</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Entities</name>
     <message>
         <location filename="../../crm_desktop/models/fields.py" line="+171"/>
@@ -565,7 +609,7 @@
 <context>
     <name>FieldEditor</name>
     <message>
-        <location filename="../../crm_desktop/views/field_editors.py" line="+59"/>
+        <location filename="../../crm_desktop/views/field_editors.py" line="+56"/>
         <location line="+1"/>
         <source>Clear the date</source>
         <translation type="unfinished"></translation>
@@ -826,7 +870,7 @@
 <context>
     <name>IdentifierTable</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="+71"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="+73"/>
         <source>Identifiers</source>
         <translation type="unfinished"></translation>
     </message>
@@ -844,7 +888,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+55"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+56"/>
         <source>Customers</source>
         <translation type="unfinished"></translation>
     </message>
@@ -927,12 +971,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+255"/>
+        <location line="+261"/>
         <source>Language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-253"/>
+        <location line="-259"/>
         <source>Same as the system</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1064,7 +1108,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+32"/>
         <source>The new language is used from the next start of the program.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1132,7 +1176,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+92"/>
         <source>Add a number</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1177,7 +1221,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location line="+125"/>
         <source>May already exist: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1232,7 +1276,7 @@
 <context>
     <name>SyncError</name>
     <message>
-        <location filename="../../crm_desktop/sync/errors.py" line="+23"/>
+        <location filename="../../crm_desktop/sync/errors.py" line="+25"/>
         <source>This profile is not connected to a server; use Connect first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1243,6 +1287,11 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>The server cannot be reached; check the address and that the server is running.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>The server did not accept the user name or password.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1263,11 +1312,11 @@
     </message>
     <message>
         <location line="+4"/>
-        <source>The server address is not valid; write it as postgresql://HOST:PORT/DATABASE.</source>
+        <source>The server address is not valid; write it as HOST, HOST:PORT/DATABASE or postgresql://HOST:PORT/DATABASE.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>The server was upgraded; please upgrade this program. Your changes are kept.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1382,8 +1431,18 @@ A backup copy is made first. On a large database this can take a minute; please 
 <context>
     <name>Validation</name>
     <message>
-        <location filename="../../crm_desktop/models/phones.py" line="+30"/>
+        <location filename="../../crm_desktop/models/phones.py" line="+25"/>
         <source>“{value}” is not a phone number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: “{value}” is not a valid phone number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: “{value}” has {count} digits; a mobile number in China has 11.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

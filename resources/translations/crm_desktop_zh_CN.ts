@@ -350,12 +350,17 @@
 <context>
     <name>ConnectDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/connect_dialog.py" line="+36"/>
+        <location filename="../../crm_desktop/views/connect_dialog.py" line="+35"/>
         <source>Connect to the server</source>
         <translation>连接服务器</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+8"/>
+        <source>The server&apos;s name or address, with its port and database if they are not the usual ones: crm.example.com, crm.example.com:5433/crm, [::1]:5432. Without a database, crm is used. A postgresql:// address works too.</source>
+        <translation>服务器的名称或地址；端口或数据库不是通常的那个时请一并写上：crm.example.com、crm.example.com:5433/crm、[::1]:5432。未写数据库时使用 crm。也可以使用 postgresql:// 地址。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Optional</source>
         <translation>可选</translation>
     </message>
@@ -515,6 +520,45 @@
     </message>
 </context>
 <context>
+    <name>DateEdit</name>
+    <message>
+        <location filename="../../crm_desktop/views/date_edit.py" line="+89"/>
+        <source>No date</source>
+        <translation>无日期</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Type a date year first, like 2026-01-05 or 2026年1月5日</source>
+        <translation>请先写年份，例如 2026-01-05 或 2026年1月5日</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Type a date year first, with a time if you like: 2026-01-05 09:30</source>
+        <translation>请先写年份，可加时间：2026-01-05 09:30</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+1"/>
+        <source>Pick a date</source>
+        <translation>选择日期</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tomorrow</source>
+        <translation>明天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next week</source>
+        <translation>下周</translation>
+    </message>
+</context>
+<context>
     <name>Entities</name>
     <message>
         <location filename="../../crm_desktop/models/fields.py" line="+171"/>
@@ -565,7 +609,7 @@
 <context>
     <name>FieldEditor</name>
     <message>
-        <location filename="../../crm_desktop/views/field_editors.py" line="+59"/>
+        <location filename="../../crm_desktop/views/field_editors.py" line="+56"/>
         <location line="+1"/>
         <source>Clear the date</source>
         <translation>清除日期</translation>
@@ -826,7 +870,7 @@
 <context>
     <name>IdentifierTable</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="+71"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="+73"/>
         <source>Identifiers</source>
         <translation>证件号码</translation>
     </message>
@@ -844,7 +888,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+55"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+56"/>
         <source>Customers</source>
         <translation>客户</translation>
     </message>
@@ -927,12 +971,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+255"/>
+        <location line="+261"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location line="-253"/>
+        <location line="-259"/>
         <source>Same as the system</source>
         <translation>跟随系统</translation>
     </message>
@@ -1059,7 +1103,7 @@
         <translation>与服务器的连接未加密：请仅在可信网络中使用。</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+32"/>
         <source>The new language is used from the next start of the program.</source>
         <translation>新的语言将在下次启动程序时生效。</translation>
     </message>
@@ -1127,7 +1171,7 @@
         <translation>编辑产品</translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+92"/>
         <source>Add a number</source>
         <translation>添加号码</translation>
     </message>
@@ -1172,7 +1216,7 @@
         <translation>该记录已不存在，可能已被删除。</translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location line="+125"/>
         <source>May already exist: %1</source>
         <translation>可能已存在：%1</translation>
     </message>
@@ -1227,7 +1271,7 @@
 <context>
     <name>SyncError</name>
     <message>
-        <location filename="../../crm_desktop/sync/errors.py" line="+23"/>
+        <location filename="../../crm_desktop/sync/errors.py" line="+25"/>
         <source>This profile is not connected to a server; use Connect first.</source>
         <translation>此配置尚未连接服务器；请先点“连接”。</translation>
     </message>
@@ -1238,6 +1282,11 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>The server cannot be reached; check the address and that the server is running.</source>
+        <translation>无法连接到服务器；请检查地址，并确认服务器正在运行。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>The server did not accept the user name or password.</source>
         <translation>服务器不接受这个用户名或密码。</translation>
     </message>
@@ -1258,11 +1307,11 @@
     </message>
     <message>
         <location line="+4"/>
-        <source>The server address is not valid; write it as postgresql://HOST:PORT/DATABASE.</source>
-        <translation>服务器地址无效；请写成 postgresql://主机:端口/数据库 的形式。</translation>
+        <source>The server address is not valid; write it as HOST, HOST:PORT/DATABASE or postgresql://HOST:PORT/DATABASE.</source>
+        <translation>服务器地址无效；请写成 主机、主机:端口/数据库 或 postgresql://主机:端口/数据库 的形式。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>The server was upgraded; please upgrade this program. Your changes are kept.</source>
         <translation>服务器已升级；请升级本程序。你的修改已保留。</translation>
     </message>
@@ -1378,9 +1427,19 @@ A backup copy is made first. On a large database this can take a minute; please 
 <context>
     <name>Validation</name>
     <message>
-        <location filename="../../crm_desktop/models/phones.py" line="+30"/>
+        <location filename="../../crm_desktop/models/phones.py" line="+25"/>
         <source>“{value}” is not a phone number.</source>
         <translation>“{value}”不是有效的电话号码。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: “{value}” is not a valid phone number.</source>
+        <translation>{field}：“{value}”不是有效的电话号码。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: “{value}” has {count} digits; a mobile number in China has 11.</source>
+        <translation>{field}：“{value}”有 {count} 位数字；中国大陆手机号码为 11 位。</translation>
     </message>
     <message>
         <location filename="../../crm_desktop/models/rules.py" line="+29"/>

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 from pytestqt.qtbot import QtBot
 
+from crm_desktop.app import build_main_window
 from crm_desktop.views.main_window import MainWindow
+from crm_desktop.views.record_form import RecordForm
 from crm_desktop.views.table_model import RecordTableModel
 
 
@@ -22,3 +27,16 @@ def rows_loaded(qtbot: QtBot, main: MainWindow, model: RecordTableModel) -> None
     for row in range(model.rowCount()):
         model.data(model.index(row, 0))
     wait_idle(qtbot, main)
+
+
+def shown_window(qtbot: QtBot, profile_dir: Path) -> Iterator[MainWindow]:
+    """The real main window on a profile, shown and idle; closed with its forms afterwards."""
+    window = build_main_window(profile_dir)
+    qtbot.addWidget(window)
+    window.show()
+    wait_idle(qtbot, window)
+    yield window
+    for form in window.findChildren(RecordForm):
+        form.done(0)
+    window.close()
+    window.profile.close()

@@ -12,12 +12,11 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from crm_desktop.app import build_main_window
 from crm_desktop.profile import open_profile
 from crm_desktop.views.date_edit import DateEdit
 from crm_desktop.views.main_window import MainWindow
 from crm_desktop.views.record_form import RecordForm
-from tests.views.helpers import wait_idle
+from tests.views.helpers import shown_window, wait_idle
 
 # Seconds and microseconds too: a field the user did not touch must give back exactly this.
 NEXT_STEP = datetime(2026, 12, 5, 1, 30, 45, 123456)
@@ -51,15 +50,7 @@ def customer(profile_dir: Path) -> dict[str, str]:
 
 @pytest.fixture
 def main(qtbot: QtBot, profile_dir: Path, customer: dict[str, str]) -> Iterator[MainWindow]:
-    window = build_main_window(profile_dir)
-    qtbot.addWidget(window)
-    window.show()
-    wait_idle(qtbot, window)
-    yield window
-    for form in window.findChildren(RecordForm):
-        form.done(0)
-    window.close()
-    window.profile.close()
+    yield from shown_window(qtbot, profile_dir)
 
 
 def open_form(

@@ -11,12 +11,11 @@ import pytest
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from crm_desktop.app import build_main_window
 from crm_desktop.models.entities import Opportunity, Task
 from crm_desktop.profile import open_profile
 from crm_desktop.views.main_window import TABS, MainWindow
 from crm_desktop.views.record_form import RecordForm
-from tests.views.helpers import wait_idle
+from tests.views.helpers import shown_window, wait_idle
 
 
 @pytest.fixture
@@ -56,15 +55,7 @@ def seeded(profile_dir: Path) -> dict[str, str]:
 
 @pytest.fixture
 def main(qtbot: QtBot, profile_dir: Path, seeded: dict[str, str]) -> Iterator[MainWindow]:
-    window = build_main_window(profile_dir)
-    qtbot.addWidget(window)
-    window.show()
-    wait_idle(qtbot, window)
-    yield window
-    for form in window.findChildren(RecordForm):
-        form.done(0)
-    window.close()
-    window.profile.close()
+    yield from shown_window(qtbot, profile_dir)
 
 
 def open_from_tab(qtbot: QtBot, main: MainWindow, entity: str, row_id: str) -> RecordForm:

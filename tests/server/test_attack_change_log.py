@@ -230,3 +230,19 @@ def test_two_users_may_push_the_same_device_and_number_and_see_only_their_own(wo
         (device,),
     )
     assert [row[0] for row in stored] == sorted([world.users["rob"], world.users["rae"]])
+
+
+# -- repairs ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("login", LOGINS)
+def test_only_admins_read_what_an_upgrade_repaired(world, login) -> None:
+    """Old values kept by an upgrade may be anyone's notes: an admin's to read, no one else's."""
+    world.owner().execute(
+        "INSERT INTO server_repairs (table_name, row_id, column_name, old_value, reason)"
+        " VALUES ('customers', %s, 'notes', 'private words', 'test')",
+        (world.customers["rob"],),
+    )
+    with world.session(login) as connection:
+        seen = connection.execute("SELECT old_value FROM server_repairs").fetchall()
+    assert seen == ([("private words",)] if login == "ada" else [])

@@ -29,22 +29,12 @@ BAD_MOBILE = QT_TRANSLATE_NOOP(
 )
 
 
-def _label(field: str) -> str:
-    """The label of a phone field known by its name alone (every entity labels it alike)."""
-    from crm_desktop.models.fields import FIELDS, Kind
-
-    for fields in FIELDS.values():
-        for known in fields:
-            if known.name == field and known.kind is Kind.PHONE:
-                return known.display_label()
-    return field
-
-
 def normalize_phone(
     raw: str | None, region: str = DEFAULT_REGION, field: str = "phone", label: str | None = None
 ) -> str | None:
     """Return the number as E.164 (`+8613800138000`, with an extension
-    `+8675588881234;ext=5`), None for blank, or raise InvalidInput naming the field."""
+    `+8675588881234;ext=5`), None for blank, or raise InvalidInput naming the field (by its
+    `label`, as the user sees it)."""
     if raw is None or not raw.strip():
         return None
     typed = raw.strip()
@@ -57,7 +47,7 @@ def normalize_phone(
     if not phonenumbers.is_valid_number(number):
         # Possible is only a length check: a mainland mobile of 10 or 12 digits passes it.
         national = phonenumbers.national_significant_number(number)
-        name = label or _label(field)
+        name = label or field
         if number.country_code == 86 and national.startswith("1") and len(national) != 11:
             raise InvalidInput(field, BAD_MOBILE, field=name, value=typed, count=len(national))
         raise InvalidInput(field, NOT_VALID, field=name, value=typed)

@@ -199,7 +199,7 @@ class FieldEditor(QWidget):
     def check_phone(self) -> None:
         """Say at once, beside the field, when a typed phone number can't be a number."""
         try:
-            normalize_phone(self.value(), field=self.field.name)
+            normalize_phone(self.value(), field=self.field.name, label=self.field.display_label())
         except InvalidInput as error:
             self.show_error(error.text())
         else:

@@ -249,9 +249,8 @@ class UnitOfWork:
         return extra
 
     def _touch_parents(self, entity: str, row: Any) -> None:
-        if entity == "customer_identifiers":
-            self.changes.add("updated", "customers", row.customer_id)
-        if entity in ("contacts", "followups", "opportunities"):
+        # The customer's page and row show what hangs off it (a task's customer may be none).
+        if entity in CUSTOMER_CHILDREN and row.customer_id is not None:
             self.changes.add("updated", "customers", row.customer_id)
 
     def _set_deleted(

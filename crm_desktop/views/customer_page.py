@@ -38,8 +38,6 @@ LISTS = {
     "opportunities": ("title", "stage", "amount_cents", "expected_close", "probability"),
     "tasks": ("title", "due_at", "priority", "done"),
 }
-# Records that belong to the customer and show on its page.
-CHILDREN = ("contacts", "opportunities", "tasks", "followups")
 DETAIL_FIELDS = (
     "short_name",
     "kind",
@@ -75,7 +73,6 @@ class CustomerPage(QWidget):
         self._reader = reader
         self._writer = writer
         self.detail: CustomerDetail | None = None
-        self._child_ids: set[str] = set()  # the ids of every record the page shows
         self.setObjectName("customerPage")
         self.setWindowTitle(self.tr("Customer"))
         self.resize(980, 720)
@@ -162,37 +159,15 @@ class CustomerPage(QWidget):
         self._runner.submit(partial(self._reader.customer_detail, self.customer_id), self._show)
 
     def _changes(self, changes: ChangeSet) -> None:
-        if self._concerns_me(changes):
-            self.reload()
-
-    def _concerns_me(self, changes: ChangeSet) -> bool:
-        """Whether a write touched this customer or anything its page lists.
-
-        Not every child's write names its customer (a task's doesn't), so the page also looks
-        for the ids it shows and those its own forms just created.
-        """
+        # Every write to a record hanging off the customer names the customer as updated.
         if self.customer_id in changes.ids("customers") or "customers" in changes.reload:
-            return True
-        for entity in CHILDREN:
-            if entity in changes.reload or changes.ids(entity) & self._child_ids:
-                return True
-        return False
-
-    def _form_saved(self, entity: str, changes: ChangeSet) -> None:
-        # Arrives before the window hears of the write (Runner.write), so the new record is
-        # known as this page's when `_changes` looks.
-        self._child_ids |= changes.created.get(entity, set())
+            self.reload()
 
     def _show(self, detail: CustomerDetail | None) -> None:
         self.detail = detail
         if detail is None:
             self.title.setText(self.tr("This customer was deleted."))
             return
-        self._child_ids = {
-            row["id"]
-            for rows in (detail.contacts, detail.opportunities, detail.tasks, detail.followups)
-            for row in rows
-        }
         customer = detail.customer
         self.setWindowTitle(customer["name"])
         self.title.setText(customer["name"])
@@ -254,8 +229,6 @@ class CustomerPage(QWidget):
         form = RecordForm(
             entity, self._runner, self._reader, self._writer, row_id, preset, parent=self
         )
-        if entity != "customers":
-            form.saved.connect(partial(self._form_saved, entity))
         form.setModal(True)
         form.show()
         return form

@@ -16,9 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from crm_desktop.commands.errors import UserError
-from crm_desktop.models.validation import InvalidInput
-from crm_desktop.storage.errors import StoreError, classify
-from crm_desktop.sync.errors import SyncError
+from crm_desktop.storage.errors import classify
 
 __all__ = ["COMMANDS", "UserError", "main"]
 
@@ -58,30 +56,33 @@ def _profile_dir(args: argparse.Namespace) -> Path:
 
 def _known(error: Exception, directory: Path) -> Exception | None:
     """The error as one the user can act on, or None for a bug."""
-    if isinstance(error, (UserError, InvalidInput, StoreError, SyncError)):
+    from crm_desktop.views.runner import KNOWN_ERRORS
+
+    if isinstance(error, (UserError, *KNOWN_ERRORS)):
         return error
     from crm_desktop.storage.store import BACKUP_DIR, STORE_FILE
 
     return classify(error, str(directory / STORE_FILE), str(directory / BACKUP_DIR))
 
 
-def _report_bug(directory: Path) -> str:
-    """Log the traceback being handled to the profile's log file; the sentence for the user."""
+def _report_bug(error: Exception, directory: Path) -> str:
+    """Log the traceback being handled to the profile's log file; the window's sentence for
+    the user, which names that file."""
     from PySide6.QtCore import QCoreApplication
+
+    from crm_desktop.views.runner import describe_error
 
     try:
         from crm_desktop.app import setup_logging
 
         directory.mkdir(parents=True, exist_ok=True)
-        log_path = setup_logging(directory)
+        setup_logging(directory)
         log.exception("command failed")
     except Exception:  # no log file to be had (folder unwritable...): say so, no traceback
         return QCoreApplication.translate(
             "Runner", "Something went wrong and the log file could not be written."
         )
-    return QCoreApplication.translate(
-        "Runner", "Something went wrong and was not saved; details are in the log file {path}."
-    ).format(path=log_path)
+    return describe_error(error)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -97,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         directory = _profile_dir(args)
         known = _known(error, directory)
-        sentence = str(known) if known is not None else _report_bug(directory)
+        sentence = str(known) if known is not None else _report_bug(error, directory)
         print(f"crm-desktop: {sentence}", file=sys.stderr)
         return 1
 

@@ -296,8 +296,9 @@ def _apply(
 
 
 def _stamped(result: dict[str, Any], cursor: psycopg.Cursor) -> dict[str, Any]:
-    """The result with the server's updated_at of the row the statement wrote, if it wrote one."""
-    row = cursor.fetchone() if cursor.description is not None else None
+    """The result with the server's updated_at of the row the statement (… RETURNING updated_at)
+    wrote, if it wrote one."""
+    row = cursor.fetchone()
     if row is not None:
         result["updated_at"] = canonical(row[0])
     return result
@@ -410,24 +411,20 @@ def _adopt_server_stamps(
     ]
     if not stamped:
         return
+    by_table: dict[str, list[tuple]] = {}
+    for entry, stamp in stamped:
+        server_time = to_sqlite(from_json(entry.entity, "updated_at", stamp))
+        by_table.setdefault(entry.entity, []).append(
+            (server_time, entry.op == "insert", server_time, entry.row_id, to_sqlite(entry.made_at))
+        )
     driver = sqlite_connection(session)
-    for entity in {entry.entity for entry, _ in stamped}:
+    for entity, rows in by_table.items():
         # Names come from ENTITIES; values are bound.
         driver.executemany(
             f"UPDATE {entity} SET updated_at = ?,"
             " created_at = CASE WHEN ? THEN ? ELSE created_at END"
             " WHERE id = ? AND updated_at = ?",
-            [
-                (
-                    to_sqlite(server := from_json(entity, "updated_at", stamp)),
-                    entry.op == "insert",
-                    to_sqlite(server),
-                    entry.row_id,
-                    to_sqlite(entry.made_at),
-                )
-                for entry, stamp in stamped
-                if entry.entity == entity
-            ],
+            rows,
         )
     server_times = {
         (entry.entity, entry.row_id, canonical(entry.made_at)): stamp for entry, stamp in stamped

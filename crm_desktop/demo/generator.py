@@ -39,7 +39,7 @@ from crm_desktop.models.choices import (
 from crm_desktop.models.entities import CUSTOMER_CHILDREN, ENTITIES, Product, User
 from crm_desktop.models.search_keys import customer_search_text, identifier_key, search_key
 from crm_desktop.profile import Profile
-from crm_desktop.services import search_index
+from crm_desktop.storage import search_index
 from crm_desktop.storage.bulk import bulk_load
 
 # Rows per bulk insert: big enough that SQLite's executemany dominates, small enough to keep

@@ -35,7 +35,7 @@ from sqlalchemy.sql.expression import UnaryExpression
 from crm_desktop.models.entities import Contact, Customer, Opportunity, Task, User
 from crm_desktop.models.fields import Kind
 from crm_desktop.models.search_keys import query_terms
-from crm_desktop.services import search_index
+from crm_desktop.storage import search_index
 from crm_desktop.storage.store import sqlite_connection
 
 T = QT_TRANSLATE_NOOP
@@ -187,7 +187,7 @@ def _fts_phrase(variant: str) -> str:
 
 def matching_search_keys(variants: set[str]) -> Any | None:
     """A subquery of the search keys (`customers.search_key`) of customers whose search text
-    contains any of the variants, answered by the full-text indexes (services/search_index.py);
+    contains any of the variants, answered by the full-text indexes (storage/search_index.py);
     None if no variant can be searched.
 
     Terms of three characters or more match anywhere; shorter ones match Chinese anywhere and

@@ -34,8 +34,8 @@ from crm_desktop.models.phones import DEFAULT_REGION
 from crm_desktop.models.rules import clean_value, clean_values
 from crm_desktop.models.search_keys import identifier_key, search_text_of
 from crm_desktop.models.validation import InvalidInput
-from crm_desktop.services import search_index
 from crm_desktop.services.changes import ChangeSet, UndoToken
+from crm_desktop.storage import search_index
 from crm_desktop.storage.store import Store
 
 NOT_FOUND = QT_TRANSLATE_NOOP("Validation", "No {entity} with id {id} exists (it may be deleted).")

@@ -29,7 +29,7 @@ from sqlalchemy import select
 
 from crm_desktop.models.entities import CUSTOMER_CHILDREN, ENTITIES, Customer, OutboxEntry
 from crm_desktop.models.search_keys import search_key, search_text_of
-from crm_desktop.services import search_index
+from crm_desktop.storage import search_index
 from crm_desktop.storage.bulk import bulk_load
 from crm_desktop.storage.store import Store, sqlite_connection
 from crm_desktop.sync import references

@@ -111,7 +111,7 @@ def test_migrations_build_the_schema_the_models_declare(tmp_path: Path) -> None:
     from alembic.migration import MigrationContext
 
     from crm_desktop.models.base import Base
-    from crm_desktop.services import search_index
+    from crm_desktop.storage import search_index
 
     store = Store.open(tmp_path)
     try:
@@ -119,7 +119,7 @@ def test_migrations_build_the_schema_the_models_declare(tmp_path: Path) -> None:
             differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     finally:
         store.close()
-    # The full-text tables are made by SQL of their own (services/search_index.py).
+    # The full-text tables are made by SQL of their own (storage/search_index.py).
     fts = (search_index.TRIGRAM_TABLE, search_index.GRAM_TABLE)
     unexpected = [
         difference

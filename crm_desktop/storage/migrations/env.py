@@ -7,7 +7,7 @@ from alembic import context
 from crm_desktop.models import entities  # noqa: F401  (registers every table on Base.metadata)
 from crm_desktop.models.base import Base
 
-# The full-text index tables (services/search_index.py) are made by SQL, not by the models.
+# The full-text index tables (storage/search_index.py) are made by SQL, not by the models.
 FTS_PREFIXES = ("customer_trigrams", "customer_grams")
 
 

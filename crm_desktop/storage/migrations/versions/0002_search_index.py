@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from crm_desktop.services import search_index
+from crm_desktop.storage import search_index
 
 revision = "0002"
 down_revision = "0001"

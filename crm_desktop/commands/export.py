@@ -5,10 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TextIO
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from crm_desktop.commands.errors import UserError
+from crm_desktop.models.fields import entity_label
 from crm_desktop.profile import open_profile
 from crm_desktop.transfer import TRANSFER_ENTITIES, export_csv, export_csv_file, export_xlsx
+
+PROGRESS = QT_TRANSLATE_NOOP("Transfer", "Exporting {entity} records: {done} of {total}")
 
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
@@ -26,6 +32,37 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
     return parser
 
 
+class ProgressLine:
+    """How far an export has got, on one terminal line rewritten after each batch
+    ("Exporting customer records: 2,000 of 100,000"); `finish` ends the line."""
+
+    def __init__(self, stream: TextIO, entity: str) -> None:
+        self.stream = stream
+        self.template = QCoreApplication.translate("Transfer", PROGRESS)
+        self.entity = entity_label(entity)
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        line = self.template.format(entity=self.entity, done=f"{done:,}", total=f"{total:,}")
+        # The counts only grow, so each line covers the one before it.
+        self.stream.write(f"\r{line}")
+        self.stream.flush()
+        self.shown = True
+
+    def finish(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _progress_line(args: argparse.Namespace) -> ProgressLine | None:
+    """A progress line on stderr when a person watches it: never into a pipe or a log, and not
+    while CSV rows scroll past on the same terminal."""
+    if not sys.stderr.isatty() or (args.out is None and sys.stdout.isatty()):
+        return None
+    return ProgressLine(sys.stderr, args.entity)
+
+
 def run(args: argparse.Namespace) -> int:
     file_format = args.format or (
         "xlsx" if args.out is not None and args.out.suffix.lower() == ".xlsx" else "csv"
@@ -35,16 +72,19 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None and not args.out.parent.is_dir():
         raise UserError(f"The folder {args.out.parent} does not exist.")
     profile = open_profile(args.profile)
+    line = _progress_line(args)
     try:
         if args.out is None:
-            count = export_csv(profile.store, args.entity, sys.stdout)
+            count = export_csv(profile.store, args.entity, sys.stdout, line)
         elif file_format == "xlsx":
-            count = export_xlsx(profile.store, args.entity, args.out)
+            count = export_xlsx(profile.store, args.entity, args.out, line)
         else:
-            count = export_csv_file(profile.store, args.entity, args.out)
+            count = export_csv_file(profile.store, args.entity, args.out, line)
     except OSError as error:
         raise UserError(f"Could not write {args.out}: {error.strerror}.") from None
     finally:
+        if line is not None:
+            line.finish()  # before any sentence that follows, error or summary
         profile.close()
     if args.out is not None:
         print(f"Exported {count} {args.entity} to {args.out}.")

@@ -12,19 +12,23 @@ integer index without reading the ids the FTS tables also hold:
   characters of every word ("li" finds "Li Lei", "13" finds mobiles starting 13, "粤b" finds
   licence plates of Guangdong starting with B).
 
-Both are kept up to date by the write service (`index_customers`) in the same transaction as the
-change; `rebuild` fills them from scratch (migrations, demo data).
+A customer's search text (`customers.search_text`) is composed from its own fields, its
+contacts and its identifiers by `models.search_keys.search_text_of`; `refresh_customers` is the
+one place that reads those rows and stores the text and the index entries, for the write service
+and the pull alike, in the caller's transaction.
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
-from crm_desktop.models.search_keys import search_key
+from crm_desktop.models.search_keys import search_key, search_text_of
 from crm_desktop.storage.store import sqlite_connection
 
 TRIGRAM_TABLE = "customer_trigrams"
@@ -58,6 +62,77 @@ def short_grams(search_text: str) -> str:
 def is_short_searchable(term: str) -> bool:
     """Whether the short-search index can answer a term of fewer than three characters."""
     return bool(_CJK_RUN.fullmatch(term)) or (len(term) == 2 and term.isalnum())
+
+
+# Customers composed per query: few enough for SQLite's limit on bound parameters.
+REFRESH_CHUNK = 500
+# Past this many customers one pass over all of them beats many IN (...) lists.
+REFRESH_ALL_FROM = 20_000
+
+
+def refresh_customers(session: Executor, customer_ids: Iterable[str] | None) -> int:
+    """Recompose and store the search text and index entries of these customers (None: all).
+
+    Returns how many customers were refreshed. Customers that no longer exist are skipped.
+    """
+    driver = sqlite_connection(session)
+    if customer_ids is not None:
+        ids = sorted(set(customer_ids))
+        if not ids:
+            return 0
+        if len(ids) < REFRESH_ALL_FROM:
+            pairs = []
+            for start in range(0, len(ids), REFRESH_CHUNK):
+                pairs += _composed(driver, ids[start : start + REFRESH_CHUNK])
+            _store_texts(driver, pairs)
+            index_customers(session, pairs)
+            return len(pairs)
+    pairs = _composed(driver, None)
+    _store_texts(driver, pairs)
+    rebuild(session)
+    return len(pairs)
+
+
+def _composed(driver: Any, ids: list[str] | None) -> list[tuple[str, str]]:
+    """(id, search text) of these customers (None: all), from their rows as stored now."""
+    where, parameters = "", ids or []
+    if ids is not None:
+        where = f" WHERE {{}} IN ({', '.join('?' * len(ids))})"
+    live = (where.format("customer_id") + " AND" if where else " WHERE") + " deleted_at IS NULL"
+    contacts: dict[str, list[tuple]] = defaultdict(list)
+    for row in driver.execute(
+        "SELECT customer_id, name, email, phone, mobile FROM contacts" + live, parameters
+    ):
+        contacts[row[0]].append(row[1:])
+    identifiers: dict[str, list[str]] = defaultdict(list)
+    for row in driver.execute(
+        "SELECT customer_id, value FROM customer_identifiers" + live, parameters
+    ):
+        identifiers[row[0]].append(row[1])
+    own = driver.execute(
+        "SELECT id, name, short_name, email, phone, phone2 FROM customers" + where.format("id"),
+        parameters,
+    )
+    return [
+        (
+            customer_id,
+            search_text_of(
+                name,
+                short_name,
+                email,
+                [phone, phone2],
+                contacts.get(customer_id, ()),
+                identifiers.get(customer_id, ()),
+            ),
+        )
+        for customer_id, name, short_name, email, phone, phone2 in own
+    ]
+
+
+def _store_texts(driver: Any, pairs: list[tuple[str, str]]) -> None:
+    driver.executemany(
+        "UPDATE customers SET search_text = ? WHERE id = ?", [(text_, id_) for id_, text_ in pairs]
+    )
 
 
 def index_customers(session: Executor, pairs: list[tuple[str, str]]) -> None:

@@ -3,9 +3,11 @@ and writers."""
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -14,16 +16,28 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.models.entities import LocalSetting
-from crm_desktop.storage.errors import NEWER_STORE, StoreError, sqlite_code
+from crm_desktop.storage.errors import NEWER_STORE, StoreError, classify, sqlite_code
 
 STORE_FILE = "crm.sqlite3"
 BACKUP_DIR = "backups"
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+UPGRADE_FAILED = QT_TRANSLATE_NOOP(
+    "StoreError",
+    "The data in {path} could not be updated for this version and was left as it was;"
+    " a copy made before the update is in {backup}.",
+)
+
+log = logging.getLogger(__name__)
+# The traceback of a failed upgrade goes wherever the application logs (its log file); with no
+# logging set up (a command-line run) it goes nowhere rather than onto the user's terminal.
+log.addHandler(logging.NullHandler())
 
 
 def _alembic_config(connection) -> Config:
@@ -160,32 +174,60 @@ class Store:
         return current is not None and current != self.head()
 
     def migrate(self, target: str = "head") -> Path | None:
-        """Bring the schema to `target`. Returns the backup taken first, if there was data."""
-        current = self.revision()
+        """Bring the schema to `target`. Returns the backup taken first, if there was data.
+
+        All of it is one SQLite transaction (DDL included) under the write lock, and the backup
+        is taken under that lock too, so it holds exactly what the upgrade started from. If
+        any step fails, or the process dies, nothing of the upgrade remains: the store is as it
+        was. A failure is raised as a StoreError: a known one (disk full, locked...) with its
+        own sentence, any other as a bug whose traceback is logged and whose sentence says that
+        the data was left as it was and where the backup is.
+        """
         scripts = ScriptDirectory.from_config(_alembic_config(None))
-        if current is not None and not _known_revision(scripts, current):
-            raise StoreError(NEWER_STORE, path=str(self.path))
         wanted = scripts.get_current_head() if target == "head" else target
-        if current == wanted:
-            return None
-        backup = self.backup(f"before-{wanted}") if current is not None else None
-        with self.engine.execution_options(write=True).begin() as connection:
-            command.upgrade(_alembic_config(connection), target)
+        backup = None
+        try:
+            with self.engine.execution_options(write=True).begin() as connection:
+                current = MigrationContext.configure(connection).get_current_revision()
+                if current is not None and not _known_revision(scripts, current):
+                    raise StoreError(NEWER_STORE, path=str(self.path))
+                if current == wanted:
+                    return None
+                if current is not None:
+                    backup = self.backup(f"before-{wanted}")
+                command.upgrade(_alembic_config(connection), target)
+        except StoreError:
+            raise
+        except Exception as error:
+            known = classify(error, str(self.path), str(self.backup_dir))
+            if known is not None:
+                raise known from error
+            if backup is None:
+                raise  # a new, empty store that cannot be made: a plain bug
+            log.error("upgrading %s failed; it was left as it was", self.path, exc_info=True)
+            raise StoreError(UPGRADE_FAILED, path=str(self.path), backup=str(backup)) from error
         return backup
 
     def backup(self, label: str) -> Path:
-        """A consistent copy of the store (SQLite's online backup, safe while others read)."""
+        """A consistent copy of the store (SQLite's online backup, safe while others read).
+
+        Written under a temporary name and renamed when complete, so a file in the backups
+        folder with the usual name is always a whole copy, even after a full disk or a crash.
+        """
         self.backup_dir.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         target = self.backup_dir / f"crm-{stamp}-{label}.sqlite3"
-        source = sqlite3.connect(self.path)
+        partial = target.with_name(target.name + ".part")
         try:
-            destination = sqlite3.connect(target)
-            with destination:
+            with (
+                closing(sqlite3.connect(self.path)) as source,
+                closing(sqlite3.connect(partial)) as destination,
+            ):
                 source.backup(destination)
-            destination.close()
-        finally:
-            source.close()
+            os.replace(partial, target)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         return target
 
     # -- local settings ----------------------------------------------------------------------

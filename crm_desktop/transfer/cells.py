@@ -3,6 +3,7 @@ text a spreadsheet would run as a formula kept as text."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -74,6 +75,13 @@ def csv_cell(kind: Kind, value: Any) -> Any:
     return csv_text(cell_text(kind, value))
 
 
+def csv_row(kinds: Sequence[Kind]) -> Callable[[list[Any]], None]:
+    """A function turning a row of stored values, in place, into what `csv_cell` makes of each,
+    leaving alone the cells it would not change: empty ones (the csv module writes None as an
+    empty cell) and text that cannot start a formula, which is nearly all of it."""
+    return _row_function(kinds, csv_cell, _MARK_OR_FORMULA)
+
+
 def unmarked_csv_text(text: str) -> str:
     """A CSV cell as the import reads it: the apostrophe `csv_text` added taken off again.
 
@@ -93,6 +101,33 @@ def sheet_value(kind: Kind, value: Any) -> Any:
         return value
     # Dates stay text: Excel keeps only milliseconds, and a re-import must not see a change.
     return cell_text(kind, value)
+
+
+def sheet_row(kinds: Sequence[Kind]) -> Callable[[list[Any]], None]:
+    """A function turning a row of stored values, in place, into what `sheet_value` makes of
+    each, leaving alone empty cells and text: they go in as they are."""
+    return _row_function(kinds, sheet_value, frozenset())
+
+
+def _row_function(
+    kinds: Sequence[Kind], cell: Callable[[Kind, Any], Any], changed_starts: frozenset[str]
+) -> Callable[[list[Any]], None]:
+    """`cell(kind, value)` for a row, in place, called only where it may change something: on
+    converted kinds, and on other values that are neither None nor text, or are text that starts
+    with one of `changed_starts`. Calling it on each of a 100,000-row export's cells costs more
+    than writing them."""
+    converted = [(at, kind) for at, kind in enumerate(kinds) if kind in CONVERTED_KINDS]
+    others = [(at, kind) for at, kind in enumerate(kinds) if kind not in CONVERTED_KINDS]
+
+    def convert(row: list[Any]) -> None:
+        for at, kind in converted:
+            row[at] = cell(kind, row[at])
+        for at, kind in others:
+            value = row[at]
+            if value is not None and (value.__class__ is not str or value[:1] in changed_starts):
+                row[at] = cell(kind, value)
+
+    return convert
 
 
 def text_of_sheet_cell(value: Any) -> str:

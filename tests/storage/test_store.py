@@ -81,6 +81,7 @@ def test_store_from_a_newer_program_is_refused_untouched(tmp_path: Path) -> None
     raw.close()
     with pytest.raises(StoreError, match="newer version"):
         Store.open(tmp_path)
+    assert not (tmp_path / "backups").exists()  # refused before anything, a backup included
     with sqlite3.connect(tmp_path / STORE_FILE) as raw:
         assert raw.execute("SELECT version_num FROM alembic_version").fetchone() == (
             "from_the_future",

@@ -1,16 +1,32 @@
-"""Exports: UTF-8 CSV with a BOM, readable columns, only live rows, and .xlsx via openpyxl."""
+"""Exports: UTF-8 CSV with a BOM, readable columns, only live rows, .xlsx, and progress."""
 
 from __future__ import annotations
 
 import csv
+import io
+import sys
 import zipfile
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
+from crm_desktop.cli import main
+from crm_desktop.models.entities import Customer
+from crm_desktop.models.fields import Kind
 from crm_desktop.profile import Profile
-from crm_desktop.transfer.cells import csv_text, unmarked_csv_text
+from crm_desktop.transfer import exporting
+from crm_desktop.transfer.cells import (
+    csv_cell,
+    csv_row,
+    csv_text,
+    sheet_row,
+    sheet_value,
+    unmarked_csv_text,
+)
+from crm_desktop.transfer.exporting import export_csv, export_csv_file, export_xlsx
 from tests.transfer.conftest import FORMULA_LIKE, Cli
 
 
@@ -139,3 +155,100 @@ def test_xlsx_text_that_looks_like_a_formula_is_a_text_cell(
     phone = by_name["+1 2"][names.index("phone")]
     assert (phone.value, phone.data_type) == ("+8613800138000", "s")
     assert by_name["-5"][names.index("name")].data_type == "s"
+
+
+# Values of every kind a row converter meets, stored or odd (a number in a text column).
+STORED = [None, "", "plain", "=1+1", "+8613800138000", "-5", "'=x", "'90s", "\tx", 0, -5, 1.5, True]
+STORED_BY_KIND = {
+    Kind.MONEY: [None, 0, 123450, -1],
+    Kind.BOOL: [None, True, False],
+    Kind.DATE: [None, date(2026, 1, 5)],
+    Kind.DATETIME: [None, datetime(2026, 1, 5, 9, 30), datetime(2026, 1, 5, 9, 30, 1, 5)],
+}
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_row_converters_make_what_the_cell_functions_make(kind: Kind) -> None:
+    values = STORED_BY_KIND.get(kind, STORED)
+    for convert_row, convert_cell in ((csv_row, csv_cell), (sheet_row, sheet_value)):
+        row = list(values)
+        convert_row([kind] * len(row))(row)
+        expected = [convert_cell(kind, value) for value in values]
+        # The csv module writes None as an empty cell, as csv_cell does itself.
+        if convert_row is csv_row:
+            row = ["" if value is None else value for value in row]
+        assert row == expected, (kind, convert_row.__name__)
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_progress_counts_up_to_the_live_rows(
+    formula_like: Profile, tmp_path: Path, file_format: str
+) -> None:
+    with formula_like.store.read() as session:
+        northwind = session.scalar(select(Customer.id).where(Customer.name.like("North%")))
+    formula_like.writer().delete("customers", [northwind])
+    calls: list[tuple[int, int]] = []
+    out = tmp_path / f"customers.{file_format}"
+    export = export_xlsx if file_format == "xlsx" else export_csv_file
+    count = export(formula_like.store, "customers", out, lambda *call: calls.append(call))
+    live = 1 + len(FORMULA_LIKE)  # the deleted Northwind is neither written nor counted
+    assert count == live
+    assert calls[0] == (0, live) and calls[-1] == (live, live)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+    assert {total for _, total in calls} == {live}
+
+
+def test_progress_of_many_batches(seeded: Profile, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(exporting, "BATCH_SIZE", 1)
+    calls: list[tuple[int, int]] = []
+    export_csv(seeded.store, "customers", io.StringIO(), lambda *call: calls.append(call))
+    assert calls == [(0, 2), (1, 2), (2, 2)]
+
+
+def test_the_command_shows_progress_only_on_a_terminal(
+    seeded: Profile, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "customers.xlsx"
+    code, stdout, stderr = cli("export", "--entity", "customers", "--out", str(out))
+    assert (code, stderr) == (0, "")  # a pipe or a test: not a character of progress
+    assert stdout == f"Exported 2 customers to {out}.\n"
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    code, stdout, _ = cli("export", "--entity", "customers", "--out", str(out))
+    assert (code, stdout) == (0, f"Exported 2 customers to {out}.\n")
+    assert terminal.getvalue() == (
+        "\rExporting customer records: 0 of 2\rExporting customer records: 2 of 2\n"
+    )
+    # CSV scrolling past on the same terminal would tear the line: no progress then.
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    terminal.truncate(0)
+    assert main(["--profile", str(seeded.directory), "export", "--entity", "customers"]) == 0
+    assert terminal.getvalue() == ""
+
+
+def test_awkward_text_goes_through_xlsx_and_back_unchanged(
+    formula_like: Profile, cli: Cli, tmp_path: Path
+) -> None:
+    notes = {
+        "甲 & 乙 <公司>": 'Called:\tno answer\nEmailed <b>&amp;</b> "quoted"',
+        "Emoji 😀 𠀀 Ltd": "two  spaces,\n\n  an indented line, \t a tab",
+        "]]> Trading": "</t></is></c><c><f>1+1</f></c>",
+    }
+    with formula_like.writer().transaction() as unit:
+        for name, note in notes.items():
+            unit.create("customers", {"name": name, "notes": note})
+    with formula_like.store.read() as session:
+        before = session.execute(select(Customer.name, Customer.notes).order_by(Customer.id)).all()
+    assert {name: note for name, note in before if name in notes} == notes
+    file = tmp_path / "customers.xlsx"
+    assert cli("export", "--entity", "customers", "--out", str(file))[0] == 0
+    code, stdout, stderr = cli("import", str(file), "--entity", "customers", "--update")
+    assert (code, stderr, stdout.strip()) == (0, "", "Imported 0 new customer records, updated 0.")
+    with formula_like.store.read() as session:
+        after = session.execute(select(Customer.name, Customer.notes).order_by(Customer.id)).all()
+    assert after == before

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from crm_desktop.storage import search_index
+from crm_desktop.storage.migrations import frozen
 
 revision = "0002"
 down_revision = "0001"
@@ -19,12 +19,12 @@ depends_on = None
 
 def upgrade() -> None:
     connection = op.get_bind()
-    for statement in search_index.CREATE_STATEMENTS:
+    for statement in frozen.FTS_CREATE_V1:
         connection.exec_driver_sql(statement)
-    search_index.rebuild(connection)
+    frozen.rebuild_fts_v1(connection)
 
 
 def downgrade() -> None:
     connection = op.get_bind()
-    for statement in search_index.DROP_STATEMENTS:
+    for statement in frozen.FTS_DROP_V1:
         connection.exec_driver_sql(statement)

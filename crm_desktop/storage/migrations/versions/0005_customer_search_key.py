@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from crm_desktop.models.search_keys import search_key
+from crm_desktop.storage.migrations.frozen import search_key_v1
 
 revision = "0005"
 down_revision = "0004"
@@ -60,7 +60,7 @@ def upgrade() -> None:
     if ids:
         connection.exec_driver_sql(
             "UPDATE customers SET search_key = ? WHERE id = ?",
-            [(search_key(customer_id), customer_id) for customer_id in ids],
+            [(search_key_v1(customer_id), customer_id) for customer_id in ids],
         )
     for name, column in LIST_INDEXES:
         connection.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")

@@ -37,7 +37,7 @@ from crm_desktop.models.choices import (
     Stage,
 )
 from crm_desktop.models.entities import CUSTOMER_CHILDREN, ENTITIES, Product, User
-from crm_desktop.models.search_keys import customer_search_text, identifier_key, search_key
+from crm_desktop.models.search_keys import identifier_key, search_key, search_text_of
 from crm_desktop.profile import Profile
 from crm_desktop.storage import search_index
 from crm_desktop.storage.bulk import bulk_load
@@ -385,18 +385,14 @@ class _RowMaker:
         self._tasks(customer_id, name, created, owner)
         last_followup, next_followup = self._followups(customer_id, contacts, created, owner)
         phone2 = self._mobile() if self._chance(0.25) else None
-        phones = [phone, phone2]
-        phones += [contact["phone"] for contact in contacts]
-        phones += [contact["mobile"] for contact in contacts]
-        # Composed as refresh_search_text does; the phones' keys go in after the texts (where
-        # customer_search_text would put them) because phonenumbers would take half the time.
-        search_text = customer_search_text(
-            [name, short_name, email]
-            + [contact["name"] for contact in contacts]
-            + [contact["email"] for contact in contacts]
-            + [key for number in phones for key in demo_phone_keys(number)],
-            (),
+        search_text = search_text_of(
+            name,
+            short_name,
+            email,
+            [phone, phone2],
+            [(c["name"], c["email"], c["phone"], c["mobile"]) for c in contacts],
             [row["value"] for row in identifiers],
+            phone_keys=demo_phone_keys,  # phonenumbers' parsing would take half the time
         )
         self.rows["customers"].append(
             {

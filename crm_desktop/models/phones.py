@@ -15,6 +15,10 @@ from crm_desktop.models.validation import InvalidInput
 DEFAULT_REGION = "CN"
 _NOT_DIGITS = re.compile(r"\D+")
 _PHONE_LIKE = re.compile(r"^\+?[\d\s\-().]+$")
+_SPACING = re.compile(r"[\s\-]+")
+# A mainland mobile as most lists hold it: 11 digits from 1, or +86 and those.
+_MOBILE_WITH_CODE = re.compile(r"\+86(1\d{10})")
+_MOBILE = re.compile(r"1\d{10}")
 # How an extension is written in Chinese ("转5", "分机5"); phonenumbers reads "ext 5" and "x5"
 # itself but not these, so they are spelled its way first.
 _CHINESE_EXTENSION = re.compile(r"\s*(?:转|轉|分机|分機)\s*(?=\d)")
@@ -38,6 +42,9 @@ def normalize_phone(
     if raw is None or not raw.strip():
         return None
     typed = raw.strip()
+    mobile = _quick_mobile(typed, region)
+    if mobile is not None:
+        return mobile
     try:
         number = phonenumbers.parse(_CHINESE_EXTENSION.sub(" ext ", typed), region)
     except phonenumbers.NumberParseException:
@@ -57,6 +64,21 @@ def normalize_phone(
     if len(stored) > MAX_STORED:
         raise InvalidInput(field, NOT_A_PHONE, value=typed)
     return stored
+
+
+def _quick_mobile(typed: str, region: str) -> str | None:
+    """The E.164 form of a plain valid mainland mobile, without phonenumbers' ~35 µs of parsing
+    (an import of 100,000 customers has well over 100,000 numbers). None for anything else,
+    which is parsed the full way and gets its sentence there; tests check the two agree."""
+    compact = _SPACING.sub("", typed)
+    found = _MOBILE_WITH_CODE.fullmatch(compact)
+    national = found.group(1) if found else None
+    if national is None and region == DEFAULT_REGION and _MOBILE.fullmatch(compact):
+        national = compact
+    if national is None:
+        return None
+    number = phonenumbers.PhoneNumber(country_code=86, national_number=int(national))
+    return "+86" + national if phonenumbers.is_valid_number(number) else None
 
 
 def display_phone(e164: str | None, region: str = DEFAULT_REGION) -> str:

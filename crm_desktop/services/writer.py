@@ -3,17 +3,22 @@ and reported back as a ChangeSet.
 
 `Writer` is what the window and the command line call; `UnitOfWork` is one open transaction, for
 callers (like an import) that must make many changes all-or-nothing.
+
+A new record is made in two steps, so that one record and a hundred thousand go the same way:
+`prepare` checks and completes its values (and raises InvalidInput, writing nothing), `insert`
+writes prepared records with their outbox entries, one statement per batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from crm_desktop.models.base import AUDIT_COLUMNS, new_id, utcnow
@@ -22,7 +27,6 @@ from crm_desktop.models.entities import (
     CUSTOMER_CHILDREN,
     ENTITIES,
     LOCAL_ONLY_COLUMNS,
-    Contact,
     Customer,
     CustomerIdentifier,
     FollowUp,
@@ -32,7 +36,7 @@ from crm_desktop.models.entities import (
 from crm_desktop.models.fields import FIELDS_BY_NAME, Kind, entity_label
 from crm_desktop.models.phones import DEFAULT_REGION
 from crm_desktop.models.rules import clean_value, clean_values
-from crm_desktop.models.search_keys import identifier_key, search_text_of
+from crm_desktop.models.search_keys import identifier_key, search_key
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.services.changes import ChangeSet, UndoToken
 from crm_desktop.storage import search_index
@@ -51,8 +55,33 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _row_values(row: Any) -> dict[str, Any]:
-    return {c.key: getattr(row, c.key) for c in row.__table__.columns}
+def _complete(table: Table, values: dict[str, Any]) -> dict[str, Any]:
+    """Every column of a new row: the given values, else the column's default, else NULL."""
+    row: dict[str, Any] = {}
+    for column in table.columns:
+        if column.key in values:
+            row[column.key] = values[column.key]
+        elif column.default is None:
+            row[column.key] = None
+        elif column.default.is_scalar:
+            row[column.key] = column.default.arg
+        else:  # a computed default: the writer must compute it itself (see prepare)
+            raise AssertionError(f"{table.name}.{column.key} has no value")
+    return row
+
+
+@dataclass(frozen=True)
+class NewRow:
+    """A record ready to insert: checked, with every column's value as it will be stored."""
+
+    entity: str
+    values: dict[str, Any]
+    # A new customer's identifiers, as cleaned (kind, value) pairs.
+    identifiers: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.values["id"]
 
 
 class UnitOfWork:
@@ -65,6 +94,8 @@ class UnitOfWork:
         self.changes = ChangeSet()
         self._stale_search: set[str] = set()
         self._stale_followups: set[str] = set()
+        # Referenced rows found live in this transaction, so a batch checks each one once.
+        self._live_refs: set[tuple[str, str]] = set()
         # One time for the whole transaction: a row's updated_at and its outbox entry's made_at
         # are then equal, and the server (which stamps rows with made_at) agrees with the device
         # on when each row last changed.
@@ -73,31 +104,67 @@ class UnitOfWork:
     # -- public operations -------------------------------------------------------------------
 
     def create(self, entity: str, values: dict[str, Any], row_id: str | None = None) -> str:
+        return self.insert([self.prepare(entity, values, row_id)])[0]
+
+    def prepare(self, entity: str, values: dict[str, Any], row_id: str | None = None) -> NewRow:
+        """Check and complete a new record's values; raises InvalidInput and writes nothing."""
         values = dict(values)
         identifiers = values.pop("identifiers", None) if entity == "customers" else None
         cleaned = clean_values(entity, values, self.region, creating=True)
         self._apply_defaults(entity, cleaned)
         self._check_refs(entity, cleaned)
-        now = self.now
-        model = ENTITIES[entity]
-        row = model(id=row_id or new_id(), **cleaned)
-        row.created_at = row.updated_at = now
-        row.created_by = row.updated_by = self.user_id
-        self._derive(entity, row, cleaned, previous={})
-        self.session.add(row)
-        self.session.flush()
-        local_only = LOCAL_ONLY_COLUMNS.get(entity, frozenset())
-        payload = {
-            k: v
-            for k, v in _row_values(row).items()
-            if k not in AUDIT_COLUMNS and k not in local_only
-        }
-        self._outbox(entity, row.id, "insert", payload, {})
-        self.changes.add("created", entity, row.id)
-        if identifiers is not None:
-            self.set_identifiers(row.id, identifiers)
-        self._touch_parents(entity, row)
-        return row.id
+        row_id = row_id or new_id()
+        cleaned.update(
+            id=row_id,
+            created_at=self.now,
+            updated_at=self.now,
+            created_by=self.user_id,
+            updated_by=self.user_id,
+        )
+        if entity == "customers":
+            cleaned["search_key"] = search_key(row_id)
+        if entity == "customer_identifiers":
+            cleaned["value_key"] = identifier_key(cleaned["value"])
+        pairs = self._identifier_pairs(identifiers) if identifiers is not None else []
+        return NewRow(entity, _complete(ENTITIES[entity].__table__, cleaned), tuple(pairs))
+
+    def insert(self, rows: Sequence[NewRow]) -> list[str]:
+        """Write prepared records of one entity, each with its outbox entry, in one statement
+        each; a customer's identifiers follow it. Returns the new ids in order."""
+        if not rows:
+            return []
+        entity = rows[0].entity
+        assert all(row.entity == entity for row in rows), "one entity per insert"
+        self.session.flush()  # rows changed through the session go first, in order
+        self.session.execute(insert(ENTITIES[entity].__table__), [row.values for row in rows])
+        hidden = AUDIT_COLUMNS - {"id"} | LOCAL_ONLY_COLUMNS.get(entity, frozenset())
+        self._outbox_many(
+            [
+                (
+                    entity,
+                    row.id,
+                    "insert",
+                    {k: v for k, v in row.values.items() if k not in hidden},
+                    {},
+                )
+                for row in rows
+            ]
+        )
+        for row in rows:
+            self._live_refs.add((entity, row.id))
+            self.changes.add("created", entity, row.id)
+            customer_id = row.values.get("customer_id")
+            self._mark_derived(entity, row.id, customer_id, row.values.keys())
+            self._touch_parents(entity, customer_id)
+        identifiers = [
+            self.prepare(
+                "customer_identifiers", {"customer_id": row.id, "kind": kind, "value": value}
+            )
+            for row in rows
+            for kind, value in row.identifiers
+        ]
+        self.insert(identifiers)
+        return [row.id for row in rows]
 
     def update(self, entity: str, row_id: str, values: dict[str, Any]) -> bool:
         """Change only the given fields. Returns False when nothing actually differed."""
@@ -108,11 +175,13 @@ class UnitOfWork:
         self._check_refs(entity, cleaned)
         previous = {k: getattr(row, k) for k in cleaned}
         changed = {k: v for k, v in cleaned.items() if previous[k] != v}
-        self._derive(entity, row, changed, previous)
         changed_any = bool(changed)
         if changed:
             for key, value in changed.items():
                 setattr(row, key, value)
+            if entity == "customer_identifiers" and "value" in changed:
+                row.value_key = identifier_key(row.value)
+            self._mark_derived(entity, row_id, getattr(row, "customer_id", None), changed.keys())
             extra = self._derived_changes(entity, row, changed)
             changed.update(extra)
             row.updated_at = self.now
@@ -120,7 +189,7 @@ class UnitOfWork:
             base = {k: previous.get(k) for k in changed}
             self._outbox(entity, row_id, "update", changed, base)
             self.changes.add("updated", entity, row_id)
-            self._touch_parents(entity, row)
+            self._touch_parents(entity, getattr(row, "customer_id", None))
         if identifiers is not None and self.set_identifiers(row_id, identifiers):
             changed_any = True
         return changed_any
@@ -152,15 +221,7 @@ class UnitOfWork:
 
     def set_identifiers(self, customer_id: str, wanted: Iterable[Any]) -> bool:
         """Make a customer's identifiers exactly `wanted` ((kind, value) pairs or dicts)."""
-        pairs: list[tuple[str, str]] = []
-        for item in wanted:
-            kind, value = (item["kind"], item["value"]) if isinstance(item, dict) else item
-            if value is None or not str(value).strip():
-                continue
-            # Cleaned before comparing with the stored pairs, and untrimmed: a control character
-            # at either end is refused as it is in any other field, not quietly cut off.
-            cleaned = clean_value(_IDENTIFIER_VALUE, value, self.region)
-            pairs.append((str(kind), cleaned))
+        pairs = self._identifier_pairs(wanted)
         current = self.session.scalars(
             select(CustomerIdentifier).where(
                 CustomerIdentifier.customer_id == customer_id,
@@ -176,7 +237,7 @@ class UnitOfWork:
                     {"customer_id": customer_id, "kind": pair[0], "value": pair[1]},
                 )
                 changed = True
-        gone = [row.id for key, row in have.items() if key not in set(pairs)]
+        gone = [row.id for key, row in have.items() if key not in pairs]
         if gone:
             self.delete("customer_identifiers", gone)
             changed = True
@@ -188,12 +249,23 @@ class UnitOfWork:
         """Recompute what derives from this transaction's changes; called before commit."""
         for customer_id in self._stale_followups:
             self._refresh_followup_dates(customer_id)
-        indexed = [refresh_search_text(self.session, c) for c in sorted(self._stale_search)]
         self.session.flush()
-        search_index.index_customers(self.session, [pair for pair in indexed if pair])
+        search_index.refresh_customers(self.session, self._stale_search)
         return self.changes
 
     # -- internals ---------------------------------------------------------------------------
+
+    def _identifier_pairs(self, wanted: Iterable[Any]) -> list[tuple[str, str]]:
+        """(kind, value) pairs, from pairs or dicts, cleaned, blanks left out, each once."""
+        pairs: dict[tuple[str, str], None] = {}
+        for item in wanted:
+            kind, value = (item["kind"], item["value"]) if isinstance(item, dict) else item
+            if value is None or not str(value).strip():
+                continue
+            # Cleaned before comparing with the stored pairs, and untrimmed: a control character
+            # at either end is refused as it is in any other field, not quietly cut off.
+            pairs[(str(kind), clean_value(_IDENTIFIER_VALUE, value, self.region))] = None
+        return list(pairs)
 
     def _live(self, entity: str, row_id: str) -> Any:
         row = self.session.get(ENTITIES[entity], row_id)
@@ -206,9 +278,12 @@ class UnitOfWork:
             field = FIELDS_BY_NAME[entity][name]
             if field.kind is Kind.REF and value is not None:
                 assert field.ref is not None
+                if (field.ref, value) in self._live_refs:
+                    continue
                 target = self.session.get(ENTITIES[field.ref], value)
                 if target is None or target.deleted_at is not None:
                     raise InvalidInput(name, NOT_FOUND, entity=entity_label(field.ref), id=value)
+                self._live_refs.add((field.ref, value))
 
     def _apply_defaults(self, entity: str, cleaned: dict[str, Any]) -> None:
         mine = {"customers": "owner_id", "opportunities": "owner_id", "tasks": "assignee_id"}
@@ -225,16 +300,18 @@ class UnitOfWork:
             if value is None:
                 del cleaned[key]  # leave column defaults in force
 
-    def _derive(self, entity: str, row: Any, changed: dict[str, Any], previous: dict) -> None:
-        if entity == "customers" and SEARCHED_FIELDS & changed.keys():
-            self._stale_search.add(row.id)
-        if entity == "contacts":
-            self._stale_search.add(row.customer_id)
+    def _mark_derived(
+        self, entity: str, row_id: str, customer_id: str | None, changed: Iterable[str]
+    ) -> None:
+        """Note what must be recomputed at the end because this row changed."""
+        if entity == "customers" and not SEARCHED_FIELDS.isdisjoint(changed):
+            self._stale_search.add(row_id)
+        if customer_id is None:
+            return
+        if entity in ("contacts", "customer_identifiers"):
+            self._stale_search.add(customer_id)
         if entity == "followups":
-            self._stale_followups.add(row.customer_id)
-        if entity == "customer_identifiers":
-            row.value_key = identifier_key(changed.get("value", row.value) or "")
-            self._stale_search.add(row.customer_id)
+            self._stale_followups.add(customer_id)
 
     def _derived_changes(self, entity: str, row: Any, changed: dict[str, Any]) -> dict[str, Any]:
         """Fields set as a consequence of others (close time of a won deal, done time of a task)."""
@@ -248,10 +325,10 @@ class UnitOfWork:
             setattr(row, key, value)
         return extra
 
-    def _touch_parents(self, entity: str, row: Any) -> None:
+    def _touch_parents(self, entity: str, customer_id: str | None) -> None:
         # The customer's page and row show what hangs off it (a task's customer may be none).
-        if entity in CUSTOMER_CHILDREN and row.customer_id is not None:
-            self.changes.add("updated", "customers", row.customer_id)
+        if entity in CUSTOMER_CHILDREN and customer_id is not None:
+            self.changes.add("updated", "customers", customer_id)
 
     def _set_deleted(
         self,
@@ -270,6 +347,7 @@ class UnitOfWork:
             return
         now = self.now
         ids = [r[0] for r in rows]
+        self._live_refs = {ref for ref in self._live_refs if ref[0] != entity}
         self.session.execute(
             update(model)
             .where(model.id.in_(ids))
@@ -277,10 +355,10 @@ class UnitOfWork:
             .execution_options(synchronize_session="fetch")
         )
         kind = "deleted" if op == "delete" else "created"
-        for row_id, last_changed, *parent in rows:
-            # The base of a delete is when the row last changed as this device saw it: the
-            # server can then tell a delete that overrides someone else's later edit.
-            self._outbox(entity, row_id, op, {}, {"updated_at": last_changed})
+        # The base of a delete is when the row last changed as this device saw it: the server
+        # can then tell a delete that overrides someone else's later edit.
+        self._outbox_many([(entity, r[0], op, {}, {"updated_at": r[1]}) for r in rows])
+        for row_id, _last_changed, *parent in rows:
             self.changes.add(kind, entity, row_id)
             customer_id = parent[0] if parent else None
             if customer_id is not None:
@@ -320,46 +398,25 @@ class UnitOfWork:
             self.changes.add("updated", "customers", customer_id)
 
     def _outbox(self, entity: str, row_id: str, op: str, changes: dict, base: dict) -> None:
-        self.session.add(
-            OutboxEntry(
-                entity=entity,
-                row_id=row_id,
-                op=op,
-                changes={k: _json_value(v) for k, v in changes.items()},
-                base={k: _json_value(v) for k, v in base.items()},
-                made_at=self.now,
-                made_by=self.user_id,
-            )
-        )
+        self._outbox_many([(entity, row_id, op, changes, base)])
 
-
-def refresh_search_text(session: Session, customer_id: str) -> tuple[str, str] | None:
-    """Rebuild one customer's search text from its fields, identifiers and contacts.
-
-    Returns (id, new search text) for the full-text index, or None if there's no such customer.
-    """
-    customer = session.get(Customer, customer_id)
-    if customer is None:
-        return None
-    identifiers = session.scalars(
-        select(CustomerIdentifier.value).where(
-            CustomerIdentifier.customer_id == customer_id, CustomerIdentifier.deleted_at.is_(None)
+    def _outbox_many(self, entries: list[tuple[str, str, str, dict, dict]]) -> None:
+        """Outbox entries (entity, row id, op, changes, base), numbered in the order given."""
+        self.session.execute(
+            insert(OutboxEntry.__table__),
+            [
+                {
+                    "entity": entity,
+                    "row_id": row_id,
+                    "op": op,
+                    "changes": {k: _json_value(v) for k, v in changes.items()},
+                    "base": {k: _json_value(v) for k, v in base.items()},
+                    "made_at": self.now,
+                    "made_by": self.user_id,
+                }
+                for entity, row_id, op, changes, base in entries
+            ],
         )
-    ).all()
-    contacts = session.execute(
-        select(Contact.name, Contact.email, Contact.phone, Contact.mobile).where(
-            Contact.customer_id == customer_id, Contact.deleted_at.is_(None)
-        )
-    ).all()
-    customer.search_text = search_text_of(
-        customer.name,
-        customer.short_name,
-        customer.email,
-        [customer.phone, customer.phone2],
-        [tuple(c) for c in contacts],
-        identifiers,
-    )
-    return customer.id, customer.search_text
 
 
 class Writer:

@@ -28,7 +28,7 @@ from psycopg import sql
 from sqlalchemy import select
 
 from crm_desktop.models.entities import CUSTOMER_CHILDREN, ENTITIES, Customer, OutboxEntry
-from crm_desktop.models.search_keys import search_key, search_text_of
+from crm_desktop.models.search_keys import search_key
 from crm_desktop.storage import search_index
 from crm_desktop.storage.bulk import bulk_load
 from crm_desktop.storage.store import Store, sqlite_connection
@@ -51,8 +51,6 @@ ORDER = tuple(ENTITIES)
 FETCH_BATCH = 5000
 # From this many rows a pull is written like a bulk load (see storage/bulk.py).
 BULK_LOAD_FROM = 20_000
-# Past this many changed customers one pass over all of them beats a long IN (...) list.
-REFRESH_ALL_FROM = 20_000
 Progress = Callable[[str, int, int], None]
 
 
@@ -228,7 +226,7 @@ def _apply_locally(
         received_ids = {entity: {row[0] for row in rows} for entity, rows in delta.rows.items()}
         whole = delta.full or removed > 0
         references.settle(driver, ORDER, None if whole else received_ids)
-        _refresh_search(session, driver, None if delta.full else touched_customers)
+        search_index.refresh_customers(session, None if delta.full else touched_customers)
         driver.execute(
             "INSERT INTO local_settings (key, value) VALUES (?, ?), (?, ?), (?, ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -249,7 +247,7 @@ def _upsert(driver: Any, entity: str, rows: list[tuple]) -> None:
     marks = ", ".join("?" * len(columns))
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
     if entity == "customers":
-        # Derived locally: search_text is filled in by _refresh_search, search_key from the id.
+        # Derived locally: search_text is filled in by search_index, search_key from the id.
         statement = (
             f"INSERT INTO customers ({names}, search_text, search_key) VALUES ({marks}, '', ?) "
             f"ON CONFLICT (id) DO UPDATE SET {updates}"
@@ -357,54 +355,3 @@ def _reapply_pending(
             driver.execute(
                 f"UPDATE {entry.entity} SET deleted_at = ? WHERE id = ?", (stamp, entry.row_id)
             )
-
-
-def _refresh_search(session: Any, driver: Any, customers: set[str] | None) -> None:
-    """Search text and full-text index for the given customers (None: all of them)."""
-    if customers is not None and not customers:
-        return
-    if customers is not None and len(customers) > REFRESH_ALL_FROM:
-        customers = None
-    where, parameters = "", []
-    if customers is not None:
-        ids = sorted(customers)
-        where = f" WHERE {{}} IN ({', '.join('?' * len(ids))})"
-        parameters = ids
-    own = driver.execute(
-        "SELECT id, name, short_name, email, phone, phone2 FROM customers" + where.format("id"),
-        parameters,
-    ).fetchall()
-    contacts: dict[str, list[tuple]] = defaultdict(list)
-    for row in driver.execute(
-        "SELECT customer_id, name, email, phone, mobile FROM contacts"
-        + (where.format("customer_id") + " AND" if where else " WHERE")
-        + " deleted_at IS NULL",
-        parameters,
-    ):
-        contacts[row[0]].append(row[1:])
-    identifiers: dict[str, list[str]] = defaultdict(list)
-    for row in driver.execute(
-        "SELECT customer_id, value FROM customer_identifiers"
-        + (where.format("customer_id") + " AND" if where else " WHERE")
-        + " deleted_at IS NULL",
-        parameters,
-    ):
-        identifiers[row[0]].append(row[1])
-    pairs = []
-    for customer_id, name, short_name, email, phone, phone2 in own:
-        text = search_text_of(
-            name,
-            short_name,
-            email,
-            [phone, phone2],
-            contacts.get(customer_id, []),
-            identifiers.get(customer_id, []),
-        )
-        pairs.append((customer_id, text))
-    driver.executemany(
-        "UPDATE customers SET search_text = ? WHERE id = ?", [(t, i) for i, t in pairs]
-    )
-    if customers is None:
-        search_index.rebuild(session)
-    else:
-        search_index.index_customers(session, pairs)

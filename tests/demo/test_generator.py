@@ -30,7 +30,7 @@ from crm_desktop.models.phones import phone_search_keys
 from crm_desktop.models.search_keys import SEPARATOR, identifier_key
 from crm_desktop.profile import Profile, open_profile
 from crm_desktop.queries.tables import TABLES, ListQuery, list_ids
-from crm_desktop.services.writer import refresh_search_text
+from crm_desktop.storage import search_index
 
 TODAY = date(2025, 6, 2)
 
@@ -95,9 +95,11 @@ def test_derived_columns_match_the_writer(demo: Profile) -> None:
     with demo.store.write() as session:
         customers = session.scalars(select(Customer)).all()
         stored = {customer.id: customer.search_text for customer in customers}
+        # The writer's and the pull's composition, over every customer the demo made.
+        assert search_index.refresh_customers(session, list(stored)) == len(stored)
+        recomposed = dict(session.execute(select(Customer.id, Customer.search_text)).all())
         for customer in customers:
-            refresh_search_text(session, customer.id)
-            assert customer.search_text.split(SEPARATOR) == stored[customer.id].split(SEPARATOR)
+            assert recomposed[customer.id].split(SEPARATOR) == stored[customer.id].split(SEPARATOR)
             latest = session.execute(
                 select(FollowUp.happened_at, FollowUp.next_step_at)
                 .where(FollowUp.customer_id == customer.id)

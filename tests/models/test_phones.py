@@ -3,11 +3,14 @@ extension is kept with the number (and the number without it still finds it)."""
 
 from __future__ import annotations
 
+import random
+
+import phonenumbers
 import pytest
 
 from crm_desktop.models.phones import display_phone, normalize_phone, phone_search_keys
 from crm_desktop.models.rules import clean_values, problems
-from crm_desktop.models.search_keys import customer_search_text, query_terms
+from crm_desktop.models.search_keys import query_terms, search_text_of
 from crm_desktop.models.validation import InvalidInput
 
 
@@ -68,7 +71,7 @@ def test_an_extension_is_kept(typed: str, stored: str, shown: str) -> None:
 def test_a_number_with_an_extension_is_found_by_its_main_number() -> None:
     stored = normalize_phone("0755-8888 1234 转5")
     assert phone_search_keys(stored) == phone_search_keys("+8675588881234")
-    text = customer_search_text(["华强电子"], [stored], [])
+    text = search_text_of("华强电子", None, None, [stored], [], [])
     for query in ("0755 8888 1234", "+86 755 8888 1234", "75588881234"):
         (term,) = query_terms(query)
         assert any(spelling in text for spelling in term), query
@@ -92,3 +95,38 @@ def test_problems_when_creating_names_missing_required_fields_and_unknown_ones()
         problems("customers", {"name": "Acme", "phone": "13800138000"}, "CN", creating=True) == {}
     )
     assert problems("customers", {"phone": "13800138000"}, "CN", creating=False) == {}
+
+
+def _fully_parsed(typed: str) -> str | None:
+    """normalize_phone's answer the slow way: phonenumbers' own parsing and checks."""
+    try:
+        number = phonenumbers.parse(typed, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def test_the_quick_path_for_mobiles_agrees_with_full_parsing() -> None:
+    # Every 11-digit number from 1 in four spellings: valid ones stored as phonenumbers
+    # stores them, the rest refused as phonenumbers refuses them.
+    rng = random.Random(7)
+    stored = refused = 0
+    for _ in range(5000):
+        digits = "1" + "".join(rng.choice("0123456789") for _ in range(10))
+        for typed in (
+            digits,
+            "+86" + digits,
+            f"{digits[:3]} {digits[3:7]} {digits[7:]}",
+            f"+86 {digits[:3]}-{digits[3:7]}-{digits[7:]}",
+        ):
+            expected = _fully_parsed(typed)
+            if expected is None:
+                with pytest.raises(InvalidInput):
+                    normalize_phone(typed)
+                refused += 1
+            else:
+                assert normalize_phone(typed) == expected, typed
+                stored += 1
+    assert stored > 1000 and refused > 1000  # both sides of the rule were tried

@@ -94,7 +94,7 @@ def main() -> int:
     baseline = raw_baseline(profile / STORE_FILE)
     app = QApplication(sys.argv)
     from crm_desktop.app import build_main_window
-    from crm_desktop.views.main_window import SEARCH_DELAY_MS
+    from crm_desktop.views.search_box import SEARCH_DELAY_MS
 
     started = time.perf_counter()
     window = build_main_window(profile)
@@ -120,7 +120,7 @@ def main() -> int:
     for each in window.models.values():
         each.shown.connect(lambda: moments["shown"].append(time.perf_counter()))
         each.loaded.connect(lambda: moments["loaded"].append(time.perf_counter()))
-    search_timer = window._search_timer
+    search_timer = window.search.timer
 
     def search_settled() -> bool:
         return not search_timer.isActive() and window.runner.pending() == 0
@@ -135,7 +135,7 @@ def main() -> int:
             wait_until(app, search_settled)
             shown = moments["shown"][-1] - start if moments["shown"] else None
             loaded = moments["loaded"][-1] - start if moments["loaded"] else None
-            current = window.models[window.current_entity()]
+            current = window.models[window.tabs.current_entity()]
             measured.append((query, shown, loaded, current.rowCount()))
         window.search.setText("")
         wait_until(app, search_settled)
@@ -148,7 +148,7 @@ def main() -> int:
     for tab in (1, 2, 3):
         window.tabs.setCurrentIndex(tab)
         wait_until(app, search_settled)
-        other_lists[window.current_entity()] = type_searches(("王", "华强电", "13", "North"))
+        other_lists[window.tabs.current_entity()] = type_searches(("王", "华强电", "13", "North"))
     window.tabs.setCurrentIndex(0)
     wait_until(app, search_settled)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TextIO
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from crm_desktop.commands.errors import UserError
+from crm_desktop.commands.progress import ProgressLine, progress_line
 from crm_desktop.models.fields import entity_label
 from crm_desktop.profile import open_profile
 from crm_desktop.transfer import TRANSFER_ENTITIES, export_csv, export_csv_file, export_xlsx
@@ -32,35 +32,13 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
     return parser
 
 
-class ProgressLine:
-    """How far an export has got, on one terminal line rewritten after each batch
-    ("Exporting customer records: 2,000 of 100,000"); `finish` ends the line."""
-
-    def __init__(self, stream: TextIO, entity: str) -> None:
-        self.stream = stream
-        self.template = QCoreApplication.translate("Transfer", PROGRESS)
-        self.entity = entity_label(entity)
-        self.shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        line = self.template.format(entity=self.entity, done=f"{done:,}", total=f"{total:,}")
-        # The counts only grow, so each line covers the one before it.
-        self.stream.write(f"\r{line}")
-        self.stream.flush()
-        self.shown = True
-
-    def finish(self) -> None:
-        if self.shown:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
 def _progress_line(args: argparse.Namespace) -> ProgressLine | None:
-    """A progress line on stderr when a person watches it: never into a pipe or a log, and not
-    while CSV rows scroll past on the same terminal."""
-    if not sys.stderr.isatty() or (args.out is None and sys.stdout.isatty()):
+    """Not while CSV rows scroll past on the same terminal."""
+    if args.out is None and sys.stdout.isatty():
         return None
-    return ProgressLine(sys.stderr, args.entity)
+    template = QCoreApplication.translate("Transfer", PROGRESS)
+    entity = entity_label(args.entity)
+    return progress_line(lambda done, total: template.format(entity=entity, done=done, total=total))
 
 
 def run(args: argparse.Namespace) -> int:

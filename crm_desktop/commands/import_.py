@@ -10,9 +10,17 @@ import argparse
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
 from crm_desktop.commands.errors import UserError
+from crm_desktop.commands.progress import progress_line
+from crm_desktop.models.fields import entity_label
 from crm_desktop.profile import open_profile
 from crm_desktop.transfer import TRANSFER_ENTITIES, ImportFailed, TransferError, import_file
+
+PROGRESS = QT_TRANSLATE_NOOP(
+    "Transfer", "Checking and importing {entity} records: {done} of {total}"
+)
 
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
@@ -32,8 +40,13 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
 
 def run(args: argparse.Namespace) -> int:
     profile = open_profile(args.profile)
+    template = QCoreApplication.translate("Transfer", PROGRESS)
+    entity = entity_label(args.entity)
+    line = progress_line(lambda done, total: template.format(entity=entity, done=done, total=total))
     try:
-        summary = import_file(profile.writer(), args.entity, args.file, update=args.update)
+        summary = import_file(
+            profile.writer(), args.entity, args.file, update=args.update, progress=line
+        )
     except TransferError as error:
         raise UserError(str(error)) from None
     except ImportFailed as failure:
@@ -47,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
         print("crm-desktop: Nothing was imported; fix these rows and try again.", file=sys.stderr)
         return 1
     finally:
+        if line is not None:
+            line.finish()  # before any sentence that follows, error or summary
         profile.close()
     print(summary.text())
     return 0

@@ -11,6 +11,7 @@ writes prepared records with their outbox entries, one statement per batch.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from crm_desktop.models.base import AUDIT_COLUMNS, new_id, utcnow
@@ -40,7 +41,8 @@ from crm_desktop.models.search_keys import identifier_key, search_key
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.services.changes import ChangeSet, UndoToken
 from crm_desktop.storage import search_index
-from crm_desktop.storage.store import Store
+from crm_desktop.storage.store import Store, sqlite_connection
+from crm_desktop.storage.values import to_sqlite
 
 NOT_FOUND = QT_TRANSLATE_NOOP("Validation", "No {entity} with id {id} exists (it may be deleted).")
 
@@ -136,7 +138,7 @@ class UnitOfWork:
         entity = rows[0].entity
         assert all(row.entity == entity for row in rows), "one entity per insert"
         self.session.flush()  # rows changed through the session go first, in order
-        self.session.execute(insert(ENTITIES[entity].__table__), [row.values for row in rows])
+        _insert_rows(self.session, ENTITIES[entity].__table__.name, [row.values for row in rows])
         hidden = AUDIT_COLUMNS - {"id"} | LOCAL_ONLY_COLUMNS.get(entity, frozenset())
         self._outbox_many(
             [
@@ -402,21 +404,34 @@ class UnitOfWork:
 
     def _outbox_many(self, entries: list[tuple[str, str, str, dict, dict]]) -> None:
         """Outbox entries (entity, row id, op, changes, base), numbered in the order given."""
-        self.session.execute(
-            insert(OutboxEntry.__table__),
+        _insert_rows(
+            self.session,
+            OutboxEntry.__tablename__,
             [
                 {
                     "entity": entity,
                     "row_id": row_id,
                     "op": op,
-                    "changes": {k: _json_value(v) for k, v in changes.items()},
-                    "base": {k: _json_value(v) for k, v in base.items()},
+                    "changes": json.dumps({k: _json_value(v) for k, v in changes.items()}),
+                    "base": json.dumps({k: _json_value(v) for k, v in base.items()}),
                     "made_at": self.now,
                     "made_by": self.user_id,
                 }
                 for entity, row_id, op, changes, base in entries
             ],
         )
+
+
+def _insert_rows(session: Session, table: str, rows: list[dict[str, Any]]) -> None:
+    """One statement for many rows of one table, every row with the same keys in the same
+    order; straight to sqlite3, as SQLAlchemy's per-row work would cost more than SQLite's."""
+    if not rows:
+        return
+    names = list(rows[0])
+    statement = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+    sqlite_connection(session).executemany(
+        statement, [tuple(to_sqlite(row[name]) for name in names) for row in rows]
+    )
 
 
 class Writer:

@@ -72,15 +72,6 @@ def server_select_list(entity: str) -> list[str]:
     return expressions
 
 
-def to_sqlite(value: Any) -> Any:
-    """A local Python value as SQLAlchemy's SQLite types store it."""
-    if isinstance(value, datetime):
-        return value.isoformat(" ", "microseconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 def to_server(value: Any) -> Any:
     """A local value as a server parameter: naive UTC times become aware."""
     if isinstance(value, datetime) and value.tzinfo is None:

@@ -32,12 +32,12 @@ from crm_desktop.models.search_keys import search_key
 from crm_desktop.storage import search_index
 from crm_desktop.storage.bulk import bulk_load
 from crm_desktop.storage.store import Store, sqlite_connection
+from crm_desktop.storage.values import to_sqlite
 from crm_desktop.sync import references
 from crm_desktop.sync.codec import (
     from_json,
     server_select_list,
     synced_columns,
-    to_sqlite,
 )
 
 CURSOR_KEY = "sync_cursor"

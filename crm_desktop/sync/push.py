@@ -32,7 +32,8 @@ from sqlalchemy import delete, func, select, update
 from crm_desktop.models.base import AUDIT_COLUMNS, utcnow
 from crm_desktop.models.entities import ENTITIES, Conflict, LocalSetting, OutboxEntry
 from crm_desktop.storage.store import Store, sqlite_connection
-from crm_desktop.sync.codec import canonical, from_json, synced_columns, to_server, to_sqlite
+from crm_desktop.storage.values import to_sqlite
+from crm_desktop.sync.codec import canonical, from_json, synced_columns, to_server
 
 BATCH = 500
 # The highest outbox seq whose result was recorded (and the entry removed) on this device.

@@ -17,7 +17,7 @@ from typing import Any
 
 from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import ENTITIES
-from crm_desktop.sync.codec import to_sqlite
+from crm_desktop.storage.values import to_sqlite
 
 KIND = "unreachable"
 # Past this many received rows of a table, one pass over the whole table beats an IN list.

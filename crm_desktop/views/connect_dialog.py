@@ -1,5 +1,11 @@
 """Connect a profile to the shared server: address, user name, password, how it is encrypted;
-errors in plain words."""
+errors in plain words.
+
+Connecting waits on the network (up to the connect timeout on a server that does not answer),
+so it runs on the window's network runner, never on the storage thread: the tables keep being
+served meanwhile. The two settings a successful connect stores are one short write, which SQLite
+(WAL, busy timeout) orders with the storage thread's as it does the sync thread's.
+"""
 
 from __future__ import annotations
 
@@ -29,12 +35,18 @@ from crm_desktop.views.runner import Runner, describe_error
 class ConnectDialog(QDialog):
     connected = Signal(object)  # Connected
 
-    def __init__(self, store: Store, runner: Runner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        network: Runner,
+        current: links.ServerLink | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        """`network` runs the connecting; `current` is the profile's link, if it has one."""
         super().__init__(parent)
         self.setObjectName("connectDialog")
         self.setWindowTitle(self.tr("Connect to the server"))
-        self._store, self._runner = store, runner
-        current = links.link_of(store)
+        self._store, self._network = store, network
         self.server = QLineEdit(links.as_url(current.server) if current else "")
         self.server.setObjectName("serverAddress")
         self.server.setPlaceholderText("crm.example.com:5432/crm")
@@ -135,7 +147,7 @@ class ConnectDialog(QDialog):
             ca=ca,
             no_tls=no_tls,
         )
-        self._runner.submit(work, self._done, self._failed)
+        self._network.submit(work, self._done, self._failed)
 
     def _done(self, result: Connected) -> None:
         self.connect_button.setEnabled(True)

@@ -4,6 +4,9 @@ All storage work goes through one worker thread, in submission order (Anki seria
 collection the same way): reads never see half a write, and SQLite is never written from two
 threads at once. Results and errors come back as a queued signal, so callbacks run on the GUI
 thread and may touch widgets.
+
+Work that waits on the network (connecting to a server) gets a Runner of its own, so a slow
+server never holds up the tables' reads queued behind it.
 """
 
 from __future__ import annotations
@@ -31,16 +34,19 @@ KNOWN_ERRORS = (InvalidInput, StoreError, SyncError)
 
 
 class Runner(QObject):
-    """Submits callables to the storage thread; `changed` announces what every write changed."""
+    """Submits callables to its worker thread (the storage thread unless `name` says otherwise);
+    `changed` announces what every write changed."""
 
     changed = Signal(object)  # ChangeSet
     failed = Signal(str)  # a plain sentence for the status bar, for errors nobody handled
     busy_changed = Signal(bool)
     _finished = Signal(int, object, object)
 
-    def __init__(self, store_path: str = "", parent: QObject | None = None) -> None:
+    def __init__(
+        self, store_path: str = "", parent: QObject | None = None, name: str = "storage"
+    ) -> None:
         super().__init__(parent)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storage")
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
         self._callbacks: dict[int, tuple[Callback | None, Callback | None]] = {}
         self._ids = itertools.count(1)
         self._store_path = store_path

@@ -1,7 +1,9 @@
 """Sync in the background: every few minutes while connected, and when asked.
 
 Sync runs on its own thread, not the storage thread, so a long first download never holds up
-the tables; SQLite's WAL lets the window read while sync writes. Results come back by signal.
+the tables; SQLite's WAL lets the window read while sync writes. Whether the profile is linked
+to a server is read there too, never on the GUI thread. Every signal below is emitted on the
+GUI thread, so any slot may touch widgets.
 """
 
 from __future__ import annotations
@@ -9,14 +11,13 @@ from __future__ import annotations
 import logging
 import traceback
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from crm_desktop.profile import Profile
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.sync import link as links
-from crm_desktop.sync.engine import LAST_SYNC_KEY, SyncReport, sync_once
+from crm_desktop.sync.engine import SyncReport, sync_once
 from crm_desktop.sync.errors import SyncError, SyncProblem
 from crm_desktop.views.runner import Runner
 
@@ -27,10 +28,15 @@ SYNCED_ENTITIES = {"customers", "contacts", "opportunities", "tasks", "users", "
 
 
 class SyncController(QObject):
-    started = Signal()
-    progressed = Signal(str, int, int)  # stage, done, total
+    started = Signal()  # a linked profile's round has begun
+    progressed = Signal(str, int, int)  # stage, done, total (0: not known)
     finished = Signal(object)  # SyncReport
     failed = Signal(object)  # SyncError (or another exception: a bug, logged)
+
+    # From the sync thread; connected to this object's own slots, so delivered queued.
+    _began = Signal()
+    _progressed = Signal(str, int, int)
+    _finished_internal = Signal(object, object)
 
     def __init__(self, profile: Profile, runner: Runner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -43,39 +49,33 @@ class SyncController(QObject):
         self.password: str | None = None
         self.timer = QTimer(self, interval=SYNC_EVERY_MS)
         self.timer.timeout.connect(self.sync_now)
+        self._began.connect(self._emit_started)
+        self._progressed.connect(self._emit_progressed)
         self._finished_internal.connect(self._done)
 
-    _finished_internal = Signal(object, object)
-
-    def connected(self) -> bool:
-        return links.link_of(self.profile.store) is not None
-
-    def unencrypted(self) -> bool:
-        """Linked to another computer without TLS (the user chose no encryption)."""
-        link = links.link_of(self.profile.store)
-        return link is not None and link.unencrypted
-
-    def last_success(self) -> datetime | None:
-        stamp = self.profile.store.setting(LAST_SYNC_KEY)
-        return datetime.fromisoformat(stamp) if stamp else None
-
     def start(self) -> None:
-        """Sync now and every few minutes, if the profile is connected."""
-        if self.connected():
-            self.timer.start()
-            self.sync_now()
+        """Sync now and every few minutes (a profile with no server skips each round)."""
+        self.timer.start()
+        self.sync_now()
 
     def sync_now(self) -> bool:
-        """Start a sync unless one is running or the profile has no server. True if started."""
-        if self.running or not self.connected():
+        """Start a round unless one is running. True if started.
+
+        A profile with no server finds that out on the sync thread and ends the round quietly:
+        no `started`, no `finished`.
+        """
+        if self.running:
             return False
         self.running = True
-        self.started.emit()
         self._executor.submit(self._run)
         return True
 
     def _run(self) -> None:
         try:
+            if links.link_of(self.profile.store) is None:
+                self._finished_internal.emit(None, None)
+                return
+            self._began.emit()
             report = sync_once(self.profile, self._progress, password=self.password)
         except SyncError as error:
             self._finished_internal.emit(None, error)
@@ -86,6 +86,13 @@ class SyncController(QObject):
             self._finished_internal.emit(report, None)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
+        """The sync engine's progress callback, called on the sync thread."""
+        self._progressed.emit(stage, done, total)
+
+    def _emit_started(self) -> None:
+        self.started.emit()
+
+    def _emit_progressed(self, stage: str, done: int, total: int) -> None:
         self.progressed.emit(stage, done, total)
 
     def _done(self, report: SyncReport | None, error: BaseException | None) -> None:
@@ -93,7 +100,8 @@ class SyncController(QObject):
         if error is not None:
             self.failed.emit(error)
             return
-        assert report is not None
+        if report is None:  # not linked to a server: nothing was tried
+            return
         moved = (
             report.pulled.received
             or report.pulled.removed

@@ -10,3 +10,15 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 # crm_desktop/views/customer_page.py, CustomerPage._timeline_html: f"<p>{...self.tr(...)}</p>"
 QT_TRANSLATE_NOOP("CustomerPage", "No follow-ups yet.")
+
+
+# lupdate reads a plural (numerus) message only from a tr() call, filed under the class the call
+# is written in; QCoreApplication.translate(context, text, "", n) gives it none. The main
+# window's parts (crm_desktop/views/record_actions.py, sync_status.py) translate these in the
+# window's context, where their translations are:
+class MainWindow:
+    def plurals(self, n):
+        self.tr("Delete %n record(s)? You can undo this right after.", "", n)
+        self.tr("Deleted %n record(s).", "", n)
+        self.tr("%n change(s) waiting", "", n)
+        self.tr("%n conflict(s)", "", n)

@@ -18,6 +18,9 @@ from crm_desktop.models.entities import (
 )
 from crm_desktop.models.limits import MAX_MONEY_CENTS
 from crm_desktop.profile import Profile
+from crm_desktop.queries.tables import TABLES, ListQuery, list_ids
+from crm_desktop.transfer import importing
+from crm_desktop.transfer.importing import import_file
 from tests.commands.test_console_script import run as run_script
 from tests.transfer.conftest import FORMULA_LIKE, Cli
 
@@ -399,3 +402,68 @@ def test_a_day_before_the_year_refuses_the_file_rather_than_guess(
         "“05/01/2026” could mean two different days.",
         f"{place} 4: Due must be a date like 2024-03-31, not “2026-02-30”.",
     ]
+
+
+def test_a_big_file_goes_in_batches_keeping_every_rule(
+    seeded: Profile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Batches of two, and the bulk-load path (indexes rebuilt at the end) from three rows.
+    monkeypatch.setattr(importing, "INSERT_BATCH", 2)
+    monkeypatch.setattr(importing, "PROGRESS_EVERY", 1)
+    monkeypatch.setattr(importing, "BULK_LOAD_FROM", 3)
+    lines = ["name,phone,identifiers"]
+    lines += [f"批量公司{n},1380013800{n},licence_plate: 粤B 1234{n}" for n in range(5)]
+    file = write(tmp_path / "five.csv", "\n".join(lines) + "\n")
+    calls: list[tuple[int, int]] = []
+    writer = seeded.writer()
+    outbox_before = writer.pending_changes()
+    summary = import_file(
+        writer, "customers", file, update=False, progress=lambda *call: calls.append(call)
+    )
+    assert (summary.created, calls) == (5, [(n, 5) for n in range(1, 6)])
+    with seeded.store.read() as session:
+        made = {c.name: c for c in session.scalars(select(Customer)) if c.name.startswith("批量")}
+        assert sorted(made) == [f"批量公司{n}" for n in range(5)]
+        plates = dict(
+            session.execute(
+                select(CustomerIdentifier.customer_id, CustomerIdentifier.value_key)
+            ).all()
+        )
+        entries = session.scalars(select(OutboxEntry).order_by(OutboxEntry.seq)).all()
+    for n in range(5):
+        customer = made[f"批量公司{n}"]
+        assert customer.phone == f"+861380013800{n}"
+        assert plates[customer.id] == f"粤B1234{n}"
+        # The search text is composed and indexed as for one record made in a form.
+        assert f"粤b1234{n}" in customer.search_text and f"1380013800{n}" in customer.search_text
+    new_entries = entries[outbox_before:]
+    assert [e.entity for e in new_entries] == ["customers"] * 2 + ["customer_identifiers"] * 2 + [
+        "customers"
+    ] * 2 + ["customer_identifiers"] * 2 + ["customers", "customer_identifiers"]
+    assert {e.row_id for e in new_entries if e.entity == "customers"} == {
+        c.id for c in made.values()
+    }
+    with seeded.store.read() as session:
+        indexes = session.connection().exec_driver_sql(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers'"
+        )
+        assert indexes.scalar() > 5  # rebuilt after the bulk load
+    assert customer_ids_found(seeded, "粤B12342") == {made["批量公司2"].id}
+
+
+def customer_ids_found(profile: Profile, query: str) -> set[str]:
+    with profile.store.read() as session:
+        return set(list_ids(session, TABLES["customers"], ListQuery(search=query)))
+
+
+def test_a_refused_row_in_a_later_batch_undoes_the_earlier_batches(
+    seeded: Profile, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importing, "INSERT_BATCH", 2)
+    before = snapshot(seeded)
+    lines = ["name,phone"] + [f"先行公司{n},1380013800{n}" for n in range(5)] + ["坏公司,12"]
+    code, _, stderr = cli(
+        "import", str(write(tmp_path / "six.csv", "\n".join(lines))), "--entity", "customers"
+    )
+    assert code == 1 and "line 7: “12” is not a phone number." in stderr.splitlines()
+    assert snapshot(seeded) == before

@@ -8,20 +8,32 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from crm_desktop.app import build_main_window
+from crm_desktop.profile import open_profile
+from crm_desktop.sync import link
+from crm_desktop.views import sync_controller
 from crm_desktop.views.main_window import MainWindow
-from crm_desktop.views.record_form import RecordForm
-from tests.views.helpers import wait_idle
+from tests.views.helpers import FakeSync, shown_window
 
 
 @pytest.fixture
 def window(qtbot: QtBot, profile_dir: Path) -> Iterator[MainWindow]:
-    main = build_main_window(profile_dir)
-    qtbot.addWidget(main)
-    main.show()
-    wait_idle(qtbot, main)
-    yield main
-    for form in main.findChildren(RecordForm):
-        form.done(0)  # a test may leave typed input behind; closing would ask about it
-    main.close()
-    main.profile.close()
+    yield from shown_window(qtbot, profile_dir)
+
+
+@pytest.fixture
+def fake_sync(monkeypatch: pytest.MonkeyPatch) -> FakeSync:
+    """The sync controller's rounds run a FakeSync instead of talking to a server."""
+    fake = FakeSync()
+    monkeypatch.setattr(sync_controller, "sync_once", fake)
+    return fake
+
+
+@pytest.fixture
+def linked_window(qtbot: QtBot, profile_dir: Path, fake_sync: FakeSync) -> Iterator[MainWindow]:
+    """The real window on a profile linked to a server, its sync rounds run by `fake_sync`
+    (the round the window starts runs the first script queued on it, if any)."""
+    profile = open_profile(profile_dir)
+    profile.store.set_setting(link.SERVER_KEY, "host=crm.example.com dbname=crm sslmode=require")
+    profile.store.set_setting(link.LOGIN_KEY, "rob")
+    profile.close()
+    yield from shown_window(qtbot, profile_dir)

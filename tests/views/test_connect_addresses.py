@@ -18,7 +18,7 @@ from tests.views.helpers import wait_idle
 
 
 def fill(window: MainWindow, server: str, user: str, password: str) -> ConnectDialog:
-    dialog = window.show_connect()
+    dialog = window.server_menu.show_connect()
     dialog.server.setText(server)
     dialog.user.setText(user)
     dialog.password.setText(password)

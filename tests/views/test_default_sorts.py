@@ -14,7 +14,8 @@ from pytestqt.qtbot import QtBot
 from crm_desktop.app import build_main_window
 from crm_desktop.models.base import utcnow
 from crm_desktop.profile import open_profile
-from crm_desktop.views.main_window import TABS, MainWindow
+from crm_desktop.views.main_window import MainWindow
+from crm_desktop.views.record_tabs import TABS
 from tests.views.helpers import cell, rows_loaded, wait_idle
 
 

@@ -13,8 +13,9 @@ from pytestqt.qtbot import QtBot
 
 from crm_desktop.models.entities import Opportunity, Task
 from crm_desktop.profile import open_profile
-from crm_desktop.views.main_window import TABS, MainWindow
+from crm_desktop.views.main_window import MainWindow
 from crm_desktop.views.record_form import RecordForm
+from crm_desktop.views.record_tabs import TABS
 from tests.views.helpers import shown_window, wait_idle
 
 
@@ -66,7 +67,7 @@ def open_from_tab(qtbot: QtBot, main: MainWindow, entity: str, row_id: str) -> R
     row = [model.row_id(r) for r in range(model.rowCount())].index(row_id)
     main.views[entity].selectRow(row)
     before = set(main.findChildren(RecordForm))
-    main.open_selected()
+    main.records.open_selected()
     (form,) = set(main.findChildren(RecordForm)) - before
     wait_idle(qtbot, main)
     return form
@@ -152,7 +153,7 @@ def test_only_changed_fields_are_written(
 def test_customer_page_shows_a_task_added_or_edited_on_it_at_once(
     qtbot: QtBot, main: MainWindow, seeded: dict[str, str]
 ) -> None:
-    page = main.open_customer(seeded["customer"])
+    page = main.records.open_customer(seeded["customer"])
     qtbot.waitUntil(lambda: page.detail is not None, timeout=5000)
     tasks = page.lists["tasks"]
     assert tasks.rowCount() == 1

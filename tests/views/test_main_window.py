@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QTableView
 from pytestqt.qtbot import QtBot
 
 from crm_desktop.views.main_window import MainWindow
 from crm_desktop.views.record_form import RecordForm
-from tests.views.helpers import cell, rows_loaded, wait_idle
+from tests.views.helpers import cell, rows_loaded, sqlite_statements, wait_idle
 
 
 def fill(qtbot: QtBot, form: RecordForm, field: str, text: str) -> None:
@@ -23,7 +26,7 @@ def fill(qtbot: QtBot, form: RecordForm, field: str, text: str) -> None:
 
 
 def create_customer(qtbot: QtBot, main: MainWindow, name: str, phone: str = "") -> None:
-    form = main.new_customer()
+    form = main.records.new_record()
     fill(qtbot, form, "name", name)
     if phone:
         fill(qtbot, form, "phone", phone)
@@ -80,18 +83,18 @@ def test_create_edit_find_sort_delete_undo(qtbot: QtBot, window: MainWindow) -> 
 
     # Delete with confirmation, then undo.
     view.selectRow(0)
-    qtbot.waitUntil(lambda: window.selected_ids() == [huawei])
+    qtbot.waitUntil(lambda: window.tabs.selected_ids() == [huawei])
     answers = iter([QMessageBox.StandardButton.Yes])
     original = QMessageBox.question
     QMessageBox.question = lambda *args, **kwargs: next(answers)  # type: ignore[method-assign]
     try:
-        window.delete_action.trigger()
+        window.records.delete_action.trigger()
     finally:
         QMessageBox.question = original  # type: ignore[method-assign]
     qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=5000)
     assert huawei not in [model.row_id(0)]
-    assert window.undo_action.isEnabled()
-    window.undo_action.trigger()
+    assert window.records.undo_action.isEnabled()
+    window.records.undo_action.trigger()
     qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=5000)
     assert huawei in {model.row_id(0), model.row_id(1)}
 
@@ -102,18 +105,18 @@ def test_declining_the_confirmation_deletes_nothing(qtbot: QtBot, window: MainWi
     original = QMessageBox.question
     QMessageBox.question = lambda *a, **k: QMessageBox.StandardButton.No  # type: ignore[method-assign]
     try:
-        window.delete_action.trigger()
+        window.records.delete_action.trigger()
     finally:
         QMessageBox.question = original  # type: ignore[method-assign]
     wait_idle(qtbot, window)
     assert window.models["customers"].rowCount() == 1
-    assert not window.undo_action.isEnabled()
+    assert not window.records.undo_action.isEnabled()
 
 
 def test_bad_input_shows_beside_the_field_and_saves_nothing(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    form = window.new_customer()
+    form = window.records.new_record()
     fill(qtbot, form, "name", "Bad Phone Co")
     fill(qtbot, form, "phone", "12")
     form.save()
@@ -131,7 +134,7 @@ def test_bad_input_shows_beside_the_field_and_saves_nothing(
 
 
 def test_save_and_new_keeps_the_form_open(qtbot: QtBot, window: MainWindow) -> None:
-    form = window.new_customer()
+    form = window.records.new_record()
     fill(qtbot, form, "name", "First Ltd")
     with qtbot.waitSignal(form.saved, timeout=5000):
         form.save_new_button.click()
@@ -146,7 +149,7 @@ def test_save_and_new_keeps_the_form_open(qtbot: QtBot, window: MainWindow) -> N
 
 def test_possible_duplicates_shown_while_typing(qtbot: QtBot, window: MainWindow) -> None:
     create_customer(qtbot, window, "深圳市华强电子有限公司", "13800138000")
-    form = window.new_customer()
+    form = window.records.new_record()
     fill(qtbot, form, "name", "华强电子")
     qtbot.waitUntil(lambda: form.duplicates.isVisible(), timeout=5000)
     assert "深圳市华强电子有限公司" in form.duplicates.text()
@@ -166,7 +169,7 @@ def test_customer_page_shows_followups_and_contacts(qtbot: QtBot, window: MainWi
             "promise": "Quote",
         },
     )
-    page = window.open_customer(customer_id)
+    page = window.records.open_customer(customer_id)
     qtbot.waitUntil(lambda: page.detail is not None, timeout=5000)
     assert page.title.text() == "Acme"
     assert page.lists["contacts"].item(0, 0).text() == "Emily Carter"
@@ -201,7 +204,7 @@ def test_column_layout_persists_per_user(qtbot: QtBot, window: MainWindow, profi
 
 
 def test_new_customer_form_starts_with_sensible_defaults(qtbot: QtBot, window: MainWindow) -> None:
-    form = window.new_customer()
+    form = window.records.new_record()
     wait_idle(qtbot, window)
     assert form.editors["kind"].value() == "company"
     assert form.editors["owner_id"].value() == window.profile.user_id
@@ -214,11 +217,11 @@ def open_question(form: RecordForm) -> QMessageBox:
 
 
 def test_closing_a_form_with_typed_input_asks_first(qtbot: QtBot, window: MainWindow) -> None:
-    untouched = window.new_customer()
+    untouched = window.records.new_record()
     untouched.reject()  # nothing typed: closes without a question
     assert not untouched.isVisible()
 
-    form = window.new_customer()
+    form = window.records.new_record()
     form.editors["name"].input.setText("半途而废有限公司")
     form.reject()
     question = open_question(form)
@@ -236,3 +239,45 @@ def test_closing_a_form_with_typed_input_asks_first(qtbot: QtBot, window: MainWi
     assert not form.isVisible()
     window.close()
     assert not window.isVisible()
+
+
+def test_no_store_statement_on_the_gui_thread_after_writes(
+    qtbot: QtBot, linked_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a write changed (the table, the changes waiting, the link) is read on the storage
+    thread and comes back by signal: a save, a delete, its undo and a sync round run no SQLite
+    statement at all on the GUI thread."""
+    window = linked_window
+    gui = threading.get_ident()
+    status = window.sync_area.label
+    qtbot.waitUntil(lambda: not window.sync.running, timeout=10000)
+    wait_idle(qtbot, window)
+    assert status.text().startswith("Offline")  # the round the window started
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    form = window.records.new_record()
+    fill(qtbot, form, "name", "Acme Steel")
+    model = window.models["customers"]
+
+    with sqlite_statements(window.profile.store) as seen:
+        with qtbot.waitSignal(form.saved, timeout=5000):
+            form.save()
+        qtbot.waitUntil(lambda: "1 change waiting" in status.text(), timeout=5000)
+        qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=5000)
+        rows_loaded(qtbot, window, model)
+        assert cell(model, 0, "name") == "Acme Steel"
+
+        window.views["customers"].selectRow(0)
+        window.records.delete_action.trigger()
+        qtbot.waitUntil(lambda: model.rowCount() == 0, timeout=5000)
+        window.records.undo_action.trigger()
+        qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=5000)
+        qtbot.waitUntil(lambda: "3 changes waiting" in status.text(), timeout=5000)
+
+        with qtbot.waitSignal(window.sync.failed, timeout=5000):
+            window.sync_area.button.click()
+        wait_idle(qtbot, window)
+
+    assert [sql for thread, sql in seen if thread == gui] == []
+    # The trace did see the work, on the other threads.
+    assert any(sql.startswith("INSERT INTO customers") for _thread, sql in seen)
+    assert any("outbox" in sql for _thread, sql in seen)

@@ -31,7 +31,7 @@ def test_the_typed_password_serves_every_timed_sync(
     qtbot: QtBot, nothing_but_the_dialog: None, window: MainWindow, crm_db: CrmDatabase
 ) -> None:
     crm_db.add_user("rae", "rep")
-    dialog = window.show_connect()
+    dialog = window.server_menu.show_connect()
     dialog.server.setText(server_address(crm_db))
     dialog.user.setText("rae")
     dialog.password.setText(crm_db.passwords["rae"])

@@ -60,16 +60,16 @@ def test_status_shows_online_and_pending_changes(
 ) -> None:
     window = connected_window
     wait_synced(qtbot, window)
-    assert window.sync_status.text().startswith("Online"), window.sync_status.text()
-    assert "0 changes waiting" in window.sync_status.text()
+    assert window.sync_area.label.text().startswith("Online"), window.sync_area.label.text()
+    assert "0 changes waiting" in window.sync_area.label.text()
 
     window.runner.write(lambda: window.writer.create("customers", {"name": "Acme"}))
-    qtbot.waitUntil(lambda: "1 change waiting" in window.sync_status.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "1 change waiting" in window.sync_area.label.text(), timeout=10000)
 
     with qtbot.waitSignal(window.sync.finished, timeout=20000):
-        window.sync_button.click()
+        window.sync_area.button.click()
     wait_idle(qtbot, window)
-    qtbot.waitUntil(lambda: "0 changes waiting" in window.sync_status.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "0 changes waiting" in window.sync_area.label.text(), timeout=10000)
     with crm_db.connect_as("rob") as connection:
         names = [r[0] for r in connection.execute("SELECT name FROM customers").fetchall()]
     assert names == ["Acme"]
@@ -84,9 +84,9 @@ def test_offline_is_said_plainly_and_work_goes_on(
         link.SERVER_KEY, make_conninfo(host="127.0.0.1", port=1, dbname=crm_db.name)
     )
     with qtbot.waitSignal(window.sync.failed, timeout=20000):
-        window.sync_button.click()
+        window.sync_area.button.click()
     wait_idle(qtbot, window)
-    assert window.sync_status.text().startswith("Offline")
+    assert window.sync_area.label.text().startswith("Offline")
     window.runner.write(lambda: window.writer.create("customers", {"name": "Typed offline"}))
     qtbot.waitUntil(lambda: window.models["customers"].rowCount() == 1, timeout=10000)
 
@@ -106,17 +106,17 @@ def test_conflicts_view_lists_and_reapplies(qtbot: QtBot, connected_window: Main
                 lost_value="Glass",
             )
         )
-    window._count_pending()
-    qtbot.waitUntil(lambda: "1 conflict" in window.sync_status.text(), timeout=5000)
-    assert window.conflicts_action.text() == "Conflicts (1)"
-    view = window.show_conflicts()
+    window.sync_area.refresh()
+    qtbot.waitUntil(lambda: "1 conflict" in window.sync_area.label.text(), timeout=5000)
+    assert window.server_menu.conflicts_action.text() == "Conflicts (1)"
+    view = window.server_menu.show_conflicts()
     qtbot.addWidget(view)
     qtbot.waitUntil(lambda: view.table.rowCount() == 1, timeout=5000)
     sentence = view.table.item(0, 0).text()
     assert "“Steel” was kept" in sentence and "“Glass”" in sentence
     view.use_mine(view.conflicts[0].id)
     qtbot.waitUntil(lambda: view.table.rowCount() == 0, timeout=5000)
-    qtbot.waitUntil(lambda: "conflict" not in window.sync_status.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "conflict" not in window.sync_area.label.text(), timeout=5000)
     from crm_desktop.models.entities import Customer
 
     with window.profile.store.read() as session:
@@ -127,9 +127,9 @@ def test_not_connected_profile_offers_connect_and_explains_bad_password(
     qtbot: QtBot, window: MainWindow, crm_db: CrmDatabase
 ) -> None:
     crm_db.add_user("rae", "rep")
-    assert "not connected" in window.sync_status.text()
-    window.sync_button.click()
-    dialog = window.findChild(type(window.show_connect()), "connectDialog")
+    assert "not connected" in window.sync_area.label.text()
+    window.sync_area.button.click()
+    dialog = window.findChild(type(window.server_menu.show_connect()), "connectDialog")
     assert dialog is not None
     dialog.server.setText(server_address(crm_db))
     dialog.user.setText("rae")
@@ -147,7 +147,7 @@ def test_not_connected_profile_offers_connect_and_explains_bad_password(
 
 def open_connect_dialog(window: MainWindow, db: CrmDatabase, server: str) -> ConnectDialog:
     db.add_user("rob", "rep")
-    dialog = window.show_connect()
+    dialog = window.server_menu.show_connect()
     dialog.server.setText(server)
     dialog.user.setText("rob")
     dialog.password.setText(db.passwords["rob"])
@@ -173,9 +173,9 @@ def test_connect_without_encryption_only_when_ticked_and_the_status_says_so(
     wait_idle(qtbot, window)
     found = link.link_of(window.profile.store)
     assert found is not None and found.unencrypted and found.ca_file == ""
-    qtbot.waitUntil(lambda: window.sync_status.text().startswith("Online"), timeout=10000)
-    assert "not encrypted" in window.sync_status.text()
-    assert "not encrypted" in window.sync_status.toolTip()
+    qtbot.waitUntil(lambda: window.sync_area.label.text().startswith("Online"), timeout=10000)
+    assert "not encrypted" in window.sync_area.label.text()
+    assert "not encrypted" in window.sync_area.label.toolTip()
 
 
 def test_the_ca_file_field_verifies_the_server(
@@ -199,11 +199,11 @@ def test_the_ca_file_field_verifies_the_server(
     found = link.link_of(window.profile.store)
     assert found is not None and found.ca_file == str(tls_cluster.good_ca)
     assert "sslmode=verify-full" in found.server
-    qtbot.waitUntil(lambda: window.sync_status.text().startswith("Online"), timeout=10000)
-    assert "not encrypted" not in window.sync_status.text()
-    assert window.sync_status.toolTip() == ""
+    qtbot.waitUntil(lambda: window.sync_area.label.text().startswith("Online"), timeout=10000)
+    assert "not encrypted" not in window.sync_area.label.text()
+    assert window.sync_area.label.toolTip() == ""
     # Opened again (after a wrong password, say), the dialog keeps verifying with that file.
-    again = window.show_connect()
+    again = window.server_menu.show_connect()
     assert again.ca_file.text() == str(tls_cluster.good_ca)
     assert not again.no_tls.isChecked()
     again.reject()

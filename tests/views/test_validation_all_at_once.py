@@ -13,7 +13,7 @@ from tests.views.test_main_window import fill
 def test_every_bad_field_is_marked_on_save_and_each_clears_when_fixed(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    form = window.new_customer()
+    form = window.records.new_record()
     editors = form.editors
     fill(qtbot, form, "phone", "1380013800")  # ten digits
     fill(qtbot, form, "email", "nobody-at-example")
@@ -56,13 +56,13 @@ def test_every_bad_field_is_marked_on_save_and_each_clears_when_fixed(
 def test_a_field_without_a_message_is_not_checked_while_typed(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    form = window.new_customer()
+    form = window.records.new_record()
     fill(qtbot, form, "email", "half-typed")
     assert not form.editors["email"].error.isVisible()
 
 
 def test_a_phone_with_an_extension_is_saved_with_it(qtbot: QtBot, window: MainWindow) -> None:
-    form = window.new_customer()
+    form = window.records.new_record()
     fill(qtbot, form, "name", "Acme")
     fill(qtbot, form, "phone", "0755-8888 1234 ext 5")
     with qtbot.waitSignal(form.saved, timeout=5000) as saved:

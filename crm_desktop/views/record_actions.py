@@ -1,0 +1,173 @@
+"""What the user does to records from the main window: new, open, delete, and undo the delete.
+
+Forms and customer pages open over the window; a delete asks first, runs on the storage thread,
+and can be undone right after (the undo button in the status bar). Its strings keep the main
+window's translation context, its plurals listed for lupdate as sync_status.py says.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMessageBox, QToolButton, QWidget
+
+from crm_desktop.profile import Profile
+from crm_desktop.queries.reader import Reader
+from crm_desktop.services.changes import ChangeSet, UndoToken
+from crm_desktop.services.writer import Writer
+from crm_desktop.views.customer_page import CustomerPage
+from crm_desktop.views.record_form import RecordForm
+from crm_desktop.views.record_tabs import RecordTabs
+from crm_desktop.views.runner import Runner
+
+
+class RecordActions(QObject):
+    message = Signal(str, int)  # a sentence for the status bar, and for how many ms
+
+    def __init__(
+        self,
+        window: QWidget,
+        tabs: RecordTabs,
+        profile: Profile,
+        runner: Runner,
+        reader: Reader,
+        writer: Writer,
+    ) -> None:
+        super().__init__(window)
+        self._window, self._tabs, self._profile = window, tabs, profile
+        self._runner, self._reader, self._writer = runner, reader, writer
+        self._undo: UndoToken | None = None
+        self.pages: dict[str, CustomerPage] = {}  # open customer pages, by customer id
+
+        self.new_action = QAction(self._new_text(), self)
+        self.new_action.setObjectName("newCustomerAction")
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.triggered.connect(self.new_record)
+        self.open_action = QAction(QCoreApplication.translate("MainWindow", "Open"), self)
+        self.open_action.triggered.connect(self.open_selected)
+        self.delete_action = QAction(QCoreApplication.translate("MainWindow", "Delete"), self)
+        self.delete_action.setObjectName("deleteAction")
+        self.delete_action.setShortcut(QKeySequence.StandardKey.Delete)
+        self.delete_action.triggered.connect(self.delete_selected)
+        self.undo_action = QAction(QCoreApplication.translate("MainWindow", "Undo delete"), self)
+        self.undo_action.setObjectName("undoDeleteAction")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setEnabled(False)
+        self.undo_action.triggered.connect(self.undo_delete)
+        self.undo_button = QToolButton()
+        self.undo_button.setObjectName("undoDeleteButton")
+        self.undo_button.setDefaultAction(self.undo_action)
+        self.undo_button.hide()
+
+        tabs.currentChanged.connect(self._tab_changed)
+        tabs.activated.connect(self.open_record)
+
+    def toolbar_actions(self) -> tuple[QAction, ...]:
+        return (self.new_action, self.open_action, self.delete_action, self.undo_action)
+
+    def _tab_changed(self, _index: int) -> None:
+        self.new_action.setText(self._new_text())
+
+    def _new_entity(self) -> str:
+        # Tasks may stand alone; contacts and opportunities are added from their customer's page.
+        return "tasks" if self._tabs.current_entity() == "tasks" else "customers"
+
+    def _new_text(self) -> str:
+        if self._new_entity() == "tasks":
+            return QCoreApplication.translate("MainWindow", "New task")
+        return QCoreApplication.translate("MainWindow", "New customer")
+
+    # -- new and open ------------------------------------------------------------------------
+
+    def new_record(self) -> RecordForm:
+        """A form for a new customer (a new task on the Tasks tab), owned by the user."""
+        entity = self._new_entity()
+        mine = {"customers": "owner_id", "tasks": "assignee_id"}[entity]
+        preset = {mine: self._profile.user_id}
+        if entity == "customers":
+            preset["kind"] = "company"
+        return self._show_form(entity, None, preset)
+
+    def _show_form(self, entity: str, row_id: str | None, preset: dict | None = None) -> RecordForm:
+        form = RecordForm(
+            entity, self._runner, self._reader, self._writer, row_id, preset, parent=self._window
+        )
+        form.setModal(True)
+        form.show()
+        return form
+
+    def open_customer(self, customer_id: str) -> CustomerPage:
+        page = self.pages.get(customer_id)
+        if page is None:
+            page = CustomerPage(customer_id, self._runner, self._reader, self._writer, self._window)
+            page.closed.connect(lambda cid: self.pages.pop(cid, None))
+            self.pages[customer_id] = page
+        page.show()
+        page.raise_()
+        return page
+
+    def open_record(self, entity: str, row_id: str) -> None:
+        if entity == "customers":
+            self.open_customer(row_id)
+        else:
+            self._show_form(entity, row_id)
+
+    def open_selected(self) -> None:
+        entity = self._tabs.current_entity()
+        ids = self._tabs.selected_ids(entity)
+        if ids:
+            self.open_record(entity, ids[0])
+
+    def open_only_result(self) -> None:
+        """Enter in the search box: a search that found one customer opens it."""
+        model = self._tabs.models["customers"]
+        if self._tabs.current_entity() == "customers" and model.rowCount() == 1:
+            row_id = model.row_id(0)
+            if row_id:
+                self.open_customer(row_id)
+
+    def close_pages(self) -> None:
+        for page in list(self.pages.values()):
+            page.close()
+
+    # -- delete and undo ---------------------------------------------------------------------
+
+    def delete_selected(self) -> None:
+        entity = self._tabs.current_entity()
+        ids = self._tabs.selected_ids(entity)
+        if not ids:
+            return
+        question = QCoreApplication.translate(
+            "MainWindow", "Delete %n record(s)? You can undo this right after.", "", len(ids)
+        )
+        answer = QMessageBox.question(
+            self._window,
+            QCoreApplication.translate("MainWindow", "Delete"),
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self._runner.write(partial(self._writer.delete, entity, ids), self._deleted)
+
+    def _deleted(self, changes: ChangeSet) -> None:
+        self._undo = changes.undo
+        self.undo_action.setEnabled(self._undo is not None)
+        self.undo_button.setVisible(self._undo is not None)
+        deleted = QCoreApplication.translate(
+            "MainWindow", "Deleted %n record(s).", "", len(self._undo.ids) if self._undo else 0
+        )
+        self.message.emit(deleted, 15000)
+
+    def undo_delete(self) -> None:
+        token, self._undo = self._undo, None
+        self.undo_action.setEnabled(False)
+        self.undo_button.hide()
+        if token is not None:
+            self._runner.write(partial(self._writer.restore, token), self._restored)
+
+    def _restored(self, _changes: ChangeSet) -> None:
+        self.message.emit(QCoreApplication.translate("MainWindow", "Restored."), 5000)

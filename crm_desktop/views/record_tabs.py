@@ -1,0 +1,171 @@
+"""The tables of customers, contacts, opportunities and tasks, one tab each.
+
+Each table is a view over a RecordTableModel (ids and a page cache, filled on the storage
+thread). The user's column choice, widths and sort order are kept per table in the window's
+settings. Its strings keep the main window's translation context (see sync_status.py).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QMenu,
+    QTableView,
+    QTabWidget,
+    QWidget,
+)
+
+from crm_desktop.queries.reader import Reader
+from crm_desktop.queries.tables import TABLES
+from crm_desktop.views.runner import Runner
+from crm_desktop.views.table_model import RecordTableModel
+
+# Tab order and object names (tests and accessibility tools find the tables by these).
+TABS = (
+    ("customers", "customersTable"),
+    ("contacts", "contactsTable"),
+    ("opportunities", "opportunitiesTable"),
+    ("tasks", "tasksTable"),
+)
+LAYOUT_SETTLES_MS = 500  # dragging a column edge resizes many times a second; save once after
+
+
+def tab_title(entity: str) -> str:
+    titles = {
+        "customers": QCoreApplication.translate("MainWindow", "Customers"),
+        "contacts": QCoreApplication.translate("MainWindow", "Contacts"),
+        "opportunities": QCoreApplication.translate("MainWindow", "Opportunities"),
+        "tasks": QCoreApplication.translate("MainWindow", "Tasks"),
+    }
+    return titles[entity]
+
+
+class RecordTabs(QTabWidget):
+    """Only the table on show is queried; the others on their first showing."""
+
+    activated = Signal(str, str)  # entity, id: a row was double-clicked
+    layout_changed = Signal()  # a column was sorted, shown, hidden, moved or resized
+
+    def __init__(
+        self, runner: Runner, reader: Reader, region: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainTabs")
+        self.models: dict[str, RecordTableModel] = {}
+        self.views: dict[str, QTableView] = {}
+        self._search = ""
+        # Building and restoring the headers emits the same signals a user's drag does; saving
+        # then would overwrite the stored layout before it is read.
+        self._restored = False
+        self._layout_timer = QTimer(self, singleShot=True, interval=LAYOUT_SETTLES_MS)
+        self._layout_timer.timeout.connect(self._layout_changed)
+        for entity, object_name in TABS:
+            spec = TABLES[entity]
+            model = RecordTableModel(
+                spec,
+                runner,
+                partial(reader.ids, spec),
+                partial(reader.rows, spec),
+                region,
+                self,
+            )
+            self.models[entity] = model
+            self.views[entity] = self._make_view(model, object_name)
+            self.addTab(self.views[entity], tab_title(entity))
+        self.currentChanged.connect(self._tab_changed)
+
+    def _make_view(self, model: RecordTableModel, object_name: str) -> QTableView:
+        view = QTableView()
+        view.setObjectName(object_name)
+        view.setAccessibleName(tab_title(model.spec.entity))
+        view.setModel(model)
+        # The indicator first: switching sorting on sorts by it, and the header's own default
+        # (column 0) would replace the list's intended order.
+        view.horizontalHeader().setSortIndicator(model.sort_column(), Qt.SortOrder.AscendingOrder)
+        view.setSortingEnabled(True)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(False)
+        vertical = view.verticalHeader()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring
+        vertical.setDefaultSectionSize(view.fontMetrics().height() + 10)
+        vertical.hide()
+        header = view.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(partial(self._column_menu, view))
+        header.sortIndicatorChanged.connect(lambda *_: self._layout_changed())
+        header.sectionResized.connect(lambda *_: self._layout_timer.start())
+        header.sectionMoved.connect(lambda *_: self._layout_timer.start())
+        for column, spec_column in enumerate(model.spec.columns):
+            view.setColumnHidden(column, not spec_column.visible)
+            view.setColumnWidth(column, 160)
+        view.doubleClicked.connect(partial(self._double_clicked, model))
+        return view
+
+    # -- what is showing ---------------------------------------------------------------------
+
+    def current_entity(self) -> str:
+        return TABS[self.currentIndex()][0]
+
+    def current_model(self) -> RecordTableModel:
+        return self.models[self.current_entity()]
+
+    def set_search(self, text: str) -> None:
+        """Search the table on show; another tab takes the same search when it is shown."""
+        self._search = text
+        self.current_model().set_search(text)
+
+    def _tab_changed(self, _index: int) -> None:
+        self.current_model().set_search(self._search)
+
+    def selected_ids(self, entity: str | None = None) -> list[str]:
+        entity = entity or self.current_entity()
+        view, model = self.views[entity], self.models[entity]
+        rows = sorted({index.row() for index in view.selectionModel().selectedRows()})
+        return [row_id for row in rows if (row_id := model.row_id(row))]
+
+    def _double_clicked(self, model: RecordTableModel, index: QModelIndex) -> None:
+        row_id = model.row_id(index.row())
+        if row_id:
+            self.activated.emit(model.spec.entity, row_id)
+
+    # -- columns -----------------------------------------------------------------------------
+
+    def _column_menu(self, view: QTableView, position: Any) -> None:
+        model = view.model()
+        assert isinstance(model, RecordTableModel)
+        menu = QMenu(self)
+        for column in range(model.columnCount()):
+            action = menu.addAction(str(model.headerData(column, Qt.Orientation.Horizontal)))
+            action.setCheckable(True)
+            action.setChecked(not view.isColumnHidden(column))
+            action.toggled.connect(partial(self._toggle_column, view, column))
+        menu.popup(view.horizontalHeader().mapToGlobal(position))
+
+    def _toggle_column(self, view: QTableView, column: int, shown: bool) -> None:
+        view.setColumnHidden(column, not shown)
+        self._layout_changed()
+
+    def _layout_changed(self) -> None:
+        if self._restored:
+            self.layout_changed.emit()
+
+    def save_layout(self, settings: QSettings, prefix: str) -> None:
+        for entity, view in self.views.items():
+            settings.setValue(f"{prefix}/{entity}/header", view.horizontalHeader().saveState())
+
+    def restore_layout(self, settings: QSettings, prefix: str) -> None:
+        for entity, view in self.views.items():
+            state = settings.value(f"{prefix}/{entity}/header")
+            if state is not None:
+                header = view.horizontalHeader()
+                header.restoreState(state)
+                self.models[entity].sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self._restored = True

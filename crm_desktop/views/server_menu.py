@@ -1,0 +1,77 @@
+"""The Server menu: connect to a server, and the conflicts a sync left.
+
+Its strings keep the main window's translation context (see sync_status.py).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QWidget
+
+from crm_desktop.profile import Profile
+from crm_desktop.services.writer import Writer
+from crm_desktop.sync.connecting import Connected
+from crm_desktop.views.conflicts_view import ConflictsView
+from crm_desktop.views.connect_dialog import ConnectDialog
+from crm_desktop.views.runner import Runner
+from crm_desktop.views.sync_controller import SyncController
+from crm_desktop.views.sync_status import SyncStatus, SyncStatusArea
+
+
+class ServerMenu(QMenu):
+    def __init__(
+        self,
+        profile: Profile,
+        writer: Writer,
+        runner: Runner,
+        network: Runner,
+        sync: SyncController,
+        area: SyncStatusArea,
+        parent: QWidget,
+    ) -> None:
+        super().__init__(QCoreApplication.translate("MainWindow", "S&erver"), parent)
+        self._profile, self._writer = profile, writer
+        self._runner, self._network = runner, network
+        self._sync, self._area = sync, area
+        self._window = parent  # the dialogs' parent
+        connect_action = QAction(
+            QCoreApplication.translate("MainWindow", "Connect to a server…"), self
+        )
+        connect_action.setObjectName("connectAction")
+        connect_action.triggered.connect(self.show_connect)
+        self.conflicts_action = QAction(QCoreApplication.translate("MainWindow", "Conflicts"), self)
+        self.conflicts_action.setObjectName("conflictsAction")
+        self.conflicts_action.triggered.connect(self.show_conflicts)
+        self.addAction(connect_action)
+        self.addAction(self.conflicts_action)
+        area.status_read.connect(self._status_read)
+        area.connect_requested.connect(self.show_connect)
+
+    def _status_read(self, status: SyncStatus) -> None:
+        label = QCoreApplication.translate("MainWindow", "Conflicts")
+        if status.conflicts:
+            label += f" ({status.conflicts})"
+        self.conflicts_action.setText(label)
+
+    def show_conflicts(self) -> ConflictsView:
+        view = ConflictsView(self._profile.store, self._writer, self._runner, self._window)
+        view.resolved.connect(self._area.refresh)
+        view.show()
+        return view
+
+    def show_connect(self) -> ConnectDialog:
+        # The link as last read for the status line: the dialog opens without a store read.
+        status = self._area.status
+        current = status.link if status is not None else None
+        dialog = ConnectDialog(self._profile.store, self._network, current, self._window)
+        dialog.connected.connect(self._connected)
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
+
+    def _connected(self, result: Connected) -> None:
+        # A new connection replaces the session's password (None where a keyring keeps it).
+        self._sync.password = result.session_password
+        self._area.refresh()
+        self._sync.start()

@@ -1,0 +1,245 @@
+"""The status bar's sync area: where sync stands, in one line, and the *Sync now* button.
+
+What it shows is read on the storage thread (`read_sync_status`) and arrives by signal, after
+every write and every sync; the GUI thread never reads the store for it. While a sync runs, the
+line says how far it has got, at most a few times a second however fast the sync reports.
+
+Its strings keep the main window's translation context: they were the window's before it was
+split into parts, and a translator sees the status bar as part of that window. (lupdate reads a
+plural only from a tr() call, under the class it is written in: the plurals translated here
+with QCoreApplication.translate are listed for it in resources/translations/extra_sources.py.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from crm_desktop.profile import Profile
+from crm_desktop.services.changes import ChangeSet
+from crm_desktop.services.writer import Writer
+from crm_desktop.storage.store import Store
+from crm_desktop.sync import link as links
+from crm_desktop.sync.conflicts import count_open_conflicts
+from crm_desktop.sync.engine import LAST_SYNC_KEY
+from crm_desktop.sync.errors import SyncError, SyncProblem
+from crm_desktop.views.display import local_datetime
+from crm_desktop.views.runner import Runner, describe_error
+from crm_desktop.views.sync_controller import SyncController, is_offline
+
+T = QT_TRANSLATE_NOOP
+PROGRESS_EVERY_MS = 250  # the progress line changes at most this often
+
+SENDING = T("MainWindow", "Sending changes")
+SYNCING = T("MainWindow", "Syncing…")  # a stage without a name of its own
+# "pull:<entity>": the rows of one table arriving from the server.
+RECEIVING: dict[str, str] = {
+    "users": T("MainWindow", "Receiving users"),
+    "customers": T("MainWindow", "Receiving customers"),
+    "customer_identifiers": T("MainWindow", "Receiving ID numbers"),
+    "contacts": T("MainWindow", "Receiving contacts"),
+    "products": T("MainWindow", "Receiving products"),
+    "opportunities": T("MainWindow", "Receiving opportunities"),
+    "opportunity_lines": T("MainWindow", "Receiving opportunity lines"),
+    "tasks": T("MainWindow", "Receiving tasks"),
+    "followups": T("MainWindow", "Receiving follow-ups"),
+}
+DONE_OF_TOTAL = T("MainWindow", "{stage}: {done} of {total}")
+DONE_SO_FAR = T("MainWindow", "{stage}: {done}")  # how many there are is not known yet
+
+
+def progress_text(stage: str, done: int, total: int) -> str:
+    """A sync stage's progress as the status line says it: "Sending changes: 1,200 of 100,000",
+    or with `total` 0 (not known yet) "Receiving customers: 35,000".
+
+    A stage this program has no words for (the sync may learn new ones) reads "Syncing…: n of
+    m". Numbers are grouped the way the language in use groups them.
+    """
+    entity = stage.removeprefix("pull:") if stage.startswith("pull:") else ""
+    name = SENDING if stage == "push" else RECEIVING.get(entity, SYNCING)
+    locale = QLocale()
+    template = DONE_OF_TOTAL if total > 0 else DONE_SO_FAR
+    return QCoreApplication.translate("MainWindow", template).format(
+        stage=QCoreApplication.translate("MainWindow", name),
+        done=locale.toString(done),
+        total=locale.toString(total),
+    )
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the sync area shows, read in one trip to the storage thread."""
+
+    link: links.ServerLink | None
+    last_success: datetime | None
+    pending: int  # changes in the outbox
+    conflicts: int  # open conflicts
+
+    @property
+    def connected(self) -> bool:
+        return self.link is not None
+
+    @property
+    def unencrypted(self) -> bool:
+        """Linked to another computer without TLS (the user chose no encryption)."""
+        return self.link is not None and self.link.unencrypted
+
+
+def read_sync_status(store: Store, writer: Writer) -> SyncStatus:
+    """On the storage thread."""
+    stamp = store.setting(LAST_SYNC_KEY)
+    return SyncStatus(
+        link=links.link_of(store),
+        last_success=datetime.fromisoformat(stamp) if stamp else None,
+        pending=writer.pending_changes(),
+        conflicts=count_open_conflicts(store),
+    )
+
+
+class SyncStatusArea(QWidget):
+    """One line saying where sync stands, and the *Sync now* button."""
+
+    connect_requested = Signal()  # no server yet, or the server refused the password
+    status_read = Signal(object)  # SyncStatus, after every refresh
+
+    def __init__(
+        self,
+        profile: Profile,
+        writer: Writer,
+        runner: Runner,
+        sync: SyncController,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._read = partial(read_sync_status, profile.store, writer)
+        self._runner, self._sync = runner, sync
+        self.status: SyncStatus | None = None  # until the first read arrives
+        self._error: BaseException | None = None  # of the last sync; None when it went well
+        self._stage = ""  # while a sync runs: how far it has got
+        self._waiting: tuple[str, int, int] | None = None  # progress not shown yet
+        self._progress_timer = QTimer(self, singleShot=True, interval=PROGRESS_EVERY_MS)
+        self._progress_timer.timeout.connect(self._show_waiting_progress)
+
+        self.label = QLabel()
+        self.label.setObjectName("syncStatus")
+        self.label.setAccessibleName(QCoreApplication.translate("MainWindow", "Sync status"))
+        self.button = QPushButton(QCoreApplication.translate("MainWindow", "Sync now"))
+        self.button.setObjectName("syncButton")
+        self.button.setAccessibleName(QCoreApplication.translate("MainWindow", "Sync now"))
+        self.button.clicked.connect(self._button_clicked)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.button)
+
+        sync.started.connect(self._started)
+        sync.progressed.connect(self._progressed)
+        sync.finished.connect(self._finished)
+        sync.failed.connect(self._failed)
+        runner.changed.connect(self._changed)
+
+    def refresh(self) -> None:
+        """Read the status again (on the storage thread) and show it when it arrives."""
+        self._runner.submit(self._read, self._status_arrived)
+
+    def _changed(self, _changes: ChangeSet) -> None:
+        self.refresh()
+
+    def _status_arrived(self, status: SyncStatus) -> None:
+        self.status = status
+        self._show()
+        self.status_read.emit(status)
+
+    def _button_clicked(self) -> None:
+        if self.status is None or not self.status.connected:
+            self.connect_requested.emit()
+        else:
+            self._sync.sync_now()
+
+    # -- a sync round ------------------------------------------------------------------------
+
+    def _started(self) -> None:
+        self._stage = QCoreApplication.translate("MainWindow", SYNCING)
+        self.button.setEnabled(False)
+        self._show()
+
+    def _progressed(self, stage: str, done: int, total: int) -> None:
+        self._waiting = (stage, done, total)
+        if not self._progress_timer.isActive():
+            self._show_waiting_progress()
+
+    def _show_waiting_progress(self) -> None:
+        """Shows the latest progress, then waits a moment; what arrives meanwhile is kept
+        (only the latest) and shown when the moment is over."""
+        if self._waiting is None:
+            return
+        self._stage = progress_text(*self._waiting)
+        self._waiting = None
+        self._show()
+        self._progress_timer.start()
+
+    def _ended(self, error: BaseException | None) -> None:
+        self._error = error
+        self._stage = ""
+        self._waiting = None
+        self._progress_timer.stop()
+        self.button.setEnabled(True)
+
+    def _finished(self, _report: object) -> None:
+        self._ended(None)
+        self.refresh()
+
+    def _failed(self, error: BaseException) -> None:
+        self._ended(error)
+        if isinstance(error, SyncError) and error.problem is SyncProblem.AUTH:
+            self.connect_requested.emit()
+        self.refresh()
+
+    # -- the line ----------------------------------------------------------------------------
+
+    def _show(self) -> None:
+        status = self.status
+        if status is None:
+            return
+        if not status.connected:
+            text = QCoreApplication.translate(
+                "MainWindow", "Working on this computer only (not connected to a server)"
+            )
+        elif self._stage:
+            text = self._stage
+        else:
+            text = " · ".join(self._parts(status))
+        self.label.setText(text)
+        warning = QCoreApplication.translate(
+            "MainWindow",
+            "The connection to the server is not encrypted: use it only on a trusted network.",
+        )
+        self.label.setToolTip(warning if status.unencrypted else "")
+
+    def _parts(self, status: SyncStatus) -> list[str]:
+        error = self._error
+        if error is None:
+            parts = [QCoreApplication.translate("MainWindow", "Online")]
+        elif is_offline(error):
+            parts = [QCoreApplication.translate("MainWindow", "Offline")]
+        else:
+            parts = [describe_error(error)]
+        if status.unencrypted:
+            parts.append(QCoreApplication.translate("MainWindow", "not encrypted"))
+        if status.last_success is not None:
+            when = local_datetime(status.last_success).strftime("%m-%d %H:%M")
+            parts.append(
+                QCoreApplication.translate("MainWindow", "last synced %1").replace("%1", when)
+            )
+        parts.append(
+            QCoreApplication.translate("MainWindow", "%n change(s) waiting", "", status.pending)
+        )
+        if status.conflicts:
+            parts.append(
+                QCoreApplication.translate("MainWindow", "%n conflict(s)", "", status.conflicts)
+            )
+        return parts

@@ -71,30 +71,41 @@ REFRESH_ALL_FROM = 20_000
 
 
 def refresh_customers(session: Executor, customer_ids: Iterable[str] | None) -> int:
-    """Recompose and store the search text and index entries of these customers (None: all).
+    """Recompose the search text of these customers (None: all) and store it, with its index
+    entries, where it differs from the stored one. Returns how many texts changed.
 
-    Returns how many customers were refreshed. Customers that no longer exist are skipped.
+    Comparing first makes a full sync of what the device already has cost reads only.
+    Customers that no longer exist are skipped.
     """
     driver = sqlite_connection(session)
-    if customer_ids is not None:
-        ids = sorted(set(customer_ids))
-        if not ids:
-            return 0
-        if len(ids) < REFRESH_ALL_FROM:
-            pairs = []
-            for start in range(0, len(ids), REFRESH_CHUNK):
-                pairs += _composed(driver, ids[start : start + REFRESH_CHUNK])
-            _store_texts(driver, pairs)
-            index_customers(session, pairs)
-            return len(pairs)
-    pairs = _composed(driver, None)
-    _store_texts(driver, pairs)
-    rebuild(session)
-    return len(pairs)
+    ids = None if customer_ids is None else sorted(set(customer_ids))
+    if ids is not None and len(ids) >= REFRESH_ALL_FROM:
+        ids = None
+    if ids is None:
+        composed = _composed(driver, None)
+    else:
+        composed = []
+        for start in range(0, len(ids), REFRESH_CHUNK):
+            composed += _composed(driver, ids[start : start + REFRESH_CHUNK])
+    changed = [(customer_id, new) for customer_id, new, old in composed if new != old]
+    _store_texts(driver, changed)
+    if ids is None and len(changed) >= REFRESH_ALL_FROM:
+        rebuild(session)
+        return len(changed)
+    if ids is None:
+        forget_missing(driver)
+    index_customers(session, changed)
+    return len(changed)
 
 
-def _composed(driver: Any, ids: list[str] | None) -> list[tuple[str, str]]:
-    """(id, search text) of these customers (None: all), from their rows as stored now."""
+def forget_missing(driver: Any) -> None:
+    """Take out the index entries of customers no longer in the table."""
+    for table in (TRIGRAM_TABLE, GRAM_TABLE):
+        driver.execute(f"DELETE FROM {table} WHERE rowid NOT IN (SELECT search_key FROM customers)")
+
+
+def _composed(driver: Any, ids: list[str] | None) -> list[tuple[str, str, str]]:
+    """(id, search text composed now, search text stored) of these customers (None: all)."""
     where, parameters = "", ids or []
     if ids is not None:
         where = f" WHERE {{}} IN ({', '.join('?' * len(ids))})"
@@ -110,7 +121,8 @@ def _composed(driver: Any, ids: list[str] | None) -> list[tuple[str, str]]:
     ):
         identifiers[row[0]].append(row[1])
     own = driver.execute(
-        "SELECT id, name, short_name, email, phone, phone2 FROM customers" + where.format("id"),
+        "SELECT id, name, short_name, email, phone, phone2, search_text FROM customers"
+        + where.format("id"),
         parameters,
     )
     return [
@@ -124,8 +136,9 @@ def _composed(driver: Any, ids: list[str] | None) -> list[tuple[str, str]]:
                 contacts.get(customer_id, ()),
                 identifiers.get(customer_id, ()),
             ),
+            stored,
         )
-        for customer_id, name, short_name, email, phone, phone2 in own
+        for customer_id, name, short_name, email, phone, phone2, stored in own
     ]
 
 

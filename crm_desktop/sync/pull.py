@@ -12,7 +12,10 @@ comes into view arrives whole, children included, however old their last change 
 
 A full resync (first sync, a truncated table, a database restored from a backup, a log trimmed
 past the cursor) replaces the device's copy, keeping its outbox: changes not yet pushed stay.
-Rows received and the new cursor are written in one local transaction. A received row pointing
+It streams: a few thousand rows are read and committed at a time, so memory stays flat and the
+user's saves go through while it runs; the cursor is kept only in the last transaction, once
+everything is in. An incremental pull (what changed since the cursor) is written with its new
+cursor in one local transaction. A received row pointing
 at something the user may not see never stops it (sync/references.py).
 """
 
@@ -30,7 +33,6 @@ from sqlalchemy import select
 from crm_desktop.models.entities import CUSTOMER_CHILDREN, ENTITIES, Customer, OutboxEntry
 from crm_desktop.models.search_keys import search_key
 from crm_desktop.storage import search_index
-from crm_desktop.storage.bulk import bulk_load
 from crm_desktop.storage.store import Store, sqlite_connection
 from crm_desktop.storage.values import to_sqlite
 from crm_desktop.sync import references
@@ -48,9 +50,9 @@ EPOCH_KEY = "sync_epoch"
 SCOPE_KEY = "sync_scope"
 # Parents before children, so every reference points at a row that is already there.
 ORDER = tuple(ENTITIES)
+# Rows a full sync reads and commits at a time: a user's save waits for one batch at most.
 FETCH_BATCH = 5000
-# From this many rows a pull is written like a bulk load (see storage/bulk.py).
-BULK_LOAD_FROM = 20_000
+SEARCH_BATCH = 5000
 Progress = Callable[[str, int, int], None]
 
 
@@ -80,7 +82,11 @@ def pull(
     own_transactions: Iterable[str] = (),
 ) -> PullReport:
     """`own_transactions`: this device's push transactions, whose changes it has already."""
-    delta = _read_server(store, connection, set(refetch), progress, sorted(own_transactions))
+    delta = _read_server(
+        store, connection, set(refetch), progress, sorted(own_transactions), before_local_commit
+    )
+    if isinstance(delta, PullReport):  # a full sync, already written as it streamed in
+        return delta
     report = PullReport(full=delta.full)
     report.received = sum(len(rows) for rows in delta.rows.values())
     report.removed = _apply_locally(store, delta, before_local_commit)
@@ -96,7 +102,8 @@ def _read_server(
     refetch: set[tuple[str, str]],
     progress: Progress | None,
     own_transactions: list[str] | None = None,
-) -> _Delta:
+    before_local_commit: Callable[[], None] | None = None,
+) -> _Delta | PullReport:
     cursor, seen_epoch = store.setting(CURSOR_KEY), store.setting(EPOCH_KEY)
     seen_scope = store.setting(SCOPE_KEY)
     with connection.transaction():
@@ -138,8 +145,8 @@ def _read_server(
             for entity, row_id in refetch:
                 wanted[entity].add(row_id)
         if full:
-            rows = {entity: _fetch(connection, entity, None, progress) for entity in ORDER}
-            return _Delta(True, snapshot, epoch, rows, {}, scope)
+            cursor_values = (snapshot, epoch, scope)
+            return _stream_full(store, connection, cursor_values, progress, before_local_commit)
         rows, missing = {}, {}
         for entity in ORDER:
             ids = wanted.get(entity)
@@ -197,41 +204,128 @@ def _add_arriving_children(
         rows.setdefault(entity, []).extend(row for row in extra if row[0] not in known)
 
 
+# -- a full sync, streamed -----------------------------------------------------------------------
+
+
+def _stream_full(
+    store: Store,
+    connection: psycopg.Connection,
+    cursor_values: tuple[str, str, str],
+    progress: Progress | None,
+    before_local_commit: Callable[[], None] | None,
+) -> PullReport:
+    """Everything the user sees, a few thousand rows at a time, each batch committed on its own
+    so that the user's saves go through meanwhile and memory stays flat. The device's copy is
+    complete (rows it should no longer hold removed) and the cursor kept only in the last
+    transaction: a sync cut short starts over, and never leaves the cursor past rows not in.
+    """
+    report = PullReport(full=True)
+    received: dict[str, set[str]] = {entity: set() for entity in ORDER}
+    for entity in ORDER:
+        statement = sql.SQL("SELECT {} FROM {}").format(
+            sql.SQL(", ").join(sql.SQL(e) for e in server_select_list(entity)),
+            sql.Identifier(entity),
+        )
+        # A server-side cursor: the server sends a batch when asked, not the whole table.
+        with connection.cursor(name=f"crm_pull_{entity}") as cursor:
+            cursor.execute(statement)
+            while rows := cursor.fetchmany(FETCH_BATCH):
+                _apply_batch(store, entity, rows)
+                received[entity].update(row[0] for row in rows)
+                report.received += len(rows)
+                if progress is not None:
+                    progress(f"pull:{entity}", len(received[entity]), 0)
+    customers = sorted(received["customers"])
+    for start in range(0, len(customers), SEARCH_BATCH):
+        with store.write() as session:
+            search_index.refresh_customers(session, customers[start : start + SEARCH_BATCH])
+        if progress is not None:
+            progress("pull:search", min(start + SEARCH_BATCH, len(customers)), len(customers))
+    with store.write() as session:
+        driver = sqlite_connection(session)
+        driver.execute("PRAGMA defer_foreign_keys = ON")
+        pending = _pending_outbox(session)
+        stamps = _deleted_stamps(driver, pending)
+        affected = _customers_losing_children(driver, received, pending)
+        report.removed = _remove_all_but(driver, received, pending)
+        _reapply_pending(driver, pending, stamps)
+        if report.removed:
+            references.settle(driver, ORDER, None)
+            search_index.forget_missing(driver)
+            search_index.refresh_customers(session, affected)
+        _keep_cursor(driver, *cursor_values)
+        if before_local_commit is not None:
+            before_local_commit()
+    return report
+
+
+def _apply_batch(store: Store, entity: str, rows: list[tuple]) -> None:
+    """One batch of a full sync in a transaction of its own, the device's unsent changes to
+    those rows kept on top, references to rows the user may not see settled."""
+    ids = [row[0] for row in rows]
+    with store.write() as session:
+        driver = sqlite_connection(session)
+        driver.execute("PRAGMA defer_foreign_keys = ON")
+        pending = list(
+            session.scalars(
+                select(OutboxEntry)
+                .where(OutboxEntry.entity == entity, OutboxEntry.row_id.in_(ids))
+                .order_by(OutboxEntry.seq)
+            )
+        )
+        stamps = _deleted_stamps(driver, pending)
+        _upsert(driver, entity, rows)
+        _reapply_pending(driver, pending, stamps)
+        references.settle(driver, ORDER, {entity: set(ids)})
+
+
+def _customers_losing_children(
+    driver: Any, received: dict[str, set[str]], pending: list[OutboxEntry]
+) -> set[str]:
+    """Customers whose contacts or identifiers the full sync is about to remove: their search
+    text changes."""
+    keep = {(e.entity, e.row_id) for e in pending if e.op == "insert"}
+    affected: set[str] = set()
+    for entity in ("contacts", "customer_identifiers"):
+        for row_id, customer_id in driver.execute(f"SELECT id, customer_id FROM {entity}"):
+            if row_id not in received[entity] and (entity, row_id) not in keep:
+                affected.add(customer_id)
+    return affected
+
+
+def _keep_cursor(driver: Any, snapshot: str, epoch: str, scope: str) -> None:
+    driver.execute(
+        "INSERT INTO local_settings (key, value) VALUES (?, ?), (?, ?), (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (CURSOR_KEY, snapshot, EPOCH_KEY, epoch, SCOPE_KEY, scope),
+    )
+
+
 # -- writing the device ------------------------------------------------------------------------
 
 
 def _apply_locally(
     store: Store, delta: _Delta, before_local_commit: Callable[[], None] | None
 ) -> int:
-    removed = 0
+    """An incremental pull (what changed since the cursor) in one transaction."""
     with store.write() as session:
         driver = sqlite_connection(session)
         # References are checked at commit: a pulled batch may name rows later in the batch.
         driver.execute("PRAGMA defer_foreign_keys = ON")
         pending = _pending_outbox(session)
         stamps = _deleted_stamps(driver, pending)
-        if delta.full:
-            removed += _remove_all_but(driver, delta.rows, pending)
-        else:
-            removed += _remove_missing(driver, delta.missing)
+        removed = _remove_missing(driver, delta.missing)
         touched_customers: set[str] = set()
-        received = sum(len(rows) for rows in delta.rows.values())
-        with bulk_load(session, ORDER, enabled=received >= BULK_LOAD_FROM):
-            for entity in ORDER:
-                rows = delta.rows.get(entity)
-                if rows:
-                    _upsert(driver, entity, rows)
-                    touched_customers |= _customers_of(entity, rows)
+        for entity in ORDER:
+            rows = delta.rows.get(entity)
+            if rows:
+                _upsert(driver, entity, rows)
+                touched_customers |= _customers_of(entity, rows)
         _reapply_pending(driver, pending, stamps)
         received_ids = {entity: {row[0] for row in rows} for entity, rows in delta.rows.items()}
-        whole = delta.full or removed > 0
-        references.settle(driver, ORDER, None if whole else received_ids)
-        search_index.refresh_customers(session, None if delta.full else touched_customers)
-        driver.execute(
-            "INSERT INTO local_settings (key, value) VALUES (?, ?), (?, ?), (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (CURSOR_KEY, delta.snapshot, EPOCH_KEY, delta.epoch, SCOPE_KEY, delta.scope),
-        )
+        references.settle(driver, ORDER, None if removed > 0 else received_ids)
+        search_index.refresh_customers(session, touched_customers)
+        _keep_cursor(driver, delta.snapshot, delta.epoch, delta.scope)
         if before_local_commit is not None:
             before_local_commit()
     return removed
@@ -245,7 +339,13 @@ def _upsert(driver: Any, entity: str, rows: list[tuple]) -> None:
     columns = synced_columns(entity)
     names = ", ".join(columns)
     marks = ", ".join("?" * len(columns))
-    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+    changing = [c for c in columns if c != "id"]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in changing)
+    # A row that arrives as the device has it is left alone: no write, no index updates (a
+    # full sync brings back everything, most of it unchanged).
+    updates += " WHERE ({}) IS NOT ({})".format(
+        ", ".join(f"{entity}.{c}" for c in changing), ", ".join(f"excluded.{c}" for c in changing)
+    )
     if entity == "customers":
         # Derived locally: search_text is filled in by search_index, search_key from the id.
         statement = (
@@ -296,14 +396,14 @@ def _delete_where(driver: Any, table: str, column: str, values: list[str]) -> in
     return removed
 
 
-def _remove_all_but(driver: Any, rows: dict[str, list[tuple]], pending: list[OutboxEntry]) -> int:
+def _remove_all_but(driver: Any, received: dict[str, set[str]], pending: list[OutboxEntry]) -> int:
     """Full resync: drop every local row the server didn't send, except unpushed new ones."""
     removed = 0
     unpushed = {(e.entity, e.row_id) for e in pending if e.op == "insert"}
     driver.execute("CREATE TEMP TABLE IF NOT EXISTS sync_keep (entity TEXT, id TEXT)")
     driver.execute("DELETE FROM sync_keep")
     for entity in ORDER:
-        keep = [(entity, row[0]) for row in rows.get(entity, [])]
+        keep = [(entity, row_id) for row_id in received.get(entity, ())]
         keep += [key for key in unpushed if key[0] == entity]
         driver.executemany("INSERT INTO sync_keep VALUES (?, ?)", keep)
     driver.execute("CREATE INDEX IF NOT EXISTS temp.ix_sync_keep ON sync_keep (entity, id)")

@@ -1,7 +1,10 @@
 """Push: send the outbox to the server, change by change, exactly once.
 
 Each outbox entry is applied in its own savepoint and its result is written to `sync_pushes`
-under (device, seq) in the same server transaction. A retry after a dropped connection, a lost
+under (device, seq) in the same server transaction. New records of one table that follow each
+other in the outbox (an import's) go as one INSERT of up to a thousand rows, which the server
+checks row by row as it would one by one; if it refuses that statement, they are applied one
+by one, so only the refused record is refused. A retry after a dropped connection, a lost
 acknowledgement or a killed process finds the receipt and takes the result from it instead of
 applying the change again. An entry leaves the outbox only with its result, in one local
 transaction that also records any conflict the result reports.
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import psycopg
@@ -35,7 +38,16 @@ from crm_desktop.storage.store import Store, sqlite_connection
 from crm_desktop.storage.values import to_sqlite
 from crm_desktop.sync.codec import canonical, from_json, synced_columns, to_server
 
-BATCH = 500
+BATCH = 2000
+# New records sent in one INSERT: the statement's row-level security checks and round trip
+# are paid once, not per record (about 0.15 ms a record instead of 1.5 ms).
+MAX_RUN = 1000
+# What the server says when it will not take a change: the change is refused, not the push.
+REFUSALS = (
+    psycopg.errors.DataError,
+    psycopg.errors.IntegrityError,
+    psycopg.errors.InsufficientPrivilege,
+)
 # The highest outbox seq whose result was recorded (and the entry removed) on this device.
 PUSHED_THROUGH_KEY = "sync_pushed_through"
 Progress = Callable[[str, int, int], None]
@@ -202,7 +214,21 @@ def _send(
         # the server's stamp for it), so a later entry's base can be read in server time.
         stamped: dict[tuple[str, str], tuple[Any, Any]] = {}
         written: list[tuple[str, int, Jsonb]] = []
-        for entry in entries:
+        runs = _insert_runs(entries, receipts)
+        for position, entry in enumerate(entries):
+            run = runs.get(position)
+            if run is not None:
+                applied = _apply_run(connection, run)
+                if applied is not None:
+                    for member, result in zip(run, applied, strict=True):
+                        result["entry"] = _entry_key(member)
+                        if "updated_at" in result:
+                            stamped[(member.entity, member.row_id)] = (
+                                canonical(member.made_at),
+                                result["updated_at"],
+                            )
+                        written.append((device, member.seq, Jsonb(result)))
+                        receipts[member.seq] = result
             if entry.seq in receipts:
                 # A receipt for another change under this number would drop this one unseen.
                 key = receipts[entry.seq].get("entry")
@@ -217,11 +243,7 @@ def _send(
                     result = _apply(connection, entry, (stamps or {}).get(entry.seq), stamped)
             except psycopg.errors.QueryCanceled:
                 raise
-            except (
-                psycopg.errors.DataError,
-                psycopg.errors.IntegrityError,
-                psycopg.errors.InsufficientPrivilege,
-            ) as error:
+            except REFUSALS as error:
                 result = {"status": "refused", "reason": error.diag.message_primary or str(error)}
             result["entry"] = _entry_key(entry)
             if "updated_at" in result:
@@ -238,6 +260,79 @@ def _send(
                     "INSERT INTO sync_pushes (device_id, seq, result) VALUES (%s, %s, %s)", written
                 )
     return receipts
+
+
+def _insert_runs(
+    entries: list[OutboxEntry], receipts: dict[int, Any]
+) -> dict[int, list[OutboxEntry]]:
+    """Runs of consecutive new records of one table, with the same columns and no receipt yet,
+    by the position of their first entry: each run goes to the server as one statement."""
+    runs: dict[int, list[OutboxEntry]] = {}
+    start = 0
+    while start < len(entries):
+        first = entries[start]
+        end = start + 1
+        if first.op == "insert" and first.entity in ENTITIES and first.seq not in receipts:
+            shape = set(first.changes)
+            while (
+                end < len(entries)
+                and end - start < MAX_RUN
+                and entries[end].op == "insert"
+                and entries[end].entity == first.entity
+                and entries[end].seq not in receipts
+                and set(entries[end].changes) == shape
+            ):
+                end += 1
+        if end - start > 1:
+            runs[start] = entries[start:end]
+        start = end
+    return runs
+
+
+def _apply_run(
+    connection: psycopg.Connection, run: list[OutboxEntry]
+) -> list[dict[str, Any]] | None:
+    """Insert a run of new records in one statement; their results in order, or None if the
+    server refused the statement (the caller then applies them one by one, so that only the
+    refused record is refused)."""
+    entity = run[0].entity
+    columns = set(synced_columns(entity)) - AUDIT_COLUMNS
+    names = [name for name in run[0].changes if name in columns]
+    # One parameter whatever the run's length: the rows as a JSON array, which the server
+    # turns into rows of the table's own type (each value through its column type's input).
+    rows = [
+        {
+            **{name: _json_ready(from_json(entity, name, entry.changes[name])) for name in names},
+            "id": entry.row_id,
+        }
+        for entry in run
+    ]
+    listed = sql.SQL(", ").join(map(sql.Identifier, [*names, "id"]))
+    statement = sql.SQL(
+        "INSERT INTO {table} ({columns}) SELECT {columns} FROM jsonb_populate_recordset("
+        "NULL::{table}, %s) ON CONFLICT (id) DO NOTHING RETURNING id, updated_at"
+    ).format(table=sql.Identifier(entity), columns=listed)
+    try:
+        with connection.transaction():
+            returned = connection.execute(statement, (Jsonb(rows),))
+            stamps = {str(row_id): canonical(stamp) for row_id, stamp in returned.fetchall()}
+    except psycopg.errors.QueryCanceled:
+        raise
+    except REFUSALS:
+        return None
+    results: list[dict[str, Any]] = []
+    for entry in run:
+        result: dict[str, Any] = {"status": "applied"}
+        if entry.row_id in stamps:  # not there: the record existed already (DO NOTHING)
+            result["updated_at"] = stamps[entry.row_id]
+        results.append(result)
+    return results
+
+
+def _json_ready(value: Any) -> Any:
+    """A local value as JSON the server reads back exactly: times with their UTC offset."""
+    value = to_server(value)
+    return value.isoformat() if isinstance(value, datetime | date) else value
 
 
 def _apply(

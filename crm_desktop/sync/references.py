@@ -20,8 +20,8 @@ from crm_desktop.models.entities import ENTITIES
 from crm_desktop.storage.values import to_sqlite
 
 KIND = "unreachable"
-# Past this many received rows of a table, one pass over the whole table beats an IN list.
-WHOLE_TABLE_FROM = 500
+# Received rows checked per statement (SQLite limits the parameters of one).
+IN_LIST = 500
 
 
 @dataclass(frozen=True)
@@ -71,12 +71,16 @@ def _dangling(driver: Any, reference: Reference, ids: set[str] | None) -> list[t
         f" WHERE c.{reference.column} IS NOT NULL"
         f" AND NOT EXISTS (SELECT 1 FROM {reference.target} p WHERE p.id = c.{reference.column})"
     )
-    if ids is None or len(ids) >= WHOLE_TABLE_FROM:
+    if ids is None:
         return driver.execute(query).fetchall()
     wanted = sorted(ids)
-    return driver.execute(
-        query + f" AND c.id IN ({', '.join('?' * len(wanted))})", wanted
-    ).fetchall()
+    found: list[tuple[str, str]] = []
+    for start in range(0, len(wanted), IN_LIST):
+        part = wanted[start : start + IN_LIST]
+        found += driver.execute(
+            query + f" AND c.id IN ({', '.join('?' * len(part))})", part
+        ).fetchall()
+    return found
 
 
 def _record(driver: Any, reference: Reference, row_id: str, target_id: str) -> None:

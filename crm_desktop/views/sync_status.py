@@ -36,6 +36,8 @@ PROGRESS_EVERY_MS = 250  # the progress line changes at most this often
 
 SENDING = T("MainWindow", "Sending changes")
 SYNCING = T("MainWindow", "Syncing…")  # a stage without a name of its own
+# "pull:search": a first sync making the received customers searchable.
+INDEXING = T("MainWindow", "Preparing search")
 # "pull:<entity>": the rows of one table arriving from the server.
 RECEIVING: dict[str, str] = {
     "users": T("MainWindow", "Receiving users"),
@@ -60,7 +62,12 @@ def progress_text(stage: str, done: int, total: int) -> str:
     m". Numbers are grouped the way the language in use groups them.
     """
     entity = stage.removeprefix("pull:") if stage.startswith("pull:") else ""
-    name = SENDING if stage == "push" else RECEIVING.get(entity, SYNCING)
+    if stage == "push":
+        name = SENDING
+    elif stage == "pull:search":
+        name = INDEXING
+    else:
+        name = RECEIVING.get(entity, SYNCING)
     locale = QLocale()
     template = DONE_OF_TOTAL if total > 0 else DONE_SO_FAR
     return QCoreApplication.translate("MainWindow", template).format(

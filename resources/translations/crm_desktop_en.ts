@@ -350,12 +350,12 @@
 <context>
     <name>ConnectDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/connect_dialog.py" line="+35"/>
+        <location filename="../../crm_desktop/views/connect_dialog.py" line="+48"/>
         <source>Connect to the server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>The server&apos;s name or address, with its port and database if they are not the usual ones: crm.example.com, crm.example.com:5433/crm, [::1]:5432. Without a database, crm is used. A postgresql:// address works too.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -434,7 +434,7 @@
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+80"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+77"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -494,12 +494,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+15"/>
         <source>This customer was deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+5"/>
         <source>not graded</source>
         <translation type="unfinished"></translation>
     </message>
@@ -537,7 +537,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <location line="+1"/>
         <source>Pick a date</source>
         <translation type="unfinished"></translation>
@@ -888,7 +888,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+56"/>
+        <location filename="../../crm_desktop/views/record_tabs.py" line="+40"/>
         <source>Customers</source>
         <translation type="unfinished"></translation>
     </message>
@@ -908,12 +908,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+51"/>
         <source>Customers — CRM</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location filename="../../crm_desktop/views/search_box.py" line="+22"/>
         <source>Search</source>
         <translation type="unfinished"></translation>
     </message>
@@ -923,39 +923,38 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+28"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
-        <location line="+55"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+80"/>
         <source>New customer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-51"/>
+        <location line="-32"/>
         <source>Open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+123"/>
+        <location line="+97"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-119"/>
+        <location line="-93"/>
         <source>Undo delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location filename="../../crm_desktop/views/search_box.py" line="+11"/>
         <source>Find</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+12"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -970,23 +969,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+261"/>
+        <location filename="../../crm_desktop/views/language_menu.py" line="+20"/>
+        <location line="+14"/>
         <source>Language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-259"/>
+        <location line="-11"/>
         <source>Same as the system</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+25"/>
         <source>New task</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+24"/>
         <source>Counting…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -999,7 +998,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+64"/>
+        <location filename="extra_sources.py" line="+9"/>
         <source>Delete %n record(s)? You can undo this right after.</source>
         <translation>
             <numerusform>Delete %n record? You can undo this right after.</numerusform>
@@ -1007,7 +1006,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+17"/>
+        <location line="+1"/>
         <source>Deleted %n record(s).</source>
         <translation>
             <numerusform>Deleted %n record.</numerusform>
@@ -1015,12 +1014,12 @@
         </translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+94"/>
         <source>Restored.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location filename="../../crm_desktop/views/sync_status.py" line="+136"/>
         <source>Sync status</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1031,43 +1030,98 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
-        <location line="+35"/>
+        <location filename="../../crm_desktop/views/server_menu.py" line="+43"/>
+        <location line="+9"/>
         <source>Conflicts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-32"/>
+        <location line="-13"/>
         <source>Connect to a server…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-6"/>
         <source>S&amp;erver</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location filename="../../crm_desktop/views/sync_status.py" line="-101"/>
         <source>Syncing…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>Sending changes… %1 of %2</source>
+        <location line="-1"/>
+        <source>Sending changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>Receiving… %1 records</source>
+        <source>Preparing search</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+3"/>
+        <source>Receiving users</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receiving customers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receiving ID numbers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receiving contacts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receiving products</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receiving opportunities</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receiving opportunity lines</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receiving tasks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receiving follow-ups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{stage}: {done} of {total}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{stage}: {done}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+162"/>
         <source>Working on this computer only (not connected to a server)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+17"/>
         <source>Online</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1087,7 +1141,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+1"/>
+        <location filename="extra_sources.py" line="+1"/>
         <source>%n change(s) waiting</source>
         <translation>
             <numerusform>%n change waiting</numerusform>
@@ -1095,7 +1149,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
+        <location line="+1"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>%n conflict</numerusform>
@@ -1103,12 +1157,12 @@
         </translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location filename="../../crm_desktop/views/sync_status.py" line="-19"/>
         <source>The connection to the server is not encrypted: use it only on a trusted network.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location filename="../../crm_desktop/views/language_menu.py" line="+12"/>
         <source>The new language is used from the next start of the program.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1229,17 +1283,16 @@
 <context>
     <name>Runner</name>
     <message>
-        <location filename="../../crm_desktop/views/runner.py" line="+135"/>
+        <location filename="../../crm_desktop/views/runner.py" line="+141"/>
         <source>Something went wrong and was not saved; details are in the log file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+79"/>
+        <location filename="../../crm_desktop/cli.py" line="+82"/>
         <source>Something went wrong and the log file could not be written.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
         <location filename="../../crm_desktop/views/runner.py" line="+3"/>
         <source>Something went wrong and was not saved; details are in the log file {path}.</source>
         <translation type="unfinished"></translation>
@@ -1270,6 +1323,11 @@
     <message>
         <location line="+1"/>
         <source>The data in {path} was made by a newer version of this program; please upgrade it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/storage/store.py" line="+31"/>
+        <source>The data in {path} could not be updated for this version and was left as it was; a copy made before the update is in {backup}.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1329,12 +1387,12 @@
 <context>
     <name>Transfer</name>
     <message>
-        <location filename="../../crm_desktop/transfer/cells.py" line="+17"/>
+        <location filename="../../crm_desktop/transfer/cells.py" line="+18"/>
         <source>“{value}” is not an identifier; write kind:number, for example licence_plate:粤B12345.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/importing.py" line="+25"/>
+        <location filename="../../crm_desktop/transfer/importing.py" line="+30"/>
         <source>The file has a column “{column}” that a {entity} record does not have; use: {allowed}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1364,7 +1422,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+20"/>
         <source>Imported {created} new {entity} records, updated {updated}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1408,6 +1466,16 @@
         <source>The file {path} is not an Excel .xlsx workbook.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../crm_desktop/commands/export.py" line="+17"/>
+        <source>Exporting {entity} records: {done} of {total}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/import_.py" line="+21"/>
+        <source>Checking and importing {entity} records: {done} of {total}</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>UpgradeWindow</name>
@@ -1431,7 +1499,7 @@ A backup copy is made first. On a large database this can take a minute; please 
 <context>
     <name>Validation</name>
     <message>
-        <location filename="../../crm_desktop/models/phones.py" line="+25"/>
+        <location filename="../../crm_desktop/models/phones.py" line="+29"/>
         <source>“{value}” is not a phone number.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1506,7 +1574,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+41"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+47"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation type="unfinished"></translation>
     </message>

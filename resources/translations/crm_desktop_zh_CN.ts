@@ -350,12 +350,12 @@
 <context>
     <name>ConnectDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/connect_dialog.py" line="+35"/>
+        <location filename="../../crm_desktop/views/connect_dialog.py" line="+48"/>
         <source>Connect to the server</source>
         <translation>连接服务器</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>The server&apos;s name or address, with its port and database if they are not the usual ones: crm.example.com, crm.example.com:5433/crm, [::1]:5432. Without a database, crm is used. A postgresql:// address works too.</source>
         <translation>服务器的名称或地址；端口或数据库不是通常的那个时请一并写上：crm.example.com、crm.example.com:5433/crm、[::1]:5432。未写数据库时使用 crm。也可以使用 postgresql:// 地址。</translation>
     </message>
@@ -434,7 +434,7 @@
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+80"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+77"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
@@ -494,12 +494,12 @@
         <translation>任务</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+15"/>
         <source>This customer was deleted.</source>
         <translation>该客户已被删除。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+5"/>
         <source>not graded</source>
         <translation>未分级</translation>
     </message>
@@ -537,7 +537,7 @@
         <translation>请先写年份，可加时间：2026-01-05 09:30</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <location line="+1"/>
         <source>Pick a date</source>
         <translation>选择日期</translation>
@@ -888,7 +888,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+56"/>
+        <location filename="../../crm_desktop/views/record_tabs.py" line="+40"/>
         <source>Customers</source>
         <translation>客户</translation>
     </message>
@@ -908,12 +908,12 @@
         <translation>任务</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+51"/>
         <source>Customers — CRM</source>
         <translation>客户 — CRM</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location filename="../../crm_desktop/views/search_box.py" line="+22"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
@@ -923,39 +923,38 @@
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+28"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <location line="+55"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+80"/>
         <source>New customer</source>
         <translation>新建客户</translation>
     </message>
     <message>
-        <location line="-51"/>
+        <location line="-32"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+123"/>
+        <location line="+97"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location line="-119"/>
+        <location line="-93"/>
         <source>Undo delete</source>
         <translation>撤销删除</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location filename="../../crm_desktop/views/search_box.py" line="+11"/>
         <source>Find</source>
         <translation>查找</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+12"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -970,23 +969,23 @@
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+261"/>
+        <location filename="../../crm_desktop/views/language_menu.py" line="+20"/>
+        <location line="+14"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location line="-259"/>
+        <location line="-11"/>
         <source>Same as the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+25"/>
         <source>New task</source>
         <translation>新建任务</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+24"/>
         <source>Counting…</source>
         <translation>正在计数…</translation>
     </message>
@@ -998,26 +997,26 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+64"/>
+        <location filename="extra_sources.py" line="+9"/>
         <source>Delete %n record(s)? You can undo this right after.</source>
         <translation>
             <numerusform>确定删除这 %n 条记录吗？删除后可以马上撤销。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+17"/>
+        <location line="+1"/>
         <source>Deleted %n record(s).</source>
         <translation>
             <numerusform>已删除 %n 条记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+94"/>
         <source>Restored.</source>
         <translation>已恢复。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location filename="../../crm_desktop/views/sync_status.py" line="+136"/>
         <source>Sync status</source>
         <translation>同步状态</translation>
     </message>
@@ -1028,43 +1027,98 @@
         <translation>立即同步</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <location line="+35"/>
+        <location filename="../../crm_desktop/views/server_menu.py" line="+43"/>
+        <location line="+9"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location line="-32"/>
+        <location line="-13"/>
         <source>Connect to a server…</source>
         <translation>连接服务器…</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-6"/>
         <source>S&amp;erver</source>
         <translation>服务器(&amp;E)</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location filename="../../crm_desktop/views/sync_status.py" line="-101"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>Sending changes… %1 of %2</source>
-        <translation>正在发送修改… 第 %1 条，共 %2 条</translation>
+        <location line="-1"/>
+        <source>Sending changes</source>
+        <translation>正在发送修改</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>Receiving… %1 records</source>
-        <translation>正在接收… %1 条记录</translation>
+        <source>Preparing search</source>
+        <translation>正在准备搜索</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+3"/>
+        <source>Receiving users</source>
+        <translation>正在接收用户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receiving customers</source>
+        <translation>正在接收客户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receiving ID numbers</source>
+        <translation>正在接收证件号码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receiving contacts</source>
+        <translation>正在接收联系人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receiving products</source>
+        <translation>正在接收产品</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receiving opportunities</source>
+        <translation>正在接收商机</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receiving opportunity lines</source>
+        <translation>正在接收商机明细</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receiving tasks</source>
+        <translation>正在接收任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receiving follow-ups</source>
+        <translation>正在接收跟进记录</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{stage}: {done} of {total}</source>
+        <translation>{stage}：{done} / {total} 条</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{stage}: {done}</source>
+        <translation>{stage}：{done} 条</translation>
+    </message>
+    <message>
+        <location line="+162"/>
         <source>Working on this computer only (not connected to a server)</source>
         <translation>仅在本机工作（未连接服务器）</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+17"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
@@ -1084,26 +1138,26 @@
         <translation>上次同步 %1</translation>
     </message>
     <message numerus="yes">
-        <location line="+1"/>
+        <location filename="extra_sources.py" line="+1"/>
         <source>%n change(s) waiting</source>
         <translation>
             <numerusform>%n 条修改待发送</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
+        <location line="+1"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>%n 个冲突</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location filename="../../crm_desktop/views/sync_status.py" line="-19"/>
         <source>The connection to the server is not encrypted: use it only on a trusted network.</source>
         <translation>与服务器的连接未加密：请仅在可信网络中使用。</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location filename="../../crm_desktop/views/language_menu.py" line="+12"/>
         <source>The new language is used from the next start of the program.</source>
         <translation>新的语言将在下次启动程序时生效。</translation>
     </message>
@@ -1224,17 +1278,16 @@
 <context>
     <name>Runner</name>
     <message>
-        <location filename="../../crm_desktop/views/runner.py" line="+135"/>
+        <location filename="../../crm_desktop/views/runner.py" line="+141"/>
         <source>Something went wrong and was not saved; details are in the log file.</source>
         <translation>出错了，内容没有保存；详细信息已记录在日志文件中。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+79"/>
+        <location filename="../../crm_desktop/cli.py" line="+82"/>
         <source>Something went wrong and the log file could not be written.</source>
         <translation>出了点问题，而且无法写入日志文件。</translation>
     </message>
     <message>
-        <location line="+3"/>
         <location filename="../../crm_desktop/views/runner.py" line="+3"/>
         <source>Something went wrong and was not saved; details are in the log file {path}.</source>
         <translation>出了点问题，内容未保存；详细信息见日志文件 {path}。</translation>
@@ -1266,6 +1319,11 @@
         <location line="+1"/>
         <source>The data in {path} was made by a newer version of this program; please upgrade it.</source>
         <translation>{path} 中的数据来自本程序的更新版本，请先升级本程序。</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/storage/store.py" line="+31"/>
+        <source>The data in {path} could not be updated for this version and was left as it was; a copy made before the update is in {backup}.</source>
+        <translation>无法将 {path} 中的数据更新到此版本，数据保持原样；更新前的备份在 {backup}。</translation>
     </message>
 </context>
 <context>
@@ -1324,12 +1382,12 @@
 <context>
     <name>Transfer</name>
     <message>
-        <location filename="../../crm_desktop/transfer/cells.py" line="+17"/>
+        <location filename="../../crm_desktop/transfer/cells.py" line="+18"/>
         <source>“{value}” is not an identifier; write kind:number, for example licence_plate:粤B12345.</source>
         <translation>“{value}”不是有效的证件号码；请写成 类型:号码，例如 licence_plate:粤B12345。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/importing.py" line="+25"/>
+        <location filename="../../crm_desktop/transfer/importing.py" line="+30"/>
         <source>The file has a column “{column}” that a {entity} record does not have; use: {allowed}.</source>
         <translation>文件中有“{column}”列，但{entity}记录没有这一项；可用的列：{allowed}。</translation>
     </message>
@@ -1359,7 +1417,7 @@
         <translation>{place} {line}：{reason}</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+20"/>
         <source>Imported {created} new {entity} records, updated {updated}.</source>
         <translation>已导入 {created} 条新的{entity}记录，更新 {updated} 条。</translation>
     </message>
@@ -1403,6 +1461,16 @@
         <source>The file {path} is not an Excel .xlsx workbook.</source>
         <translation>文件 {path} 不是 Excel .xlsx 工作簿。</translation>
     </message>
+    <message>
+        <location filename="../../crm_desktop/commands/export.py" line="+17"/>
+        <source>Exporting {entity} records: {done} of {total}</source>
+        <translation>正在导出{entity}记录：{done} / {total}</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/import_.py" line="+21"/>
+        <source>Checking and importing {entity} records: {done} of {total}</source>
+        <translation>正在检查并导入{entity}记录：{done} / {total}</translation>
+    </message>
 </context>
 <context>
     <name>UpgradeWindow</name>
@@ -1427,7 +1495,7 @@ A backup copy is made first. On a large database this can take a minute; please 
 <context>
     <name>Validation</name>
     <message>
-        <location filename="../../crm_desktop/models/phones.py" line="+25"/>
+        <location filename="../../crm_desktop/models/phones.py" line="+29"/>
         <source>“{value}” is not a phone number.</source>
         <translation>“{value}”不是有效的电话号码。</translation>
     </message>
@@ -1502,7 +1570,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>{field}含有控制字符（{code}），请删除。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+41"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+47"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation>找不到 ID 为 {id} 的{entity}（可能已被删除）。</translation>
     </message>

@@ -198,6 +198,7 @@ class PushWatcher:
         self.pushed: list[Pushed] = []
         self.waiting: Counter = Counter()  # the outbox as each push of this sync began
         real_apply, real_push = push._apply, engine.push
+        real_apply_run = push._apply_run
 
         def watched_apply(connection: psycopg.Connection, entry: OutboxEntry, *args: Any) -> Any:
             assert self.device is not None
@@ -220,6 +221,28 @@ class PushWatcher:
             self.pushed.append(Pushed(**seen, after=after, refused=result["status"] == "refused"))
             return result
 
+        def watched_apply_run(connection: psycopg.Connection, run: list[OutboxEntry]) -> Any:
+            # New records sent as one statement: each is met as if it came alone.
+            assert self.device is not None
+            seen = [
+                dict(
+                    device=self.device,
+                    entity=entry.entity,
+                    row_id=entry.row_id,
+                    op=entry.op,
+                    changes=dict(entry.changes),
+                    base=dict(entry.base),
+                    before=server_row_now(connection, entry.entity, entry.row_id),
+                )
+                for entry in run
+            ]
+            results = real_apply_run(connection, run)
+            if results is not None:  # else they come one by one through _apply
+                for entry, each in zip(run, seen, strict=True):
+                    after = server_row_now(connection, entry.entity, entry.row_id)
+                    self.pushed.append(Pushed(**each, after=after, refused=False))
+            return results
+
         def watched_push(store: Store, *args: Any) -> Any:
             with store.read() as session:
                 self.waiting.update(
@@ -229,6 +252,7 @@ class PushWatcher:
             return real_push(store, *args)
 
         monkeypatch.setattr(push, "_apply", watched_apply)
+        monkeypatch.setattr(push, "_apply_run", watched_apply_run)
         monkeypatch.setattr(engine, "push", watched_push)
 
     def sync(self, device: Device) -> None:

@@ -121,3 +121,7 @@ def test_numbers_are_grouped_the_way_the_language_groups_them(qapp: object) -> N
 
 def test_every_synced_table_has_words_for_its_rows_arriving() -> None:
     assert set(RECEIVING) == set(ENTITIES)
+
+
+def test_a_first_sync_says_when_it_prepares_search() -> None:
+    assert progress_text("pull:search", 5000, 100_000) == "Preparing search: 5,000 of 100,000"

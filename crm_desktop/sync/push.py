@@ -214,21 +214,24 @@ def _send(
         # the server's stamp for it), so a later entry's base can be read in server time.
         stamped: dict[tuple[str, str], tuple[Any, Any]] = {}
         written: list[tuple[int, dict[str, Any]]] = []
+
+        def answered(entry: OutboxEntry, result: dict[str, Any]) -> None:
+            result["entry"] = _entry_key(entry)
+            if "updated_at" in result:
+                stamped[(entry.entity, entry.row_id)] = (
+                    canonical(entry.made_at),
+                    result["updated_at"],
+                )
+            written.append((entry.seq, result))
+            receipts[entry.seq] = result
+
         runs = _insert_runs(entries, receipts)
         for position, entry in enumerate(entries):
             run = runs.get(position)
-            if run is not None:
-                applied = _apply_run(connection, run)
-                if applied is not None:
-                    for member, result in zip(run, applied, strict=True):
-                        result["entry"] = _entry_key(member)
-                        if "updated_at" in result:
-                            stamped[(member.entity, member.row_id)] = (
-                                canonical(member.made_at),
-                                result["updated_at"],
-                            )
-                        written.append((member.seq, result))
-                        receipts[member.seq] = result
+            applied = _apply_run(connection, run) if run is not None else None
+            if run is not None and applied is not None:
+                for member, result in zip(run, applied, strict=True):
+                    answered(member, result)
             if entry.seq in receipts:
                 # A receipt for another change under this number would drop this one unseen.
                 key = receipts[entry.seq].get("entry")
@@ -245,14 +248,7 @@ def _send(
                 raise
             except REFUSALS as error:
                 result = {"status": "refused", "reason": error.diag.message_primary or str(error)}
-            result["entry"] = _entry_key(entry)
-            if "updated_at" in result:
-                stamped[(entry.entity, entry.row_id)] = (
-                    canonical(entry.made_at),
-                    result["updated_at"],
-                )
-            written.append((entry.seq, result))
-            receipts[entry.seq] = result
+            answered(entry, result)
         # In the same transaction as the changes they answer for, in one round trip.
         if written:
             # One statement for the batch's receipts: a statement per receipt would pay the

@@ -202,16 +202,8 @@ class PushWatcher:
 
         def watched_apply(connection: psycopg.Connection, entry: OutboxEntry, *args: Any) -> Any:
             assert self.device is not None
-            before = server_row_now(connection, entry.entity, entry.row_id)
-            seen = dict(
-                device=self.device,
-                entity=entry.entity,
-                row_id=entry.row_id,
-                op=entry.op,
-                changes=dict(entry.changes),
-                base=dict(entry.base),
-                before=before,
-            )
+            seen = self.met(connection, entry)
+            before = seen["before"]
             try:
                 result = real_apply(connection, entry, *args)
             except psycopg.Error:  # the savepoint rolls back: the row is as it was
@@ -224,18 +216,7 @@ class PushWatcher:
         def watched_apply_run(connection: psycopg.Connection, run: list[OutboxEntry]) -> Any:
             # New records sent as one statement: each is met as if it came alone.
             assert self.device is not None
-            seen = [
-                dict(
-                    device=self.device,
-                    entity=entry.entity,
-                    row_id=entry.row_id,
-                    op=entry.op,
-                    changes=dict(entry.changes),
-                    base=dict(entry.base),
-                    before=server_row_now(connection, entry.entity, entry.row_id),
-                )
-                for entry in run
-            ]
+            seen = [self.met(connection, entry) for entry in run]
             results = real_apply_run(connection, run)
             if results is not None:  # else they come one by one through _apply
                 for entry, each in zip(run, seen, strict=True):
@@ -254,6 +235,18 @@ class PushWatcher:
         monkeypatch.setattr(push, "_apply", watched_apply)
         monkeypatch.setattr(push, "_apply_run", watched_apply_run)
         monkeypatch.setattr(engine, "push", watched_push)
+
+    def met(self, connection: psycopg.Connection, entry: OutboxEntry) -> dict[str, Any]:
+        """An entry as the server meets it, with its row just before."""
+        return dict(
+            device=self.device,
+            entity=entry.entity,
+            row_id=entry.row_id,
+            op=entry.op,
+            changes=dict(entry.changes),
+            base=dict(entry.base),
+            before=server_row_now(connection, entry.entity, entry.row_id),
+        )
 
     def sync(self, device: Device) -> None:
         """One sync of `device`: every entry in its outbox when the push starts must reach the

@@ -6,11 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from crm_desktop.commands.errors import UserError
-from crm_desktop.commands.progress import ProgressLine, progress_line
-from crm_desktop.models.fields import entity_label
+from crm_desktop.commands.progress import ProgressLine, records_progress_line
 from crm_desktop.profile import open_profile
 from crm_desktop.transfer import TRANSFER_ENTITIES, export_csv, export_csv_file, export_xlsx
 
@@ -36,9 +35,7 @@ def _progress_line(args: argparse.Namespace) -> ProgressLine | None:
     """Not while CSV rows scroll past on the same terminal."""
     if args.out is None and sys.stdout.isatty():
         return None
-    template = QCoreApplication.translate("Transfer", PROGRESS)
-    entity = entity_label(args.entity)
-    return progress_line(lambda done, total: template.format(entity=entity, done=done, total=total))
+    return records_progress_line(PROGRESS, args.entity)
 
 
 def run(args: argparse.Namespace) -> int:

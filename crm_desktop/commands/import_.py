@@ -10,11 +10,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from crm_desktop.commands.errors import UserError
-from crm_desktop.commands.progress import progress_line
-from crm_desktop.models.fields import entity_label
+from crm_desktop.commands.progress import records_progress_line
 from crm_desktop.profile import open_profile
 from crm_desktop.transfer import TRANSFER_ENTITIES, ImportFailed, TransferError, import_file
 
@@ -40,9 +39,7 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
 
 def run(args: argparse.Namespace) -> int:
     profile = open_profile(args.profile)
-    template = QCoreApplication.translate("Transfer", PROGRESS)
-    entity = entity_label(args.entity)
-    line = progress_line(lambda done, total: template.format(entity=entity, done=done, total=total))
+    line = records_progress_line(PROGRESS, args.entity)
     try:
         summary = import_file(
             profile.writer(), args.entity, args.file, update=args.update, progress=line

@@ -6,6 +6,10 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
+from PySide6.QtCore import QCoreApplication
+
+from crm_desktop.models.fields import entity_label
+
 
 class ProgressLine:
     """ "Exporting customer records: 2,000 of 100,000", rewritten in place; `finish` ends the
@@ -31,3 +35,11 @@ class ProgressLine:
 def progress_line(text: Callable[[str, str], str]) -> ProgressLine | None:
     """A progress line on stderr when a person watches it, never into a pipe or a log."""
     return ProgressLine(sys.stderr, text) if sys.stderr.isatty() else None
+
+
+def records_progress_line(template: str, entity: str) -> ProgressLine | None:
+    """A progress line worded by a "Transfer" `template` with {entity}, {done} and {total}
+    ("Exporting customer records: 2,000 of 100,000")."""
+    words = QCoreApplication.translate("Transfer", template)
+    label = entity_label(entity)
+    return progress_line(lambda done, total: words.format(entity=label, done=done, total=total))

@@ -65,7 +65,8 @@ class PullReport:
 
 @dataclass
 class _Delta:
-    full: bool
+    """What an incremental pull read (a full sync is written as it streams in)."""
+
     snapshot: str
     epoch: str
     rows: dict[str, list[tuple]]  # entity -> rows in synced_columns order, local types
@@ -87,7 +88,7 @@ def pull(
     )
     if isinstance(delta, PullReport):  # a full sync, already written as it streamed in
         return delta
-    report = PullReport(full=delta.full)
+    report = PullReport(full=False)
     report.received = sum(len(rows) for rows in delta.rows.values())
     report.removed = _apply_locally(store, delta, before_local_commit)
     return report
@@ -155,7 +156,7 @@ def _read_server(
                 got = {row[0] for row in rows[entity]}
                 missing[entity] = ids - got
         _add_arriving_children(store, connection, rows, progress)
-    return _Delta(False, snapshot, epoch, rows, missing, scope)
+    return _Delta(snapshot, epoch, rows, missing, scope)
 
 
 def _fetch(

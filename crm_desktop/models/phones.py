@@ -94,6 +94,12 @@ def display_phone(e164: str | None, region: str = DEFAULT_REGION) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+# A stored mainland landline (Beijing 10, the 2x cities, three-digit area codes), leaving out
+# service numbers (400, 800, 95xxx) and the 1010 carriers, whose national forms have no trunk 0.
+# Tests check it against phonenumbers' national format over every kind of valid number.
+_MAINLAND_LANDLINE = re.compile(r"\+86((?!400|800|95)(?:10[2-9]|2\d|[3-9]\d)\d{6,9})")
+
+
 def phone_search_keys(e164: str | None) -> list[str]:
     """Digit strings a user might type for this number: with the country code, and in the
     national form (trunk 0 included), so the start of either finds it ("86...", "138...")."""
@@ -106,6 +112,10 @@ def phone_search_keys(e164: str | None) -> list[str]:
         # Most numbers are these, and phonenumbers' parsing costs ~60 µs a number, which is
         # most of a first sync's search-text work at 100,000 customers.
         return [e164[1:], e164[3:]]
+    landline = _MAINLAND_LANDLINE.fullmatch(e164)
+    if landline is not None:
+        # An area code and number: nationally dialled with the trunk 0 in front.
+        return [e164[1:], "0" + landline.group(1)]
     keys = [_NOT_DIGITS.sub("", e164)]
     try:
         number = phonenumbers.parse(e164, None)

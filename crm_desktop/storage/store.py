@@ -22,6 +22,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.models.entities import LocalSetting
+from crm_desktop.storage import suspended_indexes
 from crm_desktop.storage.errors import NEWER_STORE, StoreError, classify, sqlite_code
 
 STORE_FILE = "crm.sqlite3"
@@ -142,11 +143,21 @@ class Store:
         profile_dir = Path(profile_dir)
         profile_dir.mkdir(parents=True, exist_ok=True)
         store = cls(profile_dir)
+        store._restore_suspended_indexes()
         store.migrate()
         return store
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def _restore_suspended_indexes(self) -> None:
+        """Indexes a bulk load took off and did not live to put back (a first sync killed
+        half-way) are built again before anything reads the store or upgrades its schema."""
+        with self.engine.connect() as connection:
+            if not suspended_indexes.any_suspended(sqlite_connection(connection)):
+                return
+        with self.engine.execution_options(write=True).begin() as connection:
+            suspended_indexes.restore_indexes(sqlite_connection(connection))
 
     # -- sessions ----------------------------------------------------------------------------
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import psycopg
 from alembic.script import ScriptDirectory
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import ENTITIES, LocalSetting, OutboxEntry, User
@@ -122,12 +123,22 @@ def adopt_server_user(profile: Profile, server_user: str, login: str) -> None:
                         .where(table.columns[column] == local_user)
                         .values({column: server_user})
                     )
-        for entry in session.query(OutboxEntry):
-            changed = {k: (server_user if v == local_user else v) for k, v in entry.changes.items()}
-            if changed != entry.changes:
-                entry.changes = changed
-            if entry.made_by == local_user:
-                entry.made_by = server_user
+        # In SQL, not entry by entry: an import's first sync has every one of its records
+        # waiting. A field holding the user's id is the JSON string of it, quotes included,
+        # which nothing else in the JSON text can be (a quote inside a value is escaped).
+        session.execute(
+            text(
+                "UPDATE outbox SET changes = replace(changes, :local, :server)"
+                " WHERE instr(changes, :local) > 0"
+            ),
+            {"local": json.dumps(local_user), "server": json.dumps(server_user)},
+        )
+        session.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.made_by == local_user)
+            .values(made_by=server_user)
+            .execution_options(synchronize_session=False)
+        )
         session.query(OutboxEntry).filter(
             OutboxEntry.entity == "users", OutboxEntry.row_id == local_user
         ).delete()

@@ -32,7 +32,7 @@ from sqlalchemy import select
 
 from crm_desktop.models.entities import CUSTOMER_CHILDREN, ENTITIES, Customer, OutboxEntry
 from crm_desktop.models.search_keys import search_key
-from crm_desktop.storage import search_index
+from crm_desktop.storage import search_index, suspended_indexes
 from crm_desktop.storage.store import Store, sqlite_connection
 from crm_desktop.storage.values import to_sqlite
 from crm_desktop.sync import references
@@ -53,6 +53,9 @@ ORDER = tuple(ENTITIES)
 # Rows a full sync reads and commits at a time: a user's save waits for one batch at most.
 FETCH_BATCH = 5000
 SEARCH_BATCH = 5000
+# Ids per IN (...) list: well under SQLite's limit on bound parameters.
+REFRESH_CHUNK = 500
+_ABSENT = object()
 Progress = Callable[[str, int, int], None]
 
 
@@ -222,21 +225,32 @@ def _stream_full(
     """
     report = PullReport(full=True)
     received: dict[str, set[str]] = {entity: set() for entity in ORDER}
+    # Customers whose search text may have changed: most of a resync is what the device has.
+    to_index: set[str] = set()
     for entity in ORDER:
-        statement = sql.SQL("SELECT {} FROM {}").format(
+        # In key order, so each batch adds to the end of the local primary key's index
+        # instead of rewriting pages all over it.
+        statement = sql.SQL("SELECT {} FROM {} ORDER BY id").format(
             sql.SQL(", ").join(sql.SQL(e) for e in server_select_list(entity)),
             sql.Identifier(entity),
         )
-        # A server-side cursor: the server sends a batch when asked, not the whole table.
-        with connection.cursor(name=f"crm_pull_{entity}") as cursor:
-            cursor.execute(statement)
-            while rows := cursor.fetchmany(FETCH_BATCH):
-                _apply_batch(store, entity, rows)
-                received[entity].update(row[0] for row in rows)
-                report.received += len(rows)
-                if progress is not None:
-                    progress(f"pull:{entity}", len(received[entity]), 0)
-    customers = sorted(received["customers"])
+        with store.write() as session:
+            suspended = suspended_indexes.suspend_indexes(sqlite_connection(session), entity)
+        try:
+            # A server-side cursor: the server sends a batch when asked, not the whole table.
+            with connection.cursor(name=f"crm_pull_{entity}") as cursor:
+                cursor.execute(statement)
+                while rows := cursor.fetchmany(FETCH_BATCH):
+                    to_index |= _apply_batch(store, entity, rows)
+                    received[entity].update(row[0] for row in rows)
+                    report.received += len(rows)
+                    if progress is not None:
+                        progress(f"pull:{entity}", len(received[entity]), 0)
+        finally:
+            if suspended:
+                with store.write() as session:
+                    suspended_indexes.restore_indexes(sqlite_connection(session), [entity])
+    customers = sorted(to_index)
     for start in range(0, len(customers), SEARCH_BATCH):
         with store.write() as session:
             search_index.refresh_customers(session, customers[start : start + SEARCH_BATCH])
@@ -260,9 +274,10 @@ def _stream_full(
     return report
 
 
-def _apply_batch(store: Store, entity: str, rows: list[tuple]) -> None:
+def _apply_batch(store: Store, entity: str, rows: list[tuple]) -> set[str]:
     """One batch of a full sync in a transaction of its own, the device's unsent changes to
-    those rows kept on top, references to rows the user may not see settled."""
+    those rows kept on top, references to rows the user may not see settled. Returns the
+    customers whose search text the batch may have changed."""
     ids = [row[0] for row in rows]
     with store.write() as session:
         driver = sqlite_connection(session)
@@ -275,9 +290,27 @@ def _apply_batch(store: Store, entity: str, rows: list[tuple]) -> None:
             )
         )
         stamps = _deleted_stamps(driver, pending)
+        arriving = _new_or_changed(driver, entity, rows)
         _upsert(driver, entity, rows)
         _reapply_pending(driver, pending, stamps)
         references.settle(driver, ORDER, {entity: set(ids)})
+    return _customers_of(entity, arriving)
+
+
+def _new_or_changed(driver: Any, entity: str, rows: list[tuple]) -> list[tuple]:
+    """The rows the device lacks or holds with another server stamp. The server stamps
+    updated_at on every change, so an equal stamp is the same row (an unpushed local edit on
+    top of it has had its search text composed when it was made)."""
+    stamp_at = synced_columns(entity).index("updated_at")
+    held: dict[str, Any] = {}
+    ids = [row[0] for row in rows]
+    for start in range(0, len(ids), REFRESH_CHUNK):
+        chunk = ids[start : start + REFRESH_CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        held.update(
+            driver.execute(f"SELECT id, updated_at FROM {entity} WHERE id IN ({marks})", chunk)
+        )
+    return [row for row in rows if held.get(row[0], _ABSENT) != to_sqlite(row[stamp_at])]
 
 
 def _customers_losing_children(

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -48,6 +48,9 @@ REFUSALS = (
     psycopg.errors.IntegrityError,
     psycopg.errors.InsufficientPrivilege,
 )
+# Receipts of this user's pushes from one device (its id the parameter), by the table's key.
+MY_RECEIPTS = "pushed_by = (SELECT crm_current_user_id()) AND device_id = %s"
+RECEIPTS_OF = f"SELECT seq, result FROM sync_pushes WHERE {MY_RECEIPTS} AND seq = ANY(%s::bigint[])"
 # The highest outbox seq whose result was recorded (and the entry removed) on this device.
 PUSHED_THROUGH_KEY = "sync_pushed_through"
 Progress = Callable[[str, int, int], None]
@@ -200,15 +203,15 @@ def _send(
         # own savepoint and that one entry is refused. The outbox is in the order the changes
         # were made, so parents always come before the rows that point at them.
         connection.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        # Times sent as text without an offset (a run's JSON) are UTC, as the device keeps them.
+        connection.execute("SET LOCAL TIME ZONE 'UTC'")
         if transactions is not None:
             transactions.add(connection.execute("SELECT pg_current_xact_id()::text").fetchone()[0])
-        # Only this user's receipts are visible (row-level security): another user's under
-        # the same device id and seq neither answers for this change nor blocks it.
+        # This user's receipts only: another user's under the same device id and seq (which
+        # an administrator would see) neither answers for this change nor blocks it. Naming
+        # the user also lets the server find them by its key instead of reading every receipt.
         receipts = dict(
-            connection.execute(
-                "SELECT seq, result FROM sync_pushes WHERE device_id = %s AND seq = ANY(%s)",
-                (device, [e.seq for e in entries]),
-            ).fetchall()
+            connection.execute(RECEIPTS_OF, (device, [e.seq for e in entries])).fetchall()
         )
         # Rows this batch already changed: (entity, id) -> (the device's time of that change,
         # the server's stamp for it), so a later entry's base can be read in server time.
@@ -237,7 +240,7 @@ def _send(
                 key = receipts[entry.seq].get("entry")
                 if key is not None and key != _entry_key(entry):
                     highest = connection.execute(
-                        "SELECT max(seq) FROM sync_pushes WHERE device_id = %s", (device,)
+                        f"SELECT max(seq) FROM sync_pushes WHERE {MY_RECEIPTS}", (device,)
                     ).fetchone()
                     raise _SeqTaken(entry.seq, highest[0] if highest else entry.seq)
                 continue
@@ -300,13 +303,9 @@ def _apply_run(
     names = [name for name in run[0].changes if name in columns]
     # One parameter whatever the run's length: the rows as a JSON array, which the server
     # turns into rows of the table's own type (each value through its column type's input).
-    rows = [
-        {
-            **{name: _json_ready(from_json(entity, name, entry.changes[name])) for name in names},
-            "id": entry.row_id,
-        }
-        for entry in run
-    ]
+    # The outbox's JSON is that already: times are naive UTC text, read as UTC (_send sets
+    # the transaction's time zone); keys that are not listed columns are ignored.
+    rows = [{**entry.changes, "id": entry.row_id} for entry in run]
     listed = sql.SQL(", ").join(map(sql.Identifier, [*names, "id"]))
     statement = sql.SQL(
         "INSERT INTO {table} ({columns}) SELECT {columns} FROM jsonb_populate_recordset("
@@ -327,12 +326,6 @@ def _apply_run(
             result["updated_at"] = stamps[entry.row_id]
         results.append(result)
     return results
-
-
-def _json_ready(value: Any) -> Any:
-    """A local value as JSON the server reads back exactly: times with their UTC offset."""
-    value = to_server(value)
-    return value.isoformat() if isinstance(value, datetime | date) else value
 
 
 def _apply(

@@ -130,3 +130,34 @@ def test_the_quick_path_for_mobiles_agrees_with_full_parsing() -> None:
                 assert normalize_phone(typed) == expected, typed
                 stored += 1
     assert stored > 1000 and refused > 1000  # both sides of the rule were tried
+
+
+def _national_digits(e164: str) -> str:
+    number = phonenumbers.parse(e164, None)
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return "".join(ch for ch in national if ch.isdigit())
+
+
+def test_search_keys_agree_with_phonenumbers_for_every_kind_of_mainland_number() -> None:
+    # Random valid mainland numbers of every length and kind (landlines of two- and three-digit
+    # area codes, mobiles, 400/800 and 95xxx service numbers, 1010 carriers): the quick paths
+    # give the keys the full parsing gives.
+    rng = random.Random(11)
+    checked: set[str] = set()
+    for _ in range(50_000):
+        length = rng.choice([8, 9, 10, 11, 12])
+        national = rng.choice("123456789") + "".join(
+            rng.choice("0123456789") for _ in range(length - 1)
+        )
+        if rng.random() < 0.2:
+            national = rng.choice(["400", "800", "10", "95", "1010", "20", "755"]) + national[3:]
+        e164 = "+86" + national
+        if not phonenumbers.is_valid_number(phonenumbers.parse(e164, None)):
+            continue
+        expected = [e164[1:]]
+        if _national_digits(e164) != expected[0]:
+            expected.append(_national_digits(e164))
+        assert phone_search_keys(e164) == expected, e164
+        checked.add(national[:2] if not national.startswith(("400", "800")) else national[:3])
+    # Each kind was met: both sides of every quick path's exclusions.
+    assert {"10", "20", "75", "13", "95", "400", "800"} <= checked

@@ -23,7 +23,6 @@ POLICY_HELPERS = {
     "crm_sees_pool()",
     "crm_visible_owner_ids()",
     "crm_can_see_customer(uuid)",
-    "crm_can_write_customer(uuid)",
 }
 PUBLIC_FUNCTIONS = """
 SELECT p.oid, p.oid::regprocedure::text, p.prosecdef

@@ -3,6 +3,7 @@ receipt and the server's stamp, and one the server refuses is refused alone."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -35,10 +36,16 @@ class Calls:
         monkeypatch.setattr(push, "_apply", apply)
 
 
+NEXT_FOLLOWUP = datetime(2026, 12, 5, 9, 30)  # as the device keeps times: naive UTC
+
+
 def make_customers(fleet: Fleet, device: Any, owners: list[str]) -> list[str]:
     with device.writer.transaction() as unit:
         return [
-            unit.create("customers", {"name": f"批量 {n}", "owner_id": owner})
+            unit.create(
+                "customers",
+                {"name": f"批量 {n}", "owner_id": owner, "next_followup_at": NEXT_FOLLOWUP},
+            )
             for n, owner in enumerate(owners)
         ]
 
@@ -54,6 +61,8 @@ def receipts(fleet: Fleet, login: str) -> int:
 def test_a_run_of_new_records_goes_as_one_statement(
     fleet: Fleet, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A time sent without its offset would be read in the session's zone.
+    fleet.admin("ALTER ROLE rob SET timezone = 'Asia/Shanghai'")
     rob = fleet.device("rob")
     rob.sync()
     ids = make_customers(fleet, rob, [fleet.user_ids["rob"]] * COUNT)
@@ -65,6 +74,7 @@ def test_a_run_of_new_records_goes_as_one_statement(
     for row_id in ids:
         on_server = fleet.server_row("customers", row_id)
         assert on_server is not None and on_server["created_by"] is not None
+        assert on_server["next_followup_at"] == NEXT_FOLLOWUP.replace(tzinfo=UTC)
         # The device adopted the server's stamp of each row.
         assert rob.row("customers", row_id).updated_at == on_server["updated_at"].replace(
             tzinfo=None
@@ -108,3 +118,19 @@ def test_a_run_whose_answer_was_lost_is_not_applied_twice(fleet: Fleet) -> None:
     assert {i: fleet.server_row("customers", i)["updated_at"] for i in ids} == stamps
     assert receipts(fleet, "rob") == COUNT
     assert not rob.conflicts()
+
+
+@pytest.mark.parametrize("login", ["rob", "ada"])
+def test_receipts_are_looked_up_by_the_tables_key(fleet: Fleet, login: str) -> None:
+    """A batch's receipt lookup reads this user's receipts by key, not every receipt ever
+    written (a scan per batch made an import's first push quadratic)."""
+    statement = "EXPLAIN " + push.RECEIPTS_OF
+    with fleet.db.connect_as(login) as connection:
+        connection.execute("SET enable_seqscan = off")  # what it can do, not what it costs
+        plan = "\n".join(
+            row[0]
+            for row in connection.execute(statement, (fleet.user_ids[login], [1, 2])).fetchall()
+        )
+    conditions = [line for line in plan.splitlines() if "Index Cond" in line]
+    assert conditions, plan
+    assert all("pushed_by" in line and "device_id" in line for line in conditions), plan

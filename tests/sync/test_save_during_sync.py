@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from crm_desktop.models.entities import Customer, LocalSetting, OutboxEntry
+from crm_desktop.storage.store import sqlite_connection
 from crm_desktop.sync import pull
 from crm_desktop.sync.pull import CURSOR_KEY
 from tests.sync.conftest import Fleet
@@ -29,9 +31,10 @@ def test_a_save_goes_through_while_a_first_sync_streams_in(
     monkeypatch.setattr(pull, "FETCH_BATCH", 100)
     real_batch = pull._apply_batch
 
-    def slow_batch(*args: object) -> None:
-        real_batch(*args)
+    def slow_batch(*args: Any) -> set[str]:
+        arrived = real_batch(*args)
         time.sleep(0.02)  # a slow disk: the sync takes a while, as a big one does
+        return arrived
 
     monkeypatch.setattr(pull, "_apply_batch", slow_batch)
     seen: dict[str, object] = {}
@@ -39,7 +42,8 @@ def test_a_save_goes_through_while_a_first_sync_streams_in(
 
     def user_saves_meanwhile() -> None:
         syncing.wait()
-        while "pulled" not in seen:
+        deadline = time.monotonic() + 60
+        while "pulled" not in seen and time.monotonic() < deadline:
             with laptop.profile.store.read() as session:
                 pulled = session.scalar(select(func.count()).select_from(Customer))
             if pulled:
@@ -73,3 +77,58 @@ def test_a_save_goes_through_while_a_first_sync_streams_in(
     assert {f"server {n}" for n in range(1, ON_SERVER + 1)} <= names
     laptop.sync()
     assert fleet.server_row("customers", seen["id"])["name"] == "typed during the sync"
+
+
+INDEXES = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+
+
+def test_a_first_sync_loads_without_indexes_and_ends_with_all_of_them(
+    fleet: Fleet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Secondary indexes are off while a new device's tables fill (they are rebuilt once at
+    the end), and back when the sync ends, also when it fails part-way."""
+    fleet.admin(
+        "INSERT INTO customers (id, name, owner_id) "
+        "SELECT gen_random_uuid(), 'server ' || g, %s FROM generate_series(1, %s) g",
+        (fleet.user_ids["rob"], 300),
+    )
+    laptop = fleet.device("rob")
+    with laptop.profile.store.read() as session:
+        fresh = set(sqlite_connection(session).execute(INDEXES).fetchall())
+    monkeypatch.setattr(pull, "FETCH_BATCH", 100)
+    real_batch = pull._apply_batch
+    during: list[set[str]] = []
+
+    def watching_batch(store: Any, entity: str, rows: list) -> set[str]:
+        with store.read() as session:
+            names = sqlite_connection(session).execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+                " AND sql IS NOT NULL",
+                (entity,),
+            )
+            if entity == "customers":
+                during.append({name for (name,) in names})
+        return real_batch(store, entity, rows)
+
+    monkeypatch.setattr(pull, "_apply_batch", watching_batch)
+    laptop.sync()
+    assert len(during) == 3 and during == [set()] * 3  # loaded without them
+    with laptop.profile.store.read() as session:
+        assert set(sqlite_connection(session).execute(INDEXES).fetchall()) == fresh
+
+    # A first sync that breaks off part-way leaves every index in place too.
+    second = fleet.device("rob")
+    broken = {"batches": 0}
+
+    def breaking_batch(store: Any, entity: str, rows: list) -> set[str]:
+        broken["batches"] += 1
+        if broken["batches"] == 3:
+            raise OSError("the network went away")
+        return real_batch(store, entity, rows)
+
+    monkeypatch.setattr(pull, "_apply_batch", breaking_batch)
+    with pytest.raises(OSError):
+        second.sync()
+    with second.profile.store.read() as session:
+        assert set(sqlite_connection(session).execute(INDEXES).fetchall()) == fresh
+        assert session.get(LocalSetting, CURSOR_KEY) is None

@@ -1,0 +1,81 @@
+"""Secondary indexes taken off a (nearly) empty table for a load spread over many transactions
+(a first sync's batches, each committed on its own), and put back once it is in.
+
+A random-UUID row inserted into a table with a dozen indexes touches a page of each, so a
+batch committed on its own rewrites most of every index; one sort per index at the end is
+several times faster. What was taken off is recorded in the same transaction as the drop, and
+`Store.open` puts back whatever a load killed half-way left off: the schema is always whole
+when the store is opened. Primary keys and unique indexes stay, so constraints hold meanwhile.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+
+# local_settings key holding the SQL of indexes taken off for a load not yet finished: until
+# they are back, Store.open puts them back (a load killed half-way leaves the schema whole).
+SUSPENDED_KEY = "suspended_indexes"
+# A table holding fewer rows than this is loaded without its secondary indexes: putting them
+# back costs one sort, and the table is (nearly) empty, so nothing the user does is slowed.
+SUSPEND_BELOW = 1000
+
+
+def suspend_indexes(driver: sqlite3.Connection, table: str) -> bool:
+    """Take the secondary indexes of a (nearly) empty table off for a load of many batches,
+    each committed on its own; `restore_indexes` puts them back. Runs in the caller's
+    transaction, which also records what was taken off. Returns whether it did anything."""
+    held = driver.execute(
+        f'SELECT count(*) FROM (SELECT 1 FROM "{table}" LIMIT ?)', (SUSPEND_BELOW,)
+    )
+    if held.fetchone()[0] >= SUSPEND_BELOW:
+        return False
+    indexes = driver.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+        " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+        (table,),
+    ).fetchall()
+    if not indexes:
+        return False
+    suspended = _suspended(driver)
+    suspended[table] = [sql for _, sql in indexes]
+    _keep_suspended(driver, suspended)
+    for name, _ in indexes:
+        driver.execute(f'DROP INDEX "{name}"')
+    return True
+
+
+def restore_indexes(driver: sqlite3.Connection, tables: Iterable[str] | None = None) -> None:
+    """Put back the indexes `suspend_indexes` took off these tables (None: all), in the
+    caller's transaction. Each is built in one sort of the table."""
+    suspended = _suspended(driver)
+    for table in list(suspended) if tables is None else tables:
+        for statement in suspended.pop(table, []):
+            driver.execute(statement)
+    _keep_suspended(driver, suspended)
+
+
+def any_suspended(driver: sqlite3.Connection) -> bool:
+    """Whether a load left indexes off (on a store of any age: the settings table may be new)."""
+    settings = driver.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'local_settings'"
+    ).fetchone()
+    return settings is not None and bool(_suspended(driver))
+
+
+def _suspended(driver: sqlite3.Connection) -> dict[str, list[str]]:
+    row = driver.execute("SELECT value FROM local_settings WHERE key = ?", (SUSPENDED_KEY,))
+    found = row.fetchone()
+    return json.loads(found[0]) if found else {}
+
+
+def _keep_suspended(driver: sqlite3.Connection, suspended: dict[str, list[str]]) -> None:
+    if suspended:
+        driver.execute(
+            "INSERT INTO local_settings (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (SUSPENDED_KEY, json.dumps(suspended)),
+        )
+    else:
+        driver.execute("DELETE FROM local_settings WHERE key = ?", (SUSPENDED_KEY,))

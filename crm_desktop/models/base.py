@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import ClassVar
 
 from sqlalchemy import DateTime, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -33,7 +34,20 @@ class Base(DeclarativeBase):
 
 
 class Tracked:
-    """Identity, audit trail and soft delete, shared by every entity that syncs."""
+    """Identity, audit trail and soft delete, shared by every entity that syncs.
+
+    Each entity also says here, beside its columns, what the rest of the program needs to know
+    about it; the writer, the pull, the table models and the windows read it from the model
+    instead of keeping lists of their own.
+    """
+
+    # The user column saying whose record it is: a new one is the writer's unless set; "mine"
+    # filters and hand-overs go by it. None: nobody's in particular.
+    OWNER: ClassVar[str | None] = None
+    # The column naming the customer the row hangs off (it leaves, returns and travels with it).
+    PARENT: ClassVar[str | None] = None
+    # Its fields are part of its customer's search text (found by its contact's phone, say).
+    IN_CUSTOMER_SEARCH: ClassVar[bool] = False
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -65,6 +65,7 @@ def _search_key_of_new_row(context: DefaultExecutionContext) -> int:
 
 class Customer(Tracked, Base):
     __tablename__ = "customers"
+    OWNER = "owner_id"
 
     name: Mapped[str] = mapped_column(String(200))
     short_name: Mapped[str | None] = mapped_column(String(100))
@@ -108,6 +109,8 @@ class CustomerIdentifier(Tracked, Base):
     """Any typed number a customer is known by: tax number, ID card, policy, licence plate..."""
 
     __tablename__ = "customer_identifiers"
+    PARENT = "customer_id"
+    IN_CUSTOMER_SEARCH = True
 
     customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
@@ -118,6 +121,8 @@ class CustomerIdentifier(Tracked, Base):
 
 class Contact(Tracked, Base):
     __tablename__ = "contacts"
+    PARENT = "customer_id"
+    IN_CUSTOMER_SEARCH = True
 
     customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
     name: Mapped[str] = mapped_column(String(200))
@@ -146,6 +151,8 @@ class Product(Tracked, Base):
 
 class Opportunity(Tracked, Base):
     __tablename__ = "opportunities"
+    OWNER = "owner_id"
+    PARENT = "customer_id"
 
     customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
     contact_id: Mapped[str | None] = mapped_column(ForeignKey("contacts.id"))
@@ -173,6 +180,7 @@ class OpportunityLine(Tracked, Base):
     """A product on an opportunity, with the quantity and the price agreed for it."""
 
     __tablename__ = "opportunity_lines"
+    PARENT = "customer_id"
 
     opportunity_id: Mapped[str] = mapped_column(ForeignKey("opportunities.id"), index=True)
     # Denormalised so a customer's whole subtree can be selected without joins when syncing.
@@ -184,6 +192,8 @@ class OpportunityLine(Tracked, Base):
 
 class Task(Tracked, Base):
     __tablename__ = "tasks"
+    OWNER = "assignee_id"
+    PARENT = "customer_id"
 
     title: Mapped[str] = mapped_column(String(200))
     due_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -209,6 +219,7 @@ class FollowUp(Tracked, Base):
     """One contact with a customer: what was said, what was promised, and what happens next."""
 
     __tablename__ = "followups"
+    PARENT = "customer_id"
 
     customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
     contact_id: Mapped[str | None] = mapped_column(ForeignKey("contacts.id"))
@@ -285,17 +296,6 @@ class LocalSetting(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-# Tables whose rows hang off a customer: they leave a device, come back from undo, and arrive
-# on another rep's device together with it.
-CUSTOMER_CHILDREN = (
-    "customer_identifiers",
-    "contacts",
-    "opportunities",
-    "opportunity_lines",
-    "tasks",
-    "followups",
-)
-
 # Columns derived on each device from the rest of its store: never sent to the server, never in
 # the outbox.
 LOCAL_ONLY_COLUMNS: dict[str, frozenset[str]] = {
@@ -315,3 +315,20 @@ ENTITIES: dict[str, type[Tracked]] = {
     "tasks": Task,
     "followups": FollowUp,
 }
+
+# Tables whose rows hang off a customer (their PARENT), in insert order: they leave a device,
+# come back from undo, and arrive on another rep's device together with it.
+CUSTOMER_CHILDREN = tuple(name for name, model in ENTITIES.items() if model.PARENT)
+# Tables whose rows' fields are part of their customer's search text.
+IN_CUSTOMER_SEARCH = tuple(name for name, model in ENTITIES.items() if model.IN_CUSTOMER_SEARCH)
+
+
+def user_columns(entity: str) -> tuple[str, ...]:
+    """The columns of an entity that name a user: who owns, is assigned, made or changed it."""
+    table = ENTITIES[entity].__table__
+    named = [
+        column.name
+        for column in table.columns
+        if any(key.column.table.name == "users" for key in column.foreign_keys)
+    ]
+    return (*named, "created_by", "updated_by")

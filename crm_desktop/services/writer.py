@@ -288,10 +288,9 @@ class UnitOfWork:
                 self._live_refs.add((field.ref, value))
 
     def _apply_defaults(self, entity: str, cleaned: dict[str, Any]) -> None:
-        mine = {"customers": "owner_id", "opportunities": "owner_id", "tasks": "assignee_id"}
-        key = mine.get(entity)
-        if key and cleaned.get(key) is None:
-            cleaned[key] = self.user_id
+        owner = ENTITIES[entity].OWNER
+        if owner is not None and cleaned.get(owner) is None:
+            cleaned[owner] = self.user_id
         if entity == "followups" and cleaned.get("happened_at") is None:
             cleaned["happened_at"] = self.now
         if entity == "opportunity_lines":
@@ -310,7 +309,7 @@ class UnitOfWork:
             self._stale_search.add(row_id)
         if customer_id is None:
             return
-        if entity in ("contacts", "customer_identifiers"):
+        if ENTITIES[entity].IN_CUSTOMER_SEARCH:
             self._stale_search.add(customer_id)
         if entity == "followups":
             self._stale_followups.add(customer_id)
@@ -364,7 +363,7 @@ class UnitOfWork:
             self.changes.add(kind, entity, row_id)
             customer_id = parent[0] if parent else None
             if customer_id is not None:
-                if entity in ("contacts", "customer_identifiers"):
+                if ENTITIES[entity].IN_CUSTOMER_SEARCH:
                     self._stale_search.add(customer_id)
                 if entity == "followups":
                     self._stale_followups.add(customer_id)

@@ -12,7 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text, update
 
 from crm_desktop.models.base import utcnow
-from crm_desktop.models.entities import ENTITIES, LocalSetting, OutboxEntry, User
+from crm_desktop.models.entities import ENTITIES, LocalSetting, OutboxEntry, User, user_columns
 from crm_desktop.profile import USER_KEY, Profile
 from crm_desktop.sync import link as links
 from crm_desktop.sync.errors import SyncError, SyncProblem
@@ -114,15 +114,14 @@ def adopt_server_user(profile: Profile, server_user: str, login: str) -> None:
         # Stands in for the server's row until the pull brings the real one.
         session.merge(User(id=server_user, login=login, name=login, role="rep"))
         session.flush()
-        for model in ENTITIES.values():
+        for entity, model in ENTITIES.items():
             table = model.__table__
-            for column in ("owner_id", "assignee_id", "created_by", "updated_by"):
-                if column in table.columns:
-                    session.execute(
-                        update(table)
-                        .where(table.columns[column] == local_user)
-                        .values({column: server_user})
-                    )
+            for column in user_columns(entity):
+                session.execute(
+                    update(table)
+                    .where(table.columns[column] == local_user)
+                    .values({column: server_user})
+                )
         # In SQL, not entry by entry: an import's first sync has every one of its records
         # waiting. A field holding the user's id is the JSON string of it, quotes included,
         # which nothing else in the JSON text can be (a quote inside a value is escaped).

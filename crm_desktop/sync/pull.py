@@ -30,7 +30,13 @@ import psycopg
 from psycopg import sql
 from sqlalchemy import select
 
-from crm_desktop.models.entities import CUSTOMER_CHILDREN, ENTITIES, Customer, OutboxEntry
+from crm_desktop.models.entities import (
+    CUSTOMER_CHILDREN,
+    ENTITIES,
+    IN_CUSTOMER_SEARCH,
+    Customer,
+    OutboxEntry,
+)
 from crm_desktop.models.search_keys import search_key
 from crm_desktop.storage import search_index, suspended_indexes
 from crm_desktop.storage.store import Store, sqlite_connection
@@ -320,7 +326,7 @@ def _customers_losing_children(
     text changes."""
     keep = {(e.entity, e.row_id) for e in pending if e.op == "insert"}
     affected: set[str] = set()
-    for entity in ("contacts", "customer_identifiers"):
+    for entity in IN_CUSTOMER_SEARCH:
         for row_id, customer_id in driver.execute(f"SELECT id, customer_id FROM {entity}"):
             if row_id not in received[entity] and (entity, row_id) not in keep:
                 affected.add(customer_id)
@@ -399,7 +405,7 @@ def _customers_of(entity: str, rows: list[tuple]) -> set[str]:
     columns = synced_columns(entity)
     if entity == "customers":
         return {row[0] for row in rows}
-    if entity in ("contacts", "customer_identifiers"):
+    if entity in IN_CUSTOMER_SEARCH:
         position = columns.index("customer_id")
         return {row[position] for row in rows}
     return set()

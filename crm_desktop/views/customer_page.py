@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crm_desktop.models.entities import ENTITIES
 from crm_desktop.models.fields import FIELDS_BY_NAME, Kind
 from crm_desktop.queries.reader import Reader
 from crm_desktop.queries.records import CustomerDetail
@@ -225,7 +226,8 @@ class CustomerPage(QWidget):
     # -- actions -----------------------------------------------------------------------------
 
     def _open_form(self, entity: str, row_id: str | None) -> RecordForm:
-        preset = {} if entity == "customers" else {"customer_id": self.customer_id}
+        parent = ENTITIES[entity].PARENT
+        preset = {parent: self.customer_id} if parent else {}
         form = RecordForm(
             entity, self._runner, self._reader, self._writer, row_id, preset, parent=self
         )

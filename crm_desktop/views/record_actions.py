@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QToolButton, QWidget
 
+from crm_desktop.models.entities import ENTITIES
 from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
 from crm_desktop.services.changes import ChangeSet, UndoToken
@@ -84,8 +85,8 @@ class RecordActions(QObject):
     def new_record(self) -> RecordForm:
         """A form for a new customer (a new task on the Tasks tab), owned by the user."""
         entity = self._new_entity()
-        mine = {"customers": "owner_id", "tasks": "assignee_id"}[entity]
-        preset = {mine: self._profile.user_id}
+        owner = ENTITIES[entity].OWNER
+        preset = {owner: self._profile.user_id} if owner else {}
         if entity == "customers":
             preset["kind"] = "company"
         return self._show_form(entity, None, preset)

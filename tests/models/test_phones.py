@@ -161,3 +161,29 @@ def test_search_keys_agree_with_phonenumbers_for_every_kind_of_mainland_number()
         checked.add(national[:2] if not national.startswith(("400", "800")) else national[:3])
     # Each kind was met: both sides of every quick path's exclusions.
     assert {"10", "20", "75", "13", "95", "400", "800"} <= checked
+
+
+def test_the_quick_path_for_landlines_agrees_with_full_parsing() -> None:
+    # Numbers after a trunk 0 or +86, of every length around a landline's, in the spellings
+    # people type: valid ones stored as phonenumbers stores them, the rest refused as it does.
+    rng = random.Random(5)
+    stored = refused = 0
+    for _ in range(4000):
+        length = rng.choice([8, 9, 10, 11, 12])
+        national = rng.choice(["10", "20", "21", "755", "571", "4", "8", "9", "3", "1"])
+        national += "".join(rng.choice("0123456789") for _ in range(length - len(national)))
+        for typed in (
+            "0" + national,
+            "+86" + national,
+            f"0{national[:3]}-{national[3:]}",
+            f"+86 {national[:3]} {national[3:]}",
+        ):
+            expected = _fully_parsed(typed)
+            if expected is None:
+                with pytest.raises(InvalidInput):
+                    normalize_phone(typed)
+                refused += 1
+            else:
+                assert normalize_phone(typed) == expected, typed
+                stored += 1
+    assert stored > 1000 and refused > 1000  # both sides of the rule were tried

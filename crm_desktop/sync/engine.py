@@ -16,7 +16,7 @@ from crm_desktop.models.entities import ENTITIES, LocalSetting, OutboxEntry, Use
 from crm_desktop.profile import USER_KEY, Profile
 from crm_desktop.sync import link as links
 from crm_desktop.sync.errors import SyncError, SyncProblem
-from crm_desktop.sync.pull import PullReport, pull
+from crm_desktop.sync.pull import PullReport, never_pulled, pull
 from crm_desktop.sync.push import PushReport, push
 from crm_desktop.sync.server import schema as server_schema
 
@@ -77,8 +77,13 @@ def sync_once(
         adopt_server_user(profile, server_user, link.login)
         device = links.device_id(profile.store)
         report = SyncReport()
+        if never_pulled(profile.store):
+            # A first sync takes the server's copy before sending this device's records, so
+            # the pull after the push brings only what others changed meanwhile, not every
+            # record just sent (an imported list of 100,000 would come straight back).
+            report.pulled = pull(profile.store, connection, progress=progress)
         report.pushed = push(profile.store, connection, device, progress, crash.after_push_sent)
-        report.pulled = pull(
+        report.pulled += pull(
             profile.store,
             connection,
             report.pushed.refetch,

@@ -71,6 +71,17 @@ class PullReport:
     received: int = 0
     removed: int = 0
 
+    def __add__(self, other: PullReport) -> PullReport:
+        """Two pulls of one sync as one."""
+        return PullReport(
+            self.full or other.full, self.received + other.received, self.removed + other.removed
+        )
+
+
+def never_pulled(store: Store) -> bool:
+    """Whether this device has yet to take the server's copy (its first sync)."""
+    return store.setting(CURSOR_KEY) is None
+
 
 @dataclass
 class _Delta:
@@ -266,10 +277,10 @@ def _stream_full(
         driver = sqlite_connection(session)
         driver.execute("PRAGMA defer_foreign_keys = ON")
         pending = _pending_outbox(session)
-        stamps = _deleted_stamps(driver, pending)
-        affected = _customers_losing_children(driver, received, pending)
-        report.removed = _remove_all_but(driver, received, pending)
-        _reapply_pending(driver, pending, stamps)
+        stamps = _deleted_stamps(driver, pending.edits)
+        affected = _customers_losing_children(driver, received, pending.inserts)
+        report.removed = _remove_all_but(driver, received, pending.inserts)
+        _reapply_pending(driver, pending.edits, stamps)
         if report.removed:
             references.settle(driver, ORDER, None)
             search_index.forget_missing(driver)
@@ -320,11 +331,10 @@ def _new_or_changed(driver: Any, entity: str, rows: list[tuple]) -> list[tuple]:
 
 
 def _customers_losing_children(
-    driver: Any, received: dict[str, set[str]], pending: list[OutboxEntry]
+    driver: Any, received: dict[str, set[str]], keep: set[tuple[str, str]]
 ) -> set[str]:
-    """Customers whose contacts or identifiers the full sync is about to remove: their search
-    text changes."""
-    keep = {(e.entity, e.row_id) for e in pending if e.op == "insert"}
+    """Customers whose contacts or identifiers the full sync is about to remove (all but the
+    received rows and those in `keep`): their search text changes."""
     affected: set[str] = set()
     for entity in IN_CUSTOMER_SEARCH:
         for row_id, customer_id in driver.execute(f"SELECT id, customer_id FROM {entity}"):
@@ -352,7 +362,7 @@ def _apply_locally(
         driver = sqlite_connection(session)
         # References are checked at commit: a pulled batch may name rows later in the batch.
         driver.execute("PRAGMA defer_foreign_keys = ON")
-        pending = _pending_outbox(session)
+        pending = _pending_outbox(session).edits
         stamps = _deleted_stamps(driver, pending)
         removed = _remove_missing(driver, delta.missing)
         touched_customers: set[str] = set()
@@ -371,8 +381,28 @@ def _apply_locally(
     return removed
 
 
-def _pending_outbox(session: Any) -> list[OutboxEntry]:
-    return list(session.scalars(select(OutboxEntry).order_by(OutboxEntry.seq)))
+@dataclass
+class _Pending:
+    """The outbox as a pull needs it: which new records are not yet sent, and the other
+    changes (edits, deletes, restores) in the order they were made, to put back on top."""
+
+    inserts: set[tuple[str, str]]
+    edits: list[OutboxEntry]
+
+
+def _pending_outbox(session: Any) -> _Pending:
+    # A first sync of an import holds a hundred thousand new records: their (entity, id) is
+    # all a pull needs of them, not each entry's values.
+    inserts = {
+        (entity, row_id)
+        for entity, row_id in session.execute(
+            select(OutboxEntry.entity, OutboxEntry.row_id).where(OutboxEntry.op == "insert")
+        )
+    }
+    edits = session.scalars(
+        select(OutboxEntry).where(OutboxEntry.op != "insert").order_by(OutboxEntry.seq)
+    )
+    return _Pending(inserts, list(edits))
 
 
 def _upsert(driver: Any, entity: str, rows: list[tuple]) -> None:
@@ -436,10 +466,11 @@ def _delete_where(driver: Any, table: str, column: str, values: list[str]) -> in
     return removed
 
 
-def _remove_all_but(driver: Any, received: dict[str, set[str]], pending: list[OutboxEntry]) -> int:
+def _remove_all_but(
+    driver: Any, received: dict[str, set[str]], unpushed: set[tuple[str, str]]
+) -> int:
     """Full resync: drop every local row the server didn't send, except unpushed new ones."""
     removed = 0
-    unpushed = {(e.entity, e.row_id) for e in pending if e.op == "insert"}
     driver.execute("CREATE TEMP TABLE IF NOT EXISTS sync_keep (entity TEXT, id TEXT)")
     driver.execute("DELETE FROM sync_keep")
     for entity in ORDER:

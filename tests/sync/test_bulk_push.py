@@ -134,3 +134,18 @@ def test_receipts_are_looked_up_by_the_tables_key(fleet: Fleet, login: str) -> N
     conditions = [line for line in plan.splitlines() if "Index Cond" in line]
     assert conditions, plan
     assert all("pushed_by" in line and "device_id" in line for line in conditions), plan
+
+
+def test_a_first_sync_does_not_bring_back_what_it_sends(fleet: Fleet) -> None:
+    """A first sync takes the server's copy first, then sends the device's records: they do
+    not come straight back in the same sync (an import of 100,000 would)."""
+    rob = fleet.device("rob")
+    ids = make_customers(fleet, rob, [rob.profile.user_id] * COUNT)  # made before connecting
+    users = fleet.admin("SELECT count(*) FROM users")[0][0]
+    report = rob.sync()
+    assert report.pushed.applied == COUNT and report.pulled.full
+    assert report.pulled.received == users  # the server's copy: its users, none of ours
+    assert all(fleet.server_row("customers", i) is not None for i in ids)
+    assert all(rob.row("customers", i) is not None for i in ids)
+    # Another device's first sync brings them all.
+    assert fleet.device("rob").sync().pulled.received == users + COUNT

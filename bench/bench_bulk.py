@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import resource
 import shutil
 import sqlite3
 import subprocess
@@ -66,10 +65,6 @@ PLATE_SHARE = 0.2
 PROVINCES = "粤京沪浙苏川鲁豫鄂湘"
 # What a new device holds after a first sync of the imported list.
 SYNCED_TABLES = ("users", "customers", "customer_identifiers")
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def timed(action: Any) -> tuple[float, Any]:
@@ -138,7 +133,7 @@ def memory_child(dsn_file: Path, login: str, password: str, directory: Path) -> 
     profile.store.set_setting(link.SERVER_KEY, dsn_file.read_text())
     profile.store.set_setting(link.LOGIN_KEY, login)
     report = sync_once(profile, password=password)
-    print(f"{report.pulled.received} {peak_mb():.0f}")
+    print(f"{report.pulled.received} {bench_sync.peak_mb():.0f}")
 
 
 def main() -> int:

@@ -5,6 +5,8 @@
                                 [--name "Display Name"] --dsn DSN
     crm-desktop server trim-log [--older-than-days 90] --dsn DSN
     crm-desktop server deactivate-user NAME --dsn DSN     (activate-user NAME undoes it)
+    crm-desktop server rules [--dsn DSN]                  (the public pool's rules)
+    crm-desktop server rules set KEY VALUE [--dsn DSN]
 
 DSN is a libpq URL or key=value string for the deployment admin role (not a superuser is
 needed); its password may come from PGPASSWORD or ~/.pgpass instead. DSNs are never printed.
@@ -20,10 +22,13 @@ from typing import TextIO
 from crm_desktop.commands.errors import UserError
 from crm_desktop.models.choices import Role
 from crm_desktop.sync.server.admin import (
+    RULE_HELP,
     add_user,
     check_login,
     check_role,
+    read_rules,
     set_active,
+    set_rule,
     trim_change_log,
 )
 from crm_desktop.sync.server.errors import ServerAdminError
@@ -85,11 +90,31 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
         toggle = actions.add_parser(action, help=what, description=what[0].upper() + what[1:] + ".")
         toggle.add_argument("login", metavar="NAME", help="login name")
         toggle.add_argument("--dsn", default="", help=DSN_HELP)
+
+    rules = actions.add_parser(
+        "rules",
+        help="show or change the public pool's rules",
+        description="Show the rules for returning customers to the public pool and for "
+        "claiming them, or change one (administrators only).",
+    )
+    rules.add_argument("--dsn", default="", help=DSN_HELP)
+    rules_actions = rules.add_subparsers(dest="rules_action", metavar="set")
+    change = rules_actions.add_parser(
+        "set",
+        help="change one rule",
+        description="Change one rule. A per-grade override (pool_return_days_A, _B, _C) "
+        "is cleared with the value 'none'.",
+    )
+    change.add_argument("key", metavar="KEY", choices=list(RULE_HELP), help="the rule")
+    change.add_argument("value", metavar="VALUE", help="a whole number (or 'none')")
+    change.add_argument("--dsn", default="", help=DSN_HELP)
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
     try:
+        if args.server_action == "rules":
+            return run_rules(args)
         if args.server_action == "init":
             return run_init(args.dsn)
         if args.server_action == "trim-log":
@@ -104,6 +129,21 @@ def run(args: argparse.Namespace) -> int:
         return run_add_user(args.login, args.role, args.dsn, args.manager, args.name)
     except ServerAdminError as error:
         raise UserError(str(error)) from None
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    if args.rules_action == "set":
+        rule = set_rule(args.dsn, args.key, args.value)
+        print(f"{rule.key} is now {_shown(rule.value)}.")
+        return 0
+    for rule in read_rules(args.dsn):
+        changed = f"{rule.updated_by}, {rule.updated_at:%Y-%m-%d %H:%M}"
+        print(f"{rule.key:<20} {_shown(rule.value):>7}  {RULE_HELP[rule.key]} ({changed})")
+    return 0
+
+
+def _shown(value: int | None) -> str:
+    return "none" if value is None else str(value)
 
 
 def run_init(dsn: str) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 import psycopg
@@ -190,3 +191,82 @@ def trim_change_log(dsn: str, older_than_days: int) -> int:
                 "UPDATE sync_meta SET log_floor = greatest(log_floor, %s::text::xid8)", (floor,)
             )
     return int(count)
+
+
+# -- ownership rules ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One of the server's ownership rules: its value (None: an override not set), who last
+    changed it and when."""
+
+    key: str
+    value: int | None
+    updated_at: datetime
+    updated_by: str
+
+
+# What each rule means, for `server rules` and the settings dialog.
+RULE_HELP = {
+    "pool_return_days": "days without a follow-up before a customer returns to the pool",
+    "pool_return_days_A": "the same for grade A customers (empty: pool_return_days)",
+    "pool_return_days_B": "the same for grade B customers (empty: pool_return_days)",
+    "pool_return_days_C": "the same for grade C customers (empty: pool_return_days)",
+    "pool_warning_days": "days before the return that the owner is warned",
+    "claim_per_day": "pool customers a rep may claim per day",
+    "max_owned": "customers a rep may own at most",
+    "reclaim_block_days": "days before a rep may claim back a customer that returned from him",
+}
+# Words that clear a per-grade override (the rule then follows pool_return_days).
+NOT_SET = frozenset({"", "none", "default", "-"})
+
+
+def read_rules(dsn: str) -> list[Rule]:
+    """Every ownership rule, in the order they are documented."""
+    with connect(dsn) as connection:
+        rows = connection.execute(
+            "SELECT key, value, updated_at, updated_by FROM crm_rules"
+        ).fetchall()
+    found = {row[0]: Rule(*row) for row in rows}
+    return [found[key] for key in RULE_HELP if key in found]
+
+
+def set_rule(dsn: str, key: str, typed: str) -> Rule:
+    """Change one rule; a value out of its range, or a rule that does not exist, is refused
+    with a sentence naming it and nothing is changed."""
+    if key not in RULE_HELP:
+        raise ServerAdminError(
+            f"There is no rule named “{key}”; the rules are {', '.join(RULE_HELP)}."
+        )
+    value = _rule_value(key, typed)
+    try:
+        with connect(dsn) as connection, connection.transaction():
+            row = connection.execute(
+                "UPDATE crm_rules SET value = %s WHERE key = %s"
+                " RETURNING key, value, updated_at, updated_by",
+                (value, key),
+            ).fetchone()
+    except psycopg.errors.CheckViolation:
+        if value is None:
+            raise ServerAdminError(
+                f"{key} must have a value; only the per-grade overrides may be empty."
+            ) from None
+        raise ServerAdminError(f"{value} is out of range for {key}.") from None
+    except psycopg.errors.InsufficientPrivilege:
+        raise ServerAdminError("Only an administrator may change the rules.") from None
+    if row is None:  # the policy hid the row: not an administrator
+        raise ServerAdminError("Only an administrator may change the rules.")
+    return Rule(*row)
+
+
+def _rule_value(key: str, typed: str) -> int | None:
+    text = typed.strip().lower()
+    if text in NOT_SET:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise ServerAdminError(
+            f"“{typed}” is not a number of days or customers; {key} takes a whole number."
+        ) from None

@@ -1,0 +1,83 @@
+"""`crm-desktop server rules`: the public pool's rules, shown to anyone signed in and changed by
+an administrator only, through the real command line against the real server."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.server.test_server_command import crm  # noqa: F401  (the fixture)
+
+DEFAULTS = {
+    "pool_return_days": "30",
+    "pool_return_days_A": "none",
+    "pool_return_days_B": "none",
+    "pool_return_days_C": "none",
+    "pool_warning_days": "3",
+    "claim_per_day": "5",
+    "max_owned": "1000",
+    "reclaim_block_days": "30",
+}
+
+
+def shown(out: str) -> dict[str, str]:
+    return {line.split()[0]: line.split()[1] for line in out.splitlines()}
+
+
+def test_the_rules_start_at_their_defaults_and_an_admin_changes_them(crm, crm_db) -> None:  # noqa: F811
+    code, out, err = crm("server", "rules", "--dsn", crm_db.admin_dsn)
+    assert (code, err) == (0, "")
+    assert shown(out) == DEFAULTS
+    assert "returns to the pool" in out
+
+    code, out, _ = crm(
+        "server", "rules", "set", "pool_return_days_A", "60", "--dsn", crm_db.admin_dsn
+    )
+    assert (code, out) == (0, "pool_return_days_A is now 60.\n")
+    code, out, _ = crm("server", "rules", "set", "claim_per_day", " 8 ", "--dsn", crm_db.admin_dsn)
+    assert code == 0
+    _, out, _ = crm("server", "rules", "--dsn", crm_db.admin_dsn)
+    assert shown(out) == {**DEFAULTS, "pool_return_days_A": "60", "claim_per_day": "8"}
+    # The server says who changed it.
+    with crm_db.connect_admin() as connection:
+        by = connection.execute(
+            "SELECT updated_by FROM crm_rules WHERE key = 'claim_per_day'"
+        ).fetchone()[0]
+    assert by == crm_db.admin_login
+    # An override is cleared again.
+    code, _, _ = crm(
+        "server", "rules", "set", "pool_return_days_A", "none", "--dsn", crm_db.admin_dsn
+    )
+    assert code == 0
+    _, out, _ = crm("server", "rules", "--dsn", crm_db.admin_dsn)
+    assert shown(out) == {**DEFAULTS, "claim_per_day": "8"}
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("pool_return_days", "0", "0 is out of range for pool_return_days."),
+        ("pool_return_days", "none", "pool_return_days must have a value"),
+        ("claim_per_day", "-1", "-1 is out of range for claim_per_day."),
+        ("max_owned", "lots", "“lots” is not a number"),
+    ],
+)
+def test_a_bad_value_is_one_sentence_and_changes_nothing(crm, crm_db, key, value, message) -> None:  # noqa: F811
+    code, _, err = crm("server", "rules", "set", key, value, "--dsn", crm_db.admin_dsn)
+    assert code == 1 and message in err
+    _, out, _ = crm("server", "rules", "--dsn", crm_db.admin_dsn)
+    assert shown(out) == DEFAULTS
+
+
+def test_a_crm_admin_may_change_the_rules_and_a_rep_may_only_read_them(crm, crm_db) -> None:  # noqa: F811
+    crm_db.add_user("ada", "admin", password="ada-pw")
+    crm_db.add_user("rob", "rep", password="rob-pw")
+    rob = crm_db.server.dsn("rob", "rob-pw", crm_db.name)
+    code, out, _ = crm("server", "rules", "--dsn", rob)
+    assert code == 0 and shown(out) == DEFAULTS
+    code, _, err = crm("server", "rules", "set", "max_owned", "5000", "--dsn", rob)
+    assert code == 1 and "Only an administrator may change the rules." in err
+    ada = crm_db.server.dsn("ada", "ada-pw", crm_db.name)
+    code, _, _ = crm("server", "rules", "set", "max_owned", "5000", "--dsn", ada)
+    assert code == 0
+    _, out, _ = crm("server", "rules", "--dsn", rob)
+    assert shown(out)["max_owned"] == "5000"

@@ -31,6 +31,9 @@ COMMANDS = {
     "connect": "connect",
     "sync": "sync_",
     "conflicts": "conflicts",
+    "claim": "ownership",
+    "release": "ownership",
+    "assign": "ownership",
 }
 
 

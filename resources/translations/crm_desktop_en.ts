@@ -434,7 +434,7 @@
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+77"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+78"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -928,7 +928,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+80"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+81"/>
         <source>New customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1168,6 +1168,49 @@
     </message>
 </context>
 <context>
+    <name>Ownership</name>
+    <message>
+        <location filename="../../crm_desktop/sync/ownership.py" line="+26"/>
+        <source>You have claimed as many customers as one may in 24 hours (rule claim_per_day); you may claim again from {when}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{who} already owns {count} customers, the most one may own (rule max_owned).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This customer left you recently; you may claim it back from {when} (rule reclaim_block_days).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Claiming customers from the pool is switched off (rule claim_per_day).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This customer is not in the pool any more; someone may have claimed it first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>You can release only a customer you own.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>You may not give this customer to “{login}”: there is no such user in your team, or the customer is not yours to give.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The server refused: {detail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RecordForm</name>
     <message>
         <location filename="../../crm_desktop/views/record_form.py" line="-28"/>
@@ -1288,7 +1331,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+82"/>
+        <location filename="../../crm_desktop/cli.py" line="+85"/>
         <source>Something went wrong and the log file could not be written.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1326,7 +1369,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/storage/store.py" line="+31"/>
+        <location filename="../../crm_desktop/storage/store.py" line="+35"/>
         <source>The data in {path} could not be updated for this version and was left as it was; a copy made before the update is in {backup}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1467,12 +1510,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/export.py" line="+17"/>
+        <location filename="../../crm_desktop/commands/export.py" line="+16"/>
         <source>Exporting {entity} records: {done} of {total}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/import_.py" line="+21"/>
+        <location filename="../../crm_desktop/commands/import_.py" line="+20"/>
         <source>Checking and importing {entity} records: {done} of {total}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1499,7 +1542,7 @@ A backup copy is made first. On a large database this can take a minute; please 
 <context>
     <name>Validation</name>
     <message>
-        <location filename="../../crm_desktop/models/phones.py" line="+29"/>
+        <location filename="../../crm_desktop/models/phones.py" line="+32"/>
         <source>“{value}” is not a phone number.</source>
         <translation type="unfinished"></translation>
     </message>

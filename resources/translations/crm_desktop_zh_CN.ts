@@ -434,7 +434,7 @@
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+77"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+78"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
@@ -928,7 +928,7 @@
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+80"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+81"/>
         <source>New customer</source>
         <translation>新建客户</translation>
     </message>
@@ -1163,6 +1163,49 @@
     </message>
 </context>
 <context>
+    <name>Ownership</name>
+    <message>
+        <location filename="../../crm_desktop/sync/ownership.py" line="+26"/>
+        <source>You have claimed as many customers as one may in 24 hours (rule claim_per_day); you may claim again from {when}.</source>
+        <translation>您在 24 小时内领取的客户已达上限（规则 claim_per_day）；{when} 起可再领取。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{who} already owns {count} customers, the most one may own (rule max_owned).</source>
+        <translation>{who} 已拥有 {count} 个客户，已达每人上限（规则 max_owned）。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This customer left you recently; you may claim it back from {when} (rule reclaim_block_days).</source>
+        <translation>该客户不久前才从您名下退回；{when} 起您才能再次领取（规则 reclaim_block_days）。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Claiming customers from the pool is switched off (rule claim_per_day).</source>
+        <translation>公海领取已关闭（规则 claim_per_day）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This customer is not in the pool any more; someone may have claimed it first.</source>
+        <translation>该客户已不在公海中，可能已被他人先领取。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>You can release only a customer you own.</source>
+        <translation>只能将自己名下的客户退回公海。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>You may not give this customer to “{login}”: there is no such user in your team, or the customer is not yours to give.</source>
+        <translation>不能把该客户分配给“{login}”：您的团队中没有此用户，或该客户不归您分配。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The server refused: {detail}</source>
+        <translation>服务器拒绝：{detail}</translation>
+    </message>
+</context>
+<context>
     <name>RecordForm</name>
     <message>
         <location filename="../../crm_desktop/views/record_form.py" line="-28"/>
@@ -1283,7 +1326,7 @@
         <translation>出错了，内容没有保存；详细信息已记录在日志文件中。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+82"/>
+        <location filename="../../crm_desktop/cli.py" line="+85"/>
         <source>Something went wrong and the log file could not be written.</source>
         <translation>出了点问题，而且无法写入日志文件。</translation>
     </message>
@@ -1321,7 +1364,7 @@
         <translation>{path} 中的数据来自本程序的更新版本，请先升级本程序。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/storage/store.py" line="+31"/>
+        <location filename="../../crm_desktop/storage/store.py" line="+35"/>
         <source>The data in {path} could not be updated for this version and was left as it was; a copy made before the update is in {backup}.</source>
         <translation>无法将 {path} 中的数据更新到此版本，数据保持原样；更新前的备份在 {backup}。</translation>
     </message>
@@ -1462,12 +1505,12 @@
         <translation>文件 {path} 不是 Excel .xlsx 工作簿。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/export.py" line="+17"/>
+        <location filename="../../crm_desktop/commands/export.py" line="+16"/>
         <source>Exporting {entity} records: {done} of {total}</source>
         <translation>正在导出{entity}记录：{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/import_.py" line="+21"/>
+        <location filename="../../crm_desktop/commands/import_.py" line="+20"/>
         <source>Checking and importing {entity} records: {done} of {total}</source>
         <translation>正在检查并导入{entity}记录：{done} / {total}</translation>
     </message>
@@ -1495,7 +1538,7 @@ A backup copy is made first. On a large database this can take a minute; please 
 <context>
     <name>Validation</name>
     <message>
-        <location filename="../../crm_desktop/models/phones.py" line="+29"/>
+        <location filename="../../crm_desktop/models/phones.py" line="+32"/>
         <source>“{value}” is not a phone number.</source>
         <translation>“{value}”不是有效的电话号码。</translation>
     </message>

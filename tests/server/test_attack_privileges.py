@@ -14,7 +14,12 @@ from tests.server.attack_helpers import LOGINS, RLS_VIOLATION, SYNCED_TABLES
 shared_world = attack_helpers.shared_world
 world = attack_helpers.world
 
-OWNER_RIGHTS_FUNCTIONS = ("crm_capture_change()", "crm_capture_truncate()", "crm_sync_login()")
+OWNER_RIGHTS_FUNCTIONS = (
+    "crm_capture_change()",
+    "crm_capture_truncate()",
+    "crm_sync_login()",
+    "crm_record_ownership()",
+)
 # The invoker-rights helpers the policies call: the only functions a CRM role may execute.
 POLICY_HELPERS = {
     "crm_current_user_id()",
@@ -265,6 +270,22 @@ FOREIGN_ATTACHMENTS = {
         " CREATE TRIGGER evil AFTER UPDATE ON public.scratch"
         " FOR EACH ROW EXECUTE FUNCTION crm_sync_login()",
         "UPDATE public.scratch SET active = false",
+    ),
+    "ownership history on a customers table in another schema": (
+        "CREATE SCHEMA evil; CREATE TABLE evil.customers (LIKE public.customers);"
+        " CREATE TRIGGER evil AFTER INSERT ON evil.customers"
+        " FOR EACH ROW EXECUTE FUNCTION crm_record_ownership()",
+        "INSERT INTO evil.customers SELECT * FROM public.customers",
+    ),
+    "ownership history as a BEFORE trigger on customers": (
+        "CREATE TRIGGER evil BEFORE UPDATE ON public.customers"
+        " FOR EACH ROW EXECUTE FUNCTION crm_record_ownership()",
+        "UPDATE customers SET name = name || '!'",
+    ),
+    "ownership history on contacts": (
+        "CREATE TRIGGER evil AFTER INSERT ON public.contacts"
+        " FOR EACH ROW EXECUTE FUNCTION crm_record_ownership()",
+        "INSERT INTO contacts (customer_id, name) SELECT id, 'x' FROM customers LIMIT 1",
     ),
     "login sync as a BEFORE trigger on users": (
         "CREATE TRIGGER evil BEFORE UPDATE ON public.users"

@@ -1,0 +1,62 @@
+"""`crm-desktop claim | release | assign`: who owns a customer, decided by the server at once.
+
+    crm-desktop claim CUSTOMER_ID [--profile DIR]
+    crm-desktop release CUSTOMER_ID --reason TEXT [--profile DIR]
+    crm-desktop assign CUSTOMER_ID --to NAME [--reason TEXT] [--profile DIR]
+
+Each needs the server (the public pool is first come, first served); a refusal exits 1 with the
+rule's sentence.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from crm_desktop.commands.errors import UserError
+from crm_desktop.profile import open_profile
+from crm_desktop.sync import ownership
+
+HELP = {
+    "claim": "make a customer of the public pool your own",
+    "release": "give one of your customers back to the public pool",
+    "assign": "give a customer to a member of your team (managers)",
+}
+DONE = {
+    "claim": "The customer is yours now.",
+    "release": "The customer is back in the public pool.",
+    "assign": "The customer now belongs to “{to}”.",
+}
+
+
+def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        name,
+        help=HELP[name],
+        description=HELP[name][0].upper() + HELP[name][1:] + ". The server decides at once, "
+        "by the rules its administrator set; a refusal says which rule and until when.",
+    )
+    parser.add_argument("customer", metavar="CUSTOMER_ID", help="the customer's id")
+    if name == "assign":
+        parser.add_argument("--to", required=True, metavar="NAME", help="login of the receiver")
+    if name in ("release", "assign"):
+        parser.add_argument(
+            "--reason", required=name == "release", default="", help="why, for the history"
+        )
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    profile = open_profile(args.profile)
+    try:
+        if args.command == "claim":
+            ownership.claim(profile, args.customer)
+        elif args.command == "release":
+            ownership.release(profile, args.customer, args.reason)
+        else:
+            ownership.assign(profile, args.customer, args.to, args.reason)
+    except ownership.OwnershipRefused as refused:
+        raise UserError(refused.text()) from None
+    finally:
+        profile.close()
+    print(DONE[args.command].format(to=getattr(args, "to", "")))
+    return 0

@@ -1,0 +1,187 @@
+"""Claims from the public pool and the history of who owned each customer, tried with plain SQL
+by each role with his own password: the caps hold for everyone but administrators, a refusal
+names its rule and when the claim is allowed, and nobody writes or rewrites the history."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from tests.server import attack_helpers
+from tests.server.attack_helpers import LOGINS
+
+shared_world = attack_helpers.shared_world
+world = attack_helpers.world
+
+CLAIM = "UPDATE customers SET owner_id = crm_current_user_id() WHERE id = %s"
+HISTORY = (
+    "SELECT kind, o.login, n.login, c.login, h.reason FROM customer_ownership h"
+    " LEFT JOIN users o ON o.id = h.previous_owner_id LEFT JOIN users n ON n.id = h.owner_id"
+    " LEFT JOIN users c ON c.id = h.changed_by WHERE h.customer_id = %s ORDER BY h.id"
+)
+
+
+def set_rule(world, key: str, value: int) -> None:
+    world.owner().execute("UPDATE crm_rules SET value = %s WHERE key = %s", (value, key))
+
+
+def pool_customers(world, count: int) -> list[str]:
+    """More customers in the pool, put there by the owner's plain SQL."""
+    rows = world.owner().execute(
+        "INSERT INTO customers (id, name) SELECT gen_random_uuid(), 'pool ' || g"
+        " FROM generate_series(1, %s) g RETURNING id::text",
+        (count,),
+    )
+    return [row[0] for row in rows.fetchall()]
+
+
+def history(world, customer: str) -> list[tuple]:
+    return world.owner().execute(HISTORY, (customer,)).fetchall()
+
+
+def owner_of(world, customer: str) -> str | None:
+    return (
+        world.owner()
+        .execute(
+            "SELECT u.login FROM customers c LEFT JOIN users u ON u.id = c.owner_id"
+            " WHERE c.id = %s",
+            (customer,),
+        )
+        .fetchone()[0]
+    )
+
+
+def test_a_claim_is_recorded_by_the_server(world) -> None:
+    pool = world.customers["pool"]
+    assert history(world, pool) == [("entered", None, None, None, None)]
+    with world.session("rob") as connection:
+        assert connection.execute(CLAIM, (pool,)).rowcount == 1
+    assert owner_of(world, pool) == "rob"
+    assert history(world, pool)[-1] == ("claimed", None, "rob", "rob", None)
+
+
+def test_claims_per_day_are_capped_and_the_refusal_says_until_when(world) -> None:
+    set_rule(world, "claim_per_day", 2)
+    first, second, third = pool_customers(world, 3)
+    with world.session("rob") as connection:
+        connection.execute(CLAIM, (first,))
+        connection.execute(CLAIM, (second,))
+        with pytest.raises(
+            psycopg.errors.CheckViolation,
+            match=r"claim_per_day: 2 claimed in the last 24 hours; you may claim again from ",
+        ):
+            connection.execute(CLAIM, (third,))
+    assert [owner_of(world, c) for c in (first, second, third)] == ["rob", "rob", None]
+    # Another rep's claims are his own count.
+    with world.session("rae") as connection:
+        assert connection.execute(CLAIM, (third,)).rowcount == 1
+
+
+def test_two_claims_at_once_cannot_both_slip_under_the_cap(world) -> None:
+    set_rule(world, "claim_per_day", 1)
+    first, second = pool_customers(world, 2)
+    with world.db.connect_as("rob") as one, world.db.connect_as("rob") as two:
+        one.autocommit = two.autocommit = False
+        one.execute(CLAIM, (first,))
+        # The second waits for the first's lock, then counts its claim.
+        two.execute("SET lock_timeout = '200ms'")
+        with pytest.raises(psycopg.errors.LockNotAvailable):
+            two.execute(CLAIM, (second,))
+        one.commit()
+        two.rollback()
+        with pytest.raises(psycopg.errors.CheckViolation, match="claim_per_day"):
+            two.execute(CLAIM, (second,))
+    assert (owner_of(world, first), owner_of(world, second)) == ("rob", None)
+
+
+def test_nobody_owns_more_than_max_owned(world) -> None:
+    set_rule(world, "max_owned", 1)  # rob owns one customer already
+    (extra,) = pool_customers(world, 1)
+    with (
+        world.session("rob") as connection,
+        pytest.raises(psycopg.errors.CheckViolation, match="max_owned: rob already owns 1"),
+    ):
+        connection.execute(CLAIM, (extra,))
+    # Nor may his manager hand him one more.
+    with (
+        world.session("mia") as connection,
+        pytest.raises(psycopg.errors.CheckViolation, match="max_owned"),
+    ):
+        connection.execute(
+            "UPDATE customers SET owner_id = %s WHERE id = %s", (world.users["rob"], extra)
+        )
+    assert owner_of(world, extra) is None
+    # An administrator is not held to the caps.
+    with world.session("ada") as connection:
+        connection.execute(
+            "UPDATE customers SET owner_id = %s WHERE id = %s", (world.users["rob"], extra)
+        )
+    assert owner_of(world, extra) == "rob"
+    assert history(world, extra)[-1][:4] == ("assigned", None, "rob", "ada")
+
+
+def test_a_released_customer_is_not_claimed_back_within_the_block(world) -> None:
+    mine = world.customers["rob"]
+    with world.session("rob") as connection:
+        connection.execute("SET crm.owner_change_reason = 'moved to Shanghai'")
+        connection.execute("UPDATE customers SET owner_id = NULL WHERE id = %s", (mine,))
+        with pytest.raises(
+            psycopg.errors.CheckViolation, match=r"reclaim_block_days: .* claim it back from"
+        ):
+            connection.execute(CLAIM, (mine,))
+    assert history(world, mine)[-1] == ("released", "rob", None, "rob", "moved to Shanghai")
+    with world.session("rae") as connection:
+        assert connection.execute(CLAIM, (mine,)).rowcount == 1
+    assert owner_of(world, mine) == "rae"
+
+
+def test_a_manager_assigns_within_his_team(world) -> None:
+    pool = world.customers["pool"]
+    with world.session("mia") as connection:
+        connection.execute(
+            "UPDATE customers SET owner_id = %s WHERE id = %s", (world.users["rob"], pool)
+        )
+    assert history(world, pool)[-1][:4] == ("assigned", None, "rob", "mia")
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT INTO customer_ownership (customer_id, owner_id, kind)"
+        " SELECT id, owner_id, 'claimed' FROM customers LIMIT 1",
+        "UPDATE customer_ownership SET kind = 'assigned'",
+        "UPDATE customer_ownership SET changed_at = now() - interval '1 year'",
+        "DELETE FROM customer_ownership",
+        "TRUNCATE customer_ownership",
+        "SELECT crm_record_ownership()",
+        "ALTER TABLE customers DISABLE TRIGGER crm_check_claim",
+        "ALTER TABLE customers DISABLE TRIGGER crm_record_ownership",
+        "DROP TRIGGER crm_check_claim ON customers",
+    ],
+)
+@pytest.mark.parametrize("login", LOGINS)
+def test_nobody_writes_the_history_or_switches_the_rules_off(world, login, statement) -> None:
+    with world.session(login) as connection, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        connection.execute(statement)
+    world.assert_unchanged()
+
+
+def test_the_history_is_read_by_those_who_see_the_customer(world) -> None:
+    robs = world.customers["rob"]
+    with world.session("rob") as connection:
+        mine = connection.execute(
+            "SELECT count(*) FROM customer_ownership WHERE customer_id = %s", (robs,)
+        ).fetchone()[0]
+    with world.session("rae") as connection:
+        others = connection.execute(
+            "SELECT count(*) FROM customer_ownership WHERE customer_id = %s", (robs,)
+        ).fetchone()[0]
+    assert (mine, others) == (1, 0)
+    world.assert_unchanged()
+
+
+def test_a_clerk_claims_nothing(world) -> None:
+    with world.session("cal") as connection:
+        # He does not see the pool at all.
+        assert connection.execute(CLAIM, (world.customers["pool"],)).rowcount == 0
+    world.assert_unchanged()

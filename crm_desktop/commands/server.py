@@ -7,6 +7,7 @@
     crm-desktop server deactivate-user NAME --dsn DSN     (activate-user NAME undoes it)
     crm-desktop server rules [--dsn DSN]                  (the public pool's rules)
     crm-desktop server rules set KEY VALUE [--dsn DSN]
+    crm-desktop server apply-rules [--dsn DSN]            (return due customers to the pool)
 
 DSN is a libpq URL or key=value string for the deployment admin role (not a superuser is
 needed); its password may come from PGPASSWORD or ~/.pgpass instead. DSNs are never printed.
@@ -24,6 +25,7 @@ from crm_desktop.models.choices import Role
 from crm_desktop.sync.server.admin import (
     RULE_HELP,
     add_user,
+    apply_rules,
     check_login,
     check_role,
     read_rules,
@@ -91,6 +93,15 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
         toggle.add_argument("login", metavar="NAME", help="login name")
         toggle.add_argument("--dsn", default="", help=DSN_HELP)
 
+    apply = actions.add_parser(
+        "apply-rules",
+        help="return customers nobody followed up in time to the public pool",
+        description="Return to the public pool every customer whose time without a follow-up "
+        "has run out, by the rules (`server rules`). Devices do the same for their own "
+        "customers at each sync; run this as a daily scheduled job for the rest.",
+    )
+    apply.add_argument("--dsn", default="", help=DSN_HELP)
+
     rules = actions.add_parser(
         "rules",
         help="show or change the public pool's rules",
@@ -115,6 +126,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.server_action == "rules":
             return run_rules(args)
+        if args.server_action == "apply-rules":
+            count = apply_rules(args.dsn)
+            print(f"Returned {count} customer(s) to the public pool.")
+            return 0
         if args.server_action == "init":
             return run_init(args.dsn)
         if args.server_action == "trim-log":

@@ -28,6 +28,8 @@ Progress = Callable[[str, int, int], None]
 class SyncReport:
     pushed: PushReport = field(default_factory=PushReport)
     pulled: PullReport = field(default_factory=PullReport)
+    # Customers this sync returned to the public pool (the user's own, or his team's).
+    returned_to_pool: int = 0
     finished_at: datetime | None = None
 
 
@@ -83,6 +85,7 @@ def sync_once(
             # record just sent (an imported list of 100,000 would come straight back).
             report.pulled = pull(profile.store, connection, progress=progress)
         report.pushed = push(profile.store, connection, device, progress, crash.after_push_sent)
+        report.returned_to_pool = return_due_customers(connection)
         report.pulled += pull(
             profile.store,
             connection,
@@ -100,6 +103,18 @@ def sync_once(
     report.finished_at = utcnow()
     profile.store.set_setting(LAST_SYNC_KEY, report.finished_at.isoformat())
     return report
+
+
+def return_due_customers(connection: psycopg.Connection) -> int:
+    """Customers of this user's (a manager: his team's) whose time without a follow-up has run
+    out go back to the public pool, by the server's rules, before the pull brings the result.
+    What a rep's device has pushed counts: a follow-up it logged offline is on the server now."""
+    with connection.transaction():
+        returned = connection.execute(
+            "SELECT CASE WHEN crm_current_role() IN ('rep', 'manager')"
+            " THEN crm_return_due_customers() ELSE 0 END"
+        ).fetchone()
+    return int(returned[0])
 
 
 def adopt_server_user(profile: Profile, server_user: str, login: str) -> None:

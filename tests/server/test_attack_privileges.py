@@ -28,6 +28,9 @@ POLICY_HELPERS = {
     "crm_sees_pool()",
     "crm_visible_owner_ids()",
     "crm_can_see_customer(uuid)",
+    # Also invoker rights: the pool's due date, and returning what is due of one's own.
+    "crm_pool_due_at(uuid,uuid,text)",
+    "crm_return_due_customers()",
 }
 PUBLIC_FUNCTIONS = """
 SELECT p.oid, p.oid::regprocedure::text, p.prosecdef

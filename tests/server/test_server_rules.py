@@ -3,6 +3,8 @@ an administrator only, through the real command line against the real server."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from tests.server.test_server_command import crm  # noqa: F401  (the fixture)
@@ -81,3 +83,36 @@ def test_a_crm_admin_may_change_the_rules_and_a_rep_may_only_read_them(crm, crm_
     assert code == 0
     _, out, _ = crm("server", "rules", "--dsn", rob)
     assert shown(out)["max_owned"] == "5000"
+
+
+def test_apply_rules_returns_what_is_due_to_the_pool(crm, crm_db) -> None:  # noqa: F811
+    rob = crm_db.add_user("rob", "rep")
+    with crm_db.connect_admin() as connection:
+        due, kept = (
+            connection.execute(
+                "INSERT INTO customers (id, name, owner_id) VALUES (gen_random_uuid(), %s, %s)"
+                " RETURNING id",
+                (name, rob),
+            ).fetchone()[0]
+            for name in ("overdue", "followed up")
+        )
+        # The history is append-only for the owner too: lifted here to date the ownership.
+        connection.execute("ALTER TABLE customer_ownership NO FORCE ROW LEVEL SECURITY")
+        connection.execute("UPDATE customer_ownership SET changed_at = now() - interval '45 days'")
+        connection.execute("ALTER TABLE customer_ownership FORCE ROW LEVEL SECURITY")
+        connection.execute(
+            "INSERT INTO followups (customer_id, kind, happened_at)"
+            " VALUES (%s, 'visit', now() - interval '3 days')",
+            (kept,),
+        )
+    code, out, err = crm("server", "apply-rules", "--dsn", crm_db.admin_dsn)
+    assert (code, out, err) == (0, "Returned 1 customer(s) to the public pool.\n", "")
+    with crm_db.connect_admin() as connection:
+        owners = dict(
+            connection.execute(
+                "SELECT id, owner_id FROM customers WHERE id = ANY(%s)", ([due, kept],)
+            ).fetchall()
+        )
+    assert owners == {due: None, kept: uuid.UUID(rob)}
+    code, out, _ = crm("server", "apply-rules", "--dsn", crm_db.admin_dsn)
+    assert out == "Returned 0 customer(s) to the public pool.\n"

@@ -39,3 +39,22 @@ def test_a_claim_over_the_cap_is_refused_and_kept_with_its_rule(fleet: Fleet) ->
         (me,),
     )
     assert claimed == [(pool[0],)]
+
+
+def test_a_reps_sync_returns_his_customers_nobody_followed_up(fleet: Fleet) -> None:
+    rob = fleet.device("rob")
+    rob.sync()
+    overdue = rob.writer.create("customers", {"name": "久未跟进"}).primary_id
+    fresh = rob.writer.create("customers", {"name": "刚跟进"}).primary_id
+    rob.writer.create("followups", {"customer_id": fresh, "kind": "call", "text": "聊了报价"})
+    rob.sync()
+    fleet.admin("UPDATE crm_rules SET value = 1 WHERE key = 'pool_return_days'")
+    fleet.admin("ALTER TABLE customer_ownership NO FORCE ROW LEVEL SECURITY")
+    fleet.admin("UPDATE customer_ownership SET changed_at = now() - interval '2 days'")
+    fleet.admin("ALTER TABLE customer_ownership FORCE ROW LEVEL SECURITY")
+
+    report = rob.sync()
+    assert report.returned_to_pool == 1
+    # The device shows it at once: in the pool (a rep sees the pool), and his other one kept.
+    assert rob.row("customers", overdue).owner_id is None
+    assert rob.row("customers", fresh).owner_id == rob.profile.user_id

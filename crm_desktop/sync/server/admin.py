@@ -270,3 +270,10 @@ def _rule_value(key: str, typed: str) -> int | None:
         raise ServerAdminError(
             f"“{typed}” is not a number of days or customers; {key} takes a whole number."
         ) from None
+
+
+def apply_rules(dsn: str) -> int:
+    """Return every customer that is due back in the public pool (by the server's rules);
+    returns how many. Meant for a scheduled job run as the administrator."""
+    with connect(dsn) as connection, connection.transaction():
+        return int(connection.execute("SELECT crm_return_due_customers()").fetchone()[0])

@@ -1,0 +1,131 @@
+"""The return to the public pool, run by the server: a customer nobody followed up within the
+rules' days goes back to the pool, counted from when a follow-up happened (not when it reached
+the server) or from when its owner got it, and the history says it returned."""
+
+from __future__ import annotations
+
+from tests.server import attack_helpers
+
+shared_world = attack_helpers.shared_world
+world = attack_helpers.world
+
+RETURN = "SELECT crm_return_due_customers()"
+
+
+def age(world, customer: str, days: int) -> None:
+    """Make the customer's owner have had it, and its follow-ups have happened, `days` ago.
+    The history is append-only even for the owner (no policy lets him change it): the test
+    lifts that for one statement."""
+    owner = world.owner()
+    with owner.transaction():
+        owner.execute("ALTER TABLE customer_ownership NO FORCE ROW LEVEL SECURITY")
+        owner.execute(
+            "UPDATE customer_ownership SET changed_at = now() - make_interval(days => %s)"
+            " WHERE customer_id = %s",
+            (days, customer),
+        )
+        owner.execute("ALTER TABLE customer_ownership FORCE ROW LEVEL SECURITY")
+    world.owner().execute(
+        "UPDATE followups SET happened_at = now() - make_interval(days => %s)"
+        " WHERE customer_id = %s",
+        (days, customer),
+    )
+
+
+def owner_of(world, customer: str) -> str | None:
+    return (
+        world.owner()
+        .execute(
+            "SELECT u.login FROM customers c LEFT JOIN users u ON u.id = c.owner_id"
+            " WHERE c.id = %s",
+            (customer,),
+        )
+        .fetchone()[0]
+    )
+
+
+def last_history(world, customer: str) -> tuple:
+    return (
+        world.owner()
+        .execute(
+            "SELECT kind, p.login FROM customer_ownership h LEFT JOIN users p"
+            " ON p.id = h.previous_owner_id WHERE customer_id = %s ORDER BY h.id DESC LIMIT 1",
+            (customer,),
+        )
+        .fetchone()
+    )
+
+
+def test_a_customer_not_followed_up_in_time_returns_to_the_pool(world) -> None:
+    robs, raes = world.customers["rob"], world.customers["rae"]
+    age(world, robs, 31)
+    age(world, raes, 29)
+    with world.session("rob") as connection:
+        assert connection.execute(RETURN).fetchone()[0] == 1
+    assert (owner_of(world, robs), owner_of(world, raes)) == (None, "rae")
+    assert last_history(world, robs) == ("returned", "rob")
+
+
+def test_what_counts_is_when_the_follow_up_happened(world) -> None:
+    robs = world.customers["rob"]
+    age(world, robs, 40)
+    # Logged offline ten days ago, reaching the server only now: it keeps the customer.
+    world.owner().execute(
+        "INSERT INTO followups (customer_id, kind, happened_at, text)"
+        " VALUES (%s, 'call', now() - interval '10 days', 'called')",
+        (robs,),
+    )
+    with world.session("rob") as connection:
+        assert connection.execute(RETURN).fetchone()[0] == 0
+    assert owner_of(world, robs) == "rob"
+
+
+def test_a_follow_up_dated_in_the_future_does_not_count(world) -> None:
+    robs = world.customers["rob"]
+    age(world, robs, 40)
+    world.owner().execute(
+        "INSERT INTO followups (customer_id, kind, happened_at, text)"
+        " VALUES (%s, 'call', now() + interval '10 days', 'later')",
+        (robs,),
+    )
+    with world.session("rob") as connection:
+        assert connection.execute(RETURN).fetchone()[0] == 1
+
+
+def test_a_grade_has_its_own_days_and_a_claim_restarts_the_clock(world) -> None:
+    robs = world.customers["rob"]
+    world.owner().execute("UPDATE customers SET grade = 'A' WHERE id = %s", (robs,))
+    world.owner().execute("UPDATE crm_rules SET value = 60 WHERE key = 'pool_return_days_A'")
+    age(world, robs, 45)
+    with world.session("rob") as connection:
+        assert connection.execute(RETURN).fetchone()[0] == 0
+    world.owner().execute("UPDATE crm_rules SET value = 40 WHERE key = 'pool_return_days_A'")
+    with world.session("rob") as connection:
+        assert connection.execute(RETURN).fetchone()[0] == 1
+    # rae claims it: her clock starts now, whatever the old follow-ups say.
+    with world.session("rae") as connection:
+        connection.execute(
+            "UPDATE customers SET owner_id = crm_current_user_id() WHERE id = %s", (robs,)
+        )
+        assert connection.execute(RETURN).fetchone()[0] == 0
+    assert owner_of(world, robs) == "rae"
+
+
+def test_each_returns_only_what_he_may_change(world) -> None:
+    for key in ("rob", "rae", "mia"):
+        age(world, world.customers[key], 31)
+    with world.session("cal") as connection:  # a clerk hands nothing to the pool
+        assert connection.execute(RETURN).fetchone()[0] == 0
+    with world.session("mia") as connection:  # her own and her team's (rob), not rae's
+        assert connection.execute(RETURN).fetchone()[0] == 2
+    assert owner_of(world, world.customers["rae"]) == "rae"
+    with world.session("ada") as connection:
+        assert connection.execute(RETURN).fetchone()[0] == 1
+    assert owner_of(world, world.customers["rae"]) is None
+
+
+def test_releasing_a_customer_that_is_not_due_is_a_release(world) -> None:
+    robs = world.customers["rob"]
+    with world.session("rob") as connection:
+        connection.execute("UPDATE customers SET owner_id = NULL WHERE id = %s", (robs,))
+    assert last_history(world, robs) == ("released", "rob")

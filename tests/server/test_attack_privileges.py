@@ -19,6 +19,7 @@ OWNER_RIGHTS_FUNCTIONS = (
     "crm_capture_truncate()",
     "crm_sync_login()",
     "crm_record_ownership()",
+    "crm_keep_followed_customer()",
 )
 # The invoker-rights helpers the policies call: the only functions a CRM role may execute.
 POLICY_HELPERS = {
@@ -31,6 +32,7 @@ POLICY_HELPERS = {
     # Also invoker rights: the pool's due date, and returning what is due of one's own.
     "crm_pool_due_at(uuid,uuid,text)",
     "crm_return_due_customers()",
+    "crm_followup_keeps(uuid,timestamp with time zone,uuid)",
 }
 PUBLIC_FUNCTIONS = """
 SELECT p.oid, p.oid::regprocedure::text, p.prosecdef
@@ -289,6 +291,18 @@ FOREIGN_ATTACHMENTS = {
         "CREATE TRIGGER evil AFTER INSERT ON public.contacts"
         " FOR EACH ROW EXECUTE FUNCTION crm_record_ownership()",
         "INSERT INTO contacts (customer_id, name) SELECT id, 'x' FROM customers LIMIT 1",
+    ),
+    "follow-up keeping on a scratch table": (
+        "CREATE TABLE public.scratch (customer_id uuid, happened_at timestamptz,"
+        " created_by uuid);"
+        " CREATE TRIGGER evil AFTER INSERT ON public.scratch"
+        " FOR EACH ROW EXECUTE FUNCTION crm_keep_followed_customer()",
+        "INSERT INTO public.scratch SELECT id, now(), owner_id FROM customers",
+    ),
+    "follow-up keeping as a BEFORE trigger on followups": (
+        "CREATE TRIGGER evil BEFORE INSERT ON public.followups"
+        " FOR EACH ROW EXECUTE FUNCTION crm_keep_followed_customer()",
+        "INSERT INTO followups (customer_id, text) SELECT id, 'x' FROM customers LIMIT 1",
     ),
     "login sync as a BEFORE trigger on users": (
         "CREATE TRIGGER evil BEFORE UPDATE ON public.users"

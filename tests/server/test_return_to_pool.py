@@ -4,6 +4,9 @@ the server) or from when its owner got it, and the history says it returned."""
 
 from __future__ import annotations
 
+import psycopg
+import pytest
+
 from tests.server import attack_helpers
 
 shared_world = attack_helpers.shared_world
@@ -129,3 +132,34 @@ def test_releasing_a_customer_that_is_not_due_is_a_release(world) -> None:
     with world.session("rob") as connection:
         connection.execute("UPDATE customers SET owner_id = NULL WHERE id = %s", (robs,))
     assert last_history(world, robs) == ("released", "rob")
+
+
+def test_only_the_rep_it_returned_from_keeps_it_with_a_follow_up(world) -> None:
+    robs = world.customers["rob"]
+    age(world, robs, 31)
+    world.owner().execute("SELECT crm_return_due_customers()")
+    follow_up = (
+        "INSERT INTO followups (customer_id, kind, happened_at, text)"
+        " VALUES (%s, 'call', now() - interval '2 days', 'called')"
+    )
+    # Not rae: it never was hers.
+    with (
+        world.session("rae") as connection,
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"),
+    ):
+        connection.execute(follow_up, (robs,))
+    # Nor rob with a follow-up dated after the return, or too long before it.
+    for happened in ("now() + interval '1 hour'", "now() - interval '40 days'"):
+        with (
+            world.session("rob") as connection,
+            pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"),
+        ):
+            connection.execute(
+                "INSERT INTO followups (customer_id, kind, happened_at, text)"
+                f" VALUES (%s, 'call', {happened}, 'called')",
+                (robs,),
+            )
+    assert owner_of(world, robs) is None
+    with world.session("rob") as connection:
+        connection.execute(follow_up, (robs,))
+    assert owner_of(world, robs) == "rob"

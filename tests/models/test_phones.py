@@ -108,28 +108,36 @@ def _fully_parsed(typed: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def _assert_agrees_with_full_parsing(spellings: list[str]) -> None:
+    """Valid numbers stored as phonenumbers stores them, the rest refused as it refuses them;
+    and both sides of the rule were tried."""
+    stored = refused = 0
+    for typed in spellings:
+        expected = _fully_parsed(typed)
+        if expected is None:
+            with pytest.raises(InvalidInput):
+                normalize_phone(typed)
+            refused += 1
+        else:
+            assert normalize_phone(typed) == expected, typed
+            stored += 1
+    assert stored > 1000 and refused > 1000
+
+
 def test_the_quick_path_for_mobiles_agrees_with_full_parsing() -> None:
     # Every 11-digit number from 1 in four spellings: valid ones stored as phonenumbers
     # stores them, the rest refused as phonenumbers refuses them.
     rng = random.Random(7)
-    stored = refused = 0
+    spellings = []
     for _ in range(5000):
         digits = "1" + "".join(rng.choice("0123456789") for _ in range(10))
-        for typed in (
+        spellings += [
             digits,
             "+86" + digits,
             f"{digits[:3]} {digits[3:7]} {digits[7:]}",
             f"+86 {digits[:3]}-{digits[3:7]}-{digits[7:]}",
-        ):
-            expected = _fully_parsed(typed)
-            if expected is None:
-                with pytest.raises(InvalidInput):
-                    normalize_phone(typed)
-                refused += 1
-            else:
-                assert normalize_phone(typed) == expected, typed
-                stored += 1
-    assert stored > 1000 and refused > 1000  # both sides of the rule were tried
+        ]
+    _assert_agrees_with_full_parsing(spellings)
 
 
 def _national_digits(e164: str) -> str:
@@ -167,23 +175,15 @@ def test_the_quick_path_for_landlines_agrees_with_full_parsing() -> None:
     # Numbers after a trunk 0 or +86, of every length around a landline's, in the spellings
     # people type: valid ones stored as phonenumbers stores them, the rest refused as it does.
     rng = random.Random(5)
-    stored = refused = 0
+    spellings = []
     for _ in range(4000):
         length = rng.choice([8, 9, 10, 11, 12])
         national = rng.choice(["10", "20", "21", "755", "571", "4", "8", "9", "3", "1"])
         national += "".join(rng.choice("0123456789") for _ in range(length - len(national)))
-        for typed in (
+        spellings += [
             "0" + national,
             "+86" + national,
             f"0{national[:3]}-{national[3:]}",
             f"+86 {national[:3]} {national[3:]}",
-        ):
-            expected = _fully_parsed(typed)
-            if expected is None:
-                with pytest.raises(InvalidInput):
-                    normalize_phone(typed)
-                refused += 1
-            else:
-                assert normalize_phone(typed) == expected, typed
-                stored += 1
-    assert stored > 1000 and refused > 1000  # both sides of the rule were tried
+        ]
+    _assert_agrees_with_full_parsing(spellings)

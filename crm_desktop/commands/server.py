@@ -8,6 +8,7 @@
     crm-desktop server rules [--dsn DSN]                  (the public pool's rules)
     crm-desktop server rules set KEY VALUE [--dsn DSN]
     crm-desktop server apply-rules [--dsn DSN]            (return due customers to the pool)
+    crm-desktop server handover --from NAME --to NAME [--dry-run] [--dsn DSN]
 
 DSN is a libpq URL or key=value string for the deployment admin role (not a superuser is
 needed); its password may come from PGPASSWORD or ~/.pgpass instead. DSNs are never printed.
@@ -28,6 +29,7 @@ from crm_desktop.sync.server.admin import (
     apply_rules,
     check_login,
     check_role,
+    handover,
     read_rules,
     set_active,
     set_rule,
@@ -102,6 +104,18 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
     )
     apply.add_argument("--dsn", default="", help=DSN_HELP)
 
+    hand = actions.add_parser(
+        "handover",
+        help="give everything a leaving user owns to another user",
+        description="Move a user's customers, open opportunities and open tasks to another "
+        "user in one transaction, recorded in each customer's history as a handover. "
+        "--dry-run only counts them.",
+    )
+    hand.add_argument("--from", dest="leaver", required=True, metavar="NAME", help="who leaves")
+    hand.add_argument("--to", dest="receiver", required=True, metavar="NAME", help="who takes over")
+    hand.add_argument("--dry-run", action="store_true", help="count, change nothing")
+    hand.add_argument("--dsn", default="", help=DSN_HELP)
+
     rules = actions.add_parser(
         "rules",
         help="show or change the public pool's rules",
@@ -126,6 +140,18 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.server_action == "rules":
             return run_rules(args)
+        if args.server_action == "handover":
+            moved = handover(args.dsn, args.leaver, args.receiver, dry_run=args.dry_run)
+            what = (
+                f"{moved.customers} customer(s), {moved.open_opportunities} open "
+                f"opportunit{'y' if moved.open_opportunities == 1 else 'ies'} and "
+                f"{moved.open_tasks} open task(s)"
+            )
+            if args.dry_run:
+                print(f"Would hand {what} from “{args.leaver}” to “{args.receiver}”.")
+            else:
+                print(f"Handed {what} from “{args.leaver}” to “{args.receiver}”.")
+            return 0
         if args.server_action == "apply-rules":
             count = apply_rules(args.dsn)
             print(f"Returned {count} customer(s) to the public pool.")

@@ -16,7 +16,7 @@ from datetime import datetime
 import psycopg
 from psycopg import sql
 
-from crm_desktop.models.choices import Role
+from crm_desktop.models.choices import CLOSED_STAGES, Role
 from crm_desktop.sync.server.errors import ServerAdminError
 from crm_desktop.sync.server.schema import GROUP_ROLE, connect
 
@@ -277,3 +277,62 @@ def apply_rules(dsn: str) -> int:
     returns how many. Meant for a scheduled job run as the administrator."""
     with connect(dsn) as connection, connection.transaction():
         return int(connection.execute("SELECT crm_return_due_customers()").fetchone()[0])
+
+
+# -- handover of a leaving rep -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Handover:
+    """What a handover moves (or would move, in a dry run) from one user to another."""
+
+    customers: int
+    open_opportunities: int
+    open_tasks: int
+
+
+# What a handover moves: (table, the user column, what makes a row still open).
+_HANDED_OVER = (
+    ("customers", "owner_id", ""),
+    ("opportunities", "owner_id", " AND stage <> ALL(%(closed)s)"),
+    ("tasks", "assignee_id", " AND NOT done"),
+)
+# A handover recorded as such in each customer's ownership history (migration 0006).
+_HANDOVER_SETTINGS = (
+    "SELECT set_config('crm.owner_change_kind', 'handed_over', true),"
+    " set_config('crm.owner_change_reason', %s, true)"
+)
+
+
+def handover(dsn: str, leaver: str, receiver: str, *, dry_run: bool = False) -> Handover:
+    """Give everything `leaver` owns to `receiver` in one transaction: his customers, his open
+    opportunities and the open tasks assigned to him; with `dry_run`, only count them. Closed
+    deals and done tasks keep their history as it was. Run by an administrator."""
+    if leaver == receiver:
+        raise ServerAdminError("A handover needs two different users.")
+    with connect(dsn) as connection, connection.transaction():
+        ids = {}
+        for login in (leaver, receiver):
+            row = connection.execute(
+                "SELECT id, active FROM users WHERE login = %s AND deleted_at IS NULL", (login,)
+            ).fetchone()
+            if row is None:
+                raise ServerAdminError(f"There is no user named “{login}”.")
+            ids[login] = row
+        if not ids[receiver][1]:
+            raise ServerAdminError(f"“{receiver}” is deactivated; activate him first.")
+        source, target = ids[leaver][0], ids[receiver][0]
+        if not dry_run:
+            connection.execute(_HANDOVER_SETTINGS, (f"handover from {leaver} to {receiver}",))
+        values = {"source": source, "target": target, "closed": [str(s) for s in CLOSED_STAGES]}
+        counts = []
+        for table, column, still_open in _HANDED_OVER:
+            where = f"{column} = %(source)s AND deleted_at IS NULL{still_open}"
+            statement = (
+                f"SELECT count(*) FROM {table} WHERE {where}"
+                if dry_run
+                else f"UPDATE {table} SET {column} = %(target)s WHERE {where}"
+            )
+            cursor = connection.execute(statement, values)
+            counts.append(cursor.fetchone()[0] if dry_run else cursor.rowcount)
+        return Handover(*counts)

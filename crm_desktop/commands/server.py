@@ -9,6 +9,8 @@
     crm-desktop server rules set KEY VALUE [--dsn DSN]
     crm-desktop server apply-rules [--dsn DSN]            (return due customers to the pool)
     crm-desktop server handover --from NAME --to NAME [--dry-run] [--dsn DSN]
+    crm-desktop server assign-clerk CLERK --rep REP --until YYYY-MM-DD [--dsn DSN]
+    crm-desktop server unassign-clerk CLERK --rep REP [--dsn DSN]
 
 DSN is a libpq URL or key=value string for the deployment admin role (not a superuser is
 needed); its password may come from PGPASSWORD or ~/.pgpass instead. DSNs are never printed.
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from datetime import date, datetime, time, timedelta
 from typing import TextIO
 
 from crm_desktop.commands.errors import UserError
@@ -27,6 +30,7 @@ from crm_desktop.sync.server.admin import (
     RULE_HELP,
     add_user,
     apply_rules,
+    assign_clerk,
     check_login,
     check_role,
     handover,
@@ -34,6 +38,7 @@ from crm_desktop.sync.server.admin import (
     set_active,
     set_rule,
     trim_change_log,
+    unassign_clerk,
 )
 from crm_desktop.sync.server.errors import ServerAdminError
 from crm_desktop.sync.server.schema import init_server
@@ -104,6 +109,26 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
     )
     apply.add_argument("--dsn", default="", help=DSN_HELP)
 
+    clerk = actions.add_parser(
+        "assign-clerk",
+        help="let a clerk enter records for a rep until a date (or extend it)",
+        description="Let a clerk see and enter the rep's records, on the rep's behalf, until "
+        "the end of the given day (at most a year ahead). Running it again changes the date.",
+    )
+    clerk.add_argument("clerk", metavar="CLERK", help="the clerk's login")
+    clerk.add_argument("--rep", required=True, metavar="REP", help="the rep's login")
+    clerk.add_argument("--until", required=True, metavar="YYYY-MM-DD", help="the last day")
+    clerk.add_argument("--dsn", default="", help=DSN_HELP)
+    unclerk = actions.add_parser(
+        "unassign-clerk",
+        help="end a clerk's grace period for a rep now",
+        description="End a clerk's access to a rep's records now; his devices lose them at "
+        "their next sync, and a change he makes after this is refused.",
+    )
+    unclerk.add_argument("clerk", metavar="CLERK", help="the clerk's login")
+    unclerk.add_argument("--rep", required=True, metavar="REP", help="the rep's login")
+    unclerk.add_argument("--dsn", default="", help=DSN_HELP)
+
     hand = actions.add_parser(
         "handover",
         help="give everything a leaving user owns to another user",
@@ -140,6 +165,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.server_action == "rules":
             return run_rules(args)
+        if args.server_action == "assign-clerk":
+            last_day = _day(args.until)
+            ends = datetime.combine(last_day + timedelta(days=1), time()).astimezone()
+            assign_clerk(args.dsn, args.clerk, args.rep, ends)
+            print(f"“{args.clerk}” enters records for “{args.rep}” until {last_day} inclusive.")
+            return 0
+        if args.server_action == "unassign-clerk":
+            unassign_clerk(args.dsn, args.clerk, args.rep)
+            print(f"“{args.clerk}” no longer enters records for “{args.rep}”.")
+            return 0
         if args.server_action == "handover":
             moved = handover(args.dsn, args.leaver, args.receiver, dry_run=args.dry_run)
             what = (
@@ -170,6 +205,13 @@ def run(args: argparse.Namespace) -> int:
         return run_add_user(args.login, args.role, args.dsn, args.manager, args.name)
     except ServerAdminError as error:
         raise UserError(str(error)) from None
+
+
+def _day(typed: str) -> date:
+    try:
+        return date.fromisoformat(typed.strip())
+    except ValueError:
+        raise ServerAdminError(f"“{typed}” is not a date; write it as YYYY-MM-DD.") from None
 
 
 def run_rules(args: argparse.Namespace) -> int:

@@ -4,6 +4,11 @@ customer stays in the pool on every device."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+import pytest
+
+from crm_desktop import cli
 from tests.sync.conftest import Fleet
 
 
@@ -58,3 +63,38 @@ def test_a_reps_sync_returns_his_customers_nobody_followed_up(fleet: Fleet) -> N
     # The device shows it at once: in the pool (a rep sees the pool), and his other one kept.
     assert rob.row("customers", overdue).owner_id is None
     assert rob.row("customers", fresh).owner_id == rob.profile.user_id
+
+
+def test_a_clerks_grace_period_ends_from_the_command_line(
+    fleet: Fleet, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Granted with `server assign-clerk`, the clerk sees the rep's customers; ended with
+    `server unassign-clerk`, his device loses them at the next sync and an edit he made
+    offline afterwards is refused and kept in his conflicts."""
+    fleet.user_ids["cal"] = fleet.db.add_user("cal", "clerk")
+    rob = fleet.device("rob")
+    rob.sync()
+    customer = rob.writer.create("customers", {"name": "代录客户"}).primary_id
+    rob.sync()
+
+    admin = ("--dsn", fleet.db.admin_dsn)
+    grant = ["server", "assign-clerk", "cal", "--rep", "rob", "--until"]
+    assert cli.main([*grant, "2099-13-01", *admin]) == 1
+    assert "“2099-13-01” is not a date" in capsys.readouterr().err
+    until = (date.today() + timedelta(days=30)).isoformat()
+    assert cli.main([*grant, until, *admin]) == 0
+    assert f"until {until} inclusive" in capsys.readouterr().out
+    cal = fleet.device("cal")
+    cal.sync()
+    assert cal.row("customers", customer) is not None
+
+    cal.writer.update("customers", customer, {"industry": "物流"})  # offline
+    assert cli.main(["server", "unassign-clerk", "cal", "--rep", "rob", *admin]) == 0
+    report = cal.sync()
+    assert report.pushed.refused == 1
+    assert cal.row("customers", customer) is None
+    assert [c.kind for c in cal.conflicts()] == ["refused"]
+    assert fleet.server_row("customers", customer)["industry"] is None
+    # Ending it again is one sentence.
+    assert cli.main(["server", "unassign-clerk", "cal", "--rep", "rob", *admin]) == 1
+    assert "does not enter records for" in capsys.readouterr().err

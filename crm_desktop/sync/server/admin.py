@@ -163,6 +163,20 @@ def assign_clerk(dsn: str, clerk: str, rep: str, valid_until: datetime) -> None:
         )
 
 
+def unassign_clerk(dsn: str, clerk: str, rep: str) -> None:
+    """End `clerk`'s grace period for `rep` now: his devices lose the rep's records at their
+    next sync, and a change he makes after this is refused by the server."""
+    with connect(dsn) as connection, connection.transaction():
+        ended = connection.execute(
+            "UPDATE clerk_assignments a SET valid_until = now() FROM users c, users r"
+            " WHERE a.clerk_id = c.id AND a.rep_id = r.id AND c.login = %s AND r.login = %s"
+            " AND a.valid_until > now() RETURNING a.clerk_id",
+            (clerk, rep),
+        ).fetchone()
+        if ended is None:
+            raise ServerAdminError(f"“{clerk}” does not enter records for “{rep}” now.")
+
+
 def trim_change_log(dsn: str, older_than_days: int) -> int:
     """Delete change-log rows older than the given age; returns how many.
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import getpass
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from platformdirs import user_data_dir
 from sqlalchemy import select
 
-from crm_desktop.models.entities import User
+from crm_desktop.models.entities import ENTERS_FOR_KEY, User, entered_for, owner_of_new_record
 from crm_desktop.models.phones import DEFAULT_REGION
 from crm_desktop.services.writer import Writer
 from crm_desktop.storage.store import Store
@@ -34,6 +34,12 @@ class Profile:
     store: Store
     user_id: str
     region: str
+    # A clerk's reps (the sync keeps it up to date): whose his new records are.
+    enters_for: list[str] = field(default_factory=list)
+
+    def default_owner(self) -> str | None:
+        """Whose a new record is unless the user names someone (None: he must choose)."""
+        return owner_of_new_record(self.user_id, self.enters_for)
 
     @property
     def directory(self) -> Path:
@@ -53,7 +59,7 @@ def open_profile(directory: Path | None = None) -> Profile:
     if user_id is None:
         user_id = _create_local_user(store)
     region = store.setting(REGION_KEY, DEFAULT_REGION) or DEFAULT_REGION
-    return Profile(store, user_id, region)
+    return Profile(store, user_id, region, entered_for(store.setting(ENTERS_FOR_KEY)))
 
 
 def _create_local_user(store: Store) -> str:

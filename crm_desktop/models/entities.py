@@ -287,6 +287,25 @@ class Conflict(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+# local_settings key: the users whose records this device's user enters for them (a clerk's
+# reps during their grace period), ids separated by commas, as the server said at the last
+# sync; empty for anyone else. A clerk's new customer is owned by one of them, not by him.
+ENTERS_FOR_KEY = "enters_for"
+
+
+def entered_for(stored: str | None) -> list[str]:
+    """The reps of ENTERS_FOR_KEY's stored value."""
+    return [rep for rep in (stored or "").split(",") if rep]
+
+
+def owner_of_new_record(user_id: str, reps: list[str]) -> str | None:
+    """Whose a new record is when nobody is named: the user's own, or for a clerk the one rep
+    he enters records for; None when he serves several and must choose."""
+    if not reps:
+        return user_id
+    return reps[0] if len(reps) == 1 else None
+
+
 class LocalSetting(Base):
     """Small per-profile facts the store itself needs (current user, default phone region...)."""
 

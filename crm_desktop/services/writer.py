@@ -26,13 +26,17 @@ from crm_desktop.models.base import AUDIT_COLUMNS, new_id, utcnow
 from crm_desktop.models.choices import CLOSED_STAGES
 from crm_desktop.models.entities import (
     CUSTOMER_CHILDREN,
+    ENTERS_FOR_KEY,
     ENTITIES,
     LOCAL_ONLY_COLUMNS,
     Customer,
     CustomerIdentifier,
     FollowUp,
+    LocalSetting,
     Opportunity,
     OutboxEntry,
+    entered_for,
+    owner_of_new_record,
 )
 from crm_desktop.models.fields import FIELDS_BY_NAME, Kind, entity_label
 from crm_desktop.models.phones import DEFAULT_REGION
@@ -45,6 +49,9 @@ from crm_desktop.storage.store import Store, sqlite_connection
 from crm_desktop.storage.values import to_sqlite
 
 NOT_FOUND = QT_TRANSLATE_NOOP("Validation", "No {entity} with id {id} exists (it may be deleted).")
+CHOOSE_REP = QT_TRANSLATE_NOOP(
+    "Validation", "Choose the rep you enter this record for: it will be theirs, not yours."
+)
 
 _IDENTIFIER_VALUE = FIELDS_BY_NAME["customer_identifiers"]["value"]
 # Customer fields that feed its search text.
@@ -98,6 +105,7 @@ class UnitOfWork:
         self._stale_followups: set[str] = set()
         # Referenced rows found live in this transaction, so a batch checks each one once.
         self._live_refs: set[tuple[str, str]] = set()
+        self._enters_for: list[str] | None = None
         # One time for the whole transaction: a row's updated_at and its outbox entry's made_at
         # are then equal, and the server (which stamps rows with made_at) agrees with the device
         # on when each row last changed.
@@ -290,7 +298,7 @@ class UnitOfWork:
     def _apply_defaults(self, entity: str, cleaned: dict[str, Any]) -> None:
         owner = ENTITIES[entity].OWNER
         if owner is not None and cleaned.get(owner) is None:
-            cleaned[owner] = self.user_id
+            cleaned[owner] = self._default_owner(owner)
         if entity == "followups" and cleaned.get("happened_at") is None:
             cleaned["happened_at"] = self.now
         if entity == "opportunity_lines":
@@ -300,6 +308,16 @@ class UnitOfWork:
         for key, value in list(cleaned.items()):
             if value is None:
                 del cleaned[key]  # leave column defaults in force
+
+    def _default_owner(self, column: str) -> str:
+        """Whose a new record is when nobody is named (a clerk's: his rep's)."""
+        if self._enters_for is None:  # read once: an import asks for every row
+            stored = self.session.get(LocalSetting, ENTERS_FOR_KEY)
+            self._enters_for = entered_for(stored.value if stored else None)
+        owner = owner_of_new_record(self.user_id, self._enters_for)
+        if owner is None:
+            raise InvalidInput(column, CHOOSE_REP)
+        return owner
 
     def _mark_derived(
         self, entity: str, row_id: str, customer_id: str | None, changed: Iterable[str]

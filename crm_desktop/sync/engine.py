@@ -12,7 +12,15 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text, update
 
 from crm_desktop.models.base import utcnow
-from crm_desktop.models.entities import ENTITIES, LocalSetting, OutboxEntry, User, user_columns
+from crm_desktop.models.entities import (
+    ENTERS_FOR_KEY,
+    ENTITIES,
+    LocalSetting,
+    OutboxEntry,
+    User,
+    entered_for,
+    user_columns,
+)
 from crm_desktop.profile import USER_KEY, Profile
 from crm_desktop.sync import link as links
 from crm_desktop.sync.errors import SyncError, SyncProblem
@@ -100,6 +108,8 @@ def sync_once(
         raise SyncError(SyncProblem.SERVER, error.diag.message_primary or str(error)) from error
     finally:
         connection.close()
+    # Whom a clerk enters records for may have changed: his next new record is theirs.
+    profile.enters_for = entered_for(profile.store.setting(ENTERS_FOR_KEY))
     report.finished_at = utcnow()
     profile.store.set_setting(LAST_SYNC_KEY, report.finished_at.isoformat())
     return report

@@ -32,6 +32,7 @@ from sqlalchemy import select
 
 from crm_desktop.models.entities import (
     CUSTOMER_CHILDREN,
+    ENTERS_FOR_KEY,
     ENTITIES,
     IN_CUSTOMER_SEARCH,
     Customer,
@@ -345,10 +346,28 @@ def _customers_losing_children(
 
 def _keep_cursor(driver: Any, snapshot: str, epoch: str, scope: str) -> None:
     driver.execute(
-        "INSERT INTO local_settings (key, value) VALUES (?, ?), (?, ?), (?, ?) "
+        "INSERT INTO local_settings (key, value) VALUES (?, ?), (?, ?), (?, ?), (?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (CURSOR_KEY, snapshot, EPOCH_KEY, epoch, SCOPE_KEY, scope),
+        (
+            CURSOR_KEY,
+            snapshot,
+            EPOCH_KEY,
+            epoch,
+            SCOPE_KEY,
+            scope,
+            ENTERS_FOR_KEY,
+            ",".join(_entered_for(scope)),
+        ),
     )
+
+
+def _entered_for(scope: str) -> list[str]:
+    """The reps a clerk enters records for, read from the scope the server gave: his role,
+    then the owners whose customers he sees ("clerk {id,id}")."""
+    role, _, owners = scope.partition(" ")
+    if role != "clerk":
+        return []
+    return [owner for owner in owners.strip("{}").split(",") if owner]
 
 
 # -- writing the device ------------------------------------------------------------------------

@@ -83,10 +83,11 @@ class RecordActions(QObject):
     # -- new and open ------------------------------------------------------------------------
 
     def new_record(self) -> RecordForm:
-        """A form for a new customer (a new task on the Tasks tab), owned by the user."""
+        """A form for a new customer (a new task on the Tasks tab), owned by the user (a
+        clerk's by the rep he enters for; serving several, he chooses)."""
         entity = self._new_entity()
-        owner = ENTITIES[entity].OWNER
-        preset = {owner: self._profile.user_id} if owner else {}
+        owner, default = ENTITIES[entity].OWNER, self._profile.default_owner()
+        preset = {owner: default} if owner and default else {}
         if entity == "customers":
             preset["kind"] = "company"
         return self._show_form(entity, None, preset)

@@ -939,12 +939,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+97"/>
+        <location line="+98"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-93"/>
+        <location line="-94"/>
         <source>Undo delete</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1014,7 +1014,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+94"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+95"/>
         <source>Restored.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1617,8 +1617,13 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+47"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+51"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose the rep you enter this record for: it will be theirs, not yours.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -939,12 +939,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+97"/>
+        <location line="+98"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location line="-93"/>
+        <location line="-94"/>
         <source>Undo delete</source>
         <translation>撤销删除</translation>
     </message>
@@ -1011,7 +1011,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+94"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+95"/>
         <source>Restored.</source>
         <translation>已恢复。</translation>
     </message>
@@ -1613,9 +1613,14 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>{field}含有控制字符（{code}），请删除。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+47"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+51"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation>找不到 ID 为 {id} 的{entity}（可能已被删除）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose the rep you enter this record for: it will be theirs, not yours.</source>
+        <translation>请选择您代为录入的业务员：该记录将归其所有，而不是您。</translation>
     </message>
 </context>
 </TS>

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from crm_desktop import cli
+from crm_desktop.models.validation import InvalidInput
 from tests.sync.conftest import Fleet
 
 
@@ -98,3 +99,43 @@ def test_a_clerks_grace_period_ends_from_the_command_line(
     # Ending it again is one sentence.
     assert cli.main(["server", "unassign-clerk", "cal", "--rep", "rob", *admin]) == 1
     assert "does not enter records for" in capsys.readouterr().err
+
+
+def test_a_clerks_new_customer_belongs_to_the_rep_he_enters_for(fleet: Fleet) -> None:
+    fleet.user_ids["cal"] = fleet.db.add_user("cal", "clerk")
+    fleet.admin(
+        "INSERT INTO clerk_assignments (clerk_id, rep_id, valid_until)"
+        " VALUES (%s, %s, now() + interval '30 days')",
+        (fleet.user_ids["cal"], fleet.user_ids["rob"]),
+    )
+    cal = fleet.device("cal")
+    cal.sync()
+    customer = cal.writer.create("customers", {"name": "代客户录入"}).primary_id
+    assert cal.row("customers", customer).owner_id == fleet.user_ids["rob"]
+    report = cal.sync()
+    assert (report.pushed.applied, report.pushed.refused) == (1, 0)
+    row = fleet.server_row("customers", customer)
+    assert (str(row["owner_id"]), str(row["created_by"])) == (
+        fleet.user_ids["rob"],
+        fleet.user_ids["cal"],
+    )
+    rob = fleet.device("rob")
+    rob.sync()
+    assert rob.row("customers", customer) is not None  # the rep has it
+
+    # Serving two reps, the clerk says whose it is.
+    fleet.admin(
+        "INSERT INTO clerk_assignments (clerk_id, rep_id, valid_until)"
+        " VALUES (%s, %s, now() + interval '30 days')",
+        (fleet.user_ids["cal"], fleet.user_ids["rae"]),
+    )
+    cal.sync()
+    with pytest.raises(InvalidInput) as refused:
+        cal.writer.create("customers", {"name": "谁的客户"})
+    assert refused.value.field == "owner_id"
+    assert "Choose the rep" in refused.value.text()
+    chosen = cal.writer.create(
+        "customers", {"name": "rae 的客户", "owner_id": fleet.user_ids["rae"]}
+    ).primary_id
+    assert cal.sync().pushed.refused == 0
+    assert str(fleet.server_row("customers", chosen)["owner_id"]) == fleet.user_ids["rae"]

@@ -284,3 +284,27 @@ def test_no_store_statement_on_the_gui_thread_after_writes(
     # The trace did see the work, on the other threads.
     assert any(sql.startswith("INSERT INTO customers") for _thread, sql in seen)
     assert any("outbox" in sql for _thread, sql in seen)
+
+
+@pytest.mark.parametrize("reps", [1, 2])
+def test_a_clerks_new_customer_form_names_the_rep_he_enters_for(
+    qtbot: QtBot, profile_dir, reps: int
+) -> None:
+    from crm_desktop.models.entities import ENTERS_FOR_KEY, User
+    from crm_desktop.profile import open_profile
+    from tests.views.helpers import shown_window
+
+    profile = open_profile(profile_dir)
+    ids = [f"00000000-0000-4000-8000-00000000000{n}" for n in range(reps)]
+    with profile.store.write() as session:
+        for n, rep in enumerate(ids):
+            session.add(User(id=rep, login=f"rep{n}", name=f"Rep {n}", role="rep"))
+    profile.store.set_setting(ENTERS_FOR_KEY, ",".join(ids))
+    profile.close()
+
+    for window in shown_window(qtbot, profile_dir):
+        form = window.records.new_record()
+        wait_idle(qtbot, window)
+        # One rep: his, shown in the form; several: the clerk chooses (nothing preset).
+        assert form.editors["owner_id"].value() == (ids[0] if reps == 1 else None)
+        assert form.editors["owner_id"].value() != window.profile.user_id

@@ -30,6 +30,7 @@ from crm_desktop.queries.records import CustomerDetail
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
 from crm_desktop.views.display import choice_label, format_value
+from crm_desktop.views.ownership_buttons import OwnershipButtons
 from crm_desktop.views.record_form import RecordForm
 from crm_desktop.views.runner import Runner
 
@@ -67,9 +68,12 @@ class CustomerPage(QWidget):
         reader: Reader,
         writer: Writer,
         parent: QWidget | None = None,
+        ownership: OwnershipButtons | None = None,
     ) -> None:
+        """`ownership`: Claim and Release, where the profile has a server to ask."""
         super().__init__(parent, Qt.WindowType.Window)
         self.customer_id = customer_id
+        self.ownership = ownership
         self._runner = runner
         self._reader = reader
         self._writer = writer
@@ -99,6 +103,8 @@ class CustomerPage(QWidget):
             button.setObjectName(name)
             button.clicked.connect(handler)
             actions.addWidget(button)
+        if ownership is not None:
+            actions.addWidget(ownership)
         actions.addStretch(1)
 
         self.details = QFormLayout()
@@ -174,6 +180,8 @@ class CustomerPage(QWidget):
         self.title.setText(customer["name"])
         grade = choice_label(customer["grade"]) if customer["grade"] else self.tr("not graded")
         owner = detail.owner_name or self.tr("public pool")
+        if self.ownership is not None:
+            self.ownership.show_owner(customer["owner_id"])
         self.subtitle.setText(
             self.tr("Grade: %1 · Owner: %2").replace("%1", grade).replace("%2", owner)
         )

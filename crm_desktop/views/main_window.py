@@ -53,10 +53,10 @@ class MainWindow(QMainWindow):
         self.search = SearchBox()
         self.tabs = RecordTabs(self.runner, self.reader, profile.region)
         self.models, self.views = self.tabs.models, self.tabs.views  # the tables, by entity
-        self.records = RecordActions(
-            self, self.tabs, profile, self.runner, self.reader, self.writer
-        )
         self.sync = SyncController(profile, self.runner, self)
+        self.records = RecordActions(
+            self, self.tabs, profile, self.runner, self.reader, self.writer, self.sync
+        )
         self.sync_area = SyncStatusArea(profile, self.writer, self.runner, self.sync)
         self.server_menu = ServerMenu(
             profile, self.writer, self.runner, self.network, self.sync, self.sync_area, self

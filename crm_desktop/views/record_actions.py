@@ -19,9 +19,11 @@ from crm_desktop.queries.reader import Reader
 from crm_desktop.services.changes import ChangeSet, UndoToken
 from crm_desktop.services.writer import Writer
 from crm_desktop.views.customer_page import CustomerPage
+from crm_desktop.views.ownership_buttons import OwnershipButtons
 from crm_desktop.views.record_form import RecordForm
 from crm_desktop.views.record_tabs import RecordTabs
 from crm_desktop.views.runner import Runner
+from crm_desktop.views.sync_controller import SyncController
 
 
 class RecordActions(QObject):
@@ -35,10 +37,13 @@ class RecordActions(QObject):
         runner: Runner,
         reader: Reader,
         writer: Writer,
+        sync: SyncController | None = None,
     ) -> None:
+        """`sync`: how a customer page asks the server (Claim, Release)."""
         super().__init__(window)
         self._window, self._tabs, self._profile = window, tabs, profile
         self._runner, self._reader, self._writer = runner, reader, writer
+        self._sync = sync
         self._undo: UndoToken | None = None
         self.pages: dict[str, CustomerPage] = {}  # open customer pages, by customer id
 
@@ -103,7 +108,12 @@ class RecordActions(QObject):
     def open_customer(self, customer_id: str) -> CustomerPage:
         page = self.pages.get(customer_id)
         if page is None:
-            page = CustomerPage(customer_id, self._runner, self._reader, self._writer, self._window)
+            buttons = None
+            if self._sync is not None:
+                buttons = OwnershipButtons(self._profile, self._sync, customer_id)
+            page = CustomerPage(
+                customer_id, self._runner, self._reader, self._writer, self._window, buttons
+            )
             page.closed.connect(lambda cid: self.pages.pop(cid, None))
             self.pages[customer_id] = page
         page.show()

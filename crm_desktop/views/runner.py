@@ -26,11 +26,12 @@ from crm_desktop.services.changes import ChangeSet
 from crm_desktop.storage.errors import StoreError, classify
 from crm_desktop.storage.store import BACKUP_DIR
 from crm_desktop.sync.errors import SyncError
+from crm_desktop.sync.ownership import OwnershipRefused
 
 log = logging.getLogger(__name__)
 
 Callback = Callable[[Any], None]
-KNOWN_ERRORS = (InvalidInput, StoreError, SyncError)
+KNOWN_ERRORS = (InvalidInput, StoreError, SyncError, OwnershipRefused)
 
 
 class Runner(QObject):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -19,7 +20,7 @@ from crm_desktop.services.changes import ChangeSet
 from crm_desktop.sync import link as links
 from crm_desktop.sync.engine import SyncReport, sync_once
 from crm_desktop.sync.errors import SyncError, SyncProblem
-from crm_desktop.views.runner import Runner
+from crm_desktop.views.runner import KNOWN_ERRORS, Runner
 
 log = logging.getLogger(__name__)
 SYNC_EVERY_MS = 5 * 60 * 1000
@@ -37,6 +38,7 @@ class SyncController(QObject):
     _began = Signal()
     _progressed = Signal(str, int, int)
     _finished_internal = Signal(object, object)
+    _answered = Signal(object, object)  # (the asker's callback, the error or None)
 
     def __init__(self, profile: Profile, runner: Runner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -52,6 +54,7 @@ class SyncController(QObject):
         self._began.connect(self._emit_started)
         self._progressed.connect(self._emit_progressed)
         self._finished_internal.connect(self._done)
+        self._answered.connect(self._deliver_answer)
 
     def start(self) -> None:
         """Sync now and every few minutes (a profile with no server skips each round)."""
@@ -69,6 +72,33 @@ class SyncController(QObject):
         self.running = True
         self._executor.submit(self._run)
         return True
+
+    def ask_server(
+        self,
+        work: Callable[[str | None], object],
+        on_done: Callable[[BaseException | None], None],
+    ) -> None:
+        """Run `work(password)` on the sync thread, after any round under way (a claim syncs
+        itself), then `on_done(error or None)` here; the views requery what it brought."""
+
+        def run() -> None:
+            error: BaseException | None = None
+            try:
+                work(self.password)
+            except Exception as failure:  # said to the user by on_done; a bug is logged too
+                if not isinstance(failure, KNOWN_ERRORS):
+                    log.error("server request failed:\n%s", traceback.format_exc())
+                error = failure
+            self._answered.emit(on_done, error)
+
+        self._executor.submit(run)
+
+    def _deliver_answer(
+        self, on_done: Callable[[BaseException | None], None], error: object
+    ) -> None:
+        if error is None:
+            self._runner.changed.emit(ChangeSet.everything(SYNCED_ENTITIES))
+        on_done(error if isinstance(error, BaseException) else None)
 
     def _run(self) -> None:
         try:

@@ -434,7 +434,7 @@
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+78"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+82"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -464,7 +464,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Details</source>
         <translation type="unfinished"></translation>
     </message>
@@ -509,7 +509,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Grade: %1 · Owner: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -928,7 +928,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+81"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+86"/>
         <source>New customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -939,12 +939,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+98"/>
+        <location line="+103"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-94"/>
+        <location line="-99"/>
         <source>Undo delete</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1014,7 +1014,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+95"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+100"/>
         <source>Restored.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1211,6 +1211,39 @@
     </message>
 </context>
 <context>
+    <name>OwnershipButtons</name>
+    <message>
+        <location filename="../../crm_desktop/views/ownership_buttons.py" line="+27"/>
+        <source>Claim</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Make this customer of the public pool yours (needs the server)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Release to pool…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Release to pool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Why does this customer go back to the public pool?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Not done</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RecordForm</name>
     <message>
         <location filename="../../crm_desktop/views/record_form.py" line="-28"/>
@@ -1326,7 +1359,7 @@
 <context>
     <name>Runner</name>
     <message>
-        <location filename="../../crm_desktop/views/runner.py" line="+141"/>
+        <location filename="../../crm_desktop/views/runner.py" line="+142"/>
         <source>Something went wrong and was not saved; details are in the log file.</source>
         <translation type="unfinished"></translation>
     </message>

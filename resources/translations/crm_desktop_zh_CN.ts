@@ -434,7 +434,7 @@
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+78"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+82"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
@@ -464,7 +464,7 @@
         <translation>添加任务</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Details</source>
         <translation>基本信息</translation>
     </message>
@@ -509,7 +509,7 @@
         <translation>公海</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Grade: %1 · Owner: %2</source>
         <translation>等级：%1 · 负责人：%2</translation>
     </message>
@@ -928,7 +928,7 @@
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+81"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+86"/>
         <source>New customer</source>
         <translation>新建客户</translation>
     </message>
@@ -939,12 +939,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+98"/>
+        <location line="+103"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location line="-94"/>
+        <location line="-99"/>
         <source>Undo delete</source>
         <translation>撤销删除</translation>
     </message>
@@ -1011,7 +1011,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+95"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+100"/>
         <source>Restored.</source>
         <translation>已恢复。</translation>
     </message>
@@ -1206,6 +1206,39 @@
     </message>
 </context>
 <context>
+    <name>OwnershipButtons</name>
+    <message>
+        <location filename="../../crm_desktop/views/ownership_buttons.py" line="+27"/>
+        <source>Claim</source>
+        <translation>领取</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Make this customer of the public pool yours (needs the server)</source>
+        <translation>把公海中的这个客户领为己有（需连接服务器）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Release to pool…</source>
+        <translation>退回公海…</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Release to pool</source>
+        <translation>退回公海</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Why does this customer go back to the public pool?</source>
+        <translation>为什么把这个客户退回公海？</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Not done</source>
+        <translation>未完成</translation>
+    </message>
+</context>
+<context>
     <name>RecordForm</name>
     <message>
         <location filename="../../crm_desktop/views/record_form.py" line="-28"/>
@@ -1321,7 +1354,7 @@
 <context>
     <name>Runner</name>
     <message>
-        <location filename="../../crm_desktop/views/runner.py" line="+141"/>
+        <location filename="../../crm_desktop/views/runner.py" line="+142"/>
         <source>Something went wrong and was not saved; details are in the log file.</source>
         <translation>出错了，内容没有保存；详细信息已记录在日志文件中。</translation>
     </message>

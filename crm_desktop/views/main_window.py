@@ -30,6 +30,7 @@ from crm_desktop.views.record_actions import RecordActions
 from crm_desktop.views.record_form import RecordForm
 from crm_desktop.views.record_tabs import RecordTabs
 from crm_desktop.views.runner import Runner
+from crm_desktop.views.scope_filter import ScopeFilter
 from crm_desktop.views.search_box import SearchBox
 from crm_desktop.views.server_menu import ServerMenu
 from crm_desktop.views.sync_controller import SyncController
@@ -61,6 +62,10 @@ class MainWindow(QMainWindow):
         self.server_menu = ServerMenu(
             profile, self.writer, self.runner, self.network, self.sync, self.sync_area, self
         )
+        self.scope = ScopeFilter()
+        self.scope.scope_changed.connect(
+            lambda scope: self.tabs.set_scope(scope, self.profile.user_id)
+        )
         self.search.searched.connect(self.tabs.set_search)
         self.search.entered.connect(self.records.open_only_result)
         self.tabs.layout_changed.connect(self._save_layout)
@@ -84,6 +89,7 @@ class MainWindow(QMainWindow):
         for action in self.records.toolbar_actions():
             toolbar.addAction(action)
         toolbar.addSeparator()
+        toolbar.addWidget(self.scope)
         toolbar.addWidget(self.search)
         self.addAction(self.search.find_action)
 

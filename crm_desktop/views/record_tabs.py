@@ -59,6 +59,7 @@ class RecordTabs(QTabWidget):
         self.models: dict[str, RecordTableModel] = {}
         self.views: dict[str, QTableView] = {}
         self._search = ""
+        self._scope: tuple[str, str] | None = None
         # Building and restoring the headers emits the same signals a user's drag does; saving
         # then would overwrite the stored layout before it is read.
         self._restored = False
@@ -122,7 +123,14 @@ class RecordTabs(QTabWidget):
         self._search = text
         self.current_model().set_search(text)
 
+    def set_scope(self, scope: str, user_id: str) -> None:
+        """Whose records every table shows (all, mine, the pool); each takes it when shown."""
+        self._scope = (scope, user_id)
+        self.current_model().set_scope(scope, user_id)
+
     def _tab_changed(self, _index: int) -> None:
+        if self._scope is not None:
+            self.current_model().set_scope(*self._scope)
         self.current_model().set_search(self._search)
 
     def selected_ids(self, entity: str | None = None) -> list[str]:

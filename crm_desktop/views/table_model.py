@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from crm_desktop.models.entities import ENTITIES
 from crm_desktop.models.phones import DEFAULT_REGION
 from crm_desktop.queries.tables import ListQuery, TableSpec, effective_search
 from crm_desktop.services.changes import ChangeSet
@@ -170,6 +171,18 @@ class RecordTableModel(QAbstractTableModel):
         self.query = replace(self.query, search=text)
         if changed or not self.started:
             self.reload()
+
+    def set_scope(self, scope: str, user_id: str) -> None:
+        """Show all the user may see, his own records ("mine") or the public pool ("pool"),
+        by the entity's owner column; an entity with no owner shows all."""
+        owner = ENTITIES[self.spec.entity].OWNER
+        kept = tuple(item for item in self.query.filters if item[0] != owner)
+        wanted = {"mine": ((owner, user_id),), "pool": ((owner, None),)}.get(scope, ())
+        filters = kept + (wanted if owner is not None else ())
+        if filters != self.query.filters:
+            self.query = replace(self.query, filters=filters)
+            if self.started:
+                self.reload()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.spec.columns):

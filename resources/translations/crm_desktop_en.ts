@@ -908,7 +908,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+51"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+52"/>
         <source>Customers — CRM</source>
         <translation type="unfinished"></translation>
     </message>
@@ -923,7 +923,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+28"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+32"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
@@ -954,7 +954,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+12"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+13"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1371,6 +1371,29 @@
     <message>
         <location filename="../../crm_desktop/views/runner.py" line="+3"/>
         <source>Something went wrong and was not saved; details are in the log file {path}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ScopeFilter</name>
+    <message>
+        <location filename="../../crm_desktop/views/scope_filter.py" line="+18"/>
+        <source>Whose records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>All I may see</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Public pool</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -908,7 +908,7 @@
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+51"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+52"/>
         <source>Customers — CRM</source>
         <translation>客户 — CRM</translation>
     </message>
@@ -923,7 +923,7 @@
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+28"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+32"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
@@ -954,7 +954,7 @@
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+12"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+13"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -1367,6 +1367,29 @@
         <location filename="../../crm_desktop/views/runner.py" line="+3"/>
         <source>Something went wrong and was not saved; details are in the log file {path}.</source>
         <translation>出了点问题，内容未保存；详细信息见日志文件 {path}。</translation>
+    </message>
+</context>
+<context>
+    <name>ScopeFilter</name>
+    <message>
+        <location filename="../../crm_desktop/views/scope_filter.py" line="+18"/>
+        <source>Whose records</source>
+        <translation>谁的记录</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>All I may see</source>
+        <translation>我可见的全部</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mine</source>
+        <translation>我的</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Public pool</source>
+        <translation>公海</translation>
     </message>
 </context>
 <context>

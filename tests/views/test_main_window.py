@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from functools import partial
 
 import pytest
 from PySide6.QtCore import Qt
@@ -308,3 +309,50 @@ def test_a_clerks_new_customer_form_names_the_rep_he_enters_for(
         # One rep: his, shown in the form; several: the clerk chooses (nothing preset).
         assert form.editors["owner_id"].value() == (ids[0] if reps == 1 else None)
         assert form.editors["owner_id"].value() != window.profile.user_id
+
+
+def customer_names(qtbot: QtBot, window: MainWindow) -> list[str]:
+    model = window.models["customers"]
+    rows_loaded(qtbot, window, model)
+    return sorted(cell(model, row, "name") for row in range(model.rowCount()))
+
+
+def test_the_scope_filter_shows_mine_the_pool_or_all(qtbot: QtBot, profile_dir) -> None:
+    from crm_desktop.models.entities import Customer, User
+    from crm_desktop.profile import open_profile
+    from crm_desktop.views.scope_filter import ScopeFilter
+    from tests.views.helpers import shown_window
+
+    profile = open_profile(profile_dir)
+    writer = profile.writer()
+    mine = writer.create("customers", {"name": "我的客户"}).primary_id
+    pool = writer.create("customers", {"name": "公海客户"}).primary_id
+    others = writer.create("customers", {"name": "同事的客户"}).primary_id
+    task = writer.create("tasks", {"title": "我的任务"}).primary_id
+    with profile.store.write() as session:
+        session.add(User(id="00000000-0000-4000-8000-0000000000aa", login="rae", name="Rae"))
+        session.get(Customer, pool).owner_id = None
+        session.get(Customer, others).owner_id = "00000000-0000-4000-8000-0000000000aa"
+    profile.close()
+
+    for window in shown_window(qtbot, profile_dir):
+        scope = window.findChild(ScopeFilter, "scopeFilter")
+        shown = partial(customer_names, qtbot, window)
+        assert shown() == sorted(["我的客户", "公海客户", "同事的客户"])
+        scope.set_scope("mine")
+        wait_idle(qtbot, window)
+        assert shown() == ["我的客户"]
+        scope.set_scope("pool")
+        wait_idle(qtbot, window)
+        assert shown() == ["公海客户"]
+        # Another tab takes the scope when shown: the pool holds no tasks.
+        window.tabs.setCurrentIndex(list(window.models).index("tasks"))
+        wait_idle(qtbot, window)
+        assert window.models["tasks"].rowCount() == 0
+        scope.set_scope("mine")
+        wait_idle(qtbot, window)
+        assert window.models["tasks"].row_id(0) == task
+        window.tabs.setCurrentIndex(0)
+        scope.set_scope("all")
+        wait_idle(qtbot, window)
+        assert len(shown()) == 3 and mine

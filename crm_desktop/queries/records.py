@@ -26,6 +26,8 @@ from crm_desktop.models.phones import phone_query_digits
 class CustomerDetail:
     customer: dict[str, Any]
     owner_name: str | None
+    # The clerk who entered it for its owner, if a clerk did.
+    entered_by: str | None = None
     identifiers: list[dict[str, Any]] = field(default_factory=list)
     contacts: list[dict[str, Any]] = field(default_factory=list)
     opportunities: list[dict[str, Any]] = field(default_factory=list)
@@ -73,9 +75,11 @@ def customer_detail(session: Session, customer_id: str) -> CustomerDetail | None
     if customer is None or customer.deleted_at is not None:
         return None
     owner = session.get(User, customer.owner_id) if customer.owner_id else None
+    maker = session.get(User, customer.created_by) if customer.created_by else None
     return CustomerDetail(
         customer=_as_dict(customer),
         owner_name=owner.name if owner else None,
+        entered_by=maker.name if maker is not None and maker.role == "clerk" else None,
         identifiers=_live_children(
             session, CustomerIdentifier, customer_id, CustomerIdentifier.created_at
         ),

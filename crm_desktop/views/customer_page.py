@@ -182,9 +182,12 @@ class CustomerPage(QWidget):
         owner = detail.owner_name or self.tr("public pool")
         if self.ownership is not None:
             self.ownership.show_owner(customer["owner_id"])
-        self.subtitle.setText(
-            self.tr("Grade: %1 · Owner: %2").replace("%1", grade).replace("%2", owner)
-        )
+        subtitle = self.tr("Grade: %1 · Owner: %2").replace("%1", grade).replace("%2", owner)
+        if detail.entered_by and detail.owner_name:
+            subtitle += " · " + self.tr("entered by %1 for %2").replace(
+                "%1", detail.entered_by
+            ).replace("%2", detail.owner_name)
+        self.subtitle.setText(subtitle)
         while self.details.rowCount():
             self.details.removeRow(0)
         fields = FIELDS_BY_NAME["customers"]

@@ -509,8 +509,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Grade: %1 · Owner: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>entered by %1 for %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -509,9 +509,14 @@
         <translation>公海</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Grade: %1 · Owner: %2</source>
         <translation>等级：%1 · 负责人：%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>entered by %1 for %2</source>
+        <translation>由 %1 代 %2 录入</translation>
     </message>
     <message>
         <location filename="extra_sources.py" line="+12"/>

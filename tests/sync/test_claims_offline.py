@@ -139,3 +139,27 @@ def test_a_clerks_new_customer_belongs_to_the_rep_he_enters_for(fleet: Fleet) ->
     ).primary_id
     assert cal.sync().pushed.refused == 0
     assert str(fleet.server_row("customers", chosen)["owner_id"]) == fleet.user_ids["rae"]
+
+
+def test_the_customer_page_says_which_clerk_entered_it(fleet: Fleet) -> None:
+    from crm_desktop.queries.records import customer_detail
+
+    fleet.user_ids["cal"] = fleet.db.add_user("cal", "clerk")
+    fleet.admin(
+        "INSERT INTO clerk_assignments (clerk_id, rep_id, valid_until)"
+        " VALUES (%s, %s, now() + interval '30 days')",
+        (fleet.user_ids["cal"], fleet.user_ids["rob"]),
+    )
+    cal = fleet.device("cal")
+    cal.sync()
+    customer = cal.writer.create("customers", {"name": "代录"}).primary_id
+    own = fleet.device("rob")
+    cal.sync()
+    own.sync()
+    mine = own.writer.create("customers", {"name": "自己录的"}).primary_id
+    own.sync()
+    with own.profile.store.read() as session:
+        entered = customer_detail(session, customer)
+        self_made = customer_detail(session, mine)
+    assert (entered.entered_by, entered.owner_name) == ("cal", "rob")
+    assert self_made.entered_by is None

@@ -13,6 +13,15 @@ from crm_desktop.models.validation import InvalidInput
 from tests.sync.conftest import Fleet
 
 
+def assign_for_a_month(fleet: Fleet, clerk: str, rep: str) -> None:
+    """The clerk enters records for the rep for the next 30 days (as `server assign-clerk`)."""
+    fleet.admin(
+        "INSERT INTO clerk_assignments (clerk_id, rep_id, valid_until)"
+        " VALUES (%s, %s, now() + interval '30 days')",
+        (fleet.user_ids[clerk], fleet.user_ids[rep]),
+    )
+
+
 def test_a_claim_over_the_cap_is_refused_and_kept_with_its_rule(fleet: Fleet) -> None:
     fleet.admin("UPDATE crm_rules SET value = 1 WHERE key = 'claim_per_day'")
     pool = [
@@ -103,11 +112,7 @@ def test_a_clerks_grace_period_ends_from_the_command_line(
 
 def test_a_clerks_new_customer_belongs_to_the_rep_he_enters_for(fleet: Fleet) -> None:
     fleet.user_ids["cal"] = fleet.db.add_user("cal", "clerk")
-    fleet.admin(
-        "INSERT INTO clerk_assignments (clerk_id, rep_id, valid_until)"
-        " VALUES (%s, %s, now() + interval '30 days')",
-        (fleet.user_ids["cal"], fleet.user_ids["rob"]),
-    )
+    assign_for_a_month(fleet, "cal", "rob")
     cal = fleet.device("cal")
     cal.sync()
     customer = cal.writer.create("customers", {"name": "代客户录入"}).primary_id
@@ -124,11 +129,7 @@ def test_a_clerks_new_customer_belongs_to_the_rep_he_enters_for(fleet: Fleet) ->
     assert rob.row("customers", customer) is not None  # the rep has it
 
     # Serving two reps, the clerk says whose it is.
-    fleet.admin(
-        "INSERT INTO clerk_assignments (clerk_id, rep_id, valid_until)"
-        " VALUES (%s, %s, now() + interval '30 days')",
-        (fleet.user_ids["cal"], fleet.user_ids["rae"]),
-    )
+    assign_for_a_month(fleet, "cal", "rae")
     cal.sync()
     with pytest.raises(InvalidInput) as refused:
         cal.writer.create("customers", {"name": "谁的客户"})
@@ -145,11 +146,7 @@ def test_the_customer_page_says_which_clerk_entered_it(fleet: Fleet) -> None:
     from crm_desktop.queries.records import customer_detail
 
     fleet.user_ids["cal"] = fleet.db.add_user("cal", "clerk")
-    fleet.admin(
-        "INSERT INTO clerk_assignments (clerk_id, rep_id, valid_until)"
-        " VALUES (%s, %s, now() + interval '30 days')",
-        (fleet.user_ids["cal"], fleet.user_ids["rob"]),
-    )
+    assign_for_a_month(fleet, "cal", "rob")
     cal = fleet.device("cal")
     cal.sync()
     customer = cal.writer.create("customers", {"name": "代录"}).primary_id

@@ -45,7 +45,8 @@ class OwnershipButtons(QWidget):
         self.release_button.setVisible(known and owner_id == self._profile.user_id)
 
     def claim(self) -> None:
-        self._ask(partial(_claim, self._profile, self._customer_id))
+        # ask_server adds the session's password as the last argument.
+        self._ask(partial(ownership.claim, self._profile, self._customer_id))
 
     def release(self) -> None:
         reason, given = QInputDialog.getText(
@@ -54,7 +55,7 @@ class OwnershipButtons(QWidget):
             self.tr("Why does this customer go back to the public pool?"),
         )
         if given and reason.strip():
-            self._ask(partial(_release, self._profile, self._customer_id, reason.strip()))
+            self._ask(partial(ownership.release, self._profile, self._customer_id, reason.strip()))
 
     def _ask(self, work: partial) -> None:
         self.claim_button.setEnabled(False)
@@ -71,11 +72,3 @@ class OwnershipButtons(QWidget):
             box.setObjectName("ownershipRefused")
             box.open()
         self.answered.emit(error is None)
-
-
-def _claim(profile: Profile, customer_id: str, password: str | None) -> None:
-    ownership.claim(profile, customer_id, password=password)
-
-
-def _release(profile: Profile, customer_id: str, reason: str, password: str | None) -> None:
-    ownership.release(profile, customer_id, reason, password=password)

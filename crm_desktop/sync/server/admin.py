@@ -17,6 +17,7 @@ import psycopg
 from psycopg import sql
 
 from crm_desktop.models.choices import CLOSED_STAGES, Role
+from crm_desktop.models.entities import ENTITIES
 from crm_desktop.sync.server.errors import ServerAdminError
 from crm_desktop.sync.server.schema import GROUP_ROLE, connect
 
@@ -305,11 +306,11 @@ class Handover:
     open_tasks: int
 
 
-# What a handover moves: (table, the user column, what makes a row still open).
+# What a handover moves, by each entity's owner column: (entity, what makes a row still open).
 _HANDED_OVER = (
-    ("customers", "owner_id", ""),
-    ("opportunities", "owner_id", " AND stage <> ALL(%(closed)s)"),
-    ("tasks", "assignee_id", " AND NOT done"),
+    ("customers", ""),
+    ("opportunities", " AND stage <> ALL(%(closed)s)"),
+    ("tasks", " AND NOT done"),
 )
 # A handover recorded as such in each customer's ownership history (migration 0006).
 _HANDOVER_SETTINGS = (
@@ -340,7 +341,8 @@ def handover(dsn: str, leaver: str, receiver: str, *, dry_run: bool = False) -> 
             connection.execute(_HANDOVER_SETTINGS, (f"handover from {leaver} to {receiver}",))
         values = {"source": source, "target": target, "closed": [str(s) for s in CLOSED_STAGES]}
         counts = []
-        for table, column, still_open in _HANDED_OVER:
+        for table, still_open in _HANDED_OVER:
+            column = ENTITIES[table].OWNER
             where = f"{column} = %(source)s AND deleted_at IS NULL{still_open}"
             statement = (
                 f"SELECT count(*) FROM {table} WHERE {where}"

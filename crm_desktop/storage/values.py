@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
+
+# Values bound in one IN (...) list: well under SQLite's limit on a statement's parameters.
+IN_LIST = 500
 
 
 def to_sqlite(value: Any) -> Any:
@@ -13,3 +17,11 @@ def to_sqlite(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def in_lists(values: Sequence[Any], size: int = IN_LIST) -> Iterator[tuple[Sequence[Any], str]]:
+    """`values` a few hundred at a time, each part with its "?, ?, ..." placeholders, for
+    statements that take them in one IN (...) list."""
+    for start in range(0, len(values), size):
+        part = values[start : start + size]
+        yield part, ", ".join("?" * len(part))

@@ -41,7 +41,7 @@ from crm_desktop.models.entities import (
 from crm_desktop.models.search_keys import search_key
 from crm_desktop.storage import search_index, suspended_indexes
 from crm_desktop.storage.store import Store, sqlite_connection
-from crm_desktop.storage.values import to_sqlite
+from crm_desktop.storage.values import in_lists, to_sqlite
 from crm_desktop.sync import references
 from crm_desktop.sync.codec import (
     from_json,
@@ -60,8 +60,6 @@ ORDER = tuple(ENTITIES)
 # Rows a full sync reads and commits at a time: a user's save waits for one batch at most.
 FETCH_BATCH = 5000
 SEARCH_BATCH = 5000
-# Ids per IN (...) list: well under SQLite's limit on bound parameters.
-REFRESH_CHUNK = 500
 _ABSENT = object()
 Progress = Callable[[str, int, int], None]
 
@@ -321,12 +319,9 @@ def _new_or_changed(driver: Any, entity: str, rows: list[tuple]) -> list[tuple]:
     top of it has had its search text composed when it was made)."""
     stamp_at = synced_columns(entity).index("updated_at")
     held: dict[str, Any] = {}
-    ids = [row[0] for row in rows]
-    for start in range(0, len(ids), REFRESH_CHUNK):
-        chunk = ids[start : start + REFRESH_CHUNK]
-        marks = ", ".join("?" * len(chunk))
+    for ids, marks in in_lists([row[0] for row in rows]):
         held.update(
-            driver.execute(f"SELECT id, updated_at FROM {entity} WHERE id IN ({marks})", chunk)
+            driver.execute(f"SELECT id, updated_at FROM {entity} WHERE id IN ({marks})", ids)
         )
     return [row for row in rows if held.get(row[0], _ABSENT) != to_sqlite(row[stamp_at])]
 
@@ -476,9 +471,7 @@ def _remove_missing(driver: Any, missing: dict[str, set[str]]) -> int:
 
 def _delete_where(driver: Any, table: str, column: str, values: list[str]) -> int:
     removed = 0
-    for start in range(0, len(values), 500):
-        chunk = values[start : start + 500]
-        marks = ", ".join("?" * len(chunk))
+    for chunk, marks in in_lists(values):
         removed += driver.execute(
             f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk
         ).rowcount

@@ -17,11 +17,9 @@ from typing import Any
 
 from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import ENTITIES
-from crm_desktop.storage.values import to_sqlite
+from crm_desktop.storage.values import in_lists, to_sqlite
 
 KIND = "unreachable"
-# Received rows checked per statement (SQLite limits the parameters of one).
-IN_LIST = 500
 
 
 @dataclass(frozen=True)
@@ -75,11 +73,8 @@ def _dangling(driver: Any, reference: Reference, ids: set[str] | None) -> list[t
         return driver.execute(query).fetchall()
     wanted = sorted(ids)
     found: list[tuple[str, str]] = []
-    for start in range(0, len(wanted), IN_LIST):
-        part = wanted[start : start + IN_LIST]
-        found += driver.execute(
-            query + f" AND c.id IN ({', '.join('?' * len(part))})", part
-        ).fetchall()
+    for part, marks in in_lists(wanted):
+        found += driver.execute(query + f" AND c.id IN ({marks})", part).fetchall()
     return found
 
 

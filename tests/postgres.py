@@ -296,6 +296,22 @@ def pg_cleanup(pg_server: PostgresServer) -> Iterator[PostgresServer]:
 _database_numbers = itertools.count(1)
 
 
+def backdate_ownership(
+    connection: psycopg.Connection, days: int, customer: str | None = None
+) -> None:
+    """As if the owners had got their customers (all, or one) `days` ago, for the public
+    pool's rules. The ownership history is append-only even for the table's owner (no policy
+    lets him change it): the owner's `connection` lifts that for this one statement."""
+    with connection.transaction():
+        connection.execute("ALTER TABLE customer_ownership NO FORCE ROW LEVEL SECURITY")
+        connection.execute(
+            "UPDATE customer_ownership SET changed_at = now() - make_interval(days => %s)"
+            " WHERE %s::uuid IS NULL OR customer_id = %s::uuid",
+            (days, customer, customer),
+        )
+        connection.execute("ALTER TABLE customer_ownership FORCE ROW LEVEL SECURITY")
+
+
 def unique_name(prefix: str) -> str:
     return f"{prefix}_{next(_database_numbers)}"
 

@@ -192,6 +192,18 @@ class World:
         assert values is not None, f"{table} {row_id} is gone"
         return dict(zip([column.name for column in cursor.description], values, strict=True))
 
+    def owner_login(self, customer: str) -> str | None:
+        """The login of the customer's owner (None: the public pool)."""
+        return (
+            self.owner()
+            .execute(
+                "SELECT u.login FROM customers c LEFT JOIN users u ON u.id = c.owner_id"
+                " WHERE c.id = %s",
+                (customer,),
+            )
+            .fetchone()[0]
+        )
+
     def count(self, table: str) -> int:
         return (
             self.owner()

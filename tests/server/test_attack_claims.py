@@ -39,24 +39,12 @@ def history(world, customer: str) -> list[tuple]:
     return world.owner().execute(HISTORY, (customer,)).fetchall()
 
 
-def owner_of(world, customer: str) -> str | None:
-    return (
-        world.owner()
-        .execute(
-            "SELECT u.login FROM customers c LEFT JOIN users u ON u.id = c.owner_id"
-            " WHERE c.id = %s",
-            (customer,),
-        )
-        .fetchone()[0]
-    )
-
-
 def test_a_claim_is_recorded_by_the_server(world) -> None:
     pool = world.customers["pool"]
     assert history(world, pool) == [("entered", None, None, None, None)]
     with world.session("rob") as connection:
         assert connection.execute(CLAIM, (pool,)).rowcount == 1
-    assert owner_of(world, pool) == "rob"
+    assert world.owner_login(pool) == "rob"
     assert history(world, pool)[-1] == ("claimed", None, "rob", "rob", None)
 
 
@@ -71,7 +59,7 @@ def test_claims_per_day_are_capped_and_the_refusal_says_until_when(world) -> Non
             match=r"claim_per_day: 2 claimed in the last 24 hours; you may claim again from ",
         ):
             connection.execute(CLAIM, (third,))
-    assert [owner_of(world, c) for c in (first, second, third)] == ["rob", "rob", None]
+    assert [world.owner_login(c) for c in (first, second, third)] == ["rob", "rob", None]
     # Another rep's claims are his own count.
     with world.session("rae") as connection:
         assert connection.execute(CLAIM, (third,)).rowcount == 1
@@ -91,7 +79,7 @@ def test_two_claims_at_once_cannot_both_slip_under_the_cap(world) -> None:
         two.rollback()
         with pytest.raises(psycopg.errors.CheckViolation, match="claim_per_day"):
             two.execute(CLAIM, (second,))
-    assert (owner_of(world, first), owner_of(world, second)) == ("rob", None)
+    assert (world.owner_login(first), world.owner_login(second)) == ("rob", None)
 
 
 def test_nobody_owns_more_than_max_owned(world) -> None:
@@ -110,13 +98,13 @@ def test_nobody_owns_more_than_max_owned(world) -> None:
         connection.execute(
             "UPDATE customers SET owner_id = %s WHERE id = %s", (world.users["rob"], extra)
         )
-    assert owner_of(world, extra) is None
+    assert world.owner_login(extra) is None
     # An administrator is not held to the caps.
     with world.session("ada") as connection:
         connection.execute(
             "UPDATE customers SET owner_id = %s WHERE id = %s", (world.users["rob"], extra)
         )
-    assert owner_of(world, extra) == "rob"
+    assert world.owner_login(extra) == "rob"
     assert history(world, extra)[-1][:4] == ("assigned", None, "rob", "ada")
 
 
@@ -132,7 +120,7 @@ def test_a_released_customer_is_not_claimed_back_within_the_block(world) -> None
     assert history(world, mine)[-1] == ("released", "rob", None, "rob", "moved to Shanghai")
     with world.session("rae") as connection:
         assert connection.execute(CLAIM, (mine,)).rowcount == 1
-    assert owner_of(world, mine) == "rae"
+    assert world.owner_login(mine) == "rae"
 
 
 def test_a_manager_assigns_within_his_team(world) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
+from tests.postgres import backdate_ownership
 from tests.server import attack_helpers
 
 shared_world = attack_helpers.shared_world
@@ -16,34 +17,12 @@ RETURN = "SELECT crm_return_due_customers()"
 
 
 def age(world, customer: str, days: int) -> None:
-    """Make the customer's owner have had it, and its follow-ups have happened, `days` ago.
-    The history is append-only even for the owner (no policy lets him change it): the test
-    lifts that for one statement."""
-    owner = world.owner()
-    with owner.transaction():
-        owner.execute("ALTER TABLE customer_ownership NO FORCE ROW LEVEL SECURITY")
-        owner.execute(
-            "UPDATE customer_ownership SET changed_at = now() - make_interval(days => %s)"
-            " WHERE customer_id = %s",
-            (days, customer),
-        )
-        owner.execute("ALTER TABLE customer_ownership FORCE ROW LEVEL SECURITY")
+    """Make the customer's owner have had it, and its follow-ups have happened, `days` ago."""
+    backdate_ownership(world.owner(), days, customer)
     world.owner().execute(
         "UPDATE followups SET happened_at = now() - make_interval(days => %s)"
         " WHERE customer_id = %s",
         (days, customer),
-    )
-
-
-def owner_of(world, customer: str) -> str | None:
-    return (
-        world.owner()
-        .execute(
-            "SELECT u.login FROM customers c LEFT JOIN users u ON u.id = c.owner_id"
-            " WHERE c.id = %s",
-            (customer,),
-        )
-        .fetchone()[0]
     )
 
 
@@ -65,7 +44,7 @@ def test_a_customer_not_followed_up_in_time_returns_to_the_pool(world) -> None:
     age(world, raes, 29)
     with world.session("rob") as connection:
         assert connection.execute(RETURN).fetchone()[0] == 1
-    assert (owner_of(world, robs), owner_of(world, raes)) == (None, "rae")
+    assert (world.owner_login(robs), world.owner_login(raes)) == (None, "rae")
     assert last_history(world, robs) == ("returned", "rob")
 
 
@@ -80,7 +59,7 @@ def test_what_counts_is_when_the_follow_up_happened(world) -> None:
     )
     with world.session("rob") as connection:
         assert connection.execute(RETURN).fetchone()[0] == 0
-    assert owner_of(world, robs) == "rob"
+    assert world.owner_login(robs) == "rob"
 
 
 def test_a_follow_up_dated_in_the_future_does_not_count(world) -> None:
@@ -111,7 +90,7 @@ def test_a_grade_has_its_own_days_and_a_claim_restarts_the_clock(world) -> None:
             "UPDATE customers SET owner_id = crm_current_user_id() WHERE id = %s", (robs,)
         )
         assert connection.execute(RETURN).fetchone()[0] == 0
-    assert owner_of(world, robs) == "rae"
+    assert world.owner_login(robs) == "rae"
 
 
 def test_each_returns_only_what_he_may_change(world) -> None:
@@ -121,10 +100,10 @@ def test_each_returns_only_what_he_may_change(world) -> None:
         assert connection.execute(RETURN).fetchone()[0] == 0
     with world.session("mia") as connection:  # her own and her team's (rob), not rae's
         assert connection.execute(RETURN).fetchone()[0] == 2
-    assert owner_of(world, world.customers["rae"]) == "rae"
+    assert world.owner_login(world.customers["rae"]) == "rae"
     with world.session("ada") as connection:
         assert connection.execute(RETURN).fetchone()[0] == 1
-    assert owner_of(world, world.customers["rae"]) is None
+    assert world.owner_login(world.customers["rae"]) is None
 
 
 def test_releasing_a_customer_that_is_not_due_is_a_release(world) -> None:
@@ -159,7 +138,7 @@ def test_only_the_rep_it_returned_from_keeps_it_with_a_follow_up(world) -> None:
                 f" VALUES (%s, 'call', {happened}, 'called')",
                 (robs,),
             )
-    assert owner_of(world, robs) is None
+    assert world.owner_login(robs) is None
     with world.session("rob") as connection:
         connection.execute(follow_up, (robs,))
-    assert owner_of(world, robs) == "rob"
+    assert world.owner_login(robs) == "rob"

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 
+from tests.postgres import backdate_ownership
 from tests.server.test_server_command import crm  # noqa: F401  (the fixture)
 
 DEFAULTS = {
@@ -96,10 +97,7 @@ def test_apply_rules_returns_what_is_due_to_the_pool(crm, crm_db) -> None:  # no
             ).fetchone()[0]
             for name in ("overdue", "followed up")
         )
-        # The history is append-only for the owner too: lifted here to date the ownership.
-        connection.execute("ALTER TABLE customer_ownership NO FORCE ROW LEVEL SECURITY")
-        connection.execute("UPDATE customer_ownership SET changed_at = now() - interval '45 days'")
-        connection.execute("ALTER TABLE customer_ownership FORCE ROW LEVEL SECURITY")
+        backdate_ownership(connection, 45)
         connection.execute(
             "INSERT INTO followups (customer_id, kind, happened_at)"
             " VALUES (%s, 'visit', now() - interval '3 days')",

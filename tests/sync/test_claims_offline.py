@@ -10,6 +10,7 @@ import pytest
 
 from crm_desktop import cli
 from crm_desktop.models.validation import InvalidInput
+from tests.postgres import backdate_ownership
 from tests.sync.conftest import Fleet
 
 
@@ -64,9 +65,8 @@ def test_a_reps_sync_returns_his_customers_nobody_followed_up(fleet: Fleet) -> N
     rob.writer.create("followups", {"customer_id": fresh, "kind": "call", "text": "聊了报价"})
     rob.sync()
     fleet.admin("UPDATE crm_rules SET value = 1 WHERE key = 'pool_return_days'")
-    fleet.admin("ALTER TABLE customer_ownership NO FORCE ROW LEVEL SECURITY")
-    fleet.admin("UPDATE customer_ownership SET changed_at = now() - interval '2 days'")
-    fleet.admin("ALTER TABLE customer_ownership FORCE ROW LEVEL SECURITY")
+    with fleet.db.connect_admin() as connection:
+        backdate_ownership(connection, 2)
 
     report = rob.sync()
     assert report.returned_to_pool == 1

@@ -7,18 +7,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from crm_desktop.models.base import utcnow
+from tests.postgres import backdate_ownership
 from tests.sync.conftest import Fleet
 
 
 def date_back(fleet: Fleet, customer: str, days: int) -> None:
     """As if the customer's owner had got it, and last followed it up, `days` ago."""
-    fleet.admin("ALTER TABLE customer_ownership NO FORCE ROW LEVEL SECURITY")
-    fleet.admin(
-        "UPDATE customer_ownership SET changed_at = now() - make_interval(days => %s)"
-        " WHERE customer_id = %s",
-        (days, customer),
-    )
-    fleet.admin("ALTER TABLE customer_ownership FORCE ROW LEVEL SECURITY")
+    with fleet.db.connect_admin() as connection:
+        backdate_ownership(connection, days, customer)
 
 
 def test_a_follow_up_made_offline_in_time_keeps_the_customer(fleet: Fleet) -> None:

@@ -215,6 +215,8 @@ class Maker:
             "owner_id": owner,
             "last_followup_at": last,
             "next_followup_at": self.now + timedelta(days=rng.randrange(1, 30)) if last else None,
+            "owned_since": created if owner else None,
+            "pool_locked": False,
             "created_at": created,
             "created_by": owner,
             "updated_at": created,
@@ -406,6 +408,12 @@ def raw_baseline(db: CrmDb, login: str, directory: Path) -> tuple[float, float, 
     try:
         connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute("PRAGMA foreign_keys=ON")
+        # Raw rows only: the store's triggers derive each customer's return date, which is
+        # the sync's work to measure, not the baseline's.
+        for (trigger,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        ).fetchall():
+            connection.execute(f"DROP TRIGGER {trigger}")
         connection.execute("BEGIN IMMEDIATE")
         connection.execute("PRAGMA defer_foreign_keys=ON")
         for entity in BASELINE_TABLES:

@@ -10,10 +10,18 @@ from pathlib import Path
 from platformdirs import user_data_dir
 from sqlalchemy import select
 
-from crm_desktop.models.entities import ENTERS_FOR_KEY, User, entered_for, owner_of_new_record
+from crm_desktop.models.entities import (
+    ENTERS_FOR_KEY,
+    SCOPE_KEY,
+    Scope,
+    User,
+    entered_for,
+    owner_of_new_record,
+)
 from crm_desktop.models.phones import DEFAULT_REGION
 from crm_desktop.services.writer import Writer
-from crm_desktop.storage.store import Store
+from crm_desktop.storage import pool_due
+from crm_desktop.storage.store import Store, sqlite_connection
 
 APP_NAME = "crm-desktop"
 USER_KEY = "current_user_id"
@@ -40,6 +48,16 @@ class Profile:
     def default_owner(self) -> str | None:
         """Whose a new record is unless the user names someone (None: he must choose)."""
         return owner_of_new_record(self.user_id, self.enters_for)
+
+    def scope(self) -> Scope:
+        """The user's role and whose customers he sees, as of the last sync."""
+        return Scope.parse(self.store.setting(SCOPE_KEY))
+
+    def pool_warning_days(self) -> int | None:
+        """How many days ahead the owner is warned of a return to the pool (None: the rules
+        never reached this device)."""
+        with self.store.read() as session:
+            return pool_due.warning_days(sqlite_connection(session))
 
     @property
     def directory(self) -> Path:

@@ -310,6 +310,12 @@ def backdate_ownership(
             (days, customer, customer),
         )
         connection.execute("ALTER TABLE customer_ownership FORCE ROW LEVEL SECURITY")
+        # What the server keeps on the customer itself (migration 0009); the owner may set it.
+        connection.execute(
+            "UPDATE customers SET owned_since = now() - make_interval(days => %s)"
+            " WHERE owner_id IS NOT NULL AND (%s::uuid IS NULL OR id = %s::uuid)",
+            (days, customer, customer),
+        )
 
 
 def unique_name(prefix: str) -> str:

@@ -7,6 +7,7 @@ import json
 
 from crm_desktop.profile import open_profile
 from crm_desktop.sync.conflicts import open_conflicts
+from crm_desktop.sync.push import grant_ended
 
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
@@ -33,7 +34,13 @@ def run(args: argparse.Namespace) -> int:
         print("No conflicts.")
     for c in conflicts:
         what = f"{c.entity} {c.row_id}" + (f" field {c.field}" if c.field else "")
-        if c.kind == "refused":
+        ended = grant_ended(c.reason) if c.kind == "refused" else None
+        if ended is not None:
+            print(
+                f"{what}: refused: your time entering records for {ended[1]} ended at"
+                f" {ended[0]} (UTC); kept here: {c.lost}"
+            )
+        elif c.kind == "refused":
             print(f"{what}: the server refused the change ({c.reason}); kept here: {c.lost}")
         elif c.kind == "unreachable":
             print(f"{what}: {c.reason}")

@@ -9,7 +9,7 @@ import sys
 from crm_desktop.profile import open_profile
 from crm_desktop.sync import link as links
 from crm_desktop.sync.connecting import connect_profile
-from crm_desktop.sync.errors import SyncError
+from crm_desktop.sync.errors import SyncError, SyncProblem
 
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
@@ -67,7 +67,11 @@ def run(args: argparse.Namespace) -> int:
         )
     finally:
         profile.close()
-    print(f"Connected as {args.user}. Run `crm-desktop sync` to bring the data.")
+    if connected.office_waiting is not None:
+        waiting = SyncError(SyncProblem.OFFICE_NOT_LIVE, connected.office_waiting)
+        print(f"Connected as {args.user}. {waiting.text()}")
+    else:
+        print(f"Connected as {args.user}. Run `crm-desktop sync` to bring the data.")
     if args.no_tls:
         print("The connection is not encrypted: use it only on a network you trust.")
     if connected.had_password and not connected.password_saved:

@@ -2,7 +2,11 @@
 
     crm-desktop server init --dsn DSN
     crm-desktop server add-user NAME --role admin|manager|rep|clerk [--manager NAME]
-                                [--name "Display Name"] --dsn DSN
+                                [--name "Display Name"] [--office OFFICE] --dsn DSN
+    crm-desktop server add-office NAME [--parent OFFICE] [--live] --dsn DSN
+    crm-desktop server office NAME [--live | --not-live] [--parent OFFICE] --dsn DSN
+    crm-desktop server offices --dsn DSN                  (the tree, live or not, users)
+    crm-desktop server move-user NAME --office OFFICE | --no-office --dsn DSN
     crm-desktop server trim-log [--older-than-days 90] --dsn DSN
     crm-desktop server deactivate-user NAME --dsn DSN     (activate-user NAME undoes it)
     crm-desktop server rules [--dsn DSN]                  (the public pool's rules)
@@ -28,12 +32,18 @@ from crm_desktop.commands.errors import UserError
 from crm_desktop.models.choices import Role
 from crm_desktop.sync.server.admin import (
     RULE_HELP,
+    OfficeTree,
+    add_office,
     add_user,
     apply_rules,
     assign_clerk,
+    change_office,
     check_login,
+    check_office_name,
     check_role,
     handover,
+    move_user,
+    read_offices,
     read_rules,
     set_active,
     set_rule,
@@ -81,7 +91,11 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
     )
     user.add_argument("--manager", metavar="NAME", help="login of the user's manager")
     user.add_argument("--name", help="display name (default: the login name)")
+    user.add_argument(
+        "--office", metavar="OFFICE", help="the office he works in (default: the head office)"
+    )
     user.add_argument("--dsn", default="", help=DSN_HELP)
+    _add_office_parsers(actions)
 
     trim = actions.add_parser(
         "trim-log",
@@ -161,6 +175,102 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
     return parser
 
 
+OFFICE_ACTIONS = ("add-office", "office", "offices", "move-user")
+
+
+def _add_office_parsers(actions: argparse._SubParsersAction) -> None:
+    add = actions.add_parser(
+        "add-office",
+        help="add an office (not live until switched on)",
+        description="Add an office, at the top of the tree or under another office. Its users "
+        "can log in but see nothing until it is live (--live, or later `server office NAME "
+        "--live`), so the company can start one office at a time.",
+    )
+    add.add_argument("name", metavar="NAME", help="the office's name")
+    add.add_argument("--parent", metavar="OFFICE", help="the office it belongs under")
+    add.add_argument("--live", action="store_true", help="live at once")
+    add.add_argument("--dsn", default="", help=DSN_HELP)
+
+    change = actions.add_parser(
+        "office",
+        help="switch an office live or not, or move it under another office",
+        description="Switch an office live (its users start working at their next sync) or "
+        "not yet live (they see nothing; their devices keep what they have), or move it under "
+        "another office.",
+    )
+    change.add_argument("name", metavar="NAME", help="the office's name")
+    switch = change.add_mutually_exclusive_group()
+    switch.add_argument("--live", dest="live", action="store_const", const=True, help="live")
+    switch.add_argument(
+        "--not-live", dest="live", action="store_const", const=False, help="not yet live"
+    )
+    change.add_argument("--parent", metavar="OFFICE", help="move it under this office")
+    change.add_argument("--dsn", default="", help=DSN_HELP)
+
+    tree = actions.add_parser(
+        "offices",
+        help="show the offices: the tree, which are live, how many users each has",
+        description="List the offices as a tree, each with whether it is live and how many "
+        "active users work there.",
+    )
+    tree.add_argument("--dsn", default="", help=DSN_HELP)
+
+    move = actions.add_parser(
+        "move-user",
+        help="put a user in an office (or back in the head office)",
+        description="Put an existing user in an office, or with --no-office back in the head "
+        "office. What he sees follows at his next sync.",
+    )
+    move.add_argument("login", metavar="NAME", help="login name")
+    where = move.add_mutually_exclusive_group(required=True)
+    where.add_argument("--office", metavar="OFFICE", help="the office he works in from now")
+    where.add_argument("--no-office", action="store_true", help="the head office")
+    move.add_argument("--dsn", default="", help=DSN_HELP)
+
+
+def run_offices(args: argparse.Namespace) -> int:
+    if args.server_action == "add-office":
+        add_office(args.dsn, args.name, parent=args.parent, live=args.live)
+        under = f" under “{args.parent.strip()}”" if args.parent else ""
+        state = "live" if args.live else "not live yet"
+        print(f"Added office “{args.name.strip()}”{under}, {state}.")
+        return 0
+    if args.server_action == "office":
+        change_office(args.dsn, args.name, live=args.live, parent=args.parent)
+        name = args.name.strip()
+        if args.parent:
+            print(f"“{name}” is now under “{args.parent.strip()}”.")
+        if args.live is not None:
+            if args.live:
+                print(f"“{name}” is live: its users work from their next sync.")
+            else:
+                print(f"“{name}” is not live: its users see nothing until it is.")
+        return 0
+    if args.server_action == "offices":
+        print_offices(read_offices(args.dsn))
+        return 0
+    office = None if args.no_office else args.office
+    move_user(args.dsn, args.login, office)
+    where = f"“{office.strip()}”" if office else "the head office"
+    print(f"“{args.login}” now works in {where}.")
+    return 0
+
+
+def print_offices(tree: OfficeTree) -> None:
+    """One line per office, indented under the office it belongs to."""
+    if not tree.offices:
+        print("No offices yet: every user is in the head office, which is always live.")
+        return
+    for office in tree.offices:
+        state = "live" if office.live else "not live yet"
+        print(f"{'  ' * office.depth}{office.name}: {state}, {_users(office.users)}")
+    print(f"(head office, always live): {_users(tree.head_office_users)}")
+
+
+def _users(count: int) -> str:
+    return f"{count} user" if count == 1 else f"{count} users"
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         if args.server_action == "rules":
@@ -202,7 +312,9 @@ def run(args: argparse.Namespace) -> int:
             set_active(args.dsn, args.login, active)
             print(f"“{args.login}” can {'now' if active else 'no longer'} log in.")
             return 0
-        return run_add_user(args.login, args.role, args.dsn, args.manager, args.name)
+        if args.server_action in OFFICE_ACTIONS:
+            return run_offices(args)
+        return run_add_user(args.login, args.role, args.dsn, args.manager, args.name, args.office)
     except ServerAdminError as error:
         raise UserError(str(error)) from None
 
@@ -245,14 +357,18 @@ def run_add_user(
     dsn: str,
     manager: str | None = None,
     name: str | None = None,
+    office: str | None = None,
     stdin: TextIO | None = None,
 ) -> int:
     # Check what we can before asking for a password the user would then type for nothing.
     check_login(login)
     check_role(role)
+    if office is not None:
+        check_office_name(office)
     password = read_password(login, stdin or sys.stdin)
-    add_user(dsn, login, role, password, manager=manager, name=name)
-    print(f"Added {role} “{login}”.")
+    add_user(dsn, login, role, password, manager=manager, name=name, office=office)
+    where = f" in “{office.strip()}”" if office else ""
+    print(f"Added {role} “{login}”{where}.")
     return 0
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from datetime import timedelta
 
 from crm_desktop.profile import open_profile
+from crm_desktop.queries.pool import returning_soon
 from crm_desktop.sync.engine import sync_once
 
 
@@ -21,6 +23,11 @@ def run(args: argparse.Namespace) -> int:
     profile = open_profile(args.profile)
     try:
         report = sync_once(profile)
+        warning_days = profile.pool_warning_days()
+        returning = 0
+        if warning_days:
+            with profile.store.read() as session:
+                returning = returning_soon(session, profile.user_id, timedelta(days=warning_days))
     finally:
         profile.close()
     pushed, pulled = report.pushed, report.pulled
@@ -31,4 +38,9 @@ def run(args: argparse.Namespace) -> int:
     if pushed.conflicts or pushed.refused:
         line += f"; {pushed.conflicts + pushed.refused} conflict(s): see `crm-desktop conflicts`"
     print(line + ".")
+    if report.returned_to_pool:
+        returned = report.returned_to_pool
+        print(f"{returned} customer(s) not followed up in time returned to the pool.")
+    if returning:
+        print(f"{returning} of your customers return to the pool within {warning_days} days.")
     return 0

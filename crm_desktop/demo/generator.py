@@ -412,6 +412,10 @@ class _RowMaker:
                 "owner_id": owner,
                 "last_followup_at": last_followup,
                 "next_followup_at": next_followup,
+                # The server dates ownership and returns (migration 0009): not on it yet.
+                "owned_since": None,
+                "pool_locked": False,
+                "pool_due_at": None,
                 "search_text": search_text,
                 "search_key": search_key(customer_id),
             }

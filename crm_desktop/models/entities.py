@@ -6,6 +6,7 @@ Children point at their customer so a whole customer can enter or leave a device
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -82,6 +83,13 @@ class Customer(Tracked, Base):
     owner_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     last_followup_at: Mapped[datetime | None] = mapped_column(DateTime)
     next_followup_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Set by the server when the owner changes (NULL in the pool), and the lock a manager puts
+    # on a customer so it never returns to the pool (server migration 0009).
+    owned_since: Mapped[datetime | None] = mapped_column(DateTime)
+    pool_locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Derived, local only: when the customer returns to the public pool under the server's
+    # rules as last synced (NULL: in the pool, locked, or no rules known); storage/pool_due.py.
+    pool_due_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Derived, local only: lower-cased names, phone digits, email and identifiers in one string
     # so one indexed-free scan finds a customer by anything the user knows about it.
     search_text: Mapped[str] = mapped_column(Text, default="")
@@ -100,6 +108,7 @@ class Customer(Tracked, Base):
         customer_list_index("ix_customers_live_next_followup", "next_followup_at"),
         customer_list_index("ix_customers_live_created", "created_at"),
         customer_list_index("ix_customers_live_updated", "updated_at"),
+        customer_list_index("ix_customers_live_pool_due", "pool_due_at"),
         # Customers matching a search, for the other lists: read from the index alone.
         Index("ix_customers_search_key", "search_key", "id"),
     )
@@ -291,6 +300,30 @@ class Conflict(Base):
 # reps during their grace period), ids separated by commas, as the server said at the last
 # sync; empty for anyone else. A clerk's new customer is owned by one of them, not by him.
 ENTERS_FOR_KEY = "enters_for"
+# What the server last said the user is and sees, as the pull keeps it: his role, then the
+# owners whose customers he sees ("manager {id,id}"); absent on a profile never synced.
+SCOPE_KEY = "sync_scope"
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: str | None
+    owners: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, stored: str | None) -> Scope:
+        role, _, owners = (stored or "").partition(" ")
+        return cls(role or None, tuple(o for o in owners.strip("{}").split(",") if o))
+
+    @property
+    def enters_for(self) -> tuple[str, ...]:
+        """The reps a clerk enters records for: the owners he sees."""
+        return self.owners if self.role == "clerk" else ()
+
+    @property
+    def team(self) -> tuple[str, ...]:
+        """A manager's team, himself included (his offices' people, his reports)."""
+        return self.owners if self.role == "manager" else ()
 
 
 def entered_for(stored: str | None) -> list[str]:
@@ -306,6 +339,35 @@ def owner_of_new_record(user_id: str, reps: list[str]) -> str | None:
     return reps[0] if len(reps) == 1 else None
 
 
+class OwnershipChange(Base):
+    """One change of a customer's owner as the server recorded it (its migration 0006): who
+    had it, who has it, how (entered, claimed, released, assigned, returned, handed over), why,
+    by whom and when. Read-only here: the pull brings a customer's history with it."""
+
+    __tablename__ = "ownership_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # server's
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    previous_owner_id: Mapped[str | None] = mapped_column(String(36))
+    owner_id: Mapped[str | None] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    changed_at: Mapped[datetime] = mapped_column(DateTime)
+    changed_by: Mapped[str | None] = mapped_column(String(36))
+
+    __table_args__ = (Index("ix_ownership_history_customer", "customer_id", "changed_at"),)
+
+
+class PoolRule(Base):
+    """One of the server's public-pool rules as the last sync read it (storage/pool_due.py):
+    its key on the server (crm_rules) and its number of days."""
+
+    __tablename__ = "pool_rules"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    days: Mapped[int] = mapped_column(Integer)
+
+
 class LocalSetting(Base):
     """Small per-profile facts the store itself needs (current user, default phone region...)."""
 
@@ -318,7 +380,13 @@ class LocalSetting(Base):
 # Columns derived on each device from the rest of its store: never sent to the server, never in
 # the outbox.
 LOCAL_ONLY_COLUMNS: dict[str, frozenset[str]] = {
-    "customers": frozenset({"search_text", "search_key"}),
+    "customers": frozenset({"search_text", "search_key", "pool_due_at"}),
+}
+
+# Columns only the server writes (its triggers, or a decision asked of it at once, like a
+# manager's lock): a device keeps what the pull brings and never sends them.
+SERVER_SET_COLUMNS: dict[str, frozenset[str]] = {
+    "customers": frozenset({"owned_since", "pool_locked"}),
 }
 
 # Tables whose rows sync, by the entity name used in the outbox, exports and the command line;

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import (
     ENTITIES,
     Contact,
@@ -15,11 +17,14 @@ from crm_desktop.models.entities import (
     CustomerIdentifier,
     FollowUp,
     Opportunity,
+    OwnershipChange,
     Task,
     User,
 )
 from crm_desktop.models.fields import FIELDS
 from crm_desktop.models.phones import phone_query_digits
+from crm_desktop.storage import pool_due
+from crm_desktop.storage.store import sqlite_connection
 
 
 @dataclass
@@ -33,6 +38,21 @@ class CustomerDetail:
     opportunities: list[dict[str, Any]] = field(default_factory=list)
     tasks: list[dict[str, Any]] = field(default_factory=list)
     followups: list[dict[str, Any]] = field(default_factory=list)
+    ownership: list[OwnershipEvent] = field(default_factory=list)  # oldest first
+    # Its return to the pool falls within the rules' warning days (or is overdue).
+    returns_soon: bool = False
+
+
+@dataclass(frozen=True)
+class OwnershipEvent:
+    """One change of hands, with the people named (None: the pool, or a user not known here)."""
+
+    kind: str  # entered, claimed, released, assigned, returned, handed_over
+    changed_at: datetime
+    by: str | None
+    previous_owner: str | None
+    owner: str | None
+    reason: str | None
 
 
 def _as_dict(row: Any) -> dict[str, Any]:
@@ -89,7 +109,35 @@ def customer_detail(session: Session, customer_id: str) -> CustomerDetail | None
         ),
         tasks=_live_children(session, Task, customer_id, Task.done, Task.due_at),
         followups=_live_children(session, FollowUp, customer_id, FollowUp.happened_at.desc()),
+        ownership=ownership_events(session, customer_id),
+        returns_soon=_returns_soon(session, customer.pool_due_at),
     )
+
+
+def _returns_soon(session: Session, due: datetime | None) -> bool:
+    warning = pool_due.warning_days(sqlite_connection(session))
+    return due is not None and warning is not None and due <= utcnow() + timedelta(days=warning)
+
+
+def ownership_events(session: Session, customer_id: str) -> list[OwnershipEvent]:
+    """The customer's ownership history as the last sync brought it, oldest first."""
+    names = dict(session.execute(select(User.id, User.name)).all())
+    statement = (
+        select(OwnershipChange)
+        .where(OwnershipChange.customer_id == customer_id)
+        .order_by(OwnershipChange.changed_at, OwnershipChange.id)
+    )
+    return [
+        OwnershipEvent(
+            kind=change.kind,
+            changed_at=change.changed_at,
+            by=names.get(change.changed_by),
+            previous_owner=names.get(change.previous_owner_id),
+            owner=names.get(change.owner_id),
+            reason=change.reason,
+        )
+        for change in session.scalars(statement)
+    ]
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from crm_desktop.models.fields import Kind
 from crm_desktop.models.search_keys import query_terms
 from crm_desktop.storage import search_index
 from crm_desktop.storage.store import sqlite_connection
+from crm_desktop.storage.values import to_sqlite
 
 T = QT_TRANSLATE_NOOP
 
@@ -72,15 +73,31 @@ class TableSpec:
 
 
 @dataclass(frozen=True)
+class OneOf:
+    """A filter's value: any of these (the owners of a manager's team, say)."""
+
+    values: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class AtMost:
+    """A filter's value: this or less (customers returning to the pool by a date, say)."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
 class ListQuery:
     search: str = ""
     sort: str | None = None
     descending: bool = False
-    # Equality filters on column keys, e.g. (("grade", "A"),); None matches NULL.
+    # Filters on column keys or model columns, e.g. (("grade", "A"),): a value is matched
+    # equal, None matches NULL, OneOf and AtMost as they say.
     filters: tuple[tuple[str, Any], ...] = field(default_factory=tuple)
 
 
 Owner = aliased(User, name="owner")
+Maker = aliased(User, name="maker")
 Assignee = aliased(User, name="assignee")
 TaskCustomer = aliased(Customer, name="task_customer")
 OpportunityCustomer = aliased(Customer, name="opportunity_customer")
@@ -99,6 +116,12 @@ CUSTOMERS = TableSpec(
         Column("address", T("Columns", "Address"), Customer.address, visible=False),
         Column("owner", T("Columns", "Owner"), Owner.name, via=Customer.owner_id),
         Column(
+            "pool_due_at",
+            T("Columns", "Returns to pool"),
+            Customer.pool_due_at,
+            Kind.DATETIME,
+        ),
+        Column(
             "last_followup_at",
             T("Columns", "Last follow-up"),
             Customer.last_followup_at,
@@ -111,8 +134,14 @@ CUSTOMERS = TableSpec(
             Kind.DATETIME,
         ),
         Column("created_at", T("Columns", "Created"), Customer.created_at, Kind.DATETIME, False),
+        Column(
+            "entered_by",
+            T("Columns", "Entered by"),
+            Maker.name,
+            visible=False,
+        ),
     ),
-    joins=((Owner, Owner.id == Customer.owner_id),),
+    joins=((Owner, Owner.id == Customer.owner_id), (Maker, Maker.id == Customer.created_by)),
 )
 
 CONTACTS = TableSpec(
@@ -295,7 +324,7 @@ def list_ids(
         statement = statement.where(condition)
     for key, value in query.filters:
         expr = spec.column(key).expr if key in spec.column_keys() else getattr(model, key)
-        statement = statement.where(expr.is_(None) if value is None else expr == value)
+        statement = statement.where(_matching(expr, value))
         used.append(expr)
     if sort_column.via is not None and condition is None and len(used) == 1:
         return _ids_by_user_name(
@@ -311,6 +340,17 @@ def list_ids(
     if limit is not None:
         statement = statement.limit(limit)
     return fetch_column(session, statement)
+
+
+def _matching(expr: Any, value: Any) -> ColumnElement[bool]:
+    if value is None:
+        return expr.is_(None)
+    if isinstance(value, OneOf):
+        return expr.in_(value.values)
+    if isinstance(value, AtMost):
+        # fetch_column hands values to the driver as they are: a time goes as stored text.
+        return expr <= to_sqlite(value.value)
+    return expr == value
 
 
 def _ids_by_user_name(
@@ -352,7 +392,9 @@ def fetch_column(session: Session, statement: Select) -> list[Any]:
     For 100,000 ids SQLAlchemy's per-row result processing costs more than the query itself;
     ids are plain text, so nothing is lost by skipping it.
     """
-    compiled = statement.compile(dialect=session.get_bind().dialect)
+    compiled = statement.compile(
+        dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
+    )
     parameters = compiled.construct_params()
     positional = tuple(parameters[name] for name in compiled.positiontup or ())
     cursor = sqlite_connection(session).execute(str(compiled), positional)

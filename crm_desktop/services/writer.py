@@ -29,6 +29,7 @@ from crm_desktop.models.entities import (
     ENTERS_FOR_KEY,
     ENTITIES,
     LOCAL_ONLY_COLUMNS,
+    SERVER_SET_COLUMNS,
     Customer,
     CustomerIdentifier,
     FollowUp,
@@ -147,7 +148,11 @@ class UnitOfWork:
         assert all(row.entity == entity for row in rows), "one entity per insert"
         self.session.flush()  # rows changed through the session go first, in order
         _insert_rows(self.session, ENTITIES[entity].__table__.name, [row.values for row in rows])
-        hidden = AUDIT_COLUMNS - {"id"} | LOCAL_ONLY_COLUMNS.get(entity, frozenset())
+        hidden = (
+            AUDIT_COLUMNS - {"id"}
+            | LOCAL_ONLY_COLUMNS.get(entity, frozenset())
+            | SERVER_SET_COLUMNS.get(entity, frozenset())
+        )
         self._outbox_many(
             [
                 (

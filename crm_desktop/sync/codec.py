@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlalchemy import Date, DateTime, String, Text
 
-from crm_desktop.models.entities import ENTITIES, LOCAL_ONLY_COLUMNS
+from crm_desktop.models.base import AUDIT_COLUMNS
+from crm_desktop.models.entities import ENTITIES, LOCAL_ONLY_COLUMNS, SERVER_SET_COLUMNS
 
 
 def synced_columns(entity: str) -> list[str]:
@@ -22,6 +23,13 @@ def synced_columns(entity: str) -> list[str]:
     table = ENTITIES[entity].__table__
     skip = LOCAL_ONLY_COLUMNS.get(entity, frozenset()) | {"id"}
     return ["id", *(column.key for column in table.columns if column.key not in skip)]
+
+
+def sent_columns(entity: str) -> set[str]:
+    """The columns a device writes on the server: neither the audit columns (the server
+    stamps them) nor those only the server sets."""
+    server_set = AUDIT_COLUMNS | SERVER_SET_COLUMNS.get(entity, frozenset())
+    return set(synced_columns(entity)) - server_set
 
 
 def _column_type(entity: str, column: str) -> Any:

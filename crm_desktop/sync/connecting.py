@@ -21,6 +21,8 @@ class Connected:
     had_password: bool = False  # typed, or found in the address
     # The password when no keyring took it: for this session's syncs, held in memory only.
     session_password: str | None = field(default=None, repr=False)
+    # The user's office when it is not live yet: linked, but his syncs wait until it is.
+    office_waiting: str | None = None
 
 
 def connect_profile(
@@ -32,6 +34,7 @@ def connect_profile(
     no_tls: bool = False,
 ) -> Connected:
     """Raises SyncError (wrong password, unreachable, bad certificate...) and changes nothing.
+    A user whose office is not live yet is linked all the same (`Connected.office_waiting`).
 
     `server` is a postgresql:// URL, a key=value string or a plain HOST[:PORT][/DATABASE]
     (database `crm` when none is named; see links.parse_address). A server that cannot be
@@ -50,10 +53,17 @@ def connect_profile(
         # Stored absolute, so a later sync from another working directory checks the same file.
         params["sslrootcert"] = str(Path(params["sslrootcert"]).expanduser().absolute())
     link = links.ServerLink(links.address(tls.with_tls(params, ca, no_tls)), login)
+    waiting = None
     try:
         connection = _open(link, password)
         try:
             check_server(connection)
+        except SyncError as error:
+            if error.problem is not SyncProblem.OFFICE_NOT_LIVE:
+                raise
+            # Login and password are right; only his office has not started. Linked now, the
+            # first sync after it goes live just works, with nothing more to type.
+            waiting = error.detail
         except psycopg.OperationalError as error:  # the connection was lost while checking
             raise links.classify_connect_error(error) from None
         finally:
@@ -63,7 +73,7 @@ def connect_profile(
     store.set_setting(links.SERVER_KEY, link.server)
     store.set_setting(links.LOGIN_KEY, login)
     saved = password is not None and links.save_password(link, password)
-    return Connected(login, saved, password is not None, None if saved else password)
+    return Connected(login, saved, password is not None, None if saved else password, waiting)
 
 
 def _open(link: links.ServerLink, password: str | None) -> psycopg.Connection:

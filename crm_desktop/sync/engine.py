@@ -64,9 +64,26 @@ def check_server(connection: psycopg.Connection) -> str:
         if revision is None or revision[0] not in known_server_revisions():
             raise SyncError(SyncProblem.UPGRADE)
         user = connection.execute("SELECT crm_current_user_id()::text").fetchone()
-    if user is None or user[0] is None:
-        raise SyncError(SyncProblem.AUTH)
+        if user is None or user[0] is None:
+            # The server knows nobody by this login while his office is not live: ask before
+            # calling the password wrong. Nothing is pushed or pulled; the outbox waits.
+            waiting = office_waiting(connection)
+            if waiting is not None:
+                raise SyncError(SyncProblem.OFFICE_NOT_LIVE, waiting)
+            raise SyncError(SyncProblem.AUTH)
     return user[0]
+
+
+def office_waiting(connection: psycopg.Connection) -> str | None:
+    """The name of the user's office while it is not live, else None. A server whose schema
+    predates offices (migration 0010) has none, so nobody waits there."""
+    exists = connection.execute(
+        "SELECT to_regprocedure('public.crm_office_waiting()') IS NOT NULL"
+    ).fetchone()
+    if not (exists and exists[0]):
+        return None
+    row = connection.execute("SELECT crm_office_waiting()").fetchone()
+    return row[0] if row else None
 
 
 def sync_once(

@@ -18,6 +18,8 @@ class SyncProblem(StrEnum):
     CA_FILE = "ca_file"  # the CA certificate file given cannot be read
     ADDRESS = "address"  # the server address cannot be parsed
     UPGRADE = "upgrade"  # the server's schema is newer than this program
+    # The user's office has not started using the CRM: he logs in but may see nothing yet.
+    OFFICE_NOT_LIVE = "office_not_live"
     SERVER = "server"  # anything else the server said
 
 
@@ -56,6 +58,11 @@ MESSAGES = {
     SyncProblem.UPGRADE: QT_TRANSLATE_NOOP(
         "SyncError",
         "The server was upgraded; please upgrade this program. Your changes are kept.",
+    ),
+    SyncProblem.OFFICE_NOT_LIVE: QT_TRANSLATE_NOOP(
+        "SyncError",
+        "Your office “{detail}” is not using the CRM yet; your administrator will tell you when "
+        "it starts. Your work stays on this computer.",
     ),
     SyncProblem.SERVER: QT_TRANSLATE_NOOP("SyncError", "The server reported a problem: {detail}"),
 }

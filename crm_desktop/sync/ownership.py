@@ -1,23 +1,34 @@
-"""Claiming, releasing and assigning customers: asked of the server, which decides at once.
+"""Claiming, releasing, assigning, locking and handing over customers: asked of the server,
+which decides at once.
 
 A claim is first come, first served and held to the public pool's rules, so it is not queued
 in the outbox like an edit: the device sends what it has first (so the server decides on the
 latest), asks the server in one transaction, then syncs again so the answer shows here. An
 answer the rules refuse comes back as a sentence naming the rule and when the claim will be
 allowed, in the user's language (the server gives the rule and the time; the words are ours).
+
+Who may do what is the server's to decide (its row-level rights and triggers); what the window
+offers follows the role the server last gave this device (`current_role`), so a manager sees
+Assign and a rep does not, but a stale offer is still refused by the server.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import psycopg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from sqlalchemy import select
 
+from crm_desktop.models.choices import Role
+from crm_desktop.models.entities import SCOPE_KEY, Scope, User
 from crm_desktop.profile import Profile
+from crm_desktop.storage.store import Store
 from crm_desktop.sync import link as links
 from crm_desktop.sync.engine import sync_once
 from crm_desktop.sync.errors import SyncError, SyncProblem
+from crm_desktop.sync.server.admin import Handover, HandoverRefused, hand_over
 
 # Why the owner changed, for the customer's ownership history (migration 0006).
 REASON_SETTING = "crm.owner_change_reason"
@@ -50,7 +61,33 @@ CANNOT_ASSIGN = QT_TRANSLATE_NOOP(
     "You may not give this customer to “{login}”: there is no such user in your team, or the "
     "customer is not yours to give.",
 )
+CANNOT_ASSIGN_MANY = QT_TRANSLATE_NOOP(
+    "Ownership",
+    "You may not give these customers to “{login}”: there is no such user in your team, or "
+    "one of them is not yours to give. None of them was given.",
+)
+CANNOT_LOCK = QT_TRANSLATE_NOOP(
+    "Ownership", "Only a manager or an administrator may keep a customer with its owner."
+)
+NOT_LOCKABLE = QT_TRANSLATE_NOOP(
+    "Ownership",
+    "This customer has no owner to keep it with, or is not one you may change.",
+)
+HANDOVER_SAME = QT_TRANSLATE_NOOP("Ownership", "A handover needs two different users.")
+HANDOVER_UNKNOWN = QT_TRANSLATE_NOOP("Ownership", "There is no user named “{login}”.")
+HANDOVER_INACTIVE = QT_TRANSLATE_NOOP(
+    "Ownership", "“{login}” is deactivated and cannot receive customers."
+)
+CANNOT_HAND_OVER = QT_TRANSLATE_NOOP(
+    "Ownership",
+    "You may not hand “{leaver}”'s customers to “{receiver}”: only an administrator, or the "
+    "manager of both, may. Nothing was moved.",
+)
 REFUSED = QT_TRANSLATE_NOOP("Ownership", "The server refused: {detail}")
+# Roles that give customers to others (assign, lock, hand over).
+LEADS = frozenset({Role.MANAGER.value, Role.ADMIN.value})
+# Roles that may own customers, and so receive them.
+OWNERS = frozenset({Role.REP.value, Role.MANAGER.value})
 
 
 class OwnershipRefused(Exception):
@@ -98,51 +135,172 @@ def assign(
     password: str | None = None,
 ) -> None:
     """Give a customer (from the pool or the team) to a member of the user's team."""
+    assign_many(profile, [customer_id], login, reason, password)
+
+
+def assign_many(
+    profile: Profile,
+    customer_ids: list[str],
+    login: str,
+    reason: str = "",
+    password: str | None = None,
+) -> None:
+    """Give customers (from the pool or the team) to a member of the user's team, all in one
+    transaction: if the server refuses one of them, none is given."""
+    ids = sorted(set(customer_ids))
+    if not ids:
+        return
+    refusal = CANNOT_ASSIGN if len(ids) == 1 else CANNOT_ASSIGN_MANY
     _decide(
         profile,
         "WITH receiver AS (SELECT id FROM users WHERE login = %(login)s AND active"
         " AND deleted_at IS NULL) UPDATE customers SET owner_id = receiver.id FROM receiver"
-        " WHERE customers.id = %(id)s AND customers.deleted_at IS NULL RETURNING customers.id",
-        {"id": customer_id, "login": login},
-        OwnershipRefused(CANNOT_ASSIGN, login=login),
+        " WHERE customers.id = ANY(%(ids)s::uuid[]) AND customers.deleted_at IS NULL"
+        " RETURNING customers.id",
+        {"ids": ids, "login": login},
+        OwnershipRefused(refusal, login=login),
+        expected=len(ids),
         reason=reason,
         password=password,
     )
 
 
-def _decide(
+def lock(profile: Profile, customer_id: str, locked: bool, password: str | None = None) -> None:
+    """Keep a customer with its owner (it then never returns to the pool), or let it go again;
+    managers and administrators only, which the server checks (migration 0009)."""
+    _decide(
+        profile,
+        "UPDATE customers SET pool_locked = %(locked)s WHERE id = %(id)s"
+        " AND owner_id IS NOT NULL AND deleted_at IS NULL RETURNING id",
+        {"id": customer_id, "locked": locked},
+        OwnershipRefused(NOT_LOCKABLE),
+        when_forbidden=OwnershipRefused(CANNOT_LOCK),
+        password=password,
+    )
+
+
+def handover(
     profile: Profile,
-    statement: str,
-    parameters: dict[str, str],
-    when_nothing: OwnershipRefused,
-    *,
-    reason: str = "",
+    leaver: str,
+    receiver: str,
+    dry_run: bool = False,
     password: str | None = None,
-) -> None:
-    sync_once(profile, password=password)  # the server decides on what this device has
+) -> Handover:
+    """Give a leaving user's customers, open opportunities and open tasks to another, in one
+    transaction on the server, under the user's own rights (`admin.hand_over`, which the command
+    line shares); with `dry_run`, only count what would move. The move syncs first and after,
+    like a claim; a preview only reads."""
+    if not dry_run:
+        sync_once(profile, password=password)
+    connection = open_server(profile, password)
+    try:
+        with connection.transaction():
+            moved = hand_over(connection, leaver, receiver, dry_run=dry_run)
+    except HandoverRefused as refused:
+        raise _handover_refusal(refused) from None
+    except psycopg.errors.CheckViolation as error:
+        raise _refusal(error) from None
+    except psycopg.errors.InsufficientPrivilege:
+        raise OwnershipRefused(CANNOT_HAND_OVER, leaver=leaver, receiver=receiver) from None
+    except psycopg.OperationalError as error:
+        raise links.classify_connect_error(error) from None
+    finally:
+        connection.close()
+    if not dry_run:
+        sync_once(profile, password=password)
+    return moved
+
+
+def _handover_refusal(refused: HandoverRefused) -> OwnershipRefused:
+    if refused.reason == "same":
+        return OwnershipRefused(HANDOVER_SAME)
+    if refused.reason == "inactive":
+        return OwnershipRefused(HANDOVER_INACTIVE, login=refused.login)
+    return OwnershipRefused(HANDOVER_UNKNOWN, login=refused.login)
+
+
+def open_server(profile: Profile, password: str | None = None) -> psycopg.Connection:
+    """A connection to the profile's server as its user (his own rights apply)."""
     link = links.link_of(profile.store)
     if link is None:
         raise SyncError(SyncProblem.NOT_CONNECTED)
-    connection = links.open_connection(link, password)
+    return links.open_connection(link, password)
+
+
+# -- what the window offers, from what the device knows -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Member:
+    """A user the signed-in user may give customers to or take them from."""
+
+    id: str
+    login: str
+    name: str
+    role: str
+    active: bool
+
+    def label(self) -> str:
+        return self.name if self.name == self.login else f"{self.name} ({self.login})"
+
+
+def current_role(store: Store) -> str:
+    """The user's role as the server gave it at the last sync ("" before the first one, or
+    with no server): what decides which ownership actions the window offers."""
+    return Scope.parse(store.setting(SCOPE_KEY)).role or ""
+
+
+def team(store: Store) -> list[Member]:
+    """The reps and managers the user may give customers to, as his device knows them: a
+    manager's own team (and himself), an administrator's everyone; nobody for the rest.
+    Deactivated users are listed too (a handover takes from them); receivers must be active."""
+    scope = Scope.parse(store.setting(SCOPE_KEY))
+    if scope.role not in LEADS:
+        return []
+    query = select(User).where(User.deleted_at.is_(None), User.role.in_(OWNERS))
+    if scope.role != Role.ADMIN.value:
+        # Whose customers the server lets a manager see: his own and his team's.
+        query = query.where(User.id.in_(scope.team))
+    with store.read() as session:
+        users = session.scalars(query.order_by(User.name, User.login)).all()
+        return [Member(u.id, u.login, u.name, u.role, bool(u.active)) for u in users]
+
+
+def _decide(
+    profile: Profile,
+    statement: str,
+    parameters: dict[str, object],
+    when_nothing: OwnershipRefused,
+    *,
+    when_forbidden: OwnershipRefused | None = None,
+    expected: int = 1,
+    reason: str = "",
+    password: str | None = None,
+) -> None:
+    """Run one change on the server after a sync, and sync again to bring its answer home.
+    Fewer rows than `expected` changed means the server would not change them all: nothing
+    is kept (`when_nothing`); a policy or trigger refusing is `when_forbidden`."""
+    sync_once(profile, password=password)  # the server decides on what this device has
+    connection = open_server(profile, password)
     try:
         with connection.transaction():
             if reason.strip():
                 connection.execute(
                     "SELECT set_config(%s, %s, true)", (REASON_SETTING, reason.strip())
                 )
-            changed = connection.execute(statement, parameters).fetchone()
+            changed = connection.execute(statement, parameters).fetchall()
+            if len(changed) < expected:
+                raise when_nothing  # leaving the block rolls the rest back: all or nothing
     except psycopg.errors.CheckViolation as error:
         raise _refusal(error) from None
     except psycopg.errors.InsufficientPrivilege:
         # A policy or guard said no (a customer outside the user's team, say): to him it is
-        # the same as not finding one he may change.
-        raise when_nothing from None
+        # the same as not finding one he may change, unless the caller has a better word.
+        raise (when_forbidden or when_nothing) from None
     except psycopg.OperationalError as error:
         raise links.classify_connect_error(error) from None
     finally:
         connection.close()
-    if changed is None:
-        raise when_nothing
     sync_once(profile, password=password)  # bring the answer home
 
 

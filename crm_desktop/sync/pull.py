@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
@@ -35,14 +35,16 @@ from crm_desktop.models.entities import (
     ENTERS_FOR_KEY,
     ENTITIES,
     IN_CUSTOMER_SEARCH,
+    SCOPE_KEY,
     Customer,
     OutboxEntry,
+    Scope,
 )
 from crm_desktop.models.search_keys import search_key
-from crm_desktop.storage import search_index, suspended_indexes
+from crm_desktop.storage import pool_due, search_index, suspended_indexes
 from crm_desktop.storage.store import Store, sqlite_connection
 from crm_desktop.storage.values import in_lists, to_sqlite
-from crm_desktop.sync import references
+from crm_desktop.sync import history, references
 from crm_desktop.sync.codec import (
     from_json,
     server_select_list,
@@ -51,10 +53,9 @@ from crm_desktop.sync.codec import (
 
 CURSOR_KEY = "sync_cursor"
 EPOCH_KEY = "sync_epoch"
-# What the user may see, as the server puts it: his role and whose customers he sees. A
-# change (a clerk's assignment ending, a rep joining a manager's team, a new role) has no row
-# in the change log, and may even come from the passing of time, so the pull compares it.
-SCOPE_KEY = "sync_scope"
+# The pull compares the user's scope (SCOPE_KEY) with the server's at each sync: a change (a
+# clerk's assignment ending, a rep joining a manager's team, a new role) has no row in the
+# change log, and may even come from the passing of time.
 # Parents before children, so every reference points at a row that is already there.
 ORDER = tuple(ENTITIES)
 # Rows a full sync reads and commits at a time: a user's save waits for one batch at most.
@@ -91,6 +92,7 @@ class _Delta:
     rows: dict[str, list[tuple]]  # entity -> rows in synced_columns order, local types
     missing: dict[str, set[str]]  # entity -> ids asked for that the server no longer shows
     scope: str = ""
+    history: list[tuple] = field(default_factory=list)  # of the customers in `rows`
 
 
 def pull(
@@ -146,6 +148,8 @@ def _read_server(
         full = (
             cursor is None or epoch != seen_epoch or scope != seen_scope or trimmed_past or restored
         )
+        # Before the rows: the store's triggers date each arriving customer's return by them.
+        _adopt_pool_rules(store, connection)
         wanted: dict[str, set[str]] = defaultdict(set)
         if not full:
             changes = connection.execute(
@@ -175,7 +179,15 @@ def _read_server(
                 got = {row[0] for row in rows[entity]}
                 missing[entity] = ids - got
         _add_arriving_children(store, connection, rows, progress)
-    return _Delta(snapshot, epoch, rows, missing, scope)
+        changed_customers = {row[0] for row in rows.get("customers", ())}
+        owned = history.fetch_for(connection, changed_customers)
+    return _Delta(snapshot, epoch, rows, missing, scope, owned)
+
+
+def _adopt_pool_rules(store: Store, connection: psycopg.Connection) -> None:
+    rules = dict(connection.execute("SELECT key, value FROM crm_rules").fetchall())
+    with store.write() as session:
+        pool_due.adopt_rules(sqlite_connection(session), rules)
 
 
 def _fetch(
@@ -266,6 +278,7 @@ def _stream_full(
             if suspended:
                 with store.write() as session:
                     suspended_indexes.restore_indexes(sqlite_connection(session), [entity])
+    history.stream_all(store, connection, progress)
     customers = sorted(to_index)
     for start in range(0, len(customers), SEARCH_BATCH):
         with store.write() as session:
@@ -351,21 +364,9 @@ def _keep_cursor(driver: Any, snapshot: str, epoch: str, scope: str) -> None:
             SCOPE_KEY,
             scope,
             ENTERS_FOR_KEY,
-            ",".join(_entered_for(scope)),
+            ",".join(Scope.parse(scope).enters_for),
         ),
     )
-
-
-def _entered_for(scope: str) -> list[str]:
-    """The reps a clerk enters records for, read from the scope the server gave: his role,
-    then the owners whose customers he sees ("clerk {id,id}")."""
-    role, _, owners = scope.partition(" ")
-    if role != "clerk":
-        return []
-    return [owner for owner in owners.strip("{}").split(",") if owner]
-
-
-# -- writing the device ------------------------------------------------------------------------
 
 
 def _apply_locally(
@@ -388,6 +389,7 @@ def _apply_locally(
         _reapply_pending(driver, pending, stamps)
         received_ids = {entity: {row[0] for row in rows} for entity, rows in delta.rows.items()}
         references.settle(driver, ORDER, None if removed > 0 else received_ids)
+        history.replace_for(driver, received_ids.get("customers", ()), delta.history)
         search_index.refresh_customers(session, touched_customers)
         _keep_cursor(driver, delta.snapshot, delta.epoch, delta.scope)
         if before_local_commit is not None:

@@ -32,13 +32,24 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from sqlalchemy import delete, func, select, update
 
-from crm_desktop.models.base import AUDIT_COLUMNS, utcnow
-from crm_desktop.models.entities import ENTITIES, Conflict, LocalSetting, OutboxEntry
+from crm_desktop.models.base import utcnow
+from crm_desktop.models.entities import (
+    ENTITIES,
+    Conflict,
+    Customer,
+    LocalSetting,
+    OutboxEntry,
+    User,
+)
+from crm_desktop.storage.pool_due import due_expression
 from crm_desktop.storage.store import Store, sqlite_connection
 from crm_desktop.storage.values import to_sqlite
-from crm_desktop.sync.codec import canonical, from_json, synced_columns, to_server
+from crm_desktop.sync.codec import canonical, from_json, sent_columns, to_server
 
 BATCH = 2000
+# A refused change's reason when its author is a clerk whose time entering records for the
+# record's rep had ended (UTC time, rep's name); views/conflicts_view.py words it.
+GRANT_ENDED = "clerk grant ended|{until}|{rep}"
 # New records sent in one INSERT: the statement's row-level security checks and round trip
 # are paid once, not per record (about 0.15 ms a record instead of 1.5 ms).
 MAX_RUN = 1000
@@ -95,6 +106,7 @@ def push(
             _move_above(store, taken.first, taken.highest)
             continue
         with store.write() as session:
+            _explain_ended_grants(connection, session, entries, results)
             for entry in entries:
                 _record(session, entry, results[entry.seq], report)
             _adopt_server_stamps(session, entries, results)
@@ -108,6 +120,65 @@ def push(
         done += len(entries)
         if progress is not None:
             progress("push", done, max(total, done))
+
+
+def grant_ended(reason: str | None) -> tuple[str, str] | None:
+    """(UTC time, rep's name) of a GRANT_ENDED reason; None for any other."""
+    marker, until, rep = [*(reason or "").split("|", 2), "", ""][:3]
+    return (until, rep) if marker == GRANT_ENDED.split("|", 1)[0] else None
+
+
+def _explain_ended_grants(
+    connection: psycopg.Connection,
+    session: Any,
+    entries: list[OutboxEntry],
+    results: dict[int, dict[str, Any]],
+) -> None:
+    """A clerk's change refused because his time entering records for its rep had ended says
+    so, with the day it ended: the server refuses it as any change to records he may not see,
+    which would leave him guessing. (One question to the server, and only after a refusal.)"""
+    refused = [
+        entry
+        for entry in entries
+        if results[entry.seq].get("status") == "refused" and entry.entity in ENTITIES
+    ]
+    if not refused:
+        return
+    with connection.transaction():
+        ended = dict(
+            connection.execute(
+                "SELECT a.rep_id::text, max(a.valid_until) FROM clerk_assignments a"
+                " WHERE a.clerk_id = crm_current_user_id() AND a.valid_until <= now()"
+                " GROUP BY a.rep_id"
+            ).fetchall()
+        )
+    if not ended:
+        return
+    for entry in refused:
+        owner = _owner_here(session, entry)
+        if owner in ended:
+            rep = session.get(User, owner)
+            results[entry.seq] = {
+                **results[entry.seq],
+                "reason": GRANT_ENDED.format(
+                    until=ended[owner].isoformat(), rep=rep.name if rep else owner
+                ),
+            }
+
+
+def _owner_here(session: Any, entry: OutboxEntry) -> str | None:
+    """Whose record the entry changes, as this device still holds it (the pull that removes
+    what the user may no longer see comes after the push)."""
+    if entry.entity == "customers" and entry.op == "insert":
+        return (entry.changes or {}).get("owner_id")
+    model = ENTITIES[entry.entity]
+    row = session.get(model, entry.row_id)
+    if row is None:
+        return None
+    customer_id = entry.row_id if entry.entity == "customers" else getattr(row, "customer_id", None)
+    if customer_id is not None:
+        return session.scalar(select(Customer.owner_id).where(Customer.id == customer_id))
+    return getattr(row, model.OWNER) if model.OWNER else None
 
 
 class _SeqTaken(Exception):
@@ -299,7 +370,7 @@ def _apply_run(
     server refused the statement (the caller then applies them one by one, so that only the
     refused record is refused)."""
     entity = run[0].entity
-    columns = set(synced_columns(entity)) - AUDIT_COLUMNS
+    columns = sent_columns(entity)
     names = [name for name in run[0].changes if name in columns]
     # One parameter whatever the run's length: the rows as a JSON array, which the server
     # turns into rows of the table's own type (each value through its column type's input).
@@ -337,7 +408,7 @@ def _apply(
     if entry.entity not in ENTITIES:  # only tables the CRM knows are ever named in SQL
         return {"status": "refused", "reason": f"unknown record type {entry.entity}"}
     table = sql.Identifier(entry.entity)
-    columns = set(synced_columns(entry.entity)) - AUDIT_COLUMNS
+    columns = sent_columns(entry.entity)
     if entry.op == "insert":
         values = {
             k: to_server(from_json(entry.entity, k, v))
@@ -500,19 +571,34 @@ def _adopt_server_stamps(
     ]
     if not stamped:
         return
-    by_table: dict[str, list[tuple]] = {}
+    by_table: dict[str, list[dict[str, Any]]] = {}
     for entry, stamp in stamped:
         server_time = to_sqlite(from_json(entry.entity, "updated_at", stamp))
-        by_table.setdefault(entry.entity, []).append(
-            (server_time, entry.op == "insert", server_time, entry.row_id, to_sqlite(entry.made_at))
-        )
+        row = {
+            "stamp": server_time,
+            "inserted": entry.op == "insert",
+            "id": entry.row_id,
+            "seen": to_sqlite(entry.made_at),
+        }
+        if entry.entity == "customers":
+            # The server dates a customer's new owner by the same clock (its migration 0009).
+            changes = entry.changes or {}
+            row["owner_set"] = entry.op == "insert" or "owner_id" in changes
+            row["owned"] = server_time if changes.get("owner_id") else None
+        by_table.setdefault(entry.entity, []).append(row)
     driver = sqlite_connection(session)
     for entity, rows in by_table.items():
+        ownership = ""
+        if entity == "customers":
+            # With its return date in the same write (storage/pool_due.py).
+            owned = "CASE WHEN :owner_set THEN :owned ELSE owned_since END"
+            due = due_expression("customers", owned)
+            ownership = f", owned_since = {owned}, pool_due_at = {due}"
         # Names come from ENTITIES; values are bound.
         driver.executemany(
-            f"UPDATE {entity} SET updated_at = ?,"
-            " created_at = CASE WHEN ? THEN ? ELSE created_at END"
-            " WHERE id = ? AND updated_at = ?",
+            f"UPDATE {entity} SET updated_at = :stamp,"
+            f" created_at = CASE WHEN :inserted THEN :stamp ELSE created_at END{ownership}"
+            " WHERE id = :id AND updated_at = :seen",
             rows,
         )
     server_times = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -25,6 +26,7 @@ from crm_desktop.services.writer import Writer
 from crm_desktop.storage.store import Store
 from crm_desktop.sync.codec import from_json
 from crm_desktop.sync.conflicts import ConflictView, dismiss, open_conflicts, reapply
+from crm_desktop.sync.push import grant_ended
 from crm_desktop.views.display import format_value, local_datetime
 from crm_desktop.views.runner import Runner, describe_error
 
@@ -56,9 +58,22 @@ UNREACHABLE_ROW = QT_TRANSLATE_NOOP(
 )
 
 
+GRANT_ENDED_TEXT = QT_TRANSLATE_NOOP(
+    "ConflictsView",
+    "The server did not accept your change to a {what}: your time entering records for {rep} "
+    "ended on {until}. Ask your administrator to extend it, or give the change to {rep}.",
+)
+
+
 def describe(conflict: ConflictView, name: str | None = None) -> str:
     """One sentence a rep understands; `name` is what the record is called, if known."""
     what = entity_label(conflict.entity) + (f" “{name}”" if name else "")
+    ended = grant_ended(conflict.reason) if conflict.kind == "refused" else None
+    if ended is not None:
+        until, rep = ended
+        return QCoreApplication.translate("ConflictsView", GRANT_ENDED_TEXT).format(
+            what=what, rep=rep, until=_local_day(until)
+        )
     if conflict.kind == "refused":
         return QCoreApplication.translate("ConflictsView", REFUSED).format(
             what=what, reason=conflict.reason or ""
@@ -84,6 +99,15 @@ def describe(conflict: ConflictView, name: str | None = None) -> str:
     return QCoreApplication.translate("ConflictsView", LOST_TO_OTHER).format(
         field=label, what=what, kept=kept, lost=lost
     )
+
+
+def _local_day(iso_time: str) -> str:
+    """The day a server time falls on by the user's clock."""
+    try:
+        moment = datetime.fromisoformat(iso_time)
+    except ValueError:
+        return iso_time
+    return (moment.astimezone() if moment.tzinfo else moment).date().isoformat()
 
 
 def _shown(conflict: ConflictView, value: Any) -> str:

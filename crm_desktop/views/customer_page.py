@@ -4,6 +4,7 @@ follow-up timeline, with buttons for what a rep does next."""
 from __future__ import annotations
 
 import html
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 from crm_desktop.models.entities import ENTITIES
 from crm_desktop.models.fields import FIELDS_BY_NAME, Kind
 from crm_desktop.queries.reader import Reader
-from crm_desktop.queries.records import CustomerDetail
+from crm_desktop.queries.records import CustomerDetail, OwnershipEvent
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
 from crm_desktop.views.display import choice_label, format_value
@@ -90,6 +91,13 @@ class CustomerPage(QWidget):
         self.title.setFont(font)
         self.subtitle = QLabel()
         self.subtitle.setObjectName("customerSubtitle")
+        # Shown to everybody who sees the customer, not only to those who may change the lock.
+        self.lock_line = QLabel(self.tr("Locked with its owner: never returns to the pool"))
+        self.lock_line.setObjectName("poolLockedLine")
+        self.lock_line.hide()
+        self.due_line = QLabel()
+        self.due_line.setObjectName("poolDueLine")
+        self.due_line.hide()
 
         actions = QHBoxLayout()
         for name, text, handler in (
@@ -137,16 +145,28 @@ class CustomerPage(QWidget):
         self.timeline.setAccessibleName(self.tr("Follow-up timeline"))
         timeline_box = QGroupBox(self.tr("Follow-ups"))
         QVBoxLayout(timeline_box).addWidget(self.timeline)
+        self.history = QTextBrowser()
+        self.history.setObjectName("ownershipHistory")
+        self.history.setAccessibleName(self.tr("Ownership history"))
+        history_box = QGroupBox(self.tr("Ownership history"))
+        QVBoxLayout(history_box).addWidget(self.history)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(timeline_box)
+        right.addWidget(history_box)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 1)
 
         splitter = QSplitter()
         splitter.addWidget(left_widget)
-        splitter.addWidget(timeline_box)
+        splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
+        layout.addWidget(self.lock_line)
+        layout.addWidget(self.due_line)
         layout.addLayout(actions)
         layout.addWidget(splitter, 1)
 
@@ -174,14 +194,18 @@ class CustomerPage(QWidget):
         self.detail = detail
         if detail is None:
             self.title.setText(self.tr("This customer was deleted."))
+            self.lock_line.hide()
+            self.due_line.hide()
             return
         customer = detail.customer
         self.setWindowTitle(customer["name"])
         self.title.setText(customer["name"])
         grade = choice_label(customer["grade"]) if customer["grade"] else self.tr("not graded")
         owner = detail.owner_name or self.tr("public pool")
+        locked = bool(customer.get("pool_locked")) and customer["owner_id"] is not None
+        self.lock_line.setVisible(locked)
         if self.ownership is not None:
-            self.ownership.show_owner(customer["owner_id"])
+            self.ownership.show_owner(customer["owner_id"], locked=locked)
         subtitle = self.tr("Grade: %1 · Owner: %2").replace("%1", grade).replace("%2", owner)
         if detail.entered_by and detail.owner_name:
             subtitle += " · " + self.tr("entered by %1 for %2").replace(
@@ -204,6 +228,61 @@ class CustomerPage(QWidget):
         self._fill(self.lists["opportunities"], "opportunities", detail.opportunities)
         self._fill(self.lists["tasks"], "tasks", detail.tasks)
         self.timeline.setHtml(self._timeline_html(detail))
+        self.history.setHtml(self._history_html(detail.ownership))
+        self._show_due(customer.get("pool_due_at"), detail.returns_soon)
+
+    def _show_due(self, due: datetime | None, soon: bool) -> None:
+        """When the customer returns to the pool unless followed up; in red when it is soon."""
+        self.due_line.setVisible(due is not None)
+        if due is None:
+            return
+        when = format_value(Kind.DATETIME, due)
+        text = self.tr("Returns to the public pool on %1 unless followed up before")
+        self.due_line.setText(text.replace("%1", when))
+        self.due_line.setStyleSheet("color: #b00020; font-weight: bold;" if soon else "")
+
+    def _history_html(self, events: list[OwnershipEvent]) -> str:
+        if not events:
+            nothing = self.tr("No ownership history on this computer yet.")
+            return f"<p>{html.escape(nothing)}</p>"
+        lines = []
+        for event in reversed(events):  # the latest first, like the follow-ups
+            when = format_value(Kind.DATETIME, event.changed_at)
+            line = f"<b>{html.escape(when)}</b> · {html.escape(self._history_sentence(event))}"
+            if event.reason:
+                line += f"<br><i>{html.escape(event.reason)}</i>"
+            lines.append(f"<p>{line}</p>")
+        return "".join(lines)
+
+    def _history_sentence(self, event: OwnershipEvent) -> str:
+        someone = self.tr("someone")
+        by, before, after = (
+            event.by or someone,
+            event.previous_owner or someone,
+            event.owner or someone,
+        )
+        if event.kind == "entered":
+            if event.owner is None:
+                text = self.tr("Entered into the public pool by %1")
+            elif event.by and event.by != event.owner:
+                text = self.tr("Entered by %1 for %3")
+            else:
+                text = self.tr("Entered by %1")
+        elif event.kind == "claimed":
+            text = self.tr("Claimed from the public pool by %3")
+        elif event.kind == "released":
+            text = self.tr("Released to the public pool by %2")
+        elif event.kind == "returned":
+            text = self.tr("Returned to the public pool from %2: not followed up in time")
+        elif event.kind == "handed_over":
+            text = self.tr("Handed over from %2 to %3 by %1")
+        elif event.by is None:
+            text = self.tr("Given back to %3 for a follow-up made in time")
+        elif event.previous_owner is None:
+            text = self.tr("Given by %1 to %3 from the public pool")
+        else:
+            text = self.tr("Given by %1 to %3 (from %2)")
+        return text.replace("%1", by).replace("%2", before).replace("%3", after)
 
     def _fill(self, table: QTableWidget, entity: str, rows: list[dict[str, Any]]) -> None:
         fields = FIELDS_BY_NAME[entity]

@@ -26,11 +26,12 @@ from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QToolBar, QWidget
 from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
 from crm_desktop.views.language_menu import LanguageMenu
+from crm_desktop.views.list_filters import GradeFilter, PoolDueFilter
 from crm_desktop.views.record_actions import RecordActions
 from crm_desktop.views.record_form import RecordForm
 from crm_desktop.views.record_tabs import RecordTabs
 from crm_desktop.views.runner import Runner
-from crm_desktop.views.scope_filter import ScopeFilter
+from crm_desktop.views.scope_filter import MINE, ScopeFilter
 from crm_desktop.views.search_box import SearchBox
 from crm_desktop.views.server_menu import ServerMenu
 from crm_desktop.views.sync_controller import SyncController
@@ -64,8 +65,17 @@ class MainWindow(QMainWindow):
         )
         self.scope = ScopeFilter()
         self.scope.scope_changed.connect(
-            lambda scope: self.tabs.set_scope(scope, self.profile.user_id)
+            lambda scope: self.tabs.set_scope(
+                scope, self.profile.user_id, self.profile.scope().team
+            )
         )
+        self.grade_filter = GradeFilter()
+        self.pool_due_filter = PoolDueFilter()
+        for chooser in (self.grade_filter, self.pool_due_filter):
+            chooser.changed.connect(self.tabs.set_filter)
+        self.sync.finished.connect(lambda _report: self._offer_filters())
+        self.sync_area.returning_requested.connect(self.show_returning_soon)
+        self._offer_filters()
         self.search.searched.connect(self.tabs.set_search)
         self.search.entered.connect(self.records.open_only_result)
         self.tabs.layout_changed.connect(self._save_layout)
@@ -80,6 +90,19 @@ class MainWindow(QMainWindow):
         self.search.setFocus()
         self.sync.start()
 
+    def _offer_filters(self) -> None:
+        """What the user's role and the server's rules (as of the last sync) make useful."""
+        self.scope.offer_team(self.profile.scope().role == "manager")
+        self.pool_due_filter.set_warning_days(self.profile.pool_warning_days())
+
+    def show_returning_soon(self) -> None:
+        """The user's own customers that return to the pool within the warning days."""
+        self.tabs.setCurrentIndex(0)
+        self.scope.set_scope(MINE)
+        days = self.profile.pool_warning_days()
+        if days:
+            self.pool_due_filter.choose(days)
+
     def _build_toolbar(self) -> None:
         toolbar = QToolBar(self.tr("Main"))
         toolbar.setObjectName("mainToolbar")
@@ -90,6 +113,8 @@ class MainWindow(QMainWindow):
             toolbar.addAction(action)
         toolbar.addSeparator()
         toolbar.addWidget(self.scope)
+        toolbar.addWidget(self.grade_filter)
+        toolbar.addWidget(self.pool_due_filter)
         toolbar.addWidget(self.search)
         self.addAction(self.search.find_action)
 

@@ -1,15 +1,18 @@
-"""What the user does to records from the main window: new, open, delete, and undo the delete.
+"""What the user does to records from the main window: new, open, delete, and undo the delete;
+for a manager, assign the selected customers to his team.
 
 Forms and customer pages open over the window; a delete asks first, runs on the storage thread,
-and can be undone right after (the undo button in the status bar). Its strings keep the main
-window's translation context, its plurals listed for lupdate as sync_status.py says.
+and can be undone right after (the undo button in the status bar). Assign to… is offered by
+the role the server gave at the last sync (read again after each one) and asks the server.
+Its strings keep the main window's translation context, its plurals listed for lupdate as
+sync_status.py says.
 """
 
 from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QToolButton, QWidget
 
@@ -18,6 +21,8 @@ from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
 from crm_desktop.services.changes import ChangeSet, UndoToken
 from crm_desktop.services.writer import Writer
+from crm_desktop.sync import ownership
+from crm_desktop.views.assign_dialog import AssignDialog
 from crm_desktop.views.customer_page import CustomerPage
 from crm_desktop.views.ownership_buttons import OwnershipButtons
 from crm_desktop.views.record_form import RecordForm
@@ -39,12 +44,13 @@ class RecordActions(QObject):
         writer: Writer,
         sync: SyncController | None = None,
     ) -> None:
-        """`sync`: how a customer page asks the server (Claim, Release)."""
+        """`sync`: how a customer page and Assign to… ask the server (Claim, Release, Assign)."""
         super().__init__(window)
         self._window, self._tabs, self._profile = window, tabs, profile
         self._runner, self._reader, self._writer = runner, reader, writer
         self._sync = sync
         self._undo: UndoToken | None = None
+        self.role = ""  # the user's role as the server last gave it ("" before any sync)
         self.pages: dict[str, CustomerPage] = {}  # open customer pages, by customer id
 
         self.new_action = QAction(self._new_text(), self)
@@ -66,15 +72,58 @@ class RecordActions(QObject):
         self.undo_button.setObjectName("undoDeleteButton")
         self.undo_button.setDefaultAction(self.undo_action)
         self.undo_button.hide()
+        self.assign_action = QAction(QCoreApplication.translate("MainWindow", "Assign to…"), self)
+        self.assign_action.setObjectName("assignAction")
+        self.assign_action.setToolTip(
+            QCoreApplication.translate(
+                "MainWindow", "Give the selected customers to a member of your team"
+            )
+        )
+        self.assign_action.triggered.connect(self.assign_selected)
+        self.assign_action.setVisible(False)
+        # Right-click on a customer: what the toolbar offers for the selected rows.
+        customers = tabs.views["customers"]
+        customers.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        customers.addActions([self.open_action, self.assign_action, self.delete_action])
 
         tabs.currentChanged.connect(self._tab_changed)
         tabs.activated.connect(self.open_record)
+        if sync is not None:
+            sync.finished.connect(lambda _report: self.read_role())
+            self.read_role()
 
     def toolbar_actions(self) -> tuple[QAction, ...]:
-        return (self.new_action, self.open_action, self.delete_action, self.undo_action)
+        return (
+            self.new_action,
+            self.open_action,
+            self.delete_action,
+            self.undo_action,
+            self.assign_action,
+        )
 
     def _tab_changed(self, _index: int) -> None:
         self.new_action.setText(self._new_text())
+        self._offer_assign()
+
+    # -- the user's role ---------------------------------------------------------------------
+
+    def read_role(self) -> None:
+        """Read the role the last sync brought (on the storage thread), for what is offered."""
+        self._runner.submit(partial(ownership.current_role, self._profile.store), self._role_read)
+
+    def _role_read(self, role: str) -> None:
+        self.role = role
+        self._offer_assign()
+        for page in self.pages.values():
+            if page.ownership is not None:
+                page.ownership.set_role(role)
+
+    def _offer_assign(self) -> None:
+        self.assign_action.setVisible(
+            self._sync is not None
+            and self.role in ownership.LEADS
+            and self._tabs.current_entity() == "customers"
+        )
 
     def _new_entity(self) -> str:
         # Tasks may stand alone; contacts and opportunities are added from their customer's page.
@@ -110,7 +159,9 @@ class RecordActions(QObject):
         if page is None:
             buttons = None
             if self._sync is not None:
-                buttons = OwnershipButtons(self._profile, self._sync, customer_id)
+                buttons = OwnershipButtons(
+                    self._profile, self._sync, customer_id, self._runner, self.role
+                )
             page = CustomerPage(
                 customer_id, self._runner, self._reader, self._writer, self._window, buttons
             )
@@ -139,6 +190,26 @@ class RecordActions(QObject):
             row_id = model.row_id(0)
             if row_id:
                 self.open_customer(row_id)
+
+    def assign_selected(self) -> AssignDialog | None:
+        """Assign to… for the customers selected in the table (a manager's)."""
+        ids = self._tabs.selected_ids("customers")
+        if self._sync is None or not ids:
+            self.message.emit(
+                QCoreApplication.translate("MainWindow", "Select the customers to assign first."),
+                5000,
+            )
+            return None
+        dialog = AssignDialog(self._profile, self._runner, self._sync, ids, self._window)
+        dialog.answered.connect(self._assigned)
+        dialog.open()
+        return dialog
+
+    def _assigned(self, given: bool) -> None:
+        if given:
+            self.message.emit(
+                QCoreApplication.translate("MainWindow", "The customers were assigned."), 5000
+            )
 
     def close_pages(self) -> None:
         for page in list(self.pages.values()):

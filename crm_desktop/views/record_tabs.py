@@ -7,6 +7,7 @@ settings. Its strings keep the main window's translation context (see sync_statu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -59,7 +60,8 @@ class RecordTabs(QTabWidget):
         self.models: dict[str, RecordTableModel] = {}
         self.views: dict[str, QTableView] = {}
         self._search = ""
-        self._scope: tuple[str, str] | None = None
+        self._scope: tuple[str, str, tuple[str, ...]] | None = None
+        self._filters: dict[str, Any] = {}
         # Building and restoring the headers emits the same signals a user's drag does; saving
         # then would overwrite the stored layout before it is read.
         self._restored = False
@@ -123,15 +125,24 @@ class RecordTabs(QTabWidget):
         self._search = text
         self.current_model().set_search(text)
 
-    def set_scope(self, scope: str, user_id: str) -> None:
-        """Whose records every table shows (all, mine, the pool); each takes it when shown."""
-        self._scope = (scope, user_id)
-        self.current_model().set_scope(scope, user_id)
+    def set_scope(self, scope: str, user_id: str, team: Sequence[str] = ()) -> None:
+        """Whose records every table shows (all, mine, the team's, the pool); each takes it
+        when shown."""
+        self._scope = (scope, user_id, tuple(team))
+        self.current_model().set_scope(*self._scope)
+
+    def set_filter(self, key: str, value: Any) -> None:
+        """A filter for every table that has the column (table_model.RecordTableModel)."""
+        self._filters[key] = value
+        self.current_model().set_filter(key, value)
 
     def _tab_changed(self, _index: int) -> None:
+        model = self.current_model()
         if self._scope is not None:
-            self.current_model().set_scope(*self._scope)
-        self.current_model().set_search(self._search)
+            model.set_scope(*self._scope)
+        for key, value in self._filters.items():
+            model.set_filter(key, value)
+        model.set_search(self._search)
 
     def selected_ids(self, entity: str | None = None) -> list[str]:
         entity = entity or self.current_entity()

@@ -1,19 +1,27 @@
-"""The Server menu: connect to a server, and the conflicts a sync left.
+"""The Server menu: connect to a server, the conflicts a sync left, and for those who lead a
+team the handover of a leaving rep's customers and (administrators) the public pool's rules,
+offered by the role the server gave at the last sync.
 
 Its strings keep the main window's translation context (see sync_status.py).
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
+from crm_desktop.models.choices import Role
 from crm_desktop.profile import Profile
 from crm_desktop.services.writer import Writer
+from crm_desktop.sync import ownership
 from crm_desktop.sync.connecting import Connected
 from crm_desktop.views.conflicts_view import ConflictsView
 from crm_desktop.views.connect_dialog import ConnectDialog
+from crm_desktop.views.handover_dialog import HandoverDialog
+from crm_desktop.views.rules_dialog import RulesDialog
 from crm_desktop.views.runner import Runner
 from crm_desktop.views.sync_controller import SyncController
 from crm_desktop.views.sync_status import SyncStatus, SyncStatusArea
@@ -43,16 +51,51 @@ class ServerMenu(QMenu):
         self.conflicts_action = QAction(QCoreApplication.translate("MainWindow", "Conflicts"), self)
         self.conflicts_action.setObjectName("conflictsAction")
         self.conflicts_action.triggered.connect(self.show_conflicts)
+        self.handover_action = QAction(
+            QCoreApplication.translate("MainWindow", "Hand over a leaving rep's customers…"), self
+        )
+        self.handover_action.setObjectName("handoverAction")
+        self.handover_action.triggered.connect(self.show_handover)
+        self.rules_action = QAction(QCoreApplication.translate("MainWindow", "Pool rules…"), self)
+        self.rules_action.setObjectName("rulesAction")
+        self.rules_action.triggered.connect(self.show_rules)
         self.addAction(connect_action)
         self.addAction(self.conflicts_action)
+        self.lead_separator = self.addSeparator()
+        self.addAction(self.handover_action)
+        self.addAction(self.rules_action)
+        self._show_role("")
         area.status_read.connect(self._status_read)
         area.connect_requested.connect(self.show_connect)
+        sync.finished.connect(lambda _report: self.read_role())
+        self.read_role()
 
     def _status_read(self, status: SyncStatus) -> None:
         label = QCoreApplication.translate("MainWindow", "Conflicts")
         if status.conflicts:
             label += f" ({status.conflicts})"
         self.conflicts_action.setText(label)
+
+    def read_role(self) -> None:
+        """Read the role the last sync brought (on the storage thread), for what is offered."""
+        self._runner.submit(partial(ownership.current_role, self._profile.store), self._show_role)
+
+    def _show_role(self, role: str) -> None:
+        self.handover_action.setVisible(role in ownership.LEADS)
+        self.rules_action.setVisible(role == Role.ADMIN.value)
+        self.lead_separator.setVisible(role in ownership.LEADS)
+
+    def show_handover(self) -> HandoverDialog:
+        dialog = HandoverDialog(
+            self._profile, self._runner, self._network, self._sync, self._window
+        )
+        dialog.show()
+        return dialog
+
+    def show_rules(self) -> RulesDialog:
+        dialog = RulesDialog(self._profile, self._network, self._sync, self._window)
+        dialog.show()
+        return dialog
 
     def show_conflicts(self) -> ConflictsView:
         view = ConflictsView(self._profile.store, self._writer, self._runner, self._window)

@@ -12,17 +12,18 @@ with QCoreApplication.translate are listed for it in resources/translations/extr
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from crm_desktop.profile import Profile
+from crm_desktop.queries.pool import returning_soon
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
-from crm_desktop.storage.store import Store
 from crm_desktop.sync import link as links
 from crm_desktop.sync.conflicts import count_open_conflicts
 from crm_desktop.sync.engine import LAST_SYNC_KEY
@@ -49,6 +50,7 @@ RECEIVING: dict[str, str] = {
     "opportunity_lines": T("MainWindow", "Receiving opportunity lines"),
     "tasks": T("MainWindow", "Receiving tasks"),
     "followups": T("MainWindow", "Receiving follow-ups"),
+    "ownership_history": T("MainWindow", "Receiving ownership history"),
 }
 DONE_OF_TOTAL = T("MainWindow", "{stage}: {done} of {total}")
 DONE_SO_FAR = T("MainWindow", "{stage}: {done}")  # how many there are is not known yet
@@ -85,6 +87,10 @@ class SyncStatus:
     last_success: datetime | None
     pending: int  # changes in the outbox
     conflicts: int  # open conflicts
+    # The user's customers returning to the pool within the rules' warning days (0: none, or
+    # no rules known).
+    returning_soon: int = 0
+    warning_days: int = 0
 
     @property
     def connected(self) -> bool:
@@ -96,14 +102,22 @@ class SyncStatus:
         return self.link is not None and self.link.unencrypted
 
 
-def read_sync_status(store: Store, writer: Writer) -> SyncStatus:
+def read_sync_status(profile: Profile, writer: Writer) -> SyncStatus:
     """On the storage thread."""
+    store = profile.store
     stamp = store.setting(LAST_SYNC_KEY)
+    warning_days = profile.pool_warning_days() or 0
+    returning = 0
+    if warning_days:
+        with store.read() as session:
+            returning = returning_soon(session, profile.user_id, timedelta(days=warning_days))
     return SyncStatus(
         link=links.link_of(store),
         last_success=datetime.fromisoformat(stamp) if stamp else None,
         pending=writer.pending_changes(),
         conflicts=count_open_conflicts(store),
+        returning_soon=returning,
+        warning_days=warning_days,
     )
 
 
@@ -111,6 +125,7 @@ class SyncStatusArea(QWidget):
     """One line saying where sync stands, and the *Sync now* button."""
 
     connect_requested = Signal()  # no server yet, or the server refused the password
+    returning_requested = Signal()  # the user asked to see his customers returning soon
     status_read = Signal(object)  # SyncStatus, after every refresh
 
     def __init__(
@@ -122,7 +137,7 @@ class SyncStatusArea(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._read = partial(read_sync_status, profile.store, writer)
+        self._read = partial(read_sync_status, profile, writer)
         self._runner, self._sync = runner, sync
         self.status: SyncStatus | None = None  # until the first read arrives
         self._error: BaseException | None = None  # of the last sync; None when it went well
@@ -138,8 +153,15 @@ class SyncStatusArea(QWidget):
         self.button.setObjectName("syncButton")
         self.button.setAccessibleName(QCoreApplication.translate("MainWindow", "Sync now"))
         self.button.clicked.connect(self._button_clicked)
+        # The owner's warning of customers about to return to the pool; a click lists them.
+        self.pool_warning = QLabel()
+        self.pool_warning.setObjectName("poolWarning")
+        self.pool_warning.setTextFormat(Qt.TextFormat.RichText)
+        self.pool_warning.linkActivated.connect(lambda _link: self.returning_requested.emit())
+        self.pool_warning.hide()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pool_warning)
         layout.addWidget(self.label)
         layout.addWidget(self.button)
 
@@ -226,6 +248,20 @@ class SyncStatusArea(QWidget):
             "The connection to the server is not encrypted: use it only on a trusted network.",
         )
         self.label.setToolTip(warning if status.unencrypted else "")
+        self._show_pool_warning(status)
+
+    def _show_pool_warning(self, status: SyncStatus) -> None:
+        if not status.returning_soon:
+            self.pool_warning.hide()
+            return
+        text = QCoreApplication.translate(
+            "MainWindow",
+            "%n of your customers return(s) to the pool within %1 days",
+            "",
+            status.returning_soon,
+        ).replace("%1", str(status.warning_days))
+        self.pool_warning.setText(f'<a href="returning">{html.escape(text)}</a>')
+        self.pool_warning.show()
 
     def _parts(self, status: SyncStatus) -> list[str]:
         error = self._error

@@ -7,7 +7,7 @@ blank, and `dataChanged` fills them in. Sorting and searching are done by the qu
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 
 from crm_desktop.models.entities import ENTITIES
 from crm_desktop.models.phones import DEFAULT_REGION
-from crm_desktop.queries.tables import ListQuery, TableSpec, effective_search
+from crm_desktop.queries.tables import ListQuery, OneOf, TableSpec, effective_search
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.storage.store import Cancelled
 from crm_desktop.views.display import format_value
@@ -33,6 +33,8 @@ IdRole = Qt.ItemDataRole.UserRole + 1
 RawValueRole = Qt.ItemDataRole.UserRole + 2
 
 PAGE_SIZE = 200
+# A filter's value meaning "no filter" (None is one: it keeps the empty values).
+ANY = object()
 Index = QModelIndex | QPersistentModelIndex
 
 # Entities whose changes can alter what a table shows (names of customers, owners...).
@@ -172,13 +174,23 @@ class RecordTableModel(QAbstractTableModel):
         if changed or not self.started:
             self.reload()
 
-    def set_scope(self, scope: str, user_id: str) -> None:
-        """Show all the user may see, his own records ("mine") or the public pool ("pool"),
-        by the entity's owner column; an entity with no owner shows all."""
+    def set_scope(self, scope: str, user_id: str, team: Sequence[str] = ()) -> None:
+        """Show all the user may see, his own records ("mine"), his team's ("team": the
+        owners in `team`) or the public pool ("pool"), by the entity's owner column; an
+        entity with no owner shows all."""
         owner = ENTITIES[self.spec.entity].OWNER
-        kept = tuple(item for item in self.query.filters if item[0] != owner)
-        wanted = {"mine": ((owner, user_id),), "pool": ((owner, None),)}.get(scope, ())
-        filters = kept + (wanted if owner is not None else ())
+        if owner is not None:
+            wanted = {"mine": user_id, "pool": None, "team": OneOf(tuple(team))}
+            self.set_filter(owner, wanted.get(scope, ANY))
+
+    def set_filter(self, key: str, value: Any) -> None:
+        """Keep the rows whose `key` (a column key or the model's column) matches `value`
+        (see queries.tables.ListQuery; ANY: no filter). A table without it ignores it."""
+        if key not in self.spec.column_keys() and not hasattr(self.spec.model, key):
+            return
+        filters = tuple(item for item in self.query.filters if item[0] != key)
+        if value is not ANY:
+            filters += ((key, value),)
         if filters != self.query.filters:
             self.query = replace(self.query, filters=filters)
             if self.started:

@@ -2,6 +2,57 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>AssignDialog</name>
+    <message>
+        <location filename="../../crm_desktop/views/assign_dialog.py" line="+47"/>
+        <source>Assign customers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>Give %n customer(s) to a member of your team:</source>
+        <translation>
+            <numerusform>Give %n customer to a member of your team:</numerusform>
+            <numerusform>Give %n customers to a member of your team:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Receiver</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Why (optional; kept in the customer&apos;s history)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reading your team…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Assign</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Your device knows nobody you may give customers to; sync and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Asking the server…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Choices</name>
     <message>
         <location filename="../../crm_desktop/views/display.py" line="+17"/>
@@ -152,13 +203,13 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+93"/>
-        <location line="+29"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+110"/>
+        <location line="+41"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-28"/>
+        <location line="-40"/>
         <source>Short name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -169,18 +220,18 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+30"/>
+        <location line="+42"/>
         <source>Phone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-29"/>
-        <location line="+30"/>
+        <location line="-41"/>
+        <location line="+42"/>
         <source>Email</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-29"/>
+        <location line="-41"/>
         <source>Industry</source>
         <translation type="unfinished"></translation>
     </message>
@@ -191,12 +242,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+44"/>
+        <location line="+56"/>
         <source>Owner</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-41"/>
+        <location line="-53"/>
         <source>Last follow-up</source>
         <translation type="unfinished"></translation>
     </message>
@@ -206,12 +257,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+6"/>
+        <source>Returns to pool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+4"/>
         <source>Created</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+3"/>
+        <source>Entered by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <location line="+14"/>
         <location line="+24"/>
         <source>Customer</source>
@@ -277,7 +338,7 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../crm_desktop/views/conflicts_view.py" line="+31"/>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="+33"/>
         <source>The server did not accept your change to a {what}: {reason}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -307,7 +368,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+7"/>
+        <source>The server did not accept your change to a {what}: your time entering records for {rep} ended on {until}. Ask your administrator to extend it, or give the change to {rep}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+69"/>
         <source>Conflicts</source>
         <translation type="unfinished"></translation>
     </message>
@@ -434,12 +500,17 @@
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+82"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+83"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+12"/>
+        <source>Locked with its owner: never returns to the pool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Edit</source>
         <translation type="unfinished"></translation>
     </message>
@@ -479,7 +550,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+4"/>
+        <location line="+1"/>
+        <source>Ownership history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>Contacts</source>
         <translation type="unfinished"></translation>
     </message>
@@ -499,7 +576,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>not graded</source>
         <translation type="unfinished"></translation>
     </message>
@@ -509,13 +586,78 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Grade: %1 · Owner: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
         <source>entered by %1 for %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Returns to the public pool on %1 unless followed up before</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No ownership history on this computer yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>someone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Entered into the public pool by %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Entered by %1 for %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Entered by %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Claimed from the public pool by %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Released to the public pool by %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Returned to the public pool from %2: not followed up in time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Handed over from %2 to %3 by %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Given back to %3 for a follow-up made in time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Given by %1 to %3 from the public pool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Given by %1 to %3 (from %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -873,6 +1015,136 @@
     </message>
 </context>
 <context>
+    <name>GradeFilter</name>
+    <message>
+        <location filename="../../crm_desktop/views/list_filters.py" line="+32"/>
+        <source>Grade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Any grade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No grade</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HandoverDialog</name>
+    <message>
+        <location filename="../../crm_desktop/views/handover_dialog.py" line="+53"/>
+        <source>Hand over a leaving rep&apos;s customers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Everything the leaving user owns moves to the one taking over: his customers, his open opportunities and his open tasks. Closed deals and done tasks stay as they were.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Leaving:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Taking over:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reading your team…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Count what would move; nothing moves yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Hand over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>%1 (deactivated)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Your device knows nobody whose customers you may hand over; sync first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Choose who leaves and who takes over, then Preview.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>%1, %2 and %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n customer(s)</source>
+        <translation>
+            <numerusform>%n customer</numerusform>
+            <numerusform>%n customers</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n open opportunity(ies)</source>
+        <translation>
+            <numerusform>%n open opportunity</numerusform>
+            <numerusform>%n open opportunities</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n open task(s)</source>
+        <translation>
+            <numerusform>%n open task</numerusform>
+            <numerusform>%n open tasks</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Asking the server…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1 has nothing you may hand over.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 would move from %2 to %3. Hand over to move it now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Handing over…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Handed over %1 from %2 to %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>IdentifierTable</name>
     <message>
         <location filename="../../crm_desktop/views/record_form.py" line="+73"/>
@@ -893,7 +1165,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../crm_desktop/views/record_tabs.py" line="+40"/>
+        <location filename="../../crm_desktop/views/record_tabs.py" line="+41"/>
         <source>Customers</source>
         <translation type="unfinished"></translation>
     </message>
@@ -913,7 +1185,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+52"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+53"/>
         <source>Customers — CRM</source>
         <translation type="unfinished"></translation>
     </message>
@@ -928,29 +1200,49 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+32"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+54"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+86"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+135"/>
         <source>New customer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-32"/>
+        <location line="-75"/>
         <source>Open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+103"/>
+        <location line="+168"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-99"/>
+        <location line="-164"/>
         <source>Undo delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Assign to…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Give the selected customers to a member of your team</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+121"/>
+        <source>Select the customers to assign first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The customers were assigned.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -959,7 +1251,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+13"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+15"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -985,7 +1277,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+25"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-77"/>
         <source>New task</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1018,13 +1310,21 @@
             <numerusform>Deleted %n records.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n of your customers return(s) to the pool within %1 days</source>
+        <translation>
+            <numerusform>%n of your customers returns to the pool within %1 days</numerusform>
+            <numerusform>%n of your customers return to the pool within %1 days</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+100"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+122"/>
         <source>Restored.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/sync_status.py" line="+136"/>
+        <location filename="../../crm_desktop/views/sync_status.py" line="+151"/>
         <source>Sync status</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1035,13 +1335,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/server_menu.py" line="+43"/>
-        <location line="+9"/>
+        <location filename="../../crm_desktop/views/server_menu.py" line="+51"/>
+        <location line="+23"/>
         <source>Conflicts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-13"/>
+        <location line="-27"/>
         <source>Connect to a server…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1051,7 +1351,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/sync_status.py" line="-101"/>
+        <location line="+14"/>
+        <source>Hand over a leaving rep&apos;s customers…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Pool rules…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/views/sync_status.py" line="-115"/>
         <source>Syncing…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1111,6 +1421,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Receiving ownership history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+2"/>
         <source>{stage}: {done} of {total}</source>
         <translation type="unfinished"></translation>
@@ -1121,12 +1436,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+162"/>
+        <location line="+182"/>
         <source>Working on this computer only (not connected to a server)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+31"/>
         <source>Online</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1146,7 +1461,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="extra_sources.py" line="+1"/>
+        <location filename="extra_sources.py" line="-2"/>
         <source>%n change(s) waiting</source>
         <translation>
             <numerusform>%n change waiting</numerusform>
@@ -1162,7 +1477,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/sync_status.py" line="-19"/>
+        <location filename="../../crm_desktop/views/sync_status.py" line="-33"/>
         <source>The connection to the server is not encrypted: use it only on a trusted network.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1175,7 +1490,7 @@
 <context>
     <name>Ownership</name>
     <message>
-        <location filename="../../crm_desktop/sync/ownership.py" line="+26"/>
+        <location filename="../../crm_desktop/sync/ownership.py" line="+37"/>
         <source>You have claimed as many customers as one may in 24 hours (rule claim_per_day); you may claim again from {when}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1211,14 +1526,69 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>You may not give these customers to “{login}”: there is no such user in your team, or one of them is not yours to give. None of them was given.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Only a manager or an administrator may keep a customer with its owner.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This customer has no owner to keep it with, or is not one you may change.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>A handover needs two different users.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>There is no user named “{login}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>“{login}” is deactivated and cannot receive customers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>You may not hand “{leaver}”&apos;s customers to “{receiver}”: only an administrator, or the manager of both, may. Nothing was moved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>The server refused: {detail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/sync/rules.py" line="+19"/>
+        <source>Only an administrator may change the rules.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{value} is out of range for {key}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{key} must have a value; only the per-grade overrides may be empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>There is no rule named “{key}”.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>OwnershipButtons</name>
     <message>
-        <location filename="../../crm_desktop/views/ownership_buttons.py" line="+27"/>
+        <location filename="../../crm_desktop/views/ownership_buttons.py" line="+44"/>
         <source>Claim</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1233,7 +1603,37 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+3"/>
+        <source>Assign to…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Give this customer to a member of your team</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Unlock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Let this customer return to the public pool by the rules again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Keep with owner (lock)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This customer stays with its owner and never returns to the public pool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Release to pool</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1243,9 +1643,30 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+29"/>
         <source>Not done</source>
         <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PoolDueFilter</name>
+    <message>
+        <location filename="../../crm_desktop/views/list_filters.py" line="+18"/>
+        <source>Returns to the pool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Any return date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Returns to the pool within %n day(s)</source>
+        <translation>
+            <numerusform>Returns to the pool within %n day</numerusform>
+            <numerusform>Returns to the pool within %n days</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1362,6 +1783,102 @@
     </message>
 </context>
 <context>
+    <name>Rules</name>
+    <message>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+248"/>
+        <source>days without a follow-up before a customer returns to the pool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the same for grade A customers (not set: pool_return_days)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the same for grade B customers (not set: pool_return_days)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the same for grade C customers (not set: pool_return_days)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>days before the return that the owner is warned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>pool customers a rep may claim per day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>customers a rep may own at most</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>days before a rep may claim back a customer that returned from him</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RulesDialog</name>
+    <message>
+        <location filename="../../crm_desktop/views/rules_dialog.py" line="+52"/>
+        <source>Public pool rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>These rules are the same for everybody and kept on the server; the server applies them to every claim and every return to the pool.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Rule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>What it means</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Last changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>not set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Reading the rules from the server…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>%1, %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Saving…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Runner</name>
     <message>
         <location filename="../../crm_desktop/views/runner.py" line="+142"/>
@@ -1401,6 +1918,11 @@
         <source>Public pool</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location line="+15"/>
+        <source>My team</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>StoreError</name>
@@ -1438,7 +1960,7 @@
 <context>
     <name>SyncError</name>
     <message>
-        <location filename="../../crm_desktop/sync/errors.py" line="+25"/>
+        <location filename="../../crm_desktop/sync/errors.py" line="+27"/>
         <source>This profile is not connected to a server; use Connect first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1484,6 +2006,11 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>Your office “{detail}” is not using the CRM yet; your administrator will tell you when it starts. Your work stays on this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>The server reported a problem: {detail}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1678,7 +2205,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+51"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+52"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation type="unfinished"></translation>
     </message>

@@ -2,6 +2,56 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AssignDialog</name>
+    <message>
+        <location filename="../../crm_desktop/views/assign_dialog.py" line="+47"/>
+        <source>Assign customers</source>
+        <translation>分配客户</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>Give %n customer(s) to a member of your team:</source>
+        <translation>
+            <numerusform>把 %n 个客户交给你团队中的一位成员：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Receiver</source>
+        <translation>接收人</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Why (optional; kept in the customer&apos;s history)</source>
+        <translation>原因（可不填；记入客户的归属记录）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reading your team…</source>
+        <translation>正在读取你的团队…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Assign</source>
+        <translation>分配</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Your device knows nobody you may give customers to; sync and try again.</source>
+        <translation>这台电脑上没有你可以分配客户的人；请先同步再试。</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Asking the server…</source>
+        <translation>正在询问服务器…</translation>
+    </message>
+</context>
+<context>
     <name>Choices</name>
     <message>
         <location filename="../../crm_desktop/views/display.py" line="+17"/>
@@ -152,13 +202,13 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+93"/>
-        <location line="+29"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+110"/>
+        <location line="+41"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location line="-28"/>
+        <location line="-40"/>
         <source>Short name</source>
         <translation>简称</translation>
     </message>
@@ -169,18 +219,18 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+30"/>
+        <location line="+42"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location line="-29"/>
-        <location line="+30"/>
+        <location line="-41"/>
+        <location line="+42"/>
         <source>Email</source>
         <translation>邮箱</translation>
     </message>
     <message>
-        <location line="-29"/>
+        <location line="-41"/>
         <source>Industry</source>
         <translation>行业</translation>
     </message>
@@ -191,12 +241,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+44"/>
+        <location line="+56"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location line="-41"/>
+        <location line="-53"/>
         <source>Last follow-up</source>
         <translation>最近跟进</translation>
     </message>
@@ -206,12 +256,22 @@
         <translation>下次跟进</translation>
     </message>
     <message>
+        <location line="+6"/>
+        <source>Returns to pool</source>
+        <translation>退回公海</translation>
+    </message>
+    <message>
         <location line="+4"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+3"/>
+        <source>Entered by</source>
+        <translation>录入人</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <location line="+14"/>
         <location line="+24"/>
         <source>Customer</source>
@@ -277,7 +337,7 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../crm_desktop/views/conflicts_view.py" line="+31"/>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="+33"/>
         <source>The server did not accept your change to a {what}: {reason}</source>
         <translation>服务器没有接受你对{what}的修改：{reason}</translation>
     </message>
@@ -307,7 +367,12 @@
         <translation>该{what}属于一条您无权查看的记录（{target}）；本机上未保存它（服务器上仍保留）。</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+7"/>
+        <source>The server did not accept your change to a {what}: your time entering records for {rep} ended on {until}. Ask your administrator to extend it, or give the change to {rep}.</source>
+        <translation>服务器没有接受你对{what}的修改：你替 {rep} 录入资料的期限已于 {until} 结束。请让管理员延长期限，或把这项修改交给 {rep}。</translation>
+    </message>
+    <message>
+        <location line="+69"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
@@ -434,12 +499,17 @@
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+82"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+83"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+12"/>
+        <source>Locked with its owner: never returns to the pool</source>
+        <translation>已锁定给负责人：不会退回公海</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
@@ -479,7 +549,13 @@
         <translation>跟进记录</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+4"/>
+        <location line="+1"/>
+        <source>Ownership history</source>
+        <translation>归属记录</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>Contacts</source>
         <translation>联系人</translation>
     </message>
@@ -499,7 +575,7 @@
         <translation>该客户已被删除。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>not graded</source>
         <translation>未分级</translation>
     </message>
@@ -509,7 +585,7 @@
         <translation>公海</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Grade: %1 · Owner: %2</source>
         <translation>等级：%1 · 负责人：%2</translation>
     </message>
@@ -517,6 +593,71 @@
         <location line="+2"/>
         <source>entered by %1 for %2</source>
         <translation>由 %1 代 %2 录入</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Returns to the public pool on %1 unless followed up before</source>
+        <translation>如在 %1 之前没有跟进，将退回公海</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No ownership history on this computer yet.</source>
+        <translation>这台电脑上还没有归属记录。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>someone</source>
+        <translation>某人</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Entered into the public pool by %1</source>
+        <translation>由 %1 录入公海</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Entered by %1 for %3</source>
+        <translation>由 %1 替 %3 录入</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Entered by %1</source>
+        <translation>由 %1 录入</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Claimed from the public pool by %3</source>
+        <translation>%3 从公海领取</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Released to the public pool by %2</source>
+        <translation>%2 放回公海</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Returned to the public pool from %2: not followed up in time</source>
+        <translation>从 %2 退回公海：未按时跟进</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Handed over from %2 to %3 by %1</source>
+        <translation>%1 把客户从 %2 移交给 %3</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Given back to %3 for a follow-up made in time</source>
+        <translation>因按时跟进，归还给 %3</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Given by %1 to %3 from the public pool</source>
+        <translation>%1 从公海分配给 %3</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Given by %1 to %3 (from %2)</source>
+        <translation>%1 分配给 %3（原负责人 %2）</translation>
     </message>
     <message>
         <location filename="extra_sources.py" line="+12"/>
@@ -873,6 +1014,133 @@
     </message>
 </context>
 <context>
+    <name>GradeFilter</name>
+    <message>
+        <location filename="../../crm_desktop/views/list_filters.py" line="+32"/>
+        <source>Grade</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Any grade</source>
+        <translation>全部等级</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No grade</source>
+        <translation>未分级</translation>
+    </message>
+</context>
+<context>
+    <name>HandoverDialog</name>
+    <message>
+        <location filename="../../crm_desktop/views/handover_dialog.py" line="+53"/>
+        <source>Hand over a leaving rep&apos;s customers</source>
+        <translation>移交离职业务员的客户</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Everything the leaving user owns moves to the one taking over: his customers, his open opportunities and his open tasks. Closed deals and done tasks stay as they were.</source>
+        <translation>离开的人名下的一切都转给接手的人：他的客户、未结束的商机和未完成的任务。已结束的商机和已完成的任务保持不变。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Leaving:</source>
+        <translation>离开的人：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Taking over:</source>
+        <translation>接手的人：</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reading your team…</source>
+        <translation>正在读取你的团队…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Count what would move; nothing moves yet</source>
+        <translation>统计将要移交的内容；现在还不会移交</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Hand over</source>
+        <translation>移交</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>%1 (deactivated)</source>
+        <translation>%1（已停用）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Your device knows nobody whose customers you may hand over; sync first.</source>
+        <translation>这台电脑上没有你可以移交其客户的人；请先同步。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Choose who leaves and who takes over, then Preview.</source>
+        <translation>选择离开的人和接手的人，然后点“预览”。</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>%1, %2 and %3</source>
+        <translation>%1、%2 和 %3</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n customer(s)</source>
+        <translation>
+            <numerusform>%n 个客户</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n open opportunity(ies)</source>
+        <translation>
+            <numerusform>%n 个未结束的商机</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n open task(s)</source>
+        <translation>
+            <numerusform>%n 个未完成的任务</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Asking the server…</source>
+        <translation>正在询问服务器…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1 has nothing you may hand over.</source>
+        <translation>%1 名下没有你可以移交的内容。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 would move from %2 to %3. Hand over to move it now.</source>
+        <translation>将从 %2 移交给 %3：%1。点“移交”立即执行。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Handing over…</source>
+        <translation>正在移交…</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Handed over %1 from %2 to %3.</source>
+        <translation>已把 %1 从 %2 移交给 %3。</translation>
+    </message>
+</context>
+<context>
     <name>IdentifierTable</name>
     <message>
         <location filename="../../crm_desktop/views/record_form.py" line="+73"/>
@@ -893,7 +1161,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../crm_desktop/views/record_tabs.py" line="+40"/>
+        <location filename="../../crm_desktop/views/record_tabs.py" line="+41"/>
         <source>Customers</source>
         <translation>客户</translation>
     </message>
@@ -913,7 +1181,7 @@
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+52"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+53"/>
         <source>Customers — CRM</source>
         <translation>客户 — CRM</translation>
     </message>
@@ -928,30 +1196,50 @@
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+32"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+54"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+86"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+135"/>
         <source>New customer</source>
         <translation>新建客户</translation>
     </message>
     <message>
-        <location line="-32"/>
+        <location line="-75"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+103"/>
+        <location line="+168"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location line="-99"/>
+        <location line="-164"/>
         <source>Undo delete</source>
         <translation>撤销删除</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Assign to…</source>
+        <translation>分配给…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Give the selected customers to a member of your team</source>
+        <translation>把选中的客户交给你团队中的一位成员</translation>
+    </message>
+    <message>
+        <location line="+121"/>
+        <source>Select the customers to assign first.</source>
+        <translation>请先选择要分配的客户。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The customers were assigned.</source>
+        <translation>客户已分配。</translation>
     </message>
     <message>
         <location filename="../../crm_desktop/views/search_box.py" line="+11"/>
@@ -959,7 +1247,7 @@
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+13"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+15"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -985,7 +1273,7 @@
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+25"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-77"/>
         <source>New task</source>
         <translation>新建任务</translation>
     </message>
@@ -1015,13 +1303,20 @@
             <numerusform>已删除 %n 条记录。</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n of your customers return(s) to the pool within %1 days</source>
+        <translation>
+            <numerusform>你有 %n 个客户将在 %1 天内退回公海</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+100"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+122"/>
         <source>Restored.</source>
         <translation>已恢复。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/sync_status.py" line="+136"/>
+        <location filename="../../crm_desktop/views/sync_status.py" line="+151"/>
         <source>Sync status</source>
         <translation>同步状态</translation>
     </message>
@@ -1032,13 +1327,13 @@
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/server_menu.py" line="+43"/>
-        <location line="+9"/>
+        <location filename="../../crm_desktop/views/server_menu.py" line="+51"/>
+        <location line="+23"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location line="-13"/>
+        <location line="-27"/>
         <source>Connect to a server…</source>
         <translation>连接服务器…</translation>
     </message>
@@ -1048,7 +1343,17 @@
         <translation>服务器(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/sync_status.py" line="-101"/>
+        <location line="+14"/>
+        <source>Hand over a leaving rep&apos;s customers…</source>
+        <translation>移交离职业务员的客户…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Pool rules…</source>
+        <translation>公海规则…</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/views/sync_status.py" line="-115"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
@@ -1108,6 +1413,11 @@
         <translation>正在接收跟进记录</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Receiving ownership history</source>
+        <translation>正在接收归属记录</translation>
+    </message>
+    <message>
         <location line="+2"/>
         <source>{stage}: {done} of {total}</source>
         <translation>{stage}：{done} / {total} 条</translation>
@@ -1118,12 +1428,12 @@
         <translation>{stage}：{done} 条</translation>
     </message>
     <message>
-        <location line="+162"/>
+        <location line="+182"/>
         <source>Working on this computer only (not connected to a server)</source>
         <translation>仅在本机工作（未连接服务器）</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+31"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
@@ -1143,7 +1453,7 @@
         <translation>上次同步 %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="extra_sources.py" line="+1"/>
+        <location filename="extra_sources.py" line="-2"/>
         <source>%n change(s) waiting</source>
         <translation>
             <numerusform>%n 条修改待发送</numerusform>
@@ -1157,7 +1467,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/sync_status.py" line="-19"/>
+        <location filename="../../crm_desktop/views/sync_status.py" line="-33"/>
         <source>The connection to the server is not encrypted: use it only on a trusted network.</source>
         <translation>与服务器的连接未加密：请仅在可信网络中使用。</translation>
     </message>
@@ -1170,7 +1480,7 @@
 <context>
     <name>Ownership</name>
     <message>
-        <location filename="../../crm_desktop/sync/ownership.py" line="+26"/>
+        <location filename="../../crm_desktop/sync/ownership.py" line="+37"/>
         <source>You have claimed as many customers as one may in 24 hours (rule claim_per_day); you may claim again from {when}.</source>
         <translation>您在 24 小时内领取的客户已达上限（规则 claim_per_day）；{when} 起可再领取。</translation>
     </message>
@@ -1206,14 +1516,69 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>You may not give these customers to “{login}”: there is no such user in your team, or one of them is not yours to give. None of them was given.</source>
+        <translation>你不能把这些客户交给“{login}”：你的团队里没有这个人，或其中有客户不归你分配。一个都没有分配。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Only a manager or an administrator may keep a customer with its owner.</source>
+        <translation>只有经理或管理员可以把客户锁定给负责人。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This customer has no owner to keep it with, or is not one you may change.</source>
+        <translation>这个客户没有负责人可以锁定，或者不是你可以修改的客户。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>A handover needs two different users.</source>
+        <translation>移交需要两个不同的用户。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>There is no user named “{login}”.</source>
+        <translation>没有名为“{login}”的用户。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>“{login}” is deactivated and cannot receive customers.</source>
+        <translation>“{login}”已停用，不能接收客户。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>You may not hand “{leaver}”&apos;s customers to “{receiver}”: only an administrator, or the manager of both, may. Nothing was moved.</source>
+        <translation>你不能把“{leaver}”的客户移交给“{receiver}”：只有管理员或两人共同的经理可以这样做。什么都没有移交。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>The server refused: {detail}</source>
         <translation>服务器拒绝：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/sync/rules.py" line="+19"/>
+        <source>Only an administrator may change the rules.</source>
+        <translation>只有管理员可以修改规则。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{value} is out of range for {key}.</source>
+        <translation>{value} 超出了 {key} 允许的范围。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{key} must have a value; only the per-grade overrides may be empty.</source>
+        <translation>{key} 必须有值；只有按等级的设置可以留空。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>There is no rule named “{key}”.</source>
+        <translation>没有名为“{key}”的规则。</translation>
     </message>
 </context>
 <context>
     <name>OwnershipButtons</name>
     <message>
-        <location filename="../../crm_desktop/views/ownership_buttons.py" line="+27"/>
+        <location filename="../../crm_desktop/views/ownership_buttons.py" line="+44"/>
         <source>Claim</source>
         <translation>领取</translation>
     </message>
@@ -1228,7 +1593,37 @@
         <translation>退回公海…</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+3"/>
+        <source>Assign to…</source>
+        <translation>分配给…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Give this customer to a member of your team</source>
+        <translation>把这个客户交给你团队中的一位成员</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Unlock</source>
+        <translation>解除锁定</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Let this customer return to the public pool by the rules again</source>
+        <translation>让这个客户重新按规则退回公海</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Keep with owner (lock)</source>
+        <translation>锁定给负责人</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This customer stays with its owner and never returns to the public pool</source>
+        <translation>这个客户留在负责人名下，不会退回公海</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Release to pool</source>
         <translation>退回公海</translation>
     </message>
@@ -1238,9 +1633,29 @@
         <translation>为什么把这个客户退回公海？</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+29"/>
         <source>Not done</source>
         <translation>未完成</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDueFilter</name>
+    <message>
+        <location filename="../../crm_desktop/views/list_filters.py" line="+18"/>
+        <source>Returns to the pool</source>
+        <translation>退回公海</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Any return date</source>
+        <translation>不限退回日期</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Returns to the pool within %n day(s)</source>
+        <translation>
+            <numerusform>%n 天内退回公海</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1357,6 +1772,102 @@
     </message>
 </context>
 <context>
+    <name>Rules</name>
+    <message>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+248"/>
+        <source>days without a follow-up before a customer returns to the pool</source>
+        <translation>客户多少天没有跟进就退回公海</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the same for grade A customers (not set: pool_return_days)</source>
+        <translation>A 级客户的天数（不设置则按 pool_return_days）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the same for grade B customers (not set: pool_return_days)</source>
+        <translation>B 级客户的天数（不设置则按 pool_return_days）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the same for grade C customers (not set: pool_return_days)</source>
+        <translation>C 级客户的天数（不设置则按 pool_return_days）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>days before the return that the owner is warned</source>
+        <translation>退回公海前多少天提醒负责人</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>pool customers a rep may claim per day</source>
+        <translation>业务员每天最多可领取的公海客户数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>customers a rep may own at most</source>
+        <translation>业务员最多可拥有的客户数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>days before a rep may claim back a customer that returned from him</source>
+        <translation>客户从业务员名下退回公海后，他要等多少天才能再领回</translation>
+    </message>
+</context>
+<context>
+    <name>RulesDialog</name>
+    <message>
+        <location filename="../../crm_desktop/views/rules_dialog.py" line="+52"/>
+        <source>Public pool rules</source>
+        <translation>公海规则</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>These rules are the same for everybody and kept on the server; the server applies them to every claim and every return to the pool.</source>
+        <translation>这些规则对所有人都一样，保存在服务器上；每次领取和每次退回公海都由服务器按规则执行。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>What it means</source>
+        <translation>含义</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Last changed</source>
+        <translation>最后修改</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>not set</source>
+        <translation>未设置</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Reading the rules from the server…</source>
+        <translation>正在从服务器读取规则…</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>%1, %2</source>
+        <translation>%1，%2</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+</context>
+<context>
     <name>Runner</name>
     <message>
         <location filename="../../crm_desktop/views/runner.py" line="+142"/>
@@ -1396,6 +1907,11 @@
         <source>Public pool</source>
         <translation>公海</translation>
     </message>
+    <message>
+        <location line="+15"/>
+        <source>My team</source>
+        <translation>我的团队</translation>
+    </message>
 </context>
 <context>
     <name>StoreError</name>
@@ -1433,7 +1949,7 @@
 <context>
     <name>SyncError</name>
     <message>
-        <location filename="../../crm_desktop/sync/errors.py" line="+25"/>
+        <location filename="../../crm_desktop/sync/errors.py" line="+27"/>
         <source>This profile is not connected to a server; use Connect first.</source>
         <translation>此配置尚未连接服务器；请先点“连接”。</translation>
     </message>
@@ -1479,6 +1995,11 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>Your office “{detail}” is not using the CRM yet; your administrator will tell you when it starts. Your work stays on this computer.</source>
+        <translation>你的服务处“{detail}”还没有开始使用本 CRM；开始时管理员会通知你。你的工作仍保存在这台电脑上。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>The server reported a problem: {detail}</source>
         <translation>服务器报告了一个问题：{detail}</translation>
     </message>
@@ -1674,7 +2195,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>{field}含有控制字符（{code}），请删除。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+51"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+52"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation>找不到 ID 为 {id} 的{entity}（可能已被删除）。</translation>
     </message>

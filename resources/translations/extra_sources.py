@@ -22,3 +22,4 @@ class MainWindow:
         self.tr("Deleted %n record(s).", "", n)
         self.tr("%n change(s) waiting", "", n)
         self.tr("%n conflict(s)", "", n)
+        self.tr("%n of your customers return(s) to the pool within %1 days", "", n)

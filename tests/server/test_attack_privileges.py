@@ -33,6 +33,9 @@ POLICY_HELPERS = {
     "crm_pool_due_at(uuid,uuid,text)",
     "crm_return_due_customers()",
     "crm_followup_keeps(uuid,timestamp with time zone,uuid)",
+    # Offices (0010): a manager's team by office, and the office a user waits for.
+    "crm_team_ids()",
+    "crm_office_waiting()",
 }
 PUBLIC_FUNCTIONS = """
 SELECT p.oid, p.oid::regprocedure::text, p.prosecdef

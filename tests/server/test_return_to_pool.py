@@ -142,3 +142,36 @@ def test_only_the_rep_it_returned_from_keeps_it_with_a_follow_up(world) -> None:
     with world.session("rob") as connection:
         connection.execute(follow_up, (robs,))
     assert world.owner_login(robs) == "rob"
+
+
+def test_a_follow_up_dated_long_before_the_authors_previous_sync_does_not_bring_it_back(
+    world,
+) -> None:
+    robs = world.customers["rob"]
+    age(world, robs, 31)
+    world.owner().execute("SELECT crm_return_due_customers()")
+    # Rob synced three days ago (a receipt the server wrote then), and minutes ago (this sync).
+    # (Receipts are written only under their pusher's own name: the owner lifts that here.)
+    with world.db.connect_admin() as connection, connection.transaction():
+        connection.execute("ALTER TABLE sync_pushes NO FORCE ROW LEVEL SECURITY")
+        for pushed_at in ("now() - interval '3 days'", "now() - interval '2 minutes'"):
+            connection.execute(
+                "INSERT INTO sync_pushes (device_id, seq, pushed_by, pushed_at, result)"
+                f" VALUES (gen_random_uuid(), 1, %s, {pushed_at}, '{{}}')",
+                (world.users["rob"],),
+            )
+        connection.execute("ALTER TABLE sync_pushes FORCE ROW LEVEL SECURITY")
+    logged = (
+        "INSERT INTO followups (customer_id, kind, happened_at, text) VALUES (%s, 'call', {}, 'x')"
+    )
+    # Five days ago: his sync two days later would have sent it. It does not count.
+    with (
+        world.session("rob") as connection,
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"),
+    ):
+        connection.execute(logged.format("now() - interval '5 days'"), (robs,))
+    assert world.owner_login(robs) is None
+    # The evening before that sync, logged late: it counts (a day's leeway).
+    with world.session("rob") as connection:
+        connection.execute(logged.format("now() - interval '3 days 12 hours'"), (robs,))
+    assert world.owner_login(robs) == "rob"

@@ -124,7 +124,7 @@ def test_a_customer_leaving_a_reps_view_is_still_reported_to_him(world) -> None:
         )
         captured = changes_seen_by_user(connection, mark)
     assert [(row[1], row[3], row[4]) for row in captured] == [
-        (customer, "update", ["owner_id", "updated_at"])
+        (customer, "update", ["owned_since", "owner_id", "updated_at"])
     ]
 
 

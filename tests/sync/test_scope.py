@@ -220,3 +220,32 @@ def test_a_clerks_assignment_running_out_takes_the_customers_away(fleet: Fleet) 
     fleet.admin("UPDATE clerk_assignments SET valid_until = now() - interval '1 minute'")
     cal.sync()
     assert not holds(cal, customer_id, children)
+
+
+def test_a_clerks_change_made_after_his_time_ended_is_kept_with_the_day_it_ended(
+    fleet: Fleet,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from crm_desktop.sync.conflicts import open_conflicts
+    from crm_desktop.sync.server.admin import assign_clerk
+    from crm_desktop.views.conflicts_view import describe
+
+    fleet.db.add_user("cal", "clerk")
+    rob, cal = fleet.device("rob"), fleet.device("cal")
+    customer_id = rob.writer.create("customers", {"name": "代录客户"}).primary_id
+    rob.sync()
+    assign_clerk(fleet.db.admin_dsn, "cal", "rob", datetime.now(UTC) + timedelta(days=1))
+    cal.sync()
+    ended = fleet.admin(
+        "UPDATE clerk_assignments SET valid_until = now() - interval '1 minute'"
+        " RETURNING valid_until"
+    )[0][0]
+    cal.writer.update("customers", customer_id, {"notes": "结束后才录的"})  # offline, late
+    cal.sync()
+    assert fleet.server_row("customers", customer_id)["notes"] is None
+    (conflict,) = open_conflicts(cal.profile.store)
+    assert conflict.kind == "refused" and conflict.lost["changes"]["notes"] == "结束后才录的"
+    sentence = describe(conflict)
+    day = ended.astimezone().date().isoformat()
+    assert "rob" in sentence and day in sentence, sentence

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 import psycopg
 from psycopg import sql
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from crm_desktop.models.choices import CLOSED_STAGES, Role
 from crm_desktop.models.entities import ENTITIES
@@ -56,8 +59,10 @@ def add_user(
     *,
     manager: str | None = None,
     name: str | None = None,
+    office: str | None = None,
 ) -> str:
-    """Create the user `login`; returns the new users.id. Run by the deployment admin role."""
+    """Create the user `login` (in `office`, or the head office); returns the new users.id.
+    Run by the deployment admin role."""
     check_login(login)
     crm_role = check_role(role)
     if not password:
@@ -65,7 +70,7 @@ def add_user(
     with connect(dsn) as connection:
         try:
             with connection.transaction():
-                user_id = _add_user(connection, login, crm_role, password, manager, name)
+                user_id = _add_user(connection, login, crm_role, password, manager, name, office)
         except psycopg.errors.InsufficientPrivilege as error:
             raise ServerAdminError(
                 "The role in the connection string may not add users (it needs CREATEROLE "
@@ -85,6 +90,7 @@ def _add_user(
     password: str,
     manager: str | None,
     name: str | None,
+    office: str | None = None,
 ) -> str:
     taken = connection.execute(
         "SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = %(login)s)"
@@ -94,6 +100,7 @@ def _add_user(
     if taken and taken[0]:
         raise ServerAdminError(f"A user or database role named “{login}” already exists.")
     manager_id = _manager_id(connection, manager) if manager else None
+    office_id = _office_id(connection, office) if office else None
 
     verifier = connection.pgconn.encrypt_password(
         password.encode(), login.encode(), b"scram-sha-256"
@@ -115,10 +122,23 @@ def _add_user(
     )
     user_id = str(uuid.uuid4())
     now = datetime.now().astimezone()
+    values = {
+        "id": user_id,
+        "login": login,
+        "name": name or login,
+        "role": role.value,
+        "manager_id": manager_id,
+        "created_at": now,
+        "updated_at": now,
+    }
+    if office_id is not None:  # named only when given: a server not yet upgraded has no column
+        values["office_id"] = office_id
     connection.execute(
-        "INSERT INTO users (id, login, name, role, manager_id, created_at, updated_at)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-        (user_id, login, name or login, role.value, manager_id, now, now),
+        sql.SQL("INSERT INTO users ({}) VALUES ({})").format(
+            sql.SQL(", ").join(map(sql.Identifier, values)),
+            sql.SQL(", ").join(map(sql.Placeholder, values)),
+        ),
+        values,
     )
     return user_id
 
@@ -222,17 +242,44 @@ class Rule:
     updated_by: str
 
 
-# What each rule means, for `server rules` and the settings dialog.
+# What each rule means, for `server rules` (in English) and the window's rules dialog (in the
+# user's language: marked here for translation, translated where it is shown).
 RULE_HELP = {
-    "pool_return_days": "days without a follow-up before a customer returns to the pool",
-    "pool_return_days_A": "the same for grade A customers (empty: pool_return_days)",
-    "pool_return_days_B": "the same for grade B customers (empty: pool_return_days)",
-    "pool_return_days_C": "the same for grade C customers (empty: pool_return_days)",
-    "pool_warning_days": "days before the return that the owner is warned",
-    "claim_per_day": "pool customers a rep may claim per day",
-    "max_owned": "customers a rep may own at most",
-    "reclaim_block_days": "days before a rep may claim back a customer that returned from him",
+    "pool_return_days": QT_TRANSLATE_NOOP(
+        "Rules", "days without a follow-up before a customer returns to the pool"
+    ),
+    "pool_return_days_A": QT_TRANSLATE_NOOP(
+        "Rules", "the same for grade A customers (not set: pool_return_days)"
+    ),
+    "pool_return_days_B": QT_TRANSLATE_NOOP(
+        "Rules", "the same for grade B customers (not set: pool_return_days)"
+    ),
+    "pool_return_days_C": QT_TRANSLATE_NOOP(
+        "Rules", "the same for grade C customers (not set: pool_return_days)"
+    ),
+    "pool_warning_days": QT_TRANSLATE_NOOP(
+        "Rules", "days before the return that the owner is warned"
+    ),
+    "claim_per_day": QT_TRANSLATE_NOOP("Rules", "pool customers a rep may claim per day"),
+    "max_owned": QT_TRANSLATE_NOOP("Rules", "customers a rep may own at most"),
+    "reclaim_block_days": QT_TRANSLATE_NOOP(
+        "Rules", "days before a rep may claim back a customer that returned from him"
+    ),
 }
+# The range the server's CHECK constraint holds each rule to (a copy of migration 0005's, which
+# as history keeps its own), so a form can offer only values the server will take.
+RULE_RANGES = {
+    "pool_return_days": (1, 3650),
+    "pool_return_days_A": (1, 3650),
+    "pool_return_days_B": (1, 3650),
+    "pool_return_days_C": (1, 3650),
+    "pool_warning_days": (0, 365),
+    "claim_per_day": (0, 1000),
+    "max_owned": (0, 1_000_000),
+    "reclaim_block_days": (0, 3650),
+}
+# The per-grade overrides, which may be left unset (they then follow pool_return_days).
+OPTIONAL_RULES = frozenset({"pool_return_days_A", "pool_return_days_B", "pool_return_days_C"})
 # Words that clear a per-grade override (the rule then follows pool_return_days).
 NOT_SET = frozenset({"", "none", "default", "-"})
 
@@ -240,9 +287,12 @@ NOT_SET = frozenset({"", "none", "default", "-"})
 def read_rules(dsn: str) -> list[Rule]:
     """Every ownership rule, in the order they are documented."""
     with connect(dsn) as connection:
-        rows = connection.execute(
-            "SELECT key, value, updated_at, updated_by FROM crm_rules"
-        ).fetchall()
+        return rules_on(connection)
+
+
+def rules_on(connection: psycopg.Connection) -> list[Rule]:
+    """The rules as `connection`'s user reads them (every signed-in user may)."""
+    rows = connection.execute("SELECT key, value, updated_at, updated_by FROM crm_rules").fetchall()
     found = {row[0]: Rule(*row) for row in rows}
     return [found[key] for key in RULE_HELP if key in found]
 
@@ -257,11 +307,7 @@ def set_rule(dsn: str, key: str, typed: str) -> Rule:
     value = _rule_value(key, typed)
     try:
         with connect(dsn) as connection, connection.transaction():
-            row = connection.execute(
-                "UPDATE crm_rules SET value = %s WHERE key = %s"
-                " RETURNING key, value, updated_at, updated_by",
-                (value, key),
-            ).fetchone()
+            rule = change_rule(connection, key, value)
     except psycopg.errors.CheckViolation:
         if value is None:
             raise ServerAdminError(
@@ -270,9 +316,20 @@ def set_rule(dsn: str, key: str, typed: str) -> Rule:
         raise ServerAdminError(f"{value} is out of range for {key}.") from None
     except psycopg.errors.InsufficientPrivilege:
         raise ServerAdminError("Only an administrator may change the rules.") from None
-    if row is None:  # the policy hid the row: not an administrator
+    if rule is None:
         raise ServerAdminError("Only an administrator may change the rules.")
-    return Rule(*row)
+    return rule
+
+
+def change_rule(connection: psycopg.Connection, key: str, value: int | None) -> Rule | None:
+    """Set one rule within the caller's transaction; None when the policy hid the row (the
+    user is not an administrator). A value out of range raises the server's CheckViolation."""
+    row = connection.execute(
+        "UPDATE crm_rules SET value = %s WHERE key = %s"
+        " RETURNING key, value, updated_at, updated_by",
+        (value, key),
+    ).fetchone()
+    return None if row is None else Rule(*row)
 
 
 def _rule_value(key: str, typed: str) -> int | None:
@@ -319,36 +376,214 @@ _HANDOVER_SETTINGS = (
 )
 
 
+class HandoverRefused(ServerAdminError):
+    """A handover that cannot be done as asked; `reason` ("same", "unknown" or "inactive") and
+    `login` let the window say it in the user's language."""
+
+    def __init__(self, message: str, reason: str, login: str = "") -> None:
+        super().__init__(message)
+        self.reason, self.login = reason, login
+
+
 def handover(dsn: str, leaver: str, receiver: str, *, dry_run: bool = False) -> Handover:
     """Give everything `leaver` owns to `receiver` in one transaction: his customers, his open
     opportunities and the open tasks assigned to him; with `dry_run`, only count them. Closed
     deals and done tasks keep their history as it was. Run by an administrator."""
-    if leaver == receiver:
-        raise ServerAdminError("A handover needs two different users.")
     with connect(dsn) as connection, connection.transaction():
-        ids = {}
-        for login in (leaver, receiver):
-            row = connection.execute(
-                "SELECT id, active FROM users WHERE login = %s AND deleted_at IS NULL", (login,)
-            ).fetchone()
-            if row is None:
-                raise ServerAdminError(f"There is no user named “{login}”.")
-            ids[login] = row
-        if not ids[receiver][1]:
-            raise ServerAdminError(f"“{receiver}” is deactivated; activate him first.")
-        source, target = ids[leaver][0], ids[receiver][0]
-        if not dry_run:
-            connection.execute(_HANDOVER_SETTINGS, (f"handover from {leaver} to {receiver}",))
-        values = {"source": source, "target": target, "closed": [str(s) for s in CLOSED_STAGES]}
-        counts = []
-        for table, still_open in _HANDED_OVER:
-            column = ENTITIES[table].OWNER
-            where = f"{column} = %(source)s AND deleted_at IS NULL{still_open}"
-            statement = (
-                f"SELECT count(*) FROM {table} WHERE {where}"
-                if dry_run
-                else f"UPDATE {table} SET {column} = %(target)s WHERE {where}"
+        return hand_over(connection, leaver, receiver, dry_run=dry_run)
+
+
+def hand_over(
+    connection: psycopg.Connection, leaver: str, receiver: str, *, dry_run: bool = False
+) -> Handover:
+    """The handover within the caller's transaction, under the connection user's own rights:
+    the command line's administrator moves anyone's; a manager signed in from the window moves
+    only what his row-level rights let him change (his team's), and a move outside them is
+    refused by the server (InsufficientPrivilege) rather than done in part. The history names
+    it a handover for an administrator; for anyone else the server records an assignment,
+    with the reason saying it was a handover."""
+    if leaver == receiver:
+        raise HandoverRefused("A handover needs two different users.", "same")
+    ids = {}
+    for login in (leaver, receiver):
+        row = connection.execute(
+            "SELECT id, active FROM users WHERE login = %s AND deleted_at IS NULL", (login,)
+        ).fetchone()
+        if row is None:
+            raise HandoverRefused(f"There is no user named “{login}”.", "unknown", login)
+        ids[login] = row
+    if not ids[receiver][1]:
+        raise HandoverRefused(
+            f"“{receiver}” is deactivated; activate him first.", "inactive", receiver
+        )
+    source, target = ids[leaver][0], ids[receiver][0]
+    if not dry_run:
+        connection.execute(_HANDOVER_SETTINGS, (f"handover from {leaver} to {receiver}",))
+    values = {"source": source, "target": target, "closed": [str(s) for s in CLOSED_STAGES]}
+    counts = []
+    for table, still_open in _HANDED_OVER:
+        column = ENTITIES[table].OWNER
+        where = f"{column} = %(source)s AND deleted_at IS NULL{still_open}"
+        statement = (
+            f"SELECT count(*) FROM {table} WHERE {where}"
+            if dry_run
+            else f"UPDATE {table} SET {column} = %(target)s WHERE {where}"
+        )
+        cursor = connection.execute(statement, values)
+        counts.append(cursor.fetchone()[0] if dry_run else cursor.rowcount)
+    return Handover(*counts)
+
+
+# -- offices ----------------------------------------------------------------------------------
+
+MAX_OFFICE_NAME = 100  # offices.name is varchar(100) (server migration 0010)
+# What the server's CHECK on offices.name refuses: control characters (C0, DEL, C1).
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_ADMINS_ONLY = "Only an administrator may add or change offices or move users between them."
+
+
+@dataclass(frozen=True)
+class Office:
+    """One office as `server offices` shows it: how deep it sits in the tree (0: at the top),
+    whether it is live, and how many active users work there."""
+
+    name: str
+    depth: int
+    live: bool
+    users: int
+
+
+@dataclass(frozen=True)
+class OfficeTree:
+    offices: list[Office]  # each right after the office it sits under, siblings by name
+    head_office_users: int  # active users without an office: the head office, always live
+
+
+def check_office_name(name: str) -> str:
+    """The name as it is stored, without spaces around it; one sentence if it can't be one."""
+    cleaned = name.strip()
+    if not cleaned or _CONTROLS.search(cleaned) or len(cleaned) > MAX_OFFICE_NAME:
+        raise ServerAdminError(
+            f"“{name}” can't be an office name; use 1 to {MAX_OFFICE_NAME} characters, "
+            "without control characters."
+        )
+    return cleaned
+
+
+@contextmanager
+def _office_errors() -> Iterator[None]:
+    """The server's refusals that any office command may meet, as one sentence each."""
+    try:
+        yield
+    except psycopg.errors.InsufficientPrivilege:
+        raise ServerAdminError(_ADMINS_ONLY) from None
+    except (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn):
+        raise ServerAdminError(
+            "The server's schema has no offices yet; run server init to upgrade it."
+        ) from None
+
+
+def _office_id(connection: psycopg.Connection, name: str) -> str:
+    row = connection.execute(
+        "SELECT id FROM offices WHERE name = %s", (check_office_name(name),)
+    ).fetchone()
+    if row is None:
+        raise ServerAdminError(f"There is no office named “{name}”; server offices lists them.")
+    return str(row[0])
+
+
+def add_office(dsn: str, name: str, *, parent: str | None = None, live: bool = False) -> str:
+    """Add an office (under `parent`, or at the top); returns its id. It is not live unless
+    `live`: its users can log in but see nothing until it is switched live."""
+    name = check_office_name(name)
+    with _office_errors(), connect(dsn) as connection, connection.transaction():
+        parent_id = _office_id(connection, parent) if parent else None
+        try:
+            with connection.transaction():  # a savepoint: a refusal leaves a sentence to say
+                row = connection.execute(
+                    "INSERT INTO offices (name, parent_id, live) VALUES (%s, %s, %s) RETURNING id",
+                    (name, parent_id, live),
+                ).fetchone()
+        except psycopg.errors.UniqueViolation:
+            raise ServerAdminError(f"An office named “{name}” already exists.") from None
+    return str(row[0])
+
+
+def change_office(
+    dsn: str, name: str, *, live: bool | None = None, parent: str | None = None
+) -> None:
+    """Switch an office live or not, and/or move it under another office. Switching it live
+    lets its users work at their next sync; switching it back stops them (their devices keep
+    what they have)."""
+    if live is None and parent is None:
+        raise ServerAdminError("Say what to change: --live, --not-live or --parent NAME.")
+    if parent is not None and check_office_name(parent) == check_office_name(name):
+        raise ServerAdminError(f"“{name}” can't go under itself.")
+    with _office_errors(), connect(dsn) as connection, connection.transaction():
+        office_id = _office_id(connection, name)
+        changes: dict[str, object] = {}
+        if live is not None:
+            changes["live"] = live
+        if parent is not None:
+            changes["parent_id"] = _office_id(connection, parent)
+        statement = sql.SQL("UPDATE offices SET {} WHERE id = {} RETURNING id").format(
+            sql.SQL(", ").join(
+                sql.SQL("{} = {}").format(sql.Identifier(column), sql.Placeholder(column))
+                for column in changes
+            ),
+            sql.Placeholder("id"),
+        )
+        try:
+            with connection.transaction():
+                row = connection.execute(statement, {**changes, "id": office_id}).fetchone()
+        except psycopg.errors.CheckViolation:  # the server's trigger: no loops in the tree
+            raise ServerAdminError(
+                f"“{name}” can't go under “{parent}”, which is one of its own offices."
+            ) from None
+        if row is None:  # the policy hid the row: not an administrator
+            raise ServerAdminError(_ADMINS_ONLY)
+
+
+def read_offices(dsn: str) -> OfficeTree:
+    """Every office in tree order, with whether it is live and how many active users it has."""
+    with _office_errors(), connect(dsn) as connection:
+        rows = connection.execute(
+            """
+            WITH RECURSIVE tree (id, name, live, depth, path) AS (
+                SELECT id, name, live, 0, ARRAY[name::text] FROM offices
+                WHERE parent_id IS NULL
+                UNION ALL
+                SELECT o.id, o.name, o.live, t.depth + 1, t.path || o.name::text
+                FROM offices o JOIN tree t ON o.parent_id = t.id
+            ),
+            staff AS (
+                SELECT office_id, count(*) AS users FROM users
+                WHERE active AND deleted_at IS NULL GROUP BY office_id
             )
-            cursor = connection.execute(statement, values)
-            counts.append(cursor.fetchone()[0] if dry_run else cursor.rowcount)
-        return Handover(*counts)
+            SELECT t.name, t.depth, t.live, coalesce(s.users, 0)
+            FROM tree t LEFT JOIN staff s ON s.office_id = t.id
+            ORDER BY t.path
+            """
+        ).fetchall()
+        head = connection.execute(
+            "SELECT count(*) FROM users WHERE office_id IS NULL AND active AND deleted_at IS NULL"
+        ).fetchone()
+    return OfficeTree([Office(*row) for row in rows], int(head[0]))
+
+
+def move_user(dsn: str, login: str, office: str | None) -> None:
+    """Put a user in `office` (None: the head office). His devices see what his new place
+    shows him at their next sync."""
+    with _office_errors(), connect(dsn) as connection, connection.transaction():
+        found = connection.execute(
+            "SELECT EXISTS (SELECT FROM users WHERE login = %s AND deleted_at IS NULL)", (login,)
+        ).fetchone()
+        if not found[0]:
+            raise ServerAdminError(f"There is no user named “{login}”.")
+        office_id = _office_id(connection, office) if office else None
+        moved = connection.execute(
+            "UPDATE users SET office_id = %s WHERE login = %s AND deleted_at IS NULL RETURNING id",
+            (office_id, login),
+        ).fetchone()
+        if moved is None:  # the policy hid the row: not an administrator
+            raise ServerAdminError(_ADMINS_ONLY)

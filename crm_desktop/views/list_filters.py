@@ -1,0 +1,76 @@
+"""Which customers the tables show: by grade, and those about to return to the public pool.
+
+Each filter tells the tables a column and a value (views/record_tabs.RecordTabs.set_filter);
+a table without that column ignores it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox
+
+from crm_desktop.models.base import utcnow
+from crm_desktop.models.choices import Grade
+from crm_desktop.queries.tables import AtMost
+from crm_desktop.views.display import choice_label
+from crm_desktop.views.table_model import ANY
+
+NO_GRADE = "none"  # the item's data for "no grade" (None would read as no item data)
+# "Returns to the pool within N days": the choices besides the rules' own warning days.
+DUE_CHOICES = (7, 30)
+
+
+class GradeFilter(QComboBox):
+    changed = Signal(str, object)  # column, value
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("gradeFilter")
+        self.setAccessibleName(self.tr("Grade"))
+        self.addItem(self.tr("Any grade"), "")
+        for grade in Grade:
+            self.addItem(choice_label(grade.value), grade.value)
+        self.addItem(self.tr("No grade"), NO_GRADE)
+        self.currentIndexChanged.connect(lambda _: self.changed.emit("grade", self.value()))
+
+    def value(self) -> Any:
+        data = self.currentData()
+        if not data:
+            return ANY
+        return None if data == NO_GRADE else str(data)
+
+
+class PoolDueFilter(QComboBox):
+    """Customers whose return to the pool falls within N days (counted when chosen)."""
+
+    changed = Signal(str, object)  # column, value
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("poolDueFilter")
+        self.setAccessibleName(self.tr("Returns to the pool"))
+        self.set_warning_days(None)
+        self.currentIndexChanged.connect(lambda _: self.changed.emit("pool_due_at", self.value()))
+
+    def set_warning_days(self, warning: int | None) -> None:
+        """Offer the rules' warning period first (when the device knows the rules)."""
+        chosen = self.currentData()
+        self.blockSignals(True)
+        self.clear()
+        self.addItem(self.tr("Any return date"), 0)
+        for days in sorted({warning, *DUE_CHOICES} - {None}):
+            self.addItem(self.tr("Returns to the pool within %n day(s)", "", days), days)
+        self.setCurrentIndex(max(0, self.findData(chosen)))
+        self.blockSignals(False)
+        if self.currentData() != chosen:
+            self.changed.emit("pool_due_at", self.value())
+
+    def choose(self, days: int) -> None:
+        self.setCurrentIndex(max(0, self.findData(days)))
+
+    def value(self) -> Any:
+        days = self.currentData()
+        return AtMost(utcnow() + timedelta(days=days)) if days else ANY

@@ -1,0 +1,246 @@
+"""What the window asks the server about ownership (sync/ownership.py, sync/rules.py), called
+as the window calls them, against the real server: assigning several customers at once, the
+lock, the handover and the rules, each decided by the server under the user's own rights."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from crm_desktop.sync import ownership, rules
+from crm_desktop.sync.ownership import OwnershipRefused
+from crm_desktop.sync.server.admin import RULE_HELP, RULE_RANGES, Handover
+from tests.postgres import backdate_ownership
+from tests.sync.conftest import Device, Fleet
+
+
+def customer(fleet: Fleet, name: str, owner: str | None = None) -> str:
+    return fleet.admin(
+        "INSERT INTO customers (id, name, owner_id) VALUES (gen_random_uuid(), %s, %s)"
+        " RETURNING id::text",
+        (name, fleet.user_ids[owner] if owner else None),
+    )[0][0]
+
+
+def owners(fleet: Fleet, *customers: str) -> list[str | None]:
+    rows = dict(
+        fleet.admin(
+            "SELECT c.id::text, u.login FROM customers c LEFT JOIN users u ON u.id = c.owner_id"
+            " WHERE c.id = ANY(%s::uuid[])",
+            (list(customers),),
+        )
+    )
+    return [rows[c] for c in customers]
+
+
+def kinds(fleet: Fleet, customer_id: str) -> list[tuple[str, str | None]]:
+    return fleet.admin(
+        "SELECT kind, reason FROM customer_ownership WHERE customer_id = %s ORDER BY id",
+        (customer_id,),
+    )
+
+
+def signed_in(fleet: Fleet, login: str) -> Device:
+    device = fleet.device(login)
+    device.sync()
+    return device
+
+
+def test_a_manager_assigns_several_customers_in_one_go(fleet: Fleet) -> None:
+    first, second = customer(fleet, "甲公司"), customer(fleet, "乙公司", owner="mia")
+    mia = signed_in(fleet, "mia")
+    ownership.assign_many(mia.profile, [first, second], "rob", "新区域", mia.password)
+    assert owners(fleet, first, second) == ["rob", "rob"]
+    assert kinds(fleet, first)[-1] == ("assigned", "新区域")
+    # The device shows the answer at once (a manager sees his team's customers).
+    assert mia.row("customers", first).owner_id == fleet.user_ids["rob"]
+    assert mia.row("customers", second).owner_id == fleet.user_ids["rob"]
+
+
+def test_one_customer_the_manager_may_not_give_stops_them_all(fleet: Fleet) -> None:
+    pool, raes = customer(fleet, "公海"), customer(fleet, "别人的", owner="rae")
+    mia = signed_in(fleet, "mia")
+    with pytest.raises(OwnershipRefused) as refused:
+        ownership.assign_many(mia.profile, [pool, raes], "rob", password=mia.password)
+    assert "None of them was given" in refused.value.text()
+    assert owners(fleet, pool, raes) == [None, "rae"]
+    # Nor to someone outside his team, even one at a time.
+    with pytest.raises(OwnershipRefused) as refused:
+        ownership.assign(mia.profile, pool, "rae", password=mia.password)
+    assert "there is no such user in your team" in refused.value.text()
+    assert owners(fleet, pool) == [None]
+
+
+def test_assigning_beyond_what_the_receiver_may_own_is_the_rule_s_sentence(fleet: Fleet) -> None:
+    fleet.admin("UPDATE crm_rules SET value = 1 WHERE key = 'max_owned'")
+    first, second = customer(fleet, "一"), customer(fleet, "二")
+    mia = signed_in(fleet, "mia")
+    with pytest.raises(OwnershipRefused) as refused:
+        ownership.assign_many(mia.profile, [first, second], "rob", password=mia.password)
+    assert "rob already owns 1 customers" in refused.value.text()
+    assert owners(fleet, first, second) == [None, None]
+
+
+def test_a_manager_locks_a_customer_with_its_owner_and_a_rep_may_not(fleet: Fleet) -> None:
+    kept = customer(fleet, "老客户", owner="rob")
+    mia, rob = signed_in(fleet, "mia"), signed_in(fleet, "rob")
+    with pytest.raises(OwnershipRefused) as refused:
+        ownership.lock(rob.profile, kept, True, rob.password)
+    assert refused.value.text() == (
+        "Only a manager or an administrator may keep a customer with its owner."
+    )
+    # The server itself refuses the rep, whatever the client.
+    with (
+        fleet.db.connect_as("rob") as connection,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
+        connection.execute("UPDATE customers SET pool_locked = true WHERE id = %s", (kept,))
+    assert fleet.server_row("customers", kept)["pool_locked"] is False
+
+    ownership.lock(mia.profile, kept, True, mia.password)
+    assert fleet.server_row("customers", kept)["pool_locked"] is True
+    assert mia.row("customers", kept).pool_locked is True
+    rob.sync()
+    assert rob.row("customers", kept).pool_locked is True
+    # Long overdue, it stays with rob.
+    with fleet.db.connect_admin() as connection:
+        backdate_ownership(connection, 400, kept)
+        connection.execute(
+            "UPDATE customers SET owned_since = now() - interval '400 days' WHERE id = %s",
+            (kept,),
+        )
+        assert connection.execute("SELECT crm_return_due_customers()").fetchone()[0] == 0
+    assert owners(fleet, kept) == ["rob"]
+    # Nor can the rep unlock it.
+    with (
+        fleet.db.connect_as("rob") as connection,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
+        connection.execute("UPDATE customers SET pool_locked = false WHERE id = %s", (kept,))
+
+    # Unlocked, it is overdue: mia's own sync after the unlock returns it to the pool.
+    ownership.lock(mia.profile, kept, False, mia.password)
+    assert owners(fleet, kept) == [None]
+    assert kinds(fleet, kept)[-1][0] == "returned"
+    # A customer in the pool has no owner to be kept with.
+    with pytest.raises(OwnershipRefused) as refused:
+        ownership.lock(mia.profile, kept, True, mia.password)
+    assert "no owner to keep it with" in refused.value.text()
+
+
+def leaver_s_book(fleet: Fleet, leaver: str) -> list[str]:
+    """Two customers of the leaver's, with an open and a won deal and an open and a done task."""
+    customers = [customer(fleet, f"{leaver}的客户{n}", owner=leaver) for n in (1, 2)]
+    owner = fleet.user_ids[leaver]
+    for stage in ("proposal", "won"):
+        fleet.admin(
+            "INSERT INTO opportunities (id, customer_id, title, stage, owner_id)"
+            " VALUES (gen_random_uuid(), %s, %s, %s, %s)",
+            (customers[0], f"deal {stage}", stage, owner),
+        )
+    for done in (False, True):
+        fleet.admin(
+            "INSERT INTO tasks (id, customer_id, title, done, assignee_id)"
+            " VALUES (gen_random_uuid(), %s, %s, %s, %s)",
+            (customers[1], f"task {done}", done, owner),
+        )
+    return customers
+
+
+def test_an_administrator_hands_over_from_the_window(fleet: Fleet) -> None:
+    book = leaver_s_book(fleet, "rob")
+    ada = signed_in(fleet, "ada")
+    preview = ownership.handover(ada.profile, "rob", "rae", True, ada.password)
+    assert preview == Handover(customers=2, open_opportunities=1, open_tasks=1)
+    assert owners(fleet, *book) == ["rob", "rob"]  # a preview moves nothing
+
+    assert ownership.handover(ada.profile, "rob", "rae", False, ada.password) == preview
+    assert owners(fleet, *book) == ["rae", "rae"]
+    assert kinds(fleet, book[0])[-1] == ("handed_over", "handover from rob to rae")
+    stages = fleet.admin(
+        "SELECT o.stage, u.login FROM opportunities o JOIN users u ON u.id = o.owner_id"
+        " ORDER BY o.stage"
+    )
+    assert stages == [("proposal", "rae"), ("won", "rob")]
+    tasks = fleet.admin(
+        "SELECT t.done, u.login FROM tasks t JOIN users u ON u.id = t.assignee_id ORDER BY t.done"
+    )
+    assert tasks == [(False, "rae"), (True, "rob")]
+    assert ada.row("customers", book[0]).owner_id == fleet.user_ids["rae"]  # synced home
+
+
+def test_a_manager_hands_over_within_his_team_only(fleet: Fleet) -> None:
+    fleet.user_ids["ron"] = fleet.db.add_user("ron", "rep", manager="mia")
+    book = leaver_s_book(fleet, "rob")
+    mia = signed_in(fleet, "mia")
+    # rae is not in his team: the server refuses the whole move, in plain words.
+    with pytest.raises(OwnershipRefused) as refused:
+        ownership.handover(mia.profile, "rob", "rae", False, mia.password)
+    assert refused.value.text() == (
+        "You may not hand “rob”'s customers to “rae”: only an administrator, or the manager "
+        "of both, may. Nothing was moved."
+    )
+    assert owners(fleet, *book) == ["rob", "rob"]
+
+    moved = ownership.handover(mia.profile, "rob", "ron", False, mia.password)
+    assert moved == Handover(customers=2, open_opportunities=1, open_tasks=1)
+    assert owners(fleet, *book) == ["ron", "ron"]
+    # Only an administrator's move is named a handover by the server; a manager's is an
+    # assignment whose reason says it was one.
+    assert kinds(fleet, book[0])[-1] == ("assigned", "handover from rob to ron")
+
+    with pytest.raises(OwnershipRefused) as refused:
+        ownership.handover(mia.profile, "ron", "ron", True, mia.password)
+    assert refused.value.text() == "A handover needs two different users."
+    fleet.admin("UPDATE users SET active = false WHERE login = 'rob'")
+    with pytest.raises(OwnershipRefused) as refused:
+        ownership.handover(mia.profile, "ron", "rob", True, mia.password)
+    assert refused.value.text() == "“rob” is deactivated and cannot receive customers."
+
+
+def test_the_window_s_team_is_the_scope_the_server_gave(fleet: Fleet) -> None:
+    mia, ada, rob = signed_in(fleet, "mia"), signed_in(fleet, "ada"), signed_in(fleet, "rob")
+    assert ownership.current_role(mia.profile.store) == "manager"
+    assert [m.login for m in ownership.team(mia.profile.store)] == ["mia", "rob"]
+    assert ownership.current_role(ada.profile.store) == "admin"
+    assert [m.login for m in ownership.team(ada.profile.store)] == ["mia", "rae", "rob"]
+    assert ownership.current_role(rob.profile.store) == "rep"
+    assert ownership.team(rob.profile.store) == []
+
+
+def test_rules_are_read_by_anyone_and_changed_by_an_administrator_all_at_once(
+    fleet: Fleet,
+) -> None:
+    rob, ada = signed_in(fleet, "rob"), signed_in(fleet, "ada")
+    read = rules.read_rules(rob.profile, rob.password)
+    assert [rule.key for rule in read] == list(RULE_HELP)
+    with pytest.raises(OwnershipRefused) as refused:
+        rules.save_rules(rob.profile, {"max_owned": 5}, rob.password)
+    assert refused.value.text() == "Only an administrator may change the rules."
+
+    after = rules.save_rules(
+        ada.profile, {"claim_per_day": 8, "pool_return_days_A": 60}, ada.password
+    )
+    values = {rule.key: rule.value for rule in after}
+    assert values["claim_per_day"] == 8 and values["pool_return_days_A"] == 60
+    assert all(rule.updated_by == "ada" for rule in after if rule.key == "claim_per_day")
+    # One value out of range: nothing of the save is kept.
+    with pytest.raises(OwnershipRefused) as refused:
+        rules.save_rules(ada.profile, {"claim_per_day": 9, "pool_return_days": 0}, ada.password)
+    assert refused.value.text() == "0 is out of range for pool_return_days."
+    with pytest.raises(OwnershipRefused) as refused:
+        rules.save_rules(ada.profile, {"pool_return_days_A": None, "max_owned": None}, ada.password)
+    assert "max_owned must have a value" in refused.value.text()
+    values = {rule.key: rule.value for rule in rules.read_rules(ada.profile, ada.password)}
+    assert values["claim_per_day"] == 8 and values["pool_return_days_A"] == 60
+
+
+def test_the_ranges_the_window_offers_are_the_server_s(fleet: Fleet) -> None:
+    ada = signed_in(fleet, "ada")
+    for key, (low, high) in RULE_RANGES.items():
+        rules.save_rules(ada.profile, {key: low}, ada.password)
+        rules.save_rules(ada.profile, {key: high}, ada.password)
+        for outside in (low - 1, high + 1):
+            with pytest.raises(OwnershipRefused):
+                rules.save_rules(ada.profile, {key: outside}, ada.password)
+    assert set(RULE_RANGES) == set(RULE_HELP)

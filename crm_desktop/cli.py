@@ -31,6 +31,7 @@ COMMANDS = {
     "connect": "connect",
     "sync": "sync_",
     "conflicts": "conflicts",
+    "today": "today",
     "claim": "ownership",
     "release": "ownership",
     "assign": "ownership",

@@ -629,6 +629,7 @@ class _RowMaker:
                     "priority": rng.choices(tuple(Priority), weights=(2, 6, 2))[0].value,
                     "done": done,
                     "done_at": due - timedelta(hours=rng.randrange(1, 48)) if done else None,
+                    "remind_at": None,
                     "customer_id": customer_id,
                     "opportunity_id": None,
                     "notes": None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
@@ -82,3 +82,16 @@ def _year_first(found: re.Match[str], typed: str) -> datetime | None:
         fraction = clock.group(4) if clock.re is _CLOCK_TIME else None
         micro = int((fraction or "").ljust(6, "0"))
     return datetime(year, month, day, hour, minute, second, micro)
+
+
+def end_of_local_day(now_utc: datetime, days_ahead: int = 0) -> datetime:
+    """Midnight after the local day (`days_ahead` days on) that `now_utc` falls on, as naive
+    UTC like the stored times: what "due today" compares with, by the user's own clock."""
+    local = now_utc.replace(tzinfo=UTC).astimezone()
+    midnight = datetime.combine(local.date() + timedelta(days=days_ahead + 1), time())
+    return midnight.astimezone(UTC).replace(tzinfo=None)
+
+
+def local_to_utc(local: datetime) -> datetime:
+    """A naive local time (as a user picks it) as naive UTC, as stored."""
+    return local.astimezone(UTC).replace(tzinfo=None)

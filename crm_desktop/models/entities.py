@@ -213,6 +213,8 @@ class Task(Tracked, Base):
     customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id"))
     opportunity_id: Mapped[str | None] = mapped_column(ForeignKey("opportunities.id"))
     notes: Mapped[str | None] = mapped_column(Text)
+    # When to remind the assignee (NULL: no reminder); set by those who may write the task.
+    remind_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     __table_args__ = (
         live_index("ix_tasks_live_due", "due_at", carry=FOUND_BY),
@@ -242,6 +244,72 @@ class FollowUp(Tracked, Base):
     __table_args__ = (
         live_index("ix_followups_live_customer_time", "customer_id", "happened_at"),
         live_index("ix_followups_live_time", "happened_at"),
+    )
+
+
+class WorkLog(Tracked, Base):
+    """A user's daily work log: what he did, tomorrow's plan, his problems. One per user and
+    day among live rows, which the server enforces (server migration 0012); a device keeps no
+    unique index of its own, so two of one user's devices writing the same day offline never
+    stop a pull (the second is refused by the server and kept in its conflicts).
+
+    Not a customer's child: the server shows it to its author, his managers (up his manager
+    chain and by office, `crm_log_author_ids()`) and administrators; only the author writes it.
+    """
+
+    __tablename__ = "work_logs"
+    OWNER = "author_id"
+
+    author_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    day: Mapped[date] = mapped_column(Date)
+    done: Mapped[str] = mapped_column(Text, default="")
+    plan: Mapped[str | None] = mapped_column(Text)
+    problems: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        live_index("ix_work_logs_live_author_day", "author_id", "day"),
+        live_index("ix_work_logs_live_day", "day"),
+    )
+
+
+class WorkLogComment(Tracked, Base):
+    """A comment on a work log, by one of the log's readers; read by the log's readers."""
+
+    __tablename__ = "work_log_comments"
+    OWNER = "author_id"
+
+    log_id: Mapped[str] = mapped_column(ForeignKey("work_logs.id"))
+    author_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (live_index("ix_work_log_comments_live_log", "log_id", "created_at"),)
+
+
+class Note(Tracked, Base):
+    """A note from one user to another, read by the two of them and administrators.
+
+    `customer_id` and `opportunity_id` say what the note is about. They carry no local foreign
+    key on purpose: the recipient often cannot see that customer, and the note must still
+    arrive whole (a foreign key would make sync/references.py clear the link and file a
+    conflict for every such note). The server keeps them pointing at a real customer the sender
+    sees, and at an opportunity of that customer; a device shows the customer when it holds it.
+    """
+
+    __tablename__ = "notes"
+    OWNER = "sender_id"
+
+    sender_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    recipient_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text, default="")
+    customer_id: Mapped[str | None] = mapped_column(String(36))
+    opportunity_id: Mapped[str | None] = mapped_column(String(36))
+    # Set by the recipient alone (the server refuses it from anyone else).
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (
+        live_index("ix_notes_live_recipient", "recipient_id", "created_at"),
+        live_index("ix_notes_live_sender", "sender_id", "created_at"),
+        live_index("ix_notes_live_customer", "customer_id"),
     )
 
 
@@ -300,8 +368,9 @@ class Conflict(Base):
 # reps during their grace period), ids separated by commas, as the server said at the last
 # sync; empty for anyone else. A clerk's new customer is owned by one of them, not by him.
 ENTERS_FOR_KEY = "enters_for"
-# What the server last said the user is and sees, as the pull keeps it: his role, then the
-# owners whose customers he sees ("manager {id,id}"); absent on a profile never synced.
+# What the server last said the user is and sees, as the pull keeps it: his role, the owners
+# whose customers he sees, then the users whose work logs he reads ("manager {id,id} {id,id}";
+# a profile last synced before work logs has no third part); absent on a profile never synced.
 SCOPE_KEY = "sync_scope"
 
 
@@ -312,7 +381,8 @@ class Scope:
 
     @classmethod
     def parse(cls, stored: str | None) -> Scope:
-        role, _, owners = (stored or "").partition(" ")
+        role, _, rest = (stored or "").partition(" ")
+        owners = rest.split(" ", 1)[0]
         return cls(role or None, tuple(o for o in owners.strip("{}").split(",") if o))
 
     @property
@@ -401,6 +471,9 @@ ENTITIES: dict[str, type[Tracked]] = {
     "opportunity_lines": OpportunityLine,
     "tasks": Task,
     "followups": FollowUp,
+    "work_logs": WorkLog,
+    "work_log_comments": WorkLogComment,
+    "notes": Note,
 }
 
 # Tables whose rows hang off a customer (their PARENT), in insert order: they leave a device,

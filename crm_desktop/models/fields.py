@@ -55,6 +55,8 @@ F = Field
 T = QT_TRANSLATE_NOOP
 # A money field's bounds are in yuan, as typed and as messages show them; it stores fen.
 _MAX_YUAN = MAX_MONEY_CENTS // 100
+# A note to a colleague is a message, not a document (the server's CHECK, migration 0012).
+MAX_NOTE_TEXT = 2000
 
 FIELDS: dict[str, tuple[Field, ...]] = {
     "users": (
@@ -146,6 +148,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         F("customer_id", T("Fields", "Customer"), Kind.REF, ref="customers"),
         F("opportunity_id", T("Fields", "Opportunity"), Kind.REF, ref="opportunities"),
         F("done", T("Fields", "Done"), Kind.BOOL),
+        F("remind_at", T("Fields", "Remind me at"), Kind.DATETIME),
         F("notes", T("Fields", "Notes"), Kind.LONG_TEXT),
     ),
     "followups": (
@@ -164,6 +167,32 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         F("next_step", T("Fields", "Next step"), Kind.LONG_TEXT),
         F("next_step_at", T("Fields", "Next step date"), Kind.DATETIME),
     ),
+    # The author is the one writing: the server refuses a log in anyone else's name. Filled in
+    # by the writer as a record's owner; a form passes the user himself (a clerk's default
+    # owner is his rep) and does not offer to change it.
+    "work_logs": (
+        F("author_id", T("Fields", "Author"), Kind.REF, ref="users"),
+        F("day", T("Fields", "Day"), Kind.DATE, required=True),
+        F("done", T("Fields", "What I did"), Kind.LONG_TEXT, required=True),
+        F("plan", T("Fields", "Tomorrow's plan"), Kind.LONG_TEXT),
+        F("problems", T("Fields", "Problems"), Kind.LONG_TEXT),
+    ),
+    "work_log_comments": (
+        F("log_id", T("Fields", "Work log"), Kind.REF, required=True, ref="work_logs"),
+        F("author_id", T("Fields", "Author"), Kind.REF, ref="users"),
+        F("text", T("Fields", "Comment"), Kind.LONG_TEXT, required=True),
+    ),
+    # The sender is the one writing (as for a log's author); the server takes at most
+    # MAX_NOTE_TEXT characters.
+    "notes": (
+        F("sender_id", T("Fields", "From"), Kind.REF, ref="users"),
+        F("recipient_id", T("Fields", "To"), Kind.REF, required=True, ref="users"),
+        F("text", T("Fields", "Note"), Kind.LONG_TEXT, required=True, max_length=MAX_NOTE_TEXT),
+        F("customer_id", T("Fields", "About customer"), Kind.REF, ref="customers"),
+        F("opportunity_id", T("Fields", "About opportunity"), Kind.REF, ref="opportunities"),
+        # Set by the recipient when he reads it (the server takes it from nobody else).
+        F("read_at", T("Fields", "Read"), Kind.DATETIME),
+    ),
 }
 
 # What a record of each entity is called in sentences ("No customer with id ... exists").
@@ -177,6 +206,9 @@ ENTITY_LABELS: dict[str, str] = {
     "opportunity_lines": T("Entities", "opportunity line"),
     "tasks": T("Entities", "task"),
     "followups": T("Entities", "follow-up"),
+    "work_logs": T("Entities", "work log"),
+    "work_log_comments": T("Entities", "comment"),
+    "notes": T("Entities", "note"),
 }
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from typing import Any
 
-from crm_desktop.queries import records, tables
+from crm_desktop.queries import calendar, records, tables, work_logs
+from crm_desktop.queries import today as today_list
 from crm_desktop.queries.tables import ListQuery, TableSpec
 from crm_desktop.storage.store import Store, cancel_when
 
@@ -52,3 +54,43 @@ class Reader:
     def choices(self, entity: str, customer_id: str | None = None) -> list[tuple]:
         with self.store.read() as session:
             return records.choices_for(session, entity, customer_id)
+
+    def today(self, user_id: str, now: datetime, day_ends: datetime) -> today_list.Today:
+        with self.store.read() as session:
+            return today_list.today(session, user_id, now, day_ends)
+
+    def calendar_items(
+        self, owner_ids: Sequence[str], start: datetime, end: datetime
+    ) -> list[calendar.CalendarItem]:
+        with self.store.read() as session:
+            return calendar.calendar_items(session, owner_ids, start, end)
+
+    def work_log_day(
+        self, author_id: str, day: date, start: datetime, end: datetime
+    ) -> work_logs.MyDay:
+        with self.store.read() as session:
+            return work_logs.my_day(session, author_id, day, start, end)
+
+    def team_of(self, user_id: str, logs: bool = False) -> work_logs.Team:
+        with self.store.read() as session:
+            return work_logs.team_of(session, user_id, logs)
+
+    def team_logs(self, author_ids: Sequence[str], day: date) -> list[work_logs.TeamLog]:
+        with self.store.read() as session:
+            return work_logs.team_logs(session, author_ids, day)
+
+    def work_log_comments(self, log_id: str) -> list[work_logs.Comment]:
+        with self.store.read() as session:
+            return work_logs.comments_of(session, log_id)
+
+    def team_activity(
+        self, user_ids: Sequence[str], start: datetime, end: datetime
+    ) -> list[work_logs.ActivityRow]:
+        with self.store.read() as session:
+            return work_logs.team_activity(session, user_ids, start, end)
+
+    def log_comments_for(
+        self, author_id: str, since: datetime
+    ) -> list[tuple[date, work_logs.Comment]]:
+        with self.store.read() as session:
+            return work_logs.comments_for_author(session, author_id, since)

@@ -6,8 +6,9 @@ Sorting and searching happen in SQL. `list_ids` returns only ids in order (cheap
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
@@ -32,6 +33,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.expression import UnaryExpression
 
+from crm_desktop.models.choices import OPEN_STAGES
 from crm_desktop.models.entities import Contact, Customer, Opportunity, Task, User
 from crm_desktop.models.fields import Kind
 from crm_desktop.models.search_keys import query_terms
@@ -61,6 +63,9 @@ class TableSpec:
     columns: tuple[Column, ...]
     joins: tuple[tuple[Any, Any], ...] = ()  # (target, on-clause) outer joins for display columns
     default_sort: str = "name"
+    # Whether a row (its values by column key) is overdue at a moment (naive UTC), for the
+    # tables to mark it; None: rows of this list are never overdue.
+    overdue: Callable[[dict[str, Any], datetime], bool] | None = None
 
     def column(self, key: str) -> Column:
         for column in self.columns:
@@ -94,6 +99,21 @@ class ListQuery:
     # Filters on column keys or model columns, e.g. (("grade", "A"),): a value is matched
     # equal, None matches NULL, OneOf and AtMost as they say.
     filters: tuple[tuple[str, Any], ...] = field(default_factory=tuple)
+
+
+def _task_overdue(row: dict[str, Any], now: datetime) -> bool:
+    return row["due_at"] is not None and not row["done"] and row["due_at"] < now
+
+
+def _next_step_overdue(row: dict[str, Any], now: datetime) -> bool:
+    """The customer's next step is past and no follow-up since took it (as Today says)."""
+    step, last = row["next_followup_at"], row["last_followup_at"]
+    return step is not None and step < now and (last is None or last < step)
+
+
+def _close_overdue(row: dict[str, Any], now: datetime) -> bool:
+    close = row["expected_close"]
+    return close is not None and row["stage"] in OPEN_STAGES and close < now.date()
 
 
 Owner = aliased(User, name="owner")
@@ -142,6 +162,7 @@ CUSTOMERS = TableSpec(
         ),
     ),
     joins=((Owner, Owner.id == Customer.owner_id), (Maker, Maker.id == Customer.created_by)),
+    overdue=_next_step_overdue,
 )
 
 CONTACTS = TableSpec(
@@ -177,6 +198,7 @@ OPPORTUNITIES = TableSpec(
         (Owner, Owner.id == Opportunity.owner_id),
     ),
     default_sort="expected_close",
+    overdue=_close_overdue,
 )
 
 TASKS = TableSpec(
@@ -195,6 +217,7 @@ TASKS = TableSpec(
         (Assignee, Assignee.id == Task.assignee_id),
     ),
     default_sort="due_at",
+    overdue=_task_overdue,
 )
 
 TABLES: dict[str, TableSpec] = {

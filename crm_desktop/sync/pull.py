@@ -54,8 +54,9 @@ from crm_desktop.sync.codec import (
 CURSOR_KEY = "sync_cursor"
 EPOCH_KEY = "sync_epoch"
 # The pull compares the user's scope (SCOPE_KEY) with the server's at each sync: a change (a
-# clerk's assignment ending, a rep joining a manager's team, a new role) has no row in the
-# change log, and may even come from the passing of time.
+# clerk's assignment ending, a rep joining a manager's team, a new role, a change down a
+# manager's chain that changes whose work logs he reads) has no row in the change log, and may
+# even come from the passing of time.
 # Parents before children, so every reference points at a row that is already there.
 ORDER = tuple(ENTITIES)
 # Rows a full sync reads and commits at a time: a user's save waits for one batch at most.
@@ -135,7 +136,8 @@ def _read_server(
             """
             SELECT pg_current_snapshot()::text, epoch::text,
                    coalesce(crm_current_role(), '') || ' '
-                       || coalesce(crm_visible_owner_ids()::text, ''),
+                       || coalesce(crm_visible_owner_ids()::text, '') || ' '
+                       || coalesce(crm_log_author_ids()::text, ''),
                    %(cursor)s::pg_snapshot IS NOT NULL
                        AND pg_snapshot_xmin(%(cursor)s::pg_snapshot) < log_floor,
                    %(cursor)s::pg_snapshot IS NOT NULL

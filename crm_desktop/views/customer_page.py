@@ -61,6 +61,7 @@ class CustomerPage(QWidget):
     """Shown in its own window; refreshes itself when a write touches this customer."""
 
     closed = Signal(str)
+    note_requested = Signal(str, str)  # customer id, name: a note to a colleague about it
 
     def __init__(
         self,
@@ -106,6 +107,7 @@ class CustomerPage(QWidget):
             ("addContact", self.tr("Add contact"), partial(self.add, "contacts")),
             ("addOpportunity", self.tr("Add opportunity"), partial(self.add, "opportunities")),
             ("addTask", self.tr("Add task"), partial(self.add, "tasks")),
+            ("noteAboutCustomer", self.tr("Send a note…"), self._ask_note),
         ):
             button = QPushButton(text)
             button.setObjectName(name)
@@ -324,6 +326,10 @@ class CustomerPage(QWidget):
         form.setModal(True)
         form.show()
         return form
+
+    def _ask_note(self) -> None:
+        if self.detail is not None:
+            self.note_requested.emit(self.customer_id, self.detail.customer["name"])
 
     def edit(self) -> RecordForm:
         return self._open_form("customers", self.customer_id)

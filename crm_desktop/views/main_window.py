@@ -16,26 +16,48 @@ of its own; sync on the sync controller's thread.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
+from crm_desktop.views.calendar_view import CalendarView
 from crm_desktop.views.language_menu import LanguageMenu
 from crm_desktop.views.list_filters import GradeFilter, PoolDueFilter
+from crm_desktop.views.navigation import Navigation
 from crm_desktop.views.record_actions import RecordActions
 from crm_desktop.views.record_form import RecordForm
-from crm_desktop.views.record_tabs import RecordTabs
+from crm_desktop.views.record_tabs import TABS, RecordTabs, tab_title
+from crm_desktop.views.reminders import ReminderBanner, Reminders
 from crm_desktop.views.runner import Runner
 from crm_desktop.views.scope_filter import MINE, ScopeFilter
 from crm_desktop.views.search_box import SearchBox
 from crm_desktop.views.server_menu import ServerMenu
 from crm_desktop.views.sync_controller import SyncController
 from crm_desktop.views.sync_status import SyncStatusArea
+from crm_desktop.views.team_activity_view import TeamActivityView
+from crm_desktop.views.today_view import TodayView
+from crm_desktop.views.work_log_view import WorkLogView
+
+# The sidebar's keys for the pages that are not record lists (those go by their entity).
+TODAY, CALENDAR, WORK_LOG, ACTIVITY = "today", "calendar", "work_log", "activity"
+PAGES = (TODAY, CALENDAR, WORK_LOG, ACTIVITY)
 
 
 class MainWindow(QMainWindow):
@@ -79,7 +101,11 @@ class MainWindow(QMainWindow):
         self.search.searched.connect(self.tabs.set_search)
         self.search.entered.connect(self.records.open_only_result)
         self.tabs.layout_changed.connect(self._save_layout)
-        self.setCentralWidget(self.tabs)
+        self.today = TodayView(profile, self.runner, self.reader, self.writer)
+        self.today.open_record.connect(self.records.open_record)
+        self.today.log_call.connect(self.records.log_call)
+        self.today.show_more.connect(self._show_more)
+        self._build_pages()
         self._build_toolbar()
         self._build_menus()
         self._build_status_bar()
@@ -87,8 +113,136 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self.sync_area.refresh()
         self.tabs.current_model().reload()
+        self.today.reload()
+        self.sync.finished.connect(lambda _report: self.today.reload())
         self.search.setFocus()
         self.sync.start()
+
+    # -- where the user is -------------------------------------------------------------------
+
+    def _build_pages(self) -> None:
+        """The sidebar and the page it shows: Today first, then each record list."""
+        self.navigation = Navigation()
+        self.pages = QStackedWidget()
+        self.pages.setObjectName("mainPages")
+        self.pages.addWidget(self.today)
+        self.pages.addWidget(self.tabs)
+        # The sidebar chooses the list: the tabs' own bar would say it twice.
+        self.tabs.tabBar().hide()
+        icons = QStyle.StandardPixmap
+        self.navigation.add(TODAY, self.tr("Today"), icons.SP_FileDialogInfoView)
+        for (entity, _name), icon in zip(
+            TABS,
+            (
+                icons.SP_DirHomeIcon,
+                icons.SP_FileDialogContentsView,
+                icons.SP_FileDialogDetailedView,
+                icons.SP_DialogApplyButton,
+            ),
+            strict=True,
+        ):
+            self.navigation.add(entity, tab_title(entity), icon)
+        self.navigation.add(CALENDAR, self.tr("Calendar"), icons.SP_FileDialogListView)
+        self.navigation.add(WORK_LOG, self.tr("Work log"), icons.SP_FileDialogDetailedView)
+        self.navigation.add(ACTIVITY, self.tr("Team activity"), icons.SP_ComputerIcon)
+        # Made when first shown: each reads the store as it starts.
+        self.calendar: CalendarView | None = None
+        self.work_log: WorkLogView | None = None
+        self.activity: TeamActivityView | None = None
+        self.navigation.chosen.connect(self.go)
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self.today.count_changed.connect(partial(self.navigation.set_count, TODAY))
+        self.search.searched.connect(self._searched)
+        self.reminder_banner = ReminderBanner()
+        self.reminders = Reminders(self.today, self.reminder_banner, self)
+        self.reminders.show_today.connect(self._show_today)
+        self.sync.finished.connect(lambda _report: self.reminders.arm())
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.reminder_banner)
+        column.addWidget(self.pages, 1)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.navigation)
+        layout.addWidget(right, 1)
+        self.setCentralWidget(central)
+        self.navigation.go(TODAY)
+
+    def _show_today(self) -> None:
+        self.go(TODAY)
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def go(self, key: str) -> None:
+        """Show Today or a record list (by its entity)."""
+        if key == TODAY:
+            self.pages.setCurrentWidget(self.today)
+        elif key == CALENDAR:
+            self.pages.setCurrentWidget(self._calendar())
+        elif key == WORK_LOG:
+            self.pages.setCurrentWidget(self._work_log())
+        elif key == ACTIVITY:
+            self.pages.setCurrentWidget(self._activity())
+        else:
+            self.pages.setCurrentWidget(self.tabs)
+            self.tabs.setCurrentIndex([entity for entity, _ in TABS].index(key))
+        self.navigation.go(key)
+
+    def _calendar(self) -> CalendarView:
+        if self.calendar is None:
+            self.calendar = CalendarView(self.profile, self.runner, self.reader, self.writer)
+            self.calendar.open_record.connect(self.records.open_record)
+            self.pages.addWidget(self.calendar)
+        return self.calendar
+
+    def _work_log(self) -> WorkLogView:
+        if self.work_log is None:
+            self.work_log = WorkLogView(self.profile, self.runner, self.reader, self.writer)
+            self.pages.addWidget(self.work_log)
+        return self.work_log
+
+    def _activity(self) -> TeamActivityView:
+        if self.activity is None:
+            self.activity = TeamActivityView(self.profile, self.runner, self.reader, self.writer)
+            self.pages.addWidget(self.activity)
+        return self.activity
+
+    def _tab_shown(self, _index: int) -> None:
+        # A list chosen by other means (a test, a link) shows itself and its sidebar entry.
+        if self.pages.currentWidget() is self.tabs or self.navigation.key() not in PAGES:
+            self.go(self.tabs.current_entity())
+
+    def log_call(self) -> None:
+        """Log a call about what is selected: a line of Today or a row of a list."""
+        if self.pages.currentWidget() is self.today:
+            self.today.log_call_current()
+        else:
+            self.records.log_call_selected()
+
+    def _searched(self, text: str) -> None:
+        # Typing a search means looking for a record: show the list it filters.
+        if text.strip() and self.pages.currentWidget() is self.today:
+            self.go(self.tabs.current_entity())
+
+    def _show_more(self, kind: str) -> None:
+        """Today's "and N more": the whole list, in its table."""
+        if kind == "task":
+            self.go("tasks")
+            return
+        if kind == "comment":
+            self.go(WORK_LOG)
+            return
+        self.go("customers")
+        self.scope.set_scope(MINE)
+        if kind == "pool_return":
+            days = self.profile.pool_warning_days()
+            if days:
+                self.pool_due_filter.choose(days)
 
     def _offer_filters(self) -> None:
         """What the user's role and the server's rules (as of the last sync) make useful."""
@@ -97,7 +251,7 @@ class MainWindow(QMainWindow):
 
     def show_returning_soon(self) -> None:
         """The user's own customers that return to the pool within the warning days."""
-        self.tabs.setCurrentIndex(0)
+        self.go("customers")
         self.scope.set_scope(MINE)
         days = self.profile.pool_warning_days()
         if days:
@@ -121,6 +275,16 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&File"))
         menu.addAction(self.records.new_action)
+        self.log_call_action = menu.addAction(self.tr("Log a call"))
+        self.log_call_action.setObjectName("logCallAction")
+        self.log_call_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.log_call_action.setToolTip(
+            self.tr("A follow-up for the customer of the selected line, now (Ctrl+L)")
+        )
+        self.log_call_action.triggered.connect(self.log_call)
+        note_action = menu.addAction(self.tr("Send a note…"))
+        note_action.setObjectName("sendNoteAction")
+        note_action.triggered.connect(lambda: self.records.send_note())
         menu.addAction(self.records.undo_action)
         menu.addSeparator()
         quit_action = menu.addAction(self.tr("Quit"))
@@ -182,6 +346,16 @@ class MainWindow(QMainWindow):
             unsaved[0].raise_()
             unsaved[0].ask_to_discard()
             return
+        if self.work_log is not None and self.work_log.has_unsaved_input():
+            self.go(WORK_LOG)
+            answer = QMessageBox.question(
+                self,
+                self.tr("Work log"),
+                self.tr("Your work log has text you have not saved. Close and lose it?"),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
         for form in forms:
             form.done(QDialog.DialogCode.Rejected)
         self._save_layout()

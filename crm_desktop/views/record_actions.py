@@ -16,6 +16,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QToolButton, QWidget
 
+from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import ENTITIES
 from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
@@ -24,6 +25,7 @@ from crm_desktop.services.writer import Writer
 from crm_desktop.sync import ownership
 from crm_desktop.views.assign_dialog import AssignDialog
 from crm_desktop.views.customer_page import CustomerPage
+from crm_desktop.views.note_dialog import NoteDialog
 from crm_desktop.views.ownership_buttons import OwnershipButtons
 from crm_desktop.views.record_form import RecordForm
 from crm_desktop.views.record_tabs import RecordTabs
@@ -166,10 +168,48 @@ class RecordActions(QObject):
                 customer_id, self._runner, self._reader, self._writer, self._window, buttons
             )
             page.closed.connect(lambda cid: self.pages.pop(cid, None))
+            page.note_requested.connect(lambda cid, name: self.send_note((cid, name)))
             self.pages[customer_id] = page
         page.show()
         page.raise_()
         return page
+
+    def send_note(self, customer: tuple[str, str] | None = None) -> NoteDialog:
+        """A note to a colleague, about `customer` (id, name) if given."""
+        dialog = NoteDialog(
+            self._profile, self._runner, self._reader, self._writer, customer, self._window
+        )
+        dialog.sent.connect(
+            lambda _changes: self.message.emit(
+                QCoreApplication.translate("MainWindow", "The note was sent."), 5000
+            )
+        )
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
+
+    def log_call(self, customer_id: str) -> RecordForm:
+        """A follow-up form for the customer in one step: a call, now, the cursor in the text."""
+        preset = {"customer_id": customer_id, "kind": "call", "happened_at": utcnow()}
+        form = self._show_form("followups", None, preset)
+        form.editors["text"].setFocus()
+        return form
+
+    def log_call_selected(self) -> RecordForm | None:
+        """Log a call about the selected row's customer (a customer, or the customer of a
+        contact, opportunity or task)."""
+        entity = self._tabs.current_entity()
+        ids = self._tabs.selected_ids(entity)
+        if not ids:
+            return None
+        if entity == "customers":
+            return self.log_call(ids[0])
+        self._runner.submit(partial(self._reader.record, entity, ids[0]), self._log_call_for)
+        return None
+
+    def _log_call_for(self, values: dict | None) -> None:
+        if values and values.get("customer_id"):
+            self.log_call(values["customer_id"])
 
     def open_record(self, entity: str, row_id: str) -> None:
         if entity == "customers":

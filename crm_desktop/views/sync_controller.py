@@ -25,7 +25,17 @@ from crm_desktop.views.runner import KNOWN_ERRORS, Runner
 log = logging.getLogger(__name__)
 SYNC_EVERY_MS = 5 * 60 * 1000
 # Tables a pull can change, which the views requery after a sync that moved anything.
-SYNCED_ENTITIES = {"customers", "contacts", "opportunities", "tasks", "users", "followups"}
+SYNCED_ENTITIES = {
+    "customers",
+    "contacts",
+    "opportunities",
+    "tasks",
+    "users",
+    "followups",
+    "work_logs",
+    "work_log_comments",
+    "notes",
+}
 
 
 class SyncController(QObject):

@@ -50,6 +50,9 @@ RECEIVING: dict[str, str] = {
     "opportunity_lines": T("MainWindow", "Receiving opportunity lines"),
     "tasks": T("MainWindow", "Receiving tasks"),
     "followups": T("MainWindow", "Receiving follow-ups"),
+    "work_logs": T("MainWindow", "Receiving work logs"),
+    "work_log_comments": T("MainWindow", "Receiving comments on work logs"),
+    "notes": T("MainWindow", "Receiving notes"),
     "ownership_history": T("MainWindow", "Receiving ownership history"),
 }
 DONE_OF_TOTAL = T("MainWindow", "{stage}: {done} of {total}")

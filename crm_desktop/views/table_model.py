@@ -20,7 +20,10 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QApplication, QStyle
 
+from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import ENTITIES
 from crm_desktop.models.phones import DEFAULT_REGION
 from crm_desktop.queries.tables import ListQuery, OneOf, TableSpec, effective_search
@@ -35,6 +38,7 @@ RawValueRole = Qt.ItemDataRole.UserRole + 2
 PAGE_SIZE = 200
 # A filter's value meaning "no filter" (None is one: it keeps the empty values).
 ANY = object()
+OVERDUE = QBrush(QColor("#b00020"))
 Index = QModelIndex | QPersistentModelIndex
 
 # Entities whose changes can alter what a table shows (names of customers, owners...).
@@ -276,16 +280,38 @@ class RecordTableModel(QAbstractTableModel):
         row_id = self._ids[index.row()]
         if role == IdRole:
             return row_id
+        if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.DecorationRole):
+            return self._overdue_mark(row_id, index.column(), role)
         if role not in (Qt.ItemDataRole.DisplayRole, RawValueRole, Qt.ItemDataRole.ToolTipRole):
             return None
         values = self._cache.get(row_id)
         if values is None:
             self._request_page(index.row())
             return None
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0 and self.is_overdue(row_id):
+            return QCoreApplication.translate("Columns", "Overdue")
         value = values[index.column()]
         if role == RawValueRole:
             return value
         return format_value(self.spec.columns[index.column()].kind, value, self._region)
+
+    def is_overdue(self, row_id: str) -> bool:
+        """By the list's own rule (queries.tables.TableSpec.overdue), for the rows read."""
+        values = self._cache.get(row_id)
+        if self.spec.overdue is None or values is None:
+            return False
+        row = dict(zip(self.spec.column_keys(), values, strict=True))
+        return self.spec.overdue(row, utcnow())
+
+    def _overdue_mark(self, row_id: str, column: int, role: int) -> Any:
+        """Overdue rows in red, with a warning icon on their first cell: not colour alone."""
+        if not self.is_overdue(row_id):
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return OVERDUE
+        if column == 0:
+            return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        return None
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

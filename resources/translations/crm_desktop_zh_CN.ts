@@ -52,6 +52,137 @@
     </message>
 </context>
 <context>
+    <name>CalendarView</name>
+    <message>
+        <location filename="../../crm_desktop/views/calendar_view.py" line="+207"/>
+        <source>Day</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Week</source>
+        <translation>周</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Month</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Previous</source>
+        <translation>上一个</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Next</source>
+        <translation>下一个</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Whose calendar</source>
+        <translation>谁的日程</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Me</source>
+        <translation>我</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>⚠ overdue    ✓ done    blue: task    green: planned next step of a customer</source>
+        <translation>⚠ 已逾期    ✓ 已完成    蓝色：任务    绿色：客户的下一步计划</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Calendar of</source>
+        <translation>日程：</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Calendar</source>
+        <translation>日程</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>My whole team</source>
+        <translation>我的整个团队</translation>
+    </message>
+    <message>
+        <location line="+66"/>
+        <source>{first} – {last}</source>
+        <translation>{first} 至 {last}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{month} {year}</source>
+        <translation>{year}年{month}</translation>
+    </message>
+    <message>
+        <location line="+84"/>
+        <source>Earlier</source>
+        <translation>更早</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Later</source>
+        <translation>更晚</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+30"/>
+        <source>{day} (today)</source>
+        <translation>{day}（今天）</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+15"/>
+        <source>+%n more</source>
+        <translation>
+            <numerusform>还有 %n 项</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Follow up</source>
+        <translation>跟进</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Next step</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Customer: {name}</source>
+        <translation>客户：{name}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>For: {name}</source>
+        <translation>负责人：{name}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Overdue</source>
+        <translation>已逾期</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+</context>
+<context>
     <name>Choices</name>
     <message>
         <location filename="../../crm_desktop/views/display.py" line="+17"/>
@@ -202,13 +333,13 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+110"/>
-        <location line="+41"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+130"/>
+        <location line="+42"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location line="-40"/>
+        <location line="-41"/>
         <source>Short name</source>
         <translation>简称</translation>
     </message>
@@ -219,18 +350,18 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+42"/>
+        <location line="+43"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location line="-41"/>
-        <location line="+42"/>
+        <location line="-42"/>
+        <location line="+43"/>
         <source>Email</source>
         <translation>邮箱</translation>
     </message>
     <message>
-        <location line="-41"/>
+        <location line="-42"/>
         <source>Industry</source>
         <translation>行业</translation>
     </message>
@@ -241,12 +372,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+56"/>
+        <location line="+57"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location line="-53"/>
+        <location line="-48"/>
         <source>Last follow-up</source>
         <translation>最近跟进</translation>
     </message>
@@ -256,12 +387,12 @@
         <translation>下次跟进</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-12"/>
         <source>Returns to pool</source>
         <translation>退回公海</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+16"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
@@ -271,14 +402,14 @@
         <translation>录入人</translation>
     </message>
     <message>
-        <location line="+13"/>
         <location line="+14"/>
-        <location line="+24"/>
+        <location line="+14"/>
+        <location line="+25"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location line="-37"/>
+        <location line="-38"/>
         <source>Job title</source>
         <translation>职务</translation>
     </message>
@@ -289,12 +420,12 @@
     </message>
     <message>
         <location line="+11"/>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location line="-19"/>
+        <location line="-20"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
@@ -314,7 +445,7 @@
         <translation>成交概率(%)</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Due</source>
         <translation>截止时间</translation>
     </message>
@@ -332,6 +463,11 @@
         <location line="+2"/>
         <source>Assigned to</source>
         <translation>执行人</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/views/table_model.py" line="+292"/>
+        <source>Overdue</source>
+        <translation>已逾期</translation>
     </message>
 </context>
 <context>
@@ -499,7 +635,7 @@
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+83"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+84"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
@@ -532,6 +668,11 @@
         <location line="+1"/>
         <source>Add task</source>
         <translation>添加任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send a note…</source>
+        <translation>发留言…</translation>
     </message>
     <message>
         <location line="+11"/>
@@ -707,7 +848,7 @@
 <context>
     <name>Entities</name>
     <message>
-        <location filename="../../crm_desktop/models/fields.py" line="+171"/>
+        <location filename="../../crm_desktop/models/fields.py" line="+200"/>
         <source>user</source>
         <translation>用户</translation>
     </message>
@@ -751,6 +892,21 @@
         <source>follow-up</source>
         <translation>跟进记录</translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>work log</source>
+        <translation>工作日志</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>comment</source>
+        <translation>评论</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>note</source>
+        <translation>留言</translation>
+    </message>
 </context>
 <context>
     <name>FieldEditor</name>
@@ -764,7 +920,7 @@
 <context>
     <name>Fields</name>
     <message>
-        <location filename="../../crm_desktop/models/fields.py" line="-118"/>
+        <location filename="../../crm_desktop/models/fields.py" line="-148"/>
         <source>Login</source>
         <translation>登录名</translation>
     </message>
@@ -800,12 +956,12 @@
     <message>
         <location line="+1"/>
         <location line="+17"/>
-        <location line="+69"/>
+        <location line="+70"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location line="-85"/>
+        <location line="-86"/>
         <source>Grade</source>
         <translation>等级</translation>
     </message>
@@ -861,21 +1017,21 @@
         <location line="+1"/>
         <location line="+21"/>
         <location line="+25"/>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location line="-65"/>
+        <location line="-66"/>
         <location line="+11"/>
         <location line="+18"/>
         <location line="+33"/>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location line="-60"/>
+        <location line="-61"/>
         <source>Number</source>
         <translation>号码</translation>
     </message>
@@ -917,12 +1073,12 @@
     </message>
     <message>
         <location line="-28"/>
-        <location line="+39"/>
+        <location line="+40"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location line="-38"/>
+        <location line="-39"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
@@ -988,6 +1144,11 @@
         <translation>已完成</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Remind me at</source>
+        <translation>提醒时间</translation>
+    </message>
+    <message>
         <location line="+13"/>
         <source>When</source>
         <translation>时间</translation>
@@ -1011,6 +1172,72 @@
         <location line="+1"/>
         <source>Next step date</source>
         <translation>下一步日期</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+8"/>
+        <source>Author</source>
+        <translation>作者</translation>
+    </message>
+    <message>
+        <location line="-7"/>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>What I did</source>
+        <translation>今日工作</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tomorrow&apos;s plan</source>
+        <translation>明日计划</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Problems</source>
+        <translation>遇到的问题</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Work log</source>
+        <translation>工作日志</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Comment</source>
+        <translation>评论</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>From</source>
+        <translation>发件人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To</source>
+        <translation>收件人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Note</source>
+        <translation>留言</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>About customer</source>
+        <translation>相关客户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>About opportunity</source>
+        <translation>相关商机</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Read</source>
+        <translation>已读</translation>
     </message>
 </context>
 <context>
@@ -1181,7 +1408,7 @@
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+53"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+75"/>
         <source>Customers — CRM</source>
         <translation>客户 — CRM</translation>
     </message>
@@ -1196,12 +1423,12 @@
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+54"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+186"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+135"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+137"/>
         <source>New customer</source>
         <translation>新建客户</translation>
     </message>
@@ -1212,12 +1439,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+168"/>
+        <location line="+206"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location line="-164"/>
+        <location line="-202"/>
         <source>Undo delete</source>
         <translation>撤销删除</translation>
     </message>
@@ -1232,7 +1459,12 @@
         <translation>把选中的客户交给你团队中的一位成员</translation>
     </message>
     <message>
-        <location line="+121"/>
+        <location line="+104"/>
+        <source>The note was sent.</source>
+        <translation>留言已发送。</translation>
+    </message>
+    <message>
+        <location line="+55"/>
         <source>Select the customers to assign first.</source>
         <translation>请先选择要分配的客户。</translation>
     </message>
@@ -1247,12 +1479,48 @@
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+15"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-128"/>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Calendar</source>
+        <translation>日程</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+207"/>
+        <source>Work log</source>
+        <translation>工作日志</translation>
+    </message>
+    <message>
+        <location line="-206"/>
+        <source>Team activity</source>
+        <translation>团队动态</translation>
+    </message>
+    <message>
+        <location line="+129"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Log a call</source>
+        <translation>记录通话</translation>
+    </message>
+    <message>
         <location line="+4"/>
+        <source>A follow-up for the customer of the selected line, now (Ctrl+L)</source>
+        <translation>为选中行的客户马上写一条跟进（Ctrl+L）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Send a note…</source>
+        <translation>发留言…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
@@ -1260,6 +1528,11 @@
         <location line="+3"/>
         <source>&amp;Settings</source>
         <translation>设置(&amp;S)</translation>
+    </message>
+    <message>
+        <location line="+61"/>
+        <source>Your work log has text you have not saved. Close and lose it?</source>
+        <translation>你的工作日志还有没保存的内容。关闭并丢弃吗？</translation>
     </message>
     <message>
         <location filename="../../crm_desktop/views/language_menu.py" line="+20"/>
@@ -1273,12 +1546,12 @@
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-77"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-115"/>
         <source>New task</source>
         <translation>新建任务</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+24"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-37"/>
         <source>Counting…</source>
         <translation>正在计数…</translation>
     </message>
@@ -1311,12 +1584,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+122"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+160"/>
         <source>Restored.</source>
         <translation>已恢复。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/sync_status.py" line="+151"/>
+        <location filename="../../crm_desktop/views/sync_status.py" line="+154"/>
         <source>Sync status</source>
         <translation>同步状态</translation>
     </message>
@@ -1353,7 +1626,7 @@
         <translation>公海规则…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/sync_status.py" line="-115"/>
+        <location filename="../../crm_desktop/views/sync_status.py" line="-118"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
@@ -1411,6 +1684,21 @@
         <location line="+1"/>
         <source>Receiving follow-ups</source>
         <translation>正在接收跟进记录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receiving work logs</source>
+        <translation>正在接收工作日志</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receiving comments on work logs</source>
+        <translation>正在接收日志评论</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receiving notes</source>
+        <translation>正在接收留言</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1475,6 +1763,52 @@
         <location filename="../../crm_desktop/views/language_menu.py" line="+12"/>
         <source>The new language is used from the next start of the program.</source>
         <translation>新的语言将在下次启动程序时生效。</translation>
+    </message>
+</context>
+<context>
+    <name>Navigation</name>
+    <message>
+        <location filename="../../crm_desktop/views/navigation.py" line="+18"/>
+        <source>Go to</source>
+        <translation>转到</translation>
+    </message>
+</context>
+<context>
+    <name>NoteDialog</name>
+    <message>
+        <location filename="../../crm_desktop/views/note_dialog.py" line="+45"/>
+        <source>Send a note</source>
+        <translation>发留言</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>What you want to tell him or her</source>
+        <translation>你想告诉对方的话</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>To</source>
+        <translation>收件人</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>About</source>
+        <translation>相关客户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Note</source>
+        <translation>留言</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>A note is at most %1 characters; this one has %2.</source>
+        <translation>留言最多 %1 个字，这条有 %2 个字。</translation>
     </message>
 </context>
 <context>
@@ -1772,6 +2106,34 @@
     </message>
 </context>
 <context>
+    <name>ReminderBanner</name>
+    <message>
+        <location filename="../../crm_desktop/views/reminders.py" line="+47"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Show Today</source>
+        <translation>查看今天</translation>
+    </message>
+</context>
+<context>
+    <name>Reminders</name>
+    <message numerus="yes">
+        <location line="+46"/>
+        <source>%n thing(s) to do became due.</source>
+        <translation>
+            <numerusform>有 %n 件事到期了。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>CRM: Today</source>
+        <translation>CRM：今天</translation>
+    </message>
+</context>
+<context>
     <name>Rules</name>
     <message>
         <location filename="../../crm_desktop/sync/server/admin.py" line="+248"/>
@@ -1875,7 +2237,7 @@
         <translation>出错了，内容没有保存；详细信息已记录在日志文件中。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+85"/>
+        <location filename="../../crm_desktop/cli.py" line="+86"/>
         <source>Something went wrong and the log file could not be written.</source>
         <translation>出了点问题，而且无法写入日志文件。</translation>
     </message>
@@ -2002,6 +2364,259 @@
         <location line="+5"/>
         <source>The server reported a problem: {detail}</source>
         <translation>服务器报告了一个问题：{detail}</translation>
+    </message>
+</context>
+<context>
+    <name>TeamActivityView</name>
+    <message>
+        <location filename="../../crm_desktop/views/team_activity_view.py" line="+68"/>
+        <source>Day</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Week</source>
+        <translation>周</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>‹ Previous</source>
+        <translation>‹ 上一个</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Next ›</source>
+        <translation>下一个 ›</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Team activity</source>
+        <translation>团队动态</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Person</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Follow-ups logged</source>
+        <translation>跟进记录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customers added</source>
+        <translation>新增客户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tasks done</source>
+        <translation>完成任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Opportunities changed</source>
+        <translation>商机变动</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Latest change on this device</source>
+        <translation>本机上最近的变动</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Counts what this device holds: your team&apos;s customers and what was done on them. When each person last synced is known only to the server, so the last column is the latest change of theirs counted here, not their last sync.</source>
+        <translation>统计的是这台电脑上的资料：你团队的客户以及在这些客户上做的事。每个人最近一次同步的时间只有服务器知道，所以最后一列是这里统计到的他最近的变动，而不是他最近的同步时间。</translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>{first} – {last}</source>
+        <translation>{first} 至 {last}</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>{name} (me)</source>
+        <translation>{name}（我）</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Team total</source>
+        <translation>团队合计</translation>
+    </message>
+</context>
+<context>
+    <name>TodayView</name>
+    <message>
+        <location filename="../../crm_desktop/views/today_view.py" line="+82"/>
+        <source>Today&apos;s list</source>
+        <translation>今天的清单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>What</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Log a call</source>
+        <translation>记录通话</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Postpone…</source>
+        <translation>推迟…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delegate…</source>
+        <translation>转交…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Snooze</source>
+        <translation>稍后提醒</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mark read</source>
+        <translation>标为已读</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>For 10 minutes</source>
+        <translation>10 分钟后</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>For an hour</source>
+        <translation>1 小时后</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Until tomorrow morning</source>
+        <translation>明天早上</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+27"/>
+        <source>Today, %1: %n thing(s) to do</source>
+        <translation>
+            <numerusform>今天 %1：%n 件事要做</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Notes from colleagues</source>
+        <translation>同事的留言</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Comments on your work log</source>
+        <translation>对你工作日志的评论</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reminders</source>
+        <translation>提醒</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tasks due</source>
+        <translation>到期的任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next steps due</source>
+        <translation>到期的下一步</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>Returning to the public pool within %n day(s)</source>
+        <translation>
+            <numerusform>%n 天内退回公海</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Nothing due today.</source>
+        <translation>今天没有到期的事。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>%1 (overdue)</source>
+        <translation>%1（已逾期）</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+10"/>
+        <source>and %n more…</source>
+        <translation>
+            <numerusform>还有 %n 项…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+67"/>
+        <source>someone</source>
+        <translation>某人</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Note from %1</source>
+        <translation>%1 的留言</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>About %1</source>
+        <translation>关于 %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Open the customer</source>
+        <translation>打开客户</translation>
+    </message>
+    <message>
+        <location line="+72"/>
+        <source>Delegate</source>
+        <translation>转交</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Give “%1” to:</source>
+        <translation>把“%1”交给：</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Postpone to</source>
+        <translation>推迟到</translation>
     </message>
 </context>
 <context>
@@ -2203,6 +2818,221 @@ A backup copy is made first. On a large database this can take a minute; please 
         <location line="+1"/>
         <source>Choose the rep you enter this record for: it will be theirs, not yours.</source>
         <translation>请选择您代为录入的业务员：该记录将归其所有，而不是您。</translation>
+    </message>
+</context>
+<context>
+    <name>WorkLogView</name>
+    <message>
+        <location filename="../../crm_desktop/views/work_log_view.py" line="+90"/>
+        <source>‹ Previous day</source>
+        <translation>‹ 前一天</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Next day ›</source>
+        <translation>后一天 ›</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Day of the log</source>
+        <translation>日志日期</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>My log</source>
+        <translation>我的日志</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <location line="+4"/>
+        <location line="+323"/>
+        <source>What I did</source>
+        <translation>今日工作</translation>
+    </message>
+    <message>
+        <location line="-326"/>
+        <location line="+4"/>
+        <location line="+323"/>
+        <source>Tomorrow&apos;s plan</source>
+        <translation>明日计划</translation>
+    </message>
+    <message>
+        <location line="-326"/>
+        <location line="+4"/>
+        <location line="+323"/>
+        <source>Problems</source>
+        <translation>遇到的问题</translation>
+    </message>
+    <message>
+        <location line="-322"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Comments on my log</source>
+        <translation>我的日志收到的评论</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+46"/>
+        <source>Comments</source>
+        <translation>评论</translation>
+    </message>
+    <message>
+        <location line="-27"/>
+        <source>Team&apos;s logs</source>
+        <translation>团队的日志</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Person</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Your comment</source>
+        <translation>你的评论</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your comment on this log</source>
+        <translation>你对这篇日志的评论</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Add comment</source>
+        <translation>添加评论</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>Work log not saved</source>
+        <translation>工作日志没有保存</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your log of {day} is not saved. Leave it and lose what you typed?</source>
+        <translation>你 {day} 的日志还没保存。离开并丢弃已输入的内容吗？</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>No log for {day} yet. What you did is filled in from this device&apos;s records: edit it, add your plan and problems, then save.</source>
+        <translation>{day} 还没有日志。今日工作已根据这台电脑上的记录填好：请修改，写上计划和问题，然后保存。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Your log of {day}, last saved {when}.</source>
+        <translation>你 {day} 的日志，最后保存于 {when}。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No comments yet.</source>
+        <translation>还没有评论。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Written</source>
+        <translation>已写</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>No log yet</source>
+        <translation>还没写</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n comment(s)</source>
+        <translation>
+            <numerusform>%n 条评论</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Nobody&apos;s logs reach this device yet.</source>
+        <translation>这台电脑上还没有任何人的日志。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No log yet for {day}: {names}</source>
+        <translation>{day} 还没写日志的人：{names}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Everyone wrote a log for {day}.</source>
+        <translation>{day} 每个人都写了日志。</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>…and %n more</source>
+        <translation>
+            <numerusform>…还有 %n 项</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>Follow-ups (%n):</source>
+        <translation>
+            <numerusform>跟进（%n 条）：</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>New customers (%n):</source>
+        <translation>
+            <numerusform>新客户（%n 个）：</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>Tasks done (%n):</source>
+        <translation>
+            <numerusform>完成的任务（%n 个）：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>No log yet for {day}.</source>
+        <translation>{day} 还没有日志。</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Nothing changed.</source>
+        <translation>没有改动。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Comment added.</source>
+        <translation>评论已添加。</translation>
     </message>
 </context>
 </TS>

@@ -35,6 +35,8 @@ POLICY_HELPERS = {
     "crm_followup_keeps(uuid,timestamp with time zone,uuid)",
     # Offices (0010): a manager's team by office, and the office a user waits for.
     "crm_team_ids()",
+    # Work logs (0012): whose logs the caller reads.
+    "crm_log_author_ids()",
     "crm_office_waiting()",
 }
 PUBLIC_FUNCTIONS = """

@@ -1,0 +1,223 @@
+"""What a rep has to do today, read from his own store (so it is right offline too).
+
+Today lists, for one user: unread notes from colleagues and comments on his recent work logs;
+his open tasks whose reminder time has come; his open tasks that
+are overdue or due by the end of his day; his customers whose next step (the latest
+follow-up's) is due and not yet taken by a later follow-up; his customers that return to the
+public pool within the rules' warning days. Each part holds its first `LIMIT` lines, soonest
+first, and how many there are in all: a rep back from a month away sees what matters first and
+how much waits, not ten thousand lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from crm_desktop.models.entities import Customer, Note, Task, User, WorkLog, WorkLogComment
+from crm_desktop.storage import pool_due
+from crm_desktop.storage.store import sqlite_connection
+
+LIMIT = 100  # lines shown per part
+COMMENT_DAYS = 7  # comments on one's work log stay on Today this long
+
+
+@dataclass(frozen=True)
+class TodayLine:
+    kind: str  # "task", "next_step" or "pool_return"
+    entity: str  # the record the line opens and acts on: "tasks" or "customers"
+    id: str
+    title: str  # the task's title, or the customer's name
+    when: datetime | None  # due, next step, or return to the pool (naive UTC)
+    overdue: bool
+    customer_id: str | None = None
+    customer_name: str | None = None
+    by: str | None = None  # who sent the note or wrote the comment
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "entity": self.entity,
+            "id": self.id,
+            "title": self.title,
+            "when": self.when.isoformat() if self.when else None,
+            "overdue": self.overdue,
+            "customer_id": self.customer_id,
+            "customer_name": self.customer_name,
+            "by": self.by,
+        }
+
+
+@dataclass(frozen=True)
+class TodayPart:
+    lines: list[TodayLine] = field(default_factory=list)
+    total: int = 0  # all there are; `lines` holds the first LIMIT
+
+
+@dataclass(frozen=True)
+class Today:
+    tasks: TodayPart
+    next_steps: TodayPart
+    returning: TodayPart
+    warning_days: int | None  # None: no pool rules on this device
+    reminders: TodayPart = field(default_factory=TodayPart)  # tasks whose reminder time came
+    notes: TodayPart = field(default_factory=TodayPart)  # unread notes from colleagues
+    comments: TodayPart = field(default_factory=TodayPart)  # on the user's recent work logs
+
+    @property
+    def count(self) -> int:
+        return sum(part.total for part in self.parts())
+
+    def parts(self) -> list[TodayPart]:
+        return [
+            self.notes,
+            self.comments,
+            self.reminders,
+            self.tasks,
+            self.next_steps,
+            self.returning,
+        ]
+
+
+def today(session: Session, user_id: str, now: datetime, day_ends: datetime) -> Today:
+    """`now` and `day_ends` (the end of the user's local day) are naive UTC, as stored."""
+    warning = pool_due.warning_days(sqlite_connection(session))
+    return Today(
+        notes=_notes(session, user_id),
+        comments=_comments(session, user_id, now),
+        reminders=_reminders(session, user_id, now),
+        tasks=_tasks(session, user_id, now, day_ends),
+        next_steps=_next_steps(session, user_id, now, day_ends),
+        returning=_returning(session, user_id, now, warning),
+        warning_days=warning,
+    )
+
+
+def _part(session: Session, statement: Select, make: Any) -> TodayPart:
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    lines = [make(row) for row in session.execute(statement.limit(LIMIT))]
+    return TodayPart(lines, total)
+
+
+def _tasks(session: Session, user_id: str, now: datetime, day_ends: datetime) -> TodayPart:
+    statement = (
+        select(Task.id, Task.title, Task.due_at, Task.customer_id, Customer.name)
+        .outerjoin(Customer, Customer.id == Task.customer_id)
+        .where(
+            Task.assignee_id == user_id,
+            Task.deleted_at.is_(None),
+            Task.done.is_(False),
+            Task.due_at < day_ends,
+        )
+        .order_by(Task.due_at, Task.id)
+    )
+    return _part(
+        session,
+        statement,
+        lambda row: TodayLine(
+            "task", "tasks", row[0], row[1], row[2], row[2] < now, row[3], row[4]
+        ),
+    )
+
+
+def _notes(session: Session, user_id: str) -> TodayPart:
+    statement = (
+        select(Note.id, Note.text, Note.created_at, User.name, Note.customer_id, Customer.name)
+        .outerjoin(User, User.id == Note.sender_id)
+        .outerjoin(Customer, Customer.id == Note.customer_id)
+        .where(Note.recipient_id == user_id, Note.read_at.is_(None), Note.deleted_at.is_(None))
+        .order_by(Note.created_at, Note.id)
+    )
+
+    def line(row: Any) -> TodayLine:
+        note_id, text, sent, sender, customer_id, customer_name = row
+        # A note about a customer this device does not hold still arrives; it opens nothing.
+        about = customer_id if customer_name is not None else None
+        return TodayLine("note", "notes", note_id, text, sent, False, about, customer_name, sender)
+
+    return _part(session, statement, line)
+
+
+def _comments(session: Session, user_id: str, now: datetime) -> TodayPart:
+    """Others' comments on the user's work logs of the last COMMENT_DAYS days."""
+    statement = (
+        select(WorkLogComment.id, WorkLogComment.text, WorkLogComment.created_at, User.name)
+        .join(WorkLog, WorkLog.id == WorkLogComment.log_id)
+        .outerjoin(User, User.id == WorkLogComment.author_id)
+        .where(
+            WorkLog.author_id == user_id,
+            WorkLogComment.author_id != user_id,
+            WorkLogComment.deleted_at.is_(None),
+            WorkLog.deleted_at.is_(None),
+            WorkLogComment.created_at >= now - timedelta(days=COMMENT_DAYS),
+        )
+        .order_by(WorkLogComment.created_at.desc(), WorkLogComment.id)
+    )
+
+    def line(row: Any) -> TodayLine:
+        comment_id, text, made, author = row
+        return TodayLine("comment", "work_log_comments", comment_id, text, made, False, by=author)
+
+    return _part(session, statement, line)
+
+
+def _reminders(session: Session, user_id: str, now: datetime) -> TodayPart:
+    statement = (
+        select(Task.id, Task.title, Task.remind_at, Task.customer_id, Customer.name)
+        .outerjoin(Customer, Customer.id == Task.customer_id)
+        .where(
+            Task.assignee_id == user_id,
+            Task.deleted_at.is_(None),
+            Task.done.is_(False),
+            Task.remind_at <= now,
+        )
+        .order_by(Task.remind_at, Task.id)
+    )
+
+    def line(row: Any) -> TodayLine:
+        task_id, title, at, customer_id, customer_name = row
+        return TodayLine("reminder", "tasks", task_id, title, at, False, customer_id, customer_name)
+
+    return _part(session, statement, line)
+
+
+def _next_steps(session: Session, user_id: str, now: datetime, day_ends: datetime) -> TodayPart:
+    statement = (
+        select(Customer.id, Customer.name, Customer.next_followup_at)
+        .where(
+            Customer.owner_id == user_id,
+            Customer.deleted_at.is_(None),
+            Customer.next_followup_at < day_ends,
+            # A follow-up made when the step was due (or since) took it.
+            or_(
+                Customer.last_followup_at.is_(None),
+                Customer.last_followup_at < Customer.next_followup_at,
+            ),
+        )
+        .order_by(Customer.next_followup_at, Customer.id)
+    )
+    return _part(session, statement, lambda row: _customer_line("next_step", row, now))
+
+
+def _returning(session: Session, user_id: str, now: datetime, warning: int | None) -> TodayPart:
+    if warning is None:
+        return TodayPart()
+    statement = (
+        select(Customer.id, Customer.name, Customer.pool_due_at)
+        .where(
+            Customer.owner_id == user_id,
+            Customer.deleted_at.is_(None),
+            Customer.pool_due_at <= now + timedelta(days=warning),
+        )
+        .order_by(Customer.pool_due_at, Customer.id)
+    )
+    return _part(session, statement, lambda row: _customer_line("pool_return", row, now))
+
+
+def _customer_line(kind: str, row: Any, now: datetime) -> TodayLine:
+    customer_id, name, when = row
+    return TodayLine(kind, "customers", customer_id, name, when, when < now, customer_id, name)

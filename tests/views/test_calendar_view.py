@@ -1,0 +1,273 @@
+"""The calendar on a real profile, offscreen: items in their day and hour on the user's clock
+(Shanghai here, eight hours ahead of the stored UTC), weeks and months, a manager's team, a
+new task made by double-clicking an hour, and overdue items marked in words as well as red."""
+
+from __future__ import annotations
+
+import time as clock
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from crm_desktop.models.entities import SCOPE_KEY, Task, User
+from crm_desktop.profile import Profile
+from crm_desktop.queries.reader import Reader
+from crm_desktop.views.calendar_view import (
+    DAY,
+    EARLIER_ROW,
+    MONTH,
+    WEEK,
+    CalendarView,
+    ItemChip,
+    SlotCell,
+    utc_of,
+)
+from crm_desktop.views.record_form import RecordForm
+from crm_desktop.views.runner import Runner
+
+RAE = "00000000-0000-4000-8000-0000000000aa"
+WEDNESDAY = date(2031, 3, 5)  # in the future: nothing there is overdue
+
+
+@pytest.fixture
+def shanghai(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The user's clock eight hours ahead of UTC, so a wrong conversion shows."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    clock.tzset()
+    yield
+    monkeypatch.undo()
+    clock.tzset()
+
+
+@pytest.fixture
+def runner(profile: Profile) -> Iterator[Runner]:
+    runner = Runner(str(profile.store.path))
+    yield runner
+    runner.shutdown()
+
+
+def open_calendar(qtbot: QtBot, profile: Profile, runner: Runner) -> CalendarView:
+    view = CalendarView(profile, runner, Reader(profile.store), profile.writer())
+    qtbot.addWidget(view)
+    view.resize(1100, 700)
+    view.show()
+    idle(qtbot, runner)
+    return view
+
+
+def idle(qtbot: QtBot, runner: Runner) -> None:
+    qtbot.waitUntil(lambda: runner.pending() == 0, timeout=10000)
+
+
+def show(qtbot: QtBot, view: CalendarView, runner: Runner, day: date, mode: str) -> None:
+    view.show_day(day, mode)
+    idle(qtbot, runner)
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    """A time on the user's clock."""
+    return datetime(day.year, day.month, day.day, hour, minute)
+
+
+def add_task(profile: Profile, title: str, local: datetime, who: str | None = None, **more) -> str:
+    values = {"title": title, "due_at": utc_of(local), "assignee_id": who or profile.user_id}
+    return profile.writer().create("tasks", {**values, **more}).primary_id
+
+
+def chips_in(view: CalendarView, row: int, column: int) -> list[ItemChip]:
+    cell = view.grid.cellWidget(row, column)
+    return list(cell.chips) if isinstance(cell, SlotCell) else []
+
+
+def titles_in(view: CalendarView, local: datetime) -> list[str]:
+    place = view.cell_of(local)
+    assert place is not None, f"{local} is not on the grid"
+    return [chip.item.title for chip in chips_in(view, *place)]
+
+
+def all_titles(view: CalendarView) -> set[str]:
+    return {chip.item.title for chip in view.grid.findChildren(ItemChip)}
+
+
+def test_week_month_and_next_week(
+    qtbot: QtBot, profile: Profile, runner: Runner, shanghai: None
+) -> None:
+    writer = profile.writer()
+    customer = writer.create(
+        "customers", {"name": "华强电子", "owner_id": profile.user_id}
+    ).primary_id
+    add_task(profile, "Call 华强", at(WEDNESDAY, 9, 30), customer_id=customer)
+    add_task(profile, "Early breakfast", at(WEDNESDAY, 6, 15))  # before the hourly rows
+    writer.create(
+        "followups",
+        {
+            "customer_id": customer,
+            "kind": "visit",
+            "text": "Met the buyer",
+            "happened_at": utc_of(at(WEDNESDAY - timedelta(days=10), 10)),
+            "next_step": "Send the quote",
+            "next_step_at": utc_of(at(WEDNESDAY + timedelta(days=1), 15)),
+        },
+    )
+    add_task(profile, "Next week's visit", at(WEDNESDAY + timedelta(days=7), 10))
+    view = open_calendar(qtbot, profile, runner)
+
+    show(qtbot, view, runner, WEDNESDAY, WEEK)
+    assert len(view.days()) == 7 and WEDNESDAY in view.days()
+    # 09:30 Shanghai is 01:30 UTC the same day: shown on Wednesday, in the 09:00 row.
+    column = view.days().index(WEDNESDAY)
+    assert [c.item.title for c in chips_in(view, 9 - 7 + 1, column)] == ["Call 华强"]
+    assert view.grid.verticalHeaderItem(9 - 7 + 1).text() == "09:00"
+    assert [c.item.title for c in chips_in(view, EARLIER_ROW, column)] == ["Early breakfast"]
+    thursday = titles_in(view, at(WEDNESDAY + timedelta(days=1), 15))
+    assert thursday == ["Send the quote"]
+    (step,) = [c for c in view.grid.findChildren(ItemChip) if c.item.kind == "next_step"]
+    assert step.text() == "15:00 华强电子: Send the quote"
+    assert "Next week's visit" not in all_titles(view)
+    assert "2031-03" in view.period.text()
+
+    view.mode_buttons[MONTH].click()
+    idle(qtbot, runner)
+    assert len(view.days()) == 42
+    assert titles_in(view, at(WEDNESDAY, 9, 30)) == ["Early breakfast", "Call 华强"]
+    assert titles_in(view, at(WEDNESDAY + timedelta(days=7), 10)) == ["Next week's visit"]
+    assert "Send the quote" in all_titles(view)
+
+    view.mode_buttons[WEEK].click()
+    idle(qtbot, runner)
+    view.next_button.click()
+    idle(qtbot, runner)
+    assert all_titles(view) == {"Next week's visit"}
+    view.previous_button.click()
+    idle(qtbot, runner)
+    assert all_titles(view) == {"Call 华强", "Early breakfast", "Send the quote"}
+
+
+def test_a_full_cell_offers_more_which_opens_the_day(
+    qtbot: QtBot, profile: Profile, runner: Runner
+) -> None:
+    for minute in range(5):
+        add_task(profile, f"Call {minute}", at(WEDNESDAY, 10, minute * 10))
+    view = open_calendar(qtbot, profile, runner)
+    show(qtbot, view, runner, WEDNESDAY, MONTH)
+    row, column = view.cell_of(at(WEDNESDAY, 10))
+    cell = view.grid.cellWidget(row, column)
+    assert [chip.item.title for chip in cell.chips] == ["Call 0", "Call 1", "Call 2"]
+    assert cell.more is not None and "2" in cell.more.text()
+    cell.more.click()
+    idle(qtbot, runner)
+    assert view.mode == DAY and view.days() == [WEDNESDAY]
+    assert titles_in(view, at(WEDNESDAY, 10)) == [f"Call {n}" for n in range(5)]
+
+
+def test_a_manager_sees_his_teams_calendars(qtbot: QtBot, profile: Profile, runner: Runner) -> None:
+    with profile.store.write() as session:
+        session.add(User(id=RAE, login="rae", name="Rae"))
+    profile.store.set_setting(SCOPE_KEY, f"manager {{{profile.user_id},{RAE}}}")
+    add_task(profile, "Mine", at(WEDNESDAY, 9))
+    add_task(profile, "Rae's", at(WEDNESDAY, 11), RAE)
+    view = open_calendar(qtbot, profile, runner)
+    show(qtbot, view, runner, WEDNESDAY, WEEK)
+    offered = [view.person.itemText(n) for n in range(view.person.count())]
+    assert offered == ["Me", "Rae", "My whole team"]
+    assert all_titles(view) == {"Mine"}
+    assert view.choose_person(RAE)
+    idle(qtbot, runner)
+    assert all_titles(view) == {"Rae's"}
+    view.person.setCurrentIndex(2)
+    idle(qtbot, runner)
+    assert all_titles(view) == {"Mine", "Rae's"}
+
+
+def test_a_rep_is_offered_only_himself(qtbot: QtBot, profile: Profile, runner: Runner) -> None:
+    with profile.store.write() as session:
+        session.add(User(id=RAE, login="rae", name="Rae"))
+    profile.store.set_setting(SCOPE_KEY, f"rep {{{profile.user_id}}}")
+    add_task(profile, "Rae's", at(WEDNESDAY, 11), RAE)
+    view = open_calendar(qtbot, profile, runner)
+    show(qtbot, view, runner, WEDNESDAY, WEEK)
+    assert view.person.count() == 1
+    assert not view.choose_person(RAE)
+    assert all_titles(view) == set()
+
+
+def test_double_clicking_an_empty_hour_makes_a_task_then(
+    qtbot: QtBot, profile: Profile, runner: Runner, shanghai: None
+) -> None:
+    view = open_calendar(qtbot, profile, runner)
+    show(qtbot, view, runner, WEDNESDAY, WEEK)
+    thursday_two = at(WEDNESDAY + timedelta(days=1), 14)
+    row, column = view.cell_of(thursday_two)
+    assert view.grid.cellWidget(row, column) is None  # empty
+    grid = view.grid
+    grid.scrollTo(grid.model().index(row, column))
+    spot = grid.visualRect(grid.model().index(row, column)).center()
+    # A real double-click starts with a click: QTest's double-click alone sends no first
+    # press, and an item view answers a double-click only on the index it saw pressed.
+    qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+    qtbot.mouseDClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+    (form,) = view.findChildren(RecordForm)
+    assert form.row_id is None and form.isVisible()
+    idle(qtbot, runner)
+    assert form.editors["due_at"].value() == utc_of(thursday_two)
+    assert form.editors["assignee_id"].value() == profile.user_id
+    form.editors["title"].set_value("Visit the factory")
+    with qtbot.waitSignal(form.saved, timeout=10000):
+        form.save_button.click()
+    idle(qtbot, runner)
+    with profile.store.read() as session:
+        task = session.scalars(select(Task).where(Task.title == "Visit the factory")).one()
+        assert (task.due_at, task.assignee_id) == (utc_of(thursday_two), profile.user_id)
+    # The calendar read again when the write announced itself.
+    assert titles_in(view, thursday_two) == ["Visit the factory"]
+
+
+def test_double_clicking_items(qtbot: QtBot, profile: Profile, runner: Runner) -> None:
+    writer = profile.writer()
+    customer = writer.create("customers", {"name": "Northwind", "owner_id": profile.user_id})
+    task_id = add_task(profile, "Call back", at(WEDNESDAY, 9))
+    writer.create(
+        "followups",
+        {
+            "customer_id": customer.primary_id,
+            "kind": "call",
+            "text": "Talked",
+            "happened_at": utc_of(at(WEDNESDAY - timedelta(days=2), 9)),
+            "next_step": "Send samples",
+            "next_step_at": utc_of(at(WEDNESDAY, 16)),
+        },
+    )
+    view = open_calendar(qtbot, profile, runner)
+    show(qtbot, view, runner, WEDNESDAY, WEEK)
+    chips = {chip.item.title: chip for chip in view.grid.findChildren(ItemChip)}
+    with qtbot.waitSignal(view.open_record, timeout=1000) as opened:
+        qtbot.mouseDClick(chips["Send samples"], Qt.MouseButton.LeftButton)
+    assert opened.args == ["customers", customer.primary_id]
+    assert view.findChildren(RecordForm) == []
+    qtbot.mouseDClick(chips["Call back"], Qt.MouseButton.LeftButton)
+    (form,) = view.findChildren(RecordForm)
+    assert form.row_id == task_id
+    idle(qtbot, runner)
+    assert form.editors["title"].value() == "Call back"
+
+
+def test_overdue_items_say_so(qtbot: QtBot, profile: Profile, runner: Runner) -> None:
+    last_week = datetime.now().date() - timedelta(days=7)
+    add_task(profile, "Late call", at(last_week, 10))
+    add_task(profile, "Done call", at(last_week, 11), done=True)
+    add_task(profile, "Future call", at(last_week + timedelta(days=30), 11))
+    view = open_calendar(qtbot, profile, runner)
+    show(qtbot, view, runner, last_week, WEEK)
+    chips = {chip.item.title: chip for chip in view.grid.findChildren(ItemChip)}
+    late, done = chips["Late call"], chips["Done call"]
+    assert late.item.overdue and late.text().startswith("⚠ ")
+    assert "Overdue" in late.toolTip()
+    assert done.item.done and not done.item.overdue and done.text().startswith("✓ ")
+    assert "Done" in done.toolTip()
+    show(qtbot, view, runner, last_week + timedelta(days=30), DAY)
+    (future,) = view.grid.findChildren(ItemChip)
+    assert not future.item.overdue and future.text()[0].isdigit()

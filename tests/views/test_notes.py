@@ -1,0 +1,116 @@
+"""Notes to a colleague in the window: sent from the customer page or the File menu, kept as
+the sender's own (a clerk's too), shown on the recipient's Today, read and marked read there,
+and a comment on his work log shown to its author. (Who may read a note is the server's to say:
+tests/server/test_attack_notes.py.)"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox, QPushButton
+from pytestqt.qtbot import QtBot
+
+from crm_desktop.models.base import utcnow
+from crm_desktop.models.entities import Note, User, WorkLog, WorkLogComment
+from crm_desktop.profile import open_profile
+from crm_desktop.views.customer_page import CustomerPage
+from crm_desktop.views.note_dialog import NoteDialog
+from tests.views.helpers import shown_window, wait_idle
+
+RAE = "00000000-0000-4000-8000-0000000000aa"
+
+
+def colleague(profile_dir: Path) -> str:
+    profile = open_profile(profile_dir)
+    customer = profile.writer().create("customers", {"name": "Acme"}).primary_id
+    with profile.store.write() as session:
+        session.add(User(id=RAE, login="rae", name="Rae"))
+    profile.close()
+    return customer
+
+
+def test_a_note_about_a_customer_is_sent_from_its_page(qtbot: QtBot, profile_dir: Path) -> None:
+    customer = colleague(profile_dir)
+    for window in shown_window(qtbot, profile_dir):
+        page = window.records.open_customer(customer)
+        qtbot.waitUntil(lambda p=page: p.detail is not None)
+        page.findChild(QPushButton, "noteAboutCustomer").click()
+        dialog = window.findChild(NoteDialog)
+        qtbot.waitUntil(lambda d=dialog: d.recipient.count() == 1)
+        assert not dialog.send_button.isEnabled()  # nothing written yet
+        dialog.text.setPlainText("Acme wants a visit next week")
+        with qtbot.waitSignal(dialog.sent, timeout=5000):
+            dialog.send_button.click()
+        with window.profile.store.read() as session:
+            note = session.query(Note).one()
+            assert (note.sender_id, note.recipient_id, note.customer_id) == (
+                window.profile.user_id,
+                RAE,
+                customer,
+            )
+            assert note.text == "Acme wants a visit next week" and note.read_at is None
+        page.close()
+
+
+def test_a_note_that_is_too_long_says_so_and_is_not_sent(qtbot: QtBot, profile_dir: Path) -> None:
+    colleague(profile_dir)
+    for window in shown_window(qtbot, profile_dir):
+        dialog = window.records.send_note()
+        qtbot.waitUntil(lambda d=dialog: d.recipient.count() == 1)
+        dialog.text.setPlainText("字" * 2001)
+        dialog.send()
+        assert "2000" in dialog.message.text() and dialog.isVisible()
+        wait_idle(qtbot, window)
+        with window.profile.store.read() as session:
+            assert session.query(Note).count() == 0
+        dialog.reject()
+
+
+def test_notes_and_comments_to_the_user_show_on_today_and_are_read_there(
+    qtbot: QtBot, profile_dir: Path, monkeypatch
+) -> None:
+    customer = colleague(profile_dir)
+    profile = open_profile(profile_dir)
+    me = profile.user_id
+    with profile.store.write() as session:
+        # As a pull leaves them: Rae's note to this user, and her comment on his log.
+        session.add(
+            Note(
+                id="n1",
+                sender_id=RAE,
+                recipient_id=me,
+                text="Call Acme\nsoon",
+                customer_id=customer,
+            )
+        )
+        session.add(
+            Note(id="n2", sender_id=RAE, recipient_id=me, text="Read already", read_at=utcnow())
+        )
+        session.add(Note(id="n3", sender_id=me, recipient_id=RAE, text="Mine to her"))
+        session.add(WorkLog(id="l1", author_id=me, day=date.today(), done="visits"))
+        session.add(WorkLogComment(id="c1", log_id="l1", author_id=RAE, text="Well done"))
+        session.add(WorkLogComment(id="c2", log_id="l1", author_id=me, text="My own reply"))
+    profile.close()
+    for window in shown_window(qtbot, profile_dir):
+        view = window.today
+        qtbot.waitUntil(lambda v=view: v.today is not None)
+        assert [line.id for line in view.today.notes.lines] == ["n1"]
+        assert [line.id for line in view.today.comments.lines] == ["c1"]
+        texts = [
+            view.list.topLevelItem(0).child(0).text(1),
+            view.list.topLevelItem(1).child(0).text(1),
+        ]
+        assert texts == ["Rae: Call Acme", "Rae: Well done"]
+        # Opening the note shows it whole and marks it read.
+        shown: list[str] = []
+        monkeypatch.setattr(
+            QMessageBox, "exec", lambda box, shown=shown: shown.append(box.text()) or 0
+        )
+        assert view.select_line("notes", "n1")
+        view.open_current()
+        assert shown == ["Call Acme\nsoon"]
+        qtbot.waitUntil(lambda v=view: v.today.notes.total == 0)
+        with window.profile.store.read() as session:
+            assert session.get(Note, "n1").read_at is not None
+        assert window.findChild(CustomerPage) is None

@@ -1,0 +1,101 @@
+"""Reminders through the real window: what is due is told at start, a sync that brings a task
+due now tells it, a reminder time that comes is told, and a snoozed reminder leaves Today until
+its new time. (The sync's rounds are scripted here: the pull itself is tested in tests/sync.)"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import partial
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from crm_desktop.models.base import utcnow
+from crm_desktop.models.entities import Task
+from crm_desktop.profile import open_profile
+from crm_desktop.sync.engine import SyncReport
+from crm_desktop.sync.link import LOGIN_KEY, SERVER_KEY
+from crm_desktop.views.main_window import MainWindow
+from tests.views.helpers import FakeSync, shown_window, wait_idle
+
+
+def a_linked_profile(profile_dir: Path, **tasks: timedelta) -> None:
+    profile = open_profile(profile_dir)
+    profile.store.set_setting(SERVER_KEY, "host=crm.example.com dbname=crm sslmode=require")
+    profile.store.set_setting(LOGIN_KEY, "rob")
+    for title, due in tasks.items():
+        profile.writer().create(
+            "tasks", {"title": title, "due_at": utcnow() + due, "assignee_id": profile.user_id}
+        )
+    profile.close()
+
+
+def banner_text(window: MainWindow) -> str:
+    return window.reminder_banner.text.text()
+
+
+def test_what_is_due_is_told_at_start_and_clicking_shows_today(
+    qtbot: QtBot, profile_dir: Path, fake_sync: FakeSync
+) -> None:
+    a_linked_profile(profile_dir, overdue=-timedelta(hours=3), later=timedelta(days=3))
+    for window in shown_window(qtbot, profile_dir):
+        qtbot.waitUntil(window.reminder_banner.isVisible)
+        assert "1 thing to do became due." in banner_text(window)
+        window.go("customers")
+        window.reminder_banner.text.linkActivated.emit("today")
+        assert window.pages.currentWidget() is window.today
+        assert not window.reminder_banner.isVisible()
+
+
+def test_a_sync_that_brings_a_task_due_now_tells_it(
+    qtbot: QtBot, profile_dir: Path, fake_sync: FakeSync
+) -> None:
+    a_linked_profile(profile_dir)
+    for window in shown_window(qtbot, profile_dir):
+        wait_idle(qtbot, window)
+        qtbot.waitUntil(lambda w=window: w.today.today is not None)
+        assert not window.reminder_banner.isVisible()  # nothing due at start
+        # A typed task due now is the user's own doing: no message for it.
+        window.runner.write(
+            lambda w=window: w.writer.create(
+                "tasks", {"title": "typed", "due_at": utcnow(), "assignee_id": w.profile.user_id}
+            )
+        )
+        qtbot.waitUntil(lambda w=window: w.today.today.tasks.total == 1)
+        assert not window.reminder_banner.isVisible()
+
+        def pulled(_progress: object, w: MainWindow = window) -> SyncReport:
+            # What a pull of a colleague's task for this user leaves in the store.
+            with w.profile.store.write() as session:
+                session.add(
+                    Task(title="From the manager", due_at=utcnow(), assignee_id=w.profile.user_id)
+                )
+            return SyncReport()
+
+        fake_sync.rounds.put(pulled)
+        window.sync.start()
+        qtbot.waitUntil(window.reminder_banner.isVisible, timeout=10000)
+        assert "1 thing to do became due." in banner_text(window)
+
+
+def test_a_reminder_time_is_told_when_it_comes_and_snooze_puts_it_off(
+    qtbot: QtBot, profile_dir: Path, fake_sync: FakeSync
+) -> None:
+    a_linked_profile(profile_dir, visit=timedelta(days=2))
+    for window in shown_window(qtbot, profile_dir):
+        qtbot.waitUntil(lambda w=window: w.today.today is not None)
+        with window.profile.store.read() as session:
+            task = session.query(Task).one().id
+        soon = utcnow() + timedelta(seconds=1)
+        window.runner.write(partial(window.writer.update, "tasks", task, {"remind_at": soon}))
+        wait_idle(qtbot, window)
+        qtbot.wait(1100)
+        window.today.reload()  # what the minute's timer does
+        qtbot.waitUntil(window.reminder_banner.isVisible, timeout=5000)
+        view = window.today
+        assert view.select_line("tasks", task) and view.current_line().kind == "reminder"
+        assert view.buttons["todaySnooze"].isEnabled()
+        view.snooze(view.current_line(), timedelta(hours=1))
+        qtbot.waitUntil(lambda v=view: v.today.reminders.total == 0)
+        with window.profile.store.read() as session:
+            assert session.get(Task, task).remind_at > utcnow() + timedelta(minutes=59)

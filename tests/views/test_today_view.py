@@ -1,0 +1,229 @@
+"""Today, through the real window: what a known store holds that is due, and nothing else; each
+line opens, is done, postponed or delegated from there; a call is logged in one step; the
+command line prints the same list."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from functools import partial
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from crm_desktop import cli
+from crm_desktop.models.base import utcnow
+from crm_desktop.models.entities import Task, User
+from crm_desktop.profile import open_profile
+from crm_desktop.storage import pool_due
+from crm_desktop.storage.store import sqlite_connection
+from crm_desktop.views.customer_page import CustomerPage
+from crm_desktop.views.record_form import RecordForm
+from tests.views.helpers import shown_window, wait_idle
+
+RAE = "00000000-0000-4000-8000-0000000000aa"
+
+
+def a_rep_with_a_day(profile_dir: Path) -> dict[str, str]:
+    """Tasks overdue, due today, later, done and someone else's; a customer whose next step is
+    due and one whose is not; a customer about to return to the pool."""
+    profile = open_profile(profile_dir)
+    writer, me, now = profile.writer(), profile.user_id, utcnow()
+    with profile.store.write() as session:
+        session.add(User(id=RAE, login="rae", name="Rae"))
+    made = {}
+    made["acme"] = writer.create("customers", {"name": "Acme"}).primary_id
+    made["quiet"] = writer.create("customers", {"name": "Quiet Ltd"}).primary_id
+    made["leaving"] = writer.create("customers", {"name": "Leaving Co"}).primary_id
+
+    def task(key: str, title: str, due: timedelta, **more: object) -> None:
+        values = {"title": title, "due_at": now + due, "assignee_id": me, **more}
+        made[key] = writer.create("tasks", values).primary_id
+
+    task("overdue", "Send the quote", -timedelta(days=2), customer_id=made["acme"])
+    task("soon", "Call back", timedelta(minutes=1))
+    task("later", "Next month's visit", timedelta(days=30))
+    task("done", "Already done", -timedelta(days=1), done=True)
+    task("theirs", "Rae's task", -timedelta(days=1), assignee_id=RAE)
+    writer.create(
+        "followups",
+        {
+            "customer_id": made["acme"],
+            "kind": "call",
+            "text": "Talked prices",
+            "happened_at": now - timedelta(days=3),
+            "next_step": "Call again",
+            "next_step_at": now - timedelta(hours=1),
+        },
+    )
+    writer.create(
+        "followups",
+        {
+            "customer_id": made["quiet"],
+            "kind": "call",
+            "text": "Not now",
+            "happened_at": now - timedelta(days=1),
+            "next_step_at": now + timedelta(days=20),
+        },
+    )
+    with profile.store.write() as session:
+        driver = sqlite_connection(session)
+        pool_due.adopt_rules(driver, {"pool_return_days": 30, "pool_warning_days": 3})
+        driver.execute(
+            "UPDATE customers SET owned_since = ?, owner_id = owner_id WHERE id = ?",
+            ((now - timedelta(days=29)).isoformat(" "), made["leaving"]),
+        )
+    profile.close()
+    return made
+
+
+def lines(window) -> list[tuple[str, str]]:
+    today = window.today.today
+    return [
+        (line.kind, line.title)
+        for part in (today.tasks, today.next_steps, today.returning)
+        for line in part.lines
+    ]
+
+
+def test_today_lists_what_is_due_and_nothing_else(qtbot: QtBot, profile_dir: Path) -> None:
+    a_rep_with_a_day(profile_dir)
+    for window in shown_window(qtbot, profile_dir):
+        qtbot.waitUntil(lambda window=window: window.today.today is not None)
+        assert window.pages.currentWidget() is window.today  # the first thing shown
+        assert lines(window) == [
+            ("task", "Send the quote"),
+            ("task", "Call back"),
+            ("next_step", "Acme"),
+            ("pool_return", "Leaving Co"),
+        ]
+        assert window.navigation.item(0).text().endswith("(4)")
+        shown = window.today.list
+        overdue = shown.topLevelItem(0).child(0)
+        assert "overdue" in overdue.text(0) and overdue.text(2) == "Acme"
+        assert "overdue" not in shown.topLevelItem(0).child(1).text(0)
+
+
+def test_done_postpone_and_delegate_from_today(qtbot: QtBot, profile_dir: Path) -> None:
+    made = a_rep_with_a_day(profile_dir)
+    for window in shown_window(qtbot, profile_dir):
+        view = window.today
+        qtbot.waitUntil(lambda view=view: view.today is not None)
+        assert view.select_line("tasks", made["overdue"])
+        view.buttons["todayDone"].click()
+        qtbot.waitUntil(lambda w=window: ("task", "Send the quote") not in lines(w))
+        assert view.select_line("tasks", made["soon"])
+        view.postpone(view.current_line(), date.today() + timedelta(days=2))
+        qtbot.waitUntil(lambda view=view: view.today.tasks.total == 0)
+        assert view.select_line("customers", made["acme"])
+        view.postpone(view.current_line(), date.today() + timedelta(days=1))
+        qtbot.waitUntil(lambda view=view: view.today.next_steps.total == 0)
+        wait_idle(qtbot, window)
+        with window.profile.store.read() as session:
+            assert session.get(Task, made["overdue"]).done
+            soon = session.get(Task, made["soon"]).due_at
+            assert soon.date() >= (utcnow() + timedelta(days=1)).date()
+        # Delegating hands the task over: it leaves this Today.
+        window.runner.write(
+            partial(window.writer.update, "tasks", made["later"], {"due_at": utcnow()})
+        )
+        qtbot.waitUntil(lambda view=view: view.select_line("tasks", made["later"]))
+        view.delegate(view.current_line(), RAE)
+        qtbot.waitUntil(lambda view=view: view.today.tasks.total == 0)
+        with window.profile.store.read() as session:
+            assert session.get(Task, made["later"]).assignee_id == RAE
+
+
+def test_a_line_opens_and_a_call_is_logged_in_one_step(qtbot: QtBot, profile_dir: Path) -> None:
+    made = a_rep_with_a_day(profile_dir)
+    for window in shown_window(qtbot, profile_dir):
+        view = window.today
+        qtbot.waitUntil(lambda view=view: view.today is not None)
+        assert view.select_line("customers", made["acme"])
+        view.list.itemActivated.emit(view.list.currentItem(), 0)  # Enter
+        page = window.findChild(CustomerPage)
+        assert page is not None and page.customer_id == made["acme"]
+        page.close()
+        window.log_call_action.trigger()  # Ctrl+L
+        form = next(f for f in window.findChildren(RecordForm) if f.entity == "followups")
+        values = form.values()
+        assert (values["customer_id"], values["kind"]) == (made["acme"], "call")
+        assert values["happened_at"] is not None
+        form.editors["text"].input.setPlainText("Called about the quote")
+        with qtbot.waitSignal(form.saved, timeout=5000):
+            form.save()
+        # The call had no next step: Acme's is no longer due.
+        qtbot.waitUntil(lambda view=view: view.today.next_steps.total == 0)
+
+
+def test_the_command_line_prints_the_same_list(
+    profile_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    made = a_rep_with_a_day(profile_dir)
+    assert cli.main(["--profile", str(profile_dir), "today", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["count"] == 4
+    assert [line["id"] for line in printed["tasks"]["lines"]] == [made["overdue"], made["soon"]]
+    assert printed["tasks"]["lines"][0]["overdue"] is True
+    assert [line["id"] for line in printed["returning"]["lines"]] == [made["leaving"]]
+    assert cli.main(["--profile", str(profile_dir), "today"]) == 0
+    text = capsys.readouterr().out
+    assert "Send the quote · Acme" in text and "Next month's visit" not in text
+
+
+def test_overdue_rows_are_marked_in_the_tables_in_colour_and_with_an_icon(
+    qtbot: QtBot, profile_dir: Path
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from tests.views.helpers import rows_loaded
+
+    made = a_rep_with_a_day(profile_dir)
+    for window in shown_window(qtbot, profile_dir):
+        window.go("tasks")
+        model = window.models["tasks"]
+        rows_loaded(qtbot, window, model)
+        marked = {
+            model.row_id(row)
+            for row in range(model.rowCount())
+            if model.data(model.index(row, 0), Qt.ItemDataRole.DecorationRole) is not None
+            and model.data(model.index(row, 1), Qt.ItemDataRole.ForegroundRole) is not None
+        }
+        # Past and open, whoever's: not the done one, not the ones still to come.
+        assert marked == {made["overdue"], made["theirs"]}
+        window.go("customers")
+        model = window.models["customers"]
+        rows_loaded(qtbot, window, model)
+        marked = {
+            model.row_id(row)
+            for row in range(model.rowCount())
+            if model.data(model.index(row, 0), Qt.ItemDataRole.DecorationRole) is not None
+        }
+        assert marked == {made["acme"]}  # its next step is past
+
+
+def test_the_sidebar_goes_to_each_page_and_the_calendar_opens_records(
+    qtbot: QtBot, profile_dir: Path
+) -> None:
+    made = a_rep_with_a_day(profile_dir)
+    for window in shown_window(qtbot, profile_dir):
+        for key, shown in (("customers", window.tabs), ("calendar", None), ("today", window.today)):
+            window.navigation.go(key)
+            assert window.navigation.key() == key
+            if shown is not None:
+                assert window.pages.currentWidget() is shown
+        for key, name in (("work_log", "workLogView"), ("activity", "teamActivityView")):
+            window.navigation.go(key)
+            assert window.pages.currentWidget().objectName() == name
+        window.navigation.go("calendar")
+        calendar = window.pages.currentWidget()
+        assert calendar.objectName() == "calendarView"
+        calendar.open_record.emit("customers", made["acme"])
+        page = window.findChild(CustomerPage)
+        assert page is not None and page.customer_id == made["acme"]
+        page.close()
+        # Typing a search from Today shows the list it filters.
+        window.navigation.go("today")
+        window.search.searched.emit("Acme")
+        assert window.pages.currentWidget() is window.tabs

@@ -108,7 +108,11 @@ def customer_detail(session: Session, customer_id: str) -> CustomerDetail | None
             session, Opportunity, customer_id, Opportunity.expected_close.desc()
         ),
         tasks=_live_children(session, Task, customer_id, Task.done, Task.due_at),
-        followups=_live_children(session, FollowUp, customer_id, FollowUp.happened_at.desc()),
+        followups=_with_authors(
+            session,
+            _live_children(session, FollowUp, customer_id, FollowUp.happened_at.desc()),
+            owner.name if owner else None,
+        ),
         ownership=ownership_events(session, customer_id),
         returns_soon=_returns_soon(session, customer.pool_due_at),
     )
@@ -117,6 +121,22 @@ def customer_detail(session: Session, customer_id: str) -> CustomerDetail | None
 def _returns_soon(session: Session, due: datetime | None) -> bool:
     warning = pool_due.warning_days(sqlite_connection(session))
     return due is not None and warning is not None and due <= utcnow() + timedelta(days=warning)
+
+
+def _with_authors(
+    session: Session, followups: list[dict[str, Any]], owner_name: str | None
+) -> list[dict[str, Any]]:
+    """Each follow-up with who logged it (`logged_by`) and, when a clerk did, for whom
+    (`logged_for`: the customer's owner, the rep he enters for)."""
+    people = {
+        user_id: (name, role)
+        for user_id, name, role in session.execute(select(User.id, User.name, User.role))
+    }
+    for item in followups:
+        name, role = people.get(item.get("created_by"), (None, None))
+        item["logged_by"] = name
+        item["logged_for"] = owner_name if role == "clerk" else None
+    return followups
 
 
 def ownership_events(session: Session, customer_id: str) -> list[OwnershipEvent]:

@@ -304,6 +304,8 @@ class CustomerPage(QWidget):
         for item in detail.followups:
             when = format_value(Kind.DATETIME, item["happened_at"])
             head = f"<b>{html.escape(when)}</b> · {html.escape(choice_label(item['kind']))}"
+            if item.get("logged_by"):
+                head += " · " + html.escape(self._logged_by(item))
             lines = [head, html.escape(item["text"] or "").replace("\n", "<br>")]
             for name in ("promise", "next_step"):
                 if item.get(name):
@@ -314,6 +316,13 @@ class CustomerPage(QWidget):
                 lines.append(f"<i>{label}:</i> {format_value(Kind.DATETIME, item['next_step_at'])}")
             parts.append("<p>" + "<br>".join(lines) + "</p>")
         return "<hr>".join(parts)
+
+    def _logged_by(self, item: dict[str, Any]) -> str:
+        if item.get("logged_for"):
+            text = self.tr("logged by %1 for %2").replace("%2", item["logged_for"])
+        else:
+            text = self.tr("logged by %1")
+        return text.replace("%1", item["logged_by"])
 
     # -- actions -----------------------------------------------------------------------------
 

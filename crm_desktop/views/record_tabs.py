@@ -11,10 +11,12 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QLabel,
     QMenu,
     QTableView,
     QTabWidget,
@@ -33,6 +35,7 @@ TABS = (
     ("opportunities", "opportunitiesTable"),
     ("tasks", "tasksTable"),
 )
+FIRST_COLUMN_WIDTH = 280
 LAYOUT_SETTLES_MS = 500  # dragging a column edge resizes many times a second; save once after
 
 
@@ -65,6 +68,7 @@ class RecordTabs(QTabWidget):
         # Building and restoring the headers emits the same signals a user's drag does; saving
         # then would overwrite the stored layout before it is read.
         self._restored = False
+        self._empty_notes: dict[str, EmptyNote] = {}
         self._layout_timer = QTimer(self, singleShot=True, interval=LAYOUT_SETTLES_MS)
         self._layout_timer.timeout.connect(self._layout_changed)
         for entity, object_name in TABS:
@@ -108,8 +112,15 @@ class RecordTabs(QTabWidget):
         header.sectionMoved.connect(lambda *_: self._layout_timer.start())
         for column, spec_column in enumerate(model.spec.columns):
             view.setColumnHidden(column, not spec_column.visible)
-            view.setColumnWidth(column, 160)
+            # Company names are long: the first column (a name or title) gets the room.
+            view.setColumnWidth(column, FIRST_COLUMN_WIDTH if column == 0 else 160)
         view.doubleClicked.connect(partial(self._double_clicked, model))
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            enter = QShortcut(QKeySequence(key), view, context=Qt.ShortcutContext.WidgetShortcut)
+            enter.activated.connect(
+                lambda v=view, m=model: self._double_clicked(m, v.currentIndex())
+            )
+        self._empty_notes[model.spec.entity] = EmptyNote(view, model)
         return view
 
     # -- what is showing ---------------------------------------------------------------------
@@ -188,3 +199,50 @@ class RecordTabs(QTabWidget):
                 header.restoreState(state)
                 self.models[entity].sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self._restored = True
+
+
+class EmptyNote(QLabel):
+    """What to do next, over a list that shows nothing: add, import or connect, or (when a
+    search or filter hides everything) that nothing matches."""
+
+    def __init__(self, view: QTableView, model: RecordTableModel) -> None:
+        super().__init__(view.viewport())
+        self.setObjectName(f"{view.objectName()}Empty")
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setStyleSheet("color: palette(mid); padding: 24px;")
+        self._view, self._model = view, model
+        for signal in (model.shown, model.loaded, model.modelReset):
+            signal.connect(self.refresh)
+        view.viewport().installEventFilter(self)
+        self.hide()
+
+    def refresh(self) -> None:
+        empty = self._model.rowCount() == 0 and self._model.complete
+        if empty:
+            self.setText(self._text())
+            self.setGeometry(self._view.viewport().rect())
+        self.setVisible(empty)
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:  # Qt override
+        if event.type() == QEvent.Type.Resize and self.isVisible():
+            self.setGeometry(self._view.viewport().rect())
+        return False
+
+    def _text(self) -> str:
+        query = self._model.query
+        if query.search.strip() or query.filters:
+            return QCoreApplication.translate(
+                "MainWindow", "Nothing matches this search or filter. Clear it to see all."
+            )
+        if self._model.spec.entity == "customers":
+            return QCoreApplication.translate(
+                "MainWindow",
+                "No customers yet. Add one with New customer (Ctrl+N), bring in a list with "
+                "`crm-desktop import`, or connect to your company's server (Server menu) to "
+                "receive yours.",
+            )
+        return QCoreApplication.translate(
+            "MainWindow",
+            "Nothing here yet. Open a customer to add its contacts, opportunities and tasks.",
+        )

@@ -55,7 +55,7 @@
 <context>
     <name>CalendarView</name>
     <message>
-        <location filename="../../crm_desktop/views/calendar_view.py" line="+207"/>
+        <location filename="../../crm_desktop/views/calendar_view.py" line="+206"/>
         <source>Day</source>
         <translation type="unfinished"></translation>
     </message>
@@ -803,6 +803,16 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+36"/>
+        <source>logged by %1 for %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>logged by %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="extra_sources.py" line="+12"/>
         <source>No follow-ups yet.</source>
         <translation type="unfinished"></translation>
@@ -1393,7 +1403,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../crm_desktop/views/record_tabs.py" line="+41"/>
+        <location filename="../../crm_desktop/views/record_tabs.py" line="+44"/>
         <source>Customers</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1410,6 +1420,21 @@
     <message>
         <location line="+1"/>
         <source>Tasks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+188"/>
+        <source>Nothing matches this search or filter. Clear it to see all.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No customers yet. Add one with New customer (Ctrl+N), bring in a list with `crm-desktop import`, or connect to your company&apos;s server (Server menu) to receive yours.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Nothing here yet. Open a customer to add its contacts, opportunities and tasks.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2382,7 +2407,7 @@
 <context>
     <name>TeamActivityView</name>
     <message>
-        <location filename="../../crm_desktop/views/team_activity_view.py" line="+68"/>
+        <location filename="../../crm_desktop/views/team_activity_view.py" line="+67"/>
         <source>Day</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2465,7 +2490,7 @@
 <context>
     <name>TodayView</name>
     <message>
-        <location filename="../../crm_desktop/views/today_view.py" line="+82"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+81"/>
         <source>Today&apos;s list</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2838,7 +2863,7 @@ A backup copy is made first. On a large database this can take a minute; please 
 <context>
     <name>WorkLogView</name>
     <message>
-        <location filename="../../crm_desktop/views/work_log_view.py" line="+90"/>
+        <location filename="../../crm_desktop/views/work_log_view.py" line="+89"/>
         <source>‹ Previous day</source>
         <translation type="unfinished"></translation>
     </message>

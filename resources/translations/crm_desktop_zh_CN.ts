@@ -54,7 +54,7 @@
 <context>
     <name>CalendarView</name>
     <message>
-        <location filename="../../crm_desktop/views/calendar_view.py" line="+207"/>
+        <location filename="../../crm_desktop/views/calendar_view.py" line="+206"/>
         <source>Day</source>
         <translation>日</translation>
     </message>
@@ -801,6 +801,16 @@
         <translation>%1 分配给 %3（原负责人 %2）</translation>
     </message>
     <message>
+        <location line="+36"/>
+        <source>logged by %1 for %2</source>
+        <translation>%1 替 %2 记录</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>logged by %1</source>
+        <translation>%1 记录</translation>
+    </message>
+    <message>
         <location filename="extra_sources.py" line="+12"/>
         <source>No follow-ups yet.</source>
         <translation>暂无跟进记录。</translation>
@@ -1388,7 +1398,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../crm_desktop/views/record_tabs.py" line="+41"/>
+        <location filename="../../crm_desktop/views/record_tabs.py" line="+44"/>
         <source>Customers</source>
         <translation>客户</translation>
     </message>
@@ -1406,6 +1416,21 @@
         <location line="+1"/>
         <source>Tasks</source>
         <translation>任务</translation>
+    </message>
+    <message>
+        <location line="+188"/>
+        <source>Nothing matches this search or filter. Clear it to see all.</source>
+        <translation>没有符合这个搜索或筛选的记录。清除它就能看到全部。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No customers yet. Add one with New customer (Ctrl+N), bring in a list with `crm-desktop import`, or connect to your company&apos;s server (Server menu) to receive yours.</source>
+        <translation>还没有客户。用“新建客户”（Ctrl+N）添加，用 `crm-desktop import` 导入名单，或者连接公司的服务器（“服务器”菜单）来接收你的客户。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Nothing here yet. Open a customer to add its contacts, opportunities and tasks.</source>
+        <translation>这里还什么都没有。打开一个客户，就可以添加它的联系人、商机和任务。</translation>
     </message>
     <message>
         <location filename="../../crm_desktop/views/main_window.py" line="+75"/>
@@ -2369,7 +2394,7 @@
 <context>
     <name>TeamActivityView</name>
     <message>
-        <location filename="../../crm_desktop/views/team_activity_view.py" line="+68"/>
+        <location filename="../../crm_desktop/views/team_activity_view.py" line="+67"/>
         <source>Day</source>
         <translation>日</translation>
     </message>
@@ -2452,7 +2477,7 @@
 <context>
     <name>TodayView</name>
     <message>
-        <location filename="../../crm_desktop/views/today_view.py" line="+82"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+81"/>
         <source>Today&apos;s list</source>
         <translation>今天的清单</translation>
     </message>
@@ -2823,7 +2848,7 @@ A backup copy is made first. On a large database this can take a minute; please 
 <context>
     <name>WorkLogView</name>
     <message>
-        <location filename="../../crm_desktop/views/work_log_view.py" line="+90"/>
+        <location filename="../../crm_desktop/views/work_log_view.py" line="+89"/>
         <source>‹ Previous day</source>
         <translation>‹ 前一天</translation>
     </message>

@@ -356,3 +356,38 @@ def test_the_scope_filter_shows_mine_the_pool_or_all(qtbot: QtBot, profile_dir) 
         scope.set_scope("all")
         wait_idle(qtbot, window)
         assert len(shown()) == 3 and mine
+
+
+def test_each_follow_up_says_who_logged_it_and_for_whom_a_clerk_did(
+    qtbot: QtBot, profile_dir
+) -> None:
+    from crm_desktop.models.entities import Customer, FollowUp, User
+    from crm_desktop.profile import open_profile
+    from tests.views.helpers import shown_window
+
+    profile = open_profile(profile_dir)
+    writer = profile.writer()
+    rob, cal = "00000000-0000-4000-8000-0000000000b0", "00000000-0000-4000-8000-0000000000c0"
+    with profile.store.write() as session:
+        session.add_all(
+            [
+                User(id=rob, login="rob", name="Rob", role="rep"),
+                User(id=cal, login="cal", name="Cal", role="clerk"),
+            ]
+        )
+    customer = writer.create("customers", {"name": "Acme"}).primary_id
+    for text in ("by the clerk", "by me"):
+        writer.create("followups", {"customer_id": customer, "kind": "call", "text": text})
+    with profile.store.write() as session:
+        session.get(Customer, customer).owner_id = rob
+        session.query(FollowUp).filter_by(text="by the clerk").one().created_by = cal
+    with profile.store.read() as session:
+        me = session.get(User, profile.user_id).name
+    profile.close()
+    for window in shown_window(qtbot, profile_dir):
+        page = window.records.open_customer(customer)
+        qtbot.waitUntil(lambda p=page: p.detail is not None)
+        timeline = page.timeline.toPlainText()
+        assert "logged by Cal for Rob" in timeline
+        assert f"logged by {me}" in timeline and f"{me} for" not in timeline
+        page.close()

@@ -227,3 +227,32 @@ def test_the_sidebar_goes_to_each_page_and_the_calendar_opens_records(
         window.navigation.go("today")
         window.search.searched.emit("Acme")
         assert window.pages.currentWidget() is window.tabs
+
+
+def test_an_empty_list_says_what_to_do_and_enter_opens_a_row(
+    qtbot: QtBot, profile_dir: Path
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
+
+    from tests.views.helpers import rows_loaded
+
+    for window in shown_window(qtbot, profile_dir):
+        window.go("customers")
+        empty = window.findChild(QLabel, "customersTableEmpty")
+        qtbot.waitUntil(empty.isVisible)
+        assert "Ctrl+N" in empty.text()
+        window.runner.write(partial(window.writer.create, "customers", {"name": "Acme"}))
+        qtbot.waitUntil(lambda e=empty: not e.isVisible())
+        window.search.searched.emit("nothing like it")
+        qtbot.waitUntil(empty.isVisible)
+        assert "Nothing matches" in empty.text()
+        window.search.searched.emit("")
+        model, view = window.models["customers"], window.views["customers"]
+        rows_loaded(qtbot, window, model)
+        view.setFocus()
+        view.setCurrentIndex(model.index(0, 0))
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+        page = window.findChild(CustomerPage)
+        assert page is not None and page.customer_id == model.row_id(0)
+        page.close()

@@ -428,7 +428,15 @@ class CalendarView(Page):
 
     def _fill(self) -> None:
         grid = self.grid
-        grid.setRowCount(0)  # and with the rows go their cells' widgets
+        # The old cells leave the widget tree now; Qt deletes them later (setRowCount alone
+        # would leave them findable as children until then).
+        for row in range(grid.rowCount()):
+            for column in range(grid.columnCount()):
+                cell = grid.cellWidget(row, column)
+                if cell is not None:
+                    grid.removeCellWidget(row, column)
+                    cell.setParent(None)
+        grid.setRowCount(0)
         self.cells = defaultdict(list)
         for item in self.items:
             place = self.cell_of(local_datetime(item.when))

@@ -71,9 +71,14 @@ class CustomerPage(QWidget):
         writer: Writer,
         parent: QWidget | None = None,
         ownership: OwnershipButtons | None = None,
+        embedded: bool = False,
     ) -> None:
-        """`ownership`: Claim and Release, where the profile has a server to ask."""
-        super().__init__(parent, Qt.WindowType.Window)
+        """`ownership`: Claim and Release, where the profile has a server to ask. `embedded`:
+        a page of the main window (with a Close button) rather than a window of its own."""
+        if embedded:
+            super().__init__(parent)
+        else:
+            super().__init__(parent, Qt.WindowType.Window)
         self.customer_id = customer_id
         self.ownership = ownership
         self._runner = runner
@@ -116,6 +121,11 @@ class CustomerPage(QWidget):
         if ownership is not None:
             actions.addWidget(ownership)
         actions.addStretch(1)
+        if embedded:
+            close = QPushButton(self.tr("Close"))
+            close.setObjectName("closeCustomer")
+            close.clicked.connect(self.close)
+            actions.addWidget(close)
 
         self.details = QFormLayout()
         details_box = QGroupBox(self.tr("Details"))

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
 from crm_desktop.views.calendar_view import CalendarView
+from crm_desktop.views.customer_page import CustomerPage
 from crm_desktop.views.language_menu import LanguageMenu
 from crm_desktop.views.list_filters import GradeFilter, PoolDueFilter
 from crm_desktop.views.navigation import Navigation
@@ -58,6 +59,7 @@ from crm_desktop.views.work_log_view import WorkLogView
 # The sidebar's keys for the pages that are not record lists (those go by their entity).
 TODAY, CALENDAR, WORK_LOG, ACTIVITY = "today", "calendar", "work_log", "activity"
 PAGES = (TODAY, CALENDAR, WORK_LOG, ACTIVITY)
+CUSTOMER = "customer:"  # an open customer's page: the prefix of its key
 
 
 class MainWindow(QMainWindow):
@@ -122,6 +124,16 @@ class MainWindow(QMainWindow):
 
     def _build_pages(self) -> None:
         """The sidebar and the page it shows: Today first, then each record list."""
+        self._history: list[str] = []  # the pages shown, for Back and Forward
+        self._at = -1
+        self.back_action = QAction(self.tr("Back"), self)
+        self.back_action.setObjectName("backAction")
+        self.back_action.setShortcut(QKeySequence.StandardKey.Back)
+        self.back_action.triggered.connect(self.back)
+        self.forward_action = QAction(self.tr("Forward"), self)
+        self.forward_action.setObjectName("forwardAction")
+        self.forward_action.setShortcut(QKeySequence.StandardKey.Forward)
+        self.forward_action.triggered.connect(self.forward)
         self.navigation = Navigation()
         self.pages = QStackedWidget()
         self.pages.setObjectName("mainPages")
@@ -150,6 +162,8 @@ class MainWindow(QMainWindow):
         self.work_log: WorkLogView | None = None
         self.activity: TeamActivityView | None = None
         self.navigation.chosen.connect(self.go)
+        self.records.customer_page_made.connect(self._customer_page_made)
+        self.records.customer_page_shown.connect(lambda page: self.go(CUSTOMER + page.customer_id))
         self.tabs.currentChanged.connect(self._tab_shown)
         self.today.count_changed.connect(partial(self.navigation.set_count, TODAY))
         self.search.searched.connect(self._searched)
@@ -178,8 +192,20 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
-    def go(self, key: str) -> None:
-        """Show Today or a record list (by its entity)."""
+    def go(self, key: str, remember: bool = True) -> None:
+        """Show Today, a record list (by its entity), another page of the sidebar or an open
+        customer ("customer:<id>"); Back and Forward walk the pages shown."""
+        if remember and (not self._history or self._history[self._at] != key):
+            del self._history[self._at + 1 :]
+            self._history.append(key)
+            self._at = len(self._history) - 1
+        self._offer_history()
+        if key.startswith(CUSTOMER):
+            page = self.records.pages.get(key.removeprefix(CUSTOMER))
+            if page is not None:
+                self.pages.setCurrentWidget(page)
+                self.navigation.setCurrentRow(-1)  # not a place of the sidebar
+            return
         if key == TODAY:
             self.pages.setCurrentWidget(self.today)
         elif key == CALENDAR:
@@ -192,6 +218,40 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.tabs)
             self.tabs.setCurrentIndex([entity for entity, _ in TABS].index(key))
         self.navigation.go(key)
+
+    def back(self) -> None:
+        if self._at > 0:
+            self._at -= 1
+            self.go(self._history[self._at], remember=False)
+
+    def forward(self) -> None:
+        if self._at < len(self._history) - 1:
+            self._at += 1
+            self.go(self._history[self._at], remember=False)
+
+    def _offer_history(self) -> None:
+        self.back_action.setEnabled(self._at > 0)
+        self.forward_action.setEnabled(self._at < len(self._history) - 1)
+
+    def _customer_page_made(self, page: CustomerPage) -> None:
+        self.pages.addWidget(page)
+        page.closed.connect(partial(self._customer_page_closed, page))
+
+    def _customer_page_closed(self, page: CustomerPage, customer_id: str) -> None:
+        """A closed customer leaves the pages and the history; the window goes back."""
+        key = CUSTOMER + customer_id
+        showing = self.pages.currentWidget() is page
+        # Where the user was, or the nearest place before it that is still there.
+        before = [k for k in self._history[: self._at + 1] if k != key]
+        self._history = [k for k in self._history if k != key] or [TODAY]
+        self._at = max(0, len(before) - 1)
+        self.pages.removeWidget(page)
+        # Python owns it from here: it goes when nothing refers to it any more, so a read of
+        # the storage thread still on its way to it finds it (deleteLater would not wait).
+        page.setParent(None)
+        if showing:
+            self.go(self._history[self._at], remember=False)
+        self._offer_history()
 
     def _calendar(self) -> CalendarView:
         if self.calendar is None:
@@ -263,6 +323,9 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(toolbar)
+        toolbar.addAction(self.back_action)
+        toolbar.addAction(self.forward_action)
+        toolbar.addSeparator()
         for action in self.records.toolbar_actions():
             toolbar.addAction(action)
         toolbar.addSeparator()

@@ -35,6 +35,9 @@ from crm_desktop.views.sync_controller import SyncController
 
 class RecordActions(QObject):
     message = Signal(str, int)  # a sentence for the status bar, and for how many ms
+    # A customer page was made: the window puts it among its pages (before it is shown).
+    customer_page_made = Signal(object)
+    customer_page_shown = Signal(object)
 
     def __init__(
         self,
@@ -165,13 +168,19 @@ class RecordActions(QObject):
                     self._profile, self._sync, customer_id, self._runner, self.role
                 )
             page = CustomerPage(
-                customer_id, self._runner, self._reader, self._writer, self._window, buttons
+                customer_id,
+                self._runner,
+                self._reader,
+                self._writer,
+                self._window,
+                buttons,
+                embedded=True,
             )
             page.closed.connect(lambda cid: self.pages.pop(cid, None))
             page.note_requested.connect(lambda cid, name: self.send_note((cid, name)))
             self.pages[customer_id] = page
-        page.show()
-        page.raise_()
+            self.customer_page_made.emit(page)
+        self.customer_page_shown.emit(page)
         return page
 
     def send_note(self, customer: tuple[str, str] | None = None) -> NoteDialog:

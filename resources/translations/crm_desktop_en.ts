@@ -637,7 +637,7 @@
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+84"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+89"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -677,7 +677,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Details</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1438,7 +1443,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+75"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+77"/>
         <source>Customers — CRM</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1453,12 +1458,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+186"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+244"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+137"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+140"/>
         <source>New customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1469,12 +1474,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+206"/>
+        <location line="+212"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-202"/>
+        <location line="-208"/>
         <source>Undo delete</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1489,7 +1494,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+104"/>
+        <location line="+110"/>
         <source>The note was sent.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1509,7 +1514,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-128"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-192"/>
+        <source>Back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Forward</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Today</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1520,17 +1535,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+207"/>
+        <location line="+258"/>
         <source>Work log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-206"/>
+        <location line="-257"/>
         <source>Team activity</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+129"/>
+        <location line="+180"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1576,7 +1591,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-115"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-121"/>
         <source>New task</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1618,7 +1633,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+160"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+166"/>
         <source>Restored.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -635,7 +635,7 @@
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+84"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+89"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
@@ -675,7 +675,12 @@
         <translation>发留言…</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Details</source>
         <translation>基本信息</translation>
     </message>
@@ -1433,7 +1438,7 @@
         <translation>这里还什么都没有。打开一个客户，就可以添加它的联系人、商机和任务。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+75"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+77"/>
         <source>Customers — CRM</source>
         <translation>客户 — CRM</translation>
     </message>
@@ -1448,12 +1453,12 @@
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+186"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+244"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+137"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+140"/>
         <source>New customer</source>
         <translation>新建客户</translation>
     </message>
@@ -1464,12 +1469,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+206"/>
+        <location line="+212"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location line="-202"/>
+        <location line="-208"/>
         <source>Undo delete</source>
         <translation>撤销删除</translation>
     </message>
@@ -1484,7 +1489,7 @@
         <translation>把选中的客户交给你团队中的一位成员</translation>
     </message>
     <message>
-        <location line="+104"/>
+        <location line="+110"/>
         <source>The note was sent.</source>
         <translation>留言已发送。</translation>
     </message>
@@ -1504,7 +1509,17 @@
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-128"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-192"/>
+        <source>Back</source>
+        <translation>后退</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Forward</source>
+        <translation>前进</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
@@ -1515,17 +1530,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+207"/>
+        <location line="+258"/>
         <source>Work log</source>
         <translation>工作日志</translation>
     </message>
     <message>
-        <location line="-206"/>
+        <location line="-257"/>
         <source>Team activity</source>
         <translation>团队动态</translation>
     </message>
     <message>
-        <location line="+129"/>
+        <location line="+180"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -1571,7 +1586,7 @@
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-115"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-121"/>
         <source>New task</source>
         <translation>新建任务</translation>
     </message>
@@ -1609,7 +1624,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+160"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+166"/>
         <source>Restored.</source>
         <translation>已恢复。</translation>
     </message>

@@ -256,3 +256,30 @@ def test_an_empty_list_says_what_to_do_and_enter_opens_a_row(
         page = window.findChild(CustomerPage)
         assert page is not None and page.customer_id == model.row_id(0)
         page.close()
+
+
+def test_a_customer_opens_inside_the_window_and_back_and_forward_walk_the_pages(
+    qtbot: QtBot, profile_dir: Path
+) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    made = a_rep_with_a_day(profile_dir)
+    for window in shown_window(qtbot, profile_dir):
+        assert not window.back_action.isEnabled()
+        window.go("tasks")
+        page = window.records.open_customer(made["acme"])
+        assert window.pages.currentWidget() is page and page.window() is window
+        window.back_action.trigger()
+        assert window.pages.currentWidget() is window.tabs
+        assert window.tabs.current_entity() == "tasks"
+        window.back_action.trigger()
+        assert window.pages.currentWidget() is window.today
+        window.forward_action.trigger()
+        window.forward_action.trigger()
+        assert window.pages.currentWidget() is page
+        # Closing it goes back to where the user was, and it leaves the history.
+        page.findChild(QPushButton, "closeCustomer").click()
+        assert window.pages.currentWidget() is window.tabs
+        assert not window.forward_action.isEnabled()
+        window.back_action.trigger()
+        assert window.pages.currentWidget() is window.today

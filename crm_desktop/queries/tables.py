@@ -6,9 +6,8 @@ Sorting and searching happen in SQL. `list_ids` returns only ids in order (cheap
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
@@ -18,6 +17,7 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    case,
     func,
     inspect,
     or_,
@@ -63,9 +63,6 @@ class TableSpec:
     columns: tuple[Column, ...]
     joins: tuple[tuple[Any, Any], ...] = ()  # (target, on-clause) outer joins for display columns
     default_sort: str = "name"
-    # Whether a row (its values by column key) is overdue at a moment (naive UTC), for the
-    # tables to mark it; None: rows of this list are never overdue.
-    overdue: Callable[[dict[str, Any], datetime], bool] | None = None
 
     def column(self, key: str) -> Column:
         for column in self.columns:
@@ -101,19 +98,20 @@ class ListQuery:
     filters: tuple[tuple[str, Any], ...] = field(default_factory=tuple)
 
 
-def _task_overdue(row: dict[str, Any], now: datetime) -> bool:
-    return row["due_at"] is not None and not row["done"] and row["due_at"] < now
+# A list's rows that are overdue (the tables mark them and filter on it): a hidden column,
+# worked out by SQLite at read time against its own clock (UTC, as times are stored).
+OVERDUE = "overdue"
+NOW = func.datetime("now")
 
 
-def _next_step_overdue(row: dict[str, Any], now: datetime) -> bool:
-    """The customer's next step is past and no follow-up since took it (as Today says)."""
-    step, last = row["next_followup_at"], row["last_followup_at"]
-    return step is not None and step < now and (last is None or last < step)
-
-
-def _close_overdue(row: dict[str, Any], now: datetime) -> bool:
-    close = row["expected_close"]
-    return close is not None and row["stage"] in OPEN_STAGES and close < now.date()
+def overdue_column(condition: ColumnElement[bool]) -> Column:
+    return Column(
+        OVERDUE,
+        T("Columns", "Overdue"),
+        case((condition, True), else_=False),
+        Kind.BOOL,
+        visible=False,
+    )
 
 
 Owner = aliased(User, name="owner")
@@ -160,9 +158,18 @@ CUSTOMERS = TableSpec(
             Maker.name,
             visible=False,
         ),
+        # The next step is past and no follow-up since took it (as Today says).
+        overdue_column(
+            and_(
+                Customer.next_followup_at < NOW,
+                or_(
+                    Customer.last_followup_at.is_(None),
+                    Customer.last_followup_at < Customer.next_followup_at,
+                ),
+            )
+        ),
     ),
     joins=((Owner, Owner.id == Customer.owner_id), (Maker, Maker.id == Customer.created_by)),
-    overdue=_next_step_overdue,
 )
 
 CONTACTS = TableSpec(
@@ -192,13 +199,18 @@ OPPORTUNITIES = TableSpec(
         ),
         Column("probability", T("Columns", "Probability %"), Opportunity.probability, Kind.INTEGER),
         Column("owner", T("Columns", "Owner"), Owner.name, via=Opportunity.owner_id),
+        overdue_column(
+            and_(
+                Opportunity.expected_close < func.date("now"),
+                Opportunity.stage.in_([stage.value for stage in OPEN_STAGES]),
+            )
+        ),
     ),
     joins=(
         (OpportunityCustomer, OpportunityCustomer.id == Opportunity.customer_id),
         (Owner, Owner.id == Opportunity.owner_id),
     ),
     default_sort="expected_close",
-    overdue=_close_overdue,
 )
 
 TASKS = TableSpec(
@@ -211,13 +223,13 @@ TASKS = TableSpec(
         Column("done", T("Columns", "Done"), Task.done, Kind.BOOL),
         Column("customer", T("Columns", "Customer"), TaskCustomer.name),
         Column("assignee", T("Columns", "Assigned to"), Assignee.name, via=Task.assignee_id),
+        overdue_column(and_(Task.done.is_(False), Task.due_at < NOW)),
     ),
     joins=(
         (TaskCustomer, TaskCustomer.id == Task.customer_id),
         (Assignee, Assignee.id == Task.assignee_id),
     ),
     default_sort="due_at",
-    overdue=_task_overdue,
 )
 
 TABLES: dict[str, TableSpec] = {

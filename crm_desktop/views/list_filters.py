@@ -1,4 +1,5 @@
-"""Which customers the tables show: by grade, and those about to return to the public pool.
+"""Which rows the tables show: overdue ones only, customers by grade and those about to return
+to the public pool.
 
 Each filter tells the tables a column and a value (views/record_tabs.RecordTabs.set_filter);
 a table without that column ignores it.
@@ -10,11 +11,11 @@ from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QCheckBox, QComboBox
 
 from crm_desktop.models.base import utcnow
 from crm_desktop.models.choices import Grade
-from crm_desktop.queries.tables import AtMost
+from crm_desktop.queries.tables import OVERDUE, AtMost
 from crm_desktop.views.display import choice_label
 from crm_desktop.views.table_model import ANY
 
@@ -74,3 +75,15 @@ class PoolDueFilter(QComboBox):
     def value(self) -> Any:
         days = self.currentData()
         return AtMost(utcnow() + timedelta(days=days)) if days else ANY
+
+
+class OverdueFilter(QCheckBox):
+    """Overdue rows only, in every list that has them (tasks past due, customers whose next
+    step is past, open deals past their close)."""
+
+    changed = Signal(str, object)  # column, value
+
+    def __init__(self) -> None:
+        super().__init__(self.tr("Overdue only"))
+        self.setObjectName("overdueFilter")
+        self.toggled.connect(lambda on: self.changed.emit(OVERDUE, True if on else ANY))

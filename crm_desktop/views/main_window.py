@@ -40,7 +40,7 @@ from crm_desktop.queries.reader import Reader
 from crm_desktop.views.calendar_view import CalendarView
 from crm_desktop.views.customer_page import CustomerPage
 from crm_desktop.views.language_menu import LanguageMenu
-from crm_desktop.views.list_filters import GradeFilter, PoolDueFilter
+from crm_desktop.views.list_filters import GradeFilter, OverdueFilter, PoolDueFilter
 from crm_desktop.views.navigation import Navigation
 from crm_desktop.views.record_actions import RecordActions
 from crm_desktop.views.record_form import RecordForm
@@ -95,7 +95,8 @@ class MainWindow(QMainWindow):
         )
         self.grade_filter = GradeFilter()
         self.pool_due_filter = PoolDueFilter()
-        for chooser in (self.grade_filter, self.pool_due_filter):
+        self.overdue_filter = OverdueFilter()
+        for chooser in (self.grade_filter, self.pool_due_filter, self.overdue_filter):
             chooser.changed.connect(self.tabs.set_filter)
         self.sync.finished.connect(lambda _report: self._offer_filters())
         self.sync_area.returning_requested.connect(self.show_returning_soon)
@@ -332,6 +333,7 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(self.scope)
         toolbar.addWidget(self.grade_filter)
         toolbar.addWidget(self.pool_due_filter)
+        toolbar.addWidget(self.overdue_filter)
         toolbar.addWidget(self.search)
         self.addAction(self.search.find_action)
 

@@ -23,10 +23,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QApplication, QStyle
 
-from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import ENTITIES
 from crm_desktop.models.phones import DEFAULT_REGION
-from crm_desktop.queries.tables import ListQuery, OneOf, TableSpec, effective_search
+from crm_desktop.queries.tables import OVERDUE, ListQuery, OneOf, TableSpec, effective_search
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.storage.store import Cancelled
 from crm_desktop.views.display import format_value
@@ -38,7 +37,7 @@ RawValueRole = Qt.ItemDataRole.UserRole + 2
 PAGE_SIZE = 200
 # A filter's value meaning "no filter" (None is one: it keeps the empty values).
 ANY = object()
-OVERDUE = QBrush(QColor("#b00020"))
+OVERDUE_COLOUR = QBrush(QColor("#b00020"))
 Index = QModelIndex | QPersistentModelIndex
 
 # Entities whose changes can alter what a table shows (names of customers, owners...).
@@ -71,6 +70,8 @@ class RecordTableModel(QAbstractTableModel):
     ) -> None:
         super().__init__(parent)
         self.spec = spec
+        keys = spec.column_keys()
+        self._overdue_at = keys.index(OVERDUE) if OVERDUE in keys else None
         self._runner = runner
         self._list_ids = list_ids
         self._fetch_rows = fetch_rows
@@ -296,19 +297,18 @@ class RecordTableModel(QAbstractTableModel):
         return format_value(self.spec.columns[index.column()].kind, value, self._region)
 
     def is_overdue(self, row_id: str) -> bool:
-        """By the list's own rule (queries.tables.TableSpec.overdue), for the rows read."""
+        """By the list's own rule (its hidden `overdue` column), for the rows read."""
         values = self._cache.get(row_id)
-        if self.spec.overdue is None or values is None:
+        if values is None or self._overdue_at is None:
             return False
-        row = dict(zip(self.spec.column_keys(), values, strict=True))
-        return self.spec.overdue(row, utcnow())
+        return bool(values[self._overdue_at])
 
     def _overdue_mark(self, row_id: str, column: int, role: int) -> Any:
         """Overdue rows in red, with a warning icon on their first cell: not colour alone."""
         if not self.is_overdue(row_id):
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
-            return OVERDUE
+            return OVERDUE_COLOUR
         if column == 0:
             return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         return None

@@ -125,7 +125,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+92"/>
         <source>Earlier</source>
         <translation type="unfinished"></translation>
     </message>
@@ -335,13 +335,13 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+130"/>
-        <location line="+42"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+128"/>
+        <location line="+51"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-41"/>
+        <location line="-50"/>
         <source>Short name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -352,18 +352,18 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+43"/>
+        <location line="+52"/>
         <source>Phone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-42"/>
-        <location line="+43"/>
+        <location line="-51"/>
+        <location line="+52"/>
         <source>Email</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-42"/>
+        <location line="-51"/>
         <source>Industry</source>
         <translation type="unfinished"></translation>
     </message>
@@ -374,12 +374,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+57"/>
+        <location line="+66"/>
         <source>Owner</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-48"/>
+        <location line="-57"/>
         <source>Last follow-up</source>
         <translation type="unfinished"></translation>
     </message>
@@ -404,14 +404,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+23"/>
         <location line="+14"/>
-        <location line="+14"/>
-        <location line="+25"/>
+        <location line="+30"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-38"/>
+        <location line="-43"/>
         <source>Job title</source>
         <translation type="unfinished"></translation>
     </message>
@@ -422,12 +422,12 @@
     </message>
     <message>
         <location line="+11"/>
-        <location line="+22"/>
+        <location line="+27"/>
         <source>Title</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-20"/>
+        <location line="-25"/>
         <source>Stage</source>
         <translation type="unfinished"></translation>
     </message>
@@ -447,7 +447,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+21"/>
         <source>Due</source>
         <translation type="unfinished"></translation>
     </message>
@@ -467,7 +467,8 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/table_model.py" line="+292"/>
+        <location line="-115"/>
+        <location filename="../../crm_desktop/views/table_model.py" line="+293"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1260,7 +1261,7 @@
 <context>
     <name>GradeFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="+32"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="+33"/>
         <source>Grade</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1458,7 +1459,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+244"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+245"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1535,17 +1536,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+258"/>
+        <location line="+259"/>
         <source>Work log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-257"/>
+        <location line="-258"/>
         <source>Team activity</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+180"/>
+        <location line="+181"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1863,6 +1864,14 @@
     </message>
 </context>
 <context>
+    <name>OverdueFilter</name>
+    <message>
+        <location filename="../../crm_desktop/views/list_filters.py" line="+50"/>
+        <source>Overdue only</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Ownership</name>
     <message>
         <location filename="../../crm_desktop/sync/ownership.py" line="+37"/>
@@ -2026,7 +2035,7 @@
 <context>
     <name>PoolDueFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="+18"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="-32"/>
         <source>Returns to the pool</source>
         <translation type="unfinished"></translation>
     </message>

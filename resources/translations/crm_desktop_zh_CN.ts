@@ -124,7 +124,7 @@
         <translation>{year}年{month}</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+92"/>
         <source>Earlier</source>
         <translation>更早</translation>
     </message>
@@ -333,13 +333,13 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+130"/>
-        <location line="+42"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+128"/>
+        <location line="+51"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location line="-41"/>
+        <location line="-50"/>
         <source>Short name</source>
         <translation>简称</translation>
     </message>
@@ -350,18 +350,18 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+43"/>
+        <location line="+52"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location line="-42"/>
-        <location line="+43"/>
+        <location line="-51"/>
+        <location line="+52"/>
         <source>Email</source>
         <translation>邮箱</translation>
     </message>
     <message>
-        <location line="-42"/>
+        <location line="-51"/>
         <source>Industry</source>
         <translation>行业</translation>
     </message>
@@ -372,12 +372,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+57"/>
+        <location line="+66"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location line="-48"/>
+        <location line="-57"/>
         <source>Last follow-up</source>
         <translation>最近跟进</translation>
     </message>
@@ -402,14 +402,14 @@
         <translation>录入人</translation>
     </message>
     <message>
+        <location line="+23"/>
         <location line="+14"/>
-        <location line="+14"/>
-        <location line="+25"/>
+        <location line="+30"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location line="-38"/>
+        <location line="-43"/>
         <source>Job title</source>
         <translation>职务</translation>
     </message>
@@ -420,12 +420,12 @@
     </message>
     <message>
         <location line="+11"/>
-        <location line="+22"/>
+        <location line="+27"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location line="-20"/>
+        <location line="-25"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
@@ -445,7 +445,7 @@
         <translation>成交概率(%)</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+21"/>
         <source>Due</source>
         <translation>截止时间</translation>
     </message>
@@ -465,7 +465,8 @@
         <translation>执行人</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/table_model.py" line="+292"/>
+        <location line="-115"/>
+        <location filename="../../crm_desktop/views/table_model.py" line="+293"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
@@ -1258,7 +1259,7 @@
 <context>
     <name>GradeFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="+32"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="+33"/>
         <source>Grade</source>
         <translation>等级</translation>
     </message>
@@ -1453,7 +1454,7 @@
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+244"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+245"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
@@ -1530,17 +1531,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+258"/>
+        <location line="+259"/>
         <source>Work log</source>
         <translation>工作日志</translation>
     </message>
     <message>
-        <location line="-257"/>
+        <location line="-258"/>
         <source>Team activity</source>
         <translation>团队动态</translation>
     </message>
     <message>
-        <location line="+180"/>
+        <location line="+181"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -1852,6 +1853,14 @@
     </message>
 </context>
 <context>
+    <name>OverdueFilter</name>
+    <message>
+        <location filename="../../crm_desktop/views/list_filters.py" line="+50"/>
+        <source>Overdue only</source>
+        <translation>只看逾期</translation>
+    </message>
+</context>
+<context>
     <name>Ownership</name>
     <message>
         <location filename="../../crm_desktop/sync/ownership.py" line="+37"/>
@@ -2015,7 +2024,7 @@
 <context>
     <name>PoolDueFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="+18"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="-32"/>
         <source>Returns to the pool</source>
         <translation>退回公海</translation>
     </message>

@@ -283,3 +283,29 @@ def test_a_customer_opens_inside_the_window_and_back_and_forward_walk_the_pages(
         assert not window.forward_action.isEnabled()
         window.back_action.trigger()
         assert window.pages.currentWidget() is window.today
+
+
+def test_overdue_only_in_every_list(qtbot: QtBot, profile_dir: Path) -> None:
+    from crm_desktop.views.list_filters import OverdueFilter
+    from tests.views.helpers import rows_loaded
+
+    made = a_rep_with_a_day(profile_dir)
+    profile = open_profile(profile_dir)
+    contact = profile.writer().create("contacts", {"customer_id": made["quiet"], "name": "Li"})
+    profile.close()
+    for window in shown_window(qtbot, profile_dir):
+        window.findChild(OverdueFilter, "overdueFilter").setChecked(True)
+        for entity, expected in (
+            ("tasks", {made["overdue"], made["theirs"]}),
+            ("customers", {made["acme"]}),
+            ("contacts", {contact.primary_id}),  # a contact is never overdue: all stay
+        ):
+            window.go(entity)
+            model = window.models[entity]
+            wait_idle(qtbot, window)
+            rows_loaded(qtbot, window, model)
+            assert {model.row_id(row) for row in range(model.rowCount())} == expected
+        window.findChild(OverdueFilter, "overdueFilter").setChecked(False)
+        window.go("tasks")
+        wait_idle(qtbot, window)
+        assert window.models["tasks"].rowCount() == 5

@@ -214,15 +214,12 @@ class CalendarView(Page):
             button.clicked.connect(partial(self.set_mode, mode))
             self._mode_group.addButton(button)
             self.mode_buttons[mode] = button
-        self.previous_button = QPushButton(self.tr("Previous"))
-        self.previous_button.setObjectName("calendarPrevious")
-        self.previous_button.clicked.connect(partial(self.step, -1))
-        self.today_button = QPushButton(self.tr("Today"))
-        self.today_button.setObjectName("calendarToday")
-        self.today_button.clicked.connect(self.go_today)
-        self.next_button = QPushButton(self.tr("Next"))
-        self.next_button.setObjectName("calendarNext")
-        self.next_button.clicked.connect(partial(self.step, 1))
+        self.previous_button, self.today_button, self.next_button = self._stepper(
+            "calendar",
+            (self.tr("Previous"), self.tr("Today"), self.tr("Next")),
+            self.step,
+            self.go_today,
+        )
         self.period = QLabel()
         self.period.setObjectName("calendarPeriod")
         font = self.period.font()

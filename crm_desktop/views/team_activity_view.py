@@ -72,15 +72,12 @@ class TeamActivityView(Page):
             group.addButton(button)
             self.mode_buttons[mode] = button
         self.mode_buttons[DAY].setChecked(True)
-        self.previous_button = QPushButton(self.tr("‹ Previous"))
-        self.previous_button.setObjectName("activityPrevious")
-        self.previous_button.clicked.connect(partial(self.step, -1))
-        self.today_button = QPushButton(self.tr("Today"))
-        self.today_button.setObjectName("activityToday")
-        self.today_button.clicked.connect(self.go_today)
-        self.next_button = QPushButton(self.tr("Next ›"))
-        self.next_button.setObjectName("activityNext")
-        self.next_button.clicked.connect(partial(self.step, 1))
+        self.previous_button, self.today_button, self.next_button = self._stepper(
+            "activity",
+            (self.tr("‹ Previous"), self.tr("Today"), self.tr("Next ›")),
+            self.step,
+            self.go_today,
+        )
         self.period = QLabel()
         self.period.setObjectName("activityPeriod")
         font = self.period.font()

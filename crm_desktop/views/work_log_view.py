@@ -86,15 +86,12 @@ class WorkLogView(Page):
         self._shown_day: date | None = None
         self._generation = 0
 
-        self.previous_button = QPushButton(self.tr("‹ Previous day"))
-        self.previous_button.setObjectName("workLogPrevious")
-        self.previous_button.clicked.connect(partial(self.step, -1))
-        self.today_button = QPushButton(self.tr("Today"))
-        self.today_button.setObjectName("workLogToday")
-        self.today_button.clicked.connect(lambda: self.set_day(datetime.now().date()))
-        self.next_button = QPushButton(self.tr("Next day ›"))
-        self.next_button.setObjectName("workLogNext")
-        self.next_button.clicked.connect(partial(self.step, 1))
+        self.previous_button, self.today_button, self.next_button = self._stepper(
+            "workLog",
+            (self.tr("‹ Previous day"), self.tr("Today"), self.tr("Next day ›")),
+            self.step,
+            lambda: self.set_day(datetime.now().date()),
+        )
         self.day_edit = QDateEdit()
         self.day_edit.setObjectName("workLogDay")
         self.day_edit.setAccessibleName(self.tr("Day of the log"))

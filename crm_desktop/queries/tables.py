@@ -114,6 +114,12 @@ def overdue_column(condition: ColumnElement[bool]) -> Column:
     )
 
 
+def customer_grade(customer: Any) -> Column:
+    """The grade of a row's customer, under the key the customers list uses for its own: the
+    grade filter then applies to every list that hangs off customers."""
+    return Column("grade", T("Columns", "Customer grade"), customer.grade, Kind.CHOICE, False)
+
+
 Owner = aliased(User, name="owner")
 Maker = aliased(User, name="maker")
 Assignee = aliased(User, name="assignee")
@@ -182,6 +188,7 @@ CONTACTS = TableSpec(
         Column("mobile", T("Columns", "Mobile"), Contact.mobile, Kind.PHONE),
         Column("phone", T("Columns", "Phone"), Contact.phone, Kind.PHONE),
         Column("email", T("Columns", "Email"), Contact.email),
+        customer_grade(ContactCustomer),
     ),
     joins=((ContactCustomer, ContactCustomer.id == Contact.customer_id),),
 )
@@ -199,6 +206,7 @@ OPPORTUNITIES = TableSpec(
         ),
         Column("probability", T("Columns", "Probability %"), Opportunity.probability, Kind.INTEGER),
         Column("owner", T("Columns", "Owner"), Owner.name, via=Opportunity.owner_id),
+        customer_grade(OpportunityCustomer),
         overdue_column(
             and_(
                 Opportunity.expected_close < func.date("now"),
@@ -223,6 +231,7 @@ TASKS = TableSpec(
         Column("done", T("Columns", "Done"), Task.done, Kind.BOOL),
         Column("customer", T("Columns", "Customer"), TaskCustomer.name),
         Column("assignee", T("Columns", "Assigned to"), Assignee.name, via=Task.assignee_id),
+        customer_grade(TaskCustomer),
         overdue_column(and_(Task.done.is_(False), Task.due_at < NOW)),
     ),
     joins=(

@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -168,6 +168,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_shown)
         self.today.count_changed.connect(partial(self.navigation.set_count, TODAY))
         self.search.searched.connect(self._searched)
+        self.search.installEventFilter(self)
         self.reminder_banner = ReminderBanner()
         self.reminders = Reminders(self.today, self.reminder_banner, self)
         self.reminders.show_today.connect(self._show_today)
@@ -277,6 +278,30 @@ class MainWindow(QMainWindow):
         # A list chosen by other means (a test, a link) shows itself and its sidebar entry.
         if self.pages.currentWidget() is self.tabs or self.navigation.key() not in PAGES:
             self.go(self.tabs.current_entity())
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:  # Qt override
+        # Tab or Down from the search box goes to its results.
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Down)
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+        ):
+            self.focus_results()
+            return True
+        return super().eventFilter(watched, event)
+
+    def focus_results(self) -> None:
+        """The keyboard to the list on show, on its first row unless one is chosen."""
+        if self.pages.currentWidget() is self.today:
+            self.today.list.setFocus()
+            return
+        if self.pages.currentWidget() is not self.tabs:
+            self.go(self.tabs.current_entity())
+        view = self.views[self.tabs.current_entity()]
+        view.setFocus()
+        if not view.currentIndex().isValid() and view.model().rowCount() > 0:
+            view.setCurrentIndex(view.model().index(0, 0))
 
     def log_call(self) -> None:
         """Log a call about what is selected: a line of Today or a row of a list."""

@@ -70,22 +70,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Previous</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+0"/>
         <source>Today</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+0"/>
         <source>Next</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Whose calendar</source>
         <translation type="unfinished"></translation>
     </message>
@@ -335,7 +335,7 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+128"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+134"/>
         <location line="+51"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
@@ -374,12 +374,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+66"/>
+        <location line="+67"/>
         <source>Owner</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-57"/>
+        <location line="-58"/>
         <source>Last follow-up</source>
         <translation type="unfinished"></translation>
     </message>
@@ -394,7 +394,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="-24"/>
+        <source>Customer grade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+40"/>
         <source>Created</source>
         <translation type="unfinished"></translation>
     </message>
@@ -405,13 +410,13 @@
     </message>
     <message>
         <location line="+23"/>
-        <location line="+14"/>
-        <location line="+30"/>
+        <location line="+15"/>
+        <location line="+31"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-43"/>
+        <location line="-45"/>
         <source>Job title</source>
         <translation type="unfinished"></translation>
     </message>
@@ -421,13 +426,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
-        <location line="+27"/>
+        <location line="+12"/>
+        <location line="+28"/>
         <source>Title</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-26"/>
         <source>Stage</source>
         <translation type="unfinished"></translation>
     </message>
@@ -447,7 +452,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>Due</source>
         <translation type="unfinished"></translation>
     </message>
@@ -467,7 +472,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-115"/>
+        <location line="-123"/>
         <location filename="../../crm_desktop/views/table_model.py" line="+293"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
@@ -1459,7 +1464,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+245"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+270"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1515,7 +1520,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-192"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-217"/>
         <source>Back</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1536,17 +1541,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+259"/>
+        <location line="+284"/>
         <source>Work log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-258"/>
+        <location line="-283"/>
         <source>Team activity</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+181"/>
+        <location line="+206"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2441,22 +2446,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>‹ Previous</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+0"/>
         <source>Today</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+0"/>
         <source>Next ›</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>Team activity</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2887,22 +2892,22 @@ A backup copy is made first. On a large database this can take a minute; please 
 <context>
     <name>WorkLogView</name>
     <message>
-        <location filename="../../crm_desktop/views/work_log_view.py" line="+89"/>
+        <location filename="../../crm_desktop/views/work_log_view.py" line="+91"/>
         <source>‹ Previous day</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+0"/>
         <source>Today</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+0"/>
         <source>Next day ›</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Day of the log</source>
         <translation type="unfinished"></translation>
     </message>

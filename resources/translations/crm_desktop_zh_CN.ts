@@ -69,22 +69,22 @@
         <translation>月</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Previous</source>
         <translation>上一个</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+0"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+0"/>
         <source>Next</source>
         <translation>下一个</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Whose calendar</source>
         <translation>谁的日程</translation>
     </message>
@@ -333,7 +333,7 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+128"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+134"/>
         <location line="+51"/>
         <source>Name</source>
         <translation>名称</translation>
@@ -372,12 +372,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+66"/>
+        <location line="+67"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location line="-57"/>
+        <location line="-58"/>
         <source>Last follow-up</source>
         <translation>最近跟进</translation>
     </message>
@@ -392,7 +392,12 @@
         <translation>退回公海</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="-24"/>
+        <source>Customer grade</source>
+        <translation>客户等级</translation>
+    </message>
+    <message>
+        <location line="+40"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
@@ -403,13 +408,13 @@
     </message>
     <message>
         <location line="+23"/>
-        <location line="+14"/>
-        <location line="+30"/>
+        <location line="+15"/>
+        <location line="+31"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location line="-43"/>
+        <location line="-45"/>
         <source>Job title</source>
         <translation>职务</translation>
     </message>
@@ -419,13 +424,13 @@
         <translation>手机</translation>
     </message>
     <message>
-        <location line="+11"/>
-        <location line="+27"/>
+        <location line="+12"/>
+        <location line="+28"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-26"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
@@ -445,7 +450,7 @@
         <translation>成交概率(%)</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>Due</source>
         <translation>截止时间</translation>
     </message>
@@ -465,7 +470,7 @@
         <translation>执行人</translation>
     </message>
     <message>
-        <location line="-115"/>
+        <location line="-123"/>
         <location filename="../../crm_desktop/views/table_model.py" line="+293"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
@@ -1454,7 +1459,7 @@
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+245"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+270"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
@@ -1510,7 +1515,7 @@
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-192"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-217"/>
         <source>Back</source>
         <translation>后退</translation>
     </message>
@@ -1531,17 +1536,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+259"/>
+        <location line="+284"/>
         <source>Work log</source>
         <translation>工作日志</translation>
     </message>
     <message>
-        <location line="-258"/>
+        <location line="-283"/>
         <source>Team activity</source>
         <translation>团队动态</translation>
     </message>
     <message>
-        <location line="+181"/>
+        <location line="+206"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -2428,22 +2433,22 @@
         <translation>周</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>‹ Previous</source>
         <translation>‹ 上一个</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+0"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+0"/>
         <source>Next ›</source>
         <translation>下一个 ›</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>Team activity</source>
         <translation>团队动态</translation>
     </message>
@@ -2872,22 +2877,22 @@ A backup copy is made first. On a large database this can take a minute; please 
 <context>
     <name>WorkLogView</name>
     <message>
-        <location filename="../../crm_desktop/views/work_log_view.py" line="+89"/>
+        <location filename="../../crm_desktop/views/work_log_view.py" line="+91"/>
         <source>‹ Previous day</source>
         <translation>‹ 前一天</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+0"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+0"/>
         <source>Next day ›</source>
         <translation>后一天 ›</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Day of the log</source>
         <translation>日志日期</translation>
     </message>

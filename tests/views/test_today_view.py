@@ -309,3 +309,51 @@ def test_overdue_only_in_every_list(qtbot: QtBot, profile_dir: Path) -> None:
         window.go("tasks")
         wait_idle(qtbot, window)
         assert window.models["tasks"].rowCount() == 5
+
+
+def test_tab_from_the_search_box_reaches_the_results(qtbot: QtBot, profile_dir: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    from tests.views.helpers import rows_loaded
+
+    made = a_rep_with_a_day(profile_dir)
+    for window in shown_window(qtbot, profile_dir):
+        window.activateWindow()
+        window.search.setFocus()
+        qtbot.keyClicks(window.search, "Acme")
+        window.search.searched.emit("Acme")  # without waiting for the typing pause
+        model, view = window.models["customers"], window.views["customers"]
+        wait_idle(qtbot, window)
+        rows_loaded(qtbot, window, model)
+        qtbot.keyClick(window.search, Qt.Key.Key_Tab)
+        assert view.hasFocus() or window.focusWidget() is view
+        assert model.row_id(view.currentIndex().row()) == made["acme"]
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+        assert window.pages.currentWidget().objectName() == "customerPage"
+
+
+def test_the_grade_filter_applies_to_every_list_by_its_customer(
+    qtbot: QtBot, profile_dir: Path
+) -> None:
+    from crm_desktop.views.list_filters import GradeFilter
+    from tests.views.helpers import rows_loaded
+
+    made = a_rep_with_a_day(profile_dir)
+    profile = open_profile(profile_dir)
+    profile.writer().update("customers", made["acme"], {"grade": "A"})
+    contact = profile.writer().create("contacts", {"customer_id": made["acme"], "name": "Li"})
+    profile.writer().create("contacts", {"customer_id": made["quiet"], "name": "Wang"})
+    profile.close()
+    for window in shown_window(qtbot, profile_dir):
+        grade = window.findChild(GradeFilter, "gradeFilter")
+        grade.setCurrentIndex(grade.findData("A"))
+        for entity, expected in (
+            ("customers", {made["acme"]}),
+            ("tasks", {made["overdue"]}),
+            ("contacts", {contact.primary_id}),
+        ):
+            window.go(entity)
+            wait_idle(qtbot, window)
+            model = window.models[entity]
+            rows_loaded(qtbot, window, model)
+            assert {model.row_id(row) for row in range(model.rowCount())} == expected

@@ -355,12 +355,17 @@ class MainWindow(QMainWindow):
         for action in self.records.toolbar_actions():
             toolbar.addAction(action)
         toolbar.addSeparator()
-        toolbar.addWidget(self.scope)
-        toolbar.addWidget(self.grade_filter)
-        toolbar.addWidget(self.pool_due_filter)
-        toolbar.addWidget(self.overdue_filter)
         toolbar.addWidget(self.search)
         self.addAction(self.search.find_action)
+        # The filters on a line of their own: on one line with the actions, a narrow window
+        # would push actions out of sight into the toolbar's overflow menu.
+        self.addToolBarBreak()
+        filters = QToolBar(self.tr("Filters"))
+        filters.setObjectName("filterToolbar")
+        filters.setMovable(False)
+        self.addToolBar(filters)
+        for chooser in (self.scope, self.grade_filter, self.pool_due_filter, self.overdue_filter):
+            filters.addWidget(chooser)
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&File"))

@@ -1541,17 +1541,22 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+284"/>
+        <location line="+289"/>
         <source>Work log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-283"/>
+        <location line="-288"/>
         <source>Team activity</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+206"/>
+        <location line="+203"/>
+        <source>Filters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1536,17 +1536,22 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+284"/>
+        <location line="+289"/>
         <source>Work log</source>
         <translation>工作日志</translation>
     </message>
     <message>
-        <location line="-283"/>
+        <location line="-288"/>
         <source>Team activity</source>
         <translation>团队动态</translation>
     </message>
     <message>
-        <location line="+206"/>
+        <location line="+203"/>
+        <source>Filters</source>
+        <translation>筛选</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import QMessageBox, QToolBar
+from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar
 from pytestqt.qtbot import QtBot
 
 from crm_desktop.app import build_main_window
@@ -122,6 +122,9 @@ def select_customers(qtbot: QtBot, window: MainWindow, customers: list[str]) -> 
 
 
 def toolbar_click(window: MainWindow, action_name: str) -> None:
+    # Wide enough that no action sits in the toolbar's overflow menu, as on a real screen.
+    window.resize(max(window.width(), 1400), window.height())
+    QApplication.processEvents()
     toolbar = window.findChild(QToolBar, "mainToolbar")
     (action,) = [a for a in toolbar.actions() if a.objectName() == action_name]
     button = toolbar.widgetForAction(action)

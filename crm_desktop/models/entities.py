@@ -374,16 +374,22 @@ ENTERS_FOR_KEY = "enters_for"
 SCOPE_KEY = "sync_scope"
 
 
+def _ids(listed: str) -> tuple[str, ...]:
+    """The ids of a PostgreSQL array as text ("{id,id}")."""
+    return tuple(i for i in listed.strip().strip("{}").split(",") if i)
+
+
 @dataclass(frozen=True)
 class Scope:
     role: str | None
     owners: tuple[str, ...]
+    log_authors: tuple[str, ...] = ()  # empty too on a profile last synced before work logs
 
     @classmethod
     def parse(cls, stored: str | None) -> Scope:
         role, _, rest = (stored or "").partition(" ")
-        owners = rest.split(" ", 1)[0]
-        return cls(role or None, tuple(o for o in owners.strip("{}").split(",") if o))
+        owners, _, authors = rest.partition(" ")
+        return cls(role or None, _ids(owners), _ids(authors))
 
     @property
     def enters_for(self) -> tuple[str, ...]:

@@ -298,19 +298,13 @@ def team_of(session: Session, user_id: str, logs: bool = False) -> Team:
     are all active users the device knows. Anyone else leads nobody but himself.
     """
     stored = session.get(LocalSetting, SCOPE_KEY)
-    text = stored.value if stored else None
-    scope = Scope.parse(text)
+    scope = Scope.parse(stored.value if stored else None)
     if scope.role == "admin":
         ids = list(
             session.scalars(select(User.id).where(User.deleted_at.is_(None), User.active.is_(True)))
         )
     elif scope.role == "manager":
-        ids = list(scope.team)
-        if logs:
-            # "manager {owners} {log authors}": Scope.parse reads the first two parts only.
-            parts = (text or "").split(" ")
-            if len(parts) > 2 and parts[2].strip("{}"):
-                ids = [i for i in parts[2].strip("{}").split(",") if i]
+        ids = list(scope.log_authors if logs and scope.log_authors else scope.team)
     else:
         ids = []
     names = _names(session, [user_id, *ids])

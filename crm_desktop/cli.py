@@ -32,6 +32,7 @@ COMMANDS = {
     "sync": "sync_",
     "conflicts": "conflicts",
     "today": "today",
+    "renewals": "renewals",
     "claim": "ownership",
     "release": "ownership",
     "assign": "ownership",

@@ -23,8 +23,9 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
     parser = subparsers.add_parser(
         name,
         help="fill the profile with sample customers (local only, never synced)",
-        description="Add realistic sample customers, contacts, deals, tasks and follow-ups. "
-        "Demo data writes no outbox entries, so it never reaches a server.",
+        description="Add realistic sample customers, contacts, deals, tasks and follow-ups, "
+        "and for about a fifth of the customers contracts with their payment plans and "
+        "payments. Demo data writes no outbox entries, so it never reaches a server.",
     )
     parser.add_argument(
         "--customers", type=_positive, required=True, metavar="N", help="customers to add"

@@ -19,7 +19,8 @@ PROGRESS = QT_TRANSLATE_NOOP("Transfer", "Exporting {entity} records: {done} of 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         name,
-        help="write customers, contacts, opportunities, tasks or follow-ups to a file",
+        help="write customers, contacts, products, opportunities, tasks, follow-ups, "
+        "contracts, their instalments or payments to a file",
         description="Export live records as UTF-8 CSV (with a BOM, for Excel) or .xlsx. "
         "The first column is the id, so the file can be edited and imported with --update.",
     )

@@ -3,6 +3,7 @@
     crm-desktop server init --dsn DSN
     crm-desktop server add-user NAME --role admin|manager|rep|clerk [--manager NAME]
                                 [--name "Display Name"] [--office OFFICE] --dsn DSN
+    crm-desktop server add-finance-user NAME --dsn DSN   (reads the erp_ views, nothing else)
     crm-desktop server add-office NAME [--parent OFFICE] [--live] --dsn DSN
     crm-desktop server office NAME [--live | --not-live] [--parent OFFICE] --dsn DSN
     crm-desktop server offices --dsn DSN                  (the tree, live or not, users)
@@ -11,7 +12,8 @@
     crm-desktop server deactivate-user NAME --dsn DSN     (activate-user NAME undoes it)
     crm-desktop server rules [--dsn DSN]                  (the public pool's rules)
     crm-desktop server rules set KEY VALUE [--dsn DSN]
-    crm-desktop server apply-rules [--dsn DSN]            (return due customers to the pool)
+    crm-desktop server apply-rules [--dry-run] [--dsn DSN]
+                                   (grade customers, return due ones to the pool)
     crm-desktop server handover --from NAME --to NAME [--dry-run] [--dsn DSN]
     crm-desktop server assign-clerk CLERK --rep REP --until YYYY-MM-DD [--dsn DSN]
     crm-desktop server unassign-clerk CLERK --rep REP [--dsn DSN]
@@ -33,6 +35,8 @@ from crm_desktop.models.choices import Role
 from crm_desktop.sync.server.admin import (
     RULE_HELP,
     OfficeTree,
+    RulesRun,
+    add_finance_user,
     add_office,
     add_user,
     apply_rules,
@@ -51,6 +55,7 @@ from crm_desktop.sync.server.admin import (
     unassign_clerk,
 )
 from crm_desktop.sync.server.errors import ServerAdminError
+from crm_desktop.sync.server.grades import NO_GRADE
 from crm_desktop.sync.server.schema import init_server
 
 DSN_HELP = (
@@ -95,6 +100,15 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
         "--office", metavar="OFFICE", help="the office he works in (default: the head office)"
     )
     user.add_argument("--dsn", default="", help=DSN_HELP)
+    finance = actions.add_parser(
+        "add-finance-user",
+        help="add a read-only login for a finance or ERP system",
+        description="Create a login role that reads the views erp_customers, erp_contracts "
+        "and erp_payments and nothing else (it is not a CRM user). The password is read from "
+        "standard input when it is not a terminal, otherwise asked twice.",
+    )
+    finance.add_argument("login", metavar="NAME", help="login name (lower case)")
+    finance.add_argument("--dsn", default="", help=DSN_HELP)
     _add_office_parsers(actions)
 
     trim = actions.add_parser(
@@ -116,10 +130,16 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
 
     apply = actions.add_parser(
         "apply-rules",
-        help="return customers nobody followed up in time to the public pool",
-        description="Return to the public pool every customer whose time without a follow-up "
-        "has run out, by the rules (`server rules`). Devices do the same for their own "
-        "customers at each sync; run this as a daily scheduled job for the rest.",
+        help="grade customers by value and return those nobody followed up to the pool",
+        description="Grade every customer A, B or C by what it paid in the last 12 months "
+        "(a grade fixed by a manager stays), then return to the public pool every customer "
+        "whose time without a follow-up has run out, by the rules (`server rules`) and its "
+        "new grade. Devices return their own customers at each sync; run this as a daily "
+        "scheduled job, as an administrator. --dry-run changes nothing and says what it "
+        "would do.",
+    )
+    apply.add_argument(
+        "--dry-run", action="store_true", help="say what would change, change nothing"
     )
     apply.add_argument("--dsn", default="", help=DSN_HELP)
 
@@ -298,9 +318,10 @@ def run(args: argparse.Namespace) -> int:
                 print(f"Handed {what} from “{args.leaver}” to “{args.receiver}”.")
             return 0
         if args.server_action == "apply-rules":
-            count = apply_rules(args.dsn)
-            print(f"Returned {count} customer(s) to the public pool.")
+            print_rules_run(apply_rules(args.dsn, dry_run=args.dry_run), args.dry_run)
             return 0
+        if args.server_action == "add-finance-user":
+            return run_add_finance_user(args.login, args.dsn)
         if args.server_action == "init":
             return run_init(args.dsn)
         if args.server_action == "trim-log":
@@ -319,6 +340,26 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(str(error)) from None
 
 
+def print_rules_run(run: RulesRun, dry_run: bool) -> None:
+    """How many customers changed grade (to which), and how many returned to the pool; a dry
+    run also lists each customer whose grade would change."""
+    to = ", ".join(f"to {grade}: {count}" for grade, count in sorted(run.graded.items()))
+    if dry_run:
+        if run.changes:
+            print(f"Would change the grade of {len(run.changes)} customer(s) ({to}):")
+            for change in run.changes:
+                print(f"  {change.name}: {change.old or NO_GRADE} → {change.new}")
+        else:
+            print("No customer would change grade.")
+        print(f"Would return {run.returned} customer(s) to the public pool.")
+        return
+    if run.regraded:
+        print(f"Changed the grade of {run.regraded} customer(s) ({to}).")
+    else:
+        print("No customer changed grade.")
+    print(f"Returned {run.returned} customer(s) to the public pool.")
+
+
 def _day(typed: str) -> date:
     try:
         return date.fromisoformat(typed.strip())
@@ -333,7 +374,7 @@ def run_rules(args: argparse.Namespace) -> int:
         return 0
     for rule in read_rules(args.dsn):
         changed = f"{rule.updated_by}, {rule.updated_at:%Y-%m-%d %H:%M}"
-        print(f"{rule.key:<20} {_shown(rule.value):>7}  {RULE_HELP[rule.key]} ({changed})")
+        print(f"{rule.key:<26} {_shown(rule.value):>7}  {RULE_HELP[rule.key]} ({changed})")
     return 0
 
 
@@ -369,6 +410,14 @@ def run_add_user(
     add_user(dsn, login, role, password, manager=manager, name=name, office=office)
     where = f" in “{office.strip()}”" if office else ""
     print(f"Added {role} “{login}”{where}.")
+    return 0
+
+
+def run_add_finance_user(login: str, dsn: str, stdin: TextIO | None = None) -> int:
+    check_login(login)  # before asking for a password typed for nothing
+    password = read_password(login, stdin or sys.stdin)
+    add_finance_user(dsn, login, password)
+    print(f"Added finance login “{login}”: it reads erp_customers, erp_contracts and erp_payments.")
     return 0
 
 

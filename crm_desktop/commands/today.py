@@ -16,6 +16,7 @@ PARTS = (
     ("tasks", "Tasks due"),
     ("next_steps", "Next steps due"),
     ("returning", "Returning to the public pool"),
+    ("renewals", "Contracts to renew"),
 )
 
 
@@ -64,9 +65,16 @@ def _print(found: Today) -> None:
             continue
         print(f"{title} ({part.total}):")
         for line in part.lines:
-            when = local_datetime(line.when).strftime("%Y-%m-%d %H:%M") if line.when else ""
+            if line.kind == "renewal" and line.when:
+                when = line.when.strftime("%Y-%m-%d")  # the day the contract ends
+            else:
+                when = local_datetime(line.when).strftime("%Y-%m-%d %H:%M") if line.when else ""
             late = " (overdue)" if line.overdue else ""
-            about = f" · {line.customer_name}" if line.kind == "task" and line.customer_name else ""
+            about = (
+                f" · {line.customer_name}"
+                if line.kind in ("task", "renewal") and line.customer_name
+                else ""
+            )
             print(f"  {when}{late}  {line.title}{about}  [{line.entity} {line.id}]")
         if part.total > len(part.lines):
             print(f"  … and {part.total - len(part.lines)} more")

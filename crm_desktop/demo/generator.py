@@ -2,9 +2,14 @@
 with bulk Core inserts in one transaction rather than one ORM object (and outbox entry) per row.
 
 Demo data is local sample data and writes NO outbox entries, so it never syncs to a server.
-Derived columns (a customer's `search_text`, `last_followup_at`, `next_followup_at` and each
-identifier's `value_key`) are computed with the same functions the writer uses, so the demo rows
-are indistinguishable from rows typed in by hand.
+Derived columns (a customer's `search_text`, `last_followup_at`, `next_followup_at`, each
+identifier's `value_key`, an opportunity's amount from its quote lines) are computed with the
+same functions the writer uses, so the demo rows are indistinguishable from rows typed in by hand.
+
+About a fifth of the customers have contracts (from their won deal where they have one): sales,
+services, yearly policies and memberships, some renewed term after term, some ended, some ending
+soon; most with a plan of instalments summing to the amount exactly, most instalments paid around
+their due date, some overdue. A few customers paid on account, without a contract.
 """
 
 from __future__ import annotations
@@ -24,19 +29,26 @@ from typing import Any
 from sqlalchemy import Table, insert, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import sqltypes
 
 from crm_desktop.demo import words
 from crm_desktop.models.choices import (
     CLOSED_STAGES,
+    ContractKind,
+    ContractStatus,
     CustomerKind,
     FollowUpKind,
     Grade,
     IdentifierKind,
+    PaymentMethod,
     Priority,
+    RenewalStatus,
     Role,
     Stage,
 )
+from crm_desktop.models.contracts import add_months, next_term
 from crm_desktop.models.entities import CUSTOMER_CHILDREN, ENTITIES, Product, User
+from crm_desktop.models.money import line_total_cents
 from crm_desktop.models.search_keys import identifier_key, search_key, search_text_of
 from crm_desktop.profile import Profile
 from crm_desktop.storage import search_index
@@ -73,6 +85,68 @@ STAGE_PROBABILITY = {
 }
 STAGES = tuple(Stage)
 
+# Quote lines: most at the list price, some at a whole percentage off, a few at a price agreed
+# apart (the rep typed another unit price).
+DISCOUNTED_LINES = 0.3
+DISCOUNTS = (5, 5, 10, 10, 10, 15, 20, 25)
+AGREED_PRICE_LINES = 0.1
+
+# Contracts: of the customers with a deal won in the last CONTRACT_DAYS, this share signed one
+# for it; of the rest, this share has one anyway (an old customer, a policy bought over the
+# phone). Together about a fifth of all customers.
+WON_CONTRACT_SHARE = 0.85
+OTHER_CONTRACT_SHARE = 0.16
+# Every payment falls in the last two years: the first term of a contract starts no earlier.
+CONTRACT_DAYS = 700
+CONTRACT_KINDS = tuple(ContractKind)
+CONTRACT_KIND_WEIGHTS = (30, 25, 25, 15, 5)  # sale, service, policy, membership, other
+# A deal won becomes a sale or a service contract.
+WON_KINDS = (ContractKind.SALE, ContractKind.SALE, ContractKind.SERVICE)
+TERM_MONTHS = {
+    ContractKind.SALE: (6, 12),
+    ContractKind.SERVICE: (12, 12, 24),
+    ContractKind.POLICY: (12,),  # a policy runs a year, then is renewed or lapses
+    ContractKind.MEMBERSHIP: (12,),
+    ContractKind.OTHER: (6, 12, 24),
+}
+# Yuan, from-to, of a contract not made from a deal.
+AMOUNT_YUAN = {
+    ContractKind.SALE: (5_000, 200_000),
+    ContractKind.SERVICE: (6_000, 60_000),
+    ContractKind.POLICY: (800, 20_000),
+    ContractKind.MEMBERSHIP: (500, 5_000),
+    ContractKind.OTHER: (1_000, 20_000),
+}
+RENEWS = {  # the chance an ended term is followed by another
+    ContractKind.SALE: 0.2,
+    ContractKind.SERVICE: 0.6,
+    ContractKind.POLICY: 0.7,
+    ContractKind.MEMBERSHIP: 0.6,
+    ContractKind.OTHER: 0.3,
+}
+NUMBER_PREFIXES = {
+    ContractKind.SALE: "HT",  # 合同
+    ContractKind.SERVICE: "FW",  # 服务
+    ContractKind.POLICY: "BD",  # 保单
+    ContractKind.MEMBERSHIP: "HY",  # 会员
+    ContractKind.OTHER: "QT",  # 其他
+}
+RENEWAL_WINDOW_DAYS = 90  # a term ending this soon has a renewal decision under way
+TERMINATED_SHARE = 0.03
+PLANNED_SHARE = 0.75  # contracts with a plan of instalments; the rest fall due whole on signing
+INSTALMENT_COUNTS = (1, 2, 3, 4, 6, 12)
+INSTALMENT_WEIGHTS = (20, 15, 10, 25, 10, 20)
+DEPOSIT_PERCENT = 30
+# How a customer pays: on time, on time until he stops, or always weeks late.
+PAYERS = ("prompt", "stops", "late")
+PAYER_WEIGHTS = (78, 14, 8)
+SPLIT_PAYMENTS = 0.05  # an instalment paid in two transfers
+ON_ACCOUNT_SHARE = 0.02  # customers who paid something without a contract
+METHODS = tuple(PaymentMethod)
+METHOD_WEIGHTS = (55, 8, 7, 15, 10, 3, 2)  # transfer, cash, card, wechat, alipay, cheque, other
+GRADE_FIXED_SHARE = 0.01
+EXTERNAL_REF_SHARE = 0.6  # of customers with a contract: known to the finance system
+
 _ID_CARD_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CARD_CHECK = "10X98765432"
 _CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -104,8 +178,18 @@ class DemoCounts:
         self.rows[table] = self.rows.get(table, 0) + count
 
     def summary(self) -> str:
-        order = ("customers", "contacts", "opportunities", "tasks", "followups", "products")
-        parts = [f"{self.rows.get(name, 0):,} {name}" for name in order]
+        order = (
+            ("customers", "customers"),
+            ("contacts", "contacts"),
+            ("opportunities", "opportunities"),
+            ("tasks", "tasks"),
+            ("followups", "followups"),
+            ("contracts", "contracts"),
+            ("contract_instalments", "instalments"),
+            ("payments", "payments"),
+            ("products", "products"),
+        )
+        parts = [f"{self.rows.get(table, 0):,} {name}" for table, name in order]
         return "Added demo data: " + ", ".join(parts) + "."
 
 
@@ -136,6 +220,7 @@ def make_demo(
         plans = [
             _BatchPlan(
                 seed=f"crm-demo:{seed}:{index}",
+                index=index,
                 customers=min(batch_size, customers - index * batch_size),
                 today=today,
                 owners=owners,
@@ -164,6 +249,7 @@ class _BatchPlan:
     """Everything one batch of customers is made from, small enough to send to a worker."""
 
     seed: str
+    index: int  # the batch's place in the demo: contract numbers and finance keys carry it
     customers: int
     today: date
     owners: list[str]
@@ -175,15 +261,35 @@ Batch = dict[str, list[tuple[Any, ...]]]
 
 def _make_batch(plan: _BatchPlan) -> Batch:
     """One plan's rows per table, as DBAPI parameter tuples in the table's column order."""
-    maker = _RowMaker(_FastRandom(plan.seed), plan.today, plan.owners, plan.products)
+    maker = _RowMaker(
+        _FastRandom(plan.seed), plan.today, plan.owners, plan.products, serial=plan.index
+    )
     for _ in range(plan.customers):
         maker.customer()
     batch: Batch = {}
     for table_name, rows in maker.rows.items():
-        # Inserting in key order keeps SQLite's primary-key index writes local.
-        rows.sort(key=itemgetter("id"))
+        # Inserting in key order keeps SQLite's primary-key index writes local; a contract goes
+        # in after the one it renews (an earlier start), which its foreign key needs.
+        rows.sort(key=_CONTRACT_ORDER if table_name == "contracts" else itemgetter("id"))
         batch[table_name] = [_parameters(table_name, row) for row in rows]
     return batch
+
+
+def _datetime_text(value: datetime) -> str:
+    return value.isoformat(" ", "microseconds")
+
+
+def _date_text(value: date) -> str:
+    return value.isoformat()
+
+
+# The text SQLAlchemy's SQLite DateTime and Date store ("2026-01-05 09:30:00.000000",
+# "2026-01-05"), made by C code instead of its Python formatting: most of a row's conversion.
+# tests/demo checks they agree with SQLAlchemy's for every such column.
+_FAST_PROCESSORS: dict[type, Callable[[Any], Any]] = {
+    sqltypes.DateTime: _datetime_text,
+    sqltypes.Date: _date_text,
+}
 
 
 def _bind_processors(table: Table) -> list[tuple[str, Callable[[Any], Any] | None]]:
@@ -194,14 +300,33 @@ def _bind_processors(table: Table) -> list[tuple[str, Callable[[Any], Any] | Non
     ]
 
 
+def _converter(table: Table) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """A row's parameters in column order, each as SQLAlchemy would convert it."""
+    get = itemgetter(*(column.key for column in table.columns))
+    converted = [
+        (at, _FAST_PROCESSORS.get(type(column.type), process))
+        for at, (column, (_, process)) in enumerate(
+            zip(table.columns, _bind_processors(table), strict=True)
+        )
+        if process is not None
+    ]
+
+    def convert(row: dict[str, Any]) -> tuple[Any, ...]:
+        values = list(get(row))
+        for at, process in converted:
+            value = values[at]
+            if value is not None:
+                values[at] = process(value)
+        return tuple(values)
+
+    return convert
+
+
 def _parameters(table_name: str, row: dict[str, Any]) -> tuple[Any, ...]:
     # SQLAlchemy would apply these same conversions inside session.execute(insert(...), rows),
     # but on the inserting process, where they took three quarters of the insert time; here
     # they run in the workers.
-    return tuple(
-        row[key] if process is None else process(row[key])
-        for key, process in _PROCESSORS[table_name]
-    )
+    return _CONVERTERS[table_name](row)
 
 
 def _made(plans: list[_BatchPlan], workers: int) -> Iterator[Batch]:
@@ -321,13 +446,19 @@ class _RowMaker:
         today: date,
         owners: list[str],
         products: list[tuple[str, int]],
+        serial: int = 0,
     ) -> None:
         self.rng = rng
+        self.today = today
         self.now = datetime.combine(today, time(hour=9))
         self.owners = owners
         self.products = products
         # Parents first: the tables are inserted in this order, and foreign keys are on.
         self.rows: dict[str, list[dict[str, Any]]] = {name: [] for name in _INSERT_ORDER}
+        # Contract numbers and finance keys: unique within the demo, as the server wants them,
+        # by the batch's number and a counter (never more than 10**5 a batch).
+        self.serial = serial
+        self.counter = 0
 
     # -- small random helpers ----------------------------------------------------------------
 
@@ -352,6 +483,17 @@ class _RowMaker:
     def _minutes_ago(self, low_days: float, high_days: float) -> datetime:
         minutes = int(self.rng.uniform(low_days, high_days) * 1440)
         return self.now - timedelta(minutes=minutes)
+
+    def _unique(self) -> str:
+        """A number no other row of this demo has: the batch's, then a counter."""
+        self.counter += 1
+        assert self.counter < 10**5, "a batch makes fewer than 100,000 numbered rows"
+        return f"{self.serial:03d}{self.counter:05d}"
+
+    def _at(self, day: date, not_before: datetime) -> datetime:
+        """A time on `day` in office hours, never before `not_before` nor after now."""
+        at = datetime.combine(day, time(hour=9)) + timedelta(minutes=self.rng.randrange(540))
+        return min(max(at, not_before), self.now)
 
     # -- one customer ------------------------------------------------------------------------
 
@@ -381,7 +523,14 @@ class _RowMaker:
         grade = Grade.A if grade_roll < 0.05 else Grade.B if grade_roll < 0.20 else Grade.C
         identifiers = self._identifiers(customer_id, company, city, created, owner)
         contacts = self._contacts(customer_id, name if not company else None, city, created, owner)
-        self._opportunities(customer_id, name, short_name, contacts, created, owner)
+        won = self._opportunities(customer_id, name, short_name, contacts, created, owner)
+        has_contracts = self._contracts(customer_id, won, created, owner)
+        if self._chance(ON_ACCOUNT_SHARE):
+            self._on_account(customer_id, created, owner)
+        grade_fixed = self._chance(GRADE_FIXED_SHARE)
+        external_ref = (
+            f"KH{self._unique()}" if has_contracts and self._chance(EXTERNAL_REF_SHARE) else None
+        )
         self._tasks(customer_id, name, created, owner)
         last_followup, next_followup = self._followups(customer_id, contacts, created, owner)
         phone2 = self._mobile() if self._chance(0.25) else None
@@ -415,6 +564,9 @@ class _RowMaker:
                 # The server dates ownership and returns (migration 0009): not on it yet.
                 "owned_since": None,
                 "pool_locked": False,
+                "grade_fixed": grade_fixed,
+                "grade_note": rng.choice(words.GRADE_NOTES) if grade_fixed else None,
+                "external_ref": external_ref,
                 "pool_due_at": None,
                 "search_text": search_text,
                 "search_key": search_key(customer_id),
@@ -565,8 +717,11 @@ class _RowMaker:
         contacts: list[dict[str, Any]],
         created: datetime,
         owner: str,
-    ) -> None:
+    ) -> list[tuple[str, int, datetime]]:
+        """Add the customer's deals with their quote lines; returns the won ones as
+        (id, amount in fen, when won)."""
         rng = self.rng
+        won: list[tuple[str, int, datetime]] = []
         count = rng.choices((0, 1, 2), weights=(55, 35, 10))[0]
         for _ in range(count):
             opportunity_id = self._id()
@@ -575,10 +730,14 @@ class _RowMaker:
             amount = 0
             for product_id, price in rng.sample(self.products, rng.randint(1, 3)):
                 quantity = float(rng.choice((1, 1, 2, 3, 5, 10)))
-                unit_price = (
-                    price if self._chance(0.6) else price * rng.choice((80, 85, 90, 95)) // 100
-                )
-                amount += int(quantity * unit_price)
+                unit_price, discount = price, 0
+                roll = rng.random()
+                if roll < DISCOUNTED_LINES:
+                    discount = rng.choice(DISCOUNTS)
+                elif roll < DISCOUNTED_LINES + AGREED_PRICE_LINES:
+                    unit_price = price * rng.choice((80, 85, 90, 95)) // 100
+                # The writer's sum of the lines, so a line edited later keeps the total right.
+                amount += line_total_cents(quantity, unit_price, discount)
                 self.rows["opportunity_lines"].append(
                     {
                         **_audit(self._id(), opened, owner),
@@ -587,6 +746,7 @@ class _RowMaker:
                         "product_id": product_id,
                         "quantity": quantity,
                         "unit_price_cents": unit_price,
+                        "discount_percent": discount,
                     }
                 )
             closed = stage in CLOSED_STAGES
@@ -612,6 +772,237 @@ class _RowMaker:
                     "notes": None,
                 }
             )
+            if stage is Stage.WON and closed_at is not None:
+                won.append((opportunity_id, amount, closed_at))
+        return won
+
+    def _contracts(
+        self,
+        customer_id: str,
+        won: list[tuple[str, int, datetime]],
+        created: datetime,
+        owner: str,
+    ) -> bool:
+        """Add the customer's contracts, if it has any: one term, or several when renewed, each
+        with its plan and payments. Returns whether it has any."""
+        rng = self.rng
+        earliest = max(created.date(), self.today - timedelta(days=CONTRACT_DAYS))
+        recent = [deal for deal in won if deal[2].date() >= earliest]
+        if recent and self._chance(WON_CONTRACT_SHARE):
+            opportunity_id, amount, won_at = recent[0]
+            kind = rng.choice(WON_KINDS)
+            start = won_at.date() + timedelta(days=rng.randrange(15))
+        elif self._chance(OTHER_CONTRACT_SHARE):
+            opportunity_id = None
+            kind = rng.choices(CONTRACT_KINDS, weights=CONTRACT_KIND_WEIGHTS)[0]
+            low, high = AMOUNT_YUAN[kind]
+            # Policies and memberships are priced to the fen; the rest in whole yuan.
+            to_the_fen = kind in (ContractKind.POLICY, ContractKind.MEMBERSHIP)
+            amount = rng.randrange(low, high) * 100 + (rng.randrange(100) if to_the_fen else 0)
+            start = earliest + timedelta(days=rng.randrange((self.today - earliest).days + 31))
+        else:
+            return False
+        payer = rng.choices(PAYERS, weights=PAYER_WEIGHTS)[0]
+        method = rng.choices(METHODS, weights=METHOD_WEIGHTS)[0]
+        months = rng.choice(TERM_MONTHS[kind])
+        end = add_months(start, months) - timedelta(days=1)
+        previous: str | None = None
+        while True:
+            contract_id = self._id()
+            renewed = end < self.today and self._chance(RENEWS[kind])
+            status, renewal, note = self._contract_state(start, end, renewed)
+            signed = self._at(start - timedelta(days=rng.randrange(10)), created)
+            self.rows["contracts"].append(
+                {
+                    **_audit(contract_id, signed, owner),
+                    "number": f"{NUMBER_PREFIXES[kind]}-{start:%Y%m%d}-{self._unique()}",
+                    "customer_id": customer_id,
+                    "opportunity_id": opportunity_id,
+                    "kind": kind.value,
+                    "start_on": start,
+                    "end_on": end,
+                    "amount_cents": amount,
+                    "status": status.value,
+                    "renewal_status": renewal.value,
+                    "renewal_note": note,
+                    "renewed_from_id": previous,
+                    "owner_id": owner,
+                    "external_ref": None,
+                    "notes": None,
+                }
+            )
+            if status is not ContractStatus.DRAFT:
+                plan = self._plan(contract_id, customer_id, start, months, amount, signed, owner)
+                # A customer who renewed had paid the term up.
+                paying = "prompt" if renewed and payer == "stops" else payer
+                self._payments(contract_id, customer_id, plan, paying, method, signed, owner)
+            elif self._chance(0.5):  # a draft's plan is proposed, nothing of it due yet
+                self._plan(contract_id, customer_id, start, months, amount, signed, owner)
+            if renewal is RenewalStatus.RENEWING and self._chance(0.5):
+                # The next term is drawn up already: a draft that renews this one.
+                renewed = True
+            if not renewed:
+                return True
+            previous, opportunity_id = contract_id, None
+            start, end = next_term(start, end)
+            # A renewal's price moves a little (5 % less to 10 % more), rounded down to the fen.
+            amount = amount * rng.choice((95, 100, 100, 105, 110)) // 100
+
+    def _contract_state(
+        self, start: date, end: date, renewed: bool
+    ) -> tuple[ContractStatus, RenewalStatus, str | None]:
+        """(status, renewal status, renewal note) of a term from `start` to `end`."""
+        rng = self.rng
+        if start > self.today:
+            return ContractStatus.DRAFT, RenewalStatus.UNDECIDED, None
+        if renewed:
+            return ContractStatus.ENDED, RenewalStatus.RENEWED, None
+        if self._chance(TERMINATED_SHARE):
+            note = rng.choice(words.TERMINATION_NOTES)
+            return ContractStatus.TERMINATED, RenewalStatus.NOT_RENEWING, note
+        if end < self.today:
+            # Lapsed: some said no, of others nobody asked.
+            renewal = rng.choices(
+                (RenewalStatus.NOT_RENEWING, RenewalStatus.UNDECIDED), weights=(60, 40)
+            )[0]
+            note = rng.choice(words.RENEWAL_NOTES) if self._chance(0.3) else None
+            return ContractStatus.ENDED, renewal, note
+        if (end - self.today).days <= RENEWAL_WINDOW_DAYS:
+            renewal = rng.choices(
+                (RenewalStatus.UNDECIDED, RenewalStatus.RENEWING, RenewalStatus.NOT_RENEWING),
+                weights=(45, 35, 20),
+            )[0]
+            note = rng.choice(words.RENEWAL_NOTES) if self._chance(0.5) else None
+            return ContractStatus.ACTIVE, renewal, note
+        return ContractStatus.ACTIVE, RenewalStatus.UNDECIDED, None
+
+    def _plan(
+        self,
+        contract_id: str,
+        customer_id: str,
+        start: date,
+        months: int,
+        amount: int,
+        signed: datetime,
+        owner: str,
+    ) -> list[tuple[date, int]]:
+        """Add a plan of instalments (most contracts have one) summing to `amount` exactly,
+        spread over the term; returns what falls due when: the plan, or the whole amount on
+        the start date."""
+        rng = self.rng
+        if not self._chance(PLANNED_SHARE):
+            return [(start, amount)]
+        count = min(rng.choices(INSTALMENT_COUNTS, weights=INSTALMENT_WEIGHTS)[0], months)
+        if count >= 3 and self._chance(0.3):
+            # A deposit, then equal parts; the last takes what division leaves.
+            deposit = amount * DEPOSIT_PERCENT // 100
+            part = (amount - deposit) // (count - 1)
+            amounts = [deposit, *[part] * (count - 2), amount - deposit - part * (count - 2)]
+            notes = [words.DEPOSIT_NOTE, *[None] * (count - 2), words.FINAL_NOTE]
+        else:
+            # Equal parts; the first takes the fen division leaves.
+            part = amount // count
+            amounts = [amount - part * (count - 1), *[part] * (count - 1)]
+            notes = [None] * count
+        plan = []
+        for number, (part_amount, note) in enumerate(zip(amounts, notes, strict=True)):
+            due = add_months(start, months * number // count)
+            plan.append((due, part_amount))
+            self.rows["contract_instalments"].append(
+                {
+                    **_audit(self._id(), signed, owner),
+                    "contract_id": contract_id,
+                    "customer_id": customer_id,
+                    "due_on": due,
+                    "amount_cents": part_amount,
+                    "note": note,
+                }
+            )
+        return plan
+
+    def _payments(
+        self,
+        contract_id: str,
+        customer_id: str,
+        plan: list[tuple[date, int]],
+        payer: str,
+        method: PaymentMethod,
+        signed: datetime,
+        owner: str,
+    ) -> None:
+        """Pay what fell due as this customer pays: a prompt payer around the due date, a late
+        one weeks after it, and one who stops leaves the rest unpaid (overdue)."""
+        rng = self.rng
+        stops_at = rng.randrange(len(plan)) if payer == "stops" else len(plan)
+        for number, (due, amount) in enumerate(plan):
+            if number >= stops_at:
+                return
+            delay = rng.randrange(15, 60) if payer == "late" else rng.randrange(-3, 10)
+            paid_on = due + timedelta(days=delay)
+            if paid_on > self.today:
+                return  # not paid yet: overdue if it fell due already
+            parts = [amount]
+            if amount >= 200 and self._chance(SPLIT_PAYMENTS):
+                first = amount // 2 + rng.randrange(amount // 4)
+                parts = [first, amount - first]
+            for offset, part in enumerate(parts):
+                day = min(paid_on + timedelta(days=offset * rng.randrange(1, 8)), self.today)
+                self._payment(customer_id, contract_id, day, part, method, signed, owner)
+
+    def _on_account(self, customer_id: str, created: datetime, owner: str) -> None:
+        """A payment or two without a contract: an advance, a deposit, a service fee."""
+        rng = self.rng
+        earliest = max(created.date(), self.today - timedelta(days=CONTRACT_DAYS))
+        for _ in range(rng.randint(1, 2)):
+            day = earliest + timedelta(days=rng.randrange((self.today - earliest).days + 1))
+            amount = rng.randrange(200, 5000) * 100
+            method = rng.choices(METHODS, weights=METHOD_WEIGHTS)[0]
+            note = rng.choice(words.PAYMENT_NOTES)
+            self._payment(customer_id, None, day, amount, method, created, owner, note)
+
+    def _payment(
+        self,
+        customer_id: str,
+        contract_id: str | None,
+        day: date,
+        amount: int,
+        method: PaymentMethod,
+        not_before: datetime,
+        owner: str,
+        note: str | None = None,
+    ) -> None:
+        rng = self.rng
+        # Mostly the customer's usual way of paying; now and then another.
+        if self._chance(0.15):
+            method = rng.choices(METHODS, weights=METHOD_WEIGHTS)[0]
+        self.rows["payments"].append(
+            {
+                **_audit(self._id(), self._at(day, not_before), owner),
+                "customer_id": customer_id,
+                "contract_id": contract_id,
+                "paid_on": day,
+                "amount_cents": amount,
+                "method": method.value,
+                "reference": self._payment_reference(method, day),
+                "external_ref": None,
+                "notes": note,
+            }
+        )
+
+    def _payment_reference(self, method: PaymentMethod, day: date) -> str | None:
+        """What the bank or the app calls the payment, as a clerk copies it."""
+        rng = self.rng
+        if method is PaymentMethod.TRANSFER:
+            return f"{day:%Y%m%d}{rng.randrange(10**10):010d}"
+        if method is PaymentMethod.WECHAT:
+            return f"4200{rng.randrange(10**6):06d}{day:%Y%m%d}{rng.randrange(10**10):010d}"
+        if method is PaymentMethod.ALIPAY:
+            return f"{day:%Y%m%d}2200{rng.randrange(10**16):016d}"
+        if method is PaymentMethod.CHEQUE:
+            return f"{rng.randrange(10**8):08d}"
+        if method is PaymentMethod.CARD:
+            return f"**** {rng.randrange(10**4):04d}"
+        return None
 
     def _tasks(self, customer_id: str, name: str, created: datetime, owner: str) -> None:
         rng = self.rng
@@ -677,6 +1068,7 @@ _INSERT_ORDER = ("customers", *CUSTOMER_CHILDREN)
 
 _DIALECT = sqlite.dialect()
 _INSERT_SQL = {name: str(insert(_table(name)).compile(dialect=_DIALECT)) for name in _INSERT_ORDER}
-_PROCESSORS = {name: _bind_processors(_table(name)) for name in _INSERT_ORDER}
-_CUSTOMER_ID = [key for key, _ in _PROCESSORS["customers"]].index("id")
-_SEARCH_TEXT = [key for key, _ in _PROCESSORS["customers"]].index("search_text")
+_CONVERTERS = {name: _converter(_table(name)) for name in _INSERT_ORDER}
+_CONTRACT_ORDER = itemgetter("start_on", "id")
+_CUSTOMER_ID = _table("customers").columns.keys().index("id")
+_SEARCH_TEXT = _table("customers").columns.keys().index("search_text")

@@ -198,3 +198,28 @@ NOTES = (
     "Prefers email to phone calls.",
     "决策人是采购经理，总经理最后签字。",
 )
+
+# Why a manager fixed a customer's grade by hand.
+GRADE_NOTES = (
+    "集团重点客户，保持 A 级",
+    "战略合作伙伴，总经理指定",
+    "长期欠款，暂定 C 级",
+    "Key account: keep at A whatever it pays this year",
+)
+
+RENEWAL_NOTES = (
+    "客户已口头同意续签",
+    "等待对方预算审批",
+    "要求续约价格下调 5%",
+    "竞争对手报价更低，需要经理出面",
+    "公司搬迁，暂不续约",
+    "Waiting for the new purchasing manager to sign",
+)
+
+TERMINATION_NOTES = ("客户经营调整，双方协商提前解约", "Ended early by mutual agreement")
+
+# The first instalment of a plan with a deposit, and the last one.
+DEPOSIT_NOTE = "首付款"
+FINAL_NOTE = "尾款"
+
+PAYMENT_NOTES = ("预付款", "定金", "服务费", "Advance payment for next year's order")

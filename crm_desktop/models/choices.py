@@ -59,3 +59,35 @@ class FollowUpKind(StrEnum):
     EMAIL = "email"
     MESSAGE = "message"
     NOTE = "note"
+
+
+class ContractKind(StrEnum):
+    SALE = "sale"
+    SERVICE = "service"
+    POLICY = "policy"
+    MEMBERSHIP = "membership"
+    OTHER = "other"
+
+
+class ContractStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    ENDED = "ended"
+    TERMINATED = "terminated"
+
+
+class RenewalStatus(StrEnum):
+    UNDECIDED = "undecided"
+    RENEWING = "renewing"
+    NOT_RENEWING = "not_renewing"
+    RENEWED = "renewed"
+
+
+class PaymentMethod(StrEnum):
+    TRANSFER = "transfer"
+    CASH = "cash"
+    CARD = "card"
+    WECHAT = "wechat"
+    ALIPAY = "alipay"
+    CHEQUE = "cheque"
+    OTHER = "other"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
@@ -90,6 +90,11 @@ def end_of_local_day(now_utc: datetime, days_ahead: int = 0) -> datetime:
     local = now_utc.replace(tzinfo=UTC).astimezone()
     midnight = datetime.combine(local.date() + timedelta(days=days_ahead + 1), time())
     return midnight.astimezone(UTC).replace(tzinfo=None)
+
+
+def local_date(now_utc: datetime) -> date:
+    """The user's own calendar day at `now_utc` (naive UTC, as stored)."""
+    return now_utc.replace(tzinfo=UTC).astimezone().date()
 
 
 def local_to_utc(local: datetime) -> datetime:

@@ -87,6 +87,11 @@ class Customer(Tracked, Base):
     # on a customer so it never returns to the pool (server migration 0009).
     owned_since: Mapped[datetime | None] = mapped_column(DateTime)
     pool_locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # A grade a manager set by hand, and why: the server's grading leaves it as it is.
+    grade_fixed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    grade_note: Mapped[str | None] = mapped_column(String(300))
+    # The key of this customer in a finance or ERP system (unique on the server when set).
+    external_ref: Mapped[str | None] = mapped_column(String(100))
     # Derived, local only: when the customer returns to the public pool under the server's
     # rules as last synced (NULL: in the pool, locked, or no rules known); storage/pool_due.py.
     pool_due_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -109,6 +114,9 @@ class Customer(Tracked, Base):
         customer_list_index("ix_customers_live_created", "created_at"),
         customer_list_index("ix_customers_live_updated", "updated_at"),
         customer_list_index("ix_customers_live_pool_due", "pool_due_at"),
+        # Today's parts, for one owner however many customers he has (queries/today.py).
+        live_index("ix_customers_live_owner_next_followup", "owner_id", "next_followup_at"),
+        live_index("ix_customers_live_owner_pool_due", "owner_id", "pool_due_at"),
         # Customers matching a search, for the other lists: read from the index alone.
         Index("ix_customers_search_key", "search_key", "id"),
     )
@@ -197,6 +205,8 @@ class OpportunityLine(Tracked, Base):
     product_id: Mapped[str] = mapped_column(ForeignKey("products.id"))
     quantity: Mapped[float] = mapped_column(Float, default=1.0)
     unit_price_cents: Mapped[int] = mapped_column(Integer, default=0)
+    # A whole percentage off the line (models/money.line_total_cents).
+    discount_percent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Task(Tracked, Base):
@@ -310,6 +320,80 @@ class Note(Tracked, Base):
         live_index("ix_notes_live_recipient", "recipient_id", "created_at"),
         live_index("ix_notes_live_sender", "sender_id", "created_at"),
         live_index("ix_notes_live_customer", "customer_id"),
+    )
+
+
+class Contract(Tracked, Base):
+    """A contract or policy signed with a customer: its term, its amount, and whether it will
+    be renewed. `renewed_from_id` is the contract this one renews (of the same customer)."""
+
+    __tablename__ = "contracts"
+    OWNER = "owner_id"
+    PARENT = "customer_id"
+
+    number: Mapped[str] = mapped_column(String(64))
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
+    opportunity_id: Mapped[str | None] = mapped_column(ForeignKey("opportunities.id"))
+    kind: Mapped[str] = mapped_column(String(16), default="sale")
+    start_on: Mapped[date | None] = mapped_column(Date)
+    end_on: Mapped[date | None] = mapped_column(Date)
+    amount_cents: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    renewal_status: Mapped[str] = mapped_column(String(16), default="undecided")
+    renewal_note: Mapped[str | None] = mapped_column(String(300))
+    renewed_from_id: Mapped[str | None] = mapped_column(ForeignKey("contracts.id"))
+    owner_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    external_ref: Mapped[str | None] = mapped_column(String(100))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        live_index("ix_contracts_live_number", "number", carry=("customer_id",)),
+        live_index("ix_contracts_live_customer", "customer_id"),
+        live_index("ix_contracts_live_end", "end_on", carry=("customer_id", "number")),
+        live_index("ix_contracts_live_owner", "owner_id", carry=("customer_id", "number")),
+        live_index("ix_contracts_live_renewed_from", "renewed_from_id"),
+    )
+
+
+class ContractInstalment(Tracked, Base):
+    """One due date and amount of a contract's payment plan."""
+
+    __tablename__ = "contract_instalments"
+    PARENT = "customer_id"
+
+    contract_id: Mapped[str] = mapped_column(ForeignKey("contracts.id"))
+    # Denormalised like opportunity_lines', so the row travels with its customer.
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
+    due_on: Mapped[date] = mapped_column(Date)
+    amount_cents: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str | None] = mapped_column(String(300))
+
+    __table_args__ = (
+        live_index("ix_contract_instalments_live_contract", "contract_id", "due_on"),
+        live_index("ix_contract_instalments_live_customer", "customer_id", "due_on"),
+        live_index("ix_contract_instalments_live_due", "due_on"),
+    )
+
+
+class Payment(Tracked, Base):
+    """Money received from a customer, on one of its contracts or on account."""
+
+    __tablename__ = "payments"
+    PARENT = "customer_id"
+
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
+    contract_id: Mapped[str | None] = mapped_column(ForeignKey("contracts.id"))
+    paid_on: Mapped[date] = mapped_column(Date)
+    amount_cents: Mapped[int] = mapped_column(Integer, default=0)
+    method: Mapped[str] = mapped_column(String(16), default="transfer")
+    reference: Mapped[str | None] = mapped_column(String(100))
+    external_ref: Mapped[str | None] = mapped_column(String(100))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        live_index("ix_payments_live_customer", "customer_id", "paid_on"),
+        live_index("ix_payments_live_contract", "contract_id", "paid_on"),
+        live_index("ix_payments_live_paid", "paid_on", carry=("customer_id", "amount_cents")),
     )
 
 
@@ -444,6 +528,16 @@ class PoolRule(Base):
     days: Mapped[int] = mapped_column(Integer)
 
 
+class UserSync(Base):
+    """When a user the device's user reads (himself, his team) last synced, by the server's
+    clock, as the last sync read it (server table user_syncs, latest of his devices)."""
+
+    __tablename__ = "user_syncs"
+
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    synced_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class LocalSetting(Base):
     """Small per-profile facts the store itself needs (current user, default phone region...)."""
 
@@ -480,6 +574,9 @@ ENTITIES: dict[str, type[Tracked]] = {
     "work_logs": WorkLog,
     "work_log_comments": WorkLogComment,
     "notes": Note,
+    "contracts": Contract,
+    "contract_instalments": ContractInstalment,
+    "payments": Payment,
 }
 
 # Tables whose rows hang off a customer (their PARENT), in insert order: they leave a device,

@@ -13,7 +13,12 @@ from enum import StrEnum
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from crm_desktop.models import choices
-from crm_desktop.models.limits import MAX_MONEY_CENTS, MAX_PROBABILITY, MAX_QUANTITY
+from crm_desktop.models.limits import (
+    MAX_DISCOUNT_PERCENT,
+    MAX_MONEY_CENTS,
+    MAX_PROBABILITY,
+    MAX_QUANTITY,
+)
 
 
 class Kind(StrEnum):
@@ -42,6 +47,8 @@ class Field:
     ref: str | None = None  # entity a REF points at
     minimum: float | None = None  # money in yuan, though it is stored in fen
     maximum: float | None = None
+    # Shown in the record's form; False for what a dialog of its own sets (a fixed grade).
+    in_form: bool = True
 
     def display_label(self) -> str:
         return QCoreApplication.translate("Fields", self.label)
@@ -80,7 +87,11 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         F("address", T("Fields", "Address"), max_length=300),
         F("owner_id", T("Fields", "Owner"), Kind.REF, ref="users"),
         F("next_followup_at", T("Fields", "Next follow-up"), Kind.DATETIME),
+        F("external_ref", T("Fields", "Finance system key"), max_length=100),
         F("notes", T("Fields", "Notes"), Kind.LONG_TEXT),
+        # A manager's hand-set grade (the server takes it from managers and administrators).
+        F("grade_fixed", T("Fields", "Grade fixed by hand"), Kind.BOOL, in_form=False),
+        F("grade_note", T("Fields", "Why the grade is fixed"), max_length=300, in_form=False),
     ),
     "customer_identifiers": (
         F("customer_id", T("Fields", "Customer"), Kind.REF, required=True, ref="customers"),
@@ -139,6 +150,13 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         F("product_id", T("Fields", "Product"), Kind.REF, required=True, ref="products"),
         F("quantity", T("Fields", "Quantity"), Kind.NUMBER, minimum=0, maximum=MAX_QUANTITY),
         F("unit_price_cents", T("Fields", "Unit price"), Kind.MONEY, minimum=0, maximum=_MAX_YUAN),
+        F(
+            "discount_percent",
+            T("Fields", "Discount %"),
+            Kind.INTEGER,
+            minimum=0,
+            maximum=MAX_DISCOUNT_PERCENT,
+        ),
     ),
     "tasks": (
         F("title", T("Fields", "Title"), required=True),
@@ -193,6 +211,65 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         # Set by the recipient when he reads it (the server takes it from nobody else).
         F("read_at", T("Fields", "Read"), Kind.DATETIME),
     ),
+    "contracts": (
+        F("number", T("Fields", "Contract number"), required=True, max_length=64),
+        F("customer_id", T("Fields", "Customer"), Kind.REF, required=True, ref="customers"),
+        F("opportunity_id", T("Fields", "From opportunity"), Kind.REF, ref="opportunities"),
+        F(
+            "kind",
+            T("Fields", "Kind"),
+            Kind.CHOICE,
+            choices=_codes(choices.ContractKind),
+        ),
+        F("start_on", T("Fields", "Starts"), Kind.DATE),
+        F("end_on", T("Fields", "Ends"), Kind.DATE),
+        F("amount_cents", T("Fields", "Amount"), Kind.MONEY, minimum=0, maximum=_MAX_YUAN),
+        F(
+            "status",
+            T("Fields", "Status"),
+            Kind.CHOICE,
+            choices=_codes(choices.ContractStatus),
+        ),
+        F(
+            "renewal_status",
+            T("Fields", "Renewal"),
+            Kind.CHOICE,
+            choices=_codes(choices.RenewalStatus),
+        ),
+        F("renewal_note", T("Fields", "Renewal note"), max_length=300),
+        F("renewed_from_id", T("Fields", "Renews contract"), Kind.REF, ref="contracts"),
+        F("owner_id", T("Fields", "Owner"), Kind.REF, ref="users"),
+        F("external_ref", T("Fields", "Finance system key"), max_length=100),
+        F("notes", T("Fields", "Notes"), Kind.LONG_TEXT),
+    ),
+    "contract_instalments": (
+        F("contract_id", T("Fields", "Contract"), Kind.REF, required=True, ref="contracts"),
+        F("due_on", T("Fields", "Due on"), Kind.DATE, required=True),
+        F("amount_cents", T("Fields", "Amount"), Kind.MONEY, minimum=0, maximum=_MAX_YUAN),
+        F("note", T("Fields", "Remarks"), max_length=300),
+    ),
+    "payments": (
+        F("customer_id", T("Fields", "Customer"), Kind.REF, required=True, ref="customers"),
+        F("contract_id", T("Fields", "Contract"), Kind.REF, ref="contracts"),
+        F("paid_on", T("Fields", "Paid on"), Kind.DATE, required=True),
+        F(
+            "amount_cents",
+            T("Fields", "Amount"),
+            Kind.MONEY,
+            required=True,
+            minimum=0.01,  # one fen: a payment is money received
+            maximum=_MAX_YUAN,
+        ),
+        F(
+            "method",
+            T("Fields", "Method"),
+            Kind.CHOICE,
+            choices=_codes(choices.PaymentMethod),
+        ),
+        F("reference", T("Fields", "Reference"), max_length=100),
+        F("external_ref", T("Fields", "Finance system key"), max_length=100),
+        F("notes", T("Fields", "Notes"), Kind.LONG_TEXT),
+    ),
 }
 
 # What a record of each entity is called in sentences ("No customer with id ... exists").
@@ -209,6 +286,9 @@ ENTITY_LABELS: dict[str, str] = {
     "work_logs": T("Entities", "work log"),
     "work_log_comments": T("Entities", "comment"),
     "notes": T("Entities", "note"),
+    "contracts": T("Entities", "contract"),
+    "contract_instalments": T("Entities", "instalment"),
+    "payments": T("Entities", "payment"),
 }
 
 

@@ -10,4 +10,5 @@ from __future__ import annotations
 MAX_MONEY_CENTS = 10**14  # one trillion yuan, in fen: money is stored as integer fen
 MAX_QUANTITY = 10**9
 MAX_PROBABILITY = 100  # a percentage
+MAX_DISCOUNT_PERCENT = 100  # a whole percentage off a quote line's price
 MAX_LONG_TEXT = 100_000  # characters in a note: pages of text, not a way to fill the server's disk

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
-from decimal import Decimal, DecimalException, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
@@ -32,6 +32,9 @@ BAD_EMAIL = QT_TRANSLATE_NOOP("Validation", "“{value}” is not an email addre
 BAD_CHOICE = QT_TRANSLATE_NOOP("Validation", "{field} cannot be “{value}”; use one of: {allowed}.")
 BAD_NUMBER = QT_TRANSLATE_NOOP("Validation", "{field} must be a number, not “{value}”.")
 OUT_OF_RANGE = QT_TRANSLATE_NOOP("Validation", "{field} must be between {low} and {high}.")
+PART_OF_A_FEN = QT_TRANSLATE_NOOP(
+    "Validation", "{field} “{value}” has more than two decimals; money is counted to the fen."
+)
 TOO_SMALL = QT_TRANSLATE_NOOP("Validation", "{field} cannot be less than {low}.")
 BAD_BOOL = QT_TRANSLATE_NOOP("Validation", "{field} must be yes or no, not “{value}”.")
 UNKNOWN_FIELD = QT_TRANSLATE_NOOP("Validation", "There is no field called “{value}”.")
@@ -88,12 +91,22 @@ def parse_money(value: Any, field: Field) -> int:
     Plain ints never get here: in the service layer an int money value already is fen.
     """
     yuan = _number(value, field, currency=True)
-    # Checked before scaling: 1e30 yuan in fen has more digits than the decimal context keeps.
+    if _part_of_a_fen(yuan):
+        # 1.005 stored in fen would be rounded away without a word.
+        raise _fail(field, PART_OF_A_FEN, value=_text(value))
+    # Checked before scaling: 1e999999999 yuan would be a billion-digit integer.
     _check_range(field, yuan)
-    try:
-        return int((yuan * 100).quantize(Decimal(1)))
-    except DecimalException:  # only a money field without a maximum can get here
-        raise _fail(field, BAD_NUMBER, value=_text(value)) from None
+    return int(yuan.scaleb(2))
+
+
+def _part_of_a_fen(yuan: Decimal) -> bool:
+    """A non-zero digit past the second decimal, read from the digits themselves: no
+    arithmetic on the number, whose size is not checked yet."""
+    _sign, digits, exponent = yuan.as_tuple()
+    if not isinstance(exponent, int) or exponent >= -2:
+        return False
+    past_fen = digits[max(0, len(digits) + exponent + 2) :]
+    return any(past_fen)
 
 
 def _parse_datetime(value: Any, field: Field) -> datetime:
@@ -174,14 +187,15 @@ def clean_value(field: Field, value: Any, region: str) -> Any:
 
 
 def _check_range(field: Field, number: Decimal) -> None:
-    low, high = field.minimum, field.maximum
+    # The bounds as written (0.01, not the float just above it), compared exactly.
+    low, high = (None if b is None else Decimal(str(b)) for b in (field.minimum, field.maximum))
     if low is not None and high is not None and not low <= number <= high:
         raise _fail(field, OUT_OF_RANGE, low=_plain(low), high=_plain(high))
     if low is not None and number < low:
         raise _fail(field, TOO_SMALL, low=_plain(low))
 
 
-def _plain(number: float) -> str:
+def _plain(number: Decimal) -> str:
     """A bound as a sentence shows it: 1,000,000,000,000 rather than 1e+12."""
     return f"{int(number):,}" if float(number).is_integer() else f"{number:,}"
 

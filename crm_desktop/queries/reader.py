@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from crm_desktop.queries import calendar, records, tables, work_logs
+from crm_desktop.queries import calendar, money, records, tables, work_logs
 from crm_desktop.queries import today as today_list
 from crm_desktop.queries.tables import ListQuery, TableSpec
 from crm_desktop.storage.store import Store, cancel_when
@@ -94,3 +94,36 @@ class Reader:
     ) -> list[tuple[date, work_logs.Comment]]:
         with self.store.read() as session:
             return work_logs.comments_for_author(session, author_id, since)
+
+    # -- money ----------------------------------------------------------------------------------
+
+    def renewals(
+        self,
+        start: date,
+        end: date,
+        owner_id: str | None = None,
+        kind: str | None = None,
+        renewal_status: str | None = None,
+    ) -> list[money.RenewalLine]:
+        with self.store.read() as session:
+            return money.renewals(
+                session, start, end, owner_id=owner_id, kind=kind, renewal_status=renewal_status
+            )
+
+    def receivables(
+        self, today: date, owner_ids: Sequence[str] | None = None
+    ) -> list[money.Receivable]:
+        with self.store.read() as session:
+            return money.receivables(session, today, owner_ids)
+
+    def customer_money(self, customer_id: str, today: date) -> money.CustomerMoney:
+        with self.store.read() as session:
+            return money.customer_money(session, customer_id, today)
+
+    def contract_sheet(self, contract_id: str, today: date) -> money.ContractSheet | None:
+        with self.store.read() as session:
+            return money.contract_sheet(session, contract_id, today)
+
+    def quote_lines(self, opportunity_id: str) -> list[money.QuoteLine]:
+        with self.store.read() as session:
+            return money.quote_lines(session, opportunity_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -13,16 +13,19 @@ from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import (
     ENTITIES,
     Contact,
+    Contract,
     Customer,
     CustomerIdentifier,
     FollowUp,
     Opportunity,
     OwnershipChange,
+    Product,
     Task,
     User,
 )
 from crm_desktop.models.fields import FIELDS
 from crm_desktop.models.phones import phone_query_digits
+from crm_desktop.queries import money
 from crm_desktop.storage import pool_due
 from crm_desktop.storage.store import sqlite_connection
 
@@ -39,6 +42,9 @@ class CustomerDetail:
     tasks: list[dict[str, Any]] = field(default_factory=list)
     followups: list[dict[str, Any]] = field(default_factory=list)
     ownership: list[OwnershipEvent] = field(default_factory=list)  # oldest first
+    contracts: list[dict[str, Any]] = field(default_factory=list)  # latest ending first
+    payments: list[dict[str, Any]] = field(default_factory=list)  # latest first
+    money: money.CustomerMoney | None = None
     # Its return to the pool falls within the rules' warning days (or is overdue).
     returns_soon: bool = False
 
@@ -47,7 +53,7 @@ class CustomerDetail:
 class OwnershipEvent:
     """One change of hands, with the people named (None: the pool, or a user not known here)."""
 
-    kind: str  # entered, claimed, released, assigned, returned, handed_over
+    kind: str  # entered, claimed, released, assigned, returned, handed_over, graded
     changed_at: datetime
     by: str | None
     previous_owner: str | None
@@ -115,6 +121,9 @@ def customer_detail(session: Session, customer_id: str) -> CustomerDetail | None
         ),
         ownership=ownership_events(session, customer_id),
         returns_soon=_returns_soon(session, customer.pool_due_at),
+        contracts=money.contracts_of(session, customer_id),
+        payments=money.customer_payments(session, customer_id),
+        money=money.customer_money(session, customer_id, date.today()),
     )
 
 
@@ -191,7 +200,8 @@ def possible_duplicates(
 
 
 def choices_for(session: Session, entity: str, customer_id: str | None = None) -> list[tuple]:
-    """(id, label) pairs for a reference field: users, or a customer's contacts/opportunities."""
+    """(id, label) pairs for a reference field: users, active products, or a customer's
+    contacts, opportunities or contracts."""
     if entity == "users":
         statement = select(User.id, User.name).where(User.deleted_at.is_(None)).order_by(User.name)
     elif entity == "contacts":
@@ -205,6 +215,19 @@ def choices_for(session: Session, entity: str, customer_id: str | None = None) -
             select(Opportunity.id, Opportunity.title)
             .where(Opportunity.customer_id == customer_id, Opportunity.deleted_at.is_(None))
             .order_by(Opportunity.title)
+        )
+    elif entity == "contracts":
+        statement = (
+            select(Contract.id, Contract.number)
+            .where(Contract.customer_id == customer_id, Contract.deleted_at.is_(None))
+            .order_by(Contract.number)
+        )
+    elif entity == "products":
+        # Active products to quote from; a product made inactive later stays on old lines.
+        statement = (
+            select(Product.id, Product.code + " · " + Product.name)
+            .where(Product.deleted_at.is_(None), Product.active.is_(True))
+            .order_by(Product.code)
         )
     else:
         raise ValueError(entity)

@@ -33,8 +33,16 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.expression import UnaryExpression
 
-from crm_desktop.models.choices import OPEN_STAGES
-from crm_desktop.models.entities import Contact, Customer, Opportunity, Task, User
+from crm_desktop.models.choices import OPEN_STAGES, ContractStatus
+from crm_desktop.models.entities import (
+    Contact,
+    Contract,
+    Customer,
+    Opportunity,
+    Product,
+    Task,
+    User,
+)
 from crm_desktop.models.fields import Kind
 from crm_desktop.models.search_keys import query_terms
 from crm_desktop.storage import search_index
@@ -63,6 +71,8 @@ class TableSpec:
     columns: tuple[Column, ...]
     joins: tuple[tuple[Any, Any], ...] = ()  # (target, on-clause) outer joins for display columns
     default_sort: str = "name"
+    # Columns a search matches by their text (besides the customer, for lists that have one).
+    searched: tuple[str, ...] = ("title",)
 
     def column(self, key: str) -> Column:
         for column in self.columns:
@@ -126,6 +136,7 @@ Assignee = aliased(User, name="assignee")
 TaskCustomer = aliased(Customer, name="task_customer")
 OpportunityCustomer = aliased(Customer, name="opportunity_customer")
 ContactCustomer = aliased(Customer, name="contact_customer")
+ContractCustomer = aliased(Customer, name="contract_customer")
 
 CUSTOMERS = TableSpec(
     "customers",
@@ -191,6 +202,7 @@ CONTACTS = TableSpec(
         customer_grade(ContactCustomer),
     ),
     joins=((ContactCustomer, ContactCustomer.id == Contact.customer_id),),
+    searched=("name",),
 )
 
 OPPORTUNITIES = TableSpec(
@@ -241,8 +253,54 @@ TASKS = TableSpec(
     default_sort="due_at",
 )
 
+PRODUCTS = TableSpec(
+    "products",
+    Product,
+    (
+        Column("code", T("Columns", "Code"), Product.code),
+        Column("name", T("Columns", "Name"), Product.name),
+        Column("unit", T("Columns", "Unit"), Product.unit),
+        Column(
+            "list_price_cents", T("Columns", "List price"), Product.list_price_cents, Kind.MONEY
+        ),
+        Column("active", T("Columns", "Active"), Product.active, Kind.BOOL),
+    ),
+    default_sort="code",
+    searched=("code", "name"),
+)
+
+CONTRACTS = TableSpec(
+    "contracts",
+    Contract,
+    (
+        Column("number", T("Columns", "Number"), Contract.number),
+        Column("customer", T("Columns", "Customer"), ContractCustomer.name),
+        Column("kind", T("Columns", "Kind"), Contract.kind, Kind.CHOICE),
+        Column("start_on", T("Columns", "Starts"), Contract.start_on, Kind.DATE, False),
+        Column("end_on", T("Columns", "Ends"), Contract.end_on, Kind.DATE),
+        Column("amount_cents", T("Columns", "Amount"), Contract.amount_cents, Kind.MONEY),
+        Column("status", T("Columns", "Status"), Contract.status, Kind.CHOICE),
+        Column("renewal_status", T("Columns", "Renewal"), Contract.renewal_status, Kind.CHOICE),
+        Column("owner", T("Columns", "Owner"), Owner.name, via=Contract.owner_id),
+        customer_grade(ContractCustomer),
+        # Still running past its end: neither ended nor renewed in time.
+        overdue_column(
+            and_(
+                Contract.status == ContractStatus.ACTIVE.value,
+                Contract.end_on < func.date("now"),
+            )
+        ),
+    ),
+    joins=(
+        (ContractCustomer, ContractCustomer.id == Contract.customer_id),
+        (Owner, Owner.id == Contract.owner_id),
+    ),
+    default_sort="end_on",
+    searched=("number",),
+)
+
 TABLES: dict[str, TableSpec] = {
-    spec.entity: spec for spec in (CUSTOMERS, CONTACTS, OPPORTUNITIES, TASKS)
+    spec.entity: spec for spec in (CUSTOMERS, CONTACTS, OPPORTUNITIES, TASKS, PRODUCTS, CONTRACTS)
 }
 
 
@@ -251,6 +309,7 @@ SEARCH_VIA = {
     "contacts": ContactCustomer,
     "opportunities": OpportunityCustomer,
     "tasks": TaskCustomer,
+    "contracts": ContractCustomer,
 }
 
 
@@ -312,16 +371,18 @@ def _search_condition(session: Session, spec: TableSpec, search: str) -> ColumnE
                 # A few hits: fetched by the key index and sorted, well under a millisecond.
                 conditions.append(Customer.search_key.in_(keys))
             continue
-        customers = select(Customer.id).where(Customer.search_key.in_(keys))
-        # Other lists: the record's own name/title, or its customer, matches. Variants are
-        # lower-case and SQLite's LIKE ignores ASCII case (as far as its lower() goes).
-        own = spec.column("name" if spec.entity == "contacts" else "title").expr
-        conditions.append(
-            or_(
-                spec.model.customer_id.in_(customers),
-                *(own.contains(variant, autoescape=True) for variant in sorted(variants)),
-            )
-        )
+        # Other lists: the record's own name, title or number, or its customer, matches.
+        # Variants are lower-case and SQLite's LIKE ignores ASCII case (as far as its lower()
+        # goes).
+        matches = [
+            spec.column(key).expr.contains(variant, autoescape=True)
+            for key in spec.searched
+            for variant in sorted(variants)
+        ]
+        if hasattr(spec.model, "customer_id"):
+            customers = select(Customer.id).where(Customer.search_key.in_(keys))
+            matches.append(spec.model.customer_id.in_(customers))
+        conditions.append(or_(*matches))
     return and_(*conditions) if conditions else None
 
 

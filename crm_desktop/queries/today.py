@@ -4,26 +4,40 @@ Today lists, for one user: unread notes from colleagues and comments on his rece
 his open tasks whose reminder time has come; his open tasks that
 are overdue or due by the end of his day; his customers whose next step (the latest
 follow-up's) is due and not yet taken by a later follow-up; his customers that return to the
-public pool within the rules' warning days. Each part holds its first `LIMIT` lines, soonest
-first, and how many there are in all: a rep back from a month away sees what matters first and
-how much waits, not ten thousand lines.
+public pool within the rules' warning days; his running contracts ending within RENEWAL_DAYS
+(or already past their end) whose renewal is not settled. Each part holds its first `LIMIT`
+lines, soonest first, and how many there are in all: a rep back from a month away sees what
+matters first and how much waits, not ten thousand lines.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from crm_desktop.models.entities import Customer, Note, Task, User, WorkLog, WorkLogComment
+from crm_desktop.models.choices import ContractStatus, RenewalStatus
+from crm_desktop.models.dates import local_date
+from crm_desktop.models.entities import (
+    Contract,
+    Customer,
+    Note,
+    Task,
+    User,
+    WorkLog,
+    WorkLogComment,
+)
 from crm_desktop.storage import pool_due
 from crm_desktop.storage.store import sqlite_connection
 
 LIMIT = 100  # lines shown per part
 COMMENT_DAYS = 7  # comments on one's work log stay on Today this long
+RENEWAL_DAYS = 30  # a contract shows on Today this long before it ends
+# Renewal statuses still waiting for the rep: renewed or not renewing is settled.
+UNSETTLED = (RenewalStatus.UNDECIDED.value, RenewalStatus.RENEWING.value)
 
 
 @dataclass(frozen=True)
@@ -67,6 +81,7 @@ class Today:
     reminders: TodayPart = field(default_factory=TodayPart)  # tasks whose reminder time came
     notes: TodayPart = field(default_factory=TodayPart)  # unread notes from colleagues
     comments: TodayPart = field(default_factory=TodayPart)  # on the user's recent work logs
+    renewals: TodayPart = field(default_factory=TodayPart)  # his contracts ending soon
 
     @property
     def count(self) -> int:
@@ -80,6 +95,7 @@ class Today:
             self.tasks,
             self.next_steps,
             self.returning,
+            self.renewals,
         ]
 
 
@@ -94,6 +110,7 @@ def today(session: Session, user_id: str, now: datetime, day_ends: datetime) -> 
         next_steps=_next_steps(session, user_id, now, day_ends),
         returning=_returning(session, user_id, now, warning),
         warning_days=warning,
+        renewals=_renewals(session, user_id, now),
     )
 
 
@@ -216,6 +233,40 @@ def _returning(session: Session, user_id: str, now: datetime, warning: int | Non
         .order_by(Customer.pool_due_at, Customer.id)
     )
     return _part(session, statement, lambda row: _customer_line("pool_return", row, now))
+
+
+def _renewals(session: Session, user_id: str, now: datetime) -> TodayPart:
+    """`now` is UTC; the days are the user's own."""
+    today = local_date(now)
+    statement = (
+        select(Contract.id, Contract.number, Contract.end_on, Contract.customer_id, Customer.name)
+        .join(Customer, Customer.id == Contract.customer_id)
+        .where(
+            Contract.owner_id == user_id,
+            Contract.deleted_at.is_(None),
+            Contract.status == ContractStatus.ACTIVE.value,
+            Contract.renewal_status.in_(UNSETTLED),
+            Contract.end_on <= today + timedelta(days=RENEWAL_DAYS),
+        )
+        .order_by(Contract.end_on, Contract.id)
+    )
+
+    def line(row: Any) -> TodayLine:
+        contract_id, number, end_on, customer_id, customer_name = row
+        # A day, not a moment: kept at midnight and shown as the date it is (no time zone).
+        ends = datetime.combine(end_on, time())
+        return TodayLine(
+            "renewal",
+            "contracts",
+            contract_id,
+            number,
+            ends,
+            end_on < today,
+            customer_id,
+            customer_name,
+        )
+
+    return _part(session, statement, line)
 
 
 def _customer_line(kind: str, row: Any, now: datetime) -> TodayLine:

@@ -42,6 +42,7 @@ from crm_desktop.models.entities import (
     Scope,
     Task,
     User,
+    UserSync,
     WorkLog,
     WorkLogComment,
 )
@@ -131,7 +132,8 @@ class ActivityRow:
     customers_added: int = 0
     tasks_done: int = 0  # his tasks marked done in the range
     opportunities_changed: int = 0  # opportunities whose latest change in the range is his
-    latest: datetime | None = None  # the latest of the counted changes (not his last sync)
+    latest: datetime | None = None  # the latest of the counted changes
+    last_sync: datetime | None = None  # by the server's clock, as of this device's last sync
 
 
 def _cut(text: str | None) -> str:
@@ -316,7 +318,8 @@ def team_activity(
     session: Session, user_ids: Sequence[str], start: datetime, end: datetime
 ) -> list[ActivityRow]:
     """Per person, in the order given: follow-ups logged, customers added, tasks done and
-    opportunities changed in [start, end), and the latest of those changes."""
+    opportunities changed in [start, end), the latest of those changes, and when he last
+    synced (as the server told this device at its own last sync)."""
     people = list(dict.fromkeys(user_ids))
     if not people or start >= end:
         return []
@@ -346,8 +349,13 @@ def team_activity(
         Opportunity.updated_at,
         model=Opportunity,
     )
+    synced = dict(
+        session.execute(
+            select(UserSync.user_id, UserSync.synced_at).where(UserSync.user_id.in_(people))
+        ).all()
+    )
     names = _names(session, people)
-    return [ActivityRow(p, names.get(p, ""), **counts[p]) for p in people]
+    return [ActivityRow(p, names.get(p, ""), last_sync=synced.get(p), **counts[p]) for p in people]
 
 
 def comments_for_author(

@@ -23,23 +23,29 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from crm_desktop.models.base import AUDIT_COLUMNS, new_id, utcnow
-from crm_desktop.models.choices import CLOSED_STAGES
+from crm_desktop.models.choices import CLOSED_STAGES, ContractStatus, RenewalStatus
+from crm_desktop.models.contracts import next_term
 from crm_desktop.models.entities import (
     CUSTOMER_CHILDREN,
     ENTERS_FOR_KEY,
     ENTITIES,
     LOCAL_ONLY_COLUMNS,
     SERVER_SET_COLUMNS,
+    Contract,
     Customer,
     CustomerIdentifier,
     FollowUp,
     LocalSetting,
     Opportunity,
+    OpportunityLine,
     OutboxEntry,
+    Product,
     entered_for,
     owner_of_new_record,
 )
 from crm_desktop.models.fields import FIELDS_BY_NAME, Kind, entity_label
+from crm_desktop.models.limits import MAX_MONEY_CENTS
+from crm_desktop.models.money import line_total_cents
 from crm_desktop.models.phones import DEFAULT_REGION
 from crm_desktop.models.rules import clean_value, clean_values
 from crm_desktop.models.search_keys import identifier_key, search_key
@@ -53,8 +59,21 @@ NOT_FOUND = QT_TRANSLATE_NOOP("Validation", "No {entity} with id {id} exists (it
 CHOOSE_REP = QT_TRANSLATE_NOOP(
     "Validation", "Choose the rep you enter this record for: it will be theirs, not yours."
 )
+OTHER_CUSTOMERS = QT_TRANSLATE_NOOP(
+    "Validation", "The chosen {entity} belongs to another customer; choose one of this customer's."
+)
+ENDS_BEFORE_START = QT_TRANSLATE_NOOP("Validation", "The end date is before the start date.")
+RENEWS_ITSELF = QT_TRANSLATE_NOOP("Validation", "A contract cannot renew itself.")
+ALREADY_USED = QT_TRANSLATE_NOOP(
+    "Validation", "{field} “{value}” is already used by another {entity}."
+)
 
 _IDENTIFIER_VALUE = FIELDS_BY_NAME["customer_identifiers"]["value"]
+# Values used once: (field, model, among live rows only).
+UNIQUE_FIELDS: dict[str, tuple[tuple[str, Any, bool], ...]] = {
+    "products": (("code", Product, False),),
+    "contracts": (("number", Contract, True),),
+}
 # Customer fields that feed its search text.
 SEARCHED_FIELDS = frozenset({"name", "short_name", "email", "phone", "phone2"})
 
@@ -106,6 +125,9 @@ class UnitOfWork:
         self._stale_followups: set[str] = set()
         # Referenced rows found live in this transaction, so a batch checks each one once.
         self._live_refs: set[tuple[str, str]] = set()
+        # Opportunities whose lines changed: their amount becomes the lines' sum at the end.
+        self._stale_amounts: set[str] = set()
+        self._customers_of: dict[tuple[str, str], str | None] = {}
         self._enters_for: list[str] | None = None
         # One time for the whole transaction: a row's updated_at and its outbox entry's made_at
         # are then equal, and the server (which stamps rows with made_at) agrees with the device
@@ -125,6 +147,8 @@ class UnitOfWork:
         self._apply_defaults(entity, cleaned)
         self._check_refs(entity, cleaned)
         row_id = row_id or new_id()
+        self._check_money_rules(entity, row_id, cleaned)
+        self._check_unique(entity, row_id, cleaned)
         cleaned.update(
             id=row_id,
             created_at=self.now,
@@ -171,6 +195,8 @@ class UnitOfWork:
             customer_id = row.values.get("customer_id")
             self._mark_derived(entity, row.id, customer_id, row.values.keys())
             self._touch_parents(entity, customer_id)
+            if entity == "opportunity_lines":
+                self._stale_amounts.add(row.values["opportunity_id"])
         identifiers = [
             self.prepare(
                 "customer_identifiers", {"customer_id": row.id, "kind": kind, "value": value}
@@ -188,6 +214,8 @@ class UnitOfWork:
         row = self._live(entity, row_id)
         cleaned = clean_values(entity, values, self.region, creating=False)
         self._check_refs(entity, cleaned)
+        self._check_money_rules(entity, row_id, {**_columns_of(row), **cleaned})
+        self._check_unique(entity, row_id, cleaned)
         previous = {k: getattr(row, k) for k in cleaned}
         changed = {k: v for k, v in cleaned.items() if previous[k] != v}
         changed_any = bool(changed)
@@ -197,6 +225,8 @@ class UnitOfWork:
             if entity == "customer_identifiers" and "value" in changed:
                 row.value_key = identifier_key(row.value)
             self._mark_derived(entity, row_id, getattr(row, "customer_id", None), changed.keys())
+            if entity == "opportunity_lines":
+                self._stale_amounts.add(row.opportunity_id)
             extra = self._derived_changes(entity, row, changed)
             changed.update(extra)
             row.updated_at = self.now
@@ -234,6 +264,27 @@ class UnitOfWork:
                     child, child_model.customer_id.in_(token.ids), None, "restore", was=stamp
                 )
 
+    def renew_contract(self, contract_id: str, values: dict[str, Any]) -> str:
+        """The follow-on contract of a contract (values given override the old one's: a new
+        number always, dates by default the next term, the same amount, kind and owner), and
+        the old one marked renewed; returns the new contract's id."""
+        old = self._live("contracts", contract_id)
+        start, end = next_term(old.start_on, old.end_on) if old.end_on else (None, None)
+        wanted = {
+            "customer_id": old.customer_id,
+            "kind": old.kind,
+            "start_on": start,
+            "end_on": end,
+            "amount_cents": old.amount_cents,
+            "status": ContractStatus.ACTIVE.value,
+            "owner_id": old.owner_id,
+            **values,
+            "renewed_from_id": contract_id,
+        }
+        new_id_ = self.create("contracts", {k: v for k, v in wanted.items() if v is not None})
+        self.update("contracts", contract_id, {"renewal_status": RenewalStatus.RENEWED.value})
+        return new_id_
+
     def set_identifiers(self, customer_id: str, wanted: Iterable[Any]) -> bool:
         """Make a customer's identifiers exactly `wanted` ((kind, value) pairs or dicts)."""
         pairs = self._identifier_pairs(wanted)
@@ -264,6 +315,8 @@ class UnitOfWork:
         """Recompute what derives from this transaction's changes; called before commit."""
         for customer_id in self._stale_followups:
             self._refresh_followup_dates(customer_id)
+        for opportunity_id in self._stale_amounts:
+            self._refresh_amount(opportunity_id)
         self.session.flush()
         search_index.refresh_customers(self.session, self._stale_search)
         return self.changes
@@ -290,8 +343,9 @@ class UnitOfWork:
 
     def _check_refs(self, entity: str, cleaned: dict[str, Any]) -> None:
         for name, value in cleaned.items():
-            field = FIELDS_BY_NAME[entity][name]
-            if field.kind is Kind.REF and value is not None:
+            # Derived columns (a line's or an instalment's customer) are no field of a form.
+            field = FIELDS_BY_NAME[entity].get(name)
+            if field is not None and field.kind is Kind.REF and value is not None:
                 assert field.ref is not None
                 if (field.ref, value) in self._live_refs:
                     continue
@@ -310,9 +364,102 @@ class UnitOfWork:
             opportunity = self.session.get(Opportunity, cleaned["opportunity_id"])
             if opportunity is not None:
                 cleaned["customer_id"] = opportunity.customer_id
+            if cleaned.get("unit_price_cents") is None:
+                # A quote starts from the list price, the same for every rep.
+                product = self.session.get(Product, cleaned["product_id"])
+                if product is not None:
+                    cleaned["unit_price_cents"] = product.list_price_cents
+        if entity == "contract_instalments":
+            customer_id = self._customer_of(Contract, cleaned["contract_id"])
+            if customer_id is not None:
+                cleaned["customer_id"] = customer_id
         for key, value in list(cleaned.items()):
             if value is None:
                 del cleaned[key]  # leave column defaults in force
+
+    def _check_money_rules(self, entity: str, row_id: str, values: dict[str, Any]) -> None:
+        """What ties a contract or a payment to its customer, checked before anything is
+        written (the server checks the same with its foreign keys)."""
+        customer_id = values.get("customer_id")
+        if entity == "contracts":
+            start, end = values.get("start_on"), values.get("end_on")
+            if start is not None and end is not None and end < start:
+                raise InvalidInput("end_on", ENDS_BEFORE_START)
+            if values.get("renewed_from_id") == row_id:
+                raise InvalidInput("renewed_from_id", RENEWS_ITSELF)
+            self._same_customer("opportunity_id", Opportunity, values, customer_id)
+            self._same_customer("renewed_from_id", Contract, values, customer_id)
+        if entity == "payments":
+            self._same_customer("contract_id", Contract, values, customer_id)
+
+    def _same_customer(
+        self, column: str, model: Any, values: dict[str, Any], customer_id: str | None
+    ) -> None:
+        target_id = values.get(column)
+        if target_id is None:
+            return
+        theirs = self._customer_of(model, target_id)
+        if theirs is not None and theirs != customer_id:
+            label = "opportunity" if model is Opportunity else "contract"
+            raise InvalidInput(column, OTHER_CUSTOMERS, entity=entity_label(f"{label}s"))
+
+    def _customer_of(self, model: Any, row_id: str) -> str | None:
+        """The customer a contract or opportunity belongs to (None: no such row), read once
+        per transaction: an import of payments asks for the same few contracts again and
+        again."""
+        key = (model.__tablename__, row_id)
+        if key not in self._customers_of:
+            self._customers_of[key] = self.session.scalar(
+                select(model.customer_id).where(model.id == row_id)
+            )
+        return self._customers_of[key]
+
+    def _check_unique(self, entity: str, row_id: str, cleaned: dict[str, Any]) -> None:
+        """A product's code (unique in the store) and a live contract's number (unique on the
+        server) are not used twice; the server keeps other systems' keys unique itself."""
+        for name, model, live in UNIQUE_FIELDS.get(entity, ()):
+            value = cleaned.get(name)
+            if value is None:
+                continue
+            column = getattr(model, name)
+            found = select(model.id).where(column == value, model.id != row_id)
+            if live:
+                found = found.where(model.deleted_at.is_(None))
+            if self.session.scalar(found.limit(1)) is not None:
+                field = FIELDS_BY_NAME[entity][name]
+                raise InvalidInput(
+                    name,
+                    ALREADY_USED,
+                    field=field.display_label(),
+                    value=value,
+                    entity=entity_label(entity),
+                )
+
+    def _refresh_amount(self, opportunity_id: str) -> None:
+        """An opportunity with live lines is worth their sum; one without keeps its amount."""
+        opportunity = self.session.get(Opportunity, opportunity_id)
+        if opportunity is None or opportunity.deleted_at is not None:
+            return
+        lines = self.session.execute(
+            select(
+                OpportunityLine.quantity,
+                OpportunityLine.unit_price_cents,
+                OpportunityLine.discount_percent,
+            ).where(
+                OpportunityLine.opportunity_id == opportunity_id,
+                OpportunityLine.deleted_at.is_(None),
+            )
+        ).all()
+        if not lines:
+            return
+        total = min(sum(line_total_cents(*line) for line in lines), MAX_MONEY_CENTS)
+        if total != opportunity.amount_cents:
+            base = {"amount_cents": opportunity.amount_cents}
+            opportunity.amount_cents = total
+            opportunity.updated_at = self.now
+            opportunity.updated_by = self.user_id
+            self._outbox("opportunities", opportunity_id, "update", {"amount_cents": total}, base)
+            self.changes.add("updated", "opportunities", opportunity_id)
 
     def _default_owner(self, column: str) -> str:
         """Whose a new record is when nobody is named (a clerk's: his rep's)."""
@@ -371,6 +518,12 @@ class UnitOfWork:
             return
         now = self.now
         ids = [r[0] for r in rows]
+        if entity == "opportunity_lines":
+            self._stale_amounts.update(
+                self.session.scalars(
+                    select(OpportunityLine.opportunity_id).where(OpportunityLine.id.in_(ids))
+                )
+            )
         self._live_refs = {ref for ref in self._live_refs if ref[0] != entity}
         self.session.execute(
             update(model)
@@ -444,6 +597,11 @@ class UnitOfWork:
         )
 
 
+def _columns_of(row: Any) -> dict[str, Any]:
+    """A stored record's values by column, for rules that read fields the change left alone."""
+    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
+
+
 def _insert_rows(session: Session, table: str, rows: list[dict[str, Any]]) -> None:
     """One statement for many rows of one table, every row with the same keys in the same
     order; straight to sqlite3, as SQLAlchemy's per-row work would cost more than SQLite's."""
@@ -501,6 +659,12 @@ class Writer:
     def restore(self, token: UndoToken) -> ChangeSet:
         with self.transaction() as unit:
             unit.restore(token)
+        return unit.changes
+
+    def renew_contract(self, contract_id: str, values: dict[str, Any]) -> ChangeSet:
+        """The follow-on contract and the old one marked renewed, together or not at all."""
+        with self.transaction() as unit:
+            unit.changes.primary_id = unit.renew_contract(contract_id, values)
         return unit.changes
 
     def pending_changes(self) -> int:

@@ -27,6 +27,7 @@ from crm_desktop.sync.errors import SyncError, SyncProblem
 from crm_desktop.sync.pull import PullReport, never_pulled, pull
 from crm_desktop.sync.push import PushReport, push
 from crm_desktop.sync.server import schema as server_schema
+from crm_desktop.sync.server.grades import grade_on_sync
 
 LAST_SYNC_KEY = "sync_last_success"
 Progress = Callable[[str, int, int], None]
@@ -111,6 +112,8 @@ def sync_once(
             report.pulled = pull(profile.store, connection, progress=progress)
         report.pushed = push(profile.store, connection, device, progress, crash.after_push_sent)
         report.returned_to_pool = return_due_customers(connection)
+        grade_on_sync(connection)  # an administrator's sync grades every customer
+        record_sync(connection, device)
         report.pulled += pull(
             profile.store,
             connection,
@@ -142,6 +145,22 @@ def return_due_customers(connection: psycopg.Connection) -> int:
             " THEN crm_return_due_customers() ELSE 0 END"
         ).fetchone()
     return int(returned[0])
+
+
+def record_sync(connection: psycopg.Connection, device: str) -> None:
+    """Tell the server this user synced now (his managers see it in team activity); the
+    server signs the row with his id and its own clock. A server older than migration 0013
+    keeps no such record."""
+    with connection.transaction():
+        if not connection.execute("SELECT to_regclass('public.user_syncs') IS NOT NULL").fetchone()[
+            0
+        ]:
+            return
+        connection.execute(
+            "INSERT INTO user_syncs (user_id, device_id) VALUES (crm_current_user_id(), %s)"
+            " ON CONFLICT (user_id, device_id) DO UPDATE SET synced_at = now()",
+            (device,),
+        )
 
 
 def adopt_server_user(profile: Profile, server_user: str, login: str) -> None:

@@ -15,7 +15,9 @@ past the cursor) replaces the device's copy, keeping its outbox: changes not yet
 It streams: a few thousand rows are read and committed at a time, so memory stays flat and the
 user's saves go through while it runs; the cursor is kept only in the last transaction, once
 everything is in. An incremental pull (what changed since the cursor) is written with its new
-cursor in one local transaction. A received row pointing
+cursor in one local transaction; one that would bring more than DELTA_LIMIT rows (a mass
+return to the pool, a handover of thousands of customers) is read as a full resync instead,
+streamed, so memory stays flat whatever changed. A received row pointing
 at something the user may not see never stops it (sync/references.py).
 """
 
@@ -61,6 +63,8 @@ EPOCH_KEY = "sync_epoch"
 ORDER = tuple(ENTITIES)
 # Rows a full sync reads and commits at a time: a user's save waits for one batch at most.
 FETCH_BATCH = 5000
+# Changed rows an incremental pull holds in memory at most: past this, a full resync streams.
+DELTA_LIMIT = 20_000
 SEARCH_BATCH = 5000
 _ABSENT = object()
 Progress = Callable[[str, int, int], None]
@@ -152,6 +156,7 @@ def _read_server(
         )
         # Before the rows: the store's triggers date each arriving customer's return by them.
         _adopt_pool_rules(store, connection)
+        _adopt_last_syncs(store, connection)
         wanted: dict[str, set[str]] = defaultdict(set)
         if not full:
             changes = connection.execute(
@@ -164,7 +169,7 @@ def _read_server(
                 """,
                 {"cursor": cursor, "own": own_transactions or []},
             ).fetchall()
-            full = any(op == "truncate" for _, _, op in changes)
+            full = any(op == "truncate" for _, _, op in changes) or len(changes) > DELTA_LIMIT
             for entity, row_id, _op in changes:
                 if row_id is not None and entity in ORDER:
                     wanted[entity].add(row_id)
@@ -190,6 +195,27 @@ def _adopt_pool_rules(store: Store, connection: psycopg.Connection) -> None:
     rules = dict(connection.execute("SELECT key, value FROM crm_rules").fetchall())
     with store.write() as session:
         pool_due.adopt_rules(sqlite_connection(session), rules)
+
+
+def _adopt_last_syncs(store: Store, connection: psycopg.Connection) -> None:
+    """When each user this one reads (the server's row-level security decides: himself, and
+    for a manager his team) last synced; a handful of rows, replaced whole at each pull. A
+    server older than its migration 0013 keeps none."""
+    exists = connection.execute("SELECT to_regclass('public.user_syncs') IS NOT NULL").fetchone()
+    if not exists[0]:
+        return
+    latest = connection.execute(
+        "SELECT user_id::text,"
+        " to_char(max(synced_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+        " FROM user_syncs GROUP BY user_id"
+    ).fetchall()
+    with store.write() as session:
+        driver = sqlite_connection(session)
+        driver.execute("DELETE FROM user_syncs")
+        driver.executemany(
+            "INSERT INTO user_syncs (user_id, synced_at) VALUES (?, ?)",
+            latest,
+        )
 
 
 def _fetch(

@@ -130,6 +130,11 @@ def _row_function(
     return convert
 
 
+# Significant digits a sheet shows and works to: its sums leave binary noise beyond them
+# (=0.1+0.2 is stored as 0.30000000000000004), which would read as a part of a fen.
+SHEET_DIGITS = 15
+
+
 def text_of_sheet_cell(value: Any) -> str:
     """What an Excel cell holds, as the text a CSV cell would (money as yuan, never as fen)."""
     if value is None:
@@ -138,6 +143,8 @@ def text_of_sheet_cell(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):
+        return f"{value:.{SHEET_DIGITS}g}"
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, date):

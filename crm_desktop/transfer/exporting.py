@@ -23,13 +23,19 @@ from crm_desktop.transfer.columns import IDENTIFIERS, transfer_columns
 from crm_desktop.transfer.xlsx import SheetWriter
 
 BATCH_SIZE = 2000
-# The order a person expects to find rows in; each is a live index, so no sort step.
+# The order a person expects to find rows in, then the id; each is a live index, so no sort step
+# (products are a short price list). Contracts go by end date, as a renewal list does: a
+# contract then comes after the one it renews, so an import of the file finds that one made.
 ORDER_BY = {
-    "customers": "name",
-    "contacts": "name",
-    "opportunities": "title",
-    "tasks": "title",
-    "followups": "happened_at",
+    "customers": ("name",),
+    "contacts": ("name",),
+    "products": ("code",),
+    "opportunities": ("title",),
+    "tasks": ("title",),
+    "followups": ("happened_at",),
+    "contracts": ("end_on",),
+    "contract_instalments": ("contract_id", "due_on"),
+    "payments": ("paid_on",),
 }
 # A batch's identifiers in one statement straight to the driver: through SQLAlchemy, rendering
 # 2,000 ids into the IN list cost more than SQLite's work. Kind then id: the order they were added.
@@ -53,7 +59,7 @@ def _batches(session: Session, entity: str) -> Iterator[list[list[Any]]]:
     for target, on in table.joins:
         statement = statement.outerjoin(target, on)
     statement = statement.where(model.deleted_at.is_(None)).order_by(
-        getattr(model, ORDER_BY[entity]), model.id
+        *(getattr(model, name) for name in ORDER_BY[entity]), model.id
     )
     names = [column.name for column in table.columns]
     # Core rather than the ORM session: plain rows, without building ORM results for each.

@@ -4,7 +4,7 @@ follow-up timeline, with buttons for what a rep does next."""
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 from typing import Any
 
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -30,7 +31,8 @@ from crm_desktop.queries.reader import Reader
 from crm_desktop.queries.records import CustomerDetail, OwnershipEvent
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
-from crm_desktop.views.display import choice_label, format_value
+from crm_desktop.views.display import choice_label, format_money, format_value
+from crm_desktop.views.grade_dialog import GradeDialog
 from crm_desktop.views.ownership_buttons import OwnershipButtons
 from crm_desktop.views.record_form import RecordForm
 from crm_desktop.views.runner import Runner
@@ -40,6 +42,8 @@ LISTS = {
     "contacts": ("name", "title", "mobile", "phone", "email"),
     "opportunities": ("title", "stage", "amount_cents", "expected_close", "probability"),
     "tasks": ("title", "due_at", "priority", "done"),
+    "contracts": ("number", "kind", "end_on", "amount_cents", "status", "renewal_status"),
+    "payments": ("paid_on", "amount_cents", "method", "contract_id", "reference"),
 }
 DETAIL_FIELDS = (
     "short_name",
@@ -62,6 +66,7 @@ class CustomerPage(QWidget):
 
     closed = Signal(str)
     note_requested = Signal(str, str)  # customer id, name: a note to a colleague about it
+    contract_requested = Signal(str)  # a contract's id: open its page
 
     def __init__(
         self,
@@ -104,6 +109,9 @@ class CustomerPage(QWidget):
         self.due_line = QLabel()
         self.due_line.setObjectName("poolDueLine")
         self.due_line.hide()
+        self.money_line = QLabel()
+        self.money_line.setObjectName("customerMoney")
+        self.money_line.hide()
 
         actions = QHBoxLayout()
         for name, text, handler in (
@@ -112,12 +120,19 @@ class CustomerPage(QWidget):
             ("addContact", self.tr("Add contact"), partial(self.add, "contacts")),
             ("addOpportunity", self.tr("Add opportunity"), partial(self.add, "opportunities")),
             ("addTask", self.tr("Add task"), partial(self.add, "tasks")),
+            ("addContract", self.tr("Add contract"), partial(self.add, "contracts")),
+            ("recordCustomerPayment", self.tr("Record a payment"), self.record_payment),
             ("noteAboutCustomer", self.tr("Send a note…"), self._ask_note),
         ):
             button = QPushButton(text)
             button.setObjectName(name)
             button.clicked.connect(handler)
             actions.addWidget(button)
+        self.fix_grade_button = QPushButton(self.tr("Fix grade…"))
+        self.fix_grade_button.setObjectName("fixGrade")
+        self.fix_grade_button.clicked.connect(self.fix_grade)
+        self.fix_grade_button.hide()  # for managers and administrators (set_role)
+        actions.addWidget(self.fix_grade_button)
         if ownership is not None:
             actions.addWidget(ownership)
         actions.addStretch(1)
@@ -132,8 +147,12 @@ class CustomerPage(QWidget):
         details_box.setLayout(self.details)
 
         self.lists: dict[str, QTableWidget] = {}
+        # One list at a time, each with the whole height: five stacked lists left each a row.
+        self.list_tabs = QTabWidget()
+        self.list_tabs.setObjectName("customerLists")
         left = QVBoxLayout()
         left.addWidget(details_box)
+        left.addWidget(self.list_tabs, 1)
         for entity, fields in LISTS.items():
             table = QTableWidget(0, len(fields))
             table.setObjectName(f"page_{entity}")
@@ -145,9 +164,7 @@ class CustomerPage(QWidget):
                 [FIELDS_BY_NAME[entity][f].display_label() for f in fields]
             )
             table.doubleClicked.connect(partial(self._edit_child, entity))
-            box = QGroupBox(self._list_title(entity))
-            QVBoxLayout(box).addWidget(table)
-            left.addWidget(box)
+            self.list_tabs.addTab(table, self._list_title(entity))
             self.lists[entity] = table
         left_widget = QWidget()
         left_widget.setLayout(left)
@@ -179,6 +196,7 @@ class CustomerPage(QWidget):
         layout.addWidget(self.subtitle)
         layout.addWidget(self.lock_line)
         layout.addWidget(self.due_line)
+        layout.addWidget(self.money_line)
         layout.addLayout(actions)
         layout.addWidget(splitter, 1)
 
@@ -191,6 +209,8 @@ class CustomerPage(QWidget):
             "contacts": QCoreApplication.translate("CustomerPage", "Contacts"),
             "opportunities": QCoreApplication.translate("CustomerPage", "Opportunities"),
             "tasks": QCoreApplication.translate("CustomerPage", "Tasks"),
+            "contracts": QCoreApplication.translate("CustomerPage", "Contracts"),
+            "payments": QCoreApplication.translate("CustomerPage", "Payments"),
         }
         return titles[entity]
 
@@ -213,6 +233,10 @@ class CustomerPage(QWidget):
         self.setWindowTitle(customer["name"])
         self.title.setText(customer["name"])
         grade = choice_label(customer["grade"]) if customer["grade"] else self.tr("not graded")
+        if customer.get("grade_fixed"):
+            grade = self.tr("%1, fixed by hand").replace("%1", grade)
+            if customer.get("grade_note"):
+                grade += f" ({customer['grade_note']})"
         owner = detail.owner_name or self.tr("public pool")
         locked = bool(customer.get("pool_locked")) and customer["owner_id"] is not None
         self.lock_line.setVisible(locked)
@@ -239,9 +263,31 @@ class CustomerPage(QWidget):
         self._fill(self.lists["contacts"], "contacts", detail.contacts)
         self._fill(self.lists["opportunities"], "opportunities", detail.opportunities)
         self._fill(self.lists["tasks"], "tasks", detail.tasks)
+        self._fill(self.lists["contracts"], "contracts", detail.contracts)
+        numbers = {row["id"]: row["number"] for row in detail.contracts}
+        payments = [
+            {**row, "contract_id": numbers.get(row["contract_id"], row.get("contract_number"))}
+            for row in detail.payments
+        ]
+        self._fill(self.lists["payments"], "payments", payments)
+        self._show_money(detail)
         self.timeline.setHtml(self._timeline_html(detail))
         self.history.setHtml(self._history_html(detail.ownership))
         self._show_due(customer.get("pool_due_at"), detail.returns_soon)
+
+    def _show_money(self, detail: CustomerDetail) -> None:
+        money = detail.money
+        if money is None or not (money.contracts or money.paid):
+            self.money_line.hide()
+            return
+        self.money_line.setText(
+            self.tr("Paid in the last 12 months: %1 · Outstanding: %2 · Overdue: %3")
+            .replace("%1", format_money(money.paid_last_year))
+            .replace("%2", format_money(money.outstanding))
+            .replace("%3", format_money(money.overdue))
+        )
+        self.money_line.setStyleSheet("color: #b00020; font-weight: bold;" if money.overdue else "")
+        self.money_line.show()
 
     def _show_due(self, due: datetime | None, soon: bool) -> None:
         """When the customer returns to the pool unless followed up; in red when it is soon."""
@@ -288,6 +334,13 @@ class CustomerPage(QWidget):
             text = self.tr("Returned to the public pool from %2: not followed up in time")
         elif event.kind == "handed_over":
             text = self.tr("Handed over from %2 to %3 by %1")
+        elif event.kind == "graded":
+            # The reason says from which grade to which (server migration 0015).
+            text = (
+                self.tr("Grade changed by %1")
+                if event.by
+                else self.tr("Graded by value (what it paid in the last 12 months)")
+            )
         elif event.by is None:
             text = self.tr("Given back to %3 for a follow-up made in time")
         elif event.previous_owner is None:
@@ -299,6 +352,10 @@ class CustomerPage(QWidget):
     def _fill(self, table: QTableWidget, entity: str, rows: list[dict[str, Any]]) -> None:
         fields = FIELDS_BY_NAME[entity]
         table.setRowCount(len(rows))
+        title = self._list_title(entity)
+        self.list_tabs.setTabText(
+            self.list_tabs.indexOf(table), f"{title} ({len(rows)})" if rows else title
+        )
         for r, row in enumerate(rows):
             for c, name in enumerate(LISTS[entity]):
                 item = QTableWidgetItem(format_value(fields[name].kind, row.get(name)))
@@ -358,8 +415,30 @@ class CustomerPage(QWidget):
 
     def _edit_child(self, entity: str, index: Any) -> None:
         item = self.lists[entity].item(index.row(), 0)
-        if item is not None:
+        if item is None:
+            return
+        if entity == "contracts":
+            self.contract_requested.emit(item.data(Qt.ItemDataRole.UserRole))
+        else:
             self._open_form(entity, item.data(Qt.ItemDataRole.UserRole))
+
+    def record_payment(self) -> RecordForm:
+        form = self._open_form("payments", None)
+        form.editors["paid_on"].set_value(date.today())
+        form.forget_change("paid_on")
+        return form
+
+    def set_role(self, role: str) -> None:
+        """What the user's role offers here: fixing a grade, for managers and administrators."""
+        self.fix_grade_button.setVisible(role in ("manager", "admin"))
+
+    def fix_grade(self) -> GradeDialog | None:
+        if self.detail is None:
+            return None
+        dialog = GradeDialog(self.detail.customer, self._runner, self._writer, self)
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
 
     def closeEvent(self, event: Any) -> None:  # Qt override
         self.closed.emit(self.customer_id)

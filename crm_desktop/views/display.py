@@ -43,6 +43,24 @@ CHOICE_LABELS: dict[str, str] = {
     "email": T("Choices", "Email"),
     "message": T("Choices", "Message"),
     "note": T("Choices", "Note"),
+    "sale": T("Choices", "Sale"),
+    "service": T("Choices", "Service"),
+    "policy": T("Choices", "Policy"),
+    "membership": T("Choices", "Membership"),
+    "draft": T("Choices", "Draft"),
+    "active": T("Choices", "Active"),
+    "ended": T("Choices", "Ended"),
+    "terminated": T("Choices", "Terminated"),
+    "undecided": T("Choices", "Undecided"),
+    "renewing": T("Choices", "Renewing"),
+    "not_renewing": T("Choices", "Not renewing"),
+    "renewed": T("Choices", "Renewed"),
+    "transfer": T("Choices", "Bank transfer"),
+    "cash": T("Choices", "Cash"),
+    "card": T("Choices", "Card"),
+    "wechat": T("Choices", "WeChat Pay"),
+    "alipay": T("Choices", "Alipay"),
+    "cheque": T("Choices", "Cheque"),
 }
 
 
@@ -58,10 +76,18 @@ def local_datetime(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
 
 
+CURRENCY_SIGN = "¥"  # amounts are in yuan (CNY)
+
+
 def format_money(cents: int | None) -> str:
+    """Fen as yuan in the locale's digits and separators ("¥1,234.50"), exactly: the whole
+    yuan and the fen are formatted apart, never through a float."""
     if cents is None:
         return ""
-    return "¥" + QLocale().toString(cents / 100, "f", 2)
+    locale = QLocale()
+    sign = "-" if cents < 0 else ""
+    yuan, fen = divmod(abs(int(cents)), 100)
+    return f"{sign}{CURRENCY_SIGN}{locale.toString(yuan)}{locale.decimalPoint()}{fen:02d}"
 
 
 def format_value(kind: Kind, value: Any, region: str = DEFAULT_REGION) -> str:

@@ -42,10 +42,12 @@ from crm_desktop.views.customer_page import CustomerPage
 from crm_desktop.views.language_menu import LanguageMenu
 from crm_desktop.views.list_filters import GradeFilter, OverdueFilter, PoolDueFilter
 from crm_desktop.views.navigation import Navigation
+from crm_desktop.views.receivables_view import ReceivablesView
 from crm_desktop.views.record_actions import RecordActions
 from crm_desktop.views.record_form import RecordForm
 from crm_desktop.views.record_tabs import TABS, RecordTabs, tab_title
 from crm_desktop.views.reminders import ReminderBanner, Reminders
+from crm_desktop.views.renewals_view import RenewalsView
 from crm_desktop.views.runner import Runner
 from crm_desktop.views.scope_filter import MINE, ScopeFilter
 from crm_desktop.views.search_box import SearchBox
@@ -58,7 +60,8 @@ from crm_desktop.views.work_log_view import WorkLogView
 
 # The sidebar's keys for the pages that are not record lists (those go by their entity).
 TODAY, CALENDAR, WORK_LOG, ACTIVITY = "today", "calendar", "work_log", "activity"
-PAGES = (TODAY, CALENDAR, WORK_LOG, ACTIVITY)
+RENEWALS, RECEIVABLES = "renewals", "receivables"
+PAGES = (TODAY, CALENDAR, WORK_LOG, ACTIVITY, RENEWALS, RECEIVABLES)
 CUSTOMER = "customer:"  # an open customer's page: the prefix of its key
 
 
@@ -151,10 +154,14 @@ class MainWindow(QMainWindow):
                 icons.SP_FileDialogContentsView,
                 icons.SP_FileDialogDetailedView,
                 icons.SP_DialogApplyButton,
+                icons.SP_FileIcon,
+                icons.SP_DriveHDIcon,
             ),
             strict=True,
         ):
             self.navigation.add(entity, tab_title(entity), icon)
+        self.navigation.add(RENEWALS, self.tr("Renewals"), icons.SP_BrowserReload)
+        self.navigation.add(RECEIVABLES, self.tr("Receivables"), icons.SP_MessageBoxWarning)
         self.navigation.add(CALENDAR, self.tr("Calendar"), icons.SP_FileDialogListView)
         self.navigation.add(WORK_LOG, self.tr("Work log"), icons.SP_FileDialogDetailedView)
         self.navigation.add(ACTIVITY, self.tr("Team activity"), icons.SP_ComputerIcon)
@@ -162,6 +169,8 @@ class MainWindow(QMainWindow):
         self.calendar: CalendarView | None = None
         self.work_log: WorkLogView | None = None
         self.activity: TeamActivityView | None = None
+        self.renewals: RenewalsView | None = None
+        self.receivables: ReceivablesView | None = None
         self.navigation.chosen.connect(self.go)
         self.records.customer_page_made.connect(self._customer_page_made)
         self.records.customer_page_shown.connect(lambda page: self.go(CUSTOMER + page.customer_id))
@@ -216,6 +225,10 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self._work_log())
         elif key == ACTIVITY:
             self.pages.setCurrentWidget(self._activity())
+        elif key == RENEWALS:
+            self.pages.setCurrentWidget(self._renewals())
+        elif key == RECEIVABLES:
+            self.pages.setCurrentWidget(self._receivables())
         else:
             self.pages.setCurrentWidget(self.tabs)
             self.tabs.setCurrentIndex([entity for entity, _ in TABS].index(key))
@@ -274,6 +287,20 @@ class MainWindow(QMainWindow):
             self.pages.addWidget(self.activity)
         return self.activity
 
+    def _renewals(self) -> RenewalsView:
+        if self.renewals is None:
+            self.renewals = RenewalsView(self.profile, self.runner, self.reader, self.writer)
+            self.renewals.open_record.connect(self.records.open_record)
+            self.pages.addWidget(self.renewals)
+        return self.renewals
+
+    def _receivables(self) -> ReceivablesView:
+        if self.receivables is None:
+            self.receivables = ReceivablesView(self.profile, self.runner, self.reader, self.writer)
+            self.receivables.open_record.connect(self.records.open_record)
+            self.pages.addWidget(self.receivables)
+        return self.receivables
+
     def _tab_shown(self, _index: int) -> None:
         # A list chosen by other means (a test, a link) shows itself and its sidebar entry.
         if self.pages.currentWidget() is self.tabs or self.navigation.key() not in PAGES:
@@ -322,6 +349,9 @@ class MainWindow(QMainWindow):
             return
         if kind == "comment":
             self.go(WORK_LOG)
+            return
+        if kind == "renewal":
+            self.go(RENEWALS)
             return
         self.go("customers")
         self.scope.set_scope(MINE)

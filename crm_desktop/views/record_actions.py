@@ -24,6 +24,7 @@ from crm_desktop.services.changes import ChangeSet, UndoToken
 from crm_desktop.services.writer import Writer
 from crm_desktop.sync import ownership
 from crm_desktop.views.assign_dialog import AssignDialog
+from crm_desktop.views.contract_page import ContractPage
 from crm_desktop.views.customer_page import CustomerPage
 from crm_desktop.views.note_dialog import NoteDialog
 from crm_desktop.views.ownership_buttons import OwnershipButtons
@@ -57,6 +58,7 @@ class RecordActions(QObject):
         self._undo: UndoToken | None = None
         self.role = ""  # the user's role as the server last gave it ("" before any sync)
         self.pages: dict[str, CustomerPage] = {}  # open customer pages, by customer id
+        self.contracts: dict[str, ContractPage] = {}  # open contract windows, by contract id
 
         self.new_action = QAction(self._new_text(), self)
         self.new_action.setObjectName("newCustomerAction")
@@ -120,6 +122,7 @@ class RecordActions(QObject):
         self.role = role
         self._offer_assign()
         for page in self.pages.values():
+            page.set_role(role)
             if page.ownership is not None:
                 page.ownership.set_role(role)
 
@@ -129,14 +132,36 @@ class RecordActions(QObject):
             and self.role in ownership.LEADS
             and self._tabs.current_entity() == "customers"
         )
+        # The product list is the company's: read by all, kept by managers and administrators
+        # (the server refuses anyone else). Before any sync the profile's user is its own.
+        keeps_products = self.role in ("", *ownership.LEADS)
+        on_products = self._tabs.current_entity() == "products"
+        for action in (self.new_action, self.delete_action):
+            action.setEnabled(keeps_products or not on_products)
+        self.new_action.setToolTip(
+            ""
+            if keeps_products or not on_products
+            else QCoreApplication.translate(
+                "MainWindow", "Only managers and administrators change the product list."
+            )
+        )
+
+    def may_change(self, entity: str) -> bool:
+        """Whether the user's role lets him change records of this entity at all."""
+        return entity != "products" or self.role in ("", *ownership.LEADS)
 
     def _new_entity(self) -> str:
-        # Tasks may stand alone; contacts and opportunities are added from their customer's page.
-        return "tasks" if self._tabs.current_entity() == "tasks" else "customers"
+        # Tasks and products stand alone; contacts, opportunities and contracts are added from
+        # their customer's page.
+        current = self._tabs.current_entity()
+        return current if current in ("tasks", "products") else "customers"
 
     def _new_text(self) -> str:
-        if self._new_entity() == "tasks":
+        entity = self._new_entity()
+        if entity == "tasks":
             return QCoreApplication.translate("MainWindow", "New task")
+        if entity == "products":
+            return QCoreApplication.translate("MainWindow", "New product")
         return QCoreApplication.translate("MainWindow", "New customer")
 
     # -- new and open ------------------------------------------------------------------------
@@ -149,12 +174,20 @@ class RecordActions(QObject):
         preset = {owner: default} if owner and default else {}
         if entity == "customers":
             preset["kind"] = "company"
+        if entity == "products":
+            preset["active"] = True  # a new product is one to sell
         return self._show_form(entity, None, preset)
 
     def _show_form(self, entity: str, row_id: str | None, preset: dict | None = None) -> RecordForm:
         form = RecordForm(
             entity, self._runner, self._reader, self._writer, row_id, preset, parent=self._window
         )
+        if not self.may_change(entity):
+            form.read_only(
+                QCoreApplication.translate(
+                    "MainWindow", "Only managers and administrators change the product list."
+                )
+            )
         form.setModal(True)
         form.show()
         return form
@@ -178,6 +211,8 @@ class RecordActions(QObject):
             )
             page.closed.connect(lambda cid: self.pages.pop(cid, None))
             page.note_requested.connect(lambda cid, name: self.send_note((cid, name)))
+            page.contract_requested.connect(self.open_contract)
+            page.set_role(self.role)
             self.pages[customer_id] = page
             self.customer_page_made.emit(page)
         self.customer_page_shown.emit(page)
@@ -223,8 +258,24 @@ class RecordActions(QObject):
     def open_record(self, entity: str, row_id: str) -> None:
         if entity == "customers":
             self.open_customer(row_id)
+        elif entity == "contracts":
+            self.open_contract(row_id)
         else:
             self._show_form(entity, row_id)
+
+    def open_contract(self, contract_id: str) -> ContractPage:
+        """A contract in its own window (one per contract: asked again, it comes forward)."""
+        page = self.contracts.get(contract_id)
+        if page is None:
+            page = ContractPage(contract_id, self._runner, self._reader, self._writer, self._window)
+            page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            page.open_customer.connect(self.open_customer)
+            page.destroyed.connect(lambda: self.contracts.pop(contract_id, None))
+            self.contracts[contract_id] = page
+        page.show()
+        page.raise_()
+        page.activateWindow()
+        return page
 
     def open_selected(self) -> None:
         entity = self._tabs.current_entity()

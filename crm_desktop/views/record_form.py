@@ -36,8 +36,10 @@ from crm_desktop.models.validation import InvalidInput
 from crm_desktop.queries.reader import Reader
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
+from crm_desktop.views import money_form_parts
 from crm_desktop.views.display import choice_label
 from crm_desktop.views.field_editors import FieldEditor
+from crm_desktop.views.quote_lines import QuoteLines
 from crm_desktop.views.runner import Runner, describe_error
 
 # Window titles, marked for translation here (context "RecordForm") and translated on use.
@@ -49,6 +51,10 @@ NEW_TITLE = {
     "tasks": T("RecordForm", "New task"),
     "followups": T("RecordForm", "New follow-up"),
     "products": T("RecordForm", "New product"),
+    "opportunity_lines": T("RecordForm", "New quote line"),
+    "contracts": T("RecordForm", "New contract"),
+    "contract_instalments": T("RecordForm", "New instalment"),
+    "payments": T("RecordForm", "Record a payment"),
 }
 EDIT_TITLE = {
     "customers": T("RecordForm", "Edit customer"),
@@ -57,11 +63,18 @@ EDIT_TITLE = {
     "tasks": T("RecordForm", "Edit task"),
     "followups": T("RecordForm", "Edit follow-up"),
     "products": T("RecordForm", "Edit product"),
+    "opportunity_lines": T("RecordForm", "Edit quote line"),
+    "contracts": T("RecordForm", "Edit contract"),
+    "contract_instalments": T("RecordForm", "Edit instalment"),
+    "payments": T("RecordForm", "Edit payment"),
 }
+# The record a row belongs to, given when its form opens from there (a quote line from its
+# opportunity, an instalment from its contract): not offered for change.
+PARENT_REFS = {"opportunity_lines": "opportunity_id", "contract_instalments": "contract_id"}
 
 
 # Reference lists that hold one customer's records only.
-CUSTOMER_LISTS = ("contacts", "opportunities")
+CUSTOMER_LISTS = ("contacts", "opportunities", "contracts")
 
 
 class IdentifierTable(QTableWidget):
@@ -136,10 +149,12 @@ class RecordForm(QDialog):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for field in FIELDS[entity]:
-            if field.kind is Kind.REF and field.name in self._preset and field.ref == "customers":
-                continue  # opened from a customer's page: that customer is given
+            if not field.in_form:
+                continue
             if field.kind is Kind.REF and field.ref == "customers":
                 continue  # forms for other records are opened from the customer they belong to
+            if PARENT_REFS.get(entity) == field.name and field.name in self._preset:
+                continue
             editor = FieldEditor(field)
             label = field.display_label() + (" *" if field.required else "")
             form.addRow(label, editor)
@@ -155,6 +170,9 @@ class RecordForm(QDialog):
             box.addWidget(self.identifiers)
             box.addWidget(add, 0, Qt.AlignmentFlag.AlignLeft)
             form.addRow(self.tr("ID numbers"), box)
+        self.quote: QuoteLines | None = None  # an opportunity's lines (money_form_parts.py)
+        self._sent: dict[str, Any] = {}  # what the last save sent
+        self._read_only = False
 
         self.duplicates = QLabel()
         self.duplicates.setObjectName("possibleDuplicates")
@@ -205,6 +223,7 @@ class RecordForm(QDialog):
         if entity == "customers":
             for name in ("name", "phone"):
                 self.editors[name].edited.connect(self._duplicate_timer.start)
+        money_form_parts.extend(self, form)
         self._load_choices()
         self._baseline = self.values()  # what the form held before the user typed
         if row_id:
@@ -249,6 +268,20 @@ class RecordForm(QDialog):
 
     def has_unsaved_changes(self) -> bool:
         return self.values() != self._baseline
+
+    def read_only(self, why: str) -> None:
+        """Shown to read, not to change (the user's role may not): saving is off, and why."""
+        self._read_only = True
+        for editor in self.editors.values():
+            editor.setEnabled(False)
+        self.save_button.setEnabled(False)
+        self.save_new_button.setEnabled(False)
+        self._show_message(why)
+
+    def forget_change(self, name: str) -> None:
+        """What a field shows now is what it holds: set by the program, not typed."""
+        if name in self.editors:
+            self._baseline[name] = self.editors[name].value()
 
     def reject(self) -> None:  # Qt override: Esc, Cancel and the close button all come here
         if self.has_unsaved_changes():
@@ -324,11 +357,13 @@ class RecordForm(QDialog):
         else:
             work = partial(self._writer.create, self.entity, values)
         self._set_busy(True)
+        self._sent = values
         self._runner.write(work, self._saved, self._refused)
 
     def _saved(self, changes: ChangeSet) -> None:
         self._set_busy(False)
         self.saved.emit(changes)
+        money_form_parts.after_save(self, self._sent, changes.primary_id)
         if self._save_and_new:
             for editor in self.editors.values():
                 editor.show_error(None)
@@ -387,8 +422,8 @@ class RecordForm(QDialog):
         editor.show_error(found.text() if found else None)
 
     def _set_busy(self, busy: bool) -> None:
-        self.save_button.setEnabled(not busy)
-        self.save_new_button.setEnabled(not busy)
+        self.save_button.setEnabled(not busy and not self._read_only)
+        self.save_new_button.setEnabled(not busy and not self._read_only)
 
     def _show_message(self, text: str | None) -> None:
         self.message.setText(text or "")

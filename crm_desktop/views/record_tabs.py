@@ -1,4 +1,5 @@
-"""The tables of customers, contacts, opportunities and tasks, one tab each.
+"""The tables of customers, contacts, opportunities, tasks, contracts and products, one tab
+each.
 
 Each table is a view over a RecordTableModel (ids and a page cache, filled on the storage
 thread). The user's column choice, widths and sort order are kept per table in the window's
@@ -34,6 +35,8 @@ TABS = (
     ("contacts", "contactsTable"),
     ("opportunities", "opportunitiesTable"),
     ("tasks", "tasksTable"),
+    ("contracts", "contractsTable"),
+    ("products", "productsTable"),
 )
 FIRST_COLUMN_WIDTH = 280
 LAYOUT_SETTLES_MS = 500  # dragging a column edge resizes many times a second; save once after
@@ -45,6 +48,8 @@ def tab_title(entity: str) -> str:
         "contacts": QCoreApplication.translate("MainWindow", "Contacts"),
         "opportunities": QCoreApplication.translate("MainWindow", "Opportunities"),
         "tasks": QCoreApplication.translate("MainWindow", "Tasks"),
+        "contracts": QCoreApplication.translate("MainWindow", "Contracts"),
+        "products": QCoreApplication.translate("MainWindow", "Products"),
     }
     return titles[entity]
 
@@ -241,6 +246,18 @@ class EmptyNote(QLabel):
                 "No customers yet. Add one with New customer (Ctrl+N), bring in a list with "
                 "`crm-desktop import`, or connect to your company's server (Server menu) to "
                 "receive yours.",
+            )
+        if self._model.spec.entity == "products":
+            return QCoreApplication.translate(
+                "MainWindow",
+                "No products yet. A manager or an administrator adds them with New product "
+                "(Ctrl+N); everyone then quotes from the same list and prices.",
+            )
+        if self._model.spec.entity == "contracts":
+            return QCoreApplication.translate(
+                "MainWindow",
+                "No contracts yet. Open a customer and choose Add contract, or mark an "
+                "opportunity won and create its contract from there.",
             )
         return QCoreApplication.translate(
             "MainWindow",

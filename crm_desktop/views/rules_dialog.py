@@ -1,4 +1,5 @@
-"""Pool rules…: an administrator sees and changes the public pool's rules on the server.
+"""Pool rules…: an administrator sees and changes the public pool's rules and the grading
+rules on the server.
 
 The rules are read from the server when the dialog opens (nothing of them is edited offline),
 each with what it means and who last changed it; Save sends every changed value in one
@@ -49,14 +50,15 @@ class RulesDialog(QDialog):
         self._profile, self._network, self._sync = profile, network, sync
         self._read: dict[str, int | None] = {}
         self.setObjectName("rulesDialog")
-        self.setWindowTitle(self.tr("Public pool rules"))
+        self.setWindowTitle(self.tr("Public pool and grading rules"))
         self.setModal(True)
         self.resize(760, 420)
 
         intro = QLabel(
             self.tr(
                 "These rules are the same for everybody and kept on the server; the server "
-                "applies them to every claim and every return to the pool."
+                "applies them to every claim and every return to the pool, and grades customers "
+                "A, B and C by them."
             )
         )
         intro.setWordWrap(True)

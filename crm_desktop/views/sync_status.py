@@ -53,6 +53,9 @@ RECEIVING: dict[str, str] = {
     "work_logs": T("MainWindow", "Receiving work logs"),
     "work_log_comments": T("MainWindow", "Receiving comments on work logs"),
     "notes": T("MainWindow", "Receiving notes"),
+    "contracts": T("MainWindow", "Receiving contracts"),
+    "contract_instalments": T("MainWindow", "Receiving payment plans"),
+    "payments": T("MainWindow", "Receiving payments"),
     "ownership_history": T("MainWindow", "Receiving ownership history"),
 }
 DONE_OF_TOTAL = T("MainWindow", "{stage}: {done} of {total}")

@@ -46,6 +46,8 @@ SHOWN_FROM = {
     "contacts": {"contacts", "customers"},
     "opportunities": {"opportunities", "customers", "users"},
     "tasks": {"tasks", "customers", "users"},
+    "contracts": {"contracts", "customers", "users"},
+    "products": {"products"},
 }
 
 # (query, at most this many or None for all, stop) -> ids; raises Cancelled once stop() is true.

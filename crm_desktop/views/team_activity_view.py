@@ -2,10 +2,10 @@
 he logged, customers he added, tasks he finished and opportunities he changed
 (queries/work_logs.py says what counts).
 
-Only what this device holds is counted. When each person last synced is known to the server
-alone, so it is not shown; the last column is the latest of the counted changes, labelled as
-such. Anyone who leads nobody sees his own row. Reads run on the storage thread, again after
-each write or sync that touches what is counted.
+Only what this device holds is counted. When each person last synced comes from the server
+(by its clock, as of this device's own last sync); the column before it is the latest of the
+counted changes. Anyone who leads nobody sees his own row. Reads run on the storage thread,
+again after each write or sync that touches what is counted.
 """
 
 from __future__ import annotations
@@ -105,7 +105,8 @@ class TeamActivityView(Page):
             self.tr("Customers added"),
             self.tr("Tasks done"),
             self.tr("Opportunities changed"),
-            self.tr("Latest change on this device"),
+            self.tr("Latest change"),
+            self.tr("Last synced"),
         ]
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)
@@ -115,8 +116,8 @@ class TeamActivityView(Page):
         self.note = QLabel(
             self.tr(
                 "Counts what this device holds: your team's customers and what was done on "
-                "them. When each person last synced is known only to the server, so the last "
-                "column is the latest change of theirs counted here, not their last sync."
+                "them, as of your last sync. Someone who has not synced lately may have done "
+                "more than shows here."
             )
         )
         self.note.setObjectName("activityNote")
@@ -213,22 +214,23 @@ class TeamActivityView(Page):
             if activity.user_id == self._profile.user_id:
                 name = self.tr("{name} (me)").format(name=name)
             counts = [getattr(activity, key) for key in COUNTS]
-            when = (
-                local_datetime(activity.latest).strftime("%Y-%m-%d %H:%M")
-                if activity.latest
-                else "—"
-            )
-            self._set_row(row, name, counts, when)
+            when = self._time_text(activity.latest, "—")
+            synced = self._time_text(activity.last_sync, self.tr("never"))
+            self._set_row(row, name, counts, when, synced)
             table.item(row, 0).setData(Qt.ItemDataRole.UserRole, activity.user_id)
         if with_total:
             totals = [sum(getattr(a, key) for a in rows) for key in COUNTS]
-            self._set_row(len(rows), self.tr("Team total"), totals, "")
+            self._set_row(len(rows), self.tr("Team total"), totals, "", "")
             for column in range(table.columnCount()):
                 font = QFont(table.item(len(rows), column).font())
                 font.setBold(True)
                 table.item(len(rows), column).setFont(font)
 
-    def _set_row(self, row: int, name: str, counts: list[int], when: str) -> None:
+    @staticmethod
+    def _time_text(when: datetime | None, missing: str) -> str:
+        return local_datetime(when).strftime("%Y-%m-%d %H:%M") if when else missing
+
+    def _set_row(self, row: int, name: str, counts: list[int], when: str, synced: str) -> None:
         self.table.setItem(row, 0, QTableWidgetItem(name))
         for column, count in enumerate(counts, start=1):
             item = QTableWidgetItem(str(count))
@@ -236,6 +238,7 @@ class TeamActivityView(Page):
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(row, column, item)
         self.table.setItem(row, len(counts) + 1, QTableWidgetItem(when))
+        self.table.setItem(row, len(counts) + 2, QTableWidgetItem(synced))
 
     def counts_of(self, user_id: str) -> tuple[int, ...] | None:
         """The counts shown for one person, in column order (None: not shown)."""

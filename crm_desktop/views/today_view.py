@@ -47,7 +47,7 @@ LineRole = Qt.ItemDataRole.UserRole + 1
 OVERDUE = QColor("#b00020")
 # Writes that can change what Today shows.
 SHOWN_FROM = frozenset(
-    {"tasks", "customers", "followups", "notes", "work_logs", "work_log_comments"}
+    {"tasks", "customers", "followups", "notes", "work_logs", "work_log_comments", "contracts"}
 )
 SHOWN_TEXT = 80  # characters of a note or comment shown on its line
 
@@ -148,6 +148,7 @@ class TodayView(Page):
         if today.warning_days is not None:
             title = self.tr("Returning to the public pool within %n day(s)", "", today.warning_days)
             parts.append(("pool_return", title, today.returning))
+        parts.append(("renewal", self.tr("Contracts to renew"), today.renewals))
         for kind, title, part in parts:
             self._add_part(kind, title, part)
         if not today.count:
@@ -171,11 +172,14 @@ class TodayView(Page):
         font.setBold(True)
         section.setFont(0, font)
         for line in part.lines:
-            when = local_datetime(line.when).strftime("%m-%d %H:%M") if line.when else ""
+            if line.kind == "renewal" and line.when:
+                when = line.when.strftime("%m-%d")  # the day a contract ends, not a moment
+            else:
+                when = local_datetime(line.when).strftime("%m-%d %H:%M") if line.when else ""
             if line.overdue:
                 # Said in words as well as in colour.
                 when = self.tr("%1 (overdue)").replace("%1", when)
-            customer = line.customer_name if line.kind in ("task", "note") else ""
+            customer = line.customer_name if line.kind in ("task", "note", "renewal") else ""
             item = QTreeWidgetItem(section, [when, self._what(line), customer or ""])
             item.setToolTip(1, line.title)
             item.setData(0, LineRole, line)

@@ -329,17 +329,108 @@
         <source>Note</source>
         <translation>备注</translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>Sale</source>
+        <translation>销售</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Policy</source>
+        <translation>保单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Membership</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Active</source>
+        <translation>生效中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ended</source>
+        <translation>已到期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Terminated</source>
+        <translation>已终止</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Undecided</source>
+        <translation>未定</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Renewing</source>
+        <translation>续约中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not renewing</source>
+        <translation>不续约</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Renewed</source>
+        <translation>已续约</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bank transfer</source>
+        <translation>银行转账</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Card</source>
+        <translation>刷卡</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>WeChat Pay</source>
+        <translation>微信支付</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Alipay</source>
+        <translation>支付宝</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cheque</source>
+        <translation>支票</translation>
+    </message>
 </context>
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+134"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+145"/>
         <location line="+51"/>
+        <location line="+65"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location line="-50"/>
+        <location line="-115"/>
         <source>Short name</source>
         <translation>简称</translation>
     </message>
@@ -372,12 +463,13 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+67"/>
+        <location line="+68"/>
+        <location line="+64"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location line="-58"/>
+        <location line="-123"/>
         <source>Last follow-up</source>
         <translation>最近跟进</translation>
     </message>
@@ -392,12 +484,12 @@
         <translation>退回公海</translation>
     </message>
     <message>
-        <location line="-24"/>
+        <location line="-25"/>
         <source>Customer grade</source>
         <translation>客户等级</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+41"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
@@ -408,13 +500,14 @@
     </message>
     <message>
         <location line="+23"/>
-        <location line="+15"/>
+        <location line="+16"/>
         <location line="+31"/>
+        <location line="+33"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location line="-45"/>
+        <location line="-79"/>
         <source>Job title</source>
         <translation>职务</translation>
     </message>
@@ -424,7 +517,7 @@
         <translation>手机</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <location line="+28"/>
         <source>Title</source>
         <translation>标题</translation>
@@ -436,11 +529,12 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+66"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-64"/>
         <source>Expected close</source>
         <translation>预计成交日期</translation>
     </message>
@@ -470,8 +564,58 @@
         <translation>执行人</translation>
     </message>
     <message>
-        <location line="-123"/>
-        <location filename="../../crm_desktop/views/table_model.py" line="+293"/>
+        <location line="+15"/>
+        <source>Code</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>List price</source>
+        <translation>标价</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Active</source>
+        <translation>在售</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Number</source>
+        <translation>合同号</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Starts</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ends</source>
+        <translation>到期</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Renewal</source>
+        <translation>续约</translation>
+    </message>
+    <message>
+        <location line="-163"/>
+        <location filename="../../crm_desktop/views/table_model.py" line="+295"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
@@ -639,9 +783,117 @@
     </message>
 </context>
 <context>
+    <name>ContractPage</name>
+    <message>
+        <location filename="../../crm_desktop/views/contract_page.py" line="+63"/>
+        <source>Contract</source>
+        <translation>合同</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Edit contract</source>
+        <translation>编辑合同</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add instalment</source>
+        <translation>添加分期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Record a payment</source>
+        <translation>登记回款</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open customer</source>
+        <translation>打开客户</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Delete selected</source>
+        <translation>删除所选</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Payments received</source>
+        <translation>已收回款</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Payment plan</source>
+        <translation>回款计划</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>This contract was deleted.</source>
+        <translation>这份合同已被删除。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Contract %1</source>
+        <translation>合同 %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Contract %1 · %2</source>
+        <translation>合同 %1 · %2</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>renewal: %1</source>
+        <translation>续约：%1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>renews %1</source>
+        <translation>续签自 %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>renewed by %1</source>
+        <translation>已由 %1 续签</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Plan: %1</source>
+        <translation>计划：%1</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Amount (no plan): %1</source>
+        <translation>金额（无分期计划）：%1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Paid: %1</source>
+        <translation>已回款：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Outstanding: %1</source>
+        <translation>未回款：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Overdue: %1</source>
+        <translation>逾期：%1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>(since %1)</source>
+        <translation>（自 %1 起）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The plan&apos;s instalments add up to %1, not the contract&apos;s amount %2.</source>
+        <translation>分期合计 %1，与合同金额 %2 不一致。</translation>
+    </message>
+</context>
+<context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+89"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+94"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
@@ -651,7 +903,7 @@
         <translation>已锁定给负责人：不会退回公海</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
@@ -677,11 +929,26 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Add contract</source>
+        <translation>添加合同</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Record a payment</source>
+        <translation>登记回款</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Send a note…</source>
         <translation>发留言…</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+6"/>
+        <source>Fix grade…</source>
+        <translation>锁定等级…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -691,7 +958,7 @@
         <translation>基本信息</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+28"/>
         <source>Follow-up timeline</source>
         <translation>跟进记录时间线</translation>
     </message>
@@ -707,7 +974,7 @@
         <translation>归属记录</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+29"/>
         <source>Contacts</source>
         <translation>联系人</translation>
     </message>
@@ -722,6 +989,16 @@
         <translation>任务</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Contracts</source>
+        <translation>合同</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Payments</source>
+        <translation>回款</translation>
+    </message>
+    <message>
         <location line="+15"/>
         <source>This customer was deleted.</source>
         <translation>该客户已被删除。</translation>
@@ -732,7 +1009,12 @@
         <translation>未分级</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>%1, fixed by hand</source>
+        <translation>%1，人工锁定</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>public pool</source>
         <translation>公海</translation>
     </message>
@@ -747,7 +1029,12 @@
         <translation>由 %1 代 %2 录入</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+37"/>
+        <source>Paid in the last 12 months: %1 · Outstanding: %2 · Overdue: %3</source>
+        <translation>近 12 个月回款：%1 · 未回款：%2 · 逾期：%3</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Returns to the public pool on %1 unless followed up before</source>
         <translation>如在 %1 之前没有跟进，将退回公海</translation>
     </message>
@@ -797,7 +1084,17 @@
         <translation>%1 把客户从 %2 移交给 %3</translation>
     </message>
     <message>
+        <location line="+4"/>
+        <source>Grade changed by %1</source>
+        <translation>等级由 %1 修改</translation>
+    </message>
+    <message>
         <location line="+2"/>
+        <source>Graded by value (what it paid in the last 12 months)</source>
+        <translation>按价值评级（近 12 个月的回款）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Given back to %3 for a follow-up made in time</source>
         <translation>因按时跟进，归还给 %3</translation>
     </message>
@@ -812,7 +1109,7 @@
         <translation>%1 分配给 %3（原负责人 %2）</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+40"/>
         <source>logged by %1 for %2</source>
         <translation>%1 替 %2 记录</translation>
     </message>
@@ -869,7 +1166,7 @@
 <context>
     <name>Entities</name>
     <message>
-        <location filename="../../crm_desktop/models/fields.py" line="+200"/>
+        <location filename="../../crm_desktop/models/fields.py" line="+277"/>
         <source>user</source>
         <translation>用户</translation>
     </message>
@@ -928,6 +1225,21 @@
         <source>note</source>
         <translation>留言</translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>contract</source>
+        <translation>合同</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>instalment</source>
+        <translation>分期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>payment</source>
+        <translation>回款</translation>
+    </message>
 </context>
 <context>
     <name>FieldEditor</name>
@@ -941,20 +1253,20 @@
 <context>
     <name>Fields</name>
     <message>
-        <location filename="../../crm_desktop/models/fields.py" line="-148"/>
+        <location filename="../../crm_desktop/models/fields.py" line="-221"/>
         <source>Login</source>
         <translation>登录名</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+6"/>
-        <location line="+28"/>
+        <location line="+32"/>
         <location line="+10"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location line="-43"/>
+        <location line="-47"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
@@ -965,24 +1277,25 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+44"/>
+        <location line="+48"/>
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location line="-40"/>
+        <location line="-44"/>
         <source>Short name</source>
         <translation>简称</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+17"/>
-        <location line="+70"/>
+        <location line="+21"/>
+        <location line="+77"/>
+        <location line="+43"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location line="-86"/>
+        <location line="-140"/>
         <source>Grade</source>
         <translation>等级</translation>
     </message>
@@ -998,23 +1311,23 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+24"/>
+        <location line="+28"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location line="-23"/>
+        <location line="-27"/>
         <source>Other phone</source>
         <translation>备用电话</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+24"/>
+        <location line="+28"/>
         <source>Email</source>
         <translation>邮箱</translation>
     </message>
     <message>
-        <location line="-23"/>
+        <location line="-27"/>
         <source>Website</source>
         <translation>网址</translation>
     </message>
@@ -1025,34 +1338,56 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+46"/>
+        <location line="+50"/>
+        <location line="+103"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location line="-45"/>
+        <location line="-152"/>
         <source>Next follow-up</source>
         <translation>下次跟进</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+21"/>
+        <location line="+152"/>
+        <location line="+28"/>
+        <source>Finance system key</source>
+        <translation>财务系统编号</translation>
+    </message>
+    <message>
+        <location line="-179"/>
+        <location line="+24"/>
         <location line="+25"/>
-        <location line="+23"/>
+        <location line="+30"/>
+        <location line="+73"/>
+        <location line="+28"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location line="-66"/>
+        <location line="-178"/>
+        <source>Grade fixed by hand</source>
+        <translation>人工锁定等级</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Why the grade is fixed</source>
+        <translation>锁定等级的原因</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <location line="+11"/>
         <location line="+18"/>
-        <location line="+33"/>
+        <location line="+40"/>
         <location line="+7"/>
+        <location line="+43"/>
+        <location line="+36"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location line="-61"/>
+        <location line="-147"/>
         <source>Number</source>
         <translation>号码</translation>
     </message>
@@ -1088,28 +1423,31 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+30"/>
+        <location line="+37"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location line="-28"/>
-        <location line="+40"/>
+        <location line="-35"/>
+        <location line="+47"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location line="-39"/>
+        <location line="-46"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location line="+97"/>
+        <location line="+22"/>
+        <location line="+9"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-127"/>
         <source>Expected close</source>
         <translation>预计成交日期</translation>
     </message>
@@ -1125,12 +1463,12 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+15"/>
+        <location line="+22"/>
         <source>Opportunity</source>
         <translation>商机</translation>
     </message>
     <message>
-        <location line="-10"/>
+        <location line="-17"/>
         <source>Product</source>
         <translation>产品</translation>
     </message>
@@ -1145,7 +1483,12 @@
         <translation>单价</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
+        <source>Discount %</source>
+        <translation>折扣 %</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Due</source>
         <translation>截止时间</translation>
     </message>
@@ -1259,6 +1602,125 @@
         <location line="+2"/>
         <source>Read</source>
         <translation>已读</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Contract number</source>
+        <translation>合同号</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>From opportunity</source>
+        <translation>来源商机</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Starts</source>
+        <translation>开始日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ends</source>
+        <translation>到期日期</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Renewal</source>
+        <translation>续约状态</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Renewal note</source>
+        <translation>续约备注</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Renews contract</source>
+        <translation>续签的原合同</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+7"/>
+        <source>Contract</source>
+        <translation>合同</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <source>Due on</source>
+        <translation>到期日</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remarks</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Paid on</source>
+        <translation>回款日期</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Method</source>
+        <translation>付款方式</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Reference</source>
+        <translation>凭证号</translation>
+    </message>
+</context>
+<context>
+    <name>GradeDialog</name>
+    <message>
+        <location filename="../../crm_desktop/views/grade_dialog.py" line="+43"/>
+        <source>Fix the grade of %1</source>
+        <translation>锁定 %1 的等级</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Grades are computed from what customers paid in the last 12 months. A grade fixed here stays as it is until you let it be computed again.</source>
+        <translation>等级按客户近 12 个月的回款自动计算。在这里锁定的等级会保持不变，直到你让它重新计算。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Why, for whoever reads it later</source>
+        <translation>原因，方便以后查看的人了解</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Grade</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Fix this grade</source>
+        <translation>锁定这个等级</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Compute it again</source>
+        <translation>重新自动计算</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Say why the grade is fixed; a manager reading it later will ask.</source>
+        <translation>请写明锁定等级的原因；以后查看的经理会问。</translation>
     </message>
 </context>
 <context>
@@ -1391,7 +1853,7 @@
 <context>
     <name>IdentifierTable</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="+73"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="+86"/>
         <source>Identifiers</source>
         <translation>证件号码</translation>
     </message>
@@ -1409,7 +1871,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../crm_desktop/views/record_tabs.py" line="+44"/>
+        <location filename="../../crm_desktop/views/record_tabs.py" line="+47"/>
         <source>Customers</source>
         <translation>客户</translation>
     </message>
@@ -1429,6 +1891,16 @@
         <translation>任务</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Contracts</source>
+        <translation>合同</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Products</source>
+        <translation>产品</translation>
+    </message>
+    <message>
         <location line="+188"/>
         <source>Nothing matches this search or filter. Clear it to see all.</source>
         <translation>没有符合这个搜索或筛选的记录。清除它就能看到全部。</translation>
@@ -1439,12 +1911,22 @@
         <translation>还没有客户。用“新建客户”（Ctrl+N）添加，用 `crm-desktop import` 导入名单，或者连接公司的服务器（“服务器”菜单）来接收你的客户。</translation>
     </message>
     <message>
+        <location line="+7"/>
+        <source>No products yet. A manager or an administrator adds them with New product (Ctrl+N); everyone then quotes from the same list and prices.</source>
+        <translation>还没有产品。经理或管理员用“新建产品”（Ctrl+N）添加后，大家就按同一份价目表报价。</translation>
+    </message>
+    <message>
         <location line="+6"/>
+        <source>No contracts yet. Open a customer and choose Add contract, or mark an opportunity won and create its contract from there.</source>
+        <translation>还没有合同。打开一个客户选择“添加合同”，或把商机标为赢单后在那里创建合同。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Nothing here yet. Open a customer to add its contacts, opportunities and tasks.</source>
         <translation>这里还什么都没有。打开一个客户，就可以添加它的联系人、商机和任务。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+77"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+80"/>
         <source>Customers — CRM</source>
         <translation>客户 — CRM</translation>
     </message>
@@ -1459,28 +1941,28 @@
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+270"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+297"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+140"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+165"/>
         <source>New customer</source>
         <translation>新建客户</translation>
     </message>
     <message>
-        <location line="-75"/>
+        <location line="-98"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+212"/>
+        <location line="+261"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location line="-208"/>
+        <location line="-257"/>
         <source>Undo delete</source>
         <translation>撤销删除</translation>
     </message>
@@ -1495,12 +1977,23 @@
         <translation>把选中的客户交给你团队中的一位成员</translation>
     </message>
     <message>
-        <location line="+110"/>
+        <location line="+59"/>
+        <location line="+43"/>
+        <source>Only managers and administrators change the product list.</source>
+        <translation>只有经理和管理员可以修改产品列表。</translation>
+    </message>
+    <message>
+        <location line="-23"/>
+        <source>New product</source>
+        <translation>新建产品</translation>
+    </message>
+    <message>
+        <location line="+64"/>
         <source>The note was sent.</source>
         <translation>留言已发送。</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+71"/>
         <source>Select the customers to assign first.</source>
         <translation>请先选择要分配的客户。</translation>
     </message>
@@ -1515,7 +2008,7 @@
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-217"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-244"/>
         <source>Back</source>
         <translation>后退</translation>
     </message>
@@ -1530,23 +2023,33 @@
         <translation>今天</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+14"/>
+        <source>Renewals</source>
+        <translation>续约</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receivables</source>
+        <translation>应收款</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Calendar</source>
         <translation>日程</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+289"/>
+        <location line="+312"/>
         <source>Work log</source>
         <translation>工作日志</translation>
     </message>
     <message>
-        <location line="-288"/>
+        <location line="-311"/>
         <source>Team activity</source>
         <translation>团队动态</translation>
     </message>
     <message>
-        <location line="+203"/>
+        <location line="+226"/>
         <source>Filters</source>
         <translation>筛选</translation>
     </message>
@@ -1597,7 +2100,7 @@
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-121"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-149"/>
         <source>New task</source>
         <translation>新建任务</translation>
     </message>
@@ -1635,12 +2138,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+166"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+194"/>
         <source>Restored.</source>
         <translation>已恢复。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/sync_status.py" line="+154"/>
+        <location filename="../../crm_desktop/views/sync_status.py" line="+157"/>
         <source>Sync status</source>
         <translation>同步状态</translation>
     </message>
@@ -1677,7 +2180,7 @@
         <translation>公海规则…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/sync_status.py" line="-118"/>
+        <location filename="../../crm_desktop/views/sync_status.py" line="-121"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
@@ -1750,6 +2253,21 @@
         <location line="+1"/>
         <source>Receiving notes</source>
         <translation>正在接收留言</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receiving contracts</source>
+        <translation>正在接收合同</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receiving payment plans</source>
+        <translation>正在接收回款计划</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receiving payments</source>
+        <translation>正在接收回款</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1868,6 +2386,24 @@
         <location filename="../../crm_desktop/views/list_filters.py" line="+50"/>
         <source>Overdue only</source>
         <translation>只看逾期</translation>
+    </message>
+</context>
+<context>
+    <name>OwnerFilter</name>
+    <message>
+        <location filename="../../crm_desktop/views/line_pages.py" line="+46"/>
+        <source>Whose</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Everyone I see</source>
+        <translation>我能看到的全部</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Me</source>
+        <translation>我</translation>
     </message>
 </context>
 <context>
@@ -2052,9 +2588,123 @@
     </message>
 </context>
 <context>
+    <name>QuoteLines</name>
+    <message>
+        <location filename="../../crm_desktop/views/quote_lines.py" line="+58"/>
+        <source>Line total</source>
+        <translation>小计</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Add a product</source>
+        <translation>添加产品</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Remove selected</source>
+        <translation>移除所选</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>Total: %1</source>
+        <translation>合计：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ReceivablesView</name>
+    <message>
+        <location filename="../../crm_desktop/views/receivables_view.py" line="+51"/>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+91"/>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location line="-90"/>
+        <source>Overdue</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Outstanding</source>
+        <translation>未回款</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Overdue since</source>
+        <translation>逾期起始日</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contracts overdue</source>
+        <translation>逾期合同数</translation>
+    </message>
+    <message>
+        <location line="+77"/>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Write the customers shown to an Excel workbook</source>
+        <translation>把显示的客户写入 Excel 工作簿</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Customers with money overdue</source>
+        <translation>有逾期款项的客户</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Nothing is overdue. Money falls overdue when an instalment&apos;s due date, or the start of a contract without a payment plan, passes before it is paid.</source>
+        <translation>没有逾期款项。分期的到期日（或没有分期计划的合同的开始日期）过了还没付款，就算逾期。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Counts what this device holds, as of your last sync. Outstanding is what the contracts with money overdue hold unpaid, due or not.</source>
+        <translation>按这台电脑上的数据统计，截至你上次同步。未回款是有逾期的合同中尚未付清的全部金额，无论是否到期。</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+59"/>
+        <source>%n customer(s): %1 overdue, %2 outstanding</source>
+        <translation>
+            <numerusform>%n 个客户：逾期 %1，未回款 %2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Export the receivables</source>
+        <translation>导出应收款</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>receivables.xlsx</source>
+        <translation>应收款.xlsx</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Receivables</source>
+        <translation>应收款</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+</context>
+<context>
     <name>RecordForm</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="-28"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="-39"/>
         <source>New customer</source>
         <translation>新建客户</translation>
     </message>
@@ -2082,6 +2732,26 @@
         <location line="+1"/>
         <source>New product</source>
         <translation>新建产品</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New quote line</source>
+        <translation>新建报价明细</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New contract</source>
+        <translation>新建合同</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New instalment</source>
+        <translation>新建分期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Record a payment</source>
+        <translation>登记回款</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -2114,7 +2784,27 @@
         <translation>编辑产品</translation>
     </message>
     <message>
-        <location line="+92"/>
+        <location line="+1"/>
+        <source>Edit quote line</source>
+        <translation>编辑报价明细</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit contract</source>
+        <translation>编辑合同</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit instalment</source>
+        <translation>编辑分期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit payment</source>
+        <translation>编辑回款</translation>
+    </message>
+    <message>
+        <location line="+97"/>
         <source>Add a number</source>
         <translation>添加号码</translation>
     </message>
@@ -2124,7 +2814,7 @@
         <translation>证件号码</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+18"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
@@ -2139,7 +2829,7 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+97"/>
         <source>Close without saving? What you typed in this form will be lost.</source>
         <translation>不保存就关闭？您在此表单中输入的内容将会丢失。</translation>
     </message>
@@ -2159,7 +2849,7 @@
         <translation>该记录已不存在，可能已被删除。</translation>
     </message>
     <message>
-        <location line="+125"/>
+        <location line="+127"/>
         <source>May already exist: %1</source>
         <translation>可能已存在：%1</translation>
     </message>
@@ -2193,9 +2883,226 @@
     </message>
 </context>
 <context>
+    <name>RenewDialog</name>
+    <message>
+        <location filename="../../crm_desktop/views/renew_dialog.py" line="+60"/>
+        <source>Renew a contract</source>
+        <translation>续签合同</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Renews %1 of %2, which ends %3.</source>
+        <translation>续签 %2 的合同 %1（%3 到期）。</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <location line="+7"/>
+        <source>New contract number</source>
+        <translation>新合同号</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <location line="+7"/>
+        <source>Starts</source>
+        <translation>开始日期</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <location line="+7"/>
+        <source>Ends</source>
+        <translation>到期日期</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <location line="+7"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Renew</source>
+        <translation>续签</translation>
+    </message>
+</context>
+<context>
+    <name>RenewalsView</name>
+    <message>
+        <location filename="../../crm_desktop/views/renewals_view.py" line="+75"/>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next 30 days</source>
+        <translation>未来 30 天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next 60 days</source>
+        <translation>未来 60 天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next 90 days</source>
+        <translation>未来 90 天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date range…</source>
+        <translation>日期范围…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Ends</source>
+        <translation>到期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contract</source>
+        <translation>合同</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+166"/>
+        <location line="+20"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location line="-185"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+185"/>
+        <source>Renewal</source>
+        <translation>续约</translation>
+    </message>
+    <message>
+        <location line="-184"/>
+        <source>Renewal note</source>
+        <translation>续约备注</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+181"/>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location line="-180"/>
+        <source>Renewed by</source>
+        <translation>续签合同</translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>Double-click a cell to change it</source>
+        <translation>双击单元格即可修改</translation>
+    </message>
+    <message>
+        <location line="+91"/>
+        <location line="+32"/>
+        <source>Ending</source>
+        <translation>到期范围</translation>
+    </message>
+    <message>
+        <location line="-26"/>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>All kinds</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Renewal status</source>
+        <translation>续约状态</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Any renewal status</source>
+        <translation>全部续约状态</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Renew…</source>
+        <translation>续签…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Make the contract that renews the chosen one, and link the two</source>
+        <translation>为所选合同创建续签合同，并把两者关联</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Write the contracts shown to an Excel workbook</source>
+        <translation>把显示的合同写入 Excel 工作簿</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Contracts ending</source>
+        <translation>到期合同</translation>
+    </message>
+    <message>
+        <location line="+122"/>
+        <source>No contract ends in this period.</source>
+        <translation>这段时间内没有到期的合同。</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n contract(s), %1 in all</source>
+        <translation>
+            <numerusform>%n 份合同，合计 %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+83"/>
+        <source>Export the renewal list</source>
+        <translation>导出续约清单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>renewals.xlsx</source>
+        <translation>续约清单.xlsx</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Renewals</source>
+        <translation>续约清单</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+</context>
+<context>
     <name>Rules</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+248"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+319"/>
         <source>days without a follow-up before a customer returns to the pool</source>
         <translation>客户多少天没有跟进就退回公海</translation>
     </message>
@@ -2234,21 +3141,36 @@
         <source>days before a rep may claim back a customer that returned from him</source>
         <translation>客户从业务员名下退回公海后，他要等多少天才能再领回</translation>
     </message>
+    <message>
+        <location line="+3"/>
+        <source>percent of customers, by value in the last 12 months, graded A</source>
+        <translation>按近 12 个月价值评为 A 的客户百分比</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>percent of customers graded B, next after the A ones</source>
+        <translation>A 类之后评为 B 的客户百分比</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>a customer&apos;s value: 0 what it paid, 1 the deals won from it</source>
+        <translation>客户价值的算法：0 按回款，1 按赢单金额</translation>
+    </message>
 </context>
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/rules_dialog.py" line="+52"/>
-        <source>Public pool rules</source>
-        <translation>公海规则</translation>
+        <location filename="../../crm_desktop/views/rules_dialog.py" line="+53"/>
+        <source>Public pool and grading rules</source>
+        <translation>公海与客户分级规则</translation>
     </message>
     <message>
         <location line="+6"/>
-        <source>These rules are the same for everybody and kept on the server; the server applies them to every claim and every return to the pool.</source>
-        <translation>这些规则对所有人都一样，保存在服务器上；每次领取和每次退回公海都由服务器按规则执行。</translation>
+        <source>These rules are the same for everybody and kept on the server; the server applies them to every claim and every return to the pool, and grades customers A, B and C by them.</source>
+        <translation>这些规则对所有人都一样，保存在服务器上；服务器按它们处理每一次领取和退回公海，并据此把客户分为 A、B、C 三级。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
@@ -2296,7 +3218,7 @@
         <translation>出错了，内容没有保存；详细信息已记录在日志文件中。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+86"/>
+        <location filename="../../crm_desktop/cli.py" line="+87"/>
         <source>Something went wrong and the log file could not be written.</source>
         <translation>出了点问题，而且无法写入日志文件。</translation>
     </message>
@@ -2484,13 +3406,18 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>Latest change on this device</source>
-        <translation>本机上最近的变动</translation>
+        <source>Latest change</source>
+        <translation>最近一次改动</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last synced</source>
+        <translation>最近同步</translation>
     </message>
     <message>
         <location line="+9"/>
-        <source>Counts what this device holds: your team&apos;s customers and what was done on them. When each person last synced is known only to the server, so the last column is the latest change of theirs counted here, not their last sync.</source>
-        <translation>统计的是这台电脑上的资料：你团队的客户以及在这些客户上做的事。每个人最近一次同步的时间只有服务器知道，所以最后一列是这里统计到的他最近的变动，而不是他最近的同步时间。</translation>
+        <source>Counts what this device holds: your team&apos;s customers and what was done on them, as of your last sync. Someone who has not synced lately may have done more than shows here.</source>
+        <translation>按这台电脑上的数据统计：你团队的客户以及在这些客户上做的事，截至你上次同步。最近没有同步的人，实际做的可能比这里显示的多。</translation>
     </message>
     <message>
         <location line="+52"/>
@@ -2503,7 +3430,12 @@
         <translation>{name}（我）</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+3"/>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Team total</source>
         <translation>团队合计</translation>
     </message>
@@ -2620,12 +3552,17 @@
         </translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+2"/>
+        <source>Contracts to renew</source>
+        <translation>待续约合同</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Nothing due today.</source>
         <translation>今天没有到期的事。</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+26"/>
         <source>%1 (overdue)</source>
         <translation>%1（已逾期）</translation>
     </message>
@@ -2686,7 +3623,7 @@
         <translation>“{value}”不是有效的证件号码；请写成 类型:号码，例如 licence_plate:粤B12345。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/importing.py" line="+30"/>
+        <location filename="../../crm_desktop/transfer/importing.py" line="+35"/>
         <source>The file has a column “{column}” that a {entity} record does not have; use: {allowed}.</source>
         <translation>文件中有“{column}”列，但{entity}记录没有这一项；可用的列：{allowed}。</translation>
     </message>
@@ -2716,7 +3653,47 @@
         <translation>{place} {line}：{reason}</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+1"/>
+        <source>there is no contract numbered “{number}”.</source>
+        <translation>没有合同号为“{number}”的合同。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{count} contracts are numbered “{number}”; give the one you mean by its id in {column}.</source>
+        <translation>有 {count} 份合同的合同号都是“{number}”；请在 {column} 中用编号指明是哪一份。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{ids} and {numbers} name different contracts; empty one of them.</source>
+        <translation>{ids} 和 {numbers} 指向不同的合同；请清空其中一个。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field} “{value}” is already used by another {entity}.</source>
+        <translation>{field}“{value}”已被另一个{entity}使用。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field} “{value}” is on {place} {line} too; it must be unique.</source>
+        <translation>{field}“{value}”也出现在{place} {line}；它必须唯一。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>“{id}” is not a record id; empty it to add the record with a new one.</source>
+        <translation>“{id}”不是记录编号；清空它即可作为新记录添加。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a deleted {entity} has this id; empty the id to add the record anew.</source>
+        <translation>有一个已删除的{entity}使用这个编号；清空编号即可重新添加。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>its id is on {place} {line} too; a record is added once.</source>
+        <translation>它的编号也出现在{place} {line}；一条记录只能添加一次。</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>Imported {created} new {entity} records, updated {updated}.</source>
         <translation>已导入 {created} 条新的{entity}记录，更新 {updated} 条。</translation>
     </message>
@@ -2766,7 +3743,7 @@
         <translation>正在导出{entity}记录：{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/import_.py" line="+20"/>
+        <location filename="../../crm_desktop/commands/import_.py" line="+22"/>
         <source>Checking and importing {entity} records: {done} of {total}</source>
         <translation>正在检查并导入{entity}记录：{done} / {total}</translation>
     </message>
@@ -2840,6 +3817,11 @@ A backup copy is made first. On a large database this can take a minute; please 
     </message>
     <message>
         <location line="+1"/>
+        <source>{field} “{value}” has more than two decimals; money is counted to the fen.</source>
+        <translation>{field}“{value}”超过两位小数；金额只精确到分。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>{field} cannot be less than {low}.</source>
         <translation>{field}不能小于 {low}。</translation>
     </message>
@@ -2869,7 +3851,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>{field}含有控制字符（{code}），请删除。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+52"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+58"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation>找不到 ID 为 {id} 的{entity}（可能已被删除）。</translation>
     </message>
@@ -2877,6 +3859,26 @@ A backup copy is made first. On a large database this can take a minute; please 
         <location line="+1"/>
         <source>Choose the rep you enter this record for: it will be theirs, not yours.</source>
         <translation>请选择您代为录入的业务员：该记录将归其所有，而不是您。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The chosen {entity} belongs to another customer; choose one of this customer&apos;s.</source>
+        <translation>所选的{entity}属于另一个客户；请选择这个客户的。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The end date is before the start date.</source>
+        <translation>到期日期早于开始日期。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A contract cannot renew itself.</source>
+        <translation>合同不能续签它自己。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field} “{value}” is already used by another {entity}.</source>
+        <translation>{field}“{value}”已被另一个{entity}使用。</translation>
     </message>
 </context>
 <context>

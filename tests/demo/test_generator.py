@@ -1,34 +1,50 @@
-"""The demo generator: counts, valid phones, and derived columns equal to what the writer makes."""
+"""The demo generator: counts, valid phones, derived columns equal to what the writer makes, and
+contracts, plans and payments in integer fen that the writer's rules would take."""
 
 from __future__ import annotations
 
 import uuid
-from collections import Counter
-from datetime import date, datetime
+from collections import Counter, defaultdict
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import phonenumbers
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.sql import sqltypes
 
 from crm_desktop.cli import main
 from crm_desktop.demo import generator, make_demo
-from crm_desktop.models.choices import Stage
+from crm_desktop.models.choices import (
+    ContractKind,
+    ContractStatus,
+    PaymentMethod,
+    RenewalStatus,
+    Stage,
+)
+from crm_desktop.models.contracts import next_term
 from crm_desktop.models.entities import (
+    ENTITIES,
     Contact,
+    Contract,
+    ContractInstalment,
     Customer,
     CustomerIdentifier,
     FollowUp,
     Opportunity,
     OpportunityLine,
     OutboxEntry,
+    Payment,
     Product,
     Task,
     User,
+    user_columns,
 )
+from crm_desktop.models.money import line_total_cents
 from crm_desktop.models.phones import phone_search_keys
 from crm_desktop.models.search_keys import SEPARATOR, identifier_key
 from crm_desktop.profile import Profile, open_profile
+from crm_desktop.queries.money import receivables, renewals
 from crm_desktop.queries.tables import TABLES, ListQuery, list_ids
 from crm_desktop.storage import search_index
 from crm_desktop.storage.store import CACHE_KIB
@@ -39,6 +55,13 @@ TODAY = date(2025, 6, 2)
 @pytest.fixture
 def demo(profile: Profile) -> Profile:
     make_demo(profile, 200, seed=7, today=TODAY)
+    return profile
+
+
+@pytest.fixture
+def money_demo(profile: Profile) -> Profile:
+    """Enough customers for every kind, status and renewal status of contract to turn up."""
+    make_demo(profile, 1000, seed=7, today=TODAY)
     return profile
 
 
@@ -70,6 +93,123 @@ def test_counts(demo: Profile) -> None:
 
 def test_demo_writes_no_outbox_entries(demo: Profile) -> None:
     assert count(demo, OutboxEntry) == 1  # only the profile's own user, made by open_profile
+
+
+def test_contracts_for_about_a_fifth_of_the_customers_of_every_kind(money_demo: Profile) -> None:
+    with money_demo.store.read() as session:
+        contracts = session.scalars(select(Contract)).all()
+        won = dict(
+            session.execute(
+                select(Opportunity.id, Opportunity.stage).where(
+                    Opportunity.id.in_([c.opportunity_id for c in contracts])
+                )
+            ).all()
+        )
+        customers = session.scalar(select(func.count()).select_from(Customer))
+        fixed = session.execute(
+            select(Customer.grade_fixed, Customer.grade_note, Customer.external_ref)
+        ).all()
+    with_contracts = {contract.customer_id for contract in contracts}
+    assert 0.12 * customers <= len(with_contracts) <= 0.3 * customers
+    assert {c.kind for c in contracts} == set(ContractKind)
+    assert {c.status for c in contracts} == set(ContractStatus)
+    assert {c.renewal_status for c in contracts} == set(RenewalStatus)
+    # Deals won became contracts; every one made from a deal was made from a won one.
+    from_deals = [c for c in contracts if c.opportunity_id is not None]
+    assert from_deals and set(won.values()) == {Stage.WON.value}
+    numbers = [c.number for c in contracts]
+    assert len(set(numbers)) == len(numbers)  # the server keeps numbers unique
+    # A policy runs a year; the next term follows the day after, as models/contracts says.
+    by_id = {c.id: c for c in contracts}
+    policies = [c for c in contracts if c.kind == ContractKind.POLICY]
+    assert policies and all(
+        next_term(c.start_on, c.end_on)[0] == c.end_on + timedelta(days=1) for c in policies
+    )
+    assert all(c.end_on.toordinal() - c.start_on.toordinal() in (364, 365) for c in policies)
+    renewals_made = [c for c in contracts if c.renewed_from_id is not None]
+    assert renewals_made
+    for renewal in renewals_made:
+        previous = by_id[renewal.renewed_from_id]
+        assert previous.customer_id == renewal.customer_id
+        assert (renewal.start_on, renewal.end_on) == next_term(previous.start_on, previous.end_on)
+        assert previous.renewal_status in (RenewalStatus.RENEWED, RenewalStatus.RENEWING)
+    # Ended terms, and terms ending in the next 90 days, so the renewal list has rows.
+    assert any(c.end_on < TODAY and c.status == ContractStatus.ENDED for c in contracts)
+    soon = [c for c in contracts if TODAY <= c.end_on <= TODAY + timedelta(days=90)]
+    assert len(soon) >= 5
+    grades_fixed = [(note, ref) for is_fixed, note, ref in fixed if is_fixed]
+    assert all(note for note, _ in grades_fixed)
+    refs = [ref for _, _, ref in fixed if ref]
+    assert refs and len(set(refs)) == len(refs)
+
+
+def test_plans_sum_to_the_contract_amount_exactly_in_integer_fen(money_demo: Profile) -> None:
+    with money_demo.store.read() as session:
+        contracts = {c.id: c for c in session.scalars(select(Contract))}
+        instalments = session.scalars(select(ContractInstalment)).all()
+        stored_types = {
+            table: set(session.scalars(text(f"SELECT DISTINCT typeof(amount_cents) FROM {table}")))
+            for table in ("contracts", "contract_instalments", "payments", "opportunities")
+        }
+    assert stored_types == {table: {"integer"} for table in stored_types}
+    plans: dict[str, list[ContractInstalment]] = defaultdict(list)
+    for instalment in instalments:
+        plans[instalment.contract_id].append(instalment)
+    assert len(plans) >= 0.5 * len(contracts)
+    assert {len(plan) for plan in plans.values()} <= set(range(1, 13))
+    assert max(len(plan) for plan in plans.values()) == 12
+    assert min(len(plan) for plan in plans.values()) == 1
+    for contract_id, plan in plans.items():
+        contract = contracts[contract_id]
+        assert sum(i.amount_cents for i in plan) == contract.amount_cents
+        assert all(type(i.amount_cents) is int and i.amount_cents > 0 for i in plan)
+        assert all(i.customer_id == contract.customer_id for i in plan)
+        assert all(contract.start_on <= i.due_on <= contract.end_on for i in plan)
+
+
+def test_payments_as_customers_pay(money_demo: Profile) -> None:
+    with money_demo.store.read() as session:
+        payments = session.scalars(select(Payment)).all()
+        contracts = {c.id: c for c in session.scalars(select(Contract))}
+        overdue = receivables(session, TODAY)
+        coming_up = renewals(session, TODAY, TODAY + timedelta(days=90))
+    assert all(type(p.amount_cents) is int and p.amount_cents > 0 for p in payments)
+    assert all(TODAY - timedelta(days=730) <= p.paid_on <= TODAY for p in payments)
+    # Paid over the last two years, so a customer's value (its last twelve months) varies.
+    last_year = [p for p in payments if p.paid_on > TODAY - timedelta(days=365)]
+    assert 0.2 * len(payments) < len(last_year) < 0.9 * len(payments)
+    assert {p.method for p in payments} == set(PaymentMethod)
+    on_account = [p for p in payments if p.contract_id is None]
+    assert 0 < len(on_account) < 0.1 * len(payments)
+    for payment in payments:
+        if payment.contract_id is not None:
+            contract = contracts[payment.contract_id]
+            assert contract.customer_id == payment.customer_id  # the writer's rule
+            assert contract.status != ContractStatus.DRAFT
+    # No contract is paid more than it is worth.
+    paid: Counter[str] = Counter()
+    for payment in payments:
+        if payment.contract_id is not None:
+            paid[payment.contract_id] += payment.amount_cents
+    assert all(paid[cid] <= contracts[cid].amount_cents for cid in paid)
+    # Most money due is paid, some is overdue: receivables and renewals both have rows.
+    assert 0 < len(overdue) < 0.5 * len({c.customer_id for c in contracts.values()})
+    assert coming_up
+
+
+def test_quote_lines_have_discounts_and_make_the_deal_amount(money_demo: Profile) -> None:
+    with money_demo.store.read() as session:
+        lines = session.scalars(select(OpportunityLine)).all()
+        amounts = dict(session.execute(select(Opportunity.id, Opportunity.amount_cents)).all())
+    totals: Counter[str] = Counter()
+    for line in lines:
+        totals[line.opportunity_id] += line_total_cents(
+            line.quantity, line.unit_price_cents, line.discount_percent
+        )
+    assert totals == Counter({key: value for key, value in amounts.items() if value})
+    discounts = Counter(line.discount_percent for line in lines)
+    assert 0.1 * len(lines) < len(lines) - discounts[0] < 0.5 * len(lines)
+    assert all(0 <= percent <= 100 for percent in discounts)
 
 
 def test_every_phone_is_valid_e164_with_the_writers_search_keys(demo: Profile) -> None:
@@ -141,6 +281,7 @@ def test_same_seed_same_data_even_in_worker_processes(
     try:
         make_demo(other, 120, seed=3, today=TODAY, batch_size=40, workers=2)
         rows = []
+        money = []
         for opened in (profile, other):
             with opened.store.read() as session:
                 rows.append(
@@ -150,10 +291,51 @@ def test_same_seed_same_data_even_in_worker_processes(
                         ).order_by(Customer.id)
                     ).all()
                 )
+                # Every column but those naming users: each profile has a user of its own.
+                money.append(
+                    [
+                        session.execute(
+                            select(
+                                *(
+                                    column
+                                    for column in model.__table__.columns
+                                    if column.key not in user_columns(model.__tablename__)
+                                )
+                            ).order_by(model.id)
+                        ).all()
+                        for model in (Contract, ContractInstalment, Payment)
+                    ]
+                )
     finally:
         other.close()
     assert rows[0] == rows[1]
     assert all(uuid.UUID(row.id).version == 4 for row in rows[0])
+    assert money[0] == money[1] and all(money[0])
+
+
+def test_rows_are_converted_as_sqlalchemy_converts_them() -> None:
+    """The demo's own conversions of dates and times (made fast) store the text SQLAlchemy
+    stores, so the store's queries compare them alike; every other column uses SQLAlchemy's."""
+    samples = {
+        sqltypes.DateTime: [
+            datetime(2025, 6, 2, 9, 0),
+            datetime(2025, 6, 2, 9, 30, 5, 123),
+            datetime(1999, 12, 31, 23, 59, 59, 999999),
+        ],
+        sqltypes.Date: [date(2025, 6, 2), date(1970, 1, 1)],
+    }
+    checked = 0
+    for name in generator._INSERT_ORDER:
+        table = ENTITIES[name].__table__
+        keys = table.columns.keys()
+        for column, (key, process) in zip(
+            table.columns, generator._bind_processors(table), strict=True
+        ):
+            for value in samples.get(type(column.type), []):
+                row = {**dict.fromkeys(keys), key: value}
+                assert generator._parameters(name, row)[keys.index(key)] == process(value)
+                checked += 1
+    assert checked > 50
 
 
 def test_bulk_load_keeps_the_schema(profile: Profile, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -183,6 +365,7 @@ def test_command_prints_a_summary(profile_dir: Path, capsys: pytest.CaptureFixtu
     assert main(["--profile", str(profile_dir), "demo", "--customers", "25"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Added demo data: 25 customers,")
+    assert " contracts, " in out and " instalments, " in out and " payments, " in out
     assert out.count("\n") == 1
 
 

@@ -32,7 +32,9 @@ def test_foreign_numbers_display_internationally() -> None:
     assert display_phone(normalize_phone("+44 20 7946 0958")) == "+44 20 7946 0958"
 
 
-@pytest.mark.parametrize(("typed", "cents"), [("1,234.50", 123450), ("¥99", 9900), ("0.015", 2)])
+@pytest.mark.parametrize(
+    ("typed", "cents"), [("1,234.50", 123450), ("¥99", 9900), ("0.010", 1), ("2.5000", 250)]
+)
 def test_money_in_yuan_becomes_fen(typed: str, cents: int) -> None:
     assert clean_value(FIELDS_BY_NAME["opportunities"]["amount_cents"], typed, "CN") == cents
 

@@ -10,7 +10,8 @@ as built; that also tells the next test it may skip the check.
 The team is the one of tests/server/conftest.py: ada admin, mia manager of rob, rob rep, rae rep
 without manager, cal clerk (assigned to rae here, until tomorrow). rob, rae and mia own one
 customer each and one customer sits in the pool; each customer has a contact, a follow-up, an
-identifier, an opportunity (with that contact) and its line, and a task on that opportunity.
+identifier, an opportunity (with that contact) and its line, a task on that opportunity, and a
+contract from that opportunity with one instalment and one payment.
 """
 
 from __future__ import annotations
@@ -86,6 +87,9 @@ class World:
     opportunities: dict[str, str] = field(default_factory=dict)
     lines: dict[str, str] = field(default_factory=dict)
     tasks: dict[str, str] = field(default_factory=dict)
+    contracts: dict[str, str] = field(default_factory=dict)
+    instalments: dict[str, str] = field(default_factory=dict)
+    payments: dict[str, str] = field(default_factory=dict)
     product: str = ""
     baseline: dict[str, object] = field(default_factory=dict)
     _owner: psycopg.Connection | None = field(default=None, repr=False)
@@ -103,6 +107,9 @@ class World:
             "opportunity_lines": self.lines,
             "tasks": self.tasks,
             "followups": self.followups,
+            "contracts": self.contracts,
+            "contract_instalments": self.instalments,
+            "payments": self.payments,
             "customers": self.customers,
         }[table]
 
@@ -280,6 +287,21 @@ def _populate(world: World) -> None:
                 "INSERT INTO tasks (title, customer_id, opportunity_id, assignee_id)"
                 " VALUES (%s, %s, %s, %s) RETURNING id",
                 (f"{key} task", customer, world.opportunities[key], owner),
+            )
+            world.contracts[key] = insert(
+                "INSERT INTO contracts (number, customer_id, opportunity_id, amount_cents,"
+                " status, owner_id) VALUES (%s, %s, %s, 200000, 'active', %s) RETURNING id",
+                (f"HT-{key}", customer, world.opportunities[key], owner),
+            )
+            world.instalments[key] = insert(
+                "INSERT INTO contract_instalments (contract_id, customer_id, due_on,"
+                " amount_cents) VALUES (%s, %s, '2031-01-01', 200000) RETURNING id",
+                (world.contracts[key], customer),
+            )
+            world.payments[key] = insert(
+                "INSERT INTO payments (customer_id, contract_id, paid_on, amount_cents)"
+                " VALUES (%s, %s, '2031-01-02', 50000) RETURNING id",
+                (customer, world.contracts[key]),
             )
     assign_clerk(world.db.admin_dsn, "cal", "rae", datetime.now(UTC) + timedelta(days=1))
 

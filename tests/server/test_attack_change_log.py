@@ -186,7 +186,9 @@ def test_the_change_log_still_says_what_changed(world, login) -> None:
     customer = world.customers[key]
     query = "SELECT entity, row_id, op FROM sync_changes WHERE customer_id = %s ORDER BY seq"
     expected = world.owner().execute(query, (customer,)).fetchall()
-    assert len(expected) == 7  # the customer, its contact, follow-up, identifier, deal, ...
+    # The customer, its contact, follow-up, identifier, deal, line, task, contract, instalment
+    # and payment.
+    assert len(expected) == 10
     with world.session(login) as connection:
         assert connection.execute(query, (customer,)).fetchall() == expected
     world.assert_unchanged()

@@ -20,6 +20,10 @@ OWNER_RIGHTS_FUNCTIONS = (
     "crm_sync_login()",
     "crm_record_ownership()",
     "crm_keep_followed_customer()",
+    # Finance (0016): executable by crm_finance alone, never by a CRM role.
+    "crm_erp_customers()",
+    "crm_erp_contracts()",
+    "crm_erp_payments()",
 )
 # The invoker-rights helpers the policies call: the only functions a CRM role may execute.
 POLICY_HELPERS = {
@@ -38,6 +42,9 @@ POLICY_HELPERS = {
     # Work logs (0012): whose logs the caller reads.
     "crm_log_author_ids()",
     "crm_office_waiting()",
+    # Grades (0015): refused to anyone but an administrator.
+    "crm_proposed_grades()",
+    "crm_apply_grades()",
 }
 PUBLIC_FUNCTIONS = """
 SELECT p.oid, p.oid::regprocedure::text, p.prosecdef

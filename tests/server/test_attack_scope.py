@@ -228,6 +228,9 @@ FIXED_CUSTOMER = (
     "opportunities",
     "opportunity_lines",
     "followups",
+    "contracts",
+    "contract_instalments",
+    "payments",
 )
 
 
@@ -323,6 +326,11 @@ POOL_CHILD_INSERTS = {
     " VALUES (%(deal)s, %(pool)s, %(product)s)",
     "tasks": "INSERT INTO tasks (title, customer_id) VALUES ('mine', %(pool)s)",
     "followups": "INSERT INTO followups (customer_id, text) VALUES (%(pool)s, 'mine')",
+    "contracts": "INSERT INTO contracts (number, customer_id) VALUES ('mine', %(pool)s)",
+    "contract_instalments": "INSERT INTO contract_instalments (contract_id, customer_id, due_on)"
+    " VALUES (%(contract)s, %(pool)s, '2031-02-01')",
+    "payments": "INSERT INTO payments (customer_id, paid_on, amount_cents)"
+    " VALUES (%(pool)s, '2031-02-01', 100)",
 }
 POOL_CHILD_CHANGES = {
     "customer_identifiers": "value = 'changed'",
@@ -331,6 +339,9 @@ POOL_CHILD_CHANGES = {
     "opportunity_lines": "quantity = 99",
     "tasks": "done = true",
     "followups": "text = 'changed'",
+    "contracts": "renewal_status = 'renewing'",
+    "contract_instalments": "amount_cents = 1",
+    "payments": "amount_cents = 1",
 }
 
 
@@ -342,6 +353,7 @@ def test_a_pool_customers_rows_are_read_only_until_claimed(world, login, table) 
     params = {
         "pool": world.customers["pool"],
         "deal": world.opportunities["pool"],
+        "contract": world.contracts["pool"],
         "product": world.product,
         "row": row,
     }
@@ -460,6 +472,11 @@ UPSERTS = {
     "followups": (
         "INSERT INTO followups (id, customer_id, text) VALUES (%(target)s, %(own)s, 'taken')"
         " ON CONFLICT (id) DO UPDATE SET text = EXCLUDED.text"
+    ),
+    "payments": (
+        "INSERT INTO payments (id, customer_id, paid_on, amount_cents)"
+        " VALUES (%(target)s, %(own)s, '2031-01-01', 1)"
+        " ON CONFLICT (id) DO UPDATE SET amount_cents = EXCLUDED.amount_cents"
     ),
 }
 

@@ -33,6 +33,9 @@ SOME_CHANGE = {
     "opportunity_lines": ("quantity", 3),
     "tasks": ("title", "Call back"),
     "followups": ("text", "called again"),
+    "contracts": ("renewal_status", "renewing"),
+    "contract_instalments": ("amount_cents", 150000),
+    "payments": ("reference", "ICBC 2"),
 }
 
 
@@ -71,6 +74,13 @@ def new_row(world, table: str) -> dict[str, object]:
         },
         "tasks": {"title": "New task", "customer_id": customer},
         "followups": {"customer_id": customer, "text": "New note"},
+        "contracts": {"number": "HT-new", "customer_id": customer},
+        "contract_instalments": {
+            "contract_id": world.contracts["rob"],
+            "customer_id": customer,
+            "due_on": "2031-03-01",
+        },
+        "payments": {"customer_id": customer, "paid_on": "2031-03-01", "amount_cents": 100},
     }[table]
 
 
@@ -120,6 +130,22 @@ BAD_VALUES = [
     ("opportunity_lines", "unit_price_cents", MAX_MONEY + 1),
     ("products", "list_price_cents", -1),
     ("products", "list_price_cents", MAX_MONEY + 1),
+    ("opportunity_lines", "discount_percent", 101),
+    ("opportunity_lines", "discount_percent", -5),
+    ("contracts", "kind", "loan"),
+    ("contracts", "status", "signed"),
+    ("contracts", "renewal_status", "maybe"),
+    ("contracts", "amount_cents", -1),
+    ("contracts", "amount_cents", MAX_MONEY + 1),
+    ("contracts", "number", " "),
+    ("contracts", "end_on", "1899-12-31"),
+    ("contract_instalments", "amount_cents", -100),
+    ("contract_instalments", "due_on", "infinity"),
+    ("payments", "amount_cents", 0),
+    ("payments", "amount_cents", -100),
+    ("payments", "amount_cents", MAX_MONEY + 1),
+    ("payments", "method", "bitcoin"),
+    ("payments", "paid_on", "-infinity"),
 ]
 BAD_VALUE_IDS = [f"{table}.{column}={value!r}" for table, column, value in BAD_VALUES]
 
@@ -156,6 +182,9 @@ ONE_LINE_TEXT = {
     "products": ("code", "name", "unit"),
     "opportunities": ("title", "close_reason"),
     "tasks": ("title",),
+    "contracts": ("number", "renewal_note", "external_ref"),
+    "contract_instalments": ("note",),
+    "payments": ("reference", "external_ref"),
 }
 LONG_TEXT = {
     "customers": ("notes",),
@@ -163,6 +192,8 @@ LONG_TEXT = {
     "opportunities": ("notes",),
     "tasks": ("notes",),
     "followups": ("text", "promise", "next_step"),
+    "contracts": ("notes",),
+    "payments": ("notes",),
 }
 ONE_LINE_CASES = [
     *[(table, column, "\x1b[2J") for table, columns in ONE_LINE_TEXT.items() for column in columns],

@@ -4,8 +4,11 @@ note about a customer its recipient cannot see still arrives whole."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
+from sqlalchemy import select
+
+from crm_desktop.models.entities import UserSync
 from tests.sync.conftest import Device, Fleet
 
 DAY = "2026-12-01"
@@ -112,3 +115,45 @@ def test_a_note_changed_by_the_wrong_side_is_refused_and_kept(fleet: Fleet) -> N
     rae.sync()
     assert [c.kind for c in rae.conflicts()] == ["refused"]
     assert fleet.server_row("notes", note)["text"] == "hello"
+
+
+def last_syncs(device: Device) -> dict[str, datetime]:
+    with device.profile.store.read() as session:
+        return dict(session.execute(select(UserSync.user_id, UserSync.synced_at)).all())
+
+
+def test_a_manager_learns_when_each_of_his_team_last_synced(fleet: Fleet) -> None:
+    rob, rae, mia = connected(fleet, "rob", "rae", "mia")
+    synced = {
+        login: at
+        for login, at in fleet.admin(
+            "SELECT u.login, max(s.synced_at) FROM user_syncs s JOIN users u ON u.id = s.user_id"
+            " GROUP BY u.login"
+        )
+    }
+    assert set(synced) == {"rob", "rae", "mia"}  # each sync signed its user's row
+    rob.sync()  # later than mia's last sync: she learns it at her next one
+    later = fleet.admin(
+        "SELECT max(synced_at) FROM user_syncs WHERE user_id = %s", (fleet.user_ids["rob"],)
+    )[0][0]
+    assert later > synced["rob"]
+    mia.sync()
+    times = last_syncs(mia)
+    # Her team (rob) and herself, by the server's clock; rae is not hers.
+    assert set(times) == {fleet.user_ids["mia"], fleet.user_ids["rob"]}
+    assert times[fleet.user_ids["rob"]] == later.astimezone(UTC).replace(tzinfo=None)
+    # A rep knows only his own.
+    rae.sync()
+    assert set(last_syncs(rae)) == {fleet.user_ids["rae"]}
+    # Two devices of rob's: the latest of them counts.
+    laptop = fleet.device("rob", "rob-laptop")
+    laptop.sync()
+    mia.sync()
+    newest = last_syncs(mia)
+    assert newest[fleet.user_ids["rob"]] > times[fleet.user_ids["rob"]]
+    assert (
+        fleet.admin("SELECT count(*) FROM user_syncs WHERE user_id = %s", (fleet.user_ids["rob"],))[
+            0
+        ][0]
+        == 2
+    )

@@ -4,16 +4,17 @@ and for a week, with Previous/Next moving the period."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from crm_desktop.models.base import utcnow
-from crm_desktop.models.entities import SCOPE_KEY, User
+from crm_desktop.models.entities import SCOPE_KEY, User, UserSync
 from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
 from crm_desktop.services.writer import Writer
+from crm_desktop.views.display import local_datetime
 from crm_desktop.views.runner import Runner
 from crm_desktop.views.team_activity_view import DAY, WEEK, TeamActivityView
 
@@ -40,6 +41,8 @@ def test_a_manager_sees_his_teams_counts_by_day_and_week(
         session.add_all(
             [User(id=ROB, login="rob", name="Rob"), User(id=RAE, login="rae", name="Rae")]
         )
+        # As the last sync told this device, by the server's clock (naive UTC, as stored).
+        session.add(UserSync(user_id=ROB, synced_at=datetime(2026, 11, 30, 1, 5)))
     profile.store.set_setting(SCOPE_KEY, f"manager {{{me},{ROB}}}")  # rae is not his
     rob = Writer(profile.store, ROB, profile.region)
     customer = rob.create("customers", {"name": "Acme", "owner_id": ROB}).primary_id
@@ -70,6 +73,9 @@ def test_a_manager_sees_his_teams_counts_by_day_and_week(
     assert view.table.rowCount() == 3  # and the team's total
     assert view.table.item(2, 1).text() == "1"
     assert view.table.item(1, 0).text() == "Rob"
+    rob_synced = local_datetime(datetime(2026, 11, 30, 1, 5)).strftime("%Y-%m-%d %H:%M")
+    assert view.table.item(1, 6).text() == rob_synced
+    assert view.table.item(0, 6).text() == "never"  # this profile never synced
 
     view.previous_button.click()  # yesterday: nothing
     idle(qtbot, runner)

@@ -22,14 +22,26 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 from crm_desktop.models.choices import CLOSED_STAGES, Role
 from crm_desktop.models.entities import ENTITIES
 from crm_desktop.sync.server.errors import ServerAdminError
+from crm_desktop.sync.server.grades import GradeChange, apply_grades, proposed_changes
 from crm_desktop.sync.server.schema import GROUP_ROLE, connect
 
 # Lower case only: PostgreSQL folds unquoted names, so "Alice" typed in psql would be "alice".
 LOGIN_PATTERN = re.compile(r"[a-z_][a-z0-9_.-]{0,62}")
+# The group role of finance and ERP logins (server migration 0016): it reads the erp_ views.
+FINANCE_ROLE = "crm_finance"
 # Names PostgreSQL gives a meaning of their own in role commands (GRANT ... TO public), and
-# our group role: none of them can be a person.
+# our group roles: none of them can be a person.
 RESERVED_LOGINS = frozenset(
-    {"public", "none", "current_user", "current_role", "session_user", "user", GROUP_ROLE}
+    {
+        "public",
+        "none",
+        "current_user",
+        "current_role",
+        "session_user",
+        "user",
+        GROUP_ROLE,
+        FINANCE_ROLE,
+    }
 )
 # Who may lead a team: a rep's or clerk's manager must be one of these.
 MANAGER_ROLES = (Role.MANAGER, Role.ADMIN)
@@ -141,6 +153,65 @@ def _add_user(
         values,
     )
     return user_id
+
+
+def add_finance_user(dsn: str, login: str, password: str) -> None:
+    """Create a finance or ERP login (server migration 0016): a member of `crm_finance`, which
+    reads the views erp_customers, erp_contracts and erp_payments and nothing else. It is no
+    CRM user (no `users` row, not a member of crm_users). Run by the deployment admin role."""
+    check_login(login)
+    if not password:
+        raise ServerAdminError("The password is empty; give the login a password.")
+    with connect(dsn) as connection:
+        try:
+            with connection.transaction():
+                _add_finance_user(connection, login, password)
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise ServerAdminError(
+                "The role in the connection string may not add finance logins (it needs "
+                f"CREATEROLE and must own the CRM tables): {error.diag.message_primary}"
+            ) from None
+        except psycopg.errors.UndefinedTable:
+            raise ServerAdminError(
+                "The database has no CRM schema yet; run server init first."
+            ) from None
+
+
+def _add_finance_user(connection: psycopg.Connection, login: str, password: str) -> None:
+    ready = connection.execute(
+        "SELECT to_regclass('public.erp_customers') IS NOT NULL"
+        " AND EXISTS (SELECT FROM pg_roles WHERE rolname = %s)",
+        (FINANCE_ROLE,),
+    ).fetchone()
+    if not (ready and ready[0]):
+        raise ServerAdminError(
+            "The server's schema has no finance views yet; run server init to upgrade it."
+        )
+    taken = connection.execute(
+        "SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = %(login)s)"
+        " OR EXISTS (SELECT FROM users WHERE login = %(login)s)",
+        {"login": login},
+    ).fetchone()
+    if taken and taken[0]:
+        raise ServerAdminError(f"A user or database role named “{login}” already exists.")
+    verifier = connection.pgconn.encrypt_password(
+        password.encode(), login.encode(), b"scram-sha-256"
+    ).decode()
+    connection.execute(
+        sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+            sql.Identifier(login), sql.Literal(verifier)
+        )
+    )
+    connection.execute(
+        sql.SQL("GRANT {} TO {}").format(sql.Identifier(FINANCE_ROLE), sql.Identifier(login))
+    )
+    # To the login, not the group: crm_finance is shared by every database on the server.
+    database = connection.execute("SELECT current_database()").fetchone()[0]
+    connection.execute(
+        sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
+            sql.Identifier(database), sql.Identifier(login)
+        )
+    )
 
 
 def _manager_id(connection: psycopg.Connection, manager: str) -> str:
@@ -265,6 +336,15 @@ RULE_HELP = {
     "reclaim_block_days": QT_TRANSLATE_NOOP(
         "Rules", "days before a rep may claim back a customer that returned from him"
     ),
+    "grade_a_percent": QT_TRANSLATE_NOOP(
+        "Rules", "percent of customers, by value in the last 12 months, graded A"
+    ),
+    "grade_b_percent": QT_TRANSLATE_NOOP(
+        "Rules", "percent of customers graded B, next after the A ones"
+    ),
+    "grade_by_won_opportunities": QT_TRANSLATE_NOOP(
+        "Rules", "a customer's value: 0 what it paid, 1 the deals won from it"
+    ),
 }
 # The range the server's CHECK constraint holds each rule to (a copy of migration 0005's, which
 # as history keeps its own), so a form can offer only values the server will take.
@@ -277,6 +357,9 @@ RULE_RANGES = {
     "claim_per_day": (0, 1000),
     "max_owned": (0, 1_000_000),
     "reclaim_block_days": (0, 3650),
+    "grade_a_percent": (0, 100),  # (a copy of migration 0015's)
+    "grade_b_percent": (0, 100),
+    "grade_by_won_opportunities": (0, 1),
 }
 # The per-grade overrides, which may be left unset (they then follow pool_return_days).
 OPTIONAL_RULES = frozenset({"pool_return_days_A", "pool_return_days_B", "pool_return_days_C"})
@@ -339,16 +422,48 @@ def _rule_value(key: str, typed: str) -> int | None:
     try:
         return int(text)
     except ValueError:
-        raise ServerAdminError(
-            f"“{typed}” is not a number of days or customers; {key} takes a whole number."
-        ) from None
+        raise ServerAdminError(f"“{typed}” is not a number; {key} takes a whole number.") from None
 
 
-def apply_rules(dsn: str) -> int:
-    """Return every customer that is due back in the public pool (by the server's rules);
-    returns how many. Meant for a scheduled job run as the administrator."""
-    with connect(dsn) as connection, connection.transaction():
-        return int(connection.execute("SELECT crm_return_due_customers()").fetchone()[0])
+@dataclass(frozen=True)
+class RulesRun:
+    """What `server apply-rules` did, or would do (a dry run)."""
+
+    graded: dict[str, int]  # new grade -> how many customers took it
+    changes: list[GradeChange]  # a dry run: each customer whose grade would change, by rank
+    returned: int  # customers returned to the public pool
+
+    @property
+    def regraded(self) -> int:
+        return sum(self.graded.values())
+
+
+_ADMINS_APPLY = "Only an administrator may apply the rules (grades are ranked among all customers)."
+
+
+def apply_rules(dsn: str, *, dry_run: bool = False) -> RulesRun:
+    """Grade every customer by its value (server migration 0015), then return every customer
+    that is due back in the public pool, by the new grades' days. Meant for a scheduled job run
+    as the administrator; anyone else is refused.
+
+    A dry run does both in a transaction it rolls back, so what it counts is exactly what a
+    run would do, and lists each customer whose grade would change."""
+    with connect(dsn) as connection:
+        try:
+            with connection.transaction(force_rollback=dry_run):
+                admin = connection.execute("SELECT crm_is_admin()").fetchone()
+                if not (admin and admin[0]):
+                    raise ServerAdminError(_ADMINS_APPLY)
+                changes = proposed_changes(connection) if dry_run else []
+                graded = apply_grades(connection)
+                returned = connection.execute("SELECT crm_return_due_customers()").fetchone()
+        except psycopg.errors.InsufficientPrivilege:
+            raise ServerAdminError(_ADMINS_APPLY) from None
+        except psycopg.errors.UndefinedFunction:
+            raise ServerAdminError(
+                "The server's schema does not grade customers yet; run server init to upgrade it."
+            ) from None
+    return RulesRun(graded, changes, int(returned[0]))
 
 
 # -- handover of a leaving rep -------------------------------------------------------------------

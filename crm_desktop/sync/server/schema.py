@@ -41,6 +41,15 @@ BEGIN
         EXECUTE 'GRANT CONNECT ON DATABASE ' || quote_ident(current_database())
             || ' TO ' || quote_ident(login);
     END LOOP;
+    -- Finance logins (server migration 0016): members of crm_finance that may log in.
+    FOR login IN
+        SELECT r.rolname FROM pg_roles r
+        WHERE r.rolcanlogin AND to_regrole('crm_finance') IS NOT NULL
+          AND pg_has_role(r.oid, 'crm_finance', 'MEMBER') AND NOT r.rolsuper
+    LOOP
+        EXECUTE 'GRANT CONNECT ON DATABASE ' || quote_ident(current_database())
+            || ' TO ' || quote_ident(login);
+    END LOOP;
 END
 $$
 """

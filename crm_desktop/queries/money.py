@@ -1,0 +1,482 @@
+"""What customers owe and pay, and which contracts come up for renewal: one definition of
+"outstanding", "overdue" and "renewal list" for the pages, the command line and (later) the
+reports.
+
+A contract's **plan** is its instalments; a contract without instalments is due whole on its
+start date (on signing). A draft contract is not signed: nothing of it is due. Payments on a
+contract pay its plan from the earliest instalment on.
+
+- **paid**: the live payments on the contract;
+- **outstanding**: what the plan (or the amount) holds beyond what was paid, never below zero;
+- **overdue**: what fell due before today (instalments dated before today, or the whole amount
+  of a contract without a plan that started before today) beyond what was paid;
+- **overdue since**: the due date of the earliest instalment not yet covered by the payments.
+
+Payments without a contract are "on account": they count in a customer's value and its total
+paid, not against any contract. Money is integer fen throughout; SQLite sums integers exactly.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session, aliased
+
+from crm_desktop.models.choices import ContractStatus
+from crm_desktop.models.entities import (
+    Contract,
+    ContractInstalment,
+    Customer,
+    OpportunityLine,
+    Payment,
+    Product,
+    User,
+)
+from crm_desktop.models.money import line_total_cents
+
+# Contracts whose money is counted: signed ones (a draft may never be).
+COUNTED_STATUSES = tuple(s.value for s in ContractStatus if s is not ContractStatus.DRAFT)
+# Contracts a renewal list shows: those that run or ran, not drafts nor terminated ones.
+RENEWABLE_STATUSES = (ContractStatus.ACTIVE.value, ContractStatus.ENDED.value)
+VALUE_DAYS = 365  # a customer's value: what it paid in the last twelve months
+
+
+@dataclass(frozen=True)
+class ContractMoney:
+    contract_id: str
+    planned: int  # fen: the instalments' sum, or the amount when there is no plan
+    paid: int
+    outstanding: int
+    overdue: int
+    overdue_since: date | None = None
+    has_plan: bool = False
+
+
+@dataclass(frozen=True)
+class CustomerMoney:
+    contracts: int  # live contracts, drafts included
+    contracted: int  # fen: the counted contracts' amounts
+    paid: int  # every live payment, on account too
+    paid_last_year: int  # the customer's value
+    on_account: int  # payments without a contract
+    outstanding: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class Receivable:
+    """One customer with money overdue."""
+
+    customer_id: str
+    customer: str
+    owner_id: str | None
+    owner: str | None
+    overdue: int
+    outstanding: int
+    overdue_since: date | None
+    contracts: int  # its contracts with money overdue
+
+
+@dataclass(frozen=True)
+class RenewalLine:
+    id: str
+    number: str
+    customer_id: str
+    customer: str
+    kind: str
+    start_on: date | None
+    end_on: date
+    amount: int
+    status: str
+    renewal_status: str
+    renewal_note: str | None
+    owner_id: str | None
+    owner: str | None
+    renewed_by: str | None  # the number of the contract that renews it, if one does
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "number": self.number,
+            "customer_id": self.customer_id,
+            "customer": self.customer,
+            "kind": self.kind,
+            "start_on": self.start_on.isoformat() if self.start_on else None,
+            "end_on": self.end_on.isoformat(),
+            "amount": f"{self.amount // 100}.{self.amount % 100:02d}",
+            "status": self.status,
+            "renewal_status": self.renewal_status,
+            "renewal_note": self.renewal_note,
+            "owner": self.owner,
+            "renewed_by": self.renewed_by,
+        }
+
+
+# -- contracts ------------------------------------------------------------------------------
+
+
+def contract_money(
+    session: Session, contract_ids: Iterable[str], today: date
+) -> dict[str, ContractMoney]:
+    """The money of each of these contracts (live ones; a draft's dues are zero)."""
+    ids = sorted(set(contract_ids))
+    if not ids:
+        return {}
+    contracts = {
+        row.id: row
+        for row in session.execute(
+            select(Contract.id, Contract.amount_cents, Contract.start_on, Contract.status).where(
+                Contract.id.in_(ids), Contract.deleted_at.is_(None)
+            )
+        )
+    }
+    plans: dict[str, list[tuple[date, int]]] = defaultdict(list)
+    for contract_id, due_on, amount in session.execute(
+        select(
+            ContractInstalment.contract_id,
+            ContractInstalment.due_on,
+            ContractInstalment.amount_cents,
+        )
+        .where(ContractInstalment.contract_id.in_(ids), ContractInstalment.deleted_at.is_(None))
+        .order_by(ContractInstalment.contract_id, ContractInstalment.due_on, ContractInstalment.id)
+    ):
+        plans[contract_id].append((due_on, amount))
+    paid = dict(
+        session.execute(
+            select(Payment.contract_id, func.sum(Payment.amount_cents))
+            .where(Payment.contract_id.in_(ids), Payment.deleted_at.is_(None))
+            .group_by(Payment.contract_id)
+        ).all()
+    )
+    return {
+        contract_id: _contract_money(
+            row, plans.get(contract_id, []), paid.get(contract_id) or 0, today
+        )
+        for contract_id, row in contracts.items()
+    }
+
+
+def _contract_money(
+    row: Any, plan: list[tuple[date, int]], paid: int, today: date
+) -> ContractMoney:
+    counted = row.status in COUNTED_STATUSES
+    if not plan:
+        # No plan: the whole amount falls due on the start date.
+        plan = [(row.start_on, row.amount_cents)] if row.start_on is not None else []
+        planned = row.amount_cents
+        has_plan = False
+    else:
+        planned = sum(amount for _due, amount in plan)
+        has_plan = True
+    if not counted:
+        return ContractMoney(row.id, planned, paid, 0, 0, None, has_plan)
+    due_before_today = sum(amount for due, amount in plan if due < today)
+    covered = paid
+    since = None
+    for due, amount in plan:  # payments pay the earliest instalments first
+        if covered >= amount:
+            covered -= amount
+            continue
+        if due < today:
+            since = due
+        break
+    return ContractMoney(
+        row.id,
+        planned,
+        paid,
+        max(0, planned - paid),
+        max(0, due_before_today - paid),
+        since,
+        has_plan,
+    )
+
+
+def instalments_of(session: Session, contract_id: str) -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(ContractInstalment)
+        .where(
+            ContractInstalment.contract_id == contract_id, ContractInstalment.deleted_at.is_(None)
+        )
+        .order_by(ContractInstalment.due_on, ContractInstalment.id)
+    )
+    return [_values(row) for row in rows]
+
+
+def payments_of(session: Session, contract_id: str) -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(Payment)
+        .where(Payment.contract_id == contract_id, Payment.deleted_at.is_(None))
+        .order_by(Payment.paid_on, Payment.id)
+    )
+    return [_values(row) for row in rows]
+
+
+def _values(row: Any) -> dict[str, Any]:
+    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
+
+
+@dataclass(frozen=True)
+class ContractSheet:
+    """One contract whole, for its page: its values, its customer's name, its plan, its
+    payments, its money, and the contracts it renews and that renew it."""
+
+    contract: dict[str, Any]
+    customer: str
+    instalments: list[dict[str, Any]]
+    payments: list[dict[str, Any]]
+    money: ContractMoney
+    renews: str | None  # the number of the contract this one renews
+    renewed_by: list[str]  # numbers of the contracts that renew this one
+
+
+def contract_sheet(session: Session, contract_id: str, today: date) -> ContractSheet | None:
+    contract = session.get(Contract, contract_id)
+    if contract is None or contract.deleted_at is not None:
+        return None
+    customer = session.get(Customer, contract.customer_id)
+    renews = (
+        session.scalar(select(Contract.number).where(Contract.id == contract.renewed_from_id))
+        if contract.renewed_from_id
+        else None
+    )
+    renewed_by = list(
+        session.scalars(
+            select(Contract.number)
+            .where(Contract.renewed_from_id == contract_id, Contract.deleted_at.is_(None))
+            .order_by(Contract.number)
+        )
+    )
+    return ContractSheet(
+        _values(contract),
+        customer.name if customer is not None else "",
+        instalments_of(session, contract_id),
+        payments_of(session, contract_id),
+        contract_money(session, [contract_id], today)[contract_id],
+        renews,
+        renewed_by,
+    )
+
+
+# -- quotes ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    id: str
+    product: str  # code · name
+    quantity: float
+    unit_price: int
+    discount_percent: int
+    total: int  # fen, models/money.line_total_cents
+
+
+def quote_lines(session: Session, opportunity_id: str) -> list[QuoteLine]:
+    """An opportunity's live lines in the order they were added, each with its total."""
+    rows = session.execute(
+        select(
+            OpportunityLine.id,
+            Product.code + " · " + Product.name,
+            OpportunityLine.quantity,
+            OpportunityLine.unit_price_cents,
+            OpportunityLine.discount_percent,
+        )
+        .join(Product, Product.id == OpportunityLine.product_id)
+        .where(
+            OpportunityLine.opportunity_id == opportunity_id,
+            OpportunityLine.deleted_at.is_(None),
+        )
+        .order_by(OpportunityLine.created_at, OpportunityLine.id)
+    )
+    return [
+        QuoteLine(
+            row_id, product, quantity, price, discount, line_total_cents(quantity, price, discount)
+        )
+        for row_id, product, quantity, price, discount in rows
+    ]
+
+
+# -- customers ------------------------------------------------------------------------------
+
+
+def customer_money(session: Session, customer_id: str, today: date) -> CustomerMoney:
+    contracts = session.execute(
+        select(Contract.id, Contract.amount_cents, Contract.status).where(
+            Contract.customer_id == customer_id, Contract.deleted_at.is_(None)
+        )
+    ).all()
+    money = contract_money(session, [row.id for row in contracts], today)
+    live_payment = and_(Payment.customer_id == customer_id, Payment.deleted_at.is_(None))
+    paid, on_account, last_year = session.execute(
+        select(
+            func.coalesce(func.sum(Payment.amount_cents), 0),
+            func.coalesce(
+                func.sum(case((Payment.contract_id.is_(None), Payment.amount_cents), else_=0)), 0
+            ),
+            func.coalesce(
+                func.sum(
+                    case(
+                        (
+                            Payment.paid_on > today - timedelta(days=VALUE_DAYS),
+                            Payment.amount_cents,
+                        ),
+                        else_=0,
+                    )
+                ),
+                0,
+            ),
+        ).where(live_payment)
+    ).one()
+    return CustomerMoney(
+        contracts=len(contracts),
+        contracted=sum(row.amount_cents for row in contracts if row.status in COUNTED_STATUSES),
+        paid=int(paid),
+        paid_last_year=int(last_year),
+        on_account=int(on_account),
+        outstanding=sum(m.outstanding for m in money.values()),
+        overdue=sum(m.overdue for m in money.values()),
+    )
+
+
+def contracts_of(session: Session, customer_id: str) -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(Contract)
+        .where(Contract.customer_id == customer_id, Contract.deleted_at.is_(None))
+        .order_by(Contract.end_on.desc(), Contract.number)
+    )
+    return [_values(row) for row in rows]
+
+
+def customer_payments(session: Session, customer_id: str) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(Payment, Contract.number)
+        .outerjoin(Contract, Contract.id == Payment.contract_id)
+        .where(Payment.customer_id == customer_id, Payment.deleted_at.is_(None))
+        .order_by(Payment.paid_on.desc(), Payment.id)
+    )
+    return [{**_values(payment), "contract_number": number} for payment, number in rows]
+
+
+# -- receivables ----------------------------------------------------------------------------
+
+
+def receivables(
+    session: Session, today: date, owner_ids: Sequence[str] | None = None
+) -> list[Receivable]:
+    """Customers with money overdue, most overdue first; `owner_ids`: only the customers of
+    these owners (None: every customer this device holds)."""
+    # Contracts that may hold overdue money: signed, and with something due before today (an
+    # instalment, or a start date for a contract without a plan). The rest are never read.
+    due_instalment = (
+        select(ContractInstalment.contract_id)
+        .where(ContractInstalment.deleted_at.is_(None), ContractInstalment.due_on < today)
+        .distinct()
+    )
+    has_plan = select(ContractInstalment.contract_id).where(ContractInstalment.deleted_at.is_(None))
+    candidates = select(Contract.id, Contract.customer_id).where(
+        Contract.deleted_at.is_(None),
+        Contract.status.in_(COUNTED_STATUSES),
+        (Contract.id.in_(due_instalment))
+        | (and_(Contract.start_on < today, Contract.id.not_in(has_plan))),
+    )
+    if owner_ids is not None:
+        owned = select(Customer.id).where(Customer.owner_id.in_(list(owner_ids)))
+        candidates = candidates.where(Contract.customer_id.in_(owned))
+    by_customer: dict[str, list[str]] = defaultdict(list)
+    for contract_id, customer_id in session.execute(candidates):
+        by_customer[customer_id].append(contract_id)
+    money = contract_money(session, [c for ids in by_customer.values() for c in ids], today)
+    totals: dict[str, tuple[int, int, date | None, int]] = {}
+    for customer_id, ids in by_customer.items():
+        overdue = [money[c] for c in ids if c in money and money[c].overdue > 0]
+        if not overdue:
+            continue
+        since = min((m.overdue_since for m in overdue if m.overdue_since), default=None)
+        totals[customer_id] = (
+            sum(m.overdue for m in overdue),
+            sum(money[c].outstanding for c in ids if c in money),
+            since,
+            len(overdue),
+        )
+    if not totals:
+        return []
+    owner = aliased(User)
+    names = {
+        row.id: row
+        for row in session.execute(
+            select(Customer.id, Customer.name, Customer.owner_id, owner.name.label("owner"))
+            .outerjoin(owner, owner.id == Customer.owner_id)
+            .where(Customer.id.in_(list(totals)))
+        )
+    }
+    lines = [
+        Receivable(
+            customer_id,
+            names[customer_id].name if customer_id in names else "",
+            names[customer_id].owner_id if customer_id in names else None,
+            names[customer_id].owner if customer_id in names else None,
+            *totals[customer_id],
+        )
+        for customer_id in totals
+    ]
+    lines.sort(key=lambda line: (-line.overdue, line.customer, line.customer_id))
+    return lines
+
+
+# -- renewals -------------------------------------------------------------------------------
+
+
+def renewals(
+    session: Session,
+    start: date,
+    end: date,
+    *,
+    owner_id: str | None = None,
+    kind: str | None = None,
+    renewal_status: str | None = None,
+) -> list[RenewalLine]:
+    """Contracts (running or ended, not drafts nor terminated) whose end date falls in
+    [start, end], soonest first, with who renews each where one does."""
+    customer = aliased(Customer)
+    owner = aliased(User)
+    follower = aliased(Contract)
+    statement = (
+        select(
+            Contract.id,
+            Contract.number,
+            Contract.customer_id,
+            customer.name,
+            Contract.kind,
+            Contract.start_on,
+            Contract.end_on,
+            Contract.amount_cents,
+            Contract.status,
+            Contract.renewal_status,
+            Contract.renewal_note,
+            Contract.owner_id,
+            owner.name,
+            select(func.min(follower.number))
+            .where(follower.renewed_from_id == Contract.id, follower.deleted_at.is_(None))
+            .scalar_subquery(),
+        )
+        .join(customer, customer.id == Contract.customer_id)
+        .outerjoin(owner, owner.id == Contract.owner_id)
+        .where(
+            Contract.deleted_at.is_(None),
+            Contract.end_on >= start,
+            Contract.end_on <= end,
+            Contract.status.in_(RENEWABLE_STATUSES),
+        )
+        .order_by(Contract.end_on, Contract.number, Contract.id)
+    )
+    if owner_id is not None:
+        statement = statement.where(Contract.owner_id == owner_id)
+    if kind is not None:
+        statement = statement.where(Contract.kind == kind)
+    if renewal_status is not None:
+        statement = statement.where(Contract.renewal_status == renewal_status)
+    return [RenewalLine(*row) for row in session.execute(statement)]

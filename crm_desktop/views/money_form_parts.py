@@ -1,0 +1,126 @@
+"""What the record form adds for money: an opportunity's quote lines (its amount is their sum),
+a quote line's price taken from the product's list price, and, once an opportunity is won,
+the offer to create its contract. Kept apart from record_form.py, which stays one generic
+form for every entity."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QFormLayout, QMessageBox
+
+from crm_desktop.models.choices import ContractKind, ContractStatus, Stage
+from crm_desktop.views.quote_lines import QuoteLines
+
+if TYPE_CHECKING:
+    from crm_desktop.views.record_form import RecordForm
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("RecordForm", text)
+
+
+def extend(form: RecordForm, layout: QFormLayout) -> None:
+    """Add the money parts this entity's form has, if any."""
+    if form.entity == "opportunities" and form.row_id:
+        quote = QuoteLines(form.row_id, form._runner, form._reader, form._writer, form)
+        quote.lines_read.connect(partial(_lines_read, form))
+        layout.addRow(_tr("Quote"), quote)
+        form.quote = quote
+        form.resize(720, 720)
+    if form.entity == "opportunity_lines" and "product_id" in form.editors:
+        form.editors["product_id"].edited.connect(partial(_product_chosen, form))
+        if "quantity" in form.editors and not form.row_id:
+            form.editors["quantity"].set_value(1)
+
+
+def _lines_read(form: RecordForm, count: int, total: int) -> None:
+    """With lines, the amount is their sum: shown, not typed (the writer keeps it so)."""
+    editor = form.editors.get("amount_cents")
+    if editor is None:
+        return
+    editor.setEnabled(count == 0)
+    if count:
+        editor.set_value(total)
+        editor.setToolTip(_tr("The sum of the quote lines below."))
+        form.forget_change("amount_cents")
+    else:
+        editor.setToolTip("")
+
+
+def _product_chosen(form: RecordForm) -> None:
+    """A new line starts at the product's list price, as every rep quotes it."""
+    product_id = form.editors["product_id"].value()
+    if not product_id or form.row_id:
+        return
+    work = partial(form._reader.record, "products", product_id)
+    form._runner.submit(work, partial(_price_arrived, form, product_id))
+
+
+def _price_arrived(form: RecordForm, product_id: str, product: dict[str, Any] | None) -> None:
+    if product is None or form.editors["product_id"].value() != product_id:
+        return
+    form.editors["unit_price_cents"].set_value(product["list_price_cents"])
+
+
+def after_save(form: RecordForm, saved: dict[str, Any], primary_id: str | None) -> None:
+    """An opportunity just marked won: offer to create its contract."""
+    if form.entity != "opportunities" or saved.get("stage") != Stage.WON.value:
+        return
+    opportunity_id = form.row_id or primary_id
+    if opportunity_id is None:
+        return
+    work = partial(form._reader.record, "opportunities", opportunity_id)
+    form._runner.submit(work, partial(_offer_contract, form, opportunity_id))
+
+
+def _offer_contract(
+    form: RecordForm, opportunity_id: str, values: dict[str, Any] | None
+) -> QMessageBox | None:
+    if values is None:
+        return None
+    opportunity = {**values, "id": opportunity_id}
+    parent = form.parentWidget()
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        _tr("Opportunity won"),
+        _tr("“%1” is won. Create its contract now?").replace("%1", opportunity["title"]),
+        parent=parent,
+    )
+    box.setObjectName("offerContract")
+    create = box.addButton(_tr("Create the contract"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(_tr("Not now"), QMessageBox.ButtonRole.RejectRole)
+    box.buttonClicked.connect(
+        lambda button: _contract_form(form, opportunity) if button is create else None
+    )
+    box.open()
+    return box
+
+
+def _contract_form(form: RecordForm, opportunity: dict[str, Any]) -> RecordForm:
+    from crm_desktop.views.record_form import RecordForm
+
+    preset = {
+        "customer_id": opportunity["customer_id"],
+        "opportunity_id": opportunity["id"],
+        "kind": ContractKind.SALE.value,
+        "status": ContractStatus.ACTIVE.value,
+        "start_on": date.today(),
+        "amount_cents": opportunity["amount_cents"],
+        "owner_id": opportunity["owner_id"],
+    }
+    contract = RecordForm(
+        "contracts",
+        form._runner,
+        form._reader,
+        form._writer,
+        None,
+        preset,
+        parent=form.parentWidget(),
+    )
+    contract.setModal(True)
+    contract.show()
+    return contract

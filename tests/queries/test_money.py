@@ -1,0 +1,255 @@
+"""Money on a small known store, against amounts worked out by hand: a contract's plan, what
+was paid, what is outstanding and overdue (and since when), a customer's totals and value, the
+receivables list and the renewal list."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from crm_desktop.models.entities import User
+from crm_desktop.profile import Profile
+from crm_desktop.queries import money
+
+TODAY = date(2031, 6, 15)
+RAE = "00000000-0000-4000-8000-0000000000aa"
+
+
+def make(profile: Profile, entity: str, **values) -> str:
+    return profile.writer().create(entity, values).primary_id
+
+
+@pytest.fixture
+def shop(profile: Profile) -> dict[str, str]:
+    """Acme: a contract of ¥12,000.00 in four quarterly instalments of ¥3,000.00 (two due
+    before today), of which ¥4,500.00 was paid; a contract of ¥800.00 without a plan that
+    started last month, unpaid; a draft of ¥99.00 due long ago; ¥50.00 on account (a year and
+    a half ago). Bolt (rae's): an ¥1,000.00 contract paid in full."""
+    with profile.store.write() as session:
+        session.add(User(id=RAE, login="rae", name="Rae"))
+    acme = make(profile, "customers", name="Acme")
+    bolt = make(profile, "customers", name="Bolt", owner_id=RAE)
+    big = make(
+        profile,
+        "contracts",
+        number="C-1",
+        customer_id=acme,
+        kind="service",
+        start_on=date(2031, 1, 1),
+        end_on=date(2031, 12, 31),
+        amount_cents=1_200_000,
+        status="active",
+    )
+    for month in (1, 4, 7, 10):
+        make(
+            profile,
+            "contract_instalments",
+            contract_id=big,
+            due_on=date(2031, month, 1),
+            amount_cents=300_000,
+        )
+    for paid_on, cents in ((date(2031, 1, 3), 300_000), (date(2031, 4, 20), 150_000)):
+        make(
+            profile,
+            "payments",
+            customer_id=acme,
+            contract_id=big,
+            paid_on=paid_on,
+            amount_cents=cents,
+            method="transfer",
+        )
+    small = make(
+        profile,
+        "contracts",
+        number="C-2",
+        customer_id=acme,
+        kind="sale",
+        start_on=date(2031, 5, 10),
+        end_on=date(2031, 7, 10),
+        amount_cents=80_000,
+        status="active",
+    )
+    make(
+        profile,
+        "contracts",
+        number="C-3",
+        customer_id=acme,
+        kind="sale",
+        start_on=date(2030, 1, 1),
+        amount_cents=9_900,
+        status="draft",
+    )
+    make(
+        profile,
+        "payments",
+        customer_id=acme,
+        paid_on=date(2029, 12, 1),
+        amount_cents=5_000,
+        method="cash",
+    )
+    paid_up = make(
+        profile,
+        "contracts",
+        number="B-1",
+        customer_id=bolt,
+        kind="policy",
+        start_on=date(2030, 7, 1),
+        end_on=date(2031, 6, 30),
+        amount_cents=100_000,
+        status="active",
+        owner_id=RAE,
+    )
+    make(
+        profile,
+        "payments",
+        customer_id=bolt,
+        contract_id=paid_up,
+        paid_on=date(2030, 7, 2),
+        amount_cents=100_000,
+        method="wechat",
+    )
+    return {"acme": acme, "bolt": bolt, "big": big, "small": small, "paid_up": paid_up}
+
+
+def test_a_contracts_plan_pays_the_earliest_instalment_first(profile, shop) -> None:
+    with profile.store.read() as session:
+        found = money.contract_money(session, [shop["big"], shop["small"]], TODAY)
+    big = found[shop["big"]]
+    # Due before today: 1 Jan and 1 Apr, 6,000.00; paid 4,500.00: 1,500.00 of April's open.
+    assert (big.planned, big.paid, big.outstanding, big.overdue) == (
+        1_200_000,
+        450_000,
+        750_000,
+        150_000,
+    )
+    assert big.overdue_since == date(2031, 4, 1)
+    assert big.has_plan
+    small = found[shop["small"]]
+    # No plan: due whole on its start date, 10 May.
+    assert (small.planned, small.paid, small.outstanding, small.overdue) == (
+        80_000,
+        0,
+        80_000,
+        80_000,
+    )
+    assert small.overdue_since == date(2031, 5, 10)
+    assert not small.has_plan
+
+
+def test_a_customers_totals_and_value(profile, shop) -> None:
+    with profile.store.read() as session:
+        acme = money.customer_money(session, shop["acme"], TODAY)
+    assert acme.contracts == 3
+    assert acme.contracted == 1_280_000  # the draft does not count
+    assert acme.paid == 455_000
+    assert acme.on_account == 5_000
+    assert acme.paid_last_year == 450_000  # the payment on account is older than a year
+    assert acme.outstanding == 830_000
+    assert acme.overdue == 230_000
+
+
+def test_receivables_list_the_customers_with_money_overdue(profile, shop) -> None:
+    with profile.store.read() as session:
+        lines = money.receivables(session, TODAY)
+        only_rae = money.receivables(session, TODAY, owner_ids=[RAE])
+    assert [(line.customer, line.overdue, line.outstanding) for line in lines] == [
+        ("Acme", 230_000, 830_000)
+    ]
+    assert lines[0].overdue_since == date(2031, 4, 1)
+    assert lines[0].contracts == 2
+    assert lines[0].owner_id == profile.user_id
+    assert only_rae == []  # Bolt paid in full
+
+
+def test_a_payment_clears_what_is_overdue(profile, shop) -> None:
+    make(
+        profile,
+        "payments",
+        customer_id=shop["acme"],
+        contract_id=shop["big"],
+        paid_on=TODAY,
+        amount_cents=150_000,
+        method="card",
+    )
+    with profile.store.read() as session:
+        big = money.contract_money(session, [shop["big"]], TODAY)[shop["big"]]
+        lines = money.receivables(session, TODAY)
+    assert (big.overdue, big.overdue_since, big.outstanding) == (0, None, 600_000)
+    assert [(line.customer, line.overdue, line.contracts) for line in lines] == [
+        ("Acme", 80_000, 1)
+    ]
+
+
+def test_the_renewal_list_of_a_period_and_its_filters(profile, shop) -> None:
+    with profile.store.read() as session:
+        summer = money.renewals(session, date(2031, 6, 1), date(2031, 7, 31))
+        by_rae = money.renewals(session, date(2031, 6, 1), date(2031, 7, 31), owner_id=RAE)
+        policies = money.renewals(session, date(2031, 1, 1), date(2031, 12, 31), kind="policy")
+        decided = money.renewals(
+            session, date(2031, 1, 1), date(2031, 12, 31), renewal_status="renewing"
+        )
+    # Soonest first; the draft (no end date) and contracts ending later are not listed.
+    assert [line.number for line in summer] == ["B-1", "C-2"]
+    assert summer[0].owner == "Rae" and summer[0].customer == "Bolt"
+    assert [line.number for line in by_rae] == ["B-1"]
+    assert [line.number for line in policies] == ["B-1"]
+    assert decided == []
+    assert summer[0].as_json()["amount"] == "1000.00"
+    assert summer[0].as_json()["end_on"] == "2031-06-30"
+
+
+def test_renewing_makes_the_next_term_and_marks_the_old_contract(profile, shop) -> None:
+    changes = profile.writer().renew_contract(shop["paid_up"], {"number": "B-2"})
+    with profile.store.read() as session:
+        lines = money.renewals(session, date(2031, 6, 1), date(2032, 6, 30))
+        new = {line.number: line for line in lines}
+    assert new["B-1"].renewal_status == "renewed"
+    assert new["B-1"].renewed_by == "B-2"
+    assert (new["B-2"].start_on, new["B-2"].end_on) == (date(2031, 7, 1), date(2032, 6, 30))
+    assert new["B-2"].amount == 100_000 and new["B-2"].owner_id == RAE
+    assert new["B-2"].id == changes.primary_id
+
+
+def test_today_lists_the_users_contracts_to_renew(profile) -> None:
+    from datetime import datetime, timedelta
+
+    from crm_desktop.models.base import utcnow
+    from crm_desktop.models.dates import end_of_local_day, local_date
+    from crm_desktop.queries.today import today
+
+    with profile.store.write() as session:
+        session.add(User(id=RAE, login="rae", name="Rae"))
+    acme = make(profile, "customers", name="Acme")
+    now = utcnow()
+    day = local_date(now)
+
+    def contract(number: str, ends_in: int, **more) -> str:
+        values = {"status": "active", "renewal_status": "undecided", **more}
+        return make(
+            profile,
+            "contracts",
+            number=number,
+            customer_id=acme,
+            start_on=day - timedelta(days=300),
+            end_on=day + timedelta(days=ends_in),
+            **values,
+        )
+
+    late = contract("LATE", -3)
+    soon = contract("SOON", 10, renewal_status="renewing")
+    contract("SETTLED", 5, renewal_status="not_renewing")
+    contract("RENEWED", 5, renewal_status="renewed")
+    contract("LATER", 45)
+    contract("DRAFT", 5, status="draft")
+    contract("RAES", 5, owner_id=RAE)
+    with profile.store.read() as session:
+        found = today(session, profile.user_id, now, end_of_local_day(now))
+    part = found.renewals
+    assert [(line.id, line.title, line.overdue) for line in part.lines] == [
+        (late, "LATE", True),
+        (soon, "SOON", False),
+    ]
+    assert part.total == 2 and found.count >= 2
+    assert part.lines[1].when == datetime.combine(day + timedelta(days=10), datetime.min.time())
+    assert part.lines[0].customer_name == "Acme"

@@ -1,0 +1,266 @@
+"""Money in the real window, offscreen: products in their list, quote lines on an opportunity
+(priced from the list, summed into its amount), a won opportunity's contract, a contract with
+its instalments and a payment, the customer page's totals, and a manager fixing a grade."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtWidgets import QDoubleSpinBox, QMessageBox, QSpinBox
+from pytestqt.qtbot import QtBot
+
+from crm_desktop.models.entities import Contract, Customer, Opportunity
+from crm_desktop.views.contract_page import ContractPage
+from crm_desktop.views.main_window import MainWindow
+from crm_desktop.views.record_form import RecordForm
+from tests.views.helpers import cell, rows_loaded, wait_idle
+from tests.views.test_main_window import fill
+
+
+def choose(form: RecordForm, field: str, value: str) -> None:
+    """Pick a list's option by its stored value, as a click on it would."""
+    combo = form.editors[field].input
+    index = combo.findData(value)
+    assert index >= 0, f"{field} offers no {value}"
+    combo.setCurrentIndex(index)
+
+
+def set_number(form: RecordForm, field: str, value: float) -> None:
+    spin = form.editors[field].input
+    assert isinstance(spin, QDoubleSpinBox | QSpinBox)
+    spin.setValue(value)
+
+
+def save(qtbot: QtBot, window: MainWindow, form: RecordForm) -> None:
+    with qtbot.waitSignal(form.saved, timeout=5000):
+        form.save()
+    wait_idle(qtbot, window)
+
+
+def test_a_product_added_from_its_list_is_quoted_at_its_price(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.go("products")
+    assert window.records.new_action.text() == "New product"
+    form = window.records.new_record()
+    assert form.entity == "products"
+    fill(qtbot, form, "code", "P-100")
+    fill(qtbot, form, "name", "Pump")
+    set_number(form, "list_price_cents", 123.45)
+    save(qtbot, window, form)
+    products = window.models["products"]
+    qtbot.waitUntil(lambda: products.rowCount() == 1, timeout=5000)
+    rows_loaded(qtbot, window, products)
+    assert cell(products, 0, "list_price_cents") == "¥123.45"
+
+    customer = window.writer.create("customers", {"name": "Acme"}).primary_id
+    opportunity = window.writer.create(
+        "opportunities",
+        {"customer_id": customer, "title": "Pumps", "stage": "proposal", "amount_cents": 5000},
+    ).primary_id
+    deal = RecordForm("opportunities", window.runner, window.reader, window.writer, opportunity)
+    qtbot.addWidget(deal)
+    wait_idle(qtbot, window)
+    assert deal.quote is not None and deal.quote.lines == []
+    assert deal.editors["amount_cents"].isEnabled()  # no lines: typed by hand
+
+    line = deal.quote.add_line()
+    qtbot.addWidget(line)
+    wait_idle(qtbot, window)
+    choose(line, "product_id", window.reader.choices("products")[0][0])
+    line.editors["product_id"].edited.emit()
+    wait_idle(qtbot, window)
+    assert line.editors["unit_price_cents"].value() == 12_345  # the list price
+    set_number(line, "quantity", 3)
+    set_number(line, "discount_percent", 10)
+    save(qtbot, window, line)
+    qtbot.waitUntil(lambda: len(deal.quote.lines) == 1, timeout=5000)
+    assert deal.quote.total.text() == "Total: ¥333.32"
+    assert not deal.editors["amount_cents"].isEnabled()
+    assert deal.editors["amount_cents"].value() == 33_332
+    assert not deal.has_unsaved_changes()
+    with window.profile.store.read() as session:
+        assert session.get(Opportunity, opportunity).amount_cents == 33_332
+
+
+def test_a_won_opportunity_offers_its_contract(qtbot: QtBot, window: MainWindow) -> None:
+    customer = window.writer.create("customers", {"name": "Acme"}).primary_id
+    opportunity = window.writer.create(
+        "opportunities",
+        {"customer_id": customer, "title": "Pumps", "stage": "proposal", "amount_cents": 99_900},
+    ).primary_id
+    form = RecordForm(
+        "opportunities", window.runner, window.reader, window.writer, opportunity, parent=window
+    )
+    qtbot.addWidget(form)
+    wait_idle(qtbot, window)
+    choose(form, "stage", "won")
+    save(qtbot, window, form)
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "offerContract") is not None)
+    offer = window.findChild(QMessageBox, "offerContract")
+    create = next(b for b in offer.buttons() if b.text() == "Create the contract")
+    create.click()
+    contract_form = next(f for f in window.findChildren(RecordForm) if f.entity == "contracts")
+    wait_idle(qtbot, window)
+    assert contract_form.editors["amount_cents"].value() == 99_900
+    assert contract_form.editors["opportunity_id"].value() == opportunity
+    fill(qtbot, contract_form, "number", "HT-2031-001")
+    save(qtbot, window, contract_form)
+    with window.profile.store.read() as session:
+        contract = session.query(Contract).one()
+    assert (contract.number, contract.customer_id, contract.opportunity_id) == (
+        "HT-2031-001",
+        customer,
+        opportunity,
+    )
+    assert (contract.status, contract.start_on) == ("active", date.today())
+
+
+def test_a_contract_with_its_plan_and_a_payment(qtbot: QtBot, window: MainWindow) -> None:
+    customer = window.writer.create("customers", {"name": "Acme"}).primary_id
+    page = window.records.open_customer(customer)
+    qtbot.waitUntil(lambda: page.detail is not None, timeout=5000)
+    assert page.money_line.isHidden()  # no contract, no payment yet
+
+    form = page.add("contracts")
+    assert "customer_id" not in form.editors  # the page's customer
+    fill(qtbot, form, "number", "C-1")
+    set_number(form, "amount_cents", 1200)
+    form.editors["start_on"].set_value(date.today() - timedelta(days=60))
+    choose(form, "status", "active")
+    save(qtbot, window, form)
+    qtbot.waitUntil(lambda: page.lists["contracts"].rowCount() == 1, timeout=5000)
+    assert page.lists["contracts"].item(0, 0).text() == "C-1"
+
+    # Double-click on the contract opens its page.
+    table = page.lists["contracts"]
+    table.doubleClicked.emit(table.model().index(0, 0))
+    contract_page = window.records.contracts[next(iter(window.records.contracts))]
+    assert isinstance(contract_page, ContractPage)
+    qtbot.addWidget(contract_page)
+    qtbot.waitUntil(lambda: contract_page.sheet is not None, timeout=5000)
+    # No plan: the whole amount was due when it started, two months ago.
+    assert "Overdue: ¥1,200.00" in contract_page.money.text()
+
+    for days_ago, amount in ((30, 400), (-30, 800)):
+        instalment = contract_page.add_instalment()
+        qtbot.addWidget(instalment)
+        assert "contract_id" not in instalment.editors  # the page's contract
+        instalment.editors["due_on"].set_value(date.today() - timedelta(days=days_ago))
+        set_number(instalment, "amount_cents", amount)
+        save(qtbot, window, instalment)
+    qtbot.waitUntil(lambda: contract_page.lists["contract_instalments"].rowCount() == 2)
+    wait_idle(qtbot, window)
+    assert "Plan: ¥1,200.00" in contract_page.money.text()
+    assert "Overdue: ¥400.00" in contract_page.money.text()
+
+    payment = contract_page.record_payment()
+    qtbot.addWidget(payment)
+    wait_idle(qtbot, window)
+    assert payment.editors["amount_cents"].value() == 40_000  # what is overdue
+    assert payment.editors["contract_id"].value() == contract_page.contract_id
+    save(qtbot, window, payment)
+    qtbot.waitUntil(lambda: contract_page.lists["payments"].rowCount() == 1, timeout=5000)
+    wait_idle(qtbot, window)
+    assert "Paid: ¥400.00" in contract_page.money.text()
+    assert "Overdue: ¥0.00" in contract_page.money.text()
+    assert "Outstanding: ¥800.00" in contract_page.money.text()
+
+    qtbot.waitUntil(lambda: page.lists["payments"].rowCount() == 1, timeout=5000)
+    assert page.lists["payments"].item(0, 3).text() == "C-1"
+    assert page.money_line.text() == (
+        "Paid in the last 12 months: ¥400.00 · Outstanding: ¥800.00 · Overdue: ¥0.00"
+    )
+
+    # A payment deleted from the contract's page is no longer counted.
+    contract_page.lists["payments"].selectRow(0)
+    contract_page.delete_selected("payments")
+    qtbot.waitUntil(lambda: contract_page.lists["payments"].rowCount() == 0, timeout=5000)
+    wait_idle(qtbot, window)
+    assert "Overdue: ¥400.00" in contract_page.money.text()
+    contract_page.close()
+    page.close()
+
+
+def test_a_manager_fixes_a_grade_with_a_reason(qtbot: QtBot, window: MainWindow) -> None:
+    customer = window.writer.create("customers", {"name": "Acme", "grade": "C"}).primary_id
+    page = window.records.open_customer(customer)
+    qtbot.waitUntil(lambda: page.detail is not None, timeout=5000)
+    assert page.fix_grade_button.isHidden()  # a rep (no role yet) cannot
+    window.records._role_read("manager")
+    assert not page.fix_grade_button.isHidden()
+    dialog = page.fix_grade()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    dialog.grade.setCurrentIndex(dialog.grade.findData("A"))
+    dialog.fix()  # no reason: refused, nothing written
+    assert dialog.message.text().startswith("Say why the grade is fixed")
+    dialog.reason.setText("Strategic account for 2032")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.fix()
+    wait_idle(qtbot, window)
+    with window.profile.store.read() as session:
+        stored = session.get(Customer, customer)
+        assert (stored.grade, stored.grade_fixed, stored.grade_note) == (
+            "A",
+            True,
+            "Strategic account for 2032",
+        )
+    qtbot.waitUntil(lambda: "fixed by hand" in page.subtitle.text(), timeout=5000)
+    page.close()
+
+
+def test_the_sidebar_leads_to_renewals_and_receivables(qtbot: QtBot, window: MainWindow) -> None:
+    customer = window.writer.create("customers", {"name": "Acme"}).primary_id
+    window.writer.create(
+        "contracts",
+        {
+            "number": "P-7",
+            "customer_id": customer,
+            "start_on": date.today() - timedelta(days=350),
+            "end_on": date.today() + timedelta(days=14),
+            "amount_cents": 50_000,
+            "status": "active",
+        },
+    )
+    window.today.reload()
+    wait_idle(qtbot, window)
+    assert window.today.today.renewals.total == 1  # Today says it too
+    window.go("renewals")
+    renewals = window.renewals
+    assert renewals is not None and window.pages.currentWidget() is renewals
+    qtbot.waitUntil(lambda: [line.number for line in renewals.shown_lines()] == ["P-7"])
+    window.go("receivables")
+    receivables = window.receivables
+    assert receivables is not None and window.pages.currentWidget() is receivables
+    wait_idle(qtbot, window)
+    # Due whole on its start date, nearly a year ago, and never paid.
+    assert [line.customer for line in receivables.shown_lines()] == ["Acme"]
+    assert receivables.sums() == (50_000, 50_000)
+    # Opening the line opens the customer, inside the window.
+    receivables.open_record.emit("customers", customer)
+    assert window.pages.currentWidget() is window.records.pages[customer]
+
+
+def test_a_rep_reads_the_product_list_but_does_not_change_it(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    product = window.writer.create(
+        "products", {"code": "P-1", "name": "Pump", "active": True}
+    ).primary_id
+    window.go("products")
+    assert window.records.new_action.isEnabled()  # before any sync: his own profile
+    window.records._role_read("rep")
+    assert not window.records.new_action.isEnabled()
+    assert not window.records.delete_action.isEnabled()
+    window.records.open_record("products", product)
+    form = next(f for f in window.findChildren(RecordForm) if f.entity == "products")
+    wait_idle(qtbot, window)
+    assert form.editors["name"].value() == "Pump"
+    assert not form.save_button.isEnabled() and not form.editors["name"].isEnabled()
+    assert form.message.text() == "Only managers and administrators change the product list."
+    window.go("customers")
+    assert window.records.new_action.isEnabled()  # his customers are his to add
+    window.records._role_read("manager")
+    window.go("products")
+    assert window.records.new_action.isEnabled()

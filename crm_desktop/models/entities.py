@@ -233,6 +233,9 @@ class Task(Tracked, Base):
         live_index("ix_tasks_live_done", "done", carry=FOUND_BY),
         live_index("ix_tasks_live_assignee", "assignee_id", carry=FOUND_BY),
         live_index("ix_tasks_live_customer", "customer_id"),
+        # Today's tasks and reminders for one assignee however many tasks he has.
+        live_index("ix_tasks_live_assignee_due", "assignee_id", "due_at"),
+        live_index("ix_tasks_live_assignee_remind", "assignee_id", "remind_at"),
     )
 
 
@@ -352,6 +355,8 @@ class Contract(Tracked, Base):
         live_index("ix_contracts_live_end", "end_on", carry=("customer_id", "number")),
         live_index("ix_contracts_live_owner", "owner_id", carry=("customer_id", "number")),
         live_index("ix_contracts_live_renewed_from", "renewed_from_id"),
+        # Today's contracts to renew, for one owner.
+        live_index("ix_contracts_live_owner_end", "owner_id", "end_on"),
     )
 
 

@@ -16,3 +16,14 @@ def line_total_cents(quantity: float, unit_price_cents: int, discount_percent: i
         / 100
     )
     return int(total.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def yuan(cents: int) -> Decimal:
+    """Fen as exact yuan (123450 → 1234.50), for files and sheets."""
+    return Decimal(int(cents)).scaleb(-2)
+
+
+def yuan_text(cents: int) -> str:
+    """Fen as yuan with two decimals and no grouping ("1234.50"), as files and the command
+    line write money."""
+    return f"{yuan(cents):.2f}"

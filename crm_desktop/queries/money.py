@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
+from crm_desktop.models.base import column_values
 from crm_desktop.models.choices import ContractStatus
 from crm_desktop.models.entities import (
     Contract,
@@ -37,7 +38,7 @@ from crm_desktop.models.entities import (
     Product,
     User,
 )
-from crm_desktop.models.money import line_total_cents
+from crm_desktop.models.money import line_total_cents, yuan_text
 
 # Contracts whose money is counted: signed ones (a draft may never be).
 COUNTED_STATUSES = tuple(s.value for s in ContractStatus if s is not ContractStatus.DRAFT)
@@ -108,7 +109,7 @@ class RenewalLine:
             "kind": self.kind,
             "start_on": self.start_on.isoformat() if self.start_on else None,
             "end_on": self.end_on.isoformat(),
-            "amount": f"{self.amount // 100}.{self.amount % 100:02d}",
+            "amount": yuan_text(self.amount),
             "status": self.status,
             "renewal_status": self.renewal_status,
             "renewal_note": self.renewal_note,
@@ -204,7 +205,7 @@ def instalments_of(session: Session, contract_id: str) -> list[dict[str, Any]]:
         )
         .order_by(ContractInstalment.due_on, ContractInstalment.id)
     )
-    return [_values(row) for row in rows]
+    return [column_values(row) for row in rows]
 
 
 def payments_of(session: Session, contract_id: str) -> list[dict[str, Any]]:
@@ -213,11 +214,7 @@ def payments_of(session: Session, contract_id: str) -> list[dict[str, Any]]:
         .where(Payment.contract_id == contract_id, Payment.deleted_at.is_(None))
         .order_by(Payment.paid_on, Payment.id)
     )
-    return [_values(row) for row in rows]
-
-
-def _values(row: Any) -> dict[str, Any]:
-    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
+    return [column_values(row) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -252,7 +249,7 @@ def contract_sheet(session: Session, contract_id: str, today: date) -> ContractS
         )
     )
     return ContractSheet(
-        _values(contract),
+        column_values(contract),
         customer.name if customer is not None else "",
         instalments_of(session, contract_id),
         payments_of(session, contract_id),
@@ -348,7 +345,7 @@ def contracts_of(session: Session, customer_id: str) -> list[dict[str, Any]]:
         .where(Contract.customer_id == customer_id, Contract.deleted_at.is_(None))
         .order_by(Contract.end_on.desc(), Contract.number)
     )
-    return [_values(row) for row in rows]
+    return [column_values(row) for row in rows]
 
 
 def customer_payments(session: Session, customer_id: str) -> list[dict[str, Any]]:
@@ -358,7 +355,7 @@ def customer_payments(session: Session, customer_id: str) -> list[dict[str, Any]
         .where(Payment.customer_id == customer_id, Payment.deleted_at.is_(None))
         .order_by(Payment.paid_on.desc(), Payment.id)
     )
-    return [{**_values(payment), "contract_number": number} for payment, number in rows]
+    return [{**column_values(payment), "contract_number": number} for payment, number in rows]
 
 
 # -- receivables ----------------------------------------------------------------------------

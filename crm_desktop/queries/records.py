@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from crm_desktop.models.base import utcnow
+from crm_desktop.models.base import column_values, utcnow
 from crm_desktop.models.entities import (
     ENTITIES,
     Contact,
@@ -61,10 +61,6 @@ class OwnershipEvent:
     reason: str | None
 
 
-def _as_dict(row: Any) -> dict[str, Any]:
-    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
-
-
 def record_values(session: Session, entity: str, row_id: str) -> dict[str, Any] | None:
     """The editable fields of one live record (what a form shows), or None if it's gone."""
     row = session.get(ENTITIES[entity], row_id)
@@ -92,7 +88,7 @@ def _live_children(session: Session, model: Any, customer_id: str, *order: Any) 
         .where(model.customer_id == customer_id, model.deleted_at.is_(None))
         .order_by(*order)
     )
-    return [_as_dict(row) for row in session.scalars(statement)]
+    return [column_values(row) for row in session.scalars(statement)]
 
 
 def customer_detail(session: Session, customer_id: str) -> CustomerDetail | None:
@@ -103,7 +99,7 @@ def customer_detail(session: Session, customer_id: str) -> CustomerDetail | None
     owner = session.get(User, customer.owner_id) if customer.owner_id else None
     maker = session.get(User, customer.created_by) if customer.created_by else None
     return CustomerDetail(
-        customer=_as_dict(customer),
+        customer=column_values(customer),
         owner_name=owner.name if owner else None,
         entered_by=maker.name if maker is not None and maker.role == "clerk" else None,
         identifiers=_live_children(

@@ -22,7 +22,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
-from crm_desktop.models.base import AUDIT_COLUMNS, new_id, utcnow
+from crm_desktop.models.base import AUDIT_COLUMNS, column_values, new_id, utcnow
 from crm_desktop.models.choices import CLOSED_STAGES, ContractStatus, RenewalStatus
 from crm_desktop.models.contracts import next_term
 from crm_desktop.models.entities import (
@@ -214,7 +214,7 @@ class UnitOfWork:
         row = self._live(entity, row_id)
         cleaned = clean_values(entity, values, self.region, creating=False)
         self._check_refs(entity, cleaned)
-        self._check_money_rules(entity, row_id, {**_columns_of(row), **cleaned})
+        self._check_money_rules(entity, row_id, {**column_values(row), **cleaned})
         self._check_unique(entity, row_id, cleaned)
         previous = {k: getattr(row, k) for k in cleaned}
         changed = {k: v for k, v in cleaned.items() if previous[k] != v}
@@ -595,11 +595,6 @@ class UnitOfWork:
                 for entity, row_id, op, changes, base in entries
             ],
         )
-
-
-def _columns_of(row: Any) -> dict[str, Any]:
-    """A stored record's values by column, for rules that read fields the change left alone."""
-    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
 
 
 def _insert_rows(session: Session, table: str, rows: list[dict[str, Any]]) -> None:

@@ -78,10 +78,7 @@ def check_server(connection: psycopg.Connection) -> str:
 def office_waiting(connection: psycopg.Connection) -> str | None:
     """The name of the user's office while it is not live, else None. A server whose schema
     predates offices (migration 0010) has none, so nobody waits there."""
-    exists = connection.execute(
-        "SELECT to_regprocedure('public.crm_office_waiting()') IS NOT NULL"
-    ).fetchone()
-    if not (exists and exists[0]):
+    if not server_schema.has_object(connection, "crm_office_waiting()"):
         return None
     row = connection.execute("SELECT crm_office_waiting()").fetchone()
     return row[0] if row else None
@@ -152,9 +149,7 @@ def record_sync(connection: psycopg.Connection, device: str) -> None:
     server signs the row with his id and its own clock. A server older than migration 0013
     keeps no such record."""
     with connection.transaction():
-        if not connection.execute("SELECT to_regclass('public.user_syncs') IS NOT NULL").fetchone()[
-            0
-        ]:
+        if not server_schema.has_object(connection, "user_syncs"):
             return
         connection.execute(
             "INSERT INTO user_syncs (user_id, device_id) VALUES (crm_current_user_id(), %s)"

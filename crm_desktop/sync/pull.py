@@ -52,6 +52,7 @@ from crm_desktop.sync.codec import (
     server_select_list,
     synced_columns,
 )
+from crm_desktop.sync.server.schema import has_object
 
 CURSOR_KEY = "sync_cursor"
 EPOCH_KEY = "sync_epoch"
@@ -201,8 +202,7 @@ def _adopt_last_syncs(store: Store, connection: psycopg.Connection) -> None:
     """When each user this one reads (the server's row-level security decides: himself, and
     for a manager his team) last synced; a handful of rows, replaced whole at each pull. A
     server older than its migration 0013 keeps none."""
-    exists = connection.execute("SELECT to_regclass('public.user_syncs') IS NOT NULL").fetchone()
-    if not exists[0]:
+    if not has_object(connection, "user_syncs"):
         return
     latest = connection.execute(
         "SELECT user_id::text,"

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from crm_desktop.models.choices import IdentifierKind
 from crm_desktop.models.fields import Kind
+from crm_desktop.models.money import yuan, yuan_text
 from crm_desktop.transfer.errors import TransferError
 
 IDENTIFIER_SEPARATOR = "; "
@@ -48,7 +48,7 @@ def cell_text(kind: Kind, value: Any) -> str:
     if value is None:
         return ""
     if kind is Kind.MONEY:
-        return f"{Decimal(value).scaleb(-2):.2f}"
+        return yuan_text(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
@@ -96,7 +96,7 @@ def sheet_value(kind: Kind, value: Any) -> Any:
     if value is None:
         return None
     if kind is Kind.MONEY:
-        return Decimal(value).scaleb(-2)
+        return yuan(value)
     if kind in (Kind.INTEGER, Kind.NUMBER) and not isinstance(value, bool):
         return value
     # Dates stay text: Excel keeps only milliseconds, and a re-import must not see a change.

@@ -14,24 +14,23 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from crm_desktop.models.fields import FIELDS_BY_NAME, Kind
+from crm_desktop.models.fields import Kind
 from crm_desktop.queries.money import ContractSheet
 from crm_desktop.queries.reader import Reader
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
 from crm_desktop.views.display import choice_label, format_money, format_value
 from crm_desktop.views.record_form import RecordForm
+from crm_desktop.views.record_lists import fill_record_list, record_list
 from crm_desktop.views.runner import Runner
 
 # The page's two lists: (entity, fields shown).
@@ -97,15 +96,7 @@ class ContractPage(QWidget):
         layout.addWidget(self.money)
         layout.addLayout(actions)
         for entity, fields in LISTS.items():
-            table = QTableWidget(0, len(fields))
-            table.setObjectName(f"contract_{entity}")
-            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-            table.verticalHeader().hide()
-            table.horizontalHeader().setStretchLastSection(True)
-            table.setHorizontalHeaderLabels(
-                [FIELDS_BY_NAME[entity][f].display_label() for f in fields]
-            )
+            table = record_list(entity, fields, f"contract_{entity}")
             table.doubleClicked.connect(partial(self._edit_row, entity))
             delete = QPushButton(self.tr("Delete selected"))
             delete.setObjectName(f"delete_{entity}")
@@ -197,19 +188,7 @@ class ContractPage(QWidget):
         return text
 
     def _fill(self, entity: str, rows: list[dict[str, Any]]) -> None:
-        table = self.lists[entity]
-        fields = FIELDS_BY_NAME[entity]
-        table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for c, name in enumerate(LISTS[entity]):
-                item = QTableWidgetItem(format_value(fields[name].kind, row.get(name)))
-                item.setData(Qt.ItemDataRole.UserRole, row["id"])
-                if fields[name].kind is Kind.MONEY:
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                table.setItem(r, c, item)
-        table.resizeColumnsToContents()
+        fill_record_list(self.lists[entity], entity, LISTS[entity], rows)
 
     # -- actions -----------------------------------------------------------------------------
 

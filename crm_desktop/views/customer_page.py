@@ -10,7 +10,6 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -35,6 +33,7 @@ from crm_desktop.views.display import choice_label, format_money, format_value
 from crm_desktop.views.grade_dialog import GradeDialog
 from crm_desktop.views.ownership_buttons import OwnershipButtons
 from crm_desktop.views.record_form import RecordForm
+from crm_desktop.views.record_lists import fill_record_list, record_list
 from crm_desktop.views.runner import Runner
 
 # Columns of the small lists on the page: (entity, field names shown).
@@ -154,15 +153,7 @@ class CustomerPage(QWidget):
         left.addWidget(details_box)
         left.addWidget(self.list_tabs, 1)
         for entity, fields in LISTS.items():
-            table = QTableWidget(0, len(fields))
-            table.setObjectName(f"page_{entity}")
-            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-            table.verticalHeader().hide()
-            table.horizontalHeader().setStretchLastSection(True)
-            table.setHorizontalHeaderLabels(
-                [FIELDS_BY_NAME[entity][f].display_label() for f in fields]
-            )
+            table = record_list(entity, fields, f"page_{entity}")
             table.doubleClicked.connect(partial(self._edit_child, entity))
             self.list_tabs.addTab(table, self._list_title(entity))
             self.lists[entity] = table
@@ -350,18 +341,11 @@ class CustomerPage(QWidget):
         return text.replace("%1", by).replace("%2", before).replace("%3", after)
 
     def _fill(self, table: QTableWidget, entity: str, rows: list[dict[str, Any]]) -> None:
-        fields = FIELDS_BY_NAME[entity]
-        table.setRowCount(len(rows))
         title = self._list_title(entity)
         self.list_tabs.setTabText(
             self.list_tabs.indexOf(table), f"{title} ({len(rows)})" if rows else title
         )
-        for r, row in enumerate(rows):
-            for c, name in enumerate(LISTS[entity]):
-                item = QTableWidgetItem(format_value(fields[name].kind, row.get(name)))
-                item.setData(Qt.ItemDataRole.UserRole, row["id"])
-                table.setItem(r, c, item)
-        table.resizeColumnsToContents()
+        fill_record_list(table, entity, LISTS[entity], rows)
 
     def _timeline_html(self, detail: CustomerDetail) -> str:
         if not detail.followups:

@@ -8,11 +8,20 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from crm_desktop.profile import open_profile
+from crm_desktop.profile import Profile, open_profile
 from crm_desktop.sync import link
 from crm_desktop.views import sync_controller
 from crm_desktop.views.main_window import MainWindow
+from crm_desktop.views.runner import Runner
 from tests.views.helpers import FakeSync, shown_window
+
+
+@pytest.fixture
+def runner(profile: Profile) -> Iterator[Runner]:
+    """A storage thread of its own, for a page tested without the main window."""
+    runner = Runner(str(profile.store.path))
+    yield runner
+    runner.shutdown()
 
 
 @pytest.fixture

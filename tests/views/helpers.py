@@ -19,12 +19,18 @@ from crm_desktop.sync.engine import Progress, SyncReport
 from crm_desktop.sync.errors import SyncError, SyncProblem
 from crm_desktop.views.main_window import MainWindow
 from crm_desktop.views.record_form import RecordForm
+from crm_desktop.views.runner import Runner
 from crm_desktop.views.table_model import RecordTableModel
 
 
 def wait_idle(qtbot: QtBot, main: MainWindow) -> None:
     """Until the storage thread has answered everything asked of it."""
     qtbot.waitUntil(lambda: main.runner.pending() == 0, timeout=10000)
+
+
+def idle(qtbot: QtBot, runner: Runner) -> None:
+    """Until a page's own storage thread has answered everything asked of it."""
+    qtbot.waitUntil(lambda: runner.pending() == 0, timeout=10000)
 
 
 def cell(model: RecordTableModel, row: int, key: str) -> str | None:

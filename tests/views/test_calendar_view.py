@@ -28,6 +28,7 @@ from crm_desktop.views.calendar_view import (
 )
 from crm_desktop.views.record_form import RecordForm
 from crm_desktop.views.runner import Runner
+from tests.views.helpers import idle
 
 RAE = "00000000-0000-4000-8000-0000000000aa"
 WEDNESDAY = date(2031, 3, 5)  # in the future: nothing there is overdue
@@ -43,13 +44,6 @@ def shanghai(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     clock.tzset()
 
 
-@pytest.fixture
-def runner(profile: Profile) -> Iterator[Runner]:
-    runner = Runner(str(profile.store.path))
-    yield runner
-    runner.shutdown()
-
-
 def open_calendar(qtbot: QtBot, profile: Profile, runner: Runner) -> CalendarView:
     view = CalendarView(profile, runner, Reader(profile.store), profile.writer())
     qtbot.addWidget(view)
@@ -57,10 +51,6 @@ def open_calendar(qtbot: QtBot, profile: Profile, runner: Runner) -> CalendarVie
     view.show()
     idle(qtbot, runner)
     return view
-
-
-def idle(qtbot: QtBot, runner: Runner) -> None:
-    qtbot.waitUntil(lambda: runner.pending() == 0, timeout=10000)
 
 
 def show(qtbot: QtBot, view: CalendarView, runner: Runner, day: date, mode: str) -> None:

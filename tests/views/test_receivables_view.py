@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -22,21 +21,11 @@ from crm_desktop.queries.reader import Reader
 from crm_desktop.views.display import format_money
 from crm_desktop.views.receivables_view import ReceivablesView
 from crm_desktop.views.runner import Runner
+from tests.views.helpers import idle
 
 TODAY = date(2031, 6, 15)
 RAE = "00000000-0000-4000-8000-0000000000aa"
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-
-
-@pytest.fixture
-def runner(profile: Profile) -> Iterator[Runner]:
-    runner = Runner(str(profile.store.path))
-    yield runner
-    runner.shutdown()
-
-
-def idle(qtbot: QtBot, runner: Runner) -> None:
-    qtbot.waitUntil(lambda: runner.pending() == 0, timeout=10000)
 
 
 def make(profile: Profile, entity: str, **values) -> str:

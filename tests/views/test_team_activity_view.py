@@ -3,10 +3,8 @@ and for a week, with Previous/Next moving the period."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from crm_desktop.models.base import utcnow
@@ -17,20 +15,10 @@ from crm_desktop.services.writer import Writer
 from crm_desktop.views.display import local_datetime
 from crm_desktop.views.runner import Runner
 from crm_desktop.views.team_activity_view import DAY, WEEK, TeamActivityView
+from tests.views.helpers import idle
 
 ROB = "00000000-0000-4000-8000-0000000000b0"
 RAE = "00000000-0000-4000-8000-0000000000aa"
-
-
-@pytest.fixture
-def runner(profile: Profile) -> Iterator[Runner]:
-    runner = Runner(str(profile.store.path))
-    yield runner
-    runner.shutdown()
-
-
-def idle(qtbot: QtBot, runner: Runner) -> None:
-    qtbot.waitUntil(lambda: runner.pending() == 0, timeout=10000)
 
 
 def test_a_manager_sees_his_teams_counts_by_day_and_week(

@@ -4,7 +4,6 @@ wrote none and comments; a rep has no Team tab."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
@@ -18,20 +17,10 @@ from crm_desktop.queries.reader import Reader
 from crm_desktop.services.writer import Writer
 from crm_desktop.views.runner import Runner
 from crm_desktop.views.work_log_view import WorkLogView
+from tests.views.helpers import idle
 
 ROB = "00000000-0000-4000-8000-0000000000b0"
 RAE = "00000000-0000-4000-8000-0000000000aa"
-
-
-@pytest.fixture
-def runner(profile: Profile) -> Iterator[Runner]:
-    runner = Runner(str(profile.store.path))
-    yield runner
-    runner.shutdown()
-
-
-def idle(qtbot: QtBot, runner: Runner) -> None:
-    qtbot.waitUntil(lambda: runner.pending() == 0, timeout=10000)
 
 
 def open_view(qtbot: QtBot, profile: Profile, runner: Runner) -> WorkLogView:

@@ -104,34 +104,11 @@ def _add_user(
     name: str | None,
     office: str | None = None,
 ) -> str:
-    taken = connection.execute(
-        "SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = %(login)s)"
-        " OR EXISTS (SELECT FROM users WHERE login = %(login)s)",
-        {"login": login},
-    ).fetchone()
-    if taken and taken[0]:
-        raise ServerAdminError(f"A user or database role named “{login}” already exists.")
+    _check_login_free(connection, login)
     manager_id = _manager_id(connection, manager) if manager else None
     office_id = _office_id(connection, office) if office else None
 
-    verifier = connection.pgconn.encrypt_password(
-        password.encode(), login.encode(), b"scram-sha-256"
-    ).decode()
-    connection.execute(
-        sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
-            sql.Identifier(login), sql.Literal(verifier)
-        )
-    )
-    connection.execute(
-        sql.SQL("GRANT {} TO {}").format(sql.Identifier(GROUP_ROLE), sql.Identifier(login))
-    )
-    # Only this database's users may connect to it (server init revokes it from PUBLIC).
-    database = connection.execute("SELECT current_database()").fetchone()[0]
-    connection.execute(
-        sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
-            sql.Identifier(database), sql.Identifier(login)
-        )
-    )
+    _create_login(connection, login, password, GROUP_ROLE)
     user_id = str(uuid.uuid4())
     now = datetime.now().astimezone()
     values = {
@@ -187,6 +164,11 @@ def _add_finance_user(connection: psycopg.Connection, login: str, password: str)
         raise ServerAdminError(
             "The server's schema has no finance views yet; run server init to upgrade it."
         )
+    _check_login_free(connection, login)
+    _create_login(connection, login, password, FINANCE_ROLE)
+
+
+def _check_login_free(connection: psycopg.Connection, login: str) -> None:
     taken = connection.execute(
         "SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = %(login)s)"
         " OR EXISTS (SELECT FROM users WHERE login = %(login)s)",
@@ -194,6 +176,11 @@ def _add_finance_user(connection: psycopg.Connection, login: str, password: str)
     ).fetchone()
     if taken and taken[0]:
         raise ServerAdminError(f"A user or database role named “{login}” already exists.")
+
+
+def _create_login(connection: psycopg.Connection, login: str, password: str, group: str) -> None:
+    """A login role with a SCRAM verifier (the password itself never reaches the server's log),
+    a member of `group`, allowed to connect to this database."""
     verifier = connection.pgconn.encrypt_password(
         password.encode(), login.encode(), b"scram-sha-256"
     ).decode()
@@ -203,9 +190,10 @@ def _add_finance_user(connection: psycopg.Connection, login: str, password: str)
         )
     )
     connection.execute(
-        sql.SQL("GRANT {} TO {}").format(sql.Identifier(FINANCE_ROLE), sql.Identifier(login))
+        sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), sql.Identifier(login))
     )
-    # To the login, not the group: crm_finance is shared by every database on the server.
+    # To the login, not the group: group roles are shared by every database on the server,
+    # and only this database's users may connect to it (server init revokes it from PUBLIC).
     database = connection.execute("SELECT current_database()").fetchone()[0]
     connection.execute(
         sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(

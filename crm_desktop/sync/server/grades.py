@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import psycopg
 
+from crm_desktop.sync.server.schema import has_object
+
 # What the history and the command line show for a customer without a grade.
 NO_GRADE = "–"
 
@@ -27,10 +29,7 @@ class GradeChange:
 
 def grading_available(connection: psycopg.Connection) -> bool:
     """Whether the server grades at all (a server older than its migration 0015 does not)."""
-    row = connection.execute(
-        "SELECT to_regprocedure('public.crm_apply_grades()') IS NOT NULL"
-    ).fetchone()
-    return bool(row and row[0])
+    return has_object(connection, "crm_apply_grades()")
 
 
 def proposed_changes(connection: psycopg.Connection) -> list[GradeChange]:

@@ -55,6 +55,14 @@ $$
 """
 
 
+def has_object(connection: psycopg.Connection, name: str) -> bool:
+    """Whether the server's schema holds a table or view (`name`), or a function (`name()`
+    with its argument types): what a newer migration added, absent from an older server."""
+    lookup = "to_regprocedure" if "(" in name else "to_regclass"
+    row = connection.execute(f"SELECT {lookup}(%s) IS NOT NULL", (f"public.{name}",)).fetchone()
+    return bool(row and row[0])
+
+
 @dataclass(frozen=True)
 class InitResult:
     previous: str | None

@@ -1,9 +1,17 @@
-"""`crm-desktop import FILE`: add records from a CSV or .xlsx file, or update them with --update.
+"""`crm-desktop import FILE`: add records from a CSV, .xlsx or vCard file, or update them with
+--update.
 
 The whole file is one transaction: if any row is refused, the reasons are listed (with their
 line numbers) and nothing at all is imported. With --keep-ids, records exported from another
 profile come in under their own ids, so the files of linked records (customers, then their
 contracts, then the contracts' payments) keep their links.
+
+With --dry-run nothing is written: the command says what the import would add, update and
+refuse, and which rows look like records already here (or like earlier rows), and why.
+
+A file from another program needs no renaming of its columns: its header is read as the
+window would read it (the mapping confirmed there for this header, else a guess from words
+such as 客户名称 or 手机), and the command says how it read the columns before importing.
 """
 
 from __future__ import annotations
@@ -12,27 +20,40 @@ import argparse
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from crm_desktop.commands.errors import UserError
 from crm_desktop.commands.progress import records_progress_line
-from crm_desktop.profile import open_profile
-from crm_desktop.transfer import TRANSFER_ENTITIES, ImportFailed, TransferError, import_file
+from crm_desktop.profile import Profile, open_profile
+from crm_desktop.transfer import TRANSFER_ENTITIES, ImportFailed, TransferError
+from crm_desktop.transfer.headers import default_mapping
+from crm_desktop.transfer.importing import import_table
+from crm_desktop.transfer.reading import ENCODINGS, FileTable, read_table
+from crm_desktop.transfer.staging import describe, stage
 
-PROGRESS = QT_TRANSLATE_NOOP(
-    "Transfer", "Checking and importing {entity} records: {done} of {total}"
-)
+T = QT_TRANSLATE_NOOP
+PROGRESS = T("Transfer", "Checking and importing {entity} records: {done} of {total}")
+READ_AS = T("Transfer", "Reading the file's columns as: {pairs}.")
+READ_AS_PAIR = T("Transfer", "“{column}” as {target}")
+LEFT_OUT = T("Transfer", "Leaving out the columns: {columns}.")
 
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         name,
-        help="add or update records from a CSV or .xlsx file",
+        help="add or update records from a CSV, .xlsx or vCard (.vcf) file",
         description="Rows without an id are added. With --update, rows with an id change "
         "only the columns the file has. With --keep-ids, a row whose id no record here has "
-        "adds its record with that id. Any bad row stops the import; nothing is half-imported.",
+        "adds its record with that id. Any bad row stops the import; nothing is half-imported. "
+        "Columns may have the export's names or the words people use (客户名称, 手机, 身份证...); "
+        "a business card file is imported as contacts, each card's company as their customer.",
     )
-    parser.add_argument("file", type=Path, metavar="FILE", help="a .csv (UTF-8) or .xlsx file")
+    parser.add_argument(
+        "file",
+        type=Path,
+        metavar="FILE",
+        help="a .csv or tab-separated .txt file, an .xlsx workbook or a .vcf file of cards",
+    )
     parser.add_argument("--entity", required=True, choices=TRANSFER_ENTITIES)
     parser.add_argument(
         "--update", action="store_true", help="let rows with an id change existing records"
@@ -43,17 +64,37 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
         help="add rows whose id no record here has under that id (records from another "
         "profile: import customers first, then what links to them)",
     )
+    parser.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the text file's encoding, when the one detected is wrong "
+        f"(for example {', '.join(ENCODINGS)}; gbk reads as gb18030)",
+    )
+    parser.add_argument(
+        "--sheet", metavar="NAME", help="the workbook's sheet to read (default: the first)"
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="change nothing: say what would be added, updated and refused, and which rows "
+        "look like records already here (and why)",
+    )
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
     profile = open_profile(args.profile)
-    line = records_progress_line(PROGRESS, args.entity)
+    line = None
     try:
-        summary = import_file(
+        table = read_table(args.file, encoding=args.encoding, sheet=args.sheet)
+        _say_how_columns_are_read(profile, args.entity, table)
+        if args.dry_run:
+            return _dry_run(profile, args.entity, table)
+        line = records_progress_line(PROGRESS, args.entity)
+        summary = import_table(
             profile.writer(),
             args.entity,
-            args.file,
+            table,
             update=args.update,
             keep_ids=args.keep_ids,
             progress=line,
@@ -76,3 +117,41 @@ def run(args: argparse.Namespace) -> int:
         profile.close()
     print(summary.text())
     return 0
+
+
+def _dry_run(profile: Profile, entity: str, table: FileTable) -> int:
+    """Check every row as the import would, and look for duplicates; write nothing."""
+    with profile.store.read() as session:
+        mapping = default_mapping(session, entity, table.header)
+    staged = stage(profile.writer(), entity, table, mapping.columns, profile.region)
+    for sentence in describe(staged):
+        print(sentence)
+    # As the import itself would: a file with a row it would refuse does not pass.
+    return 1 if staged.problem_rows() else 0
+
+
+def _say_how_columns_are_read(profile: Profile, entity: str, table: FileTable) -> None:
+    """One line naming each column's target when the header is not the export's own, so a
+    guess that went wrong is seen before it is imported (import_table checks the guess)."""
+    if table.source == "vcard":
+        return  # its columns are the contact export's own (import_table checks the entity)
+    with profile.store.read() as session:
+        mapping = default_mapping(session, entity, table.header)
+    if mapping.origin == "exact":
+        return
+    translate = QCoreApplication.translate
+    pair = translate("Transfer", READ_AS_PAIR)
+    pairs = [
+        pair.format(column=table.header[at], target=target)
+        for at, target in sorted(mapping.columns.items())
+        if target is not None
+    ]
+    left_out = [
+        f"“{table.header[at]}”"
+        for at, target in sorted(mapping.columns.items())
+        if target is None and table.header[at]
+    ]
+    if pairs:
+        print(translate("Transfer", READ_AS).format(pairs=", ".join(pairs)))
+    if left_out and mapping.origin == "remembered":
+        print(translate("Transfer", LEFT_OUT).format(columns=", ".join(left_out)))

@@ -3,8 +3,9 @@ with bulk Core inserts in one transaction rather than one ORM object (and outbox
 
 Demo data is local sample data and writes NO outbox entries, so it never syncs to a server.
 Derived columns (a customer's `search_text`, `last_followup_at`, `next_followup_at`, each
-identifier's `value_key`, an opportunity's amount from its quote lines) are computed with the
-same functions the writer uses, so the demo rows are indistinguishable from rows typed in by hand.
+identifier's `value_key`, an opportunity's amount from its quote lines, the sort keys of names
+and titles) are computed with the same functions the writer uses, so the demo rows are
+indistinguishable from rows typed in by hand.
 
 About a fifth of the customers have contracts (from their won deal where they have one): sales,
 services, yearly policies and memberships, some renewed term after term, some ended, some ending
@@ -47,7 +48,14 @@ from crm_desktop.models.choices import (
     Stage,
 )
 from crm_desktop.models.contracts import add_months, next_term
-from crm_desktop.models.entities import CUSTOMER_CHILDREN, ENTITIES, Product, User
+from crm_desktop.models.entities import (
+    CUSTOMER_CHILDREN,
+    ENTITIES,
+    SORT_KEYS,
+    Product,
+    User,
+    sort_keys_of,
+)
 from crm_desktop.models.money import line_total_cents
 from crm_desktop.models.search_keys import identifier_key, search_key, search_text_of
 from crm_desktop.profile import Profile
@@ -271,6 +279,9 @@ def _make_batch(plan: _BatchPlan) -> Batch:
         # Inserting in key order keeps SQLite's primary-key index writes local; a contract goes
         # in after the one it renews (an earlier start), which its foreign key needs.
         rows.sort(key=_CONTRACT_ORDER if table_name == "contracts" else itemgetter("id"))
+        if table_name in SORT_KEYS:  # names' and titles' sort keys, as the writer sets them
+            for row in rows:
+                row.update(sort_keys_of(table_name, row))
         batch[table_name] = [_parameters(table_name, row) for row in rows]
     return batch
 
@@ -567,6 +578,7 @@ class _RowMaker:
                 "grade_fixed": grade_fixed,
                 "grade_note": rng.choice(words.GRADE_NOTES) if grade_fixed else None,
                 "external_ref": external_ref,
+                "merged_into_id": None,
                 "pool_due_at": None,
                 "search_text": search_text,
                 "search_key": search_key(customer_id),
@@ -702,6 +714,7 @@ class _RowMaker:
                     if self._chance(0.4)
                     else None,
                     "notes": None,
+                    "merged_into_id": None,
                 }
             )
         # The writer reads a customer's contacts in id order when it builds the search text.

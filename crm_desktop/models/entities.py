@@ -6,8 +6,10 @@ Children point at their customer so a whole customer can enter or leave a device
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -26,6 +28,7 @@ from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_desktop.models.base import Base, Tracked, utcnow
+from crm_desktop.models.pinyin import sort_key
 from crm_desktop.models.search_keys import search_key
 
 LIVE = text("deleted_at IS NULL")
@@ -50,11 +53,24 @@ def customer_list_index(name: str, column: str) -> Index:
     return live_index(name, column, carry=("search_key",))
 
 
+def sort_key_of(source: str) -> Callable[[DefaultExecutionContext], str | None]:
+    """The default of a derived sort-key column (see SORT_KEYS): models/pinyin.sort_key of the
+    `source` column of the row being inserted. The writer, the pull and the demo set it
+    themselves; this covers any other insert through SQLAlchemy."""
+
+    def default(context: DefaultExecutionContext) -> str | None:
+        return sort_key(context.get_current_parameters().get(source))
+
+    return default
+
+
 class User(Tracked, Base):
     __tablename__ = "users"
 
     login: Mapped[str] = mapped_column(String(63), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Derived, local only (SORT_KEYS): the owner and assignee columns sort by it.
+    name_sort: Mapped[str | None] = mapped_column(Text, default=sort_key_of("name"))
     role: Mapped[str] = mapped_column(String(16), default="rep")
     manager_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -92,6 +108,9 @@ class Customer(Tracked, Base):
     grade_note: Mapped[str | None] = mapped_column(String(300))
     # The key of this customer in a finance or ERP system (unique on the server when set).
     external_ref: Mapped[str | None] = mapped_column(String(100))
+    # Set with deleted_at when this customer was merged into another (services/merging.py):
+    # a change made offline to this one goes to that one at sync.
+    merged_into_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id"))
     # Derived, local only: when the customer returns to the public pool under the server's
     # rules as last synced (NULL: in the pool, locked, or no rules known); storage/pool_due.py.
     pool_due_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -101,9 +120,12 @@ class Customer(Tracked, Base):
     # Derived, local only: the customer's rowid in the full-text indexes,
     # models/search_keys.search_key(id). Every insert path sets it.
     search_key: Mapped[int | None] = mapped_column(Integer, default=_search_key_of_new_row)
+    # Derived, local only: what the name sorts by, pinyin for Chinese (SORT_KEYS).
+    name_sort: Mapped[str | None] = mapped_column(Text, default=sort_key_of("name"))
 
     __table_args__ = (
         customer_list_index("ix_customers_live_name", "name"),
+        customer_list_index("ix_customers_live_name_sort", "name_sort"),
         customer_list_index("ix_customers_live_grade", "grade"),
         customer_list_index("ix_customers_live_industry", "industry"),
         customer_list_index("ix_customers_live_owner", "owner_id"),
@@ -149,10 +171,16 @@ class Contact(Tracked, Base):
     email: Mapped[str | None] = mapped_column(String(254))
     messaging_id: Mapped[str | None] = mapped_column(String(100))
     notes: Mapped[str | None] = mapped_column(Text)
+    # As a customer's: the contact this one was merged into (with deleted_at).
+    merged_into_id: Mapped[str | None] = mapped_column(ForeignKey("contacts.id"))
+    # Derived, local only: what the name sorts by (SORT_KEYS).
+    name_sort: Mapped[str | None] = mapped_column(Text, default=sort_key_of("name"))
 
     __table_args__ = (
         live_index("ix_contacts_live_customer", "customer_id"),
         live_index("ix_contacts_live_name", "name", carry=("customer_id",)),
+        # The list sorted by name; a search checks the name on each row it walks.
+        live_index("ix_contacts_live_name_sort", "name_sort", carry=("customer_id", "name")),
     )
 
 
@@ -164,6 +192,8 @@ class Product(Tracked, Base):
     unit: Mapped[str | None] = mapped_column(String(32))
     list_price_cents: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Derived, local only: what the name sorts by (SORT_KEYS). A price list is short: no index.
+    name_sort: Mapped[str | None] = mapped_column(Text, default=sort_key_of("name"))
 
 
 class Opportunity(Tracked, Base):
@@ -182,10 +212,13 @@ class Opportunity(Tracked, Base):
     close_reason: Mapped[str | None] = mapped_column(String(300))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     notes: Mapped[str | None] = mapped_column(Text)
+    # Derived, local only: what the title sorts by (SORT_KEYS).
+    title_sort: Mapped[str | None] = mapped_column(Text, default=sort_key_of("title"))
 
     __table_args__ = (
         live_index("ix_opportunities_live_customer", "customer_id"),
         live_index("ix_opportunities_live_title", "title", carry=("customer_id",)),
+        live_index("ix_opportunities_live_title_sort", "title_sort", carry=FOUND_BY),
         live_index("ix_opportunities_live_stage", "stage", carry=FOUND_BY),
         live_index("ix_opportunities_live_amount", "amount_cents", carry=FOUND_BY),
         live_index("ix_opportunities_live_close", "expected_close", carry=FOUND_BY),
@@ -225,10 +258,13 @@ class Task(Tracked, Base):
     notes: Mapped[str | None] = mapped_column(Text)
     # When to remind the assignee (NULL: no reminder); set by those who may write the task.
     remind_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Derived, local only: what the title sorts by (SORT_KEYS).
+    title_sort: Mapped[str | None] = mapped_column(Text, default=sort_key_of("title"))
 
     __table_args__ = (
         live_index("ix_tasks_live_due", "due_at", carry=FOUND_BY),
         live_index("ix_tasks_live_title", "title", carry=("customer_id",)),
+        live_index("ix_tasks_live_title_sort", "title_sort", carry=FOUND_BY),
         live_index("ix_tasks_live_priority", "priority", carry=FOUND_BY),
         live_index("ix_tasks_live_done", "done", carry=FOUND_BY),
         live_index("ix_tasks_live_assignee", "assignee_id", carry=FOUND_BY),
@@ -419,6 +455,9 @@ class OutboxEntry(Base):
     base: Mapped[dict] = mapped_column(JSON, default=dict)
     made_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     made_by: Mapped[str | None] = mapped_column(String(36))
+    # Entries sharing a group (a merge's) are applied on the server together or not at all,
+    # with the links between records checked once the whole group is in (local migration 0013).
+    group_id: Mapped[str | None] = mapped_column(String(36))
 
     # AUTOINCREMENT: SQLite never hands out a seq again, even after the outbox was emptied.
     # Push receipts are keyed by (device, seq); a reused seq would find an old receipt.
@@ -504,6 +543,36 @@ def owner_of_new_record(user_id: str, reps: list[str]) -> str | None:
     return reps[0] if len(reps) == 1 else None
 
 
+class ImportBatch(Base):
+    """One import run on this device (local only): what it did, and whether it was undone.
+    Its rows say which records it added and what it replaced in those it updated."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    entity: Mapped[str] = mapped_column(String(32))
+    file_name: Mapped[str] = mapped_column(Text)
+    made_at: Mapped[datetime] = mapped_column(DateTime)
+    made_by: Mapped[str | None] = mapped_column(String(36))
+    added: Mapped[int] = mapped_column(Integer)
+    updated: Mapped[int] = mapped_column(Integer)
+    skipped: Mapped[int] = mapped_column(Integer)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ImportedRow(Base):
+    """A record an import added (`before` None) or updated (`before`: the values it replaced)."""
+
+    __tablename__ = "import_batch_rows"
+
+    batch_id: Mapped[str] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="CASCADE"), primary_key=True
+    )
+    row_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    action: Mapped[str] = mapped_column(String(8))  # added | updated
+    before: Mapped[dict | None] = mapped_column(JSON)
+
+
 class OwnershipChange(Base):
     """One change of a customer's owner as the server recorded it (its migration 0006): who
     had it, who has it, how (entered, claimed, released, assigned, returned, handed over), why,
@@ -552,11 +621,36 @@ class LocalSetting(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+# What names and titles sort by: {table: {column: its sort-key column}}, each key
+# models/pinyin.sort_key of the column (pinyin for Chinese, so 阿里 < Baidu < 华为). Derived on
+# each device: every path that writes the column writes its key (writer, pull, demo), and a
+# store opened by a version that derives them otherwise derives them again
+# (storage/search_index.refresh_derived_text).
+SORT_KEYS: dict[str, dict[str, str]] = {
+    "users": {"name": "name_sort"},
+    "customers": {"name": "name_sort"},
+    "contacts": {"name": "name_sort"},
+    "products": {"name": "name_sort"},
+    "opportunities": {"title": "title_sort"},
+    "tasks": {"title": "title_sort"},
+}
+
+
+def sort_keys_of(entity: str, values: Mapping[str, Any]) -> dict[str, str | None]:
+    """The sort keys of an entity's columns among `values` ({} when none of them is there)."""
+    return {
+        key: sort_key(values[column])
+        for column, key in SORT_KEYS.get(entity, {}).items()
+        if column in values
+    }
+
+
 # Columns derived on each device from the rest of its store: never sent to the server, never in
 # the outbox.
 LOCAL_ONLY_COLUMNS: dict[str, frozenset[str]] = {
-    "customers": frozenset({"search_text", "search_key", "pool_due_at"}),
+    entity: frozenset(keys.values()) for entity, keys in SORT_KEYS.items()
 }
+LOCAL_ONLY_COLUMNS["customers"] |= {"search_text", "search_key", "pool_due_at"}
 
 # Columns only the server writes (its triggers, or a decision asked of it at once, like a
 # manager's lock): a device keeps what the pull brings and never sends them.

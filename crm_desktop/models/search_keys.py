@@ -7,8 +7,14 @@ import re
 from collections.abc import Callable, Iterable
 
 from crm_desktop.models.phones import phone_query_digits, phone_search_keys
+from crm_desktop.models.pinyin import query_spellings, spellings
 
 SEPARATOR = "\x1f"  # never typed, so a query can't match across two fields
+# The version of what a store derives from names: the search text search_text_of composes and
+# the sort keys of models/pinyin.sort_key. A store whose rows were derived by another version
+# (one made before pinyin, version 1) derives them all again when it is opened
+# (storage/search_index.refresh_derived_text). Change it whenever either composition changes.
+DERIVED_TEXT_VERSION = 2
 _KEY_NOISE = re.compile(r"[\s\-_./·]+")
 
 
@@ -37,24 +43,47 @@ def search_text_of(
     """A customer's search text from its own fields, its contacts' (name, email, phone,
     mobile) and its identifier values: the one composition every writer of it uses.
 
-    Names, emails and the like, then the phones' search keys, then identifier keys, lower-cased
-    and joined by SEPARATOR. `phone_keys` may be given a faster equivalent of phone_search_keys
-    for numbers known to be simple (the demo's; its tests check the two agree).
+    Names, emails and the like, then the pinyin spellings of the customer's and its contacts'
+    names (models/pinyin.spellings: `huaqiangdianzi`, `hqdz`), then the phones' search keys,
+    then identifier keys, lower-cased and joined by SEPARATOR. `phone_keys` may be given a
+    faster equivalent of phone_search_keys for numbers known to be simple (the demo's; its
+    tests check the two agree).
     """
     people = list(contacts)
     texts = [name, short_name, email] + [p[0] for p in people] + [p[1] for p in people]
     parts: list[str] = [t.strip().lower() for t in texts if t and t.strip()]
+    parts.extend(_spelled([name, short_name] + [p[0] for p in people]))
     for phone in [*phones] + [p[2] for p in people] + [p[3] for p in people]:
         parts.extend(phone_keys(phone))
     parts.extend(identifier_key(value).lower() for value in identifiers if value)
     return SEPARATOR.join(parts)
 
 
-def query_terms(query: str) -> list[set[str]]:
+def _spelled(names: list[str | None]) -> list[str]:
+    """The pinyin spellings of these names, each once. One inside another already there (a
+    short name's, 华强电子 in 深圳市华强电子) finds nothing more by three letters or more, only
+    perhaps by its first two (the short index holds the start of each word): it goes in as
+    those two. Pinyin adds half again to a customer's search text, and the full-text index's
+    time grows with it."""
+    spelled: list[str] = []
+    for each in names:
+        for spelling in spellings(each):
+            if any(spelling in earlier for earlier in spelled):
+                spelling = spelling[:2]
+            if spelling not in spelled:
+                spelled.append(spelling)
+    return spelled
+
+
+def query_terms(query: str, spelled: bool = True) -> list[set[str]]:
     """Each term a customer must match, as the set of spellings any one of which counts.
 
     A query that reads as a phone number is one term of its digits, whatever its spaces and
-    dashes; otherwise each word is a term (all must match), tried as typed and as an identifier.
+    dashes; otherwise each word is a term (all must match), tried as typed and as an identifier,
+    and a word mixing Chinese and Latin letters (`华qiang`) also as pinyin (`huaqiang`). Pinyin
+    typed as words (`hua qiang`) needs nothing more: each word is found in the name's spelling.
+    `spelled=False` leaves the pinyin out (it is the same for the same word): the window compares
+    searches on its own thread, which must not wait for pypinyin to load.
     """
     query = query.strip()
     if not query:
@@ -68,5 +97,7 @@ def query_terms(query: str) -> list[set[str]]:
         key = identifier_key(word).lower()
         if key:
             variants.add(key)
+        if spelled:
+            variants.update(query_spellings(word))
         terms.append(variants)
     return terms

@@ -53,7 +53,7 @@ class CustomerDetail:
 class OwnershipEvent:
     """One change of hands, with the people named (None: the pool, or a user not known here)."""
 
-    kind: str  # entered, claimed, released, assigned, returned, handed_over, graded
+    kind: str  # entered, claimed, released, assigned, returned, handed_over, graded, merged
     changed_at: datetime
     by: str | None
     previous_owner: str | None

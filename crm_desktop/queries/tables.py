@@ -62,6 +62,13 @@ class Column:
     # For a user's name shown through a reference (owner, assignee): the referencing column.
     # Sorting by it then walks users in name order and each one's rows by index (see list_ids).
     via: Any = None
+    # What the column sorts by when not its value: a name's or title's pinyin sort key
+    # (models/entities.SORT_KEYS), so Chinese names sort as a Chinese user expects.
+    sort: Any = None
+
+    @property
+    def sort_expr(self) -> Any:
+        return self.expr if self.sort is None else self.sort
 
 
 @dataclass(frozen=True)
@@ -142,14 +149,16 @@ CUSTOMERS = TableSpec(
     "customers",
     Customer,
     (
-        Column("name", T("Columns", "Name"), Customer.name),
+        Column("name", T("Columns", "Name"), Customer.name, sort=Customer.name_sort),
         Column("short_name", T("Columns", "Short name"), Customer.short_name, visible=False),
         Column("grade", T("Columns", "Grade"), Customer.grade, Kind.CHOICE),
         Column("phone", T("Columns", "Phone"), Customer.phone, Kind.PHONE),
         Column("email", T("Columns", "Email"), Customer.email),
         Column("industry", T("Columns", "Industry"), Customer.industry),
         Column("address", T("Columns", "Address"), Customer.address, visible=False),
-        Column("owner", T("Columns", "Owner"), Owner.name, via=Customer.owner_id),
+        Column(
+            "owner", T("Columns", "Owner"), Owner.name, via=Customer.owner_id, sort=Owner.name_sort
+        ),
         Column(
             "pool_due_at",
             T("Columns", "Returns to pool"),
@@ -174,6 +183,7 @@ CUSTOMERS = TableSpec(
             T("Columns", "Entered by"),
             Maker.name,
             visible=False,
+            sort=Maker.name_sort,
         ),
         # The next step is past and no follow-up since took it (as Today says).
         overdue_column(
@@ -193,8 +203,13 @@ CONTACTS = TableSpec(
     "contacts",
     Contact,
     (
-        Column("name", T("Columns", "Name"), Contact.name),
-        Column("customer", T("Columns", "Customer"), ContactCustomer.name),
+        Column("name", T("Columns", "Name"), Contact.name, sort=Contact.name_sort),
+        Column(
+            "customer",
+            T("Columns", "Customer"),
+            ContactCustomer.name,
+            sort=ContactCustomer.name_sort,
+        ),
         Column("title", T("Columns", "Job title"), Contact.title),
         Column("mobile", T("Columns", "Mobile"), Contact.mobile, Kind.PHONE),
         Column("phone", T("Columns", "Phone"), Contact.phone, Kind.PHONE),
@@ -209,15 +224,26 @@ OPPORTUNITIES = TableSpec(
     "opportunities",
     Opportunity,
     (
-        Column("title", T("Columns", "Title"), Opportunity.title),
-        Column("customer", T("Columns", "Customer"), OpportunityCustomer.name),
+        Column("title", T("Columns", "Title"), Opportunity.title, sort=Opportunity.title_sort),
+        Column(
+            "customer",
+            T("Columns", "Customer"),
+            OpportunityCustomer.name,
+            sort=OpportunityCustomer.name_sort,
+        ),
         Column("stage", T("Columns", "Stage"), Opportunity.stage, Kind.CHOICE),
         Column("amount_cents", T("Columns", "Amount"), Opportunity.amount_cents, Kind.MONEY),
         Column(
             "expected_close", T("Columns", "Expected close"), Opportunity.expected_close, Kind.DATE
         ),
         Column("probability", T("Columns", "Probability %"), Opportunity.probability, Kind.INTEGER),
-        Column("owner", T("Columns", "Owner"), Owner.name, via=Opportunity.owner_id),
+        Column(
+            "owner",
+            T("Columns", "Owner"),
+            Owner.name,
+            via=Opportunity.owner_id,
+            sort=Owner.name_sort,
+        ),
         customer_grade(OpportunityCustomer),
         overdue_column(
             and_(
@@ -237,12 +263,20 @@ TASKS = TableSpec(
     "tasks",
     Task,
     (
-        Column("title", T("Columns", "Title"), Task.title),
+        Column("title", T("Columns", "Title"), Task.title, sort=Task.title_sort),
         Column("due_at", T("Columns", "Due"), Task.due_at, Kind.DATETIME),
         Column("priority", T("Columns", "Priority"), Task.priority, Kind.CHOICE),
         Column("done", T("Columns", "Done"), Task.done, Kind.BOOL),
-        Column("customer", T("Columns", "Customer"), TaskCustomer.name),
-        Column("assignee", T("Columns", "Assigned to"), Assignee.name, via=Task.assignee_id),
+        Column(
+            "customer", T("Columns", "Customer"), TaskCustomer.name, sort=TaskCustomer.name_sort
+        ),
+        Column(
+            "assignee",
+            T("Columns", "Assigned to"),
+            Assignee.name,
+            via=Task.assignee_id,
+            sort=Assignee.name_sort,
+        ),
         customer_grade(TaskCustomer),
         overdue_column(and_(Task.done.is_(False), Task.due_at < NOW)),
     ),
@@ -258,7 +292,7 @@ PRODUCTS = TableSpec(
     Product,
     (
         Column("code", T("Columns", "Code"), Product.code),
-        Column("name", T("Columns", "Name"), Product.name),
+        Column("name", T("Columns", "Name"), Product.name, sort=Product.name_sort),
         Column("unit", T("Columns", "Unit"), Product.unit),
         Column(
             "list_price_cents", T("Columns", "List price"), Product.list_price_cents, Kind.MONEY
@@ -274,14 +308,21 @@ CONTRACTS = TableSpec(
     Contract,
     (
         Column("number", T("Columns", "Number"), Contract.number),
-        Column("customer", T("Columns", "Customer"), ContractCustomer.name),
+        Column(
+            "customer",
+            T("Columns", "Customer"),
+            ContractCustomer.name,
+            sort=ContractCustomer.name_sort,
+        ),
         Column("kind", T("Columns", "Kind"), Contract.kind, Kind.CHOICE),
         Column("start_on", T("Columns", "Starts"), Contract.start_on, Kind.DATE, False),
         Column("end_on", T("Columns", "Ends"), Contract.end_on, Kind.DATE),
         Column("amount_cents", T("Columns", "Amount"), Contract.amount_cents, Kind.MONEY),
         Column("status", T("Columns", "Status"), Contract.status, Kind.CHOICE),
         Column("renewal_status", T("Columns", "Renewal"), Contract.renewal_status, Kind.CHOICE),
-        Column("owner", T("Columns", "Owner"), Owner.name, via=Contract.owner_id),
+        Column(
+            "owner", T("Columns", "Owner"), Owner.name, via=Contract.owner_id, sort=Owner.name_sort
+        ),
         customer_grade(ContractCustomer),
         # Still running past its end: neither ended nor renewed in time.
         overdue_column(
@@ -344,10 +385,12 @@ def matching_search_keys(variants: set[str]) -> Any | None:
 
 def effective_search(search: str) -> tuple[tuple[str, ...], ...]:
     """The part of a search that filters anything: typing "n" then "no" changes the result,
-    typing "" then "n" doesn't (a lone Latin letter isn't searched)."""
+    typing "" then "n" doesn't (a lone Latin letter isn't searched). Called on the window's
+    thread: without the pinyin of a mixed word, which follows from the word anyway (and a word
+    with a Chinese character in it is always searched)."""
     return tuple(
         tuple(sorted(variants))
-        for variants in query_terms(search)
+        for variants in query_terms(search, spelled=False)
         if matching_search_keys(variants) is not None
     )
 
@@ -422,7 +465,7 @@ def list_ids(
     model = spec.model
     statement = select(model.id).where(model.deleted_at.is_(None))
     sort_column = spec.column(query.sort or spec.default_sort)
-    sort = sort_column.expr
+    sort = sort_column.sort_expr
     used = [sort]
     condition = _search_condition(session, spec, query.search)
     if condition is not None:
@@ -475,7 +518,7 @@ def _ids_by_user_name(
     """
     order = (model.id.desc(),) if descending else (model.id,)
     users = select(User.id).order_by(
-        *((User.name.desc(), User.id.desc()) if descending else (User.name, User.id))
+        *((User.name_sort.desc(), User.id.desc()) if descending else (User.name_sort, User.id))
     )
     # Every reference points at a user this store holds (foreign keys are enforced), so no
     # row is left out by walking the users.

@@ -12,8 +12,8 @@ class ChangeSet:
     deleted: dict[str, set[str]] = field(default_factory=dict)
     # The id of the record the call was about (the new customer of a create, say).
     primary_id: str | None = None
-    # Set by deletes: what to hand back to `restore` to undo them.
-    undo: UndoToken | None = None
+    # Set by deletes (an UndoToken, for `restore`) and merges (a MergeUndo, for `unmerge`).
+    undo: UndoToken | MergeUndo | None = None
     # Entities changed in ways not itemised (a sync): every view of them should requery.
     reload: set[str] = field(default_factory=set)
 
@@ -45,3 +45,17 @@ class UndoToken:
     entity: str
     ids: tuple[str, ...]
     deleted_at: str  # ISO text of the exact stamp shared by every row the delete touched
+
+
+@dataclass(frozen=True)
+class MergeUndo:
+    """A merge (services/merging.py), with what undoing it puts back."""
+
+    entity: str
+    kept_id: str
+    merged_id: str
+    # The kept record's fields the merge changed, with the values they had.
+    kept_before: tuple[tuple[str, object], ...]
+    # What moved from the merged-away record to the kept one: (entity, column, ids).
+    moved: tuple[tuple[str, str, tuple[str, ...]], ...]
+    deleted: UndoToken  # the merged-away record's delete

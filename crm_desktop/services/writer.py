@@ -42,6 +42,7 @@ from crm_desktop.models.entities import (
     Product,
     entered_for,
     owner_of_new_record,
+    sort_keys_of,
 )
 from crm_desktop.models.fields import FIELDS_BY_NAME, Kind, entity_label
 from crm_desktop.models.limits import MAX_MONEY_CENTS
@@ -129,6 +130,8 @@ class UnitOfWork:
         self._stale_amounts: set[str] = set()
         self._customers_of: dict[tuple[str, str], str | None] = {}
         self._enters_for: list[str] | None = None
+        # Set while writing a group of changes the server must apply all together (a merge).
+        self._outbox_group: str | None = None
         # One time for the whole transaction: a row's updated_at and its outbox entry's made_at
         # are then equal, and the server (which stamps rows with made_at) agrees with the device
         # on when each row last changed.
@@ -158,6 +161,7 @@ class UnitOfWork:
         )
         if entity == "customers":
             cleaned["search_key"] = search_key(row_id)
+        cleaned.update(sort_keys_of(entity, cleaned))
         if entity == "customer_identifiers":
             cleaned["value_key"] = identifier_key(cleaned["value"])
         pairs = self._identifier_pairs(identifiers) if identifiers is not None else []
@@ -224,6 +228,8 @@ class UnitOfWork:
                 setattr(row, key, value)
             if entity == "customer_identifiers" and "value" in changed:
                 row.value_key = identifier_key(row.value)
+            for key, value in sort_keys_of(entity, changed).items():
+                setattr(row, key, value)  # derived, local: not in the outbox entry
             self._mark_derived(entity, row_id, getattr(row, "customer_id", None), changed.keys())
             if entity == "opportunity_lines":
                 self._stale_amounts.add(row.opportunity_id)
@@ -239,13 +245,16 @@ class UnitOfWork:
             changed_any = True
         return changed_any
 
-    def delete(self, entity: str, ids: Iterable[str]) -> UndoToken:
-        """Soft-delete rows (a customer takes its contacts, opportunities... with it)."""
+    def delete(self, entity: str, ids: Iterable[str], merged_into: str | None = None) -> UndoToken:
+        """Soft-delete rows (a customer takes its contacts, opportunities... with it).
+
+        `merged_into`: the customer or contact these rows were merged into (services/merging.py).
+        """
         ids = tuple(dict.fromkeys(ids))
         stamp = self.now
         for row_id in ids:
             self._live(entity, row_id)
-        self._set_deleted(entity, ENTITIES[entity].id.in_(ids), stamp, "delete")
+        self._set_deleted(entity, ENTITIES[entity].id.in_(ids), stamp, "delete", merged_into)
         if entity == "customers":
             for child in CUSTOMER_CHILDREN:
                 model = ENTITIES[child]
@@ -311,6 +320,53 @@ class UnitOfWork:
             self._stale_search.add(customer_id)
         return changed
 
+    @contextmanager
+    def grouped(self) -> Iterator[str]:
+        """Changes made inside go to the server as one group: all applied, or none."""
+        assert self._outbox_group is None, "groups do not nest"
+        self._outbox_group = new_id()
+        try:
+            yield self._outbox_group
+        finally:
+            self._outbox_group = None
+
+    def reparent(self, entity: str, ids: Iterable[str], column: str, value: str) -> list[str]:
+        """Point the live rows among `ids` at another parent (`column` = `value`): what a merge
+        moves from the record merged away to the kept one. The rows themselves were valid and
+        stay so once every row of the merge has moved, which the caller's group makes the
+        server check at once. Returns the ids moved."""
+        model = ENTITIES[entity]
+        target = getattr(model, column)
+        rows = self.session.execute(
+            select(model.id, target, model.updated_at).where(
+                model.id.in_(list(ids)), model.deleted_at.is_(None), target != value
+            )
+        ).all()
+        if not rows:
+            return []
+        moved = [row[0] for row in rows]
+        self.session.execute(
+            update(model)
+            .where(model.id.in_(moved))
+            .values({column: value, "updated_at": self.now, "updated_by": self.user_id})
+            .execution_options(synchronize_session="fetch")
+        )
+        self._outbox_many(
+            [
+                (entity, row_id, "update", {column: value}, {column: old, "updated_at": seen})
+                for row_id, old, seen in rows
+            ]
+        )
+        self._customers_of.clear()
+        self._live_refs = {ref for ref in self._live_refs if ref[0] != entity}
+        for row_id, old, _seen in rows:
+            self.changes.add("updated", entity, row_id)
+            if column == "customer_id":
+                for customer_id in (old, value):
+                    self._mark_derived(entity, row_id, customer_id, (column,))
+                    self._touch_parents(entity, customer_id)
+        return moved
+
     def finish(self) -> ChangeSet:
         """Recompute what derives from this transaction's changes; called before commit."""
         for customer_id in self._stale_followups:
@@ -334,6 +390,10 @@ class UnitOfWork:
             # at either end is refused as it is in any other field, not quietly cut off.
             pairs[(str(kind), clean_value(_IDENTIFIER_VALUE, value, self.region))] = None
         return list(pairs)
+
+    def get_live(self, entity: str, row_id: str) -> Any:
+        """The live record, or InvalidInput saying there is none."""
+        return self._live(entity, row_id)
 
     def _live(self, entity: str, row_id: str) -> Any:
         row = self.session.get(ENTITIES[entity], row_id)
@@ -507,6 +567,7 @@ class UnitOfWork:
         where: Any,
         stamp: datetime | None,
         op: str,
+        merged_into: str | None = None,
         was: datetime | None = None,
     ) -> None:
         model = ENTITIES[entity]
@@ -525,16 +586,27 @@ class UnitOfWork:
                 )
             )
         self._live_refs = {ref for ref in self._live_refs if ref[0] != entity}
+        values: dict[str, Any] = {
+            "deleted_at": stamp,
+            "updated_at": now,
+            "updated_by": self.user_id,
+        }
+        changes: dict[str, Any] = {}
+        if hasattr(model, "merged_into_id"):
+            # A merged-away record is deleted pointing at the kept one; restored, at none.
+            values["merged_into_id"] = merged_into
+            if merged_into is not None:
+                changes["merged_into_id"] = merged_into
         self.session.execute(
             update(model)
             .where(model.id.in_(ids))
-            .values(deleted_at=stamp, updated_at=now, updated_by=self.user_id)
+            .values(values)
             .execution_options(synchronize_session="fetch")
         )
         kind = "deleted" if op == "delete" else "created"
         # The base of a delete is when the row last changed as this device saw it: the server
         # can then tell a delete that overrides someone else's later edit.
-        self._outbox_many([(entity, r[0], op, {}, {"updated_at": r[1]}) for r in rows])
+        self._outbox_many([(entity, r[0], op, changes, {"updated_at": r[1]}) for r in rows])
         for row_id, _last_changed, *parent in rows:
             self.changes.add(kind, entity, row_id)
             customer_id = parent[0] if parent else None
@@ -591,6 +663,7 @@ class UnitOfWork:
                     "base": json.dumps({k: _json_value(v) for k, v in base.items()}),
                     "made_at": self.now,
                     "made_by": self.user_id,
+                    "group_id": self._outbox_group,
                 }
                 for entity, row_id, op, changes, base in entries
             ],

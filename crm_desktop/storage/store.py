@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
 
 from alembic import command
 from alembic.config import Config
@@ -100,6 +101,13 @@ def sqlite_connection(executor: Session | Connection) -> sqlite3.Connection:
     return sql_connection(executor).connection.driver_connection
 
 
+def _search_index() -> ModuleType:
+    # Imported when used: search_index itself imports this module (sqlite_connection).
+    from crm_desktop.storage import search_index
+
+    return search_index
+
+
 class Cancelled(Exception):
     """A read given up part-way because nobody wants its answer any more."""
 
@@ -186,9 +194,16 @@ class Store:
         return head
 
     def needs_upgrade(self) -> bool:
-        """Whether this store holds data from another version (the migration may be long)."""
+        """Whether this store holds data from another version (the migration may be long): an
+        older schema, or names whose search text and sort keys another version derived."""
         current = self.revision()
-        return current is not None and current != self.head()
+        if current is None:
+            return False
+        if current != self.head():
+            return True
+        search_index = _search_index()
+        with self.engine.connect() as connection:
+            return search_index.derived_text_outdated(connection)
 
     def migrate(self, target: str = "head") -> Path | None:
         """Bring the schema to `target`. Returns the backup taken first, if there was data.
@@ -199,6 +214,9 @@ class Store:
         was. A failure is raised as a StoreError: a known one (disk full, locked...) with its
         own sentence, any other as a bug whose traceback is logged and whose sentence says that
         the data was left as it was and where the backup is.
+
+        At the head, what the program derives from names (search text, sort keys) is derived
+        again in the same transaction if another version derived it (search_index).
         """
         scripts = ScriptDirectory.from_config(_alembic_config(None))
         wanted = scripts.get_current_head() if target == "head" else target
@@ -208,11 +226,17 @@ class Store:
                 current = MigrationContext.configure(connection).get_current_revision()
                 if current is not None and not _known_revision(scripts, current):
                     raise StoreError(NEWER_STORE, path=str(self.path))
+                at_head = wanted == scripts.get_current_head()
+                search_index = _search_index()
                 if current == wanted:
+                    if at_head and search_index.derived_text_outdated(connection):
+                        search_index.refresh_derived_text(connection)
                     return None
                 if current is not None:
                     backup = self.backup(f"before-{wanted}")
                 command.upgrade(_alembic_config(connection), target)
+                if at_head and search_index.derived_text_outdated(connection):
+                    search_index.refresh_derived_text(connection)
         except StoreError:
             raise
         except Exception as error:

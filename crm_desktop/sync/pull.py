@@ -38,10 +38,13 @@ from crm_desktop.models.entities import (
     ENTITIES,
     IN_CUSTOMER_SEARCH,
     SCOPE_KEY,
+    SORT_KEYS,
     Customer,
     OutboxEntry,
     Scope,
+    sort_keys_of,
 )
+from crm_desktop.models.pinyin import sort_key
 from crm_desktop.models.search_keys import search_key
 from crm_desktop.storage import pool_due, search_index, suspended_indexes
 from crm_desktop.storage.store import Store, sqlite_connection
@@ -186,10 +189,25 @@ def _read_server(
                 rows[entity] = _fetch(connection, entity, ("id", sorted(ids)), progress)
                 got = {row[0] for row in rows[entity]}
                 missing[entity] = ids - got
+                if entity == "customers":
+                    rows[entity] += _merge_targets(connection, rows[entity], got, progress)
         _add_arriving_children(store, connection, rows, progress)
         changed_customers = {row[0] for row in rows.get("customers", ())}
         owned = history.fetch_for(connection, changed_customers)
     return _Delta(snapshot, epoch, rows, missing, scope, owned)
+
+
+def _merge_targets(
+    connection: psycopg.Connection, customers: list[tuple], got: set[str], progress: Any
+) -> list[tuple]:
+    """The customers that arriving ones were merged into, when not arriving themselves: a
+    merge adds a line to the kept customer's history (server migration 0017) without changing
+    its row, and a customer's history comes with its row."""
+    position = synced_columns("customers").index("merged_into_id")
+    targets = {row[position] for row in customers if row[position] is not None} - got
+    if not targets:
+        return []
+    return _fetch(connection, "customers", ("id", sorted(targets)), progress)
 
 
 def _adopt_pool_rules(store: Store, connection: psycopg.Connection) -> None:
@@ -454,11 +472,21 @@ def _upsert(driver: Any, entity: str, rows: list[tuple]) -> None:
     names = ", ".join(columns)
     marks = ", ".join("?" * len(columns))
     changing = [c for c in columns if c != "id"]
-    updates = ", ".join(f"{c} = excluded.{c}" for c in changing)
     # A row that arrives as the device has it is left alone: no write, no index updates (a
     # full sync brings back everything, most of it unchanged).
+    compared = list(changing)
+    # Derived locally: the sort keys of names and titles, from the arriving values (and
+    # unchanged with them, so left out of the comparison).
+    sorted_by = SORT_KEYS.get(entity, {})
+    if sorted_by:
+        positions = [columns.index(column) for column in sorted_by]
+        names += "".join(f", {key}" for key in sorted_by.values())
+        marks += ", ?" * len(sorted_by)
+        changing += list(sorted_by.values())
+        rows = [(*row, *(sort_key(row[at]) for at in positions)) for row in rows]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in changing)
     updates += " WHERE ({}) IS NOT ({})".format(
-        ", ".join(f"{entity}.{c}" for c in changing), ", ".join(f"excluded.{c}" for c in changing)
+        ", ".join(f"{entity}.{c}" for c in compared), ", ".join(f"excluded.{c}" for c in compared)
     )
     if entity == "customers":
         # Derived locally: search_text is filled in by search_index, search_key from the id.
@@ -557,6 +585,9 @@ def _reapply_pending(
             if not names:
                 continue
             values = [to_sqlite(from_json(entry.entity, n, entry.changes[n])) for n in names]
+            # A name edited here keeps its sort key on top of the pulled one.
+            derived = sort_keys_of(entry.entity, dict(zip(names, values, strict=True)))
+            names, values = [*names, *derived], [*values, *derived.values()]
             assignments = ", ".join(f"{name} = ?" for name in names)
             driver.execute(
                 f"UPDATE {entry.entity} SET {assignments} WHERE id = ?", [*values, entry.row_id]

@@ -47,6 +47,8 @@ from crm_desktop.storage.values import to_sqlite
 from crm_desktop.sync.codec import canonical, from_json, sent_columns, to_server
 
 BATCH = 2000
+# Tables whose records can be merged away into another (server migration 0017).
+MERGEABLE = ("customers", "contacts")
 # A refused change's reason when its author is a clerk whose time entering records for the
 # record's rep had ended (UTC time, rep's name); views/conflicts_view.py words it.
 GRANT_ENDED = "clerk grant ended|{until}|{rep}"
@@ -97,6 +99,7 @@ def push(
             entries = list(
                 session.scalars(select(OutboxEntry).order_by(OutboxEntry.seq).limit(BATCH))
             )
+            entries += _rest_of_group(session, entries)
             stamps = _delete_stamps(session, entries)
         if not entries:
             return report
@@ -120,6 +123,19 @@ def push(
         done += len(entries)
         if progress is not None:
             progress("push", done, max(total, done))
+
+
+def _rest_of_group(session: Any, entries: list[OutboxEntry]) -> list[OutboxEntry]:
+    """The entries of the batch's last group that did not fit in it: a group goes whole."""
+    if not entries or entries[-1].group_id is None:
+        return []
+    return list(
+        session.scalars(
+            select(OutboxEntry)
+            .where(OutboxEntry.group_id == entries[-1].group_id, OutboxEntry.seq > entries[-1].seq)
+            .order_by(OutboxEntry.seq)
+        )
+    )
 
 
 def grant_ended(reason: str | None) -> tuple[str, str] | None:
@@ -299,13 +315,16 @@ def _send(
             written.append((entry.seq, result))
             receipts[entry.seq] = result
 
+        entries, redirected = _follow_merges(connection, entries)
         runs = _insert_runs(entries, receipts)
-        for position, entry in enumerate(entries):
+        position = 0
+        while position < len(entries):
+            entry = entries[position]
             run = runs.get(position)
             applied = _apply_run(connection, run) if run is not None else None
             if run is not None and applied is not None:
                 for member, result in zip(run, applied, strict=True):
-                    answered(member, result)
+                    answered(member, _noted(member, result, redirected))
             if entry.seq in receipts:
                 # A receipt for another change under this number would drop this one unseen.
                 key = receipts[entry.seq].get("entry")
@@ -314,15 +333,22 @@ def _send(
                         f"SELECT max(seq) FROM sync_pushes WHERE {MY_RECEIPTS}", (device,)
                     ).fetchone()
                     raise _SeqTaken(entry.seq, highest[0] if highest else entry.seq)
+                position += 1
                 continue
+            group = _group_at(entries, position)
             try:
                 with connection.transaction():
-                    result = _apply(connection, entry, (stamps or {}).get(entry.seq), stamped)
+                    results = _apply_group(connection, group, stamps or {}, stamped)
             except psycopg.errors.QueryCanceled:
                 raise
             except REFUSALS as error:
-                result = {"status": "refused", "reason": error.diag.message_primary or str(error)}
-            answered(entry, result)
+                reason = error.diag.message_primary or str(error)
+                results = [{"status": "refused", "reason": reason} for _ in group]
+            except _GroupRefused as refused:
+                results = [{"status": "refused", "reason": refused.reason} for _ in group]
+            for member, result in zip(group, results, strict=True):
+                answered(member, _noted(member, result, redirected))
+            position += len(group)
         # In the same transaction as the changes they answer for, in one round trip.
         if written:
             # One statement for the batch's receipts: a statement per receipt would pay the
@@ -334,6 +360,132 @@ def _send(
                 (device, Jsonb([{"seq": seq, "result": result} for seq, result in written])),
             )
     return receipts
+
+
+class _GroupRefused(Exception):
+    """One change of a group was refused: none of the group is applied."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _group_at(entries: list[OutboxEntry], position: int) -> list[OutboxEntry]:
+    """The entry at `position`, with the rest of its group when it starts one."""
+    group_id = entries[position].group_id
+    end = position + 1
+    while group_id is not None and end < len(entries) and entries[end].group_id == group_id:
+        end += 1
+    return entries[position:end]
+
+
+def _apply_group(
+    connection: psycopg.Connection,
+    group: list[OutboxEntry],
+    stamps: dict[int, datetime],
+    stamped: dict[tuple[str, str], tuple[Any, Any]],
+) -> list[dict[str, Any]]:
+    """Apply one change, or a group of them (a merge's) all or none. Inside a group the links
+    between records are checked once every change is in: a merge moves a contact and the deals
+    naming it one statement at a time."""
+    if len(group) == 1:
+        return [_apply(connection, group[0], stamps.get(group[0].seq), stamped)]
+    connection.execute("SET CONSTRAINTS ALL DEFERRED")
+    results = []
+    for entry in group:
+        result = _apply(connection, entry, stamps.get(entry.seq), stamped)
+        if result.get("status") == "refused":
+            raise _GroupRefused(result.get("reason") or "")
+        results.append(result)
+    connection.execute("SET CONSTRAINTS ALL IMMEDIATE")  # checks what was deferred, now
+    return results
+
+
+# Columns that name a record which may have been merged into another since: (column, table).
+_MERGEABLE_REFS = (("customer_id", "customers"), ("contact_id", "contacts"))
+# A record merged into one that was merged in turn: followed this many steps at most.
+_MERGE_HOPS = 5
+
+
+def _follow_merges(
+    connection: psycopg.Connection, entries: list[OutboxEntry]
+) -> tuple[list[OutboxEntry], set[int]]:
+    """The entries as they go to the server, and the seqs of those changed on the way: a
+    change naming a customer or contact merged away since it was made names the kept one
+    instead (the outbox keeps the change as made)."""
+    named: dict[str, set[str]] = {table: set() for _, table in _MERGEABLE_REFS}
+    # A merge undone here comes back with this batch: what names it stays with it.
+    restored = {(e.entity, e.row_id) for e in entries if e.op == "restore"}
+    for entry in entries:
+        for column, table in _MERGEABLE_REFS:
+            value = (entry.changes or {}).get(column)
+            if isinstance(value, str) and (table, value) not in restored:
+                named[table].add(value)
+    kept: dict[tuple[str, str], str] = {}
+    for table, ids in named.items():
+        kept.update({(table, old): new for old, new in _merged_into(connection, table, ids)})
+    if not kept:
+        return entries, set()
+    sent = []
+    changed: set[int] = set()
+    for entry in entries:
+        changes = dict(entry.changes or {})
+        for column, table in _MERGEABLE_REFS:
+            target = kept.get((table, changes.get(column)))
+            if target is not None:
+                changes[column] = target
+        if changes == entry.changes:
+            sent.append(entry)
+            continue
+        copy = OutboxEntry(
+            seq=entry.seq,
+            entity=entry.entity,
+            row_id=entry.row_id,
+            op=entry.op,
+            changes=changes,
+            base=entry.base,
+            made_at=entry.made_at,
+            made_by=entry.made_by,
+            group_id=entry.group_id,
+        )
+        sent.append(copy)
+        changed.add(entry.seq)
+    return sent, changed
+
+
+def _noted(entry: OutboxEntry, result: dict[str, Any], redirected: set[int]) -> dict[str, Any]:
+    """A change that went to the kept record of a merge says so: the device then fetches the
+    row as the server has it, linked to the kept record."""
+    if entry.seq in redirected:
+        return {**result, "merged_ref": True}
+    return result
+
+
+def _merged_into(
+    connection: psycopg.Connection, table: str, ids: set[str]
+) -> list[tuple[str, str]]:
+    """(merged-away id, the live record it ended up in) for those of `ids` merged away."""
+    if not ids:
+        return []
+    statement = sql.SQL(
+        "SELECT id::text, merged_into_id::text FROM {} WHERE id = ANY(%s::uuid[])"
+        " AND merged_into_id IS NOT NULL"
+    ).format(sql.Identifier(table))
+    pointers = dict(connection.execute(statement, (sorted(ids),)).fetchall())
+    frontier = set(pointers.values())
+    for _ in range(_MERGE_HOPS):
+        further = dict(connection.execute(statement, (sorted(frontier),)).fetchall())
+        if not further:
+            break
+        pointers.update(further)
+        frontier = set(further.values())
+    finals = {}
+    for start in ids & set(pointers):
+        target = pointers[start]
+        for _ in range(_MERGE_HOPS):
+            target = pointers.get(target, target)
+        finals[start] = target
+    return list(finals.items())
 
 
 def _insert_runs(
@@ -431,11 +583,16 @@ def _apply(
         overridden = None
         if entry.op == "delete":
             overridden = _edited_since(connection, table, entry, stamped or {})
+        assignments, parameters = sql.SQL("deleted_at = %s"), [deleted_at]
+        if entry.entity in MERGEABLE:
+            # A merged-away record points at the kept one; restored, at none (server CHECK).
+            assignments = sql.SQL("deleted_at = %s, merged_into_id = %s")
+            parameters.append((entry.changes or {}).get("merged_into_id"))
         cursor = connection.execute(
-            sql.SQL(
-                "UPDATE {} SET deleted_at = %s WHERE id = %s AND " + state + " RETURNING updated_at"
-            ).format(table),
-            (deleted_at, entry.row_id),
+            sql.SQL("UPDATE {} SET {} WHERE id = %s AND " + state + " RETURNING updated_at").format(
+                table, assignments
+            ),
+            (*parameters, entry.row_id),
         )
         if cursor.rowcount == 0:
             found = connection.execute(
@@ -496,6 +653,7 @@ def _apply_update(
     table: sql.Identifier,
     entry: OutboxEntry,
     columns: set[str],
+    hops: int = 0,
 ) -> dict[str, Any]:
     fields = [k for k in entry.changes if k in columns]
     if not fields:
@@ -509,6 +667,28 @@ def _apply_update(
     if row is None:
         return {"status": "refused", "reason": "not visible"}
     current = dict(zip(fields, row[1:], strict=True))
+    if row[0] is not None and entry.entity in MERGEABLE and hops < _MERGE_HOPS:
+        kept = connection.execute(
+            sql.SQL("SELECT merged_into_id::text FROM {} WHERE id = %s").format(table),
+            (entry.row_id,),
+        ).fetchone()
+        if kept is not None and kept[0] is not None:
+            # Merged away since this device saw it: the change goes to the kept record, field
+            # by field as ever (a field the merge took from this record applies; one the
+            # kept record had its own value for is a conflict, both values kept).
+            moved = OutboxEntry(
+                seq=entry.seq,
+                entity=entry.entity,
+                row_id=kept[0],
+                op=entry.op,
+                changes=entry.changes,
+                base={k: v for k, v in entry.base.items() if k != "updated_at"},
+                made_at=entry.made_at,
+                made_by=entry.made_by,
+            )
+            result = _apply_update(connection, table, moved, columns, hops + 1)
+            result.pop("updated_at", None)  # the kept record's stamp, not this row's
+            return {**result, "redirected_to": kept[0]}
     if row[0] is not None:
         lost = [
             {"field": f, "kept": canonical(current[f]), "lost": entry.changes[f]}
@@ -545,11 +725,12 @@ def _apply_update(
     return result
 
 
-def _conflict(entry: OutboxEntry, kind: str, **values: Any) -> Conflict:
-    """A conflict record about one outbox entry's change."""
+def _conflict(entry: OutboxEntry, kind: str, row_id: str | None = None, **values: Any) -> Conflict:
+    """A conflict record about one outbox entry's change (to `row_id` when it went to another
+    record than the one it was made to)."""
     return Conflict(
         entity=entry.entity,
-        row_id=entry.row_id,
+        row_id=row_id or entry.row_id,
         kind=kind,
         made_at=entry.made_at,
         made_by=entry.made_by,
@@ -630,8 +811,12 @@ def _record(session: Any, entry: OutboxEntry, result: dict[str, Any], report: Pu
         lost = {"op": entry.op, "changes": entry.changes}
         session.add(_conflict(entry, "refused", lost_value=lost, reason=result.get("reason")))
         return
+    # A change that went to the kept record of a merge is about that record from now on.
+    row_id = result.get("redirected_to") or entry.row_id
+    if result.get("merged_ref") or row_id != entry.row_id:
+        report.refetch.update({(entry.entity, entry.row_id), (entry.entity, row_id)})
     if conflicts:
-        report.refetch.add((entry.entity, entry.row_id))
+        report.refetch.add((entry.entity, row_id))
     else:
         report.applied += 1
     kind = "edited_deleted" if status == "edited_deleted" else "same_field"
@@ -639,7 +824,12 @@ def _record(session: Any, entry: OutboxEntry, result: dict[str, Any], report: Pu
         report.conflicts += 1
         session.add(
             _conflict(
-                entry, kind, field=item["field"], kept_value=item["kept"], lost_value=item["lost"]
+                entry,
+                kind,
+                row_id=row_id,
+                field=item["field"],
+                kept_value=item["kept"],
+                lost_value=item["lost"],
             )
         )
     if status == "edited_deleted":

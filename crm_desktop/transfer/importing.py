@@ -4,15 +4,24 @@ columns the file has; with `keep_ids`, a row whose id no record here has adds it
 that id. A contract's number may stand for its id (a payment's `contract`), and a new payment
 of a contract is its customer's when the file names none.
 
+A file's columns need not carry the export's names: a mapping (see headers.py) says which
+column holds which field, guessed from the header's words unless one is given or was confirmed
+for this header before. A customer may be named rather than given by id (the `customer`
+column beside customer_id); a contact's customer is then found by its name or, when there is
+none by that name, created, as a business card's company is: cards come in as contacts.
+
 Every row is checked by the writer as a form's values are; new records are then written a
 thousand at a time (see UnitOfWork.prepare/insert), so 100,000 rows take seconds, not minutes.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +29,29 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm_desktop.models.entities import ENTITIES, Contract, User
+from crm_desktop.duplicates import DuplicateIndex, Match
+from crm_desktop.models.choices import CustomerKind, IdentifierKind
+from crm_desktop.models.entities import ENTITIES, Contract, Customer, CustomerIdentifier, User
 from crm_desktop.models.fields import FIELDS_BY_NAME, Kind, entity_label
+from crm_desktop.models.rules import problems as field_problems
 from crm_desktop.models.validation import InvalidInput
-from crm_desktop.services.writer import NewRow, Writer
+from crm_desktop.services.writer import NewRow, UnitOfWork, Writer
 from crm_desktop.storage.bulk import bulk_load
 from crm_desktop.storage.store import sqlite_connection
 from crm_desktop.transfer.cells import parse_identifiers
 from crm_desktop.transfer.columns import IDENTIFIERS, TransferColumn, transfer_columns
 from crm_desktop.transfer.errors import ImportFailed, TransferError
+from crm_desktop.transfer.headers import (
+    CUSTOMER_ADDRESS,
+    CUSTOMER_NAME,
+    IDENTIFIER_PREFIX,
+    default_mapping,
+    mapping_targets,
+    recognised,
+)
 from crm_desktop.transfer.reading import FileTable, read_table
+from crm_desktop.transfer.undo import BatchLog
+from crm_desktop.transfer.vcard import ADDRESS_NOTE
 
 T = QT_TRANSLATE_NOOP
 UNKNOWN_COLUMN = T(
@@ -38,6 +60,22 @@ UNKNOWN_COLUMN = T(
 )
 BLANK_COLUMN = T("Transfer", "Column {number} of the header has no name.")
 REPEATED_COLUMN = T("Transfer", "The column “{column}” appears twice in the header.")
+UNKNOWN_COLUMNS = T(
+    "Transfer",
+    "The file has columns that a {entity} record does not have: {columns}; use: {allowed}.",
+)
+SAME_TARGET = T(
+    "Transfer",
+    "The columns “{first}” and “{second}” would both be read as {column}; "
+    "remove or rename one of them.",
+)
+NOT_CONTACTS = T("Transfer", "A business card file holds contacts: import it as contacts.")
+NO_SUCH_CUSTOMER = T("Transfer", "there is no customer named “{name}”.")
+SEVERAL_CUSTOMERS = T(
+    "Transfer",
+    "{count} customers are named “{name}”; give the one you mean by its id in customer_id.",
+)
+NO_NAME = T("Transfer", "it has neither a name nor a customer (company).")
 HAS_ID = T(
     "Transfer",
     "it has an id, so it changes an existing record: add --update to allow that, "
@@ -79,24 +117,99 @@ UNIQUE_COLUMNS: dict[str, tuple[tuple[str, bool], ...]] = {
 }
 
 
+# A plain ID number's kind, told from its form when its column does not say (证件号码): a
+# resident ID card (18 characters, or the old 15 digits), a unified social credit code (the
+# tax number of a company since 2015), a licence plate; anything else is "other".
+_ID_CARD = re.compile(r"\d{17}[\dX]|\d{15}")
+_CREDIT_CODE = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10}")
+_PLATE = re.compile(
+    r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][A-Z0-9]{5,6}"
+)
+_PLATE_NOISE = re.compile(r"[\s\-_.·]+")
+IDENTIFIER_KINDS = frozenset(kind.value for kind in IdentifierKind)
+
+
 @dataclass(frozen=True)
 class ImportSummary:
     entity: str
     created: int
     updated: int
     unchanged: int
+    # Customers added for the rows' sake: a contact's company that was not in the store yet.
+    customers_created: int = 0
 
     def text(self) -> str:
-        return QCoreApplication.translate(
+        text = QCoreApplication.translate(
             "Transfer", "Imported {created} new {entity} records, updated {updated}."
         ).format(created=self.created, entity=entity_label(self.entity), updated=self.updated)
+        if self.customers_created:
+            text += " " + QCoreApplication.translate(
+                "Transfer", "Added {count} new customer records for them."
+            ).format(count=self.customers_created)
+        return text
 
 
 class _RowProblem(Exception):
-    """A row-level refusal that is not a field's InvalidInput."""
+    """A row-level refusal that is not a field's InvalidInput; `at`: the field (or file
+    column) it is about, when it is about one."""
 
-    def __init__(self, message: str, **params: object) -> None:
+    def __init__(self, message: str, at: str = "", **params: object) -> None:
         super().__init__(QCoreApplication.translate("Transfer", message).format(**params))
+        self.at = at
+
+
+class ImportCancelled(Exception):
+    """The user cancelled: nothing of the import was kept."""
+
+
+class Decision(StrEnum):
+    """What happens to a row that looks like a record already here."""
+
+    ADD = "add"  # add it anyway
+    SKIP = "skip"
+    FILL = "fill"  # update that record: fill in its empty fields
+    OVERWRITE = "overwrite"  # update that record with every value of the row
+
+
+@dataclass
+class RowReport:
+    """A row as the check saw it: its problems by file column ("" for the row as a whole) and
+    the records (or earlier rows) it looks like."""
+
+    line: int
+    problems: dict[str, str] = field(default_factory=dict)
+    matches: list[Match] = field(default_factory=list)
+
+
+@dataclass
+class RowPlan:
+    """How the window imports a file (transfer/staging.py), where the command line stops at
+    the first refused row:
+
+    - `check`: every row is checked and looked up among the store's records and the earlier
+      rows, and nothing is kept; `reports` says what was found;
+    - otherwise rows are written, except those in `skip` (line → why); a row in `updates`
+      updates that record (line → (record id, overwrite?)) instead of adding one; a row refused
+      while writing is skipped too, its reason kept in `skipped`; `batch` remembers what was
+      added and changed, for undo.
+    """
+
+    region: str
+    check: bool = False
+    skip: dict[int, str] = field(default_factory=dict)
+    updates: dict[int, tuple[str, bool]] = field(default_factory=dict)
+    cancelled: Callable[[], bool] | None = None
+    batch: BatchLog | None = None
+    reports: list[RowReport] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+
+
+class _Skipped(Exception):
+    """A row the plan skips, with why."""
+
+
+class _CheckDone(Exception):
+    """Ends a check's transaction: what it wrote to see the rows through is rolled back."""
 
 
 def import_file(
@@ -106,37 +219,137 @@ def import_file(
     *,
     update: bool,
     keep_ids: bool = False,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    mapping: Mapping[int, str | None] | None = None,
     progress: Progress | None = None,
 ) -> ImportSummary:
-    """Import a CSV or .xlsx file; raises TransferError for the file, ImportFailed for rows.
+    """Import a CSV, .xlsx or vCard file; raises TransferError for the file, ImportFailed for
+    rows. `encoding` and `sheet` are read_table's; `mapping` is import_table's.
 
     With `keep_ids`, a row whose id no record here has adds its record with that id, so files
     exported from another profile come in with their links (a contract's customer_id, a
     payment's contract_id) intact.
 
     `progress(rows done, rows in the file)` is called as the rows are checked and written."""
-    table = read_table(path)
-    columns = _checked_columns(entity, table)
-    return _import_rows(
-        writer, entity, table, columns, update=update, keep_ids=keep_ids, progress=progress
+    table = read_table(path, encoding=encoding, sheet=sheet)
+    return import_table(
+        writer,
+        entity,
+        table,
+        update=update,
+        keep_ids=keep_ids,
+        mapping=mapping,
+        progress=progress,
     )
 
 
-def _checked_columns(entity: str, table: FileTable) -> list[TransferColumn]:
-    known = transfer_columns(entity).by_name()
-    seen: set[str] = set()
-    for number, name in enumerate(table.header, start=1):
+def import_table(
+    writer: Writer,
+    entity: str,
+    table: FileTable,
+    *,
+    update: bool,
+    keep_ids: bool = False,
+    mapping: Mapping[int, str | None] | None = None,
+    progress: Progress | None = None,
+    plan: RowPlan | None = None,
+) -> ImportSummary:
+    """Import a table read_table read (a window reads it once, to show it and then import it).
+
+    `mapping` says which file column is which target (headers.mapping_targets): a column it
+    maps to None, or leaves out, is ignored. Without one, the header's default_mapping is
+    used: the export's names, a mapping confirmed for this header, or a guess, of which
+    every named column with values must place somewhere. Raises as import_file does."""
+    if table.source == "vcard" and entity != "contacts":
+        raise TransferError(NOT_CONTACTS)
+    if mapping is None:
+        with writer.store.read() as session:
+            found = default_mapping(session, entity, table.header)
+        chosen = _checked_guess(entity, table, found.columns, strict=found.origin == "guessed")
+    else:
+        chosen = dict(mapping)
+    table, columns = mapped_table(entity, table, chosen)
+    return _import_rows(
+        writer,
+        entity,
+        table,
+        columns,
+        update=update,
+        keep_ids=keep_ids,
+        progress=progress,
+        plan=plan,
+    )
+
+
+def _checked_guess(
+    entity: str, table: FileTable, mapping: dict[int, str | None], *, strict: bool
+) -> dict[int, str | None]:
+    """A default mapping, checked when it is a guess (`strict`): every named column must have
+    a target, and an unnamed one no values."""
+    if not strict:
+        return mapping  # the export's own names, or what the user chose to leave out
+    unplaced: list[int] = []
+    for at, name in enumerate(table.header):
+        if mapping.get(at) is not None:
+            continue
         if not name:
-            raise TransferError(BLANK_COLUMN, number=number)
-        if name not in known:
-            allowed = ", ".join(known)
-            raise TransferError(
-                UNKNOWN_COLUMN, column=name, entity=entity_label(entity), allowed=allowed
-            )
-        if name in seen:
-            raise TransferError(REPEATED_COLUMN, column=name)
-        seen.add(name)
-    return [known[name] for name in table.header]
+            # An unnamed column nobody filled in is a spreadsheet's spacing, not data.
+            if any(cells[at].strip() for _, cells in table.rows):
+                raise TransferError(BLANK_COLUMN, number=at + 1)
+        else:
+            unplaced.append(at)
+    if not unplaced:
+        return mapping
+    for at in unplaced:
+        # A word recognised, but its target taken by another column: say which.
+        wanted = recognised(entity, table.header[at])
+        holder = next((other for other, target in mapping.items() if target == wanted), None)
+        if wanted is not None and holder is not None:
+            first, second = table.header[holder], table.header[at]
+            if first == second:
+                raise TransferError(REPEATED_COLUMN, column=first)
+            raise TransferError(SAME_TARGET, first=first, second=second, column=wanted)
+    allowed = ", ".join(mapping_targets(entity))
+    label = entity_label(entity)
+    if len(unplaced) == 1:
+        column = table.header[unplaced[0]]
+        raise TransferError(UNKNOWN_COLUMN, column=column, entity=label, allowed=allowed)
+    columns = ", ".join(f"“{table.header[at]}”" for at in unplaced)
+    raise TransferError(UNKNOWN_COLUMNS, columns=columns, entity=label, allowed=allowed)
+
+
+def mapped_table(
+    entity: str, table: FileTable, mapping: dict[int, str | None]
+) -> tuple[FileTable, list[TransferColumn]]:
+    """The table with only its mapped columns, headed by their targets, and their columns."""
+    targets = mapping_targets(entity)
+    known = transfer_columns(entity).by_name()
+    chosen: dict[str, int] = {}
+    for at, target in sorted(mapping.items()):
+        if target is None:
+            continue
+        if target not in targets or not 0 <= at < len(table.header):
+            raise ValueError(f"column {at} → {target!r} is no mapping of {entity}")
+        if target in chosen:
+            first, second = table.header[chosen[target]], table.header[at]
+            raise TransferError(SAME_TARGET, first=first, second=second, column=target)
+        chosen[target] = at
+    positions = list(chosen.values())
+    header = list(chosen)
+    columns = [known.get(target) or _extra_column(target) for target in header]
+    if positions == list(range(len(table.header))):
+        rows = table.rows  # every column, in order: a 100,000-row file is not copied
+    else:
+        rows = [(line, [cells[at] for at in positions]) for line, cells in table.rows]
+    return FileTable(header, rows, table.place, table.encoding, table.sheet, table.source), columns
+
+
+def _extra_column(target: str) -> TransferColumn:
+    """An import-only target: identifiers of one kind, a contact's customer's address."""
+    if target.startswith(IDENTIFIER_PREFIX):
+        return TransferColumn(target, None, Kind.TEXT, IDENTIFIERS)
+    return TransferColumn(target, None, Kind.TEXT)
 
 
 def _import_rows(
@@ -148,94 +361,248 @@ def _import_rows(
     update: bool,
     keep_ids: bool,
     progress: Progress | None,
+    plan: RowPlan | None = None,
 ) -> ImportSummary:
     id_position = table.header.index("id") if "id" in table.header else None
     created = updated = unchanged = 0
     problems: list[str] = []
     total = len(table.rows)
-    with (
-        writer.transaction() as unit,
-        bulk_load(unit.session, _written_tables(entity), enabled=total >= BULK_LOAD_FROM),
-    ):
-        session = unit.session
-        logins = dict(session.execute(select(User.login, User.id)).all())
-        contracts = _Contracts(session)
-        unique = [
-            _Unique(session, entity, name, live_only, table.place)
-            for name, live_only in UNIQUE_COLUMNS.get(entity, ())
-            if any(column.field == name for column in columns)
-        ]
-        # With keep_ids: whether each id of the file is a record's here (True: a live one).
-        stored: dict[str, bool] = {}
-        if keep_ids and id_position is not None:
-            file_ids = [cells[id_position].strip() for _, cells in table.rows]
-            stored = _stored_ids(session, entity, file_ids)
-        contracts.hold(entity, columns, table)
-        kept: dict[str, int] = {}  # ids this file adds records with, and their lines
-        refs = [name for name, f in FIELDS_BY_NAME[entity].items() if f.kind is Kind.REF]
-        # New records wait here, checked, and go in a batch at a time.
-        new_rows: list[NewRow] = []
-        waiting: set[str] = set()  # the kept ids among them
+    checking = plan is not None and plan.check
+    try:
+        with (
+            writer.transaction() as unit,
+            bulk_load(
+                unit.session,
+                _written_tables(entity),
+                enabled=total >= BULK_LOAD_FROM and not checking,
+            ),
+        ):
+            session = unit.session
+            logins = dict(session.execute(select(User.login, User.id)).all())
+            contracts = _Contracts(session)
+            unique = [
+                _Unique(session, entity, name, live_only, table.place)
+                for name, live_only in UNIQUE_COLUMNS.get(entity, ())
+                if any(column.field == name for column in columns)
+            ]
+            # With keep_ids: whether each id of the file is a record's here (True: a live one).
+            stored: dict[str, bool] = {}
+            if keep_ids and id_position is not None:
+                file_ids = [cells[id_position].strip() for _, cells in table.rows]
+                stored = _stored_ids(session, entity, file_ids)
+            contracts.hold(entity, columns, table)
+            customers = _Customers(unit, entity, columns)
+            # Identifier columns of given kinds only (身份证, 车牌): an update replaces those kinds.
+            kinds = _identifier_kinds(columns)
+            kept: dict[str, int] = {}  # ids this file adds records with, and their lines
+            refs = [name for name, f in FIELDS_BY_NAME[entity].items() if f.kind is Kind.REF]
+            at_column = {column.field: column.name for column in columns if column.field}
+            duplicates = _duplicate_index(session, entity, plan) if checking else None
+            # New records wait here, checked, and go in a batch at a time.
+            new_rows: list[NewRow] = []
+            new_lines: list[int] = []
+            waiting: set[str] = set()  # the kept ids among them
 
-        def write_new_rows() -> None:
-            nonlocal created, new_rows
-            created += len(unit.insert(new_rows))
-            new_rows = []
-            waiting.clear()
+            def write_new_rows() -> None:
+                nonlocal created, new_rows, new_lines
+                if checking and not waiting:
+                    new_rows, new_lines = [], []  # checked; nothing later needs them stored
+                    return
+                ids = unit.insert(new_rows)
+                created += len(ids)
+                if plan is not None and plan.batch is not None:
+                    plan.batch.note_added(ids)
+                new_rows, new_lines = [], []
+                waiting.clear()
 
-        for done, (line, cells) in enumerate(table.rows, start=1):
-            row_id = cells[id_position].strip() if id_position is not None else ""
-            try:
-                values = _values(entity, columns, cells, logins, contracts)
-                adds_id = keep_ids and bool(row_id) and row_id not in stored
-                creating = not row_id or adds_id
-                if creating:
-                    contracts.complete_payment(entity, values)
-                for check in unique:
-                    check.check(values, row_id or None, line)
-                if row_id and not adds_id:
-                    if keep_ids and not stored[row_id]:
-                        raise _RowProblem(DELETED_ID, entity=entity_label(entity))
-                    if not update:
-                        raise _RowProblem(HAS_ID)
-                    # A savepoint per change: a refused row leaves no trace, and checking goes on.
-                    with session.begin_nested():
-                        changed = unit.update(entity, row_id, values)
-                    updated += changed
-                    unchanged += not changed
-                else:
-                    if adds_id:
-                        _check_kept_id(row_id, kept, table.place)
-                    if waiting and any(values.get(name) in waiting for name in refs):
-                        # It links to a record an earlier line adds: that one goes in first.
+            for done, (line, cells) in enumerate(table.rows, start=1):
+                row_id = cells[id_position].strip() if id_position is not None else ""
+                report = RowReport(line)
+                try:
+                    if plan is not None and line in plan.skip:
+                        raise _Skipped(plan.skip[line])
+                    values = _values(entity, columns, cells, logins, contracts)
+                    adds_id = keep_ids and bool(row_id) and row_id not in stored
+                    creating = not row_id or adds_id
+                    target = plan.updates.get(line) if plan is not None else None
+                    if checking:
+                        _check_fields(entity, values, creating, plan, at_column)
+                    customers.link(values, creating and target is None)
+                    if duplicates is not None and creating:
+                        # After link: a card's contact is looked for at its company.
+                        report.matches = duplicates.matches(values)
+                        duplicates.add(values, line)
+                    if creating and target is None:
+                        contracts.complete_payment(entity, values)
+                    for check in unique:
+                        check.check(values, (target[0] if target else row_id) or None, line)
+                    if target is not None:
+                        updated += _update_existing(unit, entity, target, values, plan)
+                    elif row_id and not adds_id:
+                        if keep_ids and not stored[row_id]:
+                            raise _RowProblem(DELETED_ID, entity=entity_label(entity))
+                        if not update:
+                            raise _RowProblem(HAS_ID)
+                        if kinds is not None and IDENTIFIERS in values:
+                            values[IDENTIFIERS] += _other_identifiers(session, row_id, kinds)
+                        changed = _update_existing(unit, entity, (row_id, True), values, plan)
+                        updated += changed
+                        unchanged += not changed
+                    else:
+                        if adds_id:
+                            _check_kept_id(row_id, kept, table.place)
+                        if waiting and any(values.get(name) in waiting for name in refs):
+                            # It links to a record an earlier line adds: that one goes in first.
+                            write_new_rows()
+                        new_rows.append(unit.prepare(entity, values, row_id if adds_id else None))
+                        new_lines.append(line)
+                        if adds_id:
+                            kept[row_id] = line
+                            waiting.add(row_id)
+                except _Skipped as skipped:
+                    assert plan is not None
+                    plan.skipped.append((line, str(skipped)))
+                except (InvalidInput, TransferError, _RowProblem) as error:
+                    if plan is not None:
+                        if isinstance(error, _FieldProblems):
+                            report.problems.update(error.by_column)
+                        else:
+                            report.problems[_problem_column(error, at_column)] = str(error)
+                        if not checking:
+                            plan.skipped.append((line, str(error)))
+                    else:
+                        problems.append(
+                            QCoreApplication.translate("Transfer", ROW_PROBLEM).format(
+                                place=table.place, line=line, reason=error
+                            )
+                        )
+                        if len(problems) >= MAX_PROBLEMS:
+                            break
+                finally:
+                    if checking:
+                        plan.reports.append(report)
+                if len(new_rows) >= INSERT_BATCH or done == total:
+                    # Once a row is refused nothing will be kept: the rest is only checked.
+                    # Records added with their ids still go in, as later lines may link to
+                    # them (all is undone at the end).
+                    if problems and not kept:
+                        new_rows, new_lines = [], []
+                    else:
                         write_new_rows()
-                    new_rows.append(unit.prepare(entity, values, row_id if adds_id else None))
-                    if adds_id:
-                        kept[row_id] = line
-                        waiting.add(row_id)
-            except (InvalidInput, TransferError, _RowProblem) as error:
-                problems.append(
-                    QCoreApplication.translate("Transfer", ROW_PROBLEM).format(
-                        place=table.place, line=line, reason=error
-                    )
+                if done % PROGRESS_EVERY == 0 or done == total:
+                    if plan is not None and plan.cancelled is not None and plan.cancelled():
+                        raise ImportCancelled
+                    if progress is not None:
+                        progress(done, total)
+            if new_rows:
+                write_new_rows()  # the last rows, when the file's last line was skipped
+            if problems:
+                # Raising inside the transaction rolls the whole file back.
+                more = len(problems) >= MAX_PROBLEMS
+                raise ImportFailed(problems, more)
+            if checking:
+                raise _CheckDone
+            if plan is not None and plan.batch is not None:
+                plan.batch.skipped = len(plan.skipped)
+                plan.batch.write(session, unit.user_id)
+    except _CheckDone:
+        pass
+    return ImportSummary(entity, created, updated, unchanged, customers.created)
+
+
+def _duplicate_index(session: Session, entity: str, plan: RowPlan | None) -> DuplicateIndex | None:
+    """The store's customers or contacts, for a check to find the rows that look like them."""
+    if entity not in ("customers", "contacts") or plan is None:
+        return None
+    return DuplicateIndex.build(session, entity, plan.region, plan.cancelled)
+
+
+def _check_fields(
+    entity: str,
+    values: dict[str, Any],
+    creating: bool,
+    plan: RowPlan | None,
+    at_column: dict[str, str],
+) -> None:
+    """Every field problem of the row at once (the writer stops at the first), by column."""
+    assert plan is not None
+    plain = {k: v for k, v in values.items() if k in FIELDS_BY_NAME[entity]}
+    found = field_problems(entity, plain, plan.region, creating=creating)
+    if entity == "contacts" or str(values.get(CUSTOMER_NAME) or "").strip():
+        # Named in its customer column (or, for a card without a company, made for it):
+        # _Customers.link finds it next, and says so if it cannot.
+        found.pop("customer_id", None)
+    if found:
+        raise _FieldProblems(
+            {at_column.get(name, ""): str(problem) for name, problem in found.items()}
+        )
+
+
+class _FieldProblems(_RowProblem):
+    """Several fields of one row refused at once."""
+
+    def __init__(self, by_column: dict[str, str]) -> None:
+        Exception.__init__(self, " ".join(by_column.values()))
+        self.at = ""
+        self.by_column = by_column
+
+
+def _problem_column(error: Exception, at_column: dict[str, str]) -> str:
+    if isinstance(error, InvalidInput):
+        return at_column.get(error.field, "")
+    return getattr(error, "at", "")
+
+
+def _update_existing(
+    unit: UnitOfWork,
+    entity: str,
+    target: tuple[str, bool],
+    values: dict[str, Any],
+    plan: RowPlan | None,
+) -> bool:
+    """Update a record with a row's values (all of them, or, not `overwrite`, only those its
+    empty fields take); True when anything changed. A savepoint per row: a refused row leaves
+    no trace, and the rest goes on."""
+    row_id, overwrite = target
+    model = ENTITIES[entity]
+    if not overwrite:
+        row = unit.get_live(entity, row_id)
+        values = {
+            name: value
+            for name, value in values.items()
+            if name == IDENTIFIERS or getattr(row, name, None) in (None, "")
+        }
+        if IDENTIFIERS in values:
+            # Filling in keeps every identifier the record has, and adds the row's.
+            values[IDENTIFIERS] = _other_identifiers(unit.session, row_id, frozenset()) + list(
+                values[IDENTIFIERS]
+            )
+    before = _recorded_values(unit, model, row_id, values)
+    with unit.session.begin_nested():
+        changed = unit.update(entity, row_id, values)
+    if changed and plan is not None and plan.batch is not None:
+        after = _recorded_values(unit, model, row_id, values)
+        plan.batch.note_updated(row_id, before, after)
+    return changed
+
+
+def _recorded_values(
+    unit: UnitOfWork, model: Any, row_id: str, values: dict[str, Any]
+) -> dict[str, Any]:
+    """The stored values of the fields a row sets (and a customer's identifiers), for undo."""
+    row = unit.session.get(model, row_id)
+    recorded = {name: getattr(row, name) for name in values if hasattr(model, name)}
+    if IDENTIFIERS in values:
+        recorded[IDENTIFIERS] = sorted(
+            (kind, value)
+            for kind, value in unit.session.execute(
+                select(CustomerIdentifier.kind, CustomerIdentifier.value).where(
+                    CustomerIdentifier.customer_id == row_id,
+                    CustomerIdentifier.deleted_at.is_(None),
                 )
-                if len(problems) >= MAX_PROBLEMS:
-                    break
-            if len(new_rows) >= INSERT_BATCH or done == total:
-                # Once a row is refused nothing will be kept: the rest is only checked. Records
-                # added with their ids still go in, as later lines may link to them (all is
-                # undone at the end).
-                if problems and not kept:
-                    new_rows = []
-                else:
-                    write_new_rows()
-            if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
-                progress(done, total)
-        if problems:
-            # Raising inside the transaction rolls the whole file back.
-            more = len(problems) >= MAX_PROBLEMS
-            raise ImportFailed(problems, more)
-    return ImportSummary(entity, created, updated, unchanged)
+            )
+        )
+    return recorded
 
 
 def _written_tables(entity: str) -> tuple[str, ...]:
@@ -260,13 +627,21 @@ def _values(
         if column.number_of is not None:
             numbers.append((column, cell.strip()))
         if column.field is None:
-            continue  # id, and readable columns such as a customer's name next to customer_id
+            # A customer by name, and a contact's customer's address, for _Customers.link;
+            # the id and other readable columns (a contract's number) are not values.
+            if column.name in _LINK_COLUMNS:
+                values[column.name] = cell
+            continue
         if column.field == IDENTIFIERS:
-            values[IDENTIFIERS] = parse_identifiers(cell)
+            pairs = _identifier_pairs(cell, column.name)
+            if IDENTIFIERS in values:
+                values[IDENTIFIERS] += pairs  # a 身份证 column and a 车牌 column, say
+            else:
+                values[IDENTIFIERS] = pairs
         elif column.by_login:
             login = cell.strip()
             if login and login not in logins:
-                raise _RowProblem(NO_SUCH_LOGIN, login=login)
+                raise _RowProblem(NO_SUCH_LOGIN, at=column.name, login=login)
             values[column.field] = logins.get(login)
         else:
             values[column.field] = cell
@@ -274,6 +649,65 @@ def _values(
         if number:
             contracts.take_number(values, column, number)
     return values
+
+
+def _identifier_pairs(text: str, column: str) -> list[tuple[str, str]]:
+    """A cell's identifiers: "kind:number" items as the export writes them, or plain numbers,
+    of the column's kind (a 身份证 column's, `identifiers:id_card`) or, in the general column,
+    of the kind their form tells."""
+    kind = None if column == IDENTIFIERS else column.removeprefix(IDENTIFIER_PREFIX)
+    if kind is None and "；" not in text and "：" not in text:
+        # The export's own form, nearly every cell of a 100,000-row file, parsed in one go
+        # (no contextlib.suppress: a context manager per cell is a tenth of the cost).
+        try:
+            return parse_identifiers(text)
+        except TransferError:
+            pass  # a plain number among the items: they are read one by one below
+    pairs: list[tuple[str, str]] = []
+    for item in re.split(r"[;；]", text):
+        item = item.strip()
+        if not item:
+            continue
+        named, colon, _ = item.replace("：", ":").partition(":")
+        if colon and (named.strip() in IDENTIFIER_KINDS or kind is None):
+            pairs.extend(parse_identifiers(item.replace("：", ":")))
+        else:
+            pairs.append((kind or _kind_of(item), item))
+    return pairs
+
+
+def _kind_of(number: str) -> str:
+    key = _PLATE_NOISE.sub("", unicodedata.normalize("NFKC", number)).upper()
+    if _ID_CARD.fullmatch(key):
+        return IdentifierKind.ID_CARD.value
+    if _CREDIT_CODE.fullmatch(key):
+        return IdentifierKind.TAX_NUMBER.value
+    if _PLATE.fullmatch(key):
+        return IdentifierKind.LICENCE_PLATE.value
+    return IdentifierKind.OTHER.value
+
+
+def _identifier_kinds(columns: list[TransferColumn]) -> frozenset[str] | None:
+    """The kinds a file's identifier columns hold, when none is the general column (which,
+    as the export writes it, lists all of a customer's identifiers); None otherwise."""
+    names = [column.name for column in columns if column.field == IDENTIFIERS]
+    if not names or IDENTIFIERS in names:
+        return None
+    return frozenset(name.removeprefix(IDENTIFIER_PREFIX) for name in names)
+
+
+def _other_identifiers(
+    session: Session, customer_id: str, kinds: frozenset[str]
+) -> list[tuple[str, str]]:
+    """A customer's identifiers of other kinds than `kinds`: an update keeps them."""
+    rows = session.execute(
+        select(CustomerIdentifier.kind, CustomerIdentifier.value).where(
+            CustomerIdentifier.customer_id == customer_id,
+            CustomerIdentifier.deleted_at.is_(None),
+            CustomerIdentifier.kind.not_in(kinds),
+        )
+    )
+    return [(kind, value) for kind, value in rows]
 
 
 def _check_kept_id(row_id: str, kept: dict[str, int], place: str) -> None:
@@ -391,6 +825,91 @@ class _Contracts:
             values["customer_id"] = contract[1]
 
 
+_LINK_COLUMNS = frozenset({CUSTOMER_NAME, CUSTOMER_ADDRESS})
+
+
+def _name_key(name: str) -> str:
+    """A customer's name as a file's is matched to it: whatever its case, spaces and width."""
+    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+class _Customers:
+    """The customer a row names in its `customer` column, when it leaves customer_id empty:
+    the live customer of that name. A contact's customer is created when there is none,
+    with the row's `address` (a business card's company); a new contact naming no customer
+    at all is a private person's contact, and gets a customer of kind person of its name."""
+
+    def __init__(self, unit: UnitOfWork, entity: str, columns: list[TransferColumn]) -> None:
+        self._unit = unit
+        self._contacts = entity == "contacts"
+        names = {column.name for column in columns}
+        self._active = self._contacts or CUSTOMER_NAME in names
+        self._by_name: dict[str, list[str]] | None = None
+        self._addresses: dict[str, str | None] = {}
+        self.created = 0
+
+    def _read(self) -> dict[str, list[str]]:
+        """Read once, when a row first names a customer: a 100,000-row file names many."""
+        if self._by_name is None:
+            self._by_name = {}
+            rows = self._unit.session.execute(
+                select(Customer.id, Customer.name, Customer.address).where(
+                    Customer.deleted_at.is_(None)
+                )
+            )
+            for customer_id, name, address in rows:
+                self._by_name.setdefault(_name_key(name), []).append(customer_id)
+                self._addresses[customer_id] = address
+        return self._by_name
+
+    def link(self, values: dict[str, Any], creating: bool) -> None:
+        """Set the row's customer_id from the customer it names; raises _RowProblem."""
+        if not self._active:
+            return
+        name = str(values.pop(CUSTOMER_NAME, None) or "").strip()
+        address = str(values.pop(CUSTOMER_ADDRESS, None) or "").strip()
+        given = str(values.get("customer_id") or "").strip()
+        if given:
+            customer_id = given  # an id says which customer; a name beside it is for reading
+        elif name:
+            found = self._read().get(_name_key(name), [])
+            if len(found) > 1:
+                raise _RowProblem(SEVERAL_CUSTOMERS, CUSTOMER_NAME, count=len(found), name=name)
+            if found:
+                customer_id = found[0]
+            elif self._contacts:
+                customer_id = self._create(name, CustomerKind.COMPANY, address)
+                self._read()[_name_key(name)] = [customer_id]  # later rows find it
+            else:
+                raise _RowProblem(NO_SUCH_CUSTOMER, CUSTOMER_NAME, name=name)
+        elif self._contacts and creating:
+            person = str(values.get("name") or "").strip()
+            if not person:
+                raise _RowProblem(NO_NAME)
+            # A person's name says nothing of which person: never matched to a customer.
+            customer_id = self._create(person, CustomerKind.PERSON, address)
+        else:
+            return
+        values["customer_id"] = customer_id
+        if address and creating:
+            self._read()  # the store's customers' addresses too
+            if address != (self._addresses.get(customer_id) or ""):
+                # The customer has another address, or none, which an import of contacts
+                # does not change: the contact keeps it in its notes rather than lose it.
+                note = QCoreApplication.translate("Transfer", ADDRESS_NOTE)
+                note = note.format(address=address)
+                notes = str(values.get("notes") or "").strip()
+                values["notes"] = f"{notes}\n{note}" if notes else note
+
+    def _create(self, name: str, kind: CustomerKind, address: str) -> str:
+        """A new customer, the importing user's as a form's would be."""
+        values = {"name": name, "kind": kind.value, "address": address or None}
+        customer_id = self._unit.create("customers", values)
+        self._addresses[customer_id] = address or None
+        self.created += 1
+        return customer_id
+
+
 @dataclass
 class _Unique:
     """A column whose values no two records share: refuses a value another record has, or one
@@ -419,9 +938,16 @@ class _Unique:
         label = FIELDS_BY_NAME[self.entity][self.name].display_label()
         holder = self.taken.get(value)
         if holder is not None and holder != row_id:
-            raise _RowProblem(TAKEN, field=label, value=value, entity=entity_label(self.entity))
+            raise _RowProblem(
+                TAKEN, self.name, field=label, value=value, entity=entity_label(self.entity)
+            )
         if value in self.seen:
             raise _RowProblem(
-                REPEATED_VALUE, field=label, value=value, place=self.place, line=self.seen[value]
+                REPEATED_VALUE,
+                self.name,
+                field=label,
+                value=value,
+                place=self.place,
+                line=self.seen[value],
             )
         self.seen[value] = line

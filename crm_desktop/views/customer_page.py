@@ -332,6 +332,9 @@ class CustomerPage(QWidget):
                 if event.by
                 else self.tr("Graded by value (what it paid in the last 12 months)")
             )
+        elif event.kind == "merged":
+            # The reason names the customer merged into this one (server migration 0017).
+            text = self.tr("Another customer merged into this one by %1")
         elif event.by is None:
             text = self.tr("Given back to %3 for a follow-up made in time")
         elif event.previous_owner is None:

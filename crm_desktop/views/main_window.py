@@ -39,6 +39,8 @@ from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
 from crm_desktop.views.calendar_view import CalendarView
 from crm_desktop.views.customer_page import CustomerPage
+from crm_desktop.views.duplicates_view import DuplicatesView
+from crm_desktop.views.import_wizard import ImportWizard
 from crm_desktop.views.language_menu import LanguageMenu
 from crm_desktop.views.list_filters import GradeFilter, OverdueFilter, PoolDueFilter
 from crm_desktop.views.navigation import Navigation
@@ -60,8 +62,8 @@ from crm_desktop.views.work_log_view import WorkLogView
 
 # The sidebar's keys for the pages that are not record lists (those go by their entity).
 TODAY, CALENDAR, WORK_LOG, ACTIVITY = "today", "calendar", "work_log", "activity"
-RENEWALS, RECEIVABLES = "renewals", "receivables"
-PAGES = (TODAY, CALENDAR, WORK_LOG, ACTIVITY, RENEWALS, RECEIVABLES)
+RENEWALS, RECEIVABLES, DUPLICATES = "renewals", "receivables", "duplicates"
+PAGES = (TODAY, CALENDAR, WORK_LOG, ACTIVITY, RENEWALS, RECEIVABLES, DUPLICATES)
 CUSTOMER = "customer:"  # an open customer's page: the prefix of its key
 
 
@@ -162,6 +164,7 @@ class MainWindow(QMainWindow):
             self.navigation.add(entity, tab_title(entity), icon)
         self.navigation.add(RENEWALS, self.tr("Renewals"), icons.SP_BrowserReload)
         self.navigation.add(RECEIVABLES, self.tr("Receivables"), icons.SP_MessageBoxWarning)
+        self.navigation.add(DUPLICATES, self.tr("Find duplicates"), icons.SP_FileLinkIcon)
         self.navigation.add(CALENDAR, self.tr("Calendar"), icons.SP_FileDialogListView)
         self.navigation.add(WORK_LOG, self.tr("Work log"), icons.SP_FileDialogDetailedView)
         self.navigation.add(ACTIVITY, self.tr("Team activity"), icons.SP_ComputerIcon)
@@ -171,6 +174,7 @@ class MainWindow(QMainWindow):
         self.activity: TeamActivityView | None = None
         self.renewals: RenewalsView | None = None
         self.receivables: ReceivablesView | None = None
+        self.duplicates: DuplicatesView | None = None
         self.navigation.chosen.connect(self.go)
         self.records.customer_page_made.connect(self._customer_page_made)
         self.records.customer_page_shown.connect(lambda page: self.go(CUSTOMER + page.customer_id))
@@ -229,6 +233,8 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self._renewals())
         elif key == RECEIVABLES:
             self.pages.setCurrentWidget(self._receivables())
+        elif key == DUPLICATES:
+            self.pages.setCurrentWidget(self._duplicates())
         else:
             self.pages.setCurrentWidget(self.tabs)
             self.tabs.setCurrentIndex([entity for entity, _ in TABS].index(key))
@@ -300,6 +306,14 @@ class MainWindow(QMainWindow):
             self.receivables.open_record.connect(self.records.open_record)
             self.pages.addWidget(self.receivables)
         return self.receivables
+
+    def _duplicates(self) -> DuplicatesView:
+        if self.duplicates is None:
+            self.duplicates = DuplicatesView(self.profile, self.runner, self.reader, self.writer)
+            self.duplicates.open_record.connect(self.records.open_record)
+            self.duplicates.mergeRequested.connect(self.records.merge)
+            self.pages.addWidget(self.duplicates)
+        return self.duplicates
 
     def _tab_shown(self, _index: int) -> None:
         # A list chosen by other means (a test, a link) shows itself and its sidebar entry.
@@ -407,9 +421,18 @@ class MainWindow(QMainWindow):
             self.tr("A follow-up for the customer of the selected line, now (Ctrl+L)")
         )
         self.log_call_action.triggered.connect(self.log_call)
+        self.import_action = menu.addAction(self.tr("Import…"))
+        self.import_action.setObjectName("importAction")
+        self.import_action.setToolTip(
+            self.tr(
+                "Add customers, contacts or other records from a spreadsheet, CSV or business cards"
+            )
+        )
+        self.import_action.triggered.connect(self.open_import)
         note_action = menu.addAction(self.tr("Send a note…"))
         note_action.setObjectName("sendNoteAction")
         note_action.triggered.connect(lambda: self.records.send_note())
+        menu.addAction(self.records.merge_action)
         menu.addAction(self.records.undo_action)
         menu.addSeparator()
         quit_action = menu.addAction(self.tr("Quit"))
@@ -418,6 +441,13 @@ class MainWindow(QMainWindow):
         settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
         settings_menu.addMenu(LanguageMenu(self.profile.store, self.runner, self))
         self.menuBar().addMenu(self.server_menu)
+
+    def open_import(self) -> ImportWizard:
+        """File → Import…: the import wizard, over the window."""
+        wizard = ImportWizard(self.profile, self.runner, self)
+        wizard.setModal(True)
+        wizard.show()
+        return wizard
 
     def _build_status_bar(self) -> None:
         # How many rows the table on show holds ("Counting…" while its list is arriving). Kept
@@ -484,6 +514,8 @@ class MainWindow(QMainWindow):
         for form in forms:
             form.done(QDialog.DialogCode.Rejected)
         self._save_layout()
+        if self.duplicates is not None:
+            self.duplicates.cancel()  # the storage thread's shutdown would wait for a search
         self.sync.shutdown()
         self.records.close_pages()
         self.network.shutdown()

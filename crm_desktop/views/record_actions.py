@@ -1,5 +1,5 @@
-"""What the user does to records from the main window: new, open, delete, and undo the delete;
-for a manager, assign the selected customers to his team.
+"""What the user does to records from the main window: new, open, delete, merge two, and undo
+the delete or the merge; for a manager, assign the selected customers to his team.
 
 Forms and customer pages open over the window; a delete asks first, runs on the storage thread,
 and can be undone right after (the undo button in the status bar). Assign to… is offered by
@@ -20,12 +20,14 @@ from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import ENTITIES
 from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
-from crm_desktop.services.changes import ChangeSet, UndoToken
+from crm_desktop.services.changes import ChangeSet, MergeUndo, UndoToken
+from crm_desktop.services.merging import MERGEABLE, unmerge_records
 from crm_desktop.services.writer import Writer
 from crm_desktop.sync import ownership
 from crm_desktop.views.assign_dialog import AssignDialog
 from crm_desktop.views.contract_page import ContractPage
 from crm_desktop.views.customer_page import CustomerPage
+from crm_desktop.views.merge_dialog import MergeDialog
 from crm_desktop.views.note_dialog import NoteDialog
 from crm_desktop.views.ownership_buttons import OwnershipButtons
 from crm_desktop.views.record_form import RecordForm
@@ -55,7 +57,7 @@ class RecordActions(QObject):
         self._window, self._tabs, self._profile = window, tabs, profile
         self._runner, self._reader, self._writer = runner, reader, writer
         self._sync = sync
-        self._undo: UndoToken | None = None
+        self._undo: UndoToken | MergeUndo | None = None
         self.role = ""  # the user's role as the server last gave it ("" before any sync)
         self.pages: dict[str, CustomerPage] = {}  # open customer pages, by customer id
         self.contracts: dict[str, ContractPage] = {}  # open contract windows, by contract id
@@ -88,10 +90,23 @@ class RecordActions(QObject):
         )
         self.assign_action.triggered.connect(self.assign_selected)
         self.assign_action.setVisible(False)
+        self.merge_action = QAction(QCoreApplication.translate("MainWindow", "Merge…"), self)
+        self.merge_action.setObjectName("mergeAction")
+        self.merge_action.setToolTip(
+            QCoreApplication.translate(
+                "MainWindow", "Merge the two selected records of one customer or person into one"
+            )
+        )
+        self.merge_action.triggered.connect(self.merge_selected)
         # Right-click on a customer: what the toolbar offers for the selected rows.
         customers = tabs.views["customers"]
         customers.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        customers.addActions([self.open_action, self.assign_action, self.delete_action])
+        customers.addActions(
+            [self.open_action, self.assign_action, self.merge_action, self.delete_action]
+        )
+        contacts = tabs.views["contacts"]
+        contacts.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        contacts.addActions([self.open_action, self.merge_action, self.delete_action])
 
         tabs.currentChanged.connect(self._tab_changed)
         tabs.activated.connect(self.open_record)
@@ -337,20 +352,62 @@ class RecordActions(QObject):
         self._runner.write(partial(self._writer.delete, entity, ids), self._deleted)
 
     def _deleted(self, changes: ChangeSet) -> None:
-        self._undo = changes.undo
-        self.undo_action.setEnabled(self._undo is not None)
-        self.undo_button.setVisible(self._undo is not None)
+        self._offer_undo(changes.undo, QCoreApplication.translate("MainWindow", "Undo delete"))
+        token = changes.undo if isinstance(changes.undo, UndoToken) else None
         deleted = QCoreApplication.translate(
-            "MainWindow", "Deleted %n record(s).", "", len(self._undo.ids) if self._undo else 0
+            "MainWindow", "Deleted %n record(s).", "", len(token.ids) if token else 0
         )
         self.message.emit(deleted, 15000)
 
+    def _offer_undo(self, undo: UndoToken | MergeUndo | None, text: str) -> None:
+        self._undo = undo
+        self.undo_action.setText(text)
+        self.undo_action.setEnabled(undo is not None)
+        self.undo_button.setVisible(undo is not None)
+
     def undo_delete(self) -> None:
+        """Undo the last delete or merge."""
         token, self._undo = self._undo, None
         self.undo_action.setEnabled(False)
         self.undo_button.hide()
-        if token is not None:
+        if isinstance(token, MergeUndo):
+            self._runner.write(partial(unmerge_records, self._writer, token), self._restored)
+        elif token is not None:
             self._runner.write(partial(self._writer.restore, token), self._restored)
+
+    # -- merge -------------------------------------------------------------------------------
+
+    def merge_selected(self) -> MergeDialog | None:
+        entity = self._tabs.current_entity()
+        ids = self._tabs.selected_ids(entity)
+        if entity not in MERGEABLE or len(ids) != 2:
+            self.message.emit(
+                QCoreApplication.translate(
+                    "MainWindow", "Select exactly two customers, or two contacts, to merge."
+                ),
+                5000,
+            )
+            return None
+        return self.merge(entity, ids)
+
+    def merge(self, entity: str, ids: list[str]) -> MergeDialog:
+        """The merge dialog for two records (from the lists, or from Find duplicates)."""
+        dialog = MergeDialog(
+            entity, ids[:2], self._runner, self._reader, self._writer, self._window
+        )
+        dialog.merged.connect(self._merged)
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
+
+    def _merged(self, changes: ChangeSet) -> None:
+        self._offer_undo(changes.undo, QCoreApplication.translate("MainWindow", "Undo merge"))
+        if isinstance(changes.undo, MergeUndo):
+            for page_id in (changes.undo.merged_id,):
+                page = self.pages.get(page_id)
+                if page is not None:
+                    page.close()
+        self.message.emit(QCoreApplication.translate("MainWindow", "The two were merged."), 15000)
 
     def _restored(self, _changes: ChangeSet) -> None:
         self.message.emit(QCoreApplication.translate("MainWindow", "Restored."), 5000)

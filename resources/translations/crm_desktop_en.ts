@@ -185,6 +185,58 @@
     </message>
 </context>
 <context>
+    <name>CheckPage</name>
+    <message>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+419"/>
+        <source>Check the rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cells with a problem are marked; point at one to read why. Correct a cell by typing in it, or choose what happens to those rows.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Skip the rows with problems and import the rest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stop: I will correct the file first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+23"/>
+        <source>Checking %n row(s) and looking for duplicates…</source>
+        <translation>
+            <numerusform>Checking %n row and looking for duplicates…</numerusform>
+            <numerusform>Checking %n rows and looking for duplicates…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+62"/>
+        <source>%n of the rows have problems.</source>
+        <translation>
+            <numerusform>%n of the rows has problems.</numerusform>
+            <numerusform>%n of the rows have problems.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The first %1 rows are shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>All %n row(s) can be imported.</source>
+        <translation>
+            <numerusform>The %n row can be imported.</numerusform>
+            <numerusform>All %n rows can be imported.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Choices</name>
     <message>
         <location filename="../../crm_desktop/views/display.py" line="+17"/>
@@ -232,37 +284,43 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location filename="../../crm_desktop/duplicates/model.py" line="+43"/>
+        <location filename="../../crm_desktop/views/display.py" line="+1"/>
         <source>Tax number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../crm_desktop/views/display.py" line="+1"/>
         <source>ID card number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../crm_desktop/views/display.py" line="+1"/>
         <source>Policy number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../crm_desktop/views/display.py" line="+1"/>
         <source>Licence plate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../crm_desktop/views/display.py" line="+1"/>
         <source>Member number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../crm_desktop/views/display.py" line="+1"/>
         <source>Other</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location filename="../../crm_desktop/views/display.py" line="+1"/>
         <source>Lead</source>
         <translation type="unfinished"></translation>
     </message>
@@ -425,14 +483,14 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+145"/>
-        <location line="+51"/>
-        <location line="+65"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+152"/>
+        <location line="+54"/>
+        <location line="+89"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-115"/>
+        <location line="-142"/>
         <source>Short name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -443,18 +501,18 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+52"/>
+        <location line="+60"/>
         <source>Phone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-51"/>
-        <location line="+52"/>
+        <location line="-59"/>
+        <location line="+60"/>
         <source>Email</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-51"/>
+        <location line="-59"/>
         <source>Industry</source>
         <translation type="unfinished"></translation>
     </message>
@@ -464,14 +522,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+68"/>
-        <location line="+64"/>
+        <location line="+2"/>
+        <location line="+82"/>
+        <location line="+82"/>
         <source>Owner</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-123"/>
+        <location line="-154"/>
         <source>Last follow-up</source>
         <translation type="unfinished"></translation>
     </message>
@@ -486,12 +544,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-27"/>
         <source>Customer grade</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+43"/>
         <source>Created</source>
         <translation type="unfinished"></translation>
     </message>
@@ -501,15 +559,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
-        <location line="+16"/>
-        <location line="+31"/>
-        <location line="+33"/>
+        <location line="+26"/>
+        <location line="+21"/>
+        <location line="+41"/>
+        <location line="+42"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="-100"/>
         <source>Job title</source>
         <translation type="unfinished"></translation>
     </message>
@@ -520,23 +578,23 @@
     </message>
     <message>
         <location line="+13"/>
-        <location line="+28"/>
+        <location line="+39"/>
         <source>Title</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-26"/>
+        <location line="-32"/>
         <source>Stage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+66"/>
+        <location line="+85"/>
         <source>Amount</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-64"/>
+        <location line="-83"/>
         <source>Expected close</source>
         <translation type="unfinished"></translation>
     </message>
@@ -546,7 +604,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+28"/>
         <source>Due</source>
         <translation type="unfinished"></translation>
     </message>
@@ -561,12 +619,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>Assigned to</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+19"/>
         <source>Code</source>
         <translation type="unfinished"></translation>
     </message>
@@ -591,7 +649,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+7"/>
         <source>Kind</source>
         <translation type="unfinished"></translation>
     </message>
@@ -616,9 +674,67 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-163"/>
+        <location line="-195"/>
         <location filename="../../crm_desktop/views/table_model.py" line="+295"/>
         <source>Overdue</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ColumnsPage</name>
+    <message>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-208"/>
+        <source>Which column is which</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Guessed from the column names; change any that is wrong. Columns set to “(not imported)” are left out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Column in the file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>First values</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Imported as</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Remember these choices for files with the same columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>The columns are this program&apos;s own.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>These choices were made for a file like this before.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Guessed from the column names.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>(no name)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>(not imported)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -787,7 +903,7 @@
 <context>
     <name>ContractPage</name>
     <message>
-        <location filename="../../crm_desktop/views/contract_page.py" line="+63"/>
+        <location filename="../../crm_desktop/views/contract_page.py" line="+62"/>
         <source>Contract</source>
         <translation type="unfinished"></translation>
     </message>
@@ -812,7 +928,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+18"/>
         <source>Delete selected</source>
         <translation type="unfinished"></translation>
     </message>
@@ -895,7 +1011,7 @@
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+94"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+93"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -960,7 +1076,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+20"/>
         <source>Follow-up timeline</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1096,7 +1212,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
+        <source>Another customer merged into this one by %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Given back to %3 for a follow-up made in time</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1111,7 +1232,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+33"/>
         <source>logged by %1 for %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1162,6 +1283,245 @@
     <message>
         <location line="+1"/>
         <source>Next week</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DonePage</name>
+    <message>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+380"/>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Save the skipped rows…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+60"/>
+        <source>Undo this import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-52"/>
+        <source>Row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Why it was skipped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Save the skipped rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>skipped rows.csv</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CSV (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Saved to %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Delete the records this import added and put back what it changed? Edits made since to those records are kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The import was undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Duplicates</name>
+    <message>
+        <location filename="../../crm_desktop/duplicates/model.py" line="-17"/>
+        <source>Same phone {phone}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Same email {email}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Same identifier: {kind} {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Same name in {city}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Similar name ({score}%) in {city}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Same name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Similar name ({score}%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Same name and address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Same name at the same customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DuplicatesModel</name>
+    <message numerus="yes">
+        <location filename="../../crm_desktop/views/duplicates_view.py" line="+237"/>
+        <source>%n record(s)</source>
+        <translation>
+            <numerusform>%n record</numerusform>
+            <numerusform>%n records</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DuplicatesPage</name>
+    <message>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-244"/>
+        <source>Possible duplicates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>These rows look like records you already have, or like an earlier row of the file. Select rows and choose what happens to them (with none selected, to all).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>In the file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Looks like</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>What to do</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Choose:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DuplicatesView</name>
+    <message>
+        <location filename="../../crm_desktop/views/duplicates_view.py" line="-166"/>
+        <source>Why</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+222"/>
+        <location line="+32"/>
+        <source>Look among</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-28"/>
+        <source>Find duplicates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Look through all records for the same phone, email or ID number, or a similar name in the same city</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Looking for duplicates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Merge…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Merge the selected group, or the members of one group you selected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Likely duplicates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+79"/>
+        <location line="+24"/>
+        <source>Stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+31"/>
+        <source>%n group(s) of likely duplicates</source>
+        <translation>
+            <numerusform>%n group of likely duplicates</numerusform>
+            <numerusform>%n groups of likely duplicates</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No likely duplicates found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Looking for duplicates…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No two records share a phone, an email or an ID number, and no company names are alike in the same city.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Find duplicates looks through all records for the same phone number in any spelling, the same email or ID number, or a similar company name in the same city.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1678,6 +2038,72 @@
     </message>
 </context>
 <context>
+    <name>FilePage</name>
+    <message>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-466"/>
+        <source>Choose the file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>An Excel workbook (.xlsx), a CSV or text file from another program, or business cards (.vcf). Nothing is written until the last step.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The file to import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The rows are</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Encoding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sheet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Import a file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>Reading the file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>%1 (detected)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+18"/>
+        <source>%n row(s) under a header of %1 column(s).</source>
+        <translation>
+            <numerusform>%n row under a header of %1 columns.</numerusform>
+            <numerusform>%n rows under a header of %1 columns.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>GradeDialog</name>
     <message>
         <location filename="../../crm_desktop/views/grade_dialog.py" line="+43"/>
@@ -1874,6 +2300,75 @@
     </message>
 </context>
 <context>
+    <name>ImportWizard</name>
+    <message>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-201"/>
+        <source>Spreadsheets, CSV and business cards (*.xlsx *.csv *.txt *.vcf *.vcard);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+219"/>
+        <source>UTF-8 with BOM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>Chinese, Simplified (GBK/GB18030)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chinese, Traditional (Big5)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+268"/>
+        <source>Skip this row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Update the record: fill its empty fields</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Update the record: overwrite it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add it anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+86"/>
+        <source>Skip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fill empty fields</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Overwrite</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../crm_desktop/views/record_tabs.py" line="+47"/>
@@ -1931,7 +2426,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+80"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+82"/>
         <source>Customers — CRM</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1946,33 +2441,34 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+297"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+309"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+165"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+180"/>
         <source>New customer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-98"/>
+        <location line="-111"/>
         <source>Open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+261"/>
+        <location line="+274"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-257"/>
+        <location line="-270"/>
+        <location line="+280"/>
         <source>Undo delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="-271"/>
         <source>Assign to…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1982,7 +2478,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+6"/>
+        <source>Merge…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Merge the two selected records of one customer or person into one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+63"/>
         <location line="+43"/>
         <source>Only managers and administrators change the product list.</source>
         <translation type="unfinished"></translation>
@@ -2008,12 +2514,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+59"/>
+        <source>Select exactly two customers, or two contacts, to merge.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Undo merge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The two were merged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../crm_desktop/views/search_box.py" line="+11"/>
         <source>Find</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-244"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-256"/>
         <source>Back</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2039,22 +2560,27 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Find duplicates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Calendar</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+312"/>
+        <location line="+339"/>
         <source>Work log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-311"/>
+        <location line="-338"/>
         <source>Team activity</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+226"/>
+        <location line="+237"/>
         <source>Filters</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2075,11 +2601,21 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>Import…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Add customers, contacts or other records from a spreadsheet, CSV or business cards</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Send a note…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2089,7 +2625,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+68"/>
         <source>Your work log has text you have not saved. Close and lose it?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2105,7 +2641,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-149"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-233"/>
         <source>New task</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2147,7 +2683,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+194"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+236"/>
         <source>Restored.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2342,6 +2878,54 @@
     <message>
         <location filename="../../crm_desktop/views/language_menu.py" line="+12"/>
         <source>The new language is used from the next start of the program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MergeDialog</name>
+    <message>
+        <location filename="../../crm_desktop/views/merge_dialog.py" line="+55"/>
+        <source>Merge two customers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Merge two contacts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Choose the record to keep and, where the two differ, the value it keeps. Everything of the other record (contacts, opportunities, tasks, follow-ups, contracts and payments) moves to the kept one, and the other is deleted. You can undo the merge right after.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Choose the contact to keep and, where the two differ, the value it keeps. The opportunities and follow-ups of the other move to the kept one, and the other is deleted. You can undo the merge right after.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Merge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>One of the two records was deleted meanwhile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Keep</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>(empty)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The two records hold the same values.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3117,7 +3701,7 @@
 <context>
     <name>Rules</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+319"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+307"/>
         <source>days without a follow-up before a customer returns to the pool</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3226,6 +3810,39 @@
     </message>
 </context>
 <context>
+    <name>RunPage</name>
+    <message>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+11"/>
+        <source>Importing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancel leaves everything as it was: the import is written whole or not at all.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Starting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Cancelling…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 of %2 rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Nothing was imported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Runner</name>
     <message>
         <location filename="../../crm_desktop/views/runner.py" line="+142"/>
@@ -3299,7 +3916,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/storage/store.py" line="+35"/>
+        <location filename="../../crm_desktop/storage/store.py" line="+36"/>
         <source>The data in {path} could not be updated for this version and was left as it was; a copy made before the update is in {backup}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3641,7 +4258,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/importing.py" line="+35"/>
+        <location filename="../../crm_desktop/transfer/importing.py" line="+57"/>
         <source>The file has a column “{column}” that a {entity} record does not have; use: {allowed}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3653,6 +4270,36 @@
     <message>
         <location line="+1"/>
         <source>The column “{column}” appears twice in the header.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The file has columns that a {entity} record does not have: {columns}; use: {allowed}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The columns “{first}” and “{second}” would both be read as {column}; remove or rename one of them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>A business card file holds contacts: import it as contacts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>there is no customer named “{name}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{count} customers are named “{name}”; give the one you mean by its id in customer_id.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>it has neither a name nor a customer (company).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3711,12 +4358,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+46"/>
         <source>Imported {created} new {entity} records, updated {updated}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/reading.py" line="+20"/>
+        <location line="+4"/>
+        <location filename="../../crm_desktop/transfer/staging.py" line="+66"/>
+        <source>Added {count} new customer records for them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/transfer/reading.py" line="+32"/>
         <source>There is no file {path}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3727,12 +4380,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>The file is not UTF-8 text (it looks like GBK/GB18030); save it as UTF-8 and try again.</source>
+        <source>Line {line} of the file is not {encoding} text; choose the file&apos;s encoding, or save it as UTF-8 and try again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>The file is not UTF-8 text; save it as UTF-8 and try again.</source>
+        <location line="+5"/>
+        <source>“{encoding}” is not the name of a text encoding.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3756,13 +4409,163 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>The workbook has no sheet named “{sheet}”; its sheets are: {sheets}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../crm_desktop/commands/export.py" line="+16"/>
         <source>Exporting {entity} records: {done} of {total}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/import_.py" line="+22"/>
+        <location filename="../../crm_desktop/commands/import_.py" line="+35"/>
         <source>Checking and importing {entity} records: {done} of {total}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reading the file&apos;s columns as: {pairs}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>“{column}” as {target}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Leaving out the columns: {columns}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/transfer/staging.py" line="-2"/>
+        <source>Choose at least one column to import.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Added {added}, updated {updated}, skipped {skipped}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Why it was skipped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>It looks like {name}, which you chose to keep as it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>line {line} of this file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>row {line} of this file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+343"/>
+        <source>Line {line} looks like {what}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Row {line} looks like {what}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-342"/>
+        <source>Identifiers (kind: number)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Id (of a record here)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Company address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customer (by name)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+341"/>
+        <source>Would add {added} {entity} records ({alike} of them look like records already here), update {updated} and refuse {refused} rows; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/transfer/undo.py" line="+34"/>
+        <source>There is no such import on this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This import was undone already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/transfer/vcard.py" line="+32"/>
+        <source>The file {path} holds no business cards (vCard).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Line {line}: the card that starts here has no END:VCARD.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Line {line} of the card file cannot be read ({reason}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Other phones: {numbers}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fax: {numbers}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Other emails: {emails}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Other messaging IDs: {ids}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Address: {address}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Website: {url}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3868,7 +4671,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+58"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+59"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3895,6 +4698,16 @@ A backup copy is made first. On a large database this can take a minute; please 
     <message>
         <location line="+1"/>
         <source>{field} “{value}” is already used by another {entity}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/services/merging.py" line="+53"/>
+        <source>Choose two different records to merge.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only contacts of the same customer can be merged; move one of them first.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -183,6 +183,55 @@
     </message>
 </context>
 <context>
+    <name>CheckPage</name>
+    <message>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+419"/>
+        <source>Check the rows</source>
+        <translation>检查各行</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cells with a problem are marked; point at one to read why. Correct a cell by typing in it, or choose what happens to those rows.</source>
+        <translation>有问题的单元格已标出，鼠标停在上面可看原因。可以直接在单元格里改正，或选择如何处理这些行。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Skip the rows with problems and import the rest</source>
+        <translation>跳过有问题的行，导入其余的行</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stop: I will correct the file first</source>
+        <translation>停下：我先去改正文件</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+23"/>
+        <source>Checking %n row(s) and looking for duplicates…</source>
+        <translation>
+            <numerusform>正在检查 %n 行并查找重复…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+62"/>
+        <source>%n of the rows have problems.</source>
+        <translation>
+            <numerusform>有 %n 行有问题。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The first %1 rows are shown.</source>
+        <translation>这里显示前 %1 行。</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>All %n row(s) can be imported.</source>
+        <translation>
+            <numerusform>全部 %n 行都可以导入。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Choices</name>
     <message>
         <location filename="../../crm_desktop/views/display.py" line="+17"/>
@@ -230,37 +279,43 @@
         <translation>C</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location filename="../../crm_desktop/duplicates/model.py" line="+43"/>
+        <location filename="../../crm_desktop/views/display.py" line="+1"/>
         <source>Tax number</source>
         <translation>税号</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../crm_desktop/views/display.py" line="+1"/>
         <source>ID card number</source>
         <translation>身份证号</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../crm_desktop/views/display.py" line="+1"/>
         <source>Policy number</source>
         <translation>保单号</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../crm_desktop/views/display.py" line="+1"/>
         <source>Licence plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../crm_desktop/views/display.py" line="+1"/>
         <source>Member number</source>
         <translation>会员号</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../crm_desktop/views/display.py" line="+1"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location filename="../../crm_desktop/views/display.py" line="+1"/>
         <source>Lead</source>
         <translation>初步接洽</translation>
     </message>
@@ -423,14 +478,14 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+145"/>
-        <location line="+51"/>
-        <location line="+65"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+152"/>
+        <location line="+54"/>
+        <location line="+89"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location line="-115"/>
+        <location line="-142"/>
         <source>Short name</source>
         <translation>简称</translation>
     </message>
@@ -441,18 +496,18 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+52"/>
+        <location line="+60"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location line="-51"/>
-        <location line="+52"/>
+        <location line="-59"/>
+        <location line="+60"/>
         <source>Email</source>
         <translation>邮箱</translation>
     </message>
     <message>
-        <location line="-51"/>
+        <location line="-59"/>
         <source>Industry</source>
         <translation>行业</translation>
     </message>
@@ -462,14 +517,14 @@
         <translation>地址</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+68"/>
-        <location line="+64"/>
+        <location line="+2"/>
+        <location line="+82"/>
+        <location line="+82"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location line="-123"/>
+        <location line="-154"/>
         <source>Last follow-up</source>
         <translation>最近跟进</translation>
     </message>
@@ -484,12 +539,12 @@
         <translation>退回公海</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-27"/>
         <source>Customer grade</source>
         <translation>客户等级</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+43"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
@@ -499,15 +554,15 @@
         <translation>录入人</translation>
     </message>
     <message>
-        <location line="+23"/>
-        <location line="+16"/>
-        <location line="+31"/>
-        <location line="+33"/>
+        <location line="+26"/>
+        <location line="+21"/>
+        <location line="+41"/>
+        <location line="+42"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="-100"/>
         <source>Job title</source>
         <translation>职务</translation>
     </message>
@@ -518,23 +573,23 @@
     </message>
     <message>
         <location line="+13"/>
-        <location line="+28"/>
+        <location line="+39"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location line="-26"/>
+        <location line="-32"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+66"/>
+        <location line="+85"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location line="-64"/>
+        <location line="-83"/>
         <source>Expected close</source>
         <translation>预计成交日期</translation>
     </message>
@@ -544,7 +599,7 @@
         <translation>成交概率(%)</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+28"/>
         <source>Due</source>
         <translation>截止时间</translation>
     </message>
@@ -559,12 +614,12 @@
         <translation>已完成</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>Assigned to</source>
         <translation>执行人</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+19"/>
         <source>Code</source>
         <translation>编号</translation>
     </message>
@@ -589,7 +644,7 @@
         <translation>合同号</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+7"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
@@ -614,10 +669,68 @@
         <translation>续约</translation>
     </message>
     <message>
-        <location line="-163"/>
+        <location line="-195"/>
         <location filename="../../crm_desktop/views/table_model.py" line="+295"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
+    </message>
+</context>
+<context>
+    <name>ColumnsPage</name>
+    <message>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-208"/>
+        <source>Which column is which</source>
+        <translation>每一列是什么</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Guessed from the column names; change any that is wrong. Columns set to “(not imported)” are left out.</source>
+        <translation>已根据列名猜测，猜错的请改正。设为“（不导入）”的列不会导入。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Column in the file</source>
+        <translation>文件中的列</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>First values</source>
+        <translation>前几个值</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Imported as</source>
+        <translation>导入为</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Remember these choices for files with the same columns</source>
+        <translation>记住这些选择，下次遇到相同列的文件时使用</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>The columns are this program&apos;s own.</source>
+        <translation>这些列就是本程序导出的列。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>These choices were made for a file like this before.</source>
+        <translation>这些选择是以前为同样的文件做的。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Guessed from the column names.</source>
+        <translation>根据列名猜测。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>(no name)</source>
+        <translation>（无列名）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>(not imported)</source>
+        <translation>（不导入）</translation>
     </message>
 </context>
 <context>
@@ -785,7 +898,7 @@
 <context>
     <name>ContractPage</name>
     <message>
-        <location filename="../../crm_desktop/views/contract_page.py" line="+63"/>
+        <location filename="../../crm_desktop/views/contract_page.py" line="+62"/>
         <source>Contract</source>
         <translation>合同</translation>
     </message>
@@ -810,7 +923,7 @@
         <translation>打开客户</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+18"/>
         <source>Delete selected</source>
         <translation>删除所选</translation>
     </message>
@@ -893,7 +1006,7 @@
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+94"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+93"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
@@ -958,7 +1071,7 @@
         <translation>基本信息</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+20"/>
         <source>Follow-up timeline</source>
         <translation>跟进记录时间线</translation>
     </message>
@@ -1094,7 +1207,12 @@
         <translation>按价值评级（近 12 个月的回款）</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
+        <source>Another customer merged into this one by %1</source>
+        <translation>%1 将另一个客户合并到了这个客户</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Given back to %3 for a follow-up made in time</source>
         <translation>因按时跟进，归还给 %3</translation>
     </message>
@@ -1109,7 +1227,7 @@
         <translation>%1 分配给 %3（原负责人 %2）</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+33"/>
         <source>logged by %1 for %2</source>
         <translation>%1 替 %2 记录</translation>
     </message>
@@ -1161,6 +1279,243 @@
         <location line="+1"/>
         <source>Next week</source>
         <translation>下周</translation>
+    </message>
+</context>
+<context>
+    <name>DonePage</name>
+    <message>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+380"/>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Save the skipped rows…</source>
+        <translation>保存跳过的行…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+60"/>
+        <source>Undo this import</source>
+        <translation>撤销这次导入</translation>
+    </message>
+    <message>
+        <location line="-52"/>
+        <source>Row</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Why it was skipped</source>
+        <translation>跳过原因</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Save the skipped rows</source>
+        <translation>保存跳过的行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>skipped rows.csv</source>
+        <translation>跳过的行.csv</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CSV (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Saved to %1.</source>
+        <translation>已保存到 %1。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Delete the records this import added and put back what it changed? Edits made since to those records are kept.</source>
+        <translation>删除这次导入新增的记录，并恢复它改动过的内容吗？之后对这些记录所做的修改会保留。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The import was undone.</source>
+        <translation>这次导入已撤销。</translation>
+    </message>
+</context>
+<context>
+    <name>Duplicates</name>
+    <message>
+        <location filename="../../crm_desktop/duplicates/model.py" line="-17"/>
+        <source>Same phone {phone}</source>
+        <translation>电话相同 {phone}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Same email {email}</source>
+        <translation>邮箱相同 {email}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Same identifier: {kind} {value}</source>
+        <translation>证件号相同：{kind} {value}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Same name in {city}</source>
+        <translation>同在{city}，名称相同</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Similar name ({score}%) in {city}</source>
+        <translation>同在{city}，名称相似（{score}%）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Same name</source>
+        <translation>名称相同</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Similar name ({score}%)</source>
+        <translation>名称相似（{score}%）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Same name and address</source>
+        <translation>姓名和地址相同</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Same name at the same customer</source>
+        <translation>同一客户下姓名相同</translation>
+    </message>
+</context>
+<context>
+    <name>DuplicatesModel</name>
+    <message numerus="yes">
+        <location filename="../../crm_desktop/views/duplicates_view.py" line="+237"/>
+        <source>%n record(s)</source>
+        <translation>
+            <numerusform>%n 条记录</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DuplicatesPage</name>
+    <message>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-244"/>
+        <source>Possible duplicates</source>
+        <translation>可能重复</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>These rows look like records you already have, or like an earlier row of the file. Select rows and choose what happens to them (with none selected, to all).</source>
+        <translation>这些行看起来与已有的记录或文件中前面的行相同。选中若干行，再选择如何处理（不选则对全部行）。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>In the file</source>
+        <translation>文件中</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Looks like</source>
+        <translation>看起来像</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>What to do</source>
+        <translation>处理方式</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Choose:</source>
+        <translation>选择：</translation>
+    </message>
+</context>
+<context>
+    <name>DuplicatesView</name>
+    <message>
+        <location filename="../../crm_desktop/views/duplicates_view.py" line="-166"/>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location line="+222"/>
+        <location line="+32"/>
+        <source>Look among</source>
+        <translation>查找范围</translation>
+    </message>
+    <message>
+        <location line="-28"/>
+        <source>Find duplicates</source>
+        <translation>查找重复</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Look through all records for the same phone, email or ID number, or a similar name in the same city</source>
+        <translation>在全部记录中查找电话、邮箱或证件号相同，或同城名称相似的记录</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Looking for duplicates</source>
+        <translation>正在查找重复</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Merge…</source>
+        <translation>合并…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Merge the selected group, or the members of one group you selected</source>
+        <translation>合并选中的一组，或一组中选中的成员</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Likely duplicates</source>
+        <translation>可能重复的记录</translation>
+    </message>
+    <message>
+        <location line="+79"/>
+        <location line="+24"/>
+        <source>Stopped.</source>
+        <translation>已停止。</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+31"/>
+        <source>%n group(s) of likely duplicates</source>
+        <translation>
+            <numerusform>%n 组可能重复的记录</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No likely duplicates found.</source>
+        <translation>没有发现可能重复的记录。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Looking for duplicates…</source>
+        <translation>正在查找重复…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No two records share a phone, an email or an ID number, and no company names are alike in the same city.</source>
+        <translation>没有电话、邮箱或证件号相同的记录，同城也没有名称相似的公司。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Find duplicates looks through all records for the same phone number in any spelling, the same email or ID number, or a similar company name in the same city.</source>
+        <translation>“查找重复”会在全部记录中查找电话相同（不论写法）、邮箱或证件号相同，或同城公司名称相似的记录。</translation>
     </message>
 </context>
 <context>
@@ -1676,6 +2031,71 @@
     </message>
 </context>
 <context>
+    <name>FilePage</name>
+    <message>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-466"/>
+        <source>Choose the file</source>
+        <translation>选择文件</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>An Excel workbook (.xlsx), a CSV or text file from another program, or business cards (.vcf). Nothing is written until the last step.</source>
+        <translation>Excel 工作簿（.xlsx）、其他程序导出的 CSV 或文本文件，或名片（.vcf）。到最后一步之前不会写入任何内容。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The file to import</source>
+        <translation>要导入的文件</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The rows are</source>
+        <translation>每行是</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Encoding</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sheet</source>
+        <translation>工作表</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Import a file</source>
+        <translation>导入文件</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>Reading the file…</source>
+        <translation>正在读取文件…</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>%1 (detected)</source>
+        <translation>%1（自动识别）</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+18"/>
+        <source>%n row(s) under a header of %1 column(s).</source>
+        <translation>
+            <numerusform>共 %n 行，表头有 %1 列。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>GradeDialog</name>
     <message>
         <location filename="../../crm_desktop/views/grade_dialog.py" line="+43"/>
@@ -1869,6 +2289,75 @@
     </message>
 </context>
 <context>
+    <name>ImportWizard</name>
+    <message>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-201"/>
+        <source>Spreadsheets, CSV and business cards (*.xlsx *.csv *.txt *.vcf *.vcard);;All files (*)</source>
+        <translation>表格、CSV 和名片 (*.xlsx *.csv *.txt *.vcf *.vcard);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location line="+219"/>
+        <source>UTF-8 with BOM</source>
+        <translation>UTF-8（带 BOM）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>Chinese, Simplified (GBK/GB18030)</source>
+        <translation>简体中文（GBK/GB18030）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chinese, Traditional (Big5)</source>
+        <translation>繁体中文（Big5）</translation>
+    </message>
+    <message>
+        <location line="+268"/>
+        <source>Skip this row</source>
+        <translation>跳过这一行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Update the record: fill its empty fields</source>
+        <translation>更新已有记录：只填空白字段</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Update the record: overwrite it</source>
+        <translation>更新已有记录：全部覆盖</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add it anyway</source>
+        <translation>仍然新增</translation>
+    </message>
+    <message>
+        <location line="+86"/>
+        <source>Skip</source>
+        <translation>跳过</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fill empty fields</source>
+        <translation>填空白字段</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Overwrite</source>
+        <translation>覆盖</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add anyway</source>
+        <translation>仍然新增</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../crm_desktop/views/record_tabs.py" line="+47"/>
@@ -1926,7 +2415,7 @@
         <translation>这里还什么都没有。打开一个客户，就可以添加它的联系人、商机和任务。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+80"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+82"/>
         <source>Customers — CRM</source>
         <translation>客户 — CRM</translation>
     </message>
@@ -1941,33 +2430,34 @@
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+297"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+309"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+165"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+180"/>
         <source>New customer</source>
         <translation>新建客户</translation>
     </message>
     <message>
-        <location line="-98"/>
+        <location line="-111"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+261"/>
+        <location line="+274"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location line="-257"/>
+        <location line="-270"/>
+        <location line="+280"/>
         <source>Undo delete</source>
         <translation>撤销删除</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="-271"/>
         <source>Assign to…</source>
         <translation>分配给…</translation>
     </message>
@@ -1977,7 +2467,17 @@
         <translation>把选中的客户交给你团队中的一位成员</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+6"/>
+        <source>Merge…</source>
+        <translation>合并…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Merge the two selected records of one customer or person into one</source>
+        <translation>把选中的两条（同一客户或同一人的）记录合并为一条</translation>
+    </message>
+    <message>
+        <location line="+63"/>
         <location line="+43"/>
         <source>Only managers and administrators change the product list.</source>
         <translation>只有经理和管理员可以修改产品列表。</translation>
@@ -2003,12 +2503,27 @@
         <translation>客户已分配。</translation>
     </message>
     <message>
+        <location line="+59"/>
+        <source>Select exactly two customers, or two contacts, to merge.</source>
+        <translation>请选中正好两个客户或两个联系人再合并。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Undo merge</source>
+        <translation>撤销合并</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The two were merged.</source>
+        <translation>两条记录已合并。</translation>
+    </message>
+    <message>
         <location filename="../../crm_desktop/views/search_box.py" line="+11"/>
         <source>Find</source>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-244"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-256"/>
         <source>Back</source>
         <translation>后退</translation>
     </message>
@@ -2034,22 +2549,27 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Find duplicates</source>
+        <translation>查找重复</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Calendar</source>
         <translation>日程</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+312"/>
+        <location line="+339"/>
         <source>Work log</source>
         <translation>工作日志</translation>
     </message>
     <message>
-        <location line="-311"/>
+        <location line="-338"/>
         <source>Team activity</source>
         <translation>团队动态</translation>
     </message>
     <message>
-        <location line="+226"/>
+        <location line="+237"/>
         <source>Filters</source>
         <translation>筛选</translation>
     </message>
@@ -2070,11 +2590,21 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Add customers, contacts or other records from a spreadsheet, CSV or business cards</source>
+        <translation>从表格、CSV 或名片导入客户、联系人等记录</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Send a note…</source>
         <translation>发留言…</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
@@ -2084,7 +2614,7 @@
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+68"/>
         <source>Your work log has text you have not saved. Close and lose it?</source>
         <translation>你的工作日志还有没保存的内容。关闭并丢弃吗？</translation>
     </message>
@@ -2100,7 +2630,7 @@
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-149"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-233"/>
         <source>New task</source>
         <translation>新建任务</translation>
     </message>
@@ -2138,7 +2668,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+194"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+236"/>
         <source>Restored.</source>
         <translation>已恢复。</translation>
     </message>
@@ -2332,6 +2862,54 @@
         <location filename="../../crm_desktop/views/language_menu.py" line="+12"/>
         <source>The new language is used from the next start of the program.</source>
         <translation>新的语言将在下次启动程序时生效。</translation>
+    </message>
+</context>
+<context>
+    <name>MergeDialog</name>
+    <message>
+        <location filename="../../crm_desktop/views/merge_dialog.py" line="+55"/>
+        <source>Merge two customers</source>
+        <translation>合并两个客户</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Merge two contacts</source>
+        <translation>合并两个联系人</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Choose the record to keep and, where the two differ, the value it keeps. Everything of the other record (contacts, opportunities, tasks, follow-ups, contracts and payments) moves to the kept one, and the other is deleted. You can undo the merge right after.</source>
+        <translation>选择要保留的记录，并在两者不同的地方选择保留哪个值。另一条记录的一切（联系人、商机、任务、跟进、合同和回款）都会移到保留的记录下，另一条则被删除。合并后可以立即撤销。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Choose the contact to keep and, where the two differ, the value it keeps. The opportunities and follow-ups of the other move to the kept one, and the other is deleted. You can undo the merge right after.</source>
+        <translation>选择要保留的联系人，并在两者不同的地方选择保留哪个值。另一位联系人的商机和跟进会移到保留的联系人下，另一位则被删除。合并后可以立即撤销。</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Merge</source>
+        <translation>合并</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>One of the two records was deleted meanwhile.</source>
+        <translation>其中一条记录已被删除。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Keep</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The two records hold the same values.</source>
+        <translation>两条记录的内容相同。</translation>
     </message>
 </context>
 <context>
@@ -3102,7 +3680,7 @@
 <context>
     <name>Rules</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+319"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+307"/>
         <source>days without a follow-up before a customer returns to the pool</source>
         <translation>客户多少天没有跟进就退回公海</translation>
     </message>
@@ -3211,6 +3789,39 @@
     </message>
 </context>
 <context>
+    <name>RunPage</name>
+    <message>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+11"/>
+        <source>Importing</source>
+        <translation>正在导入</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancel leaves everything as it was: the import is written whole or not at all.</source>
+        <translation>取消会让一切保持原样：导入要么全部写入，要么什么都不写。</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Starting…</source>
+        <translation>正在开始…</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 of %2 rows</source>
+        <translation>%1 / %2 行</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Nothing was imported.</source>
+        <translation>没有导入任何内容。</translation>
+    </message>
+</context>
+<context>
     <name>Runner</name>
     <message>
         <location filename="../../crm_desktop/views/runner.py" line="+142"/>
@@ -3284,7 +3895,7 @@
         <translation>{path} 中的数据来自本程序的更新版本，请先升级本程序。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/storage/store.py" line="+35"/>
+        <location filename="../../crm_desktop/storage/store.py" line="+36"/>
         <source>The data in {path} could not be updated for this version and was left as it was; a copy made before the update is in {backup}.</source>
         <translation>无法将 {path} 中的数据更新到此版本，数据保持原样；更新前的备份在 {backup}。</translation>
     </message>
@@ -3623,7 +4234,7 @@
         <translation>“{value}”不是有效的证件号码；请写成 类型:号码，例如 licence_plate:粤B12345。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/importing.py" line="+35"/>
+        <location filename="../../crm_desktop/transfer/importing.py" line="+57"/>
         <source>The file has a column “{column}” that a {entity} record does not have; use: {allowed}.</source>
         <translation>文件中有“{column}”列，但{entity}记录没有这一项；可用的列：{allowed}。</translation>
     </message>
@@ -3636,6 +4247,36 @@
         <location line="+1"/>
         <source>The column “{column}” appears twice in the header.</source>
         <translation>表头中“{column}”列出现了两次。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The file has columns that a {entity} record does not have: {columns}; use: {allowed}.</source>
+        <translation>文件中有{entity}记录没有的列：{columns}；可用的列：{allowed}。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The columns “{first}” and “{second}” would both be read as {column}; remove or rename one of them.</source>
+        <translation>“{first}”和“{second}”两列都会被读作 {column}；请删除或改名其中一列。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>A business card file holds contacts: import it as contacts.</source>
+        <translation>名片文件里是联系人：请作为联系人导入。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>there is no customer named “{name}”.</source>
+        <translation>没有名为“{name}”的客户。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{count} customers are named “{name}”; give the one you mean by its id in customer_id.</source>
+        <translation>有 {count} 个客户都叫“{name}”；请在 customer_id 列填写所指客户的 id。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>it has neither a name nor a customer (company).</source>
+        <translation>既没有姓名也没有客户（公司）。</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3693,12 +4334,18 @@
         <translation>它的编号也出现在{place} {line}；一条记录只能添加一次。</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+46"/>
         <source>Imported {created} new {entity} records, updated {updated}.</source>
         <translation>已导入 {created} 条新的{entity}记录，更新 {updated} 条。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/reading.py" line="+20"/>
+        <location line="+4"/>
+        <location filename="../../crm_desktop/transfer/staging.py" line="+66"/>
+        <source>Added {count} new customer records for them.</source>
+        <translation>并为它们新增了 {count} 个客户。</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/transfer/reading.py" line="+32"/>
         <source>There is no file {path}.</source>
         <translation>文件 {path} 不存在。</translation>
     </message>
@@ -3709,13 +4356,13 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>The file is not UTF-8 text (it looks like GBK/GB18030); save it as UTF-8 and try again.</source>
-        <translation>文件不是 UTF-8 编码（看起来是 GBK/GB18030）；请另存为 UTF-8 后再试。</translation>
+        <source>Line {line} of the file is not {encoding} text; choose the file&apos;s encoding, or save it as UTF-8 and try again.</source>
+        <translation>文件第 {line} 行不是 {encoding} 编码的文本；请选择文件的编码，或另存为 UTF-8 后再试。</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>The file is not UTF-8 text; save it as UTF-8 and try again.</source>
-        <translation>文件不是 UTF-8 编码；请另存为 UTF-8 后再试。</translation>
+        <location line="+5"/>
+        <source>“{encoding}” is not the name of a text encoding.</source>
+        <translation>“{encoding}”不是文本编码的名称。</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3738,14 +4385,164 @@
         <translation>文件 {path} 不是 Excel .xlsx 工作簿。</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>The workbook has no sheet named “{sheet}”; its sheets are: {sheets}.</source>
+        <translation>工作簿中没有名为“{sheet}”的工作表；它的工作表有：{sheets}。</translation>
+    </message>
+    <message>
         <location filename="../../crm_desktop/commands/export.py" line="+16"/>
         <source>Exporting {entity} records: {done} of {total}</source>
         <translation>正在导出{entity}记录：{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/import_.py" line="+22"/>
+        <location filename="../../crm_desktop/commands/import_.py" line="+35"/>
         <source>Checking and importing {entity} records: {done} of {total}</source>
         <translation>正在检查并导入{entity}记录：{done} / {total}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reading the file&apos;s columns as: {pairs}.</source>
+        <translation>文件的列按如下读取：{pairs}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>“{column}” as {target}</source>
+        <translation>“{column}”作为 {target}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Leaving out the columns: {columns}.</source>
+        <translation>不导入这些列：{columns}。</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/transfer/staging.py" line="-2"/>
+        <source>Choose at least one column to import.</source>
+        <translation>请至少选择一列导入。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Added {added}, updated {updated}, skipped {skipped}.</source>
+        <translation>新增 {added} 条，更新 {updated} 条，跳过 {skipped} 条。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Line</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Row</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Why it was skipped</source>
+        <translation>跳过原因</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>It looks like {name}, which you chose to keep as it is.</source>
+        <translation>它看起来就是“{name}”，您选择了保持原样。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>line {line} of this file</source>
+        <translation>本文件第 {line} 行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>row {line} of this file</source>
+        <translation>本文件第 {line} 行</translation>
+    </message>
+    <message>
+        <location line="+343"/>
+        <source>Line {line} looks like {what}</source>
+        <translation>第 {line} 行看起来像 {what}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Row {line} looks like {what}</source>
+        <translation>第 {line} 行看起来像 {what}</translation>
+    </message>
+    <message>
+        <location line="-342"/>
+        <source>Identifiers (kind: number)</source>
+        <translation>证件号（类型: 号码）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Id (of a record here)</source>
+        <translation>ID（本机已有记录的）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Company address</source>
+        <translation>公司地址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customer (by name)</source>
+        <translation>客户（按名称）</translation>
+    </message>
+    <message>
+        <location line="+341"/>
+        <source>Would add {added} {entity} records ({alike} of them look like records already here), update {updated} and refuse {refused} rows; nothing was changed.</source>
+        <translation>将新增 {added} 条{entity}记录（其中 {alike} 条看起来与已有记录相同），更新 {updated} 条，拒绝 {refused} 行；未做任何改动。</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/transfer/undo.py" line="+34"/>
+        <source>There is no such import on this computer.</source>
+        <translation>这台电脑上没有这次导入。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This import was undone already.</source>
+        <translation>这次导入已经撤销过了。</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/transfer/vcard.py" line="+32"/>
+        <source>The file {path} holds no business cards (vCard).</source>
+        <translation>文件 {path} 中没有名片（vCard）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Line {line}: the card that starts here has no END:VCARD.</source>
+        <translation>第 {line} 行：从这里开始的名片没有 END:VCARD。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Line {line} of the card file cannot be read ({reason}).</source>
+        <translation>名片文件第 {line} 行无法读取（{reason}）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Other phones: {numbers}</source>
+        <translation>其他电话：{numbers}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fax: {numbers}</source>
+        <translation>传真：{numbers}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Other emails: {emails}</source>
+        <translation>其他邮箱：{emails}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Other messaging IDs: {ids}</source>
+        <translation>其他聊天账号：{ids}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Address: {address}</source>
+        <translation>地址：{address}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Website: {url}</source>
+        <translation>网址：{url}</translation>
     </message>
 </context>
 <context>
@@ -3851,7 +4648,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>{field}含有控制字符（{code}），请删除。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+58"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+59"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation>找不到 ID 为 {id} 的{entity}（可能已被删除）。</translation>
     </message>
@@ -3879,6 +4676,16 @@ A backup copy is made first. On a large database this can take a minute; please 
         <location line="+1"/>
         <source>{field} “{value}” is already used by another {entity}.</source>
         <translation>{field}“{value}”已被另一个{entity}使用。</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/services/merging.py" line="+53"/>
+        <source>Choose two different records to merge.</source>
+        <translation>请选择两条不同的记录来合并。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only contacts of the same customer can be merged; move one of them first.</source>
+        <translation>只能合并同一客户的联系人；请先移动其中一位。</translation>
     </message>
 </context>
 <context>

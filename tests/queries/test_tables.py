@@ -68,8 +68,8 @@ def test_sort_and_filter_run_in_sql(profile: Profile, three: dict) -> None:
         ascending = list_ids(session, CUSTOMERS, ListQuery(sort="name"))
         descending = list_ids(session, CUSTOMERS, ListQuery(sort="name", descending=True))
         graded = list_ids(session, CUSTOMERS, ListQuery(filters=(("grade", "A"),)))
-    # Binary order: Latin first, then CJK by code point (华 U+534E before 深 U+6DF1).
-    assert ascending == [three["northwind"], three["huawei"], three["landline"]]
+    # Chinese names in pinyin order among the Latin ones: 华为 (hua) < Northwind < 深圳 (shen).
+    assert ascending == [three["huawei"], three["northwind"], three["landline"]]
     assert descending == list(reversed(ascending))
     assert graded == [three["landline"]]
 
@@ -135,7 +135,9 @@ def test_sort_by_owner_name_matches_a_plain_join(profile: Profile) -> None:
         for descending in (False, True):
             fast = list_ids(session, CUSTOMERS, ListQuery(sort="owner", descending=descending))
             # The public pool (no owner) comes last either way, like every empty value.
-            name = (User.name.desc() if descending else User.name.asc()).nulls_last()
+            # Users sort by their names' pinyin (models/pinyin.py), as the list does.
+            key = User.name_sort
+            name = (key.desc() if descending else key.asc()).nulls_last()
             ident = Customer.id.desc() if descending else Customer.id
             joined = sql_select(Customer.id).outerjoin(User, User.id == Customer.owner_id)
             plain = list(session.scalars(joined.order_by(name, ident)))

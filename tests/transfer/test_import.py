@@ -152,16 +152,17 @@ def test_row_with_id_needs_update(seeded: Profile, cli: Cli, tmp_path: Path) -> 
     assert customer_by_name(seeded, "Northwind Trading Ltd").id == customer.id
 
 
-def test_gbk_file_is_refused_with_the_encoding_sentence(
+def test_a_file_not_in_the_chosen_encoding_is_refused_with_the_encoding_sentence(
     seeded: Profile, cli: Cli, tmp_path: Path
 ) -> None:
+    # GBK is detected now (tests/transfer/test_encodings.py); told it is UTF-8, it is refused.
     before = snapshot(seeded)
     file = write(tmp_path / "gbk.csv", "name,phone\n广州市明珠贸易有限公司,020 5555 1234\n", "gbk")
-    code, _, stderr = cli("import", str(file), "--entity", "customers")
+    code, _, stderr = cli("import", str(file), "--entity", "customers", "--encoding", "utf-8")
     assert code == 1
     assert stderr == (
-        "crm-desktop: The file is not UTF-8 text (it looks like GBK/GB18030); "
-        "save it as UTF-8 and try again.\n"
+        "crm-desktop: Line 2 of the file is not UTF-8 text; choose the file's encoding, "
+        "or save it as UTF-8 and try again.\n"
     )
     assert snapshot(seeded) == before
 

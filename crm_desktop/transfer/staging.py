@@ -1,0 +1,423 @@
+"""An import in steps, for the window's wizard and the command line's --dry-run: read the file,
+choose what each column is, check every row and look for duplicates (writing nothing), then
+import with the user's decisions, and undo it.
+
+Every function that touches the store or the file runs on the storage thread; `mapping_problem`
+is pure and may run on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from crm_desktop.duplicates import Match, reasons_text
+from crm_desktop.duplicates.model import IDENTIFIER_KINDS
+from crm_desktop.models.fields import FIELDS_BY_NAME, entity_label
+from crm_desktop.services.changes import ChangeSet
+from crm_desktop.services.writer import Writer
+from crm_desktop.transfer.columns import IDENTIFIERS, transfer_columns
+from crm_desktop.transfer.errors import TransferError
+from crm_desktop.transfer.headers import (
+    CUSTOMER_ADDRESS,
+    IDENTIFIER_PREFIX,
+    default_mapping,
+    mapping_targets,
+    remember_mapping,
+)
+from crm_desktop.transfer.importing import (
+    ROW_PROBLEM,
+    Decision,
+    ImportCancelled,
+    ImportSummary,
+    RowPlan,
+    RowReport,
+    import_table,
+    mapped_table,
+)
+from crm_desktop.transfer.reading import FileTable, detect_encoding, read_table, sheet_names
+from crm_desktop.transfer.undo import BatchLog, undo_import
+
+__all__ = [
+    "Decision",
+    "ImportCancelled",
+    "ImportOutcome",
+    "MappingChoice",
+    "OpenedFile",
+    "StagedRow",
+    "Staging",
+    "mapping_for",
+    "mapping_problem",
+    "open_file",
+    "remember",
+    "run",
+    "save_skipped",
+    "stage",
+    "undo",
+]
+
+T = QT_TRANSLATE_NOOP
+NOTHING_CHOSEN = T("Transfer", "Choose at least one column to import.")
+SUMMARY = T("Transfer", "Added {added}, updated {updated}, skipped {skipped}.")
+ADDED_CUSTOMERS = T("Transfer", "Added {count} new customer records for them.")
+LINE_HEADER = T("Transfer", "Line")
+ROW_HEADER = T("Transfer", "Row")
+WHY_HEADER = T("Transfer", "Why it was skipped")
+DUPLICATE_SKIPPED = T("Transfer", "It looks like {name}, which you chose to keep as it is.")
+OF_THIS_FILE = {
+    "line": T("Transfer", "line {line} of this file"),
+    "row": T("Transfer", "row {line} of this file"),
+}
+IDENTIFIERS_LABEL = T("Transfer", "Identifiers (kind: number)")
+ID_LABEL = T("Transfer", "Id (of a record here)")
+COMPANY_ADDRESS_LABEL = T("Transfer", "Company address")
+CUSTOMER_BY_NAME_LABEL = T("Transfer", "Customer (by name)")
+# Decisions a row that looks like a stored record starts with: nothing is changed unasked.
+DEFAULT_DECISION = Decision.SKIP
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Transfer", text)
+
+
+# -- the file ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenedFile:
+    table: FileTable
+    detected: str | None  # the encoding a text file was found to be in
+    sheets: list[str]  # a workbook's sheets
+
+
+def open_file(path: Path, encoding: str | None = None, sheet: str | None = None) -> OpenedFile:
+    """Read a file for the wizard: its table, and what the user may change about the reading."""
+    if path.suffix.lower() == ".xlsx":
+        sheets = sheet_names(path)
+        if sheet is None:
+            # A workbook often opens with a note or a cover sheet: the first with rows it is.
+            sheet = next((name for name in sheets if _has_rows(path, name)), None)
+        return OpenedFile(read_table(path, sheet=sheet), None, sheets)
+    table = read_table(path, encoding=encoding, sheet=sheet)
+    return OpenedFile(table, detect_encoding(path), [])
+
+
+def _has_rows(path: Path, sheet: str) -> bool:
+    try:
+        return bool(read_table(path, sheet=sheet).rows)
+    except TransferError:
+        return False
+
+
+# -- the columns ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MappingChoice:
+    columns: dict[int, str | None]
+    origin: str  # "exact", "remembered" or "guessed"
+    targets: list[tuple[str, str]]  # (target, what a person reads) for each possible target
+
+
+def target_label(entity: str, target: str) -> str:
+    """A target as the forms name it: "Phone", "ID card number", "Owner"."""
+    if target.startswith(IDENTIFIER_PREFIX):
+        kind = target.removeprefix(IDENTIFIER_PREFIX)
+        label = IDENTIFIER_KINDS.get(kind)
+        return QCoreApplication.translate("Choices", label) if label else kind
+    special = {IDENTIFIERS: IDENTIFIERS_LABEL, "id": ID_LABEL, "customer": CUSTOMER_BY_NAME_LABEL}
+    if entity == "contacts":
+        special[CUSTOMER_ADDRESS] = COMPANY_ADDRESS_LABEL  # the card's company's, not the person's
+    if target in special:
+        return _tr(special[target])
+    column = transfer_columns(entity).by_name().get(target)
+    fields = FIELDS_BY_NAME[entity]
+    if column is not None and column.field in fields:
+        return fields[column.field].display_label()
+    return target
+
+
+def mapping_for(writer: Writer, entity: str, header: Sequence[str]) -> MappingChoice:
+    with writer.store.read() as session:
+        found = default_mapping(session, entity, header)
+    targets = [(target, target_label(entity, target)) for target in mapping_targets(entity)]
+    return MappingChoice(found.columns, found.origin, targets)
+
+
+def mapping_problem(entity: str, header: Sequence[str], mapping: dict[int, str | None]) -> str:
+    """Why a mapping cannot be used ("" when it can): two columns read as one field, or none."""
+    if not any(target is not None for target in mapping.values()):
+        return _tr(NOTHING_CHOSEN)
+    try:
+        mapped_table(entity, FileTable(list(header), [], "line"), mapping)
+    except TransferError as error:
+        return str(error)
+    return ""
+
+
+def remember(
+    writer: Writer, entity: str, header: Sequence[str], mapping: dict[int, str | None]
+) -> None:
+    with writer.store.write() as session:
+        remember_mapping(session, entity, header, mapping)
+
+
+# -- checking ---------------------------------------------------------------------------------
+
+
+@dataclass
+class StagedRow:
+    line: int
+    cells: list[str]  # one per Staging.targets
+    problems: dict[str, str]  # target ("" for the row as a whole) → why
+    matches: list[Match]
+    title: str  # what the row is called (its name), for the duplicates list
+
+    @property
+    def updatable(self) -> bool:
+        """Whether the row looks like a stored record (which it could update)."""
+        return any(match.record_id for match in self.matches)
+
+
+@dataclass
+class Staging:
+    """A file checked against the store, with what the user decided about its rows."""
+
+    writer_region: str
+    entity: str
+    table: FileTable  # the file as read, every column
+    mapping: dict[int, str | None]
+    targets: list[str]  # the mapped targets, in file order
+    labels: list[str]  # what a person reads for each target
+    rows: list[StagedRow]
+    decisions: dict[int, Decision] = field(default_factory=dict)
+    outcome: ImportOutcome | None = None
+    _by_line: dict[int, StagedRow] = field(default_factory=dict, repr=False)
+
+    def place_label(self) -> str:
+        return _tr(LINE_HEADER if self.table.place == "line" else ROW_HEADER)
+
+    def problem_rows(self) -> list[StagedRow]:
+        return [row for row in self.rows if row.problems]
+
+    def duplicate_rows(self, skip_bad: bool = True) -> list[StagedRow]:
+        return [row for row in self.rows if row.matches and not (skip_bad and row.problems)]
+
+    def row_at(self, line: int) -> StagedRow:
+        if len(self._by_line) != len(self.rows):
+            self._by_line = {row.line: row for row in self.rows}
+        return self._by_line[line]
+
+    def decision(self, line: int) -> Decision:
+        return self.decisions.get(line, DEFAULT_DECISION)
+
+    def decide(self, line: int, decision: Decision) -> None:
+        self.decisions[line] = decision
+
+    def match_text(self, match: Match) -> str:
+        reasons = reasons_text(match.reasons, self.writer_region)
+        if match.record_id is None:
+            place = _tr(OF_THIS_FILE[self.table.place]).format(line=match.row)
+            return f"{match.name} ({place}): {reasons}"
+        return f"{match.name}: {reasons}"
+
+
+def stage(
+    writer: Writer,
+    entity: str,
+    table: FileTable,
+    mapping: dict[int, str | None],
+    region: str,
+    cancelled: Callable[[], bool] | None = None,
+) -> Staging:
+    """Check every row of the file as the import would, and find the rows that look like
+    stored records or earlier rows; nothing is written."""
+    plan = RowPlan(region=region, check=True, cancelled=cancelled)
+    import_table(writer, entity, table, update=True, mapping=mapping, plan=plan)
+    mapped, _columns = mapped_table(entity, table, mapping)
+    targets = list(mapped.header)
+    reports = {report.line: report for report in plan.reports}
+    rows = [
+        _staged_row(line, cells, reports.get(line, RowReport(line)), targets)
+        for line, cells in mapped.rows
+    ]
+    labels = [target_label(entity, target) for target in targets]
+    return Staging(region, entity, table, dict(mapping), targets, labels, rows)
+
+
+def _staged_row(line: int, cells: list[str], report: RowReport, targets: list[str]) -> StagedRow:
+    title = ""
+    for wanted in ("name", "title", "number", "code", "customer"):
+        if wanted in targets:
+            title = cells[targets.index(wanted)].strip()
+            if title:
+                break
+    return StagedRow(line, list(cells), dict(report.problems), list(report.matches), title)
+
+
+def recheck(
+    writer: Writer, staged: Staging, row: int, column: int, text: str, region: str
+) -> StagedRow:
+    """A cell corrected in the preview: the row's cell changes, and the row is checked again
+    (in the file's context: the store, not the other rows)."""
+    target = staged.rows[row]
+    target.cells[column] = text
+    positions = [at for at, chosen in sorted(staged.mapping.items()) if chosen is not None]
+    line, cells = next((line, cells) for line, cells in staged.table.rows if line == target.line)
+    cells[positions[column]] = text
+    single = FileTable(staged.table.header, [(line, cells)], staged.table.place)
+    plan = RowPlan(region=region, check=True)
+    import_table(writer, staged.entity, single, update=True, mapping=staged.mapping, plan=plan)
+    report = plan.reports[0] if plan.reports else RowReport(line)
+    target.problems = dict(report.problems)
+    target.matches = [match for match in report.matches if match.record_id is not None]
+    return target
+
+
+# -- importing --------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportOutcome:
+    entity: str
+    batch_id: str
+    added: int
+    updated: int
+    customers_created: int
+    # (line, why, the row's cells as in the file) for every row not imported
+    skipped: list[tuple[int, str, list[str]]]
+    header: list[str]
+    place: str
+
+    def text(self) -> str:
+        text = _tr(SUMMARY).format(
+            added=self.added, updated=self.updated, skipped=len(self.skipped)
+        )
+        if self.customers_created:
+            text += " " + _tr(ADDED_CUSTOMERS).format(count=self.customers_created)
+        return f"{entity_label(self.entity).capitalize()}: {text}"
+
+
+def plan_for(staged: Staging, skip_bad: bool, region: str) -> RowPlan:
+    """The rows to skip (with why) and to update, from the check and the user's decisions."""
+    plan = RowPlan(region=region)
+    for row in staged.rows:
+        if row.problems:
+            if skip_bad:
+                plan.skip[row.line] = " ".join(row.problems.values())
+            continue
+        if not row.matches:
+            continue
+        decision = staged.decision(row.line)
+        stored = next((match for match in row.matches if match.record_id), None)
+        if decision is Decision.SKIP:
+            plan.skip[row.line] = _tr(DUPLICATE_SKIPPED).format(name=row.matches[0].name)
+        elif decision in (Decision.FILL, Decision.OVERWRITE) and stored is not None:
+            assert stored.record_id is not None
+            plan.updates[row.line] = (stored.record_id, decision is Decision.OVERWRITE)
+    return plan
+
+
+def run(
+    writer: Writer,
+    staged: Staging,
+    file_name: str,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    skip_bad: bool = True,
+) -> ChangeSet:
+    """Import the checked file with the user's decisions, in one transaction; the outcome is
+    left on `staged.outcome`. Raises ImportCancelled (nothing kept) when cancelled."""
+    plan = plan_for(staged, skip_bad, staged.writer_region)
+    plan.cancelled = cancelled
+    plan.batch = BatchLog(staged.entity, file_name)
+    summary: ImportSummary = import_table(
+        writer,
+        staged.entity,
+        staged.table,
+        update=True,
+        mapping=staged.mapping,
+        progress=progress,
+        plan=plan,
+    )
+    cells = dict(staged.table.rows)
+    staged.outcome = ImportOutcome(
+        staged.entity,
+        plan.batch.id,
+        summary.created,
+        summary.updated,
+        summary.customers_created,
+        sorted((line, why, cells.get(line, [])) for line, why in plan.skipped),
+        list(staged.table.header),
+        staged.table.place,
+    )
+    changes = ChangeSet.everything({staged.entity, "customers"})
+    changes.primary_id = plan.batch.id
+    return changes
+
+
+def save_skipped(outcome: ImportOutcome, path: Path) -> None:
+    """The skipped rows as a CSV that opens in Excel: the file's own columns, then why."""
+    place = _tr(LINE_HEADER if outcome.place == "line" else ROW_HEADER)
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow([place, *outcome.header, _tr(WHY_HEADER)])
+        for line, why, cells in outcome.skipped:
+            writer.writerow([line, *cells, why])
+
+
+def undo(writer: Writer, outcome: ImportOutcome) -> ChangeSet:
+    changes = undo_import(writer, outcome.batch_id)
+    changes.reload |= {outcome.entity, "customers"}
+    return changes
+
+
+def describe(staged: Staging) -> list[str]:
+    """What an import of the checked file would do, line by line (the command line's
+    --dry-run): rows refused and why, rows like a stored record and which, and the totals."""
+    lines = []
+    place = staged.table.place
+    refused = added = updated = alike = 0
+    has_id = "id" in staged.targets
+    for row in staged.rows:
+        if row.problems:
+            refused += 1
+            reason = " ".join(row.problems.values())
+            lines.append(_tr(ROW_PROBLEM).format(place=place, line=row.line, reason=reason))
+            continue
+        if has_id and row.cells[staged.targets.index("id")].strip():
+            updated += 1
+            continue
+        added += 1
+        for match in row.matches:
+            alike += 1
+            lines.append(
+                _tr(LOOKS_LIKE[staged.table.place]).format(
+                    line=row.line, what=staged.match_text(match)
+                )
+            )
+    lines.append(
+        _tr(WOULD).format(
+            added=added,
+            updated=updated,
+            refused=refused,
+            alike=alike,
+            entity=entity_label(staged.entity),
+        )
+    )
+    return lines
+
+
+LOOKS_LIKE = {
+    "line": T("Transfer", "Line {line} looks like {what}"),
+    "row": T("Transfer", "Row {line} looks like {what}"),
+}
+WOULD = T(
+    "Transfer",
+    "Would add {added} {entity} records ({alike} of them look like records already here), "
+    "update {updated} and refuse {refused} rows; nothing was changed.",
+)

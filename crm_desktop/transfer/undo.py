@@ -1,0 +1,201 @@
+"""What an import did, remembered on this device, and undoing it.
+
+An import writes its batch in the same transaction as its records: the ids it added, and for
+each record it updated, each field's value before and after. Undo deletes exactly the records
+it added (those still there) and puts back the fields it changed, but only where the field
+still holds what the import wrote: a later edit by anyone is newer than the import and stays.
+Both are ordinary writer changes, so an undo made after a sync reaches the server like any
+delete and edit.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+from sqlalchemy import Date, DateTime, select
+from sqlalchemy.orm import Session
+
+from crm_desktop.models.base import new_id, utcnow
+from crm_desktop.models.entities import ENTITIES, CustomerIdentifier, ImportBatch, ImportedRow
+from crm_desktop.models.validation import InvalidInput
+from crm_desktop.services.changes import ChangeSet
+from crm_desktop.services.writer import UnitOfWork, Writer
+from crm_desktop.storage.store import sqlite_connection
+
+ADDED, UPDATED = "added", "updated"
+# Rows deleted per call: well inside SQLite's limit on bound parameters.
+DELETE_CHUNK = 500
+
+T = QT_TRANSLATE_NOOP
+NO_SUCH_IMPORT = T("Transfer", "There is no such import on this computer.")
+ALREADY_UNDONE = T("Transfer", "This import was undone already.")
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """One import as the Imports list shows it."""
+
+    id: str
+    entity: str
+    file_name: str
+    made_at: datetime
+    added: int
+    updated: int
+    skipped: int
+    undone_at: datetime | None
+
+
+@dataclass
+class BatchLog:
+    """Collects what one import does, then writes it with the import's records."""
+
+    entity: str
+    file_name: str
+    id: str = ""
+    added: list[str] | None = None
+    # record id -> {field: [value before, value after]}
+    updated: dict[str, dict[str, list[Any]]] | None = None
+    skipped: int = 0
+
+    def __post_init__(self) -> None:
+        self.id = self.id or new_id()
+        self.added = []
+        self.updated = {}
+
+    def note_added(self, ids: list[str]) -> None:
+        assert self.added is not None
+        self.added.extend(ids)
+
+    def note_updated(self, row_id: str, before: dict[str, Any], after: dict[str, Any]) -> None:
+        assert self.updated is not None
+        changed = {
+            name: [_json(before.get(name)), _json(after.get(name))]
+            for name in after
+            if before.get(name) != after.get(name)
+        }
+        if changed:
+            self.updated.setdefault(row_id, {}).update(changed)
+
+    def write(self, session: Session, user_id: str | None) -> None:
+        """Store the batch (in the import's own transaction)."""
+        assert self.added is not None and self.updated is not None
+        session.add(
+            ImportBatch(
+                id=self.id,
+                entity=self.entity,
+                file_name=self.file_name,
+                made_at=utcnow(),
+                made_by=user_id,
+                added=len(self.added),
+                updated=len(self.updated),
+                skipped=self.skipped,
+            )
+        )
+        session.flush()
+        rows = [(self.id, row_id, ADDED, None) for row_id in self.added]
+        rows += [
+            (self.id, row_id, UPDATED, json.dumps(fields, ensure_ascii=False))
+            for row_id, fields in self.updated.items()
+            if row_id not in set(self.added)
+        ]
+        sqlite_connection(session).executemany(
+            "INSERT OR IGNORE INTO import_batch_rows (batch_id, row_id, action, before)"
+            " VALUES (?, ?, ?, ?)",
+            rows,
+        )
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, list):
+        return [_json(item) for item in value]
+    return value
+
+
+def _stored(entity: str, name: str, value: Any) -> Any:
+    """A value of the batch's JSON as the writer takes it back."""
+    column = ENTITIES[entity].__table__.columns.get(name)
+    if value is None or column is None:
+        return value
+    if isinstance(column.type, DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(column.type, Date):
+        return date.fromisoformat(value)
+    return value
+
+
+def recent_imports(session: Session, limit: int = 50) -> list[ImportRecord]:
+    rows = session.scalars(select(ImportBatch).order_by(ImportBatch.made_at.desc()).limit(limit))
+    return [
+        ImportRecord(
+            r.id, r.entity, r.file_name, r.made_at, r.added, r.updated, r.skipped, r.undone_at
+        )
+        for r in rows
+    ]
+
+
+def undo_import(writer: Writer, batch_id: str) -> ChangeSet:
+    """Delete what the import added and put back what it changed; one transaction."""
+    with writer.transaction() as unit:
+        session = unit.session
+        batch = session.get(ImportBatch, batch_id)
+        if batch is None:
+            raise InvalidInput("id", NO_SUCH_IMPORT)
+        if batch.undone_at is not None:
+            raise InvalidInput("id", ALREADY_UNDONE)
+        model = ENTITIES[batch.entity]
+        rows = session.execute(
+            select(ImportedRow.row_id, ImportedRow.action, ImportedRow.before).where(
+                ImportedRow.batch_id == batch_id
+            )
+        ).all()
+        added = [row_id for row_id, action, _ in rows if action == ADDED]
+        for start in range(0, len(added), DELETE_CHUNK):
+            chunk = added[start : start + DELETE_CHUNK]
+            live = list(
+                session.scalars(
+                    select(model.id).where(model.id.in_(chunk), model.deleted_at.is_(None))
+                )
+            )
+            if live:
+                unit.delete(batch.entity, live)
+        for row_id, action, fields in rows:
+            if action != UPDATED or not fields:
+                continue
+            _put_back(unit, batch.entity, row_id, fields)
+        batch.undone_at = unit.now
+    return unit.changes
+
+
+def _put_back(unit: UnitOfWork, entity: str, row_id: str, fields: dict[str, list[Any]]) -> None:
+    """The fields of one updated record as they were, where they still hold the import's value."""
+    model = ENTITIES[entity]
+    row = unit.session.get(model, row_id)
+    if row is None or row.deleted_at is not None:
+        return
+    wanted: dict[str, Any] = {}
+    for name, (before, after) in fields.items():
+        if name == "identifiers":
+            current = [
+                [kind, value]
+                for kind, value in unit.session.execute(
+                    select(CustomerIdentifier.kind, CustomerIdentifier.value).where(
+                        CustomerIdentifier.customer_id == row_id,
+                        CustomerIdentifier.deleted_at.is_(None),
+                    )
+                )
+            ]
+            if sorted(current) == sorted(after or []):
+                wanted[name] = [tuple(pair) for pair in before or []]
+            continue
+        if _json(getattr(row, name, None)) == after:
+            wanted[name] = _stored(entity, name, before)
+    if wanted:
+        unit.update(entity, row_id, wanted)

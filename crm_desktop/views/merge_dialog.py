@@ -1,0 +1,194 @@
+"""Merge two customers (or two contacts of one customer): the user picks the record to keep and,
+for each field where the two differ, the value it keeps. Everything of the other record moves
+to the kept one (services/merging.py); the main window offers to undo it."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QLabel,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crm_desktop.models.fields import FIELDS_BY_NAME
+from crm_desktop.queries.reader import Reader
+from crm_desktop.services.changes import ChangeSet
+from crm_desktop.services.merging import merge_fields, merge_records
+from crm_desktop.services.writer import Writer
+from crm_desktop.views.display import format_value
+from crm_desktop.views.runner import Runner, describe_error
+
+FIRST, SECOND = 0, 1
+
+
+class MergeDialog(QDialog):
+    """`ids`: the two records, the first kept unless the user chooses the other."""
+
+    merged = Signal(object)  # ChangeSet, its undo a MergeUndo
+
+    def __init__(
+        self,
+        entity: str,
+        ids: list[str],
+        runner: Runner,
+        reader: Reader,
+        writer: Writer,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        assert len(ids) == 2, ids
+        self.entity, self.ids = entity, list(ids)
+        self._runner, self._reader, self._writer = runner, reader, writer
+        self.records: list[dict[str, Any]] = []
+        self.setObjectName("mergeDialog")
+        self.setWindowTitle(
+            self.tr("Merge two customers")
+            if entity == "customers"
+            else self.tr("Merge two contacts")
+        )
+        self.resize(720, 520)
+        explanation = QLabel(
+            self.tr(
+                "Choose the record to keep and, where the two differ, the value it keeps. "
+                "Everything of the other record (contacts, opportunities, tasks, follow-ups, "
+                "contracts and payments) moves to the kept one, and the other is deleted. "
+                "You can undo the merge right after."
+            )
+            if entity == "customers"
+            else self.tr(
+                "Choose the contact to keep and, where the two differ, the value it keeps. The "
+                "opportunities and follow-ups of the other move to the kept one, and the other "
+                "is deleted. You can undo the merge right after."
+            )
+        )
+        explanation.setWordWrap(True)
+        self.keep_group = QButtonGroup(self)
+        self.keep_buttons = [QRadioButton(), QRadioButton()]
+        for number, button in enumerate(self.keep_buttons):
+            button.setObjectName(f"keepRecord{number}")
+            self.keep_group.addButton(button, number)
+        self.keep_buttons[FIRST].setChecked(True)
+        self.keep_group.idToggled.connect(self._keep_changed)
+        self.grid = QGridLayout()
+        self.grid.setColumnStretch(1, 1)
+        self.grid.setColumnStretch(2, 1)
+        holder = QWidget()
+        holder.setLayout(self.grid)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(holder)
+        # field name -> the group of its two choices (only fields where the records differ)
+        self.choices: dict[str, QButtonGroup] = {}
+        self.message = QLabel()
+        self.message.setObjectName("mergeMessage")
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.merge_button = buttons.addButton(
+            self.tr("Merge"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.merge_button.setObjectName("mergeButton")
+        self.merge_button.setEnabled(False)
+        self.merge_button.clicked.connect(self.merge)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(explanation)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self._runner.submit(self._read_both, self._loaded)
+
+    def _read_both(self) -> list[dict[str, Any] | None]:
+        return [self._reader.record(self.entity, row_id) for row_id in self.ids]
+
+    def _loaded(self, records: list[dict[str, Any] | None]) -> None:
+        if any(record is None for record in records):
+            self._show_problem(self.tr("One of the two records was deleted meanwhile."))
+            return
+        self.records = [record for record in records if record is not None]
+        fields = FIELDS_BY_NAME[self.entity]
+        keep = QLabel(self.tr("Keep"))
+        keep.setStyleSheet("font-weight: bold;")
+        self.grid.addWidget(keep, 0, 0)
+        for number, button in enumerate(self.keep_buttons):
+            button.setText(str(self.records[number].get("name") or ""))
+            self.grid.addWidget(button, 0, number + 1)
+        row = 1
+        for name in merge_fields(self.entity):
+            values = [record.get(name) for record in self.records]
+            if values[FIRST] == values[SECOND]:
+                continue
+            field = fields[name]
+            group = QButtonGroup(self)
+            self.grid.addWidget(QLabel(field.display_label()), row, 0)
+            for number, value in enumerate(values):
+                text = format_value(field.kind, value) or self.tr("(empty)")
+                choice = QRadioButton(text)
+                choice.setObjectName(f"merge_{name}_{number}")
+                group.addButton(choice, number)
+                self.grid.addWidget(choice, row, number + 1)
+            self.choices[name] = group
+            row += 1
+        self.grid.setRowStretch(row + 1, 1)  # the rows stay together at the top
+        if not self.choices:
+            self.grid.addWidget(
+                QLabel(self.tr("The two records hold the same values.")), row, 0, 1, 3
+            )
+        # The fuller record is kept unless the user chooses the other.
+        filled = [
+            sum(1 for v in record.values() if v not in (None, "", [])) for record in self.records
+        ]
+        self.keep_buttons[SECOND if filled[SECOND] > filled[FIRST] else FIRST].setChecked(True)
+        self._keep_changed(self.keep_group.checkedId(), True)
+        self.merge_button.setEnabled(True)
+
+    def _keep_changed(self, kept: int, checked: bool) -> None:
+        """Each field starts with the kept record's value, or the other's where it has none."""
+        if not checked or not self.records:
+            return
+        other = SECOND if kept == FIRST else FIRST
+        for name, group in self.choices.items():
+            has_value = self.records[kept].get(name) not in (None, "")
+            group.button(kept if has_value else other).setChecked(True)
+
+    def kept_and_merged(self) -> tuple[str, str]:
+        kept = self.keep_group.checkedId()
+        return self.ids[kept], self.ids[SECOND if kept == FIRST else FIRST]
+
+    def chosen_values(self) -> dict[str, Any]:
+        """The values the kept record takes from the other one."""
+        kept = self.keep_group.checkedId()
+        return {
+            name: self.records[group.checkedId()].get(name)
+            for name, group in self.choices.items()
+            if group.checkedId() != kept
+        }
+
+    def merge(self) -> None:
+        kept, merged = self.kept_and_merged()
+        work = partial(merge_records, self._writer, self.entity, kept, merged, self.chosen_values())
+        self.merge_button.setEnabled(False)
+        self._runner.write(work, self._done, self._failed)
+
+    def _done(self, changes: ChangeSet) -> None:
+        self.merged.emit(changes)
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.merge_button.setEnabled(True)
+        self._show_problem(describe_error(error))
+
+    def _show_problem(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()

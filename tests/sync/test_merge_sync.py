@@ -1,0 +1,135 @@
+"""A merge made on one device, and a second device still editing the merged-away customer
+offline: its changes land on the kept customer at its sync, and nothing typed is lost."""
+
+from __future__ import annotations
+
+from crm_desktop.models.entities import Contact, Customer, OwnershipChange
+from crm_desktop.services.changes import MergeUndo
+from crm_desktop.services.merging import merge_records, unmerge_records
+from tests.sync.conftest import Device, Fleet
+
+
+def _two_customers(device: Device) -> tuple[str, str, str]:
+    writer = device.writer
+    kept = writer.create("customers", {"name": "深圳华强电子", "phone": "13800138000"}).primary_id
+    other = writer.create(
+        "customers", {"name": "华强电子有限公司", "email": "old@hq.cn", "industry": "电子"}
+    ).primary_id
+    contact = writer.create("contacts", {"customer_id": other, "name": "李雷"}).primary_id
+    writer.create(
+        "opportunities",
+        {"customer_id": other, "title": "Q3", "stage": "lead", "contact_id": contact},
+    )
+    assert kept and other and contact
+    return kept, other, contact
+
+
+def test_offline_edits_of_a_merged_away_customer_go_to_the_kept_one(fleet: Fleet) -> None:
+    office, laptop = fleet.device("rob"), fleet.device("rob")
+    kept, other, contact = _two_customers(office)
+    office.sync()
+    laptop.sync()
+
+    # The laptop is offline: it edits the customer that is about to be merged away, adds a
+    # contact to it and edits that customer's contact.
+    laptop.writer.update("customers", other, {"email": "new@hq.cn", "source": "展会"})
+    added = laptop.writer.create("contacts", {"customer_id": other, "name": "韩梅梅"}).primary_id
+    laptop.writer.update("contacts", contact, {"title": "采购经理"})
+
+    # Meanwhile the office merges it into the kept customer, taking its email and industry.
+    merge_records(
+        office.writer, "customers", kept, other, {"email": "old@hq.cn", "industry": "电子"}
+    )
+    report = office.sync()
+    assert report.pushed.refused == 0, [c.reason for c in office.conflicts()]
+    server_other = fleet.server_row("customers", other)
+    assert server_other["deleted_at"] is not None
+    assert str(server_other["merged_into_id"]) == kept
+    assert str(fleet.server_row("contacts", contact)["customer_id"]) == kept
+
+    report = laptop.sync()
+    assert report.pushed.refused == 0
+    server_kept = fleet.server_row("customers", kept)
+    # A field the merge took from the merged-away record takes the laptop's edit; one the kept
+    # record had no value for as well (the base was the merged-away record's empty source).
+    assert server_kept["email"] == "new@hq.cn"
+    assert server_kept["source"] == "展会"
+    # The new contact joined the kept customer; the edited contact kept its edit.
+    assert str(fleet.server_row("contacts", added)["customer_id"]) == kept
+    assert fleet.server_row("contacts", contact)["title"] == "采购经理"
+    assert laptop.conflicts() == []
+
+    office.sync()
+    for device in (office, laptop):
+        row = device.row("customers", kept)
+        assert (row.email, row.source) == ("new@hq.cn", "展会")
+        gone = device.row("customers", other)
+        assert gone.deleted_at is not None and gone.merged_into_id == kept
+        assert device.row("contacts", added).customer_id == kept
+        # The kept customer's history says what was merged into it.
+        with device.profile.store.read() as session:
+            merged = [
+                (change.kind, change.reason)
+                for change in session.query(OwnershipChange).filter_by(customer_id=kept)
+                if change.kind == "merged"
+            ]
+        assert merged == [("merged", "华强电子有限公司")]
+
+
+def test_an_offline_edit_against_the_kept_value_is_a_conflict_with_both_kept(
+    fleet: Fleet,
+) -> None:
+    office, laptop = fleet.device("rob"), fleet.device("rob")
+    kept, other, _contact = _two_customers(office)
+    office.sync()
+    laptop.sync()
+    laptop.writer.update("customers", other, {"name": "华强电子（深圳）"})
+    # The merge keeps the kept customer's own name.
+    merge_records(office.writer, "customers", kept, other, {})
+    office.sync()
+    laptop.sync()
+    assert fleet.server_row("customers", kept)["name"] == "深圳华强电子"
+    conflicts = laptop.conflicts()
+    assert [(c.row_id, c.field, c.kept_value, c.lost_value) for c in conflicts] == [
+        (kept, "name", "深圳华强电子", "华强电子（深圳）")
+    ]
+
+
+def test_undo_of_a_synced_merge_syncs_as_ordinary_changes(fleet: Fleet) -> None:
+    office, laptop = fleet.device("rob"), fleet.device("rob")
+    kept, other, contact = _two_customers(office)
+    undo = merge_records(office.writer, "customers", kept, other, {"email": "old@hq.cn"}).undo
+    assert isinstance(undo, MergeUndo)
+    assert office.sync().pushed.refused == 0, [c.reason for c in office.conflicts()]
+    assert str(fleet.server_row("contacts", contact)["customer_id"]) == kept
+    laptop.sync()
+    assert laptop.row("contacts", contact).customer_id == kept
+    unmerge_records(office.writer, undo)
+    assert office.sync().pushed.refused == 0
+    laptop.sync()
+    for device in (office, laptop):
+        back = device.row("customers", other)
+        assert back.deleted_at is None and back.merged_into_id is None
+        assert device.row("contacts", contact).customer_id == other
+        assert device.row("customers", kept).email is None
+    server = fleet.server_row("customers", other)
+    assert server["deleted_at"] is None and server["merged_into_id"] is None
+
+
+def test_a_merge_the_server_refuses_is_refused_whole(fleet: Fleet) -> None:
+    """Rob merges his customer into one that a manager took from him meanwhile: the kept
+    customer is not his to change any more, so nothing of the merge is applied."""
+    office = fleet.device("rob")
+    kept, other, contact = _two_customers(office)
+    office.sync()
+    fleet.admin("UPDATE customers SET owner_id = %s WHERE id = %s", (fleet.user_ids["rae"], kept))
+    merge_records(office.writer, "customers", kept, other, {"email": "old@hq.cn"})
+    report = office.sync()
+    assert report.pushed.refused > 0
+    assert fleet.server_row("customers", other)["deleted_at"] is None
+    assert str(fleet.server_row("contacts", contact)["customer_id"]) == other
+    # What was refused is kept where the user sees it, and the device shows the server's truth.
+    assert office.conflicts()
+    with office.profile.store.read() as session:
+        assert session.get(Customer, other).deleted_at is None
+        assert session.get(Contact, contact).customer_id == other

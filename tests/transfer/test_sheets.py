@@ -1,0 +1,101 @@
+"""Workbooks of several sheets: their names listed, any one of them read and imported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from crm_desktop.models.entities import Customer, Product
+from crm_desktop.profile import Profile
+from crm_desktop.transfer.errors import TransferError
+from crm_desktop.transfer.importing import import_file
+from crm_desktop.transfer.reading import read_table, sheet_names
+from tests.transfer.conftest import Cli
+
+
+@pytest.fixture
+def workbook(tmp_path: Path) -> Path:
+    """An old system's workbook: customers on the first sheet, products on the second."""
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "客户"
+    first.append(["客户名称", "手机", "等级", "备注（选填）"])
+    first.append(["深圳市华强电子有限公司", 13800138000, "A", "老客户"])
+    first.append(["杭州远航物流有限公司", "139 1234 5678", "B", None])
+    second = book.create_sheet("产品")
+    second.append(["产品编码", "产品名称", "单位", "单价(元)"])
+    second.append(["P-001", "工业路由器", "台", 1280.5])
+    second.append(["P-002", "网线", "米", 2])
+    path = tmp_path / "资料.xlsx"
+    book.save(path)
+    return path
+
+
+def test_sheet_names_in_order(workbook: Path) -> None:
+    assert sheet_names(workbook) == ["客户", "产品"]
+
+
+def test_the_first_sheet_by_default_and_any_by_name(workbook: Path) -> None:
+    first = read_table(workbook)
+    assert (first.sheet, first.header[0], first.place) == ("客户", "客户名称", "row")
+    second = read_table(workbook, sheet="产品")
+    assert second.sheet == "产品"
+    assert second.header == ["产品编码", "产品名称", "单位", "单价(元)"]
+    assert second.rows == [
+        (2, ["P-001", "工业路由器", "台", "1280.5"]),
+        (3, ["P-002", "网线", "米", "2"]),
+    ]
+
+
+def test_an_unknown_sheet_is_a_sentence(workbook: Path) -> None:
+    with pytest.raises(TransferError) as raised:
+        read_table(workbook, sheet="合同")
+    assert (
+        str(raised.value)
+        == "The workbook has no sheet named “合同”; its sheets are: “客户”, “产品”."
+    )
+
+
+def test_not_a_workbook_is_a_sentence(tmp_path: Path) -> None:
+    path = tmp_path / "fake.xlsx"
+    path.write_text("name\nA\n", encoding="utf-8")
+    with pytest.raises(TransferError, match=r"is not an Excel \.xlsx workbook"):
+        sheet_names(path)
+
+
+def test_each_sheet_imports_as_its_entity(profile: Profile, workbook: Path) -> None:
+    writer = profile.writer()
+    assert import_file(writer, "customers", workbook, update=False).created == 2
+    assert import_file(writer, "products", workbook, update=False, sheet="产品").created == 2
+    with profile.store.read() as session:
+        customers = dict(
+            session.execute(
+                select(Customer.name, Customer.phone).where(Customer.grade == "A")
+            ).all()
+        )
+        products = session.execute(
+            select(Product.code, Product.name, Product.unit, Product.list_price_cents).order_by(
+                Product.code
+            )
+        ).all()
+    assert customers == {"深圳市华强电子有限公司": "+8613800138000"}
+    assert [tuple(row) for row in products] == [
+        ("P-001", "工业路由器", "台", 128050),
+        ("P-002", "网线", "米", 200),
+    ]
+
+
+def test_cli_sheet_option(seeded: Profile, cli: Cli, workbook: Path) -> None:
+    code, stdout, stderr = cli("import", str(workbook), "--entity", "products", "--sheet", "产品")
+    assert (code, stderr) == (0, "")
+    assert stdout.splitlines()[-1] == "Imported 2 new product records, updated 0."
+    assert "“单价(元)” as list_price" in stdout
+    code, _, stderr = cli("import", str(workbook), "--entity", "products", "--sheet", "价格表")
+    assert code == 1
+    assert stderr == (
+        "crm-desktop: The workbook has no sheet named “价格表”; its sheets are: “客户”, “产品”.\n"
+    )

@@ -1,0 +1,197 @@
+"""The import in steps (transfer/staging.py), as the wizard and --dry-run use it: every problem
+in its cell, duplicates against the store and inside the file, the user's decisions, skipped
+rows with their reasons, cancel, and undo of exactly what the import did."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from crm_desktop.models.entities import Customer, ImportBatch, OutboxEntry
+from crm_desktop.profile import Profile
+from crm_desktop.transfer import staging
+from crm_desktop.transfer.staging import Decision, ImportCancelled, Staging
+
+ROWS = (
+    "客户名称,手机,邮箱,地址,行业\n"
+    "华强电子,138-0013-8000,,深圳市福田区华强北路,电子\n"  # the stored 华强 by phone
+    "美的集团,12,bad,佛山市顺德区,家电\n"  # two bad cells
+    "新客户,13912345678,new@example.cn,北京市朝阳区,\n"
+    "新客户二,139 1234 5678,,北京市朝阳区,\n"  # like the row above
+    "Acme Trading,,sales@acme.cn,,贸易\n"
+)
+
+
+@pytest.fixture
+def stored(profile: Profile) -> str:
+    made = profile.writer().create(
+        "customers",
+        {"name": "深圳华强电子有限公司", "phone": "13800138000", "address": "深圳市福田区"},
+    )
+    assert made.primary_id is not None
+    return made.primary_id
+
+
+def _staged(profile: Profile, tmp_path: Path, text: str = ROWS) -> Staging:
+    path = tmp_path / "old system.csv"
+    path.write_bytes(text.encode("gbk"))
+    opened = staging.open_file(path)
+    assert opened.detected == "gb18030"
+    writer = profile.writer()
+    mapping = staging.mapping_for(writer, "customers", opened.table.header)
+    return staging.stage(writer, "customers", opened.table, mapping.columns, profile.region)
+
+
+def _outbox(profile: Profile) -> int:
+    with profile.store.read() as session:
+        return session.scalar(select(func.count()).select_from(OutboxEntry)) or 0
+
+
+def _customers(profile: Profile) -> dict[str, Customer]:
+    with profile.store.read() as session:
+        rows = session.scalars(select(Customer).where(Customer.deleted_at.is_(None))).all()
+        for row in rows:
+            session.expunge(row)
+    return {row.name: row for row in rows}
+
+
+def test_the_check_finds_every_problem_in_its_cell_and_writes_nothing(
+    profile: Profile, stored: str, tmp_path: Path
+) -> None:
+    before = _outbox(profile)
+    staged = _staged(profile, tmp_path)
+    assert staged.targets == ["name", "phone", "email", "address", "industry"]
+    by_line = {row.line: row for row in staged.rows}
+    assert set(by_line[3].problems) == {"phone", "email"}
+    assert "“12” is not a phone number" in by_line[3].problems["phone"]
+    assert [row.line for row in staged.problem_rows()] == [3]
+    # The stored customer by its phone in another spelling; the later row by the earlier one.
+    (like_stored,) = by_line[2].matches
+    assert like_stored.record_id == stored and by_line[2].updatable
+    (like_row,) = by_line[5].matches
+    assert like_row.record_id is None and like_row.row == 4 and not by_line[5].updatable
+    assert by_line[4].matches == [] and by_line[6].matches == []
+    assert [row.line for row in staged.duplicate_rows()] == [2, 5]
+    assert _outbox(profile) == before
+    assert set(_customers(profile)) == {"深圳华强电子有限公司"}
+
+
+def test_an_import_with_decisions_then_undo(profile: Profile, stored: str, tmp_path: Path) -> None:
+    staged = _staged(profile, tmp_path)
+    staged.decide(2, Decision.FILL)  # fill the stored record's empty fields
+    staged.decide(5, Decision.ADD)
+    done: list[tuple[int, int]] = []
+    staging.run(profile.writer(), staged, "old system.csv", lambda d, t: done.append((d, t)))
+    outcome = staged.outcome
+    assert outcome is not None
+    assert (outcome.added, outcome.updated) == (3, 1)
+    assert [(line, cells[0]) for line, _why, cells in outcome.skipped] == [(3, "美的集团")]
+    assert done[-1] == (5, 5)
+    customers = _customers(profile)
+    assert set(customers) == {"深圳华强电子有限公司", "新客户", "新客户二", "Acme Trading"}
+    huaqiang = customers["深圳华强电子有限公司"]
+    # Its empty industry was filled; its own address was kept.
+    assert (huaqiang.industry, huaqiang.address) == ("电子", "深圳市福田区")
+
+    # Someone edits an added customer and the updated one after the import: undo keeps that.
+    writer = profile.writer()
+    writer.update("customers", customers["新客户"].id, {"industry": "教育"})
+    writer.update("customers", stored, {"address": "深圳市南山区"})
+    staging.undo(writer, outcome)
+    after = _customers(profile)
+    assert set(after) == {"深圳华强电子有限公司"}
+    assert after["深圳华强电子有限公司"].industry is None
+    assert after["深圳华强电子有限公司"].address == "深圳市南山区"
+    with profile.store.read() as session:
+        assert session.get(ImportBatch, outcome.batch_id).undone_at is not None
+    with pytest.raises(Exception, match="undone already"):
+        staging.undo(writer, outcome)
+
+
+def test_overwrite_and_skip(profile: Profile, stored: str, tmp_path: Path) -> None:
+    staged = _staged(profile, tmp_path)
+    staged.decide(2, Decision.OVERWRITE)
+    staging.run(profile.writer(), staged, "old system.csv")
+    huaqiang = _customers(profile)["华强电子"]
+    assert huaqiang.id == stored  # renamed as the file says
+    assert huaqiang.address == "深圳市福田区华强北路"
+    assert staged.outcome is not None
+    # Row 5 was left at its default: skipped, saying why.
+    skipped = {line: why for line, why, _cells in staged.outcome.skipped}
+    assert set(skipped) == {3, 5} and "新客户" in skipped[5]
+
+
+def test_the_skipped_rows_are_saved_for_excel(
+    profile: Profile, stored: str, tmp_path: Path
+) -> None:
+    staged = _staged(profile, tmp_path)
+    staging.run(profile.writer(), staged, "old system.csv")
+    assert staged.outcome is not None
+    target = tmp_path / "skipped.csv"
+    staging.save_skipped(staged.outcome, target)
+    with target.open(encoding="utf-8-sig", newline="") as saved:
+        rows = list(csv.reader(saved))
+    assert rows[0] == ["Line", "客户名称", "手机", "邮箱", "地址", "行业", "Why it was skipped"]
+    assert [row[0] for row in rows[1:]] == ["2", "3", "5"]
+    assert rows[2][1:6] == ["美的集团", "12", "bad", "佛山市顺德区", "家电"]
+    assert "phone number" in rows[2][6]
+
+
+def test_a_cancelled_import_leaves_nothing(profile: Profile, stored: str, tmp_path: Path) -> None:
+    lines = "客户名称,手机\n" + "".join(f"客户{n},1391234{n:04d}\n" for n in range(2500))
+    staged = _staged(profile, tmp_path, lines)
+    before = _outbox(profile)
+    asked = []
+
+    def cancelled() -> bool:
+        asked.append(True)
+        return len(asked) > 1  # after the first thousand rows
+
+    with pytest.raises(ImportCancelled):
+        staging.run(profile.writer(), staged, "old system.csv", cancelled=cancelled)
+    assert _outbox(profile) == before
+    assert set(_customers(profile)) == {"深圳华强电子有限公司"}
+    with profile.store.read() as session:
+        assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
+
+
+def test_a_corrected_cell_is_checked_again(profile: Profile, stored: str, tmp_path: Path) -> None:
+    staged = _staged(profile, tmp_path)
+    bad = next(at for at, row in enumerate(staged.rows) if row.line == 3)
+    staging.recheck(profile.writer(), staged, bad, 1, "0757-2233 4455", profile.region)
+    assert set(staged.rows[bad].problems) == {"email"}
+    staging.recheck(profile.writer(), staged, bad, 2, "info@midea.com", profile.region)
+    assert staged.problem_rows() == []
+    staging.run(profile.writer(), staged, "old system.csv")
+    assert _customers(profile)["美的集团"].email == "info@midea.com"
+
+
+def test_a_mapping_reading_two_columns_as_one_field_is_refused() -> None:
+    header = ["客户名称", "手机", "电话"]
+    assert staging.mapping_problem("customers", header, {0: "name", 1: "phone", 2: None}) == ""
+    assert "“手机” and “电话”" in staging.mapping_problem(
+        "customers", header, {0: "name", 1: "phone", 2: "phone"}
+    )
+    assert "at least one column" in staging.mapping_problem("customers", header, {0: None})
+
+
+def test_a_card_of_someone_already_at_that_company_is_flagged(
+    profile: Profile, tmp_path: Path
+) -> None:
+    writer = profile.writer()
+    haier = writer.create("customers", {"name": "海尔集团"}).primary_id
+    writer.create("contacts", {"customer_id": haier, "name": "王芳", "title": "采购"})
+    cards = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:王芳\r\nORG:海尔集团\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:陈明\r\nORG:海尔集团\r\nEND:VCARD\r\n"
+    )
+    path = tmp_path / "cards.vcf"
+    path.write_text(cards, encoding="utf-8")
+    table = staging.open_file(path).table
+    mapping = staging.mapping_for(writer, "contacts", table.header)
+    staged = staging.stage(writer, "contacts", table, mapping.columns, profile.region)
+    flagged = {row.title: [m.name for m in row.matches] for row in staged.rows}
+    assert flagged == {"王芳": ["王芳"], "陈明": []}

@@ -1,0 +1,272 @@
+"""File → Import… driven through its real pages offscreen: a GBK CSV from an old system with a
+bad row and duplicates, a UTF-16 file, a workbook's second sheet, and business cards."""
+
+from __future__ import annotations
+
+import csv
+import threading
+from pathlib import Path
+
+from openpyxl import Workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from crm_desktop.models.entities import Contact, Customer
+from crm_desktop.transfer.staging import Decision
+from crm_desktop.views.import_wizard import (
+    CHECK_PAGE,
+    COLUMNS_PAGE,
+    DONE_PAGE,
+    DUPLICATES_PAGE,
+    RUN_PAGE,
+    ImportWizard,
+)
+from crm_desktop.views.main_window import MainWindow
+from tests.views.helpers import wait_idle
+
+OLD_SYSTEM = (
+    "客户名称,手机,邮箱,地址,负责人\n"
+    "华强电子,138-0013-8000,sales@hq.cn,深圳市福田区华强北路,\n"
+    "美的集团,12,,佛山市顺德区,\n"
+    "新客户,13912345678,new@example.cn,北京市朝阳区,\n"
+    "坏负责人,13712345678,,上海市,nobody\n"
+)
+
+
+def _names(window: MainWindow) -> dict[str, Customer]:
+    with window.profile.store.read() as session:
+        rows = session.scalars(select(Customer).where(Customer.deleted_at.is_(None))).all()
+        for row in rows:
+            session.expunge(row)
+    return {row.name: row for row in rows}
+
+
+def _open(qtbot: QtBot, window: MainWindow, path: Path, complete: bool = True) -> ImportWizard:
+    window.import_action.trigger()
+    (wizard,) = [w for w in window.findChildren(ImportWizard) if w.isVisible()]
+    wizard.file_page.choose(str(path))
+    wait_idle_runner(qtbot, wizard)
+    if complete:
+        qtbot.waitUntil(wizard.file_page.isComplete, timeout=10000)
+    return wizard
+
+
+def _next(qtbot: QtBot, wizard: ImportWizard, page: int) -> None:
+    wizard.next()
+    assert wizard.currentId() == page
+    wait_idle_runner(qtbot, wizard)
+
+
+def wait_idle_runner(qtbot: QtBot, wizard: ImportWizard) -> None:
+    qtbot.waitUntil(lambda: wizard.runner.pending() == 0, timeout=20000)
+
+
+def _through_columns(qtbot: QtBot, wizard: ImportWizard) -> None:
+    _next(qtbot, wizard, COLUMNS_PAGE)
+    qtbot.waitUntil(lambda: bool(wizard.columns_page.combos), timeout=10000)
+
+
+def _checked(qtbot: QtBot, wizard: ImportWizard) -> None:
+    _next(qtbot, wizard, CHECK_PAGE)
+    qtbot.waitUntil(wizard.check_page.isComplete, timeout=20000)
+
+
+def _until_done(qtbot: QtBot, wizard: ImportWizard) -> None:
+    qtbot.waitUntil(lambda: wizard.currentId() == DONE_PAGE, timeout=20000)
+    wait_idle_runner(qtbot, wizard)
+
+
+def test_an_old_systems_gbk_file_with_problems_and_duplicates(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    stored = (
+        window.profile.writer()
+        .create("customers", {"name": "深圳华强电子有限公司", "phone": "13800138000"})
+        .primary_id
+    )
+    path = tmp_path / "客户.csv"
+    path.write_bytes(OLD_SYSTEM.encode("gbk"))
+    wizard = _open(qtbot, window, path)
+    page = wizard.file_page
+    assert page.encoding.currentData() == "gb18030"
+    assert page.first_lines.item(0, 0).text() == "华强电子"
+    assert page.entity.currentData() == "customers"
+
+    _through_columns(qtbot, wizard)
+    chosen = wizard.columns_page.chosen()
+    assert chosen == {0: "name", 1: "phone", 2: "email", 3: "address", 4: "owner"}
+    # Two columns read as one field cannot go on.
+    combo = wizard.columns_page.combos[2]
+    combo.setCurrentIndex(combo.findData("phone"))
+    assert wizard.columns_page.error.isVisible() and not wizard.columns_page.isComplete()
+    combo.setCurrentIndex(combo.findData("email"))
+    assert wizard.columns_page.isComplete()
+
+    _checked(qtbot, wizard)
+    check = wizard.check_page
+    preview = check.preview
+    assert preview.rowCount() == 4
+    assert "problems" in check.status.text()
+    phone_cell = preview.item(1, 2)
+    assert phone_cell.toolTip() == "“12” is not a phone number."
+    owner_cell = preview.item(3, 5)
+    assert "nobody" in owner_cell.toolTip()
+    # The user corrects the phone in its cell; the row is checked again.
+    phone_cell.setText("0757-2233 4455")
+    wait_idle_runner(qtbot, wizard)
+    assert preview.item(1, 2).toolTip() == ""
+    check.stop.setChecked(True)
+    assert not check.isComplete()  # one row still has a problem
+    check.skip_bad.setChecked(True)
+    assert check.isComplete()
+
+    _next(qtbot, wizard, DUPLICATES_PAGE)
+    duplicates = wizard.duplicates_page
+    assert duplicates.table.rowCount() == 1
+    assert "深圳华强电子有限公司" in duplicates.table.item(0, 2).text()
+    assert duplicates.table.item(0, 3).data(Qt.ItemDataRole.UserRole) == Decision.SKIP
+    duplicates.table.selectRow(0)
+    duplicates.buttons[Decision.FILL].click()
+    assert duplicates.table.item(0, 3).data(Qt.ItemDataRole.UserRole) == Decision.FILL
+
+    wizard.next()
+    assert wizard.currentId() in (RUN_PAGE, DONE_PAGE)
+    _until_done(qtbot, wizard)
+    outcome = wizard.outcome
+    assert outcome is not None
+    assert (outcome.added, outcome.updated, len(outcome.skipped)) == (2, 1, 1)
+    assert "Added 2, updated 1, skipped 1." in wizard.done_page.summary.text()
+    names = _names(window)
+    assert set(names) == {"深圳华强电子有限公司", "美的集团", "新客户"}
+    assert names["深圳华强电子有限公司"].email == "sales@hq.cn"  # filled in
+    assert names["美的集团"].phone == "+867572233 4455".replace(" ", "")
+
+    target = tmp_path / "skipped.csv"
+    wizard.done_page.save(str(target))
+    wait_idle_runner(qtbot, wizard)
+    with target.open(encoding="utf-8-sig", newline="") as saved:
+        rows = list(csv.reader(saved))
+    assert rows[1][:2] == ["5", "坏负责人"] and "nobody" in rows[1][-1]
+
+    wizard.done_page.undo_import(ask=False)
+    wait_idle_runner(qtbot, wizard)
+    wait_idle(qtbot, window)
+    assert wizard.done_page.message.text() == "The import was undone."
+    names = _names(window)
+    assert set(names) == {"深圳华强电子有限公司"}
+    assert names["深圳华强电子有限公司"].email is None
+    assert names["深圳华强电子有限公司"].id == stored
+    wizard.accept()
+
+
+def test_a_utf16_file_and_the_remembered_columns(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes("公司\t电话\t备注\n远大空调\t010-6012 3456\t老客户\n".encode("utf-16"))
+    wizard = _open(qtbot, window, path)
+    assert wizard.file_page.encoding.currentData().startswith("utf-16")
+    _through_columns(qtbot, wizard)
+    # "备注" read as notes; the user leaves it out, and that is remembered.
+    notes = wizard.columns_page.combos[2]
+    assert notes.currentData() == "notes"
+    notes.setCurrentIndex(notes.findData(None))
+    _checked(qtbot, wizard)
+    wizard.next()
+    _until_done(qtbot, wizard)
+    assert _names(window)["远大空调"].notes is None
+    wizard.accept()
+
+    again = _open(qtbot, window, path)
+    _through_columns(qtbot, again)
+    assert again.columns_page.chosen() == {0: "name", 1: "phone", 2: None}
+    assert "before" in again.columns_page.origin.text()
+    again.reject()
+
+
+def test_the_second_sheet_of_a_workbook(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    book = Workbook()
+    first = book.active
+    first.title = "说明"
+    first.append(["这是说明页"])
+    second = book.create_sheet("客户")
+    second.append(["客户名称", "手机", "等级"])
+    second.append(["格力电器", "13600136000", "A"])
+    path = tmp_path / "book.xlsx"
+    third = book.create_sheet("供应商")
+    third.append(["客户名称", "手机"])
+    third.append(["供应商甲", "13500135000"])
+    book.save(path)
+    wizard = _open(qtbot, window, path)
+    page = wizard.file_page
+    # The first sheet holds only a note: the first one with rows is shown.
+    assert page.sheet.isVisibleTo(page) and page.sheet.count() == 3
+    assert page.sheet.currentText() == "客户"
+    assert not page.encoding.isVisibleTo(page)
+    page.sheet.setCurrentIndex(2)
+    page.sheet.activated.emit(2)
+    qtbot.waitUntil(lambda: page.first_lines.item(0, 0).text() == "供应商甲", timeout=10000)
+    page.sheet.setCurrentIndex(1)
+    page.sheet.activated.emit(1)
+    qtbot.waitUntil(lambda: page.first_lines.columnCount() == 3, timeout=10000)
+    _through_columns(qtbot, wizard)
+    _checked(qtbot, wizard)
+    wizard.next()
+    _until_done(qtbot, wizard)
+    assert _names(window)["格力电器"].grade == "A"
+    wizard.accept()
+
+
+def test_business_cards_come_in_as_contacts(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    cards = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:王芳\r\nORG:海尔集团\r\n"
+        "TEL;TYPE=CELL:13512345678\r\nTEL;TYPE=WORK:0532-8888 1234\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:陈明\r\nORG:海尔集团\r\n"
+        "TEL;TYPE=cell:13612345678\r\nEMAIL:chen@haier.com\r\nEND:VCARD\r\n"
+    )
+    path = tmp_path / "名片.vcf"
+    path.write_text(cards, encoding="utf-8")
+    wizard = _open(qtbot, window, path)
+    assert wizard.file_page.entity.currentData() == "contacts"
+    _through_columns(qtbot, wizard)
+    _checked(qtbot, wizard)
+    wizard.next()
+    _until_done(qtbot, wizard)
+    assert wizard.outcome is not None and wizard.outcome.added == 2
+    with window.profile.store.read() as session:
+        contacts = {c.name: c for c in session.scalars(select(Contact))}
+        haier = session.scalars(select(Customer).where(Customer.name == "海尔集团")).one()
+    assert contacts["王芳"].mobile == "+8613512345678"
+    assert contacts["王芳"].customer_id == contacts["陈明"].customer_id == haier.id
+    wizard.accept()
+
+
+def test_cancel_while_importing_keeps_nothing(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    lines = "客户名称,手机\n" + "".join(f"公司{n:05d},1391{n:07d}\n" for n in range(3000))
+    path = tmp_path / "many.csv"
+    path.write_text(lines, encoding="utf-8")
+    wizard = _open(qtbot, window, path)
+    _through_columns(qtbot, wizard)
+    _checked(qtbot, wizard)
+    assert wizard.staging is not None
+    if wizard.staging.duplicate_rows():
+        # Numbered names look alike: the user adds them all anyway.
+        _next(qtbot, wizard, DUPLICATES_PAGE)
+        wizard.duplicates_page.buttons[Decision.ADD].click()
+    # The import waits behind other storage work; the user presses Cancel meanwhile.
+    gate = threading.Event()
+    wizard.runner.submit(gate.wait)
+    wizard.next()
+    assert wizard.currentId() == RUN_PAGE and wizard.run_page.running
+    wizard.reject()
+    assert wizard.isVisible()  # it closes once the import has rolled back
+    gate.set()
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=20000)
+    assert wizard.result() == QWizard.DialogCode.Rejected
+    assert _names(window) == {}

@@ -1,0 +1,112 @@
+"""Merging two customers from the real window: select two rows, Merge…, pick the values, and
+undo it from the status bar."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from crm_desktop.models.entities import Contact, Customer
+from crm_desktop.views.main_window import MainWindow
+from crm_desktop.views.merge_dialog import MergeDialog
+from tests.views.helpers import wait_idle
+from tests.views.test_assign_handover_ui import select_customers, shown_dialog
+
+
+def _customer(window: MainWindow, customer_id: str) -> Customer:
+    with window.profile.store.read() as session:
+        row = session.get(Customer, customer_id)
+        assert row is not None
+        session.expunge(row)
+        return row
+
+
+def test_merge_two_selected_customers_then_undo(qtbot: QtBot, window: MainWindow) -> None:
+    writer = window.profile.writer()
+    kept = writer.create("customers", {"name": "深圳华强电子", "phone": "13800138000"}).primary_id
+    other = writer.create(
+        "customers", {"name": "华强电子有限公司", "email": "sales@hq.cn", "industry": "电子"}
+    ).primary_id
+    contact = writer.create("contacts", {"customer_id": other, "name": "李雷"}).primary_id
+    window.models["customers"].reload()
+    wait_idle(qtbot, window)
+    select_customers(qtbot, window, [kept, other])
+
+    window.records.merge_action.trigger()
+    dialog = shown_dialog(qtbot, window, MergeDialog)
+    assert isinstance(dialog, MergeDialog)
+    qtbot.waitUntil(dialog.merge_button.isEnabled, timeout=5000)
+    # Keep the first-created customer, whichever row it was in.
+    keep_index = dialog.ids.index(kept)
+    dialog.keep_buttons[keep_index].click()
+    other_index = 1 - keep_index
+    # The kept one has no email: the other's is chosen for it; its own name stays chosen.
+    assert dialog.choices["email"].checkedId() == other_index
+    assert dialog.choices["name"].checkedId() == keep_index
+    # The user takes the other's name as well.
+    dialog.choices["name"].button(other_index).click()
+    dialog.merge_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    wait_idle(qtbot, window)
+
+    merged = _customer(window, kept)
+    assert (merged.name, merged.email, merged.industry) == (
+        "华强电子有限公司",
+        "sales@hq.cn",
+        "电子",
+    )
+    gone = _customer(window, other)
+    assert gone.deleted_at is not None and gone.merged_into_id == kept
+    with window.profile.store.read() as session:
+        assert session.scalar(select(Contact.customer_id).where(Contact.id == contact)) == kept
+    assert window.records.undo_button.isVisible()
+    assert window.records.undo_action.text() == "Undo merge"
+    qtbot.waitUntil(lambda: window.models["customers"].rowCount() == 1, timeout=5000)
+
+    window.records.undo_button.click()
+    wait_idle(qtbot, window)
+    assert _customer(window, kept).name == "深圳华强电子"
+    assert _customer(window, kept).email is None
+    assert _customer(window, other).deleted_at is None
+    with window.profile.store.read() as session:
+        assert session.scalar(select(Contact.customer_id).where(Contact.id == contact)) == other
+    qtbot.waitUntil(lambda: window.models["customers"].rowCount() == 2, timeout=5000)
+
+
+def test_merge_asks_for_exactly_two(qtbot: QtBot, window: MainWindow) -> None:
+    writer = window.profile.writer()
+    only = writer.create("customers", {"name": "Acme"}).primary_id
+    window.models["customers"].reload()
+    wait_idle(qtbot, window)
+    select_customers(qtbot, window, [only])
+    with qtbot.waitSignal(window.records.message) as said:
+        assert window.records.merge_selected() is None
+    assert "exactly two" in said.args[0]
+    assert not any(d.isVisible() for d in window.findChildren(MergeDialog))
+
+
+def test_find_duplicates_then_merge_from_the_list(qtbot: QtBot, window: MainWindow) -> None:
+    writer = window.profile.writer()
+    first = writer.create("customers", {"name": "华强电子", "phone": "13800138000"}).primary_id
+    second = writer.create(
+        "customers", {"name": "深圳华强电子有限公司", "phone": "+86 138-0013-8000"}
+    ).primary_id
+    writer.create("customers", {"name": "Unrelated Ltd", "phone": "13912345678"})
+    window.go("duplicates")
+    view = window.duplicates
+    assert view is not None
+    with qtbot.waitSignal(view.shown, timeout=10000):
+        view.scan_button.click()
+    assert view.model.rowCount() == 1
+    view.select_group(0)
+    view.merge_button.click()
+    dialog = shown_dialog(qtbot, window, MergeDialog)
+    assert isinstance(dialog, MergeDialog) and sorted(dialog.ids) == sorted([first, second])
+    qtbot.waitUntil(dialog.merge_button.isEnabled, timeout=5000)
+    dialog.merge_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    wait_idle(qtbot, window)
+    kept, merged = dialog.kept_and_merged()
+    assert _customer(window, merged).merged_into_id == kept
+    # The merged group leaves the list without another search.
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0, timeout=5000)

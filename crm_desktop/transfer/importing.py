@@ -418,6 +418,8 @@ def _import_rows(
             for done, (line, cells) in enumerate(table.rows, start=1):
                 row_id = cells[id_position].strip() if id_position is not None else ""
                 report = RowReport(line)
+                values: dict[str, Any] | None = None
+                creating = True
                 try:
                     if plan is not None and line in plan.skip:
                         raise _Skipped(plan.skip[line])
@@ -425,13 +427,10 @@ def _import_rows(
                     adds_id = keep_ids and bool(row_id) and row_id not in stored
                     creating = not row_id or adds_id
                     target = plan.updates.get(line) if plan is not None else None
-                    if checking:
-                        _check_fields(entity, values, creating, plan, at_column)
                     customers.link(values, creating and target is None)
                     if duplicates is not None and creating:
                         # After link: a card's contact is looked for at its company.
                         report.matches = duplicates.matches(values)
-                        duplicates.add(values, line)
                     if creating and target is None:
                         contracts.complete_payment(entity, values)
                     for check in unique:
@@ -456,6 +455,9 @@ def _import_rows(
                             write_new_rows()
                         new_rows.append(unit.prepare(entity, values, row_id if adds_id else None))
                         new_lines.append(line)
+                        if duplicates is not None:
+                            # Only a row that will be imported is one a later row may repeat.
+                            duplicates.add(values, line)
                         if adds_id:
                             kept[row_id] = line
                             waiting.add(row_id)
@@ -464,10 +466,12 @@ def _import_rows(
                     plan.skipped.append((line, str(skipped)))
                 except (InvalidInput, TransferError, _RowProblem) as error:
                     if plan is not None:
-                        if isinstance(error, _FieldProblems):
-                            report.problems.update(error.by_column)
-                        else:
-                            report.problems[_problem_column(error, at_column)] = str(error)
+                        report.problems[_problem_column(error, at_column)] = str(error)
+                        if checking and isinstance(error, InvalidInput) and values is not None:
+                            # The writer stops at a row's first problem; a check shows them all.
+                            report.problems.update(
+                                _field_problems(entity, values, creating, plan.region, at_column)
+                            )
                         if not checking:
                             plan.skipped.append((line, str(error)))
                     else:
@@ -517,34 +521,13 @@ def _duplicate_index(session: Session, entity: str, plan: RowPlan | None) -> Dup
     return DuplicateIndex.build(session, entity, plan.region, plan.cancelled)
 
 
-def _check_fields(
-    entity: str,
-    values: dict[str, Any],
-    creating: bool,
-    plan: RowPlan | None,
-    at_column: dict[str, str],
-) -> None:
-    """Every field problem of the row at once (the writer stops at the first), by column."""
-    assert plan is not None
+def _field_problems(
+    entity: str, values: dict[str, Any], creating: bool, region: str, at_column: dict[str, str]
+) -> dict[str, str]:
+    """Every field problem of a row, by file column ("" for a field no column holds)."""
     plain = {k: v for k, v in values.items() if k in FIELDS_BY_NAME[entity]}
-    found = field_problems(entity, plain, plan.region, creating=creating)
-    if entity == "contacts" or str(values.get(CUSTOMER_NAME) or "").strip():
-        # Named in its customer column (or, for a card without a company, made for it):
-        # _Customers.link finds it next, and says so if it cannot.
-        found.pop("customer_id", None)
-    if found:
-        raise _FieldProblems(
-            {at_column.get(name, ""): str(problem) for name, problem in found.items()}
-        )
-
-
-class _FieldProblems(_RowProblem):
-    """Several fields of one row refused at once."""
-
-    def __init__(self, by_column: dict[str, str]) -> None:
-        Exception.__init__(self, " ".join(by_column.values()))
-        self.at = ""
-        self.by_column = by_column
+    found = field_problems(entity, plain, region, creating=creating)
+    return {at_column.get(name, ""): str(problem) for name, problem in found.items()}
 
 
 def _problem_column(error: Exception, at_column: dict[str, str]) -> str:

@@ -6,6 +6,7 @@ An extension is kept after the number the RFC 3966 way: `+8675588881234;ext=5`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 from PySide6.QtCore import QT_TRANSLATE_NOOP
@@ -36,6 +37,9 @@ BAD_MOBILE = QT_TRANSLATE_NOOP(
 )
 
 
+# An import checks a row's phone, looks it up among the duplicates and writes it: the same
+# text is normalised several times in a row, and parsing it is most of a row's cost.
+@lru_cache(maxsize=4096)
 def normalize_phone(
     raw: str | None, region: str = DEFAULT_REGION, field: str = "phone", label: str | None = None
 ) -> str | None:

@@ -44,11 +44,13 @@ GB18030_STORED = {
 
 
 def stored_customers(profile: Profile) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """By name; of two customers with one name (the seeded 华强 and an imported one), the
+    later."""
     with profile.store.read() as session:
         rows = session.execute(
-            select(Customer.name, Customer.phone, Customer.address, Customer.notes).where(
-                Customer.deleted_at.is_(None)
-            )
+            select(Customer.name, Customer.phone, Customer.address, Customer.notes)
+            .where(Customer.deleted_at.is_(None))
+            .order_by(Customer.created_at, Customer.id)
         ).all()
     return {name: (phone, address, notes) for name, phone, address, notes in rows}
 

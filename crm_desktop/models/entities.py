@@ -681,6 +681,9 @@ ENTITIES: dict[str, type[Tracked]] = {
 # Tables whose rows hang off a customer (their PARENT), in insert order: they leave a device,
 # come back from undo, and arrive on another rep's device together with it.
 CUSTOMER_CHILDREN = tuple(name for name, model in ENTITIES.items() if model.PARENT)
+# Tables whose records can be merged into another of their kind (services/merging.py): the
+# merged-away record keeps a pointer, merged_into_id, to the kept one.
+MERGEABLE = tuple(name for name, model in ENTITIES.items() if hasattr(model, "merged_into_id"))
 # Tables whose rows' fields are part of their customer's search text.
 IN_CUSTOMER_SEARCH = tuple(name for name, model in ENTITIES.items() if model.IN_CUSTOMER_SEARCH)
 

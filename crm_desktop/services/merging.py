@@ -21,14 +21,13 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 from sqlalchemy import select
 
 from crm_desktop.models.base import column_values
-from crm_desktop.models.entities import ENTITIES, CustomerIdentifier
+from crm_desktop.models.entities import ENTITIES, MERGEABLE, CustomerIdentifier
 from crm_desktop.models.fields import FIELDS
 from crm_desktop.models.search_keys import identifier_key
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.services.changes import ChangeSet, MergeUndo
 from crm_desktop.services.writer import UnitOfWork, Writer
 
-MERGEABLE = ("customers", "contacts")
 # What points at a record of each kind, in the order it moves: a contact before the deals and
 # follow-ups that name it, a contract before its instalments and payments.
 _POINTING_AT = {

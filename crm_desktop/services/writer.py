@@ -30,6 +30,7 @@ from crm_desktop.models.entities import (
     ENTERS_FOR_KEY,
     ENTITIES,
     LOCAL_ONLY_COLUMNS,
+    MERGEABLE,
     SERVER_SET_COLUMNS,
     Contract,
     Customer,
@@ -592,7 +593,7 @@ class UnitOfWork:
             "updated_by": self.user_id,
         }
         changes: dict[str, Any] = {}
-        if hasattr(model, "merged_into_id"):
+        if entity in MERGEABLE:
             # A merged-away record is deleted pointing at the kept one; restored, at none.
             values["merged_into_id"] = merged_into
             if merged_into is not None:

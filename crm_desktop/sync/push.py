@@ -35,6 +35,7 @@ from sqlalchemy import delete, func, select, update
 from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import (
     ENTITIES,
+    MERGEABLE,
     Conflict,
     Customer,
     LocalSetting,
@@ -47,8 +48,6 @@ from crm_desktop.storage.values import to_sqlite
 from crm_desktop.sync.codec import canonical, from_json, sent_columns, to_server
 
 BATCH = 2000
-# Tables whose records can be merged away into another (server migration 0017).
-MERGEABLE = ("customers", "contacts")
 # A refused change's reason when its author is a clerk whose time entering records for the
 # record's rep had ended (UTC time, rep's name); views/conflicts_view.py words it.
 GRANT_ENDED = "clerk grant ended|{until}|{rep}"
@@ -437,17 +436,7 @@ def _follow_merges(
         if changes == entry.changes:
             sent.append(entry)
             continue
-        copy = OutboxEntry(
-            seq=entry.seq,
-            entity=entry.entity,
-            row_id=entry.row_id,
-            op=entry.op,
-            changes=changes,
-            base=entry.base,
-            made_at=entry.made_at,
-            made_by=entry.made_by,
-            group_id=entry.group_id,
-        )
+        copy = _sent_as(entry, changes=changes)
         sent.append(copy)
         changed.add(entry.seq)
     return sent, changed
@@ -459,6 +448,13 @@ def _noted(entry: OutboxEntry, result: dict[str, Any], redirected: set[int]) -> 
     if entry.seq in redirected:
         return {**result, "merged_ref": True}
     return result
+
+
+def _sent_as(entry: OutboxEntry, **changed: Any) -> OutboxEntry:
+    """A copy of an entry as it goes to the server, never added to a session: the outbox keeps
+    the change as it was made."""
+    columns = ("seq", "entity", "row_id", "op", "changes", "base", "made_at", "made_by", "group_id")
+    return OutboxEntry(**{name: getattr(entry, name) for name in columns} | changed)
 
 
 def _merged_into(
@@ -676,16 +672,7 @@ def _apply_update(
             # Merged away since this device saw it: the change goes to the kept record, field
             # by field as ever (a field the merge took from this record applies; one the
             # kept record had its own value for is a conflict, both values kept).
-            moved = OutboxEntry(
-                seq=entry.seq,
-                entity=entry.entity,
-                row_id=kept[0],
-                op=entry.op,
-                changes=entry.changes,
-                base={k: v for k, v in entry.base.items() if k != "updated_at"},
-                made_at=entry.made_at,
-                made_by=entry.made_by,
-            )
+            moved = _sent_as(entry, row_id=kept[0])
             result = _apply_update(connection, table, moved, columns, hops + 1)
             result.pop("updated_at", None)  # the kept record's stamp, not this row's
             return {**result, "redirected_to": kept[0]}

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from crm_desktop.duplicates import DuplicateIndex, Match
 from crm_desktop.models.choices import CustomerKind, IdentifierKind
-from crm_desktop.models.entities import ENTITIES, Contract, Customer, CustomerIdentifier, User
+from crm_desktop.models.entities import ENTITIES, Contract, Customer, User
 from crm_desktop.models.fields import FIELDS_BY_NAME, Kind, entity_label
 from crm_desktop.models.rules import problems as field_problems
 from crm_desktop.models.validation import InvalidInput
@@ -50,7 +50,7 @@ from crm_desktop.transfer.headers import (
     recognised,
 )
 from crm_desktop.transfer.reading import FileTable, read_table
-from crm_desktop.transfer.undo import BatchLog
+from crm_desktop.transfer.undo import BatchLog, live_identifiers
 from crm_desktop.transfer.vcard import ADDRESS_NOTE
 
 T = QT_TRANSLATE_NOOP
@@ -576,15 +576,7 @@ def _recorded_values(
     row = unit.session.get(model, row_id)
     recorded = {name: getattr(row, name) for name in values if hasattr(model, name)}
     if IDENTIFIERS in values:
-        recorded[IDENTIFIERS] = sorted(
-            (kind, value)
-            for kind, value in unit.session.execute(
-                select(CustomerIdentifier.kind, CustomerIdentifier.value).where(
-                    CustomerIdentifier.customer_id == row_id,
-                    CustomerIdentifier.deleted_at.is_(None),
-                )
-            )
-        )
+        recorded[IDENTIFIERS] = sorted(live_identifiers(unit.session, row_id))
     return recorded
 
 
@@ -683,14 +675,7 @@ def _other_identifiers(
     session: Session, customer_id: str, kinds: frozenset[str]
 ) -> list[tuple[str, str]]:
     """A customer's identifiers of other kinds than `kinds`: an update keeps them."""
-    rows = session.execute(
-        select(CustomerIdentifier.kind, CustomerIdentifier.value).where(
-            CustomerIdentifier.customer_id == customer_id,
-            CustomerIdentifier.deleted_at.is_(None),
-            CustomerIdentifier.kind.not_in(kinds),
-        )
-    )
-    return [(kind, value) for kind, value in rows]
+    return [pair for pair in live_identifiers(session, customer_id) if pair[0] not in kinds]
 
 
 def _check_kept_id(row_id: str, kept: dict[str, int], place: str) -> None:

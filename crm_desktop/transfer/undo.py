@@ -11,7 +11,7 @@ delete and edit.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -55,23 +55,16 @@ class BatchLog:
 
     entity: str
     file_name: str
-    id: str = ""
-    added: list[str] | None = None
+    id: str = field(default_factory=new_id)
+    added: list[str] = field(default_factory=list)
     # record id -> {field: [value before, value after]}
-    updated: dict[str, dict[str, list[Any]]] | None = None
+    updated: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
     skipped: int = 0
 
-    def __post_init__(self) -> None:
-        self.id = self.id or new_id()
-        self.added = []
-        self.updated = {}
-
     def note_added(self, ids: list[str]) -> None:
-        assert self.added is not None
         self.added.extend(ids)
 
     def note_updated(self, row_id: str, before: dict[str, Any], after: dict[str, Any]) -> None:
-        assert self.updated is not None
         changed = {
             name: [_json(before.get(name)), _json(after.get(name))]
             for name in after
@@ -82,7 +75,6 @@ class BatchLog:
 
     def write(self, session: Session, user_id: str | None) -> None:
         """Store the batch (in the import's own transaction)."""
-        assert self.added is not None and self.updated is not None
         session.add(
             ImportBatch(
                 id=self.id,
@@ -96,11 +88,12 @@ class BatchLog:
             )
         )
         session.flush()
+        added = set(self.added)
         rows = [(self.id, row_id, ADDED, None) for row_id in self.added]
         rows += [
             (self.id, row_id, UPDATED, json.dumps(fields, ensure_ascii=False))
             for row_id, fields in self.updated.items()
-            if row_id not in set(self.added)
+            if row_id not in added
         ]
         sqlite_connection(session).executemany(
             "INSERT OR IGNORE INTO import_batch_rows (batch_id, row_id, action, before)"
@@ -129,6 +122,16 @@ def _stored(entity: str, name: str, value: Any) -> Any:
     if isinstance(column.type, Date):
         return date.fromisoformat(value)
     return value
+
+
+def live_identifiers(session: Session, customer_id: str) -> list[tuple[str, str]]:
+    """A customer's live identifiers, (kind, value): what an import replaces and undo compares."""
+    rows = session.execute(
+        select(CustomerIdentifier.kind, CustomerIdentifier.value).where(
+            CustomerIdentifier.customer_id == customer_id, CustomerIdentifier.deleted_at.is_(None)
+        )
+    )
+    return [(kind, value) for kind, value in rows]
 
 
 def recent_imports(session: Session, limit: int = 50) -> list[ImportRecord]:
@@ -183,15 +186,7 @@ def _put_back(unit: UnitOfWork, entity: str, row_id: str, fields: dict[str, list
     wanted: dict[str, Any] = {}
     for name, (before, after) in fields.items():
         if name == "identifiers":
-            current = [
-                [kind, value]
-                for kind, value in unit.session.execute(
-                    select(CustomerIdentifier.kind, CustomerIdentifier.value).where(
-                        CustomerIdentifier.customer_id == row_id,
-                        CustomerIdentifier.deleted_at.is_(None),
-                    )
-                )
-            ]
+            current = [list(pair) for pair in live_identifiers(unit.session, row_id)]
             if sorted(current) == sorted(after or []):
                 wanted[name] = [tuple(pair) for pair in before or []]
             continue

@@ -403,10 +403,9 @@ class RecordActions(QObject):
     def _merged(self, changes: ChangeSet) -> None:
         self._offer_undo(changes.undo, QCoreApplication.translate("MainWindow", "Undo merge"))
         if isinstance(changes.undo, MergeUndo):
-            for page_id in (changes.undo.merged_id,):
-                page = self.pages.get(page_id)
-                if page is not None:
-                    page.close()
+            page = self.pages.get(changes.undo.merged_id)
+            if page is not None:
+                page.close()  # the merged-away customer's page shows a deleted record
         self.message.emit(QCoreApplication.translate("MainWindow", "The two were merged."), 15000)
 
     def _restored(self, _changes: ChangeSet) -> None:

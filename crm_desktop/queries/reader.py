@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from crm_desktop.queries import calendar, money, records, tables, work_logs
+from crm_desktop.queries import calendar, figures, money, records, tables, work_logs
 from crm_desktop.queries import today as today_list
 from crm_desktop.queries.tables import ListQuery, TableSpec
 from crm_desktop.storage.store import Store, cancel_when
@@ -127,3 +127,22 @@ class Reader:
     def quote_lines(self, opportunity_id: str) -> list[money.QuoteLine]:
         with self.store.read() as session:
             return money.quote_lines(session, opportunity_id)
+
+    def dashboard(
+        self,
+        filters: figures.Filters,
+        period: figures.Period,
+        people: Sequence[tuple[str, str]],
+        now: datetime,
+    ) -> figures.Dashboard:
+        with self.store.read() as session:
+            return figures.dashboard(session, filters, period, people, now)
+
+    def industries(self) -> list[str]:
+        with self.store.read() as session:
+            return figures.industries(session)
+
+    def read(self, query: Callable[..., Any], *args: Any) -> Any:
+        """Any query function of the queries package, `query(session, *args)`."""
+        with self.store.read() as session:
+            return query(session, *args)

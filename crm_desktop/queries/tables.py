@@ -106,6 +106,36 @@ class AtMost:
 
 
 @dataclass(frozen=True)
+class Between:
+    """A filter's value: from `low` up to, not including, `high` (a month's days, say)."""
+
+    low: Any
+    high: Any
+
+
+@dataclass(frozen=True)
+class CustomersWhere:
+    """A filter's value on a customer reference: its customer has this grade (NO_GRADE: none)
+    and industry (None: any). What a dashboard's grade and industry choice carry to a list."""
+
+    grade: str | None = None
+    industry: str | None = None
+
+    def condition(self) -> ColumnElement[bool]:
+        wanted = [Customer.deleted_at.is_(None)]
+        if self.grade is not None:
+            wanted.append(
+                Customer.grade.is_(None) if self.grade == NO_GRADE else Customer.grade == self.grade
+            )
+        if self.industry is not None:
+            wanted.append(Customer.industry == self.industry)
+        return and_(*wanted)
+
+
+NO_GRADE = "none"  # a grade filter's value for customers without a grade
+
+
+@dataclass(frozen=True)
 class ListQuery:
     search: str = ""
     sort: str | None = None
@@ -119,6 +149,12 @@ class ListQuery:
 # worked out by SQLite at read time against its own clock (UTC, as times are stored).
 OVERDUE = "overdue"
 NOW = func.datetime("now")
+
+
+# When a customer was last looked after: its last follow-up, else since its owner took it
+# over, else since it was entered. The dashboard counts customers left quiet by it.
+QUIET = "quiet_since"
+QUIET_SINCE = func.coalesce(Customer.last_followup_at, Customer.owned_since, Customer.created_at)
 
 
 def overdue_column(condition: ColumnElement[bool]) -> Column:
@@ -185,6 +221,7 @@ CUSTOMERS = TableSpec(
             visible=False,
             sort=Maker.name_sort,
         ),
+        Column(QUIET, T("Columns", "Quiet since"), QUIET_SINCE, Kind.DATETIME, visible=False),
         # The next step is past and no follow-up since took it (as Today says).
         overdue_column(
             and_(
@@ -498,6 +535,10 @@ def _matching(expr: Any, value: Any) -> ColumnElement[bool]:
     if isinstance(value, AtMost):
         # fetch_column hands values to the driver as they are: a time goes as stored text.
         return expr <= to_sqlite(value.value)
+    if isinstance(value, Between):
+        return and_(expr >= to_sqlite(value.low), expr < to_sqlite(value.high))
+    if isinstance(value, CustomersWhere):
+        return expr.in_(select(Customer.id).where(value.condition()))
     return expr == value
 
 

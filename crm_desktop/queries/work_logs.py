@@ -136,6 +136,34 @@ class ActivityRow:
     last_sync: datetime | None = None  # by the server's clock, as of this device's last sync
 
 
+@dataclass(frozen=True)
+class ActivityMeasure:
+    """One kind of work counted per person: whose it is (`who`) and when it was done."""
+
+    model: Any
+    who: Any
+    when: Any
+    where: tuple[Any, ...] = ()
+
+    def conditions(self, start: datetime, end: datetime) -> tuple[Any, ...]:
+        """The live rows of this kind done in [start, end)."""
+        return (self.model.deleted_at.is_(None), self.when >= start, self.when < end, *self.where)
+
+
+# What counts as a person's work (see the module's docstring), for the team's activity and the
+# dashboard's activity per week alike. On ix_followups_live_time and ix_customers_live_created
+# (the range, everyone's rows), ix_tasks_live_assignee (each person's tasks, done_at read from
+# the rows); no index serves the opportunities: a scan of the live ones.
+ACTIVITY_MEASURES: dict[str, ActivityMeasure] = {
+    "followups": ActivityMeasure(FollowUp, FollowUp.created_by, FollowUp.happened_at),
+    "customers_added": ActivityMeasure(Customer, Customer.created_by, Customer.created_at),
+    "tasks_done": ActivityMeasure(Task, Task.assignee_id, Task.done_at, (Task.done.is_(True),)),
+    "opportunities_changed": ActivityMeasure(
+        Opportunity, Opportunity.updated_by, Opportunity.updated_at
+    ),
+}
+
+
 def _cut(text: str | None) -> str:
     flat = " ".join((text or "").split())
     return flat if len(flat) <= TEXT_CUT else flat[: TEXT_CUT - 1] + "…"
@@ -324,31 +352,17 @@ def team_activity(
     if not people or start >= end:
         return []
     counts: dict[str, dict[str, Any]] = {p: {} for p in people}
-
-    def gather(key: str, who: Any, when: Any, *where: Any, model: Any) -> None:
+    for key, measure in ACTIVITY_MEASURES.items():
         statement = (
-            select(who, func.count(), func.max(when))
-            .where(model.deleted_at.is_(None), when >= start, when < end, who.in_(people), *where)
-            .group_by(who)
+            select(measure.who, func.count(), func.max(measure.when))
+            .where(*measure.conditions(start, end), measure.who.in_(people))
+            .group_by(measure.who)
         )
         for person, count, latest in session.execute(statement):
             counts[person][key] = count
             if latest is not None:
                 seen = counts[person].get("latest")
                 counts[person]["latest"] = latest if seen is None else max(seen, latest)
-
-    # On ix_followups_live_time and ix_customers_live_created (the range, everyone's rows).
-    gather("followups", FollowUp.created_by, FollowUp.happened_at, model=FollowUp)
-    gather("customers_added", Customer.created_by, Customer.created_at, model=Customer)
-    # On ix_tasks_live_assignee (each person's tasks, done_at read from the rows).
-    gather("tasks_done", Task.assignee_id, Task.done_at, Task.done.is_(True), model=Task)
-    # No index serves this: a scan of the live opportunities.
-    gather(
-        "opportunities_changed",
-        Opportunity.updated_by,
-        Opportunity.updated_at,
-        model=Opportunity,
-    )
     synced = dict(
         session.execute(
             select(UserSync.user_id, UserSync.synced_at).where(UserSync.user_id.in_(people))

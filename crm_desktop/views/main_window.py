@@ -39,6 +39,7 @@ from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
 from crm_desktop.views.calendar_view import CalendarView
 from crm_desktop.views.customer_page import CustomerPage
+from crm_desktop.views.dashboard_view import DashboardView
 from crm_desktop.views.duplicates_view import DuplicatesView
 from crm_desktop.views.import_wizard import ImportWizard
 from crm_desktop.views.language_menu import LanguageMenu
@@ -47,7 +48,7 @@ from crm_desktop.views.navigation import Navigation
 from crm_desktop.views.receivables_view import ReceivablesView
 from crm_desktop.views.record_actions import RecordActions
 from crm_desktop.views.record_form import RecordForm
-from crm_desktop.views.record_tabs import TABS, RecordTabs, tab_title
+from crm_desktop.views.record_tabs import TABS, DrillBanner, RecordTabs, tab_title
 from crm_desktop.views.reminders import ReminderBanner, Reminders
 from crm_desktop.views.renewals_view import RenewalsView
 from crm_desktop.views.runner import Runner
@@ -63,7 +64,8 @@ from crm_desktop.views.work_log_view import WorkLogView
 # The sidebar's keys for the pages that are not record lists (those go by their entity).
 TODAY, CALENDAR, WORK_LOG, ACTIVITY = "today", "calendar", "work_log", "activity"
 RENEWALS, RECEIVABLES, DUPLICATES = "renewals", "receivables", "duplicates"
-PAGES = (TODAY, CALENDAR, WORK_LOG, ACTIVITY, RENEWALS, RECEIVABLES, DUPLICATES)
+DASHBOARD = "dashboard"
+PAGES = (TODAY, CALENDAR, WORK_LOG, ACTIVITY, RENEWALS, RECEIVABLES, DUPLICATES, DASHBOARD)
 CUSTOMER = "customer:"  # an open customer's page: the prefix of its key
 
 
@@ -168,6 +170,7 @@ class MainWindow(QMainWindow):
         self.navigation.add(CALENDAR, self.tr("Calendar"), icons.SP_FileDialogListView)
         self.navigation.add(WORK_LOG, self.tr("Work log"), icons.SP_FileDialogDetailedView)
         self.navigation.add(ACTIVITY, self.tr("Team activity"), icons.SP_ComputerIcon)
+        self.navigation.add(DASHBOARD, self.tr("Dashboard"), icons.SP_FileDialogContentsView)
         # Made when first shown: each reads the store as it starts.
         self.calendar: CalendarView | None = None
         self.work_log: WorkLogView | None = None
@@ -175,6 +178,7 @@ class MainWindow(QMainWindow):
         self.renewals: RenewalsView | None = None
         self.receivables: ReceivablesView | None = None
         self.duplicates: DuplicatesView | None = None
+        self.dashboard: DashboardView | None = None
         self.navigation.chosen.connect(self.go)
         self.records.customer_page_made.connect(self._customer_page_made)
         self.records.customer_page_shown.connect(lambda page: self.go(CUSTOMER + page.customer_id))
@@ -190,7 +194,11 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
+        self.drill_banner = DrillBanner()
+        self.drill_banner.show_all.connect(self.tabs.clear_drill)
+        self.tabs.drill_changed.connect(self._drill_changed)
         column.addWidget(self.reminder_banner)
+        column.addWidget(self.drill_banner)
         column.addWidget(self.pages, 1)
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -235,10 +243,26 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self._receivables())
         elif key == DUPLICATES:
             self.pages.setCurrentWidget(self._duplicates())
+        elif key == DASHBOARD:
+            self.pages.setCurrentWidget(self._dashboard())
         else:
             self.pages.setCurrentWidget(self.tabs)
             self.tabs.setCurrentIndex([entity for entity, _ in TABS].index(key))
         self.navigation.go(key)
+        self._drill_changed()
+
+    def open_drill(self, entity: str, filters: Any, caption: str) -> None:
+        """The list of the records behind a chart's bar."""
+        self.go(entity)
+        self.tabs.show_drill(entity, filters, caption)
+
+    def _drill_changed(self, caption: str | None = None) -> None:
+        """The banner over a list opened from a chart: there while that list shows."""
+        if caption:
+            self.drill_banner.tell(caption)
+        drilled = self.tabs.drilled()
+        showing = self.pages.currentWidget() is self.tabs
+        self.drill_banner.setVisible(bool(drilled) and showing)
 
     def back(self) -> None:
         if self._at > 0:
@@ -314,6 +338,13 @@ class MainWindow(QMainWindow):
             self.duplicates.mergeRequested.connect(self.records.merge)
             self.pages.addWidget(self.duplicates)
         return self.duplicates
+
+    def _dashboard(self) -> DashboardView:
+        if self.dashboard is None:
+            self.dashboard = DashboardView(self.profile, self.runner, self.reader, self.writer)
+            self.dashboard.open_list.connect(self.open_drill)
+            self.pages.addWidget(self.dashboard)
+        return self.dashboard
 
     def _tab_shown(self, _index: int) -> None:
         # A list chosen by other means (a test, a link) shows itself and its sidebar entry.

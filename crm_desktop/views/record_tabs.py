@@ -16,18 +16,21 @@ from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QSettings, Qt,
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
+    QPushButton,
     QTableView,
     QTabWidget,
     QWidget,
 )
 
+from crm_desktop.models.entities import ENTITIES
 from crm_desktop.queries.reader import Reader
 from crm_desktop.queries.tables import TABLES
 from crm_desktop.views.runner import Runner
-from crm_desktop.views.table_model import RecordTableModel
+from crm_desktop.views.table_model import ANY, RecordTableModel
 
 # Tab order and object names (tests and accessibility tools find the tables by these).
 TABS = (
@@ -59,6 +62,7 @@ class RecordTabs(QTabWidget):
 
     activated = Signal(str, str)  # entity, id: a row was double-clicked
     layout_changed = Signal()  # a column was sorted, shown, hidden, moved or resized
+    drill_changed = Signal(str)  # what a list opened from a chart shows; "" when none is
 
     def __init__(
         self, runner: Runner, reader: Reader, region: str, parent: QWidget | None = None
@@ -70,6 +74,7 @@ class RecordTabs(QTabWidget):
         self._search = ""
         self._scope: tuple[str, str, tuple[str, ...]] | None = None
         self._filters: dict[str, Any] = {}
+        self._drill: tuple[str, tuple[str, ...]] | None = None  # entity, the keys it filters
         # Building and restoring the headers emits the same signals a user's drag does; saving
         # then would overwrite the stored layout before it is read.
         self._restored = False
@@ -153,12 +158,51 @@ class RecordTabs(QTabWidget):
         self.current_model().set_filter(key, value)
 
     def _tab_changed(self, _index: int) -> None:
+        if self._drill is not None and self._drill[0] != self.current_entity():
+            self.clear_drill()
         model = self.current_model()
+        self._apply_common(model)
+        model.set_search(self._search)
+
+    def _apply_common(self, model: RecordTableModel) -> None:
+        """The scope and filters every table shares (the toolbar's)."""
         if self._scope is not None:
             model.set_scope(*self._scope)
         for key, value in self._filters.items():
             model.set_filter(key, value)
-        model.set_search(self._search)
+
+    # -- a list opened from a chart ----------------------------------------------------------
+
+    def show_drill(self, entity: str, filters: Sequence[tuple[str, Any]], caption: str) -> None:
+        """Show the table of `entity` with exactly these filters (the records behind a
+        dashboard's bar) until the user asks for all or goes to another list. The toolbar's
+        scope and filters step aside meanwhile: the chart already applied its own."""
+        self.clear_drill()
+        self.setCurrentIndex([e for e, _ in TABS].index(entity))
+        model = self.models[entity]
+        owner = ENTITIES[entity].OWNER
+        for key in {*self._filters, *([owner] if owner else [])}:
+            model.set_filter(key, ANY)
+        for key, value in filters:
+            model.set_filter(key, value)
+        self._drill = (entity, tuple(key for key, _ in filters))
+        self.drill_changed.emit(caption)
+
+    def clear_drill(self) -> None:
+        """Back to the table as the toolbar says."""
+        if self._drill is None:
+            return
+        entity, keys = self._drill
+        self._drill = None
+        model = self.models[entity]
+        for key in keys:
+            model.set_filter(key, ANY)
+        self._apply_common(model)
+        self.drill_changed.emit("")
+
+    def drilled(self) -> str | None:
+        """The entity whose table shows a chart's records, if one does."""
+        return self._drill[0] if self._drill else None
 
     def selected_ids(self, entity: str | None = None) -> list[str]:
         entity = entity or self.current_entity()
@@ -262,4 +306,32 @@ class EmptyNote(QLabel):
         return QCoreApplication.translate(
             "MainWindow",
             "Nothing here yet. Open a customer to add its contacts, opportunities and tasks.",
+        )
+
+
+class DrillBanner(QWidget):
+    """ "Showing: <what a chart's bar counted>. Show all" above a list opened from a chart."""
+
+    show_all = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("drillBanner")
+        self.setStyleSheet("#drillBanner { background: #e8f1fb; }")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.text = QLabel()
+        self.text.setObjectName("drillText")
+        self.text.setWordWrap(True)
+        self.all_button = QPushButton(QCoreApplication.translate("MainWindow", "Show all"))
+        self.all_button.setObjectName("drillShowAll")
+        self.all_button.clicked.connect(self.show_all)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.all_button)
+        self.hide()
+
+    def tell(self, caption: str) -> None:
+        self.text.setText(
+            QCoreApplication.translate("MainWindow", "Showing: {what}").format(what=caption)
         )

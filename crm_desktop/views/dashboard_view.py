@@ -1,0 +1,584 @@
+"""The dashboard: the business in pictures for the user's own scope, a period, a grade and an
+industry (what each figure means: queries/figures.py).
+
+A rep sees his own records; a manager his team's, or one rep's; an administrator everyone's,
+or one person's. All figures are read in one job on the storage thread and drawn when they
+arrive, again after each write or sync that touches them. A click on a bar or slice asks the
+window to open the list of the records behind it (`open_list`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crm_desktop.models.base import utcnow
+from crm_desktop.models.choices import Grade, Role
+from crm_desktop.profile import Profile
+from crm_desktop.queries import figures
+from crm_desktop.queries.figures import Dashboard, Filters, OwnerCount, Period
+from crm_desktop.queries.reader import Reader
+from crm_desktop.queries.tables import NO_GRADE
+from crm_desktop.queries.work_logs import Team
+from crm_desktop.services.changes import ChangeSet
+from crm_desktop.services.writer import Writer
+from crm_desktop.views.charts import HORIZONTAL, HORIZONTAL_STACKED, STACKED, ChartCard
+from crm_desktop.views.display import choice_label, format_money
+from crm_desktop.views.page import Page
+from crm_desktop.views.runner import Runner
+
+MONTH, QUARTER, YEAR, RANGE = "month", "quarter", "year", "range"
+EVERYONE = ""  # the person chooser's value for the whole scope
+MOST_OWNERS = 12  # owners drawn by name in a chart of owners; the rest add up to "Others"
+OTHERS = "\x00others"  # the owner key of that last bar (it opens nothing)
+SHOWN_FROM = frozenset(
+    {
+        "customers",
+        "opportunities",
+        "followups",
+        "tasks",
+        "contracts",
+        "contract_instalments",
+        "payments",
+        "users",
+    }
+)
+
+
+def _month_label(month: date) -> str:
+    return month.strftime("%Y-%m")
+
+
+def _week_label(monday: date) -> str:
+    return f"{monday.month}/{monday.day}"
+
+
+class DashboardView(Page):
+    shown = Signal()  # each time the figures have been read and drawn
+    # A list to open: entity, its filters (queries.tables.ListQuery's), what it shows.
+    open_list = Signal(str, object, str)
+
+    def __init__(
+        self,
+        profile: Profile,
+        runner: Runner,
+        reader: Reader,
+        writer: Writer,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("dashboardView", profile, runner, reader, writer, parent)
+        self.team: Team | None = None
+        self.board: Dashboard | None = None
+        self._generation = 0
+
+        self.period_choice = QComboBox()
+        self.period_choice.setObjectName("dashboardPeriod")
+        self.period_choice.setAccessibleName(self.tr("Period"))
+        for key, text in (
+            (MONTH, self.tr("This month")),
+            (QUARTER, self.tr("This quarter")),
+            (YEAR, self.tr("This year")),
+            (RANGE, self.tr("From … to …")),
+        ):
+            self.period_choice.addItem(text, key)
+        self.period_choice.setCurrentIndex(1)
+        today = QDate.currentDate()
+        self.start_edit = QDateEdit(today.addMonths(-2))
+        self.end_edit = QDateEdit(today)
+        for edit, name in ((self.start_edit, "dashboardFrom"), (self.end_edit, "dashboardTo")):
+            edit.setObjectName(name)
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.dateChanged.connect(self._range_changed)
+        self.person_choice = QComboBox()
+        self.person_choice.setObjectName("dashboardPerson")
+        self.person_choice.setAccessibleName(self.tr("Whose records"))
+        self.grade_choice = QComboBox()
+        self.grade_choice.setObjectName("dashboardGrade")
+        self.grade_choice.setAccessibleName(self.tr("Grade"))
+        self.grade_choice.addItem(self.tr("Any grade"), "")
+        for grade in Grade:
+            self.grade_choice.addItem(choice_label(grade.value), grade.value)
+        self.grade_choice.addItem(self.tr("No grade"), NO_GRADE)
+        self.industry_choice = QComboBox()
+        self.industry_choice.setObjectName("dashboardIndustry")
+        self.industry_choice.setAccessibleName(self.tr("Industry"))
+        self.industry_choice.addItem(self.tr("Any industry"), "")
+        self.refresh_button = QPushButton(self.tr("Refresh"))
+        self.refresh_button.setObjectName("dashboardRefresh")
+        self.refresh_button.clicked.connect(self.reload)
+        self.status = QLabel()
+        self.status.setObjectName("dashboardStatus")
+        self.status.setStyleSheet("color: palette(mid);")
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(self.tr("Period:")))
+        bar.addWidget(self.period_choice)
+        bar.addWidget(self.start_edit)
+        bar.addWidget(self.end_edit)
+        bar.addSpacing(12)
+        bar.addWidget(self.person_choice)
+        bar.addWidget(self.grade_choice)
+        bar.addWidget(self.industry_choice)
+        bar.addStretch(1)
+        bar.addWidget(self.status)
+        bar.addWidget(self.refresh_button)
+        self.extra_bar = bar  # the window adds its Export PDF button here
+
+        self.cards: dict[str, ChartCard] = {}
+        grid = QGridLayout()
+        # Each chart: its key, its title, and what the list its bars open is called.
+        charts_made = (
+            ("pipeline", self.tr("Pipeline by stage (open opportunities)"), self.tr("Pipeline")),
+            ("forecast", self.tr("Forecast by month of expected close"), self.tr("Forecast")),
+            ("wonLost", self.tr("Won and lost per month"), self.tr("Won and lost")),
+            (
+                "grades",
+                self.tr("Grade mix (customers; share of a year's payments)"),
+                self.tr("Grade"),
+            ),
+            ("activity", self.tr("Activity per week"), self.tr("Activity")),
+            ("people", self.tr("Activity per person in the period"), self.tr("Activity")),
+            (
+                "quiet",
+                self.tr("Customers without a follow-up, by owner"),
+                self.tr("Without a follow-up"),
+            ),
+            (
+                "pool",
+                self.tr("Returning to the public pool soon, by owner"),
+                self.tr("Returning to the pool"),
+            ),
+            (
+                "renewals",
+                self.tr("Contracts ending per month (renewals due)"),
+                self.tr("Contracts ending"),
+            ),
+            ("receivables", self.tr("Money overdue by owner"), self.tr("Money overdue")),
+        )
+        self.captions: dict[str, str] = {}
+        for number, (key, title, caption) in enumerate(charts_made):
+            card = ChartCard(f"{key}Chart", title)
+            card.clicked.connect(partial(self._clicked, key))
+            self.cards[key] = card
+            self.captions[key] = caption
+            grid.addWidget(card, number // 2, number % 2)
+        charts = QWidget()
+        charts.setLayout(grid)
+        scroll = QScrollArea()
+        scroll.setObjectName("dashboardScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(charts)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(scroll, 1)
+
+        for chooser in (self.person_choice, self.grade_choice, self.industry_choice):
+            chooser.currentIndexChanged.connect(lambda _index: self.reload())
+        self.period_choice.currentIndexChanged.connect(self._period_chosen)
+        self._period_chosen()
+        runner.changed.connect(self._changed)
+        self._read_team()
+
+    # -- what is counted ---------------------------------------------------------------------
+
+    def period(self) -> Period:
+        today = date.today()
+        chosen = self.period_choice.currentData()
+        if chosen == MONTH:
+            return Period.month_of(today)
+        if chosen == YEAR:
+            return Period.year_of(today)
+        if chosen == RANGE:
+            start, end = self.start_edit.date().toPython(), self.end_edit.date().toPython()
+            return Period(min(start, end), max(start, end))
+        return Period.quarter_of(today)
+
+    def _role(self) -> str:
+        return self.team.role if self.team and self.team.role else Role.REP.value
+
+    def _scope_owners(self) -> tuple[str, ...] | None:
+        """Everyone the user may look at: None for an administrator (all this device holds)."""
+        role = self._role()
+        if role == Role.ADMIN.value:
+            return None
+        if role == Role.MANAGER.value and self.team is not None:
+            return tuple(user_id for user_id, _ in self.team.members)
+        if role == Role.CLERK.value:
+            return tuple(self._profile.scope().enters_for) or (self._profile.user_id,)
+        return (self._profile.user_id,)
+
+    def filters(self) -> Filters:
+        person = self.person_choice.currentData()
+        owners = (person,) if person else self._scope_owners()
+        return Filters(
+            owners=owners,
+            grade=self.grade_choice.currentData() or None,
+            industry=self.industry_choice.currentData() or None,
+        )
+
+    def people(self) -> list[tuple[str, str]]:
+        """Whose activity is counted, in the chooser's order."""
+        person = self.person_choice.currentData()
+        members = list(self.team.members) if self.team else [(self._profile.user_id, "")]
+        if person:
+            return [m for m in members if m[0] == person] or [(person, "")]
+        owners = self._scope_owners()
+        return members if owners is None else [m for m in members if m[0] in owners]
+
+    def _period_chosen(self) -> None:
+        ranged = self.period_choice.currentData() == RANGE
+        self.start_edit.setVisible(ranged)
+        self.end_edit.setVisible(ranged)
+        self.reload()
+
+    def _range_changed(self) -> None:
+        if self.period_choice.currentData() == RANGE:
+            self.reload()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _read_team(self) -> None:
+        self._runner.submit(partial(self._reader.team_of, self._profile.user_id), self._team)
+        self._runner.submit(self._reader.industries, self._industries)
+
+    def _team(self, team: Team) -> None:
+        self.team = team
+        chosen = self.person_choice.currentData()
+        self.person_choice.blockSignals(True)
+        self.person_choice.clear()
+        leads = team.role in (Role.ADMIN.value, Role.MANAGER.value, Role.CLERK.value)
+        everyone = self.tr("Everyone") if team.role == Role.ADMIN.value else self.tr("My team")
+        self.person_choice.addItem(everyone if leads else self.tr("Mine"), EVERYONE)
+        if leads:
+            for user_id, name in team.members:
+                self.person_choice.addItem(name or user_id, user_id)
+        self.person_choice.setCurrentIndex(max(0, self.person_choice.findData(chosen)))
+        self.person_choice.setVisible(self.person_choice.count() > 1)
+        self.person_choice.blockSignals(False)
+        self.reload()
+
+    def _industries(self, names: Sequence[str]) -> None:
+        chosen = self.industry_choice.currentData()
+        self.industry_choice.blockSignals(True)
+        self.industry_choice.clear()
+        self.industry_choice.addItem(self.tr("Any industry"), "")
+        for name in names:
+            self.industry_choice.addItem(name, name)
+        self.industry_choice.setCurrentIndex(max(0, self.industry_choice.findData(chosen)))
+        self.industry_choice.blockSignals(False)
+
+    def reload(self) -> None:
+        if self.team is None:  # the team comes first: it says whose records count
+            return
+        self._generation += 1
+        self.status.setText(self.tr("Reading…"))
+        work = partial(
+            self._reader.dashboard, self.filters(), self.period(), self.people(), utcnow()
+        )
+        self._runner.submit(work, partial(self._arrived, self._generation))
+
+    def _changed(self, changes: ChangeSet) -> None:
+        touched = changes.entities()
+        if "users" in touched or changes.reload:
+            self._read_team()
+        elif touched & SHOWN_FROM and self.isVisible():
+            self.reload()
+
+    def showEvent(self, event: Any) -> None:  # Qt override
+        super().showEvent(event)
+        if self.board is not None:
+            self.reload()  # changes made while away
+
+    def _arrived(self, generation: int, board: Dashboard) -> None:
+        if generation != self._generation:
+            return
+        self.board = board
+        self.status.setText(
+            self.tr("{start} to {end}").format(
+                start=board.period.start.isoformat(), end=board.period.end.isoformat()
+            )
+        )
+        self._draw_pipeline(board)
+        self._draw_forecast(board)
+        self._draw_won_lost(board)
+        self._draw_grades(board)
+        self._draw_activity(board)
+        self._draw_quiet(board)
+        self._draw_pool(board)
+        self._draw_renewals(board)
+        self._draw_receivables(board)
+        self.shown.emit()
+
+    # -- drawing -----------------------------------------------------------------------------
+
+    def _draw_pipeline(self, board: Dashboard) -> None:
+        # Lead at the top, as a funnel reads: a horizontal bar chart lists bottom up.
+        stages = list(reversed(board.pipeline))
+        self.cards["pipeline"].show_bars(
+            [f"{choice_label(s.stage)} ({s.count})" for s in stages],
+            [
+                ("amount", self.tr("Amount"), [s.amount for s in stages]),
+                (
+                    "weighted",
+                    self.tr("Weighted by probability"),
+                    [s.weighted for s in stages],
+                ),
+            ],
+            HORIZONTAL,
+            money=True,
+        )
+        total = sum(s.amount for s in board.pipeline)
+        weighted = sum(s.weighted for s in board.pipeline)
+        count = sum(s.count for s in board.pipeline)
+        self.cards["pipeline"].set_note(
+            self.tr("%n open opportunities: {amount}, weighted {weighted}.", "", count).format(
+                amount=format_money(total), weighted=format_money(weighted)
+            )
+        )
+
+    def _draw_forecast(self, board: Dashboard) -> None:
+        months = board.forecast
+        self.cards["forecast"].show_bars(
+            [_month_label(m.month) for m in months],
+            [
+                ("amount", self.tr("Amount"), [m.amount for m in months]),
+                (
+                    "weighted",
+                    self.tr("Weighted by probability"),
+                    [m.weighted for m in months],
+                ),
+            ],
+            money=True,
+        )
+        self.cards["forecast"].set_note(
+            self.tr("Weighted forecast for the period: {weighted}.").format(
+                weighted=format_money(sum(m.weighted for m in months))
+            )
+        )
+
+    def _draw_won_lost(self, board: Dashboard) -> None:
+        months = board.won_lost
+        self.cards["wonLost"].show_bars(
+            [_month_label(m.month) for m in months],
+            [
+                ("won", self.tr("Won"), [m.won_amount for m in months]),
+                ("lost", self.tr("Lost"), [m.lost_amount for m in months]),
+            ],
+            money=True,
+        )
+        won, lost = sum(m.won for m in months), sum(m.lost for m in months)
+        reasons = ", ".join(
+            self.tr("{reason} ({count})").format(
+                reason=reason or self.tr("no reason given"), count=count
+            )
+            for reason, count in board.loss_reasons
+        )
+        note = self.tr("Won {won}, lost {lost}.").format(won=won, lost=lost)
+        if reasons:
+            note += " " + self.tr("Main loss reasons: {reasons}.").format(reasons=reasons)
+        self.cards["wonLost"].set_note(note)
+
+    def _draw_grades(self, board: Dashboard) -> None:
+        total_value = sum(g.value for g in board.grades) or 1
+        slices = []
+        for figure in board.grades:
+            name = self.tr("No grade") if figure.grade == NO_GRADE else choice_label(figure.grade)
+            share = round(100 * figure.value / total_value)
+            label = self.tr("{grade}: {count}, {share}% of value").format(
+                grade=name, count=figure.count, share=share
+            )
+            slices.append((label, figure.count))
+        self.cards["grades"].show_pie(slices)
+        self.cards["grades"].set_note(
+            self.tr("A year's payments: {value}.").format(
+                value=format_money(sum(g.value for g in board.grades))
+            )
+        )
+
+    def _draw_activity(self, board: Dashboard) -> None:
+        weeks = board.period.weeks()
+        sums = {key: [0] * len(weeks) for key in figures.WEEK_MEASURES}
+        per_person: dict[str, dict[str, int]] = {p: dict.fromkeys(sums, 0) for p, _ in board.people}
+        position = {monday: n for n, monday in enumerate(weeks)}
+        for row in board.activity:
+            for key in figures.WEEK_MEASURES:
+                count = getattr(row, key)
+                if row.week in position:
+                    sums[key][position[row.week]] += count
+                per_person.setdefault(row.user_id, dict.fromkeys(sums, 0))[key] += count
+        labels = self._measure_labels()
+        self.cards["activity"].show_bars(
+            [_week_label(w) for w in weeks],
+            [(key, labels[key], sums[key]) for key in figures.WEEK_MEASURES],
+            STACKED,
+        )
+        names = dict(board.people)
+        people = list(per_person)
+        self.cards["people"].show_bars(
+            [names.get(p) or p for p in people],
+            [
+                (key, labels[key], [per_person[p][key] for p in people])
+                for key in figures.WEEK_MEASURES
+            ],
+            HORIZONTAL_STACKED,
+        )
+        self._people_shown = people
+
+    def _measure_labels(self) -> dict[str, str]:
+        return {
+            "followups": self.tr("Follow-ups"),
+            "customers_added": self.tr("New customers"),
+            "tasks_done": self.tr("Tasks done"),
+        }
+
+    def _owner_labels(self, rows: Sequence[Any]) -> tuple[list[str], list[str]]:
+        """The first MOST_OWNERS owners by name (the pool's as such), then "Others"."""
+        keys = [row.owner_id for row in rows[:MOST_OWNERS]]
+        labels = [row.owner or self.tr("Public pool") for row in rows[:MOST_OWNERS]]
+        if len(rows) > MOST_OWNERS:
+            keys.append(OTHERS)
+            labels.append(self.tr("Others"))
+        return keys, labels
+
+    @staticmethod
+    def _with_others(rows: Sequence[Any], value: Any) -> list[float]:
+        values = [value(row) for row in rows[:MOST_OWNERS]]
+        if len(rows) > MOST_OWNERS:
+            values.append(sum(value(row) for row in rows[MOST_OWNERS:]))
+        return values
+
+    def _draw_quiet(self, board: Dashboard) -> None:
+        rows = board.quiet
+        self._quiet_owners, labels = self._owner_labels(rows)
+        self.cards["quiet"].show_bars(
+            labels,
+            [
+                ("30", self.tr("30–59 days"), self._with_others(rows, lambda r: r.days_30)),
+                ("60", self.tr("60–89 days"), self._with_others(rows, lambda r: r.days_60)),
+                ("90", self.tr("90 days or more"), self._with_others(rows, lambda r: r.days_90)),
+            ],
+            HORIZONTAL_STACKED,
+        )
+        self.cards["quiet"].set_note(
+            self.tr(
+                "%n customer(s) without a follow-up for 30 days or more.",
+                "",
+                sum(r.total for r in rows),
+            )
+        )
+
+    def _draw_pool(self, board: Dashboard) -> None:
+        rows: list[OwnerCount] = board.pool_returns
+        self._pool_owners, labels = self._owner_labels(rows)
+        self.cards["pool"].show_bars(
+            labels,
+            [("count", self.tr("Customers"), self._with_others(rows, lambda r: r.count))],
+        )
+        self.cards["pool"].set_note(
+            self.tr(
+                "%n customer(s) return to the pool within {days} days unless followed up.",
+                "",
+                sum(r.count for r in rows),
+            ).format(days=board.pool_warning_days)
+        )
+
+    def _draw_renewals(self, board: Dashboard) -> None:
+        months = board.renewals
+        self.cards["renewals"].show_bars(
+            [_month_label(m.month) for m in months],
+            [("count", self.tr("Contracts"), [m.count for m in months])],
+        )
+        self.cards["renewals"].set_note(
+            self.tr(
+                "%n contract(s) worth {amount} end in the period.", "", sum(m.count for m in months)
+            ).format(amount=format_money(sum(m.amount for m in months)))
+        )
+
+    def _draw_receivables(self, board: Dashboard) -> None:
+        rows = board.receivables
+        self._receivable_owners, labels = self._owner_labels(rows)
+        self.cards["receivables"].show_bars(
+            labels,
+            [("amount", self.tr("Overdue"), self._with_others(rows, lambda r: r.amount))],
+            money=True,
+        )
+        self.cards["receivables"].set_note(
+            self.tr("{amount} overdue from %n customer(s).", "", sum(r.count for r in rows)).format(
+                amount=format_money(sum(r.amount for r in rows))
+            )
+        )
+
+    # -- the list behind a bar ---------------------------------------------------------------
+
+    def _clicked(self, card: str, series: str, index: int) -> None:
+        board = self.board
+        if board is None:
+            return
+        filters, period = board.filters, board.period
+        title = self.captions[card]
+        category = (
+            self.cards[card].categories[index] if index < len(self.cards[card].categories) else ""
+        )
+        caption = f"{title}: {category}"
+        drill: figures.Drill | None = None
+        if card == "pipeline":
+            drill = figures.pipeline_drill(filters, list(reversed(board.pipeline))[index].stage)
+        elif card == "forecast":
+            drill = figures.forecast_drill(filters, board.forecast[index].month)
+        elif card == "wonLost":
+            drill = figures.won_lost_drill(filters, board.won_lost[index].month, series)
+        elif card == "grades":
+            drill = figures.grade_drill(filters, board.grades[index].grade)
+        elif card in ("activity", "people"):
+            if card == "activity":
+                monday = period.weeks()[index]
+                span = Period(
+                    max(monday, period.start), min(monday + timedelta(days=6), period.end)
+                )
+                people = [p for p, _ in board.people]
+            else:
+                span, people = period, [self._people_shown[index]]
+            caption = f"{title}: {category} · {self._measure_labels()[series]}"
+            self._runner.submit(
+                partial(self._reader.read, figures.activity_drill, people, series, span),
+                lambda found: self.open_list.emit(found[0], found[1], caption),
+            )
+        elif card == "quiet":
+            owner = self._quiet_owners[index]
+            if owner != OTHERS:
+                drill = figures.quiet_drill(filters, owner, int(series), utcnow())
+        elif card == "pool":
+            owner = self._pool_owners[index]
+            if owner != OTHERS:
+                within = timedelta(days=board.pool_warning_days)
+                drill = figures.pool_drill(filters, owner, utcnow(), within)
+        elif card == "renewals":
+            drill = figures.renewals_drill(filters, board.renewals[index].month)
+        elif card == "receivables":
+            owner = self._receivable_owners[index]
+            if owner != OTHERS:
+                self._runner.submit(
+                    partial(
+                        self._reader.read, figures.receivables_drill, filters, owner, date.today()
+                    ),
+                    lambda found: self.open_list.emit(found[0], found[1], caption),
+                )
+        if drill is not None:
+            self.open_list.emit(drill[0], drill[1], caption)

@@ -1,0 +1,112 @@
+"""The dashboard in the real window, offscreen: its charts draw the figures of a known store
+(tests/figures_store.py), a choice of person narrows them, a click on a bar opens the list of
+the records behind it, and a chart saves as a picture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate
+from PySide6.QtGui import QImage
+from pytestqt.qtbot import QtBot
+
+from crm_desktop.models.entities import SCOPE_KEY
+from crm_desktop.views.dashboard_view import RANGE, DashboardView
+from crm_desktop.views.main_window import MainWindow
+from tests.figures_store import BO, PERIOD, RAE, build_shop
+from tests.views.helpers import wait_idle
+
+
+def show_period(qtbot: QtBot, window: MainWindow) -> DashboardView:
+    """The dashboard over the known store's period (May to August 2031)."""
+    window.go("dashboard")
+    board = window.dashboard
+    assert board is not None
+    wait_idle(qtbot, window)
+    board.start_edit.setDate(QDate(PERIOD.start))
+    board.end_edit.setDate(QDate(PERIOD.end))
+    with qtbot.waitSignal(board.shown, timeout=10000):
+        board.period_choice.setCurrentIndex(board.period_choice.findData(RANGE))
+    wait_idle(qtbot, window)
+    return board
+
+
+@pytest.fixture
+def shop(window: MainWindow) -> dict[str, str]:
+    ids = build_shop(window.profile)
+    me = window.profile.user_id
+    window.profile.store.set_setting(SCOPE_KEY, f"admin {{{me},{RAE},{BO}}}")
+    return ids
+
+
+def test_the_charts_draw_the_stores_figures(qtbot: QtBot, window: MainWindow, shop) -> None:
+    board = show_period(qtbot, window)
+    cards = board.cards
+    # Negotiation at the bottom, lead at the top; yuan (no amount reaches ¥100,000).
+    assert cards["pipeline"].values("amount") == pytest.approx([2_000, 3_833.33, 0, 10_000])
+    assert cards["pipeline"].values("weighted") == pytest.approx([1_500, 1_350, 0, 1_000])
+    assert cards["forecast"].values("weighted") == pytest.approx([0, 2_100, 0, 250])
+    assert cards["wonLost"].values("won") == pytest.approx([7_000, 0, 0, 0])
+    assert cards["wonLost"].values("lost") == pytest.approx([500, 50, 0, 0])
+    assert "价格太高 (2)" in cards["wonLost"].note.text()
+    assert cards["grades"].slice_values() == [1, 1, 1, 1]
+    assert cards["renewals"].values("count") == [1, 0, 1, 0]
+    assert "¥1,100.00" in cards["renewals"].note.text()  # 300.00 + 800.00 ending
+    # Money is overdue as of today, and the store's contracts start in 2031: none is yet.
+    assert cards["receivables"].note.text() == "¥0.00 overdue from 0 customer(s)."
+
+
+def test_choosing_a_person_narrows_every_chart(qtbot: QtBot, window: MainWindow, shop) -> None:
+    board = show_period(qtbot, window)
+    assert board.person_choice.isVisible()
+    with qtbot.waitSignal(board.shown, timeout=10000):
+        board.person_choice.setCurrentIndex(board.person_choice.findData(RAE))
+    assert board.cards["pipeline"].values("amount") == pytest.approx([0, 500, 0, 0])
+    assert board.cards["wonLost"].values("won") == pytest.approx([7_000, 0, 0, 0])
+    assert board.cards["renewals"].values("count") == [1, 0, 0, 0]
+    assert board.cards["people"].categories == ["Rae"]
+
+
+def test_a_bar_opens_the_records_behind_it(qtbot: QtBot, window: MainWindow, shop) -> None:
+    board = show_period(qtbot, window)
+    board.cards["pipeline"].click("amount", 1)  # proposal
+    wait_idle(qtbot, window)
+    model = window.models["opportunities"]
+    qtbot.waitUntil(lambda: model.complete, timeout=10000)
+    assert window.pages.currentWidget() is window.tabs
+    assert {model.row_id(row) for row in range(model.rowCount())} == {shop["o2"], shop["o3"]}
+    assert window.drill_banner.isVisible()
+    assert "Pipeline" in window.drill_banner.text.text()
+
+    window.drill_banner.all_button.click()
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: model.complete, timeout=10000)
+    assert not window.drill_banner.isVisible()
+    assert model.rowCount() == 9  # every live opportunity (one was deleted)
+
+
+def test_a_persons_activity_opens_his_finished_tasks(
+    qtbot: QtBot, window: MainWindow, shop
+) -> None:
+    board = show_period(qtbot, window)
+    rae = board.cards["people"].categories.index("Rae")
+    board.cards["people"].click("tasks_done", rae)
+    wait_idle(qtbot, window)
+    model = window.models["tasks"]
+    qtbot.waitUntil(lambda: model.complete, timeout=10000)
+    assert window.tabs.current_entity() == "tasks"
+    assert [model.row_id(row) for row in range(model.rowCount())] == [shop["task"]]
+    # Going to another list leaves the chart's records behind.
+    window.go("customers")
+    assert window.tabs.drilled() is None
+    assert not window.drill_banner.isVisible()
+
+
+def test_a_chart_saves_as_a_picture(qtbot: QtBot, window: MainWindow, shop, tmp_path: Path) -> None:
+    board = show_period(qtbot, window)
+    path = tmp_path / "pipeline.png"
+    assert board.cards["pipeline"].save_png(path)
+    image = QImage(str(path))
+    assert not image.isNull()
+    assert image.width() >= board.cards["pipeline"].width() - 1

@@ -12,6 +12,10 @@
     crm-desktop server deactivate-user NAME --dsn DSN     (activate-user NAME undoes it)
     crm-desktop server rules [--dsn DSN]                  (the public pool's rules)
     crm-desktop server rules set KEY VALUE [--dsn DSN]
+    crm-desktop server company [--dsn DSN]                (the letterhead quotes print)
+    crm-desktop server company set [--name TEXT] [--address TEXT] [--phone TEXT] [--email TEXT]
+                               [--website TEXT] [--tax-id TEXT] [--logo FILE | --no-logo]
+                               [--dsn DSN]
     crm-desktop server apply-rules [--dry-run] [--dsn DSN]
                                    (grade customers, return due ones to the pool)
     crm-desktop server handover --from NAME --to NAME [--dry-run] [--dsn DSN]
@@ -33,9 +37,11 @@ from typing import TextIO
 from crm_desktop.commands.errors import UserError
 from crm_desktop.models.choices import Role
 from crm_desktop.sync.server.admin import (
+    LETTERHEAD_LABELS,
     RULE_HELP,
     OfficeTree,
     RulesRun,
+    ServerLetterhead,
     add_finance_user,
     add_office,
     add_user,
@@ -47,9 +53,12 @@ from crm_desktop.sync.server.admin import (
     check_role,
     handover,
     move_user,
+    read_letterhead,
+    read_logo,
     read_offices,
     read_rules,
     set_active,
+    set_letterhead,
     set_rule,
     trim_change_log,
     unassign_clerk,
@@ -192,7 +201,38 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
     change.add_argument("key", metavar="KEY", choices=list(RULE_HELP), help="the rule")
     change.add_argument("value", metavar="VALUE", help="a whole number (or 'none')")
     change.add_argument("--dsn", default="", help=DSN_HELP)
+    _add_company_parsers(actions)
     return parser
+
+
+# The letterhead's fields by their command-line options (--tax-id for tax_id).
+COMPANY_OPTIONS = {key: "--" + key.replace("_", "-") for key in LETTERHEAD_LABELS}
+
+
+def _add_company_parsers(actions: argparse._SubParsersAction) -> None:
+    company = actions.add_parser(
+        "company",
+        help="show or change the company letterhead that quotes print",
+        description="Show the company letterhead (name, address, phone, email, website, tax "
+        "number and logo) that quotes printed as PDF carry, or change it (administrators "
+        "only). Every device gets it at its next sync.",
+    )
+    company.add_argument("--dsn", default="", help=DSN_HELP)
+    company_actions = company.add_subparsers(dest="company_action", metavar="set")
+    change = company_actions.add_parser(
+        "set",
+        help="change the letterhead",
+        description="Change the fields given; the others stay as they are. An empty value "
+        'clears a field (--name "" leaves quotes without a letterhead).',
+    )
+    for key, option in COMPANY_OPTIONS.items():
+        change.add_argument(
+            option, dest=f"letterhead_{key}", metavar="TEXT", help=LETTERHEAD_LABELS[key].lower()
+        )
+    logo = change.add_mutually_exclusive_group()
+    logo.add_argument("--logo", metavar="FILE", help="a PNG or JPEG image of at most 512 KiB")
+    logo.add_argument("--no-logo", action="store_true", help="print quotes without a logo")
+    change.add_argument("--dsn", default="", help=DSN_HELP)
 
 
 OFFICE_ACTIONS = ("add-office", "office", "offices", "move-user")
@@ -295,6 +335,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.server_action == "rules":
             return run_rules(args)
+        if args.server_action == "company":
+            return run_company(args)
         if args.server_action == "assign-clerk":
             last_day = _day(args.until)
             ends = datetime.combine(last_day + timedelta(days=1), time()).astimezone()
@@ -376,6 +418,43 @@ def run_rules(args: argparse.Namespace) -> int:
         changed = f"{rule.updated_by}, {rule.updated_at:%Y-%m-%d %H:%M}"
         print(f"{rule.key:<26} {_shown(rule.value):>7}  {RULE_HELP[rule.key]} ({changed})")
     return 0
+
+
+def run_company(args: argparse.Namespace) -> int:
+    if args.company_action != "set":
+        print_letterhead(read_letterhead(args.dsn))
+        return 0
+    changes: dict[str, object] = {
+        key: getattr(args, f"letterhead_{key}")
+        for key in COMPANY_OPTIONS
+        if getattr(args, f"letterhead_{key}") is not None
+    }
+    if args.no_logo:
+        changes["logo"] = None
+    elif args.logo is not None:
+        changes["logo"] = read_logo(args.logo)
+    if not changes:
+        options = ", ".join(COMPANY_OPTIONS.values())
+        raise ServerAdminError(f"Say what to change: {options}, --logo FILE or --no-logo.")
+    print_letterhead(set_letterhead(args.dsn, changes))
+    print("Every device gets it at its next sync.")
+    return 0
+
+
+def print_letterhead(letterhead: ServerLetterhead) -> None:
+    """One line per field, the logo's type and size, and who changed it last."""
+    width = max(len(label) for label in LETTERHEAD_LABELS.values()) + 2
+    for key, label in LETTERHEAD_LABELS.items():
+        value = getattr(letterhead, key) or ""
+        if key == "name" and not value:
+            value = "(not set: quotes print without a letterhead)"
+        print(f"{label + ':':<{width}}{value}")
+    logo = "none"
+    if letterhead.logo is not None:
+        kind = "PNG" if letterhead.logo_type == "image/png" else "JPEG"
+        logo = f"{kind}, {-(-len(letterhead.logo) // 1024)} KiB"
+    print(f"{'Logo:':<{width}}{logo}")
+    print(f"Last changed by {letterhead.updated_by}, {letterhead.updated_at:%Y-%m-%d %H:%M}")
 
 
 def _shown(value: int | None) -> str:

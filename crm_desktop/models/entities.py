@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     text,
@@ -600,6 +601,25 @@ class PoolRule(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     days: Mapped[int] = mapped_column(Integer)
+
+
+class CompanyLetterhead(Base):
+    """The company letterhead an administrator set on the server (crm_company), as the last sync
+    read it: what a quote printed as PDF carries. One row (id 1) or none before the first sync
+    from a server that has it; read through queries/company.letterhead."""
+
+    __tablename__ = "company_letterhead"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(Text)
+    website: Mapped[str | None] = mapped_column(Text)
+    tax_id: Mapped[str | None] = mapped_column(Text)
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_type: Mapped[str | None] = mapped_column(String(16))  # image/png or image/jpeg
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)  # the server's clock
 
 
 class UserSync(Base):

@@ -161,6 +161,7 @@ def _read_server(
         # Before the rows: the store's triggers date each arriving customer's return by them.
         _adopt_pool_rules(store, connection)
         _adopt_last_syncs(store, connection)
+        _adopt_letterhead(store, connection)
         wanted: dict[str, set[str]] = defaultdict(set)
         if not full:
             changes = connection.execute(
@@ -234,6 +235,49 @@ def _adopt_last_syncs(store: Store, connection: psycopg.Connection) -> None:
             "INSERT INTO user_syncs (user_id, synced_at) VALUES (?, ?)",
             latest,
         )
+
+
+# The server's clock as the device keeps times: naive UTC, SQLAlchemy's SQLite text form.
+_STAMP = "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+
+
+def _adopt_letterhead(store: Store, connection: psycopg.Connection) -> None:
+    """The company letterhead quotes print (server migration 0018): one row, read at every pull
+    (it is not in the change log), its logo (up to 512 KiB) only when the row changed since
+    the device last took it. A server older than 0018 has none: the device keeps what it has."""
+    if not has_object(connection, "crm_company"):
+        return
+    with store.read() as session:
+        held = (
+            sqlite_connection(session)
+            .execute("SELECT updated_at FROM company_letterhead WHERE id = 1")
+            .fetchone()
+        )
+    stamp = held[0] if held else None
+    # One round trip: whether it changed, and its logo only if so.
+    row = connection.execute(
+        f"""
+        SELECT changed, name, address, phone, email, website, tax_id,
+               CASE WHEN changed THEN logo END, logo_type, stamp
+        FROM (SELECT *, {_STAMP} IS DISTINCT FROM %(held)s::text AS changed, {_STAMP} AS stamp
+              FROM crm_company) c
+        """,
+        {"held": stamp},
+    ).fetchone()
+    if (row is not None and not row[0]) or (row is None and held is None):
+        return  # as the device has it: no write, no lock on the store
+    with store.write() as session:
+        driver = sqlite_connection(session)
+        # No row on the server (the migration makes it; only a login switched off mid-session
+        # reads none) is no letterhead here either.
+        driver.execute("DELETE FROM company_letterhead")
+        if row is not None:
+            logo = row[7]
+            driver.execute(
+                "INSERT INTO company_letterhead (id, name, address, phone, email, website,"
+                " tax_id, logo, logo_type, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*row[1:7], bytes(logo) if logo is not None else None, *row[8:]),
+            )
 
 
 def _fetch(

@@ -1,6 +1,6 @@
 """The Server menu: connect to a server, the conflicts a sync left, and for those who lead a
-team the handover of a leaving rep's customers and (administrators) the public pool's rules,
-offered by the role the server gave at the last sync.
+team the handover of a leaving rep's customers and (administrators) the public pool's rules
+and the company letterhead, offered by the role the server gave at the last sync.
 
 Its strings keep the main window's translation context (see sync_status.py).
 """
@@ -21,6 +21,7 @@ from crm_desktop.sync.connecting import Connected
 from crm_desktop.views.conflicts_view import ConflictsView
 from crm_desktop.views.connect_dialog import ConnectDialog
 from crm_desktop.views.handover_dialog import HandoverDialog
+from crm_desktop.views.letterhead_dialog import LetterheadDialog
 from crm_desktop.views.rules_dialog import RulesDialog
 from crm_desktop.views.runner import Runner
 from crm_desktop.views.sync_controller import SyncController
@@ -59,11 +60,17 @@ class ServerMenu(QMenu):
         self.rules_action = QAction(QCoreApplication.translate("MainWindow", "Pool rules…"), self)
         self.rules_action.setObjectName("rulesAction")
         self.rules_action.triggered.connect(self.show_rules)
+        self.letterhead_action = QAction(
+            QCoreApplication.translate("MainWindow", "Company letterhead…"), self
+        )
+        self.letterhead_action.setObjectName("letterheadAction")
+        self.letterhead_action.triggered.connect(self.show_letterhead)
         self.addAction(connect_action)
         self.addAction(self.conflicts_action)
         self.lead_separator = self.addSeparator()
         self.addAction(self.handover_action)
         self.addAction(self.rules_action)
+        self.addAction(self.letterhead_action)
         self._show_role("")
         area.status_read.connect(self._status_read)
         area.connect_requested.connect(self.show_connect)
@@ -83,6 +90,7 @@ class ServerMenu(QMenu):
     def _show_role(self, role: str) -> None:
         self.handover_action.setVisible(role in ownership.LEADS)
         self.rules_action.setVisible(role == Role.ADMIN.value)
+        self.letterhead_action.setVisible(role == Role.ADMIN.value)
         self.lead_separator.setVisible(role in ownership.LEADS)
 
     def show_handover(self) -> HandoverDialog:
@@ -94,6 +102,11 @@ class ServerMenu(QMenu):
 
     def show_rules(self) -> RulesDialog:
         dialog = RulesDialog(self._profile, self._network, self._sync, self._window)
+        dialog.show()
+        return dialog
+
+    def show_letterhead(self) -> LetterheadDialog:
+        dialog = LetterheadDialog(self._profile, self._network, self._sync, self._window)
         dialog.show()
         return dialog
 

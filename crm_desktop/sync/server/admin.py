@@ -8,12 +8,14 @@ appears in clear in the server's statement log.
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import psycopg
 from psycopg import sql
@@ -690,3 +692,242 @@ def move_user(dsn: str, login: str, office: str | None) -> None:
         ).fetchone()
         if moved is None:  # the policy hid the row: not an administrator
             raise ServerAdminError(_ADMINS_ONLY)
+
+
+# -- the company letterhead (server migration 0018) --------------------------------------------
+
+# Its text fields, in the order a quote prints them, each with what the user calls it (for the
+# command line in English, and the window in the user's language: marked here, translated where
+# shown).
+LETTERHEAD_LABELS: dict[str, str] = {
+    key: str(label)  # QT_TRANSLATE_NOOP is typed to return object: it is the string it was given
+    for key, label in (
+        ("name", QT_TRANSLATE_NOOP("Letterhead", "Company name")),
+        ("address", QT_TRANSLATE_NOOP("Letterhead", "Address")),
+        ("phone", QT_TRANSLATE_NOOP("Letterhead", "Phone")),
+        ("email", QT_TRANSLATE_NOOP("Letterhead", "Email")),
+        ("website", QT_TRANSLATE_NOOP("Letterhead", "Website")),
+        ("tax_id", QT_TRANSLATE_NOOP("Letterhead", "Tax number")),
+    )
+}
+# The most characters each may hold: a copy of migration 0018's CHECKs (which, as history, keep
+# their own), so the command and the dialog refuse before the server has to.
+LETTERHEAD_LIMITS = {
+    "name": 200,
+    "address": 300,
+    "phone": 64,
+    "email": 254,
+    "website": 300,
+    "tax_id": 64,
+}
+MAX_LOGO_BYTES = 512 * 1024
+PNG, JPEG = "image/png", "image/jpeg"
+# An image's type by its first bytes, as the server's CHECK judges it: never by the file's name.
+_SIGNATURES = ((PNG, b"\x89PNG\r\n\x1a\n"), (JPEG, b"\xff\xd8\xff"))
+
+# The refusals, in the context the window's OwnershipRefused translates them in.
+LETTERHEAD_ADMINS_ONLY = QT_TRANSLATE_NOOP(
+    "Ownership", "Only an administrator may change the company letterhead."
+)
+LETTERHEAD_NOT_ON_SERVER = QT_TRANSLATE_NOOP(
+    "Ownership",
+    "The server does not keep a company letterhead yet; its schema must be upgraded first "
+    "(server init).",
+)
+LETTERHEAD_TOO_LONG = QT_TRANSLATE_NOOP(
+    "Ownership", "{field} may be at most {limit} characters long."
+)
+LETTERHEAD_NOT_ONE_LINE = QT_TRANSLATE_NOOP(
+    "Ownership", "{field} must be one line of text, without control characters."
+)
+LETTERHEAD_REFUSED = QT_TRANSLATE_NOOP(
+    "Ownership", "The server refused the company letterhead as given; nothing was changed."
+)
+LOGO_NOT_AN_IMAGE = QT_TRANSLATE_NOOP(
+    "Ownership", "The logo must be a PNG or JPEG image, and “{file}” is neither."
+)
+LOGO_TOO_LARGE = QT_TRANSLATE_NOOP(
+    "Ownership", "The logo “{file}” is {size} KiB; a logo may be at most {limit} KiB."
+)
+LOGO_UNREADABLE = QT_TRANSLATE_NOOP("Ownership", "The logo file “{file}” cannot be read.")
+LOGO_INVALID = QT_TRANSLATE_NOOP(
+    "Ownership", "The logo must be a PNG or JPEG image of at most {limit} KiB."
+)
+
+
+@dataclass(frozen=True)
+class ServerLetterhead:
+    """The company letterhead as the server holds it; `name` is empty until one is set."""
+
+    name: str
+    address: str | None
+    phone: str | None
+    email: str | None
+    website: str | None
+    tax_id: str | None
+    logo: bytes | None
+    logo_type: str | None  # PNG or JPEG, None without a logo
+    updated_at: datetime
+    updated_by: str
+
+
+class LetterheadRefused(ServerAdminError):
+    """A letterhead the server would not take, or may not be set by this user. `template` is
+    marked for translation ("Ownership") and takes `values`; `field` names the column a value
+    was refused for, so the window can say its label in the user's language."""
+
+    def __init__(self, template: object, field: str | None = None, **values: object) -> None:
+        # `object`: what QT_TRANSLATE_NOOP is typed to return; it is the string it was given.
+        self.template, self.field, self.values = str(template), field, values
+        if field is not None:
+            values = {**values, "field": LETTERHEAD_LABELS[field]}
+        super().__init__(self.template.format(**values))
+
+
+def logo_type_of(data: bytes) -> str | None:
+    """PNG or JPEG by the data's own first bytes; None for anything else."""
+    for kind, signature in _SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    return None
+
+
+def check_logo(data: bytes, file: str | None = None, size: int | None = None) -> str:
+    """The logo's type; one sentence (naming `file`, when it came from one) when it is not a
+    logo the server takes. `size`: the file's whole size when only its start was read."""
+    kind = logo_type_of(data)
+    if kind is None:
+        if file is None:
+            raise LetterheadRefused(LOGO_INVALID, limit=MAX_LOGO_BYTES // 1024)
+        raise LetterheadRefused(LOGO_NOT_AN_IMAGE, file=file)
+    if len(data) > MAX_LOGO_BYTES:
+        if file is None:
+            raise LetterheadRefused(LOGO_INVALID, limit=MAX_LOGO_BYTES // 1024)
+        kib = -(-max(len(data), size or 0) // 1024)  # rounded up: 512.1 KiB must not read 512
+        raise LetterheadRefused(LOGO_TOO_LARGE, file=file, size=kib, limit=MAX_LOGO_BYTES // 1024)
+    return kind
+
+
+def read_logo(path: str | Path) -> bytes:
+    """A logo file's bytes, checked as the server will check them. Reads at most one byte past
+    the limit: a huge file picked by mistake is refused without being read whole."""
+    name = Path(path).name
+    try:
+        with open(path, "rb") as file:
+            data = file.read(MAX_LOGO_BYTES + 1)
+            size = os.fstat(file.fileno()).st_size
+    except OSError:
+        raise LetterheadRefused(LOGO_UNREADABLE, file=name) from None
+    check_logo(data, name, size)
+    return data
+
+
+def check_letterhead(changes: Mapping[str, object]) -> dict[str, object]:
+    """The columns to write for `changes` (text fields by name, and "logo": bytes, or None to
+    remove it): text without spaces around it, an emptied optional field NULL, the logo with its
+    type. A value the server would refuse is one sentence, before anything is sent."""
+    values: dict[str, object] = {}
+    for key, value in changes.items():
+        if key == "logo":
+            if value is None:
+                values["logo"] = values["logo_type"] = None
+            elif isinstance(value, bytes | bytearray):
+                data = bytes(value)
+                values["logo"], values["logo_type"] = data, check_logo(data)
+            else:
+                raise TypeError(f"a logo is bytes, not {type(value).__name__}")
+            continue
+        if key not in LETTERHEAD_LIMITS:
+            raise ValueError(f"the letterhead has no field {key!r}")
+        text = (str(value) if value is not None else "").strip()
+        if len(text) > LETTERHEAD_LIMITS[key]:
+            raise LetterheadRefused(LETTERHEAD_TOO_LONG, key, limit=LETTERHEAD_LIMITS[key])
+        if _CONTROLS.search(text):
+            raise LetterheadRefused(LETTERHEAD_NOT_ONE_LINE, key)
+        # The name is never NULL: empty is "no letterhead set".
+        values[key] = text if text or key == "name" else None
+    return values
+
+
+_LETTERHEAD_COLUMNS = (
+    "name, address, phone, email, website, tax_id, logo, logo_type, updated_at, updated_by"
+)
+
+
+def _letterhead(row: tuple | None) -> ServerLetterhead | None:
+    if row is None:
+        return None
+    name, address, phone, email, website, tax_id, logo, logo_type, updated_at, updated_by = row
+    return ServerLetterhead(
+        name,
+        address,
+        phone,
+        email,
+        website,
+        tax_id,
+        bytes(logo) if logo is not None else None,  # psycopg may give a memoryview
+        logo_type,
+        updated_at,
+        updated_by,
+    )
+
+
+@contextmanager
+def _letterhead_errors() -> Iterator[None]:
+    """The server's refusals that any letterhead command may meet, as one sentence each."""
+    try:
+        yield
+    except psycopg.errors.InsufficientPrivilege:
+        raise LetterheadRefused(LETTERHEAD_ADMINS_ONLY) from None
+    except psycopg.errors.UndefinedTable:
+        raise LetterheadRefused(LETTERHEAD_NOT_ON_SERVER) from None
+    except psycopg.errors.CheckViolation:  # a server newer than this program, stricter
+        raise LetterheadRefused(LETTERHEAD_REFUSED) from None
+
+
+def letterhead_on(connection: psycopg.Connection) -> ServerLetterhead:
+    """The letterhead as `connection`'s user reads it (every signed-in user may)."""
+    with _letterhead_errors():
+        found = _letterhead(
+            connection.execute(f"SELECT {_LETTERHEAD_COLUMNS} FROM crm_company").fetchone()
+        )
+    if found is None:  # the row always exists: only a login that no longer works reads none
+        raise LetterheadRefused(LETTERHEAD_NOT_ON_SERVER)
+    return found
+
+
+def change_letterhead(
+    connection: psycopg.Connection, changes: Mapping[str, object]
+) -> ServerLetterhead:
+    """Set the letterhead's fields in `changes` (see check_letterhead) within the caller's
+    transaction, as the connection's user: the server lets only an administrator, and says who
+    changed it and when. Returns the letterhead as it is after."""
+    values = check_letterhead(changes)
+    if not values:
+        return letterhead_on(connection)
+    statement = sql.SQL("UPDATE crm_company SET {} WHERE id = 1 RETURNING {}").format(
+        sql.SQL(", ").join(
+            sql.SQL("{} = {}").format(sql.Identifier(column), sql.Placeholder(column))
+            for column in values
+        ),
+        sql.SQL(_LETTERHEAD_COLUMNS),
+    )
+    with _letterhead_errors():
+        changed = _letterhead(connection.execute(statement, values).fetchone())
+    if changed is None:  # the policy hid the row: not an administrator
+        raise LetterheadRefused(LETTERHEAD_ADMINS_ONLY)
+    return changed
+
+
+def read_letterhead(dsn: str) -> ServerLetterhead:
+    """The company letterhead, for `server company`."""
+    with connect(dsn) as connection:
+        return letterhead_on(connection)
+
+
+def set_letterhead(dsn: str, changes: Mapping[str, object]) -> ServerLetterhead:
+    """Change the letterhead in one transaction, for `server company set`: a value refused
+    leaves it as it was."""
+    check_letterhead(changes)  # before connecting: a value refused costs no login
+    with connect(dsn) as connection, connection.transaction():
+        return change_letterhead(connection, changes)

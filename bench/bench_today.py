@@ -12,14 +12,10 @@ is one plain `SELECT … LIMIT 100` of the due tasks with the sqlite3 module.
 
 from __future__ import annotations
 
-import argparse
 import os
-import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -29,7 +25,6 @@ from PySide6.QtWidgets import QApplication
 
 from crm_desktop.models.base import utcnow
 from crm_desktop.models.dates import end_of_local_day
-from crm_desktop.storage.store import STORE_FILE
 
 RUNS = 7
 
@@ -44,32 +39,19 @@ def median_ms(work, runs: int = RUNS) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument("--profile", type=Path)
-    args = parser.parse_args()
-    source = args.profile or Path(tempfile.gettempdir()) / f"crm-bench-{args.customers}"
-    if not (source / STORE_FILE).exists():
-        demo = [sys.executable, "-m", "crm_desktop", "--profile", str(source), "demo"]
-        subprocess.run([*demo, "--customers", str(args.customers)], check=True)
-    work = Path(tempfile.mkdtemp(prefix="crm-bench-today-"))
-    try:
-        shutil.copy(source / STORE_FILE, work / STORE_FILE)
-        return measure(work, args.customers)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    from demo_copy import measure_on_demo_copy
+
+    return measure_on_demo_copy("today", measure)
 
 
 def measure(directory: Path, customers: int) -> int:
+    from demo_copy import date_pool_returns
+
     from crm_desktop.profile import open_profile
-    from crm_desktop.storage import pool_due
     from crm_desktop.storage.store import sqlite_connection
 
     profile = open_profile(directory)
-    with profile.store.write() as session:
-        driver = sqlite_connection(session)
-        driver.execute("UPDATE customers SET owned_since = created_at, owner_id = owner_id")
-        pool_due.adopt_rules(driver, {"pool_return_days": 30, "pool_warning_days": 3})
+    date_pool_returns(profile)
     app = QApplication(sys.argv)
     print("| whose Today | things due | raw `SELECT … LIMIT 100` | query | view, asked to shown |")
     print("| --- | --- | --- | --- | --- |")

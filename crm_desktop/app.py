@@ -7,7 +7,7 @@ import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -45,7 +45,7 @@ def prepare_application(app: QApplication, store: Store) -> None:
         ensure_cjk_font(app)
 
 
-def install_translators(app: QApplication, language: str) -> list[QTranslator]:
+def install_translators(app: QCoreApplication, language: str) -> list[QTranslator]:
     """Load our .qm (English has one too, for plural forms) and Qt's own for standard buttons."""
     translators = []
     ours = QTranslator(app)

@@ -33,6 +33,7 @@ COMMANDS = {
     "conflicts": "conflicts",
     "today": "today",
     "renewals": "renewals",
+    "report": "report",
     "claim": "ownership",
     "release": "ownership",
     "assign": "ownership",

@@ -411,7 +411,13 @@ class ContractInstalment(Tracked, Base):
     note: Mapped[str | None] = mapped_column(String(300))
 
     __table_args__ = (
-        live_index("ix_contract_instalments_live_contract", "contract_id", "due_on"),
+        # Carrying the amount: what contracts owe is read from this index alone.
+        live_index(
+            "ix_contract_instalments_live_contract",
+            "contract_id",
+            "due_on",
+            carry=("amount_cents",),
+        ),
         live_index("ix_contract_instalments_live_customer", "customer_id", "due_on"),
         live_index("ix_contract_instalments_live_due", "due_on"),
     )
@@ -434,7 +440,7 @@ class Payment(Tracked, Base):
 
     __table_args__ = (
         live_index("ix_payments_live_customer", "customer_id", "paid_on"),
-        live_index("ix_payments_live_contract", "contract_id", "paid_on"),
+        live_index("ix_payments_live_contract", "contract_id", "paid_on", carry=("amount_cents",)),
         live_index("ix_payments_live_paid", "paid_on", carry=("customer_id", "amount_cents")),
     )
 

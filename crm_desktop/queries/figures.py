@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -386,26 +386,39 @@ GRADES = (*(grade.value for grade in Grade), NO_GRADE)
 def grade_mix(session: Session, filters: Filters, today: date) -> list[GradeFigure]:
     """Customers per grade (A, B, C, then those without) and what they paid in the twelve
     months to today: count and share of value."""
-    grade = func.coalesce(Customer.grade, NO_GRADE)
+    # By the grade itself (not a coalesce of it): SQLite then counts along ix_customers_live_grade.
     counts = dict(
         session.execute(
-            select(grade, func.count()).where(*filters.on_customers()).group_by(grade)
+            select(Customer.grade, func.count())
+            .where(*filters.on_customers())
+            .group_by(Customer.grade)
         ).all()
+    )
+    # Each customer's year first (on ix_payments_live_paid, which carries customer and
+    # amount), then one look-up per paying customer rather than per payment.
+    paid = (
+        select(Payment.customer_id, func.sum(Payment.amount_cents).label("value"))
+        .where(
+            Payment.deleted_at.is_(None),
+            Payment.paid_on > today - timedelta(days=VALUE_DAYS),
+            Payment.paid_on <= today,
+        )
+        .group_by(Payment.customer_id)
+        .subquery()
     )
     values = dict(
         session.execute(
-            select(grade, func.sum(Payment.amount_cents))
-            .join(Customer, Customer.id == Payment.customer_id)
-            .where(
-                Payment.deleted_at.is_(None),
-                Payment.paid_on > today - timedelta(days=VALUE_DAYS),
-                Payment.paid_on <= today,
-                *filters.on_customers(),
-            )
-            .group_by(grade)
+            select(Customer.grade, func.sum(paid.c.value))
+            .join(Customer, Customer.id == paid.c.customer_id)
+            .where(*filters.on_customers())
+            .group_by(Customer.grade)
         ).all()
     )
-    return [GradeFigure(g, counts.get(g, 0), int(values.get(g) or 0)) for g in GRADES]
+    stored = {grade: None if grade == NO_GRADE else grade for grade in GRADES}
+    return [
+        GradeFigure(grade, counts.get(stored[grade], 0), int(values.get(stored[grade]) or 0))
+        for grade in GRADES
+    ]
 
 
 def grade_drill(filters: Filters, grade: str) -> Drill:
@@ -454,9 +467,7 @@ def activity_by_week(session: Session, people: Sequence[str], period: Period) ->
     ]
 
 
-def activity_drill(
-    session: Session, people: Sequence[str], measure: str, period: Period
-) -> Drill:
+def activity_drill(session: Session, people: Sequence[str], measure: str, period: Period) -> Drill:
     """The records behind these people's count over the period: the customers they entered
     or followed up, the tasks they finished."""
     start, end = period.utc_bounds()
@@ -664,48 +675,80 @@ def industries(session: Session) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Dashboard:
-    """Every figure the dashboard draws, read in one go on the storage thread."""
+class DashboardAsk:
+    """What a dashboard shows: whose records, which period, whose activity (id, name), as of
+    when (naive UTC)."""
 
     filters: Filters
     period: Period
-    pipeline: list[StageFigure]
-    forecast: list[MonthFigure]
-    won_lost: list[WonLostMonth]
-    loss_reasons: list[tuple[str, int]]
-    grades: list[GradeFigure]
-    activity: list[ActivityWeek]
-    quiet: list[QuietFigure]
-    pool_returns: list[OwnerCount]
-    renewals: list[MonthFigure]
-    receivables: list[OwnerCount]
-    people: list[tuple[str, str]] = field(default_factory=list)  # (id, name), activity's order
-    pool_warning_days: int = DEFAULT_POOL_WARNING_DAYS
+    people: tuple[tuple[str, str], ...]
+    now: datetime
+
+    @property
+    def today(self) -> date:
+        """The user's own calendar day."""
+        return self.now.replace(tzinfo=UTC).astimezone().date()
 
 
-def dashboard(
-    session: Session,
-    filters: Filters,
-    period: Period,
-    people: Sequence[tuple[str, str]],
-    now: datetime,
-) -> Dashboard:
-    """`now` is naive UTC; the pool's warning days are the rules' (a week without rules)."""
-    today = now.replace(tzinfo=UTC).astimezone().date()
-    warning = pool_due.warning_days(sqlite_connection(session)) or DEFAULT_POOL_WARNING_DAYS
-    return Dashboard(
-        filters,
-        period,
-        pipeline=pipeline_by_stage(session, filters),
-        forecast=forecast_by_month(session, filters, period),
-        won_lost=won_lost_by_month(session, filters, period),
-        loss_reasons=loss_reasons(session, filters, period),
-        grades=grade_mix(session, filters, today),
-        activity=activity_by_week(session, [p for p, _ in people], period),
-        quiet=quiet_customers(session, filters, now),
-        pool_returns=pool_returns_due(session, filters, now, timedelta(days=warning)),
-        renewals=renewals_by_month(session, filters, period),
-        receivables=receivables_by_owner(session, filters, today),
-        people=list(people),
-        pool_warning_days=warning,
-    )
+# The dashboard's parts, each read as a job of its own so the cheap ones draw at once.
+PARTS = (
+    "pipeline",
+    "forecast",
+    "won_lost",
+    "pool_returns",
+    "renewals",
+    "activity",
+    "quiet",
+    "grades",
+    "receivables",
+)
+
+
+# What each part reads (entities, as changes name them): a change re-reads only its parts.
+# Nearly every write names its customer too (a child's write touches it), so "customers" is
+# left to the parts that count customers themselves; the others take a customer's new owner
+# at their next whole reading (the page shown again, a sync, another period or person).
+_OPPORTUNITIES = frozenset({"opportunities", "users"})
+_CUSTOMERS = frozenset({"customers", "followups", "users"})
+PART_SOURCES: dict[str, frozenset[str]] = {
+    "pipeline": _OPPORTUNITIES,
+    "forecast": _OPPORTUNITIES,
+    "won_lost": _OPPORTUNITIES,
+    "pool_returns": _CUSTOMERS,
+    "renewals": frozenset({"contracts", "users"}),
+    "activity": frozenset({"followups", "customers", "tasks", "users"}),
+    "quiet": _CUSTOMERS,
+    "grades": frozenset({"customers", "payments"}),
+    "receivables": frozenset({"contracts", "contract_instalments", "payments", "users"}),
+}
+
+
+def dashboard_part(session: Session, ask: DashboardAsk, part: str) -> Any:
+    """One part of the dashboard: the figures its chart draws."""
+    filters, period = ask.filters, ask.period
+    if part == "pipeline":
+        return pipeline_by_stage(session, filters)
+    if part == "forecast":
+        return forecast_by_month(session, filters, period)
+    if part == "won_lost":
+        return won_lost_by_month(session, filters, period), loss_reasons(session, filters, period)
+    if part == "grades":
+        return grade_mix(session, filters, ask.today)
+    if part == "activity":
+        return activity_by_week(session, [person for person, _ in ask.people], period)
+    if part == "quiet":
+        return quiet_customers(session, filters, ask.now)
+    if part == "pool_returns":
+        # The rules' warning days (a week on a device that never read them).
+        days = pool_due.warning_days(sqlite_connection(session)) or DEFAULT_POOL_WARNING_DAYS
+        return days, pool_returns_due(session, filters, ask.now, timedelta(days=days))
+    if part == "renewals":
+        return renewals_by_month(session, filters, period)
+    if part == "receivables":
+        return receivables_by_owner(session, filters, ask.today)
+    raise KeyError(part)
+
+
+def dashboard(session: Session, ask: DashboardAsk) -> dict[str, Any]:
+    """Every part at once (the reports and the tests; the window reads them one by one)."""
+    return {part: dashboard_part(session, ask, part) for part in PARTS}

@@ -128,15 +128,9 @@ class Reader:
         with self.store.read() as session:
             return money.quote_lines(session, opportunity_id)
 
-    def dashboard(
-        self,
-        filters: figures.Filters,
-        period: figures.Period,
-        people: Sequence[tuple[str, str]],
-        now: datetime,
-    ) -> figures.Dashboard:
+    def dashboard_part(self, ask: figures.DashboardAsk, part: str) -> Any:
         with self.store.read() as session:
-            return figures.dashboard(session, filters, period, people, now)
+            return figures.dashboard_part(session, ask, part)
 
     def industries(self) -> list[str]:
         with self.store.read() as session:

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#999999")
 CHART_HEIGHT = 260
 LARGE = 10_000_000  # fen: from ¥100,000 on, money axes count in thousands
+FEN_PER_YUAN, FEN_PER_THOUSAND_YUAN = 100.0, 100_000.0
 CROWDED = 6  # categories beyond which their labels slant to fit
 
 BAR, HORIZONTAL = "bar", "horizontal"
@@ -121,8 +122,11 @@ class ChartCard(QFrame):
         self.categories = list(categories)
         top = max((self._stack_top(sets, kind, i) for i in range(len(self.categories))), default=0)
         scale, unit = 1.0, ""
-        if money:
-            scale, unit = (100_000.0, self.tr("¥ thousand")) if top >= LARGE else (100.0, "¥")
+        if money and top >= LARGE:
+            unit = self.tr("¥ thousand")
+            scale = FEN_PER_THOUSAND_YUAN
+        elif money:
+            scale, unit = FEN_PER_YUAN, "¥"
         series: QAbstractBarSeries = _SERIES[kind]()
         for number, (key, label, values) in enumerate(sets):
             bar_set = QBarSet(label)

@@ -27,11 +27,13 @@ from crm_desktop.models.entities import ENTITIES
 from crm_desktop.models.fields import FIELDS_BY_NAME, Kind
 from crm_desktop.queries.reader import Reader
 from crm_desktop.queries.records import CustomerDetail, OwnershipEvent
+from crm_desktop.reports import ReportOptions
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
 from crm_desktop.views.display import choice_label, format_money, format_value
 from crm_desktop.views.grade_dialog import GradeDialog
 from crm_desktop.views.ownership_buttons import OwnershipButtons
+from crm_desktop.views.pdf_export import PdfExport
 from crm_desktop.views.record_form import RecordForm
 from crm_desktop.views.record_lists import fill_record_list, record_list
 from crm_desktop.views.runner import Runner
@@ -134,6 +136,17 @@ class CustomerPage(QWidget):
         actions.addWidget(self.fix_grade_button)
         if ownership is not None:
             actions.addWidget(ownership)
+        self.pdf = PdfExport(writer, runner, self)
+        self.pdf.warn_in_a_box()
+        self.pdf_button = self.pdf.button("customerPdf")
+        self.pdf_button.setToolTip(
+            self.tr(
+                "The customer's profile to print before a visit: details, contacts, open "
+                "opportunities, the last follow-ups and contracts"
+            )
+        )
+        self.pdf_button.clicked.connect(self.export_pdf)
+        actions.addWidget(self.pdf_button)
         actions.addStretch(1)
         if embedded:
             close = QPushButton(self.tr("Close"))
@@ -393,6 +406,11 @@ class CustomerPage(QWidget):
     def _ask_note(self) -> None:
         if self.detail is not None:
             self.note_requested.emit(self.customer_id, self.detail.customer["name"])
+
+    def export_pdf(self) -> None:
+        name = (self.detail.customer.get("name") if self.detail else None) or self.tr("customer")
+        file_name = name.replace("/", "-") + ".pdf"
+        self.pdf.ask("customer", ReportOptions(customer_id=self.customer_id), file_name)
 
     def edit(self) -> RecordForm:
         return self._open_form("customers", self.customer_id)

@@ -9,7 +9,7 @@ window to open the list of the records behind it (`open_list`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
@@ -31,33 +31,30 @@ from crm_desktop.models.base import utcnow
 from crm_desktop.models.choices import Grade, Role
 from crm_desktop.profile import Profile
 from crm_desktop.queries import figures
-from crm_desktop.queries.figures import Dashboard, Filters, OwnerCount, Period
+from crm_desktop.queries.figures import (
+    PART_SOURCES,
+    PARTS,
+    DashboardAsk,
+    Filters,
+    OwnerCount,
+    Period,
+)
 from crm_desktop.queries.reader import Reader
 from crm_desktop.queries.tables import NO_GRADE
 from crm_desktop.queries.work_logs import Team
+from crm_desktop.reports import ReportOptions
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
 from crm_desktop.views.charts import HORIZONTAL, HORIZONTAL_STACKED, STACKED, ChartCard
 from crm_desktop.views.display import choice_label, format_money
 from crm_desktop.views.page import Page
+from crm_desktop.views.pdf_export import PdfExport
 from crm_desktop.views.runner import Runner
 
 MONTH, QUARTER, YEAR, RANGE = "month", "quarter", "year", "range"
 EVERYONE = ""  # the person chooser's value for the whole scope
 MOST_OWNERS = 12  # owners drawn by name in a chart of owners; the rest add up to "Others"
 OTHERS = "\x00others"  # the owner key of that last bar (it opens nothing)
-SHOWN_FROM = frozenset(
-    {
-        "customers",
-        "opportunities",
-        "followups",
-        "tasks",
-        "contracts",
-        "contract_instalments",
-        "payments",
-        "users",
-    }
-)
 
 
 def _month_label(month: date) -> str:
@@ -69,7 +66,8 @@ def _week_label(monday: date) -> str:
 
 
 class DashboardView(Page):
-    shown = Signal()  # each time the figures have been read and drawn
+    first_drawn = Signal()  # the first chart of a reading is drawn
+    shown = Signal()  # each time every chart has been read and drawn
     # A list to open: entity, its filters (queries.tables.ListQuery's), what it shows.
     open_list = Signal(str, object, str)
 
@@ -83,7 +81,9 @@ class DashboardView(Page):
     ) -> None:
         super().__init__("dashboardView", profile, runner, reader, writer, parent)
         self.team: Team | None = None
-        self.board: Dashboard | None = None
+        self.ask: DashboardAsk | None = None  # what the charts show
+        self.parts: dict[str, Any] = {}  # the figures read so far, by part (figures.PARTS)
+        self._waiting: set[str] = set()  # the parts asked for and not yet drawn
         self._generation = 0
 
         self.period_choice = QComboBox()
@@ -122,6 +122,13 @@ class DashboardView(Page):
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.setObjectName("dashboardRefresh")
         self.refresh_button.clicked.connect(self.reload)
+        self.pdf = PdfExport(writer, runner, self)
+        self.pdf_button = self.pdf.button("dashboardPdf")
+        self.pdf_button.setText(self.tr("Pipeline as PDF…"))
+        self.pdf_button.setToolTip(
+            self.tr("The open pipeline and the forecast for the period, as a PDF")
+        )
+        self.pdf_button.clicked.connect(self.export_pdf)
         self.status = QLabel()
         self.status.setObjectName("dashboardStatus")
         self.status.setStyleSheet("color: palette(mid);")
@@ -138,7 +145,7 @@ class DashboardView(Page):
         bar.addStretch(1)
         bar.addWidget(self.status)
         bar.addWidget(self.refresh_button)
-        self.extra_bar = bar  # the window adds its Export PDF button here
+        bar.addWidget(self.pdf_button)
 
         self.cards: dict[str, ChartCard] = {}
         grid = QGridLayout()
@@ -191,6 +198,7 @@ class DashboardView(Page):
 
         for chooser in (self.person_choice, self.grade_choice, self.industry_choice):
             chooser.currentIndexChanged.connect(lambda _index: self.reload())
+        self.pdf.failed.connect(self.status.setText)
         self.period_choice.currentIndexChanged.connect(self._period_chosen)
         self._period_chosen()
         runner.changed.connect(self._changed)
@@ -242,6 +250,12 @@ class DashboardView(Page):
         owners = self._scope_owners()
         return members if owners is None else [m for m in members if m[0] in owners]
 
+    def export_pdf(self) -> None:
+        """The pipeline report for the period and the people shown."""
+        period = self.period()
+        options = ReportOptions(start=period.start, end=period.end, owner_ids=self.filters().owners)
+        self.pdf.ask("pipeline", options, self.tr("pipeline.pdf"))
+
     def _period_chosen(self) -> None:
         ranged = self.period_choice.currentData() == RANGE
         self.start_edit.setVisible(ranged)
@@ -284,53 +298,78 @@ class DashboardView(Page):
         self.industry_choice.setCurrentIndex(max(0, self.industry_choice.findData(chosen)))
         self.industry_choice.blockSignals(False)
 
-    def reload(self) -> None:
+    def reload(self, parts: Iterable[str] = PARTS) -> None:
+        """Read these parts again (all of them when what is shown changed), each a job of its
+        own: the cheap charts draw first."""
         if self.team is None:  # the team comes first: it says whose records count
             return
-        self._generation += 1
+        ask = DashboardAsk(self.filters(), self.period(), tuple(self.people()), utcnow())
+        before = self.ask
+        if before is None or (ask.filters, ask.period, ask.people) != (
+            before.filters,
+            before.period,
+            before.people,
+        ):
+            # Other records or another period: what is on its way is of no use any more.
+            self._generation += 1
+            self.parts = {}
+            self._waiting = set()
+            parts = PARTS
+        self.ask = ask
         self.status.setText(self.tr("Reading…"))
-        work = partial(
-            self._reader.dashboard, self.filters(), self.period(), self.people(), utcnow()
-        )
-        self._runner.submit(work, partial(self._arrived, self._generation))
+        for part in parts:
+            self._waiting.add(part)
+            self._runner.submit(
+                partial(self._reader.dashboard_part, ask, part),
+                partial(self._part_arrived, self._generation, part),
+            )
 
     def _changed(self, changes: ChangeSet) -> None:
         touched = changes.entities()
         if "users" in touched or changes.reload:
             self._read_team()
-        elif touched & SHOWN_FROM and self.isVisible():
-            self.reload()
+        elif self.isVisible():
+            self.reload([part for part in PARTS if PART_SOURCES[part] & touched])
 
     def showEvent(self, event: Any) -> None:  # Qt override
         super().showEvent(event)
-        if self.board is not None:
+        if self.ask is not None:
             self.reload()  # changes made while away
 
-    def _arrived(self, generation: int, board: Dashboard) -> None:
+    def _part_arrived(self, generation: int, part: str, figures_read: Any) -> None:
         if generation != self._generation:
             return
-        self.board = board
-        self.status.setText(
-            self.tr("{start} to {end}").format(
-                start=board.period.start.isoformat(), end=board.period.end.isoformat()
+        first = not self.parts
+        self.parts[part] = figures_read
+        self._waiting.discard(part)
+        draw = {
+            "pipeline": self._draw_pipeline,
+            "forecast": self._draw_forecast,
+            "won_lost": self._draw_won_lost,
+            "grades": self._draw_grades,
+            "activity": self._draw_activity,
+            "quiet": self._draw_quiet,
+            "pool_returns": self._draw_pool,
+            "renewals": self._draw_renewals,
+            "receivables": self._draw_receivables,
+        }
+        draw[part](figures_read)
+        if first:
+            self.first_drawn.emit()
+        if not self._waiting and self.ask is not None:
+            period = self.ask.period
+            self.status.setText(
+                self.tr("{start} to {end}").format(
+                    start=period.start.isoformat(), end=period.end.isoformat()
+                )
             )
-        )
-        self._draw_pipeline(board)
-        self._draw_forecast(board)
-        self._draw_won_lost(board)
-        self._draw_grades(board)
-        self._draw_activity(board)
-        self._draw_quiet(board)
-        self._draw_pool(board)
-        self._draw_renewals(board)
-        self._draw_receivables(board)
-        self.shown.emit()
+            self.shown.emit()
 
     # -- drawing -----------------------------------------------------------------------------
 
-    def _draw_pipeline(self, board: Dashboard) -> None:
+    def _draw_pipeline(self, pipeline: list[figures.StageFigure]) -> None:
         # Lead at the top, as a funnel reads: a horizontal bar chart lists bottom up.
-        stages = list(reversed(board.pipeline))
+        stages = list(reversed(pipeline))
         self.cards["pipeline"].show_bars(
             [f"{choice_label(s.stage)} ({s.count})" for s in stages],
             [
@@ -344,17 +383,16 @@ class DashboardView(Page):
             HORIZONTAL,
             money=True,
         )
-        total = sum(s.amount for s in board.pipeline)
-        weighted = sum(s.weighted for s in board.pipeline)
-        count = sum(s.count for s in board.pipeline)
+        total = sum(s.amount for s in pipeline)
+        weighted = sum(s.weighted for s in pipeline)
+        count = sum(s.count for s in pipeline)
         self.cards["pipeline"].set_note(
             self.tr("%n open opportunities: {amount}, weighted {weighted}.", "", count).format(
                 amount=format_money(total), weighted=format_money(weighted)
             )
         )
 
-    def _draw_forecast(self, board: Dashboard) -> None:
-        months = board.forecast
+    def _draw_forecast(self, months: list[figures.MonthFigure]) -> None:
         self.cards["forecast"].show_bars(
             [_month_label(m.month) for m in months],
             [
@@ -373,8 +411,10 @@ class DashboardView(Page):
             )
         )
 
-    def _draw_won_lost(self, board: Dashboard) -> None:
-        months = board.won_lost
+    def _draw_won_lost(
+        self, read: tuple[list[figures.WonLostMonth], list[tuple[str, int]]]
+    ) -> None:
+        months, loss_reasons = read
         self.cards["wonLost"].show_bars(
             [_month_label(m.month) for m in months],
             [
@@ -388,17 +428,17 @@ class DashboardView(Page):
             self.tr("{reason} ({count})").format(
                 reason=reason or self.tr("no reason given"), count=count
             )
-            for reason, count in board.loss_reasons
+            for reason, count in loss_reasons
         )
         note = self.tr("Won {won}, lost {lost}.").format(won=won, lost=lost)
         if reasons:
             note += " " + self.tr("Main loss reasons: {reasons}.").format(reasons=reasons)
         self.cards["wonLost"].set_note(note)
 
-    def _draw_grades(self, board: Dashboard) -> None:
-        total_value = sum(g.value for g in board.grades) or 1
+    def _draw_grades(self, grades: list[figures.GradeFigure]) -> None:
+        total_value = sum(g.value for g in grades) or 1
         slices = []
-        for figure in board.grades:
+        for figure in grades:
             name = self.tr("No grade") if figure.grade == NO_GRADE else choice_label(figure.grade)
             share = round(100 * figure.value / total_value)
             label = self.tr("{grade}: {count}, {share}% of value").format(
@@ -408,16 +448,17 @@ class DashboardView(Page):
         self.cards["grades"].show_pie(slices)
         self.cards["grades"].set_note(
             self.tr("A year's payments: {value}.").format(
-                value=format_money(sum(g.value for g in board.grades))
+                value=format_money(sum(g.value for g in grades))
             )
         )
 
-    def _draw_activity(self, board: Dashboard) -> None:
-        weeks = board.period.weeks()
+    def _draw_activity(self, activity: list[figures.ActivityWeek]) -> None:
+        people = self.ask.people
+        weeks = self.ask.period.weeks()
         sums = {key: [0] * len(weeks) for key in figures.WEEK_MEASURES}
-        per_person: dict[str, dict[str, int]] = {p: dict.fromkeys(sums, 0) for p, _ in board.people}
+        per_person: dict[str, dict[str, int]] = {p: dict.fromkeys(sums, 0) for p, _ in people}
         position = {monday: n for n, monday in enumerate(weeks)}
-        for row in board.activity:
+        for row in activity:
             for key in figures.WEEK_MEASURES:
                 count = getattr(row, key)
                 if row.week in position:
@@ -429,17 +470,16 @@ class DashboardView(Page):
             [(key, labels[key], sums[key]) for key in figures.WEEK_MEASURES],
             STACKED,
         )
-        names = dict(board.people)
-        people = list(per_person)
+        names = dict(people)
+        self._people_shown = list(per_person)
         self.cards["people"].show_bars(
-            [names.get(p) or p for p in people],
+            [names.get(p) or p for p in self._people_shown],
             [
-                (key, labels[key], [per_person[p][key] for p in people])
+                (key, labels[key], [per_person[p][key] for p in self._people_shown])
                 for key in figures.WEEK_MEASURES
             ],
             HORIZONTAL_STACKED,
         )
-        self._people_shown = people
 
     def _measure_labels(self) -> dict[str, str]:
         return {
@@ -464,8 +504,7 @@ class DashboardView(Page):
             values.append(sum(value(row) for row in rows[MOST_OWNERS:]))
         return values
 
-    def _draw_quiet(self, board: Dashboard) -> None:
-        rows = board.quiet
+    def _draw_quiet(self, rows: list[figures.QuietFigure]) -> None:
         self._quiet_owners, labels = self._owner_labels(rows)
         self.cards["quiet"].show_bars(
             labels,
@@ -484,8 +523,8 @@ class DashboardView(Page):
             )
         )
 
-    def _draw_pool(self, board: Dashboard) -> None:
-        rows: list[OwnerCount] = board.pool_returns
+    def _draw_pool(self, read: tuple[int, list[OwnerCount]]) -> None:
+        days, rows = read
         self._pool_owners, labels = self._owner_labels(rows)
         self.cards["pool"].show_bars(
             labels,
@@ -496,11 +535,10 @@ class DashboardView(Page):
                 "%n customer(s) return to the pool within {days} days unless followed up.",
                 "",
                 sum(r.count for r in rows),
-            ).format(days=board.pool_warning_days)
+            ).format(days=days)
         )
 
-    def _draw_renewals(self, board: Dashboard) -> None:
-        months = board.renewals
+    def _draw_renewals(self, months: list[figures.MonthFigure]) -> None:
         self.cards["renewals"].show_bars(
             [_month_label(m.month) for m in months],
             [("count", self.tr("Contracts"), [m.count for m in months])],
@@ -511,8 +549,7 @@ class DashboardView(Page):
             ).format(amount=format_money(sum(m.amount for m in months)))
         )
 
-    def _draw_receivables(self, board: Dashboard) -> None:
-        rows = board.receivables
+    def _draw_receivables(self, rows: list[OwnerCount]) -> None:
         self._receivable_owners, labels = self._owner_labels(rows)
         self.cards["receivables"].show_bars(
             labels,
@@ -528,57 +565,67 @@ class DashboardView(Page):
     # -- the list behind a bar ---------------------------------------------------------------
 
     def _clicked(self, card: str, series: str, index: int) -> None:
-        board = self.board
-        if board is None:
+        """Open the list of what the bar `index` of `series` counted (nothing for "Others")."""
+        if self.ask is None:
             return
-        filters, period = board.filters, board.period
-        title = self.captions[card]
-        category = (
-            self.cards[card].categories[index] if index < len(self.cards[card].categories) else ""
-        )
-        caption = f"{title}: {category}"
-        drill: figures.Drill | None = None
-        if card == "pipeline":
-            drill = figures.pipeline_drill(filters, list(reversed(board.pipeline))[index].stage)
-        elif card == "forecast":
-            drill = figures.forecast_drill(filters, board.forecast[index].month)
-        elif card == "wonLost":
-            drill = figures.won_lost_drill(filters, board.won_lost[index].month, series)
-        elif card == "grades":
-            drill = figures.grade_drill(filters, board.grades[index].grade)
-        elif card in ("activity", "people"):
-            if card == "activity":
-                monday = period.weeks()[index]
-                span = Period(
-                    max(monday, period.start), min(monday + timedelta(days=6), period.end)
-                )
-                people = [p for p, _ in board.people]
-            else:
-                span, people = period, [self._people_shown[index]]
-            caption = f"{title}: {category} · {self._measure_labels()[series]}"
+        categories = self.cards[card].categories
+        category = categories[index] if index < len(categories) else ""
+        caption = f"{self.captions[card]}: {category}"
+        if card in ("activity", "people"):
+            caption += f" · {self._measure_labels()[series]}"
+        drill = self._drill(card, series, index)
+        if drill is None:
+            return
+        if callable(drill):  # it needs the store: the storage thread reads it
             self._runner.submit(
-                partial(self._reader.read, figures.activity_drill, people, series, span),
+                partial(self._reader.read, drill),
                 lambda found: self.open_list.emit(found[0], found[1], caption),
             )
-        elif card == "quiet":
-            owner = self._quiet_owners[index]
-            if owner != OTHERS:
-                drill = figures.quiet_drill(filters, owner, int(series), utcnow())
-        elif card == "pool":
-            owner = self._pool_owners[index]
-            if owner != OTHERS:
-                within = timedelta(days=board.pool_warning_days)
-                drill = figures.pool_drill(filters, owner, utcnow(), within)
-        elif card == "renewals":
-            drill = figures.renewals_drill(filters, board.renewals[index].month)
-        elif card == "receivables":
-            owner = self._receivable_owners[index]
-            if owner != OTHERS:
-                self._runner.submit(
-                    partial(
-                        self._reader.read, figures.receivables_drill, filters, owner, date.today()
-                    ),
-                    lambda found: self.open_list.emit(found[0], found[1], caption),
-                )
-        if drill is not None:
+        else:
             self.open_list.emit(drill[0], drill[1], caption)
+
+    def _drill(self, card: str, series: str, index: int) -> Any:
+        """The list behind a bar (figures.Drill), a function of a session giving it, or None."""
+        ask, parts = self.ask, self.parts
+        assert ask is not None
+        filters, period = ask.filters, ask.period
+        if card == "pipeline":
+            return figures.pipeline_drill(filters, list(reversed(parts["pipeline"]))[index].stage)
+        if card == "forecast":
+            return figures.forecast_drill(filters, parts["forecast"][index].month)
+        if card == "wonLost":
+            return figures.won_lost_drill(filters, parts["won_lost"][0][index].month, series)
+        if card == "grades":
+            return figures.grade_drill(filters, parts["grades"][index].grade)
+        if card == "renewals":
+            return figures.renewals_drill(filters, parts["renewals"][index].month)
+        if card == "activity":
+            monday = period.weeks()[index]
+            week = Period(max(monday, period.start), min(monday + timedelta(days=6), period.end))
+            people = [person for person, _ in ask.people]
+            return partial(_activity_drill, people=people, measure=series, period=week)
+        if card == "people":
+            people = [self._people_shown[index]]
+            return partial(_activity_drill, people=people, measure=series, period=period)
+        owners = {
+            "quiet": self._quiet_owners,
+            "pool": self._pool_owners,
+            "receivables": self._receivable_owners,
+        }[card]
+        owner = owners[index]
+        if owner == OTHERS:
+            return None
+        if card == "quiet":
+            return figures.quiet_drill(filters, owner, int(series), ask.now)
+        if card == "pool":
+            within = timedelta(days=parts["pool_returns"][0])
+            return figures.pool_drill(filters, owner, ask.now, within)
+        return partial(_receivables_drill, filters=filters, owner=owner, today=ask.today)
+
+
+def _activity_drill(session: Any, people: list[str], measure: str, period: Period) -> Any:
+    return figures.activity_drill(session, people, measure, period)
+
+
+def _receivables_drill(session: Any, filters: Filters, owner: str, today: date) -> Any:
+    return figures.receivables_drill(session, filters, owner, today)

@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
 from crm_desktop.models.fields import FIELDS_BY_NAME
 from crm_desktop.queries.money import QuoteLine
 from crm_desktop.queries.reader import Reader
+from crm_desktop.reports import ReportOptions
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
 from crm_desktop.views.display import format_money
+from crm_desktop.views.pdf_export import PdfExport
 from crm_desktop.views.runner import Runner
 
 WATCHED = frozenset({"opportunity_lines", "products", "opportunities"})
@@ -74,9 +76,18 @@ class QuoteLines(QWidget):
         remove = QPushButton(self.tr("Remove selected"))
         remove.setObjectName("removeQuoteLine")
         remove.clicked.connect(self.remove_selected)
+        self.pdf = PdfExport(writer, runner, self)
+        self.pdf.warn_in_a_box()
+        self.pdf_button = self.pdf.button("quotePdf")
+        self.pdf_button.setText(self.tr("Quote as PDF…"))
+        self.pdf_button.setToolTip(
+            self.tr("The quote as saved, with the company letterhead, to print or send")
+        )
+        self.pdf_button.clicked.connect(self.export_pdf)
         bar = QHBoxLayout()
         bar.addWidget(add)
         bar.addWidget(remove)
+        bar.addWidget(self.pdf_button)
         bar.addStretch(1)
         bar.addWidget(self.total)
         layout = QVBoxLayout(self)
@@ -88,6 +99,10 @@ class QuoteLines(QWidget):
 
     def reload(self) -> None:
         self._runner.submit(partial(self._reader.quote_lines, self.opportunity_id), self._show)
+
+    def export_pdf(self) -> None:
+        options = ReportOptions(opportunity_id=self.opportunity_id)
+        self.pdf.ask("quote", options, self.tr("quote.pdf"))
 
     def _changes(self, changes: ChangeSet) -> None:
         if changes.entities() & WATCHED:

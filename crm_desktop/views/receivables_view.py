@@ -30,6 +30,7 @@ from crm_desktop.models.fields import Kind
 from crm_desktop.profile import Profile
 from crm_desktop.queries.money import Receivable
 from crm_desktop.queries.reader import Reader
+from crm_desktop.reports import ReportOptions
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
 from crm_desktop.transfer.cells import sheet_value
@@ -43,6 +44,7 @@ from crm_desktop.views.line_pages import (
     xlsx_path,
 )
 from crm_desktop.views.page import Page
+from crm_desktop.views.pdf_export import PdfExport
 from crm_desktop.views.runner import Runner
 
 T = QT_TRANSLATE_NOOP
@@ -134,6 +136,9 @@ class ReceivablesView(Page):
         self.export_button.setObjectName("receivablesExport")
         self.export_button.setToolTip(self.tr("Write the customers shown to an Excel workbook"))
         self.export_button.clicked.connect(self.export)
+        self.pdf = PdfExport(writer, runner, self)
+        self.pdf_button = self.pdf.button("receivablesPdf")
+        self.pdf_button.clicked.connect(self.export_pdf)
         self.totals = QLabel()
         self.totals.setObjectName("receivablesTotals")
         font = self.totals.font()
@@ -144,6 +149,7 @@ class ReceivablesView(Page):
         bar.addWidget(self.owner_filter)
         bar.addSpacing(12)
         bar.addWidget(self.export_button)
+        bar.addWidget(self.pdf_button)
         bar.addSpacing(12)
         bar.addWidget(self.totals, 1)
 
@@ -194,6 +200,7 @@ class ReceivablesView(Page):
         layout.addWidget(self.empty, 1)
         layout.addWidget(self.note)
 
+        self.pdf.failed.connect(self._say)
         runner.changed.connect(self._changed)
         self._read_team()
         self.reload()
@@ -275,6 +282,16 @@ class ReceivablesView(Page):
             self.open_record.emit("customers", self.model.lines[index.row()].customer_id)
 
     # -- export ------------------------------------------------------------------------------
+
+    def export_pdf(self) -> None:
+        """The receivables as a report, for the owner shown."""
+        owner = self.owner_filter.owner_id()
+        options = ReportOptions(today=self._today(), owner_ids=(owner,) if owner else None)
+        self.pdf.ask("receivables", options, self.tr("receivables.pdf"))
+
+    def _say(self, sentence: str) -> None:
+        self.message.setText(sentence)
+        self.message.setVisible(bool(sentence))
 
     def export(self) -> None:
         chosen, _filter = QFileDialog.getSaveFileName(

@@ -50,6 +50,7 @@ from crm_desktop.models.fields import FIELDS_BY_NAME, Kind
 from crm_desktop.profile import Profile
 from crm_desktop.queries.money import RenewalLine
 from crm_desktop.queries.reader import Reader
+from crm_desktop.reports import ReportOptions
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
 from crm_desktop.transfer.cells import sheet_value
@@ -63,6 +64,7 @@ from crm_desktop.views.line_pages import (
     xlsx_path,
 )
 from crm_desktop.views.page import Page
+from crm_desktop.views.pdf_export import PdfExport
 from crm_desktop.views.renew_dialog import RenewDialog
 from crm_desktop.views.runner import Runner, describe_error
 from crm_desktop.views.table_model import RawValueRole
@@ -288,11 +290,19 @@ class RenewalsView(Page):
         self.export_button.setObjectName("renewalsExport")
         self.export_button.setToolTip(self.tr("Write the contracts shown to an Excel workbook"))
         self.export_button.clicked.connect(self.export)
+        self.pdf = PdfExport(writer, runner, self)
+        self.pdf.failed.connect(self._say)
+        self.pdf_button = self.pdf.button("renewalsPdf")
+        self.pdf_button.setToolTip(
+            self.tr("The contracts ending in the period shown, for the owner shown, as a PDF")
+        )
+        self.pdf_button.clicked.connect(self.export_pdf)
         self.count_label = QLabel()
         self.count_label.setObjectName("renewalsCount")
         actions = QHBoxLayout()
         actions.addWidget(self.renew_button)
         actions.addWidget(self.export_button)
+        actions.addWidget(self.pdf_button)
         actions.addSpacing(12)
         actions.addWidget(self.count_label, 1)
 
@@ -509,6 +519,14 @@ class RenewalsView(Page):
         return dialog
 
     # -- export ------------------------------------------------------------------------------
+
+    def export_pdf(self) -> None:
+        first, last = self.days()
+        owner = self.owner_filter.owner_id()
+        options = ReportOptions(
+            start=first, end=last, today=self._today(), owner_ids=(owner,) if owner else None
+        )
+        self.pdf.ask("renewals", options, self.tr("renewals.pdf"))
 
     def export(self) -> None:
         chosen, _filter = QFileDialog.getSaveFileName(

@@ -32,11 +32,13 @@ from crm_desktop.models.dates import local_to_utc
 from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
 from crm_desktop.queries.work_logs import ActivityRow, Team
+from crm_desktop.reports import ReportOptions
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
 from crm_desktop.views.calendar_view import qdate, week_start
 from crm_desktop.views.display import local_datetime
 from crm_desktop.views.page import Page
+from crm_desktop.views.pdf_export import PdfExport
 from crm_desktop.views.runner import Runner
 
 DAY, WEEK = "day", "week"
@@ -78,6 +80,10 @@ class TeamActivityView(Page):
             self.step,
             self.go_today,
         )
+        self.pdf = PdfExport(writer, runner, self)
+        self.pdf.warn_in_a_box()
+        self.pdf_button = self.pdf.button("activityPdf")
+        self.pdf_button.clicked.connect(self.export_pdf)
         self.period = QLabel()
         self.period.setObjectName("activityPeriod")
         font = self.period.font()
@@ -92,6 +98,7 @@ class TeamActivityView(Page):
         bar.addWidget(self.next_button)
         bar.addSpacing(12)
         bar.addWidget(self.period, 1)
+        bar.addWidget(self.pdf_button)
 
         self.table = QTableWidget()
         self.table.setObjectName("activityTable")
@@ -156,6 +163,10 @@ class TeamActivityView(Page):
             return self.anchor, self.anchor
         first = week_start(self.anchor)
         return first, first + timedelta(days=6)
+
+    def export_pdf(self) -> None:
+        first, last = self.days()
+        self.pdf.ask("activity", ReportOptions(start=first, end=last), self.tr("activity.pdf"))
 
     def utc_range(self) -> tuple[datetime, datetime]:
         first, last = self.days()

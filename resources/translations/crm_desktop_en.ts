@@ -185,6 +185,34 @@
     </message>
 </context>
 <context>
+    <name>ChartCard</name>
+    <message>
+        <location filename="../../crm_desktop/views/charts.py" line="+74"/>
+        <source>Save as PNG…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save this chart as a picture</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>¥ thousand</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+89"/>
+        <source>Save the chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>PNG image (*.png)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CheckPage</name>
     <message>
         <location filename="../../crm_desktop/views/import_wizard.py" line="+419"/>
@@ -239,7 +267,7 @@
 <context>
     <name>Choices</name>
     <message>
-        <location filename="../../crm_desktop/views/display.py" line="+17"/>
+        <location filename="../../crm_desktop/models/choices.py" line="+103"/>
         <source>Administrator</source>
         <translation type="unfinished"></translation>
     </message>
@@ -285,42 +313,42 @@
     </message>
     <message>
         <location filename="../../crm_desktop/duplicates/model.py" line="+43"/>
-        <location filename="../../crm_desktop/views/display.py" line="+1"/>
+        <location filename="../../crm_desktop/models/choices.py" line="+1"/>
         <source>Tax number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../crm_desktop/views/display.py" line="+1"/>
+        <location filename="../../crm_desktop/models/choices.py" line="+1"/>
         <source>ID card number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../crm_desktop/views/display.py" line="+1"/>
+        <location filename="../../crm_desktop/models/choices.py" line="+1"/>
         <source>Policy number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../crm_desktop/views/display.py" line="+1"/>
+        <location filename="../../crm_desktop/models/choices.py" line="+1"/>
         <source>Licence plate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../crm_desktop/views/display.py" line="+1"/>
+        <location filename="../../crm_desktop/models/choices.py" line="+1"/>
         <source>Member number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../crm_desktop/views/display.py" line="+1"/>
+        <location filename="../../crm_desktop/models/choices.py" line="+1"/>
         <source>Other</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/display.py" line="+1"/>
+        <location filename="../../crm_desktop/models/choices.py" line="+1"/>
         <source>Lead</source>
         <translation type="unfinished"></translation>
     </message>
@@ -483,14 +511,14 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+152"/>
-        <location line="+54"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+188"/>
+        <location line="+55"/>
         <location line="+89"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-142"/>
+        <location line="-143"/>
         <source>Short name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -501,18 +529,18 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+60"/>
+        <location line="+61"/>
         <source>Phone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-59"/>
-        <location line="+60"/>
+        <location line="-60"/>
+        <location line="+61"/>
         <source>Email</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-59"/>
+        <location line="-60"/>
         <source>Industry</source>
         <translation type="unfinished"></translation>
     </message>
@@ -523,13 +551,13 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+82"/>
+        <location line="+83"/>
         <location line="+82"/>
         <source>Owner</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-154"/>
+        <location line="-155"/>
         <source>Last follow-up</source>
         <translation type="unfinished"></translation>
     </message>
@@ -559,7 +587,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+5"/>
+        <source>Quiet since</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <location line="+21"/>
         <location line="+41"/>
         <location line="+42"/>
@@ -674,7 +707,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-195"/>
+        <location line="-196"/>
         <location filename="../../crm_desktop/views/table_model.py" line="+295"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
@@ -1011,7 +1044,7 @@
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+93"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+95"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1066,7 +1099,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
+        <source>The customer&apos;s profile to print before a visit: details, contacts, open opportunities, the last follow-ups and contracts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1242,9 +1280,368 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+20"/>
+        <source>customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="extra_sources.py" line="+12"/>
         <source>No follow-ups yet.</source>
         <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DashboardView</name>
+    <message>
+        <location filename="../../crm_desktop/views/dashboard_view.py" line="+91"/>
+        <source>Period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This quarter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This year</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>From … to …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Whose records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+47"/>
+        <source>Grade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-46"/>
+        <source>Any grade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+325"/>
+        <source>No grade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-322"/>
+        <source>Industry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+174"/>
+        <source>Any industry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-173"/>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Pipeline as PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The open pipeline and the forecast for the period, as a PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Period:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Pipeline by stage (open opportunities)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Pipeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Forecast by month of expected close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Forecast</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Won and lost per month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Won and lost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Grade mix (customers; share of a year&apos;s payments)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Activity per week</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+1"/>
+        <source>Activity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Activity per person in the period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Customers without a follow-up, by owner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Without a follow-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Returning to the public pool soon, by owner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Returning to the pool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Contracts ending per month (renewals due)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contracts ending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Money overdue by owner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Money overdue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+78"/>
+        <source>pipeline.pdf</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Everyone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>My team</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Reading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>{start} to {end}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <location line="+23"/>
+        <source>Amount</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-20"/>
+        <location line="+23"/>
+        <source>Weighted by probability</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="-12"/>
+        <source>%n open opportunities: {amount}, weighted {weighted}.</source>
+        <translation>
+            <numerusform>%n open opportunity: {amount}, weighted {weighted}.</numerusform>
+            <numerusform>%n open opportunities: {amount}, weighted {weighted}.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Weighted forecast for the period: {weighted}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Won</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{reason} ({count})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no reason given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Won {won}, lost {lost}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Main loss reasons: {reasons}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{grade}: {count}, {share}% of value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>A year&apos;s payments: {value}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Follow-ups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New customers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tasks done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Public pool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Others</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>30–59 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>60–89 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>90 days or more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n customer(s) without a follow-up for 30 days or more.</source>
+        <translation>
+            <numerusform>%n customer without a follow-up for 30 days or more.</numerusform>
+            <numerusform>%n customers without a follow-up for 30 days or more.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Customers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n customer(s) return to the pool within {days} days unless followed up.</source>
+        <translation>
+            <numerusform>%n customer returns to the pool within {days} days unless followed up.</numerusform>
+            <numerusform>%n customers return to the pool within {days} days unless followed up.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Contracts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n contract(s) worth {amount} end in the period.</source>
+        <translation>
+            <numerusform>%n contract worth {amount} ends in the period.</numerusform>
+            <numerusform>%n contracts worth {amount} end in the period.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Overdue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>{amount} overdue from %n customer(s).</source>
+        <translation>
+            <numerusform>{amount} overdue from %n customer.</numerusform>
+            <numerusform>{amount} overdue from %n customers.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2369,9 +2766,120 @@
     </message>
 </context>
 <context>
+    <name>Letterhead</name>
+    <message>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+705"/>
+        <source>Company name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Email</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Website</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tax number</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LetterheadDialog</name>
+    <message>
+        <location filename="../../crm_desktop/views/letterhead_dialog.py" line="+61"/>
+        <source>Company letterhead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Quotes printed as PDF carry this header and logo. It is kept on the server and is the same on every computer, which gets it at its next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Without a name, quotes print no header</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Choose logo…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A PNG or JPEG image of at most 512 KiB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remove logo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Logo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Reading the letterhead from the server…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Last changed by %1, %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Choose the company logo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Images (*.png *.jpg *.jpeg);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Reading the logo…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The logo “%1” is damaged and cannot be shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>No logo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Saving…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../crm_desktop/views/record_tabs.py" line="+47"/>
+        <location filename="../../crm_desktop/views/record_tabs.py" line="+50"/>
         <source>Customers</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2401,7 +2909,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+188"/>
+        <location line="+229"/>
         <source>Nothing matches this search or filter. Clear it to see all.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2426,7 +2934,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+82"/>
+        <location line="+19"/>
+        <source>Show all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Showing: {what}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/views/main_window.py" line="+84"/>
         <source>Customers — CRM</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2441,7 +2959,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+309"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+338"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2524,7 +3042,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>The two were merged.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2534,7 +3052,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-256"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-285"/>
         <source>Back</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2570,17 +3088,22 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+339"/>
+        <location line="+368"/>
         <source>Work log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-338"/>
+        <location line="-367"/>
         <source>Team activity</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+237"/>
+        <location line="+1"/>
+        <source>Dashboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+265"/>
         <source>Filters</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2641,7 +3164,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-233"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-232"/>
         <source>New task</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2683,7 +3206,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+236"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+235"/>
         <source>Restored.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2699,13 +3222,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/server_menu.py" line="+51"/>
-        <location line="+23"/>
+        <location filename="../../crm_desktop/views/server_menu.py" line="+52"/>
+        <location line="+29"/>
         <source>Conflicts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-27"/>
+        <location line="-33"/>
         <source>Connect to a server…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2722,6 +3245,11 @@
     <message>
         <location line="+4"/>
         <source>Pool rules…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Company letterhead…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3098,6 +3626,51 @@
         <source>There is no rule named “{key}”.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+19"/>
+        <source>Only an administrator may change the company letterhead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The server does not keep a company letterhead yet; its schema must be upgraded first (server init).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{field} may be at most {limit} characters long.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{field} must be one line of text, without control characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The server refused the company letterhead as given; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The logo must be a PNG or JPEG image, and “{file}” is neither.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The logo “{file}” is {size} KiB; a logo may be at most {limit} KiB.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The logo file “{file}” cannot be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The logo must be a PNG or JPEG image of at most {limit} KiB.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>OwnershipButtons</name>
@@ -3163,6 +3736,35 @@
     </message>
 </context>
 <context>
+    <name>PdfExport</name>
+    <message>
+        <location filename="../../crm_desktop/views/pdf_export.py" line="+44"/>
+        <location line="+16"/>
+        <source>Export PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <source>Export PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save as a PDF to print or send; it opens when saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>PDF documents (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Could not write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>PoolDueFilter</name>
     <message>
         <location filename="../../crm_desktop/views/list_filters.py" line="-32"/>
@@ -3186,7 +3788,7 @@
 <context>
     <name>QuoteLines</name>
     <message>
-        <location filename="../../crm_desktop/views/quote_lines.py" line="+58"/>
+        <location filename="../../crm_desktop/views/quote_lines.py" line="+60"/>
         <source>Line total</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3201,7 +3803,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+6"/>
+        <source>Quote as PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The quote as saved, with the company letterhead, to print or send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>quote.pdf</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
         <source>Total: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3209,18 +3826,18 @@
 <context>
     <name>ReceivablesView</name>
     <message>
-        <location filename="../../crm_desktop/views/receivables_view.py" line="+51"/>
+        <location filename="../../crm_desktop/views/receivables_view.py" line="+53"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+91"/>
+        <location line="+94"/>
         <source>Owner</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-90"/>
+        <location line="-93"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3250,7 +3867,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+26"/>
         <source>Customers with money overdue</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3265,7 +3882,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+59"/>
+        <location line="+60"/>
         <source>%n customer(s): %1 overdue, %2 outstanding</source>
         <translation>
             <numerusform>%n customer: %1 overdue, %2 outstanding</numerusform>
@@ -3273,7 +3890,12 @@
         </translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+42"/>
+        <source>receivables.pdf</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Export the receivables</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3525,7 +4147,7 @@
 <context>
     <name>RenewalsView</name>
     <message>
-        <location filename="../../crm_desktop/views/renewals_view.py" line="+75"/>
+        <location filename="../../crm_desktop/views/renewals_view.py" line="+77"/>
         <source>This month</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3655,7 +4277,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+6"/>
+        <source>The contracts ending in the period shown, for the owner shown, as a PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>Contracts ending</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3673,7 +4300,12 @@
         </translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+86"/>
+        <source>renewals.pdf</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Export the renewal list</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3699,9 +4331,352 @@
     </message>
 </context>
 <context>
+    <name>Reports</name>
+    <message>
+        <location filename="../../crm_desktop/reports/activity.py" line="+29"/>
+        <source>Team activity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>From {start} to {end}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Follow-ups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+52"/>
+        <source>Customers added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-51"/>
+        <location line="+60"/>
+        <source>Tasks done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-59"/>
+        <source>Opportunities changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <location filename="../../crm_desktop/reports/customer.py" line="+147"/>
+        <location line="+85"/>
+        <location filename="../../crm_desktop/reports/money.py" line="+42"/>
+        <location line="+47"/>
+        <location filename="../../crm_desktop/reports/pipeline.py" line="+108"/>
+        <source>Total ({count})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Nobody to report on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>The first {shown} of {total}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/reports/customer.py" line="-179"/>
+        <source>No customer with the id “{id}” is on this device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Customer profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>ID numbers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Money as of {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Contracted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paid in the last 12 months</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+176"/>
+        <location filename="../../crm_desktop/reports/money.py" line="+14"/>
+        <source>Outstanding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-175"/>
+        <location line="+176"/>
+        <location filename="../../crm_desktop/reports/money.py" line="-2"/>
+        <source>Overdue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-171"/>
+        <source>Contacts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>No contacts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Public pool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>{grade}, fixed by hand</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location filename="../../crm_desktop/reports/pipeline.py" line="-27"/>
+        <source>Open opportunities</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <location filename="../../crm_desktop/reports/pipeline.py" line="+36"/>
+        <source>No open opportunities.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Last follow-ups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>{clerk} for {rep}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Logged by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No follow-ups yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The latest {shown} of {total} follow-ups.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Contracts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>No contracts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/reports/document.py" line="+544"/>
+        <source>Printed on {date} by {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Printed on {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/reports/money.py" line="-76"/>
+        <source>Renewals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contracts ending from {start} to {end}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Renewed by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No contract ends in this period.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Receivables</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customers with money overdue on {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Overdue since</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Contracts overdue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No customer has money overdue.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Outstanding: what the customers&apos; signed contracts hold beyond what was paid; overdue: what fell due before {date} and is not paid.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/reports/pipeline.py" line="-86"/>
+        <source>Pipeline and forecast</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open opportunities on {date}; forecast from {start} to {end}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Opportunities</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Weighted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>By stage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location line="+19"/>
+        <location filename="../../crm_desktop/reports/quote.py" line="+114"/>
+        <source>Total</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-11"/>
+        <source>Forecast by month of expected close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Prob.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Weighted: each amount times its probability, to the fen. Amounts in yuan (CNY).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/reports/quote.py" line="-59"/>
+        <source>No opportunity with the id “{id}” is on this device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Quotation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>To</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Prepared by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Products</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>No.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Line total</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No product lines: the amount quoted is {amount}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Amounts in yuan (CNY).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Tax number: {number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Rules</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+307"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="-444"/>
         <source>days without a follow-up before a customer returns to the pool</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3850,7 +4825,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+87"/>
+        <location filename="../../crm_desktop/cli.py" line="+88"/>
         <source>Something went wrong and the log file could not be written.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3982,7 +4957,7 @@
 <context>
     <name>TeamActivityView</name>
     <message>
-        <location filename="../../crm_desktop/views/team_activity_view.py" line="+67"/>
+        <location filename="../../crm_desktop/views/team_activity_view.py" line="+69"/>
         <source>Day</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4007,7 +4982,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+26"/>
         <source>Team activity</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4052,7 +5027,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+44"/>
+        <source>activity.pdf</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>{first} – {last}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4591,7 +5571,7 @@ A backup copy is made first. On a large database this can take a minute; please 
 <context>
     <name>Validation</name>
     <message>
-        <location filename="../../crm_desktop/models/phones.py" line="+32"/>
+        <location filename="../../crm_desktop/models/phones.py" line="+33"/>
         <source>“{value}” is not a phone number.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4671,7 +5651,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+59"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+60"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4701,7 +5681,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/merging.py" line="+53"/>
+        <location filename="../../crm_desktop/services/merging.py" line="+52"/>
         <source>Choose two different records to merge.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -183,6 +183,34 @@
     </message>
 </context>
 <context>
+    <name>ChartCard</name>
+    <message>
+        <location filename="../../crm_desktop/views/charts.py" line="+74"/>
+        <source>Save as PNG…</source>
+        <translation>另存为 PNG…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save this chart as a picture</source>
+        <translation>把此图表保存为图片</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>¥ thousand</source>
+        <translation>千元</translation>
+    </message>
+    <message>
+        <location line="+89"/>
+        <source>Save the chart</source>
+        <translation>保存图表</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+</context>
+<context>
     <name>CheckPage</name>
     <message>
         <location filename="../../crm_desktop/views/import_wizard.py" line="+419"/>
@@ -234,7 +262,7 @@
 <context>
     <name>Choices</name>
     <message>
-        <location filename="../../crm_desktop/views/display.py" line="+17"/>
+        <location filename="../../crm_desktop/models/choices.py" line="+103"/>
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
@@ -280,42 +308,42 @@
     </message>
     <message>
         <location filename="../../crm_desktop/duplicates/model.py" line="+43"/>
-        <location filename="../../crm_desktop/views/display.py" line="+1"/>
+        <location filename="../../crm_desktop/models/choices.py" line="+1"/>
         <source>Tax number</source>
         <translation>税号</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../crm_desktop/views/display.py" line="+1"/>
+        <location filename="../../crm_desktop/models/choices.py" line="+1"/>
         <source>ID card number</source>
         <translation>身份证号</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../crm_desktop/views/display.py" line="+1"/>
+        <location filename="../../crm_desktop/models/choices.py" line="+1"/>
         <source>Policy number</source>
         <translation>保单号</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../crm_desktop/views/display.py" line="+1"/>
+        <location filename="../../crm_desktop/models/choices.py" line="+1"/>
         <source>Licence plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../crm_desktop/views/display.py" line="+1"/>
+        <location filename="../../crm_desktop/models/choices.py" line="+1"/>
         <source>Member number</source>
         <translation>会员号</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../crm_desktop/views/display.py" line="+1"/>
+        <location filename="../../crm_desktop/models/choices.py" line="+1"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/display.py" line="+1"/>
+        <location filename="../../crm_desktop/models/choices.py" line="+1"/>
         <source>Lead</source>
         <translation>初步接洽</translation>
     </message>
@@ -478,14 +506,14 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+152"/>
-        <location line="+54"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+188"/>
+        <location line="+55"/>
         <location line="+89"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location line="-142"/>
+        <location line="-143"/>
         <source>Short name</source>
         <translation>简称</translation>
     </message>
@@ -496,18 +524,18 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+60"/>
+        <location line="+61"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location line="-59"/>
-        <location line="+60"/>
+        <location line="-60"/>
+        <location line="+61"/>
         <source>Email</source>
         <translation>邮箱</translation>
     </message>
     <message>
-        <location line="-59"/>
+        <location line="-60"/>
         <source>Industry</source>
         <translation>行业</translation>
     </message>
@@ -518,13 +546,13 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+82"/>
+        <location line="+83"/>
         <location line="+82"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location line="-154"/>
+        <location line="-155"/>
         <source>Last follow-up</source>
         <translation>最近跟进</translation>
     </message>
@@ -554,7 +582,12 @@
         <translation>录入人</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+5"/>
+        <source>Quiet since</source>
+        <translation>最后跟进或接手</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <location line="+21"/>
         <location line="+41"/>
         <location line="+42"/>
@@ -669,7 +702,7 @@
         <translation>续约</translation>
     </message>
     <message>
-        <location line="-195"/>
+        <location line="-196"/>
         <location filename="../../crm_desktop/views/table_model.py" line="+295"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
@@ -1006,7 +1039,7 @@
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+93"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+95"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
@@ -1061,7 +1094,12 @@
         <translation>锁定等级…</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
+        <source>The customer&apos;s profile to print before a visit: details, contacts, open opportunities, the last follow-ups and contracts</source>
+        <translation>拜访前打印的客户档案：基本信息、联系人、进行中的商机、最近的跟进和合同</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -1237,9 +1275,363 @@
         <translation>%1 记录</translation>
     </message>
     <message>
+        <location line="+20"/>
+        <source>customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
         <location filename="extra_sources.py" line="+12"/>
         <source>No follow-ups yet.</source>
         <translation>暂无跟进记录。</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardView</name>
+    <message>
+        <location filename="../../crm_desktop/views/dashboard_view.py" line="+91"/>
+        <source>Period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This quarter</source>
+        <translation>本季度</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This year</source>
+        <translation>本年</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>From … to …</source>
+        <translation>自定义起止日期</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Whose records</source>
+        <translation>谁的记录</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+47"/>
+        <source>Grade</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location line="-46"/>
+        <source>Any grade</source>
+        <translation>所有等级</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+325"/>
+        <source>No grade</source>
+        <translation>无等级</translation>
+    </message>
+    <message>
+        <location line="-322"/>
+        <source>Industry</source>
+        <translation>行业</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+174"/>
+        <source>Any industry</source>
+        <translation>所有行业</translation>
+    </message>
+    <message>
+        <location line="-173"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Pipeline as PDF…</source>
+        <translation>销售漏斗导出 PDF…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The open pipeline and the forecast for the period, as a PDF</source>
+        <translation>把进行中的销售漏斗和本期预测导出为 PDF</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Period:</source>
+        <translation>期间：</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Pipeline by stage (open opportunities)</source>
+        <translation>各阶段销售漏斗（进行中的商机）</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Pipeline</source>
+        <translation>销售漏斗</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Forecast by month of expected close</source>
+        <translation>按预计成交月份的预测</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Forecast</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Won and lost per month</source>
+        <translation>每月赢单与输单</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Won and lost</source>
+        <translation>赢单与输单</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Grade mix (customers; share of a year&apos;s payments)</source>
+        <translation>客户等级构成（客户数；一年回款占比）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Activity per week</source>
+        <translation>每周工作量</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+1"/>
+        <source>Activity</source>
+        <translation>工作量</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Activity per person in the period</source>
+        <translation>期间内每人工作量</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Customers without a follow-up, by owner</source>
+        <translation>未跟进的客户（按负责人）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Without a follow-up</source>
+        <translation>未跟进</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Returning to the public pool soon, by owner</source>
+        <translation>即将退回公海的客户（按负责人）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Returning to the pool</source>
+        <translation>即将退回公海</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Contracts ending per month (renewals due)</source>
+        <translation>每月到期合同（待续约）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contracts ending</source>
+        <translation>到期合同</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Money overdue by owner</source>
+        <translation>逾期应收（按负责人）</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Money overdue</source>
+        <translation>逾期应收</translation>
+    </message>
+    <message>
+        <location line="+78"/>
+        <source>pipeline.pdf</source>
+        <translation>销售漏斗.pdf</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Everyone</source>
+        <translation>所有人</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>My team</source>
+        <translation>我的团队</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mine</source>
+        <translation>我的</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Reading…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>{start} to {end}</source>
+        <translation>{start} 至 {end}</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <location line="+23"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location line="-20"/>
+        <location line="+23"/>
+        <source>Weighted by probability</source>
+        <translation>按成交概率加权</translation>
+    </message>
+    <message numerus="yes">
+        <location line="-12"/>
+        <source>%n open opportunities: {amount}, weighted {weighted}.</source>
+        <translation>
+            <numerusform>%n 个进行中的商机：{amount}，加权 {weighted}。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Weighted forecast for the period: {weighted}.</source>
+        <translation>本期加权预测：{weighted}。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Won</source>
+        <translation>赢单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lost</source>
+        <translation>输单</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{reason} ({count})</source>
+        <translation>{reason}（{count}）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no reason given</source>
+        <translation>未填原因</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Won {won}, lost {lost}.</source>
+        <translation>赢单 {won} 个，输单 {lost} 个。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Main loss reasons: {reasons}.</source>
+        <translation>主要输单原因：{reasons}。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{grade}: {count}, {share}% of value</source>
+        <translation>{grade}：{count} 个，占价值 {share}%</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>A year&apos;s payments: {value}.</source>
+        <translation>一年回款：{value}。</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Follow-ups</source>
+        <translation>跟进</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New customers</source>
+        <translation>新客户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tasks done</source>
+        <translation>完成任务</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Public pool</source>
+        <translation>公海</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Others</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>30–59 days</source>
+        <translation>30–59 天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>60–89 days</source>
+        <translation>60–89 天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>90 days or more</source>
+        <translation>90 天以上</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n customer(s) without a follow-up for 30 days or more.</source>
+        <translation>
+            <numerusform>%n 个客户已 30 天以上未跟进。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Customers</source>
+        <translation>客户</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n customer(s) return to the pool within {days} days unless followed up.</source>
+        <translation>
+            <numerusform>%n 个客户如不跟进将在 {days} 天内退回公海。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Contracts</source>
+        <translation>合同</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n contract(s) worth {amount} end in the period.</source>
+        <translation>
+            <numerusform>本期有 %n 份合同到期，金额 {amount}。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Overdue</source>
+        <translation>逾期</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>{amount} overdue from %n customer(s).</source>
+        <translation>
+            <numerusform>%n 个客户逾期 {amount}。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2358,9 +2750,120 @@
     </message>
 </context>
 <context>
+    <name>Letterhead</name>
+    <message>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+705"/>
+        <source>Company name</source>
+        <translation>公司名称</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Email</source>
+        <translation>邮箱</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Website</source>
+        <translation>网址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tax number</source>
+        <translation>税号</translation>
+    </message>
+</context>
+<context>
+    <name>LetterheadDialog</name>
+    <message>
+        <location filename="../../crm_desktop/views/letterhead_dialog.py" line="+61"/>
+        <source>Company letterhead</source>
+        <translation>公司抬头</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Quotes printed as PDF carry this header and logo. It is kept on the server and is the same on every computer, which gets it at its next sync.</source>
+        <translation>导出为 PDF 的报价单会带上这个抬头和标志。它保存在服务器上，每台电脑在下次同步时得到同样的内容。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Without a name, quotes print no header</source>
+        <translation>没有公司名称时，报价单不印抬头</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Choose logo…</source>
+        <translation>选择标志…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A PNG or JPEG image of at most 512 KiB</source>
+        <translation>不超过 512 KiB 的 PNG 或 JPEG 图片</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remove logo</source>
+        <translation>去掉标志</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Logo</source>
+        <translation>标志</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Reading the letterhead from the server…</source>
+        <translation>正在从服务器读取公司抬头…</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Last changed by %1, %2</source>
+        <translation>最后由 %1 于 %2 修改</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Choose the company logo</source>
+        <translation>选择公司标志</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Images (*.png *.jpg *.jpeg);;All files (*)</source>
+        <translation>图片 (*.png *.jpg *.jpeg);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Reading the logo…</source>
+        <translation>正在读取标志…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The logo “%1” is damaged and cannot be shown.</source>
+        <translation>标志“%1”已损坏，无法显示。</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>No logo</source>
+        <translation>无标志</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../crm_desktop/views/record_tabs.py" line="+47"/>
+        <location filename="../../crm_desktop/views/record_tabs.py" line="+50"/>
         <source>Customers</source>
         <translation>客户</translation>
     </message>
@@ -2390,7 +2893,7 @@
         <translation>产品</translation>
     </message>
     <message>
-        <location line="+188"/>
+        <location line="+229"/>
         <source>Nothing matches this search or filter. Clear it to see all.</source>
         <translation>没有符合这个搜索或筛选的记录。清除它就能看到全部。</translation>
     </message>
@@ -2415,7 +2918,17 @@
         <translation>这里还什么都没有。打开一个客户，就可以添加它的联系人、商机和任务。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+82"/>
+        <location line="+19"/>
+        <source>Show all</source>
+        <translation>显示全部</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Showing: {what}</source>
+        <translation>正在显示：{what}</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/views/main_window.py" line="+84"/>
         <source>Customers — CRM</source>
         <translation>客户 — CRM</translation>
     </message>
@@ -2430,7 +2943,7 @@
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+309"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+338"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
@@ -2513,7 +3026,7 @@
         <translation>撤销合并</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>The two were merged.</source>
         <translation>两条记录已合并。</translation>
     </message>
@@ -2523,7 +3036,7 @@
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-256"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-285"/>
         <source>Back</source>
         <translation>后退</translation>
     </message>
@@ -2559,17 +3072,22 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+339"/>
+        <location line="+368"/>
         <source>Work log</source>
         <translation>工作日志</translation>
     </message>
     <message>
-        <location line="-338"/>
+        <location line="-367"/>
         <source>Team activity</source>
         <translation>团队动态</translation>
     </message>
     <message>
-        <location line="+237"/>
+        <location line="+1"/>
+        <source>Dashboard</source>
+        <translation>仪表盘</translation>
+    </message>
+    <message>
+        <location line="+265"/>
         <source>Filters</source>
         <translation>筛选</translation>
     </message>
@@ -2630,7 +3148,7 @@
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-233"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-232"/>
         <source>New task</source>
         <translation>新建任务</translation>
     </message>
@@ -2668,7 +3186,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+236"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+235"/>
         <source>Restored.</source>
         <translation>已恢复。</translation>
     </message>
@@ -2684,13 +3202,13 @@
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/server_menu.py" line="+51"/>
-        <location line="+23"/>
+        <location filename="../../crm_desktop/views/server_menu.py" line="+52"/>
+        <location line="+29"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location line="-27"/>
+        <location line="-33"/>
         <source>Connect to a server…</source>
         <translation>连接服务器…</translation>
     </message>
@@ -2708,6 +3226,11 @@
         <location line="+4"/>
         <source>Pool rules…</source>
         <translation>公海规则…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Company letterhead…</source>
+        <translation>公司抬头…</translation>
     </message>
     <message>
         <location filename="../../crm_desktop/views/sync_status.py" line="-121"/>
@@ -3081,6 +3604,51 @@
         <source>There is no rule named “{key}”.</source>
         <translation>没有名为“{key}”的规则。</translation>
     </message>
+    <message>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+19"/>
+        <source>Only an administrator may change the company letterhead.</source>
+        <translation>只有管理员可以修改公司抬头。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The server does not keep a company letterhead yet; its schema must be upgraded first (server init).</source>
+        <translation>服务器还没有公司抬头；需要先升级其数据库结构（server init）。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{field} may be at most {limit} characters long.</source>
+        <translation>{field}最多 {limit} 个字符。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{field} must be one line of text, without control characters.</source>
+        <translation>{field}必须是一行文字，不能有控制字符。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The server refused the company letterhead as given; nothing was changed.</source>
+        <translation>服务器拒绝了这个公司抬头；什么都没有改。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The logo must be a PNG or JPEG image, and “{file}” is neither.</source>
+        <translation>标志必须是 PNG 或 JPEG 图片，而“{file}”都不是。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The logo “{file}” is {size} KiB; a logo may be at most {limit} KiB.</source>
+        <translation>标志“{file}”有 {size} KiB；标志最大 {limit} KiB。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The logo file “{file}” cannot be read.</source>
+        <translation>无法读取标志文件“{file}”。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The logo must be a PNG or JPEG image of at most {limit} KiB.</source>
+        <translation>标志必须是不超过 {limit} KiB 的 PNG 或 JPEG 图片。</translation>
+    </message>
 </context>
 <context>
     <name>OwnershipButtons</name>
@@ -3146,6 +3714,35 @@
     </message>
 </context>
 <context>
+    <name>PdfExport</name>
+    <message>
+        <location filename="../../crm_desktop/views/pdf_export.py" line="+44"/>
+        <location line="+16"/>
+        <source>Export PDF</source>
+        <translation>导出 PDF</translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save as a PDF to print or send; it opens when saved</source>
+        <translation>保存为 PDF 以便打印或发送；保存后会自动打开</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+</context>
+<context>
     <name>PoolDueFilter</name>
     <message>
         <location filename="../../crm_desktop/views/list_filters.py" line="-32"/>
@@ -3168,7 +3765,7 @@
 <context>
     <name>QuoteLines</name>
     <message>
-        <location filename="../../crm_desktop/views/quote_lines.py" line="+58"/>
+        <location filename="../../crm_desktop/views/quote_lines.py" line="+60"/>
         <source>Line total</source>
         <translation>小计</translation>
     </message>
@@ -3183,7 +3780,22 @@
         <translation>移除所选</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+6"/>
+        <source>Quote as PDF…</source>
+        <translation>报价单导出 PDF…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The quote as saved, with the company letterhead, to print or send</source>
+        <translation>按已保存的内容生成带公司抬头的报价单，用于打印或发送</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>quote.pdf</source>
+        <translation>报价单.pdf</translation>
+    </message>
+    <message>
+        <location line="+26"/>
         <source>Total: %1</source>
         <translation>合计：%1</translation>
     </message>
@@ -3191,18 +3803,18 @@
 <context>
     <name>ReceivablesView</name>
     <message>
-        <location filename="../../crm_desktop/views/receivables_view.py" line="+51"/>
+        <location filename="../../crm_desktop/views/receivables_view.py" line="+53"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+91"/>
+        <location line="+94"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location line="-90"/>
+        <location line="-93"/>
         <source>Overdue</source>
         <translation>逾期</translation>
     </message>
@@ -3232,7 +3844,7 @@
         <translation>把显示的客户写入 Excel 工作簿</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+26"/>
         <source>Customers with money overdue</source>
         <translation>有逾期款项的客户</translation>
     </message>
@@ -3247,14 +3859,19 @@
         <translation>按这台电脑上的数据统计，截至你上次同步。未回款是有逾期的合同中尚未付清的全部金额，无论是否到期。</translation>
     </message>
     <message numerus="yes">
-        <location line="+59"/>
+        <location line="+60"/>
         <source>%n customer(s): %1 overdue, %2 outstanding</source>
         <translation>
             <numerusform>%n 个客户：逾期 %1，未回款 %2</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+42"/>
+        <source>receivables.pdf</source>
+        <translation>应收款.pdf</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Export the receivables</source>
         <translation>导出应收款</translation>
     </message>
@@ -3505,7 +4122,7 @@
 <context>
     <name>RenewalsView</name>
     <message>
-        <location filename="../../crm_desktop/views/renewals_view.py" line="+75"/>
+        <location filename="../../crm_desktop/views/renewals_view.py" line="+77"/>
         <source>This month</source>
         <translation>本月</translation>
     </message>
@@ -3635,7 +4252,12 @@
         <translation>把显示的合同写入 Excel 工作簿</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+6"/>
+        <source>The contracts ending in the period shown, for the owner shown, as a PDF</source>
+        <translation>把所显示期间、所选负责人的到期合同导出为 PDF</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>Contracts ending</source>
         <translation>到期合同</translation>
     </message>
@@ -3652,7 +4274,12 @@
         </translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+86"/>
+        <source>renewals.pdf</source>
+        <translation>续约清单.pdf</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Export the renewal list</source>
         <translation>导出续约清单</translation>
     </message>
@@ -3678,9 +4305,352 @@
     </message>
 </context>
 <context>
+    <name>Reports</name>
+    <message>
+        <location filename="../../crm_desktop/reports/activity.py" line="+29"/>
+        <source>Team activity</source>
+        <translation>团队工作量</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>From {start} to {end}</source>
+        <translation>{start} 至 {end}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Person</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Follow-ups</source>
+        <translation>跟进</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+52"/>
+        <source>Customers added</source>
+        <translation>新增客户</translation>
+    </message>
+    <message>
+        <location line="-51"/>
+        <location line="+60"/>
+        <source>Tasks done</source>
+        <translation>完成任务</translation>
+    </message>
+    <message>
+        <location line="-59"/>
+        <source>Opportunities changed</source>
+        <translation>修改的商机</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <location filename="../../crm_desktop/reports/customer.py" line="+147"/>
+        <location line="+85"/>
+        <location filename="../../crm_desktop/reports/money.py" line="+42"/>
+        <location line="+47"/>
+        <location filename="../../crm_desktop/reports/pipeline.py" line="+108"/>
+        <source>Total ({count})</source>
+        <translation>合计（{count}）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Nobody to report on.</source>
+        <translation>没有可报告的人员。</translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>The first {shown} of {total}.</source>
+        <translation>共 {total} 条，只列出前 {shown} 条。</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/reports/customer.py" line="-179"/>
+        <source>No customer with the id “{id}” is on this device.</source>
+        <translation>本机没有编号为“{id}”的客户。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Customer profile</source>
+        <translation>客户档案</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>ID numbers</source>
+        <translation>证件号码</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Money as of {date}</source>
+        <translation>截至 {date} 的款项</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Contracted</source>
+        <translation>合同金额</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paid</source>
+        <translation>已付</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paid in the last 12 months</source>
+        <translation>近 12 个月回款</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+176"/>
+        <location filename="../../crm_desktop/reports/money.py" line="+14"/>
+        <source>Outstanding</source>
+        <translation>未付</translation>
+    </message>
+    <message>
+        <location line="-175"/>
+        <location line="+176"/>
+        <location filename="../../crm_desktop/reports/money.py" line="-2"/>
+        <source>Overdue</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <location line="-171"/>
+        <source>Contacts</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>No contacts.</source>
+        <translation>没有联系人。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Public pool</source>
+        <translation>公海</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>{grade}, fixed by hand</source>
+        <translation>{grade}（手工锁定）</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location filename="../../crm_desktop/reports/pipeline.py" line="-27"/>
+        <source>Open opportunities</source>
+        <translation>进行中的商机</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <location filename="../../crm_desktop/reports/pipeline.py" line="+36"/>
+        <source>No open opportunities.</source>
+        <translation>没有进行中的商机。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Last follow-ups</source>
+        <translation>最近的跟进</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>{clerk} for {rep}</source>
+        <translation>{clerk} 代 {rep}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Logged by</source>
+        <translation>记录人</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No follow-ups yet.</source>
+        <translation>还没有跟进记录。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The latest {shown} of {total} follow-ups.</source>
+        <translation>共 {total} 条跟进，列出最近 {shown} 条。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Contracts</source>
+        <translation>合同</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>No contracts.</source>
+        <translation>没有合同。</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/reports/document.py" line="+544"/>
+        <source>Printed on {date} by {name}</source>
+        <translation>{name} 打印于 {date}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Printed on {date}</source>
+        <translation>打印于 {date}</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/reports/money.py" line="-76"/>
+        <source>Renewals</source>
+        <translation>续约清单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contracts ending from {start} to {end}</source>
+        <translation>{start} 至 {end} 到期的合同</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Renewed by</source>
+        <translation>续约合同</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No contract ends in this period.</source>
+        <translation>本期没有到期的合同。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Receivables</source>
+        <translation>应收款</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customers with money overdue on {date}</source>
+        <translation>截至 {date} 有逾期款项的客户</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Overdue since</source>
+        <translation>逾期起始日</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Contracts overdue</source>
+        <translation>逾期合同数</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No customer has money overdue.</source>
+        <translation>没有客户逾期。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Outstanding: what the customers&apos; signed contracts hold beyond what was paid; overdue: what fell due before {date} and is not paid.</source>
+        <translation>未付：客户已签合同中尚未支付的金额；逾期：{date} 之前到期而未支付的金额。</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/reports/pipeline.py" line="-86"/>
+        <source>Pipeline and forecast</source>
+        <translation>销售漏斗与预测</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open opportunities on {date}; forecast from {start} to {end}</source>
+        <translation>{date} 进行中的商机；预测期间 {start} 至 {end}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Opportunities</source>
+        <translation>商机</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Weighted</source>
+        <translation>加权</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>By stage</source>
+        <translation>按阶段</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location line="+19"/>
+        <location filename="../../crm_desktop/reports/quote.py" line="+114"/>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location line="-11"/>
+        <source>Forecast by month of expected close</source>
+        <translation>按预计成交月份的预测</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Prob.</source>
+        <translation>概率</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Weighted: each amount times its probability, to the fen. Amounts in yuan (CNY).</source>
+        <translation>加权：每笔金额乘以其成交概率，精确到分。金额单位为人民币元。</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/reports/quote.py" line="-59"/>
+        <source>No opportunity with the id “{id}” is on this device.</source>
+        <translation>本机没有编号为“{id}”的商机。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Quotation</source>
+        <translation>报价单</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>To</source>
+        <translation>致</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Prepared by</source>
+        <translation>制单人</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Products</source>
+        <translation>产品</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Line total</source>
+        <translation>小计</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No product lines: the amount quoted is {amount}.</source>
+        <translation>没有产品明细：报价金额为 {amount}。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Amounts in yuan (CNY).</source>
+        <translation>金额单位为人民币元。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Tax number: {number}</source>
+        <translation>税号：{number}</translation>
+    </message>
+</context>
+<context>
     <name>Rules</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+307"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="-444"/>
         <source>days without a follow-up before a customer returns to the pool</source>
         <translation>客户多少天没有跟进就退回公海</translation>
     </message>
@@ -3829,7 +4799,7 @@
         <translation>出错了，内容没有保存；详细信息已记录在日志文件中。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+87"/>
+        <location filename="../../crm_desktop/cli.py" line="+88"/>
         <source>Something went wrong and the log file could not be written.</source>
         <translation>出了点问题，而且无法写入日志文件。</translation>
     </message>
@@ -3961,7 +4931,7 @@
 <context>
     <name>TeamActivityView</name>
     <message>
-        <location filename="../../crm_desktop/views/team_activity_view.py" line="+67"/>
+        <location filename="../../crm_desktop/views/team_activity_view.py" line="+69"/>
         <source>Day</source>
         <translation>日</translation>
     </message>
@@ -3986,7 +4956,7 @@
         <translation>下一个 ›</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+26"/>
         <source>Team activity</source>
         <translation>团队动态</translation>
     </message>
@@ -4031,7 +5001,12 @@
         <translation>按这台电脑上的数据统计：你团队的客户以及在这些客户上做的事，截至你上次同步。最近没有同步的人，实际做的可能比这里显示的多。</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+44"/>
+        <source>activity.pdf</source>
+        <translation>团队工作量.pdf</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>{first} – {last}</source>
         <translation>{first} 至 {last}</translation>
     </message>
@@ -4568,7 +5543,7 @@ A backup copy is made first. On a large database this can take a minute; please 
 <context>
     <name>Validation</name>
     <message>
-        <location filename="../../crm_desktop/models/phones.py" line="+32"/>
+        <location filename="../../crm_desktop/models/phones.py" line="+33"/>
         <source>“{value}” is not a phone number.</source>
         <translation>“{value}”不是有效的电话号码。</translation>
     </message>
@@ -4648,7 +5623,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>{field}含有控制字符（{code}），请删除。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+59"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+60"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation>找不到 ID 为 {id} 的{entity}（可能已被删除）。</translation>
     </message>
@@ -4678,7 +5653,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>{field}“{value}”已被另一个{entity}使用。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/merging.py" line="+53"/>
+        <location filename="../../crm_desktop/services/merging.py" line="+52"/>
         <source>Choose two different records to merge.</source>
         <translation>请选择两条不同的记录来合并。</translation>
     </message>

@@ -1,0 +1,144 @@
+"""How reports sit on the page: a long table breaks across pages with its header on each, pages
+are numbered "n / N", long names wrap inside their column and no text runs past another or off
+the page."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+from pypdf import PdfReader
+
+from crm_desktop.profile import Profile
+from crm_desktop.reports import ReportOptions, build_report
+from crm_desktop.reports.document import MARGIN, MAX_CELL_LINES, PAGE_SIZE, wrap_text
+from crm_desktop.reports.fonts import register_font
+from tests.reports.known_store import make, pdf_pages, squashed
+
+LINES = 2000
+HEADER = "CustomerTitleStageAmountProb.WeightedExpectedcloseOwner"  # spaces left out
+
+
+def pipeline_pdf(profile: Profile, **options: object) -> bytes:
+    out = io.BytesIO()
+    with profile.store.read() as session:
+        chosen = ReportOptions(today=date(2031, 1, 10), printed_by="王经理", **options)
+        build_report("pipeline", session, chosen, out)
+    return out.getvalue()
+
+
+def test_a_2000_line_pipeline_breaks_across_pages_with_its_header_on_each(
+    profile: Profile,
+) -> None:
+    customer = make(profile, "customers", name="广州天河科技")
+    # One transaction of the real writer: 2,000 opportunities of ¥1.00, ¥2.00 … ¥2,000.00 at
+    # 50%, closing one a day from 2031-01-01.
+    with profile.writer().transaction() as unit:
+        for n in range(1, LINES + 1):
+            unit.create(
+                "opportunities",
+                {
+                    "customer_id": customer,
+                    "title": f"机会 {n:04d}",
+                    "stage": "qualified",
+                    "amount_cents": 100 * n,
+                    "probability": 50,
+                    "expected_close": date(2031, 1, 1) + timedelta(days=n - 1),
+                },
+            )
+    pages = pdf_pages(pipeline_pdf(profile))
+    assert len(pages) >= 20
+    # The lines table starts on the first page and runs to the last: its header on each.
+    for number, text in enumerate(pages, 1):
+        lines = [line.strip() for line in text.splitlines()]
+        assert HEADER in squashed(lines), f"page {number}"  # however its labels wrap
+        assert lines[-1] == f"{number} / {len(pages)}"
+    lines = [line.strip() for line in "\n".join(pages).splitlines()]
+    assert squashed(lines).count(HEADER) == len(pages)
+    # Each line once, in order: 1 + 2 + … + 2000 = 2,001,000.00, half of it weighted.
+    shown = [line for line in lines if line.startswith("广州天河科技 ")]
+    assert len(shown) == LINES
+    assert shown[0].split()[1:3] == ["机会", "0001"] and shown[-1].split()[2] == "2000"
+    assert "Qualified 2000 2001000.00 1000500.00" in lines
+    assert f"Total ({LINES}) 2001000.00 1000500.00" in lines
+    assert "Total (2000) 2001000.00 1000500.00" in pages[-1]
+
+
+def test_long_names_wrap_inside_their_column(profile: Profile) -> None:
+    long_name = "深圳前海微众银行股份有限公司" * 8 + " International Holdings Limited"
+    long_title = "Enterprise resource planning upgrade for all forty-two branch offices 二期"
+    customer = make(profile, "customers", name=long_name)
+    make(
+        profile,
+        "opportunities",
+        customer_id=customer,
+        title=long_title,
+        stage="proposal",
+        amount_cents=123_456_789,
+        probability=35,
+        expected_close=date(2031, 2, 3),
+    )
+    pdf = pipeline_pdf(profile)
+    text = squashed(pdf_pages(pdf))
+    assert "".join(long_name.split()) in text and "".join(long_title.split()) in text
+    chunks = text_chunks(pdf)
+    # The name takes several lines of its column, each starting at the column's left edge.
+    name = "".join(long_name.split())
+    name_lines = [c for c in chunks if len(c[2]) > 3 and "".join(c[2].split()) in name]
+    assert len({round(y) for _x, y, _t, _w in name_lines}) >= 5
+    assert len({round(x) for x, _y, _t, _w in name_lines}) == 1
+    # Nothing runs into the next cell of its line, nor past the right margin.
+    right = PAGE_SIZE[0] - MARGIN
+    by_line: dict[int, list[tuple[float, float, str, float]]] = {}
+    for chunk in chunks:
+        by_line.setdefault(round(chunk[1]), []).append(chunk)
+    for line in by_line.values():
+        line.sort()
+        for (x, _y, shown, width), following in zip(line, [*line[1:], None], strict=True):
+            end = x + width
+            assert end <= right + 0.5, shown
+            if following is not None:
+                assert end <= following[0], (shown, following[2])
+
+
+def text_chunks(pdf: bytes) -> list[tuple[float, float, str, float]]:
+    """(x, y, text, width) of every text shown, on the first page, by pypdf's reading."""
+    metrics = register_font()
+    found: dict[tuple[float, float], list] = {}
+
+    def visit(text: str, cm: list, tm: list, _font: object, size: float) -> None:
+        if text.strip():
+            x, y = cm[4] + tm[4], cm[5] + tm[5]
+            # Runs in two font subsets are two calls at one origin: one text.
+            entry = found.setdefault((round(x, 2), round(y, 2)), [x, y, "", size])
+            entry[2] += text.strip("\n")
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    return [
+        (x, y, text.strip(), metrics.width(text.strip(), size))
+        for x, y, text, size in found.values()
+    ]
+
+
+def test_lines_break_between_words_and_between_chinese_characters() -> None:
+    metrics = register_font()
+
+    def wrapped(text: str, width: float) -> list[str]:
+        lines = wrap_text(text, width, metrics, 8)
+        assert all(metrics.width(line, 8) <= width for line in lines), lines
+        return lines
+
+    chinese = wrapped("深圳市华强电子有限公司，采购部。", 40)  # five characters a line
+    assert "".join(chinese) == "深圳市华强电子有限公司，采购部。"
+    assert not any(line.startswith(("，", "。")) for line in chinese)
+    latin = wrapped("long title with some English words", 60)
+    assert " ".join(latin) == "long title with some English words"
+    assert all(word.isalpha() for line in latin for word in line.split())
+    number = wrapped("HT-20260202-00000081", 40)  # one word wider than the line: cut in it
+    assert len(number) > 1 and "".join(number) == "HT-20260202-00000081"
+    assert wrapped("first\nsecond", 200) == ["first", "second"]
+    many = wrap_text("\n".join(["x"] * (MAX_CELL_LINES * 2)), 200, metrics, 8)
+    assert len(many) == MAX_CELL_LINES and many[-1] == "x…"
+    # A row fits on a page: a very long text is cut, saying so, and still within its width.
+    cut = wrapped("深" * 1000, 40)
+    assert len(cut) == MAX_CELL_LINES and cut[-1].endswith("…") and cut[0] == "深深深深深"

@@ -96,9 +96,12 @@ class ChartCard(QFrame):
         layout.addLayout(head)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.note)
-        self._series: dict[str, QBarSet] = {}  # a bar chart's sets, by key
-        self._slices: list[QPieSlice] = []
+        # What is drawn, as plain values: the chart's own items belong to the chart (C++), and a
+        # Python reference to one outliving it is what a garbage collection can crash on.
         self.categories: list[str] = []
+        self._values: dict[str, list[float]] = {}  # a bar chart's sets, by key
+        self._keys: dict[str, str] = {}  # a set's key by its label
+        self._slice_values: list[float] = []
 
     # -- drawing -----------------------------------------------------------------------------
 
@@ -106,8 +109,9 @@ class ChartCard(QFrame):
         self.chart.removeAllSeries()
         for axis in self.chart.axes():
             self.chart.removeAxis(axis)
-        self._series.clear()
-        self._slices.clear()
+        self._values.clear()
+        self._keys.clear()
+        self._slice_values.clear()
 
     def show_bars(
         self,
@@ -131,10 +135,13 @@ class ChartCard(QFrame):
         for number, (key, label, values) in enumerate(sets):
             bar_set = QBarSet(label)
             bar_set.setColor(QColor(PALETTE[number % len(PALETTE)]))
-            bar_set.append([value / scale for value in values])
-            bar_set.clicked.connect(lambda index, key=key: self.clicked.emit(key, index))
+            drawn = [value / scale for value in values]
+            bar_set.append(drawn)
             series.append(bar_set)
-            self._series[key] = bar_set
+            self._values[key] = drawn
+            self._keys[label] = key
+        # A bound method, not a lambda: PySide then holds no strong reference back to the card.
+        series.clicked.connect(self._bar_clicked)
         self.chart.addSeries(series)
         category_axis = QBarCategoryAxis()
         category_axis.append(self.categories or [""])
@@ -180,32 +187,46 @@ class ChartCard(QFrame):
             piece = series.append(label, float(value))
             piece.setColor(QColor(PALETTE[number % len(PALETTE)]))
             piece.setLabelVisible(False)  # the legend says it; labels round a pie collide
-            piece.clicked.connect(lambda number=number: self.clicked.emit("slice", number))
-            self._slices.append(piece)
+            self._slice_values.append(float(value))
+        series.clicked.connect(self._slice_clicked)
         self.chart.addSeries(series)
         self.chart.legend().setVisible(True)
-        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+        # Beside the pie its labels are cut short in a half-width card; below they have room.
+        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
 
     def set_note(self, text: str) -> None:
         self.note.setText(text)
         self.note.setVisible(bool(text))
 
+    def _bar_clicked(self, index: int, bar_set: QBarSet) -> None:
+        key = self._keys.get(bar_set.label())
+        if key is not None:
+            self.clicked.emit(key, index)
+
+    def _slice_clicked(self, piece: QPieSlice) -> None:
+        if piece.label() in self.categories:
+            self.clicked.emit("slice", self.categories.index(piece.label()))
+
     # -- reading back (tests and accessibility) ----------------------------------------------
 
     def values(self, key: str) -> list[float]:
         """The bars of a set as drawn (money in the axis' unit)."""
-        bar_set = self._series[key]
-        return [bar_set.at(i) for i in range(bar_set.count())]
+        return list(self._values[key])
 
     def slice_values(self) -> list[float]:
-        return [piece.value() for piece in self._slices]
+        return list(self._slice_values)
 
     def click(self, key: str, index: int) -> None:
-        """What a user's click on a bar (or slice, key "slice") does."""
+        """As a user's click on a bar (or a slice, key "slice"): the series says so."""
+        series = self.chart.series()[0]
         if key == "slice":
-            self._slices[index].clicked.emit()
-        else:
-            self._series[key].clicked.emit(index)
+            assert isinstance(series, QPieSeries)
+            series.clicked.emit(series.slices()[index])
+            return
+        assert isinstance(series, QAbstractBarSeries)
+        label = next(label for label, known in self._keys.items() if known == key)
+        bar_set = next(found for found in series.barSets() if found.label() == label)
+        series.clicked.emit(index, bar_set)
 
     # -- saving ------------------------------------------------------------------------------
 

@@ -218,13 +218,11 @@ class DashboardView(Page):
             return Period(min(start, end), max(start, end))
         return Period.quarter_of(today)
 
-    def _role(self) -> str:
-        return self.team.role if self.team and self.team.role else Role.REP.value
-
     def _scope_owners(self) -> tuple[str, ...] | None:
-        """Everyone the user may look at: None for an administrator (all this device holds)."""
-        role = self._role()
-        if role == Role.ADMIN.value:
+        """Everyone the user may look at: None for all this device holds (an administrator's,
+        or a computer never connected to a server, whose user owns everything on it)."""
+        role = self.team.role if self.team is not None else None
+        if role in (None, Role.ADMIN.value):
             return None
         if role == Role.MANAGER.value and self.team is not None:
             return tuple(user_id for user_id, _ in self.team.members)

@@ -136,3 +136,30 @@ def test_a_change_redraws_only_the_charts_it_touches(
     assert board.cards["pipeline"].values("amount") == pytest.approx([2_000, 3_833.33, 0, 10_500])
     assert {"pipeline", "forecast", "won_lost"} <= set(read)
     assert "receivables" not in read and "renewals" not in read
+
+
+def test_a_computer_never_connected_counts_all_it_holds(qtbot: QtBot, window: MainWindow) -> None:
+    """Its user owns everything on it: the demo's or an import's owners count too."""
+    build_shop(window.profile)  # no scope: never synced
+    board = show_period(qtbot, window)
+    assert board.cards["pipeline"].values("amount") == pytest.approx([2_000, 3_833.33, 0, 10_000])
+    assert not board.person_choice.isVisibleTo(board)
+
+
+def test_a_rep_counts_his_own(qtbot: QtBot, window: MainWindow) -> None:
+    build_shop(window.profile)
+    window.profile.store.set_setting(SCOPE_KEY, f"rep {{{window.profile.user_id}}}")
+    board = show_period(qtbot, window)
+    # His own: Acme's lead and proposal; Rae's and Bo's are not his.
+    assert board.cards["pipeline"].values("amount") == pytest.approx([0, 3_333.33, 0, 10_000])
+
+
+def test_a_slice_of_the_grade_mix_opens_its_customers(
+    qtbot: QtBot, window: MainWindow, shop
+) -> None:
+    board = show_period(qtbot, window)
+    board.cards["grades"].click("slice", 3)  # without a grade
+    wait_idle(qtbot, window)
+    model = window.models["customers"]
+    qtbot.waitUntil(lambda: model.complete, timeout=10000)
+    assert [model.row_id(row) for row in range(model.rowCount())] == [shop["cole"]]

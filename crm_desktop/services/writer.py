@@ -6,23 +6,30 @@ callers (like an import) that must make many changes all-or-nothing.
 
 A new record is made in two steps, so that one record and a hundred thousand go the same way:
 `prepare` checks and completes its values (and raises InvalidInput, writing nothing), `insert`
-writes prepared records with their outbox entries, one statement per batch.
+writes prepared records with their outbox entries, one statement per batch. What `prepare`
+derives from the values alone (cleaned values, sort keys, a new customer's search text) is kept
+on the prepared row as a `CleanedRow`, which a later `prepare` of the same values may reuse: an
+import checks every row first and writes it later, in another transaction, and cleaning a value
+(parsing a phone, reading a name's pinyin) is most of a row's cost.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Date, DateTime, Table, func, select, update
 from sqlalchemy.orm import Session
 
-from crm_desktop.models.base import AUDIT_COLUMNS, column_values, new_id, utcnow
+from crm_desktop.models.base import AUDIT_COLUMNS, Base, column_values, new_id, utcnow
 from crm_desktop.models.choices import CLOSED_STAGES, ContractStatus, RenewalStatus
 from crm_desktop.models.contracts import next_term
 from crm_desktop.models.entities import (
@@ -32,6 +39,7 @@ from crm_desktop.models.entities import (
     LOCAL_ONLY_COLUMNS,
     MERGEABLE,
     SERVER_SET_COLUMNS,
+    SORT_KEYS,
     Contract,
     Customer,
     CustomerIdentifier,
@@ -50,12 +58,12 @@ from crm_desktop.models.limits import MAX_MONEY_CENTS
 from crm_desktop.models.money import line_total_cents
 from crm_desktop.models.phones import DEFAULT_REGION
 from crm_desktop.models.rules import clean_value, clean_values
-from crm_desktop.models.search_keys import identifier_key, search_key
+from crm_desktop.models.search_keys import identifier_key, search_key, search_text_of
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.services.changes import ChangeSet, UndoToken
 from crm_desktop.storage import search_index
 from crm_desktop.storage.store import Store, sqlite_connection
-from crm_desktop.storage.values import to_sqlite
+from crm_desktop.storage.values import in_lists, to_sqlite
 
 NOT_FOUND = QT_TRANSLATE_NOOP("Validation", "No {entity} with id {id} exists (it may be deleted).")
 CHOOSE_REP = QT_TRANSLATE_NOOP(
@@ -76,29 +84,69 @@ UNIQUE_FIELDS: dict[str, tuple[tuple[str, Any, bool], ...]] = {
     "products": (("code", Product, False),),
     "contracts": (("number", Contract, True),),
 }
-# Customer fields that feed its search text.
+# Customer fields that feed its search text (search_index composes it from these, as stored).
 SEARCHED_FIELDS = frozenset({"name", "short_name", "email", "phone", "phone2"})
 
 
-def _json_value(value: Any) -> Any:
+def _json_default(value: Any) -> Any:
+    """What json.dumps writes for a value it has no form for: a date or time as ISO text. (As
+    json's `default`, asked only of such values, not of every value.)"""
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return value
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def _complete(table: Table, values: dict[str, Any]) -> dict[str, Any]:
-    """Every column of a new row: the given values, else the column's default, else NULL."""
-    row: dict[str, Any] = {}
-    for column in table.columns:
-        if column.key in values:
-            row[column.key] = values[column.key]
-        elif column.default is None:
-            row[column.key] = None
-        elif column.default.is_scalar:
-            row[column.key] = column.default.arg
-        else:  # a computed default: the writer must compute it itself (see prepare)
-            raise AssertionError(f"{table.name}.{column.key} has no value")
+    """Every column of a new row, in the table's order: the given values, else the column's
+    default, else NULL."""
+    defaults, computed = _column_defaults(table)
+    row = dict(defaults)
+    for key, value in values.items():
+        if key in row:
+            row[key] = value
+    for key in computed:
+        if key not in values:  # a computed default: the writer must compute it (see prepare)
+            raise AssertionError(f"{table.name}.{key} has no value")
     return row
+
+
+@cache
+def _column_defaults(table: Table) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """A table's columns with their plain defaults (None when they have none), and those whose
+    default is computed: worked out once, not for each of 100,000 new rows."""
+    defaults: dict[str, Any] = {}
+    computed: list[str] = []
+    for column in table.columns:
+        default = column.default
+        defaults[column.key] = default.arg if default is not None and default.is_scalar else None
+        if default is not None and not default.is_scalar:
+            computed.append(column.key)
+    return defaults, tuple(computed)
+
+
+def _same(given: Any, earlier: Any) -> bool:
+    """Whether a value is the one given before: equal and of the same type (1, 1.0 and True are
+    equal, but a money field reads the int 1 as one fen and the float 1.0 as one yuan)."""
+    return given is earlier or (type(given) is type(earlier) and given == earlier)
+
+
+@dataclass(frozen=True, slots=True)
+class CleanedRow:
+    """What `prepare` made of a new record's values without reading the store: the values as
+    given and as cleaned, the sort keys, a customer's identifiers and its search text (as a new
+    customer, with no contacts yet). Given to a later `prepare` (`reuse`), the values equal to
+    those given here are not cleaned again; the checks that read the store (references, unique
+    values, the default owner) are made again every time, as the store may have changed."""
+
+    entity: str
+    region: str
+    given: dict[str, Any]  # the values as given, a customer's identifiers left out
+    cleaned: dict[str, Any]  # clean_values of `given`, before defaults
+    # (column, key) pairs rather than a dict: 100,000 of these are kept through a check.
+    sort_keys: tuple[tuple[str, str | None], ...]
+    identifiers_given: Any  # a customer's identifiers as given (None: none given)
+    identifiers: tuple[tuple[str, str], ...]
+    search_text: str = ""  # a customer's, from its SEARCHED_FIELDS and identifiers
 
 
 @dataclass(frozen=True)
@@ -109,6 +157,8 @@ class NewRow:
     values: dict[str, Any]
     # A new customer's identifiers, as cleaned (kind, value) pairs.
     identifiers: tuple[tuple[str, str], ...] = ()
+    # What prepare derived from the values alone; None for a row made otherwise.
+    cleaned: CleanedRow | None = None
 
     @property
     def id(self) -> str:
@@ -124,9 +174,14 @@ class UnitOfWork:
         self.region = region
         self.changes = ChangeSet()
         self._stale_search: set[str] = set()
+        # Customers added with the search text prepare composed: indexed as they are, once, at
+        # the end (those changed again since are in _stale_search as well, and composed anew).
+        self._fresh_search: set[str] = set()
         self._stale_followups: set[str] = set()
         # Referenced rows found live in this transaction, so a batch checks each one once.
         self._live_refs: set[tuple[str, str]] = set()
+        # Prepared records this transaction inserts before anything referring to them (expect).
+        self._expected: set[tuple[str, str]] = set()
         # Opportunities whose lines changed: their amount becomes the lines' sum at the end.
         self._stale_amounts: set[str] = set()
         self._customers_of: dict[tuple[str, str], str | None] = {}
@@ -143,11 +198,23 @@ class UnitOfWork:
     def create(self, entity: str, values: dict[str, Any], row_id: str | None = None) -> str:
         return self.insert([self.prepare(entity, values, row_id)])[0]
 
-    def prepare(self, entity: str, values: dict[str, Any], row_id: str | None = None) -> NewRow:
-        """Check and complete a new record's values; raises InvalidInput and writes nothing."""
+    def prepare(
+        self,
+        entity: str,
+        values: dict[str, Any],
+        row_id: str | None = None,
+        reuse: CleanedRow | None = None,
+    ) -> NewRow:
+        """Check and complete a new record's values; raises InvalidInput and writes nothing.
+
+        `reuse`: what an earlier prepare of (nearly) these values derived from them alone (its
+        NewRow.cleaned); the values that are still the same are not cleaned again."""
         values = dict(values)
         identifiers = values.pop("identifiers", None) if entity == "customers" else None
-        cleaned = clean_values(entity, values, self.region, creating=True)
+        if reuse is not None and (reuse.entity, reuse.region) != (entity, self.region):
+            reuse = None
+        pure = self._clean(entity, values, reuse)
+        cleaned = dict(pure)
         self._apply_defaults(entity, cleaned)
         self._check_refs(entity, cleaned)
         row_id = row_id or new_id()
@@ -160,13 +227,70 @@ class UnitOfWork:
             created_by=self.user_id,
             updated_by=self.user_id,
         )
-        if entity == "customers":
-            cleaned["search_key"] = search_key(row_id)
-        cleaned.update(sort_keys_of(entity, cleaned))
+        if reuse is not None and _same_fields(pure, reuse.cleaned, SORT_KEYS.get(entity, ())):
+            sort_keys = reuse.sort_keys  # the same names: the same pinyin
+        else:
+            sort_keys = tuple(sort_keys_of(entity, cleaned).items())
+        cleaned.update(sort_keys)
         if entity == "customer_identifiers":
             cleaned["value_key"] = identifier_key(cleaned["value"])
-        pairs = self._identifier_pairs(identifiers) if identifiers is not None else []
-        return NewRow(entity, _complete(ENTITIES[entity].__table__, cleaned), tuple(pairs))
+        if identifiers is None:
+            pairs: tuple[tuple[str, str], ...] = ()
+        elif reuse is not None and _same(identifiers, reuse.identifiers_given):
+            pairs = reuse.identifiers
+        else:
+            pairs = tuple(self._identifier_pairs(identifiers))
+        text = ""
+        if entity == "customers":
+            cleaned["search_key"] = search_key(row_id)
+            if (
+                reuse is not None
+                and _same_fields(pure, reuse.cleaned, SEARCHED_FIELDS)
+                and pairs == reuse.identifiers
+            ):
+                text = reuse.search_text
+            else:
+                # A new customer has no contacts yet; its identifiers are these (insert adds
+                # them with it). Composed here rather than by finish: the name's pinyin was
+                # just read for its sort key, and pinyin's cache still holds it.
+                text = search_text_of(
+                    cleaned.get("name"),
+                    cleaned.get("short_name"),
+                    cleaned.get("email"),
+                    [cleaned.get("phone"), cleaned.get("phone2")],
+                    (),
+                    [value for _kind, value in pairs],
+                )
+            cleaned["search_text"] = text
+        if reuse is not None and (pure, sort_keys, pairs) == (
+            reuse.cleaned,
+            reuse.sort_keys,
+            reuse.identifiers,
+        ):
+            made = reuse  # all of it as before: kept once, not once more
+        else:
+            made = CleanedRow(
+                entity, self.region, values, pure, sort_keys, identifiers, pairs, text
+            )
+        return NewRow(entity, _complete(ENTITIES[entity].__table__, cleaned), pairs, made)
+
+    def _clean(
+        self, entity: str, values: dict[str, Any], reuse: CleanedRow | None
+    ) -> dict[str, Any]:
+        """clean_values of a new record's values (not to be changed: it may be `reuse`'s),
+        cleaning again only the values that differ from those `reuse` was made from."""
+        if reuse is None or values.keys() != reuse.given.keys():
+            # Other fields given: a required one may be missing now, so all are checked.
+            return clean_values(entity, values, self.region, creating=True)
+        given = reuse.given
+        changed = {name: value for name, value in values.items() if not _same(value, given[name])}
+        if not changed:
+            return reuse.cleaned
+        # Fields clean each on its own, and the others were clean: the first problem among the
+        # changed ones is the first clean_values of them all would raise.
+        cleaned = dict(reuse.cleaned)
+        cleaned.update(clean_values(entity, changed, self.region, creating=False))
+        return cleaned
 
     def insert(self, rows: Sequence[NewRow]) -> list[str]:
         """Write prepared records of one entity, each with its outbox entry, in one statement
@@ -194,8 +318,17 @@ class UnitOfWork:
                 for row in rows
             ]
         )
+        # New customers whose search text prepare composed (nothing else marked them stale).
+        composed = [
+            row.id
+            for row in rows
+            if entity == "customers"
+            and row.cleaned is not None
+            and row.id not in self._stale_search
+        ]
         for row in rows:
             self._live_refs.add((entity, row.id))
+            self._expected.discard((entity, row.id))
             self.changes.add("created", entity, row.id)
             customer_id = row.values.get("customer_id")
             self._mark_derived(entity, row.id, customer_id, row.values.keys())
@@ -210,7 +343,20 @@ class UnitOfWork:
             for kind, value in row.identifiers
         ]
         self.insert(identifiers)
+        if composed:
+            # Their text holds these very values and identifiers: nothing to compose again,
+            # only to index. A later change in this transaction marks them stale again.
+            self._stale_search.difference_update(composed)
+            self._fresh_search.update(composed)
         return [row.id for row in rows]
+
+    def expect(self, rows: Sequence[NewRow]) -> None:
+        """Prepared records this transaction inserts later, before anything that refers to
+        them: until then a reference to one counts as one to a live record. An import adds a
+        business card's company when it reaches the card, and inserts the companies of a batch
+        of cards at once, before the batch's contacts; SQLite's foreign keys refuse a
+        reference written before its record, should a caller forget."""
+        self._expected.update((row.entity, row.id) for row in rows)
 
     def update(self, entity: str, row_id: str, values: dict[str, Any]) -> bool:
         """Change only the given fields. Returns False when nothing actually differed."""
@@ -253,8 +399,7 @@ class UnitOfWork:
         """
         ids = tuple(dict.fromkeys(ids))
         stamp = self.now
-        for row_id in ids:
-            self._live(entity, row_id)
+        self._check_live(entity, ids)
         self._set_deleted(entity, ENTITIES[entity].id.in_(ids), stamp, "delete", merged_into)
         if entity == "customers":
             for child in CUSTOMER_CHILDREN:
@@ -375,6 +520,16 @@ class UnitOfWork:
         for opportunity_id in self._stale_amounts:
             self._refresh_amount(opportunity_id)
         self.session.flush()
+        driver = sqlite_connection(self.session)
+        changed_since = sorted(self._fresh_search & self._stale_search)
+        for part, marks in in_lists(changed_since):
+            # New customers changed again since (a card's contact added to its new company):
+            # composed anew below, and indexed whatever that gives, as no text is stored yet.
+            driver.execute(f"UPDATE customers SET search_text = '' WHERE id IN ({marks})", part)
+        fresh = self._fresh_search.difference(changed_since)
+        # The others' texts as prepare composed them, as stored (a row rolled back to a
+        # savepoint is not there): only to be indexed.
+        search_index.add_customers(self.session, _stored_texts(driver, fresh))
         search_index.refresh_customers(self.session, self._stale_search)
         return self.changes
 
@@ -396,6 +551,21 @@ class UnitOfWork:
         """The live record, or InvalidInput saying there is none."""
         return self._live(entity, row_id)
 
+    def _check_live(self, entity: str, ids: Sequence[str]) -> None:
+        """InvalidInput for the first of these ids that is no live record's. One query for
+        hundreds of ids (an import's undo deletes 100,000), not one for each."""
+        model = ENTITIES[entity]
+        live: set[str] = set()
+        for part, _marks in in_lists(ids):
+            live.update(
+                self.session.scalars(
+                    select(model.id).where(model.id.in_(part), model.deleted_at.is_(None))
+                )
+            )
+        for row_id in ids:
+            if row_id not in live:
+                raise InvalidInput("id", NOT_FOUND, entity=entity_label(entity), id=row_id)
+
     def _live(self, entity: str, row_id: str) -> Any:
         row = self.session.get(ENTITIES[entity], row_id)
         if row is None or row.deleted_at is not None:
@@ -408,7 +578,7 @@ class UnitOfWork:
             field = FIELDS_BY_NAME[entity].get(name)
             if field is not None and field.kind is Kind.REF and value is not None:
                 assert field.ref is not None
-                if (field.ref, value) in self._live_refs:
+                if (field.ref, value) in self._live_refs or (field.ref, value) in self._expected:
                     continue
                 target = self.session.get(ENTITIES[field.ref], value)
                 if target is None or target.deleted_at is not None:
@@ -660,8 +830,8 @@ class UnitOfWork:
                     "entity": entity,
                     "row_id": row_id,
                     "op": op,
-                    "changes": json.dumps({k: _json_value(v) for k, v in changes.items()}),
-                    "base": json.dumps({k: _json_value(v) for k, v in base.items()}),
+                    "changes": json.dumps(changes, default=_json_default),
+                    "base": json.dumps(base, default=_json_default),
                     "made_at": self.now,
                     "made_by": self.user_id,
                     "group_id": self._outbox_group,
@@ -678,9 +848,49 @@ def _insert_rows(session: Session, table: str, rows: list[dict[str, Any]]) -> No
         return
     names = list(rows[0])
     statement = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-    sqlite_connection(session).executemany(
-        statement, [tuple(to_sqlite(row[name]) for name in names) for row in rows]
-    )
+    # Only a date or time column holds values sqlite3 cannot bind as they are: converting those
+    # alone spares a call per value (4 million for 100,000 new customers with their outbox).
+    timed = _timed_columns(table)
+    converted = [at for at, name in enumerate(names) if name in timed]
+    if len(names) == 1:
+        values = [(row[names[0]],) for row in rows]
+    else:
+        pick = itemgetter(*names)
+        values = [pick(row) for row in rows]
+    if converted:
+        values = [_converted(row, converted) for row in values]
+    sqlite_connection(session).executemany(statement, values)
+
+
+def _converted(row: tuple[Any, ...], positions: list[int]) -> tuple[Any, ...]:
+    values = list(row)
+    for at in positions:
+        values[at] = to_sqlite(values[at])
+    return tuple(values)
+
+
+@cache
+def _timed_columns(table: str) -> frozenset[str]:
+    """The columns of a table whose values are dates or times (stored as ISO text)."""
+    columns = Base.metadata.tables[table].columns
+    return frozenset(c.key for c in columns if isinstance(c.type, Date | DateTime))
+
+
+def _stored_texts(driver: sqlite3.Connection, customer_ids: set[str]) -> list[tuple[str, str]]:
+    """(id, search text) of these customers as stored, those with a text."""
+    ids = sorted(customer_ids)
+    found: list[tuple[str, str]] = []
+    for part, marks in in_lists(ids):
+        found += driver.execute(
+            f"SELECT id, search_text FROM customers WHERE id IN ({marks}) AND search_text != ''",
+            part,
+        ).fetchall()
+    return found
+
+
+def _same_fields(cleaned: dict[str, Any], earlier: dict[str, Any], names: Iterable[str]) -> bool:
+    """Whether these fields were cleaned to the same values (what derives from them is)."""
+    return all(_same(cleaned.get(name), earlier.get(name)) for name in names)
 
 
 class Writer:

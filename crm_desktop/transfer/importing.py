@@ -12,6 +12,9 @@ none by that name, created, as a business card's company is: cards come in as co
 
 Every row is checked by the writer as a form's values are; new records are then written a
 thousand at a time (see UnitOfWork.prepare/insert), so 100,000 rows take seconds, not minutes.
+The window checks a file before importing it (staging.py): the check keeps what the writer made
+of each row (RowPlan.prepared) and the import prepares the row from it, so that each value is
+parsed, validated and looked up once.
 """
 
 from __future__ import annotations
@@ -30,12 +33,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm_desktop.duplicates import DuplicateIndex, Match
+from crm_desktop.duplicates.records import without_cyclic_gc
 from crm_desktop.models.choices import CustomerKind, IdentifierKind
-from crm_desktop.models.entities import ENTITIES, Contract, Customer, User
+from crm_desktop.models.entities import ENTITIES, Contract, User
 from crm_desktop.models.fields import FIELDS_BY_NAME, Kind, entity_label
 from crm_desktop.models.rules import problems as field_problems
 from crm_desktop.models.validation import InvalidInput
-from crm_desktop.services.writer import NewRow, UnitOfWork, Writer
+from crm_desktop.services.writer import CleanedRow, NewRow, UnitOfWork, Writer
 from crm_desktop.storage.bulk import bulk_load
 from crm_desktop.storage.store import sqlite_connection
 from crm_desktop.transfer.cells import parse_identifiers
@@ -187,11 +191,14 @@ class RowPlan:
     the first refused row:
 
     - `check`: every row is checked and looked up among the store's records and the earlier
-      rows, and nothing is kept; `reports` says what was found;
+      rows, and nothing is kept; `reports` says what was found, and `prepared` holds what the
+      writer made of each new record's values (line → CleanedRow);
     - otherwise rows are written, except those in `skip` (line → why); a row in `updates`
       updates that record (line → (record id, overwrite?)) instead of adding one; a row refused
       while writing is skipped too, its reason kept in `skipped`; `batch` remembers what was
-      added and changed, for undo.
+      added and changed, for undo. A row in `prepared` (the check's) is prepared from it: its
+      values, checked already, are not cleaned again unless they changed (a corrected cell).
+      `customers_prepared` is the same for the customers a card's company adds (by name).
     """
 
     region: str
@@ -202,6 +209,8 @@ class RowPlan:
     batch: BatchLog | None = None
     reports: list[RowReport] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)
+    prepared: dict[int, CleanedRow] = field(default_factory=dict)
+    customers_prepared: dict[str, CleanedRow] = field(default_factory=dict)
 
 
 class _Skipped(Exception):
@@ -270,16 +279,22 @@ def import_table(
     else:
         chosen = dict(mapping)
     table, columns = mapped_table(entity, table, chosen)
-    return _import_rows(
-        writer,
-        entity,
-        table,
-        columns,
-        update=update,
-        keep_ids=keep_ids,
-        progress=progress,
-        plan=plan,
-    )
+    # Python's cycle collector paused, as for a duplicates search: a file's rows become
+    # hundreds of thousands of live objects (values, cleaned rows, reports), none of them
+    # cyclic garbage, and each full collection would walk them all again (a tenth of the
+    # time at 100,000 rows). What is dropped is still freed; the few cycles a refused row
+    # makes (an exception and its frames) wait for the next collection after the import.
+    with without_cyclic_gc():
+        return _import_rows(
+            writer,
+            entity,
+            table,
+            columns,
+            update=update,
+            keep_ids=keep_ids,
+            progress=progress,
+            plan=plan,
+        )
 
 
 def _checked_guess(
@@ -391,7 +406,10 @@ def _import_rows(
                 file_ids = [cells[id_position].strip() for _, cells in table.rows]
                 stored = _stored_ids(session, entity, file_ids)
             contracts.hold(entity, columns, table)
-            customers = _Customers(unit, entity, columns)
+            customers = _Customers(
+                unit, entity, columns, plan.customers_prepared if plan is not None else None
+            )
+            prepared = plan.prepared if plan is not None else {}
             # Identifier columns of given kinds only (身份证, 车牌): an update replaces those kinds.
             kinds = _identifier_kinds(columns)
             kept: dict[str, int] = {}  # ids this file adds records with, and their lines
@@ -408,6 +426,7 @@ def _import_rows(
                 if checking and not waiting:
                     new_rows, new_lines = [], []  # checked; nothing later needs them stored
                     return
+                customers.insert_added()  # the companies these rows' contacts are of
                 ids = unit.insert(new_rows)
                 created += len(ids)
                 if plan is not None and plan.batch is not None:
@@ -420,6 +439,8 @@ def _import_rows(
                 report = RowReport(line)
                 values: dict[str, Any] | None = None
                 creating = True
+                # Set once the row is to be looked up among the duplicates, until it has been.
+                lookup = False
                 try:
                     if plan is not None and line in plan.skip:
                         raise _Skipped(plan.skip[line])
@@ -428,14 +449,16 @@ def _import_rows(
                     creating = not row_id or adds_id
                     target = plan.updates.get(line) if plan is not None else None
                     customers.link(values, creating and target is None)
-                    if duplicates is not None and creating:
-                        # After link: a card's contact is looked for at its company.
-                        report.matches = duplicates.matches(values)
+                    # After link: a card's contact is looked for at its company. Looked up once
+                    # the writer has cleaned the row (its phones parsed once), or, when it
+                    # refuses the row, as it stands.
+                    lookup = duplicates is not None and creating
                     if creating and target is None:
                         contracts.complete_payment(entity, values)
                     for check in unique:
                         check.check(values, (target[0] if target else row_id) or None, line)
                     if target is not None:
+                        customers.insert_added()  # the row may name one
                         updated += _update_existing(unit, entity, target, values, plan)
                     elif row_id and not adds_id:
                         if keep_ids and not stored[row_id]:
@@ -444,6 +467,7 @@ def _import_rows(
                             raise _RowProblem(HAS_ID)
                         if kinds is not None and IDENTIFIERS in values:
                             values[IDENTIFIERS] += _other_identifiers(session, row_id, kinds)
+                        customers.insert_added()  # the row may name one
                         changed = _update_existing(unit, entity, (row_id, True), values, plan)
                         updated += changed
                         unchanged += not changed
@@ -453,9 +477,20 @@ def _import_rows(
                         if waiting and any(values.get(name) in waiting for name in refs):
                             # It links to a record an earlier line adds: that one goes in first.
                             write_new_rows()
-                        new_rows.append(unit.prepare(entity, values, row_id if adds_id else None))
+                        new_row = unit.prepare(
+                            entity, values, row_id if adds_id else None, prepared.get(line)
+                        )
+                        new_rows.append(new_row)
                         new_lines.append(line)
+                        if checking and new_row.cleaned is not None:
+                            prepared[line] = new_row.cleaned
                         if duplicates is not None:
+                            if lookup:
+                                # Its phones as the writer stored them, when read alike.
+                                same = unit.region == duplicates.region
+                                stored_values = new_row.values if same else None
+                                report.matches = duplicates.matches(values, stored_values)
+                                lookup = False
                             # Only a row that will be imported is one a later row may repeat.
                             duplicates.add(values, line)
                         if adds_id:
@@ -465,6 +500,9 @@ def _import_rows(
                     assert plan is not None
                     plan.skipped.append((line, str(skipped)))
                 except (InvalidInput, TransferError, _RowProblem) as error:
+                    if lookup:
+                        assert duplicates is not None and values is not None
+                        report.matches = duplicates.matches(values)
                     if plan is not None:
                         report.problems[_problem_column(error, at_column)] = str(error)
                         if checking and isinstance(error, InvalidInput) and values is not None:
@@ -500,6 +538,10 @@ def _import_rows(
                         progress(done, total)
             if new_rows:
                 write_new_rows()  # the last rows, when the file's last line was skipped
+            if not checking:
+                # The last write above inserts them already; whatever became of the last rows,
+                # a company added for a card is kept, as when each was inserted at once.
+                customers.insert_added()
             if problems:
                 # Raising inside the transaction rolls the whole file back.
                 more = len(problems) >= MAX_PROBLEMS
@@ -807,23 +849,33 @@ class _Customers:
     with the row's `address` (a business card's company); a new contact naming no customer
     at all is a private person's contact, and gets a customer of kind person of its name."""
 
-    def __init__(self, unit: UnitOfWork, entity: str, columns: list[TransferColumn]) -> None:
+    def __init__(
+        self,
+        unit: UnitOfWork,
+        entity: str,
+        columns: list[TransferColumn],
+        prepared: dict[str, CleanedRow] | None = None,
+    ) -> None:
         self._unit = unit
+        # What the writer made of each customer this file adds (by name), kept from the check
+        # for the import: see RowPlan.
+        self._prepared = prepared if prepared is not None else {}
         self._contacts = entity == "contacts"
         names = {column.name for column in columns}
         self._active = self._contacts or CUSTOMER_NAME in names
         self._by_name: dict[str, list[str]] | None = None
         self._addresses: dict[str, str | None] = {}
         self.created = 0
+        # Customers added and not inserted yet: see insert_added.
+        self._added: list[NewRow] = []
 
     def _read(self) -> dict[str, list[str]]:
         """Read once, when a row first names a customer: a 100,000-row file names many."""
         if self._by_name is None:
             self._by_name = {}
-            rows = self._unit.session.execute(
-                select(Customer.id, Customer.name, Customer.address).where(
-                    Customer.deleted_at.is_(None)
-                )
+            # Straight from sqlite3: SQLAlchemy's rows cost more than the reading itself.
+            rows = sqlite_connection(self._unit.session).execute(
+                "SELECT id, name, address FROM customers WHERE deleted_at IS NULL"
             )
             for customer_id, name, address in rows:
                 self._by_name.setdefault(_name_key(name), []).append(customer_id)
@@ -872,10 +924,24 @@ class _Customers:
     def _create(self, name: str, kind: CustomerKind, address: str) -> str:
         """A new customer, the importing user's as a form's would be."""
         values = {"name": name, "kind": kind.value, "address": address or None}
-        customer_id = self._unit.create("customers", values)
-        self._addresses[customer_id] = address or None
+        key = f"{kind.value}:{name}"
+        new_row = self._unit.prepare("customers", values, reuse=self._prepared.get(key))
+        if new_row.cleaned is not None:
+            self._prepared[key] = new_row.cleaned
+        # Inserted with the next rows written, before them: one statement for the companies of
+        # a thousand cards rather than one each (and none in a check, which writes no rows).
+        self._unit.expect([new_row])
+        self._added.append(new_row)
+        self._addresses[new_row.id] = address or None
         self.created += 1
-        return customer_id
+        return new_row.id
+
+    def insert_added(self) -> None:
+        """Insert the customers added since last time: before any row that may refer to them
+        is written."""
+        if self._added:
+            self._unit.insert(self._added)
+            self._added = []
 
 
 @dataclass

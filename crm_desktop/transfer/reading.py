@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
+from crm_desktop.duplicates.records import without_cyclic_gc
 from crm_desktop.transfer.cells import text_of_sheet_cell, unmarked_csv_text
 from crm_desktop.transfer.errors import TransferError
 from crm_desktop.transfer.headers import recognised_count
@@ -85,15 +86,20 @@ def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = N
     if not path.is_file():
         raise TransferError(NOT_FOUND, path=path)
     suffix = path.suffix.lower()
-    if suffix == XLSX_SUFFIX:
-        table = _read_xlsx(path, sheet)
-    elif suffix in VCARD_SUFFIXES:
-        # Imported here, as openpyxl is: vobject is loaded only when a card file is read.
-        from crm_desktop.transfer.vcard import read_vcard
+    # A row is a list of strings and the file a list of rows: 100,000 rows of live objects
+    # that Python's cycle collector would walk again at each full collection (most of a CSV's
+    # reading time). A workbook's cells and sheets refer to each other: that garbage is
+    # collected at the first collection after the reading.
+    with without_cyclic_gc():
+        if suffix == XLSX_SUFFIX:
+            table = _read_xlsx(path, sheet)
+        elif suffix in VCARD_SUFFIXES:
+            # Imported here, as openpyxl is: vobject is loaded only when a card file is read.
+            from crm_desktop.transfer.vcard import read_vcard
 
-        table = read_vcard(path, encoding=encoding)
-    else:
-        table = _read_csv(path, encoding)
+            table = read_vcard(path, encoding=encoding)
+        else:
+            table = _read_csv(path, encoding)
     if table is None:
         raise TransferError(EMPTY, path=path)
     return table

@@ -19,16 +19,12 @@ if TYPE_CHECKING:
     from crm_desktop.views.record_form import RecordForm
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("RecordForm", text)
-
-
 def extend(form: RecordForm, layout: QFormLayout) -> None:
     """Add the money parts this entity's form has, if any."""
     if form.entity == "opportunities" and form.row_id:
         quote = QuoteLines(form.row_id, form._runner, form._reader, form._writer, form)
         quote.lines_read.connect(partial(_lines_read, form))
-        layout.addRow(_tr("Quote"), quote)
+        layout.addRow(QCoreApplication.translate("RecordForm", "Quote"), quote)
         form.quote = quote
         form.resize(720, 720)
     if form.entity == "opportunity_lines" and "product_id" in form.editors:
@@ -45,7 +41,9 @@ def _lines_read(form: RecordForm, count: int, total: int) -> None:
     editor.setEnabled(count == 0)
     if count:
         editor.set_value(total)
-        editor.setToolTip(_tr("The sum of the quote lines below."))
+        editor.setToolTip(
+            QCoreApplication.translate("RecordForm", "The sum of the quote lines below.")
+        )
         form.forget_change("amount_cents")
     else:
         editor.setToolTip("")
@@ -86,13 +84,20 @@ def _offer_contract(
     parent = form.parentWidget()
     box = QMessageBox(
         QMessageBox.Icon.Question,
-        _tr("Opportunity won"),
-        _tr("“%1” is won. Create its contract now?").replace("%1", opportunity["title"]),
+        QCoreApplication.translate("RecordForm", "Opportunity won"),
+        QCoreApplication.translate("RecordForm", "“%1” is won. Create its contract now?").replace(
+            "%1", opportunity["title"]
+        ),
         parent=parent,
     )
     box.setObjectName("offerContract")
-    create = box.addButton(_tr("Create the contract"), QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(_tr("Not now"), QMessageBox.ButtonRole.RejectRole)
+    create = box.addButton(
+        QCoreApplication.translate("RecordForm", "Create the contract"),
+        QMessageBox.ButtonRole.AcceptRole,
+    )
+    box.addButton(
+        QCoreApplication.translate("RecordForm", "Not now"), QMessageBox.ButtonRole.RejectRole
+    )
     box.buttonClicked.connect(
         lambda button: _contract_form(form, opportunity) if button is create else None
     )

@@ -197,12 +197,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+55"/>
         <source>¥ thousand</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location line="+106"/>
         <source>Save the chart</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1335,23 +1335,23 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+325"/>
+        <location line="+323"/>
         <source>No grade</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-322"/>
+        <location line="-320"/>
         <source>Industry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+174"/>
+        <location line="+172"/>
         <source>Any industry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-173"/>
+        <location line="-171"/>
         <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1462,7 +1462,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+76"/>
         <source>pipeline.pdf</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4072,6 +4072,36 @@
         <source>May already exist: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../crm_desktop/views/money_form_parts.py" line="+27"/>
+        <source>Quote</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>The sum of the quote lines below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>Opportunity won</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>“%1” is won. Create its contract now?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Create the contract</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Not now</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ReminderBanner</name>
@@ -5238,7 +5268,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/importing.py" line="+57"/>
+        <location filename="../../crm_desktop/transfer/importing.py" line="+61"/>
         <source>The file has a column “{column}” that a {entity} record does not have; use: {allowed}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5344,12 +5374,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location filename="../../crm_desktop/transfer/staging.py" line="+66"/>
+        <location filename="../../crm_desktop/transfer/staging.py" line="+67"/>
         <source>Added {count} new customer records for them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/reading.py" line="+32"/>
+        <location filename="../../crm_desktop/transfer/reading.py" line="+33"/>
         <source>There is no file {path}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5459,7 +5489,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+343"/>
+        <location line="+360"/>
         <source>Line {line} looks like {what}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5469,7 +5499,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-342"/>
+        <location line="-359"/>
         <source>Identifiers (kind: number)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5489,7 +5519,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+341"/>
+        <location line="+358"/>
         <source>Would add {added} {entity} records ({alike} of them look like records already here), update {updated} and refuse {refused} rows; nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5651,7 +5681,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+60"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+68"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation type="unfinished"></translation>
     </message>

@@ -195,12 +195,12 @@
         <translation>把此图表保存为图片</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+55"/>
         <source>¥ thousand</source>
         <translation>千元</translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location line="+106"/>
         <source>Save the chart</source>
         <translation>保存图表</translation>
     </message>
@@ -1330,23 +1330,23 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+325"/>
+        <location line="+323"/>
         <source>No grade</source>
         <translation>无等级</translation>
     </message>
     <message>
-        <location line="-322"/>
+        <location line="-320"/>
         <source>Industry</source>
         <translation>行业</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+174"/>
+        <location line="+172"/>
         <source>Any industry</source>
         <translation>所有行业</translation>
     </message>
     <message>
-        <location line="-173"/>
+        <location line="-171"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -1457,7 +1457,7 @@
         <translation>逾期应收</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+76"/>
         <source>pipeline.pdf</source>
         <translation>销售漏斗.pdf</translation>
     </message>
@@ -4048,6 +4048,36 @@
         <source>May already exist: %1</source>
         <translation>可能已存在：%1</translation>
     </message>
+    <message>
+        <location filename="../../crm_desktop/views/money_form_parts.py" line="+27"/>
+        <source>Quote</source>
+        <translation>报价</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>The sum of the quote lines below.</source>
+        <translation>下方报价明细的合计。</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>Opportunity won</source>
+        <translation>商机已赢单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>“%1” is won. Create its contract now?</source>
+        <translation>“%1”已赢单。现在创建它的合同吗？</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Create the contract</source>
+        <translation>创建合同</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Not now</source>
+        <translation>以后再说</translation>
+    </message>
 </context>
 <context>
     <name>ReminderBanner</name>
@@ -5209,7 +5239,7 @@
         <translation>“{value}”不是有效的证件号码；请写成 类型:号码，例如 licence_plate:粤B12345。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/importing.py" line="+57"/>
+        <location filename="../../crm_desktop/transfer/importing.py" line="+61"/>
         <source>The file has a column “{column}” that a {entity} record does not have; use: {allowed}.</source>
         <translation>文件中有“{column}”列，但{entity}记录没有这一项；可用的列：{allowed}。</translation>
     </message>
@@ -5315,12 +5345,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location filename="../../crm_desktop/transfer/staging.py" line="+66"/>
+        <location filename="../../crm_desktop/transfer/staging.py" line="+67"/>
         <source>Added {count} new customer records for them.</source>
         <translation>并为它们新增了 {count} 个客户。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/reading.py" line="+32"/>
+        <location filename="../../crm_desktop/transfer/reading.py" line="+33"/>
         <source>There is no file {path}.</source>
         <translation>文件 {path} 不存在。</translation>
     </message>
@@ -5430,7 +5460,7 @@
         <translation>本文件第 {line} 行</translation>
     </message>
     <message>
-        <location line="+343"/>
+        <location line="+360"/>
         <source>Line {line} looks like {what}</source>
         <translation>第 {line} 行看起来像 {what}</translation>
     </message>
@@ -5440,7 +5470,7 @@
         <translation>第 {line} 行看起来像 {what}</translation>
     </message>
     <message>
-        <location line="-342"/>
+        <location line="-359"/>
         <source>Identifiers (kind: number)</source>
         <translation>证件号（类型: 号码）</translation>
     </message>
@@ -5460,7 +5490,7 @@
         <translation>客户（按名称）</translation>
     </message>
     <message>
-        <location line="+341"/>
+        <location line="+358"/>
         <source>Would add {added} {entity} records ({alike} of them look like records already here), update {updated} and refuse {refused} rows; nothing was changed.</source>
         <translation>将新增 {added} 条{entity}记录（其中 {alike} 条看起来与已有记录相同），更新 {updated} 条，拒绝 {refused} 行；未做任何改动。</translation>
     </message>
@@ -5623,7 +5653,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>{field}含有控制字符（{code}），请删除。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+60"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+68"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation>找不到 ID 为 {id} 的{entity}（可能已被删除）。</translation>
     </message>

@@ -92,11 +92,12 @@ class Filters:
             )
         return wanted
 
-    def drill(self, owner_key: str = "owner_id", customer_key: str | None = "customer_id") -> tuple:
-        """The same filters as a list's (ListQuery) filters."""
+    def drill(self, customer_key: str | None = "customer_id") -> tuple:
+        """The same filters as a list's (ListQuery) filters: on the rows' `owner_id`, and on
+        `customer_key` (None: the customers list itself, by its own columns)."""
         filters: list[tuple[str, Any]] = []
         if self.owners is not None:
-            filters.append((owner_key, OneOf(self.owners)))
+            filters.append(("owner_id", OneOf(self.owners)))
         if self.customers is not None:
             if customer_key is None:  # the customers list itself
                 if self.grade is not None:

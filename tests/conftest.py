@@ -14,8 +14,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from crm_desktop.profile import Profile, open_profile
 from crm_desktop.storage.store import STORE_FILE
 
-# The throwaway PostgreSQL server (started only when a test asks for it).
-pytest_plugins = ["tests.postgres"]
+# The throwaway PostgreSQL server and pgbouncer (started only when a test asks for them).
+pytest_plugins = ["tests.postgres", "tests.pgbouncer"]
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +39,13 @@ def profile(profile_dir: Path) -> Iterator[Profile]:
     opened = open_profile(profile_dir)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def english_translations(qapp: object) -> None:
+    """The program's English translation (its plural forms: "2 contracts", not "2 contract(s)")
+    for every test, as the window installs it, so no test depends on a window test running
+    first."""
+    from crm_desktop.app import install_translators
+
+    install_translators(qapp, "en")  # type: ignore[arg-type]

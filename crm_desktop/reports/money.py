@@ -18,7 +18,14 @@ def renewals_report(session: Session, options: ReportOptions) -> Report:
     owners = options.owner_ids
     # The query takes one owner; several (a manager's choice) are kept here.
     one = owners[0] if owners is not None and len(owners) == 1 else None
-    lines = renewals(session, start, end, owner_id=one)
+    lines = renewals(
+        session,
+        start,
+        end,
+        owner_id=one,
+        kind=options.contract_kind,
+        renewal_status=options.renewal_status,
+    )
     if owners is not None:
         lines = [line for line in lines if line.owner_id in owners]
     report = Report(

@@ -524,7 +524,12 @@ class RenewalsView(Page):
         first, last = self.days()
         owner = self.owner_filter.owner_id()
         options = ReportOptions(
-            start=first, end=last, today=self._today(), owner_ids=(owner,) if owner else None
+            start=first,
+            end=last,
+            today=self._today(),
+            owner_ids=(owner,) if owner else None,
+            contract_kind=self.kind_filter.currentData() or None,
+            renewal_status=self.status_filter.currentData() or None,
         )
         self.pdf.ask("renewals", options, self.tr("renewals.pdf"))
 

@@ -193,6 +193,28 @@ def test_the_renewal_list(profile: Profile, known: Known) -> None:
     assert "Total (2) 12800.00" in lines
     only_july = pdf_lines(build(profile, "renewals", start=date(2031, 7, 1), end=date(2031, 7, 31)))
     assert "Total (1) 800.00" in only_july
+    # The screen's kind and renewal-state filters carry into the PDF.
+    sales = pdf_lines(
+        build(
+            profile,
+            "renewals",
+            start=date(2031, 6, 1),
+            end=date(2031, 12, 31),
+            contract_kind="sale",
+        )
+    )
+    assert "Total (1) 800.00" in sales
+    renewing = pdf_lines(
+        build(
+            profile,
+            "renewals",
+            start=date(2031, 6, 1),
+            end=date(2031, 12, 31),
+            renewal_status="renewing",
+        )
+    )
+    assert "No contract ends in this period." in renewing
+    assert not any("C-2" in line for line in renewing)
 
 
 def test_the_receivables(profile: Profile, known: Known) -> None:

@@ -220,6 +220,7 @@ class Maker:
             "grade_fixed": False,
             "grade_note": None,
             "external_ref": None,
+            "merged_into_id": None,
             "created_at": created,
             "created_by": owner,
             "updated_at": created,

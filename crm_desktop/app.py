@@ -4,20 +4,32 @@ from __future__ import annotations
 
 import logging
 import sys
+from functools import partial
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from crm_desktop.profile import LANGUAGE_KEY, default_profile_dir, open_profile
+from crm_desktop.profile import (
+    LANGUAGE_KEY,
+    default_profile_dir,
+    first_run_due,
+    is_new_profile,
+    open_profile,
+)
+from crm_desktop.resources import resources_dir
 from crm_desktop.storage.store import Store
+from crm_desktop.views.backups_dialog import after_window_closed, check_at_start
+from crm_desktop.views.first_run_wizard import FirstRunOutcome, run_first_run
 from crm_desktop.views.main_window import MainWindow
 from crm_desktop.views.runner import describe_error
 from crm_desktop.views.upgrade_window import upgrade_with_progress
 
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "resources" / "translations"
+TRANSLATIONS = resources_dir() / "translations"
+ICON = resources_dir() / "icons" / "crm-desktop.png"
+log = logging.getLogger(__name__)
 # Families with Chinese glyphs, best first, for systems whose default font has none.
 CJK_FAMILIES = (
     "Microsoft YaHei",
@@ -93,14 +105,39 @@ def setup_logging(profile_dir: Path) -> Path:
     return log_path
 
 
-def build_main_window(profile_dir: Path | None = None) -> MainWindow:
-    """The main window on a profile (created on first use). A QApplication must exist."""
+def switch_language(app: QCoreApplication, language: str) -> None:
+    """The program's language, changed now (the first-run wizard's choice): every widget gets
+    a LanguageChange event, and those that can retranslate themselves do."""
+    for translator in getattr(app, "_crm_translators", None) or []:
+        app.removeTranslator(translator)
+    app._crm_translators = install_translators(app, language)  # type: ignore[attr-defined]
+
+
+def first_run(app: QApplication, directory: Path, created_now: bool) -> FirstRunOutcome | None:
+    """The first-run wizard, before the main window, on a profile whose first run is due
+    (`created_now`: this start made its store); None when it is not due."""
+    profile = open_profile(directory)
+    try:
+        if not first_run_due(profile.store, created_now):
+            return None
+        return run_first_run(profile, partial(switch_language, app))
+    finally:
+        profile.close()
+
+
+def build_main_window(
+    profile_dir: Path | None = None, session_password: str | None = None
+) -> MainWindow:
+    """The main window on a profile (created on first use). A QApplication must exist.
+
+    `session_password`: typed in the first-run wizard where no keyring could keep it, for
+    this session's syncs (the window's first sync included)."""
     app = QApplication.instance()
     assert isinstance(app, QApplication), "create the QApplication first"
     profile = open_profile(profile_dir)
     prepare_application(app, profile.store)
     setup_logging(profile.directory)
-    window = MainWindow(profile)
+    window = MainWindow(profile, session_password=session_password)
     window.destroyed.connect(profile.close)
     return window
 
@@ -108,9 +145,16 @@ def build_main_window(profile_dir: Path | None = None) -> MainWindow:
 def run_gui(profile_dir: Path | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("CRM Desktop")
+    app.setWindowIcon(QIcon(str(ICON)))
     directory = profile_dir or default_profile_dir()
+    # Asked before anything below can make the store: only a profile this start creates gets
+    # the first-run wizard (not one made by `crm-desktop demo`, a test, or an older version).
+    created_now = is_new_profile(directory)
     directory.mkdir(parents=True, exist_ok=True)
     setup_logging(directory)
+    # Before the store is opened: a restore chosen in the window, and a damaged store repaired.
+    if not check_at_start(directory, partial(prepare_application, app)):
+        return 1
     store = Store(directory)
     try:
         prepare_application(app, store)
@@ -120,9 +164,17 @@ def run_gui(profile_dir: Path | None = None) -> int:
     if error is not None:
         QMessageBox.critical(None, app.applicationName(), describe_error(error))
         return 1
-    window = build_main_window(directory)
+    welcome = first_run(app, directory, created_now)
+    connected = welcome.connected if welcome is not None else None
+    window = build_main_window(directory, connected.session_password if connected else None)
     window.show()
+    log.info("main window shown")
+    if welcome is not None and welcome.wants_import:
+        window.open_import()
     code = app.exec()
+    # Closed before the restore chosen in the window, or the daily backup (closing is idempotent).
+    window.profile.close()
+    after_window_closed(directory)
     window.deleteLater()
     app.processEvents()
     # Tear Qt down before Python's own finalisation frees objects Qt still points at.

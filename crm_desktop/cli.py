@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from crm_desktop import __version__
 from crm_desktop.commands.errors import UserError
 from crm_desktop.storage.errors import classify
 
@@ -37,6 +38,8 @@ COMMANDS = {
     "claim": "ownership",
     "release": "ownership",
     "assign": "ownership",
+    "backup": "backup",
+    "restore": "backup",
 }
 
 
@@ -45,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="crm-desktop", description="Offline-first CRM for field sales teams."
     )
     parser.add_argument("--profile", type=Path, help="profile folder (default: the user's own)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name in COMMANDS.items():
         module = importlib.import_module(f"crm_desktop.commands.{module_name}")

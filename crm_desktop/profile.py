@@ -21,12 +21,17 @@ from crm_desktop.models.entities import (
 from crm_desktop.models.phones import DEFAULT_REGION
 from crm_desktop.services.writer import Writer
 from crm_desktop.storage import pool_due
-from crm_desktop.storage.store import Store, sqlite_connection
+from crm_desktop.storage.store import STORE_FILE, Store, sqlite_connection
 
 APP_NAME = "crm-desktop"
 USER_KEY = "current_user_id"
 REGION_KEY = "phone_region"
 LANGUAGE_KEY = "language"
+# The first-run wizard: "pending" on a profile the program made at its own start, until the
+# wizard is finished ("done"). Absent on profiles made otherwise (the command line, tests, older
+# versions), which never see the wizard unasked.
+FIRST_RUN_KEY = "first_run"
+FIRST_RUN_PENDING, FIRST_RUN_DONE = "pending", "done"
 
 
 def default_profile_dir() -> Path:
@@ -78,6 +83,24 @@ def open_profile(directory: Path | None = None) -> Profile:
         user_id = _create_local_user(store)
     region = store.setting(REGION_KEY, DEFAULT_REGION) or DEFAULT_REGION
     return Profile(store, user_id, region, entered_for(store.setting(ENTERS_FOR_KEY)))
+
+
+def is_new_profile(directory: Path) -> bool:
+    """Whether the profile folder has no store yet: asked before anything opens one."""
+    return not (Path(directory) / STORE_FILE).exists()
+
+
+def first_run_due(store: Store, created_now: bool) -> bool:
+    """Whether the window's start shows the first-run wizard. A store this start created is
+    marked pending first; a pending mark stays until the wizard is finished, so a wizard
+    cancelled (or a program killed before it) comes back at the next start."""
+    if created_now and store.setting(FIRST_RUN_KEY) is None:
+        store.set_setting(FIRST_RUN_KEY, FIRST_RUN_PENDING)
+    return store.setting(FIRST_RUN_KEY) == FIRST_RUN_PENDING
+
+
+def finish_first_run(store: Store) -> None:
+    store.set_setting(FIRST_RUN_KEY, FIRST_RUN_DONE)
 
 
 def _create_local_user(store: Store) -> str:

@@ -21,6 +21,7 @@
     crm-desktop server handover --from NAME --to NAME [--dry-run] [--dsn DSN]
     crm-desktop server assign-clerk CLERK --rep REP --until YYYY-MM-DD [--dsn DSN]
     crm-desktop server unassign-clerk CLERK --rep REP [--dsn DSN]
+    crm-desktop server backup | restore | status | upgrade ...   (commands/server_maintenance.py)
 
 DSN is a libpq URL or key=value string for the deployment admin role (not a superuser is
 needed); its password may come from PGPASSWORD or ~/.pgpass instead. DSNs are never printed.
@@ -34,6 +35,7 @@ import sys
 from datetime import date, datetime, time, timedelta
 from typing import TextIO
 
+from crm_desktop.commands import server_maintenance
 from crm_desktop.commands.errors import UserError
 from crm_desktop.models.choices import Role
 from crm_desktop.sync.server.admin import (
@@ -202,6 +204,7 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
     change.add_argument("value", metavar="VALUE", help="a whole number (or 'none')")
     change.add_argument("--dsn", default="", help=DSN_HELP)
     _add_company_parsers(actions)
+    server_maintenance.add_parsers(actions, DSN_HELP)
     return parser
 
 
@@ -333,6 +336,8 @@ def _users(count: int) -> str:
 
 def run(args: argparse.Namespace) -> int:
     try:
+        if args.server_action in server_maintenance.ACTIONS:
+            return server_maintenance.run(args)
         if args.server_action == "rules":
             return run_rules(args)
         if args.server_action == "company":

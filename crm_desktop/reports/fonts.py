@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-FONT_FILE = (
-    Path(__file__).resolve().parent.parent.parent / "resources" / "fonts" / "wqy-microhei.ttc"
-)
+from crm_desktop.resources import resources_dir
+
+FONT_FILE = resources_dir() / "fonts" / "wqy-microhei.ttc"
 FONT_NAME = "CRM-WenQuanYiMicroHei"
 _SUBFONT = 0  # the collection's proportional face (1 is its monospaced one)
 BMP = 0x10000

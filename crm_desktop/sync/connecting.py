@@ -25,6 +25,16 @@ class Connected:
     office_waiting: str | None = None
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A server that let this login in, not remembered yet: what `remember` stores."""
+
+    link: links.ServerLink
+    login: str
+    password: str | None = field(repr=False)
+    office_waiting: str | None = None
+
+
 def connect_profile(
     store: Store,
     server: str,
@@ -33,8 +43,21 @@ def connect_profile(
     ca: str | None = None,
     no_tls: bool = False,
 ) -> Connected:
-    """Raises SyncError (wrong password, unreachable, bad certificate...) and changes nothing.
-    A user whose office is not live yet is linked all the same (`Connected.office_waiting`).
+    """Check the server (`check_connection`), then link the profile to it (`remember`).
+    Raises SyncError and changes nothing when the check fails."""
+    return remember(store, check_connection(server, login, password, ca, no_tls))
+
+
+def check_connection(
+    server: str,
+    login: str,
+    password: str | None,
+    ca: str | None = None,
+    no_tls: bool = False,
+) -> Checked:
+    """Connect and check the server, storing nothing (the first-run wizard's *Test connection*
+    asks before the user has decided to link). Raises SyncError (wrong password, unreachable,
+    bad certificate...). A user whose office is not live yet passes (`Checked.office_waiting`).
 
     `server` is a postgresql:// URL, a key=value string or a plain HOST[:PORT][/DATABASE]
     (database `crm` when none is named; see links.parse_address). A server that cannot be
@@ -61,8 +84,8 @@ def connect_profile(
         except SyncError as error:
             if error.problem is not SyncProblem.OFFICE_NOT_LIVE:
                 raise
-            # Login and password are right; only his office has not started. Linked now, the
-            # first sync after it goes live just works, with nothing more to type.
+            # Login and password are right; only his office has not started. Let through: once
+            # linked, the first sync after it goes live just works, with nothing more to type.
             waiting = error.detail
         except psycopg.OperationalError as error:  # the connection was lost while checking
             raise links.classify_connect_error(error) from None
@@ -70,10 +93,23 @@ def connect_profile(
             connection.close()
     except SyncError as error:
         raise _first_connect(error) from None
-    store.set_setting(links.SERVER_KEY, link.server)
-    store.set_setting(links.LOGIN_KEY, login)
-    saved = password is not None and links.save_password(link, password)
-    return Connected(login, saved, password is not None, None if saved else password, waiting)
+    return Checked(link, login, password, waiting)
+
+
+def remember(store: Store, checked: Checked) -> Connected:
+    """Link the profile to a server that passed `check_connection`: its address and login in
+    the store, the password in the keyring where there is one."""
+    store.set_setting(links.SERVER_KEY, checked.link.server)
+    store.set_setting(links.LOGIN_KEY, checked.login)
+    password = checked.password
+    saved = password is not None and links.save_password(checked.link, password)
+    return Connected(
+        checked.login,
+        saved,
+        password is not None,
+        None if saved else password,
+        checked.office_waiting,
+    )
 
 
 def _open(link: links.ServerLink, password: str | None) -> psycopg.Connection:

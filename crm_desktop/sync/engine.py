@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import psycopg
 from alembic.script import ScriptDirectory
@@ -30,6 +32,12 @@ from crm_desktop.sync.server import schema as server_schema
 from crm_desktop.sync.server.grades import grade_on_sync
 
 LAST_SYNC_KEY = "sync_last_success"
+# The oldest server schema this program syncs with: every table and column a device reads or
+# writes is there from this revision on (what came later, such as the letterhead of 0018, is
+# looked for with has_object and done without). An administrator may upgrade the devices
+# before the server. Raise it when a migration adds something a sync cannot do without;
+# tests/server/test_server_upgrade_command.py checks it against the synced columns.
+OLDEST_SERVER_REVISION = "0017"
 Progress = Callable[[str, int, int], None]
 
 
@@ -50,13 +58,39 @@ class CrashPoints:
     after_pull_read: Callable[[], None] | None = None
 
 
-def known_server_revisions() -> set[str]:
-    config = server_schema._alembic_config(None)
-    return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+def known_server_revisions() -> frozenset[str]:
+    return _server_revisions(server_schema.MIGRATIONS, OLDEST_SERVER_REVISION)[0]
+
+
+def syncable_server_revisions() -> frozenset[str]:
+    """The server schemas this program syncs with: its newest down to OLDEST_SERVER_REVISION."""
+    return _server_revisions(server_schema.MIGRATIONS, OLDEST_SERVER_REVISION)[1]
+
+
+@functools.cache
+def _server_revisions(folder: Path, oldest: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(every revision in the migrations `folder`, those from `oldest` on), read once.
+
+    Alembic loads every migration script to list them (some 25 ms each time), and
+    check_server asks inside the sync's first transaction: done on every sync, it held a
+    server connection (under pgbouncer, a pooled one) idle in transaction meanwhile, and
+    tripled sync times with many devices at once (bench/bench_pgbouncer_load.py). The folder
+    is part of the key because it is what a program knows (a test may point it elsewhere).
+    """
+    scripts = ScriptDirectory.from_config(server_schema._alembic_config(None))
+    known = frozenset(script.revision for script in scripts.walk_revisions())
+    syncable = frozenset(
+        script.revision for script in scripts.iterate_revisions("heads", oldest, inclusive=True)
+    )
+    return known, syncable
 
 
 def check_server(connection: psycopg.Connection) -> str:
-    """The server's schema must be one this program knows; returns the user's id there."""
+    """The server's schema must be one this program syncs with; returns the user's id there.
+
+    Checked before anything is pushed or pulled, so a refusal leaves the outbox waiting: a
+    schema newer than this program asks the user to upgrade it (UPGRADE), one older than it
+    can work with asks for the administrator's `server upgrade` (SERVER_OUTDATED)."""
     with connection.transaction():
         try:
             revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
@@ -64,6 +98,8 @@ def check_server(connection: psycopg.Connection) -> str:
             raise SyncError(SyncProblem.SERVER, "the database has no CRM schema") from None
         if revision is None or revision[0] not in known_server_revisions():
             raise SyncError(SyncProblem.UPGRADE)
+        if revision[0] not in syncable_server_revisions():
+            raise SyncError(SyncProblem.SERVER_OUTDATED)
         user = connection.execute("SELECT crm_current_user_id()::text").fetchone()
         if user is None or user[0] is None:
             # The server knows nobody by this login while his office is not live: ask before

@@ -18,6 +18,8 @@ class SyncProblem(StrEnum):
     CA_FILE = "ca_file"  # the CA certificate file given cannot be read
     ADDRESS = "address"  # the server address cannot be parsed
     UPGRADE = "upgrade"  # the server's schema is newer than this program
+    # The server's schema is older than this program can sync with: the admin upgrades it.
+    SERVER_OUTDATED = "server_outdated"
     # The user's office has not started using the CRM: he logs in but may see nothing yet.
     OFFICE_NOT_LIVE = "office_not_live"
     SERVER = "server"  # anything else the server said
@@ -58,6 +60,11 @@ MESSAGES = {
     SyncProblem.UPGRADE: QT_TRANSLATE_NOOP(
         "SyncError",
         "The server was upgraded; please upgrade this program. Your changes are kept.",
+    ),
+    SyncProblem.SERVER_OUTDATED: QT_TRANSLATE_NOOP(
+        "SyncError",
+        "The server has an older version of the CRM than this program; ask your administrator "
+        "to run “crm-desktop server upgrade”. Your changes are kept.",
     ),
     SyncProblem.OFFICE_NOT_LIVE: QT_TRANSLATE_NOOP(
         "SyncError",

@@ -9,9 +9,11 @@ served meanwhile. The two settings a successful connect stores are one short wri
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -28,8 +30,164 @@ from PySide6.QtWidgets import (
 
 from crm_desktop.storage.store import Store
 from crm_desktop.sync import link as links
-from crm_desktop.sync.connecting import Connected, connect_profile
+from crm_desktop.sync.connecting import Checked, Connected, check_connection, connect_profile
 from crm_desktop.views.runner import Runner, describe_error
+
+
+@dataclass(frozen=True)
+class ServerInput:
+    """What was typed into a ServerForm: enough to check the server, or to link the profile."""
+
+    server: str
+    login: str
+    password: str | None = field(repr=False)
+    ca: str | None
+    no_tls: bool
+
+    def check(self) -> Checked:
+        """Network only: whether the server lets this login in (nothing is stored)."""
+        return check_connection(self.server, self.login, self.password, self.ca, self.no_tls)
+
+    def connect(self, store: Store) -> Connected:
+        """Check the server and link the profile to it."""
+        return connect_profile(
+            store, self.server, self.login, self.password, ca=self.ca, no_tls=self.no_tls
+        )
+
+
+class ServerForm(QWidget):
+    """The server's address, the user name, the password and how the link is encrypted, with a
+    line for what went wrong: the part of connecting the Connect dialog and the first-run
+    wizard share. Connecting itself is the owner's, on its network runner.
+
+    Its strings keep the Connect dialog's translation context, where they were first written
+    and translated (called directly: lupdate sees no wrapper).
+    """
+
+    def __init__(
+        self, current: links.ServerLink | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.server = QLineEdit(links.as_url(current.server) if current else "")
+        self.server.setObjectName("serverAddress")
+        self.server.setPlaceholderText("crm.example.com:5432/crm")
+        self.user = QLineEdit(current.login if current else "")
+        self.user.setObjectName("serverUser")
+        self.password = QLineEdit()
+        self.password.setObjectName("serverPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        # Verifying the server's certificate: kept from the current link, so reconnecting
+        # after a wrong password keeps checking it.
+        self.ca_file = QLineEdit(current.ca_file if current else "")
+        self.ca_file.setObjectName("serverCaFile")
+        self.ca_browse = QPushButton()
+        self.ca_browse.setObjectName("serverCaBrowse")
+        self.ca_browse.clicked.connect(self._choose_ca)
+        ca_row = QHBoxLayout()
+        ca_row.setContentsMargins(0, 0, 0, 0)
+        ca_row.addWidget(self.ca_file)
+        ca_row.addWidget(self.ca_browse)
+        # Off at every opening: no encryption only when asked for, each time.
+        self.no_tls = QCheckBox()
+        self.no_tls.setObjectName("serverNoTls")
+        self.no_tls.toggled.connect(self._no_tls_toggled)
+        self._labels = [QLabel() for _ in range(4)]
+        for label, buddy in zip(
+            self._labels, (self.server, self.user, self.password, self.ca_file), strict=True
+        ):
+            label.setBuddy(buddy)
+        self.form = QFormLayout()
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.form.addRow(self._labels[0], self.server)
+        self.form.addRow(self._labels[1], self.user)
+        self.form.addRow(self._labels[2], self.password)
+        self.form.addRow(self._labels[3], ca_row)
+        self.form.addRow("", self.no_tls)
+        self.message = QLabel()
+        self.message.setObjectName("connectMessage")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.form)
+        layout.addWidget(self.message)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.server.setToolTip(
+            QCoreApplication.translate(
+                "ConnectDialog",
+                "The server's name or address, with its port and database if they are not the "
+                "usual ones: crm.example.com, crm.example.com:5433/crm, [::1]:5432. Without a "
+                "database, crm is used. A postgresql:// address works too.",
+            )
+        )
+        self.ca_file.setPlaceholderText(QCoreApplication.translate("ConnectDialog", "Optional"))
+        self.ca_browse.setText(QCoreApplication.translate("ConnectDialog", "Browse…"))
+        self.no_tls.setText(
+            QCoreApplication.translate("ConnectDialog", "Connect without encryption")
+        )
+        self.no_tls.setToolTip(
+            QCoreApplication.translate(
+                "ConnectDialog",
+                "Only on a network you trust: the password and the data travel in clear.",
+            )
+        )
+        names = (
+            QCoreApplication.translate("ConnectDialog", "Server address"),
+            QCoreApplication.translate("ConnectDialog", "User name"),
+            QCoreApplication.translate("ConnectDialog", "Password"),
+            QCoreApplication.translate("ConnectDialog", "CA certificate file"),
+        )
+        for label, widget, name in zip(
+            self._labels, (self.server, self.user, self.password, self.ca_file), names, strict=True
+        ):
+            label.setText(name)
+            widget.setAccessibleName(name)
+        self.no_tls.setAccessibleName(
+            QCoreApplication.translate("ConnectDialog", "Connect without encryption")
+        )
+
+    def changeEvent(self, event: Any) -> None:  # Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def set_security_shown(self, shown: bool) -> None:
+        """The certificate and no-encryption rows: for whoever sets the server up, hidden where
+        a first-time user would only wonder what they mean."""
+        self.form.setRowVisible(3, shown)
+        self.form.setRowVisible(4, shown)
+
+    def typed(self) -> ServerInput | None:
+        """What was typed, or None (and the message says what is missing)."""
+        server, user = self.server.text().strip(), self.user.text().strip()
+        if not server or not user:
+            self.message.setText(
+                QCoreApplication.translate(
+                    "ConnectDialog", "Fill in the server address and your user name."
+                )
+            )
+            return None
+        no_tls = self.no_tls.isChecked()
+        ca = None if no_tls else self.ca_file.text().strip() or None
+        return ServerInput(server, user, self.password.text() or None, ca, no_tls)
+
+    def _choose_ca(self) -> None:
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self,
+            QCoreApplication.translate("ConnectDialog", "CA certificate file"),
+            self.ca_file.text(),
+            QCoreApplication.translate(
+                "ConnectDialog", "Certificates (*.pem *.crt *.cer);;All files (*)"
+            ),
+        )
+        if chosen:
+            self.ca_file.setText(chosen)
+
+    def _no_tls_toggled(self, checked: bool) -> None:
+        self.ca_file.setEnabled(not checked)
+        self.ca_browse.setEnabled(not checked)
 
 
 class ConnectDialog(QDialog):
@@ -47,58 +205,11 @@ class ConnectDialog(QDialog):
         self.setObjectName("connectDialog")
         self.setWindowTitle(self.tr("Connect to the server"))
         self._store, self._network = store, network
-        self.server = QLineEdit(links.as_url(current.server) if current else "")
-        self.server.setObjectName("serverAddress")
-        self.server.setPlaceholderText("crm.example.com:5432/crm")
-        self.server.setToolTip(
-            self.tr(
-                "The server's name or address, with its port and database if they are not the "
-                "usual ones: crm.example.com, crm.example.com:5433/crm, [::1]:5432. Without a "
-                "database, crm is used. A postgresql:// address works too."
-            )
-        )
-        self.user = QLineEdit(current.login if current else "")
-        self.user.setObjectName("serverUser")
-        self.password = QLineEdit()
-        self.password.setObjectName("serverPassword")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        # Verifying the server's certificate: kept from the current link, so reconnecting
-        # after a wrong password keeps checking it.
-        self.ca_file = QLineEdit(current.ca_file if current else "")
-        self.ca_file.setObjectName("serverCaFile")
-        self.ca_file.setPlaceholderText(self.tr("Optional"))
-        self.ca_browse = QPushButton(self.tr("Browse…"))
-        self.ca_browse.setObjectName("serverCaBrowse")
-        self.ca_browse.clicked.connect(self._choose_ca)
-        ca_row = QHBoxLayout()
-        ca_row.setContentsMargins(0, 0, 0, 0)
-        ca_row.addWidget(self.ca_file)
-        ca_row.addWidget(self.ca_browse)
-        # Off at every opening: no encryption only when asked for, each time.
-        self.no_tls = QCheckBox(self.tr("Connect without encryption"))
-        self.no_tls.setObjectName("serverNoTls")
-        self.no_tls.setToolTip(
-            self.tr("Only on a network you trust: the password and the data travel in clear.")
-        )
-        self.no_tls.toggled.connect(self._no_tls_toggled)
-        for widget, name in (
-            (self.server, self.tr("Server address")),
-            (self.user, self.tr("User name")),
-            (self.password, self.tr("Password")),
-            (self.ca_file, self.tr("CA certificate file")),
-            (self.no_tls, self.tr("Connect without encryption")),
-        ):
-            widget.setAccessibleName(name)
-        form = QFormLayout()
-        form.addRow(self.tr("Server address"), self.server)
-        form.addRow(self.tr("User name"), self.user)
-        form.addRow(self.tr("Password"), self.password)
-        form.addRow(self.tr("CA certificate file"), ca_row)
-        form.addRow("", self.no_tls)
-        self.message = QLabel()
-        self.message.setObjectName("connectMessage")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
+        self.form = ServerForm(current, self)
+        # The fields by their old names: the server menu's callers and tests reach them here.
+        self.server, self.user, self.password = self.form.server, self.form.user, self.form.password
+        self.ca_file, self.ca_browse = self.form.ca_file, self.form.ca_browse
+        self.no_tls, self.message = self.form.no_tls, self.form.message
         buttons = QDialogButtonBox()
         self.connect_button = buttons.addButton(
             self.tr("Connect"), QDialogButtonBox.ButtonRole.AcceptRole
@@ -110,44 +221,17 @@ class ConnectDialog(QDialog):
         self.connect_button.clicked.connect(self.try_connect)
         cancel.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
+        layout.addWidget(self.form)
         layout.addWidget(buttons)
         self.resize(520, 260)
 
-    def _choose_ca(self) -> None:
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self,
-            self.tr("CA certificate file"),
-            self.ca_file.text(),
-            self.tr("Certificates (*.pem *.crt *.cer);;All files (*)"),
-        )
-        if chosen:
-            self.ca_file.setText(chosen)
-
-    def _no_tls_toggled(self, checked: bool) -> None:
-        self.ca_file.setEnabled(not checked)
-        self.ca_browse.setEnabled(not checked)
-
     def try_connect(self) -> None:
-        server, user = self.server.text().strip(), self.user.text().strip()
-        if not server or not user:
-            self.message.setText(self.tr("Fill in the server address and your user name."))
+        typed = self.form.typed()
+        if typed is None:
             return
         self.connect_button.setEnabled(False)
-        self.message.setText(self.tr("Connecting…"))
-        no_tls = self.no_tls.isChecked()
-        ca = None if no_tls else self.ca_file.text().strip() or None
-        work = partial(
-            connect_profile,
-            self._store,
-            server,
-            user,
-            self.password.text() or None,
-            ca=ca,
-            no_tls=no_tls,
-        )
-        self._network.submit(work, self._done, self._failed)
+        self.message.setText(QCoreApplication.translate("ConnectDialog", "Connecting…"))
+        self._network.submit(partial(typed.connect, self._store), self._done, self._failed)
 
     def _done(self, result: Connected) -> None:
         self.connect_button.setEnabled(True)

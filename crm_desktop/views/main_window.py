@@ -37,10 +37,14 @@ from PySide6.QtWidgets import (
 
 from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
+from crm_desktop.sync.connecting import Connected
+from crm_desktop.views.about_dialog import AboutDialog
+from crm_desktop.views.backups_dialog import open_backups
 from crm_desktop.views.calendar_view import CalendarView
 from crm_desktop.views.customer_page import CustomerPage
 from crm_desktop.views.dashboard_view import DashboardView
 from crm_desktop.views.duplicates_view import DuplicatesView
+from crm_desktop.views.first_run_wizard import FirstRunWizard
 from crm_desktop.views.import_wizard import ImportWizard
 from crm_desktop.views.language_menu import LanguageMenu
 from crm_desktop.views.list_filters import GradeFilter, OverdueFilter, PoolDueFilter
@@ -70,7 +74,14 @@ CUSTOMER = "customer:"  # an open customer's page: the prefix of its key
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, profile: Profile, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        profile: Profile,
+        parent: QWidget | None = None,
+        session_password: str | None = None,
+    ) -> None:
+        """`session_password`: the server's, typed before the window where no keyring kept it
+        (the first-run wizard), for this session's syncs from the first one on."""
         super().__init__(parent)
         self.profile = profile
         self.runner = Runner(str(profile.store.path), self)
@@ -87,6 +98,7 @@ class MainWindow(QMainWindow):
         self.tabs = RecordTabs(self.runner, self.reader, profile.region)
         self.models, self.views = self.tabs.models, self.tabs.views  # the tables, by entity
         self.sync = SyncController(profile, self.runner, self)
+        self.sync.password = session_password
         self.records = RecordActions(
             self, self.tabs, profile, self.runner, self.reader, self.writer, self.sync
         )
@@ -466,12 +478,48 @@ class MainWindow(QMainWindow):
         menu.addAction(self.records.merge_action)
         menu.addAction(self.records.undo_action)
         menu.addSeparator()
+        self.backups_action = menu.addAction(self.tr("Backups…"))
+        self.backups_action.setObjectName("backupsAction")
+        self.backups_action.triggered.connect(
+            lambda: open_backups(self, self.profile.directory, self.runner)
+        )
         quit_action = menu.addAction(self.tr("Quit"))
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
         settings_menu.addMenu(LanguageMenu(self.profile.store, self.runner, self))
         self.menuBar().addMenu(self.server_menu)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.about_action = help_menu.addAction(self.tr("About CRM Desktop…"))
+        self.about_action.setObjectName("aboutAction")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)  # macOS: in the app menu
+        self.about_action.triggered.connect(self.show_about)
+        self.first_run_action = help_menu.addAction(self.tr("First-run setup…"))
+        self.first_run_action.setObjectName("firstRunAction")
+        self.first_run_action.triggered.connect(self.show_first_run)
+
+    def show_about(self) -> AboutDialog:
+        """Help → About: the version, and where the profile and its log are (for support)."""
+        dialog = AboutDialog(self.profile.directory, self)
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
+
+    def show_first_run(self) -> FirstRunWizard:
+        """Help → First-run setup…: the first-run wizard again, over the window (its language
+        choice, as Settings → Language, takes effect at the next start)."""
+        wizard = FirstRunWizard(self.profile, self.runner, self.network, parent=self)
+        wizard.linked.connect(self._linked_by_wizard)
+        wizard.import_requested.connect(self.open_import)
+        wizard.setModal(True)
+        wizard.show()
+        return wizard
+
+    def _linked_by_wizard(self, result: Connected) -> None:
+        # As after the Connect dialog: the session's password, then the first sync.
+        self.sync.password = result.session_password
+        self.sync_area.refresh()
+        self.sync.start()
 
     def open_import(self) -> ImportWizard:
         """File → Import…: the import wizard, over the window."""

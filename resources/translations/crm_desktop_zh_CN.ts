@@ -2,6 +2,56 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../crm_desktop/views/about_dialog.py" line="+45"/>
+        <source>About CRM Desktop</source>
+        <translation>关于 CRM Desktop</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Version {version}</source>
+        <translation>版本 {version}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Offline-first CRM for field sales teams.</source>
+        <translation>离线优先的销售团队客户管理系统。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Free software under the GNU General Public License, version 3 or later ({licence}): you may share and change it under its terms. It comes with no warranty.</source>
+        <translation>本软件是自由软件，依据 GNU 通用公共许可证第 3 版或更新版本（{licence}）发布：您可以按其条款分享和修改。本软件不提供任何担保。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+2"/>
+        <source>Profile folder</source>
+        <translation>配置文件夹</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <location line="+2"/>
+        <source>Log file</source>
+        <translation>日志文件</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Copy details</source>
+        <translation>复制详情</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>For a message to support: version, system, files</source>
+        <translation>用于发给技术支持：版本、系统、文件位置</translation>
+    </message>
+</context>
+<context>
     <name>AssignDialog</name>
     <message>
         <location filename="../../crm_desktop/views/assign_dialog.py" line="+47"/>
@@ -49,6 +99,183 @@
         <location line="+24"/>
         <source>Asking the server…</source>
         <translation>正在询问服务器…</translation>
+    </message>
+</context>
+<context>
+    <name>Backups</name>
+    <message>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+51"/>
+        <source>daily</source>
+        <translation>每日</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>manual</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>before update</source>
+        <translation>更新前</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>before restore</source>
+        <translation>恢复前</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>damaged</source>
+        <translation>已损坏</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>The data file was damaged and has been replaced.</source>
+        <translation>数据文件已损坏，已被替换。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>It was rebuilt from the backup of {when}.</source>
+        <translation>已根据 {when} 的备份重建。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The copy of {when} was restored.</source>
+        <translation>已恢复 {when} 的备份。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The data it replaced is kept in {path}.</source>
+        <translation>被替换的数据保存在 {path}。</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>No server is linked, so the records could not be brought back; an older backup may hold them.</source>
+        <translation>未连接服务器，记录无法取回；较早的备份中可能还有这些记录。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Parts of the damaged file could not be read.</source>
+        <translation>损坏文件的部分内容无法读取。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Start CRM Desktop again to work with the restored data.</source>
+        <translation>请重新启动 CRM Desktop，以使用恢复后的数据。</translation>
+    </message>
+    <message>
+        <location line="+160"/>
+        <source>Restore a backup</source>
+        <translation>恢复备份</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The backup was not restored: save or close your open forms first.</source>
+        <translation>备份未恢复：请先保存或关闭打开的表单。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <location line="+65"/>
+        <location line="+5"/>
+        <location line="+30"/>
+        <location line="+18"/>
+        <location line="+9"/>
+        <source>CRM Desktop</source>
+        <translation>CRM Desktop</translation>
+    </message>
+    <message>
+        <location line="-71"/>
+        <source>Your data file is damaged. Repairing it from what can be read…</source>
+        <translation>您的数据文件已损坏，正在用可读取的部分修复…</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Today&apos;s backup could not be made: {reason}</source>
+        <translation>今天的备份未能完成：{reason}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Restoring your data from the backup you chose…</source>
+        <translation>正在从您选择的备份恢复数据…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The backup was not restored: {reason}</source>
+        <translation>备份未恢复：{reason}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="extra_sources.py" line="+32"/>
+        <source>%n change(s) not yet sent to the server are kept; the next sync sends them and downloads everything again.</source>
+        <translation>
+            <numerusform>%n 项尚未发送到服务器的更改已保留；下次同步会发送它们，并重新下载全部数据。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>BackupsDialog</name>
+    <message>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="-286"/>
+        <source>Backups</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>A copy of your data is made each day when you quit; the last 7 days and 4 weeks before are kept, in {folder}.</source>
+        <translation>每天退出程序时会备份一次数据；保留最近 7 天及之前 4 周的备份，位于 {folder}。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Made</source>
+        <translation>备份时间</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Back up now</source>
+        <translation>立即备份</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Restore…</source>
+        <translation>恢复…</translation>
+    </message>
+    <message>
+        <location line="+63"/>
+        <source>Making a copy of your data…</source>
+        <translation>正在备份数据…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Backed up to {path}.</source>
+        <translation>已备份到 {path}。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Restore a backup</source>
+        <translation>恢复备份</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Restore the copy of {when}?
+
+CRM Desktop closes, puts that copy in place of your data and keeps your current data aside in the backups folder. Changes not yet sent to the server are kept and sent at the next sync. Then start the program again.</source>
+        <translation>要恢复 {when} 的备份吗？
+
+CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另存到备份文件夹。尚未发送到服务器的更改会保留，并在下次同步时发送。之后请重新启动程序。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Checking the copy…</source>
+        <translation>正在检查备份…</translation>
     </message>
 </context>
 <context>
@@ -847,17 +1074,17 @@
 <context>
     <name>ConnectDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/connect_dialog.py" line="+48"/>
+        <location filename="../../crm_desktop/views/connect_dialog.py" line="+206"/>
         <source>Connect to the server</source>
         <translation>连接服务器</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-88"/>
         <source>The server&apos;s name or address, with its port and database if they are not the usual ones: crm.example.com, crm.example.com:5433/crm, [::1]:5432. Without a database, crm is used. A postgresql:// address works too.</source>
         <translation>服务器的名称或地址；端口或数据库不是通常的那个时请一并写上：crm.example.com、crm.example.com:5433/crm、[::1]:5432。未写数据库时使用 crm。也可以使用 postgresql:// 地址。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+7"/>
         <source>Optional</source>
         <translation>可选</translation>
     </message>
@@ -867,43 +1094,39 @@
         <translation>浏览…</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <location line="+11"/>
+        <location line="+2"/>
+        <location line="+20"/>
         <source>Connect without encryption</source>
         <translation>不加密连接</translation>
     </message>
     <message>
-        <location line="-8"/>
+        <location line="-17"/>
         <source>Only on a network you trust: the password and the data travel in clear.</source>
         <translation>仅限可信网络：密码和数据将以明文传输。</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <location line="+8"/>
+        <location line="+6"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location line="-7"/>
-        <location line="+8"/>
+        <location line="+1"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location line="-7"/>
-        <location line="+8"/>
+        <location line="+1"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location line="-7"/>
-        <location line="+8"/>
-        <location line="+25"/>
+        <location line="+1"/>
+        <location line="+39"/>
         <source>CA certificate file</source>
         <translation>CA 证书文件</translation>
     </message>
     <message>
-        <location line="-17"/>
+        <location line="+36"/>
         <source>Connect</source>
         <translation>连接</translation>
     </message>
@@ -913,17 +1136,18 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="-39"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="-14"/>
         <source>Fill in the server address and your user name.</source>
         <translation>请填写服务器地址和你的用户名。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+66"/>
+        <location filename="../../crm_desktop/views/first_run_wizard.py" line="+360"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
@@ -1280,7 +1504,7 @@
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="extra_sources.py" line="+12"/>
+        <location filename="extra_sources.py" line="-20"/>
         <source>No follow-ups yet.</source>
         <translation>暂无跟进记录。</translation>
     </message>
@@ -2488,6 +2712,158 @@
     </message>
 </context>
 <context>
+    <name>FirstRunStartPage</name>
+    <message>
+        <location filename="../../crm_desktop/views/first_run_wizard.py" line="+68"/>
+        <source>What do you want to start with?</source>
+        <translation>您想从哪里开始？</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Press Finish to open the program.</source>
+        <translation>点击“完成”打开程序。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>An empty CRM</source>
+        <translation>空白的 CRM</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import a file I have</source>
+        <translation>导入我已有的文件</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A spreadsheet, a CSV file from another program, or business cards.</source>
+        <translation>电子表格、其他程序导出的 CSV 文件，或名片。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Demo data to try things out</source>
+        <translation>用演示数据试一试</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Adding demo customers…</source>
+        <translation>正在添加演示客户…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Not with a company server: demo customers must never reach it.</source>
+        <translation>连接公司服务器时不可用：演示客户绝不能进入服务器。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not offered: you already have customers.</source>
+        <translation>不可用：您已经有客户了。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>About {count} made-up customers, only on this computer.</source>
+        <translation>约 {count} 个虚构客户，只保存在这台电脑上。</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWelcomePage</name>
+    <message>
+        <location line="-266"/>
+        <source>Welcome to CRM Desktop</source>
+        <translation>欢迎使用 CRM Desktop</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Two questions, and you can start.</source>
+        <translation>回答两个问题即可开始。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Your name:</source>
+        <translation>您的姓名：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your name</source>
+        <translation>您的姓名</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Your name comes from your company&apos;s server; your administrator sets it.</source>
+        <translation>您的姓名来自公司服务器，由管理员设置。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Your full name, as your colleagues know you. It is shown on the customers, tasks and notes you add.</source>
+        <translation>您的全名，同事认识您的名字。它会显示在您添加的客户、任务和留言上。</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Type your name.</source>
+        <translation>请输入您的姓名。</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWizard</name>
+    <message>
+        <location line="+288"/>
+        <source>Welcome to CRM Desktop</source>
+        <translation>欢迎使用 CRM Desktop</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWorkPage</name>
+    <message>
+        <location line="-217"/>
+        <source>How will you work?</source>
+        <translation>您将如何使用？</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>You can connect to a server later too, from the Server menu.</source>
+        <translation>以后也可以从“服务器”菜单连接服务器。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Work on this computer only</source>
+        <translation>只在这台电脑上使用</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Your customers stay on this computer. Nothing else to set up.</source>
+        <translation>您的客户只保存在这台电脑上，无需其他设置。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Connect to our company server</source>
+        <translation>连接公司服务器</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Your administrator gives you the server&apos;s address, your user name and password.</source>
+        <translation>管理员会告诉您服务器地址、用户名和密码。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Security options</source>
+        <translation>安全选项</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>The server answered: your user name and password are right.</source>
+        <translation>服务器已响应：您的用户名和密码正确。</translation>
+    </message>
+</context>
+<context>
     <name>GradeDialog</name>
     <message>
         <location filename="../../crm_desktop/views/grade_dialog.py" line="+43"/>
@@ -2928,7 +3304,7 @@
         <translation>正在显示：{what}</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+84"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+95"/>
         <source>Customers — CRM</source>
         <translation>客户 — CRM</translation>
     </message>
@@ -2943,7 +3319,7 @@
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+338"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+339"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
@@ -3072,12 +3448,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+368"/>
+        <location line="+404"/>
         <source>Work log</source>
         <translation>工作日志</translation>
     </message>
     <message>
-        <location line="-367"/>
+        <location line="-403"/>
         <source>Team activity</source>
         <translation>团队动态</translation>
     </message>
@@ -3123,6 +3499,11 @@
     </message>
     <message>
         <location line="+6"/>
+        <source>Backups…</source>
+        <translation>备份…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
@@ -3132,7 +3513,22 @@
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+3"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>About CRM Desktop…</source>
+        <translation>关于 CRM Desktop…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>First-run setup…</source>
+        <translation>首次使用设置…</translation>
+    </message>
+    <message>
+        <location line="+91"/>
         <source>Your work log has text you have not saved. Close and lose it?</source>
         <translation>你的工作日志还有没保存的内容。关闭并丢弃吗？</translation>
     </message>
@@ -3382,6 +3778,7 @@
         <translation>与服务器的连接未加密：请仅在可信网络中使用。</translation>
     </message>
     <message>
+        <location filename="../../crm_desktop/views/first_run_wizard.py" line="-180"/>
         <location filename="../../crm_desktop/views/language_menu.py" line="+12"/>
         <source>The new language is used from the next start of the program.</source>
         <translation>新的语言将在下次启动程序时生效。</translation>
@@ -4304,7 +4701,7 @@
         </translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+91"/>
         <source>renewals.pdf</source>
         <translation>续约清单.pdf</translation>
     </message>
@@ -4377,7 +4774,7 @@
         <location line="+13"/>
         <location filename="../../crm_desktop/reports/customer.py" line="+147"/>
         <location line="+85"/>
-        <location filename="../../crm_desktop/reports/money.py" line="+42"/>
+        <location filename="../../crm_desktop/reports/money.py" line="+49"/>
         <location line="+47"/>
         <location filename="../../crm_desktop/reports/pipeline.py" line="+108"/>
         <source>Total ({count})</source>
@@ -4829,7 +5226,7 @@
         <translation>出错了，内容没有保存；详细信息已记录在日志文件中。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+88"/>
+        <location filename="../../crm_desktop/cli.py" line="+92"/>
         <source>Something went wrong and the log file could not be written.</source>
         <translation>出了点问题，而且无法写入日志文件。</translation>
     </message>
@@ -4899,11 +5296,41 @@
         <source>The data in {path} could not be updated for this version and was left as it was; a copy made before the update is in {backup}.</source>
         <translation>无法将 {path} 中的数据更新到此版本，数据保持原样；更新前的备份在 {backup}。</translation>
     </message>
+    <message>
+        <location filename="../../crm_desktop/storage/backups.py" line="+95"/>
+        <source>There is no data to back up in {path}.</source>
+        <translation>{path} 中没有可备份的数据。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>There is no file {path}.</source>
+        <translation>文件 {path} 不存在。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{path} is not a CRM Desktop data file.</source>
+        <translation>{path} 不是 CRM Desktop 数据文件。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The copy {path} is damaged and cannot be used; choose another backup.</source>
+        <translation>备份 {path} 已损坏，无法使用；请选择其他备份。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The backup copy failed its check and was deleted; the data file {path} may be damaged.</source>
+        <translation>备份未通过检查，已被删除；数据文件 {path} 可能已损坏。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The copy {path} was made by a newer version of this program; please upgrade it first.</source>
+        <translation>备份 {path} 由本程序的较新版本创建；请先升级本程序。</translation>
+    </message>
 </context>
 <context>
     <name>SyncError</name>
     <message>
-        <location filename="../../crm_desktop/sync/errors.py" line="+27"/>
+        <location filename="../../crm_desktop/sync/errors.py" line="+29"/>
         <source>This profile is not connected to a server; use Connect first.</source>
         <translation>此配置尚未连接服务器；请先点“连接”。</translation>
     </message>
@@ -4949,6 +5376,11 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>The server has an older version of the CRM than this program; ask your administrator to run “crm-desktop server upgrade”. Your changes are kept.</source>
+        <translation>服务器上的 CRM 版本比本程序旧；请让管理员运行“crm-desktop server upgrade”。您的更改会保留。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Your office “{detail}” is not using the CRM yet; your administrator will tell you when it starts. Your work stays on this computer.</source>
         <translation>你的服务处“{detail}”还没有开始使用本 CRM；开始时管理员会通知你。你的工作仍保存在这台电脑上。</translation>
     </message>
@@ -5691,6 +6123,11 @@ A backup copy is made first. On a large database this can take a minute; please 
         <location line="+1"/>
         <source>Only contacts of the same customer can be merged; move one of them first.</source>
         <translation>只能合并同一客户的联系人；请先移动其中一位。</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/views/first_run_wizard.py" line="-136"/>
+        <source>Demo data is only for a profile that works on this computer: it must never reach a company server.</source>
+        <translation>演示数据只能用于只在本机使用的配置：绝不能进入公司服务器。</translation>
     </message>
 </context>
 <context>

@@ -23,3 +23,14 @@ class MainWindow:
         self.tr("%n change(s) waiting", "", n)
         self.tr("%n conflict(s)", "", n)
         self.tr("%n of your customers return(s) to the pool within %1 days", "", n)
+
+
+# crm_desktop/views/backups_dialog.py, report_text: QCoreApplication.translate("Backups", ..., n)
+class Backups:
+    def plurals(self, n):
+        self.tr(
+            "%n change(s) not yet sent to the server are kept; the next sync sends them"
+            " and downloads everything again.",
+            "",
+            n,
+        )

@@ -15,7 +15,7 @@ from crm_desktop import cli
 from crm_desktop.profile import open_profile
 from crm_desktop.sync import link
 from crm_desktop.sync.connecting import connect_profile
-from crm_desktop.sync.engine import check_server, sync_once
+from crm_desktop.sync.engine import check_server, office_waiting, sync_once
 from crm_desktop.sync.errors import SyncError, SyncProblem
 from crm_desktop.sync.server import admin
 from crm_desktop.sync.server.schema import init_server
@@ -155,18 +155,18 @@ def test_connect_in_the_window_returns_the_waiting_office(
         profile.close()
 
 
-def test_a_server_without_offices_still_tells_a_stranger_from_a_user(
+def test_a_server_without_offices_has_nobody_waiting_and_asks_for_an_upgrade(
     pg_cleanup: PostgresServer, crm_template: str
 ) -> None:
-    """A server not yet upgraded to offices (0009) has no crm_office_waiting(): someone it
-    knows by no users row is told his login was not accepted, as before, not a failure."""
+    """A server not yet upgraded to offices (0009) has no crm_office_waiting(): nobody waits
+    there, not a failure. It is older than any server this program syncs with
+    (engine.OLDEST_SERVER_REVISION), so the program asks for `server upgrade` first."""
     name = pg_cleanup.create_database(unique_name("crm_old"), owner=CRM_ADMIN)
     dsn = pg_cleanup.dsn(CRM_ADMIN, CRM_ADMIN_PASSWORD, name)
     init_server(dsn, "0009")
-    rob = admin.add_user(dsn, "rob", "rep", "rob-pw")
+    admin.add_user(dsn, "rob", "rep", "rob-pw")
     with psycopg.connect(pg_cleanup.dsn("rob", "rob-pw", name), autocommit=True) as connection:
-        assert check_server(connection) == rob
-        connection.execute("SET ROLE crm_users")  # nobody the server knows by a users row
+        assert office_waiting(connection) is None
         with pytest.raises(SyncError) as caught:
             check_server(connection)
-    assert caught.value.problem is SyncProblem.AUTH
+    assert caught.value.problem is SyncProblem.SERVER_OUTDATED

@@ -8,6 +8,7 @@ import pytest
 
 from crm_desktop.sync.errors import SyncError, SyncProblem
 from crm_desktop.sync.pull import CURSOR_KEY
+from crm_desktop.sync.server.schema import head_revision
 from tests.sync.conftest import Device, Fleet, typing_during_the_sync
 
 
@@ -145,7 +146,7 @@ def test_an_old_program_against_a_newer_server_asks_to_upgrade_and_keeps_the_que
     assert "please upgrade" in str(raised.value)
     assert rob.outbox() == 1
     assert fleet.server_row("customers", customer_id) is None
-    fleet.admin("UPDATE alembic_version SET version_num = '0002'")
+    fleet.admin("UPDATE alembic_version SET version_num = %s", (head_revision(),))
     rob.sync()
     assert rob.outbox() == 0
     assert fleet.server_row("customers", customer_id)["name"] == "Acme"

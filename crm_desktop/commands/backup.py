@@ -1,0 +1,129 @@
+"""`crm-desktop backup` and `crm-desktop restore`: copies of the profile's data, and putting one
+back (the current data kept aside first, changes not yet synced kept)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from crm_desktop.commands.errors import UserError
+from crm_desktop.profile import default_profile_dir
+from crm_desktop.storage import backups
+
+KIND_WORDS = {
+    backups.DAILY: "daily",
+    backups.MANUAL: "manual",
+    backups.BEFORE_UPDATE: "before update",
+    backups.BEFORE_RESTORE: "before restore",
+    backups.DAMAGED: "damaged",
+}
+
+
+def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
+    if name == "backup":
+        parser = subparsers.add_parser(
+            name,
+            help="make a checked copy of this profile's data",
+            description="Copy the profile's data (safe while the window is open), check the "
+            "copy, and say where it is: a new file in the profile's backups folder, or FILE.",
+        )
+        what = parser.add_mutually_exclusive_group()
+        what.add_argument("--out", type=Path, metavar="FILE", help="write the copy here")
+        what.add_argument("--list", action="store_true", help="list the profile's backups")
+        what.add_argument(
+            "--check",
+            action="store_true",
+            help="check the data file, and recover it if it is damaged",
+        )
+        return parser
+    parser = subparsers.add_parser(
+        name,
+        help="put a backup copy back in place of this profile's data",
+        description="Replace the profile's data with a backup copy. The current data is kept "
+        "aside in the backups folder first; changes not yet sent to the server are kept and "
+        "sent at the next sync, which downloads everything again. Close the window first.",
+    )
+    parser.add_argument("file", type=Path, metavar="FILE", help="the backup copy to restore")
+    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    directory = Path(args.profile or default_profile_dir())
+    if args.command == "restore":
+        return _restore(directory, args.file, args.yes)
+    if args.list:
+        return _list(directory)
+    if args.check:
+        return _check(directory)
+    made = backups.back_up(directory, backups.MANUAL, out=args.out)
+    print(f"Backed up to {made}.")
+    return 0
+
+
+def _list(directory: Path) -> int:
+    found = backups.list_backups(directory)
+    if not found:
+        print(f"No backups in {backups.backup_dir(directory)}.")
+        return 0
+    for backup in found:
+        when = backup.made_at.strftime("%Y-%m-%d %H:%M")
+        size = f"{backup.size / 1_000_000:.1f} MB"
+        print(f"{when}  {KIND_WORDS[backup.kind]:<14}  {size:>10}  {backup.path}")
+    return 0
+
+
+def _restore(directory: Path, copy: Path, yes: bool) -> int:
+    copy = copy.expanduser().resolve()
+    backups.check_copy(copy)  # a plain sentence before any question
+    if not yes and sys.stdin.isatty():
+        print(
+            f"This replaces the data in {directory} with the copy {copy}; the current data is "
+            "kept aside in the backups folder and changes not yet synced are kept."
+        )
+        answer = input("Restore? [y/N] ").strip().lower()
+        if answer not in ("y", "yes"):
+            print("Nothing was changed.")
+            return 1
+    report = backups.restore(directory, copy)
+    print(summary(report))
+    return 0
+
+
+def _check(directory: Path) -> int:
+    if not backups.store_path(directory).exists():
+        raise UserError(f"There is no data file in {directory}.")
+    if not backups.is_damaged(directory):
+        print("The data file is sound.")
+        return 0
+    report = backups.recover(directory)
+    print(summary(report))
+    return 0
+
+
+def summary(report: backups.RestoreReport) -> str:
+    """What a restore or a recovery did, in a few plain sentences."""
+    lines = []
+    when = report.made_at.strftime("%Y-%m-%d %H:%M") if report.made_at else "?"
+    if report.damaged:
+        lines.append("The data file was damaged and has been replaced.")
+        if report.restored_from is not None:
+            lines.append(f"It was rebuilt from the backup of {when} ({report.restored_from}).")
+    else:
+        lines.append(f"Restored the copy of {when} ({report.restored_from}).")
+    if report.kept_aside is not None:
+        lines.append(f"The data it replaced is kept in {report.kept_aside}.")
+    if report.linked:
+        lines.append(
+            f"{report.unsynced} change(s) not yet sent to the server are kept; the next sync "
+            "sends them and downloads everything again."
+        )
+    elif report.damaged and report.restored_from is None:
+        lines.append(
+            f"{report.unsynced} change(s) were saved. No server is linked, so records that "
+            "could not be read are not back; an older backup may hold them."
+        )
+    if report.damaged and report.incomplete:
+        lines.append("Parts of the damaged file could not be read.")
+    return " ".join(lines)

@@ -1,0 +1,823 @@
+"""Backups a user can restore, and a damaged store recovered.
+
+Every backup is a whole, checked copy: written under a `.part` name with SQLite's online backup,
+checked with `PRAGMA integrity_check`, and only then given its name in the profile's `backups/`
+folder (`crm-YYYYMMDD-HHMMSS-ffffff-LABEL.sqlite3`, local time). A copy that fails the check is
+deleted and the failure raised, never kept as if it were good.
+
+Kinds, by label: `daily` (made on quit, at most once a day), `manual` (Back up now, the
+`backup` command), `before-<revision>` (Store.migrate, before an update), `before-restore`
+(the store a restore replaced) and `damaged` (a store found damaged at start, moved aside).
+Retention (`prune`): each kind on its own, the newest backup of each of the last 7 days and the
+newest of each of the 4 weeks before, and always the newest of the kind. A kind of its own
+means a week of daily backups never pushes out the only copy from before an update or a
+restore, yet those too age out once the step is weeks behind. Damaged stores are never deleted
+by the program: they may hold the only copy of what could not be read.
+
+Restore (`restore`) builds the new store beside the old one (`restoring/`), then swaps it in
+with one os.replace, after the old store's write-ahead log was folded into it: a process killed
+at any point leaves either the old store or the new one whole. What the restore carries over:
+
+- settings (server link, device id, language...) from the current store: they describe the
+  device, not the data; the pull cursor is dropped, so the next sync is a full one and brings
+  everything the server has changed since the copy was made;
+- for a profile linked to a server, the outbox: the restored store's outbox becomes the
+  current one (same seqs). Entries the copy holds that are no longer waiting were pushed since
+  (or handed over on purpose) and are left out, so nothing is sent twice; entries waiting now
+  keep the number their push receipt on the server is filed under, so one whose
+  acknowledgement was lost is answered from its receipt instead of applied again. The records
+  those entries change get their current values (with any parent they need), so the user sees
+  his waiting changes at once, and unresolved conflicts are kept. A profile working on this
+  computer only keeps the copy's own outbox: there, every change ever made waits in it, and
+  carrying it over would carry the whole current store over the copy the user asked for.
+
+Recovery (`recover`): a store that fails `PRAGMA quick_check` at start is copied aside as
+`damaged`; the new store is the newest good backup (else a fresh one), and whatever of the
+damaged store can be read, row by row where a page is unreadable, is carried over as in a
+restore, the outbox merged with the backup's (an entry already pushed is answered from its
+receipt when sent again). A linked profile is then filled from the server by a full sync.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import closing, contextmanager, suppress
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+from crm_desktop.models.entities import ENTITIES, IN_CUSTOMER_SEARCH
+from crm_desktop.storage import search_index
+from crm_desktop.storage.errors import LOCKED, NEWER_STORE, StoreError, sqlite_code
+from crm_desktop.storage.store import BACKUP_DIR, STORE_FILE, Store, make_engine, sqlite_connection
+from crm_desktop.storage.values import in_lists
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+DAILY, MANUAL, BEFORE_UPDATE, BEFORE_RESTORE, DAMAGED = (
+    "daily",
+    "manual",
+    "before_update",
+    "before_restore",
+    "damaged",
+)
+_LABELS = {DAILY: "daily", MANUAL: "manual", BEFORE_RESTORE: "before-restore", DAMAGED: "damaged"}
+_NAME = re.compile(r"^crm-(\d{8}-\d{6}-\d{6})-(.+)\.sqlite3$")
+_STAMP = "%Y%m%d-%H%M%S-%f"
+DAYS_KEPT, WEEKS_KEPT = 7, 4
+STAGING_DIR = "restoring"  # the new store is built here, beside the one it replaces
+PENDING_FILE = "restore-pending"  # a restore chosen in the window, done with the store closed
+# Pages SQLite may cache while checking a copy: a bigger cache checks a 1 GB store in 12 s
+# instead of 16 s.
+_CHECK_CACHE_KIB = 256 * 1024
+_RANGE = 1000  # rowids read at a time from a damaged store; a failing range is halved
+
+# Settings the layers above own (storage sits below them; tests/storage/test_backups.py holds
+# these equal to the originals): the pull cursor and epoch (sync/pull.py), the server link
+# (sync/link.py), the highest pushed seq (sync/push.py), the profile's user (profile.py).
+CURSOR_KEYS = ("sync_cursor", "sync_epoch")
+SERVER_KEY = "sync_server"
+PUSHED_THROUGH_KEY = "sync_pushed_through"
+USER_KEY = "current_user_id"
+# Settings that describe the copy's data rather than the device: the copy keeps its own.
+_DATA_KEYS = {USER_KEY, search_index.VERSION_KEY}
+
+NO_STORE = QT_TRANSLATE_NOOP("StoreError", "There is no data to back up in {path}.")
+NO_FILE = QT_TRANSLATE_NOOP("StoreError", "There is no file {path}.")
+NOT_A_STORE = QT_TRANSLATE_NOOP("StoreError", "{path} is not a CRM Desktop data file.")
+COPY_DAMAGED = QT_TRANSLATE_NOOP(
+    "StoreError", "The copy {path} is damaged and cannot be used; choose another backup."
+)
+BACKUP_FAILED = QT_TRANSLATE_NOOP(
+    "StoreError",
+    "The backup copy failed its check and was deleted; the data file {path} may be damaged.",
+)
+NEWER_COPY = QT_TRANSLATE_NOOP(
+    "StoreError",
+    "The copy {path} was made by a newer version of this program; please upgrade it first.",
+)
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    made_at: datetime  # local time, from the name
+    kind: str
+    size: int
+
+
+@dataclass
+class RestoreReport:
+    restored_from: Path | None  # None: a fresh, empty store (a recovery with no good backup)
+    kept_aside: Path | None  # where the store it replaced now is
+    unsynced: int = 0  # changes waiting to be sent, in the new store's outbox
+    records_kept: int = 0  # records given the values they had in the replaced store
+    linked: bool = False  # the profile syncs with a server: its next sync is a full one
+    incomplete: bool = False  # some of the replaced store could not be read
+    made_at: datetime | None = None  # when the copy restored from was made
+    damaged: bool = False  # the replaced store was damaged (a recovery)
+
+
+# -- backups -----------------------------------------------------------------------------------
+
+
+def store_path(profile_dir: Path) -> Path:
+    return Path(profile_dir) / STORE_FILE
+
+
+def backup_dir(profile_dir: Path) -> Path:
+    return Path(profile_dir) / BACKUP_DIR
+
+
+def kind_of(label: str) -> str | None:
+    for kind, known in _LABELS.items():
+        if label == known:
+            return kind
+    return BEFORE_UPDATE if label.startswith("before-") else None
+
+
+def list_backups(profile_dir: Path) -> list[Backup]:
+    """The profile's backups, newest first (files not named by this program are left out)."""
+    found = []
+    folder = backup_dir(profile_dir)
+    if not folder.is_dir():
+        return []
+    for path in folder.iterdir():
+        match = _NAME.match(path.name)
+        kind = kind_of(match.group(2)) if match else None
+        if match is None or kind is None:
+            continue
+        try:
+            made_at = datetime.strptime(match.group(1), _STAMP)
+            size = path.stat().st_size
+        except (ValueError, OSError):
+            continue
+        found.append(Backup(path, made_at, kind, size))
+    return sorted(found, key=lambda backup: backup.made_at, reverse=True)
+
+
+def new_backup_path(profile_dir: Path, kind: str, now: datetime | None = None) -> Path:
+    stamp = (now or datetime.now()).strftime(_STAMP)
+    return backup_dir(profile_dir) / f"crm-{stamp}-{_LABELS[kind]}.sqlite3"
+
+
+def back_up(
+    profile_dir: Path, kind: str = MANUAL, out: Path | None = None, now: datetime | None = None
+) -> Path:
+    """A checked copy of the profile's store, in its backups folder (or at `out`)."""
+    source = store_path(profile_dir)
+    if not source.exists():
+        raise StoreError(NO_STORE, path=str(profile_dir))
+    target = Path(out) if out is not None else new_backup_path(profile_dir, kind, now)
+    return checked_copy(source, target)
+
+
+def checked_copy(source: Path, target: Path) -> Path:
+    """Copy a store with SQLite's online backup (safe while others use it) to `target`.
+
+    The copy is written under a `.part` name, checked with `PRAGMA integrity_check`, made a
+    self-contained file (no write-ahead log beside it) and only then renamed: a file with the
+    usual name is always whole and checked, even after a full disk or a crash.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    try:
+        with (
+            closing(sqlite3.connect(source)) as reader,
+            closing(sqlite3.connect(partial, isolation_level=None)) as copy,
+        ):
+            reader.backup(copy)
+            copy.execute("PRAGMA journal_mode=DELETE")
+            problems = integrity_problems(copy)
+        if problems:
+            log.error("the backup of %s failed its check: %s", source, "; ".join(problems[:5]))
+            raise StoreError(BACKUP_FAILED, path=str(source))
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def integrity_problems(connection: sqlite3.Connection, quick: bool = False) -> list[str]:
+    """What `PRAGMA integrity_check` (or the faster quick_check) finds; [] for a sound file."""
+    connection.execute(f"PRAGMA cache_size=-{_CHECK_CACHE_KIB}")
+    pragma = "quick_check" if quick else "integrity_check"
+    try:
+        rows = connection.execute(f"PRAGMA {pragma}").fetchall()
+    except sqlite3.DatabaseError as error:
+        if sqlite_code(error) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+            return [str(error)]
+        raise
+    found = [str(row[0]) for row in rows]
+    return [] if found == ["ok"] else found
+
+
+def backup_on_quit(profile_dir: Path, now: datetime | None = None) -> Path | None:
+    """The daily backup: made unless one was made today, then old ones pruned."""
+    now = now or datetime.now()
+    if not store_path(profile_dir).exists():
+        return None
+    today = [b for b in list_backups(profile_dir) if b.kind == DAILY]
+    if any(b.made_at.date() == now.date() for b in today):
+        return None
+    made = back_up(profile_dir, DAILY, now=now)
+    prune(profile_dir, now)
+    return made
+
+
+def to_prune(backups: Iterable[Backup], now: datetime) -> list[Backup]:
+    """The backups retention lets go: per kind, the newest of each of the last DAYS_KEPT days
+    and of each of the WEEKS_KEPT weeks before stay, and the kind's newest always. Damaged
+    stores stay until the user deletes them."""
+    today = now.date()
+    by_kind: dict[str, list[Backup]] = {}
+    for backup in sorted(backups, key=lambda b: b.made_at, reverse=True):
+        by_kind.setdefault(backup.kind, []).append(backup)
+    doomed = []
+    for kind, newest_first in by_kind.items():
+        if kind == DAMAGED:
+            continue
+        kept_buckets: set[tuple[str, int]] = set()
+        for position, backup in enumerate(newest_first):
+            bucket = _bucket(today, backup.made_at.date())
+            if position == 0 or (bucket is not None and bucket not in kept_buckets):
+                if bucket is not None:
+                    kept_buckets.add(bucket)
+                continue
+            doomed.append(backup)
+    return doomed
+
+
+def _bucket(today: date, day: date) -> tuple[str, int] | None:
+    age = (today - day).days
+    if age < DAYS_KEPT:
+        return ("day", max(age, 0))  # a clock set back: a "future" backup counts as today's
+    weeks = (age - DAYS_KEPT) // 7
+    return ("week", weeks) if weeks < WEEKS_KEPT else None
+
+
+def prune(profile_dir: Path, now: datetime | None = None) -> list[Path]:
+    """Delete the backups retention lets go, and copies a crash left half-written."""
+    now = now or datetime.now()
+    removed = []
+    for backup in to_prune(list_backups(profile_dir), now):
+        backup.path.unlink(missing_ok=True)
+        removed.append(backup.path)
+    folder = backup_dir(profile_dir)
+    for partial in folder.glob("*.part") if folder.is_dir() else ():
+        # Another process may be writing this one now: only a day-old one is surely dead.
+        if now.timestamp() - partial.stat().st_mtime > 86400:
+            partial.unlink(missing_ok=True)
+    return removed
+
+
+# -- checking a copy ---------------------------------------------------------------------------
+
+
+_REQUIRED_TABLES = {"alembic_version", "local_settings", "outbox", "customers"}
+
+
+def check_copy(path: Path) -> None:
+    """Raise a StoreError saying why `path` cannot be restored: missing, not a CRM store,
+    damaged. (A copy from a newer version is found when it is opened: Store.migrate.)"""
+    path = Path(path)
+    if not path.is_file():
+        raise StoreError(NO_FILE, path=str(path))
+    try:
+        with closing(sqlite3.connect(path)) as connection:
+            connection.execute("PRAGMA query_only = ON")
+            tables = {
+                row[0]
+                for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            if not tables >= _REQUIRED_TABLES:
+                raise StoreError(NOT_A_STORE, path=str(path))
+            if integrity_problems(connection):
+                raise StoreError(COPY_DAMAGED, path=str(path))
+    except sqlite3.DatabaseError as error:
+        if sqlite_code(error) == sqlite3.SQLITE_NOTADB:
+            raise StoreError(NOT_A_STORE, path=str(path)) from None
+        if sqlite_code(error) == sqlite3.SQLITE_CORRUPT:
+            raise StoreError(COPY_DAMAGED, path=str(path)) from None
+        raise
+
+
+# -- reading a store that may be damaged -------------------------------------------------------
+
+
+class _Source:
+    """The store being replaced, read as far as it can be: an unreadable page costs the rows
+    on it, not the rest of the table."""
+
+    def __init__(self, path: Path) -> None:
+        self.connection = sqlite3.connect(path, timeout=5)
+        self.connection.execute("PRAGMA query_only = ON")
+        self.incomplete = False
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def columns(self, table: str) -> list[str]:
+        try:
+            return [row[1] for row in self.connection.execute(f"PRAGMA table_info({table})")]
+        except sqlite3.DatabaseError:
+            self.incomplete = True
+            return []
+
+    def all_rows(self, table: str, columns: list[str]) -> list[tuple]:
+        names = ", ".join(columns)
+        try:
+            return self.connection.execute(f"SELECT {names} FROM {table} ORDER BY rowid").fetchall()
+        except sqlite3.DatabaseError:
+            self.incomplete = True
+        bounds = self._bounds(table)
+        if bounds is None:
+            return []
+        rows: list[tuple] = []
+        for start in range(bounds[0], bounds[1] + 1, _RANGE):
+            rows += self._range(table, names, start, min(start + _RANGE - 1, bounds[1]))
+        return rows
+
+    def _bounds(self, table: str) -> tuple[int, int] | None:
+        """The lowest and highest rowid to try; None when even those cannot be read."""
+        low = self._scalar(f"SELECT min(rowid) FROM {table}")
+        high = self._scalar(f"SELECT max(rowid) FROM {table}")
+        if high is None:  # an AUTOINCREMENT table's highest number is kept in another table
+            high = self._scalar("SELECT seq FROM sqlite_sequence WHERE name = ?", table)
+        if high is None:
+            return None
+        return (low if low is not None else 1), high
+
+    def _scalar(self, query: str, *parameters: object) -> Any:
+        with suppress(sqlite3.DatabaseError):
+            found = self.connection.execute(query, parameters).fetchone()
+            return found[0] if found else None
+        return None
+
+    def _range(self, table: str, names: str, low: int, high: int) -> list[tuple]:
+        try:
+            return self.connection.execute(
+                f"SELECT {names} FROM {table} WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
+                (low, high),
+            ).fetchall()
+        except sqlite3.DatabaseError:
+            if low == high:
+                return []
+            middle = (low + high) // 2
+            return self._range(table, names, low, middle) + self._range(
+                table, names, middle + 1, high
+            )
+
+    def rows_by_id(self, table: str, columns: list[str], ids: list[str]) -> list[tuple]:
+        names = ", ".join(columns)
+        rows: list[tuple] = []
+        for part, marks in in_lists(ids):
+            query = f"SELECT {names} FROM {table} WHERE id IN ({marks})"
+            try:
+                rows += self.connection.execute(query, part).fetchall()
+            except sqlite3.DatabaseError:
+                self.incomplete = True
+                for one in part:
+                    with suppress(sqlite3.DatabaseError):
+                        rows += self.connection.execute(
+                            f"SELECT {names} FROM {table} WHERE id = ?", (one,)
+                        ).fetchall()
+        return rows
+
+
+# -- restore -----------------------------------------------------------------------------------
+
+
+def restore(profile_dir: Path, copy: Path) -> RestoreReport:
+    """Replace the profile's store with `copy`, the current store kept aside first.
+
+    The store must be closed (the window and the command close it first); another program
+    holding it open is found and refused. Raises StoreError when the copy cannot be used.
+    """
+    copy = Path(copy)
+    check_copy(copy)
+    return _replace(Path(profile_dir), copy, _made_at(copy))
+
+
+def _replace(
+    profile_dir: Path, copy: Path | None, made_at: datetime | None, damaged: bool | None = None
+) -> RestoreReport:
+    """Build the new store from `copy` (None: a fresh one) beside the current one, carry the
+    current one's state over, keep it aside and swap the new one in."""
+    current = store_path(profile_dir)
+    if damaged is None:
+        damaged = is_damaged(profile_dir)
+    report = RestoreReport(copy, None, made_at=made_at, damaged=damaged)
+    with _staging(profile_dir) as staging:
+        if copy is not None:
+            _copy_into(copy, staging)
+        _open_to_head(staging, copy)
+        if current.exists():
+            if damaged:
+                report.kept_aside = _keep_damaged(profile_dir, current)
+            else:
+                _fold_log(current)
+                aside = new_backup_path(profile_dir, BEFORE_RESTORE)
+                report.kept_aside = checked_copy(current, aside)
+            try:
+                source = _Source(current)
+            except sqlite3.DatabaseError:
+                report.incomplete = True
+            else:
+                try:
+                    _merge(staging, source, report, recovering=damaged)
+                finally:
+                    source.close()
+        _swap_in(staging, current)
+    log.info("replaced %s by %s; the store it replaced is %s", current, copy, report.kept_aside)
+    return report
+
+
+def _keep_damaged(profile_dir: Path, current: Path) -> Path:
+    """A byte copy of a damaged store and its log in the backups folder. Copied, not moved:
+    until the new store is in place, the damaged one stays where it was."""
+    aside = new_backup_path(profile_dir, DAMAGED)
+    aside.parent.mkdir(parents=True, exist_ok=True)
+    log_file = Path(f"{current}-wal")
+    if log_file.exists():
+        shutil.copyfile(log_file, f"{aside}-wal")
+    partial = aside.with_name(aside.name + ".part")
+    shutil.copyfile(current, partial)
+    os.replace(partial, aside)
+    return aside
+
+
+def _made_at(path: Path) -> datetime | None:
+    match = _NAME.match(path.name)
+    if match:
+        try:
+            return datetime.strptime(match.group(1), _STAMP)
+        except ValueError:
+            pass
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        return None
+
+
+@contextmanager
+def _staging(profile_dir: Path) -> Iterator[Path]:
+    """A folder beside the store for the one being built; gone afterwards, whatever happens
+    (one a killed process left is cleared first)."""
+    folder = profile_dir / STAGING_DIR
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    try:
+        yield folder / STORE_FILE
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _copy_into(source: Path, target: Path) -> None:
+    with (
+        closing(sqlite3.connect(source)) as reader,
+        closing(sqlite3.connect(target)) as writer,
+    ):
+        reader.backup(writer)
+
+
+def _open_to_head(staging: Path, copy: Path | None) -> None:
+    """Bring the copy to this program's schema (a fresh store when `copy` is None)."""
+    try:
+        Store.open(staging.parent).close()
+    except StoreError as error:
+        if error.message == NEWER_STORE and copy is not None:
+            raise StoreError(NEWER_COPY, path=str(copy)) from None
+        raise
+
+
+def _fold_log(path: Path) -> None:
+    """Fold the write-ahead log into the store and leave it in rollback-journal mode (the next
+    open turns WAL on again), so the file alone is the whole store and no log of the old store
+    lies beside the new one. SQLite changes the mode only when no other connection is open:
+    the check that nobody else (another window, a sync) is using the store."""
+    with closing(sqlite3.connect(path, isolation_level=None, timeout=2)) as connection:
+        try:
+            mode = connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+        except sqlite3.OperationalError as error:
+            if sqlite_code(error) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                raise StoreError(LOCKED) from None
+            raise
+        if str(mode).lower() != "delete":
+            raise StoreError(LOCKED)
+
+
+def _swap_in(staging: Path, current: Path) -> None:
+    """Make the built store self-contained, then put it in place with one atomic rename."""
+    _fold_log(staging)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{staging}{suffix}").unlink(missing_ok=True)
+    for suffix in ("-wal", "-shm"):  # folded into the old store by _fold_log, or unreadable
+        Path(f"{current}{suffix}").unlink(missing_ok=True)
+    _before_replace()
+    os.replace(staging, current)
+
+
+def _before_replace() -> None:
+    """Test hook: the last moment before the swap (tests kill the restore here)."""
+
+
+# -- carrying the current store's state over ---------------------------------------------------
+
+
+def _merge(staging: Path, source: _Source, report: RestoreReport, recovering: bool) -> None:
+    """Carry settings, waiting changes, the records they change and open conflicts from the
+    replaced store into the new one, in one transaction."""
+    engine = make_engine(staging)
+    try:
+        with engine.execution_options(write=True).begin() as connection:
+            driver = sqlite_connection(connection)
+            driver.execute("PRAGMA defer_foreign_keys = ON")
+            settings = _carry_settings(driver, source)
+            report.linked = bool(settings.get(SERVER_KEY))
+            # A profile with no server keeps the copy's own outbox (see the module's words);
+            # a recovery takes what it can read either way.
+            if report.linked or recovering:
+                entries = _carry_outbox(driver, source, replace=not recovering)
+                report.records_kept = _carry_records(driver, connection, source, entries)
+                _carry_conflicts(driver, source)
+            report.unsynced = driver.execute("SELECT count(*) FROM outbox").fetchone()[0]
+            for key in CURSOR_KEYS:  # the next sync is a full one
+                driver.execute("DELETE FROM local_settings WHERE key = ?", (key,))
+            _settle_references(driver)
+    finally:
+        engine.dispose()
+    report.incomplete = source.incomplete
+
+
+def _carry_settings(driver: Any, source: _Source) -> dict[str, str]:
+    rows = source.all_rows("local_settings", ["key", "value"])
+    held = dict(driver.execute("SELECT key, value FROM local_settings").fetchall())
+    for key, value in rows:
+        if key in CURSOR_KEYS or (key in _DATA_KEYS and key in held):
+            continue
+        if key == PUSHED_THROUGH_KEY:
+            value = str(max(_int(value), _int(held.get(key))))
+        driver.execute(
+            "INSERT INTO local_settings (key, value) VALUES (?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+    return dict(rows)
+
+
+def _int(text: str | None) -> int:
+    try:
+        return int(text or 0)
+    except ValueError:
+        return 0
+
+
+def _carry_outbox(driver: Any, source: _Source, replace: bool) -> list[tuple[str, str]]:
+    """The replaced store's waiting changes, under their own seqs. `replace`: they become the
+    whole outbox (the replaced store's is complete); otherwise they are added to the copy's,
+    winning where both hold a seq. Returns the (entity, row id) they change."""
+    columns = _shared_columns(driver, source, "outbox")
+    if "seq" not in columns:
+        return []
+    rows = source.all_rows("outbox", columns)
+    if replace:
+        driver.execute("DELETE FROM outbox")
+    names, marks = ", ".join(columns), ", ".join("?" * len(columns))
+    driver.executemany(f"INSERT OR REPLACE INTO outbox ({names}) VALUES ({marks})", rows)
+    # AUTOINCREMENT: the next change is numbered above every number either store handed out,
+    # so no new change is filed under an old one's push receipt.
+    highest = max([row[columns.index("seq")] for row in rows], default=0)
+    held = driver.execute("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").fetchone()
+    through = driver.execute(
+        "SELECT value FROM local_settings WHERE key = ?", (PUSHED_THROUGH_KEY,)
+    ).fetchone()
+    top = max(highest, held[0] if held else 0, _int(through[0] if through else None))
+    driver.execute("DELETE FROM sqlite_sequence WHERE name = 'outbox'")
+    driver.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', ?)", (top,))
+    entity_at, row_at = columns.index("entity"), columns.index("row_id")
+    return [(row[entity_at], row[row_at]) for row in rows]
+
+
+def _shared_columns(driver: Any, source: _Source, table: str) -> list[str]:
+    """The columns both stores' tables have, in the new store's order (the replaced store may
+    be from an older version: a recovery runs before any upgrade)."""
+    theirs = set(source.columns(table))
+    return [row[1] for row in driver.execute(f"PRAGMA table_info({table})") if row[1] in theirs]
+
+
+def _references(entity: str) -> list[tuple[str, str, bool]]:
+    """(column, table it points at, nullable) of each link from an entity's rows."""
+    table = ENTITIES[entity].__table__
+    return [
+        (key.parent.name, key.column.table.name, bool(key.parent.nullable))
+        for key in table.foreign_keys
+        if key.column.table.name in ENTITIES
+    ]
+
+
+def _carry_records(
+    driver: Any, connection: Any, source: _Source, changed: list[tuple[str, str]]
+) -> int:
+    """The rows the waiting changes touch, as the replaced store holds them, with every row
+    they point at that the new store lacks. Returns how many rows were written."""
+    wanted: dict[str, set[str]] = {}
+    for entity, row_id in changed:
+        if entity in ENTITIES:
+            wanted.setdefault(entity, set()).add(row_id)
+    found: dict[str, dict[str, tuple]] = {entity: {} for entity in ENTITIES}
+    columns = {entity: _shared_columns(driver, source, entity) for entity in ENTITIES}
+    while wanted:
+        missing_parents: dict[str, set[str]] = {}
+        for entity, ids in wanted.items():
+            if "id" not in columns[entity]:
+                continue
+            rows = source.rows_by_id(entity, columns[entity], sorted(ids - found[entity].keys()))
+            at_id = columns[entity].index("id")
+            for row in rows:
+                found[entity][row[at_id]] = row
+            for column, target, _nullable in _references(entity):
+                if column not in columns[entity]:
+                    continue
+                at = columns[entity].index(column)
+                pointed = {row[at] for row in rows if row[at] is not None} - found[target].keys()
+                absent = _absent(driver, target, pointed)
+                if absent:
+                    missing_parents.setdefault(target, set()).update(absent)
+        wanted = missing_parents
+    written = 0
+    customers: set[str] = set()
+    for entity in ENTITIES:  # parents first
+        rows = list(found[entity].values())
+        if not rows:
+            continue
+        names = columns[entity]
+        updates = ", ".join(f"{name} = excluded.{name}" for name in names if name != "id")
+        driver.executemany(
+            f"INSERT INTO {entity} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+            f" ON CONFLICT(id) DO UPDATE SET {updates}",
+            rows,
+        )
+        written += len(rows)
+        if entity == "customers":
+            customers |= set(found[entity])
+        elif entity in IN_CUSTOMER_SEARCH and "customer_id" in names:
+            at = names.index("customer_id")
+            customers |= {row[at] for row in rows}
+    _reindex(driver, connection, sorted(customers))
+    return written
+
+
+def _absent(driver: Any, table: str, ids: set[str]) -> set[str]:
+    if not ids:
+        return set()
+    present: set[str] = set()
+    for part, marks in in_lists(sorted(ids)):
+        present.update(
+            row[0] for row in driver.execute(f"SELECT id FROM {table} WHERE id IN ({marks})", part)
+        )
+    return ids - present
+
+
+def _reindex(driver: Any, connection: Any, customers: list[str]) -> None:
+    """Search text and index entries of these customers composed again: the copied text may
+    equal the composed one while the copy's index still holds the old. (A composed text is
+    never empty: it holds the name.)"""
+    for part, marks in in_lists(customers):
+        driver.execute(f"UPDATE customers SET search_text = '' WHERE id IN ({marks})", part)
+    search_index.refresh_customers(connection, customers)
+
+
+def _carry_conflicts(driver: Any, source: _Source) -> None:
+    """Open conflicts the copy does not hold (by what they say, not their number)."""
+    columns = [c for c in _shared_columns(driver, source, "conflicts") if c != "id"]
+    if not {"entity", "row_id", "kind", "detected_at", "resolved_at"} <= set(columns):
+        return
+    names = ", ".join(columns)
+    held = set(driver.execute(f"SELECT {names} FROM conflicts").fetchall())
+    resolved_at = columns.index("resolved_at")
+    rows = [
+        row
+        for row in source.all_rows("conflicts", columns)
+        if row[resolved_at] is None and row not in held
+    ]
+    marks = ", ".join("?" * len(columns))
+    driver.executemany(f"INSERT INTO conflicts ({names}) VALUES ({marks})", rows)
+
+
+def _settle_references(driver: Any) -> None:
+    """A row carried over whose parent could not be read (a damaged store) loses an optional
+    link, or is left out, rather than making the new store fail its foreign-key check."""
+    for _round in range(10):
+        problems = driver.execute("PRAGMA foreign_key_check").fetchall()
+        if not problems:
+            return
+        for table, rowid, _parent, key_number in problems:
+            link = [row for row in driver.execute(f"PRAGMA foreign_key_list({table})")]
+            column = next((row[3] for row in link if row[0] == key_number), None)
+            nullable = column is not None and not any(
+                row[1] == column and row[3] for row in driver.execute(f"PRAGMA table_info({table})")
+            )
+            if nullable:
+                driver.execute(f"UPDATE {table} SET {column} = NULL WHERE rowid = ?", (rowid,))
+            else:
+                driver.execute(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))
+            log.warning("restore: %s row %s pointed at a missing %s", table, rowid, _parent)
+
+
+# -- a damaged store at start ------------------------------------------------------------------
+
+
+def is_damaged(profile_dir: Path) -> bool:
+    """Whether the profile's store fails SQLite's quick check (a missing store is not damaged;
+    one another program holds locked is not either: opening it says so)."""
+    path = store_path(profile_dir)
+    if not path.exists():
+        return False
+    try:
+        with closing(sqlite3.connect(path, timeout=5)) as connection:
+            return bool(integrity_problems(connection, quick=True))
+    except sqlite3.DatabaseError as error:
+        return sqlite_code(error) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+def recover(profile_dir: Path) -> RestoreReport:
+    """Replace a damaged store: copy it aside, start from the newest good backup (or a fresh
+    store), carry over whatever of it can be read, and mark the next sync a full one."""
+    profile_dir = Path(profile_dir)
+    base = _newest_good_backup(profile_dir)
+    report = _replace(
+        profile_dir,
+        base.path if base else None,
+        base.made_at if base else None,
+        damaged=True,
+    )
+    log.warning(
+        "the store in %s was damaged; kept as %s, replaced from %s with %d waiting changes",
+        profile_dir,
+        report.kept_aside,
+        report.restored_from or "a fresh store",
+        report.unsynced,
+    )
+    return report
+
+
+def _newest_good_backup(profile_dir: Path) -> Backup | None:
+    for backup in list_backups(profile_dir):
+        if backup.kind == DAMAGED:
+            continue
+        try:
+            check_copy(backup.path)
+        except StoreError:
+            log.warning("backup %s cannot be used for recovery", backup.path)
+            continue
+        return backup
+    return None
+
+
+# -- a restore chosen in the window ------------------------------------------------------------
+
+
+def schedule_restore(profile_dir: Path, copy: Path) -> None:
+    """Note a restore to do when the window has closed the store (or at the next start)."""
+    check_copy(copy)
+    pending = Path(profile_dir) / PENDING_FILE
+    partial = pending.with_name(pending.name + ".part")
+    partial.write_text(json.dumps({"copy": str(copy)}), encoding="utf-8")
+    os.replace(partial, pending)
+
+
+def pending_restore(profile_dir: Path) -> Path | None:
+    try:
+        noted = json.loads((Path(profile_dir) / PENDING_FILE).read_text(encoding="utf-8"))
+        return Path(noted["copy"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def cancel_pending_restore(profile_dir: Path) -> None:
+    (Path(profile_dir) / PENDING_FILE).unlink(missing_ok=True)
+
+
+def run_pending_restore(profile_dir: Path) -> RestoreReport | None:
+    """Do the restore the window noted; the note is taken away whether it works or not (a
+    failing restore must not fail at every start), and its error raised."""
+    copy = pending_restore(profile_dir)
+    if copy is None:
+        cancel_pending_restore(profile_dir)  # an unreadable note is no restore
+        return None
+    try:
+        return restore(profile_dir, copy)
+    finally:
+        cancel_pending_restore(profile_dir)

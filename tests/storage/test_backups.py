@@ -1,0 +1,499 @@
+"""Backups: checked copies, retention, restore with the waiting changes kept, a crash mid-way,
+and a damaged store recovered (real SQLite files throughout)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from crm_desktop import profile as profiles
+from crm_desktop.models.entities import Customer, OutboxEntry
+from crm_desktop.profile import Profile, open_profile
+from crm_desktop.queries.tables import TABLES, ListQuery, list_ids
+from crm_desktop.storage import backups
+from crm_desktop.storage.errors import StoreError
+from crm_desktop.storage.store import STORE_FILE, Store
+from crm_desktop.sync import link, pull, push
+from tests.storage.test_store import revisions_oldest_first
+
+LINK = {link.SERVER_KEY: "host=192.0.2.1 dbname=crm", link.LOGIN_KEY: "rob"}
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def customer_names(profile: Profile) -> dict[str, str]:
+    with profile.store.read() as session:
+        return {c.id: c.name for c in session.scalars(select(Customer))}
+
+
+def outbox(profile: Profile) -> list[tuple[int, str, str, str]]:
+    with profile.store.read() as session:
+        return [
+            (e.seq, e.entity, e.row_id, e.op)
+            for e in session.scalars(select(OutboxEntry).order_by(OutboxEntry.seq))
+        ]
+
+
+def found_by_search(profile: Profile, text: str) -> list[str]:
+    with profile.store.read() as session:
+        return list_ids(session, TABLES["customers"], ListQuery(search=text))
+
+
+def damage(path: Path, pages: list[int]) -> None:
+    """Overwrite whole pages (numbered from 1) with garbage."""
+    with closing(sqlite3.connect(path)) as connection:
+        size = connection.execute("PRAGMA page_size").fetchone()[0]
+    with open(path, "r+b") as file:
+        for page in pages:
+            file.seek((page - 1) * size)
+            file.write(os.urandom(size))
+
+
+def pages_of(path: Path, table: str) -> list[int]:
+    with closing(sqlite3.connect(path)) as connection:
+        return [
+            row[0]
+            for row in connection.execute(
+                "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno",
+                (table,),
+            )
+        ]
+
+
+def page_count(path: Path) -> int:
+    with closing(sqlite3.connect(path)) as connection:
+        return connection.execute("PRAGMA page_count").fetchone()[0]
+
+
+def settle(directory: Path) -> None:
+    """Fold the log into the file, as a closed window leaves it."""
+    with closing(sqlite3.connect(directory / STORE_FILE)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def backup_named(directory: Path, when: datetime, label: str) -> Path:
+    folder = directory / "backups"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"crm-{when.strftime('%Y%m%d-%H%M%S-%f')}-{label}.sqlite3"
+    path.write_bytes(b"")
+    return path
+
+
+# -- the names the layers above own ------------------------------------------------------------
+
+
+def test_setting_names_are_the_ones_sync_and_profile_use() -> None:
+    assert backups.CURSOR_KEYS == (pull.CURSOR_KEY, pull.EPOCH_KEY)
+    assert backups.SERVER_KEY == link.SERVER_KEY
+    assert backups.PUSHED_THROUGH_KEY == push.PUSHED_THROUGH_KEY
+    assert backups.USER_KEY == profiles.USER_KEY
+
+
+# -- retention ---------------------------------------------------------------------------------
+
+
+def test_retention_keeps_seven_days_and_four_weeks_of_each_kind(tmp_path: Path) -> None:
+    now = datetime(2026, 3, 31, 18, 0)
+    made = {}
+    for age in range(60):  # two backups a day for 60 days
+        for hour in (9, 17):
+            when = datetime(2026, 3, 31, hour) - timedelta(days=age)
+            made[(age, hour)] = backup_named(tmp_path, when, "daily")
+    update = backup_named(tmp_path, now - timedelta(days=50), "before-0016")
+    older_update = backup_named(tmp_path, now - timedelta(days=55), "before-0015")
+    damaged = backup_named(tmp_path, now - timedelta(days=59), "damaged")
+    manual = backup_named(tmp_path, now - timedelta(days=2, hours=1), "manual")
+
+    removed = set(backups.prune(tmp_path, now))
+
+    kept = {b.path for b in backups.list_backups(tmp_path)}
+    daily_kept = sorted(age for (age, hour), path in made.items() if path in kept)
+    # The newest (17:00) of each of the last 7 days; then the newest of each 7-day week
+    # before: days 7-13, 14-20, 21-27, 28-34 (whose newest are days 7, 14, 21, 28).
+    assert daily_kept == [0, 1, 2, 3, 4, 5, 6, 7, 14, 21, 28]
+    assert all(made[(age, 17)] in kept for age in daily_kept)
+    assert made[(0, 9)] in removed and made[(40, 17)] in removed
+    # An update's copy is its own kind: the newest stays however old; older ones go.
+    assert update in kept and older_update in removed
+    assert damaged in kept and manual in kept
+    assert not any(path.exists() for path in removed)
+
+
+def test_the_only_backup_is_never_deleted(tmp_path: Path) -> None:
+    old = backup_named(tmp_path, datetime(2025, 1, 1, 12), "daily")
+    assert backups.prune(tmp_path, datetime(2026, 6, 1)) == []
+    assert old.exists()
+
+
+def test_backup_on_quit_at_most_once_a_day(profile: Profile) -> None:
+    directory = profile.directory
+    profile.close()
+    day = datetime(2026, 4, 2, 18, 30)
+    first = backups.backup_on_quit(directory, now=day)
+    assert first is not None and first.exists()
+    assert backups.backup_on_quit(directory, now=day + timedelta(hours=3)) is None
+    second = backups.backup_on_quit(directory, now=day + timedelta(days=1))
+    assert second is not None
+    listed = backups.list_backups(directory)
+    assert [b.kind for b in listed] == ["daily", "daily"]
+    assert listed[0].path == second and listed[0].size == second.stat().st_size > 0
+    # A whole store of its own: no log beside it, and it opens as a profile.
+    assert not Path(f"{second}-wal").exists()
+    with closing(sqlite3.connect(second)) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+# -- checked copies ----------------------------------------------------------------------------
+
+
+def test_a_copy_that_fails_its_check_is_deleted_and_reported(profile: Profile) -> None:
+    writer = profile.writer()
+    for number in range(300):
+        writer.create("customers", {"name": f"Customer {number:03}", "phone": "13800138000"})
+    directory = profile.directory
+    profile.close()
+    settle(directory)
+    path = directory / STORE_FILE
+    middle = page_count(path) // 2
+    damage(path, [middle, middle + 1, middle + 2])
+
+    with pytest.raises(StoreError, match="failed its check"):
+        backups.back_up(directory)
+    assert list((directory / "backups").iterdir()) == []  # no copy, no .part
+
+
+def test_backup_to_a_file_of_ones_choice(profile: Profile, tmp_path: Path) -> None:
+    profile.writer().create("customers", {"name": "Acme"})
+    target = tmp_path / "elsewhere" / "my-copy.sqlite3"
+    made = backups.back_up(profile.directory, out=target)  # while the store is open
+    assert made == target
+    backups.check_copy(target)
+    assert backups.list_backups(profile.directory) == []
+
+
+# -- restore -----------------------------------------------------------------------------------
+
+
+def test_restore_puts_the_copy_back_and_keeps_the_current_store_aside(profile: Profile) -> None:
+    directory = profile.directory
+    writer = profile.writer()
+    kept = writer.create("customers", {"name": "Kept Ltd"}).primary_id
+    copy = backups.back_up(directory)
+    writer.create("customers", {"name": "Later Ltd"})
+    profile.close()
+
+    report = backups.restore(directory, copy)
+
+    reopened = open_profile(directory)
+    try:
+        assert set(customer_names(reopened)) == {kept}  # a local profile: the copy as it was
+        assert found_by_search(reopened, "Later") == []
+    finally:
+        reopened.close()
+    assert report.kept_aside is not None and report.kept_aside.exists()
+    with closing(sqlite3.connect(report.kept_aside)) as connection:
+        names = {row[0] for row in connection.execute("SELECT name FROM customers")}
+    assert names == {"Kept Ltd", "Later Ltd"}
+    assert [b.kind for b in backups.list_backups(directory)] == ["before_restore", "manual"]
+    assert not (directory / backups.STAGING_DIR).exists()
+
+
+def test_unsynced_changes_survive_a_restore(profile: Profile) -> None:
+    directory = profile.directory
+    for key, value in LINK.items():
+        profile.store.set_setting(key, value)
+    profile.store.set_setting(pull.CURSOR_KEY, "1:1:")
+    profile.store.set_setting(pull.EPOCH_KEY, "e1")
+    writer = profile.writer()
+    pushed = writer.create("customers", {"name": "Pushed Co"}).primary_id
+    edited = writer.create("customers", {"name": "Old Name"}).primary_id
+    copy = backups.back_up(directory)
+    # After the copy: a sync pushed both (their entries left the outbox) ...
+    with profile.store.write() as session:
+        session.query(OutboxEntry).delete()
+    profile.store.set_setting(push.PUSHED_THROUGH_KEY, "2")
+    # ... then the user went on working offline.
+    writer.update("customers", edited, {"name": "New Name 银河"})
+    added = writer.create("customers", {"name": "Added Later"}).primary_id
+    contact = writer.create("contacts", {"customer_id": added, "name": "张伟"}).primary_id
+    waiting = outbox(profile)
+    assert len(waiting) == 3
+    profile.store.set_setting(profiles.LANGUAGE_KEY, "zh_CN")
+    profile.close()
+
+    report = backups.restore(directory, copy)
+
+    assert report.linked and report.unsynced == 3 and report.records_kept >= 3
+    restored = open_profile(directory)
+    try:
+        # Exactly what was waiting, under the same numbers (their push receipts' keys); the
+        # copy's two entries were pushed since and are not sent again.
+        assert outbox(restored) == waiting
+        names = customer_names(restored)
+        assert names[edited] == "New Name 银河" and names[added] == "Added Later"
+        assert names[pushed] == "Pushed Co"
+        assert found_by_search(restored, "银河") == [edited]
+        assert found_by_search(restored, "张伟") == [added]
+        assert restored.store.setting(pull.CURSOR_KEY) is None  # the next sync is full
+        assert restored.store.setting(pull.EPOCH_KEY) is None
+        assert restored.store.setting(link.SERVER_KEY) == LINK[link.SERVER_KEY]
+        assert restored.store.setting(profiles.LANGUAGE_KEY) == "zh_CN"
+        assert restored.store.setting(push.PUSHED_THROUGH_KEY) == "2"
+        # A new change is numbered above every number either store handed out.
+        restored.writer().update("contacts", contact, {"title": "经理"})
+        assert outbox(restored)[-1][0] > max(seq for seq, *_ in waiting)
+    finally:
+        restored.close()
+
+
+def test_a_local_profile_keeps_the_copys_own_outbox(profile: Profile) -> None:
+    directory = profile.directory
+    first = profile.writer().create("customers", {"name": "First"}).primary_id
+    copy = backups.back_up(directory)
+    copy_outbox = outbox(profile)
+    profile.writer().create("customers", {"name": "Second"})
+    profile.close()
+    report = backups.restore(directory, copy)
+    assert not report.linked
+    restored = open_profile(directory)
+    try:
+        assert outbox(restored) == copy_outbox
+        assert set(customer_names(restored)) == {first}
+    finally:
+        restored.close()
+
+
+def test_restore_refuses_what_is_not_a_good_copy(profile: Profile, tmp_path: Path) -> None:
+    directory = profile.directory
+    profile.writer().create("customers", {"name": "Mine"})
+    profile.close()
+    before = (directory / STORE_FILE).read_bytes()
+
+    with pytest.raises(StoreError, match="There is no file"):
+        backups.restore(directory, tmp_path / "missing.sqlite3")
+    text_file = tmp_path / "notes.txt"
+    text_file.write_text("hello, not a database " * 100)
+    with pytest.raises(StoreError, match="is not a CRM Desktop data file"):
+        backups.restore(directory, text_file)
+    other = tmp_path / "other.sqlite3"
+    with closing(sqlite3.connect(other)) as connection:
+        connection.execute("CREATE TABLE t (x)")
+    with pytest.raises(StoreError, match="is not a CRM Desktop data file"):
+        backups.restore(directory, other)
+    newer = backups.back_up(directory, out=tmp_path / "newer.sqlite3")
+    with closing(sqlite3.connect(newer)) as connection, connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    with pytest.raises(StoreError, match="newer version"):
+        backups.restore(directory, newer)
+    damaged = backups.back_up(directory, out=tmp_path / "damaged.sqlite3")
+    damage(damaged, [2, 3, 4, 5])
+    with pytest.raises(StoreError, match="is damaged"):
+        backups.restore(directory, damaged)
+
+    assert (directory / STORE_FILE).read_bytes() == before
+    assert not (directory / "backups").exists() or not any((directory / "backups").iterdir())
+
+
+def test_an_old_copy_is_brought_up_to_date(profile: Profile, tmp_path: Path) -> None:
+    directory = profile.directory
+    old = tmp_path / "old"
+    store = Store(old)
+    old.mkdir()
+    store.migrate(revisions_oldest_first()[0])
+    store.close()
+    profile.close()
+    report = backups.restore(directory, old / STORE_FILE)
+    assert report.restored_from == old / STORE_FILE
+    reopened = Store(directory)
+    try:
+        assert reopened.revision() == reopened.head()
+    finally:
+        reopened.close()
+
+
+def test_a_store_in_use_is_not_replaced(profile: Profile) -> None:
+    directory = profile.directory
+    copy = backups.back_up(directory)
+    with profile.store.read() as session:  # a reader holds a connection open
+        session.scalar(select(Customer.id))
+        with pytest.raises(StoreError, match="busy in another program"):
+            backups.restore(directory, copy)
+    profile.close()
+
+
+def test_killed_just_before_the_swap_leaves_the_old_store_whole(
+    profile: Profile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory = profile.directory
+    first = profile.writer().create("customers", {"name": "First"}).primary_id
+    copy = backups.back_up(directory)
+    second = profile.writer().create("customers", {"name": "Second"}).primary_id
+    profile.close()
+
+    def crash() -> None:
+        raise OSError("the power went")
+
+    monkeypatch.setattr(backups, "_before_replace", crash)
+    with pytest.raises(OSError):
+        backups.restore(directory, copy)
+    reopened = open_profile(directory)
+    try:
+        assert set(customer_names(reopened)) == {first, second}
+    finally:
+        reopened.close()
+    assert not backups.is_damaged(directory)
+
+
+SCRIPT = """
+import os, signal, sys
+from pathlib import Path
+from crm_desktop.storage import backups
+point = sys.argv[3]
+def kill() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+if point == "before_replace":
+    backups._before_replace = kill
+else:
+    real = backups._merge
+    def merge_then_die(*args, **kwargs):
+        real(*args, **kwargs)
+        kill()
+    backups._merge = merge_then_die
+backups.restore(Path(sys.argv[1]), Path(sys.argv[2]))
+"""
+
+
+@pytest.mark.parametrize("point", ["after_merge", "before_replace"])
+def test_a_process_killed_mid_restore_leaves_the_old_store_whole(
+    profile: Profile, point: str
+) -> None:
+    directory = profile.directory
+    for key, value in LINK.items():
+        profile.store.set_setting(key, value)
+    first = profile.writer().create("customers", {"name": "First"}).primary_id
+    copy = backups.back_up(directory)
+    second = profile.writer().create("customers", {"name": "Second"}).primary_id
+    profile.close()
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(directory), str(copy), point],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == -9, done.stderr
+    assert not backups.is_damaged(directory)
+    reopened = open_profile(directory)
+    try:
+        assert set(customer_names(reopened)) == {first, second}
+        assert len(outbox(reopened)) == 3  # the local user, and both customers
+    finally:
+        reopened.close()
+    # The half-built store is cleared by the next restore, which goes through.
+    report = backups.restore(directory, copy)
+    assert report.unsynced == 3
+    assert not (directory / backups.STAGING_DIR).exists()
+
+
+# -- a damaged store ---------------------------------------------------------------------------
+
+
+def make_busy_profile(profile: Profile) -> tuple[list[str], int]:
+    """A linked profile with a few hundred customers waiting to be sent."""
+    for key, value in LINK.items():
+        profile.store.set_setting(key, value)
+    profile.store.set_setting(pull.CURSOR_KEY, "1:1:")
+    writer = profile.writer()
+    ids = [
+        writer.create("customers", {"name": f"客户 {number:04}", "phone": "13800138000"}).primary_id
+        for number in range(400)
+    ]
+    return ids, len(outbox(profile))
+
+
+def test_a_damaged_store_is_found_and_replaced_with_what_could_be_read(profile: Profile) -> None:
+    directory = profile.directory
+    user = profile.user_id
+    _ids, waiting = make_busy_profile(profile)
+    profile.close()
+    settle(directory)
+    path = directory / STORE_FILE
+    outbox_pages = pages_of(path, "outbox")
+    assert len(outbox_pages) > 4
+    # One page of the outbox, and pages in the middle of the file.
+    middle = page_count(path) // 2
+    bad = sorted({outbox_pages[len(outbox_pages) // 2], middle, middle + 1})
+    damage(path, bad)
+    assert backups.is_damaged(directory)
+
+    report = backups.recover(directory)
+
+    assert not backups.is_damaged(directory)
+    assert report.restored_from is None  # no backup yet: a fresh store
+    assert report.linked and report.incomplete
+    assert report.kept_aside is not None and report.kept_aside.exists()
+    assert report.kept_aside.parent == directory / "backups"
+    # Only the rows on the bad outbox page are lost; the rest of the waiting changes are kept.
+    assert waiting - 40 < report.unsynced < waiting
+    recovered = open_profile(directory)
+    try:
+        assert recovered.user_id == user
+        assert recovered.store.setting(link.SERVER_KEY) == LINK[link.SERVER_KEY]
+        assert recovered.store.setting(pull.CURSOR_KEY) is None
+        assert len(outbox(recovered)) == report.unsynced
+        # The records the kept changes make are there, as far as they could be read.
+        assert len(customer_names(recovered)) > 300
+    finally:
+        recovered.close()
+    assert [b.kind for b in backups.list_backups(directory)] == ["damaged"]
+
+
+def test_recovery_starts_from_the_newest_good_backup(profile: Profile) -> None:
+    directory = profile.directory
+    writer = profile.writer()
+    kept = writer.create("customers", {"name": "In The Backup"}).primary_id
+    backups.back_up(directory, kind=backups.DAILY)
+    newer = writer.create("customers", {"name": "After The Backup"}).primary_id
+    profile.close()
+    settle(directory)
+    damage(directory / STORE_FILE, [1])  # even the header: nothing can be read
+
+    report = backups.recover(directory)
+
+    assert report.restored_from is not None and report.kept_aside is not None
+    assert report.incomplete
+    recovered = open_profile(directory)
+    try:
+        names = customer_names(recovered)
+        assert kept in names and newer not in names
+    finally:
+        recovered.close()
+
+
+def test_a_pending_restore_is_done_once(profile: Profile) -> None:
+    directory = profile.directory
+    first = profile.writer().create("customers", {"name": "First"}).primary_id
+    copy = backups.back_up(directory)
+    profile.writer().create("customers", {"name": "Second"})
+    backups.schedule_restore(directory, copy)
+    assert backups.pending_restore(directory) == copy
+    profile.close()
+    report = backups.run_pending_restore(directory)
+    assert report is not None and report.restored_from == copy
+    assert backups.pending_restore(directory) is None
+    assert backups.run_pending_restore(directory) is None
+    reopened = open_profile(directory)
+    try:
+        assert set(customer_names(reopened)) == {first}
+    finally:
+        reopened.close()

@@ -8,6 +8,7 @@ The generic part (`pg_server`, `pg_cleanup`) knows nothing about the CRM; the CR
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import itertools
 import os
@@ -267,8 +268,15 @@ def pg_server() -> Iterator[PostgresServer]:
     bin_dir = find_postgres_bin()
     # Not pytest's tmp_path: as root that lives under /tmp/pytest-of-root (mode 700), which the
     # service account can't enter.
-    base_dir = Path(tempfile.mkdtemp(prefix="crm-pg-"))
     run_as = _service_account().pw_name if os.geteuid() == 0 else None
+    with running_cluster(bin_dir, run_as, "crm-pg-") as server:
+        yield server
+
+
+@contextlib.contextmanager
+def running_cluster(bin_dir: Path, run_as: str | None, prefix: str) -> Iterator[PostgresServer]:
+    """A new PostgreSQL cluster in a temporary folder, started, then stopped and deleted."""
+    base_dir = Path(tempfile.mkdtemp(prefix=prefix))
     server = PostgresServer(bin_dir=bin_dir, base_dir=base_dir, run_as=run_as)
     server._chown(base_dir)
     try:

@@ -10,25 +10,14 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from crm_desktop.cli import main
-from crm_desktop.models.entities import Customer
 from crm_desktop.profile import open_profile
 from crm_desktop.storage import backups
 from crm_desktop.storage.store import STORE_FILE
-from tests.storage.test_backups import damage, page_count, settle
+from tests.storage.test_backups import damage, names_in, page_count, settle
 
 SCRIPT = Path(sys.executable).with_name("crm-desktop")
-
-
-def names(directory: Path) -> set[str]:
-    profile = open_profile(directory)
-    try:
-        with profile.store.read() as session:
-            return set(session.scalars(select(Customer.name)))
-    finally:
-        profile.close()
 
 
 def add_customer(directory: Path, name: str) -> None:
@@ -75,7 +64,7 @@ def test_backup_list_and_restore(
     said = capsys.readouterr().out
     assert said.startswith("Restored the copy of ")
     assert "The data it replaced is kept in " in said
-    assert names(profile_dir) == {"Before"}
+    assert names_in(profile_dir) == {"Before"}
     kinds = [b.kind for b in backups.list_backups(profile_dir)]
     assert kinds == [backups.BEFORE_RESTORE, backups.MANUAL]
 
@@ -103,7 +92,7 @@ def test_plain_sentences_for_copies_that_cannot_be_restored(
         refused.stderr
     )
     assert "Traceback" not in missing.stderr + wrong.stderr + refused.stderr
-    assert names(profile_dir) == {"Mine"}
+    assert names_in(profile_dir) == {"Mine"}
 
 
 def test_at_a_terminal_restore_asks_first(profile_dir: Path, tmp_path: Path) -> None:
@@ -121,12 +110,12 @@ def test_at_a_terminal_restore_asks_first(profile_dir: Path, tmp_path: Path) -> 
     assert declined.returncode == 1
     assert "the current data is kept aside" in declined.stdout
     assert "Nothing was changed." in declined.stdout
-    assert names(profile_dir) == {"Before", "After"}
+    assert names_in(profile_dir) == {"Before", "After"}
 
     answered = run(*profile, "restore", str(copy), "--yes")
     assert answered.returncode == 0, answered.stderr
     assert "Restore?" not in answered.stdout
-    assert names(profile_dir) == {"Before"}
+    assert names_in(profile_dir) == {"Before"}
 
 
 def test_check_recovers_a_damaged_store(profile_dir: Path) -> None:

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import argparse
 import io
-import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +27,7 @@ from tests.postgres import (
     CRM_ADMIN_PASSWORD,
     CrmDatabase,
     PostgresServer,
+    running_cluster,
     unique_name,
 )
 from tests.sync import conftest as sync_fixtures
@@ -217,16 +216,8 @@ def test_devices_resync_in_full_after_a_restore_and_keep_what_they_had_not_sent(
 @pytest.fixture
 def second_server(pg_server: PostgresServer) -> Iterator[PostgresServer]:
     """Another PostgreSQL cluster on this machine: the server a company moves to."""
-    base = Path(tempfile.mkdtemp(prefix="crm-pg-moved-"))
-    server = PostgresServer(bin_dir=pg_server.bin_dir, base_dir=base, run_as=pg_server.run_as)
-    server._chown(base)
-    try:
-        server.initdb()
-        server.start()
+    with running_cluster(pg_server.bin_dir, pg_server.run_as, "crm-pg-moved-") as server:
         yield server
-    finally:
-        server.stop()
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def current_xid(dsn: str) -> int:

@@ -48,6 +48,16 @@ def found_by_search(profile: Profile, text: str) -> list[str]:
         return list_ids(session, TABLES["customers"], ListQuery(search=text))
 
 
+def names_in(directory: Path) -> set[str]:
+    """The customers' names in the profile folder's store (opened and closed again)."""
+    profile = open_profile(directory)
+    try:
+        with profile.store.read() as session:
+            return set(session.scalars(select(Customer.name)))
+    finally:
+        profile.close()
+
+
 def damage(path: Path, pages: list[int]) -> None:
     """Overwrite whole pages (numbered from 1) with garbage."""
     with closing(sqlite3.connect(path)) as connection:

@@ -344,6 +344,14 @@ def held_conflicts(device: Device) -> Counter:
 def test_random_offline_work_converges_and_every_lost_value_is_kept(
     fleet: Fleet, seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    random_offline_work(fleet, seed, monkeypatch)
+
+
+def random_offline_work(fleet: Fleet, seed: int, monkeypatch: pytest.MonkeyPatch) -> list[Device]:
+    """Six devices (rob and rae twice, their manager, the admin) working offline at random in
+    five rounds, meeting, syncing in random order, while the admin moves customers with plain
+    SQL; then checked: every device holds what its user sees on the server, and whatever lost
+    at the server is kept on the device that typed it. Returns the devices."""
     rng = random.Random(seed)
     watcher = PushWatcher(monkeypatch)
     devices = [fleet.device(login) for login in ("rob", "rob", "rae", "rae", "mia", "ada")]
@@ -388,3 +396,4 @@ def test_random_offline_work_converges_and_every_lost_value_is_kept(
     )
     kinds = {c.kind for device in devices for c in device.conflicts()}
     assert kinds <= {"same_field", "edited_deleted", "deleted_over_edit", "refused"}
+    return devices

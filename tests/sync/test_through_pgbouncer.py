@@ -17,7 +17,6 @@ import io
 import random
 import sys
 import threading
-from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -32,15 +31,7 @@ from crm_desktop.sync.engine import SyncReport
 from tests.pgbouncer import Pgbouncer, start_pgbouncer, stop_pgbouncer
 from tests.postgres import CRM_ADMIN, CRM_ADMIN_PASSWORD, CrmDatabase, PostgresServer, unique_name
 from tests.sync.conftest import Device, Fleet
-from tests.sync.test_many_devices import (
-    Actor,
-    PushWatcher,
-    device_rows,
-    expected_conflicts,
-    held_conflicts,
-    meet,
-    server_rows,
-)
+from tests.sync.test_many_devices import Actor, device_rows, random_offline_work, server_rows
 
 # Users and their CRM roles, in the order `add-user` makes them (mia before her rep rob).
 TEAM = (
@@ -202,45 +193,7 @@ def test_random_offline_work_converges_through_pgbouncer(
     """tests/sync/test_many_devices.py's random work, every sync through pgbouncer: each
     pushed entry meets the conflict rule, every lost value is kept on the device that typed
     it, and every device ends with what its user sees on the server."""
-    rng = random.Random(seed)
-    watcher = PushWatcher(monkeypatch)
-    devices = [bounced.device(login) for login in ("rob", "rob", "rae", "rae", "mia", "ada")]
-    for device in devices:
-        watcher.sync(device)
-    actors = [Actor(device, bounced, rng) for device in devices]
-    for _round in range(5):
-        for actor in actors:
-            for _ in range(rng.randrange(1, 6)):
-                actor.act()
-        meet(devices[0], devices[1], rng)
-        meet(devices[2], devices[3], rng)
-        server_ids = [row[0] for row in bounced.admin("SELECT id FROM customers ORDER BY id")]
-        if server_ids and rng.random() < 0.6:  # the admin moves a customer with plain SQL
-            bounced.admin(
-                "UPDATE customers SET owner_id = %s WHERE id = %s",
-                (rng.choice([None, *bounced.user_ids.values()]), rng.choice(server_ids)),
-            )
-        for device in rng.sample(devices, len(devices)):
-            watcher.sync(device)
-    for _twice in range(2):
-        for device in devices:
-            watcher.sync(device)
-
-    for device in devices:
-        assert device.outbox() == 0
-        held = device_rows(device)
-        # The server's side is read straight from PostgreSQL as that user, not via pgbouncer.
-        assert held == server_rows(bounced, device.login), device.login
-        assert held["customers"], device.login
-    expected: dict[int, Counter] = {id(device): Counter() for device in devices}
-    for pushed in watcher.pushed:
-        expected[id(pushed.device)].update(expected_conflicts(pushed))
-    for device in devices:
-        assert held_conflicts(device) == expected[id(device)], device.login
-    lost = Counter(key[0] for found in expected.values() for key in found)
-    assert min(lost[kind] for kind in ("same_field", "edited_deleted", "refused")) > 0, (
-        f"the run must make a value lose in each way, not {lost}"
-    )
+    random_offline_work(bounced, seed, monkeypatch)
 
     # Every device synced six times or more, over at most two server sessions per user.
     sessions = pooled_sessions(bounced)

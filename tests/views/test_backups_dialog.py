@@ -9,10 +9,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
 
 from crm_desktop.app import build_main_window
-from crm_desktop.models.entities import Customer
 from crm_desktop.profile import open_profile
 from crm_desktop.storage import backups
 from crm_desktop.storage.store import STORE_FILE
@@ -20,17 +18,8 @@ from crm_desktop.views import backups_dialog
 from crm_desktop.views.backups_dialog import BackupsDialog
 from crm_desktop.views.main_window import MainWindow
 from crm_desktop.views.runner import Runner
-from tests.storage.test_backups import damage, page_count, settle
+from tests.storage.test_backups import damage, names_in, page_count, settle
 from tests.views.helpers import wait_idle
-
-
-def names(directory: Path) -> set[str]:
-    profile = open_profile(directory)
-    try:
-        with profile.store.read() as session:
-            return set(session.scalars(select(Customer.name)))
-    finally:
-        profile.close()
 
 
 class Messages:
@@ -113,7 +102,7 @@ def test_restore_from_the_window(
     assert messages.said[-1][1].startswith("The copy of ")
     assert "Start CRM Desktop again" in messages.said[-1][1]
     assert backups.pending_restore(profile_dir) is None
-    assert names(profile_dir) == {"In The Copy"}
+    assert names_in(profile_dir) == {"In The Copy"}
     # Started again: the window opens on the restored data.
     again = build_main_window(profile_dir)
     qtbot.addWidget(again)

@@ -77,7 +77,9 @@ def _server_revisions(folder: Path, oldest: str) -> tuple[frozenset[str], frozen
     tripled sync times with many devices at once (bench/bench_pgbouncer_load.py). The folder
     is part of the key because it is what a program knows (a test may point it elsewhere).
     """
-    scripts = ScriptDirectory.from_config(server_schema._alembic_config(None))
+    config = server_schema._alembic_config(None)
+    config.set_main_option("script_location", str(folder))
+    scripts = ScriptDirectory.from_config(config)
     known = frozenset(script.revision for script in scripts.walk_revisions())
     syncable = frozenset(
         script.revision for script in scripts.iterate_revisions("heads", oldest, inclusive=True)

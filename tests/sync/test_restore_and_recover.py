@@ -151,3 +151,52 @@ def test_a_damaged_store_at_start_is_filled_from_the_server_and_its_outbox_repla
     assert len(laptop.ids("contacts")) == 100
     assert laptop.row("customers", edited).name == "客户 007 (改名)"
     assert server_names(fleet, [edited, new]) == {edited: "客户 007 (改名)", new: "离线新客户"}
+
+
+def test_a_store_damaged_in_its_data_pages_sends_nothing_twice(fleet: Fleet) -> None:
+    """The damaged store's settings can be read, so its pushed mark is known: the backup's
+    entries pushed since the backup are left out, not renumbered and applied again."""
+    laptop = fleet.device("rob")
+    writer = laptop.writer
+    ids = [
+        writer.create("customers", {"name": f"Cust {n:03} " + "y" * 120}).primary_id
+        for n in range(300)
+    ]
+    laptop.sync()
+    edited, deleted, waiting = ids[1], ids[2], ids[10]
+    writer.update("customers", edited, {"phone": "13800000001"})
+    token = writer.delete("customers", [deleted]).undo
+    backups.back_up(laptop.directory, backups.DAILY)  # its outbox: the update and the delete
+    laptop.sync()
+    writer.update("customers", edited, {"phone": "13800000002"})  # later, and pushed
+    writer.restore(token)  # the delete undone, and pushed
+    laptop.sync()
+    writer.update("customers", waiting, {"phone": "13800138000"})  # waiting when it breaks
+    assert laptop.outbox() == 1
+    laptop.profile.close()
+    settle(laptop.directory)
+    path = laptop.directory / STORE_FILE
+    damage(path, pages_of(path, "customers")[20:22])  # data pages only: settings readable
+
+    report = backups.recover(laptop.directory)
+    assert report.restored_from is not None and report.damaged
+
+    reopen(laptop)
+    assert laptop.outbox() == 1  # the waiting change only: the backup's two were pushed
+    synced = laptop.sync()
+    assert synced.pushed.applied == 1 and synced.pushed.conflicts == 0
+    assert laptop.outbox() == 0 and laptop.conflicts() == []
+    on_server = fleet.admin(
+        "SELECT id::text, phone, deleted_at IS NOT NULL FROM customers"
+        " WHERE id = ANY(%s::uuid[])",
+        ([edited, deleted, waiting],),
+    )
+    assert sorted(on_server) == sorted(
+        [
+            (edited, "+8613800000002", False),
+            (deleted, None, False),  # not deleted a second time
+            (waiting, "+8613800138000", False),
+        ]
+    )
+    assert laptop.row("customers", edited).phone == "+8613800000002"
+    assert laptop.row("customers", deleted) is not None

@@ -53,6 +53,7 @@ DEBIAN_BINARIES = "/usr/lib/postgresql/*/bin"
 TOOLS = ("pg_dump", "pg_restore", "psql")
 # How long a client program may run: a large database takes minutes, not hours.
 TOOL_TIMEOUT = 6 * 3600
+TOO_LONG = f"ran longer than {TOOL_TIMEOUT // 3600} hours and was stopped."
 ROLES_NOTE = (
     "Roles (users' logins and passwords) are not in the file: pg_dump never carries them. "
     "Keep them apart with `pg_dumpall --roles-only` (run by the database administrator), or "
@@ -224,6 +225,8 @@ def _run(command: list[str], target: Target, what: str) -> subprocess.CompletedP
         )
     except OSError as error:
         raise ServerAdminError(f"{what} could not be started: {error.strerror}.") from None
+    except subprocess.TimeoutExpired:
+        raise ServerAdminError(f"{what} {TOO_LONG}") from None
     if result.returncode != 0:
         raise ServerAdminError(f"{what} failed: {_last_error(result.stderr)}")
     return result
@@ -444,8 +447,20 @@ def restore(dsn: str, file: Path, confirm: Confirm, backup_dir: Path | None = No
         replaced = _dump(
             dsn, database, where / default_backup_name(database.name, database.revision)
         )
-    _load(tools, target_of(dsn), archive.path, clear=database.revision is not None)
-    current = init_server(dsn).current
+    try:
+        _load(tools, target_of(dsn), archive.path, clear=database.revision is not None)
+    except subprocess.TimeoutExpired:
+        # pg_restore was killed and psql's input ended without COMMIT: all rolled back.
+        raise ServerAdminError(f"The restore {TOO_LONG} Nothing was changed.") from None
+    try:
+        current = init_server(dsn).current
+    except Exception as error:
+        # The data is in (its transaction committed); what is left is `server init`'s part.
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ServerAdminError(
+            f"The backup was restored, but the schema could not be finished ({reason}); run "
+            "“crm-desktop server init” with the same --dsn to finish it."
+        ) from error
     with connect(dsn) as connection:
         missing = missing_logins(connection)
     return Restored(archive.revision, current, replaced, missing)

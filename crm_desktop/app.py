@@ -16,7 +16,6 @@ from crm_desktop.profile import (
     LANGUAGE_KEY,
     default_profile_dir,
     first_run_due,
-    is_new_profile,
     open_profile,
 )
 from crm_desktop.resources import resources_dir
@@ -113,13 +112,19 @@ def switch_language(app: QCoreApplication, language: str) -> None:
     app._crm_translators = install_translators(app, language)  # type: ignore[attr-defined]
 
 
-def first_run(app: QApplication, directory: Path, created_now: bool) -> FirstRunOutcome | None:
-    """The first-run wizard, before the main window, on a profile whose first run is due
-    (`created_now`: this start made its store); None when it is not due."""
+def first_run(app: QApplication, directory: Path) -> FirstRunOutcome | None:
+    """The first-run wizard, before the main window, on a profile whose first run is due;
+    None when it is not due."""
+    store = Store.open(directory)
+    try:
+        # Before open_profile makes the local user: a store without one is due (first_run_due).
+        due = first_run_due(store)
+    finally:
+        store.close()
+    if not due:
+        return None
     profile = open_profile(directory)
     try:
-        if not first_run_due(profile.store, created_now):
-            return None
         return run_first_run(profile, partial(switch_language, app))
     finally:
         profile.close()
@@ -147,9 +152,6 @@ def run_gui(profile_dir: Path | None = None) -> int:
     app.setApplicationName("CRM Desktop")
     app.setWindowIcon(QIcon(str(ICON)))
     directory = profile_dir or default_profile_dir()
-    # Asked before anything below can make the store: only a profile this start creates gets
-    # the first-run wizard (not one made by `crm-desktop demo`, a test, or an older version).
-    created_now = is_new_profile(directory)
     directory.mkdir(parents=True, exist_ok=True)
     setup_logging(directory)
     # Before the store is opened: a restore chosen in the window, and a damaged store repaired.
@@ -164,7 +166,7 @@ def run_gui(profile_dir: Path | None = None) -> int:
     if error is not None:
         QMessageBox.critical(None, app.applicationName(), describe_error(error))
         return 1
-    welcome = first_run(app, directory, created_now)
+    welcome = first_run(app, directory)
     connected = welcome.connected if welcome is not None else None
     window = build_main_window(directory, connected.session_password if connected else None)
     window.show()

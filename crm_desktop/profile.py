@@ -21,15 +21,15 @@ from crm_desktop.models.entities import (
 from crm_desktop.models.phones import DEFAULT_REGION
 from crm_desktop.services.writer import Writer
 from crm_desktop.storage import pool_due
-from crm_desktop.storage.store import STORE_FILE, Store, sqlite_connection
+from crm_desktop.storage.store import Store, sqlite_connection
 
 APP_NAME = "crm-desktop"
 USER_KEY = "current_user_id"
 REGION_KEY = "phone_region"
 LANGUAGE_KEY = "language"
-# The first-run wizard: "pending" on a profile the program made at its own start, until the
-# wizard is finished ("done"). Absent on profiles made otherwise (the command line, tests, older
-# versions), which never see the wizard unasked.
+# The first-run wizard: "pending" on a profile the program's start found without a user, until
+# the wizard is finished ("done"). Absent on profiles made otherwise (the command line, tests,
+# older versions), which never see the wizard unasked.
 FIRST_RUN_KEY = "first_run"
 FIRST_RUN_PENDING, FIRST_RUN_DONE = "pending", "done"
 
@@ -85,18 +85,26 @@ def open_profile(directory: Path | None = None) -> Profile:
     return Profile(store, user_id, region, entered_for(store.setting(ENTERS_FOR_KEY)))
 
 
-def is_new_profile(directory: Path) -> bool:
-    """Whether the profile folder has no store yet: asked before anything opens one."""
-    return not (Path(directory) / STORE_FILE).exists()
+def first_run_due(store: Store) -> bool:
+    """Whether the window's start shows the first-run wizard; asked before open_profile makes
+    the local user.
 
-
-def first_run_due(store: Store, created_now: bool) -> bool:
-    """Whether the window's start shows the first-run wizard. A store this start created is
-    marked pending first; a pending mark stays until the wizard is finished, so a wizard
-    cancelled (or a program killed before it) comes back at the next start."""
-    if created_now and store.setting(FIRST_RUN_KEY) is None:
+    A store without a first-run mark and without any user is one no start has finished making
+    (every open_profile, the command line's included, makes its user straight after the store;
+    a sync brings the server's), so it is marked pending here, before its user exists: a start
+    killed anywhere on the way leaves either a store still without a user or the mark, and the
+    wizard comes at the next start either way. Deciding by "the store file was not there when
+    this start began" could not survive such a kill. A pending mark stays until the wizard is
+    finished, so a wizard cancelled (or a program killed while it shows) comes back too."""
+    mark = store.setting(FIRST_RUN_KEY)
+    if mark is None:
+        with store.read() as session:
+            has_user = session.scalar(select(User.id).limit(1)) is not None
+        if has_user:
+            return False
         store.set_setting(FIRST_RUN_KEY, FIRST_RUN_PENDING)
-    return store.setting(FIRST_RUN_KEY) == FIRST_RUN_PENDING
+        return True
+    return mark == FIRST_RUN_PENDING
 
 
 def finish_first_run(store: Store) -> None:

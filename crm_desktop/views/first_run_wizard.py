@@ -14,6 +14,11 @@ window, on the window's. Nothing reaches the network or the store from the GUI t
 is saved through the service layer on the storage thread, the server is checked on the network
 thread and only linked at Finish, so a user who goes back and chooses this computer only leaves
 no link behind.
+
+Cancel never waits for the network: a check under way is left to end on its own (connect
+timeout), and what it brings back after the wizard has closed is dropped. Finish, once pressed,
+cannot be cancelled: a link stored behind a closed wizard would leave the first run due and
+lose the session's password.
 """
 
 from __future__ import annotations
@@ -358,8 +363,11 @@ class FirstRunWorkPage(_Page):
         self.wizard_().set_busy(True)
         self.form.message.setStyleSheet("")
         self.form.message.setText(QCoreApplication.translate("ConnectDialog", "Connecting…"))
-        self.wizard_().network.submit(
-            typed.check, partial(self._check_passed, typed), self._check_failed
+        wizard = self.wizard_()
+        wizard.network.submit(
+            typed.check,
+            wizard.while_open(partial(self._check_passed, typed)),
+            wizard.while_open(self._check_failed),
         )
 
     def _check_passed(self, typed: ServerInput, checked: Checked) -> None:
@@ -508,6 +516,8 @@ class FirstRunWizard(QWizard):
         self._switch_language = switch_language
         self.facts: Facts | None = None
         self.connected: Connected | None = None
+        self._open = _Open()
+        self._finishing = False  # Finish is storing what was chosen: no Cancel until it is done
         self.welcome = FirstRunWelcomePage(switch_language is not None)
         self.work = FirstRunWorkPage()
         self.start = FirstRunStartPage()
@@ -518,7 +528,9 @@ class FirstRunWizard(QWizard):
         self.resize(640, 480)
         self.retranslate()
         self.accepted.connect(self._accepted)
-        runner.submit(partial(read_facts, profile), self._facts_read)
+        # Every way the wizard closes (not done(): QWizard's Finish calls it and may stay open).
+        self.finished.connect(self._open.close)
+        runner.submit(partial(read_facts, profile), self.while_open(self._facts_read))
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Welcome to CRM Desktop"))
@@ -536,6 +548,23 @@ class FirstRunWizard(QWizard):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+    def while_open(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
+        """`callback` for work this wizard hands to a runner, dropped if the wizard has closed
+        by the time the work ends (a cancelled server check comes back seconds later, when the
+        wizard's widgets may be gone)."""
+        state = self._open  # a plain object: still readable once the widgets are deleted
+
+        def call(result: Any) -> None:
+            if state.open:
+                callback(result)
+
+        return call
+
+    def reject(self) -> None:  # Qt override: Cancel, Escape and the title bar's close button
+        if self._finishing:
+            return  # half a Finish must not stay behind a closed wizard (see finish)
+        super().reject()
 
     def nextId(self) -> int:  # Qt override
         # A linked profile has its server already: the Server menu changes it, not this.
@@ -578,25 +607,36 @@ class FirstRunWizard(QWizard):
             self.set_busy(False)
             on_error(error)
 
-        self.runner.write(work, done, failed)
+        self.runner.write(work, self.while_open(done), self.while_open(failed))
 
     def finish(
         self, on_done: Callable[[], None], on_error: Callable[[BaseException], None]
     ) -> None:
         """Link to the server that passed its check, or add the demo data, then mark the first
-        run done; `on_done` once all of it is stored."""
+        run done; `on_done` once all of it is stored.
+
+        Not cancellable until then: cancelled after the link was stored, the first run would
+        stay due on a linked profile and the password typed for this session (no keyring here)
+        would be lost. Storing the link touches the network only for the keyring."""
         self.set_busy(True)
+        self._set_finishing(True)
 
         def failed(error: BaseException) -> None:
             self.set_busy(False)
+            self._set_finishing(False)
             on_error(error)
 
         def marked(_result: object) -> None:
             self.set_busy(False)
+            self._set_finishing(False)
             on_done()
 
         def mark_done(_result: object = None) -> None:
-            self.runner.submit(partial(finish_first_run, self.profile.store), marked, failed)
+            self.runner.submit(
+                partial(finish_first_run, self.profile.store),
+                self.while_open(marked),
+                self.while_open(failed),
+            )
 
         def was_linked(result: Connected) -> None:
             self.connected = result
@@ -606,18 +646,29 @@ class FirstRunWizard(QWizard):
         if self.work.uses_server() and self.work.checked is not None:
             # The check passed on the previous page; storing the link is the only step left.
             self.network.submit(
-                partial(remember, self.profile.store, self.work.checked), was_linked, failed
+                partial(remember, self.profile.store, self.work.checked),
+                self.while_open(was_linked),
+                self.while_open(failed),
             )
         elif self.start.choice() == "demo":
             self.start.show_progress(True)
-            self.runner.write(partial(add_demo_data, self.profile), mark_done, failed)
+            self.runner.write(
+                partial(add_demo_data, self.profile),
+                self.while_open(mark_done),
+                self.while_open(failed),
+            )
         else:
             mark_done()
 
+    def _set_finishing(self, finishing: bool) -> None:
+        self._finishing = finishing
+        self.button(QWizard.WizardButton.CancelButton).setEnabled(not finishing)
+
     def set_busy(self, busy: bool) -> None:
         """While something is stored or checked, no page change and no second click. Cancel
-        stays: a server that does not answer must not hold the user for the connect timeout
-        (what was under way finishes behind the closed wizard, and the first run stays due)."""
+        stays (but during Finish, see finish): a server that does not answer must not hold the
+        user for the connect timeout (the check ends behind the closed wizard, its answer is
+        dropped, and the first run stays due)."""
         for which in (
             QWizard.WizardButton.BackButton,
             QWizard.WizardButton.NextButton,
@@ -633,6 +684,16 @@ class FirstRunWizard(QWizard):
             self.import_requested.emit()
 
 
+class _Open:
+    """Whether the wizard is still open, for callbacks that may outlive its widgets."""
+
+    def __init__(self) -> None:
+        self.open = True
+
+    def close(self, _result: int = 0) -> None:
+        self.open = False
+
+
 @dataclass(frozen=True)
 class FirstRunOutcome:
     finished: bool  # False: cancelled or closed, shown again at the next start
@@ -643,8 +704,9 @@ class FirstRunOutcome:
 def run_first_run(
     profile: Profile, switch_language: Callable[[str], None] | None
 ) -> FirstRunOutcome:
-    """The wizard before the main window exists, modal, on threads of its own (stopped before
-    this returns, so the window opens the profile alone)."""
+    """The wizard before the main window exists, modal, on threads of its own. The storage
+    thread is stopped before this returns (its work is short: a name, a language), so the window
+    opens the profile alone; the network thread is not waited for (let_check_end)."""
     runner = Runner(str(profile.store.path))
     network = Runner(str(profile.store.path), name="network")
     wizard = FirstRunWizard(profile, runner, network, switch_language)
@@ -652,8 +714,25 @@ def run_first_run(
         finished = wizard.exec() == QDialog.DialogCode.Accepted
         return FirstRunOutcome(finished, wizard.connected, finished and wizard.wants_import())
     finally:
-        network.shutdown()
         runner.shutdown()
+        let_check_end(network)
         wizard.deleteLater()
         runner.deleteLater()
+
+
+def let_check_end(network: Runner) -> None:
+    """Stop the wizard's network thread without waiting for a server check the user cancelled.
+
+    Such a check runs until the server answers or the connect timeout ends (longer if a query
+    blocks); the wizard drops its answer (while_open). Until then the thread's runner belongs to
+    the application, which waits for it only when its event loop ends (aboutToQuit, before
+    run_gui's app.shutdown): a worker still delivering into a Qt being torn down must not outlive
+    the program's end, and that wait is at most the rest of one connect timeout."""
+    if not network.pending():
+        network.shutdown()  # nothing under way: returns at once
         network.deleteLater()
+        return
+    app = QCoreApplication.instance()
+    assert app is not None
+    network.setParent(app)
+    app.aboutToQuit.connect(network.shutdown)

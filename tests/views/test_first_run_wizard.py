@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+import select as selectors
+import socket
+import time
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import SIGNAL, QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWizard
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
+from crm_desktop import cli
 from crm_desktop.app import build_main_window, first_run, switch_language
 from crm_desktop.models.entities import Customer, OutboxEntry, User
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.profile import (
     FIRST_RUN_DONE,
     FIRST_RUN_KEY,
+    FIRST_RUN_PENDING,
     LANGUAGE_KEY,
     Profile,
     finish_first_run,
     first_run_due,
-    is_new_profile,
     open_profile,
 )
 from crm_desktop.storage.store import Store
@@ -35,6 +39,7 @@ from crm_desktop.views.first_run_wizard import (
     WORK_PAGE,
     FirstRunWizard,
     add_demo_data,
+    run_first_run,
 )
 from crm_desktop.views.import_wizard import ImportWizard
 from crm_desktop.views.main_window import MainWindow
@@ -98,6 +103,16 @@ def finish(qtbot: QtBot, wizard: FirstRunWizard) -> None:
     qtbot.waitUntil(lambda: wizard.result() == QWizard.DialogCode.Accepted, timeout=20000)
 
 
+def cannot_cancel(qtbot: QtBot, wizard: FirstRunWizard) -> None:
+    """Finish is under way: Cancel, Escape and the close button all leave the wizard open."""
+    assert not wizard.button(QWizard.WizardButton.CancelButton).isEnabled()
+    with qtbot.assertNotEmitted(wizard.rejected, wait=0):
+        qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+        wizard.close()
+        wizard.reject()
+    assert wizard.isVisible()
+
+
 def user_row(profile: Profile) -> tuple[str, str]:
     with profile.store.read() as session:
         row = session.execute(select(User.name, User.login).where(User.id == profile.user_id)).one()
@@ -127,7 +142,7 @@ def test_three_clicks_on_this_computer(
 
     assert user_row(profile) == ("王小明", login)  # the name trimmed; the login kept
     assert profile.store.setting(FIRST_RUN_KEY) == FIRST_RUN_DONE
-    assert not first_run_due(profile.store, created_now=False)  # not shown at the next start
+    assert not first_run_due(profile.store)  # not shown at the next start
     assert link.link_of(profile.store) is None
     assert customer_count(profile.store) == 0
     assert not wizard.wants_import()
@@ -187,6 +202,7 @@ def test_demo_data_is_loaded_and_the_window_shows_it(
     wizard.start.demo.click()
     click(wizard, QWizard.WizardButton.FinishButton)
     assert wizard.start.progress.isVisible()  # made on the storage thread, with a busy bar
+    cannot_cancel(qtbot, wizard)
     qtbot.waitUntil(lambda: wizard.result() == QWizard.DialogCode.Accepted, timeout=30000)
 
     assert customer_count(profile.store) == DEMO_CUSTOMERS
@@ -203,11 +219,82 @@ def test_demo_data_is_loaded_and_the_window_shows_it(
 def test_cancel_leaves_the_first_run_due(
     qtbot: QtBot, make_wizard: MakeWizard, profile: Profile
 ) -> None:
-    assert first_run_due(profile.store, created_now=True)  # as run_gui marks a new profile
+    profile.store.set_setting(FIRST_RUN_KEY, FIRST_RUN_PENDING)  # as run_gui's start marks it
     wizard = make_wizard()
     click(wizard, QWizard.WizardButton.CancelButton)
     assert wizard.result() == QWizard.DialogCode.Rejected
-    assert first_run_due(profile.store, created_now=False)
+    assert first_run_due(profile.store)
+
+
+@pytest.fixture
+def silent_server() -> Iterator[socket.socket]:
+    """A port on this computer that takes connections and never says a word, as a server
+    behind a firewall that drops replies: a check waits there for its whole connect timeout."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    yield listener
+    listener.close()
+
+
+def test_cancel_during_a_server_check_returns_at_once(
+    qtbot: QtBot, qapp: QApplication, profile: Profile, silent_server: socket.socket
+) -> None:
+    port = silent_server.getsockname()[1]
+    accepted: list[socket.socket] = []
+    cancelled_at: list[float] = []
+    wizards: list[FirstRunWizard] = []
+
+    def answer() -> None:
+        """Plays the user at the modal wizard: a name, Next, the server, Test connection, and
+        Cancel once the server has the check's connection."""
+        wizard = QApplication.activeModalWidget()
+        if cancelled_at:
+            return
+        if not isinstance(wizard, FirstRunWizard) or wizard.facts is None:
+            QTimer.singleShot(20, answer)
+            return
+        wizards[:] = [wizard]
+        if wizard.currentId() == WELCOME_PAGE:
+            if not wizard.welcome.name.text():
+                wizard.welcome.name.setText("王小明")
+                click(wizard, QWizard.WizardButton.NextButton)
+        elif not wizard.work.uses_server():
+            wizard.work.server.click()
+            wizard.work.form.server.setText(f"127.0.0.1:{port}")
+            wizard.work.form.user.setText("rae")
+            wizard.work.form.password.setText("secret")
+            wizard.work.test_button.click()
+        elif selectors.select([silent_server], [], [], 0)[0]:
+            accepted.append(silent_server.accept()[0])  # the check waits for its answer now
+            assert wizard.network.pending() == 1
+            cancelled_at.append(time.monotonic())
+            click(wizard, QWizard.WizardButton.CancelButton)
+            return
+        QTimer.singleShot(20, answer)
+
+    QTimer.singleShot(0, answer)
+    outcome = run_first_run(profile, None)
+    returned_at = time.monotonic()
+    assert cancelled_at, "the wizard never got to the check"
+    assert returned_at - cancelled_at[0] < 1.0  # not the 10 s connect timeout
+    assert not outcome.finished and outcome.connected is None
+    network = wizards[0].network
+    assert network.pending() == 1  # the check still waits, behind the closed wizard
+    assert link.link_of(profile.store) is None
+
+    # The server hangs up: the check ends, and its answer finds no wizard to go to (a callback
+    # reaching the deleted wizard would raise here, and pytest-qt fails the test on it).
+    for connection in [*accepted, silent_server]:  # no second try (without TLS) either
+        connection.close()
+    qtbot.waitUntil(lambda: network.pending() == 0, timeout=15000)
+    qapp.processEvents()
+    # Kept by the application, which shuts it down (waiting) when its event loop ends.
+    assert network.parent() is qapp
+    assert qapp.receivers(SIGNAL("aboutToQuit()")) >= 1
+    network.shutdown()
+    network.setParent(None)
+    network.deleteLater()
 
 
 # -- over the main window (Help → First-run setup…) ------------------------------------------
@@ -284,7 +371,10 @@ def test_the_right_password_links_the_profile_and_the_window_syncs_first(
     assert link.link_of(profile.store) is None  # checked, not linked until Finish
     assert not wizard.start.demo.isEnabled()  # demo data never goes near a server
     assert wizard.start.empty.isChecked()
-    finish(qtbot, wizard)
+    click(wizard, QWizard.WizardButton.FinishButton)
+    cannot_cancel(qtbot, wizard)  # the link is being stored: all of Finish, or nothing
+    qtbot.waitUntil(lambda: wizard.result() == QWizard.DialogCode.Accepted, timeout=20000)
+    assert profile.store.setting(FIRST_RUN_KEY) == FIRST_RUN_DONE
 
     linked = link.link_of(profile.store)
     assert linked is not None and linked.login == "rae"
@@ -335,30 +425,61 @@ def test_test_connection_checks_without_linking(
 # -- when run_gui shows it -------------------------------------------------------------------
 
 
-def test_only_a_profile_this_start_creates_is_due(tmp_path: Path) -> None:
+def test_a_new_profile_is_due_until_the_wizard_is_finished(tmp_path: Path) -> None:
     new = tmp_path / "new"
-    assert is_new_profile(new)
-    profile = open_profile(new)  # what run_gui's start leads to
-    assert first_run_due(profile.store, created_now=True)
-    assert first_run_due(profile.store, created_now=False)  # cancelled: again next start
+    store = Store.open(new)  # what run_gui's first_run does before the local user exists
+    assert first_run_due(store)
+    store.close()
+    profile = open_profile(new)
+    assert first_run_due(profile.store)  # cancelled: again next start, though it has a user now
     finish_first_run(profile.store)
-    assert not first_run_due(profile.store, created_now=False)
-    assert not first_run_due(profile.store, created_now=True)  # done stays done
+    assert not first_run_due(profile.store)  # done stays done
     profile.close()
-    assert not is_new_profile(new)
 
-    # Made by `crm-desktop demo`, a test, or an older version: never shown unasked.
-    made_elsewhere = open_profile(tmp_path / "cli")
-    assert not first_run_due(made_elsewhere.store, created_now=False)
-    made_elsewhere.close()
+
+def test_a_start_killed_before_the_mark_still_shows_the_wizard_next_time(tmp_path: Path) -> None:
+    # The store made (its schema in one transaction), then the process killed before anything
+    # else: no mark, no user. Nothing told the next start that this one created it.
+    killed = tmp_path / "killed"
+    Store.open(killed).close()
+    store = Store.open(killed)
+    assert store.setting(FIRST_RUN_KEY) is None
+    assert first_run_due(store)
+    assert store.setting(FIRST_RUN_KEY) == FIRST_RUN_PENDING  # marked before the user is made
+    store.close()
+    # Killed again, now after the user was made: the mark is there first.
+    open_profile(killed).close()
+    store = Store.open(killed)
+    assert first_run_due(store)
+    store.close()
+
+
+def test_profiles_made_elsewhere_or_in_use_never_show_it(tmp_path: Path) -> None:
+    # `crm-desktop demo` on a folder that had nothing.
+    demo_dir = tmp_path / "demo"
+    assert cli.main(["demo", "--profile", str(demo_dir), "--customers", "3"]) == 0
+    # Any other command, a test, or an older version: open_profile made the local user.
+    made_elsewhere = tmp_path / "cli"
+    open_profile(made_elsewhere).close()
+    # Someone's profile from before the wizard existed, with his customers.
+    in_use = open_profile(tmp_path / "in-use")
+    in_use.writer().create("customers", {"name": "深圳市华强电子有限公司"})
+    in_use.close()
+    for directory in (demo_dir, made_elsewhere, tmp_path / "in-use"):
+        store = Store.open(directory)
+        assert not first_run_due(store), directory
+        assert store.setting(FIRST_RUN_KEY) is None  # and nothing written to it
+        store.close()
 
 
 def test_run_guis_hook_shows_the_wizard_on_a_new_profile_only(
     qtbot: QtBot, qapp: QApplication, tmp_path: Path
 ) -> None:
     directory = tmp_path / "new"
-    created_now = is_new_profile(directory)
-    open_profile(directory).close()  # the store run_gui's upgrade step makes
+    directory.mkdir()
+    store = Store(directory)  # run_gui's upgrade step: an empty file, no schema yet
+    assert not store.needs_upgrade()
+    store.close()
     returned: list[bool] = []
 
     def answer() -> None:
@@ -381,12 +502,12 @@ def test_run_guis_hook_shows_the_wizard_on_a_new_profile_only(
         QTimer.singleShot(20, answer)
 
     QTimer.singleShot(0, answer)
-    outcome = first_run(qapp, directory, created_now)
+    outcome = first_run(qapp, directory)
     returned.append(True)
     assert outcome is not None and outcome.finished and outcome.connected is None
     assert not outcome.wants_import
     # The next start: nothing is shown, and nothing waits for an answer.
-    assert first_run(qapp, directory, is_new_profile(directory)) is None
+    assert first_run(qapp, directory) is None
     profile = open_profile(directory)
     assert user_row(profile)[0] == "王小明"
     profile.close()

@@ -94,8 +94,12 @@ def _restore(directory: Path, copy: Path, yes: bool) -> int:
 def _check(directory: Path) -> int:
     if not backups.store_path(directory).exists():
         raise UserError(f"There is no data file in {directory}.")
-    if not backups.is_damaged(directory):
+    # The full integrity check: the quick one at start does not compare indexes with tables.
+    if not backups.is_damaged(directory, full=True):
         print("The data file is sound.")
+        return 0
+    if backups.repair_indexes(directory):
+        print("The data file's indexes were damaged and have been rebuilt; nothing was lost.")
         return 0
     report = backups.recover(directory)
     print(summary(report))
@@ -121,8 +125,9 @@ def summary(report: backups.RestoreReport) -> str:
         )
     elif report.damaged and report.restored_from is None:
         lines.append(
-            f"{report.unsynced} change(s) were saved. No server is linked, so records that "
-            "could not be read are not back; an older backup may hold them."
+            f"{report.records_kept} record(s) were saved from the damaged file. No server is "
+            "linked, so records that could not be read are not back; an older backup may "
+            "hold them."
         )
     if report.damaged and report.incomplete:
         lines.append("Parts of the damaged file could not be read.")

@@ -14,13 +14,21 @@ means a week of daily backups never pushes out the only copy from before an upda
 restore, yet those too age out once the step is weeks behind. Damaged stores are never deleted
 by the program: they may hold the only copy of what could not be read.
 
-Restore (`restore`) builds the new store beside the old one (`restoring/`), then swaps it in
-with one os.replace, after the old store's write-ahead log was folded into it: a process killed
-at any point leaves either the old store or the new one whole. What the restore carries over:
+Restore (`restore`) builds the new store beside the old one (a folder of its own per run,
+`restoring-*`), then swaps it in with one os.replace, after the old store's write-ahead log was
+folded into it: a process killed at any point leaves either the old store or the new one whole.
+A restore or recovery holds `restore.lock` in the profile (QLockFile: a lock whose process died
+is taken over); a second one at the same time is refused with a plain sentence. The store a
+restore replaces is kept aside as a checked `before-restore` copy; when that copy fails its
+check (damage the quick check misses, in an index say), as a byte copy labelled `damaged`, and
+the restore goes on. What the restore carries over:
 
 - settings (server link, device id, language...) from the current store: they describe the
-  device, not the data; the pull cursor is dropped, so the next sync is a full one and brings
-  everything the server has changed since the copy was made;
+  device, not the data. Device settings only the copy holds (the link of the machine it was
+  made on) are dropped; settings describing the file's schema (indexes taken off for a load,
+  the search texts' version) are never carried, the new store keeps its own. The pull cursor
+  is dropped, so the next sync is a full one and brings everything the server has changed
+  since the copy was made;
 - for a profile linked to a server, the outbox: the restored store's outbox becomes the
   current one (same seqs). Entries the copy holds that are no longer waiting were pushed since
   (or handed over on purpose) and are left out, so nothing is sent twice; entries waiting now
@@ -34,8 +42,21 @@ at any point leaves either the old store or the new one whole. What the restore 
 Recovery (`recover`): a store that fails `PRAGMA quick_check` at start is copied aside as
 `damaged`; the new store is the newest good backup (else a fresh one), and whatever of the
 damaged store can be read, row by row where a page is unreadable, is carried over as in a
-restore, the outbox merged with the backup's (an entry already pushed is answered from its
-receipt when sent again). A linked profile is then filled from the server by a full sync.
+restore, the outbox merged with the backup's. The backup's entries numbered at or below the
+damaged store's highest pushed seq were pushed since the backup and are dropped: kept, push
+would renumber them as never sent and the server would apply them again. When that mark cannot
+be read (the settings page lost), the backup's entries keep their numbers and the backup's own,
+lower mark: sent again, each already pushed is answered from its push receipt. (New changes
+are numbered above both stores' counters where they can be read; were neither, a new change
+could reuse a number pushed from the damaged store.) A linked profile is then filled from the
+server by a full sync.
+
+The check at start (`check_due`): the whole file is read (quick check) only when the last
+session did not end cleanly (`note_started` / `note_closed_cleanly`, in `check-state.json`),
+when the last check is CHECK_EVERY_DAYS (7) days old, or when the file's header or schema
+cannot be read; the full integrity check (indexes too, repaired by REINDEX when only they are
+damaged) when a daily backup failed its check. A daily backup whose copy fails its check tries
+REINDEX and copies again; failing still, it asks the next start for the full check.
 """
 
 from __future__ import annotations
@@ -46,6 +67,7 @@ import os
 import re
 import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
@@ -53,12 +75,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QLockFile
 
 from crm_desktop.models.entities import ENTITIES, IN_CUSTOMER_SEARCH
 from crm_desktop.storage import search_index
 from crm_desktop.storage.errors import LOCKED, NEWER_STORE, StoreError, sqlite_code
 from crm_desktop.storage.store import BACKUP_DIR, STORE_FILE, Store, make_engine, sqlite_connection
+from crm_desktop.storage.suspended_indexes import SUSPENDED_KEY
 from crm_desktop.storage.values import in_lists
 
 log = logging.getLogger(__name__)
@@ -77,6 +100,9 @@ _STAMP = "%Y%m%d-%H%M%S-%f"
 DAYS_KEPT, WEEKS_KEPT = 7, 4
 STAGING_DIR = "restoring"  # the new store is built here, beside the one it replaces
 PENDING_FILE = "restore-pending"  # a restore chosen in the window, done with the store closed
+CHECK_STATE_FILE = "check-state.json"  # when the store was last checked, and how it closed
+CHECK_EVERY_DAYS = 7  # the check at start runs at least this often, even after clean closes
+LOCK_FILE = "restore.lock"  # held by the process restoring or recovering the profile
 # Pages SQLite may cache while checking a copy: a bigger cache checks a 1 GB store in 12 s
 # instead of 16 s.
 _CHECK_CACHE_KIB = 256 * 1024
@@ -90,7 +116,11 @@ SERVER_KEY = "sync_server"
 PUSHED_THROUGH_KEY = "sync_pushed_through"
 USER_KEY = "current_user_id"
 # Settings that describe the copy's data rather than the device: the copy keeps its own.
-_DATA_KEYS = {USER_KEY, search_index.VERSION_KEY}
+_DATA_KEYS = {USER_KEY}
+# Settings that describe the file's schema (indexes taken off for a load, the version that
+# derived the search texts): true of the file they are in only, never carried to another.
+# Carried, Store.open would put back indexes the new store already has, and fail.
+_SCHEMA_KEYS = {SUSPENDED_KEY, search_index.VERSION_KEY}
 
 NO_STORE = QT_TRANSLATE_NOOP("StoreError", "There is no data to back up in {path}.")
 NO_FILE = QT_TRANSLATE_NOOP("StoreError", "There is no file {path}.")
@@ -101,6 +131,16 @@ COPY_DAMAGED = QT_TRANSLATE_NOOP(
 BACKUP_FAILED = QT_TRANSLATE_NOOP(
     "StoreError",
     "The backup copy failed its check and was deleted; the data file {path} may be damaged.",
+)
+DAILY_FAILED = QT_TRANSLATE_NOOP(
+    "StoreError",
+    "The backup copy failed its check: the data file {path} is damaged. Start CRM Desktop"
+    " again to repair it (or run: crm-desktop backup --check).",
+)
+BUSY_RESTORING = QT_TRANSLATE_NOOP(
+    "StoreError",
+    "Another CRM Desktop is restoring or repairing the data in {path}; try again when it has"
+    " finished.",
 )
 NEWER_COPY = QT_TRANSLATE_NOOP(
     "StoreError",
@@ -224,16 +264,62 @@ def integrity_problems(connection: sqlite3.Connection, quick: bool = False) -> l
 
 
 def backup_on_quit(profile_dir: Path, now: datetime | None = None) -> Path | None:
-    """The daily backup: made unless one was made today, then old ones pruned."""
+    """The daily backup: made unless one was made today, then old ones pruned.
+
+    A copy that fails its check means the store itself is damaged where the quick check at
+    start does not look. Damage in indexes only is repaired at once (`repair_indexes`) and the
+    copy made again; other damage raises DAILY_FAILED, which tells the user how to repair it,
+    and the next start runs the full check (`FULL_CHECK_FILE`) and recovers the store."""
     now = now or datetime.now()
-    if not store_path(profile_dir).exists():
+    if not daily_due(profile_dir, now):
         return None
-    today = [b for b in list_backups(profile_dir) if b.kind == DAILY]
-    if any(b.made_at.date() == now.date() for b in today):
-        return None
-    made = back_up(profile_dir, DAILY, now=now)
+    try:
+        made = back_up(profile_dir, DAILY, now=now)
+    except StoreError as error:
+        if error.message != BACKUP_FAILED:
+            raise
+        if not repair_indexes(profile_dir):
+            request_full_check(profile_dir)
+            raise StoreError(DAILY_FAILED, path=str(store_path(profile_dir))) from None
+        made = back_up(profile_dir, DAILY, now=now)
     prune(profile_dir, now)
     return made
+
+
+def daily_due(profile_dir: Path, now: datetime | None = None) -> bool:
+    """Whether quitting now makes the daily backup (none made today yet)."""
+    now = now or datetime.now()
+    if not store_path(profile_dir).exists():
+        return False
+    today = [b for b in list_backups(profile_dir) if b.kind == DAILY]
+    return not any(b.made_at.date() == now.date() for b in today)
+
+
+def check(profile_dir: Path, full: bool = False) -> bool:
+    """The check at start: whether the store is damaged. `full`: the integrity check, and
+    damage in indexes only repaired at once (REINDEX) rather than called damage."""
+    if not is_damaged(profile_dir, full=full):
+        return False
+    return not (full and repair_indexes(profile_dir))
+
+
+def repair_indexes(profile_dir: Path) -> bool:
+    """Rebuild every index from its table (REINDEX), then run the full integrity check: True
+    when the store is sound now. Damage in indexes only is repaired so, losing nothing;
+    damage in tables is not (recovery is the repair for that)."""
+    path = store_path(profile_dir)
+    try:
+        with closing(sqlite3.connect(path, isolation_level=None, timeout=5)) as connection:
+            connection.execute("REINDEX")
+            sound = not integrity_problems(connection)
+    except sqlite3.DatabaseError as error:
+        if sqlite_code(error) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+            return False
+        raise
+    log.warning(
+        "the indexes of %s were rebuilt: %s", path, "sound now" if sound else "still damaged"
+    )
+    return sound
 
 
 def to_prune(backups: Iterable[Backup], now: datetime) -> list[Backup]:
@@ -419,7 +505,7 @@ def _replace(
     if damaged is None:
         damaged = is_damaged(profile_dir)
     report = RestoreReport(copy, None, made_at=made_at, damaged=damaged)
-    with _staging(profile_dir) as staging:
+    with _exclusive(profile_dir), _staging(profile_dir) as staging:
         if copy is not None:
             _copy_into(copy, staging)
         _open_to_head(staging, copy)
@@ -428,8 +514,7 @@ def _replace(
                 report.kept_aside = _keep_damaged(profile_dir, current)
             else:
                 _fold_log(current)
-                aside = new_backup_path(profile_dir, BEFORE_RESTORE)
-                report.kept_aside = checked_copy(current, aside)
+                report.kept_aside = _keep_before_restore(profile_dir, current)
             try:
                 source = _Source(current)
             except sqlite3.DatabaseError:
@@ -442,6 +527,19 @@ def _replace(
         _swap_in(staging, current)
     log.info("replaced %s by %s; the store it replaced is %s", current, copy, report.kept_aside)
     return report
+
+
+def _keep_before_restore(profile_dir: Path, current: Path) -> Path:
+    """A checked copy of the store a restore replaces; when that copy fails its check (damage
+    the quick check at start does not see, in an index say), a byte copy kept as `damaged`
+    instead: the user is replacing that store anyway, and refusing would leave him with it."""
+    try:
+        return checked_copy(current, new_backup_path(profile_dir, BEFORE_RESTORE))
+    except StoreError as error:
+        if error.message != BACKUP_FAILED:
+            raise
+    log.warning("the store %s a restore replaces is damaged: kept as it is", current)
+    return _keep_damaged(profile_dir, current)
 
 
 def _keep_damaged(profile_dir: Path, current: Path) -> Path:
@@ -472,12 +570,29 @@ def _made_at(path: Path) -> datetime | None:
 
 
 @contextmanager
+def _exclusive(profile_dir: Path) -> Iterator[None]:
+    """Held across a restore or a recovery: a second process (another window, the command)
+    replacing the same store at once would swap in a store without the first one's result.
+    QLockFile writes the holder's pid and takes over a lock whose process is gone, on every
+    platform; a stale time of 0 means a long restore is never taken for a dead one."""
+    lock = QLockFile(str(Path(profile_dir) / LOCK_FILE))
+    lock.setStaleLockTime(0)
+    if not lock.tryLock(0):
+        raise StoreError(BUSY_RESTORING, path=str(profile_dir))
+    try:
+        yield
+    finally:
+        lock.unlock()
+
+
+@contextmanager
 def _staging(profile_dir: Path) -> Iterator[Path]:
-    """A folder beside the store for the one being built; gone afterwards, whatever happens
-    (one a killed process left is cleared first)."""
-    folder = profile_dir / STAGING_DIR
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    """A folder of this run's own beside the store for the one being built; gone afterwards,
+    whatever happens. Called with the lock held: folders a killed process left are cleared."""
+    for left in profile_dir.glob(f"{STAGING_DIR}*"):
+        if left.is_dir():
+            shutil.rmtree(left, ignore_errors=True)
+    folder = Path(tempfile.mkdtemp(prefix=f"{STAGING_DIR}-", dir=profile_dir))
     try:
         yield folder / STORE_FILE
     finally:
@@ -544,7 +659,7 @@ def _merge(staging: Path, source: _Source, report: RestoreReport, recovering: bo
         with engine.execution_options(write=True).begin() as connection:
             driver = sqlite_connection(connection)
             driver.execute("PRAGMA defer_foreign_keys = ON")
-            settings = _carry_settings(driver, source)
+            settings = _carry_settings(driver, source, whole=not recovering)
             report.linked = bool(settings.get(SERVER_KEY))
             # A profile with no server keeps the copy's own outbox (see the module's words);
             # a recovery takes what it can read either way.
@@ -563,11 +678,19 @@ def _merge(staging: Path, source: _Source, report: RestoreReport, recovering: bo
     report.incomplete = source.incomplete
 
 
-def _carry_settings(driver: Any, source: _Source) -> dict[str, str]:
+def _carry_settings(driver: Any, source: _Source, whole: bool) -> dict[str, str]:
+    """The replaced store's device settings into the new store. `whole` (a restore): the
+    device settings only the copy holds go (the server link and device id of the machine the
+    copy came from must not be taken over by a profile that had none); a recovery keeps them,
+    as the damaged store's settings may be unreadable rather than absent."""
     rows = source.all_rows("local_settings", ["key", "value"])
     held = dict(driver.execute("SELECT key, value FROM local_settings").fetchall())
+    if whole and not source.incomplete:
+        theirs = {key for key, _value in rows}
+        for key in held.keys() - theirs - _DATA_KEYS - _SCHEMA_KEYS - {PUSHED_THROUGH_KEY}:
+            driver.execute("DELETE FROM local_settings WHERE key = ?", (key,))
     for key, value in rows:
-        if key in CURSOR_KEYS or (key in _DATA_KEYS and key in held):
+        if key in CURSOR_KEYS or key in _SCHEMA_KEYS or (key in _DATA_KEYS and key in held):
             continue
         if key == PUSHED_THROUGH_KEY:
             value = str(max(_int(value), _int(held.get(key))))
@@ -584,7 +707,7 @@ def _drop_pushed(driver: Any, through: int) -> None:
     was made (every seq up to its highest pushed one). Kept, they would sit at or below the
     pushed mark raised from the damaged store, and push renumbers such entries as never sent:
     under a new number no receipt answers them, and they would be applied again."""
-    return  # XXX
+    driver.execute("DELETE FROM outbox WHERE seq <= ?", (through,))
 
 
 def _int(text: str | None) -> int:
@@ -757,17 +880,87 @@ def _settle_references(driver: Any) -> None:
 # -- a damaged store at start ------------------------------------------------------------------
 
 
-def is_damaged(profile_dir: Path) -> bool:
-    """Whether the profile's store fails SQLite's quick check (a missing store is not damaged;
-    one another program holds locked is not either: opening it says so)."""
+def is_damaged(profile_dir: Path, full: bool = False) -> bool:
+    """Whether the profile's store fails SQLite's quick check (`full`: the integrity check,
+    which also compares every index with its table). A missing store is not damaged; one
+    another program holds locked is not either: opening it says so."""
     path = store_path(profile_dir)
     if not path.exists():
         return False
     try:
         with closing(sqlite3.connect(path, timeout=5)) as connection:
-            return bool(integrity_problems(connection, quick=True))
+            return bool(integrity_problems(connection, quick=not full))
     except sqlite3.DatabaseError as error:
         return sqlite_code(error) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+def opens_badly(profile_dir: Path) -> bool:
+    """The cheap test at every start: whether the header and schema of the store can be read
+    (SQLITE_CORRUPT or SQLITE_NOTADB on the first read says the file is damaged)."""
+    path = store_path(profile_dir)
+    if not path.exists():
+        return False
+    try:
+        with closing(sqlite3.connect(path, timeout=5)) as connection:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as error:
+        return sqlite_code(error) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+    return False
+
+
+# -- when the check at start runs --------------------------------------------------------------
+
+
+def _read_state(profile_dir: Path) -> dict[str, Any]:
+    try:
+        state = json.loads((Path(profile_dir) / CHECK_STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def _write_state(profile_dir: Path, **changes: Any) -> None:
+    state = {**_read_state(profile_dir), **changes}
+    target = Path(profile_dir) / CHECK_STATE_FILE
+    partial = target.with_name(target.name + ".part")
+    partial.write_text(json.dumps(state), encoding="utf-8")
+    os.replace(partial, target)
+
+
+def check_due(profile_dir: Path, now: datetime | None = None) -> str | None:
+    """Whether the start must run the check, and which: "full" (the integrity check, asked for
+    by a daily backup that failed its check), "quick" (the last session did not end cleanly,
+    or the last check is CHECK_EVERY_DAYS old, or the file's header or schema cannot be read),
+    or None. Reading the whole file at every start costs seconds on a big store."""
+    if not store_path(profile_dir).exists():
+        return None
+    state = _read_state(profile_dir)
+    if state.get("full"):
+        return "full"
+    checked = state.get("checked_at")
+    moment = (now or datetime.now()).timestamp()
+    stale = not isinstance(checked, (int, float)) or moment - checked > CHECK_EVERY_DAYS * 86400
+    if not state.get("clean") or stale or opens_badly(profile_dir):
+        return "quick"
+    return None
+
+
+def note_started(profile_dir: Path, checked: bool, now: datetime | None = None) -> None:
+    """The session has begun (no longer closed cleanly); `checked`: the check has just run."""
+    changes: dict[str, Any] = {"clean": False}
+    if checked:
+        changes.update(full=False, checked_at=(now or datetime.now()).timestamp())
+    _write_state(profile_dir, **changes)
+
+
+def note_closed_cleanly(profile_dir: Path) -> None:
+    """The window closed normally and the store with it: the next start may skip the check."""
+    _write_state(profile_dir, clean=True)
+
+
+def request_full_check(profile_dir: Path) -> None:
+    """The next start runs the full integrity check (and recovers what fails it)."""
+    _write_state(profile_dir, full=True)
 
 
 def recover(profile_dir: Path) -> RestoreReport:

@@ -8,8 +8,11 @@ puts the copy back and says what it did, and the user starts the program again. 
 killed before that finds the note at the next start (`check_at_start`), so the restore the user
 chose is never half done nor forgotten.
 
-At start, before the store is opened: a noted restore is done, then SQLite's quick check; a
-damaged store is recovered (storage/backups.recover) and the user told what happened. The
+At start, before the store is opened: translations from a best-effort read of the language
+setting, a noted restore done, then the check when it is due (storage/backups.check_due: after
+a session that did not end cleanly, weekly, or when the file cannot be opened), in a busy
+window; a damaged store is recovered (storage/backups.recover) and the user told what
+happened. On quit, the daily backup runs in a busy window, then the clean close is noted. The
 window that opens next syncs at once (MainWindow starts its sync controller), so a linked
 profile fills from the server and sends the changes saved from the damaged store.
 """
@@ -17,6 +20,7 @@ profile fills from the server and sends the changes saved from the damaged store
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -101,6 +105,18 @@ def describe(report: RestoreReport, restart: bool = False) -> str:
                 report.unsynced,
             )
         )
+    elif recovered and report.restored_from is None and report.records_kept:
+        # A profile on this computer only: its outbox holds every change, and the records
+        # they make were carried over as far as they could be read.
+        parts.append(
+            QCoreApplication.translate(
+                "Backups",
+                "%n record(s) were saved from the damaged file. No server is linked, so"
+                " records that could not be read are not back; an older backup may hold them.",
+                "",
+                report.records_kept,
+            )
+        )
     elif recovered and report.restored_from is None:
         parts.append(
             QCoreApplication.translate(
@@ -131,6 +147,10 @@ class BackupsDialog(QDialog):
         self.setWindowTitle(self.tr("Backups"))
         self.profile_dir = Path(profile_dir)
         self.runner = runner
+        # Copies and checks take seconds on a big store: a thread of the dialog's own, so the
+        # window's storage thread stays free for its lists and syncs meanwhile (SQLite's
+        # online backup and the check need no storage thread).
+        self.worker = Runner(str(backups.store_path(self.profile_dir)), self, name="backups")
         # Set when the user chose a copy to restore: the window closes to let it happen.
         self.restore_chosen: Path | None = None
 
@@ -220,7 +240,7 @@ class BackupsDialog(QDialog):
     def back_up_now(self) -> None:
         folder = self.profile_dir
         self._set_busy(True, self.tr("Making a copy of your data…"))
-        self.runner.submit(
+        self.worker.submit(
             lambda: backups.back_up(folder, backups.MANUAL), self._backed_up, self._failed
         )
 
@@ -250,11 +270,19 @@ class BackupsDialog(QDialog):
             return
         folder = self.profile_dir
         self._set_busy(True, self.tr("Checking the copy…"))
-        self.runner.submit(
+        self.worker.submit(
             lambda: backups.schedule_restore(folder, chosen),
             lambda _none: self._restore_noted(chosen),
             self._failed,
         )
+
+    def done(self, result: int) -> None:
+        """Closed only once a copy in the making is finished (its thread ends with the
+        dialog); the status line says what it waits for."""
+        if self._busy:
+            return
+        self.worker.shutdown()
+        super().done(result)
 
     def _restore_noted(self, chosen: Path) -> None:
         self.restore_chosen = chosen
@@ -338,17 +366,25 @@ def check_at_start(profile_dir: Path, prepare: Callable[[Store], None] | None = 
     it is called once a sound store can tell which, so the messages are in that language."""
     profile_dir = Path(profile_dir)
     store_path = backups.store_path(profile_dir)
+    # Translations first, from a best-effort read of the language setting (the system's
+    # language when the store cannot tell): every window and message below is in it.
+    _prepare(profile_dir, prepare)
     if backups.pending_restore(profile_dir) is not None:
-        _prepare(profile_dir, prepare)
         _pending(profile_dir, restart=False)
     try:
-        damaged = backups.is_damaged(profile_dir)
+        due = backups.check_due(profile_dir)
+        damaged = due is not None and run_with_progress(
+            QCoreApplication.translate("Backups", "Checking your data file…"),
+            store_path,
+            lambda: backups.check(profile_dir, full=due == "full"),
+        )
     except Exception as error:  # a store another program holds: opening it will say so
-        log.warning("quick check of %s not possible: %s", store_path, error)
+        log.warning("check of %s not possible: %s", store_path, error)
         return True
     if not damaged:
+        _note_started(profile_dir, checked=due is not None)
         return True
-    log.error("the store %s failed its quick check", store_path)
+    log.error("the store %s failed its check", store_path)
     try:
         report = run_with_progress(
             QCoreApplication.translate(
@@ -363,21 +399,41 @@ def check_at_start(profile_dir: Path, prepare: Callable[[Store], None] | None = 
             None, QCoreApplication.translate("Backups", "CRM Desktop"), describe_error(error)
         )
         return False
-    _prepare(profile_dir, prepare)
+    _note_started(profile_dir, checked=True)
     QMessageBox.warning(
         None, QCoreApplication.translate("Backups", "CRM Desktop"), describe(report)
     )
     return True
 
 
+def _note_started(profile_dir: Path, checked: bool) -> None:
+    try:
+        backups.note_started(profile_dir, checked)
+    except OSError:  # only costs a check at the next start
+        log.warning("could not note the start in %s", profile_dir, exc_info=True)
+
+
 def _prepare(profile_dir: Path, prepare: Callable[[Store], None] | None) -> None:
+    """`prepare` on the profile's store; on a store that cannot say (damaged, say), on an empty
+    one, so the system's language is used."""
     if prepare is None:
         return
+    try:
+        _prepare_from(profile_dir, prepare)
+        return
+    except Exception:  # the language is a nicety; the messages are shown either way
+        log.warning("the language of %s could not be read", profile_dir, exc_info=True)
+    with tempfile.TemporaryDirectory() as empty:
+        try:
+            _prepare_from(Path(empty), prepare)
+        except Exception:
+            log.warning("translations not installed", exc_info=True)
+
+
+def _prepare_from(profile_dir: Path, prepare: Callable[[Store], None]) -> None:
     store = Store(profile_dir)
     try:
         prepare(store)
-    except Exception:  # the language is a nicety; the message is shown either way
-        log.warning("translations for %s not installed", profile_dir, exc_info=True)
     finally:
         store.close()
 
@@ -388,9 +444,24 @@ def after_window_closed(profile_dir: Path) -> None:
     store)."""
     if backups.pending_restore(profile_dir) is not None:
         _pending(profile_dir, restart=True)
+    else:
+        _daily_backup(profile_dir)
+    try:
+        backups.note_closed_cleanly(profile_dir)
+    except OSError:  # only costs a check at the next start
+        log.warning("could not note the clean close of %s", profile_dir, exc_info=True)
+
+
+def _daily_backup(profile_dir: Path) -> None:
+    """The daily backup, with a small window saying why the program is still there."""
+    if not backups.daily_due(profile_dir):
         return
     try:
-        backups.backup_on_quit(profile_dir)
+        run_with_progress(
+            QCoreApplication.translate("Backups", "Making today's backup…"),
+            backups.store_path(profile_dir),
+            lambda: backups.backup_on_quit(profile_dir),
+        )
     except Exception as error:
         log.error("the daily backup of %s failed", profile_dir, exc_info=True)
         QMessageBox.warning(

@@ -105,7 +105,7 @@
 <context>
     <name>Backups</name>
     <message>
-        <location filename="../../crm_desktop/views/backups_dialog.py" line="+51"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+55"/>
         <source>daily</source>
         <translation type="unfinished"></translation>
     </message>
@@ -150,7 +150,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+28"/>
         <source>No server is linked, so the records could not be brought back; an older backup may hold them.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -165,7 +165,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+160"/>
+        <location line="+172"/>
         <source>Restore a backup</source>
         <translation type="unfinished"></translation>
     </message>
@@ -176,21 +176,31 @@
     </message>
     <message>
         <location line="+19"/>
-        <location line="+65"/>
+        <location line="+73"/>
         <location line="+5"/>
-        <location line="+30"/>
+        <location line="+65"/>
         <location line="+18"/>
         <location line="+9"/>
         <source>CRM Desktop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-71"/>
+        <location line="-119"/>
+        <source>Checking your data file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Your data file is damaged. Repairing it from what can be read…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+71"/>
+        <source>Making today&apos;s backup…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Today&apos;s backup could not be made: {reason}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -212,16 +222,24 @@
             <numerusform>%n changes not yet sent to the server are kept; the next sync sends them and downloads everything again.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n record(s) were saved from the damaged file. No server is linked, so records that could not be read are not back; an older backup may hold them.</source>
+        <translation>
+            <numerusform>%n record was saved from the damaged file. No server is linked, so records that could not be read are not back; an older backup may hold them.</numerusform>
+            <numerusform>%n records were saved from the damaged file. No server is linked, so records that could not be read are not back; an older backup may hold them.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>BackupsDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/backups_dialog.py" line="-286"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="-341"/>
         <source>Backups</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+12"/>
         <source>A copy of your data is made each day when you quit; the last 7 days and 4 weeks before are kept, in {folder}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1151,7 +1169,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+66"/>
-        <location filename="../../crm_desktop/views/first_run_wizard.py" line="+360"/>
+        <location filename="../../crm_desktop/views/first_run_wizard.py" line="+365"/>
         <source>Connecting…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1508,7 +1526,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="extra_sources.py" line="-20"/>
+        <location filename="extra_sources.py" line="-26"/>
         <source>No follow-ups yet.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2726,7 +2744,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>FirstRunStartPage</name>
     <message>
-        <location filename="../../crm_desktop/views/first_run_wizard.py" line="+68"/>
+        <location filename="../../crm_desktop/views/first_run_wizard.py" line="+71"/>
         <source>What do you want to start with?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2779,7 +2797,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>FirstRunWelcomePage</name>
     <message>
-        <location line="-266"/>
+        <location line="-269"/>
         <source>Welcome to CRM Desktop</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2822,7 +2840,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location line="+288"/>
+        <location line="+295"/>
         <source>Welcome to CRM Desktop</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2830,7 +2848,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>FirstRunWorkPage</name>
     <message>
-        <location line="-217"/>
+        <location line="-224"/>
         <source>How will you work?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2870,7 +2888,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+58"/>
         <source>The server answered: your user name and password are right.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3799,7 +3817,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/first_run_wizard.py" line="-180"/>
+        <location filename="../../crm_desktop/views/first_run_wizard.py" line="-183"/>
         <location filename="../../crm_desktop/views/language_menu.py" line="+12"/>
         <source>The new language is used from the next start of the program.</source>
         <translation type="unfinished"></translation>
@@ -5322,7 +5340,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/storage/backups.py" line="+95"/>
+        <location filename="../../crm_desktop/storage/backups.py" line="+125"/>
         <source>There is no data to back up in {path}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5348,6 +5366,16 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+4"/>
+        <source>The backup copy failed its check: the data file {path} is damaged. Start CRM Desktop again to repair it (or run: crm-desktop backup --check).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Another CRM Desktop is restoring or repairing the data in {path}; try again when it has finished.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>The copy {path} was made by a newer version of this program; please upgrade it first.</source>
         <translation type="unfinished"></translation>
     </message>

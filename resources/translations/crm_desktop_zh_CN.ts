@@ -104,7 +104,7 @@
 <context>
     <name>Backups</name>
     <message>
-        <location filename="../../crm_desktop/views/backups_dialog.py" line="+51"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+55"/>
         <source>daily</source>
         <translation>每日</translation>
     </message>
@@ -149,7 +149,7 @@
         <translation>被替换的数据保存在 {path}。</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+28"/>
         <source>No server is linked, so the records could not be brought back; an older backup may hold them.</source>
         <translation>未连接服务器，记录无法取回；较早的备份中可能还有这些记录。</translation>
     </message>
@@ -164,7 +164,7 @@
         <translation>请重新启动 CRM Desktop，以使用恢复后的数据。</translation>
     </message>
     <message>
-        <location line="+160"/>
+        <location line="+172"/>
         <source>Restore a backup</source>
         <translation>恢复备份</translation>
     </message>
@@ -175,21 +175,31 @@
     </message>
     <message>
         <location line="+19"/>
-        <location line="+65"/>
+        <location line="+73"/>
         <location line="+5"/>
-        <location line="+30"/>
+        <location line="+65"/>
         <location line="+18"/>
         <location line="+9"/>
         <source>CRM Desktop</source>
         <translation>CRM Desktop</translation>
     </message>
     <message>
-        <location line="-71"/>
+        <location line="-119"/>
+        <source>Checking your data file…</source>
+        <translation>正在检查您的数据文件…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Your data file is damaged. Repairing it from what can be read…</source>
         <translation>您的数据文件已损坏，正在用可读取的部分修复…</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+71"/>
+        <source>Making today&apos;s backup…</source>
+        <translation>正在进行今天的备份…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Today&apos;s backup could not be made: {reason}</source>
         <translation>今天的备份未能完成：{reason}</translation>
     </message>
@@ -210,16 +220,23 @@
             <numerusform>%n 项尚未发送到服务器的更改已保留；下次同步会发送它们，并重新下载全部数据。</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n record(s) were saved from the damaged file. No server is linked, so records that could not be read are not back; an older backup may hold them.</source>
+        <translation>
+            <numerusform>已从损坏的文件中保存 %n 条记录。未连接服务器，无法读取的记录没有恢复；较早的备份中可能还有这些记录。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>BackupsDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/backups_dialog.py" line="-286"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="-341"/>
         <source>Backups</source>
         <translation>备份</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+12"/>
         <source>A copy of your data is made each day when you quit; the last 7 days and 4 weeks before are kept, in {folder}.</source>
         <translation>每天退出程序时会备份一次数据；保留最近 7 天及之前 4 周的备份，位于 {folder}。</translation>
     </message>
@@ -1147,7 +1164,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+66"/>
-        <location filename="../../crm_desktop/views/first_run_wizard.py" line="+360"/>
+        <location filename="../../crm_desktop/views/first_run_wizard.py" line="+365"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
@@ -1504,7 +1521,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="extra_sources.py" line="-20"/>
+        <location filename="extra_sources.py" line="-26"/>
         <source>No follow-ups yet.</source>
         <translation>暂无跟进记录。</translation>
     </message>
@@ -2714,7 +2731,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>FirstRunStartPage</name>
     <message>
-        <location filename="../../crm_desktop/views/first_run_wizard.py" line="+68"/>
+        <location filename="../../crm_desktop/views/first_run_wizard.py" line="+71"/>
         <source>What do you want to start with?</source>
         <translation>您想从哪里开始？</translation>
     </message>
@@ -2767,7 +2784,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>FirstRunWelcomePage</name>
     <message>
-        <location line="-266"/>
+        <location line="-269"/>
         <source>Welcome to CRM Desktop</source>
         <translation>欢迎使用 CRM Desktop</translation>
     </message>
@@ -2810,7 +2827,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location line="+288"/>
+        <location line="+295"/>
         <source>Welcome to CRM Desktop</source>
         <translation>欢迎使用 CRM Desktop</translation>
     </message>
@@ -2818,7 +2835,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>FirstRunWorkPage</name>
     <message>
-        <location line="-217"/>
+        <location line="-224"/>
         <source>How will you work?</source>
         <translation>您将如何使用？</translation>
     </message>
@@ -2858,7 +2875,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>安全选项</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+58"/>
         <source>The server answered: your user name and password are right.</source>
         <translation>服务器已响应：您的用户名和密码正确。</translation>
     </message>
@@ -3778,7 +3795,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>与服务器的连接未加密：请仅在可信网络中使用。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/first_run_wizard.py" line="-180"/>
+        <location filename="../../crm_desktop/views/first_run_wizard.py" line="-183"/>
         <location filename="../../crm_desktop/views/language_menu.py" line="+12"/>
         <source>The new language is used from the next start of the program.</source>
         <translation>新的语言将在下次启动程序时生效。</translation>
@@ -5297,7 +5314,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>无法将 {path} 中的数据更新到此版本，数据保持原样；更新前的备份在 {backup}。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/storage/backups.py" line="+95"/>
+        <location filename="../../crm_desktop/storage/backups.py" line="+125"/>
         <source>There is no data to back up in {path}.</source>
         <translation>{path} 中没有可备份的数据。</translation>
     </message>
@@ -5323,6 +5340,16 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+4"/>
+        <source>The backup copy failed its check: the data file {path} is damaged. Start CRM Desktop again to repair it (or run: crm-desktop backup --check).</source>
+        <translation>备份未通过检查：数据文件 {path} 已损坏。请重新启动 CRM Desktop 进行修复（或运行：crm-desktop backup --check）。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Another CRM Desktop is restoring or repairing the data in {path}; try again when it has finished.</source>
+        <translation>另一个 CRM Desktop 正在恢复或修复 {path} 中的数据；请等它完成后再试。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>The copy {path} was made by a newer version of this program; please upgrade it first.</source>
         <translation>备份 {path} 由本程序的较新版本创建；请先升级本程序。</translation>
     </message>

@@ -34,3 +34,9 @@ class Backups:
             "",
             n,
         )
+        self.tr(
+            "%n record(s) were saved from the damaged file. No server is linked, so records"
+            " that could not be read are not back; an older backup may hold them.",
+            "",
+            n,
+        )

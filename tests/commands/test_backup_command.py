@@ -15,7 +15,7 @@ from crm_desktop.cli import main
 from crm_desktop.profile import open_profile
 from crm_desktop.storage import backups
 from crm_desktop.storage.store import STORE_FILE
-from tests.storage.test_backups import damage, names_in, page_count, settle
+from tests.storage.test_backups import break_an_index, damage, names_in, page_count, settle
 
 SCRIPT = Path(sys.executable).with_name("crm-desktop")
 
@@ -135,6 +135,20 @@ def test_check_recovers_a_damaged_store(profile_dir: Path) -> None:
     checked = run(*profile, "backup", "--check")
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.startswith("The data file was damaged and has been replaced")
-    assert "change(s) were saved" in checked.stdout
+    assert "record(s) were saved from the damaged file" in checked.stdout
     assert not backups.is_damaged(profile_dir)
     assert [b.kind for b in backups.list_backups(profile_dir)] == [backups.DAMAGED]
+
+
+def test_check_rebuilds_indexes_the_quick_check_misses(profile_dir: Path) -> None:
+    opened = open_profile(profile_dir)
+    for number in range(50):
+        opened.writer().create("customers", {"name": f"Firm {number:03}"})
+    opened.close()
+    settle(profile_dir)
+    break_an_index(profile_dir)
+    checked = run("--profile", str(profile_dir), "backup", "--check")
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.startswith("The data file's indexes were damaged and have been rebuilt")
+    assert not backups.is_damaged(profile_dir, full=True)
+    assert backups.list_backups(profile_dir) == []  # nothing replaced

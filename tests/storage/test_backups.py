@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,9 +19,9 @@ from crm_desktop import profile as profiles
 from crm_desktop.models.entities import Customer, OutboxEntry
 from crm_desktop.profile import Profile, open_profile
 from crm_desktop.queries.tables import TABLES, ListQuery, list_ids
-from crm_desktop.storage import backups
+from crm_desktop.storage import backups, search_index, suspended_indexes
 from crm_desktop.storage.errors import StoreError
-from crm_desktop.storage.store import STORE_FILE, Store
+from crm_desktop.storage.store import STORE_FILE, Store, sqlite_connection
 from crm_desktop.sync import link, pull, push
 from tests.storage.test_store import revisions_oldest_first
 
@@ -214,7 +215,7 @@ def test_restore_puts_the_copy_back_and_keeps_the_current_store_aside(profile: P
         names = {row[0] for row in connection.execute("SELECT name FROM customers")}
     assert names == {"Kept Ltd", "Later Ltd"}
     assert [b.kind for b in backups.list_backups(directory)] == ["before_restore", "manual"]
-    assert not (directory / backups.STAGING_DIR).exists()
+    assert list(directory.glob(f"{backups.STAGING_DIR}*")) == []
 
 
 def test_unsynced_changes_survive_a_restore(profile: Profile) -> None:
@@ -412,7 +413,66 @@ def test_a_process_killed_mid_restore_leaves_the_old_store_whole(
     # The half-built store is cleared by the next restore, which goes through.
     report = backups.restore(directory, copy)
     assert report.unsynced == 3
-    assert not (directory / backups.STAGING_DIR).exists()
+    assert list(directory.glob(f"{backups.STAGING_DIR}*")) == []
+
+
+WAITING_SCRIPT = """
+import sys, time
+from pathlib import Path
+from crm_desktop.storage import backups
+directory, copy, go = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+real = backups._merge
+def merge_slowly(*args, **kwargs):
+    real(*args, **kwargs)
+    (directory / "merged").touch()
+    while not go.exists():
+        time.sleep(0.05)
+backups._merge = merge_slowly
+print(backups.restore(directory, copy).unsynced)
+"""
+
+
+def test_two_restores_at_once_one_is_refused_and_nothing_is_lost(profile: Profile) -> None:
+    directory = profile.directory
+    for key, value in LINK.items():
+        profile.store.set_setting(key, value)
+    first = profile.writer().create("customers", {"name": "First"}).primary_id
+    copy = backups.back_up(directory)
+    second = profile.writer().create("customers", {"name": "Second"}).primary_id
+    profile.close()
+    go = directory / "go"
+    other = subprocess.Popen(
+        [sys.executable, "-c", WAITING_SCRIPT, str(directory), str(copy), str(go)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    try:
+        deadline = datetime.now() + timedelta(seconds=60)
+        while not (directory / "merged").exists():
+            assert other.poll() is None, other.communicate()
+            assert datetime.now() < deadline
+            time.sleep(0.05)
+        with pytest.raises(StoreError, match="Another CRM Desktop is restoring"):
+            backups.restore(directory, copy)
+        with pytest.raises(StoreError, match="Another CRM Desktop is restoring"):
+            backups.recover(directory)
+        go.touch()
+        out, err = other.communicate(timeout=120)
+    finally:
+        go.touch()
+        other.wait(timeout=120)
+    assert other.returncode == 0, err
+    assert out.split() == ["3"]
+    reopened = open_profile(directory)
+    try:
+        assert set(customer_names(reopened)) == {first, second}  # the waiting one kept
+        assert len(outbox(reopened)) == 3
+    finally:
+        reopened.close()
+    assert list(directory.glob(f"{backups.STAGING_DIR}*")) == []
+    backups.restore(directory, copy)  # the lock was let go
 
 
 # -- a damaged store ---------------------------------------------------------------------------
@@ -507,3 +567,154 @@ def test_a_pending_restore_is_done_once(profile: Profile) -> None:
         assert set(customer_names(reopened)) == {first}
     finally:
         reopened.close()
+
+
+def test_settings_about_the_files_schema_are_never_carried(profile: Profile) -> None:
+    """A first sync's load killed half-way leaves the contacts' indexes off, noted in a
+    setting: carried into the new store, that note would make it unopenable ("index already
+    exists"), after a restore as after a recovery."""
+    directory = profile.directory
+    for key, value in LINK.items():
+        profile.store.set_setting(key, value)
+    writer = profile.writer()
+    for number in range(300):
+        writer.create("customers", {"name": f"C{number:04} " + "x" * 150})
+    copy = backups.back_up(directory)
+
+    def suspend() -> None:
+        with profile.store.engine.execution_options(write=True).begin() as connection:
+            assert suspended_indexes.suspend_indexes(sqlite_connection(connection), "contacts")
+
+    suspend()
+    profile.close()
+    backups.restore(directory, copy)
+    reopened = open_profile(directory)  # raised "index ... already exists" before
+    profile = reopened
+    suspend()
+    profile.close()
+    settle(directory)
+    path = directory / STORE_FILE
+    damage(path, pages_of(path, "customers")[5:7])
+    assert backups.is_damaged(directory)
+    backups.recover(directory)
+    recovered = open_profile(directory)
+    try:
+        assert recovered.store.setting(suspended_indexes.SUSPENDED_KEY) is None
+        assert recovered.store.setting(search_index.VERSION_KEY) is not None
+    finally:
+        recovered.close()
+
+
+def break_an_index(directory: Path) -> None:
+    """An index of customers that no longer matches its table (as a torn write to its pages
+    leaves it): the quick check does not see it, the integrity check does."""
+    with closing(sqlite3.connect(directory / STORE_FILE)) as connection:
+        name = connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers'"
+            " AND sql IS NOT NULL LIMIT 1"
+        ).fetchone()[0]
+        connection.execute("PRAGMA writable_schema = ON")
+        connection.execute(
+            "UPDATE sqlite_master SET sql = ? WHERE name = ?",
+            (f"CREATE INDEX {name} ON customers(id DESC)", name),
+        )
+        connection.commit()
+    assert not backups.is_damaged(directory)
+    assert backups.is_damaged(directory, full=True)
+
+
+def test_index_damage_the_quick_check_misses(profile: Profile) -> None:
+    directory = profile.directory
+    for key, value in LINK.items():
+        profile.store.set_setting(key, value)
+    writer = profile.writer()
+    for number in range(200):
+        writer.create("customers", {"name": f"C{number}", "phone": f"1380013{number:04}"})
+    copy = backups.back_up(directory)
+    waiting = writer.create("customers", {"name": "Waiting"}).primary_id
+    profile.close()
+    settle(directory)
+    break_an_index(directory)
+
+    # A restore replaces the damaged store all the same, kept aside as it is.
+    report = backups.restore(directory, copy)
+    assert report.kept_aside is not None and "damaged" in report.kept_aside.name
+    assert waiting in names_by_id(directory)
+    assert not backups.is_damaged(directory, full=True)
+
+    # The daily backup on a store with a broken index rebuilds the index and goes on.
+    settle(directory)
+    break_an_index(directory)
+    made = backups.backup_on_quit(directory)
+    assert made is not None
+    backups.check_copy(made)
+    assert not backups.is_damaged(directory, full=True)
+    assert backups.check_due(directory) == "quick"  # no clean close was noted
+
+
+def test_a_daily_backup_that_fails_its_check_asks_for_the_full_check(profile: Profile) -> None:
+    writer = profile.writer()
+    for number in range(300):
+        writer.create("customers", {"name": f"Customer {number:03}", "phone": "13800138000"})
+    directory = profile.directory
+    profile.close()
+    settle(directory)
+    backups.note_started(directory, checked=True)
+    backups.note_closed_cleanly(directory)
+    assert backups.check_due(directory) is None
+    damage(directory / STORE_FILE, pages_of(directory / STORE_FILE, "customers")[3:5])
+
+    with pytest.raises(StoreError, match="backup --check"):
+        backups.backup_on_quit(directory)
+    assert backups.check_due(directory) == "full"
+
+
+def test_the_check_at_start_runs_only_when_due(profile: Profile) -> None:
+    directory = profile.directory
+    profile.close()
+    assert backups.check_due(directory) == "quick"  # never checked
+    backups.note_started(directory, checked=True)
+    assert backups.check_due(directory) == "quick"  # not closed cleanly (yet)
+    backups.note_closed_cleanly(directory)
+    assert backups.check_due(directory) is None
+    later = datetime.now() + timedelta(days=backups.CHECK_EVERY_DAYS + 1)
+    assert backups.check_due(directory, later) == "quick"
+    backups.note_started(directory, checked=False)
+    assert backups.check_due(directory) == "quick"  # a session that did not end cleanly
+    backups.note_closed_cleanly(directory)
+    damage(directory / STORE_FILE, [1])
+    assert backups.check_due(directory) == "quick"  # the header cannot be read
+
+
+def names_by_id(directory: Path) -> set[str]:
+    reopened = open_profile(directory)
+    try:
+        return set(customer_names(reopened))
+    finally:
+        reopened.close()
+
+
+def test_a_restore_does_not_take_over_another_machines_server_link(
+    profile: Profile, tmp_path: Path
+) -> None:
+    """Settings describe the device: a copy made on a linked machine, restored into a profile
+    working on this computer only, leaves it unlinked (and the report says so)."""
+    elsewhere = open_profile(tmp_path / "elsewhere")
+    for key, value in LINK.items():
+        elsewhere.store.set_setting(key, value)
+    elsewhere.writer().create("customers", {"name": "From Elsewhere"})
+    copy = backups.back_up(elsewhere.directory)
+    elsewhere.close()
+    directory = profile.directory
+    profile.close()
+
+    report = backups.restore(directory, copy)
+
+    assert not report.linked
+    restored = open_profile(directory)
+    try:
+        assert restored.store.setting(link.SERVER_KEY) is None
+        assert restored.store.setting(link.LOGIN_KEY) is None
+        assert "From Elsewhere" in set(customer_names(restored).values())
+    finally:
+        restored.close()

@@ -187,8 +187,7 @@ def test_a_store_damaged_in_its_data_pages_sends_nothing_twice(fleet: Fleet) -> 
     assert synced.pushed.applied == 1 and synced.pushed.conflicts == 0
     assert laptop.outbox() == 0 and laptop.conflicts() == []
     on_server = fleet.admin(
-        "SELECT id::text, phone, deleted_at IS NOT NULL FROM customers"
-        " WHERE id = ANY(%s::uuid[])",
+        "SELECT id::text, phone, deleted_at IS NOT NULL FROM customers WHERE id = ANY(%s::uuid[])",
         ([edited, deleted, waiting],),
     )
     assert sorted(on_server) == sorted(

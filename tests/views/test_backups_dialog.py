@@ -3,22 +3,25 @@ program does about backups as it starts and quits."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QLocale, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from crm_desktop.app import build_main_window
-from crm_desktop.profile import open_profile
+from crm_desktop.app import build_main_window, prepare_application
+from crm_desktop.profile import LANGUAGE_KEY, open_profile
 from crm_desktop.storage import backups
 from crm_desktop.storage.store import STORE_FILE
 from crm_desktop.views import backups_dialog
 from crm_desktop.views.backups_dialog import BackupsDialog
 from crm_desktop.views.main_window import MainWindow
 from crm_desktop.views.runner import Runner
-from tests.storage.test_backups import damage, names_in, page_count, settle
+from tests.storage.test_backups import damage, names_in, page_count, pages_of, settle
 from tests.views.helpers import wait_idle
 
 
@@ -156,7 +159,10 @@ def test_a_damaged_store_is_repaired_at_start(
     kind, text = messages.said[-1]
     assert kind == "warning"
     assert text.startswith("The data file was damaged and has been replaced.")
-    assert "No server is linked" in text
+    # A profile on this computer only: the records were carried from its outbox.
+    saved = re.search(r"(\d+) records? (?:was|were) saved from the damaged file\. No server", text)
+    assert saved and int(saved.group(1)) > 0, text
+    assert "could not be brought back" not in text
     assert not backups.is_damaged(profile_dir)
     # The window opens on the repaired store.
     window = build_main_window(profile_dir)
@@ -182,3 +188,80 @@ def test_the_dialog_alone(qtbot: QtBot, profile_dir: Path) -> None:
     qtbot.waitUntil(lambda: runner.pending() == 0, timeout=10000)
     assert dialog.objectName() == "backupsDialog" and dialog.table.rowCount() == 0
     runner.shutdown()
+
+
+def test_the_check_at_start_is_skipped_after_a_clean_close(
+    qtbot: QtBot, profile_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole file is read at start only after a session that did not end cleanly (or a
+    week after the last check): a clean close is noted once the window and store are closed."""
+    messages = Messages(monkeypatch, QMessageBox.StandardButton.Ok)
+    assert backups.check_due(profile_dir) == "quick"
+    assert backups_dialog.check_at_start(profile_dir)
+    assert backups.check_due(profile_dir) == "quick"  # the session is running
+    window = build_main_window(profile_dir)
+    qtbot.addWidget(window)
+    window.show()
+    wait_idle(qtbot, window)
+    window.close()
+    window.profile.close()
+    backups_dialog.after_window_closed(profile_dir)  # as run_gui: the daily backup, then noted
+    assert [b.kind for b in backups.list_backups(profile_dir)] == [backups.DAILY]
+    assert backups.check_due(profile_dir) is None
+    assert backups_dialog.check_at_start(profile_dir)
+    assert backups.check_due(profile_dir) == "quick"  # a crash now means a check next time
+    assert messages.said == []
+
+
+def test_back_up_now_leaves_the_windows_storage_thread_free(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    dialog = open_dialog(qtbot, window)
+    dialog.back_up_button.click()
+    assert dialog.worker.pending() == 1 and window.runner.pending() == 0
+    dialog.reject()  # refused while the copy is being made
+    assert dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.status.text().startswith("Backed up to "), timeout=10000)
+    dialog.reject()
+    assert not dialog.isVisible()
+
+
+def test_the_repair_at_start_speaks_the_profiles_language(
+    qtbot: QtBot, profile_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The translations are installed before the check, from the damaged store's setting."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    monkeypatch.setattr(app, "_crm_translators", None, raising=False)
+    profile = open_profile(profile_dir)
+    profile.store.set_setting(LANGUAGE_KEY, "zh_CN")
+    writer = profile.writer()
+    for number in range(300):
+        writer.create("customers", {"name": f"Firm {number:03}", "phone": "13800138000"})
+    profile.close()
+    settle(profile_dir)
+    damage(profile_dir / STORE_FILE, pages_of(profile_dir / STORE_FILE, "customers")[3:5])
+    messages = Messages(monkeypatch, QMessageBox.StandardButton.Ok)
+    locale = QLocale()
+    shown: list[str] = []  # what the busy windows said while they were up
+
+    def look() -> None:
+        for widget in app.topLevelWidgets():
+            if widget.objectName() == "backupBusyWindow" and widget.isVisible():
+                shown.extend(label.text() for label in widget.findChildren(QLabel))
+
+    timer = QTimer()
+    timer.timeout.connect(look)
+    timer.start(0)
+    try:
+        assert backups_dialog.check_at_start(profile_dir, partial(prepare_application, app))
+    finally:
+        timer.stop()
+        for translator in getattr(app, "_crm_translators", None) or []:
+            app.removeTranslator(translator)
+        QLocale.setDefault(locale)
+    kind, text = messages.said[-1]
+    assert kind == "warning" and "damaged and has been replaced" not in text
+    assert any("\u4e00" <= character <= "\u9fff" for character in text)
+    # The repair's busy window too, shown before the repaired store could say the language.
+    assert any("\u4e00" <= c <= "\u9fff" for said in shown for c in said), shown

@@ -175,3 +175,63 @@ def test_a_follow_up_dated_long_before_the_authors_previous_sync_does_not_bring_
     with world.session("rob") as connection:
         connection.execute(logged.format("now() - interval '3 days 12 hours'"), (robs,))
     assert world.owner_login(robs) == "rob"
+
+
+# The rule in plain SQL, as the owner reads it: each customer's latest follow-up that has
+# happened, or when its owner got it, whichever is later, plus its grade's days. The server's
+# function (0009), or any quicker form of it, must pick exactly these customers.
+DUE_AS_FIRST_WRITTEN = """
+SELECT k.id::text FROM customers k
+LEFT JOIN (
+    SELECT f.customer_id, max(f.happened_at) AS at FROM followups f
+    WHERE f.deleted_at IS NULL AND f.happened_at <= now() GROUP BY f.customer_id
+) followed ON followed.customer_id = k.id
+CROSS JOIN (
+    SELECT max(value) FILTER (WHERE key = 'pool_return_days') AS days,
+           max(value) FILTER (WHERE key = 'pool_return_days_A') AS days_a,
+           max(value) FILTER (WHERE key = 'pool_return_days_B') AS days_b,
+           max(value) FILTER (WHERE key = 'pool_return_days_C') AS days_c
+    FROM crm_rules
+) r
+WHERE k.owner_id = %s AND k.deleted_at IS NULL AND NOT k.pool_locked
+  AND greatest(followed.at, k.owned_since) + make_interval(days => CASE k.grade
+      WHEN 'A' THEN coalesce(r.days_a, r.days) WHEN 'B' THEN coalesce(r.days_b, r.days)
+      WHEN 'C' THEN coalesce(r.days_c, r.days) ELSE r.days END) <= now()
+"""
+
+
+def test_the_function_returns_exactly_the_customers_the_rule_picks(world) -> None:
+    """Many customers of rob's, each owned for a different time, graded or not, with follow-ups
+    past, future and deleted, around each grade's days: the function returns exactly the ones
+    the rule in plain SQL picks, and no others."""
+    owner = world.owner()
+    owner.execute("UPDATE crm_rules SET value = 20 WHERE key = 'pool_return_days_A'")
+    owner.execute("UPDATE crm_rules SET value = 45 WHERE key = 'pool_return_days_C'")
+    rob = world.users["rob"]
+    owner.execute(
+        "INSERT INTO customers (name, owner_id, grade)"
+        " SELECT 'Due ' || g, %s, (ARRAY['A', 'B', 'C', NULL])[1 + g %% 4]"
+        " FROM generate_series(1, 240) g",
+        (rob,),
+    )
+    mine = [row[0] for row in owner.execute(
+        "SELECT id::text FROM customers WHERE owner_id = %s ORDER BY name", (rob,)
+    )]  # fmt: skip
+    for number, customer in enumerate(mine):
+        backdate_ownership(owner, 5 + (number * 7) % 80, customer)
+        for nth in range(number % 4):  # none, one, two or three follow-ups
+            days_ago = (number * 13 + nth * 29) % 90 - 10  # some in the future
+            owner.execute(
+                "INSERT INTO followups (customer_id, kind, happened_at, text, deleted_at)"
+                " VALUES (%s, 'call', now() - make_interval(days => %s), 'x',"
+                " CASE WHEN %s THEN now() END)",
+                (customer, days_ago, (number + nth) % 7 == 0),
+            )
+    expected = {row[0] for row in owner.execute(DUE_AS_FIRST_WRITTEN, (rob,))}
+    assert 20 < len(expected) < len(mine) - 20  # both kinds, plenty of each
+    with world.session("rob") as connection:
+        assert connection.execute(RETURN).fetchone()[0] == len(expected)
+    still_his = {row[0] for row in owner.execute(
+        "SELECT id::text FROM customers WHERE owner_id = %s", (rob,)
+    )}  # fmt: skip
+    assert set(mine) - still_his == expected

@@ -920,10 +920,13 @@ def _read_state(profile_dir: Path) -> dict[str, Any]:
 
 
 def _write_state(profile_dir: Path, **changes: Any) -> None:
-    state = {**_read_state(profile_dir), **changes}
-    target = Path(profile_dir) / CHECK_STATE_FILE
+    _write_json(Path(profile_dir) / CHECK_STATE_FILE, {**_read_state(profile_dir), **changes})
+
+
+def _write_json(target: Path, value: Any) -> None:
+    """Written beside, then renamed: a reader finds the old file or the new one, whole."""
     partial = target.with_name(target.name + ".part")
-    partial.write_text(json.dumps(state), encoding="utf-8")
+    partial.write_text(json.dumps(value), encoding="utf-8")
     os.replace(partial, target)
 
 
@@ -1003,10 +1006,7 @@ def _newest_good_backup(profile_dir: Path) -> Backup | None:
 def schedule_restore(profile_dir: Path, copy: Path) -> None:
     """Note a restore to do when the window has closed the store (or at the next start)."""
     check_copy(copy)
-    pending = Path(profile_dir) / PENDING_FILE
-    partial = pending.with_name(pending.name + ".part")
-    partial.write_text(json.dumps({"copy": str(copy)}), encoding="utf-8")
-    os.replace(partial, pending)
+    _write_json(Path(profile_dir) / PENDING_FILE, {"copy": str(copy)})
 
 
 def pending_restore(profile_dir: Path) -> Path | None:

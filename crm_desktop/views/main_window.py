@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 
 from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
-from crm_desktop.sync.connecting import Connected
 from crm_desktop.views.about_dialog import AboutDialog
 from crm_desktop.views.backups_dialog import open_backups
 from crm_desktop.views.calendar_view import CalendarView
@@ -509,17 +508,11 @@ class MainWindow(QMainWindow):
         """Help → First-run setup…: the first-run wizard again, over the window (its language
         choice, as Settings → Language, takes effect at the next start)."""
         wizard = FirstRunWizard(self.profile, self.runner, self.network, parent=self)
-        wizard.linked.connect(self._linked_by_wizard)
+        wizard.linked.connect(self.server_menu.adopt_connection)
         wizard.import_requested.connect(self.open_import)
         wizard.setModal(True)
         wizard.show()
         return wizard
-
-    def _linked_by_wizard(self, result: Connected) -> None:
-        # As after the Connect dialog: the session's password, then the first sync.
-        self.sync.password = result.session_password
-        self.sync_area.refresh()
-        self.sync.start()
 
     def open_import(self) -> ImportWizard:
         """File → Import…: the import wizard, over the window."""

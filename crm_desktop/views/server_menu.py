@@ -121,13 +121,14 @@ class ServerMenu(QMenu):
         status = self._area.status
         current = status.link if status is not None else None
         dialog = ConnectDialog(self._profile.store, self._network, current, self._window)
-        dialog.connected.connect(self._connected)
+        dialog.connected.connect(self.adopt_connection)
         dialog.setModal(True)
         dialog.show()
         return dialog
 
-    def _connected(self, result: Connected) -> None:
-        # A new connection replaces the session's password (None where a keyring keeps it).
+    def adopt_connection(self, result: Connected) -> None:
+        """After the Connect dialog or the first-run wizard linked the profile: this session's
+        password (None where a keyring keeps it) replaces the old one, then the first sync."""
         self._sync.password = result.session_password
         self._area.refresh()
         self._sync.start()

@@ -144,6 +144,9 @@ def test_a_manager_assigns_within_his_team(world) -> None:
         "SELECT crm_record_ownership()",
         "ALTER TABLE customers DISABLE TRIGGER crm_check_claim",
         "ALTER TABLE customers DISABLE TRIGGER crm_record_ownership",
+        "SELECT crm_record_entries()",
+        "ALTER TABLE customers DISABLE TRIGGER crm_record_entries",
+        "DROP TRIGGER crm_record_entries ON customers",
         "DROP TRIGGER crm_check_claim ON customers",
     ],
 )

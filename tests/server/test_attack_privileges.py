@@ -19,6 +19,9 @@ OWNER_RIGHTS_FUNCTIONS = (
     "crm_capture_truncate()",
     "crm_sync_login()",
     "crm_record_ownership()",
+    # New rows' log lines and first ownership history, per statement (0019).
+    "crm_capture_inserts()",
+    "crm_record_entries()",
     "crm_keep_followed_customer()",
     # Finance (0016): executable by crm_finance alone, never by a CRM role.
     "crm_erp_customers()",
@@ -153,6 +156,10 @@ TAMPERING = [
     " FOR EACH ROW EXECUTE FUNCTION crm_capture_change()",
     "CREATE TRIGGER evil AFTER TRUNCATE ON followups"
     " FOR EACH STATEMENT EXECUTE FUNCTION crm_capture_truncate()",
+    "CREATE TRIGGER evil AFTER INSERT ON contacts REFERENCING NEW TABLE AS crm_new_rows"
+    " FOR EACH STATEMENT EXECUTE FUNCTION crm_capture_inserts()",
+    "ALTER TABLE contacts DISABLE TRIGGER crm_capture_inserts",
+    "DROP TRIGGER crm_capture_inserts ON contacts",
     "CREATE TRIGGER evil AFTER UPDATE ON customers FOR EACH ROW EXECUTE FUNCTION crm_sync_login()",
     "CREATE TRIGGER evil AFTER UPDATE ON users FOR EACH ROW EXECUTE FUNCTION crm_sync_login()",
     # Switch a rule off.
@@ -303,6 +310,44 @@ FOREIGN_ATTACHMENTS = {
         "CREATE TRIGGER evil AFTER INSERT ON public.contacts"
         " FOR EACH ROW EXECUTE FUNCTION crm_record_ownership()",
         "INSERT INTO contacts (customer_id, name) SELECT id, 'x' FROM customers LIMIT 1",
+    ),
+    "insert capture on a scratch table": (
+        "CREATE TABLE public.scratch (id uuid DEFAULT gen_random_uuid(), customer_id uuid);"
+        " CREATE TRIGGER evil AFTER INSERT ON public.scratch REFERENCING NEW TABLE AS"
+        " crm_new_rows FOR EACH STATEMENT EXECUTE FUNCTION crm_capture_inserts()",
+        "INSERT INTO public.scratch (customer_id) VALUES (gen_random_uuid())",
+    ),
+    "insert capture on a customers table in another schema": (
+        "CREATE SCHEMA evil; CREATE TABLE evil.customers (LIKE public.customers);"
+        " CREATE TRIGGER evil AFTER INSERT ON evil.customers REFERENCING NEW TABLE AS"
+        " crm_new_rows FOR EACH STATEMENT EXECUTE FUNCTION crm_capture_inserts()",
+        "INSERT INTO evil.customers SELECT * FROM public.customers",
+    ),
+    "insert capture as a row trigger on a CRM table": (
+        "CREATE TRIGGER evil AFTER INSERT ON public.contacts"
+        " FOR EACH ROW EXECUTE FUNCTION crm_capture_inserts()",
+        "INSERT INTO contacts (customer_id, name) SELECT id, 'x' FROM customers LIMIT 1",
+    ),
+    "insert capture on updates of a CRM table": (
+        "CREATE TRIGGER evil AFTER UPDATE ON public.contacts REFERENCING NEW TABLE AS"
+        " crm_new_rows FOR EACH STATEMENT EXECUTE FUNCTION crm_capture_inserts()",
+        "UPDATE contacts SET name = name || '!'",
+    ),
+    "entries history on contacts": (
+        "CREATE TRIGGER evil AFTER INSERT ON public.contacts REFERENCING NEW TABLE AS"
+        " crm_new_rows FOR EACH STATEMENT EXECUTE FUNCTION crm_record_entries()",
+        "INSERT INTO contacts (customer_id, name) SELECT id, 'x' FROM customers LIMIT 1",
+    ),
+    "entries history on a customers table in another schema": (
+        "CREATE SCHEMA evil; CREATE TABLE evil.customers (LIKE public.customers);"
+        " CREATE TRIGGER evil AFTER INSERT ON evil.customers REFERENCING NEW TABLE AS"
+        " crm_new_rows FOR EACH STATEMENT EXECUTE FUNCTION crm_record_entries()",
+        "INSERT INTO evil.customers SELECT * FROM public.customers",
+    ),
+    "entries history as a row trigger on customers": (
+        "CREATE TRIGGER evil AFTER INSERT ON public.customers"
+        " FOR EACH ROW EXECUTE FUNCTION crm_record_entries()",
+        "INSERT INTO customers (name) VALUES ('x')",
     ),
     "follow-up keeping on a scratch table": (
         "CREATE TABLE public.scratch (customer_id uuid, happened_at timestamptz,"

@@ -84,6 +84,71 @@ def test_inserts_and_deletes_carry_their_customer(world) -> None:
     ]
 
 
+def test_many_new_rows_in_one_statement_are_each_logged_as_one_alone_would_be(world) -> None:
+    # New rows are logged per statement (server migration 0019): each still gets its own line,
+    # with the customer and owner a row trigger gave it.
+    rob, rae = world.users["rob"], world.users["rae"]
+    with world.db.connect_admin() as connection:
+        mark = last_seq(connection)
+        connection.execute("SET crm.owner_change_reason = 'old system'")
+        customers = [
+            row[0]
+            for row in connection.execute(
+                "INSERT INTO customers (name, owner_id) VALUES ('A', %s), ('B', %s), ('C', NULL)"
+                " RETURNING id::text",
+                (rob, rae),
+            ).fetchall()
+        ]
+        contacts = [
+            row[0]
+            for row in connection.execute(
+                "INSERT INTO contacts (customer_id, name) VALUES (%s, 'a'), (%s, 'b')"
+                " RETURNING id::text",
+                (customers[0], customers[1]),
+            ).fetchall()
+        ]
+        tasks = [
+            row[0]
+            for row in connection.execute(
+                "INSERT INTO tasks (title, customer_id, assignee_id)"
+                " VALUES ('of a customer', %s, %s), ('of nobody', NULL, %s) RETURNING id::text",
+                (customers[0], rob, rae),
+            ).fetchall()
+        ]
+        product = connection.execute(
+            "INSERT INTO products (code, name) VALUES ('X1', 'Valve') RETURNING id::text"
+        ).fetchone()[0]
+        nothing = connection.execute(
+            "INSERT INTO contacts (customer_id, name) SELECT id, 'none' FROM customers WHERE false"
+        )
+        captured = changes(connection, mark)
+        history = connection.execute(
+            "SELECT customer_id::text, previous_owner_id, owner_id::text, kind, reason,"
+            " changed_by::text FROM customer_ownership WHERE customer_id = ANY(%s::uuid[])"
+            " ORDER BY customer_id",
+            (customers,),
+        ).fetchall()
+        admin = connection.execute("SELECT crm_current_user_id()::text").fetchone()[0]
+    assert nothing.rowcount == 0
+    assert sorted(captured, key=lambda line: (line[0], line[1])) == sorted(
+        [
+            ("customers", customers[0], customers[0], rob, None, "insert", None),
+            ("customers", customers[1], customers[1], rae, None, "insert", None),
+            ("customers", customers[2], customers[2], None, None, "insert", None),
+            ("contacts", contacts[0], customers[0], None, None, "insert", None),
+            ("contacts", contacts[1], customers[1], None, None, "insert", None),
+            ("tasks", tasks[0], customers[0], None, None, "insert", None),
+            ("tasks", tasks[1], None, rae, None, "insert", None),
+            ("products", product, None, None, None, "insert", None),
+        ],
+        key=lambda line: (line[0], line[1]),
+    )
+    assert history == sorted(
+        (customer, None, owner, "entered", "old system", admin)
+        for customer, owner in zip(customers, (rob, rae, None), strict=True)
+    )
+
+
 def test_truncate_leaves_a_marker(world) -> None:
     with world.db.connect_admin() as connection:
         mark = last_seq(connection)

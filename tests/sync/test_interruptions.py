@@ -170,6 +170,60 @@ def test_acknowledgement_lost_after_the_server_commit_reuses_the_receipts(fleet:
     assert_applied_once(fleet, device, customer_id)
 
 
+def test_a_batch_sent_while_the_one_before_failed_to_record_is_answered_from_its_receipt(
+    fleet: Fleet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The server applies the next batch while the device records the one before; when that
+    # recording fails, the next batch is on the server all the same, and nothing is removed
+    # here: the retry takes both from their receipts and applies nothing twice.
+    monkeypatch.setattr(push_module, "BATCH", 1)
+    device = fleet.device("rob")
+    device.sync()
+    customer_id = offline_work(device)
+    entries = device.outbox()
+
+    def lost() -> None:
+        raise psycopg.OperationalError("disk I/O error")
+
+    with pytest.raises(SyncError):
+        device.sync(crash=CrashPoints(after_push_sent=lost))
+    assert device.outbox() == entries
+    assert receipts(fleet) == 2  # the first batch, and the second sent meanwhile
+    assert fleet.admin("SELECT count(*) FROM contacts")[0][0] == 1
+    report = device.sync()
+    assert (report.pushed.applied, report.pushed.conflicts) == (entries, 0)
+    assert receipts(fleet) == entries
+    assert server_count(fleet, "Acme") == 1
+    assert fleet.admin("SELECT count(*) FROM contacts")[0][0] == 1
+    assert fleet.server_row("customers", customer_id)["industry"] == "Steel"
+    assert device.outbox() == 0
+    assert device.conflicts() == []
+
+
+def test_a_delete_after_an_edit_answered_from_its_receipt_is_no_conflict(fleet: Fleet) -> None:
+    # The edit reached the server, but its result was never recorded here; deleted offline
+    # afterwards, the record's delete still names the edit by the device's time. The retry
+    # answers the edit from its receipt and must read the delete's base as its own edit, not
+    # as someone else's.
+    device = fleet.device("rob")
+    device.sync()
+    customer_id = device.writer.create("customers", {"name": "Acme"}).primary_id
+    device.sync()
+    device.writer.update("customers", customer_id, {"industry": "Steel"})
+
+    def lost() -> None:
+        raise psycopg.OperationalError("disk I/O error")
+
+    with pytest.raises(SyncError):
+        device.sync(crash=CrashPoints(after_push_sent=lost))
+    device.writer.delete("customers", [customer_id])
+    report = device.sync()
+    assert (report.pushed.applied, report.pushed.conflicts) == (2, 0)
+    assert device.conflicts() == []
+    server = fleet.server_row("customers", customer_id)
+    assert (server["industry"], server["deleted_at"] is not None) == ("Steel", True)
+
+
 def restart(server: PostgresServer) -> None:
     """Restart on the same port (PostgresServer.start picks a new one)."""
     done = server._run(

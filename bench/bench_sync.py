@@ -459,10 +459,9 @@ def big_bench(server: PostgresServer, work: Path, args: argparse.Namespace) -> N
     db.add_user("bigmgr", "manager")
     rep_id = db.add_user(rep, "rep", manager="bigmgr")
     maker = Maker(seed=1)
-    load_s, made = timed(
+    load_s, _made = timed(
         lambda: load_customers(db, maker, args.customers, args.followups, [rep_id])
     )
-    ids = [row_id for row_id, _ in made]
     print(
         f"server load, {args.customers:,} customers + {args.followups:,} follow-ups "
         f"(COPY as admin, capture triggers on): {load_s:.1f} s"
@@ -484,6 +483,17 @@ def big_bench(server: PostgresServer, work: Path, args: argparse.Namespace) -> N
         "(goal: < 30 s and within 3x)"
     )
     print(f"   peak memory after the first sync:        {first_peak:7.0f} MB")
+    # The first sync returned the rep's overdue customers to the public pool (where his edits
+    # would be refused): the edits below are of those he still owns.
+    with psycopg.connect(db.admin_dsn) as connection:
+        ids = [
+            str(row_id)
+            for (row_id,) in connection.execute(
+                "SELECT id FROM customers WHERE owner_id = %s AND deleted_at IS NULL ORDER BY id",
+                (rep_id,),
+            )
+        ]
+    assert len(ids) >= 4 * CHANGES_EACH_WAY, f"the rep kept only {len(ids)} customers"
 
     noop = []
     for _ in range(NOOP_RUNS):

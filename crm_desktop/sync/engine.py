@@ -6,7 +6,7 @@ import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -32,6 +32,11 @@ from crm_desktop.sync.server import schema as server_schema
 from crm_desktop.sync.server.grades import grade_on_sync
 
 LAST_SYNC_KEY = "sync_last_success"
+# When this device last asked the server to return its user's overdue customers to the pool.
+POOL_CHECKED_KEY = "sync_pool_checked"
+# The pool's clock counts days: asked once an hour, a quiet sync costs what changed, not a
+# look at every customer the user owns (0.3 s at 10,000; most of such a sync's time).
+POOL_CHECK_EVERY = timedelta(hours=1)
 # The oldest server schema this program syncs with: every table and column a device reads or
 # writes is there from this revision on (what came later, such as the letterhead of 0018, is
 # looked for with has_object and done without). An administrator may upgrade the devices
@@ -127,8 +132,12 @@ def sync_once(
     progress: Progress | None = None,
     password: str | None = None,
     crash: CrashPoints | None = None,
+    check_pool: bool = False,
 ) -> SyncReport:
-    """Push then pull. Raises SyncError; whatever happens, nothing local is lost."""
+    """Push then pull. Raises SyncError; whatever happens, nothing local is lost.
+
+    `check_pool`: return the user's overdue customers to the pool now, however recently this
+    device asked (after a change of owner or lock, whose result the user waits to see)."""
     dropped = links.move_stored_password(profile.store)  # a profile made by an older version
     link = links.link_of(profile.store)
     if link is None:
@@ -146,7 +155,9 @@ def sync_once(
             # record just sent (an imported list of 100,000 would come straight back).
             report.pulled = pull(profile.store, connection, progress=progress)
         report.pushed = push(profile.store, connection, device, progress, crash.after_push_sent)
-        report.returned_to_pool = return_due_customers(connection)
+        if check_pool or pool_check_due(profile.store.setting(POOL_CHECKED_KEY), utcnow()):
+            report.returned_to_pool = return_due_customers(connection)
+            profile.store.set_setting(POOL_CHECKED_KEY, utcnow().isoformat())
         grade_on_sync(connection)  # an administrator's sync grades every customer
         record_sync(connection, device)
         report.pulled += pull(
@@ -168,6 +179,16 @@ def sync_once(
     report.finished_at = utcnow()
     profile.store.set_setting(LAST_SYNC_KEY, report.finished_at.isoformat())
     return report
+
+
+def pool_check_due(checked: str | None, now: datetime) -> bool:
+    """Whether this sync asks for the return of overdue customers: at the first, then once
+    every POOL_CHECK_EVERY (and whenever the last time is unreadable or ahead of the clock)."""
+    try:
+        last = datetime.fromisoformat(checked) if checked else None
+        return last is None or not last <= now < last + POOL_CHECK_EVERY
+    except (ValueError, TypeError):  # not a time, or one with an offset (ours are naive UTC)
+        return True
 
 
 def return_due_customers(connection: psycopg.Connection) -> int:

@@ -280,7 +280,9 @@ def _decide(
     """Run one change on the server after a sync, and sync again to bring its answer home.
     Fewer rows than `expected` changed means the server would not change them all: nothing
     is kept (`when_nothing`); a policy or trigger refusing is `when_forbidden`."""
-    sync_once(profile, password=password)  # the server decides on what this device has
+    # The server decides on what this device has, its overdue customers back in the pool
+    # first (they count towards what a rep may own, and may not be locked or released).
+    sync_once(profile, password=password, check_pool=True)
     connection = open_server(profile, password)
     try:
         with connection.transaction():
@@ -301,7 +303,8 @@ def _decide(
         raise links.classify_connect_error(error) from None
     finally:
         connection.close()
-    sync_once(profile, password=password)  # bring the answer home
+    # Bring the answer home; a customer it leaves overdue (unlocked) returns to the pool now.
+    sync_once(profile, password=password, check_pool=True)
 
 
 def _refusal(error: psycopg.errors.CheckViolation) -> OwnershipRefused:

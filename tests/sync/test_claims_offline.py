@@ -4,12 +4,13 @@ customer stays in the pool on every device."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from crm_desktop import cli
 from crm_desktop.models.validation import InvalidInput
+from crm_desktop.sync.engine import POOL_CHECK_EVERY, POOL_CHECKED_KEY
 from tests.postgres import backdate_ownership
 from tests.sync.conftest import Fleet
 
@@ -67,6 +68,12 @@ def test_a_reps_sync_returns_his_customers_nobody_followed_up(fleet: Fleet) -> N
     fleet.admin("UPDATE crm_rules SET value = 1 WHERE key = 'pool_return_days'")
     with fleet.db.connect_admin() as connection:
         backdate_ownership(connection, 2)
+
+    # The pool's clock counts days: a sync within the hour of the last look does not ask.
+    assert rob.sync().returned_to_pool == 0
+    assert rob.row("customers", overdue).owner_id == rob.profile.user_id
+    checked = datetime.fromisoformat(rob.profile.store.setting(POOL_CHECKED_KEY) or "")
+    rob.profile.store.set_setting(POOL_CHECKED_KEY, (checked - POOL_CHECK_EVERY).isoformat())
 
     report = rob.sync()
     assert report.returned_to_pool == 1

@@ -8,7 +8,12 @@ import random
 import phonenumbers
 import pytest
 
-from crm_desktop.models.phones import display_phone, normalize_phone, phone_search_keys
+from crm_desktop.models.phones import (
+    _mainland_pattern_valid,
+    display_phone,
+    normalize_phone,
+    phone_search_keys,
+)
 from crm_desktop.models.rules import clean_values, problems
 from crm_desktop.models.search_keys import query_terms, search_text_of
 from crm_desktop.models.validation import InvalidInput
@@ -187,3 +192,28 @@ def test_the_quick_path_for_landlines_agrees_with_full_parsing() -> None:
             f"+86 {national[:3]} {national[3:]}",
         ]
     _assert_agrees_with_full_parsing(spellings)
+
+
+def test_the_two_pattern_check_never_calls_valid_what_phonenumbers_refuses() -> None:
+    # Random mainland national numbers of every length: whenever the mobile-or-landline
+    # patterns say valid, phonenumbers agrees; and they do say so for nearly every valid one.
+    rng = random.Random(13)
+    said_valid = agreed_valid = 0
+    for _ in range(40_000):
+        length = rng.choice([7, 8, 9, 10, 11, 12])
+        national = rng.choice("123456789") + "".join(
+            rng.choice("0123456789") for _ in range(length - 1)
+        )
+        number = phonenumbers.PhoneNumber(country_code=86, national_number=int(national))
+        valid = phonenumbers.is_valid_number(number)
+        if _mainland_pattern_valid(national):
+            assert valid, national
+            said_valid += 1
+        agreed_valid += valid
+    assert said_valid > 0.9 * agreed_valid > 1000
+
+
+def test_full_width_digits_are_stored_as_ordinary_ones() -> None:
+    # As a Chinese input method may type them: read as their digits, never stored as typed.
+    assert normalize_phone("１３８００１３８０００") == "+8613800138000"
+    assert normalize_phone("+86 １３８ ００１３ ８０００") == "+8613800138000"

@@ -352,9 +352,9 @@ def _send(
     connection: psycopg.Connection,
     device: str,
     entries: list[OutboxEntry],
-    stamps: dict[int, datetime] | None = None,
-    transactions: set[str] | None = None,
-    stamped: dict[tuple[str, str], tuple[Any, Any]] | None = None,
+    stamps: dict[int, datetime],
+    transactions: set[str],
+    stamped: dict[tuple[str, str], tuple[Any, Any]],
 ) -> dict[int, dict[str, Any]]:
     """Apply the entries the server has no receipt for; return every entry's result.
 
@@ -369,25 +369,25 @@ def _send(
         connection.execute("SET CONSTRAINTS ALL IMMEDIATE")
         # Times sent as text without an offset (a run's JSON) are UTC, as the device keeps them.
         connection.execute("SET LOCAL TIME ZONE 'UTC'")
-        if transactions is not None:
-            transactions.add(connection.execute("SELECT pg_current_xact_id()::text").fetchone()[0])
+        transactions.add(connection.execute("SELECT pg_current_xact_id()::text").fetchone()[0])
         # This user's receipts only: another user's under the same device id and seq (which
         # an administrator would see) neither answers for this change nor blocks it. Naming
         # the user also lets the server find them by its key instead of reading every receipt.
         receipts = dict(
             connection.execute(RECEIPTS_OF, (device, [e.seq for e in entries])).fetchall()
         )
-        if stamped is None:
-            stamped = {}
         written: list[tuple[int, dict[str, Any]]] = []
 
-        def answered(entry: OutboxEntry, result: dict[str, Any]) -> None:
-            result["entry"] = _entry_key(entry)
-            if "updated_at" in result:
+        def note_stamp(entry: OutboxEntry, result: dict[str, Any]) -> None:
+            if result.get("updated_at") is not None:
                 stamped[(entry.entity, entry.row_id)] = (
                     canonical(entry.made_at),
                     result["updated_at"],
                 )
+
+        def answered(entry: OutboxEntry, result: dict[str, Any]) -> None:
+            result["entry"] = _entry_key(entry)
+            note_stamp(entry, result)
             written.append((entry.seq, result))
             receipts[entry.seq] = result
 
@@ -409,17 +409,15 @@ def _send(
                         f"SELECT max(seq) FROM sync_pushes WHERE {MY_RECEIPTS}", (device,)
                     ).fetchone()
                     raise _SeqTaken(entry.seq, highest[0] if highest else entry.seq)
-                stamp = receipts[entry.seq].get("updated_at")
-                if stamp is not None:
-                    # Applied before (its results not recorded here): a later change's base
-                    # still names it by the device's time.
-                    stamped[(entry.entity, entry.row_id)] = (canonical(entry.made_at), stamp)
+                # Applied before, its results not recorded here: a later change's base still
+                # names it by the device's time.
+                note_stamp(entry, receipts[entry.seq])
                 position += 1
                 continue
             group = _group_at(entries, position)
             try:
                 with connection.transaction():
-                    results = _apply_group(connection, group, stamps or {}, stamped)
+                    results = _apply_group(connection, group, stamps, stamped)
             except psycopg.errors.QueryCanceled:
                 raise
             except REFUSALS as error:

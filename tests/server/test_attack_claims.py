@@ -141,9 +141,10 @@ def test_a_manager_assigns_within_his_team(world) -> None:
         "UPDATE customer_ownership SET changed_at = now() - interval '1 year'",
         "DELETE FROM customer_ownership",
         "TRUNCATE customer_ownership",
-        "SELECT crm_record_ownership()",
+        "SELECT crm_record_owner_changes()",
         "ALTER TABLE customers DISABLE TRIGGER crm_check_claim",
-        "ALTER TABLE customers DISABLE TRIGGER crm_record_ownership",
+        "ALTER TABLE customers DISABLE TRIGGER crm_record_owner_changes",
+        "DROP TRIGGER crm_record_owner_changes ON customers",
         "SELECT crm_record_entries()",
         "ALTER TABLE customers DISABLE TRIGGER crm_record_entries",
         "DROP TRIGGER crm_record_entries ON customers",
@@ -176,3 +177,31 @@ def test_a_clerk_claims_nothing(world) -> None:
         # He does not see the pool at all.
         assert connection.execute(CLAIM, (world.customers["pool"],)).rowcount == 0
     world.assert_unchanged()
+
+
+def test_a_new_owner_and_a_new_grade_in_one_statement_are_two_lines_each(world) -> None:
+    robs, raes = world.customers["rob"], world.customers["rae"]
+    with world.session("ada") as connection:
+        connection.execute(
+            "UPDATE customers SET owner_id = %s, grade = 'B' WHERE id = ANY (%s::uuid[])",
+            (world.users["mia"], [robs, raes]),
+        )
+    for customer, login in ((robs, "rob"), (raes, "rae")):
+        assert history(world, customer)[-2:] == [
+            ("assigned", login, "mia", "ada", None),
+            ("graded", "mia", "mia", "ada", "– → B"),
+        ]
+
+
+def test_claiming_many_in_one_statement_keeps_to_the_days_cap(world) -> None:
+    set_rule(world, "claim_per_day", 2)
+    pool = pool_customers(world, 5)
+    with (
+        world.session("rob") as connection,
+        pytest.raises(psycopg.errors.CheckViolation, match="claim_per_day"),
+    ):
+        connection.execute(
+            "UPDATE customers SET owner_id = %s WHERE id = ANY (%s::uuid[])",
+            (world.users["rob"], pool),
+        )
+    assert [world.owner_login(customer) for customer in pool] == [None] * 5

@@ -18,7 +18,8 @@ OWNER_RIGHTS_FUNCTIONS = (
     "crm_capture_change()",
     "crm_capture_truncate()",
     "crm_sync_login()",
-    "crm_record_ownership()",
+    # A customer's new owner or grade in its history, per statement (0020).
+    "crm_record_owner_changes()",
     # New rows' log lines and first ownership history, per statement (0019).
     "crm_capture_inserts()",
     "crm_record_entries()",
@@ -295,21 +296,35 @@ FOREIGN_ATTACHMENTS = {
         " FOR EACH ROW EXECUTE FUNCTION crm_sync_login()",
         "UPDATE public.scratch SET active = false",
     ),
-    "ownership history on a customers table in another schema": (
+    "owner changes on a customers table in another schema": (
         "CREATE SCHEMA evil; CREATE TABLE evil.customers (LIKE public.customers);"
-        " CREATE TRIGGER evil AFTER INSERT ON evil.customers"
-        " FOR EACH ROW EXECUTE FUNCTION crm_record_ownership()",
-        "INSERT INTO evil.customers SELECT * FROM public.customers",
+        " INSERT INTO evil.customers SELECT * FROM public.customers;"
+        " CREATE TRIGGER evil AFTER UPDATE ON evil.customers"
+        " REFERENCING OLD TABLE AS crm_old_rows NEW TABLE AS crm_new_rows"
+        " FOR EACH STATEMENT EXECUTE FUNCTION crm_record_owner_changes()",
+        "UPDATE evil.customers SET owner_id = NULL, grade = 'A'",
     ),
-    "ownership history as a BEFORE trigger on customers": (
+    "owner changes as a BEFORE trigger on customers": (
         "CREATE TRIGGER evil BEFORE UPDATE ON public.customers"
-        " FOR EACH ROW EXECUTE FUNCTION crm_record_ownership()",
+        " FOR EACH STATEMENT EXECUTE FUNCTION crm_record_owner_changes()",
         "UPDATE customers SET name = name || '!'",
     ),
-    "ownership history on contacts": (
-        "CREATE TRIGGER evil AFTER INSERT ON public.contacts"
-        " FOR EACH ROW EXECUTE FUNCTION crm_record_ownership()",
-        "INSERT INTO contacts (customer_id, name) SELECT id, 'x' FROM customers LIMIT 1",
+    "owner changes as a row trigger on customers": (
+        "CREATE TRIGGER evil AFTER UPDATE ON public.customers"
+        " FOR EACH ROW EXECUTE FUNCTION crm_record_owner_changes()",
+        "UPDATE customers SET name = name || '!'",
+    ),
+    "owner changes on an INSERT into customers": (
+        "CREATE TRIGGER evil AFTER INSERT ON public.customers"
+        " REFERENCING NEW TABLE AS crm_new_rows"
+        " FOR EACH STATEMENT EXECUTE FUNCTION crm_record_owner_changes()",
+        "INSERT INTO customers (name) VALUES ('x')",
+    ),
+    "owner changes on contacts": (
+        "CREATE TRIGGER evil AFTER UPDATE ON public.contacts"
+        " REFERENCING OLD TABLE AS crm_old_rows NEW TABLE AS crm_new_rows"
+        " FOR EACH STATEMENT EXECUTE FUNCTION crm_record_owner_changes()",
+        "UPDATE contacts SET name = name || '!'",
     ),
     "insert capture on a scratch table": (
         "CREATE TABLE public.scratch (id uuid DEFAULT gen_random_uuid(), customer_id uuid);"

@@ -235,3 +235,33 @@ def test_the_function_returns_exactly_the_customers_the_rule_picks(world) -> Non
         "SELECT id::text FROM customers WHERE owner_id = %s", (rob,)
     )}  # fmt: skip
     assert set(mine) - still_his == expected
+    assert {last_history(world, customer) for customer in expected} == {("returned", "rob")}
+
+
+def test_letting_many_go_in_one_statement_tells_each_release_from_each_return(world) -> None:
+    """Rob lets 40 of his customers go in one UPDATE, owned for different times, graded or not,
+    some locked: each gets the line the pool's own due date says, `returned` when it was due
+    and `released` when it was not (a locked customer is never due)."""
+    owner = world.owner()
+    mine = [row[0] for row in owner.execute(
+        "INSERT INTO customers (name, owner_id, grade, pool_locked)"
+        " SELECT 'Let go ' || g, %s, (ARRAY['A', 'B', 'C', NULL])[1 + g %% 4], g %% 5 = 0"
+        " FROM generate_series(1, 40) g RETURNING id::text",
+        (world.users["rob"],),
+    )]  # fmt: skip
+    for number, customer in enumerate(mine):
+        backdate_ownership(owner, (number * 11) % 60, customer)
+    due = {row[0] for row in owner.execute(
+        "SELECT id::text FROM customers WHERE id = ANY (%s::uuid[])"
+        " AND crm_pool_due_at(id, owner_id, grade) <= now()",
+        (mine,),
+    )}  # fmt: skip
+    assert 5 < len(due) < len(mine) - 5
+    with world.session("rob") as connection:
+        released = connection.execute(
+            "UPDATE customers SET owner_id = NULL WHERE id = ANY (%s::uuid[])", (mine,)
+        )
+        assert released.rowcount == len(mine)
+    assert {customer: last_history(world, customer) for customer in mine} == {
+        customer: ("returned" if customer in due else "released", "rob") for customer in mine
+    }

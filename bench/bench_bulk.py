@@ -11,8 +11,9 @@ Starts its own throwaway PostgreSQL (tests/postgres.py, as bench_sync.py does) a
    the same server tables out, then one `executemany` into bare SQLite tables (same columns,
    no indexes, no constraints);
 4. `export --format xlsx` of the imported customers;
-5. the peak memory of a first sync of --customers customers and --followups follow-ups, in a
-   child process of its own (max RSS is per process).
+5. the peak memory of `crm-desktop sync` taking --customers customers and --followups
+   follow-ups to a new profile: the command line itself, in a process of its own (max RSS is
+   per process).
 
 Every step goes through the same functions the command line calls. Timings are printed as a
 table, never asserted.
@@ -39,7 +40,6 @@ if str(BENCH) not in sys.path:
 import bench_sync  # noqa: E402  (puts the checkout on sys.path too)
 import psycopg  # noqa: E402
 
-from crm_desktop.profile import open_profile  # noqa: E402
 from crm_desktop.sync.codec import synced_columns  # noqa: E402
 from crm_desktop.transfer.exporting import export_xlsx  # noqa: E402
 from crm_desktop.transfer.importing import import_file  # noqa: E402
@@ -124,28 +124,25 @@ def raw_copy(db: bench_sync.CrmDb, login: str, target: Path) -> tuple[float, int
     return time.perf_counter() - started, rows
 
 
-def memory_child(dsn_file: Path, login: str, password: str, directory: Path) -> None:
-    """Run in a process of its own: a first sync, then print this process's peak memory."""
-    from crm_desktop.sync import link
-    from crm_desktop.sync.engine import sync_once
-
-    profile = open_profile(directory)
-    profile.store.set_setting(link.SERVER_KEY, dsn_file.read_text())
-    profile.store.set_setting(link.LOGIN_KEY, login)
-    report = sync_once(profile, password=password)
-    print(f"{report.pulled.received} {bench_sync.peak_mb():.0f}")
+# The memory step runs the command line itself, `connect` then `sync`, in a process of its own
+# that imports what the command imports and nothing of this bench (max RSS is per process; read
+# from VmHWM, see bench_sync.peak_mb). The password comes as PGPASSWORD, as a script's would.
+MEMORY_CHILD = """
+import sys
+from crm_desktop.cli import main
+profile, server, login = sys.argv[1:]
+assert main(["--profile", profile, "connect", "--server", server, "--user", login]) == 0
+assert main(["--profile", profile, "sync"]) == 0
+with open("/proc/self/status", encoding="ascii") as status:
+    print(next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmHWM:")))
+"""
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--followups", type=int, default=100_000)
-    parser.add_argument("--memory-child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.memory_child:
-        dsn_file, login, password, directory = args.memory_child
-        memory_child(Path(dsn_file), login, password, Path(directory))
-        return 0
 
     work = Path(tempfile.mkdtemp(prefix="crm-bench-bulk-"))
     server = bench_sync.make_server()
@@ -197,25 +194,27 @@ def main() -> int:
         memory_db = bench_sync.make_db(server, "crm_memory")
         rep = memory_db.add_user("rep", "rep")
         bench_sync.load_customers(memory_db, bench_sync.Maker(3), n, args.followups, [rep])
-        dsn_file = work / "memory.dsn"
-        dsn_file.write_text(memory_db.conninfo)
+        host, port = server.host, server.port
         child = subprocess.run(
             [
                 sys.executable,
-                __file__,
-                "--memory-child",
-                str(dsn_file),
-                "rep",
-                memory_db.passwords["rep"],
+                "-c",
+                MEMORY_CHILD,
                 str(work / "memory"),
+                f"postgresql://{host}:{port}/crm_memory",
+                "rep",
             ],
             capture_output=True,
             text=True,
             check=True,
-            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+            env={
+                **os.environ,
+                "QT_QPA_PLATFORM": "offscreen",
+                "PGPASSWORD": memory_db.passwords["rep"],
+            },
         )
-        received, peak = child.stdout.split()
-        print(f"first sync of {received} rows: peak memory {peak} MB", flush=True)
+        peak = child.stdout.split()[-1]
+        print(f"`crm-desktop sync`, first sync: peak memory {peak} MB", flush=True)
         results.append(
             (
                 f"peak memory, first sync of {n:,} customers + {args.followups:,} follow-ups",

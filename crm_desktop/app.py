@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import linecache
 import logging
 import sys
 from functools import partial
@@ -171,6 +172,9 @@ def run_gui(profile_dir: Path | None = None) -> int:
     window = build_main_window(directory, connected.session_password if connected else None)
     window.show()
     log.info("main window shown")
+    # The window's modules are in: what PySide6's import hook read of their sources (see cli.py)
+    # is not needed.
+    linecache.clearcache()
     if welcome is not None and welcome.wants_import:
         window.open_import()
     code = app.exec()

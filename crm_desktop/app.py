@@ -145,6 +145,9 @@ def build_main_window(
     setup_logging(profile.directory)
     window = MainWindow(profile, session_password=session_password)
     window.destroyed.connect(profile.close)
+    # The window's modules are in: what PySide6's import hook read of their sources (see cli.py)
+    # is not needed.
+    linecache.clearcache()
     return window
 
 
@@ -172,9 +175,6 @@ def run_gui(profile_dir: Path | None = None) -> int:
     window = build_main_window(directory, connected.session_password if connected else None)
     window.show()
     log.info("main window shown")
-    # The window's modules are in: what PySide6's import hook read of their sources (see cli.py)
-    # is not needed.
-    linecache.clearcache()
     if welcome is not None and welcome.wants_import:
         window.open_import()
     code = app.exec()

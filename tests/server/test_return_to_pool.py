@@ -4,6 +4,9 @@ the server) or from when its owner got it, and the history says it returned."""
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import psycopg
 import pytest
 
@@ -265,3 +268,35 @@ def test_letting_many_go_in_one_statement_tells_each_release_from_each_return(wo
     assert {customer: last_history(world, customer) for customer in mine} == {
         customer: ("returned" if customer in due else "released", "rob") for customer in mine
     }
+
+
+def returning_while_another_waits(world) -> int:
+    """Two devices of rob's ask for the return at once: the first returns his overdue customer
+    and commits while the second waits on that row. What the second returned."""
+    with world.db.connect_as("rob") as one, world.db.connect_as("rob") as two:
+        one.autocommit = False
+        assert one.execute(RETURN).fetchone()[0] == 1
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            second = pool.submit(lambda: two.execute(RETURN).fetchone()[0])
+            # The second's statement waits on the row the first has changed.
+            waited = "SELECT count(*) FROM pg_locks WHERE NOT granted AND pid = %s"
+            for _ in range(500):
+                if world.owner().execute(waited, (two.info.backend_pid,)).fetchone()[0]:
+                    break
+                time.sleep(0.01)
+            else:
+                raise AssertionError("the second return never waited on the first")
+            one.commit()
+            return second.result(timeout=30)
+
+
+def test_two_devices_returning_at_once_both_finish_and_return_it_once(world) -> None:
+    robs = world.customers["rob"]
+    age(world, robs, 31)
+    assert returning_while_another_waits(world) == 0
+    assert world.owner_login(robs) is None
+    returns = world.owner().execute(
+        "SELECT count(*) FROM customer_ownership WHERE customer_id = %s AND kind = 'returned'",
+        (robs,),
+    )
+    assert returns.fetchone()[0] == 1

@@ -25,7 +25,13 @@ changed. What is written is what the row trigger wrote, line for line:
 - a new grade: kind `graded`, the owner on both sides, the reason `old → new` with a fixed
   grade's note.
 
-Two corrections:
+Three corrections:
+- **Two devices returning at once.** When two devices of one rep asked for the return at the
+  same moment, the second waited on the rows the first was returning, then set them to nobody
+  once more, which `crm_guard_customer` refuses for a customer already in the pool: that
+  device's whole sync failed with "a customer in the public pool must be claimed before it is
+  changed" (seen in bench_sync.py's 20 devices). `crm_return_due_customers` now checks each
+  row again as it reaches it: still the owner it was found due with, not locked, not deleted.
 - **Claims per day in one statement.** `crm_check_claim` counted a user's claims of the last
   24 hours from the history, whose lines are written when a statement ends. One UPDATE that
   claimed many pool customers at once (plain SQL; the app claims one at a time) was therefore
@@ -199,10 +205,55 @@ END
 $$;
 """
 
+# 0009's crm_return_due_customers, whole, checking each row again as the UPDATE reaches it.
+RETURN_DUE = """
+CREATE OR REPLACE FUNCTION crm_return_due_customers() RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+    returned integer;
+    days integer;
+    days_a integer;
+    days_b integer;
+    days_c integer;
+BEGIN
+    IF coalesce(public.crm_current_role(), 'clerk') = 'clerk' THEN
+        RETURN 0;
+    END IF;
+    SELECT max(value) FILTER (WHERE key = 'pool_return_days'),
+           max(value) FILTER (WHERE key = 'pool_return_days_A'),
+           max(value) FILTER (WHERE key = 'pool_return_days_B'),
+           max(value) FILTER (WHERE key = 'pool_return_days_C')
+    INTO days, days_a, days_b, days_c
+    FROM public.crm_rules;
+    UPDATE public.customers c SET owner_id = NULL
+    FROM (
+        SELECT k.id, k.owner_id
+        FROM public.customers k
+        LEFT JOIN (
+            SELECT f.customer_id, max(f.happened_at) AS at FROM public.followups f
+            WHERE f.deleted_at IS NULL AND f.happened_at <= now() GROUP BY f.customer_id
+        ) followed ON followed.customer_id = k.id
+        WHERE k.owner_id IS NOT NULL AND k.deleted_at IS NULL AND NOT k.pool_locked
+          AND greatest(followed.at, k.owned_since) + make_interval(days => CASE k.grade
+              WHEN 'A' THEN coalesce(days_a, days) WHEN 'B' THEN coalesce(days_b, days)
+              WHEN 'C' THEN coalesce(days_c, days) ELSE days END) <= now()
+    ) due
+    -- Checked again on the row as it is when the UPDATE reaches it: another device of the
+    -- same user, returning at the same moment, may have returned it first (or a manager locked
+    -- it); a row changed since this statement began is re-read, not updated blindly.
+    WHERE c.id = due.id AND c.owner_id = due.owner_id AND NOT c.pool_locked
+      AND c.deleted_at IS NULL;
+    GET DIAGNOSTICS returned = ROW_COUNT;
+    RETURN returned;
+END
+$$;
+"""
+
 
 def upgrade() -> None:
     op.execute(RECORD_OWNER_CHANGES)
     op.execute(CHECK_CLAIM)
+    op.execute(RETURN_DUE)
 
 
 def downgrade() -> None:

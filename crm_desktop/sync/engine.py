@@ -150,13 +150,18 @@ def sync_once(
         device = links.device_id(profile.store)
         report = SyncReport()
         if never_pulled(profile.store):
+            # The user's overdue customers go back to the pool before the copy is taken, so
+            # it has them where they are: returned after it, thousands of them would make the
+            # pull after the push take the whole copy again. Nothing this device could send
+            # keeps one: before its first pull it holds none of the server's customers.
+            report.returned_to_pool = return_due_customers(connection)
             # A first sync takes the server's copy before sending this device's records, so
             # the pull after the push brings only what others changed meanwhile, not every
             # record just sent (an imported list of 100,000 would come straight back).
             report.pulled = pull(profile.store, connection, progress=progress)
         report.pushed = push(profile.store, connection, device, progress, crash.after_push_sent)
         if check_pool or pool_check_due(profile.store.setting(POOL_CHECKED_KEY), utcnow()):
-            report.returned_to_pool = return_due_customers(connection)
+            report.returned_to_pool += return_due_customers(connection)
             profile.store.set_setting(POOL_CHECKED_KEY, utcnow().isoformat())
         grade_on_sync(connection)  # an administrator's sync grades every customer
         record_sync(connection, device)

@@ -167,3 +167,31 @@ def test_the_customer_page_says_which_clerk_entered_it(fleet: Fleet) -> None:
         self_made = customer_detail(session, mine)
     assert (entered.entered_by, entered.owner_name) == ("cal", "rob")
     assert self_made.entered_by is None
+
+
+def test_a_new_devices_first_sync_returns_the_overdue_before_taking_the_copy(
+    fleet: Fleet,
+) -> None:
+    """So the copy has them in the pool already: the pull after the push brings nothing more
+    (returned after the copy, they would come again, and thousands would mean the whole copy
+    again)."""
+    rob = fleet.device("rob")
+    rob.sync()
+    overdue = rob.writer.create("customers", {"name": "久未跟进"}).primary_id
+    fresh = rob.writer.create("customers", {"name": "刚跟进"}).primary_id
+    rob.writer.create("followups", {"customer_id": fresh, "kind": "call", "text": "聊了报价"})
+    rob.sync()
+    fleet.admin("UPDATE crm_rules SET value = 1 WHERE key = 'pool_return_days'")
+    with fleet.db.connect_admin() as connection:
+        backdate_ownership(connection, 2)
+
+    laptop = fleet.device("rob", "laptop")
+    report = laptop.sync()
+    assert report.returned_to_pool == 1
+    assert laptop.row("customers", overdue).owner_id is None
+    assert laptop.row("customers", fresh).owner_id == laptop.profile.user_id
+    # Exactly the copy a third device takes once nothing is left to return.
+    tablet = fleet.device("rob", "tablet")
+    copy = tablet.sync()
+    assert copy.returned_to_pool == 0
+    assert report.pulled.received == copy.pulled.received

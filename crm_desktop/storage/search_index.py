@@ -52,16 +52,6 @@ CREATE_STATEMENTS = (
     "customer_id UNINDEXED, grams, tokenize='unicode61', detail='none')",
 )
 DROP_STATEMENTS = (f"DROP TABLE IF EXISTS {TRIGRAM_TABLE}", f"DROP TABLE IF EXISTS {GRAM_TABLE}")
-# FTS5 writes each transaction's entries as a new segment and merges segments as they pile up:
-# by default once 4 are alike in size. Letting 16 pile up builds the index of a first sync or an
-# import of 100,000 customers about a quarter quicker (7 s, not 9), and a search still reads it
-# in under a millisecond. Kept in each table's own configuration (store migration 0017 set it
-# on the tables every store has; a rebuild makes them anew and sets it again).
-AUTOMERGE = 16
-MERGE_STATEMENTS = tuple(
-    f"INSERT INTO {table}({table}, rank) VALUES ('automerge', {AUTOMERGE})"
-    for table in (TRIGRAM_TABLE, GRAM_TABLE)
-)
 
 # CJK ideographs (basic block, extension A, compatibility): runs of them are indexed piecewise.
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -200,7 +190,7 @@ def rebuild(session: Executor) -> None:
     driver = sqlite_connection(session)
     # Made again empty: FTS5 deletes rows one at a time, reading each back (15 s for 100,000
     # customers, against 4 s to drop and create the tables).
-    for statement in (*DROP_STATEMENTS, *CREATE_STATEMENTS, *MERGE_STATEMENTS):
+    for statement in (*DROP_STATEMENTS, *CREATE_STATEMENTS):
         driver.execute(statement)
     rows = session.execute(text("SELECT id, search_text FROM customers")).all()
     _insert(driver, [(row[0], row[1] or "") for row in rows])

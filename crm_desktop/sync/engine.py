@@ -11,7 +11,7 @@ from pathlib import Path
 
 import psycopg
 from alembic.script import ScriptDirectory
-from sqlalchemy import text, update
+from sqlalchemy import select, text, update
 
 from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import (
@@ -24,6 +24,7 @@ from crm_desktop.models.entities import (
     user_columns,
 )
 from crm_desktop.profile import USER_KEY, Profile
+from crm_desktop.storage.store import Store
 from crm_desktop.sync import link as links
 from crm_desktop.sync.errors import SyncError, SyncProblem
 from crm_desktop.sync.pull import PullReport, never_pulled, pull
@@ -150,11 +151,14 @@ def sync_once(
         device = links.device_id(profile.store)
         report = SyncReport()
         if never_pulled(profile.store):
-            # The user's overdue customers go back to the pool before the copy is taken, so
-            # it has them where they are: returned after it, thousands of them would make the
-            # pull after the push take the whole copy again. Nothing this device could send
-            # keeps one: before its first pull it holds none of the server's customers.
-            report.returned_to_pool = return_due_customers(connection)
+            if not _has_unsent(profile.store):
+                # The user's overdue customers go back to the pool before the copy is taken,
+                # so it has them where they are: returned after it, thousands of them would
+                # make the pull after the push take the whole copy again. Only with nothing to
+                # send: a store without a cursor may still hold the server's customers and
+                # changes to them (restored, upgraded, or a first sync cut short), and a
+                # follow-up waiting to go keeps its customer only if it is sent first.
+                report.returned_to_pool = return_due_customers(connection)
             # A first sync takes the server's copy before sending this device's records, so
             # the pull after the push brings only what others changed meanwhile, not every
             # record just sent (an imported list of 100,000 would come straight back).
@@ -186,6 +190,11 @@ def sync_once(
     return report
 
 
+def _has_unsent(store: Store) -> bool:
+    with store.read() as session:
+        return session.scalar(select(OutboxEntry.seq).limit(1)) is not None
+
+
 def pool_check_due(checked: str | None, now: datetime) -> bool:
     """Whether this sync asks for the return of overdue customers: at the first, then once
     every POOL_CHECK_EVERY (and whenever the last time is unreadable or ahead of the clock)."""
@@ -199,7 +208,8 @@ def pool_check_due(checked: str | None, now: datetime) -> bool:
 def return_due_customers(connection: psycopg.Connection) -> int:
     """Customers of this user's (a manager: his team's) whose time without a follow-up has run
     out go back to the public pool, by the server's rules, before the pull brings the result.
-    What a rep's device has pushed counts: a follow-up it logged offline is on the server now."""
+    Asked after the push, what a rep's device has pushed counts: a follow-up it logged offline
+    is on the server now (a first sync with nothing to send asks before its first pull)."""
     with connection.transaction():
         returned = connection.execute(
             "SELECT CASE WHEN crm_current_role() IN ('rep', 'manager')"

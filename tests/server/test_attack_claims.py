@@ -193,6 +193,9 @@ def test_a_new_owner_and_a_new_grade_in_one_statement_are_two_lines_each(world) 
         ]
 
 
+CLAIM_MANY = "UPDATE customers SET owner_id = %s WHERE id = ANY (%s::uuid[])"
+
+
 def test_claiming_many_in_one_statement_keeps_to_the_days_cap(world) -> None:
     set_rule(world, "claim_per_day", 2)
     pool = pool_customers(world, 5)
@@ -200,8 +203,33 @@ def test_claiming_many_in_one_statement_keeps_to_the_days_cap(world) -> None:
         world.session("rob") as connection,
         pytest.raises(psycopg.errors.CheckViolation, match="claim_per_day"),
     ):
-        connection.execute(
-            "UPDATE customers SET owner_id = %s WHERE id = ANY (%s::uuid[])",
-            (world.users["rob"], pool),
-        )
+        connection.execute(CLAIM_MANY, (world.users["rob"], pool))
     assert [world.owner_login(customer) for customer in pool] == [None] * 5
+    # As many as the cap, in one statement, is within it.
+    with world.session("rob") as connection:
+        assert connection.execute(CLAIM_MANY, (world.users["rob"], pool[:2])).rowcount == 2
+    assert [history(world, customer)[-1][0] for customer in pool[:2]] == ["claimed"] * 2
+
+
+def test_a_managers_own_team_customers_moved_to_him_are_no_claims(world) -> None:
+    """Mia takes two of her team's customers and one from the pool in one statement: one
+    claim, within a cap of one."""
+    set_rule(world, "claim_per_day", 1)
+    teams = [
+        world.customers["rob"],
+        world.owner()
+        .execute(
+            "INSERT INTO customers (name, owner_id) VALUES ('rob 2', %s) RETURNING id::text",
+            (world.users["rob"],),
+        )
+        .fetchone()[0],
+    ]
+    (pool,) = pool_customers(world, 1)
+    with world.session("mia") as connection:
+        moved = connection.execute(CLAIM_MANY, (world.users["mia"], [*teams, pool]))
+        assert moved.rowcount == 3
+    assert [history(world, customer)[-1][0] for customer in [*teams, pool]] == [
+        "assigned",
+        "assigned",
+        "claimed",
+    ]

@@ -205,29 +205,6 @@ def test_the_frozen_index_tables_are_still_the_live_ones() -> None:
     )
 
 
-def automerge_settings(session) -> list[int | None]:
-    return [
-        session.execute(text(f"SELECT v FROM {table}_config WHERE k = 'automerge'")).scalar()
-        for table in (search_index.TRIGRAM_TABLE, search_index.GRAM_TABLE)
-    ]
-
-
-def test_the_index_merges_as_the_live_code_says_in_a_new_store_and_after_a_rebuild(
-    tmp_path: Path,
-) -> None:
-    """Set by store migration 0017 on the tables of migration 0002, and again by a rebuild,
-    which makes the tables anew (FTS5 would merge at its default of 4 otherwise)."""
-    store = Store.open(tmp_path)
-    try:
-        with store.write() as session:
-            assert automerge_settings(session) == [search_index.AUTOMERGE] * 2
-            search_index.rebuild(session)
-            assert automerge_settings(session) == [search_index.AUTOMERGE] * 2
-        assert search_index.AUTOMERGE != 4
-    finally:
-        store.close()
-
-
 def index_rows(session) -> list[tuple]:
     trigrams = session.execute(
         text("SELECT rowid, customer_id, search_text FROM customer_trigrams ORDER BY rowid")

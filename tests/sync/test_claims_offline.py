@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 
 from crm_desktop import cli
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.sync.engine import POOL_CHECK_EVERY, POOL_CHECKED_KEY
+from crm_desktop.sync.pull import CURSOR_KEY
 from tests.postgres import backdate_ownership
 from tests.sync.conftest import Fleet
 
@@ -195,3 +197,28 @@ def test_a_new_devices_first_sync_returns_the_overdue_before_taking_the_copy(
     copy = tablet.sync()
     assert copy.returned_to_pool == 0
     assert report.pulled.received == copy.pulled.received
+
+
+def test_a_store_without_a_cursor_sends_its_follow_ups_before_the_return(fleet: Fleet) -> None:
+    """A restored or upgraded store has no cursor, yet holds the server's customers and may
+    hold changes to them: its first sync sends them before the pool's return, so a follow-up
+    logged in time keeps its customer (it is never returned)."""
+    rob = fleet.device("rob")
+    rob.sync()
+    overdue = rob.writer.create("customers", {"name": "久未跟进"}).primary_id
+    rob.sync()
+    fleet.admin("UPDATE crm_rules SET value = 1 WHERE key = 'pool_return_days'")
+    with fleet.db.connect_admin() as connection:
+        backdate_ownership(connection, 2)
+    rob.writer.create("followups", {"customer_id": overdue, "kind": "call", "text": "刚打过电话"})
+    with rob.profile.store.write() as session:  # as a restore leaves it: the next sync is full
+        session.execute(text("DELETE FROM local_settings WHERE key = :key"), {"key": CURSOR_KEY})
+
+    report = rob.sync()
+    assert (report.pushed.refused, report.pushed.conflicts) == (0, 0)
+    assert report.returned_to_pool == 0
+    assert rob.row("customers", overdue).owner_id == rob.profile.user_id
+    kinds = fleet.admin(
+        "SELECT kind FROM customer_ownership WHERE customer_id = %s ORDER BY id", (overdue,)
+    )
+    assert kinds == [("entered",)]

@@ -37,7 +37,7 @@ Three corrections:
   claimed many pool customers at once (plain SQL; the app claims one at a time) was therefore
   held to `claim_per_day` as if it were a single claim. It now counts the claims made earlier
   in the same statement too: rows he owns since now that have no history line of his at now
-  yet.
+  yet and were in the pool before (their last line names no owner).
 - **A locked customer let go.** Whether a customer was due is read from the row as it was. The
   row trigger read the lock from the table after the change, which a release has already
   cleared (0009), so a rep letting go a customer his manager had locked was recorded as
@@ -185,14 +185,18 @@ BEGIN
         ORDER BY changed_at DESC LIMIT allowed
     ) recent;
     -- Claims made earlier in this same statement count too: their history lines are written
-    -- when the statement ends, but their rows are visible here already (owned since now, by
-    -- him, with no line of his at now yet).
+    -- when the statement ends, but their rows are visible here already: owned by him since
+    -- now, with no line of his at now yet, and in the pool before (the last line names no
+    -- owner; a manager's own team customer moved to him in the same statement is no claim).
     taken := taken + (
         SELECT count(*) FROM public.customers c
         WHERE c.owner_id = me AND c.owned_since = now()
           AND NOT EXISTS (SELECT FROM public.customer_ownership h
                           WHERE h.customer_id = c.id AND h.owner_id = me
-                            AND h.changed_at = now()));
+                            AND h.changed_at = now())
+          AND (SELECT h.owner_id FROM public.customer_ownership h
+               WHERE h.customer_id = c.id ORDER BY h.changed_at DESC, h.id DESC LIMIT 1)
+              IS NULL);
     IF taken >= allowed THEN
         until := coalesce(since, now()) + interval '1 day';
         RAISE EXCEPTION 'claim_per_day: % claimed in the last 24 hours; you may claim again from %',

@@ -76,6 +76,13 @@ BEGIN
         RAISE EXCEPTION 'crm_record_owner_changes fires only on customers'
             USING ERRCODE = 'insufficient_privilege';
     END IF;
+    -- Most updates change neither (an edited phone, a pushed name): one cheap look, and done.
+    PERFORM FROM crm_old_rows o JOIN crm_new_rows n ON n.id = o.id
+    WHERE n.owner_id IS DISTINCT FROM o.owner_id OR n.grade IS DISTINCT FROM o.grade
+    LIMIT 1;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
     reason := left(nullif(current_setting('crm.owner_change_reason', true), ''), 500);
     -- A handover is an administrator's assignment, which he names as one.
     handover := coalesce(nullif(current_setting('crm.owner_change_kind', true), '')

@@ -14,7 +14,7 @@ from crm_desktop.models.validation import InvalidInput
 from crm_desktop.sync.engine import POOL_CHECK_EVERY, POOL_CHECKED_KEY
 from crm_desktop.sync.pull import CURSOR_KEY
 from tests.postgres import backdate_ownership
-from tests.sync.conftest import Fleet
+from tests.sync.conftest import Device, Fleet
 
 
 def assign_for_a_month(fleet: Fleet, clerk: str, rep: str) -> None:
@@ -60,7 +60,9 @@ def test_a_claim_over_the_cap_is_refused_and_kept_with_its_rule(fleet: Fleet) ->
     assert claimed == [(pool[0],)]
 
 
-def test_a_reps_sync_returns_his_customers_nobody_followed_up(fleet: Fleet) -> None:
+def two_days_without_follow_up(fleet: Fleet) -> tuple[Device, str, str]:
+    """Rob's device and two customers of his, both synced: one nobody followed up for two
+    days, one with a follow-up today; the pool's rule now returns a customer after one day."""
     rob = fleet.device("rob")
     rob.sync()
     overdue = rob.writer.create("customers", {"name": "久未跟进"}).primary_id
@@ -70,6 +72,11 @@ def test_a_reps_sync_returns_his_customers_nobody_followed_up(fleet: Fleet) -> N
     fleet.admin("UPDATE crm_rules SET value = 1 WHERE key = 'pool_return_days'")
     with fleet.db.connect_admin() as connection:
         backdate_ownership(connection, 2)
+    return rob, overdue, fresh
+
+
+def test_a_reps_sync_returns_his_customers_nobody_followed_up(fleet: Fleet) -> None:
+    rob, overdue, fresh = two_days_without_follow_up(fleet)
 
     # The pool's clock counts days: a sync within the hour of the last look does not ask.
     assert rob.sync().returned_to_pool == 0
@@ -177,15 +184,7 @@ def test_a_new_devices_first_sync_returns_the_overdue_before_taking_the_copy(
     """So the copy has them in the pool already: the pull after the push brings nothing more
     (returned after the copy, they would come again, and thousands would mean the whole copy
     again)."""
-    rob = fleet.device("rob")
-    rob.sync()
-    overdue = rob.writer.create("customers", {"name": "久未跟进"}).primary_id
-    fresh = rob.writer.create("customers", {"name": "刚跟进"}).primary_id
-    rob.writer.create("followups", {"customer_id": fresh, "kind": "call", "text": "聊了报价"})
-    rob.sync()
-    fleet.admin("UPDATE crm_rules SET value = 1 WHERE key = 'pool_return_days'")
-    with fleet.db.connect_admin() as connection:
-        backdate_ownership(connection, 2)
+    _rob, overdue, fresh = two_days_without_follow_up(fleet)
 
     laptop = fleet.device("rob", "laptop")
     report = laptop.sync()
@@ -203,13 +202,7 @@ def test_a_store_without_a_cursor_sends_its_follow_ups_before_the_return(fleet: 
     """A restored or upgraded store has no cursor, yet holds the server's customers and may
     hold changes to them: its first sync sends them before the pool's return, so a follow-up
     logged in time keeps its customer (it is never returned)."""
-    rob = fleet.device("rob")
-    rob.sync()
-    overdue = rob.writer.create("customers", {"name": "久未跟进"}).primary_id
-    rob.sync()
-    fleet.admin("UPDATE crm_rules SET value = 1 WHERE key = 'pool_return_days'")
-    with fleet.db.connect_admin() as connection:
-        backdate_ownership(connection, 2)
+    rob, overdue, _fresh = two_days_without_follow_up(fleet)
     rob.writer.create("followups", {"customer_id": overdue, "kind": "call", "text": "刚打过电话"})
     with rob.profile.store.write() as session:  # as a restore leaves it: the next sync is full
         session.execute(text("DELETE FROM local_settings WHERE key = :key"), {"key": CURSOR_KEY})

@@ -659,6 +659,9 @@ def round_line(label: str, result: Round) -> str:
     )
 
 
+FLEET_CLAIMS_PER_DAY = 1000
+
+
 def fleet_bench(server: PostgresServer, work: Path, args: argparse.Namespace) -> bool:
     db = make_db(server, "crm_fleet")
     reps = [f"rep{number}" for number in range(1, args.reps + 1)]
@@ -667,13 +670,21 @@ def fleet_bench(server: PostgresServer, work: Path, args: argparse.Namespace) ->
     owners += [None] * max(1, len(owners) // 9)
     maker = Maker(seed=2)
     load_customers(db, maker, args.fleet_customers, args.fleet_customers, owners)
+    # The loaded customers' owners got them long ago, so most return to the pool at the first
+    # syncs, and a rep's edit of a pool customer claims it. With the default cap (5 claims a
+    # day) nearly every edit would be refused; with this one, claims race each other instead.
+    with psycopg.connect(db.admin_dsn) as connection:
+        connection.execute(
+            "UPDATE crm_rules SET value = %s WHERE key = 'claim_per_day'", (FLEET_CLAIMS_PER_DAY,)
+        )
     devices = [
         new_device(db, reps[number % len(reps)], work / f"fleet-{number:02d}")
         for number in range(args.devices)
     ]
     print(
         f"\n4. {len(devices)} devices of {len(reps)} reps, {args.fleet_customers:,} customers "
-        f"(+ as many follow-ups), {args.edits} random edits per device per round"
+        f"(+ as many follow-ups), {args.edits} random edits per device per round, "
+        f"claim_per_day {FLEET_CLAIMS_PER_DAY}"
     )
     errors: list[str] = []
     result = sync_together(devices)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -38,6 +40,14 @@ POOL_CHECKED_KEY = "sync_pool_checked"
 # The pool's clock counts days: asked once an hour, a quiet sync costs what changed, not a
 # look at every customer the user owns (0.3 s at 10,000; most of such a sync's time).
 POOL_CHECK_EVERY = timedelta(hours=1)
+# Rounds of one sync when the server cancels one to break a deadlock (see sync_once), and the
+# errors that say so (class 40; psycopg makes the two common ones subclasses of its own).
+SYNC_ATTEMPTS = 3
+TRANSIENT = (
+    psycopg.errors.DeadlockDetected,
+    psycopg.errors.SerializationFailure,
+    psycopg.errors.TransactionRollback,
+)
 # The oldest server schema this program syncs with: every table and column a device reads or
 # writes is there from this revision on (what came later, such as the letterhead of 0018, is
 # looked for with has_object and done without). An administrator may upgrade the devices
@@ -138,7 +148,30 @@ def sync_once(
     """Push then pull. Raises SyncError; whatever happens, nothing local is lost.
 
     `check_pool`: return the user's overdue customers to the pool now, however recently this
-    device asked (after a change of owner or lock, whose result the user waits to see)."""
+    device asked (after a change of owner or lock, whose result the user waits to see).
+
+    A round the server cancelled to break a deadlock (two devices of one user locking the
+    same rows in another order) runs again, up to SYNC_ATTEMPTS times: the cancelled
+    transaction changed nothing, and what a push sent before it is answered from its receipts.
+    """
+    for attempt in range(1, SYNC_ATTEMPTS + 1):
+        try:
+            return _sync_round(profile, progress, password, crash, check_pool)
+        except TRANSIENT as error:
+            if attempt == SYNC_ATTEMPTS:
+                message = error.diag.message_primary or str(error)
+                raise SyncError(SyncProblem.SERVER, message) from error
+            time.sleep(random.uniform(0.05, 0.25) * attempt)  # out of step with the other
+    raise AssertionError("unreachable")
+
+
+def _sync_round(
+    profile: Profile,
+    progress: Progress | None,
+    password: str | None,
+    crash: CrashPoints | None,
+    check_pool: bool,
+) -> SyncReport:
     dropped = links.move_stored_password(profile.store)  # a profile made by an older version
     link = links.link_of(profile.store)
     if link is None:
@@ -177,6 +210,8 @@ def sync_once(
             crash.after_pull_read,
             report.pushed.transactions,
         )
+    except TRANSIENT:
+        raise  # a deadlock or a serialization failure: sync_once runs the round again
     except psycopg.OperationalError as error:
         raise links.classify_connect_error(error) from None
     except psycopg.Error as error:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import psycopg
 from alembic.script import ScriptDirectory
-from sqlalchemy import select, text, update
+from sqlalchemy import text, update
 
 from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import (
@@ -26,7 +26,6 @@ from crm_desktop.models.entities import (
     user_columns,
 )
 from crm_desktop.profile import USER_KEY, Profile
-from crm_desktop.storage.store import Store
 from crm_desktop.sync import link as links
 from crm_desktop.sync.errors import SyncError, SyncProblem
 from crm_desktop.sync.pull import PullReport, never_pulled, pull
@@ -184,22 +183,21 @@ def _sync_round(
         device = links.device_id(profile.store)
         report = SyncReport()
         if never_pulled(profile.store):
-            if not _has_unsent(profile.store):
+            if profile.writer().pending_changes() == 0:
                 # The user's overdue customers go back to the pool before the copy is taken,
                 # so it has them where they are: returned after it, thousands of them would
                 # make the pull after the push take the whole copy again. Only with nothing to
                 # send: a store without a cursor may still hold the server's customers and
                 # changes to them (restored, upgraded, or a first sync cut short), and a
                 # follow-up waiting to go keeps its customer only if it is sent first.
-                report.returned_to_pool = return_due_customers(connection)
+                report.returned_to_pool = _return_due(profile, connection)
             # A first sync takes the server's copy before sending this device's records, so
             # the pull after the push brings only what others changed meanwhile, not every
             # record just sent (an imported list of 100,000 would come straight back).
             report.pulled = pull(profile.store, connection, progress=progress)
         report.pushed = push(profile.store, connection, device, progress, crash.after_push_sent)
         if check_pool or pool_check_due(profile.store.setting(POOL_CHECKED_KEY), utcnow()):
-            report.returned_to_pool += return_due_customers(connection)
-            profile.store.set_setting(POOL_CHECKED_KEY, utcnow().isoformat())
+            report.returned_to_pool += _return_due(profile, connection)
         grade_on_sync(connection)  # an administrator's sync grades every customer
         record_sync(connection, device)
         report.pulled += pull(
@@ -225,9 +223,11 @@ def _sync_round(
     return report
 
 
-def _has_unsent(store: Store) -> bool:
-    with store.read() as session:
-        return session.scalar(select(OutboxEntry.seq).limit(1)) is not None
+def _return_due(profile: Profile, connection: psycopg.Connection) -> int:
+    """return_due_customers, noting when this device asked (for pool_check_due)."""
+    returned = return_due_customers(connection)
+    profile.store.set_setting(POOL_CHECKED_KEY, utcnow().isoformat())
+    return returned
 
 
 def pool_check_due(checked: str | None, now: datetime) -> bool:

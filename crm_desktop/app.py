@@ -21,6 +21,7 @@ from crm_desktop.profile import (
 )
 from crm_desktop.resources import resources_dir
 from crm_desktop.storage.store import Store
+from crm_desktop.views import garbage
 from crm_desktop.views.backups_dialog import after_window_closed, check_at_start
 from crm_desktop.views.first_run_wizard import FirstRunOutcome, run_first_run
 from crm_desktop.views.main_window import MainWindow
@@ -51,7 +52,9 @@ def language_for(store: Store) -> str:
 
 
 def prepare_application(app: QApplication, store: Store) -> None:
-    """Translations and fonts, once per process, before any window is made."""
+    """Translations, fonts and the cycle collector, once per process, before any window is
+    made."""
+    garbage.install(app)
     if not getattr(app, "_crm_translators", None):
         app._crm_translators = install_translators(app, language_for(store))  # type: ignore[attr-defined]
         ensure_cjk_font(app)

@@ -11,8 +11,11 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtWidgets import QApplication
+
 from crm_desktop.profile import Profile, open_profile
 from crm_desktop.storage.store import STORE_FILE
+from crm_desktop.views import garbage
 
 # The throwaway PostgreSQL server and pgbouncer (started only when a test asks for them).
 pytest_plugins = ["tests.postgres", "tests.pgbouncer"]
@@ -49,3 +52,19 @@ def english_translations(qapp: object) -> None:
     from crm_desktop.app import install_translators
 
     install_translators(qapp, "en")  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collector_on_the_gui_thread(qapp: QApplication) -> garbage.GuiThreadCollector:
+    """Cycles collected on the GUI thread, as the window does (see views/garbage.py): never on a
+    storage thread that happens to allocate while a test's pages are being torn down."""
+    return garbage.install(qapp)
+
+
+@pytest.fixture(autouse=True)
+def collect_due_garbage(
+    collector_on_the_gui_thread: garbage.GuiThreadCollector,
+) -> Iterator[None]:
+    """Between tests, which may not run the event loop long enough for the collector's timer."""
+    yield
+    collector_on_the_gui_thread.collect_due()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from sqlalchemy.exc import DBAPIError
+
+log = logging.getLogger(__name__)
 
 
 class StoreError(Exception):
@@ -68,7 +72,23 @@ def classify(error: BaseException, path: str, backups: str = "") -> StoreError |
     if kind == "locked":
         return StoreError(LOCKED)
     if kind == "corrupt":
+        _check_in_full_at_next_start(path)
         return StoreError(CORRUPT, path=path, backups=backups)
     if kind == "read_only":
         return StoreError(READ_ONLY, path=path)
     return None
+
+
+def _check_in_full_at_next_start(store_file: str) -> None:
+    """Damage met while the program runs (a read that fails half-way through a table): the
+    next start runs the full check and repairs the store from its backups, as after a daily
+    backup that failed its check. The quick check alone may not see what a read ran into."""
+    if not store_file:
+        return
+    # Imported when used: backups imports this module.
+    from crm_desktop.storage import backups
+
+    try:
+        backups.request_full_check(Path(store_file).parent)
+    except OSError:
+        log.warning("could not ask for a full check of %s", store_file, exc_info=True)

@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from crm_desktop.profile import open_profile
+from crm_desktop.storage import backups
 from crm_desktop.storage.errors import CORRUPT, LOCKED
 from crm_desktop.storage.store import STORE_FILE
 from crm_desktop.sync import link
@@ -28,6 +29,7 @@ def test_a_damaged_data_file(tmp_path: Path) -> None:
     result = run("--profile", str(directory), "export", "--entity", "customers")
     expected = CORRUPT.format(path=directory / STORE_FILE, backups=directory / "backups")
     assert_one_sentence(result, expected)
+    assert backups.check_due(directory) == "full"  # the window's next start repairs it
 
 
 def test_a_data_file_held_by_another_program(profile_dir: Path) -> None:

@@ -80,3 +80,49 @@ def test_a_corrupt_store_names_its_backups_folder(qtbot, tmp_path) -> None:
     runner.shutdown()
     assert isinstance(failures[0], StoreError)
     assert str(tmp_path / "backups") in str(failures[0])
+
+
+def test_damage_met_while_running_asks_the_next_start_for_the_full_check(
+    qtbot, profile_dir
+) -> None:
+    """A read that runs into a damaged page gives the sentence, and the next start runs the
+    full check (which repairs the store) although the session may still close cleanly."""
+    from sqlalchemy import select
+
+    from crm_desktop.models.entities import Customer
+    from crm_desktop.profile import open_profile
+    from crm_desktop.storage import backups
+    from crm_desktop.storage.errors import StoreError
+    from crm_desktop.storage.store import STORE_FILE
+    from crm_desktop.views.runner import Runner
+    from tests.storage.test_backups import damage, pages_of, settle
+
+    profile = open_profile(profile_dir)
+    for number in range(400):
+        profile.writer().create(
+            "customers", {"name": f"Customer {number}", "notes": "a note " * 40}
+        )
+    profile.close()
+    settle(profile_dir)
+    backups.note_started(profile_dir, checked=True)
+    backups.note_closed_cleanly(profile_dir)
+    assert backups.check_due(profile_dir) is None
+    customer_pages = pages_of(profile_dir / STORE_FILE, "customers")
+    damage(profile_dir / STORE_FILE, [customer_pages[len(customer_pages) // 2]])
+
+    profile = open_profile(profile_dir)
+    runner = Runner(str(profile.store.path))
+    failures: list[BaseException] = []
+
+    def read_every_customer() -> int:
+        with profile.store.read() as session:
+            return len(session.scalars(select(Customer.notes)).all())
+
+    runner.submit(read_every_customer, lambda _count: None, failures.append)
+    qtbot.waitUntil(lambda: bool(failures))
+    runner.shutdown()
+    profile.close()
+    backups.note_closed_cleanly(profile_dir)
+    assert isinstance(failures[0], StoreError)
+    assert "damaged" in failures[0].text()
+    assert backups.check_due(profile_dir) == "full"

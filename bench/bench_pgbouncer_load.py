@@ -667,6 +667,7 @@ def main() -> int:
         if args.max_db_connections:
             settings["max_db_connections"] = str(args.max_db_connections)
         bouncer = start_pgbouncer(server, **settings)
+        bouncer.serve(DBNAME)
         print(
             f"pgbouncer: transaction pooling, default_pool_size {args.pool_size}, "
             f"max_db_connections {args.max_db_connections or 'unlimited'}; PostgreSQL "

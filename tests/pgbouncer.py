@@ -5,8 +5,10 @@ Loaded as a pytest plugin by tests/conftest.py. `pgbouncer` gives a test its own
 benches, which run outside pytest.
 
 Users log in with their own PostgreSQL passwords: pgbouncer looks each one up with
-`auth_query` (as the cluster's superuser, the `auth_user`) and, the client having proved the
-password with SCRAM, logs in to PostgreSQL as that same user with the keys of that proof
+`auth_query`, as the docs tell an administrator to set it up: its `auth_user` is the login
+`crm-desktop server pgbouncer-login` makes, no superuser, calling the lookup function that
+command puts in each database pgbouncer serves (`Pgbouncer.serve`). The client having proved
+the password with SCRAM, logs in to PostgreSQL as that same user with the keys of that proof
 (SCRAM pass-through). So users made later by `crm-desktop server add-user` log in with no
 userlist to regenerate, and every pool belongs to one user and one database: `current_user`
 on a pooled server connection is always the user the client logged in as.
@@ -30,17 +32,13 @@ import pytest
 from psycopg.conninfo import make_conninfo
 from psycopg.rows import dict_row
 
+from crm_desktop.sync.server.pooler import AUTH_QUERY, POOLER_LOGIN, set_up_pooler_login
 from tests.postgres import LOOPBACK, START_ATTEMPTS, PostgresServer, _free_port
 
 SEARCH_PATHS = ("/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin")
 READY_SECONDS = 20.0
 
-# pgbouncer's own default looks at pg_authid; this one also refuses an expired password or a
-# role that may not log in (a deactivated CRM user), before PostgreSQL would.
-AUTH_QUERY = (
-    "SELECT rolname, CASE WHEN rolvaliduntil < now() THEN NULL ELSE rolpassword END"
-    " FROM pg_authid WHERE rolname = $1 AND rolcanlogin"
-)
+AUTH_PASSWORD = "pooler-Secret-1"
 
 DEFAULT_SETTINGS: dict[str, str] = {
     "pool_mode": "transaction",
@@ -115,6 +113,10 @@ class Pgbouncer:
             cursor.execute(f"SHOW {what}".encode(), prepare=False)
             return cursor.fetchall()
 
+    def serve(self, dbname: str) -> None:
+        """Let pgbouncer look users of `dbname` up (what `server pgbouncer-login` does)."""
+        set_up_pooler_login(self.server.dsn(dbname=dbname), AUTH_PASSWORD)
+
     def pools(self, dbname: str) -> dict[str, dict[str, Any]]:
         """This database's pools, by user."""
         return {row["user"]: row for row in self.show("POOLS") if row["database"] == dbname}
@@ -124,14 +126,16 @@ class Pgbouncer:
     def _write_config(self) -> Path:
         server = self.server
         auth_file = self.base_dir / "userlist.txt"
-        # Only the auth_user is listed, in clear (pgbouncer may then log in with it by SCRAM);
-        # everyone else is found by auth_query.
-        auth_file.write_text(f'"{server.superuser}" "{server.password}"\n')
+        # Only the auth_user and the console's admin are listed, in clear (pgbouncer may then
+        # log in with them by SCRAM); everyone else is found by auth_query.
+        auth_file.write_text(
+            f'"{POOLER_LOGIN}" "{AUTH_PASSWORD}"\n"{server.superuser}" "{server.password}"\n'
+        )
         settings = {
             "listen_addr": self.host,
             "listen_port": str(self.port),
             "auth_file": str(auth_file),
-            "auth_user": server.superuser,
+            "auth_user": POOLER_LOGIN,
             "admin_users": server.superuser,
             "logfile": str(self.log_file),
             "pidfile": str(self.base_dir / "pgbouncer.pid"),

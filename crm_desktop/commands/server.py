@@ -4,6 +4,8 @@
     crm-desktop server add-user NAME --role admin|manager|rep|clerk [--manager NAME]
                                 [--name "Display Name"] [--office OFFICE] --dsn DSN
     crm-desktop server add-finance-user NAME --dsn DSN   (reads the erp_ views, nothing else)
+    crm-desktop server pgbouncer-login [--login NAME] --dsn SUPERUSER-DSN
+                                   (pgbouncer's auth_user and auth_query, per database)
     crm-desktop server add-office NAME [--parent OFFICE] [--live] --dsn DSN
     crm-desktop server office NAME [--live | --not-live] [--parent OFFICE] --dsn DSN
     crm-desktop server offices --dsn DSN                  (the tree, live or not, users)
@@ -23,8 +25,9 @@
     crm-desktop server unassign-clerk CLERK --rep REP [--dsn DSN]
     crm-desktop server backup | restore | status | upgrade ...   (commands/server_maintenance.py)
 
-DSN is a libpq URL or key=value string for the deployment admin role (not a superuser is
-needed); its password may come from PGPASSWORD or ~/.pgpass instead. DSNs are never printed.
+DSN is a libpq URL or key=value string for the deployment admin role (no superuser is needed
+but for pgbouncer-login); its password may come from PGPASSWORD or ~/.pgpass instead. DSNs are
+never printed.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ from crm_desktop.sync.server.admin import (
 )
 from crm_desktop.sync.server.errors import ServerAdminError
 from crm_desktop.sync.server.grades import NO_GRADE
+from crm_desktop.sync.server.pooler import AUTH_QUERY, POOLER_LOGIN, set_up_pooler_login
 from crm_desktop.sync.server.schema import init_server
 
 DSN_HELP = (
@@ -120,6 +124,19 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
     )
     finance.add_argument("login", metavar="NAME", help="login name (lower case)")
     finance.add_argument("--dsn", default="", help=DSN_HELP)
+    pooler = actions.add_parser(
+        "pgbouncer-login",
+        help="make the login pgbouncer looks users up with (run as the superuser)",
+        description="Make the login pgbouncer's auth_user logs in as, and the function its "
+        "auth_query calls, in the database of --dsn: pgbouncer then checks each user's own "
+        "password without being the superuser. Connect as the superuser, straight to "
+        "PostgreSQL; run it again for each database pgbouncer serves. The password is read "
+        "from standard input when it is not a terminal, otherwise asked twice.",
+    )
+    pooler.add_argument(
+        "--login", default=POOLER_LOGIN, metavar="NAME", help=f"default: {POOLER_LOGIN}"
+    )
+    pooler.add_argument("--dsn", default="", help=DSN_HELP)
     _add_office_parsers(actions)
 
     trim = actions.add_parser(
@@ -369,6 +386,8 @@ def run(args: argparse.Namespace) -> int:
             return 0
         if args.server_action == "add-finance-user":
             return run_add_finance_user(args.login, args.dsn)
+        if args.server_action == "pgbouncer-login":
+            return run_pooler_login(args.login, args.dsn)
         if args.server_action == "init":
             return run_init(args.dsn)
         if args.server_action == "trim-log":
@@ -502,6 +521,19 @@ def run_add_finance_user(login: str, dsn: str, stdin: TextIO | None = None) -> i
     password = read_password(login, stdin or sys.stdin)
     add_finance_user(dsn, login, password)
     print(f"Added finance login “{login}”: it reads erp_customers, erp_contracts and erp_payments.")
+    return 0
+
+
+def run_pooler_login(login: str, dsn: str, stdin: TextIO | None = None) -> int:
+    check_login(login)  # before asking for a password typed for nothing
+    password = read_password(login, stdin or sys.stdin)
+    set_up_pooler_login(dsn, password, login)
+    print(
+        f"pgbouncer may now look users up as “{login}”. In pgbouncer.ini:\n"
+        f"auth_user = {login}\n"
+        f"auth_query = {AUTH_QUERY}\n"
+        f"and in its auth_file, {login}'s password (or its SCRAM verifier)."
+    )
     return 0
 
 

@@ -28,7 +28,8 @@ import pytest
 from crm_desktop import cli
 from crm_desktop.models.entities import Customer
 from crm_desktop.sync.engine import SyncReport
-from tests.pgbouncer import Pgbouncer, start_pgbouncer, stop_pgbouncer
+from crm_desktop.sync.server.pooler import AUTH_QUERY
+from tests.pgbouncer import AUTH_PASSWORD, Pgbouncer, start_pgbouncer, stop_pgbouncer
 from tests.postgres import CRM_ADMIN, CRM_ADMIN_PASSWORD, CrmDatabase, PostgresServer, unique_name
 from tests.sync.conftest import Device, Fleet
 from tests.sync.test_many_devices import Actor, device_rows, random_offline_work, server_rows
@@ -82,6 +83,11 @@ def bounced_database(server: PostgresServer, bouncer: Pgbouncer, tmp_path: Path)
     """A CRM database made from nothing by `server init` and `server add-user` run through
     pgbouncer, as an office whose admin only reaches the server through it would."""
     name = server.create_database(unique_name("crm_bounce"), owner=CRM_ADMIN)
+    # As the docs say: the superuser, straight to PostgreSQL, makes pgbouncer's lookup login.
+    code, out = crm(
+        "server", "pgbouncer-login", "--dsn", server.dsn(dbname=name), stdin=AUTH_PASSWORD
+    )
+    assert code == 0 and f"auth_query = {AUTH_QUERY}" in out, out
     admin_dsn = bouncer.dsn(CRM_ADMIN, CRM_ADMIN_PASSWORD, name)
     code, out = crm("server", "init", "--dsn", admin_dsn)
     assert code == 0 and "upgraded from empty" in out, out

@@ -132,7 +132,7 @@ BACKUP_FAILED = QT_TRANSLATE_NOOP(
     "StoreError",
     "The backup copy failed its check and was deleted; the data file {path} may be damaged.",
 )
-DAILY_FAILED = QT_TRANSLATE_NOOP(
+COPY_FOUND_DAMAGE = QT_TRANSLATE_NOOP(
     "StoreError",
     "The backup copy failed its check: the data file {path} is damaged. Start CRM Desktop"
     " again to repair it (or run: crm-desktop backup --check).",
@@ -214,11 +214,24 @@ def new_backup_path(profile_dir: Path, kind: str, now: datetime | None = None) -
 def back_up(
     profile_dir: Path, kind: str = MANUAL, out: Path | None = None, now: datetime | None = None
 ) -> Path:
-    """A checked copy of the profile's store, in its backups folder (or at `out`)."""
+    """A checked copy of the profile's store, in its backups folder (or at `out`).
+
+    A copy that fails its check means the store itself is damaged where the quick check at
+    start does not look. Damage in indexes only is repaired at once (`repair_indexes`) and the
+    copy made again; other damage raises COPY_FOUND_DAMAGE, which tells the user how to repair
+    it, and the next start runs the full check and recovers the store."""
     source = store_path(profile_dir)
     if not source.exists():
         raise StoreError(NO_STORE, path=str(profile_dir))
     target = Path(out) if out is not None else new_backup_path(profile_dir, kind, now)
+    try:
+        return checked_copy(source, target)
+    except StoreError as error:
+        if error.message != BACKUP_FAILED:
+            raise
+    if not repair_indexes(profile_dir):
+        request_full_check(profile_dir)
+        raise StoreError(COPY_FOUND_DAMAGE, path=str(source))
     return checked_copy(source, target)
 
 
@@ -264,24 +277,12 @@ def integrity_problems(connection: sqlite3.Connection, quick: bool = False) -> l
 
 
 def backup_on_quit(profile_dir: Path, now: datetime | None = None) -> Path | None:
-    """The daily backup: made unless one was made today, then old ones pruned.
-
-    A copy that fails its check means the store itself is damaged where the quick check at
-    start does not look. Damage in indexes only is repaired at once (`repair_indexes`) and the
-    copy made again; other damage raises DAILY_FAILED, which tells the user how to repair it,
-    and the next start runs the full check (`FULL_CHECK_FILE`) and recovers the store."""
+    """The daily backup (`back_up`, which repairs what it can): made unless one was made
+    today, then old ones pruned."""
     now = now or datetime.now()
     if not daily_due(profile_dir, now):
         return None
-    try:
-        made = back_up(profile_dir, DAILY, now=now)
-    except StoreError as error:
-        if error.message != BACKUP_FAILED:
-            raise
-        if not repair_indexes(profile_dir):
-            request_full_check(profile_dir)
-            raise StoreError(DAILY_FAILED, path=str(store_path(profile_dir))) from None
-        made = back_up(profile_dir, DAILY, now=now)
+    made = back_up(profile_dir, DAILY, now=now)
     prune(profile_dir, now)
     return made
 

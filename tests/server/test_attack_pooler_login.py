@@ -33,7 +33,8 @@ def looked_up(connection: psycopg.Connection, name: str) -> list[tuple[str, str 
 
 
 def superuser(db: CrmDatabase) -> psycopg.Connection:
-    return db.server.connect(db.name)
+    """The test's own superuser session, safe from the traps the tests set in the database."""
+    return db.server.connect(db.name, options="-c search_path=pg_catalog")
 
 
 @pytest.fixture
@@ -169,12 +170,22 @@ def test_a_schema_someone_else_made_first_is_refused(world: World) -> None:
             sql.SQL("ALTER SCHEMA {} OWNER TO CURRENT_USER").format(sql.Identifier(SCHEMA))
         )
         admin.execute(
-            sql.SQL("GRANT CREATE ON SCHEMA {} TO {}").format(
+            sql.SQL("GRANT USAGE, CREATE ON SCHEMA {} TO {}").format(
                 sql.Identifier(SCHEMA), sql.Identifier(CRM_ADMIN)
             )
         )
-    with pytest.raises(ServerAdminError, match=CRM_ADMIN):
+    with world.db.connect_admin() as owner:  # what he made there while he could
+        owner.execute(f"CREATE TABLE {SCHEMA}.planted (x text)")
+    with pytest.raises(ServerAdminError, match="holds objects"):
         set_up(world.db)
+    with world.db.connect_admin() as owner:
+        owner.execute(f"DROP TABLE {SCHEMA}.planted")
+    set_up(world.db)  # a right to create there, granted before, is taken away
+    with superuser(world.db) as admin:
+        may_create = admin.execute(
+            "SELECT has_schema_privilege(%s, %s, 'CREATE')", (CRM_ADMIN, SCHEMA)
+        ).fetchone()[0]
+    assert may_create is False
 
 
 def test_running_it_again_changes_the_password(pooled: World) -> None:
@@ -193,3 +204,117 @@ def test_the_docs_give_the_auth_query_the_function_answers() -> None:
     docs = (Path(__file__).parents[2] / "docs" / "server.md").read_text(encoding="utf-8")
     assert f"auth_query = {AUTH_QUERY}\n" in docs
     assert f"auth_user = {POOLER_LOGIN} " in docs
+
+
+def test_the_owners_search_path_and_operators_never_run_as_the_superuser(world: World) -> None:
+    """The database's owner sets its search_path to a schema of his own, with an `=` for the
+    names the command compares that notes who ran it: the command must never call it."""
+    db = world.db
+    with db.connect_admin() as owner:
+        owner.execute("CREATE SCHEMA trap")
+        owner.execute("CREATE TABLE trap.caught (who text)")
+        owner.execute("GRANT INSERT ON trap.caught TO PUBLIC")
+        owner.execute("GRANT USAGE ON SCHEMA trap TO PUBLIC")
+        owner.execute(
+            "CREATE FUNCTION trap.same(a name, b name) RETURNS boolean LANGUAGE plpgsql AS $$"
+            " BEGIN INSERT INTO trap.caught VALUES (current_user || ': ' || current_query());"
+            " RETURN a::text OPERATOR(pg_catalog.=) b::text; END $$"
+        )
+        owner.execute(
+            "CREATE OPERATOR trap.= (LEFTARG = name, RIGHTARG = name, FUNCTION = trap.same)"
+        )
+        owner.execute(
+            sql.SQL("ALTER DATABASE {} SET search_path = trap, pg_catalog").format(
+                sql.Identifier(db.name)
+            )
+        )
+    with db.connect_admin() as owner:  # the trap works: a new session compares names with it
+        owner.execute("SELECT 1 FROM pg_roles WHERE rolname = 'rob'")
+        assert owner.execute("SELECT count(*) FROM trap.caught").fetchone()[0] > 0
+
+    set_up(db)
+
+    with superuser(db) as admin:
+        caught = admin.execute(
+            "SELECT DISTINCT split_part(who, ':', 1) FROM trap.caught"
+        ).fetchall()
+        owner_is_super = admin.execute(
+            "SELECT rolsuper FROM pg_roles WHERE rolname = %s", (CRM_ADMIN,)
+        ).fetchone()[0]
+    assert caught == [(CRM_ADMIN,)]  # only the owner's own session above
+    assert owner_is_super is False
+    with as_pooler(db) as pooler:  # and the lookup, run by pgbouncer's login, is not caught
+        assert [name for name, _ in looked_up(pooler, "rob")] == ["rob"]
+    with superuser(db) as admin:
+        assert (
+            admin.execute("SELECT DISTINCT split_part(who, ':', 1) FROM trap.caught").fetchall()
+            == caught
+        )
+
+
+def test_a_lookup_login_someone_made_for_himself_first_is_refused(world: World) -> None:
+    with world.db.connect_admin() as owner:  # CREATEROLE: he may make roles
+        owner.execute(f"CREATE ROLE {POOLER_LOGIN} LOGIN PASSWORD 'mine-1'")
+        owner.execute(f"GRANT {POOLER_LOGIN} TO {CRM_ADMIN}")
+    with pytest.raises(ServerAdminError, match="already exists"):
+        set_up(world.db)
+    with superuser(world.db) as admin:
+        assert admin.execute("SELECT to_regnamespace(%s)", (SCHEMA,)).fetchone()[0] is None
+
+
+def test_before_server_init_only_the_owner_is_served(pg_cleanup) -> None:
+    """A database made, not yet secured by `server init` (everyone may connect to it): the
+    lookup still gives no hash but its owner's."""
+    from tests.postgres import unique_name
+
+    name = pg_cleanup.create_database(unique_name("crm_bare"), owner=CRM_ADMIN)
+    pg_cleanup.execute("CREATE ROLE crm_stranger LOGIN PASSWORD 'stranger-1'")
+    db = CrmDatabase(pg_cleanup, name)
+    set_up(db)
+    with as_pooler(db) as pooler:
+        assert looked_up(pooler, "crm_stranger") == []
+        assert [name for name, _ in looked_up(pooler, CRM_ADMIN)] == [CRM_ADMIN]
+
+
+def test_what_an_earlier_set_up_left_is_replaced(world: World) -> None:
+    """A lookup function of the old documentation's shape, usable by anyone, and an overload
+    beside it: after the command, one function, callable by its login alone."""
+    db = world.db
+    with superuser(db) as admin:
+        admin.execute(f"CREATE SCHEMA {SCHEMA}")
+        admin.execute(f"GRANT USAGE ON SCHEMA {SCHEMA} TO PUBLIC")
+        admin.execute(
+            f"CREATE FUNCTION {SCHEMA}.get_auth(p_usename text, OUT usename name, OUT passwd text)"
+            " LANGUAGE sql SECURITY DEFINER AS"
+            " $$ SELECT rolname, rolpassword FROM pg_authid WHERE rolname = p_usename $$"
+        )
+        admin.execute(
+            f"CREATE FUNCTION {SCHEMA}.get_auth(p integer) RETURNS text LANGUAGE sql"
+            " SECURITY DEFINER AS $$ SELECT rolpassword FROM pg_authid LIMIT 1 $$"
+        )
+        admin.execute(f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {SCHEMA} TO PUBLIC")
+    set_up(db)
+    with superuser(db) as admin:
+        left = admin.execute(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p"
+            " WHERE p.pronamespace = %s::regnamespace",
+            (SCHEMA,),
+        ).fetchall()
+        callers = admin.execute(
+            "SELECT r.rolname FROM pg_roles r"
+            f" WHERE has_function_privilege(r.oid, '{SCHEMA}.get_auth(text)', 'EXECUTE')"
+            " AND NOT r.rolsuper AND r.rolname NOT LIKE 'pg\\_%'"
+        ).fetchall()
+        users = admin.execute(
+            "SELECT r.rolname FROM pg_roles r"
+            " WHERE has_schema_privilege(r.oid, %s, 'USAGE') AND NOT r.rolsuper"
+            " AND r.rolname NOT LIKE 'pg\\_%%'",  # PostgreSQL's own, reading every schema
+            (SCHEMA,),
+        ).fetchall()
+    assert left == [(f"{SCHEMA}.get_auth(text)",)]
+    assert callers == users == [(POOLER_LOGIN,)]  # PUBLIC's grants are gone
+    with db.connect_as("rob") as rob, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        looked_up(rob, "rob")
+    with as_pooler(db) as pooler:
+        row = pooler.execute(f"SELECT username, password FROM {SCHEMA}.get_auth('rob')").fetchone()
+    assert row[0] == "rob"

@@ -4,13 +4,23 @@ pgbouncer checks a user's password against the hash PostgreSQL keeps, which it r
 `auth_query` while logged in as its `auth_user`. Only a superuser may read those hashes
 (`pg_authid`). So `server pgbouncer-login`, run once per CRM database as the superuser, makes:
 
-- the login `pgbouncer_auth` (no other right: no member of any role, no CRM user, may connect
-  to this database and nothing more);
-- in a schema `pgbouncer` only that login may use, the function `pgbouncer.get_auth(name)`,
-  which runs with the superuser's rights and returns one hash: that of a role which may log
-  in and connect to this database, and is no superuser, no replication role and does not
-  bypass row-level security. An expired password gives no hash, as PostgreSQL would refuse
-  it. Nobody else may call it: every CRM role is refused, as the attack tests check.
+- the login `pgbouncer_auth`: no member of any role, no role a member of it, and no right but
+  to connect to this database and call one function;
+- in a schema `pgbouncer` that only that login may use and that holds nothing else, the
+  function `pgbouncer.get_auth(name)`. It runs with the superuser's rights and returns the hash
+  of one login of this database: the database's owner, or a CRM or finance login (a direct
+  member of `crm_users` or `crm_finance`) that may connect to it. Never a superuser's, a
+  replication role's or one that bypasses row-level security, and never for an expired
+  password. Nobody else may call it: every CRM role is refused, as the attack tests check.
+
+The command itself runs as the superuser in a database the deployment admin owns, and trusts
+nothing there: its search path is PostgreSQL's own catalog alone (the owner may have set
+another for the database, with operators of his own on it), it reads roles and privileges from
+the catalog, never a CRM table, and it refuses a schema, a login or objects others made first.
+
+On PostgreSQL 15 and older a role with CREATEROLE (the deployment admin) may change the
+password of any role that is not a superuser, this login included; it is trusted with every
+CRM login already. From PostgreSQL 16 it may not touch a role the superuser made.
 
 pgbouncer 1.18 runs `auth_query` in the database being connected to, so each database
 pgbouncer serves needs the function (run the command again with the same password for each).
@@ -28,18 +38,32 @@ POOLER_LOGIN = "pgbouncer_auth"
 SCHEMA = "pgbouncer"
 # What pgbouncer.ini's auth_query says.
 AUTH_QUERY = f"SELECT username, password FROM {SCHEMA}.get_auth($1)"
+# The logins pgbouncer serves besides the database's owner: server init's group of CRM users
+# and migration 0016's finance group (copies of their names: roles are the server's).
+SERVED_GROUPS = ("crm_users", "crm_finance")
 
 GET_AUTH = f"""
-CREATE OR REPLACE FUNCTION {SCHEMA}.get_auth(p_username text)
-RETURNS TABLE (username text, password text)
+CREATE FUNCTION {SCHEMA}.get_auth(p_username pg_catalog.text)
+RETURNS TABLE (username pg_catalog.text, password pg_catalog.text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-    SELECT r.rolname::text,
-           CASE WHEN r.rolvaliduntil < now() THEN NULL ELSE r.rolpassword END
+    SELECT r.rolname::pg_catalog.text,
+           CASE WHEN r.rolvaliduntil OPERATOR(pg_catalog.<) pg_catalog.now() THEN NULL
+                ELSE r.rolpassword END
     FROM pg_catalog.pg_authid r
-    WHERE r.rolname = p_username
+    WHERE r.rolname OPERATOR(pg_catalog.=) p_username
       AND r.rolcanlogin
       AND NOT r.rolsuper AND NOT r.rolreplication AND NOT r.rolbypassrls
       AND pg_catalog.has_database_privilege(r.oid, pg_catalog.current_database(), 'CONNECT')
+      AND (
+          r.oid OPERATOR(pg_catalog.=) (
+              SELECT d.datdba FROM pg_catalog.pg_database d
+              WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())
+          OR EXISTS (
+              SELECT FROM pg_catalog.pg_auth_members m
+              JOIN pg_catalog.pg_roles g ON g.oid OPERATOR(pg_catalog.=) m.roleid
+              WHERE m.member OPERATOR(pg_catalog.=) r.oid
+                AND g.rolname OPERATOR(pg_catalog.=) ANY (ARRAY{list(SERVED_GROUPS)!r}))
+      )
 $$
 """
 
@@ -50,8 +74,11 @@ def set_up_pooler_login(dsn: str, password: str, login: str = POOLER_LOGIN) -> N
     if not password:
         raise ServerAdminError("The password is empty; give the login a password.")
     with connect(dsn) as connection, connection.transaction():
+        # Before anything else: the database's own search_path is its owner's choice.
+        connection.execute("SET LOCAL search_path = pg_catalog, pg_temp")
         _check_superuser(connection)
         _login(connection, login, password)
+        _schema(connection, login)
         _function(connection, login)
 
 
@@ -67,28 +94,31 @@ def _check_superuser(connection: psycopg.Connection) -> None:
 
 
 def _login(connection: psycopg.Connection, login: str, password: str) -> None:
-    """The login with no right beyond connecting here; an existing one is checked first."""
+    """The login with no right beyond connecting here; an existing one must have no member,
+    no membership and no special right (someone could have made it first, for himself)."""
     found = connection.execute(
-        "SELECT r.oid, r.rolsuper,"
-        " EXISTS (SELECT FROM pg_catalog.pg_auth_members m WHERE m.member = r.oid)"
+        "SELECT r.oid, r.rolsuper OR r.rolcreaterole OR r.rolcreatedb OR r.rolreplication"
+        " OR r.rolbypassrls"
+        " OR EXISTS (SELECT FROM pg_catalog.pg_auth_members m"
+        "            WHERE m.member = r.oid OR m.roleid = r.oid)"
         " FROM pg_catalog.pg_roles r WHERE r.rolname = %s",
         (login,),
     ).fetchone()
-    if (found and (found[1] or found[2])) or _is_crm_user(connection, login):
+    if found and found[1]:
         raise ServerAdminError(
             f"The role “{login}” already exists with other rights (a member of another role, "
-            "a CRM user or a superuser); choose another name with --login."
+            "a role with members, a CRM user or a role with special rights); drop it or "
+            "choose another name with --login."
         )
     verifier = connection.pgconn.encrypt_password(
         password.encode(), login.encode(), b"scram-sha-256"
     ).decode()
     rights = sql.SQL(
-        "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT PASSWORD {}"
+        "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT"
+        " PASSWORD {} VALID UNTIL 'infinity'"
     ).format(sql.Literal(verifier))
-    verb = "ALTER" if found else "CREATE"
-    connection.execute(
-        sql.SQL(verb + " ROLE {} {}").format(sql.Identifier(login), rights)  # verb: ours
-    )
+    verb = sql.SQL("ALTER" if found else "CREATE")
+    connection.execute(sql.SQL("{} ROLE {} {}").format(verb, sql.Identifier(login), rights))
     database = connection.execute("SELECT current_database()").fetchone()[0]
     connection.execute(
         sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
@@ -97,45 +127,79 @@ def _login(connection: psycopg.Connection, login: str, password: str) -> None:
     )
 
 
-def _is_crm_user(connection: psycopg.Connection, login: str) -> bool:
-    """A CRM user of this database (before `server init` there are none)."""
-    schema_made = connection.execute("SELECT to_regclass('public.users')").fetchone()
-    if not (schema_made and schema_made[0]):
-        return False
-    row = connection.execute("SELECT EXISTS (SELECT FROM public.users WHERE login = %s)", (login,))
-    return bool(row.fetchone()[0])
-
-
-def _function(connection: psycopg.Connection, login: str) -> None:
-    """The schema (a superuser's alone) and the lookup function only the login may call."""
-    owner = connection.execute(
-        "SELECT r.rolsuper FROM pg_catalog.pg_namespace n"
+def _schema(connection: psycopg.Connection, login: str) -> None:
+    """The schema, a superuser's, holding nothing of anyone else's, used by the login alone."""
+    found = connection.execute(
+        "SELECT n.oid, r.rolsuper FROM pg_catalog.pg_namespace n"
         " JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner WHERE n.nspname = %s",
         (SCHEMA,),
     ).fetchone()
-    if owner is not None and not owner[0]:
+    if found is not None and not found[1]:
         # Whoever owns it could put objects there that the function's caller would meet.
         raise ServerAdminError(
             f"The schema “{SCHEMA}” exists and belongs to a role that is not a superuser; "
-            "drop it or give it to the superuser, then run this again."
+            "drop it, then run this again."
         )
-    schema, grantee = sql.Identifier(SCHEMA), sql.Identifier(login)
+    if found is not None:
+        others = connection.execute(
+            "SELECT count(*) FROM ("
+            " SELECT relowner AS owner FROM pg_catalog.pg_class WHERE relnamespace = %(n)s"
+            " UNION ALL SELECT proowner FROM pg_catalog.pg_proc WHERE pronamespace = %(n)s"
+            " UNION ALL SELECT typowner FROM pg_catalog.pg_type WHERE typnamespace = %(n)s"
+            " UNION ALL SELECT oprowner FROM pg_catalog.pg_operator WHERE oprnamespace = %(n)s"
+            ") o JOIN pg_catalog.pg_roles r ON r.oid = o.owner WHERE NOT r.rolsuper",
+            {"n": found[0]},
+        ).fetchone()
+        if others and others[0]:
+            raise ServerAdminError(
+                f"The schema “{SCHEMA}” holds objects of roles that are not superusers; drop "
+                "it, then run this again."
+            )
+    schema = sql.Identifier(SCHEMA)
     connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(schema))
-    connection.execute(sql.SQL("REVOKE ALL ON SCHEMA {} FROM PUBLIC").format(schema))
-    creators = connection.execute(
-        "SELECT string_agg(r.rolname, ', ' ORDER BY r.rolname) FROM pg_catalog.pg_roles r"
-        " WHERE NOT r.rolsuper AND has_schema_privilege(r.oid, %s, 'CREATE')",
+    # Whatever was granted on it before (to PUBLIC, to a login of an earlier --login) goes.
+    for grantee in _grantees(
+        connection, "SELECT nspacl FROM pg_catalog.pg_namespace WHERE nspname = %s", SCHEMA
+    ):
+        connection.execute(sql.SQL("REVOKE ALL ON SCHEMA {} FROM {}").format(schema, grantee))
+    connection.execute(
+        sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(schema, sql.Identifier(login))
+    )
+
+
+def _function(connection: psycopg.Connection, login: str) -> None:
+    """The lookup function, made afresh (no overload, grant or owner of an earlier one stays),
+    only the login may call."""
+    earlier = connection.execute(
+        "SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc p"
+        " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
+        " WHERE n.nspname = %s AND p.proname = 'get_auth'",
         (SCHEMA,),
-    ).fetchone()
-    if creators and creators[0]:
-        raise ServerAdminError(
-            f"Roles that are not superusers may create objects in the schema “{SCHEMA}” "
-            f"({creators[0]}); revoke that, then run this again."
-        )
-    connection.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(schema, grantee))
+    ).fetchall()
+    for (signature,) in earlier:
+        # regprocedure's text names it fully, each part quoted as needed.
+        connection.execute(sql.SQL("DROP FUNCTION {}").format(sql.SQL(signature)))
     connection.execute(GET_AUTH)
-    function = sql.SQL("FUNCTION {}.get_auth(text)").format(schema)
-    # Replacing a function keeps its owner, whose rights it runs with.
-    connection.execute(sql.SQL("ALTER {} OWNER TO CURRENT_USER").format(function))
+    function = sql.SQL("FUNCTION {}.get_auth(pg_catalog.text)").format(sql.Identifier(SCHEMA))
     connection.execute(sql.SQL("REVOKE ALL ON {} FROM PUBLIC").format(function))
-    connection.execute(sql.SQL("GRANT EXECUTE ON {} TO {}").format(function, grantee))
+    connection.execute(sql.SQL("GRANT EXECUTE ON {} TO {}").format(function, sql.Identifier(login)))
+
+
+def _grantees(connection: psycopg.Connection, acl_query: str, name: str) -> list[sql.Composable]:
+    """Every grantee of an object's ACL but its owner's own entry, PUBLIC as the keyword."""
+    rows = connection.execute(
+        "SELECT DISTINCT a.grantee, a.grantee = 0 FROM (" + acl_query + ") o (acl),"
+        " aclexplode(o.acl) a WHERE a.grantee <> a.grantor",
+        (name,),
+    ).fetchall()
+    grantees: list[sql.Composable] = []
+    for oid, is_public in rows:
+        if is_public:
+            grantees.append(sql.SQL("PUBLIC"))
+            continue
+        role = connection.execute(
+            "SELECT rolname FROM pg_catalog.pg_roles WHERE oid = %s", (oid,)
+        ).fetchone()
+        if role is not None:
+            grantees.append(sql.Identifier(role[0]))
+    return grantees

@@ -68,6 +68,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
@@ -100,6 +101,7 @@ _STAMP = "%Y%m%d-%H%M%S-%f"
 DAYS_KEPT, WEEKS_KEPT = 7, 4
 STAGING_DIR = "restoring"  # the new store is built here, beside the one it replaces
 PENDING_FILE = "restore-pending"  # a restore chosen in the window, done with the store closed
+_STATE_LOCK = threading.Lock()
 CHECK_STATE_FILE = "check-state.json"  # when the store was last checked, and how it closed
 CHECK_EVERY_DAYS = 7  # the check at start runs at least this often, even after clean closes
 LOCK_FILE = "restore.lock"  # held by the process restoring or recovering the profile
@@ -212,27 +214,40 @@ def new_backup_path(profile_dir: Path, kind: str, now: datetime | None = None) -
 
 
 def back_up(
-    profile_dir: Path, kind: str = MANUAL, out: Path | None = None, now: datetime | None = None
+    profile_dir: Path,
+    kind: str = MANUAL,
+    out: Path | None = None,
+    now: datetime | None = None,
+    repair: bool = False,
 ) -> Path:
     """A checked copy of the profile's store, in its backups folder (or at `out`).
 
     A copy that fails its check means the store itself is damaged where the quick check at
-    start does not look. Damage in indexes only is repaired at once (`repair_indexes`) and the
-    copy made again; other damage raises COPY_FOUND_DAMAGE, which tells the user how to repair
-    it, and the next start runs the full check and recovers the store."""
+    start does not look: COPY_FOUND_DAMAGE, which tells the user how to repair it, and the
+    next start runs the full check and repairs the store. With `repair` (only where no window
+    has the store open: REINDEX writes the whole file and would hold up its saves), damage in
+    indexes only is repaired at once (`repair_indexes`) and the copy made again."""
     source = store_path(profile_dir)
     if not source.exists():
         raise StoreError(NO_STORE, path=str(profile_dir))
     target = Path(out) if out is not None else new_backup_path(profile_dir, kind, now)
+    made = _sound_copy(source, target)
+    if made is None and repair and repair_indexes(profile_dir):
+        made = _sound_copy(source, target)
+    if made is None:
+        request_full_check(profile_dir)
+        raise StoreError(COPY_FOUND_DAMAGE, path=str(source))
+    return made
+
+
+def _sound_copy(source: Path, target: Path) -> Path | None:
+    """checked_copy, or None when the copy failed its check (and was deleted)."""
     try:
         return checked_copy(source, target)
     except StoreError as error:
         if error.message != BACKUP_FAILED:
             raise
-    if not repair_indexes(profile_dir):
-        request_full_check(profile_dir)
-        raise StoreError(COPY_FOUND_DAMAGE, path=str(source))
-    return checked_copy(source, target)
+    return None
 
 
 def checked_copy(source: Path, target: Path) -> Path:
@@ -277,12 +292,12 @@ def integrity_problems(connection: sqlite3.Connection, quick: bool = False) -> l
 
 
 def backup_on_quit(profile_dir: Path, now: datetime | None = None) -> Path | None:
-    """The daily backup (`back_up`, which repairs what it can): made unless one was made
-    today, then old ones pruned."""
+    """The daily backup, when the window has closed (`back_up`, repairing what it can): made
+    unless one was made today, then old ones pruned."""
     now = now or datetime.now()
     if not daily_due(profile_dir, now):
         return None
-    made = back_up(profile_dir, DAILY, now=now)
+    made = back_up(profile_dir, DAILY, now=now, repair=True)
     prune(profile_dir, now)
     return made
 
@@ -305,14 +320,18 @@ def check(profile_dir: Path, full: bool = False) -> bool:
 
 
 def repair_indexes(profile_dir: Path) -> bool:
-    """Rebuild every index from its table (REINDEX), then run the full integrity check: True
-    when the store is sound now. Damage in indexes only is repaired so, losing nothing;
-    damage in tables is not (recovery is the repair for that)."""
+    """Rebuild every index from its table (REINDEX, and the search index when its own check
+    fails), then run the full integrity check: True when the store is sound now. Damage in
+    indexes only is repaired so, losing nothing; damage in tables is not (recovery is the
+    repair for that)."""
     path = store_path(profile_dir)
     try:
         with closing(sqlite3.connect(path, isolation_level=None, timeout=5)) as connection:
             connection.execute("REINDEX")
-            sound = not integrity_problems(connection)
+            for table in damaged_search_tables(connection):
+                # From the text FTS5 keeps beside its index (the customers' search texts).
+                connection.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+            sound = not integrity_problems(connection) and not damaged_search_tables(connection)
     except sqlite3.DatabaseError as error:
         if sqlite_code(error) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
             return False
@@ -890,9 +909,29 @@ def is_damaged(profile_dir: Path, full: bool = False) -> bool:
         return False
     try:
         with closing(sqlite3.connect(path, timeout=5)) as connection:
-            return bool(integrity_problems(connection, quick=not full))
+            if integrity_problems(connection, quick=not full):
+                return True
+            return full and bool(damaged_search_tables(connection))
     except sqlite3.DatabaseError as error:
         return sqlite_code(error) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+def damaged_search_tables(connection: sqlite3.Connection) -> list[str]:
+    """The tables of the search index that fail FTS5's own check, which `PRAGMA
+    integrity_check` does not read: a search that runs into one fails, and only rebuilding it
+    repairs it."""
+    damaged = []
+    for table in (search_index.TRIGRAM_TABLE, search_index.GRAM_TABLE):
+        if connection.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone():
+            try:
+                # Names are ours; FTS5 takes its commands as inserts into the table's own column.
+                connection.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
+            except sqlite3.DatabaseError as error:
+                if sqlite_code(error) != sqlite3.SQLITE_CORRUPT:
+                    raise
+                log.error("the search index table %s failed its check: %s", table, error)
+                damaged.append(table)
+    return damaged
 
 
 def opens_badly(profile_dir: Path) -> bool:
@@ -921,12 +960,16 @@ def _read_state(profile_dir: Path) -> dict[str, Any]:
 
 
 def _write_state(profile_dir: Path, **changes: Any) -> None:
-    _write_json(Path(profile_dir) / CHECK_STATE_FILE, {**_read_state(profile_dir), **changes})
+    # Read, changed and written whole by one thread at a time: the storage thread and the
+    # network's may both find damage at once.
+    with _STATE_LOCK:
+        _write_json(Path(profile_dir) / CHECK_STATE_FILE, {**_read_state(profile_dir), **changes})
 
 
 def _write_json(target: Path, value: Any) -> None:
-    """Written beside, then renamed: a reader finds the old file or the new one, whole."""
-    partial = target.with_name(target.name + ".part")
+    """Written beside, then renamed: a reader finds the old file or the new one, whole. The
+    file beside is this thread's own, so two writers never write into one."""
+    partial = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.part")
     partial.write_text(json.dumps(value), encoding="utf-8")
     os.replace(partial, target)
 

@@ -20,7 +20,7 @@ from crm_desktop.models.entities import Customer, OutboxEntry
 from crm_desktop.profile import Profile, open_profile
 from crm_desktop.queries.tables import TABLES, ListQuery, list_ids
 from crm_desktop.storage import backups, search_index, suspended_indexes
-from crm_desktop.storage.errors import StoreError
+from crm_desktop.storage.errors import StoreError, classify
 from crm_desktop.storage.store import STORE_FILE, Store, sqlite_connection
 from crm_desktop.sync import link, pull, push
 from tests.storage.test_store import revisions_oldest_first
@@ -651,10 +651,16 @@ def test_index_damage_the_quick_check_misses(profile: Profile) -> None:
     assert not backups.is_damaged(directory, full=True)
     assert backups.check_due(directory) == "quick"  # no clean close was noted
 
-    # So does a backup the user asks for (the window's Back up now, `crm-desktop backup`).
+    # A backup the user asks for (the window's Back up now, `crm-desktop backup`) while the
+    # window may be open rewrites nothing: the next start's full check repairs the index.
     break_an_index(directory)
-    made = backups.back_up(directory, backups.MANUAL)
-    backups.check_copy(made)
+    backups.note_started(directory, checked=True)
+    backups.note_closed_cleanly(directory)
+    with pytest.raises(StoreError, match="backup --check"):
+        backups.back_up(directory, backups.MANUAL)
+    assert backups.is_damaged(directory, full=True)
+    assert backups.check_due(directory) == "full"
+    assert not backups.check(directory, full=True)  # what the start does: repaired, sound
     assert not backups.is_damaged(directory, full=True)
     assert waiting in names_by_id(directory)
 
@@ -730,3 +736,70 @@ def test_a_restore_does_not_take_over_another_machines_server_link(
         assert "From Elsewhere" in set(customer_names(restored).values())
     finally:
         restored.close()
+
+
+def test_two_threads_noting_the_check_at_once_leave_the_state_whole(profile: Profile) -> None:
+    """The storage thread and the network's may both meet damage at once: each asks for the
+    full check, and neither write fails nor leaves half a file."""
+    import threading
+
+    directory = profile.directory
+    failures: list[BaseException] = []
+
+    def ask(times: int) -> None:
+        try:
+            for _ in range(times):
+                backups.request_full_check(directory)
+                backups.note_started(directory, checked=False)
+        except BaseException as error:  # reported below, on the test's thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=ask, args=(300,)) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert backups.check_due(directory) == "full"
+    assert list(directory.glob("*.part")) == []
+
+
+def test_damage_in_the_search_index_is_found_by_the_full_check_and_rebuilt(
+    profile: Profile,
+) -> None:
+    """`PRAGMA integrity_check` does not read FTS5's index: a search that runs into damage
+    there asks for the full check, which must find it and rebuild the index, or every start
+    would check again and every search fail."""
+    writer = profile.writer()
+    for number in range(300):
+        writer.create("customers", {"name": f"Kunde {number:03} Handel", "phone": "13800138000"})
+    directory = profile.directory
+    profile.close()
+    settle(directory)
+    with closing(sqlite3.connect(directory / STORE_FILE)) as connection:
+        connection.execute(
+            f"UPDATE {search_index.TRIGRAM_TABLE}_data SET block = randomblob(length(block))"
+            " WHERE id > 10"
+        )
+        connection.commit()
+    assert not backups.is_damaged(directory)  # the quick check does not see it
+    reopened = open_profile(directory)
+    try:
+        with pytest.raises(Exception) as met:  # raw or through SQLAlchemy, as it comes
+            found_by_search(reopened, "handel")
+        # What the window and the command line make of it: the sentence, and the request.
+        known = classify(met.value, str(directory / STORE_FILE))
+        assert isinstance(known, StoreError) and "damaged" in known.text()
+    finally:
+        reopened.close()
+    assert backups.check_due(directory) == "full"
+    assert backups.is_damaged(directory, full=True)
+
+    assert not backups.check(directory, full=True)  # what the start does: rebuilt, sound
+
+    assert not backups.is_damaged(directory, full=True)
+    reopened = open_profile(directory)
+    try:
+        assert len(found_by_search(reopened, "handel")) == 300
+    finally:
+        reopened.close()

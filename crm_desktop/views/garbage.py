@@ -15,20 +15,24 @@ its collector the same way, for the same reason.
 from __future__ import annotations
 
 import gc
+import time
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer
 
 # Often enough that a long first sync's cycles do not pile up; a young generation is cheap to
 # walk.
 INTERVAL_MS = 500
+# A full collection at most every this many times as long as the last one took (2% of the time).
+FULL_SPACING = 50
 
 
 class GuiThreadCollector(QObject):
     """Installed once per process (see `install`); collects on its timer, on the GUI thread."""
 
-    def __init__(self, parent: QObject) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._thresholds = gc.get_threshold()
+        self._next_full = 0.0  # time.monotonic() from which a full collection may run
         gc.disable()
         self._timer = QTimer(self)
         self._timer.setInterval(INTERVAL_MS)
@@ -36,16 +40,23 @@ class GuiThreadCollector(QObject):
         self._timer.start()
 
     def collect_due(self) -> int:
-        """Collect the oldest generation whose count is past its threshold, with the younger
-        ones (as CPython would have); returns how many unreachable objects were found."""
+        """Collect what CPython would collect now: the oldest generation whose count is past
+        its threshold, with the younger ones. Returns how many unreachable objects were found.
+
+        A full collection walks every object of the program (a few hundred milliseconds with
+        a big profile open), so, as CPython spaces them by how much the heap has grown, one
+        comes at most every FULL_SPACING times as long as the last one took; until then the
+        middle generation is collected instead."""
         assert QThread.currentThread() is self.thread(), "collect on the GUI thread only"
         young, middle, old = gc.get_count()
         if young <= self._thresholds[0]:
             return 0
-        generation = 0
-        if middle > self._thresholds[1]:
-            generation = 2 if old > self._thresholds[2] else 1
-        return gc.collect(generation)
+        if old > self._thresholds[2] and time.monotonic() >= self._next_full:
+            started = time.monotonic()
+            found = gc.collect(2)
+            self._next_full = time.monotonic() + FULL_SPACING * (time.monotonic() - started)
+            return found
+        return gc.collect(1 if middle > self._thresholds[1] else 0)
 
 
 def install(app: QCoreApplication) -> GuiThreadCollector:

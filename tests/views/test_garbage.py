@@ -78,3 +78,35 @@ def test_nothing_is_collected_before_the_young_generation_is_due(
 def test_installed_once_per_process(qapp: QCoreApplication) -> None:
     assert garbage.install(qapp) is garbage.install(qapp)
     assert not gc.isenabled()
+
+
+def past_the_young_threshold() -> list[dict[int, int]]:
+    return [{n: n} for n in range(gc.get_threshold()[0] * 2)]
+
+
+def test_generations_are_collected_as_cpython_would_and_full_ones_spaced(qapp) -> None:
+    # One of the test's own: the process's may have made a full collection a moment ago.
+    collector = garbage.GuiThreadCollector()
+
+    def collections() -> list[int]:
+        return [generation["collections"] for generation in gc.get_stats()]
+
+    gc.collect()
+    for _ in range(gc.get_threshold()[2] + 1):
+        gc.collect(1)  # each counts towards the oldest generation's threshold
+    kept = past_the_young_threshold()
+    before = collections()
+    collector.collect_due()
+    assert collections()[2] == before[2] + 1  # the oldest was due: a full collection
+
+    for _ in range(gc.get_threshold()[2] + 1):
+        gc.collect(1)
+    for _ in range(gc.get_threshold()[1] + 1):
+        gc.collect(0)  # and towards the middle one's
+    kept += past_the_young_threshold()
+    before = collections()
+    collector.collect_due()
+    after = collections()
+    # Due again at once, but a full collection just ran: the middle generation instead.
+    assert (after[1], after[2]) == (before[1] + 1, before[2])
+    assert kept

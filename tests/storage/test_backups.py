@@ -59,6 +59,17 @@ def names_in(directory: Path) -> set[str]:
         profile.close()
 
 
+def closed_with_customers(profile: Profile, name: str, count: int = 300) -> Path:
+    """`count` customers named `name` (with the number for {}), the profile closed and its
+    log folded into the file; returns the profile folder."""
+    writer = profile.writer()
+    for number in range(count):
+        writer.create("customers", {"name": name.format(f"{number:03}"), "phone": "13800138000"})
+    profile.close()
+    settle(profile.directory)
+    return profile.directory
+
+
 def damage(path: Path, pages: list[int]) -> None:
     """Overwrite whole pages (numbered from 1) with garbage."""
     with closing(sqlite3.connect(path)) as connection:
@@ -167,12 +178,7 @@ def test_backup_on_quit_at_most_once_a_day(profile: Profile) -> None:
 
 
 def test_a_copy_that_fails_its_check_is_deleted_and_reported(profile: Profile) -> None:
-    writer = profile.writer()
-    for number in range(300):
-        writer.create("customers", {"name": f"Customer {number:03}", "phone": "13800138000"})
-    directory = profile.directory
-    profile.close()
-    settle(directory)
+    directory = closed_with_customers(profile, "Customer {}")
     path = directory / STORE_FILE
     middle = page_count(path) // 2
     damage(path, [middle, middle + 1, middle + 2])
@@ -667,12 +673,7 @@ def test_index_damage_the_quick_check_misses(profile: Profile) -> None:
 
 @pytest.mark.parametrize("kind", [backups.DAILY, backups.MANUAL])
 def test_a_backup_that_fails_its_check_asks_for_the_full_check(profile: Profile, kind: str) -> None:
-    writer = profile.writer()
-    for number in range(300):
-        writer.create("customers", {"name": f"Customer {number:03}", "phone": "13800138000"})
-    directory = profile.directory
-    profile.close()
-    settle(directory)
+    directory = closed_with_customers(profile, "Customer {}")
     backups.note_started(directory, checked=True)
     backups.note_closed_cleanly(directory)
     assert backups.check_due(directory) is None
@@ -770,12 +771,7 @@ def test_damage_in_the_search_index_is_found_by_the_full_check_and_rebuilt(
     """`PRAGMA integrity_check` does not read FTS5's index: a search that runs into damage
     there asks for the full check, which must find it and rebuild the index, or every start
     would check again and every search fail."""
-    writer = profile.writer()
-    for number in range(300):
-        writer.create("customers", {"name": f"Kunde {number:03} Handel", "phone": "13800138000"})
-    directory = profile.directory
-    profile.close()
-    settle(directory)
+    directory = closed_with_customers(profile, "Kunde {} Handel")
     with closing(sqlite3.connect(directory / STORE_FILE)) as connection:
         connection.execute(
             f"UPDATE {search_index.TRIGRAM_TABLE}_data SET block = randomblob(length(block))"

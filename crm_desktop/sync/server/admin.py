@@ -183,12 +183,9 @@ def _check_login_free(connection: psycopg.Connection, login: str) -> None:
 def _create_login(connection: psycopg.Connection, login: str, password: str, group: str) -> None:
     """A login role with a SCRAM verifier (the password itself never reaches the server's log),
     a member of `group`, allowed to connect to this database."""
-    verifier = connection.pgconn.encrypt_password(
-        password.encode(), login.encode(), b"scram-sha-256"
-    ).decode()
     connection.execute(
         sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
-            sql.Identifier(login), sql.Literal(verifier)
+            sql.Identifier(login), sql.Literal(scram_verifier(connection, login, password))
         )
     )
     connection.execute(
@@ -196,6 +193,19 @@ def _create_login(connection: psycopg.Connection, login: str, password: str, gro
     )
     # To the login, not the group: group roles are shared by every database on the server,
     # and only this database's users may connect to it (server init revokes it from PUBLIC).
+    grant_connect(connection, login)
+
+
+def scram_verifier(connection: psycopg.Connection, login: str, password: str) -> str:
+    """What the server keeps of a password, made here: the password itself never reaches the
+    server, nor its log."""
+    return connection.pgconn.encrypt_password(
+        password.encode(), login.encode(), b"scram-sha-256"
+    ).decode()
+
+
+def grant_connect(connection: psycopg.Connection, login: str) -> None:
+    """Let `login` connect to the connection's database."""
     database = connection.execute("SELECT current_database()").fetchone()[0]
     connection.execute(
         sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(

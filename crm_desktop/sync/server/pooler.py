@@ -31,6 +31,7 @@ from __future__ import annotations
 import psycopg
 from psycopg import sql
 
+from crm_desktop.sync.server.admin import grant_connect, scram_verifier
 from crm_desktop.sync.server.errors import ServerAdminError
 from crm_desktop.sync.server.schema import connect
 
@@ -110,21 +111,14 @@ def _login(connection: psycopg.Connection, login: str, password: str) -> None:
             "a role with members, a CRM user or a role with special rights); drop it or "
             "choose another name with --login."
         )
-    verifier = connection.pgconn.encrypt_password(
-        password.encode(), login.encode(), b"scram-sha-256"
-    ).decode()
+    verifier = scram_verifier(connection, login, password)
     rights = sql.SQL(
         "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT"
         " PASSWORD {} VALID UNTIL 'infinity'"
     ).format(sql.Literal(verifier))
     verb = sql.SQL("ALTER" if found else "CREATE")
     connection.execute(sql.SQL("{} ROLE {} {}").format(verb, sql.Identifier(login), rights))
-    database = connection.execute("SELECT current_database()").fetchone()[0]
-    connection.execute(
-        sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
-            sql.Identifier(database), sql.Identifier(login)
-        )
-    )
+    grant_connect(connection, login)
 
 
 def _schema(connection: psycopg.Connection, login: str) -> None:

@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from crm_desktop.models.validation import InvalidInput
@@ -117,7 +118,10 @@ class Runner(QObject):
         self._finished.emit(job, result, None)
 
     def _deliver(self, job: int, result: Any, error: BaseException | None) -> None:
-        on_done, on_error = self._callbacks.pop(job, (None, None))
+        on_done, on_error = (
+            callback if _receiver_alive(callback) else None
+            for callback in self._callbacks.pop(job, (None, None))
+        )
         if not self._callbacks:
             self.busy_changed.emit(False)
         if error is None:
@@ -127,6 +131,16 @@ class Runner(QObject):
             on_error(error)
         else:
             self.failed.emit(describe_error(error))
+
+
+def _receiver_alive(callback: Callback | None) -> bool:
+    """False for a method of a widget deleted while its job ran (a dialog closed, a page
+    shut): there is nobody left to show the answer to, and touching it would raise."""
+    receiver = getattr(callback, "__self__", None)
+    if isinstance(receiver, QObject) and not shiboken6.isValid(receiver):
+        log.debug("the receiver of a storage job's answer is gone; answer dropped")
+        return False
+    return True
 
 
 def describe_error(error: BaseException) -> str:

@@ -126,3 +126,31 @@ def test_damage_met_while_running_asks_the_next_start_for_the_full_check(
     assert isinstance(failures[0], StoreError)
     assert "damaged" in failures[0].text()
     assert backups.check_due(profile_dir) == "full"
+
+
+def test_an_answer_for_a_widget_closed_meanwhile_is_dropped(qtbot) -> None:
+    """A dialog closed (and deleted) while its read ran: the answer finds nobody to show it
+    to, instead of raising on a deleted widget; the runner is idle again after it."""
+    import threading
+
+    import shiboken6
+    from PySide6.QtWidgets import QLabel
+
+    from crm_desktop.views.runner import Runner
+
+    class Page(QLabel):
+        def show_count(self, count: int) -> None:
+            self.setText(str(count))
+
+    runner = Runner()
+    page = Page()
+    release = threading.Event()
+    runner.submit(lambda: release.wait(5) and 3, page.show_count)
+    shown = Page()
+    runner.submit(lambda: 4, shown.show_count)  # a receiver still there gets its answer
+    page.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(page))
+    release.set()
+    qtbot.waitUntil(lambda: runner.pending() == 0)
+    runner.shutdown()
+    assert shown.text() == "4"

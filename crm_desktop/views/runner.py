@@ -50,6 +50,10 @@ class Runner(QObject):
         super().__init__(parent)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
         self._callbacks: dict[int, tuple[Callback | None, Callback | None]] = {}
+        # Each job's callable, held here until its answer is delivered, so that what it holds
+        # (a page, a dialog) is let go on this thread: a widget whose last reference went on
+        # the storage thread would be deleted at a random moment of this one.
+        self._work: dict[int, Callable[[], Any]] = {}
         self._ids = itertools.count(1)
         self._store_path = store_path
         # Where a corrupt store's sentence sends the user: the backups beside the store.
@@ -73,9 +77,10 @@ class Runner(QObject):
             log.debug("storage closed; job %d dropped", job)
             return job
         self._callbacks[job] = (on_done, on_error)
+        self._work[job] = work
         if len(self._callbacks) == 1:
             self.busy_changed.emit(True)
-        self._executor.submit(self._run, job, work)
+        self._executor.submit(self._run, job)
         return job
 
     def write(
@@ -102,9 +107,9 @@ class Runner(QObject):
         self._closed = True
         self._executor.shutdown(wait=True)
 
-    def _run(self, job: int, work: Callable[[], Any]) -> None:
+    def _run(self, job: int) -> None:
         try:
-            result = work()
+            result = self._work[job]()  # no reference to it stays on this thread (see _work)
         except Exception as error:  # every failure must reach the GUI thread
             known = (
                 error
@@ -124,13 +129,16 @@ class Runner(QObject):
         )
         if not self._callbacks:
             self.busy_changed.emit(False)
-        if error is None:
-            if on_done is not None:
-                on_done(result)
-        elif on_error is not None:
-            on_error(error)
-        else:
-            self.failed.emit(describe_error(error))
+        try:
+            if error is None:
+                if on_done is not None:
+                    on_done(result)
+            elif on_error is not None:
+                on_error(error)
+            else:
+                self.failed.emit(describe_error(error))
+        finally:
+            self._work.pop(job, None)
 
 
 def _receiver_alive(callback: Callback | None) -> bool:

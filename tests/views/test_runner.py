@@ -154,3 +154,32 @@ def test_an_answer_for_a_widget_closed_meanwhile_is_dropped(qtbot) -> None:
     qtbot.waitUntil(lambda: runner.pending() == 0)
     runner.shutdown()
     assert shown.text() == "4"
+
+
+def test_a_widget_only_a_job_held_is_let_go_once_its_answer_is_delivered(qtbot) -> None:
+    """The job's callable is dropped on the GUI thread, after its answer: a page only the job
+    still held is deleted there and then, never at a random moment after the storage thread
+    let go of it."""
+    import threading
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
+
+    from crm_desktop.views.runner import Runner
+
+    events: list[str] = []
+    runner = Runner()
+    page = QLabel()
+    page.destroyed.connect(lambda: events.append("destroyed"), Qt.ConnectionType.DirectConnection)
+    release = threading.Event()
+
+    def work(held: QLabel = page) -> str:
+        release.wait(5)
+        return held.objectName() or "read"
+
+    runner.submit(work, lambda answer: events.append(answer))
+    del work, page  # only the job holds the page now
+    release.set()
+    qtbot.waitUntil(lambda: runner.pending() == 0)
+    runner.shutdown()
+    assert events == ["read", "destroyed"]

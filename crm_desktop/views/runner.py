@@ -17,7 +17,7 @@ import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
@@ -35,6 +35,12 @@ Callback = Callable[[Any], None]
 KNOWN_ERRORS = (InvalidInput, StoreError, SyncError, OwnershipRefused)
 
 
+class _Job(NamedTuple):
+    work: Callable[[], Any]
+    on_done: Callback | None
+    on_error: Callback | None
+
+
 class Runner(QObject):
     """Submits callables to its worker thread (the storage thread unless `name` says otherwise);
     `changed` announces what every write changed."""
@@ -49,11 +55,11 @@ class Runner(QObject):
     ) -> None:
         super().__init__(parent)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
-        self._callbacks: dict[int, tuple[Callback | None, Callback | None]] = {}
-        # Each job's callable, held here until its answer is delivered, so that what it holds
-        # (a page, a dialog) is let go on this thread: a widget whose last reference went on
-        # the storage thread would be deleted at a random moment of this one.
-        self._work: dict[int, Callable[[], Any]] = {}
+        # Jobs not answered yet. A job's callable is held here, not by the storage thread,
+        # until its answer is delivered, so that what it holds (a page, a dialog) is let go on
+        # this thread: a widget whose last reference went on the storage thread would be
+        # deleted at a random moment of this one.
+        self._jobs: dict[int, _Job] = {}
         self._ids = itertools.count(1)
         self._store_path = store_path
         # Where a corrupt store's sentence sends the user: the backups beside the store.
@@ -76,9 +82,8 @@ class Runner(QObject):
         if self._closed:
             log.debug("storage closed; job %d dropped", job)
             return job
-        self._callbacks[job] = (on_done, on_error)
-        self._work[job] = work
-        if len(self._callbacks) == 1:
+        self._jobs[job] = _Job(work, on_done, on_error)
+        if len(self._jobs) == 1:
             self.busy_changed.emit(True)
         self._executor.submit(self._run, job)
         return job
@@ -100,7 +105,7 @@ class Runner(QObject):
         return self.submit(work, done, on_error)
 
     def pending(self) -> int:
-        return len(self._callbacks)
+        return len(self._jobs)
 
     def shutdown(self) -> None:
         """Finish queued work (a write in flight completes; nothing is cut off mid-transaction)."""
@@ -109,7 +114,7 @@ class Runner(QObject):
 
     def _run(self, job: int) -> None:
         try:
-            result = self._work[job]()  # no reference to it stays on this thread (see _work)
+            result = self._jobs[job].work()  # no reference stays on this thread (see _jobs)
         except Exception as error:  # every failure must reach the GUI thread
             known = (
                 error
@@ -123,22 +128,21 @@ class Runner(QObject):
         self._finished.emit(job, result, None)
 
     def _deliver(self, job: int, result: Any, error: BaseException | None) -> None:
+        # Held until this returns: the job's callable is let go here, after its answer.
+        answered = self._jobs.pop(job, _Job(lambda: None, None, None))
         on_done, on_error = (
             callback if _receiver_alive(callback) else None
-            for callback in self._callbacks.pop(job, (None, None))
+            for callback in (answered.on_done, answered.on_error)
         )
-        if not self._callbacks:
+        if not self._jobs:
             self.busy_changed.emit(False)
-        try:
-            if error is None:
-                if on_done is not None:
-                    on_done(result)
-            elif on_error is not None:
-                on_error(error)
-            else:
-                self.failed.emit(describe_error(error))
-        finally:
-            self._work.pop(job, None)
+        if error is None:
+            if on_done is not None:
+                on_done(result)
+        elif on_error is not None:
+            on_error(error)
+        else:
+            self.failed.emit(describe_error(error))
 
 
 def _receiver_alive(callback: Callback | None) -> bool:

@@ -1,11 +1,16 @@
-"""Secondary indexes taken off a (nearly) empty table for a load spread over many transactions
-(a first sync's batches, each committed on its own), and put back once it is in.
+"""Secondary indexes taken off a table for bulk work spread over many transactions, and put back
+once it is done: off a (nearly) empty table for a load (a first sync's batches, each committed
+on its own), and off a full one, only those on the columns a bulk rewrite changes (a push
+giving 100,000 new records the server's times).
 
 A random-UUID row inserted into a table with a dozen indexes touches a page of each, so a
 batch committed on its own rewrites most of every index; one sort per index at the end is
-several times faster. What was taken off is recorded in the same transaction as the drop, and
-`Store.open` puts back whatever a load killed half-way left off: the schema is always whole
-when the store is opened. Primary keys and unique indexes stay, so constraints hold meanwhile.
+several times faster. The same holds for a row whose indexed value changes: its old entry is
+deleted and a new one inserted, in each index on the value.
+
+What was taken off is recorded in the same transaction as the drop, and `Store.open` puts back
+whatever bulk work killed half-way left off: the schema is always whole when the store is
+opened. Primary keys and unique indexes stay, so constraints hold meanwhile.
 """
 
 from __future__ import annotations
@@ -31,15 +36,39 @@ def suspend_indexes(driver: sqlite3.Connection, table: str) -> bool:
     )
     if held.fetchone()[0] >= SUSPEND_BELOW:
         return False
-    indexes = driver.execute(
+    return _take_off(driver, table, _secondary_indexes(driver, table))
+
+
+def suspend_indexes_on(driver: sqlite3.Connection, table: str, columns: Iterable[str]) -> bool:
+    """Take off the secondary indexes of `table` that hold any of `columns`, whatever the
+    table holds, for a rewrite of those columns in many batches; `restore_indexes` puts them
+    back. Queries keep working meanwhile, sorting on those columns without an index. Runs in
+    the caller's transaction. Returns whether it did anything."""
+    wanted = set(columns)
+    indexes = [
+        (name, sql)
+        for name, sql in _secondary_indexes(driver, table)
+        if wanted & {row[2] for row in driver.execute(f'PRAGMA index_info("{name}")')}
+    ]
+    return _take_off(driver, table, indexes)
+
+
+def _secondary_indexes(driver: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
+    """(name, SQL) of the table's indexes that no constraint needs: not its primary key's or a
+    unique one's, so that constraints hold while they are off."""
+    return driver.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
         " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
         (table,),
     ).fetchall()
+
+
+def _take_off(driver: sqlite3.Connection, table: str, indexes: list[tuple[str, str]]) -> bool:
+    """Drop these indexes of `table`, recording how to build them again, in one transaction."""
     if not indexes:
         return False
     suspended = _suspended(driver)
-    suspended[table] = [sql for _, sql in indexes]
+    suspended[table] = [*suspended.get(table, []), *(sql for _, sql in indexes)]
     _keep_suspended(driver, suspended)
     for name, _ in indexes:
         driver.execute(f'DROP INDEX "{name}"')

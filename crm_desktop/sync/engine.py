@@ -13,7 +13,8 @@ from pathlib import Path
 
 import psycopg
 from alembic.script import ScriptDirectory
-from sqlalchemy import text, update
+from sqlalchemy import Table, func, or_, select, text, update
+from sqlalchemy.orm import Session
 
 from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import (
@@ -26,6 +27,8 @@ from crm_desktop.models.entities import (
     user_columns,
 )
 from crm_desktop.profile import USER_KEY, Profile
+from crm_desktop.storage import suspended_indexes
+from crm_desktop.storage.store import sqlite_connection
 from crm_desktop.sync import link as links
 from crm_desktop.sync.errors import SyncError, SyncProblem
 from crm_desktop.sync.pull import PullReport, never_pulled, pull
@@ -53,6 +56,9 @@ TRANSIENT = (
 # before the server. Raise it when a migration adds something a sync cannot do without;
 # tests/server/test_server_upgrade_command.py checks it against the synced columns.
 OLDEST_SERVER_REVISION = "0017"
+# Rows of a table handed from the local user to the server's at the first sync from which,
+# when they are most of the table, its indexes on the user columns are built again instead.
+HAND_OVER_IN_BULK = 5000
 Progress = Callable[[str, int, int], None]
 
 
@@ -284,14 +290,22 @@ def adopt_server_user(profile: Profile, server_user: str, login: str) -> None:
         # Stands in for the server's row until the pull brings the real one.
         session.merge(User(id=server_user, login=login, name=login, role="rep"))
         session.flush()
+        driver = sqlite_connection(session)
         for entity, model in ENTITIES.items():
             table = model.__table__
-            for column in user_columns(entity):
+            columns = user_columns(entity)
+            # Taken off and built again in this same transaction: nothing to put back later.
+            suspended = _mostly_made_by(session, table, columns, local_user) and (
+                suspended_indexes.suspend_indexes_on(driver, table.name, columns)
+            )
+            for column in columns:
                 session.execute(
                     update(table)
                     .where(table.columns[column] == local_user)
                     .values({column: server_user})
                 )
+            if suspended:
+                suspended_indexes.restore_indexes(driver, [table.name])
         # In SQL, not entry by entry: an import's first sync has every one of its records
         # waiting. A field holding the user's id is the JSON string of it, quotes included,
         # which nothing else in the JSON text can be (a quote inside a value is escaped).
@@ -313,3 +327,15 @@ def adopt_server_user(profile: Profile, server_user: str, login: str) -> None:
         ).delete()
         session.merge(LocalSetting(key=USER_KEY, value=server_user))
     profile.user_id = server_user
+
+
+def _mostly_made_by(session: Session, table: Table, columns: tuple[str, ...], user: str) -> bool:
+    """Whether most of the table's rows (and at least HAND_OVER_IN_BULK) name the user in one of
+    these columns: an import made before the first sync, whose rows are handed over at once.
+    Their indexes on those columns are then cheaper built again than changed row by row."""
+    named = session.scalar(
+        select(func.count()).where(or_(*(table.columns[c] == user for c in columns)))
+    )
+    if named < HAND_OVER_IN_BULK:
+        return False
+    return 2 * named >= session.scalar(select(func.count()).select_from(table))

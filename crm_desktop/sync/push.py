@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -43,6 +43,7 @@ from crm_desktop.models.entities import (
     OutboxEntry,
     User,
 )
+from crm_desktop.storage import suspended_indexes
 from crm_desktop.storage.pool_due import due_expression
 from crm_desktop.storage.store import Store, sqlite_connection
 from crm_desktop.storage.values import to_sqlite
@@ -55,6 +56,13 @@ GRANT_ENDED = "clerk grant ended|{until}|{rep}"
 # New records sent in one INSERT: the statement's row-level security checks and round trip
 # are paid once, not per record (about 0.15 ms a record instead of 1.5 ms).
 MAX_RUN = 1000
+# The columns _adopt_server_stamps rewrites. A push that rewrites at least SUSPEND_FROM rows of
+# a table (an import's first) takes the table's indexes on them off and builds them again at
+# its end: an indexed value changed row by row costs a delete and an insert in each of its
+# indexes, about ten times the rest of the row's update. Meanwhile a list sorted by one of
+# them sorts without its index (under a second for 100,000 customers).
+STAMPED_COLUMNS = ("created_at", "updated_at", "owned_since", "pool_due_at")
+SUSPEND_FROM = 5000
 # What the server says when it will not take a change: the change is refused, not the push.
 REFUSALS = (
     psycopg.errors.DataError,
@@ -81,6 +89,25 @@ class PushReport:
     transactions: set[str] = field(default_factory=set)
 
 
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """An outbox entry as the push reads it: its values alone, without a session's bookkeeping
+    for each (an import's first push reads 100,000 of them, each many times)."""
+
+    seq: int
+    entity: str
+    row_id: str
+    op: str
+    changes: dict[str, Any]
+    base: dict[str, Any]
+    made_at: datetime
+    made_by: str | None
+    group_id: str | None
+
+
+_ENTRY_COLUMNS = [OutboxEntry.__table__.columns[name] for name in _Entry.__slots__]
+
+
 def push(
     store: Store,
     connection: psycopg.Connection,
@@ -97,8 +124,25 @@ def push(
     receipts next time, as after a lost acknowledgement."""
     report = PushReport()
     _renumber_reused(store)
-    with store.read() as session:
-        total = session.query(OutboxEntry).count()
+    total, suspended = _suspend_stamp_indexes(store)
+    try:
+        _push_batches(store, connection, device, total, report, progress, before_local_commit)
+    finally:
+        if suspended:
+            with store.write() as session:
+                suspended_indexes.restore_indexes(sqlite_connection(session), suspended)
+    return report
+
+
+def _push_batches(
+    store: Store,
+    connection: psycopg.Connection,
+    device: str,
+    total: int,
+    report: PushReport,
+    progress: Progress | None,
+    before_local_commit: Callable[[], None] | None,
+) -> None:
     done = 0
     # Rows the push has changed so far, with the server's stamp for each change (see _send).
     stamped: dict[tuple[str, str], tuple[Any, Any]] = {}
@@ -107,13 +151,12 @@ def push(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="push") as sender:
         while True:
             with store.read() as session:
-                entries = list(
-                    session.scalars(
-                        select(OutboxEntry)
-                        .where(OutboxEntry.seq > sent_through)
-                        .order_by(OutboxEntry.seq)
-                        .limit(BATCH)
-                    )
+                entries = _read_entries(
+                    session,
+                    select(*_ENTRY_COLUMNS)
+                    .where(OutboxEntry.seq > sent_through)
+                    .order_by(OutboxEntry.seq)
+                    .limit(BATCH),
                 )
                 entries += _rest_of_group(session, entries)
                 stamps = _delete_stamps(session, entries)
@@ -133,7 +176,7 @@ def push(
                     progress("push", done, max(total, done))
                 answered = None
             if sending is None:
-                return report
+                return
             try:
                 answered = sending.result()
             except _SeqTaken as taken:
@@ -143,11 +186,33 @@ def push(
             sent_through = max(entry.seq for entry in entries)
 
 
+def _suspend_stamp_indexes(store: Store) -> tuple[int, list[str]]:
+    """How many entries the outbox holds, and the tables whose indexes on STAMPED_COLUMNS
+    were taken off for this push (`Store.open` puts them back should it be killed)."""
+    with store.read() as session:
+        counts = dict(
+            session.execute(
+                select(OutboxEntry.entity, func.count()).group_by(OutboxEntry.entity)
+            ).all()
+        )
+    total = sum(counts.values())
+    many = [e for e, count in counts.items() if e in ENTITIES and count >= SUSPEND_FROM]
+    if not many:
+        return total, []
+    with store.write() as session:
+        driver = sqlite_connection(session)
+        return total, [
+            entity
+            for entity in many
+            if suspended_indexes.suspend_indexes_on(driver, entity, STAMPED_COLUMNS)
+        ]
+
+
 @dataclass
 class _Sent:
     """A batch the server has answered, for the device to record."""
 
-    entries: list[OutboxEntry]
+    entries: list[_Entry]
     results: dict[int, dict[str, Any]]
     # (rep id, the time his clerk's grant ended): asked only when something was refused.
     ended_grants: dict[str, datetime]
@@ -156,7 +221,7 @@ class _Sent:
 def _send_batch(
     connection: psycopg.Connection,
     device: str,
-    entries: list[OutboxEntry],
+    entries: list[_Entry],
     stamps: dict[int, datetime],
     transactions: set[str],
     stamped: dict[tuple[str, str], tuple[Any, Any]],
@@ -186,16 +251,20 @@ def _record_batch(
             before_local_commit()
 
 
-def _rest_of_group(session: Any, entries: list[OutboxEntry]) -> list[OutboxEntry]:
+def _read_entries(session: Any, statement: Any) -> list[_Entry]:
+    """The entries a select of _ENTRY_COLUMNS finds, in its order."""
+    return [_Entry(*row) for row in session.execute(statement)]
+
+
+def _rest_of_group(session: Any, entries: list[_Entry]) -> list[_Entry]:
     """The entries of the batch's last group that did not fit in it: a group goes whole."""
     if not entries or entries[-1].group_id is None:
         return []
-    return list(
-        session.scalars(
-            select(OutboxEntry)
-            .where(OutboxEntry.group_id == entries[-1].group_id, OutboxEntry.seq > entries[-1].seq)
-            .order_by(OutboxEntry.seq)
-        )
+    return _read_entries(
+        session,
+        select(*_ENTRY_COLUMNS)
+        .where(OutboxEntry.group_id == entries[-1].group_id, OutboxEntry.seq > entries[-1].seq)
+        .order_by(OutboxEntry.seq),
     )
 
 
@@ -205,7 +274,7 @@ def grant_ended(reason: str | None) -> tuple[str, str] | None:
     return (until, rep) if marker == GRANT_ENDED.split("|", 1)[0] else None
 
 
-def _refused(entries: list[OutboxEntry], results: dict[int, dict[str, Any]]) -> list[OutboxEntry]:
+def _refused(entries: list[_Entry], results: dict[int, dict[str, Any]]) -> list[_Entry]:
     return [
         entry
         for entry in entries
@@ -215,7 +284,7 @@ def _refused(entries: list[OutboxEntry], results: dict[int, dict[str, Any]]) -> 
 
 def _ended_grants(
     connection: psycopg.Connection,
-    entries: list[OutboxEntry],
+    entries: list[_Entry],
     results: dict[int, dict[str, Any]],
 ) -> dict[str, datetime]:
     """When each of this clerk's ended grants ended, by rep; asked only after a refusal."""
@@ -233,7 +302,7 @@ def _ended_grants(
 
 def _explain_ended_grants(
     session: Any,
-    entries: list[OutboxEntry],
+    entries: list[_Entry],
     results: dict[int, dict[str, Any]],
     ended: dict[str, datetime],
 ) -> None:
@@ -254,7 +323,7 @@ def _explain_ended_grants(
             }
 
 
-def _owner_here(session: Any, entry: OutboxEntry) -> str | None:
+def _owner_here(session: Any, entry: _Entry) -> str | None:
     """Whose record the entry changes, as this device still holds it (the pull that removes
     what the user may no longer see comes after the push)."""
     if entry.entity == "customers" and entry.op == "insert":
@@ -327,7 +396,7 @@ def _renumber_reused(store: Store) -> None:
         )
 
 
-def _delete_stamps(session: Any, entries: list[OutboxEntry]) -> dict[int, datetime]:
+def _delete_stamps(session: Any, entries: list[_Entry]) -> dict[int, datetime]:
     """The deleted_at each delete gives its row: the one the device wrote, not a new one.
 
     Undo finds the rows a delete removed by their exact deleted_at; were the server to stamp
@@ -344,14 +413,14 @@ def _delete_stamps(session: Any, entries: list[OutboxEntry]) -> dict[int, dateti
     return stamps
 
 
-def _entry_key(entry: OutboxEntry) -> str:
+def _entry_key(entry: _Entry) -> str:
     return f"{entry.entity}:{entry.row_id}:{entry.op}"
 
 
 def _send(
     connection: psycopg.Connection,
     device: str,
-    entries: list[OutboxEntry],
+    entries: list[_Entry],
     stamps: dict[int, datetime],
     transactions: set[str],
     stamped: dict[tuple[str, str], tuple[Any, Any]],
@@ -378,14 +447,14 @@ def _send(
         )
         written: list[tuple[int, dict[str, Any]]] = []
 
-        def note_stamp(entry: OutboxEntry, result: dict[str, Any]) -> None:
+        def note_stamp(entry: _Entry, result: dict[str, Any]) -> None:
             if result.get("updated_at") is not None:
                 stamped[(entry.entity, entry.row_id)] = (
                     canonical(entry.made_at),
                     result["updated_at"],
                 )
 
-        def answered(entry: OutboxEntry, result: dict[str, Any]) -> None:
+        def answered(entry: _Entry, result: dict[str, Any]) -> None:
             result["entry"] = _entry_key(entry)
             note_stamp(entry, result)
             written.append((entry.seq, result))
@@ -451,7 +520,7 @@ class _GroupRefused(Exception):
         self.reason = reason
 
 
-def _group_at(entries: list[OutboxEntry], position: int) -> list[OutboxEntry]:
+def _group_at(entries: list[_Entry], position: int) -> list[_Entry]:
     """The entry at `position`, with the rest of its group when it starts one."""
     group_id = entries[position].group_id
     end = position + 1
@@ -462,7 +531,7 @@ def _group_at(entries: list[OutboxEntry], position: int) -> list[OutboxEntry]:
 
 def _apply_group(
     connection: psycopg.Connection,
-    group: list[OutboxEntry],
+    group: list[_Entry],
     stamps: dict[int, datetime],
     stamped: dict[tuple[str, str], tuple[Any, Any]],
 ) -> list[dict[str, Any]]:
@@ -489,8 +558,8 @@ _MERGE_HOPS = 5
 
 
 def _follow_merges(
-    connection: psycopg.Connection, entries: list[OutboxEntry], receipts: dict[int, Any]
-) -> tuple[list[OutboxEntry], set[int]]:
+    connection: psycopg.Connection, entries: list[_Entry], receipts: dict[int, Any]
+) -> tuple[list[_Entry], set[int]]:
     """The entries as they go to the server, and the seqs of those changed on the way: a
     change naming a customer or contact merged away since it was made names the kept one
     instead (the outbox keeps the change as made)."""
@@ -528,7 +597,7 @@ def _follow_merges(
     return sent, changed
 
 
-def _noted(entry: OutboxEntry, result: dict[str, Any], redirected: set[int]) -> dict[str, Any]:
+def _noted(entry: _Entry, result: dict[str, Any], redirected: set[int]) -> dict[str, Any]:
     """A change that went to the kept record of a merge says so: the device then fetches the
     row as the server has it, linked to the kept record."""
     if entry.seq in redirected:
@@ -536,11 +605,10 @@ def _noted(entry: OutboxEntry, result: dict[str, Any], redirected: set[int]) -> 
     return result
 
 
-def _sent_as(entry: OutboxEntry, **changed: Any) -> OutboxEntry:
-    """A copy of an entry as it goes to the server, never added to a session: the outbox keeps
-    the change as it was made."""
-    columns = ("seq", "entity", "row_id", "op", "changes", "base", "made_at", "made_by", "group_id")
-    return OutboxEntry(**{name: getattr(entry, name) for name in columns} | changed)
+def _sent_as(entry: _Entry, **changed: Any) -> _Entry:
+    """A copy of an entry as it goes to the server: the outbox keeps the change as it was
+    made."""
+    return replace(entry, **changed)
 
 
 def _merged_into(
@@ -570,12 +638,10 @@ def _merged_into(
     return list(finals.items())
 
 
-def _insert_runs(
-    entries: list[OutboxEntry], receipts: dict[int, Any]
-) -> dict[int, list[OutboxEntry]]:
+def _insert_runs(entries: list[_Entry], receipts: dict[int, Any]) -> dict[int, list[_Entry]]:
     """Runs of consecutive new records of one table, with the same columns and no receipt yet,
     by the position of their first entry: each run goes to the server as one statement."""
-    runs: dict[int, list[OutboxEntry]] = {}
+    runs: dict[int, list[_Entry]] = {}
     start = 0
     while start < len(entries):
         first = entries[start]
@@ -597,9 +663,7 @@ def _insert_runs(
     return runs
 
 
-def _apply_run(
-    connection: psycopg.Connection, run: list[OutboxEntry]
-) -> list[dict[str, Any]] | None:
+def _apply_run(connection: psycopg.Connection, run: list[_Entry]) -> list[dict[str, Any]] | None:
     """Insert a run of new records in one statement; their results in order, or None if the
     server refused the statement (the caller then applies them one by one, so that only the
     refused record is refused)."""
@@ -635,7 +699,7 @@ def _apply_run(
 
 def _apply(
     connection: psycopg.Connection,
-    entry: OutboxEntry,
+    entry: _Entry,
     stamp: datetime | None = None,
     stamped: dict[tuple[str, str], tuple[Any, Any]] | None = None,
 ) -> dict[str, Any]:
@@ -706,7 +770,7 @@ def _stamped(result: dict[str, Any], cursor: psycopg.Cursor) -> dict[str, Any]:
 def _edited_since(
     connection: psycopg.Connection,
     table: sql.Identifier,
-    entry: OutboxEntry,
+    entry: _Entry,
     stamped: dict[tuple[str, str], tuple[Any, Any]],
 ) -> str | None:
     """Who changed the row after this device last saw it, if anyone did (else None)."""
@@ -733,7 +797,7 @@ def _edited_since(
 def _apply_update(
     connection: psycopg.Connection,
     table: sql.Identifier,
-    entry: OutboxEntry,
+    entry: _Entry,
     columns: set[str],
     hops: int = 0,
 ) -> dict[str, Any]:
@@ -798,7 +862,7 @@ def _apply_update(
     return result
 
 
-def _conflict(entry: OutboxEntry, kind: str, row_id: str | None = None, **values: Any) -> Conflict:
+def _conflict(entry: _Entry, kind: str, row_id: str | None = None, **values: Any) -> Conflict:
     """A conflict record about one outbox entry's change (to `row_id` when it went to another
     record than the one it was made to)."""
     return Conflict(
@@ -813,7 +877,7 @@ def _conflict(entry: OutboxEntry, kind: str, row_id: str | None = None, **values
 
 
 def _adopt_server_stamps(
-    session: Any, entries: list[OutboxEntry], results: dict[int, dict[str, Any]]
+    session: Any, entries: list[_Entry], results: dict[int, dict[str, Any]]
 ) -> None:
     """Each written row's updated_at becomes the server's, unless the row has changed here
     since; the base of a later change to the row that saw this change's time now holds the
@@ -874,7 +938,7 @@ def _adopt_server_stamps(
             other.base = {**other.base, "updated_at": server_times[key]}
 
 
-def _record(session: Any, entry: OutboxEntry, result: dict[str, Any], report: PushReport) -> None:
+def _record(session: Any, entry: _Entry, result: dict[str, Any], report: PushReport) -> None:
     """Keep what the server did not take, where the user can see it."""
     status = result.get("status")
     conflicts = result.get("conflicts", [])

@@ -1,18 +1,29 @@
 """New records pushed many to a statement keep every rule of one-by-one pushing: each gets its
-receipt and the server's stamp, and one the server refuses is refused alone."""
+receipt and the server's stamp, and one the server refuses is refused alone. A push of many
+records gives them the server's times with the indexes on those times off, and always puts the
+indexes back."""
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from crm_desktop.sync import push
+from crm_desktop.storage import suspended_indexes
+from crm_desktop.storage.store import STORE_FILE
+from crm_desktop.sync import engine, push
 from crm_desktop.sync.engine import CrashPoints
 from tests.sync.conftest import Fleet
 
 COUNT = 30
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Calls:
@@ -149,3 +160,159 @@ def test_a_first_sync_does_not_bring_back_what_it_sends(fleet: Fleet) -> None:
     assert all(rob.row("customers", i) is not None for i in ids)
     # Another device's first sync brings them all.
     assert fleet.device("rob").sync().pulled.received == users + COUNT
+
+
+STAMP_INDEXES = {
+    "ix_customers_live_created",
+    "ix_customers_live_updated",
+    "ix_customers_live_pool_due",
+    "ix_customers_live_owner_pool_due",
+}
+
+
+def store_indexes(device: Any) -> dict[str, str]:
+    """Name -> SQL of every index of the device's store, read as another program would."""
+    with closing(sqlite3.connect(device.directory / STORE_FILE)) as raw:
+        rows = raw.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'")
+        return {name: sql for name, sql in rows if sql is not None}
+
+
+def test_a_big_push_rewrites_the_stamps_with_their_indexes_off_and_puts_them_back(
+    fleet: Fleet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Giving many rows the server's times changes indexed values row by row; the indexes on
+    them are off meanwhile, the others stay, and all are back, as they were, when it ends."""
+    monkeypatch.setattr(push, "SUSPEND_FROM", COUNT)
+    rob = fleet.device("rob")
+    rob.sync()
+    ids = make_customers(fleet, rob, [fleet.user_ids["rob"]] * COUNT)
+    before = store_indexes(rob)
+    assert set(before) >= STAMP_INDEXES  # the test is about something
+    during: list[set[str]] = []
+    report = rob.sync(
+        crash=CrashPoints(after_push_sent=lambda: during.append(set(store_indexes(rob))))
+    )
+    assert report.pushed.applied == COUNT
+    assert during and all(STAMP_INDEXES.isdisjoint(names) for names in during)
+    assert all("ix_customers_live_name" in names for names in during)  # not a stamp's
+    assert store_indexes(rob) == before
+    with closing(sqlite3.connect(rob.directory / STORE_FILE)) as raw:
+        plan = raw.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM customers WHERE deleted_at IS NULL"
+            " ORDER BY created_at, id LIMIT 50"
+        ).fetchall()
+    assert "ix_customers_live_created" in str(plan)
+    for row_id in ids:
+        on_server = fleet.server_row("customers", row_id)
+        here = rob.row("customers", row_id)
+        assert here.updated_at == on_server["updated_at"].replace(tzinfo=None)
+        assert here.created_at == on_server["created_at"].replace(tzinfo=None)
+
+
+def test_a_small_push_keeps_every_index(fleet: Fleet, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(push, "SUSPEND_FROM", COUNT + 1)
+    rob = fleet.device("rob")
+    rob.sync()
+    make_customers(fleet, rob, [fleet.user_ids["rob"]] * COUNT)
+    during: list[set[str]] = []
+    rob.sync(crash=CrashPoints(after_push_sent=lambda: during.append(set(store_indexes(rob)))))
+    assert during and all(names >= STAMP_INDEXES for names in during)
+
+
+def test_a_push_that_fails_half_way_puts_the_indexes_back(
+    fleet: Fleet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(push, "SUSPEND_FROM", COUNT)
+    rob = fleet.device("rob")
+    rob.sync()
+    make_customers(fleet, rob, [fleet.user_ids["rob"]] * COUNT)
+    before = store_indexes(rob)
+
+    def crash() -> None:
+        raise RuntimeError("the disk went away")
+
+    with pytest.raises(RuntimeError):
+        rob.sync(crash=CrashPoints(after_push_sent=crash))
+    assert store_indexes(rob) == before
+    assert rob.outbox() == COUNT  # nothing recorded: answered from the receipts next time
+    assert rob.sync().pushed.applied == COUNT
+
+
+KILLED_PUSH = """
+import os, signal, sys
+from pathlib import Path
+from crm_desktop.profile import open_profile
+from crm_desktop.sync import push
+from crm_desktop.sync.engine import CrashPoints, sync_once
+
+push.SUSPEND_FROM = int(sys.argv[2])
+profile = open_profile(Path(sys.argv[1]))
+crash = CrashPoints(after_push_sent=lambda: os.kill(os.getpid(), signal.SIGKILL))
+sync_once(profile, password=os.environ["CRM_TEST_PASSWORD"], crash=crash)
+"""
+
+
+def test_a_push_killed_with_its_indexes_off_has_them_back_at_the_next_start(
+    fleet: Fleet,
+) -> None:
+    rob = fleet.device("rob")
+    rob.sync()
+    ids = make_customers(fleet, rob, [fleet.user_ids["rob"]] * COUNT)
+    before = store_indexes(rob)
+    rob.profile.close()
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_PUSH, str(rob.directory), str(COUNT)],
+        env=dict(os.environ, CRM_TEST_PASSWORD=rob.password, PYTHONPATH=str(ROOT)),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert killed.returncode == -9, killed.stderr
+    assert STAMP_INDEXES.isdisjoint(store_indexes(rob))  # killed with them off
+    again = fleet.device("rob", name=rob.directory.name)  # the next start, same profile
+    assert store_indexes(again) == before
+    assert again.sync().pushed.applied == COUNT
+    assert all(again.row("customers", i).updated_at is not None for i in ids)
+
+
+def test_records_made_before_the_first_sync_are_handed_over_with_their_indexes_rebuilt(
+    fleet: Fleet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import made before connecting is handed from the profile's own user to the server's
+    at the first sync: the indexes on the user columns of a table that is mostly his are built
+    again in the same transaction instead of changed row by row, and come back as they were."""
+    monkeypatch.setattr(engine, "HAND_OVER_IN_BULK", COUNT)
+    taken_off: list[tuple[str, bool]] = []
+    real_suspend = suspended_indexes.suspend_indexes_on
+
+    def suspend(driver: sqlite3.Connection, table: str, columns: Any) -> bool:
+        done = real_suspend(driver, table, columns)
+        taken_off.append((table, done))
+        return done
+
+    monkeypatch.setattr(suspended_indexes, "suspend_indexes_on", suspend)
+    rob = fleet.device("rob")
+    local_user = rob.profile.user_id
+    ids = make_customers(fleet, rob, [local_user] * COUNT)
+    before = store_indexes(rob)
+    rob.sync()
+    assert ("customers", True) in taken_off
+    assert all(table == "customers" for table, _ in taken_off)  # the only table mostly his
+    assert store_indexes(rob) == before
+    server_user = fleet.user_ids["rob"]
+    for row_id in ids:
+        row = rob.row("customers", row_id)
+        assert (row.owner_id, row.created_by) == (server_user, server_user)
+        assert str(fleet.server_row("customers", row_id)["owner_id"]) == server_user
+    with closing(sqlite3.connect(rob.directory / STORE_FILE)) as raw:
+        plan = raw.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM customers WHERE owner_id = ?"
+            " AND deleted_at IS NULL ORDER BY id",
+            (server_user,),
+        ).fetchall()
+        assert "ix_customers_live_owner" in str(plan)
+        assert raw.execute(
+            "SELECT count(*) FROM customers WHERE ? IN (owner_id, created_by, updated_by)",
+            (local_user,),
+        ).fetchone() == (0,)

@@ -52,6 +52,7 @@ from crm_desktop.models.entities import (
     CUSTOMER_CHILDREN,
     ENTITIES,
     SORT_KEYS,
+    SORTED_BY_CUSTOMER,
     Product,
     User,
     sort_keys_of,
@@ -275,6 +276,8 @@ def _make_batch(plan: _BatchPlan) -> Batch:
     for _ in range(plan.customers):
         maker.customer()
     batch: Batch = {}
+    customer_sort: dict[str, str | None] = {}
+    # Customers come first (_INSERT_ORDER): the other tables' rows carry their sort key.
     for table_name, rows in maker.rows.items():
         # Inserting in key order keeps SQLite's primary-key index writes local; a contract goes
         # in after the one it renews (an earlier start), which its foreign key needs.
@@ -282,6 +285,11 @@ def _make_batch(plan: _BatchPlan) -> Batch:
         if table_name in SORT_KEYS:  # names' and titles' sort keys, as the writer sets them
             for row in rows:
                 row.update(sort_keys_of(table_name, row))
+        if table_name == "customers":
+            customer_sort = {row["id"]: row["name_sort"] for row in rows}
+        elif table_name in SORTED_BY_CUSTOMER:  # as the store's triggers keep it
+            for row in rows:
+                row["customer_sort"] = customer_sort.get(row["customer_id"])
         batch[table_name] = [_parameters(table_name, row) for row in rows]
     return batch
 

@@ -176,9 +176,13 @@ class Contact(Tracked, Base):
     merged_into_id: Mapped[str | None] = mapped_column(ForeignKey("contacts.id"))
     # Derived, local only: what the name sorts by (SORT_KEYS).
     name_sort: Mapped[str | None] = mapped_column(Text, default=sort_key_of("name"))
+    # Derived, local only: the customer's name_sort, kept by the store's triggers (local
+    # migration 0017), so the list sorts by customer along an index.
+    customer_sort: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         live_index("ix_contacts_live_customer", "customer_id"),
+        live_index("ix_contacts_live_customer_sort", "customer_sort"),
         live_index("ix_contacts_live_name", "name", carry=("customer_id",)),
         # The list sorted by name; a search checks the name on each row it walks.
         live_index("ix_contacts_live_name_sort", "name_sort", carry=("customer_id", "name")),
@@ -215,9 +219,13 @@ class Opportunity(Tracked, Base):
     notes: Mapped[str | None] = mapped_column(Text)
     # Derived, local only: what the title sorts by (SORT_KEYS).
     title_sort: Mapped[str | None] = mapped_column(Text, default=sort_key_of("title"))
+    # Derived, local only: the customer's name_sort, kept by the store's triggers (local
+    # migration 0017), so the list sorts by customer along an index.
+    customer_sort: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         live_index("ix_opportunities_live_customer", "customer_id"),
+        live_index("ix_opportunities_live_customer_sort", "customer_sort"),
         live_index("ix_opportunities_live_title", "title", carry=("customer_id",)),
         live_index("ix_opportunities_live_title_sort", "title_sort", carry=FOUND_BY),
         live_index("ix_opportunities_live_stage", "stage", carry=FOUND_BY),
@@ -261,9 +269,13 @@ class Task(Tracked, Base):
     remind_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Derived, local only: what the title sorts by (SORT_KEYS).
     title_sort: Mapped[str | None] = mapped_column(Text, default=sort_key_of("title"))
+    # Derived, local only: the customer's name_sort, kept by the store's triggers (local
+    # migration 0017), so the list sorts by customer along an index.
+    customer_sort: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         live_index("ix_tasks_live_due", "due_at", carry=FOUND_BY),
+        live_index("ix_tasks_live_customer_sort", "customer_sort"),
         live_index("ix_tasks_live_title", "title", carry=("customer_id",)),
         live_index("ix_tasks_live_title_sort", "title_sort", carry=FOUND_BY),
         live_index("ix_tasks_live_priority", "priority", carry=FOUND_BY),
@@ -385,10 +397,14 @@ class Contract(Tracked, Base):
     owner_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     external_ref: Mapped[str | None] = mapped_column(String(100))
     notes: Mapped[str | None] = mapped_column(Text)
+    # Derived, local only: the customer's name_sort, kept by the store's triggers (local
+    # migration 0017), so the list sorts by customer along an index.
+    customer_sort: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         live_index("ix_contracts_live_number", "number", carry=("customer_id",)),
         live_index("ix_contracts_live_customer", "customer_id"),
+        live_index("ix_contracts_live_customer_sort", "customer_sort"),
         live_index("ix_contracts_live_end", "end_on", carry=("customer_id", "number")),
         live_index("ix_contracts_live_owner", "owner_id", carry=("customer_id", "number")),
         live_index("ix_contracts_live_renewed_from", "renewed_from_id"),
@@ -677,6 +693,11 @@ LOCAL_ONLY_COLUMNS: dict[str, frozenset[str]] = {
     entity: frozenset(keys.values()) for entity, keys in SORT_KEYS.items()
 }
 LOCAL_ONLY_COLUMNS["customers"] |= {"search_text", "search_key", "pool_due_at"}
+# Lists that sort by their rows' customer (local migration 0017).
+SORTED_BY_CUSTOMER = ("contacts", "opportunities", "tasks", "contracts")
+LOCAL_ONLY_COLUMNS.update(
+    {e: LOCAL_ONLY_COLUMNS.get(e, frozenset()) | {"customer_sort"} for e in SORTED_BY_CUSTOMER}
+)
 
 # Columns only the server writes (its triggers, or a decision asked of it at once, like a
 # manager's lock): a device keeps what the pull brings and never sends them.

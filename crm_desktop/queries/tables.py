@@ -245,7 +245,7 @@ CONTACTS = TableSpec(
             "customer",
             T("Columns", "Customer"),
             ContactCustomer.name,
-            sort=ContactCustomer.name_sort,
+            sort=Contact.customer_sort,
         ),
         Column("title", T("Columns", "Job title"), Contact.title),
         Column("mobile", T("Columns", "Mobile"), Contact.mobile, Kind.PHONE),
@@ -266,7 +266,7 @@ OPPORTUNITIES = TableSpec(
             "customer",
             T("Columns", "Customer"),
             OpportunityCustomer.name,
-            sort=OpportunityCustomer.name_sort,
+            sort=Opportunity.customer_sort,
         ),
         Column("stage", T("Columns", "Stage"), Opportunity.stage, Kind.CHOICE),
         Column("amount_cents", T("Columns", "Amount"), Opportunity.amount_cents, Kind.MONEY),
@@ -304,9 +304,7 @@ TASKS = TableSpec(
         Column("due_at", T("Columns", "Due"), Task.due_at, Kind.DATETIME),
         Column("priority", T("Columns", "Priority"), Task.priority, Kind.CHOICE),
         Column("done", T("Columns", "Done"), Task.done, Kind.BOOL),
-        Column(
-            "customer", T("Columns", "Customer"), TaskCustomer.name, sort=TaskCustomer.name_sort
-        ),
+        Column("customer", T("Columns", "Customer"), TaskCustomer.name, sort=Task.customer_sort),
         Column(
             "assignee",
             T("Columns", "Assigned to"),
@@ -349,7 +347,7 @@ CONTRACTS = TableSpec(
             "customer",
             T("Columns", "Customer"),
             ContractCustomer.name,
-            sort=ContractCustomer.name_sort,
+            sort=Contract.customer_sort,
         ),
         Column("kind", T("Columns", "Kind"), Contract.kind, Kind.CHOICE),
         Column("start_on", T("Columns", "Starts"), Contract.start_on, Kind.DATE, False),

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Select, select, text
 from sqlalchemy.orm import Session
 
-from crm_desktop.models.entities import Contact, Customer, Product
+from crm_desktop.models.entities import SORTED_BY_CUSTOMER, Contact, Customer, Product
 from crm_desktop.models.pinyin import sort_key
 from crm_desktop.profile import Profile
 from crm_desktop.queries import tables
@@ -77,6 +77,35 @@ def test_contacts_sort_by_their_name_and_by_their_customers(
     assert ids(profile, "contacts", "name") == [made[name] for name in by_name]
     by_customer = ["张伟", "李娜", "Emily", "陈杰"]  # 阿里巴巴, Baidu, 华为技术, Zebra
     assert ids(profile, "contacts", "customer") == [made[name] for name in by_customer]
+
+
+def test_a_renamed_customer_moves_its_rows_in_the_lists_sorted_by_customer(
+    profile: Profile, customers: dict[str, str]
+) -> None:
+    writer = profile.writer()
+    contacts = {
+        customer: writer.create(
+            "contacts", {"customer_id": customers[customer], "name": "Li"}
+        ).primary_id
+        for customer in ("Baidu", "Zebra")
+    }
+    tasks = {
+        customer: writer.create(
+            "tasks", {"customer_id": customers[customer], "title": "Call"}
+        ).primary_id
+        for customer in ("Baidu", "Zebra")
+    }
+    loose = writer.create("tasks", {"title": "Plan"}).primary_id  # of no customer: last
+    assert ids(profile, "contacts", "customer") == [contacts["Baidu"], contacts["Zebra"]]
+    assert ids(profile, "tasks", "customer") == [tasks["Baidu"], tasks["Zebra"], loose]
+    assert ids(profile, "tasks", "customer", descending=True) == [
+        tasks["Zebra"],
+        tasks["Baidu"],
+        loose,
+    ]
+    writer.update("customers", customers["Zebra"], {"name": "安徽"})  # an: before Baidu
+    assert ids(profile, "contacts", "customer") == [contacts["Zebra"], contacts["Baidu"]]
+    assert ids(profile, "tasks", "customer") == [tasks["Zebra"], tasks["Baidu"], loose]
 
 
 def test_products_opportunities_and_tasks_sort_by_pinyin(
@@ -158,6 +187,12 @@ def test_the_sort_key_never_reaches_the_outbox(profile: Profile, customers: dict
         ("contacts", "name", "ix_contacts_live_name_sort"),
         ("opportunities", "title", "ix_opportunities_live_title_sort"),
         ("tasks", "title", "ix_tasks_live_title_sort"),
+        # By their customer's name: the customer's key is kept on each row (local migration
+        # 0017), so the list walks its own index instead of sorting a join.
+        ("contacts", "customer", "ix_contacts_live_customer_sort"),
+        ("opportunities", "customer", "ix_opportunities_live_customer_sort"),
+        ("tasks", "customer", "ix_tasks_live_customer_sort"),
+        ("contracts", "customer", "ix_contracts_live_customer_sort"),
     ],
 )
 def test_the_sort_walks_an_index_without_sorting(
@@ -194,4 +229,12 @@ def test_the_demo_sets_the_sort_keys_the_app_derives(profile: Profile) -> None:
             column = "title_sort" if table in ("opportunities", "tasks") else "name_sort"
             missing = session.execute(text(f"SELECT count(*) FROM {table} WHERE {column} IS NULL"))
             assert missing.scalar() == 0, table
+        for table in SORTED_BY_CUSTOMER:  # the customer's key, as the store's triggers keep it
+            wrong = session.execute(
+                text(
+                    f"SELECT count(*) FROM {table} WHERE customer_sort IS NOT"
+                    f" (SELECT name_sort FROM customers WHERE id = {table}.customer_id)"
+                )
+            )
+            assert wrong.scalar() == 0, table
         session.rollback()

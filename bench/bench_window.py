@@ -22,12 +22,15 @@ import tempfile
 import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # crm_desktop from this checkout, as the other benches
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from crm_desktop.storage.store import STORE_FILE
+from crm_desktop.storage.store import STORE_FILE  # noqa: E402
 
 
 def wait_until(app: QApplication, done, timeout: float = 30.0) -> float:

@@ -25,6 +25,9 @@ SUSPENDED_KEY = "suspended_indexes"
 # A table holding fewer rows than this is loaded without its secondary indexes: putting them
 # back costs one sort, and the table is (nearly) empty, so nothing the user does is slowed.
 SUSPEND_BELOW = 1000
+# Rows rewritten at once from which indexes on the rewritten columns may be worth rebuilding
+# instead (`rewrites_most_of`): an index rebuilt costs one sort of the table.
+REWRITE_IN_BULK = 5000
 
 
 def suspend_indexes(driver: sqlite3.Connection, table: str) -> bool:
@@ -37,6 +40,16 @@ def suspend_indexes(driver: sqlite3.Connection, table: str) -> bool:
     if held.fetchone()[0] >= SUSPEND_BELOW:
         return False
     return _take_off(driver, table, _secondary_indexes(driver, table))
+
+
+def rewrites_most_of(driver: sqlite3.Connection, table: str, rows: int) -> bool:
+    """Whether rewriting this many rows of `table` is cheaper with its indexes on the columns
+    rewritten built again afterwards: at least REWRITE_IN_BULK rows, and half the table (a few
+    thousand of a million rows are cheaper changed in place than a million sorted again)."""
+    if rows < REWRITE_IN_BULK:
+        return False
+    held = driver.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+    return 2 * rows >= held
 
 
 def suspend_indexes_on(driver: sqlite3.Connection, table: str, columns: Iterable[str]) -> bool:

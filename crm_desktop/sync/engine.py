@@ -56,9 +56,6 @@ TRANSIENT = (
 # before the server. Raise it when a migration adds something a sync cannot do without;
 # tests/server/test_server_upgrade_command.py checks it against the synced columns.
 OLDEST_SERVER_REVISION = "0017"
-# Rows of a table handed from the local user to the server's at the first sync from which,
-# when they are most of the table, its indexes on the user columns are built again instead.
-HAND_OVER_IN_BULK = 5000
 Progress = Callable[[str, int, int], None]
 
 
@@ -330,12 +327,10 @@ def adopt_server_user(profile: Profile, server_user: str, login: str) -> None:
 
 
 def _mostly_made_by(session: Session, table: Table, columns: tuple[str, ...], user: str) -> bool:
-    """Whether most of the table's rows (and at least HAND_OVER_IN_BULK) name the user in one of
-    these columns: an import made before the first sync, whose rows are handed over at once.
-    Their indexes on those columns are then cheaper built again than changed row by row."""
+    """Whether most of the table's rows name the user in one of these columns: an import made
+    before the first sync, whose rows are handed over at once. Their indexes on those columns
+    are then cheaper built again than changed row by row."""
     named = session.scalar(
         select(func.count()).where(or_(*(table.columns[c] == user for c in columns)))
     )
-    if named < HAND_OVER_IN_BULK:
-        return False
-    return 2 * named >= session.scalar(select(func.count()).select_from(table))
+    return suspended_indexes.rewrites_most_of(sqlite_connection(session), table.name, named or 0)

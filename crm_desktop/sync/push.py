@@ -22,6 +22,8 @@ changes to the row), so "has someone changed this since I saw it" keeps comparin
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -32,6 +34,7 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import (
@@ -56,13 +59,12 @@ GRANT_ENDED = "clerk grant ended|{until}|{rep}"
 # New records sent in one INSERT: the statement's row-level security checks and round trip
 # are paid once, not per record (about 0.15 ms a record instead of 1.5 ms).
 MAX_RUN = 1000
-# The columns _adopt_server_stamps rewrites. A push that rewrites at least SUSPEND_FROM rows of
-# a table (an import's first) takes the table's indexes on them off and builds them again at
-# its end: an indexed value changed row by row costs a delete and an insert in each of its
-# indexes, about ten times the rest of the row's update. Meanwhile a list sorted by one of
-# them sorts without its index (under a second for 100,000 customers).
+# The columns _adopt_server_stamps rewrites. A push that rewrites most of a table (an import's
+# first; suspended_indexes.rewrites_most_of) takes the table's indexes on them off and builds
+# them again at its end: an indexed value changed row by row costs a delete and an insert in
+# each of its indexes, about ten times the rest of the row's update. Meanwhile a list sorted
+# by one of them sorts without its index (under a second for 100,000 customers).
 STAMPED_COLUMNS = ("created_at", "updated_at", "owned_since", "pool_due_at")
-SUSPEND_FROM = 5000
 # What the server says when it will not take a change: the change is refused, not the push.
 REFUSALS = (
     psycopg.errors.DataError,
@@ -75,6 +77,7 @@ RECEIPTS_OF = f"SELECT seq, result FROM sync_pushes WHERE {MY_RECEIPTS} AND seq 
 # The highest outbox seq whose result was recorded (and the entry removed) on this device.
 PUSHED_THROUGH_KEY = "sync_pushed_through"
 Progress = Callable[[str, int, int], None]
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -129,8 +132,7 @@ def push(
         _push_batches(store, connection, device, total, report, progress, before_local_commit)
     finally:
         if suspended:
-            with store.write() as session:
-                suspended_indexes.restore_indexes(sqlite_connection(session), suspended)
+            _restore_stamp_indexes(store, suspended)
     return report
 
 
@@ -188,24 +190,44 @@ def _push_batches(
 
 def _suspend_stamp_indexes(store: Store) -> tuple[int, list[str]]:
     """How many entries the outbox holds, and the tables whose indexes on STAMPED_COLUMNS
-    were taken off for this push (`Store.open` puts them back should it be killed)."""
+    were taken off for this push: those it rewrites most of (an import's first push).
+    `Store.open` puts them back should the push be killed."""
     with store.read() as session:
         counts = dict(
             session.execute(
                 select(OutboxEntry.entity, func.count()).group_by(OutboxEntry.entity)
             ).all()
         )
+        driver = sqlite_connection(session)
+        left_off = suspended_indexes.any_suspended(driver)
+        many = [
+            entity
+            for entity, count in counts.items()
+            if entity in ENTITIES and suspended_indexes.rewrites_most_of(driver, entity, count)
+        ]
     total = sum(counts.values())
-    many = [e for e, count in counts.items() if e in ENTITIES and count >= SUSPEND_FROM]
-    if not many:
+    if not many and not left_off:
         return total, []
     with store.write() as session:
         driver = sqlite_connection(session)
+        if left_off:  # what an earlier push could not put back (_restore_stamp_indexes)
+            suspended_indexes.restore_indexes(driver)
         return total, [
             entity
             for entity in many
             if suspended_indexes.suspend_indexes_on(driver, entity, STAMPED_COLUMNS)
         ]
+
+
+def _restore_stamp_indexes(store: Store, tables: list[str]) -> None:
+    """Put the indexes back. Failing that (the store busy past its timeout, the disk full), the
+    push's own outcome stands and the indexes stay recorded: the next push or the next start
+    puts them back."""
+    try:
+        with store.write() as session:
+            suspended_indexes.restore_indexes(sqlite_connection(session), tables)
+    except (SQLAlchemyError, sqlite3.Error):
+        log.exception("the indexes taken off for a push were not put back yet")
 
 
 @dataclass

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from crm_desktop.storage import suspended_indexes
-from crm_desktop.storage.store import STORE_FILE
-from crm_desktop.sync import engine, push
+from crm_desktop.storage.store import STORE_FILE, sqlite_connection
+from crm_desktop.sync import push
 from crm_desktop.sync.engine import CrashPoints
 from tests.sync.conftest import Fleet
 
@@ -182,7 +182,7 @@ def test_a_big_push_rewrites_the_stamps_with_their_indexes_off_and_puts_them_bac
 ) -> None:
     """Giving many rows the server's times changes indexed values row by row; the indexes on
     them are off meanwhile, the others stay, and all are back, as they were, when it ends."""
-    monkeypatch.setattr(push, "SUSPEND_FROM", COUNT)
+    monkeypatch.setattr(suspended_indexes, "REWRITE_IN_BULK", COUNT)
     rob = fleet.device("rob")
     rob.sync()
     ids = make_customers(fleet, rob, [fleet.user_ids["rob"]] * COUNT)
@@ -209,20 +209,55 @@ def test_a_big_push_rewrites_the_stamps_with_their_indexes_off_and_puts_them_bac
         assert here.created_at == on_server["created_at"].replace(tzinfo=None)
 
 
-def test_a_small_push_keeps_every_index(fleet: Fleet, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(push, "SUSPEND_FROM", COUNT + 1)
+@pytest.mark.parametrize("held_before", [0, 2 * COUNT])
+def test_a_push_rewriting_few_or_a_small_part_keeps_every_index(
+    fleet: Fleet, monkeypatch: pytest.MonkeyPatch, held_before: int
+) -> None:
+    """Fewer rows than REWRITE_IN_BULK, or fewer than half of what the table holds (a few
+    thousand of a million customers): changed in place, every index stays."""
     rob = fleet.device("rob")
     rob.sync()
+    make_customers(fleet, rob, [fleet.user_ids["rob"]] * held_before)
+    rob.sync()
+    monkeypatch.setattr(suspended_indexes, "REWRITE_IN_BULK", COUNT + 1 if not held_before else 1)
     make_customers(fleet, rob, [fleet.user_ids["rob"]] * COUNT)
     during: list[set[str]] = []
     rob.sync(crash=CrashPoints(after_push_sent=lambda: during.append(set(store_indexes(rob)))))
     assert during and all(names >= STAMP_INDEXES for names in during)
 
 
+def test_indexes_a_push_could_not_put_back_come_back_with_the_next(
+    fleet: Fleet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Putting them back failed (the store busy past its timeout, say): the push's outcome
+    stands, and the next push puts them back before anything else."""
+    monkeypatch.setattr(suspended_indexes, "REWRITE_IN_BULK", COUNT)
+    rob = fleet.device("rob")
+    rob.sync()
+    make_customers(fleet, rob, [fleet.user_ids["rob"]] * COUNT)
+    before = store_indexes(rob)
+    real_restore = suspended_indexes.restore_indexes
+    failures = ["database is locked"]
+
+    def restore(driver: sqlite3.Connection, tables: Any = None) -> None:
+        if failures:
+            raise sqlite3.OperationalError(failures.pop())
+        real_restore(driver, tables)
+
+    monkeypatch.setattr(suspended_indexes, "restore_indexes", restore)
+    report = rob.sync()
+    assert (report.pushed.applied, rob.outbox()) == (COUNT, 0)
+    assert STAMP_INDEXES.isdisjoint(store_indexes(rob))  # still off, and recorded
+    with rob.profile.store.read() as session:
+        assert suspended_indexes.any_suspended(sqlite_connection(session))
+    rob.sync()  # nothing to push: it puts them back all the same
+    assert store_indexes(rob) == before
+
+
 def test_a_push_that_fails_half_way_puts_the_indexes_back(
     fleet: Fleet, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(push, "SUSPEND_FROM", COUNT)
+    monkeypatch.setattr(suspended_indexes, "REWRITE_IN_BULK", COUNT)
     rob = fleet.device("rob")
     rob.sync()
     make_customers(fleet, rob, [fleet.user_ids["rob"]] * COUNT)
@@ -242,10 +277,10 @@ KILLED_PUSH = """
 import os, signal, sys
 from pathlib import Path
 from crm_desktop.profile import open_profile
-from crm_desktop.sync import push
+from crm_desktop.storage import suspended_indexes
 from crm_desktop.sync.engine import CrashPoints, sync_once
 
-push.SUSPEND_FROM = int(sys.argv[2])
+suspended_indexes.REWRITE_IN_BULK = int(sys.argv[2])
 profile = open_profile(Path(sys.argv[1]))
 crash = CrashPoints(after_push_sent=lambda: os.kill(os.getpid(), signal.SIGKILL))
 sync_once(profile, password=os.environ["CRM_TEST_PASSWORD"], crash=crash)
@@ -282,7 +317,7 @@ def test_records_made_before_the_first_sync_are_handed_over_with_their_indexes_r
     """An import made before connecting is handed from the profile's own user to the server's
     at the first sync: the indexes on the user columns of a table that is mostly his are built
     again in the same transaction instead of changed row by row, and come back as they were."""
-    monkeypatch.setattr(engine, "HAND_OVER_IN_BULK", COUNT)
+    monkeypatch.setattr(suspended_indexes, "REWRITE_IN_BULK", COUNT)
     taken_off: list[tuple[str, bool]] = []
     real_suspend = suspended_indexes.suspend_indexes_on
 

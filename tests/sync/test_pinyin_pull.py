@@ -3,11 +3,15 @@ first sync, a name changed on the server, and a rename not yet pushed on top of 
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+
 import pytest
 
-from crm_desktop.models.entities import Contact, Customer
+from crm_desktop.models.entities import SORTED_BY_CUSTOMER, Contact, Customer
 from crm_desktop.models.pinyin import sort_key
 from crm_desktop.queries.tables import TABLES, ListQuery, list_ids
+from crm_desktop.storage.store import STORE_FILE
 from tests.sync.conftest import Device, Fleet, typing_during_the_sync
 
 
@@ -70,3 +74,40 @@ def test_a_rename_not_yet_pushed_keeps_its_sort_key_through_a_pull(
     assert (row.name, row.industry) == ("中兴通讯", "Telecom")
     assert row.name_sort == sort_key("中兴通讯")
     assert search(laptop, "zhongxing") == [customer_id]
+
+
+def test_pulled_rows_carry_their_customers_sort_key_as_they_go_in(fleet: Fleet) -> None:
+    """The pull sets each contact's, deal's and task's customer key in its own insert (no
+    trigger writes it a second time: here there is none), and a customer renamed on the server
+    hands its new key to its rows on the device."""
+    laptop = fleet.device("rob")
+    huawei = laptop.writer.create("customers", {"name": "华为技术"}).primary_id
+    baidu = laptop.writer.create("customers", {"name": "Baidu"}).primary_id
+    contacts = {
+        customer: laptop.writer.create("contacts", {"customer_id": customer, "name": "Li"})
+        for customer in (huawei, baidu)
+    }
+    laptop.writer.create("tasks", {"customer_id": huawei, "title": "Call"})
+    laptop.sync()
+
+    desktop = fleet.device("rob")
+    with closing(sqlite3.connect(desktop.directory / STORE_FILE)) as raw, raw:
+        for table in SORTED_BY_CUSTOMER:
+            raw.execute(f"DROP TRIGGER {table}_customer_sort_on_insert")
+    desktop.sync()
+    with closing(sqlite3.connect(desktop.directory / STORE_FILE)) as raw:
+        keys = raw.execute(
+            "SELECT c.customer_id, c.customer_sort FROM contacts c"
+            " UNION ALL SELECT t.customer_id, t.customer_sort FROM tasks t"
+        ).fetchall()
+    huawei_key, baidu_key = (huawei, sort_key("华为技术")), (baidu, sort_key("Baidu"))
+    assert sorted(keys) == sorted([huawei_key, baidu_key, huawei_key])  # two contacts, a task
+    with desktop.profile.store.read() as session:
+        by_customer = list_ids(session, TABLES["contacts"], ListQuery(sort="customer"))
+    assert by_customer == [contacts[baidu].primary_id, contacts[huawei].primary_id]
+
+    fleet.admin("UPDATE customers SET name = '阿里巴巴' WHERE id = %s", (huawei,))
+    desktop.sync()
+    with desktop.profile.store.read() as session:
+        by_customer = list_ids(session, TABLES["contacts"], ListQuery(sort="customer"))
+    assert by_customer == [contacts[huawei].primary_id, contacts[baidu].primary_id]  # a < bai

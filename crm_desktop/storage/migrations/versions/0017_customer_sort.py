@@ -12,9 +12,15 @@ the other list indexes, so the list walks the index in order.
 
 Triggers of the store keep it, whatever writes (a pull, a save, an import, an undo, a merge):
 - a row written with the wrong key (or none) gets its customer's, checked against the customer
-  row; a writer that sets it right (the pull does) costs one lookup and no second write;
+  row; a writer that sets it right (the writer, the pull and the demo do) costs one lookup and
+  no second write;
 - a customer whose sort key changes (renamed, or derived again by a newer program) hands it to
-  its rows.
+  its live rows, found along their live customer index; a deleted row catches up when it is
+  restored.
+
+The triggers belong to the tables they watch: a later migration that rebuilds one of these
+tables or customers (alembic's batch mode copies a table into a new one) must drop them first
+and create them again (tests/storage/test_customer_sort.py checks they are all there).
 
 Like every migration, it carries its own statements and never imports live code.
 """
@@ -40,7 +46,7 @@ def _triggers(table: str) -> tuple[str, ...]:
         UPDATE {table} SET customer_sort = {KEY_OF_NEW_ROW} WHERE id = NEW.id;
     END""",
         f"""CREATE TRIGGER {table}_customer_sort_on_update
-    AFTER UPDATE OF customer_id, customer_sort ON {table}
+    AFTER UPDATE OF customer_id, customer_sort, deleted_at ON {table}
     WHEN NEW.customer_sort IS NOT {KEY_OF_NEW_ROW}
     BEGIN
         UPDATE {table} SET customer_sort = {KEY_OF_NEW_ROW} WHERE id = NEW.id;
@@ -48,7 +54,8 @@ def _triggers(table: str) -> tuple[str, ...]:
         f"""CREATE TRIGGER customers_name_sort_to_{table} AFTER UPDATE OF name_sort ON customers
     WHEN NEW.name_sort IS NOT OLD.name_sort
     BEGIN
-        UPDATE {table} SET customer_sort = NEW.name_sort WHERE customer_id = NEW.id;
+        UPDATE {table} SET customer_sort = NEW.name_sort
+        WHERE customer_id = NEW.id AND deleted_at IS NULL;
     END""",
     )
 

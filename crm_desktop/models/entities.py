@@ -695,6 +695,12 @@ LOCAL_ONLY_COLUMNS: dict[str, frozenset[str]] = {
 LOCAL_ONLY_COLUMNS["customers"] |= {"search_text", "search_key", "pool_due_at"}
 # Lists that sort by their rows' customer (local migration 0017).
 SORTED_BY_CUSTOMER = ("contacts", "opportunities", "tasks", "contracts")
+# Derived columns a new row reads from another row as it goes in, in the INSERT itself: the SQL
+# giving the value, bound to the new row's column named beside it. What the writer and the pull
+# set this way, the store's triggers need not set by writing each new row a second time.
+LOOKED_UP_ON_INSERT = {
+    "customer_sort": ("(SELECT name_sort FROM customers WHERE id = ?)", "customer_id"),
+}
 LOCAL_ONLY_COLUMNS.update(
     {e: LOCAL_ONLY_COLUMNS.get(e, frozenset()) | {"customer_sort"} for e in SORTED_BY_CUSTOMER}
 )

@@ -37,6 +37,7 @@ from crm_desktop.models.entities import (
     ENTERS_FOR_KEY,
     ENTITIES,
     LOCAL_ONLY_COLUMNS,
+    LOOKED_UP_ON_INSERT,
     MERGEABLE,
     SERVER_SET_COLUMNS,
     SORT_KEYS,
@@ -841,12 +842,6 @@ class UnitOfWork:
         )
 
 
-# Derived columns a new row takes from another row as it goes in: the SQL giving the value and
-# the column of the new row it is found by. The customer's sort key (local migration 0017),
-# which the store's trigger would otherwise set by writing each new row a second time.
-_LOOKED_UP = {"customer_sort": ("(SELECT name_sort FROM customers WHERE id = ?)", "customer_id")}
-
-
 def _insert_rows(session: Session, table: str, rows: list[dict[str, Any]]) -> None:
     """One statement for many rows of one table, every row with the same keys in the same
     order; straight to sqlite3, as SQLAlchemy's per-row work would cost more than SQLite's."""
@@ -856,8 +851,8 @@ def _insert_rows(session: Session, table: str, rows: list[dict[str, Any]]) -> No
     marks = ["?"] * len(names)
     picked = list(names)
     for at, name in enumerate(names):
-        if name in _LOOKED_UP:
-            marks[at], picked[at] = _LOOKED_UP[name]
+        if name in LOOKED_UP_ON_INSERT:
+            marks[at], picked[at] = LOOKED_UP_ON_INSERT[name]
     statement = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(marks)})"
     # Only a date or time column holds values sqlite3 cannot bind as they are: converting those
     # alone spares a call per value (4 million for 100,000 new customers with their outbox).

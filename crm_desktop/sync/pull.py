@@ -37,9 +37,9 @@ from crm_desktop.models.entities import (
     ENTERS_FOR_KEY,
     ENTITIES,
     IN_CUSTOMER_SEARCH,
+    LOOKED_UP_ON_INSERT,
     SCOPE_KEY,
     SORT_KEYS,
-    SORTED_BY_CUSTOMER,
     Customer,
     OutboxEntry,
     Scope,
@@ -529,13 +529,14 @@ def _upsert(driver: Any, entity: str, rows: list[tuple]) -> None:
         marks += ", ?" * len(sorted_by)
         changing += list(sorted_by.values())
         rows = [(*row, *(sort_key(row[at]) for at in positions)) for row in rows]
-    if entity in SORTED_BY_CUSTOMER:
-        # Derived locally: the customer's sort key, read as the row goes in (the store's
-        # trigger would otherwise write each new row a second time to set it).
-        names += ", customer_sort"
-        marks += ", (SELECT name_sort FROM customers WHERE id = ?)"
-        changing.append("customer_sort")
-        at = columns.index("customer_id")
+    # Derived locally and read as the row goes in: the customer's sort key.
+    for column, (lookup, by) in LOOKED_UP_ON_INSERT.items():
+        if column not in ENTITIES[entity].__table__.columns:
+            continue
+        names += f", {column}"
+        marks += f", {lookup}"
+        changing.append(column)
+        at = columns.index(by)
         rows = [(*row, row[at]) for row in rows]
     updates = ", ".join(f"{c} = excluded.{c}" for c in changing)
     updates += " WHERE ({}) IS NOT ({})".format(

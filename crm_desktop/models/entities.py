@@ -737,6 +737,16 @@ CUSTOMER_CHILDREN = tuple(name for name, model in ENTITIES.items() if model.PARE
 # Tables whose records can be merged into another of their kind (services/merging.py): the
 # merged-away record keeps a pointer, merged_into_id, to the kept one.
 MERGEABLE = tuple(name for name, model in ENTITIES.items() if hasattr(model, "merged_into_id"))
+# Values the server keeps unique (its migration 0014), and a product's code, unique in the
+# store itself: (column, among live rows only; otherwise deleted rows hold theirs too). An
+# import refuses a repeat before the server would refuse it at the next sync, and a merge
+# moves such a value off the merged-away record before the kept one takes it.
+UNIQUE_COLUMNS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "customers": (("external_ref", False),),
+    "products": (("code", False),),
+    "contracts": (("number", True), ("external_ref", False)),
+    "payments": (("external_ref", False),),
+}
 # Tables whose rows' fields are part of their customer's search text.
 IN_CUSTOMER_SEARCH = tuple(name for name, model in ENTITIES.items() if model.IN_CUSTOMER_SEARCH)
 

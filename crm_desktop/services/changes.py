@@ -59,3 +59,5 @@ class MergeUndo:
     # What moved from the merged-away record to the kept one: (entity, column, ids).
     moved: tuple[tuple[str, str, tuple[str, ...]], ...]
     deleted: UndoToken  # the merged-away record's delete
+    # Unique values (a finance system key) the merged-away record gave up to the kept one.
+    released: tuple[tuple[str, object], ...] = ()

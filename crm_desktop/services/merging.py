@@ -21,7 +21,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 from sqlalchemy import select
 
 from crm_desktop.models.base import column_values
-from crm_desktop.models.entities import ENTITIES, MERGEABLE, CustomerIdentifier
+from crm_desktop.models.entities import ENTITIES, MERGEABLE, UNIQUE_COLUMNS, CustomerIdentifier
 from crm_desktop.models.fields import FIELDS
 from crm_desktop.models.search_keys import identifier_key
 from crm_desktop.models.validation import InvalidInput
@@ -93,7 +93,16 @@ def merge(
     allowed = set(merge_fields(entity))
     wanted = {name: value for name, value in chosen.items() if name in allowed}
     before = column_values(kept)
+    # The server keeps a finance key unique among deleted records too: the merged-away record
+    # gives its up before the kept one takes it (a group is applied in its order).
+    released = tuple(
+        (name, getattr(merged, name))
+        for name, _live_only in UNIQUE_COLUMNS.get(entity, ())
+        if name in wanted and wanted[name] is not None and wanted[name] == getattr(merged, name)
+    )
     with unit.grouped():
+        if released:
+            unit.update(entity, merged_id, {name: None for name, _value in released})
         unit.update(entity, kept_id, wanted)
         changed = tuple(
             (name, before[name]) for name in wanted if getattr(kept, name) != before[name]
@@ -105,7 +114,7 @@ def merge(
             if moved_ids:
                 moved.append((child, column, tuple(moved_ids)))
         token = unit.delete(entity, [merged_id], merged_into=kept_id)
-    return MergeUndo(entity, kept_id, merged_id, changed, tuple(moved), token)
+    return MergeUndo(entity, kept_id, merged_id, changed, tuple(moved), token, released)
 
 
 def unmerge(unit: UnitOfWork, undo: MergeUndo) -> None:
@@ -116,6 +125,8 @@ def unmerge(unit: UnitOfWork, undo: MergeUndo) -> None:
             unit.reparent(child, ids, column, undo.merged_id)
         if undo.kept_before:
             unit.update(undo.entity, undo.kept_id, dict(undo.kept_before))
+        if undo.released:  # once the kept record has let go of it
+            unit.update(undo.entity, undo.merged_id, dict(undo.released))
 
 
 def _movable(

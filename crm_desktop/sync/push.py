@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections import ChainMap
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -563,11 +564,20 @@ def _apply_group(
     if len(group) == 1:
         return [_apply(connection, group[0], stamps.get(group[0].seq), stamped)]
     connection.execute("SET CONSTRAINTS ALL DEFERRED")
+    # A row the group changed before is this device's change, not someone else's edit: a merge
+    # gives up the merged-away record's finance key, then deletes it. Noted apart until the
+    # whole group is in (a refused group wrote nothing).
+    in_group: ChainMap[tuple[str, str], tuple[Any, Any]] = ChainMap({}, stamped)
     results = []
     for entry in group:
-        result = _apply(connection, entry, stamps.get(entry.seq), stamped)
+        result = _apply(connection, entry, stamps.get(entry.seq), in_group)
         if result.get("status") == "refused":
             raise _GroupRefused(result.get("reason") or "")
+        if result.get("updated_at") is not None:
+            in_group[(entry.entity, entry.row_id)] = (
+                canonical(entry.made_at),
+                result["updated_at"],
+            )
         results.append(result)
     connection.execute("SET CONSTRAINTS ALL IMMEDIATE")  # checks what was deferred, now
     return results
@@ -723,7 +733,7 @@ def _apply(
     connection: psycopg.Connection,
     entry: _Entry,
     stamp: datetime | None = None,
-    stamped: dict[tuple[str, str], tuple[Any, Any]] | None = None,
+    stamped: Mapping[tuple[str, str], tuple[Any, Any]] | None = None,
 ) -> dict[str, Any]:
     if entry.entity not in ENTITIES:  # only tables the CRM knows are ever named in SQL
         return {"status": "refused", "reason": f"unknown record type {entry.entity}"}
@@ -793,7 +803,7 @@ def _edited_since(
     connection: psycopg.Connection,
     table: sql.Identifier,
     entry: _Entry,
-    stamped: dict[tuple[str, str], tuple[Any, Any]],
+    stamped: Mapping[tuple[str, str], tuple[Any, Any]],
 ) -> str | None:
     """Who changed the row after this device last saw it, if anyone did (else None)."""
     seen = entry.base.get("updated_at")

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from crm_desktop.duplicates import DuplicateIndex, Match
 from crm_desktop.duplicates.records import without_cyclic_gc
 from crm_desktop.models.choices import CustomerKind, IdentifierKind
-from crm_desktop.models.entities import ENTITIES, Contract, User
+from crm_desktop.models.entities import ENTITIES, UNIQUE_COLUMNS, Contract, User
 from crm_desktop.models.fields import FIELDS_BY_NAME, Kind, entity_label
 from crm_desktop.models.rules import problems as field_problems
 from crm_desktop.models.validation import InvalidInput
@@ -109,16 +109,6 @@ Progress = Callable[[int, int], None]
 MAX_PROBLEMS = 20
 # Ids looked up per statement (SQLite allows 32,766 parameters; a small IN list stays fast).
 IDS_PER_QUERY = 500
-
-# Values the server keeps unique (its migration 0014), and a product's code, unique in the
-# store itself: (column, among live rows only). An import refuses a repeat before the server
-# would refuse it at the next sync; a product's repeated code would not even be stored.
-UNIQUE_COLUMNS: dict[str, tuple[tuple[str, bool], ...]] = {
-    "customers": (("external_ref", False),),
-    "products": (("code", False),),
-    "contracts": (("number", True), ("external_ref", False)),
-    "payments": (("external_ref", False),),
-}
 
 
 # A plain ID number's kind, told from its form when its column does not say (证件号码): a
@@ -407,7 +397,11 @@ def _import_rows(
                 stored = _stored_ids(session, entity, file_ids)
             contracts.hold(entity, columns, table)
             customers = _Customers(
-                unit, entity, columns, plan.customers_prepared if plan is not None else None
+                unit,
+                entity,
+                columns,
+                plan.customers_prepared if plan is not None else None,
+                plan.batch if plan is not None else None,
             )
             prepared = plan.prepared if plan is not None else {}
             # Identifier columns of given kinds only (身份证, 车牌): an update replaces those kinds.
@@ -448,7 +442,13 @@ def _import_rows(
                     adds_id = keep_ids and bool(row_id) and row_id not in stored
                     creating = not row_id or adds_id
                     target = plan.updates.get(line) if plan is not None else None
-                    customers.link(values, creating and target is None)
+                    # Filling in a stored contact keeps its customer: a company the row names
+                    # and the store lacks is not made for it.
+                    customers.link(
+                        values,
+                        creating and target is None,
+                        may_create=target is None or target[1],
+                    )
                     # After link: a card's contact is looked for at its company. Looked up once
                     # the writer has cleaned the row (its phones parsed once), or, when it
                     # refuses the row, as it stands.
@@ -459,16 +459,16 @@ def _import_rows(
                         check.check(values, (target[0] if target else row_id) or None, line)
                     if target is not None:
                         customers.insert_added()  # the row may name one
-                        updated += _update_existing(unit, entity, target, values, plan)
+                        updated += _update_existing(unit, entity, target, values, plan, kinds)
                     elif row_id and not adds_id:
                         if keep_ids and not stored[row_id]:
                             raise _RowProblem(DELETED_ID, entity=entity_label(entity))
                         if not update:
                             raise _RowProblem(HAS_ID)
-                        if kinds is not None and IDENTIFIERS in values:
-                            values[IDENTIFIERS] += _other_identifiers(session, row_id, kinds)
                         customers.insert_added()  # the row may name one
-                        changed = _update_existing(unit, entity, (row_id, True), values, plan)
+                        changed = _update_existing(
+                            unit, entity, (row_id, True), values, plan, kinds
+                        )
                         updated += changed
                         unchanged += not changed
                     else:
@@ -584,10 +584,15 @@ def _update_existing(
     target: tuple[str, bool],
     values: dict[str, Any],
     plan: RowPlan | None,
+    kinds: frozenset[str] | None,
 ) -> bool:
     """Update a record with a row's values (all of them, or, not `overwrite`, only those its
     empty fields take); True when anything changed. A savepoint per row: a refused row leaves
-    no trace, and the rest goes on."""
+    no trace, and the rest goes on.
+
+    A customer's identifiers: filling in keeps every one the record has and adds the row's;
+    overwriting replaces those of the kinds the file's columns hold (`kinds`: a 车牌 column
+    replaces plates, never the tax number), or all of them from the general column (None)."""
     row_id, overwrite = target
     model = ENTITIES[entity]
     if not overwrite:
@@ -597,11 +602,11 @@ def _update_existing(
             for name, value in values.items()
             if name == IDENTIFIERS or getattr(row, name, None) in (None, "")
         }
-        if IDENTIFIERS in values:
-            # Filling in keeps every identifier the record has, and adds the row's.
-            values[IDENTIFIERS] = _other_identifiers(unit.session, row_id, frozenset()) + list(
-                values[IDENTIFIERS]
-            )
+        kinds = frozenset()
+    if IDENTIFIERS in values and kinds is not None:
+        values[IDENTIFIERS] = _other_identifiers(unit.session, row_id, kinds) + list(
+            values[IDENTIFIERS]
+        )
     before = _recorded_values(unit, model, row_id, values)
     with unit.session.begin_nested():
         changed = unit.update(entity, row_id, values)
@@ -855,8 +860,10 @@ class _Customers:
         entity: str,
         columns: list[TransferColumn],
         prepared: dict[str, CleanedRow] | None = None,
+        batch: BatchLog | None = None,
     ) -> None:
         self._unit = unit
+        self._batch = batch  # remembers the customers made, for undo
         # What the writer made of each customer this file adds (by name), kept from the check
         # for the import: see RowPlan.
         self._prepared = prepared if prepared is not None else {}
@@ -882,8 +889,9 @@ class _Customers:
                 self._addresses[customer_id] = address
         return self._by_name
 
-    def link(self, values: dict[str, Any], creating: bool) -> None:
-        """Set the row's customer_id from the customer it names; raises _RowProblem."""
+    def link(self, values: dict[str, Any], creating: bool, may_create: bool = True) -> None:
+        """Set the row's customer_id from the customer it names; raises _RowProblem. Without
+        `may_create`, a company the store lacks is left unnamed instead of made."""
         if not self._active:
             return
         name = str(values.pop(CUSTOMER_NAME, None) or "").strip()
@@ -897,6 +905,8 @@ class _Customers:
                 raise _RowProblem(SEVERAL_CUSTOMERS, CUSTOMER_NAME, count=len(found), name=name)
             if found:
                 customer_id = found[0]
+            elif self._contacts and not may_create:
+                return
             elif self._contacts:
                 customer_id = self._create(name, CustomerKind.COMPANY, address)
                 self._read()[_name_key(name)] = [customer_id]  # later rows find it
@@ -940,7 +950,9 @@ class _Customers:
         """Insert the customers added since last time: before any row that may refer to them
         is written."""
         if self._added:
-            self._unit.insert(self._added)
+            ids = self._unit.insert(self._added)
+            if self._batch is not None:
+                self._batch.note_made_customers(ids)
             self._added = []
 
 

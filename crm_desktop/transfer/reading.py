@@ -329,6 +329,9 @@ def _read_xlsx(path: Path, sheet: str | None) -> FileTable | None:
         else:
             sheets = ", ".join(f"“{name}”" for name in workbook.sheetnames)
             raise TransferError(NO_SUCH_SHEET, sheet=sheet, sheets=sheets)
+        # A read-only sheet stops at the size the file declares, which programs that write
+        # workbooks often leave stale: the cells themselves say where the sheet ends.
+        worksheet.reset_dimensions()
         records = [
             (number, [text_of_sheet_cell(value) for value in values])
             for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)

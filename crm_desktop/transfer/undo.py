@@ -1,9 +1,11 @@
 """What an import did, remembered on this device, and undoing it.
 
 An import writes its batch in the same transaction as its records: the ids it added, and for
-each record it updated, each field's value before and after. Undo deletes exactly the records
-it added (those still there) and puts back the fields it changed, but only where the field
-still holds what the import wrote: a later edit by anyone is newer than the import and stays.
+each record it updated, each field's value before and after; an import of contacts also the
+customers it made for them (a card's company, a private person's own). Undo deletes exactly
+the records it added (those still there) and puts back the fields it changed, but only where
+the field still holds what the import wrote: a later edit by anyone is newer than the import
+and stays. A customer it made goes too, unless something has been added to it since.
 Both are ordinary writer changes, so an undo made after a sync reaches the server like any
 delete and edit.
 """
@@ -20,13 +22,22 @@ from sqlalchemy import Date, DateTime, select
 from sqlalchemy.orm import Session
 
 from crm_desktop.models.base import new_id, utcnow
-from crm_desktop.models.entities import ENTITIES, CustomerIdentifier, ImportBatch, ImportedRow
+from crm_desktop.models.entities import (
+    ENTITIES,
+    CustomerIdentifier,
+    ImportBatch,
+    ImportedRow,
+)
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import UnitOfWork, Writer
 from crm_desktop.storage.store import sqlite_connection
 
 ADDED, UPDATED = "added", "updated"
+# A customer an import of contacts made for them (its records are contacts).
+MADE_CUSTOMER = "customer"
+# Records that name a customer: its children, and notes about it.
+_NAMING_A_CUSTOMER = tuple(model for model in ENTITIES.values() if hasattr(model, "customer_id"))
 # Rows deleted per call: well inside SQLite's limit on bound parameters.
 DELETE_CHUNK = 500
 
@@ -60,9 +71,13 @@ class BatchLog:
     # record id -> {field: [value before, value after]}
     updated: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
     skipped: int = 0
+    made_customers: list[str] = field(default_factory=list)
 
     def note_added(self, ids: list[str]) -> None:
         self.added.extend(ids)
+
+    def note_made_customers(self, ids: list[str]) -> None:
+        self.made_customers.extend(ids)
 
     def note_updated(self, row_id: str, before: dict[str, Any], after: dict[str, Any]) -> None:
         changed = {
@@ -70,8 +85,15 @@ class BatchLog:
             for name in after
             if before.get(name) != after.get(name)
         }
-        if changed:
-            self.updated.setdefault(row_id, {}).update(changed)
+        if not changed:
+            return
+        noted = self.updated.setdefault(row_id, {})
+        for name, values in changed.items():
+            if name in noted:
+                # Two rows of the file updated it: undo goes back to before the first.
+                noted[name][1] = values[1]
+            else:
+                noted[name] = values
 
     def write(self, session: Session, user_id: str | None) -> None:
         """Store the batch (in the import's own transaction)."""
@@ -90,6 +112,7 @@ class BatchLog:
         session.flush()
         added = set(self.added)
         rows = [(self.id, row_id, ADDED, None) for row_id in self.added]
+        rows += [(self.id, row_id, MADE_CUSTOMER, None) for row_id in self.made_customers]
         rows += [
             (self.id, row_id, UPDATED, json.dumps(fields, ensure_ascii=False))
             for row_id, fields in self.updated.items()
@@ -153,28 +176,54 @@ def undo_import(writer: Writer, batch_id: str) -> ChangeSet:
             raise InvalidInput("id", NO_SUCH_IMPORT)
         if batch.undone_at is not None:
             raise InvalidInput("id", ALREADY_UNDONE)
-        model = ENTITIES[batch.entity]
         rows = session.execute(
             select(ImportedRow.row_id, ImportedRow.action, ImportedRow.before).where(
                 ImportedRow.batch_id == batch_id
             )
         ).all()
-        added = [row_id for row_id, action, _ in rows if action == ADDED]
-        for start in range(0, len(added), DELETE_CHUNK):
-            chunk = added[start : start + DELETE_CHUNK]
-            live = list(
-                session.scalars(
-                    select(model.id).where(model.id.in_(chunk), model.deleted_at.is_(None))
-                )
-            )
-            if live:
-                unit.delete(batch.entity, live)
+        _delete_live(unit, batch.entity, [row_id for row_id, action, _ in rows if action == ADDED])
         for row_id, action, fields in rows:
             if action != UPDATED or not fields:
                 continue
             _put_back(unit, batch.entity, row_id, fields)
+        made = [row_id for row_id, action, _ in rows if action == MADE_CUSTOMER]
+        _delete_live(unit, "customers", _left_bare(session, made))
         batch.undone_at = unit.now
     return unit.changes
+
+
+def _delete_live(unit: UnitOfWork, entity: str, ids: list[str]) -> None:
+    """Delete those of these records that are still there."""
+    model = ENTITIES[entity]
+    for start in range(0, len(ids), DELETE_CHUNK):
+        chunk = ids[start : start + DELETE_CHUNK]
+        live = list(
+            unit.session.scalars(
+                select(model.id).where(model.id.in_(chunk), model.deleted_at.is_(None))
+            )
+        )
+        if live:
+            unit.delete(entity, live)
+
+
+def _left_bare(session: Session, customer_ids: list[str]) -> list[str]:
+    """The customers among these that hold no live record of their own (a contact, an
+    opportunity, a follow-up…): once the import's contacts are gone, those it made and nobody
+    has used since."""
+    bare = []
+    for start in range(0, len(customer_ids), DELETE_CHUNK):
+        chunk = customer_ids[start : start + DELETE_CHUNK]
+        used: set[str] = set()
+        for model in _NAMING_A_CUSTOMER:
+            used.update(
+                session.scalars(
+                    select(model.customer_id).where(
+                        model.customer_id.in_(chunk), model.deleted_at.is_(None)
+                    )
+                )
+            )
+        bare += [customer_id for customer_id in chunk if customer_id not in used]
+    return bare
 
 
 def _put_back(unit: UnitOfWork, entity: str, row_id: str, fields: dict[str, list[Any]]) -> None:

@@ -204,8 +204,9 @@ def _quoted_printable(value: str, charset: str | None, encoding: str, line: int)
     """A quoted-printable value in the charset it names; a phone that names none, or names one
     its bytes are not (UTF-8 on GBK bytes), is read in the file's encoding or as GB18030."""
     # Quoted-printable is ASCII; raw characters in it, which some phones leave, are bytes of
-    # the file's encoding (never of UTF-16, whose bytes no quoted-printable value holds).
-    byte_encoding = "utf-8" if encoding.startswith("utf-16") else encoding
+    # the file's encoding (never of UTF-16, whose bytes no quoted-printable value holds). A
+    # UTF-8 file's byte-order mark belongs to the file, not to each value.
+    byte_encoding = "utf-8" if encoding.startswith(("utf-16", "utf-8")) else encoding
     data = quopri.decodestring(value.encode(byte_encoding, errors="replace"))
     tried: list[str] = []
     for name in (charset, byte_encoding, "utf-8", "gb18030"):

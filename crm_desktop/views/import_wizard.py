@@ -698,8 +698,11 @@ class RunPage(QWizardPage):
     def initializePage(self) -> None:
         staged = self.owner.staging
         assert staged is not None and self.owner.path is not None
+        if self.running:
+            return  # never a second run of the same rows
         self._cancel.clear()
         self.running = True
+        self._hold_back(True)
         _show(self.error, "")
         self.bar.setRange(0, max(len(staged.rows), 1))
         self.bar.setValue(0)
@@ -715,6 +718,14 @@ class RunPage(QWizardPage):
         self.owner.runner.write(work, self._done, self._failed)
         self.completeChanged.emit()
 
+    def _hold_back(self, held: bool) -> None:
+        """Back is off while the import runs: the page it would show hands the same rows on
+        to a second run. QWizard offers no Back after a commit page, so the page before this
+        one is one for as long as the run lasts."""
+        before = [page for page in self.owner.visitedIds() if page != RUN_PAGE]
+        if before:
+            self.owner.page(before[-1]).setCommitPage(held)
+
     def cancel(self) -> None:
         self._cancel.set()
         self.label.setText(self.tr("Cancelling…"))
@@ -728,14 +739,17 @@ class RunPage(QWizardPage):
 
     def _done(self, _changes: ChangeSet) -> None:
         self.running = False
+        self._hold_back(False)
         assert self.owner.staging is not None
         self.owner.outcome = self.owner.staging.outcome
         self.completeChanged.emit()
         self.owner.imported.emit(self.owner.outcome)
-        self.owner.next()
+        if self.owner.currentId() == RUN_PAGE:
+            self.owner.next()
 
     def _failed(self, error: BaseException) -> None:
         self.running = False
+        self._hold_back(False)
         if isinstance(error, staging.ImportCancelled):
             self.owner.done(QWizard.DialogCode.Rejected)
             return

@@ -133,3 +133,28 @@ def test_a_merge_the_server_refuses_is_refused_whole(fleet: Fleet) -> None:
     with office.profile.store.read() as session:
         assert session.get(Customer, other).deleted_at is None
         assert session.get(Contact, contact).customer_id == other
+
+
+def test_the_kept_customer_takes_the_finance_key_and_undo_gives_it_back(fleet: Fleet) -> None:
+    """The server keeps a finance system key unique among deleted customers too: the merge
+    moves it off the merged-away customer first, and undo moves it back."""
+    office, laptop = fleet.device("rob"), fleet.device("rob")
+    kept, other, _contact = _two_customers(office)
+    office.writer.update("customers", other, {"external_ref": "K3-00042"})
+    office.sync()
+    undo = merge_records(office.writer, "customers", kept, other, {"external_ref": "K3-00042"}).undo
+    assert isinstance(undo, MergeUndo)
+    assert office.sync().pushed.refused == 0, [c.reason for c in office.conflicts()]
+    assert office.conflicts() == []
+    assert fleet.server_row("customers", kept)["external_ref"] == "K3-00042"
+    server_other = fleet.server_row("customers", other)
+    assert (server_other["external_ref"], str(server_other["merged_into_id"])) == (None, kept)
+
+    unmerge_records(office.writer, undo)
+    assert office.sync().pushed.refused == 0, [c.reason for c in office.conflicts()]
+    assert fleet.server_row("customers", kept)["external_ref"] is None
+    assert fleet.server_row("customers", other)["external_ref"] == "K3-00042"
+    laptop.sync()
+    for device in (office, laptop):
+        assert device.row("customers", other).external_ref == "K3-00042"
+        assert device.row("customers", kept).external_ref is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -99,3 +101,24 @@ def test_cli_sheet_option(seeded: Profile, cli: Cli, workbook: Path) -> None:
     assert stderr == (
         "crm-desktop: The workbook has no sheet named “价格表”; its sheets are: “客户”, “产品”.\n"
     )
+
+
+def test_a_sheet_declaring_a_smaller_size_than_it_holds_is_read_whole(
+    workbook: Path, tmp_path: Path
+) -> None:
+    """Programs that write workbooks (old systems' exports among them) often leave the sheet's
+    declared size (`<dimension>`) stale; the cells are what counts."""
+    stale = tmp_path / "stale.xlsx"
+    with zipfile.ZipFile(workbook) as source, zipfile.ZipFile(stale, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, count = re.subn(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:A2"', data)
+                assert count == 1
+            target.writestr(item, data)
+    table = read_table(stale)
+    assert table.header == ["客户名称", "手机", "等级", "备注（选填）"]
+    assert [cells[:3] for _line, cells in table.rows] == [
+        ["深圳市华强电子有限公司", "13800138000", "A"],
+        ["杭州远航物流有限公司", "139 1234 5678", "B"],
+    ]

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from crm_desktop.models.entities import Customer, ImportBatch, OutboxEntry
+from crm_desktop.models.entities import Contact, Customer, ImportBatch, OutboxEntry
 from crm_desktop.profile import Profile
 from crm_desktop.transfer import staging
 from crm_desktop.transfer.staging import Decision, ImportCancelled, Staging
+from crm_desktop.transfer.undo import live_identifiers
 
 ROWS = (
     "客户名称,手机,邮箱,地址,行业\n"
@@ -124,6 +125,51 @@ def test_overwrite_and_skip(profile: Profile, stored: str, tmp_path: Path) -> No
     assert set(skipped) == {3, 5} and "新客户" in skipped[5]
 
 
+def _identifiers(profile: Profile, customer_id: str) -> set[tuple[str, str]]:
+    with profile.store.read() as session:
+        return set(live_identifiers(session, customer_id))
+
+
+def test_overwrite_from_a_plate_column_keeps_the_other_kinds(
+    profile: Profile, stored: str, tmp_path: Path
+) -> None:
+    writer = profile.writer()
+    writer.update(
+        "customers",
+        stored,
+        {"identifiers": [("tax_number", "91440300ABC"), ("licence_plate", "粤B11111")]},
+    )
+    text = "客户名称,手机,车牌\n华强电子,138-0013-8000,粤B 22222\n华强二,13800138000,\n"
+    for decision, expected in (
+        # The file's plate replaces the stored one; the tax number is not in the file.
+        (Decision.OVERWRITE, {("tax_number", "91440300ABC"), ("licence_plate", "粤B 22222")}),
+        # Filling in adds the file's plate beside what is there.
+        (
+            Decision.FILL,
+            {
+                ("tax_number", "91440300ABC"),
+                ("licence_plate", "粤B11111"),
+                ("licence_plate", "粤B 22222"),
+            },
+        ),
+    ):
+        staged = _staged(profile, tmp_path, text)
+        staged.decide(2, decision)
+        staging.run(writer, staged, "old system.csv")
+        assert _identifiers(profile, stored) == expected, decision
+        assert staged.outcome is not None
+        staging.undo(writer, staged.outcome)
+        assert _identifiers(profile, stored) == {
+            ("tax_number", "91440300ABC"),
+            ("licence_plate", "粤B11111"),
+        }
+    # An empty plate cell, overwriting, takes the plates away and nothing else.
+    staged = _staged(profile, tmp_path, text)
+    staged.decide(3, Decision.OVERWRITE)
+    staging.run(writer, staged, "old system.csv")
+    assert _identifiers(profile, stored) == {("tax_number", "91440300ABC")}
+
+
 def test_the_skipped_rows_are_saved_for_excel(
     profile: Profile, stored: str, tmp_path: Path
 ) -> None:
@@ -195,3 +241,76 @@ def test_a_card_of_someone_already_at_that_company_is_flagged(
     staged = staging.stage(writer, "contacts", table, mapping.columns, profile.region)
     flagged = {row.title: [m.name for m in row.matches] for row in staged.rows}
     assert flagged == {"王芳": ["王芳"], "陈明": []}
+
+
+def _stage_cards(profile: Profile, tmp_path: Path, cards: str) -> Staging:
+    path = tmp_path / "cards.vcf"
+    path.write_text(cards, encoding="utf-8")
+    table = staging.open_file(path).table
+    writer = profile.writer()
+    mapping = staging.mapping_for(writer, "contacts", table.header)
+    return staging.stage(writer, "contacts", table, mapping.columns, profile.region)
+
+
+def test_undoing_cards_takes_away_the_customers_made_for_them(
+    profile: Profile, tmp_path: Path
+) -> None:
+    writer = profile.writer()
+    haier = writer.create("customers", {"name": "海尔集团"}).primary_id
+    staged = _stage_cards(
+        profile,
+        tmp_path,
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:王芳\r\nORG:远航物流\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:陈明\r\nEND:VCARD\r\n"  # a private person
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:李雷\r\nORG:星河科技\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:赵敏\r\nORG:海尔集团\r\nEND:VCARD\r\n",
+    )
+    staging.run(writer, staged, "cards.vcf")
+    assert staged.outcome is not None
+    assert set(_customers(profile)) == {"海尔集团", "远航物流", "陈明", "星河科技"}
+    # Someone adds an opportunity to one of the companies the cards brought: it stays.
+    xinghe = _customers(profile)["星河科技"].id
+    writer.create("opportunities", {"customer_id": xinghe, "title": "年度框架", "stage": "lead"})
+    staging.undo(writer, staged.outcome)
+    assert set(_customers(profile)) == {"海尔集团", "星河科技"}
+    assert _customers(profile)["海尔集团"].id == haier
+    with profile.store.read() as session:
+        live = session.scalars(select(Contact.name).where(Contact.deleted_at.is_(None))).all()
+    assert live == []
+
+
+def test_filling_in_a_stored_contact_makes_no_company(profile: Profile, tmp_path: Path) -> None:
+    writer = profile.writer()
+    haier = writer.create("customers", {"name": "海尔集团"}).primary_id
+    writer.create("contacts", {"customer_id": haier, "name": "王芳", "mobile": "13912345678"})
+    staged = _stage_cards(
+        profile,
+        tmp_path,
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:王芳\r\nORG:Acme Ltd\r\nTEL;TYPE=CELL:13912345678\r\n"
+        "EMAIL:wf@acme.cn\r\nEND:VCARD\r\n",
+    )
+    (row,) = staged.rows
+    assert row.updatable
+    staged.decide(row.line, Decision.FILL)
+    staging.run(writer, staged, "cards.vcf")
+    assert staged.outcome is not None and staged.outcome.updated == 1
+    assert set(_customers(profile)) == {"海尔集团"}
+    with profile.store.read() as session:
+        wang = session.scalars(select(Contact).where(Contact.name == "王芳")).one()
+    assert (wang.customer_id, wang.email) == (haier, "wf@acme.cn")
+
+
+def test_undo_after_two_rows_updated_one_record_puts_back_the_first_value(
+    profile: Profile, stored: str, tmp_path: Path
+) -> None:
+    profile.writer().update("customers", stored, {"email": "old@hq.cn"})
+    text = "客户名称,手机,邮箱\n华强电子,138-0013-8000,a@hq.cn\n华强电子二,13800138000,b@hq.cn\n"
+    staged = _staged(profile, tmp_path, text)
+    staged.decide(2, Decision.OVERWRITE)
+    staged.decide(3, Decision.OVERWRITE)
+    staging.run(profile.writer(), staged, "old system.csv")
+    assert staged.outcome is not None
+    assert _customers(profile)["华强电子二"].email == "b@hq.cn"
+    staging.undo(profile.writer(), staged.outcome)
+    (huaqiang,) = _customers(profile).values()
+    assert (huaqiang.name, huaqiang.email) == ("深圳华强电子有限公司", "old@hq.cn")

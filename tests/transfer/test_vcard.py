@@ -155,6 +155,15 @@ def test_version_21_cards_read_as_contact_rows(tmp_path: Path) -> None:
     }
 
 
+def test_a_byte_order_mark_stays_out_of_the_values(tmp_path: Path) -> None:
+    """Phones save cards as UTF-8 with a byte-order mark too: it belongs to the file, and must
+    not reach each quoted-printable name (which would then match no stored company)."""
+    plain = read_table(write(tmp_path / "plain.vcf", CARDS_21, "ascii"))
+    marked = read_table(write(tmp_path / "marked.vcf", CARDS_21, "utf-8-sig"))
+    assert marked.rows == plain.rows
+    assert dict(zip(VCARD_COLUMNS, marked.rows[0][1], strict=True))["name"] == "张伟"
+
+
 def test_version_21_cards_import_with_their_companies(profile: Profile, tmp_path: Path) -> None:
     path = write(tmp_path / "phone.vcf", CARDS_21, "ascii")
     summary = import_file(profile.writer(), "contacts", path, update=False)

@@ -270,3 +270,67 @@ def test_cancel_while_importing_keeps_nothing(
     qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=20000)
     assert wizard.result() == QWizard.DialogCode.Rejected
     assert _names(window) == {}
+
+
+def test_back_is_off_while_importing_and_the_rows_go_in_once(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    lines = "客户名称,手机\n" + "".join(f"公司{n:03d},1391{n:07d}\n" for n in range(300))
+    path = tmp_path / "once.csv"
+    path.write_text(lines, encoding="utf-8")
+    wizard = _open(qtbot, window, path)
+    _through_columns(qtbot, wizard)
+    _checked(qtbot, wizard)
+    assert wizard.staging is not None
+    if wizard.staging.duplicate_rows():
+        _next(qtbot, wizard, DUPLICATES_PAGE)
+        wizard.duplicates_page.buttons[Decision.ADD].click()
+    back = wizard.button(QWizard.WizardButton.BackButton)
+    assert back.isEnabled()
+    gate = threading.Event()
+    wizard.runner.submit(gate.wait)
+    try:
+        wizard.next()
+        assert wizard.currentId() == RUN_PAGE and wizard.run_page.running
+        # Back would show the page that hands these rows on to a second run.
+        assert not back.isEnabled()
+        qtbot.mouseClick(back, Qt.MouseButton.LeftButton)
+        assert wizard.currentId() == RUN_PAGE
+    finally:
+        gate.set()
+    _until_done(qtbot, wizard)
+    assert len(_names(window)) == 300
+    wizard.accept()
+
+
+def test_a_failed_import_lets_the_user_go_back(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    path = tmp_path / "few.csv"
+    path.write_text("客户名称,手机\n甲公司,13912345678\n", encoding="utf-8")
+    wizard = _open(qtbot, window, path)
+    _through_columns(qtbot, wizard)
+    _checked(qtbot, wizard)
+    previous = wizard.currentId()
+    # The store refuses the rows (as a full disk would): the import fails, nothing is written.
+    with window.profile.store.write() as session:
+        session.connection().exec_driver_sql(
+            "CREATE TRIGGER refuse_rows BEFORE INSERT ON customers "
+            "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+    wizard.next()
+    assert wizard.currentId() == RUN_PAGE
+    qtbot.waitUntil(lambda: not wizard.run_page.running, timeout=20000)
+    with window.profile.store.write() as session:
+        session.connection().exec_driver_sql("DROP TRIGGER refuse_rows")
+    back = wizard.button(QWizard.WizardButton.BackButton)
+    assert wizard.run_page.error.isVisible()
+    assert _names(window) == {}
+    assert back.isEnabled()
+    qtbot.mouseClick(back, Qt.MouseButton.LeftButton)
+    assert wizard.currentId() == previous
+    # Once the store takes rows again, the same checked rows go in, once.
+    wizard.next()
+    _until_done(qtbot, wizard)
+    assert list(_names(window)) == ["甲公司"]
+    wizard.accept()

@@ -256,6 +256,22 @@ def test_chinese_translator_translates_validation_errors(chinese: QTranslator) -
     assert "required" not in text
 
 
+def test_chinese_translator_translates_an_undo_refused(
+    chinese: QTranslator, tmp_path: Path
+) -> None:
+    from crm_desktop.models.validation import InvalidInput
+    from crm_desktop.profile import open_profile
+    from crm_desktop.transfer.undo import undo_import
+
+    profile = open_profile(tmp_path / "profile")
+    try:
+        with pytest.raises(InvalidInput) as refused:
+            undo_import(profile.writer(), "no such batch")
+    finally:
+        profile.close()
+    assert refused.value.text() == "这台电脑上没有这次导入。"
+
+
 def test_english_translator_gives_english_plurals(qapp: QCoreApplication) -> None:
     translator = QTranslator()
     assert translator.load(str(TRANSLATIONS / "crm_desktop_en.qm"))

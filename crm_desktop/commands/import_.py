@@ -27,7 +27,7 @@ from crm_desktop.commands.progress import records_progress_line
 from crm_desktop.profile import Profile, open_profile
 from crm_desktop.transfer import TRANSFER_ENTITIES, ImportFailed, TransferError
 from crm_desktop.transfer.headers import default_mapping
-from crm_desktop.transfer.importing import import_table
+from crm_desktop.transfer.importing import file_mapping, import_table
 from crm_desktop.transfer.reading import ENCODINGS, FileTable, read_table
 from crm_desktop.transfer.staging import describe, stage
 
@@ -36,6 +36,8 @@ PROGRESS = T("Transfer", "Checking and importing {entity} records: {done} of {to
 READ_AS = T("Transfer", "Reading the file's columns as: {pairs}.")
 READ_AS_PAIR = T("Transfer", "“{column}” as {target}")
 LEFT_OUT = T("Transfer", "Leaving out the columns: {columns}.")
+STOPPED_THERE = T("Transfer", "Checking stopped there; the rest of the file may have problems too.")
+NOTHING_IMPORTED = T("Transfer", "Nothing was imported; fix these rows and try again.")
 
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
@@ -89,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         table = read_table(args.file, encoding=args.encoding, sheet=args.sheet)
         _say_how_columns_are_read(profile, args.entity, table)
         if args.dry_run:
-            return _dry_run(profile, args.entity, table)
+            return _dry_run(profile, args, table)
         line = records_progress_line(PROGRESS, args.entity)
         summary = import_table(
             profile.writer(),
@@ -104,12 +106,10 @@ def run(args: argparse.Namespace) -> int:
     except ImportFailed as failure:
         for problem in failure.problems:
             print(problem, file=sys.stderr)
+        translate = QCoreApplication.translate
         if failure.more:
-            print(
-                "Checking stopped there; the rest of the file may have problems too.",
-                file=sys.stderr,
-            )
-        print("crm-desktop: Nothing was imported; fix these rows and try again.", file=sys.stderr)
+            print(translate("Transfer", STOPPED_THERE), file=sys.stderr)
+        print(f"crm-desktop: {translate('Transfer', NOTHING_IMPORTED)}", file=sys.stderr)
         return 1
     finally:
         if line is not None:
@@ -119,11 +119,19 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _dry_run(profile: Profile, entity: str, table: FileTable) -> int:
-    """Check every row as the import would, and look for duplicates; write nothing."""
-    with profile.store.read() as session:
-        mapping = default_mapping(session, entity, table.header)
-    staged = stage(profile.writer(), entity, table, mapping.columns, profile.region)
+def _dry_run(profile: Profile, args: argparse.Namespace, table: FileTable) -> int:
+    """Check every row as the import with the same options would, and look for duplicates;
+    write nothing."""
+    writer = profile.writer()
+    staged = stage(
+        writer,
+        args.entity,
+        table,
+        file_mapping(writer, args.entity, table),
+        profile.region,
+        update=args.update,
+        keep_ids=args.keep_ids,
+    )
     for sentence in describe(staged):
         print(sentence)
     # As the import itself would: a file with a row it would refuse does not pass.

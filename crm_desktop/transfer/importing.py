@@ -173,6 +173,7 @@ class RowReport:
     line: int
     problems: dict[str, str] = field(default_factory=dict)
     matches: list[Match] = field(default_factory=list)
+    updates: bool = False  # it updates the record its id names (rather than adding one)
 
 
 @dataclass
@@ -260,14 +261,8 @@ def import_table(
     maps to None, or leaves out, is ignored. Without one, the header's default_mapping is
     used: the export's names, a mapping confirmed for this header, or a guess, of which
     every named column with values must place somewhere. Raises as import_file does."""
-    if table.source == "vcard" and entity != "contacts":
-        raise TransferError(NOT_CONTACTS)
-    if mapping is None:
-        with writer.store.read() as session:
-            found = default_mapping(session, entity, table.header)
-        chosen = _checked_guess(entity, table, found.columns, strict=found.origin == "guessed")
-    else:
-        chosen = dict(mapping)
+    _check_source(entity, table)
+    chosen = file_mapping(writer, entity, table) if mapping is None else dict(mapping)
     table, columns = mapped_table(entity, table, chosen)
     # Python's cycle collector paused, as for a duplicates search: a file's rows become
     # hundreds of thousands of live objects (values, cleaned rows, reports), none of them
@@ -285,6 +280,21 @@ def import_table(
             progress=progress,
             plan=plan,
         )
+
+
+def file_mapping(writer: Writer, entity: str, table: FileTable) -> dict[int, str | None]:
+    """The mapping an import without one uses: the export's names, a mapping confirmed for
+    this header, or a guess, of which every named column with values must place somewhere
+    (TransferError otherwise)."""
+    _check_source(entity, table)
+    with writer.store.read() as session:
+        found = default_mapping(session, entity, table.header)
+    return _checked_guess(entity, table, found.columns, strict=found.origin == "guessed")
+
+
+def _check_source(entity: str, table: FileTable) -> None:
+    if table.source == "vcard" and entity != "contacts":
+        raise TransferError(NOT_CONTACTS)
 
 
 def _checked_guess(
@@ -461,6 +471,7 @@ def _import_rows(
                         customers.insert_added()  # the row may name one
                         updated += _update_existing(unit, entity, target, values, plan, kinds)
                     elif row_id and not adds_id:
+                        report.updates = True
                         if keep_ids and not stored[row_id]:
                             raise _RowProblem(DELETED_ID, entity=entity_label(entity))
                         if not update:

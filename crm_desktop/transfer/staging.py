@@ -177,6 +177,7 @@ class StagedRow:
     problems: dict[str, str]  # target ("" for the row as a whole) → why
     matches: list[Match]
     title: str  # what the row is called (its name), for the duplicates list
+    updates: bool = False  # it updates the record its id names
 
     @property
     def updatable(self) -> bool:
@@ -239,11 +240,17 @@ def stage(
     mapping: dict[int, str | None],
     region: str,
     cancelled: Callable[[], bool] | None = None,
+    *,
+    update: bool = True,
+    keep_ids: bool = False,
 ) -> Staging:
     """Check every row of the file as the import would, and find the rows that look like
-    stored records or earlier rows; nothing is written."""
+    stored records or earlier rows; nothing is written. `update` and `keep_ids` as the import
+    will have them (the window's import updates the records a row's id names)."""
     plan = RowPlan(region=region, check=True, cancelled=cancelled)
-    import_table(writer, entity, table, update=True, mapping=mapping, plan=plan)
+    import_table(
+        writer, entity, table, update=update, keep_ids=keep_ids, mapping=mapping, plan=plan
+    )
     mapped, _columns = mapped_table(entity, table, mapping)
     targets = list(mapped.header)
     reports = {report.line: report for report in plan.reports}
@@ -268,7 +275,7 @@ def _staged_row(line: int, cells: list[str], report: RowReport, targets: list[st
                 break
     # The report's own problems and matches: each report is made for its row alone and
     # dropped after the check (a copy each would be 200,000 more objects at 100,000 rows).
-    return StagedRow(line, list(cells), report.problems, report.matches, title)
+    return StagedRow(line, list(cells), report.problems, report.matches, title, report.updates)
 
 
 def recheck(
@@ -400,14 +407,13 @@ def describe(staged: Staging) -> list[str]:
     lines = []
     place = staged.table.place
     refused = added = updated = alike = 0
-    has_id = "id" in staged.targets
     for row in staged.rows:
         if row.problems:
             refused += 1
             reason = " ".join(row.problems.values())
             lines.append(_tr(ROW_PROBLEM).format(place=place, line=row.line, reason=reason))
             continue
-        if has_id and row.cells[staged.targets.index("id")].strip():
+        if row.updates:
             updated += 1
             continue
         added += 1

@@ -42,8 +42,9 @@ _NAMING_A_CUSTOMER = tuple(model for model in ENTITIES.values() if hasattr(model
 DELETE_CHUNK = 500
 
 T = QT_TRANSLATE_NOOP
-NO_SUCH_IMPORT = T("Transfer", "There is no such import on this computer.")
-ALREADY_UNDONE = T("Transfer", "This import was undone already.")
+# InvalidInput's sentences are translated in the Validation context.
+NO_SUCH_IMPORT = T("Validation", "There is no such import on this computer.")
+ALREADY_UNDONE = T("Validation", "This import was undone already.")
 
 
 @dataclass(frozen=True)

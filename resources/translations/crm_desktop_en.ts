@@ -757,12 +757,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location filename="../../crm_desktop/queries/tables.py" line="+188"/>
         <location line="+55"/>
-        <location line="+89"/>
+        <location line="+87"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-143"/>
+        <location line="-141"/>
         <source>Short name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -796,12 +796,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+2"/>
         <location line="+83"/>
-        <location line="+82"/>
+        <location line="+80"/>
         <source>Owner</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-155"/>
+        <location line="-153"/>
         <source>Last follow-up</source>
         <translation type="unfinished"></translation>
     </message>
@@ -838,13 +838,13 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+22"/>
         <location line="+21"/>
+        <location line="+40"/>
         <location line="+41"/>
-        <location line="+42"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-100"/>
+        <location line="-98"/>
         <source>Job title</source>
         <translation type="unfinished"></translation>
     </message>
@@ -866,12 +866,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
-        <location line="+85"/>
+        <location line="+83"/>
         <source>Amount</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-83"/>
+        <location line="-81"/>
         <source>Expected close</source>
         <translation type="unfinished"></translation>
     </message>
@@ -896,7 +896,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>Assigned to</source>
         <translation type="unfinished"></translation>
     </message>
@@ -951,7 +951,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-196"/>
+        <location line="-194"/>
         <location filename="../../crm_desktop/views/table_model.py" line="+295"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
@@ -1927,7 +1927,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>DonePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+380"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+394"/>
         <source>Done</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2045,7 +2045,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>DuplicatesPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-244"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-258"/>
         <source>Possible duplicates</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3161,7 +3161,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+705"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+715"/>
         <source>Company name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3337,7 +3337,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+95"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+94"/>
         <source>Customers — CRM</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3481,12 +3481,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
-        <location line="+404"/>
+        <location line="+398"/>
         <source>Work log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-403"/>
+        <location line="-397"/>
         <source>Team activity</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3561,7 +3561,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+85"/>
         <source>Your work log has text you have not saved. Close and lose it?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5241,12 +5241,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+29"/>
         <source>Starting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+22"/>
         <source>Cancelling…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5256,7 +5256,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+20"/>
         <source>Nothing was imported.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5264,12 +5264,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Runner</name>
     <message>
-        <location filename="../../crm_desktop/views/runner.py" line="+142"/>
+        <location filename="../../crm_desktop/views/runner.py" line="+168"/>
         <source>Something went wrong and was not saved; details are in the log file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+92"/>
+        <location filename="../../crm_desktop/cli.py" line="+93"/>
         <source>Something went wrong and the log file could not be written.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5310,7 +5310,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>StoreError</name>
     <message>
-        <location filename="../../crm_desktop/storage/errors.py" line="+23"/>
+        <location filename="../../crm_desktop/storage/errors.py" line="+27"/>
         <source>The disk is full; free some space and try again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5335,12 +5335,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/storage/store.py" line="+36"/>
+        <location filename="../../crm_desktop/storage/store.py" line="+38"/>
         <source>The data in {path} could not be updated for this version and was left as it was; a copy made before the update is in {backup}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/storage/backups.py" line="+125"/>
+        <location filename="../../crm_desktop/storage/backups.py" line="+127"/>
         <source>There is no data to back up in {path}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5827,7 +5827,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+36"/>
         <source>Imported {created} new {entity} records, updated {updated}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5908,6 +5908,16 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Checking stopped there; the rest of the file may have problems too.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nothing was imported; fix these rows and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../crm_desktop/transfer/staging.py" line="-2"/>
         <source>Choose at least one column to import.</source>
         <translation type="unfinished"></translation>
@@ -5948,7 +5958,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+360"/>
+        <location line="+366"/>
         <source>Line {line} looks like {what}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5958,7 +5968,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-359"/>
+        <location line="-365"/>
         <source>Identifiers (kind: number)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5978,18 +5988,8 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+358"/>
+        <location line="+364"/>
         <source>Would add {added} {entity} records ({alike} of them look like records already here), update {updated} and refuse {refused} rows; nothing was changed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../crm_desktop/transfer/undo.py" line="+34"/>
-        <source>There is no such import on this computer.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>This import was undone already.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -6060,7 +6060,7 @@ A backup copy is made first. On a large database this can take a minute; please 
 <context>
     <name>Validation</name>
     <message>
-        <location filename="../../crm_desktop/models/phones.py" line="+33"/>
+        <location filename="../../crm_desktop/models/phones.py" line="+34"/>
         <source>“{value}” is not a phone number.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6140,7 +6140,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+68"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+69"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6182,6 +6182,16 @@ A backup copy is made first. On a large database this can take a minute; please 
     <message>
         <location filename="../../crm_desktop/views/first_run_wizard.py" line="-136"/>
         <source>Demo data is only for a profile that works on this computer: it must never reach a company server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/transfer/undo.py" line="+46"/>
+        <source>There is no such import on this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This import was undone already.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -752,12 +752,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location filename="../../crm_desktop/queries/tables.py" line="+188"/>
         <location line="+55"/>
-        <location line="+89"/>
+        <location line="+87"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location line="-143"/>
+        <location line="-141"/>
         <source>Short name</source>
         <translation>简称</translation>
     </message>
@@ -791,12 +791,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+2"/>
         <location line="+83"/>
-        <location line="+82"/>
+        <location line="+80"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location line="-155"/>
+        <location line="-153"/>
         <source>Last follow-up</source>
         <translation>最近跟进</translation>
     </message>
@@ -833,13 +833,13 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+22"/>
         <location line="+21"/>
+        <location line="+40"/>
         <location line="+41"/>
-        <location line="+42"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location line="-100"/>
+        <location line="-98"/>
         <source>Job title</source>
         <translation>职务</translation>
     </message>
@@ -861,12 +861,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+1"/>
-        <location line="+85"/>
+        <location line="+83"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location line="-83"/>
+        <location line="-81"/>
         <source>Expected close</source>
         <translation>预计成交日期</translation>
     </message>
@@ -891,7 +891,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>已完成</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>Assigned to</source>
         <translation>执行人</translation>
     </message>
@@ -946,7 +946,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>续约</translation>
     </message>
     <message>
-        <location line="-196"/>
+        <location line="-194"/>
         <location filename="../../crm_desktop/views/table_model.py" line="+295"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
@@ -1917,7 +1917,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>DonePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+380"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+394"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
@@ -2034,7 +2034,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>DuplicatesPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-244"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-258"/>
         <source>Possible duplicates</source>
         <translation>可能重复</translation>
     </message>
@@ -3145,7 +3145,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+705"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+715"/>
         <source>Company name</source>
         <translation>公司名称</translation>
     </message>
@@ -3321,7 +3321,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>正在显示：{what}</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+95"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+94"/>
         <source>Customers — CRM</source>
         <translation>客户 — CRM</translation>
     </message>
@@ -3465,12 +3465,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+1"/>
-        <location line="+404"/>
+        <location line="+398"/>
         <source>Work log</source>
         <translation>工作日志</translation>
     </message>
     <message>
-        <location line="-403"/>
+        <location line="-397"/>
         <source>Team activity</source>
         <translation>团队动态</translation>
     </message>
@@ -3545,7 +3545,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>首次使用设置…</translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+85"/>
         <source>Your work log has text you have not saved. Close and lose it?</source>
         <translation>你的工作日志还有没保存的内容。关闭并丢弃吗？</translation>
     </message>
@@ -5215,12 +5215,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>取消会让一切保持原样：导入要么全部写入，要么什么都不写。</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+29"/>
         <source>Starting…</source>
         <translation>正在开始…</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+22"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
@@ -5230,7 +5230,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>%1 / %2 行</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+20"/>
         <source>Nothing was imported.</source>
         <translation>没有导入任何内容。</translation>
     </message>
@@ -5238,12 +5238,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Runner</name>
     <message>
-        <location filename="../../crm_desktop/views/runner.py" line="+142"/>
+        <location filename="../../crm_desktop/views/runner.py" line="+168"/>
         <source>Something went wrong and was not saved; details are in the log file.</source>
         <translation>出错了，内容没有保存；详细信息已记录在日志文件中。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+92"/>
+        <location filename="../../crm_desktop/cli.py" line="+93"/>
         <source>Something went wrong and the log file could not be written.</source>
         <translation>出了点问题，而且无法写入日志文件。</translation>
     </message>
@@ -5284,7 +5284,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>StoreError</name>
     <message>
-        <location filename="../../crm_desktop/storage/errors.py" line="+23"/>
+        <location filename="../../crm_desktop/storage/errors.py" line="+27"/>
         <source>The disk is full; free some space and try again.</source>
         <translation>磁盘已满，请清理出一些空间后重试。</translation>
     </message>
@@ -5309,12 +5309,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>{path} 中的数据来自本程序的更新版本，请先升级本程序。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/storage/store.py" line="+36"/>
+        <location filename="../../crm_desktop/storage/store.py" line="+38"/>
         <source>The data in {path} could not be updated for this version and was left as it was; a copy made before the update is in {backup}.</source>
         <translation>无法将 {path} 中的数据更新到此版本，数据保持原样；更新前的备份在 {backup}。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/storage/backups.py" line="+125"/>
+        <location filename="../../crm_desktop/storage/backups.py" line="+127"/>
         <source>There is no data to back up in {path}.</source>
         <translation>{path} 中没有可备份的数据。</translation>
     </message>
@@ -5798,7 +5798,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>它的编号也出现在{place} {line}；一条记录只能添加一次。</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+36"/>
         <source>Imported {created} new {entity} records, updated {updated}.</source>
         <translation>已导入 {created} 条新的{entity}记录，更新 {updated} 条。</translation>
     </message>
@@ -5879,6 +5879,16 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>不导入这些列：{columns}。</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Checking stopped there; the rest of the file may have problems too.</source>
+        <translation>检查到此为止；文件其余部分可能也有问题。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nothing was imported; fix these rows and try again.</source>
+        <translation>没有导入任何内容；请改正这些行后再试。</translation>
+    </message>
+    <message>
         <location filename="../../crm_desktop/transfer/staging.py" line="-2"/>
         <source>Choose at least one column to import.</source>
         <translation>请至少选择一列导入。</translation>
@@ -5919,7 +5929,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>本文件第 {line} 行</translation>
     </message>
     <message>
-        <location line="+360"/>
+        <location line="+366"/>
         <source>Line {line} looks like {what}</source>
         <translation>第 {line} 行看起来像 {what}</translation>
     </message>
@@ -5929,7 +5939,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>第 {line} 行看起来像 {what}</translation>
     </message>
     <message>
-        <location line="-359"/>
+        <location line="-365"/>
         <source>Identifiers (kind: number)</source>
         <translation>证件号（类型: 号码）</translation>
     </message>
@@ -5949,19 +5959,9 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>客户（按名称）</translation>
     </message>
     <message>
-        <location line="+358"/>
+        <location line="+364"/>
         <source>Would add {added} {entity} records ({alike} of them look like records already here), update {updated} and refuse {refused} rows; nothing was changed.</source>
         <translation>将新增 {added} 条{entity}记录（其中 {alike} 条看起来与已有记录相同），更新 {updated} 条，拒绝 {refused} 行；未做任何改动。</translation>
-    </message>
-    <message>
-        <location filename="../../crm_desktop/transfer/undo.py" line="+34"/>
-        <source>There is no such import on this computer.</source>
-        <translation>这台电脑上没有这次导入。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>This import was undone already.</source>
-        <translation>这次导入已经撤销过了。</translation>
     </message>
     <message>
         <location filename="../../crm_desktop/transfer/vcard.py" line="+32"/>
@@ -6032,7 +6032,7 @@ A backup copy is made first. On a large database this can take a minute; please 
 <context>
     <name>Validation</name>
     <message>
-        <location filename="../../crm_desktop/models/phones.py" line="+33"/>
+        <location filename="../../crm_desktop/models/phones.py" line="+34"/>
         <source>“{value}” is not a phone number.</source>
         <translation>“{value}”不是有效的电话号码。</translation>
     </message>
@@ -6112,7 +6112,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>{field}含有控制字符（{code}），请删除。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+68"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+69"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation>找不到 ID 为 {id} 的{entity}（可能已被删除）。</translation>
     </message>
@@ -6155,6 +6155,16 @@ A backup copy is made first. On a large database this can take a minute; please 
         <location filename="../../crm_desktop/views/first_run_wizard.py" line="-136"/>
         <source>Demo data is only for a profile that works on this computer: it must never reach a company server.</source>
         <translation>演示数据只能用于只在本机使用的配置：绝不能进入公司服务器。</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/transfer/undo.py" line="+46"/>
+        <source>There is no such import on this computer.</source>
+        <translation>这台电脑上没有这次导入。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This import was undone already.</source>
+        <translation>这次导入已经撤销过了。</translation>
     </message>
 </context>
 <context>

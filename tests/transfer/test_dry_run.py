@@ -1,0 +1,84 @@
+"""`crm-desktop import --dry-run`: it passes exactly the files the import with the same
+options would import, says what that import would do, and changes nothing."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from crm_desktop.models.entities import Customer, OutboxEntry
+from crm_desktop.profile import Profile
+from tests.transfer.conftest import Cli
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _state(profile: Profile) -> tuple[int, list[str]]:
+    with profile.store.read() as session:
+        outbox = session.scalar(select(func.count()).select_from(OutboxEntry)) or 0
+        names = sorted(session.scalars(select(Customer.name)))
+    return outbox, names
+
+
+def _huaqiang(profile: Profile) -> str:
+    with profile.store.read() as session:
+        found = session.scalar(select(Customer.id).where(Customer.name.like("深圳市华强%")))
+    assert found is not None
+    return found
+
+
+def test_rows_with_ids_need_update_in_the_dry_run_too(
+    seeded: Profile, cli: Cli, tmp_path: Path
+) -> None:
+    path = _write(tmp_path / "renamed.csv", f"id,name\n{_huaqiang(seeded)},华强电子\n")
+    before = _state(seeded)
+    code, out, _err = cli("import", str(path), "--entity", "customers", "--dry-run")
+    assert code == 1
+    assert "add --update to allow that" in out
+    assert out.splitlines()[-1] == (
+        "Would add 0 customer records (0 of them look like records already here), "
+        "update 0 and refuse 1 rows; nothing was changed."
+    )
+    assert cli("import", str(path), "--entity", "customers")[0] == 1  # as the import says
+    code, out, _err = cli("import", str(path), "--entity", "customers", "--update", "--dry-run")
+    assert code == 0
+    assert out.splitlines()[-1] == (
+        "Would add 0 customer records (0 of them look like records already here), "
+        "update 1 and refuse 0 rows; nothing was changed."
+    )
+    assert _state(seeded) == before
+
+
+def test_kept_ids_are_added_in_the_dry_run_as_in_the_import(
+    seeded: Profile, cli: Cli, tmp_path: Path
+) -> None:
+    path = _write(tmp_path / "other profile.csv", f"id,name\n{uuid.uuid4()},远航物流\n")
+    before = _state(seeded)
+    code, out, _err = cli(
+        "import", str(path), "--entity", "customers", "--keep-ids", "--update", "--dry-run"
+    )
+    assert code == 0, out
+    assert out.splitlines()[-1] == (
+        "Would add 1 customer records (0 of them look like records already here), "
+        "update 0 and refuse 0 rows; nothing was changed."
+    )
+    assert _state(seeded) == before
+    assert cli("import", str(path), "--entity", "customers", "--keep-ids", "--update")[0] == 0
+    assert "远航物流" in _state(seeded)[1]
+
+
+def test_a_column_the_import_cannot_place_stops_the_dry_run_alike(
+    seeded: Profile, cli: Cli, tmp_path: Path
+) -> None:
+    path = _write(tmp_path / "fax.csv", "客户名称,传真\nA公司,1\n")
+    dry = cli("import", str(path), "--entity", "customers", "--dry-run")
+    real = cli("import", str(path), "--entity", "customers")
+    assert dry[0] == real[0] != 0
+    assert dry[2] == real[2]
+    assert "“传真”" in dry[2]
+    assert _state(seeded)[1] == ["Northwind Trading Ltd", "深圳市华强电子有限公司"]

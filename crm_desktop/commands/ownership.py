@@ -11,6 +11,9 @@ rule's sentence.
 from __future__ import annotations
 
 import argparse
+import uuid
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from crm_desktop.commands.errors import UserError
 from crm_desktop.profile import open_profile
@@ -21,11 +24,15 @@ HELP = {
     "release": "give one of your customers back to the public pool",
     "assign": "give a customer to a member of your team (managers)",
 }
+T = QT_TRANSLATE_NOOP
 DONE = {
-    "claim": "The customer is yours now.",
-    "release": "The customer is back in the public pool.",
-    "assign": "The customer now belongs to “{to}”.",
+    "claim": T("Ownership", "The customer is yours now."),
+    "release": T("Ownership", "The customer is back in the public pool."),
+    "assign": T("Ownership", "The customer now belongs to “{to}”."),
 }
+NOT_AN_ID = T(
+    "Ownership", "“{id}” is not a customer's id; copy it from the customer's page or an export."
+)
 
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
@@ -46,6 +53,11 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
 
 
 def run(args: argparse.Namespace) -> int:
+    translate = QCoreApplication.translate
+    try:
+        uuid.UUID(args.customer)  # before asking the server, which would only say it failed
+    except ValueError:
+        raise UserError(translate("Ownership", NOT_AN_ID).format(id=args.customer)) from None
     profile = open_profile(args.profile)
     try:
         if args.command == "claim":
@@ -58,5 +70,5 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(refused.text()) from None
     finally:
         profile.close()
-    print(DONE[args.command].format(to=getattr(args, "to", "")))
+    print(translate("Ownership", DONE[args.command]).format(to=getattr(args, "to", "")))
     return 0

@@ -11,7 +11,11 @@ from crm_desktop.profile import open_profile
 from crm_desktop.queries.today import Today, TodayPart, today
 from crm_desktop.views.display import local_datetime
 
+# Every part of Today, in the window's order: a day whose only news is a colleague's note
+# still says so.
 PARTS = (
+    ("notes", "Notes from colleagues"),
+    ("comments", "Comments on your work logs"),
     ("reminders", "Reminders"),
     ("tasks", "Tasks due"),
     ("next_steps", "Next steps due"),
@@ -72,9 +76,12 @@ def _print(found: Today) -> None:
             late = " (overdue)" if line.overdue else ""
             about = (
                 f" · {line.customer_name}"
-                if line.kind in ("task", "renewal") and line.customer_name
+                if line.kind in ("task", "renewal", "note") and line.customer_name
                 else ""
             )
-            print(f"  {when}{late}  {line.title}{about}  [{line.entity} {line.id}]")
+            if line.by:
+                about += f" — {line.by}"
+            title = " ".join(line.title.split())  # a note of several lines on one
+            print(f"  {when}{late}  {title}{about}  [{line.entity} {line.id}]")
         if part.total > len(part.lines):
             print(f"  … and {part.total - len(part.lines)} more")

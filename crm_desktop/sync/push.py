@@ -54,6 +54,8 @@ from crm_desktop.storage.values import to_sqlite
 from crm_desktop.sync.codec import canonical, from_json, sent_columns, to_server
 
 BATCH = 2000
+# A refused merge's reason when the record it merges away was merged into another meanwhile.
+MERGED_ELSEWHERE = "it was merged into another record meanwhile"
 # A refused change's reason when its author is a clerk whose time entering records for the
 # record's rep had ended (UTC time, rep's name); views/conflicts_view.py words it.
 GRANT_ENDED = "clerk grant ended|{until}|{rep}"
@@ -570,7 +572,10 @@ def _apply_group(
     in_group: ChainMap[tuple[str, str], tuple[Any, Any]] = ChainMap({}, stamped)
     results = []
     for entry in group:
-        result = _apply(connection, entry, stamps.get(entry.seq), in_group)
+        # A record of the group merged away on the server meanwhile (the same duplicate merged
+        # on two devices): the group refers to a record that is gone, so it is refused whole,
+        # never applied to the record it was merged into.
+        result = _apply(connection, entry, stamps.get(entry.seq), in_group, follow_merges=False)
         if result.get("status") == "refused":
             raise _GroupRefused(result.get("reason") or "")
         if result.get("updated_at") is not None:
@@ -734,6 +739,7 @@ def _apply(
     entry: _Entry,
     stamp: datetime | None = None,
     stamped: Mapping[tuple[str, str], tuple[Any, Any]] | None = None,
+    follow_merges: bool = True,
 ) -> dict[str, Any]:
     if entry.entity not in ENTITIES:  # only tables the CRM knows are ever named in SQL
         return {"status": "refused", "reason": f"unknown record type {entry.entity}"}
@@ -787,7 +793,7 @@ def _apply(
             # (soft-)deleted row and comes back if the record is restored.
             return _stamped({"status": "applied", "deleted_over_edit": overridden}, cursor)
         return _stamped({"status": "applied"}, cursor)
-    return _apply_update(connection, table, entry, columns)
+    return _apply_update(connection, table, entry, columns, follow_merges=follow_merges)
 
 
 def _stamped(result: dict[str, Any], cursor: psycopg.Cursor) -> dict[str, Any]:
@@ -832,6 +838,7 @@ def _apply_update(
     entry: _Entry,
     columns: set[str],
     hops: int = 0,
+    follow_merges: bool = True,
 ) -> dict[str, Any]:
     fields = [k for k in entry.changes if k in columns]
     if not fields:
@@ -850,6 +857,8 @@ def _apply_update(
             sql.SQL("SELECT merged_into_id::text FROM {} WHERE id = %s").format(table),
             (entry.row_id,),
         ).fetchone()
+        if kept is not None and kept[0] is not None and not follow_merges:
+            return {"status": "refused", "reason": MERGED_ELSEWHERE}
         if kept is not None and kept[0] is not None:
             # Merged away since this device saw it: the change goes to the kept record, field
             # by field as ever (a field the merge took from this record applies; one the

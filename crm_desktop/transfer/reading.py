@@ -42,6 +42,11 @@ UNCLOSED_QUOTE = T("Transfer", "Line {line}: a quoted value is never closed.")
 BAD_CSV = T("Transfer", "Line {line} is not valid CSV ({reason}).")
 WRONG_WIDTH = T("Transfer", "{place} {line} has {count} values but the header has {width} columns.")
 NOT_XLSX = T("Transfer", "The file {path} is not an Excel .xlsx workbook.")
+CANNOT_READ = T(
+    "Transfer",
+    "The file {path} cannot be read ({reason}); close it in the program that has it open, "
+    "or check that you may read it.",
+)
 NO_SUCH_SHEET = T(
     "Transfer", "The workbook has no sheet named “{sheet}”; its sheets are: {sheets}."
 )
@@ -110,7 +115,7 @@ def detect_encoding(path: Path) -> str:
     "utf-16-be", "gb18030" or "big5". Raises TransferError when there is no such file."""
     if not path.is_file():
         raise TransferError(NOT_FOUND, path=path)
-    return encoding_of(path.read_bytes())
+    return encoding_of(file_bytes(path))
 
 
 def encoding_of(data: bytes) -> str:
@@ -273,8 +278,17 @@ def _delimiter(text: str) -> str:
     return best
 
 
+def file_bytes(path: Path) -> bytes:
+    """A text file's bytes; TransferError when the system will not give them (a file Excel
+    holds open on Windows, one the user may not read)."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise TransferError(CANNOT_READ, path=path, reason=error.strerror or error) from None
+
+
 def _read_csv(path: Path, encoding: str | None) -> FileTable | None:
-    text, used = decoded_text(path.read_bytes(), encoding)
+    text, used = decoded_text(file_bytes(path), encoding)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=_delimiter(text))
     records: list[tuple[int, list[str]]] = []
     while True:

@@ -24,10 +24,12 @@ from sqlalchemy.orm import Session
 from crm_desktop.models.base import new_id, utcnow
 from crm_desktop.models.entities import (
     ENTITIES,
+    Customer,
     CustomerIdentifier,
     ImportBatch,
     ImportedRow,
 )
+from crm_desktop.models.fields import FIELDS
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import UnitOfWork, Writer
@@ -36,6 +38,13 @@ from crm_desktop.storage.store import sqlite_connection
 ADDED, UPDATED = "added", "updated"
 # A customer an import of contacts made for them (its records are contacts).
 MADE_CUSTOMER = "customer"
+# A customer's own fields as people type them: not the stamps a sync rewrites, nor its owner
+# (an import made before the first sync passes to the server's user) or its computed grade.
+_CUSTOMER_FIELDS = tuple(
+    field.name
+    for field in FIELDS["customers"]
+    if hasattr(Customer, field.name) and field.name not in ("owner_id", "grade")
+)
 # Records that name a customer: its children, and notes about it.
 _NAMING_A_CUSTOMER = tuple(model for model in ENTITIES.values() if hasattr(model, "customer_id"))
 # Rows deleted per call: well inside SQLite's limit on bound parameters.
@@ -113,7 +122,10 @@ class BatchLog:
         session.flush()
         added = set(self.added)
         rows = [(self.id, row_id, ADDED, None) for row_id in self.added]
-        rows += [(self.id, row_id, MADE_CUSTOMER, None) for row_id in self.made_customers]
+        rows += [
+            (self.id, row_id, MADE_CUSTOMER, json.dumps(values, ensure_ascii=False))
+            for row_id, values in _as_made(session, self.made_customers).items()
+        ]
         rows += [
             (self.id, row_id, UPDATED, json.dumps(fields, ensure_ascii=False))
             for row_id, fields in self.updated.items()
@@ -187,8 +199,8 @@ def undo_import(writer: Writer, batch_id: str) -> ChangeSet:
             if action != UPDATED or not fields:
                 continue
             _put_back(unit, batch.entity, row_id, fields)
-        made = [row_id for row_id, action, _ in rows if action == MADE_CUSTOMER]
-        _delete_live(unit, "customers", _left_bare(session, made))
+        made = {row_id: values for row_id, action, values in rows if action == MADE_CUSTOMER}
+        _delete_live(unit, "customers", _left_as_made(session, made))
         batch.undone_at = unit.now
     return unit.changes
 
@@ -207,13 +219,37 @@ def _delete_live(unit: UnitOfWork, entity: str, ids: list[str]) -> None:
             unit.delete(entity, live)
 
 
-def _left_bare(session: Session, customer_ids: list[str]) -> list[str]:
-    """The customers among these that hold no live record of their own (a contact, an
-    opportunity, a follow-up…): once the import's contacts are gone, those it made and nobody
-    has used since."""
-    bare = []
+def _as_made(session: Session, customer_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """These customers' own fields as the import made them (its undo compares them)."""
+    columns = [getattr(Customer, name) for name in _CUSTOMER_FIELDS]
+    made: dict[str, dict[str, Any]] = {}
     for start in range(0, len(customer_ids), DELETE_CHUNK):
         chunk = customer_ids[start : start + DELETE_CHUNK]
+        for row_id, *values in session.execute(
+            select(Customer.id, *columns).where(Customer.id.in_(chunk))
+        ):
+            made[row_id] = {
+                name: _json(value) for name, value in zip(_CUSTOMER_FIELDS, values, strict=True)
+            }
+    return made
+
+
+def _left_as_made(session: Session, made: dict[str, dict[str, Any] | None]) -> list[str]:
+    """The customers among those the import made that nobody has used or changed since: no
+    live record of their own (a contact, an opportunity, a follow-up…) once the import's
+    contacts are gone, no customer merged into them, and their fields as the import left them."""
+    as_made = _as_made(session, list(made))
+    merged_into = set(
+        session.scalars(select(Customer.merged_into_id).where(Customer.merged_into_id.in_(made)))
+    )
+    unchanged = [
+        row_id
+        for row_id, values in made.items()
+        if row_id not in merged_into and values is not None and as_made.get(row_id) == values
+    ]
+    bare = []
+    for start in range(0, len(unchanged), DELETE_CHUNK):
+        chunk = unchanged[start : start + DELETE_CHUNK]
         used: set[str] = set()
         for model in _NAMING_A_CUSTOMER:
             used.update(

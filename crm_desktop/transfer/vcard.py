@@ -26,7 +26,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from crm_desktop.transfer.errors import TransferError
 from crm_desktop.transfer.headers import CUSTOMER_ADDRESS, CUSTOMER_NAME
-from crm_desktop.transfer.reading import NOT_DECODABLE, FileTable, decoded_text
+from crm_desktop.transfer.reading import NOT_DECODABLE, FileTable, decoded_text, file_bytes
 
 T = QT_TRANSLATE_NOOP
 NO_CARDS = T("Transfer", "The file {path} holds no business cards (vCard).")
@@ -105,7 +105,7 @@ def read_vcard(path: Path, *, encoding: str | None = None) -> FileTable:
     """The cards of a .vcf file as a contacts table (VCARD_COLUMNS; place "line", the line
     of each card's BEGIN:VCARD). `encoding` overrides the detected one for the whole file;
     a quoted-printable value is decoded in the CHARSET it names. Raises TransferError."""
-    text, used = decoded_text(path.read_bytes(), encoding)
+    text, used = decoded_text(file_bytes(path), encoding)
     rows = [(card.line, _row(card)) for card in _cards(text, used)]
     if not rows:
         raise TransferError(NO_CARDS, path=path)

@@ -4085,6 +4085,26 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <source>The logo must be a PNG or JPEG image of at most {limit} KiB.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../crm_desktop/commands/ownership.py" line="+29"/>
+        <source>The customer is yours now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The customer is back in the public pool.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The customer now belongs to “{to}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>“{id}” is not a customer&apos;s id; copy it from the customer&apos;s page or an export.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>OwnershipButtons</name>
@@ -5879,6 +5899,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
+        <source>The file {path} cannot be read ({reason}); close it in the program that has it open, or check that you may read it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>The workbook has no sheet named “{sheet}”; its sheets are: {sheets}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6185,7 +6210,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/undo.py" line="+46"/>
+        <location filename="../../crm_desktop/transfer/undo.py" line="+55"/>
         <source>There is no such import on this computer.</source>
         <translation type="unfinished"></translation>
     </message>

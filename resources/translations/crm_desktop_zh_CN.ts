@@ -4063,6 +4063,26 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <source>The logo must be a PNG or JPEG image of at most {limit} KiB.</source>
         <translation>标志必须是不超过 {limit} KiB 的 PNG 或 JPEG 图片。</translation>
     </message>
+    <message>
+        <location filename="../../crm_desktop/commands/ownership.py" line="+29"/>
+        <source>The customer is yours now.</source>
+        <translation>这位客户现在归你了。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The customer is back in the public pool.</source>
+        <translation>这位客户已退回公海。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The customer now belongs to “{to}”.</source>
+        <translation>这位客户现在归“{to}”了。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>“{id}” is not a customer&apos;s id; copy it from the customer&apos;s page or an export.</source>
+        <translation>“{id}”不是客户编号；请从客户页面或导出文件中复制。</translation>
+    </message>
 </context>
 <context>
     <name>OwnershipButtons</name>
@@ -5850,6 +5870,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+1"/>
+        <source>The file {path} cannot be read ({reason}); close it in the program that has it open, or check that you may read it.</source>
+        <translation>无法读取文件 {path}（{reason}）；请在打开它的程序中关闭它，或确认你有权读取它。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>The workbook has no sheet named “{sheet}”; its sheets are: {sheets}.</source>
         <translation>工作簿中没有名为“{sheet}”的工作表；它的工作表有：{sheets}。</translation>
     </message>
@@ -6157,7 +6182,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>演示数据只能用于只在本机使用的配置：绝不能进入公司服务器。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/undo.py" line="+46"/>
+        <location filename="../../crm_desktop/transfer/undo.py" line="+55"/>
         <source>There is no such import on this computer.</source>
         <translation>这台电脑上没有这次导入。</translation>
     </message>

@@ -6,6 +6,7 @@ from __future__ import annotations
 from crm_desktop.models.entities import Contact, Customer, OwnershipChange
 from crm_desktop.services.changes import MergeUndo
 from crm_desktop.services.merging import merge_records, unmerge_records
+from crm_desktop.sync.push import MERGED_ELSEWHERE
 from tests.sync.conftest import Device, Fleet
 
 
@@ -158,3 +159,30 @@ def test_the_kept_customer_takes_the_finance_key_and_undo_gives_it_back(fleet: F
     for device in (office, laptop):
         assert device.row("customers", other).external_ref == "K3-00042"
         assert device.row("customers", kept).external_ref is None
+
+
+def test_a_duplicate_merged_on_two_devices_keeps_its_key_where_the_first_merge_put_it(
+    fleet: Fleet,
+) -> None:
+    """The office merges the duplicate into one customer while the laptop, offline, merges it
+    into another: the laptop's merge names a record that is gone, and is refused whole, never
+    applied to the customer the office kept (whose finance key it would clear)."""
+    office, laptop = fleet.device("rob"), fleet.device("rob")
+    kept, other, contact = _two_customers(office)
+    third = office.writer.create("customers", {"name": "华强电子（深圳）"}).primary_id
+    assert third is not None
+    office.writer.update("customers", other, {"external_ref": "K3-00042"})
+    office.sync()
+    laptop.sync()
+    merge_records(office.writer, "customers", kept, other, {"external_ref": "K3-00042"})
+    assert office.sync().pushed.refused == 0, [c.reason for c in office.conflicts()]
+    merge_records(laptop.writer, "customers", third, other, {"external_ref": "K3-00042"})
+    assert laptop.sync().pushed.refused > 0
+    assert any(c.reason == MERGED_ELSEWHERE for c in laptop.conflicts())
+    assert fleet.server_row("customers", kept)["external_ref"] == "K3-00042"
+    assert fleet.server_row("customers", third)["external_ref"] is None
+    assert str(fleet.server_row("customers", other)["merged_into_id"]) == kept
+    assert str(fleet.server_row("contacts", contact)["customer_id"]) == kept
+    # The laptop shows the server's truth.
+    assert laptop.row("customers", kept).external_ref == "K3-00042"
+    assert laptop.row("contacts", contact).customer_id == kept

@@ -97,3 +97,16 @@ def test_the_claim_cap_is_said_in_words(fleet: Fleet, crm) -> None:
     assert code == 1
     assert "as many customers as one may in 24 hours (rule claim_per_day)" in err
     assert rob.row("customers", second).owner_id is None
+
+
+def test_a_mistyped_id_is_one_sentence_before_any_server_work(fleet: Fleet, crm) -> None:
+    rob = fleet.device("rob")
+    for command in (["claim"], ["release", "--reason", "x"], ["assign", "--to", "rae"]):
+        code, out, err = crm(
+            fleet, "rob", command[0], "12345", *command[1:], "--profile", str(rob.directory)
+        )
+        assert (code, out) == (1, "")
+        assert err == (
+            "crm-desktop: “12345” is not a customer's id; copy it from the customer's page or "
+            "an export.\n"
+        )

@@ -13,7 +13,7 @@ from crm_desktop.models.entities import Customer
 from crm_desktop.profile import Profile
 from crm_desktop.transfer.errors import TransferError
 from crm_desktop.transfer.importing import import_file
-from crm_desktop.transfer.reading import detect_encoding, encoding_of, read_table
+from crm_desktop.transfer.reading import detect_encoding, encoding_of, file_bytes, read_table
 from tests.transfer.conftest import Cli
 
 # A mainland list as Excel saves it, Chinese headers and all.
@@ -250,3 +250,16 @@ def test_cli_encoding_option(seeded: Profile, cli: Cli, tmp_path: Path) -> None:
     assert (code, stderr) == (0, "")
     stored = stored_customers(seeded)
     assert {name: stored[name] for name in TAIWAN_STORED} == TAIWAN_STORED
+
+
+def test_a_file_the_system_will_not_read_is_one_sentence(tmp_path: Path) -> None:
+    """A CSV that Excel holds open on Windows, or one the user may not read: the system's
+    refusal (here: a folder where a file was expected, refused even to root) is a sentence."""
+    path = tmp_path / "客户.csv"
+    path.mkdir()
+    with pytest.raises(TransferError) as raised:
+        file_bytes(path)
+    assert str(raised.value) == (
+        f"The file {path} cannot be read (Is a directory); close it in the program that has "
+        "it open, or check that you may read it."
+    )

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from crm_desktop.models.entities import Contact, Customer, ImportBatch, OutboxEntry
 from crm_desktop.profile import Profile
+from crm_desktop.services.merging import merge_records
 from crm_desktop.transfer import staging
 from crm_desktop.transfer.staging import Decision, ImportCancelled, Staging
 from crm_desktop.transfer.undo import live_identifiers
@@ -257,22 +258,31 @@ def test_undoing_cards_takes_away_the_customers_made_for_them(
 ) -> None:
     writer = profile.writer()
     haier = writer.create("customers", {"name": "海尔集团"}).primary_id
+    old_twin = writer.create("customers", {"name": "远航物流（旧）"}).primary_id
+    assert old_twin is not None
     staged = _stage_cards(
         profile,
         tmp_path,
         "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:王芳\r\nORG:远航物流\r\nEND:VCARD\r\n"
         "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:陈明\r\nEND:VCARD\r\n"  # a private person
         "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:李雷\r\nORG:星河科技\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:韩梅\r\nORG:北辰贸易\r\nEND:VCARD\r\n"
         "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:赵敏\r\nORG:海尔集团\r\nEND:VCARD\r\n",
     )
     staging.run(writer, staged, "cards.vcf")
     assert staged.outcome is not None
-    assert set(_customers(profile)) == {"海尔集团", "远航物流", "陈明", "星河科技"}
-    # Someone adds an opportunity to one of the companies the cards brought: it stays.
-    xinghe = _customers(profile)["星河科技"].id
-    writer.create("opportunities", {"customer_id": xinghe, "title": "年度框架", "stage": "lead"})
+    made = _customers(profile)
+    assert set(made) == {"海尔集团", "远航物流（旧）", "远航物流", "陈明", "星河科技", "北辰贸易"}
+    # Since: an opportunity for one company the cards brought, a phone typed into the person's
+    # customer, and an older duplicate merged into another company. Those three stay.
+    writer.create(
+        "opportunities",
+        {"customer_id": made["星河科技"].id, "title": "年度框架", "stage": "lead"},
+    )
+    writer.update("customers", made["陈明"].id, {"phone": "13912345678"})
+    merge_records(writer, "customers", made["远航物流"].id, old_twin, {})
     staging.undo(writer, staged.outcome)
-    assert set(_customers(profile)) == {"海尔集团", "星河科技"}
+    assert set(_customers(profile)) == {"海尔集团", "星河科技", "陈明", "远航物流"}
     assert _customers(profile)["海尔集团"].id == haier
     with profile.store.read() as session:
         live = session.scalars(select(Contact.name).where(Contact.deleted_at.is_(None))).all()

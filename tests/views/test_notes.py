@@ -5,12 +5,15 @@ tests/server/test_attack_notes.py.)"""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
+from crm_desktop import cli
 from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import Note, User, WorkLog, WorkLogComment
 from crm_desktop.profile import open_profile
@@ -114,3 +117,37 @@ def test_notes_and_comments_to_the_user_show_on_today_and_are_read_there(
         with window.profile.store.read() as session:
             assert session.get(Note, "n1").read_at is not None
         assert window.findChild(CustomerPage) is None
+
+
+def test_the_command_line_lists_notes_and_comments_too(
+    profile_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A day whose only news is a colleague's note: `crm-desktop today` says so."""
+    customer = colleague(profile_dir)
+    profile = open_profile(profile_dir)
+    me = profile.user_id
+    with profile.store.write() as session:
+        session.add(
+            Note(
+                id="n1",
+                sender_id=RAE,
+                recipient_id=me,
+                text="Call Acme\nsoon",
+                customer_id=customer,
+            )
+        )
+        session.add(WorkLog(id="l1", author_id=me, day=date.today(), done="visits"))
+        session.add(WorkLogComment(id="c1", log_id="l1", author_id=RAE, text="Well done"))
+    profile.close()
+    assert cli.main(["--profile", str(profile_dir), "today"]) == 0
+    text = capsys.readouterr().out
+    assert "Nothing due today." not in text
+    assert "Notes from colleagues (1):" in text
+    assert "Call Acme soon · Acme — Rae  [notes n1]" in text
+    assert "Comments on your work logs (1):" in text
+    assert "Well done — Rae  [work_log_comments c1]" in text
+    assert cli.main(["--profile", str(profile_dir), "today", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["count"] == 2
+    assert [line["id"] for line in printed["notes"]["lines"]] == ["n1"]
+    assert [line["id"] for line in printed["comments"]["lines"]] == ["c1"]

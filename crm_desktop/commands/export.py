@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -56,8 +57,15 @@ def run(args: argparse.Namespace) -> int:
             count = export_xlsx(profile.store, args.entity, args.out, line)
         else:
             count = export_csv_file(profile.store, args.entity, args.out, line)
+    except BrokenPipeError:
+        if args.out is not None:
+            raise UserError(f"Could not write {args.out}: the pipe was closed.") from None
+        # The reader stopped early (`| head`): as any command whose output nobody reads, quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except OSError as error:
-        raise UserError(f"Could not write {args.out}: {error.strerror}.") from None
+        where = args.out if args.out is not None else "standard output"
+        raise UserError(f"Could not write {where}: {error.strerror}.") from None
     finally:
         if line is not None:
             line.finish()  # before any sentence that follows, error or summary

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date, timedelta
+from datetime import date
 
 from crm_desktop.commands.errors import UserError
 from crm_desktop.models.choices import ContractKind, RenewalStatus
 from crm_desktop.profile import open_profile
 from crm_desktop.queries.money import RenewalLine, renewals
+from crm_desktop.reports import RENEWAL_DAYS, default_period
 
-DEFAULT_DAYS = 30  # without dates: what ends in the next thirty days
+DEFAULT_DAYS = RENEWAL_DAYS  # without dates: what ends in the next thirty days
 
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
@@ -45,8 +46,13 @@ def _day(typed: str | None, option: str) -> date | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    start = _day(args.start, "--from") or date.today()
-    end = _day(args.end, "--to") or start + timedelta(days=DEFAULT_DAYS)
+    try:
+        # As `report renewals` reads them: --to alone means the days up to it.
+        start, end = default_period(
+            "renewals", date.today(), _day(args.start, "--from"), _day(args.end, "--to")
+        )
+    except OverflowError:
+        raise UserError("The period runs past the last date there is.") from None
     if end < start:
         raise UserError(f"--to {end} is before --from {start}.")
     profile = open_profile(args.profile)

@@ -127,6 +127,9 @@ _SCHEMA_KEYS = {SUSPENDED_KEY, search_index.VERSION_KEY}
 NO_STORE = QT_TRANSLATE_NOOP("StoreError", "There is no data to back up in {path}.")
 NO_FILE = QT_TRANSLATE_NOOP("StoreError", "There is no file {path}.")
 NOT_A_STORE = QT_TRANSLATE_NOOP("StoreError", "{path} is not a CRM Desktop data file.")
+CANNOT_WRITE_COPY = QT_TRANSLATE_NOOP(
+    "StoreError", "The copy cannot be written to {path} ({reason}); choose another place."
+)
 COPY_DAMAGED = QT_TRANSLATE_NOOP(
     "StoreError", "The copy {path} is damaged and cannot be used; choose another backup."
 )
@@ -230,7 +233,11 @@ def back_up(
     source = store_path(profile_dir)
     if not source.exists():
         raise StoreError(NO_STORE, path=str(profile_dir))
-    target = Path(out) if out is not None else new_backup_path(profile_dir, kind, now)
+    target = new_backup_path(profile_dir, kind, now)
+    if out is not None:
+        # A folder given for the copy gets it under the name the backups folder would.
+        target = Path(out) / target.name if Path(out).is_dir() else Path(out)
+        _check_writable(target)
     made = _sound_copy(source, target)
     if made is None and repair and repair_indexes(profile_dir):
         made = _sound_copy(source, target)
@@ -238,6 +245,20 @@ def back_up(
         request_full_check(profile_dir)
         raise StoreError(COPY_FOUND_DAMAGE, path=str(source))
     return made
+
+
+def _check_writable(target: Path) -> None:
+    """A place the user gave for a copy, tried before the copy is made: a sentence naming
+    it, not one about the data file, when it cannot be written (a read-only share, a folder
+    the user may not write in)."""
+    partial = target.with_name(target.name + ".part")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial.touch()
+        partial.unlink()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise StoreError(CANNOT_WRITE_COPY, path=str(target), reason=reason) from None
 
 
 def _sound_copy(source: Path, target: Path) -> Path | None:

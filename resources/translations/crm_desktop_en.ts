@@ -5376,6 +5376,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
+        <source>The copy cannot be written to {path} ({reason}); choose another place.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>The copy {path} is damaged and cannot be used; choose another backup.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5908,7 +5913,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/export.py" line="+16"/>
+        <location filename="../../crm_desktop/commands/export.py" line="+17"/>
         <source>Exporting {entity} records: {done} of {total}</source>
         <translation type="unfinished"></translation>
     </message>

@@ -5350,6 +5350,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+1"/>
+        <source>The copy cannot be written to {path} ({reason}); choose another place.</source>
+        <translation>无法把副本写到 {path}（{reason}）；请换一个位置。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>The copy {path} is damaged and cannot be used; choose another backup.</source>
         <translation>备份 {path} 已损坏，无法使用；请选择其他备份。</translation>
     </message>
@@ -5879,7 +5884,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>工作簿中没有名为“{sheet}”的工作表；它的工作表有：{sheets}。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/export.py" line="+16"/>
+        <location filename="../../crm_desktop/commands/export.py" line="+17"/>
         <source>Exporting {entity} records: {done} of {total}</source>
         <translation>正在导出{entity}记录：{done} / {total}</translation>
     </message>

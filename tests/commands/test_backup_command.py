@@ -152,3 +152,31 @@ def test_check_rebuilds_indexes_the_quick_check_misses(profile_dir: Path) -> Non
     assert checked.stdout.startswith("The data file's indexes were damaged and have been rebuilt")
     assert not backups.is_damaged(profile_dir, full=True)
     assert backups.list_backups(profile_dir) == []  # nothing replaced
+
+
+def test_a_copy_into_a_folder_or_a_place_that_cannot_take_it(
+    profile_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_customer(profile_dir, "Kept")
+    folder = tmp_path / "U盘"
+    folder.mkdir()
+    assert main(["--profile", str(profile_dir), "backup", "--out", str(folder)]) == 0
+    (copy,) = folder.iterdir()
+    assert capsys.readouterr().out == f"Backed up to {copy}.\n"
+    assert copy.name.startswith("crm-") and copy.name.endswith("-manual.sqlite3")
+    assert names_in_copy(copy) == {"Kept"}
+    # Where no folder can be made (a file of that name is there): a sentence naming the place.
+    blocked = tmp_path / "a file"
+    blocked.write_text("not a folder")
+    target = blocked / "copy.sqlite3"
+    result = run("--profile", str(profile_dir), "backup", "--out", str(target))
+    assert result.returncode != 0
+    assert result.stderr == (
+        f"crm-desktop: The copy cannot be written to {target} (File exists); "
+        "choose another place.\n"
+    )
+
+
+def names_in_copy(copy: Path) -> set[str]:
+    with closing(sqlite3.connect(copy)) as connection:
+        return {name for (name,) in connection.execute("SELECT name FROM customers")}

@@ -33,3 +33,35 @@ def test_demo_export_and_a_refused_import(profile_dir: Path, tmp_path: Path) -> 
     assert "Traceback" not in refused.stderr
     again = run(*profile, "export", "--entity", "customers")
     assert len(again.stdout.splitlines()) == 31  # header + the demo's 30: nothing imported
+
+
+def test_an_export_to_a_full_disk_or_a_closed_pipe(profile_dir: Path) -> None:
+    profile = ["--profile", str(profile_dir)]
+    assert run(*profile, "demo", "--customers", "300", "--seed", "5").returncode == 0
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [str(SCRIPT), *profile, "export", "--entity", "customers"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert result.stderr == (
+        "crm-desktop: Could not write standard output: No space left on device.\n"
+    )
+    # A reader that stops early (`| head -1`): no traceback, no sentence.
+    piped = subprocess.run(
+        f"'{SCRIPT}' --profile '{profile_dir}' export --entity customers | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert piped.stdout.startswith("id,")
+    assert piped.stderr == ""

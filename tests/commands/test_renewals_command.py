@@ -63,3 +63,15 @@ def test_a_bad_date_is_one_sentence(profile_dir: Path) -> None:
     assert result.stderr.strip() == (
         "crm-desktop: --from “31/03/2031” is not a date; write it as YYYY-MM-DD."
     )
+
+
+def test_to_alone_means_the_days_up_to_it_and_no_date_overflows(profile_dir: Path) -> None:
+    contracts(profile_dir)
+    found = run("renewals", "--to", "2031-04-20", "--profile", str(profile_dir))
+    assert found.returncode == 0, found.stderr
+    # The thirty days before it, as `report renewals --to` reads them.
+    assert found.stdout.splitlines()[0] == "2 contract(s) ending from 2031-03-21 to 2031-04-20:"
+    assert "S-1" in found.stdout and "S-2" not in found.stdout
+    late = run("renewals", "--from", "9999-12-31", "--profile", str(profile_dir))
+    assert late.returncode != 0
+    assert late.stderr.strip() == "crm-desktop: The period runs past the last date there is."

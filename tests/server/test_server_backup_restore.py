@@ -288,3 +288,13 @@ def test_moving_to_another_server_names_the_missing_logins_and_devices_follow(
         assert connection.execute(
             "SELECT name, industry FROM customers WHERE id = %s", (kept,)
         ).fetchone() == ("Moved Ltd", "Steel")
+
+
+def test_a_backup_into_a_place_that_cannot_take_it_is_one_sentence(
+    crm_db: CrmDatabase, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # /proc takes no new files, even from root: as a read-only share, or a cron job's "/".
+    assert cli("backup", "--dsn", crm_db.admin_dsn, "--out", "/proc") == 1
+    said = capsys.readouterr().err
+    assert "A backup cannot be written in /proc (" in said
+    assert "choose a folder it can be written in." in said and "Traceback" not in said

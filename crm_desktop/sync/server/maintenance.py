@@ -324,7 +324,14 @@ def _dump(dsn: str, database: Database, out: Path) -> Backup:
         out = out / default_backup_name(database.name, database.revision)
     if not out.parent.is_dir():
         raise ServerAdminError(f"The folder {out.parent} does not exist.")
-    handle, partial = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    try:
+        handle, partial = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    except OSError as error:
+        # A read-only share, or a cron job's working folder (/): say where, not a traceback.
+        raise ServerAdminError(
+            f"A backup cannot be written in {out.parent} ({error.strerror}); "
+            "choose a folder it can be written in."
+        ) from None
     os.close(handle)
     try:
         _run(

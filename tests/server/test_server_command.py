@@ -158,3 +158,29 @@ def test_at_a_terminal_the_password_is_asked_twice(monkeypatch) -> None:
     assert read_password("rob", FakeTerminal()) == "first"
     with pytest.raises(cli.UserError, match="differ"):
         read_password("rob", FakeTerminal())
+
+
+def test_admin_commands_before_init_or_as_a_crm_user_are_one_sentence(
+    crm, crm_db, pg_cleanup
+) -> None:
+    pg_cleanup.create_role("crm_bare_owner", "bare-owner-pw", "LOGIN CREATEROLE")
+    pg_cleanup.create_database("crm_bare", owner="crm_bare_owner")
+    bare = pg_cleanup.dsn("crm_bare_owner", "bare-owner-pw", "crm_bare")
+    for argv in (
+        ("rules",),
+        ("trim-log",),
+        ("deactivate-user", "rob"),
+        ("unassign-clerk", "cal", "--rep", "rob"),
+        ("handover", "--from", "rob", "--to", "rae"),
+    ):
+        code, out, err = crm("server", *argv, "--dsn", bare)
+        assert (code, out) == (1, ""), argv
+        assert err == "crm-desktop: The database has no CRM schema yet; run server init first.\n"
+    crm_db.add_user("rob", "rep")
+    rob = crm_db.dsn_for("rob")
+    code, out, err = crm("server", "trim-log", "--dsn", rob)
+    assert (code, out) == (1, "")
+    assert err == (
+        "crm-desktop: The role in the connection string may not trim the change log; "
+        "use the administrator's.\n"
+    )

@@ -91,9 +91,7 @@ def add_user(
                 f"and must own the CRM tables): {error.diag.message_primary}"
             ) from None
         except psycopg.errors.UndefinedTable:
-            raise ServerAdminError(
-                "The database has no CRM schema yet; run server init first."
-            ) from None
+            raise ServerAdminError(NO_SCHEMA) from None
     return user_id
 
 
@@ -225,10 +223,31 @@ def _manager_id(connection: psycopg.Connection, manager: str) -> str:
     return str(row[0])
 
 
+NO_SCHEMA = "The database has no CRM schema yet; run server init first."
+
+
+@contextmanager
+def _admin_errors(what: str) -> Iterator[None]:
+    """What any administrator's command may meet on a server, as one sentence each: a role
+    that may not do `what` (a CRM user's own login, say), or a database before server init."""
+    try:
+        yield
+    except psycopg.errors.InsufficientPrivilege:
+        raise ServerAdminError(
+            f"The role in the connection string may not {what}; use the administrator's."
+        ) from None
+    except psycopg.errors.UndefinedTable:
+        raise ServerAdminError(NO_SCHEMA) from None
+
+
 def set_active(dsn: str, login: str, active: bool) -> None:
     """Deactivate or reactivate a user. The server's trigger disables or enables his login in
     the same transaction; his records stay, owned by him, until they are handed over."""
-    with connect(dsn) as connection, connection.transaction():
+    with (
+        _admin_errors("change users"),
+        connect(dsn) as connection,
+        connection.transaction(),
+    ):
         found = connection.execute(
             "UPDATE users SET active = %s WHERE login = %s AND deleted_at IS NULL RETURNING id",
             (active, login),
@@ -239,7 +258,11 @@ def set_active(dsn: str, login: str, active: bool) -> None:
 
 def assign_clerk(dsn: str, clerk: str, rep: str, valid_until: datetime) -> None:
     """Let `clerk` work on `rep`'s customers until `valid_until` (replacing an earlier date)."""
-    with connect(dsn) as connection, connection.transaction():
+    with (
+        _admin_errors("assign clerks"),
+        connect(dsn) as connection,
+        connection.transaction(),
+    ):
         ids = {}
         for login, wanted in ((clerk, Role.CLERK), (rep, Role.REP)):
             row = connection.execute(
@@ -258,7 +281,11 @@ def assign_clerk(dsn: str, clerk: str, rep: str, valid_until: datetime) -> None:
 def unassign_clerk(dsn: str, clerk: str, rep: str) -> None:
     """End `clerk`'s grace period for `rep` now: his devices lose the rep's records at their
     next sync, and a change he makes after this is refused by the server."""
-    with connect(dsn) as connection, connection.transaction():
+    with (
+        _admin_errors("assign clerks"),
+        connect(dsn) as connection,
+        connection.transaction(),
+    ):
         ended = connection.execute(
             "UPDATE clerk_assignments a SET valid_until = now() FROM users c, users r"
             " WHERE a.clerk_id = c.id AND a.rep_id = r.id AND c.login = %s AND r.login = %s"
@@ -277,7 +304,11 @@ def trim_change_log(dsn: str, older_than_days: int) -> int:
     """
     if older_than_days < 1:
         raise ServerAdminError("Keep at least one day of changes: use --older-than-days 1 or more.")
-    with connect(dsn) as connection, connection.transaction():
+    with (
+        _admin_errors("trim the change log"),
+        connect(dsn) as connection,
+        connection.transaction(),
+    ):
         row = connection.execute(
             """
             WITH gone AS (
@@ -369,7 +400,7 @@ NOT_SET = frozenset({"", "none", "default", "-"})
 
 def read_rules(dsn: str) -> list[Rule]:
     """Every ownership rule, in the order they are documented."""
-    with connect(dsn) as connection:
+    with _admin_errors("read the rules"), connect(dsn) as connection:
         return rules_on(connection)
 
 
@@ -504,7 +535,11 @@ def handover(dsn: str, leaver: str, receiver: str, *, dry_run: bool = False) -> 
     """Give everything `leaver` owns to `receiver` in one transaction: his customers, his open
     opportunities and the open tasks assigned to him; with `dry_run`, only count them. Closed
     deals and done tasks keep their history as it was. Run by an administrator."""
-    with connect(dsn) as connection, connection.transaction():
+    with (
+        _admin_errors("hand customers over"),
+        connect(dsn) as connection,
+        connection.transaction(),
+    ):
         return hand_over(connection, leaver, receiver, dry_run=dry_run)
 
 

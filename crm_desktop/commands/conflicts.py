@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 
+from PySide6.QtCore import QCoreApplication
+
 from crm_desktop.profile import open_profile
+from crm_desktop.queries.records import record_names
 from crm_desktop.sync.conflicts import open_conflicts
-from crm_desktop.sync.push import grant_ended
+from crm_desktop.views.conflict_text import describe
+from crm_desktop.views.display import local_datetime
 
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
@@ -25,25 +29,19 @@ def run(args: argparse.Namespace) -> int:
     profile = open_profile(args.profile)
     try:
         conflicts = open_conflicts(profile.store)
+        with profile.store.read() as session:
+            names = record_names(session, [(c.entity, c.row_id) for c in conflicts])
     finally:
         profile.close()
     if args.json:
         print(json.dumps([c.as_json() for c in conflicts], ensure_ascii=False, indent=2))
         return 0
     if not conflicts:
-        print("No conflicts.")
+        print(QCoreApplication.translate("ConflictsView", "No conflicts."))
     for c in conflicts:
-        what = f"{c.entity} {c.row_id}" + (f" field {c.field}" if c.field else "")
-        ended = grant_ended(c.reason) if c.kind == "refused" else None
-        if ended is not None:
-            print(
-                f"{what}: refused: your time entering records for {ended[1]} ended at"
-                f" {ended[0]} (UTC); kept here: {c.lost}"
-            )
-        elif c.kind == "refused":
-            print(f"{what}: the server refused the change ({c.reason}); kept here: {c.lost}")
-        elif c.kind == "unreachable":
-            print(f"{what}: {c.reason}")
-        else:
-            print(f"{what}: kept {c.kept!r}, yours was {c.lost!r} ({c.who}, {c.when})")
+        # The window's sentence (values as the forms show them, fen as yuan), with the local
+        # time of the change and the record's id to find it by.
+        when = local_datetime(c.when).strftime("%Y-%m-%d %H:%M") if c.when else ""
+        sentence = describe(c, names.get((c.entity, c.row_id)))
+        print(f"{when}  {sentence}  [{c.entity} {c.row_id}]".lstrip())
     return 0

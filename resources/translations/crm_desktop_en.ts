@@ -1018,7 +1018,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../crm_desktop/views/conflicts_view.py" line="+33"/>
+        <location filename="../../crm_desktop/views/conflict_text.py" line="+17"/>
         <source>The server did not accept your change to a {what}: {reason}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1053,7 +1053,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="+40"/>
         <source>Conflicts</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1088,7 +1088,8 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location filename="../../crm_desktop/commands/conflicts.py" line="+40"/>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="+7"/>
         <source>No conflicts.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3161,7 +3162,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+715"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+750"/>
         <source>Company name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5140,7 +5141,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Rules</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="-444"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="-448"/>
         <source>days without a follow-up before a customer returns to the pool</source>
         <translation type="unfinished"></translation>
     </message>

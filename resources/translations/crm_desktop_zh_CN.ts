@@ -1013,7 +1013,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../crm_desktop/views/conflicts_view.py" line="+33"/>
+        <location filename="../../crm_desktop/views/conflict_text.py" line="+17"/>
         <source>The server did not accept your change to a {what}: {reason}</source>
         <translation>服务器没有接受你对{what}的修改：{reason}</translation>
     </message>
@@ -1048,7 +1048,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>服务器没有接受你对{what}的修改：你替 {rep} 录入资料的期限已于 {until} 结束。请让管理员延长期限，或把这项修改交给 {rep}。</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="+40"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
@@ -1083,7 +1083,8 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>保持现状</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location filename="../../crm_desktop/commands/conflicts.py" line="+40"/>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="+7"/>
         <source>No conflicts.</source>
         <translation>没有冲突。</translation>
     </message>
@@ -3145,7 +3146,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+715"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+750"/>
         <source>Company name</source>
         <translation>公司名称</translation>
     </message>
@@ -5114,7 +5115,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Rules</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="-444"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="-448"/>
         <source>days without a follow-up before a customer returns to the pool</source>
         <translation>客户多少天没有跟进就退回公海</translation>
     </message>

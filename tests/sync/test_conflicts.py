@@ -13,6 +13,7 @@ from crm_desktop.models import base as model_base
 from crm_desktop.services import writer as writer_module
 from crm_desktop.sync import conflicts as sync_conflicts
 from crm_desktop.sync import push as push_module
+from crm_desktop.views.display import local_datetime
 from tests.sync.conftest import Device, Fleet, typing_during_the_sync
 
 
@@ -58,6 +59,14 @@ def test_same_field_first_to_the_server_wins_and_the_loser_is_kept(
     assert {"entity", "id", "field", "kept", "lost", "when", "who"} <= item.keys()
     assert (item["entity"], item["id"], item["field"]) == ("customers", customer_id, "industry")
     assert (item["kept"], item["lost"], item["who"]) == ("Glass", "Steel", "rob")
+    # As lines: the window's own sentence, the change's local time and the record's id.
+    assert cli.main(["conflicts", "--profile", str(laptop.directory)]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    when = local_datetime(conflict.made_at).strftime("%Y-%m-%d %H:%M")
+    assert line == (
+        f"{when}  Industry of a customer “Acme” was changed by someone else first: “Glass” "
+        f"was kept, your “Steel” was not.  [customers {customer_id}]"
+    )
     assert item["when"]
 
     # Putting the losing value back is a new edit that the next syncs spread everywhere.

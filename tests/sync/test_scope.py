@@ -229,7 +229,7 @@ def test_a_clerks_change_made_after_his_time_ended_is_kept_with_the_day_it_ended
 
     from crm_desktop.sync.conflicts import open_conflicts
     from crm_desktop.sync.server.admin import assign_clerk
-    from crm_desktop.views.conflicts_view import describe
+    from crm_desktop.views.conflict_text import describe
 
     fleet.db.add_user("cal", "clerk")
     rob, cal = fleet.device("rob"), fleet.device("cal")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crm_desktop.sync.conflicts import ConflictView
-from crm_desktop.views.conflicts_view import describe
+from crm_desktop.views.conflict_text import describe
 
 
 def unreachable(entity: str, cleared: bool, target: str) -> ConflictView:

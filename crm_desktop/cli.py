@@ -44,6 +44,15 @@ COMMANDS = {
 }
 
 
+# Commands that only read the profile: a folder that holds no data (a typo in --profile, say)
+# is said at once rather than made into an empty profile that reports nothing.
+READ_ONLY = frozenset({"export", "report", "today", "renewals", "conflicts"})
+NO_DATA = (
+    "There is no CRM data in {directory}; check the folder given with --profile, or open the "
+    "program (or run `crm-desktop demo` or `import`) first."
+)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="crm-desktop", description="Offline-first CRM for field sales teams."
@@ -96,6 +105,13 @@ def _report_bug(error: Exception, directory: Path) -> str:
     return describe_error(error)
 
 
+def _check_data(directory: Path) -> None:
+    from crm_desktop.storage.store import STORE_FILE
+
+    if not (directory / STORE_FILE).is_file():
+        raise UserError(NO_DATA.format(directory=directory))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # PySide6's import hook (shiboken's __feature__ support) reads the source of every module
@@ -107,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from crm_desktop.app import run_gui
 
             return run_gui(args.profile)
+        if args.command in READ_ONLY:
+            _check_data(_profile_dir(args))
         return int(args.run(args) or 0)
     except KeyboardInterrupt:
         return 130

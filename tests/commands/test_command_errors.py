@@ -7,6 +7,7 @@ import socket
 import sqlite3
 from pathlib import Path
 
+from crm_desktop.cli import NO_DATA
 from crm_desktop.profile import open_profile
 from crm_desktop.storage import backups
 from crm_desktop.storage.errors import CORRUPT, LOCKED
@@ -91,3 +92,17 @@ def test_the_commands_do_not_import_the_program_that_runs_them() -> None:
         [sys.executable, "-c", check], capture_output=True, text=True, check=True, timeout=120
     )
     assert result.stdout.strip() == "False"
+
+
+def test_a_mistyped_profile_folder_is_said_and_not_made(tmp_path: Path) -> None:
+    typo = tmp_path / "crm-profle"
+    for command in (
+        ["export", "--entity", "customers"],
+        ["today"],
+        ["renewals"],
+        ["conflicts"],
+        ["report", "pipeline", "--out", str(tmp_path / "p.pdf")],
+    ):
+        result = run("--profile", str(typo), *command)
+        assert_one_sentence(result, NO_DATA.format(directory=typo))
+    assert not typo.exists() and not (tmp_path / "p.pdf").exists()

@@ -173,7 +173,9 @@ class RowReport:
     line: int
     problems: dict[str, str] = field(default_factory=dict)
     matches: list[Match] = field(default_factory=list)
-    updates: bool = False  # it updates the record its id names (rather than adding one)
+    # It names a stored record by its id (rather than adding one): True when it changes it,
+    # False when the record already holds the row's values; None for a row that adds one.
+    updates: bool | None = None
 
 
 @dataclass
@@ -471,7 +473,7 @@ def _import_rows(
                         customers.insert_added()  # the row may name one
                         updated += _update_existing(unit, entity, target, values, plan, kinds)
                     elif row_id and not adds_id:
-                        report.updates = True
+                        report.updates = False
                         if keep_ids and not stored[row_id]:
                             raise _RowProblem(DELETED_ID, entity=entity_label(entity))
                         if not update:
@@ -482,6 +484,7 @@ def _import_rows(
                         )
                         updated += changed
                         unchanged += not changed
+                        report.updates = changed
                     else:
                         if adds_id:
                             _check_kept_id(row_id, kept, table.place)

@@ -177,7 +177,7 @@ class StagedRow:
     problems: dict[str, str]  # target ("" for the row as a whole) → why
     matches: list[Match]
     title: str  # what the row is called (its name), for the duplicates list
-    updates: bool = False  # it updates the record its id names
+    updates: bool | None = None  # as RowReport.updates: changes, leaves, or (None) adds one
 
     @property
     def updatable(self) -> bool:
@@ -204,6 +204,7 @@ class Staging:
     # what changed since.
     prepared: dict[int, CleanedRow] = field(default_factory=dict, repr=False)
     customers_prepared: dict[str, CleanedRow] = field(default_factory=dict, repr=False)
+    customers_created: int = 0  # the customers the check found the rows would add (a card's)
 
     def place_label(self) -> str:
         return _tr(LINE_HEADER if self.table.place == "line" else ROW_HEADER)
@@ -248,7 +249,7 @@ def stage(
     stored records or earlier rows; nothing is written. `update` and `keep_ids` as the import
     will have them (the window's import updates the records a row's id names)."""
     plan = RowPlan(region=region, check=True, cancelled=cancelled)
-    import_table(
+    summary = import_table(
         writer, entity, table, update=update, keep_ids=keep_ids, mapping=mapping, plan=plan
     )
     mapped, _columns = mapped_table(entity, table, mapping)
@@ -263,6 +264,7 @@ def stage(
     staged = Staging(region, entity, table, dict(mapping), targets, labels, rows)
     staged.prepared = plan.prepared
     staged.customers_prepared = plan.customers_prepared
+    staged.customers_created = summary.customers_created
     return staged
 
 
@@ -413,8 +415,8 @@ def describe(staged: Staging) -> list[str]:
             reason = " ".join(row.problems.values())
             lines.append(_tr(ROW_PROBLEM).format(place=place, line=row.line, reason=reason))
             continue
-        if row.updates:
-            updated += 1
+        if row.updates is not None:
+            updated += row.updates  # one that holds the row's values already is left alone
             continue
         added += 1
         for match in row.matches:
@@ -433,6 +435,8 @@ def describe(staged: Staging) -> list[str]:
             entity=entity_label(staged.entity),
         )
     )
+    if staged.customers_created:
+        lines[-1] += " " + _tr(WOULD_ADD_CUSTOMERS).format(count=staged.customers_created)
     return lines
 
 
@@ -445,3 +449,4 @@ WOULD = T(
     "Would add {added} {entity} records ({alike} of them look like records already here), "
     "update {updated} and refuse {refused} rows; nothing was changed.",
 )
+WOULD_ADD_CUSTOMERS = T("Transfer", "The contacts would add {count} new customer records.")

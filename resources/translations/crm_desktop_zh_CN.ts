@@ -5264,7 +5264,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>出错了，内容没有保存；详细信息已记录在日志文件中。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+93"/>
+        <location filename="../../crm_desktop/cli.py" line="+102"/>
         <source>Something went wrong and the log file could not be written.</source>
         <translation>出了点问题，而且无法写入日志文件。</translation>
     </message>
@@ -5960,7 +5960,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>本文件第 {line} 行</translation>
     </message>
     <message>
-        <location line="+366"/>
+        <location line="+370"/>
         <source>Line {line} looks like {what}</source>
         <translation>第 {line} 行看起来像 {what}</translation>
     </message>
@@ -5970,7 +5970,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>第 {line} 行看起来像 {what}</translation>
     </message>
     <message>
-        <location line="-365"/>
+        <location line="+7"/>
+        <source>The contacts would add {count} new customer records.</source>
+        <translation>这些联系人将新增 {count} 条客户记录。</translation>
+    </message>
+    <message>
+        <location line="-376"/>
         <source>Identifiers (kind: number)</source>
         <translation>证件号（类型: 号码）</translation>
     </message>
@@ -5990,7 +5995,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>客户（按名称）</translation>
     </message>
     <message>
-        <location line="+364"/>
+        <location line="+368"/>
         <source>Would add {added} {entity} records ({alike} of them look like records already here), update {updated} and refuse {refused} rows; nothing was changed.</source>
         <translation>将新增 {added} 条{entity}记录（其中 {alike} 条看起来与已有记录相同），更新 {updated} 条，拒绝 {refused} 行；未做任何改动。</translation>
     </message>

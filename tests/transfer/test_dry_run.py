@@ -82,3 +82,35 @@ def test_a_column_the_import_cannot_place_stops_the_dry_run_alike(
     assert dry[2] == real[2]
     assert "“传真”" in dry[2]
     assert _state(seeded)[1] == ["Northwind Trading Ltd", "深圳市华强电子有限公司"]
+
+
+def test_the_dry_run_counts_what_the_import_would_change(
+    seeded: Profile, cli: Cli, tmp_path: Path
+) -> None:
+    with seeded.store.read() as session:
+        ids = dict(session.execute(select(Customer.name, Customer.id)).all())
+    path = _write(
+        tmp_path / "grades.csv",
+        f"id,grade\n{ids['深圳市华强电子有限公司']},A\n{ids['Northwind Trading Ltd']},B\n",
+    )
+    code, out, _err = cli("import", str(path), "--entity", "customers", "--update", "--dry-run")
+    assert code == 0
+    # 华强 is graded A already: the import would change Northwind only, and says so.
+    assert out.splitlines()[-1] == (
+        "Would add 0 customer records (0 of them look like records already here), "
+        "update 1 and refuse 0 rows; nothing was changed."
+    )
+    assert cli("import", str(path), "--entity", "customers", "--update")[1] == (
+        "Imported 0 new customer records, updated 1.\n"
+    )
+    cards = _write(
+        tmp_path / "cards.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:王芳\r\nORG:远航物流\r\nEND:VCARD\r\n",
+    )
+    code, out, _err = cli("import", str(cards), "--entity", "contacts", "--dry-run")
+    assert code == 0
+    assert out.splitlines()[-1] == (
+        "Would add 1 contact records (0 of them look like records already here), "
+        "update 0 and refuse 0 rows; nothing was changed. "
+        "The contacts would add 1 new customer records."
+    )

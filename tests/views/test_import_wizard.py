@@ -245,11 +245,10 @@ def test_business_cards_come_in_as_contacts(
     wizard.accept()
 
 
-def test_cancel_while_importing_keeps_nothing(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path
-) -> None:
-    lines = "客户名称,手机\n" + "".join(f"公司{n:05d},1391{n:07d}\n" for n in range(3000))
-    path = tmp_path / "many.csv"
+def _ready_to_import(qtbot: QtBot, window: MainWindow, path: Path, count: int) -> ImportWizard:
+    """A file of `count` numbered companies, checked, its look-alikes added all the same: the
+    next page runs the import."""
+    lines = "客户名称,手机\n" + "".join(f"公司{n:05d},1391{n:07d}\n" for n in range(count))
     path.write_text(lines, encoding="utf-8")
     wizard = _open(qtbot, window, path)
     _through_columns(qtbot, wizard)
@@ -259,6 +258,13 @@ def test_cancel_while_importing_keeps_nothing(
         # Numbered names look alike: the user adds them all anyway.
         _next(qtbot, wizard, DUPLICATES_PAGE)
         wizard.duplicates_page.buttons[Decision.ADD].click()
+    return wizard
+
+
+def test_cancel_while_importing_keeps_nothing(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    wizard = _ready_to_import(qtbot, window, tmp_path / "many.csv", 3000)
     # The import waits behind other storage work; the user presses Cancel meanwhile.
     gate = threading.Event()
     wizard.runner.submit(gate.wait)
@@ -275,16 +281,7 @@ def test_cancel_while_importing_keeps_nothing(
 def test_back_is_off_while_importing_and_the_rows_go_in_once(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
-    lines = "客户名称,手机\n" + "".join(f"公司{n:03d},1391{n:07d}\n" for n in range(300))
-    path = tmp_path / "once.csv"
-    path.write_text(lines, encoding="utf-8")
-    wizard = _open(qtbot, window, path)
-    _through_columns(qtbot, wizard)
-    _checked(qtbot, wizard)
-    assert wizard.staging is not None
-    if wizard.staging.duplicate_rows():
-        _next(qtbot, wizard, DUPLICATES_PAGE)
-        wizard.duplicates_page.buttons[Decision.ADD].click()
+    wizard = _ready_to_import(qtbot, window, tmp_path / "once.csv", 300)
     back = wizard.button(QWizard.WizardButton.BackButton)
     assert back.isEnabled()
     gate = threading.Event()

@@ -33,6 +33,28 @@ def colleague(profile_dir: Path) -> str:
     return customer
 
 
+def rae_writes(profile_dir: Path) -> str:
+    """As a pull leaves them: Rae's note to this user about Acme (n1), and her comment (c1) on
+    his work log of today (l1). Returns Acme's id."""
+    customer = colleague(profile_dir)
+    profile = open_profile(profile_dir)
+    me = profile.user_id
+    with profile.store.write() as session:
+        session.add(
+            Note(
+                id="n1",
+                sender_id=RAE,
+                recipient_id=me,
+                text="Call Acme\nsoon",
+                customer_id=customer,
+            )
+        )
+        session.add(WorkLog(id="l1", author_id=me, day=date.today(), done="visits"))
+        session.add(WorkLogComment(id="c1", log_id="l1", author_id=RAE, text="Well done"))
+    profile.close()
+    return customer
+
+
 def test_a_note_about_a_customer_is_sent_from_its_page(qtbot: QtBot, profile_dir: Path) -> None:
     customer = colleague(profile_dir)
     for window in shown_window(qtbot, profile_dir):
@@ -73,26 +95,15 @@ def test_a_note_that_is_too_long_says_so_and_is_not_sent(qtbot: QtBot, profile_d
 def test_notes_and_comments_to_the_user_show_on_today_and_are_read_there(
     qtbot: QtBot, profile_dir: Path, monkeypatch
 ) -> None:
-    customer = colleague(profile_dir)
+    rae_writes(profile_dir)
     profile = open_profile(profile_dir)
     me = profile.user_id
     with profile.store.write() as session:
-        # As a pull leaves them: Rae's note to this user, and her comment on his log.
-        session.add(
-            Note(
-                id="n1",
-                sender_id=RAE,
-                recipient_id=me,
-                text="Call Acme\nsoon",
-                customer_id=customer,
-            )
-        )
+        # Not news to him: a note he read, his own note to her, his own reply.
         session.add(
             Note(id="n2", sender_id=RAE, recipient_id=me, text="Read already", read_at=utcnow())
         )
         session.add(Note(id="n3", sender_id=me, recipient_id=RAE, text="Mine to her"))
-        session.add(WorkLog(id="l1", author_id=me, day=date.today(), done="visits"))
-        session.add(WorkLogComment(id="c1", log_id="l1", author_id=RAE, text="Well done"))
         session.add(WorkLogComment(id="c2", log_id="l1", author_id=me, text="My own reply"))
     profile.close()
     for window in shown_window(qtbot, profile_dir):
@@ -123,22 +134,7 @@ def test_the_command_line_lists_notes_and_comments_too(
     profile_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A day whose only news is a colleague's note: `crm-desktop today` says so."""
-    customer = colleague(profile_dir)
-    profile = open_profile(profile_dir)
-    me = profile.user_id
-    with profile.store.write() as session:
-        session.add(
-            Note(
-                id="n1",
-                sender_id=RAE,
-                recipient_id=me,
-                text="Call Acme\nsoon",
-                customer_id=customer,
-            )
-        )
-        session.add(WorkLog(id="l1", author_id=me, day=date.today(), done="visits"))
-        session.add(WorkLogComment(id="c1", log_id="l1", author_id=RAE, text="Well done"))
-    profile.close()
+    rae_writes(profile_dir)
     assert cli.main(["--profile", str(profile_dir), "today"]) == 0
     text = capsys.readouterr().out
     assert "Nothing due today." not in text

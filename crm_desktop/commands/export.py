@@ -53,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.out is None:
             count = export_csv(profile.store, args.entity, sys.stdout, line)
+            sys.stdout.flush()  # here, where a full disk or a closed pipe is answered
         elif file_format == "xlsx":
             count = export_xlsx(profile.store, args.entity, args.out, line)
         else:

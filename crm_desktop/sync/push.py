@@ -572,10 +572,7 @@ def _apply_group(
     in_group: ChainMap[tuple[str, str], tuple[Any, Any]] = ChainMap({}, stamped)
     results = []
     for entry in group:
-        # A record of the group merged away on the server meanwhile (the same duplicate merged
-        # on two devices): the group refers to a record that is gone, so it is refused whole,
-        # never applied to the record it was merged into.
-        result = _apply(connection, entry, stamps.get(entry.seq), in_group, follow_merges=False)
+        result = _apply(connection, entry, stamps.get(entry.seq), in_group)
         if result.get("status") == "refused":
             raise _GroupRefused(result.get("reason") or "")
         if result.get("updated_at") is not None:
@@ -739,7 +736,6 @@ def _apply(
     entry: _Entry,
     stamp: datetime | None = None,
     stamped: Mapping[tuple[str, str], tuple[Any, Any]] | None = None,
-    follow_merges: bool = True,
 ) -> dict[str, Any]:
     if entry.entity not in ENTITIES:  # only tables the CRM knows are ever named in SQL
         return {"status": "refused", "reason": f"unknown record type {entry.entity}"}
@@ -766,6 +762,8 @@ def _apply(
         state = "deleted_at IS NULL" if entry.op == "delete" else "deleted_at IS NOT NULL"
         overridden = None
         if entry.op == "delete":
+            if _merged_elsewhere(connection, table, entry):
+                return {"status": "refused", "reason": MERGED_ELSEWHERE}
             overridden = _edited_since(connection, table, entry, stamped or {})
         assignments, parameters = sql.SQL("deleted_at = %s"), [deleted_at]
         if entry.entity in MERGEABLE:
@@ -793,7 +791,21 @@ def _apply(
             # (soft-)deleted row and comes back if the record is restored.
             return _stamped({"status": "applied", "deleted_over_edit": overridden}, cursor)
         return _stamped({"status": "applied"}, cursor)
-    return _apply_update(connection, table, entry, columns, follow_merges=follow_merges)
+    return _apply_update(connection, table, entry, columns)
+
+
+def _merged_elsewhere(connection: psycopg.Connection, table: sql.Identifier, entry: _Entry) -> bool:
+    """Whether this delete merges away a record the server has merged into another one
+    meanwhile (the same duplicate merged on two devices): the merge is refused whole, as its
+    group goes, rather than half applied to a record that is gone."""
+    into = (entry.changes or {}).get("merged_into_id")
+    if entry.entity not in MERGEABLE or into is None:
+        return False
+    row = connection.execute(
+        sql.SQL("SELECT merged_into_id::text FROM {} WHERE id = %s").format(table),
+        (entry.row_id,),
+    ).fetchone()
+    return row is not None and row[0] is not None and row[0] != into
 
 
 def _stamped(result: dict[str, Any], cursor: psycopg.Cursor) -> dict[str, Any]:
@@ -838,7 +850,6 @@ def _apply_update(
     entry: _Entry,
     columns: set[str],
     hops: int = 0,
-    follow_merges: bool = True,
 ) -> dict[str, Any]:
     fields = [k for k in entry.changes if k in columns]
     if not fields:
@@ -857,8 +868,6 @@ def _apply_update(
             sql.SQL("SELECT merged_into_id::text FROM {} WHERE id = %s").format(table),
             (entry.row_id,),
         ).fetchone()
-        if kept is not None and kept[0] is not None and not follow_merges:
-            return {"status": "refused", "reason": MERGED_ELSEWHERE}
         if kept is not None and kept[0] is not None:
             # Merged away since this device saw it: the change goes to the kept record, field
             # by field as ever (a field the merge took from this record applies; one the

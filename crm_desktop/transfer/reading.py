@@ -329,8 +329,10 @@ def _workbook(path: Path) -> Workbook:
 
     try:
         return load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError):
+    except (BadZipFile, InvalidFileException, KeyError):
         raise TransferError(NOT_XLSX, path=path) from None
+    except OSError as error:
+        raise TransferError(CANNOT_READ, path=path, reason=error.strerror or error) from None
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> FileTable | None:

@@ -239,13 +239,21 @@ def _left_as_made(session: Session, made: dict[str, dict[str, Any] | None]) -> l
     live record of their own (a contact, an opportunity, a follow-up…) once the import's
     contacts are gone, no customer merged into them, and their fields as the import left them."""
     as_made = _as_made(session, list(made))
-    merged_into = set(
-        session.scalars(select(Customer.merged_into_id).where(Customer.merged_into_id.in_(made)))
-    )
+    ids = list(made)
+    merged_into: set[str | None] = set()
+    for start in range(0, len(ids), DELETE_CHUNK):
+        chunk = ids[start : start + DELETE_CHUNK]
+        merged_into.update(
+            session.scalars(
+                select(Customer.merged_into_id).where(Customer.merged_into_id.in_(chunk))
+            )
+        )
+    # An import written by an earlier version kept no values (None): its customers go when
+    # nothing uses them, as they did then.
     unchanged = [
         row_id
         for row_id, values in made.items()
-        if row_id not in merged_into and values is not None and as_made.get(row_id) == values
+        if row_id not in merged_into and (values is None or as_made.get(row_id) == values)
     ]
     bare = []
     for start in range(0, len(unchanged), DELETE_CHUNK):

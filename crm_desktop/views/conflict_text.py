@@ -11,7 +11,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from crm_desktop.models.fields import FIELDS_BY_NAME, entity_label
 from crm_desktop.sync.codec import from_json
 from crm_desktop.sync.conflicts import ConflictView
-from crm_desktop.sync.push import grant_ended
+from crm_desktop.sync.push import MERGED_ELSEWHERE, grant_ended
 from crm_desktop.views.display import format_value
 
 REFUSED = QT_TRANSLATE_NOOP(
@@ -49,9 +49,18 @@ GRANT_ENDED_TEXT = QT_TRANSLATE_NOOP(
 )
 
 
+MERGED_ELSEWHERE_TEXT = QT_TRANSLATE_NOOP(
+    "ConflictsView",
+    "The server did not accept your change to a {what}: it was part of a merge of a record "
+    "someone had already merged into another one, so none of that merge was made.",
+)
+
+
 def describe(conflict: ConflictView, name: str | None = None) -> str:
     """One sentence a rep understands; `name` is what the record is called, if known."""
     what = entity_label(conflict.entity) + (f" “{name}”" if name else "")
+    if conflict.kind == "refused" and conflict.reason == MERGED_ELSEWHERE:
+        return QCoreApplication.translate("ConflictsView", MERGED_ELSEWHERE_TEXT).format(what=what)
     ended = grant_ended(conflict.reason) if conflict.kind == "refused" else None
     if ended is not None:
         until, rep = ended

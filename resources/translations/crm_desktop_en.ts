@@ -1053,6 +1053,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+7"/>
+        <source>The server did not accept your change to a {what}: it was part of a merge of a record someone had already merged into another one, so none of that merge was made.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../crm_desktop/views/conflicts_view.py" line="+40"/>
         <source>Conflicts</source>
         <translation type="unfinished"></translation>

@@ -1048,6 +1048,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>服务器没有接受你对{what}的修改：你替 {rep} 录入资料的期限已于 {until} 结束。请让管理员延长期限，或把这项修改交给 {rep}。</translation>
     </message>
     <message>
+        <location line="+7"/>
+        <source>The server did not accept your change to a {what}: it was part of a merge of a record someone had already merged into another one, so none of that merge was made.</source>
+        <translation>服务器没有接受你对{what}的修改：它属于一次合并，而被合并的记录已由他人合并到另一条记录中，因此这次合并没有执行。</translation>
+    </message>
+    <message>
         <location filename="../../crm_desktop/views/conflicts_view.py" line="+40"/>
         <source>Conflicts</source>
         <translation>冲突</translation>

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from crm_desktop.profile import open_profile
+
 SCRIPT = Path(sys.executable).with_name("crm-desktop")
 
 
@@ -35,13 +37,18 @@ def test_demo_export_and_a_refused_import(profile_dir: Path, tmp_path: Path) -> 
     assert len(again.stdout.splitlines()) == 31  # header + the demo's 30: nothing imported
 
 
-def test_an_export_to_a_full_disk_or_a_closed_pipe(profile_dir: Path) -> None:
+def test_an_export_to_a_full_disk_or_a_closed_pipe(profile_dir: Path, tmp_path: Path) -> None:
     profile = ["--profile", str(profile_dir)]
     assert run(*profile, "demo", "--customers", "300", "--seed", "5").returncode == 0
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    # One customer: the whole CSV fits in the output's buffer, written when it is flushed.
+    small = tmp_path / "small"
+    made = open_profile(small)
+    made.writer().create("customers", {"name": "Acme"})
+    made.close()
     with open("/dev/full", "w") as full:
         result = subprocess.run(
-            [str(SCRIPT), *profile, "export", "--entity", "customers"],
+            [str(SCRIPT), "--profile", str(small), "export", "--entity", "customers"],
             stdout=full,
             stderr=subprocess.PIPE,
             text=True,

@@ -3,6 +3,8 @@ offline: its changes land on the kept customer at its sync, and nothing typed is
 
 from __future__ import annotations
 
+import pytest
+
 from crm_desktop.models.entities import Contact, Customer, OwnershipChange
 from crm_desktop.services.changes import MergeUndo
 from crm_desktop.services.merging import merge_records, unmerge_records
@@ -161,28 +163,49 @@ def test_the_kept_customer_takes_the_finance_key_and_undo_gives_it_back(fleet: F
         assert device.row("customers", kept).external_ref is None
 
 
-def test_a_duplicate_merged_on_two_devices_keeps_its_key_where_the_first_merge_put_it(
-    fleet: Fleet,
+@pytest.mark.parametrize("key", ["K3-00042", None])
+def test_a_duplicate_merged_on_two_devices_stays_where_the_first_merge_put_it(
+    fleet: Fleet, key: str | None
 ) -> None:
     """The office merges the duplicate into one customer while the laptop, offline, merges it
     into another: the laptop's merge names a record that is gone, and is refused whole, never
-    applied to the customer the office kept (whose finance key it would clear)."""
+    half applied (its contacts moved nowhere, the first merge's finance key cleared)."""
     office, laptop = fleet.device("rob"), fleet.device("rob")
     kept, other, contact = _two_customers(office)
     third = office.writer.create("customers", {"name": "华强电子（深圳）"}).primary_id
     assert third is not None
-    office.writer.update("customers", other, {"external_ref": "K3-00042"})
+    if key is not None:
+        office.writer.update("customers", other, {"external_ref": key})
     office.sync()
     laptop.sync()
-    merge_records(office.writer, "customers", kept, other, {"external_ref": "K3-00042"})
+    merge_records(office.writer, "customers", kept, other, {"external_ref": key})
     assert office.sync().pushed.refused == 0, [c.reason for c in office.conflicts()]
-    merge_records(laptop.writer, "customers", third, other, {"external_ref": "K3-00042"})
+    merge_records(laptop.writer, "customers", third, other, {"email": "old@hq.cn"})
     assert laptop.sync().pushed.refused > 0
     assert any(c.reason == MERGED_ELSEWHERE for c in laptop.conflicts())
-    assert fleet.server_row("customers", kept)["external_ref"] == "K3-00042"
-    assert fleet.server_row("customers", third)["external_ref"] is None
+    assert fleet.server_row("customers", kept)["external_ref"] == key
+    assert fleet.server_row("customers", third)["email"] is None
     assert str(fleet.server_row("customers", other)["merged_into_id"]) == kept
     assert str(fleet.server_row("contacts", contact)["customer_id"]) == kept
     # The laptop shows the server's truth.
-    assert laptop.row("customers", kept).external_ref == "K3-00042"
     assert laptop.row("contacts", contact).customer_id == kept
+    assert laptop.row("customers", other).merged_into_id == kept
+
+
+def test_a_customer_merge_moves_a_contact_merged_on_another_device(fleet: Fleet) -> None:
+    """The office merges two contacts of a customer; the laptop, offline, merges that customer
+    into another. The laptop's move of the merged-away contact goes to the kept contact, and
+    the customer merge is applied."""
+    office, laptop = fleet.device("rob"), fleet.device("rob")
+    kept, other, contact = _two_customers(office)
+    twin = office.writer.create("contacts", {"customer_id": other, "name": "李雷 (2)"}).primary_id
+    assert twin is not None
+    office.sync()
+    laptop.sync()
+    merge_records(office.writer, "contacts", contact, twin, {})
+    assert office.sync().pushed.refused == 0, [c.reason for c in office.conflicts()]
+    merge_records(laptop.writer, "customers", kept, other, {})
+    assert laptop.sync().pushed.refused == 0, [c.reason for c in laptop.conflicts()]
+    assert str(fleet.server_row("customers", other)["merged_into_id"]) == kept
+    assert str(fleet.server_row("contacts", contact)["customer_id"]) == kept
+    assert str(fleet.server_row("contacts", twin)["merged_into_id"]) == contact

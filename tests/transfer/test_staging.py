@@ -324,3 +324,21 @@ def test_undo_after_two_rows_updated_one_record_puts_back_the_first_value(
     staging.undo(profile.writer(), staged.outcome)
     (huaqiang,) = _customers(profile).values()
     assert (huaqiang.name, huaqiang.email) == ("深圳华强电子有限公司", "old@hq.cn")
+
+
+def test_undo_of_cards_imported_by_the_previous_version(profile: Profile, tmp_path: Path) -> None:
+    """A batch written before customers' values were kept names them without values: they
+    still go when nothing uses them."""
+    writer = profile.writer()
+    staged = _stage_cards(
+        profile, tmp_path, "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:王芳\r\nORG:远航物流\r\nEND:VCARD\r\n"
+    )
+    staging.run(writer, staged, "cards.vcf")
+    assert staged.outcome is not None
+    with profile.store.write() as session:
+        forgotten = session.connection().exec_driver_sql(
+            "UPDATE import_batch_rows SET before = NULL WHERE action = 'customer'"
+        )
+        assert forgotten.rowcount == 1
+    staging.undo(writer, staged.outcome)
+    assert _customers(profile) == {}

@@ -13,8 +13,6 @@ from crm_desktop.profile import open_profile
 from crm_desktop.queries.money import RenewalLine, renewals
 from crm_desktop.reports import RENEWAL_DAYS, default_period
 
-DEFAULT_DAYS = RENEWAL_DAYS  # without dates: what ends in the next thirty days
-
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
@@ -22,7 +20,7 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
         help="list the contracts ending in a period, with their renewal status",
         description="List the running or ended contracts (not drafts nor terminated ones) "
         "whose end date falls from --from to --to inclusive, soonest first. Without dates: "
-        f"today and the next {DEFAULT_DAYS} days.",
+        f"today and the next {RENEWAL_DAYS} days.",
     )
     parser.add_argument("--from", dest="start", metavar="DATE", help="first day, YYYY-MM-DD")
     parser.add_argument("--to", dest="end", metavar="DATE", help="last day, YYYY-MM-DD")

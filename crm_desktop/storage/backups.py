@@ -247,11 +247,16 @@ def back_up(
     return made
 
 
+def _partial(target: Path) -> Path:
+    """Where a copy is written before it is whole and renamed to `target`."""
+    return target.with_name(target.name + ".part")
+
+
 def _check_writable(target: Path) -> None:
     """A place the user gave for a copy, tried before the copy is made: a sentence naming
     it, not one about the data file, when it cannot be written (a read-only share, a folder
     the user may not write in)."""
-    partial = target.with_name(target.name + ".part")
+    partial = _partial(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         partial.touch()
@@ -279,7 +284,7 @@ def checked_copy(source: Path, target: Path) -> Path:
     usual name is always whole and checked, even after a full disk or a crash.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
+    partial = _partial(target)
     try:
         with (
             closing(sqlite3.connect(source)) as reader,
@@ -591,7 +596,7 @@ def _keep_damaged(profile_dir: Path, current: Path) -> Path:
     log_file = Path(f"{current}-wal")
     if log_file.exists():
         shutil.copyfile(log_file, f"{aside}-wal")
-    partial = aside.with_name(aside.name + ".part")
+    partial = _partial(aside)
     shutil.copyfile(current, partial)
     os.replace(partial, aside)
     return aside

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 # Values bound in one IN (...) list: well under SQLite's limit on a statement's parameters.
 IN_LIST = 500
@@ -19,9 +21,14 @@ def to_sqlite(value: Any) -> Any:
     return value
 
 
-def in_lists(values: Sequence[Any], size: int = IN_LIST) -> Iterator[tuple[Sequence[Any], str]]:
-    """`values` a few hundred at a time, each part with its "?, ?, ..." placeholders, for
-    statements that take them in one IN (...) list."""
+def in_parts(values: Sequence[T], size: int = IN_LIST) -> Iterator[Sequence[T]]:
+    """`values` a few hundred at a time, for statements that take them in one IN (...) list."""
     for start in range(0, len(values), size):
-        part = values[start : start + size]
+        yield values[start : start + size]
+
+
+def in_lists(values: Sequence[Any], size: int = IN_LIST) -> Iterator[tuple[Sequence[Any], str]]:
+    """in_parts, each part with its "?, ?, ..." placeholders (for statements sent straight to
+    sqlite3)."""
+    for part in in_parts(values, size):
         yield part, ", ".join("?" * len(part))

@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections import ChainMap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -472,16 +472,9 @@ def _send(
         )
         written: list[tuple[int, dict[str, Any]]] = []
 
-        def note_stamp(entry: _Entry, result: dict[str, Any]) -> None:
-            if result.get("updated_at") is not None:
-                stamped[(entry.entity, entry.row_id)] = (
-                    canonical(entry.made_at),
-                    result["updated_at"],
-                )
-
         def answered(entry: _Entry, result: dict[str, Any]) -> None:
             result["entry"] = _entry_key(entry)
-            note_stamp(entry, result)
+            _note_stamp(stamped, entry, result)
             written.append((entry.seq, result))
             receipts[entry.seq] = result
 
@@ -505,7 +498,7 @@ def _send(
                     raise _SeqTaken(entry.seq, highest[0] if highest else entry.seq)
                 # Applied before, its results not recorded here: a later change's base still
                 # names it by the device's time.
-                note_stamp(entry, receipts[entry.seq])
+                _note_stamp(stamped, entry, receipts[entry.seq])
                 position += 1
                 continue
             group = _group_at(entries, position)
@@ -545,6 +538,17 @@ class _GroupRefused(Exception):
         self.reason = reason
 
 
+def _note_stamp(
+    stamped: MutableMapping[tuple[str, str], tuple[Any, Any]],
+    entry: _Entry,
+    result: dict[str, Any],
+) -> None:
+    """Note the server's stamp of the row an applied entry wrote, beside the device's time
+    of that change (see _send's `stamped`)."""
+    if result.get("updated_at") is not None:
+        stamped[(entry.entity, entry.row_id)] = (canonical(entry.made_at), result["updated_at"])
+
+
 def _group_at(entries: list[_Entry], position: int) -> list[_Entry]:
     """The entry at `position`, with the rest of its group when it starts one."""
     group_id = entries[position].group_id
@@ -575,11 +579,7 @@ def _apply_group(
         result = _apply(connection, entry, stamps.get(entry.seq), in_group)
         if result.get("status") == "refused":
             raise _GroupRefused(result.get("reason") or "")
-        if result.get("updated_at") is not None:
-            in_group[(entry.entity, entry.row_id)] = (
-                canonical(entry.made_at),
-                result["updated_at"],
-            )
+        _note_stamp(in_group, entry, result)
         results.append(result)
     connection.execute("SET CONSTRAINTS ALL IMMEDIATE")  # checks what was deferred, now
     return results

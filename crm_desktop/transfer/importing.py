@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -42,6 +42,7 @@ from crm_desktop.models.validation import InvalidInput
 from crm_desktop.services.writer import CleanedRow, NewRow, UnitOfWork, Writer
 from crm_desktop.storage.bulk import bulk_load
 from crm_desktop.storage.store import sqlite_connection
+from crm_desktop.storage.values import in_parts
 from crm_desktop.transfer.cells import parse_identifiers
 from crm_desktop.transfer.columns import IDENTIFIERS, TransferColumn, transfer_columns
 from crm_desktop.transfer.errors import ImportFailed, TransferError
@@ -107,8 +108,6 @@ BULK_LOAD_FROM = 20_000
 Progress = Callable[[int, int], None]
 # Enough to show a pattern (a whole column in the wrong format) without flooding the terminal.
 MAX_PROBLEMS = 20
-# Ids looked up per statement (SQLite allows 32,766 parameters; a small IN list stays fast).
-IDS_PER_QUERY = 500
 
 
 # A plain ID number's kind, told from its form when its column does not say (证件号码): a
@@ -751,18 +750,13 @@ def _check_kept_id(row_id: str, kept: dict[str, int], place: str) -> None:
         raise _RowProblem(REPEATED_ID, place=place, line=kept[row_id])
 
 
-def _chunks(items: list[str]) -> Iterable[list[str]]:
-    for start in range(0, len(items), IDS_PER_QUERY):
-        yield items[start : start + IDS_PER_QUERY]
-
-
 def _stored_ids(session: Session, entity: str, ids: list[str]) -> dict[str, bool]:
     """Which of these ids a record of `entity` has here: id → whether it is live."""
     table = ENTITIES[entity].__tablename__
     wanted = sorted({row_id for row_id in ids if row_id})
     stored: dict[str, bool] = {}
     connection = sqlite_connection(session)
-    for chunk in _chunks(wanted):
+    for chunk in in_parts(wanted):
         marks = ",".join("?" * len(chunk))
         sql = f"SELECT id, deleted_at IS NULL FROM {table} WHERE id IN ({marks})"
         stored.update((row_id, bool(live)) for row_id, live in connection.execute(sql, chunk))
@@ -812,7 +806,7 @@ class _Contracts:
                 cell = cells[position].strip()
                 if cell:
                     wanted.update(self._ids_numbered(cell) if is_number else (cell,))
-        for chunk in _chunks(sorted(wanted)):
+        for chunk in in_parts(sorted(wanted)):
             self._held.extend(
                 self._session.scalars(
                     select(Contract).where(Contract.id.in_(chunk), Contract.deleted_at.is_(None))

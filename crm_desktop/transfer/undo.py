@@ -34,6 +34,7 @@ from crm_desktop.models.validation import InvalidInput
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import UnitOfWork, Writer
 from crm_desktop.storage.store import sqlite_connection
+from crm_desktop.storage.values import in_parts
 
 ADDED, UPDATED = "added", "updated"
 # A customer an import of contacts made for them (its records are contacts).
@@ -47,8 +48,6 @@ _CUSTOMER_FIELDS = tuple(
 )
 # Records that name a customer: its children, and notes about it.
 _NAMING_A_CUSTOMER = tuple(model for model in ENTITIES.values() if hasattr(model, "customer_id"))
-# Rows deleted per call: well inside SQLite's limit on bound parameters.
-DELETE_CHUNK = 500
 
 T = QT_TRANSLATE_NOOP
 # InvalidInput's sentences are translated in the Validation context.
@@ -208,8 +207,7 @@ def undo_import(writer: Writer, batch_id: str) -> ChangeSet:
 def _delete_live(unit: UnitOfWork, entity: str, ids: list[str]) -> None:
     """Delete those of these records that are still there."""
     model = ENTITIES[entity]
-    for start in range(0, len(ids), DELETE_CHUNK):
-        chunk = ids[start : start + DELETE_CHUNK]
+    for chunk in in_parts(ids):
         live = list(
             unit.session.scalars(
                 select(model.id).where(model.id.in_(chunk), model.deleted_at.is_(None))
@@ -223,8 +221,7 @@ def _as_made(session: Session, customer_ids: list[str]) -> dict[str, dict[str, A
     """These customers' own fields as the import made them (its undo compares them)."""
     columns = [getattr(Customer, name) for name in _CUSTOMER_FIELDS]
     made: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(customer_ids), DELETE_CHUNK):
-        chunk = customer_ids[start : start + DELETE_CHUNK]
+    for chunk in in_parts(customer_ids):
         for row_id, *values in session.execute(
             select(Customer.id, *columns).where(Customer.id.in_(chunk))
         ):
@@ -239,10 +236,8 @@ def _left_as_made(session: Session, made: dict[str, dict[str, Any] | None]) -> l
     live record of their own (a contact, an opportunity, a follow-up…) once the import's
     contacts are gone, no customer merged into them, and their fields as the import left them."""
     as_made = _as_made(session, list(made))
-    ids = list(made)
     merged_into: set[str | None] = set()
-    for start in range(0, len(ids), DELETE_CHUNK):
-        chunk = ids[start : start + DELETE_CHUNK]
+    for chunk in in_parts(list(made)):
         merged_into.update(
             session.scalars(
                 select(Customer.merged_into_id).where(Customer.merged_into_id.in_(chunk))
@@ -256,8 +251,7 @@ def _left_as_made(session: Session, made: dict[str, dict[str, Any] | None]) -> l
         if row_id not in merged_into and (values is None or as_made.get(row_id) == values)
     ]
     bare = []
-    for start in range(0, len(unchanged), DELETE_CHUNK):
-        chunk = unchanged[start : start + DELETE_CHUNK]
+    for chunk in in_parts(unchanged):
         used: set[str] = set()
         for model in _NAMING_A_CUSTOMER:
             used.update(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time as clock
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,3 +69,13 @@ def collect_due_garbage(
     """Between tests, which may not run the event loop long enough for the collector's timer."""
     yield
     collector_on_the_gui_thread.collect_due()
+
+
+@pytest.fixture
+def shanghai(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The user's clock eight hours ahead of UTC, so a wrong conversion shows."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    clock.tzset()
+    yield
+    monkeypatch.undo()
+    clock.tzset()

@@ -100,3 +100,19 @@ def local_date(now_utc: datetime) -> date:
 def local_to_utc(local: datetime) -> datetime:
     """A naive local time (as a user picks it) as naive UTC, as stored."""
     return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def is_day_only(moment_utc: datetime) -> bool:
+    """Whether a stored time (naive UTC) is the user's local midnight: a day given without a
+    time of day ("tomorrow", 2026-01-05 typed, a day picked on the calendar)."""
+    return moment_utc.replace(tzinfo=UTC).astimezone().time() == time()
+
+
+def is_late(due_utc: datetime, now_utc: datetime) -> bool:
+    """Whether something due at `due_utc` is overdue at `now_utc` (both naive UTC, as stored).
+    A day given without a time is due by the end of that day, not from its first minute: a
+    task set for tomorrow is not overdue all of tomorrow. queries/tables.late_sql is the same
+    rule in SQL."""
+    if is_day_only(due_utc):
+        return end_of_local_day(due_utc) <= now_utc
+    return due_utc < now_utc

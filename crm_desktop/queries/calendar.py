@@ -15,7 +15,8 @@ Two kinds of item:
   customer's owner's to take; a customer handed over takes its next step with it. A next step
   counts as done once a follow-up is logged at or after its time (`last_followup_at`).
 
-An item is overdue when it is not done and its time has passed. Times are naive UTC, as stored;
+An item is overdue when it is not done and its time has passed (models.dates.is_late: a day
+given without a time passes at its end). Times are naive UTC, as stored;
 the range is half-open, [start, end).
 """
 
@@ -32,6 +33,7 @@ from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
 from crm_desktop.models.base import utcnow
+from crm_desktop.models.dates import is_late
 from crm_desktop.models.entities import Customer, FollowUp, Task
 
 TASK = "task"
@@ -106,7 +108,7 @@ def _tasks(
             customer_name=customer_name,
             person_id=assignee,
             done=bool(done),
-            overdue=not done and due < now,
+            overdue=not done and is_late(due, now),
         )
         for row_id, title, due, customer_id, customer_name, assignee, done in session.execute(
             statement
@@ -159,7 +161,7 @@ def _next_steps(
                 customer_name=name,
                 person_id=owner,
                 done=done,
-                overdue=not done and when < now,
+                overdue=not done and is_late(when, now),
             )
         )
     return items

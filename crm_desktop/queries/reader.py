@@ -55,6 +55,10 @@ class Reader:
         with self.store.read() as session:
             return records.choices_for(session, entity, customer_id)
 
+    def active_users(self) -> list[tuple[str, str]]:
+        with self.store.read() as session:
+            return records.active_users(session)
+
     def today(self, user_id: str, now: datetime, day_ends: datetime) -> today_list.Today:
         with self.store.read() as session:
             return today_list.today(session, user_id, now, day_ends)

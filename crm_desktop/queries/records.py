@@ -195,6 +195,16 @@ def possible_duplicates(
     return [Match(*row) for row in session.execute(statement)]
 
 
+def active_users(session: Session) -> list[tuple[str, str]]:
+    """(id, name) of the users who can still log in: whom a task may be handed to."""
+    statement = (
+        select(User.id, User.name)
+        .where(User.deleted_at.is_(None), User.active.is_(True))
+        .order_by(User.name_sort, User.name)
+    )
+    return [(row[0], row[1]) for row in session.execute(statement)]
+
+
 def choices_for(session: Session, entity: str, customer_id: str | None = None) -> list[tuple]:
     """(id, label) pairs for a reference field: users, active products, or a customer's
     contacts, opportunities or contracts."""

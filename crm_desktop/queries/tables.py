@@ -151,6 +151,16 @@ OVERDUE = "overdue"
 NOW = func.datetime("now")
 
 
+def late_sql(due: Any) -> ColumnElement[bool]:
+    """models.dates.is_late in SQL: past its time, or (a day given without a time, stored at
+    local midnight) past the end of its day. SQLite's 'localtime' is the process's own zone, the
+    one Python's astimezone() uses. `due < NOW` first, which either way it must be, keeps an
+    index on the time usable."""
+    day_only = func.time(due, "localtime") == "00:00:00"
+    day_over = func.datetime(due, "localtime", "+1 day", "utc")
+    return and_(due < NOW, or_(~day_only, day_over <= NOW))
+
+
 # When a customer was last looked after: its last follow-up, else since its owner took it
 # over, else since it was entered. The dashboard counts customers left quiet by it.
 QUIET = "quiet_since"
@@ -225,7 +235,7 @@ CUSTOMERS = TableSpec(
         # The next step is past and no follow-up since took it (as Today says).
         overdue_column(
             and_(
-                Customer.next_followup_at < NOW,
+                late_sql(Customer.next_followup_at),
                 or_(
                     Customer.last_followup_at.is_(None),
                     Customer.last_followup_at < Customer.next_followup_at,
@@ -313,7 +323,7 @@ TASKS = TableSpec(
             sort=Assignee.name_sort,
         ),
         customer_grade(TaskCustomer),
-        overdue_column(and_(Task.done.is_(False), Task.due_at < NOW)),
+        overdue_column(and_(Task.done.is_(False), late_sql(Task.due_at))),
     ),
     joins=(
         (TaskCustomer, TaskCustomer.id == Task.customer_id),

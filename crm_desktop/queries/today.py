@@ -13,14 +13,14 @@ matters first and how much waits, not ten thousand lines.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from crm_desktop.models.choices import ContractStatus, RenewalStatus
-from crm_desktop.models.dates import local_date
+from crm_desktop.models.dates import is_late, local_date
 from crm_desktop.models.entities import (
     Contract,
     Customer,
@@ -51,6 +51,7 @@ class TodayLine:
     customer_id: str | None = None
     customer_name: str | None = None
     by: str | None = None  # who sent the note or wrote the comment
+    log_day: date | None = None  # a comment's: the day of the work log it is on
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -58,12 +59,21 @@ class TodayLine:
             "entity": self.entity,
             "id": self.id,
             "title": self.title,
-            "when": self.when.isoformat() if self.when else None,
+            "when": self._when_json(),
             "overdue": self.overdue,
             "customer_id": self.customer_id,
             "customer_name": self.customer_name,
             "by": self.by,
+            "log_day": self.log_day.isoformat() if self.log_day else None,
         }
+
+    def _when_json(self) -> str | None:
+        """A renewal's day as a date ("2026-12-31"); any other time as UTC ("…Z")."""
+        if self.when is None:
+            return None
+        if self.kind == "renewal":
+            return self.when.date().isoformat()
+        return self.when.isoformat() + "Z"
 
 
 @dataclass(frozen=True)
@@ -82,10 +92,13 @@ class Today:
     notes: TodayPart = field(default_factory=TodayPart)  # unread notes from colleagues
     comments: TodayPart = field(default_factory=TodayPart)  # on the user's recent work logs
     renewals: TodayPart = field(default_factory=TodayPart)  # his contracts ending soon
+    # Tasks both reminded of and due: a line in each part, one thing to do.
+    reminded_and_due: int = 0
 
     @property
     def count(self) -> int:
-        return sum(part.total for part in self.parts())
+        """Things to do: each record once, though a task may be on two lines."""
+        return sum(part.total for part in self.parts()) - self.reminded_and_due
 
     def parts(self) -> list[TodayPart]:
         return [
@@ -111,6 +124,7 @@ def today(session: Session, user_id: str, now: datetime, day_ends: datetime) -> 
         returning=_returning(session, user_id, now, warning),
         warning_days=warning,
         renewals=_renewals(session, user_id, now),
+        reminded_and_due=_reminded_and_due(session, user_id, now, day_ends),
     )
 
 
@@ -124,21 +138,26 @@ def _tasks(session: Session, user_id: str, now: datetime, day_ends: datetime) ->
     statement = (
         select(Task.id, Task.title, Task.due_at, Task.customer_id, Customer.name)
         .outerjoin(Customer, Customer.id == Task.customer_id)
-        .where(
-            Task.assignee_id == user_id,
-            Task.deleted_at.is_(None),
-            Task.done.is_(False),
-            Task.due_at < day_ends,
-        )
+        .where(*_open_tasks(user_id), Task.due_at < day_ends)
         .order_by(Task.due_at, Task.id)
     )
     return _part(
         session,
         statement,
         lambda row: TodayLine(
-            "task", "tasks", row[0], row[1], row[2], row[2] < now, row[3], row[4]
+            "task", "tasks", row[0], row[1], row[2], is_late(row[2], now), row[3], row[4]
         ),
     )
+
+
+def _open_tasks(user_id: str) -> tuple[Any, ...]:
+    return (Task.assignee_id == user_id, Task.deleted_at.is_(None), Task.done.is_(False))
+
+
+def _reminded_and_due(session: Session, user_id: str, now: datetime, day_ends: datetime) -> int:
+    """The tasks on both the reminders and the tasks due (_reminders and _tasks)."""
+    both = (*_open_tasks(user_id), Task.remind_at <= now, Task.due_at < day_ends)
+    return session.scalar(select(func.count()).select_from(Task).where(*both)) or 0
 
 
 def _notes(session: Session, user_id: str) -> TodayPart:
@@ -162,7 +181,13 @@ def _notes(session: Session, user_id: str) -> TodayPart:
 def _comments(session: Session, user_id: str, now: datetime) -> TodayPart:
     """Others' comments on the user's work logs of the last COMMENT_DAYS days."""
     statement = (
-        select(WorkLogComment.id, WorkLogComment.text, WorkLogComment.created_at, User.name)
+        select(
+            WorkLogComment.id,
+            WorkLogComment.text,
+            WorkLogComment.created_at,
+            User.name,
+            WorkLog.day,
+        )
         .join(WorkLog, WorkLog.id == WorkLogComment.log_id)
         .outerjoin(User, User.id == WorkLogComment.author_id)
         .where(
@@ -176,8 +201,10 @@ def _comments(session: Session, user_id: str, now: datetime) -> TodayPart:
     )
 
     def line(row: Any) -> TodayLine:
-        comment_id, text, made, author = row
-        return TodayLine("comment", "work_log_comments", comment_id, text, made, False, by=author)
+        comment_id, text, made, author, day = row
+        return TodayLine(
+            "comment", "work_log_comments", comment_id, text, made, False, by=author, log_day=day
+        )
 
     return _part(session, statement, line)
 
@@ -186,12 +213,7 @@ def _reminders(session: Session, user_id: str, now: datetime) -> TodayPart:
     statement = (
         select(Task.id, Task.title, Task.remind_at, Task.customer_id, Customer.name)
         .outerjoin(Customer, Customer.id == Task.customer_id)
-        .where(
-            Task.assignee_id == user_id,
-            Task.deleted_at.is_(None),
-            Task.done.is_(False),
-            Task.remind_at <= now,
-        )
+        .where(*_open_tasks(user_id), Task.remind_at <= now)
         .order_by(Task.remind_at, Task.id)
     )
 
@@ -271,4 +293,6 @@ def _renewals(session: Session, user_id: str, now: datetime) -> TodayPart:
 
 def _customer_line(kind: str, row: Any, now: datetime) -> TodayLine:
     customer_id, name, when = row
-    return TodayLine(kind, "customers", customer_id, name, when, when < now, customer_id, name)
+    # A next step may be a day without a time; a return to the pool is a moment.
+    late = is_late(when, now) if kind == "next_step" else when < now
+    return TodayLine(kind, "customers", customer_id, name, when, late, customer_id, name)

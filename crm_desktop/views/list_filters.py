@@ -53,11 +53,13 @@ class PoolDueFilter(QComboBox):
         super().__init__()
         self.setObjectName("poolDueFilter")
         self.setAccessibleName(self.tr("Returns to the pool"))
+        self.warning_days: int | None = None
         self.set_warning_days(None)
         self.currentIndexChanged.connect(lambda _: self.changed.emit("pool_due_at", self.value()))
 
     def set_warning_days(self, warning: int | None) -> None:
         """Offer the rules' warning period first (when the device knows the rules)."""
+        self.warning_days = warning
         chosen = self.currentData()
         self.blockSignals(True)
         self.clear()

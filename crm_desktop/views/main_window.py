@@ -16,6 +16,7 @@ of its own; sync on the sync controller's thread.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow):
         self.today.open_record.connect(self.records.open_record)
         self.today.log_call.connect(self.records.log_call)
         self.today.show_more.connect(self._show_more)
+        self.today.open_work_log.connect(self.show_work_log)
         self._build_pages()
         self._build_toolbar()
         self._build_menus()
@@ -400,21 +402,26 @@ class MainWindow(QMainWindow):
 
     def _show_more(self, kind: str) -> None:
         """Today's "and N more": the whole list, in its table."""
-        if kind == "task":
+        if kind in ("task", "reminder"):
             self.go("tasks")
-            return
-        if kind == "comment":
+        elif kind == "comment":
             self.go(WORK_LOG)
-            return
-        if kind == "renewal":
+        elif kind == "renewal":
             self.go(RENEWALS)
-            return
-        self.go("customers")
-        self.scope.set_scope(MINE)
-        if kind == "pool_return":
-            days = self.profile.pool_warning_days()
-            if days:
-                self.pool_due_filter.choose(days)
+        elif kind == "pool_return":
+            self.show_returning_soon()
+        elif kind == "next_step":
+            # The user's customers, the next steps soonest first.
+            self.go("customers")
+            self.scope.set_scope(MINE)
+            model = self.models["customers"]
+            column = model.spec.column_keys().index("next_followup_at")
+            self.views["customers"].sortByColumn(column, Qt.SortOrder.AscendingOrder)
+
+    def show_work_log(self, day: date) -> None:
+        """The user's work log of that day (where a comment on it opens)."""
+        self.go(WORK_LOG)
+        self._work_log().set_day(day)
 
     def _offer_filters(self) -> None:
         """What the user's role and the server's rules (as of the last sync) make useful."""
@@ -425,7 +432,7 @@ class MainWindow(QMainWindow):
         """The user's own customers that return to the pool within the warning days."""
         self.go("customers")
         self.scope.set_scope(MINE)
-        days = self.profile.pool_warning_days()
+        days = self.pool_due_filter.warning_days  # as of the last sync, no read here
         if days:
             self.pool_due_filter.choose(days)
 

@@ -2,14 +2,16 @@
 reminder time comes, with the count and a way to Today.
 
 Where the desktop has a system tray the message is the tray's; otherwise (and on the offscreen
-platform the tests use) it is a banner across the top of the window. Each line is told once: a
-line already told (or still on Today from before) does not make a new message, and Today is read
-again every minute so a reminder time that comes while the window is open is told when it comes.
+platform the tests use) it is a banner across the top of the window. Each line is told once while
+it stays on Today: a line told before does not make a new message, but one that left Today and
+came back (a snoozed reminder) or whose time moved is told again. Today is read again every
+minute so a reminder time that comes while the window is open is told when it comes.
 """
 
 from __future__ import annotations
 
 import html
+from datetime import datetime
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -69,7 +71,7 @@ class Reminders(QObject):
     def __init__(self, today: TodayView, banner: ReminderBanner, parent: QObject) -> None:
         super().__init__(parent)
         self._today, self._banner = today, banner
-        self._told: set[tuple[str, str, str]] = set()
+        self._told: set[tuple[str, str, str, datetime | None]] = set()
         self._armed = True  # the first reading, at start, tells what is due
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
@@ -88,16 +90,25 @@ class Reminders(QObject):
         self._armed = True
 
     def _read(self, today: Today) -> None:
-        lines = {(line.kind, line.entity, line.id) for part in today.parts() for line in part.lines}
+        # A line with its time: a reminder snoozed, moved in the form or by a sync is a new
+        # one when its new time comes.
+        lines = {
+            (line.kind, line.entity, line.id, line.when)
+            for part in today.parts()
+            for line in part.lines
+        }
         new = lines - self._told
         # Outside a start or a sync, only a reminder time coming is news (a task the user just
         # typed in, due today, is not).
         if not self._armed:
             new = {line for line in new if line[0] == "reminder"}
         self._armed = False
-        self._told |= lines
-        if new:
-            self.tell(len(new))
+        # Only what is on Today now: a line that leaves it (snoozed) is told when it is back.
+        self._told = lines
+        # A task both due and reminded of is one thing to do.
+        things = {(entity, row_id) for _kind, entity, row_id, _when in new}
+        if things:
+            self.tell(len(things))
 
     def tell(self, count: int) -> None:
         sentence = self.tr("%n thing(s) to do became due.", "", count)

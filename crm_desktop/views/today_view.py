@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from crm_desktop.models.base import utcnow
-from crm_desktop.models.dates import end_of_local_day, local_to_utc
+from crm_desktop.models.dates import end_of_local_day, is_day_only, local_to_utc
 from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
 from crm_desktop.queries.today import Today, TodayLine, TodayPart
@@ -49,13 +49,18 @@ OVERDUE = QColor("#b00020")
 SHOWN_FROM = frozenset(
     {"tasks", "customers", "followups", "notes", "work_logs", "work_log_comments", "contracts"}
 )
+MORNING = time(9, 0)  # "until tomorrow morning"
+NIGHT_ENDS = time(5, 0)  # before this, "tomorrow morning" is the coming one
 SHOWN_TEXT = 80  # characters of a note or comment shown on its line
+# The parts whose whole list a page of the window shows ("and N more" opens it).
+LISTED_ELSEWHERE = frozenset({"comment", "reminder", "task", "next_step", "pool_return", "renewal"})
 
 
 class TodayView(Page):
     open_record = Signal(str, str)  # entity, id
     log_call = Signal(str)  # customer id: a follow-up form for it, now
     show_more = Signal(str)  # a part's kind: the whole list is in its table
+    open_work_log = Signal(object)  # the day (a date) of the work log a comment is on
     count_changed = Signal(int)
     read = Signal(object)  # Today, each time it is read
 
@@ -174,6 +179,8 @@ class TodayView(Page):
         for line in part.lines:
             if line.kind == "renewal" and line.when:
                 when = line.when.strftime("%m-%d")  # the day a contract ends, not a moment
+            elif line.when and is_day_only(line.when):
+                when = local_datetime(line.when).strftime("%m-%d")  # a day given without a time
             else:
                 when = local_datetime(line.when).strftime("%m-%d %H:%M") if line.when else ""
             if line.overdue:
@@ -190,7 +197,11 @@ class TodayView(Page):
             more = QTreeWidgetItem(
                 section, ["", self.tr("and %n more…", "", part.total - len(part.lines))]
             )
-            more.setData(0, LineRole, kind)
+            if kind in LISTED_ELSEWHERE:
+                more.setData(0, LineRole, kind)
+            else:
+                # Notes have no list of their own: the next ones come as these are read.
+                more.setFlags(Qt.ItemFlag.ItemIsEnabled)
 
     def _what(self, line: TodayLine) -> str:
         """The line's text: a note or comment as "who: its first words"."""
@@ -257,8 +268,8 @@ class TodayView(Page):
     def _open(self, line: TodayLine) -> None:
         if line.kind == "note":
             self._read_note(line)
-        elif line.kind == "comment":
-            self.show_more.emit("comment")  # the work log it is on
+        elif line.kind == "comment" and line.log_day is not None:
+            self.open_work_log.emit(line.log_day)
         else:
             self.open_record.emit(line.entity, line.id)
 
@@ -305,9 +316,9 @@ class TodayView(Page):
         self._runner.write(partial(self._writer.update, line.entity, line.id, {column: moved}))
 
     def snooze(self, line: TodayLine, wait: timedelta | None) -> None:
-        """Remind again after `wait`, or (None) tomorrow at nine by the user's clock."""
+        """Remind again after `wait`, or (None) the next morning at nine by the user's clock."""
         if wait is None:
-            later = local_to_utc(datetime.combine(_tomorrow(), time(9, 0)))
+            later = local_to_utc(datetime.combine(_next_morning(datetime.now()), MORNING))
         else:
             later = utcnow() + wait
         self._runner.write(partial(self._writer.update, "tasks", line.id, {"remind_at": later}))
@@ -336,7 +347,7 @@ class TodayView(Page):
         line = self.current_line()
         if line is None or line.entity != "tasks":
             return
-        self._runner.submit(partial(self._reader.choices, "users"), partial(self._chosen, line))
+        self._runner.submit(self._reader.active_users, partial(self._chosen, line))
 
     def _chosen(self, line: TodayLine, users: list[tuple]) -> None:
         others = [(user_id, name) for user_id, name in users if user_id != self._profile.user_id]
@@ -379,3 +390,9 @@ class PostponeDialog(QDialog):
 
 def _tomorrow() -> date:
     return date.today() + timedelta(days=1)
+
+
+def _next_morning(now: datetime) -> date:
+    """The day of "tomorrow morning" said at `now` (local): after midnight and before
+    NIGHT_ENDS it is the morning coming, not the one after."""
+    return now.date() if now.time() < NIGHT_ENDS else now.date() + timedelta(days=1)

@@ -21,6 +21,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -79,6 +80,7 @@ class WorkLogView(Page):
     ) -> None:
         super().__init__("workLogView", profile, runner, reader, writer, parent)
         self.day = datetime.now().date()
+        self._follows_today = True  # the day shown is "today", whichever day that is
         self.log: dict[str, Any] | None = None  # the shown day's stored log
         self.team: Team | None = None
         self.team_logs: list[TeamLog] = []
@@ -234,9 +236,18 @@ class WorkLogView(Page):
             self._show_day_in_editor(self.day)
             return False
         self.day = day
+        self._follows_today = day == datetime.now().date()
         self._show_day_in_editor(day)
         self.reload()
         return True
+
+    def showEvent(self, event: QShowEvent) -> None:  # Qt override
+        # Opened on today's log, the page stays on "today": left open overnight, it shows the
+        # new day's log the next morning (not yesterday's, to be saved into by mistake).
+        today = datetime.now().date()
+        if self._follows_today and self.day != today and not self.has_unsaved_input():
+            self.set_day(today)
+        super().showEvent(event)
 
     def _show_day_in_editor(self, day: date) -> None:
         self.day_edit.blockSignals(True)

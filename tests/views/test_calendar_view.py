@@ -4,11 +4,8 @@ new task made by double-clicking an hour, and overdue items marked in words as w
 
 from __future__ import annotations
 
-import time as clock
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
-import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -32,16 +29,6 @@ from tests.views.helpers import idle
 
 RAE = "00000000-0000-4000-8000-0000000000aa"
 WEDNESDAY = date(2031, 3, 5)  # in the future: nothing there is overdue
-
-
-@pytest.fixture
-def shanghai(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The user's clock eight hours ahead of UTC, so a wrong conversion shows."""
-    monkeypatch.setenv("TZ", "Asia/Shanghai")
-    clock.tzset()
-    yield
-    monkeypatch.undo()
-    clock.tzset()
 
 
 def open_calendar(qtbot: QtBot, profile: Profile, runner: Runner) -> CalendarView:

@@ -6,7 +6,7 @@ tests/server/test_attack_notes.py.)"""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -147,3 +147,47 @@ def test_the_command_line_lists_notes_and_comments_too(
     assert printed["count"] == 2
     assert [line["id"] for line in printed["notes"]["lines"]] == ["n1"]
     assert [line["id"] for line in printed["comments"]["lines"]] == ["c1"]
+
+
+def test_a_comment_on_an_older_log_opens_that_day_of_the_work_log(
+    qtbot: QtBot, profile_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    colleague(profile_dir)
+    profile = open_profile(profile_dir)
+    three_days_ago = date.today() - timedelta(days=3)
+    with profile.store.write() as session:
+        session.add(WorkLog(id="old", author_id=profile.user_id, day=three_days_ago, done="x"))
+        session.add(WorkLogComment(id="c9", log_id="old", author_id=RAE, text="Why so few?"))
+    profile.close()
+    for window in shown_window(qtbot, profile_dir):
+        view = window.today
+        qtbot.waitUntil(lambda v=view: v.today is not None and v.today.comments.total == 1)
+        assert view.select_line("work_log_comments", "c9")
+        view.open_current()
+        log = window.work_log
+        assert window.pages.currentWidget() is log and log.day == three_days_ago
+        qtbot.waitUntil(lambda g=log: g.log is not None and g.log["id"] == "old")
+    assert cli.main(["--profile", str(profile_dir), "today", "--json"]) == 0
+    line = json.loads(capsys.readouterr().out)["comments"]["lines"][0]
+    assert line["log_day"] == three_days_ago.isoformat()
+    assert line["when"].endswith("Z")  # a moment, in UTC
+
+
+def test_the_work_log_left_open_overnight_moves_to_the_new_day(
+    qtbot: QtBot, profile_dir: Path
+) -> None:
+    colleague(profile_dir)
+    for window in shown_window(qtbot, profile_dir):
+        window.go("work_log")
+        log = window.work_log
+        yesterday = date.today() - timedelta(days=1)
+        # As if opened yesterday and left on "today": the next showing is the new day.
+        log.day = yesterday
+        window.go("today")
+        window.go("work_log")
+        assert log.day == date.today()
+        # A day the user chose himself is kept.
+        assert log.set_day(yesterday)
+        window.go("today")
+        window.go("work_log")
+        assert log.day == yesterday

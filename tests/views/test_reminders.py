@@ -99,3 +99,45 @@ def test_a_reminder_time_is_told_when_it_comes_and_snooze_puts_it_off(
         qtbot.waitUntil(lambda v=view: v.today.reminders.total == 0)
         with window.profile.store.read() as session:
             assert session.get(Task, task).remind_at > utcnow() + timedelta(minutes=59)
+
+
+def test_a_snoozed_reminder_is_told_again_when_its_time_comes(
+    qtbot: QtBot, profile_dir: Path, fake_sync: FakeSync
+) -> None:
+    a_linked_profile(profile_dir, visit=timedelta(days=2))
+    for window in shown_window(qtbot, profile_dir):
+        qtbot.waitUntil(lambda w=window: w.today.today is not None)
+        with window.profile.store.read() as session:
+            task = session.query(Task).one().id
+        told: list[int] = []
+        window.reminders.tell = told.append
+        past = utcnow() - timedelta(seconds=1)
+        window.runner.write(partial(window.writer.update, "tasks", task, {"remind_at": past}))
+        qtbot.waitUntil(lambda w=window: w.today.today.reminders.total == 1)
+        window.today.reload()
+        wait_idle(qtbot, window)
+        assert told == [1]  # told once, not at every reading
+        view = window.today
+        assert view.select_line("tasks", task)
+        view.snooze(view.current_line(), timedelta(seconds=1))
+        qtbot.waitUntil(lambda v=view: v.today.reminders.total == 0)
+        qtbot.wait(1100)
+        view.reload()  # what the minute's timer does
+        qtbot.waitUntil(lambda t=told: t == [1, 1], timeout=5000)
+
+
+def test_a_task_reminded_of_and_due_is_one_thing_to_do(
+    qtbot: QtBot, profile_dir: Path, fake_sync: FakeSync
+) -> None:
+    a_linked_profile(profile_dir, visit=-timedelta(hours=1))
+    profile = open_profile(profile_dir)
+    with profile.store.write() as session:
+        session.query(Task).update({"remind_at": utcnow() - timedelta(hours=2)})
+    profile.close()
+    for window in shown_window(qtbot, profile_dir):
+        qtbot.waitUntil(window.reminder_banner.isVisible)
+        today = window.today.today
+        assert (today.reminders.total, today.tasks.total) == (1, 1)  # on both lines
+        assert today.count == 1
+        assert "1 thing to do became due." in banner_text(window)
+        assert window.navigation.item(0).text().endswith("(1)")

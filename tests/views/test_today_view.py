@@ -5,11 +5,12 @@ command line prints the same list."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
 from crm_desktop import cli
@@ -20,6 +21,7 @@ from crm_desktop.storage import pool_due
 from crm_desktop.storage.store import sqlite_connection
 from crm_desktop.views.customer_page import CustomerPage
 from crm_desktop.views.record_form import RecordForm
+from crm_desktop.views.today_view import _next_morning
 from tests.views.helpers import shown_window, wait_idle
 
 RAE = "00000000-0000-4000-8000-0000000000aa"
@@ -357,3 +359,68 @@ def test_the_grade_filter_applies_to_every_list_by_its_customer(
             model = window.models[entity]
             rows_loaded(qtbot, window, model)
             assert {model.row_id(row) for row in range(model.rowCount())} == expected
+
+
+def more_item(view, title_start: str):
+    for section in range(view.list.topLevelItemCount()):
+        top = view.list.topLevelItem(section)
+        if top.text(0).startswith(title_start):
+            return top.child(top.childCount() - 1)
+    raise AssertionError(f"no part {title_start}")
+
+
+def test_and_n_more_opens_the_list_each_part_comes_from(
+    qtbot: QtBot, profile_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("crm_desktop.queries.today.LIMIT", 1)
+    made = a_rep_with_a_day(profile_dir)
+    profile = open_profile(profile_dir)
+    writer, hour_ago = profile.writer(), utcnow() - timedelta(hours=1)
+    for title in ("Ring Acme", "Ring Quiet"):
+        writer.create(
+            "tasks", {"title": title, "remind_at": hour_ago, "assignee_id": profile.user_id}
+        )
+    writer.update("customers", made["quiet"], {"next_followup_at": hour_ago})
+    profile.close()
+    for window in shown_window(qtbot, profile_dir):
+        view = window.today
+        qtbot.waitUntil(lambda v=view: v.today is not None and v.today.reminders.total == 2)
+        view._activated(more_item(view, "Reminders"))
+        assert window.pages.currentWidget() is window.tabs
+        assert window.tabs.current_entity() == "tasks"
+        window.go("today")
+        view._activated(more_item(view, "Next steps due"))
+        assert window.tabs.current_entity() == "customers"
+        model = window.models["customers"]
+        assert model.query.sort == "next_followup_at" and not model.query.descending
+
+
+def test_until_tomorrow_morning_after_midnight_is_the_coming_morning() -> None:
+    night = datetime(2026, 12, 1, 0, 30)
+    assert _next_morning(night) == date(2026, 12, 1)
+    assert _next_morning(datetime(2026, 12, 1, 22, 0)) == date(2026, 12, 2)
+    assert _next_morning(datetime(2026, 12, 1, 9, 30)) == date(2026, 12, 2)
+
+
+def test_a_task_is_delegated_only_to_someone_who_can_still_log_in(
+    qtbot: QtBot, profile_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = a_rep_with_a_day(profile_dir)
+    profile = open_profile(profile_dir)
+    with profile.store.write() as session:
+        session.add(User(login="old", name="Left Last Year", active=False))
+    profile.close()
+    offered: list[list[str]] = []
+
+    def pick(*args: object) -> tuple[str, bool]:
+        offered.append(list(args[3]))
+        return "", False
+
+    monkeypatch.setattr(QInputDialog, "getItem", pick)
+    for window in shown_window(qtbot, profile_dir):
+        view = window.today
+        qtbot.waitUntil(lambda v=view: v.today is not None)
+        assert view.select_line("tasks", made["overdue"])
+        view.ask_delegate()
+        qtbot.waitUntil(lambda: bool(offered))
+    assert offered == [["Rae"]]

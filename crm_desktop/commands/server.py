@@ -373,8 +373,9 @@ def run(args: argparse.Namespace) -> int:
             moved = handover(args.dsn, args.leaver, args.receiver, dry_run=args.dry_run)
             what = (
                 f"{moved.customers} customer(s), {moved.open_opportunities} open "
-                f"opportunit{'y' if moved.open_opportunities == 1 else 'ies'} and "
-                f"{moved.open_tasks} open task(s)"
+                f"opportunit{'y' if moved.open_opportunities == 1 else 'ies'}, "
+                f"{moved.open_tasks} open task(s) and {moved.running_contracts} running "
+                f"contract(s)"
             )
             if args.dry_run:
                 print(f"Would hand {what} from “{args.leaver}” to “{args.receiver}”.")

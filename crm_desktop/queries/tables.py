@@ -18,6 +18,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    false,
     func,
     inspect,
     or_,
@@ -133,6 +134,23 @@ class CustomersWhere:
 
 
 NO_GRADE = "none"  # a grade filter's value for customers without a grade
+
+
+@dataclass(frozen=True)
+class OwnedCustomers:
+    """A filter's value on a customer reference: its customer is owned by one of `owners`
+    (None among them: in the public pool). What the scope filter carries to the lists that hang
+    off customers: the pool's contacts are its customers' contacts, not rows without an owner
+    of their own."""
+
+    owners: tuple[str | None, ...]
+
+    def condition(self) -> ColumnElement[bool]:
+        named = [owner for owner in self.owners if owner is not None]
+        wanted = [Customer.owner_id.in_(named)] if named else []
+        if None in self.owners:
+            wanted.append(Customer.owner_id.is_(None))
+        return and_(Customer.deleted_at.is_(None), or_(false(), *wanted))
 
 
 @dataclass(frozen=True)
@@ -545,7 +563,7 @@ def _matching(expr: Any, value: Any) -> ColumnElement[bool]:
         return expr <= to_sqlite(value.value)
     if isinstance(value, Between):
         return and_(expr >= to_sqlite(value.low), expr < to_sqlite(value.high))
-    if isinstance(value, CustomersWhere):
+    if isinstance(value, CustomersWhere | OwnedCustomers):
         return expr.in_(select(Customer.id).where(value.condition()))
     return expr == value
 

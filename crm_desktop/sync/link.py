@@ -280,9 +280,14 @@ def open_connection(link: ServerLink, password: str | None = None) -> psycopg.Co
     password = password if password is not None else stored_password(link)
     try:
         # No server-side prepared statements: pgbouncer's transaction pooling would break them.
-        return psycopg.connect(link.dsn(password), prepare_threshold=None)
+        connection = psycopg.connect(link.dsn(password), prepare_threshold=None)
     except psycopg.OperationalError as error:
         raise classify_connect_error(error) from None
+    # Each transaction says it: the server takes changes only in READ COMMITTED (revision
+    # 0021), whatever default an administrator gave the database. The pull's read asks for
+    # its own snapshot (REPEATABLE READ, READ ONLY) in its first statement.
+    connection.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
+    return connection
 
 
 # SQLSTATE classes a failed connection can carry when the server answered. Class 28 is

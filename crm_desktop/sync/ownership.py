@@ -186,10 +186,10 @@ def handover(
     dry_run: bool = False,
     password: str | None = None,
 ) -> Handover:
-    """Give a leaving user's customers, open opportunities and open tasks to another, in one
-    transaction on the server, under the user's own rights (`admin.hand_over`, which the command
-    line shares); with `dry_run`, only count what would move. The move syncs first and after,
-    like a claim; a preview only reads."""
+    """Give a leaving user's customers, open opportunities, open tasks and running contracts to
+    another, in one transaction on the server, under the user's own rights (`admin.hand_over`,
+    which the command line shares); with `dry_run`, only count what would move. The move syncs
+    first and after, like a claim; a preview only reads."""
     if not dry_run:
         sync_once(profile, password=password)
     connection = open_server(profile, password)

@@ -332,6 +332,9 @@ class CustomerPage(QWidget):
                 text = self.tr("Entered by %1")
         elif event.kind == "claimed":
             text = self.tr("Claimed from the public pool by %3")
+        elif event.kind == "released" and not event.by_previous_owner and event.by:
+            # Taken from its owner by his manager or an administrator (server migration 0021).
+            text = self.tr("Moved to the public pool from %2 by %1")
         elif event.kind == "released":
             text = self.tr("Released to the public pool by %2")
         elif event.kind == "returned":

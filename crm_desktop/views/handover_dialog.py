@@ -142,10 +142,11 @@ class HandoverDialog(QDialog):
 
     def _what(self, moved: Handover) -> str:
         return (
-            self.tr("%1, %2 and %3")
+            self.tr("%1, %2, %3 and %4")
             .replace("%1", self.tr("%n customer(s)", "", moved.customers))
             .replace("%2", self.tr("%n open opportunity(ies)", "", moved.open_opportunities))
             .replace("%3", self.tr("%n open task(s)", "", moved.open_tasks))
+            .replace("%4", self.tr("%n running contract(s)", "", moved.running_contracts))
         )
 
     # -- asking the server -------------------------------------------------------------------
@@ -163,7 +164,7 @@ class HandoverDialog(QDialog):
 
     def _counted(self, pair: tuple[str, str], moved: Handover) -> None:
         leaver, receiver = self._names()  # the lists are disabled while the server counts
-        if not (moved.customers or moved.open_opportunities or moved.open_tasks):
+        if moved.nothing():
             self._say(self.tr("%1 has nothing you may hand over.").replace("%1", leaver))
         else:
             self._previewed = pair

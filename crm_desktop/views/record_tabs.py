@@ -30,7 +30,7 @@ from crm_desktop.models.entities import ENTITIES
 from crm_desktop.queries.reader import Reader
 from crm_desktop.queries.tables import TABLES
 from crm_desktop.views.runner import Runner
-from crm_desktop.views.table_model import ANY, RecordTableModel
+from crm_desktop.views.table_model import ANY, CUSTOMER_REFERENCE, RecordTableModel
 
 # Tab order and object names (tests and accessibility tools find the tables by these).
 TABS = (
@@ -150,12 +150,18 @@ class RecordTabs(QTabWidget):
         """Whose records every table shows (all, mine, the team's, the pool); each takes it
         when shown."""
         self._scope = (scope, user_id, tuple(team))
-        self.current_model().set_scope(*self._scope)
+        if self._drill is not None:
+            self.clear_drill()  # the user chose the toolbar's list again: it applies whole
+        else:
+            self.current_model().set_scope(*self._scope)
 
     def set_filter(self, key: str, value: Any) -> None:
         """A filter for every table that has the column (table_model.RecordTableModel)."""
         self._filters[key] = value
-        self.current_model().set_filter(key, value)
+        if self._drill is not None:
+            self.clear_drill()
+        else:
+            self.current_model().set_filter(key, value)
 
     def _tab_changed(self, _index: int) -> None:
         if self._drill is not None and self._drill[0] != self.current_entity():
@@ -181,7 +187,7 @@ class RecordTabs(QTabWidget):
         self.setCurrentIndex([e for e, _ in TABS].index(entity))
         model = self.models[entity]
         owner = ENTITIES[entity].OWNER
-        for key in {*self._filters, *([owner] if owner else [])}:
+        for key in {*self._filters, *([owner] if owner else []), CUSTOMER_REFERENCE}:
             model.set_filter(key, ANY)
         for key, value in filters:
             model.set_filter(key, value)

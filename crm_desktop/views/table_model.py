@@ -25,13 +25,21 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from crm_desktop.models.entities import ENTITIES
 from crm_desktop.models.phones import DEFAULT_REGION
-from crm_desktop.queries.tables import OVERDUE, ListQuery, OneOf, TableSpec, effective_search
+from crm_desktop.queries.tables import (
+    OVERDUE,
+    ListQuery,
+    OneOf,
+    OwnedCustomers,
+    TableSpec,
+    effective_search,
+)
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.storage.store import Cancelled
 from crm_desktop.views.display import format_value
 from crm_desktop.views.runner import Runner
 
 IdRole = Qt.ItemDataRole.UserRole + 1
+CUSTOMER_REFERENCE = "customer_id"  # the column of a record that hangs off a customer
 RawValueRole = Qt.ItemDataRole.UserRole + 2
 
 PAGE_SIZE = 200
@@ -183,21 +191,38 @@ class RecordTableModel(QAbstractTableModel):
 
     def set_scope(self, scope: str, user_id: str, team: Sequence[str] = ()) -> None:
         """Show all the user may see, his own records ("mine"), his team's ("team": the
-        owners in `team`) or the public pool ("pool"), by the entity's owner column; an
-        entity with no owner shows all."""
-        owner = ENTITIES[self.spec.entity].OWNER
-        if owner is not None:
-            wanted = {"mine": user_id, "pool": None, "team": OneOf(tuple(team))}
-            self.set_filter(owner, wanted.get(scope, ANY))
+        owners in `team`) or the public pool ("pool").
+
+        Mine and the team's go by the entity's own owner column (my deals, my tasks); the pool
+        and an entity without an owner (contacts) go by the owner of the record's customer:
+        the pool's deals are its customers' deals, not deals without an owner."""
+        owners = {"mine": (user_id,), "pool": (None,), "team": tuple(team)}.get(scope)
+        own_owner = ENTITIES[self.spec.entity].OWNER
+        own, through_customer = ANY, ANY
+        if owners is not None:
+            by_own = own_owner is not None and (scope != "pool" or self.spec.entity == "customers")
+            if by_own:
+                own = {"mine": user_id, "pool": None, "team": OneOf(tuple(team))}[scope]
+            else:
+                through_customer = OwnedCustomers(owners)
+        self._set_filters(
+            {**({own_owner: own} if own_owner else {}), CUSTOMER_REFERENCE: through_customer}
+        )
 
     def set_filter(self, key: str, value: Any) -> None:
         """Keep the rows whose `key` (a column key or the model's column) matches `value`
         (see queries.tables.ListQuery; ANY: no filter). A table without it ignores it."""
-        if key not in self.spec.column_keys() and not hasattr(self.spec.model, key):
-            return
-        filters = tuple(item for item in self.query.filters if item[0] != key)
-        if value is not ANY:
-            filters += ((key, value),)
+        self._set_filters({key: value})
+
+    def _set_filters(self, wanted: dict[str, Any]) -> None:
+        """set_filter of several keys at once: one reload for them all."""
+        filters = self.query.filters
+        for key, value in wanted.items():
+            if key not in self.spec.column_keys() and not hasattr(self.spec.model, key):
+                continue
+            filters = tuple(item for item in filters if item[0] != key)
+            if value is not ANY:
+                filters += ((key, value),)
         if filters != self.query.filters:
             self.query = replace(self.query, filters=filters)
             if self.started:

@@ -184,3 +184,20 @@ def test_admin_commands_before_init_or_as_a_crm_user_are_one_sentence(
         "crm-desktop: The role in the connection string may not trim the change log; "
         "use the administrator's.\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("dsn", "secret"),
+    [
+        ("postgresql://admin:S3cr3t%zz@db.example.com/crm", "S3cr3t"),
+        ("host=db.example.com password=my s3cret-word dbname=crm", "s3cret-word"),
+    ],
+)
+@pytest.mark.parametrize("command", [("init",), ("backup", "--out", "unused.dump")])
+def test_a_malformed_connection_string_is_not_echoed(crm, dsn, secret, command) -> None:
+    """psycopg quotes what it cannot read of the string: a cron job's mail must not carry the
+    password."""
+    code, _, err = crm("server", *command, "--dsn", dsn)
+    assert code == 1
+    assert "The connection string is not valid" in err
+    assert secret not in err and "Traceback" not in err

@@ -129,7 +129,8 @@ def test_a_manager_locks_a_customer_with_its_owner_and_a_rep_may_not(fleet: Flee
 
 
 def leaver_s_book(fleet: Fleet, leaver: str) -> list[str]:
-    """Two customers of the leaver's, with an open and a won deal and an open and a done task."""
+    """Two customers of the leaver's, with an open and a won deal, an open and a done task, and
+    a running contract, an ended one still to renew and an ended one renewed."""
     customers = [customer(fleet, f"{leaver}的客户{n}", owner=leaver) for n in (1, 2)]
     owner = fleet.user_ids[leaver]
     for stage in ("proposal", "won"):
@@ -144,6 +145,12 @@ def leaver_s_book(fleet: Fleet, leaver: str) -> list[str]:
             " VALUES (gen_random_uuid(), %s, %s, %s, %s)",
             (customers[1], f"task {done}", done, owner),
         )
+    for status, renewal in (("active", "undecided"), ("ended", "renewing"), ("ended", "renewed")):
+        fleet.admin(
+            "INSERT INTO contracts (id, number, customer_id, amount_cents, status,"
+            " renewal_status, owner_id) VALUES (gen_random_uuid(), %s, %s, 100000, %s, %s, %s)",
+            (f"HT-{leaver}-{status}-{renewal}", customers[0], status, renewal, owner),
+        )
     return customers
 
 
@@ -151,7 +158,7 @@ def test_an_administrator_hands_over_from_the_window(fleet: Fleet) -> None:
     book = leaver_s_book(fleet, "rob")
     ada = signed_in(fleet, "ada")
     preview = ownership.handover(ada.profile, "rob", "rae", True, ada.password)
-    assert preview == Handover(customers=2, open_opportunities=1, open_tasks=1)
+    assert preview == Handover(customers=2, open_opportunities=1, open_tasks=1, running_contracts=2)
     assert owners(fleet, *book) == ["rob", "rob"]  # a preview moves nothing
 
     assert ownership.handover(ada.profile, "rob", "rae", False, ada.password) == preview
@@ -166,6 +173,16 @@ def test_an_administrator_hands_over_from_the_window(fleet: Fleet) -> None:
         "SELECT t.done, u.login FROM tasks t JOIN users u ON u.id = t.assignee_id ORDER BY t.done"
     )
     assert tasks == [(False, "rae"), (True, "rob")]
+    contracts = fleet.admin(
+        "SELECT c.status, c.renewal_status, u.login FROM contracts c"
+        " JOIN users u ON u.id = c.owner_id ORDER BY c.status, c.renewal_status"
+    )
+    # The renewals still to see to are rae's now; the settled one stays as it was.
+    assert contracts == [
+        ("active", "undecided", "rae"),
+        ("ended", "renewed", "rob"),
+        ("ended", "renewing", "rae"),
+    ]
     assert ada.row("customers", book[0]).owner_id == fleet.user_ids["rae"]  # synced home
 
 
@@ -183,7 +200,7 @@ def test_a_manager_hands_over_within_his_team_only(fleet: Fleet) -> None:
     assert owners(fleet, *book) == ["rob", "rob"]
 
     moved = ownership.handover(mia.profile, "rob", "ron", False, mia.password)
-    assert moved == Handover(customers=2, open_opportunities=1, open_tasks=1)
+    assert moved == Handover(customers=2, open_opportunities=1, open_tasks=1, running_contracts=2)
     assert owners(fleet, *book) == ["ron", "ron"]
     # Only an administrator's move is named a handover by the server; a manager's is an
     # assignment whose reason says it was one.

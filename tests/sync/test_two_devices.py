@@ -81,3 +81,21 @@ def test_own_pushed_changes_do_not_come_back(fleet: Fleet) -> None:
     assert report.pushed.applied == 1
     assert report.pulled.received == 0  # the laptop has its own change already
     assert desktop.sync().pulled.received == 1  # everyone else gets it
+
+
+def test_devices_sync_on_a_database_whose_default_isolation_is_serializable(
+    fleet: Fleet,
+) -> None:
+    """The server takes changes only in READ COMMITTED (revision 0021); an administrator who
+    made another level the database's default must not stop every device: each transaction
+    the program opens says which level it wants."""
+    fleet.admin(
+        f"ALTER DATABASE {fleet.db.name} SET default_transaction_isolation = 'serializable'"
+    )
+    laptop, desktop = fleet.device("rob"), fleet.device("rob")
+    made = laptop.writer.create("customers", {"name": "Serial Ltd"}).primary_id
+    report = laptop.sync()
+    assert report.pushed.applied >= 1 and not report.pushed.refused
+    desktop.sync()
+    arrived = customer(desktop, made)
+    assert arrived is not None and arrived.name == "Serial Ltd"

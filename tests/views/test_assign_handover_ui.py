@@ -314,6 +314,14 @@ def leaver_s_book(crm_db: CrmDatabase, leaver: str) -> list[str]:
             done,
             leaver,
         )
+    server(
+        crm_db,
+        "INSERT INTO contracts (id, number, customer_id, amount_cents, status, owner_id)"
+        f" VALUES (gen_random_uuid(), %s, %s, 100000, 'active', {owner}) RETURNING id",
+        f"HT-{leaver}",
+        customers[0],
+        leaver,
+    )
     return customers
 
 
@@ -334,7 +342,9 @@ def test_a_manager_previews_a_handover_then_moves_everything(
     with qtbot.waitSignal(dialog.previewed, timeout=ANSWER_MS):
         qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
     summary = dialog.summary.text()
-    assert re.search(r"2 customer.*1 open opportunit.*1 open task.* from rob to ron", summary)
+    assert re.search(
+        r"2 customer.*1 open opportunit.*1 open task.*1 running contract.* from rob to ron", summary
+    )
     assert owners(crm_db, *book) == ["rob", "rob"]  # a preview moves nothing
     assert dialog.confirm_button.isEnabled()
 

@@ -10,8 +10,9 @@ import pytest
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
-from crm_desktop.models.entities import SCOPE_KEY
+from crm_desktop.models.entities import SCOPE_KEY, Opportunity
 from crm_desktop.views.dashboard_view import RANGE, DashboardView
 from crm_desktop.views.main_window import MainWindow
 from tests.figures_store import BO, PERIOD, RAE, build_shop
@@ -85,6 +86,32 @@ def test_a_bar_opens_the_records_behind_it(qtbot: QtBot, window: MainWindow, sho
     qtbot.waitUntil(lambda: model.complete, timeout=10000)
     assert not window.drill_banner.isVisible()
     assert model.rowCount() == 9  # every live opportunity (one was deleted)
+
+
+def test_choosing_whose_records_leaves_the_charts_list_for_the_toolbars(
+    qtbot: QtBot, window: MainWindow, shop
+) -> None:
+    """The banner must never describe a list the toolbar has changed under it."""
+    board = show_period(qtbot, window)
+    board.cards["pipeline"].click("amount", 1)  # proposal: two deals
+    wait_idle(qtbot, window)
+    model = window.models["opportunities"]
+    qtbot.waitUntil(lambda: model.complete, timeout=10000)
+    assert window.drill_banner.isVisible()
+    window.scope.set_scope("mine")
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: model.complete, timeout=10000)
+    assert window.tabs.drilled() is None and not window.drill_banner.isVisible()
+    with window.profile.store.read() as session:
+        mine = set(
+            session.scalars(
+                select(Opportunity.id).where(
+                    Opportunity.owner_id == window.profile.user_id,
+                    Opportunity.deleted_at.is_(None),
+                )
+            )
+        )
+    assert {model.row_id(row) for row in range(model.rowCount())} == mine
 
 
 def test_a_persons_activity_opens_his_finished_tasks(

@@ -329,6 +329,15 @@ def test_the_scope_filter_shows_mine_the_pool_or_all(qtbot: QtBot, profile_dir) 
     pool = writer.create("customers", {"name": "公海客户"}).primary_id
     others = writer.create("customers", {"name": "同事的客户"}).primary_id
     task = writer.create("tasks", {"title": "我的任务"}).primary_id
+    my_contact = writer.create("contacts", {"customer_id": mine, "name": "我的联系人"}).primary_id
+    pool_contact = writer.create("contacts", {"customer_id": pool, "name": "公海联系人"}).primary_id
+    writer.create("contacts", {"customer_id": others, "name": "同事的联系人"})
+    # A deal of mine on the pool's customer (made before it went), and one on my customer.
+    deal = {"stage": "lead"}
+    pool_deal = writer.create(
+        "opportunities", {"customer_id": pool, "title": "公海商机", **deal}
+    ).primary_id
+    writer.create("opportunities", {"customer_id": mine, "title": "我的商机", **deal})
     with profile.store.write() as session:
         session.add(User(id="00000000-0000-4000-8000-0000000000aa", login="rae", name="Rae"))
         session.get(Customer, pool).owner_id = None
@@ -345,13 +354,27 @@ def test_the_scope_filter_shows_mine_the_pool_or_all(qtbot: QtBot, profile_dir) 
         scope.set_scope("pool")
         wait_idle(qtbot, window)
         assert shown() == ["公海客户"]
-        # Another tab takes the scope when shown: the pool holds no tasks.
+        # Another tab takes the scope when shown: the pool's tasks are those on its customers,
+        # not this user's task on no customer.
         window.tabs.setCurrentIndex(list(window.models).index("tasks"))
         wait_idle(qtbot, window)
         assert window.models["tasks"].rowCount() == 0
         scope.set_scope("mine")
         wait_idle(qtbot, window)
         assert window.models["tasks"].row_id(0) == task
+        # The contacts (no owner of their own) follow their customers' owners.
+        window.tabs.setCurrentIndex(list(window.models).index("contacts"))
+        contacts = window.models["contacts"]
+        wait_idle(qtbot, window)
+        assert [contacts.row_id(row) for row in range(contacts.rowCount())] == [my_contact]
+        scope.set_scope("pool")
+        wait_idle(qtbot, window)
+        assert [contacts.row_id(row) for row in range(contacts.rowCount())] == [pool_contact]
+        # And the pool's deals are its customers' deals, whoever owns them.
+        window.tabs.setCurrentIndex(list(window.models).index("opportunities"))
+        deals = window.models["opportunities"]
+        wait_idle(qtbot, window)
+        assert [deals.row_id(row) for row in range(deals.rowCount())] == [pool_deal]
         window.tabs.setCurrentIndex(0)
         scope.set_scope("all")
         wait_idle(qtbot, window)

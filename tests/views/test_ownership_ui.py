@@ -46,6 +46,10 @@ def test_claim_and_release_from_the_customer_page(
     assert buttons is not None
     assert buttons.claim_button.isVisible() and not buttons.release_button.isVisible()
     assert "public pool" in page.subtitle.text()
+    # Not offered to a clerk, whom the server would refuse.
+    buttons.set_role("clerk")
+    assert not buttons.claim_button.isVisible()
+    buttons.set_role("rep")
 
     with qtbot.waitSignal(buttons.answered, timeout=ANSWER_MS) as answered:
         buttons.claim_button.click()

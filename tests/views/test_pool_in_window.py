@@ -24,6 +24,7 @@ from tests.views.helpers import cell, rows_loaded, shown_window, wait_idle
 
 RAE = "00000000-0000-4000-8000-0000000000aa"  # in the manager's team
 SAM = "00000000-0000-4000-8000-0000000000bb"  # another office's rep: seen as a name only
+MIA = "00000000-0000-4000-8000-0000000000cc"  # Rae's manager before this one
 
 
 def customer_names(qtbot: QtBot, window) -> list[str]:
@@ -136,6 +137,7 @@ def test_the_customer_page_says_when_it_returns_and_how_it_changed_hands(
         soon = session.query(Customer).filter_by(name="我快到期的客户").one()
         customer_id, owned, due = soon.id, soon.owned_since, soon.pool_due_at
     with profile.store.write() as session:
+        session.add(User(id=MIA, login="mia", name="Mia"))
         sqlite_connection(session).executemany(
             "INSERT INTO ownership_history (id, customer_id, previous_owner_id, owner_id, kind,"
             " reason, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -143,6 +145,8 @@ def test_the_customer_page_says_when_it_returns_and_how_it_changed_hands(
                 (1, customer_id, None, RAE, "entered", None, "2026-01-05 09:00:00", RAE),
                 (2, customer_id, RAE, None, "released", "太忙了", "2026-02-01 10:00:00", RAE),
                 (3, customer_id, None, profile.user_id, "claimed", None, owned, profile.user_id),
+                # Her manager took one from her: his doing, not hers.
+                (4, customer_id, RAE, None, "released", None, "2026-01-20 10:00:00", MIA),
             ],
         )
     profile.close()
@@ -153,6 +157,7 @@ def test_the_customer_page_says_when_it_returns_and_how_it_changed_hands(
         # The latest first, each with who and why.
         assert history.index("Claimed") < history.index("Released") < history.index("Entered")
         assert "Released to the public pool by Rae" in history and "太忙了" in history
+        assert "Moved to the public pool from Rae by Mia" in history
         assert "Entered by Rae" in history
         line = page.findChild(QLabel, "poolDueLine")
         assert line.isVisible() and format_value(Kind.DATETIME, due) in line.text()

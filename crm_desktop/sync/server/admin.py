@@ -21,7 +21,7 @@ import psycopg
 from psycopg import sql
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
-from crm_desktop.models.choices import CLOSED_STAGES, Role
+from crm_desktop.models.choices import CLOSED_STAGES, ContractStatus, RenewalStatus, Role
 from crm_desktop.models.entities import ENTITIES
 from crm_desktop.sync.server.errors import ServerAdminError
 from crm_desktop.sync.server.grades import GradeChange, apply_grades, proposed_changes
@@ -507,14 +507,31 @@ class Handover:
     customers: int
     open_opportunities: int
     open_tasks: int
+    # Drafts, running contracts and ended ones whose renewal is not decided: their renewals
+    # are the receiver's to see to from now on.
+    running_contracts: int = 0
+
+    def nothing(self) -> bool:
+        return not (
+            self.customers or self.open_opportunities or self.open_tasks or self.running_contracts
+        )
 
 
-# What a handover moves, by each entity's owner column: (entity, what makes a row still open).
+# What a handover moves, by each entity's owner column: (entity, what makes a row still open),
+# in the order of Handover's fields.
 _HANDED_OVER = (
     ("customers", ""),
     ("opportunities", " AND stage <> ALL(%(closed)s)"),
     ("tasks", " AND NOT done"),
+    (
+        "contracts",
+        " AND (status = ANY(%(running)s)"
+        " OR status = %(ended)s AND renewal_status = ANY(%(unsettled)s))",
+    ),
 )
+# Contracts still someone's to see to: not ended yet, or ended with their renewal not decided.
+_RUNNING_CONTRACTS = [str(ContractStatus.DRAFT), str(ContractStatus.ACTIVE)]
+_UNSETTLED_RENEWALS = [str(RenewalStatus.UNDECIDED), str(RenewalStatus.RENEWING)]
 # A handover recorded as such in each customer's ownership history (migration 0006).
 _HANDOVER_SETTINGS = (
     "SELECT set_config('crm.owner_change_kind', 'handed_over', true),"
@@ -533,8 +550,9 @@ class HandoverRefused(ServerAdminError):
 
 def handover(dsn: str, leaver: str, receiver: str, *, dry_run: bool = False) -> Handover:
     """Give everything `leaver` owns to `receiver` in one transaction: his customers, his open
-    opportunities and the open tasks assigned to him; with `dry_run`, only count them. Closed
-    deals and done tasks keep their history as it was. Run by an administrator."""
+    opportunities, the open tasks assigned to him and his contracts not yet ended or not yet
+    decided on; with `dry_run`, only count them. Closed deals, done tasks and settled contracts
+    keep their history as it was. Run by an administrator."""
     with (
         _admin_errors("hand customers over"),
         connect(dsn) as connection,
@@ -569,7 +587,14 @@ def hand_over(
     source, target = ids[leaver][0], ids[receiver][0]
     if not dry_run:
         connection.execute(_HANDOVER_SETTINGS, (f"handover from {leaver} to {receiver}",))
-    values = {"source": source, "target": target, "closed": [str(s) for s in CLOSED_STAGES]}
+    values = {
+        "source": source,
+        "target": target,
+        "closed": [str(s) for s in CLOSED_STAGES],
+        "running": _RUNNING_CONTRACTS,
+        "ended": str(ContractStatus.ENDED),
+        "unsettled": _UNSETTLED_RENEWALS,
+    }
     counts = []
     for table, still_open in _HANDED_OVER:
         column = ENTITIES[table].OWNER

@@ -39,7 +39,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from crm_desktop.sync.server import schema
 from crm_desktop.sync.server.admin import FINANCE_ROLE, Rule, rules_on
-from crm_desktop.sync.server.errors import ServerAdminError
+from crm_desktop.sync.server.errors import ServerAdminError, invalid_connection_string
 from crm_desktop.sync.server.schema import (
     GROUP_ROLE,
     connect,
@@ -210,7 +210,7 @@ def target_of(dsn: str) -> Target:
     try:
         params = conninfo_to_dict(dsn)
     except psycopg.ProgrammingError as error:
-        raise ServerAdminError(f"The connection string is not valid: {error}") from None
+        raise invalid_connection_string(error) from None
     password = params.pop("password", None)
     env = dict(os.environ)
     if password is not None:

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from crm_desktop.sync.server.errors import ServerAdminError
+from crm_desktop.sync.server.errors import ServerAdminError, invalid_connection_string
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # NOLOGIN role holding the table privileges; every CRM user's login role is a member.
@@ -83,12 +83,15 @@ def connect(dsn: str, **kwargs: object) -> psycopg.Connection:
     # transaction may run on another server connection that never saw them.
     kwargs.setdefault("prepare_threshold", None)
     try:
-        return psycopg.connect(dsn, **kwargs)
+        connection = psycopg.connect(dsn, **kwargs)
     except psycopg.OperationalError as error:
         reason = str(error).strip().splitlines()[-1] if str(error).strip() else "no reason given"
         raise ServerAdminError(f"Could not connect to the server: {reason}") from None
     except psycopg.ProgrammingError as error:  # a malformed connection string
-        raise ServerAdminError(f"The connection string is not valid: {error}") from None
+        raise invalid_connection_string(error) from None
+    # A CRM user's changes need READ COMMITTED (revision 0021), whatever the database's default.
+    connection.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
+    return connection
 
 
 def make_engine(dsn: str) -> Engine:

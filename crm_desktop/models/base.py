@@ -53,6 +53,9 @@ class Tracked:
     PARENT: ClassVar[str | None] = None
     # Its fields are part of its customer's search text (found by its contact's phone, say).
     IN_CUSTOMER_SEARCH: ClassVar[bool] = False
+    # Rows that belong to one of these and go when it is deleted (and come back with it):
+    # (entity, the column naming this row), e.g. a contract's payment plan and payments.
+    BELONGINGS: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -205,6 +205,7 @@ class Opportunity(Tracked, Base):
     __tablename__ = "opportunities"
     OWNER = "owner_id"
     PARENT = "customer_id"
+    BELONGINGS = (("opportunity_lines", "opportunity_id"),)
 
     customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
     contact_id: Mapped[str | None] = mapped_column(ForeignKey("contacts.id"))
@@ -382,6 +383,9 @@ class Contract(Tracked, Base):
     __tablename__ = "contracts"
     OWNER = "owner_id"
     PARENT = "customer_id"
+    # A contract entered by mistake and deleted takes its plan and the payments recorded on it:
+    # they would otherwise still count in its customer's money and grade.
+    BELONGINGS = (("contract_instalments", "contract_id"), ("payments", "contract_id"))
 
     number: Mapped[str] = mapped_column(String(64))
     customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))

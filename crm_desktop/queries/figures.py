@@ -7,7 +7,7 @@
 - **Forecast**: the open opportunities expected to close in the period's months, weighted.
 - **Won and lost**: opportunities closed (`closed_at`, the user's local month) in the period.
 - **Grade mix**: customers per grade with their value, what they paid in the last twelve
-  months (queries/money.VALUE_DAYS, the grading's own measure).
+  months (queries/money.value_counted, the grading's own measure).
 - **Quiet** customers: owned ones whose last follow-up (or, never followed up, their taking
   over, else their entry) is 30, 60 or 90 days old or more.
 - **Activity**: queries/work_logs.ACTIVITY_MEASURES per person and local week (from Monday).
@@ -38,7 +38,7 @@ from crm_desktop.models.entities import (
     Payment,
     User,
 )
-from crm_desktop.queries.money import RENEWABLE_STATUSES, VALUE_DAYS, receivables, renewals
+from crm_desktop.queries.money import RENEWABLE_STATUSES, receivables, renewals, value_counted
 from crm_desktop.queries.tables import (
     NO_GRADE,
     QUIET,
@@ -401,8 +401,7 @@ def grade_mix(session: Session, filters: Filters, today: date) -> list[GradeFigu
         select(Payment.customer_id, func.sum(Payment.amount_cents).label("value"))
         .where(
             Payment.deleted_at.is_(None),
-            Payment.paid_on > today - timedelta(days=VALUE_DAYS),
-            Payment.paid_on <= today,
+            value_counted(Payment.paid_on, today),
         )
         .group_by(Payment.customer_id)
         .subquery()
@@ -592,10 +591,14 @@ def renewals_by_month(session: Session, filters: Filters, period: Period) -> lis
     return [MonthFigure(first, *found.get(_month_text(first), (0, 0))) for first in period.months()]
 
 
-def renewals_drill(filters: Filters, month: date) -> Drill:
+def renewals_drill(filters: Filters, month: date, period: Period) -> Drill:
+    """The contracts behind one month's bar: those of the month within the period (a period
+    from the 15th counts, and lists, a first month from the 15th on)."""
+    start = max(month, period.start)
+    end = min(add_months(month, 1), period.end + timedelta(days=1))
     return "contracts", (
         ("status", OneOf(RENEWABLE_STATUSES)),
-        ("end_on", Between(month, add_months(month, 1))),
+        ("end_on", Between(start, end)),
         *filters.drill(),
     )
 

@@ -9,8 +9,10 @@ contract pay its plan from the earliest instalment on.
 - **paid**: the live payments on the contract;
 - **outstanding**: what the plan (or the amount) holds beyond what was paid, never below zero;
 - **overdue**: what fell due before today (instalments dated before today, or the whole amount
-  of a contract without a plan that started before today) beyond what was paid;
-- **overdue since**: the due date of the earliest instalment not yet covered by the payments.
+  of a contract without a plan that started before today) beyond what was received by today
+  (a payment dated later, promised, settles nothing yet);
+- **overdue since**: the due date of the earliest instalment not yet covered by the payments
+  received.
 
 Payments without a contract are "on account": they count in a customer's value and its total
 paid, not against any contract. Money is integer fen throughout; SQLite sums integers exactly.
@@ -21,14 +23,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from crm_desktop.models.base import column_values
 from crm_desktop.models.choices import ContractStatus
+from crm_desktop.models.contracts import add_months
 from crm_desktop.models.entities import (
     Contract,
     ContractInstalment,
@@ -46,7 +49,15 @@ from crm_desktop.storage.values import in_lists
 COUNTED_STATUSES = tuple(s.value for s in ContractStatus if s is not ContractStatus.DRAFT)
 # Contracts a renewal list shows: those that run or ran, not drafts nor terminated ones.
 RENEWABLE_STATUSES = (ContractStatus.ACTIVE.value, ContractStatus.ENDED.value)
-VALUE_DAYS = 365  # a customer's value: what it paid in the last twelve months
+VALUE_MONTHS = 12  # a customer's value: what it paid in the last twelve months
+
+
+def value_counted(paid_on: Any, today: date) -> ColumnElement[bool]:
+    """Whether a payment counts towards its customer's value on `today`: paid in the twelve
+    calendar months up to today, not dated later (a payment promised for next week is not yet
+    received), as the server's grading counts (migration 0015: after current_date - 12 months,
+    not after current_date)."""
+    return and_(paid_on > add_months(today, -VALUE_MONTHS), paid_on <= today)
 
 
 @dataclass(frozen=True)
@@ -151,9 +162,12 @@ def contract_money(
         "SELECT id, amount_cents, start_on, status FROM contracts WHERE deleted_at IS NULL",
         "SELECT contract_id, due_on, amount_cents FROM contract_instalments"
         " WHERE deleted_at IS NULL",
-        "SELECT contract_id, sum(amount_cents) FROM payments"
-        " WHERE deleted_at IS NULL AND contract_id IS NOT NULL",
+        # Paid in all, and received by today: a payment dated later is not overdue money paid.
+        "SELECT contract_id, sum(amount_cents), sum(iif(paid_on <= ?, amount_cents, 0))"
+        " FROM payments WHERE deleted_at IS NULL AND contract_id IS NOT NULL",
     )
+    # The parameters each statement takes before any contract ids.
+    leading: tuple[list[str], ...] = ([], [], [today.isoformat()])
     keys = ("id", "contract_id", "contract_id")
     # Each plan by due date, then id (payments pay the earliest instalments first): the order
     # of ix_contract_instalments_live_contract, which carries the amounts, so it alone is read.
@@ -161,23 +175,23 @@ def contract_money(
     if len(ids) >= WHOLE_TABLES:
         wanted = set(ids)
         parts = [
-            [row for row in driver.execute(statement + ending) if row[0] in wanted]
-            for statement, ending in zip(statements, endings, strict=True)
+            [row for row in driver.execute(statement + ending, first) if row[0] in wanted]
+            for statement, ending, first in zip(statements, endings, leading, strict=True)
         ]
     else:
         parts = [[], [], []]
         for chunk, marks in in_lists(ids):
             for number, (statement, key) in enumerate(zip(statements, keys, strict=True)):
                 sql = f"{statement} AND {key} IN ({marks}){endings[number]}"
-                parts[number].extend(driver.execute(sql, chunk))
+                parts[number].extend(driver.execute(sql, [*leading[number], *chunk]))
     contracts = {row[0]: _ContractRow(row[0], row[1], _day(row[2]), row[3]) for row in parts[0]}
     plans: dict[str, list[tuple[date, int]]] = defaultdict(list)
     for contract_id, due_on, amount in parts[1]:
         plans[contract_id].append((date.fromisoformat(due_on), amount))
-    paid = {contract_id: total for contract_id, total in parts[2]}
+    paid = {contract_id: (total, received) for contract_id, total, received in parts[2]}
     return {
         contract_id: _contract_money(
-            row, plans.get(contract_id, []), paid.get(contract_id) or 0, today
+            row, plans.get(contract_id, []), *paid.get(contract_id, (0, 0)), today
         )
         for contract_id, row in contracts.items()
     }
@@ -188,8 +202,10 @@ def _day(stored: str | None) -> date | None:
 
 
 def _contract_money(
-    row: _ContractRow, plan: list[tuple[date, int]], paid: int, today: date
+    row: _ContractRow, plan: list[tuple[date, int]], paid: int, received: int, today: date
 ) -> ContractMoney:
+    """`paid`: every live payment on the contract; `received`: those dated today or before,
+    the ones that settle what fell due."""
     counted = row.status in COUNTED_STATUSES
     if not plan:
         # No plan: the whole amount falls due on the start date.
@@ -202,7 +218,7 @@ def _contract_money(
     if not counted:
         return ContractMoney(row.id, planned, paid, 0, 0, None, has_plan)
     due_before_today = sum(amount for due, amount in plan if due < today)
-    covered = paid
+    covered = received
     since = None
     for due, amount in plan:  # payments pay the earliest instalments first
         if covered >= amount:
@@ -216,7 +232,7 @@ def _contract_money(
         planned,
         paid,
         max(0, planned - paid),
-        max(0, due_before_today - paid),
+        max(0, due_before_today - received),
         since,
         has_plan,
     )
@@ -342,10 +358,7 @@ def customer_money(session: Session, customer_id: str, today: date) -> CustomerM
             func.coalesce(
                 func.sum(
                     case(
-                        (
-                            Payment.paid_on > today - timedelta(days=VALUE_DAYS),
-                            Payment.amount_cents,
-                        ),
+                        (value_counted(Payment.paid_on, today), Payment.amount_cents),
                         else_=0,
                     )
                 ),

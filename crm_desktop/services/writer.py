@@ -75,6 +75,9 @@ OTHER_CUSTOMERS = QT_TRANSLATE_NOOP(
 )
 ENDS_BEFORE_START = QT_TRANSLATE_NOOP("Validation", "The end date is before the start date.")
 RENEWS_ITSELF = QT_TRANSLATE_NOOP("Validation", "A contract cannot renew itself.")
+ALREADY_RENEWED = QT_TRANSLATE_NOOP(
+    "Validation", "Contract {number} is already renewed by contract {renewal}."
+)
 ALREADY_USED = QT_TRANSLATE_NOOP(
     "Validation", "{field} “{value}” is already used by another {entity}."
 )
@@ -402,10 +405,9 @@ class UnitOfWork:
         stamp = self.now
         self._check_live(entity, ids)
         self._set_deleted(entity, ENTITIES[entity].id.in_(ids), stamp, "delete", merged_into)
-        if entity == "customers":
-            for child in CUSTOMER_CHILDREN:
-                model = ENTITIES[child]
-                self._set_deleted(child, model.customer_id.in_(ids), stamp, "delete")
+        for child, column in belongings(entity):
+            model = ENTITIES[child]
+            self._set_deleted(child, getattr(model, column).in_(ids), stamp, "delete")
         return UndoToken(entity, ids, stamp.isoformat())
 
     def restore(self, token: UndoToken) -> None:
@@ -413,18 +415,23 @@ class UnitOfWork:
         stamp = datetime.fromisoformat(token.deleted_at)
         model = ENTITIES[token.entity]
         self._set_deleted(token.entity, model.id.in_(token.ids), None, "restore", was=stamp)
-        if token.entity == "customers":
-            for child in CUSTOMER_CHILDREN:
-                child_model = ENTITIES[child]
-                self._set_deleted(
-                    child, child_model.customer_id.in_(token.ids), None, "restore", was=stamp
-                )
+        for child, column in belongings(token.entity):
+            child_column = getattr(ENTITIES[child], column)
+            self._set_deleted(child, child_column.in_(token.ids), None, "restore", was=stamp)
 
     def renew_contract(self, contract_id: str, values: dict[str, Any]) -> str:
         """The follow-on contract of a contract (values given override the old one's: a new
         number always, dates by default the next term, the same amount, kind and owner), and
         the old one marked renewed; returns the new contract's id."""
         old = self._live("contracts", contract_id)
+        # Renew pressed twice (or on two devices' copies before a sync): one follow-on only.
+        renewal = self.session.scalar(
+            select(Contract.number).where(
+                Contract.renewed_from_id == contract_id, Contract.deleted_at.is_(None)
+            )
+        )
+        if renewal is not None:
+            raise InvalidInput("id", ALREADY_RENEWED, number=old.number, renewal=renewal)
         start, end = next_term(old.start_on, old.end_on) if old.end_on else (None, None)
         wanted = {
             "customer_id": old.customer_id,
@@ -840,6 +847,14 @@ class UnitOfWork:
                 for entity, row_id, op, changes, base in entries
             ],
         )
+
+
+def belongings(entity: str) -> tuple[tuple[str, str], ...]:
+    """What a delete of `entity` takes with it: a customer everything that hangs off it, others
+    their declared BELONGINGS."""
+    if entity == "customers":
+        return tuple((child, "customer_id") for child in CUSTOMER_CHILDREN)
+    return ENTITIES[entity].BELONGINGS
 
 
 def _insert_rows(session: Session, table: str, rows: list[dict[str, Any]]) -> None:

@@ -5,7 +5,8 @@ each record it updated, each field's value before and after; an import of contac
 customers it made for them (a card's company, a private person's own). Undo deletes exactly
 the records it added (those still there) and puts back the fields it changed, but only where
 the field still holds what the import wrote: a later edit by anyone is newer than the import
-and stays. A customer it made goes too, unless something has been added to it since.
+and stays. A record it added that something was added to since (a follow-up on a customer, a
+payment on a contract) stays too, with what was added; so does a customer it made for a card.
 Both are ordinary writer changes, so an undo made after a sync reaches the server like any
 delete and edit.
 """
@@ -32,11 +33,12 @@ from crm_desktop.models.entities import (
 from crm_desktop.models.fields import FIELDS
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.services.changes import ChangeSet
-from crm_desktop.services.writer import UnitOfWork, Writer
+from crm_desktop.services.writer import UnitOfWork, Writer, belongings
 from crm_desktop.storage.store import sqlite_connection
 from crm_desktop.storage.values import in_parts
 
 ADDED, UPDATED = "added", "updated"
+IDENTIFIERS = "customer_identifiers"
 # A customer an import of contacts made for them (its records are contacts).
 MADE_CUSTOMER = "customer"
 # A customer's own fields as people type them: not the stamps a sync rewrites, nor its owner
@@ -205,16 +207,28 @@ def undo_import(writer: Writer, batch_id: str) -> ChangeSet:
 
 
 def _delete_live(unit: UnitOfWork, entity: str, ids: list[str]) -> None:
-    """Delete those of these records that are still there."""
+    """Delete those of these records that are still there and that nothing was added to since
+    (a payment on an imported contract, a follow-up on an imported customer): a delete takes
+    those with it, and they are someone's later work, which undo leaves alone."""
     model = ENTITIES[entity]
+    # The import's own: a customer's identifiers came in with it.
+    added_since = [(child, column) for child, column in belongings(entity) if child != IDENTIFIERS]
     for chunk in in_parts(ids):
-        live = list(
+        live = set(
             unit.session.scalars(
                 select(model.id).where(model.id.in_(chunk), model.deleted_at.is_(None))
             )
         )
+        for child, column in added_since:
+            child_model = ENTITIES[child]
+            holder = getattr(child_model, column)
+            live.difference_update(
+                unit.session.scalars(
+                    select(holder).where(holder.in_(chunk), child_model.deleted_at.is_(None))
+                )
+            )
         if live:
-            unit.delete(entity, live)
+            unit.delete(entity, sorted(live))
 
 
 def _as_made(session: Session, customer_ids: list[str]) -> dict[str, dict[str, Any]]:

@@ -596,7 +596,7 @@ class DashboardView(Page):
         if card == "grades":
             return figures.grade_drill(filters, parts["grades"][index].grade)
         if card == "renewals":
-            return figures.renewals_drill(filters, parts["renewals"][index].month)
+            return figures.renewals_drill(filters, parts["renewals"][index].month, period)
         if card == "activity":
             monday = period.weeks()[index]
             week = Period(max(monday, period.start), min(monday + timedelta(days=6), period.end))

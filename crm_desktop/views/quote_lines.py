@@ -24,6 +24,7 @@ from crm_desktop.models.fields import FIELDS_BY_NAME
 from crm_desktop.queries.money import QuoteLine
 from crm_desktop.queries.reader import Reader
 from crm_desktop.reports import ReportOptions
+from crm_desktop.reports.text import quantity
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
 from crm_desktop.views.display import format_money
@@ -114,7 +115,7 @@ class QuoteLines(QWidget):
         for row, line in enumerate(lines):
             cells = (
                 line.product,
-                f"{line.quantity:g}",
+                quantity(line.quantity),  # as typed and as printed: 1000000, 123456.5
                 format_money(line.unit_price),
                 f"{line.discount_percent}%" if line.discount_percent else "",
                 format_money(line.total),

@@ -186,7 +186,7 @@ class ReceivablesView(Page):
         self.note = QLabel(
             self.tr(
                 "Counts what this device holds, as of your last sync. Outstanding is what "
-                "the contracts with money overdue hold unpaid, due or not."
+                "all the customer's signed contracts hold unpaid, due or not."
             )
         )
         self.note.setObjectName("receivablesNote")

@@ -18,6 +18,12 @@ from crm_desktop.models.money import line_total_cents
         (date(2027, 3, 1), date(2028, 2, 29), (date(2028, 3, 1), date(2029, 2, 28))),
         (date(2031, 4, 1), date(2031, 6, 30), (date(2031, 7, 1), date(2031, 9, 30))),
         (date(2031, 1, 15), date(2031, 2, 14), (date(2031, 2, 15), date(2031, 3, 14))),
+        # Terms from a month's last days: whole months still, and they do not drift.
+        (date(2027, 1, 31), date(2027, 2, 28), (date(2027, 3, 1), date(2027, 3, 31))),
+        (date(2024, 2, 29), date(2025, 2, 28), (date(2025, 3, 1), date(2026, 2, 28))),
+        (date(2027, 8, 31), date(2027, 11, 30), (date(2027, 12, 1), date(2028, 2, 29))),
+        (date(2027, 5, 31), date(2027, 8, 30), (date(2027, 8, 31), date(2027, 11, 30))),
+        (date(2027, 8, 31), date(2027, 11, 30), (date(2027, 12, 1), date(2028, 2, 29))),
         # Not whole months: as many days again.
         (date(2031, 1, 1), date(2031, 1, 10), (date(2031, 1, 11), date(2031, 1, 20))),
         # No start date: a year from the day after.
@@ -26,6 +32,21 @@ from crm_desktop.models.money import line_total_cents
 )
 def test_the_next_term_starts_the_day_after_and_runs_as_long(start, end, expected) -> None:
     assert next_term(start, end) == expected
+
+
+def test_quarters_renewed_again_and_again_stay_quarters() -> None:
+    start, end = date(2027, 5, 31), date(2027, 8, 30)
+    terms = []
+    for _ in range(5):
+        start, end = next_term(start, end)
+        terms.append((start, end))
+    assert terms == [
+        (date(2027, 8, 31), date(2027, 11, 30)),
+        (date(2027, 12, 1), date(2028, 2, 29)),
+        (date(2028, 3, 1), date(2028, 5, 31)),
+        (date(2028, 6, 1), date(2028, 8, 31)),
+        (date(2028, 9, 1), date(2028, 11, 30)),
+    ]
 
 
 def test_add_months_keeps_the_day_or_takes_the_months_last() -> None:

@@ -168,7 +168,14 @@ def test_renewals_and_receivables_come_from_the_money_lists(profile, shop) -> No
     assert [(o.owner_id, o.count, o.amount) for o in owed] == [(me, 1, 80_000), (RAE, 1, 10_000)]
     assert [(o.owner, o.amount) for o in owed_b] == [("Rae", 10_000)]
     assert drilled(profile, raes_debtors) == {shop["bolt"]}
-    assert drilled(profile, figures.renewals_drill(Filters(), date(2031, 7, 1))) == {shop["c1"]}
+    july = date(2031, 7, 1)
+    assert drilled(profile, figures.renewals_drill(Filters(), july, PERIOD)) == {shop["c1"]}
+    # A period from the 15th: July's bar counts from the 15th, and so does its list (C-1 ends
+    # on the 10th).
+    late = Period(date(2031, 7, 15), date(2031, 8, 31))
+    with profile.store.read() as session:
+        assert figures.renewals_by_month(session, Filters(), late)[0].count == 0
+    assert drilled(profile, figures.renewals_drill(Filters(), july, late)) == set()
 
 
 def test_the_dashboard_reads_every_figure_at_once(profile, shop) -> None:

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from crm_desktop.models.entities import User
+from crm_desktop.models.validation import InvalidInput
 from crm_desktop.profile import Profile
 from crm_desktop.queries import money
 
@@ -181,6 +182,66 @@ def test_a_payment_clears_what_is_overdue(profile, shop) -> None:
     ]
 
 
+def test_a_payment_dated_later_is_paid_but_settles_nothing_yet(profile, shop) -> None:
+    """Recorded today for next week (a promised transfer): the contract shows it paid, but
+    what is overdue stays overdue, and it is not yet part of the customer's value."""
+    make(
+        profile,
+        "payments",
+        customer_id=shop["acme"],
+        contract_id=shop["big"],
+        paid_on=date(2031, 6, 22),
+        amount_cents=150_000,
+        method="transfer",
+    )
+    with profile.store.read() as session:
+        big = money.contract_money(session, [shop["big"]], TODAY)[shop["big"]]
+        acme = money.customer_money(session, shop["acme"], TODAY)
+        lines = money.receivables(session, TODAY)
+    assert (big.paid, big.outstanding) == (600_000, 600_000)
+    assert (big.overdue, big.overdue_since) == (150_000, date(2031, 4, 1))
+    assert acme.paid_last_year == 450_000
+    assert [(line.customer, line.overdue) for line in lines] == [("Acme", 230_000)]
+
+
+def test_a_customers_value_is_the_twelve_calendar_months_the_server_grades_by(
+    profile: Profile,
+) -> None:
+    """After the same day a year before (28 February for 29 February), up to today: on
+    29 February 2032 a payment of 1 March 2031 counts (365 days back would leave it out)."""
+    customer = make(profile, "customers", name="Leap")
+    for paid_on, cents in ((date(2031, 2, 28), 1), (date(2031, 3, 1), 10), (date(2032, 3, 1), 100)):
+        make(
+            profile,
+            "payments",
+            customer_id=customer,
+            paid_on=paid_on,
+            amount_cents=cents,
+            method="cash",
+        )
+    with profile.store.read() as session:
+        value = money.customer_money(session, customer, date(2032, 2, 29)).paid_last_year
+    assert value == 10
+
+
+def test_deleting_a_contract_takes_its_plan_and_payments_and_undo_brings_them_back(
+    profile, shop
+) -> None:
+    writer = profile.writer()
+    deleted = writer.delete("contracts", [shop["big"]])
+    with profile.store.read() as session:
+        acme = money.customer_money(session, shop["acme"], TODAY)
+        lines = money.receivables(session, TODAY)
+    # Only the small contract and the payment on account are left.
+    assert (acme.contracts, acme.paid, acme.paid_last_year) == (2, 5_000, 0)
+    assert [(line.customer, line.overdue) for line in lines] == [("Acme", 80_000)]
+    writer.restore(deleted.undo)
+    with profile.store.read() as session:
+        acme = money.customer_money(session, shop["acme"], TODAY)
+        big = money.contract_money(session, [shop["big"]], TODAY)[shop["big"]]
+    assert (acme.paid, big.planned, big.paid, big.overdue) == (455_000, 1_200_000, 450_000, 150_000)
+
+
 def test_the_renewal_list_of_a_period_and_its_filters(profile, shop) -> None:
     with profile.store.read() as session:
         summer = money.renewals(session, date(2031, 6, 1), date(2031, 7, 31))
@@ -209,6 +270,16 @@ def test_renewing_makes_the_next_term_and_marks_the_old_contract(profile, shop) 
     assert (new["B-2"].start_on, new["B-2"].end_on) == (date(2031, 7, 1), date(2032, 6, 30))
     assert new["B-2"].amount == 100_000 and new["B-2"].owner_id == RAE
     assert new["B-2"].id == changes.primary_id
+    # Renewed twice (the button pressed again before the list reloaded, another number typed):
+    # refused in a sentence, nothing made.
+    with pytest.raises(InvalidInput) as refused:
+        profile.writer().renew_contract(shop["paid_up"], {"number": "B-3"})
+    assert str(refused.value) == "Contract B-1 is already renewed by contract B-2."
+    with profile.store.read() as session:
+        numbers = {
+            line.number for line in money.renewals(session, date(2031, 6, 1), date(2033, 1, 1))
+        }
+    assert "B-3" not in numbers
 
 
 def test_today_lists_the_users_contracts_to_renew(profile) -> None:

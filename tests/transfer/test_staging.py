@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from crm_desktop.models.entities import Contact, Customer, ImportBatch, OutboxEntry
+from crm_desktop.models.entities import Contact, Customer, FollowUp, ImportBatch, OutboxEntry
 from crm_desktop.profile import Profile
 from crm_desktop.services.merging import merge_records
 from crm_desktop.transfer import staging
@@ -111,6 +111,29 @@ def test_an_import_with_decisions_then_undo(profile: Profile, stored: str, tmp_p
         assert session.get(ImportBatch, outcome.batch_id).undone_at is not None
     with pytest.raises(Exception, match="undone already"):
         staging.undo(writer, outcome)
+
+
+def test_undo_leaves_an_added_record_that_work_was_added_to_since(
+    profile: Profile, stored: str, tmp_path: Path
+) -> None:
+    """A follow-up logged on an imported customer, a payment recorded on an imported contract:
+    undo would take them with the record. They are someone's later work: the record stays,
+    with them; the others the import added go."""
+    staged = _staged(profile, tmp_path)
+    staged.decide(5, Decision.ADD)
+    staging.run(profile.writer(), staged, "old system.csv")
+    outcome = staged.outcome
+    assert outcome is not None
+    added = _customers(profile)["新客户"].id
+    writer = profile.writer()
+    called = writer.create(
+        "followups",
+        {"customer_id": added, "kind": "call", "text": "Called after the import"},
+    ).primary_id
+    staging.undo(writer, outcome)
+    assert set(_customers(profile)) == {"深圳华强电子有限公司", "新客户"}
+    with profile.store.read() as session:
+        assert session.get(FollowUp, called).deleted_at is None
 
 
 def test_overwrite_and_skip(profile: Profile, stored: str, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ its instalments and a payment, the customer page's totals, and a manager fixing 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 
 from PySide6.QtWidgets import QDoubleSpinBox, QMessageBox, QSpinBox
 from pytestqt.qtbot import QtBot
@@ -81,6 +82,17 @@ def test_a_product_added_from_its_list_is_quoted_at_its_price(
     assert not deal.has_unsaved_changes()
     with window.profile.store.read() as session:
         assert session.get(Opportunity, opportunity).amount_cents == 33_332
+    # A large or fractional quantity is shown as it was typed (and as the PDF prints it).
+    many = {
+        "opportunity_id": opportunity,
+        "product_id": window.reader.choices("products")[0][0],
+        "quantity": 1_000_000,
+        "unit_price_cents": 1,
+    }
+    window.runner.write(partial(window.writer.create, "opportunity_lines", many))
+    qtbot.waitUntil(lambda: len(deal.quote.lines) == 2, timeout=5000)
+    shown = sorted(deal.quote.table.item(row, 1).text() for row in range(2))
+    assert shown == ["1000000", "3"]
 
 
 def test_a_won_opportunity_offers_its_contract(qtbot: QtBot, window: MainWindow) -> None:

@@ -20,7 +20,7 @@ from crm_desktop.models.entities import (
 )
 from crm_desktop.models.phones import DEFAULT_REGION
 from crm_desktop.services.writer import Writer
-from crm_desktop.storage import pool_due
+from crm_desktop.storage import backups, pool_due
 from crm_desktop.storage.store import Store, sqlite_connection
 
 APP_NAME = "crm-desktop"
@@ -76,8 +76,11 @@ class Profile:
 
 
 def open_profile(directory: Path | None = None) -> Profile:
-    """Open a profile, creating its folder, store and local user on first use."""
-    store = Store.open(directory or default_profile_dir())
+    """Open a profile, creating its folder, store and local user on first use. Refused while
+    another process restores or repairs it (what this one wrote would be lost)."""
+    directory = directory or default_profile_dir()
+    backups.check_not_restoring(directory)
+    store = Store.open(directory)
     user_id = store.setting(USER_KEY)
     if user_id is None:
         user_id = _create_local_user(store)

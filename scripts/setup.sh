@@ -12,9 +12,37 @@ if ! "$PYTHON_BIN" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/
     exit 1
 fi
 
-if [ ! -x "$VENV/bin/python" ]; then
+install_debian_packages() {
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        if ! apt-get install -y -qq "$@" >/dev/null 2>&1; then
+            apt-get update -qq >/dev/null 2>&1 || true
+            apt-get install -y -qq "$@" >/dev/null 2>&1 || return 1
+        fi
+    else
+        return 1
+    fi
+}
+# A usable environment has pip. One that lacks it (Debian and Ubuntu without python3-venv make
+# .venv/bin/python, then fail at ensurepip) is made again rather than kept, once the package
+# that makes venvs whole is there.
+venv_is_whole() {
+    [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -m pip --version >/dev/null 2>&1
+}
+if ! venv_is_whole; then
     echo "Creating the virtual environment in .venv ..."
-    "$PYTHON_BIN" -m venv "$VENV"
+    rm -rf "$VENV"
+    if ! "$PYTHON_BIN" -m venv "$VENV" >/dev/null 2>&1 || ! venv_is_whole; then
+        rm -rf "$VENV"
+        minor="$("$PYTHON_BIN" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')"
+        install_debian_packages "python$minor-venv" || install_debian_packages python3-venv || true
+        if ! "$PYTHON_BIN" -m venv "$VENV" || ! venv_is_whole; then
+            rm -rf "$VENV"
+            echo "Could not make a Python virtual environment with pip in it; install your" \
+                "system's venv package (on Debian or Ubuntu: sudo apt install python3-venv)" \
+                "and run this again." >&2
+            exit 1
+        fi
+    fi
 fi
 
 stamp="$VENV/.installed-$(sha1sum "$ROOT/pyproject.toml" | cut -c1-12)"
@@ -36,16 +64,6 @@ for ts in "$ROOT"/resources/translations/*.ts; do
 done
 
 # A font that has Chinese glyphs. Desktops ship one; a bare Linux box may not.
-install_debian_packages() {
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        if ! apt-get install -y -qq "$@" >/dev/null 2>&1; then
-            apt-get update -qq >/dev/null 2>&1 || true
-            apt-get install -y -qq "$@" >/dev/null 2>&1 || return 1
-        fi
-    else
-        return 1
-    fi
-}
 if command -v fc-list >/dev/null && ! fc-list :lang=zh | grep -q .; then
     install_debian_packages fonts-wqy-microhei \
         || echo "Note: no Chinese font found; install one (e.g. fonts-noto-cjk) to see Chinese text." >&2

@@ -70,9 +70,9 @@ import sqlite3
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import closing, contextmanager, suppress
+from contextlib import ExitStack, closing, contextmanager, suppress
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -370,12 +370,17 @@ def repair_indexes(profile_dir: Path) -> bool:
 
 def to_prune(backups: Iterable[Backup], now: datetime) -> list[Backup]:
     """The backups retention lets go: per kind, the newest of each of the last DAYS_KEPT days
-    and of each of the WEEKS_KEPT weeks before stay, and the kind's newest always. Damaged
-    stores stay until the user deletes them."""
+    and of each of the WEEKS_KEPT calendar weeks before them stay, and the kind's newest
+    always. Weeks are the calendar's, not counted back from today: a week's copy then stays
+    the same from one day to the next and grows old, rather than being replaced daily by a
+    newer one. Damaged stores, and copies dated after today (made while the clock was wrong),
+    stay until the user deletes them: they would otherwise count as today's newest and push
+    each real copy of today out."""
     today = now.date()
     by_kind: dict[str, list[Backup]] = {}
     for backup in sorted(backups, key=lambda b: b.made_at, reverse=True):
-        by_kind.setdefault(backup.kind, []).append(backup)
+        if backup.made_at.date() <= today:
+            by_kind.setdefault(backup.kind, []).append(backup)
     doomed = []
     for kind, newest_first in by_kind.items():
         if kind == DAMAGED:
@@ -394,9 +399,14 @@ def to_prune(backups: Iterable[Backup], now: datetime) -> list[Backup]:
 def _bucket(today: date, day: date) -> tuple[str, int] | None:
     age = (today - day).days
     if age < DAYS_KEPT:
-        return ("day", max(age, 0))  # a clock set back: a "future" backup counts as today's
-    weeks = (age - DAYS_KEPT) // 7
-    return ("week", weeks) if weeks < WEEKS_KEPT else None
+        return ("day", age)
+    # Calendar weeks (Monday to Sunday); the first kept is the one the daily copies end in.
+    week = _week(day)
+    return ("week", week) if _week(today - timedelta(days=DAYS_KEPT)) - week < WEEKS_KEPT else None
+
+
+def _week(day: date) -> int:
+    return (day.toordinal() - 1) // 7  # ordinal 1, 1 January of year 1, was a Monday
 
 
 def prune(profile_dir: Path, now: datetime | None = None) -> list[Path]:
@@ -552,24 +562,33 @@ def _replace(
         damaged = is_damaged(profile_dir)
     report = RestoreReport(copy, None, made_at=made_at, damaged=damaged)
     with _exclusive(profile_dir), _staging(profile_dir) as staging:
+        # The new store first: a copy that cannot be used leaves the current one untouched.
         if copy is not None:
             _copy_into(copy, staging)
         _open_to_head(staging, copy)
-        if current.exists():
-            if damaged:
-                report.kept_aside = _keep_damaged(profile_dir, current)
-            else:
-                _fold_log(current)
-                report.kept_aside = _keep_before_restore(profile_dir, current)
+        # A damaged store is copied byte for byte before anything opens it.
+        aside = _keep_damaged(profile_dir, current) if damaged and current.exists() else None
+        # From the first read of the store to the swap, nobody else may be using it: what
+        # another window or a sync wrote meanwhile would go into the file being replaced.
+        with ExitStack() as holding:
             try:
-                source = _Source(current)
-            except sqlite3.DatabaseError:
-                report.incomplete = True
-            else:
+                holding.enter_context(_held(current, damaged))
+            except StoreError:
+                if aside is not None:  # a copy of a store still in use: not the one to keep
+                    for path in (aside, Path(f"{aside}-wal")):
+                        path.unlink(missing_ok=True)
+                raise
+            if current.exists():
+                report.kept_aside = aside or _keep_before_restore(profile_dir, current)
                 try:
-                    _merge(staging, source, report, recovering=damaged)
-                finally:
-                    source.close()
+                    source = _Source(current)
+                except sqlite3.DatabaseError:
+                    report.incomplete = True
+                else:
+                    try:
+                        _merge(staging, source, report, recovering=damaged)
+                    finally:
+                        source.close()
         _swap_in(staging, current)
     log.info("replaced %s by %s; the store it replaced is %s", current, copy, report.kept_aside)
     return report
@@ -613,6 +632,28 @@ def _made_at(path: Path) -> datetime | None:
         return datetime.fromtimestamp(path.stat().st_mtime)
     except OSError:
         return None
+
+
+def restore_in_progress(profile_dir: Path) -> bool:
+    """Whether another process is restoring or repairing this profile's store now (it holds
+    `restore.lock`): nothing may open the store meanwhile, or what it writes goes into the file
+    the restore is about to replace."""
+    path = Path(profile_dir) / LOCK_FILE
+    if not path.exists():  # the usual case, and a profile not made yet
+        return False
+    lock = QLockFile(str(path))
+    lock.setStaleLockTime(0)
+    if lock.tryLock(0):  # left by a process that died: nobody is restoring
+        lock.unlock()
+        return False
+    # Held by a live process; a folder this user may not write in is for opening to say.
+    return lock.error() == QLockFile.LockError.LockFailedError
+
+
+def check_not_restoring(profile_dir: Path) -> None:
+    """StoreError(BUSY_RESTORING) while another process restores or repairs the profile."""
+    if restore_in_progress(profile_dir):
+        raise StoreError(BUSY_RESTORING, path=str(profile_dir))
 
 
 @contextmanager
@@ -661,6 +702,37 @@ def _open_to_head(staging: Path, copy: Path | None) -> None:
         if error.message == NEWER_STORE and copy is not None:
             raise StoreError(NEWER_COPY, path=str(copy)) from None
         raise
+
+
+@contextmanager
+def _held(current: Path, damaged: bool) -> Iterator[None]:
+    """Make sure no other connection has the store open (_fold_log), then keep a write lock on
+    it until the block ends, just before the swap: another program opening it meanwhile can
+    read but neither write nor turn its log on, and says the store is locked. A damaged store
+    SQLite cannot read far enough to tell is not held (nothing can be using it well either)."""
+    if not current.exists():
+        yield
+        return
+    guard = None
+    try:
+        _fold_log(current)
+        guard = sqlite3.connect(current, isolation_level=None, timeout=2)
+        guard.execute("BEGIN IMMEDIATE")
+    except sqlite3.DatabaseError as error:
+        if guard is not None:
+            guard.close()
+            guard = None
+        if sqlite_code(error) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            raise StoreError(LOCKED) from None
+        if not damaged:
+            raise
+        log.warning("the damaged store %s could not be locked: %s", current, error)
+    try:
+        yield
+    finally:
+        if guard is not None:
+            guard.rollback()
+            guard.close()
 
 
 def _fold_log(path: Path) -> None:

@@ -235,7 +235,7 @@ class Store:
                         search_index.refresh_derived_text(connection)
                     return None
                 if current is not None:
-                    backup = self.backup(f"before-{wanted}")
+                    backup = self._backup_once(f"before-{wanted}")
                 command.upgrade(_alembic_config(connection), target)
                 if at_head and search_index.derived_text_outdated(connection):
                     search_index.refresh_derived_text(connection)
@@ -250,6 +250,18 @@ class Store:
             log.error("upgrading %s failed; it was left as it was", self.path, exc_info=True)
             raise StoreError(UPGRADE_FAILED, path=str(self.path), backup=str(backup)) from error
         return backup
+
+    def _backup_once(self, label: str) -> Path:
+        """A backup under `label` that replaces the earlier ones under it: copies of the same
+        store before the same upgrade, left by attempts that failed (each left the store as it
+        was). The newest holds what they held; one more full copy at every start or command
+        while the upgrade keeps failing would fill the disk. Deleted only once the new copy is
+        whole."""
+        made = self.backup(label)
+        for earlier in self.backup_dir.glob(f"crm-*-{label}.sqlite3"):
+            if earlier != made:
+                earlier.unlink(missing_ok=True)
+        return made
 
     def backup(self, label: str) -> Path:
         """A consistent copy of the store (SQLite's online backup, safe while others read).

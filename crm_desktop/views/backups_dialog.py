@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from crm_desktop.storage import backups
 from crm_desktop.storage.backups import Backup, RestoreReport
+from crm_desktop.storage.errors import StoreError
 from crm_desktop.storage.store import Store
 from crm_desktop.views.runner import Runner, describe_error
 
@@ -369,6 +370,14 @@ def check_at_start(profile_dir: Path, prepare: Callable[[Store], None] | None = 
     # Translations first, from a best-effort read of the language setting (the system's
     # language when the store cannot tell): every window and message below is in it.
     _prepare(profile_dir, prepare)
+    if backups.restore_in_progress(profile_dir):
+        # Another CRM Desktop is replacing the store: opening it now would lose what is typed.
+        QMessageBox.warning(
+            None,
+            QCoreApplication.translate("Backups", "CRM Desktop"),
+            describe_error(StoreError(backups.BUSY_RESTORING, path=str(profile_dir))),
+        )
+        return False
     if backups.pending_restore(profile_dir) is not None:
         _pending(profile_dir, restart=False)
     try:

@@ -20,7 +20,7 @@ from crm_desktop.models.entities import Customer, OutboxEntry
 from crm_desktop.profile import Profile, open_profile
 from crm_desktop.queries.tables import TABLES, ListQuery, list_ids
 from crm_desktop.storage import backups, search_index, suspended_indexes
-from crm_desktop.storage.errors import StoreError, classify
+from crm_desktop.storage.errors import LOCKED, StoreError, classify
 from crm_desktop.storage.store import STORE_FILE, Store, sqlite_connection
 from crm_desktop.sync import link, pull, push
 from tests.storage.test_store import revisions_oldest_first
@@ -139,15 +139,39 @@ def test_retention_keeps_seven_days_and_four_weeks_of_each_kind(tmp_path: Path) 
 
     kept = {b.path for b in backups.list_backups(tmp_path)}
     daily_kept = sorted(age for (age, hour), path in made.items() if path in kept)
-    # The newest (17:00) of each of the last 7 days; then the newest of each 7-day week
-    # before: days 7-13, 14-20, 21-27, 28-34 (whose newest are days 7, 14, 21, 28).
-    assert daily_kept == [0, 1, 2, 3, 4, 5, 6, 7, 14, 21, 28]
+    # The newest (17:00) of each of the last 7 days; then the newest of each of the 4
+    # calendar weeks (Monday to Sunday) before: of the week of 24 March (day 7), of 16-22
+    # March (day 9), of 9-15 (day 16) and of 2-8 March (day 23).
+    assert daily_kept == [0, 1, 2, 3, 4, 5, 6, 7, 9, 16, 23]
     assert all(made[(age, 17)] in kept for age in daily_kept)
     assert made[(0, 9)] in removed and made[(40, 17)] in removed
     # An update's copy is its own kind: the newest stays however old; older ones go.
     assert update in kept and older_update in removed
     assert damaged in kept and manual in kept
     assert not any(path.exists() for path in removed)
+
+
+def test_day_after_day_the_weekly_copies_grow_old_as_promised(tmp_path: Path) -> None:
+    """One backup a day for 90 days, pruned after each as a quit does: four weekly copies
+    stay beside the seven daily ones (not the last eight days only)."""
+    first = datetime(2026, 1, 1, 17)
+    for day in range(90):
+        made = first + timedelta(days=day)
+        backup_named(tmp_path, made, "daily")
+        backups.prune(tmp_path, made + timedelta(minutes=1))
+    today = (first + timedelta(days=89)).date()  # 31 March, as above
+    ages = sorted((today - b.made_at.date()).days for b in backups.list_backups(tmp_path))
+    assert ages == [0, 1, 2, 3, 4, 5, 6, 7, 9, 16, 23]
+
+
+def test_a_backup_dated_in_the_future_does_not_push_out_todays(tmp_path: Path) -> None:
+    """Made once while the clock said 2030: kept, and each real copy stays beside it."""
+    future = backup_named(tmp_path, datetime(2030, 1, 1, 12), "daily")
+    now = datetime(2026, 3, 31, 18)
+    today = backup_named(tmp_path, now - timedelta(hours=1), "daily")
+    yesterday = backup_named(tmp_path, now - timedelta(days=1), "daily")
+    assert backups.prune(tmp_path, now) == []
+    assert future.exists() and today.exists() and yesterday.exists()
 
 
 def test_the_only_backup_is_never_deleted(tmp_path: Path) -> None:
@@ -481,6 +505,52 @@ def test_two_restores_at_once_one_is_refused_and_nothing_is_lost(profile: Profil
     backups.restore(directory, copy)  # the lock was let go
 
 
+def test_nothing_else_opens_or_writes_the_store_while_a_restore_replaces_it(
+    profile: Profile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From its first read of the store to the swap, a restore keeps everyone else out: a
+    profile opened meanwhile (a second window, a scheduled sync) is refused in a sentence, and
+    a plain connection cannot write. What they wrote would go into the file being replaced."""
+    directory = profile.directory
+    copy = backups.back_up(directory)
+    profile.close()
+    seen: dict[str, object] = {}
+    merge = backups._merge
+
+    def merge_while_others_try(*args: object, **kwargs: object) -> None:
+        with pytest.raises(StoreError) as refused:
+            open_profile(directory)
+        seen["open"] = refused.value.message
+        with closing(sqlite3.connect(directory / STORE_FILE, timeout=0)) as other:
+            try:
+                other.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                seen["write"] = str(error)
+        merge(*args, **kwargs)
+
+    monkeypatch.setattr(backups, "_merge", merge_while_others_try)
+    backups.restore(directory, copy)
+    assert seen == {"open": backups.BUSY_RESTORING, "write": "database is locked"}
+    open_profile(directory).close()  # and once it is done, it opens
+
+
+def test_a_repair_is_refused_while_the_store_is_open_and_changes_nothing(
+    profile: Profile,
+) -> None:
+    """`backup --check` finding damage while the window is open must not swap the file out from
+    under the window: the repair is refused, the store and the backups folder as they were."""
+    directory = profile.directory
+    profile.writer().create("customers", {"name": "Typed in the window"})
+    with closing(sqlite3.connect(directory / STORE_FILE)) as raw:
+        before = raw.execute("SELECT count(*) FROM customers").fetchone()
+    with pytest.raises(StoreError) as refused:
+        backups.recover(directory)
+    assert refused.value.message == LOCKED
+    assert backups.list_backups(directory) == []
+    with profile.store.read() as session:
+        assert (session.query(Customer).count(),) == before
+
+
 # -- a damaged store ---------------------------------------------------------------------------
 
 
@@ -799,3 +869,20 @@ def test_damage_in_the_search_index_is_found_by_the_full_check_and_rebuilt(
         assert len(found_by_search(reopened, "handel")) == 300
     finally:
         reopened.close()
+
+
+def test_a_lock_left_by_a_restore_that_died_does_not_keep_the_profile_shut(
+    profile: Profile,
+) -> None:
+    directory = profile.directory
+    profile.close()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    # QLockFile's own format: the holder's pid, program and host.
+    (directory / backups.LOCK_FILE).write_text(f"{dead.stdout.strip()}\npython\n{os.uname()[1]}\n")
+    assert not backups.restore_in_progress(directory)
+    open_profile(directory).close()

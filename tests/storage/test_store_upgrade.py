@@ -198,6 +198,24 @@ def test_an_upgrade_that_fails_halfway_leaves_the_store_and_backup_as_they_were(
     assert logged, "the failed upgrade's traceback goes to the log"
 
 
+def test_an_upgrade_that_keeps_failing_keeps_one_copy_not_one_per_attempt(
+    tmp_path: Path, failing_migrations: None
+) -> None:
+    """Each start (and each command) tries again; the copies made before it do not pile up."""
+    directory = tmp_path / "profile"
+    old_store(directory)
+    for _attempt in range(3):
+        opened = Store(directory)
+        try:
+            with pytest.raises(StoreError):
+                opened.migrate()
+        finally:
+            opened.close()
+    copies = list((directory / "backups").glob("crm-*-before-9999.sqlite3"))
+    assert len(copies) == 1
+    assert copies[0] == only_backup(directory)
+
+
 def test_a_disk_that_fills_up_halfway_through_an_upgrade_changes_nothing(tmp_path: Path) -> None:
     directory = tmp_path / "profile"
     before = old_store(directory)

@@ -9,13 +9,14 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale, QTimer
+from PySide6.QtCore import QLocale, QLockFile, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from crm_desktop.app import build_main_window, prepare_application
 from crm_desktop.profile import LANGUAGE_KEY, open_profile
 from crm_desktop.storage import backups
+from crm_desktop.storage.errors import StoreError
 from crm_desktop.storage.store import STORE_FILE
 from crm_desktop.views import backups_dialog
 from crm_desktop.views.backups_dialog import BackupsDialog
@@ -265,3 +266,29 @@ def test_the_repair_at_start_speaks_the_profiles_language(
     assert any("\u4e00" <= character <= "\u9fff" for character in text)
     # The repair's busy window too, shown before the repaired store could say the language.
     assert any("\u4e00" <= c <= "\u9fff" for said in shown for c in said), shown
+
+
+def test_a_start_while_another_crm_desktop_restores_says_so_and_stops(
+    profile_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Started again while the first window restores (its "Restoring your data…" showing):
+    the second start says why and does not open the store, whose file is about to change."""
+    messages = Messages(monkeypatch, QMessageBox.StandardButton.Ok)
+    backups.schedule_restore(profile_dir, backups.back_up(profile_dir))
+    holder = QLockFile(str(profile_dir / backups.LOCK_FILE))  # the restoring process's lock
+    assert holder.tryLock(0)
+    try:
+        assert not backups_dialog.check_at_start(profile_dir)
+        with pytest.raises(StoreError) as refused:
+            open_profile(profile_dir)  # the command line is refused alike
+        assert refused.value.message == backups.BUSY_RESTORING
+    finally:
+        holder.unlock()
+    assert messages.said == [
+        (
+            "warning",
+            f"Another CRM Desktop is restoring or repairing the data in {profile_dir}; "
+            "try again when it has finished.",
+        )
+    ]
+    assert backups.pending_restore(profile_dir) is not None  # the first one's note is its own

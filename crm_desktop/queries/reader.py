@@ -55,9 +55,9 @@ class Reader:
         with self.store.read() as session:
             return records.choices_for(session, entity, customer_id)
 
-    def active_users(self) -> list[tuple[str, str]]:
+    def delegates(self, task_id: str, user_id: str) -> list[tuple[str, str]]:
         with self.store.read() as session:
-            return records.active_users(session)
+            return records.delegates(session, task_id, user_id)
 
     def today(self, user_id: str, now: datetime, day_ends: datetime) -> today_list.Today:
         with self.store.read() as session:

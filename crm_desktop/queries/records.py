@@ -59,6 +59,7 @@ class OwnershipEvent:
     previous_owner: str | None
     owner: str | None
     reason: str | None
+    by_previous_owner: bool = False  # made by the one who owned it before (his own release)
 
 
 def record_values(session: Session, entity: str, row_id: str) -> dict[str, Any] | None:
@@ -160,6 +161,8 @@ def ownership_events(session: Session, customer_id: str) -> list[OwnershipEvent]
             previous_owner=names.get(change.previous_owner_id),
             owner=names.get(change.owner_id),
             reason=change.reason,
+            by_previous_owner=change.changed_by is not None
+            and change.changed_by == change.previous_owner_id,
         )
         for change in session.scalars(statement)
     ]
@@ -195,13 +198,34 @@ def possible_duplicates(
     return [Match(*row) for row in session.execute(statement)]
 
 
-def active_users(session: Session) -> list[tuple[str, str]]:
-    """(id, name) of the users who can still log in: whom a task may be handed to."""
-    statement = (
-        select(User.id, User.name)
-        .where(User.deleted_at.is_(None), User.active.is_(True))
-        .order_by(User.name_sort, User.name)
+def delegates(session: Session, task_id: str, user_id: str) -> list[tuple[str, str]]:
+    """(id, name) of the users a task may be handed to so that it reaches them, the user
+    himself left out: active ones the server will show it to.
+
+    The server shows a task on a customer to those who see the customer: its owner, his
+    manager, administrators (and, for a customer in the public pool, reps and managers). A task
+    on no customer changes hands freely when the user made it, else only to himself and, for a
+    manager, the reps who report to him. Managers and clerks who see a customer through an
+    office or an assignment are not offered: this device cannot tell who they are."""
+    task = session.get(Task, task_id)
+    if task is None:
+        return []
+    me = session.get(User, user_id)
+    live = select(User.id, User.name).where(
+        User.deleted_at.is_(None), User.active.is_(True), User.id != user_id
     )
+    if task.customer_id is not None:
+        owner = session.scalar(select(Customer.owner_id).where(Customer.id == task.customer_id))
+        if owner is None:
+            live = live.where(User.role.in_(("admin", "manager", "rep")))
+        else:
+            manager = session.scalar(select(User.manager_id).where(User.id == owner))
+            live = live.where(or_(User.role == "admin", User.id.in_([owner, manager])))
+    elif task.created_by != user_id and (me is None or me.role != "admin"):
+        if me is None or me.role != "manager":
+            return []
+        live = live.where(User.manager_id == user_id)
+    statement = live.order_by(User.name_sort, User.name)
     return [(row[0], row[1]) for row in session.execute(statement)]
 
 

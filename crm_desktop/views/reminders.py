@@ -104,7 +104,15 @@ class Reminders(QObject):
             new = {line for line in new if line[0] == "reminder"}
         self._armed = False
         # Only what is on Today now: a line that leaves it (snoozed) is told when it is back.
-        self._told = lines
+        # A part shown cut short (more than its LIMIT lines) may have pushed a line out rather
+        # than seen it go: those of its kind stay remembered.
+        cut_short = {
+            line.kind
+            for part in today.parts()
+            if part.total > len(part.lines)
+            for line in part.lines
+        }
+        self._told = lines | {told for told in self._told if told[0] in cut_short}
         # A task both due and reminded of is one thing to do.
         things = {(entity, row_id) for _kind, entity, row_id, _when in new}
         if things:

@@ -347,11 +347,19 @@ class TodayView(Page):
         line = self.current_line()
         if line is None or line.entity != "tasks":
             return
-        self._runner.submit(self._reader.active_users, partial(self._chosen, line))
+        work = partial(self._reader.delegates, line.id, self._profile.user_id)
+        self._runner.submit(work, partial(self._chosen, line))
 
-    def _chosen(self, line: TodayLine, users: list[tuple]) -> None:
-        others = [(user_id, name) for user_id, name in users if user_id != self._profile.user_id]
+    def _chosen(self, line: TodayLine, others: list[tuple[str, str]]) -> None:
         if not others:
+            QMessageBox.information(
+                self,
+                self.tr("Delegate"),
+                self.tr(
+                    "Nobody else would see “%1”: the server shows a task only to those who "
+                    "see its customer (for a task on no customer, to whoever made it)."
+                ).replace("%1", line.title),
+            )
             return
         name, ok = QInputDialog.getItem(
             self,

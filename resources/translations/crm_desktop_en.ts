@@ -105,7 +105,7 @@
 <context>
     <name>Backups</name>
     <message>
-        <location filename="../../crm_desktop/views/backups_dialog.py" line="+55"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+56"/>
         <source>daily</source>
         <translation type="unfinished"></translation>
     </message>
@@ -176,7 +176,8 @@
     </message>
     <message>
         <location line="+19"/>
-        <location line="+73"/>
+        <location line="+50"/>
+        <location line="+31"/>
         <location line="+5"/>
         <location line="+65"/>
         <location line="+18"/>
@@ -234,7 +235,7 @@
 <context>
     <name>BackupsDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/backups_dialog.py" line="-341"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="-349"/>
         <source>Backups</source>
         <translation type="unfinished"></translation>
     </message>
@@ -755,7 +756,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+188"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+216"/>
         <location line="+55"/>
         <location line="+87"/>
         <source>Name</source>
@@ -952,7 +953,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="-194"/>
-        <location filename="../../crm_desktop/views/table_model.py" line="+295"/>
+        <location filename="../../crm_desktop/views/table_model.py" line="+320"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1469,6 +1470,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+2"/>
         <source>Claimed from the public pool by %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Moved to the public pool from %2 by %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3024,7 +3030,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+30"/>
-        <source>%1, %2 and %3</source>
+        <source>%1, %2, %3 and %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
@@ -3049,6 +3055,14 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation>
             <numerusform>%n open task</numerusform>
             <numerusform>%n open tasks</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n running contract(s)</source>
+        <translation>
+            <numerusform>%n running contract</numerusform>
+            <numerusform>%n running contracts</numerusform>
         </translation>
     </message>
     <message>
@@ -3167,7 +3181,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+750"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+775"/>
         <source>Company name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3308,7 +3322,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+229"/>
+        <location line="+235"/>
         <source>Nothing matches this search or filter. Clear it to see all.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3343,7 +3357,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+94"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+95"/>
         <source>Customers — CRM</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3358,7 +3372,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+339"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+345"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3451,7 +3465,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-285"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-290"/>
         <source>Back</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3487,12 +3501,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
-        <location line="+398"/>
+        <location line="+403"/>
         <source>Work log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-397"/>
+        <location line="-402"/>
         <source>Team activity</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3502,7 +3516,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+265"/>
+        <location line="+270"/>
         <source>Filters</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3926,7 +3940,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>OverdueFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="+50"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="+52"/>
         <source>Overdue only</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4140,7 +4154,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>Unlock</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4207,12 +4221,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>PoolDueFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="-32"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="-34"/>
         <source>Returns to the pool</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Any return date</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4228,7 +4242,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>QuoteLines</name>
     <message>
-        <location filename="../../crm_desktop/views/quote_lines.py" line="+60"/>
+        <location filename="../../crm_desktop/views/quote_lines.py" line="+61"/>
         <source>Line total</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4318,7 +4332,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+11"/>
-        <source>Counts what this device holds, as of your last sync. Outstanding is what the contracts with money overdue hold unpaid, due or not.</source>
+        <source>Counts what this device holds, as of your last sync. Outstanding is what all the customer&apos;s signed contracts hold unpaid, due or not.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
@@ -4546,7 +4560,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>ReminderBanner</name>
     <message>
-        <location filename="../../crm_desktop/views/reminders.py" line="+47"/>
+        <location filename="../../crm_desktop/views/reminders.py" line="+49"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4559,7 +4573,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Reminders</name>
     <message numerus="yes">
-        <location line="+46"/>
+        <location line="+63"/>
         <source>%n thing(s) to do became due.</source>
         <translation>
             <numerusform>%n thing to do became due.</numerusform>
@@ -5146,7 +5160,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Rules</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="-448"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="-473"/>
         <source>days without a follow-up before a customer returns to the pool</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5575,7 +5589,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>TodayView</name>
     <message>
-        <location filename="../../crm_desktop/views/today_view.py" line="+81"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+86"/>
         <source>Today&apos;s list</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5696,7 +5710,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+28"/>
         <source>%1 (overdue)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5709,7 +5723,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         </translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+15"/>
         <source>%1: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5735,12 +5749,18 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+71"/>
+        <location line="+9"/>
         <source>Delegate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-7"/>
+        <source>Nobody else would see “%1”: the server shows a task only to those who see its customer (for a task on no customer, to whoever made it).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Give “%1” to:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5758,7 +5778,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/importing.py" line="+61"/>
+        <location filename="../../crm_desktop/transfer/importing.py" line="+62"/>
         <source>The file has a column “{column}” that a {entity} record does not have; use: {allowed}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5858,7 +5878,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+34"/>
         <source>Imported {created} new {entity} records, updated {updated}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6207,6 +6227,11 @@ A backup copy is made first. On a large database this can take a minute; please 
     </message>
     <message>
         <location line="+1"/>
+        <source>Contract {number} is already renewed by contract {renewal}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>{field} “{value}” is already used by another {entity}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6226,7 +6251,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/undo.py" line="+55"/>
+        <location filename="../../crm_desktop/transfer/undo.py" line="+56"/>
         <source>There is no such import on this computer.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6239,7 +6264,7 @@ A backup copy is made first. On a large database this can take a minute; please 
 <context>
     <name>WorkLogView</name>
     <message>
-        <location filename="../../crm_desktop/views/work_log_view.py" line="+91"/>
+        <location filename="../../crm_desktop/views/work_log_view.py" line="+93"/>
         <source>‹ Previous day</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6271,26 +6296,26 @@ A backup copy is made first. On a large database this can take a minute; please 
     <message>
         <location line="+20"/>
         <location line="+4"/>
-        <location line="+323"/>
+        <location line="+332"/>
         <source>What I did</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-326"/>
+        <location line="-335"/>
         <location line="+4"/>
-        <location line="+323"/>
+        <location line="+332"/>
         <source>Tomorrow&apos;s plan</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-326"/>
+        <location line="-335"/>
         <location line="+4"/>
-        <location line="+323"/>
+        <location line="+332"/>
         <source>Problems</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-322"/>
+        <location line="-331"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6336,7 +6361,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+62"/>
         <source>Work log not saved</source>
         <translation type="unfinished"></translation>
     </message>

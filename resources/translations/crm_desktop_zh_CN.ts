@@ -104,7 +104,7 @@
 <context>
     <name>Backups</name>
     <message>
-        <location filename="../../crm_desktop/views/backups_dialog.py" line="+55"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+56"/>
         <source>daily</source>
         <translation>每日</translation>
     </message>
@@ -175,7 +175,8 @@
     </message>
     <message>
         <location line="+19"/>
-        <location line="+73"/>
+        <location line="+50"/>
+        <location line="+31"/>
         <location line="+5"/>
         <location line="+65"/>
         <location line="+18"/>
@@ -231,7 +232,7 @@
 <context>
     <name>BackupsDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/backups_dialog.py" line="-341"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="-349"/>
         <source>Backups</source>
         <translation>备份</translation>
     </message>
@@ -750,7 +751,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+188"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+216"/>
         <location line="+55"/>
         <location line="+87"/>
         <source>Name</source>
@@ -947,7 +948,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="-194"/>
-        <location filename="../../crm_desktop/views/table_model.py" line="+295"/>
+        <location filename="../../crm_desktop/views/table_model.py" line="+320"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
@@ -1465,6 +1466,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+2"/>
         <source>Claimed from the public pool by %3</source>
         <translation>%3 从公海领取</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Moved to the public pool from %2 by %1</source>
+        <translation>由 %1 从 %2 处移入公海</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -3011,8 +3017,8 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+30"/>
-        <source>%1, %2 and %3</source>
-        <translation>%1、%2 和 %3</translation>
+        <source>%1, %2, %3 and %4</source>
+        <translation>%1、%2、%3和%4</translation>
     </message>
     <message numerus="yes">
         <location line="+1"/>
@@ -3033,6 +3039,13 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <source>%n open task(s)</source>
         <translation>
             <numerusform>%n 个未完成的任务</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n running contract(s)</source>
+        <translation>
+            <numerusform>%n 份未结束的合同</numerusform>
         </translation>
     </message>
     <message>
@@ -3151,7 +3164,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+750"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+775"/>
         <source>Company name</source>
         <translation>公司名称</translation>
     </message>
@@ -3292,7 +3305,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>产品</translation>
     </message>
     <message>
-        <location line="+229"/>
+        <location line="+235"/>
         <source>Nothing matches this search or filter. Clear it to see all.</source>
         <translation>没有符合这个搜索或筛选的记录。清除它就能看到全部。</translation>
     </message>
@@ -3327,7 +3340,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>正在显示：{what}</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+94"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+95"/>
         <source>Customers — CRM</source>
         <translation>客户 — CRM</translation>
     </message>
@@ -3342,7 +3355,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+339"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+345"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
@@ -3435,7 +3448,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-285"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-290"/>
         <source>Back</source>
         <translation>后退</translation>
     </message>
@@ -3471,12 +3484,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+1"/>
-        <location line="+398"/>
+        <location line="+403"/>
         <source>Work log</source>
         <translation>工作日志</translation>
     </message>
     <message>
-        <location line="-397"/>
+        <location line="-402"/>
         <source>Team activity</source>
         <translation>团队动态</translation>
     </message>
@@ -3486,7 +3499,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>仪表盘</translation>
     </message>
     <message>
-        <location line="+265"/>
+        <location line="+270"/>
         <source>Filters</source>
         <translation>筛选</translation>
     </message>
@@ -3904,7 +3917,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>OverdueFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="+50"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="+52"/>
         <source>Overdue only</source>
         <translation>只看逾期</translation>
     </message>
@@ -4118,7 +4131,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>把这个客户交给你团队中的一位成员</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>Unlock</source>
         <translation>解除锁定</translation>
     </message>
@@ -4185,12 +4198,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>PoolDueFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="-32"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="-34"/>
         <source>Returns to the pool</source>
         <translation>退回公海</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Any return date</source>
         <translation>不限退回日期</translation>
     </message>
@@ -4205,7 +4218,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>QuoteLines</name>
     <message>
-        <location filename="../../crm_desktop/views/quote_lines.py" line="+60"/>
+        <location filename="../../crm_desktop/views/quote_lines.py" line="+61"/>
         <source>Line total</source>
         <translation>小计</translation>
     </message>
@@ -4295,8 +4308,8 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+11"/>
-        <source>Counts what this device holds, as of your last sync. Outstanding is what the contracts with money overdue hold unpaid, due or not.</source>
-        <translation>按这台电脑上的数据统计，截至你上次同步。未回款是有逾期的合同中尚未付清的全部金额，无论是否到期。</translation>
+        <source>Counts what this device holds, as of your last sync. Outstanding is what all the customer&apos;s signed contracts hold unpaid, due or not.</source>
+        <translation>按这台电脑上的数据统计，截至你上次同步。未回款是该客户所有已签合同中尚未付清的全部金额，无论是否到期。</translation>
     </message>
     <message numerus="yes">
         <location line="+60"/>
@@ -4522,7 +4535,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>ReminderBanner</name>
     <message>
-        <location filename="../../crm_desktop/views/reminders.py" line="+47"/>
+        <location filename="../../crm_desktop/views/reminders.py" line="+49"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -4535,7 +4548,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Reminders</name>
     <message numerus="yes">
-        <location line="+46"/>
+        <location line="+63"/>
         <source>%n thing(s) to do became due.</source>
         <translation>
             <numerusform>有 %n 件事到期了。</numerusform>
@@ -5120,7 +5133,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Rules</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="-448"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="-473"/>
         <source>days without a follow-up before a customer returns to the pool</source>
         <translation>客户多少天没有跟进就退回公海</translation>
     </message>
@@ -5549,7 +5562,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>TodayView</name>
     <message>
-        <location filename="../../crm_desktop/views/today_view.py" line="+81"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+86"/>
         <source>Today&apos;s list</source>
         <translation>今天的清单</translation>
     </message>
@@ -5668,7 +5681,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>今天没有到期的事。</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+28"/>
         <source>%1 (overdue)</source>
         <translation>%1（已逾期）</translation>
     </message>
@@ -5680,7 +5693,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         </translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+15"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
@@ -5706,12 +5719,18 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>打开客户</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+71"/>
+        <location line="+9"/>
         <source>Delegate</source>
         <translation>转交</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-7"/>
+        <source>Nobody else would see “%1”: the server shows a task only to those who see its customer (for a task on no customer, to whoever made it).</source>
+        <translation>别人看不到“%1”：服务器只把任务显示给能看到其客户的人（不属于任何客户的任务，只显示给创建它的人）。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Give “%1” to:</source>
         <translation>把“%1”交给：</translation>
     </message>
@@ -5729,7 +5748,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>“{value}”不是有效的证件号码；请写成 类型:号码，例如 licence_plate:粤B12345。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/importing.py" line="+61"/>
+        <location filename="../../crm_desktop/transfer/importing.py" line="+62"/>
         <source>The file has a column “{column}” that a {entity} record does not have; use: {allowed}.</source>
         <translation>文件中有“{column}”列，但{entity}记录没有这一项；可用的列：{allowed}。</translation>
     </message>
@@ -5829,7 +5848,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>它的编号也出现在{place} {line}；一条记录只能添加一次。</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+34"/>
         <source>Imported {created} new {entity} records, updated {updated}.</source>
         <translation>已导入 {created} 条新的{entity}记录，更新 {updated} 条。</translation>
     </message>
@@ -6179,6 +6198,11 @@ A backup copy is made first. On a large database this can take a minute; please 
     </message>
     <message>
         <location line="+1"/>
+        <source>Contract {number} is already renewed by contract {renewal}.</source>
+        <translation>合同 {number} 已由合同 {renewal} 续签。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>{field} “{value}” is already used by another {entity}.</source>
         <translation>{field}“{value}”已被另一个{entity}使用。</translation>
     </message>
@@ -6198,7 +6222,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>演示数据只能用于只在本机使用的配置：绝不能进入公司服务器。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/undo.py" line="+55"/>
+        <location filename="../../crm_desktop/transfer/undo.py" line="+56"/>
         <source>There is no such import on this computer.</source>
         <translation>这台电脑上没有这次导入。</translation>
     </message>
@@ -6211,7 +6235,7 @@ A backup copy is made first. On a large database this can take a minute; please 
 <context>
     <name>WorkLogView</name>
     <message>
-        <location filename="../../crm_desktop/views/work_log_view.py" line="+91"/>
+        <location filename="../../crm_desktop/views/work_log_view.py" line="+93"/>
         <source>‹ Previous day</source>
         <translation>‹ 前一天</translation>
     </message>
@@ -6243,26 +6267,26 @@ A backup copy is made first. On a large database this can take a minute; please 
     <message>
         <location line="+20"/>
         <location line="+4"/>
-        <location line="+323"/>
+        <location line="+332"/>
         <source>What I did</source>
         <translation>今日工作</translation>
     </message>
     <message>
-        <location line="-326"/>
+        <location line="-335"/>
         <location line="+4"/>
-        <location line="+323"/>
+        <location line="+332"/>
         <source>Tomorrow&apos;s plan</source>
         <translation>明日计划</translation>
     </message>
     <message>
-        <location line="-326"/>
+        <location line="-335"/>
         <location line="+4"/>
-        <location line="+323"/>
+        <location line="+332"/>
         <source>Problems</source>
         <translation>遇到的问题</translation>
     </message>
     <message>
-        <location line="-322"/>
+        <location line="-331"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
@@ -6308,7 +6332,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>添加评论</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+62"/>
         <source>Work log not saved</source>
         <translation>工作日志没有保存</translation>
     </message>

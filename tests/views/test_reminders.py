@@ -8,11 +8,13 @@ from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import Task
 from crm_desktop.profile import open_profile
+from crm_desktop.services.changes import ChangeSet
 from crm_desktop.sync.engine import SyncReport
 from crm_desktop.sync.link import LOGIN_KEY, SERVER_KEY
 from crm_desktop.views.main_window import MainWindow
@@ -141,3 +143,43 @@ def test_a_task_reminded_of_and_due_is_one_thing_to_do(
         assert today.count == 1
         assert "1 thing to do became due." in banner_text(window)
         assert window.navigation.item(0).text().endswith("(1)")
+
+
+def test_a_reminder_pushed_out_of_a_full_list_and_back_is_not_told_again(
+    qtbot: QtBot, profile_dir: Path, fake_sync: FakeSync, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Today shows the first LIMIT lines of a part: a reminder an older one pushes past them is
+    not gone, and when it comes back it is no news."""
+    monkeypatch.setattr("crm_desktop.queries.today.LIMIT", 1)
+    a_linked_profile(profile_dir)
+    for window in shown_window(qtbot, profile_dir):
+        qtbot.waitUntil(lambda w=window: w.today.today is not None)
+        assert pushed_out_and_back(qtbot, window) == [1, 1]
+
+
+def pushed_out_and_back(qtbot: QtBot, window: MainWindow) -> list[int]:
+    """What is told as a reminder is due, an older one pushes it out, and the older one is
+    done (it comes back)."""
+    told: list[int] = []
+    window.reminders.tell = told.append
+    me, now = window.profile.user_id, utcnow()
+
+    older: list[str] = []
+
+    def remind(title: str, ago: timedelta) -> ChangeSet:
+        values = {"title": title, "remind_at": now - ago, "assignee_id": me}
+        changes = window.writer.create("tasks", values)
+        older.append(changes.primary_id)
+        return changes
+
+    window.runner.write(partial(remind, "Call Acme", timedelta(minutes=1)))
+    qtbot.waitUntil(lambda: told == [1], timeout=5000)
+    older.clear()
+    window.runner.write(partial(remind, "Older", timedelta(hours=2)))
+    qtbot.waitUntil(lambda: window.today.today.reminders.total == 2, timeout=5000)
+    qtbot.waitUntil(lambda: told == [1, 1], timeout=5000)  # the older one is news
+    window.runner.write(partial(window.writer.update, "tasks", older[0], {"done": True}))
+    qtbot.waitUntil(lambda: window.today.today.reminders.total == 1, timeout=5000)
+    window.today.reload()
+    wait_idle(qtbot, window)
+    return told  # "Call Acme" is back on the list: told before, no news

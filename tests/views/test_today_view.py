@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from crm_desktop import cli
@@ -402,9 +402,12 @@ def test_until_tomorrow_morning_after_midnight_is_the_coming_morning() -> None:
     assert _next_morning(datetime(2026, 12, 1, 9, 30)) == date(2026, 12, 2)
 
 
-def test_a_task_is_delegated_only_to_someone_who_can_still_log_in(
+def test_a_task_is_offered_only_to_those_it_would_reach(
     qtbot: QtBot, profile_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A task of his own on no customer: to anyone who can still log in. A task on his own
+    customer: to those who see the customer (his manager, administrators); Rae does not, and
+    the user is told nobody would see it rather than handing it into the void."""
     made = a_rep_with_a_day(profile_dir)
     profile = open_profile(profile_dir)
     with profile.store.write() as session:
@@ -416,11 +419,20 @@ def test_a_task_is_delegated_only_to_someone_who_can_still_log_in(
         offered.append(list(args[3]))
         return "", False
 
+    told: list[str] = []
     monkeypatch.setattr(QInputDialog, "getItem", pick)
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: told.append(args[2]))
     for window in shown_window(qtbot, profile_dir):
         view = window.today
         qtbot.waitUntil(lambda v=view: v.today is not None)
-        assert view.select_line("tasks", made["overdue"])
+        assert view.select_line("tasks", made["soon"])
         view.ask_delegate()
         qtbot.waitUntil(lambda: bool(offered))
+        assert view.select_line("tasks", made["overdue"])  # on Acme, his own customer
+        view.ask_delegate()
+        qtbot.waitUntil(lambda: bool(told))
     assert offered == [["Rae"]]
+    assert told == [
+        "Nobody else would see “Send the quote”: the server shows a task only to those who "
+        "see its customer (for a task on no customer, to whoever made it)."
+    ]

@@ -80,14 +80,19 @@ def test_a_sync_that_brings_a_task_due_now_tells_it(
         assert "1 thing to do became due." in banner_text(window)
 
 
+def the_visit(qtbot: QtBot, window: MainWindow) -> str:
+    """The id of the one task a_linked_profile made, once Today has been read."""
+    qtbot.waitUntil(lambda: window.today.today is not None)
+    with window.profile.store.read() as session:
+        return session.query(Task).one().id
+
+
 def test_a_reminder_time_is_told_when_it_comes_and_snooze_puts_it_off(
     qtbot: QtBot, profile_dir: Path, fake_sync: FakeSync
 ) -> None:
     a_linked_profile(profile_dir, visit=timedelta(days=2))
     for window in shown_window(qtbot, profile_dir):
-        qtbot.waitUntil(lambda w=window: w.today.today is not None)
-        with window.profile.store.read() as session:
-            task = session.query(Task).one().id
+        task = the_visit(qtbot, window)
         soon = utcnow() + timedelta(seconds=1)
         window.runner.write(partial(window.writer.update, "tasks", task, {"remind_at": soon}))
         wait_idle(qtbot, window)
@@ -108,9 +113,7 @@ def test_a_snoozed_reminder_is_told_again_when_its_time_comes(
 ) -> None:
     a_linked_profile(profile_dir, visit=timedelta(days=2))
     for window in shown_window(qtbot, profile_dir):
-        qtbot.waitUntil(lambda w=window: w.today.today is not None)
-        with window.profile.store.read() as session:
-            task = session.query(Task).one().id
+        task = the_visit(qtbot, window)
         told: list[int] = []
         window.reminders.tell = told.append
         past = utcnow() - timedelta(seconds=1)

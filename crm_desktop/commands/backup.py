@@ -118,6 +118,11 @@ def summary(report: backups.RestoreReport) -> str:
         lines.append(f"Restored the copy of {when} ({report.restored_from}).")
     if report.kept_aside is not None:
         lines.append(f"The data it replaced is kept in {report.kept_aside}.")
+    if report.another_users:
+        lines.append(
+            "The copy was made by another user's CRM Desktop: you stay the user here, and the "
+            "next sync replaces its records with yours."
+        )
     if report.linked:
         lines.append(
             f"{report.unsynced} change(s) not yet sent to the server are kept; the next sync "

@@ -117,7 +117,10 @@ CURSOR_KEYS = ("sync_cursor", "sync_epoch")
 SERVER_KEY = "sync_server"
 PUSHED_THROUGH_KEY = "sync_pushed_through"
 USER_KEY = "current_user_id"
-# Settings that describe the copy's data rather than the device: the copy keeps its own.
+# Settings that describe the copy's data rather than the device: the copy keeps its own (on a
+# profile working on this computer only: its records are that user's). A profile linked to a
+# server keeps the device's user, whose the server says its data is: a copy made by a
+# colleague's CRM Desktop must not make new records his until the next sync.
 _DATA_KEYS = {USER_KEY}
 # Settings that describe the file's schema (indexes taken off for a load, the version that
 # derived the search texts): true of the file they are in only, never carried to another.
@@ -171,6 +174,9 @@ class RestoreReport:
     incomplete: bool = False  # some of the replaced store could not be read
     made_at: datetime | None = None  # when the copy restored from was made
     damaged: bool = False  # the replaced store was damaged (a recovery)
+    # The copy was made by another user's CRM Desktop: the device's user stays, and the next
+    # sync replaces the copy's records with what he may see.
+    another_users: bool = False
 
 
 # -- backups -----------------------------------------------------------------------------------
@@ -777,8 +783,16 @@ def _merge(staging: Path, source: _Source, report: RestoreReport, recovering: bo
         with engine.execution_options(write=True).begin() as connection:
             driver = sqlite_connection(connection)
             driver.execute("PRAGMA defer_foreign_keys = ON")
+            copy_user = driver.execute(
+                "SELECT value FROM local_settings WHERE key = ?", (USER_KEY,)
+            ).fetchone()
             settings = _carry_settings(driver, source, whole=not recovering)
             report.linked = bool(settings.get(SERVER_KEY))
+            report.another_users = bool(
+                report.linked
+                and copy_user is not None
+                and settings.get(USER_KEY) not in (None, copy_user[0])
+            )
             # A profile with no server keeps the copy's own outbox (see the module's words);
             # a recovery takes what it can read either way.
             if report.linked or recovering:
@@ -807,8 +821,11 @@ def _carry_settings(driver: Any, source: _Source, whole: bool) -> dict[str, str]
         theirs = {key for key, _value in rows}
         for key in held.keys() - theirs - _DATA_KEYS - _SCHEMA_KEYS - {PUSHED_THROUGH_KEY}:
             driver.execute("DELETE FROM local_settings WHERE key = ?", (key,))
+    linked = any(key == SERVER_KEY and value for key, value in rows)
     for key, value in rows:
-        if key in CURSOR_KEYS or key in _SCHEMA_KEYS or (key in _DATA_KEYS and key in held):
+        if key in CURSOR_KEYS or key in _SCHEMA_KEYS:
+            continue
+        if key in _DATA_KEYS and key in held and not linked:
             continue
         if key == PUSHED_THROUGH_KEY:
             value = str(max(_int(value), _int(held.get(key))))

@@ -96,6 +96,14 @@ def describe(report: RestoreReport, restart: bool = False) -> str:
                 path=report.kept_aside
             )
         )
+    if report.another_users:
+        parts.append(
+            QCoreApplication.translate(
+                "Backups",
+                "The copy was made by another user's CRM Desktop: you stay the user here, and"
+                " the next sync replaces its records with yours.",
+            )
+        )
     if report.linked:
         parts.append(
             QCoreApplication.translate(

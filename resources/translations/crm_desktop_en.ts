@@ -150,7 +150,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+6"/>
+        <source>The copy was made by another user&apos;s CRM Desktop: you stay the user here, and the next sync replaces its records with yours.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
         <source>No server is linked, so the records could not be brought back; an older backup may hold them.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5380,7 +5385,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/storage/backups.py" line="+127"/>
+        <location filename="../../crm_desktop/storage/backups.py" line="+130"/>
         <source>There is no data to back up in {path}.</source>
         <translation type="unfinished"></translation>
     </message>

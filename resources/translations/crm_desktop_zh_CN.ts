@@ -149,7 +149,12 @@
         <translation>被替换的数据保存在 {path}。</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+6"/>
+        <source>The copy was made by another user&apos;s CRM Desktop: you stay the user here, and the next sync replaces its records with yours.</source>
+        <translation>这份备份来自另一个用户的 CRM Desktop：这里的用户仍然是你，下次同步会用你的记录替换其中的记录。</translation>
+    </message>
+    <message>
+        <location line="+30"/>
         <source>No server is linked, so the records could not be brought back; an older backup may hold them.</source>
         <translation>未连接服务器，记录无法取回；较早的备份中可能还有这些记录。</translation>
     </message>
@@ -5353,7 +5358,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>无法将 {path} 中的数据更新到此版本，数据保持原样；更新前的备份在 {backup}。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/storage/backups.py" line="+127"/>
+        <location filename="../../crm_desktop/storage/backups.py" line="+130"/>
         <source>There is no data to back up in {path}.</source>
         <translation>{path} 中没有可备份的数据。</translation>
     </message>

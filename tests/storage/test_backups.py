@@ -809,6 +809,38 @@ def test_a_restore_does_not_take_over_another_machines_server_link(
         restored.close()
 
 
+def test_a_colleagues_copy_restored_on_a_linked_profile_keeps_this_user(
+    profile: Profile, tmp_path: Path
+) -> None:
+    """A copy made by a colleague's CRM Desktop: the device's user stays (new records are not
+    the colleague's), his waiting changes are not taken over, and the report says so."""
+    colleague = open_profile(tmp_path / "colleague")
+    colleague.writer().update("users", colleague.user_id, {"login": "rae", "name": "Rae"})
+    for key, value in LINK.items():
+        colleague.store.set_setting(key, value)
+    colleague.writer().create("customers", {"name": "Colleague's"})
+    copy = backups.back_up(colleague.directory)
+    theirs = colleague.user_id
+    colleague.close()
+    directory, mine = profile.directory, profile.user_id
+    for key, value in LINK.items():
+        profile.store.set_setting(key, value)
+    profile.close()
+
+    report = backups.restore(directory, copy)
+
+    assert report.linked and report.another_users
+    restored = open_profile(directory)
+    try:
+        assert restored.user_id == mine != theirs
+        # His waiting change is not sent as this user's; this user's own still waits.
+        assert [entry[1] for entry in outbox(restored)] == ["users"]
+    finally:
+        restored.close()
+    # The same user's own copy says nothing of the kind.
+    assert not backups.restore(directory, backups.back_up(directory)).another_users
+
+
 def test_two_threads_noting_the_check_at_once_leave_the_state_whole(profile: Profile) -> None:
     """The storage thread and the network's may both meet damage at once: each asks for the
     full check, and neither write fails nor leaves half a file."""

@@ -28,6 +28,10 @@ _TRUNK_LANDLINE = re.compile(r"0([2-9]\d{8,10}|10\d{7,9})", re.ASCII)
 # itself but not these, so they are spelled its way first.
 _CHINESE_EXTENSION = re.compile(r"\s*(?:转|轉|分机|分機)\s*(?=\d)")
 EXTENSION_MARK = ";ext="
+# An extension at the end of a searched number, however it is written.
+_QUERY_EXTENSION = re.compile(
+    r"\s*(?:;ext=|ext\.?|x|转|轉|分机|分機)\s*\d{1,6}$", re.IGNORECASE | re.ASCII
+)
 # The phone columns (here and on the server) are varchar(32).
 MAX_STORED = 32
 
@@ -169,8 +173,11 @@ def phone_search_keys(e164: str | None) -> list[str]:
 
 
 def phone_query_digits(query: str) -> str | None:
-    """The digits of a query that looks like a phone number (at least 3 digits), else None."""
-    if not _PHONE_LIKE.match(query.strip()):
+    """The digits of a query that looks like a phone number (at least 3 digits), else None.
+    An extension after it ("ext. 5" as the window shows one, "转5", ";ext=5") is left out: the
+    search text holds numbers without theirs."""
+    query = _QUERY_EXTENSION.sub("", query.strip())
+    if not _PHONE_LIKE.match(query):
         return None
     digits = _NOT_DIGITS.sub("", query)
     return digits if len(digits) >= 3 else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 
 from crm_desktop.models.phones import phone_query_digits, phone_search_keys
@@ -85,7 +86,9 @@ def query_terms(query: str, spelled: bool = True) -> list[set[str]]:
     `spelled=False` leaves the pinyin out (it is the same for the same word): the window compares
     searches on its own thread, which must not wait for pypinyin to load.
     """
-    query = query.strip()
+    # Full-width letters and digits as an input method left in full-width mode types them
+    # (１３９…, ＡＣＭＥ): the stored text holds the ordinary ones.
+    query = unicodedata.normalize("NFKC", query).strip()
     if not query:
         return []
     digits = phone_query_digits(query)

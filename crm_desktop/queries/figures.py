@@ -260,10 +260,16 @@ def forecast_by_month(session: Session, filters: Filters, period: Period) -> lis
     ]
 
 
-def forecast_drill(filters: Filters, month: date) -> Drill:
+def month_within(month: date, period: Period) -> tuple[date, date]:
+    """The days of a month's bar, [first, after last): the month, within the period (a
+    period from the 15th counts, and its bar's list shows, a first month from the 15th on)."""
+    return max(month, period.start), min(add_months(month, 1), period.end + timedelta(days=1))
+
+
+def forecast_drill(filters: Filters, month: date, period: Period) -> Drill:
     return "opportunities", (
         ("stage", OneOf(OPEN)),
-        ("expected_close", Between(month, add_months(month, 1))),
+        ("expected_close", Between(*month_within(month, period))),
         *filters.drill(),
     )
 
@@ -347,10 +353,11 @@ def won_lost_by_month(session: Session, filters: Filters, period: Period) -> lis
     ]
 
 
-def won_lost_drill(filters: Filters, month: date, stage: str) -> Drill:
+def won_lost_drill(filters: Filters, month: date, stage: str, period: Period) -> Drill:
+    first, after = month_within(month, period)
     return "opportunities", (
         ("stage", stage),
-        ("closed_at", Between(local_midnight_utc(month), local_midnight_utc(add_months(month, 1)))),
+        ("closed_at", Between(local_midnight_utc(first), local_midnight_utc(after))),
         *filters.drill(),
     )
 
@@ -592,13 +599,9 @@ def renewals_by_month(session: Session, filters: Filters, period: Period) -> lis
 
 
 def renewals_drill(filters: Filters, month: date, period: Period) -> Drill:
-    """The contracts behind one month's bar: those of the month within the period (a period
-    from the 15th counts, and lists, a first month from the 15th on)."""
-    start = max(month, period.start)
-    end = min(add_months(month, 1), period.end + timedelta(days=1))
     return "contracts", (
         ("status", OneOf(RENEWABLE_STATUSES)),
-        ("end_on", Between(start, end)),
+        ("end_on", Between(*month_within(month, period))),
         *filters.drill(),
     )
 

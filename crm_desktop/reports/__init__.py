@@ -46,6 +46,9 @@ class ReportOptions:
     printed_by: str = ""  # the name in every page's footer
     user_id: str | None = None  # whose team the activity report covers (the profile's user)
     owner_ids: tuple[str, ...] | None = None  # only these people's records (None: all held)
+    # The dashboard's own filters on customers (None: any), so its PDF is what it shows.
+    grade: str | None = None
+    industry: str | None = None
     # The renewal list's own filters, as its screen sets them (None: any).
     contract_kind: str | None = None
     renewal_status: str | None = None

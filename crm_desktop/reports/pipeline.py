@@ -22,7 +22,7 @@ R = Align.RIGHT
 
 def pipeline_report(session: Session, options: ReportOptions) -> Report:
     start, end = default_period("pipeline", options.today, options.start, options.end)
-    filters = Filters(owners=options.owner_ids)
+    filters = Filters(options.owner_ids, options.grade, options.industry)
     stages = pipeline_by_stage(session, filters)
     months = forecast_by_month(session, filters, Period(start, end))
     # Every open one, so the lines add up to the stages' total above them.

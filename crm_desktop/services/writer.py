@@ -382,6 +382,11 @@ class UnitOfWork:
             for key, value in sort_keys_of(entity, changed).items():
                 setattr(row, key, value)  # derived, local: not in the outbox entry
             self._mark_derived(entity, row_id, getattr(row, "customer_id", None), changed.keys())
+            if "customer_id" in changed and previous["customer_id"] is not None:
+                # Moved to another customer: the one it left no longer holds it (its search
+                # text, its last follow-up).
+                self._mark_derived(entity, row_id, previous["customer_id"], changed.keys())
+                self._touch_parents(entity, previous["customer_id"])
             if entity == "opportunity_lines":
                 self._stale_amounts.add(row.opportunity_id)
             extra = self._derived_changes(entity, row, changed)
@@ -599,6 +604,13 @@ class UnitOfWork:
             cleaned[owner] = self._default_owner(owner)
         if entity == "followups" and cleaned.get("happened_at") is None:
             cleaned["happened_at"] = self.now
+        # Made already closed or done (a form set to Won, a sheet of old deals): closed now,
+        # as an update to Won would say; the figures count won and lost deals by this time.
+        if entity == "opportunities" and cleaned.get("stage") in CLOSED_STAGES:
+            cleaned.setdefault("closed_at", None)
+            cleaned["closed_at"] = cleaned["closed_at"] or self.now
+        if entity == "tasks" and cleaned.get("done"):
+            cleaned["done_at"] = cleaned.get("done_at") or self.now
         if entity == "opportunity_lines":
             opportunity = self.session.get(Opportunity, cleaned["opportunity_id"])
             if opportunity is not None:

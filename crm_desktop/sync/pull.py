@@ -408,10 +408,11 @@ def _apply_batch(store: Store, entity: str, rows: list[tuple]) -> set[str]:
         pending = _pending_among(session, entity, ids)
         stamps = _deleted_stamps(driver, pending)
         arriving = _new_or_changed(driver, entity, rows)
+        left = _customers_held(driver, entity, [row[0] for row in arriving])
         _upsert(driver, entity, rows)
         _reapply_pending(driver, pending, stamps)
         references.settle(driver, ORDER, {entity: set(ids)})
-    return _customers_of(entity, arriving)
+    return _customers_of(entity, arriving) | left
 
 
 def _pending_among(session: Any, entity: str, ids: list[str]) -> list[OutboxEntry]:
@@ -486,6 +487,7 @@ def _apply_locally(
         for entity in ORDER:
             rows = delta.rows.get(entity)
             if rows:
+                touched_customers |= _customers_held(driver, entity, [row[0] for row in rows])
                 _upsert(driver, entity, rows)
                 touched_customers |= _customers_of(entity, rows)
         _reapply_pending(driver, pending, stamps)
@@ -576,6 +578,22 @@ def _customers_of(entity: str, rows: list[tuple]) -> set[str]:
         position = columns.index("customer_id")
         return {row[position] for row in rows}
     return set()
+
+
+def _customers_held(driver: Any, entity: str, ids: list[str]) -> set[str]:
+    """The customers these rows hang off on the device now, before the server's versions
+    land: a contact or identifier moved to another customer leaves its old one's search text."""
+    if entity not in IN_CUSTOMER_SEARCH or not ids:
+        return set()
+    held: set[str] = set()
+    for chunk, marks in in_lists(ids):
+        held.update(
+            row[0]
+            for row in driver.execute(
+                f"SELECT customer_id FROM {entity} WHERE id IN ({marks})", chunk
+            )
+        )
+    return held
 
 
 def _remove_missing(driver: Any, missing: dict[str, set[str]]) -> int:

@@ -250,8 +250,14 @@ class DashboardView(Page):
 
     def export_pdf(self) -> None:
         """The pipeline report for the period and the people shown."""
-        period = self.period()
-        options = ReportOptions(start=period.start, end=period.end, owner_ids=self.filters().owners)
+        period, filters = self.period(), self.filters()
+        options = ReportOptions(
+            start=period.start,
+            end=period.end,
+            owner_ids=filters.owners,
+            grade=filters.grade,
+            industry=filters.industry,
+        )
         self.pdf.ask("pipeline", options, self.tr("pipeline.pdf"))
 
     def _period_chosen(self) -> None:
@@ -590,9 +596,10 @@ class DashboardView(Page):
         if card == "pipeline":
             return figures.pipeline_drill(filters, list(reversed(parts["pipeline"]))[index].stage)
         if card == "forecast":
-            return figures.forecast_drill(filters, parts["forecast"][index].month)
+            return figures.forecast_drill(filters, parts["forecast"][index].month, period)
         if card == "wonLost":
-            return figures.won_lost_drill(filters, parts["won_lost"][0][index].month, series)
+            month = parts["won_lost"][0][index].month
+            return figures.won_lost_drill(filters, month, series, period)
         if card == "grades":
             return figures.grade_drill(filters, parts["grades"][index].grade)
         if card == "renewals":

@@ -63,9 +63,11 @@ class PdfExport(QObject):
         )
         if chosen:
             path = Path(chosen)
-            self.export_to(
-                path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf"), kind, options
-            )
+            if path.suffix.lower() != ".pdf":
+                # Added, never put in place of what follows a dot: "报价 2026.03" is a name,
+                # and "报价 2026.pdf" may be another file the dialog never asked about.
+                path = path.with_name(path.name + ".pdf")
+            self.export_to(path, kind, options)
 
     def export_to(self, path: Path, kind: str, options: ReportOptions) -> None:
         store, user_id = self._writer.store, self._writer.user_id

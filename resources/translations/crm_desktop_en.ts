@@ -1593,23 +1593,23 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+3"/>
-        <location line="+323"/>
+        <location line="+329"/>
         <source>No grade</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-320"/>
+        <location line="-326"/>
         <source>Industry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+172"/>
+        <location line="+178"/>
         <source>Any industry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-171"/>
+        <location line="-177"/>
         <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1720,7 +1720,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+82"/>
         <source>pipeline.pdf</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4218,7 +4218,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+33"/>
         <source>Could not write %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6126,7 +6126,7 @@ A backup copy is made first. On a large database this can take a minute; please 
 <context>
     <name>Validation</name>
     <message>
-        <location filename="../../crm_desktop/models/phones.py" line="+34"/>
+        <location filename="../../crm_desktop/models/phones.py" line="+38"/>
         <source>“{value}” is not a phone number.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1588,23 +1588,23 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+3"/>
-        <location line="+323"/>
+        <location line="+329"/>
         <source>No grade</source>
         <translation>无等级</translation>
     </message>
     <message>
-        <location line="-320"/>
+        <location line="-326"/>
         <source>Industry</source>
         <translation>行业</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+172"/>
+        <location line="+178"/>
         <source>Any industry</source>
         <translation>所有行业</translation>
     </message>
     <message>
-        <location line="-171"/>
+        <location line="-177"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -1715,7 +1715,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>逾期应收</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+82"/>
         <source>pipeline.pdf</source>
         <translation>销售漏斗.pdf</translation>
     </message>
@@ -4195,7 +4195,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+33"/>
         <source>Could not write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
@@ -6097,7 +6097,7 @@ A backup copy is made first. On a large database this can take a minute; please 
 <context>
     <name>Validation</name>
     <message>
-        <location filename="../../crm_desktop/models/phones.py" line="+34"/>
+        <location filename="../../crm_desktop/models/phones.py" line="+38"/>
         <source>“{value}” is not a phone number.</source>
         <translation>“{value}”不是有效的电话号码。</translation>
     </message>

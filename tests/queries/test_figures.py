@@ -70,10 +70,17 @@ def test_the_forecast_has_every_month_of_the_period(profile, shop) -> None:
     # Without a period: the undated one too, last.
     assert [line.title for line in every_open] == ["o1", "o2", "o3", "o4"]
     assert every_open[3].customer == "华为" and every_open[3].owner == "Bo"
-    assert drilled(profile, figures.forecast_drill(Filters(), date(2031, 6, 1))) == {
+    assert drilled(profile, figures.forecast_drill(Filters(), date(2031, 6, 1), PERIOD)) == {
         shop["o1"],
         shop["o2"],
     }
+    # A period from 25 June: June's bar counts o2 alone (o1 closes on the 20th), and so does
+    # the list it opens.
+    late = Period(date(2031, 6, 25), date(2031, 8, 31))
+    with profile.store.read() as session:
+        assert figures.forecast_by_month(session, Filters(), late)[0].count == 1
+    june = figures.forecast_drill(Filters(), date(2031, 6, 1), late)
+    assert drilled(profile, june) == {shop["o2"]}
 
 
 def test_won_and_lost_per_month_with_the_main_loss_reasons(profile, shop) -> None:
@@ -90,11 +97,11 @@ def test_won_and_lost_per_month_with_the_main_loss_reasons(profile, shop) -> Non
     assert reasons == [("价格太高", 2), ("", 1)]
     assert [(m.won, m.lost) for m in mine] == [(0, 0), (0, 1), (0, 0), (0, 0)]
     may = date(2031, 5, 1)
-    assert drilled(profile, figures.won_lost_drill(Filters(), may, "lost")) == {
+    assert drilled(profile, figures.won_lost_drill(Filters(), may, "lost", PERIOD)) == {
         shop["o6"],
         shop["o7"],
     }
-    assert drilled(profile, figures.won_lost_drill(Filters(), may, "won")) == {shop["o5"]}
+    assert drilled(profile, figures.won_lost_drill(Filters(), may, "won", PERIOD)) == {shop["o5"]}
 
 
 def test_the_grade_mix_counts_customers_and_a_years_payments(profile, shop) -> None:

@@ -164,6 +164,15 @@ def test_the_pipeline_of_one_owner(profile: Profile, known: Known) -> None:
     assert "Total (1) 50000.00 40000.00" in lines
 
 
+def test_the_pipeline_of_one_industry_as_the_dashboard_filters_it(
+    profile: Profile, known: Known
+) -> None:
+    """The dashboard's PDF is what its charts show: its industry (and grade) filter too."""
+    lines = pdf_lines(build(profile, "pipeline", industry="电子"))
+    text = "\n".join(lines)
+    assert "华强电子ERP升级" in text and "京东方" not in text
+
+
 def test_the_team_activity(profile: Profile, known: Known) -> None:
     # The last four days, and tomorrow should midnight pass while the store is made.
     today = local_date(known.now)

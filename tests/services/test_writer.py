@@ -12,6 +12,7 @@ from crm_desktop.models.entities import (
     FollowUp,
     Opportunity,
     OutboxEntry,
+    Task,
 )
 from crm_desktop.models.limits import MAX_MONEY_CENTS
 from crm_desktop.models.validation import InvalidInput
@@ -186,3 +187,21 @@ def test_money_is_held_to_its_limit(profile: Profile) -> None:
         assert caught.value.text() == "Amount must be between 0 and 1,000,000,000,000."
     with profile.store.read() as session:
         assert session.scalar(select(func.count()).select_from(Opportunity)) == 1
+
+
+def test_a_deal_made_already_won_is_closed_and_a_task_made_done_is_done(profile) -> None:
+    """Made closed (a form set to Won, a sheet of old deals): closed now, as an update to Won
+    would say, so the won and lost figures count it; a task made done has its done time."""
+    writer = profile.writer()
+    customer = writer.create("customers", {"name": "Acme"}).primary_id
+    won = writer.create(
+        "opportunities", {"customer_id": customer, "title": "Pumps", "stage": "won"}
+    ).primary_id
+    open_ = writer.create(
+        "opportunities", {"customer_id": customer, "title": "Valves", "stage": "lead"}
+    ).primary_id
+    done = writer.create("tasks", {"title": "Called", "done": True}).primary_id
+    with profile.store.read() as session:
+        assert session.get(Opportunity, won).closed_at is not None
+        assert session.get(Opportunity, open_).closed_at is None
+        assert session.get(Task, done).done_at is not None

@@ -80,6 +80,36 @@ def test_a_chinese_name_is_found_by_its_pinyin(
     assert search(profile, typed) == {named[key] for key in found}
 
 
+def test_full_width_typing_finds_what_ordinary_letters_and_digits_find(
+    profile: Profile, named: dict[str, str]
+) -> None:
+    """An input method left in full-width mode types ＨＵＡＷＥＩ and １３９…."""
+    phone = (
+        profile.writer()
+        .create("customers", {"name": "全角测试", "phone": "13912345678"})
+        .primary_id
+    )
+    assert search(profile, "ｈｕａｗｅｉ") == {named["huawei"]}
+    assert search(profile, "Ｎｏｒｔｈｗｉｎｄ") == {named["northwind"]}
+    assert search(profile, "１３９１２３４５６７８") == {phone}
+
+
+@pytest.mark.parametrize(
+    "typed", ["0755 8888 1234 ext. 5", "0755-88881234转5", "0755-88881234 ext 5", "0755 8888 1234"]
+)
+def test_a_number_with_an_extension_is_found_as_the_window_shows_it(
+    profile: Profile, typed: str
+) -> None:
+    """The window shows `0755 8888 1234 ext. 5`; pasted back into search, it finds its
+    customer (the search text holds the number without its extension)."""
+    office = (
+        profile.writer()
+        .create("customers", {"name": "分机测试", "phone": "0755-88881234 转 5"})
+        .primary_id
+    )
+    assert search(profile, typed) == {office}
+
+
 @pytest.mark.parametrize("typed", ["huaqiangx", "hqx", "hwx", "xiaowang", "zhongqingshi", "yh"])
 def test_other_spellings_find_nothing(profile: Profile, named: dict[str, str], typed: str) -> None:
     assert search(profile, typed) == set()

@@ -99,3 +99,25 @@ def test_devices_sync_on_a_database_whose_default_isolation_is_serializable(
     desktop.sync()
     arrived = customer(desktop, made)
     assert arrived is not None and arrived.name == "Serial Ltd"
+
+
+def test_a_contact_moved_to_another_customer_is_found_there_only(fleet: Fleet) -> None:
+    """Moved on one device (the contact form's Customer), found by its mobile and name under
+    the new customer alone, on that device and on the other after a sync: the customer it left
+    no longer holds it in its search text."""
+    laptop, desktop = fleet.device("rob"), fleet.device("rob")
+    alpha = laptop.writer.create("customers", {"name": "Alpha Ltd"}).primary_id
+    beta = laptop.writer.create("customers", {"name": "Beta Ltd"}).primary_id
+    contact = laptop.writer.create(
+        "contacts", {"customer_id": alpha, "name": "周杰伦", "mobile": "13912345678"}
+    ).primary_id
+    laptop.sync()
+    desktop.sync()
+    laptop.writer.update("contacts", contact, {"customer_id": beta})
+    laptop.sync()
+    desktop.sync()
+    for device in (laptop, desktop):
+        with device.profile.store.read() as session:
+            for search in ("13912345678", "zhoujielun"):
+                found = list_ids(session, TABLES["customers"], ListQuery(search=search))
+                assert found == [beta], (device.profile.directory, search)

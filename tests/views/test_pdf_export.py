@@ -49,11 +49,11 @@ def test_a_customer_page_exports_its_profile(
     page = window.records.open_customer(customer.primary_id)
     wait_idle(qtbot, window)
     page.pdf.open_after = False
-    save_as.append(tmp_path / "华强")  # no suffix typed: .pdf is added
+    save_as.append(tmp_path / "华强 2026.03")  # no suffix typed: .pdf is added to the name
     with qtbot.waitSignal(page.pdf.written, timeout=20000) as written:
         page.pdf_button.click()
     path = Path(written.args[0])
-    assert path == tmp_path / "华强.pdf"
+    assert path == tmp_path / "华强 2026.03.pdf"
     text = pdf_text(path)
     assert "华强电子有限公司" in text
     assert "李娜" in text

@@ -301,6 +301,10 @@ class DashboardView(Page):
             self.industry_choice.addItem(name, name)
         self.industry_choice.setCurrentIndex(max(0, self.industry_choice.findData(chosen)))
         self.industry_choice.blockSignals(False)
+        if self.industry_choice.currentData() != chosen and chosen is not None:
+            # The industry chosen is no longer any customer's: the charts show "any" again,
+            # as the chooser now says.
+            self.reload()
 
     def reload(self, parts: Iterable[str] = PARTS) -> None:
         """Read these parts again (all of them when what is shown changed), each a job of its

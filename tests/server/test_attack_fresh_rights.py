@@ -202,3 +202,36 @@ def test_every_table_crm_roles_may_write_refuses_an_old_snapshot(world) -> None:
         name for name, _ in writable
     }
     assert [name for name, guarded in writable if not guarded] == []
+
+
+def test_a_due_return_after_a_merge_is_still_a_return(world) -> None:
+    """A duplicate merged into a customer adds a `merged` line to its history; the return's
+    own rule (last follow-up, else owned_since) still finds it due, and so must the label, or a
+    follow-up logged in time would be refused as if a manager had taken the customer away."""
+    robs = world.customers["rob"]
+    duplicate = (
+        world.owner()
+        .execute(
+            "INSERT INTO customers (name, owner_id) VALUES ('rob Ltd again', %s) RETURNING id",
+            (world.users["rob"],),
+        )
+        .fetchone()[0]
+    )
+    backdate_ownership(world.owner(), 31, robs)
+    world.owner().execute(
+        "UPDATE followups SET happened_at = now() - interval '31 days' WHERE customer_id = %s",
+        (robs,),
+    )
+    with world.session("rob") as connection:
+        connection.execute(
+            "UPDATE customers SET merged_into_id = %s, deleted_at = now() WHERE id = %s",
+            (robs, duplicate),
+        )
+    kinds = world.owner().execute(
+        "SELECT kind FROM customer_ownership WHERE customer_id = %s ORDER BY id DESC LIMIT 1",
+        (robs,),
+    )
+    assert kinds.fetchone() == ("merged",)
+    with world.session("mia") as connection:
+        assert connection.execute("SELECT crm_return_due_customers()").fetchone()[0] == 1
+    assert world.owner().execute(HISTORY, (robs,)).fetchone() == ("returned", "rob", "mia")

@@ -190,3 +190,19 @@ def test_a_slice_of_the_grade_mix_opens_its_customers(
     model = window.models["customers"]
     qtbot.waitUntil(lambda: model.complete, timeout=10000)
     assert [model.row_id(row) for row in range(model.rowCount())] == [shop["cole"]]
+
+
+def test_an_industry_that_no_customer_has_any_more_stops_filtering_the_charts(
+    qtbot: QtBot, window: MainWindow, shop
+) -> None:
+    """The chooser falls back to "Any industry" when the list of industries is read again
+    without the chosen one; the charts must follow what it says."""
+    board = show_period(qtbot, window)
+    industry = board.industry_choice.itemData(1)
+    with qtbot.waitSignal(board.shown, timeout=10000):
+        board.industry_choice.setCurrentIndex(1)
+    assert board.ask is not None and board.ask.filters.industry == industry
+    with qtbot.waitSignal(board.shown, timeout=10000):
+        board._industries([])  # as read after the last customer of it changed industry
+    assert board.industry_choice.currentData() == ""
+    assert board.ask.filters.industry is None

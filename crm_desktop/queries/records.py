@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from crm_desktop.models.base import column_values, utcnow
+from crm_desktop.models.choices import Role
 from crm_desktop.models.entities import (
     ENTITIES,
     Contact,
@@ -217,12 +218,12 @@ def delegates(session: Session, task_id: str, user_id: str) -> list[tuple[str, s
     if task.customer_id is not None:
         owner = session.scalar(select(Customer.owner_id).where(Customer.id == task.customer_id))
         if owner is None:
-            live = live.where(User.role.in_(("admin", "manager", "rep")))
+            live = live.where(User.role.in_((Role.ADMIN.value, Role.MANAGER.value, Role.REP.value)))
         else:
             manager = session.scalar(select(User.manager_id).where(User.id == owner))
-            live = live.where(or_(User.role == "admin", User.id.in_([owner, manager])))
-    elif task.created_by != user_id and (me is None or me.role != "admin"):
-        if me is None or me.role != "manager":
+            live = live.where(or_(User.role == Role.ADMIN.value, User.id.in_([owner, manager])))
+    elif task.created_by != user_id and (me is None or me.role != Role.ADMIN.value):
+        if me is None or me.role != Role.MANAGER.value:
             return []
         live = live.where(User.manager_id == user_id)
     statement = live.order_by(User.name_sort, User.name)

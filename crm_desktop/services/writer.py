@@ -607,8 +607,7 @@ class UnitOfWork:
         # Made already closed or done (a form set to Won, a sheet of old deals): closed now,
         # as an update to Won would say; the figures count won and lost deals by this time.
         if entity == "opportunities" and cleaned.get("stage") in CLOSED_STAGES:
-            cleaned.setdefault("closed_at", None)
-            cleaned["closed_at"] = cleaned["closed_at"] or self.now
+            cleaned["closed_at"] = cleaned.get("closed_at") or self.now
         if entity == "tasks" and cleaned.get("done"):
             cleaned["done_at"] = cleaned.get("done_at") or self.now
         if entity == "opportunity_lines":

@@ -816,12 +816,13 @@ def _carry_settings(driver: Any, source: _Source, whole: bool) -> dict[str, str]
     copy came from must not be taken over by a profile that had none); a recovery keeps them,
     as the damaged store's settings may be unreadable rather than absent."""
     rows = source.all_rows("local_settings", ["key", "value"])
+    current = dict(rows)
     held = dict(driver.execute("SELECT key, value FROM local_settings").fetchall())
     if whole and not source.incomplete:
         theirs = {key for key, _value in rows}
         for key in held.keys() - theirs - _DATA_KEYS - _SCHEMA_KEYS - {PUSHED_THROUGH_KEY}:
             driver.execute("DELETE FROM local_settings WHERE key = ?", (key,))
-    linked = any(key == SERVER_KEY and value for key, value in rows)
+    linked = bool(current.get(SERVER_KEY))
     for key, value in rows:
         if key in CURSOR_KEYS or key in _SCHEMA_KEYS:
             continue
@@ -834,7 +835,7 @@ def _carry_settings(driver: Any, source: _Source, whole: bool) -> dict[str, str]
             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
-    return dict(rows)
+    return current
 
 
 def _drop_pushed(driver: Any, through: int) -> None:

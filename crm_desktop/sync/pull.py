@@ -407,8 +407,7 @@ def _apply_batch(store: Store, entity: str, rows: list[tuple]) -> set[str]:
         driver.execute("PRAGMA defer_foreign_keys = ON")
         pending = _pending_among(session, entity, ids)
         stamps = _deleted_stamps(driver, pending)
-        arriving = _new_or_changed(driver, entity, rows)
-        left = _customers_held(driver, entity, [row[0] for row in arriving])
+        arriving, left = _new_or_changed(driver, entity, rows)
         _upsert(driver, entity, rows)
         _reapply_pending(driver, pending, stamps)
         references.settle(driver, ORDER, {entity: set(ids)})
@@ -429,17 +428,23 @@ def _pending_among(session: Any, entity: str, ids: list[str]) -> list[OutboxEntr
     )
 
 
-def _new_or_changed(driver: Any, entity: str, rows: list[tuple]) -> list[tuple]:
-    """The rows the device lacks or holds with another server stamp. The server stamps
-    updated_at on every change, so an equal stamp is the same row (an unpushed local edit on
-    top of it has had its search text composed when it was made)."""
+def _new_or_changed(driver: Any, entity: str, rows: list[tuple]) -> tuple[list[tuple], set[str]]:
+    """The rows the device lacks or holds with another server stamp, and the customers those
+    it holds hang off now (a contact moved to another customer leaves its old one's search
+    text). The server stamps updated_at on every change, so an equal stamp is the same row (an
+    unpushed local edit on top of it has had its search text composed when it was made)."""
     stamp_at = synced_columns(entity).index("updated_at")
-    held: dict[str, Any] = {}
+    searched = entity in IN_CUSTOMER_SEARCH
+    columns = "id, updated_at, customer_id" if searched else "id, updated_at, NULL"
+    held: dict[str, tuple[Any, str | None]] = {}
     for ids, marks in in_lists([row[0] for row in rows]):
-        held.update(
-            driver.execute(f"SELECT id, updated_at FROM {entity} WHERE id IN ({marks})", ids)
-        )
-    return [row for row in rows if held.get(row[0], _ABSENT) != to_sqlite(row[stamp_at])]
+        for row_id, stamp, customer_id in driver.execute(
+            f"SELECT {columns} FROM {entity} WHERE id IN ({marks})", ids
+        ):
+            held[row_id] = (stamp, customer_id)
+    changed = [row for row in rows if held.get(row[0], (_ABSENT,))[0] != to_sqlite(row[stamp_at])]
+    left = {held[row[0]][1] for row in changed if row[0] in held and searched}
+    return changed, left
 
 
 def _customers_losing_children(

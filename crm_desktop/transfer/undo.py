@@ -219,14 +219,8 @@ def _delete_live(unit: UnitOfWork, entity: str, ids: list[str]) -> None:
                 select(model.id).where(model.id.in_(chunk), model.deleted_at.is_(None))
             )
         )
-        for child, column in added_since:
-            child_model = ENTITIES[child]
-            holder = getattr(child_model, column)
-            live.difference_update(
-                unit.session.scalars(
-                    select(holder).where(holder.in_(chunk), child_model.deleted_at.is_(None))
-                )
-            )
+        holders = [getattr(ENTITIES[child], column) for child, column in added_since]
+        live -= _held_by_live_rows(unit.session, holders, chunk)
         if live:
             unit.delete(entity, sorted(live))
 
@@ -265,18 +259,21 @@ def _left_as_made(session: Session, made: dict[str, dict[str, Any] | None]) -> l
         if row_id not in merged_into and (values is None or as_made.get(row_id) == values)
     ]
     bare = []
+    naming = [model.customer_id for model in _NAMING_A_CUSTOMER]
     for chunk in in_parts(unchanged):
-        used: set[str] = set()
-        for model in _NAMING_A_CUSTOMER:
-            used.update(
-                session.scalars(
-                    select(model.customer_id).where(
-                        model.customer_id.in_(chunk), model.deleted_at.is_(None)
-                    )
-                )
-            )
+        used = _held_by_live_rows(session, naming, chunk)
         bare += [customer_id for customer_id in chunk if customer_id not in used]
     return bare
+
+
+def _held_by_live_rows(session: Session, holders: list[Any], ids: list[str]) -> set[str]:
+    """Those of these ids that a live row names in one of the `holders` columns (a contact's
+    customer_id, a payment's contract_id)."""
+    held: set[str] = set()
+    for holder in holders:
+        live = holder.class_.deleted_at.is_(None)
+        held.update(session.scalars(select(holder).where(holder.in_(ids), live)))
+    return held
 
 
 def _put_back(unit: UnitOfWork, entity: str, row_id: str, fields: dict[str, list[Any]]) -> None:

@@ -39,8 +39,8 @@ from crm_desktop.views.display import format_value
 from crm_desktop.views.runner import Runner
 
 IdRole = Qt.ItemDataRole.UserRole + 1
-CUSTOMER_REFERENCE = "customer_id"  # the column of a record that hangs off a customer
 RawValueRole = Qt.ItemDataRole.UserRole + 2
+CUSTOMER_REFERENCE = "customer_id"  # the column of a record that hangs off a customer
 
 PAGE_SIZE = 200
 # A filter's value meaning "no filter" (None is one: it keeps the empty values).
@@ -202,7 +202,7 @@ class RecordTableModel(QAbstractTableModel):
         if owners is not None:
             by_own = own_owner is not None and (scope != "pool" or self.spec.entity == "customers")
             if by_own:
-                own = {"mine": user_id, "pool": None, "team": OneOf(tuple(team))}[scope]
+                own = OneOf(owners) if scope == "team" else owners[0]
             else:
                 through_customer = OwnedCustomers(owners)
         self._set_filters(

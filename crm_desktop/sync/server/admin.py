@@ -13,7 +13,7 @@ import re
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -512,9 +512,7 @@ class Handover:
     running_contracts: int = 0
 
     def nothing(self) -> bool:
-        return not (
-            self.customers or self.open_opportunities or self.open_tasks or self.running_contracts
-        )
+        return not any(astuple(self))
 
 
 # What a handover moves, by each entity's owner column: (entity, what makes a row still open),

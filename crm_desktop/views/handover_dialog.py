@@ -57,8 +57,9 @@ class HandoverDialog(QDialog):
         intro = QLabel(
             self.tr(
                 "Everything the leaving user owns moves to the one taking over: his customers, "
-                "his open opportunities and his open tasks. Closed deals and done tasks stay as "
-                "they were."
+                "his open opportunities, his open tasks and the contracts still to see to "
+                "(running, or ended with the renewal not decided). Closed deals, done tasks and "
+                "settled contracts stay as they were."
             )
         )
         intro.setWordWrap(True)

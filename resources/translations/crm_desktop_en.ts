@@ -1593,12 +1593,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+3"/>
-        <location line="+329"/>
+        <location line="+333"/>
         <source>No grade</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-326"/>
+        <location line="-330"/>
         <source>Industry</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1740,7 +1740,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+41"/>
         <source>Reading…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2985,11 +2985,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+6"/>
-        <source>Everything the leaving user owns moves to the one taking over: his customers, his open opportunities and his open tasks. Closed deals and done tasks stay as they were.</source>
+        <source>Everything the leaving user owns moves to the one taking over: his customers, his open opportunities, his open tasks and the contracts still to see to (running, or ended with the renewal not decided). Closed deals, done tasks and settled contracts stay as they were.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Leaving:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3186,7 +3186,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+775"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+773"/>
         <source>Company name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5165,7 +5165,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Rules</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="-473"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="-471"/>
         <source>days without a follow-up before a customer returns to the pool</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1588,12 +1588,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+3"/>
-        <location line="+329"/>
+        <location line="+333"/>
         <source>No grade</source>
         <translation>无等级</translation>
     </message>
     <message>
-        <location line="-326"/>
+        <location line="-330"/>
         <source>Industry</source>
         <translation>行业</translation>
     </message>
@@ -1735,7 +1735,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>我的</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+41"/>
         <source>Reading…</source>
         <translation>正在读取…</translation>
     </message>
@@ -2972,11 +2972,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+6"/>
-        <source>Everything the leaving user owns moves to the one taking over: his customers, his open opportunities and his open tasks. Closed deals and done tasks stay as they were.</source>
-        <translation>离开的人名下的一切都转给接手的人：他的客户、未结束的商机和未完成的任务。已结束的商机和已完成的任务保持不变。</translation>
+        <source>Everything the leaving user owns moves to the one taking over: his customers, his open opportunities, his open tasks and the contracts still to see to (running, or ended with the renewal not decided). Closed deals, done tasks and settled contracts stay as they were.</source>
+        <translation>离开的人名下的一切都转给接手的人：他的客户、未结束的商机、未完成的任务，以及还需要跟进的合同（进行中的，或已到期但续约尚未决定的）。已结束的商机、已完成的任务和已处理完的合同保持不变。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Leaving:</source>
         <translation>离开的人：</translation>
     </message>
@@ -3169,7 +3169,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+775"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+773"/>
         <source>Company name</source>
         <translation>公司名称</translation>
     </message>
@@ -5138,7 +5138,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Rules</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="-473"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="-471"/>
         <source>days without a follow-up before a customer returns to the pool</source>
         <translation>客户多少天没有跟进就退回公海</translation>
     </message>

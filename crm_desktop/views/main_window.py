@@ -196,6 +196,7 @@ class MainWindow(QMainWindow):
         self.records.customer_page_made.connect(self._customer_page_made)
         self.records.customer_page_shown.connect(lambda page: self.go(CUSTOMER + page.customer_id))
         self.tabs.currentChanged.connect(self._tab_shown)
+        self.pages.currentChanged.connect(self._page_shown)
         self.today.count_changed.connect(partial(self.navigation.set_count, TODAY))
         self.search.searched.connect(self._searched)
         self.search.installEventFilter(self)
@@ -220,6 +221,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(right, 1)
         self.setCentralWidget(central)
         self.navigation.go(TODAY)
+        self._page_shown()
+
+    def _page_shown(self, _index: int = -1) -> None:
+        self.records.set_lists_shown(self.pages.currentWidget() is self.tabs)
 
     def _show_today(self) -> None:
         self.go(TODAY)
@@ -389,10 +394,14 @@ class MainWindow(QMainWindow):
             view.setCurrentIndex(view.model().index(0, 0))
 
     def log_call(self) -> None:
-        """Log a call about what is selected: a line of Today or a row of a list."""
-        if self.pages.currentWidget() is self.today:
+        """Log a call about what is in front of the user: a line of Today, the customer of
+        the page shown, or the customer of a list's selected row."""
+        shown = self.pages.currentWidget()
+        if shown is self.today:
             self.today.log_call_current()
-        else:
+        elif isinstance(shown, CustomerPage):
+            self.records.log_call(shown.customer_id)
+        elif shown is self.tabs:
             self.records.log_call_selected()
 
     def _searched(self, text: str) -> None:

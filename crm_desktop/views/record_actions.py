@@ -59,6 +59,9 @@ class RecordActions(QObject):
         self._sync = sync
         self._undo: UndoToken | MergeUndo | None = None
         self.role = ""  # the user's role as the server last gave it ("" before any sync)
+        # Whether the record lists are the page shown: the list actions act on their selection,
+        # which a customer page, Today or the calendar hides (set_lists_shown).
+        self._lists_shown = True
         self.pages: dict[str, CustomerPage] = {}  # open customer pages, by customer id
         self.contracts: dict[str, ContractPage] = {}  # open contract windows, by contract id
 
@@ -127,6 +130,12 @@ class RecordActions(QObject):
         self.new_action.setText(self._new_text())
         self._offer_assign()
 
+    def set_lists_shown(self, shown: bool) -> None:
+        """The window shows the record lists (True) or another page: Open, Delete, Merge and
+        Assign act on the lists' selection, so they are offered only while it can be seen."""
+        self._lists_shown = shown
+        self._offer_assign()
+
     # -- the user's role ---------------------------------------------------------------------
 
     def read_role(self) -> None:
@@ -147,12 +156,14 @@ class RecordActions(QObject):
             and self.role in ownership.LEADS
             and self._tabs.current_entity() == "customers"
         )
+        for action in (self.open_action, self.merge_action, self.assign_action):
+            action.setEnabled(self._lists_shown)
         # The product list is the company's: read by all, kept by managers and administrators
         # (the server refuses anyone else). Before any sync the profile's user is its own.
         keeps_products = self.role in ("", *ownership.LEADS)
         on_products = self._tabs.current_entity() == "products"
-        for action in (self.new_action, self.delete_action):
-            action.setEnabled(keeps_products or not on_products)
+        self.new_action.setEnabled(keeps_products or not on_products)
+        self.delete_action.setEnabled(self._lists_shown and (keeps_products or not on_products))
         self.new_action.setToolTip(
             ""
             if keeps_products or not on_products
@@ -258,7 +269,7 @@ class RecordActions(QObject):
         """Log a call about the selected row's customer (a customer, or the customer of a
         contact, opportunity or task)."""
         entity = self._tabs.current_entity()
-        ids = self._tabs.selected_ids(entity)
+        ids = self._tabs.selected_ids(entity) if self._lists_shown else []
         if not ids:
             return None
         if entity == "customers":
@@ -294,7 +305,7 @@ class RecordActions(QObject):
 
     def open_selected(self) -> None:
         entity = self._tabs.current_entity()
-        ids = self._tabs.selected_ids(entity)
+        ids = self._tabs.selected_ids(entity) if self._lists_shown else []
         if ids:
             self.open_record(entity, ids[0])
 
@@ -308,7 +319,7 @@ class RecordActions(QObject):
 
     def assign_selected(self) -> AssignDialog | None:
         """Assign to… for the customers selected in the table (a manager's)."""
-        ids = self._tabs.selected_ids("customers")
+        ids = self._tabs.selected_ids("customers") if self._lists_shown else []
         if self._sync is None or not ids:
             self.message.emit(
                 QCoreApplication.translate("MainWindow", "Select the customers to assign first."),
@@ -334,7 +345,7 @@ class RecordActions(QObject):
 
     def delete_selected(self) -> None:
         entity = self._tabs.current_entity()
-        ids = self._tabs.selected_ids(entity)
+        ids = self._tabs.selected_ids(entity) if self._lists_shown else []
         if not ids:
             return
         question = QCoreApplication.translate(
@@ -379,7 +390,7 @@ class RecordActions(QObject):
 
     def merge_selected(self) -> MergeDialog | None:
         entity = self._tabs.current_entity()
-        ids = self._tabs.selected_ids(entity)
+        ids = self._tabs.selected_ids(entity) if self._lists_shown else []
         if entity not in MERGEABLE or len(ids) != 2:
             self.message.emit(
                 QCoreApplication.translate(

@@ -107,6 +107,7 @@ def local_owner(window: MainWindow, customer: str) -> str | None:
 
 def select_customers(qtbot: QtBot, window: MainWindow, customers: list[str]) -> None:
     """Select the customers' rows in the customers table, as ctrl-clicks would."""
+    window.go("customers")
     model, view = window.models["customers"], window.views["customers"]
     qtbot.waitUntil(lambda: model.rowCount() >= len(customers), timeout=10000)
     rows_loaded(qtbot, window, model)

@@ -15,7 +15,6 @@ from crm_desktop.models.entities import Opportunity, Task
 from crm_desktop.profile import open_profile
 from crm_desktop.views.main_window import MainWindow
 from crm_desktop.views.record_form import RecordForm
-from crm_desktop.views.record_tabs import TABS
 from tests.views.helpers import shown_window, wait_idle
 
 
@@ -61,7 +60,7 @@ def main(qtbot: QtBot, profile_dir: Path, seeded: dict[str, str]) -> Iterator[Ma
 
 def open_from_tab(qtbot: QtBot, main: MainWindow, entity: str, row_id: str) -> RecordForm:
     """Select the row on its tab and open it, as Enter or a double click does."""
-    main.tabs.setCurrentIndex([name for name, _ in TABS].index(entity))
+    main.go(entity)
     model = main.models[entity]
     qtbot.waitUntil(lambda: row_id in [model.row_id(r) for r in range(model.rowCount())])
     row = [model.row_id(r) for r in range(model.rowCount())].index(row_id)

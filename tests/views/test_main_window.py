@@ -102,6 +102,7 @@ def test_create_edit_find_sort_delete_undo(qtbot: QtBot, window: MainWindow) -> 
 
 def test_declining_the_confirmation_deletes_nothing(qtbot: QtBot, window: MainWindow) -> None:
     create_customer(qtbot, window, "Keep Me Ltd")
+    window.go("customers")
     window.views["customers"].selectRow(0)
     original = QMessageBox.question
     QMessageBox.question = lambda *a, **k: QMessageBox.StandardButton.No  # type: ignore[method-assign]
@@ -270,6 +271,7 @@ def test_no_store_statement_on_the_gui_thread_after_writes(
         rows_loaded(qtbot, window, model)
         assert cell(model, 0, "name") == "Acme Steel"
 
+        window.go("customers")
         window.views["customers"].selectRow(0)
         window.records.delete_action.trigger()
         qtbot.waitUntil(lambda: model.rowCount() == 0, timeout=5000)
@@ -414,3 +416,40 @@ def test_each_follow_up_says_who_logged_it_and_for_whom_a_clerk_did(
         assert "logged by Cal for Rob" in timeline
         assert f"logged by {me}" in timeline and f"{me} for" not in timeline
         page.close()
+
+
+def test_list_actions_do_not_reach_a_hidden_lists_selection(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """On a customer page the list behind it still has its selection: Delete must not take
+    that customer, and Ctrl+L logs a call for the page's customer, not the list's."""
+    create_customer(qtbot, window, "Acme")
+    create_customer(qtbot, window, "Bolt")
+    model = window.models["customers"]
+    rows_loaded(qtbot, window, model)
+    window.go("customers")
+    acme, bolt = model.row_id(0), model.row_id(1)
+    window.views["customers"].selectRow(0)
+    qtbot.waitUntil(lambda: window.tabs.selected_ids() == [acme])
+    assert window.records.delete_action.isEnabled()
+
+    page = window.records.open_customer(bolt)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is page)
+    assert not window.records.delete_action.isEnabled()
+    asked: list[object] = []
+    original = QMessageBox.question
+    QMessageBox.question = lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.Yes  # type: ignore[method-assign]
+    try:
+        window.records.delete_selected()  # as the Delete key would, were the action offered
+    finally:
+        QMessageBox.question = original  # type: ignore[method-assign]
+    wait_idle(qtbot, window)
+    assert asked == []
+    assert model.rowCount() == 2
+
+    window.log_call_action.trigger()  # Ctrl+L on Bolt's page
+    form = next(f for f in window.findChildren(RecordForm) if f.entity == "followups")
+    assert form.values()["customer_id"] == bolt
+
+    window.go("customers")
+    assert window.records.delete_action.isEnabled()

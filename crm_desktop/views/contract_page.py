@@ -2,8 +2,8 @@
 what is paid, outstanding and overdue (queries/money.py says how each is counted).
 
 Instalments and payments are added and changed through their forms; a selected one can be
-deleted (and the delete undone from the main window like any other). The page reads again
-whenever a write touches the contract, its plan or its payments.
+deleted, once the user confirms, and the delete undone from the page right after. The page
+reads again whenever a write touches the contract, its plan or its payments.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from crm_desktop.queries.money import ContractSheet
 from crm_desktop.queries.reader import Reader
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
+from crm_desktop.views.deleting import UndoDeleteButton, delete_rows
 from crm_desktop.views.display import choice_label, format_money, format_value
 from crm_desktop.views.record_form import RecordForm
 from crm_desktop.views.record_lists import fill_record_list, record_list
@@ -75,6 +76,7 @@ class ContractPage(QWidget):
         self.money.setObjectName("contractMoney")
         self.money.setWordWrap(True)
 
+        self.undo_button = UndoDeleteButton(runner, writer)
         actions = QHBoxLayout()
         for name, text, handler in (
             ("editContract", self.tr("Edit contract"), self.edit),
@@ -87,6 +89,7 @@ class ContractPage(QWidget):
             button.clicked.connect(handler)
             actions.addWidget(button)
         actions.addStretch(1)
+        actions.addWidget(self.undo_button)
 
         self.lists: dict[str, QTableWidget] = {}
         self.delete_buttons: dict[str, QPushButton] = {}
@@ -238,8 +241,7 @@ class ContractPage(QWidget):
         table = self.lists[entity]
         rows = sorted({index.row() for index in table.selectionModel().selectedRows()})
         ids = [table.item(row, 0).data(Qt.ItemDataRole.UserRole) for row in rows]
-        if ids:
-            self._runner.write(partial(self._writer.delete, entity, ids), lambda _changes: None)
+        delete_rows(self, self._runner, self._writer, entity, ids, self.undo_button)
 
     def _open_customer(self) -> None:
         if self.sheet is not None:

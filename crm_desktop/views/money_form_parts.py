@@ -29,8 +29,25 @@ def extend(form: RecordForm, layout: QFormLayout) -> None:
         form.resize(720, 720)
     if form.entity == "opportunity_lines" and "product_id" in form.editors:
         form.editors["product_id"].edited.connect(partial(_product_chosen, form))
-        if "quantity" in form.editors and not form.row_id:
-            form.editors["quantity"].set_value(1)
+
+
+def fill_defaults(form: RecordForm) -> None:
+    """A new quote line (the form's first, or the next after Save and new) is one of the
+    product shown, at its list price."""
+    if form.entity != "opportunity_lines" or form.row_id:
+        return
+    if "quantity" in form.editors and "quantity" not in form._preset:
+        form.editors["quantity"].set_value(1)
+        form.forget_change("quantity")
+    if "product_id" in form.editors:
+        _product_chosen(form)
+
+
+def choices_arrived(form: RecordForm, field: str) -> None:
+    """A list of a money form was filled: a new line's product list shows its first product,
+    chosen without a click, so its price is fetched as if it had been picked."""
+    if form.entity == "opportunity_lines" and field == "product_id":
+        _product_chosen(form)
 
 
 def _lines_read(form: RecordForm, count: int, total: int) -> None:
@@ -61,7 +78,11 @@ def _product_chosen(form: RecordForm) -> None:
 def _price_arrived(form: RecordForm, product_id: str, product: dict[str, Any] | None) -> None:
     if product is None or form.editors["product_id"].value() != product_id:
         return
+    # Filled in for the user, not typed by him: closing the untouched form asks nothing.
+    untouched = not form.has_unsaved_changes()
     form.editors["unit_price_cents"].set_value(product["list_price_cents"])
+    if untouched:
+        form.forget_change("unit_price_cents")
 
 
 def after_save(form: RecordForm, saved: dict[str, Any], primary_id: str | None) -> None:

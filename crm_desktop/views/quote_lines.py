@@ -27,6 +27,7 @@ from crm_desktop.reports import ReportOptions
 from crm_desktop.reports.text import quantity
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
+from crm_desktop.views.deleting import UndoDeleteButton, delete_rows
 from crm_desktop.views.display import format_money
 from crm_desktop.views.pdf_export import PdfExport
 from crm_desktop.views.runner import Runner
@@ -89,6 +90,8 @@ class QuoteLines(QWidget):
         bar.addWidget(add)
         bar.addWidget(remove)
         bar.addWidget(self.pdf_button)
+        self.undo_button = UndoDeleteButton(runner, writer)
+        bar.addWidget(self.undo_button)
         bar.addStretch(1)
         bar.addWidget(self.total)
         layout = QVBoxLayout(self)
@@ -160,6 +163,4 @@ class QuoteLines(QWidget):
     def remove_selected(self) -> None:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         ids = [self.lines[row].id for row in rows if row < len(self.lines)]
-        if ids:
-            work = partial(self._writer.delete, "opportunity_lines", ids)
-            self._runner.write(work, lambda _changes: None)
+        delete_rows(self, self._runner, self._writer, "opportunity_lines", ids, self.undo_button)

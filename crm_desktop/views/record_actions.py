@@ -14,7 +14,7 @@ from functools import partial
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox, QToolButton, QWidget
+from PySide6.QtWidgets import QToolButton, QWidget
 
 from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import ENTITIES
@@ -27,6 +27,7 @@ from crm_desktop.sync import ownership
 from crm_desktop.views.assign_dialog import AssignDialog
 from crm_desktop.views.contract_page import ContractPage
 from crm_desktop.views.customer_page import CustomerPage
+from crm_desktop.views.deleting import confirm_delete
 from crm_desktop.views.merge_dialog import MergeDialog
 from crm_desktop.views.note_dialog import NoteDialog
 from crm_desktop.views.ownership_buttons import OwnershipButtons
@@ -348,17 +349,7 @@ class RecordActions(QObject):
         ids = self._tabs.selected_ids(entity) if self._lists_shown else []
         if not ids:
             return
-        question = QCoreApplication.translate(
-            "MainWindow", "Delete %n record(s)? You can undo this right after.", "", len(ids)
-        )
-        answer = QMessageBox.question(
-            self._window,
-            QCoreApplication.translate("MainWindow", "Delete"),
-            question,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm_delete(self._window, len(ids)):
             return
         self._runner.write(partial(self._writer.delete, entity, ids), self._deleted)
 

@@ -265,6 +265,7 @@ class RecordForm(QDialog):
         editor.set_choices(options, allow_blank=not editor.field.required)
         if clean:
             self._baseline = self.values()
+        money_form_parts.choices_arrived(self, editor.field.name)
 
     def has_unsaved_changes(self) -> bool:
         return self.values() != self._baseline
@@ -315,6 +316,7 @@ class RecordForm(QDialog):
             if name in self.editors:
                 self.editors[name].set_value(value)
         self._baseline = self.values()
+        money_form_parts.fill_defaults(self)
 
     def _loaded(self, values: dict[str, Any] | None) -> None:
         self._set_busy(False)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import partial
 
+import pytest
 from PySide6.QtWidgets import QDoubleSpinBox, QMessageBox, QSpinBox
 from pytestqt.qtbot import QtBot
 
@@ -39,7 +40,7 @@ def save(qtbot: QtBot, window: MainWindow, form: RecordForm) -> None:
 
 
 def test_a_product_added_from_its_list_is_quoted_at_its_price(
-    qtbot: QtBot, window: MainWindow
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window.go("products")
     assert window.records.new_action.text() == "New product"
@@ -68,10 +69,11 @@ def test_a_product_added_from_its_list_is_quoted_at_its_price(
     line = deal.quote.add_line()
     qtbot.addWidget(line)
     wait_idle(qtbot, window)
-    choose(line, "product_id", window.reader.choices("products")[0][0])
-    line.editors["product_id"].edited.emit()
-    wait_idle(qtbot, window)
-    assert line.editors["unit_price_cents"].value() == 12_345  # the list price
+    # The only product shows in the list without a click: its list price is there already.
+    assert line.editors["product_id"].value() == window.reader.choices("products")[0][0]
+    assert line.editors["unit_price_cents"].value() == 12_345
+    assert line.editors["quantity"].value() == 1
+    assert not line.has_unsaved_changes()
     set_number(line, "quantity", 3)
     set_number(line, "discount_percent", 10)
     save(qtbot, window, line)
@@ -93,6 +95,33 @@ def test_a_product_added_from_its_list_is_quoted_at_its_price(
     qtbot.waitUntil(lambda: len(deal.quote.lines) == 2, timeout=5000)
     shown = sorted(deal.quote.table.item(row, 1).text() for row in range(2))
     assert shown == ["1000000", "3"]
+
+    # Removing a line asks first, and the quote offers to bring it back.
+    deal.quote.table.selectRow(0)
+    answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: next(answers))
+    deal.quote.remove_selected()  # declined
+    wait_idle(qtbot, window)
+    assert len(deal.quote.lines) == 2
+    deal.quote.remove_selected()
+    qtbot.waitUntil(lambda: len(deal.quote.lines) == 1, timeout=5000)
+    assert not deal.quote.undo_button.isHidden()
+    deal.quote.undo_button.click()
+    qtbot.waitUntil(lambda: len(deal.quote.lines) == 2, timeout=5000)
+
+    # Save and new: the next line starts as the first did, one of the product at its price.
+    more = deal.quote.add_line()
+    qtbot.addWidget(more)
+    wait_idle(qtbot, window)
+    with qtbot.waitSignal(more.saved, timeout=5000):
+        more.save(and_new=True)
+    wait_idle(qtbot, window)
+    assert more.isVisible()
+    assert more.editors["quantity"].value() == 1
+    assert more.editors["unit_price_cents"].value() == 12_345
+    qtbot.waitUntil(lambda: len(deal.quote.lines) == 3, timeout=5000)
+    assert [line.unit_price for line in deal.quote.lines].count(12_345) == 2
+    more.done(0)
 
 
 def test_a_won_opportunity_offers_its_contract(qtbot: QtBot, window: MainWindow) -> None:
@@ -128,7 +157,9 @@ def test_a_won_opportunity_offers_its_contract(qtbot: QtBot, window: MainWindow)
     assert (contract.status, contract.start_on) == ("active", date.today())
 
 
-def test_a_contract_with_its_plan_and_a_payment(qtbot: QtBot, window: MainWindow) -> None:
+def test_a_contract_with_its_plan_and_a_payment(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
     customer = window.writer.create("customers", {"name": "Acme"}).primary_id
     page = window.records.open_customer(customer)
     qtbot.waitUntil(lambda: page.detail is not None, timeout=5000)
@@ -184,12 +215,25 @@ def test_a_contract_with_its_plan_and_a_payment(qtbot: QtBot, window: MainWindow
         "Paid in the last 12 months: ¥400.00 · Outstanding: ¥800.00 · Overdue: ¥0.00"
     )
 
-    # A payment deleted from the contract's page is no longer counted.
+    # A payment deleted from the contract's page is asked about first, then no longer
+    # counted, and the page offers to bring it back.
     contract_page.lists["payments"].selectRow(0)
-    contract_page.delete_selected("payments")
+    answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: next(answers))
+    contract_page.delete_buttons["payments"].click()  # declined
+    wait_idle(qtbot, window)
+    assert contract_page.lists["payments"].rowCount() == 1
+    assert contract_page.undo_button.isHidden()
+    contract_page.delete_buttons["payments"].click()
     qtbot.waitUntil(lambda: contract_page.lists["payments"].rowCount() == 0, timeout=5000)
     wait_idle(qtbot, window)
     assert "Overdue: ¥400.00" in contract_page.money.text()
+    assert not contract_page.undo_button.isHidden()
+    contract_page.undo_button.click()
+    qtbot.waitUntil(lambda: contract_page.lists["payments"].rowCount() == 1, timeout=5000)
+    wait_idle(qtbot, window)
+    assert "Paid: ¥400.00" in contract_page.money.text()
+    assert contract_page.undo_button.isHidden()
     contract_page.close()
     page.close()
 

@@ -1,0 +1,67 @@
+"""Deleting records from a list or a page: asked first, and undone in one click right after.
+
+The main window offers its undo in the status bar (record_actions.py); a page of its own (a
+contract's window, a deal's quote lines) shows an UndoDeleteButton beside its list instead.
+The sentences keep the main window's translation context: they are the same sentences.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+
+from crm_desktop.services.changes import ChangeSet, UndoToken
+from crm_desktop.services.writer import Writer
+from crm_desktop.views.runner import Runner
+
+
+def confirm_delete(parent: QWidget | None, count: int) -> bool:
+    """Whether the user confirms deleting `count` records (No is the default answer)."""
+    answer = QMessageBox.question(
+        parent,
+        QCoreApplication.translate("MainWindow", "Delete"),
+        QCoreApplication.translate(
+            "MainWindow", "Delete %n record(s)? You can undo this right after.", "", count
+        ),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class UndoDeleteButton(QPushButton):
+    """Hidden until a delete made on its page offers an undo; one click restores the rows."""
+
+    def __init__(self, runner: Runner, writer: Writer, parent: QWidget | None = None) -> None:
+        super().__init__(QCoreApplication.translate("MainWindow", "Undo delete"), parent)
+        self.setObjectName("undoDeleteButton")
+        self._runner, self._writer = runner, writer
+        self._token: UndoToken | None = None
+        self.clicked.connect(self.undo)
+        self.hide()
+
+    def offer(self, changes: ChangeSet) -> None:
+        """After a delete: offer to undo it (until the next delete, or the undo)."""
+        self._token = changes.undo if isinstance(changes.undo, UndoToken) else None
+        self.setVisible(self._token is not None)
+
+    def undo(self) -> None:
+        token, self._token = self._token, None
+        self.hide()
+        if token is not None:
+            self._runner.write(partial(self._writer.restore, token), lambda _changes: None)
+
+
+def delete_rows(
+    parent: QWidget,
+    runner: Runner,
+    writer: Writer,
+    entity: str,
+    ids: list[str],
+    undo: UndoDeleteButton,
+) -> None:
+    """Delete these rows once the user confirms; the page's button then offers the undo."""
+    if ids and confirm_delete(parent, len(ids)):
+        runner.write(partial(writer.delete, entity, ids), undo.offer)

@@ -355,16 +355,20 @@ def _stream_full(
         )
         with store.write() as session:
             suspended = suspended_indexes.suspend_indexes(sqlite_connection(session), entity)
+        held: list[tuple[str, str, str]] = []  # links to rows of a later batch
         try:
             # A server-side cursor: the server sends a batch when asked, not the whole table.
             with connection.cursor(name=f"crm_pull_{entity}") as cursor:
                 cursor.execute(statement)
                 while rows := cursor.fetchmany(FETCH_BATCH):
-                    to_index |= _apply_batch(store, entity, rows)
+                    to_index |= _apply_batch(store, entity, rows, held)
                     received[entity].update(row[0] for row in rows)
                     report.received += len(rows)
                     if progress is not None:
                         progress(f"pull:{entity}", len(received[entity]), 0)
+            if held:
+                with store.write() as session:
+                    references.put_back_links(sqlite_connection(session), entity, held)
         finally:
             if suspended:
                 with store.write() as session:
@@ -397,10 +401,13 @@ def _stream_full(
     return report
 
 
-def _apply_batch(store: Store, entity: str, rows: list[tuple]) -> set[str]:
+def _apply_batch(
+    store: Store, entity: str, rows: list[tuple], held: list[tuple[str, str, str]]
+) -> set[str]:
     """One batch of a full sync in a transaction of its own, the device's unsent changes to
-    those rows kept on top, references to rows the user may not see settled. Returns the
-    customers whose search text the batch may have changed."""
+    those rows kept on top, references to rows the user may not see settled; links to rows of
+    the same table not in yet are added to `held` (the caller puts them back once the table
+    is in). Returns the customers whose search text the batch may have changed."""
     ids = [row[0] for row in rows]
     with store.write() as session:
         driver = sqlite_connection(session)
@@ -410,6 +417,7 @@ def _apply_batch(store: Store, entity: str, rows: list[tuple]) -> set[str]:
         arriving, left = _new_or_changed(driver, entity, rows)
         _upsert(driver, entity, rows)
         _reapply_pending(driver, pending, stamps)
+        held += references.hold_forward_links(driver, entity, set(ids))
         references.settle(driver, ORDER, {entity: set(ids)})
     return _customers_of(entity, arriving) | left
 

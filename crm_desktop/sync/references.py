@@ -62,6 +62,40 @@ def settle(driver: Any, order: Iterable[str], received: dict[str, set[str]] | No
     return settled
 
 
+def hold_forward_links(driver: Any, entity: str, ids: set[str]) -> list[tuple[str, str, str]]:
+    """Links of these rows to rows of their own table that are not here yet: a merged-away
+    customer's kept one, a renewal's earlier contract, a user's manager. A full sync streams a
+    table a batch at a time, in id order, so such a link may point at a later batch. Left out
+    for now, so that the batch commits, and returned as (row id, column, target id) for
+    put_back_links once the whole table is in."""
+    held: list[tuple[str, str, str]] = []
+    for reference in references(entity):
+        if reference.target != entity or not reference.optional:
+            continue
+        for row_id, target_id in _dangling(driver, reference, ids):
+            driver.execute(f"UPDATE {entity} SET {reference.column} = NULL WHERE id = ?", (row_id,))
+            held.append((row_id, reference.column, target_id))
+    return held
+
+
+def put_back_links(driver: Any, entity: str, held: list[tuple[str, str, str]]) -> int:
+    """The links hold_forward_links left out, once their table is in: each one whose target
+    arrived is set again (unless the user has set it meanwhile); the others point at a row
+    this user may not see, and are settled as such. Returns how many stayed out."""
+    by_column = {reference.column: reference for reference in references(entity)}
+    left_out = 0
+    for row_id, column, target_id in held:
+        if driver.execute(f"SELECT 1 FROM {entity} WHERE id = ?", (target_id,)).fetchone():
+            driver.execute(
+                f"UPDATE {entity} SET {column} = ? WHERE id = ? AND {column} IS NULL",
+                (target_id, row_id),
+            )
+        else:
+            _record(driver, by_column[column], row_id, target_id)
+            left_out += 1
+    return left_out
+
+
 def _dangling(driver: Any, reference: Reference, ids: set[str] | None) -> list[tuple[str, str]]:
     # Names come from our own table definitions, never from the server's data.
     query = (

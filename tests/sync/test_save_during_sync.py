@@ -99,7 +99,7 @@ def test_a_first_sync_loads_without_indexes_and_ends_with_all_of_them(
     real_batch = pull._apply_batch
     during: list[set[str]] = []
 
-    def watching_batch(store: Any, entity: str, rows: list) -> set[str]:
+    def watching_batch(store: Any, entity: str, rows: list, held: list) -> set[str]:
         with store.read() as session:
             names = sqlite_connection(session).execute(
                 "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
@@ -108,7 +108,7 @@ def test_a_first_sync_loads_without_indexes_and_ends_with_all_of_them(
             )
             if entity == "customers":
                 during.append({name for (name,) in names})
-        return real_batch(store, entity, rows)
+        return real_batch(store, entity, rows, held)
 
     monkeypatch.setattr(pull, "_apply_batch", watching_batch)
     laptop.sync()
@@ -120,11 +120,11 @@ def test_a_first_sync_loads_without_indexes_and_ends_with_all_of_them(
     second = fleet.device("rob")
     broken = {"batches": 0}
 
-    def breaking_batch(store: Any, entity: str, rows: list) -> set[str]:
+    def breaking_batch(store: Any, entity: str, rows: list, held: list) -> set[str]:
         broken["batches"] += 1
         if broken["batches"] == 3:
             raise OSError("the network went away")
-        return real_batch(store, entity, rows)
+        return real_batch(store, entity, rows, held)
 
     monkeypatch.setattr(pull, "_apply_batch", breaking_batch)
     with pytest.raises(OSError):

@@ -90,6 +90,9 @@ class RecordTableModel(QAbstractTableModel):
         self._ids: list[str] = []
         self._rows_by_id: dict[str, int] = {}
         self._cache: dict[str, tuple] = {}
+        # Rows a write may have changed: shown as read until their fresh values arrive, so a
+        # refresh never blanks the screen for a moment.
+        self._outdated: set[str] = set()
         self._pages_requested: set[int] = set()
         self._generation = 0
         self.complete = False
@@ -113,6 +116,37 @@ class RecordTableModel(QAbstractTableModel):
             partial(self._first_screen, generation, self.query),
             partial(self._first_screen_arrived, generation, self.query),
         )
+
+    def refresh(self) -> None:
+        """The same query read again after a write: every id in one trip, put in place of the
+        old ones without a reset, so that the selection, the current row and the scroll
+        position stay with the records the user left them on."""
+        if not self.complete:
+            self.reload()  # the first screen is still the newest: nothing to keep yet
+            return
+        self._generation += 1
+        generation = self._generation
+        self._runner.submit(
+            partial(self._ids_unless_stale, generation, self.query),
+            partial(self._refreshed, generation),
+        )
+
+    def _refreshed(self, generation: int, ids: list[str] | None) -> None:
+        if self._stale(generation) or ids is None:
+            return
+        self.layoutAboutToBeChanged.emit()
+        before = self._ids
+        self._ids = ids
+        self._rows_by_id = {row_id: row for row, row_id in enumerate(ids)}
+        self._pages_requested.clear()
+        old = self.persistentIndexList()
+        new = []
+        for index in old:
+            row = self._rows_by_id.get(before[index.row()], -1) if index.row() < len(before) else -1
+            new.append(self.index(row, index.column()) if row >= 0 else QModelIndex())
+        self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
+        self.loaded.emit()
 
     def _stale(self, generation: int) -> bool:
         # Read on the storage thread too: a plain int, safe to compare there.
@@ -247,7 +281,9 @@ class RecordTableModel(QAbstractTableModel):
             return
         self._pages_requested.add(page)
         ids = [
-            i for i in self._ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE] if i not in self._cache
+            i
+            for i in self._ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+            if i not in self._cache or i in self._outdated
         ]
         if ids:
             generation = self._generation
@@ -257,6 +293,7 @@ class RecordTableModel(QAbstractTableModel):
 
     def _rows_arrived(self, generation: int, asked: list[str], rows: dict[str, tuple]) -> None:
         self._cache.update(rows)
+        self._outdated.difference_update(asked)  # read now, or gone (no row came back)
         if generation != self._generation:
             return
         positions = [self._rows_by_id[i] for i in asked if i in self._rows_by_id]
@@ -280,13 +317,12 @@ class RecordTableModel(QAbstractTableModel):
             or relevant - {own}
         ):
             # Rows appear, vanish, or show another record's name: ask for the ids again and
-            # forget cached rows so every visible row is read fresh.
-            self._cache.clear()
-            self.reload()
+            # read every row shown afresh.
+            self._outdated.update(self._cache)
+            self.refresh()
             return
         updated = [i for i in changes.updated.get(own, ()) if i in self._rows_by_id]
-        for row_id in updated:
-            self._cache.pop(row_id, None)
+        self._outdated.update(i for i in updated if i in self._cache)
         for row in sorted({self._rows_by_id[i] for i in updated}):
             self._pages_requested.discard(row // PAGE_SIZE)
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
@@ -313,8 +349,9 @@ class RecordTableModel(QAbstractTableModel):
         if role not in (Qt.ItemDataRole.DisplayRole, RawValueRole, Qt.ItemDataRole.ToolTipRole):
             return None
         values = self._cache.get(row_id)
-        if values is None:
+        if values is None or row_id in self._outdated:
             self._request_page(index.row())
+        if values is None:
             return None
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0 and self.is_overdue(row_id):
             return QCoreApplication.translate("Columns", "Overdue")

@@ -91,3 +91,53 @@ def test_first_screen_shows_at_once_and_the_rest_is_appended(
     ]
     assert model.complete
     assert model.rowCount() == PAGE_SIZE + 50
+
+
+def test_a_write_elsewhere_keeps_the_selection_and_the_scroll(
+    qtbot: QtBot, qtmodeltester, window: MainWindow
+) -> None:
+    """Marking a task done touches its customer too; the Tasks list, long past its first
+    screen, keeps the selected task selected and current, and stays where it was scrolled,
+    with every row showing its values meanwhile."""
+    from crm_desktop.views.table_model import PAGE_SIZE
+
+    customer = window.writer.create("customers", {"name": "Acme"}).primary_id
+    for number in range(PAGE_SIZE * 2):
+        window.writer.create("tasks", {"title": f"Task {number:04d}", "customer_id": customer})
+    window.go("tasks")
+    model, view = window.models["tasks"], window.views["tasks"]
+    model.sort(model.spec.column_keys().index("title"))
+    qtbot.waitUntil(lambda: model.complete and model.rowCount() == PAGE_SIZE * 2, timeout=10000)
+    rows_loaded(qtbot, window, model)
+    qtmodeltester.check(model)
+    target = PAGE_SIZE + 100
+    chosen = model.row_id(target)
+    view.selectRow(target)
+    view.scrollTo(model.index(target, 0))
+    scrolled = view.verticalScrollBar().value()
+    assert scrolled > 0
+
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    blanks: list[int] = []
+    model.layoutChanged.connect(
+        lambda: blanks.extend(
+            r for r in range(model.rowCount()) if model.data(model.index(r, 0)) is None
+        )
+    )
+    other = model.row_id(3)
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        window.runner.write(lambda: window.writer.update("tasks", other, {"done": True}))
+    wait_idle(qtbot, window)
+    assert resets == []
+    assert blanks == []
+    assert window.tabs.selected_ids("tasks") == [chosen]
+    assert model.row_id(view.currentIndex().row()) == chosen
+    assert view.verticalScrollBar().value() == scrolled
+    # A new task arrives above the selected one: the selection follows its record.
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        window.runner.write(lambda: window.writer.create("tasks", {"title": "Task 0000a"}))
+    wait_idle(qtbot, window)
+    assert model.rowCount() == PAGE_SIZE * 2 + 1
+    assert window.tabs.selected_ids("tasks") == [chosen]
+    assert model.row_id(view.currentIndex().row()) == chosen

@@ -268,12 +268,34 @@ def _record_batch(
         _explain_ended_grants(session, entries, results, sent.ended_grants)
         for entry in entries:
             _record(session, entry, results[entry.seq], report)
+        report.refetch |= _kept_by_follow_ups(session, entries, results)
         _adopt_server_stamps(session, entries, results)
         session.execute(delete(OutboxEntry).where(OutboxEntry.seq.in_([e.seq for e in entries])))
         through = max(_pushed_through(session), max(e.seq for e in entries))
         session.merge(LocalSetting(key=PUSHED_THROUGH_KEY, value=str(through)))
         if before_local_commit is not None:
             before_local_commit()
+
+
+def _kept_by_follow_ups(
+    session: Any, entries: list[_Entry], results: dict[int, dict[str, Any]]
+) -> set[tuple[str, str]]:
+    """The pool customers that follow-ups of this batch may have given back to their author:
+    the server does that in the push's own transaction (server migration 0008), whose changes
+    the pull after the push skips as this device's own. So they are fetched by name."""
+    customers = {
+        entry.changes.get("customer_id")
+        for entry in entries
+        if entry.entity == "followups"
+        and entry.op == "insert"
+        and results[entry.seq].get("status") == "applied"
+    } - {None}
+    if not customers:
+        return set()
+    in_pool = session.scalars(
+        select(Customer.id).where(Customer.id.in_(customers), Customer.owner_id.is_(None))
+    )
+    return {("customers", customer_id) for customer_id in in_pool}
 
 
 def _read_entries(session: Any, statement: Any) -> list[_Entry]:

@@ -104,3 +104,29 @@ def test_a_follow_up_too_late_anyway_does_not_bring_it_back(fleet: Fleet) -> Non
     report = rob.sync()
     assert report.pushed.refused == 2  # the follow-up and the date it moved on the customer
     assert fleet.server_row("customers", customer)["owner_id"] is None
+
+
+def test_a_follow_up_logged_after_the_return_was_seen_brings_it_back_on_the_device(
+    fleet: Fleet,
+) -> None:
+    """rob's device has already seen the customer go to the pool when he logs the visit he
+    made before the return: the server gives it back in the push's own transaction, and his
+    device learns it at the same sync (not when someone next changes the customer)."""
+    rob = fleet.device("rob")
+    rob.sync()
+    customer = rob.writer.create("customers", {"name": "忘了记的拜访"}).primary_id
+    rob.sync()
+    date_back(fleet, customer, 31)
+    assert fleet.admin("SELECT crm_return_due_customers()") == [(1,)]
+    rob.sync()
+    assert rob.row("customers", customer).owner_id is None  # he sees it in the pool
+    happened = utcnow() - timedelta(hours=1)  # before the return, when it was still his
+    rob.writer.create(
+        "followups",
+        {"customer_id": customer, "kind": "visit", "happened_at": happened, "text": "拜访"},
+    )
+
+    report = rob.sync()
+    assert report.pushed.refused == 0 and not rob.conflicts()
+    assert str(fleet.server_row("customers", customer)["owner_id"]) == rob.profile.user_id
+    assert rob.row("customers", customer).owner_id == rob.profile.user_id

@@ -20,12 +20,13 @@ from crm_desktop.profile import (
     open_profile,
 )
 from crm_desktop.resources import resources_dir
-from crm_desktop.storage.store import Store
+from crm_desktop.storage.errors import classify
+from crm_desktop.storage.store import BACKUP_DIR, STORE_FILE, Store
 from crm_desktop.views import garbage
 from crm_desktop.views.backups_dialog import after_window_closed, check_at_start
 from crm_desktop.views.first_run_wizard import FirstRunOutcome, run_first_run
 from crm_desktop.views.main_window import MainWindow
-from crm_desktop.views.runner import describe_error
+from crm_desktop.views.runner import KNOWN_ERRORS, describe_error
 from crm_desktop.views.upgrade_window import upgrade_with_progress
 
 TRANSLATIONS = resources_dir() / "translations"
@@ -144,14 +145,32 @@ def build_main_window(
     app = QApplication.instance()
     assert isinstance(app, QApplication), "create the QApplication first"
     profile = open_profile(profile_dir)
-    prepare_application(app, profile.store)
-    setup_logging(profile.directory)
-    window = MainWindow(profile, session_password=session_password)
+    try:
+        prepare_application(app, profile.store)
+        setup_logging(profile.directory)
+        window = MainWindow(profile, session_password=session_password)
+    except BaseException:
+        profile.close()  # not left open behind the message that says what went wrong
+        raise
     window.destroyed.connect(profile.close)
     # The window's modules are in: what PySide6's import hook read of their sources (see cli.py)
     # is not needed.
     linecache.clearcache()
     return window
+
+
+def say_start_failed(app: QApplication, directory: Path, error: Exception) -> None:
+    """What stopped the start, in a message: a known failure (the data file busy in another
+    program, the disk full, the folder read-only, a restore under way) in its plain sentence; a
+    bug logged with its traceback and apologised for, naming the log file."""
+    known = (
+        error
+        if isinstance(error, KNOWN_ERRORS)
+        else classify(error, str(directory / STORE_FILE), str(directory / BACKUP_DIR))
+    )
+    if known is None:
+        log.exception("the program could not start")
+    QMessageBox.critical(None, app.applicationName(), describe_error(known or error))
 
 
 def run_gui(profile_dir: Path | None = None) -> int:
@@ -173,9 +192,13 @@ def run_gui(profile_dir: Path | None = None) -> int:
     if error is not None:
         QMessageBox.critical(None, app.applicationName(), describe_error(error))
         return 1
-    welcome = first_run(app, directory)
-    connected = welcome.connected if welcome is not None else None
-    window = build_main_window(directory, connected.session_password if connected else None)
+    try:
+        welcome = first_run(app, directory)
+        connected = welcome.connected if welcome is not None else None
+        window = build_main_window(directory, connected.session_password if connected else None)
+    except Exception as failure:  # a windowed program has no console to say it on
+        say_start_failed(app, directory, failure)
+        return 1
     window.show()
     log.info("main window shown")
     if welcome is not None and welcome.wants_import:

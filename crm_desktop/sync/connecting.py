@@ -89,6 +89,10 @@ def check_connection(
             waiting = error.detail
         except psycopg.OperationalError as error:  # the connection was lost while checking
             raise links.classify_connect_error(error) from None
+        except psycopg.Error as error:
+            # Anything else the server refused while checking: a login `server add-user` did
+            # not make, with no right to read the schema's version, is refused there.
+            raise SyncError(SyncProblem.SERVER, error.diag.message_primary or str(error)) from None
         finally:
             connection.close()
     except SyncError as error:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import psycopg
 from alembic.script import ScriptDirectory
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from sqlalchemy import Table, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
@@ -56,6 +57,9 @@ TRANSIENT = (
 # before the server. Raise it when a migration adds something a sync cannot do without;
 # tests/server/test_server_upgrade_command.py checks it against the synced columns.
 OLDEST_SERVER_REVISION = "0017"
+# The detail of SyncProblem.SERVER's sentence for a database the CRM was never set up in (a
+# wrong database name in the address, or `server init` not run yet).
+NO_SCHEMA = QT_TRANSLATE_NOOP("SyncError", "the database has no CRM schema")
 Progress = Callable[[str, int, int], None]
 
 
@@ -115,7 +119,8 @@ def check_server(connection: psycopg.Connection) -> str:
         try:
             revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         except psycopg.errors.UndefinedTable:
-            raise SyncError(SyncProblem.SERVER, "the database has no CRM schema") from None
+            detail = QCoreApplication.translate("SyncError", NO_SCHEMA)
+            raise SyncError(SyncProblem.SERVER, detail) from None
         if revision is None or revision[0] not in known_server_revisions():
             raise SyncError(SyncProblem.UPGRADE)
         if revision[0] not in syncable_server_revisions():

@@ -43,10 +43,13 @@ MESSAGES = {
         "SyncError",
         "The server's security certificate is not trusted; ask your administrator.",
     ),
+    # Names the Connect dialog's checkbox (ConnectDialog's "Connect without encryption": keep
+    # the two translations alike) and the command line's flag.
     SyncProblem.NO_TLS: QT_TRANSLATE_NOOP(
         "SyncError",
         "The server does not offer an encrypted connection; ask your administrator to turn TLS "
-        "on, or connect without encryption (--no-tls) if this network is trusted.",
+        "on, or, if this network is trusted, tick “Connect without encryption” (on the command "
+        "line: --no-tls).",
     ),
     SyncProblem.CA_FILE: QT_TRANSLATE_NOOP(
         "SyncError", "The CA certificate file {detail} cannot be read."

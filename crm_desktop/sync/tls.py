@@ -15,6 +15,7 @@ SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 REQUIRED = "require"
 VERIFIED = "verify-full"
 NO_TLS = "disable"
+SYSTEM_ROOTS = "system"  # sslrootcert: the system's trusted certificates (libpq 16 and later)
 # Modes that try, or settle for, an unencrypted connection.
 UNENCRYPTED = frozenset({"disable", "allow"})
 
@@ -35,11 +36,15 @@ def is_local_host(host: str) -> bool:
 def is_local(params: Mapping[str, str]) -> bool:
     """Whether every host the address names is this computer.
 
-    Judged by `host`, the name the certificate is checked against, even when `hostaddr` says
-    where the packets go; `hostaddr` counts only when there is no `host`.
+    Both by name and by number: `host` is what the certificate is checked against, `hostaddr`
+    where the packets go, so `host=localhost hostaddr=203.0.113.5` is another computer. An empty
+    `hostaddr` entry leaves its host to be looked up by name, so the name decides there.
     """
-    hosts = params.get("host") or params.get("hostaddr") or ""
-    return all(is_local_host(host) for host in hosts.split(","))
+    hosts = params.get("host") or ""
+    addresses = [a for a in (params.get("hostaddr") or "").split(",") if a.strip()]
+    if hosts and not all(is_local_host(host) for host in hosts.split(",")):
+        return False
+    return all(is_local_host(address) for address in addresses)
 
 
 def strictness(sslmode: str | None) -> int:
@@ -53,7 +58,9 @@ def with_tls(
     """The parameters with the TLS settings every later sync will use.
 
     `no_tls` turns TLS off; `ca` (an absolute path) verifies the certificate and the host name
-    against that CA. Otherwise another computer needs at least `require`: a weaker sslmode in the
+    against that CA, as `sslrootcert=system` in the address does against the system's trusted
+    certificates (libpq takes that only with `verify-full`, and refuses any weaker sslmode as
+    "weak"). Otherwise another computer needs at least `require`: a weaker sslmode in the
     address is raised to it, a stricter one is kept. For this computer the address is kept.
     """
     if ca and no_tls:
@@ -65,6 +72,8 @@ def with_tls(
     elif ca:
         chosen["sslmode"] = VERIFIED
         chosen["sslrootcert"] = ca
+    elif chosen.get("sslrootcert") == SYSTEM_ROOTS:
+        chosen["sslmode"] = VERIFIED
     elif not is_local(params) and strictness(chosen.get("sslmode")) < strictness(REQUIRED):
         chosen["sslmode"] = REQUIRED
     return chosen

@@ -5,6 +5,12 @@ Connecting waits on the network (up to the connect timeout on a server that does
 so it runs on the window's network runner, never on the storage thread: the tables keep being
 served meanwhile. The two settings a successful connect stores are one short write, which SQLite
 (WAL, busy timeout) orders with the storage thread's as it does the sync thread's.
+
+As in the first-run wizard, the network thread first only checks the server; the profile is
+linked (`remember`) once the check has passed and only if the dialog is still open. Cancel never
+waits for a check: what it brings back after the dialog closed is dropped, so a cancelled
+connect links nothing and starts no sync. Storing the link, once begun, cannot be cancelled (a
+link stored behind a closed dialog would start no sync and lose the session's password).
 """
 
 from __future__ import annotations
@@ -30,13 +36,13 @@ from PySide6.QtWidgets import (
 
 from crm_desktop.storage.store import Store
 from crm_desktop.sync import link as links
-from crm_desktop.sync.connecting import Checked, Connected, check_connection, connect_profile
+from crm_desktop.sync.connecting import Checked, Connected, check_connection, remember
 from crm_desktop.views.runner import Runner, describe_error
 
 
 @dataclass(frozen=True)
 class ServerInput:
-    """What was typed into a ServerForm: enough to check the server, or to link the profile."""
+    """What was typed into a ServerForm: enough to check the server."""
 
     server: str
     login: str
@@ -45,14 +51,9 @@ class ServerInput:
     no_tls: bool
 
     def check(self) -> Checked:
-        """Network only: whether the server lets this login in (nothing is stored)."""
+        """Network only: whether the server lets this login in (nothing is stored; the owner
+        links the profile with `remember` once it has decided to)."""
         return check_connection(self.server, self.login, self.password, self.ca, self.no_tls)
-
-    def connect(self, store: Store) -> Connected:
-        """Check the server and link the profile to it."""
-        return connect_profile(
-            store, self.server, self.login, self.password, ca=self.ca, no_tls=self.no_tls
-        )
 
 
 class ServerForm(QWidget):
@@ -216,28 +217,71 @@ class ConnectDialog(QDialog):
         )
         self.connect_button.setObjectName("connectButton")
         self.connect_button.setDefault(True)
-        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(self.tr("Cancel"))
+        self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setText(self.tr("Cancel"))
         self.connect_button.clicked.connect(self.try_connect)
-        cancel.clicked.connect(self.reject)
+        self.cancel_button.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addWidget(buttons)
         self.resize(520, 260)
+        # Checks asked for and not answered yet; the network runner answers them in order. Of
+        # those, the ones asked before the dialog last closed: their answers are dropped.
+        self._checks = 0
+        self._stale = 0
+        self._linking = False  # storing the link: no Cancel until it is done
+        self.finished.connect(self._closed)
 
     def try_connect(self) -> None:
+        if self._linking or self._checks > self._stale:
+            return  # one connect at a time: the one under way answers first
         typed = self.form.typed()
         if typed is None:
             return
         self.connect_button.setEnabled(False)
         self.message.setText(QCoreApplication.translate("ConnectDialog", "Connecting…"))
-        self._network.submit(partial(typed.connect, self._store), self._done, self._failed)
+        self._checks += 1
+        self._network.submit(typed.check, self._checked, self._check_failed)
+
+    def reject(self) -> None:  # Qt override: Cancel, Escape and the title bar's close button
+        if self._linking:
+            return  # half a connect must not stay behind a closed dialog (see the module)
+        super().reject()
+
+    def _closed(self, _result: int) -> None:
+        self._stale = self._checks
+        self.connect_button.setEnabled(True)
+        self.message.clear()
+
+    def _answered(self) -> bool:
+        """One check answered: False when it was asked before the dialog closed."""
+        self._checks -= 1
+        if self._stale:
+            self._stale -= 1
+            return False
+        return True
+
+    def _checked(self, checked: Checked) -> None:
+        if not self._answered():
+            return
+        self._set_linking(True)
+        self._network.submit(partial(remember, self._store, checked), self._done, self._failed)
+
+    def _check_failed(self, error: BaseException) -> None:
+        if self._answered():
+            self._failed(error)
 
     def _done(self, result: Connected) -> None:
+        self._set_linking(False)
         self.connect_button.setEnabled(True)
         self.connected.emit(result)
         self.accept()
 
     def _failed(self, error: BaseException) -> None:
+        self._set_linking(False)
         self.connect_button.setEnabled(True)
         self.message.setText(describe_error(error))
+
+    def _set_linking(self, linking: bool) -> None:
+        self._linking = linking
+        self.cancel_button.setEnabled(not linking)

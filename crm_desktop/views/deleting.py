@@ -2,7 +2,9 @@
 
 The main window offers its undo in the status bar (record_actions.py); a page of its own (a
 contract's window, a deal's quote lines) shows an UndoDeleteButton beside its list instead.
-The sentences keep the main window's translation context: they are the same sentences.
+The sentences keep the main window's translation context: they are the same sentences. Its
+plural is listed for lupdate in resources/translations/extra_sources.py, which cannot read a
+plural of QCoreApplication.translate (see sync_status.py).
 """
 
 from __future__ import annotations
@@ -16,15 +18,18 @@ from crm_desktop.services.changes import ChangeSet, UndoToken
 from crm_desktop.services.writer import Writer
 from crm_desktop.views.runner import Runner
 
+CONTEXT = "MainWindow"  # not a literal below: lupdate reads the plural from extra_sources.py
+
 
 def confirm_delete(parent: QWidget | None, count: int) -> bool:
     """Whether the user confirms deleting `count` records (No is the default answer)."""
+    question = QCoreApplication.translate(
+        CONTEXT, "Delete %n record(s)? You can undo this right after.", "", count
+    )
     answer = QMessageBox.question(
         parent,
         QCoreApplication.translate("MainWindow", "Delete"),
-        QCoreApplication.translate(
-            "MainWindow", "Delete %n record(s)? You can undo this right after.", "", count
-        ),
+        question,
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No,
     )

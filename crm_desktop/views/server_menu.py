@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import partial
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
@@ -44,6 +45,7 @@ class ServerMenu(QMenu):
         self._runner, self._network = runner, network
         self._sync, self._area = sync, area
         self._window = parent  # the dialogs' parent
+        self._connect_dialog: ConnectDialog | None = None  # the last one shown, open or not
         connect_action = QAction(
             QCoreApplication.translate("MainWindow", "Connect to a server…"), self
         )
@@ -117,12 +119,20 @@ class ServerMenu(QMenu):
         return view
 
     def show_connect(self) -> ConnectDialog:
+        """The Connect dialog, or the one already open brought to the front: every timed sync
+        the server refuses asks for the password again, and the user answers one dialog."""
+        dialog = self._connect_dialog
+        if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
+            dialog.raise_()
+            dialog.activateWindow()
+            return dialog
         # The link as last read for the status line: the dialog opens without a store read.
         status = self._area.status
         current = status.link if status is not None else None
         dialog = ConnectDialog(self._profile.store, self._network, current, self._window)
         dialog.connected.connect(self.adopt_connection)
         dialog.setModal(True)
+        self._connect_dialog = dialog
         dialog.show()
         return dialog
 

@@ -958,7 +958,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="-194"/>
-        <location filename="../../crm_desktop/views/table_model.py" line="+320"/>
+        <location filename="../../crm_desktop/views/table_model.py" line="+357"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1108,7 +1108,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>ConnectDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/connect_dialog.py" line="+206"/>
+        <location filename="../../crm_desktop/views/connect_dialog.py" line="+207"/>
         <source>Connect to the server</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1180,7 +1180,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+74"/>
         <location filename="../../crm_desktop/views/first_run_wizard.py" line="+365"/>
         <source>Connecting…</source>
         <translation type="unfinished"></translation>
@@ -1189,12 +1189,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>ContractPage</name>
     <message>
-        <location filename="../../crm_desktop/views/contract_page.py" line="+62"/>
+        <location filename="../../crm_desktop/views/contract_page.py" line="+63"/>
         <source>Contract</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Edit contract</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1214,7 +1214,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Delete selected</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3377,34 +3377,35 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+345"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+354"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+180"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+192"/>
         <source>New customer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-111"/>
+        <location line="-119"/>
         <source>Open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+274"/>
+        <location filename="../../crm_desktop/views/deleting.py" line="+31"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+2"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-270"/>
-        <location line="+280"/>
+        <location line="+12"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+4"/>
+        <location line="+278"/>
         <source>Undo delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-271"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-269"/>
         <source>Assign to…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3424,7 +3425,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+71"/>
         <location line="+43"/>
         <source>Only managers and administrators change the product list.</source>
         <translation type="unfinished"></translation>
@@ -3450,7 +3451,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+49"/>
         <source>Select exactly two customers, or two contacts, to merge.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3470,7 +3471,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-290"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-299"/>
         <source>Back</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3506,12 +3507,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
-        <location line="+403"/>
+        <location line="+412"/>
         <source>Work log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-402"/>
+        <location line="-411"/>
         <source>Team activity</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3521,7 +3522,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+270"/>
+        <location line="+279"/>
         <source>Filters</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3602,7 +3603,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-232"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-222"/>
         <source>New task</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3644,7 +3645,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+235"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+225"/>
         <source>Restored.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3660,7 +3661,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/server_menu.py" line="+52"/>
+        <location filename="../../crm_desktop/views/server_menu.py" line="+54"/>
         <location line="+29"/>
         <source>Conflicts</source>
         <translation type="unfinished"></translation>
@@ -3671,12 +3672,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-6"/>
+        <location line="-7"/>
         <source>S&amp;erver</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>Hand over a leaving rep&apos;s customers…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4247,7 +4248,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>QuoteLines</name>
     <message>
-        <location filename="../../crm_desktop/views/quote_lines.py" line="+61"/>
+        <location filename="../../crm_desktop/views/quote_lines.py" line="+62"/>
         <source>Line total</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4272,7 +4273,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>quote.pdf</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4507,7 +4508,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+98"/>
         <source>Close without saving? What you typed in this form will be lost.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4522,7 +4523,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>This record no longer exists; it may have been deleted.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4537,12 +4538,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+35"/>
         <source>The sum of the quote lines below.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+46"/>
         <source>Opportunity won</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5458,12 +5459,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>The server does not offer an encrypted connection; ask your administrator to turn TLS on, or connect without encryption (--no-tls) if this network is trusted.</source>
+        <location line="+6"/>
+        <source>The server does not offer an encrypted connection; ask your administrator to turn TLS on, or, if this network is trusted, tick “Connect without encryption” (on the command line: --no-tls).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>The CA certificate file {detail} cannot be read.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5490,6 +5491,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+5"/>
         <source>The server reported a problem: {detail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/sync/engine.py" line="+62"/>
+        <source>the database has no CRM schema</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

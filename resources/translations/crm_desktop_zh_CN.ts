@@ -953,7 +953,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="-194"/>
-        <location filename="../../crm_desktop/views/table_model.py" line="+320"/>
+        <location filename="../../crm_desktop/views/table_model.py" line="+357"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
@@ -1103,7 +1103,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>ConnectDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/connect_dialog.py" line="+206"/>
+        <location filename="../../crm_desktop/views/connect_dialog.py" line="+207"/>
         <source>Connect to the server</source>
         <translation>连接服务器</translation>
     </message>
@@ -1175,7 +1175,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>请填写服务器地址和你的用户名。</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+74"/>
         <location filename="../../crm_desktop/views/first_run_wizard.py" line="+365"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
@@ -1184,12 +1184,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>ContractPage</name>
     <message>
-        <location filename="../../crm_desktop/views/contract_page.py" line="+62"/>
+        <location filename="../../crm_desktop/views/contract_page.py" line="+63"/>
         <source>Contract</source>
         <translation>合同</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Edit contract</source>
         <translation>编辑合同</translation>
     </message>
@@ -1209,7 +1209,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>打开客户</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Delete selected</source>
         <translation>删除所选</translation>
     </message>
@@ -3360,34 +3360,35 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+345"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+354"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+180"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+192"/>
         <source>New customer</source>
         <translation>新建客户</translation>
     </message>
     <message>
-        <location line="-111"/>
+        <location line="-119"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+274"/>
+        <location filename="../../crm_desktop/views/deleting.py" line="+31"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+2"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location line="-270"/>
-        <location line="+280"/>
+        <location line="+12"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+4"/>
+        <location line="+278"/>
         <source>Undo delete</source>
         <translation>撤销删除</translation>
     </message>
     <message>
-        <location line="-271"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-269"/>
         <source>Assign to…</source>
         <translation>分配给…</translation>
     </message>
@@ -3407,7 +3408,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>把选中的两条（同一客户或同一人的）记录合并为一条</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+71"/>
         <location line="+43"/>
         <source>Only managers and administrators change the product list.</source>
         <translation>只有经理和管理员可以修改产品列表。</translation>
@@ -3433,7 +3434,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>客户已分配。</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+49"/>
         <source>Select exactly two customers, or two contacts, to merge.</source>
         <translation>请选中正好两个客户或两个联系人再合并。</translation>
     </message>
@@ -3453,7 +3454,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-290"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-299"/>
         <source>Back</source>
         <translation>后退</translation>
     </message>
@@ -3489,12 +3490,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+1"/>
-        <location line="+403"/>
+        <location line="+412"/>
         <source>Work log</source>
         <translation>工作日志</translation>
     </message>
     <message>
-        <location line="-402"/>
+        <location line="-411"/>
         <source>Team activity</source>
         <translation>团队动态</translation>
     </message>
@@ -3504,7 +3505,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>仪表盘</translation>
     </message>
     <message>
-        <location line="+270"/>
+        <location line="+279"/>
         <source>Filters</source>
         <translation>筛选</translation>
     </message>
@@ -3585,7 +3586,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-232"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-222"/>
         <source>New task</source>
         <translation>新建任务</translation>
     </message>
@@ -3623,7 +3624,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+235"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+225"/>
         <source>Restored.</source>
         <translation>已恢复。</translation>
     </message>
@@ -3639,7 +3640,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/server_menu.py" line="+52"/>
+        <location filename="../../crm_desktop/views/server_menu.py" line="+54"/>
         <location line="+29"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
@@ -3650,12 +3651,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>连接服务器…</translation>
     </message>
     <message>
-        <location line="-6"/>
+        <location line="-7"/>
         <source>S&amp;erver</source>
         <translation>服务器(&amp;E)</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>Hand over a leaving rep&apos;s customers…</source>
         <translation>移交离职业务员的客户…</translation>
     </message>
@@ -4223,7 +4224,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>QuoteLines</name>
     <message>
-        <location filename="../../crm_desktop/views/quote_lines.py" line="+61"/>
+        <location filename="../../crm_desktop/views/quote_lines.py" line="+62"/>
         <source>Line total</source>
         <translation>小计</translation>
     </message>
@@ -4248,7 +4249,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>按已保存的内容生成带公司抬头的报价单，用于打印或发送</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>quote.pdf</source>
         <translation>报价单.pdf</translation>
     </message>
@@ -4482,7 +4483,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>取消</translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+98"/>
         <source>Close without saving? What you typed in this form will be lost.</source>
         <translation>不保存就关闭？您在此表单中输入的内容将会丢失。</translation>
     </message>
@@ -4497,7 +4498,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>继续编辑</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>This record no longer exists; it may have been deleted.</source>
         <translation>该记录已不存在，可能已被删除。</translation>
     </message>
@@ -4512,12 +4513,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>报价</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+35"/>
         <source>The sum of the quote lines below.</source>
         <translation>下方报价明细的合计。</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+46"/>
         <source>Opportunity won</source>
         <translation>商机已赢单</translation>
     </message>
@@ -5431,12 +5432,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>服务器的安全证书不受信任；请联系管理员。</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>The server does not offer an encrypted connection; ask your administrator to turn TLS on, or connect without encryption (--no-tls) if this network is trusted.</source>
-        <translation>服务器不提供加密连接；请让管理员开启 TLS，或者在可信的网络中不加密连接（--no-tls）。</translation>
+        <location line="+6"/>
+        <source>The server does not offer an encrypted connection; ask your administrator to turn TLS on, or, if this network is trusted, tick “Connect without encryption” (on the command line: --no-tls).</source>
+        <translation>服务器不提供加密连接；请管理员开启 TLS，或者，如果这个网络可信，勾选“不加密连接”（命令行中用 --no-tls）。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>The CA certificate file {detail} cannot be read.</source>
         <translation>无法读取 CA 证书文件 {detail}。</translation>
     </message>
@@ -5464,6 +5465,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+5"/>
         <source>The server reported a problem: {detail}</source>
         <translation>服务器报告了一个问题：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/sync/engine.py" line="+62"/>
+        <source>the database has no CRM schema</source>
+        <translation>这个数据库里没有 CRM 的表</translation>
     </message>
 </context>
 <context>

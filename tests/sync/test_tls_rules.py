@@ -14,6 +14,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from crm_desktop.profile import Profile
 from crm_desktop.sync import link, tls
+from crm_desktop.sync.connecting import check_connection
 from crm_desktop.sync.errors import MESSAGES, SyncError, SyncProblem
 from tests.sync import tls_server
 
@@ -42,14 +43,25 @@ def test_another_computer(host: str) -> None:
     assert not tls.is_local_host(host)
 
 
-def test_host_decides_even_with_hostaddr() -> None:
-    # The certificate is checked against `host`: that is the computer we mean.
+def test_this_computer_by_name_and_by_where_the_packets_go() -> None:
+    # The certificate is checked against `host`: another computer by name is another computer.
     assert not tls.is_local({"host": "crm.test", "hostaddr": "127.0.0.1"})
-    assert tls.is_local({"host": "localhost", "hostaddr": "10.1.2.3"})
+    # `hostaddr` is where the packets go: a local name there still leaves this computer.
+    assert not tls.is_local({"host": "localhost", "hostaddr": "203.0.113.5"})
+    assert not tls.is_local({"host": "localhost,localhost", "hostaddr": "127.0.0.1,203.0.113.5"})
+    assert tls.is_local({"host": "localhost", "hostaddr": "127.0.0.1"})
+    assert tls.is_local({"host": "localhost,localhost", "hostaddr": "127.0.0.1,"})  # "": by host
     assert tls.is_local({"hostaddr": "127.0.0.1"})
+    assert tls.is_local({"hostaddr": "::1"})
     assert not tls.is_local({"hostaddr": "10.1.2.3"})
     assert tls.is_local({})  # libpq's default: the Unix socket
     assert not tls.is_local({"host": "localhost,crm.test"})  # any other computer counts
+
+
+def test_a_local_name_for_another_computers_address_gets_tls() -> None:
+    params = {"host": "localhost", "hostaddr": "203.0.113.5", "dbname": "crm"}
+    assert tls.with_tls(params)["sslmode"] == "require"
+    assert tls.is_unencrypted({**params, "sslmode": "disable"})
 
 
 # -- which sslmode -----------------------------------------------------------------------------
@@ -64,6 +76,34 @@ def test_another_computer_needs_tls() -> None:
         assert tls.with_tls({**REMOTE, "sslmode": weaker})["sslmode"] == "require"
     for stricter in ("require", "verify-ca", "verify-full"):
         assert tls.with_tls({**REMOTE, "sslmode": stricter})["sslmode"] == stricter
+
+
+def test_the_systems_certificates_are_checked_with_verify_full() -> None:
+    # libpq takes sslrootcert=system only with verify-full ("weak sslmode"): the address asks
+    # for the system's trusted certificates, so the certificate and the host name are verified.
+    for params in (REMOTE, LOCAL):
+        for weaker in (None, "disable", "prefer", "require", "verify-ca"):
+            asked = {**params, "sslrootcert": "system"}
+            if weaker:
+                asked["sslmode"] = weaker
+            chosen = tls.with_tls(asked)
+            assert chosen["sslmode"] == "verify-full", asked
+            assert chosen["sslrootcert"] == "system"
+    # Asked for by name, no TLS still wins, and a CA file given replaces the system's.
+    chosen = tls.with_tls({**REMOTE, "sslrootcert": "system"}, no_tls=True)
+    assert chosen == {**REMOTE, "sslmode": "disable"}
+    chosen = tls.with_tls({**REMOTE, "sslrootcert": "system"}, ca="/etc/crm/ca.pem")
+    assert (chosen["sslmode"], chosen["sslrootcert"]) == ("verify-full", "/etc/crm/ca.pem")
+
+
+def test_the_systems_certificates_are_not_refused_by_libpq_as_a_weak_mode() -> None:
+    # A closed port on this computer, named as another one: libpq gets as far as trying to
+    # connect, where a weak sslmode would have stopped it first (and been called a certificate
+    # problem).
+    server = "host=crm.test hostaddr=127.0.0.1 port=1 dbname=crm sslrootcert=system"
+    with pytest.raises(SyncError) as caught:
+        check_connection(server, "rob", "pw")
+    assert caught.value.problem is SyncProblem.UNREACHABLE
 
 
 def test_this_computer_keeps_its_address() -> None:

@@ -25,6 +25,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Long text keeps its tabs and line breaks (checked after carriage returns become "\n").
 _CONTROL_IN_LONG_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CARRIAGE_RETURN = re.compile(r"\r\n?")
+# What a spreadsheet or a web page leaves around a value copied from it.
+_AROUND_A_LINE = " \t\r\n"
 
 REQUIRED = QT_TRANSLATE_NOOP("Validation", "{field} is required.")
 TOO_LONG = QT_TRANSLATE_NOOP("Validation", "{field} is longer than {limit} characters.")
@@ -52,11 +54,15 @@ def _text(value: Any) -> str:
 
 
 def _checked_text(field: Field, text: str) -> str:
-    """The text, long text's carriage returns made line feeds; InvalidInput for a control one."""
+    """The text, long text's carriage returns made line feeds; InvalidInput for a control one.
+
+    Line breaks and tabs around a one-line value are taken off first: a cell copied from a
+    spreadsheet pastes with the line break after it, which nobody can see to remove."""
     if field.kind is Kind.LONG_TEXT:
         text = _CARRIAGE_RETURN.sub("\n", text)
         found = _CONTROL_IN_LONG_TEXT.search(text)
     else:
+        text = text.strip(_AROUND_A_LINE)
         found = _CONTROL.search(text)
     if found:
         raise _fail(field, CONTROL_CHARACTER, code=f"U+{ord(found.group()):04X}")

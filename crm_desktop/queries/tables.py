@@ -167,6 +167,8 @@ class ListQuery:
 # worked out by SQLite at read time against its own clock (UTC, as times are stored).
 OVERDUE = "overdue"
 NOW = func.datetime("now")
+# The user's date: a deal's expected close and a contract's end are days of his calendar.
+TODAY = func.date("now", "localtime")
 
 
 def late_sql(due: Any) -> ColumnElement[bool]:
@@ -312,7 +314,7 @@ OPPORTUNITIES = TableSpec(
         customer_grade(OpportunityCustomer),
         overdue_column(
             and_(
-                Opportunity.expected_close < func.date("now"),
+                Opportunity.expected_close < TODAY,
                 Opportunity.stage.in_([stage.value for stage in OPEN_STAGES]),
             )
         ),
@@ -391,7 +393,7 @@ CONTRACTS = TableSpec(
         overdue_column(
             and_(
                 Contract.status == ContractStatus.ACTIVE.value,
-                Contract.end_on < func.date("now"),
+                Contract.end_on < TODAY,
             )
         ),
     ),

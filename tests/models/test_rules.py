@@ -96,7 +96,7 @@ def refused(label: str, code: str) -> str:
     [
         ("customers", "name", "华强\x00电子", refused("Name", "0000")),
         ("customers", "name", "Acme\tLtd", refused("Name", "0009")),
-        ("customers", "name", "Acme Ltd\n", refused("Name", "000A")),
+        ("customers", "name", "Acme\nLtd", refused("Name", "000A")),
         ("customers", "name", "Acme\x7f", refused("Name", "007F")),
         ("customers", "name", "Acme\x85", refused("Name", "0085")),
         ("customers", "name", "\x9fAcme", refused("Name", "009F")),
@@ -104,7 +104,7 @@ def refused(label: str, code: str) -> str:
         ("customer_identifiers", "value", "粤B\x0012345", refused("Number", "0000")),
         ("customers", "email", "a\x00@b.cn", refused("Email", "0000")),
         ("customers", "phone", "138\x000013", refused("Phone", "0000")),
-        ("customers", "grade", "A\r", refused("Grade", "000D")),
+        ("customers", "grade", "A\rB", refused("Grade", "000D")),
     ],
 )
 def test_control_characters_in_single_line_fields_are_refused(
@@ -114,6 +114,21 @@ def test_control_characters_in_single_line_fields_are_refused(
         clean_values(entity, {name: typed}, "CN", creating=False)
     assert caught.value.field == name
     assert caught.value.text() == sentence
+
+
+@pytest.mark.parametrize(
+    ("name", "pasted", "kept"),
+    [
+        ("name", "Acme Ltd\r\n", "Acme Ltd"),  # one cell copied from Excel
+        ("name", "\t深圳华强\n", "深圳华强"),
+        ("phone", "138 0013 8000\r\n", "+8613800138000"),
+        ("grade", "A\r", "A"),
+    ],
+)
+def test_line_breaks_and_tabs_around_a_pasted_value_are_taken_off(
+    name: str, pasted: str, kept: str
+) -> None:
+    assert clean_values("customers", {name: pasted}, "CN", creating=False)[name] == kept
 
 
 def test_long_text_keeps_tabs_and_line_breaks_and_normalises_carriage_returns() -> None:

@@ -14,7 +14,16 @@ from crm_desktop.models.base import utcnow
 from crm_desktop.models.dates import end_of_local_day, is_day_only, is_late, local_to_utc
 from crm_desktop.profile import Profile
 from crm_desktop.queries.calendar import calendar_items
-from crm_desktop.queries.tables import CUSTOMERS, OVERDUE, TASKS, ListQuery, fetch_rows, list_ids
+from crm_desktop.queries.tables import (
+    CONTRACTS,
+    CUSTOMERS,
+    OPPORTUNITIES,
+    OVERDUE,
+    TASKS,
+    ListQuery,
+    fetch_rows,
+    list_ids,
+)
 from crm_desktop.queries.today import today
 
 pytestmark = pytest.mark.usefixtures("shanghai")
@@ -117,3 +126,43 @@ def test_a_next_step_for_today_without_a_time_is_due_but_not_overdue(profile: Pr
         "Due yesterday": True,
         "Due today": False,
     }
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12"])
+def test_deals_and_contracts_are_late_by_the_users_date(
+    profile: Profile, monkeypatch: pytest.MonkeyPatch, zone: str
+) -> None:
+    """An expected close or an end is a day of the user's calendar, not of UTC's. Fourteen
+    hours ahead of UTC and twelve behind: at any hour one of the two has another date than
+    UTC's, so a rule read in UTC shows in one of them."""
+    from time import tzset
+
+    monkeypatch.setenv("TZ", zone)
+    tzset()
+    today_here = datetime.now().date()
+    writer = profile.writer()
+    customer = writer.create("customers", {"name": "Acme"}).primary_id
+    deals, contracts = {}, {}
+    for name, day in (("yesterday", today_here - timedelta(days=1)), ("today", today_here)):
+        deals[name] = writer.create(
+            "opportunities",
+            {"customer_id": customer, "title": name, "stage": "proposal", "expected_close": day},
+        ).primary_id
+        contracts[name] = writer.create(
+            "contracts",
+            {
+                "customer_id": customer,
+                "number": f"C-{name}",
+                "status": "active",
+                "start_on": day - timedelta(days=30),
+                "end_on": day,
+            },
+        ).primary_id
+    for spec, made in ((OPPORTUNITIES, deals), (CONTRACTS, contracts)):
+        column = spec.column_keys().index(OVERDUE)
+        with profile.store.read() as session:
+            rows = fetch_rows(session, spec, list(made.values()))
+        assert {name: bool(rows[row_id][column]) for name, row_id in made.items()} == {
+            "yesterday": True,
+            "today": False,
+        }

@@ -278,7 +278,7 @@ def control(label: str, code: str) -> str:
     ("entity", "text", "problem"),
     [
         ("customers", "name\n甲公司\n乙\x00公司\n", control("Name", "0000")),
-        ("customers", 'name\n甲公司\n"乙公司\n"\n', control("Name", "000A")),
+        ("customers", 'name\n甲公司\n"乙\n公司"\n', control("Name", "000A")),
         ("customers", "name,notes\n甲公司,\n乙公司,note\x00\n", control("Notes", "0000")),
         (
             "customers",

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,20 +23,54 @@ from PySide6.QtWidgets import (
 
 from crm_desktop.models.dates import TypedDateError
 from crm_desktop.models.fields import Field, Kind
-from crm_desktop.models.phones import display_phone, normalize_phone
+from crm_desktop.models.phones import DEFAULT_REGION, display_phone, normalize_phone
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.views.date_edit import DateEdit
 from crm_desktop.views.display import choice_label, local_datetime
 
 
+class _WheelOnlyWhenFocused:
+    """A list or number box that the mouse wheel changes only once the user is in it: rolled
+    over on the way down a form, the wheel scrolls the form, as everywhere else, instead of
+    changing a grade or an amount unseen. Mixed in before the Qt class it guards."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # type: ignore[attr-defined]
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # Qt override
+        if self.hasFocus():  # type: ignore[attr-defined]
+            super().wheelEvent(event)  # type: ignore[misc]
+        else:
+            event.ignore()  # to the form that holds it
+
+
+class _ComboBox(_WheelOnlyWhenFocused, QComboBox):
+    pass
+
+
+class _DoubleSpinBox(_WheelOnlyWhenFocused, QDoubleSpinBox):
+    pass
+
+
+class _SpinBox(_WheelOnlyWhenFocused, QSpinBox):
+    pass
+
+
 class FieldEditor(QWidget):
-    """A labelled field: the input widget, and an error line shown only when something's wrong."""
+    """A labelled field: the input widget, and an error line shown only when something's wrong.
+
+    `region`: the profile's phone region, by which a phone typed without its country code is
+    read and shown (the writer saves it by the same)."""
 
     edited = Signal()
 
-    def __init__(self, field: Field, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, field: Field, parent: QWidget | None = None, region: str = DEFAULT_REGION
+    ) -> None:
         super().__init__(parent)
         self.field = field
+        self.region = region
         self.input = self._make_input()
         self.input.setObjectName(f"field_{field.name}")
         self.input.setAccessibleName(field.display_label())
@@ -75,7 +110,7 @@ class FieldEditor(QWidget):
             widget.setFixedHeight(64)
             widget.textChanged.connect(self.edited)
         elif kind in (Kind.CHOICE, Kind.REF):
-            widget = QComboBox()
+            widget = _ComboBox()
             if kind is Kind.CHOICE:
                 if not self.field.required:
                     widget.addItem("", None)
@@ -86,7 +121,7 @@ class FieldEditor(QWidget):
             # show) changes no index, but is a choice all the same.
             widget.activated.connect(self._choice_picked)
         elif kind is Kind.MONEY or kind is Kind.NUMBER:
-            widget = QDoubleSpinBox()
+            widget = _DoubleSpinBox()
             widget.setRange(self.field.minimum or 0, self.field.maximum or 1e12)
             widget.setDecimals(2)
             widget.setGroupSeparatorShown(True)
@@ -94,7 +129,7 @@ class FieldEditor(QWidget):
                 widget.setPrefix("¥ ")
             widget.valueChanged.connect(self.edited)
         elif kind is Kind.INTEGER:
-            widget = QSpinBox()
+            widget = _SpinBox()
             widget.setRange(int(self.field.minimum or 0), int(self.field.maximum or 2**31 - 1))
             widget.valueChanged.connect(self.edited)
         elif kind is Kind.BOOL:
@@ -177,8 +212,8 @@ class FieldEditor(QWidget):
                 value = local_datetime(value)  # stored as UTC, shown as the user's clock
             widget.setValue(value if isinstance(value, date | str) else None)
         elif isinstance(widget, QLineEdit):
-            text = display_phone(value) if kind is Kind.PHONE and value else (value or "")
-            widget.setText(str(text))
+            phone = kind is Kind.PHONE and value
+            widget.setText(str(display_phone(value, self.region) if phone else value or ""))
 
     def show_error(self, message: str | None) -> None:
         self.error.setText(message or "")
@@ -199,7 +234,9 @@ class FieldEditor(QWidget):
     def check_phone(self) -> None:
         """Say at once, beside the field, when a typed phone number can't be a number."""
         try:
-            normalize_phone(self.value(), field=self.field.name, label=self.field.display_label())
+            normalize_phone(
+                self.value(), self.region, field=self.field.name, label=self.field.display_label()
+            )
         except InvalidInput as error:
             self.show_error(error.text())
         else:

@@ -88,6 +88,9 @@ class IdentifierTable(QTableWidget):
         self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.verticalHeader().hide()
         self.setFixedHeight(110)
+        # Tab leaves the table for the next field, as in the rest of the form; the arrow keys
+        # move between its cells.
+        self.setTabKeyNavigation(False)
 
     def add_row(self, kind: str = IdentifierKind.TAX_NUMBER.value, value: str = "") -> None:
         from PySide6.QtWidgets import QTableWidgetItem
@@ -155,7 +158,7 @@ class RecordForm(QDialog):
                 continue  # forms for other records are opened from the customer they belong to
             if PARENT_REFS.get(entity) == field.name and field.name in self._preset:
                 continue
-            editor = FieldEditor(field)
+            editor = FieldEditor(field, region=writer.region)
             label = field.display_label() + (" *" if field.required else "")
             form.addRow(label, editor)
             self.editors[field.name] = editor

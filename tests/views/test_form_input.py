@@ -1,0 +1,85 @@
+"""How the record form takes input besides typing: the mouse wheel rolled over it, Tab
+through its tables, a phone number of the profile's own region checked as it is typed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from crm_desktop.profile import REGION_KEY, open_profile
+from crm_desktop.views.main_window import MainWindow
+from tests.views.helpers import shown_window, wait_idle
+from tests.views.test_main_window import fill
+
+
+def roll_wheel_over(widget: object) -> None:
+    """One notch down, with the pointer over the widget (as on the way down a long form)."""
+    event = QWheelEvent(
+        QPointF(5, 5),
+        QPointF(5, 5),
+        QPoint(0, 0),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_wheel_changes_a_list_or_a_number_only_once_the_user_is_in_it(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    form = window.records.new_record()
+    wait_idle(qtbot, window)
+    grade, name = form.editors["grade"], form.editors["name"]
+    name.input.setFocus()
+    assert not grade.input.hasFocus()
+    roll_wheel_over(grade.input)
+    assert grade.value() is None
+    assert not form.has_unsaved_changes()
+    assert not grade.input.hasFocus()  # the wheel does not take the focus either
+    grade.input.setFocus()
+    roll_wheel_over(grade.input)
+    assert grade.value() == "A"  # in it, the wheel picks as the arrow keys would
+
+
+def test_tab_leaves_the_identifiers_table_for_the_next_field(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    form = window.records.new_record()
+    wait_idle(qtbot, window)
+    table = form.identifiers
+    assert table is not None
+    table.add_row()
+    table.setFocus()
+    table.setCurrentCell(0, 1)
+    seen = set()
+    for _ in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.add(QApplication.focusWidget())
+    assert seen - {table, table.cellWidget(0, 0)}  # it got out, to the buttons below
+
+
+def test_a_phone_of_the_profiles_region_is_not_called_invalid_beside_the_field(
+    qtbot: QtBot, profile_dir: Path
+) -> None:
+    profile = open_profile(profile_dir)
+    profile.store.set_setting(REGION_KEY, "HK")
+    profile.close()
+    for window in shown_window(qtbot, profile_dir):
+        form = window.records.new_record()
+        fill(qtbot, form, "phone", "9123 4567")  # a Hong Kong mobile, typed as people there do
+        form.editors["phone"].check_phone()  # as leaving the field does
+        assert form.editors["phone"].error.isHidden()
+        fill(qtbot, form, "name", "港岛贸易")
+        with qtbot.waitSignal(form.saved, timeout=5000):
+            form.save()
+        wait_idle(qtbot, window)
+        customer = window.models["customers"]
+        window.go("customers")
+        qtbot.waitUntil(lambda customer=customer: customer.rowCount() == 1, timeout=5000)

@@ -218,7 +218,6 @@ class ContractPage(QWidget):
     def record_payment(self) -> RecordForm:
         preset: dict[str, Any] = {
             "contract_id": self.contract_id,
-            "paid_on": date.today(),
             "method": "transfer",
         }
         if self.sheet is not None:

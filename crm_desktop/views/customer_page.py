@@ -4,7 +4,7 @@ follow-up timeline, with buttons for what a rep does next."""
 from __future__ import annotations
 
 import html
-from datetime import date, datetime
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -431,10 +431,7 @@ class CustomerPage(QWidget):
             self._open_form(entity, item.data(Qt.ItemDataRole.UserRole))
 
     def record_payment(self) -> RecordForm:
-        form = self._open_form("payments", None)
-        form.editors["paid_on"].set_value(date.today())
-        form.forget_change("paid_on")
-        return form
+        return self._open_form("payments", None)  # received today: FRESH_DEFAULTS
 
     def set_role(self, role: str) -> None:
         """What the user's role offers here: fixing a grade, for managers and administrators."""

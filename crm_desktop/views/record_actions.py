@@ -16,7 +16,6 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QToolButton, QWidget
 
-from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import ENTITIES
 from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
@@ -261,7 +260,7 @@ class RecordActions(QObject):
 
     def log_call(self, customer_id: str) -> RecordForm:
         """A follow-up form for the customer in one step: a call, now, the cursor in the text."""
-        preset = {"customer_id": customer_id, "kind": "call", "happened_at": utcnow()}
+        preset = {"customer_id": customer_id, "kind": "call"}  # happened now: FRESH_DEFAULTS
         form = self._show_form("followups", None, preset)
         form.editors["text"].setFocus()
         return form

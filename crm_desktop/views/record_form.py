@@ -8,6 +8,8 @@ storage thread, where a refusal comes back the same way, and nothing is written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crm_desktop.models.base import utcnow
 from crm_desktop.models.choices import IdentifierKind
 from crm_desktop.models.fields import FIELDS, FIELDS_BY_NAME, Kind
 from crm_desktop.models.rules import problems
@@ -75,6 +78,14 @@ PARENT_REFS = {"opportunity_lines": "opportunity_id", "contract_instalments": "c
 
 # Reference lists that hold one customer's records only.
 CUSTOMER_LISTS = ("contacts", "opportunities", "contracts")
+
+
+# What a new record starts with when its form opens, taken again for the next one after Save
+# and new: a call logged now, a payment received today, not when the form first opened.
+FRESH_DEFAULTS: dict[tuple[str, str], Callable[[], Any]] = {
+    ("followups", "happened_at"): utcnow,
+    ("payments", "paid_on"): date.today,
+}
 
 
 class IdentifierTable(QTableWidget):
@@ -318,6 +329,9 @@ class RecordForm(QDialog):
         for name, value in self._preset.items():
             if name in self.editors:
                 self.editors[name].set_value(value)
+        for (entity, name), default in FRESH_DEFAULTS.items():
+            if entity == self.entity and name in self.editors and name not in self._preset:
+                self.editors[name].set_value(default())
         self._baseline = self.values()
         money_form_parts.fill_defaults(self)
 

@@ -320,3 +320,25 @@ def test_a_rep_reads_the_product_list_but_does_not_change_it(
     window.records._role_read("manager")
     window.go("products")
     assert window.records.new_action.isEnabled()
+
+
+def test_payments_recorded_one_after_another_are_each_dated_today(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Record a payment from the customer's page, Save and new: the next payment starts
+    dated today too (it started without a date, and was refused as incomplete)."""
+    customer = window.writer.create("customers", {"name": "Acme"}).primary_id
+    page = window.records.open_customer(customer)
+    qtbot.waitUntil(lambda: page.detail is not None, timeout=5000)
+    payment = page.record_payment()
+    wait_idle(qtbot, window)
+    assert payment.editors["paid_on"].value() == date.today()
+    assert not payment.has_unsaved_changes()
+    set_number(payment, "amount_cents", 100)
+    with qtbot.waitSignal(payment.saved, timeout=5000):
+        payment.save(and_new=True)
+    wait_idle(qtbot, window)
+    assert payment.isVisible()
+    assert payment.editors["paid_on"].value() == date.today()
+    payment.done(0)
+    page.close()

@@ -51,6 +51,7 @@ from crm_desktop.storage import suspended_indexes
 from crm_desktop.storage.pool_due import due_expression
 from crm_desktop.storage.store import Store, sqlite_connection
 from crm_desktop.storage.values import to_sqlite
+from crm_desktop.sync import derived
 from crm_desktop.sync.codec import canonical, from_json, sent_columns, to_server
 
 BATCH = 2000
@@ -907,7 +908,16 @@ def _apply_update(
         return {"status": "edited_deleted", "conflicts": lost}
     apply: dict[str, Any] = {}
     conflicts = []
+    result: dict[str, Any] = {"status": "applied"}
+    derived_now = derived.recomputed(connection, entry.entity, entry.row_id, fields, current)
+    for name, value in derived_now.items():
+        if canonical(value) != canonical(current[name]):
+            apply[name] = value
+        if canonical(value) != canonical(from_json(entry.entity, name, entry.changes[name])):
+            result["recomputed"] = True  # the device sent another total: it fetches this one
     for name in fields:
+        if name in derived_now:
+            continue
         mine = canonical(from_json(entry.entity, name, entry.changes[name]))
         theirs = canonical(current[name])
         base = canonical(from_json(entry.entity, name, entry.base.get(name)))
@@ -917,7 +927,6 @@ def _apply_update(
             apply[name] = to_server(from_json(entry.entity, name, entry.changes[name]))
         else:
             conflicts.append({"field": name, "kept": theirs, "lost": entry.changes[name]})
-    result: dict[str, Any] = {"status": "applied"}
     if conflicts:
         result["conflicts"] = conflicts
     if apply:
@@ -1024,6 +1033,8 @@ def _record(session: Any, entry: _Entry, result: dict[str, Any], report: PushRep
     row_id = result.get("redirected_to") or entry.row_id
     if result.get("merged_ref") or row_id != entry.row_id:
         report.refetch.update({(entry.entity, entry.row_id), (entry.entity, row_id)})
+    if result.get("recomputed"):
+        report.refetch.add((entry.entity, row_id))
     if conflicts:
         report.refetch.add((entry.entity, row_id))
     else:

@@ -102,8 +102,12 @@ def test_a_follow_up_too_late_anyway_does_not_bring_it_back(fleet: Fleet) -> Non
     date_back(fleet, customer, 80)
     fleet.admin("SELECT crm_return_due_customers()")
     report = rob.sync()
-    assert report.pushed.refused == 2  # the follow-up and the date it moved on the customer
+    # The follow-up is refused (and kept); the date it moved on the customer is computed
+    # again from the server's follow-ups, so it stays as the server has it.
+    assert report.pushed.refused == 1
+    assert [(c.kind, c.entity) for c in rob.conflicts()] == [("refused", "followups")]
     assert fleet.server_row("customers", customer)["owner_id"] is None
+    assert fleet.server_row("customers", customer)["last_followup_at"] is None
 
 
 def test_a_follow_up_logged_after_the_return_was_seen_brings_it_back_on_the_device(

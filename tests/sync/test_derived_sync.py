@@ -1,0 +1,90 @@
+"""A deal's amount (the sum of its quote lines) and a customer's last and next follow-up (its
+latest follow-up's) are taken from other rows. Two devices that each add a line or a follow-up
+offline send two totals, each right on its own device: the server computes the total from
+the rows it then holds, every device ends with it, and nobody gets a conflict about it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from crm_desktop.models.base import utcnow
+from tests.sync.conftest import Fleet
+
+
+def test_quote_lines_added_on_two_devices_sum_on_the_server(fleet: Fleet) -> None:
+    laptop, desktop = fleet.device("rob", "laptop"), fleet.device("rob", "desktop")
+    product = fleet.admin(
+        "INSERT INTO products (code, name, list_price_cents) VALUES ('P-1', 'Pump', 10000)"
+        " RETURNING id::text"
+    )[0][0]
+    laptop.sync()
+    customer = laptop.writer.create("customers", {"name": "Acme"}).primary_id
+    deal = laptop.writer.create(
+        "opportunities", {"customer_id": customer, "title": "Pumps", "stage": "proposal"}
+    ).primary_id
+    line = {"opportunity_id": deal, "product_id": product}
+    laptop.writer.create("opportunity_lines", {**line, "quantity": 1})
+    laptop.sync()
+    desktop.sync()
+
+    laptop.writer.create("opportunity_lines", {**line, "quantity": 2})  # offline, both
+    desktop.writer.create("opportunity_lines", {**line, "quantity": 3})
+    assert laptop.row("opportunities", deal).amount_cents == 30_000
+    assert desktop.row("opportunities", deal).amount_cents == 40_000
+    laptop.sync()
+    desktop.sync()
+    laptop.sync()
+
+    assert fleet.server_row("opportunities", deal)["amount_cents"] == 60_000
+    assert laptop.row("opportunities", deal).amount_cents == 60_000
+    assert desktop.row("opportunities", deal).amount_cents == 60_000
+    assert laptop.conflicts() == [] and desktop.conflicts() == []
+
+
+def test_follow_ups_logged_on_two_devices_leave_the_latest_on_the_customer(fleet: Fleet) -> None:
+    laptop, desktop = fleet.device("rob", "laptop"), fleet.device("rob", "desktop")
+    laptop.sync()
+    customer = laptop.writer.create("customers", {"name": "Acme"}).primary_id
+    laptop.sync()
+    desktop.sync()
+    now = utcnow().replace(microsecond=0)
+    earlier, later, next_step = (
+        now - timedelta(hours=3),
+        now - timedelta(hours=1),
+        now + timedelta(days=2),
+    )
+    call = {"customer_id": customer, "kind": "call"}
+    laptop.writer.create("followups", {**call, "happened_at": earlier, "text": "first"})
+    desktop.writer.create(
+        "followups", {**call, "happened_at": later, "text": "second", "next_step_at": next_step}
+    )
+    laptop.sync()  # the earlier one reaches the server first
+    desktop.sync()
+    laptop.sync()
+
+    server = fleet.server_row("customers", customer)
+    assert server["last_followup_at"].replace(tzinfo=None) == later
+    assert server["next_followup_at"].replace(tzinfo=None) == next_step
+    for device in (laptop, desktop):
+        row = device.row("customers", customer)
+        assert (row.last_followup_at, row.next_followup_at) == (later, next_step)
+        assert device.conflicts() == []
+
+
+def test_a_typed_amount_of_a_deal_without_lines_is_still_merged_as_typed(fleet: Fleet) -> None:
+    """Without quote lines the amount is the user's: a change made meanwhile is a conflict."""
+    laptop, desktop = fleet.device("rob", "laptop"), fleet.device("rob", "desktop")
+    laptop.sync()
+    customer = laptop.writer.create("customers", {"name": "Acme"}).primary_id
+    deal = laptop.writer.create(
+        "opportunities",
+        {"customer_id": customer, "title": "Service", "stage": "proposal", "amount_cents": 100},
+    ).primary_id
+    laptop.sync()
+    desktop.sync()
+    laptop.writer.update("opportunities", deal, {"amount_cents": 200})
+    desktop.writer.update("opportunities", deal, {"amount_cents": 300})
+    laptop.sync()
+    desktop.sync()
+    assert fleet.server_row("opportunities", deal)["amount_cents"] == 200
+    assert [(c.field, c.lost_value) for c in desktop.conflicts()] == [("amount_cents", 300)]

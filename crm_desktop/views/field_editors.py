@@ -124,6 +124,13 @@ class FieldEditor(QWidget):
             widget = _DoubleSpinBox()
             widget.setRange(self.field.minimum or 0, self.field.maximum or 1e12)
             widget.setDecimals(2)
+            if self.field.required:
+                # A hundredth below the least it takes stands for "not filled in yet": shown
+                # empty, read as no value, so saving says the field is required (rather than
+                # saving the least amount the box starts at).
+                widget.setMinimum(widget.minimum() - 0.01)
+                widget.setSpecialValueText(" ")
+                widget.setValue(widget.minimum())
             widget.setGroupSeparatorShown(True)
             if kind is Kind.MONEY:
                 widget.setPrefix("¥ ")
@@ -177,6 +184,8 @@ class FieldEditor(QWidget):
             return widget.currentData()
         if isinstance(widget, QDoubleSpinBox):
             amount = widget.value()
+            if widget.specialValueText() and amount == widget.minimum():
+                return None  # the empty state of a required amount
             return round(amount * 100) if kind is Kind.MONEY else amount
         if isinstance(widget, QSpinBox):
             return widget.value()
@@ -202,7 +211,10 @@ class FieldEditor(QWidget):
             widget.setCurrentIndex(max(position, 0))  # clears what was awaited (_choice_picked)
             self._awaited_choice = value if position < 0 else None
         elif isinstance(widget, QDoubleSpinBox):
-            widget.setValue((value or 0) / 100 if kind is Kind.MONEY else (value or 0))
+            if value is None and widget.specialValueText():
+                widget.setValue(widget.minimum())
+            else:
+                widget.setValue((value or 0) / 100 if kind is Kind.MONEY else (value or 0))
         elif isinstance(widget, QSpinBox):
             widget.setValue(int(value or 0))
         elif isinstance(widget, QCheckBox):

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from crm_desktop.models.base import utcnow
 from crm_desktop.models.choices import IdentifierKind
+from crm_desktop.models.entities import ENTITIES
 from crm_desktop.models.fields import FIELDS, FIELDS_BY_NAME, Kind
 from crm_desktop.models.rules import problems
 from crm_desktop.models.validation import InvalidInput
@@ -86,6 +87,19 @@ FRESH_DEFAULTS: dict[tuple[str, str], Callable[[], Any]] = {
     ("followups", "happened_at"): utcnow,
     ("payments", "paid_on"): date.today,
 }
+
+
+def _model_defaults(entity: str) -> dict[str, Any]:
+    """What a new record of `entity` holds where nothing is typed (models/entities.py): a new
+    deal's probability of 10%, not the 0 an empty number box would save. A required field keeps
+    its empty state, so that the form asks for it."""
+    columns = ENTITIES[entity].__table__.columns
+    required = {field.name for field in FIELDS[entity] if field.required}
+    return {
+        column.key: column.default.arg
+        for column in columns
+        if column.default is not None and column.default.is_scalar and column.key not in required
+    }
 
 
 class IdentifierTable(QTableWidget):
@@ -329,6 +343,10 @@ class RecordForm(QDialog):
         for name, value in self._preset.items():
             if name in self.editors:
                 self.editors[name].set_value(value)
+        if self.row_id is None:
+            for name, value in _model_defaults(self.entity).items():
+                if name in self.editors and name not in self._preset:
+                    self.editors[name].set_value(value)
         for (entity, name), default in FRESH_DEFAULTS.items():
             if entity == self.entity and name in self.editors and name not in self._preset:
                 self.editors[name].set_value(default())

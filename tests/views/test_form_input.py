@@ -83,3 +83,30 @@ def test_a_phone_of_the_profiles_region_is_not_called_invalid_beside_the_field(
         customer = window.models["customers"]
         window.go("customers")
         qtbot.waitUntil(lambda customer=customer: customer.rowCount() == 1, timeout=5000)
+
+
+def test_a_new_record_starts_with_its_defaults_and_a_required_amount_empty(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    customer = window.writer.create("customers", {"name": "Acme"}).primary_id
+    page = window.records.open_customer(customer)
+    qtbot.waitUntil(lambda: page.detail is not None, timeout=5000)
+    deal = page.add("opportunities")
+    wait_idle(qtbot, window)
+    assert deal.editors["probability"].value() == 10  # the model's default, not 0
+    assert not deal.has_unsaved_changes()
+    deal.done(0)
+
+    payment = page.record_payment()
+    wait_idle(qtbot, window)
+    amount = payment.editors["amount_cents"]
+    assert amount.value() is None
+    assert amount.input.text().strip() == ""  # shown empty, not ¥ 0.01
+    with qtbot.assertNotEmitted(payment.saved, wait=200):
+        payment.save()
+    assert amount.error.text() == "Amount is required."
+    amount.input.setValue(12.5)
+    assert amount.value() == 1250
+    with qtbot.waitSignal(payment.saved, timeout=5000):
+        payment.save()
+    page.close()

@@ -35,12 +35,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crm_desktop.models.dates import is_day_only
+from crm_desktop.models.fields import Kind
 from crm_desktop.profile import Profile
 from crm_desktop.queries.calendar import NEXT_STEP, TASK, CalendarItem
 from crm_desktop.queries.reader import Reader
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
-from crm_desktop.views.display import local_datetime
+from crm_desktop.views.display import format_value, local_datetime
 from crm_desktop.views.page import Page
 from crm_desktop.views.record_form import RecordForm
 from crm_desktop.views.runner import Runner
@@ -457,7 +459,13 @@ class CalendarView(Page):
                 f" {day.month}/{day.day}"
                 for day in self._days
             ]
-            rows = [self.tr("Earlier"), *(f"{hour:02d}:00" for hour in HOURS), self.tr("Later")]
+            # A day given without a time is stored at midnight: its row is the first, which
+            # says so, and its chip shows no time.
+            rows = [
+                self.tr("All day, earlier"),
+                *(f"{hour:02d}:00" for hour in HOURS),
+                self.tr("Later"),
+            ]
         for column, text in enumerate(heads):
             head = QTableWidgetItem(text)
             if self.mode != MONTH and self._days[column] == today:
@@ -520,12 +528,14 @@ class CalendarView(Page):
         if item.kind == NEXT_STEP and item.customer_name:
             title = f"{item.customer_name}: {title}"
         marks = "⚠ " if item.overdue else "✓ " if item.done else ""
+        if is_day_only(item.when):
+            return f"{marks}{title}"
         return f"{marks}{when:%H:%M} {title}"
 
     def _chip_tip(self, item: CalendarItem) -> str:
         kind = self.tr("Task") if item.kind == TASK else self.tr("Next step")
         lines = [f"{kind}: {item.title or self.tr('Follow up')}"]
-        lines.append(local_datetime(item.when).strftime("%Y-%m-%d %H:%M"))
+        lines.append(format_value(Kind.DATETIME, item.when))
         if item.customer_name:
             lines.append(self.tr("Customer: {name}").format(name=item.customer_name))
         if len(self.people()) > 1 and item.person_id:

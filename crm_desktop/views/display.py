@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QLocale
 
 from crm_desktop.models.choices import CHOICE_LABELS, choice_label
+from crm_desktop.models.dates import is_day_only
 from crm_desktop.models.fields import Kind
 from crm_desktop.models.phones import DEFAULT_REGION, display_phone
 
@@ -46,7 +47,9 @@ def format_value(kind: Kind, value: Any, region: str = DEFAULT_REGION) -> str:
     if kind is Kind.BOOL:
         return "✓" if value else ""
     if kind is Kind.DATETIME and isinstance(value, datetime):
-        return local_datetime(value).strftime("%Y-%m-%d %H:%M")
+        # A day given without a time (stored at its local midnight) is shown as that day.
+        shown = "%Y-%m-%d" if is_day_only(value) else "%Y-%m-%d %H:%M"
+        return local_datetime(value).strftime(shown)
     if kind is Kind.DATE and isinstance(value, date):
         return value.isoformat()
     return str(value)

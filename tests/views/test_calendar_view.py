@@ -248,3 +248,28 @@ def test_overdue_items_say_so(qtbot: QtBot, profile: Profile, runner: Runner) ->
     show(qtbot, view, runner, last_week + timedelta(days=30), DAY)
     (future,) = view.grid.findChildren(ItemChip)
     assert not future.item.overdue and future.text()[0].isdigit()
+
+
+def test_a_day_without_a_time_shows_as_the_day_not_at_midnight(
+    qtbot: QtBot, profile: Profile, runner: Runner, shanghai: None
+) -> None:
+    """A task set for a day ("tomorrow") is stored at that day's local midnight: the calendar
+    puts it in the day's first row, which says it is for the whole day, with no "00:00"; the
+    tables show the date alone."""
+    from crm_desktop.models.fields import Kind
+    from crm_desktop.views.display import format_value
+
+    whole_day = add_task(profile, "Send the contract", at(WEDNESDAY, 0))
+    add_task(profile, "Early call", at(WEDNESDAY, 6, 30))
+    view = open_calendar(qtbot, profile, runner)
+    show(qtbot, view, runner, WEDNESDAY, WEEK)
+    column = view.cell_of(at(WEDNESDAY, 12))[1]
+    chips = {chip.item.title: chip for chip in chips_in(view, EARLIER_ROW, column)}
+    assert chips["Send the contract"].text() == "Send the contract"
+    assert chips["Early call"].text() == "06:30 Early call"
+    assert chips["Send the contract"].toolTip().splitlines()[1] == WEDNESDAY.isoformat()
+    assert view.grid.verticalHeaderItem(EARLIER_ROW).text() == "All day, earlier"
+    with profile.store.read() as session:
+        due = session.get(Task, whole_day).due_at
+    assert format_value(Kind.DATETIME, due) == WEDNESDAY.isoformat()
+    assert format_value(Kind.DATETIME, utc_of(at(WEDNESDAY, 9, 5))) == f"{WEDNESDAY} 09:05"

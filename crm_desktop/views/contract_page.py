@@ -31,7 +31,7 @@ from crm_desktop.services.writer import Writer
 from crm_desktop.views.deleting import UndoDeleteButton, delete_rows
 from crm_desktop.views.display import choice_label, format_money, format_value
 from crm_desktop.views.record_form import RecordForm
-from crm_desktop.views.record_lists import fill_record_list, record_list
+from crm_desktop.views.record_lists import fill_record_list, on_open, record_list
 from crm_desktop.views.runner import Runner
 
 # The page's two lists: (entity, fields shown).
@@ -100,7 +100,7 @@ class ContractPage(QWidget):
         layout.addLayout(actions)
         for entity, fields in LISTS.items():
             table = record_list(entity, fields, f"contract_{entity}")
-            table.doubleClicked.connect(partial(self._edit_row, entity))
+            on_open(table, partial(self._edit_row, entity))
             delete = QPushButton(self.tr("Delete selected"))
             delete.setObjectName(f"delete_{entity}")
             delete.clicked.connect(partial(self.delete_selected, entity))

@@ -35,7 +35,7 @@ from crm_desktop.views.grade_dialog import GradeDialog
 from crm_desktop.views.ownership_buttons import OwnershipButtons
 from crm_desktop.views.pdf_export import PdfExport
 from crm_desktop.views.record_form import RecordForm
-from crm_desktop.views.record_lists import fill_record_list, record_list
+from crm_desktop.views.record_lists import fill_record_list, on_open, record_list
 from crm_desktop.views.runner import Runner
 
 # Columns of the small lists on the page: (entity, field names shown).
@@ -167,7 +167,7 @@ class CustomerPage(QWidget):
         left.addWidget(self.list_tabs, 1)
         for entity, fields in LISTS.items():
             table = record_list(entity, fields, f"page_{entity}")
-            table.doubleClicked.connect(partial(self._edit_child, entity))
+            on_open(table, partial(self._edit_child, entity))
             self.list_tabs.addTab(table, self._list_title(entity))
             self.lists[entity] = table
         left_widget = QWidget()

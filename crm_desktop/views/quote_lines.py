@@ -30,6 +30,7 @@ from crm_desktop.services.writer import Writer
 from crm_desktop.views.deleting import UndoDeleteButton, delete_rows
 from crm_desktop.views.display import format_money
 from crm_desktop.views.pdf_export import PdfExport
+from crm_desktop.views.record_lists import on_open
 from crm_desktop.views.runner import Runner
 
 WATCHED = frozenset({"opportunity_lines", "products", "opportunities"})
@@ -70,7 +71,7 @@ class QuoteLines(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setMinimumHeight(140)
-        self.table.doubleClicked.connect(lambda index: self.edit_line(index.row()))
+        on_open(self.table, lambda index: self.edit_line(index.row()))
         self.total = QLabel()
         self.total.setObjectName("quoteTotal")
         add = QPushButton(self.tr("Add a product"))

@@ -1,11 +1,14 @@
 """The small read-only lists of a record's page (a customer's contacts, a contract's payments):
-chosen fields of one entity under their labels, each row carrying its record's id."""
+chosen fields of one entity under their labels, each row carrying its record's id; and how any
+list's row is opened (on_open)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem
 
 from crm_desktop.models.fields import FIELDS_BY_NAME, Kind
@@ -22,6 +25,16 @@ def record_list(entity: str, fields: tuple[str, ...], object_name: str) -> QTabl
     table.horizontalHeader().setStretchLastSection(True)
     table.setHorizontalHeaderLabels([FIELDS_BY_NAME[entity][f].display_label() for f in fields])
     return table
+
+
+def on_open(view: QAbstractItemView, handler: Callable[[QModelIndex], object]) -> None:
+    """Call `handler` with the row's index when the user opens a row of the list: a double
+    click, or Enter on the current row (the keyboard's way, for those who do not use a
+    mouse)."""
+    view.doubleClicked.connect(handler)
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        enter = QShortcut(QKeySequence(key), view, context=Qt.ShortcutContext.WidgetShortcut)
+        enter.activated.connect(lambda: handler(view.currentIndex()))
 
 
 def fill_record_list(

@@ -13,7 +13,6 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 from crm_desktop.models.entities import ENTITIES
 from crm_desktop.queries.reader import Reader
 from crm_desktop.queries.tables import TABLES
+from crm_desktop.views.record_lists import on_open
 from crm_desktop.views.runner import Runner
 from crm_desktop.views.table_model import ANY, CUSTOMER_REFERENCE, RecordTableModel
 
@@ -124,12 +124,7 @@ class RecordTabs(QTabWidget):
             view.setColumnHidden(column, not spec_column.visible)
             # Company names are long: the first column (a name or title) gets the room.
             view.setColumnWidth(column, FIRST_COLUMN_WIDTH if column == 0 else 160)
-        view.doubleClicked.connect(partial(self._double_clicked, model))
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            enter = QShortcut(QKeySequence(key), view, context=Qt.ShortcutContext.WidgetShortcut)
-            enter.activated.connect(
-                lambda v=view, m=model: self._double_clicked(m, v.currentIndex())
-            )
+        on_open(view, partial(self._double_clicked, model))
         self._empty_notes[model.spec.entity] = EmptyNote(view, model)
         return view
 

@@ -110,3 +110,23 @@ def test_a_new_record_starts_with_its_defaults_and_a_required_amount_empty(
     with qtbot.waitSignal(payment.saved, timeout=5000):
         payment.save()
     page.close()
+
+
+def test_enter_opens_a_row_of_a_customers_page_as_a_double_click_does(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from crm_desktop.views.record_form import RecordForm
+
+    customer = window.writer.create("customers", {"name": "Acme"}).primary_id
+    contact = window.writer.create("contacts", {"customer_id": customer, "name": "Emily"})
+    page = window.records.open_customer(customer)
+    qtbot.waitUntil(lambda: page.lists["contacts"].rowCount() == 1, timeout=5000)
+    contacts = page.lists["contacts"]
+    contacts.setFocus()
+    contacts.setCurrentCell(0, 0)
+    before = set(page.findChildren(RecordForm))
+    qtbot.keyClick(contacts, Qt.Key.Key_Return)
+    (form,) = set(page.findChildren(RecordForm)) - before
+    assert (form.entity, form.row_id) == ("contacts", contact.primary_id)
+    form.done(0)
+    page.close()

@@ -102,7 +102,8 @@ class _Delta:
     rows: dict[str, list[tuple]]  # entity -> rows in synced_columns order, local types
     missing: dict[str, set[str]]  # entity -> ids asked for that the server no longer shows
     scope: str = ""
-    history: list[tuple] = field(default_factory=list)  # of the customers in `rows`
+    history: list[tuple] = field(default_factory=list)  # of the customers in `history_of`
+    history_of: set[str] = field(default_factory=set)
 
 
 def pull(
@@ -195,8 +196,29 @@ def _read_server(
                     rows[entity] += _merge_targets(connection, rows[entity], got, progress)
         _add_arriving_children(store, connection, rows, progress)
         changed_customers = {row[0] for row in rows.get("customers", ())}
+        # The customers this device's own push changed are not fetched (the device has them),
+        # but the server wrote their history meanwhile: a new customer's "entered" line.
+        changed_customers |= _customers_pushed(connection, cursor, own_transactions or [])
         owned = history.fetch_for(connection, changed_customers)
-    return _Delta(snapshot, epoch, rows, missing, scope, owned)
+    return _Delta(snapshot, epoch, rows, missing, scope, owned, changed_customers)
+
+
+def _customers_pushed(
+    connection: psycopg.Connection, cursor: str, own_transactions: list[str]
+) -> set[str]:
+    """The customers changed by this device's push transactions since the cursor."""
+    if not own_transactions:
+        return set()
+    found = connection.execute(
+        """
+        SELECT DISTINCT row_id::text FROM sync_changes
+        WHERE entity = 'customers' AND txid = ANY(%(own)s::xid8[])
+          AND txid >= pg_snapshot_xmin(%(cursor)s::pg_snapshot)
+          AND NOT pg_visible_in_snapshot(txid, %(cursor)s::pg_snapshot)
+        """,
+        {"cursor": cursor, "own": own_transactions},
+    )
+    return {row_id for (row_id,) in found if row_id is not None}
 
 
 def _merge_targets(
@@ -506,7 +528,7 @@ def _apply_locally(
         _reapply_pending(driver, pending, stamps)
         received_ids = {entity: {row[0] for row in rows} for entity, rows in delta.rows.items()}
         references.settle(driver, ORDER, None if removed > 0 else received_ids)
-        history.replace_for(driver, received_ids.get("customers", ()), delta.history)
+        history.replace_for(driver, delta.history_of, delta.history)
         search_index.refresh_customers(session, touched_customers)
         _keep_cursor(driver, delta.snapshot, delta.epoch, delta.scope)
         if before_local_commit is not None:

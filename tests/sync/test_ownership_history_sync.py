@@ -43,3 +43,15 @@ def test_the_history_follows_the_customer_from_device_to_device(fleet: Fleet) ->
     assert history(rae, customer) == [*expected, ("released", "rae", "rae", None, None)]
     mia.sync()
     assert len(history(mia, customer)) == 4
+
+
+def test_the_device_that_made_a_customer_gets_its_history_too(fleet: Fleet) -> None:
+    """Its own push is not pulled back, but the server wrote the customer's first line then."""
+    rob = fleet.device("rob")
+    rob.sync()
+    customer = rob.writer.create("customers", {"name": "自己录入的客户"}).primary_id
+    rob.sync()
+    assert history(rob, customer) == [("entered", "rob", None, "rob", None)]
+    rob.writer.update("customers", customer, {"phone": "13800138000"})
+    rob.sync()  # an edit of his own adds no line, and loses none
+    assert history(rob, customer) == [("entered", "rob", None, "rob", None)]

@@ -3,8 +3,9 @@
 The server appends a row whenever a customer changes hands (its migration 0006) and every such
 change rewrites the customer's row too: so the customers an incremental pull fetched, and
 those this device's own push changed (which it does not fetch back), are exactly those whose
-history may have grown, and their history is read again whole (a few rows each). A full sync reads the history of every customer the user sees. The device never writes
-it; it leaves with its customer (ON DELETE CASCADE).
+history may have grown, and their history is read again whole (a few rows each). A full
+sync reads the history of every customer the user sees. The device never writes it; it leaves
+with its customer (ON DELETE CASCADE).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication
 from crm_desktop.profile import open_profile
 from crm_desktop.queries.records import record_names
 from crm_desktop.sync.conflicts import open_conflicts
-from crm_desktop.views.conflict_text import describe
+from crm_desktop.views.conflict_text import describe, names_wanted
 from crm_desktop.views.display import local_datetime
 
 
@@ -30,7 +30,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         conflicts = open_conflicts(profile.store)
         with profile.store.read() as session:
-            names = record_names(session, [(c.entity, c.row_id) for c in conflicts])
+            # The records' own names, and those a refused change's values point at.
+            names = record_names(session, names_wanted(conflicts))
     finally:
         profile.close()
     if args.json:
@@ -39,9 +40,10 @@ def run(args: argparse.Namespace) -> int:
     if not conflicts:
         print(QCoreApplication.translate("ConflictsView", "No conflicts."))
     for c in conflicts:
-        # The window's sentence (values as the forms show them, fen as yuan), with the local
-        # time of the change and the record's id to find it by.
+        # The window's sentence (values as the forms show them, fen as yuan; a refused
+        # change's values listed to type again), with the local time of the change and the
+        # record's id to find it by.
         when = local_datetime(c.when).strftime("%Y-%m-%d %H:%M") if c.when else ""
-        sentence = describe(c, names.get((c.entity, c.row_id)))
+        sentence = describe(c, names.get((c.entity, c.row_id)), names)
         print(f"{when}  {sentence}  [{c.entity} {c.row_id}]".lstrip())
     return 0

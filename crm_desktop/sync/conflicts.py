@@ -1,4 +1,5 @@
-"""The conflict records a sync left: listing them, and putting a losing value back."""
+"""The conflict records a sync left: listing them, putting a losing value back, and bringing
+back a record a delete won over."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from crm_desktop.models.base import utcnow
-from crm_desktop.models.entities import Conflict, User
-from crm_desktop.services.changes import ChangeSet
-from crm_desktop.services.writer import Writer
+from crm_desktop.models.entities import ENTITIES, Conflict, User
+from crm_desktop.models.fields import entity_label
+from crm_desktop.models.validation import InvalidInput
+from crm_desktop.services.changes import ChangeSet, UndoToken
+from crm_desktop.services.writer import NOT_FOUND, Writer
 from crm_desktop.storage.store import Store
 from crm_desktop.sync.codec import from_json
 
@@ -85,6 +89,51 @@ def reapply(store: Store, writer: Writer, conflict_id: int) -> ChangeSet:
         stored = unit.session.get(Conflict, conflict_id)
         assert stored is not None
         stored.resolved_at = utcnow()
+    return unit.changes
+
+
+# Conflicts about a record a delete won over: restoring the record is their way back.
+RESTORABLE = frozenset({"edited_deleted", "deleted_over_edit"})
+LIVE, DELETED, ABSENT = "live", "deleted", "absent"
+
+
+def record_states(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Whether each (entity, id) is LIVE on this computer, DELETED (kept as deleted, so it can
+    be restored) or ABSENT (never here, or taken off with what the user may no longer see)."""
+    states: dict[tuple[str, str], str] = {}
+    for entity, row_id in dict.fromkeys(keys):
+        model = ENTITIES.get(entity)
+        row = None if model is None else session.get(model, row_id)
+        if row is None:
+            states[(entity, row_id)] = ABSENT
+        else:
+            states[(entity, row_id)] = LIVE if row.deleted_at is None else DELETED
+    return states
+
+
+def restore_record(store: Store, writer: Writer, conflict_id: int) -> ChangeSet:
+    """Bring back the record a delete won over (with what that delete took along, as Undo
+    would) and, for an edit that lost to the delete, put the edit's value back; one change,
+    pushed on the next sync. The conflict is then resolved."""
+    with store.read() as session:
+        conflict = session.get(Conflict, conflict_id)
+        if conflict is None or conflict.kind not in RESTORABLE:
+            raise ValueError(f"conflict {conflict_id} is not about a deleted record")
+        entity, row_id, field = conflict.entity, conflict.row_id, conflict.field
+        value = from_json(entity, field, conflict.lost_value) if field else None
+        row = session.get(ENTITIES[entity], row_id)
+        if row is None:  # taken off this computer: there is nothing here to restore
+            raise InvalidInput("id", NOT_FOUND, entity=entity_label(entity), id=row_id)
+        deleted_at = row.deleted_at
+    with writer.transaction() as unit:
+        if deleted_at is not None:  # restored meanwhile (Undo, another conflict): as it is
+            unit.restore(UndoToken(entity, (row_id,), deleted_at.isoformat()))
+        if conflict.kind == "edited_deleted" and field is not None:
+            unit.update(entity, row_id, {field: value})
+        stored = unit.session.get(Conflict, conflict_id)
+        assert stored is not None
+        stored.resolved_at = utcnow()
+        unit.changes.primary_id = row_id
     return unit.changes
 
 

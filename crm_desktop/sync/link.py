@@ -11,7 +11,9 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
+import threading
 import uuid
+import weakref
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
@@ -33,6 +35,18 @@ SERVER_KEY = "sync_server"
 LOGIN_KEY = "sync_login"
 DEVICE_KEY = "sync_device_id"
 CONNECT_TIMEOUT_S = 10
+# A connection that dies during a sync (a laptop's Wi-Fi gone, a NAT that forgot it) must fail
+# within about a minute, not after the operating system's default of two hours and more. While
+# the device waits for the server, TCP keepalives probe it: the first after KEEPALIVE_IDLE_S of
+# silence, then every KEEPALIVE_INTERVAL_S, dead after KEEPALIVE_COUNT unanswered (50 s). While
+# it sends (a push), data the server has not acknowledged within TCP_USER_TIMEOUT_MS ends it.
+# A slow query on a live server is answered by its TCP stack, so neither cuts it short.
+KEEPALIVE_IDLE_S = 20
+KEEPALIVE_INTERVAL_S = 10
+KEEPALIVE_COUNT = 3
+TCP_USER_TIMEOUT_MS = 60_000
+# How long asking the server to stop a running statement may take (see cancel_connections).
+CANCEL_TIMEOUT_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -50,6 +64,12 @@ class ServerLink:
         params = conninfo_to_dict(self.server)
         params["user"] = self.login
         params.setdefault("connect_timeout", str(CONNECT_TIMEOUT_S))
+        # An address written with its own keepalive settings keeps them.
+        params.setdefault("keepalives", "1")
+        params.setdefault("keepalives_idle", str(KEEPALIVE_IDLE_S))
+        params.setdefault("keepalives_interval", str(KEEPALIVE_INTERVAL_S))
+        params.setdefault("keepalives_count", str(KEEPALIVE_COUNT))
+        params.setdefault("tcp_user_timeout", str(TCP_USER_TIMEOUT_MS))
         params.setdefault("application_name", "crm-desktop")
         if password:
             params["password"] = password
@@ -287,7 +307,40 @@ def open_connection(link: ServerLink, password: str | None = None) -> psycopg.Co
     # 0021), whatever default an administrator gave the database. The pull's read asks for
     # its own snapshot (REPEATABLE READ, READ ONLY) in its first statement.
     connection.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
+    _remember(connection)
     return connection
+
+
+# The connections open_connection made, by the thread that made them, so that the window can
+# stop a sync that waits on the server (a lock another session holds) when it closes: the
+# sync engine opens and closes its own connection and hands it to nobody. Held weakly: a
+# closed and forgotten connection leaves on its own.
+_opened: dict[int, weakref.WeakSet[psycopg.Connection]] = {}
+_opened_lock = threading.Lock()
+
+
+def _remember(connection: psycopg.Connection) -> None:
+    thread = threading.get_ident()
+    with _opened_lock:
+        for other in [key for key, found in _opened.items() if not found]:
+            del _opened[other]  # threads whose connections are all gone
+        _opened.setdefault(thread, weakref.WeakSet()).add(connection)
+
+
+def cancel_connections(thread: int, timeout: float = CANCEL_TIMEOUT_S) -> int:
+    """Ask the server to stop whatever the open connections made on `thread` are running;
+    returns how many were asked. Safe from any thread. The statement stopped fails on its
+    own thread (QueryCanceled) and its transaction is rolled back, so nothing is half done:
+    a push cut short is answered from its receipts at the next sync. A server that does not
+    answer within `timeout` is not waited for."""
+    with _opened_lock:
+        found = [connection for connection in _opened.get(thread, ()) if not connection.closed]
+    for connection in found:
+        try:
+            connection.cancel_safe(timeout=timeout)
+        except (psycopg.Error, OSError):  # unreachable: the keepalives end it soon enough
+            log.info("could not ask the server to stop a running statement", exc_info=True)
+    return len(found)
 
 
 # SQLSTATE classes a failed connection can carry when the server answered. Class 28 is

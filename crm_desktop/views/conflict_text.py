@@ -1,18 +1,29 @@
 """A sync conflict in one sentence a rep understands, for the Conflicts window and the
-command line alike (no widgets here)."""
+command line alike (no widgets here).
+
+A change the server refused is kept whole in its conflict (`lost`: the outbox entry's op and
+changes); its sentence names the record (from the changes when the record never reached the
+server and so left this computer) and lists the values that were not saved, so they can be
+typed again."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from crm_desktop.models.fields import FIELDS_BY_NAME, entity_label
+from crm_desktop.models.fields import FIELDS, FIELDS_BY_NAME, Kind, entity_label
 from crm_desktop.sync.codec import from_json
 from crm_desktop.sync.conflicts import ConflictView
+from crm_desktop.sync.ownership import CLAIMS_OFF, RULE_SENTENCES
 from crm_desktop.sync.push import MERGED_ELSEWHERE, grant_ended
 from crm_desktop.views.display import format_value
+
+# What each (entity, id) is called: a record's name, or a user's for an Owner value.
+Names = Mapping[tuple[str, str], str]
 
 REFUSED = QT_TRANSLATE_NOOP(
     "ConflictsView", "The server did not accept your change to a {what}: {reason}"
@@ -23,6 +34,12 @@ EDITED_DELETED = QT_TRANSLATE_NOOP(
 DELETED_OVER_EDIT = QT_TRANSLATE_NOOP(
     "ConflictsView",
     "You deleted the {what} after {who} had changed it; restore it to bring back their changes.",
+)
+# The change deleted over was the server's own (a grade computed, a customer returned to the
+# pool): it names nobody.
+DELETED_OVER_SERVER_EDIT = QT_TRANSLATE_NOOP(
+    "ConflictsView",
+    "You deleted the {what} after the server had changed it; restore it to bring back that change.",
 )
 LOST_TO_OTHER = QT_TRANSLATE_NOOP(
     "ConflictsView",
@@ -56,8 +73,141 @@ MERGED_ELSEWHERE_TEXT = QT_TRANSLATE_NOOP(
 )
 
 
-def describe(conflict: ConflictView, name: str | None = None) -> str:
-    """One sentence a rep understands; `name` is what the record is called, if known."""
+# The values of a refused change, after its sentence: "Not saved: Name: Acme; Phone: …".
+NOT_SAVED = QT_TRANSLATE_NOOP("ConflictsView", "Not saved: {values}.")
+FIELD_VALUE = QT_TRANSLATE_NOOP("ConflictsView", "{field}: {value}")
+# Between two "{field}: {value}" of NOT_SAVED (Chinese: "；").
+VALUES_SEPARATOR = QT_TRANSLATE_NOOP("ConflictsView", "; ")
+# A sentence that ended in a reason of the server's, before NOT_SAVED (Chinese: "{sentence}。").
+FULL_STOP = QT_TRANSLATE_NOOP("ConflictsView", "{sentence}.")
+_ENDS = (".", "。", "!", "！", "?", "？")
+
+# The refusals push.py words itself, as reasons.
+NOT_VISIBLE = "not visible"
+NOT_WRITABLE = "you may not change this record"
+REASONS = {
+    NOT_VISIBLE: QT_TRANSLATE_NOOP(
+        "ConflictsView",
+        "you may not see this record on the server (it was deleted there, or is not yours any "
+        "more)",
+    ),
+    NOT_WRITABLE: QT_TRANSLATE_NOOP("ConflictsView", "you may not change this record"),
+}
+# A pool rule's refusal as the server raises it (its migration 0020): "rule: words", the time
+# at the end in UTC (a push runs in UTC). The rule's name is the server's code for it.
+_RULE = re.compile(r"^(?P<rule>[a-z_]+):\s*(?P<words>.*)$", re.DOTALL)
+_UNTIL = re.compile(r"from (?P<day>\d{4}-\d{2}-\d{2}) (?P<time>\d{2}:\d{2})\s*$")
+_OWNS = re.compile(r"^(?P<who>\S+) already owns (?P<count>\d+) ")
+# Fields whose value names the record itself, in the order they are tried.
+NAME_FIELDS = ("name", "title")
+
+
+def describe(conflict: ConflictView, name: str | None = None, names: Names | None = None) -> str:
+    """One sentence a rep understands; `name` is what the record is called, if known, and
+    `names` what the records a refused change's values point at are called (see
+    names_wanted). A refused change's sentence ends with the values that were not saved."""
+    if conflict.kind != "refused":
+        return _sentence(conflict, name)
+    name = name or lost_name(conflict)
+    values = lost_values(conflict, names or {})
+    sentence = _sentence(conflict, name)
+    if not values:
+        return sentence
+    if not sentence.endswith(_ENDS):
+        sentence = QCoreApplication.translate("ConflictsView", FULL_STOP).format(sentence=sentence)
+    return f"{sentence} {_not_saved(values)}"
+
+
+def _not_saved(values: list[tuple[str, str]]) -> str:
+    pair = QCoreApplication.translate("ConflictsView", FIELD_VALUE)
+    separator = QCoreApplication.translate("ConflictsView", VALUES_SEPARATOR)
+    listed = separator.join(pair.format(field=label, value=value) for label, value in values)
+    return QCoreApplication.translate("ConflictsView", NOT_SAVED).format(values=listed)
+
+
+def lost_changes(conflict: ConflictView) -> dict[str, Any]:
+    """The fields and values of a refused change, as the outbox kept them ({} for others)."""
+    lost = conflict.lost if conflict.kind == "refused" else None
+    changes = lost.get("changes") if isinstance(lost, dict) else None
+    return changes if isinstance(changes, dict) else {}
+
+
+def lost_name(conflict: ConflictView) -> str | None:
+    """What a refused change calls its record: a new record refused never reached the
+    server, and the sync after took it off this computer, so only its changes still name it."""
+    changes = lost_changes(conflict)
+    for field in NAME_FIELDS:
+        value = changes.get(field)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def lost_values(conflict: ConflictView, names: Names) -> list[tuple[str, str]]:
+    """(field label, value as the forms show it) of each value a refused change held, in the
+    form's order: what the user typed and has to type again. Empty values are left out, and
+    so are links to records whose name this computer does not know (an id means nothing)."""
+    changes = lost_changes(conflict)
+    found = []
+    for field in FIELDS.get(conflict.entity, ()):
+        if field.name not in changes:
+            continue
+        value = from_json(conflict.entity, field.name, changes[field.name])
+        if field.kind is Kind.REF:
+            text = names.get((field.ref or "", str(value)), "") if value is not None else ""
+        else:
+            text = format_value(field.kind, value)
+        text = " ".join(text.split())  # one line: a note's line breaks as spaces
+        if text:
+            found.append((field.display_label(), text))
+    return found
+
+
+def names_wanted(conflicts: Iterable[ConflictView]) -> list[tuple[str, str]]:
+    """The records whose names the sentences of `conflicts` use: each conflict's own, and
+    those a refused change's values point at (its owner, its customer...)."""
+    wanted = []
+    for conflict in conflicts:
+        wanted.append((conflict.entity, conflict.row_id))
+        changes = lost_changes(conflict)
+        for field in FIELDS.get(conflict.entity, ()):
+            value = changes.get(field.name)
+            if field.kind is Kind.REF and field.ref and isinstance(value, str):
+                wanted.append((field.ref, value))
+    return list(dict.fromkeys(wanted))
+
+
+def reason_text(reason: str | None) -> str:
+    """Why the server refused a change, in the user's language where the reason is one this
+    program knows: its own (push.py's) or a pool rule's, worded as the online claims word it
+    (sync/ownership.py); anything else as the server said it."""
+    reason = (reason or "").strip()
+    if reason in REASONS:
+        return QCoreApplication.translate("ConflictsView", REASONS[reason])
+    found = _RULE.match(reason)
+    if found is None:
+        return reason
+    rule, words = found["rule"], found["words"]
+    until = _UNTIL.search(words)
+    if rule == "claim_per_day" and until is None:
+        return QCoreApplication.translate("Ownership", CLAIMS_OFF)
+    if rule == "max_owned" and (owns := _OWNS.match(words)) is not None:
+        return QCoreApplication.translate("Ownership", RULE_SENTENCES[rule]).format(
+            who=owns["who"], count=owns["count"]
+        )
+    if rule in ("claim_per_day", "reclaim_block_days") and until is not None:
+        when = _local_time(f"{until['day']} {until['time']}")
+        return QCoreApplication.translate("Ownership", RULE_SENTENCES[rule]).format(when=when)
+    return reason
+
+
+def _local_time(utc: str) -> str:
+    """A server time (UTC, "YYYY-MM-DD HH:MM") as the user's clock shows it."""
+    moment = datetime.strptime(utc, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _sentence(conflict: ConflictView, name: str | None) -> str:
     what = entity_label(conflict.entity) + (f" “{name}”" if name else "")
     if conflict.kind == "refused" and conflict.reason == MERGED_ELSEWHERE:
         return QCoreApplication.translate("ConflictsView", MERGED_ELSEWHERE_TEXT).format(what=what)
@@ -69,7 +219,7 @@ def describe(conflict: ConflictView, name: str | None = None) -> str:
         )
     if conflict.kind == "refused":
         return QCoreApplication.translate("ConflictsView", REFUSED).format(
-            what=what, reason=conflict.reason or ""
+            what=what, reason=reason_text(conflict.reason)
         )
     if conflict.kind == "unreachable":
         lost = conflict.lost if isinstance(conflict.lost, dict) else {}
@@ -78,8 +228,13 @@ def describe(conflict: ConflictView, name: str | None = None) -> str:
             what=what, target=entity_label(str(lost.get("target", "")))
         )
     if conflict.kind == "deleted_over_edit":
+        # `reason` names who had changed the record; nobody (empty) when the server did.
+        if not conflict.reason:
+            return QCoreApplication.translate("ConflictsView", DELETED_OVER_SERVER_EDIT).format(
+                what=what
+            )
         return QCoreApplication.translate("ConflictsView", DELETED_OVER_EDIT).format(
-            what=what, who=conflict.reason or "?"
+            what=what, who=conflict.reason
         )
     field = FIELDS_BY_NAME.get(conflict.entity, {}).get(conflict.field or "")
     label = field.display_label() if field else (conflict.field or "")

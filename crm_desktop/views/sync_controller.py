@@ -9,14 +9,17 @@ GUI thread, so any slot may touch widgets.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 import traceback
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from crm_desktop.profile import Profile
 from crm_desktop.services.changes import ChangeSet
+from crm_desktop.storage.errors import classify
 from crm_desktop.sync import link as links
 from crm_desktop.sync.engine import SyncReport, sync_once
 from crm_desktop.sync.errors import SyncError, SyncProblem
@@ -24,6 +27,11 @@ from crm_desktop.views.runner import KNOWN_ERRORS, Runner
 
 log = logging.getLogger(__name__)
 SYNC_EVERY_MS = 5 * 60 * 1000
+# How long closing the window waits for the sync thread, once asked to stop, before it goes
+# on without it (the thread then ends on its own, at worst when the keepalives of
+# sync/link.py give up on a dead connection).
+SHUTDOWN_WAIT_S = 5.0
+CANCEL_AGAIN_S = 0.5
 # Tables a pull can change, which the views requery after a sync that moved anything.
 SYNCED_ENTITIES = {
     "customers",
@@ -55,12 +63,20 @@ class SyncController(QObject):
         self.profile = profile
         self._runner = runner
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync")
+        # Work queued or running on the sync thread (each removes itself there when done).
+        self._submitted: set[Future[None]] = set()
+        self._submitted_lock = threading.Lock()
+        self._thread: int | None = None  # the sync thread's id, once it has run something
+        self._closed = False  # shut down: nothing more runs, nothing more is reported
         self.running = False
+        # A round asked for while one was running (a dialog that saved something on the
+        # server): run once that one is over, so what was saved comes home now.
+        self._again = False
         # Typed in the Connect dialog where no keyring could keep it: used by every sync of
         # this session, never written anywhere.
         self.password: str | None = None
         self.timer = QTimer(self, interval=SYNC_EVERY_MS)
-        self.timer.timeout.connect(self.sync_now)
+        self.timer.timeout.connect(self._scheduled)
         self._began.connect(self._emit_started)
         self._progressed.connect(self._emit_progressed)
         self._finished_internal.connect(self._done)
@@ -72,16 +88,41 @@ class SyncController(QObject):
         self.sync_now()
 
     def sync_now(self) -> bool:
-        """Start a round unless one is running. True if started.
+        """Start a round now; True if started. Asked while one is running, another round runs
+        as soon as that one is over (once, however often it was asked meanwhile): the round
+        under way may have read the server before what the asker saved there.
 
         A profile with no server finds that out on the sync thread and ends the round quietly:
         no `started`, no `finished`.
         """
+        if self._closed:
+            return False
         if self.running:
+            self._again = True
             return False
         self.running = True
-        self._executor.submit(self._run)
+        self._submit(self._run)
         return True
+
+    def _scheduled(self) -> None:
+        """The timer's round: skipped while one runs (the next tick comes soon enough)."""
+        if not self.running:
+            self.sync_now()
+
+    def _submit(self, work: Callable[[], None]) -> None:
+        def run() -> None:
+            self._thread = threading.get_ident()
+            if not self._closed:
+                work()
+
+        future = self._executor.submit(run)
+        with self._submitted_lock:
+            self._submitted.add(future)
+        future.add_done_callback(self._forget)
+
+    def _forget(self, future: Future[None]) -> None:
+        with self._submitted_lock:
+            self._submitted.discard(future)
 
     def ask_server(
         self,
@@ -96,16 +137,36 @@ class SyncController(QObject):
             try:
                 work(self.password)
             except Exception as failure:  # said to the user by on_done; a bug is logged too
-                if not isinstance(failure, KNOWN_ERRORS):
-                    log.error("server request failed:\n%s", traceback.format_exc())
-                error = failure
-            self._answered.emit(on_done, error)
+                error = self._known(failure)
+                if error is None:
+                    self._log_bug("server request failed")
+                error = error or failure
+            if not self._closed:
+                self._answered.emit(on_done, error)
 
-        self._executor.submit(run)
+        if self._closed:
+            return
+        self._submit(run)
+
+    def _known(self, error: BaseException) -> BaseException | None:
+        """The error as one the user can act on (offline, a locked or full data file...), or
+        None for a bug. SQLite's errors are sorted as the storage thread sorts them."""
+        if isinstance(error, KNOWN_ERRORS):
+            return error
+        store = self.profile.store
+        return classify(error, str(store.path), str(store.backup_dir))
+
+    def _log_bug(self, what: str) -> None:
+        if self._closed:  # stopped by the window closing (a cancelled statement): no bug
+            log.info("%s while closing: %s", what, traceback.format_exc(limit=1))
+        else:
+            log.error("%s:\n%s", what, traceback.format_exc())
 
     def _deliver_answer(
         self, on_done: Callable[[BaseException | None], None], error: object
     ) -> None:
+        if self._closed:
+            return
         if error is None:
             self._runner.changed.emit(ChangeSet.everything(SYNCED_ENTITIES))
         on_done(error if isinstance(error, BaseException) else None)
@@ -118,12 +179,21 @@ class SyncController(QObject):
             self._began.emit()
             report = sync_once(self.profile, self._progress, password=self.password)
         except SyncError as error:
-            self._finished_internal.emit(None, error)
-        except Exception as error:  # a bug: logged with its traceback, reported in plain words
-            log.error("sync failed:\n%s", traceback.format_exc())
-            self._finished_internal.emit(None, error)
+            self._end(None, error)
+        except Exception as error:
+            # A local database error (disk full, data file locked or read-only) is said in its
+            # plain sentence; anything else is a bug: logged with its traceback, reported in
+            # plain words.
+            known = self._known(error)
+            if known is None:
+                self._log_bug("sync failed")
+            self._end(None, known or error)
         else:
-            self._finished_internal.emit(report, None)
+            self._end(report, None)
+
+    def _end(self, report: SyncReport | None, error: BaseException | None) -> None:
+        if not self._closed:  # a window closed meanwhile has nobody to tell
+            self._finished_internal.emit(report, error)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         """The sync engine's progress callback, called on the sync thread."""
@@ -137,11 +207,18 @@ class SyncController(QObject):
 
     def _done(self, report: SyncReport | None, error: BaseException | None) -> None:
         self.running = False
+        # A failed round is not repeated at once (it would fail the same way, and a refused
+        # password would ask for it twice); the timer and the Sync now button try again.
+        again, self._again = self._again and error is None, False
         if error is not None:
             self.failed.emit(error)
             return
-        if report is None:  # not linked to a server: nothing was tried
-            return
+        if report is not None:  # None: not linked to a server, nothing was tried
+            self._report(report)
+        if again:
+            self.sync_now()
+
+    def _report(self, report: SyncReport) -> None:
         moved = (
             report.pulled.received
             or report.pulled.removed
@@ -153,8 +230,28 @@ class SyncController(QObject):
         self.finished.emit(report)
 
     def shutdown(self) -> None:
+        """Stop syncing, without holding the window's closing up for long: work queued on the
+        sync thread is dropped, what runs there is asked to stop (its server statement is
+        cancelled, which rolls it back; the next sync starts again safely), and that is
+        waited for SHUTDOWN_WAIT_S at most."""
         self.timer.stop()
-        self._executor.shutdown(wait=True)
+        if self._closed:
+            return
+        self._closed = True
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        with self._submitted_lock:
+            still = {future for future in self._submitted if not future.done()}
+        deadline = time.monotonic() + SHUTDOWN_WAIT_S
+        while still and (left := deadline - time.monotonic()) > 0:
+            # Asked again while it runs: a cancel that arrives between two statements (or
+            # while the connection is still being made) stops nothing.
+            if self._thread is not None:
+                links.cancel_connections(self._thread, timeout=min(left, links.CANCEL_TIMEOUT_S))
+            _done, still = wait(
+                still, timeout=min(CANCEL_AGAIN_S, max(deadline - time.monotonic(), 0))
+            )
+        if still:
+            log.warning("the sync did not stop within %s s; closing without it", SHUTDOWN_WAIT_S)
 
 
 def is_offline(error: BaseException) -> bool:

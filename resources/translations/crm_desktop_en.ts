@@ -305,7 +305,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>CalendarView</name>
     <message>
-        <location filename="../../crm_desktop/views/calendar_view.py" line="+206"/>
+        <location filename="../../crm_desktop/views/calendar_view.py" line="+208"/>
         <source>Day</source>
         <translation type="unfinished"></translation>
     </message>
@@ -375,17 +375,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+92"/>
-        <source>Earlier</source>
+        <location line="+95"/>
+        <source>All day, earlier</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+2"/>
         <source>Later</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <location line="+30"/>
         <source>{day} (today)</source>
         <translation type="unfinished"></translation>
@@ -404,7 +404,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>Task</source>
         <translation type="unfinished"></translation>
     </message>
@@ -761,7 +761,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+216"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+218"/>
         <location line="+55"/>
         <location line="+87"/>
         <source>Name</source>
@@ -1024,7 +1024,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../crm_desktop/views/conflict_text.py" line="+17"/>
+        <location filename="../../crm_desktop/views/conflict_text.py" line="+28"/>
         <source>The server did not accept your change to a {what}: {reason}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1036,6 +1036,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+3"/>
         <source>You deleted the {what} after {who} had changed it; restore it to bring back their changes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>You deleted the {what} after the server had changed it; restore it to bring back that change.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1064,12 +1069,43 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/conflicts_view.py" line="+40"/>
-        <source>Conflicts</source>
+        <location line="+8"/>
+        <source>Not saved: {values}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>; </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{sentence}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>you may not see this record on the server (it was deleted there, or is not yours any more)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+5"/>
+        <source>you may not change this record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="+65"/>
+        <location line="+105"/>
+        <source>Conflicts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-98"/>
         <source>When the same thing was changed in two places, the change that reached the server first was kept. Nothing was thrown away: your values are listed here.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1084,23 +1120,43 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+54"/>
         <source>Use my value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
+        <source>Restore the record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Copy my values</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Keep as it is</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/conflicts.py" line="+40"/>
-        <location filename="../../crm_desktop/views/conflicts_view.py" line="+7"/>
+        <location line="+17"/>
+        <source>Your values are on the clipboard.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The values you typed were not saved anywhere, and will no longer be listed here. Stop listing them?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/conflicts.py" line="+41"/>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="-48"/>
         <source>No conflicts.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2261,7 +2317,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>FieldEditor</name>
     <message>
-        <location filename="../../crm_desktop/views/field_editors.py" line="+56"/>
+        <location filename="../../crm_desktop/views/field_editors.py" line="+91"/>
         <location line="+1"/>
         <source>Clear the date</source>
         <translation type="unfinished"></translation>
@@ -3099,7 +3155,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>IdentifierTable</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="+86"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="+111"/>
         <source>Identifiers</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3327,7 +3383,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+235"/>
+        <location line="+230"/>
         <source>Nothing matches this search or filter. Clear it to see all.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3382,7 +3438,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+192"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+191"/>
         <source>New customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4248,12 +4304,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>QuoteLines</name>
     <message>
-        <location filename="../../crm_desktop/views/quote_lines.py" line="+62"/>
+        <location filename="../../crm_desktop/views/quote_lines.py" line="+63"/>
         <source>Line total</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Add a product</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4383,7 +4439,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>RecordForm</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="-39"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="-60"/>
         <source>New customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4483,7 +4539,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+121"/>
         <source>Add a number</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4523,7 +4579,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+25"/>
         <source>This record no longer exists; it may have been deleted.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6147,7 +6203,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/models/rules.py" line="+29"/>
+        <location filename="../../crm_desktop/models/rules.py" line="+31"/>
         <source>{field} is required.</source>
         <translation type="unfinished"></translation>
     </message>

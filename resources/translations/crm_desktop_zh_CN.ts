@@ -304,7 +304,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>CalendarView</name>
     <message>
-        <location filename="../../crm_desktop/views/calendar_view.py" line="+206"/>
+        <location filename="../../crm_desktop/views/calendar_view.py" line="+208"/>
         <source>Day</source>
         <translation>日</translation>
     </message>
@@ -374,17 +374,17 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>{year}年{month}</translation>
     </message>
     <message>
-        <location line="+92"/>
-        <source>Earlier</source>
-        <translation>更早</translation>
+        <location line="+95"/>
+        <source>All day, earlier</source>
+        <translation>全天 / 更早</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+2"/>
         <source>Later</source>
         <translation>更晚</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <location line="+30"/>
         <source>{day} (today)</source>
         <translation>{day}（今天）</translation>
@@ -402,7 +402,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>跟进</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
@@ -756,7 +756,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+216"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+218"/>
         <location line="+55"/>
         <location line="+87"/>
         <source>Name</source>
@@ -1019,7 +1019,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../crm_desktop/views/conflict_text.py" line="+17"/>
+        <location filename="../../crm_desktop/views/conflict_text.py" line="+28"/>
         <source>The server did not accept your change to a {what}: {reason}</source>
         <translation>服务器没有接受你对{what}的修改：{reason}</translation>
     </message>
@@ -1032,6 +1032,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+3"/>
         <source>You deleted the {what} after {who} had changed it; restore it to bring back their changes.</source>
         <translation>你删除这条{what}之前，{who} 已修改过它；恢复它即可找回这些修改。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>You deleted the {what} after the server had changed it; restore it to bring back that change.</source>
+        <translation>您删除这个{what}之前，服务器已经改动过它；恢复它就能找回那次改动。</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1059,12 +1064,43 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>服务器没有接受你对{what}的修改：它属于一次合并，而被合并的记录已由他人合并到另一条记录中，因此这次合并没有执行。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/conflicts_view.py" line="+40"/>
+        <location line="+8"/>
+        <source>Not saved: {values}.</source>
+        <translation>没有保存的内容：{values}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: {value}</source>
+        <translation>{field}：{value}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{sentence}.</source>
+        <translation>{sentence}。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>you may not see this record on the server (it was deleted there, or is not yours any more)</source>
+        <translation>您在服务器上已经看不到这条记录（它在服务器上被删除了，或者已经不归您）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>you may not change this record</source>
+        <translation>您无权修改这条记录</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="+65"/>
+        <location line="+105"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-98"/>
         <source>When the same thing was changed in two places, the change that reached the server first was kept. Nothing was thrown away: your values are listed here.</source>
         <translation>同一内容在两处被修改时，先到达服务器的修改会被保留。没有任何内容被丢弃：你的值都列在这里。</translation>
     </message>
@@ -1079,23 +1115,43 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>时间</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+54"/>
         <source>Use my value</source>
         <translation>用我的值</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
+        <source>Restore the record</source>
+        <translation>恢复这条记录</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Copy my values</source>
+        <translation>复制我填的内容</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Keep as it is</source>
         <translation>保持现状</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/conflicts.py" line="+40"/>
-        <location filename="../../crm_desktop/views/conflicts_view.py" line="+7"/>
+        <location line="+17"/>
+        <source>Your values are on the clipboard.</source>
+        <translation>您填的内容已复制到剪贴板。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The values you typed were not saved anywhere, and will no longer be listed here. Stop listing them?</source>
+        <translation>您填的这些内容没有保存在任何地方，之后这里也不再列出。确定不再列出吗？</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/conflicts.py" line="+41"/>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="-48"/>
         <source>No conflicts.</source>
         <translation>没有冲突。</translation>
     </message>
@@ -2249,7 +2305,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>FieldEditor</name>
     <message>
-        <location filename="../../crm_desktop/views/field_editors.py" line="+56"/>
+        <location filename="../../crm_desktop/views/field_editors.py" line="+91"/>
         <location line="+1"/>
         <source>Clear the date</source>
         <translation>清除日期</translation>
@@ -3082,7 +3138,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>IdentifierTable</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="+86"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="+111"/>
         <source>Identifiers</source>
         <translation>证件号码</translation>
     </message>
@@ -3310,7 +3366,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>产品</translation>
     </message>
     <message>
-        <location line="+235"/>
+        <location line="+230"/>
         <source>Nothing matches this search or filter. Clear it to see all.</source>
         <translation>没有符合这个搜索或筛选的记录。清除它就能看到全部。</translation>
     </message>
@@ -3365,7 +3421,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+192"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+191"/>
         <source>New customer</source>
         <translation>新建客户</translation>
     </message>
@@ -4224,12 +4280,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>QuoteLines</name>
     <message>
-        <location filename="../../crm_desktop/views/quote_lines.py" line="+62"/>
+        <location filename="../../crm_desktop/views/quote_lines.py" line="+63"/>
         <source>Line total</source>
         <translation>小计</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Add a product</source>
         <translation>添加产品</translation>
     </message>
@@ -4358,7 +4414,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>RecordForm</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="-39"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="-60"/>
         <source>New customer</source>
         <translation>新建客户</translation>
     </message>
@@ -4458,7 +4514,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>编辑回款</translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+121"/>
         <source>Add a number</source>
         <translation>添加号码</translation>
     </message>
@@ -4498,7 +4554,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>继续编辑</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+25"/>
         <source>This record no longer exists; it may have been deleted.</source>
         <translation>该记录已不存在，可能已被删除。</translation>
     </message>
@@ -6118,7 +6174,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>{field}：“{value}”有 {count} 位数字；中国大陆手机号码为 11 位。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/models/rules.py" line="+29"/>
+        <location filename="../../crm_desktop/models/rules.py" line="+31"/>
         <source>{field} is required.</source>
         <translation>请填写{field}。</translation>
     </message>

@@ -33,3 +33,77 @@ def test_a_merge_refused_for_a_record_merged_elsewhere_says_why(qapp) -> None:
         "The server did not accept your change to a contact “李雷”: it was part of a merge of a "
         "record someone had already merged into another one, so none of that merge was made."
     )
+
+
+def refused(reason: str, lost: dict | None = None) -> ConflictView:
+    return ConflictView(
+        1, "customers", "row-1", None, "refused", None, lost or {}, reason, None, None
+    )
+
+
+def test_refusals_of_our_own_are_worded_in_the_users_language(qapp) -> None:
+    assert describe(refused("not visible"), "Acme") == (
+        "The server did not accept your change to a customer “Acme”: you may not see this "
+        "record on the server (it was deleted there, or is not yours any more)"
+    )
+    assert describe(refused("you may not change this record"), "Acme").endswith(
+        "“Acme”: you may not change this record"
+    )
+    # What the program has no words for is said as the server said it.
+    assert describe(refused("value too long for type character varying(200)")).endswith(
+        "customer: value too long for type character varying(200)"
+    )
+
+
+def test_a_pool_rule_refusal_reads_as_the_online_claim_says_it(qapp, shanghai) -> None:
+    # The server's words (its migration 0020), its times in UTC as a push asks for them.
+    per_day = (
+        "claim_per_day: 5 claimed in the last 24 hours; you may claim again from 2026-03-01 16:30"
+    )
+    assert describe(refused(per_day)).endswith(
+        "customer: You have claimed as many customers as one may in 24 hours (rule "
+        "claim_per_day); you may claim again from 2026-03-02 00:30."
+    )
+    off = "claim_per_day: claiming customers from the pool is switched off"
+    assert describe(refused(off)).endswith(
+        "customer: Claiming customers from the pool is switched off (rule claim_per_day)."
+    )
+    owned = "max_owned: rob already owns 200 customers, the most one may own"
+    assert describe(refused(owned)).endswith(
+        "customer: rob already owns 200 customers, the most one may own (rule max_owned)."
+    )
+    back = (
+        "reclaim_block_days: it left you on 2026-02-20; you may claim it back from 2026-03-01 23:00"
+    )
+    assert describe(refused(back)).endswith(
+        "customer: This customer left you recently; you may claim it back from 2026-03-02 07:00 "
+        "(rule reclaim_block_days)."
+    )
+
+
+def test_a_refused_change_ends_with_its_values_after_a_full_stop(qapp) -> None:
+    lost = {"op": "update", "changes": {"industry": "Glass", "list_price_cents": 5}}
+    assert describe(refused("you may not change this record", lost), "Acme") == (
+        "The server did not accept your change to a customer “Acme”: you may not change this "
+        "record. Not saved: Industry: Glass."
+    )
+    new = {"op": "insert", "changes": {"title": "Pumps", "amount_cents": 123450, "stage": "lead"}}
+    deal = ConflictView(1, "opportunities", "o-1", None, "refused", None, new, "x", None, None)
+    assert describe(deal) == (
+        "The server did not accept your change to a opportunity “Pumps”: x. Not saved: "
+        "Title: Pumps; Stage: Lead; Amount: ¥1,234.50."
+    )
+
+
+def test_a_delete_over_a_change_the_server_made_names_the_server(qapp) -> None:
+    over = ConflictView(
+        1, "customers", "c-1", None, "deleted_over_edit", None, None, "", None, None
+    )
+    assert describe(over, "Acme") == (
+        "You deleted the customer “Acme” after the server had changed it; restore it to bring "
+        "back that change."
+    )
+    over = ConflictView(
+        1, "customers", "c-1", None, "deleted_over_edit", None, None, "mia", None, None
+    )
+    assert "after mia had changed it" in describe(over, "Acme")

@@ -299,6 +299,16 @@ def _kept_by_follow_ups(
     return {("customers", customer_id) for customer_id in in_pool}
 
 
+def _name_here(session: Any, entry: _Entry) -> str | None:
+    """What the record of a change is called on this device (its name or title), if it has
+    one and is still here."""
+    model = ENTITIES.get(entry.entity)
+    column = next((getattr(model, c) for c in ("name", "title") if hasattr(model, c)), None)
+    if model is None or column is None:
+        return None
+    return session.scalar(select(column).where(model.id == entry.row_id))
+
+
 def _read_entries(session: Any, statement: Any) -> list[_Entry]:
     """The entries a select of _ENTRY_COLUMNS finds, in its order."""
     return [_Entry(*row) for row in session.execute(statement)]
@@ -1027,6 +1037,11 @@ def _record(session: Any, entry: _Entry, result: dict[str, Any], report: PushRep
         report.refused += 1
         report.refetch.add((entry.entity, entry.row_id))
         lost = {"op": entry.op, "changes": entry.changes}
+        # The pull after may take the record off this device (not the user's any more): its
+        # name is kept with the change, so that the conflict can still say which one it was.
+        name = _name_here(session, entry)
+        if name:
+            lost["name"] = name
         session.add(_conflict(entry, "refused", lost_value=lost, reason=result.get("reason")))
         return
     # A change that went to the kept record of a merge is about that record from now on.

@@ -134,13 +134,16 @@ def lost_changes(conflict: ConflictView) -> dict[str, Any]:
 
 def lost_name(conflict: ConflictView) -> str | None:
     """What a refused change calls its record: a new record refused never reached the
-    server, and the sync after took it off this computer, so only its changes still name it."""
+    server, and the sync after took it off this computer, so only its changes (or, for an
+    edit, the name the push kept beside them) still name it."""
     changes = lost_changes(conflict)
     for field in NAME_FIELDS:
         value = changes.get(field)
         if isinstance(value, str) and value.strip():
             return value.strip()
-    return None
+    # An edit's changes may not name the record: the push kept its name beside them.
+    kept = conflict.lost.get("name") if isinstance(conflict.lost, dict) else None
+    return kept.strip() if isinstance(kept, str) and kept.strip() else None
 
 
 def lost_values(conflict: ConflictView, names: Names) -> list[tuple[str, str]]:

@@ -144,8 +144,9 @@ def test_a_refused_edit_lists_the_values_it_changed(
     view = open_window(cal)
     qtbot.waitUntil(lambda: view.table.rowCount() == 1, timeout=5000)
     (sentence,) = sentences(view)
-    # The customer left this computer with the clerk's time: the edit's values are what is
-    # left to go by.
+    # The customer left this computer with the clerk's time: its name was kept with the
+    # refused change, and its values are there to type again.
+    assert "代录客户" in sentence
     assert sentence.endswith("give the change to rob. Not saved: Industry: Glass; Email: a@b.cn.")
 
 

@@ -26,7 +26,7 @@ from crm_desktop.views.display import format_value
 Names = Mapping[tuple[str, str], str]
 
 REFUSED = QT_TRANSLATE_NOOP(
-    "ConflictsView", "The server did not accept your change to a {what}: {reason}"
+    "ConflictsView", "The server did not accept your change to this {what}: {reason}"
 )
 EDITED_DELETED = QT_TRANSLATE_NOOP(
     "ConflictsView", "The {what} was deleted meanwhile; your {field} “{lost}” was not saved."
@@ -43,7 +43,7 @@ DELETED_OVER_SERVER_EDIT = QT_TRANSLATE_NOOP(
 )
 LOST_TO_OTHER = QT_TRANSLATE_NOOP(
     "ConflictsView",
-    "{field} of a {what} was changed by someone else first: “{kept}” was kept, "
+    "{field} of this {what} was changed by someone else first: “{kept}” was kept, "
     "your “{lost}” was not.",
 )
 
@@ -61,14 +61,14 @@ UNREACHABLE_ROW = QT_TRANSLATE_NOOP(
 
 GRANT_ENDED_TEXT = QT_TRANSLATE_NOOP(
     "ConflictsView",
-    "The server did not accept your change to a {what}: your time entering records for {rep} "
+    "The server did not accept your change to this {what}: your time entering records for {rep} "
     "ended on {until}. Ask your administrator to extend it, or give the change to {rep}.",
 )
 
 
 MERGED_ELSEWHERE_TEXT = QT_TRANSLATE_NOOP(
     "ConflictsView",
-    "The server did not accept your change to a {what}: it was part of a merge of a record "
+    "The server did not accept your change to this {what}: it was part of a merge of a record "
     "someone had already merged into another one, so none of that merge was made.",
 )
 
@@ -115,7 +115,9 @@ def describe(conflict: ConflictView, name: str | None = None, names: Names | Non
         return sentence
     if not sentence.endswith(_ENDS):
         sentence = QCoreApplication.translate("ConflictsView", FULL_STOP).format(sentence=sentence)
-    return f"{sentence} {_not_saved(values)}"
+    # Chinese sentences follow one another without a space; English ones after one.
+    space = "" if sentence.endswith(("。", "！", "？")) else " "
+    return f"{sentence}{space}{_not_saved(values)}"
 
 
 def _not_saved(values: list[tuple[str, str]]) -> str:

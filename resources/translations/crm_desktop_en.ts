@@ -1025,7 +1025,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <name>ConflictsView</name>
     <message>
         <location filename="../../crm_desktop/views/conflict_text.py" line="+28"/>
-        <source>The server did not accept your change to a {what}: {reason}</source>
+        <source>The server did not accept your change to this {what}: {reason}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1045,7 +1045,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+4"/>
-        <source>{field} of a {what} was changed by someone else first: “{kept}” was kept, your “{lost}” was not.</source>
+        <source>{field} of this {what} was changed by someone else first: “{kept}” was kept, your “{lost}” was not.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1060,12 +1060,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+7"/>
-        <source>The server did not accept your change to a {what}: your time entering records for {rep} ended on {until}. Ask your administrator to extend it, or give the change to {rep}.</source>
+        <source>The server did not accept your change to this {what}: your time entering records for {rep} ended on {until}. Ask your administrator to extend it, or give the change to {rep}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+7"/>
-        <source>The server did not accept your change to a {what}: it was part of a merge of a record someone had already merged into another one, so none of that merge was made.</source>
+        <source>The server did not accept your change to this {what}: it was part of a merge of a record someone had already merged into another one, so none of that merge was made.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

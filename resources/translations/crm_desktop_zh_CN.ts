@@ -1020,7 +1020,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <name>ConflictsView</name>
     <message>
         <location filename="../../crm_desktop/views/conflict_text.py" line="+28"/>
-        <source>The server did not accept your change to a {what}: {reason}</source>
+        <source>The server did not accept your change to this {what}: {reason}</source>
         <translation>服务器没有接受你对{what}的修改：{reason}</translation>
     </message>
     <message>
@@ -1040,7 +1040,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+4"/>
-        <source>{field} of a {what} was changed by someone else first: “{kept}” was kept, your “{lost}” was not.</source>
+        <source>{field} of this {what} was changed by someone else first: “{kept}” was kept, your “{lost}” was not.</source>
         <translation>{what}的{field}已先被别人修改：保留了“{kept}”，你的“{lost}”没有采用。</translation>
     </message>
     <message>
@@ -1055,12 +1055,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+7"/>
-        <source>The server did not accept your change to a {what}: your time entering records for {rep} ended on {until}. Ask your administrator to extend it, or give the change to {rep}.</source>
+        <source>The server did not accept your change to this {what}: your time entering records for {rep} ended on {until}. Ask your administrator to extend it, or give the change to {rep}.</source>
         <translation>服务器没有接受你对{what}的修改：你替 {rep} 录入资料的期限已于 {until} 结束。请让管理员延长期限，或把这项修改交给 {rep}。</translation>
     </message>
     <message>
         <location line="+7"/>
-        <source>The server did not accept your change to a {what}: it was part of a merge of a record someone had already merged into another one, so none of that merge was made.</source>
+        <source>The server did not accept your change to this {what}: it was part of a merge of a record someone had already merged into another one, so none of that merge was made.</source>
         <translation>服务器没有接受你对{what}的修改：它属于一次合并，而被合并的记录已由他人合并到另一条记录中，因此这次合并没有执行。</translation>
     </message>
     <message>

@@ -64,7 +64,7 @@ def test_same_field_first_to_the_server_wins_and_the_loser_is_kept(
     (line,) = capsys.readouterr().out.splitlines()
     when = local_datetime(conflict.made_at).strftime("%Y-%m-%d %H:%M")
     assert line == (
-        f"{when}  Industry of a customer “Acme” was changed by someone else first: “Glass” "
+        f"{when}  Industry of this customer “Acme” was changed by someone else first: “Glass” "
         f"was kept, your “Steel” was not.  [customers {customer_id}]"
     )
     assert item["when"]

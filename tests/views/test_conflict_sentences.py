@@ -30,7 +30,7 @@ def test_a_merge_refused_for_a_record_merged_elsewhere_says_why(qapp) -> None:
     )
     text = describe(refused, "李雷")
     assert text == (
-        "The server did not accept your change to a contact “李雷”: it was part of a merge of a "
+        "The server did not accept your change to this contact “李雷”: it was part of a merge of a "
         "record someone had already merged into another one, so none of that merge was made."
     )
 
@@ -43,7 +43,7 @@ def refused(reason: str, lost: dict | None = None) -> ConflictView:
 
 def test_refusals_of_our_own_are_worded_in_the_users_language(qapp) -> None:
     assert describe(refused("not visible"), "Acme") == (
-        "The server did not accept your change to a customer “Acme”: you may not see this "
+        "The server did not accept your change to this customer “Acme”: you may not see this "
         "record on the server (it was deleted there, or is not yours any more)"
     )
     assert describe(refused("you may not change this record"), "Acme").endswith(
@@ -84,13 +84,13 @@ def test_a_pool_rule_refusal_reads_as_the_online_claim_says_it(qapp, shanghai) -
 def test_a_refused_change_ends_with_its_values_after_a_full_stop(qapp) -> None:
     lost = {"op": "update", "changes": {"industry": "Glass", "list_price_cents": 5}}
     assert describe(refused("you may not change this record", lost), "Acme") == (
-        "The server did not accept your change to a customer “Acme”: you may not change this "
+        "The server did not accept your change to this customer “Acme”: you may not change this "
         "record. Not saved: Industry: Glass."
     )
     new = {"op": "insert", "changes": {"title": "Pumps", "amount_cents": 123450, "stage": "lead"}}
     deal = ConflictView(1, "opportunities", "o-1", None, "refused", None, new, "x", None, None)
     assert describe(deal) == (
-        "The server did not accept your change to a opportunity “Pumps”: x. Not saved: "
+        "The server did not accept your change to this opportunity “Pumps”: x. Not saved: "
         "Title: Pumps; Stage: Lead; Amount: ¥1,234.50."
     )
 

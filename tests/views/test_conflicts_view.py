@@ -81,7 +81,9 @@ def test_a_refused_new_customer_is_listed_with_its_name_and_typed_values(
     view = open_window(cal)
     qtbot.waitUntil(lambda: view.table.rowCount() == 1, timeout=5000)
     (sentence,) = sentences(view)
-    assert sentence.startswith("The server did not accept your change to a customer “Acme Pumps”")
+    assert sentence.startswith(
+        "The server did not accept your change to this customer “Acme Pumps”"
+    )
     assert "your time entering records for rob ended" in sentence
     for shown in (
         "Name: Acme Pumps",

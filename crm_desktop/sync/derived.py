@@ -1,8 +1,8 @@
 """Values a record takes from other rows, recomputed from the server's rows when pushed.
 
 The write service keeps a deal's amount at the sum of its quote lines, and a customer's last
-and next follow-up at its latest follow-up's (services/writer.py), and sends them as edits of
-the record. Two devices that each add a line or a follow-up offline then send two totals, each
+follow-up at its latest follow-up's time (services/writer.py), and sends them as edits of the
+record. Two devices that each add a line or a follow-up offline then send two totals, each
 right on its own device and both wrong on the server, where the lines of both now are: merged
 field by field, the first to arrive would win and the server would keep a total that matches
 nothing. So the push does not merge these fields: it computes them again, in the same
@@ -10,7 +10,9 @@ transaction, from the rows the server holds (the lines and follow-ups of this ba
 which come before in the outbox), and the device fetches the record back when the result
 differs from what it sent.
 
-A deal without quote lines has an amount the user typed: that one is an ordinary field.
+A deal without quote lines has an amount the user typed: that one is an ordinary field. So is
+a customer's next follow-up: a follow-up's next step sets it, but the user also types it in the
+customer's form and postpones it from Today, and what he chose must stand.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from crm_desktop.models.limits import MAX_MONEY_CENTS
 # entity -> the fields the push computes again instead of merging.
 DERIVED: dict[str, frozenset[str]] = {
     "opportunities": frozenset({"amount_cents"}),
-    "customers": frozenset({"last_followup_at", "next_followup_at"}),
+    "customers": frozenset({"last_followup_at"}),
 }
 
 # models/money.line_total_cents in SQL: quantity × unit price less the discount, rounded half
@@ -35,22 +37,16 @@ SELECT count(*), least(coalesce(sum(round(quantity::numeric * unit_price_cents
 FROM opportunity_lines WHERE opportunity_id = %s AND deleted_at IS NULL
 """
 _LATEST_FOLLOW_UP = """
-SELECT happened_at, next_step_at FROM followups
+SELECT max(happened_at) FROM followups
 WHERE customer_id = %s AND deleted_at IS NULL
-ORDER BY happened_at DESC LIMIT 1
 """
 
 
 def recomputed(
-    connection: psycopg.Connection,
-    entity: str,
-    row_id: str,
-    fields: list[str],
-    current: dict[str, Any],
+    connection: psycopg.Connection, entity: str, row_id: str, fields: list[str]
 ) -> dict[str, Any]:
-    """The derived fields among `fields` as the server's rows make them now (`current`: the
-    record's values on the server). A field missing from the answer is an ordinary one here
-    (a deal without lines)."""
+    """The derived fields among `fields` as the server's rows make them now. A field missing
+    from the answer is an ordinary one here (a deal without lines)."""
     wanted = DERIVED.get(entity, frozenset()).intersection(fields)
     if not wanted:
         return {}
@@ -58,9 +54,4 @@ def recomputed(
         count, total = connection.execute(_LINES_TOTAL, (MAX_MONEY_CENTS, row_id)).fetchone()
         return {"amount_cents": int(total)} if count else {}
     latest = connection.execute(_LATEST_FOLLOW_UP, (row_id,)).fetchone()
-    values = {
-        "last_followup_at": latest[0] if latest else None,
-        # A follow-up without a next step leaves the one planned before (as the writer does).
-        "next_followup_at": latest[1] if latest and latest[1] else current.get("next_followup_at"),
-    }
-    return {name: value for name, value in values.items() if name in wanted}
+    return {"last_followup_at": latest[0] if latest else None}

@@ -919,7 +919,7 @@ def _apply_update(
     apply: dict[str, Any] = {}
     conflicts = []
     result: dict[str, Any] = {"status": "applied"}
-    derived_now = derived.recomputed(connection, entry.entity, entry.row_id, fields, current)
+    derived_now = derived.recomputed(connection, entry.entity, entry.row_id, fields)
     for name, value in derived_now.items():
         if canonical(value) != canonical(current[name]):
             apply[name] = value

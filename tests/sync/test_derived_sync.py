@@ -88,3 +88,32 @@ def test_a_typed_amount_of_a_deal_without_lines_is_still_merged_as_typed(fleet: 
     desktop.sync()
     assert fleet.server_row("opportunities", deal)["amount_cents"] == 200
     assert [(c.field, c.lost_value) for c in desktop.conflicts()] == [("amount_cents", 300)]
+
+
+def test_a_next_follow_up_the_user_chose_stands(fleet: Fleet) -> None:
+    """A follow-up's next step sets the customer's next follow-up, but the user may postpone
+    it (Today) or type it (the customer's form): that value is his, and the sync keeps it."""
+    rob = fleet.device("rob")
+    rob.sync()
+    customer = rob.writer.create("customers", {"name": "Acme"}).primary_id
+    now = utcnow().replace(microsecond=0)
+    rob.writer.create(
+        "followups",
+        {
+            "customer_id": customer,
+            "kind": "call",
+            "happened_at": now - timedelta(hours=1),
+            "text": "call",
+            "next_step_at": now + timedelta(days=1),
+        },
+    )
+    rob.sync()
+    postponed = now + timedelta(days=20)
+    rob.writer.update("customers", customer, {"next_followup_at": postponed})
+    rob.sync()
+    assert (
+        fleet.server_row("customers", customer)["next_followup_at"].replace(tzinfo=None)
+        == postponed
+    )
+    assert rob.row("customers", customer).next_followup_at == postponed
+    assert rob.conflicts() == []

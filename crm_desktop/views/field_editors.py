@@ -45,7 +45,7 @@ class _WheelOnlyWhenFocused:
             event.ignore()  # to the form that holds it
 
 
-class _ComboBox(_WheelOnlyWhenFocused, QComboBox):
+class WheelGuardedComboBox(_WheelOnlyWhenFocused, QComboBox):
     pass
 
 
@@ -110,7 +110,7 @@ class FieldEditor(QWidget):
             widget.setFixedHeight(64)
             widget.textChanged.connect(self.edited)
         elif kind in (Kind.CHOICE, Kind.REF):
-            widget = _ComboBox()
+            widget = WheelGuardedComboBox()
             if kind is Kind.CHOICE:
                 if not self.field.required:
                     widget.addItem("", None)

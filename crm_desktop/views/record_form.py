@@ -42,7 +42,7 @@ from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
 from crm_desktop.views import money_form_parts
 from crm_desktop.views.display import choice_label
-from crm_desktop.views.field_editors import FieldEditor
+from crm_desktop.views.field_editors import FieldEditor, WheelGuardedComboBox
 from crm_desktop.views.quote_lines import QuoteLines
 from crm_desktop.views.runner import Runner, describe_error
 
@@ -122,7 +122,7 @@ class IdentifierTable(QTableWidget):
 
         row = self.rowCount()
         self.insertRow(row)
-        combo = QComboBox()
+        combo = WheelGuardedComboBox()  # rolled over on the way down the form, it stays
         for code in IdentifierKind:
             combo.addItem(choice_label(code.value), code.value)
         combo.setCurrentIndex(max(combo.findData(kind), 0))

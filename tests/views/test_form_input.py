@@ -130,3 +130,18 @@ def test_enter_opens_a_row_of_a_customers_page_as_a_double_click_does(
     assert (form.entity, form.row_id) == ("contacts", contact.primary_id)
     form.done(0)
     page.close()
+
+
+def test_the_wheel_leaves_an_identifiers_kind_alone_until_the_user_is_in_it(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    form = window.records.new_record()
+    wait_idle(qtbot, window)
+    table = form.identifiers
+    assert table is not None
+    table.add_row()
+    kind = table.cellWidget(0, 0)
+    before = kind.currentIndex()
+    form.editors["name"].input.setFocus()
+    roll_wheel_over(kind)
+    assert kind.currentIndex() == before

@@ -588,7 +588,9 @@ class ImportBatch(Base):
 
 
 class ImportedRow(Base):
-    """A record an import added (`before` None) or updated (`before`: the values it replaced)."""
+    """A record an import added or updated. `before`: for one it updated, the values it
+    replaced; for one it added, a digest of its fields as added (transfer/undo.py), so that undo
+    leaves a record changed since (None in a batch of an older version)."""
 
     __tablename__ = "import_batch_rows"
 

@@ -61,3 +61,6 @@ class MergeUndo:
     deleted: UndoToken  # the merged-away record's delete
     # Unique values (a finance system key) the merged-away record gave up to the kept one.
     released: tuple[tuple[str, object], ...] = ()
+    # (field, value the merge set) for each field of kept_before: undo puts back only those
+    # still as the merge left them, so an edit made since stays.
+    kept_after: tuple[tuple[str, object], ...] = ()

@@ -10,6 +10,8 @@ its next sync (sync/push.py follows the pointer).
 Every change of a merge is an ordinary outbox change, written in one transaction and sent as
 one group the server applies whole or not at all. Undo is ordinary changes too (the record
 back, what moved moved back, the kept record's fields as they were), so it works after a sync.
+A field of the kept record edited since the merge keeps its edit: undo puts back only the
+fields that still hold what the merge gave them, as an import's undo does (transfer/undo.py).
 """
 
 from __future__ import annotations
@@ -107,6 +109,7 @@ def merge(
         changed = tuple(
             (name, before[name]) for name in wanted if getattr(kept, name) != before[name]
         )
+        after = tuple((name, getattr(kept, name)) for name, _value in changed)
         moved = []
         for child, column in _POINTING_AT[entity]:
             ids = _movable(unit, child, column, merged_id, kept_id)
@@ -114,19 +117,37 @@ def merge(
             if moved_ids:
                 moved.append((child, column, tuple(moved_ids)))
         token = unit.delete(entity, [merged_id], merged_into=kept_id)
-    return MergeUndo(entity, kept_id, merged_id, changed, tuple(moved), token, released)
+    return MergeUndo(entity, kept_id, merged_id, changed, tuple(moved), token, released, after)
 
 
 def unmerge(unit: UnitOfWork, undo: MergeUndo) -> None:
-    """Put both records back as they were before the merge."""
+    """Put both records back as they were before the merge, but for the kept record's fields
+    edited since: those keep their edit."""
     with unit.grouped():
         unit.restore(undo.deleted)
         for child, column, ids in undo.moved:
             unit.reparent(child, ids, column, undo.merged_id)
-        if undo.kept_before:
-            unit.update(undo.entity, undo.kept_id, dict(undo.kept_before))
+        back = _still_as_merged(unit, undo)
+        if back:
+            unit.update(undo.entity, undo.kept_id, back)
         if undo.released:  # once the kept record has let go of it
             unit.update(undo.entity, undo.merged_id, dict(undo.released))
+
+
+def _still_as_merged(unit: UnitOfWork, undo: MergeUndo) -> dict[str, Any]:
+    """The kept record's fields the merge changed that still hold what it set, with the values
+    they had before it. A later edit by anyone is newer than the merge and stays."""
+    if not undo.kept_before:
+        return {}
+    kept = unit.get_live(undo.entity, undo.kept_id)
+    # A MergeUndo that says nothing of what was set (made before kept_after was kept): all
+    # go back, as they did then.
+    after = dict(undo.kept_after)
+    return {
+        name: before
+        for name, before in undo.kept_before
+        if name not in after or getattr(kept, name) == after[name]
+    }
 
 
 def _movable(

@@ -1,15 +1,16 @@
-"""Stored values as file cells and back: yuan for fen, ISO dates, yes/no, identifier lists, and
-text a spreadsheet would run as a formula kept as text."""
+"""Stored values as file cells and back: yuan for fen, ISO dates, times by the user's clock,
+yes/no, identifier lists, and text a spreadsheet would run as a formula kept as text."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from crm_desktop.models.choices import IdentifierKind
+from crm_desktop.models.dates import is_day_only
 from crm_desktop.models.fields import Kind
 from crm_desktop.models.money import yuan, yuan_text
 from crm_desktop.transfer.errors import TransferError
@@ -52,10 +53,20 @@ def cell_text(kind: Kind, value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
+        return local_time_text(value)
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def local_time_text(moment_utc: datetime) -> str:
+    """A stored time (naive UTC) as the user's clock shows it, as forms and lists do: what the
+    import reads back as the same time (importing._stored_time). A day given without a time
+    (stored at its local midnight) is written as that day alone, so it comes back as one."""
+    local = moment_utc.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
+    if is_day_only(moment_utc):
+        return local.date().isoformat()
+    return local.isoformat(sep=" ")
 
 
 def csv_text(text: str) -> str:
@@ -133,14 +144,33 @@ def _row_function(
 # Significant digits a sheet shows and works to: its sums leave binary noise beyond them
 # (=0.1+0.2 is stored as 0.30000000000000004), which would read as a part of a fen.
 SHEET_DIGITS = 15
+# From here on a number has more digits than a sheet keeps: an 18-digit ID card number typed
+# into a General cell is stored as 440101199001011000 (Excel keeps 15 significant digits),
+# and its last digits are gone.
+LONG_NUMBER_FROM = 10.0**SHEET_DIGITS
+
+
+class LongSheetNumber(ValueError):
+    """A sheet's number too long to have kept all its digits (see LONG_NUMBER_FROM); `value`
+    is the cell's value, `shown` it as a sheet shows it (4.40101199001011E+17)."""
+
+    def __init__(self, value: float) -> None:
+        self.value = value
+        self.shown = f"{value:.{SHEET_DIGITS}G}"
+        super().__init__(self.shown)
 
 
 def text_of_sheet_cell(value: Any) -> str:
-    """What an Excel cell holds, as the text a CSV cell would (money as yuan, never as fen)."""
+    """What an Excel cell holds, as the text a CSV cell would (money as yuan, never as fen).
+
+    Raises LongSheetNumber for a number of LONG_NUMBER_FROM or more, which the sheet stored
+    with digits made up: its text would look exact and be wrong (an ID number, an account)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, float) and abs(value) >= LONG_NUMBER_FROM:
+        raise LongSheetNumber(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, float):

@@ -2,7 +2,8 @@
 
 Rows are read in batches from one query inside one read transaction, so 100,000 customers
 stream in a few seconds without being held in memory at once, and the count a progress report
-gives is the number of rows written. Times are written as stored: UTC.
+gives is the number of rows written. Times are written by the user's clock, as the window
+shows them and the import reads them (cells.local_time_text), a day without a time as the day.
 """
 
 from __future__ import annotations

@@ -14,6 +14,9 @@ Targets beyond the export's names:
   numbers, their kind told from their form (see importing.py).
 - `address` (contacts): the address of the customer a contact belongs to; it fills in a
   customer the import creates (a business card's company address).
+
+A column headed "ID" is the record id only when it holds this program's ids; an old system's
+row numbers are left out (see `reads_as_record_id`).
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ IDENTIFIER_PREFIX = IDENTIFIERS + ":"
 CUSTOMER_NAME = "customer"  # the readable column beside customer_id: a customer by name
 CUSTOMER_ADDRESS = "address"  # contacts only: their customer's address
 MAPPING_KEY_PREFIX = "import_mapping_"
+RECORD_ID = "id"  # the export's column of record ids
+# A record id as this program makes them (models/base.new_id: a UUID's text).
+_RECORD_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 # What people call each column ("|" between words), besides its export name and its field's
 # English label; the Chinese labels of crm_desktop_zh_CN.ts are among the words. A common word
@@ -288,21 +294,28 @@ def recognised_count(header: Sequence[str]) -> int:
     return sum(1 for name in header if normalized_header(name) in words)
 
 
-def guess_mapping(entity: str, header: Sequence[str]) -> dict[int, str | None]:
+def guess_mapping(
+    entity: str, header: Sequence[str], rows: Sequence[Sequence[str]] | None = None
+) -> dict[int, str | None]:
     """`{column index: target or None}` for every column of `header`.
 
     Export names go first, then words (客户名称 → name), then numbered words (电话2). Each target
     is taken once: a second column of a kind goes to its OVERFLOW target when that is free
     (a customer's second phone to phone2), and is None otherwise, like a column nothing
-    matched."""
+    matched. A column headed "ID" or "Id" is read as the record id only when `rows` (the
+    file's cells) show it holds this program's ids: see `reads_as_record_id`."""
     targets = set(mapping_targets(entity))
     mapping: dict[int, str | None] = dict.fromkeys(range(len(header)))
     taken: set[str] = set()
     exact = {normalized_header(target): target for target in targets}
     overflow = OVERFLOW.get(entity, {})
+
+    def fits(at: int, target: str) -> bool:
+        return target != RECORD_ID or reads_as_record_id(header, at, rows)
+
     for at, name in enumerate(header):
         target = exact.get(normalized_header(name))
-        if target is not None and target not in taken:
+        if target is not None and target not in taken and fits(at, target):
             mapping[at] = target
             taken.add(target)
     for at, name in enumerate(header):
@@ -312,11 +325,32 @@ def guess_mapping(entity: str, header: Sequence[str]) -> dict[int, str | None]:
         if wanted is None:
             continue
         for target in (wanted, *overflow.get(wanted, ())):
-            if target not in taken:
+            if target not in taken and fits(at, target):
                 mapping[at] = target
                 taken.add(target)
                 break
     return mapping
+
+
+def reads_as_record_id(
+    header: Sequence[str], at: int, rows: Sequence[Sequence[str]] | None
+) -> bool:
+    """Whether column `at` is the record id: headed with the export's own `id`, or headed
+    otherwise ("ID", "Id") and holding only this program's ids. An old system's ID column
+    holds its own row numbers (1, 2, 3...): read as ids they would name records that are not
+    here, or, worse, the wrong ones. Without the cells (`rows` None) only `id` is."""
+    if header[at] == RECORD_ID:
+        return True
+    if rows is None:
+        return False
+    values = (cells[at].strip() for cells in rows if at < len(cells))
+    return all(_RECORD_ID.fullmatch(value) for value in values if value)
+
+
+def foreign_id_column(entity: str, header: Sequence[str], at: int) -> bool:
+    """Whether column `at` is headed as an id ("ID", "Id") other than the export's own `id`:
+    one `guess_mapping` leaves out when it holds anything but this program's ids."""
+    return header[at] != RECORD_ID and recognised(entity, header[at]) == RECORD_ID
 
 
 def exact_mapping(entity: str, header: Sequence[str]) -> dict[int, str | None] | None:
@@ -376,13 +410,19 @@ def remember_mapping(
     session.merge(LocalSetting(key=_setting_key(entity, header), value=value))
 
 
-def default_mapping(session: Session, entity: str, header: Sequence[str]) -> ColumnMapping:
+def default_mapping(
+    session: Session,
+    entity: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]] | None = None,
+) -> ColumnMapping:
     """The mapping an import uses unless told otherwise: the export's names when the header is
-    only those, else the one confirmed for this header, else a guess."""
+    only those, else the one confirmed for this header, else a guess (from the file's cells
+    too, `rows`, when given: see guess_mapping)."""
     exact = exact_mapping(entity, header)
     if exact is not None:
         return ColumnMapping(exact, "exact")
     remembered = remembered_mapping(session, entity, header)
     if remembered is not None:
         return ColumnMapping(remembered, "remembered")
-    return ColumnMapping(guess_mapping(entity, header), "guessed")
+    return ColumnMapping(guess_mapping(entity, header, rows), "guessed")

@@ -10,6 +10,9 @@ for this header before. A customer may be named rather than given by id (the `cu
 column beside customer_id); a contact's customer is then found by its name or, when there is
 none by that name, created, as a business card's company is: cards come in as contacts.
 
+Date-time cells are the user's own clock, as a form's times are (the export writes them so):
+stored as UTC, a day without a time as his local midnight.
+
 Every row is checked by the writer as a form's values are; new records are then written a
 thousand at a time (see UnitOfWork.prepare/insert), so 100,000 rows take seconds, not minutes.
 The window checks a file before importing it (staging.py): the check keeps what the writer made
@@ -35,6 +38,7 @@ from sqlalchemy.orm import Session
 from crm_desktop.duplicates import DuplicateIndex, Match
 from crm_desktop.duplicates.records import without_cyclic_gc
 from crm_desktop.models.choices import CustomerKind, IdentifierKind
+from crm_desktop.models.dates import TypedDateError, local_to_utc, parse_typed_datetime
 from crm_desktop.models.entities import ENTITIES, UNIQUE_COLUMNS, Contract, User
 from crm_desktop.models.fields import FIELDS_BY_NAME, Kind, entity_label
 from crm_desktop.models.rules import problems as field_problems
@@ -50,7 +54,9 @@ from crm_desktop.transfer.headers import (
     CUSTOMER_ADDRESS,
     CUSTOMER_NAME,
     IDENTIFIER_PREFIX,
+    RECORD_ID,
     default_mapping,
+    foreign_id_column,
     mapping_targets,
     recognised,
 )
@@ -98,6 +104,11 @@ TAKEN = T("Transfer", "{field} “{value}” is already used by another {entity}
 REPEATED_VALUE = T("Transfer", "{field} “{value}” is on {place} {line} too; it must be unique.")
 NOT_AN_ID = T("Transfer", "“{id}” is not a record id; empty it to add the record with a new one.")
 DELETED_ID = T("Transfer", "a deleted {entity} has this id; empty the id to add the record anew.")
+NO_SUCH_ID = T(
+    "Transfer",
+    "no {entity} here has the id “{id}” of the column “{column}”; "
+    "empty that cell to add the row as a new record.",
+)
 REPEATED_ID = T("Transfer", "its id is on {place} {line} too; a record is added once.")
 
 # New records written per statement: big enough that the statement costs nothing per row.
@@ -264,6 +275,11 @@ def import_table(
     every named column with values must place somewhere. Raises as import_file does."""
     _check_source(entity, table)
     chosen = file_mapping(writer, entity, table) if mapping is None else dict(mapping)
+    # The id column as the file heads it ("ID", say), for a sentence about a row's id.
+    id_column = next(
+        (table.header[at] for at, target in sorted(chosen.items()) if target == RECORD_ID),
+        RECORD_ID,
+    )
     table, columns = mapped_table(entity, table, chosen)
     # Python's cycle collector paused, as for a duplicates search: a file's rows become
     # hundreds of thousands of live objects (values, cleaned rows, reports), none of them
@@ -280,6 +296,7 @@ def import_table(
             keep_ids=keep_ids,
             progress=progress,
             plan=plan,
+            id_column=id_column,
         )
 
 
@@ -288,8 +305,9 @@ def file_mapping(writer: Writer, entity: str, table: FileTable) -> dict[int, str
     this header, or a guess, of which every named column with values must place somewhere
     (TransferError otherwise)."""
     _check_source(entity, table)
+    rows = [cells for _, cells in table.rows]
     with writer.store.read() as session:
-        found = default_mapping(session, entity, table.header)
+        found = default_mapping(session, entity, table.header, rows)
     return _checked_guess(entity, table, found.columns, strict=found.origin == "guessed")
 
 
@@ -306,9 +324,12 @@ def _checked_guess(
     if not strict:
         return mapping  # the export's own names, or what the user chose to leave out
     unplaced: list[int] = []
+    id_taken = RECORD_ID in mapping.values()
     for at, name in enumerate(table.header):
         if mapping.get(at) is not None:
             continue
+        if not id_taken and foreign_id_column(entity, table.header, at):
+            continue  # an old system's own numbers, left out on purpose (see guess_mapping)
         if not name:
             # An unnamed column nobody filled in is a spreadsheet's spacing, not data.
             if any(cells[at].strip() for _, cells in table.rows):
@@ -378,8 +399,9 @@ def _import_rows(
     keep_ids: bool,
     progress: Progress | None,
     plan: RowPlan | None = None,
+    id_column: str = RECORD_ID,
 ) -> ImportSummary:
-    id_position = table.header.index("id") if "id" in table.header else None
+    id_position = table.header.index(RECORD_ID) if RECORD_ID in table.header else None
     created = updated = unchanged = 0
     problems: list[str] = []
     total = len(table.rows)
@@ -475,6 +497,9 @@ def _import_rows(
                         report.updates = False
                         if keep_ids and not stored[row_id]:
                             raise _RowProblem(DELETED_ID, entity=entity_label(entity))
+                        # Before anything reads the record: an id no record here has (an old
+                        # system's row number) is the row's mistake, not a record to change.
+                        _check_stored(unit, entity, row_id, id_column)
                         if not update:
                             raise _RowProblem(HAS_ID)
                         customers.insert_added()  # the row may name one
@@ -608,8 +633,9 @@ def _update_existing(
     replaces plates, never the tax number), or all of them from the general column (None)."""
     row_id, overwrite = target
     model = ENTITIES[entity]
+    # Looked up before anything reads it: InvalidInput when it is not here (any more).
+    row = unit.get_live(entity, row_id)
     if not overwrite:
-        row = unit.get_live(entity, row_id)
         values = {
             name: value
             for name, value in values.items()
@@ -627,6 +653,17 @@ def _update_existing(
         after = _recorded_values(unit, model, row_id, values)
         plan.batch.note_updated(row_id, before, after)
     return changed
+
+
+def _check_stored(unit: UnitOfWork, entity: str, row_id: str, column: str) -> None:
+    """A row's id names a live record of `entity`; _RowProblem otherwise."""
+    row = unit.session.get(ENTITIES[entity], row_id)
+    if row is None:
+        raise _RowProblem(
+            NO_SUCH_ID, RECORD_ID, entity=entity_label(entity), id=row_id, column=column
+        )
+    if row.deleted_at is not None:
+        raise _RowProblem(DELETED_ID, RECORD_ID, entity=entity_label(entity))
 
 
 def _recorded_values(
@@ -678,12 +715,28 @@ def _values(
             if login and login not in logins:
                 raise _RowProblem(NO_SUCH_LOGIN, at=column.name, login=login)
             values[column.field] = logins.get(login)
+        elif column.kind is Kind.DATETIME:
+            values[column.field] = _stored_time(cell)
         else:
             values[column.field] = cell
     for column, number in numbers:
         if number:
             contracts.take_number(values, column, number)
     return values
+
+
+def _stored_time(cell: str) -> Any:
+    """A date-time cell as stored (naive UTC), read as the user's own clock, as a form reads
+    what he types (and as the export writes it: cells.cell_text): a task due 2026-01-05 17:00
+    in Shanghai is due at 09:00 UTC, and a day alone is his local midnight, which stays a day
+    without a time (models/dates.is_day_only). Text that is no date is left for the writer to
+    refuse with its sentence."""
+    if not cell.strip():
+        return cell
+    try:
+        return local_to_utc(parse_typed_datetime(cell))
+    except TypedDateError:
+        return cell
 
 
 def _identifier_pairs(text: str, column: str) -> list[tuple[str, str]]:

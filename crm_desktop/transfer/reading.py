@@ -6,6 +6,10 @@ in Taiwan and Hong Kong) or UTF-16 with its byte-order mark ("Unicode text" in E
 encoding is detected (`detect_encoding`) and the caller may override it; a file that does not
 decode in the chosen encoding is refused with the line that does not, never read as mojibake.
 Its delimiter is sniffed as well: old Chinese systems export tab-separated .txt and .csv files.
+
+A workbook's cells are read as the sheet shows them: a merged range's value (a company merged
+down over its people) in each of its cells. A number too long for a sheet to have kept all its
+digits (an ID number typed into a General cell) refuses the file, naming its cell.
 """
 
 from __future__ import annotations
@@ -14,17 +18,20 @@ import codecs
 import contextlib
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from crm_desktop.duplicates.records import without_cyclic_gc
-from crm_desktop.transfer.cells import text_of_sheet_cell, unmarked_csv_text
+from crm_desktop.transfer.cells import LongSheetNumber, text_of_sheet_cell, unmarked_csv_text
 from crm_desktop.transfer.errors import TransferError
 from crm_desktop.transfer.headers import recognised_count
+from crm_desktop.transfer.xlsx import column_letters
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook  # loaded only when a workbook is read
@@ -50,6 +57,12 @@ CANNOT_READ = T(
 NO_SUCH_SHEET = T(
     "Transfer", "The workbook has no sheet named “{sheet}”; its sheets are: {sheets}."
 )
+LONG_NUMBER = T(
+    "Transfer",
+    "Row {row}, column {column} holds the number {value}, longer than the 15 digits Excel "
+    "keeps, so its last digits are lost; format the column as text, type the number again "
+    "and save the file.",
+)
 
 # The encodings offered to the user, in the order a window lists them (Python codec names).
 ENCODINGS = ("utf-8", "gb18030", "big5", "utf-16")
@@ -68,6 +81,10 @@ _NORMALIZER_MIN_CHARS = 100
 # Share of invalid sequences under which undecodable "UTF-8" is UTF-8 with a damaged line, not
 # another encoding: GBK bytes read as UTF-8 are nearly all invalid.
 _DAMAGED_UTF8_SHARE = 0.2
+# A merged range as a sheet's XML lists it (<mergeCell ref="A2:A4"/>, its namespace prefix, if
+# any, whatever a program chose); text in the XML cannot hold a "<", so this is only ever a tag.
+_MERGE_CELL = re.compile(rb"<(?:[\w.-]+:)?mergeCell\s[^>]*?\bref\s*=\s*[\"']([^\"']+)[\"']")
+_XML_CHUNK = 1 << 20
 
 
 @dataclass
@@ -348,11 +365,13 @@ def _read_xlsx(path: Path, sheet: str | None) -> FileTable | None:
         # A read-only sheet stops at the size the file declares, which programs that write
         # workbooks often leave stale: the cells themselves say where the sheet ends.
         worksheet.reset_dimensions()
-        records = [
-            (number, [text_of_sheet_cell(value) for value in values])
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
-        ]
+        rows = worksheet.iter_rows(values_only=True)
+        try:
+            records = _sheet_records(rows)
+        finally:
+            rows.close()  # the sheet's XML, when a cell stops the reading before its end
         title = worksheet.title
+        _fill_merged(records, _merged_ranges(path, worksheet))
     finally:
         workbook.close()
     # A sheet stores no cells after a row's last value, so short rows are normal there.
@@ -360,6 +379,77 @@ def _read_xlsx(path: Path, sheet: str | None) -> FileTable | None:
     if table is not None:
         table.sheet, table.source = title, "xlsx"
     return table
+
+
+def _sheet_records(rows: Any) -> list[tuple[int, list[str]]]:
+    """A sheet's rows as text, numbered from 1 as the sheet numbers them; TransferError for a
+    number the sheet could not keep whole (cells.LongSheetNumber), naming its cell."""
+    records: list[tuple[int, list[str]]] = []
+    for number, values in enumerate(rows, start=1):
+        try:
+            records.append((number, [text_of_sheet_cell(value) for value in values]))
+        except LongSheetNumber as error:
+            at = next(at for at, value in enumerate(values) if value is error.value)
+            raise TransferError(
+                LONG_NUMBER, row=number, column=column_letters(at), value=error.shown
+            ) from None
+    return records
+
+
+def _merged_ranges(path: Path, worksheet: Any) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged ranges, (first column, first row, last column, last row) from 1.
+
+    openpyxl's read-only sheets skip them (a full load, which reads them, takes many times the
+    time and memory of a big sheet), so they are found in the sheet's XML, where they follow
+    the cells: a scan for the tags, without parsing the cells a second time."""
+    from openpyxl.utils.cell import range_boundaries
+
+    # ReadOnlyWorksheet keeps where its XML is in the zip; it has no public name for it.
+    member = getattr(worksheet, "_worksheet_path", None)
+    if member is None:
+        return []
+    ranges: list[tuple[int, int, int, int]] = []
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(member) as source:
+            pending = b""
+            while chunk := source.read(_XML_CHUNK):
+                data = pending + chunk
+                end = 0
+                for found in _MERGE_CELL.finditer(data):
+                    end = found.end()
+                    with contextlib.suppress(ValueError):
+                        first_column, first_row, last_column, last_row = range_boundaries(
+                            found.group(1).decode("ascii", "replace")
+                        )
+                        if first_column and first_row and last_column and last_row:
+                            ranges.append((first_column, first_row, last_column, last_row))
+                # A tag the chunk cut in two is read whole with the next chunk.
+                cut = data.rfind(b"<", end)
+                pending = data[cut:] if cut >= 0 else b""
+    except (OSError, KeyError, zipfile.BadZipFile) as error:
+        raise TransferError(CANNOT_READ, path=path, reason=error) from None
+    return ranges
+
+
+def _fill_merged(
+    records: list[tuple[int, list[str]]], ranges: list[tuple[int, int, int, int]]
+) -> None:
+    """Each merged range's value in every cell of it, as the sheet shows it: the sheet stores
+    it in the range's first cell only, and a company merged down over its three people is
+    the company of each of them, not of the first alone."""
+    by_number = {number: cells for number, cells in records}
+    for first_column, first_row, last_column, last_row in ranges:
+        top = by_number.get(first_row)
+        if top is None or first_column > len(top) or not top[first_column - 1]:
+            continue
+        value = top[first_column - 1]
+        for number in range(first_row, last_row + 1):
+            cells = by_number.get(number)
+            if cells is None:
+                continue  # past the sheet's last row: nothing there to read
+            if len(cells) < last_column:
+                cells.extend([""] * (last_column - len(cells)))
+            cells[first_column - 1 : last_column] = [value] * (last_column - first_column + 1)
 
 
 def table_of(records: list[tuple[int, list[str]]], place: str, *, pad: bool) -> FileTable | None:

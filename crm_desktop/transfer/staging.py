@@ -69,6 +69,9 @@ LINE_HEADER = T("Transfer", "Line")
 ROW_HEADER = T("Transfer", "Row")
 WHY_HEADER = T("Transfer", "Why it was skipped")
 DUPLICATE_SKIPPED = T("Transfer", "It looks like {name}, which you chose to keep as it is.")
+UPDATE_SKIPPED = T(
+    "Transfer", "It would change a record you already have, which you chose to keep as it is."
+)
 OF_THIS_FILE = {
     "line": T("Transfer", "line {line} of this file"),
     "row": T("Transfer", "row {line} of this file"),
@@ -142,9 +145,16 @@ def target_label(entity: str, target: str) -> str:
     return target
 
 
-def mapping_for(writer: Writer, entity: str, header: Sequence[str]) -> MappingChoice:
+def mapping_for(
+    writer: Writer,
+    entity: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]] | None = None,
+) -> MappingChoice:
+    """The columns as last remembered for this header, else as guessed; `rows` (the file's
+    cells) let an "ID" column be read as records' ids only when it holds this program's."""
     with writer.store.read() as session:
-        found = default_mapping(session, entity, header)
+        found = default_mapping(session, entity, header, rows)
     targets = [(target, target_label(entity, target)) for target in mapping_targets(entity)]
     return MappingChoice(found.columns, found.origin, targets)
 
@@ -197,6 +207,10 @@ class Staging:
     labels: list[str]  # what a person reads for each target
     rows: list[StagedRow]
     decisions: dict[int, Decision] = field(default_factory=dict)
+    # What the rows that name a stored record by its id (an export brought back) do to it when
+    # they would change it: OVERWRITE, FILL, or SKIP; None (not chosen) skips them too, as a
+    # file from last month would otherwise undo this month's edits unasked.
+    updating: Decision | None = None
     outcome: ImportOutcome | None = None
     _by_line: dict[int, StagedRow] = field(default_factory=dict, repr=False)
     # What the writer made of each new record's values in the check (line → CleanedRow), and
@@ -214,6 +228,10 @@ class Staging:
 
     def duplicate_rows(self, skip_bad: bool = True) -> list[StagedRow]:
         return [row for row in self.rows if row.matches and not (skip_bad and row.problems)]
+
+    def updating_rows(self) -> list[StagedRow]:
+        """The rows without problems that name a stored record by its id and would change it."""
+        return [row for row in self.rows if row.updates and not row.problems]
 
     def row_at(self, line: int) -> StagedRow:
         if len(self._by_line) != len(self.rows):
@@ -247,7 +265,8 @@ def stage(
 ) -> Staging:
     """Check every row of the file as the import would, and find the rows that look like
     stored records or earlier rows; nothing is written. `update` and `keep_ids` as the import
-    will have them (the window's import updates the records a row's id names)."""
+    will have them (the window's import updates the records a row's id names, as the user
+    chooses: Staging.updating)."""
     plan = RowPlan(region=region, check=True, cancelled=cancelled)
     summary = import_table(
         writer, entity, table, update=update, keep_ids=keep_ids, mapping=mapping, plan=plan
@@ -300,6 +319,7 @@ def recheck(
         staged.prepared[line] = plan.prepared[line]
     target.problems = dict(report.problems)
     target.matches = [match for match in report.matches if match.record_id is not None]
+    target.updates = report.updates  # a corrected id, or a row no longer refused
     return target
 
 
@@ -335,6 +355,9 @@ def plan_for(staged: Staging, skip_bad: bool, region: str) -> RowPlan:
             if skip_bad:
                 plan.skip[row.line] = " ".join(row.problems.values())
             continue
+        if row.updates:
+            _plan_update(plan, staged, row)
+            continue
         if not row.matches:
             continue
         decision = staged.decision(row.line)
@@ -345,6 +368,16 @@ def plan_for(staged: Staging, skip_bad: bool, region: str) -> RowPlan:
             assert stored.record_id is not None
             plan.updates[row.line] = (stored.record_id, decision is Decision.OVERWRITE)
     return plan
+
+
+def _plan_update(plan: RowPlan, staged: Staging, row: StagedRow) -> None:
+    """A row naming a stored record it would change: as `staged.updating` says."""
+    decision = staged.updating
+    if decision in (Decision.FILL, Decision.OVERWRITE):
+        row_id = row.cells[staged.targets.index("id")].strip()
+        plan.updates[row.line] = (row_id, decision is Decision.OVERWRITE)
+    else:
+        plan.skip[row.line] = _tr(UPDATE_SKIPPED)
 
 
 def run(

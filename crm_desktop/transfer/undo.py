@@ -1,19 +1,25 @@
 """What an import did, remembered on this device, and undoing it.
 
-An import writes its batch in the same transaction as its records: the ids it added, and for
-each record it updated, each field's value before and after; an import of contacts also the
-customers it made for them (a card's company, a private person's own). Undo deletes exactly
-the records it added (those still there) and puts back the fields it changed, but only where
-the field still holds what the import wrote: a later edit by anyone is newer than the import
-and stays. A record it added that something was added to since (a follow-up on a customer, a
-payment on a contract) stays too, with what was added; so does a customer it made for a card.
-Both are ordinary writer changes, so an undo made after a sync reaches the server like any
-delete and edit.
+An import writes its batch in the same transaction as its records: the ids it added (each with
+a fingerprint of its fields as added), and for each record it updated, each field's value
+before and after; an import of contacts also the customers it made for them (a card's company,
+a private person's own). Undo deletes the records it added (those still there) and puts back
+the fields it changed, but only where the field still holds what the import wrote: a later
+edit by anyone is newer than the import and stays. So a record it added stays when someone
+changed it since (its fields no longer as added), when something was added to it (a follow-up
+on a customer, a payment on a contract) or when another record was merged into it; so does a
+customer it made for a card on the same terms. Both are ordinary writer changes, so an undo
+made after a sync reaches the server like any delete and edit.
+
+"Changed since" is read from the fields themselves, not from updated_at: a sync gives every
+record it sends the server's time, which is later than the import's.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -30,7 +36,7 @@ from crm_desktop.models.entities import (
     ImportBatch,
     ImportedRow,
 )
-from crm_desktop.models.fields import FIELDS
+from crm_desktop.models.fields import FIELDS, Kind
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import UnitOfWork, Writer, belongings
@@ -48,6 +54,8 @@ _CUSTOMER_FIELDS = tuple(
     for field in FIELDS["customers"]
     if hasattr(Customer, field.name) and field.name not in ("owner_id", "grade")
 )
+# The key of an added record's fingerprint in its batch row (see _fingerprints).
+AS_ADDED = "as_added"
 # Records that name a customer: its children, and notes about it.
 _NAMING_A_CUSTOMER = tuple(model for model in ENTITIES.values() if hasattr(model, "customer_id"))
 
@@ -122,7 +130,11 @@ class BatchLog:
         )
         session.flush()
         added = set(self.added)
-        rows = [(self.id, row_id, ADDED, None) for row_id in self.added]
+        prints = _fingerprints(session, self.entity, self.added)
+        rows = [
+            (self.id, row_id, ADDED, json.dumps({AS_ADDED: prints.get(row_id)}))
+            for row_id in self.added
+        ]
         rows += [
             (self.id, row_id, MADE_CUSTOMER, json.dumps(values, ensure_ascii=False))
             for row_id, values in _as_made(session, self.made_customers).items()
@@ -195,7 +207,8 @@ def undo_import(writer: Writer, batch_id: str) -> ChangeSet:
                 ImportedRow.batch_id == batch_id
             )
         ).all()
-        _delete_live(unit, batch.entity, [row_id for row_id, action, _ in rows if action == ADDED])
+        added = {row_id: values for row_id, action, values in rows if action == ADDED}
+        _delete_live(unit, batch.entity, _left_as_added(session, batch.entity, added))
         for row_id, action, fields in rows:
             if action != UPDATED or not fields:
                 continue
@@ -223,6 +236,58 @@ def _delete_live(unit: UnitOfWork, entity: str, ids: list[str]) -> None:
         live -= _held_by_live_rows(unit.session, holders, chunk)
         if live:
             unit.delete(entity, sorted(live))
+
+
+def _own_fields(entity: str) -> tuple[str, ...]:
+    """A record's fields as people type them, for its fingerprint: not the stamps a sync
+    rewrites, nor who owns it or is assigned it (an import made before the first sync passes
+    to the server's user), nor a customer's grade, which the server computes."""
+    model = ENTITIES[entity]
+    return tuple(
+        field.name
+        for field in FIELDS[entity]
+        if hasattr(model, field.name)
+        and not (field.kind is Kind.REF and field.ref == "users")
+        and field.name != "grade"
+    )
+
+
+def _fingerprints(session: Session, entity: str, ids: Sequence[str]) -> dict[str, str]:
+    """These records' own fields (_own_fields) as they are now, each as a short digest: what
+    the batch keeps of a record it added (a 100,000-row import keeps 100,000), and what undo
+    compares it with."""
+    model = ENTITIES[entity]
+    names = _own_fields(entity)
+    columns = [getattr(model, name) for name in names]
+    prints: dict[str, str] = {}
+    for chunk in in_parts(list(ids)):
+        for row_id, *values in session.execute(
+            select(model.id, *columns).where(model.id.in_(chunk))
+        ):
+            text = json.dumps([_json(value) for value in values], ensure_ascii=False)
+            prints[row_id] = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+    return prints
+
+
+def _left_as_added(session: Session, entity: str, added: dict[str, Any]) -> list[str]:
+    """The records among those the import added that nobody changed since: their fields as
+    added, and no record merged into them. (Those something was added to are left out by
+    _delete_live.) An import written by an earlier version kept no fingerprints (None): an
+    edit of its records cannot be told, so they go unless a record was merged into them."""
+    model = ENTITIES[entity]
+    merged_into: set[str | None] = set()
+    if hasattr(model, "merged_into_id"):
+        for chunk in in_parts(list(added)):
+            merged_into.update(
+                session.scalars(select(model.merged_into_id).where(model.merged_into_id.in_(chunk)))
+            )
+    as_added = {row_id: (values or {}).get(AS_ADDED) for row_id, values in added.items()}
+    now = _fingerprints(session, entity, [row_id for row_id, made in as_added.items() if made])
+    return [
+        row_id
+        for row_id, made in as_added.items()
+        if row_id not in merged_into and (made is None or now.get(row_id) == made)
+    ]
 
 
 def _as_made(session: Session, customer_ids: list[str]) -> dict[str, dict[str, Any]]:

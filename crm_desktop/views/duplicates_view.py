@@ -3,9 +3,10 @@ more than once, each member with why it is there (duplicates/ finds them).
 
 *Find duplicates* searches the whole store on the storage thread, with progress and *Cancel*;
 the groups show as a tree, group → members. A double-click (or Enter) on a member opens its
-customer; *Merge…* asks, by `mergeRequested`, to merge a group (or the members chosen of one
-group) — the merge dialog that answers it lives elsewhere. A record deleted or merged away
-afterwards leaves the list at once; `refresh()` searches again.
+customer; *Merge…* asks, by `mergeRequested`, to merge two records: a group of two, or the two
+members chosen of one group (a merge is of two; a group of three or more is merged a pair at a
+time, and the page says so) — the merge dialog that answers it lives elsewhere. A record
+deleted or merged away afterwards leaves the list at once; `refresh()` searches again.
 """
 
 from __future__ import annotations
@@ -315,7 +316,7 @@ class DuplicatesView(Page):
         self.merge_button = QPushButton(self.tr("Merge…"))
         self.merge_button.setObjectName("duplicatesMerge")
         self.merge_button.setToolTip(
-            self.tr("Merge the selected group, or the members of one group you selected")
+            self.tr("Merge two records: a group of two, or two records you selected in one group")
         )
         self.merge_button.setEnabled(False)
         self.merge_button.clicked.connect(self.request_merge)
@@ -329,6 +330,17 @@ class DuplicatesView(Page):
         bar.addWidget(self.progress, 1)
         bar.addWidget(self.status, 1)
         bar.addWidget(self.merge_button)
+
+        # Why Merge… is off for a bigger group, and what to do instead.
+        self.merge_hint = QLabel(
+            self.tr(
+                "Two records are merged at a time: select two records of this group, merge "
+                "them, then the next two."
+            )
+        )
+        self.merge_hint.setObjectName("duplicatesMergeHint")
+        self.merge_hint.setWordWrap(True)
+        self.merge_hint.hide()
 
         self.message = QLabel()
         self.message.setObjectName("duplicatesMessage")
@@ -363,6 +375,7 @@ class DuplicatesView(Page):
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.merge_hint)
         layout.addWidget(self.message)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.empty, 1)
@@ -519,9 +532,9 @@ class DuplicatesView(Page):
 
     # -- choosing and merging ----------------------------------------------------------------
 
-    def selected_ids(self) -> list[str]:
-        """The records Merge… would merge: a selected group's members, or the members
-        selected of one group (at least two); [] for anything else."""
+    def chosen_ids(self) -> list[str]:
+        """The records selected of one group: all its members when the group itself is
+        selected; [] when the selection spans groups or is empty."""
         rows = self.tree.selectionModel().selectedRows()
         groups = {self.model.group_of(index) for index in rows}
         if len(groups) != 1 or -1 in groups:
@@ -530,11 +543,18 @@ class DuplicatesView(Page):
         if any(index.internalId() == 0 for index in rows):
             return group.ids
         chosen = {member.id for index in rows if (member := self.model.member(index))}
-        ids = [member.id for member in group.members if member.id in chosen]
-        return ids if len(ids) >= 2 else []
+        return [member.id for member in group.members if member.id in chosen]
+
+    def selected_ids(self) -> list[str]:
+        """The two records Merge… would merge (a merge is of two: the dialog keeps one and
+        takes the other into it); [] for anything else, a group of three or more included."""
+        ids = self.chosen_ids()
+        return ids if len(ids) == 2 else []
 
     def _offer_merge(self) -> None:
-        self.merge_button.setEnabled(not self.scanning() and bool(self.selected_ids()))
+        scanning = self.scanning()
+        self.merge_button.setEnabled(not scanning and bool(self.selected_ids()))
+        self.merge_hint.setVisible(not scanning and len(self.chosen_ids()) > 2)
 
     def request_merge(self) -> None:
         ids = self.selected_ids()

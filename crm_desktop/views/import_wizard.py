@@ -6,7 +6,9 @@ step by step, for people who never use a command line.
 2. Columns: which column is which field, guessed from the header in Chinese or English and
    remembered for the next file with the same header.
 3. Check: the first rows with every problem shown in its cell; a cell can be corrected there.
-   Rows with problems are skipped, or the user stops to fix the file.
+   Rows with problems are skipped, or the user stops to fix the file. Rows that carry the id of
+   a record here (an export brought back) change it only as the user chooses, before going on:
+   overwrite it, fill its empty fields, or skip them.
 4. Duplicates: rows that look like records already here (or like earlier rows of the file), each
    to skip, to update the existing record with, or to add anyway.
 5. Import: on the storage thread, with progress and Cancel; a cancelled import leaves nothing.
@@ -19,10 +21,21 @@ All reading and checking runs on the storage thread (transfer/staging.py); the p
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,6 +52,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -56,6 +70,7 @@ from crm_desktop.transfer.reading import FileTable
 from crm_desktop.transfer.staging import Decision, ImportOutcome, Staging
 from crm_desktop.views.runner import Runner, describe_error
 
+Index = QModelIndex | QPersistentModelIndex
 FILE_PAGE, COLUMNS_PAGE, CHECK_PAGE, DUPLICATES_PAGE, RUN_PAGE, DONE_PAGE = range(6)
 # Rows shown on the Check page: enough to see a pattern; every row is checked all the same.
 PREVIEW_ROWS = 200
@@ -188,6 +203,8 @@ class FilePage(QWizardPage):
         self._reading = 0
         # What the file on show was read as: (path, encoding, sheet).
         self._read_as: tuple[str, str | None, str | None] | None = None
+        # The file the encoding and sheet lists are of: another one is detected afresh.
+        self._choices_of: str | None = None
 
     def browse(self) -> None:
         chosen, _filter = QFileDialog.getOpenFileName(
@@ -202,8 +219,6 @@ class FilePage(QWizardPage):
     def choose(self, path: str) -> None:
         """Take this file (what Browse… does once a file is picked)."""
         self.path.setText(path)
-        self.encoding.clear()
-        self.sheet.clear()
         if Path(path).suffix.lower() in (".vcf", ".vcard"):
             self.entity.setCurrentIndex(self.entity.findData("contacts"))
         self.read_file()
@@ -219,6 +234,12 @@ class FilePage(QWizardPage):
 
     def read_file(self) -> None:
         text = self.path.text().strip()
+        if text != self._choices_of:
+            # Another file, typed or browsed to: the first one's encoding or sheet is not its.
+            self._choices_of = text
+            self.encoding.clear()
+            self.sheet.clear()
+            self._show_options(None)
         encoding = self.encoding.currentData() if self.encoding.count() else None
         sheet = self.sheet.currentText() if self.sheet.count() else None
         if (text, encoding, sheet) == self._read_as:
@@ -351,7 +372,13 @@ class ColumnsPage(QWizardPage):
         self.columns.setRowCount(0)
         self.combos = []
         self.owner.runner.submit(
-            partial(staging.mapping_for, self.owner.writer, self.owner.entity, table.header),
+            partial(
+                staging.mapping_for,
+                self.owner.writer,
+                self.owner.entity,
+                table.header,
+                [cells for _, cells in table.rows],
+            ),
             self._fill,
         )
 
@@ -439,19 +466,52 @@ class CheckPage(QWizardPage):
         choice.addButton(self.skip_bad)
         choice.addButton(self.stop)
         self.stop.toggled.connect(lambda _on: self.completeChanged.emit())
+        # Rows that carry a stored record's id (an export brought back) would change it: the
+        # user chooses how, or to skip them, before going on; none is chosen for him.
+        self.updates_box = QWidget()
+        self.updates_box.setObjectName("importUpdates")
+        self.updates_note = QLabel()
+        self.updates_note.setObjectName("importUpdatesNote")
+        self.updates_note.setWordWrap(True)
+        self.update_buttons = {
+            Decision.OVERWRITE: QRadioButton(self.tr("Update them with the file's values")),
+            Decision.FILL: QRadioButton(self.tr("Only fill in their empty fields")),
+            Decision.SKIP: QRadioButton(self.tr("Skip those rows: the records stay as they are")),
+        }
+        self.update_choice = QButtonGroup(self)
+        updates_layout = QVBoxLayout(self.updates_box)
+        updates_layout.setContentsMargins(0, 0, 0, 0)
+        updates_layout.addWidget(self.updates_note)
+        for decision, button in self.update_buttons.items():
+            button.setObjectName(f"importUpdate_{decision.value}")
+            button.toggled.connect(partial(self._update_chosen, decision))
+            self.update_choice.addButton(button)
+            updates_layout.addWidget(button)
+        self.updates_box.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.skip_bad)
         layout.addWidget(self.stop)
+        layout.addWidget(self.updates_box)
         self._filling = False
         self._checking = False
+        self._updating = 0  # rows that would change a stored record (see updates_box)
+        # Each check is numbered: only the latest one's answer is shown (the user may go back
+        # and choose the columns again before an earlier check has answered).
+        self._check = 0
 
     def initializePage(self) -> None:
         self.owner.staging = None
         self._checking = True
+        self._check += 1
+        ticket = self._check
         self.preview.clear()
         self.preview.setRowCount(0)
+        self._updating = 0
+        self._clear_update_choice()
+        self.updates_box.hide()
+        self.status.setStyleSheet("")
         table = self.owner.table
         assert table is not None
         self.status.setText(
@@ -466,18 +526,34 @@ class CheckPage(QWizardPage):
                 self.owner.mapping,
                 self.owner.profile.region,
             ),
-            self._staged,
-            self._failed,
+            partial(self._staged, ticket),
+            partial(self._failed, ticket),
         )
         self.completeChanged.emit()
 
-    def _staged(self, staged: Staging) -> None:
+    def _clear_update_choice(self) -> None:
+        self.update_choice.setExclusive(False)  # an exclusive group keeps one button checked
+        for button in self.update_buttons.values():
+            button.setChecked(False)
+        self.update_choice.setExclusive(True)
+
+    def _update_chosen(self, decision: Decision, checked: bool) -> None:
+        staged = self.owner.staging
+        if checked and staged is not None:
+            staged.updating = decision
+        self.completeChanged.emit()
+
+    def _staged(self, ticket: int, staged: Staging) -> None:
+        if ticket != self._check:
+            return  # an earlier check, of columns chosen before: the latest is still to come
         self._checking = False
         self.owner.staging = staged
         self._fill(staged)
         self.completeChanged.emit()
 
-    def _failed(self, error: BaseException) -> None:
+    def _failed(self, ticket: int, error: BaseException) -> None:
+        if ticket != self._check:
+            return
         self._checking = False
         self.status.setText(describe_error(error))
         self.status.setStyleSheet(ERROR_STYLE)
@@ -529,6 +605,17 @@ class CheckPage(QWizardPage):
         self.status.setText(text)
         self.skip_bad.setVisible(bool(bad))
         self.stop.setVisible(bool(bad))
+        self._updating = len(staged.updating_rows())
+        self.updates_note.setText(
+            self.tr(
+                "%n row(s) carry the id of a record you already have (as an export does) and "
+                "would change it. Choose what happens to those records before going on:",
+                "",
+                self._updating,
+            )
+        )
+        self.updates_box.setVisible(bool(self._updating))
+        self.completeChanged.emit()
 
     def _cell_edited(self, item: QTableWidgetItem) -> None:
         """A corrected cell: that row is checked again."""
@@ -546,13 +633,13 @@ class CheckPage(QWizardPage):
                 item.text(),
                 self.owner.profile.region,
             ),
-            lambda _checked: self._rechecked(row),
+            lambda _checked: self._rechecked(staged, row),
         )
 
-    def _rechecked(self, row: int) -> None:
+    def _rechecked(self, checked: Staging, row: int) -> None:
         staged = self.owner.staging
-        if staged is None:
-            return
+        if staged is None or staged is not checked:
+            return  # the rows were checked again meanwhile (other columns chosen)
         self._fill_row(row, staged.rows[row])
         self._say_counts(staged)
 
@@ -560,6 +647,8 @@ class CheckPage(QWizardPage):
         staged = self.owner.staging
         if self._checking or staged is None:
             return False
+        if self._updating and staged.updating is None:
+            return False  # what those rows do to the records is the user's to say
         return not (self.stop.isChecked() and staged.problem_rows())
 
     def nextId(self) -> int:
@@ -578,9 +667,69 @@ DECISIONS = (
 )
 
 
+class RowsModel(QAbstractTableModel):
+    """A page's long list (a file's duplicates, its skipped rows): `cell(row, column, role)`
+    reads the page's own rows, and a view asks only for the cells it shows. Building a page
+    is then the same for ten rows and for 100,000 (an item per row, each formatted, took 20 s
+    there)."""
+
+    def __init__(
+        self, headers: list[str], cell: Callable[[int, int, int], Any], parent: QObject
+    ) -> None:
+        super().__init__(parent)
+        self._headers = headers
+        self._cell = cell
+        self._count = 0
+
+    def reset(self, count: int) -> None:
+        self.beginResetModel()
+        self._count = count
+        self.endResetModel()
+
+    def column_changed(self, column: int) -> None:
+        """A column of every row reads differently now (a decision for all rows)."""
+        if self._count:
+            self.dataChanged.emit(self.index(0, column), self.index(self._count - 1, column))
+
+    # Qt's signatures: an invalid index as the default parent.
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._headers)
+        ):
+            return self._headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < self._count:
+            return None
+        return self._cell(index.row(), index.column(), role)
+
+
+def _list_view(name: str, model: RowsModel) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.verticalHeader().hide()
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setWordWrap(False)
+    return view
+
+
 class DuplicatesPage(QWizardPage):
     """One line per row that looks like a record; the decision is chosen for the selected
-    lines (all of them when none is selected), so a file of thousands stays quick to show."""
+    lines (all of them when none is selected), so a file of thousands stays quick to show.
+    What a line says is made only when it is shown (RowsModel)."""
 
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
@@ -593,14 +742,12 @@ class DuplicatesPage(QWizardPage):
                 "file. Select rows and choose what happens to them (with none selected, to all)."
             )
         )
-        self.table = QTableWidget(0, 4)
-        self.table.setObjectName("importDuplicates")
-        self.table.setHorizontalHeaderLabels(
-            [self.tr("Row"), self.tr("In the file"), self.tr("Looks like"), self.tr("What to do")]
+        self.model = RowsModel(
+            [self.tr("Row"), self.tr("In the file"), self.tr("Looks like"), self.tr("What to do")],
+            self._cell,
+            self,
         )
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = _list_view("importDuplicates", self.model)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         buttons = QHBoxLayout()
         buttons.addWidget(QLabel(self.tr("Choose:")))
@@ -616,46 +763,48 @@ class DuplicatesPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
-        self.lines: list[int] = []  # the line of each table row
+        self.rows: list[staging.StagedRow] = []  # the row each line of the list shows
 
     def initializePage(self) -> None:
         staged = self.owner.staging
         assert staged is not None
-        rows = staged.duplicate_rows(skip_bad=True)
-        self.lines = [row.line for row in rows]
-        self.table.setRowCount(len(rows))
-        for at, staged_row in enumerate(rows):
-            self.table.setItem(at, 0, QTableWidgetItem(str(staged_row.line)))
-            self.table.setItem(at, 1, QTableWidgetItem(staged_row.title))
-            looks = "\n".join(staged.match_text(match) for match in staged_row.matches)
-            item = QTableWidgetItem(looks.split("\n", 1)[0])
-            item.setToolTip(looks)
-            self.table.setItem(at, 2, item)
-            self.table.setItem(at, 3, QTableWidgetItem())
-            self._show_decision(at)
+        self.rows = staged.duplicate_rows(skip_bad=True)
+        self.model.reset(len(self.rows))
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(1)
         self.table.setColumnWidth(3, 260)
+
+    def _cell(self, at: int, column: int, role: int) -> Any:
+        staged = self.owner.staging
+        if staged is None:
+            return None
+        row = self.rows[at]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return str(row.line)
+            if column == 1:
+                return row.title
+            if column == 2:
+                return staged.match_text(row.matches[0]) if row.matches else ""
+            label = dict(DECISIONS)[staged.decision(row.line)]
+            return QCoreApplication.translate("ImportWizard", label)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 2:
+            return "\n".join(staged.match_text(match) for match in row.matches)
+        if role == Qt.ItemDataRole.UserRole and column == 3:
+            return staged.decision(row.line).value
+        return None
 
     def decide(self, decision: Decision) -> None:
         """The decision for the selected rows, or for every row when none is selected."""
         staged = self.owner.staging
         assert staged is not None
         chosen = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        for at in chosen or range(len(self.lines)):
-            row = staged.row_at(self.lines[at])
+        for at in chosen or range(len(self.rows)):
+            row = self.rows[at]
             if decision in (Decision.FILL, Decision.OVERWRITE) and not row.updatable:
                 continue  # it looks like an earlier row of the file: there is no record yet
-            staged.decide(self.lines[at], decision)
-            self._show_decision(at)
-
-    def _show_decision(self, at: int) -> None:
-        staged = self.owner.staging
-        assert staged is not None
-        decision = staged.decision(self.lines[at])
-        label = dict(DECISIONS)[decision]
-        self.table.item(at, 3).setText(QCoreApplication.translate("ImportWizard", label))
-        self.table.item(at, 3).setData(Qt.ItemDataRole.UserRole, decision.value)
+            staged.decide(row.line, decision)
+        self.model.column_changed(3)
 
 
 def _short_decision(decision: Decision) -> str:
@@ -779,11 +928,10 @@ class DonePage(QWizardPage):
         self.message = QLabel()
         self.message.setObjectName("importDoneMessage")
         self.message.setWordWrap(True)
-        self.skipped = QTableWidget(0, 2)
-        self.skipped.setObjectName("importSkippedRows")
-        self.skipped.setHorizontalHeaderLabels([self.tr("Row"), self.tr("Why it was skipped")])
-        self.skipped.verticalHeader().hide()
-        self.skipped.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.skipped_model = RowsModel(
+            [self.tr("Row"), self.tr("Why it was skipped")], self._skipped_cell, self
+        )
+        self.skipped = _list_view("importSkippedRows", self.skipped_model)
         self.skipped.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_skipped)
@@ -801,13 +949,20 @@ class DonePage(QWizardPage):
         self.summary.setText(outcome.text())
         self.save_skipped.setVisible(bool(outcome.skipped))
         self.skipped.setVisible(bool(outcome.skipped))
-        self.skipped.setRowCount(len(outcome.skipped))
-        for row, (line, why, _cells) in enumerate(outcome.skipped):
-            self.skipped.setItem(row, 0, QTableWidgetItem(str(line)))
-            self.skipped.setItem(row, 1, QTableWidgetItem(why))
+        self.skipped_model.reset(len(outcome.skipped))
         self.skipped.resizeColumnToContents(0)
         self.undo.setEnabled(bool(outcome.added or outcome.updated))
         self.message.clear()
+
+    def _skipped_cell(self, at: int, column: int, role: int) -> Any:
+        outcome = self.owner.outcome
+        if outcome is None or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            return None
+        line, why, _cells = outcome.skipped[at]
+        return str(line) if column == 0 else why
 
     def save(self, path: str | None = None) -> None:
         outcome = self.owner.outcome

@@ -28,11 +28,13 @@ from crm_desktop.storage.errors import StoreError, classify
 from crm_desktop.storage.store import BACKUP_DIR
 from crm_desktop.sync.errors import SyncError
 from crm_desktop.sync.ownership import OwnershipRefused
+from crm_desktop.transfer.errors import TransferError
 
 log = logging.getLogger(__name__)
 
 Callback = Callable[[Any], None]
-KNOWN_ERRORS = (InvalidInput, StoreError, SyncError, OwnershipRefused)
+# Each has text(): one plain sentence saying what to do (a file the user can fix, for one).
+KNOWN_ERRORS = (InvalidInput, StoreError, SyncError, OwnershipRefused, TransferError)
 
 
 class _Job(NamedTuple):

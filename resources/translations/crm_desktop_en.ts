@@ -465,7 +465,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>CheckPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+419"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+446"/>
         <source>Check the rows</source>
         <translation type="unfinished"></translation>
     </message>
@@ -484,8 +484,23 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <source>Stop: I will correct the file first</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location line="+15"/>
+        <source>Update them with the file&apos;s values</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only fill in their empty fields</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Skip those rows: the records stay as they are</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message numerus="yes">
-        <location line="+23"/>
+        <location line="+39"/>
         <source>Checking %n row(s) and looking for duplicates…</source>
         <translation>
             <numerusform>Checking %n row and looking for duplicates…</numerusform>
@@ -493,7 +508,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+62"/>
+        <location line="+78"/>
         <source>%n of the rows have problems.</source>
         <translation>
             <numerusform>%n of the rows has problems.</numerusform>
@@ -511,6 +526,14 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation>
             <numerusform>The %n row can be imported.</numerusform>
             <numerusform>All %n rows can be imported.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+8"/>
+        <source>%n row(s) carry the id of a record you already have (as an export does) and would change it. Choose what happens to those records before going on:</source>
+        <translation>
+            <numerusform>%n row carries the id of a record you already have (as an export does) and would change it. Choose what happens to that record before going on:</numerusform>
+            <numerusform>%n rows carry the ids of records you already have (as an export does) and would change them. Choose what happens to those records before going on:</numerusform>
         </translation>
     </message>
 </context>
@@ -966,7 +989,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>ColumnsPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-208"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-271"/>
         <source>Which column is which</source>
         <translation type="unfinished"></translation>
     </message>
@@ -996,7 +1019,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+33"/>
         <source>The columns are this program&apos;s own.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2000,7 +2023,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>DonePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+394"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+516"/>
         <source>Done</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2011,12 +2034,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+3"/>
-        <location line="+60"/>
+        <location line="+66"/>
         <source>Undo this import</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-52"/>
+        <location line="-59"/>
         <source>Row</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2026,7 +2049,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+41"/>
         <source>Save the skipped rows</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2107,7 +2130,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>DuplicatesModel</name>
     <message numerus="yes">
-        <location filename="../../crm_desktop/views/duplicates_view.py" line="+237"/>
+        <location filename="../../crm_desktop/views/duplicates_view.py" line="+238"/>
         <source>%n record(s)</source>
         <translation>
             <numerusform>%n record</numerusform>
@@ -2118,7 +2141,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>DuplicatesPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-258"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-264"/>
         <source>Possible duplicates</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2128,7 +2151,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+5"/>
         <source>Row</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2193,16 +2216,21 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+3"/>
-        <source>Merge the selected group, or the members of one group you selected</source>
+        <source>Merge two records: a group of two, or two records you selected in one group</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+18"/>
+        <source>Two records are merged at a time: select two records of this group, merge them, then the next two.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Likely duplicates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+80"/>
         <location line="+24"/>
         <source>Stopped.</source>
         <translation type="unfinished"></translation>
@@ -2751,7 +2779,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-466"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-598"/>
         <source>Choose the file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2791,12 +2819,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Import a file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+44"/>
         <source>Reading the file…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3173,7 +3201,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-201"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-207"/>
         <source>Spreadsheets, CSV and business cards (*.xlsx *.csv *.txt *.vcf *.vcard);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3183,7 +3211,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+219"/>
+        <location line="+225"/>
         <source>UTF-8 with BOM</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3199,7 +3227,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+268"/>
+        <location line="+336"/>
         <source>Skip this row</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3219,7 +3247,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+146"/>
         <source>Skip</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5366,7 +5394,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Runner</name>
     <message>
-        <location filename="../../crm_desktop/views/runner.py" line="+168"/>
+        <location filename="../../crm_desktop/views/runner.py" line="+170"/>
         <source>Something went wrong and was not saved; details are in the log file.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5840,12 +5868,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Transfer</name>
     <message>
-        <location filename="../../crm_desktop/transfer/cells.py" line="+18"/>
+        <location filename="../../crm_desktop/transfer/cells.py" line="+19"/>
         <source>“{value}” is not an identifier; write kind:number, for example licence_plate:粤B12345.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/importing.py" line="+62"/>
+        <location filename="../../crm_desktop/transfer/importing.py" line="+68"/>
         <source>The file has a column “{column}” that a {entity} record does not have; use: {allowed}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5941,6 +5969,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
+        <source>no {entity} here has the id “{id}” of the column “{column}”; empty that cell to add the row as a new record.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>its id is on {place} {line} too; a record is added once.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5956,7 +5989,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/reading.py" line="+33"/>
+        <location filename="../../crm_desktop/transfer/reading.py" line="+40"/>
         <source>There is no file {path}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6003,6 +6036,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+5"/>
         <source>The workbook has no sheet named “{sheet}”; its sheets are: {sheets}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Row {row}, column {column} holds the number {value}, longer than the 15 digits Excel keeps, so its last digits are lost; format the column as text, type the number again and save the file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -6071,7 +6109,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
+        <source>It would change a record you already have, which you chose to keep as it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>line {line} of this file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6081,7 +6124,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+370"/>
+        <location line="+400"/>
         <source>Line {line} looks like {what}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6096,7 +6139,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-376"/>
+        <location line="-406"/>
         <source>Identifiers (kind: number)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6116,7 +6159,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+368"/>
+        <location line="+398"/>
         <source>Would add {added} {entity} records ({alike} of them look like records already here), update {updated} and refuse {refused} rows; nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6303,7 +6346,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/merging.py" line="+52"/>
+        <location filename="../../crm_desktop/services/merging.py" line="+54"/>
         <source>Choose two different records to merge.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6318,7 +6361,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/undo.py" line="+56"/>
+        <location filename="../../crm_desktop/transfer/undo.py" line="+64"/>
         <source>There is no such import on this computer.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -463,7 +463,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>CheckPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+419"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+446"/>
         <source>Check the rows</source>
         <translation>检查各行</translation>
     </message>
@@ -482,15 +482,30 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <source>Stop: I will correct the file first</source>
         <translation>停下：我先去改正文件</translation>
     </message>
+    <message>
+        <location line="+15"/>
+        <source>Update them with the file&apos;s values</source>
+        <translation>用文件里的内容更新这些记录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only fill in their empty fields</source>
+        <translation>只填写这些记录里空着的项</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Skip those rows: the records stay as they are</source>
+        <translation>跳过这些行：记录保持原样</translation>
+    </message>
     <message numerus="yes">
-        <location line="+23"/>
+        <location line="+39"/>
         <source>Checking %n row(s) and looking for duplicates…</source>
         <translation>
             <numerusform>正在检查 %n 行并查找重复…</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+62"/>
+        <location line="+78"/>
         <source>%n of the rows have problems.</source>
         <translation>
             <numerusform>有 %n 行有问题。</numerusform>
@@ -506,6 +521,13 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <source>All %n row(s) can be imported.</source>
         <translation>
             <numerusform>全部 %n 行都可以导入。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+8"/>
+        <source>%n row(s) carry the id of a record you already have (as an export does) and would change it. Choose what happens to those records before going on:</source>
+        <translation>
+            <numerusform>有 %n 行带着已有记录的编号（导出的文件就是这样），会改动这些记录。请先选择如何处理这些记录：</numerusform>
         </translation>
     </message>
 </context>
@@ -961,7 +983,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>ColumnsPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-208"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-271"/>
         <source>Which column is which</source>
         <translation>每一列是什么</translation>
     </message>
@@ -991,7 +1013,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>记住这些选择，下次遇到相同列的文件时使用</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+33"/>
         <source>The columns are this program&apos;s own.</source>
         <translation>这些列就是本程序导出的列。</translation>
     </message>
@@ -1990,7 +2012,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>DonePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+394"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+516"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
@@ -2001,12 +2023,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+3"/>
-        <location line="+60"/>
+        <location line="+66"/>
         <source>Undo this import</source>
         <translation>撤销这次导入</translation>
     </message>
     <message>
-        <location line="-52"/>
+        <location line="-59"/>
         <source>Row</source>
         <translation>行号</translation>
     </message>
@@ -2016,7 +2038,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>跳过原因</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+41"/>
         <source>Save the skipped rows</source>
         <translation>保存跳过的行</translation>
     </message>
@@ -2097,7 +2119,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>DuplicatesModel</name>
     <message numerus="yes">
-        <location filename="../../crm_desktop/views/duplicates_view.py" line="+237"/>
+        <location filename="../../crm_desktop/views/duplicates_view.py" line="+238"/>
         <source>%n record(s)</source>
         <translation>
             <numerusform>%n 条记录</numerusform>
@@ -2107,7 +2129,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>DuplicatesPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-258"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-264"/>
         <source>Possible duplicates</source>
         <translation>可能重复</translation>
     </message>
@@ -2117,7 +2139,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>这些行看起来与已有的记录或文件中前面的行相同。选中若干行，再选择如何处理（不选则对全部行）。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+5"/>
         <source>Row</source>
         <translation>行</translation>
     </message>
@@ -2182,16 +2204,21 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+3"/>
-        <source>Merge the selected group, or the members of one group you selected</source>
-        <translation>合并选中的一组，或一组中选中的成员</translation>
+        <source>Merge two records: a group of two, or two records you selected in one group</source>
+        <translation>合并两条记录：一组只有两条时，或在一组里选中的两条</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+18"/>
+        <source>Two records are merged at a time: select two records of this group, merge them, then the next two.</source>
+        <translation>每次合并两条记录：在这一组里选中两条合并，再合并下两条。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Likely duplicates</source>
         <translation>可能重复的记录</translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+80"/>
         <location line="+24"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
@@ -2739,7 +2766,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-466"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-598"/>
         <source>Choose the file</source>
         <translation>选择文件</translation>
     </message>
@@ -2779,12 +2806,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>工作表</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Import a file</source>
         <translation>导入文件</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+44"/>
         <source>Reading the file…</source>
         <translation>正在读取文件…</translation>
     </message>
@@ -3156,7 +3183,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-201"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-207"/>
         <source>Spreadsheets, CSV and business cards (*.xlsx *.csv *.txt *.vcf *.vcard);;All files (*)</source>
         <translation>表格、CSV 和名片 (*.xlsx *.csv *.txt *.vcf *.vcard);;所有文件 (*)</translation>
     </message>
@@ -3166,7 +3193,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>导入</translation>
     </message>
     <message>
-        <location line="+219"/>
+        <location line="+225"/>
         <source>UTF-8 with BOM</source>
         <translation>UTF-8（带 BOM）</translation>
     </message>
@@ -3182,7 +3209,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>繁体中文（Big5）</translation>
     </message>
     <message>
-        <location line="+268"/>
+        <location line="+336"/>
         <source>Skip this row</source>
         <translation>跳过这一行</translation>
     </message>
@@ -3202,7 +3229,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>仍然新增</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+146"/>
         <source>Skip</source>
         <translation>跳过</translation>
     </message>
@@ -5339,7 +5366,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Runner</name>
     <message>
-        <location filename="../../crm_desktop/views/runner.py" line="+168"/>
+        <location filename="../../crm_desktop/views/runner.py" line="+170"/>
         <source>Something went wrong and was not saved; details are in the log file.</source>
         <translation>出错了，内容没有保存；详细信息已记录在日志文件中。</translation>
     </message>
@@ -5810,12 +5837,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Transfer</name>
     <message>
-        <location filename="../../crm_desktop/transfer/cells.py" line="+18"/>
+        <location filename="../../crm_desktop/transfer/cells.py" line="+19"/>
         <source>“{value}” is not an identifier; write kind:number, for example licence_plate:粤B12345.</source>
         <translation>“{value}”不是有效的证件号码；请写成 类型:号码，例如 licence_plate:粤B12345。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/importing.py" line="+62"/>
+        <location filename="../../crm_desktop/transfer/importing.py" line="+68"/>
         <source>The file has a column “{column}” that a {entity} record does not have; use: {allowed}.</source>
         <translation>文件中有“{column}”列，但{entity}记录没有这一项；可用的列：{allowed}。</translation>
     </message>
@@ -5911,6 +5938,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+1"/>
+        <source>no {entity} here has the id “{id}” of the column “{column}”; empty that cell to add the row as a new record.</source>
+        <translation>这里没有哪条{entity}的编号是“{column}”列里的“{id}”；清空这个格子，就会把这一行作为新记录添加。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>its id is on {place} {line} too; a record is added once.</source>
         <translation>它的编号也出现在{place} {line}；一条记录只能添加一次。</translation>
     </message>
@@ -5926,7 +5958,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>并为它们新增了 {count} 个客户。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/reading.py" line="+33"/>
+        <location filename="../../crm_desktop/transfer/reading.py" line="+40"/>
         <source>There is no file {path}.</source>
         <translation>文件 {path} 不存在。</translation>
     </message>
@@ -5974,6 +6006,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+5"/>
         <source>The workbook has no sheet named “{sheet}”; its sheets are: {sheets}.</source>
         <translation>工作簿中没有名为“{sheet}”的工作表；它的工作表有：{sheets}。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Row {row}, column {column} holds the number {value}, longer than the 15 digits Excel keeps, so its last digits are lost; format the column as text, type the number again and save the file.</source>
+        <translation>第 {row} 行 {column} 列的数字 {value} 超过了 Excel 能保留的 15 位，后面几位已经丢失；请把这一列设为文本格式，重新输入这个数字后保存文件。</translation>
     </message>
     <message>
         <location filename="../../crm_desktop/commands/export.py" line="+17"/>
@@ -6041,7 +6078,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>它看起来就是“{name}”，您选择了保持原样。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
+        <source>It would change a record you already have, which you chose to keep as it is.</source>
+        <translation>它会改动一条已有的记录，而您选择了保持那条记录不变。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>line {line} of this file</source>
         <translation>本文件第 {line} 行</translation>
     </message>
@@ -6051,7 +6093,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>本文件第 {line} 行</translation>
     </message>
     <message>
-        <location line="+370"/>
+        <location line="+400"/>
         <source>Line {line} looks like {what}</source>
         <translation>第 {line} 行看起来像 {what}</translation>
     </message>
@@ -6066,7 +6108,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>这些联系人将新增 {count} 条客户记录。</translation>
     </message>
     <message>
-        <location line="-376"/>
+        <location line="-406"/>
         <source>Identifiers (kind: number)</source>
         <translation>证件号（类型: 号码）</translation>
     </message>
@@ -6086,7 +6128,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>客户（按名称）</translation>
     </message>
     <message>
-        <location line="+368"/>
+        <location line="+398"/>
         <source>Would add {added} {entity} records ({alike} of them look like records already here), update {updated} and refuse {refused} rows; nothing was changed.</source>
         <translation>将新增 {added} 条{entity}记录（其中 {alike} 条看起来与已有记录相同），更新 {updated} 条，拒绝 {refused} 行；未做任何改动。</translation>
     </message>
@@ -6274,7 +6316,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>{field}“{value}”已被另一个{entity}使用。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/merging.py" line="+52"/>
+        <location filename="../../crm_desktop/services/merging.py" line="+54"/>
         <source>Choose two different records to merge.</source>
         <translation>请选择两条不同的记录来合并。</translation>
     </message>
@@ -6289,7 +6331,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>演示数据只能用于只在本机使用的配置：绝不能进入公司服务器。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/undo.py" line="+56"/>
+        <location filename="../../crm_desktop/transfer/undo.py" line="+64"/>
         <source>There is no such import on this computer.</source>
         <translation>这台电脑上没有这次导入。</translation>
     </message>

@@ -195,3 +195,24 @@ def test_refused_merges_change_nothing(profile: Profile) -> None:
 def test_owner_is_not_chosen_in_a_merge() -> None:
     assert "owner_id" not in merge_fields("customers")
     assert "name" in merge_fields("customers") and "email" in merge_fields("contacts")
+
+
+def test_undo_keeps_edits_made_to_the_kept_record_since(profile: Profile) -> None:
+    """Undo puts back the fields the merge set only where they still hold its value: a phone
+    typed into the kept customer after the merge is newer than the merge, and stays."""
+    kept, other, _ids = _pair(profile)
+    writer = profile.writer()
+    chosen = {
+        "phone": "13912345678",
+        "email": "sales@hq.cn",
+        "address": "深圳市福田区华强北路1号",
+    }
+    undo = merge_records(writer, "customers", kept, other, chosen).undo
+    assert isinstance(undo, MergeUndo)
+    writer.update("customers", kept, {"phone": "13700001111"})
+    unmerge_records(writer, undo)
+    with profile.store.read() as session:
+        customer = session.get(Customer, kept)
+        assert customer.phone == "+8613700001111"  # the edit since the merge
+        assert (customer.email, customer.address) == (None, None)  # as before the merge
+        assert session.get(Customer, other).deleted_at is None

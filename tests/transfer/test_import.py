@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from crm_desktop.models.dates import local_to_utc
 from crm_desktop.models.entities import (
     Customer,
     CustomerIdentifier,
@@ -388,7 +389,8 @@ def test_dates_are_read_year_first_as_people_type_them(
     assert (code, stderr) == (0, "")
     with seeded.store.read() as session:
         due = session.scalars(select(Task.due_at).where(Task.title.like("task %"))).all()
-    assert due == [datetime(2026, 1, 5, 9, 30)] * len(typed)
+    # Read as the user's clock (tests/transfer/test_local_times.py), stored as UTC.
+    assert due == [local_to_utc(datetime(2026, 1, 5, 9, 30))] * len(typed)
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])

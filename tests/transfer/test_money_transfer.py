@@ -448,10 +448,11 @@ def test_keep_ids_adds_records_with_their_ids_and_refuses_what_it_cannot(
         "line 6: it has an id, so it changes an existing record: add --update to allow that, "
         "or empty the id to add a new one.",
     ]
-    # Without --keep-ids an unknown id is what it always was: a record to change.
+    # Without --keep-ids an unknown id is what it always was, a record to change, which is not
+    # here: said as such rather than asking for --update, which could not find it either.
     assert refused(cli, write(tmp_path / "one.csv", head + rows[0] + "\n"), "contracts") == [
-        "line 2: it has an id, so it changes an existing record: add --update to allow that, "
-        "or empty the id to add a new one."
+        f"line 2: no contract here has the id “{new}” of the column “id”; "
+        "empty that cell to add the row as a new record."
     ]
     # A renewal on the line after its contract finds it, within one batch.
     renewing = f"{new.replace('5b1d', '6c2e')},HT-A2,{huaqiang},sale,draft,undecided,{new}"

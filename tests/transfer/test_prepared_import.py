@@ -27,6 +27,7 @@ from crm_desktop.storage import search_index
 from crm_desktop.storage.store import STORE_FILE
 from crm_desktop.transfer import staging
 from crm_desktop.transfer.staging import Decision, Staging
+from crm_desktop.transfer.undo import AS_ADDED
 
 # 13800138000 is the seeded Northwind's phone (a duplicate of the store); line 4 repeats line 2's
 # mobile (a duplicate in the file); line 6 has a bad phone and line 7 a bad email; line 9 names
@@ -149,6 +150,10 @@ def _dump(profile: Profile, since: datetime) -> dict[str, list[str]]:
                 return value
             if isinstance(value, int) and value in keys:
                 return keys[value]
+            if isinstance(value, dict) and set(value) == {AS_ADDED}:
+                # An added record's fingerprint digests its fields, the ids it links to among
+                # them: those differ between the profiles. Kept or not is what compares.
+                return {AS_ADDED: "fingerprint" if value[AS_ADDED] else None}
             if isinstance(value, dict):
                 return {plain(key): plain(item) for key, item in value.items()}
             if isinstance(value, list):

@@ -98,13 +98,15 @@ def test_an_import_with_decisions_then_undo(profile: Profile, stored: str, tmp_p
     # Its empty industry was filled; its own address was kept.
     assert (huaqiang.industry, huaqiang.address) == ("电子", "深圳市福田区")
 
-    # Someone edits an added customer and the updated one after the import: undo keeps that.
+    # Someone edits an added customer and the updated one after the import: undo keeps that,
+    # the edited customer with it.
     writer = profile.writer()
     writer.update("customers", customers["新客户"].id, {"industry": "教育"})
     writer.update("customers", stored, {"address": "深圳市南山区"})
     staging.undo(writer, outcome)
     after = _customers(profile)
-    assert set(after) == {"深圳华强电子有限公司"}
+    assert set(after) == {"深圳华强电子有限公司", "新客户"}
+    assert after["新客户"].industry == "教育"
     assert after["深圳华强电子有限公司"].industry is None
     assert after["深圳华强电子有限公司"].address == "深圳市南山区"
     with profile.store.read() as session:

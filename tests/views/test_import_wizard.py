@@ -7,13 +7,18 @@ import csv
 import threading
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from crm_desktop.duplicates import model as duplicates_model
 from crm_desktop.models.entities import Contact, Customer
+from crm_desktop.models.phones import DEFAULT_REGION
+from crm_desktop.transfer import export_csv_file
 from crm_desktop.transfer.staging import Decision
 from crm_desktop.views.import_wizard import (
     CHECK_PAGE,
@@ -124,12 +129,13 @@ def test_an_old_systems_gbk_file_with_problems_and_duplicates(
 
     _next(qtbot, wizard, DUPLICATES_PAGE)
     duplicates = wizard.duplicates_page
-    assert duplicates.table.rowCount() == 1
-    assert "深圳华强电子有限公司" in duplicates.table.item(0, 2).text()
-    assert duplicates.table.item(0, 3).data(Qt.ItemDataRole.UserRole) == Decision.SKIP
+    shown = duplicates.table.model()
+    assert shown.rowCount() == 1
+    assert "深圳华强电子有限公司" in shown.index(0, 2).data()
+    assert shown.index(0, 3).data(Qt.ItemDataRole.UserRole) == Decision.SKIP
     duplicates.table.selectRow(0)
     duplicates.buttons[Decision.FILL].click()
-    assert duplicates.table.item(0, 3).data(Qt.ItemDataRole.UserRole) == Decision.FILL
+    assert shown.index(0, 3).data(Qt.ItemDataRole.UserRole) == Decision.FILL
 
     wizard.next()
     assert wizard.currentId() in (RUN_PAGE, DONE_PAGE)
@@ -138,6 +144,9 @@ def test_an_old_systems_gbk_file_with_problems_and_duplicates(
     assert outcome is not None
     assert (outcome.added, outcome.updated, len(outcome.skipped)) == (2, 1, 1)
     assert "Added 2, updated 1, skipped 1." in wizard.done_page.summary.text()
+    skipped = wizard.done_page.skipped.model()
+    assert skipped.rowCount() == 1 and skipped.index(0, 0).data() == "5"
+    assert "nobody" in skipped.index(0, 1).data()
     names = _names(window)
     assert set(names) == {"深圳华强电子有限公司", "美的集团", "新客户"}
     assert names["深圳华强电子有限公司"].email == "sales@hq.cn"  # filled in
@@ -331,3 +340,226 @@ def test_a_failed_import_lets_the_user_go_back(
     _until_done(qtbot, wizard)
     assert list(_names(window)) == ["甲公司"]
     wizard.accept()
+
+
+def test_a_file_problem_is_said_in_its_own_sentence(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    path = tmp_path / "broken.csv"
+    path.write_text('客户名称,手机\n"华强电子,13800138000\n', encoding="utf-8")
+    wizard = _open(qtbot, window, path, complete=False)
+    page = wizard.file_page
+    qtbot.waitUntil(lambda: page.error.isVisibleTo(page), timeout=10000)
+    assert page.error.text() == "Line 2: a quoted value is never closed."
+    assert not page.isComplete()
+    wizard.reject()
+
+
+def test_another_typed_file_has_its_own_encoding_detected(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    first = tmp_path / "old system.csv"
+    first.write_bytes(OLD_SYSTEM.encode("gbk"))
+    second = tmp_path / "export.csv"
+    second.write_bytes("公司\t电话\n远大空调\t010-6012 3456\n".encode("utf-16"))
+    wizard = _open(qtbot, window, first)
+    page = wizard.file_page
+    assert page.encoding.currentData() == "gb18030"
+    # The user types the second file's name rather than browsing to it.
+    page.path.setText(str(second))
+    page.path.editingFinished.emit()
+    wait_idle_runner(qtbot, wizard)
+    assert not page.error.isVisibleTo(page)
+    assert page.encoding.currentData().startswith("utf-16")
+    assert page.encoding.currentText() == "UTF-16 (detected)"
+    assert page.first_lines.item(0, 0).text() == "远大空调"
+    wizard.reject()
+
+
+def test_another_typed_workbook_has_its_own_sheets(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    book = Workbook()
+    book.active.title = "说明"
+    book.active.append(["这是说明页"])
+    book.create_sheet("客户").append(["客户名称", "手机"])
+    book["客户"].append(["格力电器", "13600136000"])
+    first = tmp_path / "first.xlsx"
+    book.save(first)
+    other = Workbook()
+    other.active.title = "Customers"
+    other.active.append(["客户名称", "手机"])
+    other.active.append(["美的集团", "13700137000"])
+    second = tmp_path / "second.xlsx"
+    other.save(second)
+    wizard = _open(qtbot, window, first)
+    page = wizard.file_page
+    assert page.sheet.currentText() == "客户"
+    page.path.setText(str(second))
+    page.path.editingFinished.emit()
+    wait_idle_runner(qtbot, wizard)
+    assert not page.error.isVisibleTo(page)
+    assert [page.sheet.itemText(at) for at in range(page.sheet.count())] == ["Customers"]
+    assert page.first_lines.item(0, 0).text() == "美的集团"
+    assert page.isComplete()
+    wizard.reject()
+
+
+def test_only_the_latest_check_lets_the_user_go_on(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    path = tmp_path / "few.csv"
+    path.write_text("客户名称,手机,备注\n甲公司,13912345678,老客户\n", encoding="utf-8")
+    wizard = _open(qtbot, window, path)
+    _through_columns(qtbot, wizard)
+    check = wizard.check_page
+    # The first check waits behind other storage work; meanwhile the user goes back and
+    # leaves the notes out.
+    first_gate, second_gate = threading.Event(), threading.Event()
+    wizard.runner.submit(first_gate.wait)
+    wizard.next()
+    assert wizard.currentId() == CHECK_PAGE and not check.isComplete()
+    wizard.back()
+    notes = wizard.columns_page.combos[2]
+    notes.setCurrentIndex(notes.findData(None))
+    # Answers come in order: once this one's has come, the first check's has too.
+    first_answered = threading.Event()
+    wizard.runner.submit(lambda: None, lambda _none: first_answered.set())
+    wizard.runner.submit(second_gate.wait)
+    wizard.next()
+    assert wizard.currentId() == CHECK_PAGE
+    try:
+        first_gate.set()
+        qtbot.waitUntil(first_answered.is_set, timeout=10000)
+        # The first check has answered, with the notes: it is not the one on show.
+        assert wizard.staging is None and not check.isComplete()
+        assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    finally:
+        first_gate.set()
+        second_gate.set()
+    wait_idle_runner(qtbot, wizard)
+    assert check.isComplete()
+    assert wizard.staging is not None and wizard.staging.targets == ["name", "phone"]
+    wizard.next()
+    _until_done(qtbot, wizard)
+    assert _names(window)["甲公司"].notes is None
+    wizard.accept()
+
+
+def _export_then_edit(window: MainWindow, path: Path) -> str:
+    """Two customers exported to `path`; then one of them edited in the program: its industry
+    changed and its email cleared."""
+    writer = window.profile.writer()
+    edited = writer.create(
+        "customers", {"name": "华强电子", "email": "sales@hq.cn", "industry": "电子"}
+    ).primary_id
+    writer.create("customers", {"name": "美的集团", "industry": "家电"})
+    assert edited is not None
+    export_csv_file(window.profile.store, "customers", path)
+    writer.update("customers", edited, {"industry": "教育", "email": None})
+    return edited
+
+
+@pytest.mark.parametrize(
+    ("decision", "industry", "email"),
+    [
+        (Decision.SKIP, "教育", None),  # the record as it was edited
+        (Decision.FILL, "教育", "sales@hq.cn"),  # only the cleared email comes back
+        (Decision.OVERWRITE, "电子", "sales@hq.cn"),  # the file's values, every one
+    ],
+)
+def test_an_older_export_changes_records_only_as_the_user_chooses(
+    qtbot: QtBot,
+    window: MainWindow,
+    tmp_path: Path,
+    decision: Decision,
+    industry: str,
+    email: str | None,
+) -> None:
+    path = tmp_path / "customers.csv"
+    edited = _export_then_edit(window, path)
+    wizard = _open(qtbot, window, path)
+    _through_columns(qtbot, wizard)
+    assert "id" in wizard.columns_page.chosen().values()
+    _next(qtbot, wizard, CHECK_PAGE)
+    check = wizard.check_page
+    qtbot.waitUntil(lambda: wizard.staging is not None, timeout=20000)
+    # Nothing is chosen for the user: he cannot go on until he says.
+    assert not check.isComplete()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    # One row would change the record edited since (the other holds its values already).
+    assert check.updates_box.isVisibleTo(check)
+    assert check.updates_note.text().startswith("1 row")
+    assert not any(button.isChecked() for button in check.update_buttons.values())
+
+    check.update_buttons[decision].click()
+    assert check.isComplete()
+    wizard.next()
+    _until_done(qtbot, wizard)
+    outcome = wizard.outcome
+    assert outcome is not None and outcome.added == 0
+    if decision is Decision.SKIP:
+        assert outcome.updated == 0
+        assert [why for _line, why, _cells in outcome.skipped] == [
+            "It would change a record you already have, which you chose to keep as it is."
+        ]
+    else:
+        assert (outcome.updated, outcome.skipped) == (1, [])
+    names = _names(window)
+    assert set(names) == {"华强电子", "美的集团"}
+    assert names["华强电子"].id == edited
+    assert (names["华强电子"].industry, names["华强电子"].email) == (industry, email)
+    wizard.accept()
+
+
+def test_the_duplicates_page_formats_only_the_rows_it_shows(
+    qtbot: QtBot,
+    window: MainWindow,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    qtmodeltester: ModelTester,
+) -> None:
+    """Each row repeats an earlier one's phone in another spelling: every later row is a
+    possible duplicate whose reason shows the phone. Building the page formats only the phones
+    on screen, not one per row (a file of 100,000 such rows froze the window for 20 s)."""
+    count = 400
+    lines = "客户名称,手机\n" + "".join(
+        f"甲{n:04d}号商行,1391{n:07d}\n乙{n:04d}号工厂,+86 1391{n:07d}\n" for n in range(count)
+    )
+    path = tmp_path / "twice.csv"
+    path.write_text(lines, encoding="utf-8")
+    wizard = _open(qtbot, window, path)
+    _through_columns(qtbot, wizard)
+    _checked(qtbot, wizard)
+    assert wizard.staging is not None
+    rows = wizard.staging.duplicate_rows()
+    assert len(rows) >= count
+
+    gui = threading.get_ident()
+    formatted: list[str] = []
+    real = duplicates_model.display_phone
+
+    def counted(phone: str | None, region: str = DEFAULT_REGION) -> str:
+        if threading.get_ident() == gui:
+            formatted.append(phone or "")
+        return real(phone, region)
+
+    monkeypatch.setattr(duplicates_model, "display_phone", counted)
+    _next(qtbot, wizard, DUPLICATES_PAGE)
+    page = wizard.duplicates_page
+    shown = page.table.model()
+    qtbot.waitExposed(page.table)
+    qtbot.wait(50)  # the view lays out and paints what it shows
+    assert shown.rowCount() == len(rows)
+    assert 0 < len(formatted) < 100  # the rows on screen, not one per row of the file
+    assert shown.index(0, 2).data().startswith("甲0000号商行")
+    assert shown.index(len(rows) - 1, 0).data() == str(rows[-1].line)
+
+    # A decision for all rows reads at once in every row, without a row formatted more.
+    before = len(formatted)
+    page.buttons[Decision.ADD].click()
+    assert shown.index(len(rows) - 1, 3).data(Qt.ItemDataRole.UserRole) == Decision.ADD
+    qtbot.wait(50)
+    assert len(formatted) - before < 100
+    qtmodeltester.check(page.model)
+    wizard.reject()

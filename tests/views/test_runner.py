@@ -9,7 +9,8 @@ from PySide6.QtCore import QObject, Signal
 from pytestqt.qtbot import QtBot
 
 from crm_desktop.services.changes import ChangeSet
-from crm_desktop.views.runner import Runner
+from crm_desktop.transfer.errors import TransferError
+from crm_desktop.views.runner import Runner, describe_error
 
 
 class Emitter(QObject):
@@ -183,3 +184,20 @@ def test_a_widget_only_a_job_held_is_let_go_once_its_answer_is_delivered(qtbot) 
     qtbot.waitUntil(lambda: runner.pending() == 0)
     runner.shutdown()
     assert events == ["read", "destroyed"]
+
+
+def test_a_file_problem_is_a_known_error_said_in_its_own_sentence(qtbot: QtBot, caplog) -> None:
+    """A file the user can fix (an unclosed quote, a wrong encoding, a sheet not there) is
+    said in its sentence, not as a bug pointing at the log."""
+    runner = Runner()
+    error = TransferError("Line {line}: a quoted value is never closed.", line=2)
+    assert describe_error(error) == "Line 2: a quoted value is never closed."
+
+    def unreadable() -> None:
+        raise error
+
+    with qtbot.waitSignal(runner.failed, timeout=5000) as unhandled:
+        runner.submit(unreadable)
+    assert unhandled.args == ["Line 2: a quoted value is never closed."]
+    assert "storage job failed" not in caplog.text  # no traceback: it is no bug
+    runner.shutdown()

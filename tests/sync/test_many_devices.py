@@ -17,7 +17,7 @@ from psycopg.rows import dict_row
 from sqlalchemy import select
 
 from crm_desktop.models.base import AUDIT_COLUMNS
-from crm_desktop.models.entities import Contact, Customer, OutboxEntry, User
+from crm_desktop.models.entities import ENTITIES, Contact, Customer, OutboxEntry, User
 from crm_desktop.storage.store import Store
 from crm_desktop.sync import engine, push
 from crm_desktop.sync.codec import canonical, from_json, synced_columns
@@ -173,6 +173,8 @@ class Pushed:
     changes: dict[str, Any]
     base: dict[str, Any]
     before: dict[str, Any] | None
+    # What the record was called on the device as it pushed (a refused change keeps it).
+    name_here: str | None
     after: dict[str, Any] | None
     refused: bool
 
@@ -246,7 +248,15 @@ class PushWatcher:
             changes=dict(entry.changes),
             base=dict(entry.base),
             before=server_row_now(connection, entry.entity, entry.row_id),
+            name_here=self.name_here(entry.entity, entry.row_id),
         )
+
+    def name_here(self, entity: str, row_id: str) -> str | None:
+        """The record's name, else its title, on the pushing device (None: it has neither)."""
+        assert self.device is not None
+        local = self.device.row(entity, row_id)
+        column = next((c for c in ("name", "title") if hasattr(ENTITIES[entity], c)), None)
+        return getattr(local, column) if local is not None and column else None
 
     def sync(self, device: Device) -> None:
         """One sync of `device`: every entry in its outbox when the push starts must reach the
@@ -311,6 +321,8 @@ def expected_conflicts(pushed: Pushed) -> list[tuple]:
         # Refused whole: nothing of it reaches the row, and all of it is kept with the reason.
         assert pushed.after == pushed.before, where
         lost = {"op": pushed.op, "changes": pushed.changes}
+        if pushed.name_here:
+            lost["name"] = pushed.name_here
         return [conflict_key("refused", pushed.entity, pushed.row_id, None, None, lost)]
     assert pushed.after is not None, where
     if pushed.op == "insert":  # a new row: nobody else can have changed it

@@ -130,7 +130,11 @@ def test_unsynced_edit_to_a_customer_moved_away_is_kept_as_refused(fleet: Fleet)
     for conflict in refused.values():
         assert conflict.kind == "refused"
         assert conflict.reason
-    assert refused[customer_id].lost_value == {"op": "update", "changes": {"industry": "Steel"}}
+    assert refused[customer_id].lost_value == {
+        "op": "update",
+        "changes": {"industry": "Steel"},
+        "name": "Acme",  # kept with the change: the pull took the record away
+    }
     assert refused[late_contact].lost_value["changes"]["name"] == "Li"
     listed = sync_conflicts.open_conflicts(rob.profile.store)
     assert {c.row_id for c in listed} == {customer_id, late_contact}

@@ -20,13 +20,12 @@ from crm_desktop.profile import (
     open_profile,
 )
 from crm_desktop.resources import resources_dir
-from crm_desktop.storage.errors import classify
 from crm_desktop.storage.store import BACKUP_DIR, STORE_FILE, Store
 from crm_desktop.views import garbage
 from crm_desktop.views.backups_dialog import after_window_closed, check_at_start
 from crm_desktop.views.first_run_wizard import FirstRunOutcome, run_first_run
 from crm_desktop.views.main_window import MainWindow
-from crm_desktop.views.runner import KNOWN_ERRORS, describe_error
+from crm_desktop.views.runner import describe_error, known_error
 from crm_desktop.views.upgrade_window import upgrade_with_progress
 
 TRANSLATIONS = resources_dir() / "translations"
@@ -163,11 +162,7 @@ def say_start_failed(app: QApplication, directory: Path, error: Exception) -> No
     """What stopped the start, in a message: a known failure (the data file busy in another
     program, the disk full, the folder read-only, a restore under way) in its plain sentence; a
     bug logged with its traceback and apologised for, naming the log file."""
-    known = (
-        error
-        if isinstance(error, KNOWN_ERRORS)
-        else classify(error, str(directory / STORE_FILE), str(directory / BACKUP_DIR))
-    )
+    known = known_error(error, str(directory / STORE_FILE), str(directory / BACKUP_DIR))
     if known is None:
         log.exception("the program could not start")
     QMessageBox.critical(None, app.applicationName(), describe_error(known or error))

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from crm_desktop import __version__
 from crm_desktop.commands.errors import UserError
-from crm_desktop.storage.errors import classify
 
 __all__ = ["COMMANDS", "UserError", "main"]
 
@@ -76,13 +75,12 @@ def _profile_dir(args: argparse.Namespace) -> Path:
 
 def _known(error: Exception, directory: Path) -> Exception | None:
     """The error as one the user can act on, or None for a bug."""
-    from crm_desktop.views.runner import KNOWN_ERRORS
-
-    if isinstance(error, (UserError, *KNOWN_ERRORS)):
+    if isinstance(error, UserError):
         return error
     from crm_desktop.storage.store import BACKUP_DIR, STORE_FILE
+    from crm_desktop.views.runner import known_error
 
-    return classify(error, str(directory / STORE_FILE), str(directory / BACKUP_DIR))
+    return known_error(error, str(directory / STORE_FILE), str(directory / BACKUP_DIR))
 
 
 def _report_bug(error: Exception, directory: Path) -> str:

@@ -118,11 +118,7 @@ class Runner(QObject):
         try:
             result = self._jobs[job].work()  # no reference stays on this thread (see _jobs)
         except Exception as error:  # every failure must reach the GUI thread
-            known = (
-                error
-                if isinstance(error, KNOWN_ERRORS)
-                else classify(error, self._store_path, self._backups)
-            )
+            known = known_error(error, self._store_path, self._backups)
             if known is None:
                 log.error("storage job failed:\n%s", traceback.format_exc())
             self._finished.emit(job, None, known or error)
@@ -155,6 +151,15 @@ def _receiver_alive(callback: Callback | None) -> bool:
         log.debug("the receiver of a storage job's answer is gone; answer dropped")
         return False
     return True
+
+
+def known_error(error: BaseException, store_path: str, backups: str) -> BaseException | None:
+    """The error as one the user can act on (bad input, offline, a data file locked, full,
+    read-only or corrupt...), or None for a bug: SQLite's own errors sorted by their codes
+    against the profile's store file and its backups folder."""
+    if isinstance(error, KNOWN_ERRORS):
+        return error
+    return classify(error, store_path, backups)
 
 
 def describe_error(error: BaseException) -> str:

@@ -19,11 +19,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from crm_desktop.profile import Profile
 from crm_desktop.services.changes import ChangeSet
-from crm_desktop.storage.errors import classify
 from crm_desktop.sync import link as links
 from crm_desktop.sync.engine import SyncReport, sync_once
 from crm_desktop.sync.errors import SyncError, SyncProblem
-from crm_desktop.views.runner import KNOWN_ERRORS, Runner
+from crm_desktop.views.runner import Runner, known_error
 
 log = logging.getLogger(__name__)
 SYNC_EVERY_MS = 5 * 60 * 1000
@@ -151,10 +150,8 @@ class SyncController(QObject):
     def _known(self, error: BaseException) -> BaseException | None:
         """The error as one the user can act on (offline, a locked or full data file...), or
         None for a bug. SQLite's errors are sorted as the storage thread sorts them."""
-        if isinstance(error, KNOWN_ERRORS):
-            return error
         store = self.profile.store
-        return classify(error, str(store.path), str(store.backup_dir))
+        return known_error(error, str(store.path), str(store.backup_dir))
 
     def _log_bug(self, what: str) -> None:
         if self._closed:  # stopped by the window closing (a cancelled statement): no bug

@@ -16,6 +16,7 @@ import logging
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -145,9 +146,14 @@ class Runner(QObject):
 
 def _receiver_alive(callback: Callback | None) -> bool:
     """False for a method of a widget deleted while its job ran (a dialog closed, a page
-    shut): there is nobody left to show the answer to, and touching it would raise."""
-    receiver = getattr(callback, "__self__", None)
-    if isinstance(receiver, QObject) and not shiboken6.isValid(receiver):
+    shut), also one bound with functools.partial, or handed a widget so deleted: there is
+    nobody left to show the answer to, and touching it would raise."""
+    widgets: list[object] = []
+    while isinstance(callback, partial):
+        widgets += [*callback.args, *callback.keywords.values()]
+        callback = callback.func
+    widgets.append(getattr(callback, "__self__", None))
+    if any(isinstance(each, QObject) and not shiboken6.isValid(each) for each in widgets):
         log.debug("the receiver of a storage job's answer is gone; answer dropped")
         return False
     return True

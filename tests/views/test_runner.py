@@ -157,6 +157,44 @@ def test_an_answer_for_a_widget_closed_meanwhile_is_dropped(qtbot) -> None:
     assert shown.text() == "4"
 
 
+def test_an_answer_bound_with_partial_for_a_deleted_widget_is_dropped(qtbot) -> None:
+    """A form asks for a list's choices with partial(self._choices_arrived, editor); closed
+    before they came, the answer must find nobody rather than raise on the deleted form (or
+    on its deleted editor, handed over as an argument)."""
+    import threading
+    from functools import partial
+
+    import shiboken6
+    from PySide6.QtWidgets import QLabel, QLineEdit
+
+    from crm_desktop.views.runner import Runner
+
+    answered: list[str] = []
+
+    class Form(QLabel):
+        def __init__(self) -> None:
+            super().__init__()
+            self.editor = QLineEdit(self)
+
+        def choices_arrived(self, editor: QLineEdit, options: list[str]) -> None:
+            editor.setText(options[0])
+            answered.append(editor.text())
+
+    runner = Runner()
+    gone, kept = Form(), Form()
+    release = threading.Event()
+    runner.submit(lambda: release.wait(5) and ["x"], partial(gone.choices_arrived, gone.editor))
+    outside = Form()  # a method of one object, given another's widget that is then deleted
+    runner.submit(lambda: release.wait(5) and ["z"], partial(outside.choices_arrived, gone.editor))
+    runner.submit(lambda: release.wait(5) and ["y"], partial(kept.choices_arrived, kept.editor))
+    gone.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(gone))
+    release.set()
+    qtbot.waitUntil(lambda: runner.pending() == 0)
+    runner.shutdown()
+    assert answered == ["y"]
+
+
 def test_a_widget_only_a_job_held_is_let_go_once_its_answer_is_delivered(qtbot) -> None:
     """The job's callable is dropped on the GUI thread, after its answer: a page only the job
     still held is deleted there and then, never at a random moment after the storage thread

@@ -20,7 +20,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QDate, QLocale, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -84,6 +84,8 @@ class ItemChip(QWidget):
     """One item in a cell: a coloured stripe by kind, its time and title, elided to fit.
 
     Overdue items are red and start with "⚠"; done ones are grey, struck through, with "✓".
+    Tab reaches each chip (a frame shows which) and Enter or Space opens it, as a double-click
+    does.
     """
 
     activated = Signal(object)  # CalendarItem
@@ -98,6 +100,7 @@ class ItemChip(QWidget):
         self.setFixedHeight(self.fontMetrics().height() + 6)
         self.setMinimumWidth(20)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     def text(self) -> str:
         return self._text
@@ -124,6 +127,9 @@ class ItemChip(QWidget):
             self._text, Qt.TextElideMode.ElideRight, room.width()
         )
         painter.drawText(room, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, shown)
+        if self.hasFocus():
+            painter.setPen(QPen(self.palette().highlight().color(), 2))
+            painter.drawRect(rect.adjusted(1, 1, -1, -1))
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # Qt override
         if event.button() == Qt.MouseButton.LeftButton:
@@ -131,6 +137,13 @@ class ItemChip(QWidget):
             event.accept()
             return
         super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # Qt override
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.activated.emit(self.item)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
 
 class SlotCell(QWidget):
@@ -261,6 +274,8 @@ class CalendarView(Page):
         self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.grid.setWordWrap(False)
+        # Tab moves between the items (and out of the grid), not from cell to empty cell.
+        self.grid.setTabKeyNavigation(False)
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.grid.cellDoubleClicked.connect(self._empty_double_clicked)
@@ -482,14 +497,18 @@ class CalendarView(Page):
 
         line = grid.fontMetrics().height() + 8
         heights = [line + 8] * grid.rowCount()
-        for row in range(grid.rowCount()):
-            for column in range(grid.columnCount()):
-                cell = self._make_cell(row, column, today)
-                if cell is None:
-                    continue
-                grid.setCellWidget(row, column, cell)
-                lines = len(cell.chips) + (cell.more is not None) + (self.mode == MONTH)
-                heights[row] = max(heights[row], lines * line + 6)
+        # Made in the order of their days and hours: Tab goes from item to item in that order
+        # (the focus chain follows creation), then on out of the grid.
+        places = [(r, c) for r in range(grid.rowCount()) for c in range(grid.columnCount())]
+        if self.mode != MONTH:
+            places.sort(key=lambda place: (place[1], place[0]))  # day by day
+        for row, column in places:
+            cell = self._make_cell(row, column, today)
+            if cell is None:
+                continue
+            grid.setCellWidget(row, column, cell)
+            lines = len(cell.chips) + (cell.more is not None) + (self.mode == MONTH)
+            heights[row] = max(heights[row], lines * line + 6)
         if self.mode == MONTH:
             heights = [max(heights[row], (SHOWN_PER_CELL + 2) * line) for row in range(6)]
         for row, height in enumerate(heights):

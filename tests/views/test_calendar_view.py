@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -230,6 +231,34 @@ def test_double_clicking_items(qtbot: QtBot, profile: Profile, runner: Runner) -
     assert form.row_id == task_id
     idle(qtbot, runner)
     assert form.editors["title"].value() == "Call back"
+
+
+def test_items_open_from_the_keyboard(qtbot: QtBot, profile: Profile, runner: Runner) -> None:
+    first = add_task(profile, "Call back", at(WEDNESDAY, 9))
+    second = add_task(profile, "Visit", at(WEDNESDAY, 11))
+    add_task(profile, "Breakfast", at(WEDNESDAY + timedelta(days=1), 8))
+    view = open_calendar(qtbot, profile, runner)
+    show(qtbot, view, runner, WEDNESDAY, WEEK)
+    view.activateWindow()
+    chips = {chip.item.title: chip for chip in view.grid.findChildren(ItemChip)}
+    chips["Call back"].setFocus()
+    assert chips["Call back"].hasFocus()
+    # Tab goes day by day, hour by hour, then out of the grid (it was a trap before).
+    visited = []
+    for _ in range(3):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        focused = QApplication.focusWidget()
+        visited.append(focused.item.title if isinstance(focused, ItemChip) else None)
+    assert visited == ["Visit", "Breakfast", None]
+    chips["Call back"].setFocus()
+    qtbot.keyClick(chips["Call back"], Qt.Key.Key_Return)
+    (form,) = view.findChildren(RecordForm)
+    assert form.row_id == first
+    form.close()
+    form.deleteLater()
+    idle(qtbot, runner)
+    qtbot.keyClick(chips["Visit"], Qt.Key.Key_Space)
+    assert [f.row_id for f in view.findChildren(RecordForm) if f.isVisible()] == [second]
 
 
 def test_overdue_items_say_so(qtbot: QtBot, profile: Profile, runner: Runner) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import linecache
 import logging
+import os
 import sys
 from functools import partial
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -21,14 +22,15 @@ from crm_desktop.profile import (
 )
 from crm_desktop.resources import resources_dir
 from crm_desktop.storage.store import BACKUP_DIR, STORE_FILE, Store
+from crm_desktop.translations import install_translators, system_language
 from crm_desktop.views import garbage
 from crm_desktop.views.backups_dialog import after_window_closed, check_at_start
 from crm_desktop.views.first_run_wizard import FirstRunOutcome, run_first_run
 from crm_desktop.views.main_window import MainWindow
 from crm_desktop.views.runner import describe_error, known_error
+from crm_desktop.views.sync_controller import syncs_still_running
 from crm_desktop.views.upgrade_window import upgrade_with_progress
 
-TRANSLATIONS = resources_dir() / "translations"
 ICON = resources_dir() / "icons" / "crm-desktop.png"
 log = logging.getLogger(__name__)
 # Families with Chinese glyphs, best first, for systems whose default font has none.
@@ -48,7 +50,7 @@ def language_for(store: Store) -> str:
     chosen = store.setting(LANGUAGE_KEY, "system") if store.revision() is not None else None
     if chosen and chosen != "system":
         return chosen
-    return "zh_CN" if QLocale.system().name().startswith("zh") else "en"
+    return system_language()
 
 
 def prepare_application(app: QApplication, store: Store) -> None:
@@ -58,22 +60,6 @@ def prepare_application(app: QApplication, store: Store) -> None:
     if not getattr(app, "_crm_translators", None):
         app._crm_translators = install_translators(app, language_for(store))  # type: ignore[attr-defined]
         ensure_cjk_font(app)
-
-
-def install_translators(app: QCoreApplication, language: str) -> list[QTranslator]:
-    """Load our .qm (English has one too, for plural forms) and Qt's own for standard buttons."""
-    translators = []
-    ours = QTranslator(app)
-    if ours.load(f"crm_desktop_{language}", str(TRANSLATIONS)):
-        app.installTranslator(ours)
-        translators.append(ours)
-    qt_own = QTranslator(app)
-    qt_path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if qt_own.load(f"qtbase_{language}", qt_path):
-        app.installTranslator(qt_own)
-        translators.append(qt_own)
-    QLocale.setDefault(QLocale(language))
-    return translators
 
 
 def ensure_cjk_font(app: QApplication) -> None:
@@ -166,6 +152,24 @@ def say_start_failed(app: QApplication, directory: Path, error: Exception) -> No
     if known is None:
         log.exception("the program could not start")
     QMessageBox.critical(None, app.applicationName(), describe_error(known or error))
+
+
+def exit_past_a_stuck_sync(code: int) -> int:
+    """The window's exit code, once it has closed; but if a sync it stopped waiting for still
+    runs (a connection being made to a server that does not answer, or a network gone
+    silent), the process ends now rather than when the network gives up, up to a minute
+    later: until then it would hold the profile, and the program opened again could not use
+    it. Everything of the window is closed by then, and a sync killed halfway leaves both
+    stores whole (its local writes are transactions; the server rolls its own back). Only for
+    the program's own process: in a test it would end the test run."""
+    stuck = syncs_still_running()
+    if not stuck:
+        return code
+    log.warning("the window closed with %d sync(s) still waiting on the network", len(stuck))
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def run_gui(profile_dir: Path | None = None) -> int:

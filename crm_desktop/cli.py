@@ -3,7 +3,8 @@
 Every failure ends with one plain sentence on stderr and a non-zero exit code, never a
 traceback: a known one (user mistake, disk full, locked or damaged data file, server down,
 wrong password) says what to do, the same sentence the window shows; a bug is logged with its
-traceback to the profile's log file and the sentence says where that file is.
+traceback to the profile's log file and the sentence says where that file is. What is said is
+in the window's language. A reader that stops early (`| head`) ends a command quietly.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ import argparse
 import importlib
 import linecache
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from crm_desktop import __version__
 from crm_desktop.commands.errors import UserError
@@ -46,10 +50,20 @@ COMMANDS = {
 # Commands that only read the profile: a folder that holds no data (a typo in --profile, say)
 # is said at once rather than made into an empty profile that reports nothing.
 READ_ONLY = frozenset({"export", "report", "today", "renewals", "conflicts"})
-NO_DATA = (
+NO_DATA = QT_TRANSLATE_NOOP(
+    "CommandLine",
     "There is no CRM data in {directory}; check the folder given with --profile, or open the "
-    "program (or run `crm-desktop demo` or `import`) first."
+    "program (or run `crm-desktop demo` or `import`) first.",
 )
+# Commands that work with the profile's server: a new empty profile has none to work with.
+NEEDS_PROFILE = frozenset({"sync", "claim", "release", "assign"})
+NO_PROFILE = QT_TRANSLATE_NOOP(
+    "CommandLine",
+    "There is no profile in {directory}; check the folder given with --profile, or run "
+    "`crm-desktop connect` first.",
+)
+# A reader that stopped early (`| head`): the exit a shell gives a command killed by SIGPIPE.
+BROKEN_PIPE_EXIT = 128 + 13
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -86,8 +100,6 @@ def _known(error: Exception, directory: Path) -> Exception | None:
 def _report_bug(error: Exception, directory: Path) -> str:
     """Log the traceback being handled to the profile's log file; the window's sentence for
     the user, which names that file."""
-    from PySide6.QtCore import QCoreApplication
-
     from crm_desktop.views.runner import describe_error
 
     try:
@@ -103,11 +115,64 @@ def _report_bug(error: Exception, directory: Path) -> str:
     return describe_error(error)
 
 
-def _check_data(directory: Path) -> None:
+def _check_profile(command: str, directory: Path) -> None:
     from crm_desktop.storage.store import STORE_FILE
 
-    if not (directory / STORE_FILE).is_file():
-        raise UserError(NO_DATA.format(directory=directory))
+    if (directory / STORE_FILE).is_file():
+        return
+    if command in READ_ONLY:
+        raise UserError(
+            QCoreApplication.translate("CommandLine", NO_DATA).format(directory=directory)
+        )
+    if command in NEEDS_PROFILE:
+        raise UserError(
+            QCoreApplication.translate("CommandLine", NO_PROFILE).format(directory=directory)
+        )
+
+
+def _language(directory: Path) -> str:
+    """The language the profile chose in the window, else the system's (as app.language_for),
+    read without opening the profile: no upgrade, no new profile made, a few milliseconds."""
+    from crm_desktop.profile import LANGUAGE_KEY
+    from crm_desktop.storage.store import STORE_FILE, Store
+    from crm_desktop.translations import system_language
+
+    chosen = None
+    if (directory / STORE_FILE).is_file():
+        store = Store(directory)
+        try:
+            chosen = store.setting(LANGUAGE_KEY)
+        except Exception:
+            # Whatever keeps it from being read (a damaged, busy or foreign file), the command
+            # opens the store next and says so, in the system's language.
+            log.debug("the profile's language could not be read", exc_info=True)
+        finally:
+            store.close()
+    return chosen if chosen and chosen != "system" else system_language()
+
+
+def _run(args: argparse.Namespace, directory: Path) -> int:
+    try:
+        if args.command is None:
+            from crm_desktop.app import exit_past_a_stuck_sync, run_gui
+
+            return exit_past_a_stuck_sync(run_gui(args.profile))
+        _check_profile(args.command, directory)
+        code = int(args.run(args) or 0)
+        sys.stdout.flush()  # here, where a reader gone (`| head`) is answered
+        return code
+    except BrokenPipeError:
+        # The reader stopped early: as any command whose output nobody reads, quietly; what is
+        # still buffered goes nowhere rather than into a second error at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE_EXIT
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        known = _known(error, directory)
+        sentence = str(known) if known is not None else _report_bug(error, directory)
+        print(f"crm-desktop: {sentence}", file=sys.stderr)
+        return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -116,22 +181,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # imported after it into linecache, to look for "PySide6" in it: 12 MB of text by now, 30 MB
     # of a first sync's peak memory. Nothing reads it; a traceback reads its lines again.
     linecache.clearcache()
-    try:
-        if args.command is None:
-            from crm_desktop.app import run_gui
+    directory = _profile_dir(args)
+    if args.command is None:
+        return _run(args, directory)  # the window installs its translators itself
+    from crm_desktop.translations import translated
 
-            return run_gui(args.profile)
-        if args.command in READ_ONLY:
-            _check_data(_profile_dir(args))
-        return int(args.run(args) or 0)
-    except KeyboardInterrupt:
-        return 130
-    except Exception as error:
-        directory = _profile_dir(args)
-        known = _known(error, directory)
-        sentence = str(known) if known is not None else _report_bug(error, directory)
-        print(f"crm-desktop: {sentence}", file=sys.stderr)
-        return 1
+    # The window's language (the profile's choice, else the system's) for what is said here.
+    with translated(_language(directory)):
+        return _run(args, directory)
 
 
 if __name__ == "__main__":

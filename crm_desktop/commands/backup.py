@@ -7,17 +7,22 @@ import argparse
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
 from crm_desktop.commands.errors import UserError
 from crm_desktop.profile import default_profile_dir
 from crm_desktop.storage import backups
 
+T = QT_TRANSLATE_NOOP
+# The window's words (the backups dialog's), translated there already.
 KIND_WORDS = {
-    backups.DAILY: "daily",
-    backups.MANUAL: "manual",
-    backups.BEFORE_UPDATE: "before update",
-    backups.BEFORE_RESTORE: "before restore",
-    backups.DAMAGED: "damaged",
+    backups.DAILY: T("Backups", "daily"),
+    backups.MANUAL: T("Backups", "manual"),
+    backups.BEFORE_UPDATE: T("Backups", "before update"),
+    backups.BEFORE_RESTORE: T("Backups", "before restore"),
+    backups.DAMAGED: T("Backups", "damaged"),
 }
+translate = QCoreApplication.translate
 
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
@@ -58,19 +63,24 @@ def run(args: argparse.Namespace) -> int:
     if args.check:
         return _check(directory)
     made = backups.back_up(directory, backups.MANUAL, out=args.out)
-    print(f"Backed up to {made}.")
+    print(translate("BackupsDialog", "Backed up to {path}.").format(path=made))
     return 0
 
 
 def _list(directory: Path) -> int:
     found = backups.list_backups(directory)
     if not found:
-        print(f"No backups in {backups.backup_dir(directory)}.")
+        print(
+            translate("BackupCommand", "No backups in {folder}.").format(
+                folder=backups.backup_dir(directory)
+            )
+        )
         return 0
     for backup in found:
         when = backup.made_at.strftime("%Y-%m-%d %H:%M")
         size = f"{backup.size / 1_000_000:.1f} MB"
-        print(f"{when}  {KIND_WORDS[backup.kind]:<14}  {size:>10}  {backup.path}")
+        kind = translate("Backups", KIND_WORDS[backup.kind])
+        print(f"{when}  {kind:<14}  {size:>10}  {backup.path}")
     return 0
 
 
@@ -79,12 +89,15 @@ def _restore(directory: Path, copy: Path, yes: bool) -> int:
     backups.check_copy(copy)  # a plain sentence before any question
     if not yes and sys.stdin.isatty():
         print(
-            f"This replaces the data in {directory} with the copy {copy}; the current data is "
-            "kept aside in the backups folder and changes not yet synced are kept."
+            translate(
+                "BackupCommand",
+                "This replaces the data in {folder} with the copy {copy}; the current data is "
+                "kept aside in the backups folder and changes not yet synced are kept.",
+            ).format(folder=directory, copy=copy)
         )
-        answer = input("Restore? [y/N] ").strip().lower()
+        answer = input(translate("BackupCommand", "Restore? [y/N] ")).strip().lower()
         if answer not in ("y", "yes"):
-            print("Nothing was changed.")
+            print(translate("BackupCommand", "Nothing was changed."))
             return 1
     report = backups.restore(directory, copy)
     print(summary(report))
@@ -93,13 +106,22 @@ def _restore(directory: Path, copy: Path, yes: bool) -> int:
 
 def _check(directory: Path) -> int:
     if not backups.store_path(directory).exists():
-        raise UserError(f"There is no data file in {directory}.")
+        raise UserError(
+            translate("BackupCommand", "There is no data file in {folder}.").format(
+                folder=directory
+            )
+        )
     # The full integrity check: the quick one at start does not compare indexes with tables.
     if not backups.is_damaged(directory, full=True):
-        print("The data file is sound.")
+        print(translate("BackupCommand", "The data file is sound."))
         return 0
     if backups.repair_indexes(directory):
-        print("The data file's indexes were damaged and have been rebuilt; nothing was lost.")
+        print(
+            translate(
+                "BackupCommand",
+                "The data file's indexes were damaged and have been rebuilt; nothing was lost.",
+            )
+        )
         return 0
     report = backups.recover(directory)
     print(summary(report))
@@ -107,33 +129,59 @@ def _check(directory: Path) -> int:
 
 
 def summary(report: backups.RestoreReport) -> str:
-    """What a restore or a recovery did, in a few plain sentences."""
+    """What a restore or a recovery did, in a few plain sentences (the backups dialog's words
+    where it says the same)."""
     lines = []
     when = report.made_at.strftime("%Y-%m-%d %H:%M") if report.made_at else "?"
     if report.damaged:
-        lines.append("The data file was damaged and has been replaced.")
+        lines.append(translate("Backups", "The data file was damaged and has been replaced."))
         if report.restored_from is not None:
-            lines.append(f"It was rebuilt from the backup of {when} ({report.restored_from}).")
+            lines.append(
+                translate(
+                    "BackupCommand", "It was rebuilt from the backup of {when} ({path})."
+                ).format(when=when, path=report.restored_from)
+            )
     else:
-        lines.append(f"Restored the copy of {when} ({report.restored_from}).")
+        lines.append(
+            translate("BackupCommand", "Restored the copy of {when} ({path}).").format(
+                when=when, path=report.restored_from
+            )
+        )
     if report.kept_aside is not None:
-        lines.append(f"The data it replaced is kept in {report.kept_aside}.")
+        lines.append(
+            translate("Backups", "The data it replaced is kept in {path}.").format(
+                path=report.kept_aside
+            )
+        )
     if report.another_users:
         lines.append(
-            "The copy was made by another user's CRM Desktop: you stay the user here, and the "
-            "next sync replaces its records with yours."
+            translate(
+                "Backups",
+                "The copy was made by another user's CRM Desktop: you stay the user here, and"
+                " the next sync replaces its records with yours.",
+            )
         )
+    # Plurals: n by keyword, the messages marked for lupdate in extra_sources.py (Backups).
     if report.linked:
         lines.append(
-            f"{report.unsynced} change(s) not yet sent to the server are kept; the next sync "
-            "sends them and downloads everything again."
+            translate(
+                "Backups",
+                "%n change(s) not yet sent to the server are kept; the next sync sends them"
+                " and downloads everything again.",
+                "",
+                n=report.unsynced,
+            )
         )
     elif report.damaged and report.restored_from is None:
         lines.append(
-            f"{report.records_kept} record(s) were saved from the damaged file. No server is "
-            "linked, so records that could not be read are not back; an older backup may "
-            "hold them."
+            translate(
+                "Backups",
+                "%n record(s) were saved from the damaged file. No server is linked, so"
+                " records that could not be read are not back; an older backup may hold them.",
+                "",
+                n=report.records_kept,
+            )
         )
     if report.damaged and report.incomplete:
-        lines.append("Parts of the damaged file could not be read.")
+        lines.append(translate("Backups", "Parts of the damaged file could not be read."))
     return " ".join(lines)

@@ -6,10 +6,14 @@ import argparse
 import getpass
 import sys
 
+from PySide6.QtCore import QCoreApplication
+
 from crm_desktop.profile import open_profile
 from crm_desktop.sync import link as links
 from crm_desktop.sync.connecting import connect_profile
 from crm_desktop.sync.errors import SyncError, SyncProblem
+
+translate = QCoreApplication.translate
 
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
@@ -45,9 +49,13 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
 
 
 def read_password(ask: bool = True) -> str:
+    """The password piped in (its first line), or typed at the terminal."""
     if not sys.stdin.isatty():
-        return sys.stdin.readline().rstrip("\n")
-    return getpass.getpass("Password: ") if ask else ""
+        line = sys.stdin.readline()
+        # Only the line's end, "\r\n" from a file edited on Windows included: other spaces
+        # may be part of the password.
+        return line.removesuffix("\n").removesuffix("\r")
+    return getpass.getpass(translate("ConnectCommand", "Password: ")) if ask else ""
 
 
 def _has_password(server: str) -> bool:
@@ -69,15 +77,31 @@ def run(args: argparse.Namespace) -> int:
         profile.close()
     if connected.office_waiting is not None:
         waiting = SyncError(SyncProblem.OFFICE_NOT_LIVE, connected.office_waiting)
-        print(f"Connected as {args.user}. {waiting.text()}")
+        print(
+            translate("ConnectCommand", "Connected as {user}. {waiting}").format(
+                user=args.user, waiting=waiting.text()
+            )
+        )
     else:
-        print(f"Connected as {args.user}. Run `crm-desktop sync` to bring the data.")
+        print(
+            translate(
+                "ConnectCommand", "Connected as {user}. Run `crm-desktop sync` to bring the data."
+            ).format(user=args.user)
+        )
     if args.no_tls:
-        print("The connection is not encrypted: use it only on a network you trust.")
+        print(
+            translate(
+                "ConnectCommand",
+                "The connection is not encrypted: use it only on a network you trust.",
+            )
+        )
     if connected.had_password and not connected.password_saved:
         print(
-            "No system keyring here: the password was not saved. Set PGPASSWORD or put it in "
-            "~/.pgpass (libpq's own password file) for later syncs.",
+            translate(
+                "ConnectCommand",
+                "No system keyring here: the password was not saved. Set PGPASSWORD or put it "
+                "in ~/.pgpass (libpq's own password file) for later syncs.",
+            ),
             file=sys.stderr,
         )
     return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -59,11 +58,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             count = export_csv_file(profile.store, args.entity, args.out, line)
     except BrokenPipeError:
-        if args.out is not None:
-            raise UserError(f"Could not write {args.out}: the pipe was closed.") from None
-        # The reader stopped early (`| head`): as any command whose output nobody reads, quietly.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        if args.out is None:
+            raise  # the reader stopped early (`| head`): cli.main ends quietly, as for any command
+        raise UserError(f"Could not write {args.out}: the pipe was closed.") from None
     except OSError as error:
         where = args.out if args.out is not None else "standard output"
         raise UserError(f"Could not write {where}: {error.strerror}.") from None

@@ -16,7 +16,8 @@ import uuid
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from crm_desktop.commands.errors import UserError
-from crm_desktop.profile import open_profile
+from crm_desktop.models.entities import Customer
+from crm_desktop.profile import Profile, open_profile
 from crm_desktop.sync import ownership
 
 HELP = {
@@ -33,6 +34,11 @@ DONE = {
 NOT_AN_ID = T(
     "Ownership", "“{id}” is not a customer's id; copy it from the customer's page or an export."
 )
+NO_SUCH_CUSTOMER = T(
+    "Ownership",
+    "There is no customer with the id “{id}”; copy it from the customer's page or an export.",
+)
+NO_REASON = T("Ownership", "Say why the customer goes back to the public pool: --reason TEXT.")
 
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
@@ -58,17 +64,34 @@ def run(args: argparse.Namespace) -> int:
         uuid.UUID(args.customer)  # before asking the server, which would only say it failed
     except ValueError:
         raise UserError(translate("Ownership", NOT_AN_ID).format(id=args.customer)) from None
+    reason = args.reason.strip() if args.command in ("release", "assign") else ""
+    if args.command == "release" and not reason:  # as the window asks for one
+        raise UserError(translate("Ownership", NO_REASON))
     profile = open_profile(args.profile)
     try:
-        if args.command == "claim":
-            ownership.claim(profile, args.customer)
-        elif args.command == "release":
-            ownership.release(profile, args.customer, args.reason)
-        else:
-            ownership.assign(profile, args.customer, args.to, args.reason)
-    except ownership.OwnershipRefused as refused:
-        raise UserError(refused.text()) from None
+        known = _on_device(profile, args.customer)
+        try:
+            if args.command == "claim":
+                ownership.claim(profile, args.customer)
+            elif args.command == "release":
+                ownership.release(profile, args.customer, reason)
+            else:
+                ownership.assign(profile, args.customer, args.to, reason)
+        except ownership.OwnershipRefused as refused:
+            # Not here before the server was asked, nor after the sync that came first: no
+            # customer (the user may see) has that id, whatever the rule's sentence would say.
+            if not known and not _on_device(profile, args.customer):
+                raise UserError(
+                    translate("Ownership", NO_SUCH_CUSTOMER).format(id=args.customer)
+                ) from None
+            raise UserError(refused.text()) from None
     finally:
         profile.close()
     print(translate("Ownership", DONE[args.command]).format(to=getattr(args, "to", "")))
     return 0
+
+
+def _on_device(profile: Profile, customer_id: str) -> bool:
+    with profile.store.read() as session:
+        customer = session.get(Customer, customer_id)
+        return customer is not None and customer.deleted_at is None

@@ -7,11 +7,16 @@ import argparse
 import json
 from datetime import date
 
+from PySide6.QtCore import QCoreApplication
+
 from crm_desktop.commands.errors import UserError
+from crm_desktop.commands.report import NOT_A_DATE, TO_BEFORE_FROM, period
 from crm_desktop.models.choices import ContractKind, RenewalStatus
 from crm_desktop.profile import open_profile
 from crm_desktop.queries.money import RenewalLine, renewals
-from crm_desktop.reports import RENEWAL_DAYS, default_period
+from crm_desktop.reports import RENEWAL_DAYS
+
+translate = QCoreApplication.translate
 
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
@@ -40,19 +45,18 @@ def _day(typed: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(typed.strip())
     except ValueError:
-        raise UserError(f"{option} “{typed}” is not a date; write it as YYYY-MM-DD.") from None
+        raise UserError(
+            translate("ReportCommand", NOT_A_DATE).format(option=option, typed=typed)
+        ) from None
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        # As `report renewals` reads them: --to alone means the days up to it.
-        start, end = default_period(
-            "renewals", date.today(), _day(args.start, "--from"), _day(args.end, "--to")
-        )
-    except OverflowError:
-        raise UserError("The period runs past the last date there is.") from None
+    # As `report renewals` reads them: --to alone means the days up to it.
+    start, end = period(
+        "renewals", date.today(), _day(args.start, "--from"), _day(args.end, "--to")
+    )
     if end < start:
-        raise UserError(f"--to {end} is before --from {start}.")
+        raise UserError(translate("ReportCommand", TO_BEFORE_FROM).format(start=start, end=end))
     profile = open_profile(args.profile)
     try:
         with profile.store.read() as session:
@@ -68,13 +72,23 @@ def run(args: argparse.Namespace) -> int:
 
 def _print(lines: list[RenewalLine], start: date, end: date) -> None:
     if not lines:
-        print(f"No contract ends from {start} to {end}.")
+        print(
+            translate("RenewalsCommand", "No contract ends from {start} to {end}.").format(
+                start=start, end=end
+            )
+        )
         return
-    print(f"{len(lines)} contract(s) ending from {start} to {end}:")
+    # A plural: n by keyword, the message marked for lupdate in extra_sources.py (see today.py).
+    heading = translate(
+        "RenewalsCommand", "%n contract(s) ending from {start} to {end}:", "", n=len(lines)
+    )
+    print(heading.format(start=start, end=end))
+    # The number of the contract that renews it.
+    by = translate("RenewalsCommand", "by {number}")
     for line in lines:
         amount = line.as_json()["amount"]
         owner = f"  ({line.owner})" if line.owner else ""
-        renewed = f" by {line.renewed_by}" if line.renewed_by else ""
+        renewed = " " + by.format(number=line.renewed_by) if line.renewed_by else ""
         print(
             f"  {line.end_on}  {line.number}  {line.customer}  {line.kind}  {amount}"
             f"  {line.renewal_status}{renewed}{owner}"

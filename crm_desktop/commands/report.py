@@ -14,11 +14,10 @@ from __future__ import annotations
 import argparse
 import io
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,8 +26,15 @@ from crm_desktop.models.dates import TypedDateError, parse_typed_datetime
 from crm_desktop.models.entities import User
 from crm_desktop.profile import open_profile
 from crm_desktop.reports import KINDS, ReportError, ReportOptions, default_period
+from crm_desktop.translations import translated
 
 LANGUAGES = ("en", "zh_CN")
+translate = QCoreApplication.translate
+# Also said by `renewals`, which reads its dates and period as this command does.
+TO_BEFORE_FROM = QT_TRANSLATE_NOOP("ReportCommand", "--to {end} is before --from {start}.")
+NOT_A_DATE = QT_TRANSLATE_NOOP(
+    "ReportCommand", "{option} “{typed}” is not a date; write it as YYYY-MM-DD."
+)
 
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
@@ -60,22 +66,34 @@ def run(args: argparse.Namespace) -> int:
     kind = KINDS[args.kind]
     start, end = _day(args.start, "--from"), _day(args.end, "--to")
     if start is not None and end is not None and end < start:
-        raise UserError(f"--to {end} is before --from {start}.")
+        raise UserError(translate("ReportCommand", TO_BEFORE_FROM).format(start=start, end=end))
     if (start or end) and not kind.period:
         raise UserError(
-            f"The {args.kind} report has no period: leave out --from and --to "
-            "(they are for pipeline, activity and renewals)."
+            translate(
+                "ReportCommand",
+                "The {kind} report has no period: leave out --from and --to "
+                "(they are for pipeline, activity and renewals).",
+            ).format(kind=args.kind)
         )
     if kind.needs == "customer_id" and not args.customer:
-        raise UserError("Say which customer: --customer ID.")
+        raise UserError(translate("ReportCommand", "Say which customer: --customer ID."))
     if kind.needs == "opportunity_id" and not args.opportunity:
-        raise UserError("Say which opportunity to quote: --opportunity ID.")
+        raise UserError(
+            translate("ReportCommand", "Say which opportunity to quote: --opportunity ID.")
+        )
     if args.customer and kind.needs != "customer_id":
-        raise UserError("--customer is for the customer report only.")
+        raise UserError(translate("ReportCommand", "--customer is for the customer report only."))
     if args.opportunity and kind.needs != "opportunity_id":
-        raise UserError("--opportunity is for the quote only.")
+        raise UserError(translate("ReportCommand", "--opportunity is for the quote only."))
     if args.owner and kind.needs is not None:
-        raise UserError(f"--owner is not for the {args.kind} report: it is about one record.")
+        raise UserError(
+            translate(
+                "ReportCommand", "--owner is not for the {kind} report: it is about one record."
+            ).format(kind=args.kind)
+        )
+    today = date.today()
+    if kind.period:
+        start, end = period(args.kind, today, start, end)
     out = _checked_out(args.out)
     profile = open_profile(args.profile)
     try:
@@ -83,9 +101,11 @@ def run(args: argparse.Namespace) -> int:
         from crm_desktop.reports import read_report, write_pdf, write_report
 
         pdf = io.BytesIO()
-        with _language(args.language or language_for(profile.store)):
+        with translated(args.language or language_for(profile.store)):
             with profile.store.read() as session:
-                options = _options(session, args, profile.user_id, profile.region, start, end)
+                options = _options(
+                    session, args, profile.user_id, profile.region, today, start, end
+                )
                 try:
                     report = read_report(args.kind, session, options)
                 except ReportError as error:
@@ -97,9 +117,32 @@ def run(args: argparse.Namespace) -> int:
     try:
         write_pdf(out, pdf.getvalue())
     except OSError as error:
-        raise UserError(f"Could not write {out}: {error.strerror or error}.") from None
+        raise UserError(_could_not_write(out, error.strerror or str(error))) from None
     print(out)
     return 0
+
+
+def period(kind: str, today: date, start: date | None, end: date | None) -> tuple[date, date]:
+    """The period a report (or the renewals list) covers, as default_period makes it; refused,
+    naming the option, when it would run past the first or last day there is."""
+    try:
+        return default_period(kind, today, start, end)
+    except (OverflowError, ValueError):  # days past date.max, months past year 9999
+        if start is not None:
+            raise UserError(
+                translate(
+                    "ReportCommand",
+                    "--from {start}: the period from it runs past the last day there is "
+                    "(9999-12-31); give --to as well.",
+                ).format(start=start)
+            ) from None
+        raise UserError(
+            translate(
+                "ReportCommand",
+                "--to {end}: the period up to it starts before the first day there is "
+                "(0001-01-01); give --from as well.",
+            ).format(end=end)
+        ) from None
 
 
 def _options(
@@ -107,12 +150,10 @@ def _options(
     args: argparse.Namespace,
     user_id: str,
     region: str,
+    today: date,
     start: date | None,
     end: date | None,
 ) -> ReportOptions:
-    today = date.today()
-    if KINDS[args.kind].period:
-        start, end = default_period(args.kind, today, start, end)
     me = session.get(User, user_id)
     return ReportOptions(
         customer_id=args.customer,
@@ -130,7 +171,11 @@ def _options(
 def _user_id(session: Session, login: str) -> str:
     found = session.scalar(select(User.id).where(User.login == login.strip()))
     if found is None:
-        raise UserError(f"No user has the login “{login}” on this device.")
+        raise UserError(
+            translate("ReportCommand", "No user has the login “{login}” on this device.").format(
+                login=login
+            )
+        )
     return found
 
 
@@ -141,7 +186,13 @@ def _day(typed: str | None, option: str) -> date | None:
     try:
         return parse_typed_datetime(typed).date()
     except TypedDateError:
-        raise UserError(f"{option} “{typed}” is not a date; write it as YYYY-MM-DD.") from None
+        raise UserError(
+            translate("ReportCommand", NOT_A_DATE).format(option=option, typed=typed)
+        ) from None
+
+
+def _could_not_write(out: Path, why: str) -> str:
+    return translate("ReportCommand", "Could not write {path}: {why}.").format(path=out, why=why)
 
 
 def _checked_out(out: Path) -> Path:
@@ -149,36 +200,23 @@ def _checked_out(out: Path) -> Path:
     out = out.expanduser().absolute()
     try:
         if out.is_dir():
-            raise UserError(f"--out {out} is a folder; name the PDF file to write.")
+            raise UserError(
+                translate(
+                    "ReportCommand", "--out {path} is a folder; name the PDF file to write."
+                ).format(path=out)
+            )
         if not out.parent.is_dir():
-            raise UserError(f"Could not write {out}: the folder {out.parent} does not exist.")
+            raise UserError(
+                translate(
+                    "ReportCommand", "Could not write {path}: the folder {folder} does not exist."
+                ).format(path=out, folder=out.parent)
+            )
         if not os.access(out.parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
-            raise UserError(f"Could not write {out}: permission denied.")
+            raise UserError(
+                translate("ReportCommand", "Could not write {path}: permission denied.").format(
+                    path=out
+                )
+            )
     except OSError as error:  # a name the file system refuses even to look up (too long)
-        raise UserError(f"Could not write {out}: {error.strerror or error}.") from None
+        raise UserError(_could_not_write(out, error.strerror or str(error))) from None
     return out
-
-
-@contextmanager
-def _language(language: str) -> Iterator[None]:
-    """The report's words in `language` while it is built; what was installed before (a test's
-    application, say) is as it was after."""
-    from PySide6.QtCore import QCoreApplication, QLocale
-
-    from crm_desktop.app import install_translators
-
-    # Translators need an application object: a window's (or a test's) when there is one.
-    existing = QCoreApplication.instance()
-    app = existing or QCoreApplication([])
-    before = QLocale()
-    translators = install_translators(app, language)
-    try:
-        yield
-    finally:
-        for translator in translators:
-            app.removeTranslator(translator)
-        QLocale.setDefault(before)
-        if existing is None:
-            # Ours: torn down now, not left to Python's finalisation, which may free objects
-            # Qt still points at (a crash at exit; crm_desktop/app.py does the same).
-            app.shutdown()

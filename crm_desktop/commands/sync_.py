@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from datetime import timedelta
 
+from PySide6.QtCore import QCoreApplication
+
 from crm_desktop.profile import open_profile
 from crm_desktop.queries.pool import returning_soon
 from crm_desktop.sync.engine import sync_once
@@ -30,17 +32,35 @@ def run(args: argparse.Namespace) -> int:
                 returning = returning_soon(session, profile.user_id, timedelta(days=warning_days))
     finally:
         profile.close()
+    translate = QCoreApplication.translate
     pushed, pulled = report.pushed, report.pulled
     sent = pushed.applied + pushed.conflicts + pushed.refused
-    line = f"Sent {sent} change(s), received {pulled.received} record(s)"
+    # Two counts in one sentence: named, not Qt's one plural %n.
     if pulled.full:
-        line += " (full download)"
+        said = translate(
+            "SyncCommand", "Sent {sent} change(s), received {received} record(s) (full download)."
+        )
+    else:
+        said = translate("SyncCommand", "Sent {sent} change(s), received {received} record(s).")
+    line = said.format(sent=sent, received=pulled.received)
     if pushed.conflicts or pushed.refused:
-        line += f"; {pushed.conflicts + pushed.refused} conflict(s): see `crm-desktop conflicts`"
-    print(line + ".")
+        conflicts = translate("SyncCommand", "{count} conflict(s): see `crm-desktop conflicts`.")
+        line += " " + conflicts.format(count=pushed.conflicts + pushed.refused)
+    print(line)
     if report.returned_to_pool:
-        returned = report.returned_to_pool
-        print(f"{returned} customer(s) not followed up in time returned to the pool.")
+        # A plural: n by keyword, the message marked for lupdate in extra_sources.py.
+        print(
+            translate(
+                "SyncCommand",
+                "%n customer(s) not followed up in time returned to the pool.",
+                "",
+                n=report.returned_to_pool,
+            )
+        )
     if returning:
-        print(f"{returning} of your customers return to the pool within {warning_days} days.")
+        print(
+            translate(
+                "SyncCommand", "{count} of your customers return to the pool within {days} days."
+            ).format(count=returning, days=warning_days)
+        )
     return 0

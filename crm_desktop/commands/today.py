@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from PySide6.QtCore import QCoreApplication
+
 from crm_desktop.models.base import utcnow
 from crm_desktop.models.dates import end_of_local_day
 from crm_desktop.profile import open_profile
@@ -12,16 +14,22 @@ from crm_desktop.queries.today import Today, TodayPart, today
 from crm_desktop.views.display import local_datetime
 
 # Every part of Today, in the window's order: a day whose only news is a colleague's note
-# still says so.
-PARTS = (
-    ("notes", "Notes from colleagues"),
-    ("comments", "Comments on your work logs"),
-    ("reminders", "Reminders"),
-    ("tasks", "Tasks due"),
-    ("next_steps", "Next steps due"),
-    ("returning", "Returning to the public pool"),
-    ("renewals", "Contracts to renew"),
-)
+# still says so. The JSON's keys.
+PARTS = ("notes", "comments", "reminders", "tasks", "next_steps", "returning", "renewals")
+
+
+def _titles() -> dict[str, str]:
+    """Each part's title, in the window's words (TodayView's) where it has the same."""
+    translate = QCoreApplication.translate
+    return {
+        "notes": translate("TodayView", "Notes from colleagues"),
+        "comments": translate("TodayCommand", "Comments on your work logs"),
+        "reminders": translate("TodayView", "Reminders"),
+        "tasks": translate("TodayView", "Tasks due"),
+        "next_steps": translate("TodayView", "Next steps due"),
+        "returning": translate("TodayCommand", "Returning to the public pool"),
+        "renewals": translate("TodayView", "Contracts to renew"),
+    }
 
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
@@ -54,26 +62,29 @@ def run(args: argparse.Namespace) -> int:
 def _as_json(found: Today) -> dict:
     parts: dict = {
         key: {"total": part.total, "lines": [line.as_json() for line in part.lines]}
-        for key, part in ((key, getattr(found, key)) for key, _ in PARTS)
+        for key, part in ((key, getattr(found, key)) for key in PARTS)
     }
     return {"count": found.count, "warning_days": found.warning_days, **parts}
 
 
 def _print(found: Today) -> None:
+    translate = QCoreApplication.translate
     if not found.count:
-        print("Nothing due today.")
+        print(translate("TodayView", "Nothing due today."))
         return
-    for key, title in PARTS:
+    titles = _titles()
+    for key in PARTS:
         part: TodayPart = getattr(found, key)
         if not part.total:
             continue
-        print(f"{title} ({part.total}):")
+        print(f"{titles[key]} ({part.total}):")
         for line in part.lines:
             if line.kind == "renewal" and line.when:
                 when = line.when.strftime("%Y-%m-%d")  # the day the contract ends
             else:
                 when = local_datetime(line.when).strftime("%Y-%m-%d %H:%M") if line.when else ""
-            late = " (overdue)" if line.overdue else ""
+            if line.overdue:
+                when = translate("TodayView", "%1 (overdue)").replace("%1", when)
             about = (
                 f" · {line.customer_name}"
                 if line.kind in ("task", "renewal", "note") and line.customer_name
@@ -82,6 +93,9 @@ def _print(found: Today) -> None:
             if line.by:
                 about += f" — {line.by}"
             title = " ".join(line.title.split())  # a note of several lines on one
-            print(f"  {when}{late}  {title}{about}  [{line.entity} {line.id}]")
+            print(f"  {when}  {title}{about}  [{line.entity} {line.id}]")
         if part.total > len(part.lines):
-            print(f"  … and {part.total - len(part.lines)} more")
+            # n as a keyword: lupdate reads a plural only from a tr() call (extra_sources.py), and
+            # would file this one, with n given by position, as a second message of the same text.
+            more = part.total - len(part.lines)
+            print("  " + translate("TodayView", "and %n more…", "", n=more))

@@ -30,6 +30,7 @@ SYNC_EVERY_MS = 5 * 60 * 1000
 # on without it (the thread then ends on its own, at worst when the keepalives of
 # sync/link.py give up on a dead connection).
 SHUTDOWN_WAIT_S = 5.0
+SYNC_THREAD_PREFIX = "sync"
 CANCEL_AGAIN_S = 0.5
 # Tables a pull can change, which the views requery after a sync that moved anything.
 SYNCED_ENTITIES = {
@@ -61,7 +62,7 @@ class SyncController(QObject):
         super().__init__(parent)
         self.profile = profile
         self._runner = runner
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync")
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=SYNC_THREAD_PREFIX)
         # Work queued or running on the sync thread (each removes itself there when done).
         self._submitted: set[Future[None]] = set()
         self._submitted_lock = threading.Lock()
@@ -249,6 +250,16 @@ class SyncController(QObject):
             )
         if still:
             log.warning("the sync did not stop within %s s; closing without it", SHUTDOWN_WAIT_S)
+
+
+def syncs_still_running() -> list[threading.Thread]:
+    """The sync threads still at work: one a shutdown gave up waiting for (a connection still
+    being made, or a network gone silent, cannot be cancelled)."""
+    return [
+        thread
+        for thread in threading.enumerate()
+        if thread.name.startswith(SYNC_THREAD_PREFIX + "_") and thread.is_alive()
+    ]
 
 
 def is_offline(error: BaseException) -> bool:

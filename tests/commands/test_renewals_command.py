@@ -74,4 +74,7 @@ def test_to_alone_means_the_days_up_to_it_and_no_date_overflows(profile_dir: Pat
     assert "S-1" in found.stdout and "S-2" not in found.stdout
     late = run("renewals", "--from", "9999-12-31", "--profile", str(profile_dir))
     assert late.returncode != 0
-    assert late.stderr.strip() == "crm-desktop: The period runs past the last date there is."
+    assert late.stderr.strip() == (
+        "crm-desktop: --from 9999-12-31: the period from it runs past the last day there is "
+        "(9999-12-31); give --to as well."
+    )

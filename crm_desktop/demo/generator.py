@@ -11,6 +11,11 @@ About a fifth of the customers have contracts (from their won deal where they ha
 services, yearly policies and memberships, some renewed term after term, some ended, some ending
 soon; most with a plan of instalments summing to the amount exactly, most instalments paid around
 their due date, some overdue. A few customers paid on account, without a contract.
+
+Times are those of an office on the user's clock (the machine's time zone, as the app shows
+them), stored as naive UTC like every time the app writes: things happen between 09:00 and
+18:00, and tasks and next steps fall on a working day, at :00 or :30 or on the day alone
+(stored at its local midnight, as models/dates.is_day_only reads it).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from operator import itemgetter
 from typing import Any
 
@@ -48,6 +53,7 @@ from crm_desktop.models.choices import (
     Stage,
 )
 from crm_desktop.models.contracts import add_months, next_term
+from crm_desktop.models.dates import local_to_utc
 from crm_desktop.models.entities import (
     CUSTOMER_CHILDREN,
     ENTITIES,
@@ -155,7 +161,14 @@ METHODS = tuple(PaymentMethod)
 METHOD_WEIGHTS = (55, 8, 7, 15, 10, 3, 2)  # transfer, cash, card, wechat, alipay, cheque, other
 GRADE_FIXED_SHARE = 0.01
 EXTERNAL_REF_SHARE = 0.6  # of customers with a contract: known to the finance system
+# The office's day on the user's clock, in minutes after midnight: 09:00 to 18:00. The demo is
+# made as it opens, so nothing of today's office hours has happened yet.
+OFFICE_OPENS, OFFICE_MINUTES = 9 * 60, 9 * 60
+SLOTS = 17  # what is arranged for a time: 09:00, 09:30, … 17:00
+DAY_ONLY_TASKS = 0.3  # tasks due on a day, at no time of it
+DAY_ONLY_NEXT_STEPS = 0.4
 
+_MINUTES = tuple(timedelta(minutes=minute) for minute in range(24 * 60))  # made once: _utc
 _ID_CARD_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CARD_CHECK = "10X98765432"
 _CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -213,11 +226,12 @@ def make_demo(
 ) -> DemoCounts:
     """Add `customers` customers with their contacts, deals, tasks and follow-ups to a profile.
 
-    The same seed gives the same records whatever `workers` is; dates are relative to `today`
-    (UTC by default) so overdue tasks and upcoming follow-ups stay meaningful whenever the demo
-    is made. Large demos make their rows in worker processes while this one inserts them.
+    The same seed gives the same records whatever `workers` is (on one time zone); dates are
+    relative to `today` (the user's, by default) so overdue tasks and upcoming follow-ups stay
+    meaningful whenever the demo is made. Large demos make their rows in worker processes
+    (started with this one's time zone) while this one inserts them.
     """
-    today = today or datetime.now(UTC).date()
+    today = today or date.today()
     batches = (customers + batch_size - 1) // batch_size
     if workers is None:
         # As many workers as cores: the inserting process mostly waits on SQLite.
@@ -469,8 +483,14 @@ class _RowMaker:
     ) -> None:
         self.rng = rng
         self.today = today
-        self.now = datetime.combine(today, time(hour=9))
+        # A day's midnight on the user's clock, in UTC, for times in office hours by the
+        # offset of its noon (_utc), and as it is (_day_only).
+        self._day_starts: dict[date, datetime] = {}
+        self._midnights: dict[date, datetime] = {}
+        self.now = self._utc(today, OFFICE_OPENS)
         self.owners = owners
+        # The language of what the rep writes about the customer being made.
+        self.phrases = words.CHINESE
         self.products = products
         # Parents first: the tables are inserted in this order, and foreign keys are on.
         self.rows: dict[str, list[dict[str, Any]]] = {name: [] for name in _INSERT_ORDER}
@@ -499,9 +519,38 @@ class _RowMaker:
         # Subscriber numbers starting 5-7 are valid in every demo city (8xx can be special).
         return f"+86{area_code}{self.rng.randint(5, 7)}{self.rng.randrange(10**7):07d}"
 
-    def _minutes_ago(self, low_days: float, high_days: float) -> datetime:
-        minutes = int(self.rng.uniform(low_days, high_days) * 1440)
-        return self.now - timedelta(minutes=minutes)
+    def _utc(self, day: date, minutes: int) -> datetime:
+        """`minutes` after midnight of `day` on the user's clock, as naive UTC as stored (by
+        the offset of the day's noon: clocks change at night, outside office hours)."""
+        start = self._day_starts.get(day)
+        if start is None:
+            noon = datetime.combine(day, time(12)).astimezone().utcoffset() or timedelta()
+            start = self._day_starts[day] = datetime.combine(day, time()) - noon
+        return start + _MINUTES[minutes]
+
+    def _day_only(self, day: date) -> datetime:
+        """`day` without a time: its local midnight in UTC, which reads back as a day alone."""
+        midnight = self._midnights.get(day)
+        if midnight is None:
+            midnight = self._midnights[day] = local_to_utc(datetime.combine(day, time()))
+        return midnight
+
+    def _office_time(self, day: date) -> datetime:
+        """A moment of `day`'s office hours, to the minute: when something happened."""
+        return self._utc(day, OFFICE_OPENS + self.rng.randrange(OFFICE_MINUTES))
+
+    @staticmethod
+    def _working_day(day: date) -> date:
+        """`day`, or the Monday after it when it is a Saturday or a Sunday."""
+        weekday = day.weekday()
+        return day + timedelta(days=7 - weekday) if weekday >= 5 else day
+
+    def _arranged(self, day: date, day_only_share: float) -> datetime:
+        """When something is arranged for on the working day `day`: the day alone, or a time
+        on the hour or the half hour in office hours."""
+        if self._chance(day_only_share):
+            return self._day_only(day)
+        return self._utc(day, OFFICE_OPENS + 30 * self.rng.randrange(SLOTS))
 
     def _unique(self) -> str:
         """A number no other row of this demo has: the batch's, then a counter."""
@@ -511,8 +560,7 @@ class _RowMaker:
 
     def _at(self, day: date, not_before: datetime) -> datetime:
         """A time on `day` in office hours, never before `not_before` nor after now."""
-        at = datetime.combine(day, time(hour=9)) + timedelta(minutes=self.rng.randrange(540))
-        return min(max(at, not_before), self.now)
+        return min(max(self._office_time(day), not_before), self.now)
 
     # -- one customer ------------------------------------------------------------------------
 
@@ -520,9 +568,12 @@ class _RowMaker:
         rng = self.rng
         customer_id = self._id()
         owner = rng.choice(self.owners)
-        created = self._minutes_ago(30, 1095)
+        # Over a month ago: before any of its tasks (due from a month ago on).
+        created_day = self.today - timedelta(days=rng.randrange(31, 1095))
+        created = self._office_time(created_day)
         city = rng.choice(words.CITIES)
         chinese = self._chance(0.8)
+        self.phrases = words.CHINESE if chinese else words.ENGLISH
         company = self._chance(0.75)
         if company:
             name, short_name, domain, industry = self._company_name(chinese, city)
@@ -542,16 +593,20 @@ class _RowMaker:
         grade = Grade.A if grade_roll < 0.05 else Grade.B if grade_roll < 0.20 else Grade.C
         identifiers = self._identifiers(customer_id, company, city, created, owner)
         contacts = self._contacts(customer_id, name if not company else None, city, created, owner)
-        won = self._opportunities(customer_id, name, short_name, contacts, created, owner)
-        has_contracts = self._contracts(customer_id, won, created, owner)
+        won = self._opportunities(
+            customer_id, name, short_name, contacts, created, created_day, owner
+        )
+        has_contracts = self._contracts(customer_id, won, created, created_day, owner)
         if self._chance(ON_ACCOUNT_SHARE):
-            self._on_account(customer_id, created, owner)
+            self._on_account(customer_id, created, created_day, owner)
         grade_fixed = self._chance(GRADE_FIXED_SHARE)
         external_ref = (
             f"KH{self._unique()}" if has_contracts and self._chance(EXTERNAL_REF_SHARE) else None
         )
         self._tasks(customer_id, name, created, owner)
-        last_followup, next_followup = self._followups(customer_id, contacts, created, owner)
+        last_followup, next_followup = self._followups(
+            customer_id, contacts, created, created_day, owner
+        )
         phone2 = self._mobile() if self._chance(0.25) else None
         search_text = search_text_of(
             name,
@@ -576,7 +631,7 @@ class _RowMaker:
                 "phone2": phone2,
                 "email": email,
                 "website": website,
-                "notes": rng.choice(words.NOTES) if self._chance(0.2) else None,
+                "notes": rng.choice(self.phrases.notes) if self._chance(0.2) else None,
                 "owner_id": owner,
                 "last_followup_at": last_followup,
                 "next_followup_at": next_followup,
@@ -584,7 +639,7 @@ class _RowMaker:
                 "owned_since": None,
                 "pool_locked": False,
                 "grade_fixed": grade_fixed,
-                "grade_note": rng.choice(words.GRADE_NOTES) if grade_fixed else None,
+                "grade_note": rng.choice(self.phrases.grade_notes) if grade_fixed else None,
                 "external_ref": external_ref,
                 "merged_into_id": None,
                 "pool_due_at": None,
@@ -712,7 +767,7 @@ class _RowMaker:
                     **_audit(self._id(), created, owner),
                     "customer_id": customer_id,
                     "name": name,
-                    "title": rng.choice(words.JOB_TITLES) if person_name is None else None,
+                    "title": rng.choice(self.phrases.job_titles) if person_name is None else None,
                     "phone": self._landline(city[3]) if self._chance(0.2) else None,
                     "mobile": self._mobile() if self._chance(0.9) else None,
                     "email": f"{latin}@{rng.choice(('qq.com', '163.com', 'outlook.com'))}"
@@ -737,17 +792,19 @@ class _RowMaker:
         short_name: str | None,
         contacts: list[dict[str, Any]],
         created: datetime,
+        created_day: date,
         owner: str,
-    ) -> list[tuple[str, int, datetime]]:
+    ) -> list[tuple[str, int, date]]:
         """Add the customer's deals with their quote lines; returns the won ones as
-        (id, amount in fen, when won)."""
+        (id, amount in fen, the day won)."""
         rng = self.rng
-        won: list[tuple[str, int, datetime]] = []
+        won: list[tuple[str, int, date]] = []
         count = rng.choices((0, 1, 2), weights=(55, 35, 10))[0]
         for _ in range(count):
             opportunity_id = self._id()
             stage = rng.choice(STAGES)
-            opened = created + timedelta(minutes=rng.randrange(0, 20 * 1440))
+            opened_day = created_day + timedelta(days=rng.randrange(20))
+            opened = max(self._office_time(opened_day), created)
             amount = 0
             for product_id, price in rng.sample(self.products, rng.randint(1, 3)):
                 quantity = float(rng.choice((1, 1, 2, 3, 5, 10)))
@@ -771,21 +828,22 @@ class _RowMaker:
                     }
                 )
             closed = stage in CLOSED_STAGES
-            closed_at = (
-                min(opened + timedelta(days=rng.randrange(5, 90)), self.now) if closed else None
-            )
+            closed_at, closed_day = None, self.today + timedelta(days=rng.randrange(7, 120))
+            if closed:  # the day it closed, or today at the latest (then as the office opens)
+                closed_day = min(opened_day + timedelta(days=rng.randrange(5, 90)), self.today)
+                closed_at = min(self._office_time(closed_day), self.now)
             reasons = words.WON_REASONS if stage is Stage.WON else words.LOST_REASONS
             self.rows["opportunities"].append(
                 {
                     **_audit(opportunity_id, opened, owner),
                     "customer_id": customer_id,
                     "contact_id": rng.choice(contacts)["id"],
-                    "title": rng.choice(words.OPPORTUNITY_TITLES).format(brand=short_name or name),
+                    "title": rng.choice(self.phrases.opportunity_titles).format(
+                        brand=short_name or name
+                    ),
                     "stage": stage.value,
                     "amount_cents": amount,
-                    "expected_close": (
-                        closed_at or self.now + timedelta(days=rng.randrange(7, 120))
-                    ).date(),
+                    "expected_close": closed_day,
                     "probability": STAGE_PROBABILITY[stage],
                     "owner_id": owner,
                     "close_reason": rng.choice(reasons) if closed else None,
@@ -793,26 +851,27 @@ class _RowMaker:
                     "notes": None,
                 }
             )
-            if stage is Stage.WON and closed_at is not None:
-                won.append((opportunity_id, amount, closed_at))
+            if stage is Stage.WON:
+                won.append((opportunity_id, amount, closed_day))
         return won
 
     def _contracts(
         self,
         customer_id: str,
-        won: list[tuple[str, int, datetime]],
+        won: list[tuple[str, int, date]],
         created: datetime,
+        created_day: date,
         owner: str,
     ) -> bool:
         """Add the customer's contracts, if it has any: one term, or several when renewed, each
         with its plan and payments. Returns whether it has any."""
         rng = self.rng
-        earliest = max(created.date(), self.today - timedelta(days=CONTRACT_DAYS))
-        recent = [deal for deal in won if deal[2].date() >= earliest]
+        earliest = max(created_day, self.today - timedelta(days=CONTRACT_DAYS))
+        recent = [deal for deal in won if deal[2] >= earliest]
         if recent and self._chance(WON_CONTRACT_SHARE):
-            opportunity_id, amount, won_at = recent[0]
+            opportunity_id, amount, won_on = recent[0]
             kind = rng.choice(WON_KINDS)
-            start = won_at.date() + timedelta(days=rng.randrange(15))
+            start = won_on + timedelta(days=rng.randrange(15))
         elif self._chance(OTHER_CONTRACT_SHARE):
             opportunity_id = None
             kind = rng.choices(CONTRACT_KINDS, weights=CONTRACT_KIND_WEIGHTS)[0]
@@ -879,21 +938,21 @@ class _RowMaker:
         if renewed:
             return ContractStatus.ENDED, RenewalStatus.RENEWED, None
         if self._chance(TERMINATED_SHARE):
-            note = rng.choice(words.TERMINATION_NOTES)
+            note = rng.choice(self.phrases.termination_notes)
             return ContractStatus.TERMINATED, RenewalStatus.NOT_RENEWING, note
         if end < self.today:
             # Lapsed: some said no, of others nobody asked.
             renewal = rng.choices(
                 (RenewalStatus.NOT_RENEWING, RenewalStatus.UNDECIDED), weights=(60, 40)
             )[0]
-            note = rng.choice(words.RENEWAL_NOTES) if self._chance(0.3) else None
+            note = rng.choice(self.phrases.renewal_notes) if self._chance(0.3) else None
             return ContractStatus.ENDED, renewal, note
         if (end - self.today).days <= RENEWAL_WINDOW_DAYS:
             renewal = rng.choices(
                 (RenewalStatus.UNDECIDED, RenewalStatus.RENEWING, RenewalStatus.NOT_RENEWING),
                 weights=(45, 35, 20),
             )[0]
-            note = rng.choice(words.RENEWAL_NOTES) if self._chance(0.5) else None
+            note = rng.choice(self.phrases.renewal_notes) if self._chance(0.5) else None
             return ContractStatus.ACTIVE, renewal, note
         return ContractStatus.ACTIVE, RenewalStatus.UNDECIDED, None
 
@@ -919,7 +978,7 @@ class _RowMaker:
             deposit = amount * DEPOSIT_PERCENT // 100
             part = (amount - deposit) // (count - 1)
             amounts = [deposit, *[part] * (count - 2), amount - deposit - part * (count - 2)]
-            notes = [words.DEPOSIT_NOTE, *[None] * (count - 2), words.FINAL_NOTE]
+            notes = [self.phrases.deposit_note, *[None] * (count - 2), self.phrases.final_note]
         else:
             # Equal parts; the first takes the fen division leaves.
             part = amount // count
@@ -970,15 +1029,17 @@ class _RowMaker:
                 day = min(paid_on + timedelta(days=offset * rng.randrange(1, 8)), self.today)
                 self._payment(customer_id, contract_id, day, part, method, signed, owner)
 
-    def _on_account(self, customer_id: str, created: datetime, owner: str) -> None:
+    def _on_account(
+        self, customer_id: str, created: datetime, created_day: date, owner: str
+    ) -> None:
         """A payment or two without a contract: an advance, a deposit, a service fee."""
         rng = self.rng
-        earliest = max(created.date(), self.today - timedelta(days=CONTRACT_DAYS))
+        earliest = max(created_day, self.today - timedelta(days=CONTRACT_DAYS))
         for _ in range(rng.randint(1, 2)):
             day = earliest + timedelta(days=rng.randrange((self.today - earliest).days + 1))
             amount = rng.randrange(200, 5000) * 100
             method = rng.choices(METHODS, weights=METHOD_WEIGHTS)[0]
-            note = rng.choice(words.PAYMENT_NOTES)
+            note = rng.choice(self.phrases.payment_notes)
             self._payment(customer_id, None, day, amount, method, created, owner, note)
 
     def _payment(
@@ -1029,18 +1090,24 @@ class _RowMaker:
         rng = self.rng
         count = rng.choices((0, 1, 2), weights=(60, 30, 10))[0]
         for _ in range(count):
-            # From a month overdue to a month ahead; roughly half of the past ones are done.
-            due = self.now + timedelta(hours=rng.randrange(-30 * 24, 30 * 24))
+            # From a month overdue to a month ahead; roughly half of the past ones are done,
+            # on their day or the one before.
+            day = self._working_day(self.today + timedelta(days=rng.randrange(-30, 30)))
+            due = self._arranged(day, DAY_ONLY_TASKS)
             done = due < self.now and self._chance(0.55)
+            done_at = None
+            if done:
+                done_day = day - timedelta(days=rng.randrange(2))
+                done_at = min(self._office_time(done_day), self.now)
             self.rows["tasks"].append(
                 {
                     **_audit(self._id(), min(created, due), owner),
-                    "title": rng.choice(words.TASK_TITLES).format(name=name),
+                    "title": rng.choice(self.phrases.task_titles).format(name=name),
                     "due_at": due,
                     "assignee_id": owner,
                     "priority": rng.choices(tuple(Priority), weights=(2, 6, 2))[0].value,
                     "done": done,
-                    "done_at": due - timedelta(hours=rng.randrange(1, 48)) if done else None,
+                    "done_at": done_at,
                     "remind_at": None,
                     "customer_id": customer_id,
                     "opportunity_id": None,
@@ -1053,28 +1120,34 @@ class _RowMaker:
         customer_id: str,
         contacts: list[dict[str, Any]],
         created: datetime,
+        created_day: date,
         owner: str,
     ) -> tuple[datetime | None, datetime | None]:
-        """Add the customer's follow-ups; returns (last follow-up, next follow-up) as the
-        writer derives them: the latest one's time and, if it has one, its next-step date."""
+        """Add the customer's follow-ups, on days of their own since it was entered; returns
+        (last follow-up, next follow-up) as the writer derives them: the latest one's time
+        and, if it has one, its next step's."""
         rng = self.rng
         count = rng.choices((0, 1, 2, 3, 4), weights=(20, 25, 25, 18, 12))[0]
-        span = max(int((self.now - created).total_seconds() // 60), count + 1)
-        offsets = sorted(rng.sample(range(1, span), count))
+        days = sorted(rng.sample(range((self.today - created_day).days + 1), count))
+        phrases = self.phrases
         last: dict[str, Any] | None = None
-        for offset in offsets:
-            happened = created + timedelta(minutes=offset)
-            next_step = rng.choice(words.NEXT_STEPS) if self._chance(0.5) else None
+        for offset in days:
+            day = created_day + timedelta(days=offset)
+            happened = min(max(self._office_time(day), created), self.now)
+            next_step = rng.choice(phrases.next_steps) if self._chance(0.5) else None
             row = {
                 **_audit(self._id(), happened, owner),
                 "customer_id": customer_id,
                 "contact_id": rng.choice(contacts)["id"],
                 "kind": rng.choice(tuple(FollowUpKind)).value,
                 "happened_at": happened,
-                "text": rng.choice(words.FOLLOWUP_TEXTS),
-                "promise": rng.choice(words.PROMISES) if self._chance(0.3) else None,
+                "text": rng.choice(phrases.followup_texts),
+                "promise": rng.choice(phrases.promises) if self._chance(0.3) else None,
                 "next_step": next_step,
-                "next_step_at": happened + timedelta(days=rng.randrange(1, 21))
+                "next_step_at": self._arranged(
+                    self._working_day(day + timedelta(days=rng.randrange(1, 21))),
+                    DAY_ONLY_NEXT_STEPS,
+                )
                 if next_step
                 else None,
             }

@@ -1,9 +1,16 @@
 """The words demo records are made of: names, places, trades and phrases, Chinese and English.
 
-Chinese words carry their pinyin so email addresses and websites read like real ones.
+Chinese words carry their pinyin so email addresses and websites read like real ones. What a
+rep writes about a customer (deal titles, tasks, follow-ups, notes) is in the customer's
+language: a Chinese-named customer's records are all Chinese, an English-named one's English
+(CHINESE and ENGLISH below). The company's own classifications, a customer's source and a deal's
+won or lost reason, come from one list whatever the customer: the dashboard counts reasons by
+their text, and a rep picks them from what the team always writes.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 # (hanzi, pinyin) — the most common surnames, so the name mix looks like a real customer list.
 SURNAMES = (
@@ -116,11 +123,6 @@ SOURCES = (
     "招投标",
 )
 
-JOB_TITLES = (
-    "总经理", "采购经理", "采购专员", "财务主管", "行政主管", "技术总监", "销售总监", "运营经理",
-    "Purchasing Manager", "General Manager", "Office Manager", "IT Director",
-)  # fmt: skip
-
 # (code, name, unit, list price in yuan)
 PRODUCTS = (
     ("CRM-STD", "客户管理系统 标准版", "套", 9800),
@@ -145,81 +147,167 @@ PRODUCTS = (
     ("CONS-H", "业务咨询", "小时", 600),
 )
 
-OPPORTUNITY_TITLES = (
-    "{brand}年度采购", "{brand}系统升级项目", "{brand}新门店设备", "{brand}二期扩容",
-    "{brand}维护续约", "{brand}信息化改造", "{brand} renewal", "{brand} pilot rollout",
-)  # fmt: skip
-
+# The team's reasons, in the team's language (see the module's docstring).
 LOST_REASONS = (
     "价格高于竞争对手",
     "预算取消",
     "选择了其他供应商",
     "项目延期",
-    "Lost to competitor",
+    "需求变化，暂不采购",
 )
-WON_REASONS = ("方案契合需求", "老客户续约", "价格有优势", "服务响应快", "Best fit for their needs")
+WON_REASONS = ("方案契合需求", "老客户续约", "价格有优势", "服务响应快", "关系维护到位")
 
-TASK_TITLES = (
-    "给{name}发报价单", "回访{name}", "准备{name}的合同", "催{name}付款", "上门拜访{name}",
-    "给{name}寄样品", "确认{name}的交付时间", "Send {name} the updated proposal",
+
+@dataclass(frozen=True)
+class Phrases:
+    """What a rep writes about a customer, in one language."""
+
+    opportunity_titles: tuple[str, ...]  # {brand}: the customer's short name
+    task_titles: tuple[str, ...]  # {name}: the customer's name
+    followup_texts: tuple[str, ...]
+    promises: tuple[str, ...]
+    next_steps: tuple[str, ...]
+    notes: tuple[str, ...]
+    grade_notes: tuple[str, ...]  # why a manager fixed a customer's grade by hand
+    renewal_notes: tuple[str, ...]
+    termination_notes: tuple[str, ...]
+    payment_notes: tuple[str, ...]
+    deposit_note: str  # the first instalment of a plan with a deposit
+    final_note: str  # and its last
+    job_titles: tuple[str, ...]
+
+
+CHINESE = Phrases(
+    opportunity_titles=(
+        "{brand}年度采购", "{brand}系统升级项目", "{brand}新门店设备", "{brand}二期扩容",
+        "{brand}维护续约", "{brand}信息化改造", "{brand}续约", "{brand}试点上线",
+    ),
+    task_titles=(
+        "给{name}发报价单", "回访{name}", "准备{name}的合同", "催{name}付款", "上门拜访{name}",
+        "给{name}寄样品", "确认{name}的交付时间", "给{name}发更新后的方案",
+    ),
+    followup_texts=(
+        "电话沟通了新一年的采购计划，客户对专业版感兴趣。",
+        "上门拜访，演示了移动端功能，对方反馈良好。",
+        "客户询问价格和交付周期，已口头报价。",
+        "微信沟通，客户说预算下月批下来。",
+        "客户投诉打印机卡纸，已安排技术支持。",
+        "参加了客户的供应商评审会，我们进入短名单。",
+        "电话沟通续约，客户希望签三年并给折扣。",
+        "与采购团队见面，逐项讲解了方案。",
+    ),
+    promises=(
+        "周五前发正式报价",
+        "下周安排工程师上门",
+        "给对方申请九折优惠",
+        "寄两台样机试用",
+        "周一前发合同草稿",
+    ),
+    next_steps=(
+        "再次电话确认预算",
+        "安排产品演示",
+        "发送合同草稿",
+        "约技术负责人见面",
+        "跟进已签回的报价单",
+    ),
+    notes=(
+        "老板比较重视售后服务。",
+        "每年三月做预算。",
+        "只接受对公转账。",
+        "喜欢邮件沟通，少打电话。",
+        "决策人是采购经理，总经理最后签字。",
+    ),
+    grade_notes=(
+        "集团重点客户，保持 A 级",
+        "战略合作伙伴，总经理指定",
+        "长期欠款，暂定 C 级",
+        "重点客户：不论今年回款多少都保持 A 级",
+    ),
+    renewal_notes=(
+        "客户已口头同意续签",
+        "等待对方预算审批",
+        "要求续约价格下调 5%",
+        "竞争对手报价更低，需要经理出面",
+        "公司搬迁，暂不续约",
+        "等新任采购经理签字",
+    ),
+    termination_notes=("客户经营调整，双方协商提前解约", "双方协商一致，提前终止"),
+    payment_notes=("预付款", "定金", "服务费", "明年订单的预付款"),
+    deposit_note="首付款",
+    final_note="尾款",
+    job_titles=(
+        "总经理", "采购经理", "采购专员", "财务主管",
+        "行政主管", "技术总监", "销售总监", "运营经理",
+    ),
 )  # fmt: skip
 
-FOLLOWUP_TEXTS = (
-    "电话沟通了新一年的采购计划，客户对专业版感兴趣。",
-    "上门拜访，演示了移动端功能，对方反馈良好。",
-    "客户询问价格和交付周期，已口头报价。",
-    "微信沟通，客户说预算下月批下来。",
-    "客户投诉打印机卡纸，已安排技术支持。",
-    "参加了客户的供应商评审会，我们进入短名单。",
-    "Called about the renewal; they want a discount for three years.",
-    "Met the purchasing team and walked through the proposal.",
-)
-
-PROMISES = (
-    "周五前发正式报价",
-    "下周安排工程师上门",
-    "给对方申请九折优惠",
-    "寄两台样机试用",
-    "Send the contract draft by Monday",
-)
-
-NEXT_STEPS = (
-    "再次电话确认预算",
-    "安排产品演示",
-    "发送合同草稿",
-    "约技术负责人见面",
-    "Follow up on the signed quote",
-)
-
-NOTES = (
-    "老板比较重视售后服务。",
-    "每年三月做预算。",
-    "只接受对公转账。",
-    "Prefers email to phone calls.",
-    "决策人是采购经理，总经理最后签字。",
-)
-
-# Why a manager fixed a customer's grade by hand.
-GRADE_NOTES = (
-    "集团重点客户，保持 A 级",
-    "战略合作伙伴，总经理指定",
-    "长期欠款，暂定 C 级",
-    "Key account: keep at A whatever it pays this year",
-)
-
-RENEWAL_NOTES = (
-    "客户已口头同意续签",
-    "等待对方预算审批",
-    "要求续约价格下调 5%",
-    "竞争对手报价更低，需要经理出面",
-    "公司搬迁，暂不续约",
-    "Waiting for the new purchasing manager to sign",
-)
-
-TERMINATION_NOTES = ("客户经营调整，双方协商提前解约", "Ended early by mutual agreement")
-
-# The first instalment of a plan with a deposit, and the last one.
-DEPOSIT_NOTE = "首付款"
-FINAL_NOTE = "尾款"
-
-PAYMENT_NOTES = ("预付款", "定金", "服务费", "Advance payment for next year's order")
+ENGLISH = Phrases(
+    opportunity_titles=(
+        "{brand} annual purchase", "{brand} system upgrade", "{brand} new store equipment",
+        "{brand} phase two expansion", "{brand} maintenance renewal", "{brand} IT overhaul",
+        "{brand} renewal", "{brand} pilot rollout",
+    ),
+    task_titles=(
+        "Send {name} a quote", "Call {name} back", "Prepare the contract for {name}",
+        "Chase {name} for payment", "Visit {name}", "Send {name} samples",
+        "Confirm the delivery date with {name}", "Send {name} the updated proposal",
+    ),
+    followup_texts=(
+        "Talked through next year's purchasing plan; interested in the professional edition.",
+        "Visited and demonstrated the mobile app; good feedback.",
+        "Asked about prices and delivery times; gave a quote by phone.",
+        "Messaged on WeChat: their budget is approved next month.",
+        "Complaint about the printer jamming; support is booked.",
+        "Attended their supplier review; we made the shortlist.",
+        "Called about the renewal; they want a discount for three years.",
+        "Met the purchasing team and walked through the proposal.",
+    ),
+    promises=(
+        "Formal quote by Friday",
+        "An engineer visits next week",
+        "Ask for a 10% discount for them",
+        "Send two sample units to try",
+        "Send the contract draft by Monday",
+    ),
+    next_steps=(
+        "Call again to confirm the budget",
+        "Arrange a product demo",
+        "Send the contract draft",
+        "Meet their technical lead",
+        "Follow up on the signed quote",
+    ),
+    notes=(
+        "The owner cares most about after-sales service.",
+        "Budgets are set every March.",
+        "Pays by bank transfer only.",
+        "Prefers email to phone calls.",
+        "The purchasing manager decides; the general manager signs.",
+    ),
+    grade_notes=(
+        "Group key account: keep at A",
+        "Strategic partner, the general manager's call",
+        "Long overdue payments: C for now",
+        "Key account: keep at A whatever it pays this year",
+    ),
+    renewal_notes=(
+        "Agreed to renew by phone",
+        "Waiting for their budget approval",
+        "Wants the renewal 5% cheaper",
+        "A competitor quoted lower; needs the manager",
+        "Moving offices, not renewing for now",
+        "Waiting for the new purchasing manager to sign",
+    ),
+    termination_notes=(
+        "Business restructured; ended early by agreement",
+        "Ended early by mutual agreement",
+    ),
+    payment_notes=(
+        "Advance payment", "Deposit", "Service fee", "Advance payment for next year's order",
+    ),
+    deposit_note="Deposit",
+    final_note="Final payment",
+    job_titles=(
+        "General Manager", "Purchasing Manager", "Purchasing Officer", "Finance Supervisor",
+        "Office Manager", "IT Director", "Sales Director", "Operations Manager",
+    ),
+)  # fmt: skip

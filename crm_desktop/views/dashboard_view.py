@@ -185,6 +185,8 @@ class DashboardView(Page):
             self.cards[key] = card
             self.captions[key] = caption
             grid.addWidget(card, number // 2, number % 2)
+        for column in (0, 1):  # halves alike, whatever a chart's labels would ask for
+            grid.setColumnStretch(column, 1)
         charts = QWidget()
         charts.setLayout(grid)
         scroll = QScrollArea()

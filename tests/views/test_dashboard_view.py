@@ -44,10 +44,13 @@ def shop(window: MainWindow) -> dict[str, str]:
 def test_the_charts_draw_the_stores_figures(qtbot: QtBot, window: MainWindow, shop) -> None:
     board = show_period(qtbot, window)
     cards = board.cards
-    # Negotiation at the bottom, lead at the top; yuan (no amount reaches ¥100,000).
-    assert cards["pipeline"].values("amount") == pytest.approx([2_000, 3_833.33, 0, 10_000])
-    assert cards["pipeline"].values("weighted") == pytest.approx([1_500, 1_350, 0, 1_000])
-    assert cards["forecast"].values("weighted") == pytest.approx([0, 2_100, 0, 250])
+    # Negotiation at the bottom, lead at the top; in thousands of yuan (in English), as the
+    # lead reaches ¥10,000; won and lost stay below it, in yuan.
+    assert cards["pipeline"].unit == "¥ thousand"
+    assert cards["pipeline"].values("amount") == pytest.approx([2, 3.83333, 0, 10])
+    assert cards["pipeline"].values("weighted") == pytest.approx([1.5, 1.35, 0, 1])
+    assert cards["wonLost"].unit == "¥"
+    assert cards["forecast"].values("weighted") == pytest.approx([0, 2.1, 0, 0.25])
     assert cards["wonLost"].values("won") == pytest.approx([7_000, 0, 0, 0])
     assert cards["wonLost"].values("lost") == pytest.approx([500, 50, 0, 0])
     assert "价格太高 (2)" in cards["wonLost"].note.text()
@@ -160,7 +163,7 @@ def test_a_change_redraws_only_the_charts_it_touches(
     }
     with qtbot.waitSignal(board.shown, timeout=10000):
         window.runner.write(lambda: window.writer.create("opportunities", new_lead))
-    assert board.cards["pipeline"].values("amount") == pytest.approx([2_000, 3_833.33, 0, 10_500])
+    assert board.cards["pipeline"].values("amount") == pytest.approx([2, 3.83333, 0, 10.5])
     assert {"pipeline", "forecast", "won_lost"} <= set(read)
     assert "receivables" not in read and "renewals" not in read
 
@@ -169,7 +172,7 @@ def test_a_computer_never_connected_counts_all_it_holds(qtbot: QtBot, window: Ma
     """Its user owns everything on it: the demo's or an import's owners count too."""
     build_shop(window.profile)  # no scope: never synced
     board = show_period(qtbot, window)
-    assert board.cards["pipeline"].values("amount") == pytest.approx([2_000, 3_833.33, 0, 10_000])
+    assert board.cards["pipeline"].values("amount") == pytest.approx([2, 3.83333, 0, 10])
     assert not board.person_choice.isVisibleTo(board)
 
 
@@ -178,7 +181,7 @@ def test_a_rep_counts_his_own(qtbot: QtBot, window: MainWindow) -> None:
     window.profile.store.set_setting(SCOPE_KEY, f"rep {{{window.profile.user_id}}}")
     board = show_period(qtbot, window)
     # His own: Acme's lead and proposal; Rae's and Bo's are not his.
-    assert board.cards["pipeline"].values("amount") == pytest.approx([0, 3_333.33, 0, 10_000])
+    assert board.cards["pipeline"].values("amount") == pytest.approx([0, 3.33333, 0, 10])
 
 
 def test_a_slice_of_the_grade_mix_opens_its_customers(
@@ -206,3 +209,21 @@ def test_an_industry_that_no_customer_has_any_more_stops_filtering_the_charts(
         board._industries([])  # as read after the last customer of it changed industry
     assert board.industry_choice.currentData() == ""
     assert board.ask.filters.industry is None
+
+
+def test_a_store_without_records_says_no_data_yet(qtbot: QtBot, window: MainWindow) -> None:
+    """No empty 0.0-1.0 axes titled ¥: each chart says there is nothing yet."""
+    board = show_period(qtbot, window)
+    assert all(card.is_empty() for card in board.cards.values())
+    assert all(card.empty.isVisible() for card in board.cards.values())
+    # The notes still count what there is: nothing.
+    assert board.cards["pipeline"].note.text().startswith("0 open opportunities")
+
+
+def test_the_grade_mix_shows_its_labels_whole(qtbot: QtBot, window: MainWindow, shop) -> None:
+    board = show_period(qtbot, window)
+    card = board.cards["grades"]
+    labels = [label.text() for label in card.key_labels()]
+    assert labels == card.categories and len(labels) == 4
+    assert labels[0].endswith("% of value")  # the whole label, not cut short
+    assert not card.chart.legend().isVisible()

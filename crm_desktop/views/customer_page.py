@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -114,28 +115,35 @@ class CustomerPage(QWidget):
         self.money_line.setObjectName("customerMoney")
         self.money_line.hide()
 
+        # What a rep does most, as buttons in one row that fits a 1024-pixel screen; adding a
+        # contact, deal, task or contract is one "Add" button with a short list.
         actions = QHBoxLayout()
         for name, text, handler in (
             ("editCustomer", self.tr("Edit"), self.edit),
             ("addFollowUp", self.tr("Log a follow-up"), partial(self.add, "followups")),
-            ("addContact", self.tr("Add contact"), partial(self.add, "contacts")),
-            ("addOpportunity", self.tr("Add opportunity"), partial(self.add, "opportunities")),
-            ("addTask", self.tr("Add task"), partial(self.add, "tasks")),
-            ("addContract", self.tr("Add contract"), partial(self.add, "contracts")),
+        ):
+            actions.addWidget(self._button(name, text, handler))
+        self.add_button = QPushButton(self.tr("Add"))
+        self.add_button.setObjectName("addToCustomer")
+        self.add_button.setToolTip(self.tr("Add a contact, opportunity, task or contract"))
+        add_menu = QMenu(self.add_button)
+        add_menu.setObjectName("addToCustomerMenu")
+        for name, text, entity in (
+            ("addContact", self.tr("Add contact"), "contacts"),
+            ("addOpportunity", self.tr("Add opportunity"), "opportunities"),
+            ("addTask", self.tr("Add task"), "tasks"),
+            ("addContract", self.tr("Add contract"), "contracts"),
+        ):
+            action = add_menu.addAction(text)
+            action.setObjectName(name)
+            action.triggered.connect(partial(self.add, entity))
+        self.add_button.setMenu(add_menu)
+        actions.addWidget(self.add_button)
+        for name, text, handler in (
             ("recordCustomerPayment", self.tr("Record a payment"), self.record_payment),
             ("noteAboutCustomer", self.tr("Send a note…"), self._ask_note),
         ):
-            button = QPushButton(text)
-            button.setObjectName(name)
-            button.clicked.connect(handler)
-            actions.addWidget(button)
-        self.fix_grade_button = QPushButton(self.tr("Fix grade…"))
-        self.fix_grade_button.setObjectName("fixGrade")
-        self.fix_grade_button.clicked.connect(self.fix_grade)
-        self.fix_grade_button.hide()  # for managers and administrators (set_role)
-        actions.addWidget(self.fix_grade_button)
-        if ownership is not None:
-            actions.addWidget(ownership)
+            actions.addWidget(self._button(name, text, handler))
         self.pdf = PdfExport(writer, runner, self)
         self.pdf.warn_in_a_box()
         self.pdf_button = self.pdf.button("customerPdf")
@@ -149,10 +157,19 @@ class CustomerPage(QWidget):
         actions.addWidget(self.pdf_button)
         actions.addStretch(1)
         if embedded:
-            close = QPushButton(self.tr("Close"))
-            close.setObjectName("closeCustomer")
-            close.clicked.connect(self.close)
-            actions.addWidget(close)
+            actions.addWidget(self._button("closeCustomer", self.tr("Close"), self.close))
+
+        # Changing the grade or the owner sits beside the line that shows them.
+        self.fix_grade_button = QPushButton(self.tr("Fix grade…"))
+        self.fix_grade_button.setObjectName("fixGrade")
+        self.fix_grade_button.clicked.connect(self.fix_grade)
+        self.fix_grade_button.hide()  # for managers and administrators (set_role)
+        self.subtitle.setWordWrap(True)
+        owner_row = QHBoxLayout()
+        owner_row.addWidget(self.subtitle, 1)
+        owner_row.addWidget(self.fix_grade_button)
+        if ownership is not None:
+            owner_row.addWidget(ownership)
 
         self.details = QFormLayout()
         details_box = QGroupBox(self.tr("Details"))
@@ -197,7 +214,7 @@ class CustomerPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addWidget(self.subtitle)
+        layout.addLayout(owner_row)
         layout.addWidget(self.lock_line)
         layout.addWidget(self.due_line)
         layout.addWidget(self.money_line)
@@ -206,6 +223,13 @@ class CustomerPage(QWidget):
 
         runner.changed.connect(self._changes)
         self.reload()
+
+    @staticmethod
+    def _button(name: str, text: str, handler: Any) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(handler)
+        return button
 
     @staticmethod
     def _list_title(entity: str) -> str:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -27,6 +28,16 @@ from crm_desktop.models.phones import DEFAULT_REGION, display_phone, normalize_p
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.views.date_edit import DateEdit
 from crm_desktop.views.display import choice_label, local_datetime
+
+# What a phone field shows until something is typed: a landline's example for a desk phone
+# ("phone", models/fields.py), a mobile's for the others (a mobile, another phone).
+LANDLINE_FIELDS = frozenset({"phone"})
+LANDLINE_EXAMPLE = "010 1234 5678"
+MOBILE_EXAMPLE = "138 0013 8000"
+
+
+def phone_example(name: str) -> str:
+    return LANDLINE_EXAMPLE if name in LANDLINE_FIELDS else MOBILE_EXAMPLE
 
 
 class _WheelOnlyWhenFocused:
@@ -108,6 +119,9 @@ class FieldEditor(QWidget):
             widget: QWidget = QPlainTextEdit()
             widget.setTabChangesFocus(True)
             widget.setFixedHeight(64)
+            # Its form row as high as the box: an expanding box of fixed height took a
+            # stretched row and sat in its middle, far below its label.
+            widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             widget.textChanged.connect(self.edited)
         elif kind in (Kind.CHOICE, Kind.REF):
             widget = WheelGuardedComboBox()
@@ -152,7 +166,7 @@ class FieldEditor(QWidget):
             widget.setMaxLength(self.field.max_length)
             widget.textChanged.connect(self.edited)
             if kind is Kind.PHONE:
-                widget.setPlaceholderText("138 0013 8000")
+                widget.setPlaceholderText(phone_example(self.field.name))
                 widget.editingFinished.connect(self.check_phone)
         return widget
 

@@ -30,7 +30,7 @@ from crm_desktop.services.writer import Writer
 from crm_desktop.views.deleting import UndoDeleteButton, delete_rows
 from crm_desktop.views.display import format_money
 from crm_desktop.views.pdf_export import PdfExport
-from crm_desktop.views.record_lists import on_open
+from crm_desktop.views.record_lists import fill_width, fit_columns, on_open
 from crm_desktop.views.runner import Runner
 
 WATCHED = frozenset({"opportunity_lines", "products", "opportunities"})
@@ -69,7 +69,7 @@ class QuoteLines(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setTabKeyNavigation(False)  # Tab goes on to the buttons, as in any form
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fill_width(self.table)
         self.table.setMinimumHeight(140)
         on_open(self.table, lambda index: self.edit_line(index.row()))
         self.total = QLabel()
@@ -132,7 +132,7 @@ class QuoteLines(QWidget):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.table.setItem(row, column, item)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         total = sum(line.total for line in lines)
         self.total.setText(self.tr("Total: %1").replace("%1", format_money(total)))
         self.lines_read.emit(len(lines), total)

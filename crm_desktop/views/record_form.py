@@ -33,13 +33,19 @@ from PySide6.QtWidgets import (
 
 from crm_desktop.models.base import utcnow
 from crm_desktop.models.choices import IdentifierKind
-from crm_desktop.models.entities import ENTITIES
+from crm_desktop.models.entities import (
+    ENTERS_FOR_KEY,
+    ENTITIES,
+    entered_for,
+    owner_of_new_record,
+)
 from crm_desktop.models.fields import FIELDS, FIELDS_BY_NAME, Kind
 from crm_desktop.models.rules import problems
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.queries.reader import Reader
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
+from crm_desktop.storage.store import Store
 from crm_desktop.views import money_form_parts
 from crm_desktop.views.display import choice_label
 from crm_desktop.views.field_editors import FieldEditor, WheelGuardedComboBox
@@ -87,6 +93,24 @@ FRESH_DEFAULTS: dict[tuple[str, str], Callable[[], Any]] = {
     ("followups", "happened_at"): utcnow,
     ("payments", "paid_on"): date.today,
 }
+
+
+def customer_name(reader: Reader, entity: str, row_id: str) -> str | None:
+    """On the storage thread: the name of a customer (`entity` "customers"), or of the customer
+    a record belongs to (an opportunity's, a contract's); None when there is none any more."""
+    if entity != "customers":
+        record = reader.record(entity, row_id)
+        row_id = record.get("customer_id") if record else None
+    customer = reader.record("customers", row_id) if row_id else None
+    return customer["name"] if customer else None
+
+
+def default_owner(store: Store, user_id: str | None) -> str | None:
+    """On the storage thread: whose a new record is unless the user names someone, as the
+    writer decides it (the user's own; a clerk's, the one rep he enters for)."""
+    if user_id is None:
+        return None
+    return owner_of_new_record(user_id, entered_for(store.setting(ENTERS_FOR_KEY)))
 
 
 def _model_defaults(entity: str) -> dict[str, Any]:
@@ -169,9 +193,22 @@ class RecordForm(QDialog):
         self._preset = dict(preset or {})
         self._save_and_new = False
         self._choices_customer: str | None = None  # whose contacts/opportunities the lists hold
+        self._customer_asked: tuple[str, str] | None = None  # whose name was asked for
+        self._default_owner: str | None = None  # a new record's owner, once read
         self.setObjectName(f"{entity}Form")
         title = EDIT_TITLE[entity] if row_id else NEW_TITLE[entity]
-        self.setWindowTitle(QCoreApplication.translate("RecordForm", title))
+        self._title = QCoreApplication.translate("RecordForm", title)
+        self.setWindowTitle(self._title)
+        # Which customer the record is for: its field is not in the form (see below), and a
+        # call logged against the wrong customer is easily missed.
+        self.customer_line = QLabel()
+        self.customer_line.setObjectName("formCustomer")
+        self.customer_line.setWordWrap(True)
+        self.customer_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        bold = self.customer_line.font()
+        bold.setBold(True)
+        self.customer_line.setFont(bold)
+        self.customer_line.hide()
 
         self.editors: dict[str, FieldEditor] = {}
         form = QFormLayout()
@@ -233,11 +270,14 @@ class RecordForm(QDialog):
 
         inner = QWidget()
         inner.setLayout(form)
+        # The customer's line starts where the labels below it start.
+        self.customer_line.setContentsMargins(form.contentsMargins().left(), 0, 0, 0)
         scroll = QScrollArea()
         scroll.setWidget(inner)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.customer_line)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.duplicates)
         layout.addWidget(self.message)
@@ -253,12 +293,14 @@ class RecordForm(QDialog):
                 self.editors[name].edited.connect(self._duplicate_timer.start)
         money_form_parts.extend(self, form)
         self._load_choices()
+        self._ask_customer_name(self._preset)
         self._baseline = self.values()  # what the form held before the user typed
         if row_id:
             self._set_busy(True)
             runner.submit(partial(reader.record, entity, row_id), self._loaded)
         else:
             self._fill_defaults()
+            self._ask_default_owner()
         first = next(iter(self.editors.values()), None)
         if first is not None:
             first.setFocus()
@@ -287,6 +329,52 @@ class RecordForm(QDialog):
             if field.kind is Kind.REF and field.ref in CUSTOMER_LISTS:
                 job = partial(self._reader.choices, field.ref, customer_id)
                 self._runner.submit(job, partial(self._choices_arrived, editor))
+
+    def _ask_customer_name(self, values: dict[str, Any]) -> None:
+        """Read the name of the customer the record belongs to: by its customer, or by the
+        record it hangs off (a quote line's opportunity, an instalment's contract)."""
+        if self.entity == "customers":
+            return
+        asked: tuple[str, str] | None = None
+        if values.get("customer_id"):
+            asked = ("customers", values["customer_id"])
+        elif (parent := PARENT_REFS.get(self.entity)) and values.get(parent):
+            ref = FIELDS_BY_NAME[self.entity][parent].ref
+            assert ref is not None
+            asked = (ref, values[parent])
+        if asked is None or asked == self._customer_asked:
+            return
+        self._customer_asked = asked
+        job = partial(customer_name, self._reader, *asked)
+        self._runner.submit(job, self._customer_name_arrived)
+
+    def _customer_name_arrived(self, name: str | None) -> None:
+        if not name:
+            return
+        self.setWindowTitle(self.tr("{form} — {customer}").format(form=self._title, customer=name))
+        self.customer_line.setText(self.tr("Customer: {name}").format(name=name))
+        self.customer_line.show()
+
+    def _ask_default_owner(self) -> None:
+        """A new record's owner (a task's assignee) starts as the user, as a new customer's
+        does, unless the form was opened with one."""
+        owner = ENTITIES[self.entity].OWNER
+        if owner not in self.editors or self._preset.get(owner) is not None:
+            return
+        job = partial(default_owner, self._writer.store, self._writer.user_id)
+        self._runner.submit(job, self._default_owner_arrived)
+
+    def _default_owner_arrived(self, owner_id: str | None) -> None:
+        self._default_owner = owner_id
+        self._preset_owner()
+
+    def _preset_owner(self) -> None:
+        owner = ENTITIES[self.entity].OWNER
+        editor = self.editors.get(owner) if owner else None
+        if editor is None or self._default_owner is None or editor.value() is not None:
+            return
+        editor.set_value(self._default_owner)
+        self.forget_change(editor.field.name)  # set for the user, not typed: nothing to ask
 
     def _choices_arrived(self, editor: FieldEditor, options: list[tuple[str, str]]) -> None:
         clean = not self.has_unsaved_changes()
@@ -351,6 +439,7 @@ class RecordForm(QDialog):
             if entity == self.entity and name in self.editors and name not in self._preset:
                 self.editors[name].set_value(default())
         self._baseline = self.values()
+        self._preset_owner()  # again after Save and new, once it has been read
         money_form_parts.fill_defaults(self)
 
     def _loaded(self, values: dict[str, Any] | None) -> None:
@@ -365,6 +454,7 @@ class RecordForm(QDialog):
             self.identifiers.set_pairs(values.get("identifiers", []))
         self._baseline = self.values()
         self._load_customer_choices(values.get("customer_id"))
+        self._ask_customer_name(values)
 
     # -- saving ------------------------------------------------------------------------------
 

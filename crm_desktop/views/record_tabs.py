@@ -8,6 +8,7 @@ settings. Its strings keep the main window's translation context (see sync_statu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import partial
 from typing import Any
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from crm_desktop.models.entities import ENTITIES
 from crm_desktop.queries.reader import Reader
-from crm_desktop.queries.tables import TABLES
+from crm_desktop.queries.tables import TABLES, OwnedCustomers
 from crm_desktop.views.record_lists import on_open
 from crm_desktop.views.runner import Runner
 from crm_desktop.views.table_model import ANY, CUSTOMER_REFERENCE, RecordTableModel
@@ -281,24 +282,36 @@ class EmptyNote(QLabel):
 
     def _text(self) -> str:
         query = self._model.query
-        if query.search.strip() or query.filters:
+        entity = self._model.spec.entity
+        pool = _pool_filters(entity)
+        others = [item for item in query.filters if item not in pool]
+        if query.search.strip() or others:
             return QCoreApplication.translate(
                 "MainWindow", "Nothing matches this search or filter. Clear it to see all."
             )
-        if self._model.spec.entity == "customers":
+        if query.filters:  # the public pool, and nothing else asked
+            if entity == "customers":
+                return QCoreApplication.translate(
+                    "MainWindow",
+                    "The public pool is empty: no customer is waiting for someone to claim it.",
+                )
+            return QCoreApplication.translate(
+                "MainWindow", "The customers of the public pool have nothing here."
+            )
+        if entity == "customers":
             return QCoreApplication.translate(
                 "MainWindow",
                 "No customers yet. Add one with New customer (Ctrl+N), bring in a list with "
-                "`crm-desktop import`, or connect to your company's server (Server menu) to "
-                "receive yours.",
-            )
-        if self._model.spec.entity == "products":
+                "{import_menu}, or connect to your company's server (Server menu) to receive "
+                "yours.",
+            ).format(import_menu=import_menu_path())
+        if entity == "products":
             return QCoreApplication.translate(
                 "MainWindow",
                 "No products yet. A manager or an administrator adds them with New product "
                 "(Ctrl+N); everyone then quotes from the same list and prices.",
             )
-        if self._model.spec.entity == "contracts":
+        if entity == "contracts":
             return QCoreApplication.translate(
                 "MainWindow",
                 "No contracts yet. Open a customer and choose Add contract, or mark an "
@@ -308,6 +321,23 @@ class EmptyNote(QLabel):
             "MainWindow",
             "Nothing here yet. Open a customer to add its contacts, opportunities and tasks.",
         )
+
+
+def _pool_filters(entity: str) -> tuple[tuple[str, Any], ...]:
+    """The filters the scope "public pool" sets on a list (RecordTableModel.set_scope)."""
+    if entity == "customers":
+        return ((ENTITIES[entity].OWNER, None),)
+    return ((CUSTOMER_REFERENCE, OwnedCustomers((None,))),)
+
+
+def import_menu_path() -> str:
+    """File → Import… in the words of the window's menu (main_window.py), without the
+    underlined letters ("文件(&F)" → "文件")."""
+    words = (
+        QCoreApplication.translate("MainWindow", "&File"),
+        QCoreApplication.translate("MainWindow", "Import…"),
+    )
+    return " → ".join(re.sub(r"\(&\w\)|&", "", word).strip() for word in words)
 
 
 class DrillBanner(QWidget):

@@ -24,6 +24,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QApplication, QStyle
 
 from crm_desktop.models.entities import ENTITIES
+from crm_desktop.models.fields import Kind
 from crm_desktop.models.phones import DEFAULT_REGION
 from crm_desktop.queries.tables import (
     OVERDUE,
@@ -46,6 +47,8 @@ PAGE_SIZE = 200
 # A filter's value meaning "no filter" (None is one: it keeps the empty values).
 ANY = object()
 OVERDUE_COLOUR = QBrush(QColor("#b00020"))
+NUMBER_KINDS = frozenset({Kind.MONEY, Kind.INTEGER, Kind.NUMBER})
+RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 Index = QModelIndex | QPersistentModelIndex
 
 # Entities whose changes can alter what a table shows (names of customers, owners...).
@@ -346,6 +349,10 @@ class RecordTableModel(QAbstractTableModel):
             return row_id
         if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.DecorationRole):
             return self._overdue_mark(row_id, index.column(), role)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if self.spec.columns[index.column()].kind in NUMBER_KINDS:
+                return RIGHT_ALIGNED  # amounts line up by their last digit, as in Receivables
+            return None
         if role not in (Qt.ItemDataRole.DisplayRole, RawValueRole, Qt.ItemDataRole.ToolTipRole):
             return None
         values = self._cache.get(row_id)

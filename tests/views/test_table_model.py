@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from crm_desktop.views.main_window import MainWindow
@@ -141,3 +142,36 @@ def test_a_write_elsewhere_keeps_the_selection_and_the_scroll(
     assert model.rowCount() == PAGE_SIZE * 2 + 1
     assert window.tabs.selected_ids("tasks") == [chosen]
     assert model.row_id(view.currentIndex().row()) == chosen
+
+
+def test_money_and_numbers_are_right_aligned(qtbot: QtBot, window: MainWindow) -> None:
+    """As in Receivables and Renewals: amounts line up by their last digit."""
+    customer = window.writer.create("customers", {"name": "Acme"}).primary_id
+    window.writer.create(
+        "opportunities",
+        {
+            "customer_id": customer,
+            "title": "Pumps",
+            "stage": "lead",
+            "amount_cents": 123456,
+            "probability": 40,
+        },
+    )
+    window.writer.create("products", {"code": "P-1", "name": "Pump", "list_price_cents": 9900})
+    right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    for entity, numbers, texts in (
+        ("opportunities", ("amount_cents", "probability"), ("title",)),
+        ("products", ("list_price_cents",), ("code", "name")),
+    ):
+        window.go(entity)
+        model = window.models[entity]
+        model.reload()
+        wait_idle(qtbot, window)
+        rows_loaded(qtbot, window, model)
+        keys = model.spec.column_keys()
+        for key in numbers:
+            index = model.index(0, keys.index(key))
+            assert model.data(index, Qt.ItemDataRole.TextAlignmentRole) == right, key
+        for key in texts:
+            index = model.index(0, keys.index(key))
+            assert model.data(index, Qt.ItemDataRole.TextAlignmentRole) is None, key

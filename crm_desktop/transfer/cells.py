@@ -9,17 +9,18 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
-from crm_desktop.models.choices import IdentifierKind
+from crm_desktop.models.choices import CHOICE_LABELS, IdentifierKind, choice_label
 from crm_desktop.models.dates import is_day_only
 from crm_desktop.models.fields import Kind
 from crm_desktop.models.money import yuan, yuan_text
 from crm_desktop.transfer.errors import TransferError
 
 IDENTIFIER_SEPARATOR = "; "
+# {example}: a licence plate as the user writes one, its kind by the name forms show it by.
 BAD_IDENTIFIER = QT_TRANSLATE_NOOP(
-    "Transfer",
-    "“{value}” is not an identifier; write kind:number, for example licence_plate:粤B12345.",
+    "Transfer", "“{value}” is not an identifier; write kind:number, for example {example}."
 )
+EXAMPLE_PLATE = "粤B12345"
 
 
 # Kinds whose stored value is not already what a cell shows (others are text or plain numbers).
@@ -186,16 +187,40 @@ def identifiers_text(pairs: list[tuple[str, str]]) -> str:
     return IDENTIFIER_SEPARATOR.join(f"{kind}:{value}" for kind, value in pairs)
 
 
+def identifier_example() -> str:
+    """A "kind:number" item as an error suggests it: the kind by its name in the user's
+    language (as the form's identifier list shows it), which parse_identifiers takes too."""
+    return f"{choice_label(IdentifierKind.LICENCE_PLATE)}:{EXAMPLE_PLATE}"
+
+
+def identifier_kind(named: str) -> str | None:
+    """The kind a "kind:number" item names: its code (as the export writes it) or its name,
+    in English or in the user's language (as forms show it); None for anything else."""
+    named = named.strip()
+    if named in _KIND_CODES:
+        return named
+    wanted = named.casefold()
+    for kind in IdentifierKind:
+        label = CHOICE_LABELS[kind.value]
+        if wanted in (label.casefold(), choice_label(kind.value).casefold()):
+            return kind.value
+    return None
+
+
+_KIND_CODES = frozenset(kind.value for kind in IdentifierKind)
+
+
 def parse_identifiers(text: str) -> list[tuple[str, str]]:
-    """ "tax_number:9144...; licence_plate:粤B12345" → [(kind, value), ...]."""
+    """ "tax_number:9144...; licence_plate:粤B12345" → [(kind, value), ...]; a kind may be
+    named as forms name it, too ("Licence plate:粤B12345")."""
     pairs = []
     for item in text.split(";"):
         item = item.strip()
         if not item:
             continue
-        kind, colon, value = item.partition(":")
-        kind = kind.strip()
-        if not colon or not value.strip() or kind not in IdentifierKind.__members__.values():
-            raise TransferError(BAD_IDENTIFIER, value=item)
+        named, colon, value = item.partition(":")
+        kind = identifier_kind(named)
+        if not colon or not value.strip() or kind is None:
+            raise TransferError(BAD_IDENTIFIER, value=item, example=identifier_example())
         pairs.append((kind, value.strip()))
     return pairs

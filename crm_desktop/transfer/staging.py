@@ -76,6 +76,9 @@ OF_THIS_FILE = {
     "line": T("Transfer", "line {line} of this file"),
     "row": T("Transfer", "row {line} of this file"),
 }
+# A name and what is said of it, as one line: a language writes its own colon (Chinese ：).
+NAMED = T("Transfer", "{name}: {reason}")
+NAMED_AT = T("Transfer", "{name} ({place}): {reason}")
 IDENTIFIERS_LABEL = T("Transfer", "Identifiers (kind: number)")
 ID_LABEL = T("Transfer", "Id (of a record here)")
 COMPANY_ADDRESS_LABEL = T("Transfer", "Company address")
@@ -248,8 +251,8 @@ class Staging:
         reasons = reasons_text(match.reasons, self.writer_region)
         if match.record_id is None:
             place = _tr(OF_THIS_FILE[self.table.place]).format(line=match.row)
-            return f"{match.name} ({place}): {reasons}"
-        return f"{match.name}: {reasons}"
+            return _tr(NAMED_AT).format(name=match.name, place=place, reason=reasons)
+        return _tr(NAMED).format(name=match.name, reason=reasons)
 
 
 def stage(
@@ -344,7 +347,7 @@ class ImportOutcome:
         )
         if self.customers_created:
             text += " " + _tr(ADDED_CUSTOMERS).format(count=self.customers_created)
-        return f"{entity_label(self.entity).capitalize()}: {text}"
+        return _tr(NAMED).format(name=entity_label(self.entity).capitalize(), reason=text)
 
 
 def plan_for(staged: Staging, skip_bad: bool, region: str) -> RowPlan:

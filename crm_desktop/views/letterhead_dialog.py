@@ -32,6 +32,7 @@ from crm_desktop.profile import Profile
 from crm_desktop.sync import company
 from crm_desktop.sync.server.admin import LETTERHEAD_LABELS, LETTERHEAD_LIMITS, ServerLetterhead
 from crm_desktop.views.runner import Runner, describe_error
+from crm_desktop.views.server_errors import describe_server_error
 from crm_desktop.views.sync_controller import SyncController
 
 # The logo's preview, about as large as it prints at the head of a quote.
@@ -254,7 +255,7 @@ class LetterheadDialog(QDialog):
         self.accept()
 
     def _failed(self, error: BaseException) -> None:
-        self._refuse(describe_error(error))
+        self._refuse(describe_server_error(error))
         self.save_button.setEnabled(self._read is not None)
 
     def _refuse(self, sentence: str) -> None:

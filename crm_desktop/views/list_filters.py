@@ -2,7 +2,8 @@
 to the public pool.
 
 Each filter tells the tables a column and a value (views/record_tabs.RecordTabs.set_filter);
-a table without that column ignores it.
+a table without that column ignores it, and the window shows a filter only over a table it
+filters (`filters`, `scoped`).
 """
 
 from __future__ import annotations
@@ -15,17 +16,32 @@ from PySide6.QtWidgets import QCheckBox, QComboBox
 
 from crm_desktop.models.base import utcnow
 from crm_desktop.models.choices import Grade
-from crm_desktop.queries.tables import OVERDUE, AtMost
+from crm_desktop.models.entities import ENTITIES
+from crm_desktop.queries.tables import OVERDUE, AtMost, TableSpec
 from crm_desktop.views.display import choice_label
-from crm_desktop.views.table_model import ANY
+from crm_desktop.views.table_model import ANY, CUSTOMER_REFERENCE
 
 NO_GRADE = "none"  # the item's data for "no grade" (None would read as no item data)
 # "Returns to the pool within N days": the choices besides the rules' own warning days.
 DUE_CHOICES = (7, 30)
 
 
+def filters(spec: TableSpec, key: str) -> bool:
+    """Whether a filter on `key` changes what the table of `spec` can show (the test
+    RecordTableModel.set_filter makes: a table without the column ignores the filter)."""
+    return key in spec.column_keys() or hasattr(spec.model, key)
+
+
+def scoped(spec: TableSpec) -> bool:
+    """Whether whose records (scope_filter.ScopeFilter) changes what the table can show: it
+    goes by the record's owner or its customer's (RecordTableModel.set_scope)."""
+    owner = ENTITIES[spec.entity].OWNER
+    return any(filters(spec, key) for key in (owner, CUSTOMER_REFERENCE) if key)
+
+
 class GradeFilter(QComboBox):
     changed = Signal(str, object)  # column, value
+    key = "grade"
 
     def __init__(self) -> None:
         super().__init__()
@@ -35,7 +51,7 @@ class GradeFilter(QComboBox):
         for grade in Grade:
             self.addItem(choice_label(grade.value), grade.value)
         self.addItem(self.tr("No grade"), NO_GRADE)
-        self.currentIndexChanged.connect(lambda _: self.changed.emit("grade", self.value()))
+        self.currentIndexChanged.connect(lambda _: self.changed.emit(self.key, self.value()))
 
     def value(self) -> Any:
         data = self.currentData()
@@ -48,6 +64,7 @@ class PoolDueFilter(QComboBox):
     """Customers whose return to the pool falls within N days (counted when chosen)."""
 
     changed = Signal(str, object)  # column, value
+    key = "pool_due_at"
 
     def __init__(self) -> None:
         super().__init__()
@@ -55,7 +72,7 @@ class PoolDueFilter(QComboBox):
         self.setAccessibleName(self.tr("Returns to the pool"))
         self.warning_days: int | None = None
         self.set_warning_days(None)
-        self.currentIndexChanged.connect(lambda _: self.changed.emit("pool_due_at", self.value()))
+        self.currentIndexChanged.connect(lambda _: self.changed.emit(self.key, self.value()))
 
     def set_warning_days(self, warning: int | None) -> None:
         """Offer the rules' warning period first (when the device knows the rules)."""
@@ -69,7 +86,7 @@ class PoolDueFilter(QComboBox):
         self.setCurrentIndex(max(0, self.findData(chosen)))
         self.blockSignals(False)
         if self.currentData() != chosen:
-            self.changed.emit("pool_due_at", self.value())
+            self.changed.emit(self.key, self.value())
 
     def choose(self, days: int) -> None:
         self.setCurrentIndex(max(0, self.findData(days)))
@@ -84,8 +101,9 @@ class OverdueFilter(QCheckBox):
     step is past, open deals past their close)."""
 
     changed = Signal(str, object)  # column, value
+    key = OVERDUE
 
     def __init__(self) -> None:
         super().__init__(self.tr("Overdue only"))
         self.setObjectName("overdueFilter")
-        self.toggled.connect(lambda on: self.changed.emit(OVERDUE, True if on else ANY))
+        self.toggled.connect(lambda on: self.changed.emit(self.key, True if on else ANY))

@@ -8,7 +8,9 @@ The window only assembles its parts, each a widget of its own:
 - `SyncStatusArea` (sync_status.py): where sync stands and *Sync now*, in the status bar;
 - `ServerMenu` (server_menu.py) and `LanguageMenu` (language_menu.py);
 
-and the count of rows in the table on show, beside them in the status bar.
+and the count of rows in the table on show, beside them in the status bar. The window's title,
+the toolbar's New, the filter bar and that count follow the page shown: the filters and the count
+are there only over a record list they apply to.
 
 Storage work runs on the runner's storage thread; connecting to a server on a network thread
 of its own; sync on the sync controller's thread.
@@ -47,7 +49,13 @@ from crm_desktop.views.duplicates_view import DuplicatesView
 from crm_desktop.views.first_run_wizard import FirstRunWizard
 from crm_desktop.views.import_wizard import ImportWizard
 from crm_desktop.views.language_menu import LanguageMenu
-from crm_desktop.views.list_filters import GradeFilter, OverdueFilter, PoolDueFilter
+from crm_desktop.views.list_filters import (
+    GradeFilter,
+    OverdueFilter,
+    PoolDueFilter,
+    filters,
+    scoped,
+)
 from crm_desktop.views.navigation import Navigation
 from crm_desktop.views.receivables_view import ReceivablesView
 from crm_desktop.views.record_actions import RecordActions
@@ -92,7 +100,6 @@ class MainWindow(QMainWindow):
             str(Path(profile.directory) / "ui.ini"), QSettings.Format.IniFormat
         )
         self.setObjectName("mainWindow")
-        self.setWindowTitle(self.tr("Customers — CRM"))
 
         self.search = SearchBox()
         self.tabs = RecordTabs(self.runner, self.reader, profile.region)
@@ -132,6 +139,10 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_menus()
         self._build_status_bar()
+        # Everything around the page follows the one shown, from the first.
+        self.pages.currentChanged.connect(self._page_shown)
+        self.tabs.currentChanged.connect(self._page_shown)
+        self._page_shown()
 
         self._restore_layout()
         self.sync_area.refresh()
@@ -156,6 +167,7 @@ class MainWindow(QMainWindow):
         self.forward_action.setShortcut(QKeySequence.StandardKey.Forward)
         self.forward_action.triggered.connect(self.forward)
         self.navigation = Navigation()
+        self._titles: dict[str, str] = {}  # the sidebar's places, by key: the window's title
         self.pages = QStackedWidget()
         self.pages.setObjectName("mainPages")
         self.pages.addWidget(self.today)
@@ -163,7 +175,7 @@ class MainWindow(QMainWindow):
         # The sidebar chooses the list: the tabs' own bar would say it twice.
         self.tabs.tabBar().hide()
         icons = QStyle.StandardPixmap
-        self.navigation.add(TODAY, self.tr("Today"), icons.SP_FileDialogInfoView)
+        self._add_place(TODAY, self.tr("Today"), icons.SP_FileDialogInfoView)
         for (entity, _name), icon in zip(
             TABS,
             (
@@ -176,14 +188,14 @@ class MainWindow(QMainWindow):
             ),
             strict=True,
         ):
-            self.navigation.add(entity, tab_title(entity), icon)
-        self.navigation.add(RENEWALS, self.tr("Renewals"), icons.SP_BrowserReload)
-        self.navigation.add(RECEIVABLES, self.tr("Receivables"), icons.SP_MessageBoxWarning)
-        self.navigation.add(DUPLICATES, self.tr("Find duplicates"), icons.SP_FileLinkIcon)
-        self.navigation.add(CALENDAR, self.tr("Calendar"), icons.SP_FileDialogListView)
-        self.navigation.add(WORK_LOG, self.tr("Work log"), icons.SP_FileDialogDetailedView)
-        self.navigation.add(ACTIVITY, self.tr("Team activity"), icons.SP_ComputerIcon)
-        self.navigation.add(DASHBOARD, self.tr("Dashboard"), icons.SP_FileDialogContentsView)
+            self._add_place(entity, tab_title(entity), icon)
+        self._add_place(RENEWALS, self.tr("Renewals"), icons.SP_BrowserReload)
+        self._add_place(RECEIVABLES, self.tr("Receivables"), icons.SP_MessageBoxWarning)
+        self._add_place(DUPLICATES, self.tr("Find duplicates"), icons.SP_FileLinkIcon)
+        self._add_place(CALENDAR, self.tr("Calendar"), icons.SP_FileDialogListView)
+        self._add_place(WORK_LOG, self.tr("Work log"), icons.SP_FileDialogDetailedView)
+        self._add_place(ACTIVITY, self.tr("Team activity"), icons.SP_ComputerIcon)
+        self._add_place(DASHBOARD, self.tr("Dashboard"), icons.SP_FileDialogContentsView)
         # Made when first shown: each reads the store as it starts.
         self.calendar: CalendarView | None = None
         self.work_log: WorkLogView | None = None
@@ -196,7 +208,6 @@ class MainWindow(QMainWindow):
         self.records.customer_page_made.connect(self._customer_page_made)
         self.records.customer_page_shown.connect(lambda page: self.go(CUSTOMER + page.customer_id))
         self.tabs.currentChanged.connect(self._tab_shown)
-        self.pages.currentChanged.connect(self._page_shown)
         self.today.count_changed.connect(partial(self.navigation.set_count, TODAY))
         self.search.searched.connect(self._searched)
         self.search.installEventFilter(self)
@@ -221,10 +232,54 @@ class MainWindow(QMainWindow):
         layout.addWidget(right, 1)
         self.setCentralWidget(central)
         self.navigation.go(TODAY)
-        self._page_shown()
+
+    def _add_place(self, key: str, title: str, icon: QStyle.StandardPixmap) -> None:
+        self.navigation.add(key, title, icon)
+        self._titles[key] = title
+
+    def shown_key(self) -> str:
+        """The key of the page shown (as `go` takes it): Today, a list's entity, another page
+        of the sidebar, or "customer:<id>"."""
+        shown = self.pages.currentWidget()
+        if shown is self.tabs:
+            return self.tabs.current_entity()
+        if isinstance(shown, CustomerPage):
+            return CUSTOMER + shown.customer_id
+        pages = {
+            TODAY: self.today,
+            CALENDAR: self.calendar,
+            WORK_LOG: self.work_log,
+            ACTIVITY: self.activity,
+            RENEWALS: self.renewals,
+            RECEIVABLES: self.receivables,
+            DUPLICATES: self.duplicates,
+            DASHBOARD: self.dashboard,
+        }
+        return next((key for key, page in pages.items() if page is shown), "")
 
     def _page_shown(self, _index: int = -1) -> None:
-        self.records.set_lists_shown(self.pages.currentWidget() is self.tabs)
+        """The toolbar, the filters, the count, the reminder banner and the title describe the
+        page shown, never a list behind it."""
+        key = self.shown_key()
+        # New on a page that is no list: Today is where the user starts, with a customer; the
+        # calendar's entries are tasks; the other pages add nothing of their own (a customer's
+        # page has its own Add buttons).
+        self.records.set_page(key in self.models, {TODAY: "customers", CALENDAR: "tasks"}.get(key))
+        self.reminder_banner.set_today_shown(key == TODAY)
+        self._offer_list_tools()
+        self._update_count()
+        self._update_title()
+
+    def _update_title(self) -> None:
+        shown = self.pages.currentWidget()
+        place = (
+            shown.windowTitle()
+            if isinstance(shown, CustomerPage)
+            else self._titles.get(self.shown_key(), "")
+        )
+        self.setWindowTitle(
+            self.tr("{page} — CRM Desktop").format(page=place) if place else self.tr("CRM Desktop")
+        )
 
     def _show_today(self) -> None:
         self.go(TODAY)
@@ -298,6 +353,8 @@ class MainWindow(QMainWindow):
 
     def _customer_page_made(self, page: CustomerPage) -> None:
         self.pages.addWidget(page)
+        # Its title is the customer's name once read.
+        page.windowTitleChanged.connect(lambda _title: self._update_title())
         page.closed.connect(partial(self._customer_page_closed, page))
 
     def _customer_page_closed(self, page: CustomerPage, customer_id: str) -> None:
@@ -462,12 +519,35 @@ class MainWindow(QMainWindow):
         # The filters on a line of their own: on one line with the actions, a narrow window
         # would push actions out of sight into the toolbar's overflow menu.
         self.addToolBarBreak()
-        filters = QToolBar(self.tr("Filters"))
-        filters.setObjectName("filterToolbar")
-        filters.setMovable(False)
-        self.addToolBar(filters)
-        for chooser in (self.scope, self.grade_filter, self.pool_due_filter, self.overdue_filter):
-            filters.addWidget(chooser)
+        self.filter_bar = QToolBar(self.tr("Filters"))
+        self.filter_bar.setObjectName("filterToolbar")
+        self.filter_bar.setMovable(False)
+        # Shown only while the list shown is one they filter (_offer_list_tools).
+        self.filter_bar.toggleViewAction().setVisible(False)
+        self.addToolBar(self.filter_bar)
+        # A widget in a toolbar is shown and hidden by its action.
+        self._filter_actions = {
+            chooser: self.filter_bar.addWidget(chooser)
+            for chooser in (
+                self.scope,
+                self.grade_filter,
+                self.pool_due_filter,
+                self.overdue_filter,
+            )
+        }
+
+    def _offer_list_tools(self) -> None:
+        """The filters over a list that has what they filter by; none over another page."""
+        key = self.shown_key()
+        spec = self.models[key].spec if key in self.models else None
+        for chooser, action in self._filter_actions.items():
+            if spec is None:
+                action.setVisible(False)
+            elif chooser is self.scope:
+                action.setVisible(scoped(spec))
+            else:
+                action.setVisible(filters(spec, chooser.key))
+        self.filter_bar.setVisible(any(a.isVisible() for a in self._filter_actions.values()))
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&File"))
@@ -555,6 +635,12 @@ class MainWindow(QMainWindow):
         self.runner.failed.connect(lambda text: status_bar.showMessage(text, 10000))
 
     def _update_count(self) -> None:
+        # Only a record list has a count here: the other pages say what they show themselves.
+        showing = self.pages.currentWidget() is self.tabs
+        self.count_label.setVisible(showing)
+        if not showing:
+            self.count_label.clear()
+            return
         model = self.tabs.current_model()
         if model.started and not model.complete:
             self.count_label.setText(self.tr("Counting…"))

@@ -60,12 +60,14 @@ class RecordActions(QObject):
         self._undo: UndoToken | MergeUndo | None = None
         self.role = ""  # the user's role as the server last gave it ("" before any sync)
         # Whether the record lists are the page shown: the list actions act on their selection,
-        # which a customer page, Today or the calendar hides (set_lists_shown).
+        # which a customer page, Today or the calendar hides (set_page).
         self._lists_shown = True
+        # What New adds on the page shown when it is not a list (None: nothing; set_page).
+        self._page_adds: str | None = "customers"
         self.pages: dict[str, CustomerPage] = {}  # open customer pages, by customer id
         self.contracts: dict[str, ContractPage] = {}  # open contract windows, by contract id
 
-        self.new_action = QAction(self._new_text(), self)
+        self.new_action = QAction(self._new_text("customers"), self)
         self.new_action.setObjectName("newCustomerAction")
         self.new_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_action.triggered.connect(self.new_record)
@@ -111,11 +113,21 @@ class RecordActions(QObject):
         contacts.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         contacts.addActions([self.open_action, self.merge_action, self.delete_action])
 
+        # Open and Delete act on the selected rows: offered while there are some. A reload
+        # or removed rows can take the selection without a selectionChanged.
+        for entity, view in tabs.views.items():
+            view.selectionModel().selectionChanged.connect(lambda *_: self._offer())
+            model = tabs.models[entity]
+            model.modelReset.connect(self._offer)
+            model.rowsRemoved.connect(lambda *_: self._offer())
+            model.layoutChanged.connect(lambda *_: self._offer())
+
         tabs.currentChanged.connect(self._tab_changed)
         tabs.activated.connect(self.open_record)
         if sync is not None:
             sync.finished.connect(lambda _report: self.read_role())
             self.read_role()
+        self._offer()
 
     def toolbar_actions(self) -> tuple[QAction, ...]:
         return (
@@ -127,14 +139,16 @@ class RecordActions(QObject):
         )
 
     def _tab_changed(self, _index: int) -> None:
-        self.new_action.setText(self._new_text())
-        self._offer_assign()
+        self._offer()
 
-    def set_lists_shown(self, shown: bool) -> None:
-        """The window shows the record lists (True) or another page: Open, Delete, Merge and
-        Assign act on the lists' selection, so they are offered only while it can be seen."""
-        self._lists_shown = shown
-        self._offer_assign()
+    def set_page(self, lists_shown: bool, adds: str | None = None) -> None:
+        """The window shows the record lists (`lists_shown`) or another page, on which New
+        adds `adds` (an entity; None where the page has nothing to add). Open, Delete, Merge
+        and Assign act on the lists' selection, so they are offered only while it can be
+        seen; New says what it adds on the page shown."""
+        self._lists_shown = lists_shown
+        self._page_adds = adds
+        self._offer()
 
     # -- the user's role ---------------------------------------------------------------------
 
@@ -144,58 +158,75 @@ class RecordActions(QObject):
 
     def _role_read(self, role: str) -> None:
         self.role = role
-        self._offer_assign()
+        self._offer()
         for page in self.pages.values():
             page.set_role(role)
             if page.ownership is not None:
                 page.ownership.set_role(role)
 
-    def _offer_assign(self) -> None:
+    def _offer(self) -> None:
+        """Offer what the page shown, its list's selection and the user's role allow."""
         self.assign_action.setVisible(
             self._sync is not None
             and self.role in ownership.LEADS
             and self._tabs.current_entity() == "customers"
         )
-        for action in (self.open_action, self.merge_action, self.assign_action):
+        for action in (self.merge_action, self.assign_action):
             action.setEnabled(self._lists_shown)
+        view = self._tabs.views[self._tabs.current_entity()]
+        selected = self._lists_shown and view.selectionModel().hasSelection()
+        self.open_action.setEnabled(selected)
         # The product list is the company's: read by all, kept by managers and administrators
         # (the server refuses anyone else). Before any sync the profile's user is its own.
         keeps_products = self.role in ("", *ownership.LEADS)
-        on_products = self._tabs.current_entity() == "products"
-        self.new_action.setEnabled(keeps_products or not on_products)
-        self.delete_action.setEnabled(self._lists_shown and (keeps_products or not on_products))
-        self.new_action.setToolTip(
-            ""
-            if keeps_products or not on_products
-            else QCoreApplication.translate(
+        on_products = self._lists_shown and self._tabs.current_entity() == "products"
+        self.delete_action.setEnabled(selected and (keeps_products or not on_products))
+        entity = self._new_entity()
+        self.new_action.setText(self._new_text(entity))
+        self.new_action.setEnabled(entity is not None and self.may_change(entity))
+        if entity is None:
+            tip = QCoreApplication.translate(
+                "MainWindow",
+                "Nothing to add on this page; to add a record, choose its list on the left.",
+            )
+        elif not self.may_change(entity):
+            tip = QCoreApplication.translate(
                 "MainWindow", "Only managers and administrators change the product list."
             )
-        )
+        else:
+            tip = ""
+        self.new_action.setToolTip(tip)
 
     def may_change(self, entity: str) -> bool:
         """Whether the user's role lets him change records of this entity at all."""
         return entity != "products" or self.role in ("", *ownership.LEADS)
 
-    def _new_entity(self) -> str:
-        # Tasks and products stand alone; contacts, opportunities and contracts are added from
-        # their customer's page.
+    def _new_entity(self) -> str | None:
+        """What New adds on the page shown: on a list, tasks and products stand alone, and
+        contacts, opportunities and contracts are added from their customer's page (so New
+        adds a customer); another page says what it adds (set_page)."""
+        if not self._lists_shown:
+            return self._page_adds
         current = self._tabs.current_entity()
         return current if current in ("tasks", "products") else "customers"
 
-    def _new_text(self) -> str:
-        entity = self._new_entity()
+    @staticmethod
+    def _new_text(entity: str | None) -> str:
         if entity == "tasks":
             return QCoreApplication.translate("MainWindow", "New task")
         if entity == "products":
             return QCoreApplication.translate("MainWindow", "New product")
-        return QCoreApplication.translate("MainWindow", "New customer")
+        if entity == "customers":
+            return QCoreApplication.translate("MainWindow", "New customer")
+        return QCoreApplication.translate("MainWindow", "New")
 
     # -- new and open ------------------------------------------------------------------------
 
     def new_record(self) -> RecordForm:
         """A form for a new customer (a new task on the Tasks tab), owned by the user (a
         clerk's by the rep he enters for; serving several, he chooses)."""
-        entity = self._new_entity()
+        # Asked for where New is not offered (a test, a script): a customer, as on Today.
+        entity = self._new_entity() or "customers"
         owner, default = ENTITIES[entity].OWNER, self._profile.default_owner()
         preset = {owner: default} if owner and default else {}
         if entity == "customers":

@@ -5,7 +5,8 @@ Where the desktop has a system tray the message is the tray's; otherwise (and on
 platform the tests use) it is a banner across the top of the window. Each line is told once while
 it stays on Today: a line told before does not make a new message, but one that left Today and
 came back (a snoozed reminder) or whose time moved is told again. Today is read again every
-minute so a reminder time that comes while the window is open is told when it comes.
+minute so a reminder time that comes while the window is open is told when it comes. While Today
+is the page shown the banner stays away: the lines it would point to are in front of the user.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ CHECK_EVERY_MS = 60_000  # reminder times are told within a minute
 
 
 class ReminderBanner(QWidget):
-    """ "3 things are due: show Today" across the window, until shown or closed."""
+    """ "3 things are due: show Today" across the window, until shown or closed; never over
+    Today itself (set_today_shown)."""
 
     show_today = Signal()
 
@@ -53,12 +55,21 @@ class ReminderBanner(QWidget):
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addWidget(self.text, 1)
         layout.addWidget(close)
+        self._today_shown = False
         self.hide()
+
+    def set_today_shown(self, shown: bool) -> None:
+        """The window shows Today (True) or another page: over Today the banner goes, and
+        what becomes due meanwhile is not told by it (Today lists it)."""
+        self._today_shown = shown
+        if shown:
+            self.hide()
 
     def tell(self, sentence: str) -> None:
         link = html.escape(self.tr("Show Today"))
         self.text.setText(f'{html.escape(sentence)} <a href="today">{link}</a>')
-        self.show()
+        if not self._today_shown:
+            self.show()
 
     def _show_today(self) -> None:
         self.hide()

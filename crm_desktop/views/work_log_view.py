@@ -331,7 +331,16 @@ class WorkLogView(Page):
             self.plan_edit.setPlainText(texts[1])
             self.problems_edit.setPlainText(texts[2])
             self._loaded = texts
-        if mine.log is None:
+        if mine.log is None and (mine.summary is None or mine.summary.is_empty()):
+            # Nothing to fill in: an empty box is not "filled in from the records".
+            self.state.setText(
+                self.tr(
+                    "No log for {day} yet, and this computer has no follow-ups, new customers "
+                    "or finished tasks of yours that day to fill in: write what you did, your "
+                    "plan and problems, then save."
+                ).format(day=day.isoformat())
+            )
+        elif mine.log is None:
             self.state.setText(
                 self.tr(
                     "No log for {day} yet. What you did is filled in from this device's "

@@ -36,16 +36,38 @@ def banner_text(window: MainWindow) -> str:
     return window.reminder_banner.text.text()
 
 
-def test_what_is_due_is_told_at_start_and_clicking_shows_today(
+def test_what_is_due_at_start_is_on_today_and_the_banner_leads_there_from_elsewhere(
     qtbot: QtBot, profile_dir: Path, fake_sync: FakeSync
 ) -> None:
     a_linked_profile(profile_dir, overdue=-timedelta(hours=3), later=timedelta(days=3))
     for window in shown_window(qtbot, profile_dir):
-        qtbot.waitUntil(window.reminder_banner.isVisible)
-        assert "1 thing to do became due." in banner_text(window)
+        # The window opens on Today, which lists it: no banner over it saying to look there.
+        qtbot.waitUntil(lambda w=window: "1 thing to do became due." in banner_text(w))
+        assert window.pages.currentWidget() is window.today
+        assert not window.reminder_banner.isVisible()
         window.go("customers")
+        assert not window.reminder_banner.isVisible()  # seen on Today already
+        window.reminders.tell(1)  # as a reminder time coming now would
+        assert window.reminder_banner.isVisible()
         window.reminder_banner.text.linkActivated.emit("today")
         assert window.pages.currentWidget() is window.today
+        assert not window.reminder_banner.isVisible()
+
+
+def test_the_banner_leaves_when_the_user_goes_to_today_himself(
+    qtbot: QtBot, profile_dir: Path, fake_sync: FakeSync
+) -> None:
+    a_linked_profile(profile_dir)
+    for window in shown_window(qtbot, profile_dir):
+        window.go("customers")
+        window.reminders.tell(2)
+        assert window.reminder_banner.isVisible()
+        window.navigation.go("today")  # the sidebar, not the banner's link
+        assert window.pages.currentWidget() is window.today
+        assert not window.reminder_banner.isVisible()
+        window.reminders.tell(1)  # told while Today shows: Today lists it
+        assert not window.reminder_banner.isVisible()
+        window.go("tasks")
         assert not window.reminder_banner.isVisible()
 
 
@@ -65,6 +87,7 @@ def test_a_sync_that_brings_a_task_due_now_tells_it(
         )
         qtbot.waitUntil(lambda w=window: w.today.today.tasks.total == 1)
         assert not window.reminder_banner.isVisible()
+        window.go("customers")  # away from Today, where the banner would point
 
         def pulled(_progress: object, w: MainWindow = window) -> SyncReport:
             # What a pull of a colleague's task for this user leaves in the store.
@@ -97,6 +120,7 @@ def test_a_reminder_time_is_told_when_it_comes_and_snooze_puts_it_off(
         window.runner.write(partial(window.writer.update, "tasks", task, {"remind_at": soon}))
         wait_idle(qtbot, window)
         qtbot.wait(1100)
+        window.go("customers")  # away from Today, where the banner would point
         window.today.reload()  # what the minute's timer does
         qtbot.waitUntil(window.reminder_banner.isVisible, timeout=5000)
         view = window.today
@@ -140,7 +164,7 @@ def test_a_task_reminded_of_and_due_is_one_thing_to_do(
         session.query(Task).update({"remind_at": utcnow() - timedelta(hours=2)})
     profile.close()
     for window in shown_window(qtbot, profile_dir):
-        qtbot.waitUntil(window.reminder_banner.isVisible)
+        qtbot.waitUntil(lambda w=window: "became due" in banner_text(w))
         today = window.today.today
         assert (today.reminders.total, today.tasks.total) == (1, 1)  # on both lines
         assert today.count == 1

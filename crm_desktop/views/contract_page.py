@@ -145,9 +145,10 @@ class ContractPage(QWidget):
             .replace("%1", contract["number"])
             .replace("%2", sheet.customer)
         )
-        term = "–".join(
+        start, end = (
             format_value(Kind.DATE, contract[name]) or "…" for name in ("start_on", "end_on")
         )
+        term = self.tr("%1 to %2").replace("%1", start).replace("%2", end)
         parts = [
             choice_label(contract["kind"]),
             term,

@@ -8,7 +8,6 @@ settings. Its strings keep the main window's translation context (see sync_statu
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import partial
 from typing import Any
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 from crm_desktop.models.entities import ENTITIES
 from crm_desktop.queries.reader import Reader
 from crm_desktop.queries.tables import TABLES, OwnedCustomers
+from crm_desktop.views.menu_words import menu_path
 from crm_desktop.views.record_lists import on_open
 from crm_desktop.views.runner import Runner
 from crm_desktop.views.table_model import ANY, CUSTOMER_REFERENCE, RecordTableModel
@@ -331,13 +331,8 @@ def _pool_filters(entity: str) -> tuple[tuple[str, Any], ...]:
 
 
 def import_menu_path() -> str:
-    """File → Import… in the words of the window's menu (main_window.py), without the
-    underlined letters ("文件(&F)" → "文件")."""
-    words = (
-        QCoreApplication.translate("MainWindow", "&File"),
-        QCoreApplication.translate("MainWindow", "Import…"),
-    )
-    return " → ".join(re.sub(r"\(&\w\)|&", "", word).strip() for word in words)
+    """File → Import…, in the words of the window's menu (main_window.py)."""
+    return menu_path("&File", "Import…")
 
 
 class DrillBanner(QWidget):

@@ -3,10 +3,10 @@ public pool as such rather than as a search or filter to clear."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
+from crm_desktop.translations import translated
 from crm_desktop.views import record_tabs
 from crm_desktop.views.main_window import MainWindow
 from crm_desktop.views.scope_filter import POOL, ScopeFilter
@@ -32,17 +32,10 @@ def test_no_customers_points_to_the_import_menu(qtbot: QtBot, window: MainWindow
     assert window.import_action.text() == "Import…"
 
 
-def test_the_menu_path_drops_the_underlined_letter(monkeypatch: pytest.MonkeyPatch) -> None:
-    chinese = {"&File": "文件(&F)", "Import…": "导入…"}
-
-    class Translated:
-        @staticmethod
-        def translate(context: str, text: str) -> str:
-            assert context == "MainWindow"  # the menu's own strings
-            return chinese[text]
-
-    monkeypatch.setattr(record_tabs, "QCoreApplication", Translated)
-    assert record_tabs.import_menu_path() == "文件 → 导入…"
+def test_the_menu_path_drops_the_underlined_letter(qtbot: QtBot) -> None:
+    with translated("zh_CN"):  # the real Chinese menu texts: "文件(&F)", "导入…"
+        assert record_tabs.import_menu_path() == "文件 → 导入…"
+    assert record_tabs.import_menu_path() == "File → Import…"
 
 
 def test_an_empty_public_pool_says_so(qtbot: QtBot, window: MainWindow) -> None:

@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 from crm_desktop.sync.server.admin import RULE_HELP, Rule
 from crm_desktop.views.letterhead_dialog import LetterheadDialog
 from crm_desktop.views.main_window import MainWindow
+from crm_desktop.views.menu_words import menu_text
 from crm_desktop.views.rules_dialog import RulesDialog
-from crm_desktop.views.server_errors import menu_text
 
 KEY = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")  # pool_return_days, grade_by_won_opportunities
 

@@ -13,6 +13,8 @@ class SyncProblem(StrEnum):
     # Connecting (no link made yet): no server answered there, so nothing is "sent later".
     UNREACHABLE = "unreachable"
     AUTH = "auth"  # wrong or missing password: ask again
+    # The login exists but may not log in (deactivated): another password would not help.
+    LOGIN_DISABLED = "login_disabled"
     CERTIFICATE = "certificate"  # TLS certificate not trusted
     NO_TLS = "no_tls"  # TLS required, but the server offers none
     CA_FILE = "ca_file"  # the CA certificate file given cannot be read
@@ -38,6 +40,11 @@ MESSAGES = {
     ),
     SyncProblem.AUTH: QT_TRANSLATE_NOOP(
         "SyncError", "The server did not accept the user name or password."
+    ),
+    SyncProblem.LOGIN_DISABLED: QT_TRANSLATE_NOOP(
+        "SyncError",
+        "Your login has been switched off on the server, so this computer cannot sync; your "
+        "changes are kept. Ask your administrator.",
     ),
     SyncProblem.CERTIFICATE: QT_TRANSLATE_NOOP(
         "SyncError",

@@ -367,6 +367,8 @@ def classify_connect_error(error: psycopg.Error) -> SyncError:
     # result it does not hand out. These client-side messages are libpq's, in English unless
     # libpq itself was built with translations and the client's locale asks for them.
     text = str(error).lower()
+    if "not permitted to log in" in text:  # FATAL 28000 for a login switched off (NOLOGIN)
+        return SyncError(SyncProblem.LOGIN_DISABLED)
     if "does not support ssl" in text:  # "server does not support SSL, but SSL was required"
         return SyncError(SyncProblem.NO_TLS)
     if "password" in text or "authentication" in text or ("role" in text and "exist" in text):

@@ -8,6 +8,7 @@ from psycopg import errors
 
 from crm_desktop.sync import link
 from crm_desktop.sync.errors import SyncProblem
+from crm_desktop.sync.server.admin import set_active
 from tests.postgres import CrmDatabase
 
 
@@ -40,6 +41,18 @@ def test_a_wrong_password_at_a_real_server(crm_db: CrmDatabase) -> None:
     with pytest.raises(psycopg.OperationalError) as raised:
         psycopg.connect(crm_db.server.dsn("rae", "not her password", crm_db.name))
     assert link.classify_connect_error(raised.value).problem is SyncProblem.AUTH
+
+
+def test_a_deactivated_user_is_told_so_not_that_the_server_is_down(
+    crm_db: CrmDatabase,
+) -> None:
+    crm_db.add_user("rae", "rep")
+    set_active(crm_db.admin_dsn, "rae", False)  # the server switches his login off
+    with pytest.raises(psycopg.OperationalError) as raised:
+        psycopg.connect(crm_db.server.dsn("rae", crm_db.passwords["rae"], crm_db.name))
+    error = link.classify_connect_error(raised.value)
+    assert error.problem is SyncProblem.LOGIN_DISABLED
+    assert "switched off" in str(error)
 
 
 def test_a_closed_port_has_no_code_and_is_offline() -> None:

@@ -35,7 +35,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import TextIO
 
 from crm_desktop.commands import server_maintenance
@@ -43,19 +43,22 @@ from crm_desktop.commands.errors import UserError
 from crm_desktop.models.choices import Role
 from crm_desktop.sync.server.admin import (
     LETTERHEAD_LABELS,
+    MAX_TRIM_DAYS,
     RULE_HELP,
     OfficeTree,
     RulesRun,
     ServerLetterhead,
+    add_crm_user,
     add_finance_user,
     add_office,
-    add_user,
     apply_rules,
     assign_clerk,
     change_office,
     check_login,
     check_office_name,
     check_role,
+    check_user_name,
+    clerk_until,
     handover,
     move_user,
     read_letterhead,
@@ -145,7 +148,13 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
         description="Delete change-log entries older than the given number of days. A device "
         "that has not synced since then downloads everything again at its next sync.",
     )
-    trim.add_argument("--older-than-days", type=int, default=90, metavar="DAYS")
+    trim.add_argument(
+        "--older-than-days",
+        type=int,
+        default=90,
+        metavar="DAYS",
+        help=f"1 to {MAX_TRIM_DAYS} (default: 90)",
+    )
     trim.add_argument("--dsn", default="", help=DSN_HELP)
 
     for action, what in (
@@ -175,7 +184,8 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
         "assign-clerk",
         help="let a clerk enter records for a rep until a date (or extend it)",
         description="Let a clerk see and enter the rep's records, on the rep's behalf, until "
-        "the end of the given day (at most a year ahead). Running it again changes the date.",
+        "the end of the given day: today at the earliest, at most a year ahead. Running it "
+        "again changes the date.",
     )
     clerk.add_argument("clerk", metavar="CLERK", help="the clerk's login")
     clerk.add_argument("--rep", required=True, metavar="REP", help="the rep's login")
@@ -219,7 +229,9 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
     )
     change.add_argument("key", metavar="KEY", choices=list(RULE_HELP), help="the rule")
     change.add_argument("value", metavar="VALUE", help="a whole number (or 'none')")
-    change.add_argument("--dsn", default="", help=DSN_HELP)
+    # SUPPRESS: a --dsn given before `set` must not be overwritten by this one's default, or the
+    # change would go to whatever database the PG* environment variables name.
+    change.add_argument("--dsn", default=argparse.SUPPRESS, help=DSN_HELP)
     _add_company_parsers(actions)
     server_maintenance.add_parsers(actions, DSN_HELP)
     return parser
@@ -252,7 +264,7 @@ def _add_company_parsers(actions: argparse._SubParsersAction) -> None:
     logo = change.add_mutually_exclusive_group()
     logo.add_argument("--logo", metavar="FILE", help="a PNG or JPEG image of at most 512 KiB")
     logo.add_argument("--no-logo", action="store_true", help="print quotes without a logo")
-    change.add_argument("--dsn", default="", help=DSN_HELP)
+    change.add_argument("--dsn", default=argparse.SUPPRESS, help=DSN_HELP)  # as rules set's
 
 
 OFFICE_ACTIONS = ("add-office", "office", "offices", "move-user")
@@ -361,8 +373,7 @@ def run(args: argparse.Namespace) -> int:
             return run_company(args)
         if args.server_action == "assign-clerk":
             last_day = _day(args.until)
-            ends = datetime.combine(last_day + timedelta(days=1), time()).astimezone()
-            assign_clerk(args.dsn, args.clerk, args.rep, ends)
+            assign_clerk(args.dsn, args.clerk, args.rep, clerk_until(last_day))
             print(f"“{args.clerk}” enters records for “{args.rep}” until {last_day} inclusive.")
             return 0
         if args.server_action == "unassign-clerk":
@@ -508,12 +519,18 @@ def run_add_user(
     # Check what we can before asking for a password the user would then type for nothing.
     check_login(login)
     check_role(role)
+    check_user_name(name, login)
     if office is not None:
         check_office_name(office)
     password = read_password(login, stdin or sys.stdin)
-    add_user(dsn, login, role, password, manager=manager, name=name, office=office)
+    added = add_crm_user(dsn, login, role, password, manager=manager, name=name, office=office)
     where = f" in “{office.strip()}”" if office else ""
     print(f"Added {role} “{login}”{where}.")
+    if added.took_over_login:
+        print(
+            f"“{login}” had a login on this server already, left from before a restore; it is "
+            "his again, with the new password."
+        )
     return 0
 
 

@@ -143,6 +143,13 @@ def run_restore(args: argparse.Namespace, stdin: TextIO) -> int:
         )
         print("Have the database administrator restore the roles (pg_dumpall --roles-only),")
         print("then run `crm-desktop server init` so they may connect.")
+    if done.leftover_logins:
+        print(
+            f"{len(done.leftover_logins)} login(s) of this database have no user in the backup "
+            "(added after it): " + ", ".join(done.leftover_logins)
+        )
+        print("They log in but see nothing. `crm-desktop server add-user NAME --role ROLE` makes")
+        print("one a user again, with a new password; or the database administrator drops it.")
     return 0
 
 
@@ -159,12 +166,15 @@ def print_status(state: ServerStatus) -> None:
     print(f"Users:        {roles or 'none'}; deactivated {state.inactive}")
     if state.missing_logins:
         print(f"              no login on this server: {', '.join(state.missing_logins)}")
+    if state.leftover_logins:
+        print(f"              logins without a user here: {', '.join(state.leftover_logins)}")
     print(f"Devices:      {len(state.devices)}")
     for device in state.devices:
         when = _when(device.synced_at)
         print(f"  {device.login:<20} device {device.device[:8]}  last synced {when}")
     oldest = f", oldest entry {_when(state.log_oldest)}" if state.log_oldest else ""
-    trimmed = "trimmed by trim-log" if state.log_trimmed else "never trimmed"
+    # The server keeps no record of which moved the log's floor: say both.
+    trimmed = "older entries gone (trim-log or a restore)" if state.log_trimmed else "never trimmed"
     print(f"Change log:   {state.log_rows} entries, {_size(state.log_bytes)}{oldest}; {trimmed}")
     if state.devices:
         last = state.devices[-1]

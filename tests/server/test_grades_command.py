@@ -151,9 +151,17 @@ def test_a_crm_administrator_applies_them_too(crm, crm_db: CrmDatabase) -> None:
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("grade_a_percent", "101", "101 is out of range for grade_a_percent."),
-        ("grade_b_percent", "-1", "-1 is out of range for grade_b_percent."),
-        ("grade_by_won_opportunities", "2", "2 is out of range for grade_by_won_opportunities."),
+        (
+            "grade_a_percent",
+            "101",
+            "101 is out of range for grade_a_percent, which takes 0 to 100.",
+        ),
+        ("grade_b_percent", "-1", "-1 is out of range for grade_b_percent, which takes 0 to 100."),
+        (
+            "grade_by_won_opportunities",
+            "2",
+            "2 is out of range for grade_by_won_opportunities, which takes 0 to 1.",
+        ),
         ("grade_a_percent", "none", "grade_a_percent must have a value"),
         ("grade_by_won_opportunities", "yes", "“yes” is not a number"),
     ],

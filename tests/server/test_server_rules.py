@@ -61,9 +61,9 @@ def test_the_rules_start_at_their_defaults_and_an_admin_changes_them(crm, crm_db
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("pool_return_days", "0", "0 is out of range for pool_return_days."),
+        ("pool_return_days", "0", "0 is out of range for pool_return_days, which takes 1 to 3650."),
         ("pool_return_days", "none", "pool_return_days must have a value"),
-        ("claim_per_day", "-1", "-1 is out of range for claim_per_day."),
+        ("claim_per_day", "-1", "-1 is out of range for claim_per_day, which takes 0 to 1000."),
         ("max_owned", "lots", "“lots” is not a number"),
     ],
 )

@@ -61,7 +61,7 @@ def test_status_of_a_server_nobody_synced_with_and_a_trimmed_log(
     said = status(fleet.db.admin_dsn, capsys)
     assert "Devices:      0" in said
     assert "Oldest cursor: unknown (no device has synced yet)" in said
-    assert "trimmed by trim-log" in said
+    assert "older entries gone (trim-log or a restore)" in said
 
 
 def test_an_older_server_is_told_to_upgrade(

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import psycopg
@@ -25,7 +25,7 @@ from crm_desktop.models.choices import CLOSED_STAGES, ContractStatus, RenewalSta
 from crm_desktop.models.entities import ENTITIES
 from crm_desktop.sync.server.errors import ServerAdminError
 from crm_desktop.sync.server.grades import GradeChange, apply_grades, proposed_changes
-from crm_desktop.sync.server.schema import GROUP_ROLE, connect
+from crm_desktop.sync.server.schema import GROUP_ROLE, connect, has_object
 
 # Lower case only: PostgreSQL folds unquoted names, so "Alice" typed in psql would be "alice".
 LOGIN_PATTERN = re.compile(r"[a-z_][a-z0-9_.-]{0,62}")
@@ -47,6 +47,13 @@ RESERVED_LOGINS = frozenset(
 )
 # Who may lead a team: a rep's or clerk's manager must be one of these.
 MANAGER_ROLES = (Role.MANAGER, Role.ADMIN)
+# Who may own customers, and so receive them in a handover (the window offers the same:
+# sync/ownership.py's OWNERS).
+OWNER_ROLES = (Role.REP, Role.MANAGER)
+# What the server's CHECKs on one-line text refuse (users.name, offices.name, the letterhead):
+# control characters (C0, DEL, C1).
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+MAX_USER_NAME = 200  # users.name is varchar(200) (server migration 0001)
 
 
 def check_login(login: str) -> None:
@@ -65,6 +72,27 @@ def check_role(role: str) -> Role:
         raise ServerAdminError(f"“{role}” is not a role; choose one of {choices}.") from None
 
 
+def check_user_name(name: str | None, login: str) -> str:
+    """The display name as it is stored: without spaces around it, the login when none is
+    given; one sentence when the server would refuse it (it is not echoed: it may be long, or
+    hold a line break)."""
+    cleaned = (name or "").strip()
+    if len(cleaned) > MAX_USER_NAME or _CONTROLS.search(cleaned):
+        raise ServerAdminError(
+            f"The name given with --name must be one line of at most {MAX_USER_NAME} "
+            "characters, without control characters; nothing was changed."
+        )
+    return cleaned or login
+
+
+@dataclass(frozen=True)
+class AddedUser:
+    id: str  # users.id
+    # The login role was there already, left from a user added after the backup a restore put
+    # back (see leftover_logins), and now has the new password.
+    took_over_login: bool = False
+
+
 def add_user(
     dsn: str,
     login: str,
@@ -77,14 +105,31 @@ def add_user(
 ) -> str:
     """Create the user `login` (in `office`, or the head office); returns the new users.id.
     Run by the deployment admin role."""
+    return add_crm_user(dsn, login, role, password, manager=manager, name=name, office=office).id
+
+
+def add_crm_user(
+    dsn: str,
+    login: str,
+    role: str,
+    password: str,
+    *,
+    manager: str | None = None,
+    name: str | None = None,
+    office: str | None = None,
+) -> AddedUser:
+    """add_user, saying also whether a leftover login role was taken over."""
     check_login(login)
     crm_role = check_role(role)
+    shown_name = check_user_name(name, login)
     if not password:
         raise ServerAdminError("The password is empty; give the user a password.")
     with connect(dsn) as connection:
         try:
             with connection.transaction():
-                user_id = _add_user(connection, login, crm_role, password, manager, name, office)
+                added = _add_user(
+                    connection, login, crm_role, password, manager, shown_name, office
+                )
         except psycopg.errors.InsufficientPrivilege as error:
             raise ServerAdminError(
                 "The role in the connection string may not add users (it needs CREATEROLE "
@@ -92,7 +137,13 @@ def add_user(
             ) from None
         except psycopg.errors.UndefinedTable:
             raise ServerAdminError(NO_SCHEMA) from None
-    return user_id
+        except (psycopg.errors.CheckViolation, psycopg.errors.StringDataRightTruncation):
+            # A server newer than this program, stricter than check_user_name.
+            raise ServerAdminError(
+                f"The server refused the user “{login}” as given (his name or role); "
+                "nothing was changed."
+            ) from None
+    return added
 
 
 def _add_user(
@@ -101,20 +152,25 @@ def _add_user(
     role: Role,
     password: str,
     manager: str | None,
-    name: str | None,
+    name: str,
     office: str | None = None,
-) -> str:
-    _check_login_free(connection, login)
+) -> AddedUser:
+    take_over = _is_leftover_login(connection, login)
+    if not take_over:
+        _check_login_free(connection, login)
     manager_id = _manager_id(connection, manager) if manager else None
     office_id = _office_id(connection, office) if office else None
 
-    _create_login(connection, login, password, GROUP_ROLE)
+    if take_over:
+        _take_over_login(connection, login, password)
+    else:
+        _create_login(connection, login, password, GROUP_ROLE)
     user_id = str(uuid.uuid4())
     now = datetime.now().astimezone()
     values = {
         "id": user_id,
         "login": login,
-        "name": name or login,
+        "name": name,
         "role": role.value,
         "manager_id": manager_id,
         "created_at": now,
@@ -129,7 +185,7 @@ def _add_user(
         ),
         values,
     )
-    return user_id
+    return AddedUser(user_id, take_over)
 
 
 def add_finance_user(dsn: str, login: str, password: str) -> None:
@@ -194,6 +250,91 @@ def _create_login(connection: psycopg.Connection, login: str, password: str, gro
     grant_connect(connection, login)
 
 
+# Logins this database's CRM has lost the user of: direct members of the CRM's group, allowed
+# to connect to this database by a grant of their own (add-user makes one; the group role is the
+# cluster's, shared with other CRM databases), without a users row here. A user added after a
+# backup keeps his login role when that backup is restored: roles are not in the file.
+_LEFTOVER = f"""
+    SELECT r.oid, r.rolname FROM pg_catalog.pg_roles r
+    WHERE NOT r.rolsuper
+      AND EXISTS (SELECT FROM pg_catalog.pg_auth_members m
+                  JOIN pg_catalog.pg_roles g ON g.oid = m.roleid
+                  WHERE m.member = r.oid AND g.rolname = '{GROUP_ROLE}')
+      AND EXISTS (SELECT FROM pg_catalog.pg_database d, pg_catalog.aclexplode(d.datacl) a
+                  WHERE d.datname = pg_catalog.current_database() AND a.grantee = r.oid
+                    AND a.privilege_type = 'CONNECT')
+      AND NOT EXISTS (SELECT FROM public.users u WHERE u.login = r.rolname)
+"""
+
+
+def leftover_logins(connection: psycopg.Connection) -> list[str]:
+    """The logins of this database without a CRM user (see _LEFTOVER), by name."""
+    with connection.transaction():
+        rows = connection.execute(_LEFTOVER + " ORDER BY r.rolname").fetchall()
+    return [row[1] for row in rows]
+
+
+def _is_leftover_login(connection: psycopg.Connection, login: str) -> bool:
+    """Whether add-user may take the existing role `login` over as the new user's login: one
+    the CRM lost the user of (_LEFTOVER) that looks exactly like what add-user makes, so taking
+    it over gives nobody anything he did not have. It may do nothing but be a CRM login here:
+    no special right; a member of the CRM's group alone, without passing it on; nobody able to
+    act as it (from PostgreSQL 16 its creator holds it with ADMIN OPTION only, which lets him
+    manage it, not use it); no settings of its own; and nothing in any database owned by it or
+    granted to it but its right to connect here. Any other role of that name is refused
+    (a role of another database on this server, the server's own, one someone made to be
+    handed a CRM login)."""
+    # Before PostgreSQL 16 any member may act as the role.
+    acting = ""
+    if connection.info.server_version >= 160000:
+        acting = " AND (m.inherit_option OR m.set_option)"
+    found = connection.execute(
+        f"""
+        SELECT EXISTS (SELECT FROM ({_LEFTOVER}) l WHERE l.rolname = %(login)s),
+               EXISTS (
+            SELECT FROM ({_LEFTOVER}) l JOIN pg_catalog.pg_roles r ON r.oid = l.oid
+            WHERE r.rolname = %(login)s
+              AND NOT (r.rolcreaterole OR r.rolcreatedb OR r.rolreplication OR r.rolbypassrls)
+              AND (SELECT count(*) FROM pg_catalog.pg_auth_members m
+                   WHERE m.member = r.oid) = 1
+              AND NOT EXISTS (SELECT FROM pg_catalog.pg_auth_members m
+                              WHERE m.member = r.oid AND m.admin_option)
+              AND NOT EXISTS (SELECT FROM pg_catalog.pg_auth_members m
+                              WHERE m.roleid = r.oid{acting})
+              AND NOT EXISTS (SELECT FROM pg_catalog.pg_db_role_setting s
+                              WHERE s.setrole = r.oid)
+              AND NOT EXISTS (
+                  SELECT FROM pg_catalog.pg_shdepend d
+                  WHERE d.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass
+                    AND d.refobjid = r.oid
+                    AND NOT (d.deptype = 'a' AND d.dbid = 0
+                             AND d.classid = 'pg_catalog.pg_database'::pg_catalog.regclass
+                             AND d.objid = (SELECT oid FROM pg_catalog.pg_database
+                                            WHERE datname = pg_catalog.current_database()))))
+        """,
+        {"login": login},
+    ).fetchone()
+    lost_user, safe = found
+    if lost_user and not safe:
+        raise ServerAdminError(
+            f"The login “{login}” is left from a user this database no longer has, but it has "
+            "more than a new user's login may (special rights, another role, members, settings "
+            "or objects of its own); have the database administrator drop it, then add the "
+            "user again."
+        )
+    return bool(safe)
+
+
+def _take_over_login(connection: psycopg.Connection, login: str, password: str) -> None:
+    """A leftover login (_is_leftover_login) made the new user's, with his new password."""
+    connection.execute(
+        sql.SQL("ALTER ROLE {} LOGIN INHERIT PASSWORD {} VALID UNTIL 'infinity'").format(
+            sql.Identifier(login), sql.Literal(scram_verifier(connection, login, password))
+        )
+    )
+    grant_connect(connection, login)
+
+
 def scram_verifier(connection: psycopg.Connection, login: str, password: str) -> str:
     """What the server keeps of a password, made here: the password itself never reaches the
     server, nor its log."""
@@ -240,6 +381,14 @@ def _admin_errors(what: str) -> Iterator[None]:
         raise ServerAdminError(NO_SCHEMA) from None
 
 
+def _is_admin(connection: psycopg.Connection) -> bool:
+    """Whether the connection's user is an administrator (a CRM admin, or the tables' owner)."""
+    if not has_object(connection, "crm_is_admin()"):  # it came with the first revision
+        raise ServerAdminError(NO_SCHEMA)
+    row = connection.execute("SELECT public.crm_is_admin()").fetchone()
+    return bool(row and row[0])
+
+
 def set_active(dsn: str, login: str, active: bool) -> None:
     """Deactivate or reactivate a user. The server's trigger disables or enables his login in
     the same transaction; his records stay, owned by him, until they are handed over."""
@@ -248,12 +397,58 @@ def set_active(dsn: str, login: str, active: bool) -> None:
         connect(dsn) as connection,
         connection.transaction(),
     ):
+        # Asked first: to anyone else the policies hide every row from the change, and he
+        # would be told there is no such user.
+        if not _is_admin(connection):
+            raise ServerAdminError("Only an administrator may deactivate or activate users.")
         found = connection.execute(
             "UPDATE users SET active = %s WHERE login = %s AND deleted_at IS NULL RETURNING id",
             (active, login),
         ).fetchone()
         if found is None:
             raise ServerAdminError(f"There is no user named “{login}”.")
+
+
+# How far ahead a clerk's assignment may end: the server's trigger refuses more than a year
+# from now to anyone but the tables' owner (server migration 0003).
+_CLERKS_ONLY = "Only an administrator, or the rep's manager, may assign clerks to a rep or end it."
+
+
+def clerk_until(last_day: date, today: date | None = None) -> datetime:
+    """When a clerk's access given until `last_day` inclusive ends (the next midnight, here),
+    or one sentence when that day is past or more than a year ahead (the server holds every
+    administrator but the tables' owner to a year; the command holds the owner to it too)."""
+    today = today or date.today()
+    try:
+        in_a_year = today.replace(year=today.year + 1)
+    except ValueError:  # 29 February: a year later is the 28th, as PostgreSQL counts it
+        in_a_year = today.replace(year=today.year + 1, day=28)
+    latest = in_a_year - timedelta(days=1)  # its access ends at the next midnight
+    if last_day < today:
+        raise ServerAdminError(
+            f"--until {last_day} is past; give today or a later day (server unassign-clerk "
+            "ends an assignment now)."
+        )
+    if last_day > latest:
+        raise ServerAdminError(
+            f"--until {last_day} is more than a year ahead; give {latest} or an earlier day."
+        )
+    return datetime.combine(last_day + timedelta(days=1), time()).astimezone()
+
+
+def _may_assign_clerks(connection: psycopg.Connection, rep: str) -> bool:
+    """Whether the connection's user may give `rep` a clerk or end one's assignment: an
+    administrator, or a manager whose team `rep` is in (the policies' rule, migration 0010)."""
+    if _is_admin(connection):
+        return True
+    if not has_object(connection, "crm_team_ids()"):  # before migration 0010: admins only
+        return False
+    row = connection.execute(
+        "SELECT public.crm_current_role() = 'manager' AND EXISTS (SELECT FROM public.users"
+        " WHERE login = %s AND deleted_at IS NULL AND id = ANY (public.crm_team_ids()))",
+        (rep,),
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def assign_clerk(dsn: str, clerk: str, rep: str, valid_until: datetime) -> None:
@@ -263,6 +458,8 @@ def assign_clerk(dsn: str, clerk: str, rep: str, valid_until: datetime) -> None:
         connect(dsn) as connection,
         connection.transaction(),
     ):
+        if not _may_assign_clerks(connection, rep):
+            raise ServerAdminError(_CLERKS_ONLY)
         ids = {}
         for login, wanted in ((clerk, Role.CLERK), (rep, Role.REP)):
             row = connection.execute(
@@ -271,11 +468,19 @@ def assign_clerk(dsn: str, clerk: str, rep: str, valid_until: datetime) -> None:
             if row is None or row[1] != wanted:
                 raise ServerAdminError(f"There is no {wanted.value} named “{login}”.")
             ids[wanted] = row[0]
-        connection.execute(
-            "INSERT INTO clerk_assignments (clerk_id, rep_id, valid_until) VALUES (%s, %s, %s)"
-            " ON CONFLICT (clerk_id, rep_id) DO UPDATE SET valid_until = EXCLUDED.valid_until",
-            (ids[Role.CLERK], ids[Role.REP], valid_until),
-        )
+        try:
+            with connection.transaction():  # a savepoint: a refusal leaves a sentence to say
+                connection.execute(
+                    "INSERT INTO clerk_assignments (clerk_id, rep_id, valid_until)"
+                    " VALUES (%s, %s, %s) ON CONFLICT (clerk_id, rep_id)"
+                    " DO UPDATE SET valid_until = EXCLUDED.valid_until",
+                    (ids[Role.CLERK], ids[Role.REP], valid_until),
+                )
+        except psycopg.errors.CheckViolation:  # the server's trigger: at most a year ahead
+            raise ServerAdminError(
+                f"The server refused to let “{clerk}” enter records for “{rep}” that long: an "
+                "assignment may last at most a year. Nothing was changed."
+            ) from None
 
 
 def unassign_clerk(dsn: str, clerk: str, rep: str) -> None:
@@ -286,6 +491,10 @@ def unassign_clerk(dsn: str, clerk: str, rep: str) -> None:
         connect(dsn) as connection,
         connection.transaction(),
     ):
+        # Asked first: to anyone else the policies hide the assignment from the change, and
+        # he would be told the clerk has none.
+        if not _may_assign_clerks(connection, rep):
+            raise ServerAdminError(_CLERKS_ONLY)
         ended = connection.execute(
             "UPDATE clerk_assignments a SET valid_until = now() FROM users c, users r"
             " WHERE a.clerk_id = c.id AND a.rep_id = r.id AND c.login = %s AND r.login = %s"
@@ -296,6 +505,25 @@ def unassign_clerk(dsn: str, clerk: str, rep: str) -> None:
             raise ServerAdminError(f"“{clerk}” does not enter records for “{rep}” now.")
 
 
+# The most days trim-log counts back: far more than any log is kept, and safe from overflowing
+# the server's dates (a thousand million days are past its calendar).
+MAX_TRIM_DAYS = 36_500
+
+
+@contextmanager
+def _out_of_range(sentence: str) -> Iterator[None]:
+    """The server's "out of range" for a number or date the program let through (a server
+    stricter than this program), as `sentence`."""
+    try:
+        yield
+    except (
+        psycopg.errors.NumericValueOutOfRange,
+        psycopg.errors.DatetimeFieldOverflow,
+        psycopg.errors.IntervalFieldOverflow,
+    ):
+        raise ServerAdminError(sentence) from None
+
+
 def trim_change_log(dsn: str, older_than_days: int) -> int:
     """Delete change-log rows older than the given age; returns how many.
 
@@ -304,8 +532,17 @@ def trim_change_log(dsn: str, older_than_days: int) -> int:
     """
     if older_than_days < 1:
         raise ServerAdminError("Keep at least one day of changes: use --older-than-days 1 or more.")
+    if older_than_days > MAX_TRIM_DAYS:
+        raise ServerAdminError(
+            f"--older-than-days {older_than_days} reaches before any change log; use at most "
+            f"{MAX_TRIM_DAYS} (a hundred years)."
+        )
     with (
         _admin_errors("trim the change log"),
+        _out_of_range(
+            f"--older-than-days {older_than_days} is more than the server can count back; "
+            f"use at most {MAX_TRIM_DAYS}."
+        ),
         connect(dsn) as connection,
         connection.transaction(),
     ):
@@ -419,10 +656,19 @@ def set_rule(dsn: str, key: str, typed: str) -> Rule:
             f"There is no rule named “{key}”; the rules are {', '.join(RULE_HELP)}."
         )
     value = _rule_value(key, typed)
+    low, high = RULE_RANGES[key]
+    out_of_range = f"{value} is out of range for {key}, which takes {low} to {high}."
+    if value is None and key not in OPTIONAL_RULES:
+        raise ServerAdminError(
+            f"{key} must have a value; only the per-grade overrides may be empty."
+        )
+    if value is not None and not low <= value <= high:
+        raise ServerAdminError(out_of_range)
     try:
         with connect(dsn) as connection, connection.transaction():
             rule = change_rule(connection, key, value)
-    except psycopg.errors.CheckViolation:
+    except (psycopg.errors.CheckViolation, psycopg.errors.NumericValueOutOfRange):
+        # A server whose rules are stricter than this program's copy of them.
         if value is None:
             raise ServerAdminError(
                 f"{key} must have a value; only the per-grade overrides may be empty."
@@ -538,8 +784,9 @@ _HANDOVER_SETTINGS = (
 
 
 class HandoverRefused(ServerAdminError):
-    """A handover that cannot be done as asked; `reason` ("same", "unknown" or "inactive") and
-    `login` let the window say it in the user's language."""
+    """A handover that cannot be done as asked; `reason` ("same", "unknown", "role": a
+    receiver who may not own customers, or "inactive") and `login` let the window say it in the
+    user's language."""
 
     def __init__(self, message: str, reason: str, login: str = "") -> None:
         super().__init__(message)
@@ -573,11 +820,18 @@ def hand_over(
     ids = {}
     for login in (leaver, receiver):
         row = connection.execute(
-            "SELECT id, active FROM users WHERE login = %s AND deleted_at IS NULL", (login,)
+            "SELECT id, active, role FROM users WHERE login = %s AND deleted_at IS NULL", (login,)
         ).fetchone()
         if row is None:
             raise HandoverRefused(f"There is no user named “{login}”.", "unknown", login)
         ids[login] = row
+    if ids[receiver][2] not in OWNER_ROLES:
+        raise HandoverRefused(
+            f"“{receiver}” is a{'n' if ids[receiver][2] == Role.ADMIN else ''} "
+            f"{ids[receiver][2]}; only a rep or a manager may own customers. Nothing was moved.",
+            "role",
+            receiver,
+        )
     if not ids[receiver][1]:
         raise HandoverRefused(
             f"“{receiver}” is deactivated; activate him first.", "inactive", receiver
@@ -610,8 +864,6 @@ def hand_over(
 # -- offices ----------------------------------------------------------------------------------
 
 MAX_OFFICE_NAME = 100  # offices.name is varchar(100) (server migration 0010)
-# What the server's CHECK on offices.name refuses: control characters (C0, DEL, C1).
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _ADMINS_ONLY = "Only an administrator may add or change offices or move users between them."
 
 

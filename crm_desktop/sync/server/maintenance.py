@@ -1,9 +1,12 @@
 """Keeping the server: backups (pg_dump), restoring one (pg_restore), its status, upgrading it.
 
-A backup is pg_dump's custom format of the whole CRM database, made as the deployment admin
-role that owns it. The tables force row-level security on their owner too, so pg_dump reads
-them with `--enable-row-security`: the owner counts as an administrator and sees every row.
-Roles (users' logins and passwords) are cluster-wide and never in a pg_dump file.
+A backup is pg_dump's custom format of the CRM's schema (`public`; no other schema of the
+database, such as the superuser's `pgbouncer`), made as the deployment admin role that owns
+it. The tables force row-level security on their owner too, so pg_dump reads them with
+`--enable-row-security`: the owner counts as an administrator and sees every row.
+Roles (users' logins and passwords) are cluster-wide and never in a pg_dump file: a user added
+after a backup keeps his login when it is restored, without his users row (`leftover_logins`;
+`server add-user` takes such a login back).
 
 A restore puts a whole backup in place in one transaction (psql reading pg_restore's script,
 after our own statements that empty the CRM schema when the database held one), so a failure
@@ -38,7 +41,7 @@ from alembic.script import ScriptDirectory
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from crm_desktop.sync.server import schema
-from crm_desktop.sync.server.admin import FINANCE_ROLE, Rule, rules_on
+from crm_desktop.sync.server.admin import FINANCE_ROLE, Rule, leftover_logins, rules_on
 from crm_desktop.sync.server.errors import ServerAdminError, invalid_connection_string
 from crm_desktop.sync.server.schema import (
     GROUP_ROLE,
@@ -342,6 +345,10 @@ def _dump(dsn: str, database: Database, out: Path) -> Backup:
                 # The owner is held to row-level security too (FORCE); as an administrator
                 # the policies show him every row. Without it pg_dump refuses the tables.
                 "--enable-row-security",
+                # The CRM's schema alone, the one a restore clears: not pgbouncer-login's
+                # schema (the superuser's, which holds a SECURITY DEFINER function), nor any
+                # other the database's administrator keeps beside it.
+                "--schema=public",
                 "--file",
                 partial,
                 *target.dbname_args(),
@@ -415,6 +422,8 @@ class Restored:
     current: str  # after `server init` ran over it
     replaced: Backup | None  # what the database held, backed up first
     missing_logins: list[str] = field(default_factory=list)  # users without a login role here
+    # Logins of this database whose user the backup did not have (added after it).
+    leftover_logins: list[str] = field(default_factory=list)
 
 
 # Asked before a database holding a CRM is replaced; False keeps it as it is.
@@ -470,7 +479,8 @@ def restore(dsn: str, file: Path, confirm: Confirm, backup_dir: Path | None = No
         ) from error
     with connect(dsn) as connection:
         missing = missing_logins(connection)
-    return Restored(archive.revision, current, replaced, missing)
+        leftover = leftover_logins(connection)
+    return Restored(archive.revision, current, replaced, missing, leftover)
 
 
 def _load(tools: ClientTools, target: Target, path: Path, *, clear: bool) -> None:
@@ -504,8 +514,10 @@ def _load(tools: ClientTools, target: Target, path: Path, *, clear: bool) -> Non
             psql.stdin.write(prefix.encode())
             psql.stdin.flush()
             # Owned by the role restoring: on another server the old owner may not exist.
+            # The CRM's schema alone: a backup made before `--schema=public` may carry
+            # pgbouncer-login's schema and function, which are the superuser's to make.
             script = subprocess.run(
-                [tools["pg_restore"], "--no-owner", "--file=-", str(path)],
+                [tools["pg_restore"], "--no-owner", "--schema=public", "--file=-", str(path)],
                 stdout=psql.stdin,
                 stderr=subprocess.PIPE,
                 timeout=TOOL_TIMEOUT,
@@ -600,8 +612,11 @@ class ServerStatus:
     log_rows: int
     log_bytes: int
     log_oldest: datetime | None
-    log_trimmed: bool  # trim-log has removed entries
+    # Entries are gone from the log: trim-log deleted old ones, or a restore put an older log
+    # in place (either moves the log's floor; which one did is not kept).
+    log_trimmed: bool
     rules: list[Rule]
+    leftover_logins: list[str] = field(default_factory=list)  # see admin.leftover_logins
 
 
 def status(dsn: str) -> ServerStatus:
@@ -639,6 +654,7 @@ def _status(connection: psycopg.Connection, database: Database) -> ServerStatus:
         trimmed = connection.execute("SELECT log_floor <> '0'::xid8 FROM sync_meta").fetchone()
         rules = rules_on(connection) if has_object(connection, "crm_rules") else []
     missing = missing_logins(connection)
+    leftover = leftover_logins(connection)
     return ServerStatus(
         database.name,
         postgres,
@@ -654,6 +670,7 @@ def _status(connection: psycopg.Connection, database: Database) -> ServerStatus:
         oldest,
         bool(trimmed and trimmed[0]),
         rules,
+        leftover,
     )
 
 

@@ -103,39 +103,93 @@
     </message>
 </context>
 <context>
+    <name>BackupCommand</name>
+    <message>
+        <location filename="../../crm_desktop/commands/backup.py" line="+74"/>
+        <source>No backups in {folder}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>This replaces the data in {folder} with the copy {copy}; the current data is kept aside in the backups folder and changes not yet synced are kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Restore? [y/N] </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>There is no data file in {folder}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The data file is sound.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The data file&apos;s indexes were damaged and have been rebuilt; nothing was lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>It was rebuilt from the backup of {when} ({path}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Restored the copy of {when} ({path}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Backups</name>
     <message>
+        <location line="-127"/>
         <location filename="../../crm_desktop/views/backups_dialog.py" line="+56"/>
         <source>daily</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+1"/>
         <source>manual</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+1"/>
         <source>before update</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+1"/>
         <source>before restore</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+1"/>
         <source>damaged</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+114"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+17"/>
         <source>The data file was damaged and has been replaced.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+6"/>
         <source>It was rebuilt from the backup of {when}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -145,27 +199,30 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location filename="../../crm_desktop/commands/backup.py" line="+15"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+6"/>
         <source>The data it replaced is kept in {path}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+6"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+6"/>
         <source>The copy was made by another user&apos;s CRM Desktop: you stay the user here, and the next sync replaces its records with yours.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+30"/>
         <source>No server is linked, so the records could not be brought back; an older backup may hold them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location filename="../../crm_desktop/commands/backup.py" line="+28"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+8"/>
         <source>Parts of the damaged file could not be read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+4"/>
         <source>Start CRM Desktop again to work with the restored data.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -280,12 +337,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location filename="../../crm_desktop/commands/backup.py" line="-120"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+6"/>
         <source>Backed up to {path}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+13"/>
         <source>Restore a backup</source>
         <translation type="unfinished"></translation>
     </message>
@@ -305,7 +363,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>CalendarView</name>
     <message>
-        <location filename="../../crm_desktop/views/calendar_view.py" line="+208"/>
+        <location filename="../../crm_desktop/views/calendar_view.py" line="+221"/>
         <source>Day</source>
         <translation type="unfinished"></translation>
     </message>
@@ -360,7 +418,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+43"/>
         <source>My whole team</source>
         <translation type="unfinished"></translation>
     </message>
@@ -386,7 +444,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+8"/>
-        <location line="+30"/>
+        <location line="+34"/>
         <source>{day} (today)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -437,7 +495,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>ChartCard</name>
     <message>
-        <location filename="../../crm_desktop/views/charts.py" line="+74"/>
+        <location filename="../../crm_desktop/views/charts.py" line="+94"/>
         <source>Save as PNG…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -447,12 +505,42 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+35"/>
+        <source>No data yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+55"/>
+        <source>yuan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>10,000 yuan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>100 million yuan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>¥ thousand</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+106"/>
+        <location line="+1"/>
+        <source>¥ million</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>¥ billion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+159"/>
         <source>Save the chart</source>
         <translation type="unfinished"></translation>
     </message>
@@ -981,7 +1069,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="-194"/>
-        <location filename="../../crm_desktop/views/table_model.py" line="+357"/>
+        <location filename="../../crm_desktop/views/table_model.py" line="+364"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1041,6 +1129,19 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+5"/>
         <source>(not imported)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CommandLine</name>
+    <message>
+        <location filename="../../crm_desktop/cli.py" line="+53"/>
+        <source>There is no CRM data in {directory}; check the folder given with --profile, or open the program (or run `crm-desktop demo` or `import`) first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>There is no profile in {directory}; check the folder given with --profile, or run `crm-desktop connect` first.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1123,12 +1224,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location filename="../../crm_desktop/views/conflicts_view.py" line="+65"/>
-        <location line="+105"/>
+        <location line="+116"/>
         <source>Conflicts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-98"/>
+        <location line="-109"/>
         <source>When the same thing was changed in two places, the change that reached the server first was kept. Nothing was thrown away: your values are listed here.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1148,7 +1249,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+65"/>
         <source>Use my value</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1179,8 +1280,36 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location filename="../../crm_desktop/commands/conflicts.py" line="+41"/>
-        <location filename="../../crm_desktop/views/conflicts_view.py" line="-48"/>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="-58"/>
         <source>No conflicts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConnectCommand</name>
+    <message>
+        <location filename="../../crm_desktop/commands/connect.py" line="+58"/>
+        <source>Password: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Connected as {user}. {waiting}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Connected as {user}. Run `crm-desktop sync` to bring the data.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The connection is not encrypted: use it only on a network you trust.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No system keyring here: the password was not saved. Set PGPASSWORD or put it in ~/.pgpass (libpq&apos;s own password file) for later syncs.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1323,7 +1452,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+7"/>
+        <source>%1 to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>renewal: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1376,7 +1510,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+95"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+96"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1386,7 +1520,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+14"/>
         <source>Edit</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1396,7 +1530,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+9"/>
         <source>Add contact</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1416,7 +1550,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+8"/>
         <source>Record a payment</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1426,22 +1560,32 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+19"/>
         <source>Fix grade…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="-11"/>
         <source>The customer&apos;s profile to print before a visit: details, contacts, open opportunities, the last follow-ups and contracts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="-26"/>
+        <source>Add</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Add a contact, opportunity, task or contract</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+15"/>
         <source>Details</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1462,7 +1606,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+36"/>
         <source>Contacts</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1672,23 +1816,23 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+3"/>
-        <location line="+333"/>
+        <location line="+335"/>
         <source>No grade</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-330"/>
+        <location line="-332"/>
         <source>Industry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+178"/>
+        <location line="+180"/>
         <source>Any industry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-177"/>
+        <location line="-179"/>
         <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1799,7 +1943,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+84"/>
         <source>pipeline.pdf</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2017,6 +2161,29 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+1"/>
         <source>Next week</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DemoCommand</name>
+    <message>
+        <location filename="../../crm_desktop/commands/demo.py" line="+65"/>
+        <source>The demo makes at most 1,000,000 customers at a time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Made with --seed {seed}: this profile holds the demo data of the seeds before it already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>This profile holds the demo data of --seed {seed} already; give another --seed, or leave it out for the next one it does not hold.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Added demo data: {customers} customers, {contacts} contacts, {opportunities} opportunities, {tasks} tasks, {followups} followups, {contracts} contracts, {instalments} instalments, {payments} payments, {products} products.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2345,7 +2512,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>FieldEditor</name>
     <message>
-        <location filename="../../crm_desktop/views/field_editors.py" line="+91"/>
+        <location filename="../../crm_desktop/views/field_editors.py" line="+102"/>
         <location line="+1"/>
         <source>Clear the date</source>
         <translation type="unfinished"></translation>
@@ -3045,7 +3212,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>GradeFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="+33"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="+49"/>
         <source>Grade</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3183,7 +3350,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>IdentifierTable</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="+111"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="+135"/>
         <source>Identifiers</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3270,7 +3437,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+773"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+1025"/>
         <source>Company name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3303,7 +3470,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>LetterheadDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/letterhead_dialog.py" line="+61"/>
+        <location filename="../../crm_desktop/views/letterhead_dialog.py" line="+62"/>
         <source>Company letterhead</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3381,7 +3548,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../crm_desktop/views/record_tabs.py" line="+50"/>
+        <location filename="../../crm_desktop/views/record_tabs.py" line="+51"/>
         <source>Customers</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3411,13 +3578,23 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+230"/>
+        <location line="+233"/>
         <source>Nothing matches this search or filter. Clear it to see all.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+5"/>
+        <source>The public pool is empty: no customer is waiting for someone to claim it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+4"/>
-        <source>No customers yet. Add one with New customer (Ctrl+N), bring in a list with `crm-desktop import`, or connect to your company&apos;s server (Server menu) to receive yours.</source>
+        <source>The customers of the public pool have nothing here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No customers yet. Add one with New customer (Ctrl+N), bring in a list with {import_menu}, or connect to your company&apos;s server (Server menu) to receive yours.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3436,18 +3613,13 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+31"/>
         <source>Show all</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Showing: {what}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+95"/>
-        <source>Customers — CRM</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3461,17 +3633,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+354"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+506"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+191"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+220"/>
         <source>New customer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-119"/>
+        <location line="-146"/>
         <source>Open</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3484,12 +3656,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+12"/>
         <location filename="../../crm_desktop/views/record_actions.py" line="+4"/>
-        <location line="+278"/>
+        <location line="+307"/>
         <source>Undo delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-269"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-298"/>
         <source>Assign to…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3509,14 +3681,24 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+71"/>
-        <location line="+43"/>
+        <location line="+87"/>
+        <source>Nothing to add on this page; to add a record, choose its list on the left.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+51"/>
         <source>Only managers and administrators change the product list.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-23"/>
+        <location line="-26"/>
         <source>New product</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>New</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3555,7 +3737,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-299"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-345"/>
         <source>Back</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3565,7 +3747,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Today</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3591,12 +3773,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
-        <location line="+412"/>
+        <location line="+486"/>
         <source>Work log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-411"/>
+        <location line="-485"/>
         <source>Team activity</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3606,12 +3788,22 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+279"/>
+        <location line="+83"/>
+        <source>{page} — CRM Desktop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>CRM Desktop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+241"/>
         <source>Filters</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+31"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3671,7 +3863,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+91"/>
         <source>Your work log has text you have not saved. Close and lose it?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3687,7 +3879,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-222"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-225"/>
         <source>New task</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3729,7 +3921,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+225"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+228"/>
         <source>Restored.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4030,7 +4222,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>OverdueFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="+52"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="+54"/>
         <source>Overdue only</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4196,7 +4388,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/ownership.py" line="+29"/>
+        <location filename="../../crm_desktop/commands/ownership.py" line="+30"/>
         <source>The customer is yours now.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4213,6 +4405,16 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+2"/>
         <source>“{id}” is not a customer&apos;s id; copy it from the customer&apos;s page or an export.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>There is no customer with the id “{id}”; copy it from the customer&apos;s page or an export.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Say why the customer goes back to the public pool: --reason TEXT.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4311,7 +4513,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>PoolDueFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="-34"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="-35"/>
         <source>Returns to the pool</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4467,7 +4669,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>RecordForm</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="-60"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="-78"/>
         <source>New customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4567,7 +4769,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+121"/>
+        <location line="+152"/>
         <source>Add a number</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4592,7 +4794,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+89"/>
+        <source>{form} — {customer}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customer: {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+59"/>
         <source>Close without saving? What you typed in this form will be lost.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4607,12 +4819,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>This record no longer exists; it may have been deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+127"/>
+        <location line="+128"/>
         <source>May already exist: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4650,12 +4862,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>ReminderBanner</name>
     <message>
-        <location filename="../../crm_desktop/views/reminders.py" line="+49"/>
+        <location filename="../../crm_desktop/views/reminders.py" line="+51"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+18"/>
         <source>Show Today</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4663,7 +4875,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Reminders</name>
     <message numerus="yes">
-        <location line="+63"/>
+        <location line="+64"/>
         <source>%n thing(s) to do became due.</source>
         <translation>
             <numerusform>%n thing to do became due.</numerusform>
@@ -4716,6 +4928,27 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <location line="+11"/>
         <source>Renew</source>
         <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RenewalsCommand</name>
+    <message>
+        <location filename="../../crm_desktop/commands/renewals.py" line="+76"/>
+        <source>No contract ends from {start} to {end}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>by {number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="extra_sources.py" line="+24"/>
+        <source>%n contract(s) ending from {start} to {end}:</source>
+        <translation>
+            <numerusform>%n contract ending from {start} to {end}:</numerusform>
+            <numerusform>%n contracts ending from {start} to {end}:</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -4901,6 +5134,84 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+3"/>
         <source>Could not write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReportCommand</name>
+    <message>
+        <location filename="../../crm_desktop/commands/report.py" line="+34"/>
+        <source>--to {end} is before --from {start}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{option} “{typed}” is not a date; write it as YYYY-MM-DD.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>The {kind} report has no period: leave out --from and --to (they are for pipeline, activity and renewals).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Say which customer: --customer ID.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Say which opportunity to quote: --opportunity ID.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>--customer is for the customer report only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>--opportunity is for the quote only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>--owner is not for the {kind} report: it is about one record.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>--from {start}: the period from it runs past the last day there is (9999-12-31); give --to as well.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>--to {end}: the period up to it starts before the first day there is (0001-01-01); give --from as well.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>No user has the login “{login}” on this device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Could not write {path}: {why}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>--out {path} is a folder; name the PDF file to write.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Could not write {path}: the folder {folder} does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Could not write {path}: permission denied.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -5250,7 +5561,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Rules</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="-471"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="-486"/>
         <source>days without a follow-up before a customer returns to the pool</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5308,7 +5619,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/rules_dialog.py" line="+53"/>
+        <location filename="../../crm_desktop/views/rules_dialog.py" line="+136"/>
         <source>Public pool and grading rules</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5318,7 +5629,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Rule</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5338,22 +5649,122 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+54"/>
         <source>not set</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="-28"/>
         <source>Reading the rules from the server…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="-132"/>
+        <source>Days before return to the pool, grade {grade}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Days before return to the pool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Days of warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Claims per day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Most customers per rep</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Days before claiming back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Grade A share (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Grade B share (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customer value for grading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The same for grade {grade} customers. Not set: “{rule}” applies to them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Days without a follow-up after which a customer returns to the public pool.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>How many days before the return the owner is warned.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>How many customers a rep may claim from the pool in one day.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The most customers one rep may own at a time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Days before a rep may claim back a customer that returned to the pool from him.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Percent of customers, by their value in the last 12 months, graded A.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Percent of customers graded B, next after the A ones.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>What a customer&apos;s value is when customers are graded: what it paid, or the deals won from it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Payments received</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Deals won</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+120"/>
         <source>%1, %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+28"/>
         <source>Saving…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5394,12 +5805,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Runner</name>
     <message>
-        <location filename="../../crm_desktop/views/runner.py" line="+170"/>
+        <location filename="../../crm_desktop/views/runner.py" line="+181"/>
         <source>Something went wrong and was not saved; details are in the log file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+102"/>
+        <location filename="../../crm_desktop/cli.py" line="+52"/>
         <source>Something went wrong and the log file could not be written.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5434,6 +5845,14 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+15"/>
         <source>My team</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServerErrors</name>
+    <message>
+        <location filename="../../crm_desktop/views/server_errors.py" line="+21"/>
+        <source>This computer is not connected to a server yet. To connect it, choose {menu_item} in the menu bar.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -5516,9 +5935,40 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
 </context>
 <context>
+    <name>SyncCommand</name>
+    <message>
+        <location filename="../../crm_desktop/commands/sync_.py" line="+40"/>
+        <source>Sent {sent} change(s), received {received} record(s) (full download).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Sent {sent} change(s), received {received} record(s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{count} conflict(s): see `crm-desktop conflicts`.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>{count} of your customers return to the pool within {days} days.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="extra_sources.py" line="+5"/>
+        <source>%n customer(s) not followed up in time returned to the pool.</source>
+        <translation>
+            <numerusform>%n customer not followed up in time returned to the pool.</numerusform>
+            <numerusform>%n customers not followed up in time returned to the pool.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>SyncError</name>
     <message>
-        <location filename="../../crm_desktop/sync/errors.py" line="+29"/>
+        <location filename="../../crm_desktop/sync/errors.py" line="+31"/>
         <source>This profile is not connected to a server; use Connect first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5539,6 +5989,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+3"/>
+        <source>Your login has been switched off on the server, so this computer cannot sync; your changes are kept. Ask your administrator.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>The server&apos;s security certificate is not trusted; ask your administrator.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5682,6 +6137,19 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
 </context>
 <context>
+    <name>TodayCommand</name>
+    <message>
+        <location filename="../../crm_desktop/commands/today.py" line="+26"/>
+        <source>Comments on your work logs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Returning to the public pool</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>TodayView</name>
     <message>
         <location filename="../../crm_desktop/views/today_view.py" line="+86"/>
@@ -5762,32 +6230,36 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         </translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location filename="../../crm_desktop/commands/today.py" line="-5"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+5"/>
         <source>Notes from colleagues</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+1"/>
         <source>Comments on your work log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location filename="../../crm_desktop/commands/today.py" line="+2"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+1"/>
         <source>Reminders</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+1"/>
         <source>Tasks due</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+1"/>
         <source>Next steps due</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+3"/>
         <source>Returning to the public pool within %n day(s)</source>
         <translation>
             <numerusform>Returning to the public pool within %n day</numerusform>
@@ -5795,22 +6267,25 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         </translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location filename="../../crm_desktop/commands/today.py" line="+2"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+2"/>
         <source>Contracts to renew</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+42"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+4"/>
         <source>Nothing due today.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+14"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+28"/>
         <source>%1 (overdue)</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+10"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+10"/>
         <source>and %n more…</source>
         <translation>
             <numerusform>and %n more line…</numerusform>
@@ -5867,11 +6342,6 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 </context>
 <context>
     <name>Transfer</name>
-    <message>
-        <location filename="../../crm_desktop/transfer/cells.py" line="+19"/>
-        <source>“{value}” is not an identifier; write kind:number, for example licence_plate:粤B12345.</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <location filename="../../crm_desktop/transfer/importing.py" line="+68"/>
         <source>The file has a column “{column}” that a {entity} record does not have; use: {allowed}.</source>
@@ -6044,7 +6514,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/export.py" line="+17"/>
+        <location filename="../../crm_desktop/commands/export.py" line="+16"/>
         <source>Exporting {entity} records: {done} of {total}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6124,7 +6594,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+400"/>
+        <location line="+3"/>
+        <source>{name}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name} ({place}): {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+399"/>
         <source>Line {line} looks like {what}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6206,6 +6686,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+1"/>
         <source>Website: {url}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/transfer/cells.py" line="+20"/>
+        <source>“{value}” is not an identifier; write kind:number, for example {example}.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -6356,6 +6841,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../crm_desktop/commands/demo.py" line="-96"/>
         <location filename="../../crm_desktop/views/first_run_wizard.py" line="-136"/>
         <source>Demo data is only for a profile that works on this computer: it must never reach a company server.</source>
         <translation type="unfinished"></translation>
@@ -6406,26 +6892,26 @@ A backup copy is made first. On a large database this can take a minute; please 
     <message>
         <location line="+20"/>
         <location line="+4"/>
-        <location line="+332"/>
+        <location line="+341"/>
         <source>What I did</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-335"/>
+        <location line="-344"/>
         <location line="+4"/>
-        <location line="+332"/>
+        <location line="+341"/>
         <source>Tomorrow&apos;s plan</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-335"/>
+        <location line="-344"/>
         <location line="+4"/>
-        <location line="+332"/>
+        <location line="+341"/>
         <source>Problems</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-331"/>
+        <location line="-340"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6486,7 +6972,12 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+51"/>
+        <source>No log for {day} yet, and this computer has no follow-ups, new customers or finished tasks of yours that day to fill in: write what you did, your plan and problems, then save.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>No log for {day} yet. What you did is filled in from this device&apos;s records: edit it, add your plan and problems, then save.</source>
         <translation type="unfinished"></translation>
     </message>

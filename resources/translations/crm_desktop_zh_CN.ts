@@ -62,7 +62,7 @@
         <location line="+5"/>
         <source>Give %n customer(s) to a member of your team:</source>
         <translation>
-            <numerusform>把 %n 个客户交给你团队中的一位成员：</numerusform>
+            <numerusform>把 %n 个客户交给您团队中的一位成员：</numerusform>
         </translation>
     </message>
     <message>
@@ -78,7 +78,7 @@
     <message>
         <location line="+2"/>
         <source>Reading your team…</source>
-        <translation>正在读取你的团队…</translation>
+        <translation>正在读取您的团队…</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -93,7 +93,7 @@
     <message>
         <location line="+28"/>
         <source>Your device knows nobody you may give customers to; sync and try again.</source>
-        <translation>这台电脑上没有你可以分配客户的人；请先同步再试。</translation>
+        <translation>这台电脑上没有您可以分配客户的人；请先同步再试。</translation>
     </message>
     <message>
         <location line="+24"/>
@@ -102,39 +102,93 @@
     </message>
 </context>
 <context>
+    <name>BackupCommand</name>
+    <message>
+        <location filename="../../crm_desktop/commands/backup.py" line="+74"/>
+        <source>No backups in {folder}.</source>
+        <translation>{folder} 中没有备份。</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>This replaces the data in {folder} with the copy {copy}; the current data is kept aside in the backups folder and changes not yet synced are kept.</source>
+        <translation>这会用备份 {copy} 替换 {folder} 中的数据；当前数据会另存到备份文件夹，尚未同步的修改也会保留。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Restore? [y/N] </source>
+        <translation>要恢复吗？[y/N] </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Nothing was changed.</source>
+        <translation>没有做任何更改。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>There is no data file in {folder}.</source>
+        <translation>{folder} 中没有数据文件。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The data file is sound.</source>
+        <translation>数据文件完好。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The data file&apos;s indexes were damaged and have been rebuilt; nothing was lost.</source>
+        <translation>数据文件的索引已损坏，现已重建；没有丢失任何数据。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>It was rebuilt from the backup of {when} ({path}).</source>
+        <translation>已根据 {when} 的备份（{path}）重建。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Restored the copy of {when} ({path}).</source>
+        <translation>已恢复 {when} 的备份（{path}）。</translation>
+    </message>
+</context>
+<context>
     <name>Backups</name>
     <message>
+        <location line="-127"/>
         <location filename="../../crm_desktop/views/backups_dialog.py" line="+56"/>
         <source>daily</source>
         <translation>每日</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+1"/>
         <source>manual</source>
         <translation>手动</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+1"/>
         <source>before update</source>
         <translation>更新前</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+1"/>
         <source>before restore</source>
         <translation>恢复前</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+1"/>
         <source>damaged</source>
         <translation>已损坏</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+114"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+17"/>
         <source>The data file was damaged and has been replaced.</source>
         <translation>数据文件已损坏，已被替换。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+6"/>
         <source>It was rebuilt from the backup of {when}.</source>
         <translation>已根据 {when} 的备份重建。</translation>
     </message>
@@ -144,27 +198,30 @@
         <translation>已恢复 {when} 的备份。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location filename="../../crm_desktop/commands/backup.py" line="+15"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+6"/>
         <source>The data it replaced is kept in {path}.</source>
         <translation>被替换的数据保存在 {path}。</translation>
     </message>
     <message>
         <location line="+6"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+6"/>
         <source>The copy was made by another user&apos;s CRM Desktop: you stay the user here, and the next sync replaces its records with yours.</source>
-        <translation>这份备份来自另一个用户的 CRM Desktop：这里的用户仍然是你，下次同步会用你的记录替换其中的记录。</translation>
+        <translation>这份备份来自另一个用户的 CRM Desktop：这里的用户仍然是您，下次同步会用您的记录替换其中的记录。</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+30"/>
         <source>No server is linked, so the records could not be brought back; an older backup may hold them.</source>
         <translation>未连接服务器，记录无法取回；较早的备份中可能还有这些记录。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location filename="../../crm_desktop/commands/backup.py" line="+28"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+8"/>
         <source>Parts of the damaged file could not be read.</source>
         <translation>损坏文件的部分内容无法读取。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+4"/>
         <source>Start CRM Desktop again to work with the restored data.</source>
         <translation>请重新启动 CRM Desktop，以使用恢复后的数据。</translation>
     </message>
@@ -277,12 +334,13 @@
         <translation>正在备份数据…</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location filename="../../crm_desktop/commands/backup.py" line="-120"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+6"/>
         <source>Backed up to {path}.</source>
         <translation>已备份到 {path}。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+13"/>
         <source>Restore a backup</source>
         <translation>恢复备份</translation>
     </message>
@@ -304,7 +362,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>CalendarView</name>
     <message>
-        <location filename="../../crm_desktop/views/calendar_view.py" line="+208"/>
+        <location filename="../../crm_desktop/views/calendar_view.py" line="+221"/>
         <source>Day</source>
         <translation>日</translation>
     </message>
@@ -359,7 +417,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>日程</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+43"/>
         <source>My whole team</source>
         <translation>我的整个团队</translation>
     </message>
@@ -385,7 +443,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+8"/>
-        <location line="+30"/>
+        <location line="+34"/>
         <source>{day} (today)</source>
         <translation>{day}（今天）</translation>
     </message>
@@ -435,7 +493,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>ChartCard</name>
     <message>
-        <location filename="../../crm_desktop/views/charts.py" line="+74"/>
+        <location filename="../../crm_desktop/views/charts.py" line="+94"/>
         <source>Save as PNG…</source>
         <translation>另存为 PNG…</translation>
     </message>
@@ -445,12 +503,42 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>把此图表保存为图片</translation>
     </message>
     <message>
+        <location line="+35"/>
+        <source>No data yet</source>
+        <translation>暂无数据</translation>
+    </message>
+    <message>
         <location line="+55"/>
+        <source>yuan</source>
+        <translation>元</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>10,000 yuan</source>
+        <translation>万元</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>100 million yuan</source>
+        <translation>亿元</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>¥ thousand</source>
         <translation>千元</translation>
     </message>
     <message>
-        <location line="+106"/>
+        <location line="+1"/>
+        <source>¥ million</source>
+        <translation>百万元</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>¥ billion</source>
+        <translation>十亿元</translation>
+    </message>
+    <message>
+        <location line="+159"/>
         <source>Save the chart</source>
         <translation>保存图表</translation>
     </message>
@@ -571,7 +659,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+1"/>
         <source>B (next 15%)</source>
-        <translation>B（其后 15%）</translation>
+        <translation>B（其次 15%）</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -901,7 +989,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+2"/>
         <source>Probability %</source>
-        <translation>成交概率(%)</translation>
+        <translation>成交概率（%）</translation>
     </message>
     <message>
         <location line="+28"/>
@@ -936,12 +1024,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+2"/>
         <source>List price</source>
-        <translation>标价</translation>
+        <translation>标准价</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Active</source>
-        <translation>在售</translation>
+        <translation>启用</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -975,7 +1063,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="-194"/>
-        <location filename="../../crm_desktop/views/table_model.py" line="+357"/>
+        <location filename="../../crm_desktop/views/table_model.py" line="+364"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
@@ -1039,21 +1127,34 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
 </context>
 <context>
+    <name>CommandLine</name>
+    <message>
+        <location filename="../../crm_desktop/cli.py" line="+53"/>
+        <source>There is no CRM data in {directory}; check the folder given with --profile, or open the program (or run `crm-desktop demo` or `import`) first.</source>
+        <translation>{directory} 中没有 CRM 数据；请检查 --profile 指定的文件夹，或者先打开程序（或运行 `crm-desktop demo` 或 `import`）。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>There is no profile in {directory}; check the folder given with --profile, or run `crm-desktop connect` first.</source>
+        <translation>{directory} 中没有配置；请检查 --profile 指定的文件夹，或者先运行 `crm-desktop connect`。</translation>
+    </message>
+</context>
+<context>
     <name>ConflictsView</name>
     <message>
         <location filename="../../crm_desktop/views/conflict_text.py" line="+28"/>
         <source>The server did not accept your change to this {what}: {reason}</source>
-        <translation>服务器没有接受你对{what}的修改：{reason}</translation>
+        <translation>服务器没有接受您对{what}的修改：{reason}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The {what} was deleted meanwhile; your {field} “{lost}” was not saved.</source>
-        <translation>这条{what}在此期间已被删除；你填写的{field}“{lost}”没有保存。</translation>
+        <translation>这条{what}在此期间已被删除；您填写的{field}“{lost}”没有保存。</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>You deleted the {what} after {who} had changed it; restore it to bring back their changes.</source>
-        <translation>你删除这条{what}之前，{who} 已修改过它；恢复它即可找回这些修改。</translation>
+        <translation>您删除这条{what}之前，{who} 已修改过它；恢复它即可找回这些修改。</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -1063,7 +1164,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+4"/>
         <source>{field} of this {what} was changed by someone else first: “{kept}” was kept, your “{lost}” was not.</source>
-        <translation>{what}的{field}已先被别人修改：保留了“{kept}”，你的“{lost}”没有采用。</translation>
+        <translation>{what}的{field}已先被别人修改：保留了“{kept}”，您的“{lost}”没有采用。</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -1078,12 +1179,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+7"/>
         <source>The server did not accept your change to this {what}: your time entering records for {rep} ended on {until}. Ask your administrator to extend it, or give the change to {rep}.</source>
-        <translation>服务器没有接受你对{what}的修改：你替 {rep} 录入资料的期限已于 {until} 结束。请让管理员延长期限，或把这项修改交给 {rep}。</translation>
+        <translation>服务器没有接受您对{what}的修改：您替 {rep} 录入资料的期限已于 {until} 结束。请让管理员延长期限，或把这项修改交给 {rep}。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>The server did not accept your change to this {what}: it was part of a merge of a record someone had already merged into another one, so none of that merge was made.</source>
-        <translation>服务器没有接受你对{what}的修改：它属于一次合并，而被合并的记录已由他人合并到另一条记录中，因此这次合并没有执行。</translation>
+        <translation>服务器没有接受您对{what}的修改：它属于一次合并，而被合并的记录已由他人合并到另一条记录中，因此这次合并没有执行。</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -1117,14 +1218,14 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location filename="../../crm_desktop/views/conflicts_view.py" line="+65"/>
-        <location line="+105"/>
+        <location line="+116"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location line="-98"/>
+        <location line="-109"/>
         <source>When the same thing was changed in two places, the change that reached the server first was kept. Nothing was thrown away: your values are listed here.</source>
-        <translation>同一内容在两处被修改时，先到达服务器的修改会被保留。没有任何内容被丢弃：你的值都列在这里。</translation>
+        <translation>同一内容在两处被修改时，先到达服务器的修改会被保留。没有任何内容被丢弃：您的值都列在这里。</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -1142,7 +1243,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+65"/>
         <source>Use my value</source>
         <translation>用我的值</translation>
     </message>
@@ -1173,9 +1274,37 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location filename="../../crm_desktop/commands/conflicts.py" line="+41"/>
-        <location filename="../../crm_desktop/views/conflicts_view.py" line="-48"/>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="-58"/>
         <source>No conflicts.</source>
         <translation>没有冲突。</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectCommand</name>
+    <message>
+        <location filename="../../crm_desktop/commands/connect.py" line="+58"/>
+        <source>Password: </source>
+        <translation>密码：</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Connected as {user}. {waiting}</source>
+        <translation>已以 {user} 的身份连接。{waiting}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Connected as {user}. Run `crm-desktop sync` to bring the data.</source>
+        <translation>已以 {user} 的身份连接。运行 `crm-desktop sync` 取回数据。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The connection is not encrypted: use it only on a network you trust.</source>
+        <translation>此连接未加密：只能在您信任的网络中使用。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No system keyring here: the password was not saved. Set PGPASSWORD or put it in ~/.pgpass (libpq&apos;s own password file) for later syncs.</source>
+        <translation>这台电脑没有系统密钥环：密码没有保存。以后同步时，请设置 PGPASSWORD，或把密码写进 ~/.pgpass（libpq 自己的密码文件）。</translation>
     </message>
 </context>
 <context>
@@ -1250,7 +1379,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="-14"/>
         <source>Fill in the server address and your user name.</source>
-        <translation>请填写服务器地址和你的用户名。</translation>
+        <translation>请填写服务器地址和您的用户名。</translation>
     </message>
     <message>
         <location line="+74"/>
@@ -1317,7 +1446,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>合同 %1 · %2</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+7"/>
+        <source>%1 to %2</source>
+        <translation>%1 至 %2</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>renewal: %1</source>
         <translation>续约：%1</translation>
     </message>
@@ -1370,7 +1504,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+95"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+96"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
@@ -1380,7 +1514,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>已锁定给负责人：不会退回公海</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+14"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
@@ -1390,7 +1524,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>写跟进</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+9"/>
         <source>Add contact</source>
         <translation>添加联系人</translation>
     </message>
@@ -1410,7 +1544,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>添加合同</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+8"/>
         <source>Record a payment</source>
         <translation>登记回款</translation>
     </message>
@@ -1420,22 +1554,32 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>发留言…</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+19"/>
         <source>Fix grade…</source>
         <translation>锁定等级…</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="-11"/>
         <source>The customer&apos;s profile to print before a visit: details, contacts, open opportunities, the last follow-ups and contracts</source>
         <translation>拜访前打印的客户档案：基本信息、联系人、进行中的商机、最近的跟进和合同</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="-26"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Add a contact, opportunity, task or contract</source>
+        <translation>添加联系人、商机、任务或合同</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+15"/>
         <source>Details</source>
         <translation>基本信息</translation>
     </message>
@@ -1456,7 +1600,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>归属记录</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+36"/>
         <source>Contacts</source>
         <translation>联系人</translation>
     </message>
@@ -1666,23 +1810,23 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+3"/>
-        <location line="+333"/>
+        <location line="+335"/>
         <source>No grade</source>
         <translation>无等级</translation>
     </message>
     <message>
-        <location line="-330"/>
+        <location line="-332"/>
         <source>Industry</source>
         <translation>行业</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+178"/>
+        <location line="+180"/>
         <source>Any industry</source>
         <translation>所有行业</translation>
     </message>
     <message>
-        <location line="-177"/>
+        <location line="-179"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -1793,7 +1937,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>逾期应收</translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+84"/>
         <source>pipeline.pdf</source>
         <translation>销售漏斗.pdf</translation>
     </message>
@@ -2010,6 +2154,29 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
 </context>
 <context>
+    <name>DemoCommand</name>
+    <message>
+        <location filename="../../crm_desktop/commands/demo.py" line="+65"/>
+        <source>The demo makes at most 1,000,000 customers at a time.</source>
+        <translation>演示数据一次最多生成 1,000,000 个客户。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Made with --seed {seed}: this profile holds the demo data of the seeds before it already.</source>
+        <translation>已用 --seed {seed} 生成：这个配置中已经有之前种子的演示数据。</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>This profile holds the demo data of --seed {seed} already; give another --seed, or leave it out for the next one it does not hold.</source>
+        <translation>这个配置中已经有 --seed {seed} 的演示数据；请换一个 --seed，或者不写它，程序会用下一个还没用过的。</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Added demo data: {customers} customers, {contacts} contacts, {opportunities} opportunities, {tasks} tasks, {followups} followups, {contracts} contracts, {instalments} instalments, {payments} payments, {products} products.</source>
+        <translation>已添加演示数据：{customers} 个客户、{contacts} 个联系人、{opportunities} 个商机、{tasks} 个任务、{followups} 条跟进、{contracts} 份合同、{instalments} 期分期、{payments} 笔回款、{products} 个产品。</translation>
+    </message>
+</context>
+<context>
     <name>DonePage</name>
     <message>
         <location filename="../../crm_desktop/views/import_wizard.py" line="+516"/>
@@ -2088,7 +2255,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+1"/>
         <source>Same name in {city}</source>
-        <translation>同在{city}，名称相同</translation>
+        <translation>同在{city}，名称基本相同</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2098,7 +2265,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+1"/>
         <source>Same name</source>
-        <translation>名称相同</translation>
+        <translation>名称基本相同</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2141,7 +2308,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+5"/>
         <source>Row</source>
-        <translation>行</translation>
+        <translation>行号</translation>
     </message>
     <message>
         <location line="+0"/>
@@ -2332,7 +2499,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>FieldEditor</name>
     <message>
-        <location filename="../../crm_desktop/views/field_editors.py" line="+91"/>
+        <location filename="../../crm_desktop/views/field_editors.py" line="+102"/>
         <location line="+1"/>
         <source>Clear the date</source>
         <translation>清除日期</translation>
@@ -2497,7 +2664,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+4"/>
         <source>Code</source>
-        <translation>编码</translation>
+        <translation>编号</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -2542,7 +2709,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+3"/>
         <source>Probability %</source>
-        <translation>成交概率(%)</translation>
+        <translation>成交概率（%）</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -2990,7 +3157,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+3"/>
         <source>Grades are computed from what customers paid in the last 12 months. A grade fixed here stays as it is until you let it be computed again.</source>
-        <translation>等级按客户近 12 个月的回款自动计算。在这里锁定的等级会保持不变，直到你让它重新计算。</translation>
+        <translation>等级按客户近 12 个月的回款自动计算。在这里锁定的等级会保持不变，直到您让它重新计算。</translation>
     </message>
     <message>
         <location line="+14"/>
@@ -3031,7 +3198,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>GradeFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="+33"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="+49"/>
         <source>Grade</source>
         <translation>等级</translation>
     </message>
@@ -3071,7 +3238,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+2"/>
         <source>Reading your team…</source>
-        <translation>正在读取你的团队…</translation>
+        <translation>正在读取您的团队…</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -3096,7 +3263,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+6"/>
         <source>Your device knows nobody whose customers you may hand over; sync first.</source>
-        <translation>这台电脑上没有你可以移交其客户的人；请先同步。</translation>
+        <translation>这台电脑上没有您可以移交其客户的人；请先同步。</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -3144,7 +3311,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+9"/>
         <source>%1 has nothing you may hand over.</source>
-        <translation>%1 名下没有你可以移交的内容。</translation>
+        <translation>%1 名下没有您可以移交的内容。</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -3165,7 +3332,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>IdentifierTable</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="+111"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="+135"/>
         <source>Identifiers</source>
         <translation>证件号码</translation>
     </message>
@@ -3252,7 +3419,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+773"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+1025"/>
         <source>Company name</source>
         <translation>公司名称</translation>
     </message>
@@ -3285,7 +3452,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>LetterheadDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/letterhead_dialog.py" line="+61"/>
+        <location filename="../../crm_desktop/views/letterhead_dialog.py" line="+62"/>
         <source>Company letterhead</source>
         <translation>公司抬头</translation>
     </message>
@@ -3363,7 +3530,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../crm_desktop/views/record_tabs.py" line="+50"/>
+        <location filename="../../crm_desktop/views/record_tabs.py" line="+51"/>
         <source>Customers</source>
         <translation>客户</translation>
     </message>
@@ -3393,14 +3560,24 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>产品</translation>
     </message>
     <message>
-        <location line="+230"/>
+        <location line="+233"/>
         <source>Nothing matches this search or filter. Clear it to see all.</source>
         <translation>没有符合这个搜索或筛选的记录。清除它就能看到全部。</translation>
     </message>
     <message>
+        <location line="+5"/>
+        <source>The public pool is empty: no customer is waiting for someone to claim it.</source>
+        <translation>公海是空的：没有等待领取的客户。</translation>
+    </message>
+    <message>
         <location line="+4"/>
-        <source>No customers yet. Add one with New customer (Ctrl+N), bring in a list with `crm-desktop import`, or connect to your company&apos;s server (Server menu) to receive yours.</source>
-        <translation>还没有客户。用“新建客户”（Ctrl+N）添加，用 `crm-desktop import` 导入名单，或者连接公司的服务器（“服务器”菜单）来接收你的客户。</translation>
+        <source>The customers of the public pool have nothing here.</source>
+        <translation>公海客户在这里没有任何记录。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No customers yet. Add one with New customer (Ctrl+N), bring in a list with {import_menu}, or connect to your company&apos;s server (Server menu) to receive yours.</source>
+        <translation>还没有客户。点“新建客户”（Ctrl+N）添加一个，用 {import_menu} 导入名单，或者连接公司的服务器（“服务器”菜单）取回您的客户。</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -3418,7 +3595,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>这里还什么都没有。打开一个客户，就可以添加它的联系人、商机和任务。</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+31"/>
         <source>Show all</source>
         <translation>显示全部</translation>
     </message>
@@ -3426,11 +3603,6 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+11"/>
         <source>Showing: {what}</source>
         <translation>正在显示：{what}</translation>
-    </message>
-    <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+95"/>
-        <source>Customers — CRM</source>
-        <translation>客户 — CRM</translation>
     </message>
     <message>
         <location filename="../../crm_desktop/views/search_box.py" line="+22"/>
@@ -3443,17 +3615,17 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+354"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+506"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+191"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+220"/>
         <source>New customer</source>
         <translation>新建客户</translation>
     </message>
     <message>
-        <location line="-119"/>
+        <location line="-146"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
@@ -3466,19 +3638,19 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+12"/>
         <location filename="../../crm_desktop/views/record_actions.py" line="+4"/>
-        <location line="+278"/>
+        <location line="+307"/>
         <source>Undo delete</source>
         <translation>撤销删除</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-269"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-298"/>
         <source>Assign to…</source>
         <translation>分配给…</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Give the selected customers to a member of your team</source>
-        <translation>把选中的客户交给你团队中的一位成员</translation>
+        <translation>把选中的客户交给您团队中的一位成员</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -3491,15 +3663,25 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>把选中的两条（同一客户或同一人的）记录合并为一条</translation>
     </message>
     <message>
-        <location line="+71"/>
-        <location line="+43"/>
+        <location line="+87"/>
+        <source>Nothing to add on this page; to add a record, choose its list on the left.</source>
+        <translation>这一页没有可新建的内容；要新建记录，请先在左边选择它所在的列表。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+51"/>
         <source>Only managers and administrators change the product list.</source>
         <translation>只有经理和管理员可以修改产品列表。</translation>
     </message>
     <message>
-        <location line="-23"/>
+        <location line="-26"/>
         <source>New product</source>
         <translation>新建产品</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>New</source>
+        <translation>新建</translation>
     </message>
     <message>
         <location line="+64"/>
@@ -3537,7 +3719,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-299"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-345"/>
         <source>Back</source>
         <translation>后退</translation>
     </message>
@@ -3547,7 +3729,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>前进</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
@@ -3573,12 +3755,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+1"/>
-        <location line="+412"/>
+        <location line="+486"/>
         <source>Work log</source>
         <translation>工作日志</translation>
     </message>
     <message>
-        <location line="-411"/>
+        <location line="-485"/>
         <source>Team activity</source>
         <translation>团队动态</translation>
     </message>
@@ -3588,12 +3770,22 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>仪表盘</translation>
     </message>
     <message>
-        <location line="+279"/>
+        <location line="+83"/>
+        <source>{page} — CRM Desktop</source>
+        <translation>{page} — CRM Desktop</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>CRM Desktop</source>
+        <translation>CRM Desktop</translation>
+    </message>
+    <message>
+        <location line="+241"/>
         <source>Filters</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+31"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -3653,9 +3845,9 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>首次使用设置…</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+91"/>
         <source>Your work log has text you have not saved. Close and lose it?</source>
-        <translation>你的工作日志还有没保存的内容。关闭并丢弃吗？</translation>
+        <translation>您的工作日志还有没保存的内容。关闭并丢弃吗？</translation>
     </message>
     <message>
         <location filename="../../crm_desktop/views/language_menu.py" line="+20"/>
@@ -3669,7 +3861,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-222"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-225"/>
         <source>New task</source>
         <translation>新建任务</translation>
     </message>
@@ -3703,11 +3895,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+3"/>
         <source>%n of your customers return(s) to the pool within %1 days</source>
         <translation>
-            <numerusform>你有 %n 个客户将在 %1 天内退回公海</numerusform>
+            <numerusform>您有 %n 个客户将在 %1 天内退回公海</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+225"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+228"/>
         <source>Restored.</source>
         <translation>已恢复。</translation>
     </message>
@@ -3975,7 +4167,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+8"/>
         <source>What you want to tell him or her</source>
-        <translation>你想告诉对方的话</translation>
+        <translation>您想告诉对方的话</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -4006,7 +4198,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>OverdueFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="+52"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="+54"/>
         <source>Overdue only</source>
         <translation>只看逾期</translation>
     </message>
@@ -4069,7 +4261,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+5"/>
         <source>You may not give these customers to “{login}”: there is no such user in your team, or one of them is not yours to give. None of them was given.</source>
-        <translation>你不能把这些客户交给“{login}”：你的团队里没有这个人，或其中有客户不归你分配。一个都没有分配。</translation>
+        <translation>您不能把这些客户交给“{login}”：您的团队里没有这个人，或其中有客户不归您分配。一个都没有分配。</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -4079,7 +4271,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+3"/>
         <source>This customer has no owner to keep it with, or is not one you may change.</source>
-        <translation>这个客户没有负责人可以锁定，或者不是你可以修改的客户。</translation>
+        <translation>这个客户没有负责人可以锁定，或者不是您可以修改的客户。</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -4099,7 +4291,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+3"/>
         <source>You may not hand “{leaver}”&apos;s customers to “{receiver}”: only an administrator, or the manager of both, may. Nothing was moved.</source>
-        <translation>你不能把“{leaver}”的客户移交给“{receiver}”：只有管理员或两人共同的经理可以这样做。什么都没有移交。</translation>
+        <translation>您不能把“{leaver}”的客户移交给“{receiver}”：只有管理员或两人共同的经理可以这样做。什么都没有移交。</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -4172,9 +4364,9 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>标志必须是不超过 {limit} KiB 的 PNG 或 JPEG 图片。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/ownership.py" line="+29"/>
+        <location filename="../../crm_desktop/commands/ownership.py" line="+30"/>
         <source>The customer is yours now.</source>
-        <translation>这位客户现在归你了。</translation>
+        <translation>这位客户现在归您了。</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -4190,6 +4382,16 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+2"/>
         <source>“{id}” is not a customer&apos;s id; copy it from the customer&apos;s page or an export.</source>
         <translation>“{id}”不是客户编号；请从客户页面或导出文件中复制。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>There is no customer with the id “{id}”; copy it from the customer&apos;s page or an export.</source>
+        <translation>没有编号为“{id}”的客户；请从客户页面或导出文件中复制编号。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Say why the customer goes back to the public pool: --reason TEXT.</source>
+        <translation>请说明客户退回公海的原因：--reason 原因。</translation>
     </message>
 </context>
 <context>
@@ -4217,7 +4419,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+2"/>
         <source>Give this customer to a member of your team</source>
-        <translation>把这个客户交给你团队中的一位成员</translation>
+        <translation>把这个客户交给您团队中的一位成员</translation>
     </message>
     <message>
         <location line="+22"/>
@@ -4287,7 +4489,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>PoolDueFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="-34"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="-35"/>
         <source>Returns to the pool</source>
         <translation>退回公海</translation>
     </message>
@@ -4398,7 +4600,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+11"/>
         <source>Counts what this device holds, as of your last sync. Outstanding is what all the customer&apos;s signed contracts hold unpaid, due or not.</source>
-        <translation>按这台电脑上的数据统计，截至你上次同步。未回款是该客户所有已签合同中尚未付清的全部金额，无论是否到期。</translation>
+        <translation>按这台电脑上的数据统计，截至您上次同步。未回款是该客户所有已签合同中尚未付清的全部金额，无论是否到期。</translation>
     </message>
     <message numerus="yes">
         <location line="+60"/>
@@ -4441,7 +4643,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>RecordForm</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="-60"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="-78"/>
         <source>New customer</source>
         <translation>新建客户</translation>
     </message>
@@ -4541,7 +4743,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>编辑回款</translation>
     </message>
     <message>
-        <location line="+121"/>
+        <location line="+152"/>
         <source>Add a number</source>
         <translation>添加号码</translation>
     </message>
@@ -4566,7 +4768,17 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>取消</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+89"/>
+        <source>{form} — {customer}</source>
+        <translation>{form} — {customer}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customer: {name}</source>
+        <translation>客户：{name}</translation>
+    </message>
+    <message>
+        <location line="+59"/>
         <source>Close without saving? What you typed in this form will be lost.</source>
         <translation>不保存就关闭？您在此表单中输入的内容将会丢失。</translation>
     </message>
@@ -4581,12 +4793,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>继续编辑</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>This record no longer exists; it may have been deleted.</source>
         <translation>该记录已不存在，可能已被删除。</translation>
     </message>
     <message>
-        <location line="+127"/>
+        <location line="+128"/>
         <source>May already exist: %1</source>
         <translation>可能已存在：%1</translation>
     </message>
@@ -4624,12 +4836,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>ReminderBanner</name>
     <message>
-        <location filename="../../crm_desktop/views/reminders.py" line="+49"/>
+        <location filename="../../crm_desktop/views/reminders.py" line="+51"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+18"/>
         <source>Show Today</source>
         <translation>查看今天</translation>
     </message>
@@ -4637,7 +4849,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Reminders</name>
     <message numerus="yes">
-        <location line="+63"/>
+        <location line="+64"/>
         <source>%n thing(s) to do became due.</source>
         <translation>
             <numerusform>有 %n 件事到期了。</numerusform>
@@ -4689,6 +4901,26 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+11"/>
         <source>Renew</source>
         <translation>续签</translation>
+    </message>
+</context>
+<context>
+    <name>RenewalsCommand</name>
+    <message>
+        <location filename="../../crm_desktop/commands/renewals.py" line="+76"/>
+        <source>No contract ends from {start} to {end}.</source>
+        <translation>{start} 至 {end} 之间没有到期的合同。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>by {number}</source>
+        <translation>由 {number} 续约</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="extra_sources.py" line="+24"/>
+        <source>%n contract(s) ending from {start} to {end}:</source>
+        <translation>
+            <numerusform>{start} 至 {end} 之间有 %n 份合同到期：</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -4874,6 +5106,84 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+3"/>
         <source>Could not write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>ReportCommand</name>
+    <message>
+        <location filename="../../crm_desktop/commands/report.py" line="+34"/>
+        <source>--to {end} is before --from {start}.</source>
+        <translation>--to {end} 早于 --from {start}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{option} “{typed}” is not a date; write it as YYYY-MM-DD.</source>
+        <translation>{option}“{typed}”不是日期；请写成 YYYY-MM-DD。</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>The {kind} report has no period: leave out --from and --to (they are for pipeline, activity and renewals).</source>
+        <translation>{kind} 报告没有时间段：请去掉 --from 和 --to（它们只用于 pipeline、activity 和 renewals）。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Say which customer: --customer ID.</source>
+        <translation>请指明客户：--customer 编号。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Say which opportunity to quote: --opportunity ID.</source>
+        <translation>请指明要报价的商机：--opportunity 编号。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>--customer is for the customer report only.</source>
+        <translation>--customer 只用于客户报告。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>--opportunity is for the quote only.</source>
+        <translation>--opportunity 只用于报价单。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>--owner is not for the {kind} report: it is about one record.</source>
+        <translation>--owner 不适用于 {kind} 报告：它只涉及一条记录。</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>--from {start}: the period from it runs past the last day there is (9999-12-31); give --to as well.</source>
+        <translation>--from {start}：从这天起的时间段超出了最后一天（9999-12-31）；请同时给出 --to。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>--to {end}: the period up to it starts before the first day there is (0001-01-01); give --from as well.</source>
+        <translation>--to {end}：到这天为止的时间段早于第一天（0001-01-01）；请同时给出 --from。</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>No user has the login “{login}” on this device.</source>
+        <translation>这台电脑上没有登录名为“{login}”的用户。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Could not write {path}: {why}.</source>
+        <translation>无法写入 {path}：{why}。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>--out {path} is a folder; name the PDF file to write.</source>
+        <translation>--out {path} 是一个文件夹；请写出要保存的 PDF 文件名。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Could not write {path}: the folder {folder} does not exist.</source>
+        <translation>无法写入 {path}：文件夹 {folder} 不存在。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Could not write {path}: permission denied.</source>
+        <translation>无法写入 {path}：没有权限。</translation>
     </message>
 </context>
 <context>
@@ -5222,7 +5532,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Rules</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="-471"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="-486"/>
         <source>days without a follow-up before a customer returns to the pool</source>
         <translation>客户多少天没有跟进就退回公海</translation>
     </message>
@@ -5280,7 +5590,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/rules_dialog.py" line="+53"/>
+        <location filename="../../crm_desktop/views/rules_dialog.py" line="+136"/>
         <source>Public pool and grading rules</source>
         <translation>公海与客户分级规则</translation>
     </message>
@@ -5290,7 +5600,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>这些规则对所有人都一样，保存在服务器上；服务器按它们处理每一次领取和退回公海，并据此把客户分为 A、B、C 三级。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
@@ -5310,22 +5620,122 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>最后修改</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+54"/>
         <source>not set</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="-28"/>
         <source>Reading the rules from the server…</source>
         <translation>正在从服务器读取规则…</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="-132"/>
+        <source>Days before return to the pool, grade {grade}</source>
+        <translation>退回公海天数（{grade} 级）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Days before return to the pool</source>
+        <translation>退回公海天数</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Days of warning</source>
+        <translation>提前提醒天数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Claims per day</source>
+        <translation>每天可领取数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Most customers per rep</source>
+        <translation>每人最多客户数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Days before claiming back</source>
+        <translation>重新领回等待天数</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Grade A share (%)</source>
+        <translation>A 级比例（%）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Grade B share (%)</source>
+        <translation>B 级比例（%）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customer value for grading</source>
+        <translation>评级依据的客户价值</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The same for grade {grade} customers. Not set: “{rule}” applies to them.</source>
+        <translation>{grade} 级客户的天数。不设置则按“{rule}”。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Days without a follow-up after which a customer returns to the public pool.</source>
+        <translation>客户多少天没有跟进就退回公海。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>How many days before the return the owner is warned.</source>
+        <translation>退回公海前多少天提醒负责人。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>How many customers a rep may claim from the pool in one day.</source>
+        <translation>业务员每天最多可从公海领取的客户数。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The most customers one rep may own at a time.</source>
+        <translation>一个业务员同时最多可拥有的客户数。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Days before a rep may claim back a customer that returned to the pool from him.</source>
+        <translation>客户从业务员名下退回公海后，他要等多少天才能再领回。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Percent of customers, by their value in the last 12 months, graded A.</source>
+        <translation>按近 12 个月价值评为 A 级的客户百分比。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Percent of customers graded B, next after the A ones.</source>
+        <translation>A 级之后评为 B 级的客户百分比。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>What a customer&apos;s value is when customers are graded: what it paid, or the deals won from it.</source>
+        <translation>评级时客户价值的算法：按回款，或按赢单金额。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Payments received</source>
+        <translation>按回款</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Deals won</source>
+        <translation>按赢单金额</translation>
+    </message>
+    <message>
+        <location line="+120"/>
         <source>%1, %2</source>
         <translation>%1，%2</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+28"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
@@ -5366,12 +5776,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Runner</name>
     <message>
-        <location filename="../../crm_desktop/views/runner.py" line="+170"/>
+        <location filename="../../crm_desktop/views/runner.py" line="+181"/>
         <source>Something went wrong and was not saved; details are in the log file.</source>
         <translation>出错了，内容没有保存；详细信息已记录在日志文件中。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+102"/>
+        <location filename="../../crm_desktop/cli.py" line="+52"/>
         <source>Something went wrong and the log file could not be written.</source>
         <translation>出了点问题，而且无法写入日志文件。</translation>
     </message>
@@ -5391,7 +5801,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+2"/>
         <source>All I may see</source>
-        <translation>我可见的全部</translation>
+        <translation>我能看到的全部</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -5407,6 +5817,14 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+15"/>
         <source>My team</source>
         <translation>我的团队</translation>
+    </message>
+</context>
+<context>
+    <name>ServerErrors</name>
+    <message>
+        <location filename="../../crm_desktop/views/server_errors.py" line="+21"/>
+        <source>This computer is not connected to a server yet. To connect it, choose {menu_item} in the menu bar.</source>
+        <translation>这台电脑还没有连接服务器。要连接，请在菜单栏中选择“{menu_item}”。</translation>
     </message>
 </context>
 <context>
@@ -5488,16 +5906,46 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
 </context>
 <context>
+    <name>SyncCommand</name>
+    <message>
+        <location filename="../../crm_desktop/commands/sync_.py" line="+40"/>
+        <source>Sent {sent} change(s), received {received} record(s) (full download).</source>
+        <translation>已发送 {sent} 处修改，已接收 {received} 条记录（完整下载）。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Sent {sent} change(s), received {received} record(s).</source>
+        <translation>已发送 {sent} 处修改，已接收 {received} 条记录。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{count} conflict(s): see `crm-desktop conflicts`.</source>
+        <translation>{count} 处冲突：请运行 `crm-desktop conflicts` 查看。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>{count} of your customers return to the pool within {days} days.</source>
+        <translation>您有 {count} 个客户将在 {days} 天内退回公海。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="extra_sources.py" line="+5"/>
+        <source>%n customer(s) not followed up in time returned to the pool.</source>
+        <translation>
+            <numerusform>%n 个客户没有按时跟进，已退回公海。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>SyncError</name>
     <message>
-        <location filename="../../crm_desktop/sync/errors.py" line="+29"/>
+        <location filename="../../crm_desktop/sync/errors.py" line="+31"/>
         <source>This profile is not connected to a server; use Connect first.</source>
         <translation>此配置尚未连接服务器；请先点“连接”。</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The server cannot be reached; your changes are kept and sent later.</source>
-        <translation>无法连接服务器；你的修改已保存，稍后会自动发送。</translation>
+        <translation>无法连接服务器；您的修改已保存，稍后会自动发送。</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -5511,6 +5959,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+3"/>
+        <source>Your login has been switched off on the server, so this computer cannot sync; your changes are kept. Ask your administrator.</source>
+        <translation>您的登录已在服务器上被停用，这台电脑无法同步；您的修改会保留。请联系管理员。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>The server&apos;s security certificate is not trusted; ask your administrator.</source>
         <translation>服务器的安全证书不受信任；请联系管理员。</translation>
     </message>
@@ -5532,7 +5985,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+5"/>
         <source>The server was upgraded; please upgrade this program. Your changes are kept.</source>
-        <translation>服务器已升级；请升级本程序。你的修改已保留。</translation>
+        <translation>服务器已升级；请升级本程序。您的修改已保留。</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -5542,7 +5995,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+5"/>
         <source>Your office “{detail}” is not using the CRM yet; your administrator will tell you when it starts. Your work stays on this computer.</source>
-        <translation>你的服务处“{detail}”还没有开始使用本 CRM；开始时管理员会通知你。你的工作仍保存在这台电脑上。</translation>
+        <translation>您的服务处“{detail}”还没有开始使用本 CRM；开始时管理员会通知您。您的工作仍保存在这台电脑上。</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -5625,7 +6078,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+9"/>
         <source>Counts what this device holds: your team&apos;s customers and what was done on them, as of your last sync. Someone who has not synced lately may have done more than shows here.</source>
-        <translation>按这台电脑上的数据统计：你团队的客户以及在这些客户上做的事，截至你上次同步。最近没有同步的人，实际做的可能比这里显示的多。</translation>
+        <translation>按这台电脑上的数据统计：您团队的客户以及在这些客户上做的事，截至您上次同步。最近没有同步的人，实际做的可能比这里显示的多。</translation>
     </message>
     <message>
         <location line="+44"/>
@@ -5651,6 +6104,19 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+5"/>
         <source>Team total</source>
         <translation>团队合计</translation>
+    </message>
+</context>
+<context>
+    <name>TodayCommand</name>
+    <message>
+        <location filename="../../crm_desktop/commands/today.py" line="+26"/>
+        <source>Comments on your work logs</source>
+        <translation>对您工作日志的评论</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Returning to the public pool</source>
+        <translation>即将退回公海</translation>
     </message>
 </context>
 <context>
@@ -5733,54 +6199,61 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         </translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location filename="../../crm_desktop/commands/today.py" line="-5"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+5"/>
         <source>Notes from colleagues</source>
         <translation>同事的留言</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+1"/>
         <source>Comments on your work log</source>
-        <translation>对你工作日志的评论</translation>
+        <translation>对您工作日志的评论</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location filename="../../crm_desktop/commands/today.py" line="+2"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+1"/>
         <source>Reminders</source>
         <translation>提醒</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+1"/>
         <source>Tasks due</source>
         <translation>到期的任务</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+1"/>
         <source>Next steps due</source>
         <translation>到期的下一步</translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+3"/>
         <source>Returning to the public pool within %n day(s)</source>
         <translation>
             <numerusform>%n 天内退回公海</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location filename="../../crm_desktop/commands/today.py" line="+2"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+2"/>
         <source>Contracts to renew</source>
         <translation>待续约合同</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+42"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+4"/>
         <source>Nothing due today.</source>
         <translation>今天没有到期的事。</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+14"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+28"/>
         <source>%1 (overdue)</source>
         <translation>%1（已逾期）</translation>
     </message>
     <message numerus="yes">
-        <location line="+10"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+10"/>
         <source>and %n more…</source>
         <translation>
             <numerusform>还有 %n 项…</numerusform>
@@ -5836,11 +6309,6 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 </context>
 <context>
     <name>Transfer</name>
-    <message>
-        <location filename="../../crm_desktop/transfer/cells.py" line="+19"/>
-        <source>“{value}” is not an identifier; write kind:number, for example licence_plate:粤B12345.</source>
-        <translation>“{value}”不是有效的证件号码；请写成 类型:号码，例如 licence_plate:粤B12345。</translation>
-    </message>
     <message>
         <location filename="../../crm_desktop/transfer/importing.py" line="+68"/>
         <source>The file has a column “{column}” that a {entity} record does not have; use: {allowed}.</source>
@@ -6000,7 +6468,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+1"/>
         <source>The file {path} cannot be read ({reason}); close it in the program that has it open, or check that you may read it.</source>
-        <translation>无法读取文件 {path}（{reason}）；请在打开它的程序中关闭它，或确认你有权读取它。</translation>
+        <translation>无法读取文件 {path}（{reason}）；请在打开它的程序中关闭它，或确认您有权读取它。</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -6013,7 +6481,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>第 {row} 行 {column} 列的数字 {value} 超过了 Excel 能保留的 15 位，后面几位已经丢失；请把这一列设为文本格式，重新输入这个数字后保存文件。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/export.py" line="+17"/>
+        <location filename="../../crm_desktop/commands/export.py" line="+16"/>
         <source>Exporting {entity} records: {done} of {total}</source>
         <translation>正在导出{entity}记录：{done} / {total}</translation>
     </message>
@@ -6075,7 +6543,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+1"/>
         <source>It looks like {name}, which you chose to keep as it is.</source>
-        <translation>它看起来就是“{name}”，您选择了保持原样。</translation>
+        <translation>它看起来就是“{name}”，您选择了跳过。</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -6093,7 +6561,17 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>本文件第 {line} 行</translation>
     </message>
     <message>
-        <location line="+400"/>
+        <location line="+3"/>
+        <source>{name}: {reason}</source>
+        <translation>{name}：{reason}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name} ({place}): {reason}</source>
+        <translation>{name}（{place}）：{reason}</translation>
+    </message>
+    <message>
+        <location line="+399"/>
         <source>Line {line} looks like {what}</source>
         <translation>第 {line} 行看起来像 {what}</translation>
     </message>
@@ -6176,6 +6654,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+1"/>
         <source>Website: {url}</source>
         <translation>网址：{url}</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/transfer/cells.py" line="+20"/>
+        <source>“{value}” is not an identifier; write kind:number, for example {example}.</source>
+        <translation>“{value}”不是证件号；请写成“类型:号码”，例如 {example}。</translation>
     </message>
 </context>
 <context>
@@ -6326,6 +6809,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>只能合并同一客户的联系人；请先移动其中一位。</translation>
     </message>
     <message>
+        <location filename="../../crm_desktop/commands/demo.py" line="-96"/>
         <location filename="../../crm_desktop/views/first_run_wizard.py" line="-136"/>
         <source>Demo data is only for a profile that works on this computer: it must never reach a company server.</source>
         <translation>演示数据只能用于只在本机使用的配置：绝不能进入公司服务器。</translation>
@@ -6376,26 +6860,26 @@ A backup copy is made first. On a large database this can take a minute; please 
     <message>
         <location line="+20"/>
         <location line="+4"/>
-        <location line="+332"/>
+        <location line="+341"/>
         <source>What I did</source>
         <translation>今日工作</translation>
     </message>
     <message>
-        <location line="-335"/>
+        <location line="-344"/>
         <location line="+4"/>
-        <location line="+332"/>
+        <location line="+341"/>
         <source>Tomorrow&apos;s plan</source>
         <translation>明日计划</translation>
     </message>
     <message>
-        <location line="-335"/>
+        <location line="-344"/>
         <location line="+4"/>
-        <location line="+332"/>
+        <location line="+341"/>
         <source>Problems</source>
         <translation>遇到的问题</translation>
     </message>
     <message>
-        <location line="-331"/>
+        <location line="-340"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
@@ -6428,12 +6912,12 @@ A backup copy is made first. On a large database this can take a minute; please 
     <message>
         <location line="+11"/>
         <source>Your comment</source>
-        <translation>你的评论</translation>
+        <translation>您的评论</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Your comment on this log</source>
-        <translation>你对这篇日志的评论</translation>
+        <translation>您对这篇日志的评论</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -6448,7 +6932,7 @@ A backup copy is made first. On a large database this can take a minute; please 
     <message>
         <location line="+1"/>
         <source>Your log of {day} is not saved. Leave it and lose what you typed?</source>
-        <translation>你 {day} 的日志还没保存。离开并丢弃已输入的内容吗？</translation>
+        <translation>您 {day} 的日志还没保存。离开并丢弃已输入的内容吗？</translation>
     </message>
     <message>
         <location line="+26"/>
@@ -6456,14 +6940,19 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>团队</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+51"/>
+        <source>No log for {day} yet, and this computer has no follow-ups, new customers or finished tasks of yours that day to fill in: write what you did, your plan and problems, then save.</source>
+        <translation>{day} 还没有日志，这台电脑上也没有您当天的跟进、新客户或已完成任务可以填入：请写下您做了什么、计划和问题，然后保存。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>No log for {day} yet. What you did is filled in from this device&apos;s records: edit it, add your plan and problems, then save.</source>
         <translation>{day} 还没有日志。今日工作已根据这台电脑上的记录填好：请修改，写上计划和问题，然后保存。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Your log of {day}, last saved {when}.</source>
-        <translation>你 {day} 的日志，最后保存于 {when}。</translation>
+        <translation>您 {day} 的日志，最后保存于 {when}。</translation>
     </message>
     <message>
         <location line="+6"/>

@@ -40,3 +40,14 @@ class Backups:
             "",
             n,
         )
+
+
+# crm_desktop/commands/renewals.py and sync_.py: QCoreApplication.translate(context, ..., n=...)
+class RenewalsCommand:
+    def plurals(self, n):
+        self.tr("%n contract(s) ending from {start} to {end}:", "", n)
+
+
+class SyncCommand:
+    def plurals(self, n):
+        self.tr("%n customer(s) not followed up in time returned to the pool.", "", n)

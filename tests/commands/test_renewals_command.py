@@ -52,7 +52,7 @@ def test_the_renewal_list_as_json_and_as_lines(profile_dir: Path) -> None:
     only = run("renewals", *period, "--kind", "service", "--json")
     assert [x["number"] for x in json.loads(only.stdout)] == ["S-1"]
     shown = run("renewals", *period)
-    assert shown.stdout.splitlines()[0] == "2 contract(s) ending from 2031-03-01 to 2031-04-30:"
+    assert shown.stdout.splitlines()[0] == "2 contracts ending from 2031-03-01 to 2031-04-30:"
     assert "P-1  艾克美  policy  1234.50  renewing" in shown.stdout
 
 
@@ -70,7 +70,7 @@ def test_to_alone_means_the_days_up_to_it_and_no_date_overflows(profile_dir: Pat
     found = run("renewals", "--to", "2031-04-20", "--profile", str(profile_dir))
     assert found.returncode == 0, found.stderr
     # The thirty days before it, as `report renewals --to` reads them.
-    assert found.stdout.splitlines()[0] == "2 contract(s) ending from 2031-03-21 to 2031-04-20:"
+    assert found.stdout.splitlines()[0] == "2 contracts ending from 2031-03-21 to 2031-04-20:"
     assert "S-1" in found.stdout and "S-2" not in found.stdout
     late = run("renewals", "--from", "9999-12-31", "--profile", str(profile_dir))
     assert late.returncode != 0

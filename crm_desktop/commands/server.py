@@ -78,7 +78,7 @@ from crm_desktop.sync.server.schema import init_server
 
 DSN_HELP = (
     "libpq URL or connection string of the admin role, e.g. "
-    "'postgresql://crm_admin@db.example.com/crm?sslmode=verify-full' "
+    "'postgresql://crm_admin@db.example.com/crm?sslmode=verify-full&sslrootcert=ca.crt' "
     "(default: the PG* environment variables)"
 )
 

@@ -201,3 +201,30 @@ def test_a_malformed_connection_string_is_not_echoed(crm, dsn, secret, command) 
     assert code == 1
     assert "The connection string is not valid" in err
     assert secret not in err and "Traceback" not in err
+
+
+def test_init_on_a_database_that_cannot_hold_chinese_is_one_sentence(crm, pg_cleanup) -> None:
+    """A cluster made in the C locale gives new databases SQL_ASCII: the schema's statements
+    failed half-way with a bug's apology."""
+    pg_cleanup.create_role("crm_ascii_owner", "ascii-owner-pw", "LOGIN CREATEROLE")
+    pg_cleanup.execute(
+        "CREATE DATABASE crm_ascii OWNER crm_ascii_owner ENCODING 'SQL_ASCII' LC_COLLATE 'C'"
+        " LC_CTYPE 'C' TEMPLATE template0"
+    )
+    dsn = pg_cleanup.dsn("crm_ascii_owner", "ascii-owner-pw", "crm_ascii")
+    code, _, err = crm("server", "init", "--dsn", dsn)
+    assert code == 1
+    assert "SQL_ASCII encoding, which cannot hold Chinese text" in err
+    assert err.count("\n") == 1
+    with psycopg.connect(dsn) as connection:  # nothing was made
+        tables = connection.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+        ).fetchone()
+    assert tables == (0,)
+
+
+def test_a_refused_connection_names_the_address_it_tried(crm) -> None:
+    code, _, err = crm("server", "status", "--dsn", "host=127.0.0.1 port=1 dbname=crm user=x")
+    assert code == 1
+    # libpq's whole message: its last line alone was "Is the server running on that host…".
+    assert "127.0.0.1" in err and "port 1" in err

@@ -85,7 +85,10 @@ def connect(dsn: str, **kwargs: object) -> psycopg.Connection:
     try:
         connection = psycopg.connect(dsn, **kwargs)
     except psycopg.OperationalError as error:
-        reason = str(error).strip().splitlines()[-1] if str(error).strip() else "no reason given"
+        # libpq's whole message: its last line alone dropped what names the cause (which
+        # certificate file is missing; which address refused, before "Is the server running").
+        lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+        reason = " ".join(lines) if lines else "no reason given"
         raise ServerAdminError(f"Could not connect to the server: {reason}") from None
     except psycopg.ProgrammingError as error:  # a malformed connection string
         raise invalid_connection_string(error) from None
@@ -125,6 +128,8 @@ def current_revision(dsn: str) -> str | None:
 def init_server(dsn: str, target: str = "head") -> InitResult:
     """Create the schema, or upgrade it to `target`; at the target already, change nothing."""
     scripts = ScriptDirectory.from_config(_alembic_config(None))
+    with connect(dsn) as raw:  # before SQLAlchemy, which cannot even start on SQL_ASCII
+        _check_encoding(raw)
     engine = make_engine(dsn)
     try:
         with engine.begin() as connection:
@@ -163,6 +168,18 @@ def _check_server(connection: Connection) -> None:
     if version < 130000:
         # xid8, pg_current_xact_id() and a core gen_random_uuid() arrived in PostgreSQL 13.
         raise ServerAdminError("The server runs a PostgreSQL older than 13; please upgrade it.")
+
+
+def _check_encoding(connection: psycopg.Connection) -> None:
+    encoding = connection.info.parameter_status("server_encoding")
+    if encoding != "UTF8":
+        # Chinese names cannot be stored in SQL_ASCII (a C-locale cluster's default) or LATIN1,
+        # and init failed on it with a bug's apology.
+        raise ServerAdminError(
+            f"The database is in the {encoding} encoding, which cannot hold Chinese text; make "
+            "it again with ENCODING 'UTF8' TEMPLATE template0 (see docs/server.md, What you "
+            "need), then run server init."
+        )
 
 
 def _ensure_group_role(connection: Connection) -> None:

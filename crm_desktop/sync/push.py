@@ -75,6 +75,12 @@ REFUSALS = (
     psycopg.errors.IntegrityError,
     psycopg.errors.InsufficientPrivilege,
 )
+# A row the access rules (row-level security) do not let this user write, in push's own words
+# (views/conflict_text.py says it in the user's language; PostgreSQL's "new row violates
+# row-level security policy for table ..." means nothing to a rep).
+NOT_ALLOWED = "not allowed by the access rules"
+# The words of PostgreSQL's refusal by a policy, as an English-speaking server says it.
+_POLICY_REFUSAL = "row-level security policy"
 # Receipts of this user's pushes from one device (its id the parameter), by the table's key.
 MY_RECEIPTS = "pushed_by = (SELECT crm_current_user_id()) AND device_id = %s"
 RECEIPTS_OF = f"SELECT seq, result FROM sync_pushes WHERE {MY_RECEIPTS} AND seq = ANY(%s::bigint[])"
@@ -332,6 +338,15 @@ def grant_ended(reason: str | None) -> tuple[str, str] | None:
     return (until, rep) if marker == GRANT_ENDED.split("|", 1)[0] else None
 
 
+def _refusal(error: psycopg.Error) -> str:
+    """Why the server refused a change: its own words, but for a policy's refusal. A server
+    that speaks another language (lc_messages) words that its own way, kept as it said it."""
+    reason = error.diag.message_primary or str(error)
+    if isinstance(error, psycopg.errors.InsufficientPrivilege) and _POLICY_REFUSAL in reason:
+        return NOT_ALLOWED
+    return reason
+
+
 def _refused(entries: list[_Entry], results: dict[int, dict[str, Any]]) -> list[_Entry]:
     return [
         entry
@@ -541,8 +556,7 @@ def _send(
             except psycopg.errors.QueryCanceled:
                 raise
             except REFUSALS as error:
-                reason = error.diag.message_primary or str(error)
-                results = [{"status": "refused", "reason": reason} for _ in group]
+                results = [{"status": "refused", "reason": _refusal(error)} for _ in group]
             except _GroupRefused as refused:
                 results = [{"status": "refused", "reason": refused.reason} for _ in group]
             for member, result in zip(group, results, strict=True):

@@ -85,6 +85,7 @@ _ENDS = (".", "。", "!", "！", "?", "？")
 # The refusals push.py words itself, as reasons.
 NOT_VISIBLE = "not visible"
 NOT_WRITABLE = "you may not change this record"
+NOT_ALLOWED = "not allowed by the access rules"  # push.NOT_ALLOWED
 REASONS = {
     NOT_VISIBLE: QT_TRANSLATE_NOOP(
         "ConflictsView",
@@ -92,6 +93,11 @@ REASONS = {
         "more)",
     ),
     NOT_WRITABLE: QT_TRANSLATE_NOOP("ConflictsView", "you may not change this record"),
+    NOT_ALLOWED: QT_TRANSLATE_NOOP(
+        "ConflictsView",
+        "the server's access rules do not let you save it so (a record for a customer that is "
+        "not yours, say, or someone you do not enter records for)",
+    ),
 }
 # A pool rule's refusal as the server raises it (its migration 0020): "rule: words", the time
 # at the end in UTC (a push runs in UTC). The rule's name is the server's code for it.

@@ -1207,7 +1207,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>{sentence}。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>you may not see this record on the server (it was deleted there, or is not yours any more)</source>
         <translation>您在服务器上已经看不到这条记录（它在服务器上被删除了，或者已经不归您）</translation>
     </message>
@@ -1215,6 +1215,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+5"/>
         <source>you may not change this record</source>
         <translation>您无权修改这条记录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the server&apos;s access rules do not let you save it so (a record for a customer that is not yours, say, or someone you do not enter records for)</source>
+        <translation>服务器的访问规则不允许这样保存（例如为不属于您的客户建的记录，或为您不负责代录的人建的记录）</translation>
     </message>
     <message>
         <location filename="../../crm_desktop/views/conflicts_view.py" line="+65"/>

@@ -108,6 +108,8 @@ def test_one_refused_record_is_refused_alone(fleet: Fleet, monkeypatch: pytest.M
     (conflict,) = rob.conflicts()
     assert (conflict.kind, conflict.row_id) == ("refused", ids[17])
     assert conflict.lost_value["changes"]["owner_id"] == fleet.user_ids["rae"]
+    # In words a rep understands, not PostgreSQL's "new row violates row-level security…".
+    assert conflict.reason == push.NOT_ALLOWED
     assert receipts(fleet, "rob") == COUNT
 
 

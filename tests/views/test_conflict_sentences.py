@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crm_desktop.sync.conflicts import ConflictView
-from crm_desktop.sync.push import MERGED_ELSEWHERE
+from crm_desktop.sync.push import MERGED_ELSEWHERE, NOT_ALLOWED
 from crm_desktop.views.conflict_text import describe
 
 
@@ -48,6 +48,10 @@ def test_refusals_of_our_own_are_worded_in_the_users_language(qapp) -> None:
     )
     assert describe(refused("you may not change this record"), "Acme").endswith(
         "“Acme”: you may not change this record"
+    )
+    assert describe(refused(NOT_ALLOWED), "Acme").endswith(
+        "“Acme”: the server's access rules do not let you save it so (a record for a customer "
+        "that is not yours, say, or someone you do not enter records for)"
     )
     # What the program has no words for is said as the server said it.
     assert describe(refused("value too long for type character varying(200)")).endswith(

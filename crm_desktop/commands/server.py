@@ -67,6 +67,7 @@ from crm_desktop.sync.server.admin import (
     read_rules,
     set_active,
     set_letterhead,
+    set_password,
     set_rule,
     trim_change_log,
     unassign_clerk,
@@ -118,6 +119,15 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
         "--office", metavar="OFFICE", help="the office he works in (default: the head office)"
     )
     user.add_argument("--dsn", default="", help=DSN_HELP)
+    password = actions.add_parser(
+        "set-password",
+        help="give a user a new password",
+        description="Give a CRM user a new password, for one he forgot or one others may know. "
+        "The password is read from standard input when it is not a terminal, otherwise asked "
+        "twice. His devices ask for it at their next sync.",
+    )
+    password.add_argument("login", metavar="NAME", help="the user's login name")
+    password.add_argument("--dsn", default="", help=DSN_HELP)
     finance = actions.add_parser(
         "add-finance-user",
         help="add a read-only login for a finance or ERP system",
@@ -398,6 +408,8 @@ def run(args: argparse.Namespace) -> int:
             return 0
         if args.server_action == "add-finance-user":
             return run_add_finance_user(args.login, args.dsn)
+        if args.server_action == "set-password":
+            return run_set_password(args.login, args.dsn)
         if args.server_action == "pgbouncer-login":
             return run_pooler_login(args.login, args.dsn)
         if args.server_action == "init":
@@ -531,6 +543,17 @@ def run_add_user(
             f"“{login}” had a login on this server already, left from before a restore; it is "
             "his again, with the new password."
         )
+    return 0
+
+
+def run_set_password(login: str, dsn: str, stdin: TextIO | None = None) -> int:
+    check_login(login)  # before asking for a password typed for nothing
+    password = read_password(login, stdin or sys.stdin)
+    set_password(dsn, login, password)
+    print(
+        f"“{login}” has a new password. His devices ask for it at their next sync; give it to "
+        "him in person."
+    )
     return 0
 
 

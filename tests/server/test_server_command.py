@@ -228,3 +228,38 @@ def test_a_refused_connection_names_the_address_it_tried(crm) -> None:
     assert code == 1
     # libpq's whole message: its last line alone was "Is the server running on that host…".
     assert "127.0.0.1" in err and "port 1" in err
+
+
+def test_set_password_gives_a_user_a_new_one_and_nobody_else(crm, crm_db) -> None:
+    crm_db.add_user("rob", "rep")
+    old = crm_db.passwords["rob"]
+    code, out, err = crm(
+        "server", "set-password", "rob", "--dsn", crm_db.admin_dsn, stdin="rob's new pw\n"
+    )
+    assert (code, err) == (0, "")
+    assert "“rob” has a new password" in out
+    with psycopg.connect(crm_db.server.dsn("rob", "rob's new pw", crm_db.name)) as connection:
+        assert connection.execute("SELECT current_user").fetchone() == ("rob",)
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(crm_db.server.dsn("rob", old, crm_db.name))
+
+    # Not a CRM user of this database: the admin role itself, the superuser, nobody.
+    for login in (crm_db.admin_login, "postgres", "nobody"):
+        code, _, err = crm(
+            "server", "set-password", login, "--dsn", crm_db.admin_dsn, stdin="taken over\n"
+        )
+        assert code == 1
+        assert f"There is no CRM user named “{login}” here." in err
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(crm_db.server.dsn(crm_db.admin_login, "taken over", crm_db.name))
+
+
+def test_a_rep_cannot_set_passwords(crm, crm_db) -> None:
+    crm_db.add_user("rob", "rep")
+    crm_db.add_user("rae", "rep")
+    rob = crm_db.server.dsn("rob", crm_db.passwords["rob"], crm_db.name)
+    code, _, err = crm("server", "set-password", "rae", "--dsn", rob, stdin="rae's by rob\n")
+    assert code == 1
+    assert err.count("\n") == 1
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(crm_db.server.dsn("rae", "rae's by rob", crm_db.name))

@@ -389,6 +389,42 @@ def _is_admin(connection: psycopg.Connection) -> bool:
     return bool(row and row[0])
 
 
+def set_password(dsn: str, login: str, password: str) -> None:
+    """Give a CRM user a new password (he forgot his, or it leaked). Only the login of a CRM
+    user of this database: a direct member of its group role, with a user row here. Roles are
+    shared by every database on the server, so no other login (an administrator's, another
+    database's user, a finance login) is touched. Run by the deployment admin role."""
+    check_login(login)
+    if not password:
+        raise ServerAdminError("The password is empty; give the user a password.")
+    with connect(dsn) as connection:
+        try:
+            with connection.transaction():
+                user = connection.execute(
+                    "SELECT 1 FROM users WHERE login = %s AND deleted_at IS NULL", (login,)
+                ).fetchone()
+                member = connection.execute(
+                    "SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member"
+                    " JOIN pg_roles g ON g.oid = m.roleid WHERE r.rolname = %s AND g.rolname = %s",
+                    (login, GROUP_ROLE),
+                ).fetchone()
+                if user is None or member is None:
+                    raise ServerAdminError(f"There is no CRM user named “{login}” here.")
+                connection.execute(
+                    sql.SQL("ALTER ROLE {} PASSWORD {}").format(
+                        sql.Identifier(login),
+                        sql.Literal(scram_verifier(connection, login, password)),
+                    )
+                )
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise ServerAdminError(
+                "The role in the connection string may not change passwords (it needs "
+                f"CREATEROLE): {error.diag.message_primary}"
+            ) from None
+        except psycopg.errors.UndefinedTable:
+            raise ServerAdminError(NO_SCHEMA) from None
+
+
 def set_active(dsn: str, login: str, active: bool) -> None:
     """Deactivate or reactivate a user. The server's trigger disables or enables his login in
     the same transaction; his records stay, owned by him, until they are handed over."""

@@ -56,6 +56,12 @@ SHOWN_TEXT = 80  # characters of a note or comment shown on its line
 LISTED_ELSEWHERE = frozenset({"comment", "reminder", "task", "next_step", "pool_return", "renewal"})
 
 
+def day_text(day: date | datetime, today: date) -> str:
+    """A day as Today lists it: month and day, and the year too when it is not this year's (a
+    task overdue since last June is not this June's)."""
+    return day.strftime("%m-%d" if day.year == today.year else "%Y-%m-%d")
+
+
 class TodayView(Page):
     open_record = Signal(str, str)  # entity, id
     log_call = Signal(str)  # customer id: a follow-up form for it, now
@@ -176,13 +182,17 @@ class TodayView(Page):
         font = section.font(0)
         font.setBold(True)
         section.setFont(0, font)
+        today = datetime.now().date()
         for line in part.lines:
             if line.kind == "renewal" and line.when:
-                when = line.when.strftime("%m-%d")  # the day a contract ends, not a moment
+                when = day_text(line.when, today)  # the day a contract ends, not a moment
             elif line.when and is_day_only(line.when):
-                when = local_datetime(line.when).strftime("%m-%d")  # a day given without a time
+                when = day_text(local_datetime(line.when), today)  # a day given without a time
+            elif line.when:
+                local = local_datetime(line.when)
+                when = f"{day_text(local, today)} {local:%H:%M}"
             else:
-                when = local_datetime(line.when).strftime("%m-%d %H:%M") if line.when else ""
+                when = ""
             if line.overdue:
                 # Said in words as well as in colour.
                 when = self.tr("%1 (overdue)").replace("%1", when)

@@ -21,7 +21,7 @@ from crm_desktop.storage import pool_due
 from crm_desktop.storage.store import sqlite_connection
 from crm_desktop.views.customer_page import CustomerPage
 from crm_desktop.views.record_form import RecordForm
-from crm_desktop.views.today_view import _next_morning
+from crm_desktop.views.today_view import _next_morning, day_text
 from tests.views.helpers import shown_window, wait_idle
 
 RAE = "00000000-0000-4000-8000-0000000000aa"
@@ -436,3 +436,11 @@ def test_a_task_is_offered_only_to_those_it_would_reach(
         "Nobody else would see “Send the quote”: the server shows a task only to those who "
         "see its customer (for a task on no customer, to whoever made it)."
     ]
+
+
+def test_a_day_of_another_year_shows_its_year() -> None:
+    today = date(2026, 12, 1)
+    assert day_text(datetime(2026, 6, 24, 22, 11), today) == "06-24"
+    # Overdue since last year: "06-24" alone would read as this June.
+    assert day_text(datetime(2025, 6, 24, 22, 11), today) == "2025-06-24"
+    assert day_text(date(2027, 1, 5), today) == "2027-01-05"  # a contract ending next year

@@ -264,7 +264,7 @@ def write_cards(path: Path, count: int, stored: Stored, maker: Maker) -> dict[st
             "name": name,
             "company": company,
             "department": rng.choice(DEPARTMENTS),
-            "title": rng.choice(words.JOB_TITLES),
+            "title": rng.choice(words.CHINESE.job_titles),
             "phones": [("CELL", maker.mobile())],
             "email": f"{mail}{at}@{domain}",
             "address": (*maker.address(city)[:2], city) if rng.random() < 0.4 else None,

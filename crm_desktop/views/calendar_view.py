@@ -42,6 +42,7 @@ from crm_desktop.queries.calendar import NEXT_STEP, TASK, CalendarItem
 from crm_desktop.queries.reader import Reader
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
+from crm_desktop.views.cell_widgets import drop_cell_widgets
 from crm_desktop.views.display import format_value, local_datetime
 from crm_desktop.views.page import Page
 from crm_desktop.views.record_form import RecordForm
@@ -442,14 +443,7 @@ class CalendarView(Page):
 
     def _fill(self) -> None:
         grid = self.grid
-        # The old cells leave the widget tree now; Qt deletes them later (setRowCount alone
-        # would leave them findable as children until then).
-        for row in range(grid.rowCount()):
-            for column in range(grid.columnCount()):
-                cell = grid.cellWidget(row, column)
-                if cell is not None:
-                    grid.removeCellWidget(row, column)
-                    cell.setParent(None)
+        drop_cell_widgets(grid)
         grid.setRowCount(0)
         self.cells = defaultdict(list)
         for item in self.items:

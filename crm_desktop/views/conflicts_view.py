@@ -36,6 +36,7 @@ from crm_desktop.sync.conflicts import (
     record_states,
     restore_record,
 )
+from crm_desktop.views.cell_widgets import drop_cell_widgets
 from crm_desktop.views.conflict_text import FIELD_VALUE, describe, lost_values, names_wanted
 from crm_desktop.views.display import local_datetime
 from crm_desktop.views.runner import Runner, describe_error
@@ -109,7 +110,7 @@ class ConflictsView(QDialog):
         conflicts, names = found.conflicts, found.names
         self.conflicts = conflicts
         self.values = {c.id: lost_values(c, names) for c in conflicts}
-        self._drop_buttons()
+        drop_cell_widgets(self.table)  # the rows' buttons
         self.table.setRowCount(len(conflicts))
         for row, conflict in enumerate(conflicts):
             key = (conflict.entity, conflict.row_id)
@@ -123,16 +124,6 @@ class ConflictsView(QDialog):
         self.table.resizeColumnToContents(2)
         self.table.resizeRowsToContents()
         self.message.setText(self.tr("No conflicts.") if not conflicts else "")
-
-    def _drop_buttons(self) -> None:
-        """Take the rows' buttons out before the rows change, and delete them now: left to the
-        table, they were deleted later, with their clicked connections, and the process
-        crashed now and then doing it (a segmentation fault after Restore, in the suite)."""
-        for row in range(self.table.rowCount()):
-            buttons = self.table.cellWidget(row, 2)
-            if buttons is not None:
-                self.table.removeCellWidget(row, 2)
-                buttons.setParent(None)  # Python's now: deleted when this reference goes
 
     def _buttons(self, conflict: ConflictView, state: str | None) -> QWidget:
         buttons = QWidget()

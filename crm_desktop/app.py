@@ -15,14 +15,13 @@ from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from crm_desktop.profile import (
-    LANGUAGE_KEY,
     default_profile_dir,
     first_run_due,
     open_profile,
 )
 from crm_desktop.resources import resources_dir
 from crm_desktop.storage.store import BACKUP_DIR, STORE_FILE, Store
-from crm_desktop.translations import install_translators, system_language
+from crm_desktop.translations import install_translators, language_for
 from crm_desktop.views import garbage
 from crm_desktop.views.backups_dialog import after_window_closed, check_at_start
 from crm_desktop.views.first_run_wizard import FirstRunOutcome, run_first_run
@@ -43,14 +42,6 @@ CJK_FAMILIES = (
     "WenQuanYi Zen Hei",
     "Droid Sans Fallback",
 )
-
-
-def language_for(store: Store) -> str:
-    """The profile's chosen language, or the system's when it chose none (or is new)."""
-    chosen = store.setting(LANGUAGE_KEY, "system") if store.revision() is not None else None
-    if chosen and chosen != "system":
-        return chosen
-    return system_language()
 
 
 def prepare_application(app: QApplication, store: Store) -> None:

@@ -131,24 +131,23 @@ def _check_profile(command: str, directory: Path) -> None:
 
 
 def _language(directory: Path) -> str:
-    """The language the profile chose in the window, else the system's (as app.language_for),
-    read without opening the profile: no upgrade, no new profile made, a few milliseconds."""
-    from crm_desktop.profile import LANGUAGE_KEY
+    """The language the profile chose in the window, else the system's, read without opening
+    the profile: no upgrade, no new profile made, a few milliseconds."""
     from crm_desktop.storage.store import STORE_FILE, Store
-    from crm_desktop.translations import system_language
+    from crm_desktop.translations import language_for, system_language
 
-    chosen = None
-    if (directory / STORE_FILE).is_file():
-        store = Store(directory)
-        try:
-            chosen = store.setting(LANGUAGE_KEY)
-        except Exception:
-            # Whatever keeps it from being read (a damaged, busy or foreign file), the command
-            # opens the store next and says so, in the system's language.
-            log.debug("the profile's language could not be read", exc_info=True)
-        finally:
-            store.close()
-    return chosen if chosen and chosen != "system" else system_language()
+    if not (directory / STORE_FILE).is_file():
+        return system_language()
+    store = Store(directory)
+    try:
+        return language_for(store)
+    except Exception:
+        # Whatever keeps it from being read (a damaged, busy or foreign file), the command
+        # opens the store next and says so, in the system's language.
+        log.debug("the profile's language could not be read", exc_info=True)
+        return system_language()
+    finally:
+        store.close()
 
 
 def _run(args: argparse.Namespace, directory: Path) -> int:

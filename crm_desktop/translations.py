@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from crm_desktop.resources import resources_dir
 
-__all__ = ["TRANSLATIONS", "install_translators", "system_language", "translated"]
+if TYPE_CHECKING:
+    from crm_desktop.storage.store import Store
+
+__all__ = ["TRANSLATIONS", "install_translators", "language_for", "system_language", "translated"]
 
 TRANSLATIONS = resources_dir() / "translations"
 # Where the translators installed for the program's language are kept on the application
@@ -24,6 +28,16 @@ INSTALLED = "_crm_translators"
 def system_language() -> str:
     """The language of the system's locale, of those the program speaks."""
     return "zh_CN" if QLocale.system().name().startswith("zh") else "en"
+
+
+def language_for(store: Store) -> str:
+    """The profile's chosen language, or the system's when it chose none (or is new)."""
+    from crm_desktop.profile import LANGUAGE_KEY  # the profile's modules, only when asked
+
+    chosen = store.setting(LANGUAGE_KEY, "system") if store.revision() is not None else None
+    if chosen and chosen != "system":
+        return chosen
+    return system_language()
 
 
 def install_translators(app: QCoreApplication, language: str) -> list[QTranslator]:

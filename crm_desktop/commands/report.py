@@ -26,7 +26,7 @@ from crm_desktop.models.dates import TypedDateError, parse_typed_datetime
 from crm_desktop.models.entities import User
 from crm_desktop.profile import open_profile
 from crm_desktop.reports import KINDS, ReportError, ReportOptions, default_period
-from crm_desktop.translations import translated
+from crm_desktop.translations import language_for, translated
 
 LANGUAGES = ("en", "zh_CN")
 translate = QCoreApplication.translate
@@ -97,7 +97,6 @@ def run(args: argparse.Namespace) -> int:
     out = _checked_out(args.out)
     profile = open_profile(args.profile)
     try:
-        from crm_desktop.app import language_for
         from crm_desktop.reports import read_report, write_pdf, write_report
 
         pdf = io.BytesIO()

@@ -547,8 +547,7 @@ def run_add_user(
 
 
 def run_set_password(login: str, dsn: str, stdin: TextIO | None = None) -> int:
-    check_login(login)  # before asking for a password typed for nothing
-    password = read_password(login, stdin or sys.stdin)
+    password = _checked_login_password(login, stdin)
     set_password(dsn, login, password)
     print(
         f"“{login}” has a new password. His devices ask for it at their next sync; give it to "
@@ -558,16 +557,14 @@ def run_set_password(login: str, dsn: str, stdin: TextIO | None = None) -> int:
 
 
 def run_add_finance_user(login: str, dsn: str, stdin: TextIO | None = None) -> int:
-    check_login(login)  # before asking for a password typed for nothing
-    password = read_password(login, stdin or sys.stdin)
+    password = _checked_login_password(login, stdin)
     add_finance_user(dsn, login, password)
     print(f"Added finance login “{login}”: it reads erp_customers, erp_contracts and erp_payments.")
     return 0
 
 
 def run_pooler_login(login: str, dsn: str, stdin: TextIO | None = None) -> int:
-    check_login(login)  # before asking for a password typed for nothing
-    password = read_password(login, stdin or sys.stdin)
+    password = _checked_login_password(login, stdin)
     set_up_pooler_login(dsn, password, login)
     print(
         f"pgbouncer may now look users up as “{login}”. In pgbouncer.ini:\n"
@@ -576,6 +573,13 @@ def run_pooler_login(login: str, dsn: str, stdin: TextIO | None = None) -> int:
         f"and in its auth_file, {login}'s password (or its SCRAM verifier)."
     )
     return 0
+
+
+def _checked_login_password(login: str, stdin: TextIO | None) -> str:
+    """The password for `login`, asked only once the login is one a role may have: nobody
+    types a password for a name refused straight after."""
+    check_login(login)
+    return read_password(login, stdin or sys.stdin)
 
 
 def read_password(login: str, stdin: TextIO) -> str:

@@ -68,44 +68,20 @@ def rule_label(key: str) -> str:
 
 
 def rule_help(key: str) -> str:
-    """What a rule means, naming other rules by their labels."""
+    """What a rule means, as the command line says it (RULE_HELP), but where that names another
+    rule by its key or a meaning by its number: here they go by label and by word."""
     if key in GRADE_OVERRIDES:
         return QCoreApplication.translate(
             "RulesDialog",
             "The same for grade {grade} customers. Not set: “{rule}” applies to them.",
         ).format(grade=GRADE_OVERRIDES[key], rule=rule_label("pool_return_days"))
-    texts = {
-        "pool_return_days": QCoreApplication.translate(
-            "RulesDialog",
-            "Days without a follow-up after which a customer returns to the public pool.",
-        ),
-        "pool_warning_days": QCoreApplication.translate(
-            "RulesDialog", "How many days before the return the owner is warned."
-        ),
-        "claim_per_day": QCoreApplication.translate(
-            "RulesDialog", "How many customers a rep may claim from the pool in one day."
-        ),
-        "max_owned": QCoreApplication.translate(
-            "RulesDialog", "The most customers one rep may own at a time."
-        ),
-        "reclaim_block_days": QCoreApplication.translate(
-            "RulesDialog",
-            "Days before a rep may claim back a customer that returned to the pool from him.",
-        ),
-        "grade_a_percent": QCoreApplication.translate(
-            "RulesDialog",
-            "Percent of customers, by their value in the last 12 months, graded A.",
-        ),
-        "grade_b_percent": QCoreApplication.translate(
-            "RulesDialog", "Percent of customers graded B, next after the A ones."
-        ),
-        "grade_by_won_opportunities": QCoreApplication.translate(
+    if key == "grade_by_won_opportunities":
+        return QCoreApplication.translate(
             "RulesDialog",
             "What a customer's value is when customers are graded: what it paid, or the deals "
             "won from it.",
-        ),
-    }
-    return texts.get(key) or QCoreApplication.translate("Rules", RULE_HELP[key])
+        )
+    return QCoreApplication.translate("Rules", RULE_HELP[key])
 
 
 def rule_choices(key: str) -> tuple[tuple[int, str], ...]:

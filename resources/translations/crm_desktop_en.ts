@@ -363,7 +363,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>CalendarView</name>
     <message>
-        <location filename="../../crm_desktop/views/calendar_view.py" line="+221"/>
+        <location filename="../../crm_desktop/views/calendar_view.py" line="+222"/>
         <source>Day</source>
         <translation type="unfinished"></translation>
     </message>
@@ -433,7 +433,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+88"/>
         <source>All day, earlier</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1228,13 +1228,13 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/conflicts_view.py" line="+65"/>
-        <location line="+116"/>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="+66"/>
+        <location line="+106"/>
         <source>Conflicts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-109"/>
+        <location line="-99"/>
         <source>When the same thing was changed in two places, the change that reached the server first was kept. Nothing was thrown away: your values are listed here.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1254,7 +1254,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+55"/>
         <source>Use my value</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1285,7 +1285,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location filename="../../crm_desktop/commands/conflicts.py" line="+41"/>
-        <location filename="../../crm_desktop/views/conflicts_view.py" line="-58"/>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="-48"/>
         <source>No conflicts.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3442,7 +3442,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+1025"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+1061"/>
         <source>Company name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5185,7 +5185,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+42"/>
         <source>--from {start}: the period from it runs past the last day there is (9999-12-31); give --to as well.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5624,7 +5624,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/rules_dialog.py" line="+136"/>
+        <location filename="../../crm_desktop/views/rules_dialog.py" line="+112"/>
         <source>Public pool and grading rules</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5664,7 +5664,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-132"/>
+        <location line="-108"/>
         <source>Days before return to the pool, grade {grade}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5709,52 +5709,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>The same for grade {grade} customers. Not set: “{rule}” applies to them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+5"/>
-        <source>Days without a follow-up after which a customer returns to the public pool.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>How many days before the return the owner is warned.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>How many customers a rep may claim from the pool in one day.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>The most customers one rep may own at a time.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Days before a rep may claim back a customer that returned to the pool from him.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Percent of customers, by their value in the last 12 months, graded A.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Percent of customers graded B, next after the A ones.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
         <source>What a customer&apos;s value is when customers are graded: what it paid, or the deals won from it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
         <source>Payments received</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6157,7 +6122,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>TodayView</name>
     <message>
-        <location filename="../../crm_desktop/views/today_view.py" line="+86"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+92"/>
         <source>Today&apos;s list</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6285,7 +6250,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+14"/>
-        <location filename="../../crm_desktop/views/today_view.py" line="+28"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+32"/>
         <source>%1 (overdue)</source>
         <translation type="unfinished"></translation>
     </message>

@@ -362,7 +362,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>CalendarView</name>
     <message>
-        <location filename="../../crm_desktop/views/calendar_view.py" line="+221"/>
+        <location filename="../../crm_desktop/views/calendar_view.py" line="+222"/>
         <source>Day</source>
         <translation>日</translation>
     </message>
@@ -432,7 +432,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>{year}年{month}</translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+88"/>
         <source>All day, earlier</source>
         <translation>全天 / 更早</translation>
     </message>
@@ -1222,13 +1222,13 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>服务器的访问规则不允许这样保存（例如为不属于您的客户建的记录，或为您不负责代录的人建的记录）</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/conflicts_view.py" line="+65"/>
-        <location line="+116"/>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="+66"/>
+        <location line="+106"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location line="-109"/>
+        <location line="-99"/>
         <source>When the same thing was changed in two places, the change that reached the server first was kept. Nothing was thrown away: your values are listed here.</source>
         <translation>同一内容在两处被修改时，先到达服务器的修改会被保留。没有任何内容被丢弃：您的值都列在这里。</translation>
     </message>
@@ -1248,7 +1248,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+55"/>
         <source>Use my value</source>
         <translation>用我的值</translation>
     </message>
@@ -1279,7 +1279,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location filename="../../crm_desktop/commands/conflicts.py" line="+41"/>
-        <location filename="../../crm_desktop/views/conflicts_view.py" line="-58"/>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="-48"/>
         <source>No conflicts.</source>
         <translation>没有冲突。</translation>
     </message>
@@ -3424,7 +3424,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+1025"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+1061"/>
         <source>Company name</source>
         <translation>公司名称</translation>
     </message>
@@ -5156,7 +5156,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>--owner 不适用于 {kind} 报告：它只涉及一条记录。</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+42"/>
         <source>--from {start}: the period from it runs past the last day there is (9999-12-31); give --to as well.</source>
         <translation>--from {start}：从这天起的时间段超出了最后一天（9999-12-31）；请同时给出 --to。</translation>
     </message>
@@ -5595,7 +5595,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/rules_dialog.py" line="+136"/>
+        <location filename="../../crm_desktop/views/rules_dialog.py" line="+112"/>
         <source>Public pool and grading rules</source>
         <translation>公海与客户分级规则</translation>
     </message>
@@ -5635,7 +5635,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>正在从服务器读取规则…</translation>
     </message>
     <message>
-        <location line="-132"/>
+        <location line="-108"/>
         <source>Days before return to the pool, grade {grade}</source>
         <translation>退回公海天数（{grade} 级）</translation>
     </message>
@@ -5680,52 +5680,17 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>评级依据的客户价值</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>The same for grade {grade} customers. Not set: “{rule}” applies to them.</source>
         <translation>{grade} 级客户的天数。不设置则按“{rule}”。</translation>
     </message>
     <message>
         <location line="+5"/>
-        <source>Days without a follow-up after which a customer returns to the public pool.</source>
-        <translation>客户多少天没有跟进就退回公海。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>How many days before the return the owner is warned.</source>
-        <translation>退回公海前多少天提醒负责人。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>How many customers a rep may claim from the pool in one day.</source>
-        <translation>业务员每天最多可从公海领取的客户数。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>The most customers one rep may own at a time.</source>
-        <translation>一个业务员同时最多可拥有的客户数。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Days before a rep may claim back a customer that returned to the pool from him.</source>
-        <translation>客户从业务员名下退回公海后，他要等多少天才能再领回。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Percent of customers, by their value in the last 12 months, graded A.</source>
-        <translation>按近 12 个月价值评为 A 级的客户百分比。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Percent of customers graded B, next after the A ones.</source>
-        <translation>A 级之后评为 B 级的客户百分比。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
         <source>What a customer&apos;s value is when customers are graded: what it paid, or the deals won from it.</source>
         <translation>评级时客户价值的算法：按回款，或按赢单金额。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
         <source>Payments received</source>
         <translation>按回款</translation>
     </message>
@@ -6127,7 +6092,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>TodayView</name>
     <message>
-        <location filename="../../crm_desktop/views/today_view.py" line="+86"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+92"/>
         <source>Today&apos;s list</source>
         <translation>今天的清单</translation>
     </message>
@@ -6253,7 +6218,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+14"/>
-        <location filename="../../crm_desktop/views/today_view.py" line="+28"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+32"/>
         <source>%1 (overdue)</source>
         <translation>%1（已逾期）</translation>
     </message>

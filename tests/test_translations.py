@@ -256,6 +256,15 @@ def test_chinese_translator_translates_validation_errors(chinese: QTranslator) -
     assert "required" not in text
 
 
+def test_a_person_s_name_is_called_so_in_chinese(chinese: QTranslator) -> None:
+    """姓名 for a contact's name (a person's), 名称 for a company's or a product's."""
+    from crm_desktop.models.fields import FIELDS_BY_NAME
+
+    assert FIELDS_BY_NAME["contacts"]["name"].display_label() == "姓名"
+    assert FIELDS_BY_NAME["customers"]["name"].display_label() == "名称"
+    assert FIELDS_BY_NAME["products"]["name"].display_label() == "名称"
+
+
 def test_chinese_translator_translates_an_undo_refused(
     chinese: QTranslator, tmp_path: Path
 ) -> None:

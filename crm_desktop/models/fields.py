@@ -49,9 +49,12 @@ class Field:
     maximum: float | None = None
     # Shown in the record's form; False for what a dialog of its own sets (a fixed grade).
     in_form: bool = True
+    # The translation context of the label: "Person" for a person's name, which Chinese calls
+    # 姓名 where a company's or a product's is 名称.
+    context: str = "Fields"
 
     def display_label(self) -> str:
-        return QCoreApplication.translate("Fields", self.label)
+        return QCoreApplication.translate(self.context, self.label)
 
 
 def _codes(enum: type[StrEnum]) -> tuple[str, ...]:
@@ -68,7 +71,7 @@ MAX_NOTE_TEXT = 2000
 FIELDS: dict[str, tuple[Field, ...]] = {
     "users": (
         F("login", T("Fields", "Login"), required=True, max_length=63),
-        F("name", T("Fields", "Name"), required=True),
+        F("name", T("Person", "Name"), required=True, context="Person"),
         F("role", T("Fields", "Role"), Kind.CHOICE, required=True, choices=_codes(choices.Role)),
         F("manager_id", T("Fields", "Manager"), Kind.REF, ref="users"),
         F("active", T("Fields", "Active"), Kind.BOOL),
@@ -106,7 +109,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     "contacts": (
         F("customer_id", T("Fields", "Customer"), Kind.REF, required=True, ref="customers"),
-        F("name", T("Fields", "Name"), required=True),
+        F("name", T("Person", "Name"), required=True, context="Person"),
         F("title", T("Fields", "Job title"), max_length=100),
         F("phone", T("Fields", "Phone"), Kind.PHONE),
         F("mobile", T("Fields", "Mobile"), Kind.PHONE),

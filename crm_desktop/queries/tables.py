@@ -56,7 +56,7 @@ T = QT_TRANSLATE_NOOP
 @dataclass(frozen=True)
 class Column:
     key: str
-    header: str  # marked for translation, context "Columns"
+    header: str  # marked for translation, in `context`
     expr: Any  # SQL expression giving the raw value
     kind: Kind = Kind.TEXT
     visible: bool = True  # shown until the user chooses otherwise
@@ -66,6 +66,8 @@ class Column:
     # What the column sorts by when not its value: a name's or title's pinyin sort key
     # (models/entities.SORT_KEYS), so Chinese names sort as a Chinese user expects.
     sort: Any = None
+    # The header's translation context: "Person" for a person's name (姓名, not 名称).
+    context: str = "Columns"
 
     @property
     def sort_expr(self) -> Any:
@@ -270,7 +272,7 @@ CONTACTS = TableSpec(
     "contacts",
     Contact,
     (
-        Column("name", T("Columns", "Name"), Contact.name, sort=Contact.name_sort),
+        Column("name", T("Person", "Name"), Contact.name, sort=Contact.name_sort, context="Person"),
         Column(
             "customer",
             T("Columns", "Customer"),

@@ -14,6 +14,8 @@ Targets beyond the export's names:
   numbers, their kind told from their form (see importing.py).
 - `address` (contacts): the address of the customer a contact belongs to; it fills in a
   customer the import creates (a business card's company address).
+- `contact:<field>` (customers): the contact person a customer list names beside each customer
+  (联系人, 联系人手机, 职务): the row's customer gets a contact of that name.
 
 A column headed "ID" is the record id only when it holds this program's ids; an old system's
 row numbers are left out (see `reads_as_record_id`).
@@ -40,6 +42,9 @@ from crm_desktop.transfer.columns import IDENTIFIERS, TRANSFER_ENTITIES, transfe
 IDENTIFIER_PREFIX = IDENTIFIERS + ":"
 CUSTOMER_NAME = "customer"  # the readable column beside customer_id: a customer by name
 CUSTOMER_ADDRESS = "address"  # contacts only: their customer's address
+CONTACT_PREFIX = "contact:"  # customers only: a field of the row's contact person
+# The fields of a contact a customer list may give beside its customer, in the form's order.
+CONTACT_FIELDS = ("name", "title", "mobile", "phone", "email")
 MAPPING_KEY_PREFIX = "import_mapping_"
 RECORD_ID = "id"  # the export's column of record ids
 # A record id as this program makes them (models/base.new_id: a UUID's text).
@@ -103,6 +108,13 @@ ENTITY_WORDS: dict[str, dict[str, str]] = {
         "identifiers:member_number": (
             "会员号|会员卡号|会员编号|卡号|member number|membership number"
         ),
+        "contact:name": (
+            "联系人|联系人姓名|联系人名称|联络人|对接人|contact|contact name|contact person"
+        ),
+        "contact:title": "联系人职位|联系人职务|职位|职务|job title|title|position",
+        "contact:mobile": "联系人手机|联系人手机号|联系人手机号码|contact mobile",
+        "contact:phone": "联系人电话|联系人座机|contact phone",
+        "contact:email": "联系人邮箱|联系人电子邮件|联系人电子邮箱|contact email",
     },
     "contacts": {
         "name": ("姓名|联系人|联系人姓名|联络人|名字|名称|name|contact|contact name|full name"),
@@ -225,6 +237,7 @@ def mapping_targets(entity: str) -> list[str]:
     names = [column.name for column in transfer_columns(entity).columns]
     if entity == "customers":
         names += [IDENTIFIER_PREFIX + kind.value for kind in IdentifierKind]
+        names += [CONTACT_PREFIX + name for name in CONTACT_FIELDS]
     if entity == "contacts":
         names.append(CUSTOMER_ADDRESS)
     return names

@@ -8,7 +8,9 @@ A file's columns need not carry the export's names: a mapping (see headers.py) s
 column holds which field, guessed from the header's words unless one is given or was confirmed
 for this header before. A customer may be named rather than given by id (the `customer`
 column beside customer_id); a contact's customer is then found by its name or, when there is
-none by that name, created, as a business card's company is: cards come in as contacts.
+none by that name, created, as a business card's company is: cards come in as contacts. A
+customer list's contact person (联系人) comes in as a contact of its customer
+(contact_persons.py).
 
 Date-time cells are the user's own clock, as a form's times are (the export writes them so):
 stored as UTC, a day without a time as his local midnight.
@@ -49,6 +51,14 @@ from crm_desktop.storage.store import sqlite_connection
 from crm_desktop.storage.values import in_parts
 from crm_desktop.transfer.cells import parse_identifiers
 from crm_desktop.transfer.columns import IDENTIFIERS, TransferColumn, transfer_columns
+from crm_desktop.transfer.contact_persons import (
+    CONTACT_VALUES,
+    ContactPersons,
+    ContactProblem,
+    check_contact_columns,
+    contacts_added_text,
+    is_contact_target,
+)
 from crm_desktop.transfer.errors import ImportFailed, TransferError
 from crm_desktop.transfer.headers import (
     CUSTOMER_ADDRESS,
@@ -141,6 +151,8 @@ class ImportSummary:
     unchanged: int
     # Customers added for the rows' sake: a contact's company that was not in the store yet.
     customers_created: int = 0
+    # Contacts added for the rows' contact persons (a customer list's 联系人 column).
+    contacts_created: int = 0
 
     def text(self) -> str:
         text = QCoreApplication.translate(
@@ -150,6 +162,8 @@ class ImportSummary:
             text += " " + QCoreApplication.translate(
                 "Transfer", "Added {count} new customer records for them."
             ).format(count=self.customers_created)
+        if self.contacts_created:
+            text += " " + contacts_added_text(self.contacts_created)
         return text
 
 
@@ -374,6 +388,7 @@ def mapped_table(
         chosen[target] = at
     positions = list(chosen.values())
     header = list(chosen)
+    check_contact_columns(header)
     columns = [known.get(target) or _extra_column(target) for target in header]
     if positions == list(range(len(table.header))):
         rows = table.rows  # every column, in order: a 100,000-row file is not copied
@@ -436,6 +451,9 @@ def _import_rows(
                 plan.customers_prepared if plan is not None else None,
                 plan.batch if plan is not None else None,
             )
+            contacts = ContactPersons(
+                unit, columns, plan.batch if plan is not None and not checking else None
+            )
             prepared = plan.prepared if plan is not None else {}
             # Identifier columns of given kinds only (身份证, 车牌): an update replaces those kinds.
             kinds = _identifier_kinds(columns)
@@ -452,9 +470,11 @@ def _import_rows(
                 nonlocal created, new_rows, new_lines
                 if checking and not waiting:
                     new_rows, new_lines = [], []  # checked; nothing later needs them stored
+                    contacts.drop_waiting()
                     return
                 customers.insert_added()  # the companies these rows' contacts are of
                 ids = unit.insert(new_rows)
+                contacts.insert_waiting()  # the contact persons of these customers
                 created += len(ids)
                 if plan is not None and plan.batch is not None:
                     plan.batch.note_added(ids)
@@ -465,6 +485,7 @@ def _import_rows(
                 row_id = cells[id_position].strip() if id_position is not None else ""
                 report = RowReport(line)
                 values: dict[str, Any] | None = None
+                contact: dict[str, str] | None = None
                 creating = True
                 # Set once the row is to be looked up among the duplicates, until it has been.
                 lookup = False
@@ -472,6 +493,7 @@ def _import_rows(
                     if plan is not None and line in plan.skip:
                         raise _Skipped(plan.skip[line])
                     values = _values(entity, columns, cells, logins, contracts)
+                    contact = contacts.take(values) if contacts.active else None
                     adds_id = keep_ids and bool(row_id) and row_id not in stored
                     creating = not row_id or adds_id
                     target = plan.updates.get(line) if plan is not None else None
@@ -492,7 +514,10 @@ def _import_rows(
                         check.check(values, (target[0] if target else row_id) or None, line)
                     if target is not None:
                         customers.insert_added()  # the row may name one
-                        updated += _update_existing(unit, entity, target, values, plan, kinds)
+                        person = contacts.prepare_for_stored(target[0], contact)
+                        changed = _update_existing(unit, entity, target, values, plan, kinds)
+                        contacts.insert([person] if person is not None else [])
+                        updated += changed or person is not None
                     elif row_id and not adds_id:
                         report.updates = False
                         if keep_ids and not stored[row_id]:
@@ -503,9 +528,12 @@ def _import_rows(
                         if not update:
                             raise _RowProblem(HAS_ID)
                         customers.insert_added()  # the row may name one
+                        person = contacts.prepare_for_stored(row_id, contact)
                         changed = _update_existing(
                             unit, entity, (row_id, True), values, plan, kinds
                         )
+                        contacts.insert([person] if person is not None else [])
+                        changed = changed or person is not None
                         updated += changed
                         unchanged += not changed
                         report.updates = changed
@@ -518,6 +546,9 @@ def _import_rows(
                         new_row = unit.prepare(
                             entity, values, row_id if adds_id else None, prepared.get(line)
                         )
+                        if contact:
+                            # Before the customer is kept: a refused contact refuses the row.
+                            contacts.prepare_for_new(new_row, contact)
                         new_rows.append(new_row)
                         new_lines.append(line)
                         if checking and new_row.cleaned is not None:
@@ -537,7 +568,7 @@ def _import_rows(
                 except _Skipped as skipped:
                     assert plan is not None
                     plan.skipped.append((line, str(skipped)))
-                except (InvalidInput, TransferError, _RowProblem) as error:
+                except (InvalidInput, TransferError, _RowProblem, ContactProblem) as error:
                     if lookup:
                         assert duplicates is not None and values is not None
                         report.matches = duplicates.matches(values)
@@ -548,6 +579,8 @@ def _import_rows(
                             report.problems.update(
                                 _field_problems(entity, values, creating, plan.region, at_column)
                             )
+                        if checking:
+                            report.problems.update(contacts.problems(contact, plan.region))
                         if not checking:
                             plan.skipped.append((line, str(error)))
                     else:
@@ -567,6 +600,7 @@ def _import_rows(
                     # them (all is undone at the end).
                     if problems and not kept:
                         new_rows, new_lines = [], []
+                        contacts.drop_waiting()
                     else:
                         write_new_rows()
                 if done % PROGRESS_EVERY == 0 or done == total:
@@ -591,7 +625,7 @@ def _import_rows(
                 plan.batch.write(session, unit.user_id)
     except _CheckDone:
         pass
-    return ImportSummary(entity, created, updated, unchanged, customers.created)
+    return ImportSummary(entity, created, updated, unchanged, customers.created, contacts.created)
 
 
 def _duplicate_index(session: Session, entity: str, plan: RowPlan | None) -> DuplicateIndex | None:
@@ -703,6 +737,9 @@ def _values(
             # the id and other readable columns (a contract's number) are not values.
             if column.name in _LINK_COLUMNS:
                 values[column.name] = cell
+            elif is_contact_target(column.name):
+                contact = values.setdefault(CONTACT_VALUES, {})
+                contact[column.name.removeprefix(CONTACT_VALUES)] = cell
             continue
         if column.field == IDENTIFIERS:
             pairs = _identifier_pairs(cell, column.name)

@@ -22,6 +22,11 @@ from crm_desktop.models.fields import FIELDS_BY_NAME, entity_label
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import CleanedRow, Writer
 from crm_desktop.transfer.columns import IDENTIFIERS, transfer_columns
+from crm_desktop.transfer.contact_persons import (
+    contact_label,
+    contacts_added_text,
+    is_contact_target,
+)
 from crm_desktop.transfer.errors import TransferError
 from crm_desktop.transfer.headers import (
     CUSTOMER_ADDRESS,
@@ -136,6 +141,8 @@ def target_label(entity: str, target: str) -> str:
         kind = target.removeprefix(IDENTIFIER_PREFIX)
         label = IDENTIFIER_KINDS.get(kind)
         return QCoreApplication.translate("Choices", label) if label else kind
+    if is_contact_target(target):
+        return contact_label(target)
     special = {IDENTIFIERS: IDENTIFIERS_LABEL, "id": ID_LABEL, "customer": CUSTOMER_BY_NAME_LABEL}
     if entity == "contacts":
         special[CUSTOMER_ADDRESS] = COMPANY_ADDRESS_LABEL  # the card's company's, not the person's
@@ -340,6 +347,8 @@ class ImportOutcome:
     skipped: list[tuple[int, str, list[str]]]
     header: list[str]
     place: str
+    # Contacts added for the rows' contact persons (a customer list's 联系人 column).
+    contacts_created: int = 0
 
     def text(self) -> str:
         text = _tr(SUMMARY).format(
@@ -347,6 +356,8 @@ class ImportOutcome:
         )
         if self.customers_created:
             text += " " + _tr(ADDED_CUSTOMERS).format(count=self.customers_created)
+        if self.contacts_created:
+            text += " " + contacts_added_text(self.contacts_created)
         return _tr(NAMED).format(name=entity_label(self.entity).capitalize(), reason=text)
 
 
@@ -417,8 +428,9 @@ def run(
         sorted((line, why, cells.get(line, [])) for line, why in plan.skipped),
         list(staged.table.header),
         staged.table.place,
+        summary.contacts_created,
     )
-    changes = ChangeSet.everything({staged.entity, "customers"})
+    changes = ChangeSet.everything({staged.entity, "customers", "contacts"})
     changes.primary_id = plan.batch.id
     return changes
 
@@ -435,7 +447,7 @@ def save_skipped(outcome: ImportOutcome, path: Path) -> None:
 
 def undo(writer: Writer, outcome: ImportOutcome) -> ChangeSet:
     changes = undo_import(writer, outcome.batch_id)
-    changes.reload |= {outcome.entity, "customers"}
+    changes.reload |= {outcome.entity, "customers", "contacts"}
     return changes
 
 

@@ -3,13 +3,14 @@
 An import writes its batch in the same transaction as its records: the ids it added (each with
 a fingerprint of its fields as added), and for each record it updated, each field's value
 before and after; an import of contacts also the customers it made for them (a card's company,
-a private person's own). Undo deletes the records it added (those still there) and puts back
-the fields it changed, but only where the field still holds what the import wrote: a later
-edit by anyone is newer than the import and stays. So a record it added stays when someone
-changed it since (its fields no longer as added), when something was added to it (a follow-up
-on a customer, a payment on a contract) or when another record was merged into it; so does a
-customer it made for a card on the same terms. Both are ordinary writer changes, so an undo
-made after a sync reaches the server like any delete and edit.
+a private person's own), and an import of customers the contacts it made for a list's contact
+persons (each with its fingerprint, as an added record). Undo deletes the records it added
+(those still there) and puts back the fields it changed, but only where the field still holds
+what the import wrote: a later edit by anyone is newer than the import and stays. So a record
+it added stays when someone changed it since (its fields no longer as added), when something
+was added to it (a follow-up on a customer, a payment on a contract) or when another record was
+merged into it; so does a customer it made for a card on the same terms. Both are ordinary
+writer changes, so an undo made after a sync reaches the server like any delete and edit.
 
 "Changed since" is read from the fields themselves, not from updated_at: a sync gives every
 record it sends the server's time, which is later than the import's.
@@ -47,6 +48,8 @@ ADDED, UPDATED = "added", "updated"
 IDENTIFIERS = "customer_identifiers"
 # A customer an import of contacts made for them (its records are contacts).
 MADE_CUSTOMER = "customer"
+# A contact an import of customers made for a row's contact person (its records are customers).
+MADE_CONTACT = "contact"
 # A customer's own fields as people type them: not the stamps a sync rewrites, nor its owner
 # (an import made before the first sync passes to the server's user) or its computed grade.
 _CUSTOMER_FIELDS = tuple(
@@ -91,12 +94,16 @@ class BatchLog:
     updated: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
     skipped: int = 0
     made_customers: list[str] = field(default_factory=list)
+    made_contacts: list[str] = field(default_factory=list)
 
     def note_added(self, ids: list[str]) -> None:
         self.added.extend(ids)
 
     def note_made_customers(self, ids: list[str]) -> None:
         self.made_customers.extend(ids)
+
+    def note_made_contacts(self, ids: list[str]) -> None:
+        self.made_contacts.extend(ids)
 
     def note_updated(self, row_id: str, before: dict[str, Any], after: dict[str, Any]) -> None:
         changed = {
@@ -138,6 +145,11 @@ class BatchLog:
         rows += [
             (self.id, row_id, MADE_CUSTOMER, json.dumps(values, ensure_ascii=False))
             for row_id, values in _as_made(session, self.made_customers).items()
+        ]
+        contact_prints = _fingerprints(session, "contacts", self.made_contacts)
+        rows += [
+            (self.id, row_id, MADE_CONTACT, json.dumps({AS_ADDED: contact_prints.get(row_id)}))
+            for row_id in self.made_contacts
         ]
         rows += [
             (self.id, row_id, UPDATED, json.dumps(fields, ensure_ascii=False))
@@ -207,6 +219,9 @@ def undo_import(writer: Writer, batch_id: str) -> ChangeSet:
                 ImportedRow.batch_id == batch_id
             )
         ).all()
+        # The contacts it made for its customers first: a customer with a contact stays.
+        people = {row_id: values for row_id, action, values in rows if action == MADE_CONTACT}
+        _delete_live(unit, "contacts", _left_as_added(session, "contacts", people))
         added = {row_id: values for row_id, action, values in rows if action == ADDED}
         _delete_live(unit, batch.entity, _left_as_added(session, batch.entity, added))
         for row_id, action, fields in rows:

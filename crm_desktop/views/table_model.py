@@ -390,7 +390,8 @@ class RecordTableModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.spec.columns):
-            return QCoreApplication.translate("Columns", self.spec.columns[section].header)
+            column = self.spec.columns[section]
+            return QCoreApplication.translate(column.context, column.header)
         if orientation == Qt.Orientation.Vertical:
             return section + 1
         return None

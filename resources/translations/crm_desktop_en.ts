@@ -872,14 +872,13 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+218"/>
-        <location line="+55"/>
-        <location line="+87"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+220"/>
+        <location line="+144"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-141"/>
+        <location line="-143"/>
         <source>Short name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -890,18 +889,18 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
-        <location line="+61"/>
+        <location line="+63"/>
         <source>Phone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-60"/>
-        <location line="+61"/>
+        <location line="-62"/>
+        <location line="+63"/>
         <source>Email</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-60"/>
+        <location line="-62"/>
         <source>Industry</source>
         <translation type="unfinished"></translation>
     </message>
@@ -912,13 +911,13 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+2"/>
-        <location line="+83"/>
+        <location line="+85"/>
         <location line="+80"/>
         <source>Owner</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-153"/>
+        <location line="-155"/>
         <source>Last follow-up</source>
         <translation type="unfinished"></translation>
     </message>
@@ -953,7 +952,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <location line="+21"/>
         <location line="+40"/>
         <location line="+41"/>
@@ -1068,7 +1067,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-194"/>
+        <location line="-196"/>
         <location filename="../../crm_desktop/views/table_model.py" line="+364"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
@@ -2439,7 +2438,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Entities</name>
     <message>
-        <location filename="../../crm_desktop/models/fields.py" line="+277"/>
+        <location filename="../../crm_desktop/models/fields.py" line="+280"/>
         <source>user</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2531,10 +2530,8 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+6"/>
-        <location line="+32"/>
-        <location line="+10"/>
+        <location line="+7"/>
+        <location line="+42"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3442,7 +3439,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+1061"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+1259"/>
         <source>Company name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4512,6 +4509,16 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+33"/>
         <source>Could not write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Person</name>
+    <message>
+        <location filename="../../crm_desktop/models/fields.py" line="-198"/>
+        <location line="+38"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+81"/>
+        <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -6313,7 +6320,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Transfer</name>
     <message>
-        <location filename="../../crm_desktop/transfer/importing.py" line="+68"/>
+        <location filename="../../crm_desktop/transfer/importing.py" line="+78"/>
         <source>The file has a column “{column}” that a {entity} record does not have; use: {allowed}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6418,13 +6425,13 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+36"/>
         <source>Imported {created} new {entity} records, updated {updated}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+4"/>
-        <location filename="../../crm_desktop/transfer/staging.py" line="+67"/>
+        <location filename="../../crm_desktop/transfer/staging.py" line="+72"/>
         <source>Added {count} new customer records for them.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6574,7 +6581,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+399"/>
+        <location line="+406"/>
         <source>Line {line} looks like {what}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6589,7 +6596,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-406"/>
+        <location line="-413"/>
         <source>Identifiers (kind: number)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6609,7 +6616,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+398"/>
+        <location line="+405"/>
         <source>Would add {added} {entity} records ({alike} of them look like records already here), update {updated} and refuse {refused} rows; nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6662,6 +6669,54 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <location filename="../../crm_desktop/transfer/cells.py" line="+20"/>
         <source>“{value}” is not an identifier; write kind:number, for example {example}.</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/transfer/contact_persons.py" line="+33"/>
+        <source>contact person: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the contact person&apos;s name is empty, though other columns of the contact are not.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The columns {columns} describe a contact person, but no column holds the contact&apos;s name: choose that column, or leave those columns out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Contact person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contact&apos;s job title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contact&apos;s mobile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contact&apos;s phone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contact&apos;s email</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="extra_sources.py" line="+6"/>
+        <source>Added %n contact person(s) with them.</source>
+        <translation>
+            <numerusform>Added %n contact person with them.</numerusform>
+            <numerusform>Added %n contact persons with them.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -6817,7 +6872,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/undo.py" line="+64"/>
+        <location filename="../../crm_desktop/transfer/undo.py" line="+67"/>
         <source>There is no such import on this computer.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -866,14 +866,13 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+218"/>
-        <location line="+55"/>
-        <location line="+87"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+220"/>
+        <location line="+144"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location line="-141"/>
+        <location line="-143"/>
         <source>Short name</source>
         <translation>简称</translation>
     </message>
@@ -884,18 +883,18 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+1"/>
-        <location line="+61"/>
+        <location line="+63"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location line="-60"/>
-        <location line="+61"/>
+        <location line="-62"/>
+        <location line="+63"/>
         <source>Email</source>
         <translation>邮箱</translation>
     </message>
     <message>
-        <location line="-60"/>
+        <location line="-62"/>
         <source>Industry</source>
         <translation>行业</translation>
     </message>
@@ -906,13 +905,13 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+2"/>
-        <location line="+83"/>
+        <location line="+85"/>
         <location line="+80"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location line="-153"/>
+        <location line="-155"/>
         <source>Last follow-up</source>
         <translation>最近跟进</translation>
     </message>
@@ -947,7 +946,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>最后跟进或接手</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <location line="+21"/>
         <location line="+40"/>
         <location line="+41"/>
@@ -1062,7 +1061,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>续约</translation>
     </message>
     <message>
-        <location line="-194"/>
+        <location line="-196"/>
         <location filename="../../crm_desktop/views/table_model.py" line="+364"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
@@ -2426,7 +2425,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Entities</name>
     <message>
-        <location filename="../../crm_desktop/models/fields.py" line="+277"/>
+        <location filename="../../crm_desktop/models/fields.py" line="+280"/>
         <source>user</source>
         <translation>用户</translation>
     </message>
@@ -2518,10 +2517,8 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>登录名</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+6"/>
-        <location line="+32"/>
-        <location line="+10"/>
+        <location line="+7"/>
+        <location line="+42"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
@@ -3424,7 +3421,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+1061"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+1259"/>
         <source>Company name</source>
         <translation>公司名称</translation>
     </message>
@@ -4489,6 +4486,16 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+33"/>
         <source>Could not write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>Person</name>
+    <message>
+        <location filename="../../crm_desktop/models/fields.py" line="-198"/>
+        <location line="+38"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+81"/>
+        <source>Name</source>
+        <translation>姓名</translation>
     </message>
 </context>
 <context>
@@ -6280,7 +6287,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Transfer</name>
     <message>
-        <location filename="../../crm_desktop/transfer/importing.py" line="+68"/>
+        <location filename="../../crm_desktop/transfer/importing.py" line="+78"/>
         <source>The file has a column “{column}” that a {entity} record does not have; use: {allowed}.</source>
         <translation>文件中有“{column}”列，但{entity}记录没有这一项；可用的列：{allowed}。</translation>
     </message>
@@ -6385,13 +6392,13 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>它的编号也出现在{place} {line}；一条记录只能添加一次。</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+36"/>
         <source>Imported {created} new {entity} records, updated {updated}.</source>
         <translation>已导入 {created} 条新的{entity}记录，更新 {updated} 条。</translation>
     </message>
     <message>
         <location line="+4"/>
-        <location filename="../../crm_desktop/transfer/staging.py" line="+67"/>
+        <location filename="../../crm_desktop/transfer/staging.py" line="+72"/>
         <source>Added {count} new customer records for them.</source>
         <translation>并为它们新增了 {count} 个客户。</translation>
     </message>
@@ -6541,7 +6548,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>{name}（{place}）：{reason}</translation>
     </message>
     <message>
-        <location line="+399"/>
+        <location line="+406"/>
         <source>Line {line} looks like {what}</source>
         <translation>第 {line} 行看起来像 {what}</translation>
     </message>
@@ -6556,7 +6563,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>这些联系人将新增 {count} 条客户记录。</translation>
     </message>
     <message>
-        <location line="-406"/>
+        <location line="-413"/>
         <source>Identifiers (kind: number)</source>
         <translation>证件号（类型: 号码）</translation>
     </message>
@@ -6576,7 +6583,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>客户（按名称）</translation>
     </message>
     <message>
-        <location line="+398"/>
+        <location line="+405"/>
         <source>Would add {added} {entity} records ({alike} of them look like records already here), update {updated} and refuse {refused} rows; nothing was changed.</source>
         <translation>将新增 {added} 条{entity}记录（其中 {alike} 条看起来与已有记录相同），更新 {updated} 条，拒绝 {refused} 行；未做任何改动。</translation>
     </message>
@@ -6629,6 +6636,53 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location filename="../../crm_desktop/transfer/cells.py" line="+20"/>
         <source>“{value}” is not an identifier; write kind:number, for example {example}.</source>
         <translation>“{value}”不是证件号；请写成“类型:号码”，例如 {example}。</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/transfer/contact_persons.py" line="+33"/>
+        <source>contact person: {reason}</source>
+        <translation>联系人：{reason}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the contact person&apos;s name is empty, though other columns of the contact are not.</source>
+        <translation>联系人姓名为空，但联系人的其他列有内容。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The columns {columns} describe a contact person, but no column holds the contact&apos;s name: choose that column, or leave those columns out.</source>
+        <translation>{columns} 这些列是联系人的信息，但没有哪一列是联系人姓名：请选择这一列，或者不导入那些列。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Contact person</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contact&apos;s job title</source>
+        <translation>联系人职务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contact&apos;s mobile</source>
+        <translation>联系人手机</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contact&apos;s phone</source>
+        <translation>联系人电话</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contact&apos;s email</source>
+        <translation>联系人邮箱</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="extra_sources.py" line="+6"/>
+        <source>Added %n contact person(s) with them.</source>
+        <translation>
+            <numerusform>并为其添加了 %n 位联系人。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -6785,7 +6839,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>演示数据只能用于只在本机使用的配置：绝不能进入公司服务器。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/undo.py" line="+64"/>
+        <location filename="../../crm_desktop/transfer/undo.py" line="+67"/>
         <source>There is no such import on this computer.</source>
         <translation>这台电脑上没有这次导入。</translation>
     </message>

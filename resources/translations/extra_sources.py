@@ -51,3 +51,9 @@ class RenewalsCommand:
 class SyncCommand:
     def plurals(self, n):
         self.tr("%n customer(s) not followed up in time returned to the pool.", "", n)
+
+
+# crm_desktop/transfer/contact_persons.py, CONTACTS_ADDED: QCoreApplication.translate(..., n)
+class Transfer:
+    def plurals(self, n):
+        self.tr("Added %n contact person(s) with them.", "", n)

@@ -3,6 +3,8 @@
     crm-desktop server init --dsn DSN
     crm-desktop server add-user NAME --role admin|manager|rep|clerk [--manager NAME]
                                 [--name "Display Name"] [--office OFFICE] --dsn DSN
+    crm-desktop server change-user NAME [--name DISPLAY] [--role ROLE]
+                                   [--manager LOGIN | --no-manager] --dsn DSN
     crm-desktop server add-finance-user NAME --dsn DSN   (reads the erp_ views, nothing else)
     crm-desktop server pgbouncer-login [--login NAME] --dsn SUPERUSER-DSN
                                    (pgbouncer's auth_user and auth_query, per database)
@@ -48,12 +50,14 @@ from crm_desktop.sync.server.admin import (
     OfficeTree,
     RulesRun,
     ServerLetterhead,
+    UserChange,
     add_crm_user,
     add_finance_user,
     add_office,
     apply_rules,
     assign_clerk,
     change_office,
+    change_user,
     check_login,
     check_office_name,
     check_role,
@@ -119,6 +123,26 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
         "--office", metavar="OFFICE", help="the office he works in (default: the head office)"
     )
     user.add_argument("--dsn", default="", help=DSN_HELP)
+    change = actions.add_parser(
+        "change-user",
+        help="change a user's display name, role or manager",
+        description="Change an existing user's display name, CRM role or manager; what is not "
+        "given stays as it is. What he sees follows his new role and team from his devices' "
+        "next sync. A user keeps his role while it is needed: customers he owns go to someone "
+        "else first (server handover), his team to another manager, and a clerk assignment "
+        "joining him is ended first (server unassign-clerk). Administrators only.",
+    )
+    change.add_argument("login", metavar="NAME", help="login name")
+    change.add_argument("--name", metavar="DISPLAY", help="his new display name")
+    change.add_argument(
+        "--role", metavar="ROLE", help="one of " + ", ".join(member.value for member in Role)
+    )
+    reports_to = change.add_mutually_exclusive_group()
+    reports_to.add_argument(
+        "--manager", metavar="LOGIN", help="login of his new manager (a manager or an admin)"
+    )
+    reports_to.add_argument("--no-manager", action="store_true", help="he reports to nobody")
+    change.add_argument("--dsn", default="", help=DSN_HELP)
     password = actions.add_parser(
         "set-password",
         help="give a user a new password",
@@ -425,9 +449,35 @@ def run(args: argparse.Namespace) -> int:
             return 0
         if args.server_action in OFFICE_ACTIONS:
             return run_offices(args)
+        if args.server_action == "change-user":
+            changed = change_user(
+                args.dsn,
+                args.login,
+                name=args.name,
+                role=args.role,
+                manager=args.manager,
+                clear_manager=args.no_manager,
+            )
+            print(describe_change(changed))
+            return 0
         return run_add_user(args.login, args.role, args.dsn, args.manager, args.name, args.office)
     except ServerAdminError as error:
         raise UserError(str(error)) from None
+
+
+def describe_change(change: UserChange) -> str:
+    """One sentence: each thing that changed, before → after, or that nothing needed to."""
+    if change.nothing():
+        return f"“{change.login}” already is as asked; nothing was changed."
+    parts = []
+    if change.name:
+        parts.append(f"name “{change.name[0]}” → “{change.name[1]}”")
+    if change.role:
+        parts.append(f"role {change.role[0]} → {change.role[1]}")
+    if change.manager:
+        before, after = (f"“{login}”" if login else "none" for login in change.manager)
+        parts.append(f"manager {before} → {after}")
+    return f"Changed “{change.login}”: {'; '.join(parts)}."
 
 
 def print_rules_run(run: RulesRun, dry_run: bool) -> None:

@@ -445,6 +445,204 @@ def set_active(dsn: str, login: str, active: bool) -> None:
             raise ServerAdminError(f"There is no user named “{login}”.")
 
 
+@dataclass(frozen=True)
+class UserChange:
+    """What `server change-user` changed: each of these (before, after), None where it stayed
+    as it was. A manager is named by his login, None for none."""
+
+    login: str
+    name: tuple[str, str] | None = None
+    role: tuple[Role, Role] | None = None
+    manager: tuple[str | None, str | None] | None = None
+
+    def nothing(self) -> bool:
+        return self.name is None and self.role is None and self.manager is None
+
+
+def change_user(
+    dsn: str,
+    login: str,
+    *,
+    name: str | None = None,
+    role: str | None = None,
+    manager: str | None = None,
+    clear_manager: bool = False,
+) -> UserChange:
+    """Change a user's display name, CRM role and/or manager in one transaction; run by an
+    administrator. What he sees follows from `users.role` and `manager_id` alone, read by the
+    policies at each statement, and his devices resync in full at their next sync when it
+    changes (pull compares his role and visible owners). Every login is a plain member of
+    GROUP_ROLE whatever its CRM role, so no PostgreSQL role or grant changes with it.
+
+    Refused, in one sentence and changing nothing: a role that would leave him owning
+    customers he may not own, leading a team he may not lead, or in a clerk assignment that
+    needs his old role; a manager who is not one, himself, or someone who reports to him."""
+    if name is None and role is None and manager is None and not clear_manager:
+        raise ServerAdminError(
+            "Say what to change: --name, --role, --manager LOGIN or --no-manager."
+        )
+    if manager is not None and clear_manager:
+        raise ServerAdminError("Give either --manager or --no-manager, not both.")
+    if name is not None and not name.strip():
+        # check_user_name reads blank as "the login"; here that would rename him by mistake.
+        raise ServerAdminError(
+            "--name is empty; give the name his colleagues know him by, or leave --name out "
+            "to keep his."
+        )
+    new_name = check_user_name(name, login) if name is not None else None
+    new_role = check_role(role) if role is not None else None
+    if manager == login:
+        raise ServerAdminError(f"“{login}” can't be his own manager.")
+    with (
+        _admin_errors("change users"),
+        connect(dsn) as connection,
+        connection.transaction(),
+    ):
+        # Asked first: to anyone else the policies hide every row from the change, and he
+        # would be told there is no such user.
+        if not _is_admin(connection):
+            raise ServerAdminError("Only an administrator may change users.")
+        # One change of who leads whom at a time: two at once, each checked before the other
+        # committed, could close a loop or leave a team under a demoted manager.
+        connection.execute("SELECT pg_advisory_xact_lock(hashtextextended('crm_users_tree', 0))")
+        row = connection.execute(
+            "SELECT u.id, u.name, u.role, m.login FROM users u"
+            " LEFT JOIN users m ON m.id = u.manager_id"
+            " WHERE u.login = %s AND u.deleted_at IS NULL",
+            (login,),
+        ).fetchone()
+        if row is None:
+            raise ServerAdminError(f"There is no user named “{login}”.")
+        user_id, old_name, old_manager = str(row[0]), row[1], row[3]
+        old_role = Role(row[2])
+        changes: dict[str, object] = {}
+        renamed: tuple[str, str] | None = None
+        retitled: tuple[Role, Role] | None = None
+        moved: tuple[str | None, str | None] | None = None
+        if new_name is not None and new_name != old_name:
+            changes["name"] = new_name
+            renamed = (old_name, new_name)
+        if new_role is not None and new_role != old_role:
+            _check_role_change(connection, login, user_id, old_role, new_role)
+            changes["role"] = new_role.value
+            retitled = (old_role, new_role)
+        if clear_manager or manager is not None:
+            manager_id = None
+            if manager is not None:
+                manager_id = _manager_id(connection, manager)
+                _check_no_loop(connection, login, user_id, manager, manager_id)
+            if manager != old_manager:
+                changes["manager_id"] = manager_id
+                moved = (old_manager, manager)
+        change = UserChange(login, renamed, retitled, moved)
+        if not changes:
+            return change
+        statement = sql.SQL("UPDATE users SET {} WHERE id = {} RETURNING id").format(
+            sql.SQL(", ").join(
+                sql.SQL("{} = {}").format(sql.Identifier(column), sql.Placeholder(column))
+                for column in changes
+            ),
+            sql.Placeholder("id"),
+        )
+        try:
+            with connection.transaction():  # a savepoint: a refusal leaves a sentence to say
+                updated = connection.execute(statement, {**changes, "id": user_id}).fetchone()
+        except (psycopg.errors.CheckViolation, psycopg.errors.StringDataRightTruncation):
+            # A server newer than this program, stricter than check_user_name or Role.
+            raise ServerAdminError(
+                f"The server refused the change to “{login}” as given (his name or role); "
+                "nothing was changed."
+            ) from None
+        if updated is None:  # the policy hid the row: not an administrator after all
+            raise ServerAdminError("Only an administrator may change users.")
+    return change
+
+
+def _check_role_change(
+    connection: psycopg.Connection, login: str, user_id: str, old: Role, new: Role
+) -> None:
+    """Refuse a new role that what is already there depends on the old one for: customers only
+    a rep or a manager may own, a team only a manager or an administrator may lead, and a
+    clerk assignment, which joins a clerk to a rep (the server checks those roles only when an
+    assignment is written, so a role changed under one would go unnoticed)."""
+    if new not in OWNER_ROLES:
+        owned = connection.execute(
+            "SELECT count(*) FROM customers WHERE owner_id = %s AND deleted_at IS NULL",
+            (user_id,),
+        ).fetchone()[0]
+        if owned:
+            raise ServerAdminError(
+                f"“{login}” still owns {_counted(owned, 'customer')}, and {_a(new)} may own "
+                "none; hand them over first with server handover."
+            )
+    if new not in MANAGER_ROLES:
+        team = connection.execute(
+            "SELECT count(*) FROM users WHERE manager_id = %s AND deleted_at IS NULL",
+            (user_id,),
+        ).fetchone()[0]
+        if team:
+            reports = "still reports" if team == 1 else "still report"
+            raise ServerAdminError(
+                f"{_counted(team, 'user')} {reports} to “{login}”, and {_a(new)} may lead no team; "
+                "give them another manager first with server change-user NAME --manager LOGIN."
+            )
+    for kept, side, other in ((Role.CLERK, "clerk_id", "rep_id"), (Role.REP, "rep_id", "clerk_id")):
+        if old != kept or new == kept:
+            continue
+        # Ended ones stay for the history: the server never reads them again.
+        pairs = connection.execute(
+            sql.SQL(
+                "SELECT o.login FROM clerk_assignments a JOIN users o ON o.id = a.{}"
+                " WHERE a.{} = %s AND a.valid_until > now() ORDER BY o.login"
+            ).format(sql.Identifier(other), sql.Identifier(side)),
+            (user_id,),
+        ).fetchall()
+        if not pairs:
+            continue
+        first = pairs[0][0]
+        more = f" (and {_counted(len(pairs) - 1, 'other assignment')})" if len(pairs) > 1 else ""
+        if kept == Role.CLERK:
+            clerk, rep, why = login, first, f"he enters records for “{first}”"
+        else:
+            clerk, rep, why = first, login, f"“{first}” enters records for him"
+        raise ServerAdminError(
+            f"“{login}” must stay a {kept} while {why}{more}; end that first with "
+            f"server unassign-clerk {clerk} --rep {rep}."
+        )
+
+
+def _check_no_loop(
+    connection: psycopg.Connection, login: str, user_id: str, manager: str, manager_id: str
+) -> None:
+    """Refuse a manager who reports to `login` at any depth: the chain of managers would loop,
+    and the work logs' chain of managers (server migration 0012) would lead back to him."""
+    loop = connection.execute(
+        # UNION, not UNION ALL: the walk ends even on a loop that is already there.
+        """
+        WITH RECURSIVE up (id, manager_id) AS (
+            SELECT id, manager_id FROM users WHERE id = %(manager)s
+            UNION
+            SELECT u.id, u.manager_id FROM users u JOIN up ON u.id = up.manager_id
+        )
+        SELECT EXISTS (SELECT FROM up WHERE id = %(user)s)
+        """,
+        {"manager": manager_id, "user": user_id},
+    ).fetchone()[0]
+    if loop:
+        raise ServerAdminError(
+            f"“{manager}” reports to “{login}”, directly or through others, so “{login}” "
+            "can't report to him."
+        )
+
+
+def _counted(count: int, thing: str) -> str:
+    return f"{count} {thing}" if count == 1 else f"{count} {thing}s"
+
+
+def _a(role: Role) -> str:
+    return f"an {role}" if role == Role.ADMIN else f"a {role}"
+
+
 # How far ahead a clerk's assignment may end: the server's trigger refuses more than a year
 # from now to anyone but the tables' owner (server migration 0003).
 _CLERKS_ONLY = "Only an administrator, or the rep's manager, may assign clerks to a rep or end it."

@@ -16,7 +16,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from crm_desktop.models.choices import choice_label
 from crm_desktop.models.fields import FIELDS
-from crm_desktop.models.money import yuan_text
+from crm_desktop.models.money import yuan
 
 T = QT_TRANSLATE_NOOP
 
@@ -40,8 +40,9 @@ def field(entity: str, name: str) -> str:
 
 
 def money(cents: int | None) -> str:
-    """Fen as yuan, exact, as files and the command line write it ("1234.50")."""
-    return "" if cents is None else yuan_text(cents)
+    """Fen as yuan, exact, grouped by thousands as a printed quote or statement shows money
+    ("1,234.50"); the report says once that amounts are in yuan."""
+    return "" if cents is None else f"{yuan(cents):,.2f}"
 
 
 def day(value: date | None) -> str:

@@ -33,12 +33,12 @@ def test_every_kind_from_the_command_line(report, known: Known, tmp_path: Path) 
     needs = {"customer": ["--customer", known.huaqiang], "quote": ["--opportunity", known.erp]}
     period = ["--from", "2031-06-01", "--to", "2031-12-31"]
     expected = {
-        "customer": ["深圳市华强电子有限公司", "Outstanding 7500.00", "Total (2) 7300.00"],
-        "quote": ["Quotation", "1 SEAT-Y · 用户许可（年） 3 1200.00 3600.00", "Total 6300.00"],
-        "pipeline": ["Total 3 57300.00 43250.00", "Total (3) 57300.00 43250.00"],
+        "customer": ["深圳市华强电子有限公司", "Outstanding 7,500.00", "Total (2) 7,300.00"],
+        "quote": ["Quotation", "1 SEAT-Y · 用户许可（年） 3 1,200.00 3,600.00", "Total 6,300.00"],
+        "pipeline": ["Total 3 57,300.00 43,250.00", "Total (3) 57,300.00 43,250.00"],
         # The last seven days, today included: the store's follow-ups, made just now.
         "activity": [f"王经理 {FOLLOWUPS} 2 1 4"],
-        "renewals": ["Contracts ending from 2031-06-01 to 2031-12-31", "Total (2) 12800.00"],
+        "renewals": ["Contracts ending from 2031-06-01 to 2031-12-31", "Total (2) 12,800.00"],
         # Money falls due in 2031: nothing is overdue today.
         "receivables": ["No customer has money overdue."],
     }
@@ -64,7 +64,7 @@ def test_in_chinese_and_for_one_owner(report, known: Known, tmp_path: Path) -> N
     # The window's words: the stage and the field names in Chinese.
     assert "商务谈判" in text and "金额" in text
     assert "京东方显示屏采购" in text and "华强" not in text
-    assert "50000.00" in text and "40000.00" in text
+    assert "50,000.00" in text and "40,000.00" in text
     # The application's language is as it was.
     assert QCoreApplication.translate("Choices", "Negotiation") == "Negotiation"
 

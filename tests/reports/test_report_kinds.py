@@ -68,23 +68,23 @@ def test_the_customer_profile(profile: Profile, known: Known) -> None:
     # Money as of 15 June 2031: 12,000.00 contracted, 4,500.00 paid, 7,500.00 outstanding of
     # which 1,500.00 overdue.
     for label, amount in (
-        ("Contracted", "12000.00"),
-        ("Paid", "4500.00"),
-        ("Outstanding", "7500.00"),
-        ("Overdue", "1500.00"),
+        ("Contracted", "12,000.00"),
+        ("Paid", "4,500.00"),
+        ("Outstanding", "7,500.00"),
+        ("Overdue", "1,500.00"),
     ):
         assert f"{label} {amount}" in lines
     # Its two open opportunities (not 京东方's): 6,300.00 + 1,000.00.
-    assert any(line.startswith("华强电子ERP升级") and "6300.00 50%" in line for line in lines)
-    assert "Total (2) 7300.00" in lines
+    assert any(line.startswith("华强电子ERP升级") and "6,300.00 50%" in line for line in lines)
+    assert "Total (2) 7,300.00" in lines
     assert "京东方" not in text
     # The latest ten of twelve follow-ups, the latest first.
     assert text.index("第01次") < text.index("第10次")
     assert "第11次" not in text and "第12次" not in text
     assert f"The latest 10 of {FOLLOWUPS} follow-ups." in lines
     # C-1: outstanding and overdue; a total equal to the customer's.
-    assert "C-1 Service 2031-01-01 2031-12-31 Active 12000.00 7500.00 1500.00" in lines
-    assert "Total (1) 7500.00 1500.00" in lines
+    assert "C-1 Service 2031-01-01 2031-12-31 Active 12,000.00 7,500.00 1,500.00" in lines
+    assert "Total (1) 7,500.00 1,500.00" in lines
 
 
 def test_the_quote_with_its_letterhead_and_logo(profile: Profile, known: Known) -> None:
@@ -110,16 +110,16 @@ def test_the_quote_with_its_letterhead_and_logo(profile: Profile, known: Known) 
     assert "To 深圳市华强电子有限公司" in lines
     assert "张伟 · 采购经理 · 138 0013 8000" in text
     # 3 × 1,200.00 = 3,600.00; 1.5 × 2,000.00 less 10% = 2,700.00; together 6,300.00.
-    assert "1 SEAT-Y · 用户许可（年） 3 1200.00 3600.00" in lines
-    assert "2 IMPL · 实施服务 1.5 2000.00 10% 2700.00" in lines
-    assert "Total 6300.00" in lines
+    assert "1 SEAT-Y · 用户许可（年） 3 1,200.00 3,600.00" in lines
+    assert "2 IMPL · 实施服务 1.5 2,000.00 10% 2,700.00" in lines
+    assert "Total 6,300.00" in lines
     assert len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 1  # the logo
 
 
 def test_a_quote_without_letterhead_or_with_a_broken_logo(profile: Profile, known: Known) -> None:
     plain = pdf_lines(build(profile, "quote", opportunity_id=known.upkeep))
     assert plain[0] == "Quotation"
-    assert "No product lines: the amount quoted is 1000.00." in plain
+    assert "No product lines: the amount quoted is 1,000.00." in plain
     broken = Letterhead("星辰软件", None, None, None, None, None, logo=b"\x89PNG not really")
     with profile.store.read() as session:
         report = quote_report(session, ReportOptions(opportunity_id=known.erp), broken)
@@ -133,16 +133,16 @@ def test_the_pipeline_and_its_forecast(profile: Profile, known: Known) -> None:
     lines = pdf_lines(build(profile, "pipeline", start=date(2031, 6, 1), end=date(2031, 7, 31)))
     assert "Open opportunities on 2031-06-15; forecast from 2031-06-01 to 2031-07-31" in lines
     # By stage, every open stage, zeros included: the whole pipeline, whenever it closes.
-    assert "Lead 1 1000.00 100.00" in lines
+    assert "Lead 1 1,000.00 100.00" in lines
     assert "Qualified 0 0.00 0.00" in lines
-    assert "Proposal 1 6300.00 3150.00" in lines
-    assert "Negotiation 1 50000.00 40000.00" in lines
-    assert "Total 3 57300.00 43250.00" in lines
+    assert "Proposal 1 6,300.00 3,150.00" in lines
+    assert "Negotiation 1 50,000.00 40,000.00" in lines
+    assert "Total 3 57,300.00 43,250.00" in lines
     # By month of expected close, in the period: July has the ERP upgrade and the screens;
     # the upkeep closes in August, after it.
     assert "2031-06 0 0.00 0.00" in lines
-    assert "2031-07 2 56300.00 43150.00" in lines
-    assert "Total 2 56300.00 43150.00" in lines
+    assert "2031-07 2 56,300.00 43,150.00" in lines
+    assert "Total 2 56,300.00 43,150.00" in lines
     assert not any(line.startswith("2031-08 ") for line in lines)
     # Every open one, soonest first, adding up to the stages' total.
     text = "\n".join(lines)
@@ -152,7 +152,7 @@ def test_the_pipeline_and_its_forecast(profile: Profile, known: Known) -> None:
         < text.index("华强电子年度维保")
     )
     assert "京东方旧单" not in text
-    assert "Total (3) 57300.00 43250.00" in lines
+    assert "Total (3) 57,300.00 43,250.00" in lines
     # The customer's name wraps in its column: its lines follow each other.
     assert "北京京东方科技集团股份有限公司" in squashed(lines) and "李丽" in text
 
@@ -161,7 +161,7 @@ def test_the_pipeline_of_one_owner(profile: Profile, known: Known) -> None:
     lines = pdf_lines(build(profile, "pipeline", owner_ids=(RAE,)))
     text = "\n".join(lines)
     assert "京东方显示屏采购" in text and "华强" not in text
-    assert "Total (1) 50000.00 40000.00" in lines
+    assert "Total (1) 50,000.00 40,000.00" in lines
 
 
 def test_the_pipeline_of_one_industry_as_the_dashboard_filters_it(
@@ -199,7 +199,7 @@ def test_the_renewal_list(profile: Profile, known: Known) -> None:
     assert text.index("C-2") < text.index("C-1")  # 10 July before 31 December
     row = "2031-07-10 C-2 北京京东方科技集团股份有限公司 Sale 800.00 Undecided 李丽"
     assert "".join(row.split()) in squashed(lines)
-    assert "Total (2) 12800.00" in lines
+    assert "Total (2) 12,800.00" in lines
     only_july = pdf_lines(build(profile, "renewals", start=date(2031, 7, 1), end=date(2031, 7, 31)))
     assert "Total (1) 800.00" in only_july
     # The screen's kind and renewal-state filters carry into the PDF.
@@ -230,11 +230,11 @@ def test_the_receivables(profile: Profile, known: Known) -> None:
     lines = pdf_lines(build(profile, "receivables"))
     assert "Customers with money overdue on 2031-06-15" in lines
     # Most overdue first: 华强 1,500.00 (since 1 April), 京东方 800.00 (since 10 May).
-    assert "深圳市华强电子有限公司 王经理 1500.00 2031-04-01 7500.00 1" in lines
+    assert "深圳市华强电子有限公司 王经理 1,500.00 2031-04-01 7,500.00 1" in lines
     assert "北京京东方科技集团股份有限公司 李丽 800.00 2031-05-10 800.00 1" in lines
-    assert "Total (2) 2300.00 8300.00 2" in lines
+    assert "Total (2) 2,300.00 8,300.00 2" in lines
     mine = pdf_lines(build(profile, "receivables", owner_ids=(known.me,)))
-    assert "Total (1) 1500.00 7500.00 1" in mine
+    assert "Total (1) 1,500.00 7,500.00 1" in mine
 
 
 def test_read_with_the_session_then_written_without_it(profile: Profile, known: Known) -> None:
@@ -244,7 +244,7 @@ def test_read_with_the_session_then_written_without_it(profile: Profile, known: 
     profile.close()  # the layout and the PDF need no store
     out = io.BytesIO()
     assert write_report(report, options, out) == 1
-    assert "Total (3) 57300.00 43250.00" in pdf_lines(out.getvalue())
+    assert "Total (3) 57,300.00 43,250.00" in pdf_lines(out.getvalue())
 
 
 def test_a_record_not_on_this_device_is_one_sentence(profile: Profile, known: Known) -> None:

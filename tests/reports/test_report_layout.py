@@ -59,9 +59,9 @@ def test_a_2000_line_pipeline_breaks_across_pages_with_its_header_on_each(
     shown = [line for line in lines if line.startswith("广州天河科技 ")]
     assert len(shown) == LINES
     assert shown[0].split()[1:3] == ["机会", "0001"] and shown[-1].split()[2] == "2000"
-    assert "Qualified 2000 2001000.00 1000500.00" in lines
-    assert f"Total ({LINES}) 2001000.00 1000500.00" in lines
-    assert "Total (2000) 2001000.00 1000500.00" in pages[-1]
+    assert "Qualified 2000 2,001,000.00 1,000,500.00" in lines
+    assert f"Total ({LINES}) 2,001,000.00 1,000,500.00" in lines
+    assert "Total (2000) 2,001,000.00 1,000,500.00" in pages[-1]
 
 
 def test_long_names_wrap_inside_their_column(profile: Profile) -> None:

@@ -227,7 +227,7 @@ def test_a_name_the_server_cannot_store_is_one_sentence_before_the_password(
     before = roles(crm_db)
     code, out, err = crm(
         "server", "add-user", "zed", "--role", "rep", "--name", name,
-        "--dsn", crm_db.admin_dsn, stdin="pw-zed\n",
+        "--dsn", crm_db.admin_dsn, stdin="pw-zed-2026\n",
     )  # fmt: skip
     refused(code, out, err, "The name given with --name must be one line of at most 200")
     assert name not in err
@@ -236,7 +236,7 @@ def test_a_name_the_server_cannot_store_is_one_sentence_before_the_password(
     # Spaces around a name are not kept; 200 characters are.
     code, _, _ = crm(
         "server", "add-user", "zed", "--role", "rep", "--name", f"  {'y' * 200}  ",
-        "--dsn", crm_db.admin_dsn, stdin="pw-zed\n",
+        "--dsn", crm_db.admin_dsn, stdin="pw-zed-2026\n",
     )  # fmt: skip
     assert code == 0
     assert one(crm_db, "SELECT name FROM users WHERE login = 'zed'") == "y" * 200
@@ -250,7 +250,7 @@ def test_the_servers_own_refusal_of_a_name_is_one_sentence(
     monkeypatch.setattr(admin, "check_user_name", lambda name, login: name)
     before = roles(crm_db)
     with pytest.raises(ServerAdminError, match="The server refused the user “zed” as given"):
-        admin.add_user(crm_db.admin_dsn, "zed", "rep", "pw-zed", name=name)
+        admin.add_user(crm_db.admin_dsn, "zed", "rep", "pw-zed-2026", name=name)
     assert roles(crm_db) == before
 
 
@@ -378,8 +378,8 @@ def test_only_an_administrator_or_the_reps_manager_assigns_or_ends_a_clerk(
 
 def test_a_finance_login_is_told_the_same(crm, world: World) -> None:  # noqa: F811
     """No CRM user at all (it may call none of the CRM's functions): one sentence too."""
-    admin.add_finance_user(world.db.admin_dsn, "erp_reader", "erp-pw")
-    dsn = world.db.server.dsn("erp_reader", "erp-pw", world.db.name)
+    admin.add_finance_user(world.db.admin_dsn, "erp_reader", "erp-pw-2026")
+    dsn = world.db.server.dsn("erp_reader", "erp-pw-2026", world.db.name)
     code, out, err = crm("server", "deactivate-user", "rob", "--dsn", dsn)
     refused(code, out, err, "may not change users; use the administrator's.")
     code, out, err = crm("server", "unassign-clerk", "cal", "--rep", "rob", "--dsn", dsn)

@@ -192,7 +192,7 @@ RESERVED = [
 @pytest.mark.parametrize("login", RESERVED)
 def test_a_reserved_name_is_refused_in_one_sentence(world, login) -> None:
     with pytest.raises(ServerAdminError) as refused:
-        add_user(world.db.admin_dsn, login, "rep", "pw")
+        add_user(world.db.admin_dsn, login, "rep", "pw-long-enough")
     message = str(refused.value)
     assert "\n" not in message
     assert message.endswith(".")
@@ -203,7 +203,7 @@ def test_a_reserved_name_is_refused_in_one_sentence(world, login) -> None:
 @pytest.mark.parametrize("login", ["rob", "Rob", 'r"b', "rob; DROP TABLE users", "x" * 64])
 def test_an_existing_or_malformed_name_is_refused_in_one_sentence(world, login) -> None:
     with pytest.raises(ServerAdminError) as refused:
-        add_user(world.db.admin_dsn, login, "rep", "pw")
+        add_user(world.db.admin_dsn, login, "rep", "pw-long-enough")
     message = str(refused.value)
     assert "\n" not in message
     assert message.endswith(".")

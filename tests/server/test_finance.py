@@ -53,10 +53,15 @@ def test_add_finance_user_makes_a_login_that_reads_only_the_views(crm, crm_db: C
 @pytest.mark.parametrize(
     ("login", "stdin", "message"),
     [
-        ("rob", "pw\n", "A user or database role named “rob” already exists."),
-        ("crm_finance", "pw\n", "“crm_finance” can't be a user name"),
-        ("Fin Team", "pw\n", "can't be a user name"),
+        ("rob", "pw-2026-x\n", "A user or database role named “rob” already exists."),
+        ("crm_finance", "pw-2026-x\n", "“crm_finance” can't be a user name"),
+        ("Fin Team", "pw-2026-x\n", "can't be a user name"),
         ("fin", "\n", "The password is empty"),
+        (
+            "fin",
+            "abc1234\n",
+            "The password is 7 characters long; give the login one of at least 8.",
+        ),
     ],
 )
 def test_add_finance_user_mistakes_are_one_sentence(crm, crm_db, login, stdin, message) -> None:
@@ -74,9 +79,9 @@ def test_add_finance_user_mistakes_are_one_sentence(crm, crm_db, login, stdin, m
 
 
 def test_a_crm_user_cannot_add_a_finance_login(crm, crm_db) -> None:
-    crm_db.add_user("ada", "admin", password="ada-pw")
-    dsn = crm_db.server.dsn("ada", "ada-pw", crm_db.name)
-    code, _, err = crm("server", "add-finance-user", "fin", "--dsn", dsn, stdin="pw\n")
+    crm_db.add_user("ada", "admin", password="ada-pw-2026")
+    dsn = crm_db.server.dsn("ada", "ada-pw-2026", crm_db.name)
+    code, _, err = crm("server", "add-finance-user", "fin", "--dsn", dsn, stdin="pw-2026-x\n")
     assert code == 1 and "may not add finance logins" in err
     with crm_db.server.connect(crm_db.name) as connection:
         assert connection.execute("SELECT to_regrole('fin')").fetchone() == (None,)

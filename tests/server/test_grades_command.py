@@ -120,9 +120,9 @@ def test_a_dry_run_says_what_would_change_and_changes_nothing(crm, crm_db: CrmDa
 @pytest.mark.parametrize("role", ["rep", "manager", "clerk"])
 def test_only_an_administrator_applies_the_rules(crm, crm_db: CrmDatabase, role: str) -> None:
     team(crm_db)
-    crm_db.add_user("zed", role, password="zed-pw")
+    crm_db.add_user("zed", role, password="zed-pw-2026")
     before = state(crm_db)
-    dsn = crm_db.server.dsn("zed", "zed-pw", crm_db.name)
+    dsn = crm_db.server.dsn("zed", "zed-pw-2026", crm_db.name)
     for dry_run in ([], ["--dry-run"]):
         code, out, err = crm("server", "apply-rules", *dry_run, "--dsn", dsn)
         assert (code, out) == (1, "")
@@ -135,9 +135,9 @@ def test_only_an_administrator_applies_the_rules(crm, crm_db: CrmDatabase, role:
 
 def test_a_crm_administrator_applies_them_too(crm, crm_db: CrmDatabase) -> None:
     ids = team(crm_db)
-    ada = uuid.UUID(crm_db.add_user("ada", "admin", password="ada-pw"))
+    ada = uuid.UUID(crm_db.add_user("ada", "admin", password="ada-pw-2026"))
     code, out, _ = crm(
-        "server", "apply-rules", "--dsn", crm_db.server.dsn("ada", "ada-pw", crm_db.name)
+        "server", "apply-rules", "--dsn", crm_db.server.dsn("ada", "ada-pw-2026", crm_db.name)
     )
     assert code == 0 and out.startswith("Changed the grade of 2 customer(s)")
     with crm_db.connect_admin() as connection:

@@ -57,7 +57,7 @@ def test_offices_are_added_as_a_tree_and_listed(crm, crm_db: CrmDatabase) -> Non
     assert crm("server", "add-office", "East", "--dsn", dsn)[0] == 0
     code, out, err = crm(
         "server", "add-user", "sid", "--role", "rep", "--office", "深圳", "--dsn", dsn,
-        stdin="sid-pw\n",
+        stdin="sid-pw-2026\n",
     )  # fmt: skip
     assert (code, out, err) == (0, "Added rep “sid” in “深圳”.\n", "")
     crm_db.add_user("ada", "admin")
@@ -149,7 +149,7 @@ def test_office_mistakes_are_one_sentence(crm, south: CrmDatabase, argv, message
     south.add_user("sam", "rep")
     before = owner_sql(south, "SELECT * FROM offices ORDER BY name")
     users = owner_sql(south, "SELECT login, office_id FROM users ORDER BY login")
-    code, out, err = crm("server", *argv, "--dsn", south.admin_dsn, stdin="pw\n")
+    code, out, err = crm("server", *argv, "--dsn", south.admin_dsn, stdin="pw-2026-x\n")
     assert (code, out) == (1, "")
     assert message in err
     assert err.count("\n") == 1  # one line, no traceback
@@ -170,7 +170,7 @@ def test_office_mistakes_are_one_sentence(crm, south: CrmDatabase, argv, message
     ],
 )
 def test_a_manager_may_not_change_offices(crm, south: CrmDatabase, argv) -> None:
-    south.add_user("mia", "manager", password="mia-pw")
+    south.add_user("mia", "manager", password="mia-pw-2026")
     before = owner_sql(south, "SELECT * FROM offices ORDER BY name")
     code, out, err = crm("server", *argv, "--dsn", south.dsn_for("mia"))
     assert (code, out) == (1, "")
@@ -179,7 +179,7 @@ def test_a_manager_may_not_change_offices(crm, south: CrmDatabase, argv) -> None
     )
     assert owner_sql(south, "SELECT * FROM offices ORDER BY name") == before
     assert owner_sql(south, OFFICE_OF, ("mia",)) == [(None,)]
-    assert "mia-pw" not in err
+    assert "mia-pw-2026" not in err
 
 
 def test_a_manager_may_list_the_offices(crm, south: CrmDatabase) -> None:
@@ -213,7 +213,9 @@ def test_a_server_not_yet_upgraded_says_so(crm, pg_cleanup, crm_template: str) -
         "crm-desktop: The server's schema has no offices yet; run server init to upgrade it.\n",
     )
     # Adding a user without an office works there as it did.
-    code, _, err = crm("server", "add-user", "sam", "--role", "rep", "--dsn", dsn, stdin="pw\n")
+    code, _, err = crm(
+        "server", "add-user", "sam", "--role", "rep", "--dsn", dsn, stdin="pw-2026-x\n"
+    )
     assert (code, err) == (0, "")
     with psycopg.connect(dsn) as connection:
         assert connection.execute("SELECT role FROM users WHERE login = 'sam'").fetchone() == (

@@ -187,7 +187,7 @@ def test_a_user_added_after_the_backup_is_named_and_added_again(
     assert "logins without a user here" not in out
     # Added once: a second time is refused as before.
     code, _, err = crm(
-        "server", "add-user", "newbie", "--role", "rep", "--dsn", db.admin_dsn, stdin="pw\n"
+        "server", "add-user", "newbie", "--role", "rep", "--dsn", db.admin_dsn, stdin="pw-2026-x\n"
     )
     assert code == 1 and "A user or database role named “newbie” already exists." in err
 
@@ -214,18 +214,18 @@ LEFT_WITH_MORE = "is left from a user this database no longer has, but it has mo
 
 
 def make_plain_login(db: CrmDatabase) -> None:
-    db.server.create_role("zed", "zed-pw")
+    db.server.create_role("zed", "zed-pw-2026")
 
 
 def make_other_databases_user(db: CrmDatabase) -> None:
     other = db.server.create_database(unique_name("crm_elsewhere"), owner=CRM_ADMIN)
-    leftover(db, "zed", "zed-pw", database=other)
+    leftover(db, "zed", "zed-pw-2026", database=other)
 
 
 def make_finance_login(db: CrmDatabase) -> None:
     from crm_desktop.sync.server.admin import add_finance_user
 
-    add_finance_user(db.admin_dsn, "zed", "zed-pw")
+    add_finance_user(db.admin_dsn, "zed", "zed-pw-2026")
 
 
 def make_with(*statements: str):
@@ -233,7 +233,7 @@ def make_with(*statements: str):
     database (dropped before the test's roles, so what it holds never keeps one alive)."""
 
     def make(db: CrmDatabase) -> None:
-        leftover(db, "zed", "zed-pw")
+        leftover(db, "zed", "zed-pw-2026")
         elsewhere = db.server.create_database(unique_name("crm_elsewhere"))
         for statement in statements:
             db.server.execute(statement.format(elsewhere=elsewhere), elsewhere)
@@ -269,17 +269,17 @@ def test_add_user_takes_over_no_role_but_a_lost_users_login(
 ) -> None:
     make(crm_db)
     with pytest.raises(ServerAdminError, match=sentence):
-        add_crm_user(crm_db.admin_dsn, "zed", "rep", "new-pw")
+        add_crm_user(crm_db.admin_dsn, "zed", "rep", "new-pw-2026")
     with crm_db.server.connect(crm_db.name) as connection:
         assert connection.execute("SELECT count(*) FROM users").fetchone()[0] == 0
     # Its password is as it was.
-    with psycopg.connect(crm_db.server.dsn("zed", "zed-pw", "postgres")) as connection:
+    with psycopg.connect(crm_db.server.dsn("zed", "zed-pw-2026", "postgres")) as connection:
         connection.execute("SELECT 1")
 
 
 def test_a_lost_users_login_is_taken_over_without_a_restore(crm_db: CrmDatabase) -> None:
-    leftover(crm_db, "zed", "zed-pw")
-    added = add_crm_user(crm_db.admin_dsn, "zed", "manager", "new-pw")
+    leftover(crm_db, "zed", "zed-pw-2026")
+    added = add_crm_user(crm_db.admin_dsn, "zed", "manager", "new-pw-2026")
     assert added.took_over_login
-    assert logs_in(crm_db, "zed", "new-pw")
-    assert not logs_in(crm_db, "zed", "zed-pw")
+    assert logs_in(crm_db, "zed", "new-pw-2026")
+    assert not logs_in(crm_db, "zed", "zed-pw-2026")

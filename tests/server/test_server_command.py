@@ -46,11 +46,11 @@ def test_add_user_creates_a_login_role_with_his_password(crm, crm_db) -> None:
     assert out == "Added manager “mia”.\n"
     code, _, err = crm(
         "server", "add-user", "rob", "--role", "rep", "--manager", "mia",
-        "--dsn", crm_db.admin_dsn, stdin="rob-pw\n",
+        "--dsn", crm_db.admin_dsn, stdin="rob-pw-2026\n",
     )  # fmt: skip
     assert (code, err) == (0, "")
 
-    dsn = crm_db.server.dsn("rob", "rob-pw", crm_db.name)
+    dsn = crm_db.server.dsn("rob", "rob-pw-2026", crm_db.name)
     with psycopg.connect(dsn) as connection:
         row = connection.execute(
             "SELECT u.role, m.login, crm_current_user_id() = u.id"
@@ -84,7 +84,9 @@ def test_add_user_creates_a_login_role_with_his_password(crm, crm_db) -> None:
 )
 def test_add_user_mistakes_are_one_sentence(crm, crm_db, argv, message) -> None:
     crm_db.add_user("rob", "rep")
-    code, out, err = crm("server", "add-user", *argv, "--dsn", crm_db.admin_dsn, stdin="pw\n")
+    code, out, err = crm(
+        "server", "add-user", *argv, "--dsn", crm_db.admin_dsn, stdin="pw-2026-x\n"
+    )
     assert code == 1
     assert out == ""
     assert message in err
@@ -119,13 +121,41 @@ def test_an_empty_password_is_refused(crm, crm_db) -> None:
     assert "password is empty" in err
 
 
+@pytest.mark.parametrize("action", ["add-user", "set-password"])
+def test_a_password_shorter_than_eight_characters_is_refused(crm, crm_db, action: str) -> None:
+    crm_db.add_user("rob", "rep")
+    rob = crm_db.server.dsn("rob", crm_db.passwords["rob"], crm_db.name)
+    login = "zed" if action == "add-user" else "rob"
+    role = ["--role", "rep"] if action == "add-user" else []
+    code, out, err = crm(
+        "server", action, login, *role, "--dsn", crm_db.admin_dsn, stdin="1234567\n"
+    )
+    assert (code, out) == (1, "")
+    assert err == (
+        "crm-desktop: The password is 7 characters long; give the user one of at least 8. "
+        "Nothing was changed.\n"
+    )
+    with crm_db.server.connect(crm_db.name) as connection:
+        users = connection.execute("SELECT login FROM users ORDER BY login").fetchall()
+        logins = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = 'zed'").fetchall()
+    assert (users, logins) == ([("rob",)], [])
+    with psycopg.connect(rob) as connection:  # his password is the one he had
+        assert connection.execute("SELECT current_user").fetchone() == ("rob",)
+    code, _, err = crm(
+        "server", action, login, *role, "--dsn", crm_db.admin_dsn, stdin="12345678\n"
+    )
+    assert (code, err) == (0, "")
+
+
 def test_a_rep_cannot_add_users(crm, crm_db) -> None:
-    crm_db.add_user("rob", "rep", password="rob-pw")
-    dsn = crm_db.server.dsn("rob", "rob-pw", crm_db.name)
-    code, _, err = crm("server", "add-user", "zed", "--role", "rep", "--dsn", dsn, stdin="pw\n")
+    crm_db.add_user("rob", "rep", password="rob-pw-2026")
+    dsn = crm_db.server.dsn("rob", "rob-pw-2026", crm_db.name)
+    code, _, err = crm(
+        "server", "add-user", "zed", "--role", "rep", "--dsn", dsn, stdin="pw-2026-x\n"
+    )
     assert code == 1
     assert "may not add users" in err
-    assert "rob-pw" not in err
+    assert "rob-pw-2026" not in err
 
 
 def test_a_bad_password_in_the_dsn_is_not_echoed(crm, crm_db) -> None:

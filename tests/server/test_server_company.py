@@ -61,10 +61,10 @@ def test_an_admin_sets_the_letterhead_and_everyone_reads_it(crm, crm_db, tmp_pat
     )
 
     # A rep reads it as it is now; a CRM administrator changes part of it, in his own name.
-    crm_db.add_user("rob", "rep", password="rob-pw")
-    crm_db.add_user("ada", "admin", password="ada-pw")
-    rob = crm_db.server.dsn("rob", "rob-pw", crm_db.name)
-    ada = crm_db.server.dsn("ada", "ada-pw", crm_db.name)
+    crm_db.add_user("rob", "rep", password="rob-pw-2026")
+    crm_db.add_user("ada", "admin", password="ada-pw-2026")
+    rob = crm_db.server.dsn("rob", "rob-pw-2026", crm_db.name)
+    ada = crm_db.server.dsn("ada", "ada-pw-2026", crm_db.name)
     code, out, _ = crm("server", "company", "--dsn", rob)
     assert code == 0 and shown(out) == {
         "Company name": "华强电子有限公司",

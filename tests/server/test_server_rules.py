@@ -75,14 +75,14 @@ def test_a_bad_value_is_one_sentence_and_changes_nothing(crm, crm_db, key, value
 
 
 def test_a_crm_admin_may_change_the_rules_and_a_rep_may_only_read_them(crm, crm_db) -> None:  # noqa: F811
-    crm_db.add_user("ada", "admin", password="ada-pw")
-    crm_db.add_user("rob", "rep", password="rob-pw")
-    rob = crm_db.server.dsn("rob", "rob-pw", crm_db.name)
+    crm_db.add_user("ada", "admin", password="ada-pw-2026")
+    crm_db.add_user("rob", "rep", password="rob-pw-2026")
+    rob = crm_db.server.dsn("rob", "rob-pw-2026", crm_db.name)
     code, out, _ = crm("server", "rules", "--dsn", rob)
     assert code == 0 and shown(out) == DEFAULTS
     code, _, err = crm("server", "rules", "set", "max_owned", "5000", "--dsn", rob)
     assert code == 1 and "Only an administrator may change the rules." in err
-    ada = crm_db.server.dsn("ada", "ada-pw", crm_db.name)
+    ada = crm_db.server.dsn("ada", "ada-pw-2026", crm_db.name)
     code, _, _ = crm("server", "rules", "set", "max_owned", "5000", "--dsn", ada)
     assert code == 0
     _, out, _ = crm("server", "rules", "--dsn", rob)

@@ -24,9 +24,9 @@ def old_server(pg_cleanup: PostgresServer, crm_template: str) -> str:
 
 
 def test_bad_rows_are_repaired_and_their_values_kept(old_server: str) -> None:
-    rob = add_user(old_server, "rob_u", "rep", "pw-rob")
-    rae = add_user(old_server, "rae_u", "rep", "pw-rae")
-    cal = add_user(old_server, "cal_u", "clerk", "pw-cal")
+    rob = add_user(old_server, "rob_u", "rep", "pw-rob-2026")
+    rae = add_user(old_server, "rae_u", "rep", "pw-rae-2026")
+    cal = add_user(old_server, "cal_u", "clerk", "pw-cal-2026")
     with psycopg.connect(old_server, autocommit=True) as connection:
         mine = connection.execute(
             "INSERT INTO customers (name, owner_id, grade, kind) VALUES"

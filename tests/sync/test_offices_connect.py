@@ -164,8 +164,8 @@ def test_a_server_without_offices_has_nobody_waiting_and_asks_for_an_upgrade(
     name = pg_cleanup.create_database(unique_name("crm_old"), owner=CRM_ADMIN)
     dsn = pg_cleanup.dsn(CRM_ADMIN, CRM_ADMIN_PASSWORD, name)
     init_server(dsn, "0009")
-    admin.add_user(dsn, "rob", "rep", "rob-pw")
-    with psycopg.connect(pg_cleanup.dsn("rob", "rob-pw", name), autocommit=True) as connection:
+    admin.add_user(dsn, "rob", "rep", "rob-pw-2026")
+    with psycopg.connect(pg_cleanup.dsn("rob", "rob-pw-2026", name), autocommit=True) as connection:
         assert office_waiting(connection) is None
         with pytest.raises(SyncError) as caught:
             check_server(connection)

@@ -54,6 +54,9 @@ OWNER_ROLES = (Role.REP, Role.MANAGER)
 # control characters (C0, DEL, C1).
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MAX_USER_NAME = 200  # users.name is varchar(200) (server migration 0001)
+# The shortest password a login gets: every user can reach the server with psql, so a login's
+# password is all that stands between a guess and his customers. PostgreSQL itself sets none.
+MIN_PASSWORD = 8
 
 
 def check_login(login: str) -> None:
@@ -70,6 +73,18 @@ def check_role(role: str) -> Role:
     except ValueError:
         choices = ", ".join(member.value for member in Role)
         raise ServerAdminError(f"“{role}” is not a role; choose one of {choices}.") from None
+
+
+def check_new_password(password: str, holder: str = "user") -> None:
+    """Refuse, in one sentence, a password too short to give a login (`holder`: the user, or
+    the login for one that is not a CRM user)."""
+    if not password:
+        raise ServerAdminError(f"The password is empty; give the {holder} a password.")
+    if len(password) < MIN_PASSWORD:
+        raise ServerAdminError(
+            f"The password is {len(password)} characters long; give the {holder} one of at "
+            f"least {MIN_PASSWORD}. Nothing was changed."
+        )
 
 
 def check_user_name(name: str | None, login: str) -> str:
@@ -122,8 +137,7 @@ def add_crm_user(
     check_login(login)
     crm_role = check_role(role)
     shown_name = check_user_name(name, login)
-    if not password:
-        raise ServerAdminError("The password is empty; give the user a password.")
+    check_new_password(password)
     with connect(dsn) as connection:
         try:
             with connection.transaction():
@@ -193,8 +207,7 @@ def add_finance_user(dsn: str, login: str, password: str) -> None:
     reads the views erp_customers, erp_contracts and erp_payments and nothing else. It is no
     CRM user (no `users` row, not a member of crm_users). Run by the deployment admin role."""
     check_login(login)
-    if not password:
-        raise ServerAdminError("The password is empty; give the login a password.")
+    check_new_password(password, "login")
     with connect(dsn) as connection:
         try:
             with connection.transaction():
@@ -395,8 +408,7 @@ def set_password(dsn: str, login: str, password: str) -> None:
     shared by every database on the server, so no other login (an administrator's, another
     database's user, a finance login) is touched. Run by the deployment admin role."""
     check_login(login)
-    if not password:
-        raise ServerAdminError("The password is empty; give the user a password.")
+    check_new_password(password)
     with connect(dsn) as connection:
         try:
             with connection.transaction():

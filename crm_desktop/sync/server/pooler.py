@@ -31,7 +31,7 @@ from __future__ import annotations
 import psycopg
 from psycopg import sql
 
-from crm_desktop.sync.server.admin import grant_connect, scram_verifier
+from crm_desktop.sync.server.admin import check_new_password, grant_connect, scram_verifier
 from crm_desktop.sync.server.errors import ServerAdminError
 from crm_desktop.sync.server.schema import connect
 
@@ -72,8 +72,7 @@ $$
 def set_up_pooler_login(dsn: str, password: str, login: str = POOLER_LOGIN) -> None:
     """Make (or bring up to date) pgbouncer's lookup login and its function in the database
     of `dsn`, in one transaction. `dsn` must log in as a superuser."""
-    if not password:
-        raise ServerAdminError("The password is empty; give the login a password.")
+    check_new_password(password, "login")
     with connect(dsn) as connection, connection.transaction():
         # Before anything else: the database's own search_path is its owner's choice.
         connection.execute("SET LOCAL search_path = pg_catalog, pg_temp")

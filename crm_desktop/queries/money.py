@@ -6,11 +6,18 @@ A contract's **plan** is its instalments; a contract without instalments is due 
 start date (on signing). A draft contract is not signed: nothing of it is due. Payments on a
 contract pay its plan from the earliest instalment on.
 
+- **owed**: the contract's amount; its plan's sum only when it has no amount (a contract
+  entered as its instalments alone). A plan that adds up to more or less than the amount (a
+  typo, instalments not all entered yet) schedules the money, and never changes what is owed;
 - **paid**: the live payments on the contract;
-- **outstanding**: what the plan (or the amount) holds beyond what was paid, never below zero;
+- **received**: those dated today or before (a payment dated later, promised, settles
+  nothing yet);
+- **outstanding**: what is owed beyond what was received, never below zero;
 - **overdue**: what fell due before today (instalments dated before today, or the whole amount
-  of a contract without a plan that started before today) beyond what was received by today
-  (a payment dated later, promised, settles nothing yet);
+  of a contract without a plan that started before today) beyond what was received, and never
+  more than the outstanding;
+- **unpaid**: what is owed beyond every payment recorded, promised ones too: what a new
+  payment is proposed for, so a promise is not booked twice;
 - **overdue since**: the due date of the earliest instalment not yet covered by the payments
   received.
 
@@ -69,6 +76,7 @@ class ContractMoney:
     overdue: int
     overdue_since: date | None = None
     has_plan: bool = False
+    unpaid: int = 0
 
 
 @dataclass(frozen=True)
@@ -217,6 +225,8 @@ def _contract_money(
         has_plan = True
     if not counted:
         return ContractMoney(row.id, planned, paid, 0, 0, None, has_plan)
+    owed = row.amount_cents if row.amount_cents > 0 or not has_plan else planned
+    outstanding = max(0, owed - received)
     due_before_today = sum(amount for due, amount in plan if due < today)
     covered = received
     since = None
@@ -231,10 +241,11 @@ def _contract_money(
         row.id,
         planned,
         paid,
-        max(0, planned - paid),
-        max(0, due_before_today - received),
+        outstanding,
+        min(outstanding, max(0, due_before_today - received)),
         since,
         has_plan,
+        max(0, owed - paid),
     )
 
 

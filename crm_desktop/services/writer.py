@@ -42,6 +42,7 @@ from crm_desktop.models.entities import (
     SERVER_SET_COLUMNS,
     SORT_KEYS,
     Contract,
+    ContractInstalment,
     Customer,
     CustomerIdentifier,
     FollowUp,
@@ -49,6 +50,7 @@ from crm_desktop.models.entities import (
     Opportunity,
     OpportunityLine,
     OutboxEntry,
+    Payment,
     Product,
     entered_for,
     owner_of_new_record,
@@ -75,6 +77,11 @@ OTHER_CUSTOMERS = QT_TRANSLATE_NOOP(
 )
 ENDS_BEFORE_START = QT_TRANSLATE_NOOP("Validation", "The end date is before the start date.")
 RENEWS_ITSELF = QT_TRANSLATE_NOOP("Validation", "A contract cannot renew itself.")
+STAYS_WITH_CUSTOMER = QT_TRANSLATE_NOOP(
+    "Validation",
+    "This contract has a payment plan, payments or a renewal, which are its customer's: it "
+    "stays with that customer. Add a new contract for the other one.",
+)
 ALREADY_RENEWED = QT_TRANSLATE_NOOP(
     "Validation", "Contract {number} is already renewed by contract {renewal}."
 )
@@ -223,6 +230,8 @@ class UnitOfWork:
         self._check_refs(entity, cleaned)
         row_id = row_id or new_id()
         self._check_money_rules(entity, row_id, cleaned)
+        if entity == "contracts":
+            self._renewed_once(row_id, cleaned.get("renewed_from_id"))
         self._check_unique(entity, row_id, cleaned)
         cleaned.update(
             id=row_id,
@@ -373,6 +382,10 @@ class UnitOfWork:
         self._check_unique(entity, row_id, cleaned)
         previous = {k: getattr(row, k) for k in cleaned}
         changed = {k: v for k, v in cleaned.items() if previous[k] != v}
+        if entity == "contracts" and "customer_id" in changed:
+            self._check_contract_move(row_id)
+        if entity == "contracts" and "renewed_from_id" in changed:
+            self._renewed_once(row_id, changed["renewed_from_id"])
         changed_any = bool(changed)
         if changed:
             for key, value in changed.items():
@@ -641,6 +654,34 @@ class UnitOfWork:
             self._same_customer("renewed_from_id", Contract, values, customer_id)
         if entity == "payments":
             self._same_customer("contract_id", Contract, values, customer_id)
+
+    def _renewed_once(self, row_id: str, renewed_id: str | None) -> None:
+        """A contract is renewed by one live contract at most, however the second one came
+        (a form's "Renews contract", an import, renew_contract on two devices' copies)."""
+        if renewed_id is None:
+            return
+        renewal = self.session.scalar(
+            select(Contract.number).where(
+                Contract.renewed_from_id == renewed_id,
+                Contract.id != row_id,
+                Contract.deleted_at.is_(None),
+            )
+        )
+        if renewal is not None:
+            number = self.session.scalar(select(Contract.number).where(Contract.id == renewed_id))
+            raise InvalidInput("renewed_from_id", ALREADY_RENEWED, number=number, renewal=renewal)
+
+    def _check_contract_move(self, row_id: str) -> None:
+        """A contract keeps its customer once anything of that customer's hangs off it: its
+        instalments and payments (deleted ones too: the server ties every row to the
+        contract's customer, fk_*_same_customer), or a contract renewing it."""
+        held = [
+            select(ContractInstalment.id).where(ContractInstalment.contract_id == row_id),
+            select(Payment.id).where(Payment.contract_id == row_id),
+            select(Contract.id).where(Contract.renewed_from_id == row_id),
+        ]
+        if any(self.session.scalar(query.limit(1)) is not None for query in held):
+            raise InvalidInput("customer_id", STAYS_WITH_CUSTOMER)
 
     def _same_customer(
         self, column: str, model: Any, values: dict[str, Any], customer_id: str | None

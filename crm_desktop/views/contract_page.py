@@ -223,7 +223,9 @@ class ContractPage(QWidget):
         }
         if self.sheet is not None:
             preset["customer_id"] = self.sheet.contract["customer_id"]
-            due = self.sheet.money.overdue or self.sheet.money.outstanding
+            # What no payment covers yet, a promised one too; the overdue part first.
+            money = self.sheet.money
+            due = min(money.overdue, money.unpaid) or money.unpaid
             if due:
                 preset["amount_cents"] = due
         return self._form("payments", None, preset)

@@ -4,7 +4,7 @@ receivables list and the renewal list."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -184,7 +184,8 @@ def test_a_payment_clears_what_is_overdue(profile, shop) -> None:
 
 def test_a_payment_dated_later_is_paid_but_settles_nothing_yet(profile, shop) -> None:
     """Recorded today for next week (a promised transfer): the contract shows it paid, but
-    what is overdue stays overdue, and it is not yet part of the customer's value."""
+    what is outstanding and overdue stays so until that day, and it is not yet part of the
+    customer's value; a new payment is proposed only for what no payment covers (unpaid)."""
     make(
         profile,
         "payments",
@@ -198,7 +199,7 @@ def test_a_payment_dated_later_is_paid_but_settles_nothing_yet(profile, shop) ->
         big = money.contract_money(session, [shop["big"]], TODAY)[shop["big"]]
         acme = money.customer_money(session, shop["acme"], TODAY)
         lines = money.receivables(session, TODAY)
-    assert (big.paid, big.outstanding) == (600_000, 600_000)
+    assert (big.paid, big.outstanding, big.unpaid) == (600_000, 750_000, 600_000)
     assert (big.overdue, big.overdue_since) == (150_000, date(2031, 4, 1))
     assert acme.paid_last_year == 450_000
     assert [(line.customer, line.overdue) for line in lines] == [("Acme", 230_000)]
@@ -324,3 +325,43 @@ def test_today_lists_the_users_contracts_to_renew(profile) -> None:
     assert part.total == 2 and found.count >= 2
     assert part.lines[1].when == datetime.combine(day + timedelta(days=10), datetime.min.time())
     assert part.lines[0].customer_name == "Acme"
+
+
+def test_a_plan_that_does_not_add_up_schedules_the_money_and_never_changes_what_is_owed(
+    profile: Profile,
+) -> None:
+    """¥10,000 planned as ¥3,000 + ¥3,000 (the rest not entered yet) still owes ¥10,000; a
+    ¥6,000 contract whose plan says ¥30,000 by a typo owes ¥6,000, and no more of it can be
+    overdue. A plan alone (no amount) is what is owed."""
+    customer = make(profile, "customers", name="Plans")
+    under = make(profile, "contracts", customer_id=customer, number="U-1", status="active",
+                 start_on=date(2031, 1, 1), amount_cents=1_000_000)  # fmt: skip
+    over = make(profile, "contracts", customer_id=customer, number="O-1", status="active",
+                start_on=date(2031, 1, 1), amount_cents=600_000)  # fmt: skip
+    plan_only = make(profile, "contracts", customer_id=customer, number="P-1", status="active",
+                     start_on=date(2031, 1, 1))  # fmt: skip
+    for contract, amounts in ((under, (300_000, 300_000)), (over, (300_000, 3_000_000)),
+                              (plan_only, (200_000, 200_000))):  # fmt: skip
+        for month, cents in enumerate(amounts, start=2):
+            make(profile, "contract_instalments", contract_id=contract,
+                 due_on=date(2031, month, 1), amount_cents=cents)  # fmt: skip
+    make(profile, "payments", customer_id=customer, contract_id=over,
+         paid_on=date(2031, 2, 5), amount_cents=100_000)  # fmt: skip
+    with profile.store.read() as session:
+        figures = money.contract_money(session, [under, over, plan_only], TODAY)
+    assert (figures[under].outstanding, figures[under].overdue) == (1_000_000, 600_000)
+    assert (figures[over].outstanding, figures[over].overdue) == (500_000, 500_000)
+    assert (figures[over].unpaid, figures[over].planned) == (500_000, 3_300_000)
+    assert (figures[plan_only].outstanding, figures[plan_only].overdue) == (400_000, 400_000)
+
+
+def test_a_payment_dated_later_never_makes_more_overdue_than_outstanding(profile) -> None:
+    customer = make(profile, "customers", name="Later")
+    contract = make(profile, "contracts", customer_id=customer, number="L-1", status="active",
+                    start_on=TODAY - timedelta(days=10), amount_cents=100_000)  # fmt: skip
+    make(profile, "payments", customer_id=customer, contract_id=contract,
+         paid_on=TODAY + timedelta(days=7), amount_cents=100_000)  # fmt: skip
+    with profile.store.read() as session:
+        figures = money.contract_money(session, [contract], TODAY)[contract]
+    # Not received yet: all of it outstanding and overdue; already booked: nothing unpaid.
+    assert (figures.outstanding, figures.overdue, figures.unpaid) == (100_000, 100_000, 0)

@@ -212,3 +212,42 @@ def test_part_of_a_fen_is_refused_not_rounded_away(profile, deal) -> None:
         "List price “1.005” has more than two decimals; money is counted to the fen."
     )
     assert make(profile, "products", code="P-9", name="Bolt", list_price_cents="1.50")
+
+
+def test_a_contract_with_money_or_a_renewal_stays_with_its_customer(profile, deal) -> None:
+    """Its instalments and payments are its customer's (the server's foreign keys say so):
+    moved alone, the old customer would keep paid money it has no contract for, and the
+    server would refuse the move at the next sync."""
+    writer = profile.writer()
+    other = make(profile, "customers", name="Bolt")
+    bare = make(profile, "contracts", customer_id=deal["customer"], number="K-0")
+    assert writer.update("contracts", bare, {"customer_id": other}).primary_id == bare
+    for held in ("contract_instalments", "payments", "contracts"):
+        contract = make(profile, "contracts", customer_id=deal["customer"], number=f"K-{held}")
+        if held == "contract_instalments":
+            make(profile, held, contract_id=contract, due_on=date(2031, 1, 1), amount_cents=1)
+        elif held == "payments":
+            make(profile, held, customer_id=deal["customer"], contract_id=contract,
+                 paid_on=date(2031, 1, 1), amount_cents=1)  # fmt: skip
+        else:
+            make(profile, held, customer_id=deal["customer"], number="K-renewal",
+                 renewed_from_id=contract)  # fmt: skip
+        with pytest.raises(InvalidInput, match="stays with that customer"):
+            writer.update("contracts", contract, {"customer_id": other})
+        with profile.store.read() as session:
+            assert session.get(Contract, contract).customer_id == deal["customer"]
+
+
+def test_a_contract_is_renewed_once_however_the_second_comes(profile, deal) -> None:
+    writer = profile.writer()
+    old = make(profile, "contracts", customer_id=deal["customer"], number="M-1")
+    writer.renew_contract(old, {"number": "M-1-R1"})
+    with pytest.raises(InvalidInput, match="already renewed by contract M-1-R1"):
+        make(profile, "contracts", customer_id=deal["customer"], number="M-1-bis",
+             renewed_from_id=old)  # fmt: skip
+    other = make(profile, "contracts", customer_id=deal["customer"], number="M-2")
+    with pytest.raises(InvalidInput, match="already renewed by contract M-1-R1"):
+        writer.update("contracts", other, {"renewed_from_id": old})
+    with profile.store.read() as session:
+        renewals = session.query(Contract.number).filter(Contract.renewed_from_id == old).all()
+    assert renewals == [("M-1-R1",)]

@@ -234,6 +234,24 @@ def test_a_contract_with_its_plan_and_a_payment(
     wait_idle(qtbot, window)
     assert "Paid: ¥400.00" in contract_page.money.text()
     assert contract_page.undo_button.isHidden()
+
+    # A transfer promised for next week, booked now: still outstanding until it comes, and
+    # no further payment is proposed for it (booked twice, the contract would be paid twice).
+    promised = contract_page.record_payment()
+    qtbot.addWidget(promised)
+    wait_idle(qtbot, window)
+    assert promised.editors["amount_cents"].value() == 80_000  # the rest, not yet due
+    promised.editors["paid_on"].set_value(date.today() + timedelta(days=7))
+    save(qtbot, window, promised)
+    qtbot.waitUntil(lambda: contract_page.lists["payments"].rowCount() == 2, timeout=5000)
+    wait_idle(qtbot, window)
+    assert "Paid: ¥1,200.00" in contract_page.money.text()
+    assert "Outstanding: ¥800.00" in contract_page.money.text()
+    again = contract_page.record_payment()
+    qtbot.addWidget(again)
+    wait_idle(qtbot, window)
+    assert not again.editors["amount_cents"].value()
+    again.close()
     contract_page.close()
     page.close()
 

@@ -200,6 +200,45 @@ def _may_break(before: str, after: str) -> bool:
 # -- tables ---------------------------------------------------------------------------------
 
 
+# A piece of a cell a line never breaks inside: a word, a date, a number (Chinese text breaks
+# between any two characters, so each of its characters is a piece of its own).
+_UNBROKEN = re.compile(r"[^\s\u2e80-\uffff]+|[\u2e80-\uffff]")
+
+
+def _column_widths(table: DataTable, width: float) -> list[float]:
+    """Each column's share of the width, but a right-aligned one (money, counts) at least as
+    wide as its widest number: a number broken over two lines is misread ("12,345,678.9"
+    above "0"). What that takes comes from the left-aligned columns' room to spare, each
+    keeping its longest word or date whole; a table that cannot make room keeps its shares."""
+    widths = [column.share * width for column in table.columns]
+    numbers = [n for n, column in enumerate(table.columns) if column.align is Align.RIGHT]
+    metrics, size = table.metrics, table.size
+    rows = [*table.rows, *([table.total] if table.total is not None else [])]
+    wanted = list(widths)
+    for n in numbers:
+        longest = max(
+            (len(row[n]) for row in rows if n < len(row) and not row[n].strip(FIGURES)),
+            default=0,
+        )
+        wanted[n] = max(widths[n], longest * metrics.figure_width * size / 1000 + 2 * PAD_X)
+    grow = sum(wanted[n] - widths[n] for n in numbers)
+    if grow <= 0:
+        return widths
+    spare: dict[int, float] = {}
+    for n, column in enumerate(table.columns):
+        if column.align is Align.RIGHT:
+            continue
+        pieces = (piece for row in rows if n < len(row) for piece in _UNBROKEN.findall(row[n]))
+        floor = max(map(metrics.units, pieces), default=0.0) * size / 1000 + 2 * PAD_X
+        spare[n] = max(0.0, widths[n] - floor)
+    room = sum(spare.values())
+    if grow > room:
+        return widths
+    for n, left in spare.items():
+        wanted[n] = widths[n] - grow * left / room
+    return wanted
+
+
 class _Layout:
     """A table's cells broken into lines for one width: shared by the parts it splits into,
     so each row is measured once however many pages the table runs over."""
@@ -208,7 +247,7 @@ class _Layout:
         metrics = table.metrics
         size = table.size
         self.width = width
-        self.widths = [column.share * width for column in table.columns]
+        self.widths = _column_widths(table, width)
         self.xs = [sum(self.widths[:n]) for n in range(len(self.widths))]
         self.leading = size * LEADING
         # The first baseline below a row's top: the padding, half the extra leading, ascent.

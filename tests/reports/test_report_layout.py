@@ -142,3 +142,25 @@ def test_lines_break_between_words_and_between_chinese_characters() -> None:
     # A row fits on a page: a very long text is cut, saying so, and still within its width.
     cut = wrapped("深" * 1000, 40)
     assert len(cut) == MAX_CELL_LINES and cut[-1].endswith("…") and cut[0] == "深深深深深"
+
+
+def test_large_amounts_stay_on_one_line(profile: Profile) -> None:
+    """The renewal list's Amount column, a tenth of the page, would break ¥1,234,567,890.12
+    into "1,234,567,890.1" and "2": a number's column widens to hold its widest figure."""
+    today = date(2031, 1, 10)
+    amounts = (123_456_789, 123_456_789_012, 1_000)
+    for number, cents in enumerate(amounts):
+        customer = make(profile, "customers", name=f"客户{number}")
+        make(profile, "contracts", number=f"R-{number}", customer_id=customer, kind="sale",
+             amount_cents=cents, status="active", start_on=today - timedelta(days=40),
+             end_on=today + timedelta(days=5 + number))  # fmt: skip
+    out = io.BytesIO()
+    with profile.store.read() as session:
+        options = ReportOptions(today=today, printed_by="王经理")
+        build_report("renewals", session, options, out)
+    lines = [line.strip() for line in "\n".join(pdf_pages(out.getvalue())).splitlines()]
+    # Each row on one line: the room came from the customer's column, not from the dates'
+    # or the renewal's, which stay whole too.
+    assert "2031-01-16 R-1 客户1 Sale 1,234,567,890.12 Undecided root" in lines
+    assert "2031-01-15 R-0 客户0 Sale 1,234,567.89 Undecided root" in lines
+    assert "Total (3) 1,235,802,468.01" in lines

@@ -515,7 +515,11 @@ def _import_rows(
                     if target is not None:
                         customers.insert_added()  # the row may name one
                         person = contacts.prepare_for_stored(target[0], contact)
-                        changed = _update_existing(unit, entity, target, values, plan, kinds)
+                        # A row without an id was matched as a duplicate: its empty cells say
+                        # nothing of the record, and erase none of its values.
+                        changed = _update_existing(
+                            unit, entity, target, values, plan, kinds, blanks_erase=bool(row_id)
+                        )
                         contacts.insert([person] if person is not None else [])
                         updated += changed or person is not None
                     elif row_id and not adds_id:
@@ -657,16 +661,22 @@ def _update_existing(
     values: dict[str, Any],
     plan: RowPlan | None,
     kinds: frozenset[str] | None,
+    *,
+    blanks_erase: bool = True,
 ) -> bool:
     """Update a record with a row's values (all of them, or, not `overwrite`, only those its
     empty fields take); True when anything changed. A savepoint per row: a refused row leaves
-    no trace, and the rest goes on.
+    no trace, and the rest goes on. Without `blanks_erase` (a row matched to the record as a
+    duplicate, not one carrying its id), an empty cell leaves the field as it is: another
+    system's list that lacks an email knows nothing of the one stored.
 
     A customer's identifiers: filling in keeps every one the record has and adds the row's;
     overwriting replaces those of the kinds the file's columns hold (`kinds`: a 车牌 column
     replaces plates, never the tax number), or all of them from the general column (None)."""
     row_id, overwrite = target
     model = ENTITIES[entity]
+    if not blanks_erase:
+        values = {name: value for name, value in values.items() if _given(value)}
     # Looked up before anything reads it: InvalidInput when it is not here (any more).
     row = unit.get_live(entity, row_id)
     if not overwrite:
@@ -687,6 +697,13 @@ def _update_existing(
         after = _recorded_values(unit, model, row_id, values)
         plan.batch.note_updated(row_id, before, after)
     return changed
+
+
+def _given(value: Any) -> bool:
+    """Whether a row's value says something: not an empty or blank cell, nor no identifiers."""
+    if isinstance(value, list):
+        return bool(value)
+    return value is not None and bool(str(value).strip())
 
 
 def _check_stored(unit: UnitOfWork, entity: str, row_id: str, column: str) -> None:

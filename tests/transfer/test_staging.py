@@ -151,6 +151,34 @@ def test_overwrite_and_skip(profile: Profile, stored: str, tmp_path: Path) -> No
     assert set(skipped) == {3, 5} and "新客户" in skipped[5]
 
 
+def test_overwriting_a_duplicate_keeps_what_the_file_leaves_empty(
+    profile: Profile, stored: str, tmp_path: Path
+) -> None:
+    """Another system's list matched by phone: its empty email and industry cells know nothing
+    of the stored ones, and erase neither; what it does give overwrites."""
+    profile.writer().update(
+        "customers",
+        stored,
+        {
+            "email": "sales@huaqiang.cn",
+            "industry": "电子元件",
+            "identifiers": [("id_card", "11010519491231002X")],
+        },
+    )
+    text = "客户名称,手机,邮箱,地址,行业,身份证\n华强电子,138-0013-8000,, 深圳市南山区 ,,\n"
+    staged = _staged(profile, tmp_path, text)
+    staged.decide(2, Decision.OVERWRITE)
+    staging.run(profile.writer(), staged, "old system.csv")
+    huaqiang = _customers(profile)["华强电子"]
+    assert huaqiang.id == stored
+    assert (huaqiang.address, huaqiang.email, huaqiang.industry) == (
+        "深圳市南山区",
+        "sales@huaqiang.cn",
+        "电子元件",
+    )
+    assert _identifiers(profile, stored) == {("id_card", "11010519491231002X")}
+
+
 def _identifiers(profile: Profile, customer_id: str) -> set[tuple[str, str]]:
     with profile.store.read() as session:
         return set(live_identifiers(session, customer_id))
@@ -189,11 +217,14 @@ def test_overwrite_from_a_plate_column_keeps_the_other_kinds(
             ("tax_number", "91440300ABC"),
             ("licence_plate", "粤B11111"),
         }
-    # An empty plate cell, overwriting, takes the plates away and nothing else.
+    # An empty plate cell, overwriting, says nothing of the plates: they stay.
     staged = _staged(profile, tmp_path, text)
     staged.decide(3, Decision.OVERWRITE)
     staging.run(writer, staged, "old system.csv")
-    assert _identifiers(profile, stored) == {("tax_number", "91440300ABC")}
+    assert _identifiers(profile, stored) == {
+        ("tax_number", "91440300ABC"),
+        ("licence_plate", "粤B11111"),
+    }
 
 
 def test_the_skipped_rows_are_saved_for_excel(

@@ -12,10 +12,11 @@ import csv
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from crm_desktop.duplicates import Match, reasons_text
+from crm_desktop.duplicates import DuplicateIndex, Match, reasons_text
 from crm_desktop.duplicates.model import IDENTIFIER_KINDS
 from crm_desktop.duplicates.records import without_cyclic_gc
 from crm_desktop.models.fields import FIELDS_BY_NAME, entity_label
@@ -330,7 +331,47 @@ def recheck(
     target.problems = dict(report.problems)
     target.matches = [match for match in report.matches if match.record_id is not None]
     target.updates = report.updates  # a corrected id, or a row no longer refused
+    _rematch_in_file(staged, row)
     return target
+
+
+def _rematch_in_file(staged: Staging, at: int) -> None:
+    """The file's own duplicates around a row checked again alone: the earlier rows it repeats
+    (the check of the whole file found those, and a check of the row alone cannot), and the
+    later rows that repeat it. A row refused before was never one a later row could repeat,
+    so correcting it must look again both ways, or its copy goes in unflagged."""
+    if staged.entity not in ("customers", "contacts"):
+        return
+    target = staged.rows[at]
+    for other in staged.rows:
+        other.matches = [match for match in other.matches if match.row != target.line]
+    mine = None if target.problems else _row_values(staged, target.line)
+    if mine is None:
+        return
+    earlier = DuplicateIndex(staged.entity, staged.writer_region)
+    for row in staged.rows[:at]:
+        values = None if row.problems else _row_values(staged, row.line)
+        if values is not None:
+            earlier.add(values, row.line)
+    target.matches += [match for match in earlier.matches(mine) if match.record_id is None]
+    alone = DuplicateIndex(staged.entity, staged.writer_region)
+    alone.add(mine, target.line)
+    for row in staged.rows[at + 1 :]:
+        values = None if row.problems else _row_values(staged, row.line)
+        if values is not None:
+            row.matches += alone.matches(values)
+
+
+def _row_values(staged: Staging, line: int) -> dict[str, Any] | None:
+    """The writer's values of a row the check found importable as a new record (None for
+    another row): as the check looked it up among the duplicates."""
+    cleaned = staged.prepared.get(line)
+    if cleaned is None:
+        return None
+    values = dict(cleaned.given)
+    if cleaned.identifiers_given is not None:
+        values["identifiers"] = cleaned.identifiers_given
+    return values
 
 
 # -- importing --------------------------------------------------------------------------------

@@ -272,6 +272,34 @@ def test_a_corrected_cell_is_checked_again(profile: Profile, stored: str, tmp_pa
     assert _customers(profile)["美的集团"].email == "info@midea.com"
 
 
+def test_a_corrected_row_is_looked_up_among_the_files_other_rows_again(
+    profile: Profile, tmp_path: Path
+) -> None:
+    """Row 3 repeats row 2 (its phone spelled otherwise) but was refused for its email; row 5
+    repeats row 4, which was refused for its owner. Corrected, each pair is a duplicate again,
+    as the check of the whole file would have said: neither copy goes in unflagged."""
+    text = (
+        "客户名称,手机,邮箱,负责人\n"
+        "宁德时代新能源有限公司,13800138000,,\n"
+        "宁德时代新能源,+86 138 0013 8000,bad,\n"
+        "远航物流,13912345678,,nobody\n"
+        "远航物流有限公司,139-1234-5678,,\n"
+    )
+    staged = _staged(profile, tmp_path, text)
+    by_line = {row.line: at for at, row in enumerate(staged.rows)}
+    assert staged.duplicate_rows(skip_bad=False) == [staged.rows[by_line[3]]]
+    assert staged.rows[by_line[5]].matches == []  # row 4, refused, is no row to repeat
+    staging.recheck(profile.writer(), staged, by_line[3], 2, "", profile.region)
+    staging.recheck(profile.writer(), staged, by_line[4], 3, "", profile.region)
+    assert staged.problem_rows() == []
+    assert [(row.line, [m.row for m in row.matches]) for row in staged.duplicate_rows()] == [
+        (3, [2]),
+        (5, [4]),
+    ]
+    staging.run(profile.writer(), staged, "old system.csv")  # duplicates skipped by default
+    assert set(_customers(profile)) == {"宁德时代新能源有限公司", "远航物流"}
+
+
 def test_a_mapping_reading_two_columns_as_one_field_is_refused() -> None:
     header = ["客户名称", "手机", "电话"]
     assert staging.mapping_problem("customers", header, {0: "name", 1: "phone", 2: None}) == ""

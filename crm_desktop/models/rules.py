@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 # Dates are parsed there, and their sentences (BAD_DATE, YEAR_FIRST) are written there.
+from crm_desktop.models.choices import choice_label
 from crm_desktop.models.dates import TypedDateError, parse_typed_datetime
 from crm_desktop.models.fields import FIELDS_BY_NAME, Field, Kind
 from crm_desktop.models.limits import MAX_LONG_TEXT
@@ -162,7 +163,8 @@ def clean_value(field: Field, value: Any, region: str) -> Any:
     if kind is Kind.CHOICE:
         text = _text(value)
         if text not in field.choices:
-            raise _fail(field, BAD_CHOICE, value=text, allowed=", ".join(field.choices))
+            allowed = ", ".join(choice_label(code) for code in field.choices)
+            raise _fail(field, BAD_CHOICE, value=text, allowed=allowed)
         return text
     if kind is Kind.MONEY:
         if isinstance(value, int) and not isinstance(value, bool):

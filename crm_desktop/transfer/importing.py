@@ -50,6 +50,7 @@ from crm_desktop.storage.bulk import bulk_load
 from crm_desktop.storage.store import sqlite_connection
 from crm_desktop.storage.values import in_parts
 from crm_desktop.transfer.cells import parse_identifiers
+from crm_desktop.transfer.choice_words import choice_code
 from crm_desktop.transfer.columns import IDENTIFIERS, TransferColumn, transfer_columns
 from crm_desktop.transfer.contact_persons import (
     CONTACT_VALUES,
@@ -102,7 +103,10 @@ HAS_ID = T(
     "it has an id, so it changes an existing record: add --update to allow that, "
     "or empty the id to add a new one.",
 )
-NO_SUCH_LOGIN = T("Transfer", "there is no user with the login “{login}”.")
+NO_SUCH_LOGIN = T("Transfer", "there is no user with the login or name “{login}”.")
+SEVERAL_USERS = T(
+    "Transfer", "several users are named “{name}”; give the one you mean by his login."
+)
 ROW_PROBLEM = T("Transfer", "{place} {line}: {reason}")
 NO_SUCH_CONTRACT = T("Transfer", "there is no contract numbered “{number}”.")
 SEVERAL_CONTRACTS = T(
@@ -431,7 +435,7 @@ def _import_rows(
             ),
         ):
             session = unit.session
-            logins = dict(session.execute(select(User.login, User.id)).all())
+            logins = _user_ids(session)
             contracts = _Contracts(session)
             unique = [
                 _Unique(session, entity, name, live_only, table.place)
@@ -766,17 +770,42 @@ def _values(
                 values[IDENTIFIERS] = pairs
         elif column.by_login:
             login = cell.strip()
-            if login and login not in logins:
+            found = logins.get(login) or logins.get(_name_key(login))
+            if login and found is None:
                 raise _RowProblem(NO_SUCH_LOGIN, at=column.name, login=login)
-            values[column.field] = logins.get(login)
+            if found == _SEVERAL:
+                raise _RowProblem(SEVERAL_USERS, at=column.name, name=login)
+            values[column.field] = found
         elif column.kind is Kind.DATETIME:
             values[column.field] = _stored_time(cell)
+        elif column.kind is Kind.CHOICE:
+            # 企业, 转账, "Bank transfer": a sheet names a coded value by its label.
+            choices = FIELDS_BY_NAME[entity][column.field].choices
+            values[column.field] = choice_code(choices, cell.strip()) if cell.strip() else cell
         else:
             values[column.field] = cell
     for column, number in numbers:
         if number:
             contracts.take_number(values, column, number)
     return values
+
+
+# A name several users share: it says nobody in particular.
+_SEVERAL = ""
+
+
+def _user_ids(session: Session) -> dict[str, str]:
+    """Users' ids by login, and by display name (as _name_key matches it) where no login is
+    the same text: an old system's sheet names its 负责人 as people call him, 张伟, not by
+    the login he was given here. A name two users share maps to _SEVERAL."""
+    users = session.execute(select(User.login, User.name, User.id)).all()
+    ids = {login: user_id for login, _name, user_id in users}
+    by_name: dict[str, str] = {}
+    for _login, name, user_id in users:
+        key = _name_key(name or "")
+        if key and key not in ids:
+            by_name[key] = _SEVERAL if by_name.get(key, user_id) != user_id else user_id
+    return {**by_name, **ids}
 
 
 def _stored_time(cell: str) -> Any:

@@ -124,6 +124,9 @@ NO_SUCH_ID = T(
     "empty that cell to add the row as a new record.",
 )
 REPEATED_ID = T("Transfer", "its id is on {place} {line} too; a record is added once.")
+EARLIER_NOT_IMPORTED = T(
+    "Transfer", "it was to update the record of {place} {line}, which was not imported."
+)
 
 # New records written per statement: big enough that the statement costs nothing per row.
 INSERT_BATCH = 1000
@@ -216,7 +219,10 @@ class RowPlan:
       writer made of each new record's values (line → CleanedRow);
     - otherwise rows are written, except those in `skip` (line → why); a row in `updates`
       updates that record (line → (record id, overwrite?)) instead of adding one; a row refused
-      while writing is skipped too, its reason kept in `skipped`; `batch` remembers what was
+      while writing is skipped too, its reason kept in `skipped`; a row in `file_updates`
+      updates the record an earlier row of the file adds or updates (line → (that row's line,
+      overwrite?)): a company merged down over its people, each row one more contact of it;
+      `batch` remembers what was
       added and changed, for undo. A row in `prepared` (the check's) is prepared from it: its
       values, checked already, are not cleaned again unless they changed (a corrected cell).
       `customers_prepared` is the same for the customers a card's company adds (by name).
@@ -226,6 +232,7 @@ class RowPlan:
     check: bool = False
     skip: dict[int, str] = field(default_factory=dict)
     updates: dict[int, tuple[str, bool]] = field(default_factory=dict)
+    file_updates: dict[int, tuple[int, bool]] = field(default_factory=dict)
     cancelled: Callable[[], bool] | None = None
     batch: BatchLog | None = None
     reports: list[RowReport] = field(default_factory=list)
@@ -465,6 +472,8 @@ def _import_rows(
             refs = [name for name, f in FIELDS_BY_NAME[entity].items() if f.kind is Kind.REF]
             at_column = {column.field: column.name for column in columns if column.field}
             duplicates = _duplicate_index(session, entity, plan) if checking else None
+            # The record each line added or updated, for a later line updating it.
+            line_ids: dict[int, str] = {}
             # New records wait here, checked, and go in a batch at a time.
             new_rows: list[NewRow] = []
             new_lines: list[int] = []
@@ -501,6 +510,10 @@ def _import_rows(
                     adds_id = keep_ids and bool(row_id) and row_id not in stored
                     creating = not row_id or adds_id
                     target = plan.updates.get(line) if plan is not None else None
+                    if target is None and plan is not None and line in plan.file_updates:
+                        target = _earlier_record(plan, line, line_ids, table.place)
+                        if any(new.id == target[0] for new in new_rows):
+                            write_new_rows()  # the record it updates goes in first
                     # Filling in a stored contact keeps its customer: a company the row names
                     # and the store lacks is not made for it.
                     customers.link(
@@ -517,6 +530,7 @@ def _import_rows(
                     for check in unique:
                         check.check(values, (target[0] if target else row_id) or None, line)
                     if target is not None:
+                        line_ids[line] = target[0]
                         customers.insert_added()  # the row may name one
                         person = contacts.prepare_for_stored(target[0], contact)
                         # A row without an id was matched as a duplicate: its empty cells say
@@ -558,6 +572,7 @@ def _import_rows(
                             # Before the customer is kept: a refused contact refuses the row.
                             contacts.prepare_for_new(new_row, contact)
                         new_rows.append(new_row)
+                        line_ids[line] = new_row.id
                         new_lines.append(line)
                         if checking and new_row.cleaned is not None:
                             prepared[line] = new_row.cleaned
@@ -634,6 +649,19 @@ def _import_rows(
     except _CheckDone:
         pass
     return ImportSummary(entity, created, updated, unchanged, customers.created, contacts.created)
+
+
+def _earlier_record(
+    plan: RowPlan, line: int, line_ids: dict[int, str], place: str
+) -> tuple[str, bool]:
+    """(record id, overwrite?) of the record the earlier line a row repeats added or updated;
+    _Skipped when that line was not imported (skipped, or refused)."""
+    earlier, overwrite = plan.file_updates[line]
+    record_id = line_ids.get(earlier)
+    if record_id is None:
+        message = QCoreApplication.translate("Transfer", EARLIER_NOT_IMPORTED)
+        raise _Skipped(message.format(place=place, line=earlier))
+    return record_id, overwrite
 
 
 def _duplicate_index(session: Session, entity: str, plan: RowPlan | None) -> DuplicateIndex | None:

@@ -422,6 +422,10 @@ def plan_for(staged: Staging, skip_bad: bool, region: str) -> RowPlan:
         elif decision in (Decision.FILL, Decision.OVERWRITE) and stored is not None:
             assert stored.record_id is not None
             plan.updates[row.line] = (stored.record_id, decision is Decision.OVERWRITE)
+        elif decision in (Decision.FILL, Decision.OVERWRITE):
+            # Like an earlier row only: the record that row adds is the one to update.
+            earlier = next(match.row for match in row.matches if isinstance(match.row, int))
+            plan.file_updates[row.line] = (earlier, decision is Decision.OVERWRITE)
     return plan
 
 

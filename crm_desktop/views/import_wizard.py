@@ -800,10 +800,8 @@ class DuplicatesPage(QWizardPage):
         assert staged is not None
         chosen = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         for at in chosen or range(len(self.rows)):
-            row = self.rows[at]
-            if decision in (Decision.FILL, Decision.OVERWRITE) and not row.updatable:
-                continue  # it looks like an earlier row of the file: there is no record yet
-            staged.decide(row.line, decision)
+            # A row like an earlier row of the file updates the record that row adds.
+            staged.decide(self.rows[at].line, decision)
         self.model.column_changed(3)
 
 

@@ -183,3 +183,77 @@ def test_undo_takes_the_contacts_away_but_one_edited_since(
     assert set(_customers(profile)) == {"北京测试科技"}
     with profile.store.read() as session:
         assert session.get(ImportBatch, outcome.batch_id).undone_at is not None
+
+
+def _merged_sheet(tmp_path: Path) -> Path:
+    """A company merged down over its three people, as such lists are laid out in Excel."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["客户名称", "联系人", "联系人手机", "地址"])
+    sheet.append(["宁波海天塑机有限公司", "陈一", "13800000001", "宁波市北仑区"])
+    sheet.append([None, "陈二", "13800000002", None])
+    sheet.append([None, "陈三", "13800000003", None])
+    sheet.append(["远航物流", "李四", "13900000004", "广州市"])
+    sheet.merge_cells("A2:A4")
+    sheet.merge_cells("D2:D4")
+    path = tmp_path / "客户名单.xlsx"
+    book.save(path)
+    return path
+
+
+def test_a_company_merged_over_its_people_is_one_customer_with_each_contact(
+    profile: Profile, tmp_path: Path
+) -> None:
+    path = _merged_sheet(tmp_path)
+    writer = profile.writer()
+    opened = staging.open_file(path)
+    mapping = staging.mapping_for(writer, "customers", opened.table.header)
+    staged = staging.stage(writer, "customers", opened.table, mapping.columns, profile.region)
+    # Rows 3 and 4 repeat row 2 (the same company at the same address): filling in the
+    # record row 2 adds keeps one customer, and adds each row's contact person to it.
+    assert [(row.line, [m.row for m in row.matches]) for row in staged.duplicate_rows()] == [
+        (3, [2]),
+        (4, [2, 3]),
+    ]
+    for line in (3, 4):
+        staged.decide(line, Decision.FILL)
+    staging.run(writer, staged, path.name)
+    assert set(_customers(profile)) == {"宁波海天塑机有限公司", "远航物流"}
+    assert _contacts(profile) == {
+        "陈一": ("宁波海天塑机有限公司", None, "+8613800000001"),
+        "陈二": ("宁波海天塑机有限公司", None, "+8613800000002"),
+        "陈三": ("宁波海天塑机有限公司", None, "+8613800000003"),
+        "李四": ("远航物流", None, "+8613900000004"),
+    }
+    assert staged.outcome is not None and staged.outcome.text().startswith(
+        "Customer: Added 2, updated 2, skipped 0."
+    )
+    staging.undo(writer, staged.outcome)
+    assert _customers(profile) == {} and _contacts(profile) == {}
+
+
+def test_a_row_updating_an_earlier_row_that_was_skipped_is_skipped_saying_so(
+    profile: Profile, tmp_path: Path
+) -> None:
+    """Row 3 repeats row 2 (its phone) and is skipped; row 4 repeats row 3 (its plate) and is
+    to fill in the record row 3 would have added: there is none, and it says so."""
+    text = (
+        "客户名称,电话,车牌\n"
+        "陈一,13800000001,粤B12345\n"
+        "陈一,13800000001,粤B54321\n"
+        "陈一,13800000009,粤B54321\n"
+    )
+    staged = _staged(profile, tmp_path, text)
+    assert [(row.line, [m.row for m in row.matches]) for row in staged.duplicate_rows()] == [
+        (3, [2]),
+        (4, [3, 2]),  # its plate is row 3's: that one first
+    ]
+    staged.decide(4, Decision.FILL)
+    staging.run(profile.writer(), staged, "old system.csv")
+    assert staged.outcome is not None
+    skipped = {line: why for line, why, _cells in staged.outcome.skipped}
+    assert set(skipped) == {3, 4}
+    assert skipped[4] == "it was to update the record of line 3, which was not imported."
+    assert list(_customers(profile)) == ["陈一"]

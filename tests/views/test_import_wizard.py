@@ -563,3 +563,38 @@ def test_the_duplicates_page_formats_only_the_rows_it_shows(
     assert len(formatted) - before < 100
     qtmodeltester.check(page.model)
     wizard.reject()
+
+
+def test_rows_like_an_earlier_row_fill_in_the_record_it_adds(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """A company written again on each of its people's rows: on the duplicates page, "fill in"
+    makes them one customer with each row's contact, not three customers nor two lost people."""
+    path = tmp_path / "客户.csv"
+    path.write_bytes(
+        (
+            "客户名称,联系人,地址\n"
+            "宁波海天塑机有限公司,陈一,宁波市北仑区\n"
+            "宁波海天塑机有限公司,陈二,宁波市北仑区\n"
+            "宁波海天塑机有限公司,陈三,宁波市北仑区\n"
+        ).encode("gbk")
+    )
+    wizard = _open(qtbot, window, path)
+    _through_columns(qtbot, wizard)
+    _checked(qtbot, wizard)
+    _next(qtbot, wizard, DUPLICATES_PAGE)
+    duplicates = wizard.duplicates_page
+    shown = duplicates.table.model()
+    assert shown.rowCount() == 2
+    duplicates.buttons[Decision.FILL].click()  # no row selected: every row
+    assert [shown.index(row, 3).data(Qt.ItemDataRole.UserRole) for row in range(2)] == [
+        Decision.FILL,
+        Decision.FILL,
+    ]
+    wizard.next()
+    _until_done(qtbot, wizard)
+    assert set(_names(window)) == {"宁波海天塑机有限公司"}
+    with window.profile.store.read() as session:
+        people = session.scalars(select(Contact.name).where(Contact.deleted_at.is_(None)))
+        assert sorted(people) == ["陈一", "陈三", "陈二"]
+    wizard.accept()

@@ -128,6 +128,10 @@ EARLIER_NOT_IMPORTED = T(
     "Transfer", "it was to update the record of {place} {line}, which was not imported."
 )
 
+# Values the store does not keep unique but an import takes once (column, among live rows
+# only): a payment's bank reference (流水号) names one transfer, so a payments file imported
+# twice would book the money twice.
+ONCE: dict[str, tuple[tuple[str, bool], ...]] = {"payments": (("reference", True),)}
 # New records written per statement: big enough that the statement costs nothing per row.
 INSERT_BATCH = 1000
 PROGRESS_EVERY = 1000
@@ -446,7 +450,7 @@ def _import_rows(
             contracts = _Contracts(session)
             unique = [
                 _Unique(session, entity, name, live_only, table.place)
-                for name, live_only in UNIQUE_COLUMNS.get(entity, ())
+                for name, live_only in (*UNIQUE_COLUMNS.get(entity, ()), *ONCE.get(entity, ()))
                 if any(column.field == name for column in columns)
             ]
             # With keep_ids: whether each id of the file is a record's here (True: a live one).

@@ -410,6 +410,39 @@ def test_numbers_codes_and_finance_keys_are_unique(
     ]
 
 
+def test_a_payments_file_imported_twice_books_its_money_once(
+    ledger: Profile, cli: Cli, tmp_path: Path
+) -> None:
+    """A bank reference (流水号) names one transfer: the same file again, or a row repeating
+    another's reference, is refused rather than booking the money twice."""
+    payments = write(
+        tmp_path / "回款.csv",
+        "contract,paid_on,amount,method,reference\nHT-2026-007,2026-05-01,5000,转账,YH20260201\n",
+    )
+    code, _out, err = cli("import", str(payments), "--entity", "payments")
+    assert (code, err) == (0, "")
+    before = ledger_money(ledger)
+    assert refused(cli, payments, "payments") == [
+        "line 2: Reference “YH20260201” is already used by another payment."
+    ]
+    twice = write(
+        tmp_path / "两次.csv",
+        "contract,paid_on,amount,reference\n"
+        "HT-2026-007,2026-05-02,100,YH1\nHT-2026-007,2026-05-02,100,YH1\n",
+    )
+    assert refused(cli, twice, "payments") == [
+        "line 3: Reference “YH1” is on line 2 too; it must be unique."
+    ]
+    assert ledger_money(ledger) == before
+
+
+def ledger_money(profile: Profile) -> int:
+    with profile.store.read() as session:
+        return session.scalar(
+            select(func.sum(Payment.amount_cents)).where(Payment.deleted_at.is_(None))
+        )
+
+
 def test_keep_ids_adds_records_with_their_ids_and_refuses_what_it_cannot(
     ledger: Profile, cli: Cli, tmp_path: Path
 ) -> None:

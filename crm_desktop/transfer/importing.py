@@ -124,6 +124,12 @@ NO_SUCH_ID = T(
     "empty that cell to add the row as a new record.",
 )
 REPEATED_ID = T("Transfer", "its id is on {place} {line} too; a record is added once.")
+EXCEL_SHORTENED = T(
+    "Transfer",
+    "“{value}” is a long number Excel shortened when it saved the file, and its digits are "
+    "lost; format the column as text in Excel (or import the .xlsx file itself) and save "
+    "again.",
+)
 EARLIER_NOT_IMPORTED = T(
     "Transfer", "it was to update the record of {place} {line}, which was not imported."
 )
@@ -151,6 +157,8 @@ _PLATE = re.compile(
     r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][A-Z0-9]{5,6}"
 )
 _PLATE_NOISE = re.compile(r"[\s\-_.·]+")
+# A long number as Excel writes it to CSV once it has shortened it: 1.10105E+17.
+_SHORTENED = re.compile(r"[+-]?\d(?:\.\d+)?[eE]\+\d+")
 IDENTIFIER_KINDS = frozenset(kind.value for kind in IdentifierKind)
 
 
@@ -794,6 +802,10 @@ def _values(
                 contact = values.setdefault(CONTACT_VALUES, {})
                 contact[column.name.removeprefix(CONTACT_VALUES)] = cell
             continue
+        if (column.field == IDENTIFIERS or column.kind is Kind.PHONE) and _SHORTENED.fullmatch(
+            cell.strip()
+        ):
+            raise _RowProblem(EXCEL_SHORTENED, at=column.name, value=cell.strip())
         if column.field == IDENTIFIERS:
             pairs = _identifier_pairs(cell, column.name)
             if IDENTIFIERS in values:

@@ -109,3 +109,22 @@ def test_an_owner_named_as_people_call_him(profile: Profile, tmp_path: Path) -> 
         with pytest.raises(ImportFailed) as refused:
             import_file(writer, "customers", path, update=False)
         assert sentence in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("header", "cell"),
+    [("身份证号", "1.10105E+17"), ("手机", "1.38001E+10"), ("保单号", "2.3E+19")],
+)
+def test_a_number_excel_shortened_is_refused_saying_why(
+    profile: Profile, tmp_path: Path, header: str, cell: str
+) -> None:
+    """Excel saves a long number it shows as 1.10105E+17 to CSV just so: the digits are gone,
+    and stored, the ID number would name nobody."""
+    path = _write(tmp_path, "客户.csv", f"客户名称,{header}\n远航物流,{cell}\n")
+    with pytest.raises(ImportFailed) as refused:
+        import_file(profile.writer(), "customers", path, update=False)
+    assert f"line 2: “{cell}” is a long number Excel shortened when it saved the file" in str(
+        refused.value
+    )
+    with profile.store.read() as session:
+        assert session.scalar(select(Customer.id)) is None

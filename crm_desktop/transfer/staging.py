@@ -31,7 +31,9 @@ from crm_desktop.transfer.contact_persons import (
 from crm_desktop.transfer.errors import TransferError
 from crm_desktop.transfer.headers import (
     CUSTOMER_ADDRESS,
+    CUSTOMER_NAME,
     IDENTIFIER_PREFIX,
+    RECORD_ID,
     default_mapping,
     mapping_targets,
     remember_mapping,
@@ -89,6 +91,8 @@ IDENTIFIERS_LABEL = T("Transfer", "Identifiers (kind: number)")
 ID_LABEL = T("Transfer", "Id (of a record here)")
 COMPANY_ADDRESS_LABEL = T("Transfer", "Company address")
 CUSTOMER_BY_NAME_LABEL = T("Transfer", "Customer (by name)")
+# A contract named by its number, in the column beside its id's (a payment's `contract`).
+BY_NUMBER_LABEL = T("Transfer", "{field} (by number)")
 # Decisions a row that looks like a stored record starts with: nothing is changed unasked.
 DEFAULT_DECISION = Decision.SKIP
 
@@ -153,7 +157,22 @@ def target_label(entity: str, target: str) -> str:
     fields = FIELDS_BY_NAME[entity]
     if column is not None and column.field in fields:
         return fields[column.field].display_label()
+    if column is not None and column.number_of in fields:
+        field = fields[column.number_of].display_label()
+        return _tr(BY_NUMBER_LABEL).format(field=field)
     return target
+
+
+def _imported(entity: str, target: str) -> bool:
+    """Whether an import reads a column read as `target`: not one the export writes for
+    reading only (a customer's last follow-up, which its follow-ups set)."""
+    column = transfer_columns(entity).by_name().get(target)
+    return (
+        column is None
+        or column.field is not None
+        or column.number_of is not None
+        or (target in (RECORD_ID, CUSTOMER_NAME))
+    )
 
 
 def mapping_for(
@@ -166,8 +185,17 @@ def mapping_for(
     cells) let an "ID" column be read as records' ids only when it holds this program's."""
     with writer.store.read() as session:
         found = default_mapping(session, entity, header, rows)
-    targets = [(target, target_label(entity, target)) for target in mapping_targets(entity)]
-    return MappingChoice(found.columns, found.origin, targets)
+    # A column only the export writes (for reading) is shown as left out: it is.
+    columns = {
+        at: target if target is None or _imported(entity, target) else None
+        for at, target in found.columns.items()
+    }
+    targets = [
+        (target, target_label(entity, target))
+        for target in mapping_targets(entity)
+        if _imported(entity, target)
+    ]
+    return MappingChoice(columns, found.origin, targets)
 
 
 def mapping_problem(entity: str, header: Sequence[str], mapping: dict[int, str | None]) -> str:

@@ -426,3 +426,21 @@ def test_undo_of_cards_imported_by_the_previous_version(profile: Profile, tmp_pa
         assert forgotten.rowcount == 1
     staging.undo(writer, staged.outcome)
     assert _customers(profile) == {}
+
+
+def test_the_column_lists_name_every_choice_and_offer_none_that_imports_nothing(
+    profile: Profile,
+) -> None:
+    """The wizard's lists: a contract by its number is named so (not `contract`), and the
+    customer's last follow-up, which the export writes for reading and an import cannot set,
+    is not offered: an exported file's column of it shows as left out."""
+    writer = profile.writer()
+    header = ["id", "name", "phone", "last_followup_at"]
+    customers = staging.mapping_for(writer, "customers", header)
+    assert "last_followup_at" not in dict(customers.targets)
+    assert customers.columns == {0: "id", 1: "name", 2: "phone", 3: None}
+    payments = dict(staging.mapping_for(writer, "payments", ["contract"]).targets)
+    assert payments["contract"] == "Contract (by number)"
+    contracts = dict(staging.mapping_for(writer, "contracts", ["number"]).targets)
+    assert contracts["renewed_from"] == "Renews contract (by number)"
+    assert all(label != target for target, label in customers.targets if target != "id")

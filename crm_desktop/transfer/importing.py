@@ -71,7 +71,7 @@ from crm_desktop.transfer.headers import (
     mapping_targets,
     recognised,
 )
-from crm_desktop.transfer.reading import FileTable, read_table
+from crm_desktop.transfer.reading import FileTable, located, read_table
 from crm_desktop.transfer.undo import BatchLog, live_identifiers
 from crm_desktop.transfer.vcard import ADDRESS_NOTE
 
@@ -107,7 +107,7 @@ NO_SUCH_LOGIN = T("Transfer", "there is no user with the login or name “{login
 SEVERAL_USERS = T(
     "Transfer", "several users are named “{name}”; give the one you mean by his login."
 )
-ROW_PROBLEM = T("Transfer", "{place} {line}: {reason}")
+ROW_PROBLEM = T("Transfer", "{where}: {reason}")
 NO_SUCH_CONTRACT = T("Transfer", "there is no contract numbered “{number}”.")
 SEVERAL_CONTRACTS = T(
     "Transfer",
@@ -115,7 +115,7 @@ SEVERAL_CONTRACTS = T(
 )
 OTHER_CONTRACT = T("Transfer", "{ids} and {numbers} name different contracts; empty one of them.")
 TAKEN = T("Transfer", "{field} “{value}” is already used by another {entity}.")
-REPEATED_VALUE = T("Transfer", "{field} “{value}” is on {place} {line} too; it must be unique.")
+REPEATED_VALUE = T("Transfer", "{field} “{value}” is on {where} too; it must be unique.")
 NOT_AN_ID = T("Transfer", "“{id}” is not a record id; empty it to add the record with a new one.")
 DELETED_ID = T("Transfer", "a deleted {entity} has this id; empty the id to add the record anew.")
 NO_SUCH_ID = T(
@@ -123,7 +123,7 @@ NO_SUCH_ID = T(
     "no {entity} here has the id “{id}” of the column “{column}”; "
     "empty that cell to add the row as a new record.",
 )
-REPEATED_ID = T("Transfer", "its id is on {place} {line} too; a record is added once.")
+REPEATED_ID = T("Transfer", "its id is on {where} too; a record is added once.")
 EXCEL_SHORTENED = T(
     "Transfer",
     "“{value}” is a long number Excel shortened when it saved the file, and its digits are "
@@ -131,7 +131,7 @@ EXCEL_SHORTENED = T(
     "again.",
 )
 EARLIER_NOT_IMPORTED = T(
-    "Transfer", "it was to update the record of {place} {line}, which was not imported."
+    "Transfer", "it was to update the record of {where}, which was not imported."
 )
 
 # Values the store does not keep unique but an import takes once (column, among live rows
@@ -621,7 +621,7 @@ def _import_rows(
                     else:
                         problems.append(
                             QCoreApplication.translate("Transfer", ROW_PROBLEM).format(
-                                place=table.place, line=line, reason=error
+                                where=located(table.place, line), reason=error
                             )
                         )
                         if len(problems) >= MAX_PROBLEMS:
@@ -672,7 +672,7 @@ def _earlier_record(
     record_id = line_ids.get(earlier)
     if record_id is None:
         message = QCoreApplication.translate("Transfer", EARLIER_NOT_IMPORTED)
-        raise _Skipped(message.format(place=place, line=earlier))
+        raise _Skipped(message.format(where=located(place, earlier)))
     return record_id, overwrite
 
 
@@ -927,7 +927,7 @@ def _check_kept_id(row_id: str, kept: dict[str, int], place: str) -> None:
     if canonical != row_id:
         raise _RowProblem(NOT_AN_ID, id=row_id)
     if row_id in kept:
-        raise _RowProblem(REPEATED_ID, place=place, line=kept[row_id])
+        raise _RowProblem(REPEATED_ID, where=located(place, kept[row_id]))
 
 
 def _stored_ids(session: Session, entity: str, ids: list[str]) -> dict[str, bool]:
@@ -1181,7 +1181,6 @@ class _Unique:
                 self.name,
                 field=label,
                 value=value,
-                place=self.place,
-                line=self.seen[value],
+                where=located(self.place, self.seen[value]),
             )
         self.seen[value] = line

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from crm_desktop.duplicates.records import without_cyclic_gc
 from crm_desktop.transfer.cells import LongSheetNumber, text_of_sheet_cell, unmarked_csv_text
@@ -47,7 +47,9 @@ NOT_DECODABLE = T(
 UNKNOWN_ENCODING = T("Transfer", "“{encoding}” is not the name of a text encoding.")
 UNCLOSED_QUOTE = T("Transfer", "Line {line}: a quoted value is never closed.")
 BAD_CSV = T("Transfer", "Line {line} is not valid CSV ({reason}).")
-WRONG_WIDTH = T("Transfer", "{place} {line} has {count} values but the header has {width} columns.")
+WRONG_WIDTH = T("Transfer", "{where} has {count} values but the header has {width} columns.")
+# Where a row of a file is, as its reader counts: a CSV's line, a sheet's row (第 3 行).
+AT_PLACE = {"line": T("Transfer", "line {line}"), "row": T("Transfer", "row {line}")}
 NOT_XLSX = T("Transfer", "The file {path} is not an Excel .xlsx workbook.")
 CANNOT_READ = T(
     "Transfer",
@@ -452,6 +454,12 @@ def _fill_merged(
             cells[first_column - 1 : last_column] = [value] * (last_column - first_column + 1)
 
 
+def located(place: str, line: int) -> str:
+    """A row's place in its file as its reader counts it, in his language: "line 3", "row 3",
+    第 3 行."""
+    return QCoreApplication.translate("Transfer", AT_PLACE[place]).format(line=line)
+
+
 def table_of(records: list[tuple[int, list[str]]], place: str, *, pad: bool) -> FileTable | None:
     """The first non-blank record as the header and the rest as rows; None when all are blank.
 
@@ -471,8 +479,8 @@ def table_of(records: list[tuple[int, list[str]]], place: str, *, pad: bool) -> 
             cells = cells + [""] * (width - len(cells))
         # Extra cells are fine as long as they are empty, for the same reason.
         if len(cells) < width or any(cell.strip() for cell in cells[width:]):
-            raise TransferError(
-                WRONG_WIDTH, place=place.capitalize(), line=line, count=len(cells), width=width
-            )
+            where = located(place, line)
+            where = where[:1].upper() + where[1:]  # it begins the sentence
+            raise TransferError(WRONG_WIDTH, where=where, count=len(cells), width=width)
         rows.append((line, cells[:width]))
     return FileTable(header, rows, place)

@@ -48,7 +48,13 @@ from crm_desktop.transfer.importing import (
     import_table,
     mapped_table,
 )
-from crm_desktop.transfer.reading import FileTable, detect_encoding, read_table, sheet_names
+from crm_desktop.transfer.reading import (
+    FileTable,
+    detect_encoding,
+    located,
+    read_table,
+    sheet_names,
+)
 from crm_desktop.transfer.undo import BatchLog, undo_import
 
 __all__ = [
@@ -534,7 +540,8 @@ def describe(staged: Staging) -> list[str]:
         if row.problems:
             refused += 1
             reason = " ".join(row.problems.values())
-            lines.append(_tr(ROW_PROBLEM).format(place=place, line=row.line, reason=reason))
+            where = located(place, row.line)
+            lines.append(_tr(ROW_PROBLEM).format(where=where, reason=reason))
             continue
         if row.updates is not None:
             updated += row.updates  # one that holds the row's values already is left alone

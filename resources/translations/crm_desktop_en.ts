@@ -873,12 +873,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <name>Columns</name>
     <message>
         <location filename="../../crm_desktop/queries/tables.py" line="+220"/>
-        <location line="+144"/>
+        <location line="+142"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-143"/>
+        <location line="-141"/>
         <source>Short name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -889,18 +889,18 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
-        <location line="+63"/>
+        <location line="+61"/>
         <source>Phone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-62"/>
-        <location line="+63"/>
+        <location line="-60"/>
+        <location line="+61"/>
         <source>Email</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-62"/>
+        <location line="-60"/>
         <source>Industry</source>
         <translation type="unfinished"></translation>
     </message>
@@ -911,13 +911,13 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+2"/>
-        <location line="+85"/>
+        <location line="+83"/>
         <location line="+80"/>
         <source>Owner</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-155"/>
+        <location line="-153"/>
         <source>Last follow-up</source>
         <translation type="unfinished"></translation>
     </message>
@@ -952,7 +952,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+22"/>
         <location line="+21"/>
         <location line="+40"/>
         <location line="+41"/>
@@ -1067,7 +1067,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-196"/>
+        <location line="-194"/>
         <location filename="../../crm_desktop/views/table_model.py" line="+364"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
@@ -2194,7 +2194,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>DonePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+516"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+514"/>
         <source>Done</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2312,7 +2312,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>DuplicatesPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-264"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-262"/>
         <source>Possible duplicates</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3416,7 +3416,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+146"/>
+        <location line="+144"/>
         <source>Skip</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3439,7 +3439,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+1259"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+1271"/>
         <source>Company name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4517,7 +4517,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location filename="../../crm_desktop/models/fields.py" line="-198"/>
         <location line="+38"/>
-        <location filename="../../crm_desktop/queries/tables.py" line="+81"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+80"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5403,7 +5403,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/reports/document.py" line="+544"/>
+        <location filename="../../crm_desktop/reports/document.py" line="+583"/>
         <source>Printed on {date} by {name}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6320,7 +6320,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Transfer</name>
     <message>
-        <location filename="../../crm_desktop/transfer/importing.py" line="+78"/>
+        <location filename="../../crm_desktop/transfer/importing.py" line="+79"/>
         <source>The file has a column “{column}” that a {entity} record does not have; use: {allowed}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6371,16 +6371,36 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+5"/>
-        <source>there is no user with the login “{login}”.</source>
+        <source>there is no user with the login or name “{login}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>{place} {line}: {reason}</source>
+        <source>several users are named “{name}”; give the one you mean by his login.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
+        <source>{where}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{field} “{value}” is on {where} too; it must be unique.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>its id is on {where} too; a record is added once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>it was to update the record of {where}, which was not imported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-22"/>
         <source>there is no contract numbered “{number}”.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6400,12 +6420,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>{field} “{value}” is on {place} {line} too; it must be unique.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>“{id}” is not a record id; empty it to add the record with a new one.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6420,18 +6435,18 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>its id is on {place} {line} too; a record is added once.</source>
+        <location line="+6"/>
+        <source>“{value}” is a long number Excel shortened when it saved the file, and its digits are lost; format the column as text in Excel (or import the .xlsx file itself) and save again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+50"/>
         <source>Imported {created} new {entity} records, updated {updated}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+4"/>
-        <location filename="../../crm_desktop/transfer/staging.py" line="+72"/>
+        <location filename="../../crm_desktop/transfer/staging.py" line="+81"/>
         <source>Added {count} new customer records for them.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6467,7 +6482,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
-        <source>{place} {line} has {count} values but the header has {width} columns.</source>
+        <source>{where} has {count} values but the header has {width} columns.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>line {line}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>row {line}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -6581,7 +6606,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+406"/>
+        <location line="+6"/>
+        <source>{field} (by number)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+471"/>
         <source>Line {line} looks like {what}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6596,7 +6626,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-413"/>
+        <location line="-484"/>
         <source>Identifiers (kind: number)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6616,7 +6646,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+405"/>
+        <location line="+476"/>
         <source>Would add {added} {entity} records ({alike} of them look like records already here), update {updated} and refuse {refused} rows; nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6756,7 +6786,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/models/rules.py" line="+31"/>
+        <location filename="../../crm_desktop/models/rules.py" line="+32"/>
         <source>{field} is required.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6821,7 +6851,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+69"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+71"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6847,6 +6877,11 @@ A backup copy is made first. On a large database this can take a minute; please 
     </message>
     <message>
         <location line="+1"/>
+        <source>This contract has a payment plan, payments or a renewal, which are its customer&apos;s: it stays with that customer. Add a new contract for the other one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Contract {number} is already renewed by contract {renewal}.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -867,12 +867,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <name>Columns</name>
     <message>
         <location filename="../../crm_desktop/queries/tables.py" line="+220"/>
-        <location line="+144"/>
+        <location line="+142"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location line="-143"/>
+        <location line="-141"/>
         <source>Short name</source>
         <translation>简称</translation>
     </message>
@@ -883,18 +883,18 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+1"/>
-        <location line="+63"/>
+        <location line="+61"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location line="-62"/>
-        <location line="+63"/>
+        <location line="-60"/>
+        <location line="+61"/>
         <source>Email</source>
         <translation>邮箱</translation>
     </message>
     <message>
-        <location line="-62"/>
+        <location line="-60"/>
         <source>Industry</source>
         <translation>行业</translation>
     </message>
@@ -905,13 +905,13 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+2"/>
-        <location line="+85"/>
+        <location line="+83"/>
         <location line="+80"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location line="-155"/>
+        <location line="-153"/>
         <source>Last follow-up</source>
         <translation>最近跟进</translation>
     </message>
@@ -946,7 +946,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>最后跟进或接手</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+22"/>
         <location line="+21"/>
         <location line="+40"/>
         <location line="+41"/>
@@ -1061,7 +1061,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>续约</translation>
     </message>
     <message>
-        <location line="-196"/>
+        <location line="-194"/>
         <location filename="../../crm_desktop/views/table_model.py" line="+364"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
@@ -2183,7 +2183,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>DonePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+516"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+514"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
@@ -2300,7 +2300,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>DuplicatesPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-264"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-262"/>
         <source>Possible duplicates</source>
         <translation>可能重复</translation>
     </message>
@@ -3398,7 +3398,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>仍然新增</translation>
     </message>
     <message>
-        <location line="+146"/>
+        <location line="+144"/>
         <source>Skip</source>
         <translation>跳过</translation>
     </message>
@@ -3421,7 +3421,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+1259"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+1271"/>
         <source>Company name</source>
         <translation>公司名称</translation>
     </message>
@@ -4493,7 +4493,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location filename="../../crm_desktop/models/fields.py" line="-198"/>
         <location line="+38"/>
-        <location filename="../../crm_desktop/queries/tables.py" line="+81"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+80"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
@@ -5374,7 +5374,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>没有合同。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/reports/document.py" line="+544"/>
+        <location filename="../../crm_desktop/reports/document.py" line="+583"/>
         <source>Printed on {date} by {name}</source>
         <translation>{name} 打印于 {date}</translation>
     </message>
@@ -6287,9 +6287,9 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Transfer</name>
     <message>
-        <location filename="../../crm_desktop/transfer/importing.py" line="+78"/>
+        <location filename="../../crm_desktop/transfer/importing.py" line="+79"/>
         <source>The file has a column “{column}” that a {entity} record does not have; use: {allowed}.</source>
-        <translation>文件中有“{column}”列，但{entity}记录没有这一项；可用的列：{allowed}。</translation>
+        <translation>文件中有“{column}”列，但{entity}没有这一项；可用的列：{allowed}。</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -6304,7 +6304,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+1"/>
         <source>The file has columns that a {entity} record does not have: {columns}; use: {allowed}.</source>
-        <translation>文件中有{entity}记录没有的列：{columns}；可用的列：{allowed}。</translation>
+        <translation>文件中有{entity}没有的列：{columns}；可用的列：{allowed}。</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -6338,16 +6338,36 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+5"/>
-        <source>there is no user with the login “{login}”.</source>
-        <translation>没有登录名为“{login}”的用户。</translation>
+        <source>there is no user with the login or name “{login}”.</source>
+        <translation>没有登录名或姓名为“{login}”的用户。</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>{place} {line}: {reason}</source>
-        <translation>{place} {line}：{reason}</translation>
+        <source>several users are named “{name}”; give the one you mean by his login.</source>
+        <translation>有多个用户叫“{name}”；请用登录名指明是哪一位。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
+        <source>{where}: {reason}</source>
+        <translation>{where}：{reason}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{field} “{value}” is on {where} too; it must be unique.</source>
+        <translation>{field}“{value}”也出现在{where}；它必须唯一。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>its id is on {where} too; a record is added once.</source>
+        <translation>它的编号也出现在{where}；一条记录只能添加一次。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>it was to update the record of {where}, which was not imported.</source>
+        <translation>它要更新{where}的记录，但那一行没有导入。</translation>
+    </message>
+    <message>
+        <location line="-22"/>
         <source>there is no contract numbered “{number}”.</source>
         <translation>没有合同号为“{number}”的合同。</translation>
     </message>
@@ -6367,12 +6387,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>{field}“{value}”已被另一个{entity}使用。</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>{field} “{value}” is on {place} {line} too; it must be unique.</source>
-        <translation>{field}“{value}”也出现在{place} {line}；它必须唯一。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>“{id}” is not a record id; empty it to add the record with a new one.</source>
         <translation>“{id}”不是记录编号；清空它即可作为新记录添加。</translation>
     </message>
@@ -6387,18 +6402,18 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>这里没有哪条{entity}的编号是“{column}”列里的“{id}”；清空这个格子，就会把这一行作为新记录添加。</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>its id is on {place} {line} too; a record is added once.</source>
-        <translation>它的编号也出现在{place} {line}；一条记录只能添加一次。</translation>
+        <location line="+6"/>
+        <source>“{value}” is a long number Excel shortened when it saved the file, and its digits are lost; format the column as text in Excel (or import the .xlsx file itself) and save again.</source>
+        <translation>“{value}”是 Excel 保存文件时缩写了的长数字，其中的数字已经丢失；请在 Excel 中把这一列设为文本格式后重新保存（或者直接导入 .xlsx 文件）。</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+50"/>
         <source>Imported {created} new {entity} records, updated {updated}.</source>
-        <translation>已导入 {created} 条新的{entity}记录，更新 {updated} 条。</translation>
+        <translation>已导入 {created} 条新{entity}，更新 {updated} 条。</translation>
     </message>
     <message>
         <location line="+4"/>
-        <location filename="../../crm_desktop/transfer/staging.py" line="+72"/>
+        <location filename="../../crm_desktop/transfer/staging.py" line="+81"/>
         <source>Added {count} new customer records for them.</source>
         <translation>并为它们新增了 {count} 个客户。</translation>
     </message>
@@ -6434,8 +6449,18 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+1"/>
-        <source>{place} {line} has {count} values but the header has {width} columns.</source>
-        <translation>{place} {line} 有 {count} 个值，但表头有 {width} 列。</translation>
+        <source>{where} has {count} values but the header has {width} columns.</source>
+        <translation>{where}有 {count} 个值，但表头有 {width} 列。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>line {line}</source>
+        <translation>第 {line} 行</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>row {line}</source>
+        <translation>第 {line} 行</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -6460,12 +6485,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location filename="../../crm_desktop/commands/export.py" line="+16"/>
         <source>Exporting {entity} records: {done} of {total}</source>
-        <translation>正在导出{entity}记录：{done} / {total}</translation>
+        <translation>正在导出{entity}：{done} / {total}</translation>
     </message>
     <message>
         <location filename="../../crm_desktop/commands/import_.py" line="+35"/>
         <source>Checking and importing {entity} records: {done} of {total}</source>
-        <translation>正在检查并导入{entity}记录：{done} / {total}</translation>
+        <translation>正在检查并导入{entity}：{done} / {total}</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -6548,7 +6573,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>{name}（{place}）：{reason}</translation>
     </message>
     <message>
-        <location line="+406"/>
+        <location line="+6"/>
+        <source>{field} (by number)</source>
+        <translation>{field}（按编号）</translation>
+    </message>
+    <message>
+        <location line="+471"/>
         <source>Line {line} looks like {what}</source>
         <translation>第 {line} 行看起来像 {what}</translation>
     </message>
@@ -6563,7 +6593,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>这些联系人将新增 {count} 条客户记录。</translation>
     </message>
     <message>
-        <location line="-413"/>
+        <location line="-484"/>
         <source>Identifiers (kind: number)</source>
         <translation>证件号（类型: 号码）</translation>
     </message>
@@ -6583,9 +6613,9 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>客户（按名称）</translation>
     </message>
     <message>
-        <location line="+405"/>
+        <location line="+476"/>
         <source>Would add {added} {entity} records ({alike} of them look like records already here), update {updated} and refuse {refused} rows; nothing was changed.</source>
-        <translation>将新增 {added} 条{entity}记录（其中 {alike} 条看起来与已有记录相同），更新 {updated} 条，拒绝 {refused} 行；未做任何改动。</translation>
+        <translation>将新增 {added} 条{entity}（其中 {alike} 条看起来与已有记录相同），更新 {updated} 条，拒绝 {refused} 行；未做任何改动。</translation>
     </message>
     <message>
         <location filename="../../crm_desktop/transfer/vcard.py" line="+32"/>
@@ -6723,7 +6753,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>{field}：“{value}”有 {count} 位数字；中国大陆手机号码为 11 位。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/models/rules.py" line="+31"/>
+        <location filename="../../crm_desktop/models/rules.py" line="+32"/>
         <source>{field} is required.</source>
         <translation>请填写{field}。</translation>
     </message>
@@ -6788,7 +6818,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>{field}含有控制字符（{code}），请删除。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+69"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+71"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation>找不到 ID 为 {id} 的{entity}（可能已被删除）。</translation>
     </message>
@@ -6814,6 +6844,11 @@ A backup copy is made first. On a large database this can take a minute; please 
     </message>
     <message>
         <location line="+1"/>
+        <source>This contract has a payment plan, payments or a renewal, which are its customer&apos;s: it stays with that customer. Add a new contract for the other one.</source>
+        <translation>这份合同已有回款计划、回款或续约，它们属于原客户：合同只能留在原客户名下。请为另一位客户新建合同。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Contract {number} is already renewed by contract {renewal}.</source>
         <translation>合同 {number} 已由合同 {renewal} 续签。</translation>
     </message>

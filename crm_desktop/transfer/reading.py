@@ -460,12 +460,27 @@ def located(place: str, line: int) -> str:
     return QCoreApplication.translate("Transfer", AT_PLACE[place]).format(line=line)
 
 
+# How many lines of one value above the header are read as titles: more, and the file is a
+# list of one column whose later line happens to hold two values.
+MAX_TITLE_LINES = 3
+
+
+def _one_value(cells: list[str]) -> bool:
+    """Whether a line holds a single value, once or merged across it."""
+    return len({cell.strip() for cell in cells if cell.strip()}) == 1
+
+
 def table_of(records: list[tuple[int, list[str]]], place: str, *, pad: bool) -> FileTable | None:
     """The first non-blank record as the header and the rest as rows; None when all are blank.
+    Title lines above the header (XX公司客户名单, merged across the sheet, or a date alone on
+    its line) are left out: a line of one value over a line of several is not the header.
 
     With `pad`, short rows are filled with empty cells; otherwise a row must be as wide as
     the header, extra cells allowed only when empty."""
     records = [(line, cells) for line, cells in records if any(c.strip() for c in cells)]
+    wide = next((at for at, (_, cells) in enumerate(records) if not _one_value(cells)), 0)
+    if wide <= MAX_TITLE_LINES:
+        records = records[wide:]
     if not records:
         return None
     (_, header), *body = records

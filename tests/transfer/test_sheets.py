@@ -122,3 +122,29 @@ def test_a_sheet_declaring_a_smaller_size_than_it_holds_is_read_whole(
         ["深圳市华强电子有限公司", "13800138000", "A"],
         ["杭州远航物流有限公司", "139 1234 5678", "B"],
     ]
+
+
+def test_a_title_above_the_header_is_left_out(tmp_path: Path) -> None:
+    """XX公司客户名单 merged across the sheet, then a date alone on its line, then the header:
+    the header is the first line of several values, and the titles are no rows."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["宁波海天客户名单"])
+    sheet.merge_cells("A1:C1")
+    sheet.append(["导出日期：2026-11-30"])
+    sheet.append(["客户名称", "手机", "地址"])
+    sheet.append(["深圳市华强电子有限公司", "13800138000", "深圳市"])
+    path = tmp_path / "名单.xlsx"
+    book.save(path)
+    table = read_table(path)
+    assert table.header == ["客户名称", "手机", "地址"]
+    assert table.rows == [(4, ["深圳市华强电子有限公司", "13800138000", "深圳市"])]
+    csv_file = tmp_path / "名单.csv"
+    csv_file.write_text("客户名单\n客户名称,手机\n远航物流,13912345678\n", encoding="utf-8")
+    table = read_table(csv_file)
+    assert (table.header, table.rows) == (["客户名称", "手机"], [(3, ["远航物流", "13912345678"])])
+    # A file of one column is still one: its header alone on its line is the header.
+    single = tmp_path / "一列.csv"
+    single.write_text("客户名称\n远航物流\n", encoding="utf-8")
+    assert read_table(single).header == ["客户名称"]

@@ -73,6 +73,7 @@ __all__ = [
     "save_skipped",
     "stage",
     "undo",
+    "undo_batch",
 ]
 
 T = QT_TRANSLATE_NOOP
@@ -525,8 +526,14 @@ def save_skipped(outcome: ImportOutcome, path: Path) -> None:
 
 
 def undo(writer: Writer, outcome: ImportOutcome) -> ChangeSet:
-    changes = undo_import(writer, outcome.batch_id)
-    changes.reload |= {outcome.entity, "customers", "contacts"}
+    return undo_batch(writer, outcome.batch_id, outcome.entity)
+
+
+def undo_batch(writer: Writer, batch_id: str, entity: str) -> ChangeSet:
+    """Undo the import `batch_id` of `entity` records (also from the list of recent imports,
+    after its wizard is closed)."""
+    changes = undo_import(writer, batch_id)
+    changes.reload |= {entity, "customers", "contacts"}
     return changes
 
 

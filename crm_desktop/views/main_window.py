@@ -48,6 +48,7 @@ from crm_desktop.views.dashboard_view import DashboardView
 from crm_desktop.views.duplicates_view import DuplicatesView
 from crm_desktop.views.first_run_wizard import FirstRunWizard
 from crm_desktop.views.import_wizard import ImportWizard
+from crm_desktop.views.imports_dialog import ImportsDialog
 from crm_desktop.views.language_menu import LanguageMenu
 from crm_desktop.views.list_filters import (
     GradeFilter,
@@ -567,6 +568,10 @@ class MainWindow(QMainWindow):
             )
         )
         self.import_action.triggered.connect(self.open_import)
+        self.imports_action = menu.addAction(self.tr("Recent imports…"))
+        self.imports_action.setObjectName("recentImportsAction")
+        self.imports_action.setToolTip(self.tr("The imports made here, and Undo for any of them"))
+        self.imports_action.triggered.connect(self.open_recent_imports)
         note_action = menu.addAction(self.tr("Send a note…"))
         note_action.setObjectName("sendNoteAction")
         note_action.triggered.connect(lambda: self.records.send_note())
@@ -616,6 +621,13 @@ class MainWindow(QMainWindow):
         wizard.setModal(True)
         wizard.show()
         return wizard
+
+    def open_recent_imports(self) -> ImportsDialog:
+        """File → Recent imports…: the imports made here, any of them undone from the list."""
+        dialog = ImportsDialog(self.reader, self.writer, self.runner, self)
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
 
     def _build_status_bar(self) -> None:
         # How many rows the table on show holds ("Counting…" while its list is arriving). Kept

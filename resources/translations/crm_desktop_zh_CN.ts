@@ -3419,6 +3419,75 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
 </context>
 <context>
+    <name>ImportsDialog</name>
+    <message>
+        <location filename="../../crm_desktop/views/imports_dialog.py" line="+50"/>
+        <source>Recent imports</source>
+        <translation>最近的导入</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The imports made on this computer. Undo one to delete the records it added and put back what it changed; edits made since to those records are kept.</source>
+        <translation>在这台电脑上做过的导入。撤销某次导入，会删除它添加的记录，并恢复它修改过的内容；之后对这些记录所做的修改会保留。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Records</source>
+        <translation>记录类型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Added</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Updated</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Skipped</source>
+        <translation>跳过</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Undone</source>
+        <translation>撤销于</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+66"/>
+        <source>Undo this import</source>
+        <translation>撤销这次导入</translation>
+    </message>
+    <message>
+        <location line="-18"/>
+        <source>No import has been made on this computer yet.</source>
+        <translation>这台电脑上还没有做过导入。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Delete the records the import of “%1” added and put back what it changed? Edits made since to those records are kept.</source>
+        <translation>要删除导入“%1”时添加的记录，并恢复它修改过的内容吗？之后对这些记录所做的修改会保留。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The import was undone.</source>
+        <translation>这次导入已撤销。</translation>
+    </message>
+</context>
+<context>
     <name>Letterhead</name>
     <message>
         <location filename="../../crm_desktop/sync/server/admin.py" line="+1271"/>
@@ -3617,7 +3686,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+506"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+507"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
@@ -3757,12 +3826,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+1"/>
-        <location line="+486"/>
+        <location line="+497"/>
         <source>Work log</source>
         <translation>工作日志</translation>
     </message>
     <message>
-        <location line="-485"/>
+        <location line="-496"/>
         <source>Team activity</source>
         <translation>团队动态</translation>
     </message>
@@ -3813,6 +3882,16 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+4"/>
+        <source>Recent imports…</source>
+        <translation>最近的导入…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The imports made here, and Undo for any of them</source>
+        <translation>在这里做过的导入，每一次都可以撤销</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Send a note…</source>
         <translation>发留言…</translation>
     </message>
@@ -3847,7 +3926,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>首次使用设置…</translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+98"/>
         <source>Your work log has text you have not saved. Close and lose it?</source>
         <translation>您的工作日志还有没保存的内容。关闭并丢弃吗？</translation>
     </message>
@@ -6413,7 +6492,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+4"/>
-        <location filename="../../crm_desktop/transfer/staging.py" line="+81"/>
+        <location filename="../../crm_desktop/transfer/staging.py" line="+82"/>
         <source>Added {count} new customer records for them.</source>
         <translation>并为它们新增了 {count} 个客户。</translation>
     </message>
@@ -6578,7 +6657,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>{field}（按编号）</translation>
     </message>
     <message>
-        <location line="+471"/>
+        <location line="+477"/>
         <source>Line {line} looks like {what}</source>
         <translation>第 {line} 行看起来像 {what}</translation>
     </message>
@@ -6593,7 +6672,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>这些联系人将新增 {count} 条客户记录。</translation>
     </message>
     <message>
-        <location line="-484"/>
+        <location line="-490"/>
         <source>Identifiers (kind: number)</source>
         <translation>证件号（类型: 号码）</translation>
     </message>
@@ -6613,7 +6692,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>客户（按名称）</translation>
     </message>
     <message>
-        <location line="+476"/>
+        <location line="+482"/>
         <source>Would add {added} {entity} records ({alike} of them look like records already here), update {updated} and refuse {refused} rows; nothing was changed.</source>
         <translation>将新增 {added} 条{entity}（其中 {alike} 条看起来与已有记录相同），更新 {updated} 条，拒绝 {refused} 行；未做任何改动。</translation>
     </message>

@@ -356,6 +356,8 @@ class UnitOfWork:
             for kind, value in row.identifiers
         ]
         self.insert(identifiers)
+        if entity == "contracts":
+            self._settle_renewals(row.values.get("renewed_from_id") for row in rows)
         if composed:
             # Their text holds these very values and identifiers: nothing to compose again,
             # only to index. A later change in this transaction marks them stale again.
@@ -386,6 +388,9 @@ class UnitOfWork:
             self._check_contract_move(row_id)
         if entity == "contracts" and "renewed_from_id" in changed:
             self._renewed_once(row_id, changed["renewed_from_id"])
+            settle = (previous["renewed_from_id"], changed["renewed_from_id"])
+        else:
+            settle = ()
         changed_any = bool(changed)
         if changed:
             for key, value in changed.items():
@@ -410,6 +415,7 @@ class UnitOfWork:
             self._outbox(entity, row_id, "update", changed, base)
             self.changes.add("updated", entity, row_id)
             self._touch_parents(entity, getattr(row, "customer_id", None))
+            self._settle_renewals(settle)
         if identifiers is not None and self.set_identifiers(row_id, identifiers):
             changed_any = True
         return changed_any
@@ -426,6 +432,8 @@ class UnitOfWork:
         for child, column in belongings(entity):
             model = ENTITIES[child]
             self._set_deleted(child, getattr(model, column).in_(ids), stamp, "delete")
+        if entity == "contracts":
+            self._settle_renewals(self._renewed_by(ids))
         return UndoToken(entity, ids, stamp.isoformat())
 
     def restore(self, token: UndoToken) -> None:
@@ -436,6 +444,8 @@ class UnitOfWork:
         for child, column in belongings(token.entity):
             child_column = getattr(ENTITIES[child], column)
             self._set_deleted(child, child_column.in_(token.ids), None, "restore", was=stamp)
+        if token.entity == "contracts":
+            self._settle_renewals(self._renewed_by(token.ids))
 
     def renew_contract(self, contract_id: str, values: dict[str, Any]) -> str:
         """The follow-on contract of a contract (values given override the old one's: a new
@@ -654,6 +664,33 @@ class UnitOfWork:
             self._same_customer("renewed_from_id", Contract, values, customer_id)
         if entity == "payments":
             self._same_customer("contract_id", Contract, values, customer_id)
+
+    def _renewed_by(self, ids: Sequence[str]) -> list[str | None]:
+        """The contracts these contracts renew."""
+        return list(
+            self.session.scalars(select(Contract.renewed_from_id).where(Contract.id.in_(ids)))
+        )
+
+    def _settle_renewals(self, contract_ids: Iterable[str | None]) -> None:
+        """A contract is marked renewed exactly while a live contract renews it: however that
+        one came (renew_contract, a form's or an import's "Renews contract"), and until it is
+        deleted (a renewal deleted by mistake puts its contract back on the renewal lists,
+        undecided), or restored again. Ordinary updates: they sync like any."""
+        for contract_id in {found for found in contract_ids if found is not None}:
+            contract = self.session.get(Contract, contract_id)
+            if contract is None or contract.deleted_at is not None:
+                continue
+            renewing = select(Contract.id).where(
+                Contract.renewed_from_id == contract_id, Contract.deleted_at.is_(None)
+            )
+            renewed = self.session.scalar(renewing.limit(1)) is not None
+            if renewed and contract.renewal_status != RenewalStatus.RENEWED.value:
+                wanted = RenewalStatus.RENEWED.value
+            elif not renewed and contract.renewal_status == RenewalStatus.RENEWED.value:
+                wanted = RenewalStatus.UNDECIDED.value
+            else:
+                continue
+            self.update("contracts", contract_id, {"renewal_status": wanted})
 
     def _renewed_once(self, row_id: str, renewed_id: str | None) -> None:
         """A contract is renewed by one live contract at most, however the second one came

@@ -251,3 +251,28 @@ def test_a_contract_is_renewed_once_however_the_second_comes(profile, deal) -> N
     with profile.store.read() as session:
         renewals = session.query(Contract.number).filter(Contract.renewed_from_id == old).all()
     assert renewals == [("M-1-R1",)]
+
+
+def test_a_contract_is_marked_renewed_while_a_live_contract_renews_it(profile, deal) -> None:
+    """However the renewal came, and until it is deleted: a renewal deleted by mistake puts
+    its contract back on the renewal lists; its undo marks it renewed again."""
+    writer = profile.writer()
+
+    def status(contract_id: str) -> str:
+        with profile.store.read() as session:
+            return session.get(Contract, contract_id).renewal_status
+
+    old = make(profile, "contracts", customer_id=deal["customer"], number="S-1")
+    # As a form's "Renews contract" makes it:
+    renewal = make(
+        profile, "contracts", customer_id=deal["customer"], number="S-1-R", renewed_from_id=old
+    )
+    assert status(old) == "renewed"
+    deleted = writer.delete("contracts", [renewal])
+    assert status(old) == "undecided"
+    writer.restore(deleted.undo)
+    assert status(old) == "renewed"
+    # A renewal moved to renew another contract leaves the first one undecided.
+    other = make(profile, "contracts", customer_id=deal["customer"], number="S-2")
+    writer.update("contracts", renewal, {"renewed_from_id": other})
+    assert (status(old), status(other)) == ("undecided", "renewed")

@@ -495,6 +495,7 @@ class CheckPage(QWizardPage):
         layout.addWidget(self.stop)
         layout.addWidget(self.updates_box)
         self._filling = False
+        self._shown: list[int] = []  # preview row → index in the staging's rows
         self._checking = False
         self._updating = 0  # rows that would change a stored record (see updates_box)
         # Each check is numbered: only the latest one's answer is shown (the user may go back
@@ -561,12 +562,16 @@ class CheckPage(QWizardPage):
 
     def _fill(self, staged: Staging) -> None:
         self._filling = True
-        shown = staged.rows[:PREVIEW_ROWS]
+        # The rows with problems first, wherever they are in the file: the preview holds a few
+        # hundred rows, and the one to correct must be among them.
+        first = [at for at, row in enumerate(staged.rows) if row.problems]
+        rest = (at for at, row in enumerate(staged.rows) if not row.problems)
+        self._shown = [*first, *rest][:PREVIEW_ROWS]  # preview row → index in staged.rows
         self.preview.setColumnCount(len(staged.labels) + 1)
         self.preview.setHorizontalHeaderLabels([staged.place_label(), *staged.labels])
-        self.preview.setRowCount(len(shown))
-        for row, staged_row in enumerate(shown):
-            self._fill_row(row, staged_row)
+        self.preview.setRowCount(len(self._shown))
+        for row, at in enumerate(self._shown):
+            self._fill_row(row, staged.rows[at])
         self.preview.resizeColumnsToContents()
         self._filling = False
         self._say_counts(staged)
@@ -595,9 +600,8 @@ class CheckPage(QWizardPage):
         if bad:
             text = self.tr("%n of the rows have problems.", "", bad)
             if total > PREVIEW_ROWS:
-                text += " " + self.tr("The first %1 rows are shown.").replace(
-                    "%1", str(PREVIEW_ROWS)
-                )
+                shown = self.tr("They are shown first, then the others up to %1 rows.")
+                text += " " + shown.replace("%1", str(PREVIEW_ROWS))
             self.status.setStyleSheet(ERROR_STYLE)
         else:
             text = self.tr("All %n row(s) can be imported.", "", total)
@@ -628,7 +632,7 @@ class CheckPage(QWizardPage):
                 staging.recheck,
                 self.owner.writer,
                 staged,
-                row,
+                self._shown[row],
                 item.column() - 1,
                 item.text(),
                 self.owner.profile.region,
@@ -640,7 +644,7 @@ class CheckPage(QWizardPage):
         staged = self.owner.staging
         if staged is None or staged is not checked:
             return  # the rows were checked again meanwhile (other columns chosen)
-        self._fill_row(row, staged.rows[row])
+        self._fill_row(row, staged.rows[self._shown[row]])
         self._say_counts(staged)
 
     def isComplete(self) -> bool:

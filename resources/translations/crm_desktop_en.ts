@@ -588,7 +588,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+39"/>
+        <location line="+40"/>
         <source>Checking %n row(s) and looking for duplicates…</source>
         <translation>
             <numerusform>Checking %n row and looking for duplicates…</numerusform>
@@ -596,7 +596,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+78"/>
+        <location line="+82"/>
         <source>%n of the rows have problems.</source>
         <translation>
             <numerusform>%n of the rows has problems.</numerusform>
@@ -605,11 +605,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+2"/>
-        <source>The first %1 rows are shown.</source>
+        <source>They are shown first, then the others up to %1 rows.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+5"/>
+        <location line="+4"/>
         <source>All %n row(s) can be imported.</source>
         <translation>
             <numerusform>The %n row can be imported.</numerusform>
@@ -1076,7 +1076,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>ColumnsPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-271"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-275"/>
         <source>Which column is which</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2194,7 +2194,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>DonePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+514"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+518"/>
         <source>Done</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2948,7 +2948,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-598"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-602"/>
         <source>Choose the file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3396,7 +3396,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+336"/>
+        <location line="+340"/>
         <source>Skip this row</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3484,8 +3484,8 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
-        <location line="+66"/>
+        <location line="+12"/>
+        <location line="+65"/>
         <source>Undo this import</source>
         <translation type="unfinished"></translation>
     </message>

@@ -586,14 +586,14 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>跳过这些行：记录保持原样</translation>
     </message>
     <message numerus="yes">
-        <location line="+39"/>
+        <location line="+40"/>
         <source>Checking %n row(s) and looking for duplicates…</source>
         <translation>
             <numerusform>正在检查 %n 行并查找重复…</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+78"/>
+        <location line="+82"/>
         <source>%n of the rows have problems.</source>
         <translation>
             <numerusform>有 %n 行有问题。</numerusform>
@@ -601,11 +601,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+2"/>
-        <source>The first %1 rows are shown.</source>
-        <translation>这里显示前 %1 行。</translation>
+        <source>They are shown first, then the others up to %1 rows.</source>
+        <translation>这些行排在最前面，其余的行接在后面，最多显示 %1 行。</translation>
     </message>
     <message numerus="yes">
-        <location line="+5"/>
+        <location line="+4"/>
         <source>All %n row(s) can be imported.</source>
         <translation>
             <numerusform>全部 %n 行都可以导入。</numerusform>
@@ -1070,7 +1070,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>ColumnsPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-271"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-275"/>
         <source>Which column is which</source>
         <translation>每一列是什么</translation>
     </message>
@@ -2183,7 +2183,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>DonePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+514"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+518"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
@@ -2935,7 +2935,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-598"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-602"/>
         <source>Choose the file</source>
         <translation>选择文件</translation>
     </message>
@@ -3378,7 +3378,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>繁体中文（Big5）</translation>
     </message>
     <message>
-        <location line="+336"/>
+        <location line="+340"/>
         <source>Skip this row</source>
         <translation>跳过这一行</translation>
     </message>
@@ -3466,8 +3466,8 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>撤销于</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <location line="+66"/>
+        <location line="+12"/>
+        <location line="+65"/>
         <source>Undo this import</source>
         <translation>撤销这次导入</translation>
     </message>

@@ -114,14 +114,16 @@ def test_an_old_systems_gbk_file_with_problems_and_duplicates(
     preview = check.preview
     assert preview.rowCount() == 4
     assert "problems" in check.status.text()
-    phone_cell = preview.item(1, 2)
+    # The rows with problems first (lines 3 and 5), then the others in the file's order.
+    assert [preview.item(row, 0).text() for row in range(4)] == ["3", "5", "2", "4"]
+    phone_cell = preview.item(0, 2)
     assert phone_cell.toolTip() == "“12” is not a phone number."
-    owner_cell = preview.item(3, 5)
+    owner_cell = preview.item(1, 5)
     assert "nobody" in owner_cell.toolTip()
     # The user corrects the phone in its cell; the row is checked again.
     phone_cell.setText("0757-2233 4455")
     wait_idle_runner(qtbot, wizard)
-    assert preview.item(1, 2).toolTip() == ""
+    assert preview.item(0, 2).toolTip() == ""
     check.stop.setChecked(True)
     assert not check.isComplete()  # one row still has a problem
     check.skip_bad.setChecked(True)
@@ -598,3 +600,30 @@ def test_rows_like_an_earlier_row_fill_in_the_record_it_adds(
         people = session.scalars(select(Contact.name).where(Contact.deleted_at.is_(None)))
         assert sorted(people) == ["陈一", "陈三", "陈二"]
     wizard.accept()
+
+
+def test_rows_with_problems_far_down_a_long_file_are_shown_first(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """A 300-line file whose two bad rows are lines 250 and 290: the preview (200 rows) shows
+    them first, and a correction there checks that very row again."""
+    lines = [f"客户{n:03d},139{n:08d}" for n in range(2, 302)]
+    lines[248] = "客户250,12"  # line 250
+    lines[288] = "客户290,34"  # line 290
+    path = tmp_path / "长名单.csv"
+    path.write_bytes(("客户名称,手机\n" + "\n".join(lines) + "\n").encode("gbk"))
+    wizard = _open(qtbot, window, path)
+    _through_columns(qtbot, wizard)
+    _checked(qtbot, wizard)
+    check = wizard.check_page
+    preview = check.preview
+    assert preview.rowCount() == 200
+    assert [preview.item(row, 0).text() for row in range(3)] == ["250", "290", "2"]
+    assert "They are shown first" in check.status.text()
+    preview.item(1, 2).setText("13900000290")
+    wait_idle_runner(qtbot, wizard)
+    assert preview.item(1, 2).toolTip() == ""
+    staged = wizard.staging
+    assert staged is not None
+    assert [row.line for row in staged.problem_rows()] == [250]
+    wizard.reject()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -126,6 +127,7 @@ class ReceivablesView(Page):
     ) -> None:
         super().__init__("receivablesView", profile, runner, reader, writer, parent)
         self._today = today
+        self._read_on = today()  # the day the list was last read for
         self._generation = 0
         self._read_once = False
 
@@ -214,7 +216,8 @@ class ReceivablesView(Page):
     def reload(self) -> None:
         self._generation += 1
         owner = self.owner_filter.owner_id()
-        work = partial(self._reader.receivables, self._today(), [owner] if owner else None)
+        self._read_on = self._today()
+        work = partial(self._reader.receivables, self._read_on, [owner] if owner else None)
         self._runner.submit(work, partial(self._arrived, self._generation))
 
     def _changed(self, changes: ChangeSet) -> None:
@@ -222,6 +225,12 @@ class ReceivablesView(Page):
         if "users" in touched:
             self._read_team()
         if touched & SHOWN_FROM:
+            self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Money falls overdue at midnight without a write: a page read yesterday reads again.
+        super().showEvent(event)
+        if self._today() != self._read_on:
             self.reload()
 
     def _arrived(self, generation: int, lines: list[Receivable]) -> None:

@@ -303,3 +303,25 @@ def test_double_click_opens_the_customer(
 def test_the_model_passes_qts_model_tester(qtmodeltester, view: ReceivablesView) -> None:
     assert view.model.rowCount() == 3
     qtmodeltester.check(view.model)
+
+
+def test_shown_again_on_a_later_day_it_reads_again(
+    qtbot: QtBot, profile: Profile, runner: Runner, ledger: dict[str, str]
+) -> None:
+    """Money falls overdue at midnight, without any write: a page read yesterday and shown
+    again today reads again (K-1, due on its start day the 14th, is overdue from the 15th)."""
+    today = date(2031, 6, 14)
+
+    def clock() -> date:
+        return today
+
+    page = ReceivablesView(profile, runner, Reader(profile.store), profile.writer(), today=clock)
+    qtbot.addWidget(page)
+    page.show()
+    idle(qtbot, runner)
+    before = customers(page)
+    page.hide()
+    today = date(2031, 6, 20)
+    page.show()
+    idle(qtbot, runner)
+    assert "Cato" not in before and "Cato" in customers(page)

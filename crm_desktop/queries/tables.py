@@ -189,10 +189,12 @@ QUIET = "quiet_since"
 QUIET_SINCE = func.coalesce(Customer.last_followup_at, Customer.owned_since, Customer.created_at)
 
 
-def overdue_column(condition: ColumnElement[bool]) -> Column:
+def overdue_column(condition: ColumnElement[bool], header: str = T("Columns", "Overdue")) -> Column:
+    """The hidden column of a list's overdue rule; `header` says what overdue means there (the
+    red row's tooltip)."""
     return Column(
         OVERDUE,
-        T("Columns", "Overdue"),
+        header,
         case((condition, True), else_=False),
         Kind.BOOL,
         visible=False,
@@ -391,12 +393,14 @@ CONTRACTS = TableSpec(
             "owner", T("Columns", "Owner"), Owner.name, via=Contract.owner_id, sort=Owner.name_sort
         ),
         customer_grade(ContractCustomer),
-        # Still running past its end: neither ended nor renewed in time.
+        # Still running past its end: neither ended nor renewed in time. (Money overdue is the
+        # Receivables page's, by queries/money.py's one definition.)
         overdue_column(
             and_(
                 Contract.status == ContractStatus.ACTIVE.value,
                 Contract.end_on < TODAY,
-            )
+            ),
+            T("Columns", "Running past its end, not renewed"),
         ),
     ),
     joins=(

@@ -106,4 +106,11 @@ class OverdueFilter(QCheckBox):
     def __init__(self) -> None:
         super().__init__(self.tr("Overdue only"))
         self.setObjectName("overdueFilter")
+        self.setToolTip(
+            self.tr(
+                "Tasks past due, customers whose next step is past, open deals past their "
+                "expected close, contracts still running past their end. Money overdue: "
+                "Receivables."
+            )
+        )
         self.toggled.connect(lambda on: self.changed.emit(self.key, True if on else ANY))

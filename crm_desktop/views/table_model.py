@@ -361,7 +361,8 @@ class RecordTableModel(QAbstractTableModel):
         if values is None:
             return None
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0 and self.is_overdue(row_id):
-            return QCoreApplication.translate("Columns", "Overdue")
+            rule = self.spec.columns[self._overdue_at]  # what overdue means in this list
+            return QCoreApplication.translate(rule.context, rule.header)
         value = values[index.column()]
         if role == RawValueRole:
             return value

@@ -872,7 +872,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+220"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+222"/>
         <location line="+142"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
@@ -1067,8 +1067,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-194"/>
-        <location filename="../../crm_desktop/views/table_model.py" line="+364"/>
+        <location line="+12"/>
+        <source>Running past its end, not renewed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-211"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4307,6 +4311,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <source>Overdue only</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location line="+4"/>
+        <source>Tasks past due, customers whose next step is past, open deals past their expected close, contracts still running past their end. Money overdue: Receivables.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>OwnerFilter</name>
@@ -4596,7 +4605,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location filename="../../crm_desktop/models/fields.py" line="-198"/>
         <location line="+38"/>
-        <location filename="../../crm_desktop/queries/tables.py" line="+80"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+85"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4604,7 +4613,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>PoolDueFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="-35"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="-39"/>
         <source>Returns to the pool</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4663,18 +4672,18 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>ReceivablesView</name>
     <message>
-        <location filename="../../crm_desktop/views/receivables_view.py" line="+53"/>
+        <location filename="../../crm_desktop/views/receivables_view.py" line="+54"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+94"/>
+        <location line="+95"/>
         <source>Owner</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-93"/>
+        <location line="-94"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4694,7 +4703,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+78"/>
         <source>Export…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4719,7 +4728,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+60"/>
+        <location line="+67"/>
         <source>%n customer(s): %1 overdue, %2 outstanding</source>
         <translation>
             <numerusform>%n customer: %1 overdue, %2 outstanding</numerusform>

@@ -866,7 +866,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+220"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+222"/>
         <location line="+142"/>
         <source>Name</source>
         <translation>名称</translation>
@@ -1061,8 +1061,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>续约</translation>
     </message>
     <message>
-        <location line="-194"/>
-        <location filename="../../crm_desktop/views/table_model.py" line="+364"/>
+        <location line="+12"/>
+        <source>Running past its end, not renewed</source>
+        <translation>已过到期日仍在执行，未续约</translation>
+    </message>
+    <message>
+        <location line="-211"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
@@ -4283,6 +4287,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <source>Overdue only</source>
         <translation>只看逾期</translation>
     </message>
+    <message>
+        <location line="+4"/>
+        <source>Tasks past due, customers whose next step is past, open deals past their expected close, contracts still running past their end. Money overdue: Receivables.</source>
+        <translation>过了期限的任务、下一步已过期的客户、过了预计成交日期仍未关闭的商机、过了到期日仍在执行的合同。逾期未收的款项请看“应收款”。</translation>
+    </message>
 </context>
 <context>
     <name>OwnerFilter</name>
@@ -4572,7 +4581,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location filename="../../crm_desktop/models/fields.py" line="-198"/>
         <location line="+38"/>
-        <location filename="../../crm_desktop/queries/tables.py" line="+80"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+85"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
@@ -4580,7 +4589,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>PoolDueFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="-35"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="-39"/>
         <source>Returns to the pool</source>
         <translation>退回公海</translation>
     </message>
@@ -4638,18 +4647,18 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>ReceivablesView</name>
     <message>
-        <location filename="../../crm_desktop/views/receivables_view.py" line="+53"/>
+        <location filename="../../crm_desktop/views/receivables_view.py" line="+54"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+94"/>
+        <location line="+95"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location line="-93"/>
+        <location line="-94"/>
         <source>Overdue</source>
         <translation>逾期</translation>
     </message>
@@ -4669,7 +4678,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>逾期合同数</translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+78"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
@@ -4694,7 +4703,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>按这台电脑上的数据统计，截至您上次同步。未回款是该客户所有已签合同中尚未付清的全部金额，无论是否到期。</translation>
     </message>
     <message numerus="yes">
-        <location line="+60"/>
+        <location line="+67"/>
         <source>%n customer(s): %1 overdue, %2 outstanding</source>
         <translation>
             <numerusform>%n 个客户：逾期 %1，未回款 %2</numerusform>

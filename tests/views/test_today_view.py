@@ -182,6 +182,22 @@ def test_overdue_rows_are_marked_in_the_tables_in_colour_and_with_an_icon(
     from tests.views.helpers import rows_loaded
 
     made = a_rep_with_a_day(profile_dir)
+    profile = open_profile(profile_dir)
+    contract = (
+        profile.writer()
+        .create(
+            "contracts",
+            {
+                "customer_id": made["acme"],
+                "number": "C-OLD",
+                "status": "active",
+                "start_on": date.today() - timedelta(days=400),
+                "end_on": date.today() - timedelta(days=2),
+            },
+        )
+        .primary_id
+    )
+    profile.close()
     for window in shown_window(qtbot, profile_dir):
         window.go("tasks")
         model = window.models["tasks"]
@@ -203,6 +219,16 @@ def test_overdue_rows_are_marked_in_the_tables_in_colour_and_with_an_icon(
             if model.data(model.index(row, 0), Qt.ItemDataRole.DecorationRole) is not None
         }
         assert marked == {made["acme"]}  # its next step is past
+        # The marked row says what overdue means in its list: for a contract, not money.
+        for entity, row_id, meaning in (
+            ("customers", made["acme"], "Overdue"),
+            ("contracts", contract, "Running past its end, not renewed"),
+        ):
+            window.go(entity)
+            model = window.models[entity]
+            rows_loaded(qtbot, window, model)
+            row = next(row for row in range(model.rowCount()) if model.row_id(row) == row_id)
+            assert model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole) == meaning
 
 
 def test_the_sidebar_goes_to_each_page_and_the_calendar_opens_records(

@@ -269,6 +269,16 @@ class Staging:
     def place_label(self) -> str:
         return _tr(LINE_HEADER if self.table.place == "line" else ROW_HEADER)
 
+    def new_companies(self) -> list[str]:
+        """The companies the rows name that are not among the customers, which the import
+        adds (a card's company): one written otherwise than the stored customer's name
+        (有限责任公司 for 有限公司) shows here before it is added beside it."""
+        return sorted(
+            cleaned.given["name"]
+            for key, cleaned in self.customers_prepared.items()
+            if key.startswith("company:")
+        )
+
     def problem_rows(self) -> list[StagedRow]:
         return [row for row in self.rows if row.problems]
 

@@ -74,6 +74,7 @@ Index = QModelIndex | QPersistentModelIndex
 FILE_PAGE, COLUMNS_PAGE, CHECK_PAGE, DUPLICATES_PAGE, RUN_PAGE, DONE_PAGE = range(6)
 # Rows shown on the Check page: enough to see a pattern; every row is checked all the same.
 PREVIEW_ROWS = 200
+NAMED_COMPANIES = 5  # of the companies a file adds, those the check names
 # Raw lines shown under the file, so a wrong encoding shows as garbled text at once.
 FIRST_LINES = 5
 PROBLEM_COLOUR = QColor("#fde2e1")
@@ -606,6 +607,17 @@ class CheckPage(QWizardPage):
         else:
             text = self.tr("All %n row(s) can be imported.", "", total)
             self.status.setStyleSheet("")
+        companies = staged.new_companies()
+        if companies:
+            listed = self.tr(", ").join(f"“{name}”" for name in companies[:NAMED_COMPANIES])
+            named = listed + ("…" if len(companies) > NAMED_COMPANIES else "")
+            added = self.tr(
+                "%n company(ies) not among your customers will be added as customers: %1. "
+                "If one is a customer you have, written otherwise, correct its name here.",
+                "",
+                len(companies),
+            )
+            text += "\n" + added.replace("%1", named)
         self.status.setText(text)
         self.skip_bad.setVisible(bool(bad))
         self.stop.setVisible(bool(bad))

@@ -553,7 +553,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>CheckPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+446"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+447"/>
         <source>Check the rows</source>
         <translation type="unfinished"></translation>
     </message>
@@ -616,8 +616,21 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
             <numerusform>All %n rows can be imported.</numerusform>
         </translation>
     </message>
+    <message>
+        <location line="+4"/>
+        <source>, </source>
+        <translation type="unfinished"></translation>
+    </message>
     <message numerus="yes">
-        <location line="+8"/>
+        <location line="+3"/>
+        <source>%n company(ies) not among your customers will be added as customers: %1. If one is a customer you have, written otherwise, correct its name here.</source>
+        <translation>
+            <numerusform>%n company not among your customers will be added as a customer: %1. If it is a customer you have, written otherwise, correct its name here.</numerusform>
+            <numerusform>%n companies not among your customers will be added as customers: %1. If one is a customer you have, written otherwise, correct its name here.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
         <source>%n row(s) carry the id of a record you already have (as an export does) and would change it. Choose what happens to those records before going on:</source>
         <translation>
             <numerusform>%n row carries the id of a record you already have (as an export does) and would change it. Choose what happens to that record before going on:</numerusform>
@@ -1080,7 +1093,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>ColumnsPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-275"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-286"/>
         <source>Which column is which</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2198,7 +2211,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>DonePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+518"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+529"/>
         <source>Done</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2952,7 +2965,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-602"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-613"/>
         <source>Choose the file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3400,7 +3413,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+340"/>
+        <location line="+351"/>
         <source>Skip this row</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6699,7 +6712,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+477"/>
+        <location line="+487"/>
         <source>Line {line} looks like {what}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6714,7 +6727,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-490"/>
+        <location line="-500"/>
         <source>Identifiers (kind: number)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6734,7 +6747,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+482"/>
+        <location line="+492"/>
         <source>Would add {added} {entity} records ({alike} of them look like records already here), update {updated} and refuse {refused} rows; nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -551,7 +551,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>CheckPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+446"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+447"/>
         <source>Check the rows</source>
         <translation>检查各行</translation>
     </message>
@@ -611,8 +611,20 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
             <numerusform>全部 %n 行都可以导入。</numerusform>
         </translation>
     </message>
+    <message>
+        <location line="+4"/>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
     <message numerus="yes">
-        <location line="+8"/>
+        <location line="+3"/>
+        <source>%n company(ies) not among your customers will be added as customers: %1. If one is a customer you have, written otherwise, correct its name here.</source>
+        <translation>
+            <numerusform>将把不在您客户中的 %n 家公司新增为客户：%1。如果其中有您已有的客户，只是写法不同，请在这里改正它的名称。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
         <source>%n row(s) carry the id of a record you already have (as an export does) and would change it. Choose what happens to those records before going on:</source>
         <translation>
             <numerusform>有 %n 行带着已有记录的编号（导出的文件就是这样），会改动这些记录。请先选择如何处理这些记录：</numerusform>
@@ -1074,7 +1086,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>ColumnsPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-275"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-286"/>
         <source>Which column is which</source>
         <translation>每一列是什么</translation>
     </message>
@@ -2187,7 +2199,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>DonePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+518"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+529"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
@@ -2939,7 +2951,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-602"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-613"/>
         <source>Choose the file</source>
         <translation>选择文件</translation>
     </message>
@@ -3382,7 +3394,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>繁体中文（Big5）</translation>
     </message>
     <message>
-        <location line="+340"/>
+        <location line="+351"/>
         <source>Skip this row</source>
         <translation>跳过这一行</translation>
     </message>
@@ -6666,7 +6678,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>{field}（按编号）</translation>
     </message>
     <message>
-        <location line="+477"/>
+        <location line="+487"/>
         <source>Line {line} looks like {what}</source>
         <translation>第 {line} 行看起来像 {what}</translation>
     </message>
@@ -6681,7 +6693,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>这些联系人将新增 {count} 条客户记录。</translation>
     </message>
     <message>
-        <location line="-490"/>
+        <location line="-500"/>
         <source>Identifiers (kind: number)</source>
         <translation>证件号（类型: 号码）</translation>
     </message>
@@ -6701,7 +6713,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>客户（按名称）</translation>
     </message>
     <message>
-        <location line="+482"/>
+        <location line="+492"/>
         <source>Would add {added} {entity} records ({alike} of them look like records already here), update {updated} and refuse {refused} rows; nothing was changed.</source>
         <translation>将新增 {added} 条{entity}（其中 {alike} 条看起来与已有记录相同），更新 {updated} 条，拒绝 {refused} 行；未做任何改动。</translation>
     </message>

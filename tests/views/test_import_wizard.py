@@ -245,6 +245,10 @@ def test_business_cards_come_in_as_contacts(
     assert wizard.file_page.entity.currentData() == "contacts"
     _through_columns(qtbot, wizard)
     _checked(qtbot, wizard)
+    # Said before anything is written: the company is no customer yet, and will be added.
+    assert "1 company not among your customers will be added as a customer: “海尔集团”." in (
+        wizard.check_page.status.text()
+    )
     wizard.next()
     _until_done(qtbot, wizard)
     assert wizard.outcome is not None and wizard.outcome.added == 2

@@ -47,6 +47,8 @@ OTHER_WORDS = {
 def choice_code(choices: tuple[str, ...], cell: str) -> str:
     """The code among `choices` that `cell` names by its code or a label; the cell as it is
     when it names none (the writer then refuses it, saying which values it takes)."""
+    if cell in choices:
+        return cell  # the code itself, as an export writes it: nearly every cell of a big file
     return _codes_by_word(choices).get(_word(cell), cell)
 
 

@@ -82,7 +82,7 @@ def test_the_dashboard_exports_the_pipeline(
         board.pdf_button.click()
     text = pdf_text(tmp_path / "pipeline.pdf")
     assert "仓储系统" in text and "远大物流" in text
-    assert "1234.56" in text  # yuan, as the reports write amounts
+    assert "1,234.56" in text  # yuan, grouped as the reports write amounts
 
 
 def test_a_file_that_cannot_be_written_is_said_on_the_page(

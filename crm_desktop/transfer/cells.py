@@ -3,6 +3,7 @@ yes/no, identifier lists, and text a spreadsheet would run as a formula kept as 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -224,3 +225,9 @@ def parse_identifiers(text: str) -> list[tuple[str, str]]:
             raise TransferError(BAD_IDENTIFIER, value=item, example=identifier_example())
         pairs.append((kind, value.strip()))
     return pairs
+
+
+def matched_text(text: str) -> str:
+    """A name or word as a file's cell is matched to a stored one: full-width as half-width,
+    any case, no spaces ("深圳市华强电子 有限公司", "ＣＯＭＰＡＮＹ")."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())

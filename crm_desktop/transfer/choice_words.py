@@ -9,13 +9,13 @@ shows them in, so a form and an import agree on every word.
 
 from __future__ import annotations
 
-import unicodedata
 from functools import cache
 
 from PySide6.QtCore import QTranslator
 
 from crm_desktop.models.choices import CHOICE_LABELS
 from crm_desktop.resources import resources_dir
+from crm_desktop.transfer.cells import matched_text
 
 # The languages whose labels an import reads besides English.
 LABEL_LANGUAGES = ("zh_CN",)
@@ -49,12 +49,7 @@ def choice_code(choices: tuple[str, ...], cell: str) -> str:
     when it names none (the writer then refuses it, saying which values it takes)."""
     if cell in choices:
         return cell  # the code itself, as an export writes it: nearly every cell of a big file
-    return _codes_by_word(choices).get(_word(cell), cell)
-
-
-def _word(text: str) -> str:
-    """A label as it is matched: full-width as half-width, any case, no spaces."""
-    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return _codes_by_word(choices).get(matched_text(cell), cell)
 
 
 @cache
@@ -62,7 +57,7 @@ def _codes_by_word(choices: tuple[str, ...]) -> dict[str, str]:
     translators = [found for found in map(_translator, LABEL_LANGUAGES) if found is not None]
     words: dict[str, str] = {}
     for code in choices:
-        words.setdefault(_word(code), code)
+        words.setdefault(matched_text(code), code)
     for code in choices:
         label = CHOICE_LABELS.get(code)
         if label is None:
@@ -70,11 +65,11 @@ def _codes_by_word(choices: tuple[str, ...]) -> dict[str, str]:
         named = [label, *(translator.translate("Choices", label) for translator in translators)]
         for name in named:
             if name:
-                words.setdefault(_word(name), code)
+                words.setdefault(matched_text(name), code)
     for code in choices:
         for name in OTHER_WORDS.get(code, "").split("|"):
             if name:
-                words.setdefault(_word(name), code)
+                words.setdefault(matched_text(name), code)
     return words
 
 

@@ -10,7 +10,6 @@ field of the customer would: nothing of it is written.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,6 +20,7 @@ from crm_desktop.models.entities import Contact
 from crm_desktop.models.rules import problems as field_problems
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.services.writer import NewRow, UnitOfWork
+from crm_desktop.transfer.cells import matched_text
 from crm_desktop.transfer.columns import TransferColumn
 from crm_desktop.transfer.errors import TransferError
 from crm_desktop.transfer.headers import CONTACT_PREFIX
@@ -81,10 +81,6 @@ def check_contact_columns(header: Iterable[str]) -> None:
         raise TransferError(CONTACT_NAME_COLUMN_MISSING, columns=columns)
 
 
-def _name_key(name: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
-
-
 class ContactPersons:
     """The contacts an import of customers adds for its rows' contact columns."""
 
@@ -117,13 +113,13 @@ class ContactPersons:
         none, or the customer has a live contact of that name already. Raises ContactProblem."""
         if not cells:
             return None
-        wanted = _name_key(str(cells["name"]))
+        wanted = matched_text(str(cells["name"]))
         names = self._unit.session.scalars(
             select(Contact.name).where(
                 Contact.customer_id == customer_id, Contact.deleted_at.is_(None)
             )
         )
-        if any(_name_key(name) == wanted for name in names):
+        if any(matched_text(name) == wanted for name in names):
             return None
         return self._prepared(customer_id, cells)
 

@@ -49,7 +49,7 @@ from crm_desktop.services.writer import CleanedRow, NewRow, UnitOfWork, Writer
 from crm_desktop.storage.bulk import bulk_load
 from crm_desktop.storage.store import sqlite_connection
 from crm_desktop.storage.values import in_parts
-from crm_desktop.transfer.cells import parse_identifiers
+from crm_desktop.transfer.cells import matched_text, parse_identifiers
 from crm_desktop.transfer.choice_words import choice_code
 from crm_desktop.transfer.columns import IDENTIFIERS, TransferColumn, transfer_columns
 from crm_desktop.transfer.contact_persons import (
@@ -814,7 +814,7 @@ def _values(
                 values[IDENTIFIERS] = pairs
         elif column.by_login:
             login = cell.strip()
-            found = logins.get(login) or logins.get(_name_key(login))
+            found = logins.get(login) or logins.get(matched_text(login))
             if login and found is None:
                 raise _RowProblem(NO_SUCH_LOGIN, at=column.name, login=login)
             if found == _SEVERAL:
@@ -839,14 +839,14 @@ _SEVERAL = ""
 
 
 def _user_ids(session: Session) -> dict[str, str]:
-    """Users' ids by login, and by display name (as _name_key matches it) where no login is
+    """Users' ids by login, and by display name (as matched_text matches it) where no login is
     the same text: an old system's sheet names its 负责人 as people call him, 张伟, not by
     the login he was given here. A name two users share maps to _SEVERAL."""
     users = session.execute(select(User.login, User.name, User.id)).all()
     ids = {login: user_id for login, _name, user_id in users}
     by_name: dict[str, str] = {}
     for _login, name, user_id in users:
-        key = _name_key(name or "")
+        key = matched_text(name or "")
         if key and key not in ids:
             by_name[key] = _SEVERAL if by_name.get(key, user_id) != user_id else user_id
     return {**by_name, **ids}
@@ -1031,11 +1031,6 @@ class _Contracts:
 _LINK_COLUMNS = frozenset({CUSTOMER_NAME, CUSTOMER_ADDRESS})
 
 
-def _name_key(name: str) -> str:
-    """A customer's name as a file's is matched to it: whatever its case, spaces and width."""
-    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
-
-
 class _Customers:
     """The customer a row names in its `customer` column, when it leaves customer_id empty:
     the live customer of that name. A contact's customer is created when there is none,
@@ -1073,7 +1068,7 @@ class _Customers:
                 "SELECT id, name, address FROM customers WHERE deleted_at IS NULL"
             )
             for customer_id, name, address in rows:
-                self._by_name.setdefault(_name_key(name), []).append(customer_id)
+                self._by_name.setdefault(matched_text(name), []).append(customer_id)
                 self._addresses[customer_id] = address
         return self._by_name
 
@@ -1088,7 +1083,7 @@ class _Customers:
         if given:
             customer_id = given  # an id says which customer; a name beside it is for reading
         elif name:
-            found = self._read().get(_name_key(name), [])
+            found = self._read().get(matched_text(name), [])
             if len(found) > 1:
                 raise _RowProblem(SEVERAL_CUSTOMERS, CUSTOMER_NAME, count=len(found), name=name)
             if found:
@@ -1097,7 +1092,7 @@ class _Customers:
                 return
             elif self._contacts:
                 customer_id = self._create(name, CustomerKind.COMPANY, address)
-                self._read()[_name_key(name)] = [customer_id]  # later rows find it
+                self._read()[matched_text(name)] = [customer_id]  # later rows find it
             else:
                 raise _RowProblem(NO_SUCH_CUSTOMER, CUSTOMER_NAME, name=name)
         elif self._contacts and creating:

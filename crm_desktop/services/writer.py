@@ -453,11 +453,7 @@ class UnitOfWork:
         the old one marked renewed; returns the new contract's id."""
         old = self._live("contracts", contract_id)
         # Renew pressed twice (or on two devices' copies before a sync): one follow-on only.
-        renewal = self.session.scalar(
-            select(Contract.number).where(
-                Contract.renewed_from_id == contract_id, Contract.deleted_at.is_(None)
-            )
-        )
+        renewal = self._renewal_of(contract_id)
         if renewal is not None:
             raise InvalidInput("id", ALREADY_RENEWED, number=old.number, renewal=renewal)
         start, end = next_term(old.start_on, old.end_on) if old.end_on else (None, None)
@@ -472,9 +468,8 @@ class UnitOfWork:
             **values,
             "renewed_from_id": contract_id,
         }
-        new_id_ = self.create("contracts", {k: v for k, v in wanted.items() if v is not None})
-        self.update("contracts", contract_id, {"renewal_status": RenewalStatus.RENEWED.value})
-        return new_id_
+        # Inserted, it marks the old one renewed (_settle_renewals).
+        return self.create("contracts", {k: v for k, v in wanted.items() if v is not None})
 
     def set_identifiers(self, customer_id: str, wanted: Iterable[Any]) -> bool:
         """Make a customer's identifiers exactly `wanted` ((kind, value) pairs or dicts)."""
@@ -680,10 +675,7 @@ class UnitOfWork:
             contract = self.session.get(Contract, contract_id)
             if contract is None or contract.deleted_at is not None:
                 continue
-            renewing = select(Contract.id).where(
-                Contract.renewed_from_id == contract_id, Contract.deleted_at.is_(None)
-            )
-            renewed = self.session.scalar(renewing.limit(1)) is not None
+            renewed = self._renewal_of(contract_id) is not None
             if renewed and contract.renewal_status != RenewalStatus.RENEWED.value:
                 wanted = RenewalStatus.RENEWED.value
             elif not renewed and contract.renewal_status == RenewalStatus.RENEWED.value:
@@ -697,16 +689,19 @@ class UnitOfWork:
         (a form's "Renews contract", an import, renew_contract on two devices' copies)."""
         if renewed_id is None:
             return
-        renewal = self.session.scalar(
-            select(Contract.number).where(
-                Contract.renewed_from_id == renewed_id,
-                Contract.id != row_id,
-                Contract.deleted_at.is_(None),
-            )
-        )
+        renewal = self._renewal_of(renewed_id, besides=row_id)
         if renewal is not None:
             number = self.session.scalar(select(Contract.number).where(Contract.id == renewed_id))
             raise InvalidInput("renewed_from_id", ALREADY_RENEWED, number=number, renewal=renewal)
+
+    def _renewal_of(self, contract_id: str, besides: str | None = None) -> str | None:
+        """The number of the live contract renewing this one (other than `besides`), if any."""
+        renewing = select(Contract.number).where(
+            Contract.renewed_from_id == contract_id, Contract.deleted_at.is_(None)
+        )
+        if besides is not None:
+            renewing = renewing.where(Contract.id != besides)
+        return self.session.scalar(renewing.limit(1))
 
     def _check_contract_move(self, row_id: str) -> None:
         """A contract keeps its customer once anything of that customer's hangs off it: its

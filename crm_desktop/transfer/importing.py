@@ -544,14 +544,18 @@ def _import_rows(
                     if target is not None:
                         line_ids[line] = target[0]
                         customers.insert_added()  # the row may name one
-                        person = contacts.prepare_for_stored(target[0], contact)
                         # A row without an id was matched as a duplicate: its empty cells say
                         # nothing of the record, and erase none of its values.
-                        changed = _update_existing(
-                            unit, entity, target, values, plan, kinds, blanks_erase=bool(row_id)
+                        updated += _update_existing(
+                            unit,
+                            entity,
+                            target,
+                            values,
+                            plan,
+                            kinds,
+                            (contacts, contact),
+                            blanks_erase=bool(row_id),
                         )
-                        contacts.insert([person] if person is not None else [])
-                        updated += changed or person is not None
                     elif row_id and not adds_id:
                         report.updates = False
                         if keep_ids and not stored[row_id]:
@@ -562,12 +566,9 @@ def _import_rows(
                         if not update:
                             raise _RowProblem(HAS_ID)
                         customers.insert_added()  # the row may name one
-                        person = contacts.prepare_for_stored(row_id, contact)
                         changed = _update_existing(
-                            unit, entity, (row_id, True), values, plan, kinds
+                            unit, entity, (row_id, True), values, plan, kinds, (contacts, contact)
                         )
-                        contacts.insert([person] if person is not None else [])
-                        changed = changed or person is not None
                         updated += changed
                         unchanged += not changed
                         report.updates = changed
@@ -705,12 +706,15 @@ def _update_existing(
     values: dict[str, Any],
     plan: RowPlan | None,
     kinds: frozenset[str] | None,
+    person: tuple[ContactPersons, dict[str, str] | None],
     *,
     blanks_erase: bool = True,
 ) -> bool:
     """Update a record with a row's values (all of them, or, not `overwrite`, only those its
-    empty fields take); True when anything changed. A savepoint per row: a refused row leaves
-    no trace, and the rest goes on. Without `blanks_erase` (a row matched to the record as a
+    empty fields take), and add the row's contact person to it (`person`: the import's
+    ContactPersons and the row's contact cells, see ContactPersons.prepare_for_stored); True
+    when anything changed. A savepoint per row: a refused row leaves no trace, and the rest
+    goes on. Without `blanks_erase` (a row matched to the record as a
     duplicate, not one carrying its id), an empty cell leaves the field as it is: another
     system's list that lacks an email knows nothing of the one stored.
 
@@ -723,6 +727,9 @@ def _update_existing(
         values = {name: value for name, value in values.items() if _given(value)}
     # Looked up before anything reads it: InvalidInput when it is not here (any more).
     row = unit.get_live(entity, row_id)
+    contacts, cells = person
+    # Checked before the record changes: a refused contact refuses the row.
+    contact = contacts.prepare_for_stored(row_id, cells)
     if not overwrite:
         values = {
             name: value
@@ -740,7 +747,9 @@ def _update_existing(
     if changed and plan is not None and plan.batch is not None:
         after = _recorded_values(unit, model, row_id, values)
         plan.batch.note_updated(row_id, before, after)
-    return changed
+    if contact is not None:
+        contacts.insert([contact])
+    return changed or contact is not None
 
 
 def _given(value: Any) -> bool:

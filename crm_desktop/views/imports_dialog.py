@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 from crm_desktop.models.fields import entity_label
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.queries.reader import Reader
-from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
 from crm_desktop.transfer import staging
 from crm_desktop.transfer.undo import ImportRecord, recent_imports
@@ -155,7 +154,7 @@ class ImportsDialog(QDialog):
                 return
         self.undo_button.setEnabled(False)
         self._runner.write(
-            partial(_undo, self._writer, record),
+            partial(staging.undo_batch, self._writer, record.id, record.entity),
             lambda _changes: self._undone(record),
             self._failed,
         )
@@ -170,10 +169,6 @@ class ImportsDialog(QDialog):
         self.message.setText(
             error.text() if isinstance(error, InvalidInput) else describe_error(error)
         )
-
-
-def _undo(writer: Writer, record: ImportRecord) -> ChangeSet:
-    return staging.undo_batch(writer, record.id, record.entity)
 
 
 def _when(moment: datetime) -> str:

@@ -23,7 +23,7 @@ from crm_desktop.services.writer import NewRow, UnitOfWork
 from crm_desktop.transfer.cells import matched_text
 from crm_desktop.transfer.columns import TransferColumn
 from crm_desktop.transfer.errors import TransferError
-from crm_desktop.transfer.headers import CONTACT_PREFIX
+from crm_desktop.transfer.headers import CONTACT_FIELDS, CONTACT_PREFIX
 from crm_desktop.transfer.undo import BatchLog
 
 T = QT_TRANSLATE_NOOP
@@ -43,13 +43,19 @@ CONTACT_NAME_COLUMN_MISSING = T(
 # from tr() calls.
 CONTACTS_ADDED = "Added %n contact person(s) with them."
 # What the wizard's column lists call each contact:<field> target.
-CONTACT_LABELS = {
-    "name": T("Transfer", "Contact person"),
-    "title": T("Transfer", "Contact's job title"),
-    "mobile": T("Transfer", "Contact's mobile"),
-    "phone": T("Transfer", "Contact's phone"),
-    "email": T("Transfer", "Contact's email"),
-}
+CONTACT_LABELS = dict(
+    zip(
+        CONTACT_FIELDS,  # name, title, mobile, phone, email: headers.py's targets
+        (
+            T("Transfer", "Contact person"),
+            T("Transfer", "Contact's job title"),
+            T("Transfer", "Contact's mobile"),
+            T("Transfer", "Contact's phone"),
+            T("Transfer", "Contact's email"),
+        ),
+        strict=True,
+    )
+)
 
 
 class ContactProblem(Exception):

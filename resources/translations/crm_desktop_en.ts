@@ -3456,7 +3456,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>ImportsDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/imports_dialog.py" line="+50"/>
+        <location filename="../../crm_desktop/views/imports_dialog.py" line="+49"/>
         <source>Recent imports</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6797,7 +6797,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/cells.py" line="+20"/>
+        <location filename="../../crm_desktop/transfer/cells.py" line="+21"/>
         <source>“{value}” is not an identifier; write kind:number, for example {example}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6817,7 +6817,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+13"/>
         <source>Contact person</source>
         <translation type="unfinished"></translation>
     </message>

@@ -3437,7 +3437,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>ImportsDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/imports_dialog.py" line="+50"/>
+        <location filename="../../crm_desktop/views/imports_dialog.py" line="+49"/>
         <source>Recent imports</source>
         <translation>最近的导入</translation>
     </message>
@@ -6763,7 +6763,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>网址：{url}</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/cells.py" line="+20"/>
+        <location filename="../../crm_desktop/transfer/cells.py" line="+21"/>
         <source>“{value}” is not an identifier; write kind:number, for example {example}.</source>
         <translation>“{value}”不是证件号；请写成“类型:号码”，例如 {example}。</translation>
     </message>
@@ -6783,7 +6783,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>{columns} 这些列是联系人的信息，但没有哪一列是联系人姓名：请选择这一列，或者不导入那些列。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+13"/>
         <source>Contact person</source>
         <translation>联系人</translation>
     </message>

@@ -270,14 +270,19 @@ class Staging:
         return _tr(LINE_HEADER if self.table.place == "line" else ROW_HEADER)
 
     def new_companies(self) -> list[str]:
-        """The companies the rows name that are not among the customers, which the import
-        adds (a card's company): one written otherwise than the stored customer's name
-        (有限责任公司 for 有限公司) shows here before it is added beside it."""
-        return sorted(
+        """The companies the rows without problems name that are not among the customers,
+        which the import adds (a card's company): one written otherwise than the stored
+        customer's name (有限责任公司 for 有限公司) shows here before it is added beside it."""
+        if CUSTOMER_NAME not in self.targets:
+            return []
+        made = {
             cleaned.given["name"]
             for key, cleaned in self.customers_prepared.items()
             if key.startswith("company:")
-        )
+        }
+        at = self.targets.index(CUSTOMER_NAME)
+        named = {row.cells[at].strip() for row in self.rows if not row.problems}
+        return sorted(made & named)
 
     def problem_rows(self) -> list[StagedRow]:
         return [row for row in self.rows if row.problems]

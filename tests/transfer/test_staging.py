@@ -444,3 +444,24 @@ def test_the_column_lists_name_every_choice_and_offer_none_that_imports_nothing(
     contracts = dict(staging.mapping_for(writer, "contracts", ["number"]).targets)
     assert contracts["renewed_from"] == "Renews contract (by number)"
     assert all(label != target for target, label in customers.targets if target != "id")
+
+
+def test_the_companies_a_contacts_file_adds_are_those_of_rows_it_imports(
+    profile: Profile, stored: str, tmp_path: Path
+) -> None:
+    """A company named only by a refused row is not added, so the check does not say it is;
+    the stored customer, named as it is, is no new company either."""
+    path = tmp_path / "联系人.csv"
+    path.write_text(
+        "姓名,手机,公司\n"
+        "刘洋,13500000001,深圳华强电子有限责任公司\n"
+        "赵磊,12,宁波港务有限公司\n"
+        "孙强,13500000003,深圳华强电子有限公司\n",
+        encoding="utf-8",
+    )
+    writer = profile.writer()
+    opened = staging.open_file(path)
+    mapping = staging.mapping_for(writer, "contacts", opened.table.header)
+    staged = staging.stage(writer, "contacts", opened.table, mapping.columns, profile.region)
+    assert [row.line for row in staged.problem_rows()] == [3]
+    assert staged.new_companies() == ["深圳华强电子有限责任公司"]

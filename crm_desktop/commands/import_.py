@@ -30,6 +30,7 @@ from crm_desktop.transfer.headers import default_mapping
 from crm_desktop.transfer.importing import file_mapping, import_table
 from crm_desktop.transfer.reading import ENCODINGS, FileTable, read_table
 from crm_desktop.transfer.staging import describe, stage
+from crm_desktop.transfer.undo import BatchLog
 
 T = QT_TRANSLATE_NOOP
 PROGRESS = T("Transfer", "Checking and importing {entity} records: {done} of {total}")
@@ -100,6 +101,8 @@ def run(args: argparse.Namespace) -> int:
             update=args.update,
             keep_ids=args.keep_ids,
             progress=line,
+            # Listed in the window's File → Recent imports, which can undo it later.
+            batch=BatchLog(args.entity, args.file.name),
         )
     except TransferError as error:
         raise UserError(str(error)) from None

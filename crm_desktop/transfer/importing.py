@@ -303,13 +303,16 @@ def import_table(
     mapping: Mapping[int, str | None] | None = None,
     progress: Progress | None = None,
     plan: RowPlan | None = None,
+    batch: BatchLog | None = None,
 ) -> ImportSummary:
     """Import a table read_table read (a window reads it once, to show it and then import it).
 
     `mapping` says which file column is which target (headers.mapping_targets): a column it
     maps to None, or leaves out, is ignored. Without one, the header's default_mapping is
     used: the export's names, a mapping confirmed for this header, or a guess, of which
-    every named column with values must place somewhere. Raises as import_file does."""
+    every named column with values must place somewhere. `batch` (the plan's own, when there
+    is a plan) records what the import adds and changes, for its undo. Raises as import_file
+    does."""
     _check_source(entity, table)
     chosen = file_mapping(writer, entity, table) if mapping is None else dict(mapping)
     # The id column as the file heads it ("ID", say), for a sentence about a row's id.
@@ -333,6 +336,7 @@ def import_table(
             keep_ids=keep_ids,
             progress=progress,
             plan=plan,
+            batch=plan.batch if plan is not None else batch,
             id_column=id_column,
         )
 
@@ -437,6 +441,7 @@ def _import_rows(
     keep_ids: bool,
     progress: Progress | None,
     plan: RowPlan | None = None,
+    batch: BatchLog | None = None,
     id_column: str = RECORD_ID,
 ) -> ImportSummary:
     id_position = table.header.index(RECORD_ID) if RECORD_ID in table.header else None
@@ -472,11 +477,9 @@ def _import_rows(
                 entity,
                 columns,
                 plan.customers_prepared if plan is not None else None,
-                plan.batch if plan is not None else None,
+                batch,
             )
-            contacts = ContactPersons(
-                unit, columns, plan.batch if plan is not None and not checking else None
-            )
+            contacts = ContactPersons(unit, columns, None if checking else batch)
             prepared = plan.prepared if plan is not None else {}
             # Identifier columns of given kinds only (身份证, 车牌): an update replaces those kinds.
             kinds = _identifier_kinds(columns)
@@ -501,8 +504,8 @@ def _import_rows(
                 ids = unit.insert(new_rows)
                 contacts.insert_waiting()  # the contact persons of these customers
                 created += len(ids)
-                if plan is not None and plan.batch is not None:
-                    plan.batch.note_added(ids)
+                if batch is not None:
+                    batch.note_added(ids)
                 new_rows, new_lines = [], []
                 waiting.clear()
 
@@ -551,7 +554,7 @@ def _import_rows(
                             entity,
                             target,
                             values,
-                            plan,
+                            batch,
                             kinds,
                             (contacts, contact),
                             blanks_erase=bool(row_id),
@@ -567,7 +570,7 @@ def _import_rows(
                             raise _RowProblem(HAS_ID)
                         customers.insert_added()  # the row may name one
                         changed = _update_existing(
-                            unit, entity, (row_id, True), values, plan, kinds, (contacts, contact)
+                            unit, entity, (row_id, True), values, batch, kinds, (contacts, contact)
                         )
                         updated += changed
                         unchanged += not changed
@@ -656,9 +659,9 @@ def _import_rows(
                 raise ImportFailed(problems, more)
             if checking:
                 raise _CheckDone
-            if plan is not None and plan.batch is not None:
-                plan.batch.skipped = len(plan.skipped)
-                plan.batch.write(session, unit.user_id)
+            if batch is not None and not checking:
+                batch.skipped = len(plan.skipped) if plan is not None else 0
+                batch.write(session, unit.user_id)
     except _CheckDone:
         pass
     return ImportSummary(entity, created, updated, unchanged, customers.created, contacts.created)
@@ -704,7 +707,7 @@ def _update_existing(
     entity: str,
     target: tuple[str, bool],
     values: dict[str, Any],
-    plan: RowPlan | None,
+    batch: BatchLog | None,
     kinds: frozenset[str] | None,
     person: tuple[ContactPersons, dict[str, str] | None],
     *,
@@ -744,9 +747,9 @@ def _update_existing(
     before = _recorded_values(unit, model, row_id, values)
     with unit.session.begin_nested():
         changed = unit.update(entity, row_id, values)
-    if changed and plan is not None and plan.batch is not None:
+    if changed and batch is not None:
         after = _recorded_values(unit, model, row_id, values)
-        plan.batch.note_updated(row_id, before, after)
+        batch.note_updated(row_id, before, after)
     if contact is not None:
         contacts.insert([contact])
     return changed or contact is not None

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from crm_desktop.profile import open_profile
+from crm_desktop.transfer.undo import recent_imports, undo_import
 from tests.commands.test_console_script import run
 
 
@@ -66,3 +68,24 @@ def test_gbk_list_sheet_and_cards(profile_dir: Path, tmp_path: Path) -> None:
         "'+8613912345678",
         "'+8657487654321",
     )
+
+
+def test_an_import_from_the_command_line_can_be_undone_in_the_window(
+    profile_dir: Path, tmp_path: Path
+) -> None:
+    """The window's File → Recent imports lists it, and its undo takes away what it added."""
+    profile = ["--profile", str(profile_dir)]
+    listed = tmp_path / "客户.csv"
+    listed.write_text("客户名称,手机\n宁波港务有限公司,13800138000\n温州鞋业,13900139000\n")
+    result = run(*profile, "import", str(listed), "--entity", "customers")
+    assert (result.returncode, result.stderr) == (0, "")
+
+    opened = open_profile(profile_dir)
+    try:
+        with opened.store.read() as session:
+            [record] = recent_imports(session)
+        assert (record.entity, record.file_name, record.added) == ("customers", "客户.csv", 2)
+        undo_import(opened.writer(), record.id)
+    finally:
+        opened.close()
+    assert exported(profile, "customers") == []

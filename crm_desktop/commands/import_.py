@@ -74,7 +74,9 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
         f"(for example {', '.join(ENCODINGS)}; gbk reads as gb18030)",
     )
     parser.add_argument(
-        "--sheet", metavar="NAME", help="the workbook's sheet to read (default: the first)"
+        "--sheet",
+        metavar="NAME",
+        help="the workbook's sheet to read (default: the first with a list on it)",
     )
     parser.add_argument(
         "--dry-run",

@@ -105,8 +105,9 @@ def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = N
     """Read a .csv (or tab-separated .txt), .xlsx or .vcf file; raises TransferError.
 
     `encoding` (a Python codec name) overrides detection for a text file; `sheet` names the
-    sheet of a workbook to read (default: the first). A workbook has no encoding and a text
-    file no sheets, so each is ignored where it does not apply: a window may pass both."""
+    sheet of a workbook to read (default: the first that holds a list, see _first_list). A
+    workbook has no encoding and a text file no sheets, so each is ignored where it does not
+    apply: a window may pass both."""
     if not path.is_file():
         raise TransferError(NOT_FOUND, path=path)
     suffix = path.suffix.lower()
@@ -355,31 +356,49 @@ def _workbook(path: Path) -> Workbook:
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> FileTable | None:
+    """The named sheet, or by default the first that holds a list (_first_list)."""
     workbook = _workbook(path)
     try:
         if sheet is None:
-            worksheet = workbook.worksheets[0]
-        elif sheet in workbook.sheetnames:
-            worksheet = workbook[sheet]
-        else:
+            return _first_list(path, workbook.worksheets)
+        if sheet not in workbook.sheetnames:
             sheets = ", ".join(f"“{name}”" for name in workbook.sheetnames)
             raise TransferError(NO_SUCH_SHEET, sheet=sheet, sheets=sheets)
-        # A read-only sheet stops at the size the file declares, which programs that write
-        # workbooks often leave stale: the cells themselves say where the sheet ends.
-        worksheet.reset_dimensions()
-        rows = worksheet.iter_rows(values_only=True)
-        try:
-            records = _sheet_records(rows)
-        finally:
-            rows.close()  # the sheet's XML, when a cell stops the reading before its end
-        title = worksheet.title
-        _fill_merged(records, _merged_ranges(path, worksheet))
+        return _read_sheet(path, workbook[sheet])
     finally:
         workbook.close()
+
+
+def _first_list(path: Path, worksheets: list[Any]) -> FileTable | None:
+    """The first sheet with rows under a header of two columns or more. An old system's
+    workbook often opens on a page of notes (说明, a title and a date, one value a line) or an
+    empty sheet, and a clerk would not think of choosing the next one. Failing that, the first
+    sheet with a header of several columns, then the first with anything on it."""
+    found: list[FileTable] = []
+    for worksheet in worksheets:
+        table = _read_sheet(path, worksheet)
+        if table is None:
+            continue
+        if len(table.header) > 1 and table.rows:
+            return table
+        found.append(table)
+    return next((table for table in found if len(table.header) > 1), found[0] if found else None)
+
+
+def _read_sheet(path: Path, worksheet: Any) -> FileTable | None:
+    # A read-only sheet stops at the size the file declares, which programs that write
+    # workbooks often leave stale: the cells themselves say where the sheet ends.
+    worksheet.reset_dimensions()
+    rows = worksheet.iter_rows(values_only=True)
+    try:
+        records = _sheet_records(rows)
+    finally:
+        rows.close()  # the sheet's XML, when a cell stops the reading before its end
+    _fill_merged(records, _merged_ranges(path, worksheet))
     # A sheet stores no cells after a row's last value, so short rows are normal there.
     table = table_of(records, "row", pad=True)
     if table is not None:
-        table.sheet, table.source = title, "xlsx"
+        table.sheet, table.source = worksheet.title, "xlsx"
     return table
 
 

@@ -53,6 +53,41 @@ def test_the_first_sheet_by_default_and_any_by_name(workbook: Path) -> None:
     ]
 
 
+def test_a_cover_sheet_in_front_is_passed_over_by_default(tmp_path: Path) -> None:
+    """An old system's workbook often opens on a page of notes, or an empty sheet: the list
+    is the first sheet with rows under its header."""
+    book = Workbook()
+    cover = book.active
+    assert cover is not None
+    cover.title = "说明"
+    cover.append(["客户资料导出 2026-11-30"])
+    cover.append(["请勿修改表头"])
+    book.create_sheet("空白")
+    data = book.create_sheet("客户")
+    data.append(["客户名称", "手机"])
+    data.append(["深圳市华强电子有限公司", 13800138000])
+    path = tmp_path / "导出.xlsx"
+    book.save(path)
+    table = read_table(path)
+    assert (table.sheet, table.header) == ("客户", ["客户名称", "手机"])
+    assert table.rows == [(2, ["深圳市华强电子有限公司", "13800138000"])]
+    # Asked for by name, the cover is read as it is.
+    assert read_table(path, sheet="说明").header == ["客户资料导出 2026-11-30"]
+
+
+def test_a_workbook_of_headers_only_reads_its_first_sheet(tmp_path: Path) -> None:
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "客户"
+    first.append(["客户名称", "手机"])
+    book.create_sheet("产品").append(["产品名称"])
+    path = tmp_path / "模板.xlsx"
+    book.save(path)
+    table = read_table(path)
+    assert (table.sheet, table.header, table.rows) == ("客户", ["客户名称", "手机"], [])
+
+
 def test_an_unknown_sheet_is_a_sentence(workbook: Path) -> None:
     with pytest.raises(TransferError) as raised:
         read_table(workbook, sheet="合同")

@@ -19,19 +19,27 @@ YEAR_FIRST = QT_TRANSLATE_NOOP(
     "Validation",
     "{field} must start with the year, like 2026-01-05; “{value}” could mean two different days.",
 )
+DAY_COUNT = QT_TRANSLATE_NOOP(
+    "Validation",
+    "{field} holds “{value}”, the number a spreadsheet keeps for a date: format the column as "
+    "dates in the spreadsheet before saving it, or type the date like 2026-01-05.",
+)
 
 # The same separator twice, so "2026-1/5" is a typing slip rather than a date.
 _NUMERIC_DATE = re.compile(r"(\d{4})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})")
 _CHINESE_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
 _CLOCK_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?")
 _CHINESE_TIME = re.compile(r"(\d{1,2})\s*[点时]\s*(?:(\d{1,2})\s*分?\s*(?:(\d{1,2})\s*秒)?)?")
+# What Excel stores for a date between 1954 and 2119 (days since 1899-12-30, a fraction for
+# the time), shown as such when its column was not formatted as dates.
+_DAY_COUNT = re.compile(r"[2-7]\d{4}(?:\.\d+)?")
 # Day and month before a year of any length: "05/01/2026", "1.5.26".
 _YEAR_LAST = re.compile(r"\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,4}(?!\d)")
 
 
 class TypedDateError(ValueError):
     """Why a text is not a date: `message` is an untranslated "Validation" sentence taking
-    {field} and {value} (BAD_DATE or YEAR_FIRST); str() is that sentence in English."""
+    {field} and {value} (BAD_DATE, YEAR_FIRST or DAY_COUNT); str() is that sentence in English."""
 
     def __init__(self, message: str, value: str) -> None:
         self.message = message
@@ -57,7 +65,8 @@ def parse_typed_datetime(text: str) -> datetime:
             # dropped, as it is for a datetime value given directly.
             moment = datetime.fromisoformat(typed).replace(tzinfo=None)
         except ValueError:
-            raise TypedDateError(BAD_DATE, text.strip()) from None
+            reason = DAY_COUNT if _DAY_COUNT.fullmatch(typed) else BAD_DATE
+            raise TypedDateError(reason, text.strip()) from None
     return moment
 
 

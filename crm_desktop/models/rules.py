@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
-# Dates are parsed there, and their sentences (BAD_DATE, YEAR_FIRST) are written there.
+# Dates are parsed there, and their sentences (BAD_DATE, YEAR_FIRST, DAY_COUNT) are written there.
 from crm_desktop.models.choices import choice_label
 from crm_desktop.models.dates import TypedDateError, parse_typed_datetime
 from crm_desktop.models.fields import FIELDS_BY_NAME, Field, Kind

@@ -77,3 +77,29 @@ def test_parse_typed_datetime_is_a_value_error_with_its_reason() -> None:
     with pytest.raises(ValueError, match="a date like") as caught:
         parse_typed_datetime("2026-02-30")
     assert caught.value.message == BAD_DATE  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("typed", ["45678", "46022.375", " 45292 "])
+def test_a_day_count_a_spreadsheet_stores_says_so(typed: str) -> None:
+    """A date column Excel did not format as dates comes out as day counts (45678 is
+    2025-01-21): the sentence says what the number is and what to do, no guess is made."""
+    from crm_desktop.models.dates import DAY_COUNT
+
+    with pytest.raises(InvalidInput) as caught:
+        clean_value(EXPECTED_CLOSE, typed, "CN")
+    assert caught.value.message == DAY_COUNT
+    label = EXPECTED_CLOSE.display_label()
+    assert caught.value.text() == (
+        f"{label} holds “{typed.strip()}”, the number a spreadsheet keeps for a date: format "
+        "the column as dates in the spreadsheet before saving it, or type the date like "
+        "2026-01-05."
+    )
+
+
+@pytest.mark.parametrize("typed", ["12", "2026", "123456"])
+def test_other_numbers_are_not_dates(typed: str) -> None:
+    from crm_desktop.models.dates import BAD_DATE
+
+    with pytest.raises(InvalidInput) as caught:
+        clean_value(EXPECTED_CLOSE, typed, "CN")
+    assert caught.value.message == BAD_DATE

@@ -77,6 +77,7 @@ class ContractMoney:
     overdue_since: date | None = None
     has_plan: bool = False
     unpaid: int = 0
+    owed: int = 0
 
 
 @dataclass(frozen=True)
@@ -246,7 +247,26 @@ def _contract_money(
         since,
         has_plan,
         max(0, owed - paid),
+        owed,
     )
+
+
+def left_to_pay(
+    session: Session, contract_id: str, payment_id: str | None, today: date
+) -> int | None:
+    """What a payment on this contract can be before the contract is paid more than it owes:
+    its unpaid money, with the payment itself (`payment_id`, one being edited) not counted.
+    None for a contract whose money is not counted (a draft, a deleted one)."""
+    money = contract_money(session, [contract_id], today).get(contract_id)
+    driver = sqlite_connection(session)
+    status = driver.execute("SELECT status FROM contracts WHERE id = ?", (contract_id,)).fetchone()
+    if money is None or status is None or status[0] not in COUNTED_STATUSES:
+        return None
+    own = driver.execute(
+        "SELECT amount_cents FROM payments WHERE id = ? AND contract_id = ? AND deleted_at IS NULL",
+        (payment_id, contract_id),
+    ).fetchone()
+    return max(0, money.owed - money.paid + (own[0] if own else 0))
 
 
 def instalments_of(session: Session, contract_id: str) -> list[dict[str, Any]]:

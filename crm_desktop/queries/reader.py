@@ -128,6 +128,10 @@ class Reader:
         with self.store.read() as session:
             return money.contract_sheet(session, contract_id, today)
 
+    def left_to_pay(self, contract_id: str, payment_id: str | None, today: date) -> int | None:
+        with self.store.read() as session:
+            return money.left_to_pay(session, contract_id, payment_id, today)
+
     def quote_lines(self, opportunity_id: str) -> list[money.QuoteLine]:
         with self.store.read() as session:
             return money.quote_lines(session, opportunity_id)

@@ -10,9 +10,10 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFormLayout, QMessageBox
+from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox
 
 from crm_desktop.models.choices import ContractKind, ContractStatus, Stage
+from crm_desktop.views.display import format_money
 from crm_desktop.views.quote_lines import QuoteLines
 
 if TYPE_CHECKING:
@@ -29,6 +30,17 @@ def extend(form: RecordForm, layout: QFormLayout) -> None:
         form.resize(720, 720)
     if form.entity == "opportunity_lines" and "product_id" in form.editors:
         form.editors["product_id"].edited.connect(partial(_product_chosen, form))
+    if form.entity == "payments" and "amount_cents" in form.editors:
+        hint = QLabel()
+        hint.setObjectName("overpaymentHint")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #8a5300;")
+        hint.hide()
+        layout.addRow(hint)
+        form.overpayment_hint = hint
+        for name in ("amount_cents", "contract_id"):
+            if name in form.editors:
+                form.editors[name].edited.connect(partial(_check_overpayment, form))
 
 
 def fill_defaults(form: RecordForm) -> None:
@@ -83,6 +95,36 @@ def _price_arrived(form: RecordForm, product_id: str, product: dict[str, Any] | 
     form.editors["unit_price_cents"].set_value(product["list_price_cents"])
     if untouched:
         form.forget_change("unit_price_cents")
+
+
+def _check_overpayment(form: RecordForm) -> None:
+    """A payment typed larger than what its contract still owes is said under the form, as it
+    is typed: a slip of a digit, or a deposit on purpose, which the user may still save."""
+    contract_id = form.values().get("contract_id")
+    if not contract_id:
+        if form.overpayment_hint is not None:
+            form.overpayment_hint.hide()
+        return
+    work = partial(form._reader.left_to_pay, contract_id, form.row_id, date.today())
+    form._runner.submit(work, partial(_left_to_pay_read, form, contract_id))
+
+
+def _left_to_pay_read(form: RecordForm, contract_id: str, left: int | None) -> None:
+    values = form.values()
+    amount = values.get("amount_cents")
+    if values.get("contract_id") != contract_id:
+        return  # another contract chosen meanwhile: its own answer follows
+    hint = form.overpayment_hint
+    if hint is None:
+        return
+    if left is None or not amount or amount <= left:
+        hint.hide()
+        return
+    text = QCoreApplication.translate(
+        "RecordForm", "This is %1 more than the contract still owes (%2)."
+    )
+    hint.setText(text.replace("%1", format_money(amount - left)).replace("%2", format_money(left)))
+    hint.show()
 
 
 def after_save(form: RecordForm, saved: dict[str, Any], primary_id: str | None) -> None:

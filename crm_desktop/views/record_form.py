@@ -236,6 +236,8 @@ class RecordForm(QDialog):
             box.addWidget(add, 0, Qt.AlignmentFlag.AlignLeft)
             form.addRow(self.tr("ID numbers"), box)
         self.quote: QuoteLines | None = None  # an opportunity's lines (money_form_parts.py)
+        # A payment larger than its contract still owes (money_form_parts.py).
+        self.overpayment_hint: QLabel | None = None
         self._sent: dict[str, Any] = {}  # what the last save sent
         self._read_only = False
 

@@ -365,3 +365,17 @@ def test_a_payment_dated_later_never_makes_more_overdue_than_outstanding(profile
         figures = money.contract_money(session, [contract], TODAY)[contract]
     # Not received yet: all of it outstanding and overdue; already booked: nothing unpaid.
     assert (figures.outstanding, figures.overdue, figures.unpaid) == (100_000, 100_000, 0)
+
+
+def test_what_a_payment_can_be_before_it_pays_more_than_is_owed(profile, shop) -> None:
+    with profile.store.read() as session:
+        left = money.left_to_pay(session, shop["big"], None, TODAY)
+        paid_up = money.left_to_pay(session, shop["paid_up"], None, TODAY)
+        [bolt_payment] = money.payments_of(session, shop["paid_up"])
+        editing = money.left_to_pay(session, shop["paid_up"], bolt_payment["id"], TODAY)
+        [draft] = [c for c in money.contracts_of(session, shop["acme"]) if c["number"] == "C-3"]
+        nothing_owed_yet = money.left_to_pay(session, draft["id"], None, TODAY)
+    assert left == 1_200_000 - 450_000
+    # Paid in full: a new payment is all more than owed; its own payment, edited, is not.
+    assert (paid_up, editing) == (0, 100_000)
+    assert nothing_owed_yet is None  # a draft owes nothing yet: no figure to compare with

@@ -360,3 +360,62 @@ def test_payments_recorded_one_after_another_are_each_dated_today(
     assert payment.editors["paid_on"].value() == date.today()
     payment.done(0)
     page.close()
+
+
+def test_a_payment_larger_than_what_is_owed_is_said_as_it_is_typed(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    customer = window.writer.create("customers", {"name": "Acme"}).primary_id
+    contract = window.writer.create(
+        "contracts",
+        {
+            "customer_id": customer,
+            "number": "C-9",
+            "amount_cents": 100_000,
+            "start_on": date.today() - timedelta(days=10),
+            "status": "active",
+        },
+    ).primary_id
+    paid = window.writer.create(
+        "payments",
+        {
+            "customer_id": customer,
+            "contract_id": contract,
+            "amount_cents": 60_000,
+            "paid_on": date.today(),
+            "method": "transfer",
+        },
+    ).primary_id
+    page = window.records.open_contract(contract)
+    qtbot.waitUntil(lambda: page.sheet is not None, timeout=5000)
+
+    form = page.record_payment()
+    qtbot.addWidget(form)
+    wait_idle(qtbot, window)
+    hint = form.overpayment_hint
+    assert hint is not None
+    assert form.editors["amount_cents"].value() == 40_000  # proposed: what is left
+    assert hint.isHidden()
+    set_number(form, "amount_cents", 450)  # a digit slipped: ¥450 where ¥400 is owed
+    wait_idle(qtbot, window)
+    assert not hint.isHidden()
+    assert hint.text() == "This is ¥50.00 more than the contract still owes (¥400.00)."
+    set_number(form, "amount_cents", 400)
+    wait_idle(qtbot, window)
+    assert hint.isHidden()
+    set_number(form, "amount_cents", 450)  # a deposit on purpose: it still saves
+    wait_idle(qtbot, window)
+    save(qtbot, window, form)
+
+    # Editing the first payment counts what it was as its own, not as paid already.
+    edit = RecordForm("payments", window.runner, window.reader, window.writer, row_id=paid)
+    qtbot.addWidget(edit)
+    qtbot.waitUntil(lambda: edit.editors["amount_cents"].value() == 60_000, timeout=5000)
+    set_number(edit, "amount_cents", 550)
+    wait_idle(qtbot, window)
+    assert edit.overpayment_hint is not None and edit.overpayment_hint.isHidden()
+    set_number(edit, "amount_cents", 600)
+    wait_idle(qtbot, window)
+    assert edit.overpayment_hint.text() == (
+        "This is ¥50.00 more than the contract still owes (¥550.00)."
+    )

@@ -4892,7 +4892,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+20"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4942,17 +4942,22 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/money_form_parts.py" line="+27"/>
+        <location filename="../../crm_desktop/views/money_form_parts.py" line="+28"/>
         <source>Quote</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+46"/>
         <source>The sum of the quote lines below.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+49"/>
+        <source>This is %1 more than the contract still owes (%2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
         <source>Opportunity won</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6622,7 +6627,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/import_.py" line="+35"/>
+        <location filename="../../crm_desktop/commands/import_.py" line="+36"/>
         <source>Checking and importing {entity} records: {done} of {total}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6934,6 +6939,11 @@ A backup copy is made first. On a large database this can take a minute; please 
     <message>
         <location line="+1"/>
         <source>{field} must start with the year, like 2026-01-05; “{value}” could mean two different days.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{field} holds “{value}”, the number a spreadsheet keeps for a date: format the column as dates in the spreadsheet before saving it, or type the date like 2026-01-05.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -4865,7 +4865,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>证件号码</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+20"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
@@ -4915,17 +4915,22 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>可能已存在：%1</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/money_form_parts.py" line="+27"/>
+        <location filename="../../crm_desktop/views/money_form_parts.py" line="+28"/>
         <source>Quote</source>
         <translation>报价</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+46"/>
         <source>The sum of the quote lines below.</source>
         <translation>下方报价明细的合计。</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+49"/>
+        <source>This is %1 more than the contract still owes (%2).</source>
+        <translation>比合同尚欠的金额（%2）多出 %1。</translation>
+    </message>
+    <message>
+        <location line="+27"/>
         <source>Opportunity won</source>
         <translation>商机已赢单</translation>
     </message>
@@ -6588,7 +6593,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>正在导出{entity}：{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/import_.py" line="+35"/>
+        <location filename="../../crm_desktop/commands/import_.py" line="+36"/>
         <source>Checking and importing {entity} records: {done} of {total}</source>
         <translation>正在检查并导入{entity}：{done} / {total}</translation>
     </message>
@@ -6901,6 +6906,11 @@ A backup copy is made first. On a large database this can take a minute; please 
         <location line="+1"/>
         <source>{field} must start with the year, like 2026-01-05; “{value}” could mean two different days.</source>
         <translation>{field}须以年份开头，例如 2026-01-05；“{value}”可能指两个不同的日子。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{field} holds “{value}”, the number a spreadsheet keeps for a date: format the column as dates in the spreadsheet before saving it, or type the date like 2026-01-05.</source>
+        <translation>{field}是“{value}”，这是表格软件内部保存日期用的数字：请先在表格软件中把这一列设为日期格式再保存，或者按 2026-01-05 的格式填写日期。</translation>
     </message>
     <message>
         <location filename="../../crm_desktop/models/rules.py" line="+1"/>

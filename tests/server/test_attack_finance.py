@@ -16,6 +16,7 @@ import pytest
 from psycopg import sql
 
 from crm_desktop.sync.server.admin import add_finance_user
+from crm_desktop.sync.server.schema import init_server
 from tests.postgres import CrmDatabase, PostgresServer
 from tests.server import attack_helpers
 from tests.server.attack_helpers import LOGINS, World
@@ -312,4 +313,36 @@ def test_a_finance_login_switched_off_reads_nothing_in_its_open_session(world: W
                     assert count == 0
             finally:
                 superuser.execute(sql.SQL("ALTER ROLE {} LOGIN").format(sql.Identifier(FINANCE)))
+    world.assert_unchanged()
+
+
+def _connects(server: PostgresServer, login: str, password: str, database: str) -> bool:
+    try:
+        psycopg.connect(server.dsn(login, password, database)).close()
+    except psycopg.OperationalError as error:
+        assert "permission denied for database" in str(error)
+        return False
+    return True
+
+
+def test_a_finance_login_reads_no_other_crm_database_of_the_server(
+    world: World, pg_server: PostgresServer, crm_template: str
+) -> None:
+    """Login roles are shared by the whole server: another CRM database's `server init` (run
+    at every upgrade) gives this database's finance login no way in, nor this one's the other
+    database's finance login (server revision 0023)."""
+    other = CrmDatabase(pg_server, attack_helpers._copy_database(pg_server, crm_template))
+    try:
+        init_server(other.admin_dsn)
+        assert not _connects(pg_server, FINANCE, world.db.passwords[FINANCE], other.name)
+        add_finance_user(other.admin_dsn, "fin_other", "fin-Other-2")
+        init_server(world.db.admin_dsn)
+        assert not _connects(pg_server, "fin_other", "fin-Other-2", world.db.name)
+        assert _connects(pg_server, "fin_other", "fin-Other-2", other.name)
+    finally:
+        pg_server.drop_database(other.name)
+        pg_server.execute("DROP ROLE IF EXISTS fin_other")
+    # This database's own finance login still reads it after the init.
+    with world.session(FINANCE) as connection:
+        assert connection.execute("SELECT count(*) FROM erp_customers").fetchone()[0] == 4
     world.assert_unchanged()

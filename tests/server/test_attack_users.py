@@ -10,6 +10,7 @@ import pytest
 
 from crm_desktop.sync.server.admin import add_user
 from crm_desktop.sync.server.errors import ServerAdminError
+from crm_desktop.sync.server.schema import init_server
 from tests.postgres import CRM_ADMIN
 from tests.server import attack_helpers
 from tests.server.attack_helpers import LOGINS, RLS_VIOLATION
@@ -134,6 +135,47 @@ def test_an_admin_here_never_disables_a_user_of_another_database(world) -> None:
         )
         connection.execute("UPDATE users SET active = false WHERE login = 'elsewhere'")
     assert world.can_log_in("elsewhere")
+
+
+def test_server_init_gives_another_databases_user_no_way_in(world) -> None:
+    """A users row an administrator here adds for another database's user makes no login of
+    this database's: `server init` (run at every upgrade) gives it no CONNECT, and switching
+    the row off and on leaves the login as its own database set it (server revision 0023)."""
+    world.db.server.create_role("elsewhere2", "elsewhere2-pw")
+    world.db.server.execute("GRANT crm_users TO elsewhere2")
+    with world.db.connect_as("ada") as connection:
+        connection.execute(
+            "INSERT INTO users (login, name, role) VALUES ('elsewhere2', 'Another office', 'rep')"
+        )
+    init_server(world.db.admin_dsn)
+    with world.db.server.connect(world.db.name) as connection:
+        assert not connection.execute(
+            "SELECT has_database_privilege('elsewhere2', current_database(), 'CONNECT')"
+        ).fetchone()[0]
+    with world.db.connect_as("ada") as connection:
+        connection.execute("UPDATE users SET active = false WHERE login = 'elsewhere2'")
+    assert world.can_log_in("elsewhere2")
+    world.db.server.execute("ALTER ROLE elsewhere2 NOLOGIN")  # its own database switched it off
+    with world.db.connect_as("ada") as connection:
+        connection.execute("UPDATE users SET active = true WHERE login = 'elsewhere2'")
+    assert not world.can_log_in("elsewhere2")
+
+
+@pytest.mark.parametrize("login", LOGINS)
+def test_no_crm_user_reads_or_writes_the_record_of_logins(world, login) -> None:
+    with world.session(login) as connection:
+        for statement in (
+            "SELECT count(*) FROM crm_logins",
+            "INSERT INTO crm_logins (login, kind) VALUES ('eve', 'user')",
+            "UPDATE crm_logins SET kind = 'finance'",
+            "DELETE FROM crm_logins",
+        ):
+            with (
+                pytest.raises(psycopg.errors.InsufficientPrivilege),
+                connection.transaction(),
+            ):
+                connection.execute(statement)
+    world.assert_unchanged()
 
 
 def test_the_group_role_gives_nothing_even_with_a_users_row(world) -> None:

@@ -261,6 +261,7 @@ def _create_login(connection: psycopg.Connection, login: str, password: str, gro
     # To the login, not the group: group roles are shared by every database on the server,
     # and only this database's users may connect to it (server init revokes it from PUBLIC).
     grant_connect(connection, login)
+    record_login(connection, login, "finance" if group == FINANCE_ROLE else "user")
 
 
 # Logins this database's CRM has lost the user of: direct members of the CRM's group, allowed
@@ -346,6 +347,7 @@ def _take_over_login(connection: psycopg.Connection, login: str, password: str) 
         )
     )
     grant_connect(connection, login)
+    record_login(connection, login, "user")
 
 
 def scram_verifier(connection: psycopg.Connection, login: str, password: str) -> str:
@@ -354,6 +356,18 @@ def scram_verifier(connection: psycopg.Connection, login: str, password: str) ->
     return connection.pgconn.encrypt_password(
         password.encode(), login.encode(), b"scram-sha-256"
     ).decode()
+
+
+def record_login(connection: psycopg.Connection, login: str, kind: str) -> None:
+    """Note `login` as made for this database, a CRM user's (`kind` "user") or a finance
+    login: server init gives CONNECT to the logins noted, and a users row deactivates only a
+    noted user's login (crm_logins, server revision 0023; an older schema has no such note)."""
+    if has_object(connection, "crm_logins"):
+        connection.execute(
+            "INSERT INTO crm_logins (login, kind) VALUES (%s, %s)"
+            " ON CONFLICT (login) DO UPDATE SET kind = excluded.kind, added_at = now()",
+            (login, kind),
+        )
 
 
 def grant_connect(connection: psycopg.Connection, login: str) -> None:

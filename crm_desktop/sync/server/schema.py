@@ -27,9 +27,11 @@ GROUP_ROLE = "crm_users"
 # Serialises two `server init` runs on one database (held until commit; pgbouncer-safe).
 MIGRATION_LOCK_KEY = 0x63726D5F696E6974  # "crm_init"
 # CRM roles may not create temporary tables (nor the types, casts and functions that could go
-# with them), and only this database's users may connect to it: login roles are shared by every
+# with them), and only this database's logins may connect to it: login roles are shared by every
 # database on the server. A database's own privileges are not carried by pg_dump or by CREATE
-# DATABASE ... TEMPLATE, so every `server init` applies this again (migration 0003 did it first).
+# DATABASE ... TEMPLATE, so every `server init` applies this again (migration 0003 did it first),
+# to the logins made for this database (`crm_logins`, server revision 0023; a schema stopped at
+# an older revision still goes by its users and finance logins, as those revisions did).
 SECURE_DATABASE = """
 DO $$
 DECLARE
@@ -37,11 +39,20 @@ DECLARE
 BEGIN
     EXECUTE 'REVOKE CONNECT, TEMPORARY ON DATABASE ' || quote_ident(current_database())
         || ' FROM PUBLIC';
+    IF to_regclass('public.crm_logins') IS NOT NULL THEN
+        FOR login IN
+            SELECT l.login FROM public.crm_logins l JOIN pg_roles r ON r.rolname = l.login
+            WHERE NOT r.rolsuper
+        LOOP
+            EXECUTE 'GRANT CONNECT ON DATABASE ' || quote_ident(current_database())
+                || ' TO ' || quote_ident(login);
+        END LOOP;
+        RETURN;
+    END IF;
     FOR login IN SELECT u.login FROM public.users u JOIN pg_roles r ON r.rolname = u.login LOOP
         EXECUTE 'GRANT CONNECT ON DATABASE ' || quote_ident(current_database())
             || ' TO ' || quote_ident(login);
     END LOOP;
-    -- Finance logins (server migration 0016): members of crm_finance that may log in.
     FOR login IN
         SELECT r.rolname FROM pg_roles r
         WHERE r.rolcanlogin AND to_regrole('crm_finance') IS NOT NULL

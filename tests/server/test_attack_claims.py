@@ -108,6 +108,34 @@ def test_nobody_owns_more_than_max_owned(world) -> None:
     assert history(world, extra)[-1][:4] == ("assigned", None, "rob", "ada")
 
 
+def test_a_restore_does_not_take_a_rep_past_max_owned(world) -> None:
+    """Deleting a customer of his, claiming one from the pool and restoring the deleted one
+    left a rep owning one more than the cap (server revision 0024)."""
+    set_rule(world, "max_owned", 1)  # rob owns one customer already
+    own = world.customers["rob"]
+    (extra,) = pool_customers(world, 1)
+    with world.session("rob") as connection:
+        connection.execute("UPDATE customers SET deleted_at = now() WHERE id = %s", (own,))
+        connection.execute(CLAIM, (extra,))
+        with pytest.raises(psycopg.errors.CheckViolation, match="max_owned: rob already owns 1"):
+            connection.execute("UPDATE customers SET deleted_at = NULL WHERE id = %s", (own,))
+    assert world.owner().execute(
+        "SELECT deleted_at IS NOT NULL FROM customers WHERE id = %s", (own,)
+    ).fetchone() == (True,)
+    # Under the cap, a restore goes through (an undone delete); an administrator's always.
+    set_rule(world, "max_owned", 2)
+    with world.session("rob") as connection:
+        connection.execute("UPDATE customers SET deleted_at = NULL WHERE id = %s", (own,))
+        connection.execute("UPDATE customers SET deleted_at = now() WHERE id = %s", (own,))
+    set_rule(world, "max_owned", 1)
+    with world.session("ada") as connection:
+        connection.execute("UPDATE customers SET deleted_at = NULL WHERE id = %s", (own,))
+    assert world.owner().execute(
+        "SELECT count(*) FROM customers WHERE owner_id = %s AND deleted_at IS NULL",
+        (world.users["rob"],),
+    ).fetchone() == (2,)
+
+
 def test_a_released_customer_is_not_claimed_back_within_the_block(world) -> None:
     mine = world.customers["rob"]
     with world.session("rob") as connection:

@@ -346,3 +346,31 @@ def test_a_finance_login_reads_no_other_crm_database_of_the_server(
     with world.session(FINANCE) as connection:
         assert connection.execute("SELECT count(*) FROM erp_customers").fetchone()[0] == 4
     world.assert_unchanged()
+
+
+def test_payments_too_large_to_sum_leave_the_contracts_view_working(world: World) -> None:
+    """A rep may record payments of up to 10^14 fen on a contract of his, and 92,300 of them
+    sum past a bigint: the view failed for every reader (server revision 0024). The contract
+    shows no paid or outstanding figure; the others show theirs. (Made in a transaction of the
+    owner's that is rolled back, so the module's rows stay as built.)"""
+    connection = world.owner()
+    with connection.transaction(force_rollback=True):
+        contract, customer = connection.execute(
+            "SELECT id, customer_id FROM contracts WHERE external_ref = 'CON-rob'"
+        ).fetchone()
+        connection.execute(
+            "INSERT INTO payments (customer_id, contract_id, paid_on, amount_cents)"
+            " SELECT %s, %s, date '2020-01-01', 100000000000000 FROM generate_series(1, 92300)",
+            (customer, contract),
+        )
+        figures = connection.execute(
+            "SELECT external_ref, paid_cents, outstanding_cents FROM erp_contracts"
+            " WHERE external_ref IS NOT NULL ORDER BY 1"
+        ).fetchall()
+    assert figures == [
+        ("CON-mia", 30000, 70000),
+        ("CON-pool", 30000, 70000),
+        ("CON-rae", 30000, 70000),
+        ("CON-rob", None, None),
+    ]
+    world.assert_unchanged()

@@ -235,3 +235,32 @@ def test_a_due_return_after_a_merge_is_still_a_return(world) -> None:
     with world.session("mia") as connection:
         assert connection.execute("SELECT crm_return_due_customers()").fetchone()[0] == 1
     assert world.owner().execute(HISTORY, (robs,)).fetchone() == ("returned", "rob", "mia")
+
+
+def test_a_merge_into_a_returned_customer_does_not_take_the_late_follow_up_away(world) -> None:
+    """rob's customer returned to the pool while he was away; his follow-up dated before the
+    return keeps it. A record merged into it meanwhile (an administrator's cleanup) wrote a
+    `merged` line after the `returned` one, which the rule took for the customer's latest
+    change (server revision 0024)."""
+    robs = world.customers["rob"]
+    backdate_ownership(world.owner(), 31, robs)
+    world.owner().execute(
+        "UPDATE followups SET happened_at = now() - interval '31 days' WHERE customer_id = %s",
+        (robs,),
+    )
+    world.owner().execute("SELECT crm_return_due_customers()")
+    with world.session("ada") as connection:
+        copy = connection.execute(
+            "INSERT INTO customers (name) VALUES ('a copy of it') RETURNING id"
+        ).fetchone()[0]
+        connection.execute(
+            "UPDATE customers SET deleted_at = now(), merged_into_id = %s WHERE id = %s",
+            (robs, copy),
+        )
+    with world.session("rob") as connection:
+        connection.execute(
+            "INSERT INTO followups (customer_id, kind, happened_at, text)"
+            " VALUES (%s, 'call', now() - interval '2 days', 'called before it returned')",
+            (robs,),
+        )
+    assert world.owner_login(robs) == "rob"

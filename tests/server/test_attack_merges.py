@@ -148,3 +148,29 @@ def test_nobody_writes_a_merge_into_history_himself(world, login) -> None:
         with pytest.raises(psycopg.errors.InsufficientPrivilege), connection.transaction():
             connection.execute("SELECT crm_check_merge_target()")
     world.assert_unchanged()
+
+
+@pytest.mark.parametrize("login", ["rob", "rae", "mia"])
+def test_nobody_merges_into_a_pool_customer_he_only_sees(world, login) -> None:
+    """A merge writes a line into the kept customer's history, which every rep reads: into a
+    pool customer it would let anyone write it, and hide the `returned` line a late follow-up
+    looks for (server revision 0024). A customer is claimed before it is merged into."""
+    pool = world.customers["pool"]
+    before = (
+        world.owner()
+        .execute("SELECT count(*) FROM customer_ownership WHERE customer_id = %s", (pool,))
+        .fetchone()
+    )
+    with world.session(login) as connection:
+        mine = _second_customer(connection, world.users[login])
+        with pytest.raises(psycopg.errors.CheckViolation, match="you may change"):
+            connection.execute(
+                "UPDATE customers SET deleted_at = now(), merged_into_id = %s WHERE id = %s",
+                (pool, mine),
+            )
+    after = (
+        world.owner()
+        .execute("SELECT count(*) FROM customer_ownership WHERE customer_id = %s", (pool,))
+        .fetchone()
+    )
+    assert after == before

@@ -60,6 +60,9 @@ MERGED_ELSEWHERE = "it was merged into another record meanwhile"
 # A refused change's reason when its author is a clerk whose time entering records for the
 # record's rep had ended (UTC time, rep's name); views/conflicts_view.py words it.
 GRANT_ENDED = "clerk grant ended|{until}|{rep}"
+# A lost value's conflict resolved because a later change of the same field lost too: the
+# user's own later typing stands for it (kept, not deleted).
+SUPERSEDED = "superseded by a later change of the same field"
 # New records sent in one INSERT: the statement's row-level security checks and round trip
 # are paid once, not per record (about 0.15 ms a record instead of 1.5 ms).
 MAX_RUN = 1000
@@ -1043,6 +1046,24 @@ def _adopt_server_stamps(
             other.base = {**other.base, "updated_at": server_times[key]}
 
 
+def _supersede(session: Any, entity: str, row_id: str, field: str, kind: str) -> None:
+    """An open conflict over this field of this record, of the same kind, is one of the user's
+    earlier edits that lost too: the later one stands for it (ten offline edits of a field
+    someone else changed made ten conflicts, nine holding what the user typed over himself).
+    Kept as resolved, as SUPERSEDED."""
+    session.execute(
+        update(Conflict)
+        .where(
+            Conflict.entity == entity,
+            Conflict.row_id == row_id,
+            Conflict.field == field,
+            Conflict.kind == kind,
+            Conflict.resolved_at.is_(None),
+        )
+        .values(resolved_at=utcnow(), reason=SUPERSEDED)
+    )
+
+
 def _record(session: Any, entry: _Entry, result: dict[str, Any], report: PushReport) -> None:
     """Keep what the server did not take, where the user can see it."""
     status = result.get("status")
@@ -1071,6 +1092,7 @@ def _record(session: Any, entry: _Entry, result: dict[str, Any], report: PushRep
     kind = "edited_deleted" if status == "edited_deleted" else "same_field"
     for item in conflicts:
         report.conflicts += 1
+        _supersede(session, entry.entity, row_id, item["field"], kind)
         session.add(
             _conflict(
                 entry,

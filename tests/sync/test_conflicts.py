@@ -7,9 +7,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from crm_desktop import cli
 from crm_desktop.models import base as model_base
+from crm_desktop.models.entities import Conflict
 from crm_desktop.services import writer as writer_module
 from crm_desktop.sync import conflicts as sync_conflicts
 from crm_desktop.sync import push as push_module
@@ -78,6 +80,51 @@ def test_same_field_first_to_the_server_wins_and_the_loser_is_kept(
         assert device.row("customers", customer_id).industry == "Steel"
     assert fleet.server_row("customers", customer_id)["industry"] == "Steel"
     assert conflicts_json(laptop.directory, capsys) == []
+
+
+def test_several_offline_edits_of_a_field_make_one_conflict_holding_the_last(
+    fleet: Fleet,
+) -> None:
+    """Each queued edit of the field lost to the same value of someone else's: ten of them
+    made ten conflicts, nine holding values the user had typed over himself. The newest one
+    stands for them; the older are kept as resolved, not deleted."""
+    laptop, desktop, customer_id = two_robs(fleet)
+    desktop.writer.update("customers", customer_id, {"industry": "Glass"})
+    desktop.sync()
+    for typed in ("Steel", "Steel and iron", "Iron"):
+        laptop.writer.update("customers", customer_id, {"industry": typed})
+    laptop.sync()
+    [conflict] = laptop.conflicts()
+    assert (conflict.kind, conflict.field, conflict.kept_value, conflict.lost_value) == (
+        "same_field",
+        "industry",
+        "Glass",
+        "Iron",
+    )
+    assert superseded(laptop) == ["Steel", "Steel and iron"]
+
+    # The same for edits of a record deleted meanwhile.
+    desktop.sync()
+    desktop.writer.delete("customers", [customer_id])
+    desktop.sync()
+    for phone in ("13900000001", "13900000002"):
+        laptop.writer.update("customers", customer_id, {"phone": phone})
+    laptop.sync()
+    assert [(c.kind, c.field, c.lost_value) for c in laptop.conflicts()] == [
+        ("same_field", "industry", "Iron"),
+        ("edited_deleted", "phone", "+8613900000002"),
+    ]
+    assert superseded(laptop) == ["Steel", "Steel and iron", "+8613900000001"]
+
+
+def superseded(device: Device) -> list[object]:
+    with device.profile.store.read() as session:
+        found = session.scalars(
+            select(Conflict.lost_value)
+            .where(Conflict.resolved_at.is_not(None))
+            .order_by(Conflict.id)
+        )
+        return list(found)
 
 
 def test_a_clock_days_fast_does_not_win(fleet: Fleet, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,7 +1,8 @@
 """Values a record takes from other rows, recomputed from the server's rows when pushed.
 
 The write service keeps a deal's amount at the sum of its quote lines, and a customer's last
-follow-up at its latest follow-up's time (services/writer.py), and sends them as edits of the
+follow-up at its latest follow-up's time (services/writer.py; the server takes the latest up to
+its own now), and sends them as edits of the
 record. Two devices that each add a line or a follow-up offline then send two totals, each
 right on its own device and both wrong on the server, where the lines of both now are: merged
 field by field, the first to arrive would win and the server would keep a total that matches
@@ -36,9 +37,11 @@ SELECT count(*), least(coalesce(sum(round(quantity::numeric * unit_price_cents
                                          * (100 - discount_percent) / 100)), 0), %s)
 FROM opportunity_lines WHERE opportunity_id = %s AND deleted_at IS NULL
 """
+# Up to the server's now, as its pool rules count them (crm_pool_due_at): a laptop whose clock
+# runs days fast dates its follow-ups ahead, and they are not the last one before that day.
 _LATEST_FOLLOW_UP = """
 SELECT max(happened_at) FROM followups
-WHERE customer_id = %s AND deleted_at IS NULL
+WHERE customer_id = %s AND deleted_at IS NULL AND happened_at <= now()
 """
 
 

@@ -82,6 +82,10 @@ REFUSALS = (
 # (views/conflict_text.py says it in the user's language; PostgreSQL's "new row violates
 # row-level security policy for table ..." means nothing to a rep).
 NOT_ALLOWED = "not allowed by the access rules"
+# A record the server would not take under a deleted customer (its migration 0025 raises it).
+CUSTOMER_DELETED = "its customer was deleted meanwhile"
+# A claim of a pool customer that another user claimed first: the customer is out of sight.
+CLAIMED_FIRST = "someone else claimed it first"
 # The words of PostgreSQL's refusal by a policy, as an English-speaking server says it.
 _POLICY_REFUSAL = "row-level security policy"
 # Receipts of this user's pushes from one device (its id the parameter), by the table's key.
@@ -911,7 +915,9 @@ def _apply_update(
         (entry.row_id,),
     ).fetchone()
     if row is None:
-        return {"status": "refused", "reason": "not visible"}
+        claim = entry.changes.get("owner_id") is not None and entry.base.get("owner_id") is None
+        reason = CLAIMED_FIRST if entry.entity == "customers" and claim else "not visible"
+        return {"status": "refused", "reason": reason}
     current = dict(zip(fields, row[1:], strict=True))
     if row[0] is not None and entry.entity in MERGEABLE and hops < _MERGE_HOPS:
         kept = connection.execute(
@@ -927,10 +933,14 @@ def _apply_update(
             result.pop("updated_at", None)  # the kept record's stamp, not this row's
             return {**result, "redirected_to": kept[0]}
     if row[0] is not None:
+        # A value the program keeps for the user (the last follow-up's time) is nobody's typing
+        # to keep: the change that moved it (a follow-up) has its own outcome.
+        automatic = derived.DERIVED.get(entry.entity, frozenset())
         lost = [
             {"field": f, "kept": canonical(current[f]), "lost": entry.changes[f]}
             for f in fields
-            if canonical(current[f]) != canonical(from_json(entry.entity, f, entry.changes[f]))
+            if f not in automatic
+            and canonical(current[f]) != canonical(from_json(entry.entity, f, entry.changes[f]))
         ]
         return {"status": "edited_deleted", "conflicts": lost}
     apply: dict[str, Any] = {}
@@ -1046,6 +1056,12 @@ def _adopt_server_stamps(
             other.base = {**other.base, "updated_at": server_times[key]}
 
 
+def _automatic_only(entry: _Entry) -> bool:
+    """Whether an update changes only values the program keeps for the user (derived.py)."""
+    automatic = derived.DERIVED.get(entry.entity, frozenset())
+    return entry.op == "update" and bool(entry.changes) and set(entry.changes) <= automatic
+
+
 def _supersede(session: Any, entity: str, row_id: str, field: str, kind: str) -> None:
     """An open conflict over this field of this record, of the same kind, is one of the user's
     earlier edits that lost too: the later one stands for it (ten offline edits of a field
@@ -1068,6 +1084,11 @@ def _record(session: Any, entry: _Entry, result: dict[str, Any], report: PushRep
     """Keep what the server did not take, where the user can see it."""
     status = result.get("status")
     conflicts = result.get("conflicts", [])
+    if status == "refused" and _automatic_only(entry):
+        # A refused follow-up's customer refused its new last-follow-up time as well: the
+        # follow-up's own conflict says what was not saved.
+        report.refetch.add((entry.entity, entry.row_id))
+        return
     if status == "refused":
         report.refused += 1
         report.refetch.add((entry.entity, entry.row_id))

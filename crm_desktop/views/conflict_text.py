@@ -19,7 +19,7 @@ from crm_desktop.models.fields import FIELDS, FIELDS_BY_NAME, Kind, entity_label
 from crm_desktop.sync.codec import from_json
 from crm_desktop.sync.conflicts import ConflictView
 from crm_desktop.sync.ownership import CLAIMS_OFF, RULE_SENTENCES
-from crm_desktop.sync.push import MERGED_ELSEWHERE, grant_ended
+from crm_desktop.sync.push import CLAIMED_FIRST, CUSTOMER_DELETED, MERGED_ELSEWHERE, grant_ended
 from crm_desktop.views.display import format_value
 
 # What each (entity, id) is called: a record's name, or a user's for an Owner value.
@@ -87,6 +87,13 @@ NOT_VISIBLE = "not visible"
 NOT_WRITABLE = "you may not change this record"
 NOT_ALLOWED = "not allowed by the access rules"  # push.NOT_ALLOWED
 REASONS = {
+    CUSTOMER_DELETED: QT_TRANSLATE_NOOP(
+        "ConflictsView",
+        "its customer was deleted meanwhile (restore the customer to enter it again)",
+    ),
+    CLAIMED_FIRST: QT_TRANSLATE_NOOP(
+        "ConflictsView", "someone else claimed this customer from the pool first"
+    ),
     NOT_VISIBLE: QT_TRANSLATE_NOOP(
         "ConflictsView",
         "you may not see this record on the server (it was deleted there, or is not yours any "

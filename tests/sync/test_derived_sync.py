@@ -117,3 +117,23 @@ def test_a_next_follow_up_the_user_chose_stands(fleet: Fleet) -> None:
     )
     assert rob.row("customers", customer).next_followup_at == postponed
     assert rob.conflicts() == []
+
+
+def test_a_follow_up_dated_ahead_of_the_server_is_not_the_last_one_yet(fleet: Fleet) -> None:
+    """A laptop whose clock ran 40 days fast dated its follow-up 40 days ahead: every device
+    showed that day as the customer's last follow-up, while the server's pool rules, which
+    count follow-ups up to now, went by the earlier one (and the devices' return dates with
+    them). The last follow-up is the latest up to the server's now."""
+    laptop, desktop = fleet.device("rob", "laptop"), fleet.device("rob", "desktop")
+    laptop.sync()
+    customer = laptop.writer.create("customers", {"name": "Acme"}).primary_id
+    now = utcnow().replace(microsecond=0)
+    call = {"customer_id": customer, "kind": "call", "text": "called"}
+    laptop.writer.create("followups", {**call, "happened_at": now - timedelta(days=2)})
+    laptop.writer.create("followups", {**call, "happened_at": now + timedelta(days=40)})
+    laptop.sync()
+    desktop.sync()
+    server = fleet.server_row("customers", customer)
+    assert server["last_followup_at"].replace(tzinfo=None) == now - timedelta(days=2)
+    for device in (laptop, desktop):
+        assert device.row("customers", customer).last_followup_at == now - timedelta(days=2)

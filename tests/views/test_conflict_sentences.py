@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crm_desktop.sync.conflicts import ConflictView
-from crm_desktop.sync.push import MERGED_ELSEWHERE, NOT_ALLOWED
+from crm_desktop.sync.push import CLAIMED_FIRST, CUSTOMER_DELETED, MERGED_ELSEWHERE, NOT_ALLOWED
 from crm_desktop.views.conflict_text import describe
 
 
@@ -52,6 +52,12 @@ def test_refusals_of_our_own_are_worded_in_the_users_language(qapp) -> None:
     assert describe(refused(NOT_ALLOWED), "Acme").endswith(
         "“Acme”: the server's access rules do not let you save it so (a record for a customer "
         "that is not yours, say, or someone you do not enter records for)"
+    )
+    assert describe(refused(CUSTOMER_DELETED), "Acme").endswith(
+        "“Acme”: its customer was deleted meanwhile (restore the customer to enter it again)"
+    )
+    assert describe(refused(CLAIMED_FIRST), "Acme").endswith(
+        "“Acme”: someone else claimed this customer from the pool first"
     )
     # What the program has no words for is said as the server said it.
     assert describe(refused("value too long for type character varying(200)")).endswith(

@@ -144,7 +144,8 @@ def _read_server(
         connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         snapshot, epoch, scope, trimmed_past, restored = connection.execute(
             """
-            SELECT pg_current_snapshot()::text, epoch::text,
+            SELECT pg_current_snapshot()::text,
+                   epoch::text || '/' || 'sync_changes'::regclass::oid::text,
                    coalesce(crm_current_role(), '') || ' '
                        || coalesce(crm_visible_owner_ids()::text, '') || ' '
                        || coalesce(crm_log_author_ids()::text, ''),
@@ -158,7 +159,11 @@ def _read_server(
             {"cursor": cursor},
         ).fetchone()
         full = (
-            cursor is None or epoch != seen_epoch or scope != seen_scope or trimmed_past or restored
+            cursor is None
+            or not _same_server(seen_epoch, epoch)
+            or scope != seen_scope
+            or trimmed_past
+            or restored
         )
         # Before the rows: the store's triggers date each arriving customer's return by them.
         _adopt_pool_rules(store, connection)
@@ -201,6 +206,19 @@ def _read_server(
         changed_customers |= _customers_pushed(connection, cursor, own_transactions or [])
         owned = history.fetch_for(connection, changed_customers)
     return _Delta(snapshot, epoch, rows, missing, scope, owned, changed_customers)
+
+
+def _same_server(seen: str | None, now: str) -> bool:
+    """Whether the server is the one the device last synced with: the same epoch (`server
+    restore` makes a new one) and the same change log table. A database put back by hand with
+    pg_restore keeps its epoch, and on the same PostgreSQL its transaction ids go on growing,
+    but its tables are new ones. A device whose cursor was kept before the table was noted
+    ("epoch" alone, not "epoch/table") goes by the epoch, once."""
+    if seen is None:
+        return False
+    if "/" not in seen:
+        return seen == now.split("/", 1)[0]
+    return seen == now
 
 
 def _customers_pushed(

@@ -7,7 +7,7 @@ import psycopg
 import pytest
 
 from crm_desktop.sync.errors import SyncError, SyncProblem
-from crm_desktop.sync.pull import CURSOR_KEY
+from crm_desktop.sync.pull import CURSOR_KEY, EPOCH_KEY
 from crm_desktop.sync.server.schema import head_revision
 from tests.sync.conftest import Device, Fleet, typing_during_the_sync
 
@@ -102,6 +102,22 @@ def test_a_new_server_epoch_forces_a_full_resync(
     rob.sync()
     fleet.admin("UPDATE sync_meta SET epoch = gen_random_uuid()")
     full_resync_keeps_unpushed_work(fleet, rob, monkeypatch, customer_id)
+
+
+def test_a_cursor_kept_by_the_previous_version_stays_incremental(fleet: Fleet) -> None:
+    """The previous version kept the server's epoch alone; this one adds its change log
+    table's identity. A device upgraded between two syncs is not sent a full download for
+    that, and keeps the new form from its next sync on."""
+    rob = fleet.device("rob")
+    rob.sync()
+    epoch = rob.profile.store.setting(EPOCH_KEY)
+    assert epoch is not None and "/" in epoch
+    rob.profile.store.set_setting(EPOCH_KEY, epoch.split("/", 1)[0])
+    assert not rob.sync().pulled.full
+    assert rob.profile.store.setting(EPOCH_KEY) == epoch
+    fleet.admin("UPDATE sync_meta SET epoch = gen_random_uuid()")
+    rob.profile.store.set_setting(EPOCH_KEY, epoch.split("/", 1)[0])
+    assert rob.sync().pulled.full  # the old form still tells another epoch
 
 
 def test_a_server_restored_from_an_older_backup_forces_a_full_resync(

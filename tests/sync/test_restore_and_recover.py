@@ -3,6 +3,8 @@ the server, every change that was waiting reaches it exactly once, and nothing i
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 from pytestqt.qtbot import QtBot
 
@@ -11,7 +13,9 @@ from crm_desktop.profile import open_profile
 from crm_desktop.storage import backups
 from crm_desktop.storage.store import STORE_FILE
 from crm_desktop.sync import pull
+from crm_desktop.sync.server import maintenance
 from crm_desktop.views import backups_dialog
+from tests.postgres import CRM_ADMIN
 from tests.storage.test_backups import damage, pages_of, settle
 from tests.sync.conftest import Device, Fleet
 from tests.views.test_backups_dialog import Messages
@@ -199,3 +203,43 @@ def test_a_store_damaged_in_its_data_pages_sends_nothing_twice(fleet: Fleet) -> 
     )
     assert laptop.row("customers", edited).phone == "+8613800000002"
     assert laptop.row("customers", deleted) is not None
+
+
+def test_a_database_put_back_by_hand_with_pg_restore_is_downloaded_again(
+    fleet: Fleet, tmp_path
+) -> None:
+    """An administrator who restores a backup with PostgreSQL's own tools (the database
+    dropped, made again, pg_restore) instead of `server restore` gives the server the same
+    identity as before: the devices went on with incremental syncs, and kept what the server
+    no longer held, for good. Their tables are new ones, which the devices now notice."""
+    rob, mia = fleet.device("rob"), fleet.device("mia")
+    kept = rob.writer.create("customers", {"name": "Before the backup", "industry": "A"})
+    rob.sync()
+    mia.sync()
+    dump = tmp_path / "crm.dump"
+    maintenance.backup(fleet.db.admin_dsn, dump)
+    after = rob.writer.create("customers", {"name": "After the backup"}).primary_id
+    rob.writer.update("customers", kept.primary_id, {"industry": "B"})
+    rob.sync()
+    mia.sync()
+    assert mia.row("customers", after) is not None
+
+    server = fleet.db.server
+    server.drop_database(fleet.db.name)
+    server.create_database(fleet.db.name, owner=CRM_ADMIN)
+    restored = subprocess.run(
+        [str(server.bin_dir / "pg_restore"), "--no-owner", "-d", fleet.db.admin_dsn, str(dump)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # The one error: the new database has the public schema the dump makes again.
+    errors = [line for line in restored.stderr.splitlines() if "ERROR" in line]
+    assert errors == ['pg_restore: error: could not execute query: ERROR:  schema "public" '
+                      "already exists"], restored.stderr  # fmt: skip
+    for device in (mia, rob):
+        assert device.sync().pulled.full
+        assert device.row("customers", after) is None
+        assert device.row("customers", kept.primary_id).industry == "A"
+    # Later syncs are incremental again.
+    assert not mia.sync().pulled.full

@@ -47,6 +47,7 @@ from crm_desktop.models.entities import (
     OutboxEntry,
     User,
 )
+from crm_desktop.models.fields import FIELDS, Kind
 from crm_desktop.storage import suspended_indexes
 from crm_desktop.storage.pool_due import due_expression
 from crm_desktop.storage.store import Store, sqlite_connection
@@ -315,11 +316,38 @@ def _kept_by_follow_ups(
 def _name_here(session: Any, entry: _Entry) -> str | None:
     """What the record of a change is called on this device (its name or title), if it has
     one and is still here."""
-    model = ENTITIES.get(entry.entity)
+    return _called(session, entry.entity, entry.row_id)
+
+
+def _called(session: Any, entity: str, row_id: str) -> str | None:
+    model = ENTITIES.get(entity)
     column = next((getattr(model, c) for c in ("name", "title") if hasattr(model, c)), None)
     if model is None or column is None:
         return None
-    return session.scalar(select(column).where(model.id == entry.row_id))
+    return session.scalar(select(column).where(model.id == row_id))
+
+
+def _linked_names_here(session: Any, entry: _Entry) -> dict[str, str]:
+    """What the records a refused change links to are called on this device, keyed
+    "entity:id": its customer (also when the change does not name it: an edit of a
+    follow-up), contact, deal... The pull after may take them off this device (the customer
+    handed to someone else), and the conflict should still say whose work it was."""
+    links = {
+        (field.ref, str(value))
+        for field in FIELDS.get(entry.entity, ())
+        if field.kind is Kind.REF
+        and field.ref
+        and isinstance(value := (entry.changes or {}).get(field.name), str)
+    }
+    model = ENTITIES.get(entry.entity)
+    if model is not None and model.PARENT:
+        parent = session.scalar(
+            select(getattr(model, model.PARENT)).where(model.id == entry.row_id)
+        )
+        if parent is not None:
+            links.add(("customers", parent))
+    named = {f"{ref}:{row_id}": _called(session, ref, row_id) for ref, row_id in links}
+    return {key: name for key, name in named.items() if name}
 
 
 def _read_entries(session: Any, statement: Any) -> list[_Entry]:
@@ -1098,6 +1126,9 @@ def _record(session: Any, entry: _Entry, result: dict[str, Any], report: PushRep
         name = _name_here(session, entry)
         if name:
             lost["name"] = name
+        linked = _linked_names_here(session, entry)
+        if linked:
+            lost["linked"] = linked
         session.add(_conflict(entry, "refused", lost_value=lost, reason=result.get("reason")))
         return
     # A change that went to the kept record of a merge is about that record from now on.

@@ -166,19 +166,38 @@ def lost_values(conflict: ConflictView, names: Names) -> list[tuple[str, str]]:
     form's order: what the user typed and has to type again. Empty values are left out, and
     so are links to records whose name this computer does not know (an id means nothing)."""
     changes = lost_changes(conflict)
+    linked = _linked_names(conflict)
     found = []
     for field in FIELDS.get(conflict.entity, ()):
         if field.name not in changes:
+            if field.name == "customer_id" and (customer := _own_customer(linked)):
+                found.append((field.display_label(), customer))  # an edit's: whose it was
             continue
         value = from_json(conflict.entity, field.name, changes[field.name])
         if field.kind is Kind.REF:
-            text = names.get((field.ref or "", str(value)), "") if value is not None else ""
+            key = (field.ref or "", str(value))
+            text = names.get(key) or linked.get(":".join(key), "") if value is not None else ""
         else:
             text = format_value(field.kind, value)
         text = " ".join(text.split())  # one line: a note's line breaks as spaces
         if text:
             found.append((field.display_label(), text))
     return found
+
+
+def _linked_names(conflict: ConflictView) -> dict[str, str]:
+    """The names the push kept of the records a refused change linked to ("entity:id" →
+    name), for when they have left this computer since."""
+    linked = conflict.lost.get("linked") if isinstance(conflict.lost, dict) else None
+    if not isinstance(linked, dict):
+        return {}
+    return {str(k): str(v) for k, v in linked.items() if isinstance(v, str) and v.strip()}
+
+
+def _own_customer(linked: dict[str, str]) -> str | None:
+    """The one customer a refused change's record belonged to, when the push kept its name."""
+    customers = [name for key, name in linked.items() if key.startswith("customers:")]
+    return customers[0] if len(customers) == 1 else None
 
 
 def names_wanted(conflicts: Iterable[ConflictView]) -> list[tuple[str, str]]:

@@ -281,3 +281,32 @@ def test_an_edit_then_a_delete_pushed_together_is_no_conflict(
     assert laptop.row("customers", customer_id).updated_at == server["updated_at"].replace(
         tzinfo=None
     )
+
+
+def test_work_refused_on_a_customer_that_left_the_device_still_names_it(
+    fleet: Fleet, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The manager gave rob's customer to rae while rob, offline, logged a visit and edited an
+    older follow-up. Both are refused and kept; the sync takes the customer off rob's laptop,
+    and the conflicts still say whose work it was."""
+    rob = fleet.device("rob")
+    customer = rob.writer.create("customers", {"name": "华强电子"}).primary_id
+    older = rob.writer.create(
+        "followups", {"customer_id": customer, "kind": "call", "text": "first call"}
+    ).primary_id
+    rob.sync()
+    fleet.admin(
+        "UPDATE customers SET owner_id = %s WHERE id = %s", (fleet.user_ids["rae"], customer)
+    )
+    rob.writer.create(
+        "followups", {"customer_id": customer, "kind": "visit", "text": "promised 500 units"}
+    )
+    rob.writer.update("followups", older, {"text": "first call, price agreed"})
+    rob.sync()
+    assert rob.row("customers", customer) is None
+    capsys.readouterr()
+    assert cli.main(["conflicts", "--profile", str(rob.directory)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    for line in lines:
+        assert "Customer: 华强电子" in line, line

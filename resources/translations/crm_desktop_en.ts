@@ -1230,6 +1230,16 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+8"/>
+        <source>its customer was deleted meanwhile (restore the customer to enter it again)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>someone else claimed this customer from the pool first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>you may not see this record on the server (it was deleted there, or is not yours any more)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3525,7 +3535,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+1271"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+1285"/>
         <source>Company name</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1223,6 +1223,16 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+8"/>
+        <source>its customer was deleted meanwhile (restore the customer to enter it again)</source>
+        <translation>它所属的客户已在这期间被删除（恢复该客户后可重新录入）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>someone else claimed this customer from the pool first</source>
+        <translation>这个公海客户已先被别人领取</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>you may not see this record on the server (it was deleted there, or is not yours any more)</source>
         <translation>您在服务器上已经看不到这条记录（它在服务器上被删除了，或者已经不归您）</translation>
     </message>
@@ -3506,7 +3516,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+1271"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+1285"/>
         <source>Company name</source>
         <translation>公司名称</translation>
     </message>

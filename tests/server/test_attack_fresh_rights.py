@@ -142,13 +142,18 @@ def test_a_managers_move_to_the_pool_is_not_undone_by_a_back_dated_follow_up(wor
     assert world.owner_login(robs) is None
 
 
-def test_a_managers_device_returning_a_due_customer_still_records_a_return(world) -> None:
-    robs = world.customers["rob"]
-    backdate_ownership(world.owner(), 31, robs)
+def make_due(world, customer: str) -> None:
+    """The customer's owner since, and its follow-ups, 31 days back: due to return to the pool."""
+    backdate_ownership(world.owner(), 31, customer)
     world.owner().execute(
         "UPDATE followups SET happened_at = now() - interval '31 days' WHERE customer_id = %s",
-        (robs,),
+        (customer,),
     )
+
+
+def test_a_managers_device_returning_a_due_customer_still_records_a_return(world) -> None:
+    robs = world.customers["rob"]
+    make_due(world, robs)
     with world.session("mia") as connection:
         assert connection.execute("SELECT crm_return_due_customers()").fetchone()[0] == 1
     assert world.owner().execute(HISTORY, (robs,)).fetchone() == ("returned", "rob", "mia")
@@ -158,11 +163,7 @@ def test_a_follow_up_is_refused_when_someone_claimed_its_customer_first(world) -
     """rob's follow-up, dated before his customer returned, would keep it; rae claims it at
     the same moment and commits first. rob's follow-up must not stay on rae's customer."""
     robs = world.customers["rob"]
-    backdate_ownership(world.owner(), 31, robs)
-    world.owner().execute(
-        "UPDATE followups SET happened_at = now() - interval '31 days' WHERE customer_id = %s",
-        (robs,),
-    )
+    make_due(world, robs)
     world.owner().execute("SELECT crm_return_due_customers()")
     follow_up = (
         "INSERT INTO followups (customer_id, kind, happened_at, text)"
@@ -217,11 +218,7 @@ def test_a_due_return_after_a_merge_is_still_a_return(world) -> None:
         )
         .fetchone()[0]
     )
-    backdate_ownership(world.owner(), 31, robs)
-    world.owner().execute(
-        "UPDATE followups SET happened_at = now() - interval '31 days' WHERE customer_id = %s",
-        (robs,),
-    )
+    make_due(world, robs)
     with world.session("rob") as connection:
         connection.execute(
             "UPDATE customers SET merged_into_id = %s, deleted_at = now() WHERE id = %s",
@@ -243,11 +240,7 @@ def test_a_merge_into_a_returned_customer_does_not_take_the_late_follow_up_away(
     `merged` line after the `returned` one, which the rule took for the customer's latest
     change (server revision 0024)."""
     robs = world.customers["rob"]
-    backdate_ownership(world.owner(), 31, robs)
-    world.owner().execute(
-        "UPDATE followups SET happened_at = now() - interval '31 days' WHERE customer_id = %s",
-        (robs,),
-    )
+    make_due(world, robs)
     world.owner().execute("SELECT crm_return_due_customers()")
     with world.session("ada") as connection:
         copy = connection.execute(

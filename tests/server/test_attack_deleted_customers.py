@@ -102,3 +102,13 @@ def test_what_is_already_there_may_be_edited_and_deleted(world, login, own) -> N
     assert world.owner().execute(
         "SELECT text FROM followups WHERE id = %s", (world.followups[own],)
     ).fetchone() == ("edited",)
+
+
+def test_the_deployment_owner_may_still_book_a_payment_of_a_deleted_customer(world) -> None:
+    """An ERP writes as the owner: a payment it books for a customer deleted in the CRM is
+    taken, as the owner's plain SQL is by every rule."""
+    _delete(world, "rob")
+    world.owner().execute(
+        "INSERT INTO payments (customer_id, paid_on, amount_cents) VALUES (%s, current_date, 100)",
+        (world.customers["rob"],),
+    )

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from crm_desktop.models.base import AUDIT_COLUMNS
 from crm_desktop.models.entities import ENTITIES, Contact, Customer, OutboxEntry, User
+from crm_desktop.models.fields import FIELDS, Kind
 from crm_desktop.storage.store import Store
 from crm_desktop.sync import engine, push
 from crm_desktop.sync.codec import canonical, from_json, synced_columns
@@ -177,6 +178,8 @@ class Pushed:
     before: dict[str, Any] | None
     # What the record was called on the device as it pushed (a refused change keeps it).
     name_here: str | None
+    # What the records it links to were called there ("entity:id"; its customer first).
+    linked_here: dict[str, str]
     after: dict[str, Any] | None
     refused: bool
 
@@ -251,6 +254,7 @@ class PushWatcher:
             base=dict(entry.base),
             before=server_row_now(connection, entry.entity, entry.row_id),
             name_here=self.name_here(entry.entity, entry.row_id),
+            linked_here=self.linked_here(entry.entity, entry.row_id, dict(entry.changes)),
         )
 
     def name_here(self, entity: str, row_id: str) -> str | None:
@@ -259,6 +263,24 @@ class PushWatcher:
         local = self.device.row(entity, row_id)
         column = next((c for c in ("name", "title") if hasattr(ENTITIES[entity], c)), None)
         return getattr(local, column) if local is not None and column else None
+
+    def linked_here(self, entity: str, row_id: str, changes: dict[str, Any]) -> dict[str, str]:
+        """The names, on the pushing device, of the records the change links to and of the
+        customer its record belongs to."""
+        assert self.device is not None
+        links = {
+            (field.ref, value)
+            for field in FIELDS.get(entity, ())
+            if field.kind is Kind.REF
+            and field.ref
+            and isinstance(value := changes.get(field.name), str)
+        }
+        local = self.device.row(entity, row_id)
+        parent = ENTITIES[entity].PARENT
+        if local is not None and parent and getattr(local, parent) is not None:
+            links.add(("customers", getattr(local, parent)))
+        named = {f"{ref}:{key}": self.name_here(ref, key) for ref, key in links}
+        return {key: name for key, name in named.items() if name}
 
     def sync(self, device: Device) -> None:
         """One sync of `device`: every entry in its outbox when the push starts must reach the
@@ -330,6 +352,8 @@ def expected_conflicts(pushed: Pushed) -> list[tuple]:
         lost = {"op": pushed.op, "changes": pushed.changes}
         if pushed.name_here:
             lost["name"] = pushed.name_here
+        if pushed.linked_here:
+            lost["linked"] = pushed.linked_here
         return [conflict_key("refused", pushed.entity, pushed.row_id, None, None, lost)]
     assert pushed.after is not None, where
     if pushed.op == "insert":  # a new row: nobody else can have changed it

@@ -7,8 +7,10 @@ translated where they are shown (context "Fields").
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
@@ -302,3 +304,13 @@ def entity_label(entity: str) -> str:
 FIELDS_BY_NAME: dict[str, dict[str, Field]] = {
     entity: {field.name: field for field in fields} for entity, fields in FIELDS.items()
 }
+
+
+def links_of(entity: str, values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(entity, id) of each record these values of an `entity` record point at: its customer,
+    contact, deal, owner... (its REF fields given a value)."""
+    return [
+        (field.ref, value)
+        for field in FIELDS.get(entity, ())
+        if field.kind is Kind.REF and field.ref and isinstance(value := values.get(field.name), str)
+    ]

@@ -2,14 +2,13 @@
 
 The write service keeps a deal's amount at the sum of its quote lines, and a customer's last
 follow-up at its latest follow-up's time (services/writer.py; the server takes the latest up to
-its own now), and sends them as edits of the
-record. Two devices that each add a line or a follow-up offline then send two totals, each
-right on its own device and both wrong on the server, where the lines of both now are: merged
-field by field, the first to arrive would win and the server would keep a total that matches
-nothing. So the push does not merge these fields: it computes them again, in the same
-transaction, from the rows the server holds (the lines and follow-ups of this batch included,
-which come before in the outbox), and the device fetches the record back when the result
-differs from what it sent.
+its own now), and sends them as edits of the record. Two devices that each add a line or a
+follow-up offline then send two totals, each right on its own device and both wrong on the
+server, where the lines of both now are: merged field by field, the first to arrive would win
+and the server would keep a total that matches nothing. So the push does not merge these
+fields: it computes them again, in the same transaction, from the rows the server holds (the
+lines and follow-ups of this batch included, which come before in the outbox), and the device
+fetches the record back when the result differs from what it sent.
 
 A deal without quote lines has an amount the user typed: that one is an ordinary field. So is
 a customer's next follow-up: a follow-up's next step sets it, but the user also types it in the

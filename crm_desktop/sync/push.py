@@ -47,7 +47,8 @@ from crm_desktop.models.entities import (
     OutboxEntry,
     User,
 )
-from crm_desktop.models.fields import FIELDS, Kind
+from crm_desktop.models.fields import links_of
+from crm_desktop.queries.records import record_names
 from crm_desktop.storage import suspended_indexes
 from crm_desktop.storage.pool_due import due_expression
 from crm_desktop.storage.store import Store, sqlite_connection
@@ -313,41 +314,21 @@ def _kept_by_follow_ups(
     return {("customers", customer_id) for customer_id in in_pool}
 
 
-def _name_here(session: Any, entry: _Entry) -> str | None:
-    """What the record of a change is called on this device (its name or title), if it has
-    one and is still here."""
-    return _called(session, entry.entity, entry.row_id)
-
-
-def _called(session: Any, entity: str, row_id: str) -> str | None:
-    model = ENTITIES.get(entity)
-    column = next((getattr(model, c) for c in ("name", "title") if hasattr(model, c)), None)
-    if model is None or column is None:
-        return None
-    return session.scalar(select(column).where(model.id == row_id))
-
-
 def _linked_names_here(session: Any, entry: _Entry) -> dict[str, str]:
     """What the records a refused change links to are called on this device, keyed
     "entity:id": its customer (also when the change does not name it: an edit of a
     follow-up), contact, deal... The pull after may take them off this device (the customer
     handed to someone else), and the conflict should still say whose work it was."""
-    links = {
-        (field.ref, str(value))
-        for field in FIELDS.get(entry.entity, ())
-        if field.kind is Kind.REF
-        and field.ref
-        and isinstance(value := (entry.changes or {}).get(field.name), str)
-    }
+    links = links_of(entry.entity, entry.changes or {})
     model = ENTITIES.get(entry.entity)
     if model is not None and model.PARENT:
         parent = session.scalar(
             select(getattr(model, model.PARENT)).where(model.id == entry.row_id)
         )
         if parent is not None:
-            links.add(("customers", parent))
-    named = {f"{ref}:{row_id}": _called(session, ref, row_id) for ref, row_id in links}
-    return {key: name for key, name in named.items() if name}
+            links.append(("customers", parent))
+    named = record_names(session, list(dict.fromkeys(links)))
+    return {f"{ref}:{row_id}": name for (ref, row_id), name in named.items()}
 
 
 def _read_entries(session: Any, statement: Any) -> list[_Entry]:
@@ -1123,7 +1104,9 @@ def _record(session: Any, entry: _Entry, result: dict[str, Any], report: PushRep
         lost = {"op": entry.op, "changes": entry.changes}
         # The pull after may take the record off this device (not the user's any more): its
         # name is kept with the change, so that the conflict can still say which one it was.
-        name = _name_here(session, entry)
+        name = record_names(session, [(entry.entity, entry.row_id)]).get(
+            (entry.entity, entry.row_id)
+        )
         if name:
             lost["name"] = name
         linked = _linked_names_here(session, entry)

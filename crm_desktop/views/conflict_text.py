@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from crm_desktop.models.fields import FIELDS, FIELDS_BY_NAME, Kind, entity_label
+from crm_desktop.models.fields import FIELDS, FIELDS_BY_NAME, Kind, entity_label, links_of
 from crm_desktop.sync.codec import from_json
 from crm_desktop.sync.conflicts import ConflictView
 from crm_desktop.sync.ownership import CLAIMS_OFF, RULE_SENTENCES
@@ -206,11 +206,7 @@ def names_wanted(conflicts: Iterable[ConflictView]) -> list[tuple[str, str]]:
     wanted = []
     for conflict in conflicts:
         wanted.append((conflict.entity, conflict.row_id))
-        changes = lost_changes(conflict)
-        for field in FIELDS.get(conflict.entity, ()):
-            value = changes.get(field.name)
-            if field.kind is Kind.REF and field.ref and isinstance(value, str):
-                wanted.append((field.ref, value))
+        wanted += links_of(conflict.entity, lost_changes(conflict))
     return list(dict.fromkeys(wanted))
 
 

@@ -178,6 +178,8 @@ WRITES = [
     "TRUNCATE payments",
     "UPDATE crm_rules SET value = 100",
     "INSERT INTO sync_changes (entity, op) VALUES ('customers', 'truncate')",
+    # Another finance login recorded as this database's would be let in by the next init.
+    "INSERT INTO crm_logins (login, kind) VALUES ('fin_friend', 'finance')",
 ]
 
 

@@ -373,15 +373,23 @@ def _first_list(path: Path, worksheets: list[Any]) -> FileTable | None:
     """The first sheet with rows under a header of two columns or more. An old system's
     workbook often opens on a page of notes (说明, a title and a date, one value a line) or an
     empty sheet, and a clerk would not think of choosing the next one. Failing that, the first
-    sheet with a header of several columns, then the first with anything on it."""
+    sheet with a header of several columns, then the first with anything on it. A sheet that
+    cannot be read is passed over; its sentence is said when no other sheet can be."""
     found: list[FileTable] = []
+    refused: TransferError | None = None
     for worksheet in worksheets:
-        table = _read_sheet(path, worksheet)
+        try:
+            table = _read_sheet(path, worksheet)
+        except TransferError as error:
+            refused = refused or error
+            continue
         if table is None:
             continue
         if len(table.header) > 1 and table.rows:
             return table
         found.append(table)
+    if not found and refused is not None:
+        raise refused
     return next((table for table in found if len(table.header) > 1), found[0] if found else None)
 
 

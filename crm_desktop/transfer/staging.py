@@ -121,20 +121,10 @@ class OpenedFile:
 def open_file(path: Path, encoding: str | None = None, sheet: str | None = None) -> OpenedFile:
     """Read a file for the wizard: its table, and what the user may change about the reading."""
     if path.suffix.lower() == ".xlsx":
-        sheets = sheet_names(path)
-        if sheet is None:
-            # A workbook often opens with a note or a cover sheet: the first with rows it is.
-            sheet = next((name for name in sheets if _has_rows(path, name)), None)
-        return OpenedFile(read_table(path, sheet=sheet), None, sheets)
+        # Without a sheet, read_table's own choice: the first with a list, past a cover page.
+        return OpenedFile(read_table(path, sheet=sheet), None, sheet_names(path))
     table = read_table(path, encoding=encoding, sheet=sheet)
     return OpenedFile(table, detect_encoding(path), [])
-
-
-def _has_rows(path: Path, sheet: str) -> bool:
-    try:
-        return bool(read_table(path, sheet=sheet).rows)
-    except TransferError:
-        return False
 
 
 # -- the columns ------------------------------------------------------------------------------

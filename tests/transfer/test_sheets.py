@@ -75,6 +75,26 @@ def test_a_cover_sheet_in_front_is_passed_over_by_default(tmp_path: Path) -> Non
     assert read_table(path, sheet="说明").header == ["客户资料导出 2026-11-30"]
 
 
+def test_a_sheet_that_cannot_be_read_is_passed_over_for_the_next_list(tmp_path: Path) -> None:
+    """A first sheet holding a number Excel cut short (an old tally, say) does not stop the
+    list on the next one; alone, it is said in its sentence."""
+    book = Workbook()
+    tally = book.active
+    assert tally is not None
+    tally.title = "统计"
+    tally.append(["编号", "身份证号"])
+    tally.append([1, 4.40101199001011e17])
+    book.create_sheet("客户").append(["客户名称", "手机"])
+    book["客户"].append(["深圳市华强电子有限公司", "13800138000"])
+    path = tmp_path / "两页.xlsx"
+    book.save(path)
+    assert read_table(path).sheet == "客户"
+    del book["客户"]
+    book.save(path)
+    with pytest.raises(TransferError, match="longer than the 15 digits"):
+        read_table(path)
+
+
 def test_a_workbook_of_headers_only_reads_its_first_sheet(tmp_path: Path) -> None:
     book = Workbook()
     first = book.active

@@ -202,6 +202,7 @@ def test_the_second_sheet_of_a_workbook(qtbot: QtBot, window: MainWindow, tmp_pa
     first = book.active
     first.title = "说明"
     first.append(["这是说明页"])
+    first.append(["请勿修改表头"])  # two lines of notes: one reads as a header over a row
     second = book.create_sheet("客户")
     second.append(["客户名称", "手机", "等级"])
     second.append(["格力电器", "13600136000", "A"])
@@ -212,7 +213,7 @@ def test_the_second_sheet_of_a_workbook(qtbot: QtBot, window: MainWindow, tmp_pa
     book.save(path)
     wizard = _open(qtbot, window, path)
     page = wizard.file_page
-    # The first sheet holds only a note: the first one with rows is shown.
+    # The first sheet holds only notes: the first one with a list is shown.
     assert page.sheet.isVisibleTo(page) and page.sheet.count() == 3
     assert page.sheet.currentText() == "客户"
     assert not page.encoding.isVisibleTo(page)

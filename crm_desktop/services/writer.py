@@ -428,10 +428,13 @@ class UnitOfWork:
         ids = tuple(dict.fromkeys(ids))
         stamp = self.now
         self._check_live(entity, ids)
-        self._set_deleted(entity, ENTITIES[entity].id.in_(ids), stamp, "delete", merged_into)
+        # Its records first: the server deletes with a customer whatever of it is still live
+        # (its migration 0026), and each record this device deletes itself keeps its own word
+        # about an edit someone made to it meanwhile.
         for child, column in belongings(entity):
             model = ENTITIES[child]
             self._set_deleted(child, getattr(model, column).in_(ids), stamp, "delete")
+        self._set_deleted(entity, ENTITIES[entity].id.in_(ids), stamp, "delete", merged_into)
         if entity == "contracts":
             self._settle_renewals(self._renewed_by(ids))
         return UndoToken(entity, ids, stamp.isoformat())

@@ -92,3 +92,81 @@ def test_the_rep_who_loses_a_claim_is_told_someone_claimed_it_first(fleet: Fleet
     rae.sync()
     [refused] = rae.conflicts()
     assert (refused.kind, refused.reason) == ("refused", CLAIMED_FIRST)
+
+
+def test_records_that_reached_the_server_before_the_delete_go_with_their_customer(
+    fleet: Fleet,
+) -> None:
+    """The other order: mia's task reaches the server before rob, who never downloaded it,
+    deletes the customer. The server deletes it with its customer, with the customer's stamp,
+    so that rob's Undo brings it back as well."""
+    rob, mia = fleet.device("rob"), fleet.device("mia")
+    customer = rob.writer.create("customers", {"name": "Delco"}).primary_id
+    rob.sync()
+    mia.sync()
+    task = mia.writer.create(
+        "tasks", {"customer_id": customer, "title": "call back", "due_at": datetime(2026, 1, 1)}
+    ).primary_id
+    follow_up = mia.writer.create(
+        "followups", {"customer_id": customer, "kind": "visit", "text": "met the buyer"}
+    ).primary_id
+    mia.sync()
+    undo = rob.writer.delete("customers", [customer]).undo
+    rob.sync()
+    mia.sync()
+
+    stamp = fleet.server_row("customers", customer)["deleted_at"]
+    assert stamp is not None
+    for table, row_id in (("tasks", task), ("followups", follow_up)):
+        assert fleet.server_row(table, row_id)["deleted_at"] == stamp, table
+        assert mia.row(table, row_id).deleted_at is not None, table
+    # Rob is told that mia had worked on the customer; restoring it brings her work back.
+    assert [(c.entity, c.kind, c.reason) for c in rob.conflicts()] == [
+        ("customers", "deleted_over_edit", "mia")
+    ]
+    assert mia.conflicts() == []
+
+    assert undo is not None
+    rob.writer.restore(undo)
+    rob.sync()
+    mia.sync()
+    for table, row_id in (("tasks", task), ("followups", follow_up)):
+        assert fleet.server_row(table, row_id)["deleted_at"] is None, table
+        assert mia.row(table, row_id).deleted_at is None, table
+        assert rob.row(table, row_id).deleted_at is None, table
+
+
+def test_a_record_deleted_on_its_own_stays_deleted_when_its_customer_comes_back(
+    fleet: Fleet,
+) -> None:
+    rob = fleet.device("rob")
+    customer = rob.writer.create("customers", {"name": "Delco"}).primary_id
+    done = rob.writer.create("tasks", {"customer_id": customer, "title": "old"}).primary_id
+    rob.writer.delete("tasks", [done])
+    rob.sync()
+    undo = rob.writer.delete("customers", [customer]).undo
+    rob.sync()
+    assert undo is not None
+    rob.writer.restore(undo)
+    rob.sync()
+    assert fleet.server_row("customers", customer)["deleted_at"] is None
+    assert fleet.server_row("tasks", done)["deleted_at"] is not None
+    assert rob.row("tasks", done).deleted_at is not None
+
+
+def test_deleting_a_customer_still_tells_of_an_edit_to_one_of_its_records(fleet: Fleet) -> None:
+    """The delete of each record the device knew reaches the server before its customer's,
+    which takes the rest: an edit made meanwhile to one of them is still worth its word."""
+    rob, mia = fleet.device("rob"), fleet.device("mia")
+    customer = rob.writer.create("customers", {"name": "Delco"}).primary_id
+    contact = rob.writer.create("contacts", {"customer_id": customer, "name": "Li"}).primary_id
+    rob.sync()
+    mia.sync()
+    mia.writer.update("contacts", contact, {"title": "buyer"})
+    mia.sync()
+    rob.writer.delete("customers", [customer])
+    rob.sync()
+    assert [(c.entity, c.row_id, c.kind) for c in rob.conflicts()] == [
+        ("contacts", contact, "deleted_over_edit")
+    ]
+    assert fleet.server_row("contacts", contact)["deleted_at"] is not None

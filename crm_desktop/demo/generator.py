@@ -891,6 +891,9 @@ class _RowMaker:
             contract_id = self._id()
             renewed = end < self.today and self._chance(RENEWS[kind])
             status, renewal, note = self._contract_state(start, end, renewed)
+            if status is ContractStatus.TERMINATED:
+                # Stopped early, on a day of its term gone by: the rest of its plan never falls due.
+                end = start + timedelta(days=rng.randrange((min(end, self.today) - start).days + 1))
             signed = self._at(start - timedelta(days=rng.randrange(10)), created)
             self.rows["contracts"].append(
                 {
@@ -915,7 +918,8 @@ class _RowMaker:
                 plan = self._plan(contract_id, customer_id, start, months, amount, signed, owner)
                 # A customer who renewed had paid the term up.
                 paying = "prompt" if renewed and payer == "stops" else payer
-                self._payments(contract_id, customer_id, plan, paying, method, signed, owner)
+                owed = [instalment for instalment in plan if instalment[0] <= end]
+                self._payments(contract_id, customer_id, owed, paying, method, signed, owner)
             elif self._chance(0.5):  # a draft's plan is proposed, nothing of it due yet
                 self._plan(contract_id, customer_id, start, months, amount, signed, owner)
             if renewal is RenewalStatus.RENEWING and self._chance(0.5):

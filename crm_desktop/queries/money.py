@@ -21,6 +21,10 @@ contract pay its plan from the earliest instalment on.
 - **overdue since**: the due date of the earliest instalment not yet covered by the payments
   received.
 
+A **terminated** contract stopped on its end date (the writer requires one): its instalments
+due after that day never fall due, and what it owes is what fell due by then (at most its
+amount). A contract without a plan fell due whole on signing, so it owes its amount still.
+
 Payments without a contract are "on account": they count in a customer's value and its total
 paid, not against any contract. Money is integer fen throughout; SQLite sums integers exactly.
 """
@@ -147,6 +151,7 @@ class _ContractRow(NamedTuple):
     id: str
     amount_cents: int
     start_on: date | None
+    end_on: date | None
     status: str
 
 
@@ -168,7 +173,7 @@ def contract_money(
         return {}
     driver = sqlite_connection(session)
     statements = (
-        "SELECT id, amount_cents, start_on, status FROM contracts WHERE deleted_at IS NULL",
+        "SELECT id, amount_cents, start_on, end_on, status FROM contracts WHERE deleted_at IS NULL",
         "SELECT contract_id, due_on, amount_cents FROM contract_instalments"
         " WHERE deleted_at IS NULL",
         # Paid in all, and received by today: a payment dated later is not overdue money paid.
@@ -193,7 +198,9 @@ def contract_money(
             for number, (statement, key) in enumerate(zip(statements, keys, strict=True)):
                 sql = f"{statement} AND {key} IN ({marks}){endings[number]}"
                 parts[number].extend(driver.execute(sql, [*leading[number], *chunk]))
-    contracts = {row[0]: _ContractRow(row[0], row[1], _day(row[2]), row[3]) for row in parts[0]}
+    contracts = {
+        row[0]: _ContractRow(row[0], row[1], _day(row[2]), _day(row[3]), row[4]) for row in parts[0]
+    }
     plans: dict[str, list[tuple[date, int]]] = defaultdict(list)
     for contract_id, due_on, amount in parts[1]:
         plans[contract_id].append((date.fromisoformat(due_on), amount))
@@ -227,6 +234,10 @@ def _contract_money(
     if not counted:
         return ContractMoney(row.id, planned, paid, 0, 0, None, has_plan)
     owed = row.amount_cents if row.amount_cents > 0 or not has_plan else planned
+    if row.status == ContractStatus.TERMINATED and row.end_on is not None:
+        # Stopped early: what would have fallen due after its end date never does.
+        plan = [(due, amount) for due, amount in plan if due <= row.end_on]
+        owed = min(owed, sum(amount for _due, amount in plan))
     outstanding = max(0, owed - received)
     due_before_today = sum(amount for due, amount in plan if due < today)
     covered = received

@@ -77,6 +77,11 @@ OTHER_CUSTOMERS = QT_TRANSLATE_NOOP(
 )
 ENDS_BEFORE_START = QT_TRANSLATE_NOOP("Validation", "The end date is before the start date.")
 RENEWS_ITSELF = QT_TRANSLATE_NOOP("Validation", "A contract cannot renew itself.")
+TERMINATED_WITHOUT_END = QT_TRANSLATE_NOOP(
+    "Validation",
+    "A terminated contract needs its end date: the day it stopped (instalments after it are "
+    "no longer owed).",
+)
 STAYS_WITH_CUSTOMER = QT_TRANSLATE_NOOP(
     "Validation",
     "This contract has a payment plan, payments or a renewal, which are its customer's: it "
@@ -656,6 +661,8 @@ class UnitOfWork:
             start, end = values.get("start_on"), values.get("end_on")
             if start is not None and end is not None and end < start:
                 raise InvalidInput("end_on", ENDS_BEFORE_START)
+            if values.get("status") == ContractStatus.TERMINATED and end is None:
+                raise InvalidInput("end_on", TERMINATED_WITHOUT_END)
             if values.get("renewed_from_id") == row_id:
                 raise InvalidInput("renewed_from_id", RENEWS_ITSELF)
             self._same_customer("opportunity_id", Opportunity, values, customer_id)

@@ -2465,7 +2465,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Entities</name>
     <message>
-        <location filename="../../crm_desktop/models/fields.py" line="+280"/>
+        <location filename="../../crm_desktop/models/fields.py" line="+282"/>
         <source>user</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6727,7 +6727,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+492"/>
+        <location line="+482"/>
         <source>Line {line} looks like {what}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6742,7 +6742,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-505"/>
+        <location line="-495"/>
         <source>Identifiers (kind: number)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6762,7 +6762,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+497"/>
+        <location line="+487"/>
         <source>Would add {added} {entity} records ({alike} of them look like records already here), update {updated} and refuse {refused} rows; nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6998,6 +6998,11 @@ A backup copy is made first. On a large database this can take a minute; please 
     </message>
     <message>
         <location line="+1"/>
+        <source>A terminated contract needs its end date: the day it stopped (instalments after it are no longer owed).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>This contract has a payment plan, payments or a renewal, which are its customer&apos;s: it stays with that customer. Add a new contract for the other one.</source>
         <translation type="unfinished"></translation>
     </message>

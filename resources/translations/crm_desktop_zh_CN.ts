@@ -2451,7 +2451,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Entities</name>
     <message>
-        <location filename="../../crm_desktop/models/fields.py" line="+280"/>
+        <location filename="../../crm_desktop/models/fields.py" line="+282"/>
         <source>user</source>
         <translation>用户</translation>
     </message>
@@ -6693,7 +6693,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>{field}（按编号）</translation>
     </message>
     <message>
-        <location line="+492"/>
+        <location line="+482"/>
         <source>Line {line} looks like {what}</source>
         <translation>第 {line} 行看起来像 {what}</translation>
     </message>
@@ -6708,7 +6708,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>这些联系人将新增 {count} 条客户记录。</translation>
     </message>
     <message>
-        <location line="-505"/>
+        <location line="-495"/>
         <source>Identifiers (kind: number)</source>
         <translation>证件号（类型: 号码）</translation>
     </message>
@@ -6728,7 +6728,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>客户（按名称）</translation>
     </message>
     <message>
-        <location line="+497"/>
+        <location line="+487"/>
         <source>Would add {added} {entity} records ({alike} of them look like records already here), update {updated} and refuse {refused} rows; nothing was changed.</source>
         <translation>将新增 {added} 条{entity}（其中 {alike} 条看起来与已有记录相同），更新 {updated} 条，拒绝 {refused} 行；未做任何改动。</translation>
     </message>
@@ -6964,6 +6964,11 @@ A backup copy is made first. On a large database this can take a minute; please 
     </message>
     <message>
         <location line="+1"/>
+        <source>A terminated contract needs its end date: the day it stopped (instalments after it are no longer owed).</source>
+        <translation>已终止的合同需要填写结束日期，即终止的那一天（此后的分期款不再应收）。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>This contract has a payment plan, payments or a renewal, which are its customer&apos;s: it stays with that customer. Add a new contract for the other one.</source>
         <translation>这份合同已有回款计划、回款或续约，它们属于原客户：合同只能留在原客户名下。请为另一位客户新建合同。</translation>
     </message>

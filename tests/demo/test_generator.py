@@ -125,13 +125,21 @@ def test_contracts_for_about_a_fifth_of_the_customers_of_every_kind(money_demo: 
     assert policies and all(
         next_term(c.start_on, c.end_on)[0] == c.end_on + timedelta(days=1) for c in policies
     )
-    assert all(c.end_on.toordinal() - c.start_on.toordinal() in (364, 365) for c in policies)
+    # Unless terminated: stopped early, on a day of its term gone by.
+    full_terms = [c for c in policies if c.status != ContractStatus.TERMINATED]
+    assert all(c.end_on.toordinal() - c.start_on.toordinal() in (364, 365) for c in full_terms)
+    terminated = [c for c in contracts if c.status == ContractStatus.TERMINATED]
+    assert terminated and all(c.start_on <= c.end_on <= TODAY for c in terminated)
+    assert any(c.end_on.toordinal() - c.start_on.toordinal() < 364 for c in terminated)
     renewals_made = [c for c in contracts if c.renewed_from_id is not None]
     assert renewals_made
     for renewal in renewals_made:
         previous = by_id[renewal.renewed_from_id]
         assert previous.customer_id == renewal.customer_id
-        assert (renewal.start_on, renewal.end_on) == next_term(previous.start_on, previous.end_on)
+        start, end = next_term(previous.start_on, previous.end_on)
+        assert renewal.start_on == start
+        if renewal.status != ContractStatus.TERMINATED:  # a renewed term may stop early too
+            assert renewal.end_on == end
         assert previous.renewal_status in (RenewalStatus.RENEWED, RenewalStatus.RENEWING)
     # Ended terms, and terms ending in the next 90 days, so the renewal list has rows.
     assert any(c.end_on < TODAY and c.status == ContractStatus.ENDED for c in contracts)
@@ -164,7 +172,9 @@ def test_plans_sum_to_the_contract_amount_exactly_in_integer_fen(money_demo: Pro
         assert sum(i.amount_cents for i in plan) == contract.amount_cents
         assert all(type(i.amount_cents) is int and i.amount_cents > 0 for i in plan)
         assert all(i.customer_id == contract.customer_id for i in plan)
-        assert all(contract.start_on <= i.due_on <= contract.end_on for i in plan)
+        assert all(contract.start_on <= i.due_on for i in plan)
+        if contract.status != ContractStatus.TERMINATED:  # the rest of its plan never fell due
+            assert all(i.due_on <= contract.end_on for i in plan)
 
 
 def test_payments_as_customers_pay(money_demo: Profile) -> None:

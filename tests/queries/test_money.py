@@ -379,3 +379,34 @@ def test_what_a_payment_can_be_before_it_pays_more_than_is_owed(profile, shop) -
     # Paid in full: a new payment is all more than owed; its own payment, edited, is not.
     assert (paid_up, editing) == (0, 100_000)
     assert nothing_owed_yet is None  # a draft owes nothing yet: no figure to compare with
+
+
+def test_a_terminated_contract_owes_only_what_fell_due_by_the_day_it_stopped(profile, shop) -> None:
+    """C-1 (four quarterly ¥3,000.00, ¥4,500.00 paid) terminated with its end date set to
+    15 May: April's instalment is still owed, July's and October's never fall due."""
+    writer = profile.writer()
+    writer.update("contracts", shop["big"], {"status": "terminated", "end_on": date(2031, 5, 15)})
+    later = date(2031, 12, 1)
+    with profile.store.read() as session:
+        big = money.contract_money(session, [shop["big"]], later)[shop["big"]]
+        left = money.left_to_pay(session, shop["big"], None, later)
+        receivables = money.receivables(session, later)
+    assert (big.owed, big.outstanding, big.overdue, big.unpaid) == (
+        600_000,
+        150_000,
+        150_000,
+        150_000,
+    )
+    assert big.overdue_since == date(2031, 4, 1)
+    assert left == 150_000
+    [acme] = [line for line in receivables if line.customer_id == shop["acme"]]
+    assert acme.overdue == 150_000 + 80_000  # and C-2's, unpaid since 10 May
+
+
+def test_a_terminated_contract_needs_the_day_it_stopped(profile, shop) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        profile.writer().update("contracts", shop["big"], {"status": "terminated", "end_on": None})
+    assert refused.value.field == "end_on"
+    with profile.store.read() as session:
+        [big] = [c for c in money.contracts_of(session, shop["acme"]) if c["number"] == "C-1"]
+    assert big["status"] == "active"

@@ -142,8 +142,8 @@ def test_a_deleted_customer_takes_its_records_and_brings_them_back(world, login,
     gone_before = (
         world.owner()
         .execute(
-            "INSERT INTO tasks (customer_id, title, deleted_at) VALUES (%s, 'done', now() - '1 day'::"
-            "interval) RETURNING deleted_at",
+            "INSERT INTO tasks (customer_id, title, deleted_at)"
+            " VALUES (%s, 'done', now() - interval '1 day') RETURNING deleted_at",
             (customer,),
         )
         .fetchone()[0]

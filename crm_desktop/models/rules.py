@@ -28,6 +28,13 @@ _CONTROL_IN_LONG_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CARRIAGE_RETURN = re.compile(r"\r\n?")
 # What a spreadsheet or a web page leaves around a value copied from it.
 _AROUND_A_LINE = " \t\r\n"
+# Characters that show nothing in a one-line value: zero-width spaces and joiners, marks of
+# direction, the bidirectional embeddings, overrides and isolates, invisible operators, the
+# byte order mark. A paste from a chat or a web page brings them; nobody can see them to remove
+# them; and an override can make a name read as another one. One-line text is kept without
+# them (the server refuses them there: its migration 0027). Long text keeps them (an emoji's
+# joiner, right-to-left script in a note).
+INVISIBLE_IN_ONE_LINE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 REQUIRED = QT_TRANSLATE_NOOP("Validation", "{field} is required.")
 TOO_LONG = QT_TRANSLATE_NOOP("Validation", "{field} is longer than {limit} characters.")
@@ -137,6 +144,9 @@ def _parse_date(value: Any, field: Field) -> date:
 
 def clean_value(field: Field, value: Any, region: str) -> Any:
     """One field's value as stored, None for blank, or InvalidInput naming the field."""
+    if isinstance(value, str) and field.kind is not Kind.LONG_TEXT:
+        # Invisible, so nobody could remove them: a value of them alone is blank.
+        value = INVISIBLE_IN_ONE_LINE.sub("", value)
     blank = value is None or (isinstance(value, str) and not value.strip())
     if blank:
         if field.required:

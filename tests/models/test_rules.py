@@ -131,6 +131,37 @@ def test_line_breaks_and_tabs_around_a_pasted_value_are_taken_off(
     assert clean_values("customers", {name: pasted}, "CN", creating=False)[name] == kept
 
 
+@pytest.mark.parametrize(
+    ("entity", "name", "pasted", "kept"),
+    [
+        ("customers", "name", "华\u200b为", "华为"),  # zero-width space, from a chat
+        ("customers", "name", "\ufeffAcme Ltd", "Acme Ltd"),  # a byte order mark
+        ("customers", "name", "Acme \u202eLtd\u202c", "Acme Ltd"),  # a right-to-left override
+        ("customers", "name", "\u2066Acme\u2069\u200e", "Acme"),  # an isolate, a mark
+        ("contacts", "name", "张\u200d伟\u2060", "张伟"),
+        ("customers", "phone", "138\u200b0013\u200c8000", "+8613800138000"),
+        ("customer_identifiers", "value", "粤B\u200b12345", "粤B12345"),
+        ("customers", "email", "li\u200b@acme.cn", "li@acme.cn"),
+    ],
+)
+def test_invisible_characters_are_taken_out_of_one_line_values(
+    entity: str, name: str, pasted: str, kept: str
+) -> None:
+    assert clean_values(entity, {name: pasted}, "CN", creating=False)[name] == kept
+
+
+def test_a_value_of_invisible_characters_alone_is_blank() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        clean_values("customers", {"name": "\u200b\u200b"}, "CN", creating=True)
+    assert caught.value.text() == "Name is required."
+
+
+def test_long_text_keeps_its_invisible_characters() -> None:
+    """An emoji's joiner and right-to-left script in a note are the user's to keep."""
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467 \u202bمرحبا\u202c"
+    assert clean_value(FIELDS_BY_NAME["followups"]["text"], family, "CN") == family
+
+
 def test_long_text_keeps_tabs_and_line_breaks_and_normalises_carriage_returns() -> None:
     notes = FIELDS_BY_NAME["customers"]["notes"]
     assert (

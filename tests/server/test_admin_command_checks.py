@@ -242,6 +242,23 @@ def test_a_name_the_server_cannot_store_is_one_sentence_before_the_password(
     assert one(crm_db, "SELECT name FROM users WHERE login = 'zed'") == "y" * 200
 
 
+def test_invisible_characters_in_a_name_are_taken_out_as_the_app_does(
+    crm,  # noqa: F811
+    crm_db: CrmDatabase,
+) -> None:
+    """The server refuses them in one-line text (0027); a name pasted with them is kept
+    without them, as a name typed in the window is."""
+    code, _, err = crm(
+        "server", "add-user", "zed", "--role", "rep", "--name", "\u200b李\u202e雷\ufeff",
+        "--dsn", crm_db.admin_dsn, stdin="pw-zed-2026\n",
+    )  # fmt: skip
+    assert code == 0, err
+    assert one(crm_db, "SELECT name FROM users WHERE login = 'zed'") == "李雷"
+    code, _, err = crm("server", "add-office", "\u2066深圳\u2069", "--dsn", crm_db.admin_dsn)
+    assert code == 0, err
+    assert one(crm_db, "SELECT name FROM offices") == "深圳"
+
+
 @pytest.mark.parametrize("name", ["Li\nLei", "x" * 500])
 def test_the_servers_own_refusal_of_a_name_is_one_sentence(
     crm_db: CrmDatabase, monkeypatch: pytest.MonkeyPatch, name: str

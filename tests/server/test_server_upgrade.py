@@ -105,3 +105,70 @@ def test_an_upgraded_server_enforces_the_rules(old_server: str) -> None:
             " has_database_privilege('public', current_database(), 'CONNECT')"
         ).fetchone()
     assert rights == (False, False)
+
+
+def test_invisible_characters_are_taken_out_of_one_line_text(
+    pg_cleanup: PostgresServer, crm_template: str
+) -> None:
+    """0027: a value holding a zero-width space or a direction override, from before the rule,
+    is repaired and kept in server_repairs; a unique one keeps its place visibly (U+FFFD)."""
+    name = pg_cleanup.create_database(unique_name("crm_0026"), owner=CRM_ADMIN)
+    dsn = pg_cleanup.dsn(CRM_ADMIN, CRM_ADMIN_PASSWORD, name)
+    init_server(dsn, target="0026")
+    with psycopg.connect(dsn, autocommit=True) as connection:
+
+        def insert(statement: str, *values: object) -> str:
+            return str(connection.execute(statement + " RETURNING id", values).fetchone()[0])
+
+        pasted = insert("INSERT INTO customers (name, phone) VALUES (%s, %s)",
+                        "华\u200b为", "+86138\u200b00138000")  # fmt: skip
+        spoofed = insert("INSERT INTO customers (name) VALUES (%s)", "Acme \u202eLtd")
+        nothing = insert("INSERT INTO customers (name) VALUES (%s)", "\u200b")
+        code = insert("INSERT INTO products (code, name) VALUES (%s, 'Pump')", "P\u20601")
+        insert("INSERT INTO products (code, name) VALUES ('P1', 'Pump')")
+        contact = insert("INSERT INTO contacts (customer_id, name) VALUES (%s, %s)",
+                         pasted, "\ufeff张伟")  # fmt: skip
+        note = "met \u202bمرحبا\u202c \U0001f468\u200d\U0001f469"
+        follow_up = insert("INSERT INTO followups (customer_id, text) VALUES (%s, %s)",
+                           pasted, note)  # fmt: skip
+        connection.execute("UPDATE crm_company SET name = %s", ("\u200b",))
+
+    init_server(dsn)
+
+    with psycopg.connect(dsn, autocommit=True) as connection:
+
+        def value(table: str, column: str, row_id: str) -> str:
+            return connection.execute(
+                f"SELECT {column} FROM {table} WHERE id = %s", (row_id,)
+            ).fetchone()[0]
+
+        assert value("customers", "name", pasted) == "华为"
+        assert value("customers", "phone", pasted) == "+8613800138000"
+        assert value("customers", "name", spoofed) == "Acme Ltd"
+        assert value("customers", "name", nothing) == "\ufffd"  # never blank
+        assert value("products", "code", code) == "P\ufffd1"  # not a second P1
+        assert value("contacts", "name", contact) == "张伟"
+        assert value("followups", "text", follow_up) == note  # long text keeps them
+        assert connection.execute("SELECT name FROM crm_company").fetchone() == ("",)
+        repairs = connection.execute(
+            "SELECT table_name, column_name, old_value, new_value FROM server_repairs"
+            " WHERE reason = 'ck_one_line_visible'"
+        ).fetchall()
+        for statement, values in (
+            ("INSERT INTO customers (name) VALUES (%s)", ("B\u200bell",)),
+            ("UPDATE contacts SET title = %s", ("\u202eyub",)),
+            ("UPDATE crm_company SET tax_id = %s", ("91\u2066",)),
+        ):
+            with pytest.raises(psycopg.errors.CheckViolation), connection.transaction():
+                connection.execute(statement, values)
+    assert sorted(repairs) == sorted(
+        [
+            ("customers", "name", "华\u200b为", "华为"),
+            ("customers", "phone", "+86138\u200b00138000", "+8613800138000"),
+            ("customers", "name", "Acme \u202eLtd", "Acme Ltd"),
+            ("customers", "name", "\u200b", "\ufffd"),
+            ("products", "code", "P\u20601", "P\ufffd1"),
+            ("contacts", "name", "\ufeff张伟", "张伟"),
+            ("crm_company", "name", "\u200b", ""),
+        ]
+    )

@@ -23,6 +23,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from crm_desktop.models.choices import CLOSED_STAGES, ContractStatus, RenewalStatus, Role
 from crm_desktop.models.entities import ENTITIES
+from crm_desktop.models.rules import INVISIBLE_IN_ONE_LINE
 from crm_desktop.sync.server.errors import ServerAdminError
 from crm_desktop.sync.server.grades import GradeChange, apply_grades, proposed_changes
 from crm_desktop.sync.server.schema import GROUP_ROLE, connect, has_object
@@ -51,8 +52,16 @@ MANAGER_ROLES = (Role.MANAGER, Role.ADMIN)
 # sync/ownership.py's OWNERS).
 OWNER_ROLES = (Role.REP, Role.MANAGER)
 # What the server's CHECKs on one-line text refuse (users.name, offices.name, the letterhead):
-# control characters (C0, DEL, C1).
+# control characters (C0, DEL, C1). The invisible ones it refuses too are taken out, as the
+# app takes them out of what a user types (models/rules.py).
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _one_line(text: str) -> str:
+    """Text as a one-line value is stored: without invisible characters, trimmed."""
+    return INVISIBLE_IN_ONE_LINE.sub("", text).strip()
+
+
 MAX_USER_NAME = 200  # users.name is varchar(200) (server migration 0001)
 # The shortest password a login gets: every user can reach the server with psql, so a login's
 # password is all that stands between a guess and his customers. PostgreSQL itself sets none.
@@ -91,7 +100,7 @@ def check_user_name(name: str | None, login: str) -> str:
     """The display name as it is stored: without spaces around it, the login when none is
     given; one sentence when the server would refuse it (it is not echoed: it may be long, or
     hold a line break)."""
-    cleaned = (name or "").strip()
+    cleaned = _one_line(name or "")
     if len(cleaned) > MAX_USER_NAME or _CONTROLS.search(cleaned):
         raise ServerAdminError(
             f"The name given with --name must be one line of at most {MAX_USER_NAME} "
@@ -1146,7 +1155,7 @@ class OfficeTree:
 
 def check_office_name(name: str) -> str:
     """The name as it is stored, without spaces around it; one sentence if it can't be one."""
-    cleaned = name.strip()
+    cleaned = _one_line(name)
     if not cleaned or _CONTROLS.search(cleaned) or len(cleaned) > MAX_OFFICE_NAME:
         raise ServerAdminError(
             f"“{name}” can't be an office name; use 1 to {MAX_OFFICE_NAME} characters, "
@@ -1419,7 +1428,7 @@ def check_letterhead(changes: Mapping[str, object]) -> dict[str, object]:
             continue
         if key not in LETTERHEAD_LIMITS:
             raise ValueError(f"the letterhead has no field {key!r}")
-        text = (str(value) if value is not None else "").strip()
+        text = _one_line(str(value) if value is not None else "")
         if len(text) > LETTERHEAD_LIMITS[key]:
             raise LetterheadRefused(LETTERHEAD_TOO_LONG, key, limit=LETTERHEAD_LIMITS[key])
         if _CONTROLS.search(text):

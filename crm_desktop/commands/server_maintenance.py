@@ -160,7 +160,10 @@ def print_status(state: ServerStatus) -> None:
         schema = f"older than this program's {state.head}: run `crm-desktop server upgrade`"
     else:
         schema = f"newer than this program's {state.head}: upgrade this program"
-    print(f"Database:     {state.database} (PostgreSQL {state.postgres})")
+    print(
+        f"Database:     {state.database} (PostgreSQL {state.postgres}), "
+        f"{_size(state.database_bytes)} on disk"
+    )
     print(f"Schema:       revision {state.revision}, {schema}")
     roles = ", ".join(f"{role} {count}" for role, count in sorted(state.users.items()))
     print(f"Users:        {roles or 'none'}; deactivated {state.inactive}")

@@ -73,8 +73,8 @@ def test_every_one_line_text_column_refuses_them(world) -> None:
         world.owner()
         .execute(
             "SELECT conrelid::regclass::text, conname FROM pg_constraint"
-            " WHERE contype = 'c' AND (conname LIKE 'ck\\_%\\_text' OR conname LIKE 'ck\\_%\\_visible')"
-            "   AND conname NOT LIKE '%\\_long\\_text'"
+            " WHERE contype = 'c' AND conname NOT LIKE '%\\_long\\_text'"
+            "   AND (conname LIKE 'ck\\_%\\_text' OR conname LIKE 'ck\\_%\\_visible')"
         )
         .fetchall()
     )

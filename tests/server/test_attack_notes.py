@@ -5,6 +5,8 @@ nobody else writes it and nobody hard-deletes it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import psycopg
 import pytest
 
@@ -106,6 +108,30 @@ def test_the_recipient_marks_it_read_and_nothing_else(world) -> None:
     row = world.row("notes", note)
     assert row["read_at"] is not None and row["read_at"] <= world.server_now()
     assert row["text"] == "please call Li" and row["deleted_at"] is None
+
+
+def test_the_recipient_cannot_say_he_read_it_before_it_was_sent(world) -> None:
+    """Server 0028: read offline, a note keeps the time the device read it, but never a time
+    before the server had it."""
+    note = send(world, "rob", "rae", about="rob")
+    sent = world.row("notes", note)["created_at"]
+    with world.session("rae") as connection:
+        connection.execute(
+            "UPDATE notes SET read_at = now() - interval '1 year' WHERE id = %s", (note,)
+        )
+    assert world.row("notes", note)["read_at"] == sent
+    # Sent two days ago (as the deployment owner may date it), read offline yesterday: kept.
+    world.owner().execute(
+        "UPDATE notes SET created_at = created_at - interval '2 days', read_at = NULL"
+        " WHERE id = %s",
+        (note,),
+    )
+    with world.session("rae") as connection:
+        connection.execute(
+            "UPDATE notes SET read_at = created_at + interval '1 day' WHERE id = %s", (note,)
+        )
+    row = world.row("notes", note)
+    assert row["read_at"] - row["created_at"] == timedelta(days=1)
 
 
 def test_the_sender_corrects_it_until_it_is_read_and_never_marks_it_read(world) -> None:

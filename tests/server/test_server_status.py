@@ -37,6 +37,9 @@ def test_status_shows_schema_users_devices_log_and_rules(
     said = status(fleet.db.admin_dsn, capsys)
 
     assert f"Database:     {fleet.db.name}" in said
+    [database] = [line for line in said.splitlines() if line.startswith("Database:")]
+    size = fleet.admin("SELECT pg_database_size(current_database())")[0][0]
+    assert database.endswith(" MiB on disk") and size > 1024 * 1024
     assert f"revision {head_revision()}, the newest this program knows" in said
     assert "Users:        admin 1, manager 1, rep 2; deactivated 1" in said
     assert "no login on this server: ghost" in said

@@ -617,6 +617,8 @@ class ServerStatus:
     log_trimmed: bool
     rules: list[Rule]
     leftover_logins: list[str] = field(default_factory=list)  # see admin.leftover_logins
+    # The whole database on disk: PostgreSQL has no quota per role, so the disk is watched.
+    database_bytes: int = 0
 
 
 def status(dsn: str) -> ServerStatus:
@@ -632,6 +634,9 @@ def _status(connection: psycopg.Connection, database: Database) -> ServerStatus:
     assert database.revision is not None
     with _read_only(connection):
         postgres = connection.execute("SHOW server_version").fetchone()[0]
+        database_bytes = connection.execute(
+            "SELECT pg_database_size(current_database())"
+        ).fetchone()[0]
         users = dict(
             connection.execute(
                 "SELECT role, count(*) FROM users WHERE active GROUP BY role"
@@ -671,6 +676,7 @@ def _status(connection: psycopg.Connection, database: Database) -> ServerStatus:
         bool(trimmed and trimmed[0]),
         rules,
         leftover,
+        int(database_bytes),
     )
 
 

@@ -194,21 +194,37 @@ def test_nobody_deletes_or_restores_records_of_a_customer_he_may_not_change(worl
     }
 
 
-def test_a_customer_merged_away_leaves_its_records_to_its_merge(world) -> None:
-    """A merge moves what its device knew to the kept customer; the server does not put the
-    rest in the bin."""
+def test_a_customer_merged_away_gives_its_records_to_the_kept_one(world) -> None:
+    """A merge moves what its device knew to the kept customer; the server moves the rest
+    there too (as the writer, under row-level security), and deletes an identifier the kept
+    customer has already."""
+    merged = world.customers["rob"]
     with world.session("rob") as connection:
         kept = connection.execute(
             "INSERT INTO customers (name, owner_id) VALUES ('Kept', %s) RETURNING id",
             (world.users["rob"],),
         ).fetchone()[0]
         connection.execute(
-            "UPDATE customers SET deleted_at = now(), merged_into_id = %s WHERE id = %s",
-            (kept, world.customers["rob"]),
+            "INSERT INTO customer_identifiers (customer_id, kind, value, value_key)"
+            " VALUES (%s, 'tax_number', 'TAX-rob', 'tax-rob')",
+            (kept,),
         )
-    assert _stamps(world, world.customers["rob"]) == {
-        table: {None} for table in attack_helpers.CHILD_TABLES
-    }
+        with connection.transaction():
+            connection.execute("SET CONSTRAINTS ALL DEFERRED")  # as the push's merge group
+            stamp = connection.execute(
+                "UPDATE customers SET deleted_at = now(), merged_into_id = %s WHERE id = %s"
+                " RETURNING deleted_at",
+                (kept, merged),
+            ).fetchone()[0]
+    left = _stamps(world, merged)
+    assert left.pop("customer_identifiers") == {stamp}  # the kept customer has it already
+    assert left == {table: set() for table in left}
+    moved = _stamps(world, kept)
+    assert moved == {table: {None} for table in moved}
+    for table in attack_helpers.CHILD_TABLES:
+        if table != "customer_identifiers":
+            row = world.row(table, world.rows(table)["rob"])
+            assert str(row["customer_id"]) == str(kept), table
 
 
 def test_the_deployment_owner_may_still_book_a_payment_of_a_deleted_customer(world) -> None:

@@ -209,3 +209,46 @@ def test_a_customer_merge_moves_a_contact_merged_on_another_device(fleet: Fleet)
     assert str(fleet.server_row("customers", other)["merged_into_id"]) == kept
     assert str(fleet.server_row("contacts", contact)["customer_id"]) == kept
     assert str(fleet.server_row("contacts", twin)["merged_into_id"]) == contact
+
+
+def test_what_reached_the_server_before_the_merge_goes_to_the_kept_customer(
+    fleet: Fleet,
+) -> None:
+    """mia's follow-up, task and identifier reach the server before rob, who never downloaded
+    them, merges the customer away: the server moves them to the kept customer with the rest,
+    and an identifier the kept customer has already goes with the merged-away one."""
+    rob, mia = fleet.device("rob"), fleet.device("mia")
+    kept, other, _contact = _two_customers(rob)
+    rob.writer.update("customers", kept, {"identifiers": [("tax_number", "91440300MA5F")]})
+    rob.sync()
+    mia.sync()
+    follow_up = mia.writer.create(
+        "followups", {"customer_id": other, "kind": "visit", "text": "signed the quote"}
+    ).primary_id
+    task = mia.writer.create("tasks", {"customer_id": other, "title": "deliver"}).primary_id
+    mia.writer.update(
+        "customers",
+        other,
+        {"identifiers": [("tax_number", "91440300MA5F"), ("licence_plate", "粤B12345")]},
+    )
+    mia.sync()
+
+    merge_records(rob.writer, "customers", kept, other, {})
+    report = rob.sync()
+    assert report.pushed.refused == 0, [c.reason for c in rob.conflicts()]
+    mia.sync()
+
+    for table, row_id in (("followups", follow_up), ("tasks", task)):
+        row = fleet.server_row(table, row_id)
+        assert (str(row["customer_id"]), row["deleted_at"]) == (kept, None), table
+        assert mia.row(table, row_id).customer_id == kept, table
+    live = fleet.admin(
+        "SELECT kind, value FROM customer_identifiers"
+        " WHERE customer_id = %s AND deleted_at IS NULL ORDER BY kind",
+        (kept,),
+    )
+    assert live == [("licence_plate", "粤B12345"), ("tax_number", "91440300MA5F")]
+    assert fleet.admin(
+        "SELECT count(*) FROM customer_identifiers WHERE customer_id = %s AND deleted_at IS NULL",
+        (other,),
+    ) == [(0,)]

@@ -17,11 +17,13 @@ take the same stamp; when it is cleared (a restore), the records that carry the 
 come back, and no others (a record deleted on its own stays deleted). The devices download
 these like any change.
 
-A customer merged away (`merged_into_id` set) is left out: the merging device moved what it
-knew to the kept customer, and what it did not know belongs there too, not in the bin.
+A customer merged away (`merged_into_id` set) is not emptied into the bin: the merging device
+moved what it knew to the kept customer, and what it did not know goes there too, as the device
+would have moved it (an identifier the kept customer has already is deleted instead).
 
 One statement trigger with the statement's old and new rows: one look per statement, and the
-records' updates only for a statement that deletes or restores a customer. It runs with the
+records' updates only for a statement that deletes or restores a customer. A merge's records
+move within its group, whose links the push checks once the group is in. It runs with the
 writer's rights, so that row-level security decides which records he takes with his
 customer, as if he had deleted them himself; nobody may execute it.
 
@@ -52,15 +54,35 @@ CUSTOMER_RECORDS = (
 )
 
 
+# The statement's customers that it deleted (merged away or not), by their old and new rows.
+DELETED = "o.deleted_at IS NULL AND n.deleted_at IS NOT NULL"
+
+
 def _follow(table: str) -> str:
     return f"""
     UPDATE public.{table} r SET deleted_at = n.deleted_at
     FROM crm_old_rows o JOIN crm_new_rows n ON n.id = o.id
     WHERE r.customer_id = n.id AND r.deleted_at IS NULL
-      AND o.deleted_at IS NULL AND n.deleted_at IS NOT NULL AND n.merged_into_id IS NULL;
+      AND {DELETED} AND n.merged_into_id IS NULL;
+    UPDATE public.{table} r SET customer_id = n.merged_into_id
+    FROM crm_old_rows o JOIN crm_new_rows n ON n.id = o.id
+    WHERE r.customer_id = n.id AND r.deleted_at IS NULL
+      AND {DELETED} AND n.merged_into_id IS NOT NULL;
     UPDATE public.{table} r SET deleted_at = NULL
     FROM crm_old_rows o JOIN crm_new_rows n ON n.id = o.id
     WHERE r.customer_id = n.id AND r.deleted_at = o.deleted_at AND n.deleted_at IS NULL;"""
+
+
+# Before anything moves: an identifier of the merged-away customer that the kept one has
+# already (same kind and key) is deleted with it, as the merging device does.
+HELD_ALREADY = f"""
+    UPDATE public.customer_identifiers r SET deleted_at = n.deleted_at
+    FROM crm_old_rows o JOIN crm_new_rows n ON n.id = o.id
+    WHERE r.customer_id = n.id AND r.deleted_at IS NULL
+      AND {DELETED} AND n.merged_into_id IS NOT NULL
+      AND EXISTS (SELECT FROM public.customer_identifiers k
+                  WHERE k.customer_id = n.merged_into_id AND k.deleted_at IS NULL
+                    AND k.kind = r.kind AND k.value_key = r.value_key);"""
 
 
 FUNCTION = f"""
@@ -73,7 +95,7 @@ BEGIN
     LIMIT 1;
     IF NOT FOUND THEN
         RETURN NULL;
-    END IF;{"".join(_follow(table) for table in CUSTOMER_RECORDS)}
+    END IF;{HELD_ALREADY}{"".join(_follow(table) for table in CUSTOMER_RECORDS)}
     RETURN NULL;
 END
 $$;

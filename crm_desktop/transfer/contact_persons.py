@@ -23,13 +23,13 @@ from crm_desktop.services.writer import NewRow, UnitOfWork
 from crm_desktop.transfer.cells import matched_text
 from crm_desktop.transfer.columns import TransferColumn
 from crm_desktop.transfer.errors import TransferError
-from crm_desktop.transfer.headers import CONTACT_FIELDS, CONTACT_PREFIX
+from crm_desktop.transfer.headers import CONTACT_FIELDS, CONTACT_NAME, CONTACT_PREFIX
 from crm_desktop.transfer.undo import BatchLog
 
 T = QT_TRANSLATE_NOOP
 # The key a row's contact cells travel under among its values: no field has a colon.
 CONTACT_VALUES = CONTACT_PREFIX
-NAME_TARGET = CONTACT_PREFIX + "name"
+NAME_TARGET = CONTACT_NAME
 CONTACT_PROBLEM = T("Transfer", "contact person: {reason}")
 NO_CONTACT_NAME = T(
     "Transfer", "the contact person's name is empty, though other columns of the contact are not."

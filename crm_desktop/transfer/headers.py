@@ -45,6 +45,7 @@ CUSTOMER_ADDRESS = "address"  # contacts only: their customer's address
 CONTACT_PREFIX = "contact:"  # customers only: a field of the row's contact person
 # The fields of a contact a customer list may give beside its customer, in the form's order.
 CONTACT_FIELDS = ("name", "title", "mobile", "phone", "email")
+CONTACT_NAME = CONTACT_PREFIX + "name"
 MAPPING_KEY_PREFIX = "import_mapping_"
 RECORD_ID = "id"  # the export's column of record ids
 # A record id as this program makes them (models/base.new_id: a UUID's text).
@@ -337,12 +338,28 @@ def guess_mapping(
         wanted = recognised(entity, name)
         if wanted is None:
             continue
-        for target in (wanted, *overflow.get(wanted, ())):
+        for target in (
+            wanted,
+            *_contact_side(entity, mapping, at, name),
+            *overflow.get(wanted, ()),
+        ):
             if target not in taken and fits(at, target):
                 mapping[at] = target
                 taken.add(target)
                 break
     return mapping
+
+
+def _contact_side(
+    entity: str, mapping: dict[int, str | None], at: int, name: str
+) -> tuple[str, ...]:
+    """The contact person's field a column right of his name may be (手机 after 联系人 is his
+    mobile), when the record's own is taken: tried before a second phone of the customer."""
+    if CONTACT_NAME not in (mapping[before] for before in range(at)):
+        return ()
+    own = recognised("contacts", name)
+    target = f"{CONTACT_PREFIX}{own}" if own else None
+    return (target,) if target in mapping_targets(entity) else ()
 
 
 def reads_as_record_id(

@@ -62,6 +62,36 @@ def test_the_headers_of_a_chinese_list_read_as_its_contact_person() -> None:
     ]
 
 
+def test_a_phone_after_the_contact_person_is_his_once_the_customer_has_one() -> None:
+    """客户名称 | 电话 | 联系人 | 手机 | 邮箱: the customer's phone comes first; the mobile and
+    the email beside the contact person's name are his, not the customer's second phone. The
+    customer's own columns still come first when it has none yet."""
+    header = ["客户名称", "电话", "联系人", "手机", "邮箱"]
+    assert list(guess_mapping("customers", header).values()) == [
+        "name",
+        "phone",
+        "contact:name",
+        "contact:mobile",
+        "email",
+    ]
+    header = ["客户名称", "电话", "邮箱", "联系人", "手机", "座机", "电子邮件"]
+    assert list(guess_mapping("customers", header).values()) == [
+        "name",
+        "phone",
+        "email",
+        "contact:name",
+        "contact:mobile",
+        "contact:phone",
+        "contact:email",
+    ]
+    # Without a contact person, a second phone is the customer's other phone, as before.
+    assert list(guess_mapping("customers", ["客户名称", "电话", "手机"]).values()) == [
+        "name",
+        "phone",
+        "phone2",
+    ]
+
+
 def test_the_command_line_adds_each_row_s_contact_to_its_customer(
     profile: Profile, cli: Cli, tmp_path: Path
 ) -> None:

@@ -14,8 +14,8 @@ contract pay its plan from the earliest instalment on.
   nothing yet);
 - **outstanding**: what is owed beyond what was received, never below zero;
 - **overdue**: what fell due before today (instalments dated before today, or the whole amount
-  of a contract without a plan that started before today) beyond what was received, and never
-  more than the outstanding;
+  of a contract without a plan that started before today, or ended before today when it has
+  no start date) beyond what was received, and never more than the outstanding;
 - **unpaid**: what is owed beyond every payment recorded, promised ones too: what a new
   payment is proposed for, so a promise is not booked twice;
 - **overdue since**: the due date of the earliest instalment not yet covered by the payments
@@ -224,8 +224,10 @@ def _contract_money(
     the ones that settle what fell due."""
     counted = row.status in COUNTED_STATUSES
     if not plan:
-        # No plan: the whole amount falls due on the start date.
-        plan = [(row.start_on, row.amount_cents)] if row.start_on is not None else []
+        # No plan: the whole amount falls due on the start date (on signing), or on the end
+        # date for a contract entered without its start, at the latest.
+        due = row.start_on or row.end_on
+        plan = [(due, row.amount_cents)] if due is not None else []
         planned = row.amount_cents
         has_plan = False
     else:
@@ -234,7 +236,7 @@ def _contract_money(
     if not counted:
         return ContractMoney(row.id, planned, paid, 0, 0, None, has_plan)
     owed = row.amount_cents if row.amount_cents > 0 or not has_plan else planned
-    if row.status == ContractStatus.TERMINATED and row.end_on is not None:
+    if row.status == ContractStatus.TERMINATED and row.end_on is not None and has_plan:
         # Stopped early: what would have fallen due after its end date never does.
         plan = [(due, amount) for due, amount in plan if due <= row.end_on]
         owed = min(owed, sum(amount for _due, amount in plan))

@@ -410,3 +410,25 @@ def test_a_terminated_contract_needs_the_day_it_stopped(profile, shop) -> None:
     with profile.store.read() as session:
         [big] = [c for c in money.contracts_of(session, shop["acme"]) if c["number"] == "C-1"]
     assert big["status"] == "active"
+
+
+def test_a_contract_without_a_plan_owes_its_amount_terminated_or_without_a_start(
+    profile: Profile,
+) -> None:
+    """Found by a review: a terminated contract without a plan fell due whole on signing, and
+    still owes it; one entered without its start date falls due on its end date at the
+    latest (it had never fallen due, and never showed among the receivables)."""
+    customer = make(profile, "customers", name="No plan")
+    terminated = make(profile, "contracts", customer_id=customer, number="T-1",
+                      status="terminated", end_on=TODAY - timedelta(days=30),
+                      amount_cents=500_000)  # fmt: skip
+    no_start = make(profile, "contracts", customer_id=customer, number="N-1", status="ended",
+                    end_on=TODAY - timedelta(days=90), amount_cents=300_000)  # fmt: skip
+    with profile.store.read() as session:
+        figures = money.contract_money(session, [terminated, no_start], TODAY)
+        receivables = money.receivables(session, TODAY)
+    assert (figures[terminated].owed, figures[terminated].outstanding) == (500_000, 500_000)
+    assert figures[no_start].overdue == 300_000
+    assert figures[no_start].overdue_since == TODAY - timedelta(days=90)
+    [line] = [line for line in receivables if line.customer_id == customer]
+    assert line.overdue == 800_000  # the terminated one, without its start, by its end date

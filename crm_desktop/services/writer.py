@@ -20,7 +20,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import cache
 from operator import itemgetter
 from typing import Any
@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from crm_desktop.models.base import AUDIT_COLUMNS, Base, column_values, new_id, utcnow
 from crm_desktop.models.choices import CLOSED_STAGES, ContractStatus, RenewalStatus
 from crm_desktop.models.contracts import next_term
+from crm_desktop.models.dates import local_to_utc
 from crm_desktop.models.entities import (
     CUSTOMER_CHILDREN,
     ENTERS_FOR_KEY,
@@ -630,12 +631,16 @@ class UnitOfWork:
             cleaned[owner] = self._default_owner(owner)
         if entity == "followups" and cleaned.get("happened_at") is None:
             cleaned["happened_at"] = self.now
-        # Made already closed or done (a form set to Won, a sheet of old deals): closed now,
-        # as an update to Won would say; the figures count won and lost deals by this time.
+        # Made already closed or done (a form set to Won, a sheet of an old system's deals):
+        # the figures count won and lost deals, and done tasks, by this time. Closed now, as an
+        # update to Won would say, unless its expected close (a task's due time) has passed:
+        # an old deal imported today was won then, not this month.
         if entity == "opportunities" and cleaned.get("stage") in CLOSED_STAGES:
-            cleaned["closed_at"] = cleaned.get("closed_at") or self.now
+            cleaned["closed_at"] = cleaned.get("closed_at") or self._by_then(
+                cleaned.get("expected_close")
+            )
         if entity == "tasks" and cleaned.get("done"):
-            cleaned["done_at"] = cleaned.get("done_at") or self.now
+            cleaned["done_at"] = cleaned.get("done_at") or self._by_then(cleaned.get("due_at"))
         if entity == "opportunity_lines":
             opportunity = self.session.get(Opportunity, cleaned["opportunity_id"])
             if opportunity is not None:
@@ -652,6 +657,15 @@ class UnitOfWork:
         for key, value in list(cleaned.items()):
             if value is None:
                 del cleaned[key]  # leave column defaults in force
+
+    def _by_then(self, planned: date | datetime | None) -> datetime:
+        """When something made already closed or done was: its planned time (a day: that
+        local day's midnight) if that has passed, now otherwise."""
+        if planned is None:
+            return self.now
+        if not isinstance(planned, datetime):
+            planned = local_to_utc(datetime.combine(planned, time()))
+        return min(planned, self.now)
 
     def _check_money_rules(self, entity: str, row_id: str, values: dict[str, Any]) -> None:
         """What ties a contract or a payment to its customer, checked before anything is

@@ -209,3 +209,42 @@ def test_periods_cover_months_weeks_and_quarters() -> None:
     assert weeks == [date(2031, 6, 2), date(2031, 6, 9), date(2031, 6, 16)]
     assert figures.weighted(333_333, 33) == 110_000
     assert figures.weighted(50, 1) == 1  # half a fen rounds up
+
+
+def test_an_old_systems_closed_deals_and_done_tasks_keep_their_own_months(
+    profile: Profile, tmp_path, shanghai
+) -> None:
+    """Found by a review: a sheet of deals won in 2023 and lost in 2024, imported today, made
+    them won and lost this month (closed at the moment of the import); done tasks the same
+    for this week. Made closed, a deal is closed on its expected close day when that has
+    passed; a task done at its due time."""
+    from sqlalchemy import select
+
+    from crm_desktop.models.dates import local_date
+    from crm_desktop.models.entities import Opportunity, Task
+    from crm_desktop.transfer.importing import import_file
+
+    profile.writer().create("customers", {"name": "华强电子"})
+    deals = tmp_path / "deals.csv"
+    deals.write_text(
+        "title,customer,stage,amount,expected_close\n"
+        "old win,华强电子,won,50000,2023-03-31\n"
+        "old loss,华强电子,lost,20000,2024-09-30\n"
+        "early win,华强电子,won,1000,2099-01-01\n",
+        encoding="utf-8",
+    )
+    tasks = tmp_path / "tasks.csv"
+    tasks.write_text("title,due_at,done\ncalled,2024-05-06 10:00,yes\n", encoding="utf-8")
+    import_file(profile.writer(), "opportunities", deals, update=False)
+    import_file(profile.writer(), "tasks", tasks, update=False)
+    with profile.store.read() as session:
+        closed = dict(session.execute(select(Opportunity.title, Opportunity.closed_at)).all())
+        [done_at] = session.scalars(select(Task.done_at)).all()
+        march = figures.won_lost_by_month(session, Filters(), Period.month_of(date(2023, 3, 1)))
+        today = local_date(closed["early win"])
+        now = figures.won_lost_by_month(session, Filters(), Period.month_of(today))
+    assert local_date(closed["old win"]) == date(2023, 3, 31)
+    assert local_date(closed["old loss"]) == date(2024, 9, 30)
+    assert (march[0].won, march[0].won_amount) == (1, 5_000_000)
+    assert (now[0].won, now[0].lost) == (1, 0)  # won before its expected close: now
+    assert local_date(done_at) == date(2024, 5, 6)

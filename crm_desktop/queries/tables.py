@@ -183,10 +183,17 @@ def late_sql(due: Any) -> ColumnElement[bool]:
     return and_(due < NOW, or_(~day_only, day_over <= NOW))
 
 
-# When a customer was last looked after: its last follow-up, else since its owner took it
-# over, else since it was entered. The dashboard counts customers left quiet by it.
+# When a customer was last looked after: its last follow-up or since its owner took it over,
+# whichever is later (a customer claimed two days ago is not its new owner's neglect of 90
+# days, as the pool's rule gives him his days too), else since it was entered. The dashboard
+# counts customers left quiet by it.
 QUIET = "quiet_since"
-QUIET_SINCE = func.coalesce(Customer.last_followup_at, Customer.owned_since, Customer.created_at)
+QUIET_SINCE = func.coalesce(
+    func.max(Customer.last_followup_at, Customer.owned_since),
+    Customer.last_followup_at,
+    Customer.owned_since,
+    Customer.created_at,
+)
 
 
 def overdue_column(condition: ColumnElement[bool], header: str = T("Columns", "Overdue")) -> Column:

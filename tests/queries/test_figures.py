@@ -248,3 +248,30 @@ def test_an_old_systems_closed_deals_and_done_tasks_keep_their_own_months(
     assert (march[0].won, march[0].won_amount) == (1, 5_000_000)
     assert (now[0].won, now[0].lost) == (1, 0)  # won before its expected close: now
     assert local_date(done_at) == date(2024, 5, 6)
+
+
+def test_a_customer_is_quiet_since_its_last_follow_up_or_its_new_owner_whichever_is_later(
+    profile: Profile,
+) -> None:
+    """Found by a review: a customer claimed two days ago, last followed up 120 days ago by
+    its previous owner, showed as 90 days quiet under its new owner; and a follow-up dated
+    next year by a slip hid a customer quiet for 100 days."""
+    from crm_desktop.models.base import utcnow
+    from crm_desktop.models.entities import Customer
+    from tests.figures_store import make, stamp
+
+    now = utcnow()
+    claimed = make(profile, "customers", name="Claimed", owner_id=profile.user_id)
+    make(profile, "followups", customer_id=claimed, kind="call", text="old owner",
+         happened_at=now - timedelta(days=120))  # fmt: skip
+    stamp(profile, Customer, claimed, owned_since=now - timedelta(days=2))
+    slipped = make(profile, "customers", name="Slipped", owner_id=profile.user_id)
+    stamp(profile, Customer, slipped, owned_since=now - timedelta(days=200))
+    make(profile, "followups", customer_id=slipped, kind="call", text="real",
+         happened_at=now - timedelta(days=100))  # fmt: skip
+    make(profile, "followups", customer_id=slipped, kind="call", text="typed next year",
+         happened_at=now + timedelta(days=265))  # fmt: skip
+    with profile.store.read() as session:
+        quiet = figures.quiet_customers(session, Filters(), now)
+    assert [(q.days_30, q.days_60, q.days_90) for q in quiet] == [(0, 0, 1)]
+    assert drilled(profile, figures.quiet_drill(Filters(), profile.user_id, 90, now)) == {slipped}

@@ -261,3 +261,74 @@ def test_the_ranges_the_window_offers_are_the_server_s(fleet: Fleet) -> None:
             with pytest.raises(OwnershipRefused):
                 rules.save_rules(ada.profile, {key: outside}, ada.password)
     assert set(RULE_RANGES) == set(RULE_HELP)
+
+
+def _work(fleet: Fleet, customer_id: str, owner: str) -> dict[str, str]:
+    """An open and a won deal, a running and a settled contract, an open and a done task of
+    `owner` on the customer: ids by name."""
+    who = fleet.user_ids[owner]
+
+    def insert(statement: str, *values: object) -> str:
+        return fleet.admin(statement + " RETURNING id::text", values)[0][0]
+
+    deal = "INSERT INTO opportunities (customer_id, title, stage, owner_id) VALUES (%s, %s, %s, %s)"
+    contract = (
+        "INSERT INTO contracts (customer_id, number, status, renewal_status, owner_id)"
+        " VALUES (%s, %s, %s, %s, %s)"
+    )
+    task = "INSERT INTO tasks (customer_id, title, done, assignee_id) VALUES (%s, %s, %s, %s)"
+    return {
+        "open deal": insert(deal, customer_id, "open", "proposal", who),
+        "won deal": insert(deal, customer_id, "won", "won", who),
+        "running contract": insert(contract, customer_id, f"K-{customer_id[:8]}", "active",
+                                   "undecided", who),  # fmt: skip
+        "settled contract": insert(contract, customer_id, f"S-{customer_id[:8]}", "ended",
+                                   "not_renewing", who),  # fmt: skip
+        "open task": insert(task, customer_id, "call", False, who),
+        "done task": insert(task, customer_id, "called", True, who),
+    }
+
+
+def _owners_of(fleet: Fleet, work: dict[str, str]) -> dict[str, str]:
+    found = {}
+    for name, row_id in work.items():
+        table = {"deal": "opportunities", "contract": "contracts", "task": "tasks"}[
+            name.split()[-1]
+        ]
+        column = "assignee_id" if table == "tasks" else "owner_id"
+        [(login,)] = fleet.admin(
+            f"SELECT u.login FROM {table} r JOIN users u ON u.id = r.{column} WHERE r.id = %s",
+            (row_id,),
+        )
+        found[name] = login
+    return found
+
+
+def test_an_assigned_customer_takes_its_open_work_to_its_new_owner(fleet: Fleet) -> None:
+    """Found by a review of the dashboard: after Assign to… a rep's pipeline and renewals left
+    out the deals and contracts of his new customer, still counted under the previous owner
+    who no longer saw it. Open work moves as a handover moves it; closed work keeps its
+    history."""
+    given = customer(fleet, "甲公司", owner="mia")
+    work = _work(fleet, given, "mia")
+    mia = signed_in(fleet, "mia")
+    ownership.assign(mia.profile, given, "rob", "新区域", mia.password)
+    assert _owners_of(fleet, work) == {
+        "open deal": "rob",
+        "won deal": "mia",
+        "running contract": "rob",
+        "settled contract": "mia",
+        "open task": "rob",
+        "done task": "mia",
+    }
+    assert mia.row("opportunities", work["open deal"]).owner_id == fleet.user_ids["rob"]
+
+
+def test_a_customer_claimed_from_the_pool_takes_its_open_work_along(fleet: Fleet) -> None:
+    pooled = customer(fleet, "乙公司")
+    work = _work(fleet, pooled, "rae")  # left by a rep whose customer returned to the pool
+    rob = signed_in(fleet, "rob")
+    ownership.claim(rob.profile, pooled, rob.password)
+    moved = _owners_of(fleet, work)
+    assert (moved["open deal"], moved["running contract"]) == ("rob", "rob")
+    assert (moved["won deal"], moved["open task"]) == ("rae", "rae")  # not the pool's task

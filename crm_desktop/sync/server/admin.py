@@ -1130,6 +1130,37 @@ def hand_over(
     return Handover(*counts)
 
 
+def move_open_work(connection: psycopg.Connection, previous: dict[str, str | None]) -> None:
+    """After customers changed owner (a claim, an assignment): their open opportunities and
+    their contracts still to see to go to the new owner, as a handover moves them, and so do
+    their open tasks assigned to the previous owner. `previous`: customer id -> its owner
+    before. Closed deals, done tasks and settled contracts keep their history as it was."""
+    if not previous:
+        return
+    values = {
+        "ids": list(previous),
+        "was": list(previous.values()),
+        "closed": [str(s) for s in CLOSED_STAGES],
+        "running": _RUNNING_CONTRACTS,
+        "ended": str(ContractStatus.ENDED),
+        "unsettled": _UNSETTLED_RENEWALS,
+    }
+    for table, still_open in _HANDED_OVER[1:]:
+        column = ENTITIES[table].OWNER
+        if table == "tasks":  # a task is its assignee's: only the previous owner's move
+            mine = f"r.{column} = p.was"
+        else:
+            mine = f"r.{column} IS DISTINCT FROM c.owner_id"
+        connection.execute(
+            f"UPDATE {table} r SET {column} = c.owner_id"
+            " FROM unnest(%(ids)s::uuid[], %(was)s::uuid[]) AS p(id, was)"
+            " JOIN customers c ON c.id = p.id"
+            f" WHERE r.customer_id = p.id AND r.deleted_at IS NULL AND c.owner_id IS NOT NULL"
+            f" AND {mine}{still_open}",  # its columns are the record's alone
+            values,
+        )
+
+
 # -- offices ----------------------------------------------------------------------------------
 
 MAX_OFFICE_NAME = 100  # offices.name is varchar(100) (server migration 0010)

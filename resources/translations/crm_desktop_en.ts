@@ -885,7 +885,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+222"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+229"/>
         <location line="+142"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
@@ -3535,7 +3535,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+1285"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+1325"/>
         <source>Company name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5689,7 +5689,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Rules</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="-486"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="-517"/>
         <source>days without a follow-up before a customer returns to the pool</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6902,7 +6902,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/models/rules.py" line="+32"/>
+        <location filename="../../crm_desktop/models/rules.py" line="+39"/>
         <source>{field} is required.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6972,7 +6972,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+71"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+72"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation type="unfinished"></translation>
     </message>

@@ -878,7 +878,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+222"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+229"/>
         <location line="+142"/>
         <source>Name</source>
         <translation>名称</translation>
@@ -3516,7 +3516,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+1285"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+1325"/>
         <source>Company name</source>
         <translation>公司名称</translation>
     </message>
@@ -5659,7 +5659,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Rules</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="-486"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="-517"/>
         <source>days without a follow-up before a customer returns to the pool</source>
         <translation>客户多少天没有跟进就退回公海</translation>
     </message>
@@ -6868,7 +6868,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>{field}：“{value}”有 {count} 位数字；中国大陆手机号码为 11 位。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/models/rules.py" line="+32"/>
+        <location filename="../../crm_desktop/models/rules.py" line="+39"/>
         <source>{field} is required.</source>
         <translation>请填写{field}。</translation>
     </message>
@@ -6938,7 +6938,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>{field}含有控制字符（{code}），请删除。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+71"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+72"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation>找不到 ID 为 {id} 的{entity}（可能已被删除）。</translation>
     </message>

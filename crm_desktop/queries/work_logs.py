@@ -325,7 +325,8 @@ def team_of(session: Session, user_id: str, logs: bool = False) -> Team:
     A manager's are the owners whose customers he sees or, with `logs`, the authors whose logs
     he reads (the scope's third part: his reports down the manager chain and his offices'
     people; a profile last synced before work logs knows only the first). An administrator's
-    are all active users the device knows. Anyone else leads nobody but himself.
+    are all active users the device knows. A clerk's are the reps he enters records for (not
+    their logs, which he does not read). Anyone else leads nobody but himself.
     """
     stored = session.get(LocalSetting, SCOPE_KEY)
     scope = Scope.parse(stored.value if stored else None)
@@ -335,6 +336,8 @@ def team_of(session: Session, user_id: str, logs: bool = False) -> Team:
         )
     elif scope.role == "manager":
         ids = list(scope.log_authors if logs and scope.log_authors else scope.team)
+    elif scope.role == "clerk" and not logs:
+        ids = list(scope.enters_for)  # the reps whose records he enters
     else:
         ids = []
     names = _names(session, [user_id, *ids])

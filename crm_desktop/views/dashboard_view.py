@@ -248,7 +248,10 @@ class DashboardView(Page):
         if person:
             return [m for m in members if m[0] == person] or [(person, "")]
         owners = self._scope_owners()
-        return members if owners is None else [m for m in members if m[0] in owners]
+        if owners is None:
+            return members
+        # A clerk owns nothing, but the work he enters for his reps is his activity.
+        return [m for m in members if m[0] in owners or m[0] == self._profile.user_id]
 
     def export_pdf(self) -> None:
         """The pipeline report for the period and the people shown."""

@@ -280,10 +280,12 @@ def _work(fleet: Fleet, customer_id: str, owner: str) -> dict[str, str]:
     return {
         "open deal": insert(deal, customer_id, "open", "proposal", who),
         "won deal": insert(deal, customer_id, "won", "won", who),
-        "running contract": insert(contract, customer_id, f"K-{customer_id[:8]}", "active",
-                                   "undecided", who),  # fmt: skip
-        "settled contract": insert(contract, customer_id, f"S-{customer_id[:8]}", "ended",
-                                   "not_renewing", who),  # fmt: skip
+        "running contract": insert(
+            contract, customer_id, f"K-{customer_id[:8]}", "active", "undecided", who
+        ),
+        "settled contract": insert(
+            contract, customer_id, f"S-{customer_id[:8]}", "ended", "not_renewing", who
+        ),
         "open task": insert(task, customer_id, "call", False, who),
         "done task": insert(task, customer_id, "called", True, who),
     }

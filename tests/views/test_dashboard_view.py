@@ -4,6 +4,7 @@ the records behind it, and a chart saves as a picture."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from crm_desktop.models.entities import SCOPE_KEY, Opportunity
+from crm_desktop.models.entities import SCOPE_KEY, FollowUp, Opportunity
 from crm_desktop.views.dashboard_view import RANGE, DashboardView
 from crm_desktop.views.main_window import MainWindow
 from tests.figures_store import BO, PERIOD, RAE, build_shop
@@ -182,6 +183,29 @@ def test_a_rep_counts_his_own(qtbot: QtBot, window: MainWindow) -> None:
     board = show_period(qtbot, window)
     # His own: Acme's lead and proposal; Rae's and Bo's are not his.
     assert board.cards["pipeline"].values("amount") == pytest.approx([0, 3.33333, 0, 10])
+
+
+def test_a_clerk_sees_the_reps_he_enters_for_and_his_own_work(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Found by a review: a clerk's chooser offered only himself, and the team's activity was
+    empty, although he logs follow-ups for his reps every day."""
+    ids = build_shop(window.profile)
+    me = window.profile.user_id
+    window.profile.store.set_setting(SCOPE_KEY, f"clerk {{{RAE},{BO}}}")
+    follow_up = (
+        window.profile.writer()
+        .create("followups", {"customer_id": ids["bolt"], "kind": "call", "text": "for Rae"})
+        .primary_id
+    )
+    with window.profile.store.write() as session:
+        session.get(FollowUp, follow_up).happened_at = datetime(2031, 6, 10, 3)
+    board = show_period(qtbot, window)
+    choices = [board.person_choice.itemData(i) for i in range(board.person_choice.count())]
+    assert {RAE, BO, me} <= set(choices)
+    assert me in [person for person, _name in board.people()]
+    # His reps' records are what he looks after: the pipeline is theirs, not empty.
+    assert sum(board.cards["pipeline"].values("amount")) > 0
 
 
 def test_a_slice_of_the_grade_mix_opens_its_customers(

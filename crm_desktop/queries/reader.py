@@ -88,10 +88,14 @@ class Reader:
             return work_logs.comments_of(session, log_id)
 
     def team_activity(
-        self, user_ids: Sequence[str], start: datetime, end: datetime
+        self,
+        user_ids: Sequence[str],
+        start: datetime,
+        end: datetime,
+        departed: frozenset[str] = frozenset(),
     ) -> list[work_logs.ActivityRow]:
         with self.store.read() as session:
-            return work_logs.team_activity(session, user_ids, start, end)
+            return work_logs.team_activity(session, user_ids, start, end, departed)
 
     def log_comments_for(
         self, author_id: str, since: datetime

@@ -25,7 +25,7 @@ Times are naive UTC, as stored; ranges are half-open, [start, end).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -117,6 +117,13 @@ class Team:
 
     role: str | None
     members: list[tuple[str, str]]
+    # An administrator's users switched off (people who left): not to choose, but their work
+    # in a period counts where the period's activity is shown.
+    departed: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def departed_ids(self) -> frozenset[str]:
+        return frozenset(user_id for user_id, _name in self.departed)
 
     @property
     def leads(self) -> bool:
@@ -330,27 +337,40 @@ def team_of(session: Session, user_id: str, logs: bool = False) -> Team:
     """
     stored = session.get(LocalSetting, SCOPE_KEY)
     scope = Scope.parse(stored.value if stored else None)
+    departed: list[str] = []
     if scope.role == "admin":
-        ids = list(
-            session.scalars(select(User.id).where(User.deleted_at.is_(None), User.active.is_(True)))
-        )
+        users = session.execute(select(User.id, User.active).where(User.deleted_at.is_(None)))
+        ids, departed = [], []
+        for user, active in users:
+            (ids if active else departed).append(user)
     elif scope.role == "manager":
         ids = list(scope.log_authors if logs and scope.log_authors else scope.team)
     elif scope.role == "clerk" and not logs:
         ids = list(scope.enters_for)  # the reps whose records he enters
     else:
         ids = []
-    names = _names(session, [user_id, *ids])
-    others = sorted((i for i in set(ids) if i != user_id), key=lambda i: (names.get(i, i), i))
-    return Team(scope.role, [(i, names.get(i, "")) for i in [user_id, *others]])
+    names = _names(session, [user_id, *ids, *departed])
+
+    def by_name(people: Iterable[str]) -> list[tuple[str, str]]:
+        ordered = sorted(
+            (i for i in set(people) if i != user_id), key=lambda i: (names.get(i, i), i)
+        )
+        return [(i, names.get(i, "")) for i in ordered]
+
+    return Team(scope.role, [(user_id, names.get(user_id, "")), *by_name(ids)], by_name(departed))
 
 
 def team_activity(
-    session: Session, user_ids: Sequence[str], start: datetime, end: datetime
+    session: Session,
+    user_ids: Sequence[str],
+    start: datetime,
+    end: datetime,
+    departed: frozenset[str] = frozenset(),
 ) -> list[ActivityRow]:
     """Per person, in the order given: follow-ups logged, customers added, tasks done and
     opportunities changed in [start, end), the latest of those changes, and when he last
-    synced (as the server told this device at its own last sync)."""
+    synced (as the server told this device at its own last sync). A person of `departed`
+    (Team.departed: switched off) has a row only if he did something in the range."""
     people = list(dict.fromkeys(user_ids))
     if not people or start >= end:
         return []
@@ -372,7 +392,11 @@ def team_activity(
         ).all()
     )
     names = _names(session, people)
-    return [ActivityRow(p, names.get(p, ""), last_sync=synced.get(p), **counts[p]) for p in people]
+    return [
+        ActivityRow(p, names.get(p, ""), last_sync=synced.get(p), **counts[p])
+        for p in people
+        if p not in departed or counts[p]
+    ]
 
 
 def comments_for_author(

@@ -19,12 +19,15 @@ def activity_report(session: Session, options: ReportOptions) -> Report:
     start, end = default_period("activity", options.today, options.start, options.end)
     # Local days, as the user reads them, as the stored UTC times' bounds.
     since, until = Period(start, end).utc_bounds()
+    departed: frozenset[str] = frozenset()
     if options.owner_ids is not None:
         people = list(options.owner_ids)
     else:
         assert options.user_id is not None, "the activity report is of a user's team"
-        people = [person for person, _name in team_of(session, options.user_id).members]
-    rows = team_activity(session, people, since, until)
+        team = team_of(session, options.user_id)
+        people = [person for person, _name in (*team.members, *team.departed)]
+        departed = team.departed_ids
+    rows = team_activity(session, people, since, until, departed)
     report = Report(
         say(T("Reports", "Team activity")),
         say(T("Reports", "From {start} to {end}"), start=start, end=end),

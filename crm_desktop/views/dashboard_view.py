@@ -249,7 +249,8 @@ class DashboardView(Page):
             return [m for m in members if m[0] == person] or [(person, "")]
         owners = self._scope_owners()
         if owners is None:
-            return members
+            # Everyone: those who left count too, for the work they did in the period.
+            return members + list(self.team.departed if self.team else [])
         # A clerk owns nothing, but the work he enters for his reps is his activity.
         return [m for m in members if m[0] in owners or m[0] == self._profile.user_id]
 
@@ -484,7 +485,10 @@ class DashboardView(Page):
             STACKED,
         )
         names = dict(people)
-        self._people_shown = list(per_person)
+        departed = self.team.departed_ids if self.team else frozenset()
+        self._people_shown = [
+            p for p, counts in per_person.items() if p not in departed or any(counts.values())
+        ]
         self.cards["people"].show_bars(
             [names.get(p) or p for p in self._people_shown],
             [

@@ -190,15 +190,17 @@ class TeamActivityView(Page):
         self.reload()
 
     def people(self) -> list[str]:
+        """Whose activity is read: the team, and those who left (shown when they did some)."""
         if self.team is None:
             return [self._profile.user_id]
-        return [user_id for user_id, _name in self.team.members]
+        return [user_id for user_id, _name in (*self.team.members, *self.team.departed)]
 
     def reload(self) -> None:
         self._generation += 1
         self.period.setText(self._period_text())
         start, end = self.utc_range()
-        work = partial(self._reader.team_activity, self.people(), start, end)
+        departed = self.team.departed_ids if self.team else frozenset()
+        work = partial(self._reader.team_activity, self.people(), start, end, departed)
         self._runner.submit(work, partial(self._arrived, self._generation))
 
     def _changed(self, changes: ChangeSet) -> None:

@@ -179,3 +179,29 @@ def test_team_activity_counts_per_person_in_the_range(profile: Profile) -> None:
     )
     assert me.latest is None
     assert week_ago[0].followups == 1 and week_ago[0].customers_added == 0
+
+
+def test_someone_who_left_counts_in_the_periods_he_worked_in(profile: Profile) -> None:
+    """Found by a review: a rep switched off in the middle of a quarter vanished from the
+    quarter's activity (an administrator's team is its active users), although his won deals
+    still counted. He is not offered to choose, but his work in a period shows in it."""
+    add_people(profile)
+    me, now = profile.user_id, utcnow()
+    profile.store.set_setting(SCOPE_KEY, f"admin {{{me},{ROB},{RAE}}}")
+    customer = as_user(profile, RAE).create("customers", {"name": "Rae's", "owner_id": RAE})
+    as_user(profile, RAE).create(
+        "followups", {"customer_id": customer.primary_id, "kind": "call", "text": "before"}
+    )
+    with profile.store.write() as session:
+        session.get(User, RAE).active = False
+        session.get(User, ROB).active = False
+    with profile.store.read() as session:
+        team = work_logs.team_of(session, me)
+        people = [person for person, _name in (*team.members, *team.departed)]
+        rows = work_logs.team_activity(
+            session, people, now - timedelta(hours=1), now + timedelta(hours=1), team.departed_ids
+        )
+    assert [person for person, _name in team.members] == [me]
+    assert team.departed == [(RAE, "Rae"), (ROB, "Rob")]
+    # Rae worked in the range, Rob did not: only Rae's row is there beside the admin's.
+    assert [(row.user_id, row.followups) for row in rows] == [(me, 0), (RAE, 1)]

@@ -185,6 +185,20 @@ def test_a_rep_counts_his_own(qtbot: QtBot, window: MainWindow) -> None:
     assert board.cards["pipeline"].values("amount") == pytest.approx([0, 3.33333, 0, 10])
 
 
+def test_someone_who_left_shows_for_his_work_but_is_not_offered(
+    qtbot: QtBot, window: MainWindow, shop
+) -> None:
+    """Rae did the period's finished task, and has left since (switched off)."""
+    from crm_desktop.models.entities import User
+
+    with window.profile.store.write() as session:
+        session.get(User, RAE).active = False
+    board = show_period(qtbot, window)
+    choices = [board.person_choice.itemData(i) for i in range(board.person_choice.count())]
+    assert RAE not in choices and BO in choices
+    assert "Rae" in board.cards["people"].categories
+
+
 def test_a_clerk_sees_the_reps_he_enters_for_and_his_own_work(
     qtbot: QtBot, window: MainWindow
 ) -> None:

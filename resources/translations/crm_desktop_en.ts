@@ -1847,23 +1847,23 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+3"/>
-        <location line="+335"/>
+        <location line="+339"/>
         <source>No grade</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-332"/>
+        <location line="-336"/>
         <source>Industry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+180"/>
+        <location line="+184"/>
         <source>Any industry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-179"/>
+        <location line="-183"/>
         <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1974,7 +1974,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+88"/>
         <source>pipeline.pdf</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2069,7 +2069,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+39"/>
         <source>Follow-ups</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5346,7 +5346,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Reports</name>
     <message>
-        <location filename="../../crm_desktop/reports/activity.py" line="+29"/>
+        <location filename="../../crm_desktop/reports/activity.py" line="+32"/>
         <source>Team activity</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6214,7 +6214,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+47"/>
         <source>{name} (me)</source>
         <translation type="unfinished"></translation>
     </message>

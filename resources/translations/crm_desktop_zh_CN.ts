@@ -1840,23 +1840,23 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+3"/>
-        <location line="+335"/>
+        <location line="+339"/>
         <source>No grade</source>
         <translation>无等级</translation>
     </message>
     <message>
-        <location line="-332"/>
+        <location line="-336"/>
         <source>Industry</source>
         <translation>行业</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+180"/>
+        <location line="+184"/>
         <source>Any industry</source>
         <translation>所有行业</translation>
     </message>
     <message>
-        <location line="-179"/>
+        <location line="-183"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -1967,7 +1967,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>逾期应收</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+88"/>
         <source>pipeline.pdf</source>
         <translation>销售漏斗.pdf</translation>
     </message>
@@ -2061,7 +2061,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>一年回款：{value}。</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+39"/>
         <source>Follow-ups</source>
         <translation>跟进</translation>
     </message>
@@ -5316,7 +5316,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Reports</name>
     <message>
-        <location filename="../../crm_desktop/reports/activity.py" line="+29"/>
+        <location filename="../../crm_desktop/reports/activity.py" line="+32"/>
         <source>Team activity</source>
         <translation>团队工作量</translation>
     </message>
@@ -6183,7 +6183,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>{first} 至 {last}</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+47"/>
         <source>{name} (me)</source>
         <translation>{name}（我）</translation>
     </message>
@@ -6965,7 +6965,7 @@ A backup copy is made first. On a large database this can take a minute; please 
     <message>
         <location line="+1"/>
         <source>A terminated contract needs its end date: the day it stopped (instalments after it are no longer owed).</source>
-        <translation>已终止的合同需要填写结束日期，即终止的那一天（此后的分期款不再应收）。</translation>
+        <translation>已终止的合同需要填写到期日期，即终止的那一天（此后的分期款不再应收）。</translation>
     </message>
     <message>
         <location line="+5"/>

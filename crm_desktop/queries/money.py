@@ -9,6 +9,7 @@ contract pay its plan from the earliest instalment on.
 - **owed**: the contract's amount; its plan's sum only when it has no amount (a contract
   entered as its instalments alone). A plan that adds up to more or less than the amount (a
   typo, instalments not all entered yet) schedules the money, and never changes what is owed;
+  what it leaves unscheduled falls due on the end date;
 - **paid**: the live payments on the contract;
 - **received**: those dated today or before (a payment dated later, promised, settles
   nothing yet);
@@ -240,6 +241,10 @@ def _contract_money(
         # Stopped early: what would have fallen due after its end date never does.
         plan = [(due, amount) for due, amount in plan if due <= row.end_on]
         owed = min(owed, sum(amount for _due, amount in plan))
+    scheduled = sum(amount for _due, amount in plan)
+    if has_plan and owed > scheduled and row.end_on is not None:
+        # What the plan leaves out (instalments not all entered) is due by the end at the latest.
+        plan = sorted([*plan, (row.end_on, owed - scheduled)], key=lambda step: step[0])
     outstanding = max(0, owed - received)
     due_before_today = sum(amount for due, amount in plan if due < today)
     covered = received

@@ -432,3 +432,24 @@ def test_a_contract_without_a_plan_owes_its_amount_terminated_or_without_a_start
     assert figures[no_start].overdue_since == TODAY - timedelta(days=90)
     [line] = [line for line in receivables if line.customer_id == customer]
     assert line.overdue == 800_000  # the terminated one, without its start, by its end date
+
+
+def test_what_a_plan_leaves_unscheduled_falls_due_by_the_end_date(profile: Profile) -> None:
+    """Found by a review: ¥10,000 planned as ¥3,000 + ¥3,000 (the rest never entered) never
+    had its last ¥4,000 fall due, even after the contract had ended."""
+    customer = make(profile, "customers", name="Short plan")
+    ended = make(profile, "contracts", customer_id=customer, number="E-1", status="ended",
+                 start_on=date(2031, 1, 1), end_on=date(2031, 5, 31),
+                 amount_cents=1_000_000)  # fmt: skip
+    running = make(profile, "contracts", customer_id=customer, number="R-1", status="active",
+                   start_on=date(2031, 1, 1), end_on=date(2031, 12, 31),
+                   amount_cents=1_000_000)  # fmt: skip
+    for contract in (ended, running):
+        for month in (2, 3):
+            make(profile, "contract_instalments", contract_id=contract,
+                 due_on=date(2031, month, 1), amount_cents=300_000)  # fmt: skip
+    with profile.store.read() as session:
+        figures = money.contract_money(session, [ended, running], TODAY)
+    assert (figures[ended].outstanding, figures[ended].overdue) == (1_000_000, 1_000_000)
+    assert figures[ended].overdue_since == date(2031, 2, 1)
+    assert (figures[running].outstanding, figures[running].overdue) == (1_000_000, 600_000)

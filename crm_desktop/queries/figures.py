@@ -508,6 +508,24 @@ class QuietFigure:
         return self.days_30 + self.days_60 + self.days_90
 
 
+def whole_percents(values: Sequence[int]) -> list[int]:
+    """Each value's share of their sum in whole percents that add up to 100 (none when the sum
+    is 0): the largest remainders get the points that rounding each share alone would lose or
+    add (three equal thirds are 34, 33, 33, not 33, 33, 33); of equal remainders, the smaller
+    share's first, so that a slice of half a percent is not shown as none."""
+    total = sum(values)
+    if total <= 0:
+        return [0] * len(values)
+    exact = [100 * value / total for value in values]
+    shares = [int(share) for share in exact]
+    by_remainder = sorted(
+        range(len(values)), key=lambda at: (shares[at] - exact[at], shares[at], at)
+    )
+    for at in by_remainder[: 100 - sum(shares)]:
+        shares[at] += 1
+    return shares
+
+
 def quiet_customers(session: Session, filters: Filters, now: datetime) -> list[QuietFigure]:
     """Per owner, his customers without a follow-up for 30, 60 or 90 days and more, the most
     neglected owner first. Customers in the public pool have no owner and are not counted."""

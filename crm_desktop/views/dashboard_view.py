@@ -450,11 +450,10 @@ class DashboardView(Page):
         self.cards["wonLost"].set_note(note)
 
     def _draw_grades(self, grades: list[figures.GradeFigure]) -> None:
-        total_value = sum(g.value for g in grades) or 1
         slices = []
-        for figure in grades:
+        shares = figures.whole_percents([g.value for g in grades])
+        for figure, share in zip(grades, shares, strict=True):
             name = self.tr("No grade") if figure.grade == NO_GRADE else choice_label(figure.grade)
-            share = round(100 * figure.value / total_value)
             label = self.tr("{grade}: {count}, {share}% of value").format(
                 grade=name, count=figure.count, share=share
             )

@@ -275,3 +275,20 @@ def test_a_customer_is_quiet_since_its_last_follow_up_or_its_new_owner_whichever
         quiet = figures.quiet_customers(session, Filters(), now)
     assert [(q.days_30, q.days_60, q.days_90) for q in quiet] == [(0, 0, 1)]
     assert drilled(profile, figures.quiet_drill(Filters(), profile.user_id, 90, now)) == {slipped}
+
+
+@pytest.mark.parametrize(
+    ("values", "shares"),
+    [
+        ([1, 1, 1], [34, 33, 33]),  # each rounded alone: 99
+        ([1, 1, 1, 1, 1, 1, 1], [15, 15, 14, 14, 14, 14, 14]),  # 14 each: 98
+        ([5, 5, 5, 5, 1], [24, 24, 24, 24, 4]),  # 23.8 and 4.76, each rounded alone: 100
+        ([995, 5], [99, 1]),  # 99.5 and 0.5, rounded half to even alone: 100 and 0
+        ([0, 0], [0, 0]),
+        ([7], [100]),
+    ],
+)
+def test_the_grade_mix_shares_add_up_to_a_hundred(values: list[int], shares: list[int]) -> None:
+    """Found by a review: each share rounded on its own made the grade mix add up to 99 or
+    101 %."""
+    assert figures.whole_percents(values) == shares

@@ -173,7 +173,7 @@ class DashboardView(Page):
             ),
             (
                 "renewals",
-                self.tr("Contracts ending per month (renewals due)"),
+                self.tr("Contracts ending per month, renewed or not"),
                 self.tr("Contracts ending"),
             ),
             ("receivables", self.tr("Money overdue by owner"), self.tr("Money overdue")),

@@ -1955,7 +1955,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+4"/>
-        <source>Contracts ending per month (renewals due)</source>
+        <source>Contracts ending per month, renewed or not</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2059,7 +2059,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>{grade}: {count}, {share}% of value</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1948,8 +1948,8 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+4"/>
-        <source>Contracts ending per month (renewals due)</source>
-        <translation>每月到期合同（待续约）</translation>
+        <source>Contracts ending per month, renewed or not</source>
+        <translation>每月到期的合同（含已续约与不续约的）</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2051,7 +2051,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>主要输单原因：{reasons}。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>{grade}: {count}, {share}% of value</source>
         <translation>{grade}：{count} 个，占价值 {share}%</translation>
     </message>

@@ -88,7 +88,7 @@ class ContractMoney:
 @dataclass(frozen=True)
 class CustomerMoney:
     contracts: int  # live contracts, drafts included
-    contracted: int  # fen: the counted contracts' amounts
+    contracted: int  # fen: what the counted contracts owe (their amounts, but for terminated)
     paid: int  # every live payment, on account too
     paid_last_year: int  # the customer's value
     on_account: int  # payments without a contract
@@ -417,7 +417,8 @@ def customer_money(session: Session, customer_id: str, today: date) -> CustomerM
     ).one()
     return CustomerMoney(
         contracts=len(contracts),
-        contracted=sum(row.amount_cents for row in contracts if row.status in COUNTED_STATUSES),
+        # What the signed contracts owe: a terminated one's what fell due by the day it stopped.
+        contracted=sum(m.owed for m in money.values()),
         paid=int(paid),
         paid_last_year=int(last_year),
         on_account=int(on_account),

@@ -399,6 +399,10 @@ def test_a_terminated_contract_owes_only_what_fell_due_by_the_day_it_stopped(pro
     )
     assert big.overdue_since == date(2031, 4, 1)
     assert left == 150_000
+    with profile.store.read() as session:
+        totals = money.customer_money(session, shop["acme"], later)
+    # Contracted, paid and outstanding agree: C-1 now owes 6,000.00, C-2 800.00.
+    assert (totals.contracted, totals.outstanding) == (680_000, 150_000 + 80_000)
     [acme] = [line for line in receivables if line.customer_id == shop["acme"]]
     assert acme.overdue == 150_000 + 80_000  # and C-2's, unpaid since 10 May
 

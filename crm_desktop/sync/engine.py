@@ -215,6 +215,7 @@ def _sync_round(
             progress,
             crash.after_pull_read,
             report.pushed.transactions,
+            report.pushed.sent,
         )
     except TRANSIENT:
         raise  # a deadlock or a serialization failure: sync_once runs the round again

@@ -28,7 +28,7 @@ from crm_desktop.storage.store import Store
 from crm_desktop.sync import link as links
 from crm_desktop.sync.engine import sync_once
 from crm_desktop.sync.errors import SyncError, SyncProblem
-from crm_desktop.sync.server.admin import Handover, HandoverRefused, hand_over, move_open_work
+from crm_desktop.sync.server.admin import Handover, HandoverRefused, hand_over
 
 # Why the owner changed, for the customer's ownership history (migration 0006).
 REASON_SETTING = "crm.owner_change_reason"
@@ -103,7 +103,7 @@ class OwnershipRefused(Exception):
 
 
 def claim(profile: Profile, customer_id: str, password: str | None = None) -> None:
-    """Make a customer of the public pool the user's own, with its open work (move_open_work)."""
+    """Make a customer of the public pool the user's own."""
     _decide(
         profile,
         "UPDATE customers SET owner_id = crm_current_user_id()"
@@ -111,7 +111,6 @@ def claim(profile: Profile, customer_id: str, password: str | None = None) -> No
         {"id": customer_id},
         OwnershipRefused(NOT_IN_POOL),
         password=password,
-        moves_work=[customer_id],
     )
 
 
@@ -146,9 +145,8 @@ def assign_many(
     reason: str = "",
     password: str | None = None,
 ) -> None:
-    """Give customers (from the pool or the team) to a member of the user's team, with their
-    open work (move_open_work), all in one transaction: if the server refuses one of them,
-    none is given."""
+    """Give customers (from the pool or the team) to a member of the user's team, all in one
+    transaction: if the server refuses one of them, none is given."""
     ids = sorted(set(customer_ids))
     if not ids:
         return
@@ -164,7 +162,6 @@ def assign_many(
         expected=len(ids),
         reason=reason,
         password=password,
-        moves_work=ids,
     )
 
 
@@ -279,12 +276,10 @@ def _decide(
     expected: int = 1,
     reason: str = "",
     password: str | None = None,
-    moves_work: list[str] | None = None,
 ) -> None:
     """Run one change on the server after a sync, and sync again to bring its answer home.
     Fewer rows than `expected` changed means the server would not change them all: nothing
-    is kept (`when_nothing`); a policy or trigger refusing is `when_forbidden`. `moves_work`:
-    customers whose open work follows their new owner, in the same transaction."""
+    is kept (`when_nothing`); a policy or trigger refusing is `when_forbidden`."""
     # The server decides on what this device has, its overdue customers back in the pool
     # first (they count towards what a rep may own, and may not be locked or released).
     sync_once(profile, password=password, check_pool=True)
@@ -295,11 +290,9 @@ def _decide(
                 connection.execute(
                     "SELECT set_config(%s, %s, true)", (REASON_SETTING, reason.strip())
                 )
-            previous = _owners(connection, moves_work or [])
             changed = connection.execute(statement, parameters).fetchall()
             if len(changed) < expected:
                 raise when_nothing  # leaving the block rolls the rest back: all or nothing
-            move_open_work(connection, previous)
     except psycopg.errors.CheckViolation as error:
         raise _refusal(error) from None
     except psycopg.errors.InsufficientPrivilege:
@@ -312,17 +305,6 @@ def _decide(
         connection.close()
     # Bring the answer home; a customer it leaves overdue (unlocked) returns to the pool now.
     sync_once(profile, password=password, check_pool=True)
-
-
-def _owners(connection: psycopg.Connection, customer_ids: list[str]) -> dict[str, str | None]:
-    """Each customer's owner as the server has it, just before the change."""
-    if not customer_ids:
-        return {}
-    rows = connection.execute(
-        "SELECT id::text, owner_id::text FROM customers WHERE id = ANY(%s::uuid[])",
-        (customer_ids,),
-    ).fetchall()
-    return dict(rows)
 
 
 def _refusal(error: psycopg.errors.CheckViolation) -> OwnershipRefused:

@@ -113,10 +113,19 @@ def pull(
     progress: Progress | None = None,
     before_local_commit: Callable[[], None] | None = None,
     own_transactions: Iterable[str] = (),
+    own_rows: set[tuple[str, str]] | None = None,
 ) -> PullReport:
-    """`own_transactions`: this device's push transactions, whose changes it has already."""
+    """`own_transactions`: this device's push transactions, whose changes it has already;
+    `own_rows` (PushReport.sent): when given, those are the rows it has, and the changes
+    those transactions made to other rows (of the server's own accord) are brought."""
     delta = _read_server(
-        store, connection, set(refetch), progress, sorted(own_transactions), before_local_commit
+        store,
+        connection,
+        set(refetch),
+        progress,
+        sorted(own_transactions),
+        before_local_commit,
+        own_rows,
     )
     if isinstance(delta, PullReport):  # a full sync, already written as it streamed in
         return delta
@@ -136,6 +145,7 @@ def _read_server(
     progress: Progress | None,
     own_transactions: list[str] | None = None,
     before_local_commit: Callable[[], None] | None = None,
+    own_rows: set[tuple[str, str]] | None = None,
 ) -> _Delta | PullReport:
     cursor, seen_epoch = store.setting(CURSOR_KEY), store.setting(EPOCH_KEY)
     seen_scope = store.setting(SCOPE_KEY)
@@ -187,6 +197,10 @@ def _read_server(
                     wanted[entity].add(row_id)
             for entity, row_id in refetch:
                 wanted[entity].add(row_id)
+            for entity, row_id in _moved_by_own_push(
+                connection, cursor, own_transactions, own_rows
+            ):
+                wanted[entity].add(row_id)
         if full:
             cursor_values = (snapshot, epoch, scope)
             return _stream_full(store, connection, cursor_values, progress, before_local_commit)
@@ -219,6 +233,32 @@ def _same_server(seen: str | None, now: str) -> bool:
     if "/" not in seen:
         return seen == now.split("/", 1)[0]
     return seen == now
+
+
+def _moved_by_own_push(
+    connection: psycopg.Connection,
+    cursor: str,
+    own_transactions: list[str] | None,
+    own_rows: set[tuple[str, str]] | None,
+) -> set[tuple[str, str]]:
+    """The rows this device's push transactions changed besides the rows it sent: the
+    records a deleted, restored or newly owned customer took with it on the server."""
+    if not own_transactions or own_rows is None:
+        return set()
+    found = connection.execute(
+        """
+        SELECT DISTINCT entity, row_id::text FROM sync_changes
+        WHERE txid = ANY(%(own)s::xid8[]) AND entity <> 'customers'
+          AND txid >= pg_snapshot_xmin(%(cursor)s::pg_snapshot)
+          AND NOT pg_visible_in_snapshot(txid, %(cursor)s::pg_snapshot)
+        """,
+        {"cursor": cursor, "own": own_transactions},
+    )
+    return {
+        (entity, row_id)
+        for entity, row_id in found
+        if row_id is not None and entity in ORDER and (entity, row_id) not in own_rows
+    }
 
 
 def _customers_pushed(

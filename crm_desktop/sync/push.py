@@ -109,6 +109,11 @@ class PushReport:
     # Server transactions of this push: their changes are ours already, so the pull that
     # follows need not bring them back (rows listed in `refetch` are fetched regardless).
     transactions: set[str] = field(default_factory=set)
+    # The rows this push wrote itself, when it also changed rows of the server's own accord:
+    # a customer deleted, restored or given a new owner takes records this device may not
+    # hold as the server has them now (server 0026, 0029). The pull then brings, of this
+    # push's transactions, the changes to any other row. None: nothing of the kind was sent.
+    sent: set[tuple[str, str]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +289,7 @@ def _record_batch(
         _explain_ended_grants(session, entries, results, sent.ended_grants)
         for entry in entries:
             _record(session, entry, results[entry.seq], report)
+        _note_sent(report, entries, results)
         report.refetch |= _kept_by_follow_ups(session, entries, results)
         _adopt_server_stamps(session, entries, results)
         session.execute(delete(OutboxEntry).where(OutboxEntry.seq.in_([e.seq for e in entries])))
@@ -291,6 +297,28 @@ def _record_batch(
         session.merge(LocalSetting(key=PUSHED_THROUGH_KEY, value=str(through)))
         if before_local_commit is not None:
             before_local_commit()
+
+
+def _note_sent(
+    report: PushReport, entries: list[_Entry], results: dict[int, dict[str, Any]]
+) -> None:
+    """Keep, in `report.sent`, the rows of these entries once one of them changed others on
+    the server: a customer's delete, restore or new owner."""
+    if report.sent is None and not any(_moves_others(entry) for entry in entries):
+        return
+    sent = report.sent if report.sent is not None else set()
+    for entry in entries:
+        sent.add((entry.entity, entry.row_id))
+        redirected = results[entry.seq].get("redirected_to")
+        if redirected:
+            sent.add((entry.entity, redirected))
+    report.sent = sent
+
+
+def _moves_others(entry: _Entry) -> bool:
+    return entry.entity == "customers" and (
+        entry.op in ("delete", "restore") or "owner_id" in entry.changes
+    )
 
 
 def _kept_by_follow_ups(

@@ -334,3 +334,18 @@ def test_a_customer_claimed_from_the_pool_takes_its_open_work_along(fleet: Fleet
     moved = _owners_of(fleet, work)
     assert (moved["open deal"], moved["running contract"]) == ("rob", "rob")
     assert (moved["won deal"], moved["open task"]) == ("rae", "rae")  # not the pool's task
+
+
+def test_an_owner_set_offline_and_pushed_takes_the_open_work_too(fleet: Fleet) -> None:
+    """The server moves the work with whatever gives the customer its new owner (0029): a
+    manager's change of owner in the customer's form, made offline and pushed, as well."""
+    given = customer(fleet, "丙公司", owner="mia")
+    work = _work(fleet, given, "mia")
+    mia = signed_in(fleet, "mia")
+    mia.writer.update("customers", given, {"owner_id": fleet.user_ids["rob"]})
+    report = mia.sync()
+    assert report.pushed.refused == 0, [c.reason for c in mia.conflicts()]
+    moved = _owners_of(fleet, work)
+    assert (moved["open deal"], moved["running contract"], moved["open task"]) == ("rob",) * 3
+    assert (moved["won deal"], moved["settled contract"], moved["done task"]) == ("mia",) * 3
+    assert mia.row("tasks", work["open task"]).assignee_id == fleet.user_ids["rob"]

@@ -1116,8 +1116,10 @@ def hand_over(
         "ended": str(ContractStatus.ENDED),
         "unsettled": _UNSETTLED_RENEWALS,
     }
-    counts = []
-    for table, still_open in _HANDED_OVER:
+    counts: dict[str, int] = {}
+    # The customers last: a customer's new owner takes its open work with it (server 0029),
+    # which would otherwise leave the leaver's own deals and tasks uncounted here.
+    for table, still_open in sorted(_HANDED_OVER, key=lambda step: step[0] == "customers"):
         column = ENTITIES[table].OWNER
         where = f"{column} = %(source)s AND deleted_at IS NULL{still_open}"
         statement = (
@@ -1126,39 +1128,8 @@ def hand_over(
             else f"UPDATE {table} SET {column} = %(target)s WHERE {where}"
         )
         cursor = connection.execute(statement, values)
-        counts.append(cursor.fetchone()[0] if dry_run else cursor.rowcount)
-    return Handover(*counts)
-
-
-def move_open_work(connection: psycopg.Connection, previous: dict[str, str | None]) -> None:
-    """After customers changed owner (a claim, an assignment): their open opportunities and
-    their contracts still to see to go to the new owner, as a handover moves them, and so do
-    their open tasks assigned to the previous owner. `previous`: customer id -> its owner
-    before. Closed deals, done tasks and settled contracts keep their history as it was."""
-    if not previous:
-        return
-    values = {
-        "ids": list(previous),
-        "was": list(previous.values()),
-        "closed": [str(s) for s in CLOSED_STAGES],
-        "running": _RUNNING_CONTRACTS,
-        "ended": str(ContractStatus.ENDED),
-        "unsettled": _UNSETTLED_RENEWALS,
-    }
-    for table, still_open in _HANDED_OVER[1:]:
-        column = ENTITIES[table].OWNER
-        if table == "tasks":  # a task is its assignee's: only the previous owner's move
-            mine = f"r.{column} = p.was"
-        else:
-            mine = f"r.{column} IS DISTINCT FROM c.owner_id"
-        connection.execute(
-            f"UPDATE {table} r SET {column} = c.owner_id"
-            " FROM unnest(%(ids)s::uuid[], %(was)s::uuid[]) AS p(id, was)"
-            " JOIN customers c ON c.id = p.id"
-            f" WHERE r.customer_id = p.id AND r.deleted_at IS NULL AND c.owner_id IS NOT NULL"
-            f" AND {mine}{still_open}",  # its columns are the record's alone
-            values,
-        )
+        counts[table] = cursor.fetchone()[0] if dry_run else cursor.rowcount
+    return Handover(*(counts[table] for table, _still_open in _HANDED_OVER))
 
 
 # -- offices ----------------------------------------------------------------------------------

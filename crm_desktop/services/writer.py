@@ -916,13 +916,7 @@ class UnitOfWork:
             return
         latest = self.session.execute(
             select(FollowUp.happened_at, FollowUp.next_step_at)
-            .where(
-                FollowUp.customer_id == customer_id,
-                FollowUp.deleted_at.is_(None),
-                # The last one up to now, as the server takes it (sync/derived.py): a visit
-                # dated next year by a slip is not the customer's last follow-up.
-                FollowUp.happened_at <= self.now,
-            )
+            .where(FollowUp.customer_id == customer_id, FollowUp.deleted_at.is_(None))
             .order_by(FollowUp.happened_at.desc())
             .limit(1)
         ).first()

@@ -110,9 +110,10 @@ class PushReport:
     # follows need not bring them back (rows listed in `refetch` are fetched regardless).
     transactions: set[str] = field(default_factory=set)
     # The rows this push wrote itself, when it also changed rows of the server's own accord:
-    # a customer deleted, restored or given a new owner takes records this device may not
-    # hold as the server has them now (server 0026, 0029). The pull then brings, of this
-    # push's transactions, the changes to any other row. None: nothing of the kind was sent.
+    # a customer deleted, restored or given a new owner, or a contact merged away, takes
+    # records this device may not hold as the server has them now (server 0026, 0029, 0030).
+    # The pull then brings, of this push's transactions, the changes to any other row. None:
+    # nothing of the kind was sent.
     sent: set[tuple[str, str]] | None = None
 
 
@@ -303,7 +304,7 @@ def _note_sent(
     report: PushReport, entries: list[_Entry], results: dict[int, dict[str, Any]]
 ) -> None:
     """Keep, in `report.sent`, the rows of these entries once one of them changed others on
-    the server: a customer's delete, restore or new owner."""
+    the server: a customer's delete, restore or new owner, a contact's merge."""
     if report.sent is None and not any(_moves_others(entry) for entry in entries):
         return
     sent = report.sent if report.sent is not None else set()
@@ -316,6 +317,8 @@ def _note_sent(
 
 
 def _moves_others(entry: _Entry) -> bool:
+    if entry.entity == "contacts":  # merged away: what named it names the kept one (0030)
+        return entry.op == "delete" and bool((entry.changes or {}).get("merged_into_id"))
     return entry.entity == "customers" and (
         entry.op in ("delete", "restore") or "owner_id" in entry.changes
     )

@@ -174,3 +174,38 @@ def test_nobody_merges_into_a_pool_customer_he_only_sees(world, login) -> None:
         .fetchone()
     )
     assert after == before
+
+
+@pytest.mark.parametrize("login, own", WRITERS)
+def test_a_contact_merged_away_passes_what_names_it_to_the_kept_one(world, login, own) -> None:
+    """Server 0030: the shared world's follow-up and deal name the customer's contact; merged
+    into a second contact, they name that one, whoever merges with plain SQL."""
+    customer, merged = world.customers[own], world.contacts[own]
+    with world.session(login) as connection:
+        kept = connection.execute(
+            "INSERT INTO contacts (customer_id, name) VALUES (%s, 'Kept') RETURNING id",
+            (customer,),
+        ).fetchone()[0]
+        connection.execute(
+            "UPDATE contacts SET deleted_at = now(), merged_into_id = %s WHERE id = %s",
+            (kept, merged),
+        )
+    for table, row in (
+        ("followups", world.followups[own]),
+        ("opportunities", world.opportunities[own]),
+    ):
+        assert str(world.row(table, row)["contact_id"]) == str(kept), (login, table)
+
+
+@pytest.mark.parametrize("login", ["rob", "rae", "cal"])
+def test_nobody_moves_what_names_a_contact_of_a_customer_he_may_not_change(world, login) -> None:
+    """Mia's contact: unseen, his merge changes nothing, and nothing that names it moves."""
+    kept = world.contacts["pool"]
+    with world.session(login) as connection:
+        connection.execute(
+            "UPDATE contacts SET deleted_at = now(), merged_into_id = %s WHERE id = %s",
+            (kept, world.contacts["mia"]),
+        )
+    assert str(world.row("followups", world.followups["mia"])["contact_id"]) == str(
+        world.contacts["mia"]
+    )

@@ -252,3 +252,31 @@ def test_what_reached_the_server_before_the_merge_goes_to_the_kept_customer(
         "SELECT count(*) FROM customer_identifiers WHERE customer_id = %s AND deleted_at IS NULL",
         (other,),
     ) == [(0,)]
+
+
+def test_what_named_a_merged_away_contact_before_the_merge_names_the_kept_one(
+    fleet: Fleet,
+) -> None:
+    """mia's follow-up with 李雷 (a duplicate contact) reaches the server before rob, who never
+    downloaded it, merges 李雷 into 李雷 (采购): it names the kept contact, as rob's own did."""
+    rob, mia = fleet.device("rob"), fleet.device("mia")
+    _kept, other, contact = _two_customers(rob)
+    kept_contact = rob.writer.create(
+        "contacts", {"customer_id": other, "name": "李雷", "title": "采购"}
+    ).primary_id
+    rob.sync()
+    mia.sync()
+    follow_up = mia.writer.create(
+        "followups",
+        {"customer_id": other, "contact_id": contact, "kind": "call", "text": "called Li"},
+    ).primary_id
+    mia.sync()
+
+    merge_records(rob.writer, "contacts", kept_contact, contact, {})
+    report = rob.sync()
+    assert report.pushed.refused == 0, [c.reason for c in rob.conflicts()]
+    mia.sync()
+
+    assert str(fleet.server_row("followups", follow_up)["contact_id"]) == kept_contact
+    assert mia.row("followups", follow_up).contact_id == kept_contact
+    assert rob.row("followups", follow_up).contact_id == kept_contact

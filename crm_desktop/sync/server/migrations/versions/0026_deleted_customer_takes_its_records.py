@@ -89,10 +89,12 @@ FUNCTION = f"""
 CREATE FUNCTION crm_follow_customer_delete() RETURNS trigger
 LANGUAGE plpgsql SECURITY INVOKER SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
-    -- Most updates neither delete nor restore (an edited phone, a pushed name).
+    -- Most updates neither delete nor restore (an edited phone, a pushed name). No LIMIT 1:
+    -- with one, the planner joins the two row sets by a nested loop, hoping for an early
+    -- match, and a statement without one pays rows times rows (a pool return of 30,000
+    -- customers: 74 s, against 0.4 s by a hash join).
     PERFORM FROM crm_old_rows o JOIN crm_new_rows n ON n.id = o.id
-    WHERE (o.deleted_at IS NULL) <> (n.deleted_at IS NULL)
-    LIMIT 1;
+    WHERE (o.deleted_at IS NULL) <> (n.deleted_at IS NULL);
     IF NOT FOUND THEN
         RETURN NULL;
     END IF;{HELD_ALREADY}{"".join(_follow(table) for table in CUSTOMER_RECORDS)}

@@ -47,9 +47,9 @@ CREATE FUNCTION crm_open_work_follows() RETURNS trigger
 LANGUAGE plpgsql SECURITY INVOKER SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
     -- Most updates give no customer a new owner (an edited phone, a pushed name).
+    -- No LIMIT 1 (0026 says why: a nested loop over both row sets).
     PERFORM FROM crm_old_rows o JOIN crm_new_rows n ON n.id = o.id
-    WHERE n.owner_id IS DISTINCT FROM o.owner_id AND n.owner_id IS NOT NULL
-    LIMIT 1;
+    WHERE n.owner_id IS DISTINCT FROM o.owner_id AND n.owner_id IS NOT NULL;
     IF NOT FOUND THEN
         RETURN NULL;
     END IF;

@@ -44,9 +44,9 @@ CREATE FUNCTION crm_follow_contact_merge() RETURNS trigger
 LANGUAGE plpgsql SECURITY INVOKER SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
     -- Most updates merge nothing (an edited title, a pushed phone).
+    -- No LIMIT 1 (0026 says why: a nested loop over both row sets).
     PERFORM FROM crm_old_rows o JOIN crm_new_rows n ON n.id = o.id
-    WHERE o.merged_into_id IS NULL AND n.merged_into_id IS NOT NULL
-    LIMIT 1;
+    WHERE o.merged_into_id IS NULL AND n.merged_into_id IS NOT NULL;
     IF NOT FOUND THEN
         RETURN NULL;
     END IF;{_MOVES}

@@ -337,18 +337,16 @@ def team_of(session: Session, user_id: str, logs: bool = False) -> Team:
     """
     stored = session.get(LocalSetting, SCOPE_KEY)
     scope = Scope.parse(stored.value if stored else None)
+    ids: list[str] = []
     departed: list[str] = []
     if scope.role == "admin":
         users = session.execute(select(User.id, User.active).where(User.deleted_at.is_(None)))
-        ids, departed = [], []
         for user, active in users:
             (ids if active else departed).append(user)
     elif scope.role == "manager":
         ids = list(scope.log_authors if logs and scope.log_authors else scope.team)
     elif scope.role == "clerk" and not logs:
         ids = list(scope.enters_for)  # the reps whose records he enters
-    else:
-        ids = []
     names = _names(session, [user_id, *ids, *departed])
 
     def by_name(people: Iterable[str]) -> list[tuple[str, str]]:

@@ -197,10 +197,12 @@ def _read_server(
                     wanted[entity].add(row_id)
             for entity, row_id in refetch:
                 wanted[entity].add(row_id)
-            for entity, row_id in _moved_by_own_push(
-                connection, cursor, own_transactions, own_rows
-            ):
-                wanted[entity].add(row_id)
+            # This device's own push: its customers, and, when it may have moved others (a
+            # customer deleted, restored or newly owned: server 0026, 0029, 0030), every row.
+            pushed = _own_push_changes(connection, cursor, own_transactions or [], own_rows)
+            for entity, row_id in pushed:
+                if entity != "customers" and (entity, row_id) not in (own_rows or ()):
+                    wanted[entity].add(row_id)
         if full:
             cursor_values = (snapshot, epoch, scope)
             return _stream_full(store, connection, cursor_values, progress, before_local_commit)
@@ -217,7 +219,7 @@ def _read_server(
         changed_customers = {row[0] for row in rows.get("customers", ())}
         # The customers this device's own push changed are not fetched (the device has them),
         # but the server wrote their history meanwhile: a new customer's "entered" line.
-        changed_customers |= _customers_pushed(connection, cursor, own_transactions or [])
+        changed_customers |= {row_id for entity, row_id in pushed if entity == "customers"}
         owned = history.fetch_for(connection, changed_customers)
     return _Delta(snapshot, epoch, rows, missing, scope, owned, changed_customers)
 
@@ -235,48 +237,26 @@ def _same_server(seen: str | None, now: str) -> bool:
     return seen == now
 
 
-def _moved_by_own_push(
+def _own_push_changes(
     connection: psycopg.Connection,
     cursor: str,
-    own_transactions: list[str] | None,
+    own_transactions: list[str],
     own_rows: set[tuple[str, str]] | None,
 ) -> set[tuple[str, str]]:
-    """The rows this device's push transactions changed besides the rows it sent: the
-    records a deleted, restored or newly owned customer took with it on the server."""
-    if not own_transactions or own_rows is None:
-        return set()
-    found = connection.execute(
-        """
-        SELECT DISTINCT entity, row_id::text FROM sync_changes
-        WHERE txid = ANY(%(own)s::xid8[]) AND entity <> 'customers'
-          AND txid >= pg_snapshot_xmin(%(cursor)s::pg_snapshot)
-          AND NOT pg_visible_in_snapshot(txid, %(cursor)s::pg_snapshot)
-        """,
-        {"cursor": cursor, "own": own_transactions},
-    )
-    return {
-        (entity, row_id)
-        for entity, row_id in found
-        if row_id is not None and entity in ORDER and (entity, row_id) not in own_rows
-    }
-
-
-def _customers_pushed(
-    connection: psycopg.Connection, cursor: str, own_transactions: list[str]
-) -> set[str]:
-    """The customers changed by this device's push transactions since the cursor."""
+    """(entity, id) of the rows this device's push transactions changed since the cursor: its
+    customers only when `own_rows` is None (nothing it sent moved other rows), else all."""
     if not own_transactions:
         return set()
     found = connection.execute(
         """
-        SELECT DISTINCT row_id::text FROM sync_changes
-        WHERE entity = 'customers' AND txid = ANY(%(own)s::xid8[])
+        SELECT DISTINCT entity, row_id::text FROM sync_changes
+        WHERE txid = ANY(%(own)s::xid8[]) AND (%(every)s OR entity = 'customers')
           AND txid >= pg_snapshot_xmin(%(cursor)s::pg_snapshot)
           AND NOT pg_visible_in_snapshot(txid, %(cursor)s::pg_snapshot)
         """,
-        {"cursor": cursor, "own": own_transactions},
+        {"cursor": cursor, "own": own_transactions, "every": own_rows is not None},
     )
-    return {row_id for (row_id,) in found if row_id is not None}
+    return {(entity, row_id) for entity, row_id in found if row_id is not None and entity in ORDER}
 
 
 def _merge_targets(

@@ -55,17 +55,15 @@ OWNER_ROLES = (Role.REP, Role.MANAGER)
 # control characters (C0, DEL, C1). The invisible ones it refuses too are taken out, as the
 # app takes them out of what a user types (models/rules.py).
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+MAX_USER_NAME = 200  # users.name is varchar(200) (server migration 0001)
+# The shortest password a login gets: every user can reach the server with psql, so a login's
+# password is all that stands between a guess and his customers. PostgreSQL itself sets none.
+MIN_PASSWORD = 8
 
 
 def _one_line(text: str) -> str:
     """Text as a one-line value is stored: without invisible characters, trimmed."""
     return INVISIBLE_IN_ONE_LINE.sub("", text).strip()
-
-
-MAX_USER_NAME = 200  # users.name is varchar(200) (server migration 0001)
-# The shortest password a login gets: every user can reach the server with psql, so a login's
-# password is all that stands between a guess and his customers. PostgreSQL itself sets none.
-MIN_PASSWORD = 8
 
 
 def check_login(login: str) -> None:

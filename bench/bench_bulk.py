@@ -9,7 +9,8 @@ Starts its own throwaway PostgreSQL (tests/postgres.py, as bench_sync.py does) a
 2. the first sync of that profile, which pushes them all;
 3. a new device's first sync of them, beside the raw baseline the issue asks for: `COPY` of
    the same server tables out, then one `executemany` into bare SQLite tables (same columns,
-   no indexes, no constraints);
+   no indexes, no constraints); the same rows as the device receives, the customers'
+   ownership history included;
 4. `export --format xlsx` of the imported customers;
 5. the peak memory of `crm-desktop sync` taking --customers customers and --followups
    follow-ups to a new profile: the command line itself, in a process of its own (max RSS is
@@ -40,6 +41,7 @@ if str(BENCH) not in sys.path:
 import bench_sync  # noqa: E402  (puts the checkout on sys.path too)
 import psycopg  # noqa: E402
 
+from crm_desktop.sync import history  # noqa: E402
 from crm_desktop.sync.codec import synced_columns  # noqa: E402
 from crm_desktop.transfer.exporting import export_xlsx  # noqa: E402
 from crm_desktop.transfer.importing import import_file  # noqa: E402
@@ -65,6 +67,17 @@ PLATE_SHARE = 0.2
 PROVINCES = "粤京沪浙苏川鲁豫鄂湘"
 # What a new device holds after a first sync of the imported list.
 SYNCED_TABLES = ("users", "customers", "customer_identifiers")
+HISTORY = "ownership_history"
+HISTORY_COLUMNS = (
+    "id",
+    "customer_id",
+    "previous_owner_id",
+    "owner_id",
+    "kind",
+    "reason",
+    "changed_at",
+    "changed_by",
+)
 
 
 def timed(action: Any) -> tuple[float, Any]:
@@ -110,9 +123,13 @@ def raw_copy(db: bench_sync.CrmDb, login: str, target: Path) -> tuple[float, int
                 )
                 with server.cursor().copy(statement) as copy:
                     fetched[entity] = list(copy.rows())
+            # The customers' ownership history, which the device downloads with them (the
+            # pull's own query: the rows in the form the store keeps them).
+            with server.cursor().copy(f"COPY ({history.SELECT}) TO STDOUT") as copy:
+                fetched[HISTORY] = list(copy.rows())
         connection.execute("BEGIN")
         for entity, table_rows in fetched.items():
-            columns = synced_columns(entity)
+            columns = HISTORY_COLUMNS if entity == HISTORY else synced_columns(entity)
             connection.execute(f"CREATE TABLE {entity} ({', '.join(columns)})")
             connection.executemany(
                 f"INSERT INTO {entity} VALUES ({', '.join('?' * len(columns))})", table_rows

@@ -18,6 +18,7 @@ from crm_desktop.models.phones import DEFAULT_REGION, EXTENSION_MARK, normalize_
 from crm_desktop.models.search_keys import identifier_key
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.storage.store import sqlite_connection
+from crm_desktop.storage.values import in_lists
 
 ENTITIES = ("customers", "contacts")
 # A value more records than this share is a placeholder, not a sign of one record entered
@@ -159,22 +160,30 @@ def read_records(
     entity: str,
     stop: Callable[[], bool] | None = None,
     step: Callable[[int, int], None] | None = None,
+    only: Sequence[str] | None = None,
 ) -> list[Record]:
-    """Every live customer or contact, described. `step(done, total)` follows the rows;
-    `stop()` is asked now and then and, once true, the reading ends early (the caller, who
-    asked for it, raises)."""
+    """Every live customer or contact, described (or, for customers, those of `only` that are
+    live). `step(done, total)` follows the rows; `stop()` is asked now and then and, once
+    true, the reading ends early (the caller, who asked for it, raises)."""
     if entity not in ENTITIES:
+        raise ValueError(entity)
+    if only is not None and entity != "customers":
         raise ValueError(entity)
     driver = sqlite_connection(executor)
     table = "customers" if entity == "customers" else "contacts"
-    (total,) = driver.execute(f"SELECT count(*) FROM {table} WHERE deleted_at IS NULL").fetchone()
+    if only is None:
+        (total,) = driver.execute(
+            f"SELECT count(*) FROM {table} WHERE deleted_at IS NULL"
+        ).fetchone()
+    else:
+        total = len(only)
     records: list[Record] = []
     if entity == "customers":
         by_id: dict[str, Record] = {}
         # One string for each owner's name and each city, not one a record: 100,000 customers
         # have a handful of owners and a few hundred cities.
         shared: dict[str | None, str | None] = {}
-        rows = driver.execute(CUSTOMERS_SQL)
+        rows = _rows_of(driver, CUSTOMERS_SQL, "c.id", only)
         for done, (row_id, name, kind, phone, phone2, email, address, owner) in enumerate(rows):
             record = Record(row_id, name or "")
             record.phone, record.email = phone or phone2, email
@@ -188,7 +197,7 @@ def read_records(
             if done % CHECK_EVERY == 0 and _stopped(stop, step, done, total):
                 return records
         identifiers: dict[str, list[tuple[str, str, str]]] = {}
-        for customer_id, kind, key, value in driver.execute(IDENTIFIERS_SQL):
+        for customer_id, kind, key, value in _rows_of(driver, IDENTIFIERS_SQL, "customer_id", only):
             if key and customer_id in by_id:  # a deleted customer's are left out
                 identifiers.setdefault(customer_id, []).append((kind, key, value))
         for customer_id, found in identifiers.items():
@@ -214,6 +223,15 @@ def read_records(
         if done % CHECK_EVERY == 0 and _stopped(stop, step, done, total):
             return records
     return records
+
+
+def _rows_of(driver: Any, statement: str, key: str, only: Sequence[str] | None) -> Iterable[tuple]:
+    """The rows of `statement` (whose WHERE clause ends it), or those whose `key` is in `only`."""
+    if only is None:
+        yield from driver.execute(statement)
+        return
+    for part, marks in in_lists(sorted(set(only))):
+        yield from driver.execute(f"{statement} AND {key} IN ({marks})", part)
 
 
 def _stopped(

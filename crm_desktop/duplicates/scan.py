@@ -84,18 +84,27 @@ def find_duplicate_groups(
         with cancel_when(session_or_connection, stop):
             records = read_records(session_or_connection, entity, stop, read_step)
         report(_READ_UNTIL)
-        links = _Links(len(records))
-        _join_exact(links, records, entity)
-        report(_KEYS_UNTIL)
-        if entity == "customers":
-            _join_similar_names(links, records, lambda share: report(_KEYS_UNTIL + share))
-        groups = links.groups(records, entity)
+        groups = groups_among(records, entity, report)
         # Dropped while the collector is still paused: once running again, its first pass
         # walks every object made meanwhile that is still alive (a quarter of a second for
         # the records of 100,000 customers, with the GUI thread waiting on the lock).
-        del records, links
+        del records
     report(STEPS)
     return groups
+
+
+def groups_among(
+    records: list[Record], entity: str, report: Callable[[int], None] | None = None
+) -> list[DuplicateGroup]:
+    """The groups of likely duplicates among these records, largest first; `report(done)`
+    follows the search from _READ_UNTIL to _NAMES_UNTIL of STEPS."""
+    tell = report or (lambda _done: None)
+    links = _Links(len(records))
+    _join_exact(links, records, entity)
+    tell(_KEYS_UNTIL)
+    if entity == "customers":
+        _join_similar_names(links, records, lambda share: tell(_KEYS_UNTIL + share))
+    return links.groups(records, entity)
 
 
 def _join_exact(links: _Links, records: list[Record], entity: str) -> None:

@@ -41,12 +41,16 @@ from crm_desktop.models.entities import SORT_KEYS
 from crm_desktop.models.pinyin import sort_key
 from crm_desktop.models.search_keys import DERIVED_TEXT_VERSION, search_key, search_text_of
 from crm_desktop.storage.store import sqlite_connection
+from crm_desktop.storage.values import in_lists
 
 TRIGRAM_TABLE = "customer_trigrams"
 GRAM_TABLE = "customer_grams"
 # local_settings key: the DERIVED_TEXT_VERSION that derived the store's search texts and sort
 # keys; absent in a store from before there was one (migration 0012's downgrade takes it out).
 VERSION_KEY = "derived_text_version"
+# local_settings key, present while search texts a bulk load stored may not be indexed yet
+# (store_texts, left_unindexed).
+UNINDEXED_KEY = "search_texts_not_indexed"
 
 CREATE_STATEMENTS = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {TRIGRAM_TABLE} USING fts5("
@@ -105,13 +109,7 @@ def refresh_customers(session: Executor, customer_ids: Iterable[str] | None) -> 
     # into a store of 100,000 recomposes the new ones, not the old ones as well.
     if ids is not None and len(ids) >= REFRESH_ALL_FROM and len(ids) * 2 > total:
         ids = None
-    if ids is None:
-        composed = _composed(driver, None)
-    else:
-        composed = []
-        for start in range(0, len(ids), REFRESH_CHUNK):
-            composed += _composed(driver, ids[start : start + REFRESH_CHUNK])
-    changed = [(customer_id, new) for customer_id, new, old in composed if new != old]
+    changed = _changed_texts(driver, ids)
     _store_texts(driver, changed)
     if len(changed) >= REFRESH_ALL_FROM and len(changed) * 2 > total:
         # Most of the index changes: building it anew beats replacing entries one by one.
@@ -121,6 +119,70 @@ def refresh_customers(session: Executor, customer_ids: Iterable[str] | None) -> 
         forget_missing(driver)
     index_customers(session, changed)
     return len(changed)
+
+
+def store_texts(session: Executor, customer_ids: list[str]) -> list[str]:
+    """The first half of refresh_customers, for a download of many customers: recompose and
+    store these customers' search text where it differs, and return those customers, for
+    index_stored to index afterwards.
+
+    Each half then goes in the order that suits it: the texts in the table's own order, so that
+    a batch rewrites a run of its pages (in the index's key order, 5,000 customers of 100,000
+    touched nearly every page of the table, and each batch wrote it all out again), and the
+    index in its key order (see index_stored). Until all_indexed, the store notes that texts
+    may wait for the index: a load killed in between is made good by the next (left_unindexed).
+    """
+    driver = sqlite_connection(session)
+    changed = _changed_texts(driver, sorted(customer_ids))
+    if changed:
+        _set(driver, UNINDEXED_KEY, "1")
+    _store_texts(driver, changed)
+    # The caller's own strings, not the copies read back: 100,000 ids are 9 MB.
+    differ = {customer_id for customer_id, _ in changed}
+    return [customer_id for customer_id in customer_ids if customer_id in differ]
+
+
+def index_stored(session: Executor, customer_ids: Iterable[str]) -> None:
+    """(Re)index the stored search texts of these customers (see store_texts)."""
+    driver = sqlite_connection(session)
+    pairs: list[tuple[str, str]] = []
+    for ids, marks in in_lists(sorted(customer_ids), REFRESH_CHUNK):
+        pairs += driver.execute(
+            f"SELECT id, search_text FROM customers WHERE id IN ({marks})", ids
+        ).fetchall()
+    index_customers(session, pairs)
+
+
+def left_unindexed(session: Executor) -> list[str] | None:
+    """The customers whose stored search text the index does not hold, after a load killed
+    between store_texts and index_stored; None when no load was (without looking: comparing
+    every text with the index's copy takes a second or two at 100,000)."""
+    driver = sqlite_connection(session)
+    if driver.execute("SELECT 1 FROM local_settings WHERE key = ?", (UNINDEXED_KEY,)).fetchone():
+        return [
+            row_id
+            for (row_id,) in driver.execute(
+                f"SELECT c.id FROM customers c WHERE NOT EXISTS (SELECT 1 FROM {TRIGRAM_TABLE} t"
+                " WHERE t.rowid = c.search_key AND t.search_text = c.search_text)"
+            )
+        ]
+    return None
+
+
+def all_indexed(session: Executor) -> None:
+    """The texts store_texts stored are all in the index now."""
+    sqlite_connection(session).execute("DELETE FROM local_settings WHERE key = ?", (UNINDEXED_KEY,))
+
+
+def _changed_texts(driver: Any, ids: list[str] | None) -> list[tuple[str, str]]:
+    """(id, search text composed now) of these customers (None: all) whose stored text differs."""
+    if ids is None:
+        composed = _composed(driver, None)
+    else:
+        composed = []
+        for chunk, _ in in_lists(ids, REFRESH_CHUNK):
+            composed += _composed(driver, chunk)
+    return [(customer_id, new) for customer_id, new, old in composed if new != old]
 
 
 def forget_missing(driver: Any) -> None:
@@ -268,12 +330,16 @@ def refresh_derived_text(session: Executor) -> int:
     customers about a minute, most of it refilling the full-text index."""
     changed = refresh_sort_keys(session)
     changed += refresh_customers(session, None)
-    sqlite_connection(session).execute(
+    _set(sqlite_connection(session), VERSION_KEY, str(DERIVED_TEXT_VERSION))
+    return changed
+
+
+def _set(driver: Any, key: str, value: str) -> None:
+    driver.execute(
         "INSERT INTO local_settings (key, value) VALUES (?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (VERSION_KEY, str(DERIVED_TEXT_VERSION)),
+        (key, value),
     )
-    return changed
 
 
 def refresh_sort_keys(session: Executor) -> int:

@@ -15,6 +15,7 @@ from typing import Any
 
 import psycopg
 
+from crm_desktop.storage import suspended_indexes
 from crm_desktop.storage.store import Store, sqlite_connection
 from crm_desktop.storage.values import in_lists
 
@@ -59,16 +60,25 @@ def stream_all(
     """Every visible customer's history, in batches of their own transactions: a full sync cut
     short keeps no cursor, so the next one starts over and reads it all again."""
     with store.write() as session:
-        sqlite_connection(session).execute("DELETE FROM ownership_history")
+        driver = sqlite_connection(session)
+        driver.execute("DELETE FROM ownership_history")
+        # Rows come in the server's order, not their customers': each batch would touch most
+        # pages of the index by customer (100,000 rows wrote 192 MB for a 24 MB table).
+        suspended = suspended_indexes.suspend_indexes(driver, "ownership_history")
     done = 0
     # Only customers the user sees (their policy applies inside the subquery): a rep's own
     # part of the history of a customer he lost stays on the server.
     statement = SELECT + " WHERE h.customer_id IN (SELECT id FROM customers) ORDER BY h.id"
-    with connection.cursor(name="crm_pull_ownership_history") as cursor:
-        cursor.execute(statement)
-        while rows := cursor.fetchmany(FETCH_BATCH):
+    try:
+        with connection.cursor(name="crm_pull_ownership_history") as cursor:
+            cursor.execute(statement)
+            while rows := cursor.fetchmany(FETCH_BATCH):
+                with store.write() as session:
+                    sqlite_connection(session).executemany(INSERT, [(*row, row[1]) for row in rows])
+                done += len(rows)
+                if progress is not None:
+                    progress("pull:ownership_history", done, 0)
+    finally:
+        if suspended:
             with store.write() as session:
-                sqlite_connection(session).executemany(INSERT, [(*row, row[1]) for row in rows])
-            done += len(rows)
-            if progress is not None:
-                progress("pull:ownership_history", done, 0)
+                suspended_indexes.restore_indexes(sqlite_connection(session), ["ownership_history"])

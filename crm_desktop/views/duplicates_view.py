@@ -413,6 +413,22 @@ class DuplicatesView(Page):
         self.message.hide()
         self._show_state()
 
+    def show_groups(self, entity: str, groups: list[DuplicateGroup]) -> None:
+        """List groups found elsewhere (the likely duplicates of customers a sync brought)
+        instead of a search's; *Find duplicates* still searches the whole store."""
+        self.cancel()
+        self.choose_entity(entity)
+        self._generation += 1
+        self._searched = False
+        self.model.set_groups(entity, groups)
+        self.tree.expandAll()
+        self.status.setText(
+            self.tr(
+                "%n group(s) of likely duplicates among customers just received", "", len(groups)
+            )
+        )
+        self._show_state()
+
     def _find(
         self, entity: str, stop: threading.Event, progress: _Progress
     ) -> list[DuplicateGroup] | None:

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crm_desktop.duplicates.model import DuplicateGroup
 from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
 from crm_desktop.views.about_dialog import AboutDialog
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
             chooser.changed.connect(self.tabs.set_filter)
         self.sync.finished.connect(lambda _report: self._offer_filters())
         self.sync_area.returning_requested.connect(self.show_returning_soon)
+        self.sync_area.doubles_requested.connect(self.show_arrived_doubles)
         self._offer_filters()
         self.search.searched.connect(self.tabs.set_search)
         self.search.entered.connect(self.records.open_only_result)
@@ -502,6 +504,11 @@ class MainWindow(QMainWindow):
         days = self.pool_due_filter.warning_days  # as of the last sync, no read here
         if days:
             self.pool_due_filter.choose(days)
+
+    def show_arrived_doubles(self, groups: list[DuplicateGroup]) -> None:
+        """The likely duplicates of customers the last syncs brought, in Find duplicates."""
+        self.go(DUPLICATES)
+        self._duplicates().show_groups("customers", groups)
 
     def _build_toolbar(self) -> None:
         toolbar = QToolBar(self.tr("Main"))

@@ -13,6 +13,7 @@ with QCoreApplication.translate are listed for it in resources/translations/extr
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -20,13 +21,16 @@ from functools import partial
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from crm_desktop.duplicates.arrived import CHECKED_AT_MOST, doubles_of_arrived
+from crm_desktop.duplicates.model import DuplicateGroup
 from crm_desktop.profile import Profile
 from crm_desktop.queries.pool import returning_soon
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
+from crm_desktop.storage.store import Store
 from crm_desktop.sync import link as links
 from crm_desktop.sync.conflicts import count_open_conflicts
-from crm_desktop.sync.engine import LAST_SYNC_KEY
+from crm_desktop.sync.engine import LAST_SYNC_KEY, SyncReport
 from crm_desktop.sync.errors import SyncError, SyncProblem
 from crm_desktop.views.display import local_datetime
 from crm_desktop.views.runner import Runner, describe_error
@@ -127,11 +131,20 @@ def read_sync_status(profile: Profile, writer: Writer) -> SyncStatus:
     )
 
 
+def _doubles_of_arrived(store: Store, customer_ids: list[str]) -> list[DuplicateGroup]:
+    """On the storage thread: the likely duplicates of customers a sync brought."""
+    with store.read() as session:
+        return doubles_of_arrived(session, customer_ids)
+
+
 class SyncStatusArea(QWidget):
     """One line saying where sync stands, and the *Sync now* button."""
 
     connect_requested = Signal()  # no server yet, or the server refused the password
     returning_requested = Signal()  # the user asked to see his customers returning soon
+    # list[DuplicateGroup]: the user asked to review the likely duplicates of customers a
+    # sync brought (duplicates/arrived.py)
+    doubles_requested = Signal(object)
     status_read = Signal(object)  # SyncStatus, after every refresh
 
     def __init__(
@@ -144,6 +157,11 @@ class SyncStatusArea(QWidget):
     ) -> None:
         super().__init__(parent)
         self._read = partial(read_sync_status, profile, writer)
+        self._store = profile.store
+        # Customers syncs brought that may have doubles here, not reviewed yet (with those of
+        # a look under way), and the latest look's number: an older one's answer is not used.
+        self._arrived: set[str] = set()
+        self._look_number = 0
         self._runner, self._sync = runner, sync
         self.status: SyncStatus | None = None  # until the first read arrives
         self._error: BaseException | None = None  # of the last sync; None when it went well
@@ -165,8 +183,15 @@ class SyncStatusArea(QWidget):
         self.pool_warning.setTextFormat(Qt.TextFormat.RichText)
         self.pool_warning.linkActivated.connect(lambda _link: self.returning_requested.emit())
         self.pool_warning.hide()
+        # Customers the last syncs brought that may be duplicates; a click lists them.
+        self.doubles_notice = QLabel()
+        self.doubles_notice.setObjectName("doublesNotice")
+        self.doubles_notice.setTextFormat(Qt.TextFormat.RichText)
+        self.doubles_notice.linkActivated.connect(lambda _link: self.review_doubles())
+        self.doubles_notice.hide()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.doubles_notice)
         layout.addWidget(self.pool_warning)
         layout.addWidget(self.label)
         layout.addWidget(self.button)
@@ -181,8 +206,10 @@ class SyncStatusArea(QWidget):
         """Read the status again (on the storage thread) and show it when it arrives."""
         self._runner.submit(self._read, self._status_arrived)
 
-    def _changed(self, _changes: ChangeSet) -> None:
+    def _changed(self, changes: ChangeSet) -> None:
         self.refresh()
+        if self._arrived and changes.deleted.get("customers"):
+            self._look()  # one of a pair deleted or merged away: the notice may be out of date
 
     def _status_arrived(self, status: SyncStatus) -> None:
         self.status = status
@@ -224,9 +251,58 @@ class SyncStatusArea(QWidget):
         self._progress_timer.stop()
         self.button.setEnabled(True)
 
-    def _finished(self, _report: object) -> None:
+    def _finished(self, report: object) -> None:
         self._ended(None)
         self.refresh()
+        arrived = report.pulled.arrived_customers if isinstance(report, SyncReport) else []
+        # Customers arriving by the hundred (a clerk's import, a team newly seen) are left to
+        # Find duplicates: looking would take as long as a search of the whole store.
+        if arrived and len(arrived) <= CHECKED_AT_MOST:
+            self._arrived.update(arrived)
+            self._look()
+
+    # -- customers that may already be here -------------------------------------------------
+
+    def _look(self, then: Callable[[list[DuplicateGroup]], None] | None = None) -> None:
+        """Look (on the storage thread) for doubles of the customers syncs brought that wait
+        for review; what is found replaces what the notice said, and goes to `then`."""
+        self._look_number += 1
+        look = partial(_doubles_of_arrived, self._store, sorted(self._arrived))
+        self._runner.submit(look, partial(self._doubles_found, self._look_number, then))
+
+    def _doubles_found(
+        self,
+        number: int,
+        then: Callable[[list[DuplicateGroup]], None] | None,
+        groups: list[DuplicateGroup],
+    ) -> None:
+        if then is not None:
+            then(groups)  # the user's click is answered, whatever looks came after it
+        if number != self._look_number:
+            return  # a later look, which asked about these customers too, will answer
+        newcomers = {
+            (member.id, member.name)
+            for group in groups
+            for member in group.members
+            if member.id in self._arrived
+        }
+        self._arrived = {customer_id for customer_id, _ in newcomers}
+        if newcomers:
+            text = QCoreApplication.translate(
+                "MainWindow", "%n customer(s) just received may be duplicates", "", len(newcomers)
+            )
+            self.doubles_notice.setText(f'<a href="doubles">{html.escape(text)}</a>')
+            self.doubles_notice.setToolTip("\n".join(sorted(name for _, name in newcomers)))
+        self.doubles_notice.setVisible(bool(newcomers))
+
+    def review_doubles(self) -> None:
+        """Look once more (a pair may have been merged meanwhile), hand what is found to
+        whoever lists it, and take the notice down."""
+        self._look(self._reviewed)
+
+    def _reviewed(self, groups: list[DuplicateGroup]) -> None:
+        self._arrived = set()
+        self.doubles_requested.emit(groups)
 
     def _failed(self, error: BaseException) -> None:
         self._ended(error)

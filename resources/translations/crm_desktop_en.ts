@@ -278,7 +278,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="extra_sources.py" line="+32"/>
+        <location filename="extra_sources.py" line="+33"/>
         <source>%n change(s) not yet sent to the server are kept; the next sync sends them and downloads everything again.</source>
         <translation>
             <numerusform>%n change not yet sent to the server is kept; the next sync sends it and downloads everything again.</numerusform>
@@ -1797,7 +1797,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="extra_sources.py" line="-26"/>
+        <location filename="extra_sources.py" line="-27"/>
         <source>No follow-ups yet.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2427,8 +2427,16 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <source>Likely duplicates</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <location line="+73"/>
+        <source>%n group(s) of likely duplicates among customers just received</source>
+        <translation>
+            <numerusform>%n group of likely duplicates among customers just received</numerusform>
+            <numerusform>%n groups of likely duplicates among customers just received</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+80"/>
+        <location line="+23"/>
         <location line="+24"/>
         <source>Stopped.</source>
         <translation type="unfinished"></translation>
@@ -3535,7 +3543,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+1325"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+1294"/>
         <source>Company name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3731,7 +3739,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+507"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+514"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3835,7 +3843,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-345"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-350"/>
         <source>Back</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3871,12 +3879,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
-        <location line="+497"/>
+        <location line="+502"/>
         <source>Work log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-496"/>
+        <location line="-501"/>
         <source>Team activity</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3896,7 +3904,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+241"/>
+        <location line="+246"/>
         <source>Filters</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4028,13 +4036,22 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
             <numerusform>%n of your customers return to the pool within %1 days</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n customer(s) just received may be duplicates</source>
+        <oldsource>%n customer(s) just received may already be here</oldsource>
+        <translation>
+            <numerusform>%n customer just received may be a duplicate</numerusform>
+            <numerusform>%n customers just received may be duplicates</numerusform>
+        </translation>
+    </message>
     <message>
         <location filename="../../crm_desktop/views/record_actions.py" line="+228"/>
         <source>Restored.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/sync_status.py" line="+157"/>
+        <location filename="../../crm_desktop/views/sync_status.py" line="+175"/>
         <source>Sync status</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4076,7 +4093,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/sync_status.py" line="-121"/>
+        <location filename="../../crm_desktop/views/sync_status.py" line="-135"/>
         <source>Syncing…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4181,7 +4198,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+182"/>
+        <location line="+255"/>
         <source>Working on this computer only (not connected to a server)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4206,7 +4223,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="extra_sources.py" line="-2"/>
+        <location filename="extra_sources.py" line="-3"/>
         <source>%n change(s) waiting</source>
         <translation>
             <numerusform>%n change waiting</numerusform>
@@ -5071,7 +5088,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="extra_sources.py" line="+24"/>
+        <location filename="extra_sources.py" line="+25"/>
         <source>%n contract(s) ending from {start} to {end}:</source>
         <translation>
             <numerusform>%n contract ending from {start} to {end}:</numerusform>
@@ -5689,7 +5706,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Rules</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="-517"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="-488"/>
         <source>days without a follow-up before a customer returns to the pool</source>
         <translation type="unfinished"></translation>
     </message>

@@ -277,7 +277,7 @@
         <translation>备份未恢复：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="extra_sources.py" line="+32"/>
+        <location filename="extra_sources.py" line="+33"/>
         <source>%n change(s) not yet sent to the server are kept; the next sync sends them and downloads everything again.</source>
         <translation>
             <numerusform>%n 项尚未发送到服务器的更改已保留；下次同步会发送它们，并重新下载全部数据。</numerusform>
@@ -1790,7 +1790,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="extra_sources.py" line="-26"/>
+        <location filename="extra_sources.py" line="-27"/>
         <source>No follow-ups yet.</source>
         <translation>暂无跟进记录。</translation>
     </message>
@@ -2414,8 +2414,15 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <source>Likely duplicates</source>
         <translation>可能重复的记录</translation>
     </message>
+    <message numerus="yes">
+        <location line="+73"/>
+        <source>%n group(s) of likely duplicates among customers just received</source>
+        <translation>
+            <numerusform>刚收到的客户中有 %n 组可能重复</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+80"/>
+        <location line="+23"/>
         <location line="+24"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
@@ -3516,7 +3523,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+1325"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+1294"/>
         <source>Company name</source>
         <translation>公司名称</translation>
     </message>
@@ -3712,7 +3719,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+507"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+514"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
@@ -3816,7 +3823,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-345"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-350"/>
         <source>Back</source>
         <translation>后退</translation>
     </message>
@@ -3852,12 +3859,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+1"/>
-        <location line="+497"/>
+        <location line="+502"/>
         <source>Work log</source>
         <translation>工作日志</translation>
     </message>
     <message>
-        <location line="-496"/>
+        <location line="-501"/>
         <source>Team activity</source>
         <translation>团队动态</translation>
     </message>
@@ -3877,7 +3884,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>CRM Desktop</translation>
     </message>
     <message>
-        <location line="+241"/>
+        <location line="+246"/>
         <source>Filters</source>
         <translation>筛选</translation>
     </message>
@@ -4005,13 +4012,21 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
             <numerusform>您有 %n 个客户将在 %1 天内退回公海</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n customer(s) just received may be duplicates</source>
+        <oldsource>%n customer(s) just received may already be here</oldsource>
+        <translation>
+            <numerusform>刚收到的 %n 个客户可能有重复</numerusform>
+        </translation>
+    </message>
     <message>
         <location filename="../../crm_desktop/views/record_actions.py" line="+228"/>
         <source>Restored.</source>
         <translation>已恢复。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/sync_status.py" line="+157"/>
+        <location filename="../../crm_desktop/views/sync_status.py" line="+175"/>
         <source>Sync status</source>
         <translation>同步状态</translation>
     </message>
@@ -4053,7 +4068,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>公司抬头…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/sync_status.py" line="-121"/>
+        <location filename="../../crm_desktop/views/sync_status.py" line="-135"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
@@ -4158,7 +4173,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>{stage}：{done} 条</translation>
     </message>
     <message>
-        <location line="+182"/>
+        <location line="+255"/>
         <source>Working on this computer only (not connected to a server)</source>
         <translation>仅在本机工作（未连接服务器）</translation>
     </message>
@@ -4183,7 +4198,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>上次同步 %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="extra_sources.py" line="-2"/>
+        <location filename="extra_sources.py" line="-3"/>
         <source>%n change(s) waiting</source>
         <translation>
             <numerusform>%n 条修改待发送</numerusform>
@@ -5043,7 +5058,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>由 {number} 续约</translation>
     </message>
     <message numerus="yes">
-        <location filename="extra_sources.py" line="+24"/>
+        <location filename="extra_sources.py" line="+25"/>
         <source>%n contract(s) ending from {start} to {end}:</source>
         <translation>
             <numerusform>{start} 至 {end} 之间有 %n 份合同到期：</numerusform>
@@ -5659,7 +5674,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Rules</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="-517"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="-488"/>
         <source>days without a follow-up before a customer returns to the pool</source>
         <translation>客户多少天没有跟进就退回公海</translation>
     </message>

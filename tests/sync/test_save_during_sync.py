@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from crm_desktop.models.entities import Customer, LocalSetting, OutboxEntry
 from crm_desktop.storage.store import sqlite_connection
-from crm_desktop.sync import pull
+from crm_desktop.sync import history, pull
 from crm_desktop.sync.pull import CURSOR_KEY
 from tests.sync.conftest import Fleet
 
@@ -129,6 +129,53 @@ def test_a_first_sync_loads_without_indexes_and_ends_with_all_of_them(
     monkeypatch.setattr(pull, "_apply_batch", breaking_batch)
     with pytest.raises(OSError):
         second.sync()
+    with second.profile.store.read() as session:
+        assert set(sqlite_connection(session).execute(INDEXES).fetchall()) == fresh
+        assert session.get(LocalSetting, CURSOR_KEY) is None
+
+
+def test_the_ownership_history_loads_without_its_index_and_ends_with_it(
+    fleet: Fleet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first sync reads every customer's ownership history in the server's order, not the
+    customers': its index by customer is off while the batches go in, and back at the end, also
+    when the download breaks off part-way."""
+    fleet.admin(
+        "INSERT INTO customers (id, name, owner_id) "
+        "SELECT gen_random_uuid(), 'server ' || g, %s FROM generate_series(1, %s) g",
+        (fleet.user_ids["rob"], 300),
+    )
+    monkeypatch.setattr(history, "FETCH_BATCH", 100)
+    laptop = fleet.device("rob")
+    with laptop.profile.store.read() as session:
+        fresh = set(sqlite_connection(session).execute(INDEXES).fetchall())
+    assert any(name == "ix_ownership_history_customer" for name, _ in fresh)
+    during: list[set[str]] = []
+
+    def watching(stage: str, done: int, total: int) -> None:
+        if stage == "pull:ownership_history":
+            with laptop.profile.store.read() as session:
+                names = sqlite_connection(session).execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'index'"
+                    " AND tbl_name = 'ownership_history' AND sql IS NOT NULL"
+                )
+                during.append({name for (name,) in names})
+
+    laptop.sync(progress=watching)
+    assert during == [set()] * 3
+    with laptop.profile.store.read() as session:
+        driver = sqlite_connection(session)
+        assert set(driver.execute(INDEXES).fetchall()) == fresh
+        assert driver.execute("SELECT count(*) FROM ownership_history").fetchone()[0] == 300
+
+    second = fleet.device("rob")
+
+    def breaking(stage: str, done: int, total: int) -> None:
+        if stage == "pull:ownership_history" and done == 200:
+            raise OSError("the network went away")
+
+    with pytest.raises(OSError):
+        second.sync(progress=breaking)
     with second.profile.store.read() as session:
         assert set(sqlite_connection(session).execute(INDEXES).fetchall()) == fresh
         assert session.get(LocalSetting, CURSOR_KEY) is None

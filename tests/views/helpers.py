@@ -44,9 +44,13 @@ def rows_loaded(qtbot: QtBot, main: MainWindow, model: RecordTableModel) -> None
     wait_idle(qtbot, main)
 
 
-def shown_window(qtbot: QtBot, profile_dir: Path) -> Iterator[MainWindow]:
-    """The real main window on a profile, shown and idle; closed with its forms afterwards."""
-    window = build_main_window(profile_dir)
+def shown_window(
+    qtbot: QtBot, profile_dir: Path, session_password: str | None = None
+) -> Iterator[MainWindow]:
+    """The real main window on a profile, shown and idle; closed with its forms afterwards.
+    `session_password`: the server's, for a profile linked to one (as the first-run wizard
+    hands it over)."""
+    window = build_main_window(profile_dir, session_password)
     qtbot.addWidget(window)
     window.show()
     wait_idle(qtbot, window)

@@ -35,6 +35,15 @@ from crm_desktop.models.search_keys import search_key
 LIVE = text("deleted_at IS NULL")
 
 
+def pointer_index(name: str, column: str) -> Index:
+    """The rows that point at another of their own table (merged into it, renewing it), by that
+    one. SQLite looks for the rows pointing at each row it deletes (its foreign key check),
+    and a live index cannot serve that lookup: removing 5,000 customers scanned the table
+    5,000 times (15 s; 100,000 would take hours), as a full sync does when the server no longer
+    shows them (local migration 0018). Only the rows that point somewhere are in it: few."""
+    return Index(name, column, sqlite_where=text(f"{column} IS NOT NULL"))
+
+
 def live_index(name: str, *columns: str, carry: tuple[str, ...] = ()) -> Index:
     """A partial index over live rows, ending in `id`: list queries sort on it, no table scan.
 
@@ -142,6 +151,7 @@ class Customer(Tracked, Base):
         live_index("ix_customers_live_owner_pool_due", "owner_id", "pool_due_at"),
         # Customers matching a search, for the other lists: read from the index alone.
         Index("ix_customers_search_key", "search_key", "id"),
+        pointer_index("ix_customers_merged_into", "merged_into_id"),
     )
 
 
@@ -186,6 +196,7 @@ class Contact(Tracked, Base):
         live_index("ix_contacts_live_name", "name", carry=("customer_id",)),
         # The list sorted by name; a search checks the name on each row it walks.
         live_index("ix_contacts_live_name_sort", "name_sort", carry=("customer_id", "name")),
+        pointer_index("ix_contacts_merged_into", "merged_into_id"),
     )
 
 
@@ -412,6 +423,7 @@ class Contract(Tracked, Base):
         live_index("ix_contracts_live_end", "end_on", carry=("customer_id", "number")),
         live_index("ix_contracts_live_owner", "owner_id", carry=("customer_id", "number")),
         live_index("ix_contracts_live_renewed_from", "renewed_from_id"),
+        pointer_index("ix_contracts_renewed_from", "renewed_from_id"),
         # Today's contracts to renew, for one owner.
         live_index("ix_contracts_live_owner_end", "owner_id", "end_on"),
     )

@@ -10,9 +10,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from crm_desktop.models.search_keys import search_key
+from crm_desktop.profile import Profile
 from crm_desktop.queries.tables import TABLES, ListQuery, list_ids
 from crm_desktop.storage.errors import StoreError
-from crm_desktop.storage.store import STORE_FILE, Store, _alembic_config
+from crm_desktop.storage.store import STORE_FILE, Store, _alembic_config, sqlite_connection
 
 
 def revisions_oldest_first() -> list[str]:
@@ -128,3 +129,40 @@ def test_migrations_build_the_schema_the_models_declare(tmp_path: Path) -> None:
         if not (difference[0] == "remove_table" and difference[1].name.startswith(fts))
     ]
     assert unexpected == []
+
+
+# Tables of a few dozen rows, where a scan per deleted row costs nothing.
+SMALL_TABLES = {"users"}
+
+
+def test_a_row_pointing_at_its_own_table_is_found_by_an_index(profile: Profile) -> None:
+    """Deleting a row makes SQLite look for the rows that point at it: a pointer into its own
+    table (merged into, reports to) needs an index that lookup can use, or removing many rows
+    scans the table once per row (local migration 0018)."""
+    with profile.store.read() as session:
+        driver = sqlite_connection(session)
+        tables = [
+            row[0] for row in driver.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        pointers = [
+            (table, link[3])
+            for table in tables
+            for link in driver.execute(f'PRAGMA foreign_key_list("{table}")')
+            if link[2] == table and table not in SMALL_TABLES
+        ]
+        assert ("customers", "merged_into_id") in pointers
+        for table, column in pointers:
+            usable = [
+                name
+                for name, sql in driver.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?",
+                    (table,),
+                )
+                if next(iter(driver.execute(f'PRAGMA index_info("{name}")')))[2] == column
+                and (
+                    sql is None
+                    or " WHERE " not in sql
+                    or sql.endswith(f"WHERE {column} IS NOT NULL")
+                )
+            ]
+            assert usable, f"{table}.{column} has no index its foreign key check can use"

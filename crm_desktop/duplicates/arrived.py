@@ -47,45 +47,26 @@ def doubles_of_arrived(executor: Executor, customer_ids: Sequence[str]) -> list[
 def _sharing(driver: Any, arrived: list[Record]) -> set[str]:
     """The live customers sharing a phone, an email, an ID number or the name with one of
     these (they among them)."""
-    found: set[str] = set()
-    phones = sorted({key for record in arrived for key in record.phone_keys})
+    live = "SELECT id FROM customers WHERE deleted_at IS NULL AND "
     # A number stored with an extension is compared without it (duplicates.records.phone_key).
-    without_extension = "substr({0}, 1, instr({0} || ?, ?) - 1)"
-    for part, marks in in_lists(phones):
-        for column in ("phone", "phone2"):
-            number = without_extension.format(column)
-            found.update(
-                row_id
-                for (row_id,) in driver.execute(
-                    f"SELECT id FROM customers WHERE deleted_at IS NULL AND {number} IN ({marks})",
-                    (EXTENSION_MARK, EXTENSION_MARK, *part),
-                )
-            )
-    emails = sorted({record.email_key for record in arrived if record.email_key})
-    for part, marks in in_lists(emails):
-        found.update(
-            row_id
-            for (row_id,) in driver.execute(
-                f"SELECT id FROM customers WHERE deleted_at IS NULL AND lower(email) IN ({marks})",
-                part,
-            )
-        )
-    names = sorted({record.name for record in arrived if record.name})
-    for part, marks in in_lists(names):
-        found.update(
-            row_id
-            for (row_id,) in driver.execute(
-                f"SELECT id FROM customers WHERE deleted_at IS NULL AND name IN ({marks})", part
-            )
-        )
-    keys = sorted({key for record in arrived for _kind, key, _value in record.identifiers})
-    for part, marks in in_lists(keys):
-        found.update(
-            customer_id
-            for (customer_id,) in driver.execute(
-                "SELECT customer_id FROM customer_identifiers"
-                f" WHERE deleted_at IS NULL AND value_key IN ({marks})",
-                part,
-            )
-        )
+    number = "substr({0}, 1, instr({0} || ?, ?) - 1)"
+    marks_of_extension = (EXTENSION_MARK, EXTENSION_MARK)
+    phones = {key for record in arrived for key in record.phone_keys}
+    # (the statement up to its IN list, the parameters before the list's, the values)
+    lookups = [
+        (live + number.format("phone"), marks_of_extension, phones),
+        (live + number.format("phone2"), marks_of_extension, phones),
+        (live + "lower(email)", (), {r.email_key for r in arrived if r.email_key}),
+        (live + "name", (), {record.name for record in arrived if record.name}),
+        (
+            "SELECT customer_id FROM customer_identifiers WHERE deleted_at IS NULL AND value_key",
+            (),
+            {key for record in arrived for _kind, key, _value in record.identifiers},
+        ),
+    ]
+    found: set[str] = set()
+    for select, first, values in lookups:
+        for part, marks in in_lists(sorted(values)):
+            rows = driver.execute(f"{select} IN ({marks})", (*first, *part))
+            found.update(row_id for (row_id,) in rows)
     return found

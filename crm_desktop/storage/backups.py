@@ -83,7 +83,7 @@ from crm_desktop.storage import search_index
 from crm_desktop.storage.errors import LOCKED, NEWER_STORE, StoreError, sqlite_code
 from crm_desktop.storage.store import BACKUP_DIR, STORE_FILE, Store, make_engine, sqlite_connection
 from crm_desktop.storage.suspended_indexes import SUSPENDED_KEY
-from crm_desktop.storage.values import in_lists
+from crm_desktop.storage.values import absent_ids, in_lists
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -929,7 +929,7 @@ def _carry_records(
                     continue
                 at = columns[entity].index(column)
                 pointed = {row[at] for row in rows if row[at] is not None} - found[target].keys()
-                absent = _absent(driver, target, pointed)
+                absent = absent_ids(driver, target, pointed)
                 if absent:
                     missing_parents.setdefault(target, set()).update(absent)
         wanted = missing_parents
@@ -954,17 +954,6 @@ def _carry_records(
             customers |= {row[at] for row in rows}
     _reindex(driver, connection, sorted(customers))
     return written
-
-
-def _absent(driver: Any, table: str, ids: set[str]) -> set[str]:
-    if not ids:
-        return set()
-    present: set[str] = set()
-    for part, marks in in_lists(sorted(ids)):
-        present.update(
-            row[0] for row in driver.execute(f"SELECT id FROM {table} WHERE id IN ({marks})", part)
-        )
-    return ids - present
 
 
 def _reindex(driver: Any, connection: Any, customers: list[str]) -> None:

@@ -41,7 +41,7 @@ from crm_desktop.models.entities import SORT_KEYS
 from crm_desktop.models.pinyin import sort_key
 from crm_desktop.models.search_keys import DERIVED_TEXT_VERSION, search_key, search_text_of
 from crm_desktop.storage.store import sqlite_connection
-from crm_desktop.storage.values import in_lists
+from crm_desktop.storage.values import in_lists, put_settings
 
 TRIGRAM_TABLE = "customer_trigrams"
 GRAM_TABLE = "customer_grams"
@@ -135,7 +135,7 @@ def store_texts(session: Executor, customer_ids: list[str]) -> list[str]:
     driver = sqlite_connection(session)
     changed = _changed_texts(driver, sorted(customer_ids))
     if changed:
-        _set(driver, UNINDEXED_KEY, "1")
+        put_settings(driver, {UNINDEXED_KEY: "1"})
     _store_texts(driver, changed)
     # The caller's own strings, not the copies read back: 100,000 ids are 9 MB.
     differ = {customer_id for customer_id, _ in changed}
@@ -330,16 +330,8 @@ def refresh_derived_text(session: Executor) -> int:
     customers about a minute, most of it refilling the full-text index."""
     changed = refresh_sort_keys(session)
     changed += refresh_customers(session, None)
-    _set(sqlite_connection(session), VERSION_KEY, str(DERIVED_TEXT_VERSION))
+    put_settings(sqlite_connection(session), {VERSION_KEY: str(DERIVED_TEXT_VERSION)})
     return changed
-
-
-def _set(driver: Any, key: str, value: str) -> None:
-    driver.execute(
-        "INSERT INTO local_settings (key, value) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (key, value),
-    )
 
 
 def refresh_sort_keys(session: Executor) -> int:

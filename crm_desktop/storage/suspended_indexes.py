@@ -19,6 +19,8 @@ import json
 import sqlite3
 from collections.abc import Iterable
 
+from crm_desktop.storage.values import put_settings
+
 # local_settings key holding the SQL of indexes taken off for a load not yet finished: until
 # they are back, Store.open puts them back (a load killed half-way leaves the schema whole).
 SUSPENDED_KEY = "suspended_indexes"
@@ -114,10 +116,6 @@ def _suspended(driver: sqlite3.Connection) -> dict[str, list[str]]:
 
 def _keep_suspended(driver: sqlite3.Connection, suspended: dict[str, list[str]]) -> None:
     if suspended:
-        driver.execute(
-            "INSERT INTO local_settings (key, value) VALUES (?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (SUSPENDED_KEY, json.dumps(suspended)),
-        )
+        put_settings(driver, {SUSPENDED_KEY: json.dumps(suspended)})
     else:
         driver.execute("DELETE FROM local_settings WHERE key = ?", (SUSPENDED_KEY,))

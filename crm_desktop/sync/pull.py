@@ -49,7 +49,7 @@ from crm_desktop.models.pinyin import sort_key
 from crm_desktop.models.search_keys import search_key
 from crm_desktop.storage import pool_due, search_index, suspended_indexes
 from crm_desktop.storage.store import Store, sqlite_connection
-from crm_desktop.storage.values import in_lists, to_sqlite
+from crm_desktop.storage.values import absent_ids, in_lists, put_settings, to_sqlite
 from crm_desktop.sync import history, references
 from crm_desktop.sync.codec import (
     from_json,
@@ -569,19 +569,14 @@ def _customers_losing_children(
 
 
 def _keep_cursor(driver: Any, snapshot: str, epoch: str, scope: str) -> None:
-    driver.execute(
-        "INSERT INTO local_settings (key, value) VALUES (?, ?), (?, ?), (?, ?), (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (
-            CURSOR_KEY,
-            snapshot,
-            EPOCH_KEY,
-            epoch,
-            SCOPE_KEY,
-            scope,
-            ENTERS_FOR_KEY,
-            ",".join(Scope.parse(scope).enters_for),
-        ),
+    put_settings(
+        driver,
+        {
+            CURSOR_KEY: snapshot,
+            EPOCH_KEY: epoch,
+            SCOPE_KEY: scope,
+            ENTERS_FOR_KEY: ",".join(Scope.parse(scope).enters_for),
+        },
     )
 
 
@@ -604,7 +599,9 @@ def _apply_locally(
         for entity in ORDER:
             rows = delta.rows.get(entity)
             if rows and entity == "customers":
-                report.arrived_customers = _absent(driver, entity, [row[0] for row in rows])
+                ids = [row[0] for row in rows]
+                absent = absent_ids(driver, entity, ids)
+                report.arrived_customers = [row_id for row_id in ids if row_id in absent]
             if rows:
                 touched_customers |= _customers_held(driver, entity, [row[0] for row in rows])
                 _upsert(driver, entity, rows)
@@ -617,17 +614,6 @@ def _apply_locally(
         _keep_cursor(driver, delta.snapshot, delta.epoch, delta.scope)
         if before_local_commit is not None:
             before_local_commit()
-
-
-def _absent(driver: Any, entity: str, ids: list[str]) -> list[str]:
-    """Those of these rows the device does not hold (deleted ones it does)."""
-    held: set[str] = set()
-    for part, marks in in_lists(ids):
-        held.update(
-            row_id
-            for (row_id,) in driver.execute(f"SELECT id FROM {entity} WHERE id IN ({marks})", part)
-        )
-    return [row_id for row_id in ids if row_id not in held]
 
 
 @dataclass

@@ -7,10 +7,10 @@ Create Date: 2026-12-01 20:30:00
 A merged-away customer (or contact) points at the one it was merged into, a renewal at the
 contract it renews. SQLite checks, for each row it deletes, whether another row points at it;
 with no index over the pointer that its lookup can use (the live index over renewed_from_id
-holds live rows only) that is a scan of the whole table per row deleted. A full sync that removes what the server no longer
-shows (another server, a role with less in view) took 15 s for 5,000 customers and would take
-hours for 100,000. Each index holds only the rows that point somewhere (few), and the check's
-lookup (`merged_into_id = ?`) can use it.
+holds live rows only) that is a scan of the whole table per row deleted. A full sync that
+removes what the server no longer shows (another server, a role with less in view) took 15 s
+for 5,000 customers and would take hours for 100,000. Each index holds only the rows that
+point somewhere (few), and the check's lookup (`merged_into_id = ?`) can use it.
 
 Like every migration, it carries its own statements and never imports live code.
 """

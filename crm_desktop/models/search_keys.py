@@ -46,11 +46,14 @@ def search_text_of(
 
     Names, emails and the like, then the pinyin spellings of the customer's and its contacts'
     names (models/pinyin.spellings: `huaqiangdianzi`, `hqdz`), then the phones' search keys,
-    then identifier keys, lower-cased and joined by SEPARATOR. `phone_keys` may be given a
-    faster equivalent of phone_search_keys for numbers known to be simple (the demo's; its
-    tests check the two agree).
+    then identifier keys, lower-cased and joined by SEPARATOR. Contacts and identifiers are
+    taken in an order of their own, not the order given: a text composed from a file's rows
+    and one composed again from the store's (in whatever order an index hands them) must be
+    the same. `phone_keys` may be given a faster equivalent of phone_search_keys for numbers
+    known to be simple (the demo's; its tests check the two agree).
     """
-    people = list(contacts)
+    people = sorted(contacts, key=_in_order)
+    identifiers = sorted(identifiers)
     texts = [name, short_name, email] + [p[0] for p in people] + [p[1] for p in people]
     parts: list[str] = [t.strip().lower() for t in texts if t and t.strip()]
     parts.extend(_spelled([name, short_name] + [p[0] for p in people]))
@@ -58,6 +61,10 @@ def search_text_of(
         parts.extend(phone_keys(phone))
     parts.extend(identifier_key(value).lower() for value in identifiers if value)
     return SEPARATOR.join(parts)
+
+
+def _in_order(contact: tuple[str | None, ...]) -> tuple[str, ...]:
+    return tuple(value or "" for value in contact)
 
 
 def _spelled(names: list[str | None]) -> list[str]:

@@ -422,11 +422,13 @@ class DuplicatesView(Page):
         self._searched = False
         self.model.set_groups(entity, groups)
         self.tree.expandAll()
-        self.status.setText(
-            self.tr(
+        if groups:
+            found = self.tr(
                 "%n group(s) of likely duplicates among customers just received", "", len(groups)
             )
-        )
+        else:  # merged or deleted between the notice and the click
+            found = self.tr("None of the customers just received looks like a duplicate any more.")
+        self.status.setText(found)
         self._show_state()
 
     def _find(

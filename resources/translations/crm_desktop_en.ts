@@ -2436,7 +2436,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         </translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+3"/>
+        <source>None of the customers just received looks like a duplicate any more.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <location line="+24"/>
         <source>Stopped.</source>
         <translation type="unfinished"></translation>
@@ -4198,7 +4203,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+255"/>
+        <location line="+254"/>
         <source>Working on this computer only (not connected to a server)</source>
         <translation type="unfinished"></translation>
     </message>

@@ -2422,7 +2422,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         </translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+3"/>
+        <source>None of the customers just received looks like a duplicate any more.</source>
+        <translation>刚收到的客户已不再像是重复的。</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <location line="+24"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
@@ -4173,7 +4178,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>{stage}：{done} 条</translation>
     </message>
     <message>
-        <location line="+255"/>
+        <location line="+254"/>
         <source>Working on this computer only (not connected to a server)</source>
         <translation>仅在本机工作（未连接服务器）</translation>
     </message>

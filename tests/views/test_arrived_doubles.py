@@ -127,3 +127,6 @@ def test_the_notice_follows_what_happens_before_it_is_clicked(
         notice.linkActivated.emit("doubles")
         wait_idle(qtbot, window)
         assert page.model.groups == []
+        assert page.status.text() == (
+            "None of the customers just received looks like a duplicate any more."
+        )

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
@@ -123,17 +123,7 @@ def _next_steps(
     # rows), the owner is read from each customer in range; the step's text is found on
     # ix_followups_live_customer_time. (There is no index on followups.next_step_at: reading
     # every follow-up's next step would scan the whole table.)
-    planned = (
-        select(FollowUp.id, FollowUp.next_step)
-        .where(
-            FollowUp.customer_id == Customer.id,
-            FollowUp.deleted_at.is_(None),
-            FollowUp.next_step_at == Customer.next_followup_at,
-        )
-        .order_by(FollowUp.happened_at.desc())
-        .limit(1)
-        .correlate(Customer)
-    )
+    planned = planned_step()
     statement = select(
         Customer.id,
         Customer.name,
@@ -165,6 +155,23 @@ def _next_steps(
             )
         )
     return items
+
+
+def planned_step() -> Select:
+    """The follow-up that planned its customer's next step (the latest whose `next_step_at`
+    the customer's `next_followup_at` is), correlated to the customer of an outer statement:
+    take its `id` or `next_step` with `with_only_columns(...).scalar_subquery()`."""
+    return (
+        select(FollowUp.id, FollowUp.next_step)
+        .where(
+            FollowUp.customer_id == Customer.id,
+            FollowUp.deleted_at.is_(None),
+            FollowUp.next_step_at == Customer.next_followup_at,
+        )
+        .order_by(FollowUp.happened_at.desc())
+        .limit(1)
+        .correlate(Customer)
+    )
 
 
 def _unindexed(column: Any) -> Any:

@@ -12,8 +12,9 @@ matters first and how much waits, not ten thousand lines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -24,12 +25,14 @@ from crm_desktop.models.dates import is_late, local_date
 from crm_desktop.models.entities import (
     Contract,
     Customer,
+    FollowUp,
     Note,
     Task,
     User,
     WorkLog,
     WorkLogComment,
 )
+from crm_desktop.queries.calendar import planned_step
 from crm_desktop.storage import pool_due
 from crm_desktop.storage.store import sqlite_connection
 
@@ -45,13 +48,19 @@ class TodayLine:
     kind: str  # "task", "next_step" or "pool_return"
     entity: str  # the record the line opens and acts on: "tasks" or "customers"
     id: str
-    title: str  # the task's title, or the customer's name
+    # The task's title, a next step's promised words (or its customer's name when there are
+    # none), a customer's name when it returns to the pool.
+    title: str
     when: datetime | None  # due, next step, or return to the pool (naive UTC)
     overdue: bool
     customer_id: str | None = None
     customer_name: str | None = None
     by: str | None = None  # who sent the note or wrote the comment
     log_day: date | None = None  # a comment's: the day of the work log it is on
+
+    def about(self) -> str | None:
+        """The customer the line is for, when its title does not already say so."""
+        return self.customer_name if self.customer_name != self.title else None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -128,8 +137,13 @@ def today(session: Session, user_id: str, now: datetime, day_ends: datetime) -> 
     )
 
 
-def _part(session: Session, statement: Select, make: Any) -> TodayPart:
-    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+def _part(
+    session: Session, statement: Select, make: Any, counted: Select | None = None
+) -> TodayPart:
+    """The first LIMIT lines of `statement`, and how many there are (counted on `counted`,
+    when given: the same rows without columns that cost a lookup each)."""
+    counting = (counted if counted is not None else statement).subquery()
+    total = session.scalar(select(func.count()).select_from(counting)) or 0
     lines = [make(row) for row in session.execute(statement.limit(LIMIT))]
     return TodayPart(lines, total)
 
@@ -225,7 +239,9 @@ def _reminders(session: Session, user_id: str, now: datetime) -> TodayPart:
 
 
 def _next_steps(session: Session, user_id: str, now: datetime, day_ends: datetime) -> TodayPart:
-    statement = (
+    """Each line says the step the follow-up that planned it promised (its customer beside
+    it), or, for a date typed on the customer itself, the customer's name."""
+    due = (
         select(Customer.id, Customer.name, Customer.next_followup_at)
         .where(
             Customer.owner_id == user_id,
@@ -239,7 +255,15 @@ def _next_steps(session: Session, user_id: str, now: datetime, day_ends: datetim
         )
         .order_by(Customer.next_followup_at, Customer.id)
     )
-    return _part(session, statement, lambda row: _customer_line("next_step", row, now))
+    step = planned_step().with_only_columns(FollowUp.next_step).scalar_subquery()
+    return _part(session, due.add_columns(step), partial(_step_line, now=now), counted=due)
+
+
+def _step_line(row: Any, now: datetime) -> TodayLine:
+    customer_id, name, when, step = row
+    line = _customer_line("next_step", (customer_id, name, when), now)
+    words = (step or "").strip()
+    return replace(line, title=words) if words else line
 
 
 def _returning(session: Session, user_id: str, now: datetime, warning: int | None) -> TodayPart:

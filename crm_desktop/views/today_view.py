@@ -196,8 +196,7 @@ class TodayView(Page):
             if line.overdue:
                 # Said in words as well as in colour.
                 when = self.tr("%1 (overdue)").replace("%1", when)
-            customer = line.customer_name if line.kind in ("task", "note", "renewal") else ""
-            item = QTreeWidgetItem(section, [when, self._what(line), customer or ""])
+            item = QTreeWidgetItem(section, [when, self._what(line), line.about() or ""])
             item.setToolTip(1, line.title)
             item.setData(0, LineRole, line)
             if line.overdue:

@@ -97,7 +97,7 @@ def test_today_lists_what_is_due_and_nothing_else(qtbot: QtBot, profile_dir: Pat
         assert lines(window) == [
             ("task", "Send the quote"),
             ("task", "Call back"),
-            ("next_step", "Acme"),
+            ("next_step", "Call again"),  # what the follow-up promised
             ("pool_return", "Leaving Co"),
         ]
         assert window.navigation.item(0).text().endswith("(4)")
@@ -105,6 +105,10 @@ def test_today_lists_what_is_due_and_nothing_else(qtbot: QtBot, profile_dir: Pat
         overdue = shown.topLevelItem(0).child(0)
         assert "overdue" in overdue.text(0) and overdue.text(2) == "Acme"
         assert "overdue" not in shown.topLevelItem(0).child(1).text(0)
+        step = shown.topLevelItem(1).child(0)
+        assert (step.text(1), step.text(2)) == ("Call again", "Acme")
+        returning = shown.topLevelItem(2).child(0)
+        assert (returning.text(1), returning.text(2)) == ("Leaving Co", "")
 
 
 def test_done_postpone_and_delegate_from_today(qtbot: QtBot, profile_dir: Path) -> None:

@@ -914,14 +914,19 @@ class UnitOfWork:
         customer = self.session.get(Customer, customer_id)
         if customer is None or customer.deleted_at is not None:
             return
+        live = (FollowUp.customer_id == customer_id, FollowUp.deleted_at.is_(None))
         latest = self.session.execute(
-            select(FollowUp.happened_at, FollowUp.next_step_at)
-            .where(FollowUp.customer_id == customer_id, FollowUp.deleted_at.is_(None))
+            select(FollowUp.next_step_at)
+            .where(*live)
             .order_by(FollowUp.happened_at.desc())
             .limit(1)
         ).first()
-        last = latest[0] if latest else None
-        upcoming = latest[1] if latest and latest[1] else customer.next_followup_at
+        # The latest up to now, as the server counts it (sync/derived.py) and as the pool rules
+        # do: one dated ahead (a typing slip, a clock running fast) is not the last one yet.
+        last = self.session.scalar(
+            select(func.max(FollowUp.happened_at)).where(*live, FollowUp.happened_at <= self.now)
+        )
+        upcoming = latest[0] if latest and latest[0] else customer.next_followup_at
         wanted = {"last_followup_at": last, "next_followup_at": upcoming}
         changed = {k: v for k, v in wanted.items() if getattr(customer, k) != v}
         if changed:

@@ -12,7 +12,7 @@ from crm_desktop.queries.calendar import NEXT_STEP, TASK, CalendarItem, calendar
 
 RAE = "00000000-0000-4000-8000-0000000000aa"
 SAM = "00000000-0000-4000-8000-0000000000bb"
-MONDAY = datetime(2031, 3, 3)  # a Monday, UTC
+MONDAY = datetime(2025, 3, 3)  # a Monday, UTC, in the past: follow-ups are dated up to now
 NOW = MONDAY + timedelta(days=2, hours=12)  # Wednesday noon
 
 

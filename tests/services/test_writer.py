@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
+from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import (
     Contact,
     Customer,
@@ -127,6 +130,28 @@ def test_followup_sets_customers_last_and_next_followup(profile: Profile) -> Non
         assert str(customer.last_followup_at) == "2026-11-20 09:30:00"
         assert str(customer.next_followup_at) == "2026-11-27 10:00:00"
         assert session.scalar(select(func.count()).select_from(FollowUp)) == 1
+
+
+def test_a_follow_up_dated_ahead_is_not_the_last_one_yet(profile: Profile) -> None:
+    """As the server counts it (tests/sync/test_derived_sync.py): the latest up to now, so the
+    device shows, before any sync, what every device shows after one. Its next step still
+    counts: it is the latest plan."""
+    writer, now = profile.writer(), utcnow().replace(microsecond=0)
+    customer_id = writer.create("customers", {"name": "Acme"}).primary_id
+    call = {"customer_id": customer_id, "kind": "call", "text": "called"}
+    writer.create("followups", {**call, "happened_at": now - timedelta(days=2)})
+    ahead = writer.create(
+        "followups",
+        {**call, "happened_at": now + timedelta(days=40), "next_step_at": now + timedelta(days=45)},
+    ).primary_id
+    with profile.store.read() as session:
+        customer = session.get(Customer, customer_id)
+        assert customer.last_followup_at == now - timedelta(days=2)
+        assert customer.next_followup_at == now + timedelta(days=45)
+    writer.delete("followups", [ahead])
+    writer.create("followups", {**call, "happened_at": now - timedelta(hours=1)})
+    with profile.store.read() as session:
+        assert session.get(Customer, customer_id).last_followup_at == now - timedelta(hours=1)
 
 
 def test_a_failed_call_inside_a_transaction_leaves_nothing(profile: Profile) -> None:

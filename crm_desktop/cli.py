@@ -14,14 +14,19 @@ import importlib
 import linecache
 import logging
 import os
+import re
 import sys
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from crm_desktop import __version__
 from crm_desktop.commands.errors import UserError
+
+translate = QCoreApplication.translate
 
 __all__ = ["COMMANDS", "UserError", "main"]
 
@@ -66,19 +71,117 @@ NO_PROFILE = QT_TRANSLATE_NOOP(
 BROKEN_PIPE_EXIT = 128 + 13
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="crm-desktop", description="Offline-first CRM for field sales teams."
+class _HelpInWords(argparse.HelpFormatter):
+    """argparse's help, with its own words ("usage:") in the user's language as well, and
+    Chinese lines wrapped by the columns they take: a Chinese character takes two, where
+    argparse's wrapping counts one and would run each line past the terminal's edge.
+    (_split_lines and _fill_text are the methods argparse's own formatters override.)"""
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        if prefix is None:
+            prefix = translate("CommandLine", "usage: ")
+        # argparse lines the usage up by the prefix's length: it gets a stand-in of as many
+        # characters as the prefix takes columns, put back in format_help.
+        self._usage_prefix = prefix
+        super().add_usage(usage, actions, groups, _STAND_IN * _columns(prefix))
+
+    def format_help(self) -> str:
+        said = super().format_help()
+        prefix = getattr(self, "_usage_prefix", None)
+        if prefix is None:
+            return said
+        return said.replace(_STAND_IN * _columns(prefix), prefix, 1)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        if not _has_wide(text):
+            return super()._split_lines(text, width)
+        return _wrapped(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if not _has_wide(text):
+            return super()._fill_text(text, width, indent)
+        return "\n".join(indent + line for line in _wrapped(text, width - len(indent)))
+
+
+_STAND_IN = "\x00"  # never in a help text
+# Punctuation a line does not start with: it stays at the end of the line before.
+_NO_LINE_START = frozenset("，。、；：！？）」』》”’,.;:!?)")
+
+
+def _columns(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _has_wide(text: str) -> bool:
+    return any(unicodedata.east_asian_width(ch) in "WF" for ch in text)
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """Lines of at most `width` columns: Latin words whole, Chinese broken between any two
+    characters except before closing punctuation."""
+    pieces = re.findall(
+        r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+",
+        " ".join(text.split()),
     )
-    parser.add_argument("--profile", type=Path, help="profile folder (default: the user's own)")
+    lines: list[str] = []
+    line = ""
+    for piece in pieces:
+        if piece.isspace():
+            if line:
+                line += " "
+            continue
+        if line and _columns(line + piece) > width and piece[0] not in _NO_LINE_START:
+            lines.append(line.rstrip())
+            line = ""
+        line += piece
+    if line:
+        lines.append(line.rstrip())
+    return lines
+
+
+def _parser() -> argparse.ArgumentParser:
+    """Every command and option, said in the language installed when this is called."""
+    parser = argparse.ArgumentParser(
+        prog="crm-desktop",
+        description=translate("CommandLine", "Offline-first CRM for field sales teams."),
+        formatter_class=_HelpInWords,
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help=translate("CommandLine", "profile folder (default: the user's own)"),
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name in COMMANDS.items():
         module = importlib.import_module(f"crm_desktop.commands.{module_name}")
         sub = module.add_parser(subparsers, name)
-        sub.add_argument("--profile", type=Path, default=argparse.SUPPRESS, help="profile folder")
+        sub.add_argument(
+            "--profile",
+            type=Path,
+            default=argparse.SUPPRESS,
+            help=translate("CommandLine", "profile folder"),
+        )
         sub.set_defaults(run=module.run)
+    _say_argparse_words(parser)
     return parser
+
+
+def _say_argparse_words(parser: argparse.ArgumentParser) -> None:
+    """The words argparse writes itself (its group titles, its -h and --version options) in
+    the user's language, on this parser and each of its sub-commands. argparse keeps them in
+    attributes of its own: there is no public way to give them."""
+    parser.formatter_class = _HelpInWords
+    parser._positionals.title = translate("CommandLine", "positional arguments")
+    parser._optionals.title = translate("CommandLine", "options")
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            action.help = translate("CommandLine", "show this help and exit")
+        elif isinstance(action, argparse._VersionAction):
+            action.help = translate("CommandLine", "show the program's version and exit")
+        elif isinstance(action, argparse._SubParsersAction):
+            for sub in {id(p): p for p in action.choices.values()}.values():
+                _say_argparse_words(sub)
 
 
 def _profile_dir(args: argparse.Namespace) -> Path:
@@ -175,19 +278,36 @@ def _run(args: argparse.Namespace, directory: Path) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    # PySide6's import hook (shiboken's __feature__ support) reads the source of every module
-    # imported after it into linecache, to look for "PySide6" in it: 12 MB of text by now, 30 MB
-    # of a first sync's peak memory. Nothing reads it; a traceback reads its lines again.
-    linecache.clearcache()
-    directory = _profile_dir(args)
-    if args.command is None:
-        return _run(args, directory)  # the window installs its translators itself
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # Only --profile first: the language the profile chose says the help and the usage errors.
+    early, rest = _profile_option().parse_known_args(arguments)
+    directory = _profile_dir(early)
+    if not rest:
+        # The window: it installs its translators itself, on the application it makes.
+        return _run(_parsed(arguments), directory)
     from crm_desktop.translations import translated
 
     # The window's language (the profile's choice, else the system's) for what is said here.
     with translated(_language(directory)):
-        return _run(args, directory)
+        args = _parsed(arguments)
+        if args.command is not None:
+            return _run(args, directory)
+    return _run(args, directory)  # the window, as above
+
+
+def _profile_option() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--profile", type=Path)
+    return parser
+
+
+def _parsed(arguments: list[str]) -> argparse.Namespace:
+    args = _parser().parse_args(arguments)
+    # PySide6's import hook (shiboken's __feature__ support) reads the source of every module
+    # imported after it into linecache, to look for "PySide6" in it: 12 MB of text by now, 30 MB
+    # of a first sync's peak memory. Nothing reads it; a traceback reads its lines again.
+    linecache.clearcache()
+    return args
 
 
 if __name__ == "__main__":

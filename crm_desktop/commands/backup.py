@@ -29,28 +29,47 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
     if name == "backup":
         parser = subparsers.add_parser(
             name,
-            help="make a checked copy of this profile's data",
-            description="Copy the profile's data (safe while the window is open), check the "
-            "copy, and say where it is: a new file in the profile's backups folder, or FILE.",
+            help=translate("CommandLine", "make a checked copy of this profile's data"),
+            description=translate(
+                "CommandLine",
+                "Copy the profile's data (safe while the window is open), check the "
+                "copy, and say where it is: a new file in the profile's backups folder, or FILE.",
+            ),
         )
         what = parser.add_mutually_exclusive_group()
-        what.add_argument("--out", type=Path, metavar="FILE", help="write the copy here")
-        what.add_argument("--list", action="store_true", help="list the profile's backups")
+        what.add_argument(
+            "--out", type=Path, metavar="FILE", help=translate("CommandLine", "write the copy here")
+        )
+        what.add_argument(
+            "--list",
+            action="store_true",
+            help=translate("CommandLine", "list the profile's backups"),
+        )
         what.add_argument(
             "--check",
             action="store_true",
-            help="check the data file, and recover it if it is damaged",
+            help=translate("CommandLine", "check the data file, and recover it if it is damaged"),
         )
         return parser
     parser = subparsers.add_parser(
         name,
-        help="put a backup copy back in place of this profile's data",
-        description="Replace the profile's data with a backup copy. The current data is kept "
-        "aside in the backups folder first; changes not yet sent to the server are kept and "
-        "sent at the next sync, which downloads everything again. Close the window first.",
+        help=translate("CommandLine", "put a backup copy back in place of this profile's data"),
+        description=translate(
+            "CommandLine",
+            "Replace the profile's data with a backup copy. The current data is kept "
+            "aside in the backups folder first; changes not yet sent to the server are kept and "
+            "sent at the next sync, which downloads everything again. Close the window first.",
+        ),
     )
-    parser.add_argument("file", type=Path, metavar="FILE", help="the backup copy to restore")
-    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    parser.add_argument(
+        "file",
+        type=Path,
+        metavar="FILE",
+        help=translate("CommandLine", "the backup copy to restore"),
+    )
+    parser.add_argument(
+        "--yes", action="store_true", help=translate("CommandLine", "do not ask for confirmation")
+    )
     return parser
 
 

@@ -13,15 +13,22 @@ from crm_desktop.sync.conflicts import open_conflicts
 from crm_desktop.views.conflict_text import describe, names_wanted
 from crm_desktop.views.display import local_datetime
 
+translate = QCoreApplication.translate
+
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         name,
-        help="list sync conflicts",
-        description="List the values that lost to another change at the server (or that the "
-        "server refused), with the value kept and the one that lost.",
+        help=translate("CommandLine", "list sync conflicts"),
+        description=translate(
+            "CommandLine",
+            "List the values that lost to another change at the server (or that the "
+            "server refused), with the value kept and the one that lost.",
+        ),
     )
-    parser.add_argument("--json", action="store_true", help="a JSON list of objects")
+    parser.add_argument(
+        "--json", action="store_true", help=translate("CommandLine", "a JSON list of objects")
+    )
     return parser
 
 

@@ -19,31 +19,42 @@ translate = QCoreApplication.translate
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         name,
-        help="link this profile to the shared server",
-        description="Check the server and the user's password, then remember both: the address "
-        "in the profile, the password in the system keyring (never in a file). The password is "
-        "read from standard input, or asked for; one inside the address is moved to the keyring. "
-        "Another computer is reached only over TLS.",
+        help=translate("CommandLine", "link this profile to the shared server"),
+        description=translate(
+            "CommandLine",
+            "Check the server and the user's password, then remember both: the address "
+            "in the profile, the password in the system keyring (never in a file). The "
+            "password is read from standard input, or asked for; one inside the address is "
+            "moved to the keyring. Another computer is reached only over TLS.",
+        ),
     )
     parser.add_argument(
         "--server",
         required=True,
         metavar="ADDRESS",
-        help="HOST, HOST:PORT, [IPv6]:PORT, each with an optional /DB (database crm when none "
-        "is named), or a postgresql://HOST:PORT/DB URL or libpq key=value string",
+        help=translate(
+            "CommandLine",
+            "HOST, HOST:PORT, [IPv6]:PORT, each with an optional /DB (database crm when none "
+            "is named), or a postgresql://HOST:PORT/DB URL or libpq key=value string",
+        ),
     )
-    parser.add_argument("--user", required=True, help="your user name on the server")
+    parser.add_argument(
+        "--user", required=True, help=translate("CommandLine", "your user name on the server")
+    )
     tls = parser.add_mutually_exclusive_group()
     tls.add_argument(
         "--ca",
         metavar="FILE",
-        help="the CA certificate that signed the server's: verify the server with it "
-        "(sslmode=verify-full)",
+        help=translate(
+            "CommandLine",
+            "the CA certificate that signed the server's: verify the server with it "
+            "(sslmode=verify-full)",
+        ),
     )
     tls.add_argument(
         "--no-tls",
         action="store_true",
-        help="connect without encryption (only on a network you trust)",
+        help=translate("CommandLine", "connect without encryption (only on a network you trust)"),
     )
     return parser
 

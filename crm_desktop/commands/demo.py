@@ -41,20 +41,32 @@ def _positive(text: str) -> int:
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         name,
-        help="fill the profile with sample customers (local only, never synced)",
-        description="Add realistic sample customers, contacts, deals, tasks and follow-ups, "
-        "and for about a fifth of the customers contracts with their payment plans and "
-        "payments. Demo data writes no outbox entries, so it never reaches a server; a profile "
-        "connected to a server is refused.",
+        help=translate(
+            "CommandLine", "fill the profile with sample customers (local only, never synced)"
+        ),
+        description=translate(
+            "CommandLine",
+            "Add realistic sample customers, contacts, deals, tasks and follow-ups, "
+            "and for about a fifth of the customers contracts with their payment plans and "
+            "payments. Demo data writes no outbox entries, so it never reaches a server; a profile "
+            "connected to a server is refused.",
+        ),
     )
     parser.add_argument(
-        "--customers", type=_positive, required=True, metavar="N", help="customers to add"
+        "--customers",
+        type=_positive,
+        required=True,
+        metavar="N",
+        help=translate("CommandLine", "customers to add"),
     )
     parser.add_argument(
         "--seed",
         type=int,
-        help="the same seed makes the same data (default: 1, or for a profile holding its "
-        "demo already the next seed whose demo it does not hold)",
+        help=translate(
+            "CommandLine",
+            "the same seed makes the same data (default: 1, or for a profile holding its "
+            "demo already the next seed whose demo it does not hold)",
+        ),
     )
     return parser
 

@@ -6,12 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from crm_desktop.commands.errors import UserError
 from crm_desktop.commands.progress import ProgressLine, records_progress_line
 from crm_desktop.profile import open_profile
 from crm_desktop.transfer import TRANSFER_ENTITIES, export_csv, export_csv_file, export_xlsx
+
+translate = QCoreApplication.translate
 
 PROGRESS = QT_TRANSLATE_NOOP("Transfer", "Exporting {entity} records: {done} of {total}")
 
@@ -19,16 +21,29 @@ PROGRESS = QT_TRANSLATE_NOOP("Transfer", "Exporting {entity} records: {done} of 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         name,
-        help="write customers, contacts, products, opportunities, tasks, follow-ups, "
-        "contracts, their instalments or payments to a file",
-        description="Export live records as UTF-8 CSV (with a BOM, for Excel) or .xlsx. "
-        "The first column is the id, so the file can be edited and imported with --update.",
+        help=translate(
+            "CommandLine",
+            "write customers, contacts, products, opportunities, tasks, follow-ups, "
+            "contracts, their instalments or payments to a file",
+        ),
+        description=translate(
+            "CommandLine",
+            "Export live records as UTF-8 CSV (with a BOM, for Excel) or .xlsx. "
+            "The first column is the id, so the file can be edited and imported with --update.",
+        ),
     )
     parser.add_argument("--entity", required=True, choices=TRANSFER_ENTITIES)
     parser.add_argument(
-        "--format", choices=("csv", "xlsx"), help="default: from --out's extension, else csv"
+        "--format",
+        choices=("csv", "xlsx"),
+        help=translate("CommandLine", "default: from --out's extension, else csv"),
     )
-    parser.add_argument("--out", type=Path, metavar="FILE", help="default: standard output")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help=translate("CommandLine", "default: standard output"),
+    )
     return parser
 
 

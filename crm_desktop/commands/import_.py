@@ -32,6 +32,8 @@ from crm_desktop.transfer.reading import ENCODINGS, FileTable, read_table
 from crm_desktop.transfer.staging import describe, stage
 from crm_desktop.transfer.undo import BatchLog
 
+translate = QCoreApplication.translate
+
 T = QT_TRANSLATE_NOOP
 PROGRESS = T("Transfer", "Checking and importing {entity} records: {done} of {total}")
 READ_AS = T("Transfer", "Reading the file's columns as: {pairs}.")
@@ -44,45 +46,67 @@ NOTHING_IMPORTED = T("Transfer", "Nothing was imported; fix these rows and try a
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         name,
-        help="add or update records from a CSV, .xlsx or vCard (.vcf) file",
-        description="Rows without an id are added. With --update, rows with an id change "
-        "only the columns the file has. With --keep-ids, a row whose id no record here has "
-        "adds its record with that id. Any bad row stops the import; nothing is half-imported. "
-        "Columns may have the export's names or the words people use (客户名称, 手机, 身份证...); "
-        "a business card file is imported as contacts, each card's company as their customer.",
+        help=translate(
+            "CommandLine", "add or update records from a CSV, .xlsx or vCard (.vcf) file"
+        ),
+        description=translate(
+            "CommandLine",
+            "Rows without an id are added. With --update, rows with an id change "
+            "only the columns the file has. With --keep-ids, a row whose id no record here has "
+            "adds its record with that id. Any bad row stops the import; nothing is "
+            "half-imported. Columns may have the export's names or the words people use "
+            "(客户名称, 手机, 身份证...); a business card file is imported as contacts, each "
+            "card's company as their customer.",
+        ),
     )
     parser.add_argument(
         "file",
         type=Path,
         metavar="FILE",
-        help="a .csv or tab-separated .txt file, an .xlsx workbook or a .vcf file of cards",
+        help=translate(
+            "CommandLine",
+            "a .csv or tab-separated .txt file, an .xlsx workbook or a .vcf file of cards",
+        ),
     )
     parser.add_argument("--entity", required=True, choices=TRANSFER_ENTITIES)
     parser.add_argument(
-        "--update", action="store_true", help="let rows with an id change existing records"
+        "--update",
+        action="store_true",
+        help=translate("CommandLine", "let rows with an id change existing records"),
     )
     parser.add_argument(
         "--keep-ids",
         action="store_true",
-        help="add rows whose id no record here has under that id (records from another "
-        "profile: import customers first, then what links to them)",
+        help=translate(
+            "CommandLine",
+            "add rows whose id no record here has under that id (records from another "
+            "profile: import customers first, then what links to them)",
+        ),
     )
     parser.add_argument(
         "--encoding",
         metavar="NAME",
-        help="the text file's encoding, when the one detected is wrong "
-        f"(for example {', '.join(ENCODINGS)}; gbk reads as gb18030)",
+        help=translate(
+            "CommandLine",
+            "the text file's encoding, when the one detected is wrong (for example {names}; "
+            "gbk reads as gb18030)",
+        ).format(names=", ".join(ENCODINGS)),
     )
     parser.add_argument(
         "--sheet",
         metavar="NAME",
-        help="the workbook's sheet to read (default: the first with a list on it)",
+        help=translate(
+            "CommandLine", "the workbook's sheet to read (default: the first with a list on it)"
+        ),
     )
     parser.add_argument(
         "--dry-run",
         action="store_true",
-        help="change nothing: say what would be added, updated and refused, and which rows "
-        "look like records already here (and why)",
+        help=translate(
+            "CommandLine",
+            "change nothing: say what would be added, updated and refused, and which rows "
+            "look like records already here (and why)",
+        ),
     )
     return parser
 

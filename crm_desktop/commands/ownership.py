@@ -20,12 +20,31 @@ from crm_desktop.models.entities import Customer
 from crm_desktop.profile import Profile, open_profile
 from crm_desktop.sync import ownership
 
-HELP = {
-    "claim": "make a customer of the public pool your own",
-    "release": "give one of your customers back to the public pool",
-    "assign": "give a customer to a member of your team (managers)",
-}
+translate = QCoreApplication.translate
+
 T = QT_TRANSLATE_NOOP
+HELP = {
+    "claim": T("CommandLine", "make a customer of the public pool your own"),
+    "release": T("CommandLine", "give one of your customers back to the public pool"),
+    "assign": T("CommandLine", "give a customer to a member of your team (managers)"),
+}
+DESCRIPTION = {
+    "claim": T(
+        "CommandLine",
+        "Make a customer of the public pool your own. The server decides at once, by the "
+        "rules its administrator set; a refusal says which rule and until when.",
+    ),
+    "release": T(
+        "CommandLine",
+        "Give one of your customers back to the public pool. The server decides at once, by "
+        "the rules its administrator set; a refusal says which rule and until when.",
+    ),
+    "assign": T(
+        "CommandLine",
+        "Give a customer to a member of your team (managers). The server decides at once, by "
+        "the rules its administrator set; a refusal says which rule and until when.",
+    ),
+}
 DONE = {
     "claim": T("Ownership", "The customer is yours now."),
     "release": T("Ownership", "The customer is back in the public pool."),
@@ -44,16 +63,25 @@ NO_REASON = T("Ownership", "Say why the customer goes back to the public pool: -
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         name,
-        help=HELP[name],
-        description=HELP[name][0].upper() + HELP[name][1:] + ". The server decides at once, "
-        "by the rules its administrator set; a refusal says which rule and until when.",
+        help=translate("CommandLine", HELP[name]),
+        description=translate("CommandLine", DESCRIPTION[name]),
     )
-    parser.add_argument("customer", metavar="CUSTOMER_ID", help="the customer's id")
+    parser.add_argument(
+        "customer", metavar="CUSTOMER_ID", help=translate("CommandLine", "the customer's id")
+    )
     if name == "assign":
-        parser.add_argument("--to", required=True, metavar="NAME", help="login of the receiver")
+        parser.add_argument(
+            "--to",
+            required=True,
+            metavar="NAME",
+            help=translate("CommandLine", "login of the receiver"),
+        )
     if name in ("release", "assign"):
         parser.add_argument(
-            "--reason", required=name == "release", default="", help="why, for the history"
+            "--reason",
+            required=name == "release",
+            default="",
+            help=translate("CommandLine", "why, for the history"),
         )
     return parser
 

@@ -22,20 +22,38 @@ translate = QCoreApplication.translate
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         name,
-        help="list the contracts ending in a period, with their renewal status",
-        description="List the running or ended contracts (not drafts nor terminated ones) "
-        "whose end date falls from --from to --to inclusive, soonest first. Without dates: "
-        f"today and the next {RENEWAL_DAYS} days.",
+        help=translate(
+            "CommandLine", "list the contracts ending in a period, with their renewal status"
+        ),
+        description=translate(
+            "CommandLine",
+            "List the running or ended contracts (not drafts nor terminated ones) whose end "
+            "date falls from --from to --to inclusive, soonest first. Without dates: today and "
+            "the next {days} days.",
+        ).format(days=RENEWAL_DAYS),
     )
-    parser.add_argument("--from", dest="start", metavar="DATE", help="first day, YYYY-MM-DD")
-    parser.add_argument("--to", dest="end", metavar="DATE", help="last day, YYYY-MM-DD")
-    parser.add_argument("--kind", choices=[k.value for k in ContractKind], help="only this kind")
+    parser.add_argument(
+        "--from",
+        dest="start",
+        metavar="DATE",
+        help=translate("CommandLine", "first day, YYYY-MM-DD"),
+    )
+    parser.add_argument(
+        "--to", dest="end", metavar="DATE", help=translate("CommandLine", "last day, YYYY-MM-DD")
+    )
+    parser.add_argument(
+        "--kind",
+        choices=[k.value for k in ContractKind],
+        help=translate("CommandLine", "only this kind"),
+    )
     parser.add_argument(
         "--status",
         choices=[s.value for s in RenewalStatus],
-        help="only this renewal status",
+        help=translate("CommandLine", "only this renewal status"),
     )
-    parser.add_argument("--json", action="store_true", help="a JSON list of objects")
+    parser.add_argument(
+        "--json", action="store_true", help=translate("CommandLine", "a JSON list of objects")
+    )
     return parser
 
 

@@ -40,25 +40,60 @@ NOT_A_DATE = QT_TRANSLATE_NOOP(
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         name,
-        help="write a report as a PDF: a customer, a quote, the pipeline, activity, renewals, "
-        "receivables",
-        description="Write a report as a PDF file, in Chinese or English, with the names and "
-        "figures the window shows. Periods: the pipeline forecasts this month and the next "
-        "five, activity covers the last seven days, renewals today and the next thirty days, "
-        "unless --from and --to say otherwise.",
+        help=translate(
+            "CommandLine",
+            "write a report as a PDF: a customer, a quote, the pipeline, activity, renewals, "
+            "receivables",
+        ),
+        description=translate(
+            "CommandLine",
+            "Write a report as a PDF file, in Chinese or English, with the names and "
+            "figures the window shows. Periods: the pipeline forecasts this month and the next "
+            "five, activity covers the last seven days, renewals today and the next thirty days, "
+            "unless --from and --to say otherwise.",
+        ),
     )
-    parser.add_argument("kind", choices=list(KINDS), metavar="KIND", help=", ".join(KINDS))
-    parser.add_argument("--customer", metavar="ID", help="the customer (for `customer`)")
-    parser.add_argument("--opportunity", metavar="ID", help="the opportunity (for `quote`)")
-    parser.add_argument("--from", dest="start", metavar="DATE", help="first day, YYYY-MM-DD")
-    parser.add_argument("--to", dest="end", metavar="DATE", help="last day, YYYY-MM-DD")
-    parser.add_argument("--owner", metavar="LOGIN", help="only this person's records")
+    parser.add_argument(
+        "kind",
+        choices=list(KINDS),
+        metavar="KIND",
+        help=translate("CommandLine", "one of {kinds}").format(kinds=", ".join(KINDS)),
+    )
+    parser.add_argument(
+        "--customer", metavar="ID", help=translate("CommandLine", "the customer (for `customer`)")
+    )
+    parser.add_argument(
+        "--opportunity",
+        metavar="ID",
+        help=translate("CommandLine", "the opportunity (for `quote`)"),
+    )
+    parser.add_argument(
+        "--from",
+        dest="start",
+        metavar="DATE",
+        help=translate("CommandLine", "first day, YYYY-MM-DD"),
+    )
+    parser.add_argument(
+        "--to", dest="end", metavar="DATE", help=translate("CommandLine", "last day, YYYY-MM-DD")
+    )
+    parser.add_argument(
+        "--owner", metavar="LOGIN", help=translate("CommandLine", "only this person's records")
+    )
     parser.add_argument(
         "--language",
         choices=LANGUAGES,
-        help="the report's language (default: the one chosen in the window, else the system's)",
+        help=translate(
+            "CommandLine",
+            "the report's language (default: the one chosen in the window, else the system's)",
+        ),
     )
-    parser.add_argument("--out", required=True, type=Path, metavar="FILE.pdf", help="the file")
+    parser.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="FILE.pdf",
+        help=translate("CommandLine", "the file"),
+    )
     return parser
 
 

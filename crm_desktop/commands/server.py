@@ -40,6 +40,8 @@ import sys
 from datetime import date
 from typing import TextIO
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
 from crm_desktop.commands import server_maintenance
 from crm_desktop.commands.errors import UserError
 from crm_desktop.models.choices import Role
@@ -81,191 +83,309 @@ from crm_desktop.sync.server.grades import NO_GRADE
 from crm_desktop.sync.server.pooler import AUTH_QUERY, POOLER_LOGIN, set_up_pooler_login
 from crm_desktop.sync.server.schema import init_server
 
-DSN_HELP = (
+translate = QCoreApplication.translate
+
+DSN_HELP = QT_TRANSLATE_NOOP(
+    "CommandLine",
     "libpq URL or connection string of the admin role, e.g. "
     "'postgresql://crm_admin@db.example.com/crm?sslmode=verify-full&sslrootcert=ca.crt' "
-    "(default: the PG* environment variables)"
+    "(default: the PG* environment variables)",
 )
 
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         name,
-        help="set up the shared PostgreSQL server and add its users",
-        description="Create or upgrade the CRM schema on the shared PostgreSQL server, "
-        "and add users (each one a PostgreSQL login role).",
+        help=translate("CommandLine", "set up the shared PostgreSQL server and add its users"),
+        description=translate(
+            "CommandLine",
+            "Create or upgrade the CRM schema on the shared PostgreSQL server, "
+            "and add users (each one a PostgreSQL login role).",
+        ),
     )
     actions = parser.add_subparsers(dest="server_action", metavar="ACTION", required=True)
 
     init = actions.add_parser(
         "init",
-        help="create or upgrade the schema (safe to run again)",
-        description="Create the CRM tables, change log and access rules, or upgrade them. "
-        "Running it again on an up-to-date server changes nothing.",
+        help=translate("CommandLine", "create or upgrade the schema (safe to run again)"),
+        description=translate(
+            "CommandLine",
+            "Create the CRM tables, change log and access rules, or upgrade them. "
+            "Running it again on an up-to-date server changes nothing.",
+        ),
     )
-    init.add_argument("--dsn", default="", help=DSN_HELP)
+    init.add_argument("--dsn", default="", help=translate("CommandLine", DSN_HELP))
 
     user = actions.add_parser(
         "add-user",
-        help="add a user (a PostgreSQL login role)",
-        description="Create a login role for a CRM user and give it its CRM role. The password "
-        "is read from standard input when it is not a terminal, otherwise asked twice.",
+        help=translate("CommandLine", "add a user (a PostgreSQL login role)"),
+        description=translate(
+            "CommandLine",
+            "Create a login role for a CRM user and give it its CRM role. The password "
+            "is read from standard input when it is not a terminal, otherwise asked twice.",
+        ),
     )
-    user.add_argument("login", metavar="NAME", help="login name (lower case)")
+    user.add_argument(
+        "login", metavar="NAME", help=translate("CommandLine", "login name (lower case)")
+    )
     user.add_argument(
         "--role",
         required=True,
-        help="one of " + ", ".join(member.value for member in Role),
+        help=translate("CommandLine", "one of {roles}").format(
+            roles=", ".join(member.value for member in Role)
+        ),
     )
-    user.add_argument("--manager", metavar="NAME", help="login of the user's manager")
-    user.add_argument("--name", help="display name (default: the login name)")
     user.add_argument(
-        "--office", metavar="OFFICE", help="the office he works in (default: the head office)"
+        "--manager", metavar="NAME", help=translate("CommandLine", "login of the user's manager")
     )
-    user.add_argument("--dsn", default="", help=DSN_HELP)
+    user.add_argument(
+        "--name", help=translate("CommandLine", "display name (default: the login name)")
+    )
+    user.add_argument(
+        "--office",
+        metavar="OFFICE",
+        help=translate("CommandLine", "the office he works in (default: the head office)"),
+    )
+    user.add_argument("--dsn", default="", help=translate("CommandLine", DSN_HELP))
     change = actions.add_parser(
         "change-user",
-        help="change a user's display name, role or manager",
-        description="Change an existing user's display name, CRM role or manager; what is not "
-        "given stays as it is. What he sees follows his new role and team from his devices' "
-        "next sync. A user keeps his role while it is needed: customers he owns go to someone "
-        "else first (server handover), his team to another manager, and a clerk assignment "
-        "joining him is ended first (server unassign-clerk). Administrators only.",
+        help=translate("CommandLine", "change a user's display name, role or manager"),
+        description=translate(
+            "CommandLine",
+            "Change an existing user's display name, CRM role or manager; what is not "
+            "given stays as it is. What he sees follows his new role and team from his devices' "
+            "next sync. A user keeps his role while it is needed: customers he owns go to someone "
+            "else first (server handover), his team to another manager, and a clerk assignment "
+            "joining him is ended first (server unassign-clerk). Administrators only.",
+        ),
     )
-    change.add_argument("login", metavar="NAME", help="login name")
-    change.add_argument("--name", metavar="DISPLAY", help="his new display name")
+    change.add_argument("login", metavar="NAME", help=translate("CommandLine", "login name"))
     change.add_argument(
-        "--role", metavar="ROLE", help="one of " + ", ".join(member.value for member in Role)
+        "--name", metavar="DISPLAY", help=translate("CommandLine", "his new display name")
+    )
+    change.add_argument(
+        "--role",
+        metavar="ROLE",
+        help=translate("CommandLine", "one of {roles}").format(
+            roles=", ".join(member.value for member in Role)
+        ),
     )
     reports_to = change.add_mutually_exclusive_group()
     reports_to.add_argument(
-        "--manager", metavar="LOGIN", help="login of his new manager (a manager or an admin)"
+        "--manager",
+        metavar="LOGIN",
+        help=translate("CommandLine", "login of his new manager (a manager or an admin)"),
     )
-    reports_to.add_argument("--no-manager", action="store_true", help="he reports to nobody")
-    change.add_argument("--dsn", default="", help=DSN_HELP)
+    reports_to.add_argument(
+        "--no-manager", action="store_true", help=translate("CommandLine", "he reports to nobody")
+    )
+    change.add_argument("--dsn", default="", help=translate("CommandLine", DSN_HELP))
     password = actions.add_parser(
         "set-password",
-        help="give a user a new password",
-        description="Give a CRM user a new password, for one he forgot or one others may know. "
-        "The password is read from standard input when it is not a terminal, otherwise asked "
-        "twice. His devices ask for it at their next sync.",
+        help=translate("CommandLine", "give a user a new password"),
+        description=translate(
+            "CommandLine",
+            "Give a CRM user a new password, for one he forgot or one others may know. "
+            "The password is read from standard input when it is not a terminal, otherwise asked "
+            "twice. His devices ask for it at their next sync.",
+        ),
     )
-    password.add_argument("login", metavar="NAME", help="the user's login name")
-    password.add_argument("--dsn", default="", help=DSN_HELP)
+    password.add_argument(
+        "login", metavar="NAME", help=translate("CommandLine", "the user's login name")
+    )
+    password.add_argument("--dsn", default="", help=translate("CommandLine", DSN_HELP))
     finance = actions.add_parser(
         "add-finance-user",
-        help="add a read-only login for a finance or ERP system",
-        description="Create a login role that reads the views erp_customers, erp_contracts "
-        "and erp_payments and nothing else (it is not a CRM user). The password is read from "
-        "standard input when it is not a terminal, otherwise asked twice.",
+        help=translate("CommandLine", "add a read-only login for a finance or ERP system"),
+        description=translate(
+            "CommandLine",
+            "Create a login role that reads the views erp_customers, erp_contracts "
+            "and erp_payments and nothing else (it is not a CRM user). The password is read from "
+            "standard input when it is not a terminal, otherwise asked twice.",
+        ),
     )
-    finance.add_argument("login", metavar="NAME", help="login name (lower case)")
-    finance.add_argument("--dsn", default="", help=DSN_HELP)
+    finance.add_argument(
+        "login", metavar="NAME", help=translate("CommandLine", "login name (lower case)")
+    )
+    finance.add_argument("--dsn", default="", help=translate("CommandLine", DSN_HELP))
     pooler = actions.add_parser(
         "pgbouncer-login",
-        help="make the login pgbouncer looks users up with (run as the superuser)",
-        description="Make the login pgbouncer's auth_user logs in as, and the function its "
-        "auth_query calls, in the database of --dsn: pgbouncer then checks each user's own "
-        "password without being the superuser. Connect as the superuser, straight to "
-        "PostgreSQL; run it again for each database pgbouncer serves. The password is read "
-        "from standard input when it is not a terminal, otherwise asked twice.",
+        help=translate(
+            "CommandLine", "make the login pgbouncer looks users up with (run as the superuser)"
+        ),
+        description=translate(
+            "CommandLine",
+            "Make the login pgbouncer's auth_user logs in as, and the function its "
+            "auth_query calls, in the database of --dsn: pgbouncer then checks each user's own "
+            "password without being the superuser. Connect as the superuser, straight to "
+            "PostgreSQL; run it again for each database pgbouncer serves. The password is read "
+            "from standard input when it is not a terminal, otherwise asked twice.",
+        ),
     )
     pooler.add_argument(
-        "--login", default=POOLER_LOGIN, metavar="NAME", help=f"default: {POOLER_LOGIN}"
+        "--login",
+        default=POOLER_LOGIN,
+        metavar="NAME",
+        help=translate("CommandLine", "default: {login}").format(login=POOLER_LOGIN),
     )
-    pooler.add_argument("--dsn", default="", help=DSN_HELP)
+    pooler.add_argument("--dsn", default="", help=translate("CommandLine", DSN_HELP))
     _add_office_parsers(actions)
 
     trim = actions.add_parser(
         "trim-log",
-        help="delete old entries of the change log",
-        description="Delete change-log entries older than the given number of days. A device "
-        "that has not synced since then downloads everything again at its next sync.",
+        help=translate("CommandLine", "delete old entries of the change log"),
+        description=translate(
+            "CommandLine",
+            "Delete change-log entries older than the given number of days. A device "
+            "that has not synced since then downloads everything again at its next sync.",
+        ),
     )
     trim.add_argument(
         "--older-than-days",
         type=int,
         default=90,
         metavar="DAYS",
-        help=f"1 to {MAX_TRIM_DAYS} (default: 90)",
+        help=translate("CommandLine", "1 to {most} (default: 90)").format(most=MAX_TRIM_DAYS),
     )
-    trim.add_argument("--dsn", default="", help=DSN_HELP)
+    trim.add_argument("--dsn", default="", help=translate("CommandLine", DSN_HELP))
 
-    for action, what in (
-        ("deactivate-user", "disable a user: he can no longer log in; his records stay"),
-        ("activate-user", "enable a deactivated user again"),
+    for action, what, described in (
+        (
+            "deactivate-user",
+            translate("CommandLine", "disable a user: he can no longer log in; his records stay"),
+            translate("CommandLine", "Disable a user: he can no longer log in; his records stay."),
+        ),
+        (
+            "activate-user",
+            translate("CommandLine", "enable a deactivated user again"),
+            translate("CommandLine", "Enable a deactivated user again."),
+        ),
     ):
-        toggle = actions.add_parser(action, help=what, description=what[0].upper() + what[1:] + ".")
-        toggle.add_argument("login", metavar="NAME", help="login name")
-        toggle.add_argument("--dsn", default="", help=DSN_HELP)
+        toggle = actions.add_parser(action, help=what, description=described)
+        toggle.add_argument("login", metavar="NAME", help=translate("CommandLine", "login name"))
+        toggle.add_argument("--dsn", default="", help=translate("CommandLine", DSN_HELP))
 
     apply = actions.add_parser(
         "apply-rules",
-        help="grade customers by value and return those nobody followed up to the pool",
-        description="Grade every customer A, B or C by what it paid in the last 12 months "
-        "(a grade fixed by a manager stays), then return to the public pool every customer "
-        "whose time without a follow-up has run out, by the rules (`server rules`) and its "
-        "new grade. Devices return their own customers at each sync; run this as a daily "
-        "scheduled job, as an administrator. --dry-run changes nothing and says what it "
-        "would do.",
+        help=translate(
+            "CommandLine",
+            "grade customers by value and return those nobody followed up to the pool",
+        ),
+        description=translate(
+            "CommandLine",
+            "Grade every customer A, B or C by what it paid in the last 12 months "
+            "(a grade fixed by a manager stays), then return to the public pool every customer "
+            "whose time without a follow-up has run out, by the rules (`server rules`) and its "
+            "new grade. Devices return their own customers at each sync; run this as a daily "
+            "scheduled job, as an administrator. --dry-run changes nothing and says what it "
+            "would do.",
+        ),
     )
     apply.add_argument(
-        "--dry-run", action="store_true", help="say what would change, change nothing"
+        "--dry-run",
+        action="store_true",
+        help=translate("CommandLine", "say what would change, change nothing"),
     )
-    apply.add_argument("--dsn", default="", help=DSN_HELP)
+    apply.add_argument("--dsn", default="", help=translate("CommandLine", DSN_HELP))
 
     clerk = actions.add_parser(
         "assign-clerk",
-        help="let a clerk enter records for a rep until a date (or extend it)",
-        description="Let a clerk see and enter the rep's records, on the rep's behalf, until "
-        "the end of the given day: today at the earliest, at most a year ahead. Running it "
-        "again changes the date.",
+        help=translate(
+            "CommandLine", "let a clerk enter records for a rep until a date (or extend it)"
+        ),
+        description=translate(
+            "CommandLine",
+            "Let a clerk see and enter the rep's records, on the rep's behalf, until "
+            "the end of the given day: today at the earliest, at most a year ahead. Running it "
+            "again changes the date.",
+        ),
     )
-    clerk.add_argument("clerk", metavar="CLERK", help="the clerk's login")
-    clerk.add_argument("--rep", required=True, metavar="REP", help="the rep's login")
-    clerk.add_argument("--until", required=True, metavar="YYYY-MM-DD", help="the last day")
-    clerk.add_argument("--dsn", default="", help=DSN_HELP)
+    clerk.add_argument("clerk", metavar="CLERK", help=translate("CommandLine", "the clerk's login"))
+    clerk.add_argument(
+        "--rep", required=True, metavar="REP", help=translate("CommandLine", "the rep's login")
+    )
+    clerk.add_argument(
+        "--until",
+        required=True,
+        metavar="YYYY-MM-DD",
+        help=translate("CommandLine", "the last day"),
+    )
+    clerk.add_argument("--dsn", default="", help=translate("CommandLine", DSN_HELP))
     unclerk = actions.add_parser(
         "unassign-clerk",
-        help="end a clerk's grace period for a rep now",
-        description="End a clerk's access to a rep's records now; his devices lose them at "
-        "their next sync, and a change he makes after this is refused.",
+        help=translate("CommandLine", "end a clerk's grace period for a rep now"),
+        description=translate(
+            "CommandLine",
+            "End a clerk's access to a rep's records now; his devices lose them at "
+            "their next sync, and a change he makes after this is refused.",
+        ),
     )
-    unclerk.add_argument("clerk", metavar="CLERK", help="the clerk's login")
-    unclerk.add_argument("--rep", required=True, metavar="REP", help="the rep's login")
-    unclerk.add_argument("--dsn", default="", help=DSN_HELP)
+    unclerk.add_argument(
+        "clerk", metavar="CLERK", help=translate("CommandLine", "the clerk's login")
+    )
+    unclerk.add_argument(
+        "--rep", required=True, metavar="REP", help=translate("CommandLine", "the rep's login")
+    )
+    unclerk.add_argument("--dsn", default="", help=translate("CommandLine", DSN_HELP))
 
     hand = actions.add_parser(
         "handover",
-        help="give everything a leaving user owns to another user",
-        description="Move a user's customers, open opportunities and open tasks to another "
-        "user in one transaction, recorded in each customer's history as a handover. "
-        "--dry-run only counts them.",
+        help=translate("CommandLine", "give everything a leaving user owns to another user"),
+        description=translate(
+            "CommandLine",
+            "Move a user's customers, open opportunities and open tasks to another "
+            "user in one transaction, recorded in each customer's history as a handover. "
+            "--dry-run only counts them.",
+        ),
     )
-    hand.add_argument("--from", dest="leaver", required=True, metavar="NAME", help="who leaves")
-    hand.add_argument("--to", dest="receiver", required=True, metavar="NAME", help="who takes over")
-    hand.add_argument("--dry-run", action="store_true", help="count, change nothing")
-    hand.add_argument("--dsn", default="", help=DSN_HELP)
+    hand.add_argument(
+        "--from",
+        dest="leaver",
+        required=True,
+        metavar="NAME",
+        help=translate("CommandLine", "who leaves"),
+    )
+    hand.add_argument(
+        "--to",
+        dest="receiver",
+        required=True,
+        metavar="NAME",
+        help=translate("CommandLine", "who takes over"),
+    )
+    hand.add_argument(
+        "--dry-run", action="store_true", help=translate("CommandLine", "count, change nothing")
+    )
+    hand.add_argument("--dsn", default="", help=translate("CommandLine", DSN_HELP))
 
     rules = actions.add_parser(
         "rules",
-        help="show or change the public pool's rules",
-        description="Show the rules for returning customers to the public pool and for "
-        "claiming them, or change one (administrators only).",
+        help=translate("CommandLine", "show or change the public pool's rules"),
+        description=translate(
+            "CommandLine",
+            "Show the rules for returning customers to the public pool and for "
+            "claiming them, or change one (administrators only).",
+        ),
     )
-    rules.add_argument("--dsn", default="", help=DSN_HELP)
+    rules.add_argument("--dsn", default="", help=translate("CommandLine", DSN_HELP))
     rules_actions = rules.add_subparsers(dest="rules_action", metavar="set")
     change = rules_actions.add_parser(
         "set",
-        help="change one rule",
-        description="Change one rule. A per-grade override (pool_return_days_A, _B, _C) "
-        "is cleared with the value 'none'.",
+        help=translate("CommandLine", "change one rule"),
+        description=translate(
+            "CommandLine",
+            "Change one rule. A per-grade override (pool_return_days_A, _B, _C) "
+            "is cleared with the value 'none'.",
+        ),
     )
-    change.add_argument("key", metavar="KEY", choices=list(RULE_HELP), help="the rule")
-    change.add_argument("value", metavar="VALUE", help="a whole number (or 'none')")
+    change.add_argument(
+        "key", metavar="KEY", choices=list(RULE_HELP), help=translate("CommandLine", "the rule")
+    )
+    change.add_argument(
+        "value", metavar="VALUE", help=translate("CommandLine", "a whole number (or 'none')")
+    )
     # SUPPRESS: a --dsn given before `set` must not be overwritten by this one's default, or the
     # change would go to whatever database the PG* environment variables name.
-    change.add_argument("--dsn", default=argparse.SUPPRESS, help=DSN_HELP)
+    change.add_argument("--dsn", default=argparse.SUPPRESS, help=translate("CommandLine", DSN_HELP))
     _add_company_parsers(actions)
     server_maintenance.add_parsers(actions, DSN_HELP)
     return parser
@@ -278,27 +398,46 @@ COMPANY_OPTIONS = {key: "--" + key.replace("_", "-") for key in LETTERHEAD_LABEL
 def _add_company_parsers(actions: argparse._SubParsersAction) -> None:
     company = actions.add_parser(
         "company",
-        help="show or change the company letterhead that quotes print",
-        description="Show the company letterhead (name, address, phone, email, website, tax "
-        "number and logo) that quotes printed as PDF carry, or change it (administrators "
-        "only). Every device gets it at its next sync.",
+        help=translate("CommandLine", "show or change the company letterhead that quotes print"),
+        description=translate(
+            "CommandLine",
+            "Show the company letterhead (name, address, phone, email, website, tax "
+            "number and logo) that quotes printed as PDF carry, or change it (administrators "
+            "only). Every device gets it at its next sync.",
+        ),
     )
-    company.add_argument("--dsn", default="", help=DSN_HELP)
+    company.add_argument("--dsn", default="", help=translate("CommandLine", DSN_HELP))
     company_actions = company.add_subparsers(dest="company_action", metavar="set")
     change = company_actions.add_parser(
         "set",
-        help="change the letterhead",
-        description="Change the fields given; the others stay as they are. An empty value "
-        'clears a field (--name "" leaves quotes without a letterhead).',
+        help=translate("CommandLine", "change the letterhead"),
+        description=translate(
+            "CommandLine",
+            "Change the fields given; the others stay as they are. An empty value "
+            'clears a field (--name "" leaves quotes without a letterhead).',
+        ),
     )
     for key, option in COMPANY_OPTIONS.items():
         change.add_argument(
-            option, dest=f"letterhead_{key}", metavar="TEXT", help=LETTERHEAD_LABELS[key].lower()
+            option,
+            dest=f"letterhead_{key}",
+            metavar="TEXT",
+            help=translate("Letterhead", LETTERHEAD_LABELS[key]).lower(),
         )
     logo = change.add_mutually_exclusive_group()
-    logo.add_argument("--logo", metavar="FILE", help="a PNG or JPEG image of at most 512 KiB")
-    logo.add_argument("--no-logo", action="store_true", help="print quotes without a logo")
-    change.add_argument("--dsn", default=argparse.SUPPRESS, help=DSN_HELP)  # as rules set's
+    logo.add_argument(
+        "--logo",
+        metavar="FILE",
+        help=translate("CommandLine", "a PNG or JPEG image of at most 512 KiB"),
+    )
+    logo.add_argument(
+        "--no-logo",
+        action="store_true",
+        help=translate("CommandLine", "print quotes without a logo"),
+    )
+    change.add_argument(
+        "--dsn", default=argparse.SUPPRESS, help=translate("CommandLine", DSN_HELP)
+    )  # as rules set's
 
 
 OFFICE_ACTIONS = ("add-office", "office", "offices", "move-user")
@@ -307,51 +446,87 @@ OFFICE_ACTIONS = ("add-office", "office", "offices", "move-user")
 def _add_office_parsers(actions: argparse._SubParsersAction) -> None:
     add = actions.add_parser(
         "add-office",
-        help="add an office (not live until switched on)",
-        description="Add an office, at the top of the tree or under another office. Its users "
-        "can log in but see nothing until it is live (--live, or later `server office NAME "
-        "--live`), so the company can start one office at a time.",
+        help=translate("CommandLine", "add an office (not live until switched on)"),
+        description=translate(
+            "CommandLine",
+            "Add an office, at the top of the tree or under another office. Its users "
+            "can log in but see nothing until it is live (--live, or later `server office NAME "
+            "--live`), so the company can start one office at a time.",
+        ),
     )
-    add.add_argument("name", metavar="NAME", help="the office's name")
-    add.add_argument("--parent", metavar="OFFICE", help="the office it belongs under")
-    add.add_argument("--live", action="store_true", help="live at once")
-    add.add_argument("--dsn", default="", help=DSN_HELP)
+    add.add_argument("name", metavar="NAME", help=translate("CommandLine", "the office's name"))
+    add.add_argument(
+        "--parent", metavar="OFFICE", help=translate("CommandLine", "the office it belongs under")
+    )
+    add.add_argument("--live", action="store_true", help=translate("CommandLine", "live at once"))
+    add.add_argument("--dsn", default="", help=translate("CommandLine", DSN_HELP))
 
     change = actions.add_parser(
         "office",
-        help="switch an office live or not, or move it under another office",
-        description="Switch an office live (its users start working at their next sync) or "
-        "not yet live (they see nothing; their devices keep what they have), or move it under "
-        "another office.",
+        help=translate(
+            "CommandLine", "switch an office live or not, or move it under another office"
+        ),
+        description=translate(
+            "CommandLine",
+            "Switch an office live (its users start working at their next sync) or "
+            "not yet live (they see nothing; their devices keep what they have), or move it under "
+            "another office.",
+        ),
     )
-    change.add_argument("name", metavar="NAME", help="the office's name")
+    change.add_argument("name", metavar="NAME", help=translate("CommandLine", "the office's name"))
     switch = change.add_mutually_exclusive_group()
-    switch.add_argument("--live", dest="live", action="store_const", const=True, help="live")
     switch.add_argument(
-        "--not-live", dest="live", action="store_const", const=False, help="not yet live"
+        "--live",
+        dest="live",
+        action="store_const",
+        const=True,
+        help=translate("CommandLine", "live"),
     )
-    change.add_argument("--parent", metavar="OFFICE", help="move it under this office")
-    change.add_argument("--dsn", default="", help=DSN_HELP)
+    switch.add_argument(
+        "--not-live",
+        dest="live",
+        action="store_const",
+        const=False,
+        help=translate("CommandLine", "not yet live"),
+    )
+    change.add_argument(
+        "--parent", metavar="OFFICE", help=translate("CommandLine", "move it under this office")
+    )
+    change.add_argument("--dsn", default="", help=translate("CommandLine", DSN_HELP))
 
     tree = actions.add_parser(
         "offices",
-        help="show the offices: the tree, which are live, how many users each has",
-        description="List the offices as a tree, each with whether it is live and how many "
-        "active users work there.",
+        help=translate(
+            "CommandLine", "show the offices: the tree, which are live, how many users each has"
+        ),
+        description=translate(
+            "CommandLine",
+            "List the offices as a tree, each with whether it is live and how many "
+            "active users work there.",
+        ),
     )
-    tree.add_argument("--dsn", default="", help=DSN_HELP)
+    tree.add_argument("--dsn", default="", help=translate("CommandLine", DSN_HELP))
 
     move = actions.add_parser(
         "move-user",
-        help="put a user in an office (or back in the head office)",
-        description="Put an existing user in an office, or with --no-office back in the head "
-        "office. What he sees follows at his next sync.",
+        help=translate("CommandLine", "put a user in an office (or back in the head office)"),
+        description=translate(
+            "CommandLine",
+            "Put an existing user in an office, or with --no-office back in the head "
+            "office. What he sees follows at his next sync.",
+        ),
     )
-    move.add_argument("login", metavar="NAME", help="login name")
+    move.add_argument("login", metavar="NAME", help=translate("CommandLine", "login name"))
     where = move.add_mutually_exclusive_group(required=True)
-    where.add_argument("--office", metavar="OFFICE", help="the office he works in from now")
-    where.add_argument("--no-office", action="store_true", help="the head office")
-    move.add_argument("--dsn", default="", help=DSN_HELP)
+    where.add_argument(
+        "--office",
+        metavar="OFFICE",
+        help=translate("CommandLine", "the office he works in from now"),
+    )
+    where.add_argument(
+        "--no-office", action="store_true", help=translate("CommandLine", "the head office")
+    )
+    move.add_argument("--dsn", default="", help=translate("CommandLine", DSN_HELP))
 
 
 def run_offices(args: argparse.Namespace) -> int:

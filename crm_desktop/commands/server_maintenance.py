@@ -16,9 +16,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
 from crm_desktop.commands.errors import UserError
 from crm_desktop.sync.server.maintenance import (
-    ROLES_NOTE,
     Database,
     ServerStatus,
     backup,
@@ -27,65 +28,106 @@ from crm_desktop.sync.server.maintenance import (
     upgrade,
 )
 
+translate = QCoreApplication.translate
+ROLES_NOTE = QT_TRANSLATE_NOOP(
+    "CommandLine",
+    "Roles (users' logins and passwords) are not in the file: pg_dump never carries them. "
+    "Keep them apart with `pg_dumpall --roles-only` (run by the database administrator), or "
+    "add the users again with `server add-user` after restoring onto another server.",
+)
+
 ACTIONS = ("backup", "restore", "status", "upgrade")
 
 
 def add_parsers(actions: argparse._SubParsersAction, dsn_help: str) -> None:
     dump = actions.add_parser(
         "backup",
-        help="back the CRM database up into one file (pg_dump)",
-        description="Write the whole CRM database into one file in pg_dump's custom format, "
-        "as the admin role that owns it. " + ROLES_NOTE,
+        help=translate("CommandLine", "back the CRM database up into one file (pg_dump)"),
+        description=translate(
+            "CommandLine",
+            "Write the whole CRM database into one file in pg_dump's custom format, as the "
+            "admin role that owns it.",
+        )
+        + " "
+        + translate("CommandLine", ROLES_NOTE),
     )
     dump.add_argument(
-        "--out", required=True, type=Path, metavar="FILE", help="the file (or a folder for it)"
+        "--out",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help=translate("CommandLine", "the file (or a folder for it)"),
     )
-    dump.add_argument("--dsn", default="", help=dsn_help)
+    dump.add_argument("--dsn", default="", help=translate("CommandLine", dsn_help))
 
     load = actions.add_parser(
         "restore",
-        help="put a backup in place of the CRM database",
-        description="Restore a file made by `server backup` into an empty database, or in "
-        "place of the CRM database (backed up first; asked at a terminal, --yes otherwise), "
-        "in one transaction. Database privileges and the group roles are applied again and the "
-        "schema upgraded to this program's. Every device downloads everything again at its "
-        "next sync, after sending the changes it still holds. " + ROLES_NOTE,
+        help=translate("CommandLine", "put a backup in place of the CRM database"),
+        description=translate(
+            "CommandLine",
+            "Restore a file made by `server backup` into an empty database, or in place of the "
+            "CRM database (backed up first; asked at a terminal, --yes otherwise), in one "
+            "transaction. Database privileges and the group roles are applied again and the "
+            "schema upgraded to this program's. Every device downloads everything again at its "
+            "next sync, after sending the changes it still holds.",
+        )
+        + " "
+        + translate("CommandLine", ROLES_NOTE),
     )
-    load.add_argument("file", type=Path, metavar="FILE", help="a file made by server backup")
     load.add_argument(
-        "--yes", action="store_true", help="replace a database holding a CRM without asking"
+        "file",
+        type=Path,
+        metavar="FILE",
+        help=translate("CommandLine", "a file made by server backup"),
+    )
+    load.add_argument(
+        "--yes",
+        action="store_true",
+        help=translate("CommandLine", "replace a database holding a CRM without asking"),
     )
     load.add_argument(
         "--backup-dir",
         type=Path,
         metavar="DIR",
-        help="where the copy of the replaced database goes (default: FILE's folder)",
+        help=translate(
+            "CommandLine", "where the copy of the replaced database goes (default: FILE's folder)"
+        ),
     )
-    load.add_argument("--dsn", default="", help=dsn_help)
+    load.add_argument("--dsn", default="", help=translate("CommandLine", dsn_help))
 
     state = actions.add_parser(
         "status",
-        help="schema version, users, devices and their last sync, change log, rules",
-        description="Show the server's schema version, its users by role, each device and "
-        "when it last synced, the change log's size and the rules in force.",
+        help=translate(
+            "CommandLine", "schema version, users, devices and their last sync, change log, rules"
+        ),
+        description=translate(
+            "CommandLine",
+            "Show the server's schema version, its users by role, each device and "
+            "when it last synced, the change log's size and the rules in force.",
+        ),
     )
-    state.add_argument("--dsn", default="", help=dsn_help)
+    state.add_argument("--dsn", default="", help=translate("CommandLine", dsn_help))
 
     migrate = actions.add_parser(
         "upgrade",
-        help="back the server up, then upgrade its schema to this program's",
-        description="Back the CRM database up (as `server backup`), then upgrade its schema "
-        "to this version of the program, in one transaction. A server already up to date is "
-        "left alone. Devices of an older version are told to update; what they hold is kept.",
+        help=translate(
+            "CommandLine", "back the server up, then upgrade its schema to this program's"
+        ),
+        description=translate(
+            "CommandLine",
+            "Back the CRM database up (as `server backup`), then upgrade its schema "
+            "to this version of the program, in one transaction. A server already up to date is "
+            "left alone. Devices of an older version are told to update; what they hold is kept.",
+        ),
     )
     migrate.add_argument(
         "--backup-dir",
         type=Path,
         default=Path("."),
         metavar="DIR",
-        help="where the backup goes (default: the current folder)",
+        help=translate("CommandLine", "where the backup goes (default: the current folder)"),
     )
-    migrate.add_argument("--dsn", default="", help=dsn_help)
+    migrate.add_argument("--dsn", default="", help=translate("CommandLine", dsn_help))
 
 
 def run(args: argparse.Namespace, stdin: TextIO | None = None) -> int:

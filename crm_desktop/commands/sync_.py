@@ -11,13 +11,18 @@ from crm_desktop.profile import open_profile
 from crm_desktop.queries.pool import returning_soon
 from crm_desktop.sync.engine import sync_once
 
+translate = QCoreApplication.translate
+
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
     return subparsers.add_parser(
         name,
-        help="send local changes to the server and bring everyone else's",
-        description="Push the changes made on this device, then pull what changed on the "
-        "server. Exits 0, or 1 with one sentence saying what went wrong.",
+        help=translate("CommandLine", "send local changes to the server and bring everyone else's"),
+        description=translate(
+            "CommandLine",
+            "Push the changes made on this device, then pull what changed on the "
+            "server. Exits 0, or 1 with one sentence saying what went wrong.",
+        ),
     )
 
 

@@ -13,6 +13,8 @@ from crm_desktop.profile import open_profile
 from crm_desktop.queries.today import Today, TodayPart, today
 from crm_desktop.views.display import local_datetime
 
+translate = QCoreApplication.translate
+
 # Every part of Today, in the window's order: a day whose only news is a colleague's note
 # still says so. The JSON's keys.
 PARTS = ("notes", "comments", "reminders", "tasks", "next_steps", "returning", "renewals")
@@ -35,12 +37,19 @@ def _titles() -> dict[str, str]:
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         name,
-        help="list what is due today",
-        description="List your open tasks overdue or due today, customers whose next step is "
-        "due, and customers returning to the public pool within the warning days, soonest "
-        "first (each part's first 100, with how many there are).",
+        help=translate("CommandLine", "list what is due today"),
+        description=translate(
+            "CommandLine",
+            "List your open tasks overdue or due today, customers whose next step is "
+            "due, and customers returning to the public pool within the warning days, soonest "
+            "first (each part's first 100, with how many there are).",
+        ),
     )
-    parser.add_argument("--json", action="store_true", help="a JSON object, one list per part")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help=translate("CommandLine", "a JSON object, one list per part"),
+    )
     return parser
 
 

@@ -105,7 +105,7 @@
 <context>
     <name>BackupCommand</name>
     <message>
-        <location filename="../../crm_desktop/commands/backup.py" line="+74"/>
+        <location filename="../../crm_desktop/commands/backup.py" line="+93"/>
         <source>No backups in {folder}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -153,7 +153,7 @@
 <context>
     <name>Backups</name>
     <message>
-        <location line="-127"/>
+        <location line="-146"/>
         <location filename="../../crm_desktop/views/backups_dialog.py" line="+56"/>
         <source>daily</source>
         <translation type="unfinished"></translation>
@@ -183,7 +183,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+114"/>
+        <location line="+133"/>
         <location filename="../../crm_desktop/views/backups_dialog.py" line="+17"/>
         <source>The data file was damaged and has been replaced.</source>
         <translation type="unfinished"></translation>
@@ -1151,13 +1151,823 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>CommandLine</name>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+53"/>
+        <location filename="../../crm_desktop/cli.py" line="+56"/>
         <source>There is no CRM data in {directory}; check the folder given with --profile, or open the program (or run `crm-desktop demo` or `import`) first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+7"/>
         <source>There is no profile in {directory}; check the folder given with --profile, or run `crm-desktop connect` first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>usage: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Offline-first CRM for field sales teams.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>profile folder (default: the user&apos;s own)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>profile folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>positional arguments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>options</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>show this help and exit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>show the program&apos;s version and exit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/backup.py" line="-53"/>
+        <source>make a checked copy of this profile&apos;s data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy the profile&apos;s data (safe while the window is open), check the copy, and say where it is: a new file in the profile&apos;s backups folder, or FILE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>write the copy here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>list the profile&apos;s backups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>check the data file, and recover it if it is damaged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>put a backup copy back in place of this profile&apos;s data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Replace the profile&apos;s data with a backup copy. The current data is kept aside in the backups folder first; changes not yet sent to the server are kept and sent at the next sync, which downloads everything again. Close the window first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>the backup copy to restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>do not ask for confirmation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/conflicts.py" line="+22"/>
+        <source>list sync conflicts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>List the values that lost to another change at the server (or that the server refused), with the value kept and the one that lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location filename="../../crm_desktop/commands/renewals.py" line="+55"/>
+        <source>a JSON list of objects</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/connect.py" line="+22"/>
+        <source>link this profile to the shared server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check the server and the user&apos;s password, then remember both: the address in the profile, the password in the system keyring (never in a file). The password is read from standard input, or asked for; one inside the address is moved to the keyring. Another computer is reached only over TLS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>HOST, HOST:PORT, [IPv6]:PORT, each with an optional /DB (database crm when none is named), or a postgresql://HOST:PORT/DB URL or libpq key=value string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>your user name on the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>the CA certificate that signed the server&apos;s: verify the server with it (sslmode=verify-full)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>connect without encryption (only on a network you trust)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/demo.py" line="+44"/>
+        <source>fill the profile with sample customers (local only, never synced)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Add realistic sample customers, contacts, deals, tasks and follow-ups, and for about a fifth of the customers contracts with their payment plans and payments. Demo data writes no outbox entries, so it never reaches a server; a profile connected to a server is refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>customers to add</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the same seed makes the same data (default: 1, or for a profile holding its demo already the next seed whose demo it does not hold)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/export.py" line="+24"/>
+        <source>write customers, contacts, products, opportunities, tasks, follow-ups, contracts, their instalments or payments to a file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Export live records as UTF-8 CSV (with a BOM, for Excel) or .xlsx. The first column is the id, so the file can be edited and imported with --update.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>default: from --out&apos;s extension, else csv</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>default: standard output</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/import_.py" line="+49"/>
+        <source>add or update records from a CSV, .xlsx or vCard (.vcf) file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Rows without an id are added. With --update, rows with an id change only the columns the file has. With --keep-ids, a row whose id no record here has adds its record with that id. Any bad row stops the import; nothing is half-imported. Columns may have the export&apos;s names or the words people use (客户名称, 手机, 身份证...); a business card file is imported as contacts, each card&apos;s company as their customer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>a .csv or tab-separated .txt file, an .xlsx workbook or a .vcf file of cards</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>let rows with an id change existing records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>add rows whose id no record here has under that id (records from another profile: import customers first, then what links to them)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the text file&apos;s encoding, when the one detected is wrong (for example {names}; gbk reads as gb18030)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the workbook&apos;s sheet to read (default: the first with a list on it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>change nothing: say what would be added, updated and refused, and which rows look like records already here (and why)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/ownership.py" line="+27"/>
+        <source>make a customer of the public pool your own</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>give one of your customers back to the public pool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>give a customer to a member of your team (managers)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Make a customer of the public pool your own. The server decides at once, by the rules its administrator set; a refusal says which rule and until when.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Give one of your customers back to the public pool. The server decides at once, by the rules its administrator set; a refusal says which rule and until when.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Give a customer to a member of your team (managers). The server decides at once, by the rules its administrator set; a refusal says which rule and until when.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>the customer&apos;s id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>login of the receiver</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>why, for the history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/renewals.py" line="-30"/>
+        <source>list the contracts ending in a period, with their renewal status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>List the running or ended contracts (not drafts nor terminated ones) whose end date falls from --from to --to inclusive, soonest first. Without dates: today and the next {days} days.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location filename="../../crm_desktop/commands/report.py" line="+74"/>
+        <source>first day, YYYY-MM-DD</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location filename="../../crm_desktop/commands/report.py" line="+3"/>
+        <source>last day, YYYY-MM-DD</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>only this kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>only this renewal status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/report.py" line="-34"/>
+        <source>write a report as a PDF: a customer, a quote, the pipeline, activity, renewals, receivables</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Write a report as a PDF file, in Chinese or English, with the names and figures the window shows. Periods: the pipeline forecasts this month and the next five, activity covers the last seven days, renewals today and the next thirty days, unless --from and --to say otherwise.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>one of {kinds}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the customer (for `customer`)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the opportunity (for `quote`)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>only this person&apos;s records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the report&apos;s language (default: the one chosen in the window, else the system&apos;s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>the file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/server.py" line="+88"/>
+        <source>libpq URL or connection string of the admin role, e.g. &apos;postgresql://crm_admin@db.example.com/crm?sslmode=verify-full&amp;sslrootcert=ca.crt&apos; (default: the PG* environment variables)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>set up the shared PostgreSQL server and add its users</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Create or upgrade the CRM schema on the shared PostgreSQL server, and add users (each one a PostgreSQL login role).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>create or upgrade the schema (safe to run again)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Create the CRM tables, change log and access rules, or upgrade them. Running it again on an up-to-date server changes nothing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>add a user (a PostgreSQL login role)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Create a login role for a CRM user and give it its CRM role. The password is read from standard input when it is not a terminal, otherwise asked twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+79"/>
+        <source>login name (lower case)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-74"/>
+        <location line="+35"/>
+        <source>one of {roles}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-30"/>
+        <source>login of the user&apos;s manager</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>display name (default: the login name)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the office he works in (default: the head office)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>change a user&apos;s display name, role or manager</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Change an existing user&apos;s display name, CRM role or manager; what is not given stays as it is. What he sees follows his new role and team from his devices&apos; next sync. A user keeps his role while it is needed: customers he owns go to someone else first (server handover), his team to another manager, and a clerk assignment joining him is ended first (server unassign-clerk). Administrators only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+103"/>
+        <location line="+254"/>
+        <source>login name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-355"/>
+        <source>his new display name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>login of his new manager (a manager or an admin)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>he reports to nobody</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>give a user a new password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Give a CRM user a new password, for one he forgot or one others may know. The password is read from standard input when it is not a terminal, otherwise asked twice. His devices ask for it at their next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>the user&apos;s login name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>add a read-only login for a finance or ERP system</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Create a login role that reads the views erp_customers, erp_contracts and erp_payments and nothing else (it is not a CRM user). The password is read from standard input when it is not a terminal, otherwise asked twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>make the login pgbouncer looks users up with (run as the superuser)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Make the login pgbouncer&apos;s auth_user logs in as, and the function its auth_query calls, in the database of --dsn: pgbouncer then checks each user&apos;s own password without being the superuser. Connect as the superuser, straight to PostgreSQL; run it again for each database pgbouncer serves. The password is read from standard input when it is not a terminal, otherwise asked twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>default: {login}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>delete old entries of the change log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete change-log entries older than the given number of days. A device that has not synced since then downloads everything again at its next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>1 to {most} (default: 90)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>disable a user: he can no longer log in; his records stay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Disable a user: he can no longer log in; his records stay.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>enable a deactivated user again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enable a deactivated user again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>grade customers by value and return those nobody followed up to the pool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Grade every customer A, B or C by what it paid in the last 12 months (a grade fixed by a manager stays), then return to the public pool every customer whose time without a follow-up has run out, by the rules (`server rules`) and its new grade. Devices return their own customers at each sync; run this as a daily scheduled job, as an administrator. --dry-run changes nothing and says what it would do.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>say what would change, change nothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>let a clerk enter records for a rep until a date (or extend it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Let a clerk see and enter the rep&apos;s records, on the rep&apos;s behalf, until the end of the given day: today at the earliest, at most a year ahead. Running it again changes the date.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+21"/>
+        <source>the clerk&apos;s login</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-19"/>
+        <location line="+22"/>
+        <source>the rep&apos;s login</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-16"/>
+        <source>the last day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>end a clerk&apos;s grace period for a rep now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>End a clerk&apos;s access to a rep&apos;s records now; his devices lose them at their next sync, and a change he makes after this is refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>give everything a leaving user owns to another user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Move a user&apos;s customers, open opportunities and open tasks to another user in one transaction, recorded in each customer&apos;s history as a handover. --dry-run only counts them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>who leaves</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>who takes over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>count, change nothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>show or change the public pool&apos;s rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show the rules for returning customers to the public pool and for claiming them, or change one (administrators only).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>change one rule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Change one rule. A per-grade override (pool_return_days_A, _B, _C) is cleared with the value &apos;none&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>the rule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>a whole number (or &apos;none&apos;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>show or change the company letterhead that quotes print</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show the company letterhead (name, address, phone, email, website, tax number and logo) that quotes printed as PDF carry, or change it (administrators only). Every device gets it at its next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>change the letterhead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Change the fields given; the others stay as they are. An empty value clears a field (--name &quot;&quot; leaves quotes without a letterhead).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>a PNG or JPEG image of at most 512 KiB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>print quotes without a logo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>add an office (not live until switched on)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add an office, at the top of the tree or under another office. Its users can log in but see nothing until it is live (--live, or later `server office NAME --live`), so the company can start one office at a time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+19"/>
+        <source>the office&apos;s name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-17"/>
+        <source>the office it belongs under</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>live at once</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>switch an office live or not, or move it under another office</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Switch an office live (its users start working at their next sync) or not yet live (they see nothing; their devices keep what they have), or move it under another office.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>live</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>not yet live</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>move it under this office</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>show the offices: the tree, which are live, how many users each has</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>List the offices as a tree, each with whether it is live and how many active users work there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>put a user in an office (or back in the head office)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Put an existing user in an office, or with --no-office back in the head office. What he sees follows at his next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>the office he works in from now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the head office</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/server_maintenance.py" line="+32"/>
+        <source>Roles (users&apos; logins and passwords) are not in the file: pg_dump never carries them. Keep them apart with `pg_dumpall --roles-only` (run by the database administrator), or add the users again with `server add-user` after restoring onto another server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>back the CRM database up into one file (pg_dump)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Write the whole CRM database into one file in pg_dump&apos;s custom format, as the admin role that owns it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>the file (or a folder for it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>put a backup in place of the CRM database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Restore a file made by `server backup` into an empty database, or in place of the CRM database (backed up first; asked at a terminal, --yes otherwise), in one transaction. Database privileges and the group roles are applied again and the schema upgraded to this program&apos;s. Every device downloads everything again at its next sync, after sending the changes it still holds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>a file made by server backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>replace a database holding a CRM without asking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>where the copy of the replaced database goes (default: FILE&apos;s folder)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>schema version, users, devices and their last sync, change log, rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Show the server&apos;s schema version, its users by role, each device and when it last synced, the change log&apos;s size and the rules in force.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>back the server up, then upgrade its schema to this program&apos;s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Back the CRM database up (as `server backup`), then upgrade its schema to this version of the program, in one transaction. A server already up to date is left alone. Devices of an older version are told to update; what they hold is kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>where the backup goes (default: the current folder)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/sync_.py" line="+20"/>
+        <source>send local changes to the server and bring everyone else&apos;s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Push the changes made on this device, then pull what changed on the server. Exits 0, or 1 with one sentence saying what went wrong.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/today.py" line="+40"/>
+        <source>list what is due today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>List your open tasks overdue or due today, customers whose next step is due, and customers returning to the public pool within the warning days, soonest first (each part&apos;s first 100, with how many there are).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>a JSON object, one list per part</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1310,7 +2120,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/conflicts.py" line="+41"/>
+        <location filename="../../crm_desktop/commands/conflicts.py" line="+18"/>
         <location filename="../../crm_desktop/views/conflicts_view.py" line="-48"/>
         <source>No conflicts.</source>
         <translation type="unfinished"></translation>
@@ -1319,7 +2129,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>ConnectCommand</name>
     <message>
-        <location filename="../../crm_desktop/commands/connect.py" line="+58"/>
+        <location filename="../../crm_desktop/commands/connect.py" line="+12"/>
         <source>Password: </source>
         <translation type="unfinished"></translation>
     </message>
@@ -2198,7 +3008,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>DemoCommand</name>
     <message>
-        <location filename="../../crm_desktop/commands/demo.py" line="+65"/>
+        <location filename="../../crm_desktop/commands/demo.py" line="+12"/>
         <source>The demo makes at most 1,000,000 customers at a time.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4523,7 +5333,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/ownership.py" line="+30"/>
+        <location filename="../../crm_desktop/commands/ownership.py" line="-35"/>
         <source>The customer is yours now.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5083,7 +5893,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>RenewalsCommand</name>
     <message>
-        <location filename="../../crm_desktop/commands/renewals.py" line="+76"/>
+        <location filename="../../crm_desktop/commands/renewals.py" line="+42"/>
         <source>No contract ends from {start} to {end}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5290,7 +6100,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>ReportCommand</name>
     <message>
-        <location filename="../../crm_desktop/commands/report.py" line="+34"/>
+        <location filename="../../crm_desktop/commands/report.py" line="-61"/>
         <source>--to {end} is before --from {start}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5300,7 +6110,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+72"/>
         <source>The {kind} report has no period: leave out --from and --to (they are for pipeline, activity and renewals).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5925,7 +6735,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+52"/>
+        <location filename="../../crm_desktop/cli.py" line="+34"/>
         <source>Something went wrong and the log file could not be written.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6052,7 +6862,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>SyncCommand</name>
     <message>
-        <location filename="../../crm_desktop/commands/sync_.py" line="+40"/>
+        <location filename="../../crm_desktop/commands/sync_.py" line="+24"/>
         <source>Sent {sent} change(s), received {received} record(s) (full download).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6254,7 +7064,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>TodayCommand</name>
     <message>
-        <location filename="../../crm_desktop/commands/today.py" line="+26"/>
+        <location filename="../../crm_desktop/commands/today.py" line="-23"/>
         <source>Comments on your work logs</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6388,7 +7198,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+49"/>
         <location filename="../../crm_desktop/views/today_view.py" line="+4"/>
         <source>Nothing due today.</source>
         <translation type="unfinished"></translation>
@@ -6400,7 +7210,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../crm_desktop/views/today_view.py" line="+10"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+9"/>
         <source>and %n more…</source>
         <translation>
             <numerusform>and %n more line…</numerusform>
@@ -6654,12 +7464,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/export.py" line="+16"/>
+        <location filename="../../crm_desktop/commands/export.py" line="-27"/>
         <source>Exporting {entity} records: {done} of {total}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/import_.py" line="+36"/>
+        <location filename="../../crm_desktop/commands/import_.py" line="-67"/>
         <source>Checking and importing {entity} records: {done} of {total}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7049,7 +7859,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/demo.py" line="-96"/>
+        <location filename="../../crm_desktop/commands/demo.py" line="-108"/>
         <location filename="../../crm_desktop/views/first_run_wizard.py" line="-136"/>
         <source>Demo data is only for a profile that works on this computer: it must never reach a company server.</source>
         <translation type="unfinished"></translation>

@@ -104,7 +104,7 @@
 <context>
     <name>BackupCommand</name>
     <message>
-        <location filename="../../crm_desktop/commands/backup.py" line="+74"/>
+        <location filename="../../crm_desktop/commands/backup.py" line="+93"/>
         <source>No backups in {folder}.</source>
         <translation>{folder} 中没有备份。</translation>
     </message>
@@ -152,7 +152,7 @@
 <context>
     <name>Backups</name>
     <message>
-        <location line="-127"/>
+        <location line="-146"/>
         <location filename="../../crm_desktop/views/backups_dialog.py" line="+56"/>
         <source>daily</source>
         <translation>每日</translation>
@@ -182,7 +182,7 @@
         <translation>已损坏</translation>
     </message>
     <message>
-        <location line="+114"/>
+        <location line="+133"/>
         <location filename="../../crm_desktop/views/backups_dialog.py" line="+17"/>
         <source>The data file was damaged and has been replaced.</source>
         <translation>数据文件已损坏，已被替换。</translation>
@@ -1144,7 +1144,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>CommandLine</name>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+53"/>
+        <location filename="../../crm_desktop/cli.py" line="+56"/>
         <source>There is no CRM data in {directory}; check the folder given with --profile, or open the program (or run `crm-desktop demo` or `import`) first.</source>
         <translation>{directory} 中没有 CRM 数据；请检查 --profile 指定的文件夹，或者先打开程序（或运行 `crm-desktop demo` 或 `import`）。</translation>
     </message>
@@ -1152,6 +1152,816 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+7"/>
         <source>There is no profile in {directory}; check the folder given with --profile, or run `crm-desktop connect` first.</source>
         <translation>{directory} 中没有配置；请检查 --profile 指定的文件夹，或者先运行 `crm-desktop connect`。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>usage: </source>
+        <translation>用法：</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Offline-first CRM for field sales teams.</source>
+        <translation>离线优先的销售团队客户管理系统。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>profile folder (default: the user&apos;s own)</source>
+        <translation>配置文件夹（默认：本用户自己的）</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>profile folder</source>
+        <translation>配置文件夹</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>positional arguments</source>
+        <translation>位置参数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>options</source>
+        <translation>选项</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>show this help and exit</source>
+        <translation>显示本帮助并退出</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>show the program&apos;s version and exit</source>
+        <translation>显示程序版本并退出</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/backup.py" line="-53"/>
+        <source>make a checked copy of this profile&apos;s data</source>
+        <translation>为本配置的数据做一份经过检查的副本</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy the profile&apos;s data (safe while the window is open), check the copy, and say where it is: a new file in the profile&apos;s backups folder, or FILE.</source>
+        <translation>复制配置的数据（窗口打开时也安全），检查副本，并说明它在哪里：配置的 backups 文件夹中的一个新文件，或 FILE。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>write the copy here</source>
+        <translation>把副本写到这里</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>list the profile&apos;s backups</source>
+        <translation>列出配置的备份</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>check the data file, and recover it if it is damaged</source>
+        <translation>检查数据文件，损坏时加以恢复</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>put a backup copy back in place of this profile&apos;s data</source>
+        <translation>用一份备份替换本配置的数据</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Replace the profile&apos;s data with a backup copy. The current data is kept aside in the backups folder first; changes not yet sent to the server are kept and sent at the next sync, which downloads everything again. Close the window first.</source>
+        <translation>用一份备份替换配置的数据。当前数据先另存到 backups 文件夹；尚未发送到服务器的更改会保留，并在下次同步时发送，那次同步会重新下载全部数据。请先关闭窗口。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>the backup copy to restore</source>
+        <translation>要恢复的备份</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>do not ask for confirmation</source>
+        <translation>不要求确认</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/conflicts.py" line="+22"/>
+        <source>list sync conflicts</source>
+        <translation>列出同步冲突</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>List the values that lost to another change at the server (or that the server refused), with the value kept and the one that lost.</source>
+        <translation>列出在服务器上输给另一处更改（或被服务器拒绝）的值，以及保留的值和落选的值。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location filename="../../crm_desktop/commands/renewals.py" line="+55"/>
+        <source>a JSON list of objects</source>
+        <translation>一个 JSON 对象列表</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/connect.py" line="+22"/>
+        <source>link this profile to the shared server</source>
+        <translation>把本配置连接到共享服务器</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check the server and the user&apos;s password, then remember both: the address in the profile, the password in the system keyring (never in a file). The password is read from standard input, or asked for; one inside the address is moved to the keyring. Another computer is reached only over TLS.</source>
+        <translation>检查服务器和用户密码，然后记住两者：地址存在配置里，密码存在系统钥匙串里（从不写入文件）。密码从标准输入读取，或询问输入；地址中带的密码会移到钥匙串。其他电脑只通过 TLS 连接。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>HOST, HOST:PORT, [IPv6]:PORT, each with an optional /DB (database crm when none is named), or a postgresql://HOST:PORT/DB URL or libpq key=value string</source>
+        <translation>HOST、HOST:PORT、[IPv6]:PORT，均可带 /DB（不写时数据库为 crm），或 postgresql://HOST:PORT/DB 网址，或 libpq 的 key=value 字符串</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>your user name on the server</source>
+        <translation>您在服务器上的用户名</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>the CA certificate that signed the server&apos;s: verify the server with it (sslmode=verify-full)</source>
+        <translation>签发服务器证书的 CA 证书：用它验证服务器（sslmode=verify-full）</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>connect without encryption (only on a network you trust)</source>
+        <translation>不加密连接（仅限您信任的网络）</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/demo.py" line="+44"/>
+        <source>fill the profile with sample customers (local only, never synced)</source>
+        <translation>向配置填入示例客户（仅在本机，从不同步）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Add realistic sample customers, contacts, deals, tasks and follow-ups, and for about a fifth of the customers contracts with their payment plans and payments. Demo data writes no outbox entries, so it never reaches a server; a profile connected to a server is refused.</source>
+        <translation>添加逼真的示例客户、联系人、商机、任务和跟进记录，并为约五分之一的客户添加合同及其付款计划和回款。示例数据不写入待发送队列，因此从不会到达服务器；已连接服务器的配置会被拒绝。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>customers to add</source>
+        <translation>要添加的客户数</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the same seed makes the same data (default: 1, or for a profile holding its demo already the next seed whose demo it does not hold)</source>
+        <translation>相同的种子生成相同的数据（默认：1；配置已有其示例数据时，为它尚未有的下一个种子）</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/export.py" line="+24"/>
+        <source>write customers, contacts, products, opportunities, tasks, follow-ups, contracts, their instalments or payments to a file</source>
+        <translation>把客户、联系人、产品、商机、任务、跟进记录、合同及其分期或回款写入文件</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Export live records as UTF-8 CSV (with a BOM, for Excel) or .xlsx. The first column is the id, so the file can be edited and imported with --update.</source>
+        <translation>把有效记录导出为 UTF-8 CSV（带 BOM，供 Excel 使用）或 .xlsx。第一列是 id，因此文件可以编辑后用 --update 导入。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>default: from --out&apos;s extension, else csv</source>
+        <translation>默认：按 --out 的扩展名，否则为 csv</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>default: standard output</source>
+        <translation>默认：标准输出</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/import_.py" line="+49"/>
+        <source>add or update records from a CSV, .xlsx or vCard (.vcf) file</source>
+        <translation>从 CSV、.xlsx 或 vCard（.vcf）文件添加或更新记录</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Rows without an id are added. With --update, rows with an id change only the columns the file has. With --keep-ids, a row whose id no record here has adds its record with that id. Any bad row stops the import; nothing is half-imported. Columns may have the export&apos;s names or the words people use (客户名称, 手机, 身份证...); a business card file is imported as contacts, each card&apos;s company as their customer.</source>
+        <translation>没有 id 的行会被添加。使用 --update 时，带 id 的行只更改文件中有的列。使用 --keep-ids 时，id 在本机没有对应记录的行以该 id 添加记录。任何一行有误都会停止导入；不会只导入一半。列名可以是导出文件的列名，也可以是常用说法（客户名称、手机、身份证……）；名片文件作为联系人导入，每张名片的公司作为其客户。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>a .csv or tab-separated .txt file, an .xlsx workbook or a .vcf file of cards</source>
+        <translation>一个 .csv 或以制表符分隔的 .txt 文件、一个 .xlsx 工作簿，或一个名片 .vcf 文件</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>let rows with an id change existing records</source>
+        <translation>允许带 id 的行更改已有记录</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>add rows whose id no record here has under that id (records from another profile: import customers first, then what links to them)</source>
+        <translation>id 在本机没有对应记录的行以该 id 添加（来自另一个配置的记录：先导入客户，再导入与之关联的记录）</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the text file&apos;s encoding, when the one detected is wrong (for example {names}; gbk reads as gb18030)</source>
+        <translation>检测出的编码不对时，文本文件的编码（例如 {names}；gbk 按 gb18030 读取）</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the workbook&apos;s sheet to read (default: the first with a list on it)</source>
+        <translation>要读取的工作表（默认：第一个有列表的工作表）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>change nothing: say what would be added, updated and refused, and which rows look like records already here (and why)</source>
+        <translation>不做任何更改：说明将添加、更新和拒绝哪些行，以及哪些行看起来与本机已有的记录相同（及原因）</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/ownership.py" line="+27"/>
+        <source>make a customer of the public pool your own</source>
+        <translation>把公海中的一个客户认领为自己的</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>give one of your customers back to the public pool</source>
+        <translation>把自己的一个客户退回公海</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>give a customer to a member of your team (managers)</source>
+        <translation>把一个客户交给团队成员（经理使用）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Make a customer of the public pool your own. The server decides at once, by the rules its administrator set; a refusal says which rule and until when.</source>
+        <translation>把公海中的一个客户认领为自己的。服务器立即按管理员设定的规则决定；拒绝时会说明是哪条规则、到何时为止。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Give one of your customers back to the public pool. The server decides at once, by the rules its administrator set; a refusal says which rule and until when.</source>
+        <translation>把自己的一个客户退回公海。服务器立即按管理员设定的规则决定；拒绝时会说明是哪条规则、到何时为止。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Give a customer to a member of your team (managers). The server decides at once, by the rules its administrator set; a refusal says which rule and until when.</source>
+        <translation>把一个客户交给团队成员（经理使用）。服务器立即按管理员设定的规则决定；拒绝时会说明是哪条规则、到何时为止。</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>the customer&apos;s id</source>
+        <translation>客户的 id</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>login of the receiver</source>
+        <translation>接收人的登录名</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>why, for the history</source>
+        <translation>原因，记入历史</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/renewals.py" line="-30"/>
+        <source>list the contracts ending in a period, with their renewal status</source>
+        <translation>列出某一期间内到期的合同及其续约状态</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>List the running or ended contracts (not drafts nor terminated ones) whose end date falls from --from to --to inclusive, soonest first. Without dates: today and the next {days} days.</source>
+        <translation>列出到期日在 --from 至 --to（含）之间的执行中或已到期合同（不含草稿和已终止的），最早到期的在前。不给日期时：今天及之后 {days} 天。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location filename="../../crm_desktop/commands/report.py" line="+74"/>
+        <source>first day, YYYY-MM-DD</source>
+        <translation>第一天，YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location filename="../../crm_desktop/commands/report.py" line="+3"/>
+        <source>last day, YYYY-MM-DD</source>
+        <translation>最后一天，YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>only this kind</source>
+        <translation>只看这一类型</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>only this renewal status</source>
+        <translation>只看这一续约状态</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/report.py" line="-34"/>
+        <source>write a report as a PDF: a customer, a quote, the pipeline, activity, renewals, receivables</source>
+        <translation>把报表写成 PDF：客户、报价单、销售漏斗、活动、续约、应收款</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Write a report as a PDF file, in Chinese or English, with the names and figures the window shows. Periods: the pipeline forecasts this month and the next five, activity covers the last seven days, renewals today and the next thirty days, unless --from and --to say otherwise.</source>
+        <translation>把报表写成 PDF 文件，中文或英文，名称和数字与窗口所示相同。期间：销售漏斗预测本月及之后五个月，活动为最近七天，续约为今天及之后三十天，除非 --from 和 --to 另有指定。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>one of {kinds}</source>
+        <translation>可选 {kinds}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the customer (for `customer`)</source>
+        <translation>客户（用于 `customer`）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the opportunity (for `quote`)</source>
+        <translation>商机（用于 `quote`）</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>only this person&apos;s records</source>
+        <translation>只看此人的记录</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the report&apos;s language (default: the one chosen in the window, else the system&apos;s)</source>
+        <translation>报表的语言（默认：窗口中所选的语言，否则为系统语言）</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>the file</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/server.py" line="+88"/>
+        <source>libpq URL or connection string of the admin role, e.g. &apos;postgresql://crm_admin@db.example.com/crm?sslmode=verify-full&amp;sslrootcert=ca.crt&apos; (default: the PG* environment variables)</source>
+        <translation>管理员角色的 libpq 网址或连接字符串，例如 &apos;postgresql://crm_admin@db.example.com/crm?sslmode=verify-full&amp;sslrootcert=ca.crt&apos;（默认：PG* 环境变量）</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>set up the shared PostgreSQL server and add its users</source>
+        <translation>设置共享的 PostgreSQL 服务器并添加其用户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Create or upgrade the CRM schema on the shared PostgreSQL server, and add users (each one a PostgreSQL login role).</source>
+        <translation>在共享的 PostgreSQL 服务器上创建或升级 CRM 数据库结构，并添加用户（每个用户是一个 PostgreSQL 登录角色）。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>create or upgrade the schema (safe to run again)</source>
+        <translation>创建或升级数据库结构（可重复运行）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Create the CRM tables, change log and access rules, or upgrade them. Running it again on an up-to-date server changes nothing.</source>
+        <translation>创建 CRM 的表、变更日志和访问规则，或升级它们。在已是最新的服务器上再次运行不会改变任何东西。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>add a user (a PostgreSQL login role)</source>
+        <translation>添加用户（一个 PostgreSQL 登录角色）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Create a login role for a CRM user and give it its CRM role. The password is read from standard input when it is not a terminal, otherwise asked twice.</source>
+        <translation>为 CRM 用户创建登录角色并赋予其 CRM 角色。标准输入不是终端时从中读取密码，否则询问两次。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+79"/>
+        <source>login name (lower case)</source>
+        <translation>登录名（小写）</translation>
+    </message>
+    <message>
+        <location line="-74"/>
+        <location line="+35"/>
+        <source>one of {roles}</source>
+        <translation>可选 {roles}</translation>
+    </message>
+    <message>
+        <location line="-30"/>
+        <source>login of the user&apos;s manager</source>
+        <translation>该用户经理的登录名</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>display name (default: the login name)</source>
+        <translation>显示名称（默认：登录名）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the office he works in (default: the head office)</source>
+        <translation>他所在的分公司（默认：总部）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>change a user&apos;s display name, role or manager</source>
+        <translation>更改用户的显示名称、角色或经理</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Change an existing user&apos;s display name, CRM role or manager; what is not given stays as it is. What he sees follows his new role and team from his devices&apos; next sync. A user keeps his role while it is needed: customers he owns go to someone else first (server handover), his team to another manager, and a clerk assignment joining him is ended first (server unassign-clerk). Administrators only.</source>
+        <translation>更改已有用户的显示名称、CRM 角色或经理；未给出的保持不变。他能看到的内容从其设备下次同步起随新角色和团队而变。用户在仍被需要时保留其角色：他拥有的客户须先交给别人（server handover），他的团队须先交给另一位经理，与他相关的录入员授权须先结束（server unassign-clerk）。仅限管理员。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+103"/>
+        <location line="+254"/>
+        <source>login name</source>
+        <translation>登录名</translation>
+    </message>
+    <message>
+        <location line="-355"/>
+        <source>his new display name</source>
+        <translation>他的新显示名称</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>login of his new manager (a manager or an admin)</source>
+        <translation>他的新经理的登录名（经理或管理员）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>he reports to nobody</source>
+        <translation>他不向任何人汇报</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>give a user a new password</source>
+        <translation>给用户设置新密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Give a CRM user a new password, for one he forgot or one others may know. The password is read from standard input when it is not a terminal, otherwise asked twice. His devices ask for it at their next sync.</source>
+        <translation>给 CRM 用户设置新密码，用于他忘记的密码或别人可能知道的密码。标准输入不是终端时从中读取密码，否则询问两次。他的设备在下次同步时会要求输入新密码。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>the user&apos;s login name</source>
+        <translation>用户的登录名</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>add a read-only login for a finance or ERP system</source>
+        <translation>为财务或 ERP 系统添加只读登录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Create a login role that reads the views erp_customers, erp_contracts and erp_payments and nothing else (it is not a CRM user). The password is read from standard input when it is not a terminal, otherwise asked twice.</source>
+        <translation>创建一个只能读取视图 erp_customers、erp_contracts 和 erp_payments 的登录角色（它不是 CRM 用户）。标准输入不是终端时从中读取密码，否则询问两次。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>make the login pgbouncer looks users up with (run as the superuser)</source>
+        <translation>创建 pgbouncer 用来查找用户的登录（以超级用户运行）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Make the login pgbouncer&apos;s auth_user logs in as, and the function its auth_query calls, in the database of --dsn: pgbouncer then checks each user&apos;s own password without being the superuser. Connect as the superuser, straight to PostgreSQL; run it again for each database pgbouncer serves. The password is read from standard input when it is not a terminal, otherwise asked twice.</source>
+        <translation>在 --dsn 所指的数据库中，创建 pgbouncer 的 auth_user 所用的登录，以及其 auth_query 调用的函数：这样 pgbouncer 无需是超级用户即可核对每个用户自己的密码。请以超级用户直接连接 PostgreSQL；pgbouncer 服务的每个数据库都运行一次。标准输入不是终端时从中读取密码，否则询问两次。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>default: {login}</source>
+        <translation>默认：{login}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>delete old entries of the change log</source>
+        <translation>删除变更日志中的旧条目</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete change-log entries older than the given number of days. A device that has not synced since then downloads everything again at its next sync.</source>
+        <translation>删除早于给定天数的变更日志条目。此后未同步过的设备会在下次同步时重新下载全部数据。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>1 to {most} (default: 90)</source>
+        <translation>1 至 {most}（默认：90）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>disable a user: he can no longer log in; his records stay</source>
+        <translation>停用用户：他不能再登录；他的记录保留</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Disable a user: he can no longer log in; his records stay.</source>
+        <translation>停用用户：他不能再登录；他的记录保留。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>enable a deactivated user again</source>
+        <translation>重新启用已停用的用户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enable a deactivated user again.</source>
+        <translation>重新启用已停用的用户。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>grade customers by value and return those nobody followed up to the pool</source>
+        <translation>按价值给客户分级，并把无人跟进的客户退回公海</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Grade every customer A, B or C by what it paid in the last 12 months (a grade fixed by a manager stays), then return to the public pool every customer whose time without a follow-up has run out, by the rules (`server rules`) and its new grade. Devices return their own customers at each sync; run this as a daily scheduled job, as an administrator. --dry-run changes nothing and says what it would do.</source>
+        <translation>按最近 12 个月的回款把每个客户分为 A、B、C 级（经理固定的等级保持不变），然后按规则（`server rules`）和新等级，把每个未跟进时间已到期的客户退回公海。设备在每次同步时退回自己的客户；请以管理员身份把本命令设为每日定时任务。--dry-run 不做任何更改，只说明将做什么。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>say what would change, change nothing</source>
+        <translation>说明将改变什么，不做任何更改</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>let a clerk enter records for a rep until a date (or extend it)</source>
+        <translation>允许录入员在某日之前代销售录入记录（或延长期限）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Let a clerk see and enter the rep&apos;s records, on the rep&apos;s behalf, until the end of the given day: today at the earliest, at most a year ahead. Running it again changes the date.</source>
+        <translation>允许录入员代销售查看和录入其记录，直到给定日期结束：最早为今天，最多一年后。再次运行会更改日期。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+21"/>
+        <source>the clerk&apos;s login</source>
+        <translation>录入员的登录名</translation>
+    </message>
+    <message>
+        <location line="-19"/>
+        <location line="+22"/>
+        <source>the rep&apos;s login</source>
+        <translation>销售的登录名</translation>
+    </message>
+    <message>
+        <location line="-16"/>
+        <source>the last day</source>
+        <translation>最后一天</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>end a clerk&apos;s grace period for a rep now</source>
+        <translation>立即结束录入员对某销售的宽限期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>End a clerk&apos;s access to a rep&apos;s records now; his devices lose them at their next sync, and a change he makes after this is refused.</source>
+        <translation>立即结束录入员对某销售记录的访问；他的设备在下次同步时失去这些记录，此后他所做的更改会被拒绝。</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>give everything a leaving user owns to another user</source>
+        <translation>把离职用户拥有的一切交给另一位用户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Move a user&apos;s customers, open opportunities and open tasks to another user in one transaction, recorded in each customer&apos;s history as a handover. --dry-run only counts them.</source>
+        <translation>在一个事务中把用户的客户、进行中的商机和未完成的任务移交给另一位用户，并在每个客户的历史中记为交接。--dry-run 只统计数量。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>who leaves</source>
+        <translation>离职的人</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>who takes over</source>
+        <translation>接手的人</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>count, change nothing</source>
+        <translation>只统计，不做更改</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>show or change the public pool&apos;s rules</source>
+        <translation>查看或更改公海规则</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show the rules for returning customers to the public pool and for claiming them, or change one (administrators only).</source>
+        <translation>查看客户退回公海和认领客户的规则，或更改其中一条（仅限管理员）。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>change one rule</source>
+        <translation>更改一条规则</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Change one rule. A per-grade override (pool_return_days_A, _B, _C) is cleared with the value &apos;none&apos;.</source>
+        <translation>更改一条规则。按等级的单独设置（pool_return_days_A、_B、_C）用值 &apos;none&apos; 清除。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>the rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>a whole number (or &apos;none&apos;)</source>
+        <translation>一个整数（或 &apos;none&apos;）</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>show or change the company letterhead that quotes print</source>
+        <translation>查看或更改报价单打印的公司抬头</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show the company letterhead (name, address, phone, email, website, tax number and logo) that quotes printed as PDF carry, or change it (administrators only). Every device gets it at its next sync.</source>
+        <translation>查看以 PDF 打印的报价单所带的公司抬头（名称、地址、电话、邮箱、网站、税号和标志），或更改它（仅限管理员）。每台设备在下次同步时获得它。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>change the letterhead</source>
+        <translation>更改抬头</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Change the fields given; the others stay as they are. An empty value clears a field (--name &quot;&quot; leaves quotes without a letterhead).</source>
+        <translation>更改给出的字段；其他字段保持不变。空值会清除字段（--name &quot;&quot; 让报价单不带抬头）。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>a PNG or JPEG image of at most 512 KiB</source>
+        <translation>一张不超过 512 KiB 的 PNG 或 JPEG 图片</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>print quotes without a logo</source>
+        <translation>打印不带标志的报价单</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>add an office (not live until switched on)</source>
+        <translation>添加分公司（切换上线前不生效）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add an office, at the top of the tree or under another office. Its users can log in but see nothing until it is live (--live, or later `server office NAME --live`), so the company can start one office at a time.</source>
+        <translation>添加分公司，位于最顶层或另一分公司之下。其用户可以登录，但在它上线之前什么也看不到（--live，或之后用 `server office NAME --live`），这样公司可以一次推广一个分公司。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+19"/>
+        <source>the office&apos;s name</source>
+        <translation>分公司的名称</translation>
+    </message>
+    <message>
+        <location line="-17"/>
+        <source>the office it belongs under</source>
+        <translation>它所属的上级分公司</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>live at once</source>
+        <translation>立即上线</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>switch an office live or not, or move it under another office</source>
+        <translation>让分公司上线或暂不上线，或把它移到另一分公司之下</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Switch an office live (its users start working at their next sync) or not yet live (they see nothing; their devices keep what they have), or move it under another office.</source>
+        <translation>让分公司上线（其用户在下次同步时开始工作）或暂不上线（他们什么也看不到；他们的设备保留已有内容），或把它移到另一分公司之下。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>live</source>
+        <translation>上线</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>not yet live</source>
+        <translation>暂不上线</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>move it under this office</source>
+        <translation>把它移到这个分公司之下</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>show the offices: the tree, which are live, how many users each has</source>
+        <translation>显示分公司：层级、哪些已上线、各有多少用户</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>List the offices as a tree, each with whether it is live and how many active users work there.</source>
+        <translation>以层级列出分公司，每个都注明是否上线以及有多少在职用户在那里工作。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>put a user in an office (or back in the head office)</source>
+        <translation>把用户放到一个分公司（或放回总部）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Put an existing user in an office, or with --no-office back in the head office. What he sees follows at his next sync.</source>
+        <translation>把已有用户放到一个分公司，或用 --no-office 放回总部。他能看到的内容在其下次同步时随之改变。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>the office he works in from now</source>
+        <translation>他从现在起工作的分公司</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the head office</source>
+        <translation>总部</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/server_maintenance.py" line="+32"/>
+        <source>Roles (users&apos; logins and passwords) are not in the file: pg_dump never carries them. Keep them apart with `pg_dumpall --roles-only` (run by the database administrator), or add the users again with `server add-user` after restoring onto another server.</source>
+        <translation>角色（用户的登录名和密码）不在文件中：pg_dump 从不包含它们。请用 `pg_dumpall --roles-only`（由数据库管理员运行）另行保存，或在恢复到另一台服务器后用 `server add-user` 重新添加用户。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>back the CRM database up into one file (pg_dump)</source>
+        <translation>把 CRM 数据库备份到一个文件（pg_dump）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Write the whole CRM database into one file in pg_dump&apos;s custom format, as the admin role that owns it.</source>
+        <translation>以拥有它的管理员角色，把整个 CRM 数据库写入一个 pg_dump 自定义格式的文件。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>the file (or a folder for it)</source>
+        <translation>文件（或存放它的文件夹）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>put a backup in place of the CRM database</source>
+        <translation>用备份替换 CRM 数据库</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Restore a file made by `server backup` into an empty database, or in place of the CRM database (backed up first; asked at a terminal, --yes otherwise), in one transaction. Database privileges and the group roles are applied again and the schema upgraded to this program&apos;s. Every device downloads everything again at its next sync, after sending the changes it still holds.</source>
+        <translation>把 `server backup` 生成的文件恢复到一个空数据库，或替换 CRM 数据库（先备份；在终端中会询问，否则需 --yes），在一个事务中完成。数据库权限和组角色会重新应用，数据库结构升级到本程序的版本。每台设备在发送完仍持有的更改后，会在下次同步时重新下载全部数据。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>a file made by server backup</source>
+        <translation>由 server backup 生成的文件</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>replace a database holding a CRM without asking</source>
+        <translation>不询问即替换已有 CRM 的数据库</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>where the copy of the replaced database goes (default: FILE&apos;s folder)</source>
+        <translation>被替换数据库的副本存放位置（默认：FILE 所在的文件夹）</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>schema version, users, devices and their last sync, change log, rules</source>
+        <translation>数据库结构版本、用户、设备及其最近同步、变更日志、规则</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Show the server&apos;s schema version, its users by role, each device and when it last synced, the change log&apos;s size and the rules in force.</source>
+        <translation>显示服务器的数据库结构版本、按角色分的用户、每台设备及其最近同步时间、变更日志的大小和生效的规则。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>back the server up, then upgrade its schema to this program&apos;s</source>
+        <translation>先备份服务器，再把其数据库结构升级到本程序的版本</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Back the CRM database up (as `server backup`), then upgrade its schema to this version of the program, in one transaction. A server already up to date is left alone. Devices of an older version are told to update; what they hold is kept.</source>
+        <translation>先备份 CRM 数据库（同 `server backup`），再在一个事务中把其数据库结构升级到本程序的这个版本。已是最新的服务器保持不动。旧版本的设备会被告知更新；它们持有的内容会保留。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>where the backup goes (default: the current folder)</source>
+        <translation>备份存放位置（默认：当前文件夹）</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/sync_.py" line="+20"/>
+        <source>send local changes to the server and bring everyone else&apos;s</source>
+        <translation>把本机更改发送到服务器，并取回其他人的更改</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Push the changes made on this device, then pull what changed on the server. Exits 0, or 1 with one sentence saying what went wrong.</source>
+        <translation>先推送本设备上做的更改，再拉取服务器上的变化。退出码为 0；出错时为 1，并用一句话说明问题。</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/today.py" line="+40"/>
+        <source>list what is due today</source>
+        <translation>列出今天到期的事项</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>List your open tasks overdue or due today, customers whose next step is due, and customers returning to the public pool within the warning days, soonest first (each part&apos;s first 100, with how many there are).</source>
+        <translation>列出您逾期或今天到期的未完成任务、下一步已到期的客户，以及在提醒天数内将退回公海的客户，最早的在前（每部分前 100 条，并给出总数）。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>a JSON object, one list per part</source>
+        <translation>一个 JSON 对象，每部分一个列表</translation>
     </message>
 </context>
 <context>
@@ -1303,7 +2113,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>您填的这些内容没有保存在任何地方，之后这里也不再列出。确定不再列出吗？</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/conflicts.py" line="+41"/>
+        <location filename="../../crm_desktop/commands/conflicts.py" line="+18"/>
         <location filename="../../crm_desktop/views/conflicts_view.py" line="-48"/>
         <source>No conflicts.</source>
         <translation>没有冲突。</translation>
@@ -1312,7 +2122,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>ConnectCommand</name>
     <message>
-        <location filename="../../crm_desktop/commands/connect.py" line="+58"/>
+        <location filename="../../crm_desktop/commands/connect.py" line="+12"/>
         <source>Password: </source>
         <translation>密码：</translation>
     </message>
@@ -2186,7 +2996,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>DemoCommand</name>
     <message>
-        <location filename="../../crm_desktop/commands/demo.py" line="+65"/>
+        <location filename="../../crm_desktop/commands/demo.py" line="+12"/>
         <source>The demo makes at most 1,000,000 customers at a time.</source>
         <translation>演示数据一次最多生成 1,000,000 个客户。</translation>
     </message>
@@ -4496,7 +5306,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>标志必须是不超过 {limit} KiB 的 PNG 或 JPEG 图片。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/ownership.py" line="+30"/>
+        <location filename="../../crm_desktop/commands/ownership.py" line="-35"/>
         <source>The customer is yours now.</source>
         <translation>这位客户现在归您了。</translation>
     </message>
@@ -5053,7 +5863,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>RenewalsCommand</name>
     <message>
-        <location filename="../../crm_desktop/commands/renewals.py" line="+76"/>
+        <location filename="../../crm_desktop/commands/renewals.py" line="+42"/>
         <source>No contract ends from {start} to {end}.</source>
         <translation>{start} 至 {end} 之间没有到期的合同。</translation>
     </message>
@@ -5258,7 +6068,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>ReportCommand</name>
     <message>
-        <location filename="../../crm_desktop/commands/report.py" line="+34"/>
+        <location filename="../../crm_desktop/commands/report.py" line="-61"/>
         <source>--to {end} is before --from {start}.</source>
         <translation>--to {end} 早于 --from {start}。</translation>
     </message>
@@ -5268,7 +6078,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>{option}“{typed}”不是日期；请写成 YYYY-MM-DD。</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+72"/>
         <source>The {kind} report has no period: leave out --from and --to (they are for pipeline, activity and renewals).</source>
         <translation>{kind} 报告没有时间段：请去掉 --from 和 --to（它们只用于 pipeline、activity 和 renewals）。</translation>
     </message>
@@ -5893,7 +6703,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>出错了，内容没有保存；详细信息已记录在日志文件中。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+52"/>
+        <location filename="../../crm_desktop/cli.py" line="+34"/>
         <source>Something went wrong and the log file could not be written.</source>
         <translation>出了点问题，而且无法写入日志文件。</translation>
     </message>
@@ -6020,7 +6830,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>SyncCommand</name>
     <message>
-        <location filename="../../crm_desktop/commands/sync_.py" line="+40"/>
+        <location filename="../../crm_desktop/commands/sync_.py" line="+24"/>
         <source>Sent {sent} change(s), received {received} record(s) (full download).</source>
         <translation>已发送 {sent} 处修改，已接收 {received} 条记录（完整下载）。</translation>
     </message>
@@ -6221,7 +7031,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>TodayCommand</name>
     <message>
-        <location filename="../../crm_desktop/commands/today.py" line="+26"/>
+        <location filename="../../crm_desktop/commands/today.py" line="-23"/>
         <source>Comments on your work logs</source>
         <translation>对您工作日志的评论</translation>
     </message>
@@ -6353,7 +7163,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>待续约合同</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+49"/>
         <location filename="../../crm_desktop/views/today_view.py" line="+4"/>
         <source>Nothing due today.</source>
         <translation>今天没有到期的事。</translation>
@@ -6365,7 +7175,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>%1（已逾期）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../crm_desktop/views/today_view.py" line="+10"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+9"/>
         <source>and %n more…</source>
         <translation>
             <numerusform>还有 %n 项…</numerusform>
@@ -6618,12 +7428,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>第 {row} 行 {column} 列的数字 {value} 超过了 Excel 能保留的 15 位，后面几位已经丢失；请把这一列设为文本格式，重新输入这个数字后保存文件。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/export.py" line="+16"/>
+        <location filename="../../crm_desktop/commands/export.py" line="-27"/>
         <source>Exporting {entity} records: {done} of {total}</source>
         <translation>正在导出{entity}：{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/import_.py" line="+36"/>
+        <location filename="../../crm_desktop/commands/import_.py" line="-67"/>
         <source>Checking and importing {entity} records: {done} of {total}</source>
         <translation>正在检查并导入{entity}：{done} / {total}</translation>
     </message>
@@ -7013,7 +7823,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>只能合并同一客户的联系人；请先移动其中一位。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/demo.py" line="-96"/>
+        <location filename="../../crm_desktop/commands/demo.py" line="-108"/>
         <location filename="../../crm_desktop/views/first_run_wizard.py" line="-136"/>
         <source>Demo data is only for a profile that works on this computer: it must never reach a company server.</source>
         <translation>演示数据只能用于只在本机使用的配置：绝不能进入公司服务器。</translation>

@@ -57,12 +57,6 @@ TOOLS = ("pg_dump", "pg_restore", "psql")
 # How long a client program may run: a large database takes minutes, not hours.
 TOOL_TIMEOUT = 6 * 3600
 TOO_LONG = f"ran longer than {TOOL_TIMEOUT // 3600} hours and was stopped."
-ROLES_NOTE = (
-    "Roles (users' logins and passwords) are not in the file: pg_dump never carries them. "
-    "Keep them apart with `pg_dumpall --roles-only` (run by the database administrator), or "
-    "add the users again with `server add-user` after restoring onto another server."
-)
-
 # Empties the CRM schema before a restore replaces it, in the restore's own transaction.
 # Names are read into arrays first: dropping a table drops what hangs off it, and a loop over
 # a live catalog query would then look up objects that are gone.

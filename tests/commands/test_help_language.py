@@ -1,0 +1,84 @@
+"""`crm-desktop --help` and each command's help speak the window's language too: every
+command's and option's words, argparse's own ("usage:", "options"), and Chinese lines wrapped
+by the columns they take in a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from crm_desktop import cli
+from crm_desktop.profile import LANGUAGE_KEY, open_profile
+from crm_desktop.translations import translated
+
+
+def choose(directory: Path, language: str) -> None:
+    profile = open_profile(directory)
+    try:
+        profile.store.set_setting(LANGUAGE_KEY, language)
+    finally:
+        profile.close()
+
+
+def help_of(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(argv)
+    assert exited.value.code == 0
+    return capsys.readouterr().out
+
+
+def every_parser(parser: argparse.ArgumentParser) -> Iterator[tuple[str, argparse.ArgumentParser]]:
+    yield parser.prog, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from every_parser(sub)
+
+
+def has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def columns(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def test_the_help_is_in_the_profiles_language(
+    profile_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    choose(profile_dir, "zh_CN")
+    said = help_of(["--profile", str(profile_dir), "--help"], capsys)
+    assert said.startswith("用法：crm-desktop")
+    for words in ("选项", "显示本帮助并退出", "把本机更改发送到服务器，并取回其他人的更改"):
+        assert words in said
+    server = help_of(["--profile", str(profile_dir), "server", "add-user", "--help"], capsys)
+    assert "为 CRM 用户创建登录角色" in server and "可选 admin" in server
+    # Wrapped by columns: no Chinese line runs past the terminal's 80 (argparse leaves 2).
+    lines = [line for text in (said, server) for line in text.splitlines() if has_chinese(line)]
+    assert lines and max(columns(line) for line in lines) <= 78
+
+    choose(profile_dir, "en")
+    english = help_of(["--profile", str(profile_dir), "--help"], capsys)
+    assert english.startswith("usage: crm-desktop")
+    assert "show this help and exit" in english and not has_chinese(english)
+
+
+def test_every_command_and_option_has_chinese_words() -> None:
+    """Each command's description and each option's help, through every sub-command (the
+    server's actions included): none left in English."""
+    with translated("zh_CN"):
+        parser = cli._parser()
+    untranslated = []
+    for prog, each in every_parser(parser):
+        if each.description and not has_chinese(each.description):
+            untranslated.append(f"{prog}: {each.description}")
+        for action in each._actions:
+            if action.help not in (None, argparse.SUPPRESS) and not has_chinese(action.help):
+                untranslated.append(f"{prog} {action.option_strings or action.dest}: {action.help}")
+    assert len(list(every_parser(parser))) > 40  # the server's actions are in it
+    assert untranslated == []

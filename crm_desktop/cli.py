@@ -19,7 +19,7 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
@@ -104,8 +104,11 @@ class _HelpInWords(argparse.HelpFormatter):
 
 
 _STAND_IN = "\x00"  # never in a help text
-# Punctuation a line does not start with: it stays at the end of the line before.
-_NO_LINE_START = frozenset("，。、；：！？）」』》”’,.;:!?)")
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+# A run of spaces, one wide (Chinese) character, or a run of anything else.
+_PIECE = re.compile(rf"\s+|[{_WIDE}]|[^\s{_WIDE}]+")
+# Closing marks a line does not start with (see _wrapped).
+_NO_LINE_START = frozenset("，。、；：！？）」』》”’")
 
 
 def _columns(text: str) -> int:
@@ -117,12 +120,10 @@ def _has_wide(text: str) -> bool:
 
 
 def _wrapped(text: str, width: int) -> list[str]:
-    """Lines of at most `width` columns: Latin words whole, Chinese broken between any two
-    characters except before closing punctuation."""
-    pieces = re.findall(
-        r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+",
-        " ".join(text.split()),
-    )
+    """Lines of at most `width` columns (a longer unbreakable word stands alone): Latin words
+    whole, Chinese broken between any two characters, but never before a closing mark, which
+    takes the character before it down to the next line instead."""
+    pieces = re.findall(_PIECE, " ".join(text.split()))
     lines: list[str] = []
     line = ""
     for piece in pieces:
@@ -130,9 +131,12 @@ def _wrapped(text: str, width: int) -> list[str]:
             if line:
                 line += " "
             continue
-        if line and _columns(line + piece) > width and piece[0] not in _NO_LINE_START:
+        if line and _columns(line + piece) > width:
+            carried = ""
+            if piece in _NO_LINE_START and len(line) > 1 and _has_wide(line[-1]):
+                line, carried = line[:-1], line[-1]
             lines.append(line.rstrip())
-            line = ""
+            line = carried
         line += piece
     if line:
         lines.append(line.rstrip())
@@ -280,8 +284,8 @@ def _run(args: argparse.Namespace, directory: Path) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     # Only --profile first: the language the profile chose says the help and the usage errors.
-    early, rest = _profile_option().parse_known_args(arguments)
-    directory = _profile_dir(early)
+    profile, rest = _early_profile(arguments)
+    directory = _profile_dir(argparse.Namespace(profile=profile))
     if not rest:
         # The window: it installs its translators itself, on the application it makes.
         return _run(_parsed(arguments), directory)
@@ -295,10 +299,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _run(args, directory)  # the window, as above
 
 
-def _profile_option() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--profile", type=Path)
-    return parser
+class _ProfileOnly(argparse.ArgumentParser):
+    """Reads --profile alone, before the language is known; a mistake in it (no folder after
+    it) is left to the whole parser, which says it in the user's language."""
+
+    def __init__(self) -> None:
+        super().__init__(prog="crm-desktop", add_help=False)
+        self.add_argument("--profile", type=Path)
+
+    def error(self, message: str) -> NoReturn:
+        raise _NotRead(message)
+
+
+class _NotRead(Exception):
+    pass
+
+
+def _early_profile(arguments: list[str]) -> tuple[Path | None, list[str]]:
+    """The --profile given (None: none, or none readable), and whether anything else was."""
+    try:
+        early, rest = _ProfileOnly().parse_known_args(arguments)
+    except _NotRead:
+        return None, arguments
+    return early.profile, rest
 
 
 def _parsed(arguments: list[str]) -> argparse.Namespace:

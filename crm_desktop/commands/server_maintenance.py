@@ -39,17 +39,24 @@ ROLES_NOTE = QT_TRANSLATE_NOOP(
 ACTIONS = ("backup", "restore", "status", "upgrade")
 
 
+def _with_roles_note(description: str) -> str:
+    # "{what} {roles}": two sentences, as the language joins them (Chinese: no space).
+    return translate("CommandLine", "{what} {roles}").format(
+        what=description, roles=translate("CommandLine", ROLES_NOTE)
+    )
+
+
 def add_parsers(actions: argparse._SubParsersAction, dsn_help: str) -> None:
     dump = actions.add_parser(
         "backup",
         help=translate("CommandLine", "back the CRM database up into one file (pg_dump)"),
-        description=translate(
-            "CommandLine",
-            "Write the whole CRM database into one file in pg_dump's custom format, as the "
-            "admin role that owns it.",
-        )
-        + " "
-        + translate("CommandLine", ROLES_NOTE),
+        description=_with_roles_note(
+            translate(
+                "CommandLine",
+                "Write the whole CRM database into one file in pg_dump's custom format, as the "
+                "admin role that owns it.",
+            ),
+        ),
     )
     dump.add_argument(
         "--out",
@@ -63,16 +70,16 @@ def add_parsers(actions: argparse._SubParsersAction, dsn_help: str) -> None:
     load = actions.add_parser(
         "restore",
         help=translate("CommandLine", "put a backup in place of the CRM database"),
-        description=translate(
-            "CommandLine",
-            "Restore a file made by `server backup` into an empty database, or in place of the "
-            "CRM database (backed up first; asked at a terminal, --yes otherwise), in one "
-            "transaction. Database privileges and the group roles are applied again and the "
-            "schema upgraded to this program's. Every device downloads everything again at its "
-            "next sync, after sending the changes it still holds.",
-        )
-        + " "
-        + translate("CommandLine", ROLES_NOTE),
+        description=_with_roles_note(
+            translate(
+                "CommandLine",
+                "Restore a file made by `server backup` into an empty database, or in place of the "
+                "CRM database (backed up first; asked at a terminal, --yes otherwise), in one "
+                "transaction. Database privileges and the group roles are applied again and the "
+                "schema upgraded to this program's. Every device downloads everything again at its "
+                "next sync, after sending the changes it still holds.",
+            ),
+        ),
     )
     load.add_argument(
         "file",

@@ -57,6 +57,7 @@ class TodayLine:
     customer_name: str | None = None
     by: str | None = None  # who sent the note or wrote the comment
     log_day: date | None = None  # a comment's: the day of the work log it is on
+    planned_by: str | None = None  # a next step's: the follow-up that planned it, if one did
 
     def about(self) -> str | None:
         """The customer the line is for, when its title does not already say so."""
@@ -255,13 +256,19 @@ def _next_steps(session: Session, user_id: str, now: datetime, day_ends: datetim
         )
         .order_by(Customer.next_followup_at, Customer.id)
     )
-    step = planned_step().with_only_columns(FollowUp.next_step).scalar_subquery()
-    return _part(session, due.add_columns(step), partial(_step_line, now=now), counted=due)
+    planned = planned_step()
+    statement = due.add_columns(
+        planned.with_only_columns(FollowUp.id).scalar_subquery(),
+        planned.with_only_columns(FollowUp.next_step).scalar_subquery(),
+    )
+    return _part(session, statement, partial(_step_line, now=now), counted=due)
 
 
 def _step_line(row: Any, now: datetime) -> TodayLine:
-    customer_id, name, when, step = row
-    line = _customer_line("next_step", (customer_id, name, when), now)
+    customer_id, name, when, planned_by, step = row
+    line = replace(
+        _customer_line("next_step", (customer_id, name, when), now), planned_by=planned_by
+    )
     words = (step or "").strip()
     return replace(line, title=words) if words else line
 

@@ -1074,6 +1074,16 @@ class Writer:
             unit.restore(token)
         return unit.changes
 
+    def move_next_step(self, customer_id: str, planned_by: str | None, at: datetime) -> ChangeSet:
+        """A customer's next step moved to `at`, with the follow-up that planned it (its
+        `next_step_at`), together: the step keeps the words that follow-up promised."""
+        with self.transaction() as unit:
+            if planned_by is not None:
+                unit.update("followups", planned_by, {"next_step_at": at})
+            unit.update("customers", customer_id, {"next_followup_at": at})
+            unit.changes.primary_id = customer_id
+        return unit.changes
+
     def renew_contract(self, contract_id: str, values: dict[str, Any]) -> ChangeSet:
         """The follow-on contract and the old one marked renewed, together or not at all."""
         with self.transaction() as unit:

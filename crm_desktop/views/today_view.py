@@ -213,12 +213,15 @@ class TodayView(Page):
                 more.setFlags(Qt.ItemFlag.ItemIsEnabled)
 
     def _what(self, line: TodayLine) -> str:
-        """The line's text: a note or comment as "who: its first words"."""
-        if line.kind not in ("note", "comment"):
+        """The line's text: a note or comment as "who: its first words", a next step by its
+        first words (its tooltip has them all)."""
+        if line.kind not in ("note", "comment", "next_step"):
             return line.title
         first = line.title.strip().splitlines()[0] if line.title.strip() else ""
         if len(first) > SHOWN_TEXT:
             first = first[: SHOWN_TEXT - 1] + "…"
+        if line.kind == "next_step":
+            return first
         return self.tr("%1: %2").replace("%1", line.by or self.tr("someone")).replace("%2", first)
 
     def _select(self, wanted: TodayLine | None) -> None:
@@ -321,8 +324,12 @@ class TodayView(Page):
         """Move a task's due time, or a customer's next step, to `day` (same time of day)."""
         at = local_datetime(line.when).time() if line.when else time(9, 0)
         moved = local_to_utc(datetime.combine(day, at))
-        column = "due_at" if line.entity == "tasks" else "next_followup_at"
-        self._runner.write(partial(self._writer.update, line.entity, line.id, {column: moved}))
+        if line.entity == "tasks":
+            self._runner.write(partial(self._writer.update, "tasks", line.id, {"due_at": moved}))
+        else:
+            self._runner.write(
+                partial(self._writer.move_next_step, line.id, line.planned_by, moved)
+            )
 
     def snooze(self, line: TodayLine, wait: timedelta | None) -> None:
         """Remind again after `wait`, or (None) the next morning at nine by the user's clock."""

@@ -1151,7 +1151,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>CommandLine</name>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+56"/>
+        <location filename="../../crm_desktop/cli.py" line="+58"/>
         <source>There is no CRM data in {directory}; check the folder given with --profile, or open the program (or run `crm-desktop demo` or `import`) first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1161,12 +1161,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
         <source>usage: </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+68"/>
         <source>Offline-first CRM for field sales teams.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1881,17 +1881,22 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
+        <source>{what} {roles}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>back the CRM database up into one file (pg_dump)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Write the whole CRM database into one file in pg_dump&apos;s custom format, as the admin role that owns it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
         <source>the file (or a folder for it)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1901,12 +1906,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Restore a file made by `server backup` into an empty database, or in place of the CRM database (backed up first; asked at a terminal, --yes otherwise), in one transaction. Database privileges and the group roles are applied again and the schema upgraded to this program&apos;s. Every device downloads everything again at its next sync, after sending the changes it still holds.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+14"/>
         <source>a file made by server backup</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7218,7 +7223,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         </translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+18"/>
         <source>%1: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7244,7 +7249,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+75"/>
         <location line="+9"/>
         <source>Delegate</source>
         <translation type="unfinished"></translation>

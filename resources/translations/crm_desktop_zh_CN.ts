@@ -1144,7 +1144,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>CommandLine</name>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+56"/>
+        <location filename="../../crm_desktop/cli.py" line="+58"/>
         <source>There is no CRM data in {directory}; check the folder given with --profile, or open the program (or run `crm-desktop demo` or `import`) first.</source>
         <translation>{directory} 中没有 CRM 数据；请检查 --profile 指定的文件夹，或者先打开程序（或运行 `crm-desktop demo` 或 `import`）。</translation>
     </message>
@@ -1154,12 +1154,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>{directory} 中没有配置；请检查 --profile 指定的文件夹，或者先运行 `crm-desktop connect`。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
         <source>usage: </source>
         <translation>用法：</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+68"/>
         <source>Offline-first CRM for field sales teams.</source>
         <translation>离线优先的销售团队客户管理系统。</translation>
     </message>
@@ -1874,17 +1874,22 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>角色（用户的登录名和密码）不在文件中：pg_dump 从不包含它们。请用 `pg_dumpall --roles-only`（由数据库管理员运行）另行保存，或在恢复到另一台服务器后用 `server add-user` 重新添加用户。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
+        <source>{what} {roles}</source>
+        <translation>{what}{roles}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>back the CRM database up into one file (pg_dump)</source>
         <translation>把 CRM 数据库备份到一个文件（pg_dump）</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Write the whole CRM database into one file in pg_dump&apos;s custom format, as the admin role that owns it.</source>
         <translation>以拥有它的管理员角色，把整个 CRM 数据库写入一个 pg_dump 自定义格式的文件。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
         <source>the file (or a folder for it)</source>
         <translation>文件（或存放它的文件夹）</translation>
     </message>
@@ -1894,12 +1899,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>用备份替换 CRM 数据库</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Restore a file made by `server backup` into an empty database, or in place of the CRM database (backed up first; asked at a terminal, --yes otherwise), in one transaction. Database privileges and the group roles are applied again and the schema upgraded to this program&apos;s. Every device downloads everything again at its next sync, after sending the changes it still holds.</source>
         <translation>把 `server backup` 生成的文件恢复到一个空数据库，或替换 CRM 数据库（先备份；在终端中会询问，否则需 --yes），在一个事务中完成。数据库权限和组角色会重新应用，数据库结构升级到本程序的版本。每台设备在发送完仍持有的更改后，会在下次同步时重新下载全部数据。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+14"/>
         <source>a file made by server backup</source>
         <translation>由 server backup 生成的文件</translation>
     </message>
@@ -7182,7 +7187,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         </translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+18"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
@@ -7208,7 +7213,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>打开客户</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+75"/>
         <location line="+9"/>
         <source>Delegate</source>
         <translation>转交</translation>

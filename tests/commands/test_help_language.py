@@ -82,3 +82,49 @@ def test_every_command_and_option_has_chinese_words() -> None:
                 untranslated.append(f"{prog} {action.option_strings or action.dest}: {action.help}")
     assert len(list(every_parser(parser))) > 40  # the server's actions are in it
     assert untranslated == []
+
+
+def test_a_missing_profile_folder_is_said_by_the_whole_parser(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--profile without its folder: the command's own usage and error, not a stub's."""
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["today", "--profile"])
+    assert exited.value.code == 2
+    said = capsys.readouterr().err
+    assert said.startswith("usage: crm-desktop today"), said
+    assert "--profile: expected one argument" in said
+
+
+@pytest.mark.parametrize(
+    ("text", "width"),
+    [
+        ("一二三四五），六七", 10),  # closing marks at the edge
+        ("导入一个名片 .vcf 文件", 12),  # a Latin word after a space
+        ("使用 --keep-ids 时，id 在本机没有对应记录的行以该 id 添加记录。", 20),
+        ("'postgresql://crm_admin@db.example.com/crm?sslmode=verify-full' 例如", 30),
+    ],
+)
+def test_chinese_lines_fit_their_width_and_keep_every_word(text: str, width: int) -> None:
+    lines = cli._wrapped(text, width)
+    assert "".join("".join(lines).split()) == "".join(text.split())  # nothing lost or doubled
+    for line in lines:
+        # Only a word longer than the width stands past it, alone on its line.
+        assert columns(line) <= width or " " not in line, lines
+        assert line[:1] not in "，。；：）", lines
+
+
+def test_the_chinese_help_of_every_command_fits_80_columns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    with translated("zh_CN"):
+        parser = cli._parser()
+        helps = [each.format_help() for _prog, each in every_parser(parser)]
+    too_wide = [
+        line
+        for text in helps
+        for line in text.splitlines()
+        if has_chinese(line) and columns(line) > 78
+    ]
+    assert too_wide == []

@@ -15,8 +15,10 @@ from pytestqt.qtbot import QtBot
 
 from crm_desktop import cli
 from crm_desktop.models.base import utcnow
-from crm_desktop.models.entities import Task, User
+from crm_desktop.models.dates import end_of_local_day
+from crm_desktop.models.entities import Customer, FollowUp, Task, User
 from crm_desktop.profile import open_profile
+from crm_desktop.queries.today import today
 from crm_desktop.storage import pool_due
 from crm_desktop.storage.store import sqlite_connection
 from crm_desktop.views.customer_page import CustomerPage
@@ -48,7 +50,7 @@ def a_rep_with_a_day(profile_dir: Path) -> dict[str, str]:
     task("later", "Next month's visit", timedelta(days=30))
     task("done", "Already done", -timedelta(days=1), done=True)
     task("theirs", "Rae's task", -timedelta(days=1), assignee_id=RAE)
-    writer.create(
+    made["call"] = writer.create(
         "followups",
         {
             "customer_id": made["acme"],
@@ -58,7 +60,7 @@ def a_rep_with_a_day(profile_dir: Path) -> dict[str, str]:
             "next_step": "Call again",
             "next_step_at": now - timedelta(hours=1),
         },
-    )
+    ).primary_id
     writer.create(
         "followups",
         {
@@ -130,6 +132,14 @@ def test_done_postpone_and_delegate_from_today(qtbot: QtBot, profile_dir: Path) 
             assert session.get(Task, made["overdue"]).done
             soon = session.get(Task, made["soon"]).due_at
             assert soon.date() >= (utcnow() + timedelta(days=1)).date()
+            # The step moved with the follow-up that planned it: tomorrow it still says
+            # what was promised.
+            moved = session.get(Customer, made["acme"]).next_followup_at
+            assert moved.date() >= (utcnow() + timedelta(days=1)).date()
+            assert session.get(FollowUp, made["call"]).next_step_at == moved
+            later = moved + timedelta(minutes=1)
+            due = today(session, window.profile.user_id, later, end_of_local_day(later))
+            assert [line.title for line in due.next_steps.lines] == ["Call again"]
         # Delegating hands the task over: it leaves this Today.
         window.runner.write(
             partial(window.writer.update, "tasks", made["later"], {"due_at": utcnow()})
@@ -474,3 +484,32 @@ def test_a_day_of_another_year_shows_its_year() -> None:
     # Overdue since last year: "06-24" alone would read as this June.
     assert day_text(datetime(2025, 6, 24, 22, 11), today) == "2025-06-24"
     assert day_text(date(2027, 1, 5), today) == "2027-01-05"  # a contract ending next year
+
+
+def test_a_long_next_step_shows_its_first_words_on_its_line(
+    qtbot: QtBot, profile_dir: Path
+) -> None:
+    """A next step is long text: its line shows the first line's first words, as a note's;
+    the tooltip has all of it."""
+    step = "寄送报价单\n" + "并附上样品清单、交货期和付款条件，" * 10
+    profile = open_profile(profile_dir)
+    writer, now = profile.writer(), utcnow()
+    customer = writer.create("customers", {"name": "华强电子"}).primary_id
+    writer.create(
+        "followups",
+        {
+            "customer_id": customer,
+            "kind": "call",
+            "text": "谈了价格",
+            "happened_at": now - timedelta(days=3),
+            "next_step": step,
+            "next_step_at": now - timedelta(hours=1),
+        },
+    )
+    profile.close()
+    for window in shown_window(qtbot, profile_dir):
+        qtbot.waitUntil(lambda window=window: window.today.today is not None)
+        assert window.today.select_line("customers", customer)
+        item = window.today.list.currentItem()
+        assert (item.text(1), item.text(2)) == ("寄送报价单", "华强电子")
+        assert item.toolTip(1) == step.strip()

@@ -10,7 +10,7 @@ from datetime import date
 from PySide6.QtCore import QCoreApplication
 
 from crm_desktop.commands.errors import UserError
-from crm_desktop.commands.report import NOT_A_DATE, TO_BEFORE_FROM, period
+from crm_desktop.commands.report import TO_BEFORE_FROM, add_period_options, period, typed_day
 from crm_desktop.models.choices import ContractKind, RenewalStatus
 from crm_desktop.profile import open_profile
 from crm_desktop.queries.money import RenewalLine, renewals
@@ -32,15 +32,7 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
             "the next {days} days.",
         ).format(days=RENEWAL_DAYS),
     )
-    parser.add_argument(
-        "--from",
-        dest="start",
-        metavar="DATE",
-        help=translate("CommandLine", "first day, YYYY-MM-DD"),
-    )
-    parser.add_argument(
-        "--to", dest="end", metavar="DATE", help=translate("CommandLine", "last day, YYYY-MM-DD")
-    )
+    add_period_options(parser)
     parser.add_argument(
         "--kind",
         choices=[k.value for k in ContractKind],
@@ -57,21 +49,10 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
     return parser
 
 
-def _day(typed: str | None, option: str) -> date | None:
-    if typed is None:
-        return None
-    try:
-        return date.fromisoformat(typed.strip())
-    except ValueError:
-        raise UserError(
-            translate("ReportCommand", NOT_A_DATE).format(option=option, typed=typed)
-        ) from None
-
-
 def run(args: argparse.Namespace) -> int:
     # As `report renewals` reads them: --to alone means the days up to it.
     start, end = period(
-        "renewals", date.today(), _day(args.start, "--from"), _day(args.end, "--to")
+        "renewals", date.today(), typed_day(args.start, "--from"), typed_day(args.end, "--to")
     )
     if end < start:
         raise UserError(translate("ReportCommand", TO_BEFORE_FROM).format(start=start, end=end))

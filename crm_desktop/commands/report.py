@@ -67,15 +67,7 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
         metavar="ID",
         help=translate("CommandLine", "the opportunity (for `quote`)"),
     )
-    parser.add_argument(
-        "--from",
-        dest="start",
-        metavar="DATE",
-        help=translate("CommandLine", "first day, YYYY-MM-DD"),
-    )
-    parser.add_argument(
-        "--to", dest="end", metavar="DATE", help=translate("CommandLine", "last day, YYYY-MM-DD")
-    )
+    add_period_options(parser)
     parser.add_argument(
         "--owner", metavar="LOGIN", help=translate("CommandLine", "only this person's records")
     )
@@ -99,7 +91,7 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
 
 def run(args: argparse.Namespace) -> int:
     kind = KINDS[args.kind]
-    start, end = _day(args.start, "--from"), _day(args.end, "--to")
+    start, end = typed_day(args.start, "--from"), typed_day(args.end, "--to")
     if start is not None and end is not None and end < start:
         raise UserError(translate("ReportCommand", TO_BEFORE_FROM).format(start=start, end=end))
     if (start or end) and not kind.period:
@@ -213,7 +205,20 @@ def _user_id(session: Session, login: str) -> str:
     return found
 
 
-def _day(typed: str | None, option: str) -> date | None:
+def add_period_options(parser: argparse.ArgumentParser) -> None:
+    """--from and --to, read by typed_day (`report` and `renewals`)."""
+    parser.add_argument(
+        "--from",
+        dest="start",
+        metavar="DATE",
+        help=translate("CommandLine", "first day, YYYY-MM-DD"),
+    )
+    parser.add_argument(
+        "--to", dest="end", metavar="DATE", help=translate("CommandLine", "last day, YYYY-MM-DD")
+    )
+
+
+def typed_day(typed: str | None, option: str) -> date | None:
     """A day as the window's date fields take it: 2026-01-05, 2026/1/5, 2026年1月5日."""
     if typed is None:
         return None

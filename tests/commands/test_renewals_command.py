@@ -54,6 +54,9 @@ def test_the_renewal_list_as_json_and_as_lines(profile_dir: Path) -> None:
     shown = run("renewals", *period)
     assert shown.stdout.splitlines()[0] == "2 contracts ending from 2031-03-01 to 2031-04-30:"
     assert "P-1  艾克美  policy  1234.50  renewing" in shown.stdout
+    # Days as people type them, as the window's date fields and `report` take them.
+    typed = ["--from", "2031/3/1", "--to", "2031年4月30日", "--profile", str(profile_dir)]
+    assert json.loads(run("renewals", *typed, "--json").stdout) == lines
 
 
 def test_a_bad_date_is_one_sentence(profile_dir: Path) -> None:

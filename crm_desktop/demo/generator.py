@@ -1128,13 +1128,15 @@ class _RowMaker:
         owner: str,
     ) -> tuple[datetime | None, datetime | None]:
         """Add the customer's follow-ups, on days of their own since it was entered; returns
-        (last follow-up, next follow-up) as the writer derives them: the latest one's time
-        and, if it has one, its next step's."""
+        (last follow-up, next follow-up) as the writer derives them, logging them in turn: the
+        latest one's time, and the next step of the latest one that planned one (a follow-up
+        that plans nothing keeps the step planned before)."""
         rng = self.rng
         count = rng.choices((0, 1, 2, 3, 4), weights=(20, 25, 25, 18, 12))[0]
         days = sorted(rng.sample(range((self.today - created_day).days + 1), count))
         phrases = self.phrases
         last: dict[str, Any] | None = None
+        planned: datetime | None = None
         for offset in days:
             day = created_day + timedelta(days=offset)
             happened = min(max(self._office_time(day), created), self.now)
@@ -1157,9 +1159,10 @@ class _RowMaker:
             }
             self.rows["followups"].append(row)
             last = row
+            planned = row["next_step_at"] or planned
         if last is None:
             return None, None
-        return last["happened_at"], last["next_step_at"]
+        return last["happened_at"], planned
 
 
 _INSERT_ORDER = ("customers", *CUSTOMER_CHILDREN)

@@ -12,16 +12,8 @@ from pathlib import Path
 import pytest
 
 from crm_desktop import cli
-from crm_desktop.profile import LANGUAGE_KEY, open_profile
 from crm_desktop.translations import translated
-
-
-def choose(directory: Path, language: str) -> None:
-    profile = open_profile(directory)
-    try:
-        profile.store.set_setting(LANGUAGE_KEY, language)
-    finally:
-        profile.close()
+from tests.commands.test_command_language import choose
 
 
 def help_of(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:

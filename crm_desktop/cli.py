@@ -116,7 +116,7 @@ def _columns(text: str) -> int:
 
 
 def _has_wide(text: str) -> bool:
-    return any(unicodedata.east_asian_width(ch) in "WF" for ch in text)
+    return _columns(text) > len(text)
 
 
 def _wrapped(text: str, width: int) -> list[str]:
@@ -188,10 +188,10 @@ def _say_argparse_words(parser: argparse.ArgumentParser) -> None:
                 _say_argparse_words(sub)
 
 
-def _profile_dir(args: argparse.Namespace) -> Path:
+def _profile_dir(profile: Path | None) -> Path:
     from crm_desktop.profile import default_profile_dir
 
-    return args.profile or default_profile_dir()
+    return profile or default_profile_dir()
 
 
 def _known(error: Exception, directory: Path) -> Exception | None:
@@ -285,7 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     # Only --profile first: the language the profile chose says the help and the usage errors.
     profile, rest = _early_profile(arguments)
-    directory = _profile_dir(argparse.Namespace(profile=profile))
+    directory = _profile_dir(profile)
     if not rest:
         # The window: it installs its translators itself, on the application it makes.
         return _run(_parsed(arguments), directory)

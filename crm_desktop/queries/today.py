@@ -266,11 +266,8 @@ def _next_steps(session: Session, user_id: str, now: datetime, day_ends: datetim
 
 def _step_line(row: Any, now: datetime) -> TodayLine:
     customer_id, name, when, planned_by, step = row
-    line = replace(
-        _customer_line("next_step", (customer_id, name, when), now), planned_by=planned_by
-    )
-    words = (step or "").strip()
-    return replace(line, title=words) if words else line
+    line = _customer_line("next_step", (customer_id, name, when), now)
+    return replace(line, title=(step or "").strip() or name, planned_by=planned_by)
 
 
 def _returning(session: Session, user_id: str, now: datetime, warning: int | None) -> TodayPart:

@@ -314,6 +314,66 @@ def test_a_new_rows_audit_is_the_servers(world, login, table) -> None:
     world.assert_unchanged()
 
 
+def named_author(world, login: str, table: str, author: str) -> dict[str, object]:
+    """A new row of `table` by `login` that names `author` as its writer, with no times: the
+    server's own times, as a push's batch sends it."""
+    values = {**new_row(world, table), "created_by": author, "updated_by": author}
+    if table == "customers":
+        values["owner_id"] = world.users[CUSTOMER_OWNER[login]]
+    return values
+
+
+@pytest.mark.parametrize("login, table", INSERTERS)
+def test_a_new_row_may_name_its_own_author(world, login, table) -> None:
+    """Server 0032: a row that names its writer goes in as named, without a lookup per row."""
+    me = world.users[login]
+    values = named_author(world, login, table, me)
+    with world.session(login) as connection, connection.transaction():
+        stored = connection.execute(insert(table, values, AUDIT_RETURNING), values).fetchone()
+        assert stored == (me, me, True, True, None)
+        raise psycopg.Rollback
+    world.assert_unchanged()
+
+
+@pytest.mark.parametrize("login, table", INSERTERS)
+def test_a_new_row_cannot_name_another_author(world, login, table) -> None:
+    """The row the server would take as it is, but naming someone else: refused (a row with
+    times of its own is stamped anew instead, see test_a_new_rows_audit_is_the_servers)."""
+    values = named_author(world, login, table, world.users["ada" if login != "ada" else "rob"])
+    with (
+        world.session(login) as connection,
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"),
+    ):
+        connection.execute(insert(table, values), values)
+    world.assert_unchanged()
+
+
+def test_one_row_naming_another_author_refuses_the_whole_statement(world) -> None:
+    """A push's batch is one statement: a row in it naming someone else refuses all of it."""
+    rob, ada = world.users["rob"], world.users["ada"]
+    with (
+        world.session("rob") as connection,
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"),
+    ):
+        connection.execute(
+            "INSERT INTO customers (name, owner_id, created_by, updated_by) VALUES"
+            " ('Mine Ltd', %(rob)s, %(rob)s, %(rob)s), ('Hers Ltd', %(rob)s, %(ada)s, %(ada)s)",
+            {"rob": rob, "ada": ada},
+        )
+    world.assert_unchanged()
+
+
+def test_the_owner_may_name_any_author(world) -> None:
+    """Contrast: the deployment owner's plain SQL keeps the author it names."""
+    ada = world.users["ada"]
+    values = named_author(world, "rob", "customers", ada)
+    with world.owner().transaction():
+        stored = world.owner().execute(insert("customers", values, AUDIT_RETURNING), values)
+        assert stored.fetchone() == (ada, ada, True, True, None)
+        raise psycopg.Rollback
+    world.assert_unchanged()
+
+
 @pytest.mark.parametrize("table", SOME_CHANGE)
 def test_an_updates_audit_is_the_servers(world, table) -> None:
     login = writer(table)

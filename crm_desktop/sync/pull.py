@@ -446,11 +446,12 @@ def _stream_full(
     with store.write() as session:
         driver = sqlite_connection(session)
         driver.execute("PRAGMA defer_foreign_keys = ON")
-        pending = _pending_outbox(session)
-        stamps = _deleted_stamps(driver, pending.edits)
-        affected = _customers_losing_children(driver, received, pending.inserts)
-        report.removed = _remove_all_but(driver, received, pending.inserts)
-        _reapply_pending(driver, pending.edits, stamps)
+        pending = _pending_edits(session)
+        stamps = _deleted_stamps(driver, pending)
+        _note_kept(driver, received)
+        affected = _customers_losing_children(driver)
+        report.removed = _remove_all_but_kept(driver)
+        _reapply_pending(driver, pending, stamps)
         if report.removed:
             references.settle(driver, ORDER, None)
             search_index.forget_missing(driver)
@@ -555,16 +556,19 @@ def _new_or_changed(driver: Any, entity: str, rows: list[tuple]) -> tuple[list[t
     return changed, left
 
 
-def _customers_losing_children(
-    driver: Any, received: dict[str, set[str]], keep: set[tuple[str, str]]
-) -> set[str]:
-    """Customers whose contacts or identifiers the full sync is about to remove (all but the
-    received rows and those in `keep`): their search text changes."""
+def _customers_losing_children(driver: Any) -> set[str]:
+    """Customers whose contacts or identifiers the full sync is about to remove (those not in
+    sync_keep, see _note_kept): their search text changes."""
     affected: set[str] = set()
     for entity in IN_CUSTOMER_SEARCH:
-        for row_id, customer_id in driver.execute(f"SELECT id, customer_id FROM {entity}"):
-            if row_id not in received[entity] and (entity, row_id) not in keep:
-                affected.add(customer_id)
+        affected.update(
+            customer_id
+            for (customer_id,) in driver.execute(
+                f"SELECT DISTINCT customer_id FROM {entity} AS t WHERE NOT EXISTS"
+                " (SELECT 1 FROM sync_keep AS k WHERE k.entity = ? AND k.id = t.id)",
+                (entity,),
+            )
+        )
     return affected
 
 
@@ -592,7 +596,7 @@ def _apply_locally(
         driver = sqlite_connection(session)
         # References are checked at commit: a pulled batch may name rows later in the batch.
         driver.execute("PRAGMA defer_foreign_keys = ON")
-        pending = _pending_outbox(session).edits
+        pending = _pending_edits(session)
         stamps = _deleted_stamps(driver, pending)
         removed = report.removed = _remove_missing(driver, delta.missing)
         touched_customers: set[str] = set()
@@ -616,28 +620,14 @@ def _apply_locally(
             before_local_commit()
 
 
-@dataclass
-class _Pending:
-    """The outbox as a pull needs it: which new records are not yet sent, and the other
-    changes (edits, deletes, restores) in the order they were made, to put back on top."""
-
-    inserts: set[tuple[str, str]]
-    edits: list[OutboxEntry]
-
-
-def _pending_outbox(session: Any) -> _Pending:
-    # A first sync of an import holds a hundred thousand new records: their (entity, id) is
-    # all a pull needs of them, not each entry's values.
-    inserts = {
-        (entity, row_id)
-        for entity, row_id in session.execute(
-            select(OutboxEntry.entity, OutboxEntry.row_id).where(OutboxEntry.op == "insert")
+def _pending_edits(session: Any) -> list[OutboxEntry]:
+    """The device's unsent changes other than new records (edits, deletes, restores), in the
+    order they were made, to put back on top of what a pull brings."""
+    return list(
+        session.scalars(
+            select(OutboxEntry).where(OutboxEntry.op != "insert").order_by(OutboxEntry.seq)
         )
-    }
-    edits = session.scalars(
-        select(OutboxEntry).where(OutboxEntry.op != "insert").order_by(OutboxEntry.seq)
     )
-    return _Pending(inserts, list(edits))
 
 
 def _upsert(driver: Any, entity: str, rows: list[tuple]) -> None:
@@ -734,18 +724,24 @@ def _delete_where(driver: Any, table: str, column: str, values: list[str]) -> in
     return removed
 
 
-def _remove_all_but(
-    driver: Any, received: dict[str, set[str]], unpushed: set[tuple[str, str]]
-) -> int:
-    """Full resync: drop every local row the server didn't send, except unpushed new ones."""
-    removed = 0
+def _note_kept(driver: Any, received: dict[str, set[str]]) -> None:
+    """Fill the temporary table sync_keep with the rows a full resync keeps: those the server
+    sent, and the device's new records not pushed yet. These straight from the outbox: an
+    import's first sync holds a hundred thousand of them, which need not pass through Python."""
     driver.execute("CREATE TEMP TABLE IF NOT EXISTS sync_keep (entity TEXT, id TEXT)")
     driver.execute("DELETE FROM sync_keep")
     for entity in ORDER:
-        keep = [(entity, row_id) for row_id in received.get(entity, ())]
-        keep += [key for key in unpushed if key[0] == entity]
-        driver.executemany("INSERT INTO sync_keep VALUES (?, ?)", keep)
+        driver.executemany(
+            "INSERT INTO sync_keep VALUES (?, ?)",
+            ((entity, row_id) for row_id in received.get(entity, ())),
+        )
+    driver.execute("INSERT INTO sync_keep SELECT entity, row_id FROM outbox WHERE op = 'insert'")
     driver.execute("CREATE INDEX IF NOT EXISTS temp.ix_sync_keep ON sync_keep (entity, id)")
+
+
+def _remove_all_but_kept(driver: Any) -> int:
+    """Full resync: drop every local row not in sync_keep (_note_kept)."""
+    removed = 0
     for entity in reversed(ORDER):
         removed += driver.execute(
             f"DELETE FROM {entity} WHERE NOT EXISTS "

@@ -92,7 +92,10 @@ CLAIMED_FIRST = "someone else claimed it first"
 _POLICY_REFUSAL = "row-level security policy"
 # Receipts of this user's pushes from one device (its id the parameter), by the table's key.
 MY_RECEIPTS = "pushed_by = (SELECT crm_current_user_id()) AND device_id = %s"
-RECEIPTS_OF = f"SELECT seq, result FROM sync_pushes WHERE {MY_RECEIPTS} AND seq = ANY(%s::bigint[])"
+# Those of a batch, by the range of its seqs (the caller keeps the batch's own): a range is a
+# search of the key, where `seq = ANY(the batch's seqs)` read every receipt of the user and
+# device (57 ms a batch at 150,000 of them; 8 s when they were there, as on a retry).
+RECEIPTS_OF = f"SELECT seq, result FROM sync_pushes WHERE {MY_RECEIPTS} AND seq BETWEEN %s AND %s"
 # The highest outbox seq whose result was recorded (and the entry removed) on this device.
 PUSHED_THROUGH_KEY = "sync_pushed_through"
 Progress = Callable[[str, int, int], None]
@@ -562,9 +565,12 @@ def _send(
         # This user's receipts only: another user's under the same device id and seq (which
         # an administrator would see) neither answers for this change nor blocks it. Naming
         # the user also lets the server find them by its key instead of reading every receipt.
-        receipts = dict(
-            connection.execute(RECEIPTS_OF, (device, [e.seq for e in entries])).fetchall()
-        )
+        seqs = {e.seq for e in entries}
+        receipts = {
+            seq: result
+            for seq, result in connection.execute(RECEIPTS_OF, (device, min(seqs), max(seqs)))
+            if seq in seqs
+        }
         written: list[tuple[int, dict[str, Any]]] = []
 
         def answered(entry: _Entry, result: dict[str, Any]) -> None:

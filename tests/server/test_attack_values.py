@@ -363,6 +363,31 @@ def test_one_row_naming_another_author_refuses_the_whole_statement(world) -> Non
     world.assert_unchanged()
 
 
+@pytest.mark.parametrize(
+    "statement",
+    [
+        # MERGE inserts through the same check.
+        "MERGE INTO customers t USING (SELECT gen_random_uuid() AS id) s ON t.id = s.id"
+        " WHEN NOT MATCHED THEN INSERT (id, name, owner_id, created_by, updated_by)"
+        " VALUES (s.id, 'Merged Ltd', %(rob)s, %(ada)s, %(ada)s)",
+        # An upsert is checked as an insert before the conflict is found, row there or not.
+        "INSERT INTO customers (id, name, owner_id, created_by, updated_by)"
+        " VALUES (%(existing)s, 'Upsert Ltd', %(rob)s, %(ada)s, %(ada)s)"
+        " ON CONFLICT (id) DO UPDATE SET name = 'Upsert Ltd'",
+    ],
+    ids=["merge", "upsert"],
+)
+def test_no_other_way_in_names_another_author(world, statement) -> None:
+    values = {"rob": world.users["rob"], "ada": world.users["ada"]}
+    values["existing"] = world.customers["rob"]
+    with (
+        world.session("rob") as connection,
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"),
+    ):
+        connection.execute(statement, values)
+    world.assert_unchanged()
+
+
 def test_the_owner_may_name_any_author(world) -> None:
     """Contrast: the deployment owner's plain SQL keeps the author it names."""
     ada = world.users["ada"]

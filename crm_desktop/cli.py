@@ -17,7 +17,8 @@ import os
 import re
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -69,6 +70,30 @@ NO_PROFILE = QT_TRANSLATE_NOOP(
 )
 # A reader that stopped early (`| head`): the exit a shell gives a command killed by SIGPIPE.
 BROKEN_PIPE_EXIT = 128 + 13
+
+# argparse's own messages for a command line it cannot read, in Python 3.11's words. argparse
+# asks gettext for each before filling in its names and values (_argparse_in_words), so the
+# translation, with the same placeholders, takes its place; a message not here stays English.
+ARGPARSE_MESSAGES = (
+    QT_TRANSLATE_NOOP("CommandLine", "%(prog)s: error: %(message)s\n"),
+    QT_TRANSLATE_NOOP("CommandLine", "argument %(argument_name)s: %(message)s"),
+    QT_TRANSLATE_NOOP("CommandLine", "the following arguments are required: %s"),
+    QT_TRANSLATE_NOOP("CommandLine", "unrecognized arguments: %s"),
+    QT_TRANSLATE_NOOP("CommandLine", "invalid choice: %(value)r (choose from %(choices)s)"),
+    QT_TRANSLATE_NOOP("CommandLine", "invalid %(type)s value: %(value)r"),
+    QT_TRANSLATE_NOOP("CommandLine", "expected one argument"),
+    QT_TRANSLATE_NOOP("CommandLine", "expected at most one argument"),
+    QT_TRANSLATE_NOOP("CommandLine", "expected at least one argument"),
+    QT_TRANSLATE_NOOP("CommandLine", "expected %s argument"),
+    QT_TRANSLATE_NOOP("CommandLine", "expected %s arguments"),
+    QT_TRANSLATE_NOOP("CommandLine", "not allowed with argument %s"),
+    QT_TRANSLATE_NOOP("CommandLine", "one of the arguments %s is required"),
+    QT_TRANSLATE_NOOP("CommandLine", "ignored explicit argument %r"),
+    QT_TRANSLATE_NOOP("CommandLine", "ambiguous option: %(option)s could match %(matches)s"),
+    QT_TRANSLATE_NOOP("CommandLine", "unexpected option string: %s"),
+    QT_TRANSLATE_NOOP("CommandLine", "unknown parser %(parser_name)r (choices: %(choices)s)"),
+    QT_TRANSLATE_NOOP("CommandLine", "can't open '%(filename)s': %(error)s"),
+)
 
 
 class _HelpInWords(argparse.HelpFormatter):
@@ -324,8 +349,27 @@ def _early_profile(arguments: list[str]) -> tuple[Path | None, list[str]]:
     return early.profile, rest
 
 
+@contextmanager
+def _argparse_in_words() -> Iterator[None]:
+    """argparse's own messages (ARGPARSE_MESSAGES) in the language installed, while it reads a
+    command line. argparse takes them from gettext, through the two names it imported; they
+    are handed back when it is done."""
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+
+    def plural(singular: str, plural: str, count: int) -> str:
+        return translate("CommandLine", singular if count == 1 else plural)
+
+    argparse._ = lambda message: translate("CommandLine", message)  # type: ignore[attr-defined]
+    argparse.ngettext = plural
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
 def _parsed(arguments: list[str]) -> argparse.Namespace:
-    args = _parser().parse_args(arguments)
+    with _argparse_in_words():
+        args = _parser().parse_args(arguments)
     # PySide6's import hook (shiboken's __feature__ support) reads the source of every module
     # imported after it into linecache, to look for "PySide6" in it: 12 MB of text by now, 30 MB
     # of a first sync's peak memory. Nothing reads it; a traceback reads its lines again.

@@ -1151,7 +1151,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>CommandLine</name>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+58"/>
+        <location filename="../../crm_desktop/cli.py" line="+59"/>
         <source>There is no CRM data in {directory}; check the folder given with --profile, or open the program (or run `crm-desktop demo` or `import`) first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1161,7 +1161,98 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+12"/>
+        <source>%(prog)s: error: %(message)s
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>argument %(argument_name)s: %(message)s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the following arguments are required: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unrecognized arguments: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>invalid choice: %(value)r (choose from %(choices)s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>invalid %(type)s value: %(value)r</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>expected one argument</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>expected at most one argument</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>expected at least one argument</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>expected %s argument</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>expected %s arguments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not allowed with argument %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>one of the arguments %s is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ignored explicit argument %r</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ambiguous option: %(option)s could match %(matches)s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unexpected option string: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unknown parser %(parser_name)r (choices: %(choices)s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>can&apos;t open &apos;%(filename)s&apos;: %(error)s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>usage: </source>
         <translation type="unfinished"></translation>
     </message>
@@ -1257,7 +1348,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+7"/>
-        <location filename="../../crm_desktop/commands/renewals.py" line="+55"/>
+        <location filename="../../crm_desktop/commands/renewals.py" line="+47"/>
         <source>a JSON list of objects</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1417,7 +1508,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/renewals.py" line="-30"/>
+        <location filename="../../crm_desktop/commands/renewals.py" line="-22"/>
         <source>list the contracts ending in a period, with their renewal status</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1427,19 +1518,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
-        <location filename="../../crm_desktop/commands/report.py" line="+74"/>
+        <location filename="../../crm_desktop/commands/report.py" line="+214"/>
         <source>first day, YYYY-MM-DD</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+3"/>
-        <location filename="../../crm_desktop/commands/report.py" line="+3"/>
         <source>last day, YYYY-MM-DD</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location filename="../../crm_desktop/commands/renewals.py" line="+11"/>
         <source>only this kind</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1449,7 +1538,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/report.py" line="-34"/>
+        <location filename="../../crm_desktop/commands/report.py" line="-174"/>
         <source>write a report as a PDF: a customer, a quote, the pipeline, activity, renewals, receivables</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1474,7 +1563,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+4"/>
         <source>only this person&apos;s records</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5898,7 +5987,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>RenewalsCommand</name>
     <message>
-        <location filename="../../crm_desktop/commands/renewals.py" line="+42"/>
+        <location filename="../../crm_desktop/commands/renewals.py" line="+31"/>
         <source>No contract ends from {start} to {end}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6105,7 +6194,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>ReportCommand</name>
     <message>
-        <location filename="../../crm_desktop/commands/report.py" line="-61"/>
+        <location filename="../../crm_desktop/commands/report.py" line="-53"/>
         <source>--to {end} is before --from {start}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6115,7 +6204,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+64"/>
         <source>The {kind} report has no period: leave out --from and --to (they are for pipeline, activity and renewals).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6160,7 +6249,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+33"/>
         <source>Could not write {path}: {why}.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1144,7 +1144,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>CommandLine</name>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+58"/>
+        <location filename="../../crm_desktop/cli.py" line="+59"/>
         <source>There is no CRM data in {directory}; check the folder given with --profile, or open the program (or run `crm-desktop demo` or `import`) first.</source>
         <translation>{directory} 中没有 CRM 数据；请检查 --profile 指定的文件夹，或者先打开程序（或运行 `crm-desktop demo` 或 `import`）。</translation>
     </message>
@@ -1154,7 +1154,99 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>{directory} 中没有配置；请检查 --profile 指定的文件夹，或者先运行 `crm-desktop connect`。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+12"/>
+        <source>%(prog)s: error: %(message)s
+</source>
+        <translation>%(prog)s：错误：%(message)s
+</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>argument %(argument_name)s: %(message)s</source>
+        <translation>参数 %(argument_name)s：%(message)s</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the following arguments are required: %s</source>
+        <translation>缺少必需的参数：%s</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unrecognized arguments: %s</source>
+        <translation>无法识别的参数：%s</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>invalid choice: %(value)r (choose from %(choices)s)</source>
+        <translation>无效的选择：%(value)r（可选：%(choices)s）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>invalid %(type)s value: %(value)r</source>
+        <translation>无效的 %(type)s 值：%(value)r</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>expected one argument</source>
+        <translation>需要给出一个值</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>expected at most one argument</source>
+        <translation>最多只能给出一个值</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>expected at least one argument</source>
+        <translation>至少需要给出一个值</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>expected %s argument</source>
+        <translation>需要给出 %s 个值</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>expected %s arguments</source>
+        <translation>需要给出 %s 个值</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not allowed with argument %s</source>
+        <translation>不能与参数 %s 同时使用</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>one of the arguments %s is required</source>
+        <translation>参数 %s 中必须给出一个</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ignored explicit argument %r</source>
+        <translation>此选项不接受值：%r</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ambiguous option: %(option)s could match %(matches)s</source>
+        <translation>选项不明确：%(option)s 可能是 %(matches)s</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unexpected option string: %s</source>
+        <translation>意外的选项：%s</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unknown parser %(parser_name)r (choices: %(choices)s)</source>
+        <translation>没有命令 %(parser_name)r（可用的命令：%(choices)s）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>can&apos;t open &apos;%(filename)s&apos;: %(error)s</source>
+        <translation>无法打开“%(filename)s”：%(error)s</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>usage: </source>
         <translation>用法：</translation>
     </message>
@@ -1250,7 +1342,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+7"/>
-        <location filename="../../crm_desktop/commands/renewals.py" line="+55"/>
+        <location filename="../../crm_desktop/commands/renewals.py" line="+47"/>
         <source>a JSON list of objects</source>
         <translation>一个 JSON 对象列表</translation>
     </message>
@@ -1410,7 +1502,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>原因，记入历史</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/renewals.py" line="-30"/>
+        <location filename="../../crm_desktop/commands/renewals.py" line="-22"/>
         <source>list the contracts ending in a period, with their renewal status</source>
         <translation>列出某一期间内到期的合同及其续约状态</translation>
     </message>
@@ -1420,19 +1512,17 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>列出到期日在 --from 至 --to（含）之间的执行中或已到期合同（不含草稿和已终止的），最早到期的在前。不给日期时：今天及之后 {days} 天。</translation>
     </message>
     <message>
-        <location line="+11"/>
-        <location filename="../../crm_desktop/commands/report.py" line="+74"/>
+        <location filename="../../crm_desktop/commands/report.py" line="+214"/>
         <source>first day, YYYY-MM-DD</source>
         <translation>第一天，YYYY-MM-DD</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location filename="../../crm_desktop/commands/report.py" line="+3"/>
         <source>last day, YYYY-MM-DD</source>
         <translation>最后一天，YYYY-MM-DD</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location filename="../../crm_desktop/commands/renewals.py" line="+11"/>
         <source>only this kind</source>
         <translation>只看这一类型</translation>
     </message>
@@ -1442,7 +1532,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>只看这一续约状态</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/report.py" line="-34"/>
+        <location filename="../../crm_desktop/commands/report.py" line="-174"/>
         <source>write a report as a PDF: a customer, a quote, the pipeline, activity, renewals, receivables</source>
         <translation>把报表写成 PDF：客户、报价单、销售漏斗、活动、续约、应收款</translation>
     </message>
@@ -1467,7 +1557,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>商机（用于 `quote`）</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+4"/>
         <source>only this person&apos;s records</source>
         <translation>只看此人的记录</translation>
     </message>
@@ -5868,7 +5958,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>RenewalsCommand</name>
     <message>
-        <location filename="../../crm_desktop/commands/renewals.py" line="+42"/>
+        <location filename="../../crm_desktop/commands/renewals.py" line="+31"/>
         <source>No contract ends from {start} to {end}.</source>
         <translation>{start} 至 {end} 之间没有到期的合同。</translation>
     </message>
@@ -6073,7 +6163,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>ReportCommand</name>
     <message>
-        <location filename="../../crm_desktop/commands/report.py" line="-61"/>
+        <location filename="../../crm_desktop/commands/report.py" line="-53"/>
         <source>--to {end} is before --from {start}.</source>
         <translation>--to {end} 早于 --from {start}。</translation>
     </message>
@@ -6083,7 +6173,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>{option}“{typed}”不是日期；请写成 YYYY-MM-DD。</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+64"/>
         <source>The {kind} report has no period: leave out --from and --to (they are for pipeline, activity and renewals).</source>
         <translation>{kind} 报告没有时间段：请去掉 --from 和 --to（它们只用于 pipeline、activity 和 renewals）。</translation>
     </message>
@@ -6128,7 +6218,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>这台电脑上没有登录名为“{login}”的用户。</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+33"/>
         <source>Could not write {path}: {why}.</source>
         <translation>无法写入 {path}：{why}。</translation>
     </message>

@@ -5,6 +5,8 @@ by the columns they take in a terminal."""
 from __future__ import annotations
 
 import argparse
+import inspect
+import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -120,3 +122,50 @@ def test_the_chinese_help_of_every_command_fits_80_columns(
         if has_chinese(line) and columns(line) > 78
     ]
     assert too_wide == []
+
+
+def usage_error_of(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(argv)
+    assert exited.value.code == 2
+    return capsys.readouterr().err
+
+
+def test_argparse_own_errors_are_in_the_profiles_language(
+    profile_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A command line argparse cannot read (an unknown option or command, a missing value) is
+    said in the profile's language too, names and values as typed."""
+    profile = ["--profile", str(profile_dir)]
+    choose(profile_dir, "zh_CN")
+    said = usage_error_of([*profile, "sync", "--bogus"], capsys)
+    assert said.startswith("用法：crm-desktop")
+    assert "crm-desktop：错误：无法识别的参数：--bogus" in said
+    said = usage_error_of([*profile, "nosuch"], capsys)
+    assert "无效的选择：'nosuch'（可选：" in said and "'sync'" in said
+    said = usage_error_of([*profile, "import"], capsys)
+    assert "crm-desktop import：错误：缺少必需的参数：" in said
+    said = usage_error_of([*profile, "renewals", "--kind"], capsys)
+    assert "参数 --kind：需要给出一个值" in said
+
+    choose(profile_dir, "en")
+    said = usage_error_of([*profile, "sync", "--bogus"], capsys)
+    assert "crm-desktop: error: unrecognized arguments: --bogus" in said
+    assert not has_chinese(said)
+    # Handed back once the command line is read: argparse elsewhere speaks its own words.
+    assert argparse._("unrecognized arguments: %s") == "unrecognized arguments: %s"
+
+
+PLACEHOLDER = re.compile(r"%(?:\(\w+\))?[sr]")
+
+
+def test_argparse_messages_are_argparse_s_and_keep_their_placeholders() -> None:
+    """Each message is argparse's own wording in this Python (a new wording would stay
+    English), and its translation fills in the same names and values."""
+    source = inspect.getsource(argparse)
+    with translated("zh_CN"):
+        for message in cli.ARGPARSE_MESSAGES:
+            assert repr(message) in source or f'"{message}"' in source, message
+            chinese = cli.translate("CommandLine", message)
+            assert has_chinese(chinese), message
+            assert sorted(PLACEHOLDER.findall(chinese)) == sorted(PLACEHOLDER.findall(message))

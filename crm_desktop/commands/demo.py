@@ -9,6 +9,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from sqlalchemy.exc import IntegrityError
 
 from crm_desktop.commands.errors import UserError
+from crm_desktop.commands.values import whole_number
 from crm_desktop.demo import DemoCounts, make_demo
 from crm_desktop.profile import Profile, open_profile
 from crm_desktop.sync import link as links
@@ -29,12 +30,11 @@ translate = QCoreApplication.translate
 
 
 def _positive(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"“{text}” is not a whole number") from None
+    number = whole_number(text)
     if number < 1:
-        raise argparse.ArgumentTypeError("the number of customers must be at least 1")
+        raise argparse.ArgumentTypeError(
+            translate("CommandLine", "the number of customers must be at least 1")
+        )
     return number
 
 
@@ -61,7 +61,7 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
     )
     parser.add_argument(
         "--seed",
-        type=int,
+        type=whole_number,
         help=translate(
             "CommandLine",
             "the same seed makes the same data (default: 1, or for a profile holding its "

@@ -44,6 +44,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from crm_desktop.commands import server_maintenance
 from crm_desktop.commands.errors import UserError
+from crm_desktop.commands.values import whole_number
 from crm_desktop.models.choices import Role
 from crm_desktop.sync.server.admin import (
     LETTERHEAD_LABELS,
@@ -242,7 +243,7 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
     )
     trim.add_argument(
         "--older-than-days",
-        type=int,
+        type=whole_number,
         default=90,
         metavar="DAYS",
         help=translate("CommandLine", "1 to {most} (default: 90)").format(most=MAX_TRIM_DAYS),

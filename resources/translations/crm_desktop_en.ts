@@ -1383,7 +1383,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/demo.py" line="+44"/>
+        <location filename="../../crm_desktop/commands/demo.py" line="+36"/>
+        <source>the number of customers must be at least 1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>fill the profile with sample customers (local only, never synced)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1578,7 +1583,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/server.py" line="+88"/>
+        <location filename="../../crm_desktop/commands/server.py" line="+89"/>
         <source>libpq URL or connection string of the admin role, e.g. &apos;postgresql://crm_admin@db.example.com/crm?sslmode=verify-full&amp;sslrootcert=ca.crt&apos; (default: the PG* environment variables)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2062,6 +2067,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+10"/>
         <source>a JSON object, one list per part</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/values.py" line="+19"/>
+        <source>“{text}” is not a whole number</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -7953,7 +7963,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/demo.py" line="-108"/>
+        <location filename="../../crm_desktop/commands/demo.py" line="-107"/>
         <location filename="../../crm_desktop/views/first_run_wizard.py" line="-136"/>
         <source>Demo data is only for a profile that works on this computer: it must never reach a company server.</source>
         <translation type="unfinished"></translation>

@@ -1218,7 +1218,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+1"/>
         <source>one of the arguments %s is required</source>
-        <translation>参数 %s 中必须给出一个</translation>
+        <translation>必须给出以下参数之一：%s</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1377,7 +1377,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>不加密连接（仅限您信任的网络）</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/demo.py" line="+44"/>
+        <location filename="../../crm_desktop/commands/demo.py" line="+36"/>
+        <source>the number of customers must be at least 1</source>
+        <translation>客户数至少为 1</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>fill the profile with sample customers (local only, never synced)</source>
         <translation>向配置填入示例客户（仅在本机，从不同步）</translation>
     </message>
@@ -1572,7 +1577,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/server.py" line="+88"/>
+        <location filename="../../crm_desktop/commands/server.py" line="+89"/>
         <source>libpq URL or connection string of the admin role, e.g. &apos;postgresql://crm_admin@db.example.com/crm?sslmode=verify-full&amp;sslrootcert=ca.crt&apos; (default: the PG* environment variables)</source>
         <translation>管理员角色的 libpq 网址或连接字符串，例如 &apos;postgresql://crm_admin@db.example.com/crm?sslmode=verify-full&amp;sslrootcert=ca.crt&apos;（默认：PG* 环境变量）</translation>
     </message>
@@ -2057,6 +2062,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+10"/>
         <source>a JSON object, one list per part</source>
         <translation>一个 JSON 对象，每部分一个列表</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/values.py" line="+19"/>
+        <source>“{text}” is not a whole number</source>
+        <translation>“{text}”不是整数</translation>
     </message>
 </context>
 <context>
@@ -7918,7 +7928,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>只能合并同一客户的联系人；请先移动其中一位。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/demo.py" line="-108"/>
+        <location filename="../../crm_desktop/commands/demo.py" line="-107"/>
         <location filename="../../crm_desktop/views/first_run_wizard.py" line="-136"/>
         <source>Demo data is only for a profile that works on this computer: it must never reach a company server.</source>
         <translation>演示数据只能用于只在本机使用的配置：绝不能进入公司服务器。</translation>

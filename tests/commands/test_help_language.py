@@ -5,6 +5,7 @@ by the columns they take in a terminal."""
 from __future__ import annotations
 
 import argparse
+import gettext
 import inspect
 import re
 import unicodedata
@@ -153,7 +154,24 @@ def test_argparse_own_errors_are_in_the_profiles_language(
     assert "crm-desktop: error: unrecognized arguments: --bogus" in said
     assert not has_chinese(said)
     # Handed back once the command line is read: argparse elsewhere speaks its own words.
-    assert argparse._("unrecognized arguments: %s") == "unrecognized arguments: %s"
+    assert (argparse._, argparse.ngettext) == (gettext.gettext, gettext.ngettext)
+
+
+def test_a_value_of_the_wrong_kind_is_said_in_plain_words(
+    profile_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not argparse's "invalid int value", which means nothing to a clerk, in either language."""
+    profile = ["--profile", str(profile_dir)]
+    choose(profile_dir, "zh_CN")
+    said = usage_error_of([*profile, "demo", "--customers", "abc"], capsys)
+    assert "参数 --customers：“abc”不是整数" in said
+    said = usage_error_of([*profile, "demo", "--customers", "0"], capsys)
+    assert "参数 --customers：客户数至少为 1" in said
+    said = usage_error_of([*profile, "server", "trim-log", "--older-than-days", "x"], capsys)
+    assert "参数 --older-than-days：“x”不是整数" in said
+    choose(profile_dir, "en")
+    said = usage_error_of([*profile, "demo", "--customers", "1", "--seed", "x"], capsys)
+    assert "argument --seed: “x” is not a whole number" in said
 
 
 PLACEHOLDER = re.compile(r"%(?:\(\w+\))?[sr]")
@@ -169,3 +187,5 @@ def test_argparse_messages_are_argparse_s_and_keep_their_placeholders() -> None:
             chinese = cli.translate("CommandLine", message)
             assert has_chinese(chinese), message
             assert sorted(PLACEHOLDER.findall(chinese)) == sorted(PLACEHOLDER.findall(message))
+            # No other "%": argparse's formatting would stop at it with a traceback.
+            assert chinese.count("%") == message.count("%"), chinese

@@ -356,11 +356,11 @@ def _argparse_in_words() -> Iterator[None]:
     are handed back when it is done."""
     saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
 
-    def plural(singular: str, plural: str, count: int) -> str:
-        return translate("CommandLine", singular if count == 1 else plural)
+    def in_words(singular: str, many: str, count: int) -> str:
+        return translate("CommandLine", singular if count == 1 else many)
 
     argparse._ = lambda message: translate("CommandLine", message)  # type: ignore[attr-defined]
-    argparse.ngettext = plural
+    argparse.ngettext = in_words
     try:
         yield
     finally:

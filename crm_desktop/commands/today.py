@@ -94,7 +94,7 @@ def _print(found: Today) -> None:
                 when = local_datetime(line.when).strftime("%Y-%m-%d %H:%M") if line.when else ""
             if line.overdue:
                 when = translate("TodayView", "%1 (overdue)").replace("%1", when)
-            about = f" · {line.about()}" if line.about() else ""
+            about = f" · {customer}" if (customer := line.about()) else ""
             if line.by:
                 about += f" — {line.by}"
             title = " ".join(line.title.split())  # a note of several lines on one

@@ -184,6 +184,57 @@ def test_moving_a_user_changes_what_his_manager_sees(company: Company) -> None:
     assert company.seen_by("mia") == ["mia", "pool", "rae", "sid"]
 
 
+def test_a_manager_never_sees_or_takes_what_his_own_boss_owns(company: Company) -> None:
+    """Server 0033: dan directs South and manages mia, also of South. Office by office mia's
+    team held dan; now what a manager sees flows down the chain only: not dan's customers, nor
+    his work log, nor a customer of his to take. dan still sees mia's."""
+    company.add_user("dan", "manager", office="South")
+    company.owner_sql(
+        "UPDATE users SET manager_id = %s WHERE login = 'mia'", (company.users["dan"],)
+    )
+    with company.db.connect_admin() as connection:
+        company.customers["dan"] = str(
+            connection.execute(
+                "INSERT INTO customers (name, owner_id) VALUES ('dan Ltd', %s) RETURNING id",
+                (company.users["dan"],),
+            ).fetchone()[0]
+        )
+    with company.db.connect_as("dan") as connection:
+        connection.execute(
+            "INSERT INTO work_logs (author_id, day, done)"
+            " VALUES (crm_current_user_id(), current_date, '和董事长谈了名单')"
+        )
+
+    assert "dan" not in company.seen_by("mia")
+    assert company.seen_by("mia") == ["mia", "pool", "rae", "sam", "sid"]
+    # rae of East is mia's direct report, not dan's, and of none of his offices.
+    assert company.seen_by("dan") == ["dan", "mia", "pool", "sam", "sid"]
+    with company.db.connect_as("mia") as connection:
+        taken = connection.execute(
+            "UPDATE customers SET owner_id = crm_current_user_id() WHERE id = %s",
+            (company.customers["dan"],),
+        )
+        assert taken.rowcount == 0
+        logs = connection.execute("SELECT count(*) FROM work_logs").fetchone()[0]
+        assert logs == 0
+        team = connection.execute("SELECT crm_team_ids()::text[]").fetchone()[0]
+        assert company.users["dan"] not in team
+    assert company.owner_of("dan") == "dan"
+    with company.db.connect_as("dan") as connection:
+        assert connection.execute("SELECT count(*) FROM work_logs").fetchone()[0] == 1
+
+
+def test_a_manager_in_a_loop_of_managers_still_sees_his_reps(company: Company) -> None:
+    """Two managers set as each other's: neither sees the other (each is above the other), and
+    the lookup ends."""
+    company.add_user("dan", "manager", office="South", manager="mia")
+    company.owner_sql(
+        "UPDATE users SET manager_id = %s WHERE login = 'mia'", (company.users["dan"],)
+    )
+    assert company.seen_by("mia") == ["mia", "pool", "rae", "sam", "sid"]
+    assert "mia" not in company.seen_by("dan")
+
+
 # -- nobody but an administrator writes offices ------------------------------------------------
 
 ATTACKS = [

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import sqltypes
 
 from crm_desktop.demo import words
+from crm_desktop.grading.local import grade_changes
 from crm_desktop.models.choices import (
     CLOSED_STAGES,
     ContractKind,
@@ -68,6 +69,8 @@ from crm_desktop.models.search_keys import identifier_key, search_key, search_te
 from crm_desktop.profile import Profile
 from crm_desktop.storage import search_index
 from crm_desktop.storage.bulk import bulk_load
+from crm_desktop.storage.store import sqlite_connection
+from crm_desktop.storage.values import in_lists
 
 # Rows per bulk insert: big enough that SQLite's executemany dominates, small enough to keep
 # memory flat for 100,000 customers.
@@ -264,7 +267,23 @@ def make_demo(
                 )
         # One sorted load of the full-text index for all new customers (see search_index).
         search_index.add_customers(session, searchable)
+        _grade_by_value(session, today, {customer_id for customer_id, _ in searchable})
     return counts
+
+
+def _grade_by_value(session: Session, today: date, made: set[str]) -> None:
+    """The demo's customers graded by what they paid, as a profile without a server grades
+    its customers (grading.local): a grade drawn at random would put customers that paid
+    little in "A (top 5%)". Like the demo's other rows, written without outbox entries; the
+    profile's own customers are left to its daily grading."""
+    by_grade: dict[str, list[str]] = {}
+    for customer_id, _old, new in grade_changes(session, today):
+        if customer_id in made:
+            by_grade.setdefault(new, []).append(customer_id)
+    driver = sqlite_connection(session)
+    for grade, ids in by_grade.items():
+        for part, marks in in_lists(ids):
+            driver.execute(f"UPDATE customers SET grade = ? WHERE id IN ({marks})", [grade, *part])
 
 
 @dataclass(frozen=True)

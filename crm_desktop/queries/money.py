@@ -69,7 +69,14 @@ def value_counted(paid_on: Any, today: date) -> ColumnElement[bool]:
     calendar months up to today, not dated later (a payment promised for next week is not yet
     received), as the server's grading counts (migration 0015: after current_date - 12 months,
     not after current_date)."""
-    return and_(paid_on > add_months(today, -VALUE_MONTHS), paid_on <= today)
+    since, until = value_window(today)
+    return and_(paid_on > since, paid_on <= until)
+
+
+def value_window(today: date) -> tuple[date, date]:
+    """The payments that count towards a customer's value on `today`: paid after the first,
+    up to and including the second (see value_counted)."""
+    return add_months(today, -VALUE_MONTHS), today
 
 
 @dataclass(frozen=True)

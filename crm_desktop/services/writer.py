@@ -67,7 +67,7 @@ from crm_desktop.models.validation import InvalidInput
 from crm_desktop.services.changes import ChangeSet, UndoToken
 from crm_desktop.storage import search_index
 from crm_desktop.storage.store import Store, sqlite_connection
-from crm_desktop.storage.values import in_lists, to_sqlite
+from crm_desktop.storage.values import in_lists, in_parts, to_sqlite
 
 NOT_FOUND = QT_TRANSLATE_NOOP("Validation", "No {entity} with id {id} exists (it may be deleted).")
 CHOOSE_REP = QT_TRANSLATE_NOOP(
@@ -552,6 +552,32 @@ class UnitOfWork:
                     self._mark_derived(entity, row_id, customer_id, (column,))
                     self._touch_parents(entity, customer_id)
         return moved
+
+    def regrade(self, grades: Sequence[tuple[str, str | None, str]]) -> None:
+        """Give customers the grades a grading computed, each (id, the grade it had, the new
+        one): a statement per part of each new grade's customers rather than a load and save
+        of each, as a grading may change most of 100,000 customers. The caller leaves out
+        fixed grades (grading.local reads them in this transaction); the outbox gets an
+        ordinary edit of each grade."""
+        by_grade: dict[str, list[str]] = {}
+        for customer_id, _old, new in grades:
+            by_grade.setdefault(new, []).append(customer_id)
+        for grade, ids in by_grade.items():
+            for part in in_parts(ids):
+                self.session.execute(
+                    update(Customer)
+                    .where(Customer.id.in_(part))
+                    .values(grade=grade, updated_at=self.now, updated_by=self.user_id)
+                    .execution_options(synchronize_session="fetch")
+                )
+        self._outbox_many(
+            [
+                ("customers", customer_id, "update", {"grade": new}, {"grade": old})
+                for customer_id, old, new in grades
+            ]
+        )
+        for customer_id, _old, _new in grades:
+            self.changes.add("updated", "customers", customer_id)
 
     def finish(self) -> ChangeSet:
         """Recompute what derives from this transaction's changes; called before commit."""

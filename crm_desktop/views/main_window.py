@@ -23,7 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -58,6 +58,7 @@ from crm_desktop.views.list_filters import (
     filters,
     scoped,
 )
+from crm_desktop.views.local_grading import LocalGrading
 from crm_desktop.views.navigation import Navigation
 from crm_desktop.views.receivables_view import ReceivablesView
 from crm_desktop.views.record_actions import RecordActions
@@ -235,6 +236,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(right, 1)
         self.setCentralWidget(central)
         self.navigation.go(TODAY)
+        self.local_grading = LocalGrading(self.profile, self.runner, self.writer, self)
+        # Once the window's first reads are asked for: they go before it on the storage thread.
+        QTimer.singleShot(0, self.local_grading.check)
 
     def _add_place(self, key: str, title: str, icon: QStyle.StandardPixmap) -> None:
         self.navigation.add(key, title, icon)

@@ -15,6 +15,7 @@ from sqlalchemy.sql import sqltypes
 
 from crm_desktop.cli import main
 from crm_desktop.demo import generator, make_demo
+from crm_desktop.grading.local import grade_changes
 from crm_desktop.models.choices import (
     ContractKind,
     ContractStatus,
@@ -205,6 +206,29 @@ def test_payments_as_customers_pay(money_demo: Profile) -> None:
     # Most money due is paid, some is overdue: receivables and renewals both have rows.
     assert 0 < len(overdue) < 0.5 * len({c.customer_id for c in contracts.values()})
     assert coming_up
+
+
+def test_grades_follow_what_customers_paid(money_demo: Profile) -> None:
+    """The demo grades its customers by the rule a profile on its own grades by: the A of
+    the dashboard's grade mix are the top payers, not a random 5%."""
+    with money_demo.store.read() as session:
+        assert grade_changes(session, TODAY) == []  # nothing the rule would change
+        rows = session.execute(
+            text(
+                "SELECT c.grade, c.grade_fixed, coalesce(sum(p.amount_cents), 0) FROM customers c"
+                " LEFT JOIN payments p ON p.customer_id = c.id AND p.deleted_at IS NULL"
+                " AND p.paid_on > :since AND p.paid_on <= :today"
+                " WHERE c.deleted_at IS NULL GROUP BY c.id"
+            ),
+            {"since": (TODAY - timedelta(days=365)).isoformat(), "today": TODAY.isoformat()},
+        ).all()
+    by_grade: dict[str, list[int]] = defaultdict(list)
+    for grade, fixed, value in rows:
+        if not fixed:
+            by_grade[grade].append(value)
+    assert len(by_grade["A"]) >= 40  # 5% of 1,000, less a few fixed by hand
+    assert min(by_grade["A"]) >= max(by_grade["B"]) > 0
+    assert min(by_grade["B"]) >= max(by_grade["C"])
 
 
 def test_quote_lines_have_discounts_and_make_the_deal_amount(money_demo: Profile) -> None:

@@ -6,13 +6,18 @@ then the smaller id; only live customers and live payments of the last 12 months
 from __future__ import annotations
 
 import random
+import sqlite3
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import psycopg
 import pytest
 
+from crm_desktop.grading.local import grade_customers
+from crm_desktop.profile import Profile
+from crm_desktop.storage.store import sqlite_connection
+from crm_desktop.storage.values import to_sqlite
 from crm_desktop.sync.server.admin import add_user, apply_rules
 from crm_desktop.sync.server.errors import ServerAdminError
 from crm_desktop.sync.server.grades import grade_on_sync
@@ -354,3 +359,67 @@ def test_a_server_older_than_grades_is_left_alone(pg_cleanup, crm_template) -> N
         assert grade_on_sync(connection) == 0  # the sync goes on as before
     with pytest.raises(ServerAdminError, match="does not grade customers yet"):
         apply_rules(dsn)
+
+
+def test_a_profile_without_a_server_grades_as_the_server_does(
+    crm_db: CrmDatabase, profile: Profile
+) -> None:
+    """grading.rule is the server's rule in Python: the same thousand customers and payments,
+    graded by each, get the same grades."""
+    with crm_db.connect_admin() as connection:
+        today, now = today_and_now(connection)
+        customers = the_thousand(now - timedelta(days=500))
+        write(connection, customers, today)
+        connection.execute(APPLY)
+        on_server = grades(connection)
+    with profile.store.write() as session:
+        write_locally(sqlite_connection(session), customers, today)
+
+    grade_customers(profile.writer(), today)
+
+    with profile.store.read() as session:
+        local = dict(
+            sqlite_connection(session).execute(
+                "SELECT id, grade FROM customers WHERE deleted_at IS NULL"
+            )
+        )
+    assert local == on_server
+    assert local == expected(customers)
+
+
+def write_locally(driver: sqlite3.Connection, customers: list[Customer], today: date) -> None:
+    """`write`'s rows in a profile's store: the same customers, values and payments that must
+    not count."""
+    recent = today - timedelta(days=30)
+    for customer in customers:
+        made = to_sqlite(customer.created_at.astimezone(UTC).replace(tzinfo=None))
+        driver.execute(
+            "INSERT INTO customers (id, name, kind, search_text, grade, grade_fixed, grade_note,"
+            " created_at, updated_at, deleted_at) VALUES (?, ?, 'company', '', ?, ?, ?, ?, ?, ?)",
+            (
+                customer.id,
+                f"客户 {customer.key:04d}",
+                customer.grade,
+                customer.fixed,
+                "经理定级" if customer.fixed else None,
+                made,
+                made,
+                made if customer.deleted else None,
+            ),
+        )
+        payments = []
+        if customer.value:
+            first = customer.value // 3
+            payments += [(recent, amount, None) for amount in (first, customer.value - first)]
+        if customer.key % 50 == 0:
+            payments += [
+                (recent, 10_000_000, made),
+                (today - timedelta(days=400), 10_000_000, None),
+                (today + timedelta(days=10), 10_000_000, None),
+            ]
+        for paid_on, amount, deleted in payments:
+            driver.execute(
+                "INSERT INTO payments (id, customer_id, paid_on, amount_cents, method,"
+                " created_at, updated_at, deleted_at) VALUES (?, ?, ?, ?, 'transfer', ?, ?, ?)",
+                (str(uuid.uuid4()), customer.id, paid_on.isoformat(), amount, made, made, deleted),
+            )

@@ -4,13 +4,14 @@ them), and a customer page saying when it returns and how it changed hands."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
+from crm_desktop.grading.local import GRADED_ON_KEY
 from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import SCOPE_KEY, Customer, User
 from crm_desktop.models.fields import Kind
@@ -61,6 +62,9 @@ def a_synced_manager(profile_dir: Path) -> None:
                 (owner, grade, owned, ids[name]),
             )
     profile.store.set_setting(SCOPE_KEY, f"manager {{{profile.user_id},{RAE}}}")
+    # Its grades are as a server's grading left them: the window's own grading (for a
+    # profile on its own) has nothing to do today.
+    profile.store.set_setting(GRADED_ON_KEY, date.today().isoformat())
     profile.close()
 
 

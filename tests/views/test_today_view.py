@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from crm_desktop import cli
+from crm_desktop.grading.local import GRADED_ON_KEY
 from crm_desktop.models.base import utcnow
 from crm_desktop.models.dates import end_of_local_day
 from crm_desktop.models.entities import Customer, FollowUp, Task, User
@@ -385,6 +386,8 @@ def test_the_grade_filter_applies_to_every_list_by_its_customer(
     profile.writer().update("customers", made["acme"], {"grade": "A"})
     contact = profile.writer().create("contacts", {"customer_id": made["acme"], "name": "Li"})
     profile.writer().create("contacts", {"customer_id": made["quiet"], "name": "Wang"})
+    # The grade typed stays for the day: today's grading of this profile is done.
+    profile.store.set_setting(GRADED_ON_KEY, date.today().isoformat())
     profile.close()
     for window in shown_window(qtbot, profile_dir):
         grade = window.findChild(GradeFilter, "gradeFilter")

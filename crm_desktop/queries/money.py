@@ -263,13 +263,16 @@ def _contract_money(
         if due < today:
             since = due
         break
+    overdue = min(outstanding, max(0, due_before_today - received))
     return ContractMoney(
         row.id,
         planned,
         paid,
         outstanding,
-        min(outstanding, max(0, due_before_today - received)),
-        since,
+        overdue,
+        # A plan summing to more than the amount leaves an instalment open when the whole
+        # amount is paid: nothing is overdue, so it is not overdue since any day.
+        since if overdue else None,
         has_plan,
         max(0, owed - paid),
         owed,

@@ -457,3 +457,42 @@ def test_what_a_plan_leaves_unscheduled_falls_due_by_the_end_date(profile: Profi
     assert (figures[ended].outstanding, figures[ended].overdue) == (1_000_000, 1_000_000)
     assert figures[ended].overdue_since == date(2031, 2, 1)
     assert (figures[running].outstanding, figures[running].overdue) == (1_000_000, 600_000)
+
+
+def test_a_plan_worth_more_than_the_amount_is_not_overdue_once_the_amount_is_paid(
+    profile: Profile,
+) -> None:
+    """¥1,000.00 in two past instalments of ¥600.00, ¥1,000.00 paid: the second instalment is
+    not covered, but the contract owes nothing, so nothing is overdue and no day is named."""
+    customer = make(profile, "customers", name="Acme")
+    contract = make(
+        profile,
+        "contracts",
+        number="C-9",
+        customer_id=customer,
+        kind="sale",
+        start_on=date(2031, 1, 1),
+        end_on=date(2031, 12, 31),
+        amount_cents=100_000,
+        status="active",
+    )
+    for month in (2, 3):
+        make(
+            profile,
+            "contract_instalments",
+            contract_id=contract,
+            due_on=date(2031, month, 1),
+            amount_cents=60_000,
+        )
+    make(
+        profile,
+        "payments",
+        customer_id=customer,
+        contract_id=contract,
+        paid_on=date(2031, 3, 5),
+        amount_cents=100_000,
+        method="transfer",
+    )
+    with profile.store.read() as session:
+        found = money.contract_money(session, [contract], TODAY)[contract]
+    assert (found.outstanding, found.overdue, found.overdue_since) == (0, 0, None)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication
 
 from crm_desktop.commands.errors import UserError
 from crm_desktop.commands.report import TO_BEFORE_FROM, add_period_options, period, typed_day
-from crm_desktop.models.choices import ContractKind, RenewalStatus
+from crm_desktop.models.choices import ContractKind, RenewalStatus, choice_label
 from crm_desktop.profile import open_profile
 from crm_desktop.queries.money import RenewalLine, renewals
 from crm_desktop.reports import RENEWAL_DAYS
@@ -88,7 +88,9 @@ def _print(lines: list[RenewalLine], start: date, end: date) -> None:
         amount = line.as_json()["amount"]
         owner = f"  ({line.owner})" if line.owner else ""
         renewed = " " + by.format(number=line.renewed_by) if line.renewed_by else ""
+        # Kind and status in words, as the window and the PDF show them (--json keeps codes).
+        kind, status = choice_label(line.kind), choice_label(line.renewal_status)
         print(
-            f"  {line.end_on}  {line.number}  {line.customer}  {line.kind}  {amount}"
-            f"  {line.renewal_status}{renewed}{owner}"
+            f"  {line.end_on}  {line.number}  {line.customer}  {kind}  {amount}"
+            f"  {status}{renewed}{owner}"
         )

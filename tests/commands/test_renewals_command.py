@@ -7,7 +7,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from crm_desktop.profile import open_profile
+from crm_desktop.profile import LANGUAGE_KEY, open_profile
 from tests.commands.test_console_script import run
 
 
@@ -53,7 +53,14 @@ def test_the_renewal_list_as_json_and_as_lines(profile_dir: Path) -> None:
     assert [x["number"] for x in json.loads(only.stdout)] == ["S-1"]
     shown = run("renewals", *period)
     assert shown.stdout.splitlines()[0] == "2 contracts ending from 2031-03-01 to 2031-04-30:"
-    assert "P-1  艾克美  policy  1234.50  renewing" in shown.stdout
+    # Kind and status in the user's words, not their codes.
+    assert "P-1  艾克美  Policy  1234.50  Renewing" in shown.stdout
+    profile = open_profile(profile_dir)
+    profile.store.set_setting(LANGUAGE_KEY, "zh_CN")
+    profile.close()
+    chinese = run("renewals", *period).stdout
+    assert "P-1  艾克美  保单  1234.50  续约中" in chinese
+    assert "policy" not in chinese and "renewing" not in chinese
     # Days as people type them, as the window's date fields and `report` take them.
     typed = ["--from", "2031/3/1", "--to", "2031年4月30日", "--profile", str(profile_dir)]
     assert json.loads(run("renewals", *typed, "--json").stdout) == lines

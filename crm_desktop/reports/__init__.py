@@ -95,7 +95,10 @@ def default_period(
         if start is None and end is None:
             start = today.replace(day=1)
         if start is not None:
-            return start, add_months(start, FORECAST_MONTHS) - timedelta(days=1)
+            after = add_months(start, FORECAST_MONTHS)
+            # Six months from the 31st end on the sixth month's last day (30 April), not on
+            # the day before it: that month has no 31st to be the first day after the period.
+            return start, after if after.day != start.day else after - timedelta(days=1)
         assert end is not None
         return add_months(end + timedelta(days=1), -FORECAST_MONTHS), end
     span = timedelta(days=ACTIVITY_DAYS - 1 if kind == "activity" else RENEWAL_DAYS)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -547,9 +547,10 @@ class _NumberedCanvas(Canvas):
     """Writes the footer of every page once the last page is known, for "page / pages": each
     page is kept until `save`, then finished with its footer."""
 
-    def __init__(self, *args: Any, footer: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, title: str, printed: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._footer = footer
+        self._title = title
+        self._printed = printed
         self._pages: list[dict[str, Any]] = []
 
     def showPage(self) -> None:
@@ -573,17 +574,30 @@ class _NumberedCanvas(Canvas):
         self.line(MARGIN, y + FOOTER_SIZE * 1.4, width - MARGIN, y + FOOTER_SIZE * 1.4)
         self.setFont(FONT_NAME, FOOTER_SIZE)
         self.setFillColor(MUTED)
-        self.drawString(MARGIN, y, self._footer)
-        self.drawRightString(width - MARGIN, y, f"{number} / {total}")
+        pages = f"{number} / {total}"
+        room = width - 2 * MARGIN - self.stringWidth(pages) - 2 * FOOTER_SIZE
+        line = footer_line(self._title, self._printed, room, self.stringWidth)
+        self.drawString(MARGIN, y, line)
+        self.drawRightString(width - MARGIN, y, pages)
         self.restoreState()
 
 
-def footer_text(title: str, printed_by: str, printed_on: date) -> str:
+def printed_text(printed_by: str, printed_on: date) -> str:
     if printed_by:
-        printed = say(T("Reports", "Printed on {date} by {name}"), date=printed_on, name=printed_by)
-    else:
-        printed = say(T("Reports", "Printed on {date}"), date=printed_on)
-    return f"{title} · {printed}"
+        return say(T("Reports", "Printed on {date} by {name}"), date=printed_on, name=printed_by)
+    return say(T("Reports", "Printed on {date}"), date=printed_on)
+
+
+def footer_line(title: str, printed: str, room: float, width_of: Callable[[str], float]) -> str:
+    """ "title · printed", the title cut short with "…" where the whole line would not fit in
+    `room` points: a long customer name ran over the page number."""
+    line = f"{title} · {printed}"
+    if width_of(line) <= room:
+        return line
+    kept = title
+    while kept and width_of(f"{kept.rstrip()}… · {printed}") > room:
+        kept = kept[:-1]
+    return f"{kept.rstrip()}… · {printed}"
 
 
 def render(report: Report, out: BinaryIO, printed_by: str, printed_on: date) -> int:
@@ -617,6 +631,6 @@ def render(report: Report, out: BinaryIO, printed_by: str, printed_on: date) -> 
     if report.subtitle:
         story.append(paragraph(report.subtitle, look.subtitle))
     story.extend(report.story)
-    footer = footer_text(report.title, printed_by, printed_on)
-    document.build(story, canvasmaker=partial(_NumberedCanvas, footer=footer))
+    printed = printed_text(printed_by, printed_on)
+    document.build(story, canvasmaker=partial(_NumberedCanvas, title=report.title, printed=printed))
     return document.page

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from crm_desktop.queries.money import receivables, renewals
 from crm_desktop.reports import ReportOptions, default_period
+from crm_desktop.reports.chosen import narrowed
 from crm_desktop.reports.document import Align, Column, Report, note, table
 from crm_desktop.reports.text import T, choice, day, field, money, say
 
@@ -30,7 +31,11 @@ def renewals_report(session: Session, options: ReportOptions) -> Report:
         lines = [line for line in lines if line.owner_id in owners]
     report = Report(
         say(T("Reports", "Renewals")),
-        say(T("Reports", "Contracts ending from {start} to {end}"), start=start, end=end),
+        narrowed(
+            say(T("Reports", "Contracts ending from {start} to {end}"), start=start, end=end),
+            session,
+            options,
+        ),
     )
     rows = [
         [
@@ -79,7 +84,11 @@ def receivables_report(session: Session, options: ReportOptions) -> Report:
     lines = receivables(session, options.today, options.owner_ids)
     report = Report(
         say(T("Reports", "Receivables")),
-        say(T("Reports", "Customers with money overdue on {date}"), date=options.today),
+        narrowed(
+            say(T("Reports", "Customers with money overdue on {date}"), date=options.today),
+            session,
+            options,
+        ),
     )
     rows = [
         [

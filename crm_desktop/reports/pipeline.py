@@ -14,6 +14,7 @@ from crm_desktop.queries.figures import (
     pipeline_by_stage,
 )
 from crm_desktop.reports import ReportOptions, default_period
+from crm_desktop.reports.chosen import narrowed
 from crm_desktop.reports.document import Align, Column, Report, heading, note, table
 from crm_desktop.reports.text import T, choice, day, field, money, month, percent, say
 
@@ -29,11 +30,15 @@ def pipeline_report(session: Session, options: ReportOptions) -> Report:
     lines = open_opportunities(session, filters)
     report = Report(
         say(T("Reports", "Pipeline and forecast")),
-        say(
-            T("Reports", "Open opportunities on {date}; forecast from {start} to {end}"),
-            date=options.today,
-            start=start,
-            end=end,
+        narrowed(
+            say(
+                T("Reports", "Open opportunities on {date}; forecast from {start} to {end}"),
+                date=options.today,
+                start=start,
+                end=end,
+            ),
+            session,
+            options,
         ),
     )
     count = say(T("Reports", "Opportunities"))

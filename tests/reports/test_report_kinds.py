@@ -162,6 +162,10 @@ def test_the_pipeline_of_one_owner(profile: Profile, known: Known) -> None:
     text = "\n".join(lines)
     assert "京东方显示屏采购" in text and "华强" not in text
     assert "Total (1) 50,000.00 40,000.00" in lines
+    # Said under the title: it is one person's, not the company's.
+    assert any(line.endswith(" · Owner: 李丽") for line in lines[:4]), lines[:4]
+    everyone = pdf_lines(build(profile, "pipeline"))
+    assert not any("Owner:" in line for line in everyone[:4])
 
 
 def test_the_pipeline_of_one_industry_as_the_dashboard_filters_it(
@@ -171,6 +175,9 @@ def test_the_pipeline_of_one_industry_as_the_dashboard_filters_it(
     lines = pdf_lines(build(profile, "pipeline", industry="电子"))
     text = "\n".join(lines)
     assert "华强电子ERP升级" in text and "京东方" not in text
+    assert "Industry: 电子" in squashed_subtitle(lines)
+    both = pdf_lines(build(profile, "pipeline", industry="电子", grade="A"))
+    assert "Grade: A (top 5%) · Industry: 电子" in squashed_subtitle(both)
 
 
 def test_the_team_activity(profile: Profile, known: Known) -> None:
@@ -235,6 +242,7 @@ def test_the_receivables(profile: Profile, known: Known) -> None:
     assert "Total (2) 2,300.00 8,300.00 2" in lines
     mine = pdf_lines(build(profile, "receivables", owner_ids=(known.me,)))
     assert "Total (1) 1,500.00 7,500.00 1" in mine
+    assert "Customers with money overdue on 2031-06-15 · Owner: 王经理" in mine
 
 
 def test_read_with_the_session_then_written_without_it(profile: Profile, known: Known) -> None:
@@ -274,6 +282,20 @@ def test_default_periods() -> None:
         date(2031, 3, 1),
         date(2031, 8, 31),
     )
+    # From a day: six months on, to the day before the same day; from the 31st (or a 29th
+    # into February), to the last day of the sixth month.
+    assert default_period("pipeline", today, start=date(2031, 6, 15)) == (
+        date(2031, 6, 15),
+        date(2031, 12, 14),
+    )
+    assert default_period("pipeline", today, start=date(2026, 10, 31)) == (
+        date(2026, 10, 31),
+        date(2027, 4, 30),
+    )
+    assert default_period("pipeline", today, start=date(2031, 8, 30)) == (
+        date(2031, 8, 30),
+        date(2032, 2, 29),
+    )
     assert default_period("activity", today) == (date(2031, 6, 9), today)
     assert default_period("renewals", today) == (today, date(2031, 7, 15))
     assert default_period("renewals", today, start=date(2031, 1, 1)) == (
@@ -299,3 +321,8 @@ def png(width: int, height: int) -> bytes:
         + chunk(b"IDAT", zlib.compress(rows))
         + chunk(b"IEND", b"")
     )
+
+
+def squashed_subtitle(lines: list[str]) -> str:
+    """The lines under the title, as one (a long subtitle wraps)."""
+    return " ".join(lines[1:4])

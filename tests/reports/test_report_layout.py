@@ -11,7 +11,13 @@ from pypdf import PdfReader
 
 from crm_desktop.profile import Profile
 from crm_desktop.reports import ReportOptions, build_report
-from crm_desktop.reports.document import MARGIN, MAX_CELL_LINES, PAGE_SIZE, wrap_text
+from crm_desktop.reports.document import (
+    MARGIN,
+    MAX_CELL_LINES,
+    PAGE_SIZE,
+    footer_line,
+    wrap_text,
+)
 from crm_desktop.reports.fonts import register_font
 from tests.reports.known_store import make, pdf_pages, squashed
 
@@ -164,3 +170,35 @@ def test_large_amounts_stay_on_one_line(profile: Profile) -> None:
     assert "2031-01-16 R-1 客户1 Sale 1,234,567,890.12 Undecided root" in lines
     assert "2031-01-15 R-0 客户0 Sale 1,234,567.89 Undecided root" in lines
     assert "Total (3) 1,235,802,468.01" in lines
+
+
+def test_a_long_title_is_cut_short_in_the_footer_before_the_page_number(
+    profile: Profile,
+) -> None:
+    """A customer's page is titled with its name; the footer repeats the title and ran over
+    "1 / 1" for a long one."""
+    long_name = "深圳市南山区前海深港合作区" * 5 + "华南大区营销服务中心"
+    customer = make(profile, "customers", name=long_name)
+    out = io.BytesIO()
+    with profile.store.read() as session:
+        chosen = ReportOptions(today=date(2031, 1, 10), printed_by="王经理", customer_id=customer)
+        build_report("customer", session, chosen, out)
+    chunks = text_chunks(out.getvalue())
+    lowest = min(y for _x, y, _t, _w in chunks)
+    footer = sorted(chunk for chunk in chunks if abs(chunk[1] - lowest) < 1)
+    (x, _y, line, width), (number_x, _, number, _) = footer
+    assert number == "1 / 1"
+    assert x + width < number_x  # the footer ends before the page number starts
+    assert line.startswith(long_name[:10]) and "…" in line
+    assert line.endswith("王经理")  # who printed it and when are kept whole
+
+
+def test_a_footer_that_fits_is_left_whole() -> None:
+    def width_of(text: str) -> float:
+        return float(len(text))
+
+    assert footer_line("Acme", "Printed on 2031-01-10", 100, width_of) == (
+        "Acme · Printed on 2031-01-10"
+    )
+    assert footer_line("Acme Holdings", "Printed", 17, width_of) == "Acme H… · Printed"
+    assert footer_line("Acme Holdings", "Printed", 16, width_of) == "Acme… · Printed"

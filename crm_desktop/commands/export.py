@@ -10,6 +10,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from crm_desktop.commands.errors import UserError
 from crm_desktop.commands.progress import ProgressLine, records_progress_line
+from crm_desktop.models.fields import entity_label
 from crm_desktop.profile import open_profile
 from crm_desktop.transfer import TRANSFER_ENTITIES, export_csv, export_csv_file, export_xlsx
 
@@ -59,9 +60,16 @@ def run(args: argparse.Namespace) -> int:
         "xlsx" if args.out is not None and args.out.suffix.lower() == ".xlsx" else "csv"
     )
     if file_format == "xlsx" and args.out is None:
-        raise UserError("An Excel export needs a file: add --out FILE.xlsx.")
+        raise UserError(
+            translate("ExportCommand", "An Excel export needs a file: add --out FILE.xlsx.")
+        )
     if args.out is not None and not args.out.parent.is_dir():
-        raise UserError(f"The folder {args.out.parent} does not exist.")
+        # The report command's sentence (and its translation): the same mistake, said alike.
+        raise UserError(
+            translate(
+                "ReportCommand", "Could not write {path}: the folder {folder} does not exist."
+            ).format(path=args.out, folder=args.out.parent)
+        )
     profile = open_profile(args.profile)
     line = _progress_line(args)
     try:
@@ -75,14 +83,26 @@ def run(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         if args.out is None:
             raise  # the reader stopped early (`| head`): cli.main ends quietly, as for any command
-        raise UserError(f"Could not write {args.out}: the pipe was closed.") from None
+        raise UserError(
+            translate("ExportCommand", "Could not write {path}: the pipe was closed.").format(
+                path=args.out
+            )
+        ) from None
     except OSError as error:
-        where = args.out if args.out is not None else "standard output"
-        raise UserError(f"Could not write {where}: {error.strerror}.") from None
+        where = args.out if args.out is not None else translate("ExportCommand", "standard output")
+        raise UserError(
+            translate("ReportCommand", "Could not write {path}: {why}.").format(
+                path=where, why=error.strerror or str(error)
+            )
+        ) from None
     finally:
         if line is not None:
             line.finish()  # before any sentence that follows, error or summary
         profile.close()
     if args.out is not None:
-        print(f"Exported {count} {args.entity} to {args.out}.")
+        print(
+            translate("ExportCommand", "Exported {count} {entity} records to {path}.").format(
+                count=count, entity=entity_label(args.entity), path=args.out
+            )
+        )
     return 0

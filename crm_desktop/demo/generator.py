@@ -1106,7 +1106,9 @@ class _RowMaker:
         if method is PaymentMethod.CHEQUE:
             return f"{rng.randrange(10**8):08d}"
         if method is PaymentMethod.CARD:
-            return f"**** {rng.randrange(10**4):04d}"
+            # The slip's reference number (参考号), one per payment: the card's masked number
+            # would name every payment of one card alike.
+            return f"{day:%m%d}{rng.randrange(10**8):08d}"
         return None
 
     def _tasks(self, customer_id: str, name: str, created: datetime, owner: str) -> None:

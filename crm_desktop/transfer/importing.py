@@ -1161,7 +1161,9 @@ class _Unique:
     name: str
     live_only: bool
     place: str
-    taken: dict[str, str] = field(init=False)  # value → the id of the record that has it
+    # value → the ids of the records that have it (the store itself does not keep a
+    # reference unique: two records entered by hand may share one)
+    taken: dict[str, set[str]] = field(init=False)
     seen: dict[str, int] = field(init=False, default_factory=dict)  # value → its line
 
     def __post_init__(self) -> None:
@@ -1170,15 +1172,21 @@ class _Unique:
         statement = select(column, model.id).where(column.is_not(None))
         if self.live_only:
             statement = statement.where(model.deleted_at.is_(None))
-        self.taken = dict(self.session.execute(statement).all())
+        self.taken = {}
+        for value, record_id in self.session.execute(statement):
+            self.taken.setdefault(value, set()).add(record_id)
 
     def check(self, values: dict[str, Any], row_id: str | None, line: int) -> None:
         value = str(values.get(self.name) or "").strip()
         if not value:
             return
         label = FIELDS_BY_NAME[self.entity][self.name].display_label()
-        holder = self.taken.get(value)
-        if holder is not None and holder != row_id:
+        holders = self.taken.get(value, set())
+        if row_id in holders:
+            # Its own record has it already (an export imported back, say): nothing is booked
+            # twice, whoever else shares it.
+            return
+        if holders:
             raise _RowProblem(
                 TAKEN, self.name, field=label, value=value, entity=entity_label(self.entity)
             )

@@ -1408,7 +1408,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/export.py" line="+24"/>
+        <location filename="../../crm_desktop/commands/export.py" line="+25"/>
         <source>write customers, contacts, products, opportunities, tasks, follow-ups, contracts, their instalments or payments to a file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3468,6 +3468,29 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
 </context>
 <context>
+    <name>ExportCommand</name>
+    <message>
+        <location filename="../../crm_desktop/commands/export.py" line="+18"/>
+        <source>An Excel export needs a file: add --out FILE.xlsx.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Could not write {path}: the pipe was closed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>standard output</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Exported {count} {entity} records to {path}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>FieldEditor</name>
     <message>
         <location filename="../../crm_desktop/views/field_editors.py" line="+102"/>
@@ -4462,7 +4485,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+1294"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+1301"/>
         <source>Company name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4658,12 +4681,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+514"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+518"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+220"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+221"/>
         <source>New customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4673,20 +4696,35 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/deleting.py" line="+31"/>
+        <location filename="../../crm_desktop/views/deleting.py" line="+39"/>
         <location filename="../../crm_desktop/views/record_actions.py" line="+2"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
+        <source>Deleted with them:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{kind}: {count}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>({money} received)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <location filename="../../crm_desktop/views/record_actions.py" line="+4"/>
-        <location line="+307"/>
+        <location line="+311"/>
         <source>Undo delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-298"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-302"/>
         <source>Assign to…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4742,7 +4780,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+53"/>
         <source>Select exactly two customers, or two contacts, to merge.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4762,7 +4800,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-350"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-353"/>
         <source>Back</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4798,12 +4836,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
-        <location line="+502"/>
+        <location line="+505"/>
         <source>Work log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-501"/>
+        <location line="-504"/>
         <source>Team activity</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4813,7 +4851,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+86"/>
         <source>{page} — CRM Desktop</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4914,7 +4952,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-225"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-229"/>
         <source>New task</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4965,7 +5003,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+228"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+232"/>
         <source>Restored.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5313,6 +5351,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+6"/>
+        <source>“{who}” is a clerk or an administrator: only a rep or a manager may own customers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Claiming customers from the pool is switched off (rule claim_per_day).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6259,22 +6302,24 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location filename="../../crm_desktop/commands/export.py" line="-10"/>
+        <location filename="../../crm_desktop/commands/report.py" line="+33"/>
         <source>Could not write {path}: {why}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location filename="../../crm_desktop/commands/report.py" line="+9"/>
         <source>--out {path} is a folder; name the PDF file to write.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location filename="../../crm_desktop/commands/export.py" line="-25"/>
+        <location filename="../../crm_desktop/commands/report.py" line="+6"/>
         <source>Could not write {path}: the folder {folder} does not exist.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location filename="../../crm_desktop/commands/report.py" line="+6"/>
         <source>Could not write {path}: permission denied.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6322,9 +6367,9 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <location line="+13"/>
         <location filename="../../crm_desktop/reports/customer.py" line="+147"/>
         <location line="+85"/>
-        <location filename="../../crm_desktop/reports/money.py" line="+49"/>
-        <location line="+47"/>
-        <location filename="../../crm_desktop/reports/pipeline.py" line="+108"/>
+        <location filename="../../crm_desktop/reports/money.py" line="+54"/>
+        <location line="+51"/>
+        <location filename="../../crm_desktop/reports/pipeline.py" line="+113"/>
         <source>Total ({count})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6455,27 +6500,27 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/reports/document.py" line="+583"/>
+        <location filename="../../crm_desktop/reports/document.py" line="+587"/>
         <source>Printed on {date} by {name}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Printed on {date}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/reports/money.py" line="-76"/>
+        <location filename="../../crm_desktop/reports/money.py" line="-84"/>
         <source>Renewals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Contracts ending from {start} to {end}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+37"/>
         <source>Renewed by</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6490,12 +6535,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Customers with money overdue on {date}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+30"/>
         <source>Overdue since</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6515,17 +6560,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/reports/pipeline.py" line="-86"/>
+        <location filename="../../crm_desktop/reports/pipeline.py" line="-90"/>
         <source>Pipeline and forecast</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Open opportunities on {date}; forecast from {start} to {end}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>Opportunities</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6619,6 +6664,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+11"/>
         <source>Tax number: {number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/reports/chosen.py" line="+32"/>
+        <source>{label}: {value}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -7568,7 +7618,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/export.py" line="-27"/>
+        <location filename="../../crm_desktop/commands/export.py" line="-50"/>
         <source>Exporting {entity} records: {done} of {total}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7908,7 +7958,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+72"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+73"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7969,7 +8019,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/undo.py" line="+67"/>
+        <location filename="../../crm_desktop/transfer/undo.py" line="+68"/>
         <source>There is no such import on this computer.</source>
         <translation type="unfinished"></translation>
     </message>

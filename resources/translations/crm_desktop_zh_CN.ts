@@ -1402,7 +1402,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>相同的种子生成相同的数据（默认：1；配置已有其示例数据时，为它尚未有的下一个种子）</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/export.py" line="+24"/>
+        <location filename="../../crm_desktop/commands/export.py" line="+25"/>
         <source>write customers, contacts, products, opportunities, tasks, follow-ups, contracts, their instalments or payments to a file</source>
         <translation>把客户、联系人、产品、商机、任务、跟进记录、合同及其分期或回款写入文件</translation>
     </message>
@@ -3454,6 +3454,29 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
 </context>
 <context>
+    <name>ExportCommand</name>
+    <message>
+        <location filename="../../crm_desktop/commands/export.py" line="+18"/>
+        <source>An Excel export needs a file: add --out FILE.xlsx.</source>
+        <translation>导出 Excel 需要一个文件：请加上 --out 文件名.xlsx。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Could not write {path}: the pipe was closed.</source>
+        <translation>无法写入 {path}：管道已关闭。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>standard output</source>
+        <translation>标准输出</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Exported {count} {entity} records to {path}.</source>
+        <translation>已将 {count} 条{entity}记录导出到 {path}。</translation>
+    </message>
+</context>
+<context>
     <name>FieldEditor</name>
     <message>
         <location filename="../../crm_desktop/views/field_editors.py" line="+102"/>
@@ -4443,7 +4466,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+1294"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+1301"/>
         <source>Company name</source>
         <translation>公司名称</translation>
     </message>
@@ -4639,12 +4662,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+514"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+518"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+220"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+221"/>
         <source>New customer</source>
         <translation>新建客户</translation>
     </message>
@@ -4654,20 +4677,35 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/deleting.py" line="+31"/>
+        <location filename="../../crm_desktop/views/deleting.py" line="+39"/>
         <location filename="../../crm_desktop/views/record_actions.py" line="+2"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
+        <source>Deleted with them:</source>
+        <translation>将一并删除：</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{kind}: {count}</source>
+        <translation>{kind}：{count}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>({money} received)</source>
+        <translation>（已收款 {money}）</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <location filename="../../crm_desktop/views/record_actions.py" line="+4"/>
-        <location line="+307"/>
+        <location line="+311"/>
         <source>Undo delete</source>
         <translation>撤销删除</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-298"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-302"/>
         <source>Assign to…</source>
         <translation>分配给…</translation>
     </message>
@@ -4723,7 +4761,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>客户已分配。</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+53"/>
         <source>Select exactly two customers, or two contacts, to merge.</source>
         <translation>请选中正好两个客户或两个联系人再合并。</translation>
     </message>
@@ -4743,7 +4781,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-350"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-353"/>
         <source>Back</source>
         <translation>后退</translation>
     </message>
@@ -4779,12 +4817,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+1"/>
-        <location line="+502"/>
+        <location line="+505"/>
         <source>Work log</source>
         <translation>工作日志</translation>
     </message>
     <message>
-        <location line="-501"/>
+        <location line="-504"/>
         <source>Team activity</source>
         <translation>团队动态</translation>
     </message>
@@ -4794,7 +4832,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>仪表盘</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+86"/>
         <source>{page} — CRM Desktop</source>
         <translation>{page} — CRM Desktop</translation>
     </message>
@@ -4895,7 +4933,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-225"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-229"/>
         <source>New task</source>
         <translation>新建任务</translation>
     </message>
@@ -4941,7 +4979,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+228"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+232"/>
         <source>Restored.</source>
         <translation>已恢复。</translation>
     </message>
@@ -5287,6 +5325,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+6"/>
+        <source>“{who}” is a clerk or an administrator: only a rep or a manager may own customers.</source>
+        <translation>“{who}”是文员或管理员：只有销售代表或经理可以拥有客户。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Claiming customers from the pool is switched off (rule claim_per_day).</source>
         <translation>公海领取已关闭（规则 claim_per_day）。</translation>
     </message>
@@ -6228,22 +6271,24 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>这台电脑上没有登录名为“{login}”的用户。</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location filename="../../crm_desktop/commands/export.py" line="-10"/>
+        <location filename="../../crm_desktop/commands/report.py" line="+33"/>
         <source>Could not write {path}: {why}.</source>
         <translation>无法写入 {path}：{why}。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location filename="../../crm_desktop/commands/report.py" line="+9"/>
         <source>--out {path} is a folder; name the PDF file to write.</source>
         <translation>--out {path} 是一个文件夹；请写出要保存的 PDF 文件名。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location filename="../../crm_desktop/commands/export.py" line="-25"/>
+        <location filename="../../crm_desktop/commands/report.py" line="+6"/>
         <source>Could not write {path}: the folder {folder} does not exist.</source>
         <translation>无法写入 {path}：文件夹 {folder} 不存在。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location filename="../../crm_desktop/commands/report.py" line="+6"/>
         <source>Could not write {path}: permission denied.</source>
         <translation>无法写入 {path}：没有权限。</translation>
     </message>
@@ -6291,9 +6336,9 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+13"/>
         <location filename="../../crm_desktop/reports/customer.py" line="+147"/>
         <location line="+85"/>
-        <location filename="../../crm_desktop/reports/money.py" line="+49"/>
-        <location line="+47"/>
-        <location filename="../../crm_desktop/reports/pipeline.py" line="+108"/>
+        <location filename="../../crm_desktop/reports/money.py" line="+54"/>
+        <location line="+51"/>
+        <location filename="../../crm_desktop/reports/pipeline.py" line="+113"/>
         <source>Total ({count})</source>
         <translation>合计（{count}）</translation>
     </message>
@@ -6424,27 +6469,27 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>没有合同。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/reports/document.py" line="+583"/>
+        <location filename="../../crm_desktop/reports/document.py" line="+587"/>
         <source>Printed on {date} by {name}</source>
         <translation>{name} 打印于 {date}</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Printed on {date}</source>
         <translation>打印于 {date}</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/reports/money.py" line="-76"/>
+        <location filename="../../crm_desktop/reports/money.py" line="-84"/>
         <source>Renewals</source>
         <translation>续约清单</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Contracts ending from {start} to {end}</source>
         <translation>{start} 至 {end} 到期的合同</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+37"/>
         <source>Renewed by</source>
         <translation>续约合同</translation>
     </message>
@@ -6459,12 +6504,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>应收款</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Customers with money overdue on {date}</source>
         <translation>截至 {date} 有逾期款项的客户</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+30"/>
         <source>Overdue since</source>
         <translation>逾期起始日</translation>
     </message>
@@ -6484,17 +6529,17 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>未付：客户已签合同中尚未支付的金额；逾期：{date} 之前到期而未支付的金额。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/reports/pipeline.py" line="-86"/>
+        <location filename="../../crm_desktop/reports/pipeline.py" line="-90"/>
         <source>Pipeline and forecast</source>
         <translation>销售漏斗与预测</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Open opportunities on {date}; forecast from {start} to {end}</source>
         <translation>{date} 进行中的商机；预测期间 {start} 至 {end}</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>Opportunities</source>
         <translation>商机</translation>
     </message>
@@ -6589,6 +6634,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+11"/>
         <source>Tax number: {number}</source>
         <translation>税号：{number}</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/reports/chosen.py" line="+32"/>
+        <source>{label}: {value}</source>
+        <translation>{label}：{value}</translation>
     </message>
 </context>
 <context>
@@ -7533,7 +7583,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>第 {row} 行 {column} 列的数字 {value} 超过了 Excel 能保留的 15 位，后面几位已经丢失；请把这一列设为文本格式，重新输入这个数字后保存文件。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/export.py" line="-27"/>
+        <location filename="../../crm_desktop/commands/export.py" line="-50"/>
         <source>Exporting {entity} records: {done} of {total}</source>
         <translation>正在导出{entity}：{done} / {total}</translation>
     </message>
@@ -7873,7 +7923,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>{field}含有控制字符（{code}），请删除。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+72"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+73"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation>找不到 ID 为 {id} 的{entity}（可能已被删除）。</translation>
     </message>
@@ -7934,7 +7984,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>演示数据只能用于只在本机使用的配置：绝不能进入公司服务器。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/undo.py" line="+67"/>
+        <location filename="../../crm_desktop/transfer/undo.py" line="+68"/>
         <source>There is no such import on this computer.</source>
         <translation>这台电脑上没有这次导入。</translation>
     </message>

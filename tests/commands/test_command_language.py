@@ -72,3 +72,30 @@ def test_a_report_in_another_language_than_the_profiles(
     # English words only: none of the profile's Chinese answers where English has no entry.
     assert "Proposal" in text and "方案报价" not in text
     assert capsys.readouterr().out == f"{out}\n"
+
+
+def test_export_says_what_it_did_and_what_went_wrong_in_the_profiles_language(
+    profile_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    profile = open_profile(profile_dir)
+    try:
+        profile.writer().create("customers", {"name": "华强电子"})
+        profile.store.set_setting(LANGUAGE_KEY, "zh_CN")
+    finally:
+        profile.close()
+    out = tmp_path / "customers.xlsx"
+    assert (
+        main(["export", "--entity", "customers", "--out", str(out), "--profile", str(profile_dir)])
+        == 0
+    )
+    assert capsys.readouterr().out == f"已将 1 条客户记录导出到 {out}。\n"
+    nowhere = tmp_path / "missing" / "customers.csv"
+    argv = ["export", "--entity", "customers", "--out", str(nowhere)]
+    assert main([*argv, "--profile", str(profile_dir)]) != 0
+    said = capsys.readouterr().err
+    assert f"{nowhere}" in said and "不存在" in said and "does not exist" not in said
+    assert (
+        main(["export", "--entity", "customers", "--format", "xlsx", "--profile", str(profile_dir)])
+        != 0
+    )
+    assert "导出 Excel 需要一个文件" in capsys.readouterr().err

@@ -41,7 +41,7 @@ def test_customers_csv_has_a_bom_and_readable_columns(
     out = tmp_path / "customers.csv"
     code, stdout, _ = cli("export", "--entity", "customers", "--out", str(out))
     assert code == 0
-    assert "Exported 2 customers" in stdout
+    assert "Exported 2 customer records" in stdout
     assert out.read_bytes().startswith(b"\xef\xbb\xbfid,name,phone,email,address,industry,grade")
     rows = {row["name"]: row for row in read_csv(out)}
     huaqiang = rows["深圳市华强电子有限公司"]
@@ -211,7 +211,7 @@ def test_the_command_shows_progress_only_on_a_terminal(
     out = tmp_path / "customers.xlsx"
     code, stdout, stderr = cli("export", "--entity", "customers", "--out", str(out))
     assert (code, stderr) == (0, "")  # a pipe or a test: not a character of progress
-    assert stdout == f"Exported 2 customers to {out}.\n"
+    assert stdout == f"Exported 2 customer records to {out}.\n"
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -220,7 +220,7 @@ def test_the_command_shows_progress_only_on_a_terminal(
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     code, stdout, _ = cli("export", "--entity", "customers", "--out", str(out))
-    assert (code, stdout) == (0, f"Exported 2 customers to {out}.\n")
+    assert (code, stdout) == (0, f"Exported 2 customer records to {out}.\n")
     assert terminal.getvalue() == (
         "\rExporting customer records: 0 of 2\rExporting customer records: 2 of 2\n"
     )

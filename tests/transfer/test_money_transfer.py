@@ -24,7 +24,7 @@ from crm_desktop.models.entities import (
     Product,
     User,
 )
-from crm_desktop.models.fields import FIELDS_BY_NAME
+from crm_desktop.models.fields import FIELDS_BY_NAME, entity_label
 from crm_desktop.models.limits import MAX_MONEY_CENTS
 from crm_desktop.models.rules import clean_value
 from crm_desktop.profile import Profile, open_profile
@@ -436,6 +436,43 @@ def test_a_payments_file_imported_twice_books_its_money_once(
     assert ledger_money(ledger) == before
 
 
+def test_payments_sharing_a_reference_come_back_from_their_export_unrefused(
+    ledger: Profile, cli: Cli, tmp_path: Path
+) -> None:
+    """The store lets two payments share a reference (typed by hand, or a card's masked number
+    an older demo wrote for each of its payments): each row of their export updates its own
+    payment, so the file imported back changes nothing and is not refused. A new payment with
+    that reference still is."""
+    huaqiang = customer_id(ledger, "深圳市华强电子有限公司")
+    writer = ledger.writer()
+    for day in (1, 2):
+        writer.create(
+            "payments",
+            {
+                "customer_id": huaqiang,
+                "paid_on": date(2026, 6, day),
+                "amount_cents": 10000,
+                "method": "card",
+                "reference": "**** 8098",
+            },
+        )
+    out = tmp_path / "payments.xlsx"
+    assert cli("export", "--entity", "payments", "--out", str(out))[0] == 0
+    before = ledger_money(ledger)
+    code, stdout, stderr = cli("import", str(out), "--entity", "payments", "--update")
+    assert (code, stderr) == (0, "")
+    assert stdout.endswith(", updated 0.\n")
+    again = write(
+        tmp_path / "新的.csv",
+        "customer,paid_on,amount,method,reference\n"
+        "深圳市华强电子有限公司,2026-06-03,100,card,**** 8098\n",
+    )
+    assert refused(cli, again, "payments") == [
+        "line 2: Reference “**** 8098” is already used by another payment."
+    ]
+    assert ledger_money(ledger) == before
+
+
 def ledger_money(profile: Profile) -> int:
     with profile.store.read() as session:
         return session.scalar(
@@ -506,7 +543,7 @@ def test_the_commands_take_every_transfer_entity(ledger: Profile, cli: Cli, tmp_
         code, stdout, stderr = cli("export", "--entity", entity, "--out", str(out))
         assert (code, stderr) == (0, "")
         count = len(stored(ledger, ENTITIES[entity]))
-        assert stdout == f"Exported {count} {entity} to {out}.\n"
+        assert stdout == f"Exported {count} {entity_label(entity)} records to {out}.\n"
         code, stdout, stderr = cli("import", str(out), "--entity", entity, "--update")
         assert (code, stderr) == (0, "")
         assert stdout.startswith("Imported 0 new ") and stdout.endswith(", updated 0.\n")

@@ -776,6 +776,16 @@ ENTITIES: dict[str, type[Tracked]] = {
 # Tables whose rows hang off a customer (their PARENT), in insert order: they leave a device,
 # come back from undo, and arrive on another rep's device together with it.
 CUSTOMER_CHILDREN = tuple(name for name, model in ENTITIES.items() if model.PARENT)
+
+
+def belongings(entity: str) -> tuple[tuple[str, str], ...]:
+    """What a delete of `entity` takes with it, as (table, column pointing at it): a customer
+    everything that hangs off it, others their declared BELONGINGS."""
+    if entity == "customers":
+        return tuple((child, "customer_id") for child in CUSTOMER_CHILDREN)
+    return ENTITIES[entity].BELONGINGS
+
+
 # Tables whose records can be merged into another of their kind (services/merging.py): the
 # merged-away record keeps a pointer, merged_into_id, to the kept one.
 MERGEABLE = tuple(name for name, model in ENTITIES.items() if hasattr(model, "merged_into_id"))

@@ -41,6 +41,10 @@ class Reader:
         with self.store.read() as session:
             return records.record_values(session, entity, row_id)
 
+    def taken_along(self, entity: str, ids: list[str]) -> records.TakenAlong:
+        with self.store.read() as session:
+            return records.taken_along(session, entity, ids)
+
     def customer_detail(self, customer_id: str) -> records.CustomerDetail | None:
         with self.store.read() as session:
             return records.customer_detail(session, customer_id)

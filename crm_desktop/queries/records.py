@@ -23,12 +23,14 @@ from crm_desktop.models.entities import (
     Product,
     Task,
     User,
+    belongings,
 )
 from crm_desktop.models.fields import FIELDS
 from crm_desktop.models.phones import phone_query_digits
 from crm_desktop.queries import money
 from crm_desktop.storage import pool_due
 from crm_desktop.storage.store import sqlite_connection
+from crm_desktop.storage.values import in_parts
 
 
 @dataclass
@@ -277,3 +279,30 @@ def record_names(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[st
         if value:
             names[(entity, row_id)] = value
     return names
+
+
+@dataclass(frozen=True)
+class TakenAlong:
+    """What deleting some records takes with them (services.writer.belongings): the live
+    records of each kind, and the money received on the payments among them."""
+
+    counts: dict[str, int]
+    paid_cents: int = 0
+
+
+def taken_along(session: Session, entity: str, ids: list[str]) -> TakenAlong:
+    """The live records a delete of these `entity` records would delete with them, by kind
+    (those it takes none of left out), for the question asked before it."""
+    counts: dict[str, int] = {}
+    paid = 0
+    for child, column in belongings(entity):
+        model = ENTITIES[child]
+        found = 0
+        for part in in_parts(ids):
+            where = (getattr(model, column).in_(part), model.deleted_at.is_(None))
+            found += session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+            if child == "payments":
+                paid += session.scalar(select(func.sum(model.amount_cents)).where(*where)) or 0
+        if found:
+            counts[child] = found
+    return TakenAlong(counts, paid)

@@ -53,6 +53,7 @@ from crm_desktop.models.entities import (
     OutboxEntry,
     Payment,
     Product,
+    belongings,
     entered_for,
     owner_of_new_record,
     sort_keys_of,
@@ -986,14 +987,6 @@ class UnitOfWork:
                 for entity, row_id, op, changes, base in entries
             ],
         )
-
-
-def belongings(entity: str) -> tuple[tuple[str, str], ...]:
-    """What a delete of `entity` takes with it: a customer everything that hangs off it, others
-    their declared BELONGINGS."""
-    if entity == "customers":
-        return tuple((child, "customer_id") for child in CUSTOMER_CHILDREN)
-    return ENTITIES[entity].BELONGINGS
 
 
 def _insert_rows(session: Session, table: str, rows: list[dict[str, Any]]) -> None:

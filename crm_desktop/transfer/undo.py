@@ -36,11 +36,12 @@ from crm_desktop.models.entities import (
     CustomerIdentifier,
     ImportBatch,
     ImportedRow,
+    belongings,
 )
 from crm_desktop.models.fields import FIELDS, Kind
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.services.changes import ChangeSet
-from crm_desktop.services.writer import UnitOfWork, Writer, belongings
+from crm_desktop.services.writer import UnitOfWork, Writer
 from crm_desktop.storage.store import sqlite_connection
 from crm_desktop.storage.values import in_parts
 

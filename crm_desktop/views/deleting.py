@@ -14,18 +14,26 @@ from functools import partial
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
+from crm_desktop.models.fields import entity_label
+from crm_desktop.queries.reader import Reader
+from crm_desktop.queries.records import TakenAlong
 from crm_desktop.services.changes import ChangeSet, UndoToken
 from crm_desktop.services.writer import Writer
+from crm_desktop.views.display import format_money
 from crm_desktop.views.runner import Runner
 
 CONTEXT = "MainWindow"  # not a literal below: lupdate reads the plural from extra_sources.py
 
 
-def confirm_delete(parent: QWidget | None, count: int) -> bool:
-    """Whether the user confirms deleting `count` records (No is the default answer)."""
+def confirm_delete(parent: QWidget | None, count: int, taken: TakenAlong | None = None) -> bool:
+    """Whether the user confirms deleting `count` records (No is the default answer). `taken`:
+    what goes with them (a customer's contacts and deals, a contract's plan and payments),
+    named in the question so that nobody deletes money received without being told."""
     question = QCoreApplication.translate(
         CONTEXT, "Delete %n record(s)? You can undo this right after.", "", count
     )
+    if taken is not None and taken.counts:
+        question += "\n\n" + taken_text(taken)
     answer = QMessageBox.question(
         parent,
         QCoreApplication.translate("MainWindow", "Delete"),
@@ -34,6 +42,22 @@ def confirm_delete(parent: QWidget | None, count: int) -> bool:
         QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def taken_text(taken: TakenAlong) -> str:
+    """What goes with the records deleted, one kind a line ("payment: 5 (¥12,000.00
+    received)")."""
+    lines = [QCoreApplication.translate("MainWindow", "Deleted with them:")]
+    for entity, count in taken.counts.items():
+        line = QCoreApplication.translate("MainWindow", "{kind}: {count}").format(
+            kind=entity_label(entity), count=f"{count:,}"
+        )
+        if entity == "payments" and taken.paid_cents:
+            line += " " + QCoreApplication.translate("MainWindow", "({money} received)").format(
+                money=format_money(taken.paid_cents)
+            )
+        lines.append(f"• {line}")
+    return "\n".join(lines)
 
 
 class UndoDeleteButton(QPushButton):
@@ -63,10 +87,18 @@ def delete_rows(
     parent: QWidget,
     runner: Runner,
     writer: Writer,
+    reader: Reader,
     entity: str,
     ids: list[str],
     undo: UndoDeleteButton,
 ) -> None:
-    """Delete these rows once the user confirms; the page's button then offers the undo."""
-    if ids and confirm_delete(parent, len(ids)):
-        runner.write(partial(writer.delete, entity, ids), undo.offer)
+    """Delete these rows once the user confirms (told what goes with them, read first on the
+    storage thread); the page's button then offers the undo."""
+    if not ids:
+        return
+
+    def asked(taken: TakenAlong) -> None:
+        if confirm_delete(parent, len(ids), taken):
+            runner.write(partial(writer.delete, entity, ids), undo.offer)
+
+    runner.submit(partial(reader.taken_along, entity, ids), asked)

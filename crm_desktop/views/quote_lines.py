@@ -165,4 +165,12 @@ class QuoteLines(QWidget):
     def remove_selected(self) -> None:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         ids = [self.lines[row].id for row in rows if row < len(self.lines)]
-        delete_rows(self, self._runner, self._writer, "opportunity_lines", ids, self.undo_button)
+        delete_rows(
+            self,
+            self._runner,
+            self._writer,
+            self._reader,
+            "opportunity_lines",
+            ids,
+            self.undo_button,
+        )

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QToolButton, QWidget
 from crm_desktop.models.entities import ENTITIES
 from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
+from crm_desktop.queries.records import TakenAlong
 from crm_desktop.services.changes import ChangeSet, MergeUndo, UndoToken
 from crm_desktop.services.merging import MERGEABLE, unmerge_records
 from crm_desktop.services.writer import Writer
@@ -379,9 +380,13 @@ class RecordActions(QObject):
         ids = self._tabs.selected_ids(entity) if self._lists_shown else []
         if not ids:
             return
-        if not confirm_delete(self._window, len(ids)):
-            return
-        self._runner.write(partial(self._writer.delete, entity, ids), self._deleted)
+
+        def asked(taken: TakenAlong) -> None:
+            if confirm_delete(self._window, len(ids), taken):
+                self._runner.write(partial(self._writer.delete, entity, ids), self._deleted)
+
+        # What goes with them is read first, to be named in the question.
+        self._runner.submit(partial(self._reader.taken_along, entity, ids), asked)
 
     def _deleted(self, changes: ChangeSet) -> None:
         self._offer_undo(changes.undo, QCoreApplication.translate("MainWindow", "Undo delete"))

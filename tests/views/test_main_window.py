@@ -90,6 +90,7 @@ def test_create_edit_find_sort_delete_undo(qtbot: QtBot, window: MainWindow) -> 
     QMessageBox.question = lambda *args, **kwargs: next(answers)  # type: ignore[method-assign]
     try:
         window.records.delete_action.trigger()
+        wait_idle(qtbot, window)  # asked once what goes with it is read
     finally:
         QMessageBox.question = original  # type: ignore[method-assign]
     qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=5000)
@@ -108,6 +109,7 @@ def test_declining_the_confirmation_deletes_nothing(qtbot: QtBot, window: MainWi
     QMessageBox.question = lambda *a, **k: QMessageBox.StandardButton.No  # type: ignore[method-assign]
     try:
         window.records.delete_action.trigger()
+        wait_idle(qtbot, window)  # asked once what goes with it is read
     finally:
         QMessageBox.question = original  # type: ignore[method-assign]
     wait_idle(qtbot, window)
@@ -441,6 +443,7 @@ def test_list_actions_do_not_reach_a_hidden_lists_selection(
     QMessageBox.question = lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.Yes  # type: ignore[method-assign]
     try:
         window.records.delete_selected()  # as the Delete key would, were the action offered
+        wait_idle(qtbot, window)
     finally:
         QMessageBox.question = original  # type: ignore[method-assign]
     wait_idle(qtbot, window)

@@ -29,17 +29,37 @@ def _owners(world, key: str) -> tuple[object, ...]:
 
 
 def test_a_rep_claiming_from_the_pool_takes_its_open_work(world) -> None:
-    world.owner().execute(
+    """Its deal and its task were rae's, who had it before it returned to the pool: rob, who
+    claims it, takes both (server 0034 for the task: it stayed with rae, who no longer saw
+    the customer). A task done stays as it was."""
+    for statement in (
         "UPDATE opportunities SET owner_id = %s WHERE id = %s",
-        (world.users["rae"], world.opportunities["pool"]),
+        "UPDATE tasks SET assignee_id = %s WHERE id = %s",
+    ):
+        world.owner().execute(
+            statement,
+            (
+                world.users["rae"],
+                (world.opportunities if "opp" in statement else world.tasks)["pool"],
+            ),
+        )
+    done = (
+        world.owner()
+        .execute(
+            "INSERT INTO tasks (title, customer_id, assignee_id, done, done_at)"
+            " VALUES ('called', %s, %s, true, now()) RETURNING id",
+            (world.customers["pool"], world.users["rae"]),
+        )
+        .fetchone()[0]
     )
     with world.session("rob") as connection:
         connection.execute(
             "UPDATE customers SET owner_id = crm_current_user_id() WHERE id = %s",
             (world.customers["pool"],),
         )
-    deal, contract, _task = _owners(world, "pool")
-    assert (str(deal), str(contract)) == (world.users["rob"],) * 2
+    assert tuple(map(str, _owners(world, "pool"))) == (world.users["rob"],) * 3
+    kept = world.owner().execute("SELECT assignee_id FROM tasks WHERE id = %s", (done,))
+    assert str(kept.fetchone()[0]) == world.users["rae"]
 
 
 @pytest.mark.parametrize("login, own", [("mia", "rob"), ("ada", "rae")])

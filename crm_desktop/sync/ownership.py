@@ -49,6 +49,10 @@ RULE_SENTENCES = {
         "(rule reclaim_block_days).",
     ),
 }
+OWNER_ROLE = QT_TRANSLATE_NOOP(
+    "Ownership",
+    "“{who}” is a clerk or an administrator: only a rep or a manager may own customers.",
+)
 CLAIMS_OFF = QT_TRANSLATE_NOOP(
     "Ownership", "Claiming customers from the pool is switched off (rule claim_per_day)."
 )
@@ -314,6 +318,8 @@ def _refusal(error: psycopg.errors.CheckViolation) -> OwnershipRefused:
     detail = error.diag.message_detail or ""
     if rule == "claim_per_day" and not detail:
         return OwnershipRefused(CLAIMS_OFF)
+    if rule == "owner_role":  # server 0035: the receiver's login as the detail
+        return OwnershipRefused(OWNER_ROLE, who=detail)
     if rule == "max_owned":
         who = message.split(":", 1)[1].split()[0] if ":" in message else ""
         return OwnershipRefused(RULE_SENTENCES[rule], who=who, count=detail)

@@ -4,6 +4,8 @@ names its rule and when the claim is allowed, and nobody writes or rewrites the 
 
 from __future__ import annotations
 
+import contextlib
+
 import psycopg
 import pytest
 
@@ -158,6 +160,28 @@ def test_a_manager_assigns_within_his_team(world) -> None:
             "UPDATE customers SET owner_id = %s WHERE id = %s", (world.users["rob"], pool)
         )
     assert history(world, pool)[-1][:4] == ("assigned", None, "rob", "mia")
+
+
+@pytest.mark.parametrize(
+    "login, receiver", [("mia", "cal"), ("ada", "cal"), ("ada", "ada"), (None, "cal")]
+)
+def test_only_a_rep_or_a_manager_is_given_a_customer(world, login, receiver) -> None:
+    """Server 0035: a clerk of the manager's own team, an administrator, the administrator
+    himself: nobody but a rep or a manager is made an owner, by a manager, an administrator or
+    the deployment owner's plain SQL (None). A rep is given one as before."""
+    world.owner().execute(
+        "UPDATE users SET manager_id = %s WHERE login = 'cal'", (world.users["mia"],)
+    )
+    pool = world.customers["pool"]
+    give = "UPDATE customers SET owner_id = %s WHERE id = %s"
+    with contextlib.ExitStack() as stack:
+        connection = world.owner() if login is None else stack.enter_context(world.session(login))
+        with pytest.raises(psycopg.errors.CheckViolation, match="owner_role") as refused:
+            connection.execute(give, (world.users[receiver], pool))
+        assert refused.value.diag.message_detail == receiver
+        if login is not None:
+            connection.execute(give, (world.users["rob"], pool))
+    assert world.owner_login(pool) == ("rob" if login is not None else None)
 
 
 @pytest.mark.parametrize(

@@ -110,3 +110,20 @@ def test_a_mistyped_id_is_one_sentence_before_any_server_work(fleet: Fleet, crm)
             "crm-desktop: “12345” is not a customer's id; copy it from the customer's page or "
             "an export.\n"
         )
+
+
+def test_a_customer_given_to_a_clerk_is_refused_in_words(fleet: Fleet, crm) -> None:
+    """Server 0035: a clerk of the manager's own team is no owner; the command says why."""
+    fleet.db.add_user("cal", "clerk", manager="mia")
+    customer = pool_customer(fleet)
+    mia = fleet.device("mia")
+    mia.sync()
+    code, _, err = crm(
+        fleet, "mia", "assign", customer, "--to", "cal", "--profile", str(mia.directory)
+    )
+    assert code == 1
+    assert err.strip() == (
+        "crm-desktop: “cal” is a clerk or an administrator: only a rep or a manager may own "
+        "customers."
+    )
+    assert fleet.admin("SELECT owner_id FROM customers WHERE id = %s", (customer,)) == [(None,)]

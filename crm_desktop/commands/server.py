@@ -620,8 +620,14 @@ def run(args: argparse.Namespace) -> int:
             return 0
         if args.server_action in ("deactivate-user", "activate-user"):
             active = args.server_action == "activate-user"
-            set_active(args.dsn, args.login, active)
+            owned = set_active(args.dsn, args.login, active)
             print(f"“{args.login}” can {'now' if active else 'no longer'} log in.")
+            if not active and owned:
+                # His customers keep counting down to the pool with nobody to follow them up.
+                print(
+                    f"“{args.login}” still owns {owned:,} customers: hand them over with "
+                    f"`crm-desktop server handover --from {args.login} --to LOGIN`."
+                )
             return 0
         if args.server_action in OFFICE_ACTIONS:
             return run_offices(args)

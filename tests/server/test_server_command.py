@@ -109,6 +109,29 @@ def test_a_deactivated_user_cannot_log_in_until_activated(crm, crm_db) -> None:
         assert connection.execute("SELECT crm_current_user_id()").fetchone()[0] is not None
 
 
+def test_deactivating_a_user_who_still_owns_customers_says_to_hand_them_over(crm, crm_db) -> None:
+    """His customers stay his (his manager still sees them), but nobody follows them up: the
+    administrator is told how many, and how to hand them over."""
+    rob = crm_db.add_user("rob", "rep")
+    with crm_db.connect_admin() as connection:
+        for name in ("甲", "乙"):
+            connection.execute(
+                "INSERT INTO customers (name, owner_id) VALUES (%s, %s)", (name, rob)
+            )
+        connection.execute(
+            "INSERT INTO customers (name, owner_id, deleted_at) VALUES ('丙', %s, now())", (rob,)
+        )
+    code, out, _ = crm("server", "deactivate-user", "rob", "--dsn", crm_db.admin_dsn)
+    assert code == 0
+    assert out.splitlines() == [
+        "“rob” can no longer log in.",
+        "“rob” still owns 2 customers: hand them over with "
+        "`crm-desktop server handover --from rob --to LOGIN`.",
+    ]
+    code, out, _ = crm("server", "activate-user", "rob", "--dsn", crm_db.admin_dsn)
+    assert (code, out) == (0, "“rob” can now log in.\n")
+
+
 def test_deactivating_nobody_is_one_sentence(crm, crm_db) -> None:
     code, _, err = crm("server", "deactivate-user", "ghost", "--dsn", crm_db.admin_dsn)
     assert code == 1

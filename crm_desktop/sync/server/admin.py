@@ -458,9 +458,11 @@ def set_password(dsn: str, login: str, password: str) -> None:
             raise ServerAdminError(NO_SCHEMA) from None
 
 
-def set_active(dsn: str, login: str, active: bool) -> None:
+def set_active(dsn: str, login: str, active: bool) -> int:
     """Deactivate or reactivate a user. The server's trigger disables or enables his login in
-    the same transaction; his records stay, owned by him, until they are handed over."""
+    the same transaction; his records stay, owned by him, until they are handed over. Returns
+    how many live customers he owns, for the administrator to be told of those still to hand
+    over."""
     with (
         _admin_errors("change users"),
         connect(dsn) as connection,
@@ -476,6 +478,11 @@ def set_active(dsn: str, login: str, active: bool) -> None:
         ).fetchone()
         if found is None:
             raise ServerAdminError(f"There is no user named “{login}”.")
+        owned = connection.execute(
+            "SELECT count(*) FROM customers WHERE owner_id = %s AND deleted_at IS NULL",
+            (found[0],),
+        ).fetchone()
+        return int(owned[0]) if owned else 0
 
 
 @dataclass(frozen=True)

@@ -337,9 +337,14 @@ def team_of(session: Session, user_id: str, logs: bool = False) -> Team:
     """
     stored = session.get(LocalSetting, SCOPE_KEY)
     scope = Scope.parse(stored.value if stored else None)
+    role = scope.role
+    if stored is None:
+        # Never synced: a profile on its own, whose user is its administrator (the demo's
+        # reps are his people too).
+        role = session.scalar(select(User.role).where(User.id == user_id))
     ids: list[str] = []
     departed: list[str] = []
-    if scope.role == "admin":
+    if role == "admin":
         users = session.execute(select(User.id, User.active).where(User.deleted_at.is_(None)))
         for user, active in users:
             (ids if active else departed).append(user)
@@ -355,7 +360,7 @@ def team_of(session: Session, user_id: str, logs: bool = False) -> Team:
         )
         return [(i, names.get(i, "")) for i in ordered]
 
-    return Team(scope.role, [(user_id, names.get(user_id, "")), *by_name(ids)], by_name(departed))
+    return Team(role, [(user_id, names.get(user_id, "")), *by_name(ids)], by_name(departed))
 
 
 def team_activity(

@@ -105,7 +105,15 @@ def test_whose_logs_a_manager_reads(profile: Profile) -> None:
     add_people(profile)
     me = profile.user_id
     with profile.store.read() as session:
-        assert work_logs.team_of(session, me).members == [(me, session.get(User, me).name)]
+        name = session.get(User, me).name
+        # Never synced: the profile's own user is its administrator, and leads its people.
+        alone = work_logs.team_of(session, me)
+        assert alone.role == "admin" and alone.leads
+        assert [m[1] for m in alone.members] == [name, "Rae", "Rob"]
+    # Synced as a rep: himself only.
+    profile.store.set_setting(SCOPE_KEY, f"rep {{{me}}}")
+    with profile.store.read() as session:
+        assert work_logs.team_of(session, me).members == [(me, name)]
         assert not work_logs.team_of(session, me).leads
     # Sees rob's customers; reads the logs of rob and rae (rae reports to him by office).
     profile.store.set_setting(SCOPE_KEY, f"manager {{{me},{ROB}}} {{{me},{RAE},{ROB}}}")

@@ -189,7 +189,9 @@ def test_the_team_activity(profile: Profile, known: Known) -> None:
     # 王经理 logged the twelve follow-ups, entered both customers, finished one task and
     # made the four opportunities.
     assert f"王经理 {FOLLOWUPS} 2 1 4" in lines
-    assert f"Total (1) {FOLLOWUPS} 2 1 4" in lines
+    # A profile never synced is its own user's, who leads everyone in it: 李丽 did nothing.
+    assert "李丽 0 0 0 0" in lines
+    assert f"Total (2) {FOLLOWUPS} 2 1 4" in lines
     assert "第01次电话：讨论ERP升级方案" in text
     assert "北京京东方科技集团股份有限公司" in text and "寄送报价单" in text
     # A period before any of it: nothing done.

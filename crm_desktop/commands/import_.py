@@ -29,7 +29,7 @@ from crm_desktop.transfer import TRANSFER_ENTITIES, ImportFailed, TransferError
 from crm_desktop.transfer.headers import default_mapping
 from crm_desktop.transfer.importing import file_mapping, import_table
 from crm_desktop.transfer.reading import ENCODINGS, FileTable, read_table
-from crm_desktop.transfer.staging import describe, stage
+from crm_desktop.transfer.staging import describe, stage, target_label
 from crm_desktop.transfer.undo import BatchLog
 
 translate = QCoreApplication.translate
@@ -179,7 +179,7 @@ def _say_how_columns_are_read(profile: Profile, entity: str, table: FileTable) -
     translate = QCoreApplication.translate
     pair = translate("Transfer", READ_AS_PAIR)
     pairs = [
-        pair.format(column=table.header[at], target=target)
+        pair.format(column=table.header[at], target=target_label(entity, target))
         for at, target in sorted(mapping.columns.items())
         if target is not None
     ]

@@ -231,8 +231,8 @@ def test_cli_imports_a_gbk_file_and_says_how_it_read_the_columns(
     code, stdout, stderr = cli("import", str(path), "--entity", "customers")
     assert (code, stderr) == (0, "")
     assert stdout.splitlines() == [
-        "Reading the file's columns as: “客户名称” as name, “联系电话” as phone, "
-        "“地址” as address, “备注” as notes.",
+        "Reading the file's columns as: “客户名称” as Name, “联系电话” as Phone, "
+        "“地址” as Address, “备注” as Notes.",
         "Imported 2 new customer records, updated 0.",
     ]
     stored = stored_customers(seeded)

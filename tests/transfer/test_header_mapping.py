@@ -349,7 +349,7 @@ def test_cli_uses_the_remembered_mapping(seeded: Profile, cli: Cli, tmp_path: Pa
     code, stdout, stderr = cli("import", str(path), "--entity", "customers")
     assert (code, stderr) == (0, "")
     assert stdout.splitlines() == [
-        "Reading the file's columns as: “单位名称” as name, “电话” as phone.",
+        "Reading the file's columns as: “单位名称” as Name, “电话” as Phone.",
         "Leaving out the columns: “传真”.",
         "Imported 1 new customer records, updated 0.",
     ]

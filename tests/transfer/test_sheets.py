@@ -150,7 +150,7 @@ def test_cli_sheet_option(seeded: Profile, cli: Cli, workbook: Path) -> None:
     code, stdout, stderr = cli("import", str(workbook), "--entity", "products", "--sheet", "产品")
     assert (code, stderr) == (0, "")
     assert stdout.splitlines()[-1] == "Imported 2 new product records, updated 0."
-    assert "“单价(元)” as list_price" in stdout
+    assert "“单价(元)” as List price" in stdout  # the field as the forms name it
     code, _, stderr = cli("import", str(workbook), "--entity", "products", "--sheet", "价格表")
     assert code == 1
     assert stderr == (

@@ -1127,8 +1127,11 @@ def hand_over(
     for table, still_open in sorted(_HANDED_OVER, key=lambda step: step[0] == "customers"):
         column = ENTITIES[table].OWNER
         where = f"{column} = %(source)s AND deleted_at IS NULL{still_open}"
+        # The preview counts the rows the move would change: FOR UPDATE applies the same
+        # row-level rules as the UPDATE (a manager's plain count also took in the leaver's
+        # open work on a customer gone back to the pool, which his move leaves).
         statement = (
-            f"SELECT count(*) FROM {table} WHERE {where}"
+            f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} FOR UPDATE) AS moving"
             if dry_run
             else f"UPDATE {table} SET {column} = %(target)s WHERE {where}"
         )

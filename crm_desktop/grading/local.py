@@ -6,6 +6,7 @@ his note) stay as they are. Run at most once a day: `grading_due` says whether t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -49,12 +50,25 @@ def grade_changes(session: Session, today: date) -> list[tuple[str, str | None, 
     ]
 
 
-def grade_customers(writer: Writer, today: date) -> ChangeSet:
+def grade_customers(writer: Writer, today: date, unless: Sequence[str] = ()) -> ChangeSet:
     """Grade every customer by the rule and note that today's grading is done, in one
-    transaction. The ChangeSet names the customers whose grade changed."""
+    transaction, unless today's is done already or one of the local settings `unless` is set
+    (a server's address: a profile linked meanwhile leaves its grades to the server). Looked
+    at in the same transaction, so no link made while a grading waits lets it through. The
+    ChangeSet names the customers whose grade changed."""
     with writer.transaction() as unit:
+        driver = sqlite_connection(unit.session)
+        keys = [GRADED_ON_KEY, *unless]
+        marks = ", ".join("?" * len(keys))
+        held = dict(
+            driver.execute(
+                f"SELECT key, value FROM local_settings WHERE key IN ({marks})", keys
+            ).fetchall()
+        )
+        if held.get(GRADED_ON_KEY) == today.isoformat() or any(held.get(k) for k in unless):
+            return unit.changes
         unit.regrade(grade_changes(unit.session, today))
-        put_settings(sqlite_connection(unit.session), {GRADED_ON_KEY: today.isoformat()})
+        put_settings(driver, {GRADED_ON_KEY: today.isoformat()})
     return unit.changes
 
 

@@ -46,6 +46,9 @@ class ReportOptions:
     printed_by: str = ""  # the name in every page's footer
     user_id: str | None = None  # whose team the activity report covers (the profile's user)
     owner_ids: tuple[str, ...] | None = None  # only these people's records (None: all held)
+    # Whether owner_ids was chosen (named under the title), not merely everyone the viewer
+    # may see (the dashboard's scope when nobody is chosen: a manager's whole team).
+    owners_chosen: bool = True
     # The dashboard's own filters on customers (None: any), so its PDF is what it shows.
     grade: str | None = None
     industry: str | None = None

@@ -15,11 +15,12 @@ from crm_desktop.reports.text import T, choice, field, say
 def chosen_filters(session: Session, options: ReportOptions) -> str:
     """ "Owner: 李娜 · Grade: A (top 5%)", or "" for a report of everything held."""
     parts: list[tuple[str, str]] = []
-    if options.owner_ids is not None:
+    if options.owner_ids is not None and options.owners_chosen:
         names = session.scalars(
             select(User.name).where(User.id.in_(options.owner_ids)).order_by(User.name_sort)
         ).all()
-        parts.append((field("customers", "owner_id"), "、".join(names) or "–"))
+        # The list's own separator: "、" in Chinese.
+        parts.append((field("customers", "owner_id"), say(T("Reports", ", ")).join(names) or "–"))
     if options.grade is not None:
         parts.append((field("customers", "grade"), choice(options.grade)))
     if options.industry is not None:

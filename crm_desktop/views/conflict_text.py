@@ -18,7 +18,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from crm_desktop.models.fields import FIELDS, FIELDS_BY_NAME, Kind, entity_label, links_of
 from crm_desktop.sync.codec import from_json
 from crm_desktop.sync.conflicts import ConflictView
-from crm_desktop.sync.ownership import CLAIMS_OFF, RULE_SENTENCES
+from crm_desktop.sync.ownership import CLAIMS_OFF, OWNER_ROLE, RULE_SENTENCES
 from crm_desktop.sync.push import CLAIMED_FIRST, CUSTOMER_DELETED, MERGED_ELSEWHERE, grant_ended
 from crm_desktop.views.display import format_value
 
@@ -111,6 +111,7 @@ REASONS = {
 _RULE = re.compile(r"^(?P<rule>[a-z_]+):\s*(?P<words>.*)$", re.DOTALL)
 _UNTIL = re.compile(r"from (?P<day>\d{4}-\d{2}-\d{2}) (?P<time>\d{2}:\d{2})\s*$")
 _OWNS = re.compile(r"^(?P<who>\S+) already owns (?P<count>\d+) ")
+_WHO = re.compile(r"^(?P<who>\S+) is a ")  # owner_role (server 0035): "cal is a clerk and ..."
 # Fields whose value names the record itself, in the order they are tried.
 NAME_FIELDS = ("name", "title")
 
@@ -224,6 +225,8 @@ def reason_text(reason: str | None) -> str:
     until = _UNTIL.search(words)
     if rule == "claim_per_day" and until is None:
         return QCoreApplication.translate("Ownership", CLAIMS_OFF)
+    if rule == "owner_role" and (who := _WHO.match(words)) is not None:
+        return QCoreApplication.translate("Ownership", OWNER_ROLE).format(who=who["who"])
     if rule == "max_owned" and (owns := _OWNS.match(words)) is not None:
         return QCoreApplication.translate("Ownership", RULE_SENTENCES[rule]).format(
             who=owns["who"], count=owns["count"]

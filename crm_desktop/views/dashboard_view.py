@@ -261,6 +261,7 @@ class DashboardView(Page):
             start=period.start,
             end=period.end,
             owner_ids=filters.owners,
+            owners_chosen=bool(self.person_choice.currentData()),
             grade=filters.grade,
             industry=filters.industry,
         )

@@ -68,8 +68,11 @@ class OwnershipButtons(QWidget):
         to a manager, Assign, and the lock while it has an owner."""
         self._owner, self._known, self._locked = owner_id, known, locked
         leads = self._role in ownership.LEADS
-        # A clerk enters records for his reps; the pool is not his to take from.
-        self.claim_button.setVisible(known and owner_id is None and self._role != "clerk")
+        # A clerk enters records for his reps, and an administrator owns none (server 0035:
+        # only a rep or a manager does): the pool is not theirs to take from.
+        self.claim_button.setVisible(
+            known and owner_id is None and self._role not in ("clerk", "admin")
+        )
         self.release_button.setVisible(known and owner_id == self._profile.user_id)
         self.assign_button.setVisible(known and leads and self._runner is not None)
         self.lock_button.setVisible(known and leads and owner_id is not None)

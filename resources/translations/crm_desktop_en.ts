@@ -2761,23 +2761,23 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+3"/>
-        <location line="+339"/>
+        <location line="+340"/>
         <source>No grade</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-336"/>
+        <location line="-337"/>
         <source>Industry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+184"/>
+        <location line="+185"/>
         <source>Any industry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-183"/>
+        <location line="-184"/>
         <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2888,7 +2888,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+89"/>
         <source>pipeline.pdf</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4485,7 +4485,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+1301"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+1304"/>
         <source>Company name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5538,7 +5538,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+25"/>
         <source>Unlock</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6667,7 +6667,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/reports/chosen.py" line="+32"/>
+        <location filename="../../crm_desktop/reports/chosen.py" line="+23"/>
+        <source>, </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>{label}: {value}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6675,7 +6680,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Rules</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="-488"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="-491"/>
         <source>days without a follow-up before a customer returns to the pool</source>
         <translation type="unfinished"></translation>
     </message>

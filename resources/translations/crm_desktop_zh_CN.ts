@@ -2755,23 +2755,23 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+3"/>
-        <location line="+339"/>
+        <location line="+340"/>
         <source>No grade</source>
         <translation>无等级</translation>
     </message>
     <message>
-        <location line="-336"/>
+        <location line="-337"/>
         <source>Industry</source>
         <translation>行业</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+184"/>
+        <location line="+185"/>
         <source>Any industry</source>
         <translation>所有行业</translation>
     </message>
     <message>
-        <location line="-183"/>
+        <location line="-184"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -2882,7 +2882,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>逾期应收</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+89"/>
         <source>pipeline.pdf</source>
         <translation>销售漏斗.pdf</translation>
     </message>
@@ -4466,7 +4466,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+1301"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+1304"/>
         <source>Company name</source>
         <translation>公司名称</translation>
     </message>
@@ -5512,7 +5512,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>把这个客户交给您团队中的一位成员</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+25"/>
         <source>Unlock</source>
         <translation>解除锁定</translation>
     </message>
@@ -6636,7 +6636,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>税号：{number}</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/reports/chosen.py" line="+32"/>
+        <location filename="../../crm_desktop/reports/chosen.py" line="+23"/>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>{label}: {value}</source>
         <translation>{label}：{value}</translation>
     </message>
@@ -6644,7 +6649,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Rules</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="-488"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="-491"/>
         <source>days without a follow-up before a customer returns to the pool</source>
         <translation>客户多少天没有跟进就退回公海</translation>
     </message>

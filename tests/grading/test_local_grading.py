@@ -126,3 +126,21 @@ def test_a_grade_typed_by_hand_is_graded_again_and_its_edit_says_what_it_was(
     grade_customers(profile.writer(), TODAY)
     assert stored_grades(profile)[ids[5]] == "C"
     assert grade_edits(profile)[ids[5]] == ({"grade": "C"}, {"grade": "A"})
+
+
+def test_a_grading_is_not_done_twice_a_day_nor_on_a_profile_linked_meanwhile(
+    profile: Profile,
+) -> None:
+    """Looked at in the grading's own transaction: a profile linked while a grading waited on
+    the storage thread leaves its grades to the server."""
+    ids = customers(profile, 3)
+    profile.store.set_setting("sync_server", "host=crm.example.com dbname=crm")
+    changes = grade_customers(profile.writer(), TODAY, unless=("sync_server",))
+    assert changes.is_empty()
+    assert set(stored_grades(profile).values()) == {None}
+    assert grading_due(profile.store, TODAY)
+    profile.store.set_setting("sync_server", "")
+    assert grade_customers(profile.writer(), TODAY, unless=("sync_server",)).updated
+    profile.writer().update("customers", ids[0], {"grade": "A"})
+    assert grade_customers(profile.writer(), TODAY).is_empty()  # done today already
+    assert stored_grades(profile)[ids[0]] == "A"

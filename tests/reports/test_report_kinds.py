@@ -166,6 +166,11 @@ def test_the_pipeline_of_one_owner(profile: Profile, known: Known) -> None:
     assert any(line.endswith(" · Owner: 李丽") for line in lines[:4]), lines[:4]
     everyone = pdf_lines(build(profile, "pipeline"))
     assert not any("Owner:" in line for line in everyone[:4])
+    # A manager's dashboard with nobody chosen passes his whole team: nothing to say.
+    team = build(profile, "pipeline", owner_ids=(RAE, known.me), owners_chosen=False)
+    assert not any("Owner:" in line for line in pdf_lines(team)[:4])
+    two = pdf_lines(build(profile, "pipeline", owner_ids=(RAE, known.me)))
+    assert "Owner: 李丽, 王经理" in squashed_subtitle(two)
 
 
 def test_the_pipeline_of_one_industry_as_the_dashboard_filters_it(

@@ -4,8 +4,6 @@ names its rule and when the claim is allowed, and nobody writes or rewrites the 
 
 from __future__ import annotations
 
-import contextlib
-
 import psycopg
 import pytest
 
@@ -162,26 +160,69 @@ def test_a_manager_assigns_within_his_team(world) -> None:
     assert history(world, pool)[-1][:4] == ("assigned", None, "rob", "mia")
 
 
-@pytest.mark.parametrize(
-    "login, receiver", [("mia", "cal"), ("ada", "cal"), ("ada", "ada"), (None, "cal")]
-)
+@pytest.mark.parametrize("login, receiver", [("mia", "cal"), ("ada", "cal"), ("ada", "ada")])
 def test_only_a_rep_or_a_manager_is_given_a_customer(world, login, receiver) -> None:
     """Server 0035: a clerk of the manager's own team, an administrator, the administrator
-    himself: nobody but a rep or a manager is made an owner, by a manager, an administrator or
-    the deployment owner's plain SQL (None). A rep is given one as before."""
+    himself: nobody but a rep or a manager is made an owner, by a manager or an
+    administrator. A rep is given one as before; the deployment owner's SQL keeps what it
+    sets."""
     world.owner().execute(
         "UPDATE users SET manager_id = %s WHERE login = 'cal'", (world.users["mia"],)
     )
     pool = world.customers["pool"]
     give = "UPDATE customers SET owner_id = %s WHERE id = %s"
-    with contextlib.ExitStack() as stack:
-        connection = world.owner() if login is None else stack.enter_context(world.session(login))
+    with world.session(login) as connection:
         with pytest.raises(psycopg.errors.CheckViolation, match="owner_role") as refused:
             connection.execute(give, (world.users[receiver], pool))
         assert refused.value.diag.message_detail == receiver
-        if login is not None:
-            connection.execute(give, (world.users["rob"], pool))
-    assert world.owner_login(pool) == ("rob" if login is not None else None)
+        connection.execute(give, (world.users["rob"], pool))
+    assert world.owner_login(pool) == "rob"
+    world.owner().execute(give, (world.users["cal"], pool))
+    assert world.owner_login(pool) == "cal"
+
+
+@pytest.mark.parametrize("login, owner", [("mia", "cal"), ("ada", "cal"), ("rob", "ada")])
+def test_nobody_enters_a_customer_for_a_clerk_or_another_administrator(world, login, owner) -> None:
+    """Server 0035, for new customers: a whole statement with one such row is refused (a
+    manager entering one for a clerk of his team; an administrator for a clerk; anyone for an
+    administrator but himself). An administrator enters his own, as his first sync does with
+    the customers of a profile he used on its own."""
+    world.owner().execute(
+        "UPDATE users SET manager_id = %s WHERE login = 'cal'", (world.users["mia"],)
+    )
+    before = world.owner().execute("SELECT count(*) FROM customers").fetchone()[0]
+    with world.session(login) as connection:
+        with pytest.raises(
+            (psycopg.errors.CheckViolation, psycopg.errors.InsufficientPrivilege)
+        ) as refused:
+            connection.execute(
+                "INSERT INTO customers (name, owner_id) VALUES ('甲', crm_current_user_id()),"
+                " ('乙', %s)",
+                (world.users[owner],),
+            )
+        if login != "rob":  # a rep's own policy refuses any owner but himself first
+            assert isinstance(refused.value, psycopg.errors.CheckViolation)
+            assert "owner_role" in str(refused.value)
+    assert world.owner().execute("SELECT count(*) FROM customers").fetchone()[0] == before
+    with world.session("ada") as connection:
+        connection.execute(
+            "INSERT INTO customers (name, owner_id) VALUES ('丙', crm_current_user_id())"
+        )
+    assert world.owner().execute("SELECT count(*) FROM customers").fetchone()[0] == before + 1
+
+
+def test_an_owner_of_customers_does_not_become_a_clerk_or_an_administrator(world) -> None:
+    with world.session("ada") as connection:
+        for role in ("clerk", "admin"):
+            with pytest.raises(psycopg.errors.CheckViolation, match="owner_role"):
+                connection.execute("UPDATE users SET role = %s WHERE login = 'rob'", (role,))
+        # Without customers he may: rae's go to the pool first.
+        connection.execute(
+            "UPDATE customers SET owner_id = NULL WHERE owner_id = %s", (world.users["rae"],)
+        )
+        connection.execute("UPDATE users SET role = 'clerk' WHERE login = 'rae'")
+    roles = dict(world.owner().execute("SELECT login, role FROM users").fetchall())
+    assert (roles["rob"], roles["rae"]) == ("rep", "clerk")
 
 
 @pytest.mark.parametrize(

@@ -78,6 +78,10 @@ def test_a_pool_rule_refusal_reads_as_the_online_claim_says_it(qapp, shanghai) -
     assert describe(refused(off)).endswith(
         "customer: Claiming customers from the pool is switched off (rule claim_per_day)."
     )
+    role = "owner_role: cal is a clerk and may not own customers"
+    assert describe(refused(role)).endswith(
+        "customer: “cal” is a clerk or an administrator: only a rep or a manager may own customers."
+    )
     owned = "max_owned: rob already owns 200 customers, the most one may own"
     assert describe(refused(owned)).endswith(
         "customer: rob already owns 200 customers, the most one may own (rule max_owned)."

@@ -10,7 +10,7 @@ user, so a manager read his boss's customers, could take them (`UPDATE customers
 which the customers' policies allow within one's team), and read his boss's work logs
 (`crm_log_author_ids()` holds the team). What a manager sees flows down: the managers above
 him, along `manager_id` at any depth, are never in his team, and neither is an administrator
-who has an office. Everyone else of his offices stays in it, as before.
+(of his office, or set as reporting to him). Everyone else of his offices stays in it, as before.
 
 Like every migration, it carries its own statements: the values below are copies, not imports.
 """
@@ -46,6 +46,7 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
     )
     SELECT ARRAY(
         SELECT u.id FROM public.users u JOIN me ON u.manager_id = me.id
+        WHERE u.role <> 'admin'
         UNION
         SELECT u.id FROM public.users u
         WHERE u.office_id IN (SELECT below.id FROM below) AND u.role <> 'admin'

@@ -11,9 +11,11 @@ administrator to anyone: a clerk "owning" a customer cannot even see it (he sees
 and nobody follows it up. The server's handover already refused such a receiver; now any
 change of owner to a user whose role is neither is refused, by whoever makes it, with the
 rule `owner_role` (check_violation, the receiver's login as its detail), in 0020's
-`crm_check_claim`, which runs for each row whose owner changes. A customer entered with an
-owner (a device's push, an administrator's local customers adopted at his first sync) is left
-as it is: the policies decide whom a writer may enter it for.
+`crm_check_claim`, which runs for each row whose owner changes. A customer entered for a clerk,
+or for an administrator by anyone but that administrator, is refused too, once per statement
+(an administrator's own customers, entered on a profile he used on its own before the server,
+go in at his first sync). A user who owns customers does not become a clerk or an
+administrator with them. The deployment owner's plain SQL keeps what it sets.
 
 Like every migration, it carries its own statements: the values below are copies, not imports.
 """
@@ -44,10 +46,12 @@ BEGIN
     IF NEW.owner_id IS NULL OR NEW.owner_id IS NOT DISTINCT FROM OLD.owner_id THEN
         RETURN NEW;
     END IF;
-    -- Whoever gives it, an administrator too: only a rep or a manager owns customers.
+    -- Whoever gives it, an administrator too: only a rep or a manager owns customers (the
+    -- deployment owner's own SQL keeps what it sets, as for every rule of its kind).
     SELECT u.login, u.role INTO receiver, receiver_role FROM public.users u
     WHERE u.id = NEW.owner_id;
-    IF receiver_role IS NOT NULL AND receiver_role NOT IN ('rep', 'manager') THEN
+    IF receiver_role IS NOT NULL AND receiver_role NOT IN ('rep', 'manager')
+       AND NOT pg_has_role((SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER') THEN
         RAISE EXCEPTION 'owner_role: % is a % and may not own customers', receiver, receiver_role
             USING ERRCODE = 'check_violation', DETAIL = receiver;
     END IF;
@@ -111,6 +115,61 @@ BEGIN
     RETURN NEW;
 END
 $$;
+"""
+
+# Caller's rights, once per statement over its new rows (a push inserts a thousand customers
+# in one statement, and 0032 took the lookups per row out of it): a new customer's owner is a
+# rep or a manager, or the administrator who enters it himself (a profile used on its own
+# before the server, whose user was its administrator, sends his customers at his first sync).
+CHECK_NEW_OWNERS = """
+CREATE FUNCTION crm_check_new_owners() RETURNS trigger
+LANGUAGE plpgsql SECURITY INVOKER SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+    receiver text;
+    receiver_role text;
+BEGIN
+    IF pg_has_role((SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER') THEN
+        RETURN NULL;
+    END IF;
+    SELECT u.login, u.role INTO receiver, receiver_role
+    FROM crm_new_rows n JOIN public.users u ON u.id = n.owner_id
+    WHERE u.role NOT IN ('rep', 'manager')
+      AND (u.role <> 'admin' OR u.id IS DISTINCT FROM public.crm_current_user_id());
+    IF FOUND THEN
+        RAISE EXCEPTION 'owner_role: % is a % and may not own customers', receiver, receiver_role
+            USING ERRCODE = 'check_violation', DETAIL = receiver;
+    END IF;
+    RETURN NULL;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION crm_check_new_owners() FROM PUBLIC;
+CREATE TRIGGER crm_check_new_owners AFTER INSERT ON customers
+    REFERENCING NEW TABLE AS crm_new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION crm_check_new_owners();
+"""
+
+# A rep or manager who owns customers does not become a clerk or an administrator with them
+# (the command line's change-user refused it; an administrator's plain SQL did not).
+CHECK_ROLE_CHANGE = """
+CREATE FUNCTION crm_check_owner_role() RETURNS trigger
+LANGUAGE plpgsql SECURITY INVOKER SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    IF NEW.role IN ('rep', 'manager') OR OLD.role NOT IN ('rep', 'manager')
+       OR pg_has_role((SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER') THEN
+        RETURN NEW;
+    END IF;
+    IF EXISTS (SELECT FROM public.customers c
+               WHERE c.owner_id = NEW.id AND c.deleted_at IS NULL) THEN
+        RAISE EXCEPTION 'owner_role: % owns customers and may not become a %',
+            NEW.login, NEW.role
+            USING ERRCODE = 'check_violation', DETAIL = NEW.login;
+    END IF;
+    RETURN NEW;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION crm_check_owner_role() FROM PUBLIC;
+CREATE TRIGGER crm_check_owner_role BEFORE UPDATE OF role ON users
+    FOR EACH ROW EXECUTE FUNCTION crm_check_owner_role();
 """
 
 # 0020's, for a downgrade.
@@ -191,7 +250,13 @@ $$;
 
 def upgrade() -> None:
     op.execute(CHECK_CLAIM)
+    op.execute(CHECK_NEW_OWNERS)
+    op.execute(CHECK_ROLE_CHANGE)
 
 
 def downgrade() -> None:
+    op.execute("DROP TRIGGER crm_check_owner_role ON users")
+    op.execute("DROP FUNCTION crm_check_owner_role()")
+    op.execute("DROP TRIGGER crm_check_new_owners ON customers")
+    op.execute("DROP FUNCTION crm_check_new_owners()")
     op.execute(OLD_CHECK_CLAIM)

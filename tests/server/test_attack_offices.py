@@ -235,6 +235,76 @@ def test_a_manager_in_a_loop_of_managers_still_sees_his_reps(company: Company) -
     assert "mia" not in company.seen_by("dan")
 
 
+def overdue(company: Company, *owners: str) -> None:
+    """These owners' customers had nothing done for forty days (the rule gives thirty)."""
+    for owner in owners:
+        company.owner_sql(
+            "UPDATE customers SET owned_since = now() - interval '40 days' WHERE id = %s",
+            (company.customers[owner],),
+        )
+
+
+def test_an_office_not_live_keeps_its_reps_customers_from_the_pool(company: Company) -> None:
+    """Server 0036: hal of Hangzhou (not live) cannot sync or follow anything up: his overdue
+    customer stays his, while sam's goes back to the pool."""
+    overdue(company, "hal", "sam")
+    with company.db.connect_as("ada") as connection:
+        returned = connection.execute("SELECT crm_return_due_customers()").fetchone()[0]
+    assert returned == 1
+    assert (company.owner_of("hal"), company.owner_of("sam")) == ("hal", None)
+
+
+def test_an_office_going_live_starts_its_reps_countdown_then(company: Company) -> None:
+    overdue(company, "hal")
+    admin.change_office(company.db.admin_dsn, "Hangzhou", live=True)
+    (since,) = company.owner_sql(
+        "SELECT owned_since > now() - interval '1 minute' FROM customers WHERE id = %s",
+        (company.customers["hal"],),
+    )[0]
+    assert since
+    with company.db.connect_as("ada") as connection:
+        assert connection.execute("SELECT crm_return_due_customers()").fetchone()[0] == 0
+    assert company.owner_of("hal") == "hal"
+
+
+@pytest.mark.parametrize("login", ["sam", "mia", "kim"])
+def test_nobody_but_an_administrator_restarts_a_countdown(company: Company, login) -> None:
+    """A rep or a manager setting owned_since (to now, to keep a customer longer) is put back;
+    an administrator may set it to now, and to nothing else."""
+    overdue(company, "sam")
+    before = company.owner_sql(
+        "SELECT owned_since FROM customers WHERE id = %s", (company.customers["sam"],)
+    )
+    with company.db.connect_as(login) as connection:
+        connection.execute(
+            "UPDATE customers SET owned_since = now() WHERE id = %s", (company.customers["sam"],)
+        )
+    after = company.owner_sql(
+        "SELECT owned_since FROM customers WHERE id = %s", (company.customers["sam"],)
+    )
+    assert after == before
+    with company.db.connect_as("ada") as connection:
+        for moment in ("now() - interval '400 days'", "now() + interval '1 day'"):
+            connection.execute(
+                f"UPDATE customers SET owned_since = {moment} WHERE id = %s",
+                (company.customers["sam"],),
+            )
+        assert (
+            company.owner_sql(
+                "SELECT owned_since FROM customers WHERE id = %s", (company.customers["sam"],)
+            )
+            == before
+        )
+        connection.execute(
+            "UPDATE customers SET owned_since = now() WHERE id = %s", (company.customers["sam"],)
+        )
+    restarted = company.owner_sql(
+        "SELECT owned_since > now() - interval '1 minute' FROM customers WHERE id = %s",
+        (company.customers["sam"],),
+    )
+    assert restarted == [(True,)]
+
+
 # -- nobody but an administrator writes offices ------------------------------------------------
 
 ATTACKS = [

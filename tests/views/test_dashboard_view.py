@@ -170,11 +170,14 @@ def test_a_change_redraws_only_the_charts_it_touches(
 
 
 def test_a_computer_never_connected_counts_all_it_holds(qtbot: QtBot, window: MainWindow) -> None:
-    """Its user owns everything on it: the demo's or an import's owners count too."""
+    """Its user is its administrator: the demo's or an import's owners count too, and each
+    of them can be looked at alone."""
     build_shop(window.profile)  # no scope: never synced
     board = show_period(qtbot, window)
     assert board.cards["pipeline"].values("amount") == pytest.approx([2, 3.83333, 0, 10])
-    assert not board.person_choice.isVisibleTo(board)
+    assert board.person_choice.isVisibleTo(board)
+    choices = [board.person_choice.itemData(i) for i in range(board.person_choice.count())]
+    assert {RAE, BO, window.profile.user_id} <= set(choices)
 
 
 def test_a_rep_counts_his_own(qtbot: QtBot, window: MainWindow) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from crm_desktop.models.base import column_values, utcnow
@@ -283,7 +283,7 @@ def record_names(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[st
 
 @dataclass(frozen=True)
 class TakenAlong:
-    """What deleting some records takes with them (services.writer.belongings): the live
+    """What deleting some records takes with them (models.entities.belongings): the live
     records of each kind, and the money received on the payments among them."""
 
     counts: dict[str, int]
@@ -298,11 +298,16 @@ def taken_along(session: Session, entity: str, ids: list[str]) -> TakenAlong:
     for child, column in belongings(entity):
         model = ENTITIES[child]
         found = 0
+        # A payment's money is summed in the same look as the count.
+        money = func.sum(model.amount_cents) if child == "payments" else literal(0)
         for part in in_parts(ids):
-            where = (getattr(model, column).in_(part), model.deleted_at.is_(None))
-            found += session.scalar(select(func.count()).select_from(model).where(*where)) or 0
-            if child == "payments":
-                paid += session.scalar(select(func.sum(model.amount_cents)).where(*where)) or 0
+            count, cents = session.execute(
+                select(func.count(), money)
+                .select_from(model)
+                .where(getattr(model, column).in_(part), model.deleted_at.is_(None))
+            ).one()
+            found += count
+            paid += cents or 0
         if found:
             counts[child] = found
     return TakenAlong(counts, paid)

@@ -243,7 +243,9 @@ class ContractPage(QWidget):
         table = self.lists[entity]
         rows = sorted({index.row() for index in table.selectionModel().selectedRows()})
         ids = [table.item(row, 0).data(Qt.ItemDataRole.UserRole) for row in rows]
-        delete_rows(self, self._runner, self._writer, self._reader, entity, ids, self.undo_button)
+        delete_rows(
+            self, self._runner, self._writer, self._reader, entity, ids, self.undo_button.offer
+        )
 
     def _open_customer(self) -> None:
         if self.sheet is not None:

@@ -9,6 +9,7 @@ plural of QCoreApplication.translate (see sync_status.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import QCoreApplication
@@ -90,15 +91,16 @@ def delete_rows(
     reader: Reader,
     entity: str,
     ids: list[str],
-    undo: UndoDeleteButton,
+    deleted: Callable[[ChangeSet], None],
 ) -> None:
-    """Delete these rows once the user confirms (told what goes with them, read first on the
-    storage thread); the page's button then offers the undo."""
+    """Delete these rows once the user confirms, told what goes with them (read first on the
+    storage thread); `deleted` then offers the undo (a page's UndoDeleteButton.offer, the
+    main window's status bar)."""
     if not ids:
         return
 
     def asked(taken: TakenAlong) -> None:
         if confirm_delete(parent, len(ids), taken):
-            runner.write(partial(writer.delete, entity, ids), undo.offer)
+            runner.write(partial(writer.delete, entity, ids), deleted)
 
     runner.submit(partial(reader.taken_along, entity, ids), asked)

@@ -172,5 +172,5 @@ class QuoteLines(QWidget):
             self._reader,
             "opportunity_lines",
             ids,
-            self.undo_button,
+            self.undo_button.offer,
         )

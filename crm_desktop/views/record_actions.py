@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QToolButton, QWidget
 from crm_desktop.models.entities import ENTITIES
 from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
-from crm_desktop.queries.records import TakenAlong
 from crm_desktop.services.changes import ChangeSet, MergeUndo, UndoToken
 from crm_desktop.services.merging import MERGEABLE, unmerge_records
 from crm_desktop.services.writer import Writer
@@ -27,7 +26,7 @@ from crm_desktop.sync import ownership
 from crm_desktop.views.assign_dialog import AssignDialog
 from crm_desktop.views.contract_page import ContractPage
 from crm_desktop.views.customer_page import CustomerPage
-from crm_desktop.views.deleting import confirm_delete
+from crm_desktop.views.deleting import delete_rows
 from crm_desktop.views.merge_dialog import MergeDialog
 from crm_desktop.views.note_dialog import NoteDialog
 from crm_desktop.views.ownership_buttons import OwnershipButtons
@@ -378,15 +377,9 @@ class RecordActions(QObject):
     def delete_selected(self) -> None:
         entity = self._tabs.current_entity()
         ids = self._tabs.selected_ids(entity) if self._lists_shown else []
-        if not ids:
-            return
-
-        def asked(taken: TakenAlong) -> None:
-            if confirm_delete(self._window, len(ids), taken):
-                self._runner.write(partial(self._writer.delete, entity, ids), self._deleted)
-
-        # What goes with them is read first, to be named in the question.
-        self._runner.submit(partial(self._reader.taken_along, entity, ids), asked)
+        delete_rows(
+            self._window, self._runner, self._writer, self._reader, entity, ids, self._deleted
+        )
 
     def _deleted(self, changes: ChangeSet) -> None:
         self._offer_undo(changes.undo, QCoreApplication.translate("MainWindow", "Undo delete"))

@@ -14,6 +14,9 @@ the server's value (the change that reached the server first wins); the value ty
 as a conflict record. Fields nobody else touched are applied. An edit of a record deleted
 meanwhile is not applied (delete wins; the record can be restored, with every value it had) and
 is kept as conflicts. A change the server refuses (not yours any more, invalid) is kept too.
+One order is mended first: a change refused because its customer went back to the public pool
+is tried once more right after a follow-up later in the same batch that gives the customer back
+(it happened in time, server 0008), which is then applied ahead of its turn.
 
 Who changed a row and when is the server's to say: it stamps `updated_at`/`updated_by` itself.
 Each result carries the stamp, and the device adopts it for the row (and for the base of later
@@ -24,7 +27,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections import ChainMap
+from collections import ChainMap, defaultdict
 from collections.abc import Callable, Mapping, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -98,6 +101,8 @@ MY_RECEIPTS = "pushed_by = (SELECT crm_current_user_id()) AND device_id = %s"
 RECEIPTS_OF = f"SELECT seq, result FROM sync_pushes WHERE {MY_RECEIPTS} AND seq BETWEEN %s AND %s"
 # The highest outbox seq whose result was recorded (and the entry removed) on this device.
 PUSHED_THROUGH_KEY = "sync_pushed_through"
+# The server setting that names the pushing device for its transaction.
+DEVICE_SETTING = "crm.device_id"
 Progress = Callable[[str, int, int], None]
 log = logging.getLogger(__name__)
 
@@ -559,9 +564,16 @@ def _send(
         # own savepoint and that one entry is refused. The outbox is in the order the changes
         # were made, so parents always come before the rows that point at them.
         connection.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        # Times sent as text without an offset (a run's JSON) are UTC, as the device keeps them.
-        connection.execute("SET LOCAL TIME ZONE 'UTC'")
-        transactions.add(connection.execute("SELECT pg_current_xact_id()::text").fetchone()[0])
+        # For this transaction, in one round trip: times sent as text without an offset (a
+        # run's JSON) are UTC, as the device keeps them; the server judges a late follow-up by
+        # this device's previous sync (server migration 0037).
+        transactions.add(
+            connection.execute(
+                "SELECT pg_current_xact_id()::text, set_config('TimeZone', 'UTC', true),"
+                " set_config(%s, %s, true)",
+                (DEVICE_SETTING, device),
+            ).fetchone()[0]
+        )
         # This user's receipts only: another user's under the same device id and seq (which
         # an administrator would see) neither answers for this change nor blocks it. Naming
         # the user also lets the server find them by its key instead of reading every receipt.
@@ -581,6 +593,7 @@ def _send(
 
         entries, redirected = _follow_merges(connection, entries, receipts)
         runs = _insert_runs(entries, receipts)
+        keepers = _follow_ups_by_customer(entries, runs)
         position = 0
         while position < len(entries):
             entry = entries[position]
@@ -603,15 +616,17 @@ def _send(
                 position += 1
                 continue
             group = _group_at(entries, position)
-            try:
-                with connection.transaction():
-                    results = _apply_group(connection, group, stamps, stamped)
-            except psycopg.errors.QueryCanceled:
-                raise
-            except REFUSALS as error:
-                results = [{"status": "refused", "reason": _refusal(error)} for _ in group]
-            except _GroupRefused as refused:
-                results = [{"status": "refused", "reason": refused.reason} for _ in group]
+            results = _applied_or_refused(connection, group, stamps, stamped)
+            keeper = None
+            if all(result["status"] == "refused" for result in results):
+                keeper = _keeper_after(keepers, position + len(group), group, receipts)
+            if keeper is not None:
+                # The customer went back to the pool meanwhile; the follow-up that keeps it
+                # for this user (server 0008) goes first, and this change once more after it.
+                kept = _applied_first(connection, keeper, stamps, stamped)
+                if kept is not None:
+                    answered(keeper, _noted(keeper, kept, redirected))
+                    results = _applied_or_refused(connection, group, stamps, stamped)
             for member, result in zip(group, results, strict=True):
                 answered(member, _noted(member, result, redirected))
             position += len(group)
@@ -647,6 +662,87 @@ def _note_stamp(
     of that change (see _send's `stamped`)."""
     if result.get("updated_at") is not None:
         stamped[(entry.entity, entry.row_id)] = (canonical(entry.made_at), result["updated_at"])
+
+
+def _applied_or_refused(
+    connection: psycopg.Connection,
+    group: list[_Entry],
+    stamps: dict[int, datetime],
+    stamped: dict[tuple[str, str], tuple[Any, Any]],
+) -> list[dict[str, Any]]:
+    """Each change of the group applied in a savepoint of its own, or each refused, with why."""
+    try:
+        with connection.transaction():
+            return _apply_group(connection, group, stamps, stamped)
+    except psycopg.errors.QueryCanceled:
+        raise
+    except REFUSALS as error:
+        return [{"status": "refused", "reason": _refusal(error)} for _ in group]
+    except _GroupRefused as refused:
+        return [{"status": "refused", "reason": refused.reason} for _ in group]
+
+
+def _follow_ups_by_customer(
+    entries: list[_Entry], runs: dict[int, list[_Entry]]
+) -> dict[str, list[tuple[int, _Entry]]]:
+    """The batch's new follow-ups sent on their own (not in a group, nor in a run of new
+    records sent as one statement), with their positions, by customer."""
+    in_runs = {entry.seq for run in runs.values() for entry in run}
+    found: dict[str, list[tuple[int, _Entry]]] = defaultdict(list)
+    for position, entry in enumerate(entries):
+        if (
+            entry.entity == "followups"
+            and entry.op == "insert"
+            and entry.group_id is None
+            and entry.seq not in in_runs
+            and entry.changes.get("customer_id")
+        ):
+            found[entry.changes["customer_id"]].append((position, entry))
+    return found
+
+
+def _keeper_after(
+    keepers: dict[str, list[tuple[int, _Entry]]],
+    start: int,
+    group: list[_Entry],
+    receipts: dict[int, Any],
+) -> _Entry | None:
+    """A follow-up from `start` on in the batch, on the customer a change of `group` is about,
+    not applied yet: it may give that customer back to this user (a rep edits a customer, then
+    logs his visit, while the server returns the customer to the pool before his device
+    syncs)."""
+    for customer in {_customer_of(entry) for entry in group} - {None}:
+        for position, entry in keepers.get(customer, ()):
+            if position >= start and entry.seq not in receipts:
+                return entry
+    return None
+
+
+def _customer_of(entry: _Entry) -> str | None:
+    """The customer a change is about, when the change says it."""
+    if entry.entity == "customers":
+        return entry.row_id
+    return entry.changes.get("customer_id") or entry.base.get("customer_id")
+
+
+def _applied_first(
+    connection: psycopg.Connection,
+    keeper: _Entry,
+    stamps: dict[int, datetime],
+    stamped: dict[tuple[str, str], tuple[Any, Any]],
+) -> dict[str, Any] | None:
+    """The follow-up applied ahead of its turn; None, and nothing applied, when refused (it is
+    then applied in its turn, and refused or not there as it would have been)."""
+    try:
+        with connection.transaction():
+            result = _apply(connection, keeper, stamps.get(keeper.seq), stamped)
+            if result.get("status") == "refused":
+                raise _GroupRefused(result.get("reason") or "")
+    except psycopg.errors.QueryCanceled:
+        raise
+    except (*REFUSALS, _GroupRefused):
+        return None
+    return result
 
 
 def _group_at(entries: list[_Entry], position: int) -> list[_Entry]:

@@ -267,6 +267,44 @@ def test_an_office_going_live_starts_its_reps_countdown_then(company: Company) -
     assert company.owner_of("hal") == "hal"
 
 
+def owned_since_now(company: Company, owner: str) -> bool:
+    (row,) = company.owner_sql(
+        "SELECT owned_since > now() - interval '1 minute' FROM customers WHERE id = %s",
+        (company.customers[owner],),
+    )
+    return row[0]
+
+
+@pytest.mark.parametrize(("mover", "into"), [("ada", "East"), ("owner", None)])
+def test_a_user_moved_from_a_waiting_office_into_a_live_one_starts_his_countdown(
+    company: Company, mover: str, into: str | None
+) -> None:
+    """Server 0037: hal moves from Hangzhou (waiting) to East, or to the head office, moved by
+    an administrator or the deployment owner. He could not follow anything up while he waited:
+    his overdue customer is not returned the next moment, its countdown starts now."""
+    overdue(company, "hal")
+    dsn = company.db.admin_dsn if mover == "owner" else company.db.dsn_for(mover)
+    admin.move_user(dsn, "hal", into)
+    assert owned_since_now(company, "hal")
+    with company.db.connect_as("ada") as connection:
+        assert connection.execute("SELECT crm_return_due_customers()").fetchone()[0] == 0
+    assert company.owner_of("hal") == "hal"
+
+
+def test_a_move_between_live_offices_or_into_a_waiting_one_keeps_the_countdown(
+    company: Company,
+) -> None:
+    """sam moves between live offices: what he did not follow up stays due. eve moves into
+    Hangzhou (waiting): her customer waits with her (0036) and keeps its date."""
+    overdue(company, "sam", "eve")
+    admin.move_user(company.db.admin_dsn, "sam", "East")
+    admin.move_user(company.db.admin_dsn, "eve", "Hangzhou")
+    assert not owned_since_now(company, "sam") and not owned_since_now(company, "eve")
+    with company.db.connect_as("ada") as connection:
+        assert connection.execute("SELECT crm_return_due_customers()").fetchone()[0] == 1
+    assert (company.owner_of("sam"), company.owner_of("eve")) == (None, "eve")
+
+
 @pytest.mark.parametrize("login", ["sam", "mia", "kim"])
 def test_nobody_but_an_administrator_restarts_a_countdown(company: Company, login) -> None:
     """A rep or a manager setting owned_since (to now, to keep a customer longer) is put back;

@@ -300,3 +300,42 @@ def test_two_devices_returning_at_once_both_finish_and_return_it_once(world) -> 
         (robs,),
     )
     assert returns.fetchone()[0] == 1
+
+
+def test_naming_a_device_moves_the_limit_back_only_to_that_devices_own_previous_sync(
+    world,
+) -> None:
+    """Server 0037, as rob with plain SQL: his laptop last synced ten days ago, his office
+    computer two days ago. A follow-up of six days ago counts when sent as from the laptop
+    (it could not have gone sooner), not as from the office computer, a device he makes up,
+    or a setting that is no device at all: each of those is judged by his latest sync."""
+    robs = world.customers["rob"]
+    age(world, robs, 31)
+    world.owner().execute("SELECT crm_return_due_customers()")
+    laptop, office = "6f1c0a52-1d2e-4b7a-9c3d-0e5f6a7b8c9d", "0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d"
+    with world.db.connect_admin() as connection, connection.transaction():
+        connection.execute("ALTER TABLE sync_pushes NO FORCE ROW LEVEL SECURITY")
+        for device, days in ((laptop, 10), (office, 2)):
+            connection.execute(
+                "INSERT INTO sync_pushes (device_id, seq, pushed_by, pushed_at, result)"
+                " VALUES (%s, 1, %s, now() - make_interval(days => %s), '{}')",
+                (device, world.users["rob"], days),
+            )
+        connection.execute("ALTER TABLE sync_pushes FORCE ROW LEVEL SECURITY")
+    logged = (
+        "INSERT INTO followups (customer_id, kind, happened_at, text)"
+        " VALUES (%s, 'call', now() - interval '6 days', 'x')"
+    )
+    made_up = "11111111-2222-4333-8444-555555555555"
+    for named in (office, made_up, "not a device', 'x'); --", "", office.upper()):
+        with (
+            world.session("rob") as connection,
+            pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"),
+        ):
+            connection.execute("SELECT set_config('crm.device_id', %s, false)", (named,))
+            connection.execute(logged, (robs,))
+        assert world.owner_login(robs) is None, named
+    with world.session("rob") as connection:
+        connection.execute("SELECT set_config('crm.device_id', %s, false)", (laptop.upper(),))
+        connection.execute(logged, (robs,))
+    assert world.owner_login(robs) == "rob"

@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from crm_desktop.models.base import utcnow
+from crm_desktop.sync.link import device_id
 from tests.postgres import backdate_ownership
-from tests.sync.conftest import Fleet
+from tests.sync.conftest import Device, Fleet
 
 
 def date_back(fleet: Fleet, customer: str, days: int) -> None:
@@ -132,3 +133,113 @@ def test_a_follow_up_logged_after_the_return_was_seen_brings_it_back_on_the_devi
     assert report.pushed.refused == 0 and not rob.conflicts()
     assert str(fleet.server_row("customers", customer)["owner_id"]) == rob.profile.user_id
     assert rob.row("customers", customer).owner_id == rob.profile.user_id
+
+
+def receipts_dated(fleet: Fleet, device: Device, days: float) -> None:
+    """As if every push of `device` so far had been `days` ago (receipts are append-only even
+    for the owner: he lifts that for this one statement)."""
+    with fleet.db.connect_admin() as connection, connection.transaction():
+        connection.execute("ALTER TABLE sync_pushes NO FORCE ROW LEVEL SECURITY")
+        connection.execute(
+            "UPDATE sync_pushes SET pushed_at = now() - make_interval(secs => %s)"
+            " WHERE device_id = %s",
+            (days * 86400, device_id(device.profile.store)),
+        )
+        connection.execute("ALTER TABLE sync_pushes FORCE ROW LEVEL SECURITY")
+
+
+def test_a_laptop_offline_for_days_is_judged_by_its_own_previous_sync(fleet: Fleet) -> None:
+    """rob's laptop last synced eight days ago; his office computer synced yesterday. The
+    visit he logged on the laptop five days ago, before the customer's deadline, keeps it: the
+    laptop's previous sync could not have sent it. Logged on the office computer with the same
+    date, it would not have (its sync of yesterday would have sent it)."""
+    laptop, office = fleet.device("rob", "laptop"), fleet.device("rob", "office")
+    customer = laptop.writer.create("customers", {"name": "笔记本上跟进的客户"}).primary_id
+    laptop.sync()
+    office.sync()
+    late = office.writer.create("customers", {"name": "办公室电脑上补记的客户"}).primary_id
+    office.sync()
+    receipts_dated(fleet, laptop, 8)
+    receipts_dated(fleet, office, 1)
+    five_days_ago = utcnow() - timedelta(days=5)
+    for device, which in ((laptop, customer), (office, late)):
+        device.writer.create(
+            "followups",
+            {"customer_id": which, "kind": "visit", "happened_at": five_days_ago, "text": "拜访"},
+        )
+    for which in (customer, late):
+        date_back(fleet, which, 31)
+    assert fleet.admin("SELECT crm_return_due_customers()") == [(2,)]
+
+    assert laptop.sync().pushed.refused == 0
+    assert str(fleet.server_row("customers", customer)["owner_id"]) == laptop.profile.user_id
+    assert office.sync().pushed.refused == 1
+    assert [(c.kind, c.entity) for c in office.conflicts()] == [("refused", "followups")]
+    assert fleet.server_row("customers", late)["owner_id"] is None
+
+
+def test_edits_made_before_the_follow_up_that_keeps_the_customer_go_through(
+    fleet: Fleet,
+) -> None:
+    """On the visit rob corrects the customer's phone and adds a contact, then logs the
+    visit: in that order in his outbox. The customer returned to the pool meanwhile, so the
+    server refuses the edits until the follow-up gives it back: the push sends that follow-up
+    first and the edits once more after it. Nothing is left in conflict."""
+    rob = fleet.device("rob")
+    rob.sync()
+    customer = rob.writer.create("customers", {"name": "拜访时更正电话的客户"}).primary_id
+    rob.sync()
+    date_back(fleet, customer, 29)
+    rob.writer.update("customers", customer, {"phone": "13812345678", "address": "青岛市"})
+    contact = rob.writer.create("contacts", {"customer_id": customer, "name": "王经理"}).primary_id
+    rob.writer.create(
+        "followups",
+        {
+            "customer_id": customer,
+            "kind": "visit",
+            "happened_at": utcnow() - timedelta(days=2),
+            "text": "拜访，电话已更正",
+        },
+    )
+    date_back(fleet, customer, 31)
+    assert fleet.admin("SELECT crm_return_due_customers()") == [(1,)]
+
+    report = rob.sync()
+    assert report.pushed.refused == 0 and not rob.conflicts()
+    row = fleet.server_row("customers", customer)
+    assert str(row["owner_id"]) == rob.profile.user_id
+    assert (row["phone"], row["address"]) == ("+8613812345678", "青岛市")
+    assert fleet.server_row("contacts", contact)["name"] == "王经理"
+    assert rob.row("customers", customer).phone == "+8613812345678"
+
+
+def test_edits_stay_refused_when_the_follow_up_does_not_keep_the_customer(
+    fleet: Fleet,
+) -> None:
+    """The same, but the visit was too long ago to have kept it: the edit and the follow-up
+    are refused and kept, each once, and the customer stays in the pool as it was."""
+    rob = fleet.device("rob")
+    rob.sync()
+    customer = rob.writer.create("customers", {"name": "早已过期的客户"}).primary_id
+    rob.sync()
+    rob.writer.update("customers", customer, {"phone": "13812345678"})
+    rob.writer.create(
+        "followups",
+        {
+            "customer_id": customer,
+            "kind": "visit",
+            "happened_at": utcnow() - timedelta(days=45),
+            "text": "拜访",
+        },
+    )
+    date_back(fleet, customer, 80)
+    fleet.admin("SELECT crm_return_due_customers()")
+
+    report = rob.sync()
+    assert report.pushed.refused == 2
+    assert sorted((c.kind, c.entity) for c in rob.conflicts()) == [
+        ("refused", "customers"),
+        ("refused", "followups"),
+    ]
+    row = fleet.server_row("customers", customer)
+    assert (row["owner_id"], row["phone"]) == (None, None)

@@ -10,6 +10,7 @@ from pathlib import Path
 from platformdirs import user_data_dir
 from sqlalchemy import select
 
+from crm_desktop.models.choices import GRADE_SHARES_KEY, use_grade_shares
 from crm_desktop.models.entities import (
     ENTERS_FOR_KEY,
     SCOPE_KEY,
@@ -85,6 +86,7 @@ def open_profile(directory: Path | None = None) -> Profile:
     if user_id is None:
         user_id = _create_local_user(store)
     region = store.setting(REGION_KEY, DEFAULT_REGION) or DEFAULT_REGION
+    use_grade_shares(store.setting(GRADE_SHARES_KEY))
     return Profile(store, user_id, region, entered_for(store.setting(ENTERS_FOR_KEY)))
 
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from crm_desktop.models.choices import Grade
+from crm_desktop.models.choices import DEFAULT_GRADE_SHARES, Grade
 
 # The server's defaults (its rules grade_a_percent and grade_b_percent).
-A_PERCENT = 5
-B_PERCENT = 15
+A_PERCENT, B_PERCENT = DEFAULT_GRADE_SHARES
 
 
 class Valued(NamedTuple):

@@ -17,6 +17,11 @@ class Role(StrEnum):
     CLERK = "clerk"
 
 
+# Who may own a customer (server migration 0035): a rep or a manager. An administrator owns
+# only those he enters himself; a clerk enters for a rep and owns none.
+OWNER_ROLES: tuple[str, ...] = (Role.REP.value, Role.MANAGER.value)
+
+
 class CustomerKind(StrEnum):
     COMPANY = "company"
     PERSON = "person"
@@ -106,8 +111,8 @@ CHOICE_LABELS: dict[str, str] = {
     "clerk": T("Choices", "Clerk"),
     "company": T("Choices", "Company"),
     "person": T("Choices", "Person"),
-    "A": T("Choices", "A (top 5%)"),
-    "B": T("Choices", "B (next 15%)"),
+    "A": T("Choices", "A (top {percent}%)"),
+    "B": T("Choices", "B (next {percent}%)"),
     "C": T("Choices", "C"),
     "tax_number": T("Choices", "Tax number"),
     "id_card": T("Choices", "ID card number"),
@@ -150,8 +155,35 @@ CHOICE_LABELS: dict[str, str] = {
 }
 
 
+# The shares of customers graded A and B, in percent: the server's rules grade_a_percent and
+# grade_b_percent as the last sync read them (kept under GRADE_SHARES_KEY as "5,15"), else their
+# defaults (server migration 0015). A grade's label says its share.
+GRADE_SHARES_KEY = "grade_shares"
+DEFAULT_GRADE_SHARES = (5, 15)
+_grade_shares = dict(zip("AB", DEFAULT_GRADE_SHARES, strict=True))
+
+
+def use_grade_shares(setting: str | None) -> None:
+    """Label grades A and B with the shares `setting` holds ("5,15"; None or anything else: the
+    defaults). Called when a profile opens and when a sync brings the rules."""
+    shares = DEFAULT_GRADE_SHARES
+    parts = (setting or "").split(",")
+    if len(parts) == 2 and all(part.isdigit() and int(part) <= 100 for part in parts):
+        shares = (int(parts[0]), int(parts[1]))
+    _grade_shares.update(zip("AB", shares, strict=True))
+
+
+def filled_label(code: str, label: str, shares: tuple[int, int] | None = None) -> str:
+    """`label` (of `code`, translated or not) as shown: a grade's with its share of customers,
+    now held or as `shares` gives it."""
+    if code not in _grade_shares:
+        return label
+    share = dict(zip("AB", shares, strict=True))[code] if shares else _grade_shares[code]
+    return label.format(percent=share)
+
+
 def choice_label(code: str | None) -> str:
     if code is None:
         return ""
     label = CHOICE_LABELS.get(code)
-    return QCoreApplication.translate("Choices", label) if label else code
+    return filled_label(code, QCoreApplication.translate("Choices", label)) if label else code

@@ -47,6 +47,8 @@ class Field:
     max_length: int = 200
     choices: tuple[str, ...] = ()
     ref: str | None = None  # entity a REF points at
+    # A REF to users: the roles its list offers (none given: every user).
+    ref_roles: tuple[str, ...] = ()
     minimum: float | None = None  # money in yuan, though it is stored in fen
     maximum: float | None = None
     # Shown in the record's form; False for what a dialog of its own sets (a fixed grade).
@@ -90,7 +92,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         F("email", T("Fields", "Email"), Kind.EMAIL, max_length=254),
         F("website", T("Fields", "Website"), max_length=300),
         F("address", T("Fields", "Address"), max_length=300),
-        F("owner_id", T("Fields", "Owner"), Kind.REF, ref="users"),
+        F("owner_id", T("Fields", "Owner"), Kind.REF, ref="users", ref_roles=choices.OWNER_ROLES),
         F("next_followup_at", T("Fields", "Next follow-up"), Kind.DATETIME),
         F("external_ref", T("Fields", "Finance system key"), max_length=100),
         F("notes", T("Fields", "Notes"), Kind.LONG_TEXT),

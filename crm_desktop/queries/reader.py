@@ -55,9 +55,15 @@ class Reader:
         with self.store.read() as session:
             return records.possible_duplicates(session, name, phone, exclude_id)
 
-    def choices(self, entity: str, customer_id: str | None = None) -> list[tuple]:
+    def choices(
+        self,
+        entity: str,
+        customer_id: str | None = None,
+        roles: tuple[str, ...] = (),
+        user_id: str | None = None,
+    ) -> list[tuple]:
         with self.store.read() as session:
-            return records.choices_for(session, entity, customer_id)
+            return records.choices_for(session, entity, customer_id, roles, user_id)
 
     def delegates(self, task_id: str, user_id: str) -> list[tuple[str, str]]:
         with self.store.read() as session:

@@ -232,11 +232,23 @@ def delegates(session: Session, task_id: str, user_id: str) -> list[tuple[str, s
     return [(row[0], row[1]) for row in session.execute(statement)]
 
 
-def choices_for(session: Session, entity: str, customer_id: str | None = None) -> list[tuple]:
-    """(id, label) pairs for a reference field: users, active products, or a customer's
-    contacts, opportunities or contracts."""
+def choices_for(
+    session: Session,
+    entity: str,
+    customer_id: str | None = None,
+    roles: tuple[str, ...] = (),
+    user_id: str | None = None,
+) -> list[tuple]:
+    """(id, label) pairs for a reference field: users (of `roles` only, when given), active
+    products, or a customer's contacts, opportunities or contracts.
+
+    Of the roles left out, the user himself is still offered when he is an administrator: the
+    records he enters himself may be his (a customer, server migration 0035)."""
     if entity == "users":
         statement = select(User.id, User.name).where(User.deleted_at.is_(None)).order_by(User.name)
+        if roles:
+            himself = (User.id == user_id) & (User.role == Role.ADMIN.value)
+            statement = statement.where(or_(User.role.in_(roles), himself))
     elif entity == "contacts":
         statement = (
             select(Contact.id, Contact.name)

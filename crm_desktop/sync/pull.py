@@ -32,6 +32,7 @@ import psycopg
 from psycopg import sql
 from sqlalchemy import select
 
+from crm_desktop.models.choices import GRADE_SHARES_KEY, use_grade_shares
 from crm_desktop.models.entities import (
     CUSTOMER_CHILDREN,
     ENTERS_FOR_KEY,
@@ -281,9 +282,18 @@ def _merge_targets(
 
 
 def _adopt_pool_rules(store: Store, connection: psycopg.Connection) -> None:
+    """The pool's rules, and the shares of customers the grades hold (which their labels say;
+    a server older than its migration 0015 has none, and the defaults stand)."""
     rules = dict(connection.execute("SELECT key, value FROM crm_rules").fetchall())
+    shares = None
+    if rules.get("grade_a_percent") is not None and rules.get("grade_b_percent") is not None:
+        shares = f"{rules['grade_a_percent']},{rules['grade_b_percent']}"
     with store.write() as session:
-        pool_due.adopt_rules(sqlite_connection(session), rules)
+        driver = sqlite_connection(session)
+        pool_due.adopt_rules(driver, rules)
+        if shares is not None:
+            put_settings(driver, {GRADE_SHARES_KEY: shares})
+    use_grade_shares(shares)
 
 
 def _adopt_last_syncs(store: Store, connection: psycopg.Connection) -> None:

@@ -13,7 +13,7 @@ from functools import cache
 
 from PySide6.QtCore import QTranslator
 
-from crm_desktop.models.choices import CHOICE_LABELS
+from crm_desktop.models.choices import CHOICE_LABELS, DEFAULT_GRADE_SHARES, filled_label
 from crm_desktop.resources import resources_dir
 from crm_desktop.transfer.cells import matched_text
 
@@ -65,7 +65,9 @@ def _codes_by_word(choices: tuple[str, ...]) -> dict[str, str]:
         named = [label, *(translator.translate("Choices", label) for translator in translators)]
         for name in named:
             if name:
-                words.setdefault(matched_text(name), code)
+                # A grade's label as an export of the defaults wrote it (the code, mostly).
+                filled = filled_label(code, name, DEFAULT_GRADE_SHARES)
+                words.setdefault(matched_text(filled), code)
     for code in choices:
         for name in OTHER_WORDS.get(code, "").split("|"):
             if name:

@@ -313,7 +313,9 @@ class RecordForm(QDialog):
         for editor in self.editors.values():
             field = editor.field
             if field.kind is Kind.REF and field.ref not in ("customers", *CUSTOMER_LISTS):
-                job = partial(self._reader.choices, field.ref, None)
+                job = partial(
+                    self._reader.choices, field.ref, None, field.ref_roles, self._writer.user_id
+                )
                 self._runner.submit(job, partial(self._choices_arrived, editor))
         self._load_customer_choices(self._preset.get("customer_id"))
 

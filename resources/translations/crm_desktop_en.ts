@@ -641,7 +641,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Choices</name>
     <message>
-        <location filename="../../crm_desktop/models/choices.py" line="+103"/>
+        <location filename="../../crm_desktop/models/choices.py" line="+108"/>
         <source>Administrator</source>
         <translation type="unfinished"></translation>
     </message>
@@ -671,17 +671,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>A (top 5%)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>B (next 15%)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>C</source>
         <translation type="unfinished"></translation>
     </message>
@@ -722,7 +712,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/models/choices.py" line="+1"/>
+        <location filename="../../crm_desktop/models/choices.py" line="-8"/>
+        <source>A (top {percent}%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>B (next {percent}%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Lead</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3392,7 +3392,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Entities</name>
     <message>
-        <location filename="../../crm_desktop/models/fields.py" line="+282"/>
+        <location filename="../../crm_desktop/models/fields.py" line="+284"/>
         <source>user</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4686,7 +4686,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+221"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+220"/>
         <source>New customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4696,7 +4696,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/deleting.py" line="+39"/>
+        <location filename="../../crm_desktop/views/deleting.py" line="+40"/>
         <location filename="../../crm_desktop/views/record_actions.py" line="+2"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
@@ -4719,12 +4719,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+11"/>
         <location filename="../../crm_desktop/views/record_actions.py" line="+4"/>
-        <location line="+311"/>
+        <location line="+305"/>
         <source>Undo delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-302"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-296"/>
         <source>Assign to…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4780,7 +4780,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+47"/>
         <source>Select exactly two customers, or two contacts, to merge.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4952,7 +4952,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-229"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-223"/>
         <source>New task</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5003,7 +5003,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+232"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+226"/>
         <source>Restored.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5896,7 +5896,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location line="+91"/>
         <source>{form} — {customer}</source>
         <translation type="unfinished"></translation>
     </message>

@@ -634,7 +634,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Choices</name>
     <message>
-        <location filename="../../crm_desktop/models/choices.py" line="+103"/>
+        <location filename="../../crm_desktop/models/choices.py" line="+108"/>
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
@@ -664,17 +664,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>个人</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>A (top 5%)</source>
-        <translation>A（前 5%）</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>B (next 15%)</source>
-        <translation>B（其次 15%）</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>C</source>
         <translation>C</translation>
     </message>
@@ -715,7 +705,17 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/models/choices.py" line="+1"/>
+        <location filename="../../crm_desktop/models/choices.py" line="-8"/>
+        <source>A (top {percent}%)</source>
+        <translation>A（前 {percent}%）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>B (next {percent}%)</source>
+        <translation>B（其次 {percent}%）</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Lead</source>
         <translation>初步接洽</translation>
     </message>
@@ -3378,7 +3378,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Entities</name>
     <message>
-        <location filename="../../crm_desktop/models/fields.py" line="+282"/>
+        <location filename="../../crm_desktop/models/fields.py" line="+284"/>
         <source>user</source>
         <translation>用户</translation>
     </message>
@@ -4667,7 +4667,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+221"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+220"/>
         <source>New customer</source>
         <translation>新建客户</translation>
     </message>
@@ -4677,7 +4677,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/deleting.py" line="+39"/>
+        <location filename="../../crm_desktop/views/deleting.py" line="+40"/>
         <location filename="../../crm_desktop/views/record_actions.py" line="+2"/>
         <source>Delete</source>
         <translation>删除</translation>
@@ -4700,12 +4700,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+11"/>
         <location filename="../../crm_desktop/views/record_actions.py" line="+4"/>
-        <location line="+311"/>
+        <location line="+305"/>
         <source>Undo delete</source>
         <translation>撤销删除</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-302"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-296"/>
         <source>Assign to…</source>
         <translation>分配给…</translation>
     </message>
@@ -4761,7 +4761,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>客户已分配。</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+47"/>
         <source>Select exactly two customers, or two contacts, to merge.</source>
         <translation>请选中正好两个客户或两个联系人再合并。</translation>
     </message>
@@ -4933,7 +4933,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-229"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-223"/>
         <source>New task</source>
         <translation>新建任务</translation>
     </message>
@@ -4979,7 +4979,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+232"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+226"/>
         <source>Restored.</source>
         <translation>已恢复。</translation>
     </message>
@@ -5868,7 +5868,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>取消</translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location line="+91"/>
         <source>{form} — {customer}</source>
         <translation>{form} — {customer}</translation>
     </message>

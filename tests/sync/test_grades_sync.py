@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from crm_desktop.models.choices import choice_label
+from crm_desktop.profile import open_profile
 from crm_desktop.queries.records import ownership_events
 from tests.postgres import backdate_ownership
 from tests.sync.conftest import Device, Fleet
@@ -73,3 +75,24 @@ def test_a_grade_typed_offline_meets_the_servers_and_the_server_wins(fleet: Flee
     # The grade someone else changed first stays; his is kept as a conflict.
     assert server_grade(fleet, customer) == "C"
     assert [conflict.field for conflict in rob.conflicts()] == ["grade"]
+
+
+def test_the_grades_labels_say_the_shares_the_server_grades_by(fleet: Fleet) -> None:
+    """An administrator sets A to the top 10% and B to the next 20%: after its next sync a
+    device labels the grades so, the profile opened again still does, and a profile that never
+    synced says the defaults."""
+    rob = fleet.device("rob")
+    rob.sync()
+    assert (choice_label("A"), choice_label("B")) == ("A (top 5%)", "B (next 15%)")
+    fleet.admin("UPDATE crm_rules SET value = 10 WHERE key = 'grade_a_percent'")
+    fleet.admin("UPDATE crm_rules SET value = 20 WHERE key = 'grade_b_percent'")
+    rob.sync()
+    assert (choice_label("A"), choice_label("B")) == ("A (top 10%)", "B (next 20%)")
+    open_profile(fleet.base / "never-synced").close()
+    assert choice_label("A") == "A (top 5%)"
+    open_profile(rob.directory).close()
+    assert (choice_label("A"), choice_label("B"), choice_label("C")) == (
+        "A (top 10%)",
+        "B (next 20%)",
+        "C",
+    )

@@ -173,3 +173,28 @@ def test_a_desk_phone_shows_a_landline_example(qtbot: QtBot, window: MainWindow)
     assert edit.editors["phone"].input.placeholderText() == "010 1234 5678"
     edit.done(0)
     page.close()
+
+
+def offered(form: RecordForm, field: str) -> list[str]:
+    combo = form.editors[field].input
+    return [combo.itemText(row) for row in range(combo.count()) if combo.itemData(row)]
+
+
+def test_a_customers_owner_is_chosen_among_reps_and_managers(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Only a rep or a manager may own a customer (the server refuses a clerk or another
+    administrator, 0035); the administrator using this profile may own what he enters. A
+    task's assignee is anyone's to choose."""
+    for login, role in (("li", "rep"), ("wang", "manager"), ("zhao", "clerk"), ("qian", "admin")):
+        window.writer.create("users", {"login": login, "name": login, "role": role})
+    me = window.reader.record("users", window.profile.user_id)["name"]
+    form = opened(qtbot, window, window.records.new_record())
+    assert sorted(offered(form, "owner_id")) == sorted(["li", "wang", me])
+    form.done(0)
+    page = window.records.open_customer(a_customer(window))
+    qtbot.waitUntil(lambda: page.detail is not None, timeout=5000)
+    task = opened(qtbot, window, page.add("tasks"))
+    assert sorted(offered(task, "assignee_id")) == sorted(["li", "wang", "zhao", "qian", me])
+    task.done(0)
+    page.close()

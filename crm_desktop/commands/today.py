@@ -8,7 +8,7 @@ import json
 from PySide6.QtCore import QCoreApplication
 
 from crm_desktop.models.base import utcnow
-from crm_desktop.models.dates import end_of_local_day
+from crm_desktop.models.dates import end_of_local_day, is_day_only
 from crm_desktop.profile import open_profile
 from crm_desktop.queries.today import Today, TodayPart, today
 from crm_desktop.views.display import local_datetime
@@ -90,6 +90,8 @@ def _print(found: Today) -> None:
         for line in part.lines:
             if line.kind == "renewal" and line.when:
                 when = line.when.strftime("%Y-%m-%d")  # the day the contract ends
+            elif line.when and is_day_only(line.when):
+                when = local_datetime(line.when).strftime("%Y-%m-%d")  # a day, no time of it
             else:
                 when = local_datetime(line.when).strftime("%Y-%m-%d %H:%M") if line.when else ""
             if line.overdue:

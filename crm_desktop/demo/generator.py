@@ -39,6 +39,7 @@ from sqlalchemy.sql import sqltypes
 
 from crm_desktop.demo import words
 from crm_desktop.grading.local import grade_changes
+from crm_desktop.models.base import utcnow
 from crm_desktop.models.choices import (
     CLOSED_STAGES,
     ContractKind,
@@ -249,6 +250,7 @@ def make_demo(
                 index=index,
                 customers=min(batch_size, customers - index * batch_size),
                 today=today,
+                made_at=utcnow().replace(second=0, microsecond=0),
                 owners=owners,
                 products=products,
             )
@@ -294,6 +296,7 @@ class _BatchPlan:
     index: int  # the batch's place in the demo: contract numbers and finance keys carry it
     customers: int
     today: date
+    made_at: datetime  # naive UTC: nothing made happens after it
     owners: list[str]
     products: list[tuple[str, int]]
 
@@ -304,7 +307,12 @@ Batch = dict[str, list[tuple[Any, ...]]]
 def _make_batch(plan: _BatchPlan) -> Batch:
     """One plan's rows per table, as DBAPI parameter tuples in the table's column order."""
     maker = _RowMaker(
-        _FastRandom(plan.seed), plan.today, plan.owners, plan.products, serial=plan.index
+        _FastRandom(plan.seed),
+        plan.today,
+        plan.owners,
+        plan.products,
+        serial=plan.index,
+        made_at=plan.made_at,
     )
     for _ in range(plan.customers):
         maker.customer()
@@ -499,6 +507,7 @@ class _RowMaker:
         owners: list[str],
         products: list[tuple[str, int]],
         serial: int = 0,
+        made_at: datetime | None = None,
     ) -> None:
         self.rng = rng
         self.today = today
@@ -506,7 +515,11 @@ class _RowMaker:
         # offset of its noon (_utc), and as it is (_day_only).
         self._day_starts: dict[date, datetime] = {}
         self._midnights: dict[date, datetime] = {}
+        # The demo's "now": the day's office opening, or the moment it is made when that is
+        # earlier (a demo made at six has no follow-up of nine o'clock yet).
         self.now = self._utc(today, OFFICE_OPENS)
+        if made_at is not None:
+            self.now = min(self.now, made_at)
         self.owners = owners
         # The language of what the rep writes about the customer being made.
         self.phrases = words.CHINESE

@@ -8,12 +8,15 @@ Two kinds of item:
   the customer's planned next follow-up (`customers.next_followup_at`), with the text of the
   follow-up that planned it (`followups.next_step` of the latest follow-up whose `next_step_at`
   it is; none when the date was typed on the customer itself). This is the writer's own idea
-  of what is planned: a follow-up logged with a next step replaces the one planned before; one
-  logged without keeps it. So a customer has one next step at a time, and an earlier step that a
-  later one replaced is not shown. A follow-up has no owner or assignee of its own, and
-  whoever logged it (a colleague, a clerk, the manager on a visit) the next step is the
-  customer's owner's to take; a customer handed over takes its next step with it. A next step
-  counts as done once a follow-up is logged at or after its time (`last_followup_at`).
+  of what is planned: a follow-up logged with a next step (a text, a date or both) replaces the
+  one planned before; one logged without keeps it; deleting the follow-up that planned it takes
+  it away. So a customer has one next step at a time, and an earlier step that a later one
+  replaced is not shown. A follow-up has no owner or assignee of its own, and whoever logged it
+  (a colleague, a clerk, the manager on a visit) the next step is the customer's owner's to
+  take; a customer handed over takes its next step with it. A next step counts as done once a
+  follow-up is logged at or after its time (`last_followup_at`), other than the one that
+  planned it: a call that plans a step for later today, or for today as a day (00:00), has not
+  taken it (`step_taken`).
 
 An item is overdue when it is not done and its time has passed (models.dates.is_late: a day
 given without a time passes at its end). Times are naive UTC, as stored;
@@ -27,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, and_, exists, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
@@ -132,6 +135,7 @@ def _next_steps(
         Customer.last_followup_at,
         planned.with_only_columns(FollowUp.id).scalar_subquery(),
         planned.with_only_columns(FollowUp.next_step).scalar_subquery(),
+        planned.with_only_columns(FollowUp.happened_at).scalar_subquery(),
     ).where(
         Customer.deleted_at.is_(None),
         Customer.next_followup_at >= start,
@@ -139,8 +143,10 @@ def _next_steps(
         _unindexed(Customer.__table__.c.owner_id).in_(owners),
     )
     items = []
-    for customer_id, name, owner, when, last, followup_id, text in session.execute(statement):
-        done = last is not None and last >= when
+    for row in session.execute(statement):
+        customer_id, name, owner, when, last, followup_id, text, planned_at = row
+        # As step_taken says it in SQL.
+        done = last is not None and last >= when and (planned_at is None or planned_at < last)
         items.append(
             CalendarItem(
                 kind=NEXT_STEP,
@@ -171,6 +177,29 @@ def planned_step() -> Select:
         .order_by(FollowUp.happened_at.desc())
         .limit(1)
         .correlate(Customer)
+    )
+
+
+def step_taken() -> ColumnElement[bool]:
+    """Whether a follow-up took its customer's next step (false for a customer with none):
+    one was logged at or after the step's time, and it is not the one that planned it (the
+    follow-up that planned it is not the latest). Correlated to the customer of an outer
+    statement; the planner is looked up only for a customer followed up since its step's time."""
+    planner_is_latest = (
+        exists()
+        .where(
+            FollowUp.customer_id == Customer.id,
+            FollowUp.deleted_at.is_(None),
+            FollowUp.next_step_at == Customer.next_followup_at,
+            FollowUp.happened_at >= Customer.last_followup_at,
+        )
+        .correlate(Customer)
+    )
+    return and_(
+        Customer.last_followup_at.is_not(None),
+        Customer.next_followup_at.is_not(None),
+        Customer.last_followup_at >= Customer.next_followup_at,
+        ~planner_is_latest,
     )
 
 

@@ -46,6 +46,7 @@ from crm_desktop.models.entities import (
 )
 from crm_desktop.models.fields import Kind
 from crm_desktop.models.search_keys import query_terms
+from crm_desktop.queries.calendar import step_taken
 from crm_desktop.storage import search_index
 from crm_desktop.storage.store import sqlite_connection
 from crm_desktop.storage.values import to_sqlite
@@ -264,15 +265,7 @@ CUSTOMERS = TableSpec(
         ),
         Column(QUIET, T("Columns", "Quiet since"), QUIET_SINCE, Kind.DATETIME, visible=False),
         # The next step is past and no follow-up since took it (as Today says).
-        overdue_column(
-            and_(
-                late_sql(Customer.next_followup_at),
-                or_(
-                    Customer.last_followup_at.is_(None),
-                    Customer.last_followup_at < Customer.next_followup_at,
-                ),
-            )
-        ),
+        overdue_column(and_(late_sql(Customer.next_followup_at), ~step_taken())),
     ),
     joins=((Owner, Owner.id == Customer.owner_id), (Maker, Maker.id == Customer.created_by)),
 )

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from crm_desktop.models.choices import ContractStatus, RenewalStatus
@@ -32,7 +32,7 @@ from crm_desktop.models.entities import (
     WorkLog,
     WorkLogComment,
 )
-from crm_desktop.queries.calendar import planned_step
+from crm_desktop.queries.calendar import planned_step, step_taken
 from crm_desktop.storage import pool_due
 from crm_desktop.storage.store import sqlite_connection
 
@@ -248,11 +248,7 @@ def _next_steps(session: Session, user_id: str, now: datetime, day_ends: datetim
             Customer.owner_id == user_id,
             Customer.deleted_at.is_(None),
             Customer.next_followup_at < day_ends,
-            # A follow-up made when the step was due (or since) took it.
-            or_(
-                Customer.last_followup_at.is_(None),
-                Customer.last_followup_at < Customer.next_followup_at,
-            ),
+            ~step_taken(),
         )
         .order_by(Customer.next_followup_at, Customer.id)
     )

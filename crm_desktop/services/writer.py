@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from functools import cache
+from functools import cache, cached_property
 from operator import itemgetter
 from typing import Any
 
@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from crm_desktop.models.base import AUDIT_COLUMNS, Base, column_values, new_id, utcnow
 from crm_desktop.models.choices import CLOSED_STAGES, ContractStatus, RenewalStatus
 from crm_desktop.models.contracts import next_term
-from crm_desktop.models.dates import local_to_utc
+from crm_desktop.models.dates import end_of_local_day, local_date, local_to_utc
 from crm_desktop.models.entities import (
     CUSTOMER_CHILDREN,
     ENTERS_FOR_KEY,
@@ -91,6 +91,15 @@ STAYS_WITH_CUSTOMER = QT_TRANSLATE_NOOP(
 )
 ALREADY_RENEWED = QT_TRANSLATE_NOOP(
     "Validation", "Contract {number} is already renewed by contract {renewal}."
+)
+HAPPENS_AHEAD = QT_TRANSLATE_NOOP(
+    "Validation", "A follow-up records what happened: its time can't be later than today."
+)
+STEP_BEFORE_FOLLOW_UP = QT_TRANSLATE_NOOP(
+    "Validation", "The next step's date is before the follow-up itself."
+)
+LOG_AHEAD = QT_TRANSLATE_NOOP(
+    "Validation", "A work log is written for a day that has come; {day} is still ahead."
 )
 ALREADY_USED = QT_TRANSLATE_NOOP(
     "Validation", "{field} “{value}” is already used by another {entity}."
@@ -237,6 +246,7 @@ class UnitOfWork:
         self._check_refs(entity, cleaned)
         row_id = row_id or new_id()
         self._check_money_rules(entity, row_id, cleaned)
+        self._check_times(entity, cleaned, cleaned)
         if entity == "contracts":
             self._renewed_once(row_id, cleaned.get("renewed_from_id"))
         self._check_unique(entity, row_id, cleaned)
@@ -388,6 +398,7 @@ class UnitOfWork:
         cleaned = clean_values(entity, values, self.region, creating=False)
         self._check_refs(entity, cleaned)
         self._check_money_rules(entity, row_id, {**column_values(row), **cleaned})
+        self._check_times(entity, {**column_values(row), **cleaned}, cleaned)
         self._check_unique(entity, row_id, cleaned)
         previous = {k: getattr(row, k) for k in cleaned}
         changed = {k: v for k, v in cleaned.items() if previous[k] != v}
@@ -711,6 +722,31 @@ class UnitOfWork:
         if entity == "payments":
             self._same_customer("contract_id", Contract, values, customer_id)
 
+    def _check_times(self, entity: str, values: dict[str, Any], changed: Mapping[str, Any]) -> None:
+        """Times that cannot be meant, checked when one of them is given: a follow-up after
+        today (the server's pool rules would not count it until then), a next step planned for
+        a day before its follow-up, a work log of a day still ahead. Later today is a time
+        like any: a call logged a little early, a clock a little fast."""
+        if entity == "followups":
+            happened, step = values.get("happened_at"), values.get("next_step_at")
+            if "happened_at" in changed and happened is not None and happened >= self._today_ends:
+                raise InvalidInput("happened_at", HAPPENS_AHEAD)
+            if (
+                ("happened_at" in changed or "next_step_at" in changed)
+                and happened is not None
+                and step is not None
+                and local_date(step) < local_date(happened)
+            ):
+                raise InvalidInput("next_step_at", STEP_BEFORE_FOLLOW_UP)
+        elif entity == "work_logs" and "day" in changed:
+            day = values.get("day")
+            if day is not None and day > local_date(self.now):
+                raise InvalidInput("day", LOG_AHEAD, day=day.isoformat())
+
+    @cached_property
+    def _today_ends(self) -> datetime:
+        return end_of_local_day(self.now)
+
     def _renewed_by(self, ids: Sequence[str]) -> list[str | None]:
         """The contracts these contracts renew."""
         return list(
@@ -937,13 +973,33 @@ class UnitOfWork:
         column = getattr(model, "customer_id", None)
         return (column,) if column is not None else ()
 
+    def _next_step_of(self, customer: Customer, latest: Any) -> datetime | None:
+        """The customer's next step as its follow-ups leave it (queries/calendar.py says what
+        the user sees of it): the latest follow-up's when it says one (a text, a date or
+        both; a text alone replaces the step planned before with one of no date), else the
+        one planned before, unless the only follow-ups that planned it are deleted (a date
+        typed on the customer itself stays)."""
+        if latest is not None and ((latest[0] or "").strip() or latest[1] is not None):
+            return latest[1]
+        current = customer.next_followup_at
+        if current is None:
+            return None
+        planners = self.session.scalars(
+            select(FollowUp.deleted_at).where(
+                FollowUp.customer_id == customer.id, FollowUp.next_step_at == current
+            )
+        ).all()
+        if planners and all(deleted is not None for deleted in planners):
+            return None
+        return current
+
     def _refresh_followup_dates(self, customer_id: str) -> None:
         customer = self.session.get(Customer, customer_id)
         if customer is None or customer.deleted_at is not None:
             return
         live = (FollowUp.customer_id == customer_id, FollowUp.deleted_at.is_(None))
         latest = self.session.execute(
-            select(FollowUp.next_step_at)
+            select(FollowUp.next_step, FollowUp.next_step_at)
             .where(*live)
             .order_by(FollowUp.happened_at.desc())
             .limit(1)
@@ -953,7 +1009,7 @@ class UnitOfWork:
         last = self.session.scalar(
             select(func.max(FollowUp.happened_at)).where(*live, FollowUp.happened_at <= self.now)
         )
-        upcoming = latest[0] if latest and latest[0] else customer.next_followup_at
+        upcoming = self._next_step_of(customer, latest)
         wanted = {"last_followup_at": last, "next_followup_at": upcoming}
         changed = {k: v for k, v in wanted.items() if getattr(customer, k) != v}
         if changed:
@@ -1101,6 +1157,19 @@ class Writer:
                 unit.update("followups", planned_by, {"next_step_at": at})
             unit.update("customers", customer_id, {"next_followup_at": at})
             unit.changes.primary_id = customer_id
+        return unit.changes
+
+    def postpone_task(self, task_id: str, due_at: datetime) -> ChangeSet:
+        """A task moved to `due_at`, its reminder with it by as much (a reminder set an hour
+        before the task stays an hour before it; one left behind would ring for a task not due
+        yet). A task without a due time keeps its reminder."""
+        with self.transaction() as unit:
+            task = unit.get_live("tasks", task_id)
+            values: dict[str, Any] = {"due_at": due_at}
+            if task.remind_at is not None and task.due_at is not None:
+                values["remind_at"] = task.remind_at + (due_at - task.due_at)
+            unit.update("tasks", task_id, values)
+            unit.changes.primary_id = task_id
         return unit.changes
 
     def renew_contract(self, contract_id: str, values: dict[str, Any]) -> ChangeSet:

@@ -383,9 +383,8 @@ class CalendarView(Page):
             return self.tr("{first} – {last}").format(
                 first=days[0].isoformat(), last=days[-1].isoformat()
             )
-        return self.tr("{month} {year}").format(
-            month=locale.standaloneMonthName(self.anchor.month), year=self.anchor.year
-        )
+        # A QLocale date format, translated: Chinese writes 2026年12月, not 2026年十二月.
+        return locale.toString(qdate(self.anchor), self.tr("MMMM yyyy", "month title"))
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -540,6 +539,10 @@ class CalendarView(Page):
         title = item.title or self.tr("Follow up")
         if item.kind == NEXT_STEP and item.customer_name:
             title = f"{item.customer_name}: {title}"
+        if len(self.people()) > 1 and item.person_id:
+            # Several people's items side by side: whose each is, before what it is.
+            who = self._names.get(item.person_id, "")
+            title = self.tr("{person} · {title}").format(person=who, title=title) if who else title
         marks = "⚠ " if item.overdue else "✓ " if item.done else ""
         if is_day_only(item.when):
             return f"{marks}{title}"

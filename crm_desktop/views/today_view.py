@@ -325,7 +325,7 @@ class TodayView(Page):
         at = local_datetime(line.when).time() if line.when else time(9, 0)
         moved = local_to_utc(datetime.combine(day, at))
         if line.entity == "tasks":
-            self._runner.write(partial(self._writer.update, "tasks", line.id, {"due_at": moved}))
+            self._runner.write(partial(self._writer.postpone_task, line.id, moved))
         else:
             self._runner.write(
                 partial(self._writer.move_next_step, line.id, line.planned_by, moved)
@@ -398,6 +398,7 @@ class PostponeDialog(QDialog):
         self.setWindowTitle(QCoreApplication.translate("TodayView", "Postpone to"))
         self.calendar = QCalendarWidget()
         self.calendar.setObjectName("postponeDay")
+        self.calendar.setMinimumDate(QDate.currentDate())  # a day gone is no postponement
         self.calendar.setSelectedDate(QDate(_tomorrow()))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -99,6 +99,7 @@ class WorkLogView(Page):
         self.day_edit.setAccessibleName(self.tr("Day of the log"))
         self.day_edit.setCalendarPopup(True)
         self.day_edit.setDisplayFormat("yyyy-MM-dd")
+        self.day_edit.setMaximumDate(QDate.currentDate())
         self.day_edit.setDate(QDate(self.day.year, self.day.month, self.day.day))
         self.day_edit.dateChanged.connect(lambda value: self.set_day(value.toPython()))
         bar = QHBoxLayout()
@@ -229,7 +230,9 @@ class WorkLogView(Page):
         self.set_day(self.day + timedelta(days=days))
 
     def set_day(self, day: date) -> bool:
-        """Show another day's log; asks first when typing would be lost. False if kept."""
+        """Show another day's log (a day still ahead has none: today's is shown); asks first
+        when typing would be lost. False if kept."""
+        day = min(day, datetime.now().date())
         if day == self.day:
             return True
         if self.has_unsaved_input() and not self._may_discard():
@@ -251,6 +254,7 @@ class WorkLogView(Page):
 
     def _show_day_in_editor(self, day: date) -> None:
         self.day_edit.blockSignals(True)
+        self.day_edit.setMaximumDate(QDate.currentDate())
         self.day_edit.setDate(QDate(day.year, day.month, day.day))
         self.day_edit.blockSignals(False)
 

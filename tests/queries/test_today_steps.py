@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from crm_desktop.models.base import utcnow
 from crm_desktop.models.dates import end_of_local_day
+from crm_desktop.models.entities import Customer
 from crm_desktop.profile import Profile
 from crm_desktop.queries.calendar import calendar_items
 from crm_desktop.queries.today import TodayLine, today
@@ -63,3 +64,111 @@ def test_a_next_step_says_what_was_promised_and_for_whom(profile: Profile) -> No
         "华强电子": "寄送报价单",
         "远航环保": "",
     }
+
+
+def next_followup(profile: Profile, customer: str) -> object:
+    with profile.store.read() as session:
+        return session.get(Customer, customer).next_followup_at
+
+
+def step_done_in_calendar(profile: Profile, name: str) -> bool | None:
+    now = utcnow()
+    with profile.store.read() as session:
+        items = calendar_items(
+            session, [profile.user_id], now - timedelta(days=40), now + timedelta(days=40), now
+        )
+    found = [item.done for item in items if item.kind == "next_step" and item.customer_name == name]
+    return found[0] if found else None
+
+
+def test_a_call_that_plans_a_step_for_today_has_not_taken_it(profile: Profile) -> None:
+    """A call logged now plans a step for today as a day (00:00, before the call) or for an
+    hour already past: the step is still to do, on Today and in the calendar, until a later
+    follow-up takes it."""
+    writer, now = profile.writer(), utcnow()
+    customer = writer.create("customers", {"name": "今天要回电"}).primary_id
+    writer.create(
+        "followups",
+        {
+            "customer_id": customer,
+            "kind": "call",
+            "text": "客户在开会",
+            "happened_at": now - timedelta(minutes=5),
+            "next_step": "下班前再打电话确认数量",
+            "next_step_at": now - timedelta(hours=1),
+        },
+    )
+    assert steps_due(profile)["今天要回电"].title == "下班前再打电话确认数量"
+    assert step_done_in_calendar(profile, "今天要回电") is False
+    writer.create(
+        "followups",
+        {"customer_id": customer, "kind": "call", "text": "数量已确认", "happened_at": now},
+    )
+    assert "今天要回电" not in steps_due(profile)
+    assert step_done_in_calendar(profile, "今天要回电") is True
+
+
+def test_deleting_the_follow_up_that_planned_a_step_takes_the_step_away(profile: Profile) -> None:
+    writer, now = profile.writer(), utcnow()
+    customer = writer.create("customers", {"name": "删掉的跟进"}).primary_id
+    writer.create(
+        "followups",
+        {
+            "customer_id": customer,
+            "kind": "call",
+            "text": "第一次联系",
+            "happened_at": now - timedelta(days=5),
+        },
+    )
+    planner = writer.create(
+        "followups",
+        {
+            "customer_id": customer,
+            "kind": "call",
+            "text": "记错了客户",
+            "happened_at": now - timedelta(days=2),
+            "next_step": "寄样品",
+            "next_step_at": now - timedelta(days=1),
+        },
+    ).primary_id
+    assert "删掉的跟进" in steps_due(profile)
+    writer.delete("followups", [planner])
+    assert "删掉的跟进" not in steps_due(profile)
+    assert next_followup(profile, customer) is None
+    # A date typed on the customer itself is no follow-up's: deleting one leaves it.
+    typed = now - timedelta(hours=3)
+    writer.update("customers", customer, {"next_followup_at": typed})
+    other = writer.create(
+        "followups",
+        {
+            "customer_id": customer,
+            "kind": "note",
+            "text": "备注",
+            "happened_at": now - timedelta(days=9),
+        },
+    ).primary_id
+    writer.delete("followups", [other])
+    assert steps_due(profile)["删掉的跟进"].title == "删掉的跟进"
+
+
+def test_a_new_step_without_a_date_replaces_the_one_planned_before(profile: Profile) -> None:
+    writer, now = profile.writer(), utcnow()
+    customer = writer.create("customers", {"name": "换了下一步"}).primary_id
+    for text, step, at, happened in (
+        ("谈了价格", "OLD: 回电话", now - timedelta(hours=1), now - timedelta(days=2)),
+        ("拜访", "NEW: 下周寄样品", None, now - timedelta(days=1)),
+    ):
+        writer.create(
+            "followups",
+            {
+                "customer_id": customer,
+                "kind": "visit",
+                "text": text,
+                "happened_at": happened,
+                "next_step": step,
+                "next_step_at": at,
+            },
+        )
+    assert "换了下一步" not in steps_due(profile)
+    assert step_done_in_calendar(profile, "换了下一步") is None
+    assert next_followup(profile, customer) is None

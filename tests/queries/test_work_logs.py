@@ -13,7 +13,7 @@ from crm_desktop.services.writer import Writer
 
 ROB = "00000000-0000-4000-8000-0000000000b0"
 RAE = "00000000-0000-4000-8000-0000000000aa"
-DAY = date(2031, 3, 5)
+DAY = date(2025, 3, 5)
 
 
 def add_people(profile: Profile) -> None:
@@ -90,8 +90,8 @@ def test_logs_of_a_day_with_comments_and_who_wrote_none(profile: Profile) -> Non
         assert work_logs.log_of(session, RAE, DAY) is None
         (comment,) = work_logs.comments_of(session, log.primary_id)
         logs = work_logs.team_logs(session, [ROB, RAE, ROB], DAY)
-        mine = work_logs.my_day(session, ROB, DAY, datetime(2031, 3, 5), datetime(2031, 3, 6))
-        none_yet = work_logs.my_day(session, RAE, DAY, datetime(2031, 3, 5), datetime(2031, 3, 6))
+        mine = work_logs.my_day(session, ROB, DAY, datetime(2025, 3, 5), datetime(2025, 3, 6))
+        none_yet = work_logs.my_day(session, RAE, DAY, datetime(2025, 3, 5), datetime(2025, 3, 6))
     assert comment.text == "Call Li first" and comment.author_id == me
     assert [(t.author_name, t.log is not None) for t in logs] == [("Rob", True), ("Rae", False)]
     assert logs[0].log["plan"] == "Call Li"

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crm_desktop.models.base import utcnow
+from crm_desktop.models.dates import end_of_local_day, local_date
 from crm_desktop.models.entities import (
     Contact,
     Customer,
@@ -135,19 +136,19 @@ def test_followup_sets_customers_last_and_next_followup(profile: Profile) -> Non
 def test_a_follow_up_dated_ahead_is_not_the_last_one_yet(profile: Profile) -> None:
     """As the server counts it (tests/sync/test_derived_sync.py): the latest up to now, so the
     device shows, before any sync, what every device shows after one. Its next step still
-    counts: it is the latest plan."""
+    counts: it is the latest plan. (Later today: a time after today is refused.)"""
     writer, now = profile.writer(), utcnow().replace(microsecond=0)
     customer_id = writer.create("customers", {"name": "Acme"}).primary_id
     call = {"customer_id": customer_id, "kind": "call", "text": "called"}
     writer.create("followups", {**call, "happened_at": now - timedelta(days=2)})
+    later = min(now + timedelta(hours=1), end_of_local_day(now) - timedelta(seconds=1))
     ahead = writer.create(
-        "followups",
-        {**call, "happened_at": now + timedelta(days=40), "next_step_at": now + timedelta(days=45)},
+        "followups", {**call, "happened_at": later, "next_step_at": later + timedelta(days=5)}
     ).primary_id
     with profile.store.read() as session:
         customer = session.get(Customer, customer_id)
         assert customer.last_followup_at == now - timedelta(days=2)
-        assert customer.next_followup_at == now + timedelta(days=45)
+        assert customer.next_followup_at == later + timedelta(days=5)
     writer.delete("followups", [ahead])
     writer.create("followups", {**call, "happened_at": now - timedelta(hours=1)})
     with profile.store.read() as session:
@@ -231,3 +232,36 @@ def test_a_deal_made_already_won_is_closed_and_a_task_made_done_is_done(profile)
         assert session.get(Opportunity, won).closed_at is not None
         assert session.get(Opportunity, open_).closed_at is None
         assert session.get(Task, done).done_at is not None
+
+
+def test_times_that_cannot_be_meant_are_refused_with_a_sentence(profile: Profile) -> None:
+    """A follow-up after today, a next step planned for a day before its follow-up, a work log
+    of a day still ahead. Later today, or a step for the follow-up's own day (00:00, before the
+    call), are fine; an old follow-up with such dates can still have its words changed."""
+    writer, now = profile.writer(), utcnow()
+    customer = writer.create("customers", {"name": "Acme"}).primary_id
+    call = {"customer_id": customer, "kind": "call", "text": "called"}
+    tomorrow = end_of_local_day(now)
+    with pytest.raises(InvalidInput, match="can't be later than today") as refused:
+        writer.create("followups", {**call, "happened_at": tomorrow})
+    assert refused.value.field == "happened_at"
+    with pytest.raises(InvalidInput, match="before the follow-up itself") as refused:
+        writer.create(
+            "followups",
+            {**call, "happened_at": now, "next_step_at": now - timedelta(days=1, hours=1)},
+        )
+    assert refused.value.field == "next_step_at"
+    later_today = tomorrow - timedelta(minutes=1)
+    today_as_a_day = end_of_local_day(now, -1)
+    kept = writer.create(
+        "followups", {**call, "happened_at": later_today, "next_step_at": today_as_a_day}
+    ).primary_id
+    with pytest.raises(InvalidInput, match="before the follow-up itself"):
+        writer.update("followups", kept, {"next_step_at": today_as_a_day - timedelta(days=1)})
+    assert writer.update("followups", kept, {"text": "called twice"})
+
+    today = local_date(now)
+    with pytest.raises(InvalidInput, match="still ahead") as refused:
+        writer.create("work_logs", {"day": today + timedelta(days=1), "done": "plans"})
+    assert refused.value.field == "day"
+    assert writer.create("work_logs", {"day": today, "done": "visited two customers"}).primary_id

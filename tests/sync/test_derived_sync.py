@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from crm_desktop.models.base import utcnow
+from crm_desktop.services import writer as writer_module
 from tests.sync.conftest import Fleet
 
 
@@ -119,7 +122,9 @@ def test_a_next_follow_up_the_user_chose_stands(fleet: Fleet) -> None:
     assert rob.conflicts() == []
 
 
-def test_a_follow_up_dated_ahead_of_the_server_is_not_the_last_one_yet(fleet: Fleet) -> None:
+def test_a_follow_up_dated_ahead_of_the_server_is_not_the_last_one_yet(
+    fleet: Fleet, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A laptop whose clock ran 40 days fast dated its follow-up 40 days ahead: every device
     showed that day as the customer's last follow-up, while the server's pool rules, which
     count follow-ups up to now, went by the earlier one (and the devices' return dates with
@@ -130,7 +135,9 @@ def test_a_follow_up_dated_ahead_of_the_server_is_not_the_last_one_yet(fleet: Fl
     now = utcnow().replace(microsecond=0)
     call = {"customer_id": customer, "kind": "call", "text": "called"}
     laptop.writer.create("followups", {**call, "happened_at": now - timedelta(days=2)})
-    laptop.writer.create("followups", {**call, "happened_at": now + timedelta(days=40)})
+    with monkeypatch.context() as fast:  # the laptop's clock (its writer's)
+        fast.setattr(writer_module, "utcnow", lambda: now + timedelta(days=40))
+        laptop.writer.create("followups", {**call, "happened_at": now + timedelta(days=40)})
     laptop.sync()
     desktop.sync()
     server = fleet.server_row("customers", customer)

@@ -4,8 +4,9 @@ new task made by double-clicking an hour, and overdue items marked in words as w
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from crm_desktop.models.entities import SCOPE_KEY, Task, User
 from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
+from crm_desktop.services import writer as writer_module
 from crm_desktop.views.calendar_view import (
     DAY,
     EARLIER_ROW,
@@ -30,6 +32,12 @@ from tests.views.helpers import idle
 
 RAE = "00000000-0000-4000-8000-0000000000aa"
 WEDNESDAY = date(2031, 3, 5)  # in the future: nothing there is overdue
+
+
+def writer_clock_at(monkeypatch: pytest.MonkeyPatch, day: date) -> None:
+    """The writer's clock on `day`: follow-ups of the days before WEDNESDAY are in the past
+    for it (it refuses one after its today)."""
+    monkeypatch.setattr(writer_module, "utcnow", lambda: datetime.combine(day, time(12)))
 
 
 def open_calendar(qtbot: QtBot, profile: Profile, runner: Runner) -> CalendarView:
@@ -72,9 +80,14 @@ def all_titles(view: CalendarView) -> set[str]:
 
 
 def test_week_month_and_next_week(
-    qtbot: QtBot, profile: Profile, runner: Runner, shanghai: None
+    qtbot: QtBot,
+    profile: Profile,
+    runner: Runner,
+    shanghai: None,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     writer = profile.writer()
+    writer_clock_at(monkeypatch, WEDNESDAY)
     customer = writer.create(
         "customers", {"name": "华强电子", "owner_id": profile.user_id}
     ).primary_id
@@ -156,9 +169,16 @@ def test_a_manager_sees_his_teams_calendars(qtbot: QtBot, profile: Profile, runn
     assert view.choose_person(RAE)
     idle(qtbot, runner)
     assert all_titles(view) == {"Rae's"}
+    assert [chip.text() for chip in view.grid.findChildren(ItemChip)] == ["11:00 Rae's"]
     view.person.setCurrentIndex(2)
     idle(qtbot, runner)
     assert all_titles(view) == {"Mine", "Rae's"}
+    # Side by side, each says whose it is.
+    me = view._names[profile.user_id]
+    assert sorted(chip.text() for chip in view.grid.findChildren(ItemChip)) == [
+        f"09:00 {me} · Mine",
+        "11:00 Rae · Rae's",
+    ]
 
 
 def test_a_rep_is_offered_only_himself(qtbot: QtBot, profile: Profile, runner: Runner) -> None:
@@ -204,8 +224,11 @@ def test_double_clicking_an_empty_hour_makes_a_task_then(
     assert titles_in(view, thursday_two) == ["Visit the factory"]
 
 
-def test_double_clicking_items(qtbot: QtBot, profile: Profile, runner: Runner) -> None:
+def test_double_clicking_items(
+    qtbot: QtBot, profile: Profile, runner: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     writer = profile.writer()
+    writer_clock_at(monkeypatch, WEDNESDAY)
     customer = writer.create("customers", {"name": "Northwind", "owner_id": profile.user_id})
     task_id = add_task(profile, "Call back", at(WEDNESDAY, 9))
     writer.create(

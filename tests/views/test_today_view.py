@@ -24,7 +24,7 @@ from crm_desktop.storage import pool_due
 from crm_desktop.storage.store import sqlite_connection
 from crm_desktop.views.customer_page import CustomerPage
 from crm_desktop.views.record_form import RecordForm
-from crm_desktop.views.today_view import _next_morning, day_text
+from crm_desktop.views.today_view import PostponeDialog, _next_morning, day_text
 from tests.views.helpers import shown_window, wait_idle
 
 RAE = "00000000-0000-4000-8000-0000000000aa"
@@ -152,6 +152,42 @@ def test_done_postpone_and_delegate_from_today(qtbot: QtBot, profile_dir: Path) 
             assert session.get(Task, made["later"]).assignee_id == RAE
 
 
+def test_a_postponed_task_takes_its_reminder_with_it(qtbot: QtBot, profile_dir: Path) -> None:
+    """An overdue task whose reminder rang an hour before it, postponed a week from Today: it
+    leaves the reminders too, and will ring an hour before its new time. Days gone are not
+    offered."""
+    profile = open_profile(profile_dir)
+    now = utcnow()
+    task = (
+        profile.writer()
+        .create(
+            "tasks",
+            {
+                "title": "Send the samples",
+                "due_at": now - timedelta(days=1),
+                "remind_at": now - timedelta(days=1, hours=1),
+                "assignee_id": profile.user_id,
+            },
+        )
+        .primary_id
+    )
+    profile.close()
+    for window in shown_window(qtbot, profile_dir):
+        view = window.today
+        qtbot.waitUntil(lambda view=view: view.today is not None and view.today.reminders.total)
+        assert view.select_line("tasks", task)
+        view.postpone(view.current_line(), date.today() + timedelta(days=7))
+        qtbot.waitUntil(lambda view=view: view.today.reminders.total == 0)
+        assert view.today.tasks.total == 0
+        with window.profile.store.read() as session:
+            moved = session.get(Task, task)
+            assert moved.due_at - moved.remind_at == timedelta(hours=1)
+            assert moved.due_at.date() >= (now + timedelta(days=6)).date()
+        dialog = PostponeDialog(view)
+        assert dialog.calendar.minimumDate().toPython() == date.today()
+        dialog.close()
+
+
 def test_a_line_opens_and_a_call_is_logged_in_one_step(qtbot: QtBot, profile_dir: Path) -> None:
     made = a_rep_with_a_day(profile_dir)
     for window in shown_window(qtbot, profile_dir):
@@ -187,6 +223,22 @@ def test_the_command_line_prints_the_same_list(
     assert cli.main(["--profile", str(profile_dir), "today"]) == 0
     text = capsys.readouterr().out
     assert "Send the quote · Acme" in text and "Next month's visit" not in text
+
+
+def test_the_command_line_prints_a_day_without_a_time_as_the_day(
+    profile_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A task due today as a day (stored as the local midnight) reads as that day, as the
+    window shows it, not as due at midnight."""
+    profile = open_profile(profile_dir)
+    midnight = end_of_local_day(utcnow(), -1)
+    profile.writer().create(
+        "tasks", {"title": "Visit", "due_at": midnight, "assignee_id": profile.user_id}
+    )
+    profile.close()
+    assert cli.main(["--profile", str(profile_dir), "today"]) == 0
+    line = next(row for row in capsys.readouterr().out.splitlines() if "Visit" in row)
+    assert line.split()[:2] == [date.today().isoformat(), "Visit"]
 
 
 def test_overdue_rows_are_marked_in_the_tables_in_colour_and_with_an_icon(

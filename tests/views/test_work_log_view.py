@@ -146,3 +146,18 @@ def test_a_manager_reads_his_teams_logs_and_comments(
     first_comment = view.member_comments.item(0).text()
     assert first_comment.endswith("Ask the factory for samples")
     assert view.members.topLevelItem(1).text(1).startswith("Written")
+
+
+def test_a_day_still_ahead_has_no_log_to_write(
+    qtbot: QtBot, profile: Profile, runner: Runner
+) -> None:
+    """Tomorrow is not offered: neither the next-day button nor the calendar goes past today
+    (the writer refuses such a log with a sentence besides)."""
+    view = open_view(qtbot, profile, runner)
+    today = datetime.now().date()
+    view.next_button.click()
+    idle(qtbot, runner)
+    assert view.day == today
+    assert view.day_edit.maximumDate().toPython() == today
+    view.set_day(today + timedelta(days=3))
+    assert view.day == today

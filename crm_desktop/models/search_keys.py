@@ -87,6 +87,41 @@ def _spelled(names: list[str | None]) -> list[str]:
     return spelled
 
 
+# A syllable of pinyin as people type it without tones (an initial, then a final): `li`, `na`,
+# `zhuang`, `er`. Loose on purpose: it only decides whether short words typed apart are read as
+# one name's spelling.
+_SYLLABLE = re.compile(
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|er|in|un|ia|ie|iu"
+    r"|ua|uo|ue|ui|ve|a|o|e|i|u|v)"
+)
+
+
+def _syllables_joined(words: list[str]) -> list[str]:
+    """The words of a search, with each run of pinyin syllables that has one of fewer than three
+    letters (`li na`, `bo ya`) made one word of them (`li na`): the short index finds a word of
+    two letters only at the start of a word, and the name's spelling is one word (`lina`).
+    Such a word is searched as typed, spaces and all (a Latin name), and without them."""
+    joined: list[str] = []
+    run: list[str] = []
+
+    def close_run() -> None:
+        if len(run) > 1 and any(len(word) < 3 for word in run):
+            joined.append(" ".join(run))
+        else:
+            joined.extend(run)
+        run.clear()
+
+    for word in words:
+        if word.isascii() and _SYLLABLE.fullmatch(word.lower()):
+            run.append(word)
+        else:
+            close_run()
+            joined.append(word)
+    close_run()
+    return joined
+
+
 def query_terms(query: str, spelled: bool = True) -> list[set[str]]:
     """Each term a customer must match, as the set of spellings any one of which counts.
 
@@ -106,8 +141,10 @@ def query_terms(query: str, spelled: bool = True) -> list[set[str]]:
     if digits is not None:
         return [{digits, query.lower()}]
     terms = []
-    for word in query.split():
+    for word in _syllables_joined(query.split()):
         variants = {word.lower()}
+        if " " in word:  # syllables typed apart: the name's spelling has them together
+            variants.add(word.replace(" ", "").lower())
         key = identifier_key(word).lower()
         if key:
             variants.add(key)

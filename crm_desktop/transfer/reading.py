@@ -374,7 +374,8 @@ def _first_list(path: Path, worksheets: list[Any]) -> FileTable | None:
     workbook often opens on a page of notes (说明, a title and a date, one value a line) or an
     empty sheet, and a clerk would not think of choosing the next one. Failing that, the first
     sheet with a header of several columns, then the first with anything on it. A sheet that
-    cannot be read is passed over; its sentence is said when no other sheet can be."""
+    cannot be read is passed over for a list on another; with no list on any, its sentence is
+    said (it is the list, most likely, not the page of notes before it)."""
     found: list[FileTable] = []
     refused: TransferError | None = None
     for worksheet in worksheets:
@@ -388,7 +389,7 @@ def _first_list(path: Path, worksheets: list[Any]) -> FileTable | None:
         if len(table.header) > 1 and table.rows:
             return table
         found.append(table)
-    if not found and refused is not None:
+    if refused is not None:
         raise refused
     return next((table for table in found if len(table.header) > 1), found[0] if found else None)
 

@@ -55,12 +55,13 @@ from crm_desktop.transfer.reading import (
     read_table,
     sheet_names,
 )
-from crm_desktop.transfer.undo import BatchLog, undo_import
+from crm_desktop.transfer.undo import BatchLog, ImportUndone, undo_import
 
 __all__ = [
     "Decision",
     "ImportCancelled",
     "ImportOutcome",
+    "ImportUndone",
     "MappingChoice",
     "OpenedFile",
     "StagedRow",
@@ -74,6 +75,7 @@ __all__ = [
     "stage",
     "undo",
     "undo_batch",
+    "undone_text",
 ]
 
 T = QT_TRANSLATE_NOOP
@@ -102,6 +104,12 @@ CUSTOMER_BY_NAME_LABEL = T("Transfer", "Customer (by name)")
 BY_NUMBER_LABEL = T("Transfer", "{field} (by number)")
 # Decisions a row that looks like a stored record starts with: nothing is changed unasked.
 DEFAULT_DECISION = Decision.SKIP
+UNDONE = T("Transfer", "The import was undone.")
+# With a count: lupdate reads the plural from resources/translations/extra_sources.py.
+UNDONE_KEPT = (
+    "The import was undone; %n of the records it added stay, because they were changed or "
+    "had something added to them since."
+)
 
 
 def _tr(text: str) -> str:
@@ -530,11 +538,19 @@ def save_skipped(outcome: ImportOutcome, path: Path) -> None:
             writer.writerow([line, *cells, why])
 
 
-def undo(writer: Writer, outcome: ImportOutcome) -> ChangeSet:
+def undo(writer: Writer, outcome: ImportOutcome) -> ImportUndone:
     return undo_batch(writer, outcome.batch_id, outcome.entity)
 
 
-def undo_batch(writer: Writer, batch_id: str, entity: str) -> ChangeSet:
+def undone_text(undone: ImportUndone) -> str:
+    """What the user is told once an import is undone: how many of its records stay, when any
+    do, and why."""
+    if not undone.kept:
+        return _tr(UNDONE)
+    return QCoreApplication.translate("Transfer", UNDONE_KEPT, "", undone.kept)
+
+
+def undo_batch(writer: Writer, batch_id: str, entity: str) -> ImportUndone:
     """Undo the import `batch_id` of `entity` records (also from the list of recent imports,
     after its wizard is closed)."""
     changes = undo_import(writer, batch_id)
@@ -559,8 +575,8 @@ def describe(staged: Staging) -> list[str]:
             updated += row.updates  # one that holds the row's values already is left alone
             continue
         added += 1
+        alike += bool(row.matches)  # a row, however many records it looks like
         for match in row.matches:
-            alike += 1
             lines.append(
                 _tr(LOOKS_LIKE[staged.table.place]).format(
                     line=row.line, what=staged.match_text(match)
@@ -586,7 +602,8 @@ LOOKS_LIKE = {
 }
 WOULD = T(
     "Transfer",
-    "Would add {added} {entity} records ({alike} of them look like records already here), "
-    "update {updated} and refuse {refused} rows; nothing was changed.",
+    "Would add {added}, update {updated} and refuse {refused} of the file's {entity} records "
+    "({alike} of those it adds look like a record here or an earlier row of the file); nothing "
+    "was changed.",
 )
 WOULD_ADD_CUSTOMERS = T("Transfer", "The contacts would add {count} new customer records.")

@@ -22,16 +22,18 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from sqlalchemy import Date, DateTime, select
+from sqlalchemy import Date, DateTime, func, select
 from sqlalchemy.orm import Session
 
 from crm_desktop.models.base import new_id, utcnow
 from crm_desktop.models.entities import (
     ENTITIES,
+    Contact,
     Customer,
     CustomerIdentifier,
     ImportBatch,
@@ -206,7 +208,15 @@ def recent_imports(session: Session, limit: int = 50) -> list[ImportRecord]:
     ]
 
 
-def undo_import(writer: Writer, batch_id: str) -> ChangeSet:
+@dataclass
+class ImportUndone(ChangeSet):
+    """An undone import's changes, and how many of the records it added stay because they
+    were changed or used since (said to the user: "2 were kept")."""
+
+    kept: int = 0
+
+
+def undo_import(writer: Writer, batch_id: str) -> ImportUndone:
     """Delete what the import added and put back what it changed; one transaction."""
     with writer.transaction() as unit:
         session = unit.session
@@ -220,11 +230,18 @@ def undo_import(writer: Writer, batch_id: str) -> ChangeSet:
                 ImportedRow.batch_id == batch_id
             )
         ).all()
-        # The contacts it made for its customers first: a customer with a contact stays.
+        # The contacts it made for its customers go with those customers, and only with them:
+        # a customer that stays keeps its contact person.
         people = {row_id: values for row_id, action, values in rows if action == MADE_CONTACT}
-        _delete_live(unit, "contacts", _left_as_added(session, "contacts", people))
+        own_people = set(_left_as_added(session, "contacts", people))
         added = {row_id: values for row_id, action, values in rows if action == ADDED}
-        _delete_live(unit, batch.entity, _left_as_added(session, batch.entity, added))
+        going = _not_used_since(
+            session, batch.entity, _left_as_added(session, batch.entity, added), own_people
+        )
+        if own_people:
+            _delete_live(unit, "contacts", _contacts_of(session, own_people, going))
+        _delete_live(unit, batch.entity, going)
+        kept = _live_count(session, batch.entity, list(added))
         for row_id, action, fields in rows:
             if action != UPDATED or not fields:
                 continue
@@ -232,7 +249,59 @@ def undo_import(writer: Writer, batch_id: str) -> ChangeSet:
         made = {row_id: values for row_id, action, values in rows if action == MADE_CUSTOMER}
         _delete_live(unit, "customers", _left_as_made(session, made))
         batch.undone_at = unit.now
-    return unit.changes
+    changes = unit.changes
+    return ImportUndone(
+        **{name.name: getattr(changes, name.name) for name in dataclass_fields(ChangeSet)},
+        kept=kept,
+    )
+
+
+def _not_used_since(
+    session: Session, entity: str, ids: list[str], own_contacts: set[str]
+) -> list[str]:
+    """Those of these records that nothing was added to since (a payment on an imported
+    contract, a follow-up on an imported customer), the import's own unchanged contacts not
+    counting: a delete would take those with it, and they are someone's later work."""
+    holders = [
+        getattr(ENTITIES[child], column)
+        for child, column in belongings(entity)
+        if child != IDENTIFIERS  # the import's own: a customer's identifiers came in with it
+    ]
+    going: list[str] = []
+    for chunk in in_parts(ids):
+        used: set[str] = set()
+        for holder in holders:
+            model = holder.class_
+            live = select(holder).where(holder.in_(chunk), model.deleted_at.is_(None))
+            if model.__tablename__ == "contacts" and own_contacts:
+                live = live.where(model.id.not_in(own_contacts))
+            used.update(session.scalars(live))
+        going += [row_id for row_id in chunk if row_id not in used]
+    return going
+
+
+def _contacts_of(session: Session, contacts: set[str], customers: list[str]) -> list[str]:
+    """Those of these contacts whose customer is one of these customers."""
+    wanted = set(customers)
+    found: list[str] = []
+    for chunk in in_parts(sorted(contacts)):
+        found += [
+            contact_id
+            for contact_id, customer_id in session.execute(
+                select(Contact.id, Contact.customer_id).where(Contact.id.in_(chunk))
+            )
+            if customer_id in wanted
+        ]
+    return found
+
+
+def _live_count(session: Session, entity: str, ids: list[str]) -> int:
+    model = ENTITIES[entity]
+    return sum(
+        session.scalar(select(func.count()).where(model.id.in_(chunk), model.deleted_at.is_(None)))
+        or 0
+        for chunk in in_parts(ids)
+    )
 
 
 def _delete_live(unit: UnitOfWork, entity: str, ids: list[str]) -> None:

@@ -1013,7 +1013,7 @@ class DonePage(QWizardPage):
         self.undo.setEnabled(False)
         self.owner.runner.write(
             partial(staging.undo, self.owner.writer, outcome),
-            lambda _changes: self.message.setText(self.tr("The import was undone.")),
+            lambda undone: self.message.setText(staging.undone_text(undone)),
             self._undo_failed,
         )
 

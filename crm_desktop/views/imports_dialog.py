@@ -155,12 +155,12 @@ class ImportsDialog(QDialog):
         self.undo_button.setEnabled(False)
         self._runner.write(
             partial(staging.undo_batch, self._writer, record.id, record.entity),
-            lambda _changes: self._undone(record),
+            lambda undone: self._undone(record, undone),
             self._failed,
         )
 
-    def _undone(self, record: ImportRecord) -> None:
-        self.message.setText(self.tr("The import was undone."))
+    def _undone(self, record: ImportRecord, undone: staging.ImportUndone) -> None:
+        self.message.setText(staging.undone_text(undone))
         self.undone.emit(record.id)
         self.reload()
 

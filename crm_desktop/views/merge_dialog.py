@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm_desktop.models.fields import FIELDS_BY_NAME
+from crm_desktop.models.fields import FIELDS_BY_NAME, Kind
 from crm_desktop.queries.reader import Reader
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.merging import merge_fields, merge_records
@@ -29,6 +29,8 @@ from crm_desktop.views.display import format_value
 from crm_desktop.views.runner import Runner, describe_error
 
 FIRST, SECOND = 0, 1
+# A customer's owner's name, read with the record (no column of its own).
+OWNER_NAME = "_owner_name"
 
 
 class MergeDialog(QDialog):
@@ -110,7 +112,14 @@ class MergeDialog(QDialog):
         self._runner.submit(self._read_both, self._loaded)
 
     def _read_both(self) -> list[dict[str, Any] | None]:
-        return [self._reader.record(self.entity, row_id) for row_id in self.ids]
+        """The two records, a customer's with its owner's name (under OWNER_NAME)."""
+        records = [self._reader.record(self.entity, row_id) for row_id in self.ids]
+        for record in records:
+            owner = record.get("owner_id") if record is not None else None
+            if record is not None and owner:
+                user = self._reader.record("users", owner)
+                record[OWNER_NAME] = (user or {}).get("name") or owner
+        return records
 
     def _loaded(self, records: list[dict[str, Any] | None]) -> None:
         if any(record is None for record in records):
@@ -125,6 +134,22 @@ class MergeDialog(QDialog):
             button.setText(str(self.records[number].get("name") or ""))
             self.grid.addWidget(button, 0, number + 1)
         row = 1
+        if self.entity == "customers":
+            # Not chosen here (the kept one keeps its owner): said, so that a rep's customer is
+            # not kept as a newer import of the clerk's without anyone seeing it.
+            for label, values in (
+                (self.tr("Owner"), [record.get(OWNER_NAME) for record in self.records]),
+                (
+                    self.tr("Entered"),
+                    [format_value(Kind.DATETIME, r.get("created_at")) for r in self.records],
+                ),
+            ):
+                self.grid.addWidget(QLabel(label), row, 0)
+                for number, value in enumerate(values):
+                    shown = QLabel(str(value) if value else self.tr("(none)"))
+                    shown.setObjectName(f"mergeInfo{row}_{number}")
+                    self.grid.addWidget(shown, row, number + 1)
+                row += 1
         for name in merge_fields(self.entity):
             values = [record.get(name) for record in self.records]
             if values[FIRST] == values[SECOND]:
@@ -145,11 +170,11 @@ class MergeDialog(QDialog):
             self.grid.addWidget(
                 QLabel(self.tr("The two records hold the same values.")), row, 0, 1, 3
             )
-        # The fuller record is kept unless the user chooses the other.
-        filled = [
-            sum(1 for v in record.values() if v not in (None, "", [])) for record in self.records
-        ]
-        self.keep_buttons[SECOND if filled[SECOND] > filled[FIRST] else FIRST].setChecked(True)
+        # The record entered first is kept unless the user chooses the other: it carries the
+        # history, and its owner has been working it (a newer import takes its place in
+        # nothing); a field it has empty takes the other's value.
+        entered = [str(record.get("created_at") or "") for record in self.records]
+        self.keep_buttons[SECOND if entered[SECOND] < entered[FIRST] else FIRST].setChecked(True)
         self._keep_changed(self.keep_group.checkedId(), True)
         self.merge_button.setEnabled(True)
 

@@ -428,12 +428,13 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>{month} {year}</source>
+        <location line="+4"/>
+        <source>MMMM yyyy</source>
+        <comment>month title</comment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+86"/>
         <source>All day, earlier</source>
         <translation type="unfinished"></translation>
     </message>
@@ -462,7 +463,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
+        <source>{person} · {title}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Task</source>
         <translation type="unfinished"></translation>
     </message>
@@ -885,13 +891,13 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+229"/>
-        <location line="+142"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+230"/>
+        <location line="+134"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-141"/>
+        <location line="-133"/>
         <source>Short name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -902,18 +908,18 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
-        <location line="+61"/>
+        <location line="+53"/>
         <source>Phone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-60"/>
-        <location line="+61"/>
+        <location line="-52"/>
+        <location line="+53"/>
         <source>Email</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-60"/>
+        <location line="-52"/>
         <source>Industry</source>
         <translation type="unfinished"></translation>
     </message>
@@ -924,13 +930,13 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+2"/>
-        <location line="+83"/>
+        <location line="+75"/>
         <location line="+80"/>
         <source>Owner</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-153"/>
+        <location line="-145"/>
         <source>Last follow-up</source>
         <translation type="unfinished"></translation>
     </message>
@@ -965,7 +971,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+14"/>
         <location line="+21"/>
         <location line="+40"/>
         <location line="+41"/>
@@ -1085,7 +1091,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-211"/>
+        <location line="-203"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3185,11 +3191,6 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <source>Delete the records this import added and put back what it changed? Edits made since to those records are kept.</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <location line="+9"/>
-        <source>The import was undone.</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>Duplicates</name>
@@ -3253,7 +3254,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>DuplicatesPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-262"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-253"/>
         <source>Possible duplicates</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4476,11 +4477,6 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <source>Delete the records the import of “%1” added and put back what it changed? Edits made since to those records are kept.</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <location line="+14"/>
-        <source>The import was undone.</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>Letterhead</name>
@@ -5210,7 +5206,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>MergeDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/merge_dialog.py" line="+55"/>
+        <location filename="../../crm_desktop/views/merge_dialog.py" line="+57"/>
         <source>Merge two customers</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5235,7 +5231,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+25"/>
         <source>One of the two records was deleted meanwhile.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5245,7 +5241,22 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+11"/>
+        <source>Owner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Entered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>(empty)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5607,7 +5618,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location filename="../../crm_desktop/models/fields.py" line="-198"/>
         <location line="+38"/>
-        <location filename="../../crm_desktop/queries/tables.py" line="+85"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+77"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7363,7 +7374,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <location filename="../../crm_desktop/views/today_view.py" line="+32"/>
         <source>%1 (overdue)</source>
         <translation type="unfinished"></translation>
@@ -7553,7 +7564,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+4"/>
-        <location filename="../../crm_desktop/transfer/staging.py" line="+82"/>
+        <location filename="../../crm_desktop/transfer/staging.py" line="+84"/>
         <source>Added {count} new customer records for them.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7718,7 +7729,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+482"/>
+        <location line="+3"/>
+        <source>The import was undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+493"/>
         <source>Line {line} looks like {what}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7728,12 +7744,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+2"/>
+        <source>Would add {added}, update {updated} and refuse {refused} of the file&apos;s {entity} records ({alike} of those it adds look like a record here or an earlier row of the file); nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>The contacts would add {count} new customer records.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-495"/>
+        <location line="-510"/>
         <source>Identifiers (kind: number)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7750,11 +7771,6 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+1"/>
         <source>Customer (by name)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+487"/>
-        <source>Would add {added} {entity} records ({alike} of them look like records already here), update {updated} and refuse {refused} rows; nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -7853,6 +7869,14 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation>
             <numerusform>Added %n contact person with them.</numerusform>
             <numerusform>Added %n contact persons with them.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>The import was undone; %n of the records it added stay, because they were changed or had something added to them since.</source>
+        <translation>
+            <numerusform>The import was undone; %n of the records it added stays, because it was changed or had something added to it since.</numerusform>
+            <numerusform>The import was undone; %n of the records it added stay, because they were changed or had something added to them since.</numerusform>
         </translation>
     </message>
 </context>
@@ -8004,6 +8028,21 @@ A backup copy is made first. On a large database this can take a minute; please 
     </message>
     <message>
         <location line="+3"/>
+        <source>A follow-up records what happened: its time can&apos;t be later than today.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The next step&apos;s date is before the follow-up itself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A work log is written for a day that has come; {day} is still ahead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>{field} “{value}” is already used by another {entity}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -8024,7 +8063,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/undo.py" line="+68"/>
+        <location filename="../../crm_desktop/transfer/undo.py" line="+70"/>
         <source>There is no such import on this computer.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -8057,7 +8096,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Day</source>
         <translation type="unfinished"></translation>
     </message>
@@ -8069,26 +8108,26 @@ A backup copy is made first. On a large database this can take a minute; please 
     <message>
         <location line="+20"/>
         <location line="+4"/>
-        <location line="+341"/>
+        <location line="+344"/>
         <source>What I did</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-344"/>
+        <location line="-347"/>
         <location line="+4"/>
-        <location line="+341"/>
+        <location line="+344"/>
         <source>Tomorrow&apos;s plan</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-344"/>
+        <location line="-347"/>
         <location line="+4"/>
-        <location line="+341"/>
+        <location line="+344"/>
         <source>Problems</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-340"/>
+        <location line="-343"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
@@ -8134,7 +8173,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+65"/>
         <source>Work log not saved</source>
         <translation type="unfinished"></translation>
     </message>

@@ -427,12 +427,13 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>{first} 至 {last}</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>{month} {year}</source>
-        <translation>{year}年{month}</translation>
+        <location line="+4"/>
+        <source>MMMM yyyy</source>
+        <comment>month title</comment>
+        <translation>yyyy年M月</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+86"/>
         <source>All day, earlier</source>
         <translation>全天 / 更早</translation>
     </message>
@@ -460,7 +461,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>跟进</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
+        <source>{person} · {title}</source>
+        <translation>{person} · {title}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
@@ -878,13 +884,13 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+229"/>
-        <location line="+142"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+230"/>
+        <location line="+134"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location line="-141"/>
+        <location line="-133"/>
         <source>Short name</source>
         <translation>简称</translation>
     </message>
@@ -895,18 +901,18 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+1"/>
-        <location line="+61"/>
+        <location line="+53"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location line="-60"/>
-        <location line="+61"/>
+        <location line="-52"/>
+        <location line="+53"/>
         <source>Email</source>
         <translation>邮箱</translation>
     </message>
     <message>
-        <location line="-60"/>
+        <location line="-52"/>
         <source>Industry</source>
         <translation>行业</translation>
     </message>
@@ -917,13 +923,13 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+2"/>
-        <location line="+83"/>
+        <location line="+75"/>
         <location line="+80"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location line="-153"/>
+        <location line="-145"/>
         <source>Last follow-up</source>
         <translation>最近跟进</translation>
     </message>
@@ -958,7 +964,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>最后跟进或接手</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+14"/>
         <location line="+21"/>
         <location line="+40"/>
         <location line="+41"/>
@@ -1078,7 +1084,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>已过到期日仍在执行，未续约</translation>
     </message>
     <message>
-        <location line="-211"/>
+        <location line="-203"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
@@ -3174,11 +3180,6 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <source>Delete the records this import added and put back what it changed? Edits made since to those records are kept.</source>
         <translation>删除这次导入新增的记录，并恢复它改动过的内容吗？之后对这些记录所做的修改会保留。</translation>
     </message>
-    <message>
-        <location line="+9"/>
-        <source>The import was undone.</source>
-        <translation>这次导入已撤销。</translation>
-    </message>
 </context>
 <context>
     <name>Duplicates</name>
@@ -3241,7 +3242,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>DuplicatesPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-262"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-253"/>
         <source>Possible duplicates</source>
         <translation>可能重复</translation>
     </message>
@@ -4457,11 +4458,6 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <source>Delete the records the import of “%1” added and put back what it changed? Edits made since to those records are kept.</source>
         <translation>要删除导入“%1”时添加的记录，并恢复它修改过的内容吗？之后对这些记录所做的修改会保留。</translation>
     </message>
-    <message>
-        <location line="+14"/>
-        <source>The import was undone.</source>
-        <translation>这次导入已撤销。</translation>
-    </message>
 </context>
 <context>
     <name>Letterhead</name>
@@ -5184,7 +5180,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>MergeDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/merge_dialog.py" line="+55"/>
+        <location filename="../../crm_desktop/views/merge_dialog.py" line="+57"/>
         <source>Merge two customers</source>
         <translation>合并两个客户</translation>
     </message>
@@ -5209,7 +5205,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>合并</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+25"/>
         <source>One of the two records was deleted meanwhile.</source>
         <translation>其中一条记录已被删除。</translation>
     </message>
@@ -5219,7 +5215,22 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>保留</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+11"/>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Entered</source>
+        <translation>录入时间</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
@@ -5581,7 +5592,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location filename="../../crm_desktop/models/fields.py" line="-198"/>
         <location line="+38"/>
-        <location filename="../../crm_desktop/queries/tables.py" line="+85"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+77"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
@@ -7329,7 +7340,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>今天没有到期的事。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <location filename="../../crm_desktop/views/today_view.py" line="+32"/>
         <source>%1 (overdue)</source>
         <translation>%1（已逾期）</translation>
@@ -7518,7 +7529,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+4"/>
-        <location filename="../../crm_desktop/transfer/staging.py" line="+82"/>
+        <location filename="../../crm_desktop/transfer/staging.py" line="+84"/>
         <source>Added {count} new customer records for them.</source>
         <translation>并为它们新增了 {count} 个客户。</translation>
     </message>
@@ -7683,7 +7694,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>{field}（按编号）</translation>
     </message>
     <message>
-        <location line="+482"/>
+        <location line="+3"/>
+        <source>The import was undone.</source>
+        <translation>这次导入已撤销。</translation>
+    </message>
+    <message>
+        <location line="+493"/>
         <source>Line {line} looks like {what}</source>
         <translation>第 {line} 行看起来像 {what}</translation>
     </message>
@@ -7693,12 +7709,17 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>第 {line} 行看起来像 {what}</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+2"/>
+        <source>Would add {added}, update {updated} and refuse {refused} of the file&apos;s {entity} records ({alike} of those it adds look like a record here or an earlier row of the file); nothing was changed.</source>
+        <translation>文件中的{entity}：将新增 {added} 条（其中 {alike} 条看起来与已有记录或文件中前面的行相同），更新 {updated} 条，拒绝 {refused} 条；未做任何改动。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>The contacts would add {count} new customer records.</source>
         <translation>这些联系人将新增 {count} 条客户记录。</translation>
     </message>
     <message>
-        <location line="-495"/>
+        <location line="-510"/>
         <source>Identifiers (kind: number)</source>
         <translation>证件号（类型: 号码）</translation>
     </message>
@@ -7716,11 +7737,6 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+1"/>
         <source>Customer (by name)</source>
         <translation>客户（按名称）</translation>
-    </message>
-    <message>
-        <location line="+487"/>
-        <source>Would add {added} {entity} records ({alike} of them look like records already here), update {updated} and refuse {refused} rows; nothing was changed.</source>
-        <translation>将新增 {added} 条{entity}（其中 {alike} 条看起来与已有记录相同），更新 {updated} 条，拒绝 {refused} 行；未做任何改动。</translation>
     </message>
     <message>
         <location filename="../../crm_desktop/transfer/vcard.py" line="+32"/>
@@ -7817,6 +7833,13 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <source>Added %n contact person(s) with them.</source>
         <translation>
             <numerusform>并为其添加了 %n 位联系人。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>The import was undone; %n of the records it added stay, because they were changed or had something added to them since.</source>
+        <translation>
+            <numerusform>这次导入已撤销；它新增的记录中有 %n 条保留了下来，因为之后有人改过它们，或给它们添加了内容。</numerusform>
         </translation>
     </message>
 </context>
@@ -7969,6 +7992,21 @@ A backup copy is made first. On a large database this can take a minute; please 
     </message>
     <message>
         <location line="+3"/>
+        <source>A follow-up records what happened: its time can&apos;t be later than today.</source>
+        <translation>跟进记录的是已经发生的事：时间不能晚于今天。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The next step&apos;s date is before the follow-up itself.</source>
+        <translation>下一步的日期早于这次跟进本身。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A work log is written for a day that has come; {day} is still ahead.</source>
+        <translation>工作日志只能写已经到来的日子；{day} 还没到。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>{field} “{value}” is already used by another {entity}.</source>
         <translation>{field}“{value}”已被另一个{entity}使用。</translation>
     </message>
@@ -7989,7 +8027,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>演示数据只能用于只在本机使用的配置：绝不能进入公司服务器。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/undo.py" line="+68"/>
+        <location filename="../../crm_desktop/transfer/undo.py" line="+70"/>
         <source>There is no such import on this computer.</source>
         <translation>这台电脑上没有这次导入。</translation>
     </message>
@@ -8022,7 +8060,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>日志日期</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Day</source>
         <translation>日期</translation>
     </message>
@@ -8034,26 +8072,26 @@ A backup copy is made first. On a large database this can take a minute; please 
     <message>
         <location line="+20"/>
         <location line="+4"/>
-        <location line="+341"/>
+        <location line="+344"/>
         <source>What I did</source>
         <translation>今日工作</translation>
     </message>
     <message>
-        <location line="-344"/>
+        <location line="-347"/>
         <location line="+4"/>
-        <location line="+341"/>
+        <location line="+344"/>
         <source>Tomorrow&apos;s plan</source>
         <translation>明日计划</translation>
     </message>
     <message>
-        <location line="-344"/>
+        <location line="-347"/>
         <location line="+4"/>
-        <location line="+341"/>
+        <location line="+344"/>
         <source>Problems</source>
         <translation>遇到的问题</translation>
     </message>
     <message>
-        <location line="-340"/>
+        <location line="-343"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
@@ -8099,7 +8137,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>添加评论</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+65"/>
         <source>Work log not saved</source>
         <translation>工作日志没有保存</translation>
     </message>

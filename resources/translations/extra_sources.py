@@ -58,3 +58,9 @@ class SyncCommand:
 class Transfer:
     def plurals(self, n):
         self.tr("Added %n contact person(s) with them.", "", n)
+        self.tr(
+            "The import was undone; %n of the records it added stay, because they were changed or "
+            "had something added to them since.",
+            "",
+            n,
+        )

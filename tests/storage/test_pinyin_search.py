@@ -306,3 +306,20 @@ def test_a_new_store_notes_the_version_that_derives_its_text(tmp_path: Path) -> 
         assert not store.needs_upgrade()
     finally:
         store.close()
+
+
+def test_syllables_typed_apart_find_the_name_even_of_two_letters(profile: Profile) -> None:
+    """`li na` and `bo ya` (words of two letters, which the short index finds only at the start
+    of a word) find 李娜 and 博雅 by their spelling, and a Latin name written apart as typed."""
+    writer = profile.writer()
+    made = {
+        name: writer.create("customers", {"name": name}).primary_id
+        for name in ("李娜", "博雅文化", "Li Na Trading", "王丽娜", "Acme Co")
+    }
+    for typed, found in (
+        ("li na", {"李娜", "Li Na Trading", "王丽娜"}),
+        ("LI NA", {"李娜", "Li Na Trading", "王丽娜"}),
+        ("bo ya", {"博雅文化"}),
+        ("acme co", {"Acme Co"}),
+    ):
+        assert search(profile, typed) == {made[name] for name in found}, typed

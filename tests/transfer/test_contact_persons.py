@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import Contact, Customer, ImportBatch
 from crm_desktop.profile import Profile
 from crm_desktop.queries.tables import CUSTOMERS, ListQuery, list_ids
@@ -287,3 +288,34 @@ def test_a_row_updating_an_earlier_row_that_was_skipped_is_skipped_saying_so(
     assert set(skipped) == {3, 4}
     assert skipped[4] == "it was to update the record of line 3, which was not imported."
     assert list(_customers(profile)) == ["陈一"]
+
+
+def test_undo_keeps_each_customer_used_since_with_its_contact_person_and_says_so(
+    profile: Profile, tmp_path: Path
+) -> None:
+    """A follow-up logged on one imported customer, the other's own field edited: both stay,
+    each with the contact person the import gave it, and the user is told that two stay."""
+    staged = _staged(profile, tmp_path, ROWS)
+    staging.run(profile.writer(), staged, "old system.csv")
+    outcome = staged.outcome
+    assert outcome is not None and outcome.contacts_created == 2
+    customers = _customers(profile)
+    writer = profile.writer()
+    writer.create(
+        "followups",
+        {
+            "customer_id": customers["北京测试科技"],
+            "kind": "call",
+            "text": "回访",
+            "happened_at": utcnow(),
+        },
+    )
+    writer.update("customers", customers["深圳市华强电子有限公司"], {"industry": "电子"})
+    undone = staging.undo(writer, outcome)
+    assert set(_customers(profile)) == {"北京测试科技", "深圳市华强电子有限公司"}
+    assert {name: company for name, (company, *_rest) in _contacts(profile).items()} == {
+        "李娜": "北京测试科技",
+        "张伟": "深圳市华强电子有限公司",
+    }
+    assert undone.kept == 2
+    assert staging.undone_text(undone).startswith("The import was undone; 2 of the records")

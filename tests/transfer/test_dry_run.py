@@ -41,15 +41,17 @@ def test_rows_with_ids_need_update_in_the_dry_run_too(
     assert code == 1
     assert "add --update to allow that" in out
     assert out.splitlines()[-1] == (
-        "Would add 0 customer records (0 of them look like records already here), "
-        "update 0 and refuse 1 rows; nothing was changed."
+        "Would add 0, update 0 and refuse 1 of the file's customer records "
+        "(0 of those it adds look like a record here or an earlier row of the file); nothing "
+        "was changed."
     )
     assert cli("import", str(path), "--entity", "customers")[0] == 1  # as the import says
     code, out, _err = cli("import", str(path), "--entity", "customers", "--update", "--dry-run")
     assert code == 0
     assert out.splitlines()[-1] == (
-        "Would add 0 customer records (0 of them look like records already here), "
-        "update 1 and refuse 0 rows; nothing was changed."
+        "Would add 0, update 1 and refuse 0 of the file's customer records "
+        "(0 of those it adds look like a record here or an earlier row of the file); nothing "
+        "was changed."
     )
     assert _state(seeded) == before
 
@@ -64,8 +66,9 @@ def test_kept_ids_are_added_in_the_dry_run_as_in_the_import(
     )
     assert code == 0, out
     assert out.splitlines()[-1] == (
-        "Would add 1 customer records (0 of them look like records already here), "
-        "update 0 and refuse 0 rows; nothing was changed."
+        "Would add 1, update 0 and refuse 0 of the file's customer records "
+        "(0 of those it adds look like a record here or an earlier row of the file); nothing "
+        "was changed."
     )
     assert _state(seeded) == before
     assert cli("import", str(path), "--entity", "customers", "--keep-ids", "--update")[0] == 0
@@ -97,8 +100,9 @@ def test_the_dry_run_counts_what_the_import_would_change(
     assert code == 0
     # 华强 is graded A already: the import would change Northwind only, and says so.
     assert out.splitlines()[-1] == (
-        "Would add 0 customer records (0 of them look like records already here), "
-        "update 1 and refuse 0 rows; nothing was changed."
+        "Would add 0, update 1 and refuse 0 of the file's customer records "
+        "(0 of those it adds look like a record here or an earlier row of the file); nothing "
+        "was changed."
     )
     assert cli("import", str(path), "--entity", "customers", "--update")[1] == (
         "Imported 0 new customer records, updated 1.\n"
@@ -110,7 +114,29 @@ def test_the_dry_run_counts_what_the_import_would_change(
     code, out, _err = cli("import", str(cards), "--entity", "contacts", "--dry-run")
     assert code == 0
     assert out.splitlines()[-1] == (
-        "Would add 1 contact records (0 of them look like records already here), "
-        "update 0 and refuse 0 rows; nothing was changed. "
+        "Would add 1, update 0 and refuse 0 of the file's contact records "
+        "(0 of those it adds look like a record here or an earlier row of the file); nothing "
+        "was changed. "
         "The contacts would add 1 new customer records."
+    )
+
+
+def test_the_dry_run_counts_rows_that_look_like_records_not_their_likenesses(
+    seeded: Profile, cli: Cli, tmp_path: Path
+) -> None:
+    """Row 2 looks like 华强 by its name and by its phone, row 3 like row 2: two rows, though
+    more likenesses are listed."""
+    path = _write(
+        tmp_path / "again.csv",
+        "客户名称,电话\n"
+        "深圳市华强电子有限公司,0755 8888 1234\n"
+        "深圳市华强电子有限公司,0755 8888 1234\n"
+        "远航物流,13900139000\n",
+    )
+    code, out, _err = cli("import", str(path), "--entity", "customers", "--dry-run")
+    assert code == 0
+    listed = [line for line in out.splitlines() if line.startswith("Line ")]
+    assert len(listed) > 2  # likenesses, more than the rows
+    assert out.splitlines()[-1].startswith(
+        "Would add 3, update 0 and refuse 0 of the file's customer records (2 of those it adds"
     )

@@ -93,6 +93,14 @@ def test_a_sheet_that_cannot_be_read_is_passed_over_for_the_next_list(tmp_path: 
     book.save(path)
     with pytest.raises(TransferError, match="longer than the 15 digits"):
         read_table(path)
+    # Behind a page of notes, still: the list that cannot be read is what is said, not the
+    # notes read as a list of one column.
+    notes = book.create_sheet("说明", 0)
+    notes.append(["客户资料导出 2026年11月"])
+    notes.append(["请勿修改表头"])
+    book.save(path)
+    with pytest.raises(TransferError, match=r"Row 2, column B .* longer than the 15 digits"):
+        read_table(path)
 
 
 def test_a_workbook_of_headers_only_reads_its_first_sheet(tmp_path: Path) -> None:

@@ -306,3 +306,13 @@ def test_compiled_files_are_up_to_date(language: str, tmp_path: Path) -> None:
     assert qm.read_bytes() == (TRANSLATIONS / qm.name).read_bytes(), (
         f"{qm.name} is stale: run resources/translations/update.sh"
     )
+
+
+def test_a_phone_extension_reads_as_chinese_writes_it_and_reads_back(
+    chinese: QTranslator,
+) -> None:
+    from crm_desktop.models.phones import display_phone, normalize_phone
+
+    shown = display_phone("+8675588881234;ext=123")
+    assert shown == "0755 8888 1234 转 123"
+    assert normalize_phone(shown) == "+8675588881234;ext=123"

@@ -100,6 +100,17 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
         ),
     )
     parser.add_argument(
+        "--leave-out",
+        action="append",
+        default=[],
+        metavar="COLUMN",
+        help=translate(
+            "CommandLine",
+            "a column of the file not to import, as its header names it (repeat for each; "
+            "a column of row numbers such as 序号 is left out by itself)",
+        ),
+    )
+    parser.add_argument(
         "--dry-run",
         action="store_true",
         help=translate(
@@ -116,14 +127,16 @@ def run(args: argparse.Namespace) -> int:
     line = None
     try:
         table = read_table(args.file, encoding=args.encoding, sheet=args.sheet)
-        _say_how_columns_are_read(profile, args.entity, table)
+        mapping = file_mapping(profile.writer(), args.entity, table, args.leave_out)
+        _say_how_columns_are_read(profile, args.entity, table, mapping)
         if args.dry_run:
-            return _dry_run(profile, args, table)
+            return _dry_run(profile, args, table, mapping)
         line = records_progress_line(PROGRESS, args.entity)
         summary = import_table(
             profile.writer(),
             args.entity,
             table,
+            mapping=mapping,
             update=args.update,
             keep_ids=args.keep_ids,
             progress=line,
@@ -148,7 +161,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _dry_run(profile: Profile, args: argparse.Namespace, table: FileTable) -> int:
+def _dry_run(
+    profile: Profile, args: argparse.Namespace, table: FileTable, mapping: dict[int, str | None]
+) -> int:
     """Check every row as the import with the same options would, and look for duplicates;
     write nothing."""
     writer = profile.writer()
@@ -156,7 +171,7 @@ def _dry_run(profile: Profile, args: argparse.Namespace, table: FileTable) -> in
         writer,
         args.entity,
         table,
-        file_mapping(writer, args.entity, table),
+        mapping,
         profile.region,
         update=args.update,
         keep_ids=args.keep_ids,
@@ -167,28 +182,29 @@ def _dry_run(profile: Profile, args: argparse.Namespace, table: FileTable) -> in
     return 1 if staged.problem_rows() else 0
 
 
-def _say_how_columns_are_read(profile: Profile, entity: str, table: FileTable) -> None:
+def _say_how_columns_are_read(
+    profile: Profile, entity: str, table: FileTable, mapping: dict[int, str | None]
+) -> None:
     """One line naming each column's target when the header is not the export's own, so a
-    guess that went wrong is seen before it is imported (import_table checks the guess)."""
+    guess that went wrong is seen before it is imported, and one naming the columns left out
+    (`mapping`: file_mapping's, which checked the guess)."""
     if table.source == "vcard":
         return  # its columns are the contact export's own (import_table checks the entity)
     with profile.store.read() as session:
-        mapping = default_mapping(session, entity, table.header)
-    if mapping.origin == "exact":
-        return
+        exact = default_mapping(session, entity, table.header).origin == "exact"
     translate = QCoreApplication.translate
     pair = translate("Transfer", READ_AS_PAIR)
     pairs = [
         pair.format(column=table.header[at], target=target_label(entity, target))
-        for at, target in sorted(mapping.columns.items())
+        for at, target in sorted(mapping.items())
         if target is not None
     ]
     left_out = [
         f"“{table.header[at]}”"
-        for at, target in sorted(mapping.columns.items())
+        for at, target in sorted(mapping.items())
         if target is None and table.header[at]
     ]
-    if pairs:
+    if pairs and not exact:
         print(translate("Transfer", READ_AS).format(pairs=", ".join(pairs)))
-    if left_out and mapping.origin == "remembered":
+    if left_out:
         print(translate("Transfer", LEFT_OUT).format(columns=", ".join(left_out)))

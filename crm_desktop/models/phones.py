@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 import phonenumbers
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from crm_desktop.models.validation import InvalidInput
 
@@ -35,6 +35,8 @@ _QUERY_EXTENSION = re.compile(
 # The phone columns (here and on the server) are varchar(32).
 MAX_STORED = 32
 
+# A number with its extension, as shown: Chinese writes 转 where English writes "ext.".
+WITH_EXTENSION = QT_TRANSLATE_NOOP("Phones", "{number} ext. {extension}")
 NOT_A_PHONE = QT_TRANSLATE_NOOP("Validation", "“{value}” is not a phone number.")
 NOT_VALID = QT_TRANSLATE_NOOP("Validation", "{field}: “{value}” is not a valid phone number.")
 BAD_MOBILE = QT_TRANSLATE_NOOP(
@@ -133,9 +135,15 @@ def display_phone(e164: str | None, region: str = DEFAULT_REGION) -> str:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return e164
+    extension, number.extension = number.extension, None
     if phonenumbers.region_code_for_number(number) == region:
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    else:
+        shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    if not extension:
+        return shown
+    template = QCoreApplication.translate("Phones", WITH_EXTENSION)
+    return template.format(number=shown, extension=extension)
 
 
 # A stored mainland landline (Beijing 10, the 2x cities, three-digit area codes), leaving out

@@ -15,6 +15,19 @@ def printable(value: object) -> object:
     return "".join(f"U+{ord(c):04X}" if unicodedata.category(c) == "Cc" else c for c in value)
 
 
+# Sentence ends after which the next sentence follows without a space (Chinese, Japanese).
+_WIDE_ENDS = ("。", "！", "？", "；", "）")
+
+
+def run_on(*sentences: str) -> str:
+    """Sentences one after another, the empty ones left out: a space after an English full
+    stop, none after a Chinese one (。), as each language writes them."""
+    text = ""
+    for sentence in filter(None, sentences):
+        text += sentence if not text or text.endswith(_WIDE_ENDS) else " " + sentence
+    return text
+
+
 class InvalidInput(ValueError):
     """Input a user can fix. `field` names the form field; `message` is untranslated English.
 

@@ -377,6 +377,22 @@ def reads_as_record_id(
     return all(_RECORD_ID.fullmatch(value) for value in values if value)
 
 
+# Headings of the column of row numbers an old system's list starts with (as matched:
+# normalized_header; "#" normalizes to nothing and is told by its own text).
+ROW_NUMBER_HEADINGS = frozenset({"序号", "行号", "序", "no"})
+
+
+def row_number_column(header: Sequence[str], at: int, rows: Sequence[Sequence[str]]) -> bool:
+    """Whether column `at` holds a list's row numbers: headed so (序号, No., #) and holding
+    whole numbers only. Nothing of a record: an import leaves it out."""
+    heading = header[at]
+    if heading.strip() != "#" and normalized_header(heading) not in ROW_NUMBER_HEADINGS:
+        return False
+    return all(
+        cells[at].strip().isdigit() for cells in rows if at < len(cells) and cells[at].strip()
+    )
+
+
 def foreign_id_column(entity: str, header: Sequence[str], at: int) -> bool:
     """Whether column `at` is headed as an id ("ID", "Id") other than the export's own `id`:
     one `guess_mapping` leaves out when it holds anything but this program's ids."""

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -44,7 +44,7 @@ from crm_desktop.models.dates import TypedDateError, local_to_utc, parse_typed_d
 from crm_desktop.models.entities import ENTITIES, UNIQUE_COLUMNS, Contract, User
 from crm_desktop.models.fields import FIELDS_BY_NAME, Kind, entity_label
 from crm_desktop.models.rules import problems as field_problems
-from crm_desktop.models.validation import InvalidInput
+from crm_desktop.models.validation import InvalidInput, run_on
 from crm_desktop.services.writer import CleanedRow, NewRow, UnitOfWork, Writer
 from crm_desktop.storage.bulk import bulk_load
 from crm_desktop.storage.store import sqlite_connection
@@ -70,7 +70,9 @@ from crm_desktop.transfer.headers import (
     foreign_id_column,
     mapping_targets,
     recognised,
+    row_number_column,
 )
+from crm_desktop.transfer.labels import target_label
 from crm_desktop.transfer.reading import FileTable, located, read_table
 from crm_desktop.transfer.undo import BatchLog, live_identifiers
 from crm_desktop.transfer.vcard import ADDRESS_NOTE
@@ -78,19 +80,21 @@ from crm_desktop.transfer.vcard import ADDRESS_NOTE
 T = QT_TRANSLATE_NOOP
 UNKNOWN_COLUMN = T(
     "Transfer",
-    "The file has a column “{column}” that a {entity} record does not have; use: {allowed}.",
+    "The file has a column “{column}” that a {entity} record does not have; leave it out with "
+    "--leave-out “{column}”, or head it as one of: {allowed}.",
 )
 BLANK_COLUMN = T("Transfer", "Column {number} of the header has no name.")
 REPEATED_COLUMN = T("Transfer", "The column “{column}” appears twice in the header.")
 UNKNOWN_COLUMNS = T(
     "Transfer",
-    "The file has columns that a {entity} record does not have: {columns}; use: {allowed}.",
+    "The file has columns that a {entity} record does not have: {columns}; leave each out with "
+    "--leave-out, or head it as one of: {allowed}.",
 )
 SAME_TARGET = T(
     "Transfer",
-    "The columns “{first}” and “{second}” would both be read as {column}; "
-    "remove or rename one of them.",
+    "The columns “{first}” and “{second}” would both be read as {column}; only one of them can be.",
 )
+NO_COLUMN_TO_LEAVE_OUT = T("Transfer", "The file has no column “{column}” to leave out.")
 NOT_CONTACTS = T("Transfer", "A business card file holds contacts: import it as contacts.")
 NO_SUCH_CUSTOMER = T("Transfer", "there is no customer named “{name}”.")
 SEVERAL_CUSTOMERS = T(
@@ -177,13 +181,14 @@ class ImportSummary:
         text = QCoreApplication.translate(
             "Transfer", "Imported {created} new {entity} records, updated {updated}."
         ).format(created=self.created, entity=entity_label(self.entity), updated=self.updated)
-        if self.customers_created:
-            text += " " + QCoreApplication.translate(
-                "Transfer", "Added {count} new customer records for them."
-            ).format(count=self.customers_created)
-        if self.contacts_created:
-            text += " " + contacts_added_text(self.contacts_created)
-        return text
+        customers = QCoreApplication.translate(
+            "Transfer", "Added {count} new customer records for them."
+        ).format(count=self.customers_created)
+        return run_on(
+            text,
+            customers if self.customers_created else "",
+            contacts_added_text(self.contacts_created) if self.contacts_created else "",
+        )
 
 
 class _RowProblem(Exception):
@@ -341,15 +346,28 @@ def import_table(
         )
 
 
-def file_mapping(writer: Writer, entity: str, table: FileTable) -> dict[int, str | None]:
+def file_mapping(
+    writer: Writer, entity: str, table: FileTable, left_out: Collection[str] = ()
+) -> dict[int, str | None]:
     """The mapping an import without one uses: the export's names, a mapping confirmed for
     this header, or a guess, of which every named column with values must place somewhere
-    (TransferError otherwise)."""
+    (TransferError otherwise), but the columns named in `left_out` (the command line's
+    --leave-out) and a column of row numbers (序号 1, 2, 3…), which are left out."""
     _check_source(entity, table)
     rows = [cells for _, cells in table.rows]
     with writer.store.read() as session:
         found = default_mapping(session, entity, table.header, rows)
-    return _checked_guess(entity, table, found.columns, strict=found.origin == "guessed")
+    columns = dict(found.columns)
+    for name in left_out:
+        places = [at for at, heading in enumerate(table.header) if heading == name.strip()]
+        if not places:
+            raise TransferError(NO_COLUMN_TO_LEAVE_OUT, column=name)
+        columns.update(dict.fromkeys(places))
+    if found.origin != "guessed":
+        return columns
+    skipped = {at for at, heading in enumerate(table.header) if heading in left_out}
+    skipped |= {at for at in range(len(table.header)) if row_number_column(table.header, at, rows)}
+    return _checked_guess(entity, table, columns, strict=True, skipped=skipped)
 
 
 def _check_source(entity: str, table: FileTable) -> None:
@@ -358,16 +376,21 @@ def _check_source(entity: str, table: FileTable) -> None:
 
 
 def _checked_guess(
-    entity: str, table: FileTable, mapping: dict[int, str | None], *, strict: bool
+    entity: str,
+    table: FileTable,
+    mapping: dict[int, str | None],
+    *,
+    strict: bool,
+    skipped: Collection[int] = (),
 ) -> dict[int, str | None]:
-    """A default mapping, checked when it is a guess (`strict`): every named column must have
-    a target, and an unnamed one no values."""
+    """A default mapping, checked when it is a guess (`strict`): every named column but the
+    `skipped` ones must have a target, and an unnamed one no values."""
     if not strict:
         return mapping  # the export's own names, or what the user chose to leave out
     unplaced: list[int] = []
     id_taken = RECORD_ID in mapping.values()
     for at, name in enumerate(table.header):
-        if mapping.get(at) is not None:
+        if mapping.get(at) is not None or at in skipped:
             continue
         if not id_taken and foreign_id_column(entity, table.header, at):
             continue  # an old system's own numbers, left out on purpose (see guess_mapping)
@@ -387,8 +410,12 @@ def _checked_guess(
             first, second = table.header[holder], table.header[at]
             if first == second:
                 raise TransferError(REPEATED_COLUMN, column=first)
-            raise TransferError(SAME_TARGET, first=first, second=second, column=wanted)
-    allowed = ", ".join(mapping_targets(entity))
+            raise TransferError(
+                SAME_TARGET, first=first, second=second, column=target_label(entity, wanted)
+            )
+    allowed = ", ".join(
+        f"{target_label(entity, target)} ({target})" for target in mapping_targets(entity)
+    )
     label = entity_label(entity)
     if len(unplaced) == 1:
         column = table.header[unplaced[0]]
@@ -411,7 +438,9 @@ def mapped_table(
             raise ValueError(f"column {at} → {target!r} is no mapping of {entity}")
         if target in chosen:
             first, second = table.header[chosen[target]], table.header[at]
-            raise TransferError(SAME_TARGET, first=first, second=second, column=target)
+            raise TransferError(
+                SAME_TARGET, first=first, second=second, column=target_label(entity, target)
+            )
         chosen[target] = at
     positions = list(chosen.values())
     header = list(chosen)

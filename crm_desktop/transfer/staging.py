@@ -17,22 +17,18 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from crm_desktop.duplicates import DuplicateIndex, Match, reasons_text
-from crm_desktop.duplicates.model import IDENTIFIER_KINDS
 from crm_desktop.duplicates.records import without_cyclic_gc
-from crm_desktop.models.fields import FIELDS_BY_NAME, entity_label
+from crm_desktop.models.fields import entity_label
+from crm_desktop.models.validation import run_on
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import CleanedRow, Writer
-from crm_desktop.transfer.columns import IDENTIFIERS, transfer_columns
+from crm_desktop.transfer.columns import transfer_columns
 from crm_desktop.transfer.contact_persons import (
-    contact_label,
     contacts_added_text,
-    is_contact_target,
 )
 from crm_desktop.transfer.errors import TransferError
 from crm_desktop.transfer.headers import (
-    CUSTOMER_ADDRESS,
     CUSTOMER_NAME,
-    IDENTIFIER_PREFIX,
     RECORD_ID,
     default_mapping,
     mapping_targets,
@@ -48,6 +44,7 @@ from crm_desktop.transfer.importing import (
     import_table,
     mapped_table,
 )
+from crm_desktop.transfer.labels import target_label
 from crm_desktop.transfer.reading import (
     FileTable,
     detect_encoding,
@@ -96,12 +93,6 @@ OF_THIS_FILE = {
 # A name and what is said of it, as one line: a language writes its own colon (Chinese ：).
 NAMED = T("Transfer", "{name}: {reason}")
 NAMED_AT = T("Transfer", "{name} ({place}): {reason}")
-IDENTIFIERS_LABEL = T("Transfer", "Identifiers (kind: number)")
-ID_LABEL = T("Transfer", "Id (of a record here)")
-COMPANY_ADDRESS_LABEL = T("Transfer", "Company address")
-CUSTOMER_BY_NAME_LABEL = T("Transfer", "Customer (by name)")
-# A contract named by its number, in the column beside its id's (a payment's `contract`).
-BY_NUMBER_LABEL = T("Transfer", "{field} (by number)")
 # Decisions a row that looks like a stored record starts with: nothing is changed unasked.
 DEFAULT_DECISION = Decision.SKIP
 UNDONE = T("Transfer", "The import was undone.")
@@ -143,29 +134,6 @@ class MappingChoice:
     columns: dict[int, str | None]
     origin: str  # "exact", "remembered" or "guessed"
     targets: list[tuple[str, str]]  # (target, what a person reads) for each possible target
-
-
-def target_label(entity: str, target: str) -> str:
-    """A target as the forms name it: "Phone", "ID card number", "Owner"."""
-    if target.startswith(IDENTIFIER_PREFIX):
-        kind = target.removeprefix(IDENTIFIER_PREFIX)
-        label = IDENTIFIER_KINDS.get(kind)
-        return QCoreApplication.translate("Choices", label) if label else kind
-    if is_contact_target(target):
-        return contact_label(target)
-    special = {IDENTIFIERS: IDENTIFIERS_LABEL, "id": ID_LABEL, "customer": CUSTOMER_BY_NAME_LABEL}
-    if entity == "contacts":
-        special[CUSTOMER_ADDRESS] = COMPANY_ADDRESS_LABEL  # the card's company's, not the person's
-    if target in special:
-        return _tr(special[target])
-    column = transfer_columns(entity).by_name().get(target)
-    fields = FIELDS_BY_NAME[entity]
-    if column is not None and column.field in fields:
-        return fields[column.field].display_label()
-    if column is not None and column.number_of in fields:
-        field = fields[column.number_of].display_label()
-        return _tr(BY_NUMBER_LABEL).format(field=field)
-    return target
 
 
 def _imported(entity: str, target: str) -> bool:
@@ -443,10 +411,13 @@ class ImportOutcome:
         text = _tr(SUMMARY).format(
             added=self.added, updated=self.updated, skipped=len(self.skipped)
         )
-        if self.customers_created:
-            text += " " + _tr(ADDED_CUSTOMERS).format(count=self.customers_created)
-        if self.contacts_created:
-            text += " " + contacts_added_text(self.contacts_created)
+        text = run_on(
+            text,
+            _tr(ADDED_CUSTOMERS).format(count=self.customers_created)
+            if self.customers_created
+            else "",
+            contacts_added_text(self.contacts_created) if self.contacts_created else "",
+        )
         return _tr(NAMED).format(name=entity_label(self.entity).capitalize(), reason=text)
 
 
@@ -592,7 +563,9 @@ def describe(staged: Staging) -> list[str]:
         )
     )
     if staged.customers_created:
-        lines[-1] += " " + _tr(WOULD_ADD_CUSTOMERS).format(count=staged.customers_created)
+        lines[-1] = run_on(
+            lines[-1], _tr(WOULD_ADD_CUSTOMERS).format(count=staged.customers_created)
+        )
     return lines
 
 

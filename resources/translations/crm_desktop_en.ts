@@ -1469,7 +1469,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
+        <source>a column of the file not to import, as its header names it (repeat for each; a column of row numbers such as 序号 is left out by itself)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>change nothing: say what would be added, updated and refused, and which rows look like records already here (and why)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5624,6 +5629,14 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
 </context>
 <context>
+    <name>Phones</name>
+    <message>
+        <location filename="../../crm_desktop/models/phones.py" line="+39"/>
+        <source>{number} ext. {extension}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>PoolDueFilter</name>
     <message>
         <location filename="../../crm_desktop/views/list_filters.py" line="-39"/>
@@ -7438,12 +7451,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Transfer</name>
     <message>
-        <location filename="../../crm_desktop/transfer/importing.py" line="+79"/>
-        <source>The file has a column “{column}” that a {entity} record does not have; use: {allowed}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location filename="../../crm_desktop/transfer/importing.py" line="+86"/>
         <source>Column {number} of the header has no name.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7453,17 +7461,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>The file has columns that a {entity} record does not have: {columns}; use: {allowed}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>The columns “{first}” and “{second}” would both be read as {column}; remove or rename one of them.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
+        <location line="+11"/>
         <source>A business card file holds contacts: import it as contacts.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7523,7 +7521,27 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-34"/>
+        <source>The file has a column “{column}” that a {entity} record does not have; leave it out with --leave-out “{column}”, or head it as one of: {allowed}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The file has columns that a {entity} record does not have: {columns}; leave each out with --leave-out, or head it as one of: {allowed}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The columns “{first}” and “{second}” would both be read as {column}; only one of them can be.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The file has no column “{column}” to leave out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>{count} contracts are numbered “{number}”; give the one you mean by its id in {column}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7564,7 +7582,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+4"/>
-        <location filename="../../crm_desktop/transfer/staging.py" line="+84"/>
+        <location filename="../../crm_desktop/transfer/staging.py" line="+80"/>
         <source>Added {count} new customer records for them.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7639,7 +7657,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/import_.py" line="-67"/>
+        <location filename="../../crm_desktop/commands/import_.py" line="-78"/>
         <source>Checking and importing {entity} records: {done} of {total}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7724,17 +7742,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location filename="../../crm_desktop/transfer/labels.py" line="+20"/>
         <source>{field} (by number)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location filename="../../crm_desktop/transfer/staging.py" line="+3"/>
         <source>The import was undone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+493"/>
+        <location line="+470"/>
         <source>Line {line} looks like {what}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7754,7 +7772,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-510"/>
+        <location filename="../../crm_desktop/transfer/labels.py" line="-5"/>
         <source>Identifiers (kind: number)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7902,7 +7920,7 @@ A backup copy is made first. On a large database this can take a minute; please 
 <context>
     <name>Validation</name>
     <message>
-        <location filename="../../crm_desktop/models/phones.py" line="+38"/>
+        <location filename="../../crm_desktop/models/phones.py" line="+1"/>
         <source>“{value}” is not a phone number.</source>
         <translation type="unfinished"></translation>
     </message>

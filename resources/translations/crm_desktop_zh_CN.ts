@@ -1463,7 +1463,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>要读取的工作表（默认：第一个有列表的工作表）</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
+        <source>a column of the file not to import, as its header names it (repeat for each; a column of row numbers such as 序号 is left out by itself)</source>
+        <translation>不导入的列，按表头写的名称（每列写一次；像“序号”这样的行号列会自动略去）</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>change nothing: say what would be added, updated and refused, and which rows look like records already here (and why)</source>
         <translation>不做任何更改：说明将添加、更新和拒绝哪些行，以及哪些行看起来与本机已有的记录相同（及原因）</translation>
     </message>
@@ -5598,6 +5603,14 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
 </context>
 <context>
+    <name>Phones</name>
+    <message>
+        <location filename="../../crm_desktop/models/phones.py" line="+39"/>
+        <source>{number} ext. {extension}</source>
+        <translation>{number} 转 {extension}</translation>
+    </message>
+</context>
+<context>
     <name>PoolDueFilter</name>
     <message>
         <location filename="../../crm_desktop/views/list_filters.py" line="-39"/>
@@ -7403,12 +7416,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>Transfer</name>
     <message>
-        <location filename="../../crm_desktop/transfer/importing.py" line="+79"/>
-        <source>The file has a column “{column}” that a {entity} record does not have; use: {allowed}.</source>
-        <translation>文件中有“{column}”列，但{entity}没有这一项；可用的列：{allowed}。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location filename="../../crm_desktop/transfer/importing.py" line="+86"/>
         <source>Column {number} of the header has no name.</source>
         <translation>表头第 {number} 列没有列名。</translation>
     </message>
@@ -7418,17 +7426,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>表头中“{column}”列出现了两次。</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>The file has columns that a {entity} record does not have: {columns}; use: {allowed}.</source>
-        <translation>文件中有{entity}没有的列：{columns}；可用的列：{allowed}。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>The columns “{first}” and “{second}” would both be read as {column}; remove or rename one of them.</source>
-        <translation>“{first}”和“{second}”两列都会被读作 {column}；请删除或改名其中一列。</translation>
-    </message>
-    <message>
-        <location line="+5"/>
+        <location line="+11"/>
         <source>A business card file holds contacts: import it as contacts.</source>
         <translation>名片文件里是联系人：请作为联系人导入。</translation>
     </message>
@@ -7488,7 +7486,27 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>没有合同号为“{number}”的合同。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-34"/>
+        <source>The file has a column “{column}” that a {entity} record does not have; leave it out with --leave-out “{column}”, or head it as one of: {allowed}.</source>
+        <translation>文件中有“{column}”列，{entity}没有这一项；可以用 --leave-out “{column}” 略去它，或把表头改为以下之一：{allowed}。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The file has columns that a {entity} record does not have: {columns}; leave each out with --leave-out, or head it as one of: {allowed}.</source>
+        <translation>文件中有{entity}没有的列：{columns}；可以用 --leave-out 逐一略去，或把表头改为以下之一：{allowed}。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The columns “{first}” and “{second}” would both be read as {column}; only one of them can be.</source>
+        <translation>“{first}”和“{second}”两列都会被读作{column}；只能有一列是。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The file has no column “{column}” to leave out.</source>
+        <translation>文件中没有要略去的“{column}”列。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>{count} contracts are numbered “{number}”; give the one you mean by its id in {column}.</source>
         <translation>有 {count} 份合同的合同号都是“{number}”；请在 {column} 中用编号指明是哪一份。</translation>
     </message>
@@ -7529,7 +7547,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+4"/>
-        <location filename="../../crm_desktop/transfer/staging.py" line="+84"/>
+        <location filename="../../crm_desktop/transfer/staging.py" line="+80"/>
         <source>Added {count} new customer records for them.</source>
         <translation>并为它们新增了 {count} 个客户。</translation>
     </message>
@@ -7604,7 +7622,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>正在导出{entity}：{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/import_.py" line="-67"/>
+        <location filename="../../crm_desktop/commands/import_.py" line="-78"/>
         <source>Checking and importing {entity} records: {done} of {total}</source>
         <translation>正在检查并导入{entity}：{done} / {total}</translation>
     </message>
@@ -7689,17 +7707,17 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>{name}（{place}）：{reason}</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location filename="../../crm_desktop/transfer/labels.py" line="+20"/>
         <source>{field} (by number)</source>
         <translation>{field}（按编号）</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location filename="../../crm_desktop/transfer/staging.py" line="+3"/>
         <source>The import was undone.</source>
         <translation>这次导入已撤销。</translation>
     </message>
     <message>
-        <location line="+493"/>
+        <location line="+470"/>
         <source>Line {line} looks like {what}</source>
         <translation>第 {line} 行看起来像 {what}</translation>
     </message>
@@ -7719,7 +7737,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>这些联系人将新增 {count} 条客户记录。</translation>
     </message>
     <message>
-        <location line="-510"/>
+        <location filename="../../crm_desktop/transfer/labels.py" line="-5"/>
         <source>Identifiers (kind: number)</source>
         <translation>证件号（类型: 号码）</translation>
     </message>
@@ -7866,7 +7884,7 @@ A backup copy is made first. On a large database this can take a minute; please 
 <context>
     <name>Validation</name>
     <message>
-        <location filename="../../crm_desktop/models/phones.py" line="+38"/>
+        <location filename="../../crm_desktop/models/phones.py" line="+1"/>
         <source>“{value}” is not a phone number.</source>
         <translation>“{value}”不是有效的电话号码。</translation>
     </message>

@@ -293,9 +293,10 @@ def test_columns_the_guess_cannot_place_are_listed(seeded: Profile, tmp_path: Pa
         import_file(seeded.writer(), "customers", path, update=False)
     text = str(raised.value)
     assert text.startswith(
-        "The file has columns that a customer record does not have: “传真”, “生日”; use: id, name,"
+        "The file has columns that a customer record does not have: “传真”, “生日”; leave each "
+        "out with --leave-out, or head it as one of: Id (of a record here) (id), Name (name),"
     )
-    assert "identifiers:id_card" in text
+    assert "ID card number (identifiers:id_card)" in text
 
 
 def test_two_columns_of_one_field_are_named(seeded: Profile, tmp_path: Path) -> None:
@@ -303,8 +304,7 @@ def test_two_columns_of_one_field_are_named(seeded: Profile, tmp_path: Path) -> 
     with pytest.raises(TransferError) as raised:
         import_file(seeded.writer(), "customers", path, update=False)
     assert str(raised.value) == (
-        "The columns “邮箱” and “电子邮件” would both be read as email; "
-        "remove or rename one of them."
+        "The columns “邮箱” and “电子邮件” would both be read as Email; only one of them can be."
     )
 
 
@@ -327,12 +327,38 @@ def test_a_given_mapping_leaves_out_what_it_does_not_name(seeded: Profile, tmp_p
             select(Customer.phone, Customer.phone2).where(Customer.name == "杭州某某有限公司")
         ).one()
     assert tuple(stored) == (None, "+8657155551234")
-    with pytest.raises(TransferError, match="would both be read as name"):
+    with pytest.raises(TransferError, match="would both be read as Name"):
         import_file(
             seeded.writer(), "customers", path, update=False, mapping={0: "name", 2: "name"}
         )
     with pytest.raises(ValueError, match="no mapping of customers"):
         import_file(seeded.writer(), "customers", path, update=False, mapping={0: "fax"})
+
+
+def test_cli_leaves_out_row_numbers_by_itself_and_columns_it_is_told_to(
+    seeded: Profile, cli: Cli, tmp_path: Path
+) -> None:
+    """序号 (1, 2…) is an old list's row numbers: left out, and said. 省份 is data the record has
+    no field for: it stops the import until --leave-out names it. A 序号 column holding
+    anything but whole numbers is data too."""
+    path = write(
+        tmp_path / "x.csv",
+        "序号,客户名称,手机,省份\n1,宁波港务有限公司,13800000001,浙江\n2,远航物流,13900000002,广东\n",
+    )
+    code, _, stderr = cli("import", str(path), "--entity", "customers")
+    assert code == 1
+    assert "“省份”" in stderr and "“序号”" not in stderr and "--leave-out “省份”" in stderr
+    code, stdout, stderr = cli("import", str(path), "--entity", "customers", "--leave-out", "省份")
+    assert (code, stderr) == (0, "")
+    assert "Leaving out the columns: “序号”, “省份”." in stdout
+    with seeded.store.read() as session:
+        names = set(session.scalars(select(Customer.name)))
+    assert {"宁波港务有限公司", "远航物流"} <= names and "1" not in names
+    code, _, stderr = cli("import", str(path), "--entity", "customers", "--leave-out", "城市")
+    assert (code, stderr) == (1, "crm-desktop: The file has no column “城市” to leave out.\n")
+    coded = write(tmp_path / "y.csv", "序号,客户名称\nA-1,华东公司\n")
+    code, _, stderr = cli("import", str(coded), "--entity", "customers")
+    assert code == 1 and "“序号”" in stderr
 
 
 def test_cli_uses_the_remembered_mapping(seeded: Profile, cli: Cli, tmp_path: Path) -> None:

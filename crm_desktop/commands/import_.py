@@ -28,8 +28,9 @@ from crm_desktop.profile import Profile, open_profile
 from crm_desktop.transfer import TRANSFER_ENTITIES, ImportFailed, TransferError
 from crm_desktop.transfer.headers import default_mapping
 from crm_desktop.transfer.importing import file_mapping, import_table
-from crm_desktop.transfer.reading import ENCODINGS, FileTable, read_table
+from crm_desktop.transfer.reading import ENCODINGS, FileTable, located, read_table
 from crm_desktop.transfer.staging import describe, stage, target_label
+from crm_desktop.transfer.staging import run as run_staged
 from crm_desktop.transfer.undo import BatchLog
 
 translate = QCoreApplication.translate
@@ -41,6 +42,7 @@ READ_AS_PAIR = T("Transfer", "“{column}” as {target}")
 LEFT_OUT = T("Transfer", "Leaving out the columns: {columns}.")
 STOPPED_THERE = T("Transfer", "Checking stopped there; the rest of the file may have problems too.")
 NOTHING_IMPORTED = T("Transfer", "Nothing was imported; fix these rows and try again.")
+SKIPPED_LINE = T("Transfer", "Skipped {where}: {why}")
 
 
 def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
@@ -111,6 +113,15 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
         ),
     )
     parser.add_argument(
+        "--skip-duplicates",
+        action="store_true",
+        help=translate(
+            "CommandLine",
+            "leave out the rows that look like records already here or like earlier rows of "
+            "the file, as the window does unless told otherwise (--dry-run lists them)",
+        ),
+    )
+    parser.add_argument(
         "--dry-run",
         action="store_true",
         help=translate(
@@ -131,6 +142,8 @@ def run(args: argparse.Namespace) -> int:
         _say_how_columns_are_read(profile, args.entity, table, mapping)
         if args.dry_run:
             return _dry_run(profile, args, table, mapping)
+        if args.skip_duplicates:
+            return _without_duplicates(profile, args, table, mapping)
         line = records_progress_line(PROGRESS, args.entity)
         summary = import_table(
             profile.writer(),
@@ -180,6 +193,36 @@ def _dry_run(
         print(sentence)
     # As the import itself would: a file with a row it would refuse does not pass.
     return 1 if staged.problem_rows() else 0
+
+
+def _without_duplicates(
+    profile: Profile, args: argparse.Namespace, table: FileTable, mapping: dict[int, str | None]
+) -> int:
+    """Check every row and find those that look like records (as --dry-run does), then import
+    the others, as the window's import with its default decisions: a row refused stops it all,
+    as any import from the command line."""
+    writer = profile.writer()
+    staged = stage(
+        writer,
+        args.entity,
+        table,
+        mapping,
+        profile.region,
+        update=args.update,
+        keep_ids=args.keep_ids,
+    )
+    if staged.problem_rows():
+        for sentence in describe(staged)[:-1]:
+            print(sentence, file=sys.stderr)
+        print(f"crm-desktop: {translate('Transfer', NOTHING_IMPORTED)}", file=sys.stderr)
+        return 1
+    run_staged(writer, staged, args.file.name, skip_bad=False)
+    assert staged.outcome is not None
+    print(staged.outcome.text())
+    for line, why, _cells in staged.outcome.skipped:
+        where = located(staged.table.place, line)
+        print("  " + translate("Transfer", SKIPPED_LINE).format(where=where, why=why))
+    return 0
 
 
 def _say_how_columns_are_read(

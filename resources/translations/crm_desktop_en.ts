@@ -1434,7 +1434,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/import_.py" line="+49"/>
+        <location filename="../../crm_desktop/commands/import_.py" line="+51"/>
         <source>add or update records from a CSV, .xlsx or vCard (.vcf) file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1471,6 +1471,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+9"/>
         <source>a column of the file not to import, as its header names it (repeat for each; a column of row numbers such as 序号 is left out by itself)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>leave out the rows that look like records already here or like earlier rows of the file, as the window does unless told otherwise (--dry-run lists them)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -7581,8 +7586,8 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
-        <location filename="../../crm_desktop/transfer/staging.py" line="+80"/>
+        <location line="+3"/>
+        <location filename="../../crm_desktop/transfer/staging.py" line="+81"/>
         <source>Added {count} new customer records for them.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7657,7 +7662,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/import_.py" line="-78"/>
+        <location filename="../../crm_desktop/commands/import_.py" line="-88"/>
         <source>Checking and importing {entity} records: {done} of {total}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7684,6 +7689,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+1"/>
         <source>Nothing was imported; fix these rows and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Skipped {where}: {why}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -7752,7 +7762,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+470"/>
+        <location line="+475"/>
         <source>Line {line} looks like {what}</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1428,7 +1428,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>默认：标准输出</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/import_.py" line="+49"/>
+        <location filename="../../crm_desktop/commands/import_.py" line="+51"/>
         <source>add or update records from a CSV, .xlsx or vCard (.vcf) file</source>
         <translation>从 CSV、.xlsx 或 vCard（.vcf）文件添加或更新记录</translation>
     </message>
@@ -1466,6 +1466,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+9"/>
         <source>a column of the file not to import, as its header names it (repeat for each; a column of row numbers such as 序号 is left out by itself)</source>
         <translation>不导入的列，按表头写的名称（每列写一次；像“序号”这样的行号列会自动略去）</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>leave out the rows that look like records already here or like earlier rows of the file, as the window does unless told otherwise (--dry-run lists them)</source>
+        <translation>略去看起来与已有记录或文件中前面的行相同的行，和窗口里的默认做法一样（--dry-run 会列出它们）</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -7546,8 +7551,8 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>已导入 {created} 条新{entity}，更新 {updated} 条。</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <location filename="../../crm_desktop/transfer/staging.py" line="+80"/>
+        <location line="+3"/>
+        <location filename="../../crm_desktop/transfer/staging.py" line="+81"/>
         <source>Added {count} new customer records for them.</source>
         <translation>并为它们新增了 {count} 个客户。</translation>
     </message>
@@ -7622,7 +7627,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>正在导出{entity}：{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/import_.py" line="-78"/>
+        <location filename="../../crm_desktop/commands/import_.py" line="-88"/>
         <source>Checking and importing {entity} records: {done} of {total}</source>
         <translation>正在检查并导入{entity}：{done} / {total}</translation>
     </message>
@@ -7650,6 +7655,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+1"/>
         <source>Nothing was imported; fix these rows and try again.</source>
         <translation>没有导入任何内容；请改正这些行后再试。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Skipped {where}: {why}</source>
+        <translation>已跳过{where}：{why}</translation>
     </message>
     <message>
         <location filename="../../crm_desktop/transfer/staging.py" line="-2"/>
@@ -7717,7 +7727,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>这次导入已撤销。</translation>
     </message>
     <message>
-        <location line="+470"/>
+        <location line="+475"/>
         <source>Line {line} looks like {what}</source>
         <translation>第 {line} 行看起来像 {what}</translation>
     </message>

@@ -140,3 +140,24 @@ def test_the_dry_run_counts_rows_that_look_like_records_not_their_likenesses(
     assert out.splitlines()[-1].startswith(
         "Would add 3, update 0 and refuse 0 of the file's customer records (2 of those it adds"
     )
+
+
+def test_skip_duplicates_imports_only_the_rows_that_look_like_nothing_here(
+    seeded: Profile, cli: Cli, tmp_path: Path
+) -> None:
+    """The monthly file run again: its rows like stored records, or like an earlier row, are
+    left out and said; the new one goes in. Without the option every row goes in, as ever."""
+    path = _write(
+        tmp_path / "monthly.csv",
+        "客户名称,电话\n"
+        "深圳市华强电子有限公司,0755 8888 1234\n"
+        "远航物流,13900139000\n"
+        "远航物流,13900139000\n",
+    )
+    code, out, err = cli("import", str(path), "--entity", "customers", "--skip-duplicates")
+    assert (code, err) == (0, "")
+    assert "Customer: Added 1, updated 0, skipped 2." in out
+    assert "Skipped line 2: It looks like 深圳市华强电子有限公司" in out
+    assert "Skipped line 4: It looks like" in out
+    assert _state(seeded)[1].count("远航物流") == 1
+    assert _state(seeded)[1].count("深圳市华强电子有限公司") == 1

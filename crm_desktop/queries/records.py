@@ -66,11 +66,13 @@ class OwnershipEvent:
 
 
 def record_values(session: Session, entity: str, row_id: str) -> dict[str, Any] | None:
-    """The editable fields of one live record (what a form shows), or None if it's gone."""
+    """The editable fields of one live record (what a form shows) and when it was entered
+    (`created_at`, which a merge keeps the elder of), or None if it's gone."""
     row = session.get(ENTITIES[entity], row_id)
     if row is None or row.deleted_at is not None:
         return None
     values = {f.name: getattr(row, f.name) for f in FIELDS[entity]}
+    values["created_at"] = row.created_at
     if entity == "customers":
         values["identifiers"] = [
             (i.kind, i.value)

@@ -40,6 +40,7 @@ from crm_desktop.models.fields import Kind
 from crm_desktop.profile import Profile
 from crm_desktop.queries.calendar import NEXT_STEP, TASK, CalendarItem
 from crm_desktop.queries.reader import Reader
+from crm_desktop.queries.work_logs import Team
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
 from crm_desktop.views.cell_widgets import drop_cell_widgets
@@ -293,19 +294,16 @@ class CalendarView(Page):
     # -- whose calendar ----------------------------------------------------------------------
 
     def _read_people(self) -> None:
-        """The user's role and team as of the last sync, with their names (storage thread)."""
+        """The people whose calendars the user may look at, as the dashboard and the work log
+        offer them (queries/work_logs.team_of): a manager's team, an administrator's everyone
+        (on a profile never synced too), a clerk's reps; read on the storage thread."""
+        work = partial(self._reader.team_of, self._profile.user_id)
+        self._runner.submit(work, self._people_arrived)
 
-        def read() -> tuple[str | None, tuple[str, ...], list[tuple]]:
-            scope = self._profile.scope()
-            return scope.role, scope.team, self._reader.choices("users")
-
-        self._runner.submit(read, self._people_arrived)
-
-    def _people_arrived(self, answer: tuple[str | None, tuple[str, ...], list[tuple]]) -> None:
-        role, team, users = answer
-        self._names = {user_id: name for user_id, name in users}
+    def _people_arrived(self, team: Team) -> None:
+        self._names = dict(team.members)
         me = self._profile.user_id
-        members = [user_id for user_id in team if user_id != me] if role == "manager" else []
+        members = [user_id for user_id, _name in team.members if user_id != me]
         current = self.person.currentData()
         self.person.blockSignals(True)
         while self.person.count() > 1:

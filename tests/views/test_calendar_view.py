@@ -193,6 +193,23 @@ def test_a_rep_is_offered_only_himself(qtbot: QtBot, profile: Profile, runner: R
     assert all_titles(view) == set()
 
 
+def test_a_profile_on_its_own_offers_its_administrator_everyone(
+    qtbot: QtBot, profile: Profile, runner: Runner
+) -> None:
+    """Never synced, the profile's user is its administrator (the demo's reps are his people):
+    he may look at each one's calendar, and at everyone's together, as on the dashboard."""
+    with profile.store.write() as session:
+        session.add(User(id=RAE, login="rae", name="Rae", role="rep"))
+    add_task(profile, "Rae's", at(WEDNESDAY, 11), RAE)
+    view = open_calendar(qtbot, profile, runner)
+    show(qtbot, view, runner, WEDNESDAY, WEEK)
+    offered = [view.person.itemText(n) for n in range(view.person.count())]
+    assert offered == ["Me", "Rae", "My whole team"]
+    assert view.choose_person(RAE)
+    idle(qtbot, runner)
+    assert all_titles(view) == {"Rae's"}
+
+
 def test_double_clicking_an_empty_hour_makes_a_task_then(
     qtbot: QtBot, profile: Profile, runner: Runner, shanghai: None
 ) -> None:

@@ -3,6 +3,7 @@ undo it from the status bar."""
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -110,3 +111,27 @@ def test_find_duplicates_then_merge_from_the_list(qtbot: QtBot, window: MainWind
     assert _customer(window, merged).merged_into_id == kept
     # The merged group leaves the list without another search.
     qtbot.waitUntil(lambda: view.model.rowCount() == 0, timeout=5000)
+
+
+def test_the_customer_entered_first_is_kept_unless_chosen_and_owners_are_shown(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """A rep's customer and a newer import of it by the clerk: the rep's is kept by default
+    (it carries the history), whichever comes first in the list, and the dialog says whose
+    each is and when it was entered."""
+    writer = window.profile.writer()
+    rep = writer.create("users", {"login": "lina", "name": "李娜", "role": "rep"}).primary_id
+    elder = writer.create(
+        "customers", {"name": "杭州市华强贸易有限责任公司", "owner_id": rep}
+    ).primary_id
+    newer = writer.create("customers", {"name": "杭州市华强贸易有限公司", "phone": "13800138000"})
+    for order in ([newer.primary_id, elder], [elder, newer.primary_id]):
+        dialog = MergeDialog("customers", order, window.runner, window.reader, window.writer)
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(dialog.merge_button.isEnabled, timeout=5000)
+        assert dialog.kept_and_merged()[0] == elder
+        shown = {label.text() for label in dialog.findChildren(QLabel)}
+        assert {"Owner", "Entered", "李娜"} <= shown
+        # The newer one's phone fills the kept one's empty field.
+        assert dialog.chosen_values() == {"phone": "+8613800138000"}
+        dialog.close()

@@ -404,7 +404,8 @@ class CustomerPage(QWidget):
             for name in ("promise", "next_step"):
                 if item.get(name):
                     label = html.escape(fields[name].display_label())
-                    lines.append(f"<i>{label}:</i> {html.escape(item[name])}")
+                    said = html.escape(item[name]).replace("\n", "<br>")  # as typed, lines kept
+                    lines.append(f"<i>{label}:</i> {said}")
             if item.get("next_step_at"):
                 label = html.escape(fields["next_step_at"].display_label())
                 lines.append(f"<i>{label}:</i> {format_value(Kind.DATETIME, item['next_step_at'])}")

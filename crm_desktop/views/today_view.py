@@ -52,6 +52,8 @@ SHOWN_FROM = frozenset(
 MORNING = time(9, 0)  # "until tomorrow morning"
 NIGHT_ENDS = time(5, 0)  # before this, "tomorrow morning" is the coming one
 SHOWN_TEXT = 80  # characters of a note or comment shown on its line
+# The most of the list's width the "What" or the "Customer" column takes.
+WIDEST_SHARE = 0.45
 # The parts whose whole list a page of the window shows ("and N more" opens it).
 LISTED_ELSEWHERE = frozenset({"comment", "reminder", "task", "next_step", "pool_return", "renewal"})
 
@@ -168,6 +170,12 @@ class TodayView(Page):
         self.list.expandAll()
         for column in range(self.list.columnCount()):
             self.list.resizeColumnToContents(column)
+        # A long title is cut short (whole in its tooltip) rather than pushing the customer
+        # out of sight behind a scroll bar.
+        widest = int(self.list.viewport().width() * WIDEST_SHARE)
+        for column in (1, 2):
+            if widest > 0 and self.list.columnWidth(column) > widest:
+                self.list.setColumnWidth(column, widest)
         self._select(chosen)
         self._offer_actions()
         self.count_changed.emit(today.count)

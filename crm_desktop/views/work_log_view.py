@@ -412,9 +412,16 @@ class WorkLogView(Page):
 
         if summary.followups_total:
             lines.append(self.tr("Follow-ups (%n):", "", summary.followups_total))
+            # The brackets and the colon as the user's language writes them (（拜访）：).
+            said_as = self.tr("- {customer} ({kind}): {text}")
+            plain_as = self.tr("- {customer} ({kind})")
             for line in summary.followups:
-                said = f": {line.text}" if line.text else ""
-                lines.append(f"- {line.customer_name} ({choice_label(line.kind)}){said}")
+                template = said_as if line.text else plain_as
+                lines.append(
+                    template.format(
+                        customer=line.customer_name, kind=choice_label(line.kind), text=line.text
+                    )
+                )
             more(len(summary.followups), summary.followups_total)
         if summary.new_customers_total:
             lines.append(self.tr("New customers (%n):", "", summary.new_customers_total))
@@ -423,8 +430,8 @@ class WorkLogView(Page):
         if summary.tasks_done_total:
             lines.append(self.tr("Tasks done (%n):", "", summary.tasks_done_total))
             for task in summary.tasks_done:
-                of = f" ({task.customer_name})" if task.customer_name else ""
-                lines.append(f"- {task.title}{of}")
+                template = self.tr("- {task} ({customer})") if task.customer_name else "- {task}"
+                lines.append(template.format(task=task.title, customer=task.customer_name))
             more(len(summary.tasks_done), summary.tasks_done_total)
         return "\n".join(lines)
 
@@ -433,7 +440,9 @@ class WorkLogView(Page):
         for comment in comments:
             when = local_datetime(comment.created_at).strftime("%Y-%m-%d %H:%M")
             who = comment.author_name or comment.author_id
-            item = QListWidgetItem(f"{who}, {when}: {comment.text}")
+            item = QListWidgetItem(
+                self.tr("{who}, {when}: {text}").format(who=who, when=when, text=comment.text)
+            )
             item.setToolTip(comment.text)
             widget.addItem(item)
 

@@ -363,7 +363,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>CalendarView</name>
     <message>
-        <location filename="../../crm_desktop/views/calendar_view.py" line="+222"/>
+        <location filename="../../crm_desktop/views/calendar_view.py" line="+223"/>
         <source>Day</source>
         <translation type="unfinished"></translation>
     </message>
@@ -418,7 +418,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+40"/>
         <source>My whole team</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7265,7 +7265,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>TodayView</name>
     <message>
-        <location filename="../../crm_desktop/views/today_view.py" line="+92"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+94"/>
         <source>Today&apos;s list</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7393,7 +7393,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+16"/>
-        <location filename="../../crm_desktop/views/today_view.py" line="+32"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+38"/>
         <source>%1 (overdue)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -8136,26 +8136,26 @@ A backup copy is made first. On a large database this can take a minute; please 
     <message>
         <location line="+20"/>
         <location line="+4"/>
-        <location line="+344"/>
+        <location line="+353"/>
         <source>What I did</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-347"/>
+        <location line="-356"/>
         <location line="+4"/>
-        <location line="+344"/>
+        <location line="+353"/>
         <source>Tomorrow&apos;s plan</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-347"/>
+        <location line="-356"/>
         <location line="+4"/>
-        <location line="+344"/>
+        <location line="+353"/>
         <source>Problems</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-343"/>
+        <location line="-352"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
@@ -8284,8 +8284,18 @@ A backup copy is made first. On a large database this can take a minute; please 
             <numerusform>Follow-ups (%n):</numerusform>
         </translation>
     </message>
+    <message>
+        <location line="+2"/>
+        <source>- {customer} ({kind}): {text}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>- {customer} ({kind})</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message numerus="yes">
-        <location line="+6"/>
+        <location line="+10"/>
         <source>New customers (%n):</source>
         <translation>
             <numerusform>New customer (%n):</numerusform>
@@ -8301,7 +8311,17 @@ A backup copy is made first. On a large database this can take a minute; please 
         </translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+2"/>
+        <source>- {task} ({customer})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>{who}, {when}: {text}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+43"/>
         <source>No log yet for {day}.</source>
         <translation type="unfinished"></translation>
     </message>

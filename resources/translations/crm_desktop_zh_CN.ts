@@ -362,7 +362,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>CalendarView</name>
     <message>
-        <location filename="../../crm_desktop/views/calendar_view.py" line="+222"/>
+        <location filename="../../crm_desktop/views/calendar_view.py" line="+223"/>
         <source>Day</source>
         <translation>日</translation>
     </message>
@@ -417,7 +417,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>日程</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+40"/>
         <source>My whole team</source>
         <translation>我的整个团队</translation>
     </message>
@@ -7233,7 +7233,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>TodayView</name>
     <message>
-        <location filename="../../crm_desktop/views/today_view.py" line="+92"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+94"/>
         <source>Today&apos;s list</source>
         <translation>今天的清单</translation>
     </message>
@@ -7359,7 +7359,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+16"/>
-        <location filename="../../crm_desktop/views/today_view.py" line="+32"/>
+        <location filename="../../crm_desktop/views/today_view.py" line="+38"/>
         <source>%1 (overdue)</source>
         <translation>%1（已逾期）</translation>
     </message>
@@ -8100,26 +8100,26 @@ A backup copy is made first. On a large database this can take a minute; please 
     <message>
         <location line="+20"/>
         <location line="+4"/>
-        <location line="+344"/>
+        <location line="+353"/>
         <source>What I did</source>
         <translation>今日工作</translation>
     </message>
     <message>
-        <location line="-347"/>
+        <location line="-356"/>
         <location line="+4"/>
-        <location line="+344"/>
+        <location line="+353"/>
         <source>Tomorrow&apos;s plan</source>
         <translation>明日计划</translation>
     </message>
     <message>
-        <location line="-347"/>
+        <location line="-356"/>
         <location line="+4"/>
-        <location line="+344"/>
+        <location line="+353"/>
         <source>Problems</source>
         <translation>遇到的问题</translation>
     </message>
     <message>
-        <location line="-343"/>
+        <location line="-352"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
@@ -8245,8 +8245,18 @@ A backup copy is made first. On a large database this can take a minute; please 
             <numerusform>跟进（%n 条）：</numerusform>
         </translation>
     </message>
+    <message>
+        <location line="+2"/>
+        <source>- {customer} ({kind}): {text}</source>
+        <translation>- {customer}（{kind}）：{text}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>- {customer} ({kind})</source>
+        <translation>- {customer}（{kind}）</translation>
+    </message>
     <message numerus="yes">
-        <location line="+6"/>
+        <location line="+10"/>
         <source>New customers (%n):</source>
         <translation>
             <numerusform>新客户（%n 个）：</numerusform>
@@ -8260,7 +8270,17 @@ A backup copy is made first. On a large database this can take a minute; please 
         </translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+2"/>
+        <source>- {task} ({customer})</source>
+        <translation>- {task}（{customer}）</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>{who}, {when}: {text}</source>
+        <translation>{who}，{when}：{text}</translation>
+    </message>
+    <message>
+        <location line="+43"/>
         <source>No log yet for {day}.</source>
         <translation>{day} 还没有日志。</translation>
     </message>

@@ -170,7 +170,7 @@ def test_customer_page_shows_followups_and_contacts(qtbot: QtBot, window: MainWi
             "customer_id": customer_id,
             "kind": "call",
             "text": "Asked for prices",
-            "promise": "Quote",
+            "promise": "Quote by Friday\nSamples next week",
         },
     )
     page = window.records.open_customer(customer_id)
@@ -178,6 +178,8 @@ def test_customer_page_shows_followups_and_contacts(qtbot: QtBot, window: MainWi
     assert page.title.text() == "Acme"
     assert page.lists["contacts"].item(0, 0).text() == "Emily Carter"
     assert "Asked for prices" in page.timeline.toPlainText()
+    # A promise of several lines keeps them, as typed.
+    assert "Quote by Friday\nSamples next week" in page.timeline.toPlainText()
 
     form = page.add("followups")
     form.editors["text"].input.setPlainText("Sent the quote")

@@ -210,6 +210,31 @@ def test_a_line_opens_and_a_call_is_logged_in_one_step(qtbot: QtBot, profile_dir
         qtbot.waitUntil(lambda view=view: view.today.next_steps.total == 0)
 
 
+def test_a_long_title_leaves_the_customer_in_sight(qtbot: QtBot, profile_dir: Path) -> None:
+    profile = open_profile(profile_dir)
+    writer = profile.writer()
+    customer = writer.create("customers", {"name": "青岛华强医疗器械"}).primary_id
+    writer.create(
+        "tasks",
+        {
+            "title": "与客户确认下季度的采购数量、交付时间、付款方式以及售后服务的全部细节" * 3,
+            "due_at": utcnow(),
+            "assignee_id": profile.user_id,
+            "customer_id": customer,
+        },
+    )
+    profile.close()
+    for window in shown_window(qtbot, profile_dir):
+        window.resize(1366, 768)
+        view = window.today
+        qtbot.waitUntil(lambda view=view: view.today is not None and view.today.tasks.total)
+        view.reload()  # laid out at the window's new size
+        wait_idle(qtbot, window)
+        listing = view.list
+        right_edge = listing.columnViewportPosition(2) + 50
+        assert right_edge < listing.viewport().width()
+
+
 def test_the_command_line_prints_the_same_list(
     profile_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -60,6 +60,9 @@ def test_a_reps_new_log_is_prefilled_then_saved_and_shown_again(
     done = view.done_edit.toPlainText()
     assert "华强电子" in done and "Delta Trading" in done
     assert "Met the buyer" in done and "Send the quote" in done
+    # Lines in the language's own brackets and colons (Chinese: - Delta Trading（拜访）：…).
+    assert "- Delta Trading (Visit): Met the buyer" in done.splitlines()
+    assert "- Send the quote (华强电子)" in done.splitlines()
     assert not view.has_unsaved_input()  # the pre-fill is not typing
 
     view.done_edit.setPlainText(done + "\nAlso: price list for 华强")

@@ -15,6 +15,7 @@ from crm_desktop.models.dates import is_day_only
 from crm_desktop.models.fields import Kind
 from crm_desktop.models.money import yuan, yuan_text
 from crm_desktop.transfer.errors import TransferError
+from crm_desktop.transfer.headers import IDENTIFIER_PREFIX, recognised
 
 IDENTIFIER_SEPARATOR = "; "
 # {example}: a licence plate as the user writes one, its kind by the name forms show it by.
@@ -195,8 +196,10 @@ def identifier_example() -> str:
 
 
 def identifier_kind(named: str) -> str | None:
-    """The kind a "kind:number" item names: its code (as the export writes it) or its name,
-    in English or in the user's language (as forms show it); None for anything else."""
+    """The kind a "kind:number" item names: its code (as the export writes it), its name in
+    English or in the user's language (as forms show it), or any word a column of that kind
+    may be headed by, in Chinese whatever the language (车牌, 身份证号, 税号); None for
+    anything else."""
     named = named.strip()
     if named in _KIND_CODES:
         return named
@@ -205,6 +208,9 @@ def identifier_kind(named: str) -> str | None:
         label = CHOICE_LABELS[kind.value]
         if wanted in (label.casefold(), choice_label(kind.value).casefold()):
             return kind.value
+    headed = recognised("customers", named)
+    if headed is not None and headed.startswith(IDENTIFIER_PREFIX):
+        return headed.removeprefix(IDENTIFIER_PREFIX)
     return None
 
 
@@ -213,8 +219,10 @@ _KIND_CODES = frozenset(kind.value for kind in IdentifierKind)
 
 def parse_identifiers(text: str) -> list[tuple[str, str]]:
     """ "tax_number:9144...; licence_plate:粤B12345" → [(kind, value), ...]; a kind may be
-    named as forms name it, too ("Licence plate:粤B12345")."""
+    named as forms name it, too ("Licence plate:粤B12345", "车牌：粤B12345": the full-width
+    colon and semicolon of Chinese typing read as the others)."""
     pairs = []
+    text = text.replace("：", ":").replace("；", ";")
     for item in text.split(";"):
         item = item.strip()
         if not item:

@@ -76,6 +76,23 @@ def test_the_codes_the_export_writes_still_read(qapp: QCoreApplication) -> None:
     assert parse_identifiers("LICENCE PLATE:粤B1") == [("licence_plate", "粤B1")]
 
 
+def test_the_words_a_column_is_headed_by_name_a_kind_whatever_the_language(
+    qapp: QCoreApplication,
+) -> None:
+    """In an English program too: 车牌, 身份证, 税号 name their kinds, as they do as headers, and
+    the full-width colon and semicolon of Chinese typing read as the ASCII ones."""
+    assert parse_identifiers("车牌：粤B11111；身份证:11010519491231002X") == [
+        ("licence_plate", "粤B11111"),
+        ("id_card", "11010519491231002X"),
+    ]
+    assert parse_identifiers("车牌号:粤B22222; 税号:91440300MA5F") == [
+        ("licence_plate", "粤B22222"),
+        ("tax_number", "91440300MA5F"),
+    ]
+    with pytest.raises(TransferError):
+        parse_identifiers("电话:13800138000")  # a phone is no identifier
+
+
 def staging() -> Staging:
     table = FileTable(["name"], [], "line")
     return Staging("CN", "customers", table, {0: "name"}, ["name"], ["Name"], [])

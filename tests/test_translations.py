@@ -316,3 +316,12 @@ def test_a_phone_extension_reads_as_chinese_writes_it_and_reads_back(
     shown = display_phone("+8675588881234;ext=123")
     assert shown == "0755 8888 1234 转 123"
     assert normalize_phone(shown) == "+8675588881234;ext=123"
+
+
+def test_the_reasons_of_a_likeness_are_joined_as_chinese_writes_a_list(
+    chinese: QTranslator,
+) -> None:
+    from crm_desktop.duplicates.model import Reason, Why, reasons_text
+
+    text = reasons_text((Reason(Why.PHONE, "+8613800138000"), Reason(Why.EMAIL, "a@b.cn")))
+    assert "；" in text and "; " not in text

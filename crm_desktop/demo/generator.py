@@ -65,6 +65,7 @@ from crm_desktop.models.entities import (
     User,
     sort_keys_of,
 )
+from crm_desktop.models.identifiers import CREDIT_CODE_CHARS, credit_code_check, id_card_check
 from crm_desktop.models.money import line_total_cents
 from crm_desktop.models.search_keys import identifier_key, search_key, search_text_of
 from crm_desktop.profile import Profile
@@ -173,10 +174,6 @@ DAY_ONLY_TASKS = 0.3  # tasks due on a day, at no time of it
 DAY_ONLY_NEXT_STEPS = 0.4
 
 _MINUTES = tuple(timedelta(minutes=minute) for minute in range(24 * 60))  # made once: _utc
-_ID_CARD_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CARD_CHECK = "10X98765432"
-_CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I or O on Chinese plates
 
 
@@ -756,21 +753,14 @@ class _RowMaker:
 
     def _credit_code(self, city_code: str) -> str:
         """An 18-character unified social credit code with a correct check character."""
-        body = "91" + city_code + "".join(self.rng.choices(_CREDIT_CODE_CHARS, k=9))
-        total = sum(
-            _CREDIT_CODE_CHARS.index(char) * weight
-            for char, weight in zip(body, _CREDIT_CODE_WEIGHTS, strict=True)
-        )
-        return body + _CREDIT_CODE_CHARS[(31 - total % 31) % 31]
+        body = "91" + city_code + "".join(self.rng.choices(CREDIT_CODE_CHARS, k=9))
+        return body + credit_code_check(body)
 
     def _id_card(self, city_code: str) -> str:
         """An 18-digit resident ID number with a correct check digit."""
         born = date(1960, 1, 1) + timedelta(days=self.rng.randrange(365 * 45))
         body = f"{city_code}{born:%Y%m%d}{self.rng.randrange(1000):03d}"
-        total = sum(
-            int(digit) * weight for digit, weight in zip(body, _ID_CARD_WEIGHTS, strict=True)
-        )
-        return body + _ID_CARD_CHECK[total % 11]
+        return body + id_card_check(body)
 
     def _plate(self, prefix: str) -> str:
         rng = self.rng

@@ -87,9 +87,14 @@ class Reason:
         return tr(SAME_NAME_AT_CUSTOMER)
 
 
+# Between two reasons on one line: "；" in Chinese.
+REASONS_SEPARATOR = T("Duplicates", "; ")
+
+
 def reasons_text(reasons: tuple[Reason, ...], region: str = DEFAULT_REGION) -> str:
     """The reasons as one line: "Same phone 138 0013 8000; Similar name (90%) in 深圳"."""
-    return "; ".join(reason.text(region) for reason in reasons)
+    separator = QCoreApplication.translate("Duplicates", REASONS_SEPARATOR)
+    return separator.join(reason.text(region) for reason in reasons)
 
 
 @dataclass(frozen=True, slots=True)

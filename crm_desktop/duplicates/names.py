@@ -80,7 +80,17 @@ _LATIN_FORMS = frozenset(
         "llp",
     }
 )
-_BRACKETED = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
+_BRACKETED = re.compile(r"[(（\[【]([^)）\]】]*)[)）\]】]")
+# A bracketed part naming a branch (华润万家（福田店）, 工商银行（南山支行）): another customer than
+# the same name with another branch, so it stays in what is compared; a bracketed place
+# (华强电子（深圳）) or note goes.
+_BRANCH = re.compile(r"(?:店|分店|门店|分公司|营业部|支行|分行|办事处|分部|校区|分院|分厂)$")
+
+
+def _unbracketed(text: str) -> str:
+    return _BRACKETED.sub(lambda part: part[1] if _BRANCH.search(part[1].strip()) else " ", text)
+
+
 _NOT_WORD = re.compile(r"[\W_]+")
 _LATIN_WORDS = re.compile(r"[^\W_]+")
 
@@ -94,7 +104,7 @@ def name_core(name: str | None, city: str | None) -> str:
     taken off its start: "深圳市华强" in 深圳 is "华强", but "中山大学" in 广州 stays whole)."""
     if not name:
         return ""
-    plain = _BRACKETED.sub(" ", _plain(name))
+    plain = _unbracketed(_plain(name))
     if has_cjk(plain):
         return _chinese_core(_NOT_WORD.sub("", plain), city)
     return _latin_core(_LATIN_WORDS.findall(plain.replace("'", "").replace("&", " and ")), city)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -59,6 +59,7 @@ from crm_desktop.models.entities import (
     sort_keys_of,
 )
 from crm_desktop.models.fields import FIELDS_BY_NAME, Kind, entity_label
+from crm_desktop.models.identifiers import check_identifier
 from crm_desktop.models.limits import MAX_MONEY_CENTS
 from crm_desktop.models.money import line_total_cents
 from crm_desktop.models.phones import DEFAULT_REGION
@@ -494,7 +495,6 @@ class UnitOfWork:
 
     def set_identifiers(self, customer_id: str, wanted: Iterable[Any]) -> bool:
         """Make a customer's identifiers exactly `wanted` ((kind, value) pairs or dicts)."""
-        pairs = self._identifier_pairs(wanted)
         current = self.session.scalars(
             select(CustomerIdentifier).where(
                 CustomerIdentifier.customer_id == customer_id,
@@ -502,6 +502,7 @@ class UnitOfWork:
             )
         ).all()
         have = {(row.kind, row.value): row for row in current}
+        pairs = self._identifier_pairs(wanted, stored=have)
         changed = False
         for pair in pairs:
             if pair not in have:
@@ -613,8 +614,11 @@ class UnitOfWork:
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _identifier_pairs(self, wanted: Iterable[Any]) -> list[tuple[str, str]]:
-        """(kind, value) pairs, from pairs or dicts, cleaned, blanks left out, each once."""
+    def _identifier_pairs(
+        self, wanted: Iterable[Any], stored: Container[tuple[str, str]] = ()
+    ) -> list[tuple[str, str]]:
+        """(kind, value) pairs, from pairs or dicts, cleaned, blanks left out, each once; those
+        not `stored` already held to their kind's check (models/identifiers.py)."""
         pairs: dict[tuple[str, str], None] = {}
         for item in wanted:
             kind, value = (item["kind"], item["value"]) if isinstance(item, dict) else item
@@ -622,7 +626,12 @@ class UnitOfWork:
                 continue
             # Cleaned before comparing with the stored pairs, and untrimmed: a control character
             # at either end is refused as it is in any other field, not quietly cut off.
-            pairs[(str(kind), clean_value(_IDENTIFIER_VALUE, value, self.region))] = None
+            cleaned = clean_value(_IDENTIFIER_VALUE, value, self.region)
+            if (str(kind), cleaned) not in stored:
+                # One the customer has already (a legacy number, another device's) does not
+                # stop an edit of anything else: only those added are held to their check.
+                check_identifier(str(kind), cleaned)
+            pairs[(str(kind), cleaned)] = None
         return list(pairs)
 
     def get_live(self, entity: str, row_id: str) -> Any:

@@ -2712,7 +2712,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>logged by %1 for %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3247,6 +3247,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+1"/>
         <source>Same name at the same customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>; </source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -7847,7 +7852,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/cells.py" line="+21"/>
+        <location filename="../../crm_desktop/transfer/cells.py" line="+22"/>
         <source>“{value}” is not an identifier; write kind:number, for example {example}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -8015,7 +8020,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+73"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+74"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -8098,6 +8103,21 @@ A backup copy is made first. On a large database this can take a minute; please 
     <message>
         <location line="+1"/>
         <source>This import was undone already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/models/identifiers.py" line="+28"/>
+        <source>“{value}” is not an ID card number: it has 18 characters (17 digits, then a digit or X) or, on the oldest cards, 15 digits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>“{value}” is not a valid ID card number: its birth date or its last character does not fit the others; check the digits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>“{value}” is not a valid tax number: its last character does not fit the others; check the characters.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

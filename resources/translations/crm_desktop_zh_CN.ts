@@ -2706,7 +2706,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>%1 分配给 %3（原负责人 %2）</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>logged by %1 for %2</source>
         <translation>%1 替 %2 记录</translation>
     </message>
@@ -3237,6 +3237,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+1"/>
         <source>Same name at the same customer</source>
         <translation>同一客户下姓名相同</translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>; </source>
+        <translation>；</translation>
     </message>
 </context>
 <context>
@@ -7812,7 +7817,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>网址：{url}</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/cells.py" line="+21"/>
+        <location filename="../../crm_desktop/transfer/cells.py" line="+22"/>
         <source>“{value}” is not an identifier; write kind:number, for example {example}.</source>
         <translation>“{value}”不是证件号；请写成“类型:号码”，例如 {example}。</translation>
     </message>
@@ -7979,7 +7984,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>{field}含有控制字符（{code}），请删除。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+73"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+74"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation>找不到 ID 为 {id} 的{entity}（可能已被删除）。</translation>
     </message>
@@ -8063,6 +8068,21 @@ A backup copy is made first. On a large database this can take a minute; please 
         <location line="+1"/>
         <source>This import was undone already.</source>
         <translation>这次导入已经撤销过了。</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/models/identifiers.py" line="+28"/>
+        <source>“{value}” is not an ID card number: it has 18 characters (17 digits, then a digit or X) or, on the oldest cards, 15 digits.</source>
+        <translation>“{value}”不是身份证号码：身份证号码有 18 位（17 位数字，最后一位是数字或 X），最早的一代为 15 位数字。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>“{value}” is not a valid ID card number: its birth date or its last character does not fit the others; check the digits.</source>
+        <translation>“{value}”不是有效的身份证号码：出生日期或最后一位校验码与其他数字对不上；请核对号码。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>“{value}” is not a valid tax number: its last character does not fit the others; check the characters.</source>
+        <translation>“{value}”不是有效的税号：最后一位校验码与其他字符对不上；请核对号码。</translation>
     </message>
 </context>
 <context>

@@ -114,6 +114,8 @@ def test_the_address_says_the_city_before_the_name() -> None:
         ("广东省深圳市华强电子有限责任公司", "深圳", "华强电子"),
         ("华强电子集团有限公司", None, "华强电子"),
         ("华强电子深圳分公司", "深圳", "华强电子"),
+        ("华润万家（福田店）", "深圳", "华润万家福田店"),  # a branch in brackets is a branch
+        ("工商银行(南山支行)", "深圳", "工商银行南山支行"),
         ("深圳市华强电子有限公司", "广州", "深圳市华强电子"),  # compared in 广州: kept whole
         ("中山大学", "广州", "中山大学"),
         ("有限公司", None, "有限公司"),  # nothing left: the name stays
@@ -236,6 +238,9 @@ def test_no_match_between_different_names_or_cities(profile: Profile) -> None:
     make(profile, name="广州市华强电子有限公司")
     make(profile, name="Pacific Trading Ltd", address="Shenzhen")
     make(profile, name="Pacific Printing Ltd", address="Shenzhen")
+    # Two stores of one chain are two customers.
+    make(profile, name="华润万家（福田店）", address="深圳市福田区")
+    make(profile, name="华润万家（南山店）", address="深圳市南山区")
     assert groups(profile) == []
 
 

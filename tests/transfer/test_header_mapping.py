@@ -228,9 +228,9 @@ def test_longest_entity_key_fits_the_settings_column(profile: Profile) -> None:
 
 CHINESE_CUSTOMERS = (
     "客户名称（必填）,手机,联系电话,邮箱,身份证,车牌号,统一社会信用代码,证件号码,业务员,备注\n"
-    "王建国,138 0013 8000,0755 8888 1234,wjg@example.com,440305199001011234,粤B 12345,,"
-    "91440300MA5FXXXX1X,lina,个人客户\n"
-    "深圳市南山科技有限公司,,0755 2666 8888,,,,91440300MA5G8K9Q2B,licence_plate:粤B 88888,,\n"
+    "王建国,138 0013 8000,0755 8888 1234,wjg@example.com,44030519900101123X,粤B 12345,,"
+    "91440300MA5FXXXX1Y,lina,个人客户\n"
+    "深圳市南山科技有限公司,,0755 2666 8888,,,,91440300MA5G8K9Q23,licence_plate:粤B 88888,,\n"
 )
 
 
@@ -259,13 +259,13 @@ def test_import_with_chinese_headers(seeded: Profile, tmp_path: Path) -> None:
     )
     assert (wang.owner_id, wang.notes) == (lina, "个人客户")
     assert ids[wang.id] == {
-        ("id_card", "440305199001011234"),
+        ("id_card", "44030519900101123X"),
         ("licence_plate", "粤B12345"),
         # 证件号码 holds plain numbers: a unified social credit code is a tax number.
-        ("tax_number", "91440300MA5FXXXX1X"),
+        ("tax_number", "91440300MA5FXXXX1Y"),
     }
     assert (tech.phone, tech.phone2) == (None, "+8675526668888")
-    assert ids[tech.id] == {("tax_number", "91440300MA5G8K9Q2B"), ("licence_plate", "粤B88888")}
+    assert ids[tech.id] == {("tax_number", "91440300MA5G8K9Q23"), ("licence_plate", "粤B88888")}
 
 
 def test_an_update_by_identifier_kind_keeps_the_other_kinds(

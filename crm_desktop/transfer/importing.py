@@ -128,6 +128,16 @@ NO_SUCH_ID = T(
     "empty that cell to add the row as a new record.",
 )
 REPEATED_ID = T("Transfer", "its id is on {where} too; a record is added once.")
+TOTALS_ROW = T(
+    "Transfer",
+    "“{value}” is the list's totals row, not a record; delete that row from the file.",
+)
+# A name cell that is a list's totals: 合计：133家, 总计 133, Total: 133 (a company named
+# "Total Solutions" is a name).
+_TOTALS = re.compile(
+    r"(?:合计|总计|共计|小计)(?:$|[:：\s\d].*)|(?:total|subtotal|sum)\s*(?:[:：]\s*[\d,.]*\s*\w*)?",
+    re.IGNORECASE,
+)
 EXCEL_SHORTENED = T(
     "Transfer",
     "“{value}” is a long number Excel shortened when it saved the file, and its digits are "
@@ -832,6 +842,12 @@ def _values(
     values: dict[str, Any] = {}
     numbers: list[tuple[TransferColumn, str]] = []
     for column, cell in zip(columns, cells, strict=True):
+        if (
+            column.field == "name"
+            and entity in ("customers", "contacts")
+            and _TOTALS.fullmatch(cell.strip())
+        ):
+            raise _RowProblem(TOTALS_ROW, at=column.name, value=cell.strip())
         if column.number_of is not None:
             numbers.append((column, cell.strip()))
         if column.field is None:

@@ -7521,12 +7521,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+17"/>
         <source>it was to update the record of {where}, which was not imported.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-22"/>
+        <location line="-32"/>
         <source>there is no contract numbered “{number}”.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7582,6 +7582,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+6"/>
+        <source>“{value}” is the list&apos;s totals row, not a record; delete that row from the file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>“{value}” is a long number Excel shortened when it saved the file, and its digits are lost; format the column as text in Excel (or import the .xlsx file itself) and save again.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -7486,12 +7486,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>它的编号也出现在{where}；一条记录只能添加一次。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+17"/>
         <source>it was to update the record of {where}, which was not imported.</source>
         <translation>它要更新{where}的记录，但那一行没有导入。</translation>
     </message>
     <message>
-        <location line="-22"/>
+        <location line="-32"/>
         <source>there is no contract numbered “{number}”.</source>
         <translation>没有合同号为“{number}”的合同。</translation>
     </message>
@@ -7547,6 +7547,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+6"/>
+        <source>“{value}” is the list&apos;s totals row, not a record; delete that row from the file.</source>
+        <translation>“{value}”是表格的合计行，不是一条记录；请从文件中删去这一行。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>“{value}” is a long number Excel shortened when it saved the file, and its digits are lost; format the column as text in Excel (or import the .xlsx file itself) and save again.</source>
         <translation>“{value}”是 Excel 保存文件时缩写了的长数字，其中的数字已经丢失；请在 Excel 中把这一列设为文本格式后重新保存（或者直接导入 .xlsx 文件）。</translation>
     </message>

@@ -433,3 +433,21 @@ def test_two_customers_of_one_name_are_a_row_problem(seeded: Profile, tmp_path: 
         "line 2: 2 customers are named “Northwind Trading Ltd”; "
         "give the one you mean by its id in customer_id."
     ]
+
+
+def test_a_totals_row_is_refused_by_name_not_imported_as_a_customer(
+    seeded: Profile, cli: Cli, tmp_path: Path
+) -> None:
+    """An old list ends on 合计：2家: no customer of that name, and a sentence saying which row
+    it is; a company named "Total Solutions" is a company."""
+    path = write(
+        tmp_path / "x.csv",
+        "客户名称,手机\n宁波港务有限公司,13800000001\nTotal Solutions Ltd,13900000002\n合计：2家,\n",
+    )
+    code, _, stderr = cli("import", str(path), "--entity", "customers")
+    assert code == 1
+    assert "line 4" in stderr and "“合计：2家” is the list's totals row, not a record" in stderr
+    with seeded.store.read() as session:
+        names = set(session.scalars(select(Customer.name)))
+    assert "宁波港务有限公司" not in names  # all rows or none
+    assert cli("import", str(path), "--entity", "customers", "--dry-run")[0] == 1

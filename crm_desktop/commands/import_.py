@@ -29,7 +29,7 @@ from crm_desktop.transfer import TRANSFER_ENTITIES, ImportFailed, TransferError
 from crm_desktop.transfer.headers import default_mapping
 from crm_desktop.transfer.importing import file_mapping, import_table
 from crm_desktop.transfer.reading import ENCODINGS, FileTable, located, read_table
-from crm_desktop.transfer.staging import describe, stage, target_label
+from crm_desktop.transfer.staging import Staging, describe, stage, target_label
 from crm_desktop.transfer.staging import run as run_staged
 from crm_desktop.transfer.undo import BatchLog
 
@@ -174,14 +174,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _dry_run(
+def _staged(
     profile: Profile, args: argparse.Namespace, table: FileTable, mapping: dict[int, str | None]
-) -> int:
-    """Check every row as the import with the same options would, and look for duplicates;
-    write nothing."""
-    writer = profile.writer()
-    staged = stage(
-        writer,
+) -> Staging:
+    """Every row checked as the import with the same options would, and the rows that look
+    like records found; nothing written."""
+    return stage(
+        profile.writer(),
         args.entity,
         table,
         mapping,
@@ -189,6 +188,14 @@ def _dry_run(
         update=args.update,
         keep_ids=args.keep_ids,
     )
+
+
+def _dry_run(
+    profile: Profile, args: argparse.Namespace, table: FileTable, mapping: dict[int, str | None]
+) -> int:
+    """Check every row as the import with the same options would, and look for duplicates;
+    write nothing."""
+    staged = _staged(profile, args, table, mapping)
     for sentence in describe(staged):
         print(sentence)
     # As the import itself would: a file with a row it would refuse does not pass.
@@ -202,15 +209,7 @@ def _without_duplicates(
     the others, as the window's import with its default decisions: a row refused stops it all,
     as any import from the command line."""
     writer = profile.writer()
-    staged = stage(
-        writer,
-        args.entity,
-        table,
-        mapping,
-        profile.region,
-        update=args.update,
-        keep_ids=args.keep_ids,
-    )
+    staged = _staged(profile, args, table, mapping)
     if staged.problem_rows():
         for sentence in describe(staged)[:-1]:
             print(sentence, file=sys.stderr)

@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ if str(BENCH) not in sys.path:
 import bench_sync  # noqa: E402  (puts the checkout on sys.path too)
 import psycopg  # noqa: E402
 
+from crm_desktop.models.identifiers import id_card_check  # noqa: E402
 from crm_desktop.sync import history  # noqa: E402
 from crm_desktop.sync.codec import synced_columns  # noqa: E402
 from crm_desktop.transfer.exporting import export_xlsx  # noqa: E402
@@ -99,7 +101,10 @@ def write_csv(path: Path, customers: int, seed: int = 7) -> None:
             rng = maker.rng
             identifiers = []
             if rng.random() < ID_NUMBER_SHARE:
-                identifiers.append(f"id_card: 4403{rng.randrange(10**13):013d}X")
+                # A real number's shape: an area, a birth date, a serial, its check character.
+                born = date(1960, 1, 1) + timedelta(days=rng.randrange(365 * 45))
+                body = f"4403{rng.randrange(100):02d}{born:%Y%m%d}{rng.randrange(1000):03d}"
+                identifiers.append(f"id_card: {body}{id_card_check(body)}")
             if rng.random() < PLATE_SHARE:
                 plate = f"{rng.choice(PROVINCES)}{rng.choice('ABCDE')} {rng.randrange(10**5):05d}"
                 identifiers.append(f"licence_plate: {plate}")

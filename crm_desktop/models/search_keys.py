@@ -97,29 +97,23 @@ _SYLLABLE = re.compile(
 )
 
 
-def _syllables_joined(words: list[str]) -> list[str]:
-    """The words of a search, with each run of pinyin syllables that has one of fewer than three
-    letters (`li na`, `bo ya`) made one word of them (`li na`): the short index finds a word of
-    two letters only at the start of a word, and the name's spelling is one word (`lina`).
-    Such a word is searched as typed, spaces and all (a Latin name), and without them."""
-    joined: list[str] = []
-    run: list[str] = []
-
-    def close_run() -> None:
+def _spelled_together(words: list[str]) -> list[tuple[str, ...]]:
+    """For each word of a search, the one name's spelling it may be part of: a run of pinyin
+    syllables with one of fewer than three letters (`li na`, `bo ya`), as typed and without
+    its spaces (`li na`, `lina`); nothing for other words. The short index finds a word of two
+    letters only at the start of a word, and a name's spelling is one word (`lina`)."""
+    together: list[tuple[str, ...]] = [() for _ in words]
+    start = 0
+    while start < len(words):
+        end = start
+        while end < len(words) and words[end].isascii() and _SYLLABLE.fullmatch(words[end]):
+            end += 1
+        run = words[start:end]
         if len(run) > 1 and any(len(word) < 3 for word in run):
-            joined.append(" ".join(run))
-        else:
-            joined.extend(run)
-        run.clear()
-
-    for word in words:
-        if word.isascii() and _SYLLABLE.fullmatch(word.lower()):
-            run.append(word)
-        else:
-            close_run()
-            joined.append(word)
-    close_run()
-    return joined
+            spelled = (" ".join(run), "".join(run))
+            together[start:end] = [spelled] * len(run)
+        start = max(end, start + 1)
+    return together
 
 
 def query_terms(query: str, spelled: bool = True) -> list[set[str]]:
@@ -141,10 +135,11 @@ def query_terms(query: str, spelled: bool = True) -> list[set[str]]:
     if digits is not None:
         return [{digits, query.lower()}]
     terms = []
-    for word in _syllables_joined(query.split()):
-        variants = {word.lower()}
-        if " " in word:  # syllables typed apart: the name's spelling has them together
-            variants.add(word.replace(" ", "").lower())
+    words = query.lower().split()
+    # Each word of `li na` matches as itself (Li Na Trading, in any order) or as part of the
+    # whole name's spelling (李娜: `lina`).
+    for word, together in zip(words, _spelled_together(words), strict=True):
+        variants = {word, *together}
         key = identifier_key(word).lower()
         if key:
             variants.add(key)

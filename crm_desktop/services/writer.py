@@ -26,7 +26,7 @@ from operator import itemgetter
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from sqlalchemy import Date, DateTime, Table, func, select, update
+from sqlalchemy import Date, DateTime, Table, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from crm_desktop.models.base import AUDIT_COLUMNS, Base, column_values, new_id, utcnow
@@ -206,6 +206,9 @@ class UnitOfWork:
         # the end (those changed again since are in _stale_search as well, and composed anew).
         self._fresh_search: set[str] = set()
         self._stale_followups: set[str] = set()
+        # Follow-ups an undo brought back in this transaction: one that planned a step brings
+        # the step back too (_next_step_of).
+        self._restored_followups: set[str] = set()
         # Referenced rows found live in this transaction, so a batch checks each one once.
         self._live_refs: set[tuple[str, str]] = set()
         # Prepared records this transaction inserts before anything referring to them (expect).
@@ -974,6 +977,8 @@ class UnitOfWork:
                     self._stale_search.add(customer_id)
                 if entity == "followups":
                     self._stale_followups.add(customer_id)
+                    if op == "restore":
+                        self._restored_followups.add(row_id)
                 if entity != "customers":
                     self.changes.add("updated", "customers", customer_id)
 
@@ -990,6 +995,21 @@ class UnitOfWork:
         typed on the customer itself stays)."""
         if latest is not None and ((latest[0] or "").strip() or latest[1] is not None):
             return latest[1]
+        if self._restored_followups:
+            # A delete undone: the follow-up that planned the step before it is back, and no
+            # later one planned another, so its step is the customer's again.
+            planner = self.session.execute(
+                select(FollowUp.id, FollowUp.next_step_at)
+                .where(
+                    FollowUp.customer_id == customer.id,
+                    FollowUp.deleted_at.is_(None),
+                    or_(FollowUp.next_step_at.is_not(None), func.trim(FollowUp.next_step) != ""),
+                )
+                .order_by(FollowUp.happened_at.desc())
+                .limit(1)
+            ).first()
+            if planner is not None and planner[0] in self._restored_followups:
+                return planner[1]
         current = customer.next_followup_at
         if current is None:
             return None

@@ -28,7 +28,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections import ChainMap, defaultdict
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -617,16 +617,19 @@ def _send(
                 continue
             group = _group_at(entries, position)
             results = _applied_or_refused(connection, group, stamps, stamped)
-            keeper = None
-            if all(result["status"] == "refused" for result in results):
-                keeper = _keeper_after(keepers, position + len(group), group, receipts)
-            if keeper is not None:
-                # The customer went back to the pool meanwhile; the follow-up that keeps it
-                # for this user (server 0008) goes first, and this change once more after it.
+            # The customer may have gone back to the pool meanwhile: a later follow-up that
+            # keeps it for this user (server 0008) goes first, and this change once more after
+            # each one that goes in, until it does or none is left.
+            later = position + len(group)
+            refused = all(result["status"] == "refused" for result in results)
+            for keeper in _keepers_after(keepers, later, group, receipts) if refused else ():
                 kept = _applied_first(connection, keeper, stamps, stamped)
-                if kept is not None:
-                    answered(keeper, _noted(keeper, kept, redirected))
-                    results = _applied_or_refused(connection, group, stamps, stamped)
+                if kept is None:
+                    continue
+                answered(keeper, _noted(keeper, kept, redirected))
+                results = _applied_or_refused(connection, group, stamps, stamped)
+                if any(result["status"] != "refused" for result in results):
+                    break
             for member, result in zip(group, results, strict=True):
                 answered(member, _noted(member, result, redirected))
             position += len(group)
@@ -701,21 +704,20 @@ def _follow_ups_by_customer(
     return found
 
 
-def _keeper_after(
+def _keepers_after(
     keepers: dict[str, list[tuple[int, _Entry]]],
     start: int,
     group: list[_Entry],
     receipts: dict[int, Any],
-) -> _Entry | None:
-    """A follow-up from `start` on in the batch, on the customer a change of `group` is about,
-    not applied yet: it may give that customer back to this user (a rep edits a customer, then
-    logs his visit, while the server returns the customer to the pool before his device
-    syncs)."""
+) -> Iterator[_Entry]:
+    """The follow-ups from `start` on in the batch, in their order, on the customer a change of
+    `group` is about, not applied yet: each may give that customer back to this user (a rep
+    edits a customer, then logs his visit, while the server returns the customer to the pool
+    before his device syncs). Looked at only as they are asked for."""
     for customer in {_customer_of(entry) for entry in group} - {None}:
         for position, entry in keepers.get(customer, ()):
             if position >= start and entry.seq not in receipts:
-                return entry
-    return None
+                yield entry
 
 
 def _customer_of(entry: _Entry) -> str | None:

@@ -368,14 +368,15 @@ def file_mapping(
     with writer.store.read() as session:
         found = default_mapping(session, entity, table.header, rows)
     columns = dict(found.columns)
-    for name in left_out:
-        places = [at for at, heading in enumerate(table.header) if heading == name.strip()]
+    skipped: set[int] = set()
+    for name in (name.strip() for name in left_out):
+        places = [at for at, heading in enumerate(table.header) if heading.strip() == name]
         if not places:
             raise TransferError(NO_COLUMN_TO_LEAVE_OUT, column=name)
         columns.update(dict.fromkeys(places))
+        skipped.update(places)
     if found.origin != "guessed":
         return columns
-    skipped = {at for at, heading in enumerate(table.header) if heading in left_out}
     skipped |= {at for at in range(len(table.header)) if row_number_column(table.header, at, rows)}
     return _checked_guess(entity, table, columns, strict=True, skipped=skipped)
 

@@ -4,25 +4,39 @@ and the line says the customer's name alone."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
-from crm_desktop.models.base import utcnow
-from crm_desktop.models.dates import end_of_local_day
+import pytest
+
+from crm_desktop.models.dates import end_of_local_day, local_to_utc
 from crm_desktop.models.entities import Customer
 from crm_desktop.profile import Profile
 from crm_desktop.queries.calendar import calendar_items
 from crm_desktop.queries.today import TodayLine, today
+from crm_desktop.services import writer as writer_module
+from crm_desktop.services.changes import UndoToken
+
+
+def noon_today() -> datetime:
+    """Noon today by the user's clock, as naive UTC: the writer's clock in these tests, so a
+    step an hour before "now" is on the same day at any hour the suite runs."""
+    return local_to_utc(datetime.combine(date.today(), time(12)))
+
+
+@pytest.fixture(autouse=True)
+def writer_at_noon(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(writer_module, "utcnow", noon_today)
 
 
 def steps_due(profile: Profile) -> dict[str, TodayLine]:
-    now = utcnow()
+    now = noon_today()
     with profile.store.read() as session:
         found = today(session, profile.user_id, now, end_of_local_day(now))
     return {line.customer_name or "": line for line in found.next_steps.lines}
 
 
 def test_a_next_step_says_what_was_promised_and_for_whom(profile: Profile) -> None:
-    writer, now = profile.writer(), utcnow()
+    writer, now = profile.writer(), noon_today()
     planned = writer.create("customers", {"name": "华强电子"}).primary_id
     typed = writer.create(
         "customers", {"name": "远航环保", "next_followup_at": now - timedelta(hours=2)}
@@ -72,7 +86,7 @@ def next_followup(profile: Profile, customer: str) -> object:
 
 
 def step_done_in_calendar(profile: Profile, name: str) -> bool | None:
-    now = utcnow()
+    now = noon_today()
     with profile.store.read() as session:
         items = calendar_items(
             session, [profile.user_id], now - timedelta(days=40), now + timedelta(days=40), now
@@ -85,7 +99,7 @@ def test_a_call_that_plans_a_step_for_today_has_not_taken_it(profile: Profile) -
     """A call logged now plans a step for today as a day (00:00, before the call) or for an
     hour already past: the step is still to do, on Today and in the calendar, until a later
     follow-up takes it."""
-    writer, now = profile.writer(), utcnow()
+    writer, now = profile.writer(), noon_today()
     customer = writer.create("customers", {"name": "今天要回电"}).primary_id
     writer.create(
         "followups",
@@ -109,7 +123,7 @@ def test_a_call_that_plans_a_step_for_today_has_not_taken_it(profile: Profile) -
 
 
 def test_deleting_the_follow_up_that_planned_a_step_takes_the_step_away(profile: Profile) -> None:
-    writer, now = profile.writer(), utcnow()
+    writer, now = profile.writer(), noon_today()
     customer = writer.create("customers", {"name": "删掉的跟进"}).primary_id
     writer.create(
         "followups",
@@ -152,7 +166,7 @@ def test_deleting_the_follow_up_that_planned_a_step_takes_the_step_away(profile:
 
 
 def test_a_new_step_without_a_date_replaces_the_one_planned_before(profile: Profile) -> None:
-    writer, now = profile.writer(), utcnow()
+    writer, now = profile.writer(), noon_today()
     customer = writer.create("customers", {"name": "换了下一步"}).primary_id
     for text, step, at, happened in (
         ("谈了价格", "OLD: 回电话", now - timedelta(hours=1), now - timedelta(days=2)),
@@ -172,3 +186,37 @@ def test_a_new_step_without_a_date_replaces_the_one_planned_before(profile: Prof
     assert "换了下一步" not in steps_due(profile)
     assert step_done_in_calendar(profile, "换了下一步") is None
     assert next_followup(profile, customer) is None
+
+
+def test_undoing_the_delete_of_the_follow_up_that_planned_a_step_brings_the_step_back(
+    profile: Profile,
+) -> None:
+    """A later call that planned nothing keeps the step; the planner deleted by mistake takes
+    it away, and Undo puts it back."""
+    writer, now = profile.writer(), noon_today()
+    customer = writer.create("customers", {"name": "撤销删除"}).primary_id
+    planner = writer.create(
+        "followups",
+        {
+            "customer_id": customer,
+            "kind": "call",
+            "text": "谈了价格",
+            "happened_at": now - timedelta(days=3),
+            "next_step": "寄报价单",
+            "next_step_at": now + timedelta(days=3),
+        },
+    ).primary_id
+    writer.create(
+        "followups",
+        {
+            "customer_id": customer,
+            "kind": "call",
+            "text": "没接",
+            "happened_at": now - timedelta(days=1),
+        },
+    )
+    undo = writer.delete("followups", [planner]).undo
+    assert next_followup(profile, customer) is None
+    assert isinstance(undo, UndoToken)
+    writer.restore(undo)
+    assert next_followup(profile, customer) == now + timedelta(days=3)

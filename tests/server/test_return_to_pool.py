@@ -339,3 +339,44 @@ def test_naming_a_device_moves_the_limit_back_only_to_that_devices_own_previous_
         connection.execute("SELECT set_config('crm.device_id', %s, false)", (laptop.upper(),))
         connection.execute(logged, (robs,))
     assert world.owner_login(robs) == "rob"
+
+
+def test_a_receipt_takes_the_servers_time_whoever_writes_it(world) -> None:
+    """Server 0037: a rep who writes a receipt backdated under a device he names, to move that
+    device's previous sync back and bring a customer back with a follow-up of long ago, is
+    refused its time; one without it takes the server's now, which only moves his limit
+    forward."""
+    robs = world.customers["rob"]
+    age(world, robs, 31)
+    world.owner().execute("SELECT crm_return_due_customers()")
+    device = "9999aaaa-0000-4000-8000-000000000001"
+    with (
+        world.session("rob") as connection,
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"),
+    ):
+        connection.execute(
+            "INSERT INTO sync_pushes (device_id, seq, pushed_at, result)"
+            " VALUES (%s, 1, now() - interval '400 days', '{}')",
+            (device,),
+        )
+    with world.session("rob") as connection:
+        connection.execute(
+            "INSERT INTO sync_pushes (device_id, seq, result, pushed_by)"
+            " VALUES (%s, 1, '{}', crm_current_user_id())",
+            (device,),
+        )
+        (stamped,) = connection.execute(
+            "SELECT pushed_at > now() - interval '1 minute' FROM sync_pushes WHERE device_id = %s",
+            (device,),
+        ).fetchone()
+    assert stamped
+    for role in ("rob", "mia", "cal", "ada"):
+        with (
+            world.session(role) as connection,
+            pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"),
+        ):
+            connection.execute(
+                "UPDATE sync_pushes SET pushed_at = now() - interval '400 days'"
+                " WHERE device_id = %s",
+                (device,),
+            )

@@ -314,12 +314,16 @@ def test_syllables_typed_apart_find_the_name_even_of_two_letters(profile: Profil
     writer = profile.writer()
     made = {
         name: writer.create("customers", {"name": name}).primary_id
-        for name in ("李娜", "博雅文化", "Li Na Trading", "王丽娜", "Acme Co")
+        for name in ("李娜", "博雅文化", "Li Na Trading", "王丽娜", "Acme Co", "Go To Market Ltd")
     }
     for typed, found in (
         ("li na", {"李娜", "Li Na Trading", "王丽娜"}),
         ("LI NA", {"李娜", "Li Na Trading", "王丽娜"}),
         ("bo ya", {"博雅文化"}),
         ("acme co", {"Acme Co"}),
+        # Words of a Latin name are still found in any order.
+        ("na li", {"Li Na Trading"}),
+        ("trading na li", {"Li Na Trading"}),
+        ("to go", {"Go To Market Ltd"}),
     ):
         assert search(profile, typed) == {made[name] for name in found}, typed

@@ -243,3 +243,36 @@ def test_edits_stay_refused_when_the_follow_up_does_not_keep_the_customer(
     ]
     row = fleet.server_row("customers", customer)
     assert (row["owner_id"], row["phone"]) == (None, None)
+
+
+def test_the_follow_up_that_keeps_the_customer_is_found_behind_one_that_does_not(
+    fleet: Fleet,
+) -> None:
+    """rob's outbox: the phone corrected, a call of long ago logged late (too late to keep the
+    customer), then the visit of two days ago (in time). The visit gives the customer back, the
+    phone goes in after it, and the old call in its turn, on a customer that is his again."""
+    rob = fleet.device("rob")
+    rob.sync()
+    customer = rob.writer.create("customers", {"name": "两次跟进的客户"}).primary_id
+    rob.sync()
+    date_back(fleet, customer, 29)
+    rob.writer.update("customers", customer, {"phone": "13812345678"})
+    for days, text in ((45, "很久以前的电话"), (2, "前天的拜访")):
+        rob.writer.create(
+            "followups",
+            {
+                "customer_id": customer,
+                "kind": "visit",
+                "happened_at": utcnow() - timedelta(days=days),
+                "text": text,
+            },
+        )
+    date_back(fleet, customer, 31)
+    assert fleet.admin("SELECT crm_return_due_customers()") == [(1,)]
+
+    report = rob.sync()
+    assert report.pushed.refused == 0 and not rob.conflicts()
+    row = fleet.server_row("customers", customer)
+    assert str(row["owner_id"]) == rob.profile.user_id and row["phone"] == "+8613812345678"
+    texts = fleet.admin("SELECT text FROM followups WHERE customer_id = %s", (customer,))
+    assert sorted(text for (text,) in texts) == sorted(["很久以前的电话", "前天的拜访"])

@@ -14,6 +14,12 @@ Create Date: 2026-12-02 06:00:00
   A device that has no push of his older than an hour (a made-up id, a new computer, plain SQL
   that names none) is judged by his latest push from any device, as before: naming a device
   moves the limit back only to that device's own last sync, never further.
+- **A receipt's time is the server's.** Until now a CRM role could write `pushed_at` on the
+  receipts he adds; that only made 0011's rule stricter for him. Judged by device, a receipt
+  backdated under a made-up device would move his limit back: CRM roles now insert receipts
+  without `pushed_at` (its default, now()). (A receipt written with a time of his own before
+  this upgrade gained him nothing then; none is expected, and a device's later push moves its
+  latest receipt to then.)
 - **A user moved from an office waiting to go live into a live one** (or into the head office)
   starts his customers' countdown then, as his whole office going live does (0036): while he
   waited he could not sync, and his customers did not return. The trigger runs with the rights
@@ -106,7 +112,20 @@ CREATE TRIGGER crm_user_moved_live AFTER UPDATE OF office_id ON users
 """
 
 
+GROUP_ROLE = "crm_users"
+# The push names every column but pushed_at (sync/push.py); the owner keeps what he sets.
+RECEIPT_TIMES = f"""
+REVOKE INSERT ON sync_pushes FROM {GROUP_ROLE};
+GRANT INSERT (device_id, seq, result, pushed_by) ON sync_pushes TO {GROUP_ROLE};
+"""
+OLD_RECEIPT_TIMES = f"""
+REVOKE INSERT (device_id, seq, result, pushed_by) ON sync_pushes FROM {GROUP_ROLE};
+GRANT INSERT ON sync_pushes TO {GROUP_ROLE};
+"""
+
+
 def upgrade() -> None:
+    op.execute(RECEIPT_TIMES)
     op.execute(KEEPS)
     op.execute(MOVED_LIVE)
 
@@ -115,3 +134,4 @@ def downgrade() -> None:
     op.execute("DROP TRIGGER crm_user_moved_live ON users")
     op.execute("DROP FUNCTION crm_user_moved_live()")
     op.execute(OLD_KEEPS)
+    op.execute(OLD_RECEIPT_TIMES)

@@ -112,6 +112,9 @@ class FieldEditor(QWidget):
         # contact). It stays the field's value until the user picks another option, so a list
         # that cannot be filled never turns into a NULL on save.
         self._awaited_choice: Any = None
+        # Values a record holds that its list does not offer (a customer owned by a user who
+        # is no rep or manager now): shown as they are, kept through a new list.
+        self._held_choices: dict[Any, str] = {}
 
     def _make_input(self) -> QWidget:
         kind = self.field.kind
@@ -185,8 +188,24 @@ class FieldEditor(QWidget):
             combo.addItem("", None)
         for value, label in options:
             combo.addItem(label, value)
+        for value, label in self._held_choices.items():
+            if combo.findData(value) < 0:
+                combo.addItem(label, value)
         combo.blockSignals(False)
         self.set_value(current)
+
+    def hold_choice(self, value: Any, label: str) -> None:
+        """Show `value`, which the record holds, under `label` though the list does not offer
+        it, and keep it through a new list."""
+        combo = self.input
+        assert isinstance(combo, QComboBox)
+        self._held_choices[value] = label
+        if combo.findData(value) < 0:
+            combo.blockSignals(True)
+            combo.addItem(label, value)
+            combo.blockSignals(False)
+        if self._awaited_choice == value:
+            self.set_value(value)
 
     def value(self) -> Any:
         widget, kind = self.input, self.field.kind

@@ -380,6 +380,11 @@ class RecordForm(QDialog):
         editor.set_value(self._default_owner)
         self.forget_change(editor.field.name)  # set for the user, not typed: nothing to ask
 
+    def _held_user_arrived(
+        self, editor: FieldEditor, user_id: str, user: dict[str, Any] | None
+    ) -> None:
+        editor.hold_choice(user_id, (user or {}).get("name") or user_id)
+
     def _choices_arrived(self, editor: FieldEditor, options: list[tuple[str, str]]) -> None:
         clean = not self.has_unsaved_changes()
         editor.set_choices(options, allow_blank=not editor.field.required)
@@ -454,6 +459,10 @@ class RecordForm(QDialog):
             return
         for name, editor in self.editors.items():
             editor.set_value(values.get(name))
+            if editor.field.ref_roles and values.get(name) is not None:
+                # A user the list leaves out by role may still be the one the record names.
+                job = partial(self._reader.record, editor.field.ref or "users", values[name])
+                self._runner.submit(job, partial(self._held_user_arrived, editor, values[name]))
         if self.identifiers is not None:
             self.identifiers.set_pairs(values.get("identifiers", []))
         self._baseline = self.values()

@@ -5940,7 +5940,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+64"/>
         <source>Close without saving? What you typed in this form will be lost.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5960,7 +5960,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+128"/>
+        <location line="+132"/>
         <source>May already exist: %1</source>
         <translation type="unfinished"></translation>
     </message>

@@ -5912,7 +5912,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>客户：{name}</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+64"/>
         <source>Close without saving? What you typed in this form will be lost.</source>
         <translation>不保存就关闭？您在此表单中输入的内容将会丢失。</translation>
     </message>
@@ -5932,7 +5932,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>该记录已不存在，可能已被删除。</translation>
     </message>
     <message>
-        <location line="+128"/>
+        <location line="+132"/>
         <source>May already exist: %1</source>
         <translation>可能已存在：%1</translation>
     </message>

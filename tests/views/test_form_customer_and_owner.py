@@ -198,3 +198,26 @@ def test_a_customers_owner_is_chosen_among_reps_and_managers(
     assert sorted(offered(task, "assignee_id")) == sorted(["li", "wang", "zhao", "qian", me])
     task.done(0)
     page.close()
+
+
+def test_an_owner_the_list_leaves_out_is_still_shown_and_kept(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """A customer owned, from before the rule, by a user who is a clerk now: its form shows him
+    as the owner (not an empty box), and saving another field keeps him."""
+    clerk = window.writer.create("users", {"login": "zhao", "name": "赵文员", "role": "clerk"})
+    customer = window.writer.create(
+        "customers", {"name": "老客户", "owner_id": clerk.primary_id}
+    ).primary_id
+    page = window.records.open_customer(customer)
+    qtbot.waitUntil(lambda: page.detail is not None, timeout=5000)
+    form = opened(qtbot, window, page.edit())
+    owner = form.editors["owner_id"]
+    qtbot.waitUntil(lambda: owner.input.currentText() == "赵文员", timeout=5000)
+    assert "赵文员" in offered(form, "owner_id")
+    form.editors["industry"].set_value("电子")
+    with qtbot.waitSignal(form.saved, timeout=5000):
+        form.save()
+    wait_idle(qtbot, window)
+    assert window.reader.record("customers", customer)["owner_id"] == clerk.primary_id
+    page.close()

@@ -26,7 +26,7 @@ from crm_desktop.commands.errors import UserError
 from crm_desktop.commands.progress import records_progress_line
 from crm_desktop.profile import Profile, open_profile
 from crm_desktop.transfer import TRANSFER_ENTITIES, ImportFailed, TransferError
-from crm_desktop.transfer.headers import default_mapping
+from crm_desktop.transfer.headers import exact_mapping
 from crm_desktop.transfer.importing import file_mapping, import_table
 from crm_desktop.transfer.reading import ENCODINGS, FileTable, located, read_table
 from crm_desktop.transfer.staging import Staging, describe, stage, target_label
@@ -139,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         table = read_table(args.file, encoding=args.encoding, sheet=args.sheet)
         mapping = file_mapping(profile.writer(), args.entity, table, args.leave_out)
-        _say_how_columns_are_read(profile, args.entity, table, mapping)
+        _say_how_columns_are_read(args.entity, table, mapping)
         if args.dry_run:
             return _dry_run(profile, args, table, mapping)
         if args.skip_duplicates:
@@ -225,15 +225,14 @@ def _without_duplicates(
 
 
 def _say_how_columns_are_read(
-    profile: Profile, entity: str, table: FileTable, mapping: dict[int, str | None]
+    entity: str, table: FileTable, mapping: dict[int, str | None]
 ) -> None:
     """One line naming each column's target when the header is not the export's own, so a
     guess that went wrong is seen before it is imported, and one naming the columns left out
     (`mapping`: file_mapping's, which checked the guess)."""
     if table.source == "vcard":
         return  # its columns are the contact export's own (import_table checks the entity)
-    with profile.store.read() as session:
-        exact = default_mapping(session, entity, table.header).origin == "exact"
+    exact = exact_mapping(entity, table.header) is not None  # the export's own header
     translate = QCoreApplication.translate
     pair = translate("Transfer", READ_AS_PAIR)
     pairs = [

@@ -132,10 +132,9 @@ def _next_steps(
         Customer.name,
         Customer.owner_id,
         Customer.next_followup_at,
-        Customer.last_followup_at,
         planned.with_only_columns(FollowUp.id).scalar_subquery(),
         planned.with_only_columns(FollowUp.next_step).scalar_subquery(),
-        planned.with_only_columns(FollowUp.happened_at).scalar_subquery(),
+        step_taken(),
     ).where(
         Customer.deleted_at.is_(None),
         Customer.next_followup_at >= start,
@@ -143,10 +142,8 @@ def _next_steps(
         _unindexed(Customer.__table__.c.owner_id).in_(owners),
     )
     items = []
-    for row in session.execute(statement):
-        customer_id, name, owner, when, last, followup_id, text, planned_at = row
-        # As step_taken says it in SQL.
-        done = last is not None and last >= when and (planned_at is None or planned_at < last)
+    for customer_id, name, owner, when, followup_id, text, taken in session.execute(statement):
+        done = bool(taken)
         items.append(
             CalendarItem(
                 kind=NEXT_STEP,

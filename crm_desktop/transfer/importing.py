@@ -376,9 +376,9 @@ def file_mapping(
         columns.update(dict.fromkeys(places))
         skipped.update(places)
     if found.origin != "guessed":
-        return columns
+        return columns  # the export's own names, or what the user chose to leave out
     skipped |= {at for at in range(len(table.header)) if row_number_column(table.header, at, rows)}
-    return _checked_guess(entity, table, columns, strict=True, skipped=skipped)
+    return _checked_guess(entity, table, columns, skipped)
 
 
 def _check_source(entity: str, table: FileTable) -> None:
@@ -387,17 +387,10 @@ def _check_source(entity: str, table: FileTable) -> None:
 
 
 def _checked_guess(
-    entity: str,
-    table: FileTable,
-    mapping: dict[int, str | None],
-    *,
-    strict: bool,
-    skipped: Collection[int] = (),
+    entity: str, table: FileTable, mapping: dict[int, str | None], skipped: Collection[int]
 ) -> dict[int, str | None]:
-    """A default mapping, checked when it is a guess (`strict`): every named column but the
-    `skipped` ones must have a target, and an unnamed one no values."""
-    if not strict:
-        return mapping  # the export's own names, or what the user chose to leave out
+    """A guessed mapping, checked: every named column but the `skipped` ones must have a
+    target, and an unnamed one no values."""
     unplaced: list[int] = []
     id_taken = RECORD_ID in mapping.values()
     for at, name in enumerate(table.header):

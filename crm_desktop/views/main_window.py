@@ -489,6 +489,7 @@ class MainWindow(QMainWindow):
             self.scope.set_scope(MINE)
             model = self.models["customers"]
             column = model.spec.column_keys().index("next_followup_at")
+            self.tabs.bring_beside_first("customers", "next_followup_at")
             self.views["customers"].sortByColumn(column, Qt.SortOrder.AscendingOrder)
 
     def show_work_log(self, day: date) -> None:

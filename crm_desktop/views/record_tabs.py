@@ -219,6 +219,21 @@ class RecordTabs(QTabWidget):
 
     # -- columns -----------------------------------------------------------------------------
 
+    def bring_beside_first(self, entity: str, key: str) -> None:
+        """Show a column right after the list's first one (the name), unhidden, when it is
+        anywhere else: a list opened for that column's sake ("the next steps") shows it beside
+        the names it belongs to, not past the right edge of a 1366-pixel screen. The place is
+        the user's layout from then on, as if he had dragged it there."""
+        view = self.views[entity]
+        header = view.horizontalHeader()
+        column = self.models[entity].spec.column_keys().index(key)
+        first = header.logicalIndex(0)
+        view.setColumnHidden(column, False)
+        if header.visualIndex(column) != 1 and column != first:
+            header.moveSection(header.visualIndex(column), 1)
+        view.scrollTo(view.model().index(0, first))  # back to the left edge
+        self._layout_changed()
+
     def _column_menu(self, view: QTableView, position: Any) -> None:
         model = view.model()
         assert isinstance(model, RecordTableModel)

@@ -513,6 +513,22 @@ def test_and_n_more_opens_the_list_each_part_comes_from(
         assert window.tabs.current_entity() == "customers"
         model = window.models["customers"]
         assert model.query.sort == "next_followup_at" and not model.query.descending
+        # The step's date beside the names, in sight on a screen 1366 pixels wide, even after
+        # the user had hidden it.
+        table, column = (
+            window.views["customers"],
+            model.spec.column_keys().index("next_followup_at"),
+        )
+        assert table.horizontalHeader().visualIndex(column) == 1
+        window.go("today")
+        table.setColumnHidden(column, True)
+        table.horizontalHeader().moveSection(1, model.columnCount() - 1)
+        window.resize(1366, 768)
+        view._activated(more_item(view, "Next steps due"))
+        assert not table.isColumnHidden(column)
+        assert table.horizontalHeader().visualIndex(column) == 1
+        right = table.columnViewportPosition(column) + table.columnWidth(column)
+        assert 0 < right <= table.viewport().width()
 
 
 def test_until_tomorrow_morning_after_midnight_is_the_coming_morning() -> None:

@@ -68,6 +68,7 @@ __all__ = [
     "open_file",
     "remember",
     "run",
+    "save_problems",
     "save_skipped",
     "stage",
     "undo",
@@ -82,6 +83,7 @@ ADDED_CUSTOMERS = T("Transfer", "Added {count} new customer records for them.")
 LINE_HEADER = T("Transfer", "Line")
 ROW_HEADER = T("Transfer", "Row")
 WHY_HEADER = T("Transfer", "Why it was skipped")
+TO_CORRECT_HEADER = T("Transfer", "What to correct")
 DUPLICATE_SKIPPED = T("Transfer", "It looks like {name}, which you chose to keep as it is.")
 UPDATE_SKIPPED = T(
     "Transfer", "It would change a record you already have, which you chose to keep as it is."
@@ -502,10 +504,32 @@ def run(
 def save_skipped(outcome: ImportOutcome, path: Path) -> None:
     """The skipped rows as a CSV that opens in Excel: the file's own columns, then why."""
     place = _tr(LINE_HEADER if outcome.place == "line" else ROW_HEADER)
+    _write_rows(path, [place, *outcome.header, _tr(WHY_HEADER)], outcome.skipped)
+
+
+def save_problems(staged: Staging, path: Path) -> None:
+    """The rows with problems as a CSV that opens in Excel, for a user who stops to correct
+    the file: each row's line, its cells as the check holds them (a cell the user corrected
+    in the check as he typed it, which the file still lacks), and what is left to correct, one
+    problem a line (the row's own first, then by column)."""
+    cells = dict(staged.table.rows)
+    order = {target: at for at, target in enumerate(["", *staged.targets])}
+
+    def what_to_correct(row: StagedRow) -> str:
+        keys = sorted(row.problems, key=lambda key: order.get(key, len(order)))
+        return "\n".join(row.problems[key] for key in keys)
+
+    problems = [(row.line, what_to_correct(row), cells[row.line]) for row in staged.problem_rows()]
+    header = [staged.place_label(), *staged.table.header, _tr(TO_CORRECT_HEADER)]
+    _write_rows(path, header, problems)
+
+
+def _write_rows(path: Path, header: list[str], rows: list[tuple[int, str, list[str]]]) -> None:
+    """(line, why, cells) rows under a header, UTF-8 with the mark Excel needs to read it."""
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow([place, *outcome.header, _tr(WHY_HEADER)])
-        for line, why, cells in outcome.skipped:
+        writer.writerow(header)
+        for line, why, cells in rows:
             writer.writerow([line, *cells, why])
 
 

@@ -466,7 +466,15 @@ class CheckPage(QWizardPage):
         choice = QButtonGroup(self)
         choice.addButton(self.skip_bad)
         choice.addButton(self.stop)
-        self.stop.toggled.connect(lambda _on: self.completeChanged.emit())
+        self.stop.toggled.connect(self._stop_toggled)
+        # The list to correct the file from: the reasons are otherwise in the cells' tooltips,
+        # and the preview stops at PREVIEW_ROWS rows.
+        self.save_problems = QPushButton(self.tr("Save the rows with problems…"))
+        self.save_problems.setObjectName("importSaveProblems")
+        self.save_problems.clicked.connect(self.save)
+        self.saved = QLabel()
+        self.saved.setObjectName("importProblemsSaved")
+        self.saved.setWordWrap(True)
         # Rows that carry a stored record's id (an export brought back) would change it: the
         # user chooses how, or to skip them, before going on; none is chosen for him.
         self.updates_box = QWidget()
@@ -494,6 +502,10 @@ class CheckPage(QWizardPage):
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.skip_bad)
         layout.addWidget(self.stop)
+        problems = QHBoxLayout()
+        problems.addWidget(self.save_problems)
+        problems.addWidget(self.saved, 1)
+        layout.addLayout(problems)
         layout.addWidget(self.updates_box)
         self._filling = False
         self._shown: list[int] = []  # preview row → index in the staging's rows
@@ -621,6 +633,9 @@ class CheckPage(QWizardPage):
         self.status.setText(text)
         self.skip_bad.setVisible(bool(bad))
         self.stop.setVisible(bool(bad))
+        self.save_problems.setVisible(bool(bad))
+        if not bad:
+            self.saved.clear()
         self._updating = len(staged.updating_rows())
         self.updates_note.setText(
             self.tr(
@@ -658,6 +673,31 @@ class CheckPage(QWizardPage):
             return  # the rows were checked again meanwhile (other columns chosen)
         self._fill_row(row, staged.rows[self._shown[row]])
         self._say_counts(staged)
+
+    def _stop_toggled(self, stopping: bool) -> None:
+        if stopping and not self.saved.text():
+            self.saved.setText(
+                self.tr(
+                    "Save the rows with problems to have the list beside you: each row's line "
+                    "and what to correct in it. Then close this window, correct the file and "
+                    "import it again."
+                )
+            )
+        self.completeChanged.emit()
+
+    def save(self, path: str | None = None) -> None:
+        """The rows with problems, as a CSV with what to correct in each."""
+        staged = self.owner.staging
+        if staged is None:
+            return
+        save_csv(
+            self,
+            partial(staging.save_problems, staged),
+            self.tr("Save the rows with problems"),
+            self.tr("rows to correct.csv"),
+            self.saved,
+            path,
+        )
 
     def isComplete(self) -> bool:
         staged = self.owner.staging
@@ -830,6 +870,33 @@ def _short_decision(decision: Decision) -> str:
     }[decision]
 
 
+def save_csv(
+    page: CheckPage | DonePage,
+    write: Callable[[Path], None],
+    title: str,
+    file_name: str,
+    message: QLabel,
+    path: str | None = None,
+) -> None:
+    """Ask where (unless `path` is given), write there on the storage thread, and say in
+    `message` where it went or why it did not."""
+    if not path:
+        path, _filter = QFileDialog.getSaveFileName(
+            page,
+            title,
+            str(Path.home() / file_name),
+            QCoreApplication.translate("ImportWizard", "CSV (*.csv)"),
+        )
+    if not path:
+        return
+    saved = QCoreApplication.translate("ImportWizard", "Saved to %1.").replace("%1", path)
+    page.owner.runner.submit(
+        partial(write, Path(path)),
+        lambda _none: message.setText(saved),
+        lambda error: message.setText(describe_error(error)),
+    )
+
+
 class RunPage(QWizardPage):
     _progress = Signal(int, int)
 
@@ -981,19 +1048,13 @@ class DonePage(QWizardPage):
     def save(self, path: str | None = None) -> None:
         outcome = self.owner.outcome
         assert outcome is not None
-        if not path:
-            path, _filter = QFileDialog.getSaveFileName(
-                self,
-                self.tr("Save the skipped rows"),
-                str(Path.home() / self.tr("skipped rows.csv")),
-                self.tr("CSV (*.csv)"),
-            )
-        if not path:
-            return
-        self.owner.runner.submit(
-            partial(staging.save_skipped, outcome, Path(path)),
-            lambda _none: self.message.setText(self.tr("Saved to %1.").replace("%1", path)),
-            lambda error: self.message.setText(describe_error(error)),
+        save_csv(
+            self,
+            partial(staging.save_skipped, outcome),
+            self.tr("Save the skipped rows"),
+            self.tr("skipped rows.csv"),
+            self.message,
+            path,
         )
 
     def undo_import(self, ask: bool = True) -> None:

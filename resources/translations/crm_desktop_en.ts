@@ -579,7 +579,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+9"/>
+        <source>Save the rows with problems…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Update them with the file&apos;s values</source>
         <translation type="unfinished"></translation>
     </message>
@@ -594,7 +599,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+40"/>
+        <location line="+44"/>
         <source>Checking %n row(s) and looking for duplicates…</source>
         <translation>
             <numerusform>Checking %n row and looking for duplicates…</numerusform>
@@ -636,12 +641,27 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+12"/>
+        <location line="+15"/>
         <source>%n row(s) carry the id of a record you already have (as an export does) and would change it. Choose what happens to those records before going on:</source>
         <translation>
             <numerusform>%n row carries the id of a record you already have (as an export does) and would change it. Choose what happens to that record before going on:</numerusform>
             <numerusform>%n rows carry the ids of records you already have (as an export does) and would change them. Choose what happens to those records before going on:</numerusform>
         </translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Save the rows with problems to have the list beside you: each row&apos;s line and what to correct in it. Then close this window, correct the file and import it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Save the rows with problems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>rows to correct.csv</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1099,7 +1119,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>ColumnsPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-286"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-356"/>
         <source>Which column is which</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3151,7 +3171,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>DonePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+529"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+596"/>
         <source>Done</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3162,12 +3182,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+3"/>
-        <location line="+66"/>
+        <location line="+60"/>
         <source>Undo this import</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-59"/>
+        <location line="-53"/>
         <source>Row</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3187,17 +3207,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>CSV (*.csv)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Saved to %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Delete the records this import added and put back what it changed? Edits made since to those records are kept.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3269,7 +3279,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>DuplicatesPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-253"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-274"/>
         <source>Possible duplicates</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3941,7 +3951,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-613"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-653"/>
         <source>Choose the file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4389,7 +4399,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+351"/>
+        <location line="+391"/>
         <source>Skip this row</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4426,6 +4436,16 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+1"/>
         <source>Add anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>CSV (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Saved to %1.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4637,7 +4657,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+233"/>
+        <location line="+248"/>
         <source>Nothing matches this search or filter. Clear it to see all.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4692,7 +4712,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+518"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+519"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4811,7 +4831,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-353"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-354"/>
         <source>Back</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4847,12 +4867,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
-        <location line="+505"/>
+        <location line="+506"/>
         <source>Work log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-504"/>
+        <location line="-505"/>
         <source>Team activity</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4872,7 +4892,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+246"/>
+        <location line="+247"/>
         <source>Filters</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6890,7 +6910,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>RunPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+11"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+15"/>
         <source>Importing</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7597,7 +7617,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+3"/>
-        <location filename="../../crm_desktop/transfer/staging.py" line="+81"/>
+        <location filename="../../crm_desktop/transfer/staging.py" line="+82"/>
         <source>Added {count} new customer records for them.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7733,6 +7753,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
+        <source>What to correct</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>It looks like {name}, which you chose to keep as it is.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7772,7 +7797,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+475"/>
+        <location line="+497"/>
         <source>Line {line} looks like {what}</source>
         <translation type="unfinished"></translation>
     </message>

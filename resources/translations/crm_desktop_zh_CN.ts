@@ -577,7 +577,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>停下：我先去改正文件</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+9"/>
+        <source>Save the rows with problems…</source>
+        <translation>保存有问题的行…</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Update them with the file&apos;s values</source>
         <translation>用文件里的内容更新这些记录</translation>
     </message>
@@ -592,7 +597,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>跳过这些行：记录保持原样</translation>
     </message>
     <message numerus="yes">
-        <location line="+40"/>
+        <location line="+44"/>
         <source>Checking %n row(s) and looking for duplicates…</source>
         <translation>
             <numerusform>正在检查 %n 行并查找重复…</numerusform>
@@ -630,11 +635,26 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+12"/>
+        <location line="+15"/>
         <source>%n row(s) carry the id of a record you already have (as an export does) and would change it. Choose what happens to those records before going on:</source>
         <translation>
             <numerusform>有 %n 行带着已有记录的编号（导出的文件就是这样），会改动这些记录。请先选择如何处理这些记录：</numerusform>
         </translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Save the rows with problems to have the list beside you: each row&apos;s line and what to correct in it. Then close this window, correct the file and import it again.</source>
+        <translation>先保存有问题的行，把清单放在手边：每一行在文件中的行号和要改正的地方。然后关闭这个窗口，改好文件后再导入一次。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Save the rows with problems</source>
+        <translation>保存有问题的行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>rows to correct.csv</source>
+        <translation>要改正的行.csv</translation>
     </message>
 </context>
 <context>
@@ -1092,7 +1112,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>ColumnsPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-286"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-356"/>
         <source>Which column is which</source>
         <translation>每一列是什么</translation>
     </message>
@@ -3140,7 +3160,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>DonePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+529"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+596"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
@@ -3151,12 +3171,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+3"/>
-        <location line="+66"/>
+        <location line="+60"/>
         <source>Undo this import</source>
         <translation>撤销这次导入</translation>
     </message>
     <message>
-        <location line="-59"/>
+        <location line="-53"/>
         <source>Row</source>
         <translation>行号</translation>
     </message>
@@ -3176,17 +3196,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>跳过的行.csv</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>CSV (*.csv)</source>
-        <translation>CSV 文件 (*.csv)</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Saved to %1.</source>
-        <translation>已保存到 %1。</translation>
-    </message>
-    <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Delete the records this import added and put back what it changed? Edits made since to those records are kept.</source>
         <translation>删除这次导入新增的记录，并恢复它改动过的内容吗？之后对这些记录所做的修改会保留。</translation>
     </message>
@@ -3257,7 +3267,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>DuplicatesPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-253"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-274"/>
         <source>Possible duplicates</source>
         <translation>可能重复</translation>
     </message>
@@ -3927,7 +3937,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-613"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-653"/>
         <source>Choose the file</source>
         <translation>选择文件</translation>
     </message>
@@ -4370,7 +4380,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>繁体中文（Big5）</translation>
     </message>
     <message>
-        <location line="+351"/>
+        <location line="+391"/>
         <source>Skip this row</source>
         <translation>跳过这一行</translation>
     </message>
@@ -4408,6 +4418,16 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+1"/>
         <source>Add anyway</source>
         <translation>仍然新增</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>CSV (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Saved to %1.</source>
+        <translation>已保存到 %1。</translation>
     </message>
 </context>
 <context>
@@ -4618,7 +4638,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>产品</translation>
     </message>
     <message>
-        <location line="+233"/>
+        <location line="+248"/>
         <source>Nothing matches this search or filter. Clear it to see all.</source>
         <translation>没有符合这个搜索或筛选的记录。清除它就能看到全部。</translation>
     </message>
@@ -4673,7 +4693,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+518"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+519"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
@@ -4792,7 +4812,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-353"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-354"/>
         <source>Back</source>
         <translation>后退</translation>
     </message>
@@ -4828,12 +4848,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+1"/>
-        <location line="+505"/>
+        <location line="+506"/>
         <source>Work log</source>
         <translation>工作日志</translation>
     </message>
     <message>
-        <location line="-504"/>
+        <location line="-505"/>
         <source>Team activity</source>
         <translation>团队动态</translation>
     </message>
@@ -4853,7 +4873,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>CRM Desktop</translation>
     </message>
     <message>
-        <location line="+246"/>
+        <location line="+247"/>
         <source>Filters</source>
         <translation>筛选</translation>
     </message>
@@ -6859,7 +6879,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>RunPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+11"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+15"/>
         <source>Importing</source>
         <translation>正在导入</translation>
     </message>
@@ -7562,7 +7582,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+3"/>
-        <location filename="../../crm_desktop/transfer/staging.py" line="+81"/>
+        <location filename="../../crm_desktop/transfer/staging.py" line="+82"/>
         <source>Added {count} new customer records for them.</source>
         <translation>并为它们新增了 {count} 个客户。</translation>
     </message>
@@ -7698,6 +7718,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+1"/>
+        <source>What to correct</source>
+        <translation>要改正的地方</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>It looks like {name}, which you chose to keep as it is.</source>
         <translation>它看起来就是“{name}”，您选择了跳过。</translation>
     </message>
@@ -7737,7 +7762,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>这次导入已撤销。</translation>
     </message>
     <message>
-        <location line="+475"/>
+        <location line="+497"/>
         <source>Line {line} looks like {what}</source>
         <translation>第 {line} 行看起来像 {what}</translation>
     </message>

@@ -243,6 +243,32 @@ def test_the_skipped_rows_are_saved_for_excel(
     assert "phone number" in rows[2][6]
 
 
+def test_the_rows_with_problems_are_saved_to_correct_the_file_from(
+    profile: Profile, stored: str, tmp_path: Path
+) -> None:
+    """Before anything is imported: each row's cells as the check holds them (a cell corrected
+    there as corrected), and every problem left in the row, one a line, by column."""
+    before = _outbox(profile)
+    staged = _staged(
+        profile, tmp_path, ROWS + "Bad Mail Ltd,0755 8888 9999,x@,,\nFixed Ltd,,y@,,\n"
+    )
+    # The user corrects the last row's email in the check: it has nothing left to correct.
+    staging.recheck(profile.writer(), staged, 6, 2, "y@fixed.cn", profile.region)
+    target = tmp_path / "to correct.csv"
+    staging.save_problems(staged, target)
+    with target.open(encoding="utf-8-sig", newline="") as saved:
+        rows = list(csv.reader(saved))
+    assert rows[0] == ["Line", "客户名称", "手机", "邮箱", "地址", "行业", "What to correct"]
+    assert [row[:6] for row in rows[1:]] == [
+        ["3", "美的集团", "12", "bad", "佛山市顺德区", "家电"],
+        ["7", "Bad Mail Ltd", "0755 8888 9999", "x@", "", ""],
+    ]
+    problems = staged.row_at(3).problems
+    assert rows[1][6].splitlines() == [problems["phone"], problems["email"]]
+    assert rows[2][6] == staged.row_at(7).problems["email"]
+    assert _outbox(profile) == before
+
+
 def test_a_cancelled_import_leaves_nothing(profile: Profile, stored: str, tmp_path: Path) -> None:
     lines = "客户名称,手机\n" + "".join(f"客户{n},1391234{n:04d}\n" for n in range(2500))
     staged = _staged(profile, tmp_path, lines)

@@ -120,6 +120,20 @@ def test_an_old_systems_gbk_file_with_problems_and_duplicates(
     assert phone_cell.toolTip() == "“12” is not a phone number."
     owner_cell = preview.item(1, 5)
     assert "nobody" in owner_cell.toolTip()
+    # Stopping to correct the file: the rows with problems and what to correct in each are
+    # saved to a file to work from, as the tooltips say it.
+    assert check.save_problems.isVisible() and check.saved.text() == ""
+    check.stop.setChecked(True)
+    assert "correct the file" in check.saved.text()
+    target = tmp_path / "to correct.csv"
+    check.save(str(target))
+    wait_idle_runner(qtbot, wizard)
+    assert check.saved.text() == f"Saved to {target}."
+    with target.open(encoding="utf-8-sig", newline="") as saved:
+        listed = list(csv.reader(saved))
+    assert [row[:2] for row in listed[1:]] == [["3", "美的集团"], ["5", "坏负责人"]]
+    assert listed[1][-1] == phone_cell.toolTip() and "nobody" in listed[2][-1]
+    check.skip_bad.setChecked(True)
     # The user corrects the phone in its cell; the row is checked again.
     phone_cell.setText("0757-2233 4455")
     wait_idle_runner(qtbot, wizard)

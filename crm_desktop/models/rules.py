@@ -14,6 +14,7 @@ from crm_desktop.models.choices import choice_label
 from crm_desktop.models.dates import TypedDateError, parse_typed_datetime
 from crm_desktop.models.fields import FIELDS_BY_NAME, Field, Kind
 from crm_desktop.models.limits import MAX_LONG_TEXT
+from crm_desktop.models.numbers import plain_number
 from crm_desktop.models.phones import normalize_phone
 from crm_desktop.models.validation import InvalidInput
 
@@ -41,6 +42,11 @@ TOO_LONG = QT_TRANSLATE_NOOP("Validation", "{field} is longer than {limit} chara
 BAD_EMAIL = QT_TRANSLATE_NOOP("Validation", "“{value}” is not an email address.")
 BAD_CHOICE = QT_TRANSLATE_NOOP("Validation", "{field} cannot be “{value}”; use one of: {allowed}.")
 BAD_NUMBER = QT_TRANSLATE_NOOP("Validation", "{field} must be a number, not “{value}”.")
+BAD_GROUPING = QT_TRANSLATE_NOOP(
+    "Validation",
+    "{field} “{value}” is split where no thousands end: a comma or a space goes only "
+    "between thousands (1,250.00), and the decimal point is a dot (12.50).",
+)
 OUT_OF_RANGE = QT_TRANSLATE_NOOP("Validation", "{field} must be between {low} and {high}.")
 PART_OF_A_FEN = QT_TRANSLATE_NOOP(
     "Validation", "{field} “{value}” has more than two decimals; money is counted to the fen."
@@ -78,8 +84,9 @@ def _checked_text(field: Field, text: str) -> str:
 
 
 def _number(value: Any, field: Field, *, currency: bool = False) -> Decimal:
-    """A finite Decimal from typed text ("1,234.5", with `currency` also "¥99"), an int, a float
-    or a Decimal, or InvalidInput naming the field. Exact, so no size can overflow here."""
+    """A finite Decimal from typed text ("1,234.5", "１２３４。５", with `currency` also "¥99"
+    and "100元": models/numbers.py), an int, a float or a Decimal, or InvalidInput naming the
+    field. Exact, so no size can overflow here."""
     if isinstance(value, bool):  # an int to Python, never a number a user meant
         raise _fail(field, BAD_NUMBER, value=value)
     if isinstance(value, float):
@@ -87,9 +94,9 @@ def _number(value: Any, field: Field, *, currency: bool = False) -> Decimal:
     if isinstance(value, int | Decimal):
         number = Decimal(value)
     else:
-        text = _text(value).replace(",", "")
-        if currency:
-            text = text.replace("¥", "").replace("￥", "").strip()
+        text = plain_number(_text(value), currency=currency)
+        if text is None:
+            raise _fail(field, BAD_GROUPING, value=_text(value))
         try:
             number = Decimal(text)
         except InvalidOperation:

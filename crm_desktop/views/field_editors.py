@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QFocusEvent, QValidator, QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 
 from crm_desktop.models.dates import TypedDateError
 from crm_desktop.models.fields import Field, Kind
+from crm_desktop.models.numbers import plain_number, typed_digits
 from crm_desktop.models.phones import DEFAULT_REGION, display_phone, normalize_phone
+from crm_desktop.models.rules import clean_value
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.views.date_edit import DateEdit
 from crm_desktop.views.display import choice_label, local_datetime
@@ -60,8 +62,51 @@ class WheelGuardedComboBox(_WheelOnlyWhenFocused, QComboBox):
     pass
 
 
-class _DoubleSpinBox(_WheelOnlyWhenFocused, QDoubleSpinBox):
-    pass
+class AmountBox(_WheelOnlyWhenFocused, QDoubleSpinBox):
+    """A number or an amount, read as models/numbers.py reads typed text: full-width digits and
+    the full stop of a Chinese input method become the digits and point they are
+    (１２３４。５ is 1234.5, not 12345), and a comma counts only between thousands.
+
+    Text it cannot read (12,50) is not taken for the last amount it could: `typed()` gives it
+    to the form, whose saving then says what is wrong, and leaving the box with it says so at
+    once (`unreadable`) before the box shows its last amount again."""
+
+    unreadable = Signal(str)  # the text as typed, without the prefix
+
+    def validate(self, text: str, position: int) -> object:
+        plain = typed_digits(text)
+        state, fixed, position = super().validate(plain, position)
+        body = fixed.removeprefix(self.prefix()).strip()
+        if state == QValidator.State.Acceptable and plain_number(body) is None:
+            state = QValidator.State.Intermediate  # 12,5 on its way to 12,500
+        return state, fixed, position
+
+    def valueFromText(self, text: str) -> float:
+        return super().valueFromText(typed_digits(text))
+
+    def fixup(self, text: str) -> str:
+        # Qt's own fixup drops every group separator, making 12,50 the 1,250 it must not be;
+        # left as it is, the box goes back to its last amount instead.
+        if plain_number(text.removeprefix(self.prefix()).strip()) is None:
+            return text
+        return super().fixup(text)
+
+    def typed(self) -> str | None:
+        """What is typed, when the box cannot read it as an amount; None when it can."""
+        if self.hasAcceptableInput():
+            return None
+        return self.lineEdit().text().removeprefix(self.prefix()).strip()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # Qt override
+        typed = self.typed()
+        if not typed:
+            super().focusOutEvent(event)
+            return
+        # Qt's spin box would put its last amount back (12, typed on the way to 12,50), which
+        # saving would then store: the text stays, for the user to correct, and saving refuses.
+        self.unreadable.emit(typed)
+        QWidget.focusOutEvent(self, event)
+        self.lineEdit().event(event)  # the cursor stops blinking, as in any other field
 
 
 class _SpinBox(_WheelOnlyWhenFocused, QSpinBox):
@@ -138,7 +183,8 @@ class FieldEditor(QWidget):
             # show) changes no index, but is a choice all the same.
             widget.activated.connect(self._choice_picked)
         elif kind is Kind.MONEY or kind is Kind.NUMBER:
-            widget = _DoubleSpinBox()
+            widget = AmountBox()
+            widget.unreadable.connect(self._amount_unreadable)
             widget.setRange(self.field.minimum or 0, self.field.maximum or 1e12)
             widget.setDecimals(2)
             if self.field.required:
@@ -215,6 +261,8 @@ class FieldEditor(QWidget):
             if self._awaited_choice is not None:
                 return self._awaited_choice
             return widget.currentData()
+        if isinstance(widget, AmountBox) and widget.typed() is not None:
+            return widget.typed()  # for saving to refuse with its sentence, not an old amount
         if isinstance(widget, QDoubleSpinBox):
             amount = widget.value()
             if widget.specialValueText() and amount == widget.minimum():
@@ -263,6 +311,13 @@ class FieldEditor(QWidget):
     def show_error(self, message: str | None) -> None:
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
+
+    def _amount_unreadable(self, typed: str) -> None:
+        """Say beside the field why what was typed is no amount, as saving would."""
+        try:
+            clean_value(self.field, typed, self.region)
+        except InvalidInput as problem:
+            self.show_error(problem.text())
 
     def _date_checked(self, problem: TypedDateError | None) -> None:
         """Say at once, beside the field, when typed text is not a date."""

@@ -117,7 +117,8 @@ def _left_to_pay_read(form: RecordForm, contract_id: str, left: int | None) -> N
     hint = form.overpayment_hint
     if hint is None:
         return
-    if left is None or not amount or amount <= left:
+    # Text the amount box cannot read (12,50) is no amount yet: saving says so.
+    if left is None or not isinstance(amount, int) or not amount or amount <= left:
         hint.hide()
         return
     text = QCoreApplication.translate(

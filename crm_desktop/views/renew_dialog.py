@@ -13,7 +13,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -27,6 +26,7 @@ from crm_desktop.queries.money import RenewalLine
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
 from crm_desktop.views.date_edit import DateEdit
+from crm_desktop.views.field_editors import AmountBox
 from crm_desktop.views.runner import Runner, describe_error
 
 NUMBER = FIELDS_BY_NAME["contracts"]["number"]
@@ -78,7 +78,7 @@ class RenewDialog(QDialog):
         self.end = DateEdit()
         self.end.setObjectName("renewEnd")
         self.end.setValue(end)
-        self.amount = QDoubleSpinBox()
+        self.amount = AmountBox()
         self.amount.setObjectName("renewAmount")
         self.amount.setDecimals(2)
         self.amount.setRange(0, AMOUNT.maximum or 1e12)
@@ -126,7 +126,8 @@ class RenewDialog(QDialog):
             "number": self.number.text().strip(),
             "start_on": self.start.value(),
             "end_on": self.end.value(),
-            "amount_cents": cents_of(self.amount.value()),
+            # Text the box cannot read (12,50) goes as typed, for the writer to refuse.
+            "amount_cents": self.amount.typed() or cents_of(self.amount.value()),
         }
 
     def renew(self) -> None:

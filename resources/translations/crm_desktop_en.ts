@@ -3519,7 +3519,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>FieldEditor</name>
     <message>
-        <location filename="../../crm_desktop/views/field_editors.py" line="+102"/>
+        <location filename="../../crm_desktop/views/field_editors.py" line="+147"/>
         <location line="+1"/>
         <source>Clear the date</source>
         <translation type="unfinished"></translation>
@@ -5995,7 +5995,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+50"/>
         <source>This is %1 more than the contract still owes (%2).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7980,7 +7980,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/models/rules.py" line="+39"/>
+        <location filename="../../crm_desktop/models/rules.py" line="+40"/>
         <source>{field} is required.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -8006,6 +8006,11 @@ A backup copy is made first. On a large database this can take a minute; please 
     </message>
     <message>
         <location line="+1"/>
+        <source>{field} “{value}” is split where no thousands end: a comma or a space goes only between thousands (1,250.00), and the decimal point is a dot (12.50).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>{field} must be between {low} and {high}.</source>
         <translation type="unfinished"></translation>
     </message>

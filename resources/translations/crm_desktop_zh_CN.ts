@@ -3505,7 +3505,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>FieldEditor</name>
     <message>
-        <location filename="../../crm_desktop/views/field_editors.py" line="+102"/>
+        <location filename="../../crm_desktop/views/field_editors.py" line="+147"/>
         <location line="+1"/>
         <source>Clear the date</source>
         <translation>清除日期</translation>
@@ -5967,7 +5967,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>下方报价明细的合计。</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+50"/>
         <source>This is %1 more than the contract still owes (%2).</source>
         <translation>比合同尚欠的金额（%2）多出 %1。</translation>
     </message>
@@ -7944,7 +7944,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>{field}：“{value}”有 {count} 位数字；中国大陆手机号码为 11 位。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/models/rules.py" line="+39"/>
+        <location filename="../../crm_desktop/models/rules.py" line="+40"/>
         <source>{field} is required.</source>
         <translation>请填写{field}。</translation>
     </message>
@@ -7970,6 +7970,11 @@ A backup copy is made first. On a large database this can take a minute; please 
     </message>
     <message>
         <location line="+1"/>
+        <source>{field} “{value}” is split where no thousands end: a comma or a space goes only between thousands (1,250.00), and the decimal point is a dot (12.50).</source>
+        <translation>{field}“{value}”的分隔位置不对：逗号或空格只能用来分隔千位（1,250.00），小数点请写成点（12.50）。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>{field} must be between {low} and {high}.</source>
         <translation>{field}必须在 {low} 到 {high} 之间。</translation>
     </message>

@@ -33,10 +33,35 @@ def test_foreign_numbers_display_internationally() -> None:
 
 
 @pytest.mark.parametrize(
-    ("typed", "cents"), [("1,234.50", 123450), ("¥99", 9900), ("0.010", 1), ("2.5000", 250)]
+    ("typed", "cents"),
+    [
+        ("1,234.50", 123450),
+        ("¥99", 9900),
+        ("0.010", 1),
+        ("2.5000", 250),
+        # As a Chinese input method types them: full-width digits, its full stop and comma.
+        ("１２３４。５", 123450),
+        ("１２３４.５０", 123450),
+        ("1，234.50", 123450),
+        ("￥99", 9900),
+        ("100元", 10000),
+        ("¥1 000", 100000),
+        ("12,345,678", 1234567800),
+    ],
 )
 def test_money_in_yuan_becomes_fen(typed: str, cents: int) -> None:
     assert clean_value(FIELDS_BY_NAME["opportunities"]["amount_cents"], typed, "CN") == cents
+
+
+@pytest.mark.parametrize("typed", ["12,50", "1,2", "1.234,50", "1,23,456", "12 34", "1,000 000"])
+def test_a_comma_that_is_no_thousands_separator_is_refused_not_guessed(typed: str) -> None:
+    """12,50 read as 1,250 would be a hundred times the amount, and nothing would show it."""
+    with pytest.raises(InvalidInput) as caught:
+        clean_value(FIELDS_BY_NAME["payments"]["amount_cents"], typed, "CN")
+    assert caught.value.text() == (
+        f"Amount “{typed}” is split where no thousands end: a comma or a space goes only "
+        "between thousands (1,250.00), and the decimal point is a dot (12.50)."
+    )
 
 
 def test_probability_out_of_range_names_the_field() -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QFocusEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
+from crm_desktop.models.entities import Payment
 from crm_desktop.profile import REGION_KEY, open_profile
+from crm_desktop.views.field_editors import AmountBox
 from crm_desktop.views.main_window import MainWindow
 from tests.views.helpers import shown_window, wait_idle
 from tests.views.test_main_window import fill
@@ -109,6 +112,49 @@ def test_a_new_record_starts_with_its_defaults_and_a_required_amount_empty(
     assert amount.value() == 1250
     with qtbot.waitSignal(payment.saved, timeout=5000):
         payment.save()
+    page.close()
+
+
+def _type_over(box: AmountBox, text: str) -> None:
+    """Typed into an amount box key by key, as an input method delivers its characters."""
+    line = box.lineEdit()
+    line.setFocus()
+    line.selectAll()
+    line.del_()
+    for character in text:
+        line.insert(character)
+
+
+def test_an_amount_is_read_as_typed_and_a_misplaced_comma_is_refused_not_guessed(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    customer = window.writer.create("customers", {"name": "Acme"}).primary_id
+    page = window.records.open_customer(customer)
+    qtbot.waitUntil(lambda: page.detail is not None, timeout=5000)
+    payment = page.record_payment()
+    wait_idle(qtbot, window)
+    amount = payment.editors["amount_cents"]
+    box = amount.input
+    assert isinstance(box, AmountBox)
+    # A Chinese input method's full-width digits and full stop: 1234.5, not 12345.
+    _type_over(box, "１２３４。５")
+    assert amount.value() == 123450
+    # 12,50 is refused, not read as 1,250; leaving the box keeps the text and says why.
+    _type_over(box, "12,50")
+    payment.editors["paid_on"].input.setFocus()
+    box.focusOutEvent(QFocusEvent(QEvent.Type.FocusOut))
+    assert box.lineEdit().text().endswith("12,50")
+    assert amount.error.isVisibleTo(payment) and "between thousands" in amount.error.text()
+    with qtbot.assertNotEmitted(payment.saved, wait=200):
+        payment.save()
+    assert "between thousands" in amount.error.text()
+    _type_over(box, "12.50")
+    assert amount.value() == 1250 and not amount.error.isVisibleTo(payment)
+    with qtbot.waitSignal(payment.saved, timeout=5000):
+        payment.save()
+    with window.profile.store.read() as session:
+        paid = session.scalars(select(Payment.amount_cents)).all()
+    assert paid == [1250]
     page.close()
 
 

@@ -101,6 +101,8 @@ class CustomerMoney:
     on_account: int  # payments without a contract
     outstanding: int
     overdue: int
+    # (contract id, outstanding, overdue) of each signed contract that still owes money.
+    owing: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -434,6 +436,11 @@ def customer_money(session: Session, customer_id: str, today: date) -> CustomerM
         on_account=int(on_account),
         outstanding=sum(m.outstanding for m in money.values()),
         overdue=sum(m.overdue for m in money.values()),
+        owing=tuple(
+            (contract_id, m.outstanding, m.overdue)
+            for contract_id, m in money.items()
+            if m.outstanding > 0
+        ),
     )
 
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crm_desktop.models.choices import ContractStatus
 from crm_desktop.models.fields import Kind
 from crm_desktop.queries.money import ContractSheet
 from crm_desktop.queries.reader import Reader
@@ -183,6 +184,16 @@ class ContractPage(QWidget):
         )
         if money.overdue_since is not None:
             text += " " + self.tr("(since %1)").replace("%1", money.overdue_since.isoformat())
+        if sheet.contract.get("status") == ContractStatus.DRAFT.value:
+            text += "\n" + self.tr(
+                "A draft: nothing of it is owed or overdue until its status is Active (signed)."
+            )
+        later = sum(row["amount_cents"] for row in sheet.payments if row["paid_on"] > date.today())
+        if later:
+            # A transfer promised and booked ahead: counted as paid, but not in yet.
+            text += "\n" + self.tr("%1 of what is paid is dated after today.").replace(
+                "%1", format_money(later)
+            )
         if money.has_plan and money.planned != sheet.contract["amount_cents"]:
             text += "\n" + self.tr(
                 "The plan's instalments add up to %1, not the contract's amount %2."

@@ -308,12 +308,19 @@ class CustomerPage(QWidget):
         if money is None or not (money.contracts or money.paid):
             self.money_line.hide()
             return
-        self.money_line.setText(
+        text = (
             self.tr("Paid in the last 12 months: %1 · Outstanding: %2 · Overdue: %3")
             .replace("%1", format_money(money.paid_last_year))
             .replace("%2", format_money(money.outstanding))
             .replace("%3", format_money(money.overdue))
         )
+        if money.on_account:
+            # Paid without a contract: it pays off none of them, which the figures before it
+            # would otherwise leave unexplained.
+            text += self.tr(" · Paid for no contract: %1").replace(
+                "%1", format_money(money.on_account)
+            )
+        self.money_line.setText(text)
         self.money_line.setStyleSheet("color: #b00020; font-weight: bold;" if money.overdue else "")
         self.money_line.show()
 
@@ -421,9 +428,11 @@ class CustomerPage(QWidget):
 
     # -- actions -----------------------------------------------------------------------------
 
-    def _open_form(self, entity: str, row_id: str | None) -> RecordForm:
+    def _open_form(
+        self, entity: str, row_id: str | None, preset: dict[str, Any] | None = None
+    ) -> RecordForm:
         parent = ENTITIES[entity].PARENT
-        preset = {parent: self.customer_id} if parent else {}
+        preset = {**(preset or {}), **({parent: self.customer_id} if parent else {})}
         form = RecordForm(
             entity, self._runner, self._reader, self._writer, row_id, preset, parent=self
         )
@@ -456,7 +465,15 @@ class CustomerPage(QWidget):
             self._open_form(entity, item.data(Qt.ItemDataRole.UserRole))
 
     def record_payment(self) -> RecordForm:
-        return self._open_form("payments", None)  # received today: FRESH_DEFAULTS
+        """Received today (FRESH_DEFAULTS). When one contract of the customer still owes money,
+        the payment is for it, of what it owes (the overdue part first), as its own page
+        proposes; with several, the user chooses the contract in the form."""
+        preset: dict[str, Any] = {}
+        money = self.detail.money if self.detail is not None else None
+        if money is not None and len(money.owing) == 1:
+            ((contract_id, outstanding, overdue),) = money.owing
+            preset = {"contract_id": contract_id, "amount_cents": overdue or outstanding}
+        return self._open_form("payments", None, preset)
 
     def set_role(self, role: str) -> None:
         """What the user's role offers here: fixing a grade, for managers and administrators."""

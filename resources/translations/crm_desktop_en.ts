@@ -2378,7 +2378,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>ContractPage</name>
     <message>
-        <location filename="../../crm_desktop/views/contract_page.py" line="+63"/>
+        <location filename="../../crm_desktop/views/contract_page.py" line="+64"/>
         <source>Contract</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2484,6 +2484,16 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+3"/>
+        <source>A draft: nothing of it is owed or overdue until its status is Active (signed).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 of what is paid is dated after today.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>The plan&apos;s instalments add up to %1, not the contract&apos;s amount %2.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2647,7 +2657,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+8"/>
+        <source> · Paid for no contract: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Returns to the public pool on %1 unless followed up before</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2742,7 +2757,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+22"/>
         <source>customer</source>
         <translation type="unfinished"></translation>
     </message>

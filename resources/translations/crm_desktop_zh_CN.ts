@@ -2372,7 +2372,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>ContractPage</name>
     <message>
-        <location filename="../../crm_desktop/views/contract_page.py" line="+63"/>
+        <location filename="../../crm_desktop/views/contract_page.py" line="+64"/>
         <source>Contract</source>
         <translation>合同</translation>
     </message>
@@ -2478,6 +2478,16 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+3"/>
+        <source>A draft: nothing of it is owed or overdue until its status is Active (signed).</source>
+        <translation>这是草稿：状态改为“生效中”（已签订）之前，不计入未回款，也不算逾期。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 of what is paid is dated after today.</source>
+        <translation>已回款中有 %1 的回款日期在今天之后。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>The plan&apos;s instalments add up to %1, not the contract&apos;s amount %2.</source>
         <translation>分期合计 %1，与合同金额 %2 不一致。</translation>
     </message>
@@ -2641,7 +2651,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>近 12 个月回款：%1 · 未回款：%2 · 逾期：%3</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+8"/>
+        <source> · Paid for no contract: %1</source>
+        <translation> · 未对应合同的回款：%1</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Returns to the public pool on %1 unless followed up before</source>
         <translation>如在 %1 之前没有跟进，将退回公海</translation>
     </message>
@@ -2736,7 +2751,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>%1 记录</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+22"/>
         <source>customer</source>
         <translation>客户</translation>
     </message>

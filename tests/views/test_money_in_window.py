@@ -247,12 +247,83 @@ def test_a_contract_with_its_plan_and_a_payment(
     wait_idle(qtbot, window)
     assert "Paid: ¥1,200.00" in contract_page.money.text()
     assert "Outstanding: ¥800.00" in contract_page.money.text()
+    assert "¥800.00 of what is paid is dated after today." in contract_page.money.text()
     again = contract_page.record_payment()
     qtbot.addWidget(again)
     wait_idle(qtbot, window)
     assert not again.editors["amount_cents"].value()
     again.close()
     contract_page.close()
+    page.close()
+
+
+def test_a_payment_from_the_customers_page_is_for_the_one_contract_that_owes(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """With one contract owing, the payment is for it, of what it owes; with two, the user
+    chooses, and money paid for no contract is said on the page's money line."""
+    customer = window.writer.create("customers", {"name": "Acme"}).primary_id
+    started = date.today() - timedelta(days=30)
+
+    def contract(number: str, yuan: int) -> str:
+        values = {"customer_id": customer, "number": number, "amount_cents": yuan * 100}
+        values |= {"start_on": started, "status": "active"}
+        made = window.writer.create("contracts", values).primary_id
+        assert made is not None
+        return made
+
+    first = contract("HT-9", 1000)
+    page = window.records.open_customer(customer)
+    qtbot.waitUntil(lambda: page.detail is not None, timeout=5000)
+    payment = page.record_payment()
+    qtbot.addWidget(payment)
+    wait_idle(qtbot, window)
+    assert payment.editors["contract_id"].value() == first
+    assert payment.editors["amount_cents"].value() == 100_000
+    save(qtbot, window, payment)
+    qtbot.waitUntil(lambda: page.lists["payments"].rowCount() == 1, timeout=5000)
+    wait_idle(qtbot, window)
+    assert page.money_line.text() == (
+        "Paid in the last 12 months: ¥1,000.00 · Outstanding: ¥0.00 · Overdue: ¥0.00"
+    )
+
+    contract("HT-10", 500)
+    contract("HT-11", 300)
+    page.reload()
+    qtbot.waitUntil(lambda: page.lists["contracts"].rowCount() == 3, timeout=5000)
+    wait_idle(qtbot, window)
+    unsure = page.record_payment()
+    qtbot.addWidget(unsure)
+    wait_idle(qtbot, window)
+    assert unsure.editors["contract_id"].value() is None  # two owe: the user's to choose
+    assert not unsure.editors["amount_cents"].value()
+    set_number(unsure, "amount_cents", 200)
+    save(qtbot, window, unsure)
+    qtbot.waitUntil(lambda: page.lists["payments"].rowCount() == 2, timeout=5000)
+    wait_idle(qtbot, window)
+    assert page.money_line.text() == (
+        "Paid in the last 12 months: ¥1,200.00 · Outstanding: ¥800.00 · Overdue: ¥800.00"
+        " · Paid for no contract: ¥200.00"
+    )
+    page.close()
+
+
+def test_a_draft_contract_says_why_it_owes_nothing(qtbot: QtBot, window: MainWindow) -> None:
+    customer = window.writer.create("customers", {"name": "Acme"}).primary_id
+    values = {"customer_id": customer, "number": "D-1", "amount_cents": 2_000_000}
+    draft = window.writer.create("contracts", {**values, "start_on": date(2026, 1, 1)})
+    assert draft.primary_id is not None
+    page = window.records.open_contract(draft.primary_id)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.sheet is not None, timeout=5000)
+    assert "Outstanding: ¥0.00" in page.money.text()
+    assert "A draft: nothing of it is owed or overdue until its status is Active" in (
+        page.money.text()
+    )
+    window.writer.update("contracts", draft.primary_id, {"status": "active"})
+    page.reload()
+    qtbot.waitUntil(lambda: "Outstanding: ¥20,000.00" in page.money.text(), timeout=5000)
+    assert "A draft" not in page.money.text()
     page.close()
 
 

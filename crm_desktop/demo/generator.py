@@ -668,7 +668,9 @@ class _RowMaker:
                 "owned_since": None,
                 "pool_locked": False,
                 "grade_fixed": grade_fixed,
-                "grade_note": rng.choice(self.phrases.grade_notes) if grade_fixed else None,
+                "grade_note": (
+                    rng.choice(self.phrases.grade_notes[grade.value]) if grade_fixed else None
+                ),
                 "external_ref": external_ref,
                 "merged_into_id": None,
                 "pool_due_at": None,

@@ -168,7 +168,9 @@ class Phrases:
     promises: tuple[str, ...]
     next_steps: tuple[str, ...]
     notes: tuple[str, ...]
-    grade_notes: tuple[str, ...]  # why a manager fixed a customer's grade by hand
+    # Why a manager fixed a customer's grade by hand, by the grade he fixed (a note saying
+    # "keep at A" on a customer fixed at C would contradict itself).
+    grade_notes: dict[str, tuple[str, ...]]
     renewal_notes: tuple[str, ...]
     termination_notes: tuple[str, ...]
     payment_notes: tuple[str, ...]
@@ -217,12 +219,11 @@ CHINESE = Phrases(
         "喜欢邮件沟通，少打电话。",
         "决策人是采购经理，总经理最后签字。",
     ),
-    grade_notes=(
-        "集团重点客户，保持 A 级",
-        "战略合作伙伴，总经理指定",
-        "长期欠款，暂定 C 级",
-        "重点客户：不论今年回款多少都保持 A 级",
-    ),
+    grade_notes={
+        "A": ("集团重点客户，保持 A 级", "重点客户：不论今年回款多少都保持 A 级", "总经理指定"),
+        "B": ("战略合作伙伴，总经理指定", "新签大客户，先定为 B 级"),
+        "C": ("长期欠款，暂定 C 级", "总经理指定"),
+    },
     renewal_notes=(
         "客户已口头同意续签",
         "等待对方预算审批",
@@ -283,12 +284,15 @@ ENGLISH = Phrases(
         "Prefers email to phone calls.",
         "The purchasing manager decides; the general manager signs.",
     ),
-    grade_notes=(
-        "Group key account: keep at A",
-        "Strategic partner, the general manager's call",
-        "Long overdue payments: C for now",
-        "Key account: keep at A whatever it pays this year",
-    ),
+    grade_notes={
+        "A": (
+            "Group key account: keep at A",
+            "Key account: keep at A whatever it pays this year",
+            "The general manager's call",
+        ),
+        "B": ("Strategic partner, the general manager's call", "New large account: B to start"),
+        "C": ("Long overdue payments: C for now", "The general manager's call"),
+    },
     renewal_notes=(
         "Agreed to renew by phone",
         "Waiting for their budget approval",

@@ -24,6 +24,8 @@ from crm_desktop.reports.document import (
 )
 from crm_desktop.reports.text import T, choice, day, field, moment, money, percent, say
 
+# A field's name and its value on one line of a cell.
+LABELLED = T("Reports", "{label}: {value}")
 # The customer page's details, in its order (crm_desktop/views/customer_page.py).
 DETAIL_FIELDS = (
     "short_name",
@@ -174,11 +176,12 @@ def _followups(report: Report, followups: list[dict]) -> None:
     rows = []
     for item in shown:
         said = item["text"] or ""
-        for name in ("promise", "next_step"):
-            if item.get(name):
-                said += f"\n{field('followups', name)}: {item[name]}"
-        if item.get("next_step_at"):
-            said += f"\n{field('followups', 'next_step_at')}: {moment(item['next_step_at'])}"
+        labelled = [(name, item.get(name)) for name in ("promise", "next_step")]
+        labelled.append(("next_step_at", item.get("next_step_at") and moment(item["next_step_at"])))
+        for name, value in labelled:
+            if value:
+                # A language writes its own colon (Chinese ：).
+                said += "\n" + say(LABELLED, label=field("followups", name), value=value)
         by = item.get("logged_by") or ""
         if by and item.get("logged_for"):
             by = say(T("Reports", "{clerk} for {rep}"), clerk=by, rep=item["logged_for"])

@@ -439,7 +439,7 @@ class DashboardView(Page):
             money=True,
         )
         won, lost = sum(m.won for m in months), sum(m.lost for m in months)
-        reasons = ", ".join(
+        reasons = self.tr(", ").join(
             self.tr("{reason} ({count})").format(
                 reason=reason or self.tr("no reason given"), count=count
             )

@@ -3004,7 +3004,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
+        <source>, </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>{reason} ({count})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6434,8 +6439,8 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+13"/>
-        <location filename="../../crm_desktop/reports/customer.py" line="+147"/>
-        <location line="+85"/>
+        <location filename="../../crm_desktop/reports/customer.py" line="+149"/>
+        <location line="+86"/>
         <location filename="../../crm_desktop/reports/money.py" line="+54"/>
         <location line="+51"/>
         <location filename="../../crm_desktop/reports/pipeline.py" line="+113"/>
@@ -6453,7 +6458,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/reports/customer.py" line="-179"/>
+        <location filename="../../crm_desktop/reports/customer.py" line="-180"/>
         <source>No customer with the id “{id}” is on this device.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6489,20 +6494,20 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
-        <location line="+176"/>
+        <location line="+177"/>
         <location filename="../../crm_desktop/reports/money.py" line="+14"/>
         <source>Outstanding</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-175"/>
-        <location line="+176"/>
+        <location line="-176"/>
+        <location line="+177"/>
         <location filename="../../crm_desktop/reports/money.py" line="-2"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-171"/>
+        <location line="-172"/>
         <source>Contacts</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6539,7 +6544,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>{clerk} for {rep}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6742,6 +6747,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+10"/>
+        <location filename="../../crm_desktop/reports/customer.py" line="-230"/>
         <source>{label}: {value}</source>
         <translation type="unfinished"></translation>
     </message>

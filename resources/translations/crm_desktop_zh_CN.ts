@@ -2997,7 +2997,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>输单</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
+        <source>, </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>{reason} ({count})</source>
         <translation>{reason}（{count}）</translation>
     </message>
@@ -6403,8 +6408,8 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+13"/>
-        <location filename="../../crm_desktop/reports/customer.py" line="+147"/>
-        <location line="+85"/>
+        <location filename="../../crm_desktop/reports/customer.py" line="+149"/>
+        <location line="+86"/>
         <location filename="../../crm_desktop/reports/money.py" line="+54"/>
         <location line="+51"/>
         <location filename="../../crm_desktop/reports/pipeline.py" line="+113"/>
@@ -6422,7 +6427,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>共 {total} 条，只列出前 {shown} 条。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/reports/customer.py" line="-179"/>
+        <location filename="../../crm_desktop/reports/customer.py" line="-180"/>
         <source>No customer with the id “{id}” is on this device.</source>
         <translation>本机没有编号为“{id}”的客户。</translation>
     </message>
@@ -6458,20 +6463,20 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+1"/>
-        <location line="+176"/>
+        <location line="+177"/>
         <location filename="../../crm_desktop/reports/money.py" line="+14"/>
         <source>Outstanding</source>
         <translation>未付</translation>
     </message>
     <message>
-        <location line="-175"/>
-        <location line="+176"/>
+        <location line="-176"/>
+        <location line="+177"/>
         <location filename="../../crm_desktop/reports/money.py" line="-2"/>
         <source>Overdue</source>
         <translation>逾期</translation>
     </message>
     <message>
-        <location line="-171"/>
+        <location line="-172"/>
         <source>Contacts</source>
         <translation>联系人</translation>
     </message>
@@ -6508,7 +6513,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>最近的跟进</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>{clerk} for {rep}</source>
         <translation>{clerk} 代 {rep}</translation>
     </message>
@@ -6711,6 +6716,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+10"/>
+        <location filename="../../crm_desktop/reports/customer.py" line="-230"/>
         <source>{label}: {value}</source>
         <translation>{label}：{value}</translation>
     </message>

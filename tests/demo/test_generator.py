@@ -108,7 +108,7 @@ def test_contracts_for_about_a_fifth_of_the_customers_of_every_kind(money_demo: 
         )
         customers = session.scalar(select(func.count()).select_from(Customer))
         fixed = session.execute(
-            select(Customer.grade_fixed, Customer.grade_note, Customer.external_ref)
+            select(Customer.grade_fixed, Customer.grade_note, Customer.external_ref, Customer.grade)
         ).all()
     with_contracts = {contract.customer_id for contract in contracts}
     assert 0.12 * customers <= len(with_contracts) <= 0.3 * customers
@@ -146,9 +146,12 @@ def test_contracts_for_about_a_fifth_of_the_customers_of_every_kind(money_demo: 
     assert any(c.end_on < TODAY and c.status == ContractStatus.ENDED for c in contracts)
     soon = [c for c in contracts if TODAY <= c.end_on <= TODAY + timedelta(days=90)]
     assert len(soon) >= 5
-    grades_fixed = [(note, ref) for is_fixed, note, ref in fixed if is_fixed]
+    grades_fixed = [(note, grade) for is_fixed, note, _ref, grade in fixed if is_fixed]
     assert all(note for note, _ in grades_fixed)
-    refs = [ref for _, _, ref in fixed if ref]
+    # A note says why the grade was fixed at what it is: "keep at A" only on an A.
+    for said, grade in (("A 级", "A"), ("keep at A", "A"), ("C 级", "C"), ("C for now", "C")):
+        assert all(fixed_at == grade for note, fixed_at in grades_fixed if said in note)
+    refs = [ref for _, _, ref, _grade in fixed if ref]
     assert refs and len(set(refs)) == len(refs)
 
 

@@ -28,7 +28,7 @@ from weakref import WeakKeyDictionary
 from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import Color, black
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -83,6 +83,9 @@ class Report:
     # Above the title: a quote's letterhead.
     header: list[Flowable] = field(default_factory=list)
     story: list[Flowable] = field(default_factory=list)
+    # A table of many columns (contract numbers, names, states) on the page turned sideways,
+    # where its cells keep to one line.
+    wide: bool = False
 
     def add(self, *flowables: Flowable) -> None:
         self.story.extend(flowables)
@@ -605,7 +608,7 @@ def render(report: Report, out: BinaryIO, printed_by: str, printed_on: date) -> 
     look = styles()
     document = BaseDocTemplate(
         out,
-        pagesize=PAGE_SIZE,
+        pagesize=landscape(PAGE_SIZE) if report.wide else PAGE_SIZE,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN,

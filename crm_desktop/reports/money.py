@@ -36,6 +36,7 @@ def renewals_report(session: Session, options: ReportOptions) -> Report:
             session,
             options,
         ),
+        wide=True,
     )
     rows = [
         [
@@ -44,7 +45,8 @@ def renewals_report(session: Session, options: ReportOptions) -> Report:
             line.customer,
             choice(line.kind),
             money(line.amount),
-            choice(line.renewal_status),
+            # The note the renewals list shows beside it (客户已口头同意续签), under it here.
+            "\n".join(filter(None, (choice(line.renewal_status), line.renewal_note))),
             line.renewed_by or "",
             line.owner or "",
         ]
@@ -63,13 +65,13 @@ def renewals_report(session: Session, options: ReportOptions) -> Report:
     report.add(
         table(
             [
-                Column(field("contracts", "end_on"), 0.1),
-                Column(field("contracts", "number"), 0.19),
-                Column(field("contracts", "customer_id"), 0.18),
-                Column(field("contracts", "kind"), 0.08),
-                Column(field("contracts", "amount_cents"), 0.11, R),
-                Column(field("contracts", "renewal_status"), 0.1),
-                Column(say(T("Reports", "Renewed by")), 0.14),
+                Column(field("contracts", "end_on"), 0.08),
+                Column(field("contracts", "number"), 0.16),
+                Column(field("contracts", "customer_id"), 0.2),
+                Column(field("contracts", "kind"), 0.05),
+                Column(field("contracts", "amount_cents"), 0.09, R),
+                Column(field("contracts", "renewal_status"), 0.16),
+                Column(say(T("Reports", "Renewed by")), 0.16),
                 Column(field("contracts", "owner_id"), 0.1),
             ],
             rows,

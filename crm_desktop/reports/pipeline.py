@@ -87,9 +87,9 @@ def pipeline_report(session: Session, options: ReportOptions) -> Report:
     report.add(
         table(
             [
-                Column(field("opportunities", "customer_id"), 0.2),
-                Column(field("opportunities", "title"), 0.19),
-                Column(field("opportunities", "stage"), 0.09),
+                Column(field("opportunities", "customer_id"), 0.19),
+                Column(field("opportunities", "title"), 0.17),
+                Column(field("opportunities", "stage"), 0.12),  # 需求确认 on one line
                 Column(field("opportunities", "amount_cents"), 0.12, R),
                 Column(say(T("Reports", "Prob.")), 0.06, R),
                 Column(weighted, 0.12, R),

@@ -5807,8 +5807,8 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <location line="+67"/>
         <source>%n customer(s): %1 overdue, %2 outstanding</source>
         <translation>
-            <numerusform>%n customer: %1 overdue, %2 outstanding</numerusform>
-            <numerusform>%n customers: %1 overdue, %2 outstanding</numerusform>
+            <numerusform>%n customer with money overdue: %1 overdue, %2 outstanding in all</numerusform>
+            <numerusform>%n customers with money overdue: %1 overdue, %2 outstanding in all</numerusform>
         </translation>
     </message>
     <message>
@@ -6441,7 +6441,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <location line="+13"/>
         <location filename="../../crm_desktop/reports/customer.py" line="+149"/>
         <location line="+86"/>
-        <location filename="../../crm_desktop/reports/money.py" line="+54"/>
+        <location filename="../../crm_desktop/reports/money.py" line="+56"/>
         <location line="+51"/>
         <location filename="../../crm_desktop/reports/pipeline.py" line="+113"/>
         <source>Total ({count})</source>
@@ -6574,7 +6574,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/reports/document.py" line="+587"/>
+        <location filename="../../crm_desktop/reports/document.py" line="+590"/>
         <source>Printed on {date} by {name}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6584,7 +6584,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/reports/money.py" line="-84"/>
+        <location filename="../../crm_desktop/reports/money.py" line="-86"/>
         <source>Renewals</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6594,7 +6594,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+39"/>
         <source>Renewed by</source>
         <translation type="unfinished"></translation>
     </message>

@@ -5780,7 +5780,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+67"/>
         <source>%n customer(s): %1 overdue, %2 outstanding</source>
         <translation>
-            <numerusform>%n 个客户：逾期 %1，未回款 %2</numerusform>
+            <numerusform>%n 个客户有逾期：逾期共 %1，这些客户未回款共 %2</numerusform>
         </translation>
     </message>
     <message>
@@ -6410,7 +6410,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+13"/>
         <location filename="../../crm_desktop/reports/customer.py" line="+149"/>
         <location line="+86"/>
-        <location filename="../../crm_desktop/reports/money.py" line="+54"/>
+        <location filename="../../crm_desktop/reports/money.py" line="+56"/>
         <location line="+51"/>
         <location filename="../../crm_desktop/reports/pipeline.py" line="+113"/>
         <source>Total ({count})</source>
@@ -6466,7 +6466,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <location line="+177"/>
         <location filename="../../crm_desktop/reports/money.py" line="+14"/>
         <source>Outstanding</source>
-        <translation>未付</translation>
+        <translation>未回款</translation>
     </message>
     <message>
         <location line="-176"/>
@@ -6543,7 +6543,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>没有合同。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/reports/document.py" line="+587"/>
+        <location filename="../../crm_desktop/reports/document.py" line="+590"/>
         <source>Printed on {date} by {name}</source>
         <translation>{name} 打印于 {date}</translation>
     </message>
@@ -6553,7 +6553,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>打印于 {date}</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/reports/money.py" line="-84"/>
+        <location filename="../../crm_desktop/reports/money.py" line="-86"/>
         <source>Renewals</source>
         <translation>续约清单</translation>
     </message>
@@ -6563,7 +6563,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>{start} 至 {end} 到期的合同</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+39"/>
         <source>Renewed by</source>
         <translation>续约合同</translation>
     </message>
@@ -6600,7 +6600,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     <message>
         <location line="+7"/>
         <source>Outstanding: what the customers&apos; signed contracts hold beyond what was paid; overdue: what fell due before {date} and is not paid.</source>
-        <translation>未付：客户已签合同中尚未支付的金额；逾期：{date} 之前到期而未支付的金额。</translation>
+        <translation>未回款：客户已签合同中尚未回款的金额；逾期：{date} 之前到期而未回款的金额。</translation>
     </message>
     <message>
         <location filename="../../crm_desktop/reports/pipeline.py" line="-90"/>

@@ -147,6 +147,7 @@ def build_known(profile: Profile) -> Known:
         end_on=date(2031, 12, 31),
         amount_cents=1_200_000,
         status="active",
+        renewal_note="Agreed to renew by phone",
     )
     for month in (1, 4, 7, 10):
         make(

@@ -214,6 +214,8 @@ def test_the_renewal_list(profile: Profile, known: Known) -> None:
     row = "2031-07-10 C-2 北京京东方科技集团股份有限公司 Sale 800.00 Undecided 李丽"
     assert "".join(row.split()) in squashed(lines)
     assert "Total (2) 12,800.00" in lines
+    # The list's note, under the contract's renewal state, however its cell wraps.
+    assert "UndecidedAgreedtorenewbyphone" in squashed(lines)
     only_july = pdf_lines(build(profile, "renewals", start=date(2031, 7, 1), end=date(2031, 7, 31)))
     assert "Total (1) 800.00" in only_july
     # The screen's kind and renewal-state filters carry into the PDF.

@@ -169,7 +169,8 @@ def test_customers_with_money_overdue_most_overdue_first(view: ReceivablesView) 
     ]
     assert view.sums() == (320_055, 920_055)
     assert view.totals.text() == (
-        f"3 customers: {format_money(320_055)} overdue, {format_money(920_055)} outstanding"
+        f"3 customers with money overdue: {format_money(320_055)} overdue, "
+        f"{format_money(920_055)} outstanding in all"
     )
     assert view.table.isVisibleTo(view) and not view.empty.isVisibleTo(view)
     header = view.table.horizontalHeader()

@@ -3,6 +3,7 @@ yes/no, identifier lists, and text a spreadsheet would run as a formula kept as 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
@@ -39,12 +40,22 @@ NUMBER_KINDS = frozenset({Kind.MONEY, Kind.INTEGER, Kind.NUMBER})
 # apostrophes before such a character get one more, so the import restores every value exactly.
 FORMULA_STARTS = frozenset("=+-@\t\r")
 TEXT_MARK = "'"
-_MARK_OR_FORMULA = FORMULA_STARTS | {TEXT_MARK}
+# The same mark keeps a sheet from reading text of digits alone as a number it changes: from 12
+# digits it shows 2.02501E+17 and saves the CSV so (past 15 it keeps no more digits anyway: a
+# bank reference 202501316125981620 would come back ...600), and a leading zero goes (a post
+# code 010020, a number written 075588881234).
+_NUMBER_A_SHEET_CHANGES = re.compile(r"0\d+|\d{12,}")
+DIGITS = frozenset("0123456789")
+_MARK_OR_FORMULA = FORMULA_STARTS | {TEXT_MARK} | DIGITS
 
 
-def _formula_like(text: str) -> bool:
-    """Starts, after any apostrophes, with a character that makes a formula."""
-    return text.lstrip(TEXT_MARK)[:1] in FORMULA_STARTS
+def _needs_mark(text: str) -> bool:
+    """Starts, after any apostrophes, with a character that makes a formula, or is digits a
+    sheet would read as a number other than the text (see _NUMBER_A_SHEET_CHANGES)."""
+    rest = text.lstrip(TEXT_MARK)
+    return rest[:1] in FORMULA_STARTS or (
+        rest[:1] in DIGITS and _NUMBER_A_SHEET_CHANGES.fullmatch(rest) is not None
+    )
 
 
 def cell_text(kind: Kind, value: Any) -> str:
@@ -73,8 +84,9 @@ def local_time_text(moment_utc: datetime) -> str:
 
 
 def csv_text(text: str) -> str:
-    """A text cell as written to CSV: marked with an apostrophe when a sheet would run it."""
-    if text[:1] in _MARK_OR_FORMULA and _formula_like(text):
+    """A text cell as written to CSV: marked with an apostrophe when a sheet would run it, or
+    read it as a number that is not the text."""
+    if text[:1] in _MARK_OR_FORMULA and _needs_mark(text):
         return TEXT_MARK + text
     return text
 
@@ -99,8 +111,8 @@ def csv_row(kinds: Sequence[Kind]) -> Callable[[list[Any]], None]:
 def unmarked_csv_text(text: str) -> str:
     """A CSV cell as the import reads it: the apostrophe `csv_text` added taken off again.
 
-    Only before a formula character: an apostrophe a person meant ('90s stock) stays."""
-    if text[:1] == TEXT_MARK and _formula_like(text[1:]):
+    Only before what the export marks: an apostrophe a person meant ('90s stock) stays."""
+    if text[:1] == TEXT_MARK and _needs_mark(text[1:]):
         return text[1:]
     return text
 

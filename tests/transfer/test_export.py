@@ -127,6 +127,16 @@ def test_csv_cells_a_sheet_would_run_are_marked_as_text(
         ("'", "'"),
         ("", ""),
         ("a=b", "a=b"),
+        # Digits a sheet would read as a number that is not the text: a leading zero, 12 or
+        # more digits (shown 2.02501E+17, and from 16 digits rounded).
+        ("010020", "'010020"),
+        ("202501316125981620", "'202501316125981620"),
+        ("123456789012", "'123456789012"),
+        ("'0123", "''0123"),
+        ("12345678901", "12345678901"),
+        ("0", "0"),
+        ("0.5", "0.5"),
+        ("2026-01-05", "2026-01-05"),
     ],
 )
 def test_the_text_mark_comes_off_exactly_as_it_went_on(text: str, cell: str) -> None:

@@ -12,8 +12,9 @@ class ChangeSet:
     deleted: dict[str, set[str]] = field(default_factory=dict)
     # The id of the record the call was about (the new customer of a create, say).
     primary_id: str | None = None
-    # Set by deletes (an UndoToken, for `restore`) and merges (a MergeUndo, for `unmerge`).
-    undo: UndoToken | MergeUndo | None = None
+    # Set by deletes (an UndoToken, for `restore`) and merges (a MergeUndo, or a MergedGroup
+    # for several records merged into one, for `unmerge`).
+    undo: UndoToken | MergeUndo | MergedGroup | None = None
     # Entities changed in ways not itemised (a sync): every view of them should requery.
     reload: set[str] = field(default_factory=set)
 
@@ -64,3 +65,15 @@ class MergeUndo:
     # (field, value the merge set) for each field of kept_before: undo puts back only those
     # still as the merge left them, so an edit made since stays.
     kept_after: tuple[tuple[str, object], ...] = ()
+
+
+@dataclass(frozen=True)
+class MergedGroup:
+    """Several records merged into one, a pair at a time in one transaction: each pair's
+    MergeUndo in the order they were merged (undone the other way round)."""
+
+    merges: tuple[MergeUndo, ...]
+
+    @property
+    def merged_ids(self) -> tuple[str, ...]:
+        return tuple(merge.merged_id for merge in self.merges)

@@ -27,7 +27,7 @@ from crm_desktop.models.entities import ENTITIES, MERGEABLE, UNIQUE_COLUMNS, Cus
 from crm_desktop.models.fields import FIELDS
 from crm_desktop.models.search_keys import identifier_key
 from crm_desktop.models.validation import InvalidInput
-from crm_desktop.services.changes import ChangeSet, MergeUndo
+from crm_desktop.services.changes import ChangeSet, MergedGroup, MergeUndo
 from crm_desktop.services.writer import UnitOfWork, Writer
 
 # What points at a record of each kind, in the order it moves: a contact before the deals and
@@ -69,16 +69,34 @@ def merge_records(
 ) -> ChangeSet:
     """Merge `merged_id` into `kept_id`, the kept record taking the `chosen` field values; one
     transaction. The change set's `undo` is a MergeUndo."""
+    return merge_group(writer, entity, kept_id, {merged_id: chosen})
+
+
+def merge_group(
+    writer: Writer, entity: str, kept_id: str, chosen_of: dict[str, dict[str, Any]]
+) -> ChangeSet:
+    """Merge several records into `kept_id` in one transaction, a pair at a time in the order
+    given: `chosen_of` maps each record merged away to the field values the kept record takes
+    from it (a value taken from a record is given up by it first, as a pair's merge does). The
+    change set's `undo` is a MergeUndo for one record, a MergedGroup for more."""
+    if not chosen_of:
+        raise InvalidInput("id", SAME_RECORD)
     with writer.transaction() as unit:
-        unit.changes.undo = merge(unit, entity, kept_id, merged_id, chosen)
+        merges = tuple(
+            merge(unit, entity, kept_id, merged_id, chosen)
+            for merged_id, chosen in chosen_of.items()
+        )
+        unit.changes.undo = merges[0] if len(merges) == 1 else MergedGroup(merges)
         unit.changes.primary_id = kept_id
     return unit.changes
 
 
-def unmerge_records(writer: Writer, undo: MergeUndo) -> ChangeSet:
+def unmerge_records(writer: Writer, undo: MergeUndo | MergedGroup) -> ChangeSet:
+    merges = undo.merges if isinstance(undo, MergedGroup) else (undo,)
     with writer.transaction() as unit:
-        unmerge(unit, undo)
-        unit.changes.primary_id = undo.merged_id
+        for each in reversed(merges):
+            unmerge(unit, each)
+        unit.changes.primary_id = merges[0].merged_id
     return unit.changes
 
 
@@ -179,4 +197,12 @@ def _movable(
     return [row_id for row_id, kind, value in rows if (kind, identifier_key(value)) not in held]
 
 
-__all__ = ["MERGEABLE", "MergeUndo", "merge_fields", "merge_records", "unmerge_records"]
+__all__ = [
+    "MERGEABLE",
+    "MergeUndo",
+    "MergedGroup",
+    "merge_fields",
+    "merge_group",
+    "merge_records",
+    "unmerge_records",
+]

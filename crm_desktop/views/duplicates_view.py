@@ -3,9 +3,9 @@ more than once, each member with why it is there (duplicates/ finds them).
 
 *Find duplicates* searches the whole store on the storage thread, with progress and *Cancel*;
 the groups show as a tree, group → members. A double-click (or Enter) on a member opens its
-customer; *Merge…* asks, by `mergeRequested`, to merge two records: a group of two, or the two
-members chosen of one group (a merge is of two; a group of three or more is merged a pair at a
-time, and the page says so) — the merge dialog that answers it lives elsewhere. A record
+customer; *Merge…* asks, by `mergeRequested`, to merge a group's records into one: the whole
+group, or the members of one group the user selected (two or more) — the merge dialog that
+answers it lives elsewhere. A record
 deleted or merged away afterwards leaves the list at once; `refresh()` searches again.
 """
 
@@ -316,7 +316,10 @@ class DuplicatesView(Page):
         self.merge_button = QPushButton(self.tr("Merge…"))
         self.merge_button.setObjectName("duplicatesMerge")
         self.merge_button.setToolTip(
-            self.tr("Merge two records: a group of two, or two records you selected in one group")
+            self.tr(
+                "Merge a group's records into one: the whole group, or the records you "
+                "selected in it"
+            )
         )
         self.merge_button.setEnabled(False)
         self.merge_button.clicked.connect(self.request_merge)
@@ -330,17 +333,6 @@ class DuplicatesView(Page):
         bar.addWidget(self.progress, 1)
         bar.addWidget(self.status, 1)
         bar.addWidget(self.merge_button)
-
-        # Why Merge… is off for a bigger group, and what to do instead.
-        self.merge_hint = QLabel(
-            self.tr(
-                "Two records are merged at a time: select two records of this group, merge "
-                "them, then the next two."
-            )
-        )
-        self.merge_hint.setObjectName("duplicatesMergeHint")
-        self.merge_hint.setWordWrap(True)
-        self.merge_hint.hide()
 
         self.message = QLabel()
         self.message.setObjectName("duplicatesMessage")
@@ -375,7 +367,6 @@ class DuplicatesView(Page):
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.merge_hint)
         layout.addWidget(self.message)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.empty, 1)
@@ -564,15 +555,13 @@ class DuplicatesView(Page):
         return [member.id for member in group.members if member.id in chosen]
 
     def selected_ids(self) -> list[str]:
-        """The two records Merge… would merge (a merge is of two: the dialog keeps one and
-        takes the other into it); [] for anything else, a group of three or more included."""
+        """The records Merge… would merge into one (the dialog keeps one and takes the others
+        into it): two or more of one group; [] for anything else."""
         ids = self.chosen_ids()
-        return ids if len(ids) == 2 else []
+        return ids if len(ids) >= 2 else []
 
     def _offer_merge(self) -> None:
-        scanning = self.scanning()
-        self.merge_button.setEnabled(not scanning and bool(self.selected_ids()))
-        self.merge_hint.setVisible(not scanning and len(self.chosen_ids()) > 2)
+        self.merge_button.setEnabled(not self.scanning() and bool(self.selected_ids()))
 
     def request_merge(self) -> None:
         ids = self.selected_ids()

@@ -1,6 +1,7 @@
-"""Merge two customers (or two contacts of one customer): the user picks the record to keep and,
-for each field where the two differ, the value it keeps. Everything of the other record moves
-to the kept one (services/merging.py); the main window offers to undo it."""
+"""Merge customers (or contacts of one customer) that are one: the user picks the record to
+keep and, for each field where they differ, the value it keeps. Everything of the others moves
+to the kept one (services/merging.py), a group of any size in one step; the main window offers
+to undo it."""
 
 from __future__ import annotations
 
@@ -23,20 +24,22 @@ from PySide6.QtWidgets import (
 from crm_desktop.models.fields import FIELDS_BY_NAME, Kind
 from crm_desktop.queries.reader import Reader
 from crm_desktop.services.changes import ChangeSet
-from crm_desktop.services.merging import merge_fields, merge_records
+from crm_desktop.services.merging import merge_fields, merge_group
 from crm_desktop.services.writer import Writer
 from crm_desktop.views.display import format_value
 from crm_desktop.views.runner import Runner, describe_error
 
-FIRST, SECOND = 0, 1
 # A customer's owner's name, read with the record (no column of its own).
 OWNER_NAME = "_owner_name"
+# Wider than this many records, the columns scroll sideways rather than grow the dialog.
+COLUMNS_SHOWN = 4
 
 
 class MergeDialog(QDialog):
-    """`ids`: the two records, the first kept unless the user chooses the other."""
+    """`ids`: two records or more; the one entered first is kept unless the user chooses
+    another."""
 
-    merged = Signal(object)  # ChangeSet, its undo a MergeUndo
+    merged = Signal(object)  # ChangeSet, its undo a MergeUndo (a MergedGroup for more than two)
 
     def __init__(
         self,
@@ -48,48 +51,49 @@ class MergeDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        assert len(ids) == 2, ids
+        assert len(ids) >= 2, ids
         self.entity, self.ids = entity, list(ids)
         self._runner, self._reader, self._writer = runner, reader, writer
         self.records: list[dict[str, Any]] = []
         self.setObjectName("mergeDialog")
+        count = len(self.ids)
         self.setWindowTitle(
-            self.tr("Merge two customers")
+            self.tr("Merge %n customer(s)", "", count)
             if entity == "customers"
-            else self.tr("Merge two contacts")
+            else self.tr("Merge %n contact(s)", "", count)
         )
-        self.resize(720, 520)
+        self.resize(480 + 200 * min(count, COLUMNS_SHOWN), 520)
         explanation = QLabel(
             self.tr(
-                "Choose the record to keep and, where the two differ, the value it keeps. "
-                "Everything of the other record (contacts, opportunities, tasks, follow-ups, "
-                "contracts and payments) moves to the kept one, and the other is deleted. "
+                "Choose the record to keep and, where they differ, the value it keeps. "
+                "Everything of the others (contacts, opportunities, tasks, follow-ups, "
+                "contracts and payments) moves to the kept one, and the others are deleted. "
                 "You can undo the merge right after."
             )
             if entity == "customers"
             else self.tr(
-                "Choose the contact to keep and, where the two differ, the value it keeps. The "
-                "opportunities and follow-ups of the other move to the kept one, and the other "
-                "is deleted. You can undo the merge right after."
+                "Choose the contact to keep and, where they differ, the value it keeps. The "
+                "opportunities and follow-ups of the others move to the kept one, and the "
+                "others are deleted. You can undo the merge right after."
             )
         )
         explanation.setWordWrap(True)
         self.keep_group = QButtonGroup(self)
-        self.keep_buttons = [QRadioButton(), QRadioButton()]
+        self.keep_buttons = [QRadioButton() for _ in self.ids]
         for number, button in enumerate(self.keep_buttons):
             button.setObjectName(f"keepRecord{number}")
             self.keep_group.addButton(button, number)
-        self.keep_buttons[FIRST].setChecked(True)
+        self.keep_buttons[0].setChecked(True)
         self.keep_group.idToggled.connect(self._keep_changed)
         self.grid = QGridLayout()
-        self.grid.setColumnStretch(1, 1)
-        self.grid.setColumnStretch(2, 1)
+        for column in range(count):
+            self.grid.setColumnStretch(column + 1, 1)
         holder = QWidget()
         holder.setLayout(self.grid)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(holder)
-        # field name -> the group of its two choices (only fields where the records differ)
+        # field name -> the group of its choices, one a record (only fields where they differ)
         self.choices: dict[str, QButtonGroup] = {}
         self.message = QLabel()
         self.message.setObjectName("mergeMessage")
@@ -109,10 +113,10 @@ class MergeDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self._runner.submit(self._read_both, self._loaded)
+        self._runner.submit(self._read_all, self._loaded)
 
-    def _read_both(self) -> list[dict[str, Any] | None]:
-        """The two records, a customer's with its owner's name (under OWNER_NAME)."""
+    def _read_all(self) -> list[dict[str, Any] | None]:
+        """The records, a customer's with its owner's name (under OWNER_NAME)."""
         records = [self._reader.record(self.entity, row_id) for row_id in self.ids]
         for record in records:
             owner = record.get("owner_id") if record is not None else None
@@ -123,7 +127,7 @@ class MergeDialog(QDialog):
 
     def _loaded(self, records: list[dict[str, Any] | None]) -> None:
         if any(record is None for record in records):
-            self._show_problem(self.tr("One of the two records was deleted meanwhile."))
+            self._show_problem(self.tr("One of the records was deleted meanwhile."))
             return
         self.records = [record for record in records if record is not None]
         fields = FIELDS_BY_NAME[self.entity]
@@ -152,7 +156,7 @@ class MergeDialog(QDialog):
                 row += 1
         for name in merge_fields(self.entity):
             values = [record.get(name) for record in self.records]
-            if values[FIRST] == values[SECOND]:
+            if all(value == values[0] for value in values):
                 continue
             field = fields[name]
             group = QButtonGroup(self)
@@ -168,41 +172,60 @@ class MergeDialog(QDialog):
         self.grid.setRowStretch(row + 1, 1)  # the rows stay together at the top
         if not self.choices:
             self.grid.addWidget(
-                QLabel(self.tr("The two records hold the same values.")), row, 0, 1, 3
+                QLabel(self.tr("The records hold the same values.")),
+                row,
+                0,
+                1,
+                len(self.records) + 1,
             )
-        # The record entered first is kept unless the user chooses the other: it carries the
+        # The record entered first is kept unless the user chooses another: it carries the
         # history, and its owner has been working it (a newer import takes its place in
-        # nothing); a field it has empty takes the other's value.
-        entered = [str(record.get("created_at") or "") for record in self.records]
-        self.keep_buttons[SECOND if entered[SECOND] < entered[FIRST] else FIRST].setChecked(True)
+        # nothing); a field it has empty takes the value of the next one entered that has one.
+        self.keep_buttons[self._entry_order()[0]].setChecked(True)
         self._keep_changed(self.keep_group.checkedId(), True)
         self.merge_button.setEnabled(True)
 
+    def _entry_order(self) -> list[int]:
+        """The records' places, the one entered first first (the list's order for a tie)."""
+        entered = [str(record.get("created_at") or "") for record in self.records]
+        return sorted(range(len(self.records)), key=lambda at: entered[at])
+
     def _keep_changed(self, kept: int, checked: bool) -> None:
-        """Each field starts with the kept record's value, or the other's where it has none."""
+        """Each field starts with the kept record's value, or, where it has none, the value of
+        the record entered first that has one."""
         if not checked or not self.records:
             return
-        other = SECOND if kept == FIRST else FIRST
+        order = [kept, *(at for at in self._entry_order() if at != kept)]
         for name, group in self.choices.items():
-            has_value = self.records[kept].get(name) not in (None, "")
-            group.button(kept if has_value else other).setChecked(True)
+            filled = [at for at in order if self.records[at].get(name) not in (None, "")]
+            group.button(filled[0] if filled else kept).setChecked(True)
 
-    def kept_and_merged(self) -> tuple[str, str]:
+    def kept_and_merged(self) -> tuple[str, list[str]]:
         kept = self.keep_group.checkedId()
-        return self.ids[kept], self.ids[SECOND if kept == FIRST else FIRST]
+        return self.ids[kept], [row_id for at, row_id in enumerate(self.ids) if at != kept]
+
+    def chosen_of(self) -> dict[str, dict[str, Any]]:
+        """Each record merged away, in the list's order, with the values the kept record takes
+        from it."""
+        kept = self.keep_group.checkedId()
+        chosen: dict[str, dict[str, Any]] = {
+            row_id: {} for at, row_id in enumerate(self.ids) if at != kept
+        }
+        for name, group in self.choices.items():
+            source = group.checkedId()
+            if source != kept:
+                chosen[self.ids[source]][name] = self.records[source].get(name)
+        return chosen
 
     def chosen_values(self) -> dict[str, Any]:
-        """The values the kept record takes from the other one."""
-        kept = self.keep_group.checkedId()
+        """The values the kept record takes from the others."""
         return {
-            name: self.records[group.checkedId()].get(name)
-            for name, group in self.choices.items()
-            if group.checkedId() != kept
+            name: value for values in self.chosen_of().values() for name, value in values.items()
         }
 
     def merge(self) -> None:
-        kept, merged = self.kept_and_merged()
-        work = partial(merge_records, self._writer, self.entity, kept, merged, self.chosen_values())
+        kept, _merged = self.kept_and_merged()
+        work = partial(merge_group, self._writer, self.entity, kept, self.chosen_of())
         self.merge_button.setEnabled(False)
         self._runner.write(work, self._done, self._failed)
 

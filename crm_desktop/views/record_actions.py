@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QToolButton, QWidget
 from crm_desktop.models.entities import ENTITIES
 from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
-from crm_desktop.services.changes import ChangeSet, MergeUndo, UndoToken
+from crm_desktop.services.changes import ChangeSet, MergedGroup, MergeUndo, UndoToken
 from crm_desktop.services.merging import MERGEABLE, unmerge_records
 from crm_desktop.services.writer import Writer
 from crm_desktop.sync import ownership
@@ -57,7 +57,7 @@ class RecordActions(QObject):
         self._window, self._tabs, self._profile = window, tabs, profile
         self._runner, self._reader, self._writer = runner, reader, writer
         self._sync = sync
-        self._undo: UndoToken | MergeUndo | None = None
+        self._undo: UndoToken | MergeUndo | MergedGroup | None = None
         self.role = ""  # the user's role as the server last gave it ("" before any sync)
         # Whether the record lists are the page shown: the list actions act on their selection,
         # which a customer page, Today or the calendar hides (set_page).
@@ -389,7 +389,7 @@ class RecordActions(QObject):
         )
         self.message.emit(deleted, 15000)
 
-    def _offer_undo(self, undo: UndoToken | MergeUndo | None, text: str) -> None:
+    def _offer_undo(self, undo: UndoToken | MergeUndo | MergedGroup | None, text: str) -> None:
         self._undo = undo
         self.undo_action.setText(text)
         self.undo_action.setEnabled(undo is not None)
@@ -400,7 +400,7 @@ class RecordActions(QObject):
         token, self._undo = self._undo, None
         self.undo_action.setEnabled(False)
         self.undo_button.hide()
-        if isinstance(token, MergeUndo):
+        if isinstance(token, MergeUndo | MergedGroup):
             self._runner.write(partial(unmerge_records, self._writer, token), self._restored)
         elif token is not None:
             self._runner.write(partial(self._writer.restore, token), self._restored)
@@ -410,10 +410,10 @@ class RecordActions(QObject):
     def merge_selected(self) -> MergeDialog | None:
         entity = self._tabs.current_entity()
         ids = self._tabs.selected_ids(entity) if self._lists_shown else []
-        if entity not in MERGEABLE or len(ids) != 2:
+        if entity not in MERGEABLE or len(ids) < 2:
             self.message.emit(
                 QCoreApplication.translate(
-                    "MainWindow", "Select exactly two customers, or two contacts, to merge."
+                    "MainWindow", "Select two customers or more, or two contacts or more, to merge."
                 ),
                 5000,
             )
@@ -421,10 +421,8 @@ class RecordActions(QObject):
         return self.merge(entity, ids)
 
     def merge(self, entity: str, ids: list[str]) -> MergeDialog:
-        """The merge dialog for two records (from the lists, or from Find duplicates)."""
-        dialog = MergeDialog(
-            entity, ids[:2], self._runner, self._reader, self._writer, self._window
-        )
+        """The merge dialog for two records or more (from the lists, or Find duplicates)."""
+        dialog = MergeDialog(entity, ids, self._runner, self._reader, self._writer, self._window)
         dialog.merged.connect(self._merged)
         dialog.setModal(True)
         dialog.show()
@@ -432,11 +430,22 @@ class RecordActions(QObject):
 
     def _merged(self, changes: ChangeSet) -> None:
         self._offer_undo(changes.undo, QCoreApplication.translate("MainWindow", "Undo merge"))
-        if isinstance(changes.undo, MergeUndo):
-            page = self.pages.get(changes.undo.merged_id)
+        undo = changes.undo
+        gone = (
+            undo.merged_ids
+            if isinstance(undo, MergedGroup)
+            else (undo.merged_id,)
+            if isinstance(undo, MergeUndo)
+            else ()
+        )
+        for merged_id in gone:
+            page = self.pages.get(merged_id)
             if page is not None:
-                page.close()  # the merged-away customer's page shows a deleted record
-        self.message.emit(QCoreApplication.translate("MainWindow", "The two were merged."), 15000)
+                page.close()  # a merged-away customer's page shows a deleted record
+        said = QCoreApplication.translate(
+            "MainWindow", "%n record(s) merged into one.", "", len(gone) + 1
+        )
+        self.message.emit(said, 15000)
 
     def _restored(self, _changes: ChangeSet) -> None:
         self.message.emit(QCoreApplication.translate("MainWindow", "Restored."), 5000)

@@ -278,7 +278,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="extra_sources.py" line="+33"/>
+        <location filename="extra_sources.py" line="+34"/>
         <source>%n change(s) not yet sent to the server are kept; the next sync sends them and downloads everything again.</source>
         <translation>
             <numerusform>%n change not yet sent to the server is kept; the next sync sends it and downloads everything again.</numerusform>
@@ -2762,7 +2762,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="extra_sources.py" line="-27"/>
+        <location filename="extra_sources.py" line="-28"/>
         <source>No follow-ups yet.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3343,12 +3343,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+222"/>
-        <location line="+32"/>
+        <location line="+35"/>
         <source>Look among</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-28"/>
+        <location line="-31"/>
         <source>Find duplicates</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3373,22 +3373,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Merge two records: a group of two, or two records you selected in one group</source>
+        <location line="+4"/>
+        <source>Merge a group&apos;s records into one: the whole group, or the records you selected in it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
-        <source>Two records are merged at a time: select two records of this group, merge them, then the next two.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+17"/>
+        <location line="+26"/>
         <source>Likely duplicates</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+73"/>
+        <location line="+72"/>
         <source>%n group(s) of likely duplicates among customers just received</source>
         <translation>
             <numerusform>%n group of likely duplicates among customers just received</numerusform>
@@ -4832,17 +4827,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+47"/>
-        <source>Select exactly two customers, or two contacts, to merge.</source>
+        <source>Select two customers or more, or two contacts or more, to merge.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+17"/>
         <source>Undo merge</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>The two were merged.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -5003,7 +4993,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-223"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-216"/>
         <source>New task</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5053,8 +5043,16 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
             <numerusform>%n customers just received may be duplicates</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n record(s) merged into one.</source>
+        <translation>
+            <numerusform>%n record merged into one.</numerusform>
+            <numerusform>%n records merged into one.</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+226"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+235"/>
         <source>Restored.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5231,7 +5229,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="extra_sources.py" line="-3"/>
+        <location filename="extra_sources.py" line="-4"/>
         <source>%n change(s) waiting</source>
         <translation>
             <numerusform>%n change waiting</numerusform>
@@ -5261,33 +5259,39 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>MergeDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/merge_dialog.py" line="+57"/>
-        <source>Merge two customers</source>
+        <location filename="../../crm_desktop/views/merge_dialog.py" line="+105"/>
+        <source>Merge</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
+    <message numerus="yes">
+        <location line="-44"/>
+        <source>Merge %n customer(s)</source>
+        <translation>
+            <numerusform>Merge %n customer</numerusform>
+            <numerusform>Merge %n customers</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <location line="+2"/>
-        <source>Merge two contacts</source>
-        <translation type="unfinished"></translation>
+        <source>Merge %n contact(s)</source>
+        <translation>
+            <numerusform>Merge %n contact</numerusform>
+            <numerusform>Merge %n contacts</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+5"/>
-        <source>Choose the record to keep and, where the two differ, the value it keeps. Everything of the other record (contacts, opportunities, tasks, follow-ups, contracts and payments) moves to the kept one, and the other is deleted. You can undo the merge right after.</source>
+        <source>Choose the record to keep and, where they differ, the value it keeps. Everything of the others (contacts, opportunities, tasks, follow-ups, contracts and payments) moves to the kept one, and the others are deleted. You can undo the merge right after.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+7"/>
-        <source>Choose the contact to keep and, where the two differ, the value it keeps. The opportunities and follow-ups of the other move to the kept one, and the other is deleted. You can undo the merge right after.</source>
+        <source>Choose the contact to keep and, where they differ, the value it keeps. The opportunities and follow-ups of the others move to the kept one, and the others are deleted. You can undo the merge right after.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
-        <source>Merge</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+25"/>
-        <source>One of the two records was deleted meanwhile.</source>
+        <location line="+55"/>
+        <source>One of the records was deleted meanwhile.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -5317,7 +5321,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+10"/>
-        <source>The two records hold the same values.</source>
+        <source>The records hold the same values.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -6124,7 +6128,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="extra_sources.py" line="+25"/>
+        <location filename="extra_sources.py" line="+26"/>
         <source>%n contract(s) ending from {start} to {end}:</source>
         <translation>
             <numerusform>%n contract ending from {start} to {end}:</numerusform>
@@ -7903,7 +7907,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/cells.py" line="+22"/>
+        <location filename="../../crm_desktop/transfer/cells.py" line="+23"/>
         <source>“{value}” is not an identifier; write kind:number, for example {example}.</source>
         <translation type="unfinished"></translation>
     </message>

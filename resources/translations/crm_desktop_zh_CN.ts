@@ -277,7 +277,7 @@
         <translation>备份未恢复：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="extra_sources.py" line="+33"/>
+        <location filename="extra_sources.py" line="+34"/>
         <source>%n change(s) not yet sent to the server are kept; the next sync sends them and downloads everything again.</source>
         <translation>
             <numerusform>%n 项尚未发送到服务器的更改已保留；下次同步会发送它们，并重新下载全部数据。</numerusform>
@@ -2756,7 +2756,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="extra_sources.py" line="-27"/>
+        <location filename="extra_sources.py" line="-28"/>
         <source>No follow-ups yet.</source>
         <translation>暂无跟进记录。</translation>
     </message>
@@ -3331,12 +3331,12 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+222"/>
-        <location line="+32"/>
+        <location line="+35"/>
         <source>Look among</source>
         <translation>查找范围</translation>
     </message>
     <message>
-        <location line="-28"/>
+        <location line="-31"/>
         <source>Find duplicates</source>
         <translation>查找重复</translation>
     </message>
@@ -3361,22 +3361,17 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>合并…</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Merge two records: a group of two, or two records you selected in one group</source>
-        <translation>合并两条记录：一组只有两条时，或在一组里选中的两条</translation>
+        <location line="+4"/>
+        <source>Merge a group&apos;s records into one: the whole group, or the records you selected in it</source>
+        <translation>把一组记录合并为一条：整组，或您在组中选中的记录</translation>
     </message>
     <message>
-        <location line="+18"/>
-        <source>Two records are merged at a time: select two records of this group, merge them, then the next two.</source>
-        <translation>每次合并两条记录：在这一组里选中两条合并，再合并下两条。</translation>
-    </message>
-    <message>
-        <location line="+17"/>
+        <location line="+26"/>
         <source>Likely duplicates</source>
         <translation>可能重复的记录</translation>
     </message>
     <message numerus="yes">
-        <location line="+73"/>
+        <location line="+72"/>
         <source>%n group(s) of likely duplicates among customers just received</source>
         <translation>
             <numerusform>刚收到的客户中有 %n 组可能重复</numerusform>
@@ -4813,18 +4808,13 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+47"/>
-        <source>Select exactly two customers, or two contacts, to merge.</source>
-        <translation>请选中正好两个客户或两个联系人再合并。</translation>
+        <source>Select two customers or more, or two contacts or more, to merge.</source>
+        <translation>请选择两个或更多客户，或两个或更多联系人，再合并。</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+17"/>
         <source>Undo merge</source>
         <translation>撤销合并</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>The two were merged.</source>
-        <translation>两条记录已合并。</translation>
     </message>
     <message>
         <location filename="../../crm_desktop/views/search_box.py" line="+11"/>
@@ -4984,7 +4974,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-223"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-216"/>
         <source>New task</source>
         <translation>新建任务</translation>
     </message>
@@ -5029,8 +5019,15 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
             <numerusform>刚收到的 %n 个客户可能有重复</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n record(s) merged into one.</source>
+        <translation>
+            <numerusform>已将 %n 条记录合并为一条。</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+226"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+235"/>
         <source>Restored.</source>
         <translation>已恢复。</translation>
     </message>
@@ -5207,7 +5204,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>上次同步 %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="extra_sources.py" line="-3"/>
+        <location filename="extra_sources.py" line="-4"/>
         <source>%n change(s) waiting</source>
         <translation>
             <numerusform>%n 条修改待发送</numerusform>
@@ -5235,34 +5232,38 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
 <context>
     <name>MergeDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/merge_dialog.py" line="+57"/>
-        <source>Merge two customers</source>
-        <translation>合并两个客户</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Merge two contacts</source>
-        <translation>合并两个联系人</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Choose the record to keep and, where the two differ, the value it keeps. Everything of the other record (contacts, opportunities, tasks, follow-ups, contracts and payments) moves to the kept one, and the other is deleted. You can undo the merge right after.</source>
-        <translation>选择要保留的记录，并在两者不同的地方选择保留哪个值。另一条记录的一切（联系人、商机、任务、跟进、合同和回款）都会移到保留的记录下，另一条则被删除。合并后可以立即撤销。</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Choose the contact to keep and, where the two differ, the value it keeps. The opportunities and follow-ups of the other move to the kept one, and the other is deleted. You can undo the merge right after.</source>
-        <translation>选择要保留的联系人，并在两者不同的地方选择保留哪个值。另一位联系人的商机和跟进会移到保留的联系人下，另一位则被删除。合并后可以立即撤销。</translation>
-    </message>
-    <message>
-        <location line="+30"/>
+        <location filename="../../crm_desktop/views/merge_dialog.py" line="+105"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
+    <message numerus="yes">
+        <location line="-44"/>
+        <source>Merge %n customer(s)</source>
+        <translation>
+            <numerusform>合并 %n 个客户</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Merge %n contact(s)</source>
+        <translation>
+            <numerusform>合并 %n 个联系人</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+25"/>
-        <source>One of the two records was deleted meanwhile.</source>
-        <translation>其中一条记录已被删除。</translation>
+        <location line="+5"/>
+        <source>Choose the record to keep and, where they differ, the value it keeps. Everything of the others (contacts, opportunities, tasks, follow-ups, contracts and payments) moves to the kept one, and the others are deleted. You can undo the merge right after.</source>
+        <translation>请选择要保留的记录，并在各记录不同的地方选择保留哪个值。其他记录的一切（联系人、商机、任务、跟进、合同和回款）都会移到保留的记录下，其他记录随后删除。合并后可以马上撤销。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Choose the contact to keep and, where they differ, the value it keeps. The opportunities and follow-ups of the others move to the kept one, and the others are deleted. You can undo the merge right after.</source>
+        <translation>请选择要保留的联系人，并在各联系人不同的地方选择保留哪个值。其他联系人的商机和跟进会移到保留的联系人下，其他联系人随后删除。合并后可以马上撤销。</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>One of the records was deleted meanwhile.</source>
+        <translation>其中一条记录刚刚被删除了。</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -5291,8 +5292,8 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+10"/>
-        <source>The two records hold the same values.</source>
-        <translation>两条记录的内容相同。</translation>
+        <source>The records hold the same values.</source>
+        <translation>这些记录的内容完全相同。</translation>
     </message>
 </context>
 <context>
@@ -6095,7 +6096,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>由 {number} 续约</translation>
     </message>
     <message numerus="yes">
-        <location filename="extra_sources.py" line="+25"/>
+        <location filename="extra_sources.py" line="+26"/>
         <source>%n contract(s) ending from {start} to {end}:</source>
         <translation>
             <numerusform>{start} 至 {end} 之间有 %n 份合同到期：</numerusform>
@@ -7868,7 +7869,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>网址：{url}</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/cells.py" line="+22"/>
+        <location filename="../../crm_desktop/transfer/cells.py" line="+23"/>
         <source>“{value}” is not an identifier; write kind:number, for example {example}.</source>
         <translation>“{value}”不是证件号；请写成“类型:号码”，例如 {example}。</translation>
     </message>

@@ -24,6 +24,7 @@ class MainWindow:
         self.tr("%n conflict(s)", "", n)
         self.tr("%n of your customers return(s) to the pool within %1 days", "", n)
         self.tr("%n customer(s) just received may be duplicates", "", n)
+        self.tr("%n record(s) merged into one.", "", n)
 
 
 # crm_desktop/views/backups_dialog.py, report_text: QCoreApplication.translate("Backups", ..., n)

@@ -17,8 +17,13 @@ from crm_desktop.models.entities import (
 )
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.profile import Profile
-from crm_desktop.services.changes import MergeUndo
-from crm_desktop.services.merging import merge_fields, merge_records, unmerge_records
+from crm_desktop.services.changes import MergedGroup, MergeUndo
+from crm_desktop.services.merging import (
+    merge_fields,
+    merge_group,
+    merge_records,
+    unmerge_records,
+)
 from crm_desktop.storage import search_index
 
 
@@ -216,3 +221,54 @@ def test_undo_keeps_edits_made_to_the_kept_record_since(profile: Profile) -> Non
         assert customer.phone == "+8613700001111"  # the edit since the merge
         assert (customer.email, customer.address) == (None, None)  # as before the merge
         assert session.get(Customer, other).deleted_at is None
+
+
+def test_a_group_merges_in_one_transaction_each_value_given_up_by_its_record(
+    profile: Profile,
+) -> None:
+    """Three records into one: the finance key taken from the third is given up by it before
+    the kept one takes it (the server keeps it unique among deleted records too), and one undo
+    puts all three back as they were."""
+    writer = profile.writer()
+    kept = writer.create("customers", {"name": "华强"}).primary_id
+    second = writer.create("customers", {"name": "华强电子", "industry": "电子"}).primary_id
+    third = writer.create("customers", {"name": "华强有限", "external_ref": "KH-7"}).primary_id
+    task = writer.create("tasks", {"title": "Call", "customer_id": third}).primary_id
+    changes = merge_group(
+        writer,
+        "customers",
+        kept,
+        {second: {"industry": "电子"}, third: {"external_ref": "KH-7"}},
+    )
+    assert isinstance(changes.undo, MergedGroup) and changes.undo.merged_ids == (second, third)
+    with profile.store.read() as session:
+        row = session.get(Customer, kept)
+        assert (row.industry, row.external_ref) == ("电子", "KH-7")
+        gone = [session.get(Customer, other) for other in (second, third)]
+        assert [(g.merged_into_id, g.external_ref) for g in gone] == [(kept, None), (kept, None)]
+        assert session.get(Task, task).customer_id == kept
+
+    unmerge_records(writer, changes.undo)
+    with profile.store.read() as session:
+        row = session.get(Customer, kept)
+        assert (row.industry, row.external_ref) == (None, None)
+        back = [session.get(Customer, other) for other in (second, third)]
+        assert [(b.deleted_at, b.external_ref) for b in back] == [(None, None), (None, "KH-7")]
+        assert session.get(Task, task).customer_id == third
+
+
+def test_a_group_refused_anywhere_changes_nothing(profile: Profile) -> None:
+    writer = profile.writer()
+    one = writer.create("customers", {"name": "One"}).primary_id
+    two = writer.create("customers", {"name": "Two"}).primary_id
+    a, b = (
+        writer.create("contacts", {"customer_id": one, "name": name}).primary_id
+        for name in ("A", "B")
+    )
+    elsewhere = writer.create("contacts", {"customer_id": two, "name": "C"}).primary_id
+    before = writer.pending_changes()
+    with pytest.raises(InvalidInput, match="same customer"):
+        merge_group(writer, "contacts", a, {b: {}, elsewhere: {}})
+    assert writer.pending_changes() == before
+    with profile.store.read() as session:
+        assert session.get(Contact, b).deleted_at is None

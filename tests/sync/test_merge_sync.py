@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from crm_desktop.models.entities import Contact, Customer, OwnershipChange
-from crm_desktop.services.changes import MergeUndo
-from crm_desktop.services.merging import merge_records, unmerge_records
+from crm_desktop.services.changes import MergedGroup, MergeUndo
+from crm_desktop.services.merging import merge_group, merge_records, unmerge_records
 from crm_desktop.sync.push import MERGED_ELSEWHERE
 from tests.sync.conftest import Device, Fleet
 
@@ -161,6 +161,41 @@ def test_the_kept_customer_takes_the_finance_key_and_undo_gives_it_back(fleet: F
     for device in (office, laptop):
         assert device.row("customers", other).external_ref == "K3-00042"
         assert device.row("customers", kept).external_ref is None
+
+
+def test_a_group_merged_in_one_step_syncs_and_its_undo_too(fleet: Fleet) -> None:
+    """Three customers into one, the finance key taken from the last: the server accepts the
+    pairs in their order, the other device gets the same, and one undo syncs back."""
+    office, laptop = fleet.device("rob"), fleet.device("rob")
+    kept, other, contact = _two_customers(office)
+    third = office.writer.create(
+        "customers", {"name": "华强电子（深圳）", "external_ref": "K3-00042"}
+    ).primary_id
+    office.sync()
+    undo = merge_group(
+        office.writer,
+        "customers",
+        kept,
+        {other: {"email": "old@hq.cn"}, third: {"external_ref": "K3-00042"}},
+    ).undo
+    assert isinstance(undo, MergedGroup)
+    assert office.sync().pushed.refused == 0, [c.reason for c in office.conflicts()]
+    laptop.sync()
+    for device in (office, laptop):
+        row = device.row("customers", kept)
+        assert (row.email, row.external_ref) == ("old@hq.cn", "K3-00042")
+        assert device.row("contacts", contact).customer_id == kept
+        for gone in (other, third):
+            assert device.row("customers", gone).merged_into_id == kept
+
+    unmerge_records(office.writer, undo)
+    assert office.sync().pushed.refused == 0, [c.reason for c in office.conflicts()]
+    laptop.sync()
+    for device in (office, laptop):
+        assert device.row("customers", third).external_ref == "K3-00042"
+        assert device.row("customers", kept).external_ref is None
+        assert device.row("contacts", contact).customer_id == other
+        assert device.row("customers", other).deleted_at is None
 
 
 @pytest.mark.parametrize("key", ["K3-00042", None])

@@ -301,27 +301,27 @@ def test_the_window_has_the_page_in_its_sidebar(qtbot: QtBot, window: MainWindow
     assert window.navigation.key() == "duplicates"
 
 
-def test_a_group_of_three_is_merged_two_at_a_time(
+def test_a_group_of_three_is_merged_in_one_step(
     qtbot: QtBot, view: DuplicatesView, records: dict[str, str]
 ) -> None:
-    """Merge… merges two records; for a bigger group the page says so, and merges the two the
-    user selects of it."""
+    """Merge… asks for the whole group, or for the members of one group the user selected."""
     scanned(qtbot, view)
     view.select_group(0)  # 华强, three records
-    assert not view.merge_button.isEnabled()
-    assert "two records" in view.merge_button.toolTip()
-    assert view.merge_hint.isVisible()
-    assert view.merge_hint.text().startswith("Two records are merged at a time")
-    with qtbot.assertNotEmitted(view.mergeRequested):
-        view.request_merge()
+    assert view.merge_button.isEnabled()
+    assert "the whole group" in view.merge_button.toolTip()
+    with qtbot.waitSignal(view.mergeRequested) as asked:
+        qtbot.mouseClick(view.merge_button, Qt.MouseButton.LeftButton)
+    group = view.model.groups[0]
+    assert asked.args == ["customers", group.ids] and len(group.ids) == 3
     first = view.model.index(0, 0)
     hq3, hq2, hq1 = (view.model.index(at, 0, first) for at in range(3))
-    select(view, hq3, hq2, hq1)  # its three members, chosen one by one: the same
-    assert not view.merge_button.isEnabled() and view.merge_hint.isVisible()
     select(view, hq2, hq1)
-    assert view.merge_button.isEnabled() and not view.merge_hint.isVisible()
     with qtbot.waitSignal(view.mergeRequested) as asked:
         qtbot.mouseClick(view.merge_button, Qt.MouseButton.LeftButton)
     assert asked.args == ["customers", [records["hq2"], records["hq1"]]]
+    select(view, hq3)  # one record is nothing to merge
+    assert not view.merge_button.isEnabled()
+    with qtbot.assertNotEmitted(view.mergeRequested):
+        view.request_merge()
     view.select_group(1)  # Bolt: a group of two is merged as it is
-    assert view.merge_button.isEnabled() and not view.merge_hint.isVisible()
+    assert view.merge_button.isEnabled()

@@ -74,7 +74,7 @@ def test_merge_two_selected_customers_then_undo(qtbot: QtBot, window: MainWindow
     qtbot.waitUntil(lambda: window.models["customers"].rowCount() == 2, timeout=5000)
 
 
-def test_merge_asks_for_exactly_two(qtbot: QtBot, window: MainWindow) -> None:
+def test_merge_asks_for_two_or_more(qtbot: QtBot, window: MainWindow) -> None:
     writer = window.profile.writer()
     only = writer.create("customers", {"name": "Acme"}).primary_id
     window.models["customers"].reload()
@@ -82,8 +82,64 @@ def test_merge_asks_for_exactly_two(qtbot: QtBot, window: MainWindow) -> None:
     select_customers(qtbot, window, [only])
     with qtbot.waitSignal(window.records.message) as said:
         assert window.records.merge_selected() is None
-    assert "exactly two" in said.args[0]
+    assert said.args[0] == "Select two customers or more, or two contacts or more, to merge."
     assert not any(d.isVisible() for d in window.findChildren(MergeDialog))
+
+
+def test_three_customers_merge_in_one_step_then_undo(qtbot: QtBot, window: MainWindow) -> None:
+    """Each field may come from any of them; everything of the two others moves to the kept
+    one, and one undo puts all three back."""
+    writer = window.profile.writer()
+    first = writer.create("customers", {"name": "华强电子", "phone": "13800138000"}).primary_id
+    second = writer.create("customers", {"name": "华强电子有限公司", "industry": "电子"})
+    third = writer.create(
+        "customers", {"name": "深圳华强电子有限公司", "email": "sales@hq.cn", "industry": "贸易"}
+    )
+    others = [second.primary_id, third.primary_id]
+    contacts = [
+        writer.create("contacts", {"customer_id": other, "name": name}).primary_id
+        for other, name in zip(others, ("李雷", "韩梅梅"), strict=True)
+    ]
+    window.models["customers"].reload()
+    wait_idle(qtbot, window)
+    select_customers(qtbot, window, [first, *others])
+    window.records.merge_action.trigger()
+    dialog = shown_dialog(qtbot, window, MergeDialog)
+    assert isinstance(dialog, MergeDialog) and len(dialog.ids) == 3
+    qtbot.waitUntil(dialog.merge_button.isEnabled, timeout=5000)
+    assert dialog.windowTitle() == "Merge 3 customers"
+    assert dialog.kept_and_merged()[0] == first  # entered first
+    at = {row_id: dialog.ids.index(row_id) for row_id in (first, *others)}
+    # Empty on the kept one: the first entered of the others that has one fills it.
+    assert dialog.choices["industry"].checkedId() == at[others[0]]
+    assert dialog.choices["email"].checkedId() == at[others[1]]
+    dialog.choices["name"].button(at[others[1]]).click()  # the third's full name
+    dialog.merge_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    wait_idle(qtbot, window)
+
+    merged = _customer(window, first)
+    assert (merged.name, merged.email, merged.industry, merged.phone) == (
+        "深圳华强电子有限公司",
+        "sales@hq.cn",
+        "电子",
+        "+8613800138000",
+    )
+    for other in others:
+        assert _customer(window, other).merged_into_id == first
+    with window.profile.store.read() as session:
+        owners = set(session.scalars(select(Contact.customer_id).where(Contact.id.in_(contacts))))
+    assert owners == {first}
+    qtbot.waitUntil(lambda: window.models["customers"].rowCount() == 1, timeout=5000)
+
+    window.records.undo_button.click()
+    wait_idle(qtbot, window)
+    assert _customer(window, first).name == "华强电子" and _customer(window, first).email is None
+    assert all(_customer(window, other).deleted_at is None for other in others)
+    with window.profile.store.read() as session:
+        back = dict(session.execute(select(Contact.id, Contact.customer_id)).all())
+    assert [back[contact] for contact in contacts] == others
+    qtbot.waitUntil(lambda: window.models["customers"].rowCount() == 3, timeout=5000)
 
 
 def test_find_duplicates_then_merge_from_the_list(qtbot: QtBot, window: MainWindow) -> None:
@@ -107,7 +163,7 @@ def test_find_duplicates_then_merge_from_the_list(qtbot: QtBot, window: MainWind
     dialog.merge_button.click()
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
     wait_idle(qtbot, window)
-    kept, merged = dialog.kept_and_merged()
+    kept, (merged,) = dialog.kept_and_merged()
     assert _customer(window, merged).merged_into_id == kept
     # The merged group leaves the list without another search.
     qtbot.waitUntil(lambda: view.model.rowCount() == 0, timeout=5000)

@@ -57,8 +57,10 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
         description=translate(
             "CommandLine",
             "Replace the profile's data with a backup copy. The current data is kept "
-            "aside in the backups folder first; changes not yet sent to the server are kept and "
-            "sent at the next sync, which downloads everything again. Close the window first.",
+            "aside in the backups folder first. Linked to a server, changes not yet sent to it "
+            "are kept and sent at the next sync, which downloads everything again; working on "
+            "this computer only, what was entered after the copy was made is only in the data "
+            "kept aside. Close the window first.",
         ),
     )
     parser.add_argument(
@@ -111,7 +113,9 @@ def _restore(directory: Path, copy: Path, yes: bool) -> int:
             translate(
                 "BackupCommand",
                 "This replaces the data in {folder} with the copy {copy}; the current data is "
-                "kept aside in the backups folder and changes not yet synced are kept.",
+                "kept aside in the backups folder. Linked to a server, changes not yet synced "
+                "are kept; on this computer only, what was entered after the copy was made is "
+                "only in the data kept aside.",
             ).format(folder=directory, copy=copy)
         )
         answer = input(translate("BackupCommand", "Restore? [y/N] ")).strip().lower()

@@ -9,10 +9,11 @@ Kinds, by label: `daily` (made on quit, at most once a day), `manual` (Back up n
 `backup` command), `before-<revision>` (Store.migrate, before an update), `before-restore`
 (the store a restore replaced) and `damaged` (a store found damaged at start, moved aside).
 Retention (`prune`): each kind on its own, the newest backup of each of the last 7 days and the
-newest of each of the 4 weeks before, and always the newest of the kind. A kind of its own
-means a week of daily backups never pushes out the only copy from before an update or a
-restore, yet those too age out once the step is weeks behind. Damaged stores are never deleted
-by the program: they may hold the only copy of what could not be read.
+newest of each of the 4 weeks before, and always the newest of the kind; of the copies from
+before a restore, every one of the last 7 days (each is the only copy of what it replaced).
+A kind of its own means a week of daily backups never pushes out the only copy from before an
+update or a restore, yet those too age out once the step is weeks behind. Damaged stores are
+never deleted by the program: they may hold the only copy of what could not be read.
 
 Restore (`restore`) builds the new store beside the old one (a folder of its own per run,
 `restoring-*`), then swaps it in with one os.replace, after the old store's write-ahead log was
@@ -69,10 +70,11 @@ import shutil
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, closing, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -381,7 +383,8 @@ def to_prune(backups: Iterable[Backup], now: datetime) -> list[Backup]:
     the same from one day to the next and grows old, rather than being replaced daily by a
     newer one. Damaged stores, and copies dated after today (made while the clock was wrong),
     stay until the user deletes them: they would otherwise count as today's newest and push
-    each real copy of today out."""
+    each real copy of today out. Copies from before a restore made in the last DAYS_KEPT days
+    all stay: each is the only copy of the store its restore replaced."""
     today = now.date()
     by_kind: dict[str, list[Backup]] = {}
     for backup in sorted(backups, key=lambda b: b.made_at, reverse=True):
@@ -394,6 +397,10 @@ def to_prune(backups: Iterable[Backup], now: datetime) -> list[Backup]:
         kept_buckets: set[tuple[str, int]] = set()
         for position, backup in enumerate(newest_first):
             bucket = _bucket(today, backup.made_at.date())
+            if kind == BEFORE_RESTORE and bucket is not None and bucket[0] == "day":
+                # Each is the only copy of what its restore replaced: two restores in a day
+                # (the wrong copy, then the right one) keep both for the days kept.
+                continue
             if position == 0 or (bucket is not None and bucket not in kept_buckets):
                 if bucket is not None:
                     kept_buckets.add(bucket)
@@ -423,10 +430,10 @@ def prune(profile_dir: Path, now: datetime | None = None) -> list[Path]:
         backup.path.unlink(missing_ok=True)
         removed.append(backup.path)
     folder = backup_dir(profile_dir)
-    for partial in folder.glob("*.part") if folder.is_dir() else ():
+    for half_written in folder.glob("*.part") if folder.is_dir() else ():
         # Another process may be writing this one now: only a day-old one is surely dead.
-        if now.timestamp() - partial.stat().st_mtime > 86400:
-            partial.unlink(missing_ok=True)
+        if now.timestamp() - half_written.stat().st_mtime > 86400:
+            half_written.unlink(missing_ok=True)
     return removed
 
 
@@ -547,19 +554,26 @@ class _Source:
 # -- restore -----------------------------------------------------------------------------------
 
 
-def restore(profile_dir: Path, copy: Path) -> RestoreReport:
+def restore(
+    profile_dir: Path, copy: Path, before_swap: Callable[[], None] | None = None
+) -> RestoreReport:
     """Replace the profile's store with `copy`, the current store kept aside first.
 
     The store must be closed (the window and the command close it first); another program
     holding it open is found and refused. Raises StoreError when the copy cannot be used.
+    `before_swap` runs at the last moment before the new store takes the old one's place.
     """
     copy = Path(copy)
     check_copy(copy)
-    return _replace(Path(profile_dir), copy, _made_at(copy))
+    return _replace(Path(profile_dir), copy, _made_at(copy), before_swap=before_swap)
 
 
 def _replace(
-    profile_dir: Path, copy: Path | None, made_at: datetime | None, damaged: bool | None = None
+    profile_dir: Path,
+    copy: Path | None,
+    made_at: datetime | None,
+    damaged: bool | None = None,
+    before_swap: Callable[[], None] | None = None,
 ) -> RestoreReport:
     """Build the new store from `copy` (None: a fresh one) beside the current one, carry the
     current one's state over, keep it aside and swap the new one in."""
@@ -595,6 +609,8 @@ def _replace(
                         _merge(staging, source, report, recovering=damaged)
                     finally:
                         source.close()
+        if before_swap is not None:
+            before_swap()
         _swap_in(staging, current)
     log.info("replaced %s by %s; the store it replaced is %s", current, copy, report.kept_aside)
     return report
@@ -1172,12 +1188,16 @@ def cancel_pending_restore(profile_dir: Path) -> None:
 
 def run_pending_restore(profile_dir: Path) -> RestoreReport | None:
     """Do the restore the window noted; the note is taken away whether it works or not (a
-    failing restore must not fail at every start), and its error raised."""
+    failing restore must not fail at every start), and its error raised.
+
+    It goes just before the swap: a process killed after the swap must not find the note at
+    the next start and restore the copy a second time, over the store just restored, keeping
+    aside as "before restore" the restored copy instead of what the user had."""
     copy = pending_restore(profile_dir)
     if copy is None:
         cancel_pending_restore(profile_dir)  # an unreadable note is no restore
         return None
     try:
-        return restore(profile_dir, copy)
+        return restore(profile_dir, copy, before_swap=partial(cancel_pending_restore, profile_dir))
     finally:
         cancel_pending_restore(profile_dir)

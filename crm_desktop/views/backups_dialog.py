@@ -270,9 +270,10 @@ class BackupsDialog(QDialog):
             self.tr("Restore a backup"),
             self.tr(
                 "Restore the copy of {when}?\n\nCRM Desktop closes, puts that copy in place of"
-                " your data and keeps your current data aside in the backups folder. Changes"
-                " not yet sent to the server are kept and sent at the next sync. Then start"
-                " the program again."
+                " your data and keeps your current data aside in the backups folder. Linked to"
+                " a server, changes not yet sent to it are kept and sent at the next sync."
+                " Working on this computer only, what you entered after the copy was made is"
+                " not in it: only in the data kept aside. Then start the program again."
             ).format(when=when),
         )
         if answer != QMessageBox.StandardButton.Yes:

@@ -105,17 +105,17 @@
 <context>
     <name>BackupCommand</name>
     <message>
-        <location filename="../../crm_desktop/commands/backup.py" line="+93"/>
+        <location filename="../../crm_desktop/commands/backup.py" line="+95"/>
         <source>No backups in {folder}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+18"/>
-        <source>This replaces the data in {folder} with the copy {copy}; the current data is kept aside in the backups folder and changes not yet synced are kept.</source>
+        <source>This replaces the data in {folder} with the copy {copy}; the current data is kept aside in the backups folder. Linked to a server, changes not yet synced are kept; on this computer only, what was entered after the copy was made is only in the data kept aside.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Restore? [y/N] </source>
         <translation type="unfinished"></translation>
     </message>
@@ -153,7 +153,7 @@
 <context>
     <name>Backups</name>
     <message>
-        <location line="-146"/>
+        <location line="-150"/>
         <location filename="../../crm_desktop/views/backups_dialog.py" line="+56"/>
         <source>daily</source>
         <translation type="unfinished"></translation>
@@ -183,7 +183,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+133"/>
+        <location line="+137"/>
         <location filename="../../crm_desktop/views/backups_dialog.py" line="+17"/>
         <source>The data file was damaged and has been replaced.</source>
         <translation type="unfinished"></translation>
@@ -227,7 +227,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+172"/>
+        <location line="+173"/>
         <source>Restore a backup</source>
         <translation type="unfinished"></translation>
     </message>
@@ -297,7 +297,7 @@
 <context>
     <name>BackupsDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/backups_dialog.py" line="-349"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="-350"/>
         <source>Backups</source>
         <translation type="unfinished"></translation>
     </message>
@@ -337,8 +337,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/backup.py" line="-120"/>
-        <location filename="../../crm_desktop/views/backups_dialog.py" line="+6"/>
+        <location line="+21"/>
+        <source>Restore the copy of {when}?
+
+CRM Desktop closes, puts that copy in place of your data and keeps your current data aside in the backups folder. Linked to a server, changes not yet sent to it are kept and sent at the next sync. Working on this computer only, what you entered after the copy was made is not in it: only in the data kept aside. Then start the program again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/backup.py" line="-122"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="-15"/>
         <source>Backed up to {path}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -348,14 +355,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Restore the copy of {when}?
-
-CRM Desktop closes, puts that copy in place of your data and keeps your current data aside in the backups folder. Changes not yet sent to the server are kept and sent at the next sync. Then start the program again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>Checking the copy…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1318,7 +1318,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/backup.py" line="-53"/>
+        <location filename="../../crm_desktop/commands/backup.py" line="-55"/>
         <source>make a checked copy of this profile&apos;s data</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1349,11 +1349,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
-        <source>Replace the profile&apos;s data with a backup copy. The current data is kept aside in the backups folder first; changes not yet sent to the server are kept and sent at the next sync, which downloads everything again. Close the window first.</source>
+        <source>Replace the profile&apos;s data with a backup copy. The current data is kept aside in the backups folder first. Linked to a server, changes not yet sent to it are kept and sent at the next sync, which downloads everything again; working on this computer only, what was entered after the copy was made is only in the data kept aside. Close the window first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>the backup copy to restore</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7052,7 +7052,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/storage/backups.py" line="+130"/>
+        <location filename="../../crm_desktop/storage/backups.py" line="+132"/>
         <source>There is no data to back up in {path}.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -104,17 +104,17 @@
 <context>
     <name>BackupCommand</name>
     <message>
-        <location filename="../../crm_desktop/commands/backup.py" line="+93"/>
+        <location filename="../../crm_desktop/commands/backup.py" line="+95"/>
         <source>No backups in {folder}.</source>
         <translation>{folder} 中没有备份。</translation>
     </message>
     <message>
         <location line="+18"/>
-        <source>This replaces the data in {folder} with the copy {copy}; the current data is kept aside in the backups folder and changes not yet synced are kept.</source>
-        <translation>这会用备份 {copy} 替换 {folder} 中的数据；当前数据会另存到备份文件夹，尚未同步的修改也会保留。</translation>
+        <source>This replaces the data in {folder} with the copy {copy}; the current data is kept aside in the backups folder. Linked to a server, changes not yet synced are kept; on this computer only, what was entered after the copy was made is only in the data kept aside.</source>
+        <translation>这会用备份 {copy} 替换 {folder} 中的数据；当前数据会另存到备份文件夹。已连接服务器时，尚未同步的修改会保留；只在本机使用时，备份之后录入的内容只在另存的数据里。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Restore? [y/N] </source>
         <translation>要恢复吗？[y/N] </translation>
     </message>
@@ -152,7 +152,7 @@
 <context>
     <name>Backups</name>
     <message>
-        <location line="-146"/>
+        <location line="-150"/>
         <location filename="../../crm_desktop/views/backups_dialog.py" line="+56"/>
         <source>daily</source>
         <translation>每日</translation>
@@ -182,7 +182,7 @@
         <translation>已损坏</translation>
     </message>
     <message>
-        <location line="+133"/>
+        <location line="+137"/>
         <location filename="../../crm_desktop/views/backups_dialog.py" line="+17"/>
         <source>The data file was damaged and has been replaced.</source>
         <translation>数据文件已损坏，已被替换。</translation>
@@ -226,7 +226,7 @@
         <translation>请重新启动 CRM Desktop，以使用恢复后的数据。</translation>
     </message>
     <message>
-        <location line="+172"/>
+        <location line="+173"/>
         <source>Restore a backup</source>
         <translation>恢复备份</translation>
     </message>
@@ -294,7 +294,7 @@
 <context>
     <name>BackupsDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/backups_dialog.py" line="-349"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="-350"/>
         <source>Backups</source>
         <translation>备份</translation>
     </message>
@@ -334,8 +334,17 @@
         <translation>正在备份数据…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/backup.py" line="-120"/>
-        <location filename="../../crm_desktop/views/backups_dialog.py" line="+6"/>
+        <location line="+21"/>
+        <source>Restore the copy of {when}?
+
+CRM Desktop closes, puts that copy in place of your data and keeps your current data aside in the backups folder. Linked to a server, changes not yet sent to it are kept and sent at the next sync. Working on this computer only, what you entered after the copy was made is not in it: only in the data kept aside. Then start the program again.</source>
+        <translation>恢复 {when} 的备份吗？
+
+CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据另存到备份文件夹。已连接服务器时，尚未发送的更改会保留，并在下次同步时发送。只在本机使用时，备份之后录入的内容不在这份备份里，只在另存的数据中。然后请重新启动程序。</translation>
+    </message>
+    <message>
+        <location filename="../../crm_desktop/commands/backup.py" line="-122"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="-15"/>
         <source>Backed up to {path}.</source>
         <translation>已备份到 {path}。</translation>
     </message>
@@ -345,16 +354,7 @@
         <translation>恢复备份</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Restore the copy of {when}?
-
-CRM Desktop closes, puts that copy in place of your data and keeps your current data aside in the backups folder. Changes not yet sent to the server are kept and sent at the next sync. Then start the program again.</source>
-        <translation>要恢复 {when} 的备份吗？
-
-CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另存到备份文件夹。尚未发送到服务器的更改会保留，并在下次同步时发送。之后请重新启动程序。</translation>
-    </message>
-    <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>Checking the copy…</source>
         <translation>正在检查备份…</translation>
     </message>
@@ -1312,7 +1312,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>显示程序版本并退出</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/backup.py" line="-53"/>
+        <location filename="../../crm_desktop/commands/backup.py" line="-55"/>
         <source>make a checked copy of this profile&apos;s data</source>
         <translation>为本配置的数据做一份经过检查的副本</translation>
     </message>
@@ -1343,11 +1343,11 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
     </message>
     <message>
         <location line="+1"/>
-        <source>Replace the profile&apos;s data with a backup copy. The current data is kept aside in the backups folder first; changes not yet sent to the server are kept and sent at the next sync, which downloads everything again. Close the window first.</source>
-        <translation>用一份备份替换配置的数据。当前数据先另存到 backups 文件夹；尚未发送到服务器的更改会保留，并在下次同步时发送，那次同步会重新下载全部数据。请先关闭窗口。</translation>
+        <source>Replace the profile&apos;s data with a backup copy. The current data is kept aside in the backups folder first. Linked to a server, changes not yet sent to it are kept and sent at the next sync, which downloads everything again; working on this computer only, what was entered after the copy was made is only in the data kept aside. Close the window first.</source>
+        <translation>用备份替换配置文件中的数据。当前数据会先另存到备份文件夹。已连接服务器时，尚未发送的更改会保留，并在下次同步时发送，同步会重新下载全部数据；只在本机使用时，备份之后录入的内容只在另存的数据中。请先关闭窗口。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>the backup copy to restore</source>
         <translation>要恢复的备份</translation>
     </message>
@@ -7018,7 +7018,7 @@ CRM Desktop 将关闭，用该备份替换您的数据，并把当前数据另�
         <translation>无法将 {path} 中的数据更新到此版本，数据保持原样；更新前的备份在 {backup}。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/storage/backups.py" line="+130"/>
+        <location filename="../../crm_desktop/storage/backups.py" line="+132"/>
         <source>There is no data to back up in {path}.</source>
         <translation>{path} 中没有可备份的数据。</translation>
     </message>

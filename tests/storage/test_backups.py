@@ -162,6 +162,22 @@ def test_retention_keeps_seven_days_and_four_weeks_of_each_kind(tmp_path: Path) 
     assert not any(path.exists() for path in removed)
 
 
+def test_every_copy_from_before_a_restore_stays_for_the_days_kept(tmp_path: Path) -> None:
+    """Two restores in a day (the wrong copy, then the right one): the first copy from before
+    a restore is the only one of what the user had, and a quit's pruning keeps it."""
+    now = datetime(2026, 3, 31, 18, 0)
+    first = backup_named(tmp_path, now - timedelta(hours=3), "before-restore")
+    second = backup_named(tmp_path, now - timedelta(hours=2), "before-restore")
+    week_old = [
+        backup_named(tmp_path, now - timedelta(days=10, hours=hours), "before-restore")
+        for hours in (1, 2)
+    ]
+    removed = set(backups.prune(tmp_path, now))
+    assert first.exists() and second.exists()
+    # Older than the days kept, a week keeps its newest, as for every kind.
+    assert week_old[0].exists() and removed == {week_old[1]}
+
+
 def test_day_after_day_the_weekly_copies_grow_old_as_promised(tmp_path: Path) -> None:
     """One backup a day for 90 days, pruned after each as a quit does: four weekly copies
     stay beside the seven daily ones (not the last eight days only)."""
@@ -657,6 +673,52 @@ def test_a_pending_restore_is_done_once(profile: Profile) -> None:
         assert set(customer_names(reopened)) == {first}
     finally:
         reopened.close()
+
+
+PENDING_SCRIPT = """
+import os, signal, sys
+from pathlib import Path
+from crm_desktop.storage import backups
+real = backups._swap_in
+def swap_then_die(*args, **kwargs):
+    real(*args, **kwargs)
+    os.kill(os.getpid(), signal.SIGKILL)
+backups._swap_in = swap_then_die
+backups.run_pending_restore(Path(sys.argv[1]))
+"""
+
+
+def test_a_pending_restore_killed_after_its_swap_is_not_done_again(profile: Profile) -> None:
+    """Done again at the next start, it would restore the copy over the store just restored
+    and keep that aside as "before restore": what the user had would be in an older copy
+    only, which the next quit's pruning could take."""
+    directory = profile.directory
+    first = profile.writer().create("customers", {"name": "First"}).primary_id
+    copy = backups.back_up(directory)
+    second = profile.writer().create("customers", {"name": "Second"}).primary_id
+    backups.schedule_restore(directory, copy)
+    profile.close()
+    done = subprocess.run(
+        [sys.executable, "-c", PENDING_SCRIPT, str(directory)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == -9, done.stderr
+    assert backups.pending_restore(directory) is None
+    assert backups.run_pending_restore(directory) is None  # the next start: nothing to do
+    (aside,) = [b for b in backups.list_backups(directory) if b.kind == backups.BEFORE_RESTORE]
+    reopened = open_profile(directory)
+    try:
+        assert set(customer_names(reopened)) == {first}
+    finally:
+        reopened.close()
+    # Kept aside: what the user had before the restore, not the restored copy.
+    with closing(sqlite3.connect(f"file:{aside.path}?mode=ro", uri=True)) as connection:
+        held = {row_id for (row_id,) in connection.execute("SELECT id FROM customers")}
+    assert held == {first, second}
 
 
 def test_settings_about_the_files_schema_are_never_carried(profile: Profile) -> None:

@@ -91,11 +91,14 @@ def test_restore_from_the_window(
     dialog = open_dialog(qtbot, window)
     dialog.table.selectRow(0)
     dialog.restore_button.click()
-    # The confirmation says the current data is kept aside and unsynced changes kept.
+    # The confirmation says the current data is kept aside, and what becomes of what was
+    # entered since the copy: sent at the next sync when linked, only in the data kept aside
+    # on this computer alone (as "Made Later" is here).
     asked = messages.said[0]
     assert asked[0] == "question"
     assert "keeps your current data aside" in asked[1]
-    assert "Changes not yet sent to the server are kept" in asked[1]
+    assert "Linked to a server, changes not yet sent to it are kept" in asked[1]
+    assert "what you entered after the copy was made is not in it" in asked[1]
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
     assert backups.pending_restore(profile_dir) == copy
 

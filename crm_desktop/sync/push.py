@@ -42,6 +42,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crm_desktop.models.base import utcnow
 from crm_desktop.models.entities import (
+    CUSTOMER_CHILDREN,
     ENTITIES,
     MERGEABLE,
     Conflict,
@@ -58,6 +59,7 @@ from crm_desktop.storage.store import Store, sqlite_connection
 from crm_desktop.storage.values import to_sqlite
 from crm_desktop.sync import derived
 from crm_desktop.sync.codec import canonical, from_json, sent_columns, to_server
+from crm_desktop.sync.pull import CURSOR_KEY
 
 BATCH = 2000
 # A refused merge's reason when the record it merges away was merged into another meanwhile.
@@ -103,6 +105,20 @@ RECEIPTS_OF = f"SELECT seq, result FROM sync_pushes WHERE {MY_RECEIPTS} AND seq 
 PUSHED_THROUGH_KEY = "sync_pushed_through"
 # The server setting that names the pushing device for its transaction.
 DEVICE_SETTING = "crm.device_id"
+# The transaction setting holding what this device had downloaded (its pull cursor, a
+# pg_snapshot as text; "" for none): read back by _changed_unseen, never by the server's rules.
+SEEN_SETTING = "crm.seen_snapshot"
+# A customer's records another user changed in transactions the device had not downloaded
+# (the cursor's snapshot does not see them): a delete of the customer takes them too (server
+# 0026), so the device is told, as for an edit of the customer itself. At most this many looked
+# at, newest first: one that is still live is enough to say so.
+UNSEEN_CHANGES = """
+SELECT entity, row_id FROM sync_changes
+WHERE customer_id = %(customer)s AND entity <> 'customers' AND row_id IS NOT NULL
+  AND txid >= pg_snapshot_xmin(%(seen)s::pg_snapshot)
+  AND NOT pg_visible_in_snapshot(txid, %(seen)s::pg_snapshot)
+ORDER BY seq DESC LIMIT 100
+"""
 Progress = Callable[[str, int, int], None]
 log = logging.getLogger(__name__)
 
@@ -183,6 +199,7 @@ def _push_batches(
     stamped: dict[tuple[str, str], tuple[Any, Any]] = {}
     sent_through = 0
     answered: _Sent | None = None
+    seen = store.setting(CURSOR_KEY) or ""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="push") as sender:
         while True:
             with store.read() as session:
@@ -197,7 +214,14 @@ def _push_batches(
                 stamps = _delete_stamps(session, entries)
             sending = (
                 sender.submit(
-                    _send_batch, connection, device, entries, stamps, report.transactions, stamped
+                    _send_batch,
+                    connection,
+                    device,
+                    entries,
+                    stamps,
+                    report.transactions,
+                    stamped,
+                    seen,
                 )
                 if entries
                 else None
@@ -280,9 +304,10 @@ def _send_batch(
     stamps: dict[int, datetime],
     transactions: set[str],
     stamped: dict[tuple[str, str], tuple[Any, Any]],
+    seen: str,
 ) -> _Sent:
     """The server's part of a batch, on the push's own thread."""
-    results = _send(connection, device, entries, stamps, transactions, stamped)
+    results = _send(connection, device, entries, stamps, transactions, stamped, seen)
     return _Sent(entries, results, _ended_grants(connection, entries, results))
 
 
@@ -552,12 +577,14 @@ def _send(
     stamps: dict[int, datetime],
     transactions: set[str],
     stamped: dict[tuple[str, str], tuple[Any, Any]],
+    seen: str = "",
 ) -> dict[int, dict[str, Any]]:
     """Apply the entries the server has no receipt for; return every entry's result.
 
     `stamped`: rows changed earlier in this push, (entity, id) -> (the device's time of that
     change, the server's stamp for it), so an entry's base can be read in server time even
-    when its batch was read before the device adopted the stamps of the one before."""
+    when its batch was read before the device adopted the stamps of the one before. `seen`:
+    the device's pull cursor ("" before its first pull)."""
     with connection.transaction():
         # The schema defers foreign keys to commit; a violation there would fail the whole
         # batch on every retry (a stuck queue). Checked per statement, it fails in the entry's
@@ -570,8 +597,8 @@ def _send(
         transactions.add(
             connection.execute(
                 "SELECT pg_current_xact_id()::text, set_config('TimeZone', 'UTC', true),"
-                " set_config(%s, %s, true)",
-                (DEVICE_SETTING, device),
+                " set_config(%s, %s, true), set_config(%s, %s, true)",
+                (DEVICE_SETTING, device, SEEN_SETTING, seen),
             ).fetchone()[0]
         )
         # This user's receipts only: another user's under the same device id and seq (which
@@ -968,6 +995,8 @@ def _apply(
             if _merged_elsewhere(connection, table, entry):
                 return {"status": "refused", "reason": MERGED_ELSEWHERE}
             overridden = _edited_since(connection, table, entry, stamped or {})
+            if overridden is None and entry.entity == "customers":
+                overridden = _changed_unseen(connection, entry.row_id)
         assignments, parameters = sql.SQL("deleted_at = %s"), [deleted_at]
         if entry.entity in MERGEABLE:
             # A merged-away record points at the kept one; restored, at none (server CHECK).
@@ -1045,6 +1074,35 @@ def _edited_since(
     if row is None or canonical(row[0]) == seen:
         return None
     return row[1]
+
+
+def _changed_unseen(connection: psycopg.Connection, customer_id: str) -> str | None:
+    """Who else changed a live record of this customer after the device last downloaded, if
+    anyone did (else None): a contact or a payment a colleague added meanwhile, which the
+    customer's delete takes with it although this device never showed it."""
+    seen = connection.execute("SELECT current_setting(%s, true)", (SEEN_SETTING,)).fetchone()[0]
+    if not seen:
+        return None  # never downloaded: the customer is this device's own
+    by_entity: dict[str, list[str]] = defaultdict(list)
+    for entity, row_id in connection.execute(
+        UNSEEN_CHANGES, {"customer": customer_id, "seen": seen}
+    ):
+        if entity in CUSTOMER_CHILDREN:  # only tables the CRM knows are named in SQL
+            by_entity[entity].append(row_id)
+    for entity, row_ids in by_entity.items():
+        row = connection.execute(
+            sql.SQL(
+                "SELECT coalesce(u.login, t.updated_by::text, '') FROM {} t "
+                "LEFT JOIN users u ON u.id = t.updated_by "
+                "WHERE t.id = ANY(%s) AND t.deleted_at IS NULL AND t.customer_id = %s "
+                "AND t.updated_by IS DISTINCT FROM "
+                "(SELECT id FROM users WHERE login = current_user) LIMIT 1"
+            ).format(sql.Identifier(entity)),
+            (row_ids, customer_id),
+        ).fetchone()
+        if row is not None:
+            return row[0]
+    return None
 
 
 def _apply_update(

@@ -31,9 +31,11 @@ REFUSED = QT_TRANSLATE_NOOP(
 EDITED_DELETED = QT_TRANSLATE_NOOP(
     "ConflictsView", "The {what} was deleted meanwhile; your {field} “{lost}” was not saved."
 )
+NAMED_RECORD = QT_TRANSLATE_NOOP("ConflictsView", "{kind} “{name}”")
 DELETED_OVER_EDIT = QT_TRANSLATE_NOOP(
     "ConflictsView",
-    "You deleted the {what} after {who} had changed it; restore it to bring back their changes.",
+    "You deleted the {what} after {who} had changed it, or something of it this computer had"
+    " not received yet; restore it to bring back their work.",
 )
 # The change deleted over was the server's own (a grade computed, a customer returned to the
 # pool): it names nobody.
@@ -244,7 +246,12 @@ def _local_time(utc: str) -> str:
 
 
 def _sentence(conflict: ConflictView, name: str | None) -> str:
-    what = entity_label(conflict.entity) + (f" “{name}”" if name else "")
+    what = entity_label(conflict.entity)
+    if name:
+        # A language writes its own space, or none (客户“华强”), before the quoted name.
+        what = QCoreApplication.translate("ConflictsView", NAMED_RECORD).format(
+            kind=what, name=name
+        )
     if conflict.kind == "refused" and conflict.reason == MERGED_ELSEWHERE:
         return QCoreApplication.translate("ConflictsView", MERGED_ELSEWHERE_TEXT).format(what=what)
     ended = grant_ended(conflict.reason) if conflict.kind == "refused" else None

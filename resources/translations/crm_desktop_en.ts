@@ -2125,11 +2125,16 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+3"/>
-        <source>You deleted the {what} after {who} had changed it; restore it to bring back their changes.</source>
+        <source>{kind} “{name}”</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+1"/>
+        <source>You deleted the {what} after {who} had changed it, or something of it this computer had not received yet; restore it to bring back their work.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>You deleted the {what} after the server had changed it; restore it to bring back that change.</source>
         <translation type="unfinished"></translation>
     </message>

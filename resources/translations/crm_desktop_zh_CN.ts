@@ -2115,17 +2115,22 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     <message>
         <location line="+3"/>
         <source>The {what} was deleted meanwhile; your {field} “{lost}” was not saved.</source>
-        <translation>这条{what}在此期间已被删除；您填写的{field}“{lost}”没有保存。</translation>
+        <translation>{what}在此期间已被删除；您填写的{field}“{lost}”没有保存。</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>You deleted the {what} after {who} had changed it; restore it to bring back their changes.</source>
-        <translation>您删除这条{what}之前，{who} 已修改过它；恢复它即可找回这些修改。</translation>
+        <source>{kind} “{name}”</source>
+        <translation>{kind}“{name}”</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+1"/>
+        <source>You deleted the {what} after {who} had changed it, or something of it this computer had not received yet; restore it to bring back their work.</source>
+        <translation>您删除{what}时，{who} 已经修改过它，或修改过它下面这台电脑还没收到的记录；恢复它即可找回对方的内容。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>You deleted the {what} after the server had changed it; restore it to bring back that change.</source>
-        <translation>您删除这个{what}之前，服务器已经改动过它；恢复它就能找回那次改动。</translation>
+        <translation>您删除{what}之前，服务器已经改动过它；恢复它就能找回那次改动。</translation>
     </message>
     <message>
         <location line="+4"/>

@@ -252,6 +252,57 @@ def test_a_delete_made_while_a_sync_runs_can_still_be_undone(
         assert (row.deleted_at, row.industry) == (None, "Steel")
 
 
+def test_a_customer_deleted_offline_over_records_a_colleague_added_is_said(
+    fleet: Fleet,
+) -> None:
+    """Rob deletes a customer offline; his manager meanwhile adds a contact and a payment to
+    it. The delete takes them too (server 0026), so rob is told whose work went with it, and
+    restoring the customer brings it back; what rob had downloaded before is no news."""
+    rob, mia = fleet.device("rob"), fleet.device("mia")
+    customer = rob.writer.create("customers", {"name": "华强电子"}).primary_id
+    seen = rob.writer.create("contacts", {"customer_id": customer, "name": "李雷"}).primary_id
+    rob.sync()
+    mia.sync()
+    older = mia.writer.create("tasks", {"title": "Call", "customer_id": customer}).primary_id
+    mia.sync()
+    rob.sync()  # rob downloads mia's task: he has seen it
+    undo = rob.writer.delete("customers", [customer]).undo
+    contact = mia.writer.create("contacts", {"customer_id": customer, "name": "韩梅梅"}).primary_id
+    paid = mia.writer.create(
+        "payments", {"customer_id": customer, "amount_cents": 500_000, "paid_on": "2026-11-20"}
+    ).primary_id
+    mia.sync()
+    rob.sync()
+    told = [c for c in rob.conflicts() if c.kind == "deleted_over_edit"]
+    assert [(c.row_id, c.reason) for c in told] == [(customer, "mia")]
+    for row_id, entity in ((contact, "contacts"), (paid, "payments"), (older, "tasks")):
+        assert fleet.server_row(entity, row_id)["deleted_at"] is not None
+
+    assert undo is not None
+    rob.writer.restore(undo)
+    rob.sync()
+    for row_id, entity in ((contact, "contacts"), (paid, "payments"), (seen, "contacts")):
+        assert fleet.server_row(entity, row_id)["deleted_at"] is None
+
+
+def test_deleting_a_customer_whose_records_were_all_downloaded_is_no_conflict(
+    fleet: Fleet,
+) -> None:
+    rob, mia = fleet.device("rob"), fleet.device("mia")
+    customer = rob.writer.create("customers", {"name": "华强电子"}).primary_id
+    rob.sync()
+    mia.sync()
+    mia.writer.create("contacts", {"customer_id": customer, "name": "韩梅梅"})
+    mia.sync()
+    rob.sync()
+    # His own record added offline before the delete is his, not news either.
+    rob.writer.create("tasks", {"title": "Call", "customer_id": customer})
+    rob.sync()
+    rob.writer.delete("customers", [customer])
+    rob.sync()
+    assert rob.conflicts() == []
+
+
 def test_deleting_what_nobody_else_changed_records_no_conflict(fleet: Fleet) -> None:
     laptop, _desktop, customer_id = two_robs(fleet)
     laptop.writer.update("customers", customer_id, {"industry": "Steel"})

@@ -216,8 +216,8 @@ def test_a_delete_over_someone_elses_edit_can_be_restored_from_the_window(
     view = open_window(laptop)
     qtbot.waitUntil(lambda: view.table.rowCount() == 1, timeout=5000)
     assert sentences(view) == [
-        "You deleted the customer “Acme” after rob had changed it; restore it to bring back "
-        "their changes."
+        "You deleted the customer “Acme” after rob had changed it, or something of it this "
+        "computer had not received yet; restore it to bring back their work."
     ]
     button(view, f"restore_{conflict.id}").click()
     qtbot.waitUntil(lambda: view.table.rowCount() == 0, timeout=5000)

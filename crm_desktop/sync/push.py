@@ -51,7 +51,7 @@ from crm_desktop.models.entities import (
     OutboxEntry,
     User,
 )
-from crm_desktop.models.fields import links_of
+from crm_desktop.models.fields import FIELDS_BY_NAME, links_of
 from crm_desktop.queries.records import record_names
 from crm_desktop.storage import suspended_indexes
 from crm_desktop.storage.pool_due import due_expression
@@ -1147,6 +1147,7 @@ def _apply_update(
             {"field": f, "kept": canonical(current[f]), "lost": entry.changes[f]}
             for f in fields
             if f not in automatic
+            and f in FIELDS_BY_NAME[entry.entity]
             and canonical(current[f]) != canonical(from_json(entry.entity, f, entry.changes[f]))
         ]
         return {"status": "edited_deleted", "conflicts": lost}
@@ -1169,8 +1170,11 @@ def _apply_update(
             continue
         if theirs == base:
             apply[name] = to_server(from_json(entry.entity, name, entry.changes[name]))
-        else:
+        elif name in FIELDS_BY_NAME[entry.entity]:
             conflicts.append({"field": name, "kept": theirs, "lost": entry.changes[name]})
+        # Else a value the program keeps, not a field anyone types (a deal's closed_at, set
+        # when its stage closes it): the server's stays, following the field it goes with,
+        # whose conflict the user settles; one of its own would be his to settle and could not.
     if conflicts:
         result["conflicts"] = conflicts
     if apply:

@@ -303,6 +303,28 @@ def test_deleting_a_customer_whose_records_were_all_downloaded_is_no_conflict(
     assert rob.conflicts() == []
 
 
+def test_a_deal_won_here_and_lost_there_is_one_conflict_of_its_stage(fleet: Fleet) -> None:
+    """The time a deal closed goes with its stage: the program sets it, nobody types it, so it
+    is no conflict of its own (one the user could not settle: no field of the form is it)."""
+    rob, mia = fleet.device("rob"), fleet.device("mia")
+    customer = rob.writer.create("customers", {"name": "华强电子"}).primary_id
+    deal = rob.writer.create(
+        "opportunities", {"customer_id": customer, "title": "空调项目", "stage": "proposal"}
+    ).primary_id
+    rob.sync()
+    mia.sync()
+    mia.writer.update("opportunities", deal, {"stage": "lost", "close_reason": "价格太高"})
+    mia.sync()
+    rob.writer.update("opportunities", deal, {"stage": "won"})
+    rob.sync()
+    assert [(c.field, c.kept_value, c.lost_value) for c in rob.conflicts()] == [
+        ("stage", "lost", "won")
+    ]
+    server = fleet.server_row("opportunities", deal)
+    assert server["stage"] == "lost" and server["closed_at"] is not None
+    assert rob.row("opportunities", deal).closed_at is not None
+
+
 def test_deleting_what_nobody_else_changed_records_no_conflict(fleet: Fleet) -> None:
     laptop, _desktop, customer_id = two_robs(fleet)
     laptop.writer.update("customers", customer_id, {"industry": "Steel"})

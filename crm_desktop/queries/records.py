@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from crm_desktop.models.base import column_values, utcnow
 from crm_desktop.models.choices import Role
+from crm_desktop.models.dates import local_date
 from crm_desktop.models.entities import (
     ENTITIES,
     Contact,
@@ -281,18 +282,46 @@ def choices_for(
     return [tuple(row) for row in session.execute(statement)]
 
 
+# The day a record without a name of its own is told apart by, beside its customer's name.
+_DAY_COLUMNS = ("happened_at", "paid_on", "due_on", "created_at")
+
+
 def record_names(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """What a user calls each (entity, id): a customer's name, an opportunity's title..."""
+    """What a user calls each (entity, id): a customer's name, an opportunity's title, a
+    contract's number; a record without one (a follow-up, a payment) by its customer's name
+    and its day ("华强电子 2026-11-20"), an identifier by its value."""
     names: dict[tuple[str, str], str] = {}
     for entity, row_id in keys:
         model = ENTITIES.get(entity)
-        label_column = getattr(model, "name", None) or getattr(model, "title", None)
-        if label_column is None:
+        if model is None:
             continue
-        value = session.scalar(select(label_column).where(model.id == row_id))
+        label_column = next(
+            (getattr(model, c) for c in ("name", "title", "number", "value") if hasattr(model, c)),
+            None,
+        )
+        if label_column is not None:
+            value = session.scalar(select(label_column).where(model.id == row_id))
+        elif model.PARENT == "customer_id":
+            value = _by_customer_and_day(session, model, row_id)
+        else:
+            continue
         if value:
             names[(entity, row_id)] = value
     return names
+
+
+def _by_customer_and_day(session: Session, model: Any, row_id: str) -> str | None:
+    day_column = next(getattr(model, c) for c in _DAY_COLUMNS if hasattr(model, c))
+    row = session.execute(
+        select(Customer.name, day_column)
+        .join(Customer, Customer.id == model.customer_id)
+        .where(model.id == row_id)
+    ).first()
+    if row is None:
+        return None
+    customer, day = row
+    when = local_date(day) if isinstance(day, datetime) else day  # stored UTC, read local
+    return f"{customer} {when.isoformat()}" if when else customer
 
 
 @dataclass(frozen=True)

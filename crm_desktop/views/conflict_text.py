@@ -32,6 +32,10 @@ EDITED_DELETED = QT_TRANSLATE_NOOP(
     "ConflictsView", "The {what} was deleted meanwhile; your {field} “{lost}” was not saved."
 )
 NAMED_RECORD = QT_TRANSLATE_NOOP("ConflictsView", "{kind} “{name}”")
+# A side of a conflict that holds nothing (the field cleared), and a linked record this
+# computer does not hold (so has no name for).
+EMPTY = QT_TRANSLATE_NOOP("ConflictsView", "(empty)")
+NOT_HERE = QT_TRANSLATE_NOOP("ConflictsView", "a record not on this computer")
 DELETED_OVER_EDIT = QT_TRANSLATE_NOOP(
     "ConflictsView",
     "You deleted the {what} after {who} had changed it, or something of it this computer had"
@@ -123,10 +127,10 @@ def describe(conflict: ConflictView, name: str | None = None, names: Names | Non
     `names` what the records a refused change's values point at are called (see
     names_wanted). A refused change's sentence ends with the values that were not saved."""
     if conflict.kind != "refused":
-        return _sentence(conflict, name)
+        return _sentence(conflict, name, names or {})
     name = name or lost_name(conflict)
     values = lost_values(conflict, names or {})
-    sentence = _sentence(conflict, name)
+    sentence = _sentence(conflict, name, names or {})
     if not values:
         return sentence
     if not sentence.endswith(_ENDS):
@@ -210,6 +214,10 @@ def names_wanted(conflicts: Iterable[ConflictView]) -> list[tuple[str, str]]:
     for conflict in conflicts:
         wanted.append((conflict.entity, conflict.row_id))
         wanted += links_of(conflict.entity, lost_changes(conflict))
+        field = FIELDS_BY_NAME.get(conflict.entity, {}).get(conflict.field or "")
+        if field is not None and field.kind is Kind.REF and field.ref:
+            # Both sides of a link's conflict: the contacts by their names, not their ids.
+            wanted += [(field.ref, v) for v in (conflict.kept, conflict.lost) if isinstance(v, str)]
     return list(dict.fromkeys(wanted))
 
 
@@ -245,7 +253,7 @@ def _local_time(utc: str) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def _sentence(conflict: ConflictView, name: str | None) -> str:
+def _sentence(conflict: ConflictView, name: str | None, names: Names) -> str:
     what = entity_label(conflict.entity)
     if name:
         # A language writes its own space, or none (客户“华强”), before the quoted name.
@@ -281,8 +289,8 @@ def _sentence(conflict: ConflictView, name: str | None) -> str:
         )
     field = FIELDS_BY_NAME.get(conflict.entity, {}).get(conflict.field or "")
     label = field.display_label() if field else (conflict.field or "")
-    kept = _shown(conflict, conflict.kept)
-    lost = _shown(conflict, conflict.lost)
+    kept = _shown(conflict, conflict.kept, names)
+    lost = _shown(conflict, conflict.lost, names)
     if conflict.kind == "edited_deleted":
         return QCoreApplication.translate("ConflictsView", EDITED_DELETED).format(
             what=what, field=label, lost=lost
@@ -301,8 +309,20 @@ def _local_day(iso_time: str) -> str:
     return (moment.astimezone() if moment.tzinfo else moment).date().isoformat()
 
 
-def _shown(conflict: ConflictView, value: Any) -> str:
+def _shown(conflict: ConflictView, value: Any, names: Names) -> str:
+    """A value as the forms show it: a linked record by its name, nothing as "(empty)" (a
+    value cleared on one side), never an id or a pair of empty quotes."""
     field = FIELDS_BY_NAME.get(conflict.entity, {}).get(conflict.field or "")
-    if field is None or value is None:
-        return "" if value is None else str(value)
-    return format_value(field.kind, from_json(conflict.entity, field.name, value))
+    if field is None:
+        shown = "" if value is None else str(value)
+    elif field.kind is Kind.REF and value is not None:
+        shown = names.get((field.ref or "", str(value))) or QCoreApplication.translate(
+            "ConflictsView", NOT_HERE
+        )
+    else:
+        shown = (
+            ""
+            if value is None
+            else format_value(field.kind, from_json(conflict.entity, field.name, value))
+        )
+    return shown if shown.strip() else QCoreApplication.translate("ConflictsView", EMPTY)

@@ -2123,6 +2123,16 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>{kind}“{name}”</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a record not on this computer</source>
+        <translation>本机没有的一条记录</translation>
+    </message>
+    <message>
         <location line="+1"/>
         <source>You deleted the {what} after {who} had changed it, or something of it this computer had not received yet; restore it to bring back their work.</source>
         <translation>您删除{what}时，{who} 已经修改过它，或修改过它下面这台电脑还没收到的记录；恢复它即可找回对方的内容。</translation>

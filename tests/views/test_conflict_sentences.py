@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crm_desktop.sync.conflicts import ConflictView
 from crm_desktop.sync.push import CLAIMED_FIRST, CUSTOMER_DELETED, MERGED_ELSEWHERE, NOT_ALLOWED
-from crm_desktop.views.conflict_text import describe
+from crm_desktop.views.conflict_text import describe, names_wanted
 
 
 def unreachable(entity: str, cleared: bool, target: str) -> ConflictView:
@@ -121,3 +121,26 @@ def test_a_delete_over_a_change_the_server_made_names_the_server(qapp) -> None:
         1, "customers", "c-1", None, "deleted_over_edit", None, None, "mia", None, None
     )
     assert "after mia had changed it" in describe(over, "Acme")
+
+
+def same_field(entity: str, field: str, kept: object, lost: object) -> ConflictView:
+    return ConflictView(1, entity, "row-1", field, "field", kept, lost, None, None, None)
+
+
+def test_a_links_conflict_names_both_records_and_an_empty_side_says_so(qapp) -> None:
+    """Not “aa99a5f2-…” for a contact, nor “” for a phone someone cleared."""
+    contact = same_field("followups", "contact_id", "c-kept", "c-lost")
+    names = {("contacts", "c-kept"): "李雷", ("contacts", "c-lost"): "韩梅梅"}
+    assert set(names_wanted([contact])) == {
+        ("followups", "row-1"),
+        ("contacts", "c-kept"),
+        ("contacts", "c-lost"),
+    }
+    assert describe(contact, "华强电子 2026-11-20", names) == (
+        "Contact of this follow-up “华强电子 2026-11-20” was changed by someone else first: "
+        "“李雷” was kept, your “韩梅梅” was not."
+    )
+    gone = describe(same_field("followups", "contact_id", "c-other", None), None, names)
+    assert gone.endswith("“a record not on this computer” was kept, your “(empty)” was not.")
+    cleared = describe(same_field("customers", "industry", None, "电子"), "Acme", {})
+    assert "“(empty)” was kept, your “电子” was not." in cleared

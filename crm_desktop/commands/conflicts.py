@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication
 
 from crm_desktop.profile import open_profile
 from crm_desktop.queries.records import record_names
-from crm_desktop.sync.conflicts import open_conflicts
+from crm_desktop.sync.conflicts import as_it_stands, open_conflicts
 from crm_desktop.views.conflict_text import describe, names_wanted
 from crm_desktop.views.display import local_datetime
 
@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         conflicts = open_conflicts(profile.store)
         with profile.store.read() as session:
+            conflicts = as_it_stands(session, conflicts)
             # The records' own names, and those a refused change's values point at.
             names = record_names(session, names_wanted(conflicts))
     finally:

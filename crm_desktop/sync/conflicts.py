@@ -3,7 +3,7 @@ back a record a delete won over."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +17,7 @@ from crm_desktop.models.validation import InvalidInput
 from crm_desktop.services.changes import ChangeSet, UndoToken
 from crm_desktop.services.writer import NOT_FOUND, Writer
 from crm_desktop.storage.store import Store
-from crm_desktop.sync.codec import from_json
+from crm_desktop.sync.codec import canonical, from_json
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,25 @@ def reapply(store: Store, writer: Writer, conflict_id: int) -> ChangeSet:
 # Conflicts about a record a delete won over: restoring the record is their way back.
 RESTORABLE = frozenset({"edited_deleted", "deleted_over_edit"})
 LIVE, DELETED, ABSENT = "live", "deleted", "absent"
+
+
+def as_it_stands(session: Session, conflicts: list[ConflictView]) -> list[ConflictView]:
+    """The conflicts with their kept side as the record holds it now: someone may have
+    changed the field again since (so Use my value would replace what is shown, not an older
+    value), or restored a record a delete had won over (its edit then lost to the value the
+    record has, like any other field's)."""
+    shown = []
+    for conflict in conflicts:
+        model = ENTITIES.get(conflict.entity)
+        row = None
+        if conflict.field and conflict.kind in ("same_field", "edited_deleted") and model:
+            row = session.get(model, conflict.row_id)
+        if row is None or row.deleted_at is not None or not hasattr(row, conflict.field or ""):
+            shown.append(conflict)
+            continue
+        now = canonical(getattr(row, conflict.field or ""))
+        shown.append(replace(conflict, kind="same_field", kept=now))
+    return shown
 
 
 def record_states(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:

@@ -30,6 +30,7 @@ from crm_desktop.sync.conflicts import (
     LIVE,
     RESTORABLE,
     ConflictView,
+    as_it_stands,
     dismiss,
     open_conflicts,
     reapply,
@@ -102,6 +103,7 @@ class ConflictsView(QDialog):
     def _read(self) -> _Found:
         conflicts = open_conflicts(self._store)
         with self._store.read() as session:
+            conflicts = as_it_stands(session, conflicts)
             names = record_names(session, names_wanted(conflicts))
             states = record_states(session, [(c.entity, c.row_id) for c in conflicts])
         return _Found(conflicts, names, states)

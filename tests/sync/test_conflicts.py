@@ -325,6 +325,52 @@ def test_a_deal_won_here_and_lost_there_is_one_conflict_of_its_stage(fleet: Flee
     assert rob.row("opportunities", deal).closed_at is not None
 
 
+def test_a_conflict_shows_the_value_as_it_stands_and_use_mine_replaces_that(
+    fleet: Fleet,
+) -> None:
+    """The conflict said "Steel" was kept; the desktop changed it again to "Glass" since. The
+    laptop shows "Glass", so Use my value knowingly replaces it."""
+    laptop, desktop, customer_id = two_robs(fleet)
+    desktop.writer.update("customers", customer_id, {"industry": "Steel"})
+    desktop.sync()
+    laptop.writer.update("customers", customer_id, {"industry": "Wood"})
+    laptop.sync()
+    (conflict,) = laptop.conflicts()
+    assert (conflict.kept_value, conflict.lost_value) == ("Steel", "Wood")
+    desktop.writer.update("customers", customer_id, {"industry": "Glass"})
+    desktop.sync()
+    laptop.sync()
+    with laptop.profile.store.read() as session:
+        (shown,) = sync_conflicts.as_it_stands(
+            session, sync_conflicts.open_conflicts(laptop.profile.store)
+        )
+    assert (shown.kept, shown.lost) == ("Glass", "Wood")
+    sync_conflicts.reapply(laptop.profile.store, laptop.writer, conflict.id)
+    laptop.sync()
+    assert fleet.server_row("customers", customer_id)["industry"] == "Wood"
+
+
+def test_an_edit_lost_to_a_delete_reads_as_any_other_once_the_record_is_back(
+    fleet: Fleet,
+) -> None:
+    laptop, desktop, customer_id = two_robs(fleet)
+    undo = desktop.writer.delete("customers", [customer_id]).undo
+    desktop.sync()
+    laptop.writer.update("customers", customer_id, {"industry": "Wood"})
+    laptop.sync()
+    (conflict,) = laptop.conflicts()
+    assert conflict.kind == "edited_deleted"
+    assert undo is not None
+    desktop.writer.restore(undo)
+    desktop.sync()
+    laptop.sync()
+    with laptop.profile.store.read() as session:
+        (shown,) = sync_conflicts.as_it_stands(
+            session, sync_conflicts.open_conflicts(laptop.profile.store)
+        )
+    assert (shown.kind, shown.kept, shown.lost) == ("same_field", "Paper", "Wood")
+
+
 def test_deleting_what_nobody_else_changed_records_no_conflict(fleet: Fleet) -> None:
     laptop, _desktop, customer_id = two_robs(fleet)
     laptop.writer.update("customers", customer_id, {"industry": "Steel"})

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from crm_desktop.commands.errors import UserError
+from crm_desktop.models.validation import run_on
 from crm_desktop.profile import default_profile_dir
 from crm_desktop.storage import backups
 
@@ -207,4 +208,4 @@ def summary(report: backups.RestoreReport) -> str:
         )
     if report.damaged and report.incomplete:
         lines.append(translate("Backups", "Parts of the damaged file could not be read."))
-    return " ".join(lines)
+    return run_on(*lines)

@@ -62,6 +62,7 @@ REINDEX and copies again; failing still, it asks the next start for the full che
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -78,7 +79,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QLockFile
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLockFile
 
 from crm_desktop.models.entities import ENTITIES, IN_CUSTOMER_SEARCH
 from crm_desktop.storage import search_index
@@ -131,10 +132,23 @@ _SCHEMA_KEYS = {SUSPENDED_KEY, search_index.VERSION_KEY}
 
 NO_STORE = QT_TRANSLATE_NOOP("StoreError", "There is no data to back up in {path}.")
 NO_FILE = QT_TRANSLATE_NOOP("StoreError", "There is no file {path}.")
+A_FOLDER = QT_TRANSLATE_NOOP(
+    "StoreError", "{path} is a folder; choose one of the backup files in it (crm-….sqlite3)."
+)
 NOT_A_STORE = QT_TRANSLATE_NOOP("StoreError", "{path} is not a CRM Desktop data file.")
 CANNOT_WRITE_COPY = QT_TRANSLATE_NOOP(
     "StoreError", "The copy cannot be written to {path} ({reason}); choose another place."
 )
+# Why a place cannot take a copy, in the user's language, by the system's error number.
+_WHY_NOT_WRITTEN = {
+    errno.EROFS: QT_TRANSLATE_NOOP("StoreError", "the disk or folder is read-only"),
+    errno.EACCES: QT_TRANSLATE_NOOP("StoreError", "you may not write there"),
+    errno.EPERM: QT_TRANSLATE_NOOP("StoreError", "you may not write there"),
+    errno.ENOSPC: QT_TRANSLATE_NOOP("StoreError", "the disk is full"),
+    errno.ENOENT: QT_TRANSLATE_NOOP("StoreError", "the folder does not exist"),
+    errno.ENOTDIR: QT_TRANSLATE_NOOP("StoreError", "part of the path is a file, not a folder"),
+    errno.EEXIST: QT_TRANSLATE_NOOP("StoreError", "part of the path is a file, not a folder"),
+}
 COPY_DAMAGED = QT_TRANSLATE_NOOP(
     "StoreError", "The copy {path} is damaged and cannot be used; choose another backup."
 )
@@ -270,8 +284,10 @@ def _check_writable(target: Path) -> None:
         partial.touch()
         partial.unlink()
     except OSError as error:
-        reason = error.strerror or str(error)
-        raise StoreError(CANNOT_WRITE_COPY, path=str(target), reason=reason) from None
+        known = _WHY_NOT_WRITTEN.get(error.errno or 0)
+        # The system's own words (in English whatever the user reads) only for a rare case.
+        reason = QCoreApplication.translate("StoreError", known) if known else error.strerror
+        raise StoreError(CANNOT_WRITE_COPY, path=str(target), reason=reason or str(error)) from None
 
 
 def _sound_copy(source: Path, target: Path) -> Path | None:
@@ -447,6 +463,8 @@ def check_copy(path: Path) -> None:
     """Raise a StoreError saying why `path` cannot be restored: missing, not a CRM store,
     damaged. (A copy from a newer version is found when it is opened: Store.migrate.)"""
     path = Path(path)
+    if path.is_dir():
+        raise StoreError(A_FOLDER, path=str(path))
     if not path.is_file():
         raise StoreError(NO_FILE, path=str(path))
     try:

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crm_desktop.models.validation import run_on
 from crm_desktop.storage import backups
 from crm_desktop.storage.backups import Backup, RestoreReport
 from crm_desktop.storage.errors import StoreError
@@ -144,7 +145,7 @@ def describe(report: RestoreReport, restart: bool = False) -> str:
                 "Backups", "Start CRM Desktop again to work with the restored data."
             )
         )
-    return " ".join(parts)
+    return run_on(*parts)
 
 
 class BackupsDialog(QDialog):
@@ -219,7 +220,11 @@ class BackupsDialog(QDialog):
             made.setData(PathRole, str(backup.path))
             made.setToolTip(str(backup.path))
             kind = QTableWidgetItem(QCoreApplication.translate(CONTEXT, KIND_NAMES[backup.kind]))
-            size = QTableWidgetItem(locale.formattedDataSize(backup.size))
+            # KB and MB as people know them (QLocale's default writes KiB and MiB).
+            shown = locale.formattedDataSize(
+                backup.size, 1, QLocale.DataSizeFormat.DataSizeTraditionalFormat
+            )
+            size = QTableWidgetItem(shown)
             size.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             for column, item in enumerate((made, kind, size)):
                 self.table.setItem(row, column, item)

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from crm_desktop.models.fields import FIELDS, FIELDS_BY_NAME, Kind, entity_label, links_of
+from crm_desktop.models.validation import run_on
 from crm_desktop.sync.codec import from_json
 from crm_desktop.sync.conflicts import ConflictView
 from crm_desktop.sync.ownership import CLAIMS_OFF, OWNER_ROLE, RULE_SENTENCES
@@ -135,9 +136,7 @@ def describe(conflict: ConflictView, name: str | None = None, names: Names | Non
         return sentence
     if not sentence.endswith(_ENDS):
         sentence = QCoreApplication.translate("ConflictsView", FULL_STOP).format(sentence=sentence)
-    # Chinese sentences follow one another without a space; English ones after one.
-    space = "" if sentence.endswith(("。", "！", "？")) else " "
-    return f"{sentence}{space}{_not_saved(values)}"
+    return run_on(sentence, _not_saved(values))
 
 
 def _not_saved(values: list[tuple[str, str]]) -> str:

@@ -105,7 +105,7 @@
 <context>
     <name>BackupCommand</name>
     <message>
-        <location filename="../../crm_desktop/commands/backup.py" line="+95"/>
+        <location filename="../../crm_desktop/commands/backup.py" line="+96"/>
         <source>No backups in {folder}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -154,7 +154,7 @@
     <name>Backups</name>
     <message>
         <location line="-150"/>
-        <location filename="../../crm_desktop/views/backups_dialog.py" line="+56"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+57"/>
         <source>daily</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2114,7 +2114,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../crm_desktop/views/conflict_text.py" line="+28"/>
+        <location filename="../../crm_desktop/views/conflict_text.py" line="+29"/>
         <source>The server did not accept your change to this {what}: {reason}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2219,13 +2219,13 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/conflicts_view.py" line="+66"/>
-        <location line="+106"/>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="+67"/>
+        <location line="+107"/>
         <source>Conflicts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-99"/>
+        <location line="-100"/>
         <source>When the same thing was changed in two places, the change that reached the server first was kept. Nothing was thrown away: your values are listed here.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2245,7 +2245,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+56"/>
         <source>Use my value</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2275,7 +2275,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/conflicts.py" line="+18"/>
+        <location filename="../../crm_desktop/commands/conflicts.py" line="+19"/>
         <location filename="../../crm_desktop/views/conflicts_view.py" line="-48"/>
         <source>No conflicts.</source>
         <translation type="unfinished"></translation>
@@ -7067,7 +7067,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/storage/backups.py" line="+132"/>
+        <location filename="../../crm_desktop/storage/backups.py" line="+133"/>
         <source>There is no data to back up in {path}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7078,6 +7078,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
+        <source>{path} is a folder; choose one of the backup files in it (crm-….sqlite3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>{path} is not a CRM Desktop data file.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7087,7 +7092,34 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
+        <source>the disk or folder is read-only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>you may not write there</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the disk is full</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the folder does not exist</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>part of the path is a file, not a folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>The copy {path} is damaged and cannot be used; choose another backup.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -104,7 +104,7 @@
 <context>
     <name>BackupCommand</name>
     <message>
-        <location filename="../../crm_desktop/commands/backup.py" line="+95"/>
+        <location filename="../../crm_desktop/commands/backup.py" line="+96"/>
         <source>No backups in {folder}.</source>
         <translation>{folder} 中没有备份。</translation>
     </message>
@@ -153,7 +153,7 @@
     <name>Backups</name>
     <message>
         <location line="-150"/>
-        <location filename="../../crm_desktop/views/backups_dialog.py" line="+56"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="+57"/>
         <source>daily</source>
         <translation>每日</translation>
     </message>
@@ -2108,7 +2108,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../crm_desktop/views/conflict_text.py" line="+28"/>
+        <location filename="../../crm_desktop/views/conflict_text.py" line="+29"/>
         <source>The server did not accept your change to this {what}: {reason}</source>
         <translation>服务器没有接受您对{what}的修改：{reason}</translation>
     </message>
@@ -2213,13 +2213,13 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>服务器的访问规则不允许这样保存（例如为不属于您的客户建的记录，或为您不负责代录的人建的记录）</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/conflicts_view.py" line="+66"/>
-        <location line="+106"/>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="+67"/>
+        <location line="+107"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location line="-99"/>
+        <location line="-100"/>
         <source>When the same thing was changed in two places, the change that reached the server first was kept. Nothing was thrown away: your values are listed here.</source>
         <translation>同一内容在两处被修改时，先到达服务器的修改会被保留。没有任何内容被丢弃：您的值都列在这里。</translation>
     </message>
@@ -2239,7 +2239,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+56"/>
         <source>Use my value</source>
         <translation>用我的值</translation>
     </message>
@@ -2269,7 +2269,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>您填的这些内容没有保存在任何地方，之后这里也不再列出。确定不再列出吗？</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/conflicts.py" line="+18"/>
+        <location filename="../../crm_desktop/commands/conflicts.py" line="+19"/>
         <location filename="../../crm_desktop/views/conflicts_view.py" line="-48"/>
         <source>No conflicts.</source>
         <translation>没有冲突。</translation>
@@ -7033,7 +7033,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>无法将 {path} 中的数据更新到此版本，数据保持原样；更新前的备份在 {backup}。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/storage/backups.py" line="+132"/>
+        <location filename="../../crm_desktop/storage/backups.py" line="+133"/>
         <source>There is no data to back up in {path}.</source>
         <translation>{path} 中没有可备份的数据。</translation>
     </message>
@@ -7044,6 +7044,11 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
     <message>
         <location line="+1"/>
+        <source>{path} is a folder; choose one of the backup files in it (crm-….sqlite3).</source>
+        <translation>{path} 是一个文件夹；请选择其中的一个备份文件（crm-….sqlite3）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>{path} is not a CRM Desktop data file.</source>
         <translation>{path} 不是 CRM Desktop 数据文件。</translation>
     </message>
@@ -7053,7 +7058,34 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>无法把副本写到 {path}（{reason}）；请换一个位置。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
+        <source>the disk or folder is read-only</source>
+        <translation>磁盘或文件夹是只读的</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>you may not write there</source>
+        <translation>您没有权限在那里写入</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the disk is full</source>
+        <translation>磁盘已满</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the folder does not exist</source>
+        <translation>文件夹不存在</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>part of the path is a file, not a folder</source>
+        <translation>路径中有一部分是文件，不是文件夹</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>The copy {path} is damaged and cannot be used; choose another backup.</source>
         <translation>备份 {path} 已损坏，无法使用；请选择其他备份。</translation>
     </message>

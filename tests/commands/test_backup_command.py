@@ -78,6 +78,12 @@ def test_plain_sentences_for_copies_that_cannot_be_restored(
     missing = run(*profile, "restore", str(tmp_path / "nope.sqlite3"), "--yes")
     assert missing.returncode == 1
     assert missing.stderr == f"crm-desktop: There is no file {tmp_path / 'nope.sqlite3'}.\n"
+    folder = run(*profile, "restore", str(tmp_path), "--yes")
+    assert folder.returncode == 1
+    assert folder.stderr == (
+        f"crm-desktop: {tmp_path} is a folder; choose one of the backup files in it "
+        "(crm-….sqlite3).\n"
+    )
     text = tmp_path / "list.csv"
     text.write_text("name\nAcme\n" * 200)
     wrong = run(*profile, "restore", str(text), "--yes")
@@ -174,8 +180,8 @@ def test_a_copy_into_a_folder_or_a_place_that_cannot_take_it(
     result = run("--profile", str(profile_dir), "backup", "--out", str(target))
     assert result.returncode != 0
     assert result.stderr == (
-        f"crm-desktop: The copy cannot be written to {target} (File exists); "
-        "choose another place.\n"
+        f"crm-desktop: The copy cannot be written to {target} (part of the path is a file, "
+        "not a folder); choose another place.\n"
     )
 
 

@@ -191,6 +191,12 @@ def test_the_dialog_alone(qtbot: QtBot, profile_dir: Path) -> None:
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: runner.pending() == 0, timeout=10000)
     assert dialog.objectName() == "backupsDialog" and dialog.table.rowCount() == 0
+    backups.back_up(profile_dir)
+    dialog.reload()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10000)
+    # Sizes as people know them (KB, MB), not QLocale's KiB and MiB.
+    size = dialog.table.item(0, 2).text()
+    assert size.endswith(("kB", "KB", "MB")) and "iB" not in size
     runner.shutdown()
 
 

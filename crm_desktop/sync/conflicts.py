@@ -156,8 +156,11 @@ def restore_record(store: Store, writer: Writer, conflict_id: int) -> ChangeSet:
     return unit.changes
 
 
-def dismiss(store: Store, conflict_id: int) -> None:
+def dismiss(store: Store, *conflict_ids: int) -> None:
+    """Settle these conflicts as the records stand, in one write."""
     with store.write() as session:
-        conflict = session.get(Conflict, conflict_id)
-        if conflict is not None:
-            conflict.resolved_at = utcnow()
+        now = utcnow()
+        for conflict_id in conflict_ids:
+            conflict = session.get(Conflict, conflict_id)
+            if conflict is not None:
+                conflict.resolved_at = now

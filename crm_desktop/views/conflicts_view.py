@@ -85,10 +85,16 @@ class ConflictsView(QDialog):
         self.table.verticalHeader().hide()
         self.message = QLabel()
         self.message.setObjectName("conflictsMessage")
+        # Twenty conflicts after a week offline are settled in one go, as the records stand;
+        # a refused change's typed values are never dismissed unseen.
+        self.keep_all_button = QPushButton(self.tr("Keep all as they are…"))
+        self.keep_all_button.setObjectName("conflictsKeepAll")
+        self.keep_all_button.clicked.connect(self.keep_all)
         close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.accept)
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.keep_all_button)
         bottom.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
@@ -126,6 +132,7 @@ class ConflictsView(QDialog):
         self.table.resizeColumnToContents(2)
         self.table.resizeRowsToContents()
         self.message.setText(self.tr("No conflicts.") if not conflicts else "")
+        self.keep_all_button.setEnabled(bool(self.settled_by_keeping()))
 
     def _buttons(self, conflict: ConflictView, state: str | None) -> QWidget:
         buttons = QWidget()
@@ -180,6 +187,31 @@ class ConflictsView(QDialog):
             if answer != QMessageBox.StandardButton.Yes:
                 return
         self._runner.submit(partial(dismiss, self._store, conflict_id), lambda _r: self._after())
+
+    def settled_by_keeping(self) -> list[int]:
+        """The conflicts "Keep all as they are" settles: all but refused changes whose typed
+        values are listed nowhere else."""
+        return [c.id for c in self.conflicts if not self.values.get(c.id)]
+
+    def keep_all(self, ask: bool = True) -> None:
+        ids = self.settled_by_keeping()
+        if not ids:
+            return
+        if ask:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Conflicts"),
+                self.tr(
+                    "Settle %n conflict(s) by keeping the records as they are now? Your values "
+                    "there will no longer be offered. Refused changes whose values you typed "
+                    "stay listed.",
+                    "",
+                    len(ids),
+                ),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self._runner.submit(partial(dismiss, self._store, *ids), lambda _r: self._after())
 
     def _after(self) -> None:
         self.resolved.emit()

@@ -227,7 +227,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+173"/>
+        <location line="+177"/>
         <source>Restore a backup</source>
         <translation type="unfinished"></translation>
     </message>
@@ -297,7 +297,7 @@
 <context>
     <name>BackupsDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/backups_dialog.py" line="-350"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="-354"/>
         <source>Backups</source>
         <translation type="unfinished"></translation>
     </message>
@@ -332,7 +332,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+67"/>
         <source>Making a copy of your data…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2220,12 +2220,13 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location filename="../../crm_desktop/views/conflicts_view.py" line="+67"/>
-        <location line="+107"/>
+        <location line="+114"/>
+        <location line="+22"/>
         <source>Conflicts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-100"/>
+        <location line="-129"/>
         <source>When the same thing was changed in two places, the change that reached the server first was kept. Nothing was thrown away: your values are listed here.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2240,12 +2241,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
+        <source>Keep all as they are…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+58"/>
         <source>Use my value</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2274,9 +2280,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <source>The values you typed were not saved anywhere, and will no longer be listed here. Stop listing them?</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <location line="+22"/>
+        <source>Settle %n conflict(s) by keeping the records as they are now? Your values there will no longer be offered. Refused changes whose values you typed stay listed.</source>
+        <translation>
+            <numerusform>Settle %n conflict by keeping the record as it is now? Your value there will no longer be offered. Refused changes whose values you typed stay listed.</numerusform>
+            <numerusform>Settle %n conflicts by keeping the records as they are now? Your values there will no longer be offered. Refused changes whose values you typed stay listed.</numerusform>
+        </translation>
+    </message>
     <message>
         <location filename="../../crm_desktop/commands/conflicts.py" line="+19"/>
-        <location filename="../../crm_desktop/views/conflicts_view.py" line="-48"/>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="-71"/>
         <source>No conflicts.</source>
         <translation type="unfinished"></translation>
     </message>

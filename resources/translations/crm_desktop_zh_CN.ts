@@ -226,7 +226,7 @@
         <translation>请重新启动 CRM Desktop，以使用恢复后的数据。</translation>
     </message>
     <message>
-        <location line="+173"/>
+        <location line="+177"/>
         <source>Restore a backup</source>
         <translation>恢复备份</translation>
     </message>
@@ -294,7 +294,7 @@
 <context>
     <name>BackupsDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/backups_dialog.py" line="-350"/>
+        <location filename="../../crm_desktop/views/backups_dialog.py" line="-354"/>
         <source>Backups</source>
         <translation>备份</translation>
     </message>
@@ -329,7 +329,7 @@
         <translation>恢复…</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+67"/>
         <source>Making a copy of your data…</source>
         <translation>正在备份数据…</translation>
     </message>
@@ -2214,12 +2214,13 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
     <message>
         <location filename="../../crm_desktop/views/conflicts_view.py" line="+67"/>
-        <location line="+107"/>
+        <location line="+114"/>
+        <location line="+22"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location line="-100"/>
+        <location line="-129"/>
         <source>When the same thing was changed in two places, the change that reached the server first was kept. Nothing was thrown away: your values are listed here.</source>
         <translation>同一内容在两处被修改时，先到达服务器的修改会被保留。没有任何内容被丢弃：您的值都列在这里。</translation>
     </message>
@@ -2234,12 +2235,17 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>时间</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
+        <source>Keep all as they are…</source>
+        <translation>全部保持现状…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+58"/>
         <source>Use my value</source>
         <translation>用我的值</translation>
     </message>
@@ -2268,9 +2274,16 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <source>The values you typed were not saved anywhere, and will no longer be listed here. Stop listing them?</source>
         <translation>您填的这些内容没有保存在任何地方，之后这里也不再列出。确定不再列出吗？</translation>
     </message>
+    <message numerus="yes">
+        <location line="+22"/>
+        <source>Settle %n conflict(s) by keeping the records as they are now? Your values there will no longer be offered. Refused changes whose values you typed stay listed.</source>
+        <translation>
+            <numerusform>按记录现在的样子了结这 %n 个冲突吗？这些冲突里您的值将不再提供。服务器拒绝、且有您填写内容的修改仍会保留在列表中。</numerusform>
+        </translation>
+    </message>
     <message>
         <location filename="../../crm_desktop/commands/conflicts.py" line="+19"/>
-        <location filename="../../crm_desktop/views/conflicts_view.py" line="-48"/>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="-71"/>
         <source>No conflicts.</source>
         <translation>没有冲突。</translation>
     </message>

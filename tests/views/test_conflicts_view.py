@@ -247,3 +247,29 @@ def test_a_delete_over_the_servers_own_change_says_the_server(
         "You deleted the customer “Acme” after the server had changed it; restore it to bring "
         "back that change."
     ]
+
+
+def test_many_conflicts_are_kept_as_they_are_in_one_go_but_typed_values_stay(
+    qtbot: QtBot,
+    fleet: Fleet,  # noqa: F811
+    open_window,
+) -> None:
+    laptop, desktop, customer_id = two_robs(fleet)
+    for field, theirs, mine in (("industry", "Steel", "Wood"), ("email", "a@x.cn", "b@x.cn")):
+        desktop.writer.update("customers", customer_id, {field: theirs})
+        laptop.writer.update("customers", customer_id, {field: mine})
+    desktop.sync()
+    laptop.sync()
+    assert len(laptop.conflicts()) == 2
+    view = open_window(laptop)
+    qtbot.waitUntil(lambda: view.table.rowCount() == 2, timeout=5000)
+    assert view.keep_all_button.isEnabled()
+    # A refused change's typed values are not among them (none here to list).
+    view.values[view.conflicts[0].id] = [("Industry", "Wood")]
+    assert view.settled_by_keeping() == [view.conflicts[1].id]
+    view.values.clear()
+    view.keep_all(ask=False)
+    qtbot.waitUntil(lambda: view.table.rowCount() == 0, timeout=5000)
+    assert laptop.conflicts() == [] and not view.keep_all_button.isEnabled()
+    row = laptop.row("customers", customer_id)
+    assert (row.industry, row.email) == ("Steel", "a@x.cn")

@@ -440,6 +440,19 @@ backups.restore(Path(sys.argv[1]), Path(sys.argv[2]))
 """
 
 
+def killed_running(script: str, *arguments: object) -> None:
+    """Run a restore script in a process of its own, which kills itself where it says."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, *map(str, arguments)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == -9, done.stderr
+
+
 @pytest.mark.parametrize("point", ["after_merge", "before_replace"])
 def test_a_process_killed_mid_restore_leaves_the_old_store_whole(
     profile: Profile, point: str
@@ -451,15 +464,7 @@ def test_a_process_killed_mid_restore_leaves_the_old_store_whole(
     copy = backups.back_up(directory)
     second = profile.writer().create("customers", {"name": "Second"}).primary_id
     profile.close()
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(directory), str(copy), point],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
-    assert done.returncode == -9, done.stderr
+    killed_running(SCRIPT, directory, copy, point)
     assert not backups.is_damaged(directory)
     reopened = open_profile(directory)
     try:
@@ -698,15 +703,7 @@ def test_a_pending_restore_killed_after_its_swap_is_not_done_again(profile: Prof
     second = profile.writer().create("customers", {"name": "Second"}).primary_id
     backups.schedule_restore(directory, copy)
     profile.close()
-    done = subprocess.run(
-        [sys.executable, "-c", PENDING_SCRIPT, str(directory)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
-    assert done.returncode == -9, done.stderr
+    killed_running(PENDING_SCRIPT, directory)
     assert backups.pending_restore(directory) is None
     assert backups.run_pending_restore(directory) is None  # the next start: nothing to do
     (aside,) = [b for b in backups.list_backups(directory) if b.kind == backups.BEFORE_RESTORE]

@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox
 
 from crm_desktop.models.choices import ContractKind, ContractStatus, Stage
+from crm_desktop.models.validation import run_on
 from crm_desktop.views.display import format_money
 from crm_desktop.views.quote_lines import QuoteLines
 
@@ -38,7 +39,7 @@ def extend(form: RecordForm, layout: QFormLayout) -> None:
         hint.hide()
         layout.addRow(hint)
         form.overpayment_hint = hint
-        for name in ("amount_cents", "contract_id"):
+        for name in ("amount_cents", "contract_id", "paid_on"):
             if name in form.editors:
                 form.editors[name].edited.connect(partial(_check_overpayment, form))
 
@@ -98,34 +99,50 @@ def _price_arrived(form: RecordForm, product_id: str, product: dict[str, Any] | 
 
 
 def _check_overpayment(form: RecordForm) -> None:
-    """A payment typed larger than what its contract still owes is said under the form, as it
-    is typed: a slip of a digit, or a deposit on purpose, which the user may still save."""
+    """A payment typed larger than what its contract still owes, or dated before the contract
+    starts, is said under the form as it is typed: a slip of a digit or of the year, or a
+    deposit on purpose, which the user may still save."""
     contract_id = form.values().get("contract_id")
     if not contract_id:
         if form.overpayment_hint is not None:
             form.overpayment_hint.hide()
         return
-    work = partial(form._reader.left_to_pay, contract_id, form.row_id, date.today())
-    form._runner.submit(work, partial(_left_to_pay_read, form, contract_id))
+    reader = form._reader
+
+    def read() -> tuple[int | None, date | None]:
+        contract = reader.record("contracts", contract_id) or {}
+        return reader.left_to_pay(contract_id, form.row_id, date.today()), contract.get("start_on")
+
+    form._runner.submit(read, partial(_contract_read, form, contract_id))
 
 
-def _left_to_pay_read(form: RecordForm, contract_id: str, left: int | None) -> None:
+def _contract_read(
+    form: RecordForm, contract_id: str, facts: tuple[int | None, date | None]
+) -> None:
     values = form.values()
-    amount = values.get("amount_cents")
     if values.get("contract_id") != contract_id:
         return  # another contract chosen meanwhile: its own answer follows
     hint = form.overpayment_hint
     if hint is None:
         return
+    left, starts = facts
+    amount, paid_on = values.get("amount_cents"), values.get("paid_on")
+    said = []
     # Text the amount box cannot read (12,50) is no amount yet: saving says so.
-    if left is None or not isinstance(amount, int) or not amount or amount <= left:
-        hint.hide()
-        return
-    text = QCoreApplication.translate(
-        "RecordForm", "This is %1 more than the contract still owes (%2)."
-    )
-    hint.setText(text.replace("%1", format_money(amount - left)).replace("%2", format_money(left)))
-    hint.show()
+    if left is not None and isinstance(amount, int) and amount > left:
+        text = QCoreApplication.translate(
+            "RecordForm", "This is %1 more than the contract still owes (%2)."
+        )
+        said.append(
+            text.replace("%1", format_money(amount - left)).replace("%2", format_money(left))
+        )
+    if isinstance(paid_on, date) and starts is not None and paid_on < starts:
+        text = QCoreApplication.translate(
+            "RecordForm", "It is dated %1, before the contract starts (%2): is the year right?"
+        )
+        said.append(text.replace("%1", paid_on.isoformat()).replace("%2", starts.isoformat()))
+    hint.setText(run_on(*said))
+    hint.setVisible(bool(said))
 
 
 def after_save(form: RecordForm, saved: dict[str, Any], primary_id: str | None) -> None:

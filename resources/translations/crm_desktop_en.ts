@@ -6038,7 +6038,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/money_form_parts.py" line="+28"/>
+        <location filename="../../crm_desktop/views/money_form_parts.py" line="+29"/>
         <source>Quote</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6048,12 +6048,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+58"/>
         <source>This is %1 more than the contract still owes (%2).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+7"/>
+        <source>It is dated %1, before the contract starts (%2): is the year right?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>Opportunity won</source>
         <translation type="unfinished"></translation>
     </message>

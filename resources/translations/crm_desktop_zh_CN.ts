@@ -6006,7 +6006,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>可能已存在：%1</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/money_form_parts.py" line="+28"/>
+        <location filename="../../crm_desktop/views/money_form_parts.py" line="+29"/>
         <source>Quote</source>
         <translation>报价</translation>
     </message>
@@ -6016,12 +6016,17 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>下方报价明细的合计。</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+58"/>
         <source>This is %1 more than the contract still owes (%2).</source>
         <translation>比合同尚欠的金额（%2）多出 %1。</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+7"/>
+        <source>It is dated %1, before the contract starts (%2): is the year right?</source>
+        <translation>回款日期是 %1，早于合同开始日期（%2）：年份填对了吗？</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>Opportunity won</source>
         <translation>商机已赢单</translation>
     </message>

@@ -474,6 +474,19 @@ def test_a_payment_larger_than_what_is_owed_is_said_as_it_is_typed(
     set_number(form, "amount_cents", 400)
     wait_idle(qtbot, window)
     assert hint.isHidden()
+    # A year slipped: dated before the contract starts, said the same way.
+    starts = date.today() - timedelta(days=10)
+    slipped = starts.replace(year=starts.year - 1)
+    form.editors["paid_on"].set_value(slipped)
+    form.editors["paid_on"].edited.emit()
+    wait_idle(qtbot, window)
+    assert hint.text() == (
+        f"It is dated {slipped}, before the contract starts ({starts}): is the year right?"
+    )
+    form.editors["paid_on"].set_value(date.today())
+    form.editors["paid_on"].edited.emit()
+    wait_idle(qtbot, window)
+    assert hint.isHidden()
     set_number(form, "amount_cents", 450)  # a deposit on purpose: it still saves
     wait_idle(qtbot, window)
     save(qtbot, window, form)

@@ -71,6 +71,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, closing, contextmanager, suppress
 from dataclasses import dataclass
@@ -573,13 +574,14 @@ class _Source:
 
 
 def restore(
-    profile_dir: Path, copy: Path, before_swap: Callable[[], None] | None = None
+    profile_dir: Path, copy: Path, before_swap: Callable[[Path], None] | None = None
 ) -> RestoreReport:
     """Replace the profile's store with `copy`, the current store kept aside first.
 
     The store must be closed (the window and the command close it first); another program
     holding it open is found and refused. Raises StoreError when the copy cannot be used.
-    `before_swap` runs at the last moment before the new store takes the old one's place.
+    `before_swap` runs on the new store's path, the last moment before it takes the old one's
+    place.
     """
     copy = Path(copy)
     check_copy(copy)
@@ -591,7 +593,7 @@ def _replace(
     copy: Path | None,
     made_at: datetime | None,
     damaged: bool | None = None,
-    before_swap: Callable[[], None] | None = None,
+    before_swap: Callable[[Path], None] | None = None,
 ) -> RestoreReport:
     """Build the new store from `copy` (None: a fresh one) beside the current one, carry the
     current one's state over, keep it aside and swap the new one in."""
@@ -628,7 +630,7 @@ def _replace(
                     finally:
                         source.close()
         if before_swap is not None:
-            before_swap()
+            before_swap(staging)
         _swap_in(staging, current)
     log.info("replaced %s by %s; the store it replaced is %s", current, copy, report.kept_aside)
     return report
@@ -1187,17 +1189,51 @@ def _newest_good_backup(profile_dir: Path) -> Backup | None:
 
 
 def schedule_restore(profile_dir: Path, copy: Path) -> None:
-    """Note a restore to do when the window has closed the store (or at the next start)."""
+    """Note a restore to do when the window has closed the store (or at the next start), with
+    a mark of its own that the restored store will carry (see run_pending_restore)."""
     check_copy(copy)
-    _write_json(Path(profile_dir) / PENDING_FILE, {"copy": str(copy)})
+    _write_json(Path(profile_dir) / PENDING_FILE, {"copy": str(copy), "mark": uuid.uuid4().hex})
 
 
 def pending_restore(profile_dir: Path) -> Path | None:
+    noted = _pending_note(profile_dir)
+    return None if noted is None else noted[0]
+
+
+def _pending_note(profile_dir: Path) -> tuple[Path, str] | None:
+    """The noted copy, and the restore's mark ("" in a note from before there were marks)."""
     try:
         noted = json.loads((Path(profile_dir) / PENDING_FILE).read_text(encoding="utf-8"))
-        return Path(noted["copy"])
-    except (OSError, ValueError, KeyError, TypeError):
+        return Path(noted["copy"]), str(noted.get("mark") or "")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+# local_settings key: the mark of the noted restore that made this store (run_pending_restore).
+RESTORE_MARK_KEY = "restored_by_note"
+
+
+def _mark_restored(staging: Path, mark: str) -> None:
+    with closing(sqlite3.connect(staging, isolation_level=None)) as connection:
+        connection.execute(
+            "INSERT OR REPLACE INTO local_settings (key, value) VALUES (?, ?)",
+            (RESTORE_MARK_KEY, mark),
+        )
+
+
+def _setting_of(path: Path, key: str) -> str | None:
+    """One local setting of a store, read without opening it as a Store (None: no file, no
+    such setting, or no store that can be read)."""
+    if not path.exists():
+        return None
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+            row = connection.execute(
+                "SELECT value FROM local_settings WHERE key = ?", (key,)
+            ).fetchone()
+    except sqlite3.Error:
+        return None  # a damaged store: the restore that replaces it says what it finds
+    return row[0] if row else None
 
 
 def cancel_pending_restore(profile_dir: Path) -> None:
@@ -1208,14 +1244,19 @@ def run_pending_restore(profile_dir: Path) -> RestoreReport | None:
     """Do the restore the window noted; the note is taken away whether it works or not (a
     failing restore must not fail at every start), and its error raised.
 
-    It goes just before the swap: a process killed after the swap must not find the note at
-    the next start and restore the copy a second time, over the store just restored, keeping
-    aside as "before restore" the restored copy instead of what the user had."""
-    copy = pending_restore(profile_dir)
-    if copy is None:
+    The restored store carries the note's mark. A process killed after the swap leaves the
+    note, and the next start finds its mark in the store: the restore is done, and is not done
+    a second time over the store just restored (which would keep that aside as "before
+    restore" instead of what the user had). Killed before the swap, the store has no mark and
+    the restore is done then."""
+    noted = _pending_note(profile_dir)
+    if noted is None:
         cancel_pending_restore(profile_dir)  # an unreadable note is no restore
         return None
+    copy, mark = noted
     try:
-        return restore(profile_dir, copy, before_swap=partial(cancel_pending_restore, profile_dir))
+        if mark and _setting_of(store_path(profile_dir), RESTORE_MARK_KEY) == mark:
+            return None
+        return restore(profile_dir, copy, before_swap=partial(_mark_restored, mark=mark))
     finally:
         cancel_pending_restore(profile_dir)

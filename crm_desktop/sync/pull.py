@@ -23,6 +23,7 @@ at something the user may not see never stops it (sync/references.py).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -156,7 +157,7 @@ def _read_server(
     before_local_commit: Callable[[], None] | None = None,
     own_rows: set[tuple[str, str]] | None = None,
 ) -> _Delta | PullReport:
-    cursor, seen_epoch = store.setting(CURSOR_KEY), store.setting(EPOCH_KEY)
+    cursor, seen_epoch = readable_cursor(store.setting(CURSOR_KEY)), store.setting(EPOCH_KEY)
     seen_scope = store.setting(SCOPE_KEY)
     with connection.transaction():
         # The snapshot and every read below see one consistent state of the server.
@@ -179,7 +180,7 @@ def _read_server(
         ).fetchone()
         full = (
             cursor is None
-            or not _same_server(seen_epoch, epoch)
+            or not same_server(seen_epoch, epoch)
             or scope != seen_scope
             or trimmed_past
             or restored
@@ -233,7 +234,17 @@ def _read_server(
     return _Delta(snapshot, epoch, rows, missing, scope, owned, changed_customers)
 
 
-def _same_server(seen: str | None, now: str) -> bool:
+# A cursor as the pull keeps it: pg_current_snapshot() as text, "xmin:xmax:xip,...".
+_SNAPSHOT = re.compile(r"\d+:\d+:(\d+(,\d+)*)?")
+
+
+def readable_cursor(cursor: str | None) -> str | None:
+    """The kept cursor, or None (a full pull, as for none) when it is not a snapshot's text:
+    cast in a statement, it would fail every sync from then on."""
+    return cursor if cursor and _SNAPSHOT.fullmatch(cursor) else None
+
+
+def same_server(seen: str | None, now: str) -> bool:
     """Whether the server is the one the device last synced with: the same epoch (`server
     restore` makes a new one) and the same change log table. A database put back by hand with
     pg_restore keeps its epoch, and on the same PostgreSQL its transaction ids go on growing,

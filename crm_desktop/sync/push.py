@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import psycopg
 from psycopg import sql
@@ -59,7 +59,7 @@ from crm_desktop.storage.store import Store, sqlite_connection
 from crm_desktop.storage.values import to_sqlite
 from crm_desktop.sync import derived
 from crm_desktop.sync.codec import canonical, from_json, sent_columns, to_server
-from crm_desktop.sync.pull import CURSOR_KEY
+from crm_desktop.sync.pull import CURSOR_KEY, EPOCH_KEY, readable_cursor, same_server
 
 BATCH = 2000
 # A refused merge's reason when the record it merges away was merged into another meanwhile.
@@ -105,19 +105,21 @@ RECEIPTS_OF = f"SELECT seq, result FROM sync_pushes WHERE {MY_RECEIPTS} AND seq 
 PUSHED_THROUGH_KEY = "sync_pushed_through"
 # The server setting that names the pushing device for its transaction.
 DEVICE_SETTING = "crm.device_id"
-# The transaction setting holding what this device had downloaded (its pull cursor, a
-# pg_snapshot as text; "" for none): read back by _changed_unseen, never by the server's rules.
-SEEN_SETTING = "crm.seen_snapshot"
-# A customer's records another user changed in transactions the device had not downloaded
-# (the cursor's snapshot does not see them): a delete of the customer takes them too (server
-# 0026), so the device is told, as for an edit of the customer itself. At most this many looked
-# at, newest first: one that is still live is enough to say so.
+# Whether the device's cursor still tells what it downloaded: the same server (epoch and change
+# log table, as the pull asks), a log not trimmed past it, a server not put back behind it.
+CURSOR_HOLDS = """
+SELECT epoch::text || '/' || 'sync_changes'::regclass::oid::text,
+       pg_snapshot_xmin(%(seen)s::pg_snapshot) >= log_floor
+       AND pg_snapshot_xmax(%(seen)s::pg_snapshot) <= pg_snapshot_xmax(pg_current_snapshot())
+FROM sync_meta
+"""
+# The records of these customers changed in transactions the device had not downloaded (its
+# cursor's snapshot does not see them): read once a batch, on the change log's txid index.
 UNSEEN_CHANGES = """
-SELECT entity, row_id FROM sync_changes
-WHERE customer_id = %(customer)s AND entity <> 'customers' AND row_id IS NOT NULL
-  AND txid >= pg_snapshot_xmin(%(seen)s::pg_snapshot)
+SELECT DISTINCT entity, row_id::text FROM sync_changes
+WHERE txid >= pg_snapshot_xmin(%(seen)s::pg_snapshot)
   AND NOT pg_visible_in_snapshot(txid, %(seen)s::pg_snapshot)
-ORDER BY seq DESC LIMIT 100
+  AND customer_id = ANY(%(customers)s::uuid[]) AND entity <> 'customers' AND row_id IS NOT NULL
 """
 Progress = Callable[[str, int, int], None]
 log = logging.getLogger(__name__)
@@ -199,7 +201,8 @@ def _push_batches(
     stamped: dict[tuple[str, str], tuple[Any, Any]] = {}
     sent_through = 0
     answered: _Sent | None = None
-    seen = store.setting(CURSOR_KEY) or ""
+    # An unreadable cursor is never cast in a statement: its error would abort the batch.
+    seen = _Seen(readable_cursor(store.setting(CURSOR_KEY)), store.setting(EPOCH_KEY))
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="push") as sender:
         while True:
             with store.read() as session:
@@ -304,7 +307,7 @@ def _send_batch(
     stamps: dict[int, datetime],
     transactions: set[str],
     stamped: dict[tuple[str, str], tuple[Any, Any]],
-    seen: str,
+    seen: _Seen,
 ) -> _Sent:
     """The server's part of a batch, on the push's own thread."""
     results = _send(connection, device, entries, stamps, transactions, stamped, seen)
@@ -577,14 +580,14 @@ def _send(
     stamps: dict[int, datetime],
     transactions: set[str],
     stamped: dict[tuple[str, str], tuple[Any, Any]],
-    seen: str = "",
+    seen: _Seen | None = None,
 ) -> dict[int, dict[str, Any]]:
     """Apply the entries the server has no receipt for; return every entry's result.
 
     `stamped`: rows changed earlier in this push, (entity, id) -> (the device's time of that
     change, the server's stamp for it), so an entry's base can be read in server time even
     when its batch was read before the device adopted the stamps of the one before. `seen`:
-    the device's pull cursor ("" before its first pull)."""
+    what the device had downloaded (its pull cursor and the server's epoch then)."""
     with connection.transaction():
         # The schema defers foreign keys to commit; a violation there would fail the whole
         # batch on every retry (a stuck queue). Checked per statement, it fails in the entry's
@@ -597,8 +600,8 @@ def _send(
         transactions.add(
             connection.execute(
                 "SELECT pg_current_xact_id()::text, set_config('TimeZone', 'UTC', true),"
-                " set_config(%s, %s, true), set_config(%s, %s, true)",
-                (DEVICE_SETTING, device, SEEN_SETTING, seen),
+                " set_config(%s, %s, true)",
+                (DEVICE_SETTING, device),
             ).fetchone()[0]
         )
         # This user's receipts only: another user's under the same device id and seq (which
@@ -611,8 +614,17 @@ def _send(
             if seq in seqs
         }
         written: list[tuple[int, dict[str, Any]]] = []
+        # Before any delete of the batch takes a customer's records with it (server 0026).
+        unseen = _unseen_work(connection, seen, _customers_deleted(entries, receipts))
 
         def answered(entry: _Entry, result: dict[str, Any]) -> None:
+            if (
+                entry.entity == "customers"
+                and entry.op == "delete"
+                and entry.row_id in unseen
+                and result.get("status") == "applied"
+            ):
+                result.setdefault("deleted_over_edit", unseen[entry.row_id])
             result["entry"] = _entry_key(entry)
             _note_stamp(stamped, entry, result)
             written.append((entry.seq, result))
@@ -995,8 +1007,6 @@ def _apply(
             if _merged_elsewhere(connection, table, entry):
                 return {"status": "refused", "reason": MERGED_ELSEWHERE}
             overridden = _edited_since(connection, table, entry, stamped or {})
-            if overridden is None and entry.entity == "customers":
-                overridden = _changed_unseen(connection, entry.row_id)
         assignments, parameters = sql.SQL("deleted_at = %s"), [deleted_at]
         if entry.entity in MERGEABLE:
             # A merged-away record points at the kept one; restored, at none (server CHECK).
@@ -1076,33 +1086,62 @@ def _edited_since(
     return row[1]
 
 
-def _changed_unseen(connection: psycopg.Connection, customer_id: str) -> str | None:
-    """Who else changed a live record of this customer after the device last downloaded, if
-    anyone did (else None): a contact or a payment a colleague added meanwhile, which the
-    customer's delete takes with it although this device never showed it."""
-    seen = connection.execute("SELECT current_setting(%s, true)", (SEEN_SETTING,)).fetchone()[0]
-    if not seen:
-        return None  # never downloaded: the customer is this device's own
-    by_entity: dict[str, list[str]] = defaultdict(list)
-    for entity, row_id in connection.execute(
-        UNSEEN_CHANGES, {"customer": customer_id, "seen": seen}
-    ):
-        if entity in CUSTOMER_CHILDREN:  # only tables the CRM knows are named in SQL
-            by_entity[entity].append(row_id)
-    for entity, row_ids in by_entity.items():
-        row = connection.execute(
+class _Seen(NamedTuple):
+    """What the device had downloaded: its pull cursor and the server's epoch then."""
+
+    cursor: str | None
+    epoch: str | None
+
+
+def _customers_deleted(entries: list[_Entry], receipts: dict[int, Any]) -> list[str]:
+    """The customers this batch deletes, not merges away (a merged-away customer's records go
+    to the kept one, server 0026), that no receipt already answers for."""
+    return [
+        entry.row_id
+        for entry in entries
+        if entry.entity == "customers"
+        and entry.op == "delete"
+        and not (entry.changes or {}).get("merged_into_id")
+        and entry.seq not in receipts
+    ]
+
+
+def _unseen_work(
+    connection: psycopg.Connection, seen: _Seen | None, customer_ids: list[str]
+) -> dict[str, str]:
+    """For each of these customers that another user changed a live record of (a contact or a
+    payment added meanwhile) in a transaction the device had not downloaded, who did (a
+    login): the customer's delete takes those records too, although this device never showed
+    them. A cursor that no longer tells what the device saw (another server, a log trimmed
+    past it) counts every record another user changed last."""
+    if not customer_ids or seen is None:
+        return {}
+    rows: dict[str, list[str]] | None = None
+    if seen.cursor:
+        epoch, holds = connection.execute(CURSOR_HOLDS, {"seen": seen.cursor}).fetchone()
+        if holds and same_server(seen.epoch, epoch):
+            rows = defaultdict(list)
+            for entity, row_id in connection.execute(
+                UNSEEN_CHANGES, {"seen": seen.cursor, "customers": customer_ids}
+            ):
+                if entity in CUSTOMER_CHILDREN:  # only tables the CRM knows are named in SQL
+                    rows[entity].append(row_id)
+    who: dict[str, str] = {}
+    for entity in CUSTOMER_CHILDREN if rows is None else rows:
+        named = sql.SQL("") if rows is None else sql.SQL("t.id = ANY(%(rows)s::uuid[]) AND ")
+        for customer_id, login in connection.execute(
             sql.SQL(
-                "SELECT coalesce(u.login, t.updated_by::text, '') FROM {} t "
-                "LEFT JOIN users u ON u.id = t.updated_by "
-                "WHERE t.id = ANY(%s) AND t.deleted_at IS NULL AND t.customer_id = %s "
-                "AND t.updated_by IS DISTINCT FROM "
-                "(SELECT id FROM users WHERE login = current_user) LIMIT 1"
-            ).format(sql.Identifier(entity)),
-            (row_ids, customer_id),
-        ).fetchone()
-        if row is not None:
-            return row[0]
-    return None
+                "SELECT DISTINCT ON (t.customer_id) t.customer_id::text,"
+                " coalesce(u.login, t.updated_by::text, '') FROM {} t"
+                " LEFT JOIN users u ON u.id = t.updated_by WHERE {}"
+                "t.customer_id = ANY(%(customers)s::uuid[]) AND t.deleted_at IS NULL"
+                " AND t.updated_by IS DISTINCT FROM"
+                " (SELECT id FROM users WHERE login = current_user)"
+            ).format(sql.Identifier(entity), named),
+            {"customers": customer_ids, "rows": (rows or {}).get(entity, [])},
+        ):
+            who.setdefault(customer_id, login)
+    return who
 
 
 def _apply_update(

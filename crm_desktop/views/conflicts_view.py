@@ -69,6 +69,7 @@ class ConflictsView(QDialog):
         self.conflicts: list[ConflictView] = []
         # A refused change's values (label, value) by conflict id, to copy them.
         self.values: dict[int, list[tuple[str, str]]] = {}
+        self.states: dict[tuple[str, str], str] = {}  # each conflict's record (record_states)
         self.intro = QLabel(
             self.tr(
                 "When the same thing was changed in two places, the change that reached the "
@@ -117,6 +118,7 @@ class ConflictsView(QDialog):
     def _show(self, found: _Found) -> None:
         conflicts, names = found.conflicts, found.names
         self.conflicts = conflicts
+        self.states = found.states
         self.values = {c.id: lost_values(c, names) for c in conflicts}
         drop_cell_widgets(self.table)  # the rows' buttons
         self.table.setRowCount(len(conflicts))
@@ -190,8 +192,14 @@ class ConflictsView(QDialog):
 
     def settled_by_keeping(self) -> list[int]:
         """The conflicts "Keep all as they are" settles: all but refused changes whose typed
-        values are listed nowhere else."""
-        return [c.id for c in self.conflicts if not self.values.get(c.id)]
+        values are listed nowhere else, and deleted records that can be restored (a customer
+        deleted over a colleague's work: the conflict is the only offer to bring it back)."""
+        return [
+            c.id
+            for c in self.conflicts
+            if not self.values.get(c.id)
+            and not (c.kind in RESTORABLE and self.states.get((c.entity, c.row_id)) == DELETED)
+        ]
 
     def keep_all(self, ask: bool = True) -> None:
         ids = self.settled_by_keeping()
@@ -203,8 +211,8 @@ class ConflictsView(QDialog):
                 self.tr("Conflicts"),
                 self.tr(
                     "Settle %n conflict(s) by keeping the records as they are now? Your values "
-                    "there will no longer be offered. Refused changes whose values you typed "
-                    "stay listed.",
+                    "there will no longer be offered. Refused changes whose values you typed, "
+                    "and deleted records you can restore, stay listed.",
                     "",
                     len(ids),
                 ),

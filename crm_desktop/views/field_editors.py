@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent, QValidator, QWheelEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QValidator, QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -96,6 +96,16 @@ class AmountBox(_WheelOnlyWhenFocused, QDoubleSpinBox):
         if self.hasAcceptableInput():
             return None
         return self.lineEdit().text().removeprefix(self.prefix()).strip()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # Qt override
+        # Enter makes Qt's spin box put its last amount back too, then the form saves that:
+        # the text stays, and the key goes on to the form, whose saving refuses it.
+        typed = self.typed()
+        if typed and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.unreadable.emit(typed)
+            event.ignore()
+            return
+        super().keyPressEvent(event)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:  # Qt override
         typed = self.typed()

@@ -2220,13 +2220,13 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location filename="../../crm_desktop/views/conflicts_view.py" line="+67"/>
-        <location line="+114"/>
-        <location line="+22"/>
+        <location line="+116"/>
+        <location line="+28"/>
         <source>Conflicts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-129"/>
+        <location line="-136"/>
         <source>When the same thing was changed in two places, the change that reached the server first was kept. Nothing was thrown away: your values are listed here.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2251,7 +2251,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+59"/>
         <source>Use my value</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2281,16 +2281,16 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+22"/>
-        <source>Settle %n conflict(s) by keeping the records as they are now? Your values there will no longer be offered. Refused changes whose values you typed stay listed.</source>
+        <location line="+28"/>
+        <source>Settle %n conflict(s) by keeping the records as they are now? Your values there will no longer be offered. Refused changes whose values you typed, and deleted records you can restore, stay listed.</source>
         <translation>
-            <numerusform>Settle %n conflict by keeping the record as it is now? Your value there will no longer be offered. Refused changes whose values you typed stay listed.</numerusform>
-            <numerusform>Settle %n conflicts by keeping the records as they are now? Your values there will no longer be offered. Refused changes whose values you typed stay listed.</numerusform>
+            <numerusform>Settle %n conflict by keeping the record as it is now? Your value there will no longer be offered. Refused changes whose values you typed, and deleted records you can restore, stay listed.</numerusform>
+            <numerusform>Settle %n conflicts by keeping the records as they are now? Your values there will no longer be offered. Refused changes whose values you typed, and deleted records you can restore, stay listed.</numerusform>
         </translation>
     </message>
     <message>
         <location filename="../../crm_desktop/commands/conflicts.py" line="+19"/>
-        <location filename="../../crm_desktop/views/conflicts_view.py" line="-71"/>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="-77"/>
         <source>No conflicts.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3563,7 +3563,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>FieldEditor</name>
     <message>
-        <location filename="../../crm_desktop/views/field_editors.py" line="+147"/>
+        <location filename="../../crm_desktop/views/field_editors.py" line="+157"/>
         <location line="+1"/>
         <source>Clear the date</source>
         <translation type="unfinished"></translation>
@@ -7086,7 +7086,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/storage/backups.py" line="+133"/>
+        <location filename="../../crm_desktop/storage/backups.py" line="+134"/>
         <source>There is no data to back up in {path}.</source>
         <translation type="unfinished"></translation>
     </message>

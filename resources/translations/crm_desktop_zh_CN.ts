@@ -2214,13 +2214,13 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
     <message>
         <location filename="../../crm_desktop/views/conflicts_view.py" line="+67"/>
-        <location line="+114"/>
-        <location line="+22"/>
+        <location line="+116"/>
+        <location line="+28"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location line="-129"/>
+        <location line="-136"/>
         <source>When the same thing was changed in two places, the change that reached the server first was kept. Nothing was thrown away: your values are listed here.</source>
         <translation>同一内容在两处被修改时，先到达服务器的修改会被保留。没有任何内容被丢弃：您的值都列在这里。</translation>
     </message>
@@ -2245,7 +2245,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+59"/>
         <source>Use my value</source>
         <translation>用我的值</translation>
     </message>
@@ -2275,15 +2275,15 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>您填的这些内容没有保存在任何地方，之后这里也不再列出。确定不再列出吗？</translation>
     </message>
     <message numerus="yes">
-        <location line="+22"/>
-        <source>Settle %n conflict(s) by keeping the records as they are now? Your values there will no longer be offered. Refused changes whose values you typed stay listed.</source>
+        <location line="+28"/>
+        <source>Settle %n conflict(s) by keeping the records as they are now? Your values there will no longer be offered. Refused changes whose values you typed, and deleted records you can restore, stay listed.</source>
         <translation>
-            <numerusform>按记录现在的样子了结这 %n 个冲突吗？这些冲突里您的值将不再提供。服务器拒绝、且有您填写内容的修改仍会保留在列表中。</numerusform>
+            <numerusform>按记录现在的样子了结这 %n 个冲突吗？这些冲突里您的值将不再提供。服务器拒绝、且有您填写内容的修改，以及可以恢复的已删除记录，仍会保留在列表中。</numerusform>
         </translation>
     </message>
     <message>
         <location filename="../../crm_desktop/commands/conflicts.py" line="+19"/>
-        <location filename="../../crm_desktop/views/conflicts_view.py" line="-71"/>
+        <location filename="../../crm_desktop/views/conflicts_view.py" line="-77"/>
         <source>No conflicts.</source>
         <translation>没有冲突。</translation>
     </message>
@@ -3548,7 +3548,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>FieldEditor</name>
     <message>
-        <location filename="../../crm_desktop/views/field_editors.py" line="+147"/>
+        <location filename="../../crm_desktop/views/field_editors.py" line="+157"/>
         <location line="+1"/>
         <source>Clear the date</source>
         <translation>清除日期</translation>
@@ -7051,7 +7051,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>无法将 {path} 中的数据更新到此版本，数据保持原样；更新前的备份在 {backup}。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/storage/backups.py" line="+133"/>
+        <location filename="../../crm_desktop/storage/backups.py" line="+134"/>
         <source>There is no data to back up in {path}.</source>
         <translation>{path} 中没有可备份的数据。</translation>
     </message>

@@ -684,11 +684,16 @@ PENDING_SCRIPT = """
 import os, signal, sys
 from pathlib import Path
 from crm_desktop.storage import backups
-real = backups._swap_in
-def swap_then_die(*args, **kwargs):
-    real(*args, **kwargs)
+def kill() -> None:
     os.kill(os.getpid(), signal.SIGKILL)
-backups._swap_in = swap_then_die
+if sys.argv[2] == "after_swap":
+    real = backups._swap_in
+    def swap_then_die(*args, **kwargs):
+        real(*args, **kwargs)
+        kill()
+    backups._swap_in = swap_then_die
+else:
+    backups._before_replace = kill
 backups.run_pending_restore(Path(sys.argv[1]))
 """
 
@@ -703,9 +708,10 @@ def test_a_pending_restore_killed_after_its_swap_is_not_done_again(profile: Prof
     second = profile.writer().create("customers", {"name": "Second"}).primary_id
     backups.schedule_restore(directory, copy)
     profile.close()
-    killed_running(PENDING_SCRIPT, directory)
+    killed_running(PENDING_SCRIPT, directory, "after_swap")
+    assert backups.pending_restore(directory) == copy  # the note outlived the process...
+    assert backups.run_pending_restore(directory) is None  # ...the next start: nothing to do
     assert backups.pending_restore(directory) is None
-    assert backups.run_pending_restore(directory) is None  # the next start: nothing to do
     (aside,) = [b for b in backups.list_backups(directory) if b.kind == backups.BEFORE_RESTORE]
     reopened = open_profile(directory)
     try:
@@ -716,6 +722,26 @@ def test_a_pending_restore_killed_after_its_swap_is_not_done_again(profile: Prof
     with closing(sqlite3.connect(f"file:{aside.path}?mode=ro", uri=True)) as connection:
         held = {row_id for (row_id,) in connection.execute("SELECT id FROM customers")}
     assert held == {first, second}
+
+
+def test_a_pending_restore_killed_before_its_swap_is_done_at_the_next_start(
+    profile: Profile,
+) -> None:
+    directory = profile.directory
+    first = profile.writer().create("customers", {"name": "First"}).primary_id
+    copy = backups.back_up(directory)
+    profile.writer().create("customers", {"name": "Second"})
+    backups.schedule_restore(directory, copy)
+    profile.close()
+    killed_running(PENDING_SCRIPT, directory, "before_swap")
+    report = backups.run_pending_restore(directory)  # the next start
+    assert report is not None and report.restored_from == copy
+    assert backups.pending_restore(directory) is None
+    reopened = open_profile(directory)
+    try:
+        assert set(customer_names(reopened)) == {first}
+    finally:
+        reopened.close()
 
 
 def test_settings_about_the_files_schema_are_never_carried(profile: Profile) -> None:

@@ -13,6 +13,7 @@ from crm_desktop import cli
 from crm_desktop.models import base as model_base
 from crm_desktop.models.entities import Conflict
 from crm_desktop.services import writer as writer_module
+from crm_desktop.services.merging import merge_records
 from crm_desktop.sync import conflicts as sync_conflicts
 from crm_desktop.sync import push as push_module
 from crm_desktop.views.display import local_datetime
@@ -283,6 +284,51 @@ def test_a_customer_deleted_offline_over_records_a_colleague_added_is_said(
     rob.sync()
     for row_id, entity in ((contact, "contacts"), (paid, "payments"), (seen, "contacts")):
         assert fleet.server_row(entity, row_id)["deleted_at"] is None
+
+
+def test_a_customer_merged_away_over_a_colleagues_record_is_no_delete_of_it(
+    fleet: Fleet,
+) -> None:
+    """A merged-away customer's records go to the kept one (server 0026), a colleague's added
+    meanwhile too: nothing of his was deleted, so nothing is said."""
+    rob, mia = fleet.device("rob"), fleet.device("mia")
+    kept = rob.writer.create("customers", {"name": "华强电子"}).primary_id
+    other = rob.writer.create("customers", {"name": "华强电子有限公司"}).primary_id
+    rob.sync()
+    mia.sync()
+    merge_records(rob.writer, "customers", kept, other, {})
+    contact = mia.writer.create("contacts", {"customer_id": other, "name": "韩梅梅"}).primary_id
+    mia.sync()
+    rob.sync()
+    assert rob.conflicts() == []
+    server = fleet.server_row("contacts", contact)
+    assert (server["deleted_at"], str(server["customer_id"])) == (None, kept)
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    ["90000000:90000000:", "not a snapshot"],
+    ids=["from a server put back elsewhere", "unreadable"],
+)
+def test_a_cursor_that_no_longer_says_what_was_seen_counts_every_colleagues_record(
+    fleet: Fleet, cursor: str
+) -> None:
+    """A device whose cursor another server made (transaction ids start again there), or one
+    that cannot be read, cannot tell what it downloaded: a record another user changed last is
+    said all the same, and the push does not fail on the cursor."""
+    rob, mia = fleet.device("rob"), fleet.device("mia")
+    customer = rob.writer.create("customers", {"name": "华强电子"}).primary_id
+    rob.sync()
+    mia.sync()
+    mia.writer.create("contacts", {"customer_id": customer, "name": "韩梅梅"})
+    mia.sync()
+    rob.sync()
+    rob.profile.store.set_setting(push_module.CURSOR_KEY, cursor)
+    rob.writer.delete("customers", [customer])
+    report = rob.sync()
+    assert report.pushed.refused == 0
+    told = [(c.kind, c.reason) for c in rob.conflicts()]
+    assert told == [("deleted_over_edit", "mia")]
 
 
 def test_deleting_a_customer_whose_records_were_all_downloaded_is_no_conflict(

@@ -249,27 +249,37 @@ def test_a_delete_over_the_servers_own_change_says_the_server(
     ]
 
 
-def test_many_conflicts_are_kept_as_they_are_in_one_go_but_typed_values_stay(
+def test_many_conflicts_are_kept_as_they_are_in_one_go_but_a_deleted_record_stays(
     qtbot: QtBot,
     fleet: Fleet,  # noqa: F811
     open_window,
 ) -> None:
+    """Keep all settles the values lost to another edit; a record deleted over someone's edit
+    stays listed, its Restore the only way back to it."""
     laptop, desktop, customer_id = two_robs(fleet)
+    other = laptop.writer.create("customers", {"name": "Bolt"}).primary_id
+    laptop.sync()
+    desktop.sync()
     for field, theirs, mine in (("industry", "Steel", "Wood"), ("email", "a@x.cn", "b@x.cn")):
         desktop.writer.update("customers", customer_id, {field: theirs})
         laptop.writer.update("customers", customer_id, {field: mine})
+    desktop.writer.update("customers", other, {"industry": "Glass"})
+    laptop.writer.delete("customers", [other])
     desktop.sync()
     laptop.sync()
-    assert len(laptop.conflicts()) == 2
+    assert sorted(c.kind for c in laptop.conflicts()) == [
+        "deleted_over_edit",
+        "same_field",
+        "same_field",
+    ]
     view = open_window(laptop)
-    qtbot.waitUntil(lambda: view.table.rowCount() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: view.table.rowCount() == 3, timeout=5000)
     assert view.keep_all_button.isEnabled()
-    # A refused change's typed values are not among them (none here to list).
-    view.values[view.conflicts[0].id] = [("Industry", "Wood")]
-    assert view.settled_by_keeping() == [view.conflicts[1].id]
-    view.values.clear()
     view.keep_all(ask=False)
-    qtbot.waitUntil(lambda: view.table.rowCount() == 0, timeout=5000)
-    assert laptop.conflicts() == [] and not view.keep_all_button.isEnabled()
+    qtbot.waitUntil(lambda: view.table.rowCount() == 1, timeout=5000)
+    (left,) = laptop.conflicts()
+    assert (left.kind, left.row_id) == ("deleted_over_edit", other)
+    assert not view.keep_all_button.isEnabled()
+    assert button(view, f"restore_{left.id}") is not None
     row = laptop.row("customers", customer_id)
     assert (row.industry, row.email) == ("Steel", "a@x.cn")

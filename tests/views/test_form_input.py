@@ -148,6 +148,12 @@ def test_an_amount_is_read_as_typed_and_a_misplaced_comma_is_refused_not_guessed
     with qtbot.assertNotEmitted(payment.saved, wait=200):
         payment.save()
     assert "between thousands" in amount.error.text()
+    # Enter saves the form: refused as well, the text kept, not the 12 typed on the way.
+    _type_over(box, "12,50")
+    with qtbot.assertNotEmitted(payment.saved, wait=200):
+        qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+    assert box.lineEdit().text().endswith("12,50")
+    assert "between thousands" in amount.error.text()
     _type_over(box, "12.50")
     assert amount.value() == 1250 and not amount.error.isVisibleTo(payment)
     with qtbot.waitSignal(payment.saved, timeout=5000):

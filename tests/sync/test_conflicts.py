@@ -305,6 +305,18 @@ def test_a_customer_merged_away_over_a_colleagues_record_is_no_delete_of_it(
     assert (server["deleted_at"], str(server["customer_id"])) == (None, kept)
 
 
+def a_contact_rob_has_downloaded(fleet: Fleet) -> tuple[Device, Device, str]:
+    """Rob's customer, to which mia added a contact that rob's last sync brought him."""
+    rob, mia = fleet.device("rob"), fleet.device("mia")
+    customer = rob.writer.create("customers", {"name": "华强电子"}).primary_id
+    rob.sync()
+    mia.sync()
+    mia.writer.create("contacts", {"customer_id": customer, "name": "韩梅梅"})
+    mia.sync()
+    rob.sync()
+    return rob, mia, customer
+
+
 @pytest.mark.parametrize(
     "cursor",
     ["90000000:90000000:", "not a snapshot"],
@@ -316,13 +328,7 @@ def test_a_cursor_that_no_longer_says_what_was_seen_counts_every_colleagues_reco
     """A device whose cursor another server made (transaction ids start again there), or one
     that cannot be read, cannot tell what it downloaded: a record another user changed last is
     said all the same, and the push does not fail on the cursor."""
-    rob, mia = fleet.device("rob"), fleet.device("mia")
-    customer = rob.writer.create("customers", {"name": "华强电子"}).primary_id
-    rob.sync()
-    mia.sync()
-    mia.writer.create("contacts", {"customer_id": customer, "name": "韩梅梅"})
-    mia.sync()
-    rob.sync()
+    rob, _mia, customer = a_contact_rob_has_downloaded(fleet)
     rob.profile.store.set_setting(push_module.CURSOR_KEY, cursor)
     rob.writer.delete("customers", [customer])
     report = rob.sync()
@@ -334,13 +340,7 @@ def test_a_cursor_that_no_longer_says_what_was_seen_counts_every_colleagues_reco
 def test_deleting_a_customer_whose_records_were_all_downloaded_is_no_conflict(
     fleet: Fleet,
 ) -> None:
-    rob, mia = fleet.device("rob"), fleet.device("mia")
-    customer = rob.writer.create("customers", {"name": "华强电子"}).primary_id
-    rob.sync()
-    mia.sync()
-    mia.writer.create("contacts", {"customer_id": customer, "name": "韩梅梅"})
-    mia.sync()
-    rob.sync()
+    rob, _mia, customer = a_contact_rob_has_downloaded(fleet)
     # His own record added offline before the delete is his, not news either.
     rob.writer.create("tasks", {"title": "Call", "customer_id": customer})
     rob.sync()

@@ -146,7 +146,11 @@ def _contract_read(
 
 
 def after_save(form: RecordForm, saved: dict[str, Any], primary_id: str | None) -> None:
-    """An opportunity just marked won: offer to create its contract."""
+    """A payment saved: the amount proposed was what the contract owed, which it now does not
+    (Save and new proposes the same contract, not the same amount again). An opportunity just
+    marked won: offer to create its contract."""
+    if form.entity == "payments":
+        form._preset.pop("amount_cents", None)
     if form.entity != "opportunities" or saved.get("stage") != Stage.WON.value:
         return
     opportunity_id = form.row_id or primary_id

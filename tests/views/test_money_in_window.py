@@ -280,7 +280,13 @@ def test_a_payment_from_the_customers_page_is_for_the_one_contract_that_owes(
     wait_idle(qtbot, window)
     assert payment.editors["contract_id"].value() == first
     assert payment.editors["amount_cents"].value() == 100_000
-    save(qtbot, window, payment)
+    # Save and new: the same contract, not the amount just paid proposed again.
+    with qtbot.waitSignal(payment.saved, timeout=5000):
+        payment.save(and_new=True)
+    wait_idle(qtbot, window)
+    assert payment.isVisible() and payment.editors["contract_id"].value() == first
+    assert payment.editors["amount_cents"].value() is None
+    payment.done(0)
     qtbot.waitUntil(lambda: page.lists["payments"].rowCount() == 1, timeout=5000)
     wait_idle(qtbot, window)
     assert page.money_line.text() == (

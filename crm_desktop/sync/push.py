@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -59,7 +59,6 @@ from crm_desktop.storage.store import Store, sqlite_connection
 from crm_desktop.storage.values import to_sqlite
 from crm_desktop.sync import derived
 from crm_desktop.sync.codec import canonical, from_json, sent_columns, to_server
-from crm_desktop.sync.pull import CURSOR_KEY, EPOCH_KEY, readable_cursor, same_server
 
 BATCH = 2000
 # A refused merge's reason when the record it merges away was merged into another meanwhile.
@@ -105,22 +104,6 @@ RECEIPTS_OF = f"SELECT seq, result FROM sync_pushes WHERE {MY_RECEIPTS} AND seq 
 PUSHED_THROUGH_KEY = "sync_pushed_through"
 # The server setting that names the pushing device for its transaction.
 DEVICE_SETTING = "crm.device_id"
-# Whether the device's cursor still tells what it downloaded: the same server (epoch and change
-# log table, as the pull asks), a log not trimmed past it, a server not put back behind it.
-CURSOR_HOLDS = """
-SELECT epoch::text || '/' || 'sync_changes'::regclass::oid::text,
-       pg_snapshot_xmin(%(seen)s::pg_snapshot) >= log_floor
-       AND pg_snapshot_xmax(%(seen)s::pg_snapshot) <= pg_snapshot_xmax(pg_current_snapshot())
-FROM sync_meta
-"""
-# The records of these customers changed in transactions the device had not downloaded (its
-# cursor's snapshot does not see them): read once a batch, on the change log's txid index.
-UNSEEN_CHANGES = """
-SELECT DISTINCT entity, row_id::text FROM sync_changes
-WHERE txid >= pg_snapshot_xmin(%(seen)s::pg_snapshot)
-  AND NOT pg_visible_in_snapshot(txid, %(seen)s::pg_snapshot)
-  AND customer_id = ANY(%(customers)s::uuid[]) AND entity <> 'customers' AND row_id IS NOT NULL
-"""
 Progress = Callable[[str, int, int], None]
 log = logging.getLogger(__name__)
 
@@ -201,8 +184,6 @@ def _push_batches(
     stamped: dict[tuple[str, str], tuple[Any, Any]] = {}
     sent_through = 0
     answered: _Sent | None = None
-    # An unreadable cursor is never cast in a statement: its error would abort the batch.
-    seen = _Seen(readable_cursor(store.setting(CURSOR_KEY)), store.setting(EPOCH_KEY))
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="push") as sender:
         while True:
             with store.read() as session:
@@ -217,14 +198,7 @@ def _push_batches(
                 stamps = _delete_stamps(session, entries)
             sending = (
                 sender.submit(
-                    _send_batch,
-                    connection,
-                    device,
-                    entries,
-                    stamps,
-                    report.transactions,
-                    stamped,
-                    seen,
+                    _send_batch, connection, device, entries, stamps, report.transactions, stamped
                 )
                 if entries
                 else None
@@ -307,10 +281,9 @@ def _send_batch(
     stamps: dict[int, datetime],
     transactions: set[str],
     stamped: dict[tuple[str, str], tuple[Any, Any]],
-    seen: _Seen,
 ) -> _Sent:
     """The server's part of a batch, on the push's own thread."""
-    results = _send(connection, device, entries, stamps, transactions, stamped, seen)
+    results = _send(connection, device, entries, stamps, transactions, stamped)
     return _Sent(entries, results, _ended_grants(connection, entries, results))
 
 
@@ -580,14 +553,12 @@ def _send(
     stamps: dict[int, datetime],
     transactions: set[str],
     stamped: dict[tuple[str, str], tuple[Any, Any]],
-    seen: _Seen | None = None,
 ) -> dict[int, dict[str, Any]]:
     """Apply the entries the server has no receipt for; return every entry's result.
 
     `stamped`: rows changed earlier in this push, (entity, id) -> (the device's time of that
     change, the server's stamp for it), so an entry's base can be read in server time even
-    when its batch was read before the device adopted the stamps of the one before. `seen`:
-    what the device had downloaded (its pull cursor and the server's epoch then)."""
+    when its batch was read before the device adopted the stamps of the one before."""
     with connection.transaction():
         # The schema defers foreign keys to commit; a violation there would fail the whole
         # batch on every retry (a stuck queue). Checked per statement, it fails in the entry's
@@ -615,7 +586,7 @@ def _send(
         }
         written: list[tuple[int, dict[str, Any]]] = []
         # Before any delete of the batch takes a customer's records with it (server 0026).
-        unseen = _unseen_work(connection, seen, _customers_deleted(entries, receipts))
+        unseen = _unseen_work(connection, entries, _customers_deleted(entries, receipts))
 
         def answered(entry: _Entry, result: dict[str, Any]) -> None:
             if (
@@ -1086,13 +1057,6 @@ def _edited_since(
     return row[1]
 
 
-class _Seen(NamedTuple):
-    """What the device had downloaded: its pull cursor and the server's epoch then."""
-
-    cursor: str | None
-    epoch: str | None
-
-
 def _customers_deleted(entries: list[_Entry], receipts: dict[int, Any]) -> list[str]:
     """The customers this batch deletes, not merges away (a merged-away customer's records go
     to the kept one, server 0026), that no receipt already answers for."""
@@ -1107,38 +1071,29 @@ def _customers_deleted(entries: list[_Entry], receipts: dict[int, Any]) -> list[
 
 
 def _unseen_work(
-    connection: psycopg.Connection, seen: _Seen | None, customer_ids: list[str]
+    connection: psycopg.Connection, entries: list[_Entry], customer_ids: list[str]
 ) -> dict[str, str]:
-    """For each of these customers that another user changed a live record of (a contact or a
-    payment added meanwhile) in a transaction the device had not downloaded, who did (a
-    login): the customer's delete takes those records too, although this device never showed
-    them. A cursor that no longer tells what the device saw (another server, a log trimmed
-    past it) counts every record another user changed last."""
-    if not customer_ids or seen is None:
+    """For each of these customers that has a live record another user changed last and this
+    device does not delete itself, who changed it (a login): a contact or a payment a colleague
+    added since the device last downloaded, which the customer's delete takes with it (server
+    0026) although this device never showed it. What the device knew it deletes one by one,
+    before the customer (in an earlier batch, or in this one: left out here), and an edit made
+    meanwhile to one of those is said of that record (_edited_since)."""
+    if not customer_ids:
         return {}
-    rows: dict[str, list[str]] | None = None
-    if seen.cursor:
-        epoch, holds = connection.execute(CURSOR_HOLDS, {"seen": seen.cursor}).fetchone()
-        if holds and same_server(seen.epoch, epoch):
-            rows = defaultdict(list)
-            for entity, row_id in connection.execute(
-                UNSEEN_CHANGES, {"seen": seen.cursor, "customers": customer_ids}
-            ):
-                if entity in CUSTOMER_CHILDREN:  # only tables the CRM knows are named in SQL
-                    rows[entity].append(row_id)
+    deleted_here = [entry.row_id for entry in entries if entry.op == "delete"]
     who: dict[str, str] = {}
-    for entity in CUSTOMER_CHILDREN if rows is None else rows:
-        named = sql.SQL("") if rows is None else sql.SQL("t.id = ANY(%(rows)s::uuid[]) AND ")
+    for entity in CUSTOMER_CHILDREN:  # only tables the CRM knows are named in SQL
         for customer_id, login in connection.execute(
             sql.SQL(
                 "SELECT DISTINCT ON (t.customer_id) t.customer_id::text,"
                 " coalesce(u.login, t.updated_by::text, '') FROM {} t"
-                " LEFT JOIN users u ON u.id = t.updated_by WHERE {}"
-                "t.customer_id = ANY(%(customers)s::uuid[]) AND t.deleted_at IS NULL"
-                " AND t.updated_by IS DISTINCT FROM"
+                " LEFT JOIN users u ON u.id = t.updated_by"
+                " WHERE t.customer_id = ANY(%s::uuid[]) AND t.deleted_at IS NULL"
+                " AND NOT t.id = ANY(%s::uuid[]) AND t.updated_by IS DISTINCT FROM"
                 " (SELECT id FROM users WHERE login = current_user)"
-            ).format(sql.Identifier(entity), named),
-            {"customers": customer_ids, "rows": (rows or {}).get(entity, [])},
+            ).format(sql.Identifier(entity)),
+            (customer_ids, deleted_here),
         ):
             who.setdefault(customer_id, login)
     return who

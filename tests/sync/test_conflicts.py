@@ -15,6 +15,7 @@ from crm_desktop.models.entities import Conflict
 from crm_desktop.services import writer as writer_module
 from crm_desktop.services.merging import merge_records
 from crm_desktop.sync import conflicts as sync_conflicts
+from crm_desktop.sync import pull as pull_module
 from crm_desktop.sync import push as push_module
 from crm_desktop.views.display import local_datetime
 from tests.sync.conftest import Device, Fleet, typing_during_the_sync
@@ -317,24 +318,17 @@ def a_contact_rob_has_downloaded(fleet: Fleet) -> tuple[Device, Device, str]:
     return rob, mia, customer
 
 
-@pytest.mark.parametrize(
-    "cursor",
-    ["90000000:90000000:", "not a snapshot"],
-    ids=["from a server put back elsewhere", "unreadable"],
-)
-def test_a_cursor_that_no_longer_says_what_was_seen_counts_every_colleagues_record(
-    fleet: Fleet, cursor: str
-) -> None:
-    """A device whose cursor another server made (transaction ids start again there), or one
-    that cannot be read, cannot tell what it downloaded: a record another user changed last is
-    said all the same, and the push does not fail on the cursor."""
+def test_an_unreadable_cursor_makes_a_full_download_not_a_failed_sync(fleet: Fleet) -> None:
+    """Cast in a statement, a cursor that is no snapshot's text failed every sync from then
+    on; it counts as none: the device downloads everything, and what it deletes is said as
+    ever."""
     rob, _mia, customer = a_contact_rob_has_downloaded(fleet)
-    rob.profile.store.set_setting(push_module.CURSOR_KEY, cursor)
+    rob.profile.store.set_setting(pull_module.CURSOR_KEY, "not a snapshot")
     rob.writer.delete("customers", [customer])
     report = rob.sync()
-    assert report.pushed.refused == 0
-    told = [(c.kind, c.reason) for c in rob.conflicts()]
-    assert told == [("deleted_over_edit", "mia")]
+    assert report.pushed.refused == 0 and report.pulled.full
+    assert rob.conflicts() == []
+    assert rob.profile.store.setting(pull_module.CURSOR_KEY) != "not a snapshot"
 
 
 def test_deleting_a_customer_whose_records_were_all_downloaded_is_no_conflict(

@@ -180,7 +180,7 @@ def _read_server(
         ).fetchone()
         full = (
             cursor is None
-            or not same_server(seen_epoch, epoch)
+            or not _same_server(seen_epoch, epoch)
             or scope != seen_scope
             or trimmed_past
             or restored
@@ -244,7 +244,7 @@ def readable_cursor(cursor: str | None) -> str | None:
     return cursor if cursor and _SNAPSHOT.fullmatch(cursor) else None
 
 
-def same_server(seen: str | None, now: str) -> bool:
+def _same_server(seen: str | None, now: str) -> bool:
     """Whether the server is the one the device last synced with: the same epoch (`server
     restore` makes a new one) and the same change log table. A database put back by hand with
     pg_restore keeps its epoch, and on the same PostgreSQL its transaction ids go on growing,

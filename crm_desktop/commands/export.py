@@ -12,6 +12,7 @@ from crm_desktop.commands.errors import UserError
 from crm_desktop.commands.progress import ProgressLine, records_progress_line
 from crm_desktop.models.fields import entity_label
 from crm_desktop.profile import open_profile
+from crm_desktop.storage.errors import plain_reason
 from crm_desktop.transfer import TRANSFER_ENTITIES, export_csv, export_csv_file, export_xlsx
 
 translate = QCoreApplication.translate
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         where = args.out if args.out is not None else translate("ExportCommand", "standard output")
         raise UserError(
             translate("ReportCommand", "Could not write {path}: {why}.").format(
-                path=where, why=error.strerror or str(error)
+                path=where, why=plain_reason(error)
             )
         ) from None
     finally:

@@ -26,6 +26,7 @@ from crm_desktop.models.dates import TypedDateError, parse_typed_datetime
 from crm_desktop.models.entities import User
 from crm_desktop.profile import open_profile
 from crm_desktop.reports import KINDS, ReportError, ReportOptions, default_period
+from crm_desktop.storage.errors import plain_reason
 from crm_desktop.translations import language_for, translated
 
 LANGUAGES = ("en", "zh_CN")
@@ -143,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         write_pdf(out, pdf.getvalue())
     except OSError as error:
-        raise UserError(_could_not_write(out, error.strerror or str(error))) from None
+        raise UserError(_could_not_write(out, plain_reason(error))) from None
     print(out)
     return 0
 
@@ -257,5 +258,5 @@ def _checked_out(out: Path) -> Path:
                 )
             )
     except OSError as error:  # a name the file system refuses even to look up (too long)
-        raise UserError(_could_not_write(out, error.strerror or str(error))) from None
+        raise UserError(_could_not_write(out, plain_reason(error))) from None
     return out

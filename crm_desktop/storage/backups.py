@@ -62,7 +62,6 @@ REINDEX and copies again; failing still, it asks the next start for the full che
 
 from __future__ import annotations
 
-import errno
 import json
 import logging
 import os
@@ -80,11 +79,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLockFile
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QLockFile
 
 from crm_desktop.models.entities import ENTITIES, IN_CUSTOMER_SEARCH
 from crm_desktop.storage import search_index
-from crm_desktop.storage.errors import LOCKED, NEWER_STORE, StoreError, sqlite_code
+from crm_desktop.storage.errors import LOCKED, NEWER_STORE, StoreError, plain_reason, sqlite_code
 from crm_desktop.storage.store import BACKUP_DIR, STORE_FILE, Store, make_engine, sqlite_connection
 from crm_desktop.storage.suspended_indexes import SUSPENDED_KEY
 from crm_desktop.storage.values import absent_ids, in_lists
@@ -140,16 +139,6 @@ NOT_A_STORE = QT_TRANSLATE_NOOP("StoreError", "{path} is not a CRM Desktop data 
 CANNOT_WRITE_COPY = QT_TRANSLATE_NOOP(
     "StoreError", "The copy cannot be written to {path} ({reason}); choose another place."
 )
-# Why a place cannot take a copy, in the user's language, by the system's error number.
-_WHY_NOT_WRITTEN = {
-    errno.EROFS: QT_TRANSLATE_NOOP("StoreError", "the disk or folder is read-only"),
-    errno.EACCES: QT_TRANSLATE_NOOP("StoreError", "you may not write there"),
-    errno.EPERM: QT_TRANSLATE_NOOP("StoreError", "you may not write there"),
-    errno.ENOSPC: QT_TRANSLATE_NOOP("StoreError", "the disk is full"),
-    errno.ENOENT: QT_TRANSLATE_NOOP("StoreError", "the folder does not exist"),
-    errno.ENOTDIR: QT_TRANSLATE_NOOP("StoreError", "part of the path is a file, not a folder"),
-    errno.EEXIST: QT_TRANSLATE_NOOP("StoreError", "part of the path is a file, not a folder"),
-}
 COPY_DAMAGED = QT_TRANSLATE_NOOP(
     "StoreError", "The copy {path} is damaged and cannot be used; choose another backup."
 )
@@ -285,10 +274,7 @@ def _check_writable(target: Path) -> None:
         partial.touch()
         partial.unlink()
     except OSError as error:
-        known = _WHY_NOT_WRITTEN.get(error.errno or 0)
-        # The system's own words (in English whatever the user reads) only for a rare case.
-        reason = QCoreApplication.translate("StoreError", known) if known else error.strerror
-        raise StoreError(CANNOT_WRITE_COPY, path=str(target), reason=reason or str(error)) from None
+        raise StoreError(CANNOT_WRITE_COPY, path=str(target), reason=plain_reason(error)) from None
 
 
 def _sound_copy(source: Path, target: Path) -> Path | None:

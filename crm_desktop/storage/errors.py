@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import sqlite3
 from pathlib import Path
@@ -22,6 +23,30 @@ class StoreError(Exception):
 
     def text(self) -> str:
         return QCoreApplication.translate("StoreError", self.message).format(**self.params)
+
+
+# Why a file or folder could not be read or written, in the user's language, by the system's
+# error number: the system's own words are in English whatever the user reads.
+_OS_REASONS = {
+    errno.EROFS: QT_TRANSLATE_NOOP("StoreError", "the disk or folder is read-only"),
+    errno.EACCES: QT_TRANSLATE_NOOP("StoreError", "you do not have permission"),
+    errno.EPERM: QT_TRANSLATE_NOOP("StoreError", "you do not have permission"),
+    errno.ENOSPC: QT_TRANSLATE_NOOP("StoreError", "the disk is full"),
+    errno.ENOENT: QT_TRANSLATE_NOOP("StoreError", "it does not exist"),
+    errno.ENOTDIR: QT_TRANSLATE_NOOP("StoreError", "part of the path is a file, not a folder"),
+    errno.EEXIST: QT_TRANSLATE_NOOP("StoreError", "part of the path is a file, not a folder"),
+    errno.EISDIR: QT_TRANSLATE_NOOP("StoreError", "it is a folder, not a file"),
+    errno.ENAMETOOLONG: QT_TRANSLATE_NOOP("StoreError", "the name is too long"),
+}
+
+
+def plain_reason(error: OSError) -> str:
+    """Why a file operation failed, as a few words for a sentence about the file: the user's
+    language for the common reasons, the system's words for a rare one."""
+    known = _OS_REASONS.get(error.errno or 0)
+    if known:
+        return QCoreApplication.translate("StoreError", known)
+    return error.strerror or str(error)
 
 
 DISK_FULL = QT_TRANSLATE_NOOP("StoreError", "The disk is full; free some space and try again.")

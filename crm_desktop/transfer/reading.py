@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from crm_desktop.duplicates.records import without_cyclic_gc
+from crm_desktop.storage.errors import plain_reason
 from crm_desktop.transfer.cells import LongSheetNumber, text_of_sheet_cell, unmarked_csv_text
 from crm_desktop.transfer.errors import TransferError
 from crm_desktop.transfer.headers import recognised_count
@@ -304,7 +305,7 @@ def file_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise TransferError(CANNOT_READ, path=path, reason=error.strerror or error) from None
+        raise TransferError(CANNOT_READ, path=path, reason=plain_reason(error)) from None
 
 
 def _read_csv(path: Path, encoding: str | None) -> FileTable | None:
@@ -352,7 +353,7 @@ def _workbook(path: Path) -> Workbook:
     except (BadZipFile, InvalidFileException, KeyError):
         raise TransferError(NOT_XLSX, path=path) from None
     except OSError as error:
-        raise TransferError(CANNOT_READ, path=path, reason=error.strerror or error) from None
+        raise TransferError(CANNOT_READ, path=path, reason=plain_reason(error)) from None
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> FileTable | None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 from crm_desktop.models.entities import User
 from crm_desktop.reports import ReportError, ReportOptions, build_report
 from crm_desktop.services.writer import Writer
+from crm_desktop.storage.errors import plain_reason
 from crm_desktop.views.runner import Runner, describe_error
 
 
@@ -94,7 +95,7 @@ class PdfExport(QObject):
             self.failed.emit(
                 self.tr("Could not write %1: %2")
                 .replace("%1", str(getattr(error, "filename", "") or ""))
-                .replace("%2", error.strerror or str(error))
+                .replace("%2", plain_reason(error))
             )
         else:
             self.failed.emit(describe_error(error))

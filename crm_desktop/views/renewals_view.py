@@ -53,6 +53,7 @@ from crm_desktop.queries.reader import Reader
 from crm_desktop.reports import ReportOptions
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
+from crm_desktop.storage.errors import plain_reason
 from crm_desktop.transfer.cells import sheet_value
 from crm_desktop.views.display import choice_label, format_money
 from crm_desktop.views.line_pages import (
@@ -567,7 +568,7 @@ class RenewalsView(Page):
             self._say(
                 self.tr("Could not write %1: %2")
                 .replace("%1", str(path))
-                .replace("%2", error.strerror or str(error))
+                .replace("%2", plain_reason(error))
             )
             return -1
         self._say(None)

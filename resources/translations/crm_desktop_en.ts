@@ -1434,7 +1434,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/export.py" line="+25"/>
+        <location filename="../../crm_desktop/commands/export.py" line="+26"/>
         <source>write customers, contacts, products, opportunities, tasks, follow-ups, contracts, their instalments or payments to a file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1559,7 +1559,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/report.py" line="+214"/>
+        <location filename="../../crm_desktop/commands/report.py" line="+215"/>
         <source>first day, YYYY-MM-DD</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5675,7 +5675,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>PdfExport</name>
     <message>
-        <location filename="../../crm_desktop/views/pdf_export.py" line="+44"/>
+        <location filename="../../crm_desktop/views/pdf_export.py" line="+45"/>
         <location line="+16"/>
         <source>Export PDF</source>
         <translation type="unfinished"></translation>
@@ -5781,7 +5781,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>ReceivablesView</name>
     <message>
-        <location filename="../../crm_desktop/views/receivables_view.py" line="+54"/>
+        <location filename="../../crm_desktop/views/receivables_view.py" line="+55"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6058,7 +6058,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+32"/>
         <source>Opportunity won</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6173,7 +6173,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>RenewalsView</name>
     <message>
-        <location filename="../../crm_desktop/views/renewals_view.py" line="+77"/>
+        <location filename="../../crm_desktop/views/renewals_view.py" line="+78"/>
         <source>This month</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7056,7 +7056,28 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>StoreError</name>
     <message>
-        <location filename="../../crm_desktop/storage/errors.py" line="+27"/>
+        <location filename="../../crm_desktop/storage/errors.py" line="+32"/>
+        <location line="+1"/>
+        <source>you do not have permission</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>it does not exist</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>it is a folder, not a file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the name is too long</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>The disk is full; free some space and try again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7086,7 +7107,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/storage/backups.py" line="+134"/>
+        <location filename="../../crm_desktop/storage/backups.py" line="+133"/>
         <source>There is no data to back up in {path}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7111,34 +7132,23 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location filename="../../crm_desktop/storage/errors.py" line="-29"/>
         <source>the disk or folder is read-only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+1"/>
-        <source>you may not write there</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>the disk is full</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>the folder does not exist</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <location line="+1"/>
         <source>part of the path is a file, not a folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location filename="../../crm_desktop/storage/backups.py" line="+3"/>
         <source>The copy {path} is damaged and cannot be used; choose another backup.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7713,7 +7723,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/reading.py" line="+40"/>
+        <location filename="../../crm_desktop/transfer/reading.py" line="+41"/>
         <source>There is no file {path}.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1428,7 +1428,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>相同的种子生成相同的数据（默认：1；配置已有其示例数据时，为它尚未有的下一个种子）</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/export.py" line="+25"/>
+        <location filename="../../crm_desktop/commands/export.py" line="+26"/>
         <source>write customers, contacts, products, opportunities, tasks, follow-ups, contracts, their instalments or payments to a file</source>
         <translation>把客户、联系人、产品、商机、任务、跟进记录、合同及其分期或回款写入文件</translation>
     </message>
@@ -1553,7 +1553,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>列出到期日在 --from 至 --to（含）之间的执行中或已到期合同（不含草稿和已终止的），最早到期的在前。不给日期时：今天及之后 {days} 天。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/report.py" line="+214"/>
+        <location filename="../../crm_desktop/commands/report.py" line="+215"/>
         <source>first day, YYYY-MM-DD</source>
         <translation>第一天，YYYY-MM-DD</translation>
     </message>
@@ -5645,7 +5645,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>PdfExport</name>
     <message>
-        <location filename="../../crm_desktop/views/pdf_export.py" line="+44"/>
+        <location filename="../../crm_desktop/views/pdf_export.py" line="+45"/>
         <location line="+16"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
@@ -5750,7 +5750,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>ReceivablesView</name>
     <message>
-        <location filename="../../crm_desktop/views/receivables_view.py" line="+54"/>
+        <location filename="../../crm_desktop/views/receivables_view.py" line="+55"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
@@ -6026,7 +6026,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>回款日期是 %1，早于合同开始日期（%2）：年份填对了吗？</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+32"/>
         <source>Opportunity won</source>
         <translation>商机已赢单</translation>
     </message>
@@ -6139,7 +6139,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>RenewalsView</name>
     <message>
-        <location filename="../../crm_desktop/views/renewals_view.py" line="+77"/>
+        <location filename="../../crm_desktop/views/renewals_view.py" line="+78"/>
         <source>This month</source>
         <translation>本月</translation>
     </message>
@@ -7021,7 +7021,28 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>StoreError</name>
     <message>
-        <location filename="../../crm_desktop/storage/errors.py" line="+27"/>
+        <location filename="../../crm_desktop/storage/errors.py" line="+32"/>
+        <location line="+1"/>
+        <source>you do not have permission</source>
+        <translation>您没有权限</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>it does not exist</source>
+        <translation>它不存在</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>it is a folder, not a file</source>
+        <translation>它是文件夹，不是文件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the name is too long</source>
+        <translation>名称太长</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>The disk is full; free some space and try again.</source>
         <translation>磁盘已满，请清理出一些空间后重试。</translation>
     </message>
@@ -7051,7 +7072,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>无法将 {path} 中的数据更新到此版本，数据保持原样；更新前的备份在 {backup}。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/storage/backups.py" line="+134"/>
+        <location filename="../../crm_desktop/storage/backups.py" line="+133"/>
         <source>There is no data to back up in {path}.</source>
         <translation>{path} 中没有可备份的数据。</translation>
     </message>
@@ -7076,34 +7097,23 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>无法把副本写到 {path}（{reason}）；请换一个位置。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location filename="../../crm_desktop/storage/errors.py" line="-29"/>
         <source>the disk or folder is read-only</source>
         <translation>磁盘或文件夹是只读的</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+1"/>
-        <source>you may not write there</source>
-        <translation>您没有权限在那里写入</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>the disk is full</source>
         <translation>磁盘已满</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>the folder does not exist</source>
-        <translation>文件夹不存在</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <location line="+1"/>
         <source>part of the path is a file, not a folder</source>
         <translation>路径中有一部分是文件，不是文件夹</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location filename="../../crm_desktop/storage/backups.py" line="+3"/>
         <source>The copy {path} is damaged and cannot be used; choose another backup.</source>
         <translation>备份 {path} 已损坏，无法使用；请选择其他备份。</translation>
     </message>
@@ -7674,7 +7684,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>并为它们新增了 {count} 个客户。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/transfer/reading.py" line="+40"/>
+        <location filename="../../crm_desktop/transfer/reading.py" line="+41"/>
         <source>There is no file {path}.</source>
         <translation>文件 {path} 不存在。</translation>
     </message>

@@ -57,9 +57,7 @@ def test_an_export_to_a_full_disk_or_a_closed_pipe(profile_dir: Path, tmp_path: 
             check=False,
         )
     assert result.returncode == 1
-    assert result.stderr == (
-        "crm-desktop: Could not write standard output: No space left on device.\n"
-    )
+    assert result.stderr == ("crm-desktop: Could not write standard output: the disk is full.\n")
     # A reader that stops early (`| head -1`): no traceback, no sentence.
     piped = subprocess.run(
         f"'{SCRIPT}' --profile '{profile_dir}' export --entity customers | head -1",

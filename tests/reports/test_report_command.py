@@ -141,5 +141,5 @@ def test_a_file_the_system_refuses(report, known: Known, tmp_path: Path) -> None
     out = tmp_path / ("报" * 100 + ".pdf")  # 300 bytes of UTF-8 and more: over NAME_MAX
     code, printed, errors = report("receivables", "--out", str(out))
     assert (code, printed) == (1, "")
-    assert errors == f"crm-desktop: Could not write {out}: File name too long.\n"
+    assert errors == f"crm-desktop: Could not write {out}: the name is too long.\n"
     assert [path.name for path in tmp_path.iterdir()] == ["profile"]  # the test's own

@@ -260,6 +260,6 @@ def test_a_file_the_system_will_not_read_is_one_sentence(tmp_path: Path) -> None
     with pytest.raises(TransferError) as raised:
         file_bytes(path)
     assert str(raised.value) == (
-        f"The file {path} cannot be read (Is a directory); close it in the program that has "
-        "it open, or check that you may read it."
+        f"The file {path} cannot be read (it is a folder, not a file); close it in the program "
+        "that has it open, or check that you may read it."
     )

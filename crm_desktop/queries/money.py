@@ -91,6 +91,12 @@ class ContractMoney:
     unpaid: int = 0
     owed: int = 0
 
+    @property
+    def proposed_payment(self) -> int:
+        """What a payment on it is proposed at: what no payment covers yet (one booked ahead,
+        promised, counts: proposed again, it would be paid twice), the overdue part first."""
+        return min(self.overdue, self.unpaid) or self.unpaid
+
 
 @dataclass(frozen=True)
 class CustomerMoney:
@@ -101,8 +107,8 @@ class CustomerMoney:
     on_account: int  # payments without a contract
     outstanding: int
     overdue: int
-    # (contract id, outstanding, overdue) of each signed contract that still owes money.
-    owing: tuple[tuple[str, int, int], ...] = ()
+    # (contract id, its proposed payment) of each signed contract a payment is still due on.
+    owing: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -437,9 +443,9 @@ def customer_money(session: Session, customer_id: str, today: date) -> CustomerM
         outstanding=sum(m.outstanding for m in money.values()),
         overdue=sum(m.overdue for m in money.values()),
         owing=tuple(
-            (contract_id, m.outstanding, m.overdue)
+            (contract_id, m.proposed_payment)
             for contract_id, m in money.items()
-            if m.outstanding > 0
+            if m.proposed_payment > 0
         ),
     )
 

@@ -234,9 +234,7 @@ class ContractPage(QWidget):
         }
         if self.sheet is not None:
             preset["customer_id"] = self.sheet.contract["customer_id"]
-            # What no payment covers yet, a promised one too; the overdue part first.
-            money = self.sheet.money
-            due = min(money.overdue, money.unpaid) or money.unpaid
+            due = self.sheet.money.proposed_payment
             if due:
                 preset["amount_cents"] = due
         return self._form("payments", None, preset)

@@ -465,14 +465,14 @@ class CustomerPage(QWidget):
             self._open_form(entity, item.data(Qt.ItemDataRole.UserRole))
 
     def record_payment(self) -> RecordForm:
-        """Received today (FRESH_DEFAULTS). When one contract of the customer still owes money,
-        the payment is for it, of what it owes (the overdue part first), as its own page
-        proposes; with several, the user chooses the contract in the form."""
+        """Received today (FRESH_DEFAULTS). When a payment is due on one contract of the
+        customer, it is for that one, of what its own page proposes; with several, the user
+        chooses the contract in the form."""
         preset: dict[str, Any] = {}
         money = self.detail.money if self.detail is not None else None
         if money is not None and len(money.owing) == 1:
-            ((contract_id, outstanding, overdue),) = money.owing
-            preset = {"contract_id": contract_id, "amount_cents": overdue or outstanding}
+            ((contract_id, proposed),) = money.owing
+            preset = {"contract_id": contract_id, "amount_cents": proposed}
         return self._open_form("payments", None, preset)
 
     def set_role(self, role: str) -> None:

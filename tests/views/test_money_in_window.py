@@ -314,6 +314,35 @@ def test_a_payment_from_the_customers_page_is_for_the_one_contract_that_owes(
     page.close()
 
 
+def test_a_payment_booked_ahead_is_not_proposed_again_from_the_customers_page(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """The customer's page proposes what the contract's own page does: a transfer promised for
+    next week and booked now leaves nothing to propose (proposed again, it is paid twice)."""
+    customer = window.writer.create("customers", {"name": "Acme"}).primary_id
+    values = {"customer_id": customer, "number": "HT-1", "amount_cents": 100_000}
+    values |= {"start_on": date.today() - timedelta(days=30), "status": "active"}
+    contract = window.writer.create("contracts", values).primary_id
+    window.writer.create(
+        "payments",
+        {
+            "customer_id": customer,
+            "contract_id": contract,
+            "amount_cents": 100_000,
+            "paid_on": date.today() + timedelta(days=7),
+        },
+    )
+    page = window.records.open_customer(customer)
+    qtbot.waitUntil(lambda: page.detail is not None, timeout=5000)
+    payment = page.record_payment()
+    qtbot.addWidget(payment)
+    wait_idle(qtbot, window)
+    assert payment.editors["contract_id"].value() is None
+    assert payment.editors["amount_cents"].value() is None
+    payment.done(0)
+    page.close()
+
+
 def test_a_draft_contract_says_why_it_owes_nothing(qtbot: QtBot, window: MainWindow) -> None:
     customer = window.writer.create("customers", {"name": "Acme"}).primary_id
     values = {"customer_id": customer, "number": "D-1", "amount_cents": 2_000_000}

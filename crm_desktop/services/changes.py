@@ -66,6 +66,15 @@ class MergeUndo:
     # still as the merge left them, so an edit made since stays.
     kept_after: tuple[tuple[str, object], ...] = ()
 
+    # As a MergedGroup has them: a pair's merge is a group of one.
+    @property
+    def merges(self) -> tuple[MergeUndo, ...]:
+        return (self,)
+
+    @property
+    def merged_ids(self) -> tuple[str, ...]:
+        return (self.merged_id,)
+
 
 @dataclass(frozen=True)
 class MergedGroup:

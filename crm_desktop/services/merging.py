@@ -92,11 +92,10 @@ def merge_group(
 
 
 def unmerge_records(writer: Writer, undo: MergeUndo | MergedGroup) -> ChangeSet:
-    merges = undo.merges if isinstance(undo, MergedGroup) else (undo,)
     with writer.transaction() as unit:
-        for each in reversed(merges):
+        for each in reversed(undo.merges):
             unmerge(unit, each)
-        unit.changes.primary_id = merges[0].merged_id
+        unit.changes.primary_id = undo.merged_ids[0]
     return unit.changes
 
 

@@ -86,7 +86,7 @@ from crm_desktop.storage import search_index
 from crm_desktop.storage.errors import LOCKED, NEWER_STORE, StoreError, plain_reason, sqlite_code
 from crm_desktop.storage.store import BACKUP_DIR, STORE_FILE, Store, make_engine, sqlite_connection
 from crm_desktop.storage.suspended_indexes import SUSPENDED_KEY
-from crm_desktop.storage.values import absent_ids, in_lists
+from crm_desktop.storage.values import absent_ids, in_lists, put_settings
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -1201,10 +1201,7 @@ RESTORE_MARK_KEY = "restored_by_note"
 
 def _mark_restored(staging: Path, mark: str) -> None:
     with closing(sqlite3.connect(staging, isolation_level=None)) as connection:
-        connection.execute(
-            "INSERT OR REPLACE INTO local_settings (key, value) VALUES (?, ?)",
-            (RESTORE_MARK_KEY, mark),
-        )
+        put_settings(connection, {RESTORE_MARK_KEY: mark})
 
 
 def _setting_of(path: Path, key: str) -> str | None:

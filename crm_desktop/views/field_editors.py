@@ -67,17 +67,20 @@ class AmountBox(_WheelOnlyWhenFocused, QDoubleSpinBox):
     the full stop of a Chinese input method become the digits and point they are
     (１２３４。５ is 1234.5, not 12345), and a comma counts only between thousands.
 
-    Text it cannot read (12,50) is not taken for the last amount it could: `typed()` gives it
-    to the form, whose saving then says what is wrong, and leaving the box with it says so at
-    once (`unreadable`) before the box shows its last amount again."""
+    Text it cannot read (12,50) is not taken for the last amount it could: the box keeps it,
+    `typed()` gives it to the form, whose saving then says what is wrong, and leaving the box or
+    pressing Enter says so at once (`unreadable`)."""
 
     unreadable = Signal(str)  # the text as typed, without the prefix
+
+    def _body(self, text: str) -> str:
+        """The text without the box's prefix (¥)."""
+        return text.removeprefix(self.prefix()).strip()
 
     def validate(self, text: str, position: int) -> object:
         plain = typed_digits(text)
         state, fixed, position = super().validate(plain, position)
-        body = fixed.removeprefix(self.prefix()).strip()
-        if state == QValidator.State.Acceptable and plain_number(body) is None:
+        if state == QValidator.State.Acceptable and plain_number(self._body(fixed)) is None:
             state = QValidator.State.Intermediate  # 12,5 on its way to 12,500
         return state, fixed, position
 
@@ -87,7 +90,7 @@ class AmountBox(_WheelOnlyWhenFocused, QDoubleSpinBox):
     def fixup(self, text: str) -> str:
         # Qt's own fixup drops every group separator, making 12,50 the 1,250 it must not be;
         # left as it is, the box goes back to its last amount instead.
-        if plain_number(text.removeprefix(self.prefix()).strip()) is None:
+        if plain_number(self._body(text)) is None:
             return text
         return super().fixup(text)
 
@@ -95,7 +98,7 @@ class AmountBox(_WheelOnlyWhenFocused, QDoubleSpinBox):
         """What is typed, when the box cannot read it as an amount; None when it can."""
         if self.hasAcceptableInput():
             return None
-        return self.lineEdit().text().removeprefix(self.prefix()).strip()
+        return self._body(self.lineEdit().text())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # Qt override
         # Enter makes Qt's spin box put its last amount back too, then the form saves that:

@@ -431,13 +431,7 @@ class RecordActions(QObject):
     def _merged(self, changes: ChangeSet) -> None:
         self._offer_undo(changes.undo, QCoreApplication.translate("MainWindow", "Undo merge"))
         undo = changes.undo
-        gone = (
-            undo.merged_ids
-            if isinstance(undo, MergedGroup)
-            else (undo.merged_id,)
-            if isinstance(undo, MergeUndo)
-            else ()
-        )
+        gone = undo.merged_ids if isinstance(undo, MergeUndo | MergedGroup) else ()
         for merged_id in gone:
             page = self.pages.get(merged_id)
             if page is not None:

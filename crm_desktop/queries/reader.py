@@ -37,6 +37,11 @@ class Reader:
         with self.store.read() as session:
             return tables.fetch_rows(session, spec, ids)
 
+    def total(self, spec: TableSpec, query: ListQuery, key: str) -> tuple[int, int]:
+        """How many rows the query shows, and the sum of their `key` (an amount)."""
+        with self.store.read() as session:
+            return tables.list_total(session, spec, query, key)
+
     def record(self, entity: str, row_id: str) -> dict[str, Any] | None:
         with self.store.read() as session:
             return records.record_values(session, entity, row_id)

@@ -40,6 +40,7 @@ from crm_desktop.models.entities import (
     Contract,
     Customer,
     Opportunity,
+    Payment,
     Product,
     Task,
     User,
@@ -69,6 +70,9 @@ class Column:
     sort: Any = None
     # The header's translation context: "Person" for a person's name (姓名, not 名称).
     context: str = "Columns"
+    # Its width in pixels until the user drags it; None: the list's first column is wide (a
+    # name or title), the others of one width (views/record_tabs.py).
+    width: int | None = None
 
     @property
     def sort_expr(self) -> Any:
@@ -82,6 +86,7 @@ class TableSpec:
     columns: tuple[Column, ...]
     joins: tuple[tuple[Any, Any], ...] = ()  # (target, on-clause) outer joins for display columns
     default_sort: str = "name"
+    default_descending: bool = False  # newest first, say, for a list of what happened
     # Columns a search matches by their text (besides the customer, for lists that have one).
     searched: tuple[str, ...] = ("title",)
 
@@ -222,6 +227,9 @@ TaskCustomer = aliased(Customer, name="task_customer")
 OpportunityCustomer = aliased(Customer, name="opportunity_customer")
 ContactCustomer = aliased(Customer, name="contact_customer")
 ContractCustomer = aliased(Customer, name="contract_customer")
+PaymentCustomer = aliased(Customer, name="payment_customer")
+PaymentContract = aliased(Contract, name="payment_contract")
+Recorder = aliased(User, name="recorder")
 
 CUSTOMERS = TableSpec(
     "customers",
@@ -411,8 +419,47 @@ CONTRACTS = TableSpec(
     searched=("number",),
 )
 
+# Money received: what finance reads across customers, newest first (a customer's own and a
+# contract's own are on their pages).
+PAYMENTS = TableSpec(
+    "payments",
+    Payment,
+    (
+        Column("paid_on", T("Columns", "Paid on"), Payment.paid_on, Kind.DATE, width=110),
+        Column(
+            "customer",
+            T("Columns", "Customer"),
+            PaymentCustomer.name,
+            sort=PaymentCustomer.name_sort,
+            width=260,
+        ),
+        Column("amount_cents", T("Columns", "Amount"), Payment.amount_cents, Kind.MONEY),
+        Column("contract", T("Columns", "Contract"), PaymentContract.number),
+        Column("method", T("Columns", "Method"), Payment.method, Kind.CHOICE),
+        Column("reference", T("Columns", "Reference"), Payment.reference),
+        Column("notes", T("Columns", "Notes"), Payment.notes, visible=False),
+        Column(
+            "recorded_by",
+            T("Columns", "Recorded by"),
+            Recorder.name,
+            via=Payment.created_by,
+            sort=Recorder.name_sort,
+        ),
+        customer_grade(PaymentCustomer),
+    ),
+    joins=(
+        (PaymentCustomer, PaymentCustomer.id == Payment.customer_id),
+        (PaymentContract, PaymentContract.id == Payment.contract_id),
+        (Recorder, Recorder.id == Payment.created_by),
+    ),
+    default_sort="paid_on",
+    default_descending=True,
+    searched=("reference",),
+)
+
 TABLES: dict[str, TableSpec] = {
-    spec.entity: spec for spec in (CUSTOMERS, CONTACTS, OPPORTUNITIES, TASKS, PRODUCTS, CONTRACTS)
+    spec.entity: spec
+    for spec in (CUSTOMERS, CONTACTS, OPPORTUNITIES, TASKS, PRODUCTS, CONTRACTS, PAYMENTS)
 }
 
 
@@ -534,18 +581,11 @@ def list_ids(
 ) -> list[str]:
     """Ids of the live rows matching the query in display order: all, or the first `limit`."""
     model = spec.model
-    statement = select(model.id).where(model.deleted_at.is_(None))
     sort_column = spec.column(query.sort or spec.default_sort)
     sort = sort_column.sort_expr
-    used = [sort]
-    condition = _search_condition(session, spec, query.search)
-    if condition is not None:
-        statement = statement.where(condition)
-    for key, value in query.filters:
-        expr = spec.column(key).expr if key in spec.column_keys() else getattr(model, key)
-        statement = statement.where(_matching(expr, value))
-        used.append(expr)
-    if sort_column.via is not None and condition is None and len(used) == 1:
+    statement, used, searched = _filtered(session, spec, query, select(model.id))
+    used.insert(0, sort)
+    if sort_column.via is not None and not searched and len(used) == 1:
         return _ids_by_user_name(
             session, model, statement, sort_column.via, query.descending, limit
         )
@@ -559,6 +599,35 @@ def list_ids(
     if limit is not None:
         statement = statement.limit(limit)
     return fetch_column(session, statement)
+
+
+def _filtered(
+    session: Session, spec: TableSpec, query: ListQuery, statement: Select
+) -> tuple[Select, list[Any], bool]:
+    """The statement kept to the query's live rows: its search and filters. Also the filters'
+    expressions (the joins they need) and whether a search applies."""
+    model = spec.model
+    statement = statement.where(model.deleted_at.is_(None))
+    used = []
+    condition = _search_condition(session, spec, query.search)
+    if condition is not None:
+        statement = statement.where(condition)
+    for key, value in query.filters:
+        expr = spec.column(key).expr if key in spec.column_keys() else getattr(model, key)
+        statement = statement.where(_matching(expr, value))
+        used.append(expr)
+    return statement, used, condition is not None
+
+
+def list_total(session: Session, spec: TableSpec, query: ListQuery, key: str) -> tuple[int, int]:
+    """How many rows the query shows and the sum of their `key` column (an amount)."""
+    column = spec.column(key).expr
+    statement, used, _ = _filtered(
+        session, spec, query, select(func.count(), func.coalesce(func.sum(column), 0))
+    )
+    statement = _joined(spec, statement.select_from(spec.model), used)
+    count, total = session.execute(statement).one()
+    return int(count), int(total)
 
 
 def _matching(expr: Any, value: Any) -> ColumnElement[bool]:

@@ -1,5 +1,5 @@
 """Which rows the tables show: overdue ones only, customers by grade and those about to return
-to the public pool.
+to the public pool, payments by the period they were received in.
 
 Each filter tells the tables a column and a value (views/record_tabs.RecordTabs.set_filter);
 a table without that column ignores it, and the window shows a filter only over a table it
@@ -8,7 +8,7 @@ filters (`filters`, `scoped`).
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QCheckBox, QComboBox
 
 from crm_desktop.models.base import utcnow
 from crm_desktop.models.choices import Grade
+from crm_desktop.models.contracts import add_months
 from crm_desktop.models.entities import ENTITIES
-from crm_desktop.queries.tables import OVERDUE, AtMost, TableSpec
+from crm_desktop.queries.tables import OVERDUE, AtMost, Between, TableSpec
 from crm_desktop.views.display import choice_label
 from crm_desktop.views.table_model import ANY, CUSTOMER_REFERENCE
 
@@ -114,3 +115,47 @@ class OverdueFilter(QCheckBox):
             )
         )
         self.toggled.connect(lambda on: self.changed.emit(self.key, True if on else ANY))
+
+
+# The periods a payment list offers, by key: what each covers, [first day, day after the last).
+THIS_MONTH, LAST_MONTH, THIS_YEAR, LAST_YEAR = "this_month", "last_month", "this_year", "last_year"
+
+
+def period_days(key: str, today: date) -> tuple[date, date]:
+    month = today.replace(day=1)
+    year = today.replace(month=1, day=1)
+    return {
+        THIS_MONTH: (month, add_months(month, 1)),
+        LAST_MONTH: (add_months(month, -1), month),
+        THIS_YEAR: (year, add_months(year, 12)),
+        LAST_YEAR: (add_months(year, -12), year),
+    }[key]
+
+
+class PaidInFilter(QComboBox):
+    """Payments received in a period: this month, last month, this year, last year (days of
+    the user's calendar, counted when chosen)."""
+
+    changed = Signal(str, object)  # column, value
+    key = "paid_on"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("paidInFilter")
+        self.setAccessibleName(self.tr("Received in"))
+        for key, text in (
+            ("", self.tr("Any time")),
+            (THIS_MONTH, self.tr("This month")),
+            (LAST_MONTH, self.tr("Last month")),
+            (THIS_YEAR, self.tr("This year")),
+            (LAST_YEAR, self.tr("Last year")),
+        ):
+            self.addItem(text, key)
+        self.currentIndexChanged.connect(lambda _: self.changed.emit(self.key, self.value()))
+
+    def choose(self, key: str) -> None:
+        self.setCurrentIndex(max(0, self.findData(key)))
+
+    def value(self) -> Any:
+        key = self.currentData()
+        return Between(*period_days(key, date.today())) if key else ANY

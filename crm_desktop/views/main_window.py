@@ -54,12 +54,14 @@ from crm_desktop.views.language_menu import LanguageMenu
 from crm_desktop.views.list_filters import (
     GradeFilter,
     OverdueFilter,
+    PaidInFilter,
     PoolDueFilter,
     filters,
     scoped,
 )
 from crm_desktop.views.local_grading import LocalGrading
 from crm_desktop.views.navigation import Navigation
+from crm_desktop.views.payments_total import PaymentsTotal
 from crm_desktop.views.receivables_view import ReceivablesView
 from crm_desktop.views.record_actions import RecordActions
 from crm_desktop.views.record_form import RecordForm
@@ -125,7 +127,14 @@ class MainWindow(QMainWindow):
         self.grade_filter = GradeFilter()
         self.pool_due_filter = PoolDueFilter()
         self.overdue_filter = OverdueFilter()
-        for chooser in (self.grade_filter, self.pool_due_filter, self.overdue_filter):
+        self.paid_in_filter = PaidInFilter()
+        self.payments_total = PaymentsTotal(self.models["payments"], self.runner, self.reader)
+        for chooser in (
+            self.grade_filter,
+            self.pool_due_filter,
+            self.overdue_filter,
+            self.paid_in_filter,
+        ):
             chooser.changed.connect(self.tabs.set_filter)
         self.sync.finished.connect(lambda _report: self._offer_filters())
         self.sync_area.returning_requested.connect(self.show_returning_soon)
@@ -188,6 +197,7 @@ class MainWindow(QMainWindow):
                 icons.SP_FileDialogDetailedView,
                 icons.SP_DialogApplyButton,
                 icons.SP_FileIcon,
+                icons.SP_DialogYesButton,
                 icons.SP_DriveHDIcon,
             ),
             strict=True,
@@ -546,8 +556,10 @@ class MainWindow(QMainWindow):
                 self.grade_filter,
                 self.pool_due_filter,
                 self.overdue_filter,
+                self.paid_in_filter,
             )
         }
+        self._total_action = self.filter_bar.addWidget(self.payments_total)
 
     def _offer_list_tools(self) -> None:
         """The filters over a list that has what they filter by; none over another page."""
@@ -560,6 +572,7 @@ class MainWindow(QMainWindow):
                 action.setVisible(scoped(spec))
             else:
                 action.setVisible(filters(spec, chooser.key))
+        self._total_action.setVisible(spec is self.payments_total.spec)
         self.filter_bar.setVisible(any(a.isVisible() for a in self._filter_actions.values()))
 
     def _build_menus(self) -> None:

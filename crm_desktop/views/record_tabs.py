@@ -1,5 +1,5 @@
-"""The tables of customers, contacts, opportunities, tasks, contracts and products, one tab
-each.
+"""The tables of customers, contacts, opportunities, tasks, contracts, payments and products,
+one tab each.
 
 Each table is a view over a RecordTableModel (ids and a page cache, filled on the storage
 thread). The user's column choice, widths and sort order are kept per table in the window's
@@ -40,6 +40,7 @@ TABS = (
     ("opportunities", "opportunitiesTable"),
     ("tasks", "tasksTable"),
     ("contracts", "contractsTable"),
+    ("payments", "paymentsTable"),
     ("products", "productsTable"),
 )
 FIRST_COLUMN_WIDTH = 280
@@ -53,6 +54,7 @@ def tab_title(entity: str) -> str:
         "opportunities": QCoreApplication.translate("MainWindow", "Opportunities"),
         "tasks": QCoreApplication.translate("MainWindow", "Tasks"),
         "contracts": QCoreApplication.translate("MainWindow", "Contracts"),
+        "payments": QCoreApplication.translate("MainWindow", "Payments"),
         "products": QCoreApplication.translate("MainWindow", "Products"),
     }
     return titles[entity]
@@ -104,7 +106,10 @@ class RecordTabs(QTabWidget):
         view.setModel(model)
         # The indicator first: switching sorting on sorts by it, and the header's own default
         # (column 0) would replace the list's intended order.
-        view.horizontalHeader().setSortIndicator(model.sort_column(), Qt.SortOrder.AscendingOrder)
+        order = (
+            Qt.SortOrder.DescendingOrder if model.query.descending else Qt.SortOrder.AscendingOrder
+        )
+        view.horizontalHeader().setSortIndicator(model.sort_column(), order)
         view.setSortingEnabled(True)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setAlternatingRowColors(True)
@@ -123,8 +128,10 @@ class RecordTabs(QTabWidget):
         header.sectionMoved.connect(lambda *_: self._layout_timer.start())
         for column, spec_column in enumerate(model.spec.columns):
             view.setColumnHidden(column, not spec_column.visible)
-            # Company names are long: the first column (a name or title) gets the room.
-            view.setColumnWidth(column, FIRST_COLUMN_WIDTH if column == 0 else 160)
+            # Company names are long: the first column (a name or title) gets the room, unless
+            # the list says otherwise (a date first, then the customer).
+            width = FIRST_COLUMN_WIDTH if column == 0 else 160
+            view.setColumnWidth(column, spec_column.width or width)
         on_open(view, partial(self._double_clicked, model))
         self._empty_notes[model.spec.entity] = EmptyNote(view, model)
         return view
@@ -331,6 +338,11 @@ class EmptyNote(QLabel):
                 "MainWindow",
                 "No contracts yet. Open a customer and choose Add contract, or mark an "
                 "opportunity won and create its contract from there.",
+            )
+        if entity == "payments":
+            return QCoreApplication.translate(
+                "MainWindow",
+                "No payments yet. Open a customer or a contract and choose Record a payment.",
             )
         return QCoreApplication.translate(
             "MainWindow",

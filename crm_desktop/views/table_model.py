@@ -58,6 +58,7 @@ SHOWN_FROM = {
     "opportunities": {"opportunities", "customers", "users"},
     "tasks": {"tasks", "customers", "users"},
     "contracts": {"contracts", "customers", "users"},
+    "payments": {"payments", "contracts", "customers", "users"},
     "products": {"products"},
 }
 
@@ -89,7 +90,7 @@ class RecordTableModel(QAbstractTableModel):
         self._list_ids = list_ids
         self._fetch_rows = fetch_rows
         self._region = region
-        self.query = ListQuery(sort=spec.default_sort)
+        self.query = ListQuery(sort=spec.default_sort, descending=spec.default_descending)
         self._ids: list[str] = []
         self._rows_by_id: dict[str, int] = {}
         self._cache: dict[str, tuple] = {}

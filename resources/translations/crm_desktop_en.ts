@@ -911,7 +911,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+230"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+235"/>
         <location line="+134"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
@@ -971,12 +971,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-27"/>
+        <location line="-30"/>
         <source>Customer grade</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+46"/>
         <source>Created</source>
         <translation type="unfinished"></translation>
     </message>
@@ -995,11 +995,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <location line="+21"/>
         <location line="+40"/>
         <location line="+41"/>
+        <location line="+41"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-98"/>
+        <location line="-139"/>
         <source>Job title</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1022,11 +1023,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+1"/>
         <location line="+83"/>
+        <location line="+38"/>
         <source>Amount</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-81"/>
+        <location line="-119"/>
         <source>Expected close</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1111,7 +1113,37 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-203"/>
+        <location line="+17"/>
+        <source>Paid on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Contract</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recorded by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-237"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3563,7 +3595,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>FieldEditor</name>
     <message>
-        <location filename="../../crm_desktop/views/field_editors.py" line="+157"/>
+        <location filename="../../crm_desktop/views/field_editors.py" line="+160"/>
         <location line="+1"/>
         <source>Clear the date</source>
         <translation type="unfinished"></translation>
@@ -4261,7 +4293,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>GradeFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="+49"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="+50"/>
         <source>Grade</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4671,7 +4703,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../crm_desktop/views/record_tabs.py" line="+51"/>
+        <location filename="../../crm_desktop/views/record_tabs.py" line="+52"/>
         <source>Customers</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4697,11 +4729,16 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
+        <source>Payments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Products</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+248"/>
+        <location line="+251"/>
         <source>Nothing matches this search or filter. Clear it to see all.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4731,7 +4768,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
+        <source>No payments yet. Open a customer or a contract and choose Record a payment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Nothing here yet. Open a customer to add its contacts, opportunities and tasks.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4756,7 +4798,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+519"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+529"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4870,7 +4912,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-354"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-355"/>
         <source>Back</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4885,7 +4927,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>Renewals</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4906,12 +4948,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
-        <location line="+506"/>
+        <location line="+509"/>
         <source>Work log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-505"/>
+        <location line="-508"/>
         <source>Team activity</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4936,7 +4978,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+34"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5081,7 +5123,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+235"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+229"/>
         <source>Restored.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5673,6 +5715,50 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
 </context>
 <context>
+    <name>PaidInFilter</name>
+    <message>
+        <location filename="../../crm_desktop/views/list_filters.py" line="+33"/>
+        <source>Received in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Any time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This year</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last year</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PaymentsTotal</name>
+    <message numerus="yes">
+        <location filename="../../crm_desktop/views/payments_total.py" line="+39"/>
+        <source>%n payment(s), {amount} in all</source>
+        <translation>
+            <numerusform>%n payment, {amount} in all</numerusform>
+            <numerusform>%n payments, {amount} in all</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>PdfExport</name>
     <message>
         <location filename="../../crm_desktop/views/pdf_export.py" line="+45"/>
@@ -5706,7 +5792,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location filename="../../crm_desktop/models/fields.py" line="-198"/>
         <location line="+38"/>
-        <location filename="../../crm_desktop/queries/tables.py" line="+77"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+80"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5722,7 +5808,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>PoolDueFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="-39"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="-78"/>
         <source>Returns to the pool</source>
         <translation type="unfinished"></translation>
     </message>

@@ -904,7 +904,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+230"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+235"/>
         <location line="+134"/>
         <source>Name</source>
         <translation>名称</translation>
@@ -964,12 +964,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>退回公海</translation>
     </message>
     <message>
-        <location line="-27"/>
+        <location line="-30"/>
         <source>Customer grade</source>
         <translation>客户等级</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+46"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
@@ -988,11 +988,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <location line="+21"/>
         <location line="+40"/>
         <location line="+41"/>
+        <location line="+41"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location line="-98"/>
+        <location line="-139"/>
         <source>Job title</source>
         <translation>职务</translation>
     </message>
@@ -1015,11 +1016,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     <message>
         <location line="+1"/>
         <location line="+83"/>
+        <location line="+38"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location line="-81"/>
+        <location line="-119"/>
         <source>Expected close</source>
         <translation>预计成交日期</translation>
     </message>
@@ -1104,7 +1106,37 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>已过到期日仍在执行，未续约</translation>
     </message>
     <message>
-        <location line="-203"/>
+        <location line="+17"/>
+        <source>Paid on</source>
+        <translation>回款日期</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Contract</source>
+        <translation>合同</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Method</source>
+        <translation>付款方式</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reference</source>
+        <translation>凭证号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recorded by</source>
+        <translation>登记人</translation>
+    </message>
+    <message>
+        <location line="-237"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
@@ -3548,7 +3580,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>FieldEditor</name>
     <message>
-        <location filename="../../crm_desktop/views/field_editors.py" line="+157"/>
+        <location filename="../../crm_desktop/views/field_editors.py" line="+160"/>
         <location line="+1"/>
         <source>Clear the date</source>
         <translation>清除日期</translation>
@@ -4245,7 +4277,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>GradeFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="+49"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="+50"/>
         <source>Grade</source>
         <translation>等级</translation>
     </message>
@@ -4651,7 +4683,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../crm_desktop/views/record_tabs.py" line="+51"/>
+        <location filename="../../crm_desktop/views/record_tabs.py" line="+52"/>
         <source>Customers</source>
         <translation>客户</translation>
     </message>
@@ -4677,11 +4709,16 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
     <message>
         <location line="+1"/>
+        <source>Payments</source>
+        <translation>回款</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Products</source>
         <translation>产品</translation>
     </message>
     <message>
-        <location line="+248"/>
+        <location line="+251"/>
         <source>Nothing matches this search or filter. Clear it to see all.</source>
         <translation>没有符合这个搜索或筛选的记录。清除它就能看到全部。</translation>
     </message>
@@ -4711,7 +4748,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>还没有合同。打开一个客户选择“添加合同”，或把商机标为赢单后在那里创建合同。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
+        <source>No payments yet. Open a customer or a contract and choose Record a payment.</source>
+        <translation>还没有回款。请打开客户或合同，选择“登记回款”。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Nothing here yet. Open a customer to add its contacts, opportunities and tasks.</source>
         <translation>这里还什么都没有。打开一个客户，就可以添加它的联系人、商机和任务。</translation>
     </message>
@@ -4736,7 +4778,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+519"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+529"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
@@ -4850,7 +4892,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-354"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-355"/>
         <source>Back</source>
         <translation>后退</translation>
     </message>
@@ -4865,7 +4907,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>今天</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>Renewals</source>
         <translation>续约</translation>
     </message>
@@ -4886,12 +4928,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
     <message>
         <location line="+1"/>
-        <location line="+506"/>
+        <location line="+509"/>
         <source>Work log</source>
         <translation>工作日志</translation>
     </message>
     <message>
-        <location line="-505"/>
+        <location line="-508"/>
         <source>Team activity</source>
         <translation>团队动态</translation>
     </message>
@@ -4916,7 +4958,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>筛选</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+34"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -5055,7 +5097,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+235"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+229"/>
         <source>Restored.</source>
         <translation>已恢复。</translation>
     </message>
@@ -5643,6 +5685,49 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
 </context>
 <context>
+    <name>PaidInFilter</name>
+    <message>
+        <location filename="../../crm_desktop/views/list_filters.py" line="+33"/>
+        <source>Received in</source>
+        <translation>回款时间</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Any time</source>
+        <translation>全部时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last month</source>
+        <translation>上月</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This year</source>
+        <translation>本年</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last year</source>
+        <translation>上年</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentsTotal</name>
+    <message numerus="yes">
+        <location filename="../../crm_desktop/views/payments_total.py" line="+39"/>
+        <source>%n payment(s), {amount} in all</source>
+        <translation>
+            <numerusform>%n 笔回款，合计 {amount}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>PdfExport</name>
     <message>
         <location filename="../../crm_desktop/views/pdf_export.py" line="+45"/>
@@ -5676,7 +5761,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     <message>
         <location filename="../../crm_desktop/models/fields.py" line="-198"/>
         <location line="+38"/>
-        <location filename="../../crm_desktop/queries/tables.py" line="+77"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+80"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
@@ -5692,7 +5777,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>PoolDueFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="-39"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="-78"/>
         <source>Returns to the pool</source>
         <translation>退回公海</translation>
     </message>

@@ -14,9 +14,9 @@ Two kinds of item:
   replaced is not shown. A follow-up has no owner or assignee of its own, and whoever logged it
   (a colleague, a clerk, the manager on a visit) the next step is the customer's owner's to
   take; a customer handed over takes its next step with it. A next step counts as done once a
-  follow-up is logged at or after its time (`last_followup_at`), other than the one that
+  follow-up is logged on its day or later (`last_followup_at`), other than the one that
   planned it: a call that plans a step for later today, or for today as a day (00:00), has not
-  taken it (`step_taken`).
+  taken it, and a later call that day has (`step_taken`).
 
 An item is overdue when it is not done and its time has passed (models.dates.is_late: a day
 given without a time passes at its end). Times are naive UTC, as stored;
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
@@ -179,9 +179,12 @@ def planned_step() -> Select:
 
 def step_taken() -> ColumnElement[bool]:
     """Whether a follow-up took its customer's next step (false for a customer with none):
-    one was logged at or after the step's time, and it is not the one that planned it (the
-    follow-up that planned it is not the latest). Correlated to the customer of an outer
-    statement; the planner is looked up only for a customer followed up since its step's time."""
+    one was logged on the step's day or later, and it is not the one that planned it (the
+    follow-up that planned it is not the latest). A call at 19:00 takes the step planned for
+    23:30 that day: the rep called as he planned, only sooner. A call days before leaves it:
+    it was about something else, or the step would have been planned again. Correlated to the
+    customer of an outer statement; the planner is looked up only for a customer followed up
+    since its step's day began."""
     planner_is_latest = (
         exists()
         .where(
@@ -195,9 +198,15 @@ def step_taken() -> ColumnElement[bool]:
     return and_(
         Customer.last_followup_at.is_not(None),
         Customer.next_followup_at.is_not(None),
-        Customer.last_followup_at >= Customer.next_followup_at,
+        Customer.last_followup_at >= _start_of_local_day(Customer.next_followup_at),
         ~planner_is_latest,
     )
+
+
+def _start_of_local_day(moment: Any) -> Any:
+    """The UTC time the user's day of `moment` (naive UTC) begins at, in SQL: SQLite's
+    'localtime' is the process's own zone, as Python's astimezone() is."""
+    return func.datetime(moment, "localtime", "start of day", "utc")
 
 
 def _unindexed(column: Any) -> Any:

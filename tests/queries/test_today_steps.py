@@ -122,6 +122,38 @@ def test_a_call_that_plans_a_step_for_today_has_not_taken_it(profile: Profile) -
     assert step_done_in_calendar(profile, "今天要回电") is True
 
 
+def test_a_call_on_the_steps_day_before_its_hour_takes_it(profile: Profile) -> None:
+    """The rep planned to call back tonight and called this afternoon (Ctrl+L on the step's
+    line): the step is done. A call the day before a step leaves it to do."""
+    writer, now = profile.writer(), noon_today()
+    tonight = writer.create("customers", {"name": "今晚回电"}).primary_id
+    tomorrow = writer.create("customers", {"name": "明天回电"}).primary_id
+    for customer, step_at in (
+        (tonight, now + timedelta(hours=9)),
+        (tomorrow, now + timedelta(days=1)),
+    ):
+        writer.create(
+            "followups",
+            {
+                "customer_id": customer,
+                "kind": "call",
+                "text": "客户要考虑",
+                "happened_at": now - timedelta(days=2),
+                "next_step": "回电确认报价",
+                "next_step_at": step_at,
+            },
+        )
+    # Due in the calendar's eyes: neither is taken yet.
+    assert step_done_in_calendar(profile, "今晚回电") is False
+    for customer in (tonight, tomorrow):
+        writer.create(
+            "followups",
+            {"customer_id": customer, "kind": "call", "text": "已回电", "happened_at": now},
+        )
+    assert step_done_in_calendar(profile, "今晚回电") is True
+    assert step_done_in_calendar(profile, "明天回电") is False
+
+
 def test_deleting_the_follow_up_that_planned_a_step_takes_the_step_away(profile: Profile) -> None:
     writer, now = profile.writer(), noon_today()
     customer = writer.create("customers", {"name": "删掉的跟进"}).primary_id

@@ -400,6 +400,8 @@ class UnitOfWork:
         identifiers = values.pop("identifiers", None) if entity == "customers" else None
         row = self._live(entity, row_id)
         cleaned = clean_values(entity, values, self.region, creating=False)
+        if entity == "tasks":
+            _move_reminder_along(row, cleaned)
         self._check_refs(entity, cleaned)
         self._check_money_rules(entity, row_id, {**column_values(row), **cleaned})
         self._check_times(entity, {**column_values(row), **cleaned}, cleaned)
@@ -1189,15 +1191,9 @@ class Writer:
         return unit.changes
 
     def postpone_task(self, task_id: str, due_at: datetime) -> ChangeSet:
-        """A task moved to `due_at`, its reminder with it by as much (a reminder set an hour
-        before the task stays an hour before it; one left behind would ring for a task not due
-        yet). A task without a due time keeps its reminder."""
+        """A task moved to `due_at`, its reminder with it (_move_reminder_along)."""
         with self.transaction() as unit:
-            task = unit.get_live("tasks", task_id)
-            values: dict[str, Any] = {"due_at": due_at}
-            if task.remind_at is not None and task.due_at is not None:
-                values["remind_at"] = task.remind_at + (due_at - task.due_at)
-            unit.update("tasks", task_id, values)
+            unit.update("tasks", task_id, {"due_at": due_at})
             unit.changes.primary_id = task_id
         return unit.changes
 
@@ -1211,6 +1207,17 @@ class Writer:
         """Number of changes waiting in the outbox."""
         with self.store.read() as session:
             return session.scalar(select(func.count()).select_from(OutboxEntry)) or 0
+
+
+def _move_reminder_along(task: Any, cleaned: dict[str, Any]) -> None:
+    """A task given a new due time and no new reminder time takes its reminder along by as
+    much, wherever it is moved from (Postpone on Today, its form, the calendar): a reminder set
+    an hour before the task stays an hour before it, where one left behind would ring for a
+    task not due yet. A task without a due time keeps its reminder."""
+    due = cleaned.get("due_at")
+    if "remind_at" in cleaned or due is None or task.due_at is None or task.remind_at is None:
+        return
+    cleaned["remind_at"] = task.remind_at + (due - task.due_at)
 
 
 __all__ = ["ChangeSet", "UndoToken", "UnitOfWork", "Writer"]

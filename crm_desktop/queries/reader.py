@@ -66,9 +66,10 @@ class Reader:
         customer_id: str | None = None,
         roles: tuple[str, ...] = (),
         user_id: str | None = None,
+        active_only: bool = False,
     ) -> list[tuple]:
         with self.store.read() as session:
-            return records.choices_for(session, entity, customer_id, roles, user_id)
+            return records.choices_for(session, entity, customer_id, roles, user_id, active_only)
 
     def delegates(self, task_id: str, user_id: str) -> list[tuple[str, str]]:
         with self.store.read() as session:

@@ -29,6 +29,7 @@ from crm_desktop.models.entities import (
 from crm_desktop.models.fields import FIELDS
 from crm_desktop.models.phones import phone_query_digits
 from crm_desktop.queries import money
+from crm_desktop.queries.people import labelled
 from crm_desktop.storage import pool_due
 from crm_desktop.storage.store import sqlite_connection
 from crm_desktop.storage.values import in_parts
@@ -205,8 +206,8 @@ def possible_duplicates(
 
 
 def delegates(session: Session, task_id: str, user_id: str) -> list[tuple[str, str]]:
-    """(id, name) of the users a task may be handed to so that it reaches them, the user
-    himself left out: active ones the server will show it to.
+    """(id, label) of the users a task may be handed to so that it reaches them, the user
+    himself left out: active ones the server will show it to (queries/people.py labels them).
 
     The server shows a task on a customer to those who see the customer: its owner, his
     manager, administrators (and, for a customer in the public pool, reps and managers). A task
@@ -231,8 +232,8 @@ def delegates(session: Session, task_id: str, user_id: str) -> list[tuple[str, s
         if me is None or me.role != Role.MANAGER.value:
             return []
         live = live.where(User.manager_id == user_id)
-    statement = live.order_by(User.name_sort, User.name)
-    return [(row[0], row[1]) for row in session.execute(statement)]
+    statement = live.order_by(User.name_sort, User.name, User.id)
+    return labelled(session, [row[0] for row in session.execute(statement)])
 
 
 def choices_for(
@@ -241,18 +242,26 @@ def choices_for(
     customer_id: str | None = None,
     roles: tuple[str, ...] = (),
     user_id: str | None = None,
+    active_only: bool = False,
 ) -> list[tuple]:
-    """(id, label) pairs for a reference field: users (of `roles` only, when given), active
-    products, or a customer's contacts, opportunities or contracts.
+    """(id, label) pairs for a reference field: users (of `roles` only, when given; switched
+    off ones too unless `active_only`, as a record may still name one), active products, or a
+    customer's contacts, opportunities or contracts.
 
-    Of the roles left out, the user himself is still offered when he is an administrator: the
-    records he enters himself may be his (a customer, server migration 0035)."""
+    Users are in pinyin order of their names, labelled by queries/people.py (two 王伟 are
+    told apart by their logins). Of the roles left out, the user himself is still offered when
+    he is an administrator: the records he enters himself may be his (a customer, server
+    migration 0035)."""
     if entity == "users":
-        statement = select(User.id, User.name).where(User.deleted_at.is_(None)).order_by(User.name)
+        users = select(User.id).where(User.deleted_at.is_(None))
         if roles:
             himself = (User.id == user_id) & (User.role == Role.ADMIN.value)
-            statement = statement.where(or_(User.role.in_(roles), himself))
-    elif entity == "contacts":
+            users = users.where(or_(User.role.in_(roles), himself))
+        if active_only:
+            users = users.where(User.active.is_(True))
+        ordered = users.order_by(User.name_sort, User.name, User.id)
+        return labelled(session, list(session.scalars(ordered)))
+    if entity == "contacts":
         statement = (
             select(Contact.id, Contact.name)
             .where(Contact.customer_id == customer_id, Contact.deleted_at.is_(None))

@@ -46,6 +46,8 @@ from crm_desktop.models.entities import (
     WorkLog,
     WorkLogComment,
 )
+from crm_desktop.models.pinyin import sort_key
+from crm_desktop.queries.people import user_labels
 
 LIMIT = 20  # lines per part of a day's summary
 TEXT_CUT = 60  # characters of a follow-up's text in the summary
@@ -322,8 +324,7 @@ def team_logs(session: Session, author_ids: Sequence[str], day: date) -> list[Te
 
 
 def _names(session: Session, user_ids: Sequence[str]) -> dict[str, str]:
-    statement = select(User.id, User.name).where(User.id.in_(list(user_ids)))
-    return {user_id: name for user_id, name in session.execute(statement)}
+    return user_labels(session, user_ids)
 
 
 def team_of(session: Session, user_id: str, logs: bool = False) -> Team:
@@ -355,8 +356,10 @@ def team_of(session: Session, user_id: str, logs: bool = False) -> Team:
     names = _names(session, [user_id, *ids, *departed])
 
     def by_name(people: Iterable[str]) -> list[tuple[str, str]]:
+        # In pinyin order, as every list of names is (models/pinyin.py).
         ordered = sorted(
-            (i for i in set(people) if i != user_id), key=lambda i: (names.get(i, i), i)
+            (i for i in set(people) if i != user_id),
+            key=lambda i: (sort_key(names.get(i, i)) or "", i),
         )
         return [(i, names.get(i, "")) for i in ordered]
 

@@ -75,7 +75,9 @@ class NoteDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(480, 320)
         self._offer_send()
-        runner.submit(partial(reader.choices, "users"), self._users_arrived)
+        # Colleagues still at work: a note to one switched off would never be read.
+        work = partial(reader.choices, "users", active_only=True)
+        runner.submit(work, self._users_arrived)
         self.text.setFocus()
 
     def _users_arrived(self, users: list[tuple]) -> None:

@@ -385,16 +385,17 @@ class TodayView(Page):
                 ).replace("%1", line.title),
             )
             return
-        name, ok = QInputDialog.getItem(
+        labels = [label for _, label in others]  # unique: namesakes carry their logins
+        label, ok = QInputDialog.getItem(
             self,
             self.tr("Delegate"),
             self.tr("Give “%1” to:").replace("%1", line.title),
-            [name for _, name in others],
+            labels,
             0,
             False,
         )
         if ok:
-            self.delegate(line, next(user_id for user_id, shown in others if shown == name))
+            self.delegate(line, others[labels.index(label)][0])
 
 
 class PostponeDialog(QDialog):

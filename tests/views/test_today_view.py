@@ -609,3 +609,36 @@ def test_a_long_next_step_shows_its_first_words_on_its_line(
         item = window.today.list.currentItem()
         assert (item.text(1), item.text(2)) == ("寄送报价单", "华强电子")
         assert item.toolTip(1) == step.strip()
+
+
+def test_of_two_colleagues_of_one_name_the_one_chosen_gets_the_task(
+    qtbot: QtBot, profile_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two 王伟 in one company: each is offered with his login, and the second one chosen is
+    the one the task goes to."""
+    made = a_rep_with_a_day(profile_dir)
+    profile = open_profile(profile_dir)
+    with profile.store.write() as session:
+        first = User(login="wangwei", name="王伟")
+        second = User(login="wangwei2", name="王伟")
+        session.add_all([first, second])
+        session.flush()
+        second_id = second.id
+    profile.close()
+    offered: list[list[str]] = []
+
+    def pick_the_last(*args: object) -> tuple[str, bool]:
+        offered.append(list(args[3]))
+        return offered[-1][-1], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", pick_the_last)
+    for window in shown_window(qtbot, profile_dir):
+        view = window.today
+        qtbot.waitUntil(lambda v=view: v.today is not None)
+        assert view.select_line("tasks", made["soon"])  # his own, on no customer
+        view.ask_delegate()
+        qtbot.waitUntil(lambda: bool(offered))
+        wait_idle(qtbot, window)
+        with window.profile.store.read() as session:
+            assert session.get(Task, made["soon"]).assignee_id == second_id
+    assert offered == [["Rae", "王伟 (wangwei)", "王伟 (wangwei2)"]]

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from crm_desktop.models.choices import ContractStatus, RenewalStatus
@@ -179,14 +179,17 @@ def _notes(session: Session, user_id: str) -> TodayPart:
     statement = (
         select(Note.id, Note.text, Note.created_at, User.name, Note.customer_id, Customer.name)
         .outerjoin(User, User.id == Note.sender_id)
-        .outerjoin(Customer, Customer.id == Note.customer_id)
+        .outerjoin(
+            Customer, and_(Customer.id == Note.customer_id, Customer.deleted_at.is_(None))
+        )
         .where(Note.recipient_id == user_id, Note.read_at.is_(None), Note.deleted_at.is_(None))
         .order_by(Note.created_at, Note.id)
     )
 
     def line(row: Any) -> TodayLine:
         note_id, text, sent, sender, customer_id, customer_name = row
-        # A note about a customer this device does not hold still arrives; it opens nothing.
+        # A note about a customer this device does not hold, or one deleted since, still
+        # arrives; it opens nothing (a deleted customer's page offers nothing to do).
         about = customer_id if customer_name is not None else None
         return TodayLine("note", "notes", note_id, text, sent, False, about, customer_name, sender)
 

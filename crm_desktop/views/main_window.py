@@ -18,7 +18,7 @@ of its own; sync on the sync controller's thread.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -39,8 +39,11 @@ from PySide6.QtWidgets import (
 )
 
 from crm_desktop.duplicates.model import DuplicateGroup
+from crm_desktop.models.base import utcnow
+from crm_desktop.models.dates import end_of_local_day
 from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
+from crm_desktop.queries.tables import AtMost
 from crm_desktop.views.about_dialog import AboutDialog
 from crm_desktop.views.backups_dialog import open_backups
 from crm_desktop.views.calendar_view import CalendarView
@@ -486,7 +489,7 @@ class MainWindow(QMainWindow):
     def _show_more(self, kind: str) -> None:
         """Today's "and N more": the whole list, in its table."""
         if kind in ("task", "reminder"):
-            self.go("tasks")
+            self._show_due_tasks(kind == "reminder")
         elif kind == "comment":
             self.go(WORK_LOG)
         elif kind == "renewal":
@@ -501,6 +504,20 @@ class MainWindow(QMainWindow):
             column = model.spec.column_keys().index("next_followup_at")
             self.tabs.bring_beside_first("customers", "next_followup_at")
             self.views["customers"].sortByColumn(column, Qt.SortOrder.AscendingOrder)
+
+    def _show_due_tasks(self, reminded: bool) -> None:
+        """The user's open tasks that Today counts: due by the end of his day, or (`reminded`)
+        whose reminder time has come; not the whole list of tasks, done ones first."""
+        now = utcnow()
+        if reminded:
+            when = ("remind_at", AtMost(now))
+            caption = self.tr("Your open tasks whose reminder time has come")
+        else:
+            # Before the day's end: a task of tomorrow given as a day is stored at its midnight.
+            when = ("due_at", AtMost(end_of_local_day(now) - timedelta(microseconds=1)))
+            caption = self.tr("Your open tasks due by the end of today")
+        mine = (("assignee_id", self.profile.user_id), ("done", False), when)
+        self.open_drill("tasks", mine, caption)
 
     def show_work_log(self, day: date) -> None:
         """The user's work log of that day (where a comment on it opens)."""

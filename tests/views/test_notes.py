@@ -191,3 +191,21 @@ def test_the_work_log_left_open_overnight_moves_to_the_new_day(
         window.go("today")
         window.go("work_log")
         assert log.day == yesterday
+
+
+def test_a_note_about_a_customer_deleted_since_opens_nothing(profile_dir: Path) -> None:
+    """The note still reads, but offers no customer to open: a deleted customer's page has
+    nothing left to do."""
+    from crm_desktop.models.dates import end_of_local_day
+    from crm_desktop.queries.today import today
+
+    customer = rae_writes(profile_dir)
+    profile = open_profile(profile_dir)
+    profile.writer().delete("customers", [customer])
+    now = utcnow()
+    with profile.store.read() as session:
+        notes = today(session, profile.user_id, now, end_of_local_day(now)).notes.lines
+    profile.close()
+    assert [(line.id, line.customer_id, line.customer_name) for line in notes] == [
+        ("n1", None, None)
+    ]

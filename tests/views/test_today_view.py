@@ -25,7 +25,7 @@ from crm_desktop.storage.store import sqlite_connection
 from crm_desktop.views.customer_page import CustomerPage
 from crm_desktop.views.record_form import RecordForm
 from crm_desktop.views.today_view import PostponeDialog, _next_morning, day_text
-from tests.views.helpers import shown_window, wait_idle
+from tests.views.helpers import cell, rows_loaded, shown_window, wait_idle
 
 RAE = "00000000-0000-4000-8000-0000000000aa"
 
@@ -489,6 +489,13 @@ def more_item(view, title_start: str):
     raise AssertionError(f"no part {title_start}")
 
 
+def shown_titles(qtbot: QtBot, window, entity: str) -> set[str]:
+    model = window.models[entity]
+    wait_idle(qtbot, window)
+    rows_loaded(qtbot, window, model)
+    return {cell(model, row, "title") for row in range(model.rowCount())}
+
+
 def test_and_n_more_opens_the_list_each_part_comes_from(
     qtbot: QtBot, profile_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -508,6 +515,12 @@ def test_and_n_more_opens_the_list_each_part_comes_from(
         view._activated(more_item(view, "Reminders"))
         assert window.pages.currentWidget() is window.tabs
         assert window.tabs.current_entity() == "tasks"
+        # The tasks the part counted, not the whole list with done ones first.
+        assert shown_titles(qtbot, window, "tasks") == {"Ring Acme", "Ring Quiet"}
+        assert window.drill_banner.isVisibleTo(window)
+        window.go("today")
+        view._activated(more_item(view, "Tasks due"))
+        assert shown_titles(qtbot, window, "tasks") == {"Send the quote", "Call back"}
         window.go("today")
         view._activated(more_item(view, "Next steps due"))
         assert window.tabs.current_entity() == "customers"

@@ -563,6 +563,13 @@ ENTERS_FOR_KEY = "enters_for"
 # whose customers he sees, then the users whose work logs he reads ("manager {id,id} {id,id}";
 # a profile last synced before work logs has no third part); absent on a profile never synced.
 SCOPE_KEY = "sync_scope"
+# The comments on his work logs the user has read on this device (Today lists the others),
+# ids separated by commas. A comment has no read state on the server: its author wrote it for
+# every reader of the log, and what one of them has seen is his device's to know.
+COMMENTS_READ_KEY = "work_log_comments_read"
+# The most read comments kept in it: Today lists a comment for a week only, so the oldest
+# marks are no longer needed long before this many are made.
+COMMENTS_READ_KEPT = 500
 
 
 def _ids(listed: str) -> tuple[str, ...]:

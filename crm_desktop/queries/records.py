@@ -232,7 +232,7 @@ def delegates(session: Session, task_id: str, user_id: str) -> list[tuple[str, s
         if me is None or me.role != Role.MANAGER.value:
             return []
         live = live.where(User.manager_id == user_id)
-    statement = live.order_by(User.name_sort, User.name, User.id)
+    statement = live.order_by(User.name_sort, User.name, User.login)
     return labelled(session, [row[0] for row in session.execute(statement)])
 
 
@@ -259,7 +259,7 @@ def choices_for(
             users = users.where(or_(User.role.in_(roles), himself))
         if active_only:
             users = users.where(User.active.is_(True))
-        ordered = users.order_by(User.name_sort, User.name, User.id)
+        ordered = users.order_by(User.name_sort, User.name, User.login)
         return labelled(session, list(session.scalars(ordered)))
     if entity == "contacts":
         statement = (

@@ -23,9 +23,11 @@ from sqlalchemy.orm import Session
 from crm_desktop.models.choices import ContractStatus, RenewalStatus
 from crm_desktop.models.dates import is_late, local_date
 from crm_desktop.models.entities import (
+    COMMENTS_READ_KEY,
     Contract,
     Customer,
     FollowUp,
+    LocalSetting,
     Note,
     Task,
     User,
@@ -179,9 +181,7 @@ def _notes(session: Session, user_id: str) -> TodayPart:
     statement = (
         select(Note.id, Note.text, Note.created_at, User.name, Note.customer_id, Customer.name)
         .outerjoin(User, User.id == Note.sender_id)
-        .outerjoin(
-            Customer, and_(Customer.id == Note.customer_id, Customer.deleted_at.is_(None))
-        )
+        .outerjoin(Customer, and_(Customer.id == Note.customer_id, Customer.deleted_at.is_(None)))
         .where(Note.recipient_id == user_id, Note.read_at.is_(None), Note.deleted_at.is_(None))
         .order_by(Note.created_at, Note.id)
     )
@@ -197,7 +197,8 @@ def _notes(session: Session, user_id: str) -> TodayPart:
 
 
 def _comments(session: Session, user_id: str, now: datetime) -> TodayPart:
-    """Others' comments on the user's work logs of the last COMMENT_DAYS days."""
+    """Others' comments on the user's work logs of the last COMMENT_DAYS days, but those he
+    read (opened, or marked read) on this device."""
     statement = (
         select(
             WorkLogComment.id,
@@ -214,6 +215,7 @@ def _comments(session: Session, user_id: str, now: datetime) -> TodayPart:
             WorkLogComment.deleted_at.is_(None),
             WorkLog.deleted_at.is_(None),
             WorkLogComment.created_at >= now - timedelta(days=COMMENT_DAYS),
+            WorkLogComment.id.not_in(_comments_read(session)),
         )
         .order_by(WorkLogComment.created_at.desc(), WorkLogComment.id)
     )
@@ -225,6 +227,12 @@ def _comments(session: Session, user_id: str, now: datetime) -> TodayPart:
         )
 
     return _part(session, statement, line)
+
+
+def _comments_read(session: Session) -> list[str]:
+    """The comments the user marked read on this device (COMMENTS_READ_KEY)."""
+    stored = session.get(LocalSetting, COMMENTS_READ_KEY)
+    return [i for i in (stored.value if stored else "").split(",") if i]
 
 
 def _reminders(session: Session, user_id: str, now: datetime) -> TodayPart:

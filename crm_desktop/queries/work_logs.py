@@ -359,7 +359,7 @@ def team_of(session: Session, user_id: str, logs: bool = False) -> Team:
         # In pinyin order, as every list of names is (models/pinyin.py).
         ordered = sorted(
             (i for i in set(people) if i != user_id),
-            key=lambda i: (sort_key(names.get(i, i)) or "", i),
+            key=lambda i: (sort_key(names.get(i, i)) or "", names.get(i, i), i),
         )
         return [(i, names.get(i, "")) for i in ordered]
 

@@ -34,6 +34,8 @@ from crm_desktop.models.choices import CLOSED_STAGES, ContractStatus, RenewalSta
 from crm_desktop.models.contracts import next_term
 from crm_desktop.models.dates import end_of_local_day, local_date, local_to_utc
 from crm_desktop.models.entities import (
+    COMMENTS_READ_KEPT,
+    COMMENTS_READ_KEY,
     CUSTOMER_CHILDREN,
     ENTERS_FOR_KEY,
     ENTITIES,
@@ -1189,6 +1191,22 @@ class Writer:
             unit.update("customers", customer_id, {"next_followup_at": at})
             unit.changes.primary_id = customer_id
         return unit.changes
+
+    def mark_comments_read(self, comment_ids: Iterable[str]) -> ChangeSet:
+        """Note on this device that the user read these comments on his work logs (Today
+        lists them no more); the newest COMMENTS_READ_KEPT marks are kept."""
+        changes = ChangeSet()
+        with self.store.write() as session:
+            stored = session.get(LocalSetting, COMMENTS_READ_KEY)
+            marks = [i for i in (stored.value if stored else "").split(",") if i]
+            new = [i for i in dict.fromkeys(comment_ids) if i not in marks]
+            if not new:
+                return changes
+            kept = (marks + new)[-COMMENTS_READ_KEPT:]
+            session.merge(LocalSetting(key=COMMENTS_READ_KEY, value=",".join(kept)))
+        for comment_id in new:
+            changes.add("updated", "work_log_comments", comment_id)
+        return changes
 
     def postpone_task(self, task_id: str, due_at: datetime) -> ChangeSet:
         """A task moved to `due_at`, its reminder with it (_move_reminder_along)."""

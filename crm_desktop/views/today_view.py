@@ -271,7 +271,9 @@ class TodayView(Page):
         )
         self.buttons["todayDelegate"].setEnabled(task)
         self.buttons["todaySnooze"].setEnabled(line is not None and line.kind == "reminder")
-        self.buttons["todayMarkRead"].setEnabled(line is not None and line.kind == "note")
+        self.buttons["todayMarkRead"].setEnabled(
+            line is not None and line.kind in ("note", "comment")
+        )
 
     def _activated(self, item: QTreeWidgetItem) -> None:
         data = item.data(0, LineRole)
@@ -289,7 +291,8 @@ class TodayView(Page):
         if line.kind == "note":
             self._read_note(line)
         elif line.kind == "comment" and line.log_day is not None:
-            self.open_work_log.emit(line.log_day)
+            self.open_work_log.emit(line.log_day)  # where it is read, with the others
+            self.mark_read(line)
         else:
             self.open_record.emit(line.entity, line.id)
 
@@ -311,11 +314,14 @@ class TodayView(Page):
             self.open_record.emit("customers", line.customer_id)
 
     def mark_read(self, line: TodayLine) -> None:
+        if line.kind == "comment":
+            self._runner.write(partial(self._writer.mark_comments_read, [line.id]))
+            return
         self._runner.write(partial(self._writer.update, "notes", line.id, {"read_at": utcnow()}))
 
     def mark_read_current(self) -> None:
         line = self.current_line()
-        if line is not None and line.kind == "note":
+        if line is not None and line.kind in ("note", "comment"):
             self.mark_read(line)
 
     def log_call_current(self) -> None:

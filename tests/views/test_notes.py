@@ -159,6 +159,10 @@ def test_a_comment_on_an_older_log_opens_that_day_of_the_work_log(
         session.add(WorkLog(id="old", author_id=profile.user_id, day=three_days_ago, done="x"))
         session.add(WorkLogComment(id="c9", log_id="old", author_id=RAE, text="Why so few?"))
     profile.close()
+    assert cli.main(["--profile", str(profile_dir), "today", "--json"]) == 0
+    line = json.loads(capsys.readouterr().out)["comments"]["lines"][0]
+    assert line["log_day"] == three_days_ago.isoformat()
+    assert line["when"].endswith("Z")  # a moment, in UTC
     for window in shown_window(qtbot, profile_dir):
         view = window.today
         qtbot.waitUntil(lambda v=view: v.today is not None and v.today.comments.total == 1)
@@ -167,10 +171,9 @@ def test_a_comment_on_an_older_log_opens_that_day_of_the_work_log(
         log = window.work_log
         assert window.pages.currentWidget() is log and log.day == three_days_ago
         qtbot.waitUntil(lambda g=log: g.log is not None and g.log["id"] == "old")
+    # Opened, it is read: the command line lists it no more either.
     assert cli.main(["--profile", str(profile_dir), "today", "--json"]) == 0
-    line = json.loads(capsys.readouterr().out)["comments"]["lines"][0]
-    assert line["log_day"] == three_days_ago.isoformat()
-    assert line["when"].endswith("Z")  # a moment, in UTC
+    assert json.loads(capsys.readouterr().out)["comments"]["lines"] == []
 
 
 def test_the_work_log_left_open_overnight_moves_to_the_new_day(
@@ -209,3 +212,28 @@ def test_a_note_about_a_customer_deleted_since_opens_nothing(profile_dir: Path) 
     assert [(line.id, line.customer_id, line.customer_name) for line in notes] == [
         ("n1", None, None)
     ]
+
+
+def test_a_comment_read_or_opened_leaves_today(qtbot: QtBot, profile_dir: Path) -> None:
+    """A manager's comment counted on Today for a week whatever the rep did; marked read, or
+    opened (it opens the work log it is on), it leaves Today's count, on this device."""
+    rae_writes(profile_dir)
+    profile = open_profile(profile_dir)
+    with profile.store.write() as session:
+        session.add(WorkLogComment(id="c3", log_id="l1", author_id=RAE, text="And the report?"))
+    profile.close()
+    for window in shown_window(qtbot, profile_dir):
+        view = window.today
+        qtbot.waitUntil(lambda v=view: v.today is not None and v.today.comments.total == 2)
+        assert view.select_line("work_log_comments", "c1")
+        assert view.buttons["todayMarkRead"].isEnabled()
+        view.buttons["todayMarkRead"].click()
+        qtbot.waitUntil(lambda v=view: v.today.comments.total == 1)
+        assert view.select_line("work_log_comments", "c3")
+        view.open_current()
+        assert window.pages.currentWidget() is window.work_log
+        qtbot.waitUntil(lambda v=view: v.today.comments.total == 0)
+    # Still read when the program starts again.
+    for window in shown_window(qtbot, profile_dir):
+        qtbot.waitUntil(lambda w=window: w.today.today is not None)
+        assert window.today.today.comments.total == 0

@@ -18,8 +18,6 @@ This module loads no reportlab: the command line imports it to list the kinds.
 from __future__ import annotations
 
 import io
-import os
-import threading
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -29,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from crm_desktop.models.contracts import add_months
 from crm_desktop.models.phones import DEFAULT_REGION
+from crm_desktop.storage.files import written_whole
 
 if TYPE_CHECKING:  # reportlab loads only when a report is built
     from crm_desktop.reports.document import Report
@@ -159,13 +158,7 @@ def write_report(report: Report, options: ReportOptions, out: Path | str | Binar
 
 
 def write_pdf(path: Path, data: bytes) -> None:
-    """Write beside the file, then put it in its place: a viewer showing the old report, or a
+    """Written whole or not at all (storage/files.py): a viewer showing the old report, or a
     disk that fills up, never sees half a PDF. OSError when it cannot be written."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.part")
-    try:
-        with open(temporary, "wb") as file:  # open(), not mkstemp: the user's umask applies
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    with written_whole(path) as partial:
+        partial.write_bytes(data)

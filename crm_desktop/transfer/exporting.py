@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from crm_desktop.models.entities import ENTITIES, CustomerIdentifier
 from crm_desktop.models.fields import Kind
+from crm_desktop.storage.files import written_whole
 from crm_desktop.storage.store import Store, sqlite_connection
 from crm_desktop.transfer.cells import csv_row, identifiers_text, sheet_row
 from crm_desktop.transfer.columns import IDENTIFIERS, transfer_columns
@@ -134,9 +135,11 @@ def export_csv(store: Store, entity: str, stream: TextIO, progress: Progress | N
 
 
 def export_csv_file(store: Store, entity: str, path: Path, progress: Progress | None = None) -> int:
+    """The CSV written whole or not at all (storage/files.py): an export stopped half-way, or
+    failing on a full disk, leaves last week's file of that name as it was."""
     # utf-8-sig writes the BOM Excel needs to read UTF-8 rather than the system code page.
-    with path.open("w", encoding="utf-8-sig", newline="") as stream:
-        return export_csv(store, entity, stream, progress)
+    with written_whole(path) as partial, partial.open("w", encoding="utf-8-sig", newline="") as out:
+        return export_csv(store, entity, out, progress)
 
 
 def export_xlsx(store: Store, entity: str, path: Path, progress: Progress | None = None) -> int:
@@ -144,9 +147,9 @@ def export_xlsx(store: Store, entity: str, path: Path, progress: Progress | None
 
     Text goes in as text cells, which a sheet shows as text whatever they start with (+86...,
     -5, =1+1, @sum), so unlike CSV they need no mark; money, integers and numbers go in as
-    numbers a sheet can sum; dates stay text (see `cells.sheet_value`). A failed export leaves
-    no half-written file behind.
+    numbers a sheet can sum; dates stay text (see `cells.sheet_value`). Written whole or not
+    at all (storage/files.py): a failed export leaves the file it was to replace as it was.
     """
-    with SheetWriter(path, entity) as sheet:
+    with written_whole(path) as partial, SheetWriter(partial, entity) as sheet:
         sheet.write_rows([_header(entity)])
         return _export(store, entity, sheet_row(_kinds(entity)), sheet.write_rows, progress)

@@ -22,6 +22,7 @@ from crm_desktop.models.fields import entity_label
 from crm_desktop.models.validation import run_on
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import CleanedRow, Writer
+from crm_desktop.storage.files import written_whole
 from crm_desktop.transfer.columns import transfer_columns
 from crm_desktop.transfer.contact_persons import (
     contacts_added_text,
@@ -526,7 +527,7 @@ def save_problems(staged: Staging, path: Path) -> None:
 
 def _write_rows(path: Path, header: list[str], rows: list[tuple[int, str, list[str]]]) -> None:
     """(line, why, cells) rows under a header, UTF-8 with the mark Excel needs to read it."""
-    with path.open("w", encoding="utf-8-sig", newline="") as out:
+    with written_whole(path) as partial, partial.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(header)
         for line, why, cells in rows:

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QTableView, QWidget
 
 from crm_desktop.queries.work_logs import Team
+from crm_desktop.storage.files import written_whole
 from crm_desktop.transfer.xlsx import SheetWriter
 from crm_desktop.views.table_model import IdRole, RawValueRole
 
@@ -179,6 +180,7 @@ def table_view(name: str, accessible: str) -> QTableView:
 
 
 def write_sheet(path: Path, sheet_name: str, header: list[str], rows: list[list[Any]]) -> None:
-    """One sheet: the header, then the rows (a failed write leaves no file behind)."""
-    with SheetWriter(path, sheet_name) as sheet:
+    """One sheet: the header, then the rows, written whole or not at all (a failed write
+    leaves the file it was to replace as it was)."""
+    with written_whole(path) as partial, SheetWriter(partial, sheet_name) as sheet:
         sheet.write_rows([header, *rows])

@@ -262,3 +262,33 @@ def test_awkward_text_goes_through_xlsx_and_back_unchanged(
     with formula_like.store.read() as session:
         after = session.execute(select(Customer.name, Customer.notes).order_by(Customer.id)).all()
     assert after == before
+
+
+@pytest.mark.parametrize("write", [export_csv_file, export_xlsx])
+def test_an_export_stopped_half_way_leaves_last_weeks_file_as_it_was(
+    seeded: Profile, tmp_path: Path, write: object
+) -> None:
+    """Exported again to the same name and stopped part-way (Ctrl+C, a full disk): the file
+    that was there is still whole, and nothing half-written is left beside it."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    target = folder / "customers.out"
+    target.write_bytes(b"last week's export")
+
+    def stopped(done: int, total: int) -> None:
+        if done:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write(seeded.store, "customers", target, stopped)  # type: ignore[operator]
+    assert target.read_bytes() == b"last week's export"
+    assert [path.name for path in folder.iterdir()] == ["customers.out"]
+    # Done whole, it takes the old one's place.
+    count = write(seeded.store, "customers", target)  # type: ignore[operator]
+    assert count > 0 and target.read_bytes() != b"last week's export"
+    assert [path.name for path in folder.iterdir()] == ["customers.out"]
+
+
+def test_an_export_to_a_device_writes_to_it(seeded: Profile) -> None:
+    assert export_csv_file(seeded.store, "customers", Path("/dev/null")) > 0
+    assert Path("/dev/null").exists()

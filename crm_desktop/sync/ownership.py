@@ -22,7 +22,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from sqlalchemy import select
 
 from crm_desktop.models.choices import Role
-from crm_desktop.models.entities import SCOPE_KEY, Scope, User
+from crm_desktop.models.entities import SCOPE_KEY, Customer, Scope, User
 from crm_desktop.profile import Profile
 from crm_desktop.storage.store import Store
 from crm_desktop.sync import link as links
@@ -60,6 +60,16 @@ NOT_IN_POOL = QT_TRANSLATE_NOOP(
     "Ownership", "This customer is not in the pool any more; someone may have claimed it first."
 )
 NOT_YOURS = QT_TRANSLATE_NOOP("Ownership", "You can release only a customer you own.")
+LOCKED_STAYS = QT_TRANSLATE_NOOP(
+    "Ownership",
+    "Your manager keeps this customer with you (locked): only a manager or an administrator "
+    "may release it.",
+)
+JUST_RETURNED = QT_TRANSLATE_NOOP(
+    "Ownership",
+    "This customer has just gone back to the public pool (its ownership history says why). "
+    "Claim it to make it yours again, if the rules let you.",
+)
 CANNOT_ASSIGN = QT_TRANSLATE_NOOP(
     "Ownership",
     "You may not give this customer to “{login}”: there is no such user in your team, or the "
@@ -126,8 +136,10 @@ def release(profile: Profile, customer_id: str, reason: str, password: str | Non
         " AND owner_id = crm_current_user_id() AND deleted_at IS NULL RETURNING id",
         {"id": customer_id},
         OwnershipRefused(NOT_YOURS),
+        when_forbidden=OwnershipRefused(LOCKED_STAYS),
         reason=reason,
         password=password,
+        owned=customer_id,
     )
 
 
@@ -180,6 +192,7 @@ def lock(profile: Profile, customer_id: str, locked: bool, password: str | None 
         OwnershipRefused(NOT_LOCKABLE),
         when_forbidden=OwnershipRefused(CANNOT_LOCK),
         password=password,
+        owned=customer_id,
     )
 
 
@@ -280,13 +293,20 @@ def _decide(
     expected: int = 1,
     reason: str = "",
     password: str | None = None,
+    owned: str | None = None,
 ) -> None:
     """Run one change on the server after a sync, and sync again to bring its answer home.
     Fewer rows than `expected` changed means the server would not change them all: nothing
-    is kept (`when_nothing`); a policy or trigger refusing is `when_forbidden`."""
+    is kept (`when_nothing`); a policy or trigger refusing is `when_forbidden`. `owned`: a
+    customer the change needs an owner for (a release, a lock), which that first sync may
+    have sent to the pool."""
     # The server decides on what this device has, its overdue customers back in the pool
     # first (they count towards what a rep may own, and may not be locked or released).
+    had_owner = owned is not None and not _in_the_pool(profile, owned)
     sync_once(profile, password=password, check_pool=True)
+    if owned is not None and had_owner and _in_the_pool(profile, owned):
+        # Not "not yours": it was his a moment ago, and the rules have just taken it.
+        raise OwnershipRefused(JUST_RETURNED)
     connection = open_server(profile, password)
     try:
         with connection.transaction():
@@ -309,6 +329,13 @@ def _decide(
         connection.close()
     # Bring the answer home; a customer it leaves overdue (unlocked) returns to the pool now.
     sync_once(profile, password=password, check_pool=True)
+
+
+def _in_the_pool(profile: Profile, customer_id: str) -> bool:
+    """Whether this device holds the customer, live and without an owner."""
+    with profile.store.read() as session:
+        customer = session.get(Customer, customer_id)
+        return customer is not None and customer.deleted_at is None and customer.owner_id is None
 
 
 def _refusal(error: psycopg.errors.CheckViolation) -> OwnershipRefused:

@@ -73,7 +73,10 @@ class OwnershipButtons(QWidget):
         self.claim_button.setVisible(
             known and owner_id is None and self._role not in ("clerk", "admin")
         )
-        self.release_button.setVisible(known and owner_id == self._profile.user_id)
+        # A customer his manager locked with him is the manager's to let go (server 0038).
+        self.release_button.setVisible(
+            known and owner_id == self._profile.user_id and (not locked or leads)
+        )
         self.assign_button.setVisible(known and leads and self._runner is not None)
         self.lock_button.setVisible(known and leads and owner_id is not None)
         if locked:

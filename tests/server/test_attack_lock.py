@@ -93,7 +93,7 @@ def test_a_customer_leaving_for_the_pool_loses_its_lock_and_date_and_a_claim_res
     robs = world.customers["rob"]
     with world.session("mia") as connection:
         connection.execute("UPDATE customers SET pool_locked = true WHERE id = %s", (robs,))
-    with world.session("rob") as connection:
+        # Locked, it goes to the pool by his hand only (a rep's release is refused: below).
         connection.execute("UPDATE customers SET owner_id = NULL WHERE id = %s", (robs,))
     row = world.row("customers", robs)
     assert (row["owner_id"], row["owned_since"], row["pool_locked"]) == (None, None, False)
@@ -104,3 +104,33 @@ def test_a_customer_leaving_for_the_pool_loses_its_lock_and_date_and_a_claim_res
         now = connection.execute("SELECT now()").fetchone()[0]
     assert world.row("customers", robs)["owned_since"] <= now
     assert world.row("customers", robs)["owned_since"] is not None
+
+
+@pytest.mark.parametrize(
+    "release",
+    [
+        "UPDATE customers SET owner_id = NULL WHERE id = %s",
+        "INSERT INTO customers (id, name, owner_id) SELECT id, name, NULL FROM customers"
+        " WHERE id = %s ON CONFLICT (id) DO UPDATE SET owner_id = EXCLUDED.owner_id",
+    ],
+)
+def test_a_rep_cannot_undo_his_managers_lock_by_releasing_the_customer(world, release) -> None:
+    robs = world.customers["rob"]
+    with world.session("mia") as connection:
+        connection.execute("UPDATE customers SET pool_locked = true WHERE id = %s", (robs,))
+    with world.session("rob") as connection, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        connection.execute(release, (robs,))
+    row = world.row("customers", robs)
+    assert world.owner_login(robs) == "rob" and row["pool_locked"] is True
+    # His manager may let it go; the pool then has it, unlocked.
+    with world.session("mia") as connection:
+        connection.execute("UPDATE customers SET owner_id = NULL WHERE id = %s", (robs,))
+    assert world.owner_login(robs) is None
+    assert world.row("customers", robs)["pool_locked"] is False
+    # Unlocked, a rep releases his own as before.
+    raes = world.customers["rae"]
+    with world.session("rae") as connection:
+        assert connection.execute(
+            "UPDATE customers SET owner_id = NULL WHERE id = %s RETURNING id", (raes,)
+        ).fetchone()
+    assert world.owner_login(raes) is None

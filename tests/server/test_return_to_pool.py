@@ -242,9 +242,10 @@ def test_the_function_returns_exactly_the_customers_the_rule_picks(world) -> Non
 
 
 def test_letting_many_go_in_one_statement_tells_each_release_from_each_return(world) -> None:
-    """Rob lets 40 of his customers go in one UPDATE, owned for different times, graded or not,
-    some locked: each gets the line the pool's own due date says, `returned` when it was due
-    and `released` when it was not (a locked customer is never due)."""
+    """Mia lets 40 of her rep Rob's customers go in one UPDATE, owned for different times,
+    graded or not, some locked (which only a manager may let go): each gets the line the pool's
+    own due date says, `returned` when it was due and `released` when it was not (a locked
+    customer is never due)."""
     owner = world.owner()
     mine = [row[0] for row in owner.execute(
         "INSERT INTO customers (name, owner_id, grade, pool_locked)"
@@ -260,7 +261,7 @@ def test_letting_many_go_in_one_statement_tells_each_release_from_each_return(wo
         (mine,),
     )}  # fmt: skip
     assert 5 < len(due) < len(mine) - 5
-    with world.session("rob") as connection:
+    with world.session("mia") as connection:
         released = connection.execute(
             "UPDATE customers SET owner_id = NULL WHERE id = ANY (%s::uuid[])", (mine,)
         )

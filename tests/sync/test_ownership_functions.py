@@ -128,6 +128,36 @@ def test_a_manager_locks_a_customer_with_its_owner_and_a_rep_may_not(fleet: Flee
     assert "no owner to keep it with" in refused.value.text()
 
 
+def test_a_rep_is_told_why_he_cannot_release_a_locked_customer_or_one_just_returned(
+    fleet: Fleet,
+) -> None:
+    """Locked by his manager, the customer is the manager's to let go, and the rep is told so;
+    overdue and still his on his screen, the sync before the release returns it to the pool,
+    and he is told that, not that it is not his."""
+    kept = customer(fleet, "锁定的客户", owner="rob")
+    overdue = customer(fleet, "过期的客户", owner="rob")
+    mia, rob = signed_in(fleet, "mia"), signed_in(fleet, "rob")
+    ownership.lock(mia.profile, kept, True, mia.password)
+    rob.sync()
+    with pytest.raises(OwnershipRefused) as refused:
+        ownership.release(rob.profile, kept, "客户不需要了", rob.password)
+    assert refused.value.text() == (
+        "Your manager keeps this customer with you (locked): only a manager or an "
+        "administrator may release it."
+    )
+    assert owners(fleet, kept) == ["rob"]
+    assert fleet.server_row("customers", kept)["pool_locked"] is True
+
+    with fleet.db.connect_admin() as connection:
+        backdate_ownership(connection, 400, overdue)
+    assert rob.row("customers", overdue).owner_id == fleet.user_ids["rob"]
+    with pytest.raises(OwnershipRefused) as refused:
+        ownership.release(rob.profile, overdue, "客户已倒闭", rob.password)
+    assert refused.value.text().startswith("This customer has just gone back to the public pool")
+    assert owners(fleet, overdue) == [None]
+    assert kinds(fleet, overdue)[-1][0] == "returned"
+
+
 def leaver_s_book(fleet: Fleet, leaver: str) -> list[str]:
     """Two customers of the leaver's, with an open and a won deal, an open and a done task, and
     a running contract, an ended one still to renew and an ended one renewed."""

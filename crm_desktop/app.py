@@ -21,7 +21,7 @@ from crm_desktop.profile import (
 )
 from crm_desktop.resources import resources_dir
 from crm_desktop.storage.store import BACKUP_DIR, STORE_FILE, Store
-from crm_desktop.translations import install_translators, language_for
+from crm_desktop.translations import install_translators, language_for, system_language
 from crm_desktop.views import garbage
 from crm_desktop.views.backups_dialog import after_window_closed, check_at_start
 from crm_desktop.views.first_run_wizard import FirstRunOutcome, run_first_run
@@ -168,8 +168,14 @@ def run_gui(profile_dir: Path | None = None) -> int:
     app.setApplicationName("CRM Desktop")
     app.setWindowIcon(QIcon(str(ICON)))
     directory = profile_dir or default_profile_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    setup_logging(directory)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        setup_logging(directory)
+    except OSError as failure:  # a read-only share, a folder of someone else's: said, not logged
+        if not getattr(app, "_crm_translators", None):  # no profile to say the language
+            app._crm_translators = install_translators(app, system_language())  # type: ignore[attr-defined]
+        say_start_failed(app, directory, failure)
+        return 1
     # Before the store is opened: a restore chosen in the window, and a damaged store repaired.
     if not check_at_start(directory, partial(prepare_application, app)):
         return 1

@@ -82,3 +82,34 @@ def test_a_busy_data_file_at_start_is_said_in_a_message(
     busy = QApplication.translate("StoreError", LOCKED)
     assert said == [(QMessageBox.Icon.Critical, busy)]
     assert windows() <= before  # no window was opened behind it
+
+
+def test_a_profile_folder_that_cannot_be_made_is_said_in_a_message(
+    qapp: QApplication, tmp_path: Path, own_logging: None
+) -> None:
+    """On a read-only share, or under a file: no window, and no silent exit either (the
+    Windows program has no console to print on)."""
+    in_the_way = tmp_path / "a file"
+    in_the_way.write_text("not a folder")
+    code, said = messages_shown_while(lambda: run_gui(in_the_way / "profile"))
+    assert code == 1
+    assert said == [
+        (
+            QMessageBox.Icon.Critical,
+            f"{in_the_way / 'profile'} could not be used: part of the path is a file, not a "
+            "folder.",
+        )
+    ]
+
+
+def test_the_command_line_says_what_is_wrong_with_a_profile_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from crm_desktop import cli
+
+    in_the_way = tmp_path / "customers.csv"
+    in_the_way.write_text("name\n")
+    assert cli.main(["--profile", str(in_the_way), "demo", "--customers", "3"]) == 1
+    said = capsys.readouterr().err
+    assert said.startswith(f"crm-desktop: {in_the_way}")
+    assert "could not be used: " in said and "Something went wrong" not in said

@@ -57,6 +57,7 @@ CORRUPT = QT_TRANSLATE_NOOP(
     "StoreError", "The data file {path} is damaged; restore it from a backup in {backups}."
 )
 READ_ONLY = QT_TRANSLATE_NOOP("StoreError", "The data file {path} cannot be written to.")
+FILE_PROBLEM = QT_TRANSLATE_NOOP("StoreError", "{path} could not be used: {reason}.")
 NEWER_STORE = QT_TRANSLATE_NOOP(
     "StoreError",
     "The data in {path} was made by a newer version of this program; please upgrade it.",
@@ -87,7 +88,8 @@ def sqlite_code(error: BaseException) -> int | None:
 
 
 def classify(error: BaseException, path: str, backups: str = "") -> StoreError | None:
-    """Map a raw SQLite error to a StoreError, or None if it is a bug to be logged."""
+    """Map a raw SQLite error, or a file or folder the system refused, to a StoreError; None
+    if it is a bug to be logged."""
     if isinstance(error, StoreError):
         return error
     code = sqlite_code(error)
@@ -101,6 +103,12 @@ def classify(error: BaseException, path: str, backups: str = "") -> StoreError |
         return StoreError(CORRUPT, path=path, backups=backups)
     if kind == "read_only":
         return StoreError(READ_ONLY, path=path)
+    if isinstance(error, OSError) and error.errno in _OS_REASONS:
+        # A folder or file of the profile's that the system refused (a read-only share, a
+        # folder of someone else's, a file where a folder should be): the user's to see to.
+        log.info("%s", error, exc_info=error)
+        where = error.filename or path
+        return StoreError(FILE_PROBLEM, path=where, reason=plain_reason(error))
     return None
 
 

@@ -911,7 +911,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+235"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+238"/>
         <location line="+134"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
@@ -1023,12 +1023,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+1"/>
         <location line="+83"/>
-        <location line="+38"/>
+        <location line="+39"/>
         <source>Amount</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-119"/>
+        <location line="-120"/>
         <source>Expected close</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1118,7 +1118,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Contract</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1143,7 +1143,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-237"/>
+        <location line="-238"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4738,7 +4738,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+251"/>
+        <location line="+253"/>
         <source>Nothing matches this search or filter. Clear it to see all.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4798,7 +4798,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+529"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+546"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4912,7 +4912,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-355"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-369"/>
         <source>Back</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4948,12 +4948,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
-        <location line="+509"/>
+        <location line="+523"/>
         <source>Work log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-508"/>
+        <location line="-522"/>
         <source>Team activity</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4973,7 +4973,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+247"/>
+        <location line="+213"/>
+        <source>Your open tasks whose reminder time has come</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Your open tasks due by the end of today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+44"/>
         <source>Filters</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5437,7 +5447,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+30"/>
         <source>A note is at most %1 characters; this one has %2.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5458,7 +5468,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>OwnerFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/line_pages.py" line="+46"/>
+        <location filename="../../crm_desktop/views/line_pages.py" line="+47"/>
         <source>Whose</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5512,6 +5522,16 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
+        <source>Your manager keeps this customer with you (locked): only a manager or an administrator may release it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This customer has just gone back to the public pool (its ownership history says why). Claim it to make it yours again, if the rules let you.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>You may not give this customer to “{login}”: there is no such user in your team, or the customer is not yours to give.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5679,7 +5699,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+28"/>
         <source>Unlock</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7184,6 +7204,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
+        <source>{path} could not be used: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>The data in {path} was made by a newer version of this program; please upgrade it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7218,7 +7243,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/storage/errors.py" line="-29"/>
+        <location filename="../../crm_desktop/storage/errors.py" line="-30"/>
         <source>the disk or folder is read-only</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7624,7 +7649,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+0"/>
-        <location line="+67"/>
+        <location line="+70"/>
         <source>someone</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7644,18 +7669,18 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+75"/>
-        <location line="+9"/>
+        <location line="+78"/>
+        <location line="+10"/>
         <source>Delegate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-7"/>
+        <location line="-8"/>
         <source>Nobody else would see “%1”: the server shows a task only to those who see its customer (for a task on no customer, to whoever made it).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Give “%1” to:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7804,7 +7829,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+3"/>
-        <location filename="../../crm_desktop/transfer/staging.py" line="+82"/>
+        <location filename="../../crm_desktop/transfer/staging.py" line="+83"/>
         <source>Added {count} new customer records for them.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -8242,7 +8267,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+74"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+76"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation type="unfinished"></translation>
     </message>

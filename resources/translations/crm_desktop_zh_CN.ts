@@ -904,7 +904,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+235"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+238"/>
         <location line="+134"/>
         <source>Name</source>
         <translation>名称</translation>
@@ -1016,12 +1016,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     <message>
         <location line="+1"/>
         <location line="+83"/>
-        <location line="+38"/>
+        <location line="+39"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location line="-119"/>
+        <location line="-120"/>
         <source>Expected close</source>
         <translation>预计成交日期</translation>
     </message>
@@ -1111,7 +1111,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>回款日期</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Contract</source>
         <translation>合同</translation>
     </message>
@@ -1136,7 +1136,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>登记人</translation>
     </message>
     <message>
-        <location line="-237"/>
+        <location line="-238"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
@@ -4718,7 +4718,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>产品</translation>
     </message>
     <message>
-        <location line="+251"/>
+        <location line="+253"/>
         <source>Nothing matches this search or filter. Clear it to see all.</source>
         <translation>没有符合这个搜索或筛选的记录。清除它就能看到全部。</translation>
     </message>
@@ -4778,7 +4778,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+529"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+546"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
@@ -4892,7 +4892,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-355"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-369"/>
         <source>Back</source>
         <translation>后退</translation>
     </message>
@@ -4928,12 +4928,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
     <message>
         <location line="+1"/>
-        <location line="+509"/>
+        <location line="+523"/>
         <source>Work log</source>
         <translation>工作日志</translation>
     </message>
     <message>
-        <location line="-508"/>
+        <location line="-522"/>
         <source>Team activity</source>
         <translation>团队动态</translation>
     </message>
@@ -4953,7 +4953,17 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>CRM Desktop</translation>
     </message>
     <message>
-        <location line="+247"/>
+        <location line="+213"/>
+        <source>Your open tasks whose reminder time has come</source>
+        <translation>您的未完成任务中提醒时间已到的</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Your open tasks due by the end of today</source>
+        <translation>您今天结束前到期的未完成任务</translation>
+    </message>
+    <message>
+        <location line="+44"/>
         <source>Filters</source>
         <translation>筛选</translation>
     </message>
@@ -5407,7 +5417,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>发送</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+30"/>
         <source>A note is at most %1 characters; this one has %2.</source>
         <translation>留言最多 %1 个字，这条有 %2 个字。</translation>
     </message>
@@ -5428,7 +5438,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>OwnerFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/line_pages.py" line="+46"/>
+        <location filename="../../crm_desktop/views/line_pages.py" line="+47"/>
         <source>Whose</source>
         <translation>负责人</translation>
     </message>
@@ -5482,6 +5492,16 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
     <message>
         <location line="+1"/>
+        <source>Your manager keeps this customer with you (locked): only a manager or an administrator may release it.</source>
+        <translation>您的经理已把这个客户锁定在您名下：只有经理或管理员可以把它退回公海。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This customer has just gone back to the public pool (its ownership history says why). Claim it to make it yours again, if the rules let you.</source>
+        <translation>这个客户刚刚退回了公海（原因见它的归属记录）。如果规则允许，可以重新领取。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>You may not give this customer to “{login}”: there is no such user in your team, or the customer is not yours to give.</source>
         <translation>不能把该客户分配给“{login}”：您的团队中没有此用户，或该客户不归您分配。</translation>
     </message>
@@ -5649,7 +5669,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>把这个客户交给您团队中的一位成员</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+28"/>
         <source>Unlock</source>
         <translation>解除锁定</translation>
     </message>
@@ -7148,6 +7168,11 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
     <message>
         <location line="+1"/>
+        <source>{path} could not be used: {reason}.</source>
+        <translation>无法使用 {path}：{reason}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>The data in {path} was made by a newer version of this program; please upgrade it.</source>
         <translation>{path} 中的数据来自本程序的更新版本，请先升级本程序。</translation>
     </message>
@@ -7182,7 +7207,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>无法把副本写到 {path}（{reason}）；请换一个位置。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/storage/errors.py" line="-29"/>
+        <location filename="../../crm_desktop/storage/errors.py" line="-30"/>
         <source>the disk or folder is read-only</source>
         <translation>磁盘或文件夹是只读的</translation>
     </message>
@@ -7584,7 +7609,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
     <message>
         <location line="+0"/>
-        <location line="+67"/>
+        <location line="+70"/>
         <source>someone</source>
         <translation>某人</translation>
     </message>
@@ -7604,18 +7629,18 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>打开客户</translation>
     </message>
     <message>
-        <location line="+75"/>
-        <location line="+9"/>
+        <location line="+78"/>
+        <location line="+10"/>
         <source>Delegate</source>
         <translation>转交</translation>
     </message>
     <message>
-        <location line="-7"/>
+        <location line="-8"/>
         <source>Nobody else would see “%1”: the server shows a task only to those who see its customer (for a task on no customer, to whoever made it).</source>
         <translation>别人看不到“%1”：服务器只把任务显示给能看到其客户的人（不属于任何客户的任务，只显示给创建它的人）。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Give “%1” to:</source>
         <translation>把“%1”交给：</translation>
     </message>
@@ -7764,7 +7789,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
     <message>
         <location line="+3"/>
-        <location filename="../../crm_desktop/transfer/staging.py" line="+82"/>
+        <location filename="../../crm_desktop/transfer/staging.py" line="+83"/>
         <source>Added {count} new customer records for them.</source>
         <translation>并为它们新增了 {count} 个客户。</translation>
     </message>
@@ -8201,7 +8226,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>{field}含有控制字符（{code}），请删除。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+74"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+76"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation>找不到 ID 为 {id} 的{entity}（可能已被删除）。</translation>
     </message>

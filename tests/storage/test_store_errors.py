@@ -107,3 +107,17 @@ def test_a_cancelled_read_is_told_by_its_code(profile_dir: Path) -> None:
             )
     finally:
         store.close()
+
+
+def test_a_folder_the_system_refuses_is_said_with_the_reason() -> None:
+    """A read-only share, someone else's folder: the user's to see to, said with what and why;
+    an error of the system no user can act on stays a bug."""
+    import errno
+
+    refused = OSError(errno.EROFS, "Read-only file system", "/mnt/share/crm/backups")
+    said = errors.classify(refused, "/mnt/share/crm/crm.sqlite3")
+    assert said is not None
+    assert (
+        said.text() == "/mnt/share/crm/backups could not be used: the disk or folder is read-only."
+    )
+    assert errors.classify(OSError(errno.EBADF, "Bad file descriptor"), "x") is None

@@ -53,6 +53,7 @@ from crm_desktop.models.rules import problems
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.profile import LANGUAGE_KEY, Profile, finish_first_run
 from crm_desktop.services.changes import ChangeSet
+from crm_desktop.storage.store import Store
 from crm_desktop.sync import link as links
 from crm_desktop.sync.connecting import Checked, Connected, remember
 from crm_desktop.views.connect_dialog import ServerForm, ServerInput
@@ -78,6 +79,7 @@ class Facts:
     login: str
     link: links.ServerLink | None
     has_customers: bool
+    language: str | None = None  # the profile's, when it has chosen one
 
     def chosen_name(self) -> str:
         """The name a person gave, or "" while it is still the login it was made with."""
@@ -91,7 +93,8 @@ def read_facts(profile: Profile) -> Facts:
         ).first()
         customer = session.scalar(select(Customer.id).where(Customer.deleted_at.is_(None)).limit(1))
     name, login = user if user is not None else ("", "")
-    return Facts(name, login, links.link_of(profile.store), customer is not None)
+    language = profile.store.setting(LANGUAGE_KEY)
+    return Facts(name, login, links.link_of(profile.store), customer is not None, language)
 
 
 def add_demo_data(profile: Profile) -> ChangeSet:
@@ -220,6 +223,15 @@ class FirstRunWelcomePage(_Page):
             self.wizard_().choose_language(code)
 
     def show_facts(self, facts: Facts) -> None:
+        chosen = self.language_buttons.get(facts.language or "")
+        if chosen is not None and not chosen.isChecked():
+            # The language the profile has (reopened, it need not be the system's); shown, not
+            # chosen again.
+            for button in self.language_buttons.values():
+                button.blockSignals(True)
+            chosen.setChecked(True)
+            for button in self.language_buttons.values():
+                button.blockSignals(False)
         self._saved_name = facts.name
         self._linked = facts.link is not None
         # A profile linked to a server has the server's user: his name is the server's.
@@ -514,6 +526,7 @@ class FirstRunWizard(QWizard):
         self.setObjectName("firstRunWizard")
         self.profile, self.runner, self.network = profile, runner, network
         self._switch_language = switch_language
+        self._chosen_language: str | None = None  # reopened over the window: kept till Finish
         self.facts: Facts | None = None
         self.connected: Connected | None = None
         self._open = _Open()
@@ -580,9 +593,15 @@ class FirstRunWizard(QWizard):
     # -- what the pages ask for ------------------------------------------------------------
 
     def choose_language(self, code: str) -> None:
+        """Before the window, the program speaks the chosen language at once, and the profile
+        keeps it whatever closes the wizard (what the user read is what he gets next time).
+        Reopened over the window (Help), the choice is stored only by Finish: Cancel changes
+        nothing."""
+        if self._switch_language is None:
+            self._chosen_language = code
+            return
         self.runner.submit(partial(self.profile.store.set_setting, LANGUAGE_KEY, code))
-        if self._switch_language is not None:
-            self._switch_language(code)
+        self._switch_language(code)
 
     def save_name(
         self,
@@ -633,7 +652,7 @@ class FirstRunWizard(QWizard):
 
         def mark_done(_result: object = None) -> None:
             self.runner.submit(
-                partial(finish_first_run, self.profile.store),
+                partial(_finish_first_run, self.profile.store, self._chosen_language),
                 self.while_open(marked),
                 self.while_open(failed),
             )
@@ -699,6 +718,14 @@ class FirstRunOutcome:
     finished: bool  # False: cancelled or closed, shown again at the next start
     connected: Connected | None  # the link Finish made, with the session's password
     wants_import: bool
+
+
+def _finish_first_run(store: Store, language: str | None) -> None:
+    """The language chosen in a wizard reopened over the window, then the first run marked
+    done."""
+    if language is not None:
+        store.set_setting(LANGUAGE_KEY, language)
+    finish_first_run(store)
 
 
 def run_first_run(

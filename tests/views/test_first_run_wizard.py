@@ -511,3 +511,31 @@ def test_run_guis_hook_shows_the_wizard_on_a_new_profile_only(
     profile = open_profile(directory)
     assert user_row(profile)[0] == "王小明"
     profile.close()
+
+
+def test_reopened_its_language_is_kept_by_finish_and_not_by_cancel(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Over the window the new language waits for the next start; a Cancel keeps the one
+    there was, a Finish stores the new one."""
+    from crm_desktop.profile import LANGUAGE_KEY
+
+    store = window.profile.store
+    store.set_setting(LANGUAGE_KEY, "zh_CN")
+    for close, kept in ((FirstRunWizard.reject, "zh_CN"), (None, "en")):
+        window.first_run_action.trigger()
+        wizard = window.findChild(FirstRunWizard, "firstRunWizard")
+        assert wizard is not None and wizard.isVisible()
+        qtbot.waitUntil(lambda w=wizard: w.facts is not None)
+        wizard.welcome.language_buttons["en"].click()
+        if close is not None:
+            close(wizard)
+        else:
+            wizard.welcome.name.setText("王小明")
+            next_page(qtbot, wizard, WORK_PAGE)
+            next_page(qtbot, wizard, START_PAGE)
+            finish(qtbot, wizard)
+        wait_idle(qtbot, window)
+        assert store.setting(LANGUAGE_KEY) == kept
+        wizard.deleteLater()
+        qtbot.waitUntil(lambda: window.findChild(FirstRunWizard, "firstRunWizard") is None)

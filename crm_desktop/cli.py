@@ -298,6 +298,10 @@ def _run(args: argparse.Namespace, directory: Path) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return BROKEN_PIPE_EXIT
     except KeyboardInterrupt:
+        # Every command stops whole: an import or an export leaves nothing of itself, a sync
+        # keeps what it had sent and finishes at the next one.
+        stopped = QCoreApplication.translate("CommandLine", "Stopped; nothing was left half-done.")
+        print(f"crm-desktop: {stopped}", file=sys.stderr)
         return 130
     except Exception as error:
         known = _known(error, directory)

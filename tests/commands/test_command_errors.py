@@ -106,3 +106,27 @@ def test_a_mistyped_profile_folder_is_said_and_not_made(tmp_path: Path) -> None:
         result = run("--profile", str(typo), *command)
         assert_one_sentence(result, NO_DATA.format(directory=typo))
     assert not typo.exists() and not (tmp_path / "p.pdf").exists()
+
+
+def test_ctrl_c_in_an_export_says_it_stopped_and_leaves_the_old_file(
+    profile_dir: Path, capsys, monkeypatch
+) -> None:
+    """Ctrl+C half-way through: exit 130, one sentence, and last week's file as it was."""
+    from crm_desktop import cli
+    from crm_desktop.transfer import exporting
+
+    open_profile(profile_dir).writer().create("customers", {"name": "Acme"})
+    target = profile_dir.parent / "customers.csv"
+    target.write_text("last week's\n")
+
+    def interrupted(store, entity, stream, progress=None):
+        stream.write("name\nAcme, half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(exporting, "export_csv", interrupted)
+    code = cli.main(
+        ["--profile", str(profile_dir), "export", "--entity", "customers", "--out", str(target)]
+    )
+    assert code == 130
+    assert capsys.readouterr().err.strip() == "crm-desktop: Stopped; nothing was left half-done."
+    assert target.read_text() == "last week's\n"

@@ -454,9 +454,13 @@ def _explain_ended_grants(
 
 def _owner_here(session: Any, entry: _Entry) -> str | None:
     """Whose record the entry changes, as this device still holds it (the pull that removes
-    what the user may no longer see comes after the push)."""
+    what the user may no longer see comes after the push), and as it was before the change: a
+    clerk who gives his rep's customer to another rep changes the record of the rep whose
+    customer it was, not of the one it was to go to."""
     if entry.entity == "customers" and entry.op == "insert":
         return (entry.changes or {}).get("owner_id")
+    if entry.entity == "customers" and "owner_id" in (entry.changes or {}):
+        return (entry.base or {}).get("owner_id")
     model = ENTITIES[entry.entity]
     row = session.get(model, entry.row_id)
     if row is None:

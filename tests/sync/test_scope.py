@@ -253,3 +253,31 @@ def test_a_clerks_change_made_after_his_time_ended_is_kept_with_the_day_it_ended
     sentence = describe(conflict)
     day = ended.astimezone().date().isoformat()
     assert "rob" in sentence and day in sentence, sentence
+
+
+def test_a_clerks_change_refused_for_another_reason_is_not_blamed_on_an_ended_time(
+    fleet: Fleet,
+) -> None:
+    """His time for Rob ended; entering for Rae, he gives a customer of hers to Rob, which a
+    clerk may not: the refusal is the server's, not "your time for Rob ended"."""
+    from datetime import UTC, datetime, timedelta
+
+    from crm_desktop.sync.conflicts import open_conflicts
+    from crm_desktop.sync.push import grant_ended
+    from crm_desktop.sync.server.admin import assign_clerk
+
+    fleet.db.add_user("cal", "clerk")
+    rae, cal = fleet.device("rae"), fleet.device("cal")
+    customer_id = rae.writer.create("customers", {"name": "芮伊的客户"}).primary_id
+    rae.sync()
+    assign_clerk(fleet.db.admin_dsn, "cal", "rob", datetime.now(UTC) + timedelta(days=1))
+    fleet.admin("UPDATE clerk_assignments SET valid_until = now() - interval '1 minute'")
+    assign_clerk(fleet.db.admin_dsn, "cal", "rae", datetime.now(UTC) + timedelta(days=5))
+    cal.sync()
+    assert cal.row("customers", customer_id) is not None
+    cal.writer.update("customers", customer_id, {"owner_id": fleet.user_ids["rob"]})
+    cal.sync()
+    assert str(fleet.server_row("customers", customer_id)["owner_id"]) == fleet.user_ids["rae"]
+    (conflict,) = open_conflicts(cal.profile.store)
+    assert conflict.kind == "refused"
+    assert grant_ended(conflict.reason) is None, conflict.reason

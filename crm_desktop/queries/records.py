@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -39,8 +40,9 @@ from crm_desktop.storage.values import in_parts
 class CustomerDetail:
     customer: dict[str, Any]
     owner_name: str | None
-    # The clerk who entered it for its owner, if a clerk did.
+    # The clerk who entered it, if a clerk did, and the rep he entered it for (its owner then).
     entered_by: str | None = None
+    entered_for: str | None = None
     identifiers: list[dict[str, Any]] = field(default_factory=list)
     contacts: list[dict[str, Any]] = field(default_factory=list)
     opportunities: list[dict[str, Any]] = field(default_factory=list)
@@ -106,10 +108,14 @@ def customer_detail(session: Session, customer_id: str) -> CustomerDetail | None
         return None
     owner = session.get(User, customer.owner_id) if customer.owner_id else None
     maker = session.get(User, customer.created_by) if customer.created_by else None
+    owners = _owners_over_time(session, customer_id, customer.owner_id)
+    names = dict(session.execute(select(User.id, User.name)).all())
+    entered_for = names.get(owners(customer.created_at) or "")
     return CustomerDetail(
         customer=column_values(customer),
         owner_name=owner.name if owner else None,
         entered_by=maker.name if maker is not None and maker.role == "clerk" else None,
+        entered_for=entered_for,
         identifiers=_live_children(
             session, CustomerIdentifier, customer_id, CustomerIdentifier.created_at
         ),
@@ -121,7 +127,7 @@ def customer_detail(session: Session, customer_id: str) -> CustomerDetail | None
         followups=_with_authors(
             session,
             _live_children(session, FollowUp, customer_id, FollowUp.happened_at.desc()),
-            owner.name if owner else None,
+            lambda at: names.get(owners(at) or ""),
         ),
         ownership=ownership_events(session, customer_id),
         returns_soon=_returns_soon(session, customer.pool_due_at),
@@ -137,10 +143,12 @@ def _returns_soon(session: Session, due: datetime | None) -> bool:
 
 
 def _with_authors(
-    session: Session, followups: list[dict[str, Any]], owner_name: str | None
+    session: Session,
+    followups: list[dict[str, Any]],
+    owner_name_at: Callable[[datetime | None], str | None],
 ) -> list[dict[str, Any]]:
     """Each follow-up with who logged it (`logged_by`) and, when a clerk did, for whom
-    (`logged_for`: the customer's owner, the rep he enters for)."""
+    (`logged_for`: the customer's owner when he logged it, the rep he entered it for)."""
     people = {
         user_id: (name, role)
         for user_id, name, role in session.execute(select(User.id, User.name, User.role))
@@ -148,8 +156,33 @@ def _with_authors(
     for item in followups:
         name, role = people.get(item.get("created_by"), (None, None))
         item["logged_by"] = name
-        item["logged_for"] = owner_name if role == "clerk" else None
+        item["logged_for"] = owner_name_at(item.get("created_at")) if role == "clerk" else None
     return followups
+
+
+def _owners_over_time(
+    session: Session, customer_id: str, owner_now: str | None
+) -> Callable[[datetime | None], str | None]:
+    """Who owned the customer at a moment, by its ownership history as the last sync brought
+    it: a clerk's entry for one rep stays his after the customer is handed to another. Before
+    its first recorded change, or with no history here (never synced), its owner now."""
+    changes = session.execute(
+        select(OwnershipChange.changed_at, OwnershipChange.owner_id)
+        .where(OwnershipChange.customer_id == customer_id)
+        .order_by(OwnershipChange.changed_at, OwnershipChange.id)
+    ).all()
+
+    def owner_at(moment: datetime | None) -> str | None:
+        if moment is None or not changes:
+            return owner_now
+        owner = changes[0][1]  # the entered line: its first owner
+        for changed_at, owner_id in changes:
+            if changed_at > moment:
+                break
+            owner = owner_id
+        return owner
+
+    return owner_at
 
 
 def ownership_events(session: Session, customer_id: str) -> list[OwnershipEvent]:

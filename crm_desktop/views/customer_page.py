@@ -271,10 +271,10 @@ class CustomerPage(QWidget):
         if self.ownership is not None:
             self.ownership.show_owner(customer["owner_id"], locked=locked)
         subtitle = self.tr("Grade: %1 · Owner: %2").replace("%1", grade).replace("%2", owner)
-        if detail.entered_by and detail.owner_name:
+        if detail.entered_by and detail.entered_for:
             subtitle += " · " + self.tr("entered by %1 for %2").replace(
                 "%1", detail.entered_by
-            ).replace("%2", detail.owner_name)
+            ).replace("%2", detail.entered_for)
         self.subtitle.setText(subtitle)
         while self.details.rowCount():
             self.details.removeRow(0)

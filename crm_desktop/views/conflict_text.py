@@ -107,6 +107,54 @@ REASONS = {
         "more)",
     ),
     NOT_WRITABLE: QT_TRANSLATE_NOOP("ConflictsView", "you may not change this record"),
+    # The server's own refusals a user's change can meet at a push (its RAISE EXCEPTIONs), in
+    # the user's language: they reached a Chinese reader in English.
+    "a customer in the public pool must be claimed before it is changed": QT_TRANSLATE_NOOP(
+        "ConflictsView",
+        "this customer is in the public pool: claim it first (Claim, on its page), then change it",
+    ),
+    "a clerk cannot hand a customer to someone else": QT_TRANSLATE_NOOP(
+        "ConflictsView",
+        "a clerk may not give a customer to someone else; ask a manager to assign it",
+    ),
+    "only a manager or an administrator may release a locked customer": QT_TRANSLATE_NOOP(
+        "ConflictsView",
+        "your manager keeps this customer with you (locked): only a manager or an "
+        "administrator may release it",
+    ),
+    "only a manager or an administrator may lock a customer with its owner": QT_TRANSLATE_NOOP(
+        "ConflictsView", "only a manager or an administrator may lock a customer with its owner"
+    ),
+    "only a manager or an administrator may fix a customer": QT_TRANSLATE_NOOP(
+        "ConflictsView", "only a manager or an administrator may fix a customer's grade"
+    ),
+    "only an administrator grades customers": QT_TRANSLATE_NOOP(
+        "ConflictsView", "grades are computed on the server; only an administrator sets them"
+    ),
+    "the customer was claimed by someone else before this follow-up reached it": (
+        QT_TRANSLATE_NOOP(
+            "ConflictsView",
+            "someone else claimed this customer from the pool before this follow-up reached "
+            "the server",
+        )
+    ),
+    "a note can only be about a customer you see": QT_TRANSLATE_NOOP(
+        "ConflictsView", "a note can only be about a customer you see"
+    ),
+    "a note that was read can no longer be changed, only deleted": QT_TRANSLATE_NOOP(
+        "ConflictsView", "a note that was read can no longer be changed, only deleted"
+    ),
+    "a customer can only be merged into a live customer you may change": QT_TRANSLATE_NOOP(
+        "ConflictsView",
+        "a customer can only be merged into one you may change, and that is not deleted",
+    ),
+    "a customer can only be merged into a live customer you can see": QT_TRANSLATE_NOOP(
+        "ConflictsView", "a customer can only be merged into one you see, and that is not deleted"
+    ),
+    "a contact can only be merged into a live contact of the same customer": QT_TRANSLATE_NOOP(
+        "ConflictsView",
+        "a contact can only be merged into another of the same customer, not deleted",
+    ),
     NOT_ALLOWED: QT_TRANSLATE_NOOP(
         "ConflictsView",
         "the server's access rules do not let you save it so (a record for a customer that is "

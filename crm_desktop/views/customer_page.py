@@ -126,6 +126,7 @@ class CustomerPage(QWidget):
         self.add_button = QPushButton(self.tr("Add"))
         self.add_button.setObjectName("addToCustomer")
         self.add_button.setToolTip(self.tr("Add a contact, opportunity, task or contract"))
+        self.add_button.setProperty("offeredTip", self.add_button.toolTip())
         add_menu = QMenu(self.add_button)
         add_menu.setObjectName("addToCustomerMenu")
         for name, text, entity in (
@@ -144,6 +145,15 @@ class CustomerPage(QWidget):
             ("noteAboutCustomer", self.tr("Send a note…"), self._ask_note),
         ):
             actions.addWidget(self._button(name, text, handler))
+        # What changes the customer or adds to it: not offered where the server would refuse
+        # it at the next sync (a customer of the pool, one deleted meanwhile).
+        self.changing = [
+            widget
+            for index in range(actions.count())
+            if isinstance(widget := actions.itemAt(index).widget(), QPushButton)
+            and widget.objectName()
+            in ("editCustomer", "addFollowUp", "addToCustomer", "recordCustomerPayment")
+        ]
         self.pdf = PdfExport(writer, runner, self)
         self.pdf.warn_in_a_box()
         self.pdf_button = self.pdf.button("customerPdf")
@@ -224,6 +234,12 @@ class CustomerPage(QWidget):
         runner.changed.connect(self._changes)
         self.reload()
 
+    def _offer_changes(self, refused: str | None) -> None:
+        """Offer the changes, or (`refused`: why not) grey them out and say why on them."""
+        for widget in self.changing:
+            widget.setEnabled(refused is None)
+            widget.setToolTip(refused or widget.property("offeredTip") or "")
+
     @staticmethod
     def _button(name: str, text: str, handler: Any) -> QPushButton:
         button = QPushButton(text)
@@ -256,7 +272,18 @@ class CustomerPage(QWidget):
             self.title.setText(self.tr("This customer was deleted."))
             self.lock_line.hide()
             self.due_line.hide()
+            self._offer_changes(self.tr("This customer was deleted."))
             return
+        in_pool = (
+            self.ownership is not None
+            and detail.customer["owner_id"] is None
+            and self.ownership.role != "admin"
+        )
+        self._offer_changes(
+            self.tr("This customer is in the public pool: claim it first, then change it.")
+            if in_pool
+            else None
+        )
         customer = detail.customer
         self.setWindowTitle(customer["name"])
         self.title.setText(customer["name"])

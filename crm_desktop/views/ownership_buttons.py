@@ -90,6 +90,10 @@ class OwnershipButtons(QWidget):
                 self.tr("This customer stays with its owner and never returns to the public pool")
             )
 
+    @property
+    def role(self) -> str:
+        return self._role
+
     def set_role(self, role: str) -> None:
         """The user's role changed (read again after a sync): offer what it allows."""
         self._role = role

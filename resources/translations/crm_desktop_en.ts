@@ -1350,6 +1350,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+93"/>
+        <source>Stopped; nothing was left half-done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../crm_desktop/commands/backup.py" line="-55"/>
         <source>make a checked copy of this profile&apos;s data</source>
         <translation type="unfinished"></translation>
@@ -2246,7 +2251,67 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
+        <source>this customer is in the public pool: claim it first (Claim, on its page), then change it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>a clerk may not give a customer to someone else; ask a manager to assign it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>your manager keeps this customer with you (locked): only a manager or an administrator may release it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>only a manager or an administrator may lock a customer with its owner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>only a manager or an administrator may fix a customer&apos;s grade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>grades are computed on the server; only an administrator sets them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>someone else claimed this customer from the pool before this follow-up reached the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>a note can only be about a customer you see</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>a note that was read can no longer be changed, only deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>a customer can only be merged into one you may change, and that is not deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>a customer can only be merged into one you see, and that is not deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>a contact can only be merged into another of the same customer, not deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>the server&apos;s access rules do not let you save it so (a record for a customer that is not yours, say, or someone you do not enter records for)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2431,7 +2496,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+74"/>
-        <location filename="../../crm_desktop/views/first_run_wizard.py" line="+365"/>
+        <location filename="../../crm_desktop/views/first_run_wizard.py" line="+377"/>
         <source>Connecting…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2582,7 +2647,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Add contact</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2612,7 +2677,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+28"/>
         <source>Fix grade…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2622,7 +2687,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-26"/>
+        <location line="-36"/>
         <source>Add</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2632,7 +2697,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+42"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2658,7 +2723,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+42"/>
         <source>Contacts</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2684,7 +2749,13 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+15"/>
+        <location line="+3"/>
         <source>This customer was deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>This customer is in the public pool: claim it first, then change it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4146,7 +4217,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>FirstRunWelcomePage</name>
     <message>
-        <location line="-269"/>
+        <location line="-278"/>
         <source>Welcome to CRM Desktop</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4181,7 +4252,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+37"/>
         <source>Type your name.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4189,7 +4260,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location line="+295"/>
+        <location line="+296"/>
         <source>Welcome to CRM Desktop</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4197,7 +4268,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>FirstRunWorkPage</name>
     <message>
-        <location line="-224"/>
+        <location line="-225"/>
         <source>How will you work?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5331,7 +5402,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/first_run_wizard.py" line="-183"/>
+        <location filename="../../crm_desktop/views/first_run_wizard.py" line="-192"/>
         <location filename="../../crm_desktop/views/language_menu.py" line="+12"/>
         <source>The new language is used from the next start of the program.</source>
         <translation type="unfinished"></translation>
@@ -5719,7 +5790,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+19"/>
         <source>Release to pool</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7113,7 +7184,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+34"/>
+        <location filename="../../crm_desktop/cli.py" line="-59"/>
         <source>Something went wrong and the log file could not be written.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -8338,7 +8409,7 @@ A backup copy is made first. On a large database this can take a minute; please 
     </message>
     <message>
         <location filename="../../crm_desktop/commands/demo.py" line="-107"/>
-        <location filename="../../crm_desktop/views/first_run_wizard.py" line="-136"/>
+        <location filename="../../crm_desktop/views/first_run_wizard.py" line="-138"/>
         <source>Demo data is only for a profile that works on this computer: it must never reach a company server.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1344,6 +1344,11 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>显示程序版本并退出</translation>
     </message>
     <message>
+        <location line="+93"/>
+        <source>Stopped; nothing was left half-done.</source>
+        <translation>已停止；没有留下做了一半的内容。</translation>
+    </message>
+    <message>
         <location filename="../../crm_desktop/commands/backup.py" line="-55"/>
         <source>make a checked copy of this profile&apos;s data</source>
         <translation>为本配置的数据做一份经过检查的副本</translation>
@@ -2240,7 +2245,67 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>您无权修改这条记录</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
+        <source>this customer is in the public pool: claim it first (Claim, on its page), then change it</source>
+        <translation>这个客户在公海中：请先领取（在它的页面上点“领取”），再修改</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>a clerk may not give a customer to someone else; ask a manager to assign it</source>
+        <translation>文员不能把客户交给别人；请让经理分配</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>your manager keeps this customer with you (locked): only a manager or an administrator may release it</source>
+        <translation>您的经理已把这个客户锁定在您名下：只有经理或管理员可以把它退回公海</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>only a manager or an administrator may lock a customer with its owner</source>
+        <translation>只有经理或管理员可以把客户锁定给负责人</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>only a manager or an administrator may fix a customer&apos;s grade</source>
+        <translation>只有经理或管理员可以手动确定客户等级</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>grades are computed on the server; only an administrator sets them</source>
+        <translation>等级由服务器计算；只有管理员可以设置</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>someone else claimed this customer from the pool before this follow-up reached the server</source>
+        <translation>在这条跟进到达服务器之前，别人已从公海领取了这个客户</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>a note can only be about a customer you see</source>
+        <translation>留言只能关于您能看到的客户</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>a note that was read can no longer be changed, only deleted</source>
+        <translation>已读的留言不能再修改，只能删除</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>a customer can only be merged into one you may change, and that is not deleted</source>
+        <translation>客户只能合并到您可以修改、且未删除的客户中</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>a customer can only be merged into one you see, and that is not deleted</source>
+        <translation>客户只能合并到您能看到、且未删除的客户中</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>a contact can only be merged into another of the same customer, not deleted</source>
+        <translation>联系人只能合并到同一客户下另一个未删除的联系人中</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>the server&apos;s access rules do not let you save it so (a record for a customer that is not yours, say, or someone you do not enter records for)</source>
         <translation>服务器的访问规则不允许这样保存（例如为不属于您的客户建的记录，或为您不负责代录的人建的记录）</translation>
     </message>
@@ -2424,7 +2489,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
     <message>
         <location line="+74"/>
-        <location filename="../../crm_desktop/views/first_run_wizard.py" line="+365"/>
+        <location filename="../../crm_desktop/views/first_run_wizard.py" line="+377"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
@@ -2575,7 +2640,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>写跟进</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Add contact</source>
         <translation>添加联系人</translation>
     </message>
@@ -2605,7 +2670,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>发留言…</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+28"/>
         <source>Fix grade…</source>
         <translation>锁定等级…</translation>
     </message>
@@ -2615,7 +2680,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>拜访前打印的客户档案：基本信息、联系人、进行中的商机、最近的跟进和合同</translation>
     </message>
     <message>
-        <location line="-26"/>
+        <location line="-36"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
@@ -2625,7 +2690,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>添加联系人、商机、任务或合同</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+42"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -2651,7 +2716,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>归属记录</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+42"/>
         <source>Contacts</source>
         <translation>联系人</translation>
     </message>
@@ -2677,8 +2742,14 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
     <message>
         <location line="+15"/>
+        <location line="+3"/>
         <source>This customer was deleted.</source>
         <translation>该客户已被删除。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>This customer is in the public pool: claim it first, then change it.</source>
+        <translation>这个客户在公海中：请先领取，再修改。</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -4130,7 +4201,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>FirstRunWelcomePage</name>
     <message>
-        <location line="-269"/>
+        <location line="-278"/>
         <source>Welcome to CRM Desktop</source>
         <translation>欢迎使用 CRM Desktop</translation>
     </message>
@@ -4165,7 +4236,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>您的全名，同事认识您的名字。它会显示在您添加的客户、任务和留言上。</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+37"/>
         <source>Type your name.</source>
         <translation>请输入您的姓名。</translation>
     </message>
@@ -4173,7 +4244,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location line="+295"/>
+        <location line="+296"/>
         <source>Welcome to CRM Desktop</source>
         <translation>欢迎使用 CRM Desktop</translation>
     </message>
@@ -4181,7 +4252,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>FirstRunWorkPage</name>
     <message>
-        <location line="-224"/>
+        <location line="-225"/>
         <source>How will you work?</source>
         <translation>您将如何使用？</translation>
     </message>
@@ -5303,7 +5374,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>与服务器的连接未加密：请仅在可信网络中使用。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/first_run_wizard.py" line="-183"/>
+        <location filename="../../crm_desktop/views/first_run_wizard.py" line="-192"/>
         <location filename="../../crm_desktop/views/language_menu.py" line="+12"/>
         <source>The new language is used from the next start of the program.</source>
         <translation>新的语言将在下次启动程序时生效。</translation>
@@ -5689,7 +5760,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>这个客户留在负责人名下，不会退回公海</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+19"/>
         <source>Release to pool</source>
         <translation>退回公海</translation>
     </message>
@@ -7077,7 +7148,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>出错了，内容没有保存；详细信息已记录在日志文件中。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/cli.py" line="+34"/>
+        <location filename="../../crm_desktop/cli.py" line="-59"/>
         <source>Something went wrong and the log file could not be written.</source>
         <translation>出了点问题，而且无法写入日志文件。</translation>
     </message>
@@ -8297,7 +8368,7 @@ A backup copy is made first. On a large database this can take a minute; please 
     </message>
     <message>
         <location filename="../../crm_desktop/commands/demo.py" line="-107"/>
-        <location filename="../../crm_desktop/views/first_run_wizard.py" line="-136"/>
+        <location filename="../../crm_desktop/views/first_run_wizard.py" line="-138"/>
         <source>Demo data is only for a profile that works on this computer: it must never reach a company server.</source>
         <translation>演示数据只能用于只在本机使用的配置：绝不能进入公司服务器。</translation>
     </message>

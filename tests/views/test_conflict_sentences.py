@@ -144,3 +144,29 @@ def test_a_links_conflict_names_both_records_and_an_empty_side_says_so(qapp) -> 
     assert gone.endswith("“a record not on this computer” was kept, your “(empty)” was not.")
     cleared = describe(same_field("customers", "industry", None, "电子"), "Acme", {})
     assert "“(empty)” was kept, your “电子” was not." in cleared
+
+
+def test_the_servers_own_refusals_are_worded_in_the_users_language(qapp) -> None:
+    """Each server refusal the program words is one the server's migrations raise, word for
+    word (a reworded RAISE would fall back to English unnoticed); in Chinese it reads Chinese."""
+    import re
+    from pathlib import Path
+
+    from crm_desktop.sync.server import migrations
+    from crm_desktop.translations import translated
+    from crm_desktop.views.conflict_text import REASONS
+
+    folder = Path(migrations.__file__).parent / "versions"
+    sources = " ".join(path.read_text() for path in folder.glob("*.py"))
+    raised = " ".join(re.sub(r"'\s+'", "", sources).split())
+    ours = {"not visible", "you may not change this record", NOT_ALLOWED}
+    for reason in REASONS.keys() - ours:
+        assert f"'{reason}'" in raised or reason in (CUSTOMER_DELETED, CLAIMED_FIRST), reason
+    pool = "a customer in the public pool must be claimed before it is changed"
+    assert describe(refused(pool), "公海客户9").endswith(
+        "“公海客户9”: this customer is in the public pool: claim it first (Claim, on its "
+        "page), then change it"
+    )
+    with translated("zh_CN"):
+        chinese = describe(refused(pool), "公海客户9")
+    assert "公海" in chinese and "claim" not in chinese, chinese

@@ -186,6 +186,12 @@ def test_customer_page_shows_followups_and_contacts(qtbot: QtBot, window: MainWi
     with qtbot.waitSignal(form.saved, timeout=5000):
         form.save()
     qtbot.waitUntil(lambda: "Sent the quote" in page.timeline.toPlainText(), timeout=5000)
+    assert all(button.isEnabled() for button in page.changing)
+    # Deleted meanwhile: the page says so and offers nothing that would fail.
+    window.runner.write(partial(window.writer.delete, "customers", [customer_id]))
+    qtbot.waitUntil(lambda: page.detail is None, timeout=5000)
+    assert page.title.text() == "This customer was deleted."
+    assert not any(button.isEnabled() for button in page.changing)
     page.close()
 
 

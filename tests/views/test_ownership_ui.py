@@ -46,6 +46,11 @@ def test_claim_and_release_from_the_customer_page(
     assert buttons is not None
     assert buttons.claim_button.isVisible() and not buttons.release_button.isVisible()
     assert "public pool" in page.subtitle.text()
+    # In the pool it is claimed before it is changed: the server would refuse the rest.
+    names = {button.objectName() for button in page.changing}
+    assert names == {"editCustomer", "addFollowUp", "addToCustomer", "recordCustomerPayment"}
+    assert not any(button.isEnabled() for button in page.changing)
+    assert "claim it first" in page.changing[0].toolTip()
     # Not offered to a clerk, whom the server would refuse.
     buttons.set_role("clerk")
     assert not buttons.claim_button.isVisible()
@@ -58,6 +63,7 @@ def test_claim_and_release_from_the_customer_page(
     wait_idle(qtbot, window)
     qtbot.waitUntil(lambda: "rob" in page.subtitle.text(), timeout=5000)
     assert buttons.release_button.isVisible() and not buttons.claim_button.isVisible()
+    assert all(button.isEnabled() for button in page.changing)
 
     monkeypatch.setattr(QInputDialog, "getText", lambda *args: ("客户要求换人", True))
     with qtbot.waitSignal(buttons.answered, timeout=ANSWER_MS):

@@ -289,13 +289,14 @@ def reason_text(reason: str | None) -> str:
             who=owns["who"], count=owns["count"]
         )
     if rule in ("claim_per_day", "reclaim_block_days") and until is not None:
-        when = _local_time(f"{until['day']} {until['time']}")
+        when = local_time(f"{until['day']} {until['time']}")
         return QCoreApplication.translate("Ownership", RULE_SENTENCES[rule]).format(when=when)
     return reason
 
 
-def _local_time(utc: str) -> str:
-    """A server time (UTC, "YYYY-MM-DD HH:MM") as the user's clock shows it."""
+def local_time(utc: str) -> str:
+    """A server time written in its reasons (UTC, "YYYY-MM-DD HH:MM") as the user's clock
+    shows it."""
     moment = datetime.strptime(utc, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 

@@ -4,6 +4,7 @@ follow-up timeline, with buttons for what a rep does next."""
 from __future__ import annotations
 
 import html
+import re
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -31,6 +32,7 @@ from crm_desktop.queries.records import CustomerDetail, OwnershipEvent
 from crm_desktop.reports import ReportOptions
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
+from crm_desktop.views.conflict_text import local_time
 from crm_desktop.views.display import choice_label, format_money, format_value
 from crm_desktop.views.grade_dialog import GradeDialog
 from crm_desktop.views.ownership_buttons import OwnershipButtons
@@ -370,7 +372,7 @@ class CustomerPage(QWidget):
             when = format_value(Kind.DATETIME, event.changed_at)
             line = f"<b>{html.escape(when)}</b> · {html.escape(self._history_sentence(event))}"
             if event.reason:
-                line += f"<br><i>{html.escape(event.reason)}</i>"
+                line += f"<br><i>{html.escape(history_reason(event.reason))}</i>"
             lines.append(f"<p>{line}</p>")
         return "".join(lines)
 
@@ -517,3 +519,25 @@ class CustomerPage(QWidget):
     def closeEvent(self, event: Any) -> None:  # Qt override
         self.closed.emit(self.customer_id)
         super().closeEvent(event)
+
+
+# The reasons the server writes itself into the ownership history (server migrations 0008 and
+# the handover of sync/server/admin.py), in English with its UTC clock: said again in the
+# user's language and time. A reason a person typed is shown as typed.
+_KEPT_BY_FOLLOW_UP = re.compile(
+    r"^a follow-up of (?P<when>\d{4}-\d{2}-\d{2} \d{2}:\d{2}) happened before the return$"
+)
+_HANDED_OVER = re.compile(r"^handover from (?P<leaver>\S+) to (?P<receiver>\S+)$")
+
+
+def history_reason(reason: str) -> str:
+    if found := _KEPT_BY_FOLLOW_UP.match(reason):
+        return QCoreApplication.translate(
+            "CustomerPage",
+            "a follow-up of {when} was logged before the customer returned to the pool",
+        ).format(when=local_time(found["when"]))
+    if found := _HANDED_OVER.match(reason):
+        return QCoreApplication.translate(
+            "CustomerPage", "handed over from {leaver} to {receiver}"
+        ).format(leaver=found["leaver"], receiver=found["receiver"])
+    return reason

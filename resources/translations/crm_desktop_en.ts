@@ -2627,7 +2627,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+96"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+98"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2891,6 +2891,16 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+22"/>
         <source>customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>a follow-up of {when} was logged before the customer returned to the pool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>handed over from {leaver} to {receiver}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

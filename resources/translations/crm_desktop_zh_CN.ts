@@ -2620,7 +2620,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+96"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+98"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
@@ -2885,6 +2885,16 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <location line="+22"/>
         <source>customer</source>
         <translation>客户</translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>a follow-up of {when} was logged before the customer returned to the pool</source>
+        <translation>{when} 的一条跟进发生在客户退回公海之前</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>handed over from {leaver} to {receiver}</source>
+        <translation>由 {leaver} 移交给 {receiver}</translation>
     </message>
     <message>
         <location filename="extra_sources.py" line="-28"/>

@@ -194,6 +194,9 @@ def test_an_administrator_hands_over_from_the_window(fleet: Fleet) -> None:
     assert ownership.handover(ada.profile, "rob", "rae", False, ada.password) == preview
     assert owners(fleet, *book) == ["rae", "rae"]
     assert kinds(fleet, book[0])[-1] == ("handed_over", "handover from rob to rae")
+    from crm_desktop.views.customer_page import history_reason
+
+    assert history_reason(kinds(fleet, book[0])[-1][1]) == "handed over from rob to rae"
     stages = fleet.admin(
         "SELECT o.stage, u.login FROM opportunities o JOIN users u ON u.id = o.owner_id"
         " ORDER BY o.stage"

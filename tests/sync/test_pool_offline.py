@@ -4,7 +4,7 @@ late and gives the customer back to him, and to no one else."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from crm_desktop.models.base import utcnow
 from crm_desktop.sync.link import device_id
@@ -53,6 +53,13 @@ def test_a_follow_up_made_offline_in_time_keeps_the_customer(fleet: Fleet) -> No
     )[0]
     assert (kind, changed_by) == ("assigned", None)
     assert reason.startswith("a follow-up of ") and reason.endswith("happened before the return")
+    # The customer page says it in the user's words and on his clock.
+    from crm_desktop.views.customer_page import history_reason
+
+    local = happened.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+    assert history_reason(reason) == (
+        f"a follow-up of {local} was logged before the customer returned to the pool"
+    )
 
 
 def test_a_claim_made_meanwhile_stands(fleet: Fleet) -> None:

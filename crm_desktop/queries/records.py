@@ -15,14 +15,17 @@ from crm_desktop.models.choices import Role
 from crm_desktop.models.dates import local_date
 from crm_desktop.models.entities import (
     ENTITIES,
+    SCOPE_KEY,
     Contact,
     Contract,
     Customer,
     CustomerIdentifier,
     FollowUp,
+    LocalSetting,
     Opportunity,
     OwnershipChange,
     Product,
+    Scope,
     Task,
     User,
     belongings,
@@ -269,6 +272,22 @@ def delegates(session: Session, task_id: str, user_id: str) -> list[tuple[str, s
     return labelled(session, [row[0] for row in session.execute(statement)])
 
 
+def _may_give_to(session: Session, user_id: str | None) -> tuple[str, ...] | None:
+    """Whom the user may make a customer's owner, as the server said at the last sync: a rep
+    himself, a clerk the reps he enters for, a manager his team (himself in it); None for no
+    limit (an administrator, a profile never synced). The server decides anyway; the list
+    only leaves out what it would refuse at the next sync."""
+    stored = session.get(LocalSetting, SCOPE_KEY)
+    scope = Scope.parse(stored.value if stored else None)
+    if scope.role == Role.REP.value and user_id is not None:
+        return (user_id,)
+    if scope.role == Role.CLERK.value:
+        return scope.enters_for
+    if scope.role == Role.MANAGER.value:
+        return scope.team
+    return None
+
+
 def choices_for(
     session: Session,
     entity: str,
@@ -282,7 +301,8 @@ def choices_for(
     customer's contacts, opportunities or contracts.
 
     Users are in pinyin order of their names, labelled by queries/people.py (two 王伟 are
-    told apart by their logins). Of the roles left out, the user himself is still offered when
+    told apart by their logins); an owner (`roles` given) only among those the user may give a
+    customer to (_may_give_to). Of the roles left out, the user himself is still offered when
     he is an administrator: the records he enters himself may be his (a customer, server
     migration 0035)."""
     if entity == "users":
@@ -290,6 +310,9 @@ def choices_for(
         if roles:
             himself = (User.id == user_id) & (User.role == Role.ADMIN.value)
             users = users.where(or_(User.role.in_(roles), himself))
+            given = _may_give_to(session, user_id)
+            if given is not None:
+                users = users.where(User.id.in_(given))
         if active_only:
             users = users.where(User.active.is_(True))
         ordered = users.order_by(User.name_sort, User.name, User.login)

@@ -43,3 +43,36 @@ def test_users_to_choose_are_in_pinyin_order_and_may_leave_out_those_switched_of
     ours = [name for name in everyone if name in ("张三", "刘强", "安娜")]
     assert ours == ["安娜", "刘强", "张三"]
     assert ids["liuqiang"] not in active and ids["anna"] in active
+
+
+def test_a_customers_owner_is_offered_among_those_the_user_may_give_it_to(
+    profile: Profile,
+) -> None:
+    """As the server said at the last sync: a rep himself, a clerk his reps, a manager his
+    team; a profile never synced (its own administrator) anyone who may own customers."""
+    from crm_desktop.models.choices import OWNER_ROLES
+    from crm_desktop.models.entities import SCOPE_KEY
+
+    ids = add_users(
+        profile,
+        ("rob", "罗波", True),
+        ("rae", "芮伊", True),
+        ("mia", "米娅", True),
+        ("max", "马克斯", True),
+    )
+    me = profile.user_id
+
+    def offered() -> set[str]:
+        with profile.store.read() as session:
+            return {i for i, _ in choices_for(session, "users", None, OWNER_ROLES, me)}
+
+    everyone = offered()
+    assert set(ids.values()) <= everyone
+    for scope, expected in (
+        (f"rep {{{me}}} {{}}", {me}),
+        (f"clerk {{{ids['rob']},{ids['rae']}}}", {ids["rob"], ids["rae"]}),
+        (f"manager {{{me},{ids['rob']}}} {{}}", {me, ids["rob"]}),
+        ("admin {}", everyone),
+    ):
+        profile.store.set_setting(SCOPE_KEY, scope)
+        assert offered() == expected, scope

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 T = QT_TRANSLATE_NOOP
 NOT_FOUND = T("Transfer", "There is no file {path}.")
+A_FOLDER = T("Transfer", "{path} is a folder; choose a file in it.")
 EMPTY = T("Transfer", "The file {path} is empty; its first line must name the columns.")
 NOT_DECODABLE = T(
     "Transfer",
@@ -109,8 +110,7 @@ def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = N
     sheet of a workbook to read (default: the first that holds a list, see _first_list). A
     workbook has no encoding and a text file no sheets, so each is ignored where it does not
     apply: a window may pass both."""
-    if not path.is_file():
-        raise TransferError(NOT_FOUND, path=path)
+    _check_file(path)
     suffix = path.suffix.lower()
     # A row is a list of strings and the file a list of rows: 100,000 rows of live objects
     # that Python's cycle collector would walk again at each full collection (most of a CSV's
@@ -131,11 +131,18 @@ def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = N
     return table
 
 
+def _check_file(path: Path) -> None:
+    """That `path` is a file to read; TransferError saying what it is otherwise."""
+    if path.is_dir():
+        raise TransferError(A_FOLDER, path=path)
+    if not path.is_file():
+        raise TransferError(NOT_FOUND, path=path)
+
+
 def detect_encoding(path: Path) -> str:
     """The Python codec a text file is most likely in: "utf-8", "utf-8-sig", "utf-16-le",
     "utf-16-be", "gb18030" or "big5". Raises TransferError when there is no such file."""
-    if not path.is_file():
-        raise TransferError(NOT_FOUND, path=path)
+    _check_file(path)
     return encoding_of(file_bytes(path))
 
 
@@ -333,8 +340,7 @@ def _read_csv(path: Path, encoding: str | None) -> FileTable | None:
 
 def sheet_names(path: Path) -> list[str]:
     """The names of an .xlsx workbook's sheets, in their order; raises TransferError."""
-    if not path.is_file():
-        raise TransferError(NOT_FOUND, path=path)
+    _check_file(path)
     workbook = _workbook(path)
     try:
         return list(workbook.sheetnames)

@@ -197,7 +197,7 @@ class FirstRunWelcomePage(_Page):
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("Welcome to CRM Desktop"))
-        self.setSubTitle(self.tr("Two questions, and you can start."))
+        self.setSubTitle(self.tr("Three questions, and you can start."))
         self.language_label.setText(self.tr("Language:"))
         self.later_note.setText(
             QCoreApplication.translate(

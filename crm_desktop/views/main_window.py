@@ -89,6 +89,9 @@ PAGES = (TODAY, CALENDAR, WORK_LOG, ACTIVITY, RENEWALS, RECEIVABLES, DUPLICATES,
 CUSTOMER = "customer:"  # an open customer's page: the prefix of its key
 
 
+STATUS_MESSAGE_MS = 6000  # how long a passing word stays in the status bar
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
@@ -474,12 +477,23 @@ class MainWindow(QMainWindow):
         """Log a call about what is in front of the user: a line of Today, the customer of
         the page shown, or the customer of a list's selected row."""
         shown = self.pages.currentWidget()
-        if shown is self.today:
-            self.today.log_call_current()
-        elif isinstance(shown, CustomerPage):
+        if isinstance(shown, CustomerPage):
             self.records.log_call(shown.customer_id)
-        elif shown is self.tabs:
+            return
+        line = self.today.current_line() if shown is self.today else None
+        if line is not None and line.customer_id is not None:
+            self.today.log_call_current()
+        elif shown is self.tabs and self.tabs.selected_ids():
             self.records.log_call_selected()
+        else:
+            # Said, not silently nothing: the shortcut is pressed without looking at the menu.
+            self.statusBar().showMessage(
+                self.tr(
+                    "Log a call: first choose a line about a customer (in Today or a list), "
+                    "or open the customer."
+                ),
+                STATUS_MESSAGE_MS,
+            )
 
     def _searched(self, text: str) -> None:
         # Typing a search means looking for a record: show the list it filters.

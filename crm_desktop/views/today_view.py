@@ -301,9 +301,18 @@ class TodayView(Page):
         box = QMessageBox(self)
         box.setObjectName("noteBox")
         box.setWindowTitle(self.tr("Note from %1").replace("%1", line.by or self.tr("someone")))
-        box.setText(line.title)
+        shown, cut = _note_start(line.title)
+        box.setText(shown)
+        about = []
         if line.customer_name:
-            box.setInformativeText(self.tr("About %1").replace("%1", line.customer_name))
+            about.append(self.tr("About %1").replace("%1", line.customer_name))
+        if cut:
+            # A box as tall as the note would put its buttons below the screen: the rest of a
+            # long note is in the box's own scrolling details.
+            box.setDetailedText(line.title)
+            about.append(self.tr("The whole note is under Show Details."))
+        if about:
+            box.setInformativeText("\n".join(about))
         opener = None
         if line.customer_id is not None:
             opener = box.addButton(self.tr("Open the customer"), QMessageBox.ButtonRole.ActionRole)
@@ -402,6 +411,20 @@ class TodayView(Page):
         )
         if ok:
             self.delegate(line, others[labels.index(label)][0])
+
+
+# A note longer than this shows its start in the box and the whole in its details.
+NOTE_LINES_SHOWN = 12
+NOTE_CHARACTERS_SHOWN = 600
+
+
+def _note_start(text: str) -> tuple[str, bool]:
+    """The start of a note that fits a box on a laptop's screen, and whether it is cut."""
+    lines = text.splitlines()
+    start = "\n".join(lines[:NOTE_LINES_SHOWN])[:NOTE_CHARACTERS_SHOWN]
+    if start == text:
+        return text, False
+    return start.rstrip() + "…", True
 
 
 class PostponeDialog(QDialog):

@@ -4233,7 +4233,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
-        <source>Two questions, and you can start.</source>
+        <source>Three questions, and you can start.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4879,7 +4879,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+546"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+560"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4993,7 +4993,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-369"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-380"/>
         <source>Back</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5029,12 +5029,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
-        <location line="+523"/>
+        <location line="+534"/>
         <source>Work log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-522"/>
+        <location line="-533"/>
         <source>Team activity</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5054,7 +5054,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+213"/>
+        <location line="+188"/>
+        <source>Log a call: first choose a line about a customer (in Today or a list), or open the customer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+36"/>
         <source>Your open tasks whose reminder time has come</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7740,12 +7745,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>About %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
+        <source>The whole note is under Show Details.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Open the customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7766,7 +7776,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+29"/>
         <source>Postpone to</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7917,6 +7927,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location filename="../../crm_desktop/transfer/reading.py" line="+41"/>
         <source>There is no file {path}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{path} is a folder; choose a file in it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -32,7 +32,7 @@
         <location line="+9"/>
         <location line="+2"/>
         <source>Profile folder</source>
-        <translation>配置文件夹</translation>
+        <translation>数据档案文件夹</translation>
     </message>
     <message>
         <location line="-1"/>
@@ -1209,7 +1209,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     <message>
         <location line="+7"/>
         <source>There is no profile in {directory}; check the folder given with --profile, or run `crm-desktop connect` first.</source>
-        <translation>{directory} 中没有配置；请检查 --profile 指定的文件夹，或者先运行 `crm-desktop connect`。</translation>
+        <translation>{directory} 中没有数据档案；请检查 --profile 指定的文件夹，或者先运行 `crm-desktop connect`。</translation>
     </message>
     <message>
         <location line="+12"/>
@@ -1316,12 +1316,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     <message>
         <location line="+6"/>
         <source>profile folder (default: the user&apos;s own)</source>
-        <translation>配置文件夹（默认：本用户自己的）</translation>
+        <translation>数据档案文件夹（默认：本用户自己的）</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>profile folder</source>
-        <translation>配置文件夹</translation>
+        <translation>数据档案文件夹</translation>
     </message>
     <message>
         <location line="+12"/>
@@ -1351,12 +1351,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     <message>
         <location filename="../../crm_desktop/commands/backup.py" line="-55"/>
         <source>make a checked copy of this profile&apos;s data</source>
-        <translation>为本配置的数据做一份经过检查的副本</translation>
+        <translation>为本数据档案中的数据做一份经过检查的副本</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Copy the profile&apos;s data (safe while the window is open), check the copy, and say where it is: a new file in the profile&apos;s backups folder, or FILE.</source>
-        <translation>复制配置的数据（窗口打开时也安全），检查副本，并说明它在哪里：配置的 backups 文件夹中的一个新文件，或 FILE。</translation>
+        <translation>复制数据档案中的数据（窗口打开时也安全），检查副本，并说明它在哪里：数据档案的 backups 文件夹中的一个新文件，或 FILE。</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -1366,7 +1366,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     <message>
         <location line="+5"/>
         <source>list the profile&apos;s backups</source>
-        <translation>列出配置的备份</translation>
+        <translation>列出数据档案的备份</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -1376,12 +1376,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     <message>
         <location line="+5"/>
         <source>put a backup copy back in place of this profile&apos;s data</source>
-        <translation>用一份备份替换本配置的数据</translation>
+        <translation>用一份备份替换本数据档案中的数据</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Replace the profile&apos;s data with a backup copy. The current data is kept aside in the backups folder first. Linked to a server, changes not yet sent to it are kept and sent at the next sync, which downloads everything again; working on this computer only, what was entered after the copy was made is only in the data kept aside. Close the window first.</source>
-        <translation>用备份替换配置文件中的数据。当前数据会先另存到备份文件夹。已连接服务器时，尚未发送的更改会保留，并在下次同步时发送，同步会重新下载全部数据；只在本机使用时，备份之后录入的内容只在另存的数据中。请先关闭窗口。</translation>
+        <translation>用备份替换数据档案中的数据。当前数据会先另存到备份文件夹。已连接服务器时，尚未发送的更改会保留，并在下次同步时发送，同步会重新下载全部数据；只在本机使用时，备份之后录入的内容只在另存的数据中。请先关闭窗口。</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -1412,12 +1412,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     <message>
         <location filename="../../crm_desktop/commands/connect.py" line="+22"/>
         <source>link this profile to the shared server</source>
-        <translation>把本配置连接到共享服务器</translation>
+        <translation>把本数据档案连接到共享服务器</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Check the server and the user&apos;s password, then remember both: the address in the profile, the password in the system keyring (never in a file). The password is read from standard input, or asked for; one inside the address is moved to the keyring. Another computer is reached only over TLS.</source>
-        <translation>检查服务器和用户密码，然后记住两者：地址存在配置里，密码存在系统钥匙串里（从不写入文件）。密码从标准输入读取，或询问输入；地址中带的密码会移到钥匙串。其他电脑只通过 TLS 连接。</translation>
+        <translation>检查服务器和用户密码，然后记住两者：地址存在数据档案里，密码存在系统钥匙串里（从不写入文件）。密码从标准输入读取，或询问输入；地址中带的密码会移到钥匙串。其他电脑只通过 TLS 连接。</translation>
     </message>
     <message>
         <location line="+12"/>
@@ -1447,12 +1447,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     <message>
         <location line="+8"/>
         <source>fill the profile with sample customers (local only, never synced)</source>
-        <translation>向配置填入示例客户（仅在本机，从不同步）</translation>
+        <translation>向数据档案填入示例客户（仅在本机，从不同步）</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Add realistic sample customers, contacts, deals, tasks and follow-ups, and for about a fifth of the customers contracts with their payment plans and payments. Demo data writes no outbox entries, so it never reaches a server; a profile connected to a server is refused.</source>
-        <translation>添加逼真的示例客户、联系人、商机、任务和跟进记录，并为约五分之一的客户添加合同及其付款计划和回款。示例数据不写入待发送队列，因此从不会到达服务器；已连接服务器的配置会被拒绝。</translation>
+        <translation>添加逼真的示例客户、联系人、商机、任务和跟进记录，并为约五分之一的客户添加合同及其付款计划和回款。示例数据不写入待发送队列，因此从不会到达服务器；已连接服务器的数据档案会被拒绝。</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -1462,7 +1462,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     <message>
         <location line="+5"/>
         <source>the same seed makes the same data (default: 1, or for a profile holding its demo already the next seed whose demo it does not hold)</source>
-        <translation>相同的种子生成相同的数据（默认：1；配置已有其示例数据时，为它尚未有的下一个种子）</translation>
+        <translation>相同的种子生成相同的数据（默认：1；数据档案已有其示例数据时，为它尚未有的下一个种子）</translation>
     </message>
     <message>
         <location filename="../../crm_desktop/commands/export.py" line="+26"/>
@@ -1507,7 +1507,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     <message>
         <location line="+5"/>
         <source>add rows whose id no record here has under that id (records from another profile: import customers first, then what links to them)</source>
-        <translation>id 在本机没有对应记录的行以该 id 添加（来自另一个配置的记录：先导入客户，再导入与之关联的记录）</translation>
+        <translation>id 在本机没有对应记录的行以该 id 添加（来自另一个数据档案的记录：先导入客户，再导入与之关联的记录）</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -3305,12 +3305,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     <message>
         <location line="+14"/>
         <source>Made with --seed {seed}: this profile holds the demo data of the seeds before it already.</source>
-        <translation>已用 --seed {seed} 生成：这个配置中已经有之前种子的演示数据。</translation>
+        <translation>已用 --seed {seed} 生成：这个数据档案中已经有之前种子的演示数据。</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>This profile holds the demo data of --seed {seed} already; give another --seed, or leave it out for the next one it does not hold.</source>
-        <translation>这个配置中已经有 --seed {seed} 的演示数据；请换一个 --seed，或者不写它，程序会用下一个还没用过的。</translation>
+        <translation>这个数据档案中已经有 --seed {seed} 的演示数据；请换一个 --seed，或者不写它，程序会用下一个还没用过的。</translation>
     </message>
     <message>
         <location line="+18"/>
@@ -4217,8 +4217,8 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
     <message>
         <location line="+1"/>
-        <source>Two questions, and you can start.</source>
-        <translation>回答两个问题即可开始。</translation>
+        <source>Three questions, and you can start.</source>
+        <translation>回答三个问题即可开始。</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -4859,7 +4859,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+546"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+560"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
@@ -4973,7 +4973,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-369"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-380"/>
         <source>Back</source>
         <translation>后退</translation>
     </message>
@@ -5009,12 +5009,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
     <message>
         <location line="+1"/>
-        <location line="+523"/>
+        <location line="+534"/>
         <source>Work log</source>
         <translation>工作日志</translation>
     </message>
     <message>
-        <location line="-522"/>
+        <location line="-533"/>
         <source>Team activity</source>
         <translation>团队动态</translation>
     </message>
@@ -5034,7 +5034,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>CRM Desktop</translation>
     </message>
     <message>
-        <location line="+213"/>
+        <location line="+188"/>
+        <source>Log a call: first choose a line about a customer (in Today or a list), or open the customer.</source>
+        <translation>记录通话：请先选中一行与客户有关的内容（在“今天”或列表中），或者打开该客户。</translation>
+    </message>
+    <message>
+        <location line="+36"/>
         <source>Your open tasks whose reminder time has come</source>
         <translation>您的未完成任务中提醒时间已到的</translation>
     </message>
@@ -7364,7 +7369,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     <message>
         <location filename="../../crm_desktop/sync/errors.py" line="+31"/>
         <source>This profile is not connected to a server; use Connect first.</source>
-        <translation>此配置尚未连接服务器；请先点“连接”。</translation>
+        <translation>此数据档案尚未连接服务器；请先点“连接”。</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -7700,12 +7705,17 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>%1 的留言</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>About %1</source>
         <translation>关于 %1</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
+        <source>The whole note is under Show Details.</source>
+        <translation>完整的留言请点“显示详细信息”查看。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Open the customer</source>
         <translation>打开客户</translation>
     </message>
@@ -7726,7 +7736,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>把“%1”交给：</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+29"/>
         <source>Postpone to</source>
         <translation>推迟到</translation>
     </message>
@@ -7878,6 +7888,11 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <location filename="../../crm_desktop/transfer/reading.py" line="+41"/>
         <source>There is no file {path}.</source>
         <translation>文件 {path} 不存在。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{path} is a folder; choose a file in it.</source>
+        <translation>{path} 是一个文件夹；请选择其中的一个文件。</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -8380,7 +8395,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <location filename="../../crm_desktop/commands/demo.py" line="-107"/>
         <location filename="../../crm_desktop/views/first_run_wizard.py" line="-138"/>
         <source>Demo data is only for a profile that works on this computer: it must never reach a company server.</source>
-        <translation>演示数据只能用于只在本机使用的配置：绝不能进入公司服务器。</translation>
+        <translation>演示数据只能用于只在本机使用的数据档案：绝不能进入公司服务器。</translation>
     </message>
     <message>
         <location filename="../../crm_desktop/transfer/undo.py" line="+70"/>

@@ -263,3 +263,12 @@ def test_a_file_the_system_will_not_read_is_one_sentence(tmp_path: Path) -> None
         f"The file {path} cannot be read (it is a folder, not a file); close it in the program "
         "that has it open, or check that you may read it."
     )
+
+
+def test_a_folder_or_a_missing_file_is_said_for_what_it_is(tmp_path: Path) -> None:
+    with pytest.raises(TransferError) as folder:
+        read_table(tmp_path)
+    assert str(folder.value) == f"{tmp_path} is a folder; choose a file in it."
+    with pytest.raises(TransferError) as missing:
+        detect_encoding(tmp_path / "nope.csv")
+    assert str(missing.value) == f"There is no file {tmp_path / 'nope.csv'}."

@@ -237,3 +237,30 @@ def test_a_comment_read_or_opened_leaves_today(qtbot: QtBot, profile_dir: Path) 
     for window in shown_window(qtbot, profile_dir):
         qtbot.waitUntil(lambda w=window: w.today.today is not None)
         assert window.today.today.comments.total == 0
+
+
+def test_a_long_note_shows_its_start_and_the_whole_in_its_details(
+    qtbot: QtBot, profile_dir: Path, monkeypatch
+) -> None:
+    """79 lines in a box as tall put Close below the screen."""
+    colleague(profile_dir)
+    profile = open_profile(profile_dir)
+    text = "\n".join(f"第 {n} 行：客户的要求" for n in range(1, 80))
+    with profile.store.write() as session:
+        session.add(Note(id="n9", sender_id=RAE, recipient_id=profile.user_id, text=text))
+    profile.close()
+    shown: list[tuple[str, str, str]] = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "exec",
+        lambda box: shown.append((box.text(), box.detailedText(), box.informativeText())) or 0,
+    )
+    for window in shown_window(qtbot, profile_dir):
+        view = window.today
+        qtbot.waitUntil(lambda v=view: v.today is not None and v.today.notes.total == 1)
+        assert view.select_line("notes", "n9")
+        view.open_current()
+    ((start, details, about),) = shown
+    assert start.count("\n") == 11 and start.endswith("…")
+    assert details == text
+    assert "Show Details" in about

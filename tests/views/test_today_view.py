@@ -208,6 +208,12 @@ def test_a_line_opens_and_a_call_is_logged_in_one_step(qtbot: QtBot, profile_dir
             form.save()
         # The call had no next step: Acme's is no longer due.
         qtbot.waitUntil(lambda view=view: view.today.next_steps.total == 0)
+        # Where there is no customer to call about, Ctrl+L says what it needs.
+        window.go("calendar")
+        forms = len(window.findChildren(RecordForm))
+        window.log_call_action.trigger()
+        assert len(window.findChildren(RecordForm)) == forms
+        assert window.statusBar().currentMessage().startswith("Log a call: first choose a line")
 
 
 def test_a_long_title_leaves_the_customer_in_sight(qtbot: QtBot, profile_dir: Path) -> None:

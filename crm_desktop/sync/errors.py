@@ -24,6 +24,10 @@ class SyncProblem(StrEnum):
     SERVER_OUTDATED = "server_outdated"
     # The user's office has not started using the CRM: he logs in but may see nothing yet.
     OFFICE_NOT_LIVE = "office_not_live"
+    # The server answered, but has no database of the name the address gives.
+    NO_DATABASE = "no_database"
+    # The server answered, but lets no one in from this computer (its pg_hba.conf).
+    HOST_NOT_ALLOWED = "host_not_allowed"
     SERVER = "server"  # anything else the server said
 
 
@@ -80,6 +84,16 @@ MESSAGES = {
         "SyncError",
         "Your office “{detail}” is not using the CRM yet; your administrator will tell you when "
         "it starts. Your work stays on this computer.",
+    ),
+    SyncProblem.NO_DATABASE: QT_TRANSLATE_NOOP(
+        "SyncError",
+        "The server answered, but has no database “{detail}”; check the address (the part "
+        "after the last /) with your administrator.",
+    ),
+    SyncProblem.HOST_NOT_ALLOWED: QT_TRANSLATE_NOOP(
+        "SyncError",
+        "The server answered, but does not let this computer in; ask your administrator to "
+        "allow it (pg_hba.conf).",
     ),
     SyncProblem.SERVER: QT_TRANSLATE_NOOP("SyncError", "The server reported a problem: {detail}"),
 }

@@ -350,6 +350,10 @@ _AUTH_SQLSTATE_CLASS = "28"
 _OFFLINE_SQLSTATE_CLASSES = ("08", "57", "53")  # connection lost, shutting down, out of room
 
 
+# FATAL 3D000 as the server words it, in English or Chinese: the database the address names.
+_NO_DATABASE = re.compile(r'(?:database|数据库) "(?P<name>[^"]+)" (?:does not exist|不存在)')
+
+
 def classify_connect_error(error: psycopg.Error) -> SyncError:
     """Sort a failed connection by its SQLSTATE first: the server's words are in its own
     language (lc_messages: a Chinese server answers in Chinese), its codes are not."""
@@ -366,12 +370,24 @@ def classify_connect_error(error: psycopg.Error) -> SyncError:
     # raised while connecting, the server's FATAL 28P01 included: libpq keeps that code in a
     # result it does not hand out. These client-side messages are libpq's, in English unless
     # libpq itself was built with translations and the client's locale asks for them.
+    # The server's own FATAL words are in its language: English, or (lc_messages) those of
+    # PostgreSQL's catalogue for it, of which Chinese is matched here too.
     text = str(error).lower()
-    if "not permitted to log in" in text:  # FATAL 28000 for a login switched off (NOLOGIN)
-        return SyncError(SyncProblem.LOGIN_DISABLED)
+    if "not permitted to log in" in text or ("不允许角色" in text and "登录" in text):
+        return SyncError(SyncProblem.LOGIN_DISABLED)  # FATAL 28000 for a login switched off
     if "does not support ssl" in text:  # "server does not support SSL, but SSL was required"
         return SyncError(SyncProblem.NO_TLS)
-    if "password" in text or "authentication" in text or ("role" in text and "exist" in text):
+    if missing := _NO_DATABASE.search(str(error)):
+        return SyncError(SyncProblem.NO_DATABASE, missing["name"])
+    if "pg_hba.conf" in text:
+        return SyncError(SyncProblem.HOST_NOT_ALLOWED)
+    if (
+        "password" in text
+        or "authentication" in text
+        or ("role" in text and "exist" in text)
+        or "认证失败" in text
+        or ("角色" in text and "不存在" in text)
+    ):
         return SyncError(SyncProblem.AUTH)
     if "certificate" in text or ("ssl" in text and "verify" in text):
         return SyncError(SyncProblem.CERTIFICATE)

@@ -7404,7 +7404,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>SyncError</name>
     <message>
-        <location filename="../../crm_desktop/sync/errors.py" line="+31"/>
+        <location filename="../../crm_desktop/sync/errors.py" line="+35"/>
         <source>This profile is not connected to a server; use Connect first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7461,6 +7461,16 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+5"/>
         <source>Your office “{detail}” is not using the CRM yet; your administrator will tell you when it starts. Your work stays on this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The server answered, but has no database “{detail}”; check the address (the part after the last /) with your administrator.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The server answered, but does not let this computer in; ask your administrator to allow it (pg_hba.conf).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

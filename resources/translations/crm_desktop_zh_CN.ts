@@ -7367,7 +7367,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>SyncError</name>
     <message>
-        <location filename="../../crm_desktop/sync/errors.py" line="+31"/>
+        <location filename="../../crm_desktop/sync/errors.py" line="+35"/>
         <source>This profile is not connected to a server; use Connect first.</source>
         <translation>此数据档案尚未连接服务器；请先点“连接”。</translation>
     </message>
@@ -7425,6 +7425,16 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <location line="+5"/>
         <source>Your office “{detail}” is not using the CRM yet; your administrator will tell you when it starts. Your work stays on this computer.</source>
         <translation>您的服务处“{detail}”还没有开始使用本 CRM；开始时管理员会通知您。您的工作仍保存在这台电脑上。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The server answered, but has no database “{detail}”; check the address (the part after the last /) with your administrator.</source>
+        <translation>服务器有应答，但没有名为“{detail}”的数据库；请和管理员核对地址（最后一个 / 后面的部分）。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The server answered, but does not let this computer in; ask your administrator to allow it (pg_hba.conf).</source>
+        <translation>服务器有应答，但不允许这台电脑连接；请让管理员放行（pg_hba.conf）。</translation>
     </message>
     <message>
         <location line="+5"/>

@@ -65,3 +65,34 @@ def test_a_closed_port_has_no_code_and_is_offline() -> None:
 def test_any_other_code_is_the_server_speaking_not_an_outage() -> None:
     error = link.classify_connect_error(errors.LockNotAvailable("无法获得锁"))
     assert error.problem is SyncProblem.SERVER
+
+
+FAILED = 'connection to server at "10.0.0.5", port 5432 failed: 致命错误:  '
+
+
+@pytest.mark.parametrize(
+    ("said", "problem"),
+    [
+        # libpq hands no SQLSTATE while connecting: the server's own words, in PostgreSQL's
+        # Chinese catalogue (lc_messages=zh_CN), as a Chinese server says them.
+        (FAILED + '不允许角色"rae" 进行登录', SyncProblem.LOGIN_DISABLED),
+        (FAILED + '用户 "rae" Password 认证失败', SyncProblem.AUTH),
+        (FAILED + '数据库 "crm2" 不存在', SyncProblem.NO_DATABASE),
+        (
+            FAILED + '没有用于主机 "10.0.0.9", 用户 "rae", 数据库 "crm", no encryption 的 '
+            "pg_hba.conf 记录",
+            SyncProblem.HOST_NOT_ALLOWED,
+        ),
+    ],
+)
+def test_a_chinese_servers_words_are_read_too(said: str, problem: SyncProblem) -> None:
+    assert link.classify_connect_error(psycopg.OperationalError(said)).problem is problem
+
+
+def test_a_mistyped_database_is_said_not_that_the_server_is_down(crm_db: CrmDatabase) -> None:
+    crm_db.add_user("rae", "rep")
+    with pytest.raises(psycopg.OperationalError) as raised:
+        psycopg.connect(crm_db.server.dsn("rae", crm_db.passwords["rae"], "crm_typo"))
+    error = link.classify_connect_error(raised.value)
+    assert error.problem is SyncProblem.NO_DATABASE
+    assert "“crm_typo”" in str(error)

@@ -68,3 +68,14 @@ if command -v fc-list >/dev/null && ! fc-list :lang=zh | grep -q .; then
     install_debian_packages fonts-wqy-microhei \
         || echo "Note: no Chinese font found; install one (e.g. fonts-noto-cjk) to see Chinese text." >&2
 fi
+
+# Under X11, Qt's window plugin uses the system's xcb libraries; a bare box may lack some, and
+# the window then never opens (Qt names only xcb-cursor0). Only where there is a display.
+if [ -n "${DISPLAY:-}" ] && command -v ldd >/dev/null; then
+    xcb_plugin="$("$VENV/bin/python" -c 'import PySide6, pathlib; print(pathlib.Path(PySide6.__file__).parent / "Qt/plugins/platforms/libqxcb.so")' 2>/dev/null || true)"
+    if [ -f "$xcb_plugin" ] && ldd "$xcb_plugin" 2>/dev/null | grep -q "not found"; then
+        install_debian_packages libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 \
+            libxcb-render-util0 libxkbcommon-x11-0 \
+            || echo "Note: the window needs X11 libraries missing here: $(ldd "$xcb_plugin" | awk '/not found/ {print $1}' | tr '\n' ' ')" >&2
+    fi
+fi

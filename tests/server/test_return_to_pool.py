@@ -180,6 +180,46 @@ def test_a_follow_up_dated_long_before_the_authors_previous_sync_does_not_bring_
     assert world.owner_login(robs) == "rob"
 
 
+def test_a_device_that_only_received_since_its_last_push_is_judged_by_its_last_sync(
+    world,
+) -> None:
+    """Rob's laptop last sent something a month ago, but synced (nothing to send) two days
+    ago: a follow-up dated five days back, typed in psql under that laptop's id, would have
+    gone at that sync. It does not bring the customer back; one of the evening before does."""
+    robs = world.customers["rob"]
+    age(world, robs, 31)
+    world.owner().execute("SELECT crm_return_due_customers()")
+    laptop = "5a1e5a1e-0000-4000-8000-00000000f00d"
+    with world.db.connect_admin() as connection, connection.transaction():
+        connection.execute("ALTER TABLE sync_pushes NO FORCE ROW LEVEL SECURITY")
+        connection.execute(
+            "INSERT INTO sync_pushes (device_id, seq, pushed_by, pushed_at, result)"
+            " VALUES (%s, 1, %s, now() - interval '30 days', '{}')",
+            (laptop, world.users["rob"]),
+        )
+        connection.execute("ALTER TABLE sync_pushes FORCE ROW LEVEL SECURITY")
+        connection.execute(
+            "INSERT INTO user_syncs (user_id, device_id, synced_at)"
+            " VALUES (%s, %s, now() - interval '2 days')",
+            (world.users["rob"], laptop),
+        )
+    logged = (
+        "INSERT INTO followups (customer_id, kind, happened_at, text) VALUES (%s, 'call', {}, 'x')"
+    )
+    for device in (laptop, "an id of no device"):
+        with (
+            world.session("rob") as connection,
+            pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"),
+        ):
+            connection.execute("SELECT set_config('crm.device_id', %s, false)", (device,))
+            connection.execute(logged.format("now() - interval '5 days'"), (robs,))
+        assert world.owner_login(robs) is None, device
+    with world.session("rob") as connection:
+        connection.execute("SELECT set_config('crm.device_id', %s, false)", (laptop,))
+        connection.execute(logged.format("now() - interval '2 days 12 hours'"), (robs,))
+    assert world.owner_login(robs) == "rob"
+
+
 # The rule in plain SQL, as the owner reads it: each customer's latest follow-up that has
 # happened, or when its owner got it, whichever is later, plus its grade's days. The server's
 # function (0009), or any quicker form of it, must pick exactly these customers.

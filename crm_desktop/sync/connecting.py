@@ -131,11 +131,21 @@ def _first_connect(error: SyncError) -> SyncError:
     return error
 
 
+# libpq reads a CA file as PEM certificates; a PEM file says so near its start (a comment or a
+# bundle's header may come before the first one).
+PEM_CERTIFICATE = b"-----BEGIN CERTIFICATE-----"
+CA_FILE_LOOKED_AT = 64 * 1024
+
+
 def _readable_ca(ca: str) -> str:
+    """The CA file's path, once it reads as certificates: a wrong file chosen (a key, a
+    document) is said as such, not as the server's certificate not being trusted."""
     path = Path(ca).expanduser().absolute()
     try:
-        with path.open("rb"):
-            pass
+        with path.open("rb") as file:
+            start = file.read(CA_FILE_LOOKED_AT)
     except OSError:
         raise SyncError(SyncProblem.CA_FILE, str(path)) from None
+    if PEM_CERTIFICATE not in start:
+        raise SyncError(SyncProblem.NOT_A_CA_FILE, str(path))
     return str(path)

@@ -18,6 +18,7 @@ class SyncProblem(StrEnum):
     CERTIFICATE = "certificate"  # TLS certificate not trusted
     NO_TLS = "no_tls"  # TLS required, but the server offers none
     CA_FILE = "ca_file"  # the CA certificate file given cannot be read
+    NOT_A_CA_FILE = "not_a_ca_file"  # the file given as the CA certificate holds none
     ADDRESS = "address"  # the server address cannot be parsed
     UPGRADE = "upgrade"  # the server's schema is newer than this program
     # The server's schema is older than this program can sync with: the admin upgrades it.
@@ -36,7 +37,8 @@ MESSAGES = {
         "SyncError", "This profile is not connected to a server; use Connect first."
     ),
     SyncProblem.OFFLINE: QT_TRANSLATE_NOOP(
-        "SyncError", "The server cannot be reached; your changes are kept and sent later."
+        "SyncError",
+        "The server cannot be reached; your changes are kept and sent at the next sync.",
     ),
     SyncProblem.UNREACHABLE: QT_TRANSLATE_NOOP(
         "SyncError",
@@ -64,6 +66,11 @@ MESSAGES = {
     ),
     SyncProblem.CA_FILE: QT_TRANSLATE_NOOP(
         "SyncError", "The CA certificate file {detail} cannot be read."
+    ),
+    SyncProblem.NOT_A_CA_FILE: QT_TRANSLATE_NOOP(
+        "SyncError",
+        "The file {detail} holds no certificate; choose the CA certificate file (often "
+        "ca.pem or ca.crt) your administrator gave you.",
     ),
     # No detail: libpq's parse error quotes the address, which may hold a password.
     SyncProblem.ADDRESS: QT_TRANSLATE_NOOP(

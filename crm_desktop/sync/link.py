@@ -12,6 +12,7 @@ import ipaddress
 import logging
 import re
 import threading
+import unicodedata
 import uuid
 import weakref
 from dataclasses import dataclass
@@ -118,6 +119,9 @@ def parse_address(server: str) -> tuple[dict[str, str], str | None]:
     """
     text = server.strip()
     plain = not text.lower().startswith(_URL_SCHEMES) and not _KEY_VALUE.match(text)
+    if plain:
+        # As a Chinese input method types it: full-width "：", "／" and digits, "。" for a dot.
+        text = unicodedata.normalize("NFKC", text).replace("。", ".")
     try:
         params = conninfo_to_dict(_plain_as_url(text) if plain else text)
     except psycopg.ProgrammingError:

@@ -104,13 +104,19 @@ class OwnershipButtons(QWidget):
         self._ask(partial(ownership.claim, self._profile, self._customer_id))
 
     def release(self) -> None:
-        reason, given = QInputDialog.getText(
-            self,
-            self.tr("Release to pool"),
-            self.tr("Why does this customer go back to the public pool?"),
-        )
-        if given and reason.strip():
-            self._ask(partial(ownership.release, self._profile, self._customer_id, reason.strip()))
+        question = self.tr("Why does this customer go back to the public pool?")
+        while True:
+            reason, given = QInputDialog.getText(self, self.tr("Release to pool"), question)
+            if not given:
+                return
+            if reason.strip():
+                break
+            # Asked again, saying why, rather than OK doing nothing without a word.
+            question = self.tr(
+                "Why does this customer go back to the public pool? A reason is needed: it is "
+                "kept in the customer's history for whoever takes it next."
+            )
+        self._ask(partial(ownership.release, self._profile, self._customer_id, reason.strip()))
 
     def assign(self) -> AssignDialog | None:
         if self._runner is None:

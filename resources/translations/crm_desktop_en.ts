@@ -5810,8 +5810,13 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-2"/>
         <source>Why does this customer go back to the public pool?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Why does this customer go back to the public pool? A reason is needed: it is kept in the customer&apos;s history for whoever takes it next.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -7404,17 +7409,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>SyncError</name>
     <message>
-        <location filename="../../crm_desktop/sync/errors.py" line="+35"/>
+        <location filename="../../crm_desktop/sync/errors.py" line="+36"/>
         <source>This profile is not connected to a server; use Connect first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>The server cannot be reached; your changes are kept and sent later.</source>
+        <source>The server cannot be reached; your changes are kept and sent at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>The server cannot be reached; check the address and that the server is running.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7444,7 +7449,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
+        <source>The file {detail} holds no certificate; choose the CA certificate file (often ca.pem or ca.crt) your administrator gave you.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>The server address is not valid; write it as HOST, HOST:PORT/DATABASE or postgresql://HOST:PORT/DATABASE.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -5780,9 +5780,14 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>退回公海</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-2"/>
         <source>Why does this customer go back to the public pool?</source>
         <translation>为什么把这个客户退回公海？</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Why does this customer go back to the public pool? A reason is needed: it is kept in the customer&apos;s history for whoever takes it next.</source>
+        <translation>为什么把这个客户退回公海？必须填写原因：它会记入客户的归属记录，供下一位接手的人参考。</translation>
     </message>
     <message>
         <location line="+29"/>
@@ -7367,17 +7372,17 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>SyncError</name>
     <message>
-        <location filename="../../crm_desktop/sync/errors.py" line="+35"/>
+        <location filename="../../crm_desktop/sync/errors.py" line="+36"/>
         <source>This profile is not connected to a server; use Connect first.</source>
         <translation>此数据档案尚未连接服务器；请先点“连接”。</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>The server cannot be reached; your changes are kept and sent later.</source>
-        <translation>无法连接服务器；您的修改已保存，稍后会自动发送。</translation>
+        <source>The server cannot be reached; your changes are kept and sent at the next sync.</source>
+        <translation>无法连接服务器；您的更改已保留，下次同步时发送。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>The server cannot be reached; check the address and that the server is running.</source>
         <translation>无法连接到服务器；请检查地址，并确认服务器正在运行。</translation>
     </message>
@@ -7407,7 +7412,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>无法读取 CA 证书文件 {detail}。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
+        <source>The file {detail} holds no certificate; choose the CA certificate file (often ca.pem or ca.crt) your administrator gave you.</source>
+        <translation>文件 {detail} 里没有证书；请选择管理员给您的 CA 证书文件（通常叫 ca.pem 或 ca.crt）。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>The server address is not valid; write it as HOST, HOST:PORT/DATABASE or postgresql://HOST:PORT/DATABASE.</source>
         <translation>服务器地址无效；请写成 主机、主机:端口/数据库 或 postgresql://主机:端口/数据库 的形式。</translation>
     </message>

@@ -120,4 +120,13 @@ def test_a_plain_address_keeps_the_tls_rules(typed: str, sslmode: str | None) ->
 def test_the_unreachable_sentence_promises_nothing() -> None:
     connecting = MESSAGES[SyncProblem.UNREACHABLE]
     assert "later" not in connecting and "check the address" in connecting
-    assert "sent later" in MESSAGES[SyncProblem.OFFLINE]  # background syncs keep their words
+    assert "sent at the next sync" in MESSAGES[SyncProblem.OFFLINE]  # background syncs keep theirs
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["１０.０.０.５：５４３３／sales", "10。0。0。5：5433/sales", "10.0.0.5:5433／sales"],
+)
+def test_an_address_typed_with_a_chinese_input_method_is_read_as_meant(typed: str) -> None:
+    params, password = link.parse_address(typed)
+    assert (params, password) == ({"host": "10.0.0.5", "port": "5433", "dbname": "sales"}, None)

@@ -250,7 +250,7 @@ def test_server_restarted_between_push_and_pull(fleet: Fleet, pg_server: Postgre
     with pytest.raises(SyncError) as raised:
         laptop.sync(crash=CrashPoints(after_push_sent=lambda: restart(pg_server)))
     assert raised.value.problem is SyncProblem.OFFLINE
-    assert "try later" in str(raised.value) or "sent later" in str(raised.value)
+    assert "try later" in str(raised.value) or "sent at the next sync" in str(raised.value)
     laptop.sync()
     assert server_count(fleet, "Acme") == 1
     assert laptop.row("customers", other).name == "Beta"

@@ -220,3 +220,17 @@ def test_an_unreadable_ca_file_is_said_plainly(
     assert caught.value.problem is SyncProblem.CA_FILE
     assert str(missing) in str(caught.value)
     assert nothing_stored(profile)
+
+
+def test_a_file_that_holds_no_certificate_is_said_for_what_it_is(
+    crm_db: CrmDatabase, profile: Profile, tmp_path: Path
+) -> None:
+    """A key, a document or a picture chosen as the CA file: not "the server's certificate is
+    not trusted", which sends the user to the administrator for nothing."""
+    wrong = tmp_path / "server.key"
+    wrong.write_text("-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----\n")
+    with pytest.raises(SyncError) as caught:
+        connect_profile(profile.store, plain_remote_url(crm_db), "rob", "pw", ca=str(wrong))
+    assert caught.value.problem is SyncProblem.NOT_A_CA_FILE
+    assert str(wrong) in str(caught.value)
+    assert nothing_stored(profile)

@@ -73,7 +73,7 @@ def test_a_server_that_is_down_is_not_promised_later_changes(
     dialog.connect_button.click()
     expected = MESSAGES[SyncProblem.UNREACHABLE]
     qtbot.waitUntil(lambda: dialog.message.text() == expected, timeout=15000)
-    assert "sent later" not in dialog.message.text()
+    assert "sent at the next sync" not in dialog.message.text()
     assert "check the address" in dialog.message.text()
     assert link.link_of(window.profile.store) is None
     dialog.reject()

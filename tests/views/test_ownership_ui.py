@@ -65,7 +65,11 @@ def test_claim_and_release_from_the_customer_page(
     assert buttons.release_button.isVisible() and not buttons.claim_button.isVisible()
     assert all(button.isEnabled() for button in page.changing)
 
-    monkeypatch.setattr(QInputDialog, "getText", lambda *args: ("客户要求换人", True))
+    # OK with no reason asks again, saying one is needed.
+    answers, questions = [("  ", True), ("客户要求换人", True)], []
+    monkeypatch.setattr(
+        QInputDialog, "getText", lambda *args: questions.append(args[2]) or answers.pop(0)
+    )
     with qtbot.waitSignal(buttons.answered, timeout=ANSWER_MS):
         buttons.release_button.click()
     assert owner_on_server(crm_db, customer) is None
@@ -77,6 +81,7 @@ def test_claim_and_release_from_the_customer_page(
             (customer,),
         ).fetchone()[0]
     assert reason == "客户要求换人"
+    assert len(questions) == 2 and "A reason is needed" in questions[1]
 
     # Claimed back at once: refused by the rule, said in words on the page.
     with qtbot.waitSignal(buttons.answered, timeout=ANSWER_MS) as answered:

@@ -54,7 +54,6 @@ FIRST_HOUR, LAST_HOUR = 7, 21  # the hourly rows: 07:00 up to 21:00
 HOURS = tuple(range(FIRST_HOUR, LAST_HOUR))
 EARLIER_ROW, LATER_ROW = 0, len(HOURS) + 1  # before 07:00, from 21:00
 SHOWN_PER_CELL = 3  # items listed in one cell before "+N more"
-NEW_TASK_HOUR_IN_MONTH = 9  # a task made on a day of the month view is due at 09:00
 SHOWN_FROM = {"tasks", "followups", "customers", "users"}
 
 # Colours of an item's stripe and text; overdue and done items also say so in words.
@@ -427,16 +426,22 @@ class CalendarView(Page):
         return local.hour - FIRST_HOUR + 1, column
 
     def slot_time(self, row: int, column: int) -> datetime | None:
-        """The time on the user's clock a new task made in this cell is due (None: the cell
-        is not one hour, like "Earlier")."""
+        """The time on the user's clock a new task made in this cell is due (None: no day).
+        The "All day, earlier" row and a day of the month make a task for the day as a whole
+        (its midnight: models/dates.is_day_only); the later row one at its first hour."""
         if self.mode == MONTH:
             position = row * 7 + column
             if not 0 <= position < len(self._days):
                 return None
-            return datetime.combine(self._days[position], time(NEW_TASK_HOUR_IN_MONTH))
-        if not 0 <= column < len(self._days) or row in (EARLIER_ROW, LATER_ROW):
+            return datetime.combine(self._days[position], time())
+        if not 0 <= column < len(self._days):
             return None
-        return datetime.combine(self._days[column], time(HOURS[row - 1]))
+        day = self._days[column]
+        if row == EARLIER_ROW:
+            return datetime.combine(day, time())
+        if row == LATER_ROW:
+            return datetime.combine(day, time(LAST_HOUR))
+        return datetime.combine(day, time(HOURS[row - 1]))
 
     def _fill(self) -> None:
         grid = self.grid

@@ -342,3 +342,29 @@ def test_a_day_without_a_time_shows_as_the_day_not_at_midnight(
         due = session.get(Task, whole_day).due_at
     assert format_value(Kind.DATETIME, due) == WEDNESDAY.isoformat()
     assert format_value(Kind.DATETIME, utc_of(at(WEDNESDAY, 9, 5))) == f"{WEDNESDAY} 09:05"
+
+
+def test_the_all_day_row_and_a_day_of_the_month_make_a_task_for_the_day(
+    qtbot: QtBot, profile: Profile, runner: Runner, shanghai: None
+) -> None:
+    """A visit planned for Thursday, no hour yet: due by the end of that day, shown as the
+    day (its midnight, models/dates.is_day_only), in the week's first row."""
+    from crm_desktop.models.dates import is_day_only
+    from crm_desktop.views.calendar_view import EARLIER_ROW, MONTH
+
+    view = open_calendar(qtbot, profile, runner)
+    show(qtbot, view, runner, WEDNESDAY, WEEK)
+    thursday = WEDNESDAY + timedelta(days=1)
+    column = view.cell_of(at(thursday, 14))[1]
+    grid = view.grid
+    spot = grid.visualRect(grid.model().index(EARLIER_ROW, column)).center()
+    qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+    qtbot.mouseDClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+    (form,) = view.findChildren(RecordForm)
+    idle(qtbot, runner)
+    due = form.editors["due_at"].value()
+    assert due == utc_of(at(thursday, 0)) and is_day_only(due)
+    form.done(0)
+    show(qtbot, view, runner, WEDNESDAY, MONTH)
+    row, column = view.cell_of(at(thursday, 14))
+    assert view.slot_time(row, column) == at(thursday, 0)

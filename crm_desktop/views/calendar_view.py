@@ -236,6 +236,7 @@ class CalendarView(Page):
             self.step,
             self.go_today,
         )
+        self._name_steps()
         self.period = QLabel()
         self.period.setObjectName("calendarPeriod")
         font = self.period.font()
@@ -334,7 +335,18 @@ class CalendarView(Page):
     def set_mode(self, mode: str) -> None:
         self.mode = mode
         self.mode_buttons[mode].setChecked(True)
+        self._name_steps()
         self.reload()
+
+    def _name_steps(self) -> None:
+        """ "Previous week" and "Next week", not a bare "Previous": what a click moves by."""
+        previous, following = {
+            DAY: (self.tr("Previous day"), self.tr("Next day")),
+            WEEK: (self.tr("Previous week"), self.tr("Next week")),
+            MONTH: (self.tr("Previous month"), self.tr("Next month")),
+        }[self.mode]
+        self.previous_button.setText(previous)
+        self.next_button.setText(following)
 
     def step(self, direction: int) -> None:
         """The previous (-1) or next (+1) day, week or month."""

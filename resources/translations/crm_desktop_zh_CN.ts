@@ -362,7 +362,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>CalendarView</name>
     <message>
-        <location filename="../../crm_desktop/views/calendar_view.py" line="+223"/>
+        <location filename="../../crm_desktop/views/calendar_view.py" line="+222"/>
         <source>Day</source>
         <translation>日</translation>
     </message>
@@ -392,7 +392,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>下一个</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Whose calendar</source>
         <translation>谁的日程</translation>
     </message>
@@ -422,7 +422,37 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>我的整个团队</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+29"/>
+        <source>Previous day</source>
+        <translation>前一天</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Next day</source>
+        <translation>后一天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Previous week</source>
+        <translation>上一周</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Next week</source>
+        <translation>下一周</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Previous month</source>
+        <translation>上个月</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Next month</source>
+        <translation>下个月</translation>
+    </message>
+    <message>
+        <location line="+46"/>
         <source>{first} – {last}</source>
         <translation>{first} 至 {last}</translation>
     </message>
@@ -433,7 +463,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>yyyy年M月</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+92"/>
         <source>All day, earlier</source>
         <translation>全天 / 更早</translation>
     </message>
@@ -4433,7 +4463,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     <message>
         <location line="+30"/>
         <source>%1, %2, %3 and %4</source>
-        <translation>%1、%2、%3和%4</translation>
+        <translation>%1、%2、%3 和 %4</translation>
     </message>
     <message numerus="yes">
         <location line="+1"/>
@@ -5174,7 +5204,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <location line="+3"/>
         <source>%n of your customers return(s) to the pool within %1 days</source>
         <translation>
-            <numerusform>您有 %n 个客户将在 %1 天内退回公海</numerusform>
+            <numerusform>您有 %n 个客户将在 %1 天内（或已到期）退回公海</numerusform>
         </translation>
     </message>
     <message numerus="yes">

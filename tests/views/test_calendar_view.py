@@ -368,3 +368,8 @@ def test_the_all_day_row_and_a_day_of_the_month_make_a_task_for_the_day(
     show(qtbot, view, runner, WEDNESDAY, MONTH)
     row, column = view.cell_of(at(thursday, 14))
     assert view.slot_time(row, column) == at(thursday, 0)
+    # The steps say what a click moves by.
+    assert (view.previous_button.text(), view.next_button.text()) == (
+        "Previous month",
+        "Next month",
+    )

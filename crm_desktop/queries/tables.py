@@ -220,6 +220,12 @@ def customer_grade(customer: Any) -> Column:
     return Column("grade", T("Columns", "Customer grade"), customer.grade, Kind.CHOICE, False)
 
 
+def person_column(key: str, header: str, person: Any, via: Any) -> Column:
+    """A user's name through the reference `via` (owner, assignee...): sorted by the name's
+    pinyin, and by walking users in that order when it is the only sort (list_ids)."""
+    return Column(key, header, person.name, via=via, sort=person.name_sort)
+
+
 Owner = aliased(User, name="owner")
 Maker = aliased(User, name="maker")
 Assignee = aliased(User, name="assignee")
@@ -242,9 +248,7 @@ CUSTOMERS = TableSpec(
         Column("email", T("Columns", "Email"), Customer.email),
         Column("industry", T("Columns", "Industry"), Customer.industry),
         Column("address", T("Columns", "Address"), Customer.address, visible=False),
-        Column(
-            "owner", T("Columns", "Owner"), Owner.name, via=Customer.owner_id, sort=Owner.name_sort
-        ),
+        person_column("owner", T("Columns", "Owner"), Owner, Customer.owner_id),
         Column(
             "pool_due_at",
             T("Columns", "Returns to pool"),
@@ -316,13 +320,7 @@ OPPORTUNITIES = TableSpec(
             "expected_close", T("Columns", "Expected close"), Opportunity.expected_close, Kind.DATE
         ),
         Column("probability", T("Columns", "Probability %"), Opportunity.probability, Kind.INTEGER),
-        Column(
-            "owner",
-            T("Columns", "Owner"),
-            Owner.name,
-            via=Opportunity.owner_id,
-            sort=Owner.name_sort,
-        ),
+        person_column("owner", T("Columns", "Owner"), Owner, Opportunity.owner_id),
         customer_grade(OpportunityCustomer),
         overdue_column(
             and_(
@@ -347,13 +345,7 @@ TASKS = TableSpec(
         Column("priority", T("Columns", "Priority"), Task.priority, Kind.CHOICE),
         Column("done", T("Columns", "Done"), Task.done, Kind.BOOL),
         Column("customer", T("Columns", "Customer"), TaskCustomer.name, sort=Task.customer_sort),
-        Column(
-            "assignee",
-            T("Columns", "Assigned to"),
-            Assignee.name,
-            via=Task.assignee_id,
-            sort=Assignee.name_sort,
-        ),
+        person_column("assignee", T("Columns", "Assigned to"), Assignee, Task.assignee_id),
         customer_grade(TaskCustomer),
         overdue_column(and_(Task.done.is_(False), late_sql(Task.due_at))),
     ),
@@ -397,9 +389,7 @@ CONTRACTS = TableSpec(
         Column("amount_cents", T("Columns", "Amount"), Contract.amount_cents, Kind.MONEY),
         Column("status", T("Columns", "Status"), Contract.status, Kind.CHOICE),
         Column("renewal_status", T("Columns", "Renewal"), Contract.renewal_status, Kind.CHOICE),
-        Column(
-            "owner", T("Columns", "Owner"), Owner.name, via=Contract.owner_id, sort=Owner.name_sort
-        ),
+        person_column("owner", T("Columns", "Owner"), Owner, Contract.owner_id),
         customer_grade(ContractCustomer),
         # Still running past its end: neither ended nor renewed in time. (Money overdue is the
         # Receivables page's, by queries/money.py's one definition.)
@@ -438,13 +428,7 @@ PAYMENTS = TableSpec(
         Column("method", T("Columns", "Method"), Payment.method, Kind.CHOICE),
         Column("reference", T("Columns", "Reference"), Payment.reference),
         Column("notes", T("Columns", "Notes"), Payment.notes, visible=False),
-        Column(
-            "recorded_by",
-            T("Columns", "Recorded by"),
-            Recorder.name,
-            via=Payment.created_by,
-            sort=Recorder.name_sort,
-        ),
+        person_column("recorded_by", T("Columns", "Recorded by"), Recorder, Payment.created_by),
         customer_grade(PaymentCustomer),
     ),
     joins=(

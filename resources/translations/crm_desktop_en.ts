@@ -941,13 +941,13 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+238"/>
-        <location line="+134"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+244"/>
+        <location line="+120"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-133"/>
+        <location line="-119"/>
         <source>Short name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -958,18 +958,18 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
-        <location line="+53"/>
+        <location line="+51"/>
         <source>Phone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-52"/>
-        <location line="+53"/>
+        <location line="-50"/>
+        <location line="+51"/>
         <source>Email</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-52"/>
+        <location line="-50"/>
         <source>Industry</source>
         <translation type="unfinished"></translation>
     </message>
@@ -979,14 +979,14 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+75"/>
-        <location line="+80"/>
+        <location line="+1"/>
+        <location line="+72"/>
+        <location line="+69"/>
         <source>Owner</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-145"/>
+        <location line="-132"/>
         <source>Last follow-up</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1001,12 +1001,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-30"/>
+        <location line="-34"/>
         <source>Customer grade</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+50"/>
         <source>Created</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1023,14 +1023,14 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+14"/>
         <location line="+21"/>
-        <location line="+40"/>
-        <location line="+41"/>
-        <location line="+41"/>
+        <location line="+34"/>
+        <location line="+35"/>
+        <location line="+39"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-139"/>
+        <location line="-125"/>
         <source>Job title</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1041,24 +1041,24 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+13"/>
-        <location line="+39"/>
+        <location line="+33"/>
         <source>Title</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-32"/>
+        <location line="-26"/>
         <source>Stage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+83"/>
-        <location line="+39"/>
+        <location line="+71"/>
+        <location line="+37"/>
         <source>Amount</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-120"/>
+        <location line="-106"/>
         <source>Expected close</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1068,7 +1068,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+22"/>
         <source>Due</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1083,12 +1083,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>Assigned to</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+15"/>
         <source>Code</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1138,7 +1138,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+10"/>
         <source>Running past its end, not renewed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1168,12 +1168,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>Recorded by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-238"/>
+        <location line="-226"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5933,7 +5933,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location filename="../../crm_desktop/models/fields.py" line="-198"/>
         <location line="+38"/>
-        <location filename="../../crm_desktop/queries/tables.py" line="+80"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+84"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>

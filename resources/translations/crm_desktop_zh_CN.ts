@@ -934,13 +934,13 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+238"/>
-        <location line="+134"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+244"/>
+        <location line="+120"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location line="-133"/>
+        <location line="-119"/>
         <source>Short name</source>
         <translation>简称</translation>
     </message>
@@ -951,18 +951,18 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
     <message>
         <location line="+1"/>
-        <location line="+53"/>
+        <location line="+51"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location line="-52"/>
-        <location line="+53"/>
+        <location line="-50"/>
+        <location line="+51"/>
         <source>Email</source>
         <translation>邮箱</translation>
     </message>
     <message>
-        <location line="-52"/>
+        <location line="-50"/>
         <source>Industry</source>
         <translation>行业</translation>
     </message>
@@ -972,14 +972,14 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>地址</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+75"/>
-        <location line="+80"/>
+        <location line="+1"/>
+        <location line="+72"/>
+        <location line="+69"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location line="-145"/>
+        <location line="-132"/>
         <source>Last follow-up</source>
         <translation>最近跟进</translation>
     </message>
@@ -994,12 +994,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>退回公海</translation>
     </message>
     <message>
-        <location line="-30"/>
+        <location line="-34"/>
         <source>Customer grade</source>
         <translation>客户等级</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+50"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
@@ -1016,14 +1016,14 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     <message>
         <location line="+14"/>
         <location line="+21"/>
-        <location line="+40"/>
-        <location line="+41"/>
-        <location line="+41"/>
+        <location line="+34"/>
+        <location line="+35"/>
+        <location line="+39"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location line="-139"/>
+        <location line="-125"/>
         <source>Job title</source>
         <translation>职务</translation>
     </message>
@@ -1034,24 +1034,24 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
     <message>
         <location line="+13"/>
-        <location line="+39"/>
+        <location line="+33"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location line="-32"/>
+        <location line="-26"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+83"/>
-        <location line="+39"/>
+        <location line="+71"/>
+        <location line="+37"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location line="-120"/>
+        <location line="-106"/>
         <source>Expected close</source>
         <translation>预计成交日期</translation>
     </message>
@@ -1061,7 +1061,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>成交概率（%）</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+22"/>
         <source>Due</source>
         <translation>截止时间</translation>
     </message>
@@ -1076,12 +1076,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>已完成</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>Assigned to</source>
         <translation>执行人</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+15"/>
         <source>Code</source>
         <translation>编号</translation>
     </message>
@@ -1131,7 +1131,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>续约</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+10"/>
         <source>Running past its end, not renewed</source>
         <translation>已过到期日仍在执行，未续约</translation>
     </message>
@@ -1161,12 +1161,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>备注</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>Recorded by</source>
         <translation>登记人</translation>
     </message>
     <message>
-        <location line="-238"/>
+        <location line="-226"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
@@ -5902,7 +5902,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     <message>
         <location filename="../../crm_desktop/models/fields.py" line="-198"/>
         <location line="+38"/>
-        <location filename="../../crm_desktop/queries/tables.py" line="+80"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+84"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>

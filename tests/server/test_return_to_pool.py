@@ -185,7 +185,9 @@ def test_a_device_that_only_received_since_its_last_push_is_judged_by_its_last_s
 ) -> None:
     """Rob's laptop last sent something a month ago, but synced (nothing to send) two days
     ago: a follow-up dated five days back, typed in psql under that laptop's id, would have
-    gone at that sync. It does not bring the customer back; one of the evening before does."""
+    gone at that sync. It does not bring the customer back, nor does one dated before a sync
+    of a moment ago (his own UPDATE of his row dates it now, whatever he writes); one of a
+    few hours ago does."""
     robs = world.customers["rob"]
     age(world, robs, 31)
     world.owner().execute("SELECT crm_return_due_customers()")
@@ -214,9 +216,22 @@ def test_a_device_that_only_received_since_its_last_push_is_judged_by_its_last_s
             connection.execute("SELECT set_config('crm.device_id', %s, false)", (device,))
             connection.execute(logged.format("now() - interval '5 days'"), (robs,))
         assert world.owner_login(robs) is None, device
+    # Nor after a sync a moment ago (his row moved to now): that sync is his previous one.
     with world.session("rob") as connection:
+        connection.execute(
+            "UPDATE user_syncs SET synced_at = now() - interval '1 year' WHERE device_id = %s",
+            (laptop,),
+        )
+    with (
+        world.session("rob") as connection,
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"),
+    ):
         connection.execute("SELECT set_config('crm.device_id', %s, false)", (laptop,))
         connection.execute(logged.format("now() - interval '2 days 12 hours'"), (robs,))
+    assert world.owner_login(robs) is None
+    with world.session("rob") as connection:
+        connection.execute("SELECT set_config('crm.device_id', %s, false)", (laptop,))
+        connection.execute(logged.format("now() - interval '12 hours'"), (robs,))
     assert world.owner_login(robs) == "rob"
 
 

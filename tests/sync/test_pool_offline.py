@@ -25,6 +25,7 @@ def test_a_follow_up_made_offline_in_time_keeps_the_customer(fleet: Fleet) -> No
     customer = rob.writer.create("customers", {"name": "出差时跟进的客户"}).primary_id
     rob.sync()
     date_back(fleet, customer, 29)
+    synced_days_ago(fleet, rob, 3)  # his last sync before he left
 
     # rob travels: two days ago (day 28 of 30) he visits the customer, with no connection.
     happened = utcnow() - timedelta(days=2)
@@ -142,17 +143,24 @@ def test_a_follow_up_logged_after_the_return_was_seen_brings_it_back_on_the_devi
     assert rob.row("customers", customer).owner_id == rob.profile.user_id
 
 
-def receipts_dated(fleet: Fleet, device: Device, days: float) -> None:
-    """As if every push of `device` so far had been `days` ago (receipts are append-only even
-    for the owner: he lifts that for this one statement)."""
+def synced_days_ago(fleet: Fleet, device: Device, days: float) -> None:
+    """As if every sync of `device` so far, its pushes' receipts and its sync row, had been
+    `days` ago: it has been offline since (receipts are append-only even for the owner: he
+    lifts that for this one statement)."""
+    ago = days * 86400
     with fleet.db.connect_admin() as connection, connection.transaction():
         connection.execute("ALTER TABLE sync_pushes NO FORCE ROW LEVEL SECURITY")
         connection.execute(
             "UPDATE sync_pushes SET pushed_at = now() - make_interval(secs => %s)"
             " WHERE device_id = %s",
-            (days * 86400, device_id(device.profile.store)),
+            (ago, device_id(device.profile.store)),
         )
         connection.execute("ALTER TABLE sync_pushes FORCE ROW LEVEL SECURITY")
+        connection.execute(
+            "UPDATE user_syncs SET synced_at = now() - make_interval(secs => %s)"
+            " WHERE device_id = %s",
+            (ago, device_id(device.profile.store)),
+        )
 
 
 def test_a_laptop_offline_for_days_is_judged_by_its_own_previous_sync(fleet: Fleet) -> None:
@@ -166,8 +174,8 @@ def test_a_laptop_offline_for_days_is_judged_by_its_own_previous_sync(fleet: Fle
     office.sync()
     late = office.writer.create("customers", {"name": "办公室电脑上补记的客户"}).primary_id
     office.sync()
-    receipts_dated(fleet, laptop, 8)
-    receipts_dated(fleet, office, 1)
+    synced_days_ago(fleet, laptop, 8)
+    synced_days_ago(fleet, office, 1)
     five_days_ago = utcnow() - timedelta(days=5)
     for device, which in ((laptop, customer), (office, late)):
         device.writer.create(
@@ -197,6 +205,7 @@ def test_edits_made_before_the_follow_up_that_keeps_the_customer_go_through(
     customer = rob.writer.create("customers", {"name": "拜访时更正电话的客户"}).primary_id
     rob.sync()
     date_back(fleet, customer, 29)
+    synced_days_ago(fleet, rob, 3)  # his last sync before he left
     rob.writer.update("customers", customer, {"phone": "13812345678", "address": "青岛市"})
     contact = rob.writer.create("contacts", {"customer_id": customer, "name": "王经理"}).primary_id
     rob.writer.create(
@@ -263,6 +272,7 @@ def test_the_follow_up_that_keeps_the_customer_is_found_behind_one_that_does_not
     customer = rob.writer.create("customers", {"name": "两次跟进的客户"}).primary_id
     rob.sync()
     date_back(fleet, customer, 29)
+    synced_days_ago(fleet, rob, 3)  # his last sync before he left
     rob.writer.update("customers", customer, {"phone": "13812345678"})
     for days, text in ((45, "很久以前的电话"), (2, "前天的拜访")):
         rob.writer.create(

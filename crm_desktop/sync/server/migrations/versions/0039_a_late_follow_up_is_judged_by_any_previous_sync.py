@@ -11,9 +11,11 @@ by its push receipts, so a device whose syncs had nothing to send (a rep who onl
 laptop) kept the date of its last push, weeks old: a follow-up dated back to then still brought
 the customer back, past `reclaim_block_days`. Every sync also writes the device's row in
 `user_syncs` (0013), signed with the server's clock after the push; the previous sync is now the
-later of the device's last receipt and that row, and without a device the later of his last
-receipt and last sync from any device; an hour or more ago, as receipts were (the sync under
-way, and one just before it, is not the one that "would have sent" the follow-up).
+later of the device's last receipt (an hour old or more, as before: the receipts of the push
+under way are not its previous sync) and that row, whatever its age (a sync writes it only
+after its push, so it is always a previous sync; and an hour's grace there would let a rep
+refresh it, then date a follow-up back to his last push). Without a device, the later of his
+last receipt and his last sync from any device.
 
 Like every migration, it carries its own statements: 0037's `crm_followup_keeps` is kept whole
 (what a downgrade puts back) and the new one is made from it by its changed passage.
@@ -81,13 +83,12 @@ ANY_SYNC = """        AND happened >= coalesce(
                  WHERE p.pushed_by = author AND p.pushed_at < now() - interval '1 hour'
                    AND p.device_id::text = lower(current_setting('crm.device_id', true))),
                 (SELECT max(s.synced_at) FROM public.user_syncs s
-                 WHERE s.user_id = author AND s.synced_at < now() - interval '1 hour'
+                 WHERE s.user_id = author
                    AND s.device_id::text = lower(current_setting('crm.device_id', true)))),
             greatest(
                 (SELECT max(p.pushed_at) FROM public.sync_pushes p
                  WHERE p.pushed_by = author AND p.pushed_at < now() - interval '1 hour'),
-                (SELECT max(s.synced_at) FROM public.user_syncs s
-                 WHERE s.user_id = author AND s.synced_at < now() - interval '1 hour')),
+                (SELECT max(s.synced_at) FROM public.user_syncs s WHERE s.user_id = author)),
             '-infinity'::timestamptz) - interval '1 day'), false)"""
 
 KEEPS = _changed(OLD_KEEPS, SENT_ONLY, ANY_SYNC)

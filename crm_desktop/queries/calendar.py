@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
@@ -180,9 +180,11 @@ def planned_step() -> Select:
 def step_taken() -> ColumnElement[bool]:
     """Whether a follow-up took its customer's next step (false for a customer with none):
     one was logged on the step's day or later, and it is not the one that planned it (the
-    follow-up that planned it is not the latest). A call at 19:00 takes the step planned for
-    23:30 that day: the rep called as he planned, only sooner. A call days before leaves it:
-    it was about something else, or the step would have been planned again. Correlated to the
+    follow-up that planned it is not the latest). A call at 19:00 takes the step a follow-up
+    planned for 23:30 that day: the rep called as he planned, only sooner. A call days before
+    leaves it: it was about something else, or the step would have been planned again. A step
+    typed on the customer has no follow-up that planned it: a call earlier that day may be
+    what made him type it, so only one at or after its time takes it. Correlated to the
     customer of an outer statement; the planner is looked up only for a customer followed up
     since its step's day began."""
     planner_is_latest = (
@@ -195,10 +197,20 @@ def step_taken() -> ColumnElement[bool]:
         )
         .correlate(Customer)
     )
+    planned = (
+        exists()
+        .where(
+            FollowUp.customer_id == Customer.id,
+            FollowUp.deleted_at.is_(None),
+            FollowUp.next_step_at == Customer.next_followup_at,
+        )
+        .correlate(Customer)
+    )
     return and_(
         Customer.last_followup_at.is_not(None),
         Customer.next_followup_at.is_not(None),
         Customer.last_followup_at >= _start_of_local_day(Customer.next_followup_at),
+        or_(Customer.last_followup_at >= Customer.next_followup_at, planned),
         ~planner_is_latest,
     )
 

@@ -252,3 +252,21 @@ def test_undoing_the_delete_of_the_follow_up_that_planned_a_step_brings_the_step
     assert isinstance(undo, UndoToken)
     writer.restore(undo)
     assert next_followup(profile, customer) == now + timedelta(days=3)
+
+
+def test_a_step_typed_after_a_call_that_day_is_still_to_do(profile: Profile) -> None:
+    """The rep called at nine (nothing planned), then typed "15:00 today" on the customer: the
+    step stands until a follow-up at or after 15:00, though a call was logged that day."""
+    writer, now = profile.writer(), noon_today()
+    customer = writer.create("customers", {"name": "下午再联系"}).primary_id
+    writer.create(
+        "followups",
+        {
+            "customer_id": customer,
+            "kind": "call",
+            "text": "上午打过",
+            "happened_at": now - timedelta(hours=3),
+        },
+    )
+    writer.update("customers", customer, {"next_followup_at": now + timedelta(hours=3)})
+    assert step_done_in_calendar(profile, "下午再联系") is False

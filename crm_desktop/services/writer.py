@@ -396,13 +396,17 @@ class UnitOfWork:
         reference written before its record, should a caller forget."""
         self._expected.update((row.entity, row.id) for row in rows)
 
-    def update(self, entity: str, row_id: str, values: dict[str, Any]) -> bool:
-        """Change only the given fields. Returns False when nothing actually differed."""
+    def update(
+        self, entity: str, row_id: str, values: dict[str, Any], *, move_reminder: bool = False
+    ) -> bool:
+        """Change only the given fields. Returns False when nothing actually differed.
+        `move_reminder`: a user moving a task (its form, Postpone) takes its reminder along
+        (_move_reminder_along); a value put back (a conflict re-applied) moves nothing else."""
         values = dict(values)
         identifiers = values.pop("identifiers", None) if entity == "customers" else None
         row = self._live(entity, row_id)
         cleaned = clean_values(entity, values, self.region, creating=False)
-        if entity == "tasks":
+        if entity == "tasks" and move_reminder:
             _move_reminder_along(row, cleaned)
         self._check_refs(entity, cleaned)
         self._check_money_rules(entity, row_id, {**column_values(row), **cleaned})
@@ -1166,9 +1170,11 @@ class Writer:
             unit.changes.primary_id = unit.create(entity, values)
         return unit.changes
 
-    def update(self, entity: str, row_id: str, values: dict[str, Any]) -> ChangeSet:
+    def update(
+        self, entity: str, row_id: str, values: dict[str, Any], *, move_reminder: bool = False
+    ) -> ChangeSet:
         with self.transaction() as unit:
-            unit.update(entity, row_id, values)
+            unit.update(entity, row_id, values, move_reminder=move_reminder)
             unit.changes.primary_id = row_id
         return unit.changes
 
@@ -1211,7 +1217,7 @@ class Writer:
     def postpone_task(self, task_id: str, due_at: datetime) -> ChangeSet:
         """A task moved to `due_at`, its reminder with it (_move_reminder_along)."""
         with self.transaction() as unit:
-            unit.update("tasks", task_id, {"due_at": due_at})
+            unit.update("tasks", task_id, {"due_at": due_at}, move_reminder=True)
             unit.changes.primary_id = task_id
         return unit.changes
 
@@ -1229,7 +1235,7 @@ class Writer:
 
 def _move_reminder_along(task: Any, cleaned: dict[str, Any]) -> None:
     """A task given a new due time and no new reminder time takes its reminder along by as
-    much, wherever it is moved from (Postpone on Today, its form, the calendar): a reminder set
+    much, when a user moves it (Postpone on Today, its form, the calendar): a reminder set
     an hour before the task stays an hour before it, where one left behind would ring for a
     task not due yet. A task without a due time keeps its reminder."""
     due = cleaned.get("due_at")

@@ -493,7 +493,14 @@ class RecordForm(QDialog):
         if self._mark_problems(values):
             return
         if self.row_id:
-            work = partial(self._writer.update, self.entity, self.row_id, values)
+            # A task moved here takes its reminder along (services/writer.py).
+            work = partial(
+                self._writer.update,
+                self.entity,
+                self.row_id,
+                values,
+                move_reminder=self.entity == "tasks",
+            )
         else:
             work = partial(self._writer.create, self.entity, values)
         self._set_busy(True)

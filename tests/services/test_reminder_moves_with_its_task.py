@@ -25,24 +25,28 @@ def make_task(profile: Profile, due: datetime | None, remind: datetime | None) -
 def test_a_new_due_time_takes_the_reminder_along(profile: Profile) -> None:
     task = make_task(profile, FRIDAY_3PM, FRIDAY_3PM - timedelta(hours=1))
     monday = FRIDAY_3PM + timedelta(days=3)
-    profile.writer().update("tasks", task, {"due_at": monday})
+    profile.writer().update("tasks", task, {"due_at": monday}, move_reminder=True)
     assert task_times(profile, task) == (monday, monday - timedelta(hours=1))
 
 
 def test_a_reminder_changed_with_the_due_time_is_as_typed(profile: Profile) -> None:
     task = make_task(profile, FRIDAY_3PM, FRIDAY_3PM - timedelta(hours=1))
     monday, sunday = FRIDAY_3PM + timedelta(days=3), FRIDAY_3PM + timedelta(days=2)
-    profile.writer().update("tasks", task, {"due_at": monday, "remind_at": sunday})
+    profile.writer().update(
+        "tasks", task, {"due_at": monday, "remind_at": sunday}, move_reminder=True
+    )
     assert task_times(profile, task) == (monday, sunday)
 
 
 def test_without_a_due_time_before_or_after_the_reminder_stays(profile: Profile) -> None:
     reminder = FRIDAY_3PM - timedelta(hours=1)
     undated = make_task(profile, None, reminder)
-    profile.writer().update("tasks", undated, {"due_at": FRIDAY_3PM + timedelta(days=1)})
+    profile.writer().update(
+        "tasks", undated, {"due_at": FRIDAY_3PM + timedelta(days=1)}, move_reminder=True
+    )
     assert task_times(profile, undated) == (FRIDAY_3PM + timedelta(days=1), reminder)
     dated = make_task(profile, FRIDAY_3PM, reminder)
-    profile.writer().update("tasks", dated, {"due_at": None})
+    profile.writer().update("tasks", dated, {"due_at": None}, move_reminder=True)
     assert task_times(profile, dated) == (None, reminder)
 
 
@@ -51,3 +55,12 @@ def test_postpone_moves_both(profile: Profile) -> None:
     later = FRIDAY_3PM + timedelta(days=1, hours=2)
     profile.writer().postpone_task(task, later)
     assert task_times(profile, task) == (later, later - timedelta(minutes=30))
+
+
+def test_a_due_time_put_back_moves_nothing_else(profile: Profile) -> None:
+    """A conflict re-applied puts back the value that was lost, and only it: the reminder,
+    put back or kept by its own conflict, is not moved a second time."""
+    task = make_task(profile, FRIDAY_3PM, FRIDAY_3PM - timedelta(hours=1))
+    monday = FRIDAY_3PM + timedelta(days=3)
+    profile.writer().update("tasks", task, {"due_at": monday})
+    assert task_times(profile, task) == (monday, FRIDAY_3PM - timedelta(hours=1))

@@ -661,3 +661,27 @@ def test_of_two_colleagues_of_one_name_the_one_chosen_gets_the_task(
         with window.profile.store.read() as session:
             assert session.get(Task, made["soon"]).assignee_id == second_id
     assert offered == [["Rae", "王伟 (wangwei)", "王伟 (wangwei2)"]]
+
+
+def test_a_task_moved_in_its_form_takes_its_reminder_along(
+    qtbot: QtBot, profile_dir: Path
+) -> None:
+    """As the calendar moves a task: its form, a new due time typed, the reminder an hour
+    before it still."""
+    profile = open_profile(profile_dir)
+    due = utcnow().replace(microsecond=0) + timedelta(days=2)
+    values = {"title": "送样品", "due_at": due, "remind_at": due - timedelta(hours=1)}
+    task_id = profile.writer().create("tasks", values).primary_id
+    profile.close()
+    for window in shown_window(qtbot, profile_dir):
+        window.records.open_record("tasks", task_id)
+        form = next(f for f in window.findChildren(RecordForm) if f.entity == "tasks")
+        wait_idle(qtbot, window)
+        later = due + timedelta(days=3)
+        form.editors["due_at"].set_value(later)
+        with qtbot.waitSignal(form.saved, timeout=5000):
+            form.save()
+        wait_idle(qtbot, window)
+        with window.profile.store.read() as session:
+            task = session.get(Task, task_id)
+            assert (task.due_at, task.remind_at) == (later, later - timedelta(hours=1))

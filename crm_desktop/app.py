@@ -20,6 +20,7 @@ from crm_desktop.profile import (
     open_profile,
 )
 from crm_desktop.resources import resources_dir
+from crm_desktop.storage.errors import profile_folder_problem
 from crm_desktop.storage.store import BACKUP_DIR, STORE_FILE, Store
 from crm_desktop.translations import install_translators, language_for, system_language
 from crm_desktop.views import garbage
@@ -140,6 +141,7 @@ def say_start_failed(app: QApplication, directory: Path, error: Exception) -> No
     program, the disk full, the folder read-only, a restore under way) in its plain sentence; a
     bug logged with its traceback and apologised for, naming the log file."""
     known = known_error(error, str(directory / STORE_FILE), str(directory / BACKUP_DIR))
+    known = known or profile_folder_problem(error, directory)
     if known is None:
         log.exception("the program could not start")
     QMessageBox.critical(None, app.applicationName(), describe_error(known or error))

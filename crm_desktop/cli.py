@@ -223,10 +223,12 @@ def _known(error: Exception, directory: Path) -> Exception | None:
     """The error as one the user can act on, or None for a bug."""
     if isinstance(error, UserError):
         return error
+    from crm_desktop.storage.errors import profile_folder_problem
     from crm_desktop.storage.store import BACKUP_DIR, STORE_FILE
     from crm_desktop.views.runner import known_error
 
-    return known_error(error, str(directory / STORE_FILE), str(directory / BACKUP_DIR))
+    known = known_error(error, str(directory / STORE_FILE), str(directory / BACKUP_DIR))
+    return known or profile_folder_problem(error, directory)
 
 
 def _report_bug(error: Exception, directory: Path) -> str:

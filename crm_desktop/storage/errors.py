@@ -88,8 +88,7 @@ def sqlite_code(error: BaseException) -> int | None:
 
 
 def classify(error: BaseException, path: str, backups: str = "") -> StoreError | None:
-    """Map a raw SQLite error, or a file or folder the system refused, to a StoreError; None
-    if it is a bug to be logged."""
+    """Map a raw SQLite error to a StoreError, or None if it is a bug to be logged."""
     if isinstance(error, StoreError):
         return error
     code = sqlite_code(error)
@@ -103,13 +102,20 @@ def classify(error: BaseException, path: str, backups: str = "") -> StoreError |
         return StoreError(CORRUPT, path=path, backups=backups)
     if kind == "read_only":
         return StoreError(READ_ONLY, path=path)
-    if isinstance(error, OSError) and error.errno in _OS_REASONS:
-        # A folder or file of the profile's that the system refused (a read-only share, a
-        # folder of someone else's, a file where a folder should be): the user's to see to.
-        log.info("%s", error, exc_info=error)
-        where = error.filename or path
-        return StoreError(FILE_PROBLEM, path=where, reason=plain_reason(error))
     return None
+
+
+def profile_folder_problem(error: BaseException, directory: Path) -> StoreError | None:
+    """The profile's folder (or a file in it, or a folder above it) refused by the system: a
+    read-only share, someone else's folder, a file where the folder should be. Said with what
+    and why; any other failure is left to the caller (a missing file elsewhere is a bug)."""
+    if not isinstance(error, OSError) or error.errno not in _OS_REASONS or not error.filename:
+        return None
+    where, folder = Path(str(error.filename)).absolute(), Path(directory).absolute()
+    if where != folder and folder not in where.parents and where not in folder.parents:
+        return None
+    log.info("%s", error, exc_info=error)
+    return StoreError(FILE_PROBLEM, path=where, reason=plain_reason(error))
 
 
 def _check_in_full_at_next_start(store_file: str) -> None:

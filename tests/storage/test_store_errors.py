@@ -109,15 +109,22 @@ def test_a_cancelled_read_is_told_by_its_code(profile_dir: Path) -> None:
         store.close()
 
 
-def test_a_folder_the_system_refuses_is_said_with_the_reason() -> None:
-    """A read-only share, someone else's folder: the user's to see to, said with what and why;
-    an error of the system no user can act on stays a bug."""
+def test_a_profile_folder_the_system_refuses_is_said_with_the_reason() -> None:
+    """A read-only share, someone else's folder: the user's to see to, said with what and why.
+    Only the profile's own folder, something in it or a folder above it: a file missing
+    elsewhere (a font, a template) stays a bug, and a storage job's errors are not sorted so."""
     import errno
 
+    profile = Path("/mnt/share/crm")
     refused = OSError(errno.EROFS, "Read-only file system", "/mnt/share/crm/backups")
-    said = errors.classify(refused, "/mnt/share/crm/crm.sqlite3")
+    said = errors.profile_folder_problem(refused, profile)
     assert said is not None
     assert (
         said.text() == "/mnt/share/crm/backups could not be used: the disk or folder is read-only."
     )
-    assert errors.classify(OSError(errno.EBADF, "Bad file descriptor"), "x") is None
+    above = OSError(errno.EEXIST, "File exists", "/mnt/share")
+    assert errors.profile_folder_problem(above, profile) is not None
+    elsewhere = FileNotFoundError(errno.ENOENT, "No such file", "/usr/share/fonts/x.ttf")
+    assert errors.profile_folder_problem(elsewhere, profile) is None
+    assert errors.profile_folder_problem(OSError(errno.EROFS, "Read-only"), profile) is None
+    assert errors.classify(refused, "/mnt/share/crm/crm.sqlite3") is None

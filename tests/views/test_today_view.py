@@ -663,9 +663,7 @@ def test_of_two_colleagues_of_one_name_the_one_chosen_gets_the_task(
     assert offered == [["Rae", "王伟 (wangwei)", "王伟 (wangwei2)"]]
 
 
-def test_a_task_moved_in_its_form_takes_its_reminder_along(
-    qtbot: QtBot, profile_dir: Path
-) -> None:
+def test_a_task_moved_in_its_form_takes_its_reminder_along(qtbot: QtBot, profile_dir: Path) -> None:
     """As the calendar moves a task: its form, a new due time typed, the reminder an hour
     before it still."""
     profile = open_profile(profile_dir)

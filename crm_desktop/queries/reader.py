@@ -37,10 +37,13 @@ class Reader:
         with self.store.read() as session:
             return tables.fetch_rows(session, spec, ids)
 
-    def total(self, spec: TableSpec, query: ListQuery, key: str) -> tuple[int, int]:
-        """How many rows the query shows, and the sum of their `key` (an amount)."""
+    def total(
+        self, spec: TableSpec, query: ListQuery, key: str, after: tuple[str, Any] | None = None
+    ) -> tuple[int, int, int]:
+        """How many rows the query shows, the sum of their `key` (an amount), and the part
+        of it whose `after` (column key, value) is later (tables.list_total)."""
         with self.store.read() as session:
-            return tables.list_total(session, spec, query, key)
+            return tables.list_total(session, spec, query, key, after)
 
     def record(self, entity: str, row_id: str) -> dict[str, Any] | None:
         with self.store.read() as session:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     false,
     func,
     inspect,
+    literal,
     or_,
     select,
     table,
@@ -428,7 +429,10 @@ PAYMENTS = TableSpec(
         Column("method", T("Columns", "Method"), Payment.method, Kind.CHOICE),
         Column("reference", T("Columns", "Reference"), Payment.reference),
         Column("notes", T("Columns", "Notes"), Payment.notes, visible=False),
-        person_column("recorded_by", T("Columns", "Recorded by"), Recorder, Payment.created_by),
+        # Sorted through a join, not by walking users (person_column): created_by has no
+        # foreign key, and a payment another system recorded names a user this device may
+        # not hold; walking users would leave it out.
+        Column("recorded_by", T("Columns", "Recorded by"), Recorder.name, sort=Recorder.name_sort),
         customer_grade(PaymentCustomer),
     ),
     joins=(
@@ -527,6 +531,14 @@ def _search_condition(session: Session, spec: TableSpec, search: str) -> ColumnE
         if hasattr(spec.model, "customer_id"):
             customers = select(Customer.id).where(Customer.search_key.in_(keys))
             matches.append(spec.model.customer_id.in_(customers))
+        if hasattr(spec.model, "contract_id"):
+            # A payment is found by its contract's number too, as the clerk reconciling it
+            # has it in hand.
+            numbers = [
+                Contract.number.contains(variant, autoescape=True) for variant in sorted(variants)
+            ]
+            contracts = select(Contract.id).where(or_(*numbers))
+            matches.append(spec.model.contract_id.in_(contracts))
         conditions.append(or_(*matches))
     return and_(*conditions) if conditions else None
 
@@ -603,15 +615,30 @@ def _filtered(
     return statement, used, condition is not None
 
 
-def list_total(session: Session, spec: TableSpec, query: ListQuery, key: str) -> tuple[int, int]:
-    """How many rows the query shows and the sum of their `key` column (an amount)."""
+def list_total(
+    session: Session,
+    spec: TableSpec,
+    query: ListQuery,
+    key: str,
+    after: tuple[str, Any] | None = None,
+) -> tuple[int, int, int]:
+    """How many rows the query shows, the sum of their `key` column (an amount), and the part
+    of that sum whose `after` column (key, value) is later than the value (0 without one):
+    payments dated after today, which have not come in yet."""
     column = spec.column(key).expr
+    later = literal(0)
+    if after is not None:
+        when = spec.column(after[0]).expr
+        later = func.sum(case((when > to_sqlite(after[1]), column), else_=0))
     statement, used, _ = _filtered(
-        session, spec, query, select(func.count(), func.coalesce(func.sum(column), 0))
+        session,
+        spec,
+        query,
+        select(func.count(), func.coalesce(func.sum(column), 0), func.coalesce(later, 0)),
     )
     statement = _joined(spec, statement.select_from(spec.model), used)
-    count, total = session.execute(statement).one()
-    return int(count), int(total)
+    count, total, later_total = session.execute(statement).one()
+    return int(count), int(total), int(later_total)
 
 
 def _matching(expr: Any, value: Any) -> ColumnElement[bool]:

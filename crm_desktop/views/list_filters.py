@@ -8,10 +8,10 @@ filters (`filters`, `scoped`).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox
 
 from crm_desktop.models.base import utcnow
@@ -134,9 +134,11 @@ def period_days(key: str, today: date) -> tuple[date, date]:
 
 class PaidInFilter(QComboBox):
     """Payments received in a period: this month, last month, this year, last year (days of
-    the user's calendar, counted when chosen)."""
+    the user's calendar, counted when chosen and again at each midnight: a window left open
+    into a new month shows the new one)."""
 
     changed = Signal(str, object)  # column, value
+    new_day = Signal()  # midnight passed: what is "today" changed
     key = "paid_on"
 
     def __init__(self) -> None:
@@ -152,6 +154,20 @@ class PaidInFilter(QComboBox):
         ):
             self.addItem(text, key)
         self.currentIndexChanged.connect(lambda _: self.changed.emit(self.key, self.value()))
+        self._midnight = QTimer(self, singleShot=True)
+        self._midnight.timeout.connect(self._day_changed)
+        self._wait_for_midnight()
+
+    def _wait_for_midnight(self) -> None:
+        now = datetime.now()
+        midnight = datetime.combine(now.date() + timedelta(days=1), time())
+        # A second past it: a timer may fire a little early.
+        self._midnight.start(int((midnight - now).total_seconds() * 1000) + 1000)
+
+    def _day_changed(self) -> None:
+        self._wait_for_midnight()
+        self.changed.emit(self.key, self.value())
+        self.new_day.emit()
 
     def choose(self, key: str) -> None:
         self.setCurrentIndex(max(0, self.findData(key)))

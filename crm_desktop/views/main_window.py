@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         self.overdue_filter = OverdueFilter()
         self.paid_in_filter = PaidInFilter()
         self.payments_total = PaymentsTotal(self.models["payments"], self.runner, self.reader)
+        self.paid_in_filter.new_day.connect(self.payments_total.refresh)
         for chooser in (
             self.grade_filter,
             self.pool_due_filter,

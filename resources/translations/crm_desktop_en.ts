@@ -941,7 +941,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+244"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+245"/>
         <location line="+120"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
@@ -1168,12 +1168,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Recorded by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-226"/>
+        <location line="-229"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1380,7 +1380,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+95"/>
         <source>Stopped; nothing was left half-done.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4909,7 +4909,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+560"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+561"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5858,7 +5858,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>PaidInFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="+33"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="+35"/>
         <source>Received in</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5891,12 +5891,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>PaymentsTotal</name>
     <message numerus="yes">
-        <location filename="../../crm_desktop/views/payments_total.py" line="+39"/>
-        <source>%n payment(s), {amount} in all</source>
+        <location filename="../../crm_desktop/views/payments_total.py" line="+52"/>
+        <source>%Ln payment(s), {amount} in all</source>
         <translation>
-            <numerusform>%n payment, {amount} in all</numerusform>
-            <numerusform>%n payments, {amount} in all</numerusform>
+            <numerusform>%Ln payment, {amount} in all</numerusform>
+            <numerusform>%Ln payments, {amount} in all</numerusform>
         </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>(of which {amount} dated after today)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -5949,7 +5954,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>PoolDueFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="-78"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="-80"/>
         <source>Returns to the pool</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6260,7 +6265,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+132"/>
+        <location line="+139"/>
         <source>May already exist: %1</source>
         <translation type="unfinished"></translation>
     </message>

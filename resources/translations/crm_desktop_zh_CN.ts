@@ -934,7 +934,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+244"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+245"/>
         <location line="+120"/>
         <source>Name</source>
         <translation>名称</translation>
@@ -1161,12 +1161,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>备注</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Recorded by</source>
         <translation>登记人</translation>
     </message>
     <message>
-        <location line="-226"/>
+        <location line="-229"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
@@ -1374,7 +1374,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>显示程序版本并退出</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+95"/>
         <source>Stopped; nothing was left half-done.</source>
         <translation>已停止；没有留下做了一半的内容。</translation>
     </message>
@@ -4889,7 +4889,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+560"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+561"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
@@ -5828,7 +5828,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>PaidInFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="+33"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="+35"/>
         <source>Received in</source>
         <translation>回款时间</translation>
     </message>
@@ -5861,11 +5861,16 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>PaymentsTotal</name>
     <message numerus="yes">
-        <location filename="../../crm_desktop/views/payments_total.py" line="+39"/>
-        <source>%n payment(s), {amount} in all</source>
+        <location filename="../../crm_desktop/views/payments_total.py" line="+52"/>
+        <source>%Ln payment(s), {amount} in all</source>
         <translation>
-            <numerusform>%n 笔回款，合计 {amount}</numerusform>
+            <numerusform>%Ln 笔回款，合计 {amount}</numerusform>
         </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>(of which {amount} dated after today)</source>
+        <translation>（其中 {amount} 日期在今天之后）</translation>
     </message>
 </context>
 <context>
@@ -5918,7 +5923,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>PoolDueFilter</name>
     <message>
-        <location filename="../../crm_desktop/views/list_filters.py" line="-78"/>
+        <location filename="../../crm_desktop/views/list_filters.py" line="-80"/>
         <source>Returns to the pool</source>
         <translation>退回公海</translation>
     </message>
@@ -6227,7 +6232,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>该记录已不存在，可能已被删除。</translation>
     </message>
     <message>
-        <location line="+132"/>
+        <location line="+139"/>
         <source>May already exist: %1</source>
         <translation>可能已存在：%1</translation>
     </message>

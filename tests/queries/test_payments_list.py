@@ -48,7 +48,19 @@ def listed(profile: Profile, query: ListQuery) -> list[str]:
 
 def total(profile: Profile, query: ListQuery) -> tuple[int, int]:
     with profile.store.read() as session:
-        return list_total(session, PAYMENTS, query, "amount_cents")
+        count, cents, ahead = list_total(session, PAYMENTS, query, "amount_cents")
+    assert ahead == 0  # nothing asked after a day
+    return count, cents
+
+
+def test_money_dated_after_a_day_is_told_apart(profile: Profile, paid: dict) -> None:
+    """A transfer booked ahead is in the list and its sum; the total says how much of it has
+    not come in yet."""
+    with profile.store.read() as session:
+        after_march_1 = list_total(
+            session, PAYMENTS, ListQuery(), "amount_cents", ("paid_on", date(2026, 3, 1))
+        )
+    assert after_march_1 == (3, 132_050, 25_050)
 
 
 def test_newest_first_and_a_deleted_payment_is_not_listed(profile: Profile, paid: dict) -> None:
@@ -72,6 +84,9 @@ def test_found_by_customer_and_by_reference_and_summed_as_found(
     assert set(listed(profile, ListQuery(search="acme"))) == {paid["january"], paid["last_year"]}
     assert total(profile, ListQuery(search="acme")) == (2, 107_000)
     assert listed(profile, ListQuery(search="bank-778")) == [paid["march"]]
+    # By its contract's number, as the clerk reconciling the contract has it.
+    assert listed(profile, ListQuery(search="HT-2026-007")) == [paid["january"]]
+    assert listed(profile, ListQuery(search="2026-007")) == [paid["january"]]
     assert total(profile, ListQuery(search="nobody-pays")) == (0, 0)
 
 
@@ -86,3 +101,21 @@ def test_a_payment_shows_its_customer_and_contract(profile: Profile, paid: dict)
     assert january["amount_cents"] == 100_000
     march = dict(zip(keys, rows[paid["march"]], strict=True))
     assert (march["customer"], march["contract"]) == ("Zeta Shipping", None)
+
+
+def test_sorted_by_who_recorded_it_no_payment_is_left_out(profile: Profile, paid: dict) -> None:
+    """A payment another system recorded names a user this device does not hold."""
+    from sqlalchemy import update
+
+    from crm_desktop.models.entities import Payment
+
+    with profile.store.write() as session:
+        session.execute(
+            update(Payment)
+            .where(Payment.id == paid["march"])
+            .values(created_by="00000000-0000-4000-8000-0000000e4411")
+        )
+    for descending in (False, True):
+        query = ListQuery(sort="recorded_by", descending=descending)
+        assert set(listed(profile, query)) == set(paid.values())
+    assert total(profile, ListQuery(sort="recorded_by")) == (3, 132_050)

@@ -3,7 +3,7 @@ in the filter bar, and the total of what is shown beside it."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 
 from pytestqt.qtbot import QtBot
@@ -65,6 +65,15 @@ def test_what_came_in_by_period_with_its_total(qtbot: QtBot, window: MainWindow)
     window.runner.write(partial(writer.create, "payments", values))
     qtbot.waitUntil(lambda: total.text() == "2 payments, ¥1,235.00 in all", timeout=5000)
 
+    # A transfer booked ahead is listed and summed, and the sum says how much of it that is.
+    window.paid_in_filter.choose("")
+    ahead = {"customer_id": acme, "paid_on": date.today() + timedelta(days=10), "amount_cents": 700}
+    window.runner.write(partial(writer.create, "payments", ahead))
+    qtbot.waitUntil(
+        lambda: total.text() == "4 payments, ¥1,442.00 in all (of which ¥7.00 dated after today)",
+        timeout=5000,
+    )
+
     # Opened, a payment is its form.
     rows_loaded(qtbot, window, payments)
     window.views["payments"].selectRow(0)
@@ -84,3 +93,30 @@ def test_periods_are_whole_months_and_years() -> None:
     assert period_days(LAST_MONTH, date(2026, 1, 31)) == (date(2025, 12, 1), date(2026, 1, 1))
     assert period_days(THIS_YEAR, date(2026, 3, 2)) == (date(2026, 1, 1), date(2027, 1, 1))
     assert period_days(LAST_YEAR, date(2026, 3, 2)) == (date(2025, 1, 1), date(2026, 1, 1))
+
+
+def test_a_period_left_chosen_past_midnight_is_counted_again(qapp, monkeypatch) -> None:
+    """This month chosen on 30 November, the window left open: on 1 December it shows
+    December, not November still."""
+    from crm_desktop.views import list_filters
+    from crm_desktop.views.list_filters import PaidInFilter
+
+    class Clock(date):
+        today_is = date(2026, 11, 30)
+
+        @classmethod
+        def today(cls) -> date:
+            return cls.today_is
+
+    monkeypatch.setattr(list_filters, "date", Clock)
+    chooser = PaidInFilter()
+    said: list[object] = []
+    chooser.changed.connect(lambda _key, value: said.append(value))
+    chooser.choose(THIS_MONTH)
+    Clock.today_is = date(2026, 12, 1)
+    chooser._day_changed()  # what its midnight timer runs
+    assert [(v.low, v.high) for v in said] == [
+        (date(2026, 11, 1), date(2026, 12, 1)),
+        (date(2026, 12, 1), date(2027, 1, 1)),
+    ]
+    assert chooser._midnight.isActive()  # and waits for the next one

@@ -168,9 +168,15 @@ def _owners_over_time(
 ) -> Callable[[datetime | None], str | None]:
     """Who owned the customer at a moment, by its ownership history as the last sync brought
     it: a clerk's entry for one rep stays his after the customer is handed to another. Before
-    its first recorded change, or with no history here (never synced), its owner now."""
+    its first recorded change, the owner that change started from; with no history here
+    (never synced), its owner now."""
     changes = session.execute(
-        select(OwnershipChange.changed_at, OwnershipChange.owner_id)
+        select(
+            OwnershipChange.changed_at,
+            OwnershipChange.owner_id,
+            OwnershipChange.previous_owner_id,
+            OwnershipChange.kind,
+        )
         .where(OwnershipChange.customer_id == customer_id)
         .order_by(OwnershipChange.changed_at, OwnershipChange.id)
     ).all()
@@ -178,8 +184,10 @@ def _owners_over_time(
     def owner_at(moment: datetime | None) -> str | None:
         if moment is None or not changes:
             return owner_now
-        owner = changes[0][1]  # the entered line: its first owner
-        for changed_at, owner_id in changes:
+        _at, first_owner, before_first, kind = changes[0]
+        # Before its first line: the owner it entered with, or the one that line took it from.
+        owner = first_owner if kind == "entered" else before_first
+        for changed_at, owner_id, _previous, _kind in changes:
             if changed_at > moment:
                 break
             owner = owner_id

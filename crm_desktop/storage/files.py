@@ -6,6 +6,7 @@ there before as it was, and no half-written one under its name."""
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,14 +23,19 @@ def beside(target: Path) -> Path:
 def written_whole(target: Path | str) -> Iterator[Path]:
     """The path to write: beside `target`, put in its place when the block ends without an
     error; removed when it raises (the error is the block's). A target that exists and is no
-    regular file (a device such as /dev/null) is written to directly."""
+    regular file (a device such as /dev/null) is written to directly; a link, at the file it
+    names; the file replaced keeps its permissions."""
     target = Path(target)
     if target.exists() and not target.is_file():
         yield target
         return
+    # A link is followed: the file it names is replaced, and the link stays a link.
+    target = target.resolve() if target.is_symlink() else target
     partial = beside(target)
     try:
         yield partial
+        if target.exists():
+            shutil.copymode(target, partial)  # who may read it stays as it was
         os.replace(partial, target)
     except BaseException:
         partial.unlink(missing_ok=True)

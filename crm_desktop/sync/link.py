@@ -120,8 +120,7 @@ def parse_address(server: str) -> tuple[dict[str, str], str | None]:
     text = server.strip()
     plain = not text.lower().startswith(_URL_SCHEMES) and not _KEY_VALUE.match(text)
     if plain:
-        # As a Chinese input method types it: full-width "：", "／" and digits, "。" for a dot.
-        text = unicodedata.normalize("NFKC", text).replace("。", ".")
+        text = _as_meant(text)
     try:
         params = conninfo_to_dict(_plain_as_url(text) if plain else text)
     except psycopg.ProgrammingError:
@@ -134,6 +133,16 @@ def parse_address(server: str) -> tuple[dict[str, str], str | None]:
     if not _valid(found):
         raise SyncError(SyncProblem.ADDRESS)
     return found, password
+
+
+def _as_meant(text: str) -> str:
+    """The host, port and database of a plain address as a Chinese input method types them
+    read as meant: full-width "：", "／" and digits, "。" for a dot. Only those: a password
+    before the "@" or a file's path after the "?" is kept exactly as typed."""
+    login, at, rest = text.rpartition("@")
+    place, question, options = rest.partition("?")
+    place = unicodedata.normalize("NFKC", place).replace("。", ".")
+    return f"{login}{at}{place}{question}{options}"
 
 
 def _plain_as_url(text: str) -> str:

@@ -70,6 +70,13 @@ JUST_RETURNED = QT_TRANSLATE_NOOP(
     "This customer has just gone back to the public pool (its ownership history says why). "
     "Claim it to make it yours again, if the rules let you.",
 )
+JUST_RETURNED_NO_LOCK = QT_TRANSLATE_NOOP(
+    "Ownership",
+    "This customer has just gone back to the public pool (its ownership history says why): it "
+    "has no owner to keep it with now.",
+)
+# The server's word (0038) for the one refusal LOCKED_STAYS says; any other is NOT_YOURS.
+LOCKED_RELEASE_REFUSED = "only a manager or an administrator may release a locked customer"
 CANNOT_ASSIGN = QT_TRANSLATE_NOOP(
     "Ownership",
     "You may not give this customer to “{login}”: there is no such user in your team, or the "
@@ -136,10 +143,10 @@ def release(profile: Profile, customer_id: str, reason: str, password: str | Non
         " AND owner_id = crm_current_user_id() AND deleted_at IS NULL RETURNING id",
         {"id": customer_id},
         OwnershipRefused(NOT_YOURS),
-        when_forbidden=OwnershipRefused(LOCKED_STAYS),
+        when_forbidden=(LOCKED_RELEASE_REFUSED, OwnershipRefused(LOCKED_STAYS)),
         reason=reason,
         password=password,
-        owned=customer_id,
+        owned=(customer_id, OwnershipRefused(JUST_RETURNED)),
     )
 
 
@@ -192,7 +199,7 @@ def lock(profile: Profile, customer_id: str, locked: bool, password: str | None 
         OwnershipRefused(NOT_LOCKABLE),
         when_forbidden=OwnershipRefused(CANNOT_LOCK),
         password=password,
-        owned=customer_id,
+        owned=(customer_id, OwnershipRefused(JUST_RETURNED_NO_LOCK)),
     )
 
 
@@ -289,24 +296,25 @@ def _decide(
     parameters: dict[str, object],
     when_nothing: OwnershipRefused,
     *,
-    when_forbidden: OwnershipRefused | None = None,
+    when_forbidden: OwnershipRefused | tuple[str, OwnershipRefused] | None = None,
     expected: int = 1,
     reason: str = "",
     password: str | None = None,
-    owned: str | None = None,
+    owned: tuple[str, OwnershipRefused] | None = None,
 ) -> None:
     """Run one change on the server after a sync, and sync again to bring its answer home.
     Fewer rows than `expected` changed means the server would not change them all: nothing
-    is kept (`when_nothing`); a policy or trigger refusing is `when_forbidden`. `owned`: a
+    is kept (`when_nothing`); a policy or trigger refusing is `when_forbidden` (given with
+    the server's message, only that refusal; any other is `when_nothing`). `owned`: a
     customer the change needs an owner for (a release, a lock), which that first sync may
-    have sent to the pool."""
+    have sent to the pool, and what to say then."""
     # The server decides on what this device has, its overdue customers back in the pool
     # first (they count towards what a rep may own, and may not be locked or released).
-    had_owner = owned is not None and not _in_the_pool(profile, owned)
+    had_owner = owned is not None and not _in_the_pool(profile, owned[0])
     sync_once(profile, password=password, check_pool=True)
-    if owned is not None and had_owner and _in_the_pool(profile, owned):
+    if owned is not None and had_owner and _in_the_pool(profile, owned[0]):
         # Not "not yours": it was his a moment ago, and the rules have just taken it.
-        raise OwnershipRefused(JUST_RETURNED)
+        raise owned[1]
     connection = open_server(profile, password)
     try:
         with connection.transaction():
@@ -319,9 +327,12 @@ def _decide(
                 raise when_nothing  # leaving the block rolls the rest back: all or nothing
     except psycopg.errors.CheckViolation as error:
         raise _refusal(error) from None
-    except psycopg.errors.InsufficientPrivilege:
+    except psycopg.errors.InsufficientPrivilege as error:
         # A policy or guard said no (a customer outside the user's team, say): to him it is
         # the same as not finding one he may change, unless the caller has a better word.
+        if isinstance(when_forbidden, tuple):
+            said, refusal = when_forbidden
+            raise (refusal if error.diag.message_primary == said else when_nothing) from None
         raise (when_forbidden or when_nothing) from None
     except psycopg.OperationalError as error:
         raise links.classify_connect_error(error) from None

@@ -94,6 +94,8 @@ class CustomerPage(QWidget):
         self._reader = reader
         self._writer = writer
         self.detail: CustomerDetail | None = None
+        # Why nothing may be changed or added here now (a customer of the pool, one deleted).
+        self.refused_change: str | None = None
         self.setObjectName("customerPage")
         self.setWindowTitle(self.tr("Customer"))
         self.resize(980, 720)
@@ -238,6 +240,7 @@ class CustomerPage(QWidget):
 
     def _offer_changes(self, refused: str | None) -> None:
         """Offer the changes, or (`refused`: why not) grey them out and say why on them."""
+        self.refused_change = refused
         for widget in self.changing:
             widget.setEnabled(refused is None)
             widget.setToolTip(refused or widget.property("offeredTip") or "")

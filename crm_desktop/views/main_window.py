@@ -66,7 +66,7 @@ from crm_desktop.views.local_grading import LocalGrading
 from crm_desktop.views.navigation import Navigation
 from crm_desktop.views.payments_total import PaymentsTotal
 from crm_desktop.views.receivables_view import ReceivablesView
-from crm_desktop.views.record_actions import RecordActions
+from crm_desktop.views.record_actions import STATUS_MESSAGE_MS, RecordActions
 from crm_desktop.views.record_form import RecordForm
 from crm_desktop.views.record_tabs import TABS, DrillBanner, RecordTabs, tab_title
 from crm_desktop.views.reminders import ReminderBanner, Reminders
@@ -87,9 +87,6 @@ RENEWALS, RECEIVABLES, DUPLICATES = "renewals", "receivables", "duplicates"
 DASHBOARD = "dashboard"
 PAGES = (TODAY, CALENDAR, WORK_LOG, ACTIVITY, RENEWALS, RECEIVABLES, DUPLICATES, DASHBOARD)
 CUSTOMER = "customer:"  # an open customer's page: the prefix of its key
-
-
-STATUS_MESSAGE_MS = 6000  # how long a passing word stays in the status bar
 
 
 class MainWindow(QMainWindow):
@@ -479,7 +476,10 @@ class MainWindow(QMainWindow):
         the page shown, or the customer of a list's selected row."""
         shown = self.pages.currentWidget()
         if isinstance(shown, CustomerPage):
-            self.records.log_call(shown.customer_id)
+            if shown.refused_change:  # its Log a follow-up is greyed out, and says why
+                self.statusBar().showMessage(shown.refused_change, STATUS_MESSAGE_MS)
+            else:
+                self.records.log_call(shown.customer_id)
             return
         line = self.today.current_line() if shown is self.today else None
         if line is not None and line.customer_id is not None:
@@ -487,14 +487,7 @@ class MainWindow(QMainWindow):
         elif shown is self.tabs and self.tabs.selected_ids():
             self.records.log_call_selected()
         else:
-            # Said, not silently nothing: the shortcut is pressed without looking at the menu.
-            self.statusBar().showMessage(
-                self.tr(
-                    "Log a call: first choose a line about a customer (in Today or a list), "
-                    "or open the customer."
-                ),
-                STATUS_MESSAGE_MS,
-            )
+            self.records.say_no_customer_to_call()
 
     def _searched(self, text: str) -> None:
         # Typing a search means looking for a record: show the list it filters.

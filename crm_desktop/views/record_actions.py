@@ -14,7 +14,7 @@ from functools import partial
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QToolButton, QWidget
+from PySide6.QtWidgets import QMainWindow, QToolButton
 
 from crm_desktop.models.entities import ENTITIES
 from crm_desktop.profile import Profile
@@ -35,6 +35,8 @@ from crm_desktop.views.record_tabs import RecordTabs
 from crm_desktop.views.runner import Runner
 from crm_desktop.views.sync_controller import SyncController
 
+STATUS_MESSAGE_MS = 6000  # how long a passing word stays in the status bar
+
 
 class RecordActions(QObject):
     message = Signal(str, int)  # a sentence for the status bar, and for how many ms
@@ -44,7 +46,7 @@ class RecordActions(QObject):
 
     def __init__(
         self,
-        window: QWidget,
+        window: QMainWindow,
         tabs: RecordTabs,
         profile: Profile,
         runner: Runner,
@@ -311,6 +313,19 @@ class RecordActions(QObject):
     def _log_call_for(self, values: dict | None) -> None:
         if values and values.get("customer_id"):
             self.log_call(values["customer_id"])
+        else:  # a task on no customer, a product
+            self.say_no_customer_to_call()
+
+    def say_no_customer_to_call(self) -> None:
+        """Said, not silently nothing: Ctrl+L is pressed without looking at the menu."""
+        self._window.statusBar().showMessage(
+            QCoreApplication.translate(
+                "MainWindow",
+                "Log a call: first choose a line about a customer (in Today or a list), or open "
+                "the customer.",
+            ),
+            STATUS_MESSAGE_MS,
+        )
 
     def open_record(self, entity: str, row_id: str) -> None:
         if entity == "customers":

@@ -421,9 +421,9 @@ NOTE_CHARACTERS_SHOWN = 600
 def _note_start(text: str) -> tuple[str, bool]:
     """The start of a note that fits a box on a laptop's screen, and whether it is cut."""
     lines = text.splitlines()
-    start = "\n".join(lines[:NOTE_LINES_SHOWN])[:NOTE_CHARACTERS_SHOWN]
-    if start == text:
+    if len(lines) <= NOTE_LINES_SHOWN and len(text) <= NOTE_CHARACTERS_SHOWN:
         return text, False
+    start = "\n".join(lines[:NOTE_LINES_SHOWN])[:NOTE_CHARACTERS_SHOWN]
     return start.rstrip() + "…", True
 
 

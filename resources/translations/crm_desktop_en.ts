@@ -2657,7 +2657,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+98"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+100"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2753,7 +2753,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+43"/>
         <source>Contacts</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4909,12 +4909,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+561"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+554"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+220"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+222"/>
         <source>New customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4947,12 +4947,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     <message>
         <location line="+11"/>
         <location filename="../../crm_desktop/views/record_actions.py" line="+4"/>
-        <location line="+305"/>
+        <location line="+318"/>
         <source>Undo delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-296"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-309"/>
         <source>Assign to…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4998,7 +4998,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+84"/>
         <source>Select the customers to assign first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5023,7 +5023,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-380"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-376"/>
         <source>Back</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5059,12 +5059,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+1"/>
-        <location line="+534"/>
+        <location line="+530"/>
         <source>Work log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-533"/>
+        <location line="-529"/>
         <source>Team activity</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5084,12 +5084,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+188"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-125"/>
         <source>Log a call: first choose a line about a customer (in Today or a list), or open the customer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+220"/>
         <source>Your open tasks whose reminder time has come</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5190,7 +5190,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-216"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-104"/>
         <source>New task</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5249,7 +5249,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+229"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+242"/>
         <source>Restored.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5648,6 +5648,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+5"/>
+        <source>This customer has just gone back to the public pool (its ownership history says why): it has no owner to keep it with now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>You may not give this customer to “{login}”: there is no such user in your team, or the customer is not yours to give.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -2650,7 +2650,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>CustomerPage</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_page.py" line="+98"/>
+        <location filename="../../crm_desktop/views/customer_page.py" line="+100"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
@@ -2746,7 +2746,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>归属记录</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+43"/>
         <source>Contacts</source>
         <translation>联系人</translation>
     </message>
@@ -4889,12 +4889,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>按名称、电话、邮箱或任一证件号码查找客户…</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="+561"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+554"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+220"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+222"/>
         <source>New customer</source>
         <translation>新建客户</translation>
     </message>
@@ -4927,12 +4927,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     <message>
         <location line="+11"/>
         <location filename="../../crm_desktop/views/record_actions.py" line="+4"/>
-        <location line="+305"/>
+        <location line="+318"/>
         <source>Undo delete</source>
         <translation>撤销删除</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-296"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-309"/>
         <source>Assign to…</source>
         <translation>分配给…</translation>
     </message>
@@ -4978,7 +4978,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>留言已发送。</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+84"/>
         <source>Select the customers to assign first.</source>
         <translation>请先选择要分配的客户。</translation>
     </message>
@@ -5003,7 +5003,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-380"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-376"/>
         <source>Back</source>
         <translation>后退</translation>
     </message>
@@ -5039,12 +5039,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
     <message>
         <location line="+1"/>
-        <location line="+534"/>
+        <location line="+530"/>
         <source>Work log</source>
         <translation>工作日志</translation>
     </message>
     <message>
-        <location line="-533"/>
+        <location line="-529"/>
         <source>Team activity</source>
         <translation>团队动态</translation>
     </message>
@@ -5064,12 +5064,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>CRM Desktop</translation>
     </message>
     <message>
-        <location line="+188"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-125"/>
         <source>Log a call: first choose a line about a customer (in Today or a list), or open the customer.</source>
         <translation>记录通话：请先选中一行与客户有关的内容（在“今天”或列表中），或者打开该客户。</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="+220"/>
         <source>Your open tasks whose reminder time has come</source>
         <translation>您的未完成任务中提醒时间已到的</translation>
     </message>
@@ -5170,7 +5170,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="-216"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="-104"/>
         <source>New task</source>
         <translation>新建任务</translation>
     </message>
@@ -5223,7 +5223,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         </translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/record_actions.py" line="+229"/>
+        <location filename="../../crm_desktop/views/record_actions.py" line="+242"/>
         <source>Restored.</source>
         <translation>已恢复。</translation>
     </message>
@@ -5618,6 +5618,11 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
     <message>
         <location line="+5"/>
+        <source>This customer has just gone back to the public pool (its ownership history says why): it has no owner to keep it with now.</source>
+        <translation>这个客户刚刚退回了公海（原因见它的归属记录）：现在没有负责人可以锁定。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>You may not give this customer to “{login}”: there is no such user in your team, or the customer is not yours to give.</source>
         <translation>不能把该客户分配给“{login}”：您的团队中没有此用户，或该客户不归您分配。</translation>
     </message>

@@ -67,3 +67,53 @@ def test_a_clerks_entries_name_the_rep_they_were_for_after_a_handover(profile: P
         "替罗波录的": "罗波",
         "替芮伊录的": "芮伊",
     }
+
+
+def test_before_the_first_change_held_here_the_owner_is_the_one_it_started_from(
+    profile: Profile,
+) -> None:
+    """This device's history of the customer starts with its handover from Rob to Rae: an
+    entry of the Tuesday before was Rob's."""
+    writer = profile.writer()
+    with profile.store.write() as session:
+        people = {
+            login: User(login=login, name=name, role=role)
+            for login, name, role in (
+                ("cal", "卡尔", "clerk"),
+                ("rob", "罗波", "rep"),
+                ("rae", "芮伊", "rep"),
+            )
+        }
+        session.add_all(people.values())
+    ids = {login: user.id for login, user in people.items()}
+    customer_id = writer.create(
+        "customers", {"name": "移交的客户", "owner_id": ids["rae"]}
+    ).primary_id
+    tuesday = MONDAY + timedelta(days=1)
+    values = {
+        "customer_id": customer_id,
+        "kind": "call",
+        "text": "周二录的",
+        "happened_at": tuesday,
+    }
+    followup_id = writer.create("followups", values).primary_id
+    with profile.store.write() as session:
+        session.execute(
+            update(FollowUp)
+            .where(FollowUp.id == followup_id)
+            .values(created_by=ids["cal"], created_at=tuesday)
+        )
+        session.add(
+            OwnershipChange(
+                id=7,
+                customer_id=customer_id,
+                previous_owner_id=ids["rob"],
+                owner_id=ids["rae"],
+                kind="handed_over",
+                changed_at=MONDAY + timedelta(days=3),
+            )
+        )
+    with profile.store.read() as session:
+        detail = customer_detail(session, customer_id)
+    assert detail is not None
+    assert [item["logged_for"] for item in detail.followups] == ["罗波"]

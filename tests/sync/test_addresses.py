@@ -130,3 +130,11 @@ def test_the_unreachable_sentence_promises_nothing() -> None:
 def test_an_address_typed_with_a_chinese_input_method_is_read_as_meant(typed: str) -> None:
     params, password = link.parse_address(typed)
     assert (params, password) == ({"host": "10.0.0.5", "port": "5433", "dbname": "sales"}, None)
+
+
+def test_a_password_or_a_path_in_the_address_is_kept_as_typed() -> None:
+    params, password = link.parse_address(
+        "rob:密码。ｘ²@１０.０.０.５/crm?sslrootcert=/home/张三/证书。pem"
+    )
+    assert password == "密码。ｘ²"
+    assert params["host"] == "10.0.0.5" and params["sslrootcert"] == "/home/张三/证书。pem"

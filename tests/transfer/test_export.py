@@ -292,3 +292,19 @@ def test_an_export_stopped_half_way_leaves_last_weeks_file_as_it_was(
 def test_an_export_to_a_device_writes_to_it(seeded: Profile) -> None:
     assert export_csv_file(seeded.store, "customers", Path("/dev/null")) > 0
     assert Path("/dev/null").exists()
+
+
+def test_an_export_through_a_link_replaces_the_file_it_names_and_keeps_its_permissions(
+    seeded: Profile, tmp_path: Path
+) -> None:
+    """A shared folder's link to last week's file: the link stays, the file is the new one, and
+    whoever could read it before still can (and nobody more)."""
+    real = tmp_path / "shared" / "customers.csv"
+    real.parent.mkdir()
+    real.write_text("last week's\n")
+    real.chmod(0o640)
+    link = tmp_path / "customers.csv"
+    link.symlink_to(real)
+    assert export_csv_file(seeded.store, "customers", link) > 0
+    assert link.is_symlink() and real.read_text() != "last week's\n"
+    assert real.stat().st_mode & 0o777 == 0o640

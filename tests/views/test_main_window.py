@@ -192,6 +192,11 @@ def test_customer_page_shows_followups_and_contacts(qtbot: QtBot, window: MainWi
     qtbot.waitUntil(lambda: page.detail is None, timeout=5000)
     assert page.title.text() == "This customer was deleted."
     assert not any(button.isEnabled() for button in page.changing)
+    # Ctrl+L there says why rather than opening a form that would fail.
+    window.go(f"customer:{customer_id}")
+    window.log_call_action.trigger()
+    assert window.statusBar().currentMessage() == "This customer was deleted."
+    assert not [f for f in window.findChildren(RecordForm) if f.isVisible()]
     page.close()
 
 

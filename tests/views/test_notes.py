@@ -264,3 +264,12 @@ def test_a_long_note_shows_its_start_and_the_whole_in_its_details(
     assert start.count("\n") == 11 and start.endswith("…")
     assert details == text
     assert "Show Details" in about
+
+
+def test_a_short_note_is_never_shown_as_cut() -> None:
+    from crm_desktop.views.today_view import _note_start
+
+    for text in ("hello\n", "line one\r\nline two", "a\u2028b", "中" * 600):
+        assert _note_start(text) == (text, False), repr(text)
+    start, cut = _note_start("中" * 601)
+    assert cut and start == "中" * 600 + "…"

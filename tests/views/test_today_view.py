@@ -214,6 +214,18 @@ def test_a_line_opens_and_a_call_is_logged_in_one_step(qtbot: QtBot, profile_dir
         window.log_call_action.trigger()
         assert len(window.findChildren(RecordForm)) == forms
         assert window.statusBar().currentMessage().startswith("Log a call: first choose a line")
+        # Nor on a task that is about no customer, chosen in its list.
+        window.statusBar().clearMessage()
+        window.go("tasks")
+        tasks = window.models["tasks"]
+        qtbot.waitUntil(lambda t=tasks: t.rowCount() > 0)
+        rows_loaded(qtbot, window, tasks)
+        row = next(r for r in range(tasks.rowCount()) if tasks.row_id(r) == made["soon"])
+        window.views["tasks"].selectRow(row)
+        window.log_call_action.trigger()
+        wait_idle(qtbot, window)
+        assert len(window.findChildren(RecordForm)) == forms
+        assert window.statusBar().currentMessage().startswith("Log a call: first choose a line")
 
 
 def test_a_long_title_leaves_the_customer_in_sight(qtbot: QtBot, profile_dir: Path) -> None:

@@ -139,8 +139,8 @@ def test_only_changed_fields_are_written(
     form.editors["title"].set_value("Steel order 2027")
     sent: list[dict] = []
     update = main.writer.update
-    main.writer.update = lambda entity, row_id, values: (  # type: ignore[method-assign]
-        sent.append(dict(values)) or update(entity, row_id, values)
+    main.writer.update = lambda entity, row_id, values, **options: (  # type: ignore[method-assign]
+        sent.append(dict(values)) or update(entity, row_id, values, **options)
     )
     try:
         save(qtbot, main, form)

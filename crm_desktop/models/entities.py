@@ -600,9 +600,15 @@ class Scope:
         return self.owners if self.role == "manager" else ()
 
 
+def listed_ids(stored: str | None) -> list[str]:
+    """The ids of a local setting that lists them separated by commas (ENTERS_FOR_KEY,
+    COMMENTS_READ_KEY)."""
+    return [i for i in (stored or "").split(",") if i]
+
+
 def entered_for(stored: str | None) -> list[str]:
     """The reps of ENTERS_FOR_KEY's stored value."""
-    return [rep for rep in (stored or "").split(",") if rep]
+    return listed_ids(stored)
 
 
 def owner_of_new_record(user_id: str, reps: list[str]) -> str | None:

@@ -112,13 +112,19 @@ def customer_detail(session: Session, customer_id: str) -> CustomerDetail | None
     owner = session.get(User, customer.owner_id) if customer.owner_id else None
     maker = session.get(User, customer.created_by) if customer.created_by else None
     owners = _owners_over_time(session, customer_id, customer.owner_id)
-    names = dict(session.execute(select(User.id, User.name)).all())
-    entered_for = names.get(owners(customer.created_at) or "")
+    people = {
+        user_id: (name, role)
+        for user_id, name, role in session.execute(select(User.id, User.name, User.role))
+    }
+
+    def owner_name_at(moment: datetime | None) -> str | None:
+        return people.get(owners(moment) or "", (None, None))[0]
+
     return CustomerDetail(
         customer=column_values(customer),
         owner_name=owner.name if owner else None,
         entered_by=maker.name if maker is not None and maker.role == "clerk" else None,
-        entered_for=entered_for,
+        entered_for=owner_name_at(customer.created_at),
         identifiers=_live_children(
             session, CustomerIdentifier, customer_id, CustomerIdentifier.created_at
         ),
@@ -128,9 +134,9 @@ def customer_detail(session: Session, customer_id: str) -> CustomerDetail | None
         ),
         tasks=_live_children(session, Task, customer_id, Task.done, Task.due_at),
         followups=_with_authors(
-            session,
             _live_children(session, FollowUp, customer_id, FollowUp.happened_at.desc()),
-            lambda at: names.get(owners(at) or ""),
+            people,
+            owner_name_at,
         ),
         ownership=ownership_events(session, customer_id),
         returns_soon=_returns_soon(session, customer.pool_due_at),
@@ -146,16 +152,13 @@ def _returns_soon(session: Session, due: datetime | None) -> bool:
 
 
 def _with_authors(
-    session: Session,
     followups: list[dict[str, Any]],
+    people: dict[str, tuple[str, str]],
     owner_name_at: Callable[[datetime | None], str | None],
 ) -> list[dict[str, Any]]:
-    """Each follow-up with who logged it (`logged_by`) and, when a clerk did, for whom
-    (`logged_for`: the customer's owner when he logged it, the rep he entered it for)."""
-    people = {
-        user_id: (name, role)
-        for user_id, name, role in session.execute(select(User.id, User.name, User.role))
-    }
+    """Each follow-up with who logged it (`logged_by`, of `people`: id -> (name, role)) and,
+    when a clerk did, for whom (`logged_for`: the customer's owner when he logged it, the rep
+    he entered it for)."""
     for item in followups:
         name, role = people.get(item.get("created_by"), (None, None))
         item["logged_by"] = name

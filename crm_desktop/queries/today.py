@@ -33,6 +33,7 @@ from crm_desktop.models.entities import (
     User,
     WorkLog,
     WorkLogComment,
+    listed_ids,
 )
 from crm_desktop.queries.calendar import planned_step, step_taken
 from crm_desktop.storage import pool_due
@@ -232,7 +233,7 @@ def _comments(session: Session, user_id: str, now: datetime) -> TodayPart:
 def _comments_read(session: Session) -> list[str]:
     """The comments the user marked read on this device (COMMENTS_READ_KEY)."""
     stored = session.get(LocalSetting, COMMENTS_READ_KEY)
-    return [i for i in (stored.value if stored else "").split(",") if i]
+    return listed_ids(stored.value if stored else None)
 
 
 def _reminders(session: Session, user_id: str, now: datetime) -> TodayPart:

@@ -57,6 +57,7 @@ from crm_desktop.models.entities import (
     Product,
     belongings,
     entered_for,
+    listed_ids,
     owner_of_new_record,
     sort_keys_of,
 )
@@ -1204,7 +1205,7 @@ class Writer:
         changes = ChangeSet()
         with self.store.write() as session:
             stored = session.get(LocalSetting, COMMENTS_READ_KEY)
-            marks = [i for i in (stored.value if stored else "").split(",") if i]
+            marks = listed_ids(stored.value if stored else None)
             new = [i for i in dict.fromkeys(comment_ids) if i not in marks]
             if not new:
                 return changes

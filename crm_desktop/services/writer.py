@@ -7,9 +7,10 @@ callers (like an import) that must make many changes all-or-nothing.
 A new record is made in two steps, so that one record and a hundred thousand go the same way:
 `prepare` checks and completes its values (and raises InvalidInput, writing nothing), `insert`
 writes prepared records with their outbox entries, one statement per batch. What `prepare`
-derives from the values alone (cleaned values, sort keys, a new customer's search text) is kept
-on the prepared row as a `CleanedRow`, which a later `prepare` of the same values may reuse: an
-import checks every row first and writes it later, in another transaction, and cleaning a value
+derives from the values alone (cleaned values, sort keys, a new customer's search text:
+services/derived.py) is kept on the prepared row as a `CleanedRow`, which a later `prepare` of
+the same values may reuse: an import checks every row first and writes it later, in another
+transaction, or has worker processes derive its rows while it writes, and cleaning a value
 (parsing a phone, reading a name's pinyin) is most of a row's cost.
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -43,7 +44,6 @@ from crm_desktop.models.entities import (
     LOOKED_UP_ON_INSERT,
     MERGEABLE,
     SERVER_SET_COLUMNS,
-    SORT_KEYS,
     Contract,
     ContractInstalment,
     Customer,
@@ -62,14 +62,14 @@ from crm_desktop.models.entities import (
     sort_keys_of,
 )
 from crm_desktop.models.fields import FIELDS_BY_NAME, Kind, entity_label
-from crm_desktop.models.identifiers import check_identifier
 from crm_desktop.models.limits import MAX_MONEY_CENTS
 from crm_desktop.models.money import line_total_cents
 from crm_desktop.models.phones import DEFAULT_REGION
-from crm_desktop.models.rules import clean_value, clean_values
-from crm_desktop.models.search_keys import identifier_key, search_key, search_text_of
+from crm_desktop.models.rules import clean_values
+from crm_desktop.models.search_keys import identifier_key, search_key
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.services.changes import ChangeSet, UndoToken
+from crm_desktop.services.derived import SEARCHED_FIELDS, CleanedRow, derive, identifier_pairs
 from crm_desktop.storage import search_index
 from crm_desktop.storage.store import Store, sqlite_connection
 from crm_desktop.storage.values import in_lists, in_parts, to_sqlite
@@ -109,14 +109,11 @@ ALREADY_USED = QT_TRANSLATE_NOOP(
     "Validation", "{field} “{value}” is already used by another {entity}."
 )
 
-_IDENTIFIER_VALUE = FIELDS_BY_NAME["customer_identifiers"]["value"]
 # Values used once: (field, model, among live rows only).
 UNIQUE_FIELDS: dict[str, tuple[tuple[str, Any, bool], ...]] = {
     "products": (("code", Product, False),),
     "contracts": (("number", Contract, True),),
 }
-# Customer fields that feed its search text (search_index composes it from these, as stored).
-SEARCHED_FIELDS = frozenset({"name", "short_name", "email", "phone", "phone2"})
 
 
 def _json_default(value: Any) -> Any:
@@ -153,31 +150,6 @@ def _column_defaults(table: Table) -> tuple[dict[str, Any], tuple[str, ...]]:
         if default is not None and not default.is_scalar:
             computed.append(column.key)
     return defaults, tuple(computed)
-
-
-def _same(given: Any, earlier: Any) -> bool:
-    """Whether a value is the one given before: equal and of the same type (1, 1.0 and True are
-    equal, but a money field reads the int 1 as one fen and the float 1.0 as one yuan)."""
-    return given is earlier or (type(given) is type(earlier) and given == earlier)
-
-
-@dataclass(frozen=True, slots=True)
-class CleanedRow:
-    """What `prepare` made of a new record's values without reading the store: the values as
-    given and as cleaned, the sort keys, a customer's identifiers and its search text (as a new
-    customer, with no contacts yet). Given to a later `prepare` (`reuse`), the values equal to
-    those given here are not cleaned again; the checks that read the store (references, unique
-    values, the default owner) are made again every time, as the store may have changed."""
-
-    entity: str
-    region: str
-    given: dict[str, Any]  # the values as given, a customer's identifiers left out
-    cleaned: dict[str, Any]  # clean_values of `given`, before defaults
-    # (column, key) pairs rather than a dict: 100,000 of these are kept through a check.
-    sort_keys: tuple[tuple[str, str | None], ...]
-    identifiers_given: Any  # a customer's identifiers as given (None: none given)
-    identifiers: tuple[tuple[str, str], ...]
-    search_text: str = ""  # a customer's, from its SEARCHED_FIELDS and identifiers
 
 
 @dataclass(frozen=True)
@@ -243,12 +215,8 @@ class UnitOfWork:
 
         `reuse`: what an earlier prepare of (nearly) these values derived from them alone (its
         NewRow.cleaned); the values that are still the same are not cleaned again."""
-        values = dict(values)
-        identifiers = values.pop("identifiers", None) if entity == "customers" else None
-        if reuse is not None and (reuse.entity, reuse.region) != (entity, self.region):
-            reuse = None
-        pure = self._clean(entity, values, reuse)
-        cleaned = dict(pure)
+        made = derive(entity, values, self.region, reuse)
+        cleaned = dict(made.cleaned)
         self._apply_defaults(entity, cleaned)
         self._check_refs(entity, cleaned)
         row_id = row_id or new_id()
@@ -264,70 +232,15 @@ class UnitOfWork:
             created_by=self.user_id,
             updated_by=self.user_id,
         )
-        if reuse is not None and _same_fields(pure, reuse.cleaned, SORT_KEYS.get(entity, ())):
-            sort_keys = reuse.sort_keys  # the same names: the same pinyin
-        else:
-            sort_keys = tuple(sort_keys_of(entity, cleaned).items())
-        cleaned.update(sort_keys)
+        cleaned.update(made.sort_keys)
         if entity == "customer_identifiers":
             cleaned["value_key"] = identifier_key(cleaned["value"])
-        if identifiers is None:
-            pairs: tuple[tuple[str, str], ...] = ()
-        elif reuse is not None and _same(identifiers, reuse.identifiers_given):
-            pairs = reuse.identifiers
-        else:
-            pairs = tuple(self._identifier_pairs(identifiers))
-        text = ""
         if entity == "customers":
             cleaned["search_key"] = search_key(row_id)
-            if (
-                reuse is not None
-                and _same_fields(pure, reuse.cleaned, SEARCHED_FIELDS)
-                and pairs == reuse.identifiers
-            ):
-                text = reuse.search_text
-            else:
-                # A new customer has no contacts yet; its identifiers are these (insert adds
-                # them with it). Composed here rather than by finish: the name's pinyin was
-                # just read for its sort key, and pinyin's cache still holds it.
-                text = search_text_of(
-                    cleaned.get("name"),
-                    cleaned.get("short_name"),
-                    cleaned.get("email"),
-                    [cleaned.get("phone"), cleaned.get("phone2")],
-                    (),
-                    [value for _kind, value in pairs],
-                )
-            cleaned["search_text"] = text
-        if reuse is not None and (pure, sort_keys, pairs) == (
-            reuse.cleaned,
-            reuse.sort_keys,
-            reuse.identifiers,
-        ):
-            made = reuse  # all of it as before: kept once, not once more
-        else:
-            made = CleanedRow(
-                entity, self.region, values, pure, sort_keys, identifiers, pairs, text
-            )
-        return NewRow(entity, _complete(ENTITIES[entity].__table__, cleaned), pairs, made)
-
-    def _clean(
-        self, entity: str, values: dict[str, Any], reuse: CleanedRow | None
-    ) -> dict[str, Any]:
-        """clean_values of a new record's values (not to be changed: it may be `reuse`'s),
-        cleaning again only the values that differ from those `reuse` was made from."""
-        if reuse is None or values.keys() != reuse.given.keys():
-            # Other fields given: a required one may be missing now, so all are checked.
-            return clean_values(entity, values, self.region, creating=True)
-        given = reuse.given
-        changed = {name: value for name, value in values.items() if not _same(value, given[name])}
-        if not changed:
-            return reuse.cleaned
-        # Fields clean each on its own, and the others were clean: the first problem among the
-        # changed ones is the first clean_values of them all would raise.
-        cleaned = dict(reuse.cleaned)
-        cleaned.update(clean_values(entity, changed, self.region, creating=False))
-        return cleaned
+            cleaned["search_text"] = made.search_text
+        return NewRow(
+            entity, _complete(ENTITIES[entity].__table__, cleaned), made.identifiers, made
+        )
 
     def insert(self, rows: Sequence[NewRow]) -> list[str]:
         """Write prepared records of one entity, each with its outbox entry, in one statement
@@ -514,7 +427,7 @@ class UnitOfWork:
             )
         ).all()
         have = {(row.kind, row.value): row for row in current}
-        pairs = self._identifier_pairs(wanted, stored=have)
+        pairs = identifier_pairs(wanted, self.region, stored=have)
         changed = False
         for pair in pairs:
             if pair not in have:
@@ -625,26 +538,6 @@ class UnitOfWork:
         return self.changes
 
     # -- internals ---------------------------------------------------------------------------
-
-    def _identifier_pairs(
-        self, wanted: Iterable[Any], stored: Container[tuple[str, str]] = ()
-    ) -> list[tuple[str, str]]:
-        """(kind, value) pairs, from pairs or dicts, cleaned, blanks left out, each once; those
-        not `stored` already held to their kind's check (models/identifiers.py)."""
-        pairs: dict[tuple[str, str], None] = {}
-        for item in wanted:
-            kind, value = (item["kind"], item["value"]) if isinstance(item, dict) else item
-            if value is None or not str(value).strip():
-                continue
-            # Cleaned before comparing with the stored pairs, and untrimmed: a control character
-            # at either end is refused as it is in any other field, not quietly cut off.
-            cleaned = clean_value(_IDENTIFIER_VALUE, value, self.region)
-            if (str(kind), cleaned) not in stored:
-                # One the customer has already (a legacy number, another device's) does not
-                # stop an edit of anything else: only those added are held to their check.
-                check_identifier(str(kind), cleaned)
-            pairs[(str(kind), cleaned)] = None
-        return list(pairs)
 
     def get_live(self, entity: str, row_id: str) -> Any:
         """The live record, or InvalidInput saying there is none."""
@@ -1133,11 +1026,6 @@ def _stored_texts(driver: sqlite3.Connection, customer_ids: set[str]) -> list[tu
             part,
         ).fetchall()
     return found
-
-
-def _same_fields(cleaned: dict[str, Any], earlier: dict[str, Any], names: Iterable[str]) -> bool:
-    """Whether these fields were cleaned to the same values (what derives from them is)."""
-    return all(_same(cleaned.get(name), earlier.get(name)) for name in names)
 
 
 class Writer:

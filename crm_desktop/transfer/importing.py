@@ -27,9 +27,11 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +47,12 @@ from crm_desktop.models.entities import ENTITIES, UNIQUE_COLUMNS, Contract, User
 from crm_desktop.models.fields import FIELDS_BY_NAME, Kind, entity_label
 from crm_desktop.models.rules import problems as field_problems
 from crm_desktop.models.validation import InvalidInput, run_on
-from crm_desktop.services.writer import CleanedRow, NewRow, UnitOfWork, Writer
+from crm_desktop.services.derived import CleanedRow
+from crm_desktop.services.writer import NewRow, UnitOfWork, Writer
 from crm_desktop.storage.bulk import bulk_load
 from crm_desktop.storage.store import sqlite_connection
 from crm_desktop.storage.values import in_parts
+from crm_desktop.transfer.ahead import DerivedAhead
 from crm_desktop.transfer.cells import matched_text, parse_identifiers
 from crm_desktop.transfer.choice_words import choice_code
 from crm_desktop.transfer.columns import IDENTIFIERS, TransferColumn, transfer_columns
@@ -490,9 +494,14 @@ def _import_rows(
                 _written_tables(entity),
                 enabled=total >= BULK_LOAD_FROM and not checking,
             ),
+            ExitStack() as stack,
         ):
             session = unit.session
             logins = _user_ids(session)
+            prepared = plan.prepared if plan is not None else {}
+            ahead = stack.enter_context(
+                _derived_ahead(entity, columns, table, logins, unit.region, bool(prepared))
+            )
             contracts = _Contracts(session)
             unique = [
                 _Unique(session, entity, name, live_only, table.place)
@@ -513,7 +522,6 @@ def _import_rows(
                 batch,
             )
             contacts = ContactPersons(unit, columns, None if checking else batch)
-            prepared = plan.prepared if plan is not None else {}
             # Identifier columns of given kinds only (身份证, 车牌): an update replaces those kinds.
             kinds = _identifier_kinds(columns)
             kept: dict[str, int] = {}  # ids this file adds records with, and their lines
@@ -615,7 +623,10 @@ def _import_rows(
                             # It links to a record an earlier line adds: that one goes in first.
                             write_new_rows()
                         new_row = unit.prepare(
-                            entity, values, row_id if adds_id else None, prepared.get(line)
+                            entity,
+                            values,
+                            row_id if adds_id else None,
+                            prepared.get(line) or ahead.for_row(done - 1),
                         )
                         if contact:
                             # Before the customer is kept: a refused contact refuses the row.
@@ -827,9 +838,9 @@ def _written_tables(entity: str) -> tuple[str, ...]:
 def _values(
     entity: str,
     columns: list[TransferColumn],
-    cells: list[str],
+    cells: Sequence[str],
     logins: dict[str, str],
-    contracts: _Contracts,
+    contracts: _Contracts | None,
 ) -> dict[str, Any]:
     """The writer's values for one row: cells as typed, logins as user ids, identifiers parsed,
     contract numbers as the contracts' ids."""
@@ -881,7 +892,38 @@ def _values(
             values[column.field] = cell
     for column, number in numbers:
         if number:
+            assert contracts is not None, "a contract's number is read in the store"
             contracts.take_number(values, column, number)
+    return values
+
+
+def _derived_ahead(
+    entity: str,
+    columns: list[TransferColumn],
+    table: FileTable,
+    logins: dict[str, str],
+    region: str,
+    prepared: bool,
+) -> DerivedAhead:
+    """Workers deriving a large file's rows ahead of the import; none when the check derived
+    them already (`prepared`), or when a row's values need the store (a contract's number)."""
+    wanted = not prepared and not any(column.number_of for column in columns)
+    rows = [cells for _line, cells in table.rows] if wanted else []
+    # The columns' SQL expressions are the export's, and need not go to a worker.
+    plain = [replace(column, expr=None) for column in columns]
+    return DerivedAhead(entity, region, rows, partial(_values_ahead, entity, plain, logins))
+
+
+def _values_ahead(
+    entity: str, columns: list[TransferColumn], logins: dict[str, str], cells: Sequence[str]
+) -> dict[str, Any]:
+    """A row's values as the import gives them to the writer, as far as they are known without
+    the store: a contact's cells and the customer a row names are the import's to link."""
+    values = _values(entity, columns, cells, logins, None)
+    values.pop(CONTACT_VALUES, None)
+    for column in columns:
+        if column.field is None and column.name in _LINK_COLUMNS:
+            values.pop(column.name, None)
     return values
 
 

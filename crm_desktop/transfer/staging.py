@@ -21,7 +21,8 @@ from crm_desktop.duplicates.records import without_cyclic_gc
 from crm_desktop.models.fields import entity_label
 from crm_desktop.models.validation import run_on
 from crm_desktop.services.changes import ChangeSet
-from crm_desktop.services.writer import CleanedRow, Writer
+from crm_desktop.services.derived import CleanedRow
+from crm_desktop.services.writer import Writer
 from crm_desktop.storage.files import written_whole
 from crm_desktop.transfer.columns import transfer_columns
 from crm_desktop.transfer.contact_persons import (

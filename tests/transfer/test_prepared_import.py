@@ -7,25 +7,27 @@ what is written; and the writer cleans again only the values that changed."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from crm_desktop.models.base import utcnow
-from crm_desktop.models.entities import Customer
+from crm_desktop.models.entities import Customer, User
 from crm_desktop.models.search_keys import SEPARATOR, search_key
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.profile import Profile, open_profile
+from crm_desktop.services import derived
 from crm_desktop.services.writer import Writer
 from crm_desktop.storage import search_index
 from crm_desktop.storage.store import STORE_FILE
-from crm_desktop.transfer import staging
+from crm_desktop.transfer import ahead, importing, staging
 from crm_desktop.transfer.staging import Decision, Staging
 from crm_desktop.transfer.undo import AS_ADDED
 
@@ -359,3 +361,99 @@ def test_a_delete_of_many_refuses_them_all_for_one_not_there(profile: Profile) -
         live = session.scalars(select(Customer.id).where(Customer.deleted_at.is_(None))).all()
     assert set(live) == {ids[0], ids[2]}  # nothing of a refused delete was kept
     writer.delete("customers", [row_id for row_id in (ids[0], ids[2]) if row_id])
+
+
+# -- rows derived ahead, in worker processes ----------------------------------------------------
+
+
+@pytest.fixture
+def ahead_runs(monkeypatch: pytest.MonkeyPatch) -> list[ahead.DerivedAhead]:
+    """Workers for files of any size, in chunks of 3 rows (several, some with no new record);
+    the DerivedAhead each import made, to ask what its workers derived."""
+    made: list[ahead.DerivedAhead] = []
+    monkeypatch.setattr(ahead, "AHEAD_FROM", 1)
+    monkeypatch.setattr(ahead, "CHUNK_ROWS", 3)
+
+    class Recorded(ahead.DerivedAhead):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["workers"] = 1  # also on a one-core machine
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(importing, "DerivedAhead", Recorded)
+    return made
+
+
+def test_rows_derived_by_workers_leave_the_store_an_import_deriving_them_itself_leaves(
+    triplets: tuple[Profile, Profile, Profile],
+    tmp_path: Path,
+    ahead_runs: list[ahead.DerivedAhead],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    good = "\n".join(line for line in CUSTOMERS.split("\n") if "坏" not in line)
+    path = tmp_path / "old system.csv"
+    path.write_bytes(good.encode("gbk"))
+    since = utcnow()
+    first, second, third = triplets
+    cleaned: list[str] = []  # customers this process cleaned (rather than reused a worker's)
+    clean_values = derived.clean_values
+
+    def counted(entity: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        if entity == "customers":
+            cleaned.append(args[0].get("name"))
+        return clean_values(entity, *args, **kwargs)
+
+    monkeypatch.setattr(derived, "clean_values", counted)
+    by_workers = importing.import_file(first.writer(), "customers", path, update=False)
+    assert cleaned == []
+    # The wizard's check derives its rows in the workers too; its import reuses the check's.
+    staged = _import(third, path, "customers", reuse=True)
+    assert cleaned == []
+    assert [run.derived for run in ahead_runs] == [6, 6, 0]
+    ahead.AHEAD_FROM = 10**9  # (monkeypatch puts it back) the import derives every row itself
+    by_itself = importing.import_file(second.writer(), "customers", path, update=False)
+    assert len(ahead_runs) == 4 and ahead_runs[-1].derived == 0
+    assert len(cleaned) == 6
+    assert by_workers.created == by_itself.created == 6
+    assert _dump(first, since) == _dump(second, since)
+    # One of the two rows that look like duplicates fills the stored record in instead.
+    assert staged.outcome is not None and staged.outcome.added == 5
+    with third.store.read() as session:
+        owner = session.scalar(select(Customer.owner_id).where(Customer.name == "李娜的客户"))
+        assert owner == session.scalar(select(User.id).where(User.login == "lina"))
+
+
+def test_a_row_a_worker_could_not_derive_is_refused_as_without_workers(
+    seeded: Profile, tmp_path: Path, ahead_runs: list[ahead.DerivedAhead]
+) -> None:
+    path = tmp_path / "old system.csv"
+    path.write_bytes(CUSTOMERS.encode("gbk"))
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_file(seeded.writer(), "customers", path, update=False)
+    assert ahead_runs[0].derived == 6  # the two bad rows were left to the import
+    ahead.AHEAD_FROM = 10**9
+    with pytest.raises(importing.ImportFailed) as without_workers:
+        importing.import_file(seeded.writer(), "customers", path, update=False)
+    assert str(failed.value) == str(without_workers.value)
+    assert "line 6" in str(failed.value) and "line 7" in str(failed.value)
+    with seeded.store.read() as session:
+        assert session.scalar(select(func.count()).select_from(Customer)) == 2  # nothing added
+
+
+def _values_killing_the_worker(cells: Sequence[str]) -> dict[str, Any]:
+    if cells[0] == "dies":
+        os._exit(3)
+    return {"name": cells[0]}
+
+
+def test_a_worker_that_dies_leaves_the_rest_to_the_import(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ahead, "AHEAD_FROM", 1)
+    monkeypatch.setattr(ahead, "CHUNK_ROWS", 2)
+    rows = [["甲"], ["乙"], ["丙"], ["dies"], ["丁"], ["戊"]]
+    with ahead.DerivedAhead("customers", "CN", rows, _values_killing_the_worker, workers=1) as run:
+        first = run.for_row(0)
+        assert first is not None and first.cleaned["name"] == "甲"
+        assert first.search_text.startswith("甲")
+        # Its chunk (with the row that kills the worker) never comes: these are the import's.
+        assert [run.for_row(at) for at in range(2, 6)] == [None] * 4
+    assert run.derived == 2

@@ -1,0 +1,142 @@
+"""A large file's new rows derived in worker processes, ahead of the import that writes them.
+
+Cleaning a row's values, reading its names' pinyin and composing its search text
+(services/derived.py) needs nothing from the store, and it is half of an import's time. While
+the import checks and writes one part of the file, a worker derives the next parts: the import
+hands each row's `CleanedRow` to the writer's `prepare`, which reuses what equals the row's
+values as the import reads them and makes every check that reads the store itself. A row a
+worker could not derive (a value that is not valid, say) is derived by the import as before,
+which says what is wrong with it; a worker that fails leaves the rest to the import too. What
+is written is the same either way: only where the time goes changes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from types import TracebackType
+from typing import Any
+
+from crm_desktop.services.derived import CleanedRow, derive
+
+# Below this many rows the import derives them itself: starting a worker (a new interpreter
+# that loads the models and pypinyin) costs more than it saves.
+AHEAD_FROM = 10_000
+CHUNK_ROWS = 2_000
+# At most this many processes: the import itself keeps one core busy writing.
+MOST_WORKERS = 3
+
+# What a row's cells are as the writer's values (the import's own reading, with no store).
+RowValues = Callable[[Sequence[str]], dict[str, Any]]
+
+# Set in each worker process by _start.
+_job: tuple[RowValues, str, str] | None = None
+
+
+class DerivedAhead:
+    """`for_row(i)`: the CleanedRow a worker made of the file's row i, or None. Rows are asked
+    for in order; a context manager, which stops the workers when the import ends."""
+
+    def __init__(
+        self,
+        entity: str,
+        region: str,
+        rows: Sequence[Sequence[str]],
+        values_of: RowValues,
+        *,
+        workers: int | None = None,
+    ) -> None:
+        if workers is None:
+            workers = min((os.cpu_count() or 1) - 1, MOST_WORKERS)
+        self._chunks = [rows[at : at + CHUNK_ROWS] for at in range(0, len(rows), CHUNK_ROWS)]
+        self._pool: ProcessPoolExecutor | None = None
+        # (chunk, its rows as a worker derives them), in order.
+        self._pending: deque[tuple[int, Future[list[CleanedRow | None]]]] = deque()
+        self._next_chunk = 0
+        self._chunk_at = -1
+        self._current: list[CleanedRow | None] = []
+        self.derived = 0  # rows a worker derived (the tests' evidence that workers ran)
+        if workers < 1 or len(rows) < AHEAD_FROM:
+            return
+        # "spawn" rather than fork: the window's process holds an open SQLite connection, Qt
+        # state and threads, none of which a forked copy may touch.
+        self._pool = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start,
+            initargs=(values_of, entity, region),
+        )
+        self._workers = workers
+        self._submit()
+
+    def __enter__(self) -> DerivedAhead:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            # A cancelled import waits for the chunk a worker is on, no more.
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self._pending.clear()
+
+    def for_row(self, index: int) -> CleanedRow | None:
+        chunk, at = divmod(index, CHUNK_ROWS)
+        if chunk != self._chunk_at:
+            self._current = self._take(chunk)
+            self._chunk_at = chunk
+        return self._current[at] if at < len(self._current) else None
+
+    def _submit(self) -> None:
+        # A bounded queue: the workers run ahead of the import, but not by the whole file,
+        # whose derived rows would all wait in memory.
+        while self._pool is not None and (
+            self._next_chunk < len(self._chunks) and len(self._pending) < 2 * self._workers + 1
+        ):
+            chunk = self._chunks[self._next_chunk]
+            self._pending.append((self._next_chunk, self._pool.submit(_derive_chunk, chunk)))
+            self._next_chunk += 1
+
+    def _take(self, chunk: int) -> list[CleanedRow | None]:
+        while self._pending and self._pending[0][0] < chunk:
+            self._pending.popleft()[1].cancel()  # no new record in it: nothing to take
+        self._next_chunk = max(self._next_chunk, chunk)  # nor in those never submitted
+        self._submit()
+        if self._pool is None or not self._pending or self._pending[0][0] != chunk:
+            return []
+        future = self._pending.popleft()[1]
+        try:
+            derived = future.result()
+        except Exception:  # a worker that died: the import derives the rest
+            self.close()
+            return []
+        self._submit()
+        self.derived += sum(row is not None for row in derived)
+        return derived
+
+
+def _start(values_of: RowValues, entity: str, region: str) -> None:
+    global _job
+    _job = (values_of, entity, region)
+
+
+def _derive_chunk(rows: Sequence[Sequence[str]]) -> list[CleanedRow | None]:
+    assert _job is not None, "a worker derives after _start"
+    values_of, entity, region = _job
+    derived: list[CleanedRow | None] = []
+    for cells in rows:
+        try:
+            derived.append(derive(entity, values_of(cells), region))
+        except Exception:  # the import, deriving the row itself, says what is wrong
+            derived.append(None)
+    return derived

@@ -602,6 +602,13 @@ def run(args: argparse.Namespace) -> int:
                 print(f"Would hand {what} from “{args.leaver}” to “{args.receiver}”.")
             else:
                 print(f"Handed {what} from “{args.leaver}” to “{args.receiver}”.")
+            if moved.receiver_office_waiting:
+                note = translate(
+                    "CommandLine",
+                    "Note: “{login}” works at {office}, which is not live yet: he can neither "
+                    "sync nor see these customers until it is (`server office {office} --live`).",
+                )
+                print(note.format(login=args.receiver, office=moved.receiver_office_waiting))
             return 0
         if args.server_action == "apply-rules":
             print_rules_run(apply_rules(args.dsn, dry_run=args.dry_run), args.dry_run)

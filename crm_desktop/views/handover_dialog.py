@@ -150,6 +150,16 @@ class HandoverDialog(QDialog):
             .replace("%4", self.tr("%n running contract(s)", "", moved.running_contracts))
         )
 
+    def _waiting(self, moved: Handover, receiver: str) -> str:
+        """A sentence to add when the receiver's office is not live yet, else nothing."""
+        if not moved.receiver_office_waiting:
+            return ""
+        sentence = self.tr(
+            "%1 works at %2, which is not live yet: he can neither sync nor see these customers "
+            "until an administrator switches it live."
+        )
+        return " " + sentence.replace("%1", receiver).replace("%2", moved.receiver_office_waiting)
+
     # -- asking the server -------------------------------------------------------------------
 
     def preview(self) -> None:
@@ -174,6 +184,7 @@ class HandoverDialog(QDialog):
                 .replace("%1", self._what(moved))
                 .replace("%2", leaver)
                 .replace("%3", receiver)
+                + self._waiting(moved, receiver)
             )
         self._enable(True)
         self.previewed.emit(moved)
@@ -203,6 +214,7 @@ class HandoverDialog(QDialog):
             .replace("%1", self._what(result[0]))
             .replace("%2", leaver)
             .replace("%3", receiver)
+            + self._waiting(result[0], receiver)
         )
         self._enable(True)
         self.handed_over.emit(result[0])

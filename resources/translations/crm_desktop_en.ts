@@ -2073,6 +2073,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+78"/>
+        <source>Note: “{login}” works at {office}, which is not live yet: he can neither sync nor see these customers until it is (`server office {office} --live`).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../crm_desktop/commands/server_maintenance.py" line="+32"/>
         <source>Roles (users&apos; logins and passwords) are not in the file: pg_dump never carries them. Keep them apart with `pg_dumpall --roles-only` (run by the database administrator), or add the users again with `server add-user` after restoring onto another server.</source>
         <translation type="unfinished"></translation>
@@ -4514,7 +4519,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         </translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+8"/>
+        <source>%1 works at %2, which is not live yet: he can neither sync nor see these customers until an administrator switches it live.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Asking the server…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4529,7 +4539,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Handing over…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4703,7 +4713,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+1304"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+1316"/>
         <source>Company name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7030,7 +7040,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Rules</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="-491"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="-503"/>
         <source>days without a follow-up before a customer returns to the pool</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7844,7 +7854,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Transfer</name>
     <message>
-        <location filename="../../crm_desktop/transfer/importing.py" line="+86"/>
+        <location filename="../../crm_desktop/transfer/importing.py" line="+90"/>
         <source>Column {number} of the header has no name.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7980,7 +7990,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+3"/>
-        <location filename="../../crm_desktop/transfer/staging.py" line="+83"/>
+        <location filename="../../crm_desktop/transfer/staging.py" line="+84"/>
         <source>Added {count} new customer records for them.</source>
         <translation type="unfinished"></translation>
     </message>

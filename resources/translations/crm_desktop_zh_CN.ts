@@ -2067,6 +2067,11 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>总部</translation>
     </message>
     <message>
+        <location line="+78"/>
+        <source>Note: “{login}” works at {office}, which is not live yet: he can neither sync nor see these customers until it is (`server office {office} --live`).</source>
+        <translation>注意：“{login}”所在的{office}尚未上线：上线之前他既不能同步，也看不到这些客户（`server office {office} --live`）。</translation>
+    </message>
+    <message>
         <location filename="../../crm_desktop/commands/server_maintenance.py" line="+32"/>
         <source>Roles (users&apos; logins and passwords) are not in the file: pg_dump never carries them. Keep them apart with `pg_dumpall --roles-only` (run by the database administrator), or add the users again with `server add-user` after restoring onto another server.</source>
         <translation>角色（用户的登录名和密码）不在文件中：pg_dump 从不包含它们。请用 `pg_dumpall --roles-only`（由数据库管理员运行）另行保存，或在恢复到另一台服务器后用 `server add-user` 重新添加用户。</translation>
@@ -4494,7 +4499,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         </translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+8"/>
+        <source>%1 works at %2, which is not live yet: he can neither sync nor see these customers until an administrator switches it live.</source>
+        <translation>%1所在的%2尚未上线：在管理员让它上线之前，他既不能同步，也看不到这些客户。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Asking the server…</source>
         <translation>正在询问服务器…</translation>
     </message>
@@ -4509,7 +4519,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>将从 %2 移交给 %3：%1。点“移交”立即执行。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Handing over…</source>
         <translation>正在移交…</translation>
     </message>
@@ -4683,7 +4693,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>Letterhead</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="+1304"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="+1316"/>
         <source>Company name</source>
         <translation>公司名称</translation>
     </message>
@@ -6994,7 +7004,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>Rules</name>
     <message>
-        <location filename="../../crm_desktop/sync/server/admin.py" line="-491"/>
+        <location filename="../../crm_desktop/sync/server/admin.py" line="-503"/>
         <source>days without a follow-up before a customer returns to the pool</source>
         <translation>客户多少天没有跟进就退回公海</translation>
     </message>
@@ -7804,7 +7814,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>Transfer</name>
     <message>
-        <location filename="../../crm_desktop/transfer/importing.py" line="+86"/>
+        <location filename="../../crm_desktop/transfer/importing.py" line="+90"/>
         <source>Column {number} of the header has no name.</source>
         <translation>表头第 {number} 列没有列名。</translation>
     </message>
@@ -7940,7 +7950,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
     <message>
         <location line="+3"/>
-        <location filename="../../crm_desktop/transfer/staging.py" line="+83"/>
+        <location filename="../../crm_desktop/transfer/staging.py" line="+84"/>
         <source>Added {count} new customer records for them.</source>
         <translation>并为它们新增了 {count} 个客户。</translation>
     </message>

@@ -147,6 +147,30 @@ def test_customers_are_never_handed_to_a_clerk_or_an_administrator(
     assert owned(world)["rob Ltd"] == "mia"
 
 
+def test_a_handover_to_a_user_of_an_office_not_live_yet_says_so(
+    crm,  # noqa: F811
+    world: World,
+) -> None:
+    admin.add_office(world.db.admin_dsn, "广州分公司")
+    admin.move_user(world.db.admin_dsn, "mia", "广州分公司")
+    code, out, _ = crm(
+        "server", "handover", "--from", "rob", "--to", "mia", "--dry-run",
+        "--dsn", world.db.admin_dsn,
+    )  # fmt: skip
+    assert code == 0 and out.startswith("Would hand 1 customer(s)")
+    note = (
+        "Note: “mia” works at 广州分公司, which is not live yet: he can neither sync nor see "
+        "these customers until it is (`server office 广州分公司 --live`)."
+    )
+    assert note in out
+    admin.change_office(world.db.admin_dsn, "广州分公司", live=True)
+    code, out, _ = crm(
+        "server", "handover", "--from", "rob", "--to", "mia", "--dsn", world.db.admin_dsn
+    )
+    assert code == 0 and "Handed 1 customer(s)" in out and "Note" not in out
+    assert owned(world)["rob Ltd"] == "mia"
+
+
 def test_the_window_is_refused_the_same(world: World) -> None:
     with (
         world.db.connect_as("mia") as connection,

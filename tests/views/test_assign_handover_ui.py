@@ -17,6 +17,7 @@ from crm_desktop.app import build_main_window
 from crm_desktop.models.entities import Customer
 from crm_desktop.profile import open_profile
 from crm_desktop.sync import link
+from crm_desktop.sync.server import admin
 from crm_desktop.views.assign_dialog import AssignDialog
 from crm_desktop.views.handover_dialog import HandoverDialog
 from crm_desktop.views.main_window import MainWindow
@@ -352,6 +353,7 @@ def test_a_manager_previews_a_handover_then_moves_everything(
     with qtbot.waitSignal(dialog.handed_over, timeout=ANSWER_MS):
         qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
     assert dialog.summary.text().startswith("Handed over 2 customer")
+    assert "not live" not in dialog.summary.text()
     assert owners(crm_db, *book) == ["ron", "ron"]
     assert server(
         crm_db,
@@ -371,6 +373,31 @@ def test_a_manager_previews_a_handover_then_moves_everything(
     assert not dialog.confirm_button.isEnabled()  # done: not twice
     wait_idle(qtbot, window)
     assert [local_owner(window, c) for c in book] == [team["ron"], team["ron"]]
+
+
+def test_a_handover_to_a_rep_whose_office_waits_says_he_cannot_work_them_yet(
+    qtbot: QtBot, window_as: OpenWindow, crm_db: CrmDatabase
+) -> None:
+    book = leaver_s_book(crm_db, "rob")
+    admin.add_office(crm_db.admin_dsn, "广州分公司")
+    admin.move_user(crm_db.admin_dsn, "ron", "广州分公司")
+    window = window_as("mia")
+    qtbot.waitUntil(lambda: window.server_menu.handover_action.isVisible(), timeout=5000)
+    dialog = window.server_menu.show_handover()
+    qtbot.waitUntil(lambda: dialog.receiver.count() == 3, timeout=5000)
+    dialog.choose("rob", "ron")
+    with qtbot.waitSignal(dialog.previewed, timeout=ANSWER_MS) as previewed:
+        dialog.preview_button.click()
+    assert previewed.args[0].receiver_office_waiting == "广州分公司"
+    waiting = (
+        "ron works at 广州分公司, which is not live yet: he can neither sync nor see these "
+        "customers until an administrator switches it live."
+    )
+    assert dialog.summary.text().endswith(". Hand over to move it now. " + waiting)
+    with qtbot.waitSignal(dialog.handed_over, timeout=ANSWER_MS):
+        dialog.confirm_button.click()
+    assert dialog.summary.text().endswith(waiting)
+    assert owners(crm_db, *book) == ["ron", "ron"]
 
 
 def test_a_handover_the_server_refuses_is_one_plain_sentence(

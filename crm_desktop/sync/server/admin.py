@@ -13,7 +13,7 @@ import re
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -1030,9 +1030,13 @@ class Handover:
     # Drafts, running contracts and ended ones whose renewal is not decided: their renewals
     # are the receiver's to see to from now on.
     running_contracts: int = 0
+    # The receiver's office, when it is not live yet: he cannot sync, nor see what he receives,
+    # until it goes live (meanwhile none of it returns to the pool). Empty otherwise.
+    receiver_office_waiting: str = ""
 
     def nothing(self) -> bool:
-        return not any(astuple(self))
+        moved = (self.customers, self.open_opportunities, self.open_tasks, self.running_contracts)
+        return not any(moved)
 
 
 # What a handover moves, by each entity's owner column: (entity, what makes a row still open),
@@ -1137,7 +1141,15 @@ def hand_over(
         )
         cursor = connection.execute(statement, values)
         counts[table] = cursor.fetchone()[0] if dry_run else cursor.rowcount
-    return Handover(*(counts[table] for table, _still_open in _HANDED_OVER))
+    waiting = connection.execute(
+        "SELECT o.name FROM users u JOIN offices o ON o.id = u.office_id"
+        " WHERE u.id = %s AND NOT o.live",
+        (target,),
+    ).fetchone()
+    return Handover(
+        *(counts[table] for table, _still_open in _HANDED_OVER),
+        receiver_office_waiting=waiting[0] if waiting else "",
+    )
 
 
 # -- offices ----------------------------------------------------------------------------------

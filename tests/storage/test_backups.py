@@ -4,6 +4,7 @@ and a damaged store recovered (real SQLite files throughout)."""
 from __future__ import annotations
 
 import os
+import random
 import sqlite3
 import subprocess
 import sys
@@ -71,13 +72,14 @@ def closed_with_customers(profile: Profile, name: str, count: int = 300) -> Path
 
 
 def damage(path: Path, pages: list[int]) -> None:
-    """Overwrite whole pages (numbered from 1) with garbage."""
+    """Overwrite whole pages (numbered from 1) with garbage: the same garbage in every run, so
+    that what can still be read of a page never depends on chance."""
     with closing(sqlite3.connect(path)) as connection:
         size = connection.execute("PRAGMA page_size").fetchone()[0]
     with open(path, "r+b") as file:
         for page in pages:
             file.seek((page - 1) * size)
-            file.write(os.urandom(size))
+            file.write(random.Random(page).randbytes(size))
 
 
 def pages_of(path: Path, table: str) -> list[int]:
@@ -87,17 +89,6 @@ def pages_of(path: Path, table: str) -> list[int]:
             for row in connection.execute(
                 "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno",
                 (table,),
-            )
-        ]
-
-
-def leaf_pages(path: Path) -> list[int]:
-    """Every page that holds rows (of a table or an index), by number."""
-    with closing(sqlite3.connect(path)) as connection:
-        return [
-            row[0]
-            for row in connection.execute(
-                "SELECT pageno FROM dbstat WHERE pagetype = 'leaf' ORDER BY pageno"
             )
         ]
 
@@ -607,13 +598,13 @@ def test_a_damaged_store_is_found_and_replaced_with_what_could_be_read(profile: 
     settle(directory)
     path = directory / STORE_FILE
     outbox_pages = pages_of(path, "outbox")
-    assert len(outbox_pages) > 4
-    # One page of the outbox, and the two pages of rows nearest the middle of the file. Rows,
-    # not a tree's inner page: one of those holds the way to hundreds of rows (which ids
-    # decide), and the test lost a random share of the customers with it.
-    middle = page_count(path) // 2
-    rows = sorted(leaf_pages(path), key=lambda page: abs(page - middle))[:2]
-    bad = sorted({outbox_pages[len(outbox_pages) // 2], *rows})
+    customer_pages = pages_of(path, "customers")
+    assert len(outbox_pages) > 4 and len(customer_pages) > 4
+    # One page of the outbox's rows and two of the customers'. Pages of rows, chosen by their
+    # table, not a tree's inner page: one of those holds the way to hundreds of rows (which
+    # ids decide), and whichever page lay in the middle of the file once lost a random share.
+    middle = len(customer_pages) // 2
+    bad = sorted({outbox_pages[len(outbox_pages) // 2], *customer_pages[middle : middle + 2]})
     damage(path, bad)
     assert backups.is_damaged(directory)
 

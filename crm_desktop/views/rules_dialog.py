@@ -96,6 +96,7 @@ def rule_choices(key: str) -> tuple[tuple[int, str], ...]:
 class RulesDialog(QDialog):
     loaded = Signal()  # the rules arrived from the server
     saved = Signal()  # the server took the changes
+    previewed = Signal(object)  # RulesEffect: what the rules as shown would do now
     failed = Signal(str)  # the sentence shown
 
     def __init__(
@@ -163,6 +164,18 @@ class RulesDialog(QDialog):
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setObjectName("rulesSave")
         self.save_button.setEnabled(False)
+        self.preview_button = self.buttons.addButton(
+            self.tr("Preview effect"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.preview_button.setObjectName("rulesPreview")
+        self.preview_button.setToolTip(
+            self.tr(
+                "Ask the server what these values would do now: how many customers would go "
+                "back to the public pool and how many would change grade. Nothing is saved."
+            )
+        )
+        self.preview_button.setEnabled(False)
+        self.preview_button.clicked.connect(self.preview)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
@@ -212,8 +225,12 @@ class RulesDialog(QDialog):
                 self.tr("%1, %2").replace("%1", rule.updated_by).replace("%2", when)
             )
         self.status.setText("")
-        self.save_button.setEnabled(True)
+        self._enable(True)
         self.loaded.emit()
+
+    def _enable(self, idle: bool) -> None:
+        self.save_button.setEnabled(idle and bool(self._read))
+        self.preview_button.setEnabled(idle and bool(self._read))
 
     def changes(self) -> dict[str, int | None]:
         """The values the user changed since the rules were read."""
@@ -235,11 +252,37 @@ class RulesDialog(QDialog):
         if not values:
             self.accept()
             return
-        self.save_button.setEnabled(False)
+        self._enable(False)
         self.status.setStyleSheet("")
         self.status.setText(self.tr("Saving…"))
         work = partial(rules.save_rules, self._profile, values, self._sync.password)
         self._network.submit(work, self._saved, self._failed)
+
+    def preview(self) -> None:
+        self._enable(False)
+        self.status.setStyleSheet("")
+        self.status.setText(self.tr("Asking the server…"))
+        work = partial(rules.preview_rules, self._profile, self.changes(), self._sync.password)
+        self._network.submit(work, self._effect, self._failed)
+
+    def _effect(self, effect: rules.RulesEffect) -> None:
+        returned = self.tr("%n customer(s) would go back to the public pool", "", effect.returned)
+        regraded = self.tr("%n customer(s) would change grade", "", effect.regraded)
+        if effect.graded:
+            counts = ", ".join(
+                self.tr("%1: %2")
+                .replace("%1", grade or self.tr("no grade"))
+                .replace("%2", f"{count:,}")
+                for grade, count in sorted(effect.graded.items(), key=lambda item: item[0] or "")
+            )
+            regraded = self.tr("%1 (%2)").replace("%1", regraded).replace("%2", counts)
+        self.status.setText(
+            self.tr("With these values, now: %1, and %2. Nothing is saved until you click Save.")
+            .replace("%1", returned)
+            .replace("%2", regraded)
+        )
+        self._enable(True)
+        self.previewed.emit(effect)
 
     def _saved(self, _rules: list[Rule]) -> None:
         self.status.setText("")
@@ -252,5 +295,5 @@ class RulesDialog(QDialog):
         sentence = describe_server_error(error)
         self.status.setStyleSheet(ERROR_STYLE)
         self.status.setText(sentence)
-        self.save_button.setEnabled(bool(self._read))
+        self._enable(True)
         self.failed.emit(sentence)

@@ -5707,7 +5707,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/sync/rules.py" line="+19"/>
+        <location filename="../../crm_desktop/sync/rules.py" line="+22"/>
         <source>Only an administrator may change the rules.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7098,7 +7098,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/rules_dialog.py" line="+112"/>
+        <location filename="../../crm_desktop/views/rules_dialog.py" line="+113"/>
         <source>Public pool and grading rules</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7128,17 +7128,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+66"/>
         <source>not set</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-28"/>
+        <location line="-40"/>
         <source>Reading the rules from the server…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-108"/>
+        <location line="-109"/>
         <source>Days before return to the pool, grade {grade}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7203,13 +7203,64 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+120"/>
+        <location line="+76"/>
+        <source>Preview effect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Ask the server what these values would do now: how many customers would go back to the public pool and how many would change grade. Nothing is saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+52"/>
         <source>%1, %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+32"/>
         <source>Saving…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Asking the server…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>%n customer(s) would go back to the public pool</source>
+        <translation>
+            <numerusform>%n customer would go back to the public pool</numerusform>
+            <numerusform>%n customers would go back to the public pool</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n customer(s) would change grade</source>
+        <translation>
+            <numerusform>%n customer would change grade</numerusform>
+            <numerusform>%n customers would change grade</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no grade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>With these values, now: %1, and %2. Nothing is saved until you click Save.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -8433,7 +8484,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+76"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+77"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation type="unfinished"></translation>
     </message>

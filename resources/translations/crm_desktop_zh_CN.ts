@@ -5677,7 +5677,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>服务器拒绝：{detail}</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/sync/rules.py" line="+19"/>
+        <location filename="../../crm_desktop/sync/rules.py" line="+22"/>
         <source>Only an administrator may change the rules.</source>
         <translation>只有管理员可以修改规则。</translation>
     </message>
@@ -7062,7 +7062,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../../crm_desktop/views/rules_dialog.py" line="+112"/>
+        <location filename="../../crm_desktop/views/rules_dialog.py" line="+113"/>
         <source>Public pool and grading rules</source>
         <translation>公海与客户分级规则</translation>
     </message>
@@ -7092,17 +7092,17 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>最后修改</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+66"/>
         <source>not set</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location line="-28"/>
+        <location line="-40"/>
         <source>Reading the rules from the server…</source>
         <translation>正在从服务器读取规则…</translation>
     </message>
     <message>
-        <location line="-108"/>
+        <location line="-109"/>
         <source>Days before return to the pool, grade {grade}</source>
         <translation>退回公海天数（{grade} 级）</translation>
     </message>
@@ -7167,14 +7167,63 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>按赢单金额</translation>
     </message>
     <message>
-        <location line="+120"/>
+        <location line="+76"/>
+        <source>Preview effect</source>
+        <translation>预览效果</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Ask the server what these values would do now: how many customers would go back to the public pool and how many would change grade. Nothing is saved.</source>
+        <translation>询问服务器：按这些值现在会有什么结果——多少客户会回到公海，多少客户会改变等级。不会保存任何内容。</translation>
+    </message>
+    <message>
+        <location line="+52"/>
         <source>%1, %2</source>
         <translation>%1，%2</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+32"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Asking the server…</source>
+        <translation>正在询问服务器…</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>%n customer(s) would go back to the public pool</source>
+        <translation>
+            <numerusform>%n 个客户会回到公海</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n customer(s) would change grade</source>
+        <translation>
+            <numerusform>%n 个客户会改变等级</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no grade</source>
+        <translation>无等级</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>With these values, now: %1, and %2. Nothing is saved until you click Save.</source>
+        <translation>按这些值，现在：%1，%2。点击“保存”之前不会保存任何内容。</translation>
     </message>
 </context>
 <context>
@@ -8392,7 +8441,7 @@ A backup copy is made first. On a large database this can take a minute; please 
         <translation>{field}含有控制字符（{code}），请删除。</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/services/writer.py" line="+76"/>
+        <location filename="../../crm_desktop/services/writer.py" line="+77"/>
         <source>No {entity} with id {id} exists (it may be deleted).</source>
         <translation>找不到 ID 为 {id} 的{entity}（可能已被删除）。</translation>
     </message>

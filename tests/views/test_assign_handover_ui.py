@@ -22,7 +22,7 @@ from crm_desktop.views.assign_dialog import AssignDialog
 from crm_desktop.views.handover_dialog import HandoverDialog
 from crm_desktop.views.main_window import MainWindow
 from crm_desktop.views.rules_dialog import RulesDialog
-from tests.postgres import CrmDatabase
+from tests.postgres import CrmDatabase, backdate_ownership
 from tests.views.helpers import rows_loaded, wait_idle
 from tests.views.test_sync_ui import server_address, wait_synced
 
@@ -463,3 +463,47 @@ def test_an_administrator_changes_the_pool_rules(
     assert failed.args == ["Only an administrator may change the rules."]
     assert dialog.status.text() == failed.args[0] and dialog.isVisible()
     assert dict(server(crm_db, "SELECT key, value FROM crm_rules"))["max_owned"] == 1000
+
+
+def test_an_administrator_previews_what_new_rules_would_do(
+    qtbot: QtBot, window_as: OpenWindow, crm_db: CrmDatabase, team: dict[str, str]
+) -> None:
+    recent = add_customer(crm_db, "上周联系的客户", owner="rob")
+    idle = add_customer(crm_db, "久未联系的客户", owner="rob")
+    with crm_db.connect_admin() as connection:
+        backdate_ownership(connection, 20, idle)
+    window = window_as("ada")
+    qtbot.waitUntil(lambda: window.server_menu.rules_action.isVisible(), timeout=5000)
+    dialog = window.server_menu.show_rules()
+    qtbot.waitUntil(lambda: dialog.preview_button.isEnabled(), timeout=ANSWER_MS)
+    days = dialog.spins["pool_return_days"].value()
+    grades = server(crm_db, "SELECT id, grade FROM customers ORDER BY id")
+    assert days > 20  # as the server holds the rules, nobody is due yet
+    with qtbot.waitSignal(dialog.previewed, timeout=ANSWER_MS) as previewed:
+        dialog.preview_button.click()
+    assert previewed.args[0].returned == 0
+
+    dialog.spins["pool_return_days"].setValue(14)
+    with qtbot.waitSignal(dialog.previewed, timeout=ANSWER_MS) as previewed:
+        qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    effect = previewed.args[0]
+    assert effect.returned == 1
+    # The grades it counts are those the command line's dry run counts (the pool's days
+    # change no grade).
+    assert effect.graded == admin.apply_rules(crm_db.admin_dsn, dry_run=True).graded
+    assert dialog.status.text().startswith(
+        "With these values, now: 1 customer would go back to the public pool, and "
+    )
+    assert dialog.status.text().endswith("Nothing is saved until you click Save.")
+    # A preview changes nothing: the rule, the owners and the grades are as they were.
+    assert server(crm_db, "SELECT value FROM crm_rules WHERE key = 'pool_return_days'") == [(days,)]
+    assert owners(crm_db, recent, idle) == ["rob", "rob"]
+    assert server(crm_db, "SELECT id, grade FROM customers ORDER BY id") == grades
+    assert dialog.isVisible() and dialog.save_button.isEnabled()
+
+    # A value the server refuses is refused for a preview too, in the same words.
+    dialog.spins["pool_return_days"].setValue(1)
+    server(crm_db, "UPDATE users SET role = 'manager' WHERE login = 'ada' RETURNING id")
+    with qtbot.waitSignal(dialog.failed, timeout=ANSWER_MS) as failed:
+        dialog.preview_button.click()
+    assert failed.args == ["Only an administrator may change the rules."]

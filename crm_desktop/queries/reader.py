@@ -63,6 +63,10 @@ class Reader:
         with self.store.read() as session:
             return records.possible_duplicates(session, name, phone, exclude_id)
 
+    def find_customers(self, search: str, limit: int) -> list[tuple[str, str, str | None]]:
+        with self.store.read() as session:
+            return tables.found_customers(session, search, limit)
+
     def choices(
         self,
         entity: str,

@@ -717,3 +717,19 @@ def fetch_rows(session: Session, spec: TableSpec, ids: Sequence[str]) -> dict[st
     )
     statement = _joined(spec, statement)
     return {row[0]: tuple(row[1:]) for row in session.execute(statement)}
+
+
+def found_customers(session: Session, search: str, limit: int) -> list[tuple[str, str, str | None]]:
+    """(id, name, phone) of the first `limit` live customers the customers list shows for
+    `search` (a name, its pinyin, a phone, any identifier), in its order: for choosing one
+    by typing part of what one knows of it."""
+    ids = list_ids(session, CUSTOMERS, ListQuery(search=search), limit)
+    if not ids:
+        return []
+    found = {
+        row.id: (row.id, row.name, row.phone)
+        for row in session.execute(
+            select(Customer.id, Customer.name, Customer.phone).where(Customer.id.in_(ids))
+        )
+    }
+    return [found[row_id] for row_id in ids if row_id in found]

@@ -47,6 +47,7 @@ from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
 from crm_desktop.storage.store import Store
 from crm_desktop.views import money_form_parts
+from crm_desktop.views.customer_picker import CustomerPicker
 from crm_desktop.views.display import choice_label
 from crm_desktop.views.field_editors import FieldEditor, WheelGuardedComboBox
 from crm_desktop.views.quote_lines import QuoteLines
@@ -213,6 +214,15 @@ class RecordForm(QDialog):
         self.editors: dict[str, FieldEditor] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # A record that may be about a customer, opened without one (a task planned from the
+        # calendar or the Tasks list): its customer is chosen by typing what one knows of it.
+        self.customer_picker: CustomerPicker | None = None
+        about = FIELDS_BY_NAME[entity].get("customer_id")
+        if about is not None and not about.required and "customer_id" not in self._preset:
+            self.customer_picker = CustomerPicker(runner, reader)
+            self.customer_picker.setAccessibleName(about.display_label())
+            self.customer_picker.picked.connect(self._customer_picked)
+            form.addRow(about.display_label(), self.customer_picker)
         for field in FIELDS[entity]:
             if not field.in_form:
                 continue
@@ -325,9 +335,14 @@ class RecordForm(QDialog):
         Opened from the customer's page the customer is given; opened from a tab it is known
         once the record has loaded.
         """
-        if not customer_id or customer_id == self._choices_customer:
+        if customer_id == self._choices_customer:
             return
         self._choices_customer = customer_id
+        if not customer_id:  # a customer unchosen: no one's contacts or deals to choose from
+            for editor in self.editors.values():
+                if editor.field.kind is Kind.REF and editor.field.ref in CUSTOMER_LISTS:
+                    self._choices_arrived(editor, [])
+            return
         for editor in self.editors.values():
             field = editor.field
             if field.kind is Kind.REF and field.ref in CUSTOMER_LISTS:
@@ -356,8 +371,23 @@ class RecordForm(QDialog):
         if not name:
             return
         self.setWindowTitle(self.tr("{form} — {customer}").format(form=self._title, customer=name))
+        if self.customer_picker is not None:
+            if not self.customer_picker.text():  # the record's own customer, just loaded
+                self.customer_picker.setText(name)
+            return  # the field names it
         self.customer_line.setText(self.tr("Customer: {name}").format(name=name))
         self.customer_line.show()
+
+    def _customer_picked(self, customer_id: str | None) -> None:
+        for editor in self.editors.values():
+            if editor.field.kind is Kind.REF and editor.field.ref in CUSTOMER_LISTS:
+                editor.set_value(None)  # the other customer's deal is none of this one's
+        self._load_customer_choices(customer_id)
+        if customer_id:
+            self._ask_customer_name({"customer_id": customer_id})
+        else:
+            self._customer_asked = None
+            self.setWindowTitle(self._title)
 
     def _ask_default_owner(self) -> None:
         """A new record's owner (a task's assignee) starts as the user, as a new customer's
@@ -465,6 +495,8 @@ class RecordForm(QDialog):
                 self._runner.submit(job, partial(self._held_user_arrived, editor, values[name]))
         if self.identifiers is not None:
             self.identifiers.set_pairs(values.get("identifiers", []))
+        if self.customer_picker is not None:
+            self.customer_picker.show_customer(values.get("customer_id"))  # its name follows
         self._baseline = self.values()
         self._load_customer_choices(values.get("customer_id"))
         self._ask_customer_name(values)
@@ -476,6 +508,8 @@ class RecordForm(QDialog):
         for name, value in self._preset.items():
             if name not in self.editors:
                 values[name] = value
+        if self.customer_picker is not None:
+            values["customer_id"] = self.customer_picker.customer_id()
         if self.identifiers is not None:
             values["identifiers"] = self.identifiers.pairs()
         return values

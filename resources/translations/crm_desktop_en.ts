@@ -2945,6 +2945,19 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
 </context>
 <context>
+    <name>CustomerPicker</name>
+    <message>
+        <location filename="../../crm_desktop/views/customer_picker.py" line="+37"/>
+        <source>Type a name, phone or number, then choose the customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>No customer matches “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DashboardView</name>
     <message>
         <location filename="../../crm_desktop/views/dashboard_view.py" line="+91"/>
@@ -4552,7 +4565,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>IdentifierTable</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="+135"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="+136"/>
         <source>Identifiers</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5707,7 +5720,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/sync/rules.py" line="+22"/>
+        <location filename="../../crm_desktop/sync/rules.py" line="+24"/>
         <source>Only an administrator may change the rules.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6225,7 +6238,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+152"/>
+        <location line="+161"/>
         <source>Add a number</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6250,17 +6263,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+96"/>
         <source>{form} — {customer}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>Customer: {name}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+75"/>
         <source>Close without saving? What you typed in this form will be lost.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6280,7 +6293,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+139"/>
+        <location line="+143"/>
         <source>May already exist: %1</source>
         <translation type="unfinished"></translation>
     </message>

@@ -2938,6 +2938,19 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
 </context>
 <context>
+    <name>CustomerPicker</name>
+    <message>
+        <location filename="../../crm_desktop/views/customer_picker.py" line="+37"/>
+        <source>Type a name, phone or number, then choose the customer</source>
+        <translation>输入名称、电话或号码，再选择客户</translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>No customer matches “%1”.</source>
+        <translation>没有与“%1”相符的客户。</translation>
+    </message>
+</context>
+<context>
     <name>DashboardView</name>
     <message>
         <location filename="../../crm_desktop/views/dashboard_view.py" line="+91"/>
@@ -4532,7 +4545,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>IdentifierTable</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="+135"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="+136"/>
         <source>Identifiers</source>
         <translation>证件号码</translation>
     </message>
@@ -5677,7 +5690,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>服务器拒绝：{detail}</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/sync/rules.py" line="+22"/>
+        <location filename="../../crm_desktop/sync/rules.py" line="+24"/>
         <source>Only an administrator may change the rules.</source>
         <translation>只有管理员可以修改规则。</translation>
     </message>
@@ -6192,7 +6205,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>编辑回款</translation>
     </message>
     <message>
-        <location line="+152"/>
+        <location line="+161"/>
         <source>Add a number</source>
         <translation>添加号码</translation>
     </message>
@@ -6217,17 +6230,17 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>取消</translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+96"/>
         <source>{form} — {customer}</source>
         <translation>{form} — {customer}</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>Customer: {name}</source>
         <translation>客户：{name}</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+75"/>
         <source>Close without saving? What you typed in this form will be lost.</source>
         <translation>不保存就关闭？您在此表单中输入的内容将会丢失。</translation>
     </message>
@@ -6247,7 +6260,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>该记录已不存在，可能已被删除。</translation>
     </message>
     <message>
-        <location line="+139"/>
+        <location line="+143"/>
         <source>May already exist: %1</source>
         <translation>可能已存在：%1</translation>
     </message>

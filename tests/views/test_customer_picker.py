@@ -1,0 +1,182 @@
+"""A task planned from the calendar or the Tasks list is tied to its customer by typing what one
+knows of it (part of the name, its pinyin, a phone) and choosing among the matches; its list of
+deals then holds that customer's. Unchosen again, the task is about nobody."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from crm_desktop.models.entities import Task
+from crm_desktop.profile import Profile
+from crm_desktop.queries.reader import Reader
+from crm_desktop.views.customer_picker import CustomerPicker
+from crm_desktop.views.record_form import RecordForm
+from crm_desktop.views.runner import Runner
+from tests.views.helpers import idle
+from tests.views.test_calendar_view import WEDNESDAY, WEEK, at, open_calendar, show
+
+# The drop-down of matches is a popup: the offscreen platform cannot give it the keyboard.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support grabbing the keyboard")
+
+
+def seed(profile: Profile) -> dict[str, str]:
+    writer = profile.writer()
+    ids: dict[str, str] = {}
+    with writer.transaction() as unit:
+        ids["huaqiang"] = unit.create(
+            "customers", {"name": "深圳市华强电子有限公司", "phone": "13800138000"}
+        )
+        ids["huanan"] = unit.create("customers", {"name": "华南电器", "phone": "0755 8888 1234"})
+        ids["scanners"] = unit.create(
+            "opportunities", {"customer_id": ids["huaqiang"], "title": "扫描仪", "stage": "lead"}
+        )
+        ids["fridges"] = unit.create(
+            "opportunities", {"customer_id": ids["huanan"], "title": "冰柜", "stage": "lead"}
+        )
+    return ids
+
+
+def typed(qtbot: QtBot, runner: Runner, picker: CustomerPicker, text: str) -> list[str]:
+    """Type into the field as a user does; the lines the drop-down then shows."""
+    picker.setFocus()
+    picker.selectAll()
+    if text.isascii():
+        qtbot.keyClicks(picker, text)
+    else:
+        # As a Chinese input method gives a finished word (QTest types ASCII keys only).
+        word = QInputMethodEvent()
+        word.setCommitString(text)
+        QApplication.sendEvent(picker, word)
+    qtbot.wait(300)  # the typing pause
+    idle(qtbot, runner)
+    model = picker.matches
+    return [model.item(row).text() for row in range(model.rowCount())]
+
+
+def choose(qtbot: QtBot, picker: CustomerPicker, line: int) -> None:
+    popup = picker.completer_popup()
+    qtbot.waitUntil(popup.isVisible, timeout=3000)
+    for _ in range(line + 1):
+        qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+
+
+def deal_titles(form: RecordForm) -> list[str]:
+    combo = form.editors["opportunity_id"].input
+    return [combo.itemText(at) for at in range(combo.count()) if combo.itemData(at)]
+
+
+def new_task_from_the_calendar(qtbot: QtBot, profile: Profile, runner: Runner) -> RecordForm:
+    view = open_calendar(qtbot, profile, runner)
+    show(qtbot, view, runner, WEDNESDAY, WEEK)
+    form = view.new_task(at(WEDNESDAY + timedelta(days=1), 10))
+    idle(qtbot, runner)
+    return form
+
+
+def test_a_task_from_the_calendar_is_tied_to_the_customer_chosen_by_typing(
+    qtbot: QtBot, profile: Profile, runner: Runner
+) -> None:
+    ids = seed(profile)
+    form = new_task_from_the_calendar(qtbot, profile, runner)
+    picker = form.customer_picker
+    assert picker is not None and picker.customer_id() is None
+    assert deal_titles(form) == []  # no customer yet: nobody's deals
+
+    # By its pinyin, by a phone as people say it, by part of its name.
+    assert typed(qtbot, runner, picker, "huaqiang") == ["深圳市华强电子有限公司    138 0013 8000"]
+    assert typed(qtbot, runner, picker, "0755 8888") == ["华南电器    0755 8888 1234"]
+    assert typed(qtbot, runner, picker, "华") == [
+        "华南电器    0755 8888 1234",
+        "深圳市华强电子有限公司    138 0013 8000",
+    ]
+    assert typed(qtbot, runner, picker, "没有这家") == ["No customer matches “没有这家”."]
+
+    typed(qtbot, runner, picker, "华")
+    with qtbot.waitSignal(picker.picked, timeout=3000) as picked:
+        choose(qtbot, picker, 1)
+    assert picked.args == [ids["huaqiang"]]
+    assert picker.text() == "深圳市华强电子有限公司"
+    idle(qtbot, runner)
+    assert deal_titles(form) == ["扫描仪"]
+    assert form.windowTitle() == "New task — 深圳市华强电子有限公司"
+    form.editors["opportunity_id"].set_value(ids["scanners"])
+    form.editors["title"].set_value("带样品去华强")
+    with qtbot.waitSignal(form.saved, timeout=10000):
+        form.save_button.click()
+    idle(qtbot, runner)
+    with profile.store.read() as session:
+        task = session.scalars(select(Task).where(Task.title == "带样品去华强")).one()
+        assert (task.customer_id, task.opportunity_id) == (ids["huaqiang"], ids["scanners"])
+
+
+def test_a_task_whose_customer_is_unchosen_is_about_nobody(
+    qtbot: QtBot, profile: Profile, runner: Runner
+) -> None:
+    ids = seed(profile)
+    task_id = (
+        profile.writer()
+        .create(
+            "tasks",
+            {"title": "回访", "customer_id": ids["huanan"], "opportunity_id": ids["fridges"]},
+        )
+        .primary_id
+    )
+    form = RecordForm("tasks", runner, Reader(profile.store), profile.writer(), task_id)
+    qtbot.addWidget(form)
+    form.show()
+    idle(qtbot, runner)
+    picker = form.customer_picker
+    assert picker is not None
+    assert (picker.customer_id(), picker.text()) == (ids["huanan"], "华南电器")
+    assert deal_titles(form) == ["冰柜"]
+    assert not form.has_unsaved_changes()
+
+    # Another customer: its deals, and the first one's deal is no longer offered.
+    typed(qtbot, runner, picker, "13800138000")
+    with qtbot.waitSignal(picker.picked, timeout=3000):
+        choose(qtbot, picker, 0)
+    idle(qtbot, runner)
+    assert deal_titles(form) == ["扫描仪"]
+    assert form.editors["opportunity_id"].value() is None
+
+    # Emptied: nobody.
+    picker.clear()
+    idle(qtbot, runner)
+    assert picker.customer_id() is None and deal_titles(form) == []
+    assert form.windowTitle() == "Edit task"
+    with qtbot.waitSignal(form.saved, timeout=10000):
+        form.save_button.click()
+    idle(qtbot, runner)
+    with profile.store.read() as session:
+        task = session.get(Task, task_id)
+        assert task is not None and (task.customer_id, task.opportunity_id) == (None, None)
+
+
+def test_a_form_opened_for_a_customer_offers_no_other(
+    qtbot: QtBot, profile: Profile, runner: Runner
+) -> None:
+    ids = seed(profile)
+    form = RecordForm(
+        "tasks",
+        runner,
+        Reader(profile.store),
+        profile.writer(),
+        None,
+        {"customer_id": ids["huanan"]},
+    )
+    qtbot.addWidget(form)
+    idle(qtbot, runner)
+    assert form.customer_picker is None
+    assert form.customer_line.text() == "Customer: 华南电器"
+    # Records that always belong to a customer are opened from it: no field to choose one.
+    follow_up = RecordForm("followups", runner, Reader(profile.store), profile.writer())
+    qtbot.addWidget(follow_up)
+    assert follow_up.customer_picker is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
@@ -145,6 +146,34 @@ def test_only_the_rep_it_returned_from_keeps_it_with_a_follow_up(world) -> None:
     with world.session("rob") as connection:
         connection.execute(follow_up, (robs,))
     assert world.owner_login(robs) == "rob"
+
+
+def test_the_reason_a_follow_up_kept_a_customer_is_on_utc_whatever_the_session_zone(
+    world,
+) -> None:
+    """rob's psql session runs on Shanghai time: the history still says the follow-up's time on
+    the UTC clock every window reads it by."""
+    robs = world.customers["rob"]
+    age(world, robs, 31)
+    world.owner().execute("SELECT crm_return_due_customers()")
+    happened = (datetime.now(UTC) - timedelta(days=2)).replace(second=0, microsecond=0)
+    with world.session("rob") as connection:
+        connection.execute("SET TimeZone = 'Asia/Shanghai'")
+        connection.execute(
+            "INSERT INTO followups (customer_id, kind, happened_at, text)"
+            " VALUES (%s, 'call', %s, 'called')",
+            (robs, happened),
+        )
+    assert world.owner_login(robs) == "rob"
+    reason = (
+        world.owner()
+        .execute(
+            "SELECT reason FROM customer_ownership WHERE customer_id = %s ORDER BY id DESC LIMIT 1",
+            (robs,),
+        )
+        .fetchone()[0]
+    )
+    assert reason == f"a follow-up of {happened:%Y-%m-%d %H:%M} happened before the return"
 
 
 def test_a_follow_up_dated_long_before_the_authors_previous_sync_does_not_bring_it_back(

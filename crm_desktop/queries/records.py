@@ -24,6 +24,7 @@ from crm_desktop.models.entities import (
     LocalSetting,
     Opportunity,
     OwnershipChange,
+    Payment,
     Product,
     Scope,
     Task,
@@ -407,6 +408,8 @@ class TakenAlong:
 
     counts: dict[str, int]
     paid_cents: int = 0
+    # Payments deleted themselves: the money they record.
+    own_paid_cents: int = 0
 
 
 def taken_along(session: Session, entity: str, ids: list[str]) -> TakenAlong:
@@ -429,4 +432,12 @@ def taken_along(session: Session, entity: str, ids: list[str]) -> TakenAlong:
             paid += cents or 0
         if found:
             counts[child] = found
-    return TakenAlong(counts, paid)
+    own = 0
+    if entity == "payments":
+        for part in in_parts(ids):
+            own += session.scalar(
+                select(func.coalesce(func.sum(Payment.amount_cents), 0)).where(
+                    Payment.id.in_(part), Payment.deleted_at.is_(None)
+                )
+            )
+    return TakenAlong(counts, paid, own)

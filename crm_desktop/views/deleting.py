@@ -33,6 +33,10 @@ def confirm_delete(parent: QWidget | None, count: int, taken: TakenAlong | None 
     question = QCoreApplication.translate(
         CONTEXT, "Delete %n record(s)? You can undo this right after.", "", count
     )
+    if taken is not None and taken.own_paid_cents:
+        question += "\n\n" + QCoreApplication.translate(
+            "MainWindow", "Money received on these payments: {money}."
+        ).format(money=format_money(taken.own_paid_cents))
     if taken is not None and taken.counts:
         question += "\n\n" + taken_text(taken)
     answer = QMessageBox.question(

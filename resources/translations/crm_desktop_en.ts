@@ -4947,7 +4947,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/deleting.py" line="+40"/>
+        <location filename="../../crm_desktop/views/deleting.py" line="+37"/>
+        <source>Money received on these payments: {money}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <location filename="../../crm_desktop/views/record_actions.py" line="+2"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>

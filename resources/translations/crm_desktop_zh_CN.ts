@@ -4927,7 +4927,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/deleting.py" line="+40"/>
+        <location filename="../../crm_desktop/views/deleting.py" line="+37"/>
+        <source>Money received on these payments: {money}.</source>
+        <translation>这些回款记录的金额：{money}。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <location filename="../../crm_desktop/views/record_actions.py" line="+2"/>
         <source>Delete</source>
         <translation>删除</translation>

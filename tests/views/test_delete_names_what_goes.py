@@ -116,3 +116,35 @@ def test_a_customer_names_its_records_and_one_with_none_is_asked_as_before(
         ]
         assert asked[1] == "Delete 1 record? You can undo this right after."
         assert live(window, "customers") == 2
+
+
+def test_payments_deleted_from_their_list_name_the_money_they_record(
+    qtbot: QtBot, profile_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a_customer_with_a_paid_contract(profile_dir)
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "question",
+        lambda _parent, _title, text, *_rest: asked.append(text) or QMessageBox.StandardButton.No,
+    )
+    for window in shown_window(qtbot, profile_dir):
+        window.go("payments")
+        model = window.models["payments"]
+        rows_loaded(qtbot, window, model)
+        window.views["payments"].selectRow(0)
+        qtbot.waitUntil(lambda shown=window: len(shown.tabs.selected_ids()) == 1)
+        window.records.delete_selected()
+        wait_idle(qtbot, window)
+        window.views["payments"].selectAll()
+        qtbot.waitUntil(lambda shown=window: len(shown.tabs.selected_ids()) == 2)
+        window.records.delete_selected()
+        wait_idle(qtbot, window)
+        one = asked[0].splitlines()
+        assert one[0] == "Delete 1 record? You can undo this right after."
+        assert one[2] in (
+            "Money received on these payments: ¥1,200.00.",
+            "Money received on these payments: ¥800.00.",
+        )
+        assert asked[1].splitlines()[2] == "Money received on these payments: ¥2,000.00."
+        assert live(window, "payments") == 2  # declined: nothing went

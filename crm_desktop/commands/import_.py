@@ -28,7 +28,7 @@ from crm_desktop.profile import Profile, open_profile
 from crm_desktop.transfer import TRANSFER_ENTITIES, ImportFailed, TransferError
 from crm_desktop.transfer.headers import exact_mapping
 from crm_desktop.transfer.importing import file_mapping, import_table
-from crm_desktop.transfer.reading import ENCODINGS, FileTable, located, read_table
+from crm_desktop.transfer.reading import ENCODINGS, XLSX_SUFFIX, FileTable, located, read_table
 from crm_desktop.transfer.staging import Staging, describe, stage, target_label
 from crm_desktop.transfer.staging import run as run_staged
 from crm_desktop.transfer.undo import BatchLog
@@ -134,6 +134,12 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.Ar
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.sheet is not None and args.file.suffix.lower() != XLSX_SUFFIX:
+        # Said before anything is read: a sheet asked of a CSV would otherwise be ignored.
+        message = translate(
+            "CommandLine", "--sheet names a sheet of an .xlsx workbook; {file} has no sheets."
+        )
+        raise UserError(message.format(file=args.file.name))
     profile = open_profile(args.profile)
     line = None
     try:
@@ -161,7 +167,6 @@ def run(args: argparse.Namespace) -> int:
     except ImportFailed as failure:
         for problem in failure.problems:
             print(problem, file=sys.stderr)
-        translate = QCoreApplication.translate
         if failure.more:
             print(translate("Transfer", STOPPED_THERE), file=sys.stderr)
         print(f"crm-desktop: {translate('Transfer', NOTHING_IMPORTED)}", file=sys.stderr)

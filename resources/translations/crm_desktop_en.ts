@@ -1571,6 +1571,11 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+12"/>
+        <source>--sheet names a sheet of an .xlsx workbook; {file} has no sheets.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../crm_desktop/commands/ownership.py" line="+27"/>
         <source>make a customer of the public pool your own</source>
         <translation type="unfinished"></translation>
@@ -8139,7 +8144,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/import_.py" line="-88"/>
+        <location filename="../../crm_desktop/commands/import_.py" line="-100"/>
         <source>Checking and importing {entity} records: {done} of {total}</source>
         <translation type="unfinished"></translation>
     </message>

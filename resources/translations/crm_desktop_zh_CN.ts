@@ -1565,6 +1565,11 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>不做任何更改：说明将添加、更新和拒绝哪些行，以及哪些行看起来与本机已有的记录相同（及原因）</translation>
     </message>
     <message>
+        <location line="+12"/>
+        <source>--sheet names a sheet of an .xlsx workbook; {file} has no sheets.</source>
+        <translation>--sheet 指定的是 .xlsx 工作簿中的工作表；{file} 没有工作表。</translation>
+    </message>
+    <message>
         <location filename="../../crm_desktop/commands/ownership.py" line="+27"/>
         <source>make a customer of the public pool your own</source>
         <translation>把公海中的一个客户认领为自己的</translation>
@@ -8097,7 +8102,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>正在导出{entity}：{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/commands/import_.py" line="-88"/>
+        <location filename="../../crm_desktop/commands/import_.py" line="-100"/>
         <source>Checking and importing {entity} records: {done} of {total}</source>
         <translation>正在检查并导入{entity}：{done} / {total}</translation>
     </message>

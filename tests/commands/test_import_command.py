@@ -25,6 +25,12 @@ def test_gbk_list_sheet_and_cards(profile_dir: Path, tmp_path: Path) -> None:
     profile = ["--profile", str(profile_dir)]
     gbk = tmp_path / "客户.csv"
     gbk.write_bytes("客户名称\t手机\t备注\n宁波港务有限公司\t13800138000\t老客户\n".encode("gbk"))
+    # A sheet asked of a CSV is a mistake said at once, not a request quietly ignored.
+    result = run(*profile, "import", str(gbk), "--entity", "customers", "--sheet", "产品")
+    assert result.returncode != 0 and result.stdout == ""
+    assert result.stderr == (
+        "crm-desktop: --sheet names a sheet of an .xlsx workbook; 客户.csv has no sheets.\n"
+    )
     result = run(*profile, "import", str(gbk), "--entity", "customers")
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines()[-1] == "Imported 1 new customer records, updated 0."

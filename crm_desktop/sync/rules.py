@@ -10,6 +10,8 @@ server's own.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import psycopg
@@ -47,17 +49,9 @@ def save_rules(
     """Change the rules in `values` (None clears a per-grade override) in one transaction:
     one value the server refuses and none is changed. Returns the rules as they are after."""
     _check_keys(values)
-    connection = open_server(profile, password)
-    try:
-        with connection.transaction():
-            _change(connection, values)
-            return rules_on(connection)
-    except psycopg.errors.InsufficientPrivilege:
-        raise OwnershipRefused(ONLY_ADMINS) from None
-    except psycopg.OperationalError as error:
-        raise links.classify_connect_error(error) from None
-    finally:
-        connection.close()
+    with _changing(profile, password) as connection, connection.transaction():
+        _change(connection, values)
+        return rules_on(connection)
 
 
 @dataclass(frozen=True)
@@ -81,13 +75,21 @@ def preview_rules(
     so the counts are its own; nothing changes. Only an administrator may, as only he may change
     the rules (and grades rank all customers)."""
     _check_keys(values)
-    connection = open_server(profile, password)
-    try:
+    with _changing(profile, password) as connection:
         with connection.transaction(force_rollback=True):
             _change(connection, values)
             graded = apply_grades(connection)
             returned = connection.execute("SELECT crm_return_due_customers()").fetchone()
         return RulesEffect(int(returned[0]) if returned else 0, graded)
+
+
+@contextmanager
+def _changing(profile: Profile, password: str | None) -> Iterator[psycopg.Connection]:
+    """A connection for changing the rules, closed after; what the server refuses is said as
+    one sentence (only an administrator may, the server cannot be reached)."""
+    connection = open_server(profile, password)
+    try:
+        yield connection
     except psycopg.errors.InsufficientPrivilege:
         raise OwnershipRefused(ONLY_ADMINS) from None
     except psycopg.OperationalError as error:

@@ -50,6 +50,17 @@ def a_customer_with_a_paid_contract(profile_dir: Path) -> dict[str, str]:
         profile.close()
 
 
+def questions_answered_no(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every question asked from now on is answered No; the list of their texts."""
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "question",
+        lambda _parent, _title, text, *_rest: asked.append(text) or QMessageBox.StandardButton.No,
+    )
+    return asked
+
+
 def live(window, table: str) -> int:
     with window.profile.store.read() as session:
         driver = sqlite_connection(session)
@@ -92,12 +103,7 @@ def test_a_customer_names_its_records_and_one_with_none_is_asked_as_before(
     qtbot: QtBot, profile_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     made = a_customer_with_a_paid_contract(profile_dir)
-    asked: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox,
-        "question",
-        lambda _parent, _title, text, *_rest: asked.append(text) or QMessageBox.StandardButton.No,
-    )
+    asked = questions_answered_no(monkeypatch)
     for window in shown_window(qtbot, profile_dir):
         window.go("customers")
         model = window.models["customers"]
@@ -122,12 +128,7 @@ def test_payments_deleted_from_their_list_name_the_money_they_record(
     qtbot: QtBot, profile_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     a_customer_with_a_paid_contract(profile_dir)
-    asked: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox,
-        "question",
-        lambda _parent, _title, text, *_rest: asked.append(text) or QMessageBox.StandardButton.No,
-    )
+    asked = questions_answered_no(monkeypatch)
     for window in shown_window(qtbot, profile_dir):
         window.go("payments")
         model = window.models["payments"]

@@ -606,7 +606,8 @@ def run(args: argparse.Namespace) -> int:
                 note = translate(
                     "CommandLine",
                     "Note: “{login}” works at {office}, which is not live yet: he can neither "
-                    "sync nor see these customers until it is (`server office {office} --live`).",
+                    'sync nor see what he receives until it is (`server office "{office}" '
+                    "--live`).",
                 )
                 print(note.format(login=args.receiver, office=moved.receiver_office_waiting))
             return 0

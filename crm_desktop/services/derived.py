@@ -5,8 +5,12 @@ Cleaning a value (parsing a phone, reading a name's pinyin) is most of a new row
 needs nothing but the values and the region the phones are read in. So it is its own step:
 `Writer.prepare` derives a row here, then makes the checks that read the store; an import may
 derive its rows beforehand (in its check, or in worker processes while it writes) and hand each
-`CleanedRow` to `prepare`, which reuses what is still the same. This module imports no store
-and no Qt widgets: a worker process loads it quickly.
+`CleanedRow` to `prepare`, which reuses what is still the same. This module reads no store and
+imports no Qt widgets, so a worker process may run it.
+
+A customer's identifiers are checked here too, but a problem with them is kept on the row
+(`identifier_problem`) for `prepare` to raise after its checks that read the store: a row with
+an unknown owner and a bad ID number is refused for its owner, as it always was.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from crm_desktop.models.fields import FIELDS_BY_NAME
 from crm_desktop.models.identifiers import check_identifier
 from crm_desktop.models.rules import clean_value, clean_values
 from crm_desktop.models.search_keys import search_text_of
+from crm_desktop.models.validation import InvalidInput
 
 # Customer fields that feed its search text (search_index composes it from these, as stored).
 SEARCHED_FIELDS = frozenset({"name", "short_name", "email", "phone", "phone2"})
@@ -44,14 +49,17 @@ class CleanedRow:
     identifiers_given: Any  # a customer's identifiers as given (None: none given)
     identifiers: tuple[tuple[str, str], ...]
     search_text: str = ""  # a customer's, from its SEARCHED_FIELDS and identifiers
+    # Why the identifiers given are refused (then `identifiers` is empty); None when they are not.
+    identifier_problem: InvalidInput | None = None
 
 
 def derive(
     entity: str, values: dict[str, Any], region: str, reuse: CleanedRow | None = None
 ) -> CleanedRow:
     """A new record's values cleaned, with what derives from them; raises InvalidInput for the
-    first value that is not valid. `reuse`: what an earlier derive of (nearly) these values
-    made; the values that are still the same are not cleaned again."""
+    first value that is not valid (a customer's identifiers aside: `identifier_problem`).
+    `reuse`: what an earlier derive of (nearly) these values made; the values that are still
+    the same are not cleaned again."""
     values = dict(values)
     identifiers = values.pop("identifiers", None) if entity == "customers" else None
     if reuse is not None and (reuse.entity, reuse.region) != (entity, region):
@@ -61,12 +69,16 @@ def derive(
         sort_keys = reuse.sort_keys  # the same names: the same pinyin
     else:
         sort_keys = tuple(sort_keys_of(entity, pure).items())
+    problem: InvalidInput | None = None
     if identifiers is None:
         pairs: tuple[tuple[str, str], ...] = ()
     elif reuse is not None and same(identifiers, reuse.identifiers_given):
-        pairs = reuse.identifiers
+        pairs, problem = reuse.identifiers, reuse.identifier_problem
     else:
-        pairs = tuple(identifier_pairs(identifiers, region))
+        try:
+            pairs = tuple(identifier_pairs(identifiers, region))
+        except InvalidInput as refused:
+            pairs, problem = (), refused
     text = ""
     if entity == "customers":
         if (
@@ -87,13 +99,14 @@ def derive(
                 (),
                 [value for _kind, value in pairs],
             )
-    if reuse is not None and (pure, sort_keys, pairs) == (
+    if reuse is not None and (pure, sort_keys, pairs, problem) == (
         reuse.cleaned,
         reuse.sort_keys,
         reuse.identifiers,
+        reuse.identifier_problem,
     ):
         return reuse  # all of it as before: kept once, not once more
-    return CleanedRow(entity, region, values, pure, sort_keys, identifiers, pairs, text)
+    return CleanedRow(entity, region, values, pure, sort_keys, identifiers, pairs, text, problem)
 
 
 def _clean(

@@ -225,6 +225,8 @@ class UnitOfWork:
         if entity == "contracts":
             self._renewed_once(row_id, cleaned.get("renewed_from_id"))
         self._check_unique(entity, row_id, cleaned)
+        if made.identifier_problem is not None:
+            raise made.identifier_problem
         cleaned.update(
             id=row_id,
             created_at=self.now,

@@ -12,15 +12,22 @@ is written is the same either way: only where the time goes changes.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
+import threading
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
 from crm_desktop.services.derived import CleanedRow, derive
+
+log = logging.getLogger(__name__)
 
 # Below this many rows the import derives them itself: starting a worker (a new interpreter
 # that loads the models and pypinyin) costs more than it saves.
@@ -50,7 +57,7 @@ class DerivedAhead:
         workers: int | None = None,
     ) -> None:
         if workers is None:
-            workers = min((os.cpu_count() or 1) - 1, MOST_WORKERS)
+            workers = min(_cores() - 1, MOST_WORKERS)
         self._chunks = [rows[at : at + CHUNK_ROWS] for at in range(0, len(rows), CHUNK_ROWS)]
         self._pool: ProcessPoolExecutor | None = None
         # (chunk, its rows as a worker derives them), in order.
@@ -63,13 +70,18 @@ class DerivedAhead:
             return
         # "spawn" rather than fork: the window's process holds an open SQLite connection, Qt
         # state and threads, none of which a forked copy may touch.
-        self._pool = ProcessPoolExecutor(
-            workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start,
-            initargs=(values_of, entity, region),
-        )
         self._workers = workers
+        try:
+            # Making the pool may start multiprocessing's resource tracker, a process too.
+            self._pool = ProcessPoolExecutor(
+                workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start,
+                initargs=(values_of, entity, region),
+            )
+        except Exception:
+            _say_workers_stopped()
+            return
         self._submit()
 
     def __enter__(self) -> DerivedAhead:
@@ -85,8 +97,9 @@ class DerivedAhead:
 
     def close(self) -> None:
         if self._pool is not None:
-            # A cancelled import waits for the chunk a worker is on, no more.
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            # Not waited for: a cancelled import ends at once, and a worker ends after the chunk
+            # it is on (or when this process does).
+            self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
         self._pending.clear()
 
@@ -100,12 +113,19 @@ class DerivedAhead:
     def _submit(self) -> None:
         # A bounded queue: the workers run ahead of the import, but not by the whole file,
         # whose derived rows would all wait in memory.
-        while self._pool is not None and (
-            self._next_chunk < len(self._chunks) and len(self._pending) < 2 * self._workers + 1
-        ):
-            chunk = self._chunks[self._next_chunk]
-            self._pending.append((self._next_chunk, self._pool.submit(_derive_chunk, chunk)))
-            self._next_chunk += 1
+        try:
+            with _children_ignore_ctrl_c():
+                while self._pool is not None and (
+                    self._next_chunk < len(self._chunks)
+                    and len(self._pending) < 2 * self._workers + 1
+                ):
+                    chunk = self._chunks[self._next_chunk]
+                    future = self._pool.submit(_derive_chunk, chunk)
+                    self._pending.append((self._next_chunk, future))
+                    self._next_chunk += 1
+        except Exception:  # a worker that died, or never started: the import derives the rest
+            _say_workers_stopped()
+            self.close()
 
     def _take(self, chunk: int) -> list[CleanedRow | None]:
         while self._pending and self._pending[0][0] < chunk:
@@ -118,6 +138,7 @@ class DerivedAhead:
         try:
             derived = future.result()
         except Exception:  # a worker that died: the import derives the rest
+            _say_workers_stopped()
             self.close()
             return []
         self._submit()
@@ -125,9 +146,47 @@ class DerivedAhead:
         return derived
 
 
+def _say_workers_stopped() -> None:
+    log.warning("workers deriving rows stopped; the import derives them", exc_info=True)
+
+
+def _cores() -> int:
+    """The cores this process may run on (its affinity, where the system says), else all."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+@contextmanager
+def _children_ignore_ctrl_c() -> Iterator[None]:
+    """Processes started meanwhile ignore Ctrl+C: the terminal sends it to every process of
+    the command line, and a worker still starting would print its own traceback before the
+    import says it stopped. The import alone answers it, and its workers end with it. (Only
+    the main thread may set a signal's handler; the window starts its import on the storage
+    thread, where no Ctrl+C comes.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _start(values_of: RowValues, entity: str, region: str) -> None:
     global _job
     _job = (values_of, entity, region)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        # A worker ends with the import's process, even one killed outright, rather than wait
+        # for chunks that will never come.
+        threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def _end_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
 
 
 def _derive_chunk(rows: Sequence[Sequence[str]]) -> list[CleanedRow | None]:
@@ -136,7 +195,10 @@ def _derive_chunk(rows: Sequence[Sequence[str]]) -> list[CleanedRow | None]:
     derived: list[CleanedRow | None] = []
     for cells in rows:
         try:
-            derived.append(derive(entity, values_of(cells), region))
+            row = derive(entity, values_of(cells), region)
         except Exception:  # the import, deriving the row itself, says what is wrong
-            derived.append(None)
+            row = None
+        # A row refused for its identifiers is refused after the checks that read the store
+        # (services/derived.py): the import derives it again to find which comes first.
+        derived.append(None if row is None or row.identifier_problem else row)
     return derived

@@ -155,10 +155,10 @@ class HandoverDialog(QDialog):
         if not moved.receiver_office_waiting:
             return ""
         sentence = self.tr(
-            "%1 works at %2, which is not live yet: he can neither sync nor see these customers "
+            "%1 works at %2, which is not live yet: he can neither sync nor see what he receives "
             "until an administrator switches it live."
         )
-        return " " + sentence.replace("%1", receiver).replace("%2", moved.receiver_office_waiting)
+        return sentence.replace("%1", receiver).replace("%2", moved.receiver_office_waiting)
 
     # -- asking the server -------------------------------------------------------------------
 
@@ -183,8 +183,8 @@ class HandoverDialog(QDialog):
                 self.tr("%1 would move from %2 to %3. Hand over to move it now.")
                 .replace("%1", self._what(moved))
                 .replace("%2", leaver)
-                .replace("%3", receiver)
-                + self._waiting(moved, receiver)
+                .replace("%3", receiver),
+                self._waiting(moved, receiver),
             )
         self._enable(True)
         self.previewed.emit(moved)
@@ -213,8 +213,8 @@ class HandoverDialog(QDialog):
             self.tr("Handed over %1 from %2 to %3.")
             .replace("%1", self._what(result[0]))
             .replace("%2", leaver)
-            .replace("%3", receiver)
-            + self._waiting(result[0], receiver)
+            .replace("%3", receiver),
+            self._waiting(result[0], receiver),
         )
         self._enable(True)
         self.handed_over.emit(result[0])
@@ -226,6 +226,12 @@ class HandoverDialog(QDialog):
         self._enable(True)
         self.failed.emit(sentence)
 
-    def _say(self, text: str, error: bool = False) -> None:
+    def _say(self, text: str, more: str = "", error: bool = False) -> None:
+        """Show `text`, and `more` after it when given (as the language runs two sentences on:
+        with a space in English, none in Chinese)."""
+        if more:
+            text = (
+                self.tr("%1 %2", "two sentences in a row").replace("%1", text).replace("%2", more)
+            )
         self.summary.setStyleSheet(ERROR_STYLE if error else "")
         self.summary.setText(text)

@@ -2079,7 +2079,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+78"/>
-        <source>Note: “{login}” works at {office}, which is not live yet: he can neither sync nor see these customers until it is (`server office {office} --live`).</source>
+        <source>Note: “{login}” works at {office}, which is not live yet: he can neither sync nor see what he receives until it is (`server office &quot;{office}&quot; --live`).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4538,11 +4538,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
     </message>
     <message>
         <location line="+8"/>
-        <source>%1 works at %2, which is not live yet: he can neither sync nor see these customers until an administrator switches it live.</source>
+        <source>%1 works at %2, which is not live yet: he can neither sync nor see what he receives until an administrator switches it live.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+76"/>
+        <source>%1 %2</source>
+        <comment>two sentences in a row</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-64"/>
         <source>Asking the server…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5730,7 +5736,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/sync/rules.py" line="+24"/>
+        <location filename="../../crm_desktop/sync/rules.py" line="+26"/>
         <source>Only an administrator may change the rules.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -2073,8 +2073,8 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
     <message>
         <location line="+78"/>
-        <source>Note: “{login}” works at {office}, which is not live yet: he can neither sync nor see these customers until it is (`server office {office} --live`).</source>
-        <translation>注意：“{login}”所在的{office}尚未上线：上线之前他既不能同步，也看不到这些客户（`server office {office} --live`）。</translation>
+        <source>Note: “{login}” works at {office}, which is not live yet: he can neither sync nor see what he receives until it is (`server office &quot;{office}&quot; --live`).</source>
+        <translation>注意：“{login}”所在的{office}尚未上线：上线之前，他既不能同步，也看不到移交给他的内容（`server office &quot;{office}&quot; --live`）。</translation>
     </message>
     <message>
         <location filename="../../crm_desktop/commands/server_maintenance.py" line="+32"/>
@@ -4518,11 +4518,17 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
     <message>
         <location line="+8"/>
-        <source>%1 works at %2, which is not live yet: he can neither sync nor see these customers until an administrator switches it live.</source>
-        <translation>%1所在的%2尚未上线：在管理员让它上线之前，他既不能同步，也看不到这些客户。</translation>
+        <source>%1 works at %2, which is not live yet: he can neither sync nor see what he receives until an administrator switches it live.</source>
+        <translation>%1 所在的%2尚未上线：在管理员让它上线之前，他既不能同步，也看不到移交给他的内容。</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+76"/>
+        <source>%1 %2</source>
+        <comment>two sentences in a row</comment>
+        <translation>%1%2</translation>
+    </message>
+    <message>
+        <location line="-64"/>
         <source>Asking the server…</source>
         <translation>正在询问服务器…</translation>
     </message>
@@ -5700,7 +5706,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>服务器拒绝：{detail}</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/sync/rules.py" line="+24"/>
+        <location filename="../../crm_desktop/sync/rules.py" line="+26"/>
         <source>Only an administrator may change the rules.</source>
         <translation>只有管理员可以修改规则。</translation>
     </message>

@@ -160,7 +160,7 @@ def test_a_handover_to_a_user_of_an_office_not_live_yet_says_so(
     assert code == 0 and out.startswith("Would hand 1 customer(s)")
     note = (
         "Note: “mia” works at 广州分公司, which is not live yet: he can neither sync nor see "
-        "these customers until it is (`server office 广州分公司 --live`)."
+        'what he receives until it is (`server office "广州分公司" --live`).'
     )
     assert note in out
     admin.change_office(world.db.admin_dsn, "广州分公司", live=True)

@@ -7,10 +7,9 @@ what is written; and the writer cleans again only the values that changed."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -440,20 +439,27 @@ def test_a_row_a_worker_could_not_derive_is_refused_as_without_workers(
         assert session.scalar(select(func.count()).select_from(Customer)) == 2  # nothing added
 
 
-def _values_killing_the_worker(cells: Sequence[str]) -> dict[str, Any]:
-    if cells[0] == "dies":
-        os._exit(3)
-    return {"name": cells[0]}
-
-
-def test_a_worker_that_dies_leaves_the_rest_to_the_import(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ahead, "AHEAD_FROM", 1)
-    monkeypatch.setattr(ahead, "CHUNK_ROWS", 2)
-    rows = [["甲"], ["乙"], ["丙"], ["dies"], ["丁"], ["戊"]]
-    with ahead.DerivedAhead("customers", "CN", rows, _values_killing_the_worker, workers=1) as run:
-        first = run.for_row(0)
-        assert first is not None and first.cleaned["name"] == "甲"
-        assert first.search_text.startswith("甲")
-        # Its chunk (with the row that kills the worker) never comes: these are the import's.
-        assert [run.for_row(at) for at in range(2, 6)] == [None] * 4
-    assert run.derived == 2
+def test_a_row_refused_for_its_owner_and_its_id_number_is_refused_for_its_owner(
+    profile: Profile,
+) -> None:
+    """The identifiers are checked with the other values but refused after the checks that read
+    the store, as they always were: the row's first problem stays the one it was."""
+    values = {
+        "name": "华强",
+        "owner_id": "00000000-0000-4000-8000-00000000dead",
+        "identifiers": [("id_card", "110101199003071234")],
+    }
+    with profile.writer().transaction() as unit, pytest.raises(InvalidInput) as refused:
+        unit.prepare("customers", values)
+    assert refused.value.field == "owner_id"
+    made = derived.derive("customers", values, profile.region)
+    assert made.identifiers == () and made.identifier_problem is not None
+    with profile.writer().transaction() as unit, pytest.raises(InvalidInput) as reused:
+        unit.prepare("customers", values, reuse=made)
+    assert reused.value.field == "owner_id"
+    # With a known owner the ID number is what is wrong, reused or not.
+    values["owner_id"] = profile.user_id
+    with profile.writer().transaction() as unit, pytest.raises(InvalidInput) as alone:
+        unit.prepare("customers", values, reuse=made)
+    assert alone.value is made.identifier_problem
+    assert "ID card" in str(alone.value)

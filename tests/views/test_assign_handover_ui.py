@@ -390,8 +390,8 @@ def test_a_handover_to_a_rep_whose_office_waits_says_he_cannot_work_them_yet(
         dialog.preview_button.click()
     assert previewed.args[0].receiver_office_waiting == "广州分公司"
     waiting = (
-        "ron works at 广州分公司, which is not live yet: he can neither sync nor see these "
-        "customers until an administrator switches it live."
+        "ron works at 广州分公司, which is not live yet: he can neither sync nor see what he "
+        "receives until an administrator switches it live."
     )
     assert dialog.summary.text().endswith(". Hand over to move it now. " + waiting)
     with qtbot.waitSignal(dialog.handed_over, timeout=ANSWER_MS):

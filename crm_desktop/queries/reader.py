@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from crm_desktop.models.choices import Role
+from crm_desktop.models.entities import SCOPE_KEY, Scope
 from crm_desktop.queries import calendar, figures, money, records, tables, work_logs
 from crm_desktop.queries import today as today_list
 from crm_desktop.queries.tables import ListQuery, TableSpec
@@ -63,9 +65,12 @@ class Reader:
         with self.store.read() as session:
             return records.possible_duplicates(session, name, phone, exclude_id)
 
-    def find_customers(self, search: str, limit: int) -> list[tuple[str, str, str | None]]:
+    def find_customers(self, search: str, limit: int) -> list[tables.FoundCustomer]:
+        """Customers to choose from by typing (tables.found_customers); the public pool's only
+        for an administrator, or on a profile that never synced (it has no pool)."""
+        pool = Scope.parse(self.store.setting(SCOPE_KEY)).role in (None, Role.ADMIN.value)
         with self.store.read() as session:
-            return tables.found_customers(session, search, limit)
+            return tables.found_customers(session, search, limit, pool=pool)
 
     def choices(
         self,

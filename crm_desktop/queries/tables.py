@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from sqlalchemy import (
@@ -719,17 +719,50 @@ def fetch_rows(session: Session, spec: TableSpec, ids: Sequence[str]) -> dict[st
     return {row[0]: tuple(row[1:]) for row in session.execute(statement)}
 
 
-def found_customers(session: Session, search: str, limit: int) -> list[tuple[str, str, str | None]]:
-    """(id, name, phone) of the first `limit` live customers the customers list shows for
-    `search` (a name, its pinyin, a phone, any identifier), in its order: for choosing one
-    by typing part of what one knows of it."""
-    ids = list_ids(session, CUSTOMERS, ListQuery(search=search), limit)
+class FoundCustomer(NamedTuple):
+    id: str
+    name: str
+    phone: str | None
+    address: str | None  # what tells namesakes apart
+
+
+# How many of the customers list's matches are ranked for a picker: more than it shows, so
+# that the one customer named exactly so is found among many whose contacts or notes match.
+RANKED_MATCHES = 200
+
+
+def found_customers(
+    session: Session, search: str, limit: int, *, pool: bool = True
+) -> list[FoundCustomer]:
+    """The first `limit` live customers the customers list shows for `search` (a name, its
+    pinyin, a phone, any identifier): for choosing one by typing part of what one knows of it.
+    Named exactly so first, then names that begin so, then names that hold it, then the rest,
+    each in the list's order. `pool`: whether customers in the public pool are offered (a rep
+    claims one before anything is written about it)."""
+    ids = list_ids(session, CUSTOMERS, ListQuery(search=search), max(limit, RANKED_MATCHES))
     if not ids:
         return []
-    found = {
-        row.id: (row.id, row.name, row.phone)
-        for row in session.execute(
-            select(Customer.id, Customer.name, Customer.phone).where(Customer.id.in_(ids))
-        )
-    }
-    return [found[row_id] for row_id in ids if row_id in found]
+    statement = select(
+        Customer.id,
+        Customer.name,
+        Customer.short_name,
+        Customer.phone,
+        Customer.address,
+        Customer.owner_id,
+    ).where(Customer.id.in_(ids))
+    rows = {row.id: row for row in session.execute(statement)}
+    listed = [rows[row_id] for row_id in ids if row_id in rows]
+    if not pool:
+        listed = [row for row in listed if row.owner_id is not None]
+    typed = search.strip().casefold()
+
+    def closeness(row: Any) -> int:
+        names = [row.name.casefold(), (row.short_name or "").casefold()]
+        if typed in names:
+            return 0
+        if any(name.startswith(typed) for name in names):
+            return 1
+        return 2 if any(typed in name for name in names) else 3
+
+    listed.sort(key=closeness)  # stable: the list's order among equals
+    return [FoundCustomer(row.id, row.name, row.phone, row.address) for row in listed[:limit]]

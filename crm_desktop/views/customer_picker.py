@@ -9,16 +9,19 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from crm_desktop.models.phones import display_phone
 from crm_desktop.queries.reader import Reader
+from crm_desktop.queries.tables import FoundCustomer
 from crm_desktop.views.runner import Runner
 
 # Matches shown under the field: enough to find one among namesakes, few enough to read.
 SHOWN_MATCHES = 12
 TYPING_PAUSE_MS = 200
+# Of an address, what a line of the drop-down shows (the whole of it in the line's tooltip).
+SHOWN_ADDRESS = 24
 _ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _NAME_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -52,6 +55,16 @@ class CustomerPicker(QLineEdit):
     def customer_id(self) -> str | None:
         return self._customer_id
 
+    def unresolved(self) -> bool:
+        """Something typed that names no customer chosen: saved so, the record would be about
+        nobody, which the user did not ask for."""
+        return bool(self.text().strip()) and self._customer_id is None
+
+    def forget_choice(self) -> None:
+        """The customer chosen is gone (deleted or merged meanwhile): its name stays typed, to
+        be chosen again."""
+        self._forget()
+
     def completer_popup(self) -> QWidget:
         """The drop-down of matches (for the keyboard, and the tests)."""
         return self._completer.popup()
@@ -65,7 +78,22 @@ class CustomerPicker(QLineEdit):
 
     def _typed(self, _text: str) -> None:
         self._forget()
+        # The matches of what was typed before are not offered for what is typed now: Enter
+        # would choose the first of them.
+        self._completer.popup().hide()
+        self.matches.clear()
         self._timer.start()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # Qt override
+        # Enter before the matches came: they are asked for at once, rather than the form saved
+        # with a customer half typed. (With the matches shown, Enter chooses the one marked:
+        # the drop-down's own, once this field has passed the key on.)
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and self.unresolved() and not self.completer_popup().isVisible():
+            self._timer.stop()
+            self._ask()
+            return
+        super().keyPressEvent(event)
 
     def _forget(self) -> None:
         if self._customer_id is not None:
@@ -80,15 +108,16 @@ class CustomerPicker(QLineEdit):
         job = partial(self._reader.find_customers, typed, SHOWN_MATCHES)
         self._runner.submit(job, partial(self._found, typed))
 
-    def _found(self, typed: str, found: list[tuple[str, str, str | None]]) -> None:
+    def _found(self, typed: str, found: list[FoundCustomer]) -> None:
         if typed != self.text().strip() or self._customer_id is not None:
             return  # typed on, or chosen meanwhile: an older answer
         self.matches.clear()
-        for customer_id, name, phone in found:
-            shown = f"{name}    {display_phone(phone)}" if phone else name
-            item = QStandardItem(shown)
-            item.setData(customer_id, _ID_ROLE)
-            item.setData(name, _NAME_ROLE)
+        for customer in found:
+            item = QStandardItem(self._line(customer))
+            item.setData(customer.id, _ID_ROLE)
+            item.setData(customer.name, _NAME_ROLE)
+            if customer.address:
+                item.setToolTip(customer.address)
             item.setEditable(False)
             self.matches.appendRow(item)
         if not found:
@@ -98,6 +127,20 @@ class CustomerPicker(QLineEdit):
             self.matches.appendRow(item)
         if self.hasFocus():
             self._completer.complete()
+
+    @staticmethod
+    def _line(customer: FoundCustomer) -> str:
+        """A customer as the drop-down shows it: its name, then its phone and (the start of)
+        its address, which tell namesakes apart."""
+        parts = [customer.name]
+        if customer.phone:
+            parts.append(display_phone(customer.phone))
+        if customer.address:
+            address = customer.address
+            if len(address) > SHOWN_ADDRESS:
+                address = address[: SHOWN_ADDRESS - 1] + "…"
+            parts.append(address)
+        return "    ".join(parts)
 
     def _chosen(self, index: QModelIndex) -> None:
         customer_id = index.data(_ID_ROLE)

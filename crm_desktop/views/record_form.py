@@ -84,6 +84,17 @@ EDIT_TITLE = {
 PARENT_REFS = {"opportunity_lines": "opportunity_id", "contract_instalments": "contract_id"}
 
 
+# The customer field of a record opened without one (a task from the calendar), when what it
+# holds is not a customer chosen.
+CUSTOMER_UNCHOSEN = T(
+    "RecordForm",
+    "Choose the customer from the list under this field, or empty the field for a task about"
+    " no customer.",
+)
+CUSTOMER_GONE = T(
+    "RecordForm", "This customer was deleted or merged meanwhile: choose the customer again."
+)
+
 # Reference lists that hold one customer's records only.
 CUSTOMER_LISTS = ("contacts", "opportunities", "contracts")
 
@@ -222,7 +233,19 @@ class RecordForm(QDialog):
             self.customer_picker = CustomerPicker(runner, reader)
             self.customer_picker.setAccessibleName(about.display_label())
             self.customer_picker.picked.connect(self._customer_picked)
-            form.addRow(about.display_label(), self.customer_picker)
+            self.customer_picker.textChanged.connect(
+                lambda text: text.strip() or self._show_customer_problem(None)
+            )
+            self.customer_problem = QLabel()
+            self.customer_problem.setObjectName("customerProblem")
+            self.customer_problem.setStyleSheet("color: #b00020;")
+            self.customer_problem.setWordWrap(True)
+            self.customer_problem.hide()
+            about_box = QVBoxLayout()
+            about_box.setContentsMargins(0, 0, 0, 0)
+            about_box.addWidget(self.customer_picker)
+            about_box.addWidget(self.customer_problem)
+            form.addRow(about.display_label(), about_box)
         for field in FIELDS[entity]:
             if not field.in_form:
                 continue
@@ -379,6 +402,8 @@ class RecordForm(QDialog):
         self.customer_line.show()
 
     def _customer_picked(self, customer_id: str | None) -> None:
+        if customer_id:
+            self._show_customer_problem(None)
         for editor in self.editors.values():
             if editor.field.kind is Kind.REF and editor.field.ref in CUSTOMER_LISTS:
                 editor.set_value(None)  # the other customer's deal is none of this one's
@@ -423,7 +448,8 @@ class RecordForm(QDialog):
         money_form_parts.choices_arrived(self, editor.field.name)
 
     def has_unsaved_changes(self) -> bool:
-        return self.values() != self._baseline
+        picker = self.customer_picker
+        return self.values() != self._baseline or (picker is not None and picker.unresolved())
 
     def read_only(self, why: str) -> None:
         """Shown to read, not to change (the user's role may not): saving is off, and why."""
@@ -561,7 +587,12 @@ class RecordForm(QDialog):
 
     def _refused(self, error: BaseException) -> None:
         self._set_busy(False)
-        if isinstance(error, InvalidInput) and error.field in self.editors:
+        picker = self.customer_picker
+        if isinstance(error, InvalidInput) and error.field == "customer_id" and picker:
+            picker.forget_choice()
+            self._show_customer_problem(QCoreApplication.translate("RecordForm", CUSTOMER_GONE))
+            picker.setFocus()
+        elif isinstance(error, InvalidInput) and error.field in self.editors:
             editor = self.editors[error.field]
             editor.show_error(error.text())
             editor.setFocus()
@@ -589,9 +620,17 @@ class RecordForm(QDialog):
         others = [error for name, error in found.items() if name not in self.editors]
         if others:
             self._show_message(others[0].text())
+        picker = self.customer_picker
+        unchosen = picker is not None and picker.unresolved()
+        if picker is not None:
+            self._show_customer_problem(
+                QCoreApplication.translate("RecordForm", CUSTOMER_UNCHOSEN) if unchosen else None
+            )
+            if unchosen and first is None:
+                first = picker
         if first is not None:
             first.setFocus()
-        return bool(found)
+        return bool(found) or unchosen
 
     def _recheck(self, name: str) -> None:
         """A field showing a message, edited: the message goes as soon as the field is right,
@@ -601,6 +640,10 @@ class RecordForm(QDialog):
             return
         found = self._problems({name: editor.value()}, creating=False).get(name)
         editor.show_error(found.text() if found else None)
+
+    def _show_customer_problem(self, text: str | None) -> None:
+        self.customer_problem.setText(text or "")
+        self.customer_problem.setVisible(bool(text))
 
     def _set_busy(self, busy: bool) -> None:
         self.save_button.setEnabled(not busy and not self._read_only)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from crm_desktop.models.entities import Task
+from crm_desktop.models.entities import SCOPE_KEY, Customer, Task
 from crm_desktop.profile import Profile
 from crm_desktop.queries.reader import Reader
 from crm_desktop.views.customer_picker import CustomerPicker
@@ -180,3 +180,159 @@ def test_a_form_opened_for_a_customer_offers_no_other(
     follow_up = RecordForm("followups", runner, Reader(profile.store), profile.writer())
     qtbot.addWidget(follow_up)
     assert follow_up.customer_picker is None
+
+
+def saved_titles(profile: Profile) -> list[str]:
+    with profile.store.read() as session:
+        return list(session.scalars(select(Task.title).order_by(Task.title)))
+
+
+def test_a_name_typed_but_not_chosen_is_never_saved_as_a_task_about_nobody(
+    qtbot: QtBot, profile: Profile, runner: Runner
+) -> None:
+    seed(profile)
+    form = new_task_from_the_calendar(qtbot, profile, runner)
+    picker = form.customer_picker
+    assert picker is not None
+    form.editors["title"].set_value("送报价单")
+    problem = form.customer_problem
+
+    # Typed, and Enter at once: no save; the matches are asked for and shown.
+    picker.setFocus()
+    qtbot.keyClicks(picker, "huanan")
+    qtbot.keyClick(picker, Qt.Key.Key_Return)
+    idle(qtbot, runner)
+    assert saved_titles(profile) == [] and form.isVisible()
+    assert picker.matches.rowCount() == 1 and picker.completer_popup().isVisible()
+
+    # Typed, then Save without choosing: refused, said beside the field, nothing written.
+    picker.completer_popup().hide()
+    form.save_button.click()
+    idle(qtbot, runner)
+    assert saved_titles(profile) == []
+    assert problem.isVisible() and "Choose the customer from the list" in problem.text()
+    assert picker.hasFocus()
+    # Closing asks first: what was typed is not thrown away unasked.
+    assert form.has_unsaved_changes()
+
+    # Chosen: the sentence goes, and the task is saved about that customer.
+    typed(qtbot, runner, picker, "huanan")
+    with qtbot.waitSignal(picker.picked, timeout=3000):
+        choose(qtbot, picker, 0)
+    assert not problem.isVisible()
+    with qtbot.waitSignal(form.saved, timeout=10000):
+        form.save_button.click()
+    assert saved_titles(profile) == ["送报价单"]
+
+
+def test_a_chosen_name_edited_afterwards_is_no_longer_a_customer(
+    qtbot: QtBot, profile: Profile, runner: Runner
+) -> None:
+    ids = seed(profile)
+    task_id = profile.writer().create("tasks", {"title": "回访", "customer_id": ids["huanan"]})
+    form = RecordForm("tasks", runner, Reader(profile.store), profile.writer(), task_id.primary_id)
+    qtbot.addWidget(form)
+    form.show()
+    idle(qtbot, runner)
+    picker = form.customer_picker
+    assert picker is not None and picker.text() == "华南电器"
+    picker.setFocus()
+    picker.end(False)
+    qtbot.keyClick(picker, Qt.Key.Key_Backspace)
+    assert picker.customer_id() is None
+    form.save_button.click()
+    idle(qtbot, runner)
+    assert form.customer_problem.isVisible()
+    with profile.store.read() as session:
+        task = session.get(Task, task_id.primary_id)
+        assert task is not None and task.customer_id == ids["huanan"]  # unchanged
+    # Emptied on purpose, the sentence goes: a task about no customer is the user's to make.
+    picker.clear()
+    assert not form.customer_problem.isVisible()
+
+
+def test_what_was_typed_before_is_not_offered_for_what_is_typed_now(
+    qtbot: QtBot, profile: Profile, runner: Runner
+) -> None:
+    seed(profile)
+    form = new_task_from_the_calendar(qtbot, profile, runner)
+    picker = form.customer_picker
+    assert picker is not None
+    assert len(typed(qtbot, runner, picker, "华")) == 2
+    assert picker.completer_popup().isVisible()
+    word = QInputMethodEvent()
+    word.setCommitString("南")  # on, before the pause: the old matches go at once
+    QApplication.sendEvent(picker, word)
+    assert picker.matches.rowCount() == 0 and not picker.completer_popup().isVisible()
+    qtbot.keyClick(picker, Qt.Key.Key_Return)  # not the first of the old matches
+    assert picker.customer_id() is None
+    idle(qtbot, runner)
+    assert [picker.matches.item(0).text()] == ["华南电器    0755 8888 1234"]
+
+
+def test_the_customer_named_exactly_so_comes_first_and_namesakes_show_their_address(
+    qtbot: QtBot, profile: Profile, runner: Runner
+) -> None:
+    writer = profile.writer()
+    with writer.transaction() as unit:
+        # Sorted before her by pinyin, and more of them than the drop-down shows.
+        for number in range(15):
+            unit.create("customers", {"name": f"安徽张艳贸易{number:02d}有限公司"})
+        unit.create("customers", {"name": "张艳华"})
+        unit.create("customers", {"name": "张艳", "address": "上海市浦东新区世纪大道100号"})
+        unit.create("customers", {"name": "张艳", "address": "杭州市西湖区文三路"})
+    form = new_task_from_the_calendar(qtbot, profile, runner)
+    picker = form.customer_picker
+    assert picker is not None
+    lines = typed(qtbot, runner, picker, "张艳")
+    # The namesakes (in no order of theirs), then the name that begins so, then the rest.
+    assert sorted(lines[:2]) == [
+        "张艳    上海市浦东新区世纪大道100号",
+        "张艳    杭州市西湖区文三路",
+    ]
+    assert lines[2] == "张艳华"
+    assert lines[3].startswith("安徽张艳贸易") and len(lines) == 12
+    tips = {picker.matches.item(row).toolTip() for row in range(2)}
+    assert tips == {"上海市浦东新区世纪大道100号", "杭州市西湖区文三路"}
+    long = "广东省深圳市南山区科技园南区高新南七道数字技术园3栋"
+    writer.create("customers", {"name": "张艳", "address": long})
+    shown = typed(qtbot, runner, picker, "张艳")
+    assert f"张艳    {long[:23]}…" in shown
+
+
+def test_a_rep_is_offered_no_customer_of_the_public_pool(
+    qtbot: QtBot, profile: Profile, runner: Runner
+) -> None:
+    ids = seed(profile)
+    with profile.store.write() as session:
+        pooled = session.get(Customer, ids["huanan"])
+        assert pooled is not None
+        pooled.owner_id = None
+    profile.store.set_setting(SCOPE_KEY, f"rep {{{profile.user_id}}}")
+    form = new_task_from_the_calendar(qtbot, profile, runner)
+    picker = form.customer_picker
+    assert picker is not None
+    # Claimed first, then planned for: the server refuses a task on a customer in the pool.
+    assert typed(qtbot, runner, picker, "华") == ["深圳市华强电子有限公司    138 0013 8000"]
+    profile.store.set_setting(SCOPE_KEY, f"admin {{{profile.user_id}}}")
+    assert len(typed(qtbot, runner, picker, "华")) == 2  # an administrator may
+
+
+def test_a_customer_deleted_meanwhile_is_asked_for_again(
+    qtbot: QtBot, profile: Profile, runner: Runner
+) -> None:
+    ids = seed(profile)
+    form = new_task_from_the_calendar(qtbot, profile, runner)
+    picker = form.customer_picker
+    assert picker is not None
+    typed(qtbot, runner, picker, "huanan")
+    with qtbot.waitSignal(picker.picked, timeout=3000):
+        choose(qtbot, picker, 0)
+    profile.writer().delete("customers", [ids["huanan"]])  # on another window, say
+    form.editors["title"].set_value("回访")
+    form.save_button.click()
+    idle(qtbot, runner)
+    assert saved_titles(profile) == []
+    assert "deleted or merged meanwhile" in form.customer_problem.text()
+    assert picker.customer_id() is None and picker.text() == "华南电器"
+    assert not form.message.isVisible()  # no id in a sentence for the user

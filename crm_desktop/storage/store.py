@@ -111,7 +111,8 @@ def _search_index() -> ModuleType:
 
 
 class Cancelled(Exception):
-    """A read given up part-way because nobody wants its answer any more."""
+    """Work given up part-way because nobody wants its answer any more (a read, an import's
+    check or run the user cancelled): no fault, and nothing of it kept."""
 
 
 @contextmanager

@@ -50,7 +50,7 @@ from crm_desktop.models.validation import InvalidInput, run_on
 from crm_desktop.services.derived import CleanedRow
 from crm_desktop.services.writer import NewRow, UnitOfWork, Writer
 from crm_desktop.storage.bulk import bulk_load
-from crm_desktop.storage.store import sqlite_connection
+from crm_desktop.storage.store import Cancelled, sqlite_connection
 from crm_desktop.storage.values import in_parts
 from crm_desktop.transfer.ahead import DerivedAhead
 from crm_desktop.transfer.cells import matched_text, parse_identifiers
@@ -214,7 +214,7 @@ class _RowProblem(Exception):
         self.at = at
 
 
-class ImportCancelled(Exception):
+class ImportCancelled(Cancelled):
     """The user cancelled: nothing of the import was kept."""
 
 

@@ -131,7 +131,18 @@ class ImportWizard(QWizard):
         if self.currentId() == RUN_PAGE and self.run_page.running:
             self.run_page.cancel()
             return  # closes once the import has rolled back
+        self.check_page.cancel()
         super().reject()
+
+    def importing(self) -> bool:
+        """An import is being written (the window asks before it is stopped)."""
+        return self.run_page.running
+
+    def stop(self) -> None:
+        """The window closes: the check stops, and an import rolls back; nothing is kept."""
+        self.check_page.cancel()
+        if self.run_page.running:
+            self.run_page.cancel()
 
 
 def _error_label(name: str) -> QLabel:
@@ -514,11 +525,14 @@ class CheckPage(QWizardPage):
         # Each check is numbered: only the latest one's answer is shown (the user may go back
         # and choose the columns again before an earlier check has answered).
         self._check = 0
+        self._stop_check = threading.Event()  # the running check's: set, it stops
 
     def initializePage(self) -> None:
         self.owner.staging = None
         self._checking = True
         self._check += 1
+        self._stop_check.set()  # an earlier check still running is of no use now
+        self._stop_check = threading.Event()
         ticket = self._check
         self.preview.clear()
         self.preview.setRowCount(0)
@@ -539,11 +553,20 @@ class CheckPage(QWizardPage):
                 table,
                 self.owner.mapping,
                 self.owner.profile.region,
+                self._stop_check.is_set,
             ),
             partial(self._staged, ticket),
             partial(self._failed, ticket),
         )
         self.completeChanged.emit()
+
+    def cleanupPage(self) -> None:  # Qt override: Back
+        self.cancel()
+        super().cleanupPage()
+
+    def cancel(self) -> None:
+        """Stop the check (it writes nothing): the storage thread is free again at once."""
+        self._stop_check.set()
 
     def _clear_update_choice(self) -> None:
         self.update_choice.setExclusive(False)  # an exclusive group keeps one button checked
@@ -566,8 +589,8 @@ class CheckPage(QWizardPage):
         self.completeChanged.emit()
 
     def _failed(self, ticket: int, error: BaseException) -> None:
-        if ticket != self._check:
-            return
+        if ticket != self._check or isinstance(error, staging.ImportCancelled):
+            return  # an earlier check, or one stopped: the wizard has moved on
         self._checking = False
         self.status.setText(describe_error(error))
         self.status.setStyleSheet(ERROR_STYLE)

@@ -747,6 +747,18 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
+        wizards = [wizard for wizard in self.findChildren(ImportWizard) if wizard.isVisible()]
+        if any(wizard.importing() for wizard in wizards):
+            answer = QMessageBox.question(
+                self,
+                self.tr("Import"),
+                self.tr("An import is running. Stop it and close? Nothing of it will be kept."),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        for wizard in wizards:
+            wizard.stop()  # the storage thread's shutdown would wait for it to the end
         for form in forms:
             form.done(QDialog.DialogCode.Rejected)
         self._save_layout()

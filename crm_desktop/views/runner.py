@@ -26,7 +26,7 @@ from PySide6.QtCore import QObject, Signal
 from crm_desktop.models.validation import InvalidInput
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.storage.errors import StoreError, classify
-from crm_desktop.storage.store import BACKUP_DIR
+from crm_desktop.storage.store import BACKUP_DIR, Cancelled
 from crm_desktop.sync.errors import SyncError
 from crm_desktop.sync.ownership import OwnershipRefused
 from crm_desktop.transfer.errors import TransferError
@@ -120,7 +120,9 @@ class Runner(QObject):
             result = self._jobs[job].work()  # no reference stays on this thread (see _jobs)
         except Exception as error:  # every failure must reach the GUI thread
             known = known_error(error, self._store_path, self._backups)
-            if known is None:
+            if isinstance(error, Cancelled):
+                log.debug("storage job cancelled")  # the user's wish: no fault to log
+            elif known is None:
                 log.error("storage job failed:\n%s", traceback.format_exc())
             self._finished.emit(job, None, known or error)
             return

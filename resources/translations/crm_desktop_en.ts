@@ -589,7 +589,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>CheckPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+447"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+458"/>
         <source>Check the rows</source>
         <translation type="unfinished"></translation>
     </message>
@@ -629,7 +629,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+44"/>
+        <location line="+47"/>
         <source>Checking %n row(s) and looking for duplicates…</source>
         <translation>
             <numerusform>Checking %n row and looking for duplicates…</numerusform>
@@ -637,7 +637,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+82"/>
+        <location line="+95"/>
         <source>%n of the rows have problems.</source>
         <translation>
             <numerusform>%n of the rows has problems.</numerusform>
@@ -1181,7 +1181,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>ColumnsPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-356"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-372"/>
         <source>Which column is which</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2952,12 +2952,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>CustomerPicker</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_picker.py" line="+37"/>
+        <location filename="../../crm_desktop/views/customer_picker.py" line="+40"/>
         <source>Type a name, phone or number, then choose the customer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+84"/>
         <source>No customer matches “%1”.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3386,7 +3386,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>DonePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+596"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+612"/>
         <source>Done</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4161,7 +4161,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-653"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-669"/>
         <source>Choose the file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4576,7 +4576,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>IdentifierTable</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="+136"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="+147"/>
         <source>Identifiers</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4594,7 +4594,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-207"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-218"/>
         <source>Spreadsheets, CSV and business cards (*.xlsx *.csv *.txt *.vcf *.vcard);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4604,7 +4604,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+225"/>
+        <location line="+236"/>
         <source>UTF-8 with BOM</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4620,7 +4620,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+391"/>
+        <location line="+407"/>
         <source>Skip this row</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5218,6 +5218,16 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+9"/>
+        <source>Import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>An import is running. Stop it and close? Nothing of it will be kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../crm_desktop/views/language_menu.py" line="+20"/>
         <location line="+14"/>
         <source>Language</source>
@@ -5234,7 +5244,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-37"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-47"/>
         <source>Counting…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6154,7 +6164,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>RecordForm</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="-78"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="-89"/>
         <source>New customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6254,7 +6264,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+161"/>
+        <location line="+9"/>
+        <source>Choose the customer from the list under this field, or empty the field for a task about no customer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This customer was deleted or merged meanwhile: choose the customer again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+170"/>
         <source>Add a number</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6289,7 +6309,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+78"/>
         <source>Close without saving? What you typed in this form will be lost.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6309,7 +6329,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+143"/>
+        <location line="+160"/>
         <source>May already exist: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7329,7 +7349,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Runner</name>
     <message>
-        <location filename="../../crm_desktop/views/runner.py" line="+181"/>
+        <location filename="../../crm_desktop/views/runner.py" line="+183"/>
         <source>Something went wrong and was not saved; details are in the log file.</source>
         <translation type="unfinished"></translation>
     </message>

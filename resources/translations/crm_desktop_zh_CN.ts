@@ -587,7 +587,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>CheckPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+447"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+458"/>
         <source>Check the rows</source>
         <translation>检查各行</translation>
     </message>
@@ -627,14 +627,14 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>跳过这些行：记录保持原样</translation>
     </message>
     <message numerus="yes">
-        <location line="+44"/>
+        <location line="+47"/>
         <source>Checking %n row(s) and looking for duplicates…</source>
         <translation>
             <numerusform>正在检查 %n 行并查找重复…</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+82"/>
+        <location line="+95"/>
         <source>%n of the rows have problems.</source>
         <translation>
             <numerusform>有 %n 行有问题。</numerusform>
@@ -1174,7 +1174,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>ColumnsPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-356"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-372"/>
         <source>Which column is which</source>
         <translation>每一列是什么</translation>
     </message>
@@ -2945,12 +2945,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>CustomerPicker</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_picker.py" line="+37"/>
+        <location filename="../../crm_desktop/views/customer_picker.py" line="+40"/>
         <source>Type a name, phone or number, then choose the customer</source>
         <translation>输入名称、电话或号码，再选择客户</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+84"/>
         <source>No customer matches “%1”.</source>
         <translation>没有与“%1”相符的客户。</translation>
     </message>
@@ -3374,7 +3374,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>DonePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+596"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+612"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
@@ -4146,7 +4146,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-653"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-669"/>
         <source>Choose the file</source>
         <translation>选择文件</translation>
     </message>
@@ -4556,7 +4556,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>IdentifierTable</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="+136"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="+147"/>
         <source>Identifiers</source>
         <translation>证件号码</translation>
     </message>
@@ -4574,7 +4574,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-207"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-218"/>
         <source>Spreadsheets, CSV and business cards (*.xlsx *.csv *.txt *.vcf *.vcard);;All files (*)</source>
         <translation>表格、CSV 和名片 (*.xlsx *.csv *.txt *.vcf *.vcard);;所有文件 (*)</translation>
     </message>
@@ -4584,7 +4584,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>导入</translation>
     </message>
     <message>
-        <location line="+225"/>
+        <location line="+236"/>
         <source>UTF-8 with BOM</source>
         <translation>UTF-8（带 BOM）</translation>
     </message>
@@ -4600,7 +4600,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>繁体中文（Big5）</translation>
     </message>
     <message>
-        <location line="+391"/>
+        <location line="+407"/>
         <source>Skip this row</source>
         <translation>跳过这一行</translation>
     </message>
@@ -5198,6 +5198,16 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>您的工作日志还有没保存的内容。关闭并丢弃吗？</translation>
     </message>
     <message>
+        <location line="+9"/>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>An import is running. Stop it and close? Nothing of it will be kept.</source>
+        <translation>正在导入。要停止导入并关闭吗？本次导入的内容都不会保留。</translation>
+    </message>
+    <message>
         <location filename="../../crm_desktop/views/language_menu.py" line="+20"/>
         <location line="+14"/>
         <source>Language</source>
@@ -5214,7 +5224,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>新建任务</translation>
     </message>
     <message>
-        <location filename="../../crm_desktop/views/main_window.py" line="-37"/>
+        <location filename="../../crm_desktop/views/main_window.py" line="-47"/>
         <source>Counting…</source>
         <translation>正在计数…</translation>
     </message>
@@ -6121,7 +6131,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>RecordForm</name>
     <message>
-        <location filename="../../crm_desktop/views/record_form.py" line="-78"/>
+        <location filename="../../crm_desktop/views/record_form.py" line="-89"/>
         <source>New customer</source>
         <translation>新建客户</translation>
     </message>
@@ -6221,7 +6231,17 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>编辑回款</translation>
     </message>
     <message>
-        <location line="+161"/>
+        <location line="+9"/>
+        <source>Choose the customer from the list under this field, or empty the field for a task about no customer.</source>
+        <translation>请从此栏下方的列表中选择客户；如任务不涉及客户，请清空此栏。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This customer was deleted or merged meanwhile: choose the customer again.</source>
+        <translation>此客户在此期间已被删除或合并，请重新选择客户。</translation>
+    </message>
+    <message>
+        <location line="+170"/>
         <source>Add a number</source>
         <translation>添加号码</translation>
     </message>
@@ -6256,7 +6276,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>客户：{name}</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+78"/>
         <source>Close without saving? What you typed in this form will be lost.</source>
         <translation>不保存就关闭？您在此表单中输入的内容将会丢失。</translation>
     </message>
@@ -6276,7 +6296,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>该记录已不存在，可能已被删除。</translation>
     </message>
     <message>
-        <location line="+143"/>
+        <location line="+160"/>
         <source>May already exist: %1</source>
         <translation>可能已存在：%1</translation>
     </message>
@@ -7291,7 +7311,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>Runner</name>
     <message>
-        <location filename="../../crm_desktop/views/runner.py" line="+181"/>
+        <location filename="../../crm_desktop/views/runner.py" line="+183"/>
         <source>Something went wrong and was not saved; details are in the log file.</source>
         <translation>出错了，内容没有保存；详细信息已记录在日志文件中。</translation>
     </message>

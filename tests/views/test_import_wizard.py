@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import csv
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QMessageBox, QWizard
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -275,12 +276,17 @@ def test_business_cards_come_in_as_contacts(
     wizard.accept()
 
 
+def _many_rows(path: Path, count: int) -> Path:
+    """A file of `count` numbered companies, each with its own phone."""
+    lines = "客户名称,手机\n" + "".join(f"公司{n:05d},1391{n:07d}\n" for n in range(count))
+    path.write_text(lines, encoding="utf-8")
+    return path
+
+
 def _ready_to_import(qtbot: QtBot, window: MainWindow, path: Path, count: int) -> ImportWizard:
     """A file of `count` numbered companies, checked, its look-alikes added all the same: the
     next page runs the import."""
-    lines = "客户名称,手机\n" + "".join(f"公司{n:05d},1391{n:07d}\n" for n in range(count))
-    path.write_text(lines, encoding="utf-8")
-    wizard = _open(qtbot, window, path)
+    wizard = _open(qtbot, window, _many_rows(path, count))
     _through_columns(qtbot, wizard)
     _checked(qtbot, wizard)
     assert wizard.staging is not None
@@ -328,6 +334,75 @@ def test_back_is_off_while_importing_and_the_rows_go_in_once(
     _until_done(qtbot, wizard)
     assert len(_names(window)) == 300
     wizard.accept()
+
+
+def test_cancel_while_checking_stops_the_check(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    wizard = _open(qtbot, window, _many_rows(tmp_path / "many.csv", 3000))
+    _through_columns(qtbot, wizard)
+    gate = threading.Event()
+    wizard.runner.submit(gate.wait)
+    wizard.next()  # the check waits behind other storage work; the user presses Cancel
+    assert wizard.currentId() == CHECK_PAGE and not wizard.check_page.isComplete()
+    caplog.set_level("DEBUG", logger="crm_desktop.views.runner")
+    wizard.reject()
+    assert not wizard.isVisible()  # a check writes nothing: the wizard closes at once
+    gate.set()
+    wait_idle_runner(qtbot, wizard)
+    # The check stopped at its first thousand rows rather than ran to the end; no fault.
+    said = [(record.levelname, record.getMessage()) for record in caplog.records]
+    assert ("DEBUG", "storage job cancelled") in said
+    assert not [message for level, message in said if level == "ERROR"]
+    assert wizard.staging is None and _names(window) == {}
+
+
+def test_back_while_checking_stops_that_check(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    wizard = _open(qtbot, window, _many_rows(tmp_path / "many.csv", 3000))
+    _through_columns(qtbot, wizard)
+    gate = threading.Event()
+    wizard.runner.submit(gate.wait)
+    wizard.next()
+    caplog.set_level("DEBUG", logger="crm_desktop.views.runner")
+    wizard.back()
+    gate.set()
+    wait_idle_runner(qtbot, wizard)
+    assert "storage job cancelled" in caplog.messages
+    assert wizard.currentId() == COLUMNS_PAGE and wizard.staging is None
+    _checked(qtbot, wizard)  # checked again, to the end
+    assert wizard.staging is not None and len(wizard.staging.rows) == 3000
+    wizard.reject()
+
+
+def test_closing_the_window_during_an_import_asks_and_then_keeps_nothing(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wizard = _ready_to_import(qtbot, window, tmp_path / "many.csv", 3000)
+    gate = threading.Event()
+    wizard.runner.submit(gate.wait)
+    wizard.next()
+    assert wizard.run_page.running
+    asked: list[str] = []
+
+    def answer(button: QMessageBox.StandardButton) -> Callable[..., QMessageBox.StandardButton]:
+        def question(_parent: object, _title: str, text: str) -> QMessageBox.StandardButton:
+            asked.append(text)
+            return button
+
+        return question
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    window.close()
+    assert window.isVisible() and wizard.run_page.running  # kept on: the user said No
+    assert asked == ["An import is running. Stop it and close? Nothing of it will be kept."]
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    # The window's close waits for the storage thread; the work before the import ends soon.
+    threading.Timer(0.5, gate.set).start()
+    window.close()
+    assert not window.isVisible()
+    assert _names(window) == {}  # rolled back, not committed on the way out
 
 
 def test_a_failed_import_lets_the_user_go_back(

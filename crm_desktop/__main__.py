@@ -1,5 +1,5 @@
 import sys
 
-from crm_desktop.cli import main
+from crm_desktop.launch import main
 
 sys.exit(main())

@@ -8,6 +8,6 @@ if __name__ == "__main__":
     # by its arguments to run a worker instead of the program (a frozen app has no python).
     multiprocessing.freeze_support()
 
-    from crm_desktop.cli import main
+    from crm_desktop.launch import main
 
     sys.exit(main())

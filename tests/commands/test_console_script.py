@@ -70,3 +70,33 @@ def test_an_export_to_a_full_disk_or_a_closed_pipe(profile_dir: Path, tmp_path: 
     )
     assert piped.stdout.startswith("id,")
     assert piped.stderr == ""
+
+
+# Ctrl+C as the program loads: the import of SQLAlchemy (a second or two in) is cut short.
+CUT_WHILE_LOADING = """
+import sys
+
+class CtrlC:
+    def find_spec(self, name, path=None, target=None):
+        if name == "sqlalchemy":
+            raise KeyboardInterrupt
+
+sys.meta_path.insert(0, CtrlC())
+from crm_desktop.launch import main
+sys.exit(main())
+"""
+
+
+def test_ctrl_c_while_the_program_loads_ends_it_without_a_traceback() -> None:
+    assert "crm_desktop.launch" in SCRIPT.read_text(encoding="utf-8")  # what the script runs
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    cut = subprocess.run(
+        [sys.executable, "-c", CUT_WHILE_LOADING, "version"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert cut.returncode == 130
+    assert cut.stderr == "crm-desktop: Stopped while starting; nothing was changed.\n"

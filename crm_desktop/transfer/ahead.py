@@ -8,6 +8,10 @@ values as the import reads them and makes every check that reads the store itsel
 worker could not derive (a value that is not valid, say) is derived by the import as before,
 which says what is wrong with it; a worker that fails leaves the rest to the import too. What
 is written is the same either way: only where the time goes changes.
+
+The import never sits idle for a worker. Until the workers have answered once (a new
+interpreter loading the models and pypinyin takes a few seconds), and whenever they are behind,
+the import derives the part it has reached itself; it waits only for a part a worker is on.
 """
 
 from __future__ import annotations
@@ -30,8 +34,11 @@ from crm_desktop.services.derived import CleanedRow, derive
 log = logging.getLogger(__name__)
 
 # Below this many rows the import derives them itself: starting a worker (a new interpreter
-# that loads the models and pypinyin) costs more than it saves.
-AHEAD_FROM = 10_000
+# that loads the models and pypinyin) and taking its rows back cost more than they save. On
+# two cores, an import of customers into a new profile, without and with one worker: 20,000
+# rows 6.5-6.7 s and 7.0-8.4 s, 35,000 rows 11.6-12.3 s and 11.5-12.0 s, 100,000 rows
+# 40.8-49.0 s and 29.9-33.0 s (2026-12-03, in turn).
+AHEAD_FROM = 40_000
 CHUNK_ROWS = 2_000
 # At most this many processes: the import itself keeps one core busy writing.
 MOST_WORKERS = 3
@@ -55,7 +62,10 @@ class DerivedAhead:
         values_of: RowValues,
         *,
         workers: int | None = None,
+        wait: bool = False,
     ) -> None:
+        """`wait`: take every part from the workers, however long they take (the tests' way to
+        know which process derived a row)."""
         if workers is None:
             workers = min(_cores() - 1, MOST_WORKERS)
         self._chunks = [rows[at : at + CHUNK_ROWS] for at in range(0, len(rows), CHUNK_ROWS)]
@@ -66,6 +76,9 @@ class DerivedAhead:
         self._chunk_at = -1
         self._current: list[CleanedRow | None] = []
         self.derived = 0  # rows a worker derived (the tests' evidence that workers ran)
+        self._wait = wait
+        # Set (from the pool's own thread) once a worker has answered: the workers are up.
+        self._answered = threading.Event()
         if workers < 1 or len(rows) < AHEAD_FROM:
             return
         # "spawn" rather than fork: the window's process holds an open SQLite connection, Qt
@@ -121,6 +134,7 @@ class DerivedAhead:
                 ):
                     chunk = self._chunks[self._next_chunk]
                     future = self._pool.submit(_derive_chunk, chunk)
+                    future.add_done_callback(lambda _future: self._answered.set())
                     self._pending.append((self._next_chunk, future))
                     self._next_chunk += 1
         except Exception:  # a worker that died, or never started: the import derives the rest
@@ -135,6 +149,14 @@ class DerivedAhead:
         if self._pool is None or not self._pending or self._pending[0][0] != chunk:
             return []
         future = self._pending.popleft()[1]
+        # A part no worker is on yet: this process would wait for longer than it takes to
+        # derive it (a worker is on a part the import no longer needs, or still starting, its
+        # parts queued and marked running before it can run them).
+        behind = not future.running() or not self._answered.is_set()
+        if not future.done() and behind and not self._wait:
+            future.cancel()
+            self._submit()
+            return []
         try:
             derived = future.result()
         except Exception:  # a worker that died: the import derives the rest

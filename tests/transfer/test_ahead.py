@@ -73,12 +73,34 @@ def test_a_worker_that_cannot_start_leaves_it_all_to_the_import(
     assert run.derived == 0
 
 
+def _slow_on_its_first_row(cells: Sequence[str]) -> dict[str, Any]:
+    if cells[0] == "甲":
+        time.sleep(30)
+    return {"name": cells[0]}
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_the_import_derives_a_part_itself_rather_than_wait_for_a_worker() -> None:
+    rows = [["甲"], ["乙"], ["丙"], ["丁"], ["戊"], ["己"]]
+    with ahead.DerivedAhead("customers", "CN", rows, _slow_on_its_first_row, workers=1) as run:
+        # The worker is on the first part (or still starting): the import derives it.
+        assert [run.for_row(at) for at in range(2)] == [None, None]
+        assert run.derived == 0
+    # Asked to, it waits: the tests' way to know a worker derived the rows.
+    rows = [["乙"], ["丙"]]
+    with ahead.DerivedAhead(
+        "customers", "CN", rows, _slow_on_its_first_row, workers=1, wait=True
+    ) as run:
+        row = run.for_row(0)
+        assert row is not None and row.cleaned["name"] == "乙"
+
+
 @pytest.mark.usefixtures("small_chunks")
 def test_ctrl_c_on_the_command_line_is_the_imports_alone() -> None:
     rows = [["甲"], ["乙"]]
     before = signal.getsignal(signal.SIGINT)
     with ahead.DerivedAhead(
-        "customers", "CN", rows, _ctrl_c_as_the_worker_sees_it, workers=1
+        "customers", "CN", rows, _ctrl_c_as_the_worker_sees_it, workers=1, wait=True
     ) as run:
         row = run.for_row(0)
     assert row is not None and row.cleaned["notes"] == str(signal.SIG_IGN)

@@ -376,6 +376,7 @@ def ahead_runs(monkeypatch: pytest.MonkeyPatch) -> list[ahead.DerivedAhead]:
     class Recorded(ahead.DerivedAhead):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs["workers"] = 1  # also on a one-core machine
+            kwargs["wait"] = True  # every row from the worker, however slowly it starts
             super().__init__(*args, **kwargs)
             made.append(self)
 

@@ -81,13 +81,21 @@ def new_task_from_the_calendar(qtbot: QtBot, profile: Profile, runner: Runner) -
     return form
 
 
+def calendar_picker(
+    qtbot: QtBot, profile: Profile, runner: Runner
+) -> tuple[RecordForm, CustomerPicker]:
+    """A new task's form from the calendar, and its customer field."""
+    form = new_task_from_the_calendar(qtbot, profile, runner)
+    assert form.customer_picker is not None
+    return form, form.customer_picker
+
+
 def test_a_task_from_the_calendar_is_tied_to_the_customer_chosen_by_typing(
     qtbot: QtBot, profile: Profile, runner: Runner
 ) -> None:
     ids = seed(profile)
-    form = new_task_from_the_calendar(qtbot, profile, runner)
-    picker = form.customer_picker
-    assert picker is not None and picker.customer_id() is None
+    form, picker = calendar_picker(qtbot, profile, runner)
+    assert picker.customer_id() is None
     assert deal_titles(form) == []  # no customer yet: nobody's deals
 
     # By its pinyin, by a phone as people say it, by part of its name.
@@ -191,9 +199,7 @@ def test_a_name_typed_but_not_chosen_is_never_saved_as_a_task_about_nobody(
     qtbot: QtBot, profile: Profile, runner: Runner
 ) -> None:
     seed(profile)
-    form = new_task_from_the_calendar(qtbot, profile, runner)
-    picker = form.customer_picker
-    assert picker is not None
+    form, picker = calendar_picker(qtbot, profile, runner)
     form.editors["title"].set_value("送报价单")
     problem = form.customer_problem
 
@@ -255,9 +261,7 @@ def test_what_was_typed_before_is_not_offered_for_what_is_typed_now(
     qtbot: QtBot, profile: Profile, runner: Runner
 ) -> None:
     seed(profile)
-    form = new_task_from_the_calendar(qtbot, profile, runner)
-    picker = form.customer_picker
-    assert picker is not None
+    _form, picker = calendar_picker(qtbot, profile, runner)
     assert len(typed(qtbot, runner, picker, "华")) == 2
     assert picker.completer_popup().isVisible()
     word = QInputMethodEvent()
@@ -281,9 +285,7 @@ def test_the_customer_named_exactly_so_comes_first_and_namesakes_show_their_addr
         unit.create("customers", {"name": "张艳华"})
         unit.create("customers", {"name": "张艳", "address": "上海市浦东新区世纪大道100号"})
         unit.create("customers", {"name": "张艳", "address": "杭州市西湖区文三路"})
-    form = new_task_from_the_calendar(qtbot, profile, runner)
-    picker = form.customer_picker
-    assert picker is not None
+    _form, picker = calendar_picker(qtbot, profile, runner)
     lines = typed(qtbot, runner, picker, "张艳")
     # The namesakes (in no order of theirs), then the name that begins so, then the rest.
     assert sorted(lines[:2]) == [
@@ -309,9 +311,7 @@ def test_a_rep_is_offered_no_customer_of_the_public_pool(
         assert pooled is not None
         pooled.owner_id = None
     profile.store.set_setting(SCOPE_KEY, f"rep {{{profile.user_id}}}")
-    form = new_task_from_the_calendar(qtbot, profile, runner)
-    picker = form.customer_picker
-    assert picker is not None
+    _form, picker = calendar_picker(qtbot, profile, runner)
     # Claimed first, then planned for: the server refuses a task on a customer in the pool.
     assert typed(qtbot, runner, picker, "华") == ["深圳市华强电子有限公司    138 0013 8000"]
     profile.store.set_setting(SCOPE_KEY, f"admin {{{profile.user_id}}}")
@@ -322,9 +322,7 @@ def test_a_customer_deleted_meanwhile_is_asked_for_again(
     qtbot: QtBot, profile: Profile, runner: Runner
 ) -> None:
     ids = seed(profile)
-    form = new_task_from_the_calendar(qtbot, profile, runner)
-    picker = form.customer_picker
-    assert picker is not None
+    form, picker = calendar_picker(qtbot, profile, runner)
     typed(qtbot, runner, picker, "huanan")
     with qtbot.waitSignal(picker.picked, timeout=3000):
         choose(qtbot, picker, 0)

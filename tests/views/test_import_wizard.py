@@ -336,15 +336,24 @@ def test_back_is_off_while_importing_and_the_rows_go_in_once(
     wizard.accept()
 
 
-def test_cancel_while_checking_stops_the_check(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def _check_held_back(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> tuple[ImportWizard, threading.Event]:
+    """A wizard on the check page of 3,000 rows, its check waiting behind other storage work
+    until the event is set."""
     wizard = _open(qtbot, window, _many_rows(tmp_path / "many.csv", 3000))
     _through_columns(qtbot, wizard)
     gate = threading.Event()
     wizard.runner.submit(gate.wait)
-    wizard.next()  # the check waits behind other storage work; the user presses Cancel
+    wizard.next()
     assert wizard.currentId() == CHECK_PAGE and not wizard.check_page.isComplete()
+    return wizard, gate
+
+
+def test_cancel_while_checking_stops_the_check(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    wizard, gate = _check_held_back(qtbot, window, tmp_path)  # the user presses Cancel
     caplog.set_level("DEBUG", logger="crm_desktop.views.runner")
     wizard.reject()
     assert not wizard.isVisible()  # a check writes nothing: the wizard closes at once
@@ -360,11 +369,7 @@ def test_cancel_while_checking_stops_the_check(
 def test_back_while_checking_stops_that_check(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    wizard = _open(qtbot, window, _many_rows(tmp_path / "many.csv", 3000))
-    _through_columns(qtbot, wizard)
-    gate = threading.Event()
-    wizard.runner.submit(gate.wait)
-    wizard.next()
+    wizard, gate = _check_held_back(qtbot, window, tmp_path)
     caplog.set_level("DEBUG", logger="crm_desktop.views.runner")
     wizard.back()
     gate.set()

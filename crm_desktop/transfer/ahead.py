@@ -134,12 +134,16 @@ class DerivedAhead:
                 ):
                     chunk = self._chunks[self._next_chunk]
                     future = self._pool.submit(_derive_chunk, chunk)
-                    future.add_done_callback(lambda _future: self._answered.set())
+                    future.add_done_callback(self._worker_answered)
                     self._pending.append((self._next_chunk, future))
                     self._next_chunk += 1
         except Exception:  # a worker that died, or never started: the import derives the rest
             _say_workers_stopped()
             self.close()
+
+    def _worker_answered(self, future: Future[list[CleanedRow | None]]) -> None:
+        if not future.cancelled():  # a part given up was never a worker's answer
+            self._answered.set()
 
     def _take(self, chunk: int) -> list[CleanedRow | None]:
         while self._pending and self._pending[0][0] < chunk:

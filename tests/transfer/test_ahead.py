@@ -12,6 +12,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +87,12 @@ def test_the_import_derives_a_part_itself_rather_than_wait_for_a_worker() -> Non
         # The worker is on the first part (or still starting): the import derives it.
         assert [run.for_row(at) for at in range(2)] == [None, None]
         assert run.derived == 0
+    # A part given up (cancelled before a worker took it) is no answer of the workers': they
+    # are still not up, and a part queued for them is still not waited for.
+    given_up: Future[list[Any]] = Future()
+    given_up.cancel()
+    run._worker_answered(given_up)
+    assert not run._answered.is_set()
     # Asked to, it waits: the tests' way to know a worker derived the rows.
     rows = [["乙"], ["丙"]]
     with ahead.DerivedAhead(

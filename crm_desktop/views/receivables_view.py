@@ -328,8 +328,19 @@ class ReceivablesView(Page):
             ]
             for line in self.model.lines
         ]
+        overdue, outstanding = self.sums()
+        # Under a blank row, as the page's own line under the list: what a manager adds up
+        # first (a sort of the rows in the spreadsheet leaves the two rows at the end).
+        total = [
+            self.tr("Total"),
+            "",
+            sheet_value(Kind.MONEY, overdue),
+            sheet_value(Kind.MONEY, outstanding),
+            "",
+            sum(line.contracts for line in self.model.lines),
+        ]
         try:
-            write_sheet(Path(path), self.tr("Receivables"), header, rows)
+            write_sheet(Path(path), self.tr("Receivables"), header, [*rows, [], total])
         except OSError as error:
             self.message.setText(
                 self.tr("Could not write %1: %2")

@@ -637,7 +637,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+95"/>
+        <location line="+91"/>
         <source>%n of the rows have problems.</source>
         <translation>
             <numerusform>%n of the rows has problems.</numerusform>
@@ -1181,7 +1181,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>ColumnsPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-372"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-368"/>
         <source>Which column is which</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3386,7 +3386,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>DonePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+612"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+608"/>
         <source>Done</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4161,7 +4161,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-669"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-665"/>
         <source>Choose the file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4620,7 +4620,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+407"/>
+        <location line="+403"/>
         <source>Skip this row</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6151,7 +6151,12 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+24"/>
+        <source>Total</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Receivables</source>
         <translation type="unfinished"></translation>
     </message>

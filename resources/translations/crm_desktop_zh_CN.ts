@@ -634,7 +634,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+95"/>
+        <location line="+91"/>
         <source>%n of the rows have problems.</source>
         <translation>
             <numerusform>有 %n 行有问题。</numerusform>
@@ -1174,7 +1174,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>ColumnsPage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-372"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-368"/>
         <source>Which column is which</source>
         <translation>每一列是什么</translation>
     </message>
@@ -3374,7 +3374,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>DonePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="+612"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="+608"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
@@ -4146,7 +4146,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../crm_desktop/views/import_wizard.py" line="-669"/>
+        <location filename="../../crm_desktop/views/import_wizard.py" line="-665"/>
         <source>Choose the file</source>
         <translation>选择文件</translation>
     </message>
@@ -4600,7 +4600,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>繁体中文（Big5）</translation>
     </message>
     <message>
-        <location line="+407"/>
+        <location line="+403"/>
         <source>Skip this row</source>
         <translation>跳过这一行</translation>
     </message>
@@ -6118,7 +6118,12 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+24"/>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Receivables</source>
         <translation>应收款</translation>
     </message>

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QHeaderView
 from pytestqt.qtbot import QtBot
@@ -271,7 +272,13 @@ def test_export_writes_the_rows_shown_in_their_order(
             ("s", "2031-06-01"),
             ("n", "1"),
         ],
+        [],
+        [("s", "Total"), ("n", "900.55"), ("n", "900.55"), ("n", "2")],
     ]
+    # The total under the columns it adds up, after a blank row.
+    sheet = load_workbook(path).active
+    assert [cell.value for cell in sheet[5]] == ["Total", None, 900.55, 900.55, None, 2]
+    assert all(cell.value is None for cell in sheet[4])
 
 
 def test_nothing_overdue_says_so_instead_of_a_blank_grid(

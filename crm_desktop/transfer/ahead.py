@@ -81,11 +81,11 @@ class DerivedAhead:
         self._answered = threading.Event()
         if workers < 1 or len(rows) < AHEAD_FROM:
             return
-        # "spawn" rather than fork: the window's process holds an open SQLite connection, Qt
-        # state and threads, none of which a forked copy may touch.
         self._workers = workers
         try:
-            # Making the pool may start multiprocessing's resource tracker, a process too.
+            # "spawn" rather than fork: the window's process holds an open SQLite connection,
+            # Qt state and threads, none of which a forked copy may touch. Making the pool may
+            # start multiprocessing's resource tracker, a process too, which may fail as well.
             self._pool = ProcessPoolExecutor(
                 workers,
                 mp_context=multiprocessing.get_context("spawn"),

@@ -179,8 +179,16 @@ def table_view(name: str, accessible: str) -> QTableView:
     return table
 
 
-def write_sheet(path: Path, sheet_name: str, header: list[str], rows: list[list[Any]]) -> None:
-    """One sheet: the header, then the rows, written whole or not at all (a failed write
-    leaves the file it was to replace as it was)."""
+def write_sheet(
+    path: Path,
+    sheet_name: str,
+    header: list[str],
+    rows: list[list[Any]],
+    total: list[Any] | None = None,
+) -> None:
+    """One sheet: the header, then the rows, then (under a blank row, as a page's own line
+    under its list) a total row if given, written whole or not at all (a failed write leaves
+    the file it was to replace as it was). Sorted in the spreadsheet, the rows leave the total
+    at the end: a blank row ends the range a spreadsheet sorts."""
     with written_whole(path) as partial, SheetWriter(partial, sheet_name) as sheet:
-        sheet.write_rows([header, *rows])
+        sheet.write_rows([header, *rows, *([[], total] if total is not None else [])])

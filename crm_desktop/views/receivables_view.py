@@ -329,8 +329,6 @@ class ReceivablesView(Page):
             for line in self.model.lines
         ]
         overdue, outstanding = self.sums()
-        # Under a blank row, as the page's own line under the list: what a manager adds up
-        # first (a sort of the rows in the spreadsheet leaves the two rows at the end).
         total = [
             self.tr("Total"),
             "",
@@ -340,7 +338,7 @@ class ReceivablesView(Page):
             sum(line.contracts for line in self.model.lines),
         ]
         try:
-            write_sheet(Path(path), self.tr("Receivables"), header, [*rows, [], total])
+            write_sheet(Path(path), self.tr("Receivables"), header, rows, total)
         except OSError as error:
             self.message.setText(
                 self.tr("Could not write %1: %2")

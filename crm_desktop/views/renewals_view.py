@@ -562,8 +562,10 @@ class RenewalsView(Page):
             ]
             for line in self.model.lines
         ]
+        amount = sheet_value(Kind.MONEY, sum(line.amount for line in self.model.lines))
+        total = [self.tr("Total"), "", "", "", amount]
         try:
-            write_sheet(Path(path), self.tr("Renewals"), header, rows)
+            write_sheet(Path(path), self.tr("Renewals"), header, rows, total)
         except OSError as error:
             self._say(
                 self.tr("Could not write %1: %2")

@@ -6118,7 +6118,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+22"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
@@ -6612,6 +6612,11 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
     </message>
     <message>
         <location line="+24"/>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Renewals</source>
         <translation>续约清单</translation>
     </message>

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit
 from pytestqt.qtbot import QtBot
@@ -353,14 +354,19 @@ def test_export_writes_the_rows_shown(
         ("s", "Undecided"),
         ("s", "Rae"),
     ]
-    assert len(rows) == 2
+    # The amounts' total under their column, after a blank row.
+    sheet = load_workbook(path).active
+    assert sheet.max_row == 4 and all(cell.value is None for cell in sheet[3])
+    assert [cell.value for cell in sheet[4]][:5] == ["Total", None, None, None, 3000.5]
 
     view.kind_filter.setCurrentIndex(0)
     idle(qtbot, runner)
     assert view.export_to(path) == 4
     rows = sheet_rows(path)
-    assert [row[1][1] for row in rows[1:]] == ["C-JUN", "B-JUL", "C-AUG", "C-SEP"]
-    assert [row[4] for row in rows[1:]] == [
+    assert rows[-2:] == [[], [("s", "Total"), ("n", "5124.00")]]
+    contracts = rows[1:-2]
+    assert [row[1][1] for row in contracts] == ["C-JUN", "B-JUL", "C-AUG", "C-SEP"]
+    assert [row[4] for row in contracts] == [
         ("n", "2000.00"),
         ("n", "3000.50"),
         ("n", "0.05"),

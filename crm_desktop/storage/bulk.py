@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
@@ -31,7 +31,7 @@ def bulk_load(
         yield
         return
     connection = sql_connection(session)
-    cache_size = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    cache_size = int(connection.exec_driver_sql("PRAGMA cache_size").scalar())
     connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_LOAD_CACHE_KIB}")
     wanted = list(tables)
     marks = ", ".join("?" * len(wanted))
@@ -46,6 +46,15 @@ def bulk_load(
         yield
         for _, sql in indexes:
             connection.exec_driver_sql(sql)
-    finally:
-        # The pooled connection outlives the load; give it back its normal cache.
-        connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache_size)}")
+    except BaseException:
+        # A Ctrl+C inside a statement leaves the connection unusable (SQLAlchemy throws it
+        # away, cache and all): what stopped the load is what the caller hears, not that.
+        with suppress(Exception):
+            _normal_cache(connection, cache_size)
+        raise
+    _normal_cache(connection, cache_size)
+
+
+def _normal_cache(connection: Connection, cache_size: int) -> None:
+    # The pooled connection outlives the load; give it back its normal cache.
+    connection.exec_driver_sql(f"PRAGMA cache_size = {cache_size}")

@@ -130,3 +130,42 @@ def test_ctrl_c_in_an_export_says_it_stopped_and_leaves_the_old_file(
     assert code == 130
     assert capsys.readouterr().err.strip() == "crm-desktop: Stopped; nothing was left half-done."
     assert target.read_text() == "last week's\n"
+
+
+def test_ctrl_c_while_an_import_rebuilds_its_indexes_says_it_stopped(
+    profile_dir: Path, capsys, monkeypatch, caplog
+) -> None:
+    """Ctrl+C inside a statement of the load's end (SQLite building an index again): exit 130,
+    the one sentence, nothing imported, every index still there, no fault in the log."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from crm_desktop import cli
+    from crm_desktop.transfer import importing
+
+    monkeypatch.setattr(importing, "BULK_LOAD_FROM", 1)  # a small file loads in bulk too
+    open_profile(profile_dir).close()
+    with sqlite3.connect(profile_dir / STORE_FILE) as db:
+        indexes = db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'index'").fetchone()
+    source = profile_dir.parent / "customers.csv"
+    source.write_text("name,phone\n甲公司,13800138000\n乙公司,13900139000\n", encoding="utf-8")
+
+    def ctrl_c(_conn, _cursor, statement, _params, _context, _many) -> None:
+        if statement.startswith("CREATE INDEX"):
+            raise KeyboardInterrupt  # as the signal's handler raises it, inside the execute
+
+    event.listen(Engine, "before_cursor_execute", ctrl_c)
+    try:
+        code = cli.main(
+            ["--profile", str(profile_dir), "import", str(source), "--entity", "customers"]
+        )
+    finally:
+        event.remove(Engine, "before_cursor_execute", ctrl_c)
+    assert code == 130
+    assert capsys.readouterr().err.strip() == "crm-desktop: Stopped; nothing was left half-done."
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+    with sqlite3.connect(profile_dir / STORE_FILE) as db:
+        assert db.execute("SELECT count(*) FROM customers").fetchone() == (0,)
+        after = db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'index'").fetchone()
+        assert after == indexes
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
@@ -719,50 +720,47 @@ def fetch_rows(session: Session, spec: TableSpec, ids: Sequence[str]) -> dict[st
     return {row[0]: tuple(row[1:]) for row in session.execute(statement)}
 
 
+# Above every character a name holds: `name < prefix + it` ends the range of names beginning
+# with the prefix.
+_LAST_CHARACTER = "\U0010ffff"
+
+
 class FoundCustomer(NamedTuple):
     id: str
     name: str
+    # What tells namesakes apart.
     phone: str | None
-    address: str | None  # what tells namesakes apart
-
-
-# How many of the customers list's matches are ranked for a picker: more than it shows, so
-# that the one customer named exactly so is found among many whose contacts or notes match.
-RANKED_MATCHES = 200
+    address: str | None
+    created_at: datetime
 
 
 def found_customers(
     session: Session, search: str, limit: int, *, pool: bool = True
 ) -> list[FoundCustomer]:
-    """The first `limit` live customers the customers list shows for `search` (a name, its
+    """The first `limit` live customers the customers list finds for `search` (a name, its
     pinyin, a phone, any identifier): for choosing one by typing part of what one knows of it.
-    Named exactly so first, then names that begin so, then names that hold it, then the rest,
-    each in the list's order. `pool`: whether customers in the public pool are offered (a rep
-    claims one before anything is written about it)."""
-    ids = list_ids(session, CUSTOMERS, ListQuery(search=search), max(limit, RANKED_MATCHES))
-    if not ids:
-        return []
-    statement = select(
-        Customer.id,
-        Customer.name,
-        Customer.short_name,
-        Customer.phone,
-        Customer.address,
-        Customer.owner_id,
-    ).where(Customer.id.in_(ids))
-    rows = {row.id: row for row in session.execute(statement)}
-    listed = [rows[row_id] for row_id in ids if row_id in rows]
+    Those named exactly so first, then those whose names begin so, then the rest in the list's
+    order (pinyin). `pool`: whether customers in the public pool are offered (a rep claims one
+    before anything is written about it)."""
+    columns = (Customer.id, Customer.name, Customer.phone, Customer.address, Customer.created_at)
+    live = [Customer.deleted_at.is_(None)]
     if not pool:
-        listed = [row for row in listed if row.owner_id is not None]
-    typed = search.strip().casefold()
-
-    def closeness(row: Any) -> int:
-        names = [row.name.casefold(), (row.short_name or "").casefold()]
-        if typed in names:
-            return 0
-        if any(name.startswith(typed) for name in names):
-            return 1
-        return 2 if any(typed in name for name in names) else 3
-
-    listed.sort(key=closeness)  # stable: the list's order among equals
-    return [FoundCustomer(row.id, row.name, row.phone, row.address) for row in listed[:limit]]
+        live.append(Customer.owner_id.is_not(None))
+    typed = search.strip()
+    # Names that begin so, from the name index: a customer named exactly 华为 is found however
+    # many 安徽华为… sort before it by pinyin, where the list's first page would miss it.
+    named = (
+        select(*columns)
+        .where(*live, Customer.name >= typed, Customer.name < typed + _LAST_CHARACTER)
+        .order_by((Customer.name == typed).desc(), Customer.name_sort.asc().nulls_last())
+        .limit(limit)
+    )
+    found = [FoundCustomer(*row) for row in session.execute(named)] if typed else []
+    listed = select(*columns).where(*live)
+    condition = _search_condition(session, CUSTOMERS, search)
+    if condition is not None:
+        listed = listed.where(condition)
+    listed = listed.order_by(Customer.name_sort.asc().nulls_last(), Customer.id).limit(limit)
+    seen = {customer.id for customer in found}
+    found += [FoundCustomer(*row) for row in session.execute(listed) if row.id not in seen]
+    return found[:limit]

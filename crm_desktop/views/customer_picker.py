@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
+from crm_desktop.models.dates import local_date
 from crm_desktop.models.phones import display_phone
 from crm_desktop.queries.reader import Reader
 from crm_desktop.queries.tables import FoundCustomer
@@ -21,7 +22,9 @@ from crm_desktop.views.runner import Runner
 SHOWN_MATCHES = 12
 TYPING_PAUSE_MS = 200
 # Of an address, what a line of the drop-down shows (the whole of it in the line's tooltip).
-SHOWN_ADDRESS = 24
+SHOWN_ADDRESS = 30
+# The drop-down's widest (pixels): wider than the field where its lines need it.
+MOST_POPUP_WIDTH = 720
 _ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _NAME_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -112,8 +115,13 @@ class CustomerPicker(QLineEdit):
         if typed != self.text().strip() or self._customer_id is not None:
             return  # typed on, or chosen meanwhile: an older answer
         self.matches.clear()
-        for customer in found:
-            item = QStandardItem(self._line(customer))
+        lines = [self._line(customer) for customer in found]
+        for customer, line in zip(found, lines, strict=True):
+            if lines.count(line) > 1:
+                # Namesakes with nothing else to tell them apart: when each was entered.
+                entered = local_date(customer.created_at).isoformat()
+                line += "    " + self.tr("entered %1").replace("%1", entered)
+            item = QStandardItem(line)
             item.setData(customer.id, _ID_ROLE)
             item.setData(customer.name, _NAME_ROLE)
             if customer.address:
@@ -126,7 +134,17 @@ class CustomerPicker(QLineEdit):
             item.setSelectable(False)
             self.matches.appendRow(item)
         if self.hasFocus():
-            self._completer.complete()
+            self._completer.complete(self._popup_area())
+
+    def _popup_area(self) -> QRect:
+        """Under the field, as wide as its longest line needs (up to MOST_POPUP_WIDTH), so an
+        address is not cut off again by the field's width."""
+        metrics = self.fontMetrics()
+        texts = [self.matches.item(row).text() for row in range(self.matches.rowCount())]
+        needed = max((metrics.horizontalAdvance(text) for text in texts), default=0)
+        scroll_bar = self._completer.popup().verticalScrollBar().sizeHint().width()
+        width = max(self.width(), min(needed + scroll_bar + 24, MOST_POPUP_WIDTH))
+        return QRect(0, 0, width, self.height())
 
     @staticmethod
     def _line(customer: FoundCustomer) -> str:

@@ -941,7 +941,7 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+245"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+246"/>
         <location line="+120"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
@@ -2952,12 +2952,17 @@ CRM Desktop closes, puts that copy in place of your data and keeps your current 
 <context>
     <name>CustomerPicker</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_picker.py" line="+40"/>
+        <location filename="../../crm_desktop/views/customer_picker.py" line="+43"/>
         <source>Type a name, phone or number, then choose the customer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+80"/>
+        <source>entered %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>No customer matches “%1”.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -934,7 +934,7 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../crm_desktop/queries/tables.py" line="+245"/>
+        <location filename="../../crm_desktop/queries/tables.py" line="+246"/>
         <location line="+120"/>
         <source>Name</source>
         <translation>名称</translation>
@@ -2945,12 +2945,17 @@ CRM Desktop 会关闭，用这份备份替换您的数据，并把当前数据�
 <context>
     <name>CustomerPicker</name>
     <message>
-        <location filename="../../crm_desktop/views/customer_picker.py" line="+40"/>
+        <location filename="../../crm_desktop/views/customer_picker.py" line="+43"/>
         <source>Type a name, phone or number, then choose the customer</source>
         <translation>输入名称、电话或号码，再选择客户</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+80"/>
+        <source>entered %1</source>
+        <translation>录入于 %1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>No customer matches “%1”.</source>
         <translation>没有与“%1”相符的客户。</translation>
     </message>

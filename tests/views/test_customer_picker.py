@@ -4,7 +4,7 @@ deals then holds that customer's. Unchosen again, the task is about nobody."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -279,9 +279,9 @@ def test_the_customer_named_exactly_so_comes_first_and_namesakes_show_their_addr
 ) -> None:
     writer = profile.writer()
     with writer.transaction() as unit:
-        # Sorted before her by pinyin, and more of them than the drop-down shows.
-        for number in range(15):
-            unit.create("customers", {"name": f"安徽张艳贸易{number:02d}有限公司"})
+        # Sorted before her by pinyin, and many more of them than the drop-down shows.
+        for number in range(250):
+            unit.create("customers", {"name": f"安徽张艳贸易{number:03d}有限公司"})
         unit.create("customers", {"name": "张艳华"})
         unit.create("customers", {"name": "张艳", "address": "上海市浦东新区世纪大道100号"})
         unit.create("customers", {"name": "张艳", "address": "杭州市西湖区文三路"})
@@ -296,24 +296,56 @@ def test_the_customer_named_exactly_so_comes_first_and_namesakes_show_their_addr
     assert lines[3].startswith("安徽张艳贸易") and len(lines) == 12
     tips = {picker.matches.item(row).toolTip() for row in range(2)}
     assert tips == {"上海市浦东新区世纪大道100号", "杭州市西湖区文三路"}
-    long = "广东省深圳市南山区科技园南区高新南七道数字技术园3栋"
+    long = "广东省深圳市南山区科技园南区高新南七道数字技术园3栋1201室（近地铁站）"
     writer.create("customers", {"name": "张艳", "address": long})
+    picker.setFixedWidth(200)  # a narrow window
     shown = typed(qtbot, runner, picker, "张艳")
-    assert f"张艳    {long[:23]}…" in shown
+    line = f"张艳    {long[:29]}…"
+    assert line in shown
+    # The drop-down is as wide as its lines need, not cut off again by the field's width.
+    needed = picker.fontMetrics().horizontalAdvance(line)
+    assert picker.completer_popup().width() > needed > picker.width()
+
+
+def test_namesakes_with_nothing_else_show_when_each_was_entered(
+    qtbot: QtBot, profile: Profile, runner: Runner
+) -> None:
+    writer = profile.writer()
+    first = writer.create("customers", {"name": "张伟"}).primary_id
+    second = writer.create("customers", {"name": "张伟"}).primary_id
+    with profile.store.write() as session:
+        for customer_id, day in (
+            (first, datetime(2025, 3, 1, 4)),
+            (second, datetime(2026, 5, 9, 4)),
+        ):
+            row = session.get(Customer, customer_id)
+            assert row is not None
+            row.created_at = day
+    _form, picker = calendar_picker(qtbot, profile, runner)
+    assert sorted(typed(qtbot, runner, picker, "张伟")) == [
+        "张伟    entered 2025-03-01",
+        "张伟    entered 2026-05-09",
+    ]
 
 
 def test_a_rep_is_offered_no_customer_of_the_public_pool(
     qtbot: QtBot, profile: Profile, runner: Runner
 ) -> None:
     ids = seed(profile)
+    with profile.writer().transaction() as unit:
+        # Many of the pool's sort before the rep's own by pinyin.
+        pool = [unit.create("customers", {"name": f"阿里巴巴{n:03d}"}) for n in range(250)]
+        unit.create("customers", {"name": "巴巴食品店"})
     with profile.store.write() as session:
-        pooled = session.get(Customer, ids["huanan"])
-        assert pooled is not None
-        pooled.owner_id = None
+        for customer_id in [ids["huanan"], *pool]:
+            pooled = session.get(Customer, customer_id)
+            assert pooled is not None
+            pooled.owner_id = None
     profile.store.set_setting(SCOPE_KEY, f"rep {{{profile.user_id}}}")
     _form, picker = calendar_picker(qtbot, profile, runner)
     # Claimed first, then planned for: the server refuses a task on a customer in the pool.
     assert typed(qtbot, runner, picker, "华") == ["深圳市华强电子有限公司    138 0013 8000"]
+    assert typed(qtbot, runner, picker, "巴巴") == ["巴巴食品店"]
     profile.store.set_setting(SCOPE_KEY, f"admin {{{profile.user_id}}}")
     assert len(typed(qtbot, runner, picker, "华")) == 2  # an administrator may
 

@@ -5,6 +5,7 @@ does, with a line and exit code 130, not with Python's traceback of the import i
 
 from __future__ import annotations
 
+import signal
 import sys
 
 # Said before anything is loaded, so in English alone: the translations are not loaded yet.
@@ -18,7 +19,11 @@ def main() -> int:
         # A command answers Ctrl+C itself, in the user's language; what reaches here came
         # while the modules were loading, before any command ran (cli loads most of them as
         # it goes: the profile's, the translations').
-        return run()
+        code = run()
     except KeyboardInterrupt:
         print(STOPPED_WHILE_LOADING, file=sys.stderr)
         return 130
+    # The command has ended and said how: Ctrl+C while Python winds down (waiting for the
+    # thread of an import's workers, say) would end it by the signal, silently, after the fact.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return code

@@ -100,3 +100,39 @@ def test_ctrl_c_while_the_program_loads_ends_it_without_a_traceback() -> None:
     )
     assert cut.returncode == 130
     assert cut.stderr == "crm-desktop: Stopped while starting; nothing was changed.\n"
+
+
+# Ctrl+C once the command has ended, while Python waits for a thread still running (the one
+# of an import's worker processes, say).
+CTRL_C_AT_THE_END = """
+import os, signal, sys, threading, time
+
+def late():
+    time.sleep(0.5)  # the command has ended: Python is waiting for this thread
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.5)
+
+from crm_desktop.launch import main
+sys.argv = ["crm-desktop", "--profile", sys.argv[1], "export", "--entity", "products"]
+code = main()
+threading.Thread(target=late).start()
+sys.exit(code)
+"""
+
+
+def test_ctrl_c_after_the_command_ended_changes_nothing_of_how_it_ended(
+    profile_dir: Path,
+) -> None:
+    open_profile(profile_dir).close()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    ended = subprocess.run(
+        [sys.executable, "-c", CTRL_C_AT_THE_END, str(profile_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert ended.returncode == 0, ended.stderr  # not ended by the signal
+    assert ended.stdout.splitlines()[0].startswith("id,")  # the export's header
+    assert "Traceback" not in ended.stderr

@@ -6,6 +6,7 @@ calendar or the Tasks list is tied to its customer so.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import partial
 
 from PySide6.QtCore import QModelIndex, QRect, Qt, QTimer, Signal
@@ -115,12 +116,7 @@ class CustomerPicker(QLineEdit):
         if typed != self.text().strip() or self._customer_id is not None:
             return  # typed on, or chosen meanwhile: an older answer
         self.matches.clear()
-        lines = [self._line(customer) for customer in found]
-        for customer, line in zip(found, lines, strict=True):
-            if lines.count(line) > 1:
-                # Namesakes with nothing else to tell them apart: when each was entered.
-                entered = local_date(customer.created_at).isoformat()
-                line += "    " + self.tr("entered %1").replace("%1", entered)
+        for customer, line in zip(found, self._lines(found), strict=True):
             item = QStandardItem(line)
             item.setData(customer.id, _ID_ROLE)
             item.setData(customer.name, _NAME_ROLE)
@@ -146,6 +142,19 @@ class CustomerPicker(QLineEdit):
         width = max(self.width(), min(needed + scroll_bar + 24, MOST_POPUP_WIDTH))
         return QRect(0, 0, width, self.height())
 
+    def _lines(self, found: list[FoundCustomer]) -> list[str]:
+        """The drop-down's lines: namesakes with nothing else to tell them apart say when each
+        was entered (the day, or the minute for two of one day)."""
+        lines = [self._line(customer) for customer in found]
+        for when in (_entered_day, _entered_minute):
+            alike = [at for at, line in enumerate(lines) if lines.count(line) > 1]
+            for at in alike:
+                entered = when(found[at].created_at)
+                lines[at] = (
+                    self._line(found[at]) + "    " + self.tr("entered %1").replace("%1", entered)
+                )
+        return lines
+
     @staticmethod
     def _line(customer: FoundCustomer) -> str:
         """A customer as the drop-down shows it: its name, then its phone and (the start of)
@@ -168,3 +177,11 @@ class CustomerPicker(QLineEdit):
         self._customer_id = str(customer_id)
         self.setText(str(index.data(_NAME_ROLE)))  # the name alone, not the phone beside it
         self.picked.emit(self._customer_id)
+
+
+def _entered_day(created_at: datetime) -> str:
+    return local_date(created_at).isoformat()
+
+
+def _entered_minute(created_at: datetime) -> str:
+    return created_at.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")

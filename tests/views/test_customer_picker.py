@@ -4,7 +4,7 @@ deals then holds that customer's. Unchosen again, the task is about nobody."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -311,20 +311,24 @@ def test_namesakes_with_nothing_else_show_when_each_was_entered(
     qtbot: QtBot, profile: Profile, runner: Runner
 ) -> None:
     writer = profile.writer()
-    first = writer.create("customers", {"name": "张伟"}).primary_id
-    second = writer.create("customers", {"name": "张伟"}).primary_id
+    # Stored in UTC; noon is the same day in every zone the tests may run in.
+    entered = [datetime(2025, 3, 1, 12), datetime(2026, 5, 9, 12), datetime(2026, 5, 9, 12, 30)]
+    ids = [writer.create("customers", {"name": "张伟"}).primary_id for _ in entered]
     with profile.store.write() as session:
-        for customer_id, day in (
-            (first, datetime(2025, 3, 1, 4)),
-            (second, datetime(2026, 5, 9, 4)),
-        ):
+        for customer_id, moment in zip(ids, entered, strict=True):
             row = session.get(Customer, customer_id)
             assert row is not None
-            row.created_at = day
+            row.created_at = moment
     _form, picker = calendar_picker(qtbot, profile, runner)
+
+    def minute(moment: datetime) -> str:  # the user's own clock
+        return moment.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+
+    # The day, or the minute for two of one day.
     assert sorted(typed(qtbot, runner, picker, "张伟")) == [
         "张伟    entered 2025-03-01",
-        "张伟    entered 2026-05-09",
+        f"张伟    entered {minute(entered[1])}",
+        f"张伟    entered {minute(entered[2])}",
     ]
 
 

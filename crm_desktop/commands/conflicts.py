@@ -11,7 +11,7 @@ from crm_desktop.profile import open_profile
 from crm_desktop.queries.records import record_names
 from crm_desktop.sync.conflicts import as_it_stands, open_conflicts
 from crm_desktop.views.conflict_text import describe, names_wanted
-from crm_desktop.views.display import local_datetime
+from crm_desktop.views.display import local_minute
 
 translate = QCoreApplication.translate
 
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         # The window's sentence (values as the forms show them, fen as yuan; a refused
         # change's values listed to type again), with the local time of the change and the
         # record's id to find it by.
-        when = local_datetime(c.when).strftime("%Y-%m-%d %H:%M") if c.when else ""
+        when = local_minute(c.when) if c.when else ""
         sentence = describe(c, names.get((c.entity, c.row_id)), names)
         print(f"{when}  {sentence}  [{c.entity} {c.row_id}]".lstrip())
     return 0

@@ -11,7 +11,7 @@ from crm_desktop.models.base import utcnow
 from crm_desktop.models.dates import end_of_local_day, is_day_only
 from crm_desktop.profile import open_profile
 from crm_desktop.queries.today import Today, TodayPart, today
-from crm_desktop.views.display import local_datetime
+from crm_desktop.views.display import local_datetime, local_minute
 
 translate = QCoreApplication.translate
 
@@ -93,7 +93,7 @@ def _print(found: Today) -> None:
             elif line.when and is_day_only(line.when):
                 when = local_datetime(line.when).strftime("%Y-%m-%d")  # a day, no time of it
             else:
-                when = local_datetime(line.when).strftime("%Y-%m-%d %H:%M") if line.when else ""
+                when = local_minute(line.when) if line.when else ""
             if line.overdue:
                 when = translate("TodayView", "%1 (overdue)").replace("%1", when)
             about = f" · {customer}" if (customer := line.about()) else ""

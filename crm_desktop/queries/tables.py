@@ -752,7 +752,9 @@ def found_customers(
     named = (
         select(*columns)
         .where(*live, Customer.name >= typed, Customer.name < typed + _LAST_CHARACTER)
-        .order_by((Customer.name == typed).desc(), Customer.name_sort.asc().nulls_last())
+        .order_by(
+            (Customer.name == typed).desc(), Customer.name_sort.asc().nulls_last(), Customer.id
+        )
         .limit(limit)
     )
     found = [FoundCustomer(*row) for row in session.execute(named)] if typed else []

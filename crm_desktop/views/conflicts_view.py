@@ -39,7 +39,7 @@ from crm_desktop.sync.conflicts import (
 )
 from crm_desktop.views.cell_widgets import drop_cell_widgets
 from crm_desktop.views.conflict_text import FIELD_VALUE, describe, lost_values, names_wanted
-from crm_desktop.views.display import local_datetime
+from crm_desktop.views.display import local_minute
 from crm_desktop.views.runner import Runner, describe_error
 
 
@@ -127,7 +127,7 @@ class ConflictsView(QDialog):
             text = QTableWidgetItem(describe(conflict, names.get(key), names))
             text.setData(Qt.ItemDataRole.UserRole, conflict.id)
             self.table.setItem(row, 0, text)
-            when = local_datetime(conflict.when).strftime("%Y-%m-%d %H:%M") if conflict.when else ""
+            when = local_minute(conflict.when) if conflict.when else ""
             self.table.setItem(row, 1, QTableWidgetItem(when))
             self.table.setCellWidget(row, 2, self._buttons(conflict, found.states.get(key)))
         self.table.resizeColumnToContents(1)

@@ -6,7 +6,7 @@ calendar or the Tasks list is tied to its customer so.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 
 from PySide6.QtCore import QModelIndex, QRect, Qt, QTimer, Signal
@@ -17,6 +17,7 @@ from crm_desktop.models.dates import local_date
 from crm_desktop.models.phones import display_phone
 from crm_desktop.queries.reader import Reader
 from crm_desktop.queries.tables import FoundCustomer
+from crm_desktop.views.display import local_minute
 from crm_desktop.views.runner import Runner
 
 # Matches shown under the field: enough to find one among namesakes, few enough to read.
@@ -146,7 +147,7 @@ class CustomerPicker(QLineEdit):
         """The drop-down's lines: namesakes with nothing else to tell them apart say when each
         was entered (the day, or the minute for two of one day)."""
         lines = [self._line(customer) for customer in found]
-        for when in (_entered_day, _entered_minute):
+        for when in (_entered_day, local_minute):
             alike = [at for at, line in enumerate(lines) if lines.count(line) > 1]
             for at in alike:
                 entered = when(found[at].created_at)
@@ -181,7 +182,3 @@ class CustomerPicker(QLineEdit):
 
 def _entered_day(created_at: datetime) -> str:
     return local_date(created_at).isoformat()
-
-
-def _entered_minute(created_at: datetime) -> str:
-    return created_at.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")

@@ -6,18 +6,45 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import QLabel
 
 from crm_desktop.models.choices import CHOICE_LABELS, choice_label
 from crm_desktop.models.dates import is_day_only
 from crm_desktop.models.fields import Kind
 from crm_desktop.models.phones import DEFAULT_REGION, display_phone
 
-__all__ = ["CHOICE_LABELS", "choice_label", "format_money", "format_value", "local_datetime"]
+__all__ = [
+    "CHOICE_LABELS",
+    "ERROR_STYLE",
+    "choice_label",
+    "error_label",
+    "format_money",
+    "format_value",
+    "local_datetime",
+    "local_minute",
+]
+
+ERROR_STYLE = "color: #b00020;"
 
 
 def local_datetime(value: datetime) -> datetime:
     """Stored times are naive UTC; people read their own clock."""
     return value.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
+
+
+def local_minute(value: datetime) -> str:
+    """A stored time (naive UTC) as the user's clock shows it, to the minute."""
+    return local_datetime(value).strftime("%Y-%m-%d %H:%M")
+
+
+def error_label(name: str) -> QLabel:
+    """A hidden label for a sentence about what is wrong, in the forms' red."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
 
 
 CURRENCY_SIGN = "¥"  # amounts are in yuan (CNY)

@@ -68,6 +68,7 @@ from crm_desktop.transfer import staging
 from crm_desktop.transfer.columns import TRANSFER_ENTITIES
 from crm_desktop.transfer.reading import FileTable
 from crm_desktop.transfer.staging import Decision, ImportOutcome, Staging
+from crm_desktop.views.display import ERROR_STYLE, error_label
 from crm_desktop.views.runner import Runner, describe_error
 
 Index = QModelIndex | QPersistentModelIndex
@@ -78,7 +79,6 @@ NAMED_COMPANIES = 5  # of the companies a file adds, those the check names
 # Raw lines shown under the file, so a wrong encoding shows as garbled text at once.
 FIRST_LINES = 5
 PROBLEM_COLOUR = QColor("#fde2e1")
-ERROR_STYLE = "color: #b00020;"
 FILE_FILTER = QT_TRANSLATE_NOOP(
     "ImportWizard",
     "Spreadsheets, CSV and business cards (*.xlsx *.csv *.txt *.vcf *.vcard);;All files (*)",
@@ -145,15 +145,6 @@ class ImportWizard(QWizard):
             self.run_page.cancel()
 
 
-def _error_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
 def _show(label: QLabel, text: str) -> None:
     label.setText(text)
     label.setVisible(bool(text))
@@ -205,7 +196,7 @@ class FilePage(QWizardPage):
         self.summary = QLabel()
         self.summary.setObjectName("importFileSummary")
         self.summary.setWordWrap(True)
-        self.error = _error_label("importFileError")
+        self.error = error_label("importFileError")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.summary)
@@ -370,7 +361,7 @@ class ColumnsPage(QWizardPage):
         self.remember.setChecked(True)
         self.origin = QLabel()
         self.origin.setObjectName("importMappingOrigin")
-        self.error = _error_label("importColumnsError")
+        self.error = error_label("importColumnsError")
         layout = QVBoxLayout(self)
         layout.addWidget(self.origin)
         layout.addWidget(self.columns, 1)
@@ -937,7 +928,7 @@ class RunPage(QWizardPage):
         self.bar.setObjectName("importProgress")
         self.label = QLabel()
         self.label.setObjectName("importProgressText")
-        self.error = _error_label("importRunError")
+        self.error = error_label("importRunError")
         layout = QVBoxLayout(self)
         layout.addWidget(self.label)
         layout.addWidget(self.bar)

@@ -4,7 +4,6 @@ offers it only until the wizard is closed, and a mistake is often seen later."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
@@ -29,7 +28,7 @@ from crm_desktop.queries.reader import Reader
 from crm_desktop.services.writer import Writer
 from crm_desktop.transfer import staging
 from crm_desktop.transfer.undo import ImportRecord, recent_imports
-from crm_desktop.views.display import local_datetime
+from crm_desktop.views.display import local_minute
 from crm_desktop.views.runner import Runner, describe_error
 
 # How many imports the list shows: a year of a busy office's, and never a slow list.
@@ -110,9 +109,9 @@ class ImportsDialog(QDialog):
         self.table.setRowCount(len(records))
         numbers = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         for at, record in enumerate(records):
-            undone = "" if record.undone_at is None else _when(record.undone_at)
+            undone = "" if record.undone_at is None else local_minute(record.undone_at)
             cells = {
-                MADE: _when(record.made_at),
+                MADE: local_minute(record.made_at),
                 WHAT: entity_label(record.entity).capitalize(),
                 FILE: record.file_name,
                 ADDED: str(record.added),
@@ -169,10 +168,6 @@ class ImportsDialog(QDialog):
         self.message.setText(
             error.text() if isinstance(error, InvalidInput) else describe_error(error)
         )
-
-
-def _when(moment: datetime) -> str:
-    return local_datetime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 __all__ = ["ImportsDialog"]

@@ -48,7 +48,7 @@ from crm_desktop.services.writer import Writer
 from crm_desktop.storage.store import Store
 from crm_desktop.views import money_form_parts
 from crm_desktop.views.customer_picker import CustomerPicker
-from crm_desktop.views.display import choice_label
+from crm_desktop.views.display import choice_label, error_label
 from crm_desktop.views.field_editors import FieldEditor, WheelGuardedComboBox
 from crm_desktop.views.quote_lines import QuoteLines
 from crm_desktop.views.runner import Runner, describe_error
@@ -236,11 +236,7 @@ class RecordForm(QDialog):
             self.customer_picker.textChanged.connect(
                 lambda text: text.strip() or self._show_customer_problem(None)
             )
-            self.customer_problem = QLabel()
-            self.customer_problem.setObjectName("customerProblem")
-            self.customer_problem.setStyleSheet("color: #b00020;")
-            self.customer_problem.setWordWrap(True)
-            self.customer_problem.hide()
+            self.customer_problem = error_label("customerProblem")
             about_box = QVBoxLayout()
             about_box.setContentsMargins(0, 0, 0, 0)
             about_box.addWidget(self.customer_picker)
@@ -279,11 +275,7 @@ class RecordForm(QDialog):
         self.duplicates.setWordWrap(True)
         self.duplicates.setStyleSheet("color: #8a5300;")
         self.duplicates.hide()
-        self.message = QLabel()
-        self.message.setObjectName("formMessage")
-        self.message.setStyleSheet("color: #b00020;")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = error_label("formMessage")
 
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton(

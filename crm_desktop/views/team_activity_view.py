@@ -36,7 +36,7 @@ from crm_desktop.reports import ReportOptions
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
 from crm_desktop.views.calendar_view import qdate, week_start
-from crm_desktop.views.display import local_datetime
+from crm_desktop.views.display import local_minute
 from crm_desktop.views.page import Page
 from crm_desktop.views.pdf_export import PdfExport
 from crm_desktop.views.runner import Runner
@@ -241,7 +241,7 @@ class TeamActivityView(Page):
 
     @staticmethod
     def _time_text(when: datetime | None, missing: str) -> str:
-        return local_datetime(when).strftime("%Y-%m-%d %H:%M") if when else missing
+        return local_minute(when) if when else missing
 
     def _set_row(self, row: int, name: str, counts: list[int], when: str, synced: str) -> None:
         self.table.setItem(row, 0, QTableWidgetItem(name))

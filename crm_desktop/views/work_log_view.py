@@ -48,7 +48,7 @@ from crm_desktop.queries.reader import Reader
 from crm_desktop.queries.work_logs import Comment, DaySummary, MyDay, Team, TeamLog
 from crm_desktop.services.changes import ChangeSet
 from crm_desktop.services.writer import Writer
-from crm_desktop.views.display import choice_label, local_datetime
+from crm_desktop.views.display import choice_label, local_minute
 from crm_desktop.views.page import Page
 from crm_desktop.views.runner import Runner, describe_error
 
@@ -352,7 +352,7 @@ class WorkLogView(Page):
                 ).format(day=day.isoformat())
             )
         else:
-            when = local_datetime(mine.log["updated_at"]).strftime("%Y-%m-%d %H:%M")
+            when = local_minute(mine.log["updated_at"])
             self.state.setText(
                 self.tr("Your log of {day}, last saved {when}.").format(
                     day=day.isoformat(), when=when
@@ -438,7 +438,7 @@ class WorkLogView(Page):
     def _fill_comments(self, widget: QListWidget, comments: list[Comment]) -> None:
         widget.clear()
         for comment in comments:
-            when = local_datetime(comment.created_at).strftime("%Y-%m-%d %H:%M")
+            when = local_minute(comment.created_at)
             who = comment.author_name or comment.author_id
             item = QListWidgetItem(
                 self.tr("{who}, {when}: {text}").format(who=who, when=when, text=comment.text)
